@@ -1,0 +1,34 @@
+# Two entry points on a fresh machine: `make demo` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint-self format bench clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+## demo: lint the reference catalog and print the report
+demo: $(STAMP)
+	$(BIN)/blueprintc lint blueprints/
+
+## test: the whole suite (what .ci/run runs)
+test: $(STAMP)
+	bash scripts/ensure-system-deps.sh
+	$(BIN)/ruff check blueprintc tests benchmarks scripts
+	$(BIN)/ruff format --check blueprintc tests benchmarks scripts
+	$(BIN)/pytest -q
+
+format: $(STAMP)
+	$(BIN)/ruff format blueprintc tests benchmarks scripts
+	$(BIN)/ruff check --fix blueprintc tests benchmarks scripts
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.lint
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

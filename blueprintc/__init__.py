@@ -1,0 +1,3 @@
+"""blueprintc: a declarative GitOps compiler for Catalyst Blueprints."""
+
+__version__ = "0.1.0"
