@@ -1,0 +1,94 @@
+"""The command line: parse options, call one library function, render, exit.
+
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input errors.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from blueprintc import __version__
+from blueprintc.diagnostics import Severity
+from blueprintc.rules import RULES
+
+SEVERITIES = click.Choice(["error", "warning", "info"])
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="blueprintc")
+def cli() -> None:
+    """blueprintc: lint, render and compile Catalyst Blueprints for Flux."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "sarif", "github"]),
+    default="text",
+    show_default=True,
+)
+@click.option("--fail-on", type=SEVERITIES, default=None, help="Lowest severity that fails.")
+@click.option("--select", multiple=True, help="Only these rule ids (repeatable).")
+@click.option("--color/--no-color", "colour", default=None, help="Default: on a TTY only.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=2, show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report here.")
+def lint(
+    paths: tuple[Path, ...],
+    output_format: str,
+    fail_on: str | None,
+    select: tuple[str, ...],
+    colour: bool | None,
+    jobs: int,
+    output: Path | None,
+) -> None:
+    """Lint Blueprints: a Blueprint dir, a catalog dir, or files inside Blueprints."""
+    from blueprintc.lint import UsageError
+    from blueprintc.lint import lint as run_lint
+    from blueprintc.reporters import REPORTERS
+
+    unknown = sorted(set(select) - set(RULES))
+    if unknown:
+        raise click.UsageError(f"unknown rule id(s): {', '.join(unknown)}")
+    try:
+        result = run_lint(
+            list(paths),
+            fail_on=Severity.parse(fail_on) if fail_on else None,
+            select=set(select) or None,
+            jobs=jobs,
+        )
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    use_colour = colour if colour is not None else (output is None and sys.stdout.isatty())
+    report = REPORTERS[output_format](result, use_colour)
+    if output is not None:
+        output.write_text(report, encoding="utf-8")
+    else:
+        click.echo(report, nl=False)
+    sys.exit(result.exit_code)
+
+
+@cli.command()
+@click.argument("rule_id", required=False)
+def explain(rule_id: str | None) -> None:
+    """Show a rule's rationale, examples and fix; without an id, list every rule."""
+    if rule_id is None:
+        for rule in RULES.values():
+            click.echo(f"{rule.id}  {rule.severity.label:<7}  {rule.name:<28} {rule.summary}")
+        return
+    rule = RULES.get(rule_id.upper())
+    if rule is None:
+        raise click.UsageError(f"unknown rule id {rule_id!r}; `blueprintc explain` lists them")
+    click.echo(f"{rule.id} {rule.name} ({rule.family}, default severity {rule.severity.label})")
+    click.echo("")
+    click.echo(rule.doc or rule.summary)
+    click.echo("")
+    click.echo(f"Fix: {rule.hint}")
+
+
+def main() -> None:
+    cli(prog_name="blueprintc")

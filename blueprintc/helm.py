@@ -1,0 +1,148 @@
+"""Adapter over the real Helm v4 SDK (helm-python-sdk), in-process.
+
+Helm's errors are turned into values (`RenderFailure`) that carry the template
+position Helm reports, so rules can point at the template line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import helm_python as helm
+import yaml
+
+# "execution error at (bp-x/templates/cm.yaml:6:11): <message>" and parse errors
+# such as "parse error at (bp-x/templates/cm.yaml:3): ..."
+_POSITION = re.compile(
+    r"\(?(?P<file>[\w.\-/]+\.(?:yaml|yml|tpl|txt|json)):(?P<line>\d+)(?::(?P<col>\d+))?"
+)
+_REQUIRED_MARK = "execution error at"
+
+
+@dataclass(frozen=True)
+class RenderFailure:
+    message: str
+    template: str | None  # chart-relative, e.g. "templates/cm.yaml", first path part dropped
+    line: int
+    column: int
+    is_required: bool
+
+
+@dataclass(frozen=True)
+class RenderedObject:
+    template: str  # Helm's key, e.g. "bp-x/charts/sub/templates/deploy.yaml"
+    index: int
+    body: dict[str, Any]
+
+    @property
+    def kind(self) -> str:
+        return str(self.body.get("kind", ""))
+
+    @property
+    def api_version(self) -> str:
+        return str(self.body.get("apiVersion", ""))
+
+    @property
+    def labels(self) -> dict[str, Any]:
+        metadata = self.body.get("metadata")
+        labels = metadata.get("labels") if isinstance(metadata, dict) else None
+        return labels if isinstance(labels, dict) else {}
+
+    @property
+    def name(self) -> str:
+        metadata = self.body.get("metadata")
+        return str(metadata.get("name", "")) if isinstance(metadata, dict) else ""
+
+
+@dataclass(frozen=True)
+class Render:
+    """One `helm template`: the manifests by template path, or the failure."""
+
+    manifests: dict[str, str]
+    failure: RenderFailure | None
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None
+
+    @property
+    def line_count(self) -> int:
+        return sum(
+            1
+            for text in self.manifests.values()
+            for line in text.splitlines()
+            if line.strip() and not line.lstrip().startswith("#")
+        )
+
+    def objects(self) -> list[RenderedObject]:
+        result = []
+        for template in sorted(self.manifests):
+            if not template.endswith((".yaml", ".yml")):
+                continue
+            docs = yaml.load_all(self.manifests[template], Loader=yaml.CSafeLoader)
+            for index, body in enumerate(docs):
+                if isinstance(body, dict):
+                    result.append(RenderedObject(template, index, body))
+        return result
+
+
+class ChartLoadError(Exception):
+    pass
+
+
+def load_chart(chart_dir: Path) -> helm.Chart:
+    try:
+        return helm.Chart.load(chart_dir)
+    except helm.HelmError as exc:
+        raise ChartLoadError(_clean(str(exc))) from None
+
+
+def render(chart: helm.Chart, values: dict[str, Any] | None, name: str, namespace: str) -> Render:
+    try:
+        manifests = chart.render(values=values, name=name, namespace=namespace, is_install=True)
+    except (helm.HelmRenderError, helm.HelmValuesError) as exc:
+        return Render({}, parse_failure(str(exc)))
+    except helm.HelmError as exc:
+        return Render({}, RenderFailure(_clean(str(exc)), None, 1, 1, False))
+    return Render(manifests, None)
+
+
+def parse_failure(message: str) -> RenderFailure:
+    message = _clean(message)
+    match = _POSITION.search(message)
+    template = None
+    line = column = 1
+    if match:
+        parts = match.group("file").split("/", 1)
+        template = parts[1] if len(parts) == 2 else parts[0]
+        line = int(match.group("line"))
+        column = int(match.group("col") or 1)
+    is_required = _REQUIRED_MARK in message and "required" in message.lower()
+    return RenderFailure(message, template, line, column, is_required)
+
+
+def dependency_status(chart_dir: Path) -> list[dict[str, Any]]:
+    """Helm's view of declared dependencies: name, version, repository, status."""
+    return helm.dependency_list(chart_dir)
+
+
+def dependency_build(chart_dir: Path) -> str | None:
+    """`helm dependency build`; returns Helm's error message, or None on success."""
+    try:
+        helm.dependency_build(chart_dir)
+    except helm.HelmError as exc:
+        return _clean(str(exc))
+    return None
+
+
+def lint(chart_dir: Path) -> list[dict[str, Any]]:
+    report = helm.lint(chart_dir)
+    messages: list[dict[str, Any]] = report.get("messages") or []
+    return messages
+
+
+def _clean(message: str) -> str:
+    return " ".join(message.split())

@@ -1,0 +1,165 @@
+"""`lint(paths) -> LintResult`: load, check, and collect diagnostics. No printing."""
+
+from __future__ import annotations
+
+import dataclasses
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from blueprintc.canon import default_canon
+from blueprintc.diagnostics import Diagnostic, Finding, Location, Severity, sorted_diagnostics
+from blueprintc.helm import ChartLoadError
+from blueprintc.model.blueprint import Blueprint, normalise
+from blueprintc.rules import RULES, Rule
+from blueprintc.rules.context import BlueprintContext
+from blueprintc.source import InputError, read_source
+from blueprintc.suppression import apply_config, inline_suppresses
+from blueprintc.workspace import (
+    BLUEPRINT_FILE,
+    Workspace,
+    discover,
+    find_root,
+    load_workspace,
+)
+from blueprintc.yamldoc import load_yaml
+
+
+class UsageError(Exception):
+    """Bad arguments (exit 2), as opposed to findings in the files (exit 1)."""
+
+
+@dataclass
+class LintResult:
+    root: Path
+    fail_on: Severity
+    blueprints: list[str] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def active(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.suppressed is None]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if any(d.severity >= self.fail_on for d in self.active) else 0
+
+
+def lint(
+    paths: list[Path],
+    *,
+    root: Path | None = None,
+    fail_on: Severity | None = None,
+    select: set[str] | None = None,
+    jobs: int = 2,
+) -> LintResult:
+    """Lint the Blueprints the paths select (see `workspace.discover`)."""
+    start = root or (paths[0] if paths else Path.cwd())
+    root = find_root(start)
+    diagnostics: list[Diagnostic] = []
+    try:
+        workspace = load_workspace(root)
+    except InputError as exc:
+        diagnostics.append(diagnostic_from_input(exc))
+        workspace = Workspace(root=root, canon=default_canon())
+    try:
+        dirs = discover(paths, workspace)
+    except InputError as exc:
+        raise UsageError(exc.message) from None
+    rules = [r for r in RULES.values() if r.check and (select is None or r.id in select)]
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for found in pool.map(lambda d: lint_blueprint(d, workspace, rules), dirs):
+            diagnostics.extend(found)
+    return LintResult(
+        root=root,
+        fail_on=fail_on or workspace.fail_on,
+        blueprints=[workspace.rel(d) for d in dirs],
+        diagnostics=finalise(diagnostics, workspace, select),
+    )
+
+
+def load_blueprint(directory: Path, workspace: Workspace) -> Blueprint:
+    source = read_source(directory / BLUEPRINT_FILE, workspace.root, workspace.max_file_bytes)
+    return normalise(load_yaml(source), directory, workspace.rel(directory))
+
+
+def lint_blueprint(directory: Path, workspace: Workspace, rules: list[Rule]) -> list[Diagnostic]:
+    try:
+        blueprint = load_blueprint(directory, workspace)
+    except InputError as exc:
+        return [diagnostic_from_input(exc)]
+    out: list[Diagnostic] = []
+    if blueprint.manifest_kind is None or not (
+        blueprint.manifest_dir and blueprint.manifest_dir.is_dir()
+    ):
+        line, column = blueprint.doc.locate(blueprint.manifest_path)
+        where = blueprint.manifest_dir.name if blueprint.manifest_dir else "chart/ or manifests/"
+        out.append(
+            make_diagnostic(
+                RULES["BPI008"],
+                Finding(
+                    f"Blueprint {blueprint.name or directory.name} has no {where} directory",
+                    Location(blueprint.rel, line, column, "spec.manifests"),
+                ),
+            )
+        )
+        rules = [r for r in rules if r.id.startswith(("BPS", "BPN", "BPD", "BPT"))]
+    context = BlueprintContext(workspace, blueprint)
+    for rule in rules:
+        assert rule.check is not None
+        try:
+            out.extend(make_diagnostic(rule, finding) for finding in rule.check(context))
+        except InputError as exc:
+            out.append(diagnostic_from_input(exc))
+        except ChartLoadError:
+            continue  # reported once by the chart-metadata rule
+    return out
+
+
+def make_diagnostic(rule: Rule, finding: Finding) -> Diagnostic:
+    return Diagnostic(
+        rule=rule.id,
+        name=rule.name,
+        severity=rule.severity,
+        message=finding.message,
+        location=finding.location,
+        hint=finding.hint or rule.hint,
+    )
+
+
+def diagnostic_from_input(exc: InputError) -> Diagnostic:
+    rule = RULES[exc.rule]
+    return make_diagnostic(
+        rule, Finding(exc.message, Location(exc.path, exc.line, exc.column), exc.hint or None)
+    )
+
+
+def finalise(
+    diagnostics: list[Diagnostic], workspace: Workspace, select: set[str] | None
+) -> list[Diagnostic]:
+    """Deduplicate, apply workspace config and inline comments, sort."""
+    unique = {(d.rule, d.location, d.message): d for d in diagnostics}.values()
+    lines: dict[str, list[str]] = {}
+    result = []
+    for diagnostic in unique:
+        if select is not None and diagnostic.rule not in select:
+            continue
+        diagnostic = apply_config(diagnostic, workspace)
+        if diagnostic.suppressed is None and _inline(diagnostic, workspace, lines):
+            diagnostic = dataclasses.replace(diagnostic, suppressed="inline")
+        result.append(diagnostic)
+    return sorted_diagnostics(result)
+
+
+def _inline(diagnostic: Diagnostic, workspace: Workspace, cache: dict[str, list[str]]) -> bool:
+    rel = diagnostic.location.file
+    if rel not in cache:
+        try:
+            cache[rel] = read_source(workspace.root / rel, workspace.root).lines
+        except (InputError, OSError):
+            cache[rel] = []
+    lines = cache[rel]
+    line = diagnostic.location.line
+    current = lines[line - 1] if 0 < line <= len(lines) else ""
+    previous = lines[line - 2] if 1 < line <= len(lines) + 1 else ""
+    return inline_suppresses(diagnostic.rule, current, previous)

@@ -1,0 +1,1 @@
+"""Typed, normalised views of the workspace's input documents."""

@@ -1,0 +1,45 @@
+"""The interface every OCI content store implements (layout directory, registry)."""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from .content import OCTET_STREAM, Descriptor, FetchedManifest
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Blobs and manifests addressed by repository; tags name manifests.
+
+    ``repo`` is a repository path such as ``charts/bp-cnpg``; ``ref`` is a tag
+    or a ``sha256:`` digest. Missing content raises ``NotFoundError`` (a
+    registry raises its subclass ``RegistryNotFoundError``).
+    """
+
+    def push_blob(self, repo: str, data: bytes, media_type: str = OCTET_STREAM) -> Descriptor:
+        """Store ``data`` (idempotent) and return its descriptor."""
+        ...
+
+    def get_blob(self, repo: str, digest: str) -> bytes:
+        """Return the blob, verified against ``digest``."""
+        ...
+
+    def has_blob(self, repo: str, digest: str) -> bool: ...
+
+    def push_manifest(self, repo: str, data: bytes, media_type: str, tag: str | None = None) -> str:
+        """Store a manifest (its blobs must already be present); tag it; return its digest."""
+        ...
+
+    def get_manifest(self, repo: str, ref: str) -> FetchedManifest: ...
+
+    def resolve(self, repo: str, tag: str) -> str | None:
+        """Digest the tag points at, or None when there is no such tag."""
+        ...
+
+    def tags(self, repo: str) -> list[str]:
+        """Sorted tags of ``repo`` (empty when the repository does not exist)."""
+        ...
+
+    def referrers(self, repo: str, digest: str) -> list[Descriptor]:
+        """Manifests whose ``subject`` is ``digest`` (OCI 1.1 referrers)."""
+        ...

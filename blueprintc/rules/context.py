@@ -1,0 +1,159 @@
+"""Everything a Blueprint rule may look at, loaded lazily and shared between rules.
+
+Renders are cached by their values, so the guards that need the same render
+(smoke, labels, monitoring) pay for it once.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from blueprintc import helm, kustomize
+from blueprintc.canon import Canon
+from blueprintc.model.blueprint import Blueprint
+from blueprintc.source import InputError, SourceFile, read_source
+from blueprintc.workspace import Workspace
+from blueprintc.yamldoc import YamlDoc, load_yaml
+
+TEXT_SUFFIXES = (".yaml", ".yml", ".tpl", ".txt", ".md", ".json")
+
+
+@dataclass
+class BlueprintContext:
+    workspace: Workspace
+    blueprint: Blueprint
+    _renders: dict[str, helm.Render] = field(default_factory=dict)
+
+    @property
+    def canon(self) -> Canon:
+        return self.workspace.canon
+
+    @property
+    def root(self) -> Path:
+        return self.workspace.root
+
+    def read(self, path: Path) -> SourceFile:
+        return read_source(path, self.root, self.workspace.max_file_bytes)
+
+    def load(self, path: Path) -> YamlDoc:
+        return load_yaml(self.read(path))
+
+    def rel(self, path: Path) -> str:
+        return self.workspace.rel(path)
+
+    # -- Helm charts -------------------------------------------------------
+    @property
+    def chart_dir(self) -> Path | None:
+        bp = self.blueprint
+        return bp.manifest_dir if bp.manifest_kind == "helm" else None
+
+    @functools.cached_property
+    def chart_yaml(self) -> YamlDoc | None:
+        if self.chart_dir is None or not (self.chart_dir / "Chart.yaml").exists():
+            return None
+        return self.load(self.chart_dir / "Chart.yaml")
+
+    @property
+    def chart_meta(self) -> dict[str, Any]:
+        doc = self.chart_yaml
+        return doc.data if doc is not None and isinstance(doc.data, dict) else {}
+
+    @functools.cached_property
+    def values_yaml(self) -> YamlDoc | None:
+        if self.chart_dir is None or not (self.chart_dir / "values.yaml").exists():
+            return None
+        return self.load(self.chart_dir / "values.yaml")
+
+    @property
+    def values(self) -> dict[str, Any]:
+        doc = self.values_yaml
+        return doc.data if doc is not None and isinstance(doc.data, dict) else {}
+
+    @property
+    def annotations(self) -> dict[str, Any]:
+        annotations = self.chart_meta.get("annotations")
+        return annotations if isinstance(annotations, dict) else {}
+
+    def annotation(self, key: str) -> str | None:
+        name = self.canon.section("charts")["annotations"][key]
+        value = self.annotations.get(name)
+        return None if value is None else str(value)
+
+    @functools.cached_property
+    def declared_dependencies(self) -> list[dict[str, Any]]:
+        deps = self.chart_meta.get("dependencies")
+        return [d for d in deps if isinstance(d, dict)] if isinstance(deps, list) else []
+
+    @functools.cached_property
+    def templates(self) -> list[SourceFile]:
+        """The umbrella chart's own templates and CRDs, as text."""
+        if self.chart_dir is None:
+            return []
+        files = []
+        for sub in ("templates", "crds"):
+            base = self.chart_dir / sub
+            if base.is_dir():
+                files.extend(
+                    self.read(p)
+                    for p in sorted(base.rglob("*"))
+                    if p.is_file() and p.suffix in TEXT_SUFFIXES
+                )
+        return files
+
+    @functools.cached_property
+    def helm_chart(self) -> Any:
+        """The loaded chart (raises helm.ChartLoadError)."""
+        assert self.chart_dir is not None
+        return helm.load_chart(self.chart_dir)
+
+    @property
+    def release_name(self) -> str:
+        return self.blueprint.name or self.blueprint.dir.name
+
+    @property
+    def namespace(self) -> str:
+        prefix = str(self.canon.section("blueprint").get("namePrefix", ""))
+        name = self.release_name
+        return name[len(prefix) :] if prefix and name.startswith(prefix) else name
+
+    def render(self, values: dict[str, Any] | None = None) -> helm.Render:
+        key = json.dumps(values, sort_keys=True, default=str)
+        if key not in self._renders:
+            self._renders[key] = helm.render(
+                self.helm_chart, values, self.release_name, self.namespace
+            )
+        return self._renders[key]
+
+    def template_source(self, template: str | None) -> SourceFile | None:
+        if template is None or self.chart_dir is None:
+            return None
+        path = self.chart_dir / template
+        try:
+            return self.read(path) if path.is_file() else None
+        except InputError:
+            return None
+
+    # -- Kustomize bases ---------------------------------------------------
+    @functools.cached_property
+    def kustomize_build(self) -> kustomize.KustomizeBuild:
+        assert self.blueprint.manifest_dir is not None
+        return kustomize.build(self.blueprint.manifest_dir)
+
+    # -- Text to scan for domains and terms -------------------------------
+    @functools.cached_property
+    def text_files(self) -> list[SourceFile]:
+        """Every authored text file of the Blueprint (vendored charts/ excluded)."""
+        files = []
+        for path in sorted(self.blueprint.dir.rglob("*")):
+            rel_parts = path.relative_to(self.blueprint.dir).parts
+            if "charts" in rel_parts[:-1] and rel_parts[0] != "manifests":
+                continue
+            if path.is_file() and not path.is_symlink() and path.suffix in TEXT_SUFFIXES:
+                if path.name in {"Chart.lock"}:
+                    continue
+                files.append(self.read(path))
+        return files

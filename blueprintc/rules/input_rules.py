@@ -1,0 +1,136 @@
+"""Input rules: raised while reading untrusted files, before any other rule runs.
+
+Each is reported at the file (and, where known, the line and column) that was
+refused; the rest of the run goes on without that file.
+"""
+
+from __future__ import annotations
+
+from blueprintc.rules.base import input_rule
+
+YAML_SYNTAX = input_rule(
+    "BPI001",
+    "yaml-syntax",
+    "the file is not valid YAML (or holds more documents than expected)",
+    "fix the YAML at the position shown",
+    """YAML syntax errors.
+
+    blueprintc parses with libyaml; the position is where the parser gave up,
+    which is usually just after the real mistake (an unclosed quote, a tab
+    used for indentation, a missing `:`).
+
+    Failing example::
+
+        spec:
+          version: "1.0.0
+    """,
+)
+DUPLICATE_KEY = input_rule(
+    "BPI002",
+    "duplicate-key",
+    "a mapping defines the same key twice",
+    "remove one of the two keys",
+    """Duplicate keys.
+
+    YAML parsers silently keep the last of two equal keys, so the first value
+    is lost without a word: a classic source of "my override does nothing".
+    blueprintc refuses the file and names both lines.
+
+    Failing example::
+
+        spec:
+          version: 1.0.0
+          version: 1.1.0
+    """,
+)
+ALIAS_BOMB = input_rule(
+    "BPI003",
+    "alias-expansion",
+    "YAML aliases expand beyond the node budget (or refer to themselves)",
+    "remove the nested aliases",
+    """Alias expansion limit ("billion laughs").
+
+    Anchors and aliases let a few lines expand into billions of nodes. Input
+    may expand to at most 100,000 nodes; recursive aliases are refused.
+    """,
+)
+FILE_TOO_LARGE = input_rule(
+    "BPI004",
+    "file-too-large",
+    "the file is larger than the input limit",
+    "split the file, or raise lint.maxFileBytes",
+    """File size limit.
+
+    Workspace inputs are hand-written specs; a file over the limit (4 MiB by
+    default, `lint.maxFileBytes` in blueprintc.yaml) is refused before it is
+    read, so a stray dump or binary cannot stall a pre-commit hook.
+    """,
+)
+NOT_TEXT = input_rule(
+    "BPI005",
+    "not-utf8-text",
+    "the file is binary or not valid UTF-8",
+    "re-save the file as UTF-8 text",
+    """Binary files and invalid UTF-8.
+
+    Every input is UTF-8 text. The diagnostic points at the first offending
+    byte (its line and column).
+    """,
+)
+SYMLINK = input_rule(
+    "BPI006",
+    "symlink-escape",
+    "a symbolic link leaves the workspace or dangles",
+    "replace the link with the file it should point to",
+    """Symbolic links that leave the workspace, dangle or loop.
+
+    A link out of the workspace would let a Blueprint read (and publish) any
+    file on the build machine; a dangling link is a broken checkout.
+    """,
+)
+NOT_A_FILE = input_rule(
+    "BPI007",
+    "not-a-regular-file",
+    "a path that must be a regular file is missing or is a FIFO, socket, device or directory",
+    "replace it with a regular file",
+    """Special files where a regular file is expected.
+
+    Opening a FIFO blocks forever; blueprintc checks the file type first and
+    never opens anything but regular files.
+    """,
+)
+NO_MANIFESTS = input_rule(
+    "BPI008",
+    "no-manifests",
+    "a Blueprint has neither a Helm chart nor Kustomize manifests",
+    "add chart/ (Helm) or manifests/ (Kustomize), or point spec.manifests at them",
+    """Blueprint without content.
+
+    A Blueprint installs software: `spec.manifests.chart`, a
+    `spec.manifests.source.ref`, or (when `spec.manifests` is absent) a
+    `chart/` or `manifests/` directory beside `blueprint.yaml` must exist.
+    """,
+)
+WORKSPACE_CONFIG = input_rule(
+    "BPI009",
+    "workspace-config",
+    "blueprintc.yaml holds a setting blueprintc cannot use",
+    "fix the setting as the message says",
+    """Invalid workspace configuration.
+
+    `blueprintc.yaml` selects catalog dirs, a canon override, and per-rule
+    settings (`off`, a severity, or `{severity, ignore: [globs]}`).
+    """,
+)
+
+RULES = [
+    YAML_SYNTAX,
+    DUPLICATE_KEY,
+    ALIAS_BOMB,
+    FILE_TOO_LARGE,
+    NOT_TEXT,
+    SYMLINK,
+    NOT_A_FILE,
+    NO_MANIFESTS,
+    WORKSPACE_CONFIG,
+]

@@ -1,0 +1,151 @@
+"""Reading untrusted workspace files safely.
+
+Every refusal is an `InputError` carrying the input rule id, so the engine can
+turn it into a diagnostic at the right place instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024
+
+
+class InputError(Exception):
+    """A file that cannot be read as workspace input; carries the rule id and a fix."""
+
+    def __init__(
+        self, rule: str, message: str, path: str, line: int = 1, column: int = 1, hint: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+        self.path = path
+        self.line = line
+        self.column = column
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A decoded text file: `rel` is its path relative to the workspace root (posix)."""
+
+    path: Path
+    rel: str
+    text: str
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+    def line_text(self, line: int) -> str:
+        lines = self.lines
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def relative_name(path: Path, root: Path) -> str:
+    """Workspace-relative posix path used in every diagnostic (absolute when outside)."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def check_inside(path: Path, root: Path) -> None:
+    """Refuse symlinks that leave the workspace and dangling links."""
+    rel = relative_name(path, root)
+    if not path.is_symlink() and not any(p.is_symlink() for p in path.parents if p != root):
+        return
+    try:
+        target = path.resolve(strict=True)
+    except (FileNotFoundError, RuntimeError):
+        raise InputError(
+            "BPI006",
+            f"dangling or looping symbolic link: {rel} -> {os.readlink(path)}",
+            rel,
+            hint="point the link at a file inside the workspace, or replace it with the file",
+        ) from None
+    try:
+        target.relative_to(root.resolve())
+    except ValueError:
+        raise InputError(
+            "BPI006",
+            f"symbolic link {rel} points outside the workspace ({target})",
+            rel,
+            hint="copy the file into the workspace; links may not leave it",
+        ) from None
+
+
+def read_source(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> SourceFile:
+    """Read a regular UTF-8 text file inside `root`, within the size limit."""
+    rel = relative_name(path, root)
+    check_inside(path, root)
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise InputError("BPI007", f"file not found: {rel}", rel, hint="create the file") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(
+            "BPI007",
+            f"{rel} is not a regular file ({_kind_of(info.st_mode)})",
+            rel,
+            hint="replace it with a regular file",
+        )
+    if info.st_size > max_bytes:
+        raise InputError(
+            "BPI004",
+            f"{rel} is {info.st_size:,} bytes, over the {max_bytes:,}-byte input limit",
+            rel,
+            hint="split the file, or raise lint.maxFileBytes in blueprintc.yaml if it is genuine",
+        )
+    # O_NONBLOCK: a FIFO swapped in after the stat above must not hang the run.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        data = handle.read(max_bytes + 1)
+    return SourceFile(path=path, rel=rel, text=decode_text(data, rel))
+
+
+def decode_text(data: bytes, rel: str) -> str:
+    if b"\x00" in data:
+        line, column = _position_of(data, data.index(b"\x00"))
+        raise InputError(
+            "BPI005",
+            f"{rel} is a binary file (NUL byte), not UTF-8 text",
+            rel,
+            line,
+            column,
+            hint="workspace inputs must be UTF-8 text files",
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _position_of(data, exc.start)
+        raise InputError(
+            "BPI005",
+            f"invalid UTF-8 byte 0x{data[exc.start]:02x} in {rel}",
+            rel,
+            line,
+            column,
+            hint="re-save the file as UTF-8",
+        ) from None
+
+
+def _position_of(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"

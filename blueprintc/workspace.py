@@ -1,0 +1,176 @@
+"""Finding a workspace, reading its `blueprintc.yaml`, and discovering Blueprints."""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from blueprintc.canon import Canon, load_canon
+from blueprintc.diagnostics import Severity
+from blueprintc.source import DEFAULT_MAX_FILE_BYTES, InputError, read_source
+from blueprintc.yamldoc import YamlDoc, load_yaml
+
+WORKSPACE_FILE = "blueprintc.yaml"
+BLUEPRINT_FILE = "blueprint.yaml"
+# Directories never searched for Blueprints: vendored charts, VCS, caches, output.
+SKIP_DIRS = frozenset({"charts", ".git", ".venv", "node_modules", "out", "__pycache__", "golden"})
+
+
+@dataclass(frozen=True)
+class RuleConfig:
+    enabled: bool = True
+    severity: Severity | None = None
+    ignore: tuple[str, ...] = ()
+
+    def ignores(self, rel: str) -> bool:
+        return any(fnmatch.fnmatch(rel, pattern) for pattern in self.ignore)
+
+
+@dataclass
+class Workspace:
+    root: Path
+    canon: Canon
+    doc: YamlDoc | None = None
+    blueprint_dirs: tuple[str, ...] = ("blueprints",)
+    fail_on: Severity = Severity.ERROR
+    rules: dict[str, RuleConfig] = field(default_factory=dict)
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+
+    def rule_config(self, rule_id: str) -> RuleConfig:
+        return self.rules.get(rule_id, RuleConfig())
+
+    def rel(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def find_root(start: Path) -> Path:
+    """The nearest ancestor holding `blueprintc.yaml`; else the current directory when
+    `start` is inside it, else the start directory itself."""
+    start = start.resolve()
+    here = start if start.is_dir() else start.parent
+    for candidate in (here, *here.parents):
+        if (candidate / WORKSPACE_FILE).is_file():
+            return candidate
+    cwd = Path.cwd().resolve()
+    return cwd if here == cwd or cwd in here.parents else here
+
+
+def load_workspace(root: Path) -> Workspace:
+    """Read `blueprintc.yaml` (optional). Malformed values raise InputError (BPI009)."""
+    root = root.resolve()
+    path = root / WORKSPACE_FILE
+    if not path.exists():
+        return Workspace(root=root, canon=load_canon(None, root))
+    doc = load_yaml(read_source(path, root))
+    data = doc.data if isinstance(doc.data, dict) else {}
+    lint = data.get("lint") if isinstance(data.get("lint"), dict) else {}
+    canon_file = data.get("canon")
+    workspace = Workspace(
+        root=root,
+        canon=load_canon(root / canon_file if isinstance(canon_file, str) else None, root),
+        doc=doc,
+    )
+    blueprints = data.get("blueprints")
+    if isinstance(blueprints, list):
+        workspace.blueprint_dirs = tuple(str(b) for b in blueprints)
+    if isinstance(lint.get("failOn"), str):
+        workspace.fail_on = _severity(doc, ("lint", "failOn"), lint["failOn"])
+    if isinstance(lint.get("maxFileBytes"), int):
+        workspace.max_file_bytes = lint["maxFileBytes"]
+    rules = lint.get("rules") if isinstance(lint.get("rules"), dict) else {}
+    for rule_id, setting in rules.items():
+        workspace.rules[str(rule_id)] = _rule_config(doc, ("lint", "rules", str(rule_id)), setting)
+    return workspace
+
+
+def _severity(doc: YamlDoc, path: tuple[str, ...], text: str) -> Severity:
+    try:
+        return Severity.parse(text)
+    except ValueError as exc:
+        line, column = doc.locate(path)
+        raise InputError(
+            "BPI009", str(exc), doc.source.rel, line, column, hint="use error, warning or info"
+        ) from None
+
+
+def _rule_config(doc: YamlDoc, path: tuple[str, ...], setting: Any) -> RuleConfig:
+    if setting is False or setting == "off":
+        return RuleConfig(enabled=False)
+    if isinstance(setting, str):
+        return RuleConfig(severity=_severity(doc, path, setting))
+    if isinstance(setting, dict):
+        severity = setting.get("severity")
+        ignore = setting.get("ignore") or []
+        return RuleConfig(
+            enabled=severity != "off",
+            severity=_severity(doc, (*path, "severity"), severity)
+            if isinstance(severity, str) and severity != "off"
+            else None,
+            ignore=tuple(str(p) for p in ignore),
+        )
+    line, column = doc.locate(path)
+    raise InputError(
+        "BPI009",
+        f"rule setting for {path[-1]} must be off, a severity, or a mapping",
+        doc.source.rel,
+        line,
+        column,
+        hint="write e.g. `BPN001: warning` or `BPN001: {severity: off}`",
+    )
+
+
+def discover(paths: list[Path], workspace: Workspace) -> list[Path]:
+    """Blueprint directories for the given paths, each once, in a stable order.
+
+    A file selects the Blueprint that contains it (as a pre-commit hook passes
+    changed files); a directory selects itself if it is a Blueprint, else every
+    Blueprint below it. No paths means the workspace's configured catalog dirs.
+    """
+    if not paths:
+        paths = [workspace.root / d for d in workspace.blueprint_dirs]
+    found: dict[Path, None] = {}
+    for raw in paths:
+        path = raw if raw.is_absolute() else Path.cwd() / raw
+        if not path.exists() and not path.is_symlink():
+            raise InputError(
+                "BPI007", f"no such file or directory: {raw}", str(raw), hint="check the path"
+            )
+        if path.is_dir() and not path.is_symlink():
+            if (path / BLUEPRINT_FILE).exists() or (path / BLUEPRINT_FILE).is_symlink():
+                found[path.resolve()] = None
+            else:
+                for child in _walk_for_blueprints(path):
+                    found[child] = None
+        else:
+            owner = _owning_blueprint(path, workspace.root)
+            if owner is not None:
+                found[owner] = None
+    return sorted(found, key=lambda p: p.as_posix())
+
+
+def _walk_for_blueprints(top: Path) -> list[Path]:
+    result = []
+    for entry in sorted(top.iterdir()):
+        if entry.name in SKIP_DIRS or entry.name.startswith(".") or entry.is_symlink():
+            continue
+        if entry.is_dir():
+            if (entry / BLUEPRINT_FILE).exists() or (entry / BLUEPRINT_FILE).is_symlink():
+                result.append(entry.resolve())
+            else:
+                result.extend(_walk_for_blueprints(entry))
+    return result
+
+
+def _owning_blueprint(path: Path, root: Path) -> Path | None:
+    here = path.parent.resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / BLUEPRINT_FILE).exists():
+            return candidate
+        if candidate == root:
+            break
+    return None

@@ -1,0 +1,183 @@
+"""YAML with positions, duplicate-key detection and an alias-expansion budget.
+
+libyaml composes the node tree in C (about 40x faster here than ruamel.yaml's
+round-trip loader, measured on the real blueprint.yaml files); we build plain
+Python data from it ourselves so that every key and value keeps its line and
+column, duplicate keys are caught, and aliases cannot expand without bound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from blueprintc.source import InputError, SourceFile
+
+PathKey = tuple[str | int, ...]
+MAX_NODES = 100_000
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+@dataclass
+class YamlDoc:
+    """One YAML document: plain data plus 1-based positions of every key and value."""
+
+    source: SourceFile
+    data: Any
+    values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: PathKey, key: bool = False) -> tuple[int, int]:
+        """The position of `path`, or of its nearest ancestor that exists."""
+        table = self.keys if key else self.values
+        probe = tuple(path)
+        while probe:
+            if probe in table:
+                return table[probe]
+            if probe in self.values:
+                return self.values[probe]
+            probe = probe[:-1]
+        return self.values.get((), (1, 1))
+
+    def get(self, path: PathKey, default: Any = None) -> Any:
+        node = self.data
+        for part in path:
+            in_list = isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node)
+            in_map = isinstance(part, str) and isinstance(node, dict) and part in node
+            if not (in_list or in_map):
+                return default
+            node = node[part]
+        return node
+
+
+def json_path(path: PathKey) -> str:
+    """`('spec', 'depends', 0, 'version')` -> `spec.depends[0].version`."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def load_yaml(source: SourceFile) -> YamlDoc:
+    """Load a single-document YAML file; an empty file gives `data = None`."""
+    docs = list(load_yaml_all(source))
+    if len(docs) > 1:
+        line, _ = docs[1].values.get((), (1, 1))
+        raise InputError(
+            "BPI001",
+            f"{source.rel} holds {len(docs)} YAML documents where one is expected",
+            source.rel,
+            line,
+            1,
+            hint="remove the extra `---` document",
+        )
+    return docs[0] if docs else YamlDoc(source=source, data=None)
+
+
+def load_yaml_all(source: SourceFile) -> Iterator[YamlDoc]:
+    try:
+        loader = yaml.CSafeLoader(source.text)
+    except AttributeError:  # pragma: no cover - PyYAML without libyaml
+        loader = yaml.SafeLoader(source.text)  # type: ignore[assignment]
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            doc = YamlDoc(source=source, data=None)
+            builder = _Builder(doc)
+            doc.data = builder.build(node, ())
+            yield doc
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise InputError(
+            "BPI001",
+            f"YAML syntax error: {exc.problem or exc.context}",
+            source.rel,
+            line,
+            column,
+            hint="fix the YAML syntax at this position",
+        ) from None
+    except yaml.YAMLError as exc:
+        raise InputError("BPI001", f"YAML error: {exc}", source.rel) from None
+    finally:
+        loader.dispose()
+
+
+class _Builder:
+    def __init__(self, doc: YamlDoc) -> None:
+        self.doc = doc
+        self.budget = MAX_NODES
+        self.active: set[int] = set()
+
+    def fail(self, rule: str, message: str, node: yaml.Node, hint: str) -> InputError:
+        line, column = _pos(node)
+        return InputError(rule, message, self.doc.source.rel, line, column, hint=hint)
+
+    def build(self, node: yaml.Node, path: PathKey) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise self.fail(
+                "BPI003",
+                f"YAML expands to more than {MAX_NODES:,} nodes (alias bomb?)",
+                node,
+                "remove the nested aliases; inputs may not expand beyond the limit",
+            )
+        self.doc.values.setdefault(path, _pos(node))
+        if isinstance(node, yaml.ScalarNode):
+            return _CONSTRUCTOR.construct_object(node, deep=True)
+        if id(node) in self.active:
+            raise self.fail(
+                "BPI003", "recursive YAML alias", node, "remove the alias that refers to itself"
+            )
+        self.active.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+            return self.build_mapping(node, path)
+        finally:
+            self.active.discard(id(node))
+
+    def build_mapping(self, node: yaml.Node, path: PathKey) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        merged: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                merged.update(self.merge_source(value_node, path))
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail(
+                    "BPI001", "a mapping key must be a scalar", key_node, "quote the key"
+                )
+            key = _CONSTRUCTOR.construct_object(key_node)
+            child = (*path, key if isinstance(key, int) else str(key))
+            if key in result:
+                first_line, _ = self.doc.keys[child]
+                raise self.fail(
+                    "BPI002",
+                    f"duplicate key {key!r} (first defined on line {first_line})",
+                    key_node,
+                    "remove one of the two keys; YAML keeps only the last, silently",
+                )
+            self.doc.keys[child] = _pos(key_node)
+            self.doc.values[child] = _pos(value_node)
+            result[key] = self.build(value_node, child)
+        return {**merged, **result}
+
+    def merge_source(self, node: yaml.Node, path: PathKey) -> dict[Any, Any]:
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        merged: dict[Any, Any] = {}
+        for source in reversed(sources):
+            value = self.build(source, path)
+            if not isinstance(value, dict):
+                raise self.fail("BPI001", "`<<` merges only mappings", source, "merge a mapping")
+            merged.update(value)
+        return merged
+
+
+def _pos(node: yaml.Node) -> tuple[int, int]:
+    mark = node.start_mark
+    return mark.line + 1, mark.column + 1
