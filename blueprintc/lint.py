@@ -53,9 +53,11 @@ def lint(
     select: set[str] | None = None,
     jobs: int = 2,
 ) -> LintResult:
-    """Lint the Blueprints the paths select (see `workspace.discover`)."""
-    start = root or (paths[0] if paths else Path.cwd())
-    root = find_root(start)
+    """Lint the Blueprints the paths select (see `workspace.discover`).
+
+    `root` fixes the workspace root; by default it is found from the first path.
+    """
+    root = root.resolve() if root else find_root(paths[0] if paths else Path.cwd())
     diagnostics: list[Diagnostic] = []
     try:
         workspace = load_workspace(root)
@@ -93,18 +95,23 @@ def lint_blueprint(directory: Path, workspace: Workspace, rules: list[Rule]) -> 
         blueprint.manifest_dir and blueprint.manifest_dir.is_dir()
     ):
         line, column = blueprint.doc.locate(blueprint.manifest_path)
-        where = blueprint.manifest_dir.name if blueprint.manifest_dir else "chart/ or manifests/"
+        name = blueprint.name or directory.name
+        if blueprint.manifest_dir is None:
+            message = f"Blueprint {name} has neither a chart/ nor a manifests/ directory"
+        else:
+            message = f"Blueprint {name}: {workspace.rel(blueprint.manifest_dir)} does not exist"
         out.append(
             make_diagnostic(
                 RULES["BPI008"],
                 Finding(
-                    f"Blueprint {blueprint.name or directory.name} has no {where} directory",
+                    message,
                     Location(blueprint.rel, line, column, "spec.manifests"),
                 ),
             )
         )
         rules = [r for r in rules if r.id.startswith(("BPS", "BPN", "BPD", "BPT"))]
     context = BlueprintContext(workspace, blueprint)
+    out.extend(preload(context))
     for rule in rules:
         assert rule.check is not None
         try:
@@ -114,6 +121,17 @@ def lint_blueprint(directory: Path, workspace: Workspace, rules: list[Rule]) -> 
         except ChartLoadError:
             continue  # reported once by the chart-metadata rule
     return out
+
+
+def preload(context: BlueprintContext) -> list[Diagnostic]:
+    """Read every authored file once, so input errors surface whichever rules run."""
+    found = []
+    for attribute in ("chart_yaml", "values_yaml", "templates", "text_files"):
+        try:
+            getattr(context, attribute)
+        except InputError as exc:
+            found.append(diagnostic_from_input(exc))
+    return found
 
 
 def make_diagnostic(rule: Rule, finding: Finding) -> Diagnostic:

@@ -93,9 +93,12 @@ def load_yaml_all(source: SourceFile) -> Iterator[YamlDoc]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = f"YAML syntax error: {exc.problem or exc.context}"
+        if exc.context and exc.context_mark and exc.problem_mark:
+            message += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
         raise InputError(
             "BPI001",
-            f"YAML syntax error: {exc.problem or exc.context}",
+            message,
             source.rel,
             line,
             column,

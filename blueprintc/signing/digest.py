@@ -1,30 +1,21 @@
-"""OCI content digests: the one form cosign signs and tags by.
+"""The one digest form cosign signs and tags by: `sha256:<64 lowercase hex>`.
 
-Cosign's payload and `.sig` tag scheme name a manifest by `sha256:<hex>`;
-go-containerregistry accepts only sha256 with 64 lowercase hex digits there, so
-blueprintc insists on exactly that form and says so when it gets anything else.
+The OCI layer accepts sha512 too, but cosign's payload and `.sig` tag go
+through go-containerregistry's `name.Digest`, which takes sha256 only, so a
+signature over anything else could not be found or checked by cosign.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
-
+from blueprintc.oci.content import is_digest
 from blueprintc.signing.errors import InvalidDigestError
-
-_SHA256_DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
 
 
 def check_digest(digest: str) -> str:
     """Return `digest` unchanged if it is `sha256:<64 lowercase hex>`, else raise."""
-    if not isinstance(digest, str) or not _SHA256_DIGEST.fullmatch(digest):
+    if not isinstance(digest, str) or not digest.startswith("sha256:") or not is_digest(digest):
         raise InvalidDigestError(
             f"{digest!r} is not a manifest digest; expected 'sha256:' followed by "
             "64 lowercase hex digits (the digest the registry reports for the manifest)"
         )
     return digest
-
-
-def sha256_digest(data: bytes) -> str:
-    """Return the OCI digest (`sha256:<hex>`) of `data`."""
-    return "sha256:" + hashlib.sha256(data).hexdigest()

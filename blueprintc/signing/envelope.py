@@ -24,7 +24,7 @@ import nacl.exceptions
 import nacl.secret
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from blueprintc.signing import gojson
+from blueprintc.oci.content import go_json
 from blueprintc.signing.errors import KeyDecryptionError, KeyFormatError
 
 KDF_NAME = "scrypt"
@@ -89,7 +89,7 @@ def seal(
         "cipher": {"name": CIPHER_NAME, "nonce": _b64(nonce)},
         "ciphertext": _b64(ciphertext),
     }
-    return gojson.dumps(document)
+    return go_json(document)
 
 
 def parse_envelope(data: bytes, source: str) -> Envelope:

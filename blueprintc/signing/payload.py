@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from blueprintc.signing import gojson
+from blueprintc.oci.content import go_json, sorted_json_value
 from blueprintc.signing.digest import check_digest
 from blueprintc.signing.errors import InvalidDigestError, PayloadError
 
@@ -65,7 +65,7 @@ def build_payload(
                     f"annotation {key!r}: keys must be non-empty strings and values strings, "
                     "as with `cosign sign -a key=value`"
                 )
-        optional = gojson.sorted_map(annotations)
+        optional = sorted_json_value(annotations)
     document = {
         "critical": {
             "identity": {"docker-reference": docker_reference},
@@ -75,7 +75,7 @@ def build_payload(
         "optional": optional,
     }
     try:
-        return gojson.dumps(document)
+        return go_json(document)
     except ValueError as exc:
         raise PayloadError(f"cannot encode the payload: {exc}") from None
 
@@ -90,9 +90,14 @@ def parse_payload(data: bytes) -> SimpleSigningPayload:
     """
     try:
         document = json.loads(data.decode("utf-8"), object_pairs_hook=_no_duplicates)
-    except (UnicodeDecodeError, ValueError) as exc:
-        detail = exc.args[0] if isinstance(exc, _DuplicateKey) else "invalid UTF-8 JSON"
-        raise PayloadError(f"payload is not a simple-signing JSON document: {detail}") from None
+    except UnicodeDecodeError:
+        raise PayloadError("payload is not valid UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise PayloadError(f"payload is not valid JSON: {exc.msg} at offset {exc.pos}") from None
+    except _DuplicateKey as exc:
+        raise PayloadError(f"payload JSON has a {exc.args[0]}") from None
+    except ValueError:  # e.g. an integer too long to convert
+        raise PayloadError("payload is not valid JSON") from None
     critical = _object(document, "critical", "payload")
     identity = _object(critical, "identity", "critical")
     image = _object(critical, "image", "critical")

@@ -27,8 +27,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from blueprintc.signing import gojson
-from blueprintc.signing.digest import check_digest, sha256_digest
+from blueprintc.oci.content import go_json, sha256_digest, sorted_json_value
+from blueprintc.signing.digest import check_digest
 from blueprintc.signing.errors import PayloadError
 
 SIMPLE_SIGNING_MEDIA_TYPE = "application/vnd.dev.cosign.simplesigning.v1+json"
@@ -66,7 +66,7 @@ class SignatureLayer:
         return sha256_digest(self.payload)
 
     def annotations(self) -> dict[str, str]:
-        return gojson.sorted_map({**self.extra_annotations, SIGNATURE_ANNOTATION: self.signature})
+        return sorted_json_value({**self.extra_annotations, SIGNATURE_ANNOTATION: self.signature})
 
     def descriptor(self) -> dict[str, Any]:
         """The layer descriptor, in go-containerregistry's field order."""
@@ -106,7 +106,7 @@ def signature_config(layers: Sequence[SignatureLayer]) -> bytes:
     }
     if not layers:
         del config["history"]  # Go's omitempty drops an empty history list
-    return gojson.dumps(config)
+    return go_json(config)
 
 
 def signature_manifest(
@@ -145,7 +145,7 @@ def build_signature_image(
     blobs.update((layer.digest, layer.payload) for layer in layers)
     return SignatureImage(
         tag=signature_tag(manifest_digest),
-        manifest=gojson.dumps(manifest),
+        manifest=go_json(manifest),
         manifest_media_type=manifest["mediaType"],
         config=config,
         blobs=blobs,

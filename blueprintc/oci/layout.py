@@ -1,0 +1,234 @@
+"""An OCI image layout directory per repository under one root (``out/oci/<repo>/``).
+
+Writes are atomic (temp file + rename), ``index.json`` is sorted and only
+rewritten when its content changes, so a rebuild with no change touches no file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .content import (
+    ANNOTATION_REF_NAME,
+    OCI_INDEX,
+    OCTET_STREAM,
+    Descriptor,
+    FetchedManifest,
+    check_digest,
+    go_json,
+    guess_manifest_media_type,
+    is_digest,
+    manifest_children,
+    verify_digest,
+)
+from .errors import NotFoundError, OCIError
+from .reference import validate_repository, validate_tag
+
+OCI_LAYOUT_FILE = "oci-layout"
+OCI_LAYOUT_CONTENT = b'{"imageLayoutVersion":"1.0.0"}'
+INDEX_FILE = "index.json"
+
+
+def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> bool:
+    """Write ``data`` to ``path`` via a temp file and rename; skip if already identical."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), mode)
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return True
+
+
+class LayoutStore:
+    """A ``Store`` backed by OCI image layout directories, one per repository."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+
+    def __repr__(self) -> str:
+        return f"LayoutStore({str(self.root)!r})"
+
+    def layout_dir(self, repo: str) -> Path:
+        return self.root.joinpath(*validate_repository(repo).split("/"))
+
+    # -- blobs -----------------------------------------------------------
+
+    def _blob_path(self, repo: str, digest: str) -> Path:
+        algorithm, _, hexpart = check_digest(digest).partition(":")
+        return self.layout_dir(repo) / "blobs" / algorithm / hexpart
+
+    def push_blob(self, repo: str, data: bytes, media_type: str = OCTET_STREAM) -> Descriptor:
+        desc = Descriptor.of(data, media_type)
+        self._init_layout(repo)
+        path = self._blob_path(repo, desc.digest)
+        if not path.exists():
+            write_atomic(path, data)
+        return desc
+
+    def get_blob(self, repo: str, digest: str) -> bytes:
+        path = self._blob_path(repo, digest)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise NotFoundError(
+                f"blob {digest} not found in layout {self.layout_dir(repo)}", code="BLOB_UNKNOWN"
+            ) from None
+        return verify_digest(data, digest)
+
+    def has_blob(self, repo: str, digest: str) -> bool:
+        return self._blob_path(repo, digest).is_file()
+
+    # -- manifests -------------------------------------------------------
+
+    def push_manifest(self, repo: str, data: bytes, media_type: str, tag: str | None = None) -> str:
+        if tag is not None:
+            validate_tag(tag)
+        try:
+            children = manifest_children(data)
+        except (ValueError, AttributeError) as exc:
+            raise OCIError(f"manifest is not valid JSON: {exc}", code="MANIFEST_INVALID") from None
+        missing = [c.digest for c in children if not self.has_blob(repo, c.digest)]
+        if missing:
+            raise NotFoundError(
+                f"manifest references blobs missing from {self.layout_dir(repo)}: "
+                + ", ".join(missing)
+                + " (push the blobs first)",
+                code="MANIFEST_BLOB_UNKNOWN",
+            )
+        desc = self.push_blob(repo, data, media_type)
+        with self._locked(repo):
+            entries = self._read_index(repo)
+            entries = _with_manifest(entries, desc, tag)
+            self._write_index(repo, entries)
+        return desc.digest
+
+    def get_manifest(self, repo: str, ref: str) -> FetchedManifest:
+        entries = self._read_index(repo)
+        if is_digest(ref):
+            digest = ref
+            media_type = next((e["mediaType"] for e in entries if e["digest"] == ref), None)
+        else:
+            digest_or_none = _lookup_tag(entries, validate_tag(ref))
+            if digest_or_none is None:
+                raise NotFoundError(
+                    f"manifest {repo}:{ref} not found in layout {self.layout_dir(repo)}",
+                    code="MANIFEST_UNKNOWN",
+                )
+            digest = digest_or_none
+            media_type = next(e["mediaType"] for e in entries if e["digest"] == digest)
+        try:
+            data = self.get_blob(repo, digest)
+        except NotFoundError:
+            raise NotFoundError(
+                f"manifest {repo}@{digest} not found in layout {self.layout_dir(repo)}",
+                code="MANIFEST_UNKNOWN",
+            ) from None
+        return FetchedManifest(data, media_type or guess_manifest_media_type(data), digest)
+
+    def resolve(self, repo: str, tag: str) -> str | None:
+        return _lookup_tag(self._read_index(repo), validate_tag(tag))
+
+    def tags(self, repo: str) -> list[str]:
+        names = {
+            e["annotations"][ANNOTATION_REF_NAME]
+            for e in self._read_index(repo)
+            if ANNOTATION_REF_NAME in e.get("annotations", {})
+        }
+        return sorted(names)
+
+    def referrers(self, repo: str, digest: str) -> list[Descriptor]:
+        check_digest(digest)
+        found: dict[str, Descriptor] = {}
+        for entry in self._read_index(repo):
+            data = self.get_blob(repo, entry["digest"])
+            doc = json.loads(data)
+            subject = doc.get("subject") or {}
+            if subject.get("digest") == digest:
+                found[entry["digest"]] = Descriptor(
+                    entry["mediaType"], entry["digest"], len(data), doc.get("annotations") or {}
+                )
+        return [found[k] for k in sorted(found)]
+
+    # -- index.json --------------------------------------------------------
+
+    def _init_layout(self, repo: str) -> None:
+        path = self.layout_dir(repo) / OCI_LAYOUT_FILE
+        if not path.exists():
+            write_atomic(path, OCI_LAYOUT_CONTENT)
+
+    @contextlib.contextmanager
+    def _locked(self, repo: str) -> Iterator[None]:
+        """Serialise index updates between processes (flock on the layout directory)."""
+        fd = os.open(self.layout_dir(repo), os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
+
+    def _read_index(self, repo: str) -> list[dict[str, Any]]:
+        path = self.layout_dir(repo) / INDEX_FILE
+        try:
+            doc = json.loads(path.read_bytes())
+        except FileNotFoundError:
+            return []
+        except ValueError as exc:
+            raise OCIError(f"{path} is not valid JSON: {exc}", code="MANIFEST_INVALID") from None
+        manifests = doc.get("manifests") if isinstance(doc, dict) else None
+        if not isinstance(manifests, list):
+            raise OCIError(f"{path} has no 'manifests' list", code="MANIFEST_INVALID")
+        for entry in manifests:
+            Descriptor.from_dict(entry)  # validates; other fields are kept as written
+        return [dict(m) for m in manifests]
+
+    def _write_index(self, repo: str, entries: list[dict[str, Any]]) -> None:
+        doc = {"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": _sorted(entries)}
+        write_atomic(self.layout_dir(repo) / INDEX_FILE, go_json(doc))
+
+
+def _ref_name(entry: dict[str, Any]) -> str | None:
+    return entry.get("annotations", {}).get(ANNOTATION_REF_NAME)
+
+
+def _lookup_tag(entries: list[dict[str, Any]], tag: str) -> str | None:
+    return next((e["digest"] for e in entries if _ref_name(e) == tag), None)
+
+
+def _sorted(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(entries, key=lambda e: (_ref_name(e) or "", e["digest"]))
+
+
+def _with_manifest(
+    entries: list[dict[str, Any]], desc: Descriptor, tag: str | None
+) -> list[dict[str, Any]]:
+    """Add ``desc`` (tagged or not); a moved tag leaves its old manifest reachable."""
+    plain = Descriptor(desc.media_type, desc.digest, desc.size).to_dict()
+    kept = [e for e in entries if tag is None or _ref_name(e) != tag]
+    displaced = {e["digest"]: e for e in entries if tag is not None and _ref_name(e) == tag}
+    if tag is not None:
+        kept = [e for e in kept if not (e["digest"] == desc.digest and _ref_name(e) is None)]
+        kept.append({**plain, "annotations": {ANNOTATION_REF_NAME: tag}})
+    elif not any(e["digest"] == desc.digest for e in kept):
+        kept.append(plain)
+    for digest, old in displaced.items():
+        if digest != desc.digest and not any(e["digest"] == digest for e in kept):
+            kept.append({k: v for k, v in old.items() if k != "annotations"})
+    return kept

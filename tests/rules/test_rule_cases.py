@@ -1,0 +1,48 @@
+"""One parametrized test per registered rule, driven by fixture workspaces.
+
+For every rule id in the registry, `cases/<ID>/fail/` is a small workspace
+whose `expect.yaml` lists the findings (file and line) that rule must report,
+and `cases/<ID>/pass/` is one where it must report nothing. The list of rules
+comes from the registry, so a new rule without fixtures fails here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from blueprintc.lint import lint
+from blueprintc.rules import RULES
+
+CASES = Path(__file__).parent / "cases"
+
+
+def _findings(workspace: Path, rule_id: str) -> list[tuple[str, int]]:
+    result = lint([workspace], root=workspace, select={rule_id})
+    return sorted(
+        (d.location.file, d.location.line) for d in result.diagnostics if d.rule == rule_id
+    )
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULES))
+def test_rule_fails_on_its_failing_fixture(rule_id: str) -> None:
+    case = CASES / rule_id / "fail"
+    assert (case / "expect.yaml").is_file(), f"rule {rule_id} has no failing fixture at {case}"
+    expected = yaml.safe_load((case / "expect.yaml").read_text())
+    wanted = sorted((item["file"], int(item["line"])) for item in expected["findings"])
+    assert wanted, "expect.yaml must list at least one finding"
+    assert _findings(case, rule_id) == wanted
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULES))
+def test_rule_passes_on_its_passing_fixture(rule_id: str) -> None:
+    case = CASES / rule_id / "pass"
+    assert case.is_dir(), f"rule {rule_id} has no passing fixture at {case}"
+    assert _findings(case, rule_id) == []
+
+
+def test_every_fixture_names_a_registered_rule() -> None:
+    stray = sorted(p.name for p in CASES.iterdir() if p.is_dir() and p.name not in RULES)
+    assert stray == []
