@@ -1,0 +1,7 @@
+"""The schema rule family: every rule module listed explicitly."""
+
+from __future__ import annotations
+
+from blueprintc.rules.base import Rule
+
+RULES: list[Rule] = []
