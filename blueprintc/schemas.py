@@ -59,7 +59,10 @@ def validate_config_schema(schema: object) -> list[ValidationError]:
 
     Uses the draft 2020-12 metaschema with format checking (so a bad ``pattern`` regex is
     caught). Extension keywords such as ``x-catalyst-ui-hint`` are allowed: the metaschema
-    accepts unknown keywords. Errors are sorted by JSON path, then message.
+    accepts unknown keywords. Errors are sorted by JSON path, then message; repeats are
+    dropped (each vocabulary of the metaschema checks the type of a subschema again).
     """
-    errors = validator_for(Draft202012Validator.META_SCHEMA).iter_errors(schema)
-    return sorted(errors, key=lambda error: (error.json_path, error.message))
+    unique: dict[tuple[str, str], ValidationError] = {}
+    for error in validator_for(Draft202012Validator.META_SCHEMA).iter_errors(schema):
+        unique.setdefault((error.json_path, error.message), error)
+    return [unique[key] for key in sorted(unique)]
