@@ -226,6 +226,7 @@ def import_real_blueprints(src: Path, files: dict[str, bytes]) -> None:
 
 def source_md(title: str, what: str, table: list[str], readme: Path) -> bytes:
     provenance = readme.read_text(encoding="utf-8").rstrip()
+    shown = readme.relative_to(readme.parents[2]).as_posix()  # e.g. schemas/flux/README.md
     text = "\n".join(
         [
             f"# {title}",
@@ -236,7 +237,7 @@ def source_md(title: str, what: str, table: list[str], readme: Path) -> bytes:
             "",
             *table,
             "",
-            f"## Provenance (verbatim from `../shared/{readme.relative_to(readme.parents[2])}`)",
+            f"## Provenance (verbatim from `../shared/{shown}`)",
             "",
             "````markdown",
             provenance,

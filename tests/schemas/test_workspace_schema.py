@@ -73,3 +73,9 @@ INVALID = {
 @pytest.mark.parametrize(("doc", "path"), INVALID.values(), ids=list(INVALID))
 def test_broken_workspaces_fail_at_their_path(doc: dict[str, Any], path: str) -> None:
     assert paths(doc) == [path]
+
+
+def test_relative_path_rule_is_the_same_as_in_blueprint_schema() -> None:
+    """The two schemas each carry the definition (editors resolve no cross-file $ref)."""
+    workspace = load_schema(WORKSPACE_SCHEMA)["$defs"]["relativePath"]["pattern"]
+    assert workspace == load_schema("blueprint.schema.json")["$defs"]["relativePath"]["pattern"]
