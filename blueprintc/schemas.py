@@ -47,7 +47,7 @@ def validator_for(schema: Schema) -> Validator:
     dict to reuse a validator: packaged schemas from :func:`load_schema` always are.
     """
     entry = _validators.get(id(schema))
-    if entry is None or entry[0] is not schema:
+    if entry is None:
         cls = _validator_class_for(schema, default=Draft202012Validator)
         entry = (schema, cls(schema, format_checker=cls.FORMAT_CHECKER))
         _validators[id(schema)] = entry
