@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 from blueprintc.signing.envelope import STANDARD, ScryptParams, open_envelope, parse_envelope, seal
 from blueprintc.signing.errors import KeyFormatError
@@ -85,7 +85,7 @@ def load_public_key(data: bytes | str, *, source: str = "public key") -> ec.Elli
         ) from None
     if not isinstance(key, ec.EllipticCurvePublicKey) or not isinstance(key.curve, ec.SECP256R1):
         raise KeyFormatError(
-            f"{source}: {_describe(key)} public key; blueprintc verifies ECDSA P-256 "
+            f"{source}: this is {_describe(key)}; blueprintc verifies ECDSA P-256 "
             "keys only (cosign's default, made by `cosign generate-key-pair`)"
         )
     return key
@@ -142,52 +142,39 @@ def _parse_pkcs8_p256(der: bytes, source: str) -> ec.EllipticCurvePrivateKey:
         ) from None
     if not isinstance(key, ec.EllipticCurvePrivateKey) or not isinstance(key.curve, ec.SECP256R1):
         raise KeyFormatError(
-            f"{source}: {_describe(key)} private key; blueprintc signs with ECDSA P-256 "
+            f"{source}: this is {_describe(key)}; blueprintc signs with ECDSA P-256 "
             "keys only (cosign's default, made by `cosign generate-key-pair`)"
         )
     return key
 
 
 def _looks_like_pkcs8(der: bytes) -> bool:
-    """True if `der` opens like PrivateKeyInfo: SEQUENCE { INTEGER, SEQUENCE, ... }.
+    """True if `der` opens like PrivateKeyInfo: SEQUENCE { INTEGER 0|1, SEQUENCE ...
 
-    SEC1's ECPrivateKey opens SEQUENCE { INTEGER 1, OCTET STRING, ... } instead,
-    and the tag after the version is what tells the two apart. OpenSSL would
+    SEC1's ECPrivateKey opens SEQUENCE { INTEGER 1, OCTET STRING ... } instead:
+    the tag after the one-byte version tells the two apart. OpenSSL would
     happily load either, so this check is what makes blueprintc as strict as
     cosign's `x509.ParsePKCS8PrivateKey`.
     """
-    outer = _tlv_body_start(der, 0, 0x30)
-    if outer is None:
+    if len(der) < 2 or der[0] != 0x30:
         return False
-    version_end = _tlv_end(der, outer, 0x02)
-    return version_end is not None and version_end < len(der) and der[version_end] == 0x30
-
-
-def _tlv_body_start(der: bytes, offset: int, tag: int) -> int | None:
-    """Offset of the body of the DER element at `offset`, if it has tag `tag`."""
-    if offset + 2 > len(der) or der[offset] != tag:
-        return None
-    first = der[offset + 1]
-    if first < 0x80:
-        return offset + 2
-    count = first & 0x7F
-    return offset + 2 + count if 0 < count <= 4 and offset + 2 + count <= len(der) else None
-
-
-def _tlv_end(der: bytes, offset: int, tag: int) -> int | None:
-    """Offset just past the DER element at `offset`, if it has tag `tag`."""
-    start = _tlv_body_start(der, offset, tag)
-    if start is None:
-        return None
-    first = der[offset + 1]
-    length = first if first < 0x80 else int.from_bytes(der[offset + 2 : start], "big")
-    return start + length
+    length_bytes = der[1] & 0x7F if der[1] & 0x80 else 0
+    body = 2 + length_bytes
+    return der[body : body + 2] == b"\x02\x01" and der[body + 2 : body + 4] in (
+        b"\x00\x30",
+        b"\x01\x30",
+    )
 
 
 def _describe(key: object) -> str:
+    """Name a key's type the way a user knows it: 'an EC secp384r1 key', 'an RSA-2048 key'."""
     if isinstance(key, ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey):
-        return f"this is an EC {key.curve.name}"
-    return f"this is a {type(key).__name__.lstrip('_')}"
+        return f"an EC {key.curve.name} key"
+    if isinstance(key, rsa.RSAPrivateKey | rsa.RSAPublicKey):
+        return f"an RSA-{key.key_size} key"
+    if isinstance(key, ed25519.Ed25519PrivateKey | ed25519.Ed25519PublicKey):
+        return "an Ed25519 key"
+    return f"a {type(key).__name__} key"
 
 
 def _as_bytes(data: bytes | str) -> bytes:
