@@ -59,7 +59,7 @@ class SignatureLayer:
 
     payload: bytes
     signature: str
-    extra_annotations: Mapping[str, str] = field(default_factory=dict)
+    extra_annotations: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     @property
     def digest(self) -> str:
@@ -113,7 +113,12 @@ def signature_manifest(
     layers: Sequence[SignatureLayer], *, docker_media_types: bool = False
 ) -> dict[str, Any]:
     """The `.sig` image manifest as a dict, in go-containerregistry's field order."""
-    config = signature_config(layers)
+    return _manifest(layers, signature_config(layers), docker_media_types)
+
+
+def _manifest(
+    layers: Sequence[SignatureLayer], config: bytes, docker_media_types: bool
+) -> dict[str, Any]:
     return {
         "schemaVersion": 2,
         "mediaType": DOCKER_MANIFEST_MEDIA_TYPE if docker_media_types else OCI_MANIFEST_MEDIA_TYPE,
@@ -139,8 +144,8 @@ def build_signature_image(
     """
     if not layers:
         raise ValueError("a signature image needs at least one signature layer")
-    manifest = signature_manifest(layers, docker_media_types=docker_media_types)
     config = signature_config(layers)
+    manifest = _manifest(layers, config, docker_media_types)
     blobs = {sha256_digest(config): config}
     blobs.update((layer.digest, layer.payload) for layer in layers)
     return SignatureImage(
