@@ -1,0 +1,52 @@
+"""OCI content stores (image layout directory, distribution registry) and artifacts.
+
+A library, no CLI: ``LayoutStore`` and ``RegistryStore`` implement ``Store``;
+``artifacts`` builds Helm chart and Flux artifacts deterministically;
+``transfer.copy`` moves an artifact between stores; ``tarball`` reads archives
+safely.
+"""
+
+from .artifacts import Artifact, flux_artifact, flux_layer, helm_chart_artifact, helm_chart_tag
+from .auth import Credentials, load_credentials
+from .content import Descriptor, FetchedManifest
+from .errors import (
+    DigestMismatchError,
+    InvalidReferenceError,
+    NotFoundError,
+    OCIError,
+    RegistryError,
+    RegistryNotFoundError,
+    UnsafeArchiveError,
+)
+from .layout import LayoutStore
+from .reference import Reference
+from .registry import RegistryStore
+from .store import Store
+from .tarball import read_archive, safe_extract
+from .transfer import copy
+
+__all__ = [
+    "Artifact",
+    "Credentials",
+    "Descriptor",
+    "DigestMismatchError",
+    "FetchedManifest",
+    "InvalidReferenceError",
+    "LayoutStore",
+    "NotFoundError",
+    "OCIError",
+    "Reference",
+    "RegistryError",
+    "RegistryNotFoundError",
+    "RegistryStore",
+    "Store",
+    "UnsafeArchiveError",
+    "copy",
+    "flux_artifact",
+    "flux_layer",
+    "helm_chart_artifact",
+    "helm_chart_tag",
+    "load_credentials",
+    "read_archive",
+    "safe_extract",
+]

@@ -1,0 +1,177 @@
+"""Both stores behave the same: blobs, manifests, tags, resolve, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from blueprintc.oci import (
+    Descriptor,
+    DigestMismatchError,
+    LayoutStore,
+    NotFoundError,
+    OCIError,
+    Store,
+)
+from blueprintc.oci.content import OCI_INDEX, OCI_MANIFEST, go_json, sha256_digest
+
+MISSING = "sha256:" + "0" * 64
+
+
+def _manifest(store: Store, repo: str, payload: bytes, **annotations: str) -> bytes:
+    config = store.push_blob(repo, b"{}", "application/vnd.test.config.v1+json")
+    layer = store.push_blob(repo, payload, "application/vnd.test.layer.v1")
+    doc = {
+        "schemaVersion": 2,
+        "mediaType": OCI_MANIFEST,
+        "config": config.to_dict(),
+        "layers": [layer.to_dict()],
+        "annotations": annotations,
+    }
+    return go_json(doc)
+
+
+def test_store_protocol(store: Store) -> None:
+    assert isinstance(store, Store)
+
+
+def test_blob_round_trip(store: Store, repo: str) -> None:
+    desc = store.push_blob(repo, b"hello blob", "text/plain")
+    assert desc == Descriptor("text/plain", sha256_digest(b"hello blob"), 10)
+    assert store.has_blob(repo, desc.digest)
+    assert store.get_blob(repo, desc.digest) == b"hello blob"
+    assert store.push_blob(repo, b"hello blob", "text/plain") == desc  # idempotent
+    assert not store.has_blob(repo, MISSING)
+    with pytest.raises(NotFoundError) as err:
+        store.get_blob(repo, MISSING)
+    assert err.value.code == "BLOB_UNKNOWN"
+
+
+def test_manifest_tags_and_resolve(store: Store, repo: str) -> None:
+    first = _manifest(store, repo, b"one")
+    second = _manifest(store, repo, b"two")
+    d1 = store.push_manifest(repo, first, OCI_MANIFEST, tag="v1")
+    assert d1 == sha256_digest(first)
+    assert store.resolve(repo, "v1") == d1
+    assert store.resolve(repo, "nope") is None
+    got = store.get_manifest(repo, "v1")
+    assert got == (first, OCI_MANIFEST, d1)
+    assert store.get_manifest(repo, d1).data == first
+
+    d2 = store.push_manifest(repo, second, OCI_MANIFEST, tag="latest")
+    store.push_manifest(repo, second, OCI_MANIFEST, tag="v2")
+    assert store.tags(repo) == ["latest", "v1", "v2"]
+    store.push_manifest(repo, second, OCI_MANIFEST, tag="v1")  # move a tag
+    assert store.resolve(repo, "v1") == d2
+    assert store.get_manifest(repo, d1).data == first  # still reachable by digest
+    untagged = _manifest(store, repo, b"three")
+    d3 = store.push_manifest(repo, untagged, OCI_MANIFEST)
+    assert store.get_manifest(repo, d3).digest == d3
+    assert store.tags(repo) == ["latest", "v1", "v2"]
+
+
+def test_missing_manifest(store: Store, repo: str) -> None:
+    store.push_manifest(repo, _manifest(store, repo, b"x"), OCI_MANIFEST, tag="v1")
+    with pytest.raises(NotFoundError) as err:
+        store.get_manifest(repo, "v404")
+    assert err.value.code == "MANIFEST_UNKNOWN"
+    with pytest.raises(NotFoundError):
+        store.get_manifest(repo, MISSING)
+    assert store.tags("t/never-pushed") == []
+
+
+def test_manifest_needs_its_blobs(store: Store, repo: str) -> None:
+    doc = {
+        "schemaVersion": 2,
+        "mediaType": OCI_MANIFEST,
+        "config": {"mediaType": "application/vnd.test", "digest": MISSING, "size": 2},
+        "layers": [],
+    }
+    with pytest.raises(OCIError) as err:
+        store.push_manifest(repo, go_json(doc), OCI_MANIFEST, tag="broken")
+    assert err.value.code == "MANIFEST_BLOB_UNKNOWN"
+
+
+def test_index_and_referrers(store: Store, repo: str) -> None:
+    child = _manifest(store, repo, b"child")
+    child_digest = store.push_manifest(repo, child, OCI_MANIFEST)
+    index = go_json(
+        {
+            "schemaVersion": 2,
+            "mediaType": OCI_INDEX,
+            "manifests": [Descriptor(OCI_MANIFEST, child_digest, len(child)).to_dict()],
+        }
+    )
+    index_digest = store.push_manifest(repo, index, OCI_INDEX, tag="multi")
+    assert store.get_manifest(repo, "multi") == (index, OCI_INDEX, index_digest)
+    assert store.referrers(repo, child_digest) == []
+
+
+def test_invalid_names_are_refused(store: Store) -> None:
+    for bad in ("../escape", "UPPER", "a//b", "/abs", ""):
+        with pytest.raises(ValueError):
+            store.has_blob(bad, MISSING)
+    with pytest.raises(ValueError):
+        store.get_blob("t/ok", "sha256:xyz")
+
+
+def test_layout_on_disk_is_standard_and_deterministic(tmp_path: Path) -> None:
+    store = LayoutStore(tmp_path)
+    repo = "charts/bp-demo"
+    manifest = _manifest(store, repo, b"layer")
+    store.push_manifest(repo, manifest, OCI_MANIFEST, tag="b")
+    store.push_manifest(repo, manifest, OCI_MANIFEST, tag="a")
+    root = tmp_path / "charts" / "bp-demo"
+    assert json.loads((root / "oci-layout").read_text()) == {"imageLayoutVersion": "1.0.0"}
+    index = json.loads((root / "index.json").read_text())
+    names = [m["annotations"]["org.opencontainers.image.ref.name"] for m in index["manifests"]]
+    assert names == ["a", "b"]
+    digest = sha256_digest(manifest)
+    assert (root / "blobs" / "sha256" / digest.split(":")[1]).read_bytes() == manifest
+    assert not [p for p in root.rglob(".tmp-*")]
+
+    before = {p: p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
+    os.utime(root / "index.json", ns=(1, 1))
+    store.push_manifest(repo, manifest, OCI_MANIFEST, tag="a")  # no change: no write
+    assert (root / "index.json").stat().st_mtime_ns == 1
+    assert set(before) == {p for p in root.rglob("*") if p.is_file()}
+
+
+def test_layout_detects_corruption(tmp_path: Path) -> None:
+    store = LayoutStore(tmp_path)
+    desc = store.push_blob("r", b"good")
+    (tmp_path / "r" / "blobs" / "sha256" / desc.digest.split(":")[1]).write_bytes(b"evil")
+    with pytest.raises(DigestMismatchError):
+        store.get_blob("r", desc.digest)
+
+
+def test_layout_referrers(tmp_path: Path) -> None:
+    store = LayoutStore(tmp_path)
+    subject_bytes = _manifest(store, "r", b"s")
+    subject = store.push_manifest("r", subject_bytes, OCI_MANIFEST, tag="v1")
+    config = store.push_blob("r", b"{}", "application/vnd.oci.empty.v1+json")
+    referrer = go_json(
+        {
+            "schemaVersion": 2,
+            "mediaType": OCI_MANIFEST,
+            "config": config.to_dict(),
+            "layers": [],
+            "subject": Descriptor(OCI_MANIFEST, subject, len(subject_bytes)).to_dict(),
+            "annotations": {"kind": "sbom"},
+        }
+    )
+    ref_digest = store.push_manifest("r", referrer, OCI_MANIFEST)
+    [found] = store.referrers("r", subject)
+    assert (found.digest, dict(found.annotations)) == (ref_digest, {"kind": "sbom"})
+
+
+def test_descriptor_is_immutable() -> None:
+    desc = Descriptor.of(b"x", "text/plain", {"b": "2", "a": "1"})
+    assert list(desc.annotations) == ["a", "b"]
+    with pytest.raises(TypeError):
+        desc.annotations["c"] = "3"  # type: ignore[index]
+    with pytest.raises(ValueError):
+        Descriptor("text/plain", "md5:abc", 1)
