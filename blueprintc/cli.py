@@ -37,6 +37,11 @@ def cli() -> None:
 @click.option("--color/--no-color", "colour", default=None, help="Default: on a TTY only.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=2, show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report here.")
+@click.option(
+    "--dependency-build",
+    is_flag=True,
+    help="Run `helm dependency build` in each chart first (writes charts/).",
+)
 def lint(
     paths: tuple[Path, ...],
     output_format: str,
@@ -45,6 +50,7 @@ def lint(
     colour: bool | None,
     jobs: int,
     output: Path | None,
+    dependency_build: bool,
 ) -> None:
     """Lint Blueprints: a Blueprint dir, a catalog dir, or files inside Blueprints."""
     from blueprintc.lint import UsageError
@@ -60,6 +66,7 @@ def lint(
             fail_on=Severity.parse(fail_on) if fail_on else None,
             select=set(select) or None,
             jobs=jobs,
+            build_dependencies=dependency_build,
         )
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None

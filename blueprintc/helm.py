@@ -7,7 +7,7 @@ position Helm reports, so rules can point at the template line.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ import yaml
 _POSITION = re.compile(
     r"\(?(?P<file>[\w.\-/]+\.(?:yaml|yml|tpl|txt|json)):(?P<line>\d+)(?::(?P<col>\d+))?"
 )
-_REQUIRED_MARK = "execution error at"
+_EXECUTION_ERROR = "execution error at"
 
 
 @dataclass(frozen=True)
@@ -28,13 +28,13 @@ class RenderFailure:
     template: str | None  # chart-relative, e.g. "templates/cm.yaml", first path part dropped
     line: int
     column: int
-    is_required: bool
+    is_execution_error: bool  # `required` or `fail` in a template (not a parse error)
 
 
 @dataclass(frozen=True)
 class RenderedObject:
     template: str  # Helm's key, e.g. "bp-x/charts/sub/templates/deploy.yaml"
-    index: int
+    ordinal: int  # how many objects of the same kind precede it in its template
     body: dict[str, Any]
 
     @property
@@ -63,6 +63,7 @@ class Render:
 
     manifests: dict[str, str]
     failure: RenderFailure | None
+    _objects: list[RenderedObject] | None = field(default=None, compare=False, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -78,14 +79,22 @@ class Render:
         )
 
     def objects(self) -> list[RenderedObject]:
+        if self._objects is None:
+            object.__setattr__(self, "_objects", self._parse())
+        assert self._objects is not None
+        return self._objects
+
+    def _parse(self) -> list[RenderedObject]:
         result = []
         for template in sorted(self.manifests):
             if not template.endswith((".yaml", ".yml")):
                 continue
-            docs = yaml.load_all(self.manifests[template], Loader=yaml.CSafeLoader)
-            for index, body in enumerate(docs):
+            seen: dict[str, int] = {}
+            for body in yaml.load_all(self.manifests[template], Loader=yaml.CSafeLoader):
                 if isinstance(body, dict):
-                    result.append(RenderedObject(template, index, body))
+                    kind = str(body.get("kind", ""))
+                    result.append(RenderedObject(template, seen.get(kind, 0), body))
+                    seen[kind] = seen.get(kind, 0) + 1
         return result
 
 
@@ -120,8 +129,8 @@ def parse_failure(message: str) -> RenderFailure:
         template = parts[1] if len(parts) == 2 else parts[0]
         line = int(match.group("line"))
         column = int(match.group("col") or 1)
-    is_required = _REQUIRED_MARK in message and "required" in message.lower()
-    return RenderFailure(message, template, line, column, is_required)
+    is_execution_error = _EXECUTION_ERROR in message
+    return RenderFailure(message, template, line, column, is_execution_error)
 
 
 def dependency_status(chart_dir: Path) -> list[dict[str, Any]]:

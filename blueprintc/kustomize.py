@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -31,8 +32,23 @@ def build(directory: Path, timeout: float = 60) -> KustomizeBuild:
         check=False,
     )
     if proc.returncode != 0:
-        return KustomizeBuild([], "", " ".join(proc.stderr.split()) or "kustomize failed")
+        return KustomizeBuild([], "", clean_error(proc.stderr, directory))
     objects = [
         doc for doc in yaml.load_all(proc.stdout, Loader=yaml.CSafeLoader) if isinstance(doc, dict)
     ]
     return KustomizeBuild(objects, proc.stdout, None)
+
+
+_KLOG = re.compile(
+    r'^[EWI]\d{4} [\d:.]+\s+\d+ [\w.]+:\d+\] "command failed" err="(?P<err>.*)"$', re.S
+)
+
+
+def clean_error(stderr: str, directory: Path) -> str:
+    """kubectl's klog line reduced to kustomize's message, paths made relative."""
+    text = " ".join(stderr.split())
+    match = _KLOG.match(text)
+    if match:
+        text = match.group("err")
+    text = text.replace(str(directory.resolve()) + "/", "").replace(str(directory) + "/", "")
+    return text or "kustomize failed"

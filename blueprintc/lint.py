@@ -52,6 +52,7 @@ def lint(
     fail_on: Severity | None = None,
     select: set[str] | None = None,
     jobs: int = 2,
+    build_dependencies: bool = False,
 ) -> LintResult:
     """Lint the Blueprints the paths select (see `workspace.discover`).
 
@@ -70,7 +71,9 @@ def lint(
         raise UsageError(exc.message) from None
     rules = [r for r in RULES.values() if r.check and (select is None or r.id in select)]
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for found in pool.map(lambda d: lint_blueprint(d, workspace, rules), dirs):
+        for found in pool.map(
+            lambda d: lint_blueprint(d, workspace, rules, build_dependencies), dirs
+        ):
             diagnostics.extend(found)
     return LintResult(
         root=root,
@@ -85,7 +88,9 @@ def load_blueprint(directory: Path, workspace: Workspace) -> Blueprint:
     return normalise(load_yaml(source), directory, workspace.rel(directory))
 
 
-def lint_blueprint(directory: Path, workspace: Workspace, rules: list[Rule]) -> list[Diagnostic]:
+def lint_blueprint(
+    directory: Path, workspace: Workspace, rules: list[Rule], build_dependencies: bool = False
+) -> list[Diagnostic]:
     try:
         blueprint = load_blueprint(directory, workspace)
     except InputError as exc:
@@ -110,7 +115,7 @@ def lint_blueprint(directory: Path, workspace: Workspace, rules: list[Rule]) -> 
             )
         )
         rules = [r for r in rules if r.id.startswith(("BPS", "BPN", "BPD", "BPT"))]
-    context = BlueprintContext(workspace, blueprint)
+    context = BlueprintContext(workspace, blueprint, build_dependencies)
     out.extend(preload(context))
     for rule in rules:
         assert rule.check is not None
@@ -126,7 +131,7 @@ def lint_blueprint(directory: Path, workspace: Workspace, rules: list[Rule]) -> 
 def preload(context: BlueprintContext) -> list[Diagnostic]:
     """Read every authored file once, so input errors surface whichever rules run."""
     found = []
-    for attribute in ("chart_yaml", "values_yaml", "templates", "text_files"):
+    for attribute in ("chart_yaml", "values_yaml", "templates", "text_files", "build_error"):
         try:
             getattr(context, attribute)
         except InputError as exc:

@@ -26,6 +26,7 @@ TEXT_SUFFIXES = (".yaml", ".yml", ".tpl", ".txt", ".md", ".json")
 class BlueprintContext:
     workspace: Workspace
     blueprint: Blueprint
+    build_dependencies: bool = False
     _renders: dict[str, helm.Render] = field(default_factory=dict)
 
     @property
@@ -103,6 +104,13 @@ class BlueprintContext:
                     if p.is_file() and p.suffix in TEXT_SUFFIXES
                 )
         return files
+
+    @functools.cached_property
+    def build_error(self) -> str | None:
+        """Runs `helm dependency build` once when asked to; Helm's error, if any."""
+        if not self.build_dependencies or self.chart_dir is None or not self.declared_dependencies:
+            return None
+        return helm.dependency_build(self.chart_dir)
 
     @functools.cached_property
     def helm_chart(self) -> Any:

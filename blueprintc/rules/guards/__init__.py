@@ -1,7 +1,30 @@
-"""The guards rule family: every rule module listed explicitly."""
+"""Chart guards (CANON.md §6): the pre-merge and publish contract of a Blueprint chart."""
 
 from __future__ import annotations
 
 from blueprintc.rules.base import Rule
+from blueprintc.rules.guards import (
+    crd_and_cr,
+    dependency_presence,
+    hollow_chart,
+    kustomize_build,
+    observability_default,
+    observability_render,
+    plaintext_secret,
+    recommended_labels,
+    smoke_render,
+    version_pin,
+)
 
-RULES: list[Rule] = []
+RULES: list[Rule] = [
+    hollow_chart.RULE,
+    dependency_presence.RULE,
+    smoke_render.RULE,
+    version_pin.RULE,
+    observability_default.RULE,
+    observability_render.RULE,
+    plaintext_secret.RULE,
+    recommended_labels.RULE,
+    crd_and_cr.RULE,
+    kustomize_build.RULE,
+]

@@ -1,7 +1,18 @@
-"""The schema rule family: every rule module listed explicitly."""
+"""Schema rules: input documents match their JSON Schemas."""
 
 from __future__ import annotations
 
 from blueprintc.rules.base import Rule
+from blueprintc.rules.schema import (
+    blueprint_schema,
+    chart_metadata,
+    config_schema,
+    workspace_schema,
+)
 
-RULES: list[Rule] = []
+RULES: list[Rule] = [
+    blueprint_schema.RULE,
+    config_schema.RULE,
+    workspace_schema.RULE,
+    chart_metadata.RULE,
+]

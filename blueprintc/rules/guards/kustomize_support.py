@@ -1,0 +1,38 @@
+"""Locating Kustomize output objects in the Blueprint's manifest files."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from blueprintc.diagnostics import Location
+from blueprintc.rules.context import BlueprintContext
+
+
+def manifest_location(ctx: BlueprintContext, body: dict[str, Any]) -> Location:
+    """The `name:` line of the object in the manifests, else the kustomization file."""
+    assert ctx.blueprint.manifest_dir is not None
+    metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else {}
+    name = str(metadata.get("name", "")) if isinstance(metadata, dict) else ""
+    kind = str(body.get("kind", ""))
+    kind_line = re.compile(rf"^kind:\s*[\"']?{re.escape(kind)}[\"']?\s*$")
+    name_line = re.compile(rf"^\s+name:\s*[\"']?{re.escape(name)}[\"']?\s*$")
+    for source in ctx.text_files:
+        if not source.path.is_relative_to(ctx.blueprint.manifest_dir):
+            continue
+        lines = source.lines
+        for number, line in enumerate(lines, start=1):
+            if kind_line.match(line):
+                for offset in range(number, min(number + 12, len(lines))):
+                    if name_line.match(lines[offset]):
+                        return Location(source.rel, number, 1, f"{kind}/{name}")
+    return Location(ctx.rel(kustomization_file(ctx)), 1, 1, f"{kind}/{name}")
+
+
+def kustomization_file(ctx: BlueprintContext) -> Any:
+    assert ctx.blueprint.manifest_dir is not None
+    for name in ("kustomization.yaml", "kustomization.yml", "Kustomization"):
+        path = ctx.blueprint.manifest_dir / name
+        if path.exists():
+            return path
+    return ctx.blueprint.manifest_dir / "kustomization.yaml"

@@ -1,0 +1,89 @@
+"""Observability toggles are wired, and off means off.
+
+Three renders prove a toggle (canon `charts.observabilityToggles`):
+
+1. the default render contains no `monitoring.coreos.com` object;
+2. an opt-in render of each toggle succeeds and produces its object
+   (ServiceMonitor, PodMonitor, PrometheusRule), or visibly changes the
+   output for toggles such as `tracing.enabled`: a toggle that does nothing
+   is a promise the chart does not keep;
+3. a render with every toggle explicitly `false` contains none.
+
+Each finding points at the toggle in `values.yaml` (cases 2 and 3) or at
+the template that renders the object (case 1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from blueprintc.diagnostics import Finding, Severity
+from blueprintc.rules.base import rule
+from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.guards.support import (
+    base_values,
+    monitoring_objects,
+    object_location,
+    toggles,
+    usable_render,
+    values_location,
+    with_value,
+)
+
+
+@rule(
+    "BPG006",
+    "observability-render",
+    Severity.ERROR,
+    "an observability toggle is not wired, or monitoring objects render when it is off",
+    "gate each monitoring object on its toggle in the template "
+    "(`{{- if .Values.serviceMonitor.enabled }}`)",
+    __doc__,
+)
+def check(ctx: BlueprintContext) -> Iterator[Finding]:
+    default = usable_render(ctx)
+    if default is None:
+        return
+    base = base_values(ctx)
+    found = toggles(ctx)
+    for obj in monitoring_objects(ctx, default):
+        yield Finding(
+            f"the default render contains {obj.kind} {obj.name}; monitoring objects must be opt-in",
+            object_location(ctx, obj),
+        )
+    for toggle in found:
+        on = ctx.render(with_value(base, toggle.path, True))
+        where = values_location(ctx, toggle.path)
+        if on.failure is not None:
+            yield Finding(f"rendering with {toggle.dotted}=true fails: {on.failure.message}", where)
+            continue
+        kinds = {o.kind for o in monitoring_objects(ctx, on)}
+        if toggle.produces == "change":
+            wired = on.manifests != default.manifests
+            expected = "any change in the output"
+        elif toggle.produces == "any":
+            wired = bool(kinds)
+            expected = "a monitoring.coreos.com object"
+        else:
+            wired = toggle.produces in kinds
+            expected = f"a {toggle.produces}"
+        if not wired:
+            yield Finding(
+                f"{toggle.dotted}=true renders no {expected.removeprefix('any ')}: "
+                "the toggle is not wired",
+                where,
+            )
+    off = dict(base or {})
+    for toggle in found:
+        off = with_value(off, toggle.path, False)
+    if found:
+        explicit_off = ctx.render(off)
+        for obj in monitoring_objects(ctx, explicit_off) if explicit_off.ok else []:
+            yield Finding(
+                f"with every toggle explicitly false the render still contains "
+                f"{obj.kind} {obj.name}",
+                object_location(ctx, obj),
+            )
+
+
+RULE = check

@@ -1,0 +1,66 @@
+"""Every rendered resource carries the `app.kubernetes.io/*` labels.
+
+Flux, the Catalyst console and every dashboard select by
+`app.kubernetes.io/name`, `/instance` and `/managed-by` (canon
+`charts.requiredLabels`). A resource without them is invisible to
+inventory and garbage collection. Checked on the default render of a Helm
+chart (the CI overlay for `requires-overlay` charts) and on the
+`kubectl kustomize` output of a Kustomize Blueprint.
+
+Failing: a ConfigMap template whose metadata has no labels.
+
+Passing: labels from the chart's `_helpers.tpl` (`{{ include "x.labels" . }}`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from blueprintc.diagnostics import Finding, Severity
+from blueprintc.rules.base import rule
+from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.guards.kustomize_support import manifest_location
+from blueprintc.rules.guards.support import object_location, usable_render
+
+
+@rule(
+    "BPG008",
+    "recommended-labels",
+    Severity.ERROR,
+    "a rendered resource lacks app.kubernetes.io/* labels",
+    "add the labels to the resource's metadata (e.g. via a labels helper in _helpers.tpl)",
+    __doc__,
+)
+def check(ctx: BlueprintContext) -> Iterator[Finding]:
+    required = [str(label) for label in ctx.canon.section("charts").get("requiredLabels", [])]
+    if ctx.blueprint.manifest_kind == "kustomize":
+        build = ctx.kustomize_build
+        for body in build.objects:
+            missing = _missing(body, required)
+            if missing:
+                yield Finding(_message(body, missing), manifest_location(ctx, body))
+        return
+    render = usable_render(ctx)
+    if render is None:
+        return
+    for obj in render.objects():
+        missing = _missing(obj.body, required)
+        if missing:
+            yield Finding(_message(obj.body, missing), object_location(ctx, obj))
+
+
+def _missing(body: dict[str, Any], required: list[str]) -> list[str]:
+    metadata = body.get("metadata")
+    labels = metadata.get("labels") if isinstance(metadata, dict) else None
+    labels = labels if isinstance(labels, dict) else {}
+    return [label for label in required if label not in labels]
+
+
+def _message(body: dict[str, Any], missing: list[str]) -> str:
+    metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else {}
+    name = metadata.get("name", "?") if isinstance(metadata, dict) else "?"
+    return f"{body.get('kind', '?')} {name} lacks label(s) {', '.join(missing)}"
+
+
+RULE = check

@@ -1,0 +1,110 @@
+"""GUARD 2: the chart renders with its default values.
+
+`helm template` with default values must succeed and produce at least 5
+lines (canon `charts.smokeRenderMinLines`). Two opt-outs, by the chart
+annotation `catalyst.openova.io/smoke-render-mode`:
+
+* ``default-off``: a master `enabled: false` gate renders nothing by design;
+  the render must still succeed. A chart with `enabled` defaulting to false
+  and no upstream needs **both** this and `no-upstream` (real incident: a
+  network-policies Blueprint carried only the first, and its version was
+  burned by a failed publish).
+* ``requires-overlay``: the default render may fail, but *only* because a
+  `required` value must come from the per-cluster overlay. Any other
+  failure still fails.
+
+Failing: a template with a typo (`{{ .Values.image.tag | quot }}`), or a chart
+whose templates are all gated off without the `default-off` annotation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from blueprintc.diagnostics import Finding, Location, Severity
+from blueprintc.helm import RenderFailure
+from blueprintc.rules.base import rule
+from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.guards.support import (
+    chart_location,
+    dependencies_missing,
+    is_helm,
+    smoke_mode,
+)
+
+
+@rule(
+    "BPG003",
+    "smoke-render",
+    Severity.ERROR,
+    "the chart does not render with default values (GUARD 2)",
+    "fix the template, or annotate the chart's intended smoke-render mode",
+    __doc__,
+)
+def check(ctx: BlueprintContext) -> Iterator[Finding]:
+    if not is_helm(ctx) or dependencies_missing(ctx):
+        return
+    charts = ctx.canon.section("charts")
+    modes = [str(m) for m in charts.get("smokeRenderModes", [])]
+    mode = smoke_mode(ctx)
+    annotation = charts["annotations"]["smokeRenderMode"]
+    if mode is not None and mode not in modes:
+        yield Finding(
+            f"unknown smoke-render mode {mode!r} (known: {', '.join(modes)})",
+            chart_location(ctx, ("annotations", annotation), key=False),
+            hint=f"use one of: {', '.join(modes)}",
+        )
+        return
+    render = ctx.render(None)
+    if render.failure is not None:
+        if mode == "requires-overlay" and _is_required_failure(ctx, render.failure):
+            return
+        yield _failure(ctx, render.failure, mode)
+        return
+    minimum = int(charts.get("smokeRenderMinLines", 5))
+    if mode != "default-off" and render.line_count < minimum:
+        yield Finding(
+            f"default render produced {render.line_count} line(s), fewer than {minimum}: "
+            "the chart installs (almost) nothing",
+            chart_location(ctx, ("name",)),
+            hint=f'if an `enabled: false` gate is intended, annotate `{annotation}: "default-off"`',
+        )
+
+
+def _is_required_failure(ctx: BlueprintContext, failure: RenderFailure) -> bool:
+    """A `required` failure: Helm's message and the template line both say so."""
+    if not failure.is_execution_error:
+        return False
+    source = ctx.template_source(failure.template)
+    if source is None:
+        return True
+    line = source.line_text(failure.line)
+    if "required" in line:
+        return True
+    # `required` inside a named helper: Helm reports the `include` site.
+    bodies = _helper_bodies(ctx)
+    return any("required" in bodies.get(name, "") for name in _INCLUDE.findall(line))
+
+
+_INCLUDE = re.compile(r"(?:include|template)\s+\"([^\"]+)\"")
+_DEFINE = re.compile(r"\{\{-?\s*define\s+\"([^\"]+)\"\s*-?\}\}(.*?)\{\{-?\s*end\s*-?\}\}", re.S)
+
+
+def _helper_bodies(ctx: BlueprintContext) -> dict[str, str]:
+    return {name: body for source in ctx.templates for name, body in _DEFINE.findall(source.text)}
+
+
+def _failure(ctx: BlueprintContext, failure: RenderFailure, mode: str | None) -> Finding:
+    source = ctx.template_source(failure.template)
+    if source is not None:
+        location = Location(source.rel, failure.line, failure.column)
+    else:
+        location = chart_location(ctx, ("name",))
+    prefix = "default render failed"
+    if mode == "requires-overlay":
+        prefix += " for a reason other than a `required` overlay value"
+    return Finding(f"{prefix}: {failure.message}", location)
+
+
+RULE = check

@@ -1,0 +1,159 @@
+"""Shared pieces of the chart guards: toggles, base values, and locating rendered objects."""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from blueprintc.diagnostics import Location
+from blueprintc.helm import Render, RenderedObject
+from blueprintc.rules.context import BlueprintContext
+from blueprintc.yamldoc import PathKey, YamlDoc, json_path
+
+
+@dataclass(frozen=True)
+class Toggle:
+    path: PathKey  # e.g. ("metrics-collector", "serviceMonitor", "enabled")
+    produces: str  # a monitoring kind, "any" monitoring object, or "change"
+    default: Any
+
+    @property
+    def dotted(self) -> str:
+        return json_path(self.path)
+
+
+def chart_location(ctx: BlueprintContext, path: PathKey, key: bool = True) -> Location:
+    doc = ctx.chart_yaml
+    assert doc is not None
+    return _at(doc, path, key)
+
+
+def values_location(ctx: BlueprintContext, path: PathKey, key: bool = False) -> Location:
+    doc = ctx.values_yaml
+    assert doc is not None
+    return _at(doc, path, key)
+
+
+def _at(doc: YamlDoc, path: PathKey, key: bool) -> Location:
+    line, column = doc.locate(path, key=key)
+    return Location(doc.source.rel, line, column, json_path(path))
+
+
+def is_helm(ctx: BlueprintContext) -> bool:
+    return ctx.chart_dir is not None and ctx.chart_yaml is not None
+
+
+def dependencies_missing(ctx: BlueprintContext) -> bool:
+    """Helm renders a chart with absent subcharts as if they were empty: never trust it."""
+    from blueprintc import helm
+
+    if not ctx.declared_dependencies or ctx.chart_dir is None:
+        return False
+    return any(
+        d.get("status") not in ("ok", "unpacked") for d in helm.dependency_status(ctx.chart_dir)
+    )
+
+
+def smoke_mode(ctx: BlueprintContext) -> str | None:
+    return ctx.annotation("smokeRenderMode")
+
+
+def ci_values(ctx: BlueprintContext) -> dict[str, Any] | None:
+    """Values from `chart/ci/*-values.yaml` (chart-testing's convention), first by name."""
+    assert ctx.chart_dir is not None
+    ci = ctx.chart_dir / "ci"
+    if not ci.is_dir():
+        return None
+    for path in sorted(ci.glob("*values.yaml")):
+        data = ctx.load(path).data
+        if isinstance(data, dict):
+            return data
+    return None
+
+
+def base_values(ctx: BlueprintContext) -> dict[str, Any] | None:
+    """Values that make a default render possible: none, or the CI overlay of a
+    `requires-overlay` chart (its defaults fail by design)."""
+    if smoke_mode(ctx) == "requires-overlay":
+        return ci_values(ctx)
+    return None
+
+
+def usable_render(ctx: BlueprintContext) -> Render | None:
+    """The default render, or the CI-overlay render for `requires-overlay` charts.
+
+    None when no successful render is possible (the smoke guard reports why).
+    """
+    if not is_helm(ctx) or dependencies_missing(ctx):
+        return None
+    render = ctx.render(None)
+    if render.ok:
+        return render
+    if smoke_mode(ctx) == "requires-overlay":
+        values = ci_values(ctx)
+        if values is not None and ctx.render(values).ok:
+            return ctx.render(values)
+    return None
+
+
+def with_value(values: dict[str, Any] | None, path: PathKey, value: Any) -> dict[str, Any]:
+    result = copy.deepcopy(values) if values else {}
+    node = result
+    for part in path[:-1]:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = node[str(part)] = {}
+        node = child
+    node[str(path[-1])] = value
+    return result
+
+
+def toggles(ctx: BlueprintContext) -> list[Toggle]:
+    """Every observability toggle in the umbrella values, subchart sections included."""
+    specs = [
+        (tuple(str(t["key"]).split(".")), str(t["produces"]))
+        for t in ctx.canon.section("charts").get("observabilityToggles", [])
+    ]
+    found: dict[PathKey, Toggle] = {}
+    for path, value in _walk(ctx.values, ()):
+        for suffix, produces in specs:
+            matches = len(path) >= len(suffix) and tuple(path[-len(suffix) :]) == suffix
+            if matches and path not in found:
+                found[path] = Toggle(path, produces, value)
+    return [found[p] for p in sorted(found, key=lambda p: [str(x) for x in p])]
+
+
+def _walk(node: Any, path: PathKey) -> Iterator[tuple[PathKey, Any]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _walk(value, (*path, str(key)))
+    else:
+        yield path, node
+
+
+def monitoring_objects(ctx: BlueprintContext, render: Render) -> list[RenderedObject]:
+    group = str(ctx.canon.section("charts").get("monitoringApiGroup", "monitoring.coreos.com"))
+    return [o for o in render.objects() if o.api_version.split("/")[0] == group]
+
+
+def object_location(ctx: BlueprintContext, obj: RenderedObject) -> Location:
+    """Where a rendered object comes from: the `kind:` line of its umbrella template, or
+    the Chart.yaml entry of the subchart that ships it."""
+    parts = obj.template.split("/")
+    if len(parts) > 2 and parts[1] == "charts":
+        subchart = parts[2]
+        for index, dep in enumerate(ctx.declared_dependencies):
+            if subchart in (dep.get("name"), dep.get("alias")):
+                return chart_location(ctx, ("dependencies", index), key=False)
+        return chart_location(ctx, ("dependencies",))
+    template = "/".join(parts[1:])
+    source = ctx.template_source(template)
+    if source is None:
+        return chart_location(ctx, ("name",))
+    pattern = re.compile(rf"^\s*kind:\s*[\"']?{re.escape(obj.kind)}[\"']?\s*$")
+    kinds = [i for i, line in enumerate(source.lines, start=1) if pattern.match(line)]
+    line = kinds[min(obj.ordinal, len(kinds) - 1)] if kinds else 1
+    return Location(source.rel, line, 1, f"{obj.kind}/{obj.name}")

@@ -1,0 +1,94 @@
+"""Version pin triple: one upstream version, written three times, must agree.
+
+The upstream version appears in `Chart.yaml` `dependencies:`, in
+`blueprint.yaml` `spec.upstream`, and in `values.yaml` under
+`catalystBlueprint.upstream` (`.version` for a single upstream, or
+`.<dependency>.version` for several). A bump that misses one of them
+publishes a Blueprint whose card, values and chart disagree.
+
+Failing::
+
+    # Chart.yaml                      # values.yaml
+    dependencies:                     catalystBlueprint:
+      - name: podinfo                   upstream:
+        version: 6.7.1                    version: 6.7.0
+
+Each mismatch is reported at the value that differs from `Chart.yaml`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from blueprintc.diagnostics import Finding, Location, Severity
+from blueprintc.rules.base import rule
+from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.guards.support import is_helm, values_location
+from blueprintc.yamldoc import PathKey, json_path
+
+
+@rule(
+    "BPG004",
+    "version-pin-triple",
+    Severity.ERROR,
+    "the upstream version differs between Chart.yaml, blueprint.yaml and values.yaml",
+    "set the same upstream version in all three places",
+    __doc__,
+)
+def check(ctx: BlueprintContext) -> Iterator[Finding]:
+    if not is_helm(ctx):
+        return
+    chart = {
+        str(d.get("name")): str(d.get("version"))
+        for d in ctx.declared_dependencies
+        if d.get("name") is not None
+    }
+    for upstream in ctx.blueprint.upstream:
+        pinned = chart.get(upstream.name)
+        if pinned is None:
+            line, column = ctx.blueprint.doc.locate(upstream.path)
+            yield Finding(
+                f"spec.upstream names {upstream.name}, which Chart.yaml does not depend on",
+                Location(ctx.blueprint.rel, line, column, json_path(upstream.path)),
+            )
+        elif upstream.version != pinned:
+            path = (*upstream.path, "version")
+            line, column = ctx.blueprint.doc.locate(path)
+            yield Finding(
+                f"spec.upstream pins {upstream.name} {upstream.version}, Chart.yaml pins {pinned}",
+                Location(ctx.blueprint.rel, line, column, json_path(path)),
+            )
+    yield from _values_pins(ctx, chart)
+
+
+def _values_pins(ctx: BlueprintContext, chart: dict[str, str]) -> Iterator[Finding]:
+    key: PathKey = tuple(str(ctx.canon.section("charts")["upstreamValuesKey"]).split("."))
+    node: Any = ctx.values_yaml.get(key) if ctx.values_yaml is not None else None
+    if not isinstance(node, dict):
+        return
+    if "version" in node:
+        name = str(node.get("name") or (next(iter(chart)) if len(chart) == 1 else ""))
+        pins = [(name, (*key, "version"), node["version"])]
+    else:
+        pins = [
+            (str(n), (*key, str(n), "version"), v["version"])
+            for n, v in node.items()
+            if isinstance(v, dict) and "version" in v
+        ]
+    for name, path, version in pins:
+        pinned = chart.get(name)
+        if pinned is None:
+            yield Finding(
+                f"{json_path(path)} pins {name or 'an upstream'}, "
+                "which Chart.yaml does not depend on",
+                values_location(ctx, path),
+            )
+        elif str(version) != pinned:
+            yield Finding(
+                f"{json_path(path)} is {version}, Chart.yaml pins {name} {pinned}",
+                values_location(ctx, path),
+            )
+
+
+RULE = check

@@ -1,0 +1,66 @@
+"""`Chart.yaml` is a Helm v2 chart definition that Helm can load.
+
+`Chart.yaml` must be a mapping with `apiVersion: v2`, a `name` and a SemVer
+`version`; Helm must then load the chart directory. A list, an empty file
+or a missing `Chart.yaml` stops every other chart guard, so this rule says
+why first.
+
+Failing::
+
+    - name: bp-demo        # a list, not a mapping
+      version: 1.0.0
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from blueprintc.diagnostics import Finding, Location, Severity
+from blueprintc.helm import ChartLoadError
+from blueprintc.rules.base import rule
+from blueprintc.rules.context import BlueprintContext
+
+_SEMVER = re.compile(r"^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$")
+
+
+@rule(
+    "BPS004",
+    "chart-metadata",
+    Severity.ERROR,
+    "Chart.yaml is missing, malformed, or Helm cannot load the chart",
+    "write Chart.yaml as a mapping with apiVersion: v2, name and a SemVer version",
+    __doc__,
+)
+def check(ctx: BlueprintContext) -> Iterator[Finding]:
+    chart_dir = ctx.chart_dir
+    if chart_dir is None or not chart_dir.is_dir():
+        return
+    doc = ctx.chart_yaml
+    if doc is None:
+        yield Finding(f"{ctx.rel(chart_dir)} has no Chart.yaml", Location(ctx.blueprint.rel, 1, 1))
+        return
+    rel = doc.source.rel
+    if not isinstance(doc.data, dict):
+        kind = type(doc.data).__name__ if doc.data is not None else "empty"
+        yield Finding(f"Chart.yaml must be a mapping, not {kind}", Location(rel, 1, 1))
+        return
+    problems = []
+    if doc.data.get("apiVersion") != "v2":
+        problems.append(("apiVersion", f"apiVersion is {doc.data.get('apiVersion')!r}, not v2"))
+    if not isinstance(doc.data.get("name"), str) or not doc.data.get("name"):
+        problems.append(("name", "name is missing"))
+    if not _SEMVER.match(str(doc.data.get("version", ""))):
+        problems.append(("version", f"version {doc.data.get('version')!r} is not SemVer"))
+    for key, message in problems:
+        line, column = doc.locate((key,))
+        yield Finding(f"Chart.yaml: {message}", Location(rel, line, column, key))
+    if problems:
+        return
+    try:
+        ctx.helm_chart  # noqa: B018 - loading is the check
+    except ChartLoadError as exc:
+        yield Finding(f"Helm cannot load the chart: {exc}", Location(rel, 1, 1))
+
+
+RULE = check

@@ -1,0 +1,85 @@
+"""`spec.configSchema` is a valid JSON Schema, and its defaults satisfy it.
+
+An Application's config is validated against the Blueprint's
+`configSchema` (draft 2020-12, with `x-catalyst-ui-hint` extensions) and
+its defaults are applied from it. A schema that is itself invalid (a
+`type: text`, a broken `pattern`) or a default outside its own `enum`,
+`minimum` or `maximum` breaks every Application of the Blueprint.
+
+Failing::
+
+    configSchema:
+      type: object
+      properties:
+        replicas: {type: integer, default: 0, minimum: 1}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from blueprintc.diagnostics import Finding, Location, Severity
+from blueprintc.rules.base import rule
+from blueprintc.rules.context import BlueprintContext
+from blueprintc.schemas import validate_config_schema
+from blueprintc.yamldoc import PathKey, json_path
+
+BASE: PathKey = ("spec", "configSchema")
+
+
+@rule(
+    "BPS002",
+    "config-schema",
+    Severity.ERROR,
+    "spec.configSchema is not a valid JSON Schema, or a default violates it",
+    "fix the schema keyword (draft 2020-12) or the default value",
+    __doc__,
+)
+def check(ctx: BlueprintContext) -> Iterator[Finding]:
+    schema = ctx.blueprint.config_schema
+    if schema is None:
+        return
+    doc = ctx.blueprint.doc
+    errors = validate_config_schema(schema)
+    for error in errors:
+        path = (*BASE, *error.absolute_path)
+        line, column = doc.locate(path)
+        yield Finding(
+            f"{json_path(path)}: {error.message}",
+            Location(doc.source.rel, line, column, json_path(path)),
+        )
+    if not errors:
+        yield from _defaults(ctx, schema, BASE)
+
+
+def _defaults(ctx: BlueprintContext, node: Any, path: PathKey) -> Iterator[Finding]:
+    """Each `default` must validate against the subschema that declares it."""
+    if not isinstance(node, dict):
+        return
+    if "default" in node:
+        subschema = {k: v for k, v in node.items() if k != "default"}
+        for error in validator_for_copy(subschema).iter_errors(node["default"]):
+            where = (*path, "default")
+            line, column = ctx.blueprint.doc.locate(where)
+            yield Finding(
+                f"{json_path(where)} {node['default']!r} violates its own schema: {error.message}",
+                Location(ctx.blueprint.rel, line, column, json_path(where)),
+            )
+    for key in ("properties", "$defs", "definitions"):
+        children = node.get(key)
+        if isinstance(children, dict):
+            for name, child in children.items():
+                yield from _defaults(ctx, child, (*path, key, str(name)))
+    if isinstance(node.get("items"), dict):
+        yield from _defaults(ctx, node["items"], (*path, "items"))
+
+
+def validator_for_copy(schema: dict[str, Any]) -> Draft202012Validator:
+    """A fresh (uncached) validator: subschemas here are temporary objects."""
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+RULE = check

@@ -1,0 +1,81 @@
+"""Turning JSON Schema errors into findings at the line of the offending key or value."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from jsonschema import ValidationError
+from jsonschema.exceptions import best_match
+
+from blueprintc.diagnostics import Finding, Location
+from blueprintc.schemas import validator_for
+from blueprintc.yamldoc import PathKey, YamlDoc, json_path
+
+_UNEXPECTED = re.compile(r"\('(?P<key>[^']+)' (?:was|were) unexpected\)")
+_UNEXPECTED_MANY = re.compile(r"\((?P<keys>'[^)]*') were unexpected\)")
+
+
+def schema_findings(
+    doc: YamlDoc, schema: dict[str, Any], base: PathKey = (), hint: str | None = None
+) -> Iterator[Finding]:
+    """One finding per schema error, at the most specific position the error names."""
+    data = doc.get(base)
+    errors = sorted(validator_for(schema).iter_errors(data), key=lambda e: list(map(str, e.path)))
+    for error in errors:
+        error = _most_specific(error)
+        path: PathKey = (*base, *error.absolute_path)
+        key = False
+        unexpected = _unexpected_keys(error)
+        if unexpected:
+            path = (*path, unexpected[0])
+            key = True
+        line, column = doc.locate(path, key=key)
+        where = json_path(path) or "the document"
+        yield Finding(
+            f"{where}: {_message(error)}",
+            Location(doc.source.rel, line, column, json_path(path)),
+            hint=hint or _hint(error),
+        )
+
+
+def _most_specific(error: ValidationError) -> ValidationError:
+    """For oneOf/anyOf failures, the sub-error that explains the most."""
+    if error.context:
+        best = best_match(error.context)
+        if best is not None and len(best.absolute_path) >= len(error.absolute_path):
+            return best
+    return error
+
+
+def _unexpected_keys(error: ValidationError) -> list[str]:
+    if error.validator not in ("additionalProperties", "unevaluatedProperties"):
+        return []
+    match = _UNEXPECTED.search(error.message)
+    if match:
+        return [match.group("key")]
+    many = _UNEXPECTED_MANY.search(error.message)
+    return re.findall(r"'([^']+)'", many.group("keys")) if many else []
+
+
+def _message(error: ValidationError) -> str:
+    message = error.message
+    if len(message) > 200:
+        message = message[:197] + "..."
+    return message
+
+
+def _hint(error: ValidationError) -> str:
+    keyword = error.validator
+    if keyword in ("additionalProperties", "unevaluatedProperties"):
+        return "remove the key or fix its spelling; the schema lists the allowed keys"
+    if keyword == "required":
+        return "add the missing key"
+    if keyword == "enum":
+        return f"use one of: {', '.join(map(str, error.validator_value))}"
+    if keyword == "pattern":
+        return f"match the pattern {error.validator_value}"
+    if keyword == "type":
+        return f"use a value of type {error.validator_value}"
+    return "make the value satisfy the schema (see `blueprintc explain`)"

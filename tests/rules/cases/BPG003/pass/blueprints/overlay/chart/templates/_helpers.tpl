@@ -1,0 +1,3 @@
+{{- define "overlay.host" -}}
+{{- required "host must come from the per-cluster overlay" .Values.host }}
+{{- end }}
