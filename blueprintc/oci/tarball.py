@@ -146,7 +146,12 @@ def checked_members(
                 )
             links.add(name)
         elif member.islnk():
-            target = _check_name(member.linkname)
+            try:
+                target = _check_name(member.linkname)
+            except UnsafeArchiveError:
+                raise UnsafeArchiveError(
+                    f"hardlink {name!r} points outside the archive ({member.linkname[:200]!r})"
+                ) from None
             if target not in seen or not seen[target].isreg():
                 raise UnsafeArchiveError(
                     f"hardlink {name!r} does not point at an earlier file of the archive"
