@@ -21,7 +21,7 @@ from .errors import (
 from .layout import LayoutStore
 from .reference import Reference
 from .registry import RegistryStore
-from .store import Store
+from .store import Store, open_store
 from .tarball import read_archive, safe_extract
 from .transfer import copy
 
@@ -47,6 +47,7 @@ __all__ = [
     "helm_chart_artifact",
     "helm_chart_tag",
     "load_credentials",
+    "open_store",
     "read_archive",
     "safe_extract",
 ]

@@ -106,13 +106,13 @@ def helm_chart_artifact(chart_tgz: bytes, *, created: str | None = None) -> Arti
     return Artifact(go_json(doc), OCI_MANIFEST, (config, config_bytes), ((layer, chart_tgz),))
 
 
-def flux_layer(tree: Path | Mapping[str, bytes]) -> bytes:
+def flux_layer(tree: str | os.PathLike[str] | Mapping[str, bytes]) -> bytes:
     """The deterministic ``tar+gzip`` of a directory or of ``{"path": bytes}``."""
     return gzip_deterministic(tar_bytes(_entries(tree)))
 
 
 def flux_artifact(
-    tree: Path | Mapping[str, bytes],
+    tree: str | os.PathLike[str] | Mapping[str, bytes],
     *,
     source: str,
     revision: str,
@@ -141,8 +141,10 @@ def flux_artifact(
     return Artifact(go_json(doc), OCI_MANIFEST, (config, config_bytes), ((layer, layer_bytes),))
 
 
-def _entries(tree: Path | Mapping[str, bytes]) -> list[Entry]:
-    return tree_entries(tree) if isinstance(tree, Path) else files_entries(tree)
+def _entries(tree: str | os.PathLike[str] | Mapping[str, bytes]) -> list[Entry]:
+    if isinstance(tree, str | os.PathLike):
+        return tree_entries(Path(tree))
+    return files_entries(tree)
 
 
 def _ggcr_descriptor(desc: Descriptor) -> dict[str, Any]:

@@ -39,6 +39,12 @@ def validate_tag(tag: str) -> str:
 
 
 def validate_host(host: str) -> str:
+    if "@" in host:
+        # user:password@host: never echo what could be a secret.
+        raise InvalidReferenceError(
+            "invalid registry host: credentials must not be embedded in it; "
+            "use BLUEPRINTC_REGISTRY_USERNAME/PASSWORD or ~/.docker/config.json"
+        )
     if not _HOST_RE.match(host):
         raise InvalidReferenceError(f"invalid registry host {host[:100]!r}: expected host[:port]")
     return host
@@ -77,12 +83,7 @@ class Reference:
                 f"invalid reference {_clip(raw)!r}: only the 'oci://' scheme is supported"
             )
         host, slash, path = rest.partition("/")
-        if "@" in host:
-            # user:password@host: never echo what could be a secret.
-            raise InvalidReferenceError(
-                "invalid reference: credentials must not be embedded in a reference; "
-                "use BLUEPRINTC_REGISTRY_USERNAME/PASSWORD or ~/.docker/config.json"
-            )
+        validate_host(host)  # first: it refuses user:password@ without echoing it
         if not slash or not path:
             raise InvalidReferenceError(
                 f"invalid reference {_clip(raw)!r}: expected oci://host[:port]/path/name[:tag]"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from typing import Protocol, runtime_checkable
 
 from .content import OCTET_STREAM, Descriptor, FetchedManifest
+from .errors import InvalidReferenceError
 
 
 @runtime_checkable
@@ -43,3 +45,25 @@ class Store(Protocol):
     def referrers(self, repo: str, digest: str) -> list[Descriptor]:
         """Manifests whose ``subject`` is ``digest`` (OCI 1.1 referrers)."""
         ...
+
+
+def open_store(location: str | os.PathLike[str], *, plain_http: bool | None = None) -> Store:
+    """``oci://host[:port]`` gives a ``RegistryStore``, anything else a ``LayoutStore`` root.
+
+    Repositories are then addressed relative to it (``charts/bp-x``), so the
+    same publish code works with or without a registry (``out/oci`` by default).
+    """
+    from .layout import LayoutStore
+    from .reference import validate_host
+    from .registry import RegistryStore
+
+    text = os.fspath(location)
+    if text.startswith("oci://"):
+        host = text[len("oci://") :].rstrip("/")
+        if "/" in host:
+            raise InvalidReferenceError(
+                f"store location {text[:200]!r} must be oci://host[:port] without a path; "
+                "pass the repository path to each call instead"
+            )
+        return RegistryStore(validate_host(host), plain_http=plain_http)
+    return LayoutStore(text)

@@ -148,3 +148,13 @@ def test_env_credentials_win_over_docker_config(
     monkeypatch.setenv("BLUEPRINTC_REGISTRY_PASSWORD", "env-pass")
     creds = load_credentials("reg.example:5000", docker_config=config)
     assert creds == Credentials("env-user", "env-pass")
+
+
+def test_missing_binary_fails_with_install_hint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .registry_fixture import start_registry
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(pytest.fail.Exception, match=r"scripts/ensure-system-deps\.sh"):
+        start_registry(tmp_path / "reg")

@@ -175,3 +175,31 @@ def test_descriptor_is_immutable() -> None:
         desc.annotations["c"] = "3"  # type: ignore[index]
     with pytest.raises(ValueError):
         Descriptor("text/plain", "md5:abc", 1)
+
+
+def test_open_store(tmp_path: Path) -> None:
+    from blueprintc.oci import RegistryStore, open_store
+
+    assert isinstance(open_store(tmp_path / "out" / "oci"), LayoutStore)
+    remote = open_store("oci://127.0.0.1:5000")
+    assert isinstance(remote, RegistryStore) and remote.plain_http
+    with pytest.raises(ValueError, match="without a path"):
+        open_store("oci://ghcr.io/org")
+    with pytest.raises(ValueError) as err:
+        open_store("oci://me:hunter2@ghcr.io")
+    assert "hunter2" not in str(err.value)
+
+
+def test_layout_concurrent_tagging(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    store = LayoutStore(tmp_path)
+    manifests = [_manifest(store, "r", f"payload {i}".encode()) for i in range(16)]
+    with ThreadPoolExecutor(8) as pool:
+        list(
+            pool.map(
+                lambda i: store.push_manifest("r", manifests[i], OCI_MANIFEST, tag=f"v{i:02d}"),
+                range(16),
+            )
+        )
+    assert store.tags("r") == [f"v{i:02d}" for i in range(16)]
