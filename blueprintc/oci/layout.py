@@ -167,6 +167,44 @@ class LayoutStore:
                 )
         return [found[k] for k in sorted(found)]
 
+    def prune(self, repo: str) -> list[str]:
+        """Drop untagged manifests and the blobs no kept manifest reaches.
+
+        A layout reused across builds otherwise keeps what moved tags left
+        behind, and would differ from a fresh build of the same inputs.
+        Untagged referrers (``subject``) of kept manifests are kept. Returns the
+        removed blob digests, sorted.
+        """
+        with self._locked(repo):
+            entries = self._read_index(repo)
+            keep = {e["digest"] for e in entries if _ref_name(e)}
+            subjects = {e["digest"]: _subject(self.get_blob(repo, e["digest"])) for e in entries}
+            grew = True
+            while grew:
+                extra = {d for d, subject in subjects.items() if subject in keep} - keep
+                keep |= extra
+                grew = bool(extra)
+            self._write_index(repo, [e for e in entries if e["digest"] in keep])
+            reachable: set[str] = set()
+            pending = list(keep)
+            while pending:
+                digest = pending.pop()
+                if digest in reachable:
+                    continue
+                reachable.add(digest)
+                data = self.get_blob(repo, digest)
+                if _looks_like_manifest(data):
+                    with contextlib.suppress(ValueError):  # JSON that only looks like one
+                        pending.extend(c.digest for c in manifest_children(data))
+            removed = []
+            blobs = self.layout_dir(repo) / "blobs"
+            for path in sorted(blobs.glob("*/*")):
+                digest = f"{path.parent.name}:{path.name}"
+                if digest not in reachable:
+                    path.unlink()
+                    removed.append(digest)
+        return removed
+
     # -- index.json --------------------------------------------------------
 
     def _init_layout(self, repo: str) -> None:
@@ -232,3 +270,19 @@ def _with_manifest(
         if digest != desc.digest and not any(e["digest"] == digest for e in kept):
             kept.append({k: v for k, v in old.items() if k != "annotations"})
     return kept
+
+
+def _subject(manifest: bytes) -> str | None:
+    subject = json.loads(manifest).get("subject")
+    return subject.get("digest") if isinstance(subject, dict) else None
+
+
+def _looks_like_manifest(data: bytes) -> bool:
+    """Only JSON objects with manifest keys have children worth following."""
+    if not data.startswith(b"{"):
+        return False
+    try:
+        doc = json.loads(data)
+    except ValueError:
+        return False
+    return isinstance(doc, dict) and doc.get("schemaVersion") == 2

@@ -203,3 +203,21 @@ def test_layout_concurrent_tagging(tmp_path: Path) -> None:
             )
         )
     assert store.tags("r") == [f"v{i:02d}" for i in range(16)]
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_layout_prune_matches_a_fresh_build(tmp_path: Path) -> None:
+    reused, fresh = LayoutStore(tmp_path / "reused"), LayoutStore(tmp_path / "fresh")
+    old = _manifest(reused, "app", b"old layer")
+    reused.push_manifest("app", old, OCI_MANIFEST, tag="latest")
+    new = _manifest(reused, "app", b"new layer")
+    reused.push_manifest("app", new, OCI_MANIFEST, tag="latest")
+    fresh.push_manifest("app", _manifest(fresh, "app", b"new layer"), OCI_MANIFEST, tag="latest")
+    assert _tree(tmp_path / "reused") != _tree(tmp_path / "fresh")
+    removed = reused.prune("app")
+    assert removed == sorted([sha256_digest(old), sha256_digest(b"old layer")])
+    assert _tree(tmp_path / "reused") == _tree(tmp_path / "fresh")
+    assert reused.prune("app") == []
