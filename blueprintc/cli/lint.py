@@ -1,7 +1,4 @@
-"""The command line: parse options, call one library function, render, exit.
-
-Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input errors.
-"""
+"""`blueprintc lint` and `blueprintc explain`."""
 
 from __future__ import annotations
 
@@ -10,20 +7,13 @@ from pathlib import Path
 
 import click
 
-from blueprintc import __version__
 from blueprintc.diagnostics import Severity
 from blueprintc.rules import RULES
 
 SEVERITIES = click.Choice(["error", "warning", "info"])
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="blueprintc")
-def cli() -> None:
-    """blueprintc: lint, render and compile Catalyst Blueprints for Flux."""
-
-
-@cli.command()
+@click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--format",
@@ -79,7 +69,7 @@ def lint(
     sys.exit(result.exit_code)
 
 
-@cli.command()
+@click.command()
 @click.argument("rule_id", required=False)
 def explain(rule_id: str | None) -> None:
     """Show a rule's rationale, examples and fix; without an id, list every rule."""
@@ -95,7 +85,3 @@ def explain(rule_id: str | None) -> None:
     click.echo(rule.doc or rule.summary)
     click.echo("")
     click.echo(f"Fix: {rule.hint}")
-
-
-def main() -> None:
-    cli(prog_name="blueprintc")

@@ -1,0 +1,5 @@
+"""`python -m blueprintc`."""
+
+from blueprintc.cli import main
+
+main()

@@ -1,0 +1,30 @@
+"""The command line: each command parses options, calls one library function,
+renders the result and exits. One module per command family, listed below.
+
+Exit codes: 0 clean, 1 findings (at or above --fail-on), 2 usage or input errors.
+"""
+
+from __future__ import annotations
+
+import click
+
+from blueprintc import __version__
+from blueprintc.cli import lint
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="blueprintc")
+def cli() -> None:
+    """blueprintc: lint, render, compile and publish Catalyst Blueprints for Flux."""
+
+
+COMMANDS: list[click.Command] = [
+    lint.lint,
+    lint.explain,
+]
+for command in COMMANDS:
+    cli.add_command(command)
+
+
+def main() -> None:
+    cli(prog_name="blueprintc")
