@@ -18,7 +18,6 @@ from blueprintc.source import InputError, SourceFile
 
 PathKey = tuple[str | int, ...]
 MAX_NODES = 100_000
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
@@ -115,6 +114,9 @@ class _Builder:
         self.doc = doc
         self.budget = MAX_NODES
         self.active: set[int] = set()
+        # One constructor per document: it caches every node it builds, so a shared
+        # one would grow without bound and be shared between lint threads.
+        self.constructor = yaml.constructor.SafeConstructor()
 
     def fail(self, rule: str, message: str, node: yaml.Node, hint: str) -> InputError:
         line, column = _pos(node)
@@ -131,7 +133,7 @@ class _Builder:
             )
         self.doc.values.setdefault(path, _pos(node))
         if isinstance(node, yaml.ScalarNode):
-            return _CONSTRUCTOR.construct_object(node, deep=True)
+            return self.scalar(node)
         if id(node) in self.active:
             raise self.fail(
                 "BPI003", "recursive YAML alias", node, "remove the alias that refers to itself"
@@ -144,9 +146,27 @@ class _Builder:
         finally:
             self.active.discard(id(node))
 
+    def scalar(self, node: yaml.Node) -> Any:
+        """A scalar's value; a value its tag cannot hold (`2001-02-30`, `!!int abc`) is BPI001."""
+        try:
+            return self.constructor.construct_object(node)
+        except yaml.MarkedYAMLError:
+            raise
+        except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+            tag = node.tag.rsplit(":", 1)[-1]
+            value = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+            why = f" ({exc})" if isinstance(exc, ValueError) and len(str(exc)) <= 60 else ""
+            raise self.fail(
+                "BPI001",
+                f"{value!r} is not a valid {tag}{why}",
+                node,
+                "quote the value to keep it a string, or correct it",
+            ) from None
+
     def build_mapping(self, node: yaml.Node, path: PathKey) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         merged: dict[Any, Any] = {}
+        first_lines: dict[Any, int] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE_TAG:
                 merged.update(self.merge_source(value_node, path))
@@ -155,16 +175,17 @@ class _Builder:
                 raise self.fail(
                     "BPI001", "a mapping key must be a scalar", key_node, "quote the key"
                 )
-            key = _CONSTRUCTOR.construct_object(key_node)
+            key = self.scalar(key_node)
             child = (*path, key if isinstance(key, int) else str(key))
             if key in result:
-                first_line, _ = self.doc.keys[child]
+                # Equal keys may differ in spelling (`1` and `1.0`, `1` and `true`).
                 raise self.fail(
                     "BPI002",
-                    f"duplicate key {key!r} (first defined on line {first_line})",
+                    f"duplicate key {key!r} (first defined on line {first_lines[key]})",
                     key_node,
                     "remove one of the two keys; YAML keeps only the last, silently",
                 )
+            first_lines[key] = _pos(key_node)[0]
             self.doc.keys[child] = _pos(key_node)
             self.doc.values[child] = _pos(value_node)
             result[key] = self.build(value_node, child)
