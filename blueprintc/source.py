@@ -55,28 +55,67 @@ def relative_name(path: Path, root: Path) -> str:
 
 
 def check_inside(path: Path, root: Path) -> None:
-    """Refuse symlinks that leave the workspace and dangling links."""
+    """Refuse paths that leave the workspace (by `..`, an absolute path or a symbolic
+    link anywhere along the way) and links that dangle or loop."""
     rel = relative_name(path, root)
-    if not path.is_symlink() and not any(p.is_symlink() for p in path.parents if p != root):
+    root = root.resolve()
+    link = _first_link(path.absolute(), root)
+    try:
+        target = path.resolve(strict=link is not None)
+    except (OSError, RuntimeError):
+        assert link is not None
+        try:
+            link.resolve(strict=True)
+        except (OSError, RuntimeError):
+            raise InputError(
+                "BPI006",
+                f"dangling or looping symbolic link: {relative_name(link, root)}"
+                f" -> {os.readlink(link)}",
+                rel,
+                hint="point the link at a file inside the workspace, or replace it with the file",
+            ) from None
+        return  # the link is fine; the file below it is missing (reported by the reader)
+    if target.is_relative_to(root):
         return
-    try:
-        target = path.resolve(strict=True)
-    except (FileNotFoundError, RuntimeError):
+    if link is None:
         raise InputError(
             "BPI006",
-            f"dangling or looping symbolic link: {rel} -> {os.readlink(path)}",
+            f"{rel} is outside the workspace",
             rel,
-            hint="point the link at a file inside the workspace, or replace it with the file",
-        ) from None
-    try:
-        target.relative_to(root.resolve())
-    except ValueError:
-        raise InputError(
-            "BPI006",
-            f"symbolic link {rel} points outside the workspace ({target})",
-            rel,
-            hint="copy the file into the workspace; links may not leave it",
-        ) from None
+            hint="keep every input inside the workspace (the directory of blueprintc.yaml)",
+        )
+    raise InputError(
+        "BPI006",
+        f"symbolic link {relative_name(link, root)} points outside the workspace ({target})",
+        rel,
+        hint="copy the file into the workspace; links may not leave it",
+    )
+
+
+def _first_link(path: Path, root: Path) -> Path | None:
+    """The outermost symbolic link among `path` and its ancestors below `root`."""
+    for candidate in reversed((path, *path.parents)):
+        if candidate != root and candidate.is_relative_to(root) and candidate.is_symlink():
+            return candidate
+    return None
+
+
+def check_entry(path: Path, root: Path) -> None:
+    """Refuse, without reading it, a directory entry that `read_source` would refuse
+    for its kind: a link that leaves the workspace or dangles, a FIFO, socket or device."""
+    check_inside(path, root)
+    mode = os.stat(path).st_mode
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise _not_regular(relative_name(path, root), mode)
+
+
+def _not_regular(rel: str, mode: int) -> InputError:
+    return InputError(
+        "BPI007",
+        f"{rel} is not a regular file ({_kind_of(mode)})",
+        rel,
+        hint="replace it with a regular file",
+    )
 
 
 def read_source(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> SourceFile:
@@ -88,12 +127,7 @@ def read_source(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES)
     except FileNotFoundError:
         raise InputError("BPI007", f"file not found: {rel}", rel, hint="create the file") from None
     if not stat.S_ISREG(info.st_mode):
-        raise InputError(
-            "BPI007",
-            f"{rel} is not a regular file ({_kind_of(info.st_mode)})",
-            rel,
-            hint="replace it with a regular file",
-        )
+        raise _not_regular(rel, info.st_mode)
     if info.st_size > max_bytes:
         raise InputError(
             "BPI004",
