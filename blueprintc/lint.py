@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
+import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from blueprintc import kustomize
 from blueprintc.canon import default_canon
 from blueprintc.diagnostics import Diagnostic, Finding, Location, Severity, sorted_diagnostics
 from blueprintc.helm import ChartLoadError
 from blueprintc.model.blueprint import Blueprint, normalise
 from blueprintc.rules import RULES, Rule
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.source import InputError, read_source
+from blueprintc.source import InputError, check_entry, read_source
 from blueprintc.suppression import apply_config, inline_suppresses
 from blueprintc.workspace import (
     BLUEPRINT_FILE,
@@ -88,6 +92,34 @@ def load_blueprint(directory: Path, workspace: Workspace) -> Blueprint:
     return normalise(load_yaml(source), directory, workspace.rel(directory))
 
 
+class _Refused(Exception):
+    """Raised instead of handing Helm or kustomize a chart with refused files."""
+
+
+@dataclass
+class _GuardedContext(BlueprintContext):
+    """A context whose chart Helm and kustomize never see once a file in it was refused:
+    they would read that file themselves (a link out of the workspace, a FIFO, a bomb)."""
+
+    refused: bool = False
+
+    @functools.cached_property
+    def helm_chart(self) -> Any:
+        if self.refused:
+            raise _Refused
+        return super().helm_chart
+
+    @functools.cached_property
+    def kustomize_build(self) -> kustomize.KustomizeBuild:
+        if self.refused:
+            raise _Refused
+        return super().kustomize_build
+
+    @functools.cached_property
+    def build_error(self) -> str | None:
+        return None if self.refused else super().build_error
+
+
 def lint_blueprint(
     directory: Path, workspace: Workspace, rules: list[Rule], build_dependencies: bool = False
 ) -> list[Diagnostic]:
@@ -96,46 +128,82 @@ def lint_blueprint(
     except InputError as exc:
         return [diagnostic_from_input(exc)]
     out: list[Diagnostic] = []
-    if blueprint.manifest_kind is None or not (
-        blueprint.manifest_dir and blueprint.manifest_dir.is_dir()
-    ):
-        line, column = blueprint.doc.locate(blueprint.manifest_path)
-        name = blueprint.name or directory.name
-        if blueprint.manifest_dir is None:
-            message = f"Blueprint {name} has neither a chart/ nor a manifests/ directory"
-        else:
-            message = f"Blueprint {name}: {workspace.rel(blueprint.manifest_dir)} does not exist"
-        out.append(
-            make_diagnostic(
-                RULES["BPI008"],
-                Finding(
-                    message,
-                    Location(blueprint.rel, line, column, "spec.manifests"),
-                ),
-            )
-        )
+    problem = _manifest_problem(blueprint, workspace)
+    if problem is not None:
+        out.append(problem)
+        if problem.rule == "BPI006":  # never read a chart outside the workspace
+            blueprint = dataclasses.replace(blueprint, manifest_kind=None, manifest_dir=None)
         rules = [r for r in rules if r.id.startswith(("BPS", "BPN", "BPD", "BPT"))]
-    context = BlueprintContext(workspace, blueprint, build_dependencies)
-    out.extend(preload(context))
+    context = _GuardedContext(workspace, blueprint, build_dependencies)
+    out.extend(diagnostic_from_input(exc) for exc in preload(context))
     for rule in rules:
         assert rule.check is not None
         try:
-            out.extend(make_diagnostic(rule, finding) for finding in rule.check(context))
+            for finding in rule.check(context):
+                out.append(make_diagnostic(rule, finding))
         except InputError as exc:
             out.append(diagnostic_from_input(exc))
         except ChartLoadError:
             continue  # reported once by the chart-metadata rule
+        except _Refused:
+            continue  # the refused file is reported; Helm does not get to read it
     return out
 
 
-def preload(context: BlueprintContext) -> list[Diagnostic]:
-    """Read every authored file once, so input errors surface whichever rules run."""
-    found = []
-    for attribute in ("chart_yaml", "values_yaml", "templates", "text_files", "build_error"):
+def _manifest_problem(blueprint: Blueprint, workspace: Workspace) -> Diagnostic | None:
+    """BPI008 when the chart or manifests directory is missing, BPI006 when it is outside."""
+    manifest_dir = blueprint.manifest_dir
+    line, column = blueprint.doc.locate(blueprint.manifest_path)
+    location = Location(blueprint.rel, line, column, "spec.manifests")
+    name = blueprint.name or blueprint.dir.name
+    if blueprint.manifest_kind is None or manifest_dir is None:
+        message = f"Blueprint {name} has neither a chart/ nor a manifests/ directory"
+        return make_diagnostic(RULES["BPI008"], Finding(message, location))
+    if not manifest_dir.resolve().is_relative_to(workspace.root):
+        message = f"Blueprint {name}: {workspace.rel(manifest_dir)} is outside the workspace"
+        hint = "keep the chart or manifests inside the workspace (the blueprintc.yaml directory)"
+        return make_diagnostic(RULES["BPI006"], Finding(message, location, hint))
+    if not manifest_dir.is_dir():
+        message = f"Blueprint {name}: {workspace.rel(manifest_dir)} does not exist"
+        return make_diagnostic(RULES["BPI008"], Finding(message, location))
+    return None
+
+
+def preload(context: _GuardedContext) -> list[InputError]:
+    """Check every entry of the Blueprint and read every authored file once, so input
+    errors surface whichever rules run. A refusal inside the chart keeps it from Helm
+    (and from `helm dependency build`)."""
+    found = _refused_entries(context)
+    for attribute in ("chart_yaml", "values_yaml", "templates", "text_files"):
         try:
             getattr(context, attribute)
         except InputError as exc:
-            found.append(diagnostic_from_input(exc))
+            found.append(exc)
+    chart = context.blueprint.manifest_dir
+    if chart is not None:
+        prefix = context.rel(chart) + "/"
+        context.refused = any(exc.path.startswith(prefix) for exc in found)
+    context.build_error  # noqa: B018 - builds dependencies once, when asked to
+    return found
+
+
+def _refused_entries(context: BlueprintContext) -> list[InputError]:
+    """Links that leave the workspace or dangle, and FIFOs, sockets and devices, anywhere
+    in the Blueprint or its chart (vendored charts/ included: Helm reads them all)."""
+    tops = [context.blueprint.dir]
+    chart = context.blueprint.manifest_dir
+    if chart is not None and not chart.resolve().is_relative_to(context.blueprint.dir):
+        tops.append(chart)
+    found = []
+    for top in tops:
+        for base, dirnames, filenames in os.walk(top):
+            for name in sorted(dirnames + filenames):
+                path = Path(base, name)
+                if path.is_symlink() or not (path.is_file() or path.is_dir()):
+                    try:
+                        check_entry(path, context.root)
+                    except InputError as exc:
+                        found.append(exc)
     return found
 
 
