@@ -235,11 +235,24 @@ def finalise(
     for diagnostic in unique:
         if select is not None and diagnostic.rule not in select:
             continue
-        diagnostic = apply_config(diagnostic, workspace)
+        diagnostic = apply_config(_relative_paths(diagnostic, workspace.root), workspace)
         if diagnostic.suppressed is None and _inline(diagnostic, workspace, lines):
             diagnostic = dataclasses.replace(diagnostic, suppressed="inline")
         result.append(diagnostic)
     return sorted_diagnostics(result)
+
+
+def _relative_paths(diagnostic: Diagnostic, root: Path) -> Diagnostic:
+    """Workspace paths in messages (Helm's and kustomize's errors name absolute ones)
+    made relative, so reports are the same on every machine."""
+    prefix = f"{root}{os.sep}"
+    if prefix not in diagnostic.message and prefix not in diagnostic.hint:
+        return diagnostic
+    return dataclasses.replace(
+        diagnostic,
+        message=diagnostic.message.replace(prefix, ""),
+        hint=diagnostic.hint.replace(prefix, ""),
+    )
 
 
 def _inline(diagnostic: Diagnostic, workspace: Workspace, cache: dict[str, list[str]]) -> bool:
