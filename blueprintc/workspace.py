@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,20 +43,29 @@ class Workspace:
         return self.rules.get(rule_id, RuleConfig())
 
     def rel(self, path: Path) -> str:
-        try:
-            return path.resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            return path.as_posix()
+        """Workspace-relative posix name: of the real path, else of the path as written
+        (a link that leaves the workspace is named by where it sits)."""
+        for candidate in (path.resolve(), _absolute(path)):
+            if candidate.is_relative_to(self.root):
+                return candidate.relative_to(self.root).as_posix()
+        return path.as_posix()
+
+
+def _absolute(path: Path) -> Path:
+    """Absolute and normalised, without resolving symbolic links."""
+    return Path(os.path.normpath(path.absolute()))
 
 
 def find_root(start: Path) -> Path:
-    """The nearest ancestor holding `blueprintc.yaml`; else the current directory when
-    `start` is inside it, else the start directory itself."""
-    start = start.resolve()
+    """The nearest ancestor holding `blueprintc.yaml` (searched from the path as written,
+    so a linked Blueprint belongs to the workspace it sits in); else the current directory
+    when `start` is inside it, else the start directory itself."""
+    start = _absolute(start)
     here = start if start.is_dir() else start.parent
     for candidate in (here, *here.parents):
         if (candidate / WORKSPACE_FILE).is_file():
-            return candidate
+            return candidate.resolve()
+    here = here.resolve()
     cwd = Path.cwd().resolve()
     return cwd if here == cwd or cwd in here.parents else here
 
@@ -130,47 +140,74 @@ def discover(paths: list[Path], workspace: Workspace) -> list[Path]:
     A file selects the Blueprint that contains it (as a pre-commit hook passes
     changed files); a directory selects itself if it is a Blueprint, else every
     Blueprint below it. No paths means the workspace's configured catalog dirs.
+    A symbolic link to a Blueprint directory is followed when its target is inside
+    the workspace (the target is linted once, under its real name); a link that
+    leaves the workspace is kept as written, so reading it reports BPI006.
+    Paths outside the workspace are refused (InputError, a usage error).
     """
+    root = workspace.root
     if not paths:
-        paths = [workspace.root / d for d in workspace.blueprint_dirs]
+        paths = [root / d for d in workspace.blueprint_dirs]
     found: dict[Path, None] = {}
     for raw in paths:
-        path = raw if raw.is_absolute() else Path.cwd() / raw
+        path = _absolute(raw)
         if not path.exists() and not path.is_symlink():
             raise InputError(
                 "BPI007", f"no such file or directory: {raw}", str(raw), hint="check the path"
             )
-        if path.is_dir() and not path.is_symlink():
-            if (path / BLUEPRINT_FILE).exists() or (path / BLUEPRINT_FILE).is_symlink():
-                found[path.resolve()] = None
-            else:
-                for child in _walk_for_blueprints(path):
-                    found[child] = None
-        else:
-            owner = _owning_blueprint(path, workspace.root)
+        if not path.is_relative_to(root):
+            path = path.resolve()  # the same place, reached through a linked parent?
+        if not path.is_relative_to(root):
+            raise InputError(
+                "BPI006",
+                f"{raw} is outside the workspace {root}; lint each workspace on its own",
+                str(raw),
+                hint="run blueprintc from the workspace, or pass paths inside it",
+            )
+        if path.is_dir() and _is_blueprint(path):
+            found[_blueprint_dir(path, root)] = None
+        elif path.is_dir() and not path.is_symlink() and (children := _walk(path, root)):
+            found.update(dict.fromkeys(children))
+        else:  # a file, or a directory inside a Blueprint (such as its chart/)
+            owner = _owning_blueprint(path, root)
             if owner is not None:
                 found[owner] = None
     return sorted(found, key=lambda p: p.as_posix())
 
 
-def _walk_for_blueprints(top: Path) -> list[Path]:
+def _is_blueprint(directory: Path) -> bool:
+    marker = directory / BLUEPRINT_FILE
+    return marker.exists() or marker.is_symlink()
+
+
+def _blueprint_dir(path: Path, root: Path) -> Path:
+    """The real directory when it is inside the workspace, else the path as written."""
+    real = path.resolve()
+    return real if real.is_relative_to(root) else path
+
+
+def _walk(top: Path, root: Path) -> list[Path]:
     result = []
     for entry in sorted(top.iterdir()):
-        if entry.name in SKIP_DIRS or entry.name.startswith(".") or entry.is_symlink():
+        if entry.name in SKIP_DIRS or entry.name.startswith("."):
             continue
-        if entry.is_dir():
-            if (entry / BLUEPRINT_FILE).exists() or (entry / BLUEPRINT_FILE).is_symlink():
-                result.append(entry.resolve())
+        if entry.is_symlink():
+            # Followed only onto a Blueprint: never into a linked tree (no cycles).
+            if entry.is_dir() and _is_blueprint(entry):
+                result.append(_blueprint_dir(entry, root))
+        elif entry.is_dir():
+            if _is_blueprint(entry):
+                result.append(_blueprint_dir(entry, root))
             else:
-                result.extend(_walk_for_blueprints(entry))
+                result.extend(_walk(entry, root))
     return result
 
 
 def _owning_blueprint(path: Path, root: Path) -> Path | None:
-    here = path.parent.resolve()
-    for candidate in (here, *here.parents):
-        if (candidate / BLUEPRINT_FILE).exists():
-            return candidate
-        if candidate == root:
+    """The nearest Blueprint directory above `path`, searched no higher than `root`."""
+    for candidate in path.parents:
+        if not candidate.is_relative_to(root):
             break
+        if (candidate / BLUEPRINT_FILE).exists():
+            return _blueprint_dir(candidate, root)
     return None
