@@ -63,7 +63,12 @@ def lint(
     use_colour = colour if colour is not None else (output is None and sys.stdout.isatty())
     report = REPORTERS[output_format](result, use_colour)
     if output is not None:
-        output.write_text(report, encoding="utf-8")
+        try:
+            output.write_text(report, encoding="utf-8")
+        except OSError as exc:
+            raise click.BadParameter(
+                f"cannot write {output}: {exc.strerror}", param_hint="'-o' / '--output'"
+            ) from None
     else:
         click.echo(report, nl=False)
     sys.exit(result.exit_code)
