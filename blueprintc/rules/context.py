@@ -113,6 +113,13 @@ class BlueprintContext:
         return helm.dependency_build(self.chart_dir)
 
     @functools.cached_property
+    def dependency_status(self) -> list[dict[str, Any]]:
+        """Helm's status of each declared dependency, asked once (after a requested build)."""
+        assert self.chart_dir is not None
+        self.build_error  # noqa: B018 - a requested `helm dependency build` comes first
+        return helm.dependency_status(self.chart_dir)
+
+    @functools.cached_property
     def helm_chart(self) -> Any:
         """The loaded chart (raises helm.ChartLoadError)."""
         assert self.chart_dir is not None

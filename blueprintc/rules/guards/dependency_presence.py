@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from blueprintc import helm
 from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
@@ -45,7 +44,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         (str(d.get("name")), str(d.get("version"))): i
         for i, d in enumerate(ctx.declared_dependencies)
     }
-    for status in helm.dependency_status(ctx.chart_dir):
+    for status in ctx.dependency_status:
         if status.get("status") in ("ok", "unpacked"):
             continue
         name, version = str(status.get("name")), str(status.get("version"))

@@ -48,13 +48,9 @@ def is_helm(ctx: BlueprintContext) -> bool:
 
 def dependencies_missing(ctx: BlueprintContext) -> bool:
     """Helm renders a chart with absent subcharts as if they were empty: never trust it."""
-    from blueprintc import helm
-
     if not ctx.declared_dependencies or ctx.chart_dir is None:
         return False
-    return any(
-        d.get("status") not in ("ok", "unpacked") for d in helm.dependency_status(ctx.chart_dir)
-    )
+    return any(d.get("status") not in ("ok", "unpacked") for d in ctx.dependency_status)
 
 
 def smoke_mode(ctx: BlueprintContext) -> str | None:
