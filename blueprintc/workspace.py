@@ -115,7 +115,19 @@ def _rule_config(doc: YamlDoc, path: tuple[str, ...], setting: Any) -> RuleConfi
         return RuleConfig(severity=_severity(doc, path, setting))
     if isinstance(setting, dict):
         severity = setting.get("severity")
+        if severity is False:  # YAML 1.1 reads a bare `off` as false
+            severity = "off"
         ignore = setting.get("ignore") or []
+        if not isinstance(ignore, list):
+            line, column = doc.locate((*path, "ignore"))
+            raise InputError(
+                "BPI009",
+                f"ignore for {path[-1]} must be a list of glob patterns",
+                doc.source.rel,
+                line,
+                column,
+                hint="write e.g. `ignore: [blueprints/legacy/**]`",
+            )
         return RuleConfig(
             enabled=severity != "off",
             severity=_severity(doc, (*path, "severity"), severity)
