@@ -64,6 +64,9 @@ class Render:
     manifests: dict[str, str]
     failure: RenderFailure | None
     _objects: list[RenderedObject] | None = field(default=None, compare=False, repr=False)
+    # Parsed YAML documents by manifest text, shared by the renders of one chart: renders
+    # with different values mostly repeat the same templates word for word.
+    _documents: dict[str, list[Any]] | None = field(default=None, compare=False, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -90,12 +93,20 @@ class Render:
             if not template.endswith((".yaml", ".yml")):
                 continue
             seen: dict[str, int] = {}
-            for body in yaml.load_all(self.manifests[template], Loader=yaml.CSafeLoader):
+            for body in self._load_documents(self.manifests[template]):
                 if isinstance(body, dict):
                     kind = str(body.get("kind", ""))
                     result.append(RenderedObject(template, seen.get(kind, 0), body))
                     seen[kind] = seen.get(kind, 0) + 1
         return result
+
+    def _load_documents(self, text: str) -> list[Any]:
+        cache = self._documents
+        if cache is None:
+            return list(yaml.load_all(text, Loader=yaml.CSafeLoader))
+        if text not in cache:
+            cache[text] = list(yaml.load_all(text, Loader=yaml.CSafeLoader))
+        return cache[text]
 
 
 class ChartLoadError(Exception):
@@ -109,14 +120,22 @@ def load_chart(chart_dir: Path) -> helm.Chart:
         raise ChartLoadError(_clean(str(exc))) from None
 
 
-def render(chart: helm.Chart, values: dict[str, Any] | None, name: str, namespace: str) -> Render:
+def render(
+    chart: helm.Chart,
+    values: dict[str, Any] | None,
+    name: str,
+    namespace: str,
+    documents: dict[str, list[Any]] | None = None,
+) -> Render:
+    """Render the chart. Renders given the same `documents` dict share parsed YAML: their
+    objects' bodies may be the same dicts, so treat them as read-only."""
     try:
         manifests = chart.render(values=values, name=name, namespace=namespace, is_install=True)
     except (helm.HelmRenderError, helm.HelmValuesError) as exc:
         return Render({}, parse_failure(str(exc)))
     except helm.HelmError as exc:
         return Render({}, RenderFailure(_clean(str(exc)), None, 1, 1, False))
-    return Render(manifests, None)
+    return Render(manifests, None, _documents=documents)
 
 
 def parse_failure(message: str) -> RenderFailure:

@@ -28,6 +28,7 @@ class BlueprintContext:
     blueprint: Blueprint
     build_dependencies: bool = False
     _renders: dict[str, helm.Render] = field(default_factory=dict)
+    _documents: dict[str, list[Any]] = field(default_factory=dict)
 
     @property
     def canon(self) -> Canon:
@@ -139,7 +140,7 @@ class BlueprintContext:
         key = json.dumps(values, sort_keys=True, default=str)
         if key not in self._renders:
             self._renders[key] = helm.render(
-                self.helm_chart, values, self.release_name, self.namespace
+                self.helm_chart, values, self.release_name, self.namespace, self._documents
             )
         return self._renders[key]
 
