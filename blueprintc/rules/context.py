@@ -29,6 +29,7 @@ class BlueprintContext:
     build_dependencies: bool = False
     _renders: dict[str, helm.Render] = field(default_factory=dict)
     _documents: dict[str, list[Any]] = field(default_factory=dict)
+    _sources: dict[Path, SourceFile] = field(default_factory=dict)
 
     @property
     def canon(self) -> Canon:
@@ -39,7 +40,12 @@ class BlueprintContext:
         return self.workspace.root
 
     def read(self, path: Path) -> SourceFile:
-        return read_source(path, self.root, self.workspace.max_file_bytes)
+        """The file as text, read once per Blueprint (a refusal is raised on every call)."""
+        source = self._sources.get(path)
+        if source is None:
+            source = read_source(path, self.root, self.workspace.max_file_bytes)
+            self._sources[path] = source
+        return source
 
     def load(self, path: Path) -> YamlDoc:
         return load_yaml(self.read(path))
