@@ -8,8 +8,12 @@ import re
 from blueprintc.diagnostics import Diagnostic
 from blueprintc.workspace import Workspace
 
-# `# blueprintc: disable=BPG001,BPN001` on the line, or `disable-next-line=` on the one above.
-_INLINE = re.compile(r"#\s*blueprintc:\s*(disable|disable-next-line)(?:=([A-Z0-9, ]+))?")
+# `# blueprintc: disable=BPG001,BPN001` on the line, or `disable-next-line=` on the one above;
+# without `=IDS`, every rule. The longer keyword comes first: `disable` alone would match the
+# start of `disable-next-line` and silence every rule on the comment's own line.
+_INLINE = re.compile(
+    r"#\s*blueprintc:\s*(disable-next-line|disable)(?![\w-])(?:\s*=\s*(\w+(?:\s*,\s*\w+)*))?"
+)
 
 
 def inline_suppresses(rule: str, line_text: str, previous_line: str) -> bool:
@@ -18,7 +22,7 @@ def inline_suppresses(rule: str, line_text: str, previous_line: str) -> bool:
             if match.group(1) != kind:
                 continue
             ids = match.group(2)
-            if ids is None or rule in {part.strip() for part in ids.split(",")}:
+            if ids is None or rule in {part.strip().upper() for part in ids.split(",")}:
                 return True
     return False
 
