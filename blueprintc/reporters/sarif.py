@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 from blueprintc import __version__
 from blueprintc.diagnostics import Severity
@@ -43,7 +44,7 @@ def render(result: LintResult, colour: bool = False) -> str:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": loc.file, "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": {"uri": quote(loc.file), "uriBaseId": "%SRCROOT%"},
                         "region": {"startLine": loc.line, "startColumn": loc.column},
                     }
                 }
