@@ -1,0 +1,97 @@
+"""Core Kubernetes schemas from the kubernetes-validate package, offline and cached.
+
+kubernetes-validate ships one strict JSON Schema per kind and Kubernetes minor version
+(``kubernetes-json-schema/v1.32.0-local-strict/deployment-apps-v1.json``, unknown fields
+refused) plus a shared ``_definitions.json``. Its ``validate()`` re-reads both files and
+builds a new validator on every call and stops at the first error, so blueprintc reads
+the same files once and keeps one validator per (schema set, apiVersion, kind).
+
+Validation follows kubernetes-validate's own semantics: strict schemas, no format
+checking. A file is used only when its ``x-kubernetes-group-version-kind`` names exactly
+the requested group, version and kind, so ``apps.example.com/v1 Deployment`` is not
+mistaken for ``apps/v1 Deployment``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.protocols import Validator
+from referencing import Registry, Resource
+
+_SCHEMA_SET = re.compile(r"^v(\d+)\.(\d+)\.(\d+)-local-strict$")
+
+# (schema set, apiVersion, kind) -> validator, or None when kubernetes-validate has none.
+_validators: dict[tuple[str, str, str], Validator | None] = {}
+
+
+def _root() -> Traversable:
+    return files("kubernetes_validate").joinpath("kubernetes-json-schema")
+
+
+@cache
+def schema_sets() -> dict[tuple[int, int], str]:
+    """The strict schema folders kubernetes-validate carries, by (major, minor)."""
+    found: dict[tuple[int, int], str] = {}
+    for entry in _root().iterdir():
+        match = _SCHEMA_SET.match(entry.name)
+        if match:
+            found[(int(match.group(1)), int(match.group(2)))] = entry.name
+    return dict(sorted(found.items()))
+
+
+@cache
+def schema_set_for(kubernetes_version: str) -> str:
+    """The newest strict schema folder not newer than ``kubernetes_version`` (``1.32.0``).
+
+    Raises ValueError for a malformed version or one outside the carried range.
+    """
+    match = re.match(r"^v?(\d+)\.(\d+)(\.\d+)?$", kubernetes_version)
+    if match is None:
+        raise ValueError(f"not a Kubernetes version: {kubernetes_version!r} (use e.g. 1.32.0)")
+    wanted = (int(match.group(1)), int(match.group(2)))
+    sets = schema_sets()
+    carried = [key for key in sets if key <= wanted]
+    newest = max(sets)
+    if not carried or wanted > newest:
+        oldest = min(sets)
+        raise ValueError(
+            f"kubernetes-validate carries schemas for Kubernetes {oldest[0]}.{oldest[1]} to "
+            f"{newest[0]}.{newest[1]}, not {kubernetes_version}"
+        )
+    return sets[max(carried)]
+
+
+def kubernetes_validator(api_version: str, kind: str, kubernetes_version: str) -> Validator | None:
+    """A cached strict validator for a core Kubernetes kind, or None when none is carried."""
+    key = (schema_set_for(kubernetes_version), api_version, kind)
+    if key not in _validators:
+        _validators[key] = _load(*key)
+    return _validators[key]
+
+
+def _load(schema_set: str, api_version: str, kind: str) -> Validator | None:
+    group, _, version = api_version.rpartition("/")
+    if not version or not kind.isalnum():
+        return None
+    suffix = f"{group.split('.')[0]}-{version}" if group else version
+    resource = _root().joinpath(schema_set, f"{kind.lower()}-{suffix}.json")
+    if not resource.is_file():
+        return None
+    schema: dict[str, Any] = json.loads(resource.read_bytes())
+    gvk = {"group": group, "version": version, "kind": kind}
+    if gvk not in schema.get("x-kubernetes-group-version-kind", []):
+        return None
+    return Draft202012Validator(schema, registry=_registry(schema_set))
+
+
+@cache
+def _registry(schema_set: str) -> Registry[Any]:
+    definitions = json.loads(_root().joinpath(schema_set, "_definitions.json").read_bytes())
+    return Resource.from_contents(definitions) @ Registry()

@@ -1,0 +1,169 @@
+"""Validate one emitted Kubernetes object against the schema of its apiVersion and kind.
+
+Three schema sources, tried in this order:
+
+- Catalyst resources (Organization, Environment, EnvironmentPolicy): the hand-written
+  schemas in ``blueprintc/data/schemas/catalyst/``;
+- Flux objects: the structural Flux 2.9 CRD schemas (``blueprintc.schemas``);
+- core Kubernetes kinds (ConfigMap, Namespace, Secret, ...): kubernetes-validate's strict
+  schemas for the requested Kubernetes version (``blueprintc.validate.kubernetes``).
+
+Any other apiVersion/kind is an error: blueprintc cannot vouch for an object it has no
+schema for. Every object must also carry ``apiVersion``, ``kind`` and ``metadata.name``.
+Validators are built once per (apiVersion, kind) and reused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from jsonschema import ValidationError
+from jsonschema.exceptions import best_match
+from jsonschema.protocols import Validator
+
+from blueprintc.schemas import flux_schema_for, load_schema, validator_for
+from blueprintc.validate.kubernetes import kubernetes_validator, schema_set_for
+from blueprintc.yamldoc import PathKey, json_path
+
+DEFAULT_KUBERNETES_VERSION = "1.32.0"
+MAX_MESSAGE = 200
+
+_ENVELOPE: dict[str, Any] = {
+    "type": "object",
+    "required": ["apiVersion", "kind", "metadata"],
+    "properties": {
+        "apiVersion": {"type": "string", "minLength": 1},
+        "kind": {"type": "string", "minLength": 1},
+        "metadata": {"type": "object", "required": ["name"]},
+    },
+}
+
+# (apiVersion, kind, Kubernetes version) -> validator, or None: no schema.
+_dispatch: dict[tuple[str, str, str], Validator | None] = {}
+
+
+@dataclass(frozen=True, order=True)
+class SchemaError:
+    """One problem with an object: where (a JSON path, empty for the whole object) and what."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path or 'the object'}: {self.message}"
+
+
+def validate_object(
+    obj: dict[str, Any], *, kubernetes_version: str = DEFAULT_KUBERNETES_VERSION
+) -> list[str]:
+    """Why ``obj`` does not validate, one message per problem naming its JSON path.
+
+    An empty list means valid. Raises ValueError for a Kubernetes version that
+    kubernetes-validate does not carry.
+    """
+    return [str(error) for error in check_object(obj, kubernetes_version=kubernetes_version)]
+
+
+def check_object(
+    obj: object, *, kubernetes_version: str = DEFAULT_KUBERNETES_VERSION
+) -> list[SchemaError]:
+    """Like :func:`validate_object`, with path and message apart; sorted, no repeats."""
+    schema_set_for(kubernetes_version)  # fail fast on an unsupported version
+    if not isinstance(obj, dict):
+        return [SchemaError("", f"not a Kubernetes object: a {type(obj).__name__}, not a mapping")]
+    envelope = set(_errors(validator_for(_ENVELOPE), obj))
+    api_version, kind = obj.get("apiVersion"), obj.get("kind")
+    if not (isinstance(api_version, str) and api_version and isinstance(kind, str) and kind):
+        return sorted(envelope)
+    validator = schema_validator(api_version, kind, kubernetes_version)
+    if validator is None:
+        return sorted(envelope | {SchemaError("", _no_schema(api_version, kind))})
+    return sorted(envelope.union(_errors(validator, obj)))
+
+
+def schema_validator(
+    api_version: str, kind: str, kubernetes_version: str = DEFAULT_KUBERNETES_VERSION
+) -> Validator | None:
+    """The cached validator for an apiVersion and kind, or None when blueprintc has no schema."""
+    key = (api_version, kind, kubernetes_version)
+    if key not in _dispatch:
+        schema = catalyst_schema_for(api_version, kind) or flux_schema_for(api_version, kind)
+        _dispatch[key] = (
+            validator_for(schema)
+            if schema is not None
+            else kubernetes_validator(api_version, kind, kubernetes_version)
+        )
+    return _dispatch[key]
+
+
+def catalyst_schema_for(api_version: str, kind: str) -> dict[str, Any] | None:
+    """The schema of a Catalyst resource, or None when blueprintc carries none."""
+    name = load_schema("catalyst/index.json").get(f"{api_version}/{kind}")
+    return None if name is None else load_schema(f"catalyst/{name}")
+
+
+@cache
+def _carried() -> dict[str, list[str]]:
+    """kind -> the apiVersions blueprintc carries a Catalyst or Flux schema for."""
+    kinds: dict[str, list[str]] = {}
+    for index in ("catalyst/index.json", "flux/index.json"):
+        for key in load_schema(index):
+            api_version, _, kind = key.rpartition("/")
+            kinds.setdefault(kind, []).append(api_version)
+    return kinds
+
+
+def _no_schema(api_version: str, kind: str) -> str:
+    message = f"no schema for {api_version} {kind}; blueprintc cannot vouch for it"
+    others = _carried().get(kind)
+    if others:
+        message += f" (blueprintc carries {kind} as {', '.join(sorted(others))})"
+    return message
+
+
+def _errors(validator: Validator, obj: dict[str, Any]) -> Iterator[SchemaError]:
+    for error in validator.iter_errors(obj):
+        yield from _explain(_most_specific(error))
+
+
+def _most_specific(error: ValidationError) -> ValidationError:
+    """For a failed anyOf/oneOf, the alternative's error that goes deepest."""
+    if error.context:
+        best = best_match(error.context)
+        if best is not None and len(best.absolute_path) >= len(error.absolute_path):
+            return best
+    return error
+
+
+def _explain(error: ValidationError) -> Iterable[SchemaError]:
+    path: PathKey = tuple(error.absolute_path)
+    instance = error.instance
+    if error.validator == "required" and isinstance(instance, dict):
+        missing = [key for key in error.validator_value if key not in instance]
+        return [
+            SchemaError(json_path((*path, key)), "required field is missing") for key in missing
+        ]
+    if error.validator == "additionalProperties" and error.validator_value is False:
+        unknown = _unknown_keys(error.schema, instance)
+        if unknown:
+            return [SchemaError(json_path((*path, key)), "unknown field") for key in unknown]
+    message = error.message
+    if len(message) > MAX_MESSAGE:
+        message = message[: MAX_MESSAGE - 3] + "..."
+    return [SchemaError(json_path(path), message)]
+
+
+def _unknown_keys(schema: Any, instance: Any) -> list[str]:
+    if not isinstance(schema, dict) or not isinstance(instance, dict):
+        return []
+    known = schema.get("properties", {})
+    patterns = list(schema.get("patternProperties", {}))
+    return [
+        key
+        for key in instance
+        if key not in known and not any(re.search(pattern, key) for pattern in patterns)
+    ]

@@ -1,0 +1,127 @@
+"""Validate an emitted tree: every object against its schema, every kustomization builds.
+
+``validate_tree(out)`` reads every ``*.yaml`` file under ``out`` (hidden directories such
+as ``.git`` skipped), each document of it a Kubernetes object checked by
+:func:`blueprintc.validate.objects.check_object` (BPC001). Two kinds of file are not
+objects and are skipped: kustomization files, which are checked by building them, and
+the files a kustomization reads as patches, generator sources, configurations or Helm
+values. Kustomizations are built with ``kubectl kustomize`` (BPC002), but only the
+entry points, the kustomizations that no other one in the tree refers to: a build
+includes everything the kustomization refers to, so this covers the whole tree at the
+cost of one subprocess per entry point (see ``blueprintc.validate.kustomizations``).
+Builds run in a small thread pool while the objects are validated.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from blueprintc.diagnostics import Diagnostic, Location, sorted_diagnostics
+from blueprintc.validate.kubernetes import schema_set_for
+from blueprintc.validate.kustomizations import (
+    KUSTOMIZATION_FILES,
+    build_failures,
+    read_kustomization,
+)
+from blueprintc.validate.objects import DEFAULT_KUBERNETES_VERSION, check_object
+from blueprintc.validate.rules import EMITTED_OBJECT_SCHEMA, KUSTOMIZE_BUILD, diagnostic
+
+
+def validate_tree(
+    out: Path,
+    *,
+    kustomize: bool = True,
+    kubernetes_version: str = DEFAULT_KUBERNETES_VERSION,
+    jobs: int | None = None,
+) -> list[Diagnostic]:
+    """BPC001/BPC002 diagnostics for the tree at ``out``, sorted; empty when it is sound.
+
+    Locations are relative to ``out``. ``kustomize=False`` skips the builds; ``jobs`` is
+    the number of concurrent ``kubectl kustomize`` processes (default: CPU count, max 8).
+    """
+    schema_set_for(kubernetes_version)  # fail fast on an unsupported version
+    root = out.resolve()
+    objects, kustomization_files = _walk(root)
+    kustomizations = {f.parent: read_kustomization(f) for f in kustomization_files}
+    inputs = frozenset().union(*(refs.inputs for refs in kustomizations.values()))
+    diagnostics: list[Diagnostic] = []
+    to_build = kustomizations if kustomize else {}
+    with ThreadPoolExecutor(max_workers=1) as background:
+        builds = background.submit(build_failures, root, to_build, jobs=jobs)
+        for file in objects:
+            if file not in inputs:
+                diagnostics.extend(_check_file(file, root, kubernetes_version))
+        diagnostics.extend(_build_diagnostic(root, *item) for item in builds.result())
+    return sorted_diagnostics(diagnostics)
+
+
+def _walk(root: Path) -> tuple[list[Path], list[Path]]:
+    """(object files, kustomization files) under ``root``, in a stable order."""
+    objects: list[Path] = []
+    kustomization_files: list[Path] = []
+    for base, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name in KUSTOMIZATION_FILES:
+                kustomization_files.append(Path(base, name))
+            elif name.endswith(".yaml"):
+                objects.append(Path(base, name))
+    return objects, kustomization_files
+
+
+def _check_file(file: Path, root: Path, kubernetes_version: str) -> list[Diagnostic]:
+    rel = file.relative_to(root).as_posix()
+    found: list[Diagnostic] = []
+    try:
+        for line, document in _documents(file.read_text("utf-8")):
+            if document is None:
+                continue
+            label = _describe(document)
+            for error in check_object(document, kubernetes_version=kubernetes_version):
+                location = Location(rel, line, 1, error.path)
+                found.append(diagnostic(EMITTED_OBJECT_SCHEMA, f"{label}: {error}", location))
+    except UnicodeDecodeError as exc:
+        found.append(
+            diagnostic(EMITTED_OBJECT_SCHEMA, f"not UTF-8 text: {exc.reason}", Location(rel))
+        )
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        where = Location(rel, mark.line + 1, mark.column + 1) if mark else Location(rel)
+        problem = getattr(exc, "problem", None) or str(exc)
+        found.append(diagnostic(EMITTED_OBJECT_SCHEMA, f"not valid YAML: {problem}", where))
+    return found
+
+
+def _documents(text: str) -> Iterator[tuple[int, Any]]:
+    """(1-based line where the document's content starts, data) for each YAML document."""
+    loader = yaml.CSafeLoader(text)
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            yield node.start_mark.line + 1, loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _describe(document: Any) -> str:
+    if not isinstance(document, dict):
+        return "document"
+    kind = document.get("kind")
+    metadata = document.get("metadata")
+    name = metadata.get("name") if isinstance(metadata, dict) else None
+    namespace = metadata.get("namespace") if isinstance(metadata, dict) else None
+    if not isinstance(name, str):
+        return str(kind) if isinstance(kind, str) else "object"
+    qualified = f"{namespace}/{name}" if isinstance(namespace, str) else name
+    return f"{kind} {qualified}" if isinstance(kind, str) else qualified
+
+
+def _build_diagnostic(root: Path, file: Path, message: str) -> Diagnostic:
+    location = Location(file.relative_to(root).as_posix())
+    return diagnostic(KUSTOMIZE_BUILD, f"kubectl kustomize failed: {message}", location)
