@@ -26,6 +26,8 @@ FAMILIES = {
     "BPN": "naming",
     "BPD": "domains",
     "BPT": "terms",
+    "BPP": "plan",
+    "BPC": "compile output",
 }
 
 
@@ -55,8 +57,16 @@ def rule(
     return wrap
 
 
-def input_rule(id: str, name: str, summary: str, hint: str, doc: str | None) -> Rule:
-    return Rule(id, name, Severity.ERROR, summary, hint, inspect.cleandoc(doc or ""), None)
+def input_rule(
+    id: str,
+    name: str,
+    summary: str,
+    hint: str,
+    doc: str | None,
+    severity: Severity = Severity.ERROR,
+) -> Rule:
+    """A rule whose findings come from a loader or the planner, not a per-Blueprint check."""
+    return Rule(id, name, severity, summary, hint, inspect.cleandoc(doc or ""), None)
 
 
 def at(file: str, position: tuple[int, int], json_path: str = "") -> Location:

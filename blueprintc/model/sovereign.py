@@ -1,0 +1,114 @@
+"""The Sovereign spec, normalised. Never fails: the schema rule reports bad shapes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from blueprintc.yamldoc import PathKey, YamlDoc
+
+
+@dataclass(frozen=True)
+class Region:
+    provider: str
+    region: str
+    building_blocks: tuple[str, ...]
+    path: PathKey
+
+    @property
+    def key(self) -> str:
+        """`{prov}-{reg}`, how Organizations refer to a region."""
+        return f"{self.provider}-{self.region}"
+
+
+@dataclass(frozen=True)
+class KitEntry:
+    blueprint: str
+    version: str
+    release_name: str
+    target_namespace: str
+    values: dict[str, Any]
+    path: PathKey
+
+
+@dataclass
+class Sovereign:
+    doc: YamlDoc
+    name: str
+    fqdn: str
+    env_types: tuple[str, ...] | None
+    regions: list[Region]
+    tenant_pool: list[str]
+    registry: str
+    git_base_url: str
+    environment_repo: str
+    parameters: dict[str, str]
+    kit: list[KitEntry] = field(default_factory=list)
+
+    @property
+    def rel(self) -> str:
+        return self.doc.source.rel
+
+    @property
+    def primary(self) -> Region | None:
+        return self.regions[0] if self.regions else None
+
+    def region(self, key: str) -> Region | None:
+        return next((r for r in self.regions if r.key == key), None)
+
+
+def _map(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _short(name: str) -> str:
+    return name[3:] if name.startswith("bp-") else name
+
+
+def normalise_sovereign(doc: YamlDoc) -> Sovereign:
+    data = _map(doc.data)
+    spec = _map(data.get("spec"))
+    regions = [
+        Region(
+            provider=str(r.get("provider", "")),
+            region=str(r.get("region", "")),
+            building_blocks=tuple(str(b) for b in _list(r.get("buildingBlocks"))),
+            path=("spec", "regions", i),
+        )
+        for i, r in enumerate(_list(spec.get("regions")))
+        if isinstance(r, dict)
+    ]
+    kit = []
+    for i, entry in enumerate(_list(spec.get("bootstrapKit"))):
+        if not isinstance(entry, dict) or not isinstance(entry.get("blueprint"), str):
+            continue
+        release = str(entry.get("releaseName") or _short(entry["blueprint"]))
+        kit.append(
+            KitEntry(
+                blueprint=entry["blueprint"],
+                version=str(entry.get("version", "*")),
+                release_name=release,
+                target_namespace=str(entry.get("targetNamespace") or release),
+                values=_map(entry.get("values")),
+                path=("spec", "bootstrapKit", i),
+            )
+        )
+    git = _map(spec.get("git"))
+    env_types = spec.get("envTypes")
+    return Sovereign(
+        doc=doc,
+        name=str(_map(data.get("metadata")).get("name", "")),
+        fqdn=str(spec.get("fqdn", "")),
+        env_types=tuple(str(e) for e in env_types) if isinstance(env_types, list) else None,
+        regions=regions,
+        tenant_pool=[str(d) for d in _list(spec.get("tenantPool"))],
+        registry=str(spec.get("registry", "")),
+        git_base_url=str(git.get("baseUrl", "")),
+        environment_repo=str(git.get("environmentRepo") or "environment"),
+        parameters={str(k): str(v) for k, v in _map(spec.get("parameters")).items()},
+        kit=kit,
+    )

@@ -1,0 +1,202 @@
+"""Plan rules: what `blueprintc compile` finds when it puts the whole picture together.
+
+They are raised by the planner (blueprintc/compile), each at the line of the
+Organization, Sovereign or Blueprint file that causes it.
+"""
+
+from __future__ import annotations
+
+from blueprintc.rules.base import input_rule
+
+CYCLE = input_rule(
+    "BPP001",
+    "dependency-cycle",
+    "Blueprint dependencies form a cycle",
+    "break the cycle: one of the Blueprints must not depend on the other",
+    """Dependency cycles.
+
+    Flux installs a HelmRelease only after everything in its `dependsOn` is
+    ready; a cycle waits forever. The message lists the full cycle path
+    (`bp-a -> bp-b -> bp-a`) and points at the `depends` entry that closes it.
+    """,
+)
+MISSING = input_rule(
+    "BPP002",
+    "missing-dependency",
+    "a Blueprint (or a dependency of one) is not available",
+    "add the Blueprint to the catalog, the bootstrap kit, or the Organization",
+    """Missing Blueprints and dependencies.
+
+    An Application's Blueprint must be in the catalog; each of its active
+    `depends` entries must be provided by the Sovereign's bootstrap kit or by
+    another Application of the same Organization; a bootstrap-kit Blueprint's
+    dependencies must be in the kit.
+    """,
+)
+RANGE = input_rule(
+    "BPP003",
+    "version-range",
+    "a version range is malformed or no catalog version satisfies it",
+    "fix the range (e.g. ^1.4, ~1.2, 1.x, >=1.0 <2) or publish a matching version",
+    """Version ranges.
+
+    Ranges follow npm/Helm syntax: `^1.4`, `~1.2`, `1.x`, `>=1.0 <2`, `a || b`.
+    A range no catalog version satisfies is reported at the range.
+    """,
+)
+CONFIG = input_rule(
+    "BPP004",
+    "config-schema-violation",
+    "an Application's config does not satisfy the Blueprint's configSchema",
+    "change the config value as the message says",
+    """Application config against the Blueprint's configSchema.
+
+    The config (with per-Environment overrides and the schema's defaults
+    applied) must validate; the finding points into the Organization file.
+
+    Failing: `config: {replicas: 0}` where the schema says `minimum: 1`.
+    """,
+)
+MODE = input_rule(
+    "BPP005",
+    "placement-mode",
+    "the placement mode is not one the Blueprint supports",
+    "use a mode listed in the Blueprint's placementSchema.modes",
+    """Placement modes.
+
+    `single-region`, `active-active` and `active-hotstandby` exist; a
+    Blueprint's `placementSchema.modes` says which it supports.
+    """,
+)
+REGIONS = input_rule(
+    "BPP006",
+    "placement-regions",
+    "an Application is placed in fewer or more regions than allowed",
+    "place it within the Blueprint's minRegions..maxRegions",
+    """Region counts.
+
+    `placementSchema.minRegions` / `maxRegions` bound the regions; single-region
+    means exactly one, the active modes need at least two.
+    """,
+)
+A1 = input_rule(
+    "BPP007",
+    "sovereign-min-regions",
+    "a Sovereign has fewer than 3 regions (canon A1)",
+    "add regions: a Sovereign has 3 at minimum; never silently drop to 2",
+    """Canon A1: a Sovereign has 3 regions at minimum.""",
+)
+A4 = input_rule(
+    "BPP008",
+    "region-building-blocks",
+    "a region hosts the wrong building blocks (canon A4)",
+    "the primary (first) region hosts mgt + dmz; every other region hosts dmz + rtz",
+    """Canon A4: the primary region hosts building blocks mgt and dmz; every
+    secondary region hosts dmz and rtz. Building-block codes come from the canon.
+    """,
+)
+A5 = input_rule(
+    "BPP009",
+    "nodeport-control-plane",
+    "a NodePort Service exposes clustermesh-apiserver, kube-apiserver or etcd (canon A3/A5)",
+    "use a Service of type LoadBalancer (or ClusterIP) for it",
+    """Canon A3/A5: no NodePort Service for `clustermesh-apiserver`,
+    `kube-apiserver` or `etcd` anywhere in rendered output. Checked on every
+    bootstrap-kit and Application render, at the values that chose it.
+    """,
+)
+D31 = input_rule(
+    "BPP010",
+    "hotstandby-database-regions",
+    "an active-hotstandby Application with a CloudNativePG database spans fewer than 2 regions",
+    "place it in at least two regions (primary + replica), each its own region",
+    """Canon D31: an Application placed `active-hotstandby` with a CloudNativePG
+    database runs one CNPG cluster per region: a primary and at least one
+    replica region. A single-region Sovereign or Organization cannot satisfy it.
+    """,
+)
+P2 = input_rule(
+    "BPP011",
+    "region-at-creation",
+    "an Application or Organization refers to a region it does not have (canon P2)",
+    "choose regions when the Organization is created, from the Sovereign's regions",
+    """Canon P2: region and topology are part of the Organization at creation
+    (N regions in one pass). An Application may only be placed in the
+    Organization's regions, and those must be regions of the Sovereign that
+    host the rtz building block.
+    """,
+)
+PREDICATE = input_rule(
+    "BPP012",
+    "when-predicate",
+    "a `when:` predicate cannot be evaluated",
+    "write a boolean expression over .config, .application, .environment",
+    """`when:` predicates on `depends` entries.
+
+    Evaluated safely (a sandbox: no calls, no attribute escapes) against the
+    Application's effective config. A reference to a missing config key is an
+    error, never silently false.
+    """,
+)
+NAMES = input_rule(
+    "BPP013",
+    "name-canon",
+    "a name or code breaks the naming canon (CANON.md §1-§2)",
+    "use the canon codes and patterns",
+    """Naming canon for compiled names.
+
+    Organization slugs match `^[a-z][a-z0-9-]{2,31}$` and are not reserved
+    (`system`, `flux`, `kube-*`, any provider/region/building-block/env-type
+    code); provider, region, building-block and env-type codes exist in the
+    canon (regions are provider-scoped); computed host-cluster, vcluster and
+    location-code names obey their patterns.
+    """,
+)
+POOL = input_rule(
+    "BPP014",
+    "tenant-pool-domain",
+    "an Organization's pool domain is not in the Sovereign's tenant pool",
+    "use one of the Sovereign's tenantPool domains",
+    """Tenant hostnames come from the operator-curated pool (CANON.md §3):
+    `console.<org>.<pool-tld>`. A pool domain outside the Sovereign's
+    `tenantPool` is drift.
+    """,
+)
+SCHEMA = input_rule(
+    "BPP015",
+    "spec-schema",
+    "sovereign.yaml or an Organization file does not match its schema",
+    "fix the key as the message says; schemas/ documents every key",
+    """Sovereign and Organization specs against `schemas/sovereign.schema.json`
+    and `schemas/organization.schema.json`, reported at the offending key.
+    """,
+)
+RENDER = input_rule(
+    "BPP016",
+    "application-render",
+    "an Application's chart does not render with its merged values",
+    "fix the value the message names (often a `required` value an overlay must supply)",
+    """Each Application (and bootstrap-kit entry) is rendered with its merged
+    values before anything is emitted, so a `required` value nobody supplies
+    fails here, not in Flux.
+    """,
+)
+
+RULES = [
+    CYCLE,
+    MISSING,
+    RANGE,
+    CONFIG,
+    MODE,
+    REGIONS,
+    A1,
+    A4,
+    A5,
+    D31,
+    P2,
+    PREDICATE,
+    NAMES,
+    POOL,
+    SCHEMA,
+    RENDER,
+]
