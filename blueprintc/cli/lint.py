@@ -70,7 +70,7 @@ def lint(
                 f"cannot write {output}: {exc.strerror}", param_hint="'-o' / '--output'"
             ) from None
     else:
-        click.echo(report, nl=False)
+        click.echo(report, nl=False, color=use_colour)  # else click strips it off a pipe
     sys.exit(result.exit_code)
 
 
