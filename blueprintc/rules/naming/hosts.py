@@ -1,0 +1,174 @@
+"""Hosts in text: one regex pass per file, shared by BPN003 and the domain rules.
+
+A host is two or more DNS labels joined by dots, where a label may also be a
+parameter (`${SOVEREIGN_FQDN}`, `$X`), a Helm expression
+(`{{ .Values.global.sovereignFQDN }}`) or a printf verb (`%s`). Each host
+knows where its Sovereign FQDN starts, if it has one: a canon FQDN parameter,
+a test Sovereign `t<NN>.<test domain>`, or a canon `sovereignFqdns` entry.
+
+Names that only look like hosts are marked `api_name`: Kubernetes label and
+annotation keys and apiVersions (`openova.io/env-type:`,
+`catalyst.openova.io/v1`) and the canon `apiGroupDomains`, unless they sit in
+a URL (`https://...`) or an address (`x@...`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from blueprintc.canon import Canon
+from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.naming.text import per_canon
+from blueprintc.source import SourceFile
+
+PLAIN, FQDN_PARAM, ORG_PARAM, PARAM = "plain", "fqdn-param", "org-param", "param"
+
+_LABEL = (
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"|\$\{\w+\}|\$[A-Za-z_]\w*|\{\{[^{}\n]{1,200}?\}\}|%[sv])"
+)
+_LABEL_RE = re.compile(_LABEL)
+_HOST = rf"(?<![\w.$%{{}}-]){_LABEL}(?:\.{_LABEL})+"
+# After a host, `/name` ending a key, a selector or a value: a qualified name.
+_QUALIFIED = re.compile(r"/[A-Za-z0-9][\w.-]*(?=$|[\s\"',=}\])]|:(?:\s|$))", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Label:
+    text: str
+    start: int
+    kind: str
+
+    @property
+    def name(self) -> str:
+        return self.text.lower()
+
+
+@dataclass(frozen=True)
+class Host:
+    source: SourceFile
+    start: int
+    end: int
+    labels: tuple[Label, ...]
+    sovereign: int | None  # index of the first label of the Sovereign FQDN
+    literal_sovereign: bool
+    url: bool
+    api_name: bool
+
+    @property
+    def text(self) -> str:
+        return self.source.text[self.start : self.end]
+
+    @property
+    def prefix(self) -> tuple[Label, ...]:
+        """The labels in front of the Sovereign FQDN (all labels when there is none)."""
+        return self.labels if self.sovereign is None else self.labels[: self.sovereign]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(label.name for label in self.labels)
+
+    def text_from(self, index: int) -> str:
+        return self.source.text[self.labels[index].start : self.end]
+
+    def ends_with(self, domain: str) -> int | None:
+        """Index of the first label of `domain` when the host ends with it."""
+        parts = tuple(domain.lower().split("."))
+        names = self.names
+        if len(names) >= len(parts) and names[-len(parts) :] == parts:
+            return len(names) - len(parts)
+        return None
+
+
+@dataclass(frozen=True)
+class FileScan:
+    hosts: tuple[Host, ...]
+    brands: tuple[tuple[int, str], ...]  # (offset, text)
+
+
+class HostScanner:
+    def __init__(self, canon: Canon) -> None:
+        domains = canon.section("domains")
+        self.fqdn_params = tuple(str(p) for p in domains.get("fqdnParameters", []))
+        self.org_params = tuple(str(p) for p in domains.get("orgParameters", []))
+        self.test_label = re.compile(str(domains.get("testSovereignLabel", "(?!)")))
+        self.test_domains = tuple(str(d).lower() for d in domains.get("testSovereignDomains", []))
+        self.sovereign_fqdns = tuple(str(d).lower() for d in domains.get("sovereignFqdns", []))
+        self.api_groups = tuple(str(d).lower() for d in domains.get("apiGroupDomains", []))
+        brands = [
+            r"\s+".join(re.escape(word) for word in str(b).split())
+            for b in domains.get("forbiddenBrands", [])
+        ]
+        brand = rf"(?<!\w)(?i:{'|'.join(brands)})(?!\w)" if brands else "(?!)"
+        self.regex = re.compile(rf"(?P<brand>{brand})|(?P<host>{_HOST})")
+
+    def label_kind(self, text: str) -> str:
+        if text[0] not in "${%":
+            return PLAIN
+        if any(p in text for p in self.fqdn_params):
+            return FQDN_PARAM
+        if any(p in text for p in self.org_params):
+            return ORG_PARAM
+        return PARAM
+
+    def host(self, source: SourceFile, start: int, end: int) -> Host:
+        text = source.text
+        labels = tuple(
+            Label(m.group(), m.start(), self.label_kind(m.group()))
+            for m in _LABEL_RE.finditer(text, start, end)
+        )
+        url = text.endswith("://", 0, start) or text.endswith("@", 0, start)
+        host = Host(source, start, end, labels, None, False, url, False)
+        sovereign, literal = self._sovereign(host)
+        name = ".".join(host.names)
+        api_name = not url and (
+            _QUALIFIED.match(text, end) is not None
+            or any(name == g or name.endswith("." + g) for g in self.api_groups)
+        )
+        return Host(source, start, end, labels, sovereign, literal, url, api_name)
+
+    def _sovereign(self, host: Host) -> tuple[int | None, bool]:
+        if host.labels[-1].kind == FQDN_PARAM:
+            return len(host.labels) - 1, False
+        for domain in self.test_domains:
+            index = host.ends_with(domain)
+            if index and self.test_label.match(host.labels[index - 1].name):
+                return index - 1, True
+        for fqdn in self.sovereign_fqdns:
+            index = host.ends_with(fqdn)
+            if index is not None:
+                return index, True
+        return None, False
+
+
+scanner = per_canon(HostScanner)
+
+
+@functools.lru_cache(maxsize=4096)
+def _scan(scan: HostScanner, source: SourceFile) -> FileScan:
+    hosts, brands = [], []
+    for match in scan.regex.finditer(source.text):
+        if match.lastgroup == "brand":
+            brands.append((match.start(), match.group()))
+        else:
+            hosts.append(scan.host(source, match.start(), match.end()))
+    return FileScan(tuple(hosts), tuple(brands))
+
+
+def scan_file(canon: Canon, source: SourceFile) -> FileScan:
+    """The hosts and brand mentions of one file (cached per canon and file)."""
+    return _scan(scanner(canon), source)
+
+
+def file_scans(ctx: BlueprintContext) -> Iterator[tuple[SourceFile, FileScan]]:
+    """Every text file of the Blueprint with its hosts and brand mentions."""
+    for source in ctx.text_files:
+        yield source, scan_file(ctx.canon, source)
+
+
+def hosts(ctx: BlueprintContext) -> Iterator[Host]:
+    for _, found in file_scans(ctx):
+        yield from found.hosts
