@@ -1,0 +1,76 @@
+"""No vendor or foreign domains, and no `Nova Cloud` brand.
+
+CANON §3: `openova.io` and every subdomain (`omantel.openova.io`),
+`eventforge.io` and the brand `Nova Cloud` are forbidden in anything that
+ships with a Sovereign or exercises its test path; an Organization host built
+as `<org>.openova.io` is pattern drift. The lists are canon data
+(`domains.forbidden`, `domains.forbiddenBrands`).
+
+Matches are whole DNS labels, so `notopenova.io` is not a hit. Kubernetes API
+groups and label or annotation keys under the vendor domain
+(`catalyst.openova.io/v1`, `openova.io/env-type:`, canon `apiGroupDomains`)
+are names, not hosts, and are allowed; inside a URL they are hosts again.
+
+Failing::
+
+    url: https://console.openova.io/login
+    summary: Runs on Nova Cloud.
+
+Passing::
+
+    apiVersion: catalyst.openova.io/v1
+    labels:
+      openova.io/env-type: prod
+    url: https://console.${SOVEREIGN_FQDN}/login
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from blueprintc.diagnostics import Finding, Severity
+from blueprintc.rules.base import rule
+from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.naming.hosts import file_scans
+from blueprintc.rules.naming.text import location
+
+
+@rule(
+    "BPD001",
+    "forbidden-domain",
+    Severity.ERROR,
+    "a forbidden domain (openova.io, eventforge.io) or brand (Nova Cloud) appears",
+    "use the Sovereign FQDN parameter, or a test Sovereign t<NN>.omani.works",
+    __doc__,
+)
+def check(ctx: BlueprintContext) -> Iterator[Finding]:
+    domains = ctx.canon.section("domains")
+    forbidden = [
+        (str(entry["domain"]), str(entry.get("reason", "forbidden")))
+        for entry in domains.get("forbidden", [])
+        if isinstance(entry, dict) and entry.get("domain")
+    ]
+    parameter = next(iter(domains.get("fqdnParameters", [])), "the Sovereign FQDN parameter")
+    tests = " or ".join(f"t<NN>.{d}" for d in domains.get("testSovereignDomains", []))
+    hint = f"use {parameter}" + (f", or a test Sovereign {tests}" if tests else "")
+    for source, found in file_scans(ctx):
+        for offset, brand in found.brands:
+            yield Finding(
+                f"forbidden brand '{brand}'",
+                location(source, offset),
+                hint="name the platform Catalyst and the Sovereign by its own name",
+            )
+        for host in found.hosts:
+            if host.api_name:
+                continue
+            for domain, reason in forbidden:
+                if host.ends_with(domain) is not None:
+                    yield Finding(
+                        f"'{host.text}' is under the forbidden domain {domain}: {reason}",
+                        location(source, host.start),
+                        hint=hint,
+                    )
+                    break
+
+
+RULE = check
