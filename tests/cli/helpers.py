@@ -76,4 +76,6 @@ def write_workspace(
 
 def invoke(*args: str | Path) -> Result:
     """Run `blueprintc ARGS` in-process; an exception is a test failure, not a result."""
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    return CliRunner().invoke(
+        cli, [str(a) for a in args], catch_exceptions=False, prog_name="blueprintc"
+    )
