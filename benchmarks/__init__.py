@@ -1,0 +1,1 @@
+"""Benchmarks for blueprintc (run with `python -m benchmarks.<name>`)."""

@@ -1,0 +1,1 @@
+"""`python -m benchmarks.lint`: lint time of a generated catalog against its bare Helm renders."""

@@ -1,0 +1,115 @@
+"""`python -m benchmarks.lint [--blueprints 50] [--repeat 3] [--json]`.
+
+Generates a catalog, checks it lints clean, then measures in this one process:
+lint in-process (the call the CLI makes), the bare Helm renders that lint performed
+(recorded in a first pass, replayed through the raw SDK), both with lint's thread
+pool and sequentially, and `blueprintc lint` as a fresh subprocess (start-up
+included, as a pre-commit hook pays it) with its peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from benchmarks.lint.generate import generate
+from benchmarks.lint.profiling import format_profile, profile_lint
+from benchmarks.lint.replay import recording_renders, replay
+from benchmarks.lint.report import Figures, format_table
+from benchmarks.lint.timing import Samples, repeat, run_child
+from blueprintc.diagnostics import Diagnostic, Severity
+from blueprintc.lint import lint
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="blueprintc-bench-") as tmp:
+        workspace = Path(tmp) / "workspace"
+        generate(workspace, args.blueprints)
+        figures = measure(workspace, args.blueprints, args.repeat, args.jobs)
+        profile = profile_lint(workspace) if args.profile else None
+    if args.json:
+        data = figures.as_dict()
+        if profile is not None:
+            data["profile"] = profile.as_dict()
+        print(json.dumps(data, indent=2))
+    else:
+        print(format_table(figures))
+        if profile is not None:
+            print(format_profile(profile))
+            print(profile.top)
+    return 0
+
+
+def measure(workspace: Path, count: int, times: int, jobs: int) -> Figures:
+    # First pass: warms caches and imports, proves the catalog clean, records the renders.
+    with recording_renders() as recording:
+        result = lint([workspace], root=workspace, jobs=jobs)
+    _check_clean(result.active, len(result.blueprints), count)
+    plan = recording.plan()
+    replay(plan, jobs)
+    samples: dict[str, list[float]] = {"lint": [], "bare": [], "lint1": [], "bare1": []}
+    runs = {
+        "lint": lambda: lint([workspace], root=workspace, jobs=jobs),
+        "bare": lambda: replay(plan, jobs),
+        "lint1": lambda: lint([workspace], root=workspace, jobs=1),
+        "bare1": lambda: replay(plan, 1),
+    }
+    for _ in range(times):  # interleaved, so drift on a shared machine hits all alike
+        for key, run in runs.items():
+            samples[key].extend(repeat(run, 1).seconds)
+    cli = [run_child(_cli_command(workspace, jobs), workspace) for _ in range(times)]
+    for child in cli:
+        if child.returncode != 0:
+            raise SystemExit(f"`blueprintc lint` exited {child.returncode}:\n{child.output}")
+    return Figures(
+        blueprints=count,
+        charts=len(plan),
+        renders=recording.render_count,
+        jobs=jobs,
+        repeat=times,
+        lint=Samples(tuple(samples["lint"])),
+        bare=Samples(tuple(samples["bare"])),
+        lint_sequential=Samples(tuple(samples["lint1"])),
+        bare_sequential=Samples(tuple(samples["bare1"])),
+        cli=Samples(tuple(c.seconds for c in cli)),
+        peak_rss_bytes=max(c.max_rss_bytes for c in cli),
+    )
+
+
+def _check_clean(active: list[Diagnostic], linted: int, expected: int) -> None:
+    errors = [d for d in active if d.severity >= Severity.ERROR]
+    if errors or linted != expected:
+        shown = "\n".join(
+            f"  {d.rule} {d.location.file}:{d.location.line} {d.message}" for d in errors[:10]
+        )
+        raise SystemExit(
+            f"the generated catalog must lint clean ({expected} Blueprints): "
+            f"linted {linted}, {len(errors)} error(s)\n{shown}"
+        )
+
+
+def _cli_command(workspace: Path, jobs: int) -> list[str]:
+    script = Path(sys.executable).parent / "blueprintc"
+    if script.is_file():
+        return [str(script), "lint", "--jobs", str(jobs), str(workspace)]
+    return [sys.executable, "-m", "blueprintc", "lint", "--jobs", str(jobs), str(workspace)]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.lint", description=__doc__)
+    parser.add_argument("--blueprints", type=int, default=50, help="catalog size (default 50)")
+    parser.add_argument("--repeat", type=int, default=3, help="samples per figure (default 3)")
+    parser.add_argument("--jobs", type=int, default=2, help="lint's thread pool (default 2)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--profile", action="store_true", help="also cProfile one lint run and group its time"
+    )
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

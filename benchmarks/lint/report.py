@@ -1,0 +1,118 @@
+"""The benchmark's figures, with the issue's targets, as a table or as JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from benchmarks.lint.timing import Samples
+
+# The issue's targets: 50 Blueprints under 3 s, lint at most 3x its bare Helm renders.
+SECONDS_PER_50 = 3.0
+MAX_RATIO = 3.0
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Figures:
+    blueprints: int
+    charts: int
+    renders: int
+    jobs: int
+    repeat: int
+    lint: Samples
+    bare: Samples
+    lint_sequential: Samples
+    bare_sequential: Samples
+    cli: Samples
+    peak_rss_bytes: int
+
+    @property
+    def target_seconds(self) -> float:
+        return SECONDS_PER_50 * self.blueprints / 50
+
+    @property
+    def ratio(self) -> float:
+        return self.lint.median / self.bare.median
+
+    @property
+    def ratio_sequential(self) -> float:
+        return self.lint_sequential.median / self.bare_sequential.median
+
+    @property
+    def checks(self) -> dict[str, bool]:
+        return {
+            "lint_under_target": self.lint.median < self.target_seconds,
+            "cold_cli_under_target": self.cli.median < self.target_seconds,
+            "ratio_at_most_3x": self.ratio <= MAX_RATIO,
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "blueprints": self.blueprints,
+            "charts": self.charts,
+            "helm_renders": self.renders,
+            "jobs": self.jobs,
+            "repeat": self.repeat,
+            "lint": self.lint.as_dict(),
+            "lint_ms_per_blueprint": round(1000 * self.lint.median / self.blueprints, 2),
+            "bare_renders": self.bare.as_dict(),
+            "ratio_lint_to_bare": round(self.ratio, 3),
+            "lint_jobs_1": self.lint_sequential.as_dict(),
+            "bare_renders_jobs_1": self.bare_sequential.as_dict(),
+            "ratio_lint_to_bare_jobs_1": round(self.ratio_sequential, 3),
+            "cold_cli": self.cli.as_dict(),
+            "peak_rss_mib": round(self.peak_rss_bytes / MIB, 1),
+            "targets": {"seconds": self.target_seconds, "max_ratio": MAX_RATIO},
+            "checks": self.checks,
+            "passed": all(self.checks.values()),
+        }
+
+
+def _mark(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def _time(samples: Samples) -> str:
+    return f"{samples.median:.2f} s (min {samples.min:.2f}, max {samples.max:.2f})"
+
+
+def format_table(f: Figures) -> str:
+    checks = f.checks
+    per = 1000 * f.lint.median / f.blueprints
+    target = f"{f.target_seconds:g} s"
+    rows = [
+        (
+            f"lint {f.blueprints} Blueprints (jobs={f.jobs})",
+            f"{_time(f.lint)}, {per:.1f} ms/Blueprint",
+            f"target < {target}",
+            _mark(checks["lint_under_target"]),
+        ),
+        (f"bare Helm renders (jobs={f.jobs})", _time(f.bare), "", ""),
+        (
+            "ratio lint/bare renders",
+            f"{f.ratio:.2f}x",
+            f"target <= {MAX_RATIO:g}x",
+            _mark(checks["ratio_at_most_3x"]),
+        ),
+        ("lint (jobs=1)", _time(f.lint_sequential), "", ""),
+        ("bare Helm renders (jobs=1)", _time(f.bare_sequential), "", ""),
+        ("ratio lint/bare renders (jobs=1)", f"{f.ratio_sequential:.2f}x", "", ""),
+        (
+            "cold CLI (`blueprintc lint`)",
+            _time(f.cli),
+            f"target < {target}",
+            _mark(checks["cold_cli_under_target"]),
+        ),
+        ("peak RSS (cold CLI run)", f"{f.peak_rss_bytes / MIB:.0f} MiB", "", ""),
+    ]
+    header = (
+        f"blueprintc lint benchmark: {f.blueprints} Blueprints, {f.charts} charts loaded, "
+        f"{f.renders} Helm renders; median of {f.repeat}"
+    )
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    lines = [header]
+    for row in rows:
+        cells = [row[i].ljust(widths[i]) for i in range(3)]
+        lines.append(f"  {cells[0]}  {cells[1]}  {cells[2]}  {row[3]}".rstrip())
+    return "\n".join(lines)

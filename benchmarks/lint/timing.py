@@ -1,0 +1,71 @@
+"""Repeated wall-clock samples, and child processes measured with their own rusage."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Samples:
+    """Wall times in seconds of one measurement repeated."""
+
+    seconds: tuple[float, ...]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def min(self) -> float:
+        return min(self.seconds)
+
+    @property
+    def max(self) -> float:
+        return max(self.seconds)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "median_s": round(self.median, 4),
+            "min_s": round(self.min, 4),
+            "max_s": round(self.max, 4),
+            "samples_s": [round(s, 4) for s in self.seconds],
+        }
+
+
+def repeat(function: Callable[[], object], times: int) -> Samples:
+    seconds = []
+    for _ in range(times):
+        start = time.perf_counter()
+        function()
+        seconds.append(time.perf_counter() - start)
+    return Samples(tuple(seconds))
+
+
+@dataclass(frozen=True)
+class ChildRun:
+    seconds: float
+    max_rss_bytes: int
+    returncode: int
+    output: str
+
+
+def run_child(command: list[str], cwd: Path) -> ChildRun:
+    """Run a command to completion; its wall time and its own peak RSS (wait4 rusage)."""
+    with tempfile.TemporaryFile() as output:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        output.seek(0)
+        text = output.read().decode("utf-8", "replace")
+    # Linux reports ru_maxrss in KiB.
+    return ChildRun(seconds, usage.ru_maxrss * 1024, process.returncode, text)
