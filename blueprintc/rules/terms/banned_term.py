@@ -1,0 +1,97 @@
+"""Banned terms in user-facing text: card, configSchema, Chart.yaml, README.
+
+CANON §4: the platform has one vocabulary. Say Organization (not tenant),
+sovereign-admin (not operator, the person), User (not client), Blueprint
+(not module or template), Catalyst console (not Backstage), Environment (not
+workspace), Application (not instance), Catalyst (not Lifecycle Manager or
+Bootstrap wizard). Terms, replacements and exemptions are canon data
+(`terms`).
+
+Checked: `spec.card` `title`, `summary`, `tagline`, `description`; every
+`title` and `description` in `spec.configSchema`; Chart.yaml `description`;
+Markdown prose (fenced and inline code, link targets and URLs skipped). Whole
+words, any case, plurals included. The exempt senses are allowed: a
+`Kubernetes Operator`, an `OIDC client`, a `Helm module`, a `Kubernetes
+template`, and the canon's `exemptBefore` / `exemptAfter` neighbour words.
+Each hit is reported at its own line and column, inside block scalars too.
+
+Failing::
+
+    card:
+      summary: |
+        Gives every tenant its own workspace.      # 2 findings, on this line
+
+Passing::
+
+    card:
+      summary: |
+        Gives every Organization its own Environment. Ships the CNPG operator
+        and an OIDC client for Keycloak.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from blueprintc.diagnostics import Finding, Severity
+from blueprintc.rules.base import rule
+from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.naming.text import location
+from blueprintc.rules.terms.matcher import Hit, terms
+from blueprintc.rules.terms.sources import Skips, scalar_span, schema_nodes
+from blueprintc.source import SourceFile
+from blueprintc.yamldoc import PathKey, YamlDoc, json_path
+
+CARD_FIELDS = ("title", "summary", "tagline", "description")
+SCHEMA_FIELDS = ("title", "description")
+
+
+@rule(
+    "BPT001",
+    "banned-term",
+    Severity.WARNING,
+    "user-facing text uses a banned term (tenant, operator, module, ...)",
+    "use the canon term (Organization, sovereign-admin, Blueprint, ...)",
+    __doc__,
+)
+def check(ctx: BlueprintContext) -> Iterator[Finding]:
+    matcher = terms(ctx.canon)
+    for doc, path in _fields(ctx):
+        span = scalar_span(doc, path)
+        if span is not None:
+            for hit in matcher.in_text(doc.source.text, *span):
+                yield _finding(hit, doc.source, json_path(path))
+    for source in ctx.text_files:
+        if source.rel.endswith(".md"):
+            skips = Skips(source.text)
+            for hit in matcher.in_text(source.text):
+                if not skips.covers(hit.start):
+                    yield _finding(hit, source)
+
+
+def _fields(ctx: BlueprintContext) -> Iterator[tuple[YamlDoc, PathKey]]:
+    doc = ctx.blueprint.doc
+    card = doc.get(("spec", "card"))
+    if isinstance(card, dict):
+        for key in CARD_FIELDS:
+            if isinstance(card.get(key), str):
+                yield doc, ("spec", "card", key)
+    base: PathKey = ("spec", "configSchema")
+    for path, node in schema_nodes(doc.get(base), base):
+        for key in SCHEMA_FIELDS:
+            if isinstance(node.get(key), str):
+                yield doc, (*path, key)
+    chart = ctx.chart_yaml
+    if chart is not None and isinstance(chart.get(("description",)), str):
+        yield chart, ("description",)
+
+
+def _finding(hit: Hit, source: SourceFile, path: str = "") -> Finding:
+    return Finding(
+        f"'{hit.text}' is a banned term: say '{hit.term.use}'",
+        location(source, hit.start, path),
+        hint=hit.term.hint(),
+    )
+
+
+RULE = check
