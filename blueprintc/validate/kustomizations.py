@@ -41,7 +41,7 @@ class KustomizationRefs:
     """One kustomization file and the local paths it refers to."""
 
     file: Path
-    resources: tuple[Path, ...] = ()  # resources and bases
+    resources: tuple[Path, ...] = ()  # resources and bases: files and directories
     components: tuple[Path, ...] = ()
     inputs: frozenset[Path] = field(default_factory=frozenset)  # patches, generator files...
 

@@ -32,16 +32,6 @@ from blueprintc.yamldoc import PathKey, json_path
 DEFAULT_KUBERNETES_VERSION = "1.32.0"
 MAX_MESSAGE = 200
 
-_ENVELOPE: dict[str, Any] = {
-    "type": "object",
-    "required": ["apiVersion", "kind", "metadata"],
-    "properties": {
-        "apiVersion": {"type": "string", "minLength": 1},
-        "kind": {"type": "string", "minLength": 1},
-        "metadata": {"type": "object", "required": ["name"]},
-    },
-}
-
 # (apiVersion, kind, Kubernetes version) -> validator, or None: no schema.
 _dispatch: dict[tuple[str, str, str], Validator | None] = {}
 
@@ -75,7 +65,7 @@ def check_object(
     schema_set_for(kubernetes_version)  # fail fast on an unsupported version
     if not isinstance(obj, dict):
         return [SchemaError("", f"not a Kubernetes object: a {type(obj).__name__}, not a mapping")]
-    envelope = set(_errors(validator_for(_ENVELOPE), obj))
+    envelope = set(_envelope(obj))
     api_version, kind = obj.get("apiVersion"), obj.get("kind")
     if not (isinstance(api_version, str) and api_version and isinstance(kind, str) and kind):
         return sorted(envelope)
@@ -83,6 +73,21 @@ def check_object(
     if validator is None:
         return sorted(envelope | {SchemaError("", _no_schema(api_version, kind))})
     return sorted(envelope.union(_errors(validator, obj)))
+
+
+def _envelope(obj: dict[Any, Any]) -> Iterator[SchemaError]:
+    """What every object needs before its kind's schema can say more (plain Python: fast)."""
+    for key in ("apiVersion", "kind"):
+        value = obj.get(key)
+        if value is None:
+            yield SchemaError(key, "required field is missing")
+        elif not isinstance(value, str) or not value:
+            yield SchemaError(key, f"{value!r} is not a non-empty string")
+    metadata = obj.get("metadata")
+    if metadata is None:
+        yield SchemaError("metadata", "required field is missing")
+    elif isinstance(metadata, dict) and metadata.get("name") is None:
+        yield SchemaError("metadata.name", "required field is missing")
 
 
 def schema_validator(

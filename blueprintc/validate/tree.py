@@ -50,6 +50,7 @@ def validate_tree(
     objects, kustomization_files = _walk(root)
     kustomizations = {f.parent: read_kustomization(f) for f in kustomization_files}
     inputs = frozenset().union(*(refs.inputs for refs in kustomizations.values()))
+    inputs -= frozenset().union(*(refs.resources for refs in kustomizations.values()))
     diagnostics: list[Diagnostic] = []
     to_build = kustomizations if kustomize else {}
     with ThreadPoolExecutor(max_workers=1) as background:

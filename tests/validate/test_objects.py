@@ -171,7 +171,7 @@ def test_objects_without_api_version_or_kind() -> None:
         "apiVersion: required field is missing"
     ]
     assert validate_object({"apiVersion": "v1", "kind": 3, "metadata": {"name": "x"}}) == [
-        "kind: 3 is not of type 'string'"
+        "kind: 3 is not a non-empty string"
     ]
     assert validate_object(["not", "a", "mapping"]) == [  # type: ignore[arg-type]
         "the object: not a Kubernetes object: a list, not a mapping"

@@ -134,6 +134,14 @@ def test_patch_that_does_not_parse_fails_the_build(tmp_path: Path) -> None:
     assert finding.message.startswith("kubectl kustomize failed: trouble configuring")
 
 
+def test_a_file_that_is_also_a_resource_is_checked(tmp_path: Path) -> None:
+    broken = valid("ConfigMap") | {"data": {"replicas": 2}}
+    write(tmp_path / "cm.yaml", broken)
+    kustomization(tmp_path, resources=["cm.yaml"], patches=[{"path": "cm.yaml"}])
+    (finding,) = validate_tree(tmp_path, kustomize=False)
+    assert (finding.location.file, finding.location.json_path) == ("cm.yaml", "data.replicas")
+
+
 def test_kustomization_files_are_not_objects(tmp_path: Path) -> None:
     kustomization(tmp_path, resources=[])
     assert validate_tree(tmp_path, kustomize=False) == []
