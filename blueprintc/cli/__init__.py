@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from blueprintc import __version__
-from blueprintc.cli import lint
+from blueprintc.cli import build, changed, lint, sign
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -21,6 +21,11 @@ def cli() -> None:
 COMMANDS: list[click.Command] = [
     lint.lint,
     lint.explain,
+    build.build,
+    build.publish,
+    sign.keygen,
+    sign.verify,
+    changed.changed,
 ]
 for command in COMMANDS:
     cli.add_command(command)

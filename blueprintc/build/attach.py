@@ -1,0 +1,106 @@
+"""Signatures and SBOMs stored next to an artifact, in cosign's tag scheme.
+
+* Signatures: the ``sha256-<hex>.sig`` image of ``blueprintc.signing`` (what
+  ``cosign sign --new-bundle-format=false`` writes; what ``cosign verify
+  --key`` and Flux's ``verify: {provider: cosign}`` read). A new signature is
+  appended to the layers already there, as cosign does; signing is skipped
+  when a signature by the same key over the same digest is already stored,
+  so republishing identical content pushes nothing.
+* SBOMs: the ``sha256-<hex>.sbom`` image ``cosign attach sbom`` writes (a
+  static-file image: one layer of media type ``application/vnd.cyclonedx+json``),
+  itself signed like any image. The tag scheme works on every registry, the
+  Debian ``docker-registry`` (distribution 2.8, no referrers API) included.
+"""
+
+from __future__ import annotations
+
+from blueprintc.build.keys import Signer
+from blueprintc.oci import Descriptor, NotFoundError, Store
+from blueprintc.oci.artifacts import Artifact
+from blueprintc.oci.content import OCI_MANIFEST, go_json
+from blueprintc.signing import (
+    SignatureLayer,
+    build_signature_image,
+    sign_image,
+    signature_layers,
+    signature_tag,
+    verify_image_signature,
+)
+
+SBOM_SUFFIX = ".sbom"
+_OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
+_ZERO_TIME = "0001-01-01T00:00:00Z"
+
+
+def sbom_tag(digest: str) -> str:
+    return signature_tag(digest)[: -len(".sig")] + SBOM_SUFFIX
+
+
+def file_image(payload: bytes, media_type: str) -> Artifact:
+    """The single-file image cosign's ``static.NewFile`` builds (OCI media types)."""
+    layer = Descriptor.of(payload, media_type)
+    config = go_json(
+        {
+            "architecture": "",
+            "created": _ZERO_TIME,
+            "history": [{"created": _ZERO_TIME}],
+            "os": "",
+            "rootfs": {"type": "layers", "diff_ids": [layer.digest]},
+            "config": {},
+        }
+    )
+    config_desc = Descriptor.of(config, _OCI_CONFIG)
+    manifest = {
+        "schemaVersion": 2,
+        "mediaType": OCI_MANIFEST,
+        "config": _ggcr(config_desc),
+        "layers": [_ggcr(layer)],
+    }
+    return Artifact(go_json(manifest), OCI_MANIFEST, (config_desc, config), ((layer, payload),))
+
+
+def stored_signatures(store: Store, repo: str, digest: str) -> list[SignatureLayer]:
+    """The signatures stored for ``digest`` (payloads fetched and checked against their digest)."""
+    try:
+        manifest = store.get_manifest(repo, signature_tag(digest))
+    except NotFoundError:
+        return []
+    return [
+        entry.to_layer(store.get_blob(repo, entry.payload_digest))
+        for entry in signature_layers(manifest.data)
+    ]
+
+
+def sign_manifest(store: Store, repo: str, digest: str, signer: Signer, identity: str) -> bool:
+    """Add a signature of ``digest`` by ``signer``; False when one is already stored."""
+    existing = stored_signatures(store, repo, digest)
+    for layer in existing:
+        if verify_image_signature(
+            signer.public_key,
+            layer.payload,
+            layer.signature,
+            manifest_digest=digest,
+            docker_reference=identity,
+        ):
+            return False
+    image = build_signature_image(
+        digest, [*existing, sign_image(signer.private_key, digest, identity)]
+    )
+    for blob_digest, blob in sorted(image.blobs.items()):
+        if not store.has_blob(repo, blob_digest):
+            store.push_blob(repo, blob)
+    store.push_manifest(repo, image.manifest, image.manifest_media_type, image.tag)
+    return True
+
+
+def attach_sbom(store: Store, repo: str, digest: str, sbom: bytes, media_type: str) -> str:
+    """Store ``sbom`` at ``sha256-<hex>.sbom`` (replacing another, as cosign attach does)."""
+    image = file_image(sbom, media_type)
+    tag = sbom_tag(digest)
+    if store.resolve(repo, tag) != image.digest:
+        image.push(store, repo, tag)
+    return image.digest
+
+
+def _ggcr(desc: Descriptor) -> dict[str, object]:
+    return {"mediaType": desc.media_type, "size": desc.size, "digest": desc.digest}

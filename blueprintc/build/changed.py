@@ -1,0 +1,142 @@
+"""``changed --since <ref>``: the Blueprints a CI run must rebuild, and why.
+
+A Blueprint is *changed* when a file under its directory, or under a local
+``file://`` chart dependency it vendors (``upstream-charts/<name>``), differs
+between the merge base of ``<ref>`` and ``HEAD`` and the working tree
+(committed, staged, unstaged or untracked). Every Blueprint that depends on a
+changed one through ``spec.depends`` (a name or ``{blueprint: name}``),
+directly or transitively, is listed too, so a base change rebuilds its users.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import git
+
+from blueprintc.build.errors import BuildError
+from blueprintc.lint import load_blueprint
+from blueprintc.source import InputError, read_source
+from blueprintc.workspace import discover, find_root, load_workspace
+from blueprintc.yamldoc import load_yaml
+
+
+@dataclass(frozen=True)
+class Changed:
+    name: str
+    path: str  # workspace-relative Blueprint directory
+    reason: str  # "changed" or "depends on <name>"
+
+
+@dataclass(frozen=True)
+class ChangedResult:
+    since: str
+    base: str  # the commit compared against
+    blueprints: tuple[Changed, ...]
+
+    def github_matrix(self) -> dict[str, Any]:
+        """``strategy.matrix`` for GitHub Actions: ``{"include": [{blueprint, path}]}``."""
+        return {"include": [{"blueprint": b.name, "path": b.path} for b in self.blueprints]}
+
+
+@dataclass
+class _Node:
+    name: str
+    directory: Path
+    rel: str
+    depends: list[str]
+    sources: list[Path]  # directories whose changes change this Blueprint
+
+
+def changed_blueprints(start: Path, since: str) -> ChangedResult:
+    root = find_root(start)
+    try:
+        repo = git.Repo(root, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise BuildError(f"{root} is not inside a git repository") from None
+    try:
+        ref = repo.commit(since)
+        bases = repo.merge_base(ref, repo.head.commit)
+    except (git.BadName, git.GitCommandError, ValueError):
+        raise BuildError(
+            f"unknown git ref {since!r}: fetch it first (fetch-depth: 0 in CI)"
+        ) from None
+    base = bases[0] if bases else ref
+    top = Path(str(repo.working_tree_dir)).resolve()
+    paths = {top / p for d in base.diff(None) for p in (d.a_path, d.b_path) if p}
+    paths |= {top / p for p in repo.untracked_files}
+    nodes = _nodes(root)
+    direct = {n.name for n in nodes if any(_under(p, s) for p in paths for s in n.sources)}
+    reasons = _with_dependents(nodes, direct)
+    by_name = {n.name: n for n in nodes}
+    ordered = [by_name[name] for name in _topological(nodes) if name in reasons]
+    return ChangedResult(
+        since, base.hexsha, tuple(Changed(n.name, n.rel, reasons[n.name]) for n in ordered)
+    )
+
+
+def _nodes(root: Path) -> list[_Node]:
+    workspace = load_workspace(root)
+    nodes = []
+    for directory in discover([], workspace):
+        rel = workspace.rel(directory)
+        try:
+            blueprint = load_blueprint(directory, workspace)
+        except InputError:
+            nodes.append(_Node(directory.name, directory, rel, [], [directory]))
+            continue
+        sources = [directory, *_local_chart_sources(blueprint.manifest_dir)]
+        depends = [d.blueprint for d in blueprint.depends]
+        nodes.append(_Node(blueprint.name or directory.name, directory, rel, depends, sources))
+    return nodes
+
+
+def _local_chart_sources(chart_dir: Path | None) -> list[Path]:
+    """Directories of ``file://`` dependencies in ``Chart.yaml`` (vendored upstreams)."""
+    if chart_dir is None or not (chart_dir / "Chart.yaml").is_file():
+        return []
+    try:
+        doc = load_yaml(read_source(chart_dir / "Chart.yaml", chart_dir))
+    except InputError:
+        return []
+    deps = doc.data.get("dependencies") if isinstance(doc.data, dict) else None
+    out = []
+    for dep in deps if isinstance(deps, list) else []:
+        repository = dep.get("repository") if isinstance(dep, dict) else None
+        if isinstance(repository, str) and repository.startswith("file://"):
+            out.append((chart_dir / repository[len("file://") :]).resolve())
+    return out
+
+
+def _with_dependents(nodes: list[_Node], direct: set[str]) -> dict[str, str]:
+    dependents: dict[str, list[str]] = {}
+    for node in nodes:
+        for dep in node.depends:
+            dependents.setdefault(dep, []).append(node.name)
+    reasons = {name: "changed" for name in direct}
+    queue = deque(sorted(direct))
+    while queue:
+        name = queue.popleft()
+        for user in sorted(dependents.get(name, [])):
+            if user not in reasons:
+                reasons[user] = f"depends on {name}"
+                queue.append(user)
+    return reasons
+
+
+def _topological(nodes: list[_Node]) -> list[str]:
+    """Dependencies before their dependents, ties by name (cycles broken by name)."""
+    names = sorted(n.name for n in nodes)
+    deps = {n.name: set(n.depends) & set(names) for n in nodes}
+    done: list[str] = []
+    while len(done) < len(names):
+        ready = [n for n in names if n not in done and deps[n] <= set(done)]
+        done.append(ready[0] if ready else next(n for n in names if n not in done))
+    return done
+
+
+def _under(path: Path, directory: Path) -> bool:
+    return path == directory or directory in path.parents

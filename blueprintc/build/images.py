@@ -1,0 +1,65 @@
+"""Container images a Blueprint deploys: every ``image:`` string of its default render.
+
+For a chart the render is of the *package* (so the SBOM describes what was
+published, and ``verify`` can recompute it from the pulled artifact). A
+``requires-overlay`` chart, whose default render fails by design, is rendered
+with its ``ci/*values.yaml`` as lint does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import helm_python
+
+from blueprintc import helm
+from blueprintc.build.chartfile import ChartArchive, ChartArchiveError, yaml_file
+
+
+class RenderFailed(Exception):
+    """No render of the package succeeded; the message is Helm's."""
+
+
+def chart_images(tgz: bytes, archive: ChartArchive) -> list[str]:
+    try:
+        chart = helm_python.Chart.load_archive(tgz)
+    except helm_python.HelmError as exc:
+        raise RenderFailed(" ".join(str(exc).split())) from None
+    with chart:
+        render = helm.render(chart, None, archive.name, "default")
+        if not render.ok:
+            values = _ci_values(archive)
+            if values is not None:
+                render = helm.render(chart, values, archive.name, "default")
+        if render.failure is not None:
+            raise RenderFailed(render.failure.message)
+        return images_of(o.body for o in render.objects())
+
+
+def images_of(objects: Iterable[dict[str, Any]]) -> list[str]:
+    """Sorted, unique ``image`` values of the objects (containers, init containers...)."""
+    return sorted({image for obj in objects for image in _walk(obj)})
+
+
+def _walk(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "image" and isinstance(value, str) and value.strip():
+                yield value.strip()
+            else:
+                yield from _walk(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _walk(item)
+
+
+def _ci_values(archive: ChartArchive) -> dict[str, Any] | None:
+    prefix = f"{archive.top}/ci/"
+    for name in sorted(n for n in archive.files if n.startswith(prefix)):
+        if name.endswith("values.yaml"):
+            try:
+                return yaml_file(archive.files, name)
+            except ChartArchiveError:
+                continue
+    return None

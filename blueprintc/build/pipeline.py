@@ -1,0 +1,253 @@
+"""``build_blueprint``: lint, dependency build, package, guard, SBOM, publish, pull, guard.
+
+Each stage stops the build when it fails and the record says which stage and
+why; nothing after a failed stage runs, so a refused or broken build never
+pushes. Timings of every stage are kept on the record (not in its JSON) for
+the benchmark.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from blueprintc import kustomize
+from blueprintc.build.chartfile import ChartArchive
+from blueprintc.build.errors import BuildError
+from blueprintc.build.guards import (
+    GuardResult,
+    guard_package,
+    guard_pulled,
+    guard_working_tree,
+    needs_dependency_build,
+    packager_refusal,
+)
+from blueprintc.build.images import RenderFailed, chart_images, images_of
+from blueprintc.build.keys import Signer, load_signer
+from blueprintc.build.package import PackageRefused, build_time, package_chart
+from blueprintc.build.publish import publish
+from blueprintc.build.record import BuildRecord
+from blueprintc.build.sbom import Subject, build_sbom
+from blueprintc.build.target import Target, open_target
+from blueprintc.lint import lint, load_blueprint
+from blueprintc.model.blueprint import Blueprint
+from blueprintc.oci import flux_artifact, helm_chart_artifact, helm_chart_tag
+from blueprintc.oci.artifacts import Artifact, flux_layer
+from blueprintc.oci.content import sha256_digest
+from blueprintc.oci.layout import write_atomic
+from blueprintc.source import InputError
+from blueprintc.workspace import find_root, load_workspace
+
+T = TypeVar("T")
+
+
+def build_blueprints(
+    directories: list[Path],
+    *,
+    push: bool = False,
+    registry: str | None = None,
+    layout: Path | None = None,
+    identity: str | None = None,
+    key: Path | None = None,
+    out: Path | None = None,
+    dependency_build: bool = True,
+) -> list[BuildRecord]:
+    """What ``blueprintc build``/``publish`` run: open the target and key once, build each.
+
+    With ``push`` and no ``registry``, artifacts go to the OCI layout ``<out>/oci``.
+    """
+    signer = load_signer(key) if key is not None else None
+    target = None
+    if push:
+        default_layout = (out or find_root(directories[0]) / "out") / "oci"
+        target = open_target(registry, layout=layout or default_layout, identity=identity)
+    return [
+        build_blueprint(d, target=target, signer=signer, out=out, dependency_build=dependency_build)
+        for d in directories
+    ]
+
+
+def build_blueprint(
+    directory: Path,
+    *,
+    target: Target | None = None,
+    signer: Signer | None = None,
+    out: Path | None = None,
+    dependency_build: bool = True,
+) -> BuildRecord:
+    """Build one Blueprint; with ``target``, publish it there and check the pulled copy.
+
+    The package and the record (``<name>-<version>.build.json``) are written to
+    ``<out>/build/`` (``out`` defaults to the workspace's ``out/``).
+    """
+    root = find_root(directory)
+    output = (out or root / "out") / "build"
+    record = _build(directory, root, target, signer, output, dependency_build)
+    stem = f"{record.name}-{record.version}" if record.name and record.version else record.blueprint
+    write_atomic(output / f"{stem}.build.json", record.to_json().encode("utf-8"))
+    return record
+
+
+def _build(
+    directory: Path,
+    root: Path,
+    target: Target | None,
+    signer: Signer | None,
+    output: Path,
+    dependency_build: bool,
+) -> BuildRecord:
+    workspace = load_workspace(root)
+    try:
+        blueprint = load_blueprint(directory.resolve(), workspace)
+    except InputError as exc:
+        raise BuildError(f"{exc.path}:{exc.line}:{exc.column}: {exc.message}") from None
+    record = BuildRecord(
+        blueprint.name or directory.name,
+        workspace.rel(directory),
+        blueprint.manifest_kind or "unknown",
+        version=blueprint.version or "",
+    )
+    if blueprint.manifest_kind == "helm" and blueprint.manifest_dir is not None:
+        dependency_build = dependency_build and needs_dependency_build(blueprint.manifest_dir)
+    result = _timed(
+        record, "lint", lambda: lint([directory], root=root, build_dependencies=dependency_build)
+    )
+    record.diagnostics = [d for d in result.active if d.severity >= result.fail_on]
+    if result.exit_code != 0:
+        count = len(record.diagnostics)
+        return record.fail(
+            "lint", f"lint found {count} problem(s) at or above {result.fail_on.label}"
+        )
+    if blueprint.manifest_kind == "kustomize":
+        return _kustomize(record, blueprint, target, signer)
+    return _helm(
+        record,
+        blueprint,
+        workspace.rel(blueprint.manifest_dir or directory),
+        target,
+        signer,
+        output,
+        root,
+    )
+
+
+def _helm(
+    record: BuildRecord,
+    blueprint: Blueprint,
+    rel: str,
+    target: Target | None,
+    signer: Signer | None,
+    output: Path,
+    root: Path,
+) -> BuildRecord:
+    chart_dir = blueprint.manifest_dir
+    assert chart_dir is not None
+    if not _guard(record, guard_working_tree(chart_dir, rel)):
+        return record.fail("guard", "a declared dependency is missing from the working tree")
+    try:
+        tgz = _timed(record, "package", lambda: package_chart(chart_dir))
+    except PackageRefused as exc:
+        refusal = packager_refusal(str(exc), chart_dir, rel)
+        if refusal is None:
+            return record.fail("package", f"helm package failed: {exc}")
+        _guard(record, refusal)
+        return record.fail("guard", "a declared dependency is missing from the package")
+    guard, archive = guard_package(tgz, f"the package of {rel}")
+    if not _guard(record, guard) or archive is None:
+        return record.fail("guard", "a declared dependency is missing from the package")
+    record.name, record.version = archive.name, archive.version
+    record.subcharts = list(archive.subcharts)
+    path = output / f"{archive.name}-{archive.version}.tgz"
+    write_atomic(path, tgz)
+    record.package_file = _rel(path, root)
+    artifact = helm_chart_artifact(tgz)
+    record.package_digest = artifact.layers[0][0].digest
+    record.manifest_digest = artifact.digest
+    try:
+        record.images = _timed(record, "sbom", lambda: chart_images(tgz, archive))
+    except RenderFailed as exc:
+        return record.fail("render", f"the package does not render: {exc}")
+    if target is None:
+        return record
+    repo = target.repo(archive.name)
+    tag = helm_chart_tag(archive.version)
+    if not _publish(record, artifact, target, repo, tag, signer, archive):
+        return record
+    start = time.perf_counter()
+    where = f"the artifact pulled from {target.reference(repo, tag)}"
+    pulled, _ = guard_pulled(target.store, repo, tag, artifact.digest, where)
+    record.timings["pull"] = time.perf_counter() - start
+    if not _guard(record, pulled):
+        return record.fail("guard", "the pulled artifact lacks a declared dependency")
+    return record
+
+
+def _kustomize(
+    record: BuildRecord, blueprint: Blueprint, target: Target | None, signer: Signer | None
+) -> BuildRecord:
+    """Kustomize Blueprints have no subcharts: a Flux artifact of ``manifests/``."""
+    directory = blueprint.manifest_dir
+    assert directory is not None
+    record.name = blueprint.name
+    built = _timed(record, "sbom", lambda: kustomize.build(directory))
+    if built.error:
+        return record.fail("render", f"kustomize build failed: {built.error}")
+    record.images = images_of(built.objects)
+    layer = _timed(record, "package", lambda: flux_layer(directory))
+    revision = f"{record.version}@{sha256_digest(layer)}"  # content, not commit: reproducible
+    artifact = flux_artifact(directory, source=f"blueprint:{blueprint.name}", revision=revision)
+    record.package_digest = artifact.layers[0][0].digest
+    record.manifest_digest = artifact.digest
+    if target is not None:
+        _publish(
+            record, artifact, target, target.repo(blueprint.name), record.version, signer, None
+        )
+    return record
+
+
+def _publish(
+    record: BuildRecord,
+    artifact: Artifact,
+    target: Target,
+    repo: str,
+    tag: str,
+    signer: Signer | None,
+    archive: ChartArchive | None,
+) -> bool:
+    subject = Subject(
+        record.name,
+        record.version,
+        target.identity(repo),
+        artifact.digest,
+        artifact.layers[0][0].digest,
+    )
+    subcharts = archive.subcharts if archive else ()
+    sbom = build_sbom(subject, subcharts, record.images, build_time() or None)
+    result = publish(artifact, target, repo, tag, signer=signer, sbom=sbom)
+    record.published = result
+    record.timings.update(result.timings)
+    if not result.ok:
+        record.fail("publish", result.message)
+    return result.ok
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _guard(record: BuildRecord, result: GuardResult) -> bool:
+    record.guards.append(result)
+    return result.ok
+
+
+def _timed(record: BuildRecord, stage: str, work: Callable[[], T]) -> T:
+    start = time.perf_counter()
+    try:
+        return work()
+    finally:
+        record.timings[stage] = record.timings.get(stage, 0.0) + time.perf_counter() - start

@@ -1,0 +1,129 @@
+"""`blueprintc build` and `blueprintc publish` (= build --push).
+
+Registry credentials come from BLUEPRINTC_REGISTRY_USERNAME/PASSWORD or the
+Docker config, the key password from COSIGN_PASSWORD: never from a flag.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from blueprintc.build.record import BuildRecord
+
+_OPTIONS = [
+    click.argument("blueprints", nargs=-1, required=True, type=click.Path(path_type=Path)),
+    click.option(
+        "--registry",
+        metavar="oci://HOST[:PORT][/PATH]",
+        help="Registry to publish to. Default: the OCI image layout <out>/oci.",
+    ),
+    click.option("--layout", type=click.Path(path_type=Path), help="OCI layout directory."),
+    click.option(
+        "--key",
+        type=click.Path(path_type=Path),
+        help="cosign private key; its password is read from $COSIGN_PASSWORD.",
+    ),
+    click.option(
+        "--identity-registry",
+        metavar="HOST[/PATH]",
+        help="Registry named in signatures (default: the registry itself).",
+    ),
+    click.option("--out", type=click.Path(path_type=Path), help="Output directory (out/)."),
+    click.option(
+        "--dependency-build/--no-dependency-build",
+        default=True,
+        show_default=True,
+        help="Run `helm dependency build` first (else use the vendored charts/).",
+    ),
+    click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text"),
+]
+
+
+def _with_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(_OPTIONS):
+        func = option(func)
+    return func
+
+
+@click.command()
+@click.option("--push", is_flag=True, help="Publish too (what `blueprintc publish` does).")
+@_with_options
+def build(push: bool, **options: Any) -> None:
+    """Lint, package and guard Blueprints; with --push, publish, sign and check the pull."""
+    _run(push, **options)
+
+
+@click.command()
+@_with_options
+def publish(**options: Any) -> None:
+    """Build, push, attach the SBOM, sign, pull back and guard (build --push)."""
+    _run(True, **options)
+
+
+def _run(
+    push: bool,
+    blueprints: tuple[Path, ...],
+    registry: str | None,
+    layout: Path | None,
+    key: Path | None,
+    identity_registry: str | None,
+    out: Path | None,
+    dependency_build: bool,
+    output_format: str,
+) -> None:
+    from blueprintc.build import BuildError, build_blueprints
+    from blueprintc.oci import OCIError
+
+    try:
+        records = build_blueprints(
+            list(blueprints),
+            push=push,
+            registry=registry,
+            layout=layout,
+            identity=identity_registry,
+            key=key,
+            out=out,
+            dependency_build=dependency_build,
+        )
+    except (BuildError, OCIError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    if output_format == "json":
+        click.echo(json.dumps([r.as_dict() for r in records], indent=2))
+    else:
+        for record in records:
+            click.echo(render_text(record), nl=False)
+    sys.exit(0 if all(r.ok for r in records) else 1)
+
+
+def render_text(record: BuildRecord) -> str:
+    head = f"{record.name or record.blueprint} {record.version}".strip()
+    lines = [f"{head}: {'ok' if record.ok else f'FAILED at {record.failed_at}'}"]
+    if record.message:
+        lines.append(f"  {record.message}")
+    for d in record.diagnostics:
+        loc = d.location
+        lines.append(f"  {loc.file}:{loc.line}:{loc.column}: {d.rule} {d.message}")
+    for guard in record.guards:
+        lines.append(f"  guard {guard.guard}: {'ok' if guard.ok else 'FAILED'} {guard.summary}")
+        lines.extend(f"    {problem}" for problem in guard.problems)
+    if record.package_file:
+        lines.append(f"  package {record.package_file} {record.package_digest}")
+    for sub in record.subcharts:
+        lines.append(f"  subchart {sub.name} {sub.version} {sub.digest}")
+    lines.extend(f"  image {image}" for image in record.images)
+    pub = record.published
+    if pub is not None and pub.ok:
+        lines.append(f"  artifact {pub.state.value} {pub.reference}@{pub.digest}")
+        if pub.sbom_tag:
+            lines.append(f"  sbom {pub.sbom_tag}")
+        if pub.signature_tag:
+            how = "signed" if pub.newly_signed else "already signed"
+            lines.append(f"  signature {pub.signature_tag} ({how})")
+    return "\n".join(lines) + "\n"

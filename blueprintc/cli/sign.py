@@ -1,0 +1,88 @@
+"""`blueprintc keygen` and `blueprintc verify`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.option(
+    "-d",
+    "--directory",
+    type=click.Path(path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Where to write cosign.key and cosign.pub.",
+)
+@click.option("--force", is_flag=True, help="Overwrite existing key files.")
+def keygen(directory: Path, force: bool) -> None:
+    """Write a cosign key pair (password from $COSIGN_PASSWORD, or asked on a terminal)."""
+    from blueprintc.build import BuildError, write_key_pair
+    from blueprintc.build.keys import PASSWORD_ENV, password_from_env
+
+    try:
+        password = password_from_env()
+    except BuildError:
+        if not sys.stdin.isatty():
+            click.echo(f"error: set {PASSWORD_ENV} (empty for no password)", err=True)
+            sys.exit(2)
+        password = click.prompt(
+            "Password for the private key", hide_input=True, confirmation_prompt=True
+        )
+    try:
+        private, public = write_key_pair(directory, password, force=force)
+    except BuildError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"Private key written to {private}")
+    click.echo(f"Public key written to {public}")
+
+
+@click.command()
+@click.argument("reference")
+@click.option(
+    "--key", type=click.Path(path_type=Path), required=True, help="cosign.pub to verify with."
+)
+@click.option(
+    "--layout",
+    type=click.Path(path_type=Path),
+    help="OCI layout holding REFERENCE (repo:tag); default out/oci.",
+)
+@click.option("--identity", help="Repository the signatures must name (default: REFERENCE's).")
+@click.option("--no-sbom", is_flag=True, help="Accept an artifact without an SBOM (trees).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+def verify(
+    reference: str,
+    key: Path,
+    layout: Path | None,
+    identity: str | None,
+    no_sbom: bool,
+    output_format: str,
+) -> None:
+    """Verify signature, digest binding, identity, content and SBOM of REFERENCE.
+
+    REFERENCE is oci://host/repo:tag[@sha256:...] or, in a layout, repo:tag.
+    """
+    from blueprintc.build import BuildError, verify_reference
+    from blueprintc.oci import OCIError
+
+    try:
+        result = verify_reference(
+            reference, key, layout=layout, identity=identity, require_sbom=not no_sbom
+        )
+    except (BuildError, OCIError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    if output_format == "json":
+        checks = [{"check": c.name, "ok": c.ok, "message": c.message} for c in result.checks]
+        doc = {"reference": result.reference, "digest": result.digest, "ok": result.ok}
+        click.echo(json.dumps({**doc, "checks": checks}, indent=2))
+    else:
+        click.echo(f"{result.reference}: {'verified' if result.ok else 'NOT VERIFIED'}")
+        for check in result.checks:
+            click.echo(f"  {'ok  ' if check.ok else 'FAIL'} {check.name}: {check.message}")
+    sys.exit(0 if result.ok else 1)
