@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from blueprintc import kustomize
 from blueprintc.canon import default_canon
@@ -17,7 +18,7 @@ from blueprintc.helm import ChartLoadError
 from blueprintc.model.blueprint import Blueprint, normalise
 from blueprintc.rules import RULES, Rule
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.source import InputError, check_entry, read_source
+from blueprintc.source import InputError, SourceFile, check_entry, read_source
 from blueprintc.suppression import apply_config, inline_suppresses
 from blueprintc.workspace import (
     BLUEPRINT_FILE,
@@ -26,7 +27,7 @@ from blueprintc.workspace import (
     find_root,
     load_workspace,
 )
-from blueprintc.yamldoc import load_yaml
+from blueprintc.yamldoc import YamlDoc, load_yaml
 
 
 class UsageError(Exception):
@@ -92,6 +93,9 @@ def load_blueprint(directory: Path, workspace: Workspace) -> Blueprint:
     return normalise(load_yaml(source), directory, workspace.rel(directory))
 
 
+_T = TypeVar("_T")
+
+
 class _Refused(Exception):
     """Raised instead of handing Helm or kustomize a chart with refused files."""
 
@@ -102,6 +106,23 @@ class _GuardedContext(BlueprintContext):
     they would read that file themselves (a link out of the workspace, a FIFO, a bomb)."""
 
     refused: bool = False
+    _refusals: dict[Path, InputError] = field(default_factory=dict)
+
+    def read(self, path: Path) -> SourceFile:
+        return self._remembering_refusal(path, super().read)
+
+    def load(self, path: Path) -> YamlDoc:
+        # Parsed again on every call, a refused alias bomb cost each rule the whole budget.
+        return self._remembering_refusal(path, super().load)
+
+    def _remembering_refusal(self, path: Path, reader: Callable[[Path], _T]) -> _T:
+        if path in self._refusals:
+            raise self._refusals[path]
+        try:
+            return reader(path)
+        except InputError as exc:
+            self._refusals[path] = exc
+            raise
 
     @functools.cached_property
     def helm_chart(self) -> Any:
