@@ -88,6 +88,8 @@ def _envelope(obj: dict[Any, Any]) -> Iterator[SchemaError]:
         yield SchemaError("metadata", "required field is missing")
     elif isinstance(metadata, dict) and metadata.get("name") is None:
         yield SchemaError("metadata.name", "required field is missing")
+    elif isinstance(metadata, dict) and metadata["name"] == "":
+        yield SchemaError("metadata.name", "must not be empty")
 
 
 def schema_validator(

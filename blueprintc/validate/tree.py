@@ -44,9 +44,13 @@ def validate_tree(
 
     Locations are relative to ``out``. ``kustomize=False`` skips the builds; ``jobs`` is
     the number of concurrent ``kubectl kustomize`` processes (default: CPU count, max 8).
+    Raises NotADirectoryError when ``out`` is not a directory, ValueError for a
+    Kubernetes version kubernetes-validate does not carry.
     """
     schema_set_for(kubernetes_version)  # fail fast on an unsupported version
     root = out.resolve()
+    if not root.is_dir():
+        raise NotADirectoryError(f"no output tree at {out}")
     objects, kustomization_files = _walk(root)
     kustomizations = {f.parent: read_kustomization(f) for f in kustomization_files}
     inputs = frozenset().union(*(refs.inputs for refs in kustomizations.values()))

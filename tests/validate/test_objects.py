@@ -182,6 +182,8 @@ def test_every_kind_needs_a_name() -> None:
     doc = valid("ConfigMap")
     del doc["metadata"]["name"]
     assert validate_object(doc) == ["metadata.name: required field is missing"]
+    doc["metadata"]["name"] = ""
+    assert validate_object(doc) == ["metadata.name: must not be empty"]
 
 
 def test_kubernetes_version_selects_the_schema_set() -> None:

@@ -210,3 +210,8 @@ def test_missing_kubectl_is_one_diagnostic(tmp_path: Path, monkeypatch: pytest.M
 def test_unsupported_kubernetes_version_fails_fast(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="not a Kubernetes version"):
         validate_tree(tmp_path, kubernetes_version="next")
+
+
+def test_missing_tree_is_an_error_not_a_pass(tmp_path: Path) -> None:
+    with pytest.raises(NotADirectoryError):
+        validate_tree(tmp_path / "out")
