@@ -142,6 +142,8 @@ def test_hosts_know_their_sovereign_fqdn() -> None:
         ('"openova.io/env-type": "prod"', True),
         ("selector: openova.io/env-type=prod", True),
         ("kind: blueprints.catalyst.openova.io", True),
+        ("the `openova.io/env-type` label", True),
+        ("| openova.io/env-type | prod |", True),
         ("url: https://openova.io/docs", False),
         ("image: registry.openova.io/catalyst/api:1.0", False),
         ("mail: ops@openova.io", False),

@@ -57,10 +57,10 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         *(str(e["wrong"]) for e in domains.get("regressions", []) if isinstance(e, dict)),
     ]
     for host in hosts(ctx):
-        if host.sovereign is not None or any(host.ends_with(d) is not None for d in known):
+        index = _test_label(host, label) if host.sovereign is None else None
+        if index is None or any(host.ends_with(d) is not None for d in known):
             continue
-        index = _test_label(host, label)
-        if index is None or not (index or host.url or _keyed(host, host_key)):
+        if not (index or host.url or _keyed(host, host_key)):
             continue
         yield Finding(
             f"'{host.text_from(index)}' is an invented test domain",

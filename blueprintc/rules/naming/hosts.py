@@ -1,4 +1,4 @@
-"""Hosts in text: one regex pass per file, shared by BPN003 and the domain rules.
+"""Hosts in text, found once per file and shared by BPN003 and the domain rules.
 
 A host is two or more DNS labels joined by dots, where a label may also be a
 parameter (`${SOVEREIGN_FQDN}`, `$X`), a Helm expression
@@ -18,6 +18,7 @@ import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from blueprintc.canon import Canon
 from blueprintc.rules.context import BlueprintContext
@@ -26,25 +27,23 @@ from blueprintc.source import SourceFile
 
 PLAIN, FQDN_PARAM, ORG_PARAM, PARAM = "plain", "fqdn-param", "org-param", "param"
 
+# Possessive quantifiers and the look-ahead for the first dot keep the pass
+# linear: a plain word is given up at its end, never re-tried char by char.
 _LABEL = (
-    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-    r"|\$\{\w+\}|\$[A-Za-z_]\w*|\{\{[^{}\n]{1,200}?\}\}|%[sv])"
+    r"(?:[A-Za-z0-9][A-Za-z0-9-]*+"
+    r"|\$\{\w++\}|\$[A-Za-z_]\w*+|\{\{[^{}\n]{1,200}?\}\}|%[sv])"
 )
 _LABEL_RE = re.compile(_LABEL)
-_HOST = rf"(?<![\w.$%{{}}-]){_LABEL}(?:\.{_LABEL})+"
+_HOST = re.compile(rf"(?<![\w.$%{{}}-]){_LABEL}(?=\.)(?:\.{_LABEL})+")
 # After a host, `/name` ending a key, a selector or a value: a qualified name.
-_QUALIFIED = re.compile(r"/[A-Za-z0-9][\w.-]*(?=$|[\s\"',=}\])]|:(?:\s|$))", re.MULTILINE)
+_QUALIFIED = re.compile(r"/[A-Za-z0-9][\w.-]*(?=$|[\s\"'`,;=|>}\])]|:(?:\s|$))", re.MULTILINE)
 
 
-@dataclass(frozen=True)
-class Label:
+class Label(NamedTuple):
     text: str
     start: int
     kind: str
-
-    @property
-    def name(self) -> str:
-        return self.text.lower()
+    name: str  # lowercased text
 
 
 @dataclass(frozen=True)
@@ -53,6 +52,7 @@ class Host:
     start: int
     end: int
     labels: tuple[Label, ...]
+    names: tuple[str, ...]  # the labels, lowercased
     sovereign: int | None  # index of the first label of the Sovereign FQDN
     literal_sovereign: bool
     url: bool
@@ -66,10 +66,6 @@ class Host:
     def prefix(self) -> tuple[Label, ...]:
         """The labels in front of the Sovereign FQDN (all labels when there is none)."""
         return self.labels if self.sovereign is None else self.labels[: self.sovereign]
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(label.name for label in self.labels)
 
     def text_from(self, index: int) -> str:
         return self.source.text[self.labels[index].start : self.end]
@@ -102,8 +98,8 @@ class HostScanner:
             r"\s+".join(re.escape(word) for word in str(b).split())
             for b in domains.get("forbiddenBrands", [])
         ]
-        brand = rf"(?<!\w)(?i:{'|'.join(brands)})(?!\w)" if brands else "(?!)"
-        self.regex = re.compile(rf"(?P<brand>{brand})|(?P<host>{_HOST})")
+        # Literal first (fast to find); the word boundary before is checked by hand.
+        self.brands = re.compile(rf"(?i:{'|'.join(brands)})(?!\w)") if brands else None
 
     def label_kind(self, text: str) -> str:
         if text[0] not in "${%":
@@ -117,18 +113,19 @@ class HostScanner:
     def host(self, source: SourceFile, start: int, end: int) -> Host:
         text = source.text
         labels = tuple(
-            Label(m.group(), m.start(), self.label_kind(m.group()))
+            Label(m.group(), m.start(), self.label_kind(m.group()), m.group().lower())
             for m in _LABEL_RE.finditer(text, start, end)
         )
+        names = tuple(label.name for label in labels)
         url = text.endswith("://", 0, start) or text.endswith("@", 0, start)
-        host = Host(source, start, end, labels, None, False, url, False)
+        host = Host(source, start, end, labels, names, None, False, url, False)
         sovereign, literal = self._sovereign(host)
-        name = ".".join(host.names)
+        name = ".".join(names)
         api_name = not url and (
             _QUALIFIED.match(text, end) is not None
             or any(name == g or name.endswith("." + g) for g in self.api_groups)
         )
-        return Host(source, start, end, labels, sovereign, literal, url, api_name)
+        return Host(source, start, end, labels, names, sovereign, literal, url, api_name)
 
     def _sovereign(self, host: Host) -> tuple[int | None, bool]:
         if host.labels[-1].kind == FQDN_PARAM:
@@ -149,13 +146,16 @@ scanner = per_canon(HostScanner)
 
 @functools.lru_cache(maxsize=4096)
 def _scan(scan: HostScanner, source: SourceFile) -> FileScan:
-    hosts, brands = [], []
-    for match in scan.regex.finditer(source.text):
-        if match.lastgroup == "brand":
-            brands.append((match.start(), match.group()))
-        else:
-            hosts.append(scan.host(source, match.start(), match.end()))
-    return FileScan(tuple(hosts), tuple(brands))
+    text = source.text
+    hosts = tuple(scan.host(source, m.start(), m.end()) for m in _HOST.finditer(text))
+    brands: tuple[tuple[int, str], ...] = ()
+    if scan.brands is not None:
+        brands = tuple(
+            (m.start(), m.group())
+            for m in scan.brands.finditer(text)
+            if m.start() == 0 or not (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_")
+        )
+    return FileScan(hosts, brands)
 
 
 def scan_file(canon: Canon, source: SourceFile) -> FileScan:

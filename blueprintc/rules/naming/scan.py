@@ -1,4 +1,4 @@
-"""One regex pass per file for the naming rules.
+"""One scan per file for the naming rules.
 
 It finds `key: value` pairs whose key is one of the canon's naming keys
 (cluster-name, vcluster-name and env-type keys, the env-type labels), in YAML,
@@ -53,13 +53,15 @@ class Scanner:
         self.env_keys = tuple(str(k).lower() for k in naming.get("envTypeKeys", []))
         keys = "|".join(re.escape(k) for k in sorted(self.kinds, key=len, reverse=True))
         providers = "|".join(re.escape(p) for p in sorted(canon.providers, key=len, reverse=True))
-        self.regex = re.compile(
-            rf"(?<![\w./$-])(?P<kq>[\"']?)(?P<key>{keys or _NEVER})(?P=kq)[ \t]*[:=][ \t]*"
+        # Two literal-first patterns (fast to scan for); the character before a
+        # match is checked by hand, which a leading look-behind would make slow.
+        self.pairs = re.compile(
+            rf"(?P<key>{keys or _NEVER})(?P<kq>[\"']?)[ \t]*[:=][ \t]*"
             r"(?P<vq>[\"']?)(?P<value>\{\{(?:(?!\}\})[^\n])*\}\}|\$\{\w+\}|[A-Za-z0-9][\w.-]*)(?P=vq)"
-            r"(?=[ \t]*(?:$|#|,|\}|\]))"
-            rf"|(?<![\w.-])(?P<token>(?:{providers or _NEVER})(?:-[a-z0-9]+){{3,}})(?![\w-])",
+            r"(?=[ \t]*(?:$|#|,|\}|\]))",
             re.MULTILINE,
         )
+        self.tokens = re.compile(rf"(?:{providers or _NEVER})(?:-[a-z0-9]+){{3,}}(?![\w-])")
 
     def refers_to_env_type(self, value: str) -> bool:
         """Whether a template/parameter value reads an env-type key (`.Values.envType`)."""
@@ -72,24 +74,31 @@ scanner = per_canon(Scanner)
 
 @functools.lru_cache(maxsize=4096)
 def _scan(scan: Scanner, source: SourceFile) -> tuple[Item, ...]:
+    text = source.text
     items = []
-    for match in scan.regex.finditer(source.text):
-        if match.group("token") is not None:
-            token = match.group("token")
-            items.append(Item(source, frozenset({TOKEN}), None, -1, token, match.start("token")))
-        else:
-            key = match.group("key")
-            items.append(
-                Item(
-                    source,
-                    scan.kinds[key],
-                    key,
-                    match.start("key"),
-                    match.group("value"),
-                    match.start("value"),
-                )
-            )
-    return tuple(items)
+    for match in scan.pairs.finditer(text):
+        start, quote = match.start(), match.group("kq")
+        if quote and text[start - 1 : start] != quote:
+            continue
+        if _glued(text, start - len(quote)):
+            continue
+        key = match.group("key")
+        value = match.group("value")
+        items.append(Item(source, scan.kinds[key], key, start, value, match.start("value")))
+    taken = {item.offset for item in items}
+    for match in scan.tokens.finditer(text):
+        start = match.start()
+        if start not in taken and not _glued(text, start, ".-"):
+            items.append(Item(source, frozenset({TOKEN}), None, -1, match.group(), start))
+    return tuple(sorted(items, key=lambda item: item.offset))
+
+
+def _glued(text: str, start: int, extra: str = "./$-") -> bool:
+    """Whether the match at `start` continues a longer name (`catalyst.openova.io/...`)."""
+    if start == 0:
+        return False
+    before = text[start - 1]
+    return before.isalnum() or before == "_" or before in extra
 
 
 def scan_file(canon: Canon, source: SourceFile) -> tuple[Item, ...]:

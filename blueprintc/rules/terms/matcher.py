@@ -74,6 +74,12 @@ class Terms:
         )
         self.by_words = {t.words: t for t in self.terms}
         self.longest_first = sorted(self.terms, key=lambda t: -len(t.words))
+        # Candidate terms by the first identifier part they can start with.
+        self.starting: dict[str, list[Term]] = {}
+        for term in self.longest_first:
+            firsts = {term.words[0]} | ({term.words[0] + "s"} if len(term.words) == 1 else set())
+            for first in firsts:
+                self.starting.setdefault(first, []).append(term)
         self.name_prefix = str(canon.section("blueprint").get("namePrefix", "")) or None
         alternation = "|".join(r"[\s-]+".join(map(re.escape, t.words)) for t in self.longest_first)
         self.regex = re.compile(
@@ -110,7 +116,7 @@ class Terms:
         words = [part.lower() for _, part in parts]
         index = 0
         while index < len(words):
-            for term in self.longest_first:
+            for term in self.starting.get(words[index], ()):
                 size = len(term.words)
                 found = words[index : index + size]
                 if len(found) == size and _same(found, term.words):
