@@ -1,0 +1,142 @@
+"""emit, check, diff and recover: the emit layer's entry points.
+
+Choosing how to write (after reconciling the plan with out/):
+
+* nothing differs and the manifest is current -> write nothing at all: no file,
+  directory or mtime changes, no temp tree (``noop``);
+* only the manifest differs (inputs moved, bytes did not) -> journaled
+  replace of the manifest alone (``manifest``);
+* out/ absent, a planned path blocked by a directory/symlink/special file, or
+  more than ``max(16, planned // 4)`` files to write or remove -> build a new
+  tree and swap it in (``swap``, see tree.py): past a quarter of the tree an
+  in-place update costs about as much as a rebuild (which hard-links the rest),
+  and the rebuild is atomic for readers too;
+* otherwise -> journaled in-place replace of just those files (``in-place``,
+  see journal.py): untouched files keep inode and mtime.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from .difftext import render_diff
+from .fsutil import locked
+from .journal import commit, recover_journal
+from .model import STATE_DIR, EmitReport, OutputFile, Strategy
+from .reconcile import Reconciliation, reconcile
+from .tree import recover_swap, swap
+
+__all__ = ["IN_PLACE_MIN", "diff", "emit", "recover"]
+
+IN_PLACE_MIN = 16
+IN_PLACE_FRACTION = 4
+
+
+def emit(
+    files: Iterable[OutputFile], out: Path | str, *, check: bool = False, prune: bool = True
+) -> EmitReport:
+    """Make ``out`` hold exactly ``files`` (plus unplanned files when ``prune`` is False).
+
+    With ``check``, write nothing and report what differs: ``written`` holds the
+    stale and missing files, ``removed`` the extra ones.
+    """
+    out = Path(out)
+    if check:
+        with _reading(out):
+            rec = reconcile(files, out)
+        return _report(rec, prune, "check", 0.0)
+    os.makedirs(out.parent, exist_ok=True)
+    with locked(out.parent, exclusive=True):
+        _recover(out)
+        rec = reconcile(files, out)
+        t0 = time.perf_counter()
+        strategy = _write(rec, out, prune)
+        return _report(rec, prune, strategy, time.perf_counter() - t0)
+
+
+def diff(files: Iterable[OutputFile], out: Path | str, *, prune: bool = True) -> str:
+    """A unified diff (``a/``, ``b/`` paths, sorted) of what ``emit`` would change."""
+    out = Path(out)
+    with _reading(out):
+        rec = reconcile(files, out, keep_old=True)
+        return render_diff(rec, out, prune=prune)
+
+
+def recover(out: Path | str) -> bool:
+    """Finish or undo an interrupted emit into ``out``; True if anything was done.
+
+    ``emit`` does this itself first; call it to repair a tree before reading it.
+    """
+    out = Path(out)
+    if not out.parent.is_dir():
+        return False
+    with locked(out.parent, exclusive=True):
+        return _recover(out)
+
+
+def _recover(out: Path) -> bool:
+    swapped = recover_swap(out)
+    journaled = out.is_dir() and not out.is_symlink() and recover_journal(out)
+    return swapped or journaled
+
+
+def _write(rec: Reconciliation, out: Path, prune: bool) -> Strategy:
+    writes = rec.writes
+    removes = rec.extra if prune else []
+    remove_dirs = rec.extra_dirs if prune else []
+    changes = len(writes) + len(removes) + len(remove_dirs)
+    if not changes and not rec.manifest_changed and rec.disk.state_dir_ok:
+        return "noop"
+    manifest = rec.manifest.dumps()
+    limit = max(IN_PLACE_MIN, len(rec.planned) // IN_PLACE_FRACTION)
+    if not rec.disk.exists or rec.conflicts or changes > limit:
+        files = [(p.file.path, p.data if p.needs_write else None) for p in rec.planned]
+        swap(out, files, manifest, keep=[] if prune else _keepable(rec))
+        return "swap"
+    if not rec.disk.state_dir_ok:
+        os.unlink(out / STATE_DIR)  # a file or symlink squatting on our state dir
+    os.makedirs(out / STATE_DIR, exist_ok=True)
+    pairs = [(p.file.path, p.data) for p in writes if p.data is not None]
+    commit(out, pairs, removes, remove_dirs, manifest)
+    return "in-place" if changes else "manifest"
+
+
+def _keepable(rec: Reconciliation) -> list[str]:
+    """Extra files that can be carried into a new tree without clashing with the plan."""
+    planned = {p.file.path for p in rec.planned}
+    keep = []
+    for path in rec.extra:
+        parts = path.split("/")
+        prefixes = ("/".join(parts[:i]) for i in range(1, len(parts)))
+        if not any(prefix in planned for prefix in prefixes):
+            keep.append(path)
+    return keep
+
+
+def _report(rec: Reconciliation, prune: bool, strategy: Strategy, seconds: float) -> EmitReport:
+    written = [p for p in rec.planned if p.needs_write]
+    removed = rec.extra if prune else []
+    owners = {p.file.owner for p in written}
+    owners.update(e.owner for path in removed if (e := rec.old_manifest.files.get(path)))
+    return EmitReport(
+        written=tuple(p.file.path for p in written),
+        unchanged=tuple(p.file.path for p in rec.planned if not p.needs_write),
+        removed=tuple(removed),
+        missing=tuple(p.file.path for p in written if p.status == "missing"),
+        owners=tuple(sorted(owners - {""})),
+        strategy=strategy,
+        serialised=sum(1 for p in rec.planned if p.status != "fresh"),
+        serialise_seconds=rec.serialise_seconds,
+        write_seconds=seconds,
+    )
+
+
+def _reading(out: Path) -> contextlib.AbstractContextManager[None]:
+    """A shared lock on out/'s parent, if it exists (readers create no directories)."""
+    if out.parent.is_dir():
+        return locked(out.parent, exclusive=False)
+    return contextlib.nullcontext()

@@ -1,0 +1,120 @@
+"""In-place update of a few files in out/, all or nothing after recovery.
+
+For small changes, rebuilding the whole tree would cost a link per file and new
+directory inodes everywhere; instead each changed file is replaced on its own
+with ``os.replace`` (atomic per file: a reader sees the old or the new bytes,
+never a torn file), and untouched files keep their inode and mtime.
+
+To make the *set* of replacements atomic too, it is journaled:
+
+1. Every new file, and the new manifest, is written into
+   ``out/.blueprintc/staging/`` (same file system) and made durable.
+   -> Crash: nothing in out/ changed; recovery deletes the staging dir.
+2. The journal (list of renames and removals) is written to staging and
+   renamed to ``out/.blueprintc/journal.json``: the commit point.
+3. The journal is applied: each staged file is renamed over its target, pruned
+   files are unlinked, the manifest is replaced last, directories are fsynced.
+   -> Crash: out/ holds a mix of old and new files, each one whole; the
+   journal is present, and recovery replays it. Replay is idempotent (a staged
+   file already renamed is simply gone), so a crash during recovery is fine.
+4. The journal and staging dir are deleted.
+
+A reader that looks while step 3 runs can see a mix, for as long as a few
+renames take; a reader after any later emit (which recovers first) cannot.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+from .cache import MANIFEST
+from .fsutil import fsync_dir, sync_tree, write_new
+from .model import STATE_DIR, EmitError
+
+__all__ = ["commit", "recover_journal"]
+
+_JOURNAL = f"{STATE_DIR}/journal.json"
+_STAGING = f"{STATE_DIR}/staging"
+_FSYNC_EACH_MAX = 64  # beyond this many files one syncfs is cheaper than an fsync each
+
+
+def commit(
+    out: Path,
+    writes: Sequence[tuple[str, bytes]],
+    removes: Sequence[str],
+    remove_dirs: Sequence[str],
+    manifest: bytes,
+) -> None:
+    """Replace ``writes``, unlink ``removes``, rmdir ``remove_dirs`` (deepest first)."""
+    staging = out / _STAGING
+    os.makedirs(staging)
+    fsync_each = len(writes) < _FSYNC_EACH_MAX
+    renames: list[list[str]] = []
+    for i, (path, data) in enumerate(writes):
+        name = f"{i:06d}"
+        write_new(staging / name, data, fsync=fsync_each)
+        renames.append([name, path])
+    write_new(staging / "manifest.json", manifest, fsync=fsync_each)
+    if not fsync_each:
+        sync_tree(staging)
+    journal = {"remove": list(removes), "remove_dirs": list(remove_dirs), "replace": renames}
+    write_new(staging / "journal.json", json.dumps(journal).encode(), fsync=True)
+    fsync_dir(staging)
+    os.replace(staging / "journal.json", out / _JOURNAL)  # the commit point
+    fsync_dir(out / STATE_DIR)
+    _apply(out, journal)
+
+
+def recover_journal(out: Path) -> bool:
+    """Replay a committed journal, or drop uncommitted staging; True if anything was done."""
+    journal_path = out / _JOURNAL
+    staging = out / _STAGING
+    if os.path.lexists(journal_path):
+        try:
+            journal = json.loads(journal_path.read_bytes())
+        except (OSError, ValueError) as exc:
+            raise EmitError(f"cannot read the emit journal {journal_path}: {exc}") from exc
+        _apply(out, journal)
+        return True
+    if os.path.lexists(staging):
+        shutil.rmtree(staging)
+        return True
+    return False
+
+
+def _apply(out: Path, journal: dict[str, list]) -> None:
+    staging = out / _STAGING
+    touched: set[Path] = set()
+    for name, path in journal["replace"]:
+        src = staging / name
+        if not os.path.lexists(src):
+            continue  # applied before a crash
+        target = out / path
+        os.makedirs(target.parent, exist_ok=True)
+        os.replace(src, target)
+        touched.add(target.parent)
+    for path in journal["remove"]:
+        target = out / path
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(target)
+        touched.add(target.parent)
+    for path in journal["remove_dirs"]:
+        try:
+            os.rmdir(out / path)
+        except OSError:
+            continue  # not empty (it holds files we were told to keep) or gone
+        touched.add((out / path).parent)
+    if os.path.lexists(staging / "manifest.json"):
+        os.replace(staging / "manifest.json", out / MANIFEST)
+    for directory in sorted(touched):
+        if directory.is_dir():
+            fsync_dir(directory)
+    fsync_dir(out / STATE_DIR)
+    os.unlink(out / _JOURNAL)
+    shutil.rmtree(staging)
+    fsync_dir(out / STATE_DIR)

@@ -1,0 +1,145 @@
+"""Whole-tree replacement of out/ that a crash can never leave half done.
+
+Used for the first build and for large changes. Steps, and what a crash at
+each point (SIGKILL, or power loss) leaves behind:
+
+1. Build the new tree in ``out.tmp-<R>`` beside out/ (same file system, so
+   renames are atomic). Files that did not change are hard links to out/'s
+   inodes (copies where links fail), so they keep inode and mtime; changed ones
+   are written. The manifest is written last: it marks the tree complete.
+   ``syncfs`` then makes all of it durable.
+   -> Crash: out/ is untouched; recovery deletes ``out.tmp-<R>``.
+2. Swap: ``renameat2(RENAME_EXCHANGE)`` exchanges ``out.tmp-<R>`` and out/ in
+   one atomic step, so out/ is the old tree before it and the new tree after
+   it, and never missing. Where the OS cannot exchange, out/ is renamed to
+   ``out.old-<R>`` and the new tree to out/; a crash between those two renames
+   leaves no out/, and recovery renames the complete ``out.tmp-<R>`` (its
+   manifest is present) into place, or, failing that, ``out.old-<R>`` back.
+3. fsync the parent directory (the rename is durable), delete the old tree.
+   -> Crash: out/ is the new tree; recovery deletes the leftover.
+
+Recovery runs at the start of every emit under the same lock, so a later run
+always starts from either the complete old or the complete new tree.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+from .cache import MANIFEST
+from .fsutil import exchange, fsync_dir, random_suffix, sync_tree, write_new
+from .model import STATE_DIR
+
+__all__ = ["leftovers", "recover_swap", "swap"]
+
+
+def swap(
+    out: Path,
+    files: Sequence[tuple[str, bytes | None]],
+    manifest: bytes,
+    keep: Sequence[str] = (),
+) -> None:
+    """Replace out/ by a tree of ``files`` (data None: reuse out/'s file) plus ``keep``."""
+    parent = out.parent
+    tmp = _make_sibling(out, "tmp")
+    made: set[str] = set()
+    for path, data in files:
+        _ensure_parent(tmp, path, made)
+        target = tmp / path
+        if data is None:
+            _reuse(out / path, target)
+        else:
+            write_new(target, data)
+    for path in keep:  # extra files carried over when not pruning
+        _ensure_parent(tmp, path, made)
+        _carry(out / path, tmp / path)
+    os.mkdir(tmp / STATE_DIR)
+    write_new(tmp / MANIFEST, manifest)  # last: the completeness mark
+    sync_tree(tmp)
+    if not os.path.lexists(out):
+        os.rename(tmp, out)
+        fsync_dir(parent)
+        return
+    if exchange(tmp, out):
+        old = tmp
+    else:
+        old = parent / f"{out.name}.old-{random_suffix()}"
+        os.rename(out, old)
+        os.rename(tmp, out)
+    fsync_dir(parent)
+    shutil.rmtree(old)
+
+
+def leftovers(out: Path) -> tuple[list[Path], list[Path]]:
+    """``out.tmp-*`` and ``out.old-*`` siblings of out/, sorted by name."""
+    tmps: list[Path] = []
+    olds: list[Path] = []
+    try:
+        names = sorted(os.listdir(out.parent))
+    except FileNotFoundError:
+        return tmps, olds
+    for name in names:
+        if name.startswith(f"{out.name}.tmp-"):
+            tmps.append(out.parent / name)
+        elif name.startswith(f"{out.name}.old-"):
+            olds.append(out.parent / name)
+    return tmps, olds
+
+
+def recover_swap(out: Path) -> bool:
+    """Finish or undo an interrupted swap and delete leftovers; True if anything was done."""
+    tmps, olds = leftovers(out)
+    if not tmps and not olds:
+        return False
+    if not os.path.lexists(out):
+        complete = [t for t in tmps if (t / MANIFEST).is_file() and not (t / MANIFEST).is_symlink()]
+        if complete:
+            os.rename(complete[0], out)  # roll forward: the new tree was complete
+            tmps.remove(complete[0])
+        elif olds:
+            newest = max(olds, key=lambda p: os.lstat(p).st_mtime_ns)
+            os.rename(newest, out)  # roll back to the previous tree
+            olds.remove(newest)
+        fsync_dir(out.parent)
+    for path in tmps + olds:
+        if path.is_symlink() or not path.is_dir():
+            path.unlink()
+        else:
+            shutil.rmtree(path)
+    return True
+
+
+def _make_sibling(out: Path, kind: str) -> Path:
+    while True:
+        path = out.parent / f"{out.name}.{kind}-{random_suffix()}"
+        try:
+            os.mkdir(path)
+        except FileExistsError:
+            continue
+        return path
+
+
+def _ensure_parent(root: Path, path: str, made: set[str]) -> None:
+    head = path.rpartition("/")[0]
+    if head and head not in made:
+        os.makedirs(root / head, exist_ok=True)
+        parts = head.split("/")
+        made.update("/".join(parts[:i]) for i in range(1, len(parts) + 1))
+
+
+def _reuse(src: Path, dst: Path) -> None:
+    """Hard-link an unchanged file (same inode, same mtime); copy where links fail."""
+    try:
+        os.link(src, dst, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(src, dst, follow_symlinks=False)
+
+
+def _carry(src: Path, dst: Path) -> None:
+    if src.is_symlink():
+        os.symlink(os.readlink(src), dst)
+    elif src.is_file():
+        _reuse(src, dst)

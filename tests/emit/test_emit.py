@@ -1,0 +1,242 @@
+"""emit: determinism, incremental no-op and one-file rebuilds, prune, check, safety."""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import pytest
+
+from blueprintc.emit import EmitError, OutputFile, emit, serialise
+
+from .helpers import make_files, tree_bytes, tree_stats
+
+
+def test_first_build_writes_every_file_and_a_sorted_manifest(tmp_path: Path) -> None:
+    files = make_files(40)
+    report = emit(files, tmp_path / "out")
+    assert report.strategy == "swap"
+    assert report.written == tuple(sorted(f.path for f in files))
+    assert report.missing == report.written
+    assert report.counts == {"written": 40, "unchanged": 0, "removed": 0, "serialised": 40}
+    assert tree_bytes(tmp_path / "out") == {f.path: serialise(f) for f in files}
+    manifest = (tmp_path / "out/.blueprintc/manifest.json").read_text()
+    paths = [line.split('"')[1] for line in manifest.splitlines() if line.startswith('  "apps/')]
+    assert paths == sorted(paths) and len(paths) == 40
+    assert not [p for p in tmp_path.iterdir() if p.name != "out"]  # no temp dirs left
+
+
+def test_serialise_is_byte_identical_across_calls() -> None:
+    for f in make_files(5):
+        assert serialise(f) == serialise(f)
+
+
+def test_shuffled_plan_gives_identical_tree_and_manifest(tmp_path: Path) -> None:
+    files = make_files(60)
+    shuffled = list(files)
+    random.Random(7).shuffle(shuffled)
+    emit(files, tmp_path / "a")
+    emit(shuffled, tmp_path / "b")
+    assert tree_bytes(tmp_path / "a", state=True) == tree_bytes(tmp_path / "b", state=True)
+
+
+def test_no_change_rebuild_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    emit(make_files(50), out)
+    before = tree_stats(out)
+    parent_before = os.lstat(tmp_path).st_mtime_ns
+    report = emit(make_files(50), out)
+    assert report.strategy == "noop"
+    assert report.written == () and report.removed == () and report.serialised == 0
+    assert len(report.unchanged) == 50
+    assert tree_stats(out) == before  # inodes, mtimes and ctimes of out/ and everything in it
+    assert os.lstat(tmp_path).st_mtime_ns == parent_before  # no temp dir came and went
+
+
+def test_one_changed_file_rewrites_only_that_file(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    emit(make_files(50), out)
+    before = tree_stats(out)
+    report = emit(make_files(50, overrides={17: "v2"}), out)
+    changed = make_files(50)[17].path
+    assert report.strategy == "in-place"
+    assert report.written == (changed,) and report.serialised == 1
+    assert report.owners == ("org/app-04",)
+    after = tree_stats(out)
+    differing = {p for p in before if before[p] != after.get(p)}
+    # the file, its directory (a rename in it), and our own state files
+    assert {p for p in differing if not p.startswith(".blueprintc")} == {
+        changed,
+        os.path.dirname(changed),
+    }
+    assert before["."] == after["."]
+    assert tree_bytes(out) == {f.path: serialise(f) for f in make_files(50, overrides={17: "v2"})}
+
+
+def test_changed_inputs_with_identical_bytes_touch_only_the_manifest(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    files = make_files(10)
+    emit(files, out)
+    before = tree_stats(out)
+    moved = [OutputFile(f.path, f.documents, f.inputs + "+", f.owner) for f in files]
+    report = emit(moved, out)
+    assert report.strategy == "manifest" and report.written == () and report.serialised == 10
+    after = tree_stats(out)
+    assert {p for p in before if before[p] != after.get(p)} <= {
+        ".blueprintc",
+        ".blueprintc/manifest.json",
+    }
+    assert emit(moved, out).strategy == "noop"
+
+
+def test_hand_edited_file_is_restored_even_with_matching_inputs(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    files = make_files(10)
+    emit(files, out)
+    (out / files[3].path).write_text("edited\n")
+    report = emit(files, out)
+    assert report.written == (files[3].path,)
+    assert (out / files[3].path).read_bytes() == serialise(files[3])
+
+
+def test_large_change_swaps_the_tree_and_keeps_unchanged_inodes(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    emit(make_files(40), out)
+    before = tree_stats(out)
+    overrides = {i: "v2" for i in range(20)}
+    report = emit(make_files(40, overrides=overrides), out)
+    assert report.strategy == "swap" and len(report.written) == 20
+    after = tree_stats(out)
+    for f in make_files(40)[20:]:
+        assert after[f.path][:2] == before[f.path][:2]  # hard-linked: same inode and mtime
+    assert tree_bytes(out) == {f.path: serialise(f) for f in make_files(40, overrides=overrides)}
+
+
+def test_prune_removes_files_no_longer_planned_and_empty_dirs(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    emit(make_files(40), out)
+    (out / "stray").mkdir()
+    (out / "stray/notes.txt").write_text("x")
+    report = emit(make_files(38), out)
+    gone = [*(f.path for f in make_files(40)[38:]), "stray/notes.txt"]
+    assert report.removed == tuple(sorted(gone))
+    assert report.strategy == "in-place"
+    assert not (out / "stray").exists()
+    assert set(tree_bytes(out)) == {f.path for f in make_files(38)}
+
+
+def test_no_prune_keeps_unplanned_files(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    emit(make_files(40), out)
+    (out / "keep.txt").write_text("mine")
+    report = emit(make_files(39), out, prune=False)
+    assert report.removed == ()
+    assert (out / "keep.txt").read_text() == "mine"
+    assert (out / make_files(40)[39].path).exists()
+    report = emit(make_files(39, "v2"), out, prune=False)  # a swap carries them over too
+    assert report.strategy == "swap"
+    assert (out / "keep.txt").read_text() == "mine"
+
+
+def test_check_reports_stale_missing_and_extra_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    emit(make_files(10), out)
+    (out / make_files(10)[2].path).unlink()
+    (out / "extra.yaml").write_text("x: 1\n")
+    before = tree_stats(out)
+    planned = make_files(11, overrides={5: "v2"})
+    report = emit(planned, out, check=True)
+    assert report.strategy == "check"
+    assert report.missing == tuple(sorted([planned[2].path, planned[10].path]))
+    assert report.stale == (planned[5].path,)
+    assert report.extra == ("extra.yaml",)
+    assert report.changed
+    assert tree_stats(out) == before
+    emit(planned, out)
+    clean = emit(planned, out, check=True)
+    assert not clean.changed and len(clean.unchanged) == 11
+
+
+def test_check_on_a_missing_tree_reports_everything_missing(tmp_path: Path) -> None:
+    report = emit(make_files(3), tmp_path / "nowhere" / "out", check=True)
+    assert len(report.missing) == 3
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_symlinks_in_out_are_replaced_never_followed(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.yaml").write_text("secret\n")
+    files = make_files(10)
+    emit(files, out)
+    target = out / files[0].path
+    target.unlink()
+    target.symlink_to(outside / "secret.yaml")
+    app_dir = out / files[1].path.split("/")[0]
+    (out / "escape").symlink_to(outside, target_is_directory=True)
+    report = emit(files, out)
+    assert files[0].path in report.written and "escape" in report.removed
+    assert not target.is_symlink() and target.read_bytes() == serialise(files[0])
+    assert (outside / "secret.yaml").read_text() == "secret\n"
+    assert app_dir.is_dir()
+
+
+def test_symlinked_directory_on_a_planned_path_is_replaced(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    out.mkdir()
+    (out / "apps").symlink_to(outside, target_is_directory=True)
+    files = make_files(5)
+    emit(files, out)
+    assert not (out / "apps").is_symlink()
+    assert list(outside.iterdir()) == []
+    assert tree_bytes(out) == {f.path: serialise(f) for f in files}
+
+
+def test_refuses_an_out_that_is_not_a_directory(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(EmitError, match="not a directory"):
+        emit(make_files(1), tmp_path / "file")
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real", target_is_directory=True)
+    with pytest.raises(EmitError, match="not a directory"):
+        emit(make_files(1), tmp_path / "link")
+    assert list((tmp_path / "real").iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "path", ["/abs.yaml", "../up.yaml", "a//b.yaml", "a/./b", ".blueprintc/x", "", "a\\b"]
+)
+def test_refuses_unsafe_paths(tmp_path: Path, path: str) -> None:
+    with pytest.raises(EmitError):
+        emit([OutputFile(path, ({},), "i")], tmp_path / "out")
+
+
+def test_refuses_duplicate_and_clashing_paths(tmp_path: Path) -> None:
+    with pytest.raises(EmitError, match="share"):
+        emit([OutputFile("a.yaml", (), "1"), OutputFile("a.yaml", (), "2")], tmp_path / "o")
+    with pytest.raises(EmitError, match="file and as a directory"):
+        emit([OutputFile("a", (), "1"), OutputFile("a/b.yaml", (), "2")], tmp_path / "o")
+
+
+def test_file_where_a_directory_is_planned_is_replaced(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "apps").write_text("in the way")
+    files = make_files(3)
+    report = emit(files, out)
+    assert report.strategy == "swap" and "apps" in report.removed
+    assert tree_bytes(out) == {f.path: serialise(f) for f in files}
+
+
+def test_unserialisable_data_fails_before_anything_is_written(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    emit(make_files(3), out)
+    before = tree_stats(out)
+    bad = [*make_files(3, "v2"), OutputFile("bad.yaml", ({"when": {1, 2}},), "x")]
+    with pytest.raises(TypeError, match="set"):
+        emit(bad, out)
+    assert tree_stats(out) == before

@@ -1,0 +1,95 @@
+"""Property tests: every emitted document reads back identically in YAML 1.1 and 1.2."""
+
+from __future__ import annotations
+
+import io
+import math
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from ruamel.yaml import YAML
+
+from blueprintc.emit.yamlwriter import dump, dump_all
+
+_RUAMEL = YAML(typ="safe", pure=True)  # the pure-Python YAML 1.2 reader
+
+SPECIAL_WORDS = [
+    "yes", "No", "ON", "off", "y", "N", "true", "False", "null", "NULL", "~", "", "<<", "=",
+    "1.0", "0x1F", "0o17", "0b101", "017", "1_000", "1e5", "1e+5", ".5", "-.inf", ".NaN",
+    "12:30", "190:20:30", "1:20.5", "2001-12-14", "2001-12-14t21:59:43.10-05:00", "_", "_1",
+    "+1", "-", "-1", "---", "...", "- x", "? x", ": x", "a: b", "a #b", "#c", "&a", "*a",
+    "!tag", "|", ">", "'q'", '"q"', "%x", "@x", "`x", "${VAR}", " lead", "trail ", "a:",
+    "http://x:80/y", "1.2.3", "--flag", "a\tb", "\u2028", "\x85", "\ufeff", "\x7f",
+]  # fmt: skip
+
+text = st.one_of(
+    st.sampled_from(SPECIAL_WORDS),
+    st.text(alphabet="0123456789+-._:eExXoObB aAfFinINy~\n", max_size=8),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=20),
+    st.text(alphabet=" \t\n\r#:-|>'\"a", max_size=12),
+)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    text,
+)
+keys = st.one_of(text, st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False))
+plain_data = st.recursive(
+    scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(keys, children, max_size=4),
+    ),
+    max_leaves=25,
+)
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equality that also tells 1 from True and 0.0 from -0.0."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a) and _keys_same(a, b)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float):
+        return a == b and math.copysign(1, a) == math.copysign(1, b)
+    return a == b
+
+
+def _keys_same(a: dict[Any, Any], b: dict[Any, Any]) -> bool:
+    return all(type(x) is type(y) for x, y in zip(a, b, strict=True))
+
+
+def _ruamel_load_all(text_: str) -> list[Any]:
+    return list(_RUAMEL.load_all(io.StringIO(text_)))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(plain_data, min_size=1, max_size=3))
+def test_round_trip_pyyaml_and_ruamel(docs: list[Any]) -> None:
+    out = dump_all(docs)
+    assert out.endswith("\n")
+    assert "\r" not in out
+    out.encode("utf-8")
+    assert _same(list(yaml.safe_load_all(out)), docs), out
+    assert _same(list(yaml.load_all(out, Loader=yaml.CSafeLoader)), docs), out
+    assert _same(_ruamel_load_all(out), docs), out
+
+
+@settings(max_examples=300, deadline=None)
+@given(text)
+def test_every_string_scalar_keeps_its_type(value: str) -> None:
+    doc = {value: value, "v": [value]}
+    out = dump(doc)
+    assert yaml.safe_load(out) == doc, out
+    assert _ruamel_load_all(out) == [doc], out
+
+
+@given(plain_data)
+def test_dump_is_deterministic(doc: Any) -> None:
+    assert dump(doc) == dump(doc)
