@@ -280,7 +280,9 @@ def _inline(diagnostic: Diagnostic, workspace: Workspace, cache: dict[str, list[
     rel = diagnostic.location.file
     if rel not in cache:
         try:
-            cache[rel] = read_source(workspace.root / rel, workspace.root).lines
+            cache[rel] = read_source(
+                workspace.root / rel, workspace.root, workspace.max_file_bytes
+            ).lines
         except (InputError, OSError):
             cache[rel] = []
     lines = cache[rel]

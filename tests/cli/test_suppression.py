@@ -114,3 +114,14 @@ def test_a_malformed_rule_setting_is_reported(tmp_path: Path) -> None:
     assert result.exit_code == 1
     found = {(d["rule"], d["file"], d["line"]) for d in json.loads(result.stdout)["diagnostics"]}
     assert ("BPI009", "blueprintc.yaml", 6) in found
+
+
+def test_inline_comment_works_in_a_file_over_the_default_size_limit(tmp_path: Path) -> None:
+    # lint.maxFileBytes admits the file; the suppression reader must use the same limit.
+    padding = ("# " + "x" * 97 + "\n") * 43_000  # 4.3 MB of comment: above the 4 MiB default
+    config = "lint:\n  maxFileBytes: 8000000\n"
+    workspace = write_workspace(tmp_path, {"demo": SAME_LINE + padding}, config)
+    result = invoke("lint", "--format", "json", workspace)
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    assert [(d["rule"], d["suppressed"]) for d in document["diagnostics"]] == [("BPG007", "inline")]
