@@ -34,7 +34,7 @@ from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.naming.codes import Codes, codes
-from blueprintc.rules.naming.hosts import ORG_PARAM, PLAIN, Host, Label
+from blueprintc.rules.naming.hosts import ORG_PARAM, PLAIN, Host
 from blueprintc.rules.naming.hosts import hosts as all_hosts
 from blueprintc.rules.naming.text import location
 
@@ -72,14 +72,9 @@ def _drift(host: Host, tenant: set[str], table: Codes) -> bool:
     if len(prefix) < 2:
         return False
     if prefix[0].name in tenant:
-        return not _location_code(prefix[1], table)
+        return not (prefix[1].kind == PLAIN and table.is_location_code(prefix[1].name))
     last = prefix[-1]
     return last.kind == PLAIN and not (len(last.text) == 4 and last.text.isalpha())
-
-
-def _location_code(label: Label, table: Codes) -> bool:
-    name = label.name
-    return label.kind == PLAIN and len(name) == 4 and table.location_problem(name) is None
 
 
 RULE = check

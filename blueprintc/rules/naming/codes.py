@@ -113,6 +113,9 @@ class Codes:
             + self.env_types.get(segments[3], "?")
         )
 
+    def is_location_code(self, label: str) -> bool:
+        return len(label) == 4 and label.isalpha() and self.location_problem(label) is None
+
     def location_problem(self, code: str) -> str | None:
         """Why a 4-letter label is not a `{p}{r}{b}{e}` location code, or None."""
         code = code.lower()

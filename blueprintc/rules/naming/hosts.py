@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from blueprintc.canon import Canon
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.naming.text import per_canon
+from blueprintc.rules.naming.text import glued, per_canon
 from blueprintc.source import SourceFile
 
 PLAIN, FQDN_PARAM, ORG_PARAM, PARAM = "plain", "fqdn-param", "org-param", "param"
@@ -151,9 +151,7 @@ def _scan(scan: HostScanner, source: SourceFile) -> FileScan:
     brands: tuple[tuple[int, str], ...] = ()
     if scan.brands is not None:
         brands = tuple(
-            (m.start(), m.group())
-            for m in scan.brands.finditer(text)
-            if m.start() == 0 or not (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_")
+            (m.start(), m.group()) for m in scan.brands.finditer(text) if not glued(text, m.start())
         )
     return FileScan(hosts, brands)
 

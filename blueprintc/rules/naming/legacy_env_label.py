@@ -10,10 +10,12 @@ Checked: the canon `legacyEnvTypeLabel` whose value is an env type (or a
 spelled-out one, `production`), or a template/parameter that reads an
 env-type key (`{{ .Values.envType }}`). The finding points at the label key.
 
-Failing::
+Failing (each of these)::
 
     labels:
       openova.io/environment: prod
+    ---
+    labels:
       openova.io/environment: {{ .Values.envType }}
 
 Passing::

@@ -20,7 +20,7 @@ Failing::
 Passing::
 
     host: gitea.hfmp.${SOVEREIGN_FQDN}
-    url: https://harbor.ofrp.{{ .Values.global.sovereignFQDN }}
+    url: https://harbor.orrp.{{ .Values.global.sovereignFQDN }}
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from blueprintc.canon import Canon
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.naming.text import per_canon, yaml_files
+from blueprintc.rules.naming.text import glued, per_canon, yaml_files
 from blueprintc.source import SourceFile
 
 CLUSTER, VCLUSTER, ENV, LEGACY, TOKEN = "cluster", "vcluster", "env", "legacy", "token"
@@ -80,7 +80,7 @@ def _scan(scan: Scanner, source: SourceFile) -> tuple[Item, ...]:
         start, quote = match.start(), match.group("kq")
         if quote and text[start - 1 : start] != quote:
             continue
-        if _glued(text, start - len(quote)):
+        if glued(text, start - len(quote), "./$-"):  # catalyst.openova.io/env-type
             continue
         key = match.group("key")
         value = match.group("value")
@@ -88,17 +88,9 @@ def _scan(scan: Scanner, source: SourceFile) -> tuple[Item, ...]:
     taken = {item.offset for item in items}
     for match in scan.tokens.finditer(text):
         start = match.start()
-        if start not in taken and not _glued(text, start, ".-"):
+        if start not in taken and not glued(text, start, ".-"):
             items.append(Item(source, frozenset({TOKEN}), None, -1, match.group(), start))
     return tuple(sorted(items, key=lambda item: item.offset))
-
-
-def _glued(text: str, start: int, extra: str = "./$-") -> bool:
-    """Whether the match at `start` continues a longer name (`catalyst.openova.io/...`)."""
-    if start == 0:
-        return False
-    before = text[start - 1]
-    return before.isalnum() or before == "_" or before in extra
 
 
 def scan_file(canon: Canon, source: SourceFile) -> tuple[Item, ...]:

@@ -24,7 +24,7 @@ T = TypeVar("T")
 
 YAML_SUFFIXES = (".yaml", ".yml", ".tpl", ".json")
 DOC_SUFFIXES = (".md", ".txt")
-_COMMENT = re.compile(r"(?:^|[ \t])#")
+COMMENT = re.compile(r"(?:^|[ \t])#")  # a YAML (or template) comment start
 
 
 def per_canon(build: Callable[[Canon], T]) -> Callable[[Canon], T]:
@@ -89,7 +89,7 @@ def location(source: SourceFile, offset: int, json_path: str = "") -> Location:
 
 def in_comment(text: str, offset: int) -> bool:
     """Whether `offset` sits after a `#` comment start on its line (YAML and templates)."""
-    return _COMMENT.search(line_before(text, offset)) is not None
+    return COMMENT.search(line_before(text, offset)) is not None
 
 
 def yaml_files(ctx: BlueprintContext) -> list[SourceFile]:
@@ -99,6 +99,15 @@ def yaml_files(ctx: BlueprintContext) -> list[SourceFile]:
 
 def is_doc(source: SourceFile) -> bool:
     return source.rel.endswith(DOC_SUFFIXES)
+
+
+def glued(text: str, start: int, extra: str = "") -> bool:
+    """Whether the character before `start` is a word character (or one of `extra`):
+    the match there is the tail of a longer name, not a name of its own."""
+    if start == 0:
+        return False
+    before = text[start - 1]
+    return before.isalnum() or before == "_" or before in extra
 
 
 def line_before(text: str, offset: int) -> str:

@@ -15,11 +15,11 @@ words, any case, plurals included. The exempt senses are allowed: a
 template`, and the canon's `exemptBefore` / `exemptAfter` neighbour words.
 Each hit is reported at its own line and column, inside block scalars too.
 
-Failing::
+Failing (two findings, both on the line of the text, not of `summary:`)::
 
     card:
       summary: |
-        Gives every tenant its own workspace.      # 2 findings, on this line
+        Gives every tenant its own workspace.
 
 Passing::
 

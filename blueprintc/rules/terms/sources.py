@@ -12,10 +12,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from blueprintc.rules.naming.text import offset_of
+from blueprintc.rules.naming.text import COMMENT, offset_of
 from blueprintc.yamldoc import PathKey, YamlDoc
 
-_COMMENT = re.compile(r"[ \t]#")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.MULTILINE)
 # Inline code, link destinations, autolinks, bare URLs, HTML comments.
 _NOT_PROSE = re.compile(
@@ -51,7 +50,7 @@ def scalar_span(doc: YamlDoc, path: PathKey) -> tuple[int, int] | None:
     if head in ("|", ">"):
         return line_end, max(line_end, _continuation_end(text, line_end, indent))
     end = max(line_end, _continuation_end(text, line_end, indent))
-    comment = _COMMENT.search(text, start, end)  # a comment ends a plain scalar
+    comment = COMMENT.search(text, start, end)  # a comment ends a plain scalar
     return start, end if comment is None else comment.start()
 
 
