@@ -106,22 +106,24 @@ class _GuardedContext(BlueprintContext):
     they would read that file themselves (a link out of the workspace, a FIFO, a bomb)."""
 
     refused: bool = False
-    _refusals: dict[Path, InputError] = field(default_factory=dict)
+    _refusals: dict[tuple[str, Path], InputError] = field(default_factory=dict)
 
     def read(self, path: Path) -> SourceFile:
-        return self._remembering_refusal(path, super().read)
+        return self._remembering_refusal("read", path, super().read)
 
     def load(self, path: Path) -> YamlDoc:
         # Parsed again on every call, a refused alias bomb cost each rule the whole budget.
-        return self._remembering_refusal(path, super().load)
+        # (Kept apart from `read`: a file that is not YAML can still be scanned as text.)
+        return self._remembering_refusal("load", path, super().load)
 
-    def _remembering_refusal(self, path: Path, reader: Callable[[Path], _T]) -> _T:
-        if path in self._refusals:
-            raise self._refusals[path]
+    def _remembering_refusal(self, how: str, path: Path, reader: Callable[[Path], _T]) -> _T:
+        refusal = self._refusals.get((how, path))
+        if refusal is not None:
+            raise refusal
         try:
             return reader(path)
         except InputError as exc:
-            self._refusals[path] = exc
+            self._refusals[(how, path)] = exc
             raise
 
     @functools.cached_property

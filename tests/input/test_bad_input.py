@@ -213,6 +213,17 @@ def test_values_yaml_indented_with_a_tab(tmp_path: Path) -> None:
     assert diagnostics(workspace) == (1, {("BPI001", VALUES, 3)})
 
 
+def test_a_yaml_error_does_not_hide_findings_in_other_files(tmp_path: Path) -> None:
+    readme = "# Demo\n\nDocs: https://console.openova.io/docs\n"
+    workspace = demo(
+        tmp_path, {VALUES: "replicas: 1\nimage:\n\ttag: x\n", f"{DEMO}/README.md": readme}
+    )
+    assert diagnostics(workspace) == (
+        1,
+        {("BPI001", VALUES, 3), ("BPD001", f"{DEMO}/README.md", 3)},
+    )
+
+
 def test_symlinked_blueprint_dir_inside_the_workspace_is_followed(tmp_path: Path) -> None:
     """Decision: a link to a Blueprint inside the workspace is linted, once, under the
     target's real path; a link leaving the workspace is BPI006 (next test)."""
