@@ -72,11 +72,7 @@ class Host:
 
     def ends_with(self, domain: str) -> int | None:
         """Index of the first label of `domain` when the host ends with it."""
-        parts = tuple(domain.lower().split("."))
-        names = self.names
-        if len(names) >= len(parts) and names[-len(parts) :] == parts:
-            return len(names) - len(parts)
-        return None
+        return _ends_with(self.names, domain)
 
 
 @dataclass(frozen=True)
@@ -118,8 +114,7 @@ class HostScanner:
         )
         names = tuple(label.name for label in labels)
         url = text.endswith("://", 0, start) or text.endswith("@", 0, start)
-        host = Host(source, start, end, labels, names, None, False, url, False)
-        sovereign, literal = self._sovereign(host)
+        sovereign, literal = self._sovereign(labels, names)
         name = ".".join(names)
         api_name = not url and (
             _QUALIFIED.match(text, end) is not None
@@ -127,18 +122,28 @@ class HostScanner:
         )
         return Host(source, start, end, labels, names, sovereign, literal, url, api_name)
 
-    def _sovereign(self, host: Host) -> tuple[int | None, bool]:
-        if host.labels[-1].kind == FQDN_PARAM:
-            return len(host.labels) - 1, False
+    def _sovereign(
+        self, labels: tuple[Label, ...], names: tuple[str, ...]
+    ) -> tuple[int | None, bool]:
+        """Where the Sovereign FQDN starts, and whether it is a literal."""
+        if labels[-1].kind == FQDN_PARAM:
+            return len(labels) - 1, False
         for domain in self.test_domains:
-            index = host.ends_with(domain)
-            if index and self.test_label.match(host.labels[index - 1].name):
+            index = _ends_with(names, domain)
+            if index and self.test_label.match(names[index - 1]):
                 return index - 1, True
         for fqdn in self.sovereign_fqdns:
-            index = host.ends_with(fqdn)
+            index = _ends_with(names, fqdn)
             if index is not None:
                 return index, True
         return None, False
+
+
+def _ends_with(names: tuple[str, ...], domain: str) -> int | None:
+    parts = tuple(domain.lower().split("."))
+    if len(names) >= len(parts) and names[-len(parts) :] == parts:
+        return len(names) - len(parts)
+    return None
 
 
 scanner = per_canon(HostScanner)
