@@ -32,6 +32,7 @@ import functools
 import re
 import warnings
 from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,7 +40,7 @@ from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.environment import TemplateExpression
 from jinja2.lexer import TokenStream
 from jinja2.parser import Parser
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 ROOTS = ("config", "application", "environment", "sovereign")
 MAX_LENGTH = 1000
@@ -57,6 +58,8 @@ _ALLOWED = (
     nodes.Add, nodes.Sub, nodes.Concat, nodes.Test,
 )
 # fmt: on
+_GONE = object()
+_MISSES: ContextVar[list[tuple[Any, Any]] | None] = ContextVar("_MISSES", default=None)
 _CHAIN = (nodes.Name, nodes.Getattr, nodes.Getitem)
 _FORBIDDEN = {
     nodes.Call: "calls are not allowed in a predicate",
@@ -83,10 +86,16 @@ class _Environment(ImmutableSandboxedEnvironment):
         return self.getitem(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
-        return _lookup(obj, argument, lambda: self.undefined(obj=obj, name=argument))
+        found = _lookup(obj, argument)
+        if found is _GONE:
+            misses = _MISSES.get()
+            if misses is not None:  # remember which read failed, for the error message
+                misses.append((obj, argument))
+            return self.undefined(obj=obj, name=argument)
+        return found
 
 
-def _lookup(obj: Any, key: Any, missing: Any) -> Any:
+def _lookup(obj: Any, key: Any) -> Any:
     try:
         if isinstance(obj, Mapping):
             if key in obj:
@@ -95,18 +104,14 @@ def _lookup(obj: Any, key: Any, missing: Any) -> Any:
             return obj[key]
     except (TypeError, IndexError):
         pass
-    return missing()
+    return _GONE
 
 
 _ENV = _Environment(undefined=StrictUndefined, autoescape=False)
 _ENV.globals.clear()
 
 
-@dataclass(frozen=True)
-class _Ref:
-    """A chain `.root.key...` with the column of each part, for "which key is missing"."""
-
-    parts: tuple[tuple[Any, int], ...]
+_Ref = tuple[tuple[Any, int], ...]  # `.root.key...` with the column of each part
 
 
 @dataclass(frozen=True)
@@ -130,15 +135,17 @@ def evaluate(text: str, context: Mapping[str, Any]) -> bool:
     for root, column in prepared.roots:
         if root not in context:
             raise PredicateError(f"`.{root}` is not available where this predicate is used", column)
+    misses: list[tuple[Any, Any]] = []
+    token = _MISSES.set(misses)
     try:
         return bool(prepared.expression(**{root: context[root] for root, _ in prepared.roots}))
     except UndefinedError as exc:
-        missing = _missing(prepared, context)
+        missing = _missing(prepared, context, misses)
         raise missing or PredicateError(f"undefined value: {exc}", prepared.column) from None
-    except SecurityError as exc:  # pragma: no cover - the checks above come first
-        raise PredicateError(f"not allowed: {exc}", prepared.column) from None
-    except Exception as exc:  # untrusted text: every failure is the author's to fix
+    except Exception as exc:  # untrusted text (a SecurityError too): the author's to fix
         raise PredicateError(f"cannot evaluate: {exc}", prepared.column) from None
+    finally:
+        _MISSES.reset(token)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -337,7 +344,7 @@ def _reference(node: nodes.Node, columns: dict[int, int]) -> _Ref | None:
     if not isinstance(node, nodes.Name):
         return None
     parts.append((node.name, columns.get(node.lineno, 1)))
-    return _Ref(tuple(reversed(parts)))
+    return tuple(reversed(parts))
 
 
 def _start(source: str, columns: list[int]) -> int:
@@ -360,18 +367,27 @@ def _unknown(name: str, column: int, text: str) -> str:
     return message
 
 
-def _missing(prepared: _Prepared, context: Mapping[str, Any]) -> PredicateError | None:
-    """Name the first reference that reads a key which is not set."""
-    _gone = object()
-    for ref in prepared.refs:
-        (root, _), *rest = ref.parts
-        value, shown = context[root], f".{root}"
-        for key, column in rest:
-            found = _lookup(value, key, lambda: _gone)
-            if found is _gone:
-                return PredicateError(_describe_missing(shown, key, value), column)
-            value = found
-            shown += f".{key}" if isinstance(key, str) and key.isidentifier() else f"[{key!r}]"
+def _missing(
+    prepared: _Prepared, context: Mapping[str, Any], misses: list[tuple[Any, Any]]
+) -> PredicateError | None:
+    """Name the key whose read failed: the last unguarded miss, else the first missing."""
+    failing = [failure for ref in prepared.refs if (failure := _fails(ref, context))]
+    for obj, key in reversed(misses):
+        for value, missed, error in failing:
+            if value is obj and missed == key:
+                return error
+    return failing[0][2] if failing else None
+
+
+def _fails(ref: _Ref, context: Mapping[str, Any]) -> tuple[Any, Any, PredicateError] | None:
+    (root, _), *rest = ref
+    value, shown = context[root], f".{root}"
+    for key, column in rest:
+        found = _lookup(value, key)
+        if found is _GONE:
+            return value, key, PredicateError(_describe_missing(shown, key, value), column)
+        value = found
+        shown += f".{key}" if isinstance(key, str) and key.isidentifier() else f"[{key!r}]"
     return None
 
 

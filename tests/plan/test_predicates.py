@@ -131,6 +131,17 @@ def test_missing_key_names_the_key_and_what_is_there() -> None:
         evaluate("{{ .config.tier in [.config.absent] }}", CONTEXT)
 
 
+def test_missing_key_is_the_one_evaluation_read() -> None:
+    # `.config.legacy` is missing too, but `or` never reads it: `.config.tier2` failed
+    text = "{{ (.config.ha or .config.legacy) and .config.tier2 == 'x' }}"
+    with pytest.raises(PredicateError, match="no key 'tier2'") as info:
+        evaluate(text, CONTEXT)
+    assert info.value.column == text.index(".tier2") + 1
+    text = "{{ .config.gone is defined or .config.other == 1 }}"
+    with pytest.raises(PredicateError, match="no key 'other'"):
+        evaluate(text, CONTEXT)
+
+
 def test_context_roots_must_be_present() -> None:
     with pytest.raises(PredicateError, match=r"`\.environment` is not available") as info:
         evaluate("{{ .config.ha and .environment.type }}", {"config": {"ha": True}})
