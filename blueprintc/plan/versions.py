@@ -14,6 +14,7 @@ Masterminds/semver agrees on every form below):
     ~1.2.3, ~>1.2.3  >=1.2.3 <1.3.0-0        ~1   >=1.0.0 <2.0.0-0
     >1.2             >=1.3.0                 <=1.2 <1.3.0-0   <1.2 <1.2.0-0
     1.2 - 1.5        >=1.2.0 <1.6.0-0        1.2.3 - 1.5.0 >=1.2.3 <=1.5.0
+    !=1.4.1          any version but 1.4.1 (Helm's, not npm's; full versions only)
 
 `-0` is the lowest prerelease, so `<2.0.0-0` also keeps out 2.0.0's prereleases.
 
@@ -44,11 +45,11 @@ _PARTIAL = re.compile(
     rf"[vV]?(?P<major>{_PART})(?:\.(?P<minor>{_PART})(?:\.(?P<patch>{_PART}))?)?"
     rf"(?:-(?P<pre>{_IDENT}))?(?:\+(?P<build>{_IDENT}))?"
 )
-_OPERATOR = re.compile(r"~>|~|\^|>=|<=|>|<|=")
+_OPERATOR = re.compile(r"~>|~|\^|>=|<=|!=|>|<|=")
 _WORD = re.compile(r"[^\s,]+")
 _EXPECTED = (
     "expected a version such as 1.4.2, 1.4 or 1.x, optionally after one of "
-    "= > >= < <= ^ ~ (e.g. ^1.4, ~1.2, >=1.0 <2)"
+    "= != > >= < <= ^ ~ (e.g. ^1.4, ~1.2, >=1.0 <2)"
 )
 
 
@@ -154,6 +155,8 @@ def _holds(version: Version, op: str, bound: Version) -> bool:
         return version > bound
     if op == ">=":
         return version >= bound
+    if op == "!=":
+        return version != bound
     return version == bound
 
 
@@ -279,6 +282,10 @@ def _error(text: str, word: str, column: int, detail: str) -> RangeError:
 
 
 def _expand(text: str, op: str, p: _Partial, word: str, column: int) -> list[Comparator]:
+    if op == "!=" and not p.full:
+        raise _error(text, word, column, "'!=' needs a full version such as !=1.4.2")
+    if op == "!=":
+        return [("!=", p.low())]
     if p.major is None:  # `*` and friends
         if op in (">", "<"):
             raise _error(text, word, column, f"{op}* matches no version")
