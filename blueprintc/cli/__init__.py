@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from blueprintc import __version__
-from blueprintc.cli import build, changed, lint, sign
+from blueprintc.cli import build, changed, compile, lint, sign
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -26,6 +26,9 @@ COMMANDS: list[click.Command] = [
     sign.keygen,
     sign.verify,
     changed.changed,
+    compile.compile_command,
+    compile.diff_command,
+    compile.explain_value_command,
 ]
 for command in COMMANDS:
     cli.add_command(command)

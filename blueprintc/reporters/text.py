@@ -14,13 +14,17 @@ def _paint(text: str, code: str, colour: bool) -> str:
 
 
 def render(result: LintResult, colour: bool = False) -> str:
+    return render_diagnostics(result, colour) + _summary(result, colour) + "\n"
+
+
+def render_diagnostics(result: LintResult, colour: bool = False) -> str:
+    """Each active diagnostic with its source line and caret, without the lint summary."""
     out: list[str] = []
     cache: dict[str, list[str]] = {}
     for diagnostic in result.active:
         out.extend(_one(diagnostic, result, cache, colour))
         out.append("")
-    out.append(_summary(result, colour))
-    return "\n".join(out) + "\n"
+    return "".join(line + "\n" for line in out)
 
 
 def _one(d: Diagnostic, result: LintResult, cache: dict[str, list[str]], colour: bool) -> list[str]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from blueprintc.rules import domains, guards, input_rules, naming, schema, terms
+from blueprintc.rules import domains, guards, input_rules, naming, plan_rules, schema, terms
 from blueprintc.rules.base import Rule
+from blueprintc.validate import rules as output_rules
 
 _ALL: list[Rule] = [
     *input_rules.RULES,
@@ -12,6 +13,8 @@ _ALL: list[Rule] = [
     *naming.RULES,
     *domains.RULES,
     *terms.RULES,
+    *plan_rules.RULES,
+    *output_rules.RULES,
 ]
 
 RULES: dict[str, Rule] = {r.id: r for r in sorted(_ALL, key=lambda r: r.id)}

@@ -13,17 +13,27 @@ from pathlib import Path
 import pytest
 import yaml
 
+from blueprintc.compile.planner import compile_workspace
 from blueprintc.lint import lint
 from blueprintc.rules import RULES
+from blueprintc.validate.tree import validate_tree
 
 CASES = Path(__file__).parent / "cases"
 
 
 def _findings(workspace: Path, rule_id: str) -> list[tuple[str, int]]:
-    result = lint([workspace], root=workspace, select={rule_id})
-    return sorted(
-        (d.location.file, d.location.line) for d in result.diagnostics if d.rule == rule_id
-    )
+    """Lint rules run through `lint`; plan rules (BPP) through a compile of the fixture;
+    compile-output rules (BPC) through `validate_tree` over the fixture's `out/`."""
+    if rule_id.startswith("BPC"):
+        found = validate_tree(workspace / "out")
+        return sorted(
+            (f"out/{d.location.file}", d.location.line) for d in found if d.rule == rule_id
+        )
+    if rule_id.startswith("BPP"):
+        diagnostics = compile_workspace(workspace).diagnostics
+    else:
+        diagnostics = lint([workspace], root=workspace, select={rule_id}).diagnostics
+    return sorted((d.location.file, d.location.line) for d in diagnostics if d.rule == rule_id)
 
 
 @pytest.mark.parametrize("rule_id", sorted(RULES))

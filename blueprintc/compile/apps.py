@@ -1,0 +1,255 @@
+"""One Application in one Environment: its repo branch content, checked on the way."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from blueprintc.compile import names
+from blueprintc.compile.config import effective_config, schema_defaults
+from blueprintc.compile.findings import at, report
+from blueprintc.compile.inputs import CatalogEntry, Inputs
+from blueprintc.compile.parameters import parametrise
+from blueprintc.compile.placement import ResolvedPlacement, resolve_placement
+from blueprintc.diagnostics import Diagnostic, Location
+from blueprintc.model.organization import Application, Environment, Organization
+from blueprintc.plan.predicates import PredicateError, evaluate
+from blueprintc.plan.values import Layer, Merged, merge
+from blueprintc.plan.versions import RangeError, best_match, parse_range
+from blueprintc.yamldoc import YamlDoc
+
+
+@dataclass
+class AppPlan:
+    """What the planner knows about one Application in one Environment."""
+
+    org: Organization
+    env: Environment
+    app: Application
+    entry: CatalogEntry | None
+    placement: ResolvedPlacement | None = None
+    config: dict[str, Any] = field(default_factory=dict)
+    values: Merged | None = None
+    depends_on: list[dict[str, str]] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def owner(self) -> str:
+        return f"{self.org.slug}/{self.app.name}"
+
+
+def resolve_blueprint(
+    inputs: Inputs, org: Organization, app: Application
+) -> tuple[CatalogEntry | None, list[Diagnostic]]:
+    entry = inputs.catalog.get(app.blueprint)
+    if entry is None:
+        return None, [
+            report(
+                "BPP002",
+                f"Application {app.name}: Blueprint {app.blueprint} is not in the catalog",
+                at(org.doc, (*app.path, "blueprint")),
+                hint=f"use one of: {', '.join(sorted(inputs.catalog)) or '(empty catalog)'}",
+            )
+        ]
+    if app.version is None:
+        return entry, []
+    try:
+        wanted = parse_range(app.version)
+    except RangeError as exc:
+        return None, [
+            report(
+                "BPP003",
+                f"Application {app.name}: version range {app.version!r}: {exc}",
+                at(org.doc, (*app.path, "version")),
+            )
+        ]
+    if best_match(wanted, [entry.version]) is None:
+        return None, [
+            report(
+                "BPP003",
+                f"Application {app.name}: no version of {app.blueprint} satisfies {app.version} "
+                f"(catalog has {entry.version})",
+                at(org.doc, (*app.path, "version")),
+                hint=f"widen the range to include {entry.version}",
+            )
+        ]
+    return entry, []
+
+
+def plan_application(
+    inputs: Inputs,
+    org: Organization,
+    env: Environment,
+    app: Application,
+    entry: CatalogEntry,
+    siblings: dict[str, Application],
+) -> AppPlan:
+    plan = AppPlan(org, env, app, entry)
+    blueprint = entry.blueprint
+    plan.placement, found = resolve_placement(org, app, blueprint)
+    plan.diagnostics.extend(found)
+    config_path = (*app.path, "config")
+    env_path = (*app.path, "environments", env.env_type, "config")
+    plan.config, found = effective_config(
+        blueprint.config_schema,
+        app.config,
+        app.env_config.get(env.env_type, {}),
+        org,
+        config_path,
+        env_path,
+    )
+    plan.diagnostics.extend(found)
+    plan.depends_on = _dependencies(inputs, plan, siblings)
+    plan.values = merge(_layers(inputs, plan))
+    return plan
+
+
+def _layers(inputs: Inputs, plan: AppPlan) -> list[Layer]:
+    """Chart defaults < configSchema defaults < size < Sovereign < Environment < config."""
+    entry = plan.entry
+    assert entry is not None
+    name = entry.name
+    layers = []
+    if entry.chart_values is not None and isinstance(entry.chart_values.data, dict):
+        layers.append(_doc_layer("chart defaults", entry.chart_values, ()))
+    defaults = schema_defaults(entry.blueprint.config_schema)
+    if defaults:
+        layers.append(
+            _doc_layer(
+                "configSchema defaults", entry.blueprint.doc, ("spec", "configSchema"), defaults
+            )
+        )
+    if plan.app.size and plan.app.size in entry.size_overlays:
+        layers.append(
+            _doc_layer(f"size overlay {plan.app.size}", entry.size_overlays[plan.app.size], ())
+        )
+    overlay = inputs.sovereign_overlay
+    if overlay is not None and isinstance(overlay.get((name,)), dict):
+        layers.append(_doc_layer("Sovereign overlay", overlay, (name,)))
+    env_overlay = inputs.env_overlays.get(plan.env.env_type)
+    if env_overlay is not None and isinstance(env_overlay.get((name,)), dict):
+        layers.append(_doc_layer(f"Environment overlay {plan.env.env_type}", env_overlay, (name,)))
+    if plan.app.config:
+        layers.append(_doc_layer("Application config", plan.org.doc, (*plan.app.path, "config")))
+    env_config = plan.app.env_config.get(plan.env.env_type)
+    if env_config:
+        path = (*plan.app.path, "environments", plan.env.env_type, "config")
+        layers.append(_doc_layer(f"Application config ({plan.env.env_type})", plan.org.doc, path))
+    return layers
+
+
+def _doc_layer(
+    name: str, doc: YamlDoc, base: tuple[Any, ...], data: dict[str, Any] | None = None
+) -> Layer:
+    def locate(path: tuple[Any, ...]) -> tuple[int, int]:
+        return doc.locate((*base, *path))
+
+    value = data if data is not None else doc.get(base)
+    return Layer(
+        name=name,
+        source=doc.source.rel,
+        data=value if isinstance(value, dict) else {},
+        locate=locate,
+    )
+
+
+def _dependencies(
+    inputs: Inputs, plan: AppPlan, siblings: dict[str, Application]
+) -> list[dict[str, str]]:
+    """Blueprint dependencies of an Application: the bootstrap kit, or a sibling Application."""
+    entry = plan.entry
+    assert entry is not None and inputs.sovereign is not None
+    kit = {k.blueprint: k for k in inputs.sovereign.kit}
+    context = {
+        "config": plan.config,
+        "application": {"name": plan.app.name, "blueprint": entry.name},
+        "environment": {
+            "type": plan.env.env_type,
+            "name": names.environment(plan.org.slug, plan.env.env_type),
+        },
+        "sovereign": {"name": inputs.sovereign.name},
+    }
+    depends_on = []
+    blueprint = entry.blueprint
+    for dep in blueprint.depends:
+        where = at(blueprint.doc, dep.path)
+        if dep.when is not None:
+            try:
+                if not evaluate(dep.when, context):
+                    continue
+            except PredicateError as exc:
+                plan.diagnostics.append(
+                    report(
+                        "BPP012",
+                        f"when predicate of {dep.blueprint}: {exc}",
+                        at(blueprint.doc, (*dep.path, "when")),
+                    )
+                )
+                continue
+        provider = _provider_version(inputs, dep.blueprint, kit, siblings)
+        if provider is None:
+            plan.diagnostics.append(_missing(plan, dep.blueprint, where))
+            continue
+        if dep.version is not None:
+            try:
+                wanted = parse_range(dep.version)
+            except RangeError as exc:
+                plan.diagnostics.append(
+                    report(
+                        "BPP003",
+                        f"{blueprint.name} depends on {dep.blueprint} {dep.version!r}: {exc}",
+                        at(blueprint.doc, (*dep.path, "version")),
+                    )
+                )
+                continue
+            if best_match(wanted, [provider[1]]) is None:
+                plan.diagnostics.append(
+                    report(
+                        "BPP003",
+                        f"{blueprint.name} needs {dep.blueprint} {dep.version}, but "
+                        f"{provider[0]} provides {provider[1]}",
+                        at(blueprint.doc, (*dep.path, "version")),
+                    )
+                )
+                continue
+        sibling = next((a for a in siblings.values() if a.blueprint == dep.blueprint), None)
+        if sibling is not None and dep.blueprint not in kit:
+            depends_on.append({"name": sibling.name, "namespace": sibling.name})
+    return sorted(depends_on, key=lambda d: d["name"])
+
+
+def _provider_version(
+    inputs: Inputs, blueprint: str, kit: dict[str, Any], siblings: dict[str, Application]
+) -> tuple[str, str] | None:
+    entry = inputs.catalog.get(blueprint)
+    if entry is None:
+        return None
+    if blueprint in kit:
+        return "the bootstrap kit", entry.version
+    if any(a.blueprint == blueprint for a in siblings.values()):
+        return "a sibling Application", entry.version
+    return None
+
+
+def _missing(plan: AppPlan, blueprint: str, where: Location) -> Diagnostic:
+    return report(
+        "BPP002",
+        f"Application {plan.app.name} ({plan.entry.name if plan.entry else '?'}) depends on "
+        f"{blueprint}, which neither the bootstrap kit nor an Application of "
+        f"{plan.org.slug} provides",
+        where,
+        hint=f"add {blueprint} to the Sovereign's bootstrapKit or as an Application",
+    )
+
+
+def values_digest(values: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def emitted_values(plan: AppPlan, fqdn: str) -> dict[str, Any]:
+    """The HelmRelease values: every layer above the chart defaults, parametrised."""
+    assert plan.values is not None
+    above = [layer for layer in plan.values.layers if layer.name != "chart defaults"]
+    return parametrise(merge(above, keep_nulls=True).value, fqdn)

@@ -1,0 +1,93 @@
+"""Application config: validated against the Blueprint's configSchema, defaults applied."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from blueprintc.compile.findings import at, report
+from blueprintc.diagnostics import Diagnostic
+from blueprintc.model.organization import Organization
+from blueprintc.yamldoc import PathKey, json_path
+
+_VALIDATORS: dict[int, tuple[dict[str, Any], Draft202012Validator]] = {}
+
+
+def _validator(schema: dict[str, Any]) -> Draft202012Validator:
+    entry = _VALIDATORS.get(id(schema))
+    if entry is None:
+        entry = (
+            schema,
+            Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER),
+        )
+        _VALIDATORS[id(schema)] = entry
+    return entry[1]
+
+
+def schema_defaults(schema: dict[str, Any] | None) -> dict[str, Any]:
+    """The object a configSchema's `default`s describe (nested `properties` only)."""
+    if not isinstance(schema, dict):
+        return {}
+    result: dict[str, Any] = {}
+    properties = schema.get("properties")
+    for name, sub in (properties or {}).items() if isinstance(properties, dict) else ():
+        if not isinstance(sub, dict):
+            continue
+        if "default" in sub:
+            result[name] = copy.deepcopy(sub["default"])
+        elif sub.get("type") == "object" or "properties" in sub:
+            nested = schema_defaults(sub)
+            if nested:
+                result[name] = nested
+    return result
+
+
+def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def effective_config(
+    schema: dict[str, Any] | None,
+    config: dict[str, Any],
+    env_config: dict[str, Any],
+    org: Organization,
+    config_path: PathKey,
+    env_path: PathKey,
+) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """Defaults < Application config < per-Environment config, then validated."""
+    explicit = deep_merge(config, env_config)
+    effective = deep_merge(schema_defaults(schema), explicit)
+    if not isinstance(schema, dict):
+        return effective, []
+    diagnostics = []
+    for error in _validator(schema).iter_errors(effective):
+        inner = tuple(error.absolute_path)
+        base = env_path if _has(env_config, inner) else config_path
+        path = (*base, *inner)
+        diagnostics.append(
+            report(
+                "BPP004",
+                f"config {json_path(inner) or '(root)'}: {error.message}",
+                at(org.doc, path),
+                hint="make the config satisfy the Blueprint's configSchema "
+                "(`blueprintc explain BPP004`)",
+            )
+        )
+    return effective, diagnostics
+
+
+def _has(data: Any, path: tuple[Any, ...]) -> bool:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+    return bool(path)

@@ -1,0 +1,20 @@
+"""Turning compile problems into diagnostics of the plan rules (family BPP)."""
+
+from __future__ import annotations
+
+from blueprintc.diagnostics import Diagnostic, Finding, Location
+from blueprintc.lint import make_diagnostic
+from blueprintc.rules import plan_rules
+from blueprintc.yamldoc import PathKey, YamlDoc, json_path
+
+
+def at(doc: YamlDoc, path: PathKey, key: bool = False) -> Location:
+    line, column = doc.locate(path, key=key)
+    return Location(doc.source.rel, line, column, json_path(path))
+
+
+_RULES = {rule.id: rule for rule in plan_rules.RULES}
+
+
+def report(rule_id: str, message: str, location: Location, hint: str | None = None) -> Diagnostic:
+    return make_diagnostic(_RULES[rule_id], Finding(message, location, hint))

@@ -1,0 +1,153 @@
+"""Builders for the Flux and Kustomize objects blueprintc emits (current API versions).
+
+Plain dicts in Kubernetes key order; the emitter serialises them verbatim.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SOURCE_API = "source.toolkit.fluxcd.io/v1"
+HELM_API = "helm.toolkit.fluxcd.io/v2"
+KUSTOMIZE_API = "kustomize.toolkit.fluxcd.io/v1"
+KUSTOMIZATION_API = "kustomize.config.k8s.io/v1beta1"
+FLUX_NAMESPACE = "flux-system"
+
+
+def _meta(name: str, namespace: str | None, labels: dict[str, str]) -> dict[str, Any]:
+    meta: dict[str, Any] = {"name": name}
+    if namespace:
+        meta["namespace"] = namespace
+    meta["labels"] = labels
+    return meta
+
+
+def helm_repository(
+    name: str, url: str, labels: dict[str, str], namespace: str = FLUX_NAMESPACE
+) -> dict[str, Any]:
+    return {
+        "apiVersion": SOURCE_API,
+        "kind": "HelmRepository",
+        "metadata": _meta(name, namespace, labels),
+        "spec": {"type": "oci", "interval": "10m", "url": url},
+    }
+
+
+def helm_release(
+    *,
+    name: str,
+    namespace: str,
+    release_name: str,
+    target_namespace: str,
+    chart: str,
+    version: str,
+    repository: str,
+    repository_namespace: str,
+    labels: dict[str, str],
+    values: dict[str, Any],
+    depends_on: list[dict[str, str]],
+) -> dict[str, Any]:
+    """An event-driven HelmRelease: no install wait, bounded remediation retries."""
+    spec: dict[str, Any] = {
+        "interval": "30m",
+        "releaseName": release_name,
+        "targetNamespace": target_namespace,
+        "chart": {
+            "spec": {
+                "chart": chart,
+                "version": version,
+                "sourceRef": {
+                    "kind": "HelmRepository",
+                    "name": repository,
+                    "namespace": repository_namespace,
+                },
+            }
+        },
+        "install": {
+            "createNamespace": True,
+            "disableWait": True,
+            "remediation": {"retries": 3},
+        },
+        "upgrade": {"disableWait": True, "remediation": {"retries": 3}},
+    }
+    if depends_on:
+        spec["dependsOn"] = depends_on
+    if values:
+        spec["values"] = values
+    return {
+        "apiVersion": HELM_API,
+        "kind": "HelmRelease",
+        "metadata": _meta(name, namespace, labels),
+        "spec": spec,
+    }
+
+
+def git_repository(
+    name: str, url: str, branch: str, labels: dict[str, str], namespace: str = FLUX_NAMESPACE
+) -> dict[str, Any]:
+    return {
+        "apiVersion": SOURCE_API,
+        "kind": "GitRepository",
+        "metadata": _meta(name, namespace, labels),
+        "spec": {"interval": "1m", "url": url, "ref": {"branch": branch}},
+    }
+
+
+def flux_kustomization(
+    *,
+    name: str,
+    path: str,
+    source: str,
+    labels: dict[str, str],
+    substitute_from: str | None = None,
+    depends_on: list[str] | None = None,
+    target_namespace: str | None = None,
+    namespace: str = FLUX_NAMESPACE,
+) -> dict[str, Any]:
+    spec: dict[str, Any] = {
+        "interval": "10m",
+        "path": path,
+        "prune": True,
+        "sourceRef": {"kind": "GitRepository", "name": source},
+    }
+    if target_namespace:
+        spec["targetNamespace"] = target_namespace
+    if depends_on:
+        spec["dependsOn"] = [{"name": d} for d in depends_on]
+    if substitute_from:
+        spec["postBuild"] = {"substituteFrom": [{"kind": "ConfigMap", "name": substitute_from}]}
+    return {
+        "apiVersion": KUSTOMIZE_API,
+        "kind": "Kustomization",
+        "metadata": _meta(name, namespace, labels),
+        "spec": spec,
+    }
+
+
+def kustomization(
+    resources: list[str], patches: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """A `kustomization.yaml` (kustomize's own config, not a Flux object)."""
+    doc: dict[str, Any] = {
+        "apiVersion": KUSTOMIZATION_API,
+        "kind": "Kustomization",
+        "resources": resources,
+    }
+    if patches:
+        doc["patches"] = patches
+    return doc
+
+
+def namespace(name: str, labels: dict[str, str]) -> dict[str, Any]:
+    return {"apiVersion": "v1", "kind": "Namespace", "metadata": _meta(name, None, labels)}
+
+
+def config_map(
+    name: str, namespace: str, data: dict[str, str], labels: dict[str, str]
+) -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": _meta(name, namespace, labels),
+        "data": dict(sorted(data.items())),
+    }

@@ -1,0 +1,154 @@
+"""Canon invariants that need the whole picture: A1, A4, names, P2, tenant pool."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+
+from blueprintc.canon import Canon
+from blueprintc.compile.findings import at, report
+from blueprintc.diagnostics import Diagnostic, Location
+from blueprintc.model.organization import Organization
+from blueprintc.model.sovereign import Sovereign
+
+SLUG = re.compile(r"^[a-z][a-z0-9-]{2,31}$")
+MIN_REGIONS = 3
+
+
+def check_sovereign(canon: Canon, sovereign: Sovereign) -> list[Diagnostic]:
+    found = []
+    doc = sovereign.doc
+    if len(sovereign.regions) < MIN_REGIONS:
+        found.append(
+            report(
+                "BPP007",
+                f"Sovereign {sovereign.name} has {len(sovereign.regions)} region(s); "
+                f"the canon minimum is {MIN_REGIONS}",
+                at(doc, ("spec", "regions"), key=True),
+            )
+        )
+    primary_blocks = {"mgt", "dmz"}
+    secondary_blocks = {"dmz", "rtz"}
+    for index, region in enumerate(sovereign.regions):
+        provider = canon.providers.get(region.provider)
+        if provider is None:
+            found.append(
+                report(
+                    "BPP013",
+                    f"unknown provider code {region.provider!r}",
+                    at(doc, (*region.path, "provider")),
+                    hint=f"use one of: {', '.join(canon.providers)}",
+                )
+            )
+        elif region.region not in provider.get("regions", {}):
+            known = ", ".join(provider.get("regions", {})) or "none in the canon"
+            found.append(
+                report(
+                    "BPP013",
+                    f"region {region.region!r} is not a region of provider {region.provider} "
+                    f"(canon: {known})",
+                    at(doc, (*region.path, "region")),
+                    hint="region codes are provider-scoped (CANON.md §2)",
+                )
+            )
+        for block_index, block in enumerate(region.building_blocks):
+            if block not in canon.building_blocks:
+                found.append(
+                    report(
+                        "BPP013",
+                        f"unknown building block {block!r}",
+                        at(doc, (*region.path, "buildingBlocks", block_index)),
+                        hint=f"use one of: {', '.join(canon.building_blocks)}",
+                    )
+                )
+        wanted = primary_blocks if index == 0 else secondary_blocks
+        if set(region.building_blocks) != wanted:
+            role = "primary" if index == 0 else "secondary"
+            found.append(
+                report(
+                    "BPP008",
+                    f"{role} region {region.key} hosts {', '.join(region.building_blocks)}; "
+                    f"a {role} region hosts {' + '.join(sorted(wanted))}",
+                    at(doc, (*region.path, "buildingBlocks")),
+                )
+            )
+    for index, env_type in enumerate(sovereign.env_types or ()):
+        if env_type not in canon.env_types:
+            found.append(_env_type(canon, env_type, at(doc, ("spec", "envTypes", index))))
+    return found
+
+
+def check_organization(
+    canon: Canon, sovereign: Sovereign, org: Organization, pool: str
+) -> list[Diagnostic]:
+    found = []
+    doc = org.doc
+    reserved = [str(r) for r in canon.section("naming").get("reservedOrgSlugs", [])]
+    codes = {*canon.providers, *canon.building_blocks, *canon.env_types}
+    for provider in canon.providers.values():
+        codes.update(provider.get("regions", {}))
+    name_at = at(doc, ("metadata", "name"))
+    if not SLUG.match(org.slug):
+        found.append(report("BPP013", f"Organization slug {org.slug!r} is not valid", name_at))
+    elif any(fnmatch.fnmatch(org.slug, r) for r in reserved) or org.slug in codes:
+        found.append(
+            report(
+                "BPP013",
+                f"Organization slug {org.slug!r} is reserved",
+                name_at,
+                hint="reserved: " + ", ".join(reserved) + ", and every canon code",
+            )
+        )
+    expected = org.doc.source.path.stem
+    if org.slug and expected != org.slug:
+        found.append(
+            report(
+                "BPP013",
+                f"Organization {org.slug} lives in {org.doc.source.rel}; name the file "
+                f"{org.slug}.yaml",
+                name_at,
+            )
+        )
+    rtz = {r.key for r in sovereign.regions if "rtz" in r.building_blocks}
+    for index, region in enumerate(org.regions):
+        if region not in rtz:
+            found.append(
+                report(
+                    "BPP011",
+                    f"Organization region {region} is not a region of Sovereign "
+                    f"{sovereign.name} that hosts Applications (rtz: {', '.join(sorted(rtz))})",
+                    at(doc, ("spec", "regions", index)),
+                )
+            )
+    for env in org.environments:
+        if env.env_type not in canon.env_types:
+            found.append(_env_type(canon, env.env_type, at(doc, (*env.path, "type"))))
+        elif sovereign.env_types is not None and env.env_type not in sovereign.env_types:
+            found.append(
+                report(
+                    "BPP013",
+                    f"env type {env.env_type} has no host clusters on Sovereign {sovereign.name}",
+                    at(doc, (*env.path, "type")),
+                    hint=f"use one of: {', '.join(sovereign.env_types)}",
+                )
+            )
+    if pool not in sovereign.tenant_pool:
+        found.append(
+            report(
+                "BPP014",
+                f"pool domain {pool} is not in Sovereign {sovereign.name}'s tenant pool "
+                f"({', '.join(sovereign.tenant_pool)})",
+                at(doc, ("spec", "poolDomain")),
+                hint=f"use one of: {', '.join(sovereign.tenant_pool)}",
+            )
+        )
+    return found
+
+
+def _env_type(canon: Canon, env_type: str, location: Location) -> Diagnostic:
+    return report(
+        "BPP013",
+        f"unknown env type {env_type!r}",
+        location,
+        hint=f"use one of: {', '.join(canon.env_types)} (DR is a placement, not an env type)",
+    )

@@ -1,0 +1,221 @@
+"""The Sovereign's bootstrap kit and the per-host-cluster Flux entry points.
+
+`clusters/<sovereign>/bootstrap-kit/NN-<blueprint>.yaml` holds a HelmRepository
+(type oci) and a HelmRelease per Blueprint, slots in topological order of the
+Blueprints' dependencies, `dependsOn` from the same graph. Each host cluster
+gets `clusters/<sovereign>/hosts/<host-cluster>/`: its substitution parameters
+and the Flux Kustomization that applies the kit with them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from blueprintc.compile import flux, names
+from blueprintc.compile.findings import at, report
+from blueprintc.compile.inputs import CatalogEntry, Inputs
+from blueprintc.compile.parameters import PARAMETERS_CONFIGMAP, parameters, parametrise
+from blueprintc.compile.render_check import RenderCache
+from blueprintc.diagnostics import Diagnostic
+from blueprintc.emit.model import OutputFile
+from blueprintc.model.sovereign import KitEntry, Sovereign
+from blueprintc.plan.graph import CycleError, Edge, MissingDependency, build_graph, slot_prefix
+from blueprintc.plan.predicates import PredicateError, evaluate
+from blueprintc.plan.versions import RangeError, best_match, parse_range
+
+
+def plan_kit(inputs: Inputs, cache: RenderCache) -> tuple[list[OutputFile], list[Diagnostic]]:
+    sovereign = inputs.sovereign
+    assert sovereign is not None
+    found: list[Diagnostic] = []
+    entries: dict[str, tuple[KitEntry, CatalogEntry]] = {}
+    for kit in sovereign.kit:
+        entry = _resolve(inputs, sovereign, kit, found)
+        if entry is not None:
+            entries[kit.blueprint] = (kit, entry)
+    order, depends = _order(inputs, entries, found)
+    documents: dict[str, list[dict[str, Any]]] = {}
+    root = f"clusters/{sovereign.name}/bootstrap-kit"
+    resources = []
+    for slot, name in enumerate(order):
+        kit, entry = entries[name]
+        values = parametrise(kit.values, sovereign.fqdn)
+        facts = cache.facts_for(entry, values)
+        if facts is not None and facts.error is not None:
+            found.append(
+                report(
+                    "BPP016",
+                    f"bootstrap-kit entry {name} does not render: {facts.error}",
+                    at(sovereign.doc, kit.path),
+                )
+            )
+        for service in facts.nodeports if facts is not None else ():
+            found.append(
+                report(
+                    "BPP009",
+                    f"bootstrap-kit entry {name} renders NodePort Service {service}",
+                    at(sovereign.doc, kit.path),
+                )
+            )
+        labels = names.labels(
+            sovereign=sovereign.name, blueprint=entry.name, blueprint_version=entry.version
+        )
+        file = f"{slot_prefix(slot, len(order))}-{name}.yaml"
+        documents[f"{root}/{file}"] = [
+            flux.helm_repository(name, parametrise(sovereign.registry, sovereign.fqdn), labels),
+            flux.helm_release(
+                name=name,
+                namespace=flux.FLUX_NAMESPACE,
+                release_name=kit.release_name,
+                target_namespace=kit.target_namespace,
+                chart=entry.chart_name,
+                version=entry.version,
+                repository=name,
+                repository_namespace=flux.FLUX_NAMESPACE,
+                labels=labels,
+                values=values,
+                depends_on=[{"name": d} for d in depends.get(name, [])],
+            ),
+        ]
+        resources.append(file)
+    documents[f"{root}/kustomization.yaml"] = [flux.kustomization(resources)]
+    documents.update(_host_files(sovereign))
+    digest = hashlib.sha256(inputs.shared_digest.encode()).hexdigest()
+    files = [OutputFile(p, tuple(d), digest, "sovereign") for p, d in documents.items()]
+    return files, found
+
+
+def _resolve(
+    inputs: Inputs, sovereign: Sovereign, kit: KitEntry, found: list[Diagnostic]
+) -> CatalogEntry | None:
+    entry = inputs.catalog.get(kit.blueprint)
+    if entry is None:
+        found.append(
+            report(
+                "BPP002",
+                f"bootstrap-kit Blueprint {kit.blueprint} is not in the catalog",
+                at(sovereign.doc, (*kit.path, "blueprint")),
+            )
+        )
+        return None
+    try:
+        wanted = parse_range(kit.version)
+    except RangeError as exc:
+        found.append(
+            report(
+                "BPP003",
+                f"bootstrap-kit {kit.blueprint}: version range {kit.version!r}: {exc}",
+                at(sovereign.doc, (*kit.path, "version")),
+            )
+        )
+        return None
+    if best_match(wanted, [entry.version]) is None:
+        found.append(
+            report(
+                "BPP003",
+                f"bootstrap-kit {kit.blueprint}: no version satisfies {kit.version} "
+                f"(catalog has {entry.version})",
+                at(sovereign.doc, (*kit.path, "version")),
+            )
+        )
+        return None
+    return entry
+
+
+def _order(
+    inputs: Inputs,
+    entries: dict[str, tuple[KitEntry, CatalogEntry]],
+    found: list[Diagnostic],
+) -> tuple[list[str], dict[str, list[str]]]:
+    """Slot order and `dependsOn` of the kit from the Blueprints' `depends`.
+
+    A kit Blueprint's dependencies must be in the kit: Flux `dependsOn` only
+    reaches HelmReleases of the same cluster.
+    """
+    edges: dict[str, list[Edge]] = {}
+    sovereign = inputs.sovereign
+    assert sovereign is not None
+    for name, (kit, entry) in entries.items():
+        blueprint = entry.blueprint
+        context = {
+            "config": kit.values,
+            "application": {"name": kit.release_name, "blueprint": name},
+            "sovereign": {"name": sovereign.name},
+        }
+        edges[name] = []
+        for dep in blueprint.depends:
+            if dep.when is not None:
+                try:
+                    if not evaluate(dep.when, context):
+                        continue
+                except PredicateError as exc:
+                    where = at(blueprint.doc, (*dep.path, "when"))
+                    found.append(
+                        report("BPP012", f"when predicate of {dep.blueprint}: {exc}", where)
+                    )
+                    continue
+            edges[name].append(Edge(dep.blueprint, dep.version, None, at(blueprint.doc, dep.path)))
+    available = {name: [entry.version] for name, (_, entry) in entries.items()}
+    graph = build_graph(edges, available)
+    for error in graph.errors:
+        if isinstance(error, CycleError):
+            found.append(report("BPP001", error.message, error.location))
+        elif isinstance(error, MissingDependency):
+            found.append(
+                report(
+                    "BPP002",
+                    f"bootstrap-kit Blueprint {error.source} depends on {error.target}, "
+                    "which is not in the bootstrap kit",
+                    error.location,
+                    hint=f"add {error.target} to the Sovereign's bootstrapKit",
+                )
+            )
+        else:
+            found.append(report("BPP003", error.message, error.location))
+    order = [name for name in graph.order() if name in entries]
+    depends = {
+        name: [d for d in graph.dependencies(name, transitive=False) if d in entries]
+        for name in order
+    }
+    return order, depends
+
+
+def _host_files(sovereign: Sovereign) -> dict[str, list[dict[str, Any]]]:
+    documents: dict[str, list[dict[str, Any]]] = {}
+    env_types = sovereign.env_types or ("prod",)
+    for region in sovereign.regions:
+        for block in region.building_blocks:
+            for env_type in env_types:
+                host = names.host_cluster(region.provider, region.region, block, env_type)
+                labels = names.labels(
+                    sovereign=sovereign.name,
+                    host_cluster=host,
+                    building_block=block,
+                    env_type=env_type,
+                )
+                data = {
+                    **parameters(sovereign),
+                    "CLUSTER_NAME": host,
+                    "PROVIDER": region.provider,
+                    "REGION": region.region,
+                    "BUILDING_BLOCK": block,
+                    "ENV_TYPE": env_type,
+                }
+                root = f"clusters/{sovereign.name}/hosts/{host}"
+                documents[f"{root}/kustomization.yaml"] = [
+                    flux.kustomization(["parameters.yaml", "bootstrap-kit.yaml"])
+                ]
+                documents[f"{root}/parameters.yaml"] = [
+                    flux.config_map(PARAMETERS_CONFIGMAP, flux.FLUX_NAMESPACE, data, labels)
+                ]
+                documents[f"{root}/bootstrap-kit.yaml"] = [
+                    flux.flux_kustomization(
+                        name="bootstrap-kit",
+                        path=f"./clusters/{sovereign.name}/bootstrap-kit",
+                        source="flux-system",
+                        labels=labels,
+                        substitute_from=PARAMETERS_CONFIGMAP,
+                    )
+                ]
+    return documents

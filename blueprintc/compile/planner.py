@@ -1,0 +1,220 @@
+"""The plan: a pure description of every output file, with the diagnostics found on the way.
+
+`compile_workspace` never writes; `blueprintc.emit` does. Files are grouped by
+owner (the Sovereign, an Organization, an Application) and each file's
+`inputs` digest covers everything that determined it, so an incremental emit
+can skip what did not change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from blueprintc.compile import catalyst_config as cc
+from blueprintc.compile import flux, names
+from blueprintc.compile.apps import AppPlan, emitted_values, plan_application, resolve_blueprint
+from blueprintc.compile.findings import at, report
+from blueprintc.compile.inputs import Inputs, load_inputs
+from blueprintc.compile.invariants import check_organization, check_sovereign
+from blueprintc.compile.kit import plan_kit
+from blueprintc.compile.render_check import RenderCache, uses_cnpg
+from blueprintc.compile.repos import app_branch_files, vcluster_files, vcluster_for
+from blueprintc.diagnostics import Diagnostic, sorted_diagnostics
+from blueprintc.emit.model import OutputFile
+from blueprintc.model.organization import Organization
+from blueprintc.rules.schema.support import schema_findings
+from blueprintc.schemas import load_schema
+from blueprintc.workspace import Workspace, load_workspace
+
+Documents = dict[str, list[dict[str, Any]]]
+
+
+@dataclass
+class CompileResult:
+    inputs: Inputs
+    files: list[OutputFile] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    apps: dict[str, AppPlan] = field(default_factory=dict)  # "<org>/<app>/<env>"
+    renders: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.diagnostics
+
+
+def compile_workspace(root: Path | Workspace) -> CompileResult:
+    workspace = root if isinstance(root, Workspace) else load_workspace(root)
+    inputs = load_inputs(workspace)
+    result = CompileResult(inputs)
+    result.diagnostics.extend(inputs.diagnostics)
+    sovereign = inputs.sovereign
+    if sovereign is None:
+        return _done(result)
+    result.diagnostics.extend(_schema(sovereign.doc, "sovereign.schema.json"))
+    result.diagnostics.extend(check_sovereign(workspace.canon, sovereign))
+    cache = RenderCache()
+    kit_files, found = plan_kit(inputs, cache)
+    result.files.extend(kit_files)
+    result.diagnostics.extend(found)
+    seen: dict[str, Organization] = {}
+    for org in sorted(inputs.organizations, key=lambda o: (o.slug, o.rel)):
+        if org.slug in seen:
+            result.diagnostics.append(
+                report(
+                    "BPP013",
+                    f"Organization {org.slug} is defined twice (also in {seen[org.slug].rel})",
+                    at(org.doc, ("metadata", "name")),
+                )
+            )
+            continue
+        seen[org.slug] = org
+        plan_organization(result, org, cache)
+    result.files.extend(_index_files(inputs, sorted(seen)))
+    result.renders = cache.renders
+    return _done(result)
+
+
+def _done(result: CompileResult) -> CompileResult:
+    unique = {(d.rule, d.location, d.message): d for d in result.diagnostics}
+    result.diagnostics = sorted_diagnostics(list(unique.values()))
+    return result
+
+
+def _schema(doc: Any, name: str) -> list[Diagnostic]:
+    return [
+        report("BPP015", finding.message, finding.location, finding.hint)
+        for finding in schema_findings(doc, load_schema(name))
+    ]
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def plan_organization(result: CompileResult, org: Organization, cache: RenderCache) -> None:
+    inputs = result.inputs
+    sovereign = inputs.sovereign
+    assert sovereign is not None
+    canon = inputs.workspace.canon
+    result.diagnostics.extend(_schema(org.doc, "organization.schema.json"))
+    pool = org.pool_domain or (sovereign.tenant_pool[0] if sovereign.tenant_pool else "")
+    result.diagnostics.extend(check_organization(canon, sovereign, org, pool))
+    inputs_digest = _digest(inputs.shared_digest, inputs.organization_digests.get(org.rel, ""))
+    documents: Documents = {}
+    owners: dict[str, str] = {}
+    siblings = {}
+    entries = {}
+    for app in org.applications:
+        if app.name in siblings:
+            result.diagnostics.append(
+                report(
+                    "BPP013",
+                    f"Application {app.name} is defined twice in {org.slug}",
+                    at(org.doc, (*app.path, "name")),
+                )
+            )
+            continue
+        siblings[app.name] = app
+        entry, found = resolve_blueprint(inputs, org, app)
+        result.diagnostics.extend(found)
+        if entry is not None:
+            entries[app.name] = entry
+    vclusters: dict[tuple[str, str], list[tuple[AppPlan, str]]] = defaultdict(list)
+    for env in org.environments:
+        for name, app in siblings.items():
+            entry = entries.get(name)
+            if entry is None:
+                continue
+            plan = plan_application(inputs, org, env, app, entry, siblings)
+            result.diagnostics.extend(plan.diagnostics)
+            result.apps[f"{org.slug}/{app.name}/{env.env_type}"] = plan
+            result.diagnostics.extend(_render_checks(result, plan, cache))
+            for path, docs in app_branch_files(sovereign, plan).items():
+                documents[path] = docs
+                owners[path] = plan.owner
+            assert plan.placement is not None
+            for region in plan.placement.regions:
+                host, vcluster, _ = vcluster_for(plan, region)
+                vclusters[(host, vcluster)].append((plan, region))
+    env_vclusters: dict[str, list[str]] = defaultdict(list)
+    for (host, vcluster), plans in sorted(vclusters.items()):
+        env_vclusters[plans[0][0].env.env_type].append(vcluster)
+        for path, docs in vcluster_files(sovereign, vcluster, host, plans).items():
+            documents[path] = docs
+            owners[path] = f"{org.slug}/vclusters"
+    base = f"{cc.ROOT}"
+    documents[f"{base}/organizations/{org.slug}.yaml"] = [
+        cc.organization_resource(sovereign, org, pool)
+    ]
+    for env in org.environments:
+        env_name = names.environment(org.slug, env.env_type)
+        documents[f"{base}/environments/{env_name}.yaml"] = [
+            cc.environment_resource(sovereign, org, env, sorted(env_vclusters[env.env_type]))
+        ]
+        documents[f"{base}/policies/{names.policy(org.slug, env.env_type)}.yaml"] = [
+            cc.policy_resource(sovereign, org, env)
+        ]
+    for path, docs in documents.items():
+        result.files.append(
+            OutputFile(path, tuple(docs), inputs_digest, owners.get(path, org.slug))
+        )
+
+
+def _render_checks(result: CompileResult, plan: AppPlan, cache: RenderCache) -> list[Diagnostic]:
+    inputs = result.inputs
+    assert plan.entry is not None and plan.placement is not None and inputs.sovereign
+    facts = cache.facts_for(plan.entry, emitted_values(plan, inputs.sovereign.fqdn))
+    where = at(plan.org.doc, plan.app.path)
+    found = []
+    if facts is not None and facts.error is not None:
+        found.append(
+            report(
+                "BPP016",
+                f"Application {plan.app.name} ({plan.env.env_type}) does not render: {facts.error}",
+                where,
+            )
+        )
+    for service in facts.nodeports if facts is not None else ():
+        found.append(
+            report(
+                "BPP009",
+                f"Application {plan.app.name} ({plan.env.env_type}) renders NodePort Service "
+                f"{service}",
+                where,
+            )
+        )
+    canon = inputs.workspace.canon
+    if (
+        plan.placement.mode == "active-hotstandby"
+        and len(set(plan.placement.regions)) < 2
+        and uses_cnpg(canon, plan.entry, facts)
+    ):
+        found.append(
+            report(
+                "BPP010",
+                f"Application {plan.app.name} runs a CloudNativePG database active-hotstandby "
+                f"in {len(set(plan.placement.regions))} region(s); it needs a primary and at "
+                "least one replica region",
+                at(plan.org.doc, (*plan.app.path, "placement")),
+            )
+        )
+    return found
+
+
+def _index_files(inputs: Inputs, slugs: list[str]) -> list[OutputFile]:
+    """`kustomization.yaml` files that list every Organization's resources."""
+    digest = _digest(inputs.shared_digest, *sorted(inputs.organization_digests.values()))
+    resources = []
+    documents: Documents = {}
+    for slug in slugs:
+        org = next(o for o in inputs.organizations if o.slug == slug)
+        resources.append(f"organizations/{slug}.yaml")
+        for env in org.environments:
+            resources.append(f"environments/{names.environment(slug, env.env_type)}.yaml")
+            resources.append(f"policies/{names.policy(slug, env.env_type)}.yaml")
+    documents[f"{cc.ROOT}/kustomization.yaml"] = [flux.kustomization(sorted(resources))]
+    return [OutputFile(p, tuple(d), digest, "system") for p, d in documents.items()]

@@ -1,0 +1,80 @@
+"""Render every Application and kit entry once per distinct values: A5, D31, BPP016.
+
+Charts are loaded once per Blueprint and renders are cached by a digest of
+their values, so 15,000 Applications sharing a handful of configurations
+cost a handful of renders.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from blueprintc import helm
+from blueprintc.canon import Canon
+from blueprintc.compile.inputs import CatalogEntry
+
+CONTROL_PLANE = re.compile(r"(clustermesh-apiserver|kube-apiserver|etcd)")
+CNPG_GROUP = "postgresql.cnpg.io"
+
+
+@dataclass(frozen=True)
+class RenderFacts:
+    """What the plan rules need to know about one render."""
+
+    error: str | None
+    nodeports: tuple[str, ...]  # names of NodePort Services for control-plane components
+    cnpg_clusters: int
+
+
+@dataclass
+class RenderCache:
+    charts: dict[str, Any] = field(default_factory=dict)
+    facts: dict[tuple[str, str], RenderFacts] = field(default_factory=dict)
+    renders: int = 0
+
+    def facts_for(self, entry: CatalogEntry, values: dict[str, Any]) -> RenderFacts | None:
+        """None for Blueprints that are not Helm charts (nothing to render here)."""
+        blueprint = entry.blueprint
+        if blueprint.manifest_kind != "helm" or blueprint.manifest_dir is None:
+            return None
+        key = (entry.name, hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest())
+        if key in self.facts:
+            return self.facts[key]
+        chart = self.charts.get(entry.name)
+        if chart is None:
+            try:
+                chart = self.charts[entry.name] = helm.load_chart(blueprint.manifest_dir)
+            except helm.ChartLoadError as exc:
+                self.facts[key] = RenderFacts(str(exc), (), 0)
+                return self.facts[key]
+        self.renders += 1
+        result = helm.render(chart, values, entry.name, entry.name.removeprefix("bp-"))
+        self.facts[key] = _facts(result)
+        return self.facts[key]
+
+
+def _facts(render: helm.Render) -> RenderFacts:
+    if render.failure is not None:
+        return RenderFacts(render.failure.message, (), 0)
+    nodeports = []
+    clusters = 0
+    for obj in render.objects():
+        if obj.kind == "Service" and obj.api_version == "v1":
+            spec = obj.body.get("spec") if isinstance(obj.body.get("spec"), dict) else {}
+            if spec.get("type") == "NodePort" and CONTROL_PLANE.search(obj.name):
+                nodeports.append(obj.name)
+        if obj.kind == "Cluster" and obj.api_version.startswith(CNPG_GROUP + "/"):
+            clusters += 1
+    return RenderFacts(None, tuple(sorted(nodeports)), clusters)
+
+
+def uses_cnpg(canon: Canon, entry: CatalogEntry, facts: RenderFacts | None) -> bool:
+    """A CloudNativePG database: rendered CNPG Clusters, or a dependency on a CNPG Blueprint."""
+    if facts is not None and facts.cnpg_clusters:
+        return True
+    cnpg = set(canon.section("compile").get("cnpgBlueprints", ["bp-cnpg", "bp-postgres"]))
+    return any(dep.blueprint in cnpg for dep in entry.blueprint.depends)

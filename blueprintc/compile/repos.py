@@ -1,0 +1,170 @@
+"""Files of an Application repo branch and of the per-vcluster Flux bootstrap."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from blueprintc.compile import flux, names
+from blueprintc.compile.apps import AppPlan, emitted_values
+from blueprintc.compile.parameters import PARAMETERS_CONFIGMAP, parameters, parametrise
+from blueprintc.emit.yamlwriter import dump
+from blueprintc.model.sovereign import Sovereign
+
+REGISTRY_SOURCE = "catalyst"
+FLEET_REPO = "system/fleet"
+
+
+def app_repo_root(plan: AppPlan) -> str:
+    return f"repos/{plan.org.slug}/{plan.app.name}/{plan.env.branch}"
+
+
+def vcluster_for(plan: AppPlan, region_key: str) -> tuple[str, str, str]:
+    """(host cluster, vcluster, `{prov}-{reg}`) of a placement region."""
+    provider, region = region_key.split("-", 1)
+    host = names.host_cluster(provider, region, names.RTZ, plan.env.env_type)
+    return host, names.vcluster(host, plan.org.slug), region_key
+
+
+def app_branch_files(sovereign: Sovereign, plan: AppPlan) -> dict[str, list[dict[str, Any]]]:
+    """`base/` (Namespace, HelmRepository, HelmRelease) and one overlay per region."""
+    assert plan.entry is not None and plan.placement is not None
+    entry, app, org, env = plan.entry, plan.app, plan.org, plan.env
+    common = names.labels(
+        sovereign=sovereign.name,
+        organization=org.slug,
+        environment=names.environment(org.slug, env.env_type),
+        application=app.name,
+        blueprint=entry.name,
+        blueprint_version=entry.version,
+        env_type=env.env_type,
+    )
+    registry = parametrise(sovereign.registry, sovereign.fqdn)
+    release = flux.helm_release(
+        name=app.name,
+        namespace=app.name,
+        release_name=app.name,
+        target_namespace=app.name,
+        chart=entry.chart_name,
+        version=entry.version,
+        repository=REGISTRY_SOURCE,
+        repository_namespace=app.name,
+        labels=common,
+        values=emitted_values(plan, sovereign.fqdn),
+        depends_on=plan.depends_on,
+    )
+    root = app_repo_root(plan)
+    files: dict[str, list[dict[str, Any]]] = {
+        f"{root}/kustomization.yaml": [flux.kustomization(["base"])],
+        f"{root}/base/kustomization.yaml": [
+            flux.kustomization(["namespace.yaml", "source.yaml", "helmrelease.yaml"])
+        ],
+        f"{root}/base/namespace.yaml": [flux.namespace(app.name, common)],
+        f"{root}/base/source.yaml": [
+            flux.helm_repository(REGISTRY_SOURCE, registry, common, namespace=app.name)
+        ],
+        f"{root}/base/helmrelease.yaml": [release],
+    }
+    for region_key in plan.placement.regions:
+        host, vcluster, _ = vcluster_for(plan, region_key)
+        region_labels = {
+            "openova.io/vcluster": vcluster,
+            "openova.io/host-cluster": host,
+            "openova.io/building-block": names.RTZ,
+        }
+        patch = {
+            "apiVersion": flux.HELM_API,
+            "kind": "HelmRelease",
+            "metadata": {"name": app.name, "namespace": app.name},
+            "spec": {
+                "values": {
+                    "global": {
+                        "placement": {
+                            "mode": plan.placement.mode,
+                            "region": region_key,
+                            "role": plan.placement.role(region_key),
+                            "regions": list(plan.placement.regions),
+                        }
+                    }
+                }
+            },
+        }
+        overlay = flux.kustomization(["../../base"])
+        overlay["labels"] = [{"pairs": region_labels}]
+        overlay["patches"] = [
+            {"target": {"kind": "HelmRelease", "name": app.name}, "patch": _patch_text(patch)}
+        ]
+        files[f"{root}/regions/{region_key}/kustomization.yaml"] = [overlay]
+    return files
+
+
+def _patch_text(patch: dict[str, Any]) -> str:
+    return dump(patch)
+
+
+def vcluster_files(
+    sovereign: Sovereign, vcluster: str, host: str, plans: list[tuple[AppPlan, str]]
+) -> dict[str, list[dict[str, Any]]]:
+    """The Flux bootstrap of one vcluster: GitRepository `environment`, Kustomization
+    `applications`, and per Application its repo (on the Environment's branch) and
+    the Kustomization that syncs that vcluster's region overlay."""
+    first = plans[0][0]
+    org, env = first.org, first.env
+    scope = {
+        "sovereign": sovereign.name,
+        "organization": org.slug,
+        "environment": names.environment(org.slug, env.env_type),
+        "vcluster": vcluster,
+        "host_cluster": host,
+        "building_block": names.RTZ,
+        "env_type": env.env_type,
+    }
+    base_labels = names.labels(**scope)
+    git = parametrise(sovereign.git_base_url.rstrip("/"), sovereign.fqdn)
+    root = f"vclusters/{vcluster}"
+    params = {**parameters(sovereign), "CLUSTER_NAME": vcluster, "ORG_SLUG": org.slug}
+    files: dict[str, list[dict[str, Any]]] = {
+        f"{root}/kustomization.yaml": [flux.kustomization(["flux-system"])],
+        f"{root}/flux-system/kustomization.yaml": [
+            flux.kustomization(["parameters.yaml", "environment.yaml", "applications.yaml"])
+        ],
+        f"{root}/flux-system/parameters.yaml": [
+            flux.config_map(PARAMETERS_CONFIGMAP, flux.FLUX_NAMESPACE, params, base_labels)
+        ],
+        f"{root}/flux-system/environment.yaml": [
+            flux.git_repository("environment", f"{git}/{FLEET_REPO}.git", "main", base_labels)
+        ],
+        f"{root}/flux-system/applications.yaml": [
+            flux.flux_kustomization(
+                name="applications",
+                path=f"./{root}/applications",
+                source="environment",
+                labels=base_labels,
+                substitute_from=PARAMETERS_CONFIGMAP,
+            )
+        ],
+    }
+    resources = []
+    for plan, region_key in sorted(plans, key=lambda p: p[0].app.name):
+        assert plan.entry is not None
+        app = plan.app
+        labels = names.labels(
+            **scope,
+            application=app.name,
+            blueprint=plan.entry.name,
+            blueprint_version=plan.entry.version,
+        )
+        source = flux.git_repository(
+            app.name, f"{git}/{org.slug}/{app.name}.git", env.branch, labels
+        )
+        sync = flux.flux_kustomization(
+            name=app.name,
+            path=f"./regions/{region_key}",
+            source=app.name,
+            labels=labels,
+            substitute_from=PARAMETERS_CONFIGMAP,
+            depends_on=[d["name"] for d in plan.depends_on],
+        )
+        files[f"{root}/applications/{app.name}.yaml"] = [source, sync]
+        resources.append(f"{app.name}.yaml")
+    files[f"{root}/applications/kustomization.yaml"] = [flux.kustomization(resources)]
+    return files

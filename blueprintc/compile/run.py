@@ -1,0 +1,100 @@
+"""Compile end to end: plan, validate what would be emitted, emit (or check, or diff)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from blueprintc.compile.inputs import setting
+from blueprintc.compile.planner import CompileResult, compile_workspace
+from blueprintc.diagnostics import Diagnostic, Finding, Location
+from blueprintc.emit import EmitReport, OutputFile, diff, emit
+from blueprintc.lint import make_diagnostic
+from blueprintc.validate.objects import validate_object
+from blueprintc.validate.rules import EMITTED_OBJECT_SCHEMA
+from blueprintc.workspace import load_workspace
+
+
+@dataclass
+class CompileOutcome:
+    result: CompileResult | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    report: EmitReport | None = None
+    files: list[OutputFile] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    workspace_name: str = ""
+    out_rel: str = "out"
+
+
+def out_dir(root: Path, out: Path | None) -> Path:
+    if out is not None:
+        return out if out.is_absolute() else Path.cwd() / out
+    return root / setting(load_workspace(root), "out", "out")
+
+
+def plan(root: Path, validate: bool = True) -> CompileOutcome:
+    result = compile_workspace(root)
+    outcome = CompileOutcome(result, list(result.diagnostics), files=result.files)
+    if result.inputs.sovereign is not None:
+        outcome.workspace_name = result.inputs.sovereign.name
+    for file in result.files:
+        for document in file.documents:
+            if isinstance(document, dict) and document.get("kind"):
+                if document.get("apiVersion", "").startswith("kustomize.config.k8s.io"):
+                    continue
+                outcome.kinds.append(str(document["kind"]))
+                if validate:
+                    for message in validate_object(document):
+                        outcome.diagnostics.append(
+                            make_diagnostic(
+                                EMITTED_OBJECT_SCHEMA,
+                                Finding(
+                                    f"invalid {document['kind']} planned: {message}",
+                                    Location(f"out/{file.path}", 1, 1),
+                                ),
+                            )
+                        )
+    return outcome
+
+
+def run_compile(
+    root: Path, out: Path | None = None, check: bool = False, validate: bool = True
+) -> CompileOutcome:
+    outcome = plan(root, validate)
+    target = out_dir(root, out)
+    try:
+        outcome.out_rel = target.relative_to(root).as_posix()
+    except ValueError:
+        outcome.out_rel = target.as_posix()
+    if outcome.diagnostics:
+        return outcome
+    outcome.report = emit(outcome.files, target, check=check)
+    return outcome
+
+
+def run_diff(root: Path, out: Path | None = None) -> tuple[CompileOutcome, str]:
+    outcome = plan(root, validate=False)
+    if outcome.diagnostics:
+        return outcome, ""
+    return outcome, diff(outcome.files, out_dir(root, out))
+
+
+def explain_value(root: Path, target: str, key: str) -> list[str]:
+    """The value of `key` for `<org>/<app>/<env>`, where it was set, and what it overrode."""
+    result = compile_workspace(root)
+    plan = result.apps.get(target)
+    if plan is None or plan.values is None:
+        known = ", ".join(sorted(result.apps)) or "none"
+        raise LookupError(f"no Application {target!r} (known: {known})")
+    origins = plan.values.explain(key)
+    if not origins:
+        raise LookupError(f"{target} has no value at {key!r}")
+    lines = []
+    for index, origin in enumerate(origins):
+        where = f"{origin.source}:{origin.line}:{origin.column}"
+        if index == 0:
+            lines.append(f"{key} = {origin.value!r}")
+            lines.append(f"  set by {origin.layer} at {where}")
+        else:
+            lines.append(f"  overrides {origin.value!r} from {origin.layer} at {where}")
+    return lines
