@@ -155,11 +155,15 @@ def discover(paths: list[Path], workspace: Workspace) -> list[Path]:
     A symbolic link to a Blueprint directory is followed when its target is inside
     the workspace (the target is linted once, under its real name); a link that
     leaves the workspace is kept as written, so reading it reports BPI006.
-    Paths outside the workspace are refused (InputError, a usage error).
+    `blueprintc.yaml` itself selects the whole catalog: its settings apply to every
+    Blueprint. Paths outside the workspace are refused (InputError, a usage error).
     """
     root = workspace.root
+    catalog = [root / d for d in workspace.blueprint_dirs]
     if not paths:
-        paths = [root / d for d in workspace.blueprint_dirs]
+        paths = catalog
+    elif any(_absolute(p) == root / WORKSPACE_FILE for p in paths):
+        paths = [p for p in paths if _absolute(p) != root / WORKSPACE_FILE] + catalog
     found: dict[Path, None] = {}
     for raw in paths:
         path = _absolute(raw)

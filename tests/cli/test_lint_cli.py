@@ -207,6 +207,13 @@ def test_files_of_one_blueprint_lint_it_once(failing: Path) -> None:
     assert len(document["diagnostics"]) == 1
 
 
+def test_the_workspace_file_selects_every_blueprint(failing: Path) -> None:
+    # The pre-commit hook passes a changed blueprintc.yaml; its settings apply to all.
+    document = lint_json(failing / "blueprintc.yaml")
+    assert document["blueprints"] == ["blueprints/clean", "blueprints/leaky"]
+    assert document["exitCode"] == 1
+
+
 def test_a_directory_inside_a_blueprint_selects_that_blueprint(failing: Path) -> None:
     assert lint_json(failing / "blueprints" / "leaky" / "chart")["blueprints"] == [
         "blueprints/leaky"
