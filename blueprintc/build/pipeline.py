@@ -58,7 +58,7 @@ def build_blueprints(
 
     With ``push`` and no ``registry``, artifacts go to the OCI layout ``<out>/oci``.
     """
-    signer = load_signer(key) if key is not None else None
+    signer = load_signer(key) if key is not None and push else None  # only a push signs
     target = None
     if push:
         default_layout = (out or find_root(directories[0]) / "out") / "oci"

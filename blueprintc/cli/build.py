@@ -126,4 +126,6 @@ def render_text(record: BuildRecord) -> str:
         if pub.signature_tag:
             how = "signed" if pub.newly_signed else "already signed"
             lines.append(f"  signature {pub.signature_tag} ({how})")
+        else:
+            lines.append("  signature none: published unsigned (pass --key to sign)")
     return "\n".join(lines) + "\n"

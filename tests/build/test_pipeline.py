@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import helm_python
 import pytest
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
@@ -13,6 +14,7 @@ from cyclonedx.validation.json import JsonStrictValidator
 from blueprintc.build import Signer, State, Target, build_blueprint, verify_artifact
 from blueprintc.build.attach import sbom_tag
 from blueprintc.build.guards import PACKAGE, PULLED, WORKING_TREE
+from blueprintc.oci import RegistryStore
 from blueprintc.signing import signature_tag
 
 from .conftest import make_workspace
@@ -44,6 +46,17 @@ def test_build_publish_verify_reference_blueprint(
         "out/build/bp-webapp-1.4.2.tgz"
     )
     assert (ws / "out/build/bp-webapp-1.4.2.tgz").is_file()
+
+    if isinstance(target.store, RegistryStore):  # Helm itself pulls what we pushed
+        (tmp_path / "pull").mkdir()
+        pulled = helm_python.pull(
+            f"oci://{target.store.host}/{repo}", version="1.4.2", destination=tmp_path / "pull",
+            plain_http=True,
+        )  # fmt: skip
+        assert pulled is not None
+        assert (tmp_path / "pull/bp-webapp-1.4.2.tgz").read_bytes() == (
+            ws / "out/build/bp-webapp-1.4.2.tgz"
+        ).read_bytes()
 
     result = verify_artifact(
         target.store, repo, "1.4.2", signer.public_key, identity=target.identity(repo)
