@@ -101,4 +101,3 @@ def reconcile(files: Iterable[OutputFile], out: Path, *, keep_old: bool = False)
     return Reconciliation(
         disk, planned, extra, extra_dirs, conflicts, manifest, old_manifest, spent
     )
-

@@ -1,0 +1,240 @@
+"""Crash consistency: a killed emit leaves the old or the new tree, never a mix.
+
+Two kinds of test: a forked child that SIGKILLs itself right before its k-th
+file-system mutation, for k across the whole emit (deterministic, so every
+step of both strategies is covered), and a real child process emitting 3,000
+files that is SIGKILLed from outside after random short delays.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from blueprintc.emit import OutputFile, emit, recover, serialise
+from blueprintc.emit import tree as tree_module
+from blueprintc.emit.fsutil import exchange
+
+from .helpers import make_files, tree_bytes
+
+REPO = Path(__file__).resolve().parents[2]
+_MUTATIONS = ("rename", "replace", "link", "unlink", "rmdir", "mkdir", "symlink", "write")
+
+
+def _expected(files: list[OutputFile]) -> dict[str, bytes]:
+    return {f.path: serialise(f) for f in files}
+
+
+def _exchange_works(tmp_path: Path) -> bool:
+    (tmp_path / "xa").mkdir()
+    (tmp_path / "xb").mkdir()
+    try:
+        return exchange(tmp_path / "xa", tmp_path / "xb")
+    finally:
+        (tmp_path / "xa").rmdir()
+        (tmp_path / "xb").rmdir()
+
+
+def _emit_in_fork(files: list[OutputFile], out: Path, crash_at: int, *, swap_ok: bool) -> int:
+    """Emit in a forked child that SIGKILLs itself before its ``crash_at``-th mutation.
+
+    Mutations: creating opens, writes, renames, links, unlinks, mkdir/rmdir, the
+    directory exchange. Returns how many the child made if it finished, or -1.
+    """
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        status = 3
+        try:
+            os.close(read_end)
+            real_write = os.write
+            count = [0]
+
+            def step() -> None:
+                count[0] += 1
+                if count[0] == crash_at:
+                    os.kill(os.getpid(), signal.SIGKILL)
+
+            def hooked(fn: Callable[..., Any]) -> Callable[..., Any]:
+                def wrapper(*args: Any, **kwargs: Any) -> Any:
+                    step()
+                    return fn(*args, **kwargs)
+
+                return wrapper
+
+            def creating_open(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+                if flags & os.O_CREAT:
+                    step()
+                return real_open(path, flags, *args, **kwargs)
+
+            real_open = os.open
+            for name in _MUTATIONS:
+                setattr(os, name, hooked(getattr(os, name)))
+            os.open = creating_open
+            tree_module.exchange = hooked(exchange) if swap_ok else (lambda a, b: False)
+            emit(files, out)
+            real_write(write_end, str(count[0]).encode())
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    _, status = os.waitpid(pid, 0)
+    data = os.read(read_end, 64)
+    os.close(read_end)
+    if os.WIFSIGNALED(status):
+        assert os.WTERMSIG(status) == signal.SIGKILL
+        return -1
+    assert os.WEXITSTATUS(status) == 0, "the child's emit failed"
+    return int(data)
+
+
+def _assert_clean(out: Path) -> None:
+    assert sorted(p.name for p in out.parent.iterdir()) == ["out"]
+    assert not (out / ".blueprintc/journal.json").exists()
+    assert not (out / ".blueprintc/staging").exists()
+
+
+def _crash_everywhere(
+    tmp_path: Path, old: list[OutputFile], new: list[OutputFile], *, swap_ok: bool, strategy: str
+) -> None:
+    out = tmp_path / "work" / "out"
+    emit(old, out)
+    old_tree, new_tree = _expected(old), _expected(new)
+    total = _emit_in_fork(new, out, 0, swap_ok=swap_ok)  # 0: never crash; count the steps
+    assert tree_bytes(out) == new_tree
+    assert emit(new, out).strategy == "noop"
+    emit(old, out)
+    assert emit(new, out, check=True).strategy == "check"
+    outcomes = {"old": 0, "new": 0}
+    on_tmpfs = tmp_path.is_relative_to("/dev/shm")
+    for k in range(1, total + 1, 1 if on_tmpfs else 5):  # every step, or a sample on disk
+        assert _emit_in_fork(new, out, k, swap_ok=swap_ok) == -1
+        if strategy == "swap" and swap_ok:  # the exchange: out/ is whole even before recovery
+            assert tree_bytes(out) in (old_tree, new_tree), f"mixed tree after crash at {k}"
+        recover(out)
+        _assert_clean(out)
+        state = tree_bytes(out)
+        assert state in (old_tree, new_tree), f"mixed tree after crash at step {k}/{total}"
+        which = "old" if state == old_tree else "new"
+        outcomes[which] += 1
+        assert emit(old if which == "old" else new, out).strategy == "noop"  # manifest agrees
+        if which == "new":
+            emit(old, out)
+    assert outcomes["old"] and outcomes["new"], outcomes
+    report = emit(new, out)  # the rerun after all that produces the new tree
+    assert report.strategy == strategy
+    assert tree_bytes(out) == new_tree
+
+
+@pytest.mark.parametrize("swap_ok", [True, False], ids=["exchange", "two-renames"])
+def test_crash_at_every_step_of_a_tree_swap(fast_tmp: Path, swap_ok: bool) -> None:
+    if swap_ok and not _exchange_works(fast_tmp):
+        pytest.skip("renameat2(RENAME_EXCHANGE) is not available here")
+    old = make_files(20)
+    new = make_files(21, "v2")  # 21 writes: past the in-place limit of 16
+    _crash_everywhere(fast_tmp, old, new, swap_ok=swap_ok, strategy="swap")
+
+
+def test_crash_at_every_step_of_an_in_place_update(fast_tmp: Path) -> None:
+    old = make_files(40)
+    new = make_files(39, overrides={3: "v2", 20: "v2"})
+    new.append(OutputFile("apps/new-dir/added.yaml", ({"a": 1},), "added"))
+    _crash_everywhere(fast_tmp, old, new, swap_ok=True, strategy="in-place")
+
+
+def test_recovery_rolls_back_when_the_new_tree_is_incomplete(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    emit(make_files(3), out)
+    old_tree = tree_bytes(out)
+    out.rename(tmp_path / "out.old-1234")
+    (tmp_path / "out.tmp-5678" / "apps").mkdir(parents=True)  # no manifest: incomplete
+    assert recover(out)
+    assert tree_bytes(out) == old_tree
+    _assert_clean(out)
+    assert not recover(out)
+
+
+def test_recovery_rolls_forward_a_complete_new_tree(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    emit(make_files(3), tmp_path / "new" / "out")  # complete: it has its manifest
+    emit(make_files(2), out)
+    out.rename(tmp_path / "out.old-1234")
+    (tmp_path / "new" / "out").rename(tmp_path / "out.tmp-5678")
+    (tmp_path / "new").rmdir()
+    assert recover(out)
+    assert tree_bytes(out) == _expected(make_files(3))
+    _assert_clean(out)
+
+
+def test_sigkill_of_a_real_emit_of_3000_files(fast_tmp: Path) -> None:
+    """SIGKILL from outside while a child emits 3,000 files over the previous tree.
+
+    Half the kills come a random delay after the child's "started" marker (often
+    while it still reads and serialises); the others a random delay after its
+    temp tree appears, so they land while files are written or swapped.
+    """
+    n = 3000
+    out = fast_tmp / "work" / "out"
+    trees = {v: _expected(make_files(n, v)) for v in ("v1", "v2")}
+    rng = random.Random(20240611)
+
+    def child(version: str) -> subprocess.Popen[str]:
+        cmd = [sys.executable, "-m", "tests.emit.crash_child", str(out), str(n), version, str(n)]
+        proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, text=True)
+        assert proc.stdout is not None
+        assert proc.stdout.readline() == "started\n"
+        return proc
+
+    def finish(proc: subprocess.Popen[str]) -> int:
+        code = proc.wait(timeout=60)
+        assert proc.stdout is not None
+        proc.stdout.close()
+        return code
+
+    def writing(proc: subprocess.Popen[str]) -> float:
+        """Wait until the child's temp tree exists; the time that took."""
+        t0 = time.perf_counter()
+        while proc.poll() is None and not any(".tmp-" in p for p in os.listdir(out.parent)):
+            time.sleep(0.0005)
+        return time.perf_counter() - t0
+
+    first = child("v1")  # builds the previous tree; measures the phases of an emit
+    t0 = time.perf_counter()
+    before_writing = writing(first)
+    assert finish(first) == 0
+    write_window = time.perf_counter() - t0 - before_writing
+    assert tree_bytes(out) == trees["v1"]
+    current, killed, mid_write = "v1", 0, 0
+    for i in range(6):
+        target = "v2" if current == "v1" else "v1"
+        proc = child(target)
+        if i % 2:
+            writing(proc)
+            time.sleep(rng.uniform(0, write_window))
+        else:
+            time.sleep(rng.uniform(0, before_writing + write_window))
+        proc.send_signal(signal.SIGKILL)
+        killed += finish(proc) == -signal.SIGKILL
+        mid_write += any(".tmp-" in p for p in os.listdir(out.parent))
+        if out.exists():  # with RENAME_EXCHANGE out/ is always one whole tree
+            assert tree_bytes(out) in (trees[current], trees[target])
+        recover(out)
+        _assert_clean(out)
+        state = tree_bytes(out)
+        assert state in (trees[current], trees[target]), "a mix of the old and new trees"
+        current = target if state == trees[target] else current
+    assert killed and mid_write, f"killed {killed}, of which mid-write {mid_write}"
+    final = "v2" if current == "v1" else "v1"
+    rerun = child(final)
+    assert finish(rerun) == 0
+    assert tree_bytes(out) == trees[final]
+    _assert_clean(out)
