@@ -14,6 +14,8 @@ import fnmatch
 from dataclasses import dataclass
 from pathlib import Path
 
+import helm_python
+
 from blueprintc import helm
 from blueprintc.build.chartfile import ChartArchive, ChartArchiveError, read_chart_archive
 from blueprintc.oci import NotFoundError, OCIError, Store
@@ -42,7 +44,10 @@ class GuardResult:
 
 def guard_working_tree(chart_dir: Path, rel: str) -> GuardResult:
     """After ``helm dependency build``: Helm's own status of every declared dependency."""
-    statuses = helm.dependency_status(chart_dir)
+    try:
+        statuses = helm.dependency_status(chart_dir)
+    except helm_python.HelmError as exc:
+        return GuardResult(WORKING_TREE, False, (" ".join(str(exc).split()),), f"{rel}/")
     problems = [
         f"dependency {s.get('name')} {s.get('version')} is {s.get('status')} in {rel}/charts/ "
         f"(expected {s.get('name')}-{s.get('version')}.tgz or {s.get('name')}/Chart.yaml)"
@@ -63,7 +68,10 @@ def guard_working_tree(chart_dir: Path, rel: str) -> GuardResult:
 def needs_dependency_build(chart_dir: Path) -> bool:
     """False when every dependency is vendored unpacked: ``helm dependency build``
     would add a ``.tgz`` beside each, and the package would hold it twice."""
-    statuses = helm.dependency_status(chart_dir) if (chart_dir / "Chart.yaml").is_file() else []
+    try:
+        statuses = helm.dependency_status(chart_dir)
+    except helm_python.HelmError:
+        return True  # a broken Chart.yaml: lint reports it
     return not statuses or any(s.get("status") != "unpacked" for s in statuses)
 
 
