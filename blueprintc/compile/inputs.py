@@ -18,7 +18,7 @@ from blueprintc.lint import diagnostic_from_input, load_blueprint
 from blueprintc.model.blueprint import Blueprint
 from blueprintc.model.organization import Organization, normalise_organization
 from blueprintc.model.sovereign import Sovereign, normalise_sovereign
-from blueprintc.source import InputError, read_source
+from blueprintc.source import InputError, SourceFile, read_source
 from blueprintc.workspace import Workspace, discover
 from blueprintc.yamldoc import YamlDoc, load_yaml
 
@@ -95,18 +95,32 @@ def load_inputs(workspace: Workspace, organizations: bool = True) -> Inputs:
     return inputs
 
 
-def load_organization(inputs: Inputs, path: Path) -> Organization | None:
+def read_organization(inputs: Inputs, path: Path) -> SourceFile | None:
+    """Read (not parse) an Organization file and record its digest."""
     workspace = inputs.workspace
     try:
         source = read_source(path, workspace.root, workspace.max_file_bytes)
-        doc = load_yaml(source)
     except InputError as exc:
         inputs.diagnostics.append(diagnostic_from_input(exc))
         return None
     inputs.organization_digests[source.rel] = hashlib.sha256(source.text.encode()).hexdigest()
+    return source
+
+
+def parse_organization(inputs: Inputs, source: SourceFile) -> Organization | None:
+    try:
+        doc = load_yaml(source)
+    except InputError as exc:
+        inputs.diagnostics.append(diagnostic_from_input(exc))
+        return None
     organization = normalise_organization(doc)
     inputs.organizations.append(organization)
     return organization
+
+
+def load_organization(inputs: Inputs, path: Path) -> Organization | None:
+    source = read_organization(inputs, path)
+    return None if source is None else parse_organization(inputs, source)
 
 
 def _load(inputs: Inputs, path: Path, digest: Any, optional: bool = False) -> YamlDoc | None:

@@ -9,7 +9,6 @@ and the Flux Kustomization that applies the kit with them.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from blueprintc.compile import flux, names
@@ -25,7 +24,9 @@ from blueprintc.plan.predicates import PredicateError, evaluate
 from blueprintc.plan.versions import RangeError, best_match, parse_range
 
 
-def plan_kit(inputs: Inputs, cache: RenderCache) -> tuple[list[OutputFile], list[Diagnostic]]:
+def plan_kit(
+    inputs: Inputs, cache: RenderCache, digest: str, owner: str
+) -> tuple[list[OutputFile], list[Diagnostic]]:
     sovereign = inputs.sovereign
     assert sovereign is not None
     found: list[Diagnostic] = []
@@ -81,8 +82,7 @@ def plan_kit(inputs: Inputs, cache: RenderCache) -> tuple[list[OutputFile], list
         resources.append(file)
     documents[f"{root}/kustomization.yaml"] = [flux.kustomization(resources)]
     documents.update(_host_files(sovereign))
-    digest = hashlib.sha256(inputs.shared_digest.encode()).hexdigest()
-    files = [OutputFile(p, tuple(d), digest, "sovereign") for p, d in documents.items()]
+    files = [OutputFile(p, tuple(d), digest, owner) for p, d in documents.items()]
     return files, found
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,17 +19,26 @@ from blueprintc.compile import catalyst_config as cc
 from blueprintc.compile import flux, names
 from blueprintc.compile.apps import AppPlan, emitted_values, plan_application, resolve_blueprint
 from blueprintc.compile.findings import at, report
-from blueprintc.compile.inputs import Inputs, load_inputs
+from blueprintc.compile.inputs import (
+    Inputs,
+    load_inputs,
+    organization_files,
+    parse_organization,
+    read_organization,
+)
 from blueprintc.compile.invariants import check_organization, check_sovereign
 from blueprintc.compile.kit import plan_kit
 from blueprintc.compile.render_check import RenderCache, uses_cnpg
 from blueprintc.compile.repos import app_branch_files, vcluster_files, vcluster_for
 from blueprintc.diagnostics import Diagnostic, sorted_diagnostics
+from blueprintc.emit.cache import Entry, Manifest
 from blueprintc.emit.model import OutputFile
-from blueprintc.model.organization import Organization
+from blueprintc.model.organization import Organization, normalise_organization
 from blueprintc.rules.schema.support import schema_findings
 from blueprintc.schemas import load_schema
+from blueprintc.source import SourceFile
 from blueprintc.workspace import Workspace, load_workspace
+from blueprintc.yamldoc import load_yaml
 
 Documents = dict[str, list[dict[str, Any]]]
 
@@ -46,9 +56,18 @@ class CompileResult:
         return not self.diagnostics
 
 
-def compile_workspace(root: Path | Workspace) -> CompileResult:
+SOVEREIGN_OWNER = "@sovereign"  # owners of non-Organization files; slugs cannot hold "@"
+INDEX_OWNER = "@index"
+
+
+def compile_workspace(root: Path | Workspace, previous: Manifest | None = None) -> CompileResult:
+    """Plan every output file. With `previous` (the manifest of the last emit into
+    out/), Organizations whose inputs did not change are not parsed or planned:
+    their files are carried over with a `build` that re-plans them only if emit
+    finds the file on disk no longer matches (a hand edit, a deleted file).
+    """
     workspace = root if isinstance(root, Workspace) else load_workspace(root)
-    inputs = load_inputs(workspace)
+    inputs = load_inputs(workspace, organizations=False)
     result = CompileResult(inputs)
     result.diagnostics.extend(inputs.diagnostics)
     sovereign = inputs.sovereign
@@ -57,25 +76,95 @@ def compile_workspace(root: Path | Workspace) -> CompileResult:
     result.diagnostics.extend(_schema(sovereign.doc, "sovereign.schema.json"))
     result.diagnostics.extend(check_sovereign(workspace.canon, sovereign))
     cache = RenderCache()
-    kit_files, found = plan_kit(inputs, cache)
-    result.files.extend(kit_files)
-    result.diagnostics.extend(found)
-    seen: dict[str, Organization] = {}
-    for org in sorted(inputs.organizations, key=lambda o: (o.slug, o.rel)):
+    kit_digest = _digest(inputs.shared_digest)
+    reused = _reusable(previous, SOVEREIGN_OWNER, kit_digest, exact=True)
+    if reused:
+        result.files.extend(_carried(reused, kit_digest, lambda: _kit_documents(inputs, cache)))
+    else:
+        kit_files, found = plan_kit(inputs, cache, kit_digest, SOVEREIGN_OWNER)
+        result.files.extend(kit_files)
+        result.diagnostics.extend(found)
+    seen: dict[str, str] = {}
+    fresh: list[Organization] = []
+    for path in organization_files(workspace):
+        source = read_organization(inputs, path)
+        if source is None:
+            continue
+        digest = _digest(inputs.shared_digest, inputs.organization_digests[source.rel])
+        reused = _reusable(previous, path.stem, digest)
+        if reused:
+            seen[path.stem] = source.rel
+            build = _lazy_organization(result, source, cache)
+            result.files.extend(_carried(reused, digest, build))
+            continue
+        org = parse_organization(inputs, source)
+        if org is not None:
+            fresh.append(org)
+    for org in sorted(fresh, key=lambda o: (o.slug, o.rel)):
         if org.slug in seen:
             result.diagnostics.append(
                 report(
                     "BPP013",
-                    f"Organization {org.slug} is defined twice (also in {seen[org.slug].rel})",
+                    f"Organization {org.slug} is defined twice (also in {seen[org.slug]})",
                     at(org.doc, ("metadata", "name")),
                 )
             )
             continue
-        seen[org.slug] = org
+        seen[org.slug] = org.rel
         plan_organization(result, org, cache)
-    result.files.extend(_index_files(inputs, sorted(seen)))
+    result.files.extend(_index_files(inputs, result.files))
     result.renders = cache.renders
     return _done(result)
+
+
+def _reusable(
+    previous: Manifest | None, owner: str, digest: str, exact: bool = False
+) -> list[tuple[str, Entry]]:
+    """The previous files of `owner` (and, unless exact, its `owner/...` sub-owners),
+    if every one was made from exactly these inputs; else nothing."""
+    if previous is None:
+        return []
+    owned = [
+        (path, entry)
+        for path, entry in previous.files.items()
+        if entry.owner == owner or (not exact and entry.owner.startswith(owner + "/"))
+    ]
+    if owned and all(entry.inputs == digest for _, entry in owned):
+        return sorted(owned)
+    return []
+
+
+def _carried(
+    owned: list[tuple[str, Entry]], digest: str, build: Callable[[], Documents]
+) -> list[OutputFile]:
+    memo: dict[str, Documents] = {}
+
+    def documents(path: str) -> Callable[[], tuple[Any, ...]]:
+        def produce() -> tuple[Any, ...]:
+            if not memo:
+                memo["all"] = build()
+            return tuple(memo["all"].get(path, ()))
+
+        return produce
+
+    return [OutputFile(path, (), digest, entry.owner, documents(path)) for path, entry in owned]
+
+
+def _kit_documents(inputs: Inputs, cache: RenderCache) -> Documents:
+    files, _ = plan_kit(inputs, cache, _digest(inputs.shared_digest), SOVEREIGN_OWNER)
+    return {f.path: list(f.documents) for f in files}
+
+
+def _lazy_organization(
+    result: CompileResult, source: SourceFile, cache: RenderCache
+) -> Callable[[], Documents]:
+    def build() -> Documents:
+        scratch = CompileResult(result.inputs)
+        org = normalise_organization(load_yaml(source))
+        plan_organization(scratch, org, cache)
+        return {f.path: list(f.documents) for f in scratch.files}
+
+    return build
 
 
 def _done(result: CompileResult) -> CompileResult:
@@ -205,16 +294,11 @@ def _render_checks(result: CompileResult, plan: AppPlan, cache: RenderCache) -> 
     return found
 
 
-def _index_files(inputs: Inputs, slugs: list[str]) -> list[OutputFile]:
-    """`kustomization.yaml` files that list every Organization's resources."""
-    digest = _digest(inputs.shared_digest, *sorted(inputs.organization_digests.values()))
-    resources = []
-    documents: Documents = {}
-    for slug in slugs:
-        org = next(o for o in inputs.organizations if o.slug == slug)
-        resources.append(f"organizations/{slug}.yaml")
-        for env in org.environments:
-            resources.append(f"environments/{names.environment(slug, env.env_type)}.yaml")
-            resources.append(f"policies/{names.policy(slug, env.env_type)}.yaml")
-    documents[f"{cc.ROOT}/kustomization.yaml"] = [flux.kustomization(sorted(resources))]
-    return [OutputFile(p, tuple(d), digest, "system") for p, d in documents.items()]
+def _index_files(inputs: Inputs, files: list[OutputFile]) -> list[OutputFile]:
+    """The catalyst-config `kustomization.yaml`, listing every Organization's resources
+    (taken from the planned paths, so carried-over Organizations need no parsing)."""
+    prefix = f"{cc.ROOT}/"
+    resources = sorted(f.path[len(prefix) :] for f in files if f.path.startswith(prefix))
+    digest = _digest(inputs.shared_digest, *resources)
+    documents = {f"{cc.ROOT}/kustomization.yaml": [flux.kustomization(resources)]}
+    return [OutputFile(p, tuple(d), digest, INDEX_OWNER) for p, d in documents.items()]

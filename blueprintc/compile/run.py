@@ -9,6 +9,7 @@ from blueprintc.compile.inputs import setting
 from blueprintc.compile.planner import CompileResult, compile_workspace
 from blueprintc.diagnostics import Diagnostic, Finding, Location
 from blueprintc.emit import EmitReport, OutputFile, diff, emit
+from blueprintc.emit.cache import Manifest
 from blueprintc.lint import make_diagnostic
 from blueprintc.validate.objects import validate_object
 from blueprintc.validate.rules import EMITTED_OBJECT_SCHEMA
@@ -32,8 +33,10 @@ def out_dir(root: Path, out: Path | None) -> Path:
     return root / setting(load_workspace(root), "out", "out")
 
 
-def plan(root: Path, validate: bool = True) -> CompileOutcome:
-    result = compile_workspace(root)
+def plan(root: Path, validate: bool = True, out: Path | None = None) -> CompileOutcome:
+    """Plan (incrementally against `out`'s manifest when given) and validate new objects."""
+    previous = Manifest.load(out) if out is not None and out.is_dir() else None
+    result = compile_workspace(root, previous)
     outcome = CompileOutcome(result, list(result.diagnostics), files=result.files)
     if result.inputs.sovereign is not None:
         outcome.workspace_name = result.inputs.sovereign.name
@@ -60,8 +63,8 @@ def plan(root: Path, validate: bool = True) -> CompileOutcome:
 def run_compile(
     root: Path, out: Path | None = None, check: bool = False, validate: bool = True
 ) -> CompileOutcome:
-    outcome = plan(root, validate)
     target = out_dir(root, out)
+    outcome = plan(root, validate, target)
     try:
         outcome.out_rel = target.relative_to(root).as_posix()
     except ValueError:
@@ -73,10 +76,11 @@ def run_compile(
 
 
 def run_diff(root: Path, out: Path | None = None) -> tuple[CompileOutcome, str]:
-    outcome = plan(root, validate=False)
+    target = out_dir(root, out)
+    outcome = plan(root, validate=False, out=target)
     if outcome.diagnostics:
         return outcome, ""
-    return outcome, diff(outcome.files, out_dir(root, out))
+    return outcome, diff(outcome.files, target)
 
 
 def explain_value(root: Path, target: str, key: str) -> list[str]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 __all__ = ["STATE_DIR", "EmitError", "EmitReport", "OutputFile", "check_paths"]
@@ -31,6 +31,12 @@ class OutputFile:
     documents: tuple[Any, ...]
     inputs: str
     owner: str = ""
+    # Lazily produces ``documents`` when the cache cannot vouch for the file: lets
+    # an incremental plan skip building what it expects to be fresh.
+    build: Callable[[], tuple[Any, ...]] | None = field(default=None, compare=False)
+
+    def content(self) -> tuple[Any, ...]:
+        return self.documents if self.build is None else self.build()
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ Status = Literal["fresh", "same", "stale", "missing"]
 
 def serialise(file: OutputFile) -> bytes:
     """The file's bytes: its documents as deterministic YAML, UTF-8, LF, final newline."""
-    return dump_all(file.documents).encode("utf-8")
+    return dump_all(file.content()).encode("utf-8")
 
 
 @dataclass(frozen=True)
