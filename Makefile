@@ -12,9 +12,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-## demo: lint the reference catalog and print the report
+## demo: lint the reference catalog, then compile the reference workspace into out/
 demo: $(STAMP)
 	$(BIN)/blueprintc lint blueprints/
+	$(BIN)/blueprintc compile
 
 ## test: the whole suite (what .ci/run runs)
 test: $(STAMP)
@@ -29,6 +30,7 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.lint
+	$(BIN)/python -m benchmarks.compile
 
 clean:
 	rm -rf $(VENV) out .pytest_cache
