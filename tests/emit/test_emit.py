@@ -240,3 +240,24 @@ def test_unserialisable_data_fails_before_anything_is_written(tmp_path: Path) ->
     with pytest.raises(TypeError, match="set"):
         emit(bad, out)
     assert tree_stats(out) == before
+
+
+def test_lazy_documents_are_built_only_on_a_cache_miss(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    files = make_files(5)
+    emit(files, out)
+    calls: list[str] = []
+
+    def lazy(f: OutputFile, inputs: str) -> OutputFile:
+        def build() -> tuple[object, ...]:
+            calls.append(f.path)
+            return f.documents
+
+        return OutputFile(f.path, (), inputs, f.owner, build)
+
+    assert emit([lazy(f, f.inputs) for f in files], out).strategy == "noop"
+    assert calls == []
+    (out / files[2].path).write_text("tampered\n")
+    report = emit([lazy(f, f.inputs) for f in files], out)
+    assert calls == [files[2].path] and report.written == (files[2].path,)
+    assert (out / files[2].path).read_bytes() == serialise(files[2])

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import io
 import math
+import shutil
+import subprocess
+from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -93,3 +97,22 @@ def test_every_string_scalar_keeps_its_type(value: str) -> None:
 @given(plain_data)
 def test_dump_is_deterministic(doc: Any) -> None:
     assert dump(doc) == dump(doc)
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not installed")
+def test_go_yaml_reader_agrees(tmp_path: Path) -> None:
+    """kubectl kustomize (Go, the reader Flux uses) reads every special string as a string."""
+    values = [*SPECIAL_WORDS, "multi\nline\n", "tail\n\n", "Grüße ${X}", "1e-05", "0755"]
+    # kustomize reads control characters fine but refuses to write them back out
+    values = [v for v in values if all(c.isprintable() or c in "\n\t" for c in v)]
+    data = {f"k{i}": v for i, v in enumerate(values)}
+    config_map = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "w"}}
+    (tmp_path / "cm.yaml").write_text(dump({**config_map, "data": data}), encoding="utf-8")
+    kustomization = {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization"}
+    (tmp_path / "kustomization.yaml").write_text(dump({**kustomization, "resources": ["cm.yaml"]}))
+    built = subprocess.run(
+        ["kubectl", "kustomize", str(tmp_path)], capture_output=True, text=True, check=True
+    ).stdout
+    # BaseLoader keeps every scalar as text: a value Go had read as a bool or a
+    # number would come back re-rendered ("true", "31") and differ.
+    assert yaml.load(built, Loader=yaml.BaseLoader)["data"] == data
