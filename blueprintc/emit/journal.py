@@ -53,6 +53,25 @@ def commit(
     """Replace ``writes``, unlink ``removes``, rmdir ``remove_dirs`` (deepest first)."""
     staging = out / _STAGING
     os.makedirs(staging)
+    try:
+        journal = _stage(staging, writes, removes, remove_dirs, manifest)
+        os.replace(staging / "journal.json", out / _JOURNAL)  # the commit point
+    except BaseException:
+        if not os.path.lexists(out / _JOURNAL):  # not committed: leave no trace
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
+    fsync_dir(out / STATE_DIR)
+    _apply(out, journal)
+
+
+def _stage(
+    staging: Path,
+    writes: Sequence[tuple[str, bytes]],
+    removes: Sequence[str],
+    remove_dirs: Sequence[str],
+    manifest: bytes,
+) -> dict[str, list]:
+    """Write the new files, the manifest and the journal into ``staging``, durably."""
     fsync_each = len(writes) < _FSYNC_EACH_MAX
     renames: list[list[str]] = []
     for i, (path, data) in enumerate(writes):
@@ -65,9 +84,7 @@ def commit(
     journal = {"remove": list(removes), "remove_dirs": list(remove_dirs), "replace": renames}
     write_new(staging / "journal.json", json.dumps(journal).encode(), fsync=True)
     fsync_dir(staging)
-    os.replace(staging / "journal.json", out / _JOURNAL)  # the commit point
-    fsync_dir(out / STATE_DIR)
-    _apply(out, journal)
+    return journal
 
 
 def recover_journal(out: Path) -> bool:

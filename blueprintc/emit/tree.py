@@ -45,6 +45,32 @@ def swap(
     """Replace out/ by a tree of ``files`` (data None: reuse out/'s file) plus ``keep``."""
     parent = out.parent
     tmp = _make_sibling(out, "tmp")
+    try:
+        _build(tmp, out, files, manifest, keep)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)  # a failed build leaves no trace
+        raise
+    if not os.path.lexists(out):
+        os.rename(tmp, out)
+        fsync_dir(parent)
+        return
+    if exchange(tmp, out):
+        old = tmp
+    else:
+        old = parent / f"{out.name}.old-{random_suffix()}"
+        os.rename(out, old)
+        os.rename(tmp, out)
+    fsync_dir(parent)
+    shutil.rmtree(old)
+
+
+def _build(
+    tmp: Path,
+    out: Path,
+    files: Sequence[tuple[str, bytes | None]],
+    manifest: bytes,
+    keep: Sequence[str],
+) -> None:
     made: set[str] = set()
     for path, data in files:
         _ensure_parent(tmp, path, made)
@@ -59,18 +85,6 @@ def swap(
     os.mkdir(tmp / STATE_DIR)
     write_new(tmp / MANIFEST, manifest)  # last: the completeness mark
     sync_tree(tmp)
-    if not os.path.lexists(out):
-        os.rename(tmp, out)
-        fsync_dir(parent)
-        return
-    if exchange(tmp, out):
-        old = tmp
-    else:
-        old = parent / f"{out.name}.old-{random_suffix()}"
-        os.rename(out, old)
-        os.rename(tmp, out)
-    fsync_dir(parent)
-    shutil.rmtree(old)
 
 
 def leftovers(out: Path) -> tuple[list[Path], list[Path]]:

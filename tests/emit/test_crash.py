@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from blueprintc.emit import OutputFile, emit, recover, serialise
+from blueprintc.emit import journal as journal_module
 from blueprintc.emit import tree as tree_module
 from blueprintc.emit.fsutil import exchange
 
@@ -238,3 +239,28 @@ def test_sigkill_of_a_real_emit_of_3000_files(fast_tmp: Path) -> None:
     assert finish(rerun) == 0
     assert tree_bytes(out) == trees[final]
     _assert_clean(out)
+
+
+@pytest.mark.parametrize("changed", [2, 30], ids=["in-place", "swap"])
+def test_a_failing_write_leaves_the_previous_tree_and_no_trace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, changed: int
+) -> None:
+    out = tmp_path / "out"
+    old = make_files(40)
+    emit(old, out)
+    calls = [0]
+    real = journal_module.write_new
+
+    def failing(path: Any, data: bytes, **kwargs: Any) -> None:
+        calls[0] += 1
+        if calls[0] == 2:
+            raise OSError(28, "No space left on device")
+        real(path, data, **kwargs)
+
+    monkeypatch.setattr(journal_module, "write_new", failing)
+    monkeypatch.setattr(tree_module, "write_new", failing)
+    with pytest.raises(OSError, match="No space"):
+        emit(make_files(40, overrides=dict.fromkeys(range(changed), "v2")), out)
+    assert tree_bytes(out) == _expected(old)
+    _assert_clean(out)
+    assert sorted(p.name for p in (out / ".blueprintc").iterdir()) == ["manifest.json"]
