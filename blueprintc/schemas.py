@@ -14,6 +14,7 @@ from importlib.resources import files
 from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
+from jsonschema.exceptions import best_match
 from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for as _validator_class_for
 
@@ -66,3 +67,12 @@ def validate_config_schema(schema: object) -> list[ValidationError]:
     for error in validator_for(Draft202012Validator.META_SCHEMA).iter_errors(schema):
         unique.setdefault((error.json_path, error.message), error)
     return [unique[key] for key in sorted(unique)]
+
+
+def most_specific_error(error: ValidationError) -> ValidationError:
+    """For a failed anyOf/oneOf, the alternative's error that explains the most."""
+    if error.context:
+        best = best_match(error.context)
+        if best is not None and len(best.absolute_path) >= len(error.absolute_path):
+            return best
+    return error

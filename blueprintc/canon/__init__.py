@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from blueprintc.mapping import deep_merge
 from blueprintc.source import read_source
 from blueprintc.yamldoc import load_yaml
 
@@ -75,14 +76,4 @@ def load_canon(override: Path | None, root: Path) -> Canon:
         return default_canon()
     doc = load_yaml(read_source(override, root))
     data = doc.data if isinstance(doc.data, dict) else {}
-    return Canon(_deep_merge(_default_data(), data), origin=doc.source.rel)
-
-
-def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in over.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _deep_merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
+    return Canon(deep_merge(_default_data(), data), origin=doc.source.rel)

@@ -9,6 +9,7 @@ from jsonschema import Draft202012Validator
 
 from blueprintc.compile.findings import at, report
 from blueprintc.diagnostics import Diagnostic
+from blueprintc.mapping import deep_merge
 from blueprintc.model.organization import Organization
 from blueprintc.yamldoc import PathKey, json_path
 
@@ -42,16 +43,6 @@ def schema_defaults(schema: dict[str, Any] | None) -> dict[str, Any]:
             if nested:
                 result[name] = nested
     return result
-
-
-def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in over.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = deep_merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
 
 
 def effective_config(

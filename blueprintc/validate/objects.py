@@ -22,10 +22,9 @@ from functools import cache
 from typing import Any
 
 from jsonschema import ValidationError
-from jsonschema.exceptions import best_match
 from jsonschema.protocols import Validator
 
-from blueprintc.schemas import flux_schema_for, load_schema, validator_for
+from blueprintc.schemas import flux_schema_for, load_schema, most_specific_error, validator_for
 from blueprintc.validate.kubernetes import kubernetes_validator, schema_set_for
 from blueprintc.yamldoc import PathKey, json_path
 
@@ -134,16 +133,7 @@ def _no_schema(api_version: str, kind: str) -> str:
 
 def _errors(validator: Validator, obj: dict[str, Any]) -> Iterator[SchemaError]:
     for error in validator.iter_errors(obj):
-        yield from _explain(_most_specific(error))
-
-
-def _most_specific(error: ValidationError) -> ValidationError:
-    """For a failed anyOf/oneOf, the alternative's error that goes deepest."""
-    if error.context:
-        best = best_match(error.context)
-        if best is not None and len(best.absolute_path) >= len(error.absolute_path):
-            return best
-    return error
+        yield from _explain(most_specific_error(error))
 
 
 def _explain(error: ValidationError) -> Iterable[SchemaError]:

@@ -7,10 +7,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from jsonschema import ValidationError
-from jsonschema.exceptions import best_match
 
 from blueprintc.diagnostics import Finding, Location
-from blueprintc.schemas import validator_for
+from blueprintc.schemas import most_specific_error, validator_for
 from blueprintc.yamldoc import PathKey, YamlDoc, json_path
 
 _UNEXPECTED = re.compile(r"\('(?P<key>[^']+)' (?:was|were) unexpected\)")
@@ -24,7 +23,7 @@ def schema_findings(
     data = doc.get(base)
     errors = sorted(validator_for(schema).iter_errors(data), key=lambda e: list(map(str, e.path)))
     for error in errors:
-        error = _most_specific(error)
+        error = most_specific_error(error)
         path: PathKey = (*base, *error.absolute_path)
         key = False
         unexpected = _unexpected_keys(error)
@@ -38,15 +37,6 @@ def schema_findings(
             Location(doc.source.rel, line, column, json_path(path)),
             hint=hint or _hint(error),
         )
-
-
-def _most_specific(error: ValidationError) -> ValidationError:
-    """For oneOf/anyOf failures, the sub-error that explains the most."""
-    if error.context:
-        best = best_match(error.context)
-        if best is not None and len(best.absolute_path) >= len(error.absolute_path):
-            return best
-    return error
 
 
 def _unexpected_keys(error: ValidationError) -> list[str]:
