@@ -12,18 +12,24 @@ style down byte for byte. Style, decided once:
   puts ``apiVersion, kind, metadata, spec, data, stringData, type`` first, and
   its ``metadata`` puts ``name, namespace, labels, annotations`` first; all other
   keys, everywhere, keep the insertion order the plan chose.
-* Strings are plain unless a YAML 1.1 reader (PyYAML, Go yaml.v2, so Flux and
-  kubectl) or a YAML 1.2 reader (ruamel.yaml, yaml.v3) could read them as
-  anything else: booleans of either spec (``yes``, ``on``, ``y``...), nulls,
-  ints and floats in every base/sexagesimal form, timestamps, ``<<``, ``=``,
-  indicators, ``: ``, `` #``, edge spaces, non-printables. Those are
-  double-quoted with JSON-compatible escapes.
+* Strings are plain unless a YAML 1.1 reader (PyYAML; Go yaml.v2 as in
+  sigs.k8s.io/yaml) or a YAML 1.2 reader (ruamel.yaml; yaml.v3 as in kustomize)
+  could read them as anything else: booleans of either spec (``yes``, ``on``,
+  ``y``...), nulls, ints and floats in every base and sexagesimal form,
+  timestamps, ``<<``, ``=``, leading indicators, ``: ``, `` #``, edge spaces,
+  non-printables. Those are double-quoted with JSON-compatible escapes. Flux
+  placeholders such as ``${cluster_name}`` stay plain, so post-build
+  substitution yields whatever type the substituted text has; a plan that
+  wants a string there whatever the value must say so in its own data.
 * Multi-line strings are literal blocks (``|``, ``|-`` or ``|+`` as the trailing
   newlines require) unless they hold characters a block cannot carry or start
   with indentation; then they are double-quoted.
 * Floats: ``repr`` with a ``.0`` mantissa where YAML 1.1 needs it; ``.inf``,
   ``-.inf``, ``.nan``.
 * Documents are joined with ``---``; each ends with a newline; LF only.
+
+Keys may be str, int, float, bool or None; anything else (sets, bytes, objects)
+raises TypeError. Strings must be valid Unicode (no lone surrogates).
 """
 
 from __future__ import annotations
