@@ -14,18 +14,24 @@ def parameters(sovereign: Sovereign) -> dict[str, str]:
     return {
         "SOVEREIGN_FQDN": sovereign.fqdn,
         "SOVEREIGN_NAME": sovereign.name,
-        **sovereign.parameters,
+        **dict(sorted(sovereign.parameters.items())),
     }
 
 
 def parametrise(value: Any, fqdn: str) -> Any:
-    """Replace the literal Sovereign FQDN in every string with `${SOVEREIGN_FQDN}`."""
-    if not fqdn:
-        return value
+    """Replace the literal Sovereign FQDN in every string with `${SOVEREIGN_FQDN}`.
+
+    Mappings come back with sorted keys: what is emitted never depends on the
+    order in which an input file happened to list its keys.
+    """
     if isinstance(value, str):
-        return value.replace(fqdn, "${SOVEREIGN_FQDN}") if fqdn in value else value
+        return value.replace(fqdn, "${SOVEREIGN_FQDN}") if fqdn and fqdn in value else value
     if isinstance(value, dict):
-        return {k: parametrise(v, fqdn) for k, v in value.items()}
+        return {k: parametrise(value[k], fqdn) for k in sorted(value, key=_key_order)}
     if isinstance(value, list):
         return [parametrise(v, fqdn) for v in value]
     return value
+
+
+def _key_order(key: Any) -> tuple[str, str]:
+    return type(key).__name__, str(key)
