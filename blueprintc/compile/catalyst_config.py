@@ -11,6 +11,7 @@ from blueprintc.model.sovereign import Sovereign
 API = "catalyst.openova.io/v1alpha1"
 ROOT = "system/catalyst-config"
 PROMOTION_ORDER = ("dev", "poc", "uat", "stg", "prod")
+WINDOW_KEYS = ("days", "start", "end", "timezone")
 
 
 def organization_resource(sovereign: Sovereign, org: Organization, pool: str) -> dict[str, Any]:
@@ -78,9 +79,16 @@ def policy_resource(sovereign: Sovereign, org: Organization, env: Environment) -
             "requiredApprovers": env.policy.required_approvers,
             "soakDuration": env.policy.soak_duration,
             "minREScore": env.policy.min_re_score,
-            "changeWindows": [dict(w) for w in env.policy.change_windows],
+            "changeWindows": [_window(w) for w in env.policy.change_windows],
         },
     }
+
+
+def _window(window: dict[str, Any]) -> dict[str, Any]:
+    """A change window in one key order, whatever order its input file used."""
+    known = [k for k in WINDOW_KEYS if k in window]
+    rest = sorted((k for k in window if k not in WINDOW_KEYS), key=str)
+    return {k: window[k] for k in (*known, *rest)}
 
 
 def _rank(env: Environment) -> int:
