@@ -6,6 +6,7 @@ turn it into a diagnostic at the right place instead of a traceback.
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 from dataclasses import dataclass
@@ -54,9 +55,31 @@ def relative_name(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+@functools.lru_cache(maxsize=4096)
+def _real_dir(directory: str) -> str:
+    return os.path.realpath(directory)
+
+
+def _plainly_inside(path: Path, root: Path) -> bool:
+    """The common case, cheaply: a non-link file in a link-free directory under root.
+
+    Directory resolutions are cached for the process: every file of a chart
+    shares a handful of directories.
+    """
+    if ".." in path.parts:  # `link/..` is not what abspath says it is: take the slow path
+        return False
+    absolute = os.path.abspath(path)
+    directory, _ = os.path.split(absolute)
+    top = _real_dir(str(root))
+    inside = directory == top or directory.startswith(top + os.sep)
+    return inside and _real_dir(directory) == directory and not os.path.islink(absolute)
+
+
 def check_inside(path: Path, root: Path) -> None:
     """Refuse paths that leave the workspace (by `..`, an absolute path or a symbolic
     link anywhere along the way) and links that dangle or loop."""
+    if _plainly_inside(path, root):
+        return
     rel = relative_name(path, root)
     root = root.resolve()
     link = _first_link(path.absolute(), root)
