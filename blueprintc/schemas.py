@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.exceptions import best_match
 from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for as _validator_class_for
+from jsonschema_specifications import REGISTRY as SPECIFICATIONS
 
 BLUEPRINT_SCHEMA = "blueprint.schema.json"
 WORKSPACE_SCHEMA = "workspace.schema.json"
@@ -64,9 +65,53 @@ def validate_config_schema(schema: object) -> list[ValidationError]:
     dropped (each vocabulary of the metaschema checks the type of a subschema again).
     """
     unique: dict[tuple[str, str], ValidationError] = {}
-    for error in validator_for(Draft202012Validator.META_SCHEMA).iter_errors(schema):
+    for error in validator_for(flat_metaschema()).iter_errors(schema):
         unique.setdefault((error.json_path, error.message), error)
     return [unique[key] for key in sorted(unique)]
+
+
+@cache
+def flat_metaschema() -> Schema:
+    """The draft 2020-12 metaschema with its vocabularies merged into one schema and
+    every `$dynamicRef: #meta` turned into a plain `$ref: #`.
+
+    Same verdicts for a schema that does not extend the metaschema (a configSchema
+    never does), about 5x faster: resolving dynamic references dominates otherwise.
+    """
+    meta = SPECIFICATIONS.contents(_META_URI)
+    properties: dict[str, Any] = {}
+    definitions: dict[str, Any] = {}
+    for part in meta["allOf"]:
+        vocabulary = SPECIFICATIONS.contents(_META_URI.rsplit("/", 1)[0] + "/" + part["$ref"])
+        properties.update(vocabulary.get("properties", {}))
+        definitions.update(vocabulary.get("$defs", {}))
+    properties.update(meta.get("properties", {}))
+    return {
+        "$schema": _META_URI,
+        "type": ["object", "boolean"],
+        "properties": _flatten(properties),
+        "$defs": _flatten(definitions),
+    }
+
+
+_META_URI = "https://json-schema.org/draft/2020-12/schema"
+_DROPPED = frozenset({"$dynamicAnchor", "$vocabulary", "$id", "$schema"})
+
+
+def _flatten(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_flatten(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    flat: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "$dynamicRef":
+            flat["$ref"] = "#"
+        elif key == "$ref" and isinstance(value, str) and "#" in value:
+            flat["$ref"] = "#" + value.split("#", 1)[1]  # meta/core#/$defs/x -> #/$defs/x
+        elif key not in _DROPPED:
+            flat[key] = _flatten(value)
+    return flat
 
 
 def most_specific_error(error: ValidationError) -> ValidationError:
