@@ -15,11 +15,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from benchmarks.common import Samples, repeat, run_child
 from benchmarks.lint.generate import generate
 from benchmarks.lint.profiling import format_profile, profile_lint
 from benchmarks.lint.replay import recording_renders, replay
 from benchmarks.lint.report import Figures, format_table
-from benchmarks.lint.timing import Samples, repeat, run_child
 from blueprintc.diagnostics import Diagnostic, Severity
 from blueprintc.lint import lint
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from benchmarks.lint.timing import Samples
+from benchmarks.common import MIB, Samples, format_rows, mark
 
 # The targets: 50 Blueprints under 3 s, lint at most 3x its bare Helm renders.
 SECONDS_PER_50 = 3.0
 MAX_RATIO = 3.0
-MIB = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -69,10 +68,6 @@ class Figures:
         }
 
 
-def _mark(ok: bool) -> str:
-    return "PASS" if ok else "FAIL"
-
-
 def _time(samples: Samples) -> str:
     return f"{samples.median:.2f} s (min {samples.min:.2f}, max {samples.max:.2f})"
 
@@ -86,14 +81,14 @@ def format_table(f: Figures) -> str:
             f"lint {f.blueprints} Blueprints (jobs={f.jobs})",
             f"{_time(f.lint)}, {per:.1f} ms/Blueprint",
             f"target < {target}",
-            _mark(checks["lint_under_target"]),
+            mark(checks["lint_under_target"]),
         ),
         (f"bare Helm renders (jobs={f.jobs})", _time(f.bare), "", ""),
         (
             "ratio lint/bare renders",
             f"{f.ratio:.2f}x",
             f"target <= {MAX_RATIO:g}x",
-            _mark(checks["ratio_at_most_3x"]),
+            mark(checks["ratio_at_most_3x"]),
         ),
         ("lint (jobs=1)", _time(f.lint_sequential), "", ""),
         ("bare Helm renders (jobs=1)", _time(f.bare_sequential), "", ""),
@@ -102,7 +97,7 @@ def format_table(f: Figures) -> str:
             "cold CLI (`blueprintc lint`)",
             _time(f.cli),
             f"target < {target}",
-            _mark(checks["cold_cli_under_target"]),
+            mark(checks["cold_cli_under_target"]),
         ),
         ("peak RSS (cold CLI run)", f"{f.peak_rss_bytes / MIB:.0f} MiB", "", ""),
     ]
@@ -110,9 +105,4 @@ def format_table(f: Figures) -> str:
         f"blueprintc lint benchmark: {f.blueprints} Blueprints, {f.charts} charts loaded, "
         f"{f.renders} Helm renders; median of {f.repeat}"
     )
-    widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    lines = [header]
-    for row in rows:
-        cells = [row[i].ljust(widths[i]) for i in range(3)]
-        lines.append(f"  {cells[0]}  {cells[1]}  {cells[2]}  {row[3]}".rstrip())
-    return "\n".join(lines)
+    return format_rows(header, rows)

@@ -1,4 +1,4 @@
-"""Repeated wall-clock samples, and child processes measured with their own rusage."""
+"""Shared by the benchmark runners: repeated samples, measured child processes, tables."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+MIB = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -69,3 +71,20 @@ def run_child(command: list[str], cwd: Path) -> ChildRun:
         text = output.read().decode("utf-8", "replace")
     # Linux reports ru_maxrss in KiB.
     return ChildRun(seconds, usage.ru_maxrss * 1024, process.returncode, text)
+
+
+def mark(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+Row = tuple[str, str, str, str]  # label, figure, target, PASS/FAIL (or "")
+
+
+def format_rows(header: str, rows: list[Row]) -> str:
+    """The header, then one aligned line per row (empty cells leave no trailing blanks)."""
+    widths = [max((len(r[i]) for r in rows), default=0) for i in range(3)]
+    lines = [header]
+    for row in rows:
+        cells = [row[i].ljust(widths[i]) for i in range(3)]
+        lines.append(f"  {cells[0]}  {cells[1]}  {cells[2]}  {row[3]}".rstrip())
+    return "\n".join(lines)
