@@ -1,0 +1,1 @@
+"""`python -m benchmarks.compile`: full and incremental compile times against a bare YAML dump."""
