@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import random
+import threading
 from pathlib import Path
 
 import pytest
 
 from blueprintc.emit import EmitError, OutputFile, emit, serialise
+from blueprintc.emit.fsutil import locked
 
 from .helpers import make_files, tree_bytes, tree_stats
 
@@ -261,3 +263,17 @@ def test_lazy_documents_are_built_only_on_a_cache_miss(tmp_path: Path) -> None:
     report = emit([lazy(f, f.inputs) for f in files], out)
     assert calls == [files[2].path] and report.written == (files[2].path,)
     assert (out / files[2].path).read_bytes() == serialise(files[2])
+
+
+def test_concurrent_emits_into_one_tree_take_turns(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    emit(make_files(5), out)
+    done = threading.Event()
+    worker = threading.Thread(target=lambda: (emit(make_files(5, "v2"), out), done.set()))
+    with locked(tmp_path, exclusive=True):  # another emit holds the tree
+        worker.start()
+        assert not done.wait(0.3)
+        assert tree_bytes(out) == {f.path: serialise(f) for f in make_files(5)}
+    worker.join(10)
+    assert done.is_set()
+    assert tree_bytes(out) == {f.path: serialise(f) for f in make_files(5, "v2")}
