@@ -1,4 +1,5 @@
-"""`blueprintc build` and `blueprintc publish` (= build --push).
+"""`blueprintc build` and `blueprintc publish` (= build --push; with
+--environments, the compiled Environment trees of out/ instead of Blueprints).
 
 Registry credentials come from BLUEPRINTC_REGISTRY_USERNAME/PASSWORD or the
 Docker config, the key password from COSIGN_PASSWORD: never from a flag.
@@ -10,14 +11,24 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from blueprintc.build.record import BuildRecord
 
+if TYPE_CHECKING:
+    from blueprintc.build.environments import EnvironmentResult
+    from blueprintc.build.target import Target
+
+
+def _blueprints(required: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.argument(
+        "blueprints", nargs=-1, required=required, type=click.Path(path_type=Path)
+    )
+
+
 _OPTIONS = [
-    click.argument("blueprints", nargs=-1, required=True, type=click.Path(path_type=Path)),
     click.option(
         "--registry",
         metavar="oci://HOST[:PORT][/PATH]",
@@ -34,7 +45,11 @@ _OPTIONS = [
         metavar="HOST[/PATH]",
         help="Registry named in signatures (default: the registry itself).",
     ),
-    click.option("--out", type=click.Path(path_type=Path), help="Output directory (out/)."),
+    click.option(
+        "--out",
+        type=click.Path(path_type=Path),
+        help="Output directory (out/); with --environments, the compiled tree to publish.",
+    ),
     click.option(
         "--dependency-build/--no-dependency-build",
         default=True,
@@ -53,6 +68,7 @@ def _with_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 @click.command()
 @click.option("--push", is_flag=True, help="Publish too (what `blueprintc publish` does).")
+@_blueprints(required=True)
 @_with_options
 def build(push: bool, **options: Any) -> None:
     """Lint, package and guard Blueprints; with --push, publish, sign and check the pull."""
@@ -60,10 +76,34 @@ def build(push: bool, **options: Any) -> None:
 
 
 @click.command()
+@click.option(
+    "--environments",
+    is_flag=True,
+    help="Publish each compiled Environment tree of --out instead of Blueprints.",
+)
+@click.option(
+    "--source",
+    metavar="URL",
+    help="With --environments: Git base URL for the source annotation (<URL>/<org>); "
+    "default: the Sovereign's spec.git.baseUrl.",
+)
+@_blueprints(required=False)
 @_with_options
-def publish(**options: Any) -> None:
-    """Build, push, attach the SBOM, sign, pull back and guard (build --push)."""
-    _run(True, **options)
+def publish(environments: bool, source: str | None, **options: Any) -> None:
+    """Build, push, attach the SBOM, sign, pull back and guard (build --push).
+
+    With --environments: push every compiled Environment tree of out/ as a
+    signed Flux OCI artifact (environments/<org>-<env>, tags rev-<tree digest>
+    and <branch>).
+    """
+    if environments == bool(options["blueprints"]):
+        raise click.UsageError("give either Blueprint paths or --environments (exactly one)")
+    if source is not None and not environments:
+        raise click.UsageError("--source only applies with --environments")
+    if environments:
+        _run_environments(source, **options)
+    else:
+        _run(True, **options)
 
 
 def _run(
@@ -100,6 +140,71 @@ def _run(
         for record in records:
             click.echo(render_text(record), nl=False)
     sys.exit(0 if all(r.ok for r in records) else 1)
+
+
+def _run_environments(
+    source: str | None,
+    blueprints: tuple[Path, ...],
+    registry: str | None,
+    layout: Path | None,
+    key: Path | None,
+    identity_registry: str | None,
+    out: Path | None,
+    dependency_build: bool,
+    output_format: str,
+) -> None:
+    from blueprintc.build import BuildError, load_signer, open_target
+    from blueprintc.build.environments import publish_environments, sovereign_git_base
+    from blueprintc.compile.run import out_dir
+    from blueprintc.oci import OCIError
+    from blueprintc.source import InputError
+    from blueprintc.workspace import find_root
+
+    try:
+        root = find_root(Path.cwd())
+        tree = out_dir(root, out)
+        signer = load_signer(key) if key is not None else None
+        target = open_target(registry, layout=layout or tree / "oci", identity=identity_registry)
+        base = source or sovereign_git_base(root)
+        results = publish_environments(tree, target, signer, source_base=base)
+    except (BuildError, OCIError, InputError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    if output_format == "json":
+        click.echo(json.dumps([_environment_dict(r, target) for r in results], indent=2))
+    else:
+        for result in results:
+            click.echo(render_environment(result, target))
+    sys.exit(0 if all(r.ok for r in results) else 1)
+
+
+def render_environment(result: EnvironmentResult, target: Target) -> str:
+    """One line: name, where and which digest, both tags, what happened, signed or not."""
+    if not result.ok:
+        return f"{result.environment}: REFUSED {result.message}"
+    where = target.reference(result.repo, result.tag).rsplit(":", 1)[0]
+    state = result.state.value + (f", {result.branch} updated" if result.branch_moved else "")
+    if result.signature_tag is None:
+        signed = "unsigned (pass --key to sign)"
+    else:
+        signed = "signed" if result.newly_signed else "already signed"
+    tags = ", ".join(result.tags)
+    return f"{result.environment} {where}@{result.digest} tags {tags} ({state}) {signed}"
+
+
+def _environment_dict(result: EnvironmentResult, target: Target) -> dict[str, Any]:
+    return {
+        "environment": result.environment,
+        "repository": target.reference(result.repo, result.tag).rsplit(":", 1)[0],
+        "digest": result.digest,
+        "tags": list(result.tags),
+        "treeDigest": result.tree_digest,
+        "state": result.state.value,
+        "branchMoved": result.branch_moved,
+        "signatureTag": result.signature_tag,
+        "newlySigned": result.newly_signed,
+        "message": result.message,
+    }
 
 
 def render_text(record: BuildRecord) -> str:
