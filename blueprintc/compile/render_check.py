@@ -2,7 +2,8 @@
 
 Charts are loaded once per Blueprint and renders are cached by a digest of
 their values, so 15,000 Applications sharing a handful of configurations
-cost a handful of renders.
+cost a handful of renders. Renders of one chart share their parsed YAML by
+manifest text: different values mostly render the same templates word for word.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class RenderFacts:
 class RenderCache:
     charts: dict[str, Any] = field(default_factory=dict)
     facts: dict[tuple[str, str], RenderFacts] = field(default_factory=dict)
+    documents: dict[str, dict[str, list[Any]]] = field(default_factory=dict)  # by chart
     renders: int = 0
 
     def facts_for(self, entry: CatalogEntry, values: dict[str, Any]) -> RenderFacts | None:
@@ -52,7 +54,8 @@ class RenderCache:
                 self.facts[key] = RenderFacts(str(exc), (), 0)
                 return self.facts[key]
         self.renders += 1
-        result = helm.render(chart, values, entry.name, entry.name.removeprefix("bp-"))
+        shared = self.documents.setdefault(entry.name, {})
+        result = helm.render(chart, values, entry.name, entry.name.removeprefix("bp-"), shared)
         self.facts[key] = _facts(result)
         return self.facts[key]
 
