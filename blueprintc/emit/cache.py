@@ -44,8 +44,13 @@ class Manifest:
 
     @classmethod
     def load(cls, out: Path) -> Manifest:
-        """The recorded manifest, or an empty one if it is absent or unreadable."""
+        """The recorded manifest, or an empty one if it is absent or unreadable.
+
+        Neither out/ nor its state dir is followed if it is a symlink.
+        """
         try:
+            if not all(stat.S_ISDIR(os.lstat(p).st_mode) for p in (out, out / STATE_DIR)):
+                return cls({})
             raw = json.loads(read_bytes(out, MANIFEST))
             files = {
                 path: Entry(str(e["inputs"]), str(e["sha256"]), str(e.get("owner", "")))

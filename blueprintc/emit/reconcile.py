@@ -62,7 +62,7 @@ class Reconciliation:
 def reconcile(files: Iterable[OutputFile], out: Path, *, keep_old: bool = False) -> Reconciliation:
     ordered, needed_dirs = check_paths(files)
     disk = scan(out)
-    old_manifest = Manifest.load(out) if disk.exists and disk.state_dir_ok else Manifest({})
+    old_manifest = Manifest.load(out)
     planned: list[Planned] = []
     spent = 0.0
     conflicts = disk.blocked(needed_dirs)

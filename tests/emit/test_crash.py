@@ -181,16 +181,20 @@ def test_sigkill_of_a_real_emit_of_3000_files(fast_tmp: Path) -> None:
 
     Half the kills come a random delay after the child's "started" marker (often
     while it still reads and serialises); the others a random delay after its
-    temp tree appears, so they land while files are written or swapped.
+    temp tree appears (within half the write time measured on a first run), so
+    they land while files are written or swapped.
     """
     n = 3000
     out = fast_tmp / "work" / "out"
+    out.parent.mkdir()
     trees = {v: _expected(make_files(n, v)) for v in ("v1", "v2")}
     rng = random.Random(20240611)
+    started: list[subprocess.Popen[str]] = []
 
     def child(version: str) -> subprocess.Popen[str]:
         cmd = [sys.executable, "-m", "tests.emit.crash_child", str(out), str(n), version, str(n)]
         proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, text=True)
+        started.append(proc)
         assert proc.stdout is not None
         assert proc.stdout.readline() == "started\n"
         return proc
@@ -208,37 +212,48 @@ def test_sigkill_of_a_real_emit_of_3000_files(fast_tmp: Path) -> None:
             time.sleep(0.0005)
         return time.perf_counter() - t0
 
-    first = child("v1")  # builds the previous tree; measures the phases of an emit
-    t0 = time.perf_counter()
-    before_writing = writing(first)
-    assert finish(first) == 0
-    write_window = time.perf_counter() - t0 - before_writing
-    assert tree_bytes(out) == trees["v1"]
-    current, killed, mid_write = "v1", 0, 0
-    for i in range(6):
-        target = "v2" if current == "v1" else "v1"
+    def kill_and_check(current: str, target: str, after_tmp: bool, window: float) -> str:
         proc = child(target)
-        if i % 2:
+        if after_tmp:
             writing(proc)
-            time.sleep(rng.uniform(0, write_window))
-        else:
-            time.sleep(rng.uniform(0, before_writing + write_window))
+        time.sleep(rng.uniform(0, window))
         proc.send_signal(signal.SIGKILL)
-        killed += finish(proc) == -signal.SIGKILL
-        mid_write += any(".tmp-" in p for p in os.listdir(out.parent))
+        counts["killed"] += finish(proc) == -signal.SIGKILL
+        counts["mid-write"] += any(".tmp-" in p for p in os.listdir(out.parent))
         if out.exists():  # with RENAME_EXCHANGE out/ is always one whole tree
             assert tree_bytes(out) in (trees[current], trees[target])
         recover(out)
         _assert_clean(out)
         state = tree_bytes(out)
         assert state in (trees[current], trees[target]), "a mix of the old and new trees"
-        current = target if state == trees[target] else current
-    assert killed and mid_write, f"killed {killed}, of which mid-write {mid_write}"
-    final = "v2" if current == "v1" else "v1"
-    rerun = child(final)
-    assert finish(rerun) == 0
-    assert tree_bytes(out) == trees[final]
-    _assert_clean(out)
+        return target if state == trees[target] else current
+
+    counts = {"killed": 0, "mid-write": 0}
+    try:
+        first = child("v1")  # builds the previous tree; measures the phases of an emit
+        t0 = time.perf_counter()
+        before_writing = writing(first)
+        assert finish(first) == 0
+        write_window = time.perf_counter() - t0 - before_writing
+        assert tree_bytes(out) == trees["v1"]
+        current = "v1"
+        for i in range(6):
+            target = "v2" if current == "v1" else "v1"
+            after_tmp = bool(i % 2)
+            window = write_window / 2 if after_tmp else before_writing + write_window
+            current = kill_and_check(current, target, after_tmp, window)
+        assert counts["killed"] and counts["mid-write"], counts
+        final = "v2" if current == "v1" else "v1"
+        assert finish(child(final)) == 0  # the rerun produces the new tree
+        assert tree_bytes(out) == trees[final]
+        _assert_clean(out)
+    finally:  # never leave a child behind, whatever failed
+        for proc in started:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            if proc.stdout is not None and not proc.stdout.closed:
+                proc.stdout.close()
 
 
 @pytest.mark.parametrize("changed", [2, 30], ids=["in-place", "swap"])

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from blueprintc.emit import EmitError, OutputFile, emit, serialise
+from blueprintc.emit.cache import Manifest
 from blueprintc.emit.fsutil import locked
 
 from .helpers import make_files, tree_bytes, tree_stats
@@ -277,3 +278,19 @@ def test_concurrent_emits_into_one_tree_take_turns(tmp_path: Path) -> None:
     worker.join(10)
     assert done.is_set()
     assert tree_bytes(out) == {f.path: serialise(f) for f in make_files(5, "v2")}
+
+
+def test_a_symlinked_state_dir_is_neither_read_nor_written_through(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    files = make_files(3)
+    emit(files, out)
+    elsewhere = tmp_path / "elsewhere"
+    (out / ".blueprintc").rename(elsewhere)
+    (out / ".blueprintc").symlink_to(elsewhere, target_is_directory=True)
+    before = tree_bytes(elsewhere)
+    assert Manifest.load(out).files == {}
+    report = emit(files, out)
+    assert report.written == () and report.strategy == "manifest"
+    assert not (out / ".blueprintc").is_symlink()
+    assert tree_bytes(elsewhere) == before
+    assert set(Manifest.load(out).files) == {f.path for f in files}
