@@ -31,12 +31,15 @@ import os
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from .cache import MANIFEST
 from .fsutil import fsync_dir, sync_tree, write_new
 from .model import STATE_DIR, EmitError
 
 __all__ = ["commit", "recover_journal"]
+
+Journal = dict[str, list[Any]]  # remove: [path], remove_dirs: [path], replace: [[staged, path]]
 
 _JOURNAL = f"{STATE_DIR}/journal.json"
 _STAGING = f"{STATE_DIR}/staging"
@@ -70,7 +73,7 @@ def _stage(
     removes: Sequence[str],
     remove_dirs: Sequence[str],
     manifest: bytes,
-) -> dict[str, list]:
+) -> Journal:
     """Write the new files, the manifest and the journal into ``staging``, durably."""
     fsync_each = len(writes) < _FSYNC_EACH_MAX
     renames: list[list[str]] = []
@@ -81,7 +84,11 @@ def _stage(
     write_new(staging / "manifest.json", manifest, fsync=fsync_each)
     if not fsync_each:
         sync_tree(staging)
-    journal = {"remove": list(removes), "remove_dirs": list(remove_dirs), "replace": renames}
+    journal: Journal = {
+        "remove": list(removes),
+        "remove_dirs": list(remove_dirs),
+        "replace": renames,
+    }
     write_new(staging / "journal.json", json.dumps(journal).encode(), fsync=True)
     fsync_dir(staging)
     return journal
@@ -104,7 +111,7 @@ def recover_journal(out: Path) -> bool:
     return False
 
 
-def _apply(out: Path, journal: dict[str, list]) -> None:
+def _apply(out: Path, journal: Journal) -> None:
     staging = out / _STAGING
     touched: set[Path] = set()
     for name, path in journal["replace"]:

@@ -192,7 +192,9 @@ def _other(v: Any, child: str, out: list[str], nested_lead: str | None) -> None:
         out.append(f" {text}\n")
 
 
-def _ordered(d: Mapping[Any, Any], first: tuple[str, ...], first_set: frozenset[str]) -> list:
+def _ordered(
+    d: Mapping[Any, Any], first: tuple[str, ...], first_set: frozenset[str]
+) -> list[tuple[Any, Any]]:
     """Priority keys in their fixed order, then the rest in insertion order."""
     items = [(k, d[k]) for k in first if k in d]
     if len(items) != len(d):

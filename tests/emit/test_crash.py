@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from blueprintc.emit import OutputFile, emit, recover, serialise
+from blueprintc.emit import OutputFile, emit, fsutil, recover, serialise
 from blueprintc.emit import journal as journal_module
 from blueprintc.emit import tree as tree_module
 from blueprintc.emit.fsutil import exchange
@@ -81,7 +81,12 @@ def _emit_in_fork(files: list[OutputFile], out: Path, crash_at: int, *, swap_ok:
             for name in _MUTATIONS:
                 setattr(os, name, hooked(getattr(os, name)))
             os.open = creating_open
-            tree_module.exchange = hooked(exchange) if swap_ok else (lambda a, b: False)
+
+            def cannot_exchange(a: Path, b: Path) -> bool:
+                return False
+
+            swap_with = hooked(exchange) if swap_ok else cannot_exchange
+            tree_module.exchange = swap_with  # type: ignore[attr-defined]
             emit(files, out)
             real_write(write_end, str(count[0]).encode())
             status = 0
@@ -264,7 +269,7 @@ def test_a_failing_write_leaves_the_previous_tree_and_no_trace(
     old = make_files(40)
     emit(old, out)
     calls = [0]
-    real = journal_module.write_new
+    real = fsutil.write_new
 
     def failing(path: Any, data: bytes, **kwargs: Any) -> None:
         calls[0] += 1

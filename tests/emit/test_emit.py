@@ -270,7 +270,12 @@ def test_concurrent_emits_into_one_tree_take_turns(tmp_path: Path) -> None:
     out = tmp_path / "out"
     emit(make_files(5), out)
     done = threading.Event()
-    worker = threading.Thread(target=lambda: (emit(make_files(5, "v2"), out), done.set()))
+
+    def second_emit() -> None:
+        emit(make_files(5, "v2"), out)
+        done.set()
+
+    worker = threading.Thread(target=second_emit)
     with locked(tmp_path, exclusive=True):  # another emit holds the tree
         worker.start()
         assert not done.wait(0.3)

@@ -62,7 +62,7 @@ def _same(a: Any, b: Any) -> bool:
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, float):
         return a == b and math.copysign(1, a) == math.copysign(1, b)
-    return a == b
+    return bool(a == b)
 
 
 def _keys_same(a: dict[Any, Any], b: dict[Any, Any]) -> bool:
