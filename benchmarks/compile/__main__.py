@@ -110,7 +110,8 @@ def measure(workspace: Path, base: Path, count: int, times: int) -> Figures:
 
 
 def _child(mode: str, workspace: Path, out: Path) -> Measured:
-    result_file = out.with_name(out.name + ".json")
+    runs = sorted(out.parent.glob(f"{out.name}.*.json"))
+    result_file = out.with_name(f"{out.name}.{len(runs)}-{mode}.json")
     command = [sys.executable, "-m", "benchmarks.compile.child", mode]
     command += [str(workspace), str(out), str(result_file)]
     os.sync()  # nobody pays for an earlier process's write-back
