@@ -15,6 +15,10 @@ from blueprintc.validate.objects import validate_object
 from blueprintc.validate.rules import EMITTED_OBJECT_SCHEMA
 from blueprintc.workspace import load_workspace
 
+# Top-level dirs of out/ that other commands own: publish's OCI layout, build records,
+# bare Git repos. Compile never plans, rewrites or prunes them.
+NOT_COMPILED = ("oci", "build", "git")
+
 
 @dataclass
 class CompileOutcome:
@@ -71,7 +75,7 @@ def run_compile(
         outcome.out_rel = target.as_posix()
     if outcome.diagnostics:
         return outcome
-    outcome.report = emit(outcome.files, target, check=check)
+    outcome.report = emit(outcome.files, target, check=check, preserve=NOT_COMPILED)
     return outcome
 
 
@@ -80,7 +84,7 @@ def run_diff(root: Path, out: Path | None = None) -> tuple[CompileOutcome, str]:
     outcome = plan(root, validate=False, out=target)
     if outcome.diagnostics:
         return outcome, ""
-    return outcome, diff(outcome.files, target)
+    return outcome, diff(outcome.files, target, preserve=NOT_COMPILED)
 
 
 def explain_value(root: Path, target: str, key: str) -> list[str]:

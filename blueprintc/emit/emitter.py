@@ -37,32 +37,44 @@ IN_PLACE_FRACTION = 4
 
 
 def emit(
-    files: Iterable[OutputFile], out: Path | str, *, check: bool = False, prune: bool = True
+    files: Iterable[OutputFile],
+    out: Path | str,
+    *,
+    check: bool = False,
+    prune: bool = True,
+    preserve: Iterable[str] = (),
 ) -> EmitReport:
     """Make ``out`` hold exactly ``files`` (plus unplanned files when ``prune`` is False).
 
     With ``check``, write nothing and report what differs: ``written`` holds the
-    stale and missing files, ``removed`` the extra ones.
+    stale and missing files, ``removed`` the extra ones. Top-level directories
+    named in ``preserve`` are left as they are (and carried over by a swap).
     """
     out = Path(out)
     if check:
         with _reading(out):
-            rec = reconcile(files, out)
+            rec = reconcile(files, out, preserve=preserve)
         return _report(rec, prune, "check", 0.0)
     os.makedirs(out.parent, exist_ok=True)
     with locked(out.parent, exclusive=True):
         _recover(out)
-        rec = reconcile(files, out)
+        rec = reconcile(files, out, preserve=preserve)
         t0 = time.perf_counter()
         strategy = _write(rec, out, prune)
         return _report(rec, prune, strategy, time.perf_counter() - t0)
 
 
-def diff(files: Iterable[OutputFile], out: Path | str, *, prune: bool = True) -> str:
+def diff(
+    files: Iterable[OutputFile],
+    out: Path | str,
+    *,
+    prune: bool = True,
+    preserve: Iterable[str] = (),
+) -> str:
     """A unified diff (``a/``, ``b/`` paths, sorted) of what ``emit`` would change."""
     out = Path(out)
     with _reading(out):
-        rec = reconcile(files, out, keep_old=True)
+        rec = reconcile(files, out, keep_old=True, preserve=preserve)
         return render_diff(rec, out, prune=prune)
 
 
@@ -95,7 +107,8 @@ def _write(rec: Reconciliation, out: Path, prune: bool) -> Strategy:
     limit = max(IN_PLACE_MIN, len(rec.planned) // IN_PLACE_FRACTION)
     if not rec.disk.exists or rec.conflicts or changes > limit:
         files = [(p.file.path, p.data if p.needs_write else None) for p in rec.planned]
-        swap(out, files, manifest, keep=[] if prune else _keepable(rec))
+        keep = [*rec.preserved, *([] if prune else _keepable(rec))]
+        swap(out, files, manifest, keep=keep)
         return "swap"
     if not rec.disk.state_dir_ok:
         os.unlink(out / STATE_DIR)  # a file or symlink squatting on our state dir

@@ -49,6 +49,7 @@ class Reconciliation:
     manifest: Manifest
     old_manifest: Manifest
     serialise_seconds: float
+    preserved: tuple[str, ...] = ()  # files under preserved top-level dirs: never touched
 
     @property
     def writes(self) -> list[Planned]:
@@ -59,7 +60,15 @@ class Reconciliation:
         return self.manifest.files != self.old_manifest.files
 
 
-def reconcile(files: Iterable[OutputFile], out: Path, *, keep_old: bool = False) -> Reconciliation:
+def reconcile(
+    files: Iterable[OutputFile],
+    out: Path,
+    *,
+    keep_old: bool = False,
+    preserve: Iterable[str] = (),
+) -> Reconciliation:
+    """`preserve` names top-level directories of out/ that belong to someone else
+    (e.g. the OCI layout `oci/` that publish writes): neither planned nor pruned."""
     ordered, needed_dirs = check_paths(files)
     disk = scan(out)
     old_manifest = Manifest.load(out)
@@ -90,7 +99,13 @@ def reconcile(files: Iterable[OutputFile], out: Path, *, keep_old: bool = False)
     wanted = {p.file.path for p in planned}
     extra: list[str] = []
     extra_dirs: list[str] = []
+    reserved = frozenset(preserve)
+    preserved: list[str] = []
     for path, kind in disk.kinds.items():
+        if path.split("/", 1)[0] in reserved:
+            if kind != "dir":
+                preserved.append(path)
+            continue
         if kind == "dir":
             if path not in needed_dirs:
                 extra_dirs.append(path)
@@ -99,5 +114,13 @@ def reconcile(files: Iterable[OutputFile], out: Path, *, keep_old: bool = False)
     extra.sort()
     extra_dirs.sort(key=lambda d: (-d.count("/"), d))
     return Reconciliation(
-        disk, planned, extra, extra_dirs, conflicts, manifest, old_manifest, spent
+        disk,
+        planned,
+        extra,
+        extra_dirs,
+        conflicts,
+        manifest,
+        old_manifest,
+        spent,
+        tuple(sorted(preserved)),
     )
