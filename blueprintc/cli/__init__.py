@@ -6,6 +6,8 @@ Exit codes: 0 clean, 1 findings (at or above --fail-on), 2 usage or input errors
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from blueprintc import __version__
@@ -35,4 +37,16 @@ for command in COMMANDS:
 
 
 def main() -> None:
-    cli(prog_name="blueprintc")
+    """The one top-level handler: input and output errors exit 2 with a message."""
+    from blueprintc.emit import EmitError
+    from blueprintc.source import InputError
+
+    try:
+        cli(prog_name="blueprintc")
+    except InputError as exc:
+        hint = f" ({exc.hint})" if exc.hint else ""
+        click.echo(f"blueprintc: error {exc.rule}: {exc.path}: {exc.message}{hint}", err=True)
+        sys.exit(2)
+    except EmitError as exc:
+        click.echo(f"blueprintc: error: {exc}", err=True)
+        sys.exit(2)

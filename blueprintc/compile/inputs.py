@@ -72,7 +72,17 @@ def load_inputs(workspace: Workspace, organizations: bool = True) -> Inputs:
     inputs = Inputs(workspace=workspace)
     shared = hashlib.sha256(f"blueprintc {__version__}\n".encode())
     sovereign_path = workspace.root / setting(workspace, "sovereign", "sovereign.yaml")
-    doc = _load(inputs, sovereign_path, shared)
+    if not sovereign_path.exists() and not sovereign_path.is_symlink():
+        rel = workspace.rel(sovereign_path)
+        error = InputError(
+            "BPI007",
+            f"no Sovereign spec: {rel} does not exist",
+            rel,
+            hint="write it (schemas/sovereign.schema.json documents it) "
+            "or name another file with `sovereign:` in blueprintc.yaml",
+        )
+        inputs.diagnostics.append(diagnostic_from_input(error))
+    doc = _load(inputs, sovereign_path, shared, optional=True)
     if doc is not None:
         inputs.sovereign = normalise_sovereign(doc)
     _load_catalog(inputs, shared)
@@ -140,7 +150,28 @@ def _load(inputs: Inputs, path: Path, digest: Any, optional: bool = False) -> Ya
 
 def _load_catalog(inputs: Inputs, shared: Any) -> None:
     workspace = inputs.workspace
-    for directory in discover([], workspace):
+    missing = [d for d in workspace.blueprint_dirs if not (workspace.root / d).is_dir()]
+    for name in missing:
+        error = InputError(
+            "BPI007",
+            f"the Blueprint catalog directory {name}/ does not exist",
+            name,
+            hint="create it, or list the catalog dirs under `blueprints:` in blueprintc.yaml",
+        )
+        inputs.diagnostics.append(diagnostic_from_input(error))
+    try:
+        directories = (
+            discover(
+                [workspace.root / d for d in workspace.blueprint_dirs if d not in missing],
+                workspace,
+            )
+            if len(missing) < len(workspace.blueprint_dirs)
+            else []
+        )
+    except InputError as exc:
+        inputs.diagnostics.append(diagnostic_from_input(exc))
+        return
+    for directory in directories:
         try:
             blueprint = load_blueprint(directory, workspace)
         except InputError as exc:

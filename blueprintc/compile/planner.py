@@ -69,7 +69,6 @@ def compile_workspace(root: Path | Workspace, previous: Manifest | None = None) 
     workspace = root if isinstance(root, Workspace) else load_workspace(root)
     inputs = load_inputs(workspace, organizations=False)
     result = CompileResult(inputs)
-    result.diagnostics.extend(inputs.diagnostics)
     sovereign = inputs.sovereign
     if sovereign is None:
         return _done(result)
@@ -168,7 +167,9 @@ def _lazy_organization(
 
 
 def _done(result: CompileResult) -> CompileResult:
-    unique = {(d.rule, d.location, d.message): d for d in result.diagnostics}
+    """Input diagnostics (gathered while loading, also lazily) first, deduplicated, sorted."""
+    everything = [*result.inputs.diagnostics, *result.diagnostics]
+    unique = {(d.rule, d.location, d.message): d for d in everything}
     result.diagnostics = sorted_diagnostics(list(unique.values()))
     return result
 
