@@ -11,6 +11,7 @@ from blueprintc.diagnostics import Diagnostic, Finding, Location
 from blueprintc.emit import EmitReport, OutputFile, diff, emit
 from blueprintc.emit.cache import Manifest
 from blueprintc.lint import make_diagnostic
+from blueprintc.plan.values import KeySyntaxError, format_key, parse_key
 from blueprintc.validate.objects import validate_object
 from blueprintc.validate.rules import EMITTED_OBJECT_SCHEMA
 from blueprintc.workspace import load_workspace
@@ -89,14 +90,24 @@ def run_diff(root: Path, out: Path | None = None) -> tuple[CompileOutcome, str]:
 
 def explain_value(root: Path, target: str, key: str) -> list[str]:
     """The value of `key` for `<org>/<app>/<env>`, where it was set, and what it overrode."""
+    try:
+        path = parse_key(key)
+    except KeySyntaxError as exc:
+        raise LookupError(f"bad key: {exc}") from None
     result = compile_workspace(root)
     plan = result.apps.get(target)
     if plan is None or plan.values is None:
         known = ", ".join(sorted(result.apps)) or "none"
         raise LookupError(f"no Application {target!r} (known: {known})")
-    origins = plan.values.explain(key)
+    origins = plan.values.explain(path)
     if not origins:
         raise LookupError(f"{target} has no value at {key!r}")
+    if origins[0].key != format_key(path):  # a scalar, list or null above the key
+        top = origins[0]
+        raise LookupError(
+            f"{target} has no value at {key!r}: {top.key} is {top.value!r} "
+            f"({top.layer} at {top.source}:{top.line}:{top.column})"
+        )
     lines = []
     for index, origin in enumerate(origins):
         where = f"{origin.source}:{origin.line}:{origin.column}"
