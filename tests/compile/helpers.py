@@ -1,0 +1,100 @@
+"""Shared helpers of the compile acceptance tests: workspaces, trees, hashes."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+GOLDEN = REPO / "golden"
+STATE_DIR = ".blueprintc"  # emit's own state inside out/; never part of the tree
+# Everything the reference workspace reads (blueprintc.yaml names the rest).
+WORKSPACE_ENTRIES = (
+    "blueprintc.yaml",
+    "sovereign.yaml",
+    "organizations",
+    "overlays",
+    "blueprints",
+    "upstream-charts",
+)
+# Files in golden/ that compile does not write.
+GOLDEN_EXTRAS = frozenset({"README.md"})
+
+
+def copy_workspace(dst: Path) -> Path:
+    """A copy of the reference workspace at ``dst`` (to change without touching the repo)."""
+    dst.mkdir(parents=True, exist_ok=True)
+    for name in WORKSPACE_ENTRIES:
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, dst / name, symlinks=True)
+        elif src.exists():
+            shutil.copy2(src, dst / name)
+    return dst
+
+
+def tree_files(root: Path, ignore: frozenset[str] = frozenset()) -> dict[str, bytes]:
+    """Every file under ``root`` by posix relative path, emit's state dir left out."""
+    files: dict[str, bytes] = {}
+    for base, dirnames, filenames in os.walk(root):
+        rel_dir = Path(base).relative_to(root)
+        if rel_dir == Path("."):
+            dirnames[:] = [d for d in dirnames if d != STATE_DIR]
+        for name in filenames:
+            rel = (rel_dir / name).as_posix()
+            if rel not in ignore:
+                files[rel] = (Path(base) / name).read_bytes()
+    return files
+
+
+def tree_hash(files: dict[str, bytes]) -> str:
+    """sha256 over the sorted relative paths and the bytes of each file."""
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        data = files[path]
+        digest.update(f"{path}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def tree_stats(root: Path, state: bool = False) -> dict[str, tuple[int, int]]:
+    """(inode, mtime_ns) of every file and directory under ``root`` and of ``root``
+    itself; emit's state dir only when ``state``."""
+    st = os.lstat(root)
+    stats: dict[str, tuple[int, int]] = {".": (st.st_ino, st.st_mtime_ns)}
+    for base, dirnames, filenames in os.walk(root):
+        rel_dir = Path(base).relative_to(root)
+        if rel_dir == Path(".") and not state:
+            dirnames[:] = [d for d in dirnames if d != STATE_DIR]
+        for name in [*dirnames, *filenames]:
+            st = os.lstat(Path(base) / name)
+            stats[(rel_dir / name).as_posix()] = (st.st_ino, st.st_mtime_ns)
+    return stats
+
+
+def describe_difference(
+    expected: dict[str, bytes], actual: dict[str, bytes], limit: int = 3
+) -> str:
+    """Missing and extra paths, and a unified diff of the first ``limit`` differing files."""
+    lines: list[str] = []
+    missing = sorted(set(expected) - set(actual))
+    extra = sorted(set(actual) - set(expected))
+    changed = sorted(p for p in set(expected) & set(actual) if expected[p] != actual[p])
+    if missing:
+        lines.append(f"{len(missing)} file(s) missing: {', '.join(missing[:10])}")
+    if extra:
+        lines.append(f"{len(extra)} unexpected file(s): {', '.join(extra[:10])}")
+    if changed:
+        lines.append(f"{len(changed)} file(s) differ: {', '.join(changed[:10])}")
+    for path in changed[:limit]:
+        diff = difflib.unified_diff(
+            expected[path].decode("utf-8", "replace").splitlines(keepends=True),
+            actual[path].decode("utf-8", "replace").splitlines(keepends=True),
+            f"expected/{path}",
+            f"actual/{path}",
+        )
+        lines.append("".join(diff).rstrip("\n"))
+    return "\n".join(lines)
