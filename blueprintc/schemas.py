@@ -89,8 +89,8 @@ def flat_metaschema() -> Schema:
     return {
         "$schema": _META_URI,
         "type": ["object", "boolean"],
-        "properties": _flatten(properties),
-        "$defs": _flatten(definitions),
+        "properties": {name: _flatten(sub) for name, sub in properties.items()},
+        "$defs": {name: _flatten(sub) for name, sub in definitions.items()},
     }
 
 
@@ -99,6 +99,7 @@ _DROPPED = frozenset({"$dynamicAnchor", "$vocabulary", "$id", "$schema"})
 
 
 def _flatten(node: Any) -> Any:
+    """A subschema with dynamic refs made static and vocabulary bookkeeping dropped."""
     if isinstance(node, list):
         return [_flatten(item) for item in node]
     if not isinstance(node, dict):
@@ -109,9 +110,14 @@ def _flatten(node: Any) -> Any:
             flat["$ref"] = "#"
         elif key == "$ref" and isinstance(value, str) and "#" in value:
             flat["$ref"] = "#" + value.split("#", 1)[1]  # meta/core#/$defs/x -> #/$defs/x
+        elif key in _NAMED_SUBSCHEMAS and isinstance(value, dict):
+            flat[key] = {name: _flatten(sub) for name, sub in value.items()}
         elif key not in _DROPPED:
             flat[key] = _flatten(value)
     return flat
+
+
+_NAMED_SUBSCHEMAS = frozenset({"properties", "patternProperties", "$defs", "dependentSchemas"})
 
 
 def most_specific_error(error: ValidationError) -> ValidationError:

@@ -12,8 +12,8 @@ from blueprintc.emit import EmitReport, OutputFile, diff, emit
 from blueprintc.emit.cache import Manifest
 from blueprintc.lint import make_diagnostic
 from blueprintc.plan.values import KeySyntaxError, format_key, parse_key
+from blueprintc.rules.output_rules import EMITTED_OBJECT_SCHEMA
 from blueprintc.validate.objects import validate_object
-from blueprintc.validate.rules import EMITTED_OBJECT_SCHEMA
 from blueprintc.workspace import load_workspace
 
 # Top-level dirs of out/ that other commands own: publish's OCI layout, build records,

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from blueprintc.rules import domains, guards, input_rules, naming, plan_rules, schema, terms
+from blueprintc.rules import (
+    domains,
+    guards,
+    input_rules,
+    naming,
+    output_rules,
+    plan_rules,
+    schema,
+    terms,
+)
 from blueprintc.rules.base import Rule
-from blueprintc.validate import rules as output_rules
 
 _ALL: list[Rule] = [
     *input_rules.RULES,

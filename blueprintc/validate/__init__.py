@@ -6,13 +6,13 @@
   ``kubectl kustomize`` build of every kustomization entry point (BPC002).
 """
 
+from blueprintc.rules.output_rules import EMITTED_OBJECT_SCHEMA, KUSTOMIZE_BUILD, RULES
 from blueprintc.validate.objects import (
     DEFAULT_KUBERNETES_VERSION,
     SchemaError,
     check_object,
     validate_object,
 )
-from blueprintc.validate.rules import EMITTED_OBJECT_SCHEMA, KUSTOMIZE_BUILD, RULES
 from blueprintc.validate.tree import validate_tree
 
 __all__ = [

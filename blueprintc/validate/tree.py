@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from blueprintc.diagnostics import Diagnostic, Location, sorted_diagnostics
+from blueprintc.rules.output_rules import EMITTED_OBJECT_SCHEMA, KUSTOMIZE_BUILD, diagnostic
 from blueprintc.validate.kubernetes import schema_set_for
 from blueprintc.validate.kustomizations import (
     KUSTOMIZATION_FILES,
@@ -30,7 +31,6 @@ from blueprintc.validate.kustomizations import (
     read_kustomization,
 )
 from blueprintc.validate.objects import DEFAULT_KUBERNETES_VERSION, check_object
-from blueprintc.validate.rules import EMITTED_OBJECT_SCHEMA, KUSTOMIZE_BUILD, diagnostic
 
 
 def validate_tree(

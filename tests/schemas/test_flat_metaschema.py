@@ -27,6 +27,9 @@ CASES: list[Any] = [
     {"additionalProperties": {"maxLength": "3"}},
     True,
     "not a schema",
+    {"$id": 5, "$schema": 7, "$anchor": "no spaces allowed"},
+    {"$id": "urn:example:x", "$defs": {"a": {"type": "integer"}}, "$ref": "#/$defs/a"},
+    {"$vocabulary": {"urn:x": "yes"}, "$dynamicAnchor": 3},
 ]
 
 

@@ -1,4 +1,4 @@
-"""Compile-output rules (family BPC): raised by ``blueprintc.validate.validate_tree``.
+"""Compile-output rules (family BPC): raised by validate_tree and by compile.
 
 Like the input rules they have no per-Blueprint check: the compiler validates the tree
 it has just written and reports what does not hold.
