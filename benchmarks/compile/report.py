@@ -60,6 +60,13 @@ class Figures:
     def ratio(self) -> float:
         return self.full.median / self.baseline.median
 
+    @property
+    def ratio_without_writes(self) -> float:
+        """(full compile - its emit's write time) / baseline serialise: file writes are the
+        noisiest part here, so this shows the ratio of the rest."""
+        writes = self.phases["emit_write"].median
+        return (self.full.median - writes) / self.baseline_serialise.median
+
     def share(self, rebuild: Rebuild) -> float:
         return rebuild.wall.median / self.full.median
 
@@ -90,6 +97,7 @@ class Figures:
             "baseline": self.baseline.as_dict(),
             "baseline_bytes": self.baseline_bytes,
             "ratio_full_to_baseline": round(self.ratio, 3),
+            "ratio_without_writes": round(self.ratio_without_writes, 3),
             "no_change": self.no_change.as_dict(),
             "no_change_share_of_full": round(self.share(self.no_change), 4),
             "one_app": self.one_app.as_dict(),
@@ -128,6 +136,12 @@ def format_table(f: Figures) -> str:
             f"{_time(f.full)} ({f.ratio:.1f}x baseline {f.baseline.median:.2f} s)",
             f"target <= {MAX_RATIO:g}x",
             mark(checks["full_at_most_3x_baseline"]),
+        ),
+        (
+            "  without file writes",
+            f"{f.ratio_without_writes:.1f}x (full - emit write, over baseline serialise)",
+            "",
+            "",
         ),
         (
             "  import / plan / validate / emit",
