@@ -43,13 +43,20 @@ def _report(diagnostics: list[Diagnostic], root: Path) -> None:
     show_default=True,
     help="Schema-check every emitted object.",
 )
-def compile_command(workspace: Path | None, out: Path | None, check: bool, validate: bool) -> None:
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Re-hash every file in out/ instead of trusting unchanged size, mtime and inode.",
+)
+def compile_command(
+    workspace: Path | None, out: Path | None, check: bool, validate: bool, verify: bool
+) -> None:
     """Compile the Sovereign, Organizations and Blueprints into the Flux tree."""
     from blueprintc.compile.run import run_compile
 
     started = time.perf_counter()
     root = _root(workspace)
-    outcome = run_compile(root, out=out, check=check, validate=validate)
+    outcome = run_compile(root, out=out, check=check, validate=validate, trust_stat=not verify)
     _report(outcome.diagnostics, root)
     if outcome.diagnostics:
         click.echo(

@@ -76,7 +76,8 @@ def compile_workspace(root: Path | Workspace, previous: Manifest | None = None) 
     result.diagnostics.extend(check_sovereign(workspace.canon, sovereign))
     cache = RenderCache()
     kit_digest = _digest(inputs.shared_digest)
-    reused = _reusable(previous, SOVEREIGN_OWNER, kit_digest, exact=True)
+    grouped = _by_owner(previous)
+    reused = _reusable(grouped, SOVEREIGN_OWNER, kit_digest)
     if reused:
         result.files.extend(_carried(reused, kit_digest, lambda: _kit_documents(inputs, cache)))
     else:
@@ -90,7 +91,7 @@ def compile_workspace(root: Path | Workspace, previous: Manifest | None = None) 
         if source is None:
             continue
         digest = _digest(inputs.shared_digest, inputs.organization_digests[source.rel])
-        reused = _reusable(previous, path.stem, digest)
+        reused = _reusable(grouped, path.stem, digest)
         if reused:
             seen[path.stem] = source.rel
             build = _lazy_organization(result, source, cache)
@@ -116,18 +117,20 @@ def compile_workspace(root: Path | Workspace, previous: Manifest | None = None) 
     return _done(result)
 
 
+def _by_owner(previous: Manifest | None) -> dict[str, list[tuple[str, Entry]]]:
+    """The previous manifest's files grouped by top-level owner (`acme/shop` -> `acme`)."""
+    grouped: dict[str, list[tuple[str, Entry]]] = defaultdict(list)
+    for path, entry in previous.files.items() if previous is not None else ():
+        grouped[entry.owner.split("/", 1)[0]].append((path, entry))
+    return grouped
+
+
 def _reusable(
-    previous: Manifest | None, owner: str, digest: str, exact: bool = False
+    grouped: dict[str, list[tuple[str, Entry]]], owner: str, digest: str
 ) -> list[tuple[str, Entry]]:
-    """The previous files of `owner` (and, unless exact, its `owner/...` sub-owners),
-    if every one was made from exactly these inputs; else nothing."""
-    if previous is None:
-        return []
-    owned = [
-        (path, entry)
-        for path, entry in previous.files.items()
-        if entry.owner == owner or (not exact and entry.owner.startswith(owner + "/"))
-    ]
+    """The previous files of `owner` (and its `owner/...` sub-owners), if every one was
+    made from exactly these inputs; else nothing."""
+    owned = grouped.get(owner, [])
     if owned and all(entry.inputs == digest for _, entry in owned):
         return sorted(owned)
     return []

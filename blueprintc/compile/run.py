@@ -66,7 +66,11 @@ def plan(root: Path, validate: bool = True, out: Path | None = None) -> CompileO
 
 
 def run_compile(
-    root: Path, out: Path | None = None, check: bool = False, validate: bool = True
+    root: Path,
+    out: Path | None = None,
+    check: bool = False,
+    validate: bool = True,
+    trust_stat: bool = True,
 ) -> CompileOutcome:
     target = out_dir(root, out)
     outcome = plan(root, validate, target)
@@ -76,7 +80,9 @@ def run_compile(
         outcome.out_rel = target.as_posix()
     if outcome.diagnostics:
         return outcome
-    outcome.report = emit(outcome.files, target, check=check, preserve=NOT_COMPILED)
+    outcome.report = emit(
+        outcome.files, target, check=check, preserve=NOT_COMPILED, trust_stat=trust_stat
+    )
     return outcome
 
 

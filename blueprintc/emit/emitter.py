@@ -23,6 +23,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from .cache import STATS, StatCache, file_stat
 from .difftext import render_diff
 from .fsutil import locked
 from .journal import commit, recover_journal
@@ -43,24 +44,28 @@ def emit(
     check: bool = False,
     prune: bool = True,
     preserve: Iterable[str] = (),
+    trust_stat: bool = True,
 ) -> EmitReport:
     """Make ``out`` hold exactly ``files`` (plus unplanned files when ``prune`` is False).
 
     With ``check``, write nothing and report what differs: ``written`` holds the
     stale and missing files, ``removed`` the extra ones. Top-level directories
     named in ``preserve`` are left as they are (and carried over by a swap).
+    ``trust_stat=False`` re-hashes every file instead of trusting unchanged stats.
     """
     out = Path(out)
     if check:
         with _reading(out):
-            rec = reconcile(files, out, preserve=preserve)
+            rec = reconcile(files, out, preserve=preserve, trust_stat=trust_stat)
         return _report(rec, prune, "check", 0.0)
     os.makedirs(out.parent, exist_ok=True)
     with locked(out.parent, exclusive=True):
         _recover(out)
-        rec = reconcile(files, out, preserve=preserve)
+        rec = reconcile(files, out, preserve=preserve, trust_stat=trust_stat)
         t0 = time.perf_counter()
         strategy = _write(rec, out, prune)
+        if strategy != "noop":
+            _record_stats(rec, out)
         return _report(rec, prune, strategy, time.perf_counter() - t0)
 
 
@@ -116,6 +121,23 @@ def _write(rec: Reconciliation, out: Path, prune: bool) -> Strategy:
     pairs = [(p.file.path, p.data) for p in writes if p.data is not None]
     commit(out, pairs, removes, remove_dirs, manifest)
     return "in-place" if changes else "manifest"
+
+
+def _record_stats(rec: Reconciliation, out: Path) -> None:
+    """Remember each planned file's stat next to its sha256 (advisory: a crash before
+    this only costs the next run a re-hash)."""
+    files = {}
+    for p in rec.planned:
+        stat = rec.disk.stats.get(p.file.path) if p.status == "fresh" else None
+        try:
+            stat = stat or file_stat(out / p.file.path)
+        except OSError:
+            continue
+        files[p.file.path] = (*stat, p.sha256)
+    target = out / STATS
+    temp = target.with_name(f".{target.name}.{os.getpid()}")
+    temp.write_bytes(StatCache(files).dumps())
+    os.replace(temp, target)
 
 
 def _keepable(rec: Reconciliation) -> list[str]:

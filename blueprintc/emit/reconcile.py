@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .cache import DiskTree, Entry, Manifest, read_bytes, scan, sha256
+from .cache import DiskTree, Entry, Manifest, StatCache, read_bytes, scan, sha256
 from .model import OutputFile, check_paths
 from .yamlwriter import dump_all
 
@@ -66,6 +66,7 @@ def reconcile(
     *,
     keep_old: bool = False,
     preserve: Iterable[str] = (),
+    trust_stat: bool = True,
 ) -> Reconciliation:
     """`preserve` names top-level directories of out/ that belong to someone else
     (e.g. the OCI layout `oci/` that publish writes): neither planned nor pruned."""
@@ -75,11 +76,19 @@ def reconcile(
     planned: list[Planned] = []
     spent = 0.0
     conflicts = disk.blocked(needed_dirs)
+    stats = StatCache.load(out) if trust_stat and disk.exists and not keep_old else StatCache({})
     for f in ordered:
         kind = disk.kinds.get(f.path)
         conflicts = conflicts or kind not in (None, "file")
-        old = read_bytes(out, f.path) if kind == "file" else None
         rec = old_manifest.files.get(f.path)
+        if (
+            rec is not None
+            and rec.inputs == f.inputs
+            and stats.trusts(f.path, disk.stats.get(f.path), rec.sha256)
+        ):
+            planned.append(Planned(f, "fresh", rec.sha256, None, None))
+            continue
+        old = read_bytes(out, f.path) if kind == "file" else None
         old_sha = sha256(old) if old is not None else None
         if rec is not None and old_sha == rec.sha256 and rec.inputs == f.inputs:
             planned.append(Planned(f, "fresh", rec.sha256, None, old if keep_old else None))

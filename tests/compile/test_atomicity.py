@@ -200,4 +200,4 @@ def test_sigkill_leaves_the_previous_or_the_new_tree(scratch: Path) -> None:
     assert rerun.returncode == 0, stderr.decode()
     assert tree_hash(tree_files(out)) == expected["new"]
     assert leftovers(out) == set()
-    assert sorted(os.listdir(out / ".blueprintc")) == ["manifest.json"]
+    assert sorted(os.listdir(out / ".blueprintc")) == ["manifest.json", "stats.json"]

@@ -283,4 +283,7 @@ def test_a_failing_write_leaves_the_previous_tree_and_no_trace(
         emit(make_files(40, overrides=dict.fromkeys(range(changed), "v2")), out)
     assert tree_bytes(out) == _expected(old)
     _assert_clean(out)
-    assert sorted(p.name for p in (out / ".blueprintc").iterdir()) == ["manifest.json"]
+    assert sorted(p.name for p in (out / ".blueprintc").iterdir()) == [
+        "manifest.json",
+        "stats.json",
+    ]

@@ -89,6 +89,7 @@ def test_changed_inputs_with_identical_bytes_touch_only_the_manifest(tmp_path: P
     assert {p for p in before if before[p] != after.get(p)} <= {
         ".blueprintc",
         ".blueprintc/manifest.json",
+        ".blueprintc/stats.json",
     }
     assert emit(moved, out).strategy == "noop"
 
@@ -299,3 +300,19 @@ def test_a_symlinked_state_dir_is_neither_read_nor_written_through(tmp_path: Pat
     assert not (out / ".blueprintc").is_symlink()
     assert tree_bytes(elsewhere) == before
     assert set(Manifest.load(out).files) == {f.path for f in files}
+
+
+def test_same_size_edit_is_caught_by_mtime_and_trust_stat_false_rehashes(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    files = make_files(10)
+    emit(files, out)
+    target = out / files[3].path
+    original = target.read_bytes()
+    target.write_bytes(original.replace(b"v", b"w", 1))  # same size, new mtime
+    assert emit(files, out).written == (files[3].path,)
+    assert target.read_bytes() == original
+    stat = os.stat(target)
+    target.write_bytes(original.replace(b"v", b"w", 1))
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # forge the old mtime
+    assert emit(files, out).written == ()  # trusted: the stat matches
+    assert emit(files, out, trust_stat=False).written == (files[3].path,)
