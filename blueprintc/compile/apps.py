@@ -9,7 +9,7 @@ from typing import Any
 
 from blueprintc.compile import names
 from blueprintc.compile.config import effective_config, schema_defaults
-from blueprintc.compile.findings import at, report
+from blueprintc.compile.findings import at, range_problem, report
 from blueprintc.compile.inputs import CatalogEntry, Inputs
 from blueprintc.compile.parameters import parametrise
 from blueprintc.compile.placement import ResolvedPlacement, resolve_placement
@@ -17,7 +17,6 @@ from blueprintc.diagnostics import Diagnostic, Location
 from blueprintc.model.organization import Application, Environment, Organization
 from blueprintc.plan.predicates import PredicateError, evaluate
 from blueprintc.plan.values import Layer, Merged, merge
-from blueprintc.plan.versions import RangeError, best_match, parse_range
 from blueprintc.yamldoc import YamlDoc
 
 
@@ -53,26 +52,14 @@ def resolve_blueprint(
                 hint=f"use one of: {', '.join(sorted(inputs.catalog)) or '(empty catalog)'}",
             )
         ]
-    if app.version is None:
-        return entry, []
-    try:
-        wanted = parse_range(app.version)
-    except RangeError as exc:
+    problem = None if app.version is None else range_problem(app.version, entry.version)
+    if problem is not None:
         return None, [
             report(
                 "BPP003",
-                f"Application {app.name}: version range {app.version!r}: {exc}",
+                f"Application {app.name} ({app.blueprint}): {problem}",
                 at(org.doc, (*app.path, "version")),
-            )
-        ]
-    if best_match(wanted, [entry.version]) is None:
-        return None, [
-            report(
-                "BPP003",
-                f"Application {app.name}: no version of {app.blueprint} satisfies {app.version} "
-                f"(catalog has {entry.version})",
-                at(org.doc, (*app.path, "version")),
-                hint=f"widen the range to include {entry.version}",
+                hint=f"use a range that includes {entry.version}",
             )
         ]
     return entry, []
@@ -192,28 +179,17 @@ def _dependencies(
         if provider is None:
             plan.diagnostics.append(_missing(plan, dep.blueprint, where))
             continue
-        if dep.version is not None:
-            try:
-                wanted = parse_range(dep.version)
-            except RangeError as exc:
-                plan.diagnostics.append(
-                    report(
-                        "BPP003",
-                        f"{blueprint.name} depends on {dep.blueprint} {dep.version!r}: {exc}",
-                        at(blueprint.doc, (*dep.path, "version")),
-                    )
+        source, version = provider
+        problem = None if dep.version is None else range_problem(dep.version, version, source)
+        if problem is not None:
+            plan.diagnostics.append(
+                report(
+                    "BPP003",
+                    f"{blueprint.name} depends on {dep.blueprint}: {problem}",
+                    at(blueprint.doc, (*dep.path, "version")),
                 )
-                continue
-            if best_match(wanted, [provider[1]]) is None:
-                plan.diagnostics.append(
-                    report(
-                        "BPP003",
-                        f"{blueprint.name} needs {dep.blueprint} {dep.version}, but "
-                        f"{provider[0]} provides {provider[1]}",
-                        at(blueprint.doc, (*dep.path, "version")),
-                    )
-                )
-                continue
+            )
+            continue
         sibling = next((a for a in siblings.values() if a.blueprint == dep.blueprint), None)
         if sibling is not None and dep.blueprint not in kit:
             depends_on.append({"name": sibling.name, "namespace": sibling.name})

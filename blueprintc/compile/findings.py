@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from blueprintc.diagnostics import Diagnostic, Finding, Location
 from blueprintc.lint import make_diagnostic
+from blueprintc.plan.versions import RangeError, best_match, parse_range
 from blueprintc.rules import plan_rules
 from blueprintc.yamldoc import PathKey, YamlDoc, json_path
 
@@ -18,3 +19,14 @@ _RULES = {rule.id: rule for rule in plan_rules.RULES}
 
 def report(rule_id: str, message: str, location: Location, hint: str | None = None) -> Diagnostic:
     return make_diagnostic(_RULES[rule_id], Finding(message, location, hint))
+
+
+def range_problem(text: str, available: str, provider: str = "the catalog") -> str | None:
+    """None when version `available` satisfies the range `text`; else why it does not."""
+    try:
+        wanted = parse_range(text)
+    except RangeError as exc:
+        return f"version range {text!r}: {exc}"
+    if best_match(wanted, [available]) is None:
+        return f"no version satisfies {text} ({provider} has {available})"
+    return None

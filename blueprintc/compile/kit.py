@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from blueprintc.compile import flux, names
-from blueprintc.compile.findings import at, report
+from blueprintc.compile.findings import at, range_problem, report
 from blueprintc.compile.inputs import CatalogEntry, Inputs
 from blueprintc.compile.parameters import PARAMETERS_CONFIGMAP, parameters, parametrise
 from blueprintc.compile.render_check import RenderCache
@@ -21,7 +21,6 @@ from blueprintc.emit.model import OutputFile
 from blueprintc.model.sovereign import KitEntry, Sovereign
 from blueprintc.plan.graph import CycleError, Edge, MissingDependency, build_graph, slot_prefix
 from blueprintc.plan.predicates import PredicateError, evaluate
-from blueprintc.plan.versions import RangeError, best_match, parse_range
 
 
 def plan_kit(
@@ -99,23 +98,12 @@ def _resolve(
             )
         )
         return None
-    try:
-        wanted = parse_range(kit.version)
-    except RangeError as exc:
+    problem = range_problem(kit.version, entry.version)
+    if problem is not None:
         found.append(
             report(
                 "BPP003",
-                f"bootstrap-kit {kit.blueprint}: version range {kit.version!r}: {exc}",
-                at(sovereign.doc, (*kit.path, "version")),
-            )
-        )
-        return None
-    if best_match(wanted, [entry.version]) is None:
-        found.append(
-            report(
-                "BPP003",
-                f"bootstrap-kit {kit.blueprint}: no version satisfies {kit.version} "
-                f"(catalog has {entry.version})",
+                f"bootstrap-kit {kit.blueprint}: {problem}",
                 at(sovereign.doc, (*kit.path, "version")),
             )
         )
