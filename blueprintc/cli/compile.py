@@ -79,9 +79,10 @@ def compile_command(
     kinds = Counter(outcome.kinds)
     seconds = time.perf_counter() - started
     click.echo(f"compiled {outcome.workspace_name} into {outcome.out_rel}/ in {seconds:.2f} s")
+    note = " (sealed: inputs and out/ untouched, nothing re-planned)" if outcome.sealed else ""
     click.echo(
         f"  files: {len(outcome.files)} planned, {len(report.written)} written, "
-        f"{len(report.unchanged)} unchanged, {len(report.removed)} removed"
+        f"{len(report.unchanged)} unchanged, {len(report.removed)} removed{note}"
     )
     for kind, count in sorted(kinds.items()):
         click.echo(f"  {kind:<20} {count}")

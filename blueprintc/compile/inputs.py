@@ -208,3 +208,39 @@ def _tree_digest(directory: Path) -> str:
         digest.update(path.relative_to(directory).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+def fingerprint(workspace: Workspace) -> str:
+    """A digest of every byte compile reads (and of blueprintc's version): equal
+    fingerprints mean an equal plan, so a sealed out/ needs no planning at all."""
+    digest = hashlib.sha256(f"blueprintc {__version__}\n".encode())
+    root = workspace.root
+    paths = [root / "blueprintc.yaml", root / setting(workspace, "sovereign", "sovereign.yaml")]
+    if isinstance(workspace.doc, YamlDoc) and isinstance(workspace.doc.data, dict):
+        canon = workspace.doc.data.get("canon")
+        if isinstance(canon, str):
+            paths.append(root / canon)
+    trees = [root / setting(workspace, "overlays", "overlays")]
+    trees += [root / d for d in workspace.blueprint_dirs]
+    paths += organization_files(workspace)
+    for tree in trees:
+        if tree.is_dir():
+            paths += sorted(p for p in tree.rglob("*") if p.is_file() or p.is_symlink())
+    for path in paths:
+        digest.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode())
+        try:
+            digest.update(b"\0" + hashlib.sha256(path.read_bytes()).digest())
+        except OSError:
+            digest.update(b"\0missing")
+    return digest.hexdigest()
+
+
+def sovereign_name(workspace: Workspace) -> str:
+    """`metadata.name` of the Sovereign spec, read without the rest of the inputs."""
+    path = workspace.root / setting(workspace, "sovereign", "sovereign.yaml")
+    try:
+        data = load_yaml(read_source(path, workspace.root, workspace.max_file_bytes)).data
+    except InputError:
+        return ""
+    metadata = data.get("metadata") if isinstance(data, dict) else None
+    return str(metadata.get("name", "")) if isinstance(metadata, dict) else ""

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from blueprintc.compile.inputs import setting
+from blueprintc.compile.inputs import fingerprint, setting, sovereign_name
 from blueprintc.compile.planner import CompileResult, compile_workspace
 from blueprintc.diagnostics import Diagnostic, Finding, Location
-from blueprintc.emit import EmitReport, OutputFile, diff, emit
+from blueprintc.emit import EmitReport, OutputFile, diff, emit, is_sealed, seal
 from blueprintc.emit.cache import Manifest
 from blueprintc.lint import make_diagnostic
 from blueprintc.plan.values import KeySyntaxError, format_key, parse_key
@@ -30,6 +30,7 @@ class CompileOutcome:
     kinds: list[str] = field(default_factory=list)
     workspace_name: str = ""
     out_rel: str = "out"
+    sealed: int | None = None  # files of an untouched out/ when nothing was re-planned
 
 
 def out_dir(root: Path, out: Path | None) -> Path:
@@ -73,17 +74,34 @@ def run_compile(
     trust_stat: bool = True,
 ) -> CompileOutcome:
     target = out_dir(root, out)
+    workspace = load_workspace(root)
+    inputs_digest = fingerprint(workspace)
+    if trust_stat:
+        sealed = is_sealed(target, inputs_digest)
+        if sealed is not None:  # same inputs, untouched tree: nothing to plan or write
+            outcome = CompileOutcome(None, sealed=len(sealed), out_rel=_rel(target, root))
+            outcome.workspace_name = sovereign_name(workspace)
+            outcome.report = EmitReport(
+                unchanged=tuple(sealed), strategy="check" if check else "noop"
+            )
+            return outcome
     outcome = plan(root, validate, target)
-    try:
-        outcome.out_rel = target.relative_to(root).as_posix()
-    except ValueError:
-        outcome.out_rel = target.as_posix()
+    outcome.out_rel = _rel(target, root)
     if outcome.diagnostics:
         return outcome
     outcome.report = emit(
         outcome.files, target, check=check, preserve=NOT_COMPILED, trust_stat=trust_stat
     )
+    if not check:
+        seal(target, inputs_digest, [f.path for f in outcome.files])
     return outcome
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def run_diff(root: Path, out: Path | None = None) -> tuple[CompileOutcome, str]:

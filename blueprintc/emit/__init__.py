@@ -9,6 +9,7 @@ repairs a tree after an interrupted emit (``emit`` does it by itself).
 from .emitter import diff, emit, recover
 from .model import EmitError, EmitReport, OutputFile
 from .reconcile import serialise
+from .seal import is_sealed, seal
 from .yamlwriter import dump, dump_all
 
 __all__ = [
@@ -19,6 +20,8 @@ __all__ = [
     "dump",
     "dump_all",
     "emit",
+    "is_sealed",
     "recover",
+    "seal",
     "serialise",
 ]

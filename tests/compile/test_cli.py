@@ -106,7 +106,9 @@ def summary(output: str) -> tuple[str, tuple[int, int, int, int], dict[str, int]
     """(first line, file counts, objects per kind) of a compile summary, checking its shape."""
     lines = output.splitlines()
     files = re.fullmatch(
-        r"  files: (\d+) planned, (\d+) written, (\d+) unchanged, (\d+) removed", lines[1]
+        r"  files: (\d+) planned, (\d+) written, (\d+) unchanged, (\d+) removed"
+        r"( \(sealed: inputs and out/ untouched, nothing re-planned\))?",
+        lines[1],
     )
     assert files, lines[1]
     kinds = {}
@@ -115,16 +117,16 @@ def summary(output: str) -> tuple[str, tuple[int, int, int, int], dict[str, int]
         assert match, line
         kinds[match[1]] = int(match[2])
     assert list(kinds) == sorted(kinds)
-    planned, written, unchanged, removed = map(int, files.groups())
+    planned, written, unchanged, removed = map(int, files.groups()[:4])
     return lines[0], (planned, written, unchanged, removed), kinds
 
 
 def test_compile_prints_a_summary(tmp_path: Path) -> None:
     """Objects per kind, files written, time; a rerun writes nothing.
 
-    The rerun's per-kind lines are only checked for shape: since incremental planning
-    (82d5970) an unchanged Organization is not planned again, so its objects are not
-    counted and a no-change rebuild prints no kinds at all."""
+    The rerun's per-kind lines are only checked for shape: a rerun with the same
+    inputs over an untouched out/ is answered by the seal (nothing is planned, so no
+    kinds are printed)."""
     out = tmp_path / "out"
     total = len(tree_files(GOLDEN, ignore=GOLDEN_EXTRAS))
     first = invoke("compile", REPO, "-o", out)
@@ -138,4 +140,6 @@ def test_compile_prints_a_summary(tmp_path: Path) -> None:
     again = invoke("compile", REPO, "-o", out)
     assert again.exit_code == 0, again.output
     _, counts, _ = summary(again.stdout)
-    assert counts == (total, 0, total, 0)
+    # Same inputs, untouched out/: the seal answers without planning anything.
+    assert counts == (0, 0, total, 0)
+    assert "(sealed: inputs and out/ untouched" in again.stdout
