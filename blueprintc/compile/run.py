@@ -31,6 +31,7 @@ class CompileOutcome:
     workspace_name: str = ""
     out_rel: str = "out"
     sealed: int | None = None  # files of an untouched out/ when nothing was re-planned
+    previous: Manifest | None = None  # out/'s manifest, as the planner read it
 
 
 def out_dir(root: Path, out: Path | None) -> Path:
@@ -44,6 +45,7 @@ def plan(root: Path, validate: bool = True, out: Path | None = None) -> CompileO
     previous = Manifest.load(out) if out is not None and out.is_dir() else None
     result = compile_workspace(root, previous)
     outcome = CompileOutcome(result, list(result.diagnostics), files=result.files)
+    outcome.previous = previous
     if result.inputs.sovereign is not None:
         outcome.workspace_name = result.inputs.sovereign.name
     for file in result.files:
@@ -90,7 +92,12 @@ def run_compile(
     if outcome.diagnostics:
         return outcome
     outcome.report = emit(
-        outcome.files, target, check=check, preserve=NOT_COMPILED, trust_stat=trust_stat
+        outcome.files,
+        target,
+        check=check,
+        preserve=NOT_COMPILED,
+        trust_stat=trust_stat,
+        previous=outcome.previous,
     )
     if not check:
         seal(target, inputs_digest, [f.path for f in outcome.files])

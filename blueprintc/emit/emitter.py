@@ -23,7 +23,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from .cache import STATS, StatCache, file_stat
+from .cache import STATS, Manifest, StatCache, file_stat
 from .difftext import render_diff
 from .fsutil import locked
 from .journal import commit, recover_journal
@@ -45,6 +45,7 @@ def emit(
     prune: bool = True,
     preserve: Iterable[str] = (),
     trust_stat: bool = True,
+    previous: Manifest | None = None,
 ) -> EmitReport:
     """Make ``out`` hold exactly ``files`` (plus unplanned files when ``prune`` is False).
 
@@ -52,6 +53,7 @@ def emit(
     stale and missing files, ``removed`` the extra ones. Top-level directories
     named in ``preserve`` are left as they are (and carried over by a swap).
     ``trust_stat=False`` re-hashes every file instead of trusting unchanged stats.
+    ``previous``: out/'s manifest if the caller has just read it (saves a reload).
     """
     out = Path(out)
     if check:
@@ -61,7 +63,7 @@ def emit(
     os.makedirs(out.parent, exist_ok=True)
     with locked(out.parent, exclusive=True):
         _recover(out)
-        rec = reconcile(files, out, preserve=preserve, trust_stat=trust_stat)
+        rec = reconcile(files, out, preserve=preserve, trust_stat=trust_stat, previous=previous)
         t0 = time.perf_counter()
         strategy = _write(rec, out, prune)
         if strategy != "noop":

@@ -67,12 +67,14 @@ def reconcile(
     keep_old: bool = False,
     preserve: Iterable[str] = (),
     trust_stat: bool = True,
+    previous: Manifest | None = None,
 ) -> Reconciliation:
     """`preserve` names top-level directories of out/ that belong to someone else
     (e.g. the OCI layout `oci/` that publish writes): neither planned nor pruned."""
     ordered, needed_dirs = check_paths(files)
     disk = scan(out)
-    old_manifest = Manifest.load(out)
+    # The caller may have loaded out/'s manifest already (the planner does).
+    old_manifest = previous if previous is not None else Manifest.load(out)
     planned: list[Planned] = []
     spent = 0.0
     conflicts = disk.blocked(needed_dirs)
