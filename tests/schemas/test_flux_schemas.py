@@ -9,71 +9,17 @@ from typing import Any
 import pytest
 
 from blueprintc.schemas import flux_schema_for, validator_for
+from tests.validate.objects_data import VALID as SHARED
+
+FLUX_KINDS = ("GitRepository", "HelmRelease", "HelmRepository", "Kustomization", "OCIRepository")
 
 Mutation = Callable[[dict[str, Any]], None]
 META = {"name": "bp-cnpg", "namespace": "flux-system"}
 
+# One set of minimal objects for the whole suite (tests/validate/objects_data.py),
+# plus the one Flux kind only this module needs.
 VALID: dict[str, dict[str, Any]] = {
-    "HelmRelease": {
-        "apiVersion": "helm.toolkit.fluxcd.io/v2",
-        "kind": "HelmRelease",
-        "metadata": META,
-        "spec": {
-            "interval": "15m",
-            "releaseName": "cnpg",
-            "targetNamespace": "cnpg-system",
-            "chart": {
-                "spec": {
-                    "chart": "bp-cnpg",
-                    "version": "1.0.0",
-                    "sourceRef": {"kind": "HelmRepository", "name": "bp-cnpg"},
-                }
-            },
-            "install": {"disableWait": True, "remediation": {"retries": 3}},
-            "upgrade": {"remediation": {"retries": 3}},
-            "dependsOn": [{"name": "bp-flux"}],
-            "values": {"anything": {"goes": ["here", 1, True]}},
-        },
-    },
-    "HelmRepository": {
-        "apiVersion": "source.toolkit.fluxcd.io/v1",
-        "kind": "HelmRepository",
-        "metadata": META,
-        "spec": {"type": "oci", "interval": "1h", "url": "oci://registry.example.test/blueprints"},
-    },
-    "GitRepository": {
-        "apiVersion": "source.toolkit.fluxcd.io/v1",
-        "kind": "GitRepository",
-        "metadata": {"name": "environment", "namespace": "flux-system"},
-        "spec": {
-            "interval": "1m",
-            "url": "https://gitea.hfmp.example.test/acme/shop.git",
-            "ref": {"branch": "develop"},
-        },
-    },
-    "Kustomization": {
-        "apiVersion": "kustomize.toolkit.fluxcd.io/v1",
-        "kind": "Kustomization",
-        "metadata": {"name": "applications", "namespace": "flux-system"},
-        "spec": {
-            "interval": "10m",
-            "prune": True,
-            "path": "./",
-            "sourceRef": {"kind": "GitRepository", "name": "environment"},
-            "postBuild": {"substitute": {"SOVEREIGN_FQDN": "t01.example.test"}},
-        },
-    },
-    "OCIRepository": {
-        "apiVersion": "source.toolkit.fluxcd.io/v1",
-        "kind": "OCIRepository",
-        "metadata": META,
-        "spec": {
-            "interval": "5m",
-            "url": "oci://registry.example.test/acme/shop",
-            "ref": {"tag": "1.0.0"},
-            "verify": {"provider": "cosign", "secretRef": {"name": "cosign-pub"}},
-        },
-    },
+    **{kind: SHARED[kind] for kind in FLUX_KINDS},
     "HelmChart": {
         "apiVersion": "source.toolkit.fluxcd.io/v1",
         "kind": "HelmChart",
