@@ -11,15 +11,26 @@ import pytest
 from blueprintc.schemas import flux_schema_for, validator_for
 from tests.validate.objects_data import VALID as SHARED
 
-FLUX_KINDS = ("GitRepository", "HelmRelease", "HelmRepository", "Kustomization", "OCIRepository")
+FLUX_KINDS = ("GitRepository", "HelmRelease", "HelmRepository", "Kustomization")
 
 Mutation = Callable[[dict[str, Any]], None]
 META = {"name": "bp-cnpg", "namespace": "flux-system"}
 
 # One set of minimal objects for the whole suite (tests/validate/objects_data.py),
-# plus the one Flux kind only this module needs.
+# plus the Flux objects only this module needs (an OCIRepository with `verify`, a HelmChart).
 VALID: dict[str, dict[str, Any]] = {
     **{kind: SHARED[kind] for kind in FLUX_KINDS},
+    "OCIRepository": {
+        "apiVersion": "source.toolkit.fluxcd.io/v1",
+        "kind": "OCIRepository",
+        "metadata": META,
+        "spec": {
+            "interval": "5m",
+            "url": "oci://registry.example.test/acme/shop",
+            "ref": {"tag": "1.0.0"},
+            "verify": {"provider": "cosign", "secretRef": {"name": "cosign-pub"}},
+        },
+    },
     "HelmChart": {
         "apiVersion": "source.toolkit.fluxcd.io/v1",
         "kind": "HelmChart",
