@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -59,6 +60,13 @@ def _message(error: ValidationError) -> str:
 def _hint(error: ValidationError) -> str:
     keyword = error.validator
     if keyword in ("additionalProperties", "unevaluatedProperties"):
+        unexpected = _unexpected_keys(error)
+        allowed = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+        close = difflib.get_close_matches(unexpected[0], list(allowed), 1) if unexpected else []
+        if close:
+            return f"did you mean {close[0]!r}? Otherwise remove the key"
+        if allowed:
+            return f"remove the key; allowed here: {', '.join(sorted(allowed))}"
         return "remove the key or fix its spelling; the schema lists the allowed keys"
     if keyword == "required":
         return "add the missing key"
