@@ -22,13 +22,13 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = REPO / "golden"
-STATE_DIR = ".blueprintc"  # emit's manifest and journal: not part of the snapshot
 KEEP = ("README.md",)  # files of golden/ that compile does not write
 
 
 def compiled_tree(out: Path) -> dict[str, bytes] | None:
     """Compile the reference workspace into ``out``; its files, or None on findings."""
     from blueprintc.compile.run import run_compile
+    from blueprintc.emit import read_tree
 
     outcome = run_compile(REPO, out=out)
     if outcome.diagnostics:
@@ -41,21 +41,6 @@ def compiled_tree(out: Path) -> dict[str, bytes] | None:
             )
         return None
     return read_tree(out)
-
-
-def read_tree(root: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
-    files: dict[str, bytes] = {}
-    if not root.is_dir():
-        return files
-    for base, dirnames, filenames in os.walk(root):
-        rel_dir = Path(base).relative_to(root)
-        if rel_dir == Path("."):
-            dirnames[:] = [d for d in dirnames if d != STATE_DIR]
-        for name in filenames:
-            rel = (rel_dir / name).as_posix()
-            if rel not in skip:
-                files[rel] = (Path(base) / name).read_bytes()
-    return files
 
 
 def replace_golden(files: dict[str, bytes]) -> None:
@@ -88,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     if files is None:
         print("compile failed; golden/ left untouched", file=sys.stderr)
         return 1
+    from blueprintc.emit import read_tree
+
     current = read_tree(GOLDEN, skip=KEEP)
     added = sorted(set(files) - set(current))
     removed = sorted(set(current) - set(files))

@@ -10,6 +10,7 @@ from .emitter import diff, emit, recover
 from .model import EmitError, EmitReport, OutputFile
 from .reconcile import serialise
 from .seal import is_sealed, seal
+from .tree import read_tree
 from .yamlwriter import dump, dump_all
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "dump_all",
     "emit",
     "is_sealed",
+    "read_tree",
     "recover",
     "seal",
     "serialise",

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from .cache import MANIFEST
@@ -157,3 +157,18 @@ def _carry(src: Path, dst: Path) -> None:
         os.symlink(os.readlink(src), dst)
     elif src.is_file():
         _reuse(src, dst)
+
+
+def read_tree(root: Path, skip: Collection[str] = ()) -> dict[str, bytes]:
+    """Every emitted file under `root` by posix relative path (the state dir and the
+    paths in `skip` left out); empty when `root` does not exist."""
+    files: dict[str, bytes] = {}
+    for base, dirnames, filenames in os.walk(root):
+        rel_dir = Path(base).relative_to(root)
+        if rel_dir == Path("."):
+            dirnames[:] = [d for d in dirnames if d != STATE_DIR]
+        for name in filenames:
+            rel = (rel_dir / name).as_posix()
+            if rel not in skip:
+                files[rel] = (Path(base) / name).read_bytes()
+    return files

@@ -8,9 +8,11 @@ import os
 import shutil
 from pathlib import Path
 
+from blueprintc.emit import read_tree
+from blueprintc.emit.model import STATE_DIR
+
 REPO = Path(__file__).resolve().parents[2]
 GOLDEN = REPO / "golden"
-STATE_DIR = ".blueprintc"  # emit's own state inside out/; never part of the tree
 # Everything the reference workspace reads (blueprintc.yaml names the rest).
 WORKSPACE_ENTRIES = (
     "blueprintc.yaml",
@@ -38,16 +40,7 @@ def copy_workspace(dst: Path) -> Path:
 
 def tree_files(root: Path, ignore: frozenset[str] = frozenset()) -> dict[str, bytes]:
     """Every file under ``root`` by posix relative path, emit's state dir left out."""
-    files: dict[str, bytes] = {}
-    for base, dirnames, filenames in os.walk(root):
-        rel_dir = Path(base).relative_to(root)
-        if rel_dir == Path("."):
-            dirnames[:] = [d for d in dirnames if d != STATE_DIR]
-        for name in filenames:
-            rel = (rel_dir / name).as_posix()
-            if rel not in ignore:
-                files[rel] = (Path(base) / name).read_bytes()
-    return files
+    return read_tree(root, ignore)
 
 
 def tree_hash(files: dict[str, bytes]) -> str:
