@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import helm_python as helm
-import yaml
+
+from blueprintc import yamldata
 
 # "execution error at (bp-x/templates/cm.yaml:6:11): <message>" and parse errors
 # such as "parse error at (bp-x/templates/cm.yaml:3): ..."
@@ -113,9 +114,9 @@ class Render:
     def _load_documents(self, text: str) -> list[Any]:
         cache = self._documents
         if cache is None:
-            return list(yaml.load_all(text, Loader=yaml.CSafeLoader))
+            return yamldata.load_all(text)
         if text not in cache:
-            cache[text] = list(yaml.load_all(text, Loader=yaml.CSafeLoader))
+            cache[text] = yamldata.load_all(text)
         return cache[text]
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from blueprintc.source import InputError, SourceFile
+from blueprintc.yamldata import SCALAR_CONSTRUCTORS, STR_TAG, Loader
 
 PathKey = tuple[str | int, ...]
 MAX_NODES = 100_000
@@ -78,10 +79,7 @@ def load_yaml(source: SourceFile) -> YamlDoc:
 
 
 def load_yaml_all(source: SourceFile) -> Iterator[YamlDoc]:
-    try:
-        loader = yaml.CSafeLoader(source.text)
-    except AttributeError:  # pragma: no cover - PyYAML without libyaml
-        loader = yaml.SafeLoader(source.text)  # type: ignore[assignment]
+    loader = Loader(source.text)
     try:
         while loader.check_node():
             node = loader.get_node()
@@ -148,7 +146,13 @@ class _Builder:
 
     def scalar(self, node: yaml.Node) -> Any:
         """A scalar's value; a value its tag cannot hold (`2001-02-30`, `!!int abc`) is BPI001."""
+        tag = node.tag
+        if tag == STR_TAG:
+            return node.value
         try:
+            scalar = SCALAR_CONSTRUCTORS.get(tag)
+            if scalar is not None:
+                return scalar(self.constructor, node)
             return self.constructor.construct_object(node)
         except yaml.MarkedYAMLError:
             raise

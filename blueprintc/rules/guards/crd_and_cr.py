@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from blueprintc import yamldata
 from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
@@ -47,11 +48,9 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
 
 
 def _crds(ctx: BlueprintContext) -> list[dict[str, Any]]:
-    import yaml
-
     result = []
     for crd in ctx.helm_chart.crds:
-        for body in yaml.load_all(crd.get("data", ""), Loader=yaml.CSafeLoader):
+        for body in yamldata.load_all(crd.get("data", "")):
             if isinstance(body, dict):
                 result.append(body)
     return result

@@ -1,0 +1,98 @@
+"""Plain data from YAML, as `yaml.load_all(text, Loader=yaml.CSafeLoader)` gives it, faster.
+
+libyaml composes the node tree in C; a lean walk then builds dicts, lists and
+scalars from it, calling SafeConstructor's own scalar constructors (so YAML 1.1
+resolution is PyYAML's to the letter). What the walk does not handle (aliases,
+merge keys, explicit collection tags such as `!!set`, a value no constructor
+accepts) it leaves to PyYAML's constructor, for the whole document: the data, and
+any error, are then PyYAML's own. Rendered Kubernetes manifests never need that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+STR_TAG = "tag:yaml.org,2002:str"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_SCALAR_TAGS = ("null", "bool", "int", "float", "binary", "timestamp", "str")
+# tag -> SafeConstructor's unbound constructor, for the scalar tags the walk builds.
+SCALAR_CONSTRUCTORS: dict[str, Callable[[Any, Node], Any]] = {
+    f"tag:yaml.org,2002:{name}": yaml.constructor.SafeConstructor.yaml_constructors[
+        f"tag:yaml.org,2002:{name}"
+    ]
+    for name in _SCALAR_TAGS
+}
+
+
+_RESOLVED_MAX = 65_536
+
+
+class Loader(yaml.CSafeLoader):
+    """CSafeLoader whose implicit tag resolution (Python, called by the C composer for
+    every plain scalar) is remembered by value: the same answer, without the regexes."""
+
+    _resolved: dict[str, str] = {}  # noqa: RUF012 - shared on purpose, bounded below
+
+    def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is not ScalarNode or not implicit[0] or self.yaml_path_resolvers:
+            return _resolve(self, kind, value, implicit)
+        resolved = self._resolved
+        tag = resolved.get(value)
+        if tag is None:
+            if len(resolved) >= _RESOLVED_MAX:
+                resolved.clear()
+            tag = resolved[value] = _resolve(self, kind, value, implicit)
+        return tag
+
+
+_resolve = yaml.resolver.Resolver.resolve
+
+
+class _Unusual(Exception):
+    """A node the lean walk leaves to PyYAML's constructor."""
+
+
+def load_all(text: str) -> list[Any]:
+    """Every document of `text`, as plain Python data."""
+    loader = Loader(text)
+    try:
+        documents = []
+        while loader.check_node():
+            node = loader.get_node()
+            try:
+                documents.append(_build(node, loader, set()))
+            except Exception:  # PyYAML's constructor decides, and raises its own error
+                documents.append(loader.construct_document(node))
+        return documents
+    finally:
+        loader.dispose()
+
+
+def _build(node: Node, constructor: Any, seen: set[int]) -> Any:
+    kind = node.__class__
+    tag = node.tag
+    if kind is ScalarNode:
+        if tag == STR_TAG:
+            return node.value
+        scalar = SCALAR_CONSTRUCTORS.get(tag)
+        if scalar is None:
+            raise _Unusual
+        return scalar(constructor, node)
+    if id(node) in seen:  # an alias: PyYAML shares the object (and allows recursion)
+        raise _Unusual
+    seen.add(id(node))
+    if kind is MappingNode and tag == _MAP_TAG:
+        result = {}
+        for key_node, value_node in node.value:
+            if key_node.__class__ is not ScalarNode or key_node.tag not in SCALAR_CONSTRUCTORS:
+                raise _Unusual  # merge keys (`<<`), `=` keys, collections as keys
+            result[_build(key_node, constructor, seen)] = _build(value_node, constructor, seen)
+        return result
+    if kind is SequenceNode and tag == _SEQ_TAG:
+        return [_build(child, constructor, seen) for child in node.value]
+    raise _Unusual
