@@ -8,7 +8,7 @@ from pathlib import Path
 from blueprintc.compile.inputs import fingerprint, setting, sovereign_name
 from blueprintc.compile.planner import CompileResult, compile_workspace
 from blueprintc.diagnostics import Diagnostic, Finding, Location
-from blueprintc.emit import EmitReport, OutputFile, diff, emit, is_sealed, seal
+from blueprintc.emit import EmitReport, OutputFile, diff, emit, is_sealed
 from blueprintc.emit.cache import Manifest
 from blueprintc.lint import make_diagnostic
 from blueprintc.plan.values import KeySyntaxError, format_key, parse_key
@@ -98,9 +98,8 @@ def run_compile(
         preserve=NOT_COMPILED,
         trust_stat=trust_stat,
         previous=outcome.previous,
+        fingerprint=inputs_digest,
     )
-    if not check:
-        seal(target, inputs_digest, [f.path for f in outcome.files])
     return outcome
 
 

@@ -26,19 +26,15 @@ from .model import STATE_DIR, EmitError
 
 __all__ = [
     "MANIFEST",
-    "STATS",
     "DiskTree",
     "Entry",
     "Manifest",
-    "StatCache",
-    "file_stat",
     "read_bytes",
     "scan",
     "sha256",
 ]
 
 MANIFEST = f"{STATE_DIR}/manifest.json"
-STATS = f"{STATE_DIR}/stats.json"  # machine-local: never part of a compared tree
 _VERSION = 1
 Kind = Literal["file", "dir", "link", "other"]
 
@@ -152,38 +148,3 @@ def read_bytes(out: Path, path: str) -> bytes:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-@dataclass(frozen=True)
-class StatCache:
-    """What each file's stat was when its sha256 was last known (like git's index).
-
-    A file whose size, mtime (ns) and inode still match is trusted to hold that
-    sha256 without being read, so a no-change rebuild of 160,000 files costs a
-    directory walk, not a re-hash. The trade-off, as in git and make: a hand edit
-    that keeps the size and lands in the same filesystem timestamp tick as
-    blueprintc's own write goes unnoticed; `emit(..., trust_stat=False)` (the
-    CLI's `--verify`) re-hashes everything.
-    """
-
-    files: dict[str, tuple[int, int, int, str]]
-
-    @classmethod
-    def load(cls, out: Path) -> StatCache:
-        try:
-            raw = json.loads(read_bytes(out, STATS))
-            files = {p: (int(a), int(b), int(c), str(d)) for p, (a, b, c, d) in raw.items()}
-        except (OSError, ValueError, KeyError, TypeError):
-            return cls({})
-        return cls(files)
-
-    def trusts(self, path: str, stat: tuple[int, int, int] | None, sha: str) -> bool:
-        return stat is not None and self.files.get(path) == (*stat, sha)
-
-    def dumps(self) -> bytes:
-        return json.dumps({p: list(v) for p, v in sorted(self.files.items())}).encode("utf-8")
-
-
-def file_stat(path: Path) -> tuple[int, int, int]:
-    info = os.lstat(path)
-    return (info.st_size, info.st_mtime_ns, info.st_ino)

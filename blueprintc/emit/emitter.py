@@ -23,12 +23,13 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from .cache import STATS, Manifest, StatCache, file_stat
+from .cache import Manifest
 from .difftext import render_diff
 from .fsutil import locked
 from .journal import commit, recover_journal
 from .model import STATE_DIR, EmitReport, OutputFile, Strategy
 from .reconcile import Reconciliation, reconcile
+from .seal import break_seal, seal
 from .tree import recover_swap, swap
 
 __all__ = ["IN_PLACE_MIN", "diff", "emit", "recover"]
@@ -46,6 +47,7 @@ def emit(
     preserve: Iterable[str] = (),
     trust_stat: bool = True,
     previous: Manifest | None = None,
+    fingerprint: str = "",
 ) -> EmitReport:
     """Make ``out`` hold exactly ``files`` (plus unplanned files when ``prune`` is False).
 
@@ -54,6 +56,7 @@ def emit(
     named in ``preserve`` are left as they are (and carried over by a swap).
     ``trust_stat=False`` re-hashes every file instead of trusting unchanged stats.
     ``previous``: out/'s manifest if the caller has just read it (saves a reload).
+    ``fingerprint``: the caller's digest of its inputs, kept in the seal (seal.py).
     """
     out = Path(out)
     if check:
@@ -66,8 +69,8 @@ def emit(
         rec = reconcile(files, out, preserve=preserve, trust_stat=trust_stat, previous=previous)
         t0 = time.perf_counter()
         strategy = _write(rec, out, prune)
-        if strategy != "noop":
-            _record_stats(rec, out)
+        if strategy != "noop" or rec.seal is None or rec.seal.fingerprint != fingerprint:
+            seal(out, fingerprint, [p.file.path for p in rec.planned])
         return _report(rec, prune, strategy, time.perf_counter() - t0)
 
 
@@ -110,6 +113,8 @@ def _write(rec: Reconciliation, out: Path, prune: bool) -> Strategy:
     changes = len(writes) + len(removes) + len(remove_dirs)
     if not changes and not rec.manifest_changed and rec.disk.state_dir_ok:
         return "noop"
+    if rec.disk.exists and rec.disk.state_dir_ok:
+        break_seal(out)
     manifest = rec.manifest.dumps()
     limit = max(IN_PLACE_MIN, len(rec.planned) // IN_PLACE_FRACTION)
     if not rec.disk.exists or rec.conflicts or changes > limit:
@@ -123,23 +128,6 @@ def _write(rec: Reconciliation, out: Path, prune: bool) -> Strategy:
     pairs = [(p.file.path, p.data) for p in writes if p.data is not None]
     commit(out, pairs, removes, remove_dirs, manifest)
     return "in-place" if changes else "manifest"
-
-
-def _record_stats(rec: Reconciliation, out: Path) -> None:
-    """Remember each planned file's stat next to its sha256 (advisory: a crash before
-    this only costs the next run a re-hash)."""
-    files = {}
-    for p in rec.planned:
-        stat = rec.disk.stats.get(p.file.path) if p.status == "fresh" else None
-        try:
-            stat = stat or file_stat(out / p.file.path)
-        except OSError:
-            continue
-        files[p.file.path] = (*stat, p.sha256)
-    target = out / STATS
-    temp = target.with_name(f".{target.name}.{os.getpid()}")
-    temp.write_bytes(StatCache(files).dumps())
-    os.replace(temp, target)
 
 
 def _keepable(rec: Reconciliation) -> list[str]:

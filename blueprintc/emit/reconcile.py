@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .cache import DiskTree, Entry, Manifest, StatCache, read_bytes, scan, sha256
+from .cache import DiskTree, Entry, Manifest, read_bytes, scan, sha256
 from .model import OutputFile, check_paths
+from .seal import Seal
 from .yamlwriter import dump_all
 
 __all__ = ["Planned", "Reconciliation", "reconcile", "serialise"]
@@ -50,6 +51,7 @@ class Reconciliation:
     old_manifest: Manifest
     serialise_seconds: float
     preserved: tuple[str, ...] = ()  # files under preserved top-level dirs: never touched
+    seal: Seal | None = None  # out/'s seal as found (its stats vouch for unchanged files)
 
     @property
     def writes(self) -> list[Planned]:
@@ -78,7 +80,9 @@ def reconcile(
     planned: list[Planned] = []
     spent = 0.0
     conflicts = disk.blocked(needed_dirs)
-    stats = StatCache.load(out) if trust_stat and disk.exists and not keep_old else StatCache({})
+    sealed = Seal.load(out) if disk.exists else None
+    stats = sealed.file_stats() if sealed is not None and trust_stat and not keep_old else {}
+    disk_stats = disk.stats
     for f in ordered:
         kind = disk.kinds.get(f.path)
         conflicts = conflicts or kind not in (None, "file")
@@ -86,7 +90,8 @@ def reconcile(
         if (
             rec is not None
             and rec.inputs == f.inputs
-            and stats.trusts(f.path, disk.stats.get(f.path), rec.sha256)
+            and f.path in stats
+            and stats[f.path] == disk_stats.get(f.path)
         ):
             planned.append(Planned(f, "fresh", rec.sha256, None, None))
             continue
@@ -134,4 +139,5 @@ def reconcile(
         old_manifest,
         spent,
         tuple(sorted(preserved)),
+        sealed,
     )

@@ -200,5 +200,5 @@ def test_sigkill_leaves_the_previous_or_the_new_tree(scratch: Path) -> None:
     assert rerun.returncode == 0, stderr.decode()
     assert tree_hash(tree_files(out)) == expected["new"]
     assert leftovers(out) == set()
-    # No staging or journal left; stats.json and seal.json are machine-local caches.
-    assert set(os.listdir(out / ".blueprintc")) - {"stats.json", "seal.json"} == {"manifest.json"}
+    # No staging or journal left; seal.json is a machine-local cache.
+    assert set(os.listdir(out / ".blueprintc")) - {"seal.json"} == {"manifest.json"}

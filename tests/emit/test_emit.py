@@ -89,7 +89,7 @@ def test_changed_inputs_with_identical_bytes_touch_only_the_manifest(tmp_path: P
     assert {p for p in before if before[p] != after.get(p)} <= {
         ".blueprintc",
         ".blueprintc/manifest.json",
-        ".blueprintc/stats.json",
+        ".blueprintc/seal.json",
     }
     assert emit(moved, out).strategy == "noop"
 
