@@ -31,7 +31,7 @@ from blueprintc.compile.kit import plan_kit
 from blueprintc.compile.render_check import RenderCache, uses_cnpg
 from blueprintc.compile.repos import app_branch_files, vcluster_files, vcluster_for
 from blueprintc.diagnostics import Diagnostic, sorted_diagnostics
-from blueprintc.emit.cache import Entry, Manifest
+from blueprintc.emit.manifest import Entry, Manifest
 from blueprintc.emit.model import OutputFile
 from blueprintc.model.organization import Organization, normalise_organization
 from blueprintc.rules.schema.support import schema_findings

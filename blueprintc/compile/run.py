@@ -9,7 +9,7 @@ from blueprintc.compile.inputs import fingerprint, setting, sovereign_name
 from blueprintc.compile.planner import CompileResult, compile_workspace
 from blueprintc.diagnostics import Diagnostic, Finding, Location
 from blueprintc.emit import EmitReport, OutputFile, diff, emit, is_sealed
-from blueprintc.emit.cache import Manifest
+from blueprintc.emit.manifest import Manifest
 from blueprintc.lint import make_diagnostic
 from blueprintc.plan.values import KeySyntaxError, format_key, parse_key
 from blueprintc.rules.output_rules import EMITTED_OBJECT_SCHEMA

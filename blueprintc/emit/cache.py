@@ -1,11 +1,4 @@
-"""The incremental cache: what is on disk under out/, and what we recorded about it.
-
-``out/.blueprintc/manifest.json`` maps each emitted path to the plan's inputs
-digest and the sha256 of the bytes written. A file whose inputs digest and
-on-disk sha256 both match its record is fresh: it is neither serialised nor
-rewritten. The disk is always hashed (never trusted by mtime), so a hand-edited
-or truncated file is caught. A missing or unreadable manifest only costs speed:
-every file is then serialised and compared byte for byte.
+"""What is on disk under out/: a scan of the tree, and safe reads of its files.
 
 The scan never follows symlinks: a symlink anywhere under out/ is reported as
 such and is never read through.
@@ -14,7 +7,6 @@ such and is never read through.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import stat
 from collections.abc import Iterable
@@ -25,63 +17,13 @@ from typing import Literal
 from .model import STATE_DIR, EmitError
 
 __all__ = [
-    "MANIFEST",
     "DiskTree",
-    "Entry",
-    "Manifest",
     "read_bytes",
     "scan",
     "sha256",
 ]
 
-MANIFEST = f"{STATE_DIR}/manifest.json"
-_VERSION = 1
 Kind = Literal["file", "dir", "link", "other"]
-
-
-@dataclass(frozen=True)
-class Entry:
-    inputs: str
-    sha256: str
-    owner: str = ""
-
-
-@dataclass(frozen=True)
-class Manifest:
-    files: dict[str, Entry]
-
-    @classmethod
-    def load(cls, out: Path) -> Manifest:
-        """The recorded manifest, or an empty one if it is absent or unreadable.
-
-        Neither out/ nor its state dir is followed if it is a symlink.
-        """
-        try:
-            if not all(stat.S_ISDIR(os.lstat(p).st_mode) for p in (out, out / STATE_DIR)):
-                return cls({})
-            raw = json.loads(read_bytes(out, MANIFEST))
-            files = {
-                path: Entry(str(e["inputs"]), str(e["sha256"]), str(e.get("owner", "")))
-                for path, e in raw["files"].items()
-            }
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return cls({})
-        return cls(files) if raw.get("version") == _VERSION else cls({})
-
-    def dumps(self) -> bytes:
-        """Deterministic bytes: sorted paths, one file a line (diffable), sorted fields.
-
-        Built line by line with the C JSON encoder: `indent=` would force the pure
-        Python encoder, seconds for a 160,000-file tree.
-        """
-        rows = ",\n".join(
-            f"  {json.dumps(path)}: "
-            + json.dumps({"inputs": e.inputs, "owner": e.owner, "sha256": e.sha256})
-            for path, e in sorted(self.files.items())
-        )
-        body = f"\n{rows}\n " if rows else ""
-        text = f'{{\n "files": {{{body}}},\n "version": {_VERSION}\n}}\n'
-        return text.encode("utf-8")
 
 
 @dataclass(frozen=True)

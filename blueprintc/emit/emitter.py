@@ -23,10 +23,10 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from .cache import Manifest
 from .difftext import render_diff
 from .fsutil import locked
 from .journal import commit, recover_journal
+from .manifest import Manifest
 from .model import STATE_DIR, EmitReport, OutputFile, Strategy
 from .reconcile import Reconciliation, reconcile
 from .seal import break_seal, seal
@@ -115,18 +115,17 @@ def _write(rec: Reconciliation, out: Path, prune: bool) -> Strategy:
         return "noop"
     if rec.disk.exists and rec.disk.state_dir_ok:
         break_seal(out)
-    manifest = rec.manifest.dumps()
     limit = max(IN_PLACE_MIN, len(rec.planned) // IN_PLACE_FRACTION)
     if not rec.disk.exists or rec.conflicts or changes > limit:
         files = [(p.file.path, p.data if p.needs_write else None) for p in rec.planned]
         keep = [*rec.preserved, *([] if prune else _keepable(rec))]
-        swap(out, files, manifest, keep=keep)
+        swap(out, files, rec.manifest.state_files(), keep=keep)
         return "swap"
     if not rec.disk.state_dir_ok:
         os.unlink(out / STATE_DIR)  # a file or symlink squatting on our state dir
     os.makedirs(out / STATE_DIR, exist_ok=True)
     pairs = [(p.file.path, p.data) for p in writes if p.data is not None]
-    commit(out, pairs, removes, remove_dirs, manifest)
+    commit(out, pairs, removes, remove_dirs, rec.manifest.state_files(rec.old_manifest))
     return "in-place" if changes else "manifest"
 
 

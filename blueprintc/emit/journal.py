@@ -7,13 +7,14 @@ never a torn file), and untouched files keep their inode and mtime.
 
 To make the *set* of replacements atomic too, it is journaled:
 
-1. Every new file, and the new manifest, is written into
+1. Every new file, and the new manifest shards and index, is written into
    ``out/.blueprintc/staging/`` (same file system) and made durable.
    -> Crash: nothing in out/ changed; recovery deletes the staging dir.
 2. The journal (list of renames and removals) is written to staging and
    renamed to ``out/.blueprintc/journal.json``: the commit point.
 3. The journal is applied: each staged file is renamed over its target, pruned
-   files are unlinked, the manifest is replaced last, directories are fsynced.
+   files are unlinked, the manifest's files are replaced (the index last),
+   directories are fsynced.
    -> Crash: out/ holds a mix of old and new files, each one whole; the
    journal is present, and recovery replays it. Replay is idempotent (a staged
    file already renamed is simply gone), so a crash during recovery is fine.
@@ -33,13 +34,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .cache import MANIFEST
 from .fsutil import fsync_dir, sync_tree, write_new
+from .manifest import StateFile
 from .model import STATE_DIR, EmitError
 
 __all__ = ["commit", "recover_journal"]
 
-Journal = dict[str, list[Any]]  # remove: [path], remove_dirs: [path], replace: [[staged, path]]
+# remove: [path], remove_dirs: [path], replace: [[staged, path]],
+# state: [[staged or None, path under the state dir]] (None: delete)
+Journal = dict[str, list[Any]]
 
 _JOURNAL = f"{STATE_DIR}/journal.json"
 _STAGING = f"{STATE_DIR}/staging"
@@ -51,13 +54,14 @@ def commit(
     writes: Sequence[tuple[str, bytes]],
     removes: Sequence[str],
     remove_dirs: Sequence[str],
-    manifest: bytes,
+    state: Sequence[StateFile],
 ) -> None:
-    """Replace ``writes``, unlink ``removes``, rmdir ``remove_dirs`` (deepest first)."""
+    """Replace ``writes``, unlink ``removes``, rmdir ``remove_dirs`` (deepest first),
+    then write or delete the ``state`` files (in their order)."""
     staging = out / _STAGING
     os.makedirs(staging)
     try:
-        journal = _stage(staging, writes, removes, remove_dirs, manifest)
+        journal = _stage(staging, writes, removes, remove_dirs, state)
         os.replace(staging / "journal.json", out / _JOURNAL)  # the commit point
     except BaseException:
         if not os.path.lexists(out / _JOURNAL):  # not committed: leave no trace
@@ -72,22 +76,28 @@ def _stage(
     writes: Sequence[tuple[str, bytes]],
     removes: Sequence[str],
     remove_dirs: Sequence[str],
-    manifest: bytes,
+    state: Sequence[StateFile],
 ) -> Journal:
-    """Write the new files, the manifest and the journal into ``staging``, durably."""
-    fsync_each = len(writes) < _FSYNC_EACH_MAX
+    """Write the new files, the state files and the journal into ``staging``, durably."""
+    fsync_each = len(writes) + len(state) < _FSYNC_EACH_MAX
     renames: list[list[str]] = []
     for i, (path, data) in enumerate(writes):
         name = f"{i:06d}"
         write_new(staging / name, data, fsync=fsync_each)
         renames.append([name, path])
-    write_new(staging / "manifest.json", manifest, fsync=fsync_each)
+    states: list[list[str | None]] = []
+    for i, (path, data) in enumerate(state):
+        name = None if data is None else f"state-{i:06d}"
+        if data is not None:
+            write_new(staging / f"state-{i:06d}", data, fsync=fsync_each)
+        states.append([name, path])
     if not fsync_each:
         sync_tree(staging)
     journal: Journal = {
         "remove": list(removes),
         "remove_dirs": list(remove_dirs),
         "replace": renames,
+        "state": states,
     }
     write_new(staging / "journal.json", json.dumps(journal).encode(), fsync=True)
     fsync_dir(staging)
@@ -133,8 +143,16 @@ def _apply(out: Path, journal: Journal) -> None:
         except OSError:
             continue  # not empty (it holds files we were told to keep) or gone
         touched.add((out / path).parent)
-    if os.path.lexists(staging / "manifest.json"):
-        os.replace(staging / "manifest.json", out / MANIFEST)
+    state_dir = out / STATE_DIR
+    for name, path in journal["state"]:
+        target = state_dir / path
+        if name is None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(target)
+        elif os.path.lexists(staging / name):
+            os.makedirs(target.parent, exist_ok=True)
+            os.replace(staging / name, target)
+        touched.add(target.parent)
     for directory in sorted(touched):
         if directory.is_dir():
             fsync_dir(directory)

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .cache import DiskTree, Entry, Manifest, read_bytes, scan, sha256
+from .cache import DiskTree, read_bytes, scan, sha256
+from .manifest import Entry, Manifest
 from .model import OutputFile, check_paths
 from .seal import Seal
 from .yamlwriter import dump_all

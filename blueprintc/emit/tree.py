@@ -6,7 +6,7 @@ each point (SIGKILL, or power loss) leaves behind:
 1. Build the new tree in ``out.tmp-<R>`` beside out/ (same file system, so
    renames are atomic). Files that did not change are hard links to out/'s
    inodes (copies where links fail), so they keep inode and mtime; changed ones
-   are written. The manifest is written last: it marks the tree complete.
+   are written. The manifest index is written last: it marks the tree complete.
    ``syncfs`` then makes all of it durable.
    -> Crash: out/ is untouched; recovery deletes ``out.tmp-<R>``.
 2. Swap: ``renameat2(RENAME_EXCHANGE)`` exchanges ``out.tmp-<R>`` and out/ in
@@ -29,8 +29,8 @@ import shutil
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
-from .cache import MANIFEST
 from .fsutil import exchange, fsync_dir, random_suffix, sync_tree, write_new
+from .manifest import MANIFEST, StateFile
 from .model import STATE_DIR
 
 __all__ = ["leftovers", "recover_swap", "swap"]
@@ -39,14 +39,14 @@ __all__ = ["leftovers", "recover_swap", "swap"]
 def swap(
     out: Path,
     files: Sequence[tuple[str, bytes | None]],
-    manifest: bytes,
+    state: Sequence[StateFile],
     keep: Sequence[str] = (),
 ) -> None:
     """Replace out/ by a tree of ``files`` (data None: reuse out/'s file) plus ``keep``."""
     parent = out.parent
     tmp = _make_sibling(out, "tmp")
     try:
-        _build(tmp, out, files, manifest, keep)
+        _build(tmp, out, files, state, keep)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)  # a failed build leaves no trace
         raise
@@ -68,7 +68,7 @@ def _build(
     tmp: Path,
     out: Path,
     files: Sequence[tuple[str, bytes | None]],
-    manifest: bytes,
+    state: Sequence[StateFile],
     keep: Sequence[str],
 ) -> None:
     made: set[str] = set()
@@ -83,7 +83,10 @@ def _build(
         _ensure_parent(tmp, path, made)
         _carry(out / path, tmp / path)
     os.mkdir(tmp / STATE_DIR)
-    write_new(tmp / MANIFEST, manifest)  # last: the completeness mark
+    for path, data in state:  # the manifest index last: the completeness mark
+        if data is not None:
+            os.makedirs((tmp / STATE_DIR / path).parent, exist_ok=True)
+            write_new(tmp / STATE_DIR / path, data)
     sync_tree(tmp)
 
 

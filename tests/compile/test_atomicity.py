@@ -201,4 +201,4 @@ def test_sigkill_leaves_the_previous_or_the_new_tree(scratch: Path) -> None:
     assert tree_hash(tree_files(out)) == expected["new"]
     assert leftovers(out) == set()
     # No staging or journal left; seal.json is a machine-local cache.
-    assert set(os.listdir(out / ".blueprintc")) - {"seal.json"} == {"manifest.json"}
+    assert set(os.listdir(out / ".blueprintc")) - {"seal.json"} == {"manifest.json", "owners"}

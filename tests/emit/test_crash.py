@@ -284,4 +284,4 @@ def test_a_failing_write_leaves_the_previous_tree_and_no_trace(
     assert tree_bytes(out) == _expected(old)
     _assert_clean(out)
     # The seal was broken before writing (it must never outlive the tree it describes).
-    assert sorted(p.name for p in (out / ".blueprintc").iterdir()) == ["manifest.json"]
+    assert sorted(p.name for p in (out / ".blueprintc").iterdir()) == ["manifest.json", "owners"]

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from blueprintc.emit import EmitError, OutputFile, emit, serialise
-from blueprintc.emit.cache import Manifest
 from blueprintc.emit.fsutil import locked
+from blueprintc.emit.manifest import Manifest
 
 from .helpers import make_files, tree_bytes, tree_stats
 
@@ -24,8 +24,10 @@ def test_first_build_writes_every_file_and_a_sorted_manifest(tmp_path: Path) -> 
     assert report.missing == report.written
     assert report.counts == {"written": 40, "unchanged": 0, "removed": 0, "serialised": 40}
     assert tree_bytes(tmp_path / "out") == {f.path: serialise(f) for f in files}
-    manifest = (tmp_path / "out/.blueprintc/manifest.json").read_text()
-    paths = [line.split('"')[1] for line in manifest.splitlines() if line.startswith('  "apps/')]
+    assert (tmp_path / "out/.blueprintc/manifest.json").is_file()  # the index
+    (shard,) = (tmp_path / "out/.blueprintc/owners").iterdir()  # one owner: "org"
+    lines = shard.read_text().splitlines()
+    paths = [line.split('"')[1] for line in lines if line.startswith('  "apps/')]
     assert paths == sorted(paths) and len(paths) == 40
     assert not [p for p in tmp_path.iterdir() if p.name != "out"]  # no temp dirs left
 
@@ -86,9 +88,11 @@ def test_changed_inputs_with_identical_bytes_touch_only_the_manifest(tmp_path: P
     report = emit(moved, out)
     assert report.strategy == "manifest" and report.written == () and report.serialised == 10
     after = tree_stats(out)
-    assert {p for p in before if before[p] != after.get(p)} <= {
+    changed = {p for p in before if before[p] != after.get(p)}
+    assert {p for p in changed if not p.startswith(".blueprintc/owners/")} <= {
         ".blueprintc",
         ".blueprintc/manifest.json",
+        ".blueprintc/owners",
         ".blueprintc/seal.json",
     }
     assert emit(moved, out).strategy == "noop"
