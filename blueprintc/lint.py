@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from blueprintc import kustomize
+from blueprintc import kustomize, listing
 from blueprintc.canon import default_canon
 from blueprintc.diagnostics import Diagnostic, Finding, Location, Severity, sorted_diagnostics
 from blueprintc.helm import ChartLoadError
@@ -219,12 +219,11 @@ def _refused_entries(context: BlueprintContext) -> list[InputError]:
         tops.append(chart)
     found = []
     for top in tops:
-        for base, dirnames, filenames in os.walk(top):
-            for name in sorted(dirnames + filenames):
-                path = Path(base, name)
-                if path.is_symlink() or not (path.is_file() or path.is_dir()):
+        for _, entries in listing.walk(top):
+            for entry in sorted(entries, key=lambda e: e.name):
+                if entry.is_symlink() or not (listing.is_file(entry) or listing.is_dir(entry)):
                     try:
-                        check_entry(path, context.root)
+                        check_entry(Path(entry.path), context.root)
                     except InputError as exc:
                         found.append(exc)
     return found

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from blueprintc import helm, kustomize
+from blueprintc import helm, kustomize, listing
 from blueprintc.canon import Canon
 from blueprintc.model.blueprint import Blueprint
 from blueprintc.source import InputError, SourceFile, read_source
@@ -105,11 +106,7 @@ class BlueprintContext:
         for sub in ("templates", "crds"):
             base = self.chart_dir / sub
             if base.is_dir():
-                files.extend(
-                    self.read(p)
-                    for p in sorted(base.rglob("*"))
-                    if p.is_file() and p.suffix in TEXT_SUFFIXES
-                )
+                files.extend(map(self.read, listing.files_below(base, _template_file)))
         return files
 
     @functools.cached_property
@@ -169,13 +166,23 @@ class BlueprintContext:
     @functools.cached_property
     def text_files(self) -> list[SourceFile]:
         """Every authored text file of the Blueprint (vendored charts/ excluded)."""
-        files = []
-        for path in sorted(self.blueprint.dir.rglob("*")):
-            rel_parts = path.relative_to(self.blueprint.dir).parts
-            if "charts" in rel_parts[:-1] and rel_parts[0] != "manifests":
-                continue
-            if path.is_file() and not path.is_symlink() and path.suffix in TEXT_SUFFIXES:
-                if path.name in {"Chart.lock"}:
-                    continue
-                files.append(self.read(path))
-        return files
+        paths = listing.files_below(self.blueprint.dir, _authored_file, skip=_vendored)
+        return [self.read(path) for path in paths]
+
+
+def _template_file(entry: os.DirEntry[str]) -> bool:
+    return listing.suffix(entry.name) in TEXT_SUFFIXES and listing.is_file(entry)
+
+
+def _authored_file(entry: os.DirEntry[str]) -> bool:
+    """A text file, not a link (`Chart.lock` is Helm's, not authored)."""
+    return (
+        listing.suffix(entry.name) in TEXT_SUFFIXES
+        and entry.name != "Chart.lock"
+        and entry.is_file(follow_symlinks=False)
+    )
+
+
+def _vendored(parts: listing.Parts) -> bool:
+    """A `charts/` directory, or one below it, outside `manifests/`: vendored subcharts."""
+    return "charts" in parts and parts[0] != "manifests"
