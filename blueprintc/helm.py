@@ -80,7 +80,7 @@ class Render:
             1
             for text in self.manifests.values()
             for line in text.splitlines()
-            if line.strip() and not line.lstrip().startswith("#")
+            if (stripped := line.strip()) and stripped[0] != "#"
         )
 
     def objects(self) -> list[RenderedObject]:

@@ -113,9 +113,13 @@ def toggles(ctx: BlueprintContext) -> list[Toggle]:
         (tuple(str(t["key"]).split(".")), str(t["produces"]))
         for t in ctx.canon.section("charts").get("observabilityToggles", [])
     ]
+    by_last: dict[str, list[tuple[PathKey, str]]] = {}
+    for suffix, produces in specs:
+        by_last.setdefault(suffix[-1], []).append((suffix, produces))
     found: dict[PathKey, Toggle] = {}
     for path, value in _walk(ctx.values, ()):
-        for suffix, produces in specs:
+        # A suffix can only match a path that ends with its last key.
+        for suffix, produces in by_last.get(path[-1], ()) if path else ():
             matches = len(path) >= len(suffix) and tuple(path[-len(suffix) :]) == suffix
             if matches and path not in found:
                 found[path] = Toggle(path, produces, value)

@@ -90,6 +90,11 @@ class HostScanner:
         self.test_domains = tuple(str(d).lower() for d in domains.get("testSovereignDomains", []))
         self.sovereign_fqdns = tuple(str(d).lower() for d in domains.get("sovereignFqdns", []))
         self.api_groups = tuple(str(d).lower() for d in domains.get("apiGroupDomains", []))
+        # Split once here, not for every host found.
+        self._test_parts = tuple(_parts(d) for d in self.test_domains)
+        self._fqdn_parts = tuple(_parts(d) for d in self.sovereign_fqdns)
+        self._api_names = frozenset(self.api_groups)
+        self._api_suffixes = tuple("." + g for g in self.api_groups)
         brands = [
             r"\s+".join(re.escape(word) for word in str(b).split())
             for b in domains.get("forbiddenBrands", [])
@@ -108,17 +113,17 @@ class HostScanner:
 
     def host(self, source: SourceFile, start: int, end: int) -> Host:
         text = source.text
-        labels = tuple(
-            Label(m.group(), m.start(), self.label_kind(m.group()), m.group().lower())
-            for m in _LABEL_RE.finditer(text, start, end)
-        )
+        found = []
+        for match in _LABEL_RE.finditer(text, start, end):
+            label = match.group()
+            kind = PLAIN if label[0] not in "${%" else self.label_kind(label)
+            found.append(Label(label, match.start(), kind, label.lower()))
+        labels = tuple(found)
         names = tuple(label.name for label in labels)
         url = text.endswith("://", 0, start) or text.endswith("@", 0, start)
         sovereign, literal = self._sovereign(labels, names)
-        name = ".".join(names)
         api_name = not url and (
-            _QUALIFIED.match(text, end) is not None
-            or any(name == g or name.endswith("." + g) for g in self.api_groups)
+            _QUALIFIED.match(text, end) is not None or self._is_api_group(".".join(names))
         )
         return Host(source, start, end, labels, names, sovereign, literal, url, api_name)
 
@@ -128,19 +133,31 @@ class HostScanner:
         """Where the Sovereign FQDN starts, and whether it is a literal."""
         if labels[-1].kind == FQDN_PARAM:
             return len(labels) - 1, False
-        for domain in self.test_domains:
-            index = _ends_with(names, domain)
+        for parts in self._test_parts:
+            index = _ends_with_parts(names, parts)
             if index and self.test_label.match(names[index - 1]):
                 return index - 1, True
-        for fqdn in self.sovereign_fqdns:
-            index = _ends_with(names, fqdn)
+        for parts in self._fqdn_parts:
+            index = _ends_with_parts(names, parts)
             if index is not None:
                 return index, True
         return None, False
 
+    def _is_api_group(self, name: str) -> bool:
+        """The name is a canon API group domain, or a subdomain of one."""
+        return name in self._api_names or name.endswith(self._api_suffixes)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parts(domain: str) -> tuple[str, ...]:
+    return tuple(domain.lower().split("."))
+
 
 def _ends_with(names: tuple[str, ...], domain: str) -> int | None:
-    parts = tuple(domain.lower().split("."))
+    return _ends_with_parts(names, _parts(domain))
+
+
+def _ends_with_parts(names: tuple[str, ...], parts: tuple[str, ...]) -> int | None:
     if len(names) >= len(parts) and names[-len(parts) :] == parts:
         return len(names) - len(parts)
     return None
