@@ -80,6 +80,9 @@ def compile_command(
     seconds = time.perf_counter() - started
     click.echo(f"compiled {outcome.workspace_name} into {outcome.out_rel}/ in {seconds:.2f} s")
     note = " (sealed: inputs and out/ untouched, nothing re-planned)" if outcome.sealed else ""
+    if outcome.patched is not None:
+        shown = ", ".join(outcome.patched[:5]) + (", ..." if len(outcome.patched) > 5 else "")
+        note = f" (re-planned only {shown}: the rest of out/ is sealed and untouched)"
     click.echo(
         f"  files: {len(outcome.files)} planned, {len(report.written)} written, "
         f"{len(report.unchanged)} unchanged, {len(report.removed)} removed{note}"

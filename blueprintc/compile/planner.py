@@ -31,7 +31,7 @@ from blueprintc.compile.kit import plan_kit
 from blueprintc.compile.render_check import RenderCache, uses_cnpg
 from blueprintc.compile.repos import app_branch_files, vcluster_files, vcluster_for
 from blueprintc.diagnostics import Diagnostic, sorted_diagnostics
-from blueprintc.emit.manifest import Entry, Manifest
+from blueprintc.emit.manifest import Entry, Manifest, ManifestIndex
 from blueprintc.emit.model import OutputFile
 from blueprintc.model.organization import Organization, normalise_organization
 from blueprintc.rules.schema.support import schema_findings
@@ -50,21 +50,37 @@ class CompileResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     apps: dict[str, AppPlan] = field(default_factory=dict)  # "<org>/<app>/<env>"
     renders: int = 0
+    # Planning only what changed (`compile_workspace(..., unchanged=...)`): the owners
+    # left out because their inputs are as recorded, and whether such a partial plan
+    # was possible at all (False: the shared inputs changed, so everything changes).
+    carried: set[str] = field(default_factory=set)
+    partial_ok: bool = True
 
     @property
     def ok(self) -> bool:
         return not self.diagnostics
 
 
+CATALYST_CONFIG = cc.ROOT
 SOVEREIGN_OWNER = "@sovereign"  # owners of non-Organization files; slugs cannot hold "@"
 INDEX_OWNER = "@index"
 
 
-def compile_workspace(root: Path | Workspace, previous: Manifest | None = None) -> CompileResult:
+def compile_workspace(
+    root: Path | Workspace,
+    previous: Manifest | None = None,
+    *,
+    unchanged: ManifestIndex | None = None,
+) -> CompileResult:
     """Plan every output file. With `previous` (the manifest of the last emit into
     out/), Organizations whose inputs did not change are not parsed or planned:
     their files are carried over with a `build` that re-plans them only if emit
     finds the file on disk no longer matches (a hand edit, a deleted file).
+
+    With `unchanged` (the manifest index of an out/ known to be untouched), plan
+    only the owners whose inputs digest differs from the index's: the others are
+    named in `result.carried` and get no files, and the catalyst-config index file
+    is left to the caller (`index_files`), who knows the carried owners' paths.
     """
     workspace = root if isinstance(root, Workspace) else load_workspace(root)
     inputs = load_inputs(workspace, organizations=False)
@@ -78,7 +94,12 @@ def compile_workspace(root: Path | Workspace, previous: Manifest | None = None) 
     kit_digest = _digest(inputs.shared_digest)
     grouped = _by_owner(previous)
     reused = _reusable(grouped, SOVEREIGN_OWNER, kit_digest)
-    if reused:
+    if unchanged is not None:
+        if unchanged.owners.get(SOVEREIGN_OWNER) != kit_digest:
+            result.partial_ok = False  # shared inputs changed: every owner changes
+            return _done(result)
+        result.carried.add(SOVEREIGN_OWNER)
+    elif reused:
         result.files.extend(_carried(reused, kit_digest, lambda: _kit_documents(inputs, cache)))
     else:
         kit_files, found = plan_kit(inputs, cache, kit_digest, SOVEREIGN_OWNER)
@@ -91,6 +112,10 @@ def compile_workspace(root: Path | Workspace, previous: Manifest | None = None) 
         if source is None:
             continue
         digest = _digest(inputs.shared_digest, inputs.organization_digests[source.rel])
+        if unchanged is not None and unchanged.owners.get(path.stem) == digest:
+            seen[path.stem] = source.rel
+            result.carried.add(path.stem)
+            continue
         reused = _reusable(grouped, path.stem, digest)
         if reused:
             seen[path.stem] = source.rel
@@ -112,7 +137,10 @@ def compile_workspace(root: Path | Workspace, previous: Manifest | None = None) 
             continue
         seen[org.slug] = org.rel
         plan_organization(result, org, cache)
-    result.files.extend(_index_files(inputs, result.files))
+    if unchanged is None:
+        prefix = f"{cc.ROOT}/"
+        resources = [f.path[len(prefix) :] for f in result.files if f.path.startswith(prefix)]
+        result.files.extend(index_files(inputs, resources))
     result.renders = cache.renders
     return _done(result)
 
@@ -298,11 +326,11 @@ def _render_checks(result: CompileResult, plan: AppPlan, cache: RenderCache) -> 
     return found
 
 
-def _index_files(inputs: Inputs, files: list[OutputFile]) -> list[OutputFile]:
+def index_files(inputs: Inputs, resources: list[str]) -> list[OutputFile]:
     """The catalyst-config `kustomization.yaml`, listing every Organization's resources
-    (taken from the planned paths, so carried-over Organizations need no parsing)."""
-    prefix = f"{cc.ROOT}/"
-    resources = sorted(f.path[len(prefix) :] for f in files if f.path.startswith(prefix))
+    (paths relative to `CATALYST_CONFIG`, taken from the planned or recorded paths, so
+    carried-over Organizations need no parsing)."""
+    resources = sorted(resources)
     digest = _digest(inputs.shared_digest, *resources)
     documents = {f"{cc.ROOT}/kustomization.yaml": [flux.kustomization(resources)]}
     return [OutputFile(p, tuple(d), digest, INDEX_OWNER) for p, d in documents.items()]

@@ -2,36 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from blueprintc.compile.inputs import fingerprint, setting, sovereign_name
-from blueprintc.compile.planner import CompileResult, compile_workspace
-from blueprintc.diagnostics import Diagnostic, Finding, Location
-from blueprintc.emit import EmitReport, OutputFile, diff, emit, is_sealed
+from blueprintc.compile.outcome import CompileOutcome, outcome_of
+from blueprintc.compile.partial import compile_changed_owners
+from blueprintc.compile.planner import compile_workspace
+from blueprintc.emit import EmitReport, diff, emit
 from blueprintc.emit.manifest import Manifest
-from blueprintc.lint import make_diagnostic
+from blueprintc.emit.seal import Seal
 from blueprintc.plan.values import KeySyntaxError, format_key, parse_key
-from blueprintc.rules.output_rules import EMITTED_OBJECT_SCHEMA
-from blueprintc.validate.objects import validate_object
 from blueprintc.workspace import load_workspace
 
 # Top-level dirs of out/ that other commands own: publish's OCI layout, build records,
 # bare Git repos. Compile never plans, rewrites or prunes them.
 NOT_COMPILED = ("oci", "build", "git")
-
-
-@dataclass
-class CompileOutcome:
-    result: CompileResult | None
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    report: EmitReport | None = None
-    files: list[OutputFile] = field(default_factory=list)
-    kinds: list[str] = field(default_factory=list)
-    workspace_name: str = ""
-    out_rel: str = "out"
-    sealed: int | None = None  # files of an untouched out/ when nothing was re-planned
-    previous: Manifest | None = None  # out/'s manifest, as the planner read it
 
 
 def out_dir(root: Path, out: Path | None) -> Path:
@@ -43,28 +28,8 @@ def out_dir(root: Path, out: Path | None) -> Path:
 def plan(root: Path, validate: bool = True, out: Path | None = None) -> CompileOutcome:
     """Plan (incrementally against `out`'s manifest when given) and validate new objects."""
     previous = Manifest.load(out) if out is not None and out.is_dir() else None
-    result = compile_workspace(root, previous)
-    outcome = CompileOutcome(result, list(result.diagnostics), files=result.files)
+    outcome = outcome_of(compile_workspace(root, previous), validate)
     outcome.previous = previous
-    if result.inputs.sovereign is not None:
-        outcome.workspace_name = result.inputs.sovereign.name
-    for file in result.files:
-        for document in file.documents:
-            if isinstance(document, dict) and document.get("kind"):
-                if document.get("apiVersion", "").startswith("kustomize.config.k8s.io"):
-                    continue
-                outcome.kinds.append(str(document["kind"]))
-                if validate:
-                    for message in validate_object(document):
-                        outcome.diagnostics.append(
-                            make_diagnostic(
-                                EMITTED_OBJECT_SCHEMA,
-                                Finding(
-                                    f"invalid {document['kind']} planned: {message}",
-                                    Location(f"out/{file.path}", 1, 1),
-                                ),
-                            )
-                        )
     return outcome
 
 
@@ -78,15 +43,19 @@ def run_compile(
     target = out_dir(root, out)
     workspace = load_workspace(root)
     inputs_digest = fingerprint(workspace)
-    if trust_stat:
-        sealed = is_sealed(target, inputs_digest)
-        if sealed is not None:  # same inputs, untouched tree: nothing to plan or write
-            outcome = CompileOutcome(None, sealed=len(sealed), out_rel=_rel(target, root))
-            outcome.workspace_name = sovereign_name(workspace)
-            outcome.report = EmitReport(
-                unchanged=tuple(sealed), strategy="check" if check else "noop"
-            )
-            return outcome
+    sealed = Seal.load(target) if trust_stat else None
+    if sealed is not None and sealed.fingerprint == inputs_digest and sealed.untouched(target):
+        # Same inputs, untouched tree: nothing to plan or write.
+        files = sealed.files()
+        outcome = CompileOutcome(None, sealed=len(files), out_rel=_rel(target, root))
+        outcome.workspace_name = sovereign_name(workspace)
+        outcome.report = EmitReport(unchanged=tuple(files), strategy="check" if check else "noop")
+        return outcome
+    if sealed is not None and not check:
+        patched = compile_changed_owners(workspace, target, sealed, inputs_digest, validate)
+        if patched is not None:
+            patched.out_rel = _rel(target, root)
+            return patched
     outcome = plan(root, validate, target)
     outcome.out_rel = _rel(target, root)
     if outcome.diagnostics:

@@ -32,7 +32,7 @@ from .reconcile import Reconciliation, reconcile
 from .seal import break_seal, seal
 from .tree import recover_swap, swap
 
-__all__ = ["IN_PLACE_MIN", "diff", "emit", "recover"]
+__all__ = ["IN_PLACE_FRACTION", "IN_PLACE_MIN", "diff", "emit", "recover", "recover_pending"]
 
 IN_PLACE_MIN = 16
 IN_PLACE_FRACTION = 4
@@ -65,7 +65,7 @@ def emit(
         return _report(rec, prune, "check", 0.0)
     os.makedirs(out.parent, exist_ok=True)
     with locked(out.parent, exclusive=True):
-        _recover(out)
+        recover_pending(out)
         rec = reconcile(files, out, preserve=preserve, trust_stat=trust_stat, previous=previous)
         t0 = time.perf_counter()
         strategy = _write(rec, out, prune)
@@ -97,10 +97,11 @@ def recover(out: Path | str) -> bool:
     if not out.parent.is_dir():
         return False
     with locked(out.parent, exclusive=True):
-        return _recover(out)
+        return recover_pending(out)
 
 
-def _recover(out: Path) -> bool:
+def recover_pending(out: Path) -> bool:
+    """Finish or undo an interrupted emit; the caller holds the lock."""
     swapped = recover_swap(out)
     journaled = out.is_dir() and not out.is_symlink() and recover_journal(out)
     return swapped or journaled

@@ -30,7 +30,16 @@ from pathlib import Path
 from .cache import read_bytes
 from .model import STATE_DIR
 
-__all__ = ["MANIFEST", "Entry", "Manifest", "ManifestIndex", "StateFile", "top_owner"]
+__all__ = [
+    "MANIFEST",
+    "Entry",
+    "Manifest",
+    "ManifestIndex",
+    "StateFile",
+    "shard_bytes",
+    "shard_name",
+    "top_owner",
+]
 
 MANIFEST = f"{STATE_DIR}/manifest.json"
 SHARDS = "owners"  # under STATE_DIR
@@ -131,7 +140,7 @@ class Manifest:
         new = self.by_owner()
         before = old.by_owner() if old is not None else {}
         changed: list[StateFile] = [
-            (shard_name(owner), _shard_bytes(files))
+            (shard_name(owner), shard_bytes(files))
             for owner, files in sorted(new.items())
             if old is None or before.get(owner) != files
         ]
@@ -139,7 +148,7 @@ class Manifest:
         return [*changed, *gone, ("manifest.json", self.index(new).dumps())]
 
 
-def _shard_bytes(files: dict[str, Entry]) -> bytes:
+def shard_bytes(files: dict[str, Entry]) -> bytes:
     """Deterministic bytes: sorted paths, one file a line, sorted fields.
 
     Built line by line with the C JSON encoder: `indent=` would force the pure

@@ -100,10 +100,18 @@ class Seal:
         except OSError:
             return False
 
-    def files(self) -> list[str]:
-        modes = self.stats[_FIELDS - 1 :: _FIELDS]
-        pairs = zip(self.paths, modes, strict=True)
+    def files(self, prefix: str = "") -> list[str]:
+        """The sealed regular files (those whose path starts with `prefix`), sorted."""
+        start, end = self._range(prefix)
+        modes = self.stats[start * _FIELDS + _FIELDS - 1 : end * _FIELDS : _FIELDS]
+        pairs = zip(self.paths[start:end], modes, strict=True)
         return [p for p, mode in pairs if (mode & 0o170000) == _REGULAR]
+
+    def _range(self, prefix: str) -> tuple[int, int]:
+        if not prefix:
+            return 0, len(self.paths)
+        start = bisect.bisect_left(self.paths, prefix)
+        return start, bisect.bisect_left(self.paths, prefix + "\U0010ffff", lo=start)
 
     def file_stats(self) -> dict[str, tuple[int, int, int]]:
         """(size, mtime_ns, inode) of every sealed regular file."""
@@ -114,9 +122,8 @@ class Seal:
         }
 
     def under(self, prefix: str) -> list[str]:
-        """The sealed paths that start with `prefix` (sorted)."""
-        start = bisect.bisect_left(self.paths, prefix)
-        end = bisect.bisect_left(self.paths, prefix + "\U0010ffff", lo=start)
+        """The sealed paths (files and directories) that start with `prefix`, sorted."""
+        start, end = self._range(prefix)
         return self.paths[start:end]
 
     def updated(

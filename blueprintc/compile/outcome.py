@@ -1,0 +1,54 @@
+"""What a compile run hands back to the CLI, and the check of every planned object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from blueprintc.compile.planner import CompileResult
+from blueprintc.diagnostics import Diagnostic, Finding, Location
+from blueprintc.emit import EmitReport, OutputFile
+from blueprintc.emit.manifest import Manifest
+from blueprintc.lint import make_diagnostic
+from blueprintc.rules.output_rules import EMITTED_OBJECT_SCHEMA
+from blueprintc.validate.objects import validate_object
+
+
+@dataclass
+class CompileOutcome:
+    result: CompileResult | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    report: EmitReport | None = None
+    files: list[OutputFile] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    workspace_name: str = ""
+    out_rel: str = "out"
+    sealed: int | None = None  # files of an untouched out/ when nothing was re-planned
+    previous: Manifest | None = None  # out/'s manifest, as the planner read it
+    # Owners re-planned when only they changed (the rest of out/ provably untouched).
+    patched: tuple[str, ...] | None = None
+
+
+def outcome_of(result: CompileResult, validate: bool) -> CompileOutcome:
+    """The outcome of a plan, with every planned object counted and (if `validate`)
+    checked against its schema before anything is written."""
+    outcome = CompileOutcome(result, list(result.diagnostics), files=result.files)
+    if result.inputs.sovereign is not None:
+        outcome.workspace_name = result.inputs.sovereign.name
+    for file in result.files:
+        for document in file.documents:
+            if isinstance(document, dict) and document.get("kind"):
+                if document.get("apiVersion", "").startswith("kustomize.config.k8s.io"):
+                    continue
+                outcome.kinds.append(str(document["kind"]))
+                if validate:
+                    for message in validate_object(document):
+                        outcome.diagnostics.append(
+                            make_diagnostic(
+                                EMITTED_OBJECT_SCHEMA,
+                                Finding(
+                                    f"invalid {document['kind']} planned: {message}",
+                                    Location(f"out/{file.path}", 1, 1),
+                                ),
+                            )
+                        )
+    return outcome

@@ -1,0 +1,202 @@
+"""Patch a sealed out/: replace the files of a few owners, touch nothing else.
+
+`emit` reconciles the whole plan with the whole tree, which costs a walk of
+out/ and a record of every file. When out/ is sealed (seal.py: provably what the
+last emit left) and only some owners' inputs changed, that is wasted work: the
+other owners' files are known to be on disk exactly as recorded. `patch` takes
+the re-planned files of just those owners and:
+
+1. checks, under the lock, that the tree is still untouched (one lstat per
+   sealed entry, nothing read);
+2. loads only those owners' manifest shards, serialises their files and
+   compares sha256s with the recorded ones (no file of out/ is read: the seal
+   vouches that each holds its recorded bytes);
+3. writes what differs and prunes what the owners no longer have, with the
+   same journal as an in-place emit (journal.py), shards and index last;
+4. re-seals, stat-ing again only what it touched.
+
+It declines (returns None, and the caller falls back to `emit`) when the tree
+is not sealed or was touched, when a new path collides with a file or
+directory of another owner, or when the change is past the size where `emit`
+would rebuild the whole tree instead (see emitter.py).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .cache import sha256
+from .emitter import IN_PLACE_FRACTION, IN_PLACE_MIN, recover_pending
+from .fsutil import locked
+from .journal import commit
+from .manifest import (
+    Entry,
+    Manifest,
+    ManifestIndex,
+    StateFile,
+    shard_bytes,
+    shard_name,
+    top_owner,
+)
+from .model import EmitReport, OutputFile, check_paths
+from .reconcile import serialise
+from .seal import Seal, break_seal
+
+__all__ = ["Patch", "patch"]
+
+
+@dataclass(frozen=True)
+class Patch:
+    """What a patch would do, decided from the plan, the shards and the seal."""
+
+    writes: list[tuple[str, bytes]]
+    missing: list[str]
+    unchanged: list[str]  # the owners' files whose bytes are as recorded
+    removes: list[str]
+    remove_dirs: list[str]  # deepest first
+    state: list[StateFile]
+    serialise_seconds: float
+
+
+def patch(
+    out: Path,
+    files: Sequence[OutputFile],
+    owners: Iterable[str],
+    sealed: Seal,
+    index: ManifestIndex,
+    fingerprint: str,
+    old: Manifest | None = None,
+) -> EmitReport | None:
+    """Make the files of top-level `owners` exactly `files` (owners with no files are
+    removed); everything else in out/ stays as sealed. None: declined (see above).
+    `old`: the owners' manifest shards, if the caller has loaded them."""
+    owners = set(owners)
+    with locked(out.parent, exclusive=True):
+        if recover_pending(out) or not sealed.untouched(out):
+            return None
+        if old is None:
+            old = Manifest.load(out, owners)
+        plan = _decide(files, owners, sealed, index, old)
+        if plan is None:
+            return None
+        t0 = time.perf_counter()
+        changes = len(plan.writes) + len(plan.removes) + len(plan.remove_dirs)
+        if changes or plan.state:
+            break_seal(out)
+            commit(out, plan.writes, plan.removes, plan.remove_dirs, plan.state)
+        written = [path for path, _ in plan.writes]
+        sealed.updated(out, fingerprint, written, [*plan.removes, *plan.remove_dirs]).write(out)
+        seconds = time.perf_counter() - t0
+    planned = {f.path for f in files}
+    others = [p for p in sealed.files() if p not in planned and p not in old.files]
+    return EmitReport(
+        written=tuple(sorted(written)),
+        unchanged=tuple(sorted([*plan.unchanged, *others])),
+        removed=tuple(plan.removes),
+        missing=tuple(plan.missing),
+        owners=tuple(sorted(_owners_of(files, plan, old) - {""})),
+        strategy="in-place" if changes else ("manifest" if plan.state else "noop"),
+        serialised=len(files),
+        serialise_seconds=plan.serialise_seconds,
+        write_seconds=seconds,
+    )
+
+
+def _decide(
+    files: Sequence[OutputFile],
+    owners: set[str],
+    sealed: Seal,
+    index: ManifestIndex,
+    old: Manifest,
+) -> Patch | None:
+    ordered, needed_dirs = check_paths(files)
+    sealed_files = set(sealed.files())
+    sealed_paths = set(sealed.paths)
+    if any(d in sealed_files for d in needed_dirs):
+        return None  # a new directory where another owner has a file
+    writes: list[tuple[str, bytes]] = []
+    missing: list[str] = []
+    unchanged: list[str] = []
+    entries: dict[str, Entry] = {}
+    spent = 0.0
+    for f in ordered:
+        if top_owner(f.owner) not in owners:
+            return None
+        recorded = old.files.get(f.path)
+        if recorded is None and f.path in sealed_paths:
+            return None  # another owner's file, or a directory
+        t0 = time.perf_counter()
+        data = serialise(f)
+        spent += time.perf_counter() - t0
+        digest = sha256(data)
+        entries[f.path] = Entry(f.inputs, digest, f.owner)
+        if recorded is not None and recorded.sha256 == digest:
+            unchanged.append(f.path)
+            continue
+        writes.append((f.path, data))
+        if recorded is None:
+            missing.append(f.path)
+    removes = sorted(p for p in old.files if p not in entries)
+    remove_dirs = _emptied_dirs(sealed, removes, needed_dirs)
+    limit = max(IN_PLACE_MIN, len(sealed_files) // IN_PLACE_FRACTION)
+    if len(writes) + len(removes) + len(remove_dirs) > limit:
+        return None  # past this, emit rebuilds the tree (atomic for readers too)
+    new = Manifest(entries)
+    return Patch(
+        writes,
+        missing,
+        unchanged,
+        removes,
+        remove_dirs,
+        _state(new, old, owners, index),
+        spent,
+    )
+
+
+def _emptied_dirs(sealed: Seal, removes: list[str], needed: set[str]) -> list[str]:
+    """Directories that hold nothing once `removes` are gone (deepest first)."""
+    gone = set(removes)
+    candidates: set[str] = set()
+    for path in removes:
+        head = path.rpartition("/")[0]
+        while head and head not in candidates:
+            candidates.add(head)
+            head = head.rpartition("/")[0]
+    result: list[str] = []
+    for directory in sorted(candidates, key=lambda d: (-d.count("/"), d)):
+        if directory in needed:
+            continue
+        if all(p in gone for p in sealed.under(f"{directory}/")):
+            gone.add(directory)
+            result.append(directory)
+    return result
+
+
+def _state(new: Manifest, old: Manifest, owners: set[str], index: ManifestIndex) -> list[StateFile]:
+    """The shards of `owners` that changed, and the index, if anything did."""
+    fresh = new.by_owner()
+    before = old.by_owner()
+    state: list[StateFile] = []
+    for owner in sorted(owners):
+        if fresh.get(owner) == before.get(owner):
+            continue
+        if owner in fresh:
+            state.append((shard_name(owner), shard_bytes(fresh[owner])))
+        else:
+            state.append((shard_name(owner), None))
+    owners_now = {o: d for o, d in index.owners.items() if o not in owners}
+    owners_now.update(new.index(fresh).owners)
+    updated = ManifestIndex(owners_now)
+    if state or updated != index:
+        state.append(("manifest.json", updated.dumps()))
+    return state
+
+
+def _owners_of(files: Sequence[OutputFile], plan: Patch, old: Manifest) -> set[str]:
+    owner = {f.path: f.owner for f in files}
+    result = {owner[path] for path, _ in plan.writes}
+    result.update(old.files[path].owner for path in plan.removes)
+    return result
