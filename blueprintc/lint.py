@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from blueprintc import kustomize, listing
 from blueprintc.canon import default_canon
+from blueprintc.collector import collector_paused
 from blueprintc.diagnostics import Diagnostic, Finding, Location, Severity, sorted_diagnostics
 from blueprintc.helm import ChartLoadError
 from blueprintc.model.blueprint import Blueprint, normalise
@@ -63,6 +64,18 @@ def lint(
 
     `root` fixes the workspace root; by default it is found from the first path.
     """
+    with collector_paused():
+        return _lint(paths, root, fail_on, select, jobs, build_dependencies)
+
+
+def _lint(
+    paths: list[Path],
+    root: Path | None,
+    fail_on: Severity | None,
+    select: set[str] | None,
+    jobs: int,
+    build_dependencies: bool,
+) -> LintResult:
     root = root.resolve() if root else find_root(paths[0] if paths else Path.cwd())
     diagnostics: list[Diagnostic] = []
     try:
