@@ -79,7 +79,8 @@ def patch(
             return None
         if old is None:
             old = Manifest.load(out, owners)
-        plan = _decide(files, owners, sealed, index, old)
+        sealed_files = sealed.files()
+        plan = _decide(files, owners, sealed, len(sealed_files), index, old)
         if plan is None:
             return None
         t0 = time.perf_counter()
@@ -91,7 +92,7 @@ def patch(
         sealed.updated(out, fingerprint, written, [*plan.removes, *plan.remove_dirs]).write(out)
         seconds = time.perf_counter() - t0
     planned = {f.path for f in files}
-    others = [p for p in sealed.files() if p not in planned and p not in old.files]
+    others = [p for p in sealed_files if p not in planned and p not in old.files]
     return EmitReport(
         written=tuple(sorted(written)),
         unchanged=tuple(sorted([*plan.unchanged, *others])),
@@ -109,13 +110,12 @@ def _decide(
     files: Sequence[OutputFile],
     owners: set[str],
     sealed: Seal,
+    sealed_count: int,
     index: ManifestIndex,
     old: Manifest,
 ) -> Patch | None:
     ordered, needed_dirs = check_paths(files)
-    sealed_files = set(sealed.files())
-    sealed_paths = set(sealed.paths)
-    if any(d in sealed_files for d in needed_dirs):
+    if any(sealed.is_file(d) for d in needed_dirs):
         return None  # a new directory where another owner has a file
     writes: list[tuple[str, bytes]] = []
     missing: list[str] = []
@@ -126,7 +126,7 @@ def _decide(
         if top_owner(f.owner) not in owners:
             return None
         recorded = old.files.get(f.path)
-        if recorded is None and f.path in sealed_paths:
+        if recorded is None and sealed.mode(f.path) is not None:
             return None  # another owner's file, or a directory
         t0 = time.perf_counter()
         data = serialise(f)
@@ -141,7 +141,7 @@ def _decide(
             missing.append(f.path)
     removes = sorted(p for p in old.files if p not in entries)
     remove_dirs = _emptied_dirs(sealed, removes, needed_dirs)
-    limit = max(IN_PLACE_MIN, len(sealed_files) // IN_PLACE_FRACTION)
+    limit = max(IN_PLACE_MIN, sealed_count // IN_PLACE_FRACTION)
     if len(writes) + len(removes) + len(remove_dirs) > limit:
         return None  # past this, emit rebuilds the tree (atomic for readers too)
     new = Manifest(entries)

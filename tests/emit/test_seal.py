@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from blueprintc.emit import OutputFile, emit, is_sealed, seal
+from blueprintc.emit.seal import Seal
 
 
 def _sealed_tree(tmp_path: Path) -> tuple[Path, list[str]]:
@@ -39,3 +40,21 @@ def test_edit_addition_removal_and_journal_break_the_seal(tmp_path: Path) -> Non
     out, _ = _sealed_tree(tmp_path / "4")
     (out / ".blueprintc/journal.json").write_text("{}")
     assert is_sealed(out, "inputs-1") is None
+
+
+def test_an_updated_seal_equals_one_recorded_from_scratch(tmp_path: Path) -> None:
+    """Seal.updated re-stats only what changed, yet gives the seal Seal.record would."""
+    out, _ = _sealed_tree(tmp_path)
+    sealed = Seal.load(out)
+    assert sealed is not None
+    (out / "a/b/f1.yaml").write_text("v: 2\n")  # rewritten
+    (out / "a/b/f3.yaml").unlink()  # removed
+    (out / "a/c").mkdir()
+    (out / "a/c/g.yaml").write_text("v: 3\n")  # added, in a new directory
+    (out / "a/b/f4.yaml").unlink()
+    files = ["a/b/f0.yaml", "a/b/f1.yaml", "a/b/f2.yaml", "a/c/g.yaml"]
+    updated = sealed.updated(
+        out, "inputs-2", ["a/b/f1.yaml", "a/c/g.yaml"], ["a/b/f3.yaml", "a/b/f4.yaml"]
+    )
+    assert updated == Seal.record(out, "inputs-2", files)
+    assert updated.files() == files and updated.untouched(out)
