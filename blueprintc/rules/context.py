@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from blueprintc import helm, kustomize, listing
+from blueprintc import dependencies, helm, kustomize, listing
 from blueprintc.canon import Canon
 from blueprintc.model.blueprint import Blueprint
 from blueprintc.source import InputError, SourceFile, read_source
@@ -121,7 +121,11 @@ class BlueprintContext:
         """Helm's status of each declared dependency, asked once (after a requested build)."""
         assert self.chart_dir is not None
         self.build_error  # noqa: B018 - a requested `helm dependency build` comes first
-        return helm.dependency_status(self.chart_dir)
+        try:
+            chart = self.helm_chart
+        except Exception:  # not loadable (or refused): Helm answers, as it always did
+            chart = None
+        return dependencies.dependency_status(self.chart_dir, chart)
 
     @functools.cached_property
     def helm_chart(self) -> Any:

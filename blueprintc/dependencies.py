@@ -1,0 +1,72 @@
+"""`helm dependency list` statuses, answered without Helm when its answer is certain.
+
+Helm's `dependency list` loads the whole chart again, then each archive in
+`charts/`. For the common case, a dependency whose `charts/<name>-*.tgz` glob
+matches exactly one regular file, and that file loads (through the same SDK
+loader) as a chart of that name at exactly the declared version, Helm's verdict
+is "ok" (`statArchiveForStatus`); the chart already loaded for rendering names the
+dependencies. Anything else (no archive or several, an unpacked chart, a version
+that needs a range check, a chart that does not load) goes to Helm, for the list.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+import helm_python as helm
+
+_GLOB_MAGIC = "*?[\\"  # Go's filepath.Glob meta characters (Unix)
+
+
+def dependency_status(chart_dir: Path, chart: Any | None) -> list[dict[str, Any]]:
+    """Helm's status of each dependency declared by the chart in `chart_dir`; `chart`
+    is that chart as loaded by the SDK (None when it did not load)."""
+    known = _all_ok(chart_dir, chart) if chart is not None else None
+    return known if known is not None else helm.dependency_list(chart_dir)
+
+
+def _all_ok(chart_dir: Path, chart: Any) -> list[dict[str, Any]] | None:
+    declared = chart.metadata.get("dependencies")
+    charts = os.path.join(chart_dir, "charts")
+    if not declared or os.path.normpath(charts) != charts or any(c in charts for c in _GLOB_MAGIC):
+        return None  # Go cleans the path lexically; let Helm handle `..` and glob characters
+    try:
+        names = os.listdir(charts)
+    except OSError:
+        return None
+    result = []
+    for dep in declared:
+        fields = [dep.get(key) for key in ("name", "version", "repository")]
+        if not all(isinstance(value, str) and value for value in fields):
+            return None
+        name, version, repository = fields
+        if any(c in name for c in _GLOB_MAGIC):
+            return None
+        prefix = f"{name}-"
+        archives = [n for n in names if _glob_match(n, prefix, ".tgz")]
+        if len(archives) != 1 or not _archive_is(os.path.join(charts, archives[0]), dep):
+            return None
+        result.append({"name": name, "version": version, "repository": repository, "status": "ok"})
+    return result
+
+
+def _glob_match(name: str, prefix: str, suffix: str) -> bool:
+    """`name` matches the glob `<prefix>*<suffix>` (`*` may be empty)."""
+    return (
+        len(name) >= len(prefix) + len(suffix) and name.startswith(prefix) and name.endswith(suffix)
+    )
+
+
+def _archive_is(path: str, dep: dict[str, Any]) -> bool:
+    """The regular file at `path` loads as the chart `dep` names, at exactly its version."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False
+        archive = helm.Chart.load(path)
+    except (OSError, helm.HelmError):
+        return False
+    metadata = archive.metadata
+    return metadata.get("name") == dep["name"] and metadata.get("version") == dep["version"]
