@@ -19,6 +19,8 @@ from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for as _validator_class_for
 from jsonschema_specifications import REGISTRY as SPECIFICATIONS
 
+from blueprintc.schemacheck import certainly_valid
+
 BLUEPRINT_SCHEMA = "blueprint.schema.json"
 WORKSPACE_SCHEMA = "workspace.schema.json"
 
@@ -64,8 +66,11 @@ def validate_config_schema(schema: object) -> list[ValidationError]:
     accepts unknown keywords. Errors are sorted by JSON path, then message; repeats are
     dropped (each vocabulary of the metaschema checks the type of a subschema again).
     """
+    validator = validator_for(flat_metaschema())
+    if certainly_valid(validator, schema):
+        return []
     unique: dict[tuple[str, str], ValidationError] = {}
-    for error in validator_for(flat_metaschema()).iter_errors(schema):
+    for error in validator.iter_errors(schema):
         unique.setdefault((error.json_path, error.message), error)
     return [unique[key] for key in sorted(unique)]
 

@@ -10,6 +10,7 @@ from typing import Any
 from jsonschema import ValidationError
 
 from blueprintc.diagnostics import Finding, Location
+from blueprintc.schemacheck import certainly_valid
 from blueprintc.schemas import most_specific_error, validator_for
 from blueprintc.yamldoc import PathKey, YamlDoc, json_path
 
@@ -22,7 +23,10 @@ def schema_findings(
 ) -> Iterator[Finding]:
     """One finding per schema error, at the most specific position the error names."""
     data = doc.get(base)
-    errors = sorted(validator_for(schema).iter_errors(data), key=lambda e: list(map(str, e.path)))
+    validator = validator_for(schema)
+    if certainly_valid(validator, data):
+        return
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path)))
     for error in errors:
         error = most_specific_error(error)
         path: PathKey = (*base, *error.absolute_path)

@@ -1,0 +1,257 @@
+"""A quick and exact "is this instance valid?" for the common case: a valid document.
+
+jsonschema builds a validator object for every subschema it descends into and
+resolves every `$ref` through its registry, for each instance; on a valid
+document all that work finds nothing. `certainly_valid` walks the schema directly,
+applying each keyword as jsonschema does (its own type checker, format checker,
+`equal` and `uniq`). A keyword it does not implement, a `$ref` that is not a
+local JSON pointer, or a non-string key makes the verdict "not certain"; only a
+certain "valid" lets the caller skip jsonschema, so findings never change.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema._utils import equal, uniq
+from jsonschema.exceptions import UnknownType
+from jsonschema.protocols import Validator
+
+Verdict = bool | None  # True valid, False invalid, None not certain
+
+
+def certainly_valid(validator: Validator, instance: Any) -> bool:
+    """True only when jsonschema would find no error in `instance`."""
+    if not _walkable(validator.schema) or not isinstance(validator, Draft202012Validator):
+        return False  # earlier drafts let `$ref` override its siblings
+    return _Walk(validator).check(instance, validator.schema) is True
+
+
+# id(schema) -> (schema, walkable). Holding the schema keeps its id from being reused.
+_walkable_schemas: dict[int, tuple[Any, bool]] = {}
+
+
+def _walkable(schema: Any) -> bool:
+    entry = _walkable_schemas.get(id(schema))
+    if entry is None:
+        entry = (schema, isinstance(schema, dict) and not _nested_ids(schema, top=True))
+        _walkable_schemas[id(schema)] = entry
+    return entry[1]
+
+
+def _nested_ids(node: Any, top: bool = False) -> bool:
+    """A subschema that sets its own base URI or anchors: `$ref`s would not be local."""
+    if isinstance(node, list):
+        return any(_nested_ids(item) for item in node)
+    if not isinstance(node, dict):
+        return False
+    if not top and any(k in node for k in ("$id", "$anchor", "$dynamicAnchor")):
+        return True
+    for key, value in node.items():
+        if key in _DATA:
+            continue
+        children = value.values() if key in _NAMED and isinstance(value, dict) else [value]
+        if any(_nested_ids(child) for child in children):
+            return True
+    return False
+
+
+_NAMED = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
+_DATA = frozenset({"enum", "const", "default", "examples"})
+
+
+class _Walk:
+    def __init__(self, validator: Validator) -> None:
+        self.validator = validator
+        self.root = validator.schema
+        self.known = validator.VALIDATORS  # keywords jsonschema applies; others annotate
+
+    def check(self, instance: Any, schema: Any) -> Verdict:
+        if schema is True or schema is False:
+            return schema
+        if not isinstance(schema, dict):
+            return None
+        verdict: Verdict = True
+        for keyword, value in schema.items():
+            if keyword not in self.known:
+                continue
+            keyword_check = _KEYWORDS.get(keyword)
+            if keyword_check is None:
+                return None
+            result = keyword_check(self, value, instance, schema)
+            if result is False:
+                return False
+            if result is None:
+                verdict = None
+        return verdict
+
+    def is_type(self, instance: Any, name: str) -> Verdict:
+        try:
+            return bool(self.validator.is_type(instance, name))
+        except UnknownType:
+            return None
+
+    def all_of(self, pairs: list[tuple[Any, Any]]) -> Verdict:
+        verdict: Verdict = True
+        for instance, schema in pairs:
+            result = self.check(instance, schema)
+            if result is False:
+                return False
+            if result is None:
+                verdict = None
+        return verdict
+
+
+def _type(walk: _Walk, types: Any, instance: Any, schema: Any) -> Verdict:
+    results = [walk.is_type(instance, t) for t in (types if isinstance(types, list) else [types])]
+    return None if None in results else any(results)
+
+
+def _properties(walk: _Walk, properties: Any, instance: Any, schema: Any) -> Verdict:
+    if not isinstance(instance, dict):
+        return True
+    return walk.all_of([(instance[p], sub) for p, sub in properties.items() if p in instance])
+
+
+def _additional(walk: _Walk, extra: Any, instance: Any, schema: Any) -> Verdict:
+    if not isinstance(instance, dict):
+        return True
+    if not all(isinstance(key, str) for key in instance):
+        return None
+    properties = schema.get("properties", {})
+    patterns = "|".join(schema.get("patternProperties", {}))
+    extras = [
+        key
+        for key in instance
+        if key not in properties and not (patterns and re.search(patterns, key))
+    ]
+    if isinstance(extra, dict):
+        return walk.all_of([(instance[key], extra) for key in extras])
+    return bool(extra) or not extras
+
+
+def _pattern_properties(walk: _Walk, patterns: Any, instance: Any, schema: Any) -> Verdict:
+    if not isinstance(instance, dict):
+        return True
+    if not all(isinstance(key, str) for key in instance):
+        return None
+    return walk.all_of(
+        [(v, sub) for p, sub in patterns.items() for k, v in instance.items() if re.search(p, k)]
+    )
+
+
+def _property_names(walk: _Walk, names: Any, instance: Any, schema: Any) -> Verdict:
+    if not isinstance(instance, dict):
+        return True
+    return walk.all_of([(key, names) for key in instance])
+
+
+def _items(walk: _Walk, items: Any, instance: Any, schema: Any) -> Verdict:
+    if "prefixItems" in schema:
+        return None
+    if not isinstance(instance, list):
+        return True
+    return walk.all_of([(item, items) for item in instance])
+
+
+def _ref(walk: _Walk, ref: Any, instance: Any, schema: Any) -> Verdict:
+    if not isinstance(ref, str) or not (ref == "#" or ref.startswith("#/")):
+        return None
+    if "~" in ref or "%" in ref:
+        return None
+    target: Any = walk.root
+    for part in ref[2:].split("/") if ref != "#" else []:
+        if not isinstance(target, dict) or part not in target:
+            return None
+        target = target[part]
+    return walk.check(instance, target)
+
+
+def _any_of(walk: _Walk, subschemas: Any, instance: Any, schema: Any) -> Verdict:
+    results = [walk.check(instance, sub) for sub in subschemas]
+    if True in results:
+        return True
+    return None if None in results else False
+
+
+def _one_of(walk: _Walk, subschemas: Any, instance: Any, schema: Any) -> Verdict:
+    results = [walk.check(instance, sub) for sub in subschemas]
+    return None if None in results else results.count(True) == 1
+
+
+def _not(walk: _Walk, subschema: Any, instance: Any, schema: Any) -> Verdict:
+    result = walk.check(instance, subschema)
+    return None if result is None else not result
+
+
+def _if(walk: _Walk, condition: Any, instance: Any, schema: Any) -> Verdict:
+    result = walk.check(instance, condition)
+    if result is None:
+        return None
+    branch = "then" if result else "else"
+    return walk.check(instance, schema[branch]) if branch in schema else True
+
+
+def _format(walk: _Walk, name: Any, instance: Any, schema: Any) -> Verdict:
+    checker = walk.validator.format_checker
+    if checker is None:
+        return True
+    try:
+        return bool(checker.conforms(instance, name))
+    except Exception:  # jsonschema would raise it; let it
+        return None
+
+
+def _sized(kind: type, compare: Callable[[int, Any], bool]) -> Callable[..., Verdict]:
+    def check(walk: _Walk, bound: Any, instance: Any, schema: Any) -> Verdict:
+        return not isinstance(instance, kind) or compare(len(instance), bound)
+
+    return check
+
+
+def _number(compare: Callable[[Any, Any], bool]) -> Callable[..., Verdict]:
+    def check(walk: _Walk, bound: Any, instance: Any, schema: Any) -> Verdict:
+        return not walk.is_type(instance, "number") or compare(instance, bound)
+
+    return check
+
+
+def _at_least(size: int, bound: Any) -> bool:
+    return size >= bound
+
+
+def _at_most(size: int, bound: Any) -> bool:
+    return size <= bound
+
+
+_KEYWORDS: dict[str, Callable[[_Walk, Any, Any, Any], Verdict]] = {
+    "type": _type,
+    "properties": _properties,
+    "additionalProperties": _additional,
+    "patternProperties": _pattern_properties,
+    "propertyNames": _property_names,
+    "required": lambda w, req, i, s: not isinstance(i, dict) or all(p in i for p in req),
+    "items": _items,
+    "$ref": _ref,
+    "allOf": lambda w, subs, i, s: w.all_of([(i, sub) for sub in subs]),
+    "anyOf": _any_of,
+    "oneOf": _one_of,
+    "not": _not,
+    "if": _if,
+    "enum": lambda w, enums, i, s: any(equal(each, i) for each in enums),
+    "const": lambda w, const, i, s: equal(i, const),
+    "pattern": lambda w, p, i, s: not isinstance(i, str) or re.search(p, i) is not None,
+    "format": _format,
+    "uniqueItems": lambda w, u, i, s: not (u and isinstance(i, list)) or uniq(i),
+    "minLength": _sized(str, _at_least),
+    "maxLength": _sized(str, _at_most),
+    "minItems": _sized(list, _at_least),
+    "maxItems": _sized(list, _at_most),
+    "minProperties": _sized(dict, _at_least),
+    "maxProperties": _sized(dict, _at_most),
+    "minimum": _number(lambda value, bound: not value < bound),  # NaN passes, as there
+    "maximum": _number(lambda value, bound: not value > bound),
+}
