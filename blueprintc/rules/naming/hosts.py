@@ -75,6 +75,17 @@ class Host:
         return _ends_with(self.names, domain)
 
 
+class _Shape(NamedTuple):
+    labels: tuple[Label, ...]  # starts relative to the host's start
+    names: tuple[str, ...]
+    sovereign: int | None
+    literal: bool
+    api_group: bool
+
+
+_MAX_SHAPES = 65_536
+
+
 @dataclass(frozen=True)
 class FileScan:
     hosts: tuple[Host, ...]
@@ -95,6 +106,7 @@ class HostScanner:
         self._fqdn_parts = tuple(_parts(d) for d in self.sovereign_fqdns)
         self._api_names = frozenset(self.api_groups)
         self._api_suffixes = tuple("." + g for g in self.api_groups)
+        self._shapes: dict[str, _Shape] = {}
         brands = [
             r"\s+".join(re.escape(word) for word in str(b).split())
             for b in domains.get("forbiddenBrands", [])
@@ -113,19 +125,32 @@ class HostScanner:
 
     def host(self, source: SourceFile, start: int, end: int) -> Host:
         text = source.text
-        found = []
-        for match in _LABEL_RE.finditer(text, start, end):
-            label = match.group()
-            kind = PLAIN if label[0] not in "${%" else self.label_kind(label)
-            found.append(Label(label, match.start(), kind, label.lower()))
-        labels = tuple(found)
-        names = tuple(label.name for label in labels)
+        shape = self._shape(text[start:end])
+        labels = tuple(Label(t, start + offset, k, n) for t, offset, k, n in shape.labels)
         url = text.endswith("://", 0, start) or text.endswith("@", 0, start)
-        sovereign, literal = self._sovereign(labels, names)
-        api_name = not url and (
-            _QUALIFIED.match(text, end) is not None or self._is_api_group(".".join(names))
+        api_name = not url and (_QUALIFIED.match(text, end) is not None or shape.api_group)
+        return Host(
+            source, start, end, labels, shape.names, shape.sovereign, shape.literal, url, api_name
         )
-        return Host(source, start, end, labels, names, sovereign, literal, url, api_name)
+
+    def _shape(self, host: str) -> _Shape:
+        """What a host's text alone decides, worked out once per distinct text: the
+        same names recur across a Blueprint's files (and its clones')."""
+        shape = self._shapes.get(host)
+        if shape is None:
+            found = []
+            for match in _LABEL_RE.finditer(host):
+                label = match.group()
+                kind = PLAIN if label[0] not in "${%" else self.label_kind(label)
+                found.append(Label(label, match.start(), kind, label.lower()))
+            labels = tuple(found)
+            names = tuple(label.name for label in labels)
+            sovereign, literal = self._sovereign(labels, names)
+            api_group = self._is_api_group(".".join(names))
+            shape = _Shape(labels, names, sovereign, literal, api_group)
+            if len(self._shapes) < _MAX_SHAPES:
+                self._shapes[host] = shape
+        return shape
 
     def _sovereign(
         self, labels: tuple[Label, ...], names: tuple[str, ...]
