@@ -148,6 +148,7 @@ def _rebuild(runs: list[Measured]) -> Rebuild:
         peak_rss_bytes=max(m.run.max_rss_bytes for m in runs),
         written=tuple(int(m.result.get("written", 0)) for m in runs),
         owners=tuple(owners),
+        paths=tuple(str(m.result.get("path", "")) for m in runs),
     )
 
 

@@ -90,6 +90,11 @@ def measure_compile(root: Path, out: Path) -> Result:
             for d in outcome.diagnostics[:20]
         ],
         "diagnostic_count": len(outcome.diagnostics),
+        "path": "sealed"
+        if outcome.sealed is not None
+        else "partial"
+        if outcome.patched is not None
+        else "full",
     }
     if report is not None:
         result.update(

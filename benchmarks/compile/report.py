@@ -23,6 +23,9 @@ class Rebuild:
     peak_rss_bytes: int
     written: tuple[int, ...]
     owners: tuple[str, ...]  # owners of written files, over every sample
+    # How each sample ran: "sealed" (nothing planned), "partial" (only changed owners
+    # re-planned) or the emit strategy of a full compile.
+    paths: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -30,6 +33,7 @@ class Rebuild:
             "peak_rss_mib": round(self.peak_rss_bytes / MIB, 1),
             "written": list(self.written),
             "owners": list(self.owners),
+            "paths": list(self.paths),
         }
 
 
@@ -123,7 +127,9 @@ def _time(samples: Samples) -> str:
 def _wrote(rebuild: Rebuild) -> str:
     files = "/".join(str(n) for n in sorted(set(rebuild.written)))
     owners = ", ".join(rebuild.owners[:4]) + (", ..." if len(rebuild.owners) > 4 else "")
-    return f"wrote {files} file(s)" + (f" of {owners}" if owners else "")
+    how = "/".join(sorted(set(rebuild.paths)))
+    wrote = f"wrote {files} file(s)" + (f" of {owners}" if owners else "")
+    return f"{how}, {wrote}" if how else wrote
 
 
 def format_table(f: Figures) -> str:
