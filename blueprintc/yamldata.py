@@ -10,6 +10,7 @@ any error, are then PyYAML's own. Rendered Kubernetes manifests never need that.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -37,6 +38,10 @@ class Loader(yaml.CSafeLoader):
     every plain scalar) is remembered by value: the same answer, without the regexes."""
 
     _resolved: dict[str, str] = {}  # noqa: RUF012 - shared on purpose, bounded below
+    # The C composer calls these two around every node, for path resolvers, which safe
+    # loading never has (asserted below): C no-ops instead of Python ones.
+    descend_resolver = staticmethod(operator.is_)  # (parent, index): ignored
+    ascend_resolver = staticmethod(tuple)
 
     def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
         if kind is not ScalarNode or not implicit[0] or self.yaml_path_resolvers:
@@ -51,6 +56,7 @@ class Loader(yaml.CSafeLoader):
 
 
 _resolve = yaml.resolver.Resolver.resolve
+assert not Loader.yaml_path_resolvers
 
 
 class _Unusual(Exception):

@@ -129,7 +129,9 @@ class _Builder:
                 node,
                 "remove the nested aliases; inputs may not expand beyond the limit",
             )
-        self.doc.values.setdefault(path, _pos(node))
+        values = self.doc.values
+        if path not in values:
+            values[path] = _pos(node)
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node)
         if id(node) in self.active:
@@ -189,11 +191,12 @@ class _Builder:
                     key_node,
                     "remove one of the two keys; YAML keeps only the last, silently",
                 )
-            first_lines[key] = _pos(key_node)[0]
-            self.doc.keys[child] = _pos(key_node)
+            key_pos = _pos(key_node)
+            first_lines[key] = key_pos[0]
+            self.doc.keys[child] = key_pos
             self.doc.values[child] = _pos(value_node)
             result[key] = self.build(value_node, child)
-        return {**merged, **result}
+        return {**merged, **result} if merged else result
 
     def merge_source(self, node: yaml.Node, path: PathKey) -> dict[Any, Any]:
         sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
