@@ -48,7 +48,7 @@ _REGULAR = 0o100000
 
 def _stats(out: Path, paths: Sequence[str]) -> array[int]:
     """The flat stat array of `paths` (relative to out/; "" is out/ itself)."""
-    fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
     try:
         lstat = partial(os.lstat, dir_fd=fd)
         return array("q", chain.from_iterable(map(_STAT_FIELDS, map(lstat, _relative(paths)))))

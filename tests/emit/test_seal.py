@@ -58,3 +58,11 @@ def test_an_updated_seal_equals_one_recorded_from_scratch(tmp_path: Path) -> Non
     )
     assert updated == Seal.record(out, "inputs-2", files)
     assert updated.files() == files and updated.untouched(out)
+
+
+def test_out_replaced_by_a_symlink_is_not_sealed(tmp_path: Path) -> None:
+    out, _ = _sealed_tree(tmp_path)
+    real = tmp_path / "real"
+    out.rename(real)
+    out.symlink_to(real)
+    assert is_sealed(out, "inputs-1") is None
