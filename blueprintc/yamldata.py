@@ -95,9 +95,19 @@ def _build(node: Node, constructor: Any, seen: set[int]) -> Any:
     if kind is MappingNode and tag == _MAP_TAG:
         result = {}
         for key_node, value_node in node.value:
-            if key_node.__class__ is not ScalarNode or key_node.tag not in SCALAR_CONSTRUCTORS:
-                raise _Unusual  # merge keys (`<<`), `=` keys, collections as keys
-            result[_build(key_node, constructor, seen)] = _build(value_node, constructor, seen)
+            if key_node.__class__ is not ScalarNode:
+                raise _Unusual  # a collection as a key
+            # Plain-string keys and values, by far the most, without a call each.
+            if key_node.tag == STR_TAG:
+                key = key_node.value
+            elif key_node.tag in SCALAR_CONSTRUCTORS:
+                key = SCALAR_CONSTRUCTORS[key_node.tag](constructor, key_node)
+            else:
+                raise _Unusual  # merge keys (`<<`), `=` keys
+            if value_node.__class__ is ScalarNode and value_node.tag == STR_TAG:
+                result[key] = value_node.value
+            else:
+                result[key] = _build(value_node, constructor, seen)
         return result
     if kind is SequenceNode and tag == _SEQ_TAG:
         return [_build(child, constructor, seen) for child in node.value]
