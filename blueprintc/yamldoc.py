@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from yaml.nodes import ScalarNode
 
 from blueprintc.source import InputError, SourceFile
 from blueprintc.yamldata import SCALAR_CONSTRUCTORS, STR_TAG, Loader
@@ -195,7 +196,11 @@ class _Builder:
             first_lines[key] = key_pos[0]
             self.doc.keys[child] = key_pos
             self.doc.values[child] = _pos(value_node)
-            result[key] = self.build(value_node, child)
+            if value_node.tag == STR_TAG and type(value_node) is ScalarNode and self.budget > 0:
+                self.budget -= 1  # what `build` would do for a plain string, without the call
+                result[key] = value_node.value
+            else:
+                result[key] = self.build(value_node, child)
         return {**merged, **result} if merged else result
 
     def merge_source(self, node: yaml.Node, path: PathKey) -> dict[Any, Any]:
