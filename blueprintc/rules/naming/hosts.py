@@ -46,8 +46,7 @@ class Label(NamedTuple):
     name: str  # lowercased text
 
 
-@dataclass(frozen=True)
-class Host:
+class Host(NamedTuple):  # a tuple: thousands are made per lint run, cheaply
     source: SourceFile
     start: int
     end: int
