@@ -44,8 +44,10 @@ class Loader(yaml.CSafeLoader):
     ascend_resolver = staticmethod(tuple)
 
     def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
-        if kind is not ScalarNode or not implicit[0] or self.yaml_path_resolvers:
+        if kind is not ScalarNode:
             return _resolve(self, kind, value, implicit)
+        if not implicit[0]:  # quoted, or tagged `!`: Resolver's default, without path resolvers
+            return STR_TAG
         resolved = self._resolved
         tag = resolved.get(value)
         if tag is None:
@@ -56,7 +58,8 @@ class Loader(yaml.CSafeLoader):
 
 
 _resolve = yaml.resolver.Resolver.resolve
-assert not Loader.yaml_path_resolvers
+assert not Loader.yaml_path_resolvers  # what `resolve` and the no-op hooks rely on
+assert Loader.DEFAULT_SCALAR_TAG == STR_TAG
 
 
 class _Unusual(Exception):
