@@ -49,6 +49,9 @@ class SourceFile:
 
 def relative_name(path: Path, root: Path) -> str:
     """Workspace-relative posix path used in every diagnostic (absolute when outside)."""
+    name, top = os.fspath(path), os.fspath(root)
+    if os.sep == "/" and len(top) > 1 and name.startswith(top) and name[len(top) :][:1] == "/":
+        return name[len(top) + 1 :]  # what relative_to gives, without making paths
     try:
         return path.relative_to(root).as_posix()
     except ValueError:
@@ -160,9 +163,25 @@ def read_source(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES)
         )
     # O_NONBLOCK: a FIFO swapped in after the stat above must not hang the run.
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    with os.fdopen(fd, "rb") as handle:
-        data = handle.read(max_bytes + 1)
+    try:
+        data = _read_up_to(fd, max_bytes + 1)
+    finally:
+        os.close(fd)
     return SourceFile(path=path, rel=rel, text=decode_text(data, rel))
+
+
+def _read_up_to(fd: int, limit: int) -> bytes:
+    """Up to `limit` bytes, to the end of the file (no buffered file object: lint reads
+    hundreds of small files)."""
+    chunks = []
+    size = 0
+    while size < limit:
+        chunk = os.read(fd, min(limit - size, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def decode_text(data: bytes, rel: str) -> str:
