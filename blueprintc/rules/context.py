@@ -31,6 +31,8 @@ class BlueprintContext:
     _renders: dict[str, helm.Render] = field(default_factory=dict)
     _documents: dict[str, list[Any]] = field(default_factory=dict)
     _sources: dict[Path, SourceFile] = field(default_factory=dict)
+    # What several rules work out from the same inputs, worked out once (by name).
+    memo: dict[str, Any] = field(default_factory=dict)
 
     @property
     def canon(self) -> Canon:

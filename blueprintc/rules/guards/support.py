@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -108,7 +107,15 @@ def with_value(values: dict[str, Any] | None, path: PathKey, value: Any) -> dict
 
 
 def toggles(ctx: BlueprintContext) -> list[Toggle]:
-    """Every observability toggle in the umbrella values, subchart sections included."""
+    """Every observability toggle in the umbrella values, subchart sections included
+    (worked out once per Blueprint: two rules ask)."""
+    found = ctx.memo.get("toggles")
+    if found is None:
+        found = ctx.memo["toggles"] = _toggles(ctx)
+    return list(found)
+
+
+def _toggles(ctx: BlueprintContext) -> list[Toggle]:
     specs = [
         (tuple(str(t["key"]).split(".")), str(t["produces"]))
         for t in ctx.canon.section("charts").get("observabilityToggles", [])
@@ -117,7 +124,7 @@ def toggles(ctx: BlueprintContext) -> list[Toggle]:
     for suffix, produces in specs:
         by_last.setdefault(suffix[-1], []).append((suffix, produces))
     found: dict[PathKey, Toggle] = {}
-    for path, value in _walk(ctx.values, ()):
+    for path, value in _leaves(ctx.values, (), []):
         # A suffix can only match a path that ends with its last key.
         for suffix, produces in by_last.get(path[-1], ()) if path else ():
             matches = len(path) >= len(suffix) and tuple(path[-len(suffix) :]) == suffix
@@ -126,12 +133,17 @@ def toggles(ctx: BlueprintContext) -> list[Toggle]:
     return [found[p] for p in sorted(found, key=lambda p: [str(x) for x in p])]
 
 
-def _walk(node: Any, path: PathKey) -> Iterator[tuple[PathKey, Any]]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from _walk(value, (*path, str(key)))
-    else:
-        yield path, node
+def _leaves(
+    node: dict[Any, Any], path: PathKey, out: list[tuple[PathKey, Any]]
+) -> list[tuple[PathKey, Any]]:
+    """Every non-mapping value below `node` with its path (keys as strings), in order."""
+    for key, value in node.items():
+        child = (*path, str(key))
+        if isinstance(value, dict):
+            _leaves(value, child, out)
+        else:
+            out.append((child, value))
+    return out
 
 
 def monitoring_objects(ctx: BlueprintContext, render: Render) -> list[RenderedObject]:
