@@ -11,6 +11,7 @@ certain "valid" lets the caller skip jsonschema, so findings never change.
 
 from __future__ import annotations
 
+import numbers
 import re
 from collections.abc import Callable
 from typing import Any
@@ -59,6 +60,19 @@ def _nested_ids(node: Any, top: bool = False) -> bool:
     return False
 
 
+# Draft 2020-12's type checker (jsonschema/_types.py), inlined.
+_STANDARD_TYPES: dict[str, Callable[[Any], bool]] = {
+    "array": lambda i: isinstance(i, list),
+    "boolean": lambda i: isinstance(i, bool),
+    "integer": lambda i: (
+        not isinstance(i, bool)
+        and (isinstance(i, int) or (isinstance(i, float) and i.is_integer()))
+    ),
+    "null": lambda i: i is None,
+    "number": lambda i: not isinstance(i, bool) and isinstance(i, numbers.Number),
+    "object": lambda i: isinstance(i, dict),
+    "string": lambda i: isinstance(i, str),
+}
 _NAMED = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
 _DATA = frozenset({"enum", "const", "default", "examples"})
 
@@ -68,6 +82,7 @@ class _Walk:
         self.validator = validator
         self.root = validator.schema
         self.known = validator.VALIDATORS  # keywords jsonschema applies; others annotate
+        self.standard_types = validator.TYPE_CHECKER is Draft202012Validator.TYPE_CHECKER
 
     def check(self, instance: Any, schema: Any) -> Verdict:
         if schema is True or schema is False:
@@ -89,6 +104,10 @@ class _Walk:
         return verdict
 
     def is_type(self, instance: Any, name: str) -> Verdict:
+        if self.standard_types:
+            known = _STANDARD_TYPES.get(name)
+            if known is not None:
+                return known(instance)
         try:
             return bool(self.validator.is_type(instance, name))
         except UnknownType:
