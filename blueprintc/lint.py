@@ -195,7 +195,7 @@ def _manifest_problem(blueprint: Blueprint, workspace: Workspace) -> Diagnostic 
     if blueprint.manifest_kind is None or manifest_dir is None:
         message = f"Blueprint {name} has neither a chart/ nor a manifests/ directory"
         return make_diagnostic(RULES["BPI008"], Finding(message, location))
-    if not manifest_dir.resolve().is_relative_to(workspace.root):
+    if not workspace.real(manifest_dir).is_relative_to(workspace.root):
         message = f"Blueprint {name}: {workspace.rel(manifest_dir)} is outside the workspace"
         hint = "keep the chart or manifests inside the workspace (the blueprintc.yaml directory)"
         return make_diagnostic(RULES["BPI006"], Finding(message, location, hint))
@@ -228,7 +228,9 @@ def _refused_entries(context: BlueprintContext) -> list[InputError]:
     in the Blueprint or its chart (vendored charts/ included: Helm reads them all)."""
     tops = [context.blueprint.dir]
     chart = context.blueprint.manifest_dir
-    if chart is not None and not chart.resolve().is_relative_to(context.blueprint.dir):
+    if chart is not None and not context.workspace.real(chart).is_relative_to(
+        context.blueprint.dir
+    ):
         tops.append(chart)
     found = []
     for top in tops:

@@ -38,6 +38,14 @@ class Workspace:
     fail_on: Severity = Severity.ERROR
     rules: dict[str, RuleConfig] = field(default_factory=dict)
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    _real: dict[Path, Path] = field(default_factory=dict, repr=False, compare=False)
+
+    def real(self, path: Path) -> Path:
+        """`path.resolve()`, asked of the file system once per path in a run."""
+        real = self._real.get(path)
+        if real is None:
+            real = self._real[path] = path.resolve()
+        return real
 
     def rule_config(self, rule_id: str) -> RuleConfig:
         return self.rules.get(rule_id, RuleConfig())
@@ -45,7 +53,7 @@ class Workspace:
     def rel(self, path: Path) -> str:
         """Workspace-relative posix name: of the real path, else of the path as written
         (a link that leaves the workspace is named by where it sits)."""
-        for candidate in (path.resolve(), _absolute(path)):
+        for candidate in (self.real(path), _absolute(path)):
             if candidate.is_relative_to(self.root):
                 return candidate.relative_to(self.root).as_posix()
         return path.as_posix()
