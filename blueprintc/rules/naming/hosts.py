@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from blueprintc.canon import Canon
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.naming.text import glued, per_canon
+from blueprintc.rules.naming.text import glued, per_canon, per_file
 from blueprintc.source import SourceFile
 
 PLAIN, FQDN_PARAM, ORG_PARAM, PARAM = "plain", "fqdn-param", "org-param", "param"
@@ -190,7 +190,7 @@ def _ends_with_parts(names: tuple[str, ...], parts: tuple[str, ...]) -> int | No
 scanner = per_canon(HostScanner)
 
 
-@functools.lru_cache(maxsize=4096)
+@per_file
 def _scan(scan: HostScanner, source: SourceFile) -> FileScan:
     text = source.text
     hosts = tuple(scan.host(source, m.start(), m.end()) for m in _HOST.finditer(text))

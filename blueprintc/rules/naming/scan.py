@@ -10,13 +10,12 @@ non-literal, for the rules that look at what it refers to.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
 from blueprintc.canon import Canon
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.naming.text import glued, per_canon, yaml_files
+from blueprintc.rules.naming.text import glued, per_canon, per_file, yaml_files
 from blueprintc.source import SourceFile
 
 CLUSTER, VCLUSTER, ENV, LEGACY, TOKEN = "cluster", "vcluster", "env", "legacy", "token"
@@ -72,7 +71,7 @@ class Scanner:
 scanner = per_canon(Scanner)
 
 
-@functools.lru_cache(maxsize=4096)
+@per_file
 def _scan(scan: Scanner, source: SourceFile) -> tuple[Item, ...]:
     text = source.text
     items = []
