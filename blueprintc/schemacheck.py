@@ -31,6 +31,9 @@ def certainly_valid(validator: Validator, instance: Any) -> bool:
     return _Walk(validator).check(instance, validator.schema) is True
 
 
+# id(subschema) -> (subschema, its checks). Holding the subschema keeps its id from being
+# reused; only the packaged schemas (and the metaschema) are walked, all long-lived.
+_plans: dict[int, tuple[Any, list[tuple[Callable[..., Verdict], Any]] | None]] = {}
 # id(schema) -> (schema, walkable). Holding the schema keeps its id from being reused.
 _walkable_schemas: dict[int, tuple[Any, bool]] = {}
 
@@ -89,19 +92,31 @@ class _Walk:
             return schema
         if not isinstance(schema, dict):
             return None
+        plan = _plans.get(id(schema))
+        if plan is None:
+            plan = _plans[id(schema)] = (schema, self.plan(schema))
+        if plan[1] is None:
+            return None
         verdict: Verdict = True
-        for keyword, value in schema.items():
-            if keyword not in self.known:
-                continue
-            keyword_check = _KEYWORDS.get(keyword)
-            if keyword_check is None:
-                return None
+        for keyword_check, value in plan[1]:
             result = keyword_check(self, value, instance, schema)
             if result is False:
                 return False
             if result is None:
                 verdict = None
         return verdict
+
+    def plan(self, schema: dict[str, Any]) -> list[tuple[Callable[..., Verdict], Any]] | None:
+        """The checks `schema` asks for, in order; None when one is not implemented."""
+        plan = []
+        for keyword, value in schema.items():
+            if keyword not in self.known:
+                continue  # an annotation, or unknown: jsonschema ignores it too
+            keyword_check = _KEYWORDS.get(keyword)
+            if keyword_check is None:
+                return None
+            plan.append((keyword_check, value))
+        return plan
 
     def is_type(self, instance: Any, name: str) -> Verdict:
         if self.standard_types:
