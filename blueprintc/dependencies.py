@@ -5,8 +5,9 @@ Helm's `dependency list` loads the whole chart again, then each archive in
 matches exactly one regular file, and that file loads (through the same SDK
 loader) as a chart of that name at exactly the declared version, Helm's verdict
 is "ok" (`statArchiveForStatus`); the chart already loaded for rendering names the
-dependencies. Anything else (no archive or several, an unpacked chart, a version
-that needs a range check, a chart that does not load) goes to Helm, for the list.
+dependencies. With no archive, a loaded subchart of that name at exactly that version
+is "unpacked". Anything else (several archives, a version that needs a range check,
+a chart that does not load) goes to Helm, for the whole list.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ def _all_ok(chart_dir: Path, chart: Any) -> list[dict[str, Any]] | None:
     except OSError:
         return None
     result = []
+    loaded: dict[str, Any] | None = None
     for dep in declared:
         fields = [dep.get(key) for key in ("name", "version", "repository")]
         if not all(isinstance(value, str) and value for value in fields):
@@ -47,9 +49,20 @@ def _all_ok(chart_dir: Path, chart: Any) -> list[dict[str, Any]] | None:
             return None
         prefix = f"{name}-"
         archives = [n for n in names if _glob_match(n, prefix, ".tgz")]
-        if len(archives) != 1 or not _archive_is(os.path.join(charts, archives[0]), dep):
+        if not archives:
+            # No archive: Helm looks among the loaded subcharts (the last of that name).
+            if loaded is None:
+                loaded = {str(c.get("name")): c.get("version") for c in chart.dependencies}
+            if loaded.get(name) != version:
+                return None  # missing, or a version range to check
+            status = "unpacked"
+        elif len(archives) == 1 and _archive_is(os.path.join(charts, archives[0]), dep):
+            status = "ok"
+        else:
             return None
-        result.append({"name": name, "version": version, "repository": repository, "status": "ok"})
+        result.append(
+            {"name": name, "version": version, "repository": repository, "status": status}
+        )
     return result
 
 

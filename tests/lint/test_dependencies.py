@@ -23,6 +23,16 @@ def _unpack(charts: Path) -> None:
     (charts / LOGS).unlink()
 
 
+def _unpack_at(version: str) -> Callable[[Path], None]:
+    def change(charts: Path) -> None:
+        _unpack(charts)
+        chart_yaml = charts / "log-shipper" / "Chart.yaml"
+        text = chart_yaml.read_text(encoding="utf-8")
+        chart_yaml.write_text(text.replace("version: 3.1.0", f"version: {version}"), "utf-8")
+
+    return change
+
+
 def _rename(old: str, new: str) -> Callable[[Path], None]:
     return lambda charts: (charts / old).rename(charts / new)
 
@@ -44,6 +54,8 @@ SCENARIOS: dict[str, Callable[[Path], Any]] = {
     "all ok": lambda charts: None,
     "one missing": lambda charts: (charts / LOGS).unlink(),
     "unpacked": _unpack,
+    "unpacked, other version": _unpack_at("3.1.1"),
+    "unpacked, range": lambda charts: (_unpack(charts), _set_version("~3.1.0")(charts)),
     "wrong version in the name": _rename(LOGS, "log-shipper-3.2.0.tgz"),
     "misnamed": _copy(METRICS, "log-shipper-9.9.9.tgz"),
     "swapped": lambda charts: (
@@ -71,9 +83,13 @@ def test_same_statuses_as_helm(tmp_path: Path, scenario: str) -> None:
     assert dependency_status(chart_dir, chart) == helm.dependency_list(chart_dir)
 
 
-def test_answers_without_helm_when_certain(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("scenario", ["all ok", "unpacked", "extra archive"])
+def test_answers_without_helm_when_certain(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scenario: str
+) -> None:
     chart_dir = tmp_path / "chart"
     shutil.copytree(CHART, chart_dir)
+    SCENARIOS[scenario](chart_dir / "charts")
     expected = helm.dependency_list(chart_dir)
     monkeypatch.setattr(helm, "dependency_list", lambda _: pytest.fail("asked Helm"))
     assert dependency_status(chart_dir, helm.Chart.load(chart_dir)) == expected
