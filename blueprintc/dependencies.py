@@ -25,11 +25,11 @@ _GLOB_MAGIC = "*?[\\"  # Go's filepath.Glob meta characters (Unix)
 def dependency_status(chart_dir: Path, chart: Any | None) -> list[dict[str, Any]]:
     """Helm's status of each dependency declared by the chart in `chart_dir`; `chart`
     is that chart as loaded by the SDK (None when it did not load)."""
-    known = _all_ok(chart_dir, chart) if chart is not None else None
+    known = _certain(chart_dir, chart) if chart is not None else None
     return known if known is not None else helm.dependency_list(chart_dir)
 
 
-def _all_ok(chart_dir: Path, chart: Any) -> list[dict[str, Any]] | None:
+def _certain(chart_dir: Path, chart: Any) -> list[dict[str, Any]] | None:
     declared = chart.metadata.get("dependencies")
     charts = os.path.join(chart_dir, "charts")
     if not declared or os.path.normpath(charts) != charts or any(c in charts for c in _GLOB_MAGIC):
