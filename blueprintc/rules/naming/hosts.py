@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -207,12 +206,20 @@ def scan_file(canon: Canon, source: SourceFile) -> FileScan:
     return _scan(scanner(canon), source)
 
 
-def file_scans(ctx: BlueprintContext) -> Iterator[tuple[SourceFile, FileScan]]:
-    """Every text file of the Blueprint with its hosts and brand mentions."""
-    for source in ctx.text_files:
-        yield source, scan_file(ctx.canon, source)
+def file_scans(ctx: BlueprintContext) -> list[tuple[SourceFile, FileScan]]:
+    """Every text file of the Blueprint with its hosts and brand mentions (listed once
+    per Blueprint: every domain rule asks)."""
+    found = ctx.memo.get("file_scans")
+    if found is None:
+        found = ctx.memo["file_scans"] = [
+            (source, scan_file(ctx.canon, source)) for source in ctx.text_files
+        ]
+    return list(found)
 
 
-def hosts(ctx: BlueprintContext) -> Iterator[Host]:
-    for _, found in file_scans(ctx):
-        yield from found.hosts
+def hosts(ctx: BlueprintContext) -> list[Host]:
+    """Every host of the Blueprint's text files, in file order (listed once per Blueprint)."""
+    found = ctx.memo.get("hosts")
+    if found is None:
+        found = ctx.memo["hosts"] = [h for _, scan in file_scans(ctx) for h in scan.hosts]
+    return list(found)
