@@ -9,9 +9,10 @@ from __future__ import annotations
 import functools
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from blueprintc import dependencies, helm, kustomize, listing
 from blueprintc.canon import Canon
@@ -20,6 +21,7 @@ from blueprintc.source import InputError, SourceFile, read_source
 from blueprintc.workspace import Workspace
 from blueprintc.yamldoc import YamlDoc, load_yaml
 
+_T = TypeVar("_T")
 TEXT_SUFFIXES = (".yaml", ".yml", ".tpl", ".txt", ".md", ".json")
 
 
@@ -55,6 +57,13 @@ class BlueprintContext:
 
     def rel(self, path: Path) -> str:
         return self.workspace.rel(path)
+
+    def remember(self, name: str, build: Callable[[], _T]) -> _T:
+        """`build()`, worked out once per Blueprint under `name` (several rules ask)."""
+        found = self.memo.get(name)
+        if found is None:
+            found = self.memo[name] = build()
+        return found  # type: ignore[no-any-return]
 
     # -- Helm charts -------------------------------------------------------
     @property

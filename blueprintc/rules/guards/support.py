@@ -109,10 +109,7 @@ def with_value(values: dict[str, Any] | None, path: PathKey, value: Any) -> dict
 def toggles(ctx: BlueprintContext) -> list[Toggle]:
     """Every observability toggle in the umbrella values, subchart sections included
     (worked out once per Blueprint: two rules ask)."""
-    found = ctx.memo.get("toggles")
-    if found is None:
-        found = ctx.memo["toggles"] = _toggles(ctx)
-    return list(found)
+    return list(ctx.remember("toggles", lambda: _toggles(ctx)))
 
 
 def _toggles(ctx: BlueprintContext) -> list[Toggle]:

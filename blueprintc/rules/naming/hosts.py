@@ -209,17 +209,16 @@ def scan_file(canon: Canon, source: SourceFile) -> FileScan:
 def file_scans(ctx: BlueprintContext) -> list[tuple[SourceFile, FileScan]]:
     """Every text file of the Blueprint with its hosts and brand mentions (listed once
     per Blueprint: every domain rule asks)."""
-    found = ctx.memo.get("file_scans")
-    if found is None:
-        found = ctx.memo["file_scans"] = [
-            (source, scan_file(ctx.canon, source)) for source in ctx.text_files
-        ]
-    return list(found)
+    return list(
+        ctx.remember(
+            "file_scans",
+            lambda: [(source, scan_file(ctx.canon, source)) for source in ctx.text_files],
+        )
+    )
 
 
 def hosts(ctx: BlueprintContext) -> list[Host]:
     """Every host of the Blueprint's text files, in file order (listed once per Blueprint)."""
-    found = ctx.memo.get("hosts")
-    if found is None:
-        found = ctx.memo["hosts"] = [h for _, scan in file_scans(ctx) for h in scan.hosts]
-    return list(found)
+    return list(
+        ctx.remember("hosts", lambda: [h for _, scan in file_scans(ctx) for h in scan.hosts])
+    )

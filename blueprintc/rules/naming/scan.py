@@ -99,9 +99,9 @@ def scan_file(canon: Canon, source: SourceFile) -> tuple[Item, ...]:
 
 def naming_items(ctx: BlueprintContext) -> list[Item]:
     """Every naming item of the Blueprint's YAML-like files."""
-    found = ctx.memo.get("naming_items")
-    if found is None:  # listed once per Blueprint: four rules ask
-        found = ctx.memo["naming_items"] = [
-            item for source in yaml_files(ctx) for item in scan_file(ctx.canon, source)
-        ]
-    return list(found)
+    return list(
+        ctx.remember(
+            "naming_items",
+            lambda: [item for source in yaml_files(ctx) for item in scan_file(ctx.canon, source)],
+        )
+    )
