@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -19,6 +18,7 @@ from blueprintc.helm import ChartLoadError
 from blueprintc.model.blueprint import Blueprint, normalise
 from blueprintc.rules import RULES, Rule
 from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.memo import per_instance
 from blueprintc.source import InputError, SourceFile, check_entry, read_source
 from blueprintc.suppression import apply_config, inline_suppresses
 from blueprintc.workspace import (
@@ -139,19 +139,19 @@ class _GuardedContext(BlueprintContext):
             self._refusals[(how, path)] = exc
             raise
 
-    @functools.cached_property
+    @per_instance
     def helm_chart(self) -> Any:
         if self.refused:
             raise _Refused
         return super().helm_chart
 
-    @functools.cached_property
+    @per_instance
     def kustomize_build(self) -> kustomize.KustomizeBuild:
         if self.refused:
             raise _Refused
         return super().kustomize_build
 
-    @functools.cached_property
+    @per_instance
     def build_error(self) -> str | None:
         return None if self.refused else super().build_error
 

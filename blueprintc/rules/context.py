@@ -6,7 +6,6 @@ Renders are cached by their values, so the guards that need the same render
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 from collections.abc import Callable
@@ -17,6 +16,7 @@ from typing import Any, TypeVar
 from blueprintc import dependencies, helm, kustomize, listing
 from blueprintc.canon import Canon
 from blueprintc.model.blueprint import Blueprint
+from blueprintc.rules.memo import per_instance
 from blueprintc.source import InputError, SourceFile, read_source
 from blueprintc.workspace import Workspace
 from blueprintc.yamldoc import YamlDoc, load_yaml
@@ -71,7 +71,7 @@ class BlueprintContext:
         bp = self.blueprint
         return bp.manifest_dir if bp.manifest_kind == "helm" else None
 
-    @functools.cached_property
+    @per_instance
     def chart_yaml(self) -> YamlDoc | None:
         if self.chart_dir is None or not (self.chart_dir / "Chart.yaml").exists():
             return None
@@ -82,7 +82,7 @@ class BlueprintContext:
         doc = self.chart_yaml
         return doc.data if doc is not None and isinstance(doc.data, dict) else {}
 
-    @functools.cached_property
+    @per_instance
     def values_yaml(self) -> YamlDoc | None:
         if self.chart_dir is None or not (self.chart_dir / "values.yaml").exists():
             return None
@@ -103,12 +103,12 @@ class BlueprintContext:
         value = self.annotations.get(name)
         return None if value is None else str(value)
 
-    @functools.cached_property
+    @per_instance
     def declared_dependencies(self) -> list[dict[str, Any]]:
         deps = self.chart_meta.get("dependencies")
         return [d for d in deps if isinstance(d, dict)] if isinstance(deps, list) else []
 
-    @functools.cached_property
+    @per_instance
     def templates(self) -> list[SourceFile]:
         """The umbrella chart's own templates and CRDs, as text."""
         if self.chart_dir is None:
@@ -120,14 +120,14 @@ class BlueprintContext:
                 files.extend(map(self.read, listing.files_below(base, _template_file)))
         return files
 
-    @functools.cached_property
+    @per_instance
     def build_error(self) -> str | None:
         """Runs `helm dependency build` once when asked to; Helm's error, if any."""
         if not self.build_dependencies or self.chart_dir is None or not self.declared_dependencies:
             return None
         return helm.dependency_build(self.chart_dir)
 
-    @functools.cached_property
+    @per_instance
     def dependency_status(self) -> list[dict[str, Any]]:
         """Helm's status of each declared dependency, asked once (after a requested build)."""
         assert self.chart_dir is not None
@@ -138,7 +138,7 @@ class BlueprintContext:
             chart = None
         return dependencies.dependency_status(self.chart_dir, chart)
 
-    @functools.cached_property
+    @per_instance
     def helm_chart(self) -> Any:
         """The loaded chart (raises helm.ChartLoadError)."""
         assert self.chart_dir is not None
@@ -172,13 +172,13 @@ class BlueprintContext:
             return None
 
     # -- Kustomize bases ---------------------------------------------------
-    @functools.cached_property
+    @per_instance
     def kustomize_build(self) -> kustomize.KustomizeBuild:
         assert self.blueprint.manifest_dir is not None
         return kustomize.build(self.blueprint.manifest_dir)
 
     # -- Text to scan for domains and terms -------------------------------
-    @functools.cached_property
+    @per_instance
     def text_files(self) -> list[SourceFile]:
         """Every authored text file of the Blueprint (vendored charts/ excluded)."""
         paths = listing.files_below(self.blueprint.dir, _authored_file, skip=_vendored)
