@@ -27,9 +27,10 @@ from .difftext import render_diff
 from .fsutil import locked
 from .journal import commit, recover_journal
 from .manifest import Manifest
-from .model import STATE_DIR, EmitReport, OutputFile, Strategy
+from .model import EmitReport, OutputFile, Strategy
 from .reconcile import Reconciliation, reconcile
 from .seal import break_seal, seal
+from .statedir import prepare_state_dir
 from .tree import recover_swap, swap
 
 __all__ = ["IN_PLACE_FRACTION", "IN_PLACE_MIN", "diff", "emit", "recover", "recover_pending"]
@@ -122,9 +123,7 @@ def _write(rec: Reconciliation, out: Path, prune: bool) -> Strategy:
         keep = [*rec.preserved, *([] if prune else _keepable(rec))]
         swap(out, files, rec.manifest.state_files(), keep=keep)
         return "swap"
-    if not rec.disk.state_dir_ok:
-        os.unlink(out / STATE_DIR)  # a file or symlink squatting on our state dir
-    os.makedirs(out / STATE_DIR, exist_ok=True)
+    prepare_state_dir(out)
     pairs = [(p.file.path, p.data) for p in writes if p.data is not None]
     commit(out, pairs, removes, remove_dirs, rec.manifest.state_files(rec.old_manifest))
     return "in-place" if changes else "manifest"

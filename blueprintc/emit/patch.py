@@ -44,6 +44,7 @@ from .manifest import (
 from .model import EmitReport, OutputFile, check_paths
 from .reconcile import serialise
 from .seal import Seal, break_seal
+from .statedir import prepare_state_dir
 
 __all__ = ["Patch", "patch"]
 
@@ -87,6 +88,7 @@ def patch(
         changes = len(plan.writes) + len(plan.removes) + len(plan.remove_dirs)
         if changes or plan.state:
             break_seal(out)
+            prepare_state_dir(out)
             commit(out, plan.writes, plan.removes, plan.remove_dirs, plan.state)
         written = [path for path, _ in plan.writes]
         sealed.updated(out, fingerprint, written, [*plan.removes, *plan.remove_dirs]).write(out)

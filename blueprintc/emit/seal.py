@@ -36,6 +36,7 @@ from pathlib import Path
 
 from .cache import read_bytes
 from .model import STATE_DIR
+from .statedir import remove_entry
 from .tree import leftovers
 
 SEAL = f"{STATE_DIR}/seal.json"
@@ -175,8 +176,12 @@ class Seal:
         }
         target = out / SEAL
         temp = target.with_name(f".{target.name}.{os.getpid()}")
-        temp.write_bytes(json.dumps(body).encode())
-        os.replace(temp, target)
+        try:
+            temp.write_bytes(json.dumps(body).encode())
+            os.replace(temp, target)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp)
 
 
 def _with_dirs(paths: Iterable[str]) -> set[str]:
@@ -192,14 +197,16 @@ def _with_dirs(paths: Iterable[str]) -> set[str]:
 
 
 def break_seal(out: Path) -> None:
-    """Forget the seal before writing into out/ (a seal must never describe an older tree)."""
-    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
-        os.unlink(out / SEAL)
+    """Forget the seal before writing into out/ (a seal must never describe an older
+    tree); whatever squats on its name goes too."""
+    with contextlib.suppress(NotADirectoryError):
+        remove_entry(out / SEAL)
 
 
 def seal(out: Path, fingerprint: str, files: list[str]) -> None:
     """Record `fingerprint` and the stats of `files` and their directories."""
     try:
+        break_seal(out)
         Seal.record(out, fingerprint, files).write(out)
     except OSError:
         break_seal(out)  # something moved under us: leave the tree unsealed
