@@ -112,7 +112,11 @@ def recover_journal(out: Path) -> bool:
         try:
             journal = json.loads(journal_path.read_bytes())
         except (OSError, ValueError) as exc:
-            raise EmitError(f"cannot read the emit journal {journal_path}: {exc}") from exc
+            raise EmitError(
+                f"cannot read the emit journal {journal_path}: {exc}; fix: delete "
+                f"{out / STATE_DIR} (the next compile then compares every file and "
+                "repairs out/)"
+            ) from exc
         _apply(out, journal)
         return True
     if os.path.lexists(staging):
