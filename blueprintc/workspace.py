@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from blueprintc import listing
 from blueprintc.canon import Canon, load_canon
 from blueprintc.diagnostics import Severity
 from blueprintc.source import DEFAULT_MAX_FILE_BYTES, InputError, read_source
@@ -210,20 +211,28 @@ def _blueprint_dir(path: Path, root: Path) -> Path:
     return real if real.is_relative_to(root) else path
 
 
-def _walk(top: Path, root: Path) -> list[Path]:
+def _walk(top: Path, root: Path, real: bool | None = None) -> list[Path]:
+    """The Blueprint directories below `top`, by name order at each level. Listed with
+    `os.scandir` (entries know whether they are links or directories); `real` says that
+    `top` is its own real path, so a directory below it that is no link is one too."""
+    if real is None:
+        real = os.path.realpath(top) == os.fspath(top)
+    with os.scandir(top) as found:
+        entries = sorted(found, key=lambda e: e.name)  # what sorting the paths gives
     result = []
-    for entry in sorted(top.iterdir()):
+    for entry in entries:
         if entry.name in SKIP_DIRS or entry.name.startswith("."):
             continue
+        path = Path(entry.path)
         if entry.is_symlink():
             # Followed only onto a Blueprint: never into a linked tree (no cycles).
-            if entry.is_dir() and _is_blueprint(entry):
-                result.append(_blueprint_dir(entry, root))
-        elif entry.is_dir():
-            if _is_blueprint(entry):
-                result.append(_blueprint_dir(entry, root))
+            if listing.is_dir(entry) and _is_blueprint(path):
+                result.append(_blueprint_dir(path, root))
+        elif listing.is_dir(entry):
+            if _is_blueprint(path):
+                result.append(path if real else _blueprint_dir(path, root))
             else:
-                result.extend(_walk(entry, root))
+                result.extend(_walk(path, root, real))
     return result
 
 

@@ -1,0 +1,54 @@
+"""`discover` finds Blueprint directories in name order, follows links only onto
+Blueprints, and names each by its real path when that is inside the workspace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from blueprintc.workspace import Workspace, discover, load_workspace
+
+
+def _blueprint(directory: Path) -> None:
+    directory.mkdir(parents=True)
+    (directory / "blueprint.yaml").write_text("x", encoding="utf-8")
+
+
+def _workspace(base: Path) -> Workspace:
+    root = base / "ws"
+    _blueprint(root / "blueprints" / "a")
+    _blueprint(root / "shared" / "b")
+    (root / "blueprints" / "b").symlink_to("../shared/b")  # inside: named by its real path
+    _blueprint(base / "outside" / "c")
+    (root / "blueprints" / "c").symlink_to(base / "outside" / "c")  # leaves: kept as written
+    (root / "blueprints" / "d").symlink_to("nowhere")
+    (root / "blueprints" / "grp" / "e").mkdir(parents=True)
+    (root / "blueprints" / "grp" / "e" / "blueprint.yaml").symlink_to("missing")
+    _blueprint(root / "blueprints" / "grp" / "Z")
+    _blueprint(root / "blueprints" / ".hidden" / "f")
+    _blueprint(root / "blueprints" / "charts" / "g")
+    (root / "blueprints" / "file.txt").write_text("x", encoding="utf-8")
+    (root / "linked").symlink_to("blueprints")  # a linked tree is not entered
+    return load_workspace(root)
+
+
+def _names(found: list[Path], base: Path) -> list[str]:
+    return [p.relative_to(base).as_posix() for p in found]
+
+
+def test_discover_lists_blueprints_by_real_path_in_order(tmp_path: Path) -> None:
+    base = tmp_path.resolve()
+    workspace = _workspace(base)
+    assert _names(discover([workspace.root], workspace), base) == [
+        "ws/blueprints/a",
+        "ws/blueprints/c",
+        "ws/blueprints/grp/Z",
+        "ws/blueprints/grp/e",
+        "ws/shared/b",
+    ]
+
+
+def test_discover_below_a_linked_directory_names_real_paths(tmp_path: Path) -> None:
+    base = tmp_path.resolve()
+    workspace = _workspace(base)
+    found = discover([workspace.root / "linked" / "grp"], workspace)
+    assert _names(found, base) == ["ws/blueprints/grp/Z", "ws/blueprints/grp/e"]
