@@ -6,8 +6,9 @@ position Helm reports, so rules can point at the template line.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,12 +77,18 @@ class Render:
 
     @property
     def line_count(self) -> int:
-        return sum(
-            1
-            for text in self.manifests.values()
-            for line in text.splitlines()
-            if (stripped := line.strip()) and stripped[0] != "#"
-        )
+        return sum(1 for _ in self._content_lines())
+
+    def has_lines(self, minimum: int) -> bool:
+        """`line_count >= minimum`, counting no further than `minimum`."""
+        return sum(1 for _ in itertools.islice(self._content_lines(), max(minimum, 0))) >= minimum
+
+    def _content_lines(self) -> Iterator[str]:
+        """The lines that are neither blank nor comments."""
+        for text in self.manifests.values():
+            for line in text.splitlines():
+                if (stripped := line.strip()) and stripped[0] != "#":
+                    yield line
 
     def objects(self) -> list[RenderedObject]:
         if self._objects is None:

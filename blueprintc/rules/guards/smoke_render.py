@@ -63,7 +63,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         yield _failure(ctx, render.failure, mode)
         return
     minimum = int(charts.get("smokeRenderMinLines", 5))
-    if mode != "default-off" and render.line_count < minimum:
+    if mode != "default-off" and not render.has_lines(minimum):
         yield Finding(
             f"default render produced {render.line_count} line(s), fewer than {minimum}: "
             "the chart installs (almost) nothing",
