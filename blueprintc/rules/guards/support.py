@@ -57,7 +57,12 @@ def smoke_mode(ctx: BlueprintContext) -> str | None:
 
 
 def ci_values(ctx: BlueprintContext) -> dict[str, Any] | None:
-    """Values from `chart/ci/*-values.yaml` (chart-testing's convention), first by name."""
+    """Values from `chart/ci/*-values.yaml` (chart-testing's convention), first by name
+    (read once per Blueprint: several guards ask; treat as read-only)."""
+    return ctx.remember("ci_values", lambda: _ci_values(ctx))
+
+
+def _ci_values(ctx: BlueprintContext) -> dict[str, Any] | None:
     assert ctx.chart_dir is not None
     ci = ctx.chart_dir / "ci"
     if not ci.is_dir():
