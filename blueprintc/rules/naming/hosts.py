@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from blueprintc.canon import Canon
 from blueprintc.rules.context import BlueprintContext
@@ -74,14 +74,16 @@ class Host(NamedTuple):  # a tuple: thousands are made per lint run, cheaply
 
 
 class _Shape(NamedTuple):
-    labels: tuple[Label, ...]  # starts relative to the host's start
-    names: tuple[str, ...]
+    # The labels by field: texts, starts (relative to the host's start), kinds, names.
+    columns: tuple[tuple[Any, ...], ...]
     sovereign: int | None
     literal: bool
     api_group: bool
 
 
 _MAX_SHAPES = 65_536
+_new_label = functools.partial(tuple.__new__, Label)
+_new_host = functools.partial(tuple.__new__, Host)
 
 
 @dataclass(frozen=True)
@@ -124,11 +126,14 @@ class HostScanner:
     def host(self, source: SourceFile, start: int, end: int) -> Host:
         text = source.text
         shape = self._shape(text[start:end])
-        labels = tuple(Label(t, start + offset, k, n) for t, offset, k, n in shape.labels)
+        texts, offsets, kinds, names = shape.columns
+        # Built by C-level calls only (no NamedTuple __new__ per label): thousands per run.
+        starts = map(start.__add__, offsets)
+        labels = tuple(map(_new_label, zip(texts, starts, kinds, names, strict=True)))
         url = text.endswith("://", 0, start) or text.endswith("@", 0, start)
         api_name = not url and (_QUALIFIED.match(text, end) is not None or shape.api_group)
-        return Host(
-            source, start, end, labels, shape.names, shape.sovereign, shape.literal, url, api_name
+        return _new_host(
+            (source, start, end, labels, names, shape.sovereign, shape.literal, url, api_name)
         )
 
     def _shape(self, host: str) -> _Shape:
@@ -145,7 +150,8 @@ class HostScanner:
             names = tuple(label.name for label in labels)
             sovereign, literal = self._sovereign(labels, names)
             api_group = self._is_api_group(".".join(names))
-            shape = _Shape(labels, names, sovereign, literal, api_group)
+            columns = tuple(zip(*labels, strict=True)) if labels else ((), (), (), ())
+            shape = _Shape(columns, sovereign, literal, api_group)
             if len(self._shapes) < _MAX_SHAPES:
                 self._shapes[host] = shape
         return shape
