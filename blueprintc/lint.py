@@ -234,7 +234,7 @@ def _refused_entries(context: BlueprintContext) -> list[InputError]:
         tops.append(chart)
     found = []
     for top in tops:
-        for _, entries in listing.walk(top):
+        for _, entries in listing.walk(top, lister=context.scans):
             for entry in sorted(entries, key=lambda e: e.name):
                 if entry.is_symlink() or not (listing.is_file(entry) or listing.is_dir(entry)):
                     try:

@@ -11,35 +11,59 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 Parts = tuple[str, ...]
+Entries = list[os.DirEntry[str]]
+# A directory's entries, or None when it cannot be listed.
+Scan = Callable[[str], Entries | None]
 
 
 def _never(_: Parts) -> bool:
     return False
 
 
+def scan(directory: str) -> Entries | None:
+    """The entries of `directory` (None when it cannot be listed)."""
+    try:
+        with os.scandir(directory) as found:
+            return list(found)
+    except OSError:
+        return None
+
+
+class Scans:
+    """`scan`, asked of the file system once per directory: walks of the same tree (all of
+    a Blueprint, its authored files, its templates) share the listings."""
+
+    def __init__(self) -> None:
+        self._found: dict[str, Entries | None] = {}
+
+    def __call__(self, directory: str) -> Entries | None:
+        found = self._found
+        if directory not in found:
+            found[directory] = scan(directory)
+        return found[directory]
+
+
 def walk(
-    top: Path, skip: Callable[[Parts], bool] = _never
-) -> Iterator[tuple[Parts, list[os.DirEntry[str]]]]:
+    top: Path, skip: Callable[[Parts], bool] = _never, lister: Scan = scan
+) -> Iterator[tuple[Parts, Entries]]:
     """Top-down, in `os.walk` order: each directory's parts relative to `top` and its
     entries. Links to directories are listed but not entered, unreadable directories are
-    passed over, and `skip(parts)` prunes a subdirectory."""
-    yield from _walk(os.fspath(top), (), skip)
+    passed over, and `skip(parts)` prunes a subdirectory. `lister` lists a directory."""
+    yield from _walk(os.fspath(top), (), skip, lister)
 
 
 def _walk(
-    directory: str, parts: Parts, skip: Callable[[Parts], bool]
-) -> Iterator[tuple[Parts, list[os.DirEntry[str]]]]:
-    try:
-        with os.scandir(directory) as found:
-            entries = list(found)
-    except OSError:
+    directory: str, parts: Parts, skip: Callable[[Parts], bool], lister: Scan
+) -> Iterator[tuple[Parts, Entries]]:
+    entries = lister(directory)
+    if entries is None:
         return
     yield parts, entries
     for entry in entries:
         if is_dir(entry) and not entry.is_symlink():
             child = (*parts, entry.name)
             if not skip(child):
-                yield from _walk(entry.path, child, skip)
+                yield from _walk(entry.path, child, skip, lister)
 
 
 def is_dir(entry: os.DirEntry[str]) -> bool:
@@ -65,13 +89,16 @@ def suffix(name: str) -> str:
 
 
 def files_below(
-    top: Path, keep: Callable[[os.DirEntry[str]], bool], skip: Callable[[Parts], bool] = _never
+    top: Path,
+    keep: Callable[[os.DirEntry[str]], bool],
+    skip: Callable[[Parts], bool] = _never,
+    lister: Scan = scan,
 ) -> list[Path]:
     """The entries below `top` that `keep` accepts, as paths, in `sorted(top.rglob("*"))`
     order (path parts compared one by one)."""
     found = [
         ((*parts, entry.name), entry.path)
-        for parts, entries in walk(top, skip)
+        for parts, entries in walk(top, skip, lister)
         for entry in entries
         if keep(entry)
     ]

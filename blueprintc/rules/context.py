@@ -35,6 +35,8 @@ class BlueprintContext:
     _sources: dict[Path, SourceFile] = field(default_factory=dict)
     # What several rules work out from the same inputs, worked out once (by name).
     memo: dict[str, Any] = field(default_factory=dict)
+    # Directory listings, shared by the walks over the Blueprint (read once per Blueprint).
+    scans: listing.Scans = field(default_factory=listing.Scans)
 
     @property
     def canon(self) -> Canon:
@@ -117,7 +119,8 @@ class BlueprintContext:
         for sub in ("templates", "crds"):
             base = self.chart_dir / sub
             if base.is_dir():
-                files.extend(map(self.read, listing.files_below(base, _template_file)))
+                found = listing.files_below(base, _template_file, lister=self.scans)
+                files.extend(map(self.read, found))
         return files
 
     @per_instance
@@ -181,7 +184,9 @@ class BlueprintContext:
     @per_instance
     def text_files(self) -> list[SourceFile]:
         """Every authored text file of the Blueprint (vendored charts/ excluded)."""
-        paths = listing.files_below(self.blueprint.dir, _authored_file, skip=_vendored)
+        paths = listing.files_below(
+            self.blueprint.dir, _authored_file, skip=_vendored, lister=self.scans
+        )
         return [self.read(path) for path in paths]
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from blueprintc import listing
 
 
@@ -39,3 +41,22 @@ def test_walk_matches_os_walk(tmp_path: Path) -> None:
 def test_suffix_matches_pathlib() -> None:
     for name in ("a.yaml", ".yaml", "a.", "a", "a.b.c", "..", "a..b"):
         assert listing.suffix(name) == Path(name).suffix, name
+
+
+def test_shared_scans_list_each_directory_once_and_change_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _tree(tmp_path)
+    plain = listing.files_below(tmp_path, listing.is_file)
+    listed: list[str] = []
+    scan = listing.scan
+
+    def counting(directory: str) -> listing.Entries | None:
+        listed.append(directory)
+        return scan(directory)
+
+    monkeypatch.setattr(listing, "scan", counting)
+    scans = listing.Scans()
+    assert listing.files_below(tmp_path, listing.is_file, lister=scans) == plain
+    assert listing.files_below(tmp_path, listing.is_file, lister=scans) == plain
+    assert sorted(listed) == sorted(base for base, _, _ in os.walk(tmp_path))
