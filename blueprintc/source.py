@@ -63,19 +63,38 @@ def _real_dir(directory: str) -> str:
     return os.path.realpath(directory)
 
 
-def _plainly_inside(path: Path, root: Path) -> bool:
-    """The common case, cheaply: a non-link file in a link-free directory under root.
+def _in_plain_directory(path: Path, root: Path) -> str | None:
+    """The absolute path, when `path` sits in a link-free directory under root.
 
     Directory resolutions are cached for the process: every file of a chart
     shares a handful of directories.
     """
     if ".." in path.parts:  # `link/..` is not what abspath says it is: take the slow path
-        return False
+        return None
     absolute = os.path.abspath(path)
     directory, _ = os.path.split(absolute)
     top = _real_dir(str(root))
     inside = directory == top or directory.startswith(top + os.sep)
-    return inside and _real_dir(directory) == directory and not os.path.islink(absolute)
+    return absolute if inside and _real_dir(directory) == directory else None
+
+
+def _plainly_inside(path: Path, root: Path) -> bool:
+    """The common case, cheaply: a non-link file in a link-free directory under root."""
+    absolute = _in_plain_directory(path, root)
+    return absolute is not None and not os.path.islink(absolute)
+
+
+def _plain_stat(path: Path, root: Path) -> os.stat_result | None:
+    """The status of a non-link file in a link-free directory under root (what `os.stat`
+    says of it: one `lstat` answers both questions); None when it is not that."""
+    absolute = _in_plain_directory(path, root)
+    if absolute is None:
+        return None
+    try:
+        info = os.lstat(absolute)
+    except OSError:
+        return None
+    return None if stat.S_ISLNK(info.st_mode) else info
 
 
 def check_inside(path: Path, root: Path) -> None:
@@ -147,11 +166,15 @@ def _not_regular(rel: str, mode: int) -> InputError:
 def read_source(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> SourceFile:
     """Read a regular UTF-8 text file inside `root`, within the size limit."""
     rel = relative_name(path, root)
-    check_inside(path, root)
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise InputError("BPI007", f"file not found: {rel}", rel, hint="create the file") from None
+    info = _plain_stat(path, root)
+    if info is None:
+        check_inside(path, root)
+        try:
+            info = os.stat(path)
+        except FileNotFoundError:
+            raise InputError(
+                "BPI007", f"file not found: {rel}", rel, hint="create the file"
+            ) from None
     if not stat.S_ISREG(info.st_mode):
         raise _not_regular(rel, info.st_mode)
     if info.st_size > max_bytes:
