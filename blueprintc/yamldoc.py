@@ -174,16 +174,23 @@ class _Builder:
         result: dict[Any, Any] = {}
         merged: dict[Any, Any] = {}
         first_lines: dict[Any, int] = {}
+        keys, values = self.doc.keys, self.doc.values
         for key_node, value_node in node.value:
-            if key_node.tag == _MERGE_TAG:
+            key_tag = key_node.tag
+            if key_tag == _MERGE_TAG:
                 merged.update(self.merge_source(value_node, path))
                 continue
-            if not isinstance(key_node, yaml.ScalarNode):
+            if not isinstance(key_node, ScalarNode):
                 raise self.fail(
                     "BPI001", "a mapping key must be a scalar", key_node, "quote the key"
                 )
-            key = self.scalar(key_node)
-            child = (*path, key if isinstance(key, int) else str(key))
+            # A plain-string key, by far the most, is its own path part (no call for it).
+            if key_tag == STR_TAG:
+                key = key_node.value
+                child = (*path, key)
+            else:
+                key = self.scalar(key_node)
+                child = (*path, key if isinstance(key, int) else str(key))
             if key in result:
                 # Equal keys may differ in spelling (`1` and `1.0`, `1` and `true`).
                 raise self.fail(
@@ -192,10 +199,11 @@ class _Builder:
                     key_node,
                     "remove one of the two keys; YAML keeps only the last, silently",
                 )
-            key_pos = _pos(key_node)
-            first_lines[key] = key_pos[0]
-            self.doc.keys[child] = key_pos
-            self.doc.values[child] = _pos(value_node)
+            mark = key_node.start_mark  # what `_pos` gives, inline: once per key
+            first_lines[key] = line = mark.line + 1
+            keys[child] = (line, mark.column + 1)
+            mark = value_node.start_mark
+            values[child] = (mark.line + 1, mark.column + 1)
             if value_node.tag == STR_TAG and type(value_node) is ScalarNode and self.budget > 0:
                 self.budget -= 1  # what `build` would do for a plain string, without the call
                 result[key] = value_node.value
