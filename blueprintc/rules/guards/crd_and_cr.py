@@ -12,6 +12,7 @@ Failing: `crds/widgets.yaml` defines `Widget` in `example.io` and
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -48,12 +49,22 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
 
 
 def _crds(ctx: BlueprintContext) -> list[dict[str, Any]]:
+    if not _may_ship_crds(ctx):
+        return []
     result = []
     for crd in ctx.helm_chart.crds:
         for body in yamldata.load_all(crd.get("data", "")):
             if isinstance(body, dict):
                 result.append(body)
     return result
+
+
+def _may_ship_crds(ctx: BlueprintContext) -> bool:
+    """Helm's CRD objects of a chart are its `crds/` files and its subcharts' (from
+    `charts/`): a chart directory with neither entry has none, without asking Helm."""
+    assert ctx.chart_dir is not None
+    entries = ctx.scans(os.fspath(ctx.chart_dir))
+    return entries is None or any(entry.name in ("crds", "charts") for entry in entries)
 
 
 def _crd_kind(body: dict[str, Any]) -> tuple[str, str] | None:
