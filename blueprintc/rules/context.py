@@ -158,7 +158,8 @@ class BlueprintContext:
         return name[len(prefix) :] if prefix and name.startswith(prefix) else name
 
     def render(self, values: dict[str, Any] | None = None) -> helm.Render:
-        key = json.dumps(values, sort_keys=True, default=str)
+        # The default render, asked by most guards, needs no key worked out.
+        key = "null" if values is None else json.dumps(values, sort_keys=True, default=str)
         if key not in self._renders:
             self._renders[key] = helm.render(
                 self.helm_chart, values, self.release_name, self.namespace, self._documents
