@@ -40,6 +40,8 @@ class Workspace:
     rules: dict[str, RuleConfig] = field(default_factory=dict)
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     _real: dict[Path, Path] = field(default_factory=dict, repr=False, compare=False)
+    # What rules work out from the workspace alone, once per run (every Blueprint asks).
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def real(self, path: Path) -> Path:
         """`path.resolve()`, asked of the file system once per path in a run."""

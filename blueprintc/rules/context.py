@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from blueprintc import dependencies, helm, kustomize, listing
 from blueprintc.canon import Canon
 from blueprintc.model.blueprint import Blueprint
-from blueprintc.rules.memo import per_instance
+from blueprintc.rules.memo import per_instance, remembered
 from blueprintc.source import InputError, SourceFile, read_source
 from blueprintc.workspace import Workspace
 from blueprintc.yamldoc import YamlDoc, load_yaml
@@ -62,10 +62,7 @@ class BlueprintContext:
 
     def remember(self, name: str, build: Callable[[], _T]) -> _T:
         """`build()`, worked out once per Blueprint under `name` (several rules ask)."""
-        found = self.memo.get(name)
-        if found is None:
-            found = self.memo[name] = build()
-        return found  # type: ignore[no-any-return]
+        return remembered(self.memo, name, build)
 
     # -- Helm charts -------------------------------------------------------
     @property

@@ -18,6 +18,14 @@ from typing import Any, Generic, TypeVar, overload
 _T = TypeVar("_T")
 
 
+def remembered(memo: dict[str, Any], name: str, build: Callable[[], _T]) -> _T:
+    """`build()`, worked out once per `memo` under `name` (None is worked out again)."""
+    found = memo.get(name)
+    if found is None:
+        found = memo[name] = build()
+    return found  # type: ignore[no-any-return]
+
+
 class per_instance(Generic[_T]):
     def __init__(self, func: Callable[[Any], _T]) -> None:
         self.func = func

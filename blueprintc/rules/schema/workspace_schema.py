@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.memo import remembered
 from blueprintc.rules.schema.support import schema_findings
 from blueprintc.schemas import WORKSPACE_SCHEMA, load_schema
 
@@ -31,8 +32,13 @@ from blueprintc.schemas import WORKSPACE_SCHEMA, load_schema
     __doc__,
 )
 def check(ctx: BlueprintContext) -> Iterator[Finding]:
-    if ctx.workspace.doc is not None:
-        yield from schema_findings(ctx.workspace.doc, load_schema(WORKSPACE_SCHEMA))
+    doc = ctx.workspace.doc
+    if doc is not None:  # one file for the whole run: checked once (the same findings after)
+        yield from remembered(
+            ctx.workspace.memo,
+            "BPS003",
+            lambda: list(schema_findings(doc, load_schema(WORKSPACE_SCHEMA))),
+        )
 
 
 RULE = check
