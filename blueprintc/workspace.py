@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,10 +45,21 @@ class Workspace:
     memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def real(self, path: Path) -> Path:
-        """`path.resolve()`, asked of the file system once per path in a run."""
+        """`path.resolve()`, asked of the file system once per path in a run: an absolute
+        path whose last part is a name that is no link is its parent's real path and that
+        name (one `lstat`, the parent's answer shared by its siblings)."""
         real = self._real.get(path)
         if real is None:
-            real = self._real[path] = path.resolve()
+            parent = path.parent
+            if parent == path or not path.is_absolute() or path.name in ("", ".", ".."):
+                real = path.resolve()
+            else:
+                try:
+                    linked = stat.S_ISLNK(os.lstat(path).st_mode)
+                except OSError:
+                    linked = True  # missing or unreadable: resolve() says what it is
+                real = path.resolve() if linked else self.real(parent) / path.name
+            self._real[path] = real
         return real
 
     def rule_config(self, rule_id: str) -> RuleConfig:

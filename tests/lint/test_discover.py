@@ -52,3 +52,17 @@ def test_discover_below_a_linked_directory_names_real_paths(tmp_path: Path) -> N
     workspace = _workspace(base)
     found = discover([workspace.root / "linked" / "grp"], workspace)
     assert _names(found, base) == ["ws/blueprints/grp/Z", "ws/blueprints/grp/e"]
+
+
+def test_workspace_real_is_what_resolve_gives(tmp_path: Path) -> None:
+    base = tmp_path.resolve()
+    (base / "a" / "b" / "c").mkdir(parents=True)
+    (base / "a" / "f").write_text("x", encoding="utf-8")
+    (base / "l").symlink_to("a/b")
+    (base / "a" / "b" / "d").symlink_to("../f")
+    (base / "dangling").symlink_to("nowhere")
+    workspace = load_workspace(base)
+    cases = ("", "a", "a/b/c", "l", "l/c", "l/c/../c", "l/..", "a/b/d", "dangling")
+    for rel in (*cases, "dangling/x", "missing/x", "a/f/x"):
+        path = base / rel
+        assert workspace.real(path) == path.resolve(), rel
