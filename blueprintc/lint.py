@@ -122,6 +122,9 @@ class _GuardedContext(BlueprintContext):
     _refusals: dict[tuple[str, Path], InputError] = field(default_factory=dict)
 
     def read(self, path: Path) -> SourceFile:
+        source = self._sources.get(path)  # read before, so never refused
+        if source is not None:
+            return source
         return self._remembering_refusal("read", path, super().read)
 
     def load(self, path: Path) -> YamlDoc:
