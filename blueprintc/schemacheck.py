@@ -140,14 +140,24 @@ class _Walk:
 
 
 def _type(walk: _Walk, types: Any, instance: Any, schema: Any) -> Verdict:
-    results = [walk.is_type(instance, t) for t in (types if isinstance(types, list) else [types])]
+    if not isinstance(types, list):
+        return walk.is_type(instance, types)  # what `any` of the one result gives
+    results = [walk.is_type(instance, t) for t in types]
     return None if None in results else any(results)
 
 
 def _properties(walk: _Walk, properties: Any, instance: Any, schema: Any) -> Verdict:
     if not isinstance(instance, dict):
         return True
-    return walk.all_of([(instance[p], sub) for p, sub in properties.items() if p in instance])
+    verdict: Verdict = True  # `all_of`, without the list of pairs
+    for name, subschema in properties.items():
+        if name in instance:
+            result = walk.check(instance[name], subschema)
+            if result is False:
+                return False
+            if result is None:
+                verdict = None
+    return verdict
 
 
 def _additional(walk: _Walk, extra: Any, instance: Any, schema: Any) -> Verdict:
