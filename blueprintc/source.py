@@ -187,23 +187,28 @@ def read_source(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES)
     # O_NONBLOCK: a FIFO swapped in after the stat above must not hang the run.
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     try:
-        data = _read_up_to(fd, max_bytes + 1)
+        data = _read_up_to(fd, max_bytes + 1, info.st_size)
     finally:
         os.close(fd)
     return SourceFile(path=path, rel=rel, text=decode_text(data, rel))
 
 
-def _read_up_to(fd: int, limit: int) -> bytes:
+def _read_up_to(fd: int, limit: int, expected: int) -> bytes:
     """Up to `limit` bytes, to the end of the file (no buffered file object: lint reads
-    hundreds of small files)."""
+    hundreds of small files). The first read asks for the `expected` size (the file's
+    stat) and a byte more: a regular file's read comes back short only at its end, so a
+    file of that size is read by one call into a buffer of its size."""
     chunks = []
     size = 0
     while size < limit:
-        chunk = os.read(fd, min(limit - size, 1 << 20))
+        wanted = min(limit - size, expected - size + 1 if size <= expected else 1 << 20)
+        chunk = os.read(fd, wanted)
         if not chunk:
             break
         chunks.append(chunk)
         size += len(chunk)
+        if len(chunk) < wanted and size >= expected:
+            break
     return b"".join(chunks)
 
 
