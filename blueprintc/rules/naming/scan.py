@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from blueprintc.canon import Canon
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.naming.text import glued, per_canon, per_file, yaml_files
+from blueprintc.rules.naming.text import finditer_at, glued, per_canon, per_file, yaml_files
 from blueprintc.source import SourceFile
 
 CLUSTER, VCLUSTER, ENV, LEGACY, TOKEN = "cluster", "vcluster", "env", "legacy", "token"
@@ -61,6 +61,9 @@ class Scanner:
             re.MULTILINE,
         )
         self.tokens = re.compile(rf"(?:{providers or _NEVER})(?:-[a-z0-9]+){{3,}}(?![\w-])")
+        # Where each pattern can start: a key, or a provider and its `-`.
+        self.pair_starts = tuple(self.kinds)
+        self.token_starts = tuple(f"{p}-" for p in canon.providers)
 
     def refers_to_env_type(self, value: str) -> bool:
         """Whether a template/parameter value reads an env-type key (`.Values.envType`)."""
@@ -75,7 +78,7 @@ scanner = per_canon(Scanner)
 def _scan(scan: Scanner, source: SourceFile) -> tuple[Item, ...]:
     text = source.text
     items = []
-    for match in scan.pairs.finditer(text):
+    for match in finditer_at(scan.pairs, text, scan.pair_starts):
         start, quote = match.start(), match.group("kq")
         if quote and text[start - 1 : start] != quote:
             continue
@@ -85,7 +88,7 @@ def _scan(scan: Scanner, source: SourceFile) -> tuple[Item, ...]:
         value = match.group("value")
         items.append(Item(source, scan.kinds[key], key, start, value, match.start("value")))
     taken = {item.offset for item in items}
-    for match in scan.tokens.finditer(text):
+    for match in finditer_at(scan.tokens, text, scan.token_starts):
         start = match.start()
         if start not in taken and not glued(text, start, ".-"):
             items.append(Item(source, frozenset({TOKEN}), None, -1, match.group(), start))
