@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 from blueprintc.canon import Canon
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.naming.text import glued, per_canon, per_file
+from blueprintc.rules.naming.text import glued, per_canon
 from blueprintc.source import SourceFile
 
 PLAIN, FQDN_PARAM, ORG_PARAM, PARAM = "plain", "fqdn-param", "org-param", "param"
@@ -195,7 +195,6 @@ def _ends_with_parts(names: tuple[str, ...], parts: tuple[str, ...]) -> int | No
 scanner = per_canon(HostScanner)
 
 
-@per_file
 def _scan(scan: HostScanner, source: SourceFile) -> FileScan:
     text = source.text
     hosts = tuple(scan.host(source, m.start(), m.end()) for m in _HOST.finditer(text))
@@ -208,7 +207,7 @@ def _scan(scan: HostScanner, source: SourceFile) -> FileScan:
 
 
 def scan_file(canon: Canon, source: SourceFile) -> FileScan:
-    """The hosts and brand mentions of one file (cached per canon and file)."""
+    """The hosts and brand mentions of one file (each Blueprint lists its files' once)."""
     return _scan(scanner(canon), source)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from blueprintc.canon import Canon
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.naming.text import finditer_at, glued, per_canon, per_file, yaml_files
+from blueprintc.rules.naming.text import finditer_at, glued, per_canon, yaml_files
 from blueprintc.source import SourceFile
 
 CLUSTER, VCLUSTER, ENV, LEGACY, TOKEN = "cluster", "vcluster", "env", "legacy", "token"
@@ -74,7 +74,6 @@ class Scanner:
 scanner = per_canon(Scanner)
 
 
-@per_file
 def _scan(scan: Scanner, source: SourceFile) -> tuple[Item, ...]:
     text = source.text
     items = []
@@ -96,7 +95,7 @@ def _scan(scan: Scanner, source: SourceFile) -> tuple[Item, ...]:
 
 
 def scan_file(canon: Canon, source: SourceFile) -> tuple[Item, ...]:
-    """The naming items of one file (cached per canon and file)."""
+    """The naming items of one file (each Blueprint lists its files' once)."""
     return _scan(scanner(canon), source)
 
 

@@ -21,7 +21,6 @@ from blueprintc.rules.context import BlueprintContext
 from blueprintc.source import SourceFile
 
 T = TypeVar("T")
-R = TypeVar("R")
 
 YAML_SUFFIXES = (".yaml", ".yml", ".tpl", ".json")
 DOC_SUFFIXES = (".md", ".txt")
@@ -57,27 +56,6 @@ def per_canon(build: Callable[[Canon], T]) -> Callable[[Canon], T]:
             cache.pop(key, None)
 
     return get
-
-
-def per_file(
-    scan: Callable[[T, SourceFile], R],
-) -> Callable[[T, SourceFile], R]:
-    """Memoise `scan(scanner, source)` on the scanner (made per canon, so per lint run):
-    every rule of a family asks for the same files, and nothing outlives the run."""
-
-    def cached(scanner: T, source: SourceFile) -> R:
-        found: dict[SourceFile, R] = scanner.__dict__.setdefault("_per_file", {})
-        result = found.get(source)
-        if result is None:
-            if len(found) >= _PER_FILE_LIMIT:
-                found.clear()
-            result = found[source] = scan(scanner, source)
-        return result
-
-    return cached
-
-
-_PER_FILE_LIMIT = 4096
 
 
 @functools.lru_cache(maxsize=4096)
