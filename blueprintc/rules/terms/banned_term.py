@@ -38,7 +38,7 @@ from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.naming.text import location
 from blueprintc.rules.terms.matcher import Hit, terms
-from blueprintc.rules.terms.sources import Skips, scalar_span, schema_nodes
+from blueprintc.rules.terms.sources import Skips, config_schema_nodes, scalar_span
 from blueprintc.source import SourceFile
 from blueprintc.yamldoc import PathKey, YamlDoc, json_path
 
@@ -76,8 +76,7 @@ def _fields(ctx: BlueprintContext) -> Iterator[tuple[YamlDoc, PathKey]]:
         for key in CARD_FIELDS:
             if isinstance(card.get(key), str):
                 yield doc, ("spec", "card", key)
-    base: PathKey = ("spec", "configSchema")
-    for path, node in schema_nodes(doc.get(base), base):
+    for path, node in config_schema_nodes(ctx):
         for key in SCHEMA_FIELDS:
             if isinstance(node.get(key), str):
                 yield doc, (*path, key)

@@ -40,7 +40,7 @@ from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.naming.text import location, offset_of
 from blueprintc.rules.terms.matcher import Hit, Terms, terms
-from blueprintc.rules.terms.sources import schema_nodes
+from blueprintc.rules.terms.sources import config_schema_nodes
 from blueprintc.yamldoc import PathKey, YamlDoc, json_path
 
 
@@ -55,8 +55,7 @@ from blueprintc.yamldoc import PathKey, YamlDoc, json_path
 def check(ctx: BlueprintContext) -> Iterator[Finding]:
     matcher = terms(ctx.canon)
     doc = ctx.blueprint.doc
-    base: PathKey = ("spec", "configSchema")
-    for path, node in schema_nodes(doc.get(base), base):
+    for path, node in config_schema_nodes(ctx):
         properties = node.get("properties")
         if isinstance(properties, dict):
             for name in properties:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.naming.text import COMMENT, offset_of
 from blueprintc.yamldoc import PathKey, YamlDoc
 
@@ -130,21 +131,41 @@ class Skips:
 
 def schema_nodes(schema: Any, path: PathKey) -> Iterator[tuple[PathKey, dict[str, Any]]]:
     """Every (sub)schema of a JSON Schema with its document path; not `default`/`enum` data."""
+    return iter(_schema_nodes(schema, path, []))
+
+
+def config_schema_nodes(ctx: BlueprintContext) -> list[tuple[PathKey, dict[str, Any]]]:
+    """`schema_nodes` of the Blueprint's `spec.configSchema` (listed once per Blueprint:
+    two rules ask)."""
+    base: PathKey = ("spec", "configSchema")
+    return list(
+        ctx.remember(
+            "config_schema_nodes", lambda: list(schema_nodes(ctx.blueprint.doc.get(base), base))
+        )
+    )
+
+
+def _schema_nodes(
+    schema: Any, path: PathKey, out: list[tuple[PathKey, dict[str, Any]]]
+) -> list[tuple[PathKey, dict[str, Any]]]:
+    """`schema_nodes` into `out`, in the same order (a plain recursion, not nested
+    generators that hand each node up through every level)."""
     if not isinstance(schema, dict):
-        return
-    yield path, schema
+        return out
+    out.append((path, schema))
     for key in _SCHEMA_MAPS:
         children = schema.get(key)
         if isinstance(children, dict):
             for name, child in children.items():
-                yield from schema_nodes(child, (*path, key, _key(name)))
+                _schema_nodes(child, (*path, key, _key(name)), out)
     for key in _SCHEMA_ONE:
-        yield from schema_nodes(schema.get(key), (*path, key))
+        _schema_nodes(schema.get(key), (*path, key), out)
     for key in _SCHEMA_LISTS:
         children = schema.get(key)
         if isinstance(children, list):
             for index, child in enumerate(children):
-                yield from schema_nodes(child, (*path, key, index))
+                _schema_nodes(child, (*path, key, index), out)
+    return out
 
 
 def _key(name: Any) -> str | int:
