@@ -1,10 +1,11 @@
-"""`python -m benchmarks.lint [--blueprints 50] [--repeat 3] [--json]`.
+"""`python -m benchmarks.lint [--blueprints 50] [--repeat 3] [--cold-caches] [--json]`.
 
 Generates a catalog, checks it lints clean, then measures in this one process:
 lint in-process (the call the CLI makes), the bare Helm renders that lint performed
 (recorded in a first pass, replayed through the raw SDK), both with lint's thread
 pool and sequentially, and `blueprintc lint` as a fresh subprocess (start-up
-included, as a pre-commit hook pays it) with its peak RSS.
+included, as a pre-commit hook pays it) with its peak RSS. With `--cold-caches`,
+every process-wide blueprintc cache is cleared before each timed lint run.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.common import Samples, repeat, run_child
+from benchmarks.lint.caches import clear_process_caches
 from benchmarks.lint.generate import generate
 from benchmarks.lint.profiling import format_profile, profile_lint
 from benchmarks.lint.replay import recording_renders, replay
@@ -29,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="blueprintc-bench-") as tmp:
         workspace = Path(tmp) / "workspace"
         generate(workspace, args.blueprints)
-        figures = measure(workspace, args.blueprints, args.repeat, args.jobs)
+        figures = measure(workspace, args.blueprints, args.repeat, args.jobs, args.cold_caches)
         profile = profile_lint(workspace) if args.profile else None
     if args.json:
         data = figures.as_dict()
@@ -44,7 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def measure(workspace: Path, count: int, times: int, jobs: int) -> Figures:
+def measure(
+    workspace: Path, count: int, times: int, jobs: int, cold_caches: bool = False
+) -> Figures:
     # First pass: warms caches and imports, proves the catalog clean, records the renders.
     with recording_renders() as recording:
         result = lint([workspace], root=workspace, jobs=jobs)
@@ -60,6 +64,8 @@ def measure(workspace: Path, count: int, times: int, jobs: int) -> Figures:
     }
     for _ in range(times):  # interleaved, so drift on a shared machine hits all alike
         for key, run in runs.items():
+            if cold_caches and key.startswith("lint"):
+                clear_process_caches()  # untimed: the timed run starts cold
             samples[key].extend(repeat(run, 1).seconds)
     cli = [run_child(_cli_command(workspace, jobs), workspace) for _ in range(times)]
     for child in cli:
@@ -104,6 +110,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--blueprints", type=int, default=50, help="catalog size (default 50)")
     parser.add_argument("--repeat", type=int, default=3, help="samples per figure (default 3)")
     parser.add_argument("--jobs", type=int, default=2, help="lint's thread pool (default 2)")
+    parser.add_argument(
+        "--cold-caches",
+        action="store_true",
+        help="clear blueprintc's process-wide caches before each timed lint run",
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument(
         "--profile", action="store_true", help="also cProfile one lint run and group its time"
