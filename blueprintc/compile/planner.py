@@ -92,7 +92,7 @@ def compile_workspace(
     result.diagnostics.extend(check_sovereign(workspace.canon, sovereign))
     cache = RenderCache()
     kit_digest = _digest(inputs.shared_digest)
-    grouped = _by_owner(previous)
+    grouped = previous.by_owner() if previous is not None else {}
     reused = _reusable(grouped, SOVEREIGN_OWNER, kit_digest)
     if unchanged is not None:
         if unchanged.owners.get(SOVEREIGN_OWNER) != kit_digest:
@@ -145,22 +145,14 @@ def compile_workspace(
     return _done(result)
 
 
-def _by_owner(previous: Manifest | None) -> dict[str, list[tuple[str, Entry]]]:
-    """The previous manifest's files grouped by top-level owner (`acme/shop` -> `acme`)."""
-    grouped: dict[str, list[tuple[str, Entry]]] = defaultdict(list)
-    for path, entry in previous.files.items() if previous is not None else ():
-        grouped[entry.owner.split("/", 1)[0]].append((path, entry))
-    return grouped
-
-
 def _reusable(
-    grouped: dict[str, list[tuple[str, Entry]]], owner: str, digest: str
+    grouped: dict[str, dict[str, Entry]], owner: str, digest: str
 ) -> list[tuple[str, Entry]]:
     """The previous files of `owner` (and its `owner/...` sub-owners), if every one was
     made from exactly these inputs; else nothing."""
-    owned = grouped.get(owner, [])
-    if owned and all(entry.inputs == digest for _, entry in owned):
-        return sorted(owned)
+    owned = grouped.get(owner, {})
+    if owned and all(entry.inputs == digest for entry in owned.values()):
+        return sorted(owned.items())
     return []
 
 
