@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-__all__ = ["STATE_DIR", "EmitError", "EmitReport", "OutputFile", "check_paths"]
+__all__ = ["STATE_DIR", "EmitError", "EmitReport", "OutputFile", "check_paths", "parent_dirs"]
 
 STATE_DIR = ".blueprintc"  # inside out/: manifest, journal, staging; no planned file lives here
 
@@ -84,21 +84,28 @@ def check_paths(files: Iterable[OutputFile]) -> tuple[list[OutputFile], set[str]
     Refuses unsafe, duplicate or clashing (file and directory at once) paths.
     """
     ordered = sorted(files, key=lambda f: f.path)
-    dirs: set[str] = set()
     previous = None
     for f in ordered:
         _check_path(f.path)
         if f.path == previous:
             raise EmitError(f"two planned files share the path {f.path!r}")
         previous = f.path
-        head = f.path.rpartition("/")[0]
-        while head and head not in dirs:
-            dirs.add(head)
-            head = head.rpartition("/")[0]
+    dirs = parent_dirs(f.path for f in ordered)
     clash = sorted(dirs.intersection(f.path for f in ordered))
     if clash:
         raise EmitError(f"{clash[0]!r} is planned both as a file and as a directory")
     return ordered, dirs
+
+
+def parent_dirs(paths: Iterable[str]) -> set[str]:
+    """Every directory above any of `paths` (posix, relative; out/ itself not included)."""
+    dirs: set[str] = set()
+    for path in paths:
+        head = path.rpartition("/")[0]
+        while head and head not in dirs:
+            dirs.add(head)
+            head = head.rpartition("/")[0]
+    return dirs
 
 
 def _check_path(path: str) -> None:

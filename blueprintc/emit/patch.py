@@ -41,7 +41,7 @@ from .manifest import (
     shard_name,
     top_owner,
 )
-from .model import EmitReport, OutputFile, check_paths
+from .model import EmitReport, OutputFile, check_paths, parent_dirs
 from .reconcile import serialise
 from .seal import Seal, break_seal
 from .statedir import prepare_state_dir
@@ -161,14 +161,8 @@ def _decide(
 def _emptied_dirs(sealed: Seal, removes: list[str], needed: set[str]) -> list[str]:
     """Directories that hold nothing once `removes` are gone (deepest first)."""
     gone = set(removes)
-    candidates: set[str] = set()
-    for path in removes:
-        head = path.rpartition("/")[0]
-        while head and head not in candidates:
-            candidates.add(head)
-            head = head.rpartition("/")[0]
     result: list[str] = []
-    for directory in sorted(candidates, key=lambda d: (-d.count("/"), d)):
+    for directory in sorted(parent_dirs(removes), key=lambda d: (-d.count("/"), d)):
         if directory in needed:
             continue
         if all(p in gone for p in sealed.under(f"{directory}/")):

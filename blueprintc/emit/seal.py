@@ -35,7 +35,7 @@ from operator import attrgetter
 from pathlib import Path
 
 from .cache import read_bytes
-from .model import STATE_DIR
+from .model import STATE_DIR, parent_dirs
 from .statedir import remove_entry
 from .tree import leftovers
 
@@ -186,14 +186,8 @@ class Seal:
 
 def _with_dirs(paths: Iterable[str]) -> set[str]:
     """`paths`, every directory above them, and "" (out/ itself)."""
-    result = {""}
-    for path in paths:
-        result.add(path)
-        head = path.rpartition("/")[0]
-        while head and head not in result:
-            result.add(head)
-            head = head.rpartition("/")[0]
-    return result
+    paths = list(paths)
+    return {"", *paths, *parent_dirs(paths)}
 
 
 def break_seal(out: Path) -> None:

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from .fsutil import exchange, fsync_dir, random_suffix, sync_tree, write_new
 from .manifest import MANIFEST, StateFile
-from .model import STATE_DIR
+from .model import STATE_DIR, parent_dirs
 
 __all__ = ["leftovers", "recover_swap", "swap"]
 
@@ -143,8 +143,7 @@ def _ensure_parent(root: Path, path: str, made: set[str]) -> None:
     head = path.rpartition("/")[0]
     if head and head not in made:
         os.makedirs(root / head, exist_ok=True)
-        parts = head.split("/")
-        made.update("/".join(parts[:i]) for i in range(1, len(parts) + 1))
+        made.update(parent_dirs([path]))
 
 
 def _reuse(src: Path, dst: Path) -> None:
