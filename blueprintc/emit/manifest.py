@@ -134,9 +134,15 @@ class Manifest:
             owners[owner] = digests.pop() if len(digests) == 1 else None
         return ManifestIndex(owners)
 
-    def state_files(self, old: Manifest | None = None) -> list[StateFile]:
+    def state_files(
+        self, old: Manifest | None = None, base: ManifestIndex | None = None
+    ) -> list[StateFile]:
         """The shards that differ from `old`'s (all of them without `old`), the shards
-        of owners gone since `old`, and the index, last."""
+        of owners gone since `old`, and the index, last.
+
+        With `base` (the index on disk), this manifest and `old` cover only some
+        owners (a patch): every other owner keeps its entry in `base`, and nothing at
+        all is returned when no shard and no index entry changed."""
         new = self.by_owner()
         before = old.by_owner() if old is not None else {}
         changed: list[StateFile] = [
@@ -144,8 +150,16 @@ class Manifest:
             for owner, files in sorted(new.items())
             if old is None or before.get(owner) != files
         ]
-        gone = [(shard_name(owner), None) for owner in sorted(before) if owner not in new]
-        return [*changed, *gone, ("manifest.json", self.index(new).dumps())]
+        gone: list[StateFile] = [
+            (shard_name(owner), None) for owner in sorted(before) if owner not in new
+        ]
+        index = self.index(new)
+        if base is not None:
+            kept = {o: d for o, d in base.owners.items() if o not in before and o not in new}
+            index = ManifestIndex({**kept, **index.owners})
+            if not changed and not gone and index == base:
+                return []
+        return [*changed, *gone, ("manifest.json", index.dumps())]
 
 
 def shard_bytes(files: dict[str, Entry]) -> bytes:

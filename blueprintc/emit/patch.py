@@ -37,8 +37,6 @@ from .manifest import (
     Manifest,
     ManifestIndex,
     StateFile,
-    shard_bytes,
-    shard_name,
     top_owner,
 )
 from .model import EmitReport, OutputFile, check_paths, parent_dirs
@@ -153,7 +151,7 @@ def _decide(
         unchanged,
         removes,
         remove_dirs,
-        _state(new, old, owners, index),
+        new.state_files(old, base=index),
         spent,
     )
 
@@ -169,26 +167,6 @@ def _emptied_dirs(sealed: Seal, removes: list[str], needed: set[str]) -> list[st
             gone.add(directory)
             result.append(directory)
     return result
-
-
-def _state(new: Manifest, old: Manifest, owners: set[str], index: ManifestIndex) -> list[StateFile]:
-    """The shards of `owners` that changed, and the index, if anything did."""
-    fresh = new.by_owner()
-    before = old.by_owner()
-    state: list[StateFile] = []
-    for owner in sorted(owners):
-        if fresh.get(owner) == before.get(owner):
-            continue
-        if owner in fresh:
-            state.append((shard_name(owner), shard_bytes(fresh[owner])))
-        else:
-            state.append((shard_name(owner), None))
-    owners_now = {o: d for o, d in index.owners.items() if o not in owners}
-    owners_now.update(new.index(fresh).owners)
-    updated = ManifestIndex(owners_now)
-    if state or updated != index:
-        state.append(("manifest.json", updated.dumps()))
-    return state
 
 
 def _owners_of(files: Sequence[OutputFile], plan: Patch, old: Manifest) -> set[str]:
