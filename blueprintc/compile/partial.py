@@ -39,10 +39,10 @@ def compile_changed_owners(
     result = compile_workspace(workspace, unchanged=index)
     if not result.partial_ok:
         return None
-    present = result.carried | {top_owner(f.owner) for f in result.files}
-    owners = {top_owner(f.owner) for f in result.files}
-    owners.update(o for o in index.owners if o not in present)  # gone since the last emit
-    owners.add(INDEX_OWNER)
+    replanned = {top_owner(f.owner) for f in result.files}
+    present = result.carried | replanned
+    gone = {o for o in index.owners if o not in present}  # since the last emit
+    owners = replanned | gone | {INDEX_OWNER}
     old = Manifest.load(out, owners)
     result.files.extend(index_files(result.inputs, _catalyst_resources(sealed, old, result)))
     outcome = outcome_of(result, validate)

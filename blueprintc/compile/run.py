@@ -44,8 +44,7 @@ def run_compile(
     workspace = load_workspace(root)
     inputs_digest = fingerprint(workspace)
     sealed = Seal.load(target) if trust_stat else None
-    if sealed is not None and sealed.fingerprint == inputs_digest and sealed.untouched(target):
-        # Same inputs, untouched tree: nothing to plan or write.
+    if sealed is not None and sealed.holds(target, inputs_digest):
         files = sealed.files()
         outcome = CompileOutcome(None, sealed=len(files), out_rel=_rel(target, root))
         outcome.workspace_name = sovereign_name(workspace)

@@ -92,6 +92,10 @@ class Seal:
         paths = sorted(_with_dirs(files))
         return cls(fingerprint, paths, _stats(out, paths))
 
+    def holds(self, out: Path, fingerprint: str) -> bool:
+        """Same inputs (`fingerprint`) and an untouched tree: nothing to plan or write."""
+        return self.fingerprint == fingerprint and self.untouched(out)
+
     def untouched(self, out: Path) -> bool:
         """True if every sealed entry still has its sealed stat (and no emit is pending)."""
         if os.path.lexists(out / JOURNAL) or any(leftovers(out)):
@@ -210,6 +214,4 @@ def is_sealed(out: Path, fingerprint: str) -> list[str] | None:
     """The sealed files if out/ is untouched since it was sealed with this
     `fingerprint`; None otherwise (then a full reconcile decides)."""
     sealed = Seal.load(out)
-    if sealed is None or sealed.fingerprint != fingerprint or not sealed.untouched(out):
-        return None
-    return sealed.files()
+    return sealed.files() if sealed is not None and sealed.holds(out, fingerprint) else None
