@@ -12,20 +12,20 @@ from blueprintc.emit import EmitReport, diff, emit
 from blueprintc.emit.manifest import Manifest
 from blueprintc.emit.seal import Seal
 from blueprintc.plan.values import KeySyntaxError, format_key, parse_key
-from blueprintc.workspace import load_workspace
+from blueprintc.workspace import Workspace, load_workspace
 
 # Top-level dirs of out/ that other commands own: publish's OCI layout, build records,
 # bare Git repos. Compile never plans, rewrites or prunes them.
 NOT_COMPILED = ("oci", "build", "git")
 
 
-def out_dir(root: Path, out: Path | None) -> Path:
+def out_dir(workspace: Workspace, out: Path | None) -> Path:
     if out is not None:
         return out if out.is_absolute() else Path.cwd() / out
-    return root / setting(load_workspace(root), "out", "out")
+    return workspace.root / setting(workspace, "out", "out")
 
 
-def plan(root: Path, validate: bool = True, out: Path | None = None) -> CompileOutcome:
+def plan(root: Path | Workspace, validate: bool = True, out: Path | None = None) -> CompileOutcome:
     """Plan (incrementally against `out`'s manifest when given) and validate new objects."""
     previous = Manifest.load(out) if out is not None and out.is_dir() else None
     outcome = outcome_of(compile_workspace(root, previous), validate)
@@ -40,8 +40,8 @@ def run_compile(
     validate: bool = True,
     trust_stat: bool = True,
 ) -> CompileOutcome:
-    target = out_dir(root, out)
     workspace = load_workspace(root)
+    target = out_dir(workspace, out)
     inputs_digest = fingerprint(workspace)
     sealed = Seal.load(target) if trust_stat else None
     if sealed is not None and sealed.holds(target, inputs_digest):
@@ -55,7 +55,7 @@ def run_compile(
         if patched is not None:
             patched.out_rel = _rel(target, root)
             return patched
-    outcome = plan(root, validate, target)
+    outcome = plan(workspace, validate, target)
     outcome.out_rel = _rel(target, root)
     if outcome.diagnostics:
         return outcome
@@ -79,8 +79,9 @@ def _rel(path: Path, root: Path) -> str:
 
 
 def run_diff(root: Path, out: Path | None = None) -> tuple[CompileOutcome, str]:
-    target = out_dir(root, out)
-    outcome = plan(root, validate=False, out=target)
+    workspace = load_workspace(root)
+    target = out_dir(workspace, out)
+    outcome = plan(workspace, validate=False, out=target)
     if outcome.diagnostics:
         return outcome, ""
     return outcome, diff(outcome.files, target, preserve=NOT_COMPILED)
