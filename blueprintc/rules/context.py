@@ -72,25 +72,25 @@ class BlueprintContext:
 
     @per_instance
     def chart_yaml(self) -> YamlDoc | None:
-        if self.chart_dir is None or not (self.chart_dir / "Chart.yaml").exists():
-            return None
-        return self.load(self.chart_dir / "Chart.yaml")
+        return self._chart_file("Chart.yaml")
 
     @property
     def chart_meta(self) -> dict[str, Any]:
-        doc = self.chart_yaml
-        return doc.data if doc is not None and isinstance(doc.data, dict) else {}
+        return _mapping(self.chart_yaml)
 
     @per_instance
     def values_yaml(self) -> YamlDoc | None:
-        if self.chart_dir is None or not (self.chart_dir / "values.yaml").exists():
-            return None
-        return self.load(self.chart_dir / "values.yaml")
+        return self._chart_file("values.yaml")
 
     @property
     def values(self) -> dict[str, Any]:
-        doc = self.values_yaml
-        return doc.data if doc is not None and isinstance(doc.data, dict) else {}
+        return _mapping(self.values_yaml)
+
+    def _chart_file(self, name: str) -> YamlDoc | None:
+        """The chart's `name`, loaded, or None if there is no chart or no such file."""
+        if self.chart_dir is None or not (self.chart_dir / name).exists():
+            return None
+        return self.load(self.chart_dir / name)
 
     @property
     def annotations(self) -> dict[str, Any]:
@@ -204,3 +204,8 @@ def _authored_file(entry: os.DirEntry[str]) -> bool:
 def _vendored(parts: listing.Parts) -> bool:
     """A `charts/` directory, or one below it, outside `manifests/`: vendored subcharts."""
     return "charts" in parts and parts[0] != "manifests"
+
+
+def _mapping(doc: YamlDoc | None) -> dict[str, Any]:
+    """A document's data if it is a mapping, else an empty one."""
+    return doc.data if doc is not None and isinstance(doc.data, dict) else {}
