@@ -6,13 +6,10 @@ from __future__ import annotations
 import os
 import random
 import re
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,26 +23,6 @@ GENERATED = 100  # + the 3 reference Organizations: ~10,000 files before the cha
 KILLS = 6
 ENV_TYPES = ("uat", "poc", "dev", "stg", "prod")
 SEED = 20260611
-SHM = Path("/dev/shm")
-
-
-@pytest.fixture
-def scratch(tmp_path: Path) -> Iterator[Path]:
-    """A directory on tmpfs when there is one, else ``tmp_path``.
-
-    emit makes the new tree durable with syncfs(), which on a disk waits for every
-    other process's dirty pages too; on tmpfs it is free. What SIGKILL can leave
-    behind depends on the kernel's namespace operations (rename, link, unlink,
-    exchange), which tmpfs shares with disk file systems.
-    """
-    if not (SHM.is_dir() and os.access(SHM, os.W_OK)):
-        yield tmp_path
-        return
-    path = Path(tempfile.mkdtemp(prefix="blueprintc-compile-kill-", dir=SHM))
-    try:
-        yield path
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
 
 
 def generate(root: Path) -> None:
@@ -114,7 +91,7 @@ def wait_for_swap(proc: subprocess.Popen[bytes], out: Path, inode: int) -> None:
 
 
 @pytest.mark.slow
-def test_sigkill_leaves_the_previous_or_the_new_tree(scratch: Path) -> None:
+def test_sigkill_leaves_the_previous_or_the_new_tree(fast_tmp: Path) -> None:
     """GENERATED copies of acme plus the 3 reference Organizations; the change gives every
     Organization two more Environments, over a third of all files. Past a quarter of the
     tree emit builds the new tree beside out/ and exchanges the two directories in one
@@ -129,7 +106,7 @@ def test_sigkill_leaves_the_previous_or_the_new_tree(scratch: Path) -> None:
     After each kill out/, read as it is (no recovery first), must be exactly the old or
     the new tree, both computed beforehand by planning. Then a rerun writes the new tree
     and leaves nothing else behind."""
-    root = scratch / "ws"
+    root = fast_tmp / "ws"
     out = root / "out"
     generate(root)
     organizations = sorted((root / "organizations").glob("*.yaml"))

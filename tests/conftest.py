@@ -1,4 +1,4 @@
-"""Fixtures for the emit tests."""
+"""Fixtures shared by the test packages."""
 
 from __future__ import annotations
 
@@ -17,14 +17,16 @@ _SHM = Path("/dev/shm")
 def fast_tmp(tmp_path: Path) -> Iterator[Path]:
     """A scratch dir on tmpfs when there is one, else ``tmp_path``.
 
-    The crash tests run hundreds of emits; on this machine's disks an unlink
-    can take milliseconds. SIGKILL consistency is a property of the kernel's
-    namespace operations (rename, link, unlink), which tmpfs shares with ext4.
+    The crash tests run hundreds of emits, and emit makes a new tree durable with
+    syncfs(), which on a disk waits for every other process's dirty pages too; on
+    tmpfs both are cheap. What SIGKILL can leave behind is a property of the
+    kernel's namespace operations (rename, link, unlink, exchange), which tmpfs
+    shares with disk file systems.
     """
     if not (_SHM.is_dir() and os.access(_SHM, os.W_OK)):
         yield tmp_path
         return
-    path = Path(tempfile.mkdtemp(prefix="blueprintc-emit-", dir=_SHM))
+    path = Path(tempfile.mkdtemp(prefix="blueprintc-test-", dir=_SHM))
     try:
         yield path
     finally:
