@@ -62,6 +62,7 @@ def test_flux_index_points_at_valid_structural_schemas() -> None:
     assert sorted(index) == [
         "helm.toolkit.fluxcd.io/v2/HelmRelease",
         "kustomize.toolkit.fluxcd.io/v1/Kustomization",
+        "notification.toolkit.fluxcd.io/v1/Receiver",
         "source.toolkit.fluxcd.io/v1/GitRepository",
         "source.toolkit.fluxcd.io/v1/HelmChart",
         "source.toolkit.fluxcd.io/v1/HelmRepository",
