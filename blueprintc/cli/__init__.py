@@ -11,42 +11,80 @@ import sys
 import click
 
 from blueprintc import __version__
-from blueprintc.cli import build, changed, compile, lint, sign
+from blueprintc.cli.lazy import LazyCommand, LazyGroup
+
+# Each command's module is imported only when it runs (start-up is most of a
+# pre-commit lint); the help line is kept here so `--help` imports none of them.
+COMMANDS: dict[str, LazyCommand] = {
+    "lint": LazyCommand(
+        "blueprintc.cli.lint:lint",
+        "Lint Blueprints: a Blueprint dir, a catalog dir, or files inside Blueprints.",
+    ),
+    "explain": LazyCommand(
+        "blueprintc.cli.lint:explain",
+        "Show a rule's rationale, examples and fix; without an id, list every rule.",
+    ),
+    "build": LazyCommand(
+        "blueprintc.cli.build:build",
+        "Lint, package and guard Blueprints; with --push, publish, sign and check the pull.",
+    ),
+    "publish": LazyCommand(
+        "blueprintc.cli.build:publish",
+        "Build, push, attach the SBOM, sign, pull back and guard (build --push).",
+    ),
+    "keygen": LazyCommand(
+        "blueprintc.cli.sign:keygen",
+        "Write a cosign key pair (password from $COSIGN_PASSWORD, or asked on a terminal).",
+    ),
+    "verify": LazyCommand(
+        "blueprintc.cli.sign:verify",
+        "Verify signature, digest binding, identity, content and SBOM of REFERENCE.",
+    ),
+    "changed": LazyCommand(
+        "blueprintc.cli.changed:changed",
+        "List Blueprints changed since a ref plus every Blueprint depending on them.",
+    ),
+    "compile": LazyCommand(
+        "blueprintc.cli.compile:compile_command",
+        "Compile the Sovereign, Organizations and Blueprints into the Flux tree.",
+    ),
+    "diff": LazyCommand(
+        "blueprintc.cli.compile:diff_command",
+        "Show a unified diff of what a compile would change in out/.",
+    ),
+    "explain-value": LazyCommand(
+        "blueprintc.cli.compile:explain_value_command",
+        "Why does <org>/<app>/<env> have this value? KEY is dotted, e.g. webapp.replicaCount.",
+    ),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="blueprintc")
 def cli() -> None:
     """blueprintc: lint, render, compile and publish Catalyst Blueprints for Flux."""
 
 
-COMMANDS: list[click.Command] = [
-    lint.lint,
-    lint.explain,
-    build.build,
-    build.publish,
-    sign.keygen,
-    sign.verify,
-    changed.changed,
-    compile.compile_command,
-    compile.diff_command,
-    compile.explain_value_command,
-]
-for command in COMMANDS:
-    cli.add_command(command)
-
-
 def main() -> None:
     """The one top-level handler: input and output errors exit 2 with a message."""
+    try:
+        cli(prog_name="blueprintc")
+    except Exception as exc:
+        message = _input_or_output_error(exc)
+        if message is None:
+            raise
+        click.echo(message, err=True)
+        sys.exit(2)
+
+
+def _input_or_output_error(exc: Exception) -> str | None:
+    """The one line for a user-caused error (imported here, off the start-up path)."""
     from blueprintc.emit import EmitError
     from blueprintc.source import InputError
 
-    try:
-        cli(prog_name="blueprintc")
-    except InputError as exc:
+    if isinstance(exc, InputError):
         hint = f" ({exc.hint})" if exc.hint else ""
-        click.echo(f"blueprintc: error {exc.rule}: {exc.path}: {exc.message}{hint}", err=True)
-        sys.exit(2)
-    except EmitError as exc:
-        click.echo(f"blueprintc: error: {exc}", err=True)
-        sys.exit(2)
+        return f"blueprintc: error {exc.rule}: {exc.path}: {exc.message}{hint}"
+    if isinstance(exc, EmitError):
+        return f"blueprintc: error: {exc}"
+    return None
