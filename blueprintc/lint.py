@@ -26,6 +26,7 @@ from blueprintc.workspace import (
     Workspace,
     discover,
     find_root,
+    has_blueprint_file,
     load_workspace,
 )
 from blueprintc.yamldoc import YamlDoc, load_yaml
@@ -106,6 +107,33 @@ def load_blueprint(directory: Path, workspace: Workspace) -> Blueprint:
     return normalise(load_yaml(source), directory, workspace.rel(directory))
 
 
+def _unlisted_blueprint(directory: Path, workspace: Workspace) -> tuple[Blueprint, Diagnostic]:
+    """A directory with a chart/ or manifests/ and no blueprint.yaml: guarded for its chart
+    (an empty manifest stands in), with BPI010 at its Chart.yaml or manifests/."""
+    rel = workspace.rel(directory)
+    empty = SourceFile(directory / BLUEPRINT_FILE, f"{rel}/{BLUEPRINT_FILE}", "")
+    blueprint = dataclasses.replace(normalise(YamlDoc(empty, None), directory, rel), has_file=False)
+    chart = directory / "chart" / "Chart.yaml"
+    if chart.is_file():
+        what, where = "a chart (chart/Chart.yaml)", workspace.rel(chart)
+    else:
+        manifests = directory / "manifests"
+        names = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+        files = [manifests / name for name in names]
+        what = "Kustomize manifests (manifests/)"
+        where = workspace.rel(next((f for f in files if f.is_file()), manifests))
+    message = (
+        f"{rel} has {what} but no {BLUEPRINT_FILE}: the catalog cannot publish it, "
+        "yet its chart is built and guarded"
+    )
+    hint = (
+        f"add {rel}/{BLUEPRINT_FILE} (kind: Blueprint, metadata.name bp-{directory.name}, "
+        "spec.version), or move the directory out of the catalog"
+    )
+    finding = Finding(message, Location(where, 1, 1), hint)
+    return blueprint, make_diagnostic(RULES["BPI010"], finding)
+
+
 _T = TypeVar("_T")
 
 
@@ -162,11 +190,15 @@ class _GuardedContext(BlueprintContext):
 def lint_blueprint(
     directory: Path, workspace: Workspace, rules: list[Rule], build_dependencies: bool = False
 ) -> list[Diagnostic]:
-    try:
-        blueprint = load_blueprint(directory, workspace)
-    except InputError as exc:
-        return [diagnostic_from_input(exc)]
     out: list[Diagnostic] = []
+    if has_blueprint_file(directory):
+        try:
+            blueprint = load_blueprint(directory, workspace)
+        except InputError as exc:
+            return [diagnostic_from_input(exc)]
+    else:
+        blueprint, unlisted = _unlisted_blueprint(directory, workspace)
+        out.append(unlisted)
     problem = _manifest_problem(blueprint, workspace)
     if problem is not None:
         out.append(problem)

@@ -169,7 +169,7 @@ def _rule_config(doc: YamlDoc, path: tuple[str, ...], setting: Any) -> RuleConfi
     )
 
 
-def discover(paths: list[Path], workspace: Workspace) -> list[Path]:
+def discover(paths: list[Path], workspace: Workspace, *, empty_ok: bool = False) -> list[Path]:
     """Blueprint directories for the given paths, each once, in a stable order.
 
     A file selects the Blueprint that contains it (as a pre-commit hook passes
@@ -179,12 +179,15 @@ def discover(paths: list[Path], workspace: Workspace) -> list[Path]:
     the workspace (the target is linted once, under its real name); a link that
     leaves the workspace is kept as written, so reading it reports BPI006.
     `blueprintc.yaml` itself selects the whole catalog: its settings apply to every
-    Blueprint. Paths outside the workspace are refused (InputError, a usage error).
+    Blueprint. Paths outside the workspace are refused (InputError, a usage error), and
+    so is a directory given explicitly that holds no Blueprint (unless `empty_ok`): a
+    lint of it must never pass. A file outside every Blueprint selects nothing (a
+    pre-commit hook passes every changed file).
     """
     root = workspace.root
     catalog = [root / d for d in workspace.blueprint_dirs]
     if not paths:
-        paths = catalog
+        paths, empty_ok = catalog, True
     elif any(_absolute(p) == root / WORKSPACE_FILE for p in paths):
         paths = [p for p in paths if _absolute(p) != root / WORKSPACE_FILE] + catalog
     found: dict[Path, None] = {}
@@ -203,7 +206,7 @@ def discover(paths: list[Path], workspace: Workspace) -> list[Path]:
                 str(raw),
                 hint="run blueprintc from the workspace, or pass paths inside it",
             )
-        if path.is_dir() and _is_blueprint(path):
+        if path.is_dir() and is_blueprint(path):
             found[_blueprint_dir(path, root)] = None
         elif path.is_dir() and not path.is_symlink() and (children := _walk(path, root)):
             found.update(dict.fromkeys(children))
@@ -211,10 +214,32 @@ def discover(paths: list[Path], workspace: Workspace) -> list[Path]:
             owner = _owning_blueprint(path, root)
             if owner is not None:
                 found[owner] = None
+            elif path.is_dir() and not empty_ok:
+                raise InputError(
+                    "BPI007",
+                    f"{raw} holds no Blueprint: no blueprint.yaml, chart/Chart.yaml or "
+                    "manifests/ in it, below it or above it",
+                    str(raw),
+                    hint="pass a Blueprint directory, a catalog directory or a file inside a "
+                    "Blueprint",
+                )
     return sorted(found, key=lambda p: p.as_posix())
 
 
-def _is_blueprint(directory: Path) -> bool:
+def is_blueprint(directory: Path) -> bool:
+    """A directory is a Blueprint as a Blueprint repository's CI sees it: it holds
+    `blueprint.yaml`, or `chart/Chart.yaml`, or `manifests/` (a missing `blueprint.yaml`
+    is a finding of its own, BPI010, not a reason to look away)."""
+    marker = directory / BLUEPRINT_FILE
+    return (
+        marker.exists()
+        or marker.is_symlink()
+        or (directory / "chart" / "Chart.yaml").is_file()
+        or (directory / "manifests").is_dir()
+    )
+
+
+def has_blueprint_file(directory: Path) -> bool:
     marker = directory / BLUEPRINT_FILE
     return marker.exists() or marker.is_symlink()
 
@@ -240,10 +265,10 @@ def _walk(top: Path, root: Path, real: bool | None = None) -> list[Path]:
         path = Path(entry.path)
         if entry.is_symlink():
             # Followed only onto a Blueprint: never into a linked tree (no cycles).
-            if listing.is_dir(entry) and _is_blueprint(path):
+            if listing.is_dir(entry) and is_blueprint(path):
                 result.append(_blueprint_dir(path, root))
         elif listing.is_dir(entry):
-            if _is_blueprint(path):
+            if is_blueprint(path):
                 result.append(path if real else _blueprint_dir(path, root))
             else:
                 result.extend(_walk(path, root, real))
@@ -255,6 +280,6 @@ def _owning_blueprint(path: Path, root: Path) -> Path | None:
     for candidate in path.parents:
         if not candidate.is_relative_to(root):
             break
-        if (candidate / BLUEPRINT_FILE).exists():
+        if is_blueprint(candidate):
             return _blueprint_dir(candidate, root)
     return None

@@ -20,7 +20,7 @@ import git
 from blueprintc.build.errors import BuildError
 from blueprintc.lint import load_blueprint
 from blueprintc.source import InputError, read_source
-from blueprintc.workspace import discover, find_root, load_workspace
+from blueprintc.workspace import discover, find_root, has_blueprint_file, load_workspace
 from blueprintc.yamldoc import load_yaml
 
 
@@ -82,6 +82,8 @@ def _nodes(root: Path) -> list[_Node]:
     workspace = load_workspace(root)
     nodes = []
     for directory in discover([], workspace):
+        if not has_blueprint_file(directory):
+            continue  # not buildable without blueprint.yaml (lint reports BPI010)
         rel = workspace.rel(directory)
         try:
             blueprint = load_blueprint(directory, workspace)

@@ -19,7 +19,7 @@ from blueprintc.model.blueprint import Blueprint
 from blueprintc.model.organization import Organization, normalise_organization
 from blueprintc.model.sovereign import Sovereign, normalise_sovereign
 from blueprintc.source import InputError, SourceFile, read_source
-from blueprintc.workspace import Workspace, discover
+from blueprintc.workspace import Workspace, discover, has_blueprint_file
 from blueprintc.yamldoc import YamlDoc, load_yaml
 
 
@@ -164,6 +164,7 @@ def _load_catalog(inputs: Inputs, shared: Any) -> None:
             discover(
                 [workspace.root / d for d in workspace.blueprint_dirs if d not in missing],
                 workspace,
+                empty_ok=True,
             )
             if len(missing) < len(workspace.blueprint_dirs)
             else []
@@ -172,6 +173,8 @@ def _load_catalog(inputs: Inputs, shared: Any) -> None:
         inputs.diagnostics.append(diagnostic_from_input(exc))
         return
     for directory in directories:
+        if not has_blueprint_file(directory):
+            continue  # a chart without blueprint.yaml is no catalog entry (lint: BPI010)
         try:
             blueprint = load_blueprint(directory, workspace)
         except InputError as exc:

@@ -49,6 +49,8 @@ class Blueprint:
     card: dict[str, Any] = field(default_factory=dict)
     config_schema: dict[str, Any] | None = None
     placement: dict[str, Any] | None = None
+    # False for a directory guarded for its chart/ or manifests/ alone (lint's BPI010).
+    has_file: bool = True
 
     @property
     def rel(self) -> str:

@@ -111,6 +111,23 @@ NO_MANIFESTS = input_rule(
     `chart/` or `manifests/` directory beside `blueprint.yaml` must exist.
     """,
 )
+NO_BLUEPRINT_FILE = input_rule(
+    "BPI010",
+    "blueprint-file-missing",
+    "a directory with a chart/ or manifests/ under a catalog path has no blueprint.yaml",
+    "add blueprint.yaml beside chart/ (or manifests/), or move the directory out of the catalog",
+    """A chart without its Blueprint manifest.
+
+    Discovery works as a Blueprint repository's CI does: every directory
+    under a catalog path that holds `chart/Chart.yaml` or `manifests/` is a
+    Blueprint, with or without `blueprint.yaml`. Without one it cannot be
+    published (no name, version or card), yet its chart would still be
+    vendored and built; the chart guards run on it all the same, so a hollow
+    chart in such a directory is found.
+
+    Failing: `products/axon/chart/Chart.yaml` and no `products/axon/blueprint.yaml`.
+    """,
+)
 WORKSPACE_CONFIG = input_rule(
     "BPI009",
     "workspace-config",
@@ -133,4 +150,5 @@ RULES = [
     NOT_A_FILE,
     NO_MANIFESTS,
     WORKSPACE_CONFIG,
+    NO_BLUEPRINT_FILE,
 ]

@@ -259,3 +259,23 @@ def test_explain_lists_every_rule() -> None:
     result = invoke("explain")
     assert result.exit_code == 0
     assert [line.split()[0] for line in result.stdout.splitlines()] == list(RULES)
+
+
+def test_a_hollow_chart_without_blueprint_yaml_is_found(failing: Path) -> None:
+    """A directory with chart/ but no blueprint.yaml is guarded: its hollow chart fails."""
+    axon = failing / "blueprints" / "axon" / "chart"
+    axon.mkdir(parents=True)
+    (axon / "Chart.yaml").write_text("apiVersion: v2\nname: axon\nversion: 0.1.0\n")
+    result = invoke("lint", failing / "blueprints" / "axon")
+    assert result.exit_code == 1, result.output
+    assert "blueprints/axon/chart/Chart.yaml:1:1: error BPI010" in result.stdout
+    assert "blueprints/axon/chart/Chart.yaml:2:1: error BPG001" in result.stdout
+    assert "1 Blueprint(s) linted" in result.stdout
+
+
+def test_an_explicit_path_without_a_blueprint_is_a_usage_error(failing: Path) -> None:
+    (failing / "blueprints" / "notes").mkdir()
+    result = invoke("lint", failing / "blueprints" / "notes")
+    assert result.exit_code == 2
+    assert "holds no Blueprint" in result.stderr
+    assert "passed" not in result.stdout

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from blueprintc.source import InputError
 from blueprintc.workspace import Workspace, discover, load_workspace
 
 
@@ -66,3 +69,37 @@ def test_workspace_real_is_what_resolve_gives(tmp_path: Path) -> None:
     for rel in (*cases, "dangling/x", "missing/x", "a/f/x"):
         path = base / rel
         assert workspace.real(path) == path.resolve(), rel
+
+
+def test_a_chart_or_manifests_directory_is_a_blueprint_without_blueprint_yaml(
+    tmp_path: Path,
+) -> None:
+    """As the real CI: `chart/Chart.yaml` or `manifests/` under a catalog path is a
+    Blueprint to guard (lint reports the missing blueprint.yaml as BPI010)."""
+    base = tmp_path.resolve()
+    root = base / "ws"
+    (root / "products" / "axon" / "chart").mkdir(parents=True)
+    (root / "products" / "axon" / "chart" / "Chart.yaml").write_text("x", encoding="utf-8")
+    (root / "platform" / "net" / "manifests").mkdir(parents=True)
+    (root / "platform" / "docs").mkdir(parents=True)  # neither: not a Blueprint
+    workspace = load_workspace(root)
+    assert _names(discover([root], workspace), base) == [
+        "ws/platform/net",
+        "ws/products/axon",
+    ]
+    # a file inside it selects it, as a pre-commit hook passes changed files
+    chart = root / "products" / "axon" / "chart" / "Chart.yaml"
+    assert _names(discover([chart], workspace), base) == ["ws/products/axon"]
+
+
+def test_an_explicit_directory_without_a_blueprint_is_an_error(tmp_path: Path) -> None:
+    base = tmp_path.resolve()
+    root = base / "ws"
+    (root / "products" / "empty").mkdir(parents=True)
+    (root / "README.md").write_text("x", encoding="utf-8")
+    workspace = load_workspace(root)
+    with pytest.raises(InputError, match="holds no Blueprint"):
+        discover([root / "products" / "empty"], workspace)
+    # a file outside every Blueprint selects nothing; a catalog may be empty
+    assert discover([root / "README.md"], workspace) == []
+    assert discover([root / "products" / "empty"], workspace, empty_ok=True) == []

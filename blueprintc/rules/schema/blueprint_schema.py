@@ -33,6 +33,8 @@ from blueprintc.schemas import BLUEPRINT_SCHEMA, load_schema
     __doc__,
 )
 def check(ctx: BlueprintContext) -> Iterator[Finding]:
+    if not ctx.blueprint.has_file:
+        return  # BPI010 says the file is missing
     yield from schema_findings(ctx.blueprint.doc, load_schema(BLUEPRINT_SCHEMA))
 
 
