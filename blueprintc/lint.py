@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from blueprintc import kustomize, listing
+from blueprintc import depbuild, kustomize, listing
 from blueprintc.canon import default_canon
 from blueprintc.collector import collector_paused
 from blueprintc.diagnostics import Diagnostic, Finding, Location, Severity, sorted_diagnostics
@@ -60,13 +60,14 @@ def lint(
     select: set[str] | None = None,
     jobs: int = 2,
     build_dependencies: bool = False,
+    offline: bool = False,
 ) -> LintResult:
     """Lint the Blueprints the paths select (see `workspace.discover`).
 
     `root` fixes the workspace root; by default it is found from the first path.
     """
     with collector_paused():
-        return _lint(paths, root, fail_on, select, jobs, build_dependencies)
+        return _lint(paths, root, fail_on, select, jobs, build_dependencies, offline)
 
 
 def _lint(
@@ -76,6 +77,7 @@ def _lint(
     select: set[str] | None,
     jobs: int,
     build_dependencies: bool,
+    offline: bool = False,
 ) -> LintResult:
     root = root.resolve() if root else find_root(paths[0] if paths else Path.cwd())
     diagnostics: list[Diagnostic] = []
@@ -91,7 +93,7 @@ def _lint(
     rules = [r for r in RULES.values() if r.check and (select is None or r.id in select)]
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         for found in pool.map(
-            lambda d: lint_blueprint(d, workspace, rules, build_dependencies), dirs
+            lambda d: lint_blueprint(d, workspace, rules, build_dependencies, offline), dirs
         ):
             diagnostics.extend(found)
     return LintResult(
@@ -183,12 +185,16 @@ class _GuardedContext(BlueprintContext):
         return super().kustomize_build
 
     @per_instance
-    def build_error(self) -> str | None:
-        return None if self.refused else super().build_error
+    def build_outcome(self) -> depbuild.BuildOutcome | None:
+        return None if self.refused else super().build_outcome
 
 
 def lint_blueprint(
-    directory: Path, workspace: Workspace, rules: list[Rule], build_dependencies: bool = False
+    directory: Path,
+    workspace: Workspace,
+    rules: list[Rule],
+    build_dependencies: bool = False,
+    offline: bool = False,
 ) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     if has_blueprint_file(directory):
@@ -205,7 +211,7 @@ def lint_blueprint(
         if problem.rule == "BPI006":  # never read a chart outside the workspace
             blueprint = dataclasses.replace(blueprint, manifest_kind=None, manifest_dir=None)
         rules = [r for r in rules if r.id.startswith(("BPS", "BPN", "BPD", "BPT"))]
-    context = _GuardedContext(workspace, blueprint, build_dependencies)
+    context = _GuardedContext(workspace, blueprint, build_dependencies, offline)
     out.extend(diagnostic_from_input(exc) for exc in preload(context))
     for rule in rules:
         assert rule.check is not None
@@ -254,7 +260,7 @@ def preload(context: _GuardedContext) -> list[InputError]:
     if chart is not None:
         prefix = context.rel(chart) + "/"
         context.refused = any(exc.path.startswith(prefix) for exc in found)
-    context.build_error  # noqa: B018 - builds dependencies once, when asked to
+    context.build_outcome  # noqa: B018 - builds dependencies once, when asked to
     return found
 
 

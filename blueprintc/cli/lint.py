@@ -32,6 +32,12 @@ SEVERITIES = click.Choice(["error", "warning", "info"])
     is_flag=True,
     help="Run `helm dependency build` in each chart first (writes charts/).",
 )
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="Never reach a chart repository: skip the dependency build; guards that need "
+    "absent dependencies are reported as skipped.",
+)
 def lint(
     paths: tuple[Path, ...],
     output_format: str,
@@ -41,6 +47,7 @@ def lint(
     jobs: int,
     output: Path | None,
     dependency_build: bool,
+    offline: bool,
 ) -> None:
     """Lint Blueprints: a Blueprint dir, a catalog dir, or files inside Blueprints."""
     from blueprintc.lint import UsageError
@@ -57,6 +64,7 @@ def lint(
             select=set(select) or None,
             jobs=jobs,
             build_dependencies=dependency_build,
+            offline=offline,
         )
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None

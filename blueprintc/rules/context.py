@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from blueprintc import dependencies, helm, kustomize, listing
+from blueprintc import depbuild, dependencies, gitfiles, helm, kustomize, listing
 from blueprintc.canon import Canon
 from blueprintc.model.blueprint import Blueprint
 from blueprintc.rules.memo import per_instance, remembered
@@ -30,6 +30,7 @@ class BlueprintContext:
     workspace: Workspace
     blueprint: Blueprint
     build_dependencies: bool = False
+    offline: bool = False  # `--offline`: a requested dependency build is skipped
     _renders: dict[str, helm.Render] = field(default_factory=dict)
     _documents: dict[str, list[Any]] = field(default_factory=dict)
     _sources: dict[Path, SourceFile] = field(default_factory=dict)
@@ -121,11 +122,36 @@ class BlueprintContext:
         return files
 
     @per_instance
-    def build_error(self) -> str | None:
-        """Runs `helm dependency build` once when asked to; Helm's error, if any."""
-        if not self.build_dependencies or self.chart_dir is None or not self.declared_dependencies:
+    def build_outcome(self) -> depbuild.BuildOutcome | None:
+        """Runs `helm dependency build` once when asked to (and not offline)."""
+        if not self.build_dependencies or self.offline:
             return None
-        return helm.dependency_build(self.chart_dir)
+        if self.chart_dir is None or not self.declared_dependencies:
+            return None
+        return depbuild.build(self.chart_dir, self.declared_dependencies)
+
+    @property
+    def build_error(self) -> str | None:
+        outcome = self.build_outcome
+        return None if outcome is None else outcome.error
+
+    @property
+    def charts_tracked(self) -> bool:
+        """Whether git tracks files in this chart's `charts/` (asked once per run)."""
+        assert self.chart_dir is not None
+        tracked = remembered(
+            self.workspace.memo,
+            "tracked_chart_dirs",
+            lambda: gitfiles.tracked_chart_dirs(self.root),
+        )
+        return self.rel(self.chart_dir) in tracked
+
+    @property
+    def dependencies_required(self) -> bool:
+        """Whether a missing dependency is a defect here: a dependency build was asked
+        for, or `charts/` is tracked. Else (the normal source tree: `charts/` ignored,
+        built by CI) it is a check that could not run."""
+        return (self.build_dependencies and not self.offline) or self.charts_tracked
 
     @per_instance
     def dependency_status(self) -> list[dict[str, Any]]:

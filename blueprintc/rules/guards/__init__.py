@@ -6,6 +6,7 @@ from blueprintc.rules.base import Rule
 from blueprintc.rules.guards import (
     crd_and_cr,
     dependency_presence,
+    guards_skipped,
     hollow_chart,
     kustomize_build,
     observability_default,
@@ -27,4 +28,5 @@ RULES: list[Rule] = [
     recommended_labels.RULE,
     crd_and_cr.RULE,
     kustomize_build.RULE,
+    guards_skipped.RULE,
 ]

@@ -45,11 +45,16 @@ def is_helm(ctx: BlueprintContext) -> bool:
     return ctx.chart_dir is not None and ctx.chart_yaml is not None
 
 
+def missing_dependencies(ctx: BlueprintContext) -> list[dict[str, Any]]:
+    """Helm's status of each declared dependency that is not in `charts/`."""
+    if not ctx.declared_dependencies or ctx.chart_dir is None:
+        return []
+    return [d for d in ctx.dependency_status if d.get("status") not in ("ok", "unpacked")]
+
+
 def dependencies_missing(ctx: BlueprintContext) -> bool:
     """Helm renders a chart with absent subcharts as if they were empty: never trust it."""
-    if not ctx.declared_dependencies or ctx.chart_dir is None:
-        return False
-    return any(d.get("status") not in ("ok", "unpacked") for d in ctx.dependency_status)
+    return bool(missing_dependencies(ctx))
 
 
 def smoke_mode(ctx: BlueprintContext) -> str | None:

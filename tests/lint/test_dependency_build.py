@@ -1,0 +1,133 @@
+"""`lint --dependency-build` against chart repositories that cannot serve: one error per
+repository with its URL and the real cause, nothing left in the tree; `--offline` skips
+the build. Only 127.0.0.1: a closed port, and a local HTTP server answering 404."""
+
+from __future__ import annotations
+
+import http.server
+import socket
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from blueprintc.lint import lint
+from tests.cli.helpers import invoke, write_workspace
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])  # closed again when the socket is
+
+
+class _NotFound(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        self.send_error(404)
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@pytest.fixture
+def not_found() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _NotFound)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/charts"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _tree(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if ".git" not in p.parts)
+
+
+@pytest.fixture
+def repository(tmp_path: Path, not_found: str) -> tuple[Path, dict[str, str]]:
+    root = write_workspace(tmp_path, {"wrapper": "replicas: 1\n"})
+    closed = _closed_port()
+    urls = {
+        "refused": f"https://127.0.0.1:{closed}/charts",
+        "oci": f"oci://127.0.0.1:{closed}/charts",
+        "404": not_found,
+    }
+    chart = root / "blueprints" / "wrapper" / "chart"
+    (chart / "Chart.yaml").write_text(
+        "apiVersion: v2\nname: bp-wrapper\nversion: 1.0.0\ndependencies:\n"
+        f"  - name: podinfo\n    version: 6.7.1\n    repository: {urls['refused']}\n"
+        f"  - name: redis\n    version: 1.0.0\n    repository: {urls['oci']}\n"
+        f"  - name: common\n    version: 2.0.0\n    repository: {urls['404']}\n"
+        f"  - name: podinfo-extra\n    version: 6.7.1\n    repository: {urls['refused']}\n",
+        encoding="utf-8",
+    )
+    (root / ".gitignore").write_text("charts/\n", encoding="utf-8")
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "fixture"]):
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *command],
+            cwd=root,
+            check=True,
+        )
+    return root, urls
+
+
+def test_each_unreachable_repository_is_one_error_with_its_cause(
+    repository: tuple[Path, dict[str, str]],
+) -> None:
+    root, urls = repository
+    before = _tree(root)
+    result = lint([root], root=root, build_dependencies=True, select={"BPG002", "BPG011"})
+    messages = [(d.rule, d.location.line, d.message) for d in result.diagnostics]
+    assert messages == [
+        (
+            "BPG002",
+            7,
+            f"helm dependency build: repository {urls['refused']} (podinfo 6.7.1, "
+            "podinfo-extra 6.7.1) cannot be reached: connection refused",
+        ),
+        (
+            "BPG002",
+            10,
+            f"helm dependency build: repository {urls['oci']} (redis 1.0.0) cannot be "
+            "reached: connection refused",
+        ),
+        (
+            "BPG002",
+            13,
+            f"helm dependency build: repository {urls['404']} (common 2.0.0) cannot be "
+            f"reached: HTTP 404 Not Found for {urls['404']}/index.yaml",
+        ),
+    ]
+    assert all("helm repo update" not in d.hint for d in result.diagnostics)
+    assert _tree(root) == before
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--ignored"], cwd=root, capture_output=True, text=True
+    )
+    assert status.stdout == ""
+
+
+def test_offline_skips_the_build_and_says_which_guards_did_not_run(
+    repository: tuple[Path, dict[str, str]],
+) -> None:
+    root, _ = repository
+    before = _tree(root)
+    result = invoke("lint", "--dependency-build", "--offline", root)
+    assert result.exit_code == 0, result.output
+    assert "info BPG011 [guards-skipped] dependencies not built: podinfo 6.7.1" in result.stdout
+    assert "--offline skipped the dependency build" in result.stdout
+    assert "BPG002" not in result.stdout
+    assert _tree(root) == before
+
+
+def test_plain_lint_of_a_source_tree_reports_skipped_guards_not_defects(
+    repository: tuple[Path, dict[str, str]],
+) -> None:
+    root, _ = repository
+    result = invoke("lint", root)
+    assert result.exit_code == 0, result.output
+    assert "charts/ is not tracked in git (CI builds it)" in result.stdout
+    assert "commit" not in result.stdout
