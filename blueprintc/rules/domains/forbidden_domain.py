@@ -7,9 +7,18 @@ as `<org>.openova.io` is pattern drift. The lists are canon data
 (`domains.forbidden`, `domains.forbiddenBrands`).
 
 Matches are whole DNS labels, so `notopenova.io` is not a hit. Kubernetes API
-groups and label or annotation keys under the vendor domain
-(`catalyst.openova.io/v1`, `openova.io/env-type:`, canon `apiGroupDomains`)
-are names, not hosts, and are allowed; inside a URL they are hosts again.
+groups and label or annotation keys under the vendor domain are names, not
+hosts, and are allowed: recognised by their place (an `apiVersion` group, the
+value of a `group`/`groupName`/`apiGroups` key, an APIService name
+`v1alpha1.<group>`, a CRD's `<plural>.<group>` name, a `key/name` label;
+canon `apiGroupKeys`, `apiServiceVersionLabel`) or listed (canon
+`apiGroupDomains`); inside a URL or an e-mail address they are hosts again.
+
+Not checked, as it never reaches a Sovereign: Chart.yaml provenance
+(`maintainers[].email`, `home`, `sources`: canon `chartProvenanceKeys`),
+Markdown documentation, and comments (YAML `#`, Helm `{{/* */}}`). A vendor
+host or e-mail in values, templates or blueprint.yaml (`host: api.openova.io`,
+`email: ops@openova.io`) is still a finding. The brand is checked everywhere.
 
 Failing::
 
@@ -22,6 +31,7 @@ Passing::
     labels:
       openova.io/env-type: prod
     url: https://console.${SOVEREIGN_FQDN}/login
+    # maintained by platform@openova.io
 """
 
 from __future__ import annotations
@@ -31,6 +41,7 @@ from collections.abc import Iterator
 from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.domains.places import Places
 from blueprintc.rules.naming.hosts import file_scans
 from blueprintc.rules.naming.text import location
 
@@ -53,6 +64,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     parameter = next(iter(domains.get("fqdnParameters", [])), "the Sovereign FQDN parameter")
     tests = " or ".join(f"t<NN>.{d}" for d in domains.get("testSovereignDomains", []))
     hint = f"use {parameter}" + (f", or a test Sovereign {tests}" if tests else "")
+    places = Places(ctx)
     for source, found in file_scans(ctx):
         for offset, brand in found.brands:
             yield Finding(
@@ -61,10 +73,14 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
                 hint="name the platform Catalyst and the Sovereign by its own name",
             )
         for host in found.hosts:
-            if host.api_name:
+            if host.api_name and not host.url:
                 continue
             for domain, reason in forbidden:
                 if host.ends_with(domain) is not None:
+                    if places.is_api_group(host):
+                        break
+                    if places.never_reaches_a_sovereign(source, host.start):
+                        break
                     yield Finding(
                         f"'{host.text}' is under the forbidden domain {domain}: {reason}",
                         location(source, host.start),

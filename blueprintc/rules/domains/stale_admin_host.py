@@ -1,13 +1,13 @@
-"""No `admin.<sovereign-fqdn>`: billing lives in the console's BSS menu.
+"""No `admin.<domain>`: billing lives in the console's BSS menu.
 
 CANON §3: voucher and billing operations moved into the console's BSS menu
-(`console.<fqdn>/bss`); any `admin.<sovereign-fqdn>` reference is stale and
-leads nowhere. The stale prefixes and their replacements are canon data
-(`domains.staleHosts`).
-
-A Sovereign FQDN is a canon `fqdnParameters` entry (`${SOVEREIGN_FQDN}`,
+(`console.<fqdn>/bss`); any `admin.` host is stale and leads nowhere, whatever
+the domain after it: a parameter (`${SOVEREIGN_FQDN}`,
 `{{ .Values.global.sovereignFQDN }}`), a test Sovereign (`t12.omani.works`) or
-a canon `sovereignFqdns` entry.
+any literal domain (`admin.acme-cloud.com`). The stale prefixes and their
+replacements are canon data (`domains.staleHosts`). Names that never leave
+the cluster (canon `clusterInternalSuffixes`: `admin.monitoring.svc`) and API
+names are not hosts of a Sovereign.
 
 Failing::
 
@@ -18,6 +18,7 @@ Passing::
 
     billingUrl: https://console.${SOVEREIGN_FQDN}/bss
     adminEmail: admin@example.com
+    service: admin.monitoring.svc.cluster.local
 """
 
 from __future__ import annotations
@@ -45,13 +46,14 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         for entry in ctx.canon.section("domains").get("staleHosts", [])
         if isinstance(entry, dict) and entry.get("prefix")
     }
+    internal = [str(s) for s in ctx.canon.section("domains").get("clusterInternalSuffixes", [])]
     for host in hosts(ctx):
-        if host.sovereign is None or not host.prefix:
+        if (len(host.labels) < 3 and host.sovereign is None) or (host.api_name and not host.url):
+            continue  # `admin.io` is a domain of its own; `x.io/name` a qualified name
+        entry = stale.get(host.labels[0].name)
+        if entry is None or any(host.ends_with(suffix) is not None for suffix in internal):
             continue
-        entry = stale.get(host.prefix[0].name)
-        if entry is None:
-            continue
-        fqdn = host.text_from(host.sovereign)
+        fqdn = host.text_from(host.sovereign if host.sovereign else 1)
         replacement = str(entry.get("replacement", "")).replace("<fqdn>", fqdn)
         reason = entry.get("reason")
         yield Finding(
