@@ -109,6 +109,37 @@ class BlueprintContext:
         return [d for d in deps if isinstance(d, dict)] if isinstance(deps, list) else []
 
     @per_instance
+    def subchart_keys(self) -> frozenset[str]:
+        """The umbrella values' top-level keys that configure a subchart (its name or
+        alias): what is below them belongs to the upstream product, not to Catalyst."""
+        return frozenset(
+            str(d.get(k)) for d in self.declared_dependencies for k in ("name", "alias") if d.get(k)
+        )
+
+    @per_instance
+    def _subchart_sections(self) -> list[tuple[int, int]]:
+        """Line ranges (first, last) of the subchart sections of the umbrella values.yaml."""
+        doc = self.values_yaml
+        if doc is None or not self.subchart_keys:
+            return []
+        tops = sorted(
+            (line, str(path[0])) for path, (line, _) in doc.keys.items() if len(path) == 1
+        )
+        sections = []
+        for index, (line, key) in enumerate(tops):
+            if key in self.subchart_keys:
+                end = tops[index + 1][0] - 1 if index + 1 < len(tops) else len(doc.source.lines)
+                sections.append((line, end))
+        return sections
+
+    def in_subchart_values(self, source: SourceFile, line: int) -> bool:
+        """Whether `line` of `source` lies in a subchart's section of the umbrella values."""
+        doc = self.values_yaml
+        if doc is None or source.rel != doc.source.rel:
+            return False
+        return any(first < line <= last for first, last in self._subchart_sections)
+
+    @per_instance
     def templates(self) -> list[SourceFile]:
         """The umbrella chart's own templates and CRDs, as text."""
         if self.chart_dir is None:

@@ -13,7 +13,9 @@ Failing::
       serviceMonitor:
         enabled: true
 
-Passing: `enabled: false`, switched on per Sovereign by an overlay.
+Passing: `enabled: false`, switched on per Sovereign by an overlay. `null`,
+`[]` and `""` are off too: some upstream toggles are lists (a metrics list
+such as Cilium's `hubble.metrics.enabled: ~` names the metrics to enable).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from collections.abc import Iterator
 from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.support import is_helm, toggles, values_location
+from blueprintc.rules.guards.support import is_helm, toggles, values_location, yaml_text
 
 
 @rule(
@@ -38,10 +40,10 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     if not is_helm(ctx) or ctx.values_yaml is None:
         return
     for toggle in toggles(ctx):
-        if toggle.default is not False:
+        if not toggle.off:
             yield Finding(
-                f"{toggle.dotted} defaults to {toggle.default!r}; observability toggles "
-                "default to false",
+                f"{toggle.dotted} defaults to {yaml_text(toggle.default)}; observability "
+                "toggles default to false",
                 values_location(ctx, toggle.path),
             )
 

@@ -52,6 +52,8 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             object_location(ctx, obj),
         )
     for toggle in found:
+        if not toggle.switch:
+            continue  # a list-typed toggle (a metrics list) is switched on by naming items
         on = ctx.render(with_value(base, toggle.path, True))
         where = values_location(ctx, toggle.path)
         if on.failure is not None:
@@ -59,23 +61,17 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             continue
         kinds = {o.kind for o in monitoring_objects(ctx, on)}
         if toggle.produces == "change":
-            wired = on.manifests != default.manifests
-            expected = "any change in the output"
+            wired, effect = on.manifests != default.manifests, "changes nothing in the output"
         elif toggle.produces == "any":
-            wired = bool(kinds)
-            expected = "a monitoring.coreos.com object"
+            wired, effect = bool(kinds), "renders no monitoring.coreos.com object"
         else:
-            wired = toggle.produces in kinds
-            expected = f"a {toggle.produces}"
+            wired, effect = toggle.produces in kinds, f"renders no {toggle.produces}"
         if not wired:
-            yield Finding(
-                f"{toggle.dotted}=true renders no {expected.removeprefix('any ')}: "
-                "the toggle is not wired",
-                where,
-            )
+            yield Finding(f"{toggle.dotted}=true {effect}: the toggle is not wired", where)
     off = dict(base or {})
     for toggle in found:
-        off = with_value(off, toggle.path, False)
+        if toggle.switch:
+            off = with_value(off, toggle.path, False)
     if found:
         explicit_off = ctx.render(off)
         for obj in monitoring_objects(ctx, explicit_off) if explicit_off.ok else []:

@@ -7,6 +7,12 @@ empty for the overlay to fill from a secret store.
 
 Keys are matched by canon `charts.secretKeyPattern`; values that only name
 where a secret lives (`${VAR}`, `{{ ... }}`, `existingSecret`, empty) pass.
+Read as chart owners mean them, these name a Secret or a key in one and
+pass too (canon `charts`): `existingSecret*` keys
+(`secretReferenceKeyPattern`), the keys beside a non-empty `secretName` or
+`existingSecret` (`secretNameKeyPattern`: `{secretName: smtp, secretKey:
+token}`), and the entries of a key map (`secretKeyMapKeys`: `keys: {apiKey:
+api-key}`).
 
 Failing::
 
@@ -21,7 +27,9 @@ Passing::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from blueprintc.diagnostics import Finding, Severity
@@ -42,9 +50,15 @@ from blueprintc.yamldoc import PathKey, json_path
 def check(ctx: BlueprintContext) -> Iterator[Finding]:
     if not is_helm(ctx) or ctx.values_yaml is None:
         return
+    charts = ctx.canon.section("charts")
     key_pattern = ctx.canon.regex("charts", "secretKeyPattern")
     reference = ctx.canon.regex("charts", "secretReferencePattern")
-    for path, value in _strings(ctx.values, ()):
+    references = _References(
+        re.compile(str(charts.get("secretReferenceKeyPattern", "(?!)"))),
+        re.compile(str(charts.get("secretNameKeyPattern", "(?!)"))),
+        frozenset(str(k) for k in charts.get("secretKeyMapKeys", [])),
+    )
+    for path, value in _strings(ctx.values, (), references, False):
         if key_pattern.match(str(path[-1])) and not reference.search(value.strip()):
             yield Finding(
                 f"{json_path(path)} holds a literal secret value (not shown)",
@@ -52,13 +66,35 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             )
 
 
-def _strings(node: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
+@dataclass(frozen=True)
+class _References:
+    key: re.Pattern[str]  # a key that names a Secret or a key in one
+    secret_name: re.Pattern[str]  # a key whose non-empty value names the mapping's Secret
+    key_maps: frozenset[str]  # mappings whose entries name keys in a Secret
+
+    def named_secret(self, mapping: dict[Any, Any]) -> bool:
+        return any(
+            self.secret_name.match(str(key)) and isinstance(value, str) and value.strip()
+            for key, value in mapping.items()
+        )
+
+
+def _strings(
+    node: Any, path: PathKey, refs: _References, names_keys: bool
+) -> Iterator[tuple[PathKey, str]]:
+    """The literal strings that may hold a secret: not those that name a Secret or a key."""
     if isinstance(node, dict):
+        siblings_name_keys = refs.named_secret(node)
         for key, value in node.items():
-            yield from _strings(value, (*path, str(key)))
+            name = str(key)
+            if names_keys or refs.key.match(name):
+                continue
+            if isinstance(value, str) and (siblings_name_keys or refs.secret_name.match(name)):
+                continue
+            yield from _strings(value, (*path, name), refs, name in refs.key_maps)
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            yield from _strings(value, (*path, index))
+            yield from _strings(value, (*path, index), refs, False)
     elif isinstance(node, str) and path and isinstance(path[-1], str):
         yield path, node
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from blueprintc.diagnostics import Location
 from blueprintc.helm import Render, RenderedObject
 from blueprintc.rules.context import BlueprintContext
+from blueprintc.source import InputError
 from blueprintc.yamldoc import PathKey, YamlDoc, json_path
 
 
@@ -22,6 +24,24 @@ class Toggle:
     @property
     def dotted(self) -> str:
         return json_path(self.path)
+
+    @property
+    def off(self) -> bool:
+        """`false`, `null`, `[]` or `""`: off, as the toggle's owner means it (upstream
+        toggles may be lists, e.g. a list of metrics to enable)."""
+        return self.default is False or self.default in (None, "", [], {})
+
+    @property
+    def switch(self) -> bool:
+        """A true/false switch (a list-typed toggle is switched on by naming items)."""
+        return isinstance(self.default, bool)
+
+
+def yaml_text(value: Any) -> str:
+    """A value as YAML writes it (`true`, `null`, `[]`, `"on"`), for messages."""
+    if isinstance(value, str):
+        return json.dumps(value)
+    return json.dumps(value, default=str)
 
 
 def chart_location(ctx: BlueprintContext, path: PathKey, key: bool = True) -> Location:
@@ -50,6 +70,32 @@ def missing_dependencies(ctx: BlueprintContext) -> list[dict[str, Any]]:
     if not ctx.declared_dependencies or ctx.chart_dir is None:
         return []
     return [d for d in ctx.dependency_status if d.get("status") not in ("ok", "unpacked")]
+
+
+def is_library_dependency(ctx: BlueprintContext, dep: dict[str, Any]) -> bool:
+    """A helper library, never the upstream: a canon `charts.helperCharts` name, or a
+    chart whose own Chart.yaml (a `file://` source in the workspace, or unpacked in
+    `charts/`) says `type: library`."""
+    name = str(dep.get("name", ""))
+    if name in {str(n) for n in ctx.canon.section("charts").get("helperCharts", [])}:
+        return True
+    if ctx.chart_dir is None:
+        return False
+    places = [ctx.chart_dir / "charts" / name]
+    repository = str(dep.get("repository") or "")
+    if repository.startswith("file://"):
+        places.insert(0, ctx.chart_dir / repository.removeprefix("file://"))
+    for place in places:
+        chart_yaml = place / "Chart.yaml"
+        try:
+            if not ctx.workspace.real(chart_yaml).is_relative_to(ctx.root):
+                continue
+            if chart_yaml.is_file():
+                data = ctx.load(chart_yaml).data
+                return isinstance(data, dict) and data.get("type") == "library"
+        except (InputError, OSError):
+            continue
+    return False
 
 
 def dependencies_missing(ctx: BlueprintContext) -> bool:

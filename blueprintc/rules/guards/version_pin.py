@@ -14,6 +14,12 @@ Failing::
         version: 6.7.1                    version: 6.7.0
 
 Each mismatch is reported at the value that differs from `Chart.yaml`.
+
+Read as chart owners mean them: a library dependency (`type: library` in its
+Chart.yaml, or a canon `charts.helperCharts` name such as `common`) is never
+the upstream; `catalystBlueprint.upstream` may name the upstream by `chart:`
+as well as `name:`; an empty pin (`chart: ""`, `version: ""`) says there is
+no upstream (a scratch chart), which is no mismatch.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from typing import Any
 from blueprintc.diagnostics import Finding, Location, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.support import is_helm, values_location
+from blueprintc.rules.guards.support import is_helm, is_library_dependency, values_location
 from blueprintc.yamldoc import PathKey, json_path
 
 
@@ -42,7 +48,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     chart = {
         str(d.get("name")): str(d.get("version"))
         for d in ctx.declared_dependencies
-        if d.get("name") is not None
+        if d.get("name") is not None and not is_library_dependency(ctx, d)
     }
     for upstream in ctx.blueprint.upstream:
         pinned = chart.get(upstream.name)
@@ -68,13 +74,16 @@ def _values_pins(ctx: BlueprintContext, chart: dict[str, str]) -> Iterator[Findi
     if not isinstance(node, dict):
         return
     if "version" in node:
-        name = str(node.get("name") or (next(iter(chart)) if len(chart) == 1 else ""))
+        if node["version"] in ("", None):
+            return  # an empty pin: no upstream
+        named = node.get("name") or node.get("chart")
+        name = str(named or (next(iter(chart)) if len(chart) == 1 else ""))
         pins = [(name, (*key, "version"), node["version"])]
     else:
         pins = [
             (str(n), (*key, str(n), "version"), v["version"])
             for n, v in node.items()
-            if isinstance(v, dict) and "version" in v
+            if isinstance(v, dict) and v.get("version") not in ("", None)
         ]
     for name, path, version in pins:
         pinned = chart.get(name)

@@ -10,7 +10,9 @@ overlays, templates, manifests, labels such as `openova.io/host-cluster`), and
 every free-standing token that looks like a cluster name: a known provider
 code first and at least two of the next three segments recognisable as codes
 (so `aws-load-balancer-controller` is left alone). Parameters and templates
-are not checked; failover roles (`dr`, `primary`) are BPN005's.
+are not checked; failover roles (`dr`, `primary`) are BPN005's. A key in a
+subchart's section of the umbrella values (`spire-server: {clusterName: ...}`)
+belongs to that upstream product, not to Catalyst, and is not checked.
 
 Failing::
 
@@ -31,8 +33,8 @@ from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.naming.codes import SHAPE, codes
-from blueprintc.rules.naming.scan import CLUSTER, TOKEN, naming_items
-from blueprintc.rules.naming.text import location
+from blueprintc.rules.naming.scan import CLUSTER, TOKEN, Item, naming_items
+from blueprintc.rules.naming.text import location, position
 
 
 @rule(
@@ -53,7 +55,11 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         if TOKEN in item.kinds:
             if not table.is_cluster_shaped(name):
                 continue
-        elif CLUSTER not in item.kinds or "." in name:
+        elif (
+            CLUSTER not in item.kinds
+            or "." in name
+            or ctx.in_subchart_values(item.source, position(item.source.text, item.offset)[0])
+        ):
             continue
         problems = table.cluster_problems(name)
         if not problems:
@@ -64,6 +70,11 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             location(item.source, item.offset),
             hint=f"write '{fix}'" if fix else f"use {SHAPE}, e.g. {table.example}",
         )
+
+
+def _upstream_owned(ctx: BlueprintContext, item: Item) -> bool:
+    """The key sits in a subchart's section of the umbrella values (its product's own)."""
+    return ctx.in_subchart_values(item.source, position(item.source.text, item.offset)[0])
 
 
 RULE = check

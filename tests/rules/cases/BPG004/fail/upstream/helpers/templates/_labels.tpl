@@ -1,0 +1,3 @@
+{{- define "helpers.labels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+{{- end }}
