@@ -96,7 +96,13 @@ def test_split_identifier(name: str, parts: list[str]) -> None:
         ("podTemplate", []),
         ("templateFile", []),
         ("operator", []),  # the toleration field (canon exemptIdentifiers)
-        ("instances", ["applications"]),
+        # `instances` is a CNPG Cluster's spec key (canon exemptIdentifiers, issue 8)
+        ("instances", []),
+        ("instanceCount", ["applicationCount"]),
+        ("appInstances", ["appApplications"]),
+        ("clientPort", []),
+        ("domainTemplate", []),
+        ("chatTemplate", []),
         ("backstageUrl", ["catalystConsoleUrl"]),
     ],
 )
@@ -179,3 +185,23 @@ def test_schema_nodes_skip_data() -> None:
         ("s", "oneOf", 0),
         ("s", "oneOf", 0, "properties", "b"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "hits"),
+    [
+        # technical senses (canon exemptions, issue 8): none is a banned term
+        ("Installs the External Secrets Operator and the Trivy Operator.", []),
+        ("Wraps knative-operator.", []),
+        ("The Helm templates render a Deployment; templates/ holds them.", []),
+        ("The chart's templates render one Service.", []),
+        ("Runs an instance of Keycloak and a Redis instance.", []),
+        ("Speaks through a gRPC client and a REST client library.", []),
+        ("Provisioned by an OpenTofu module.", []),
+        # the Catalyst senses next to them still fail
+        ("Each instance gets a module and a client.", ["instance", "module", "client"]),
+        ("The operator approves every template.", ["operator", "template"]),
+    ],
+)
+def test_technical_senses_are_not_banned(text: str, hits: list[str]) -> None:
+    assert _hits(text) == hits
