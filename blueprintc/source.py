@@ -157,7 +157,7 @@ def check_entry(path: Path, root: Path) -> None:
 def _not_regular(rel: str, mode: int) -> InputError:
     return InputError(
         "BPI007",
-        f"{rel} is not a regular file ({_kind_of(mode)})",
+        f"{rel} is not a regular file ({kind_of(mode)})",
         rel,
         hint="replace it with a regular file",
     )
@@ -243,7 +243,7 @@ def _position_of(data: bytes, offset: int) -> tuple[int, int]:
     return line, column
 
 
-def _kind_of(mode: int) -> str:
+def kind_of(mode: int) -> str:
     if stat.S_ISDIR(mode):
         return "a directory"
     if stat.S_ISFIFO(mode):

@@ -13,11 +13,19 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from blueprintc.build.errors import BuildError
+from blueprintc.emit.fsutil import (
+    FileTooLarge,
+    LinkInPath,
+    NotRegularFile,
+    read_file,
+    write_file,
+)
 from blueprintc.signing import SigningError, generate_key_pair, load_private_key, load_public_key
 
 PASSWORD_ENV = "COSIGN_PASSWORD"
 PRIVATE_KEY_FILE = "cosign.key"
 PUBLIC_KEY_FILE = "cosign.pub"
+MAX_KEY_BYTES = 64 * 1024  # a cosign key is under 1 KiB
 
 
 @dataclass(frozen=True, repr=False)
@@ -38,14 +46,22 @@ def load_signer(path: Path, password: str | None = None) -> Signer:
     """Read a cosign private key file; the password defaults to ``$COSIGN_PASSWORD``."""
     if password is None:
         password = password_from_env()
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise BuildError(f"cannot read the signing key {path}: {exc.strerror}") from None
+    data = _read_key(path, "the signing key")
     try:
         return Signer(load_private_key(data, password, source=str(path)))
     except SigningError as exc:
         raise BuildError(str(exc)) from None
+
+
+def _read_key(path: Path, what: str) -> bytes:
+    """A key file's bytes: a regular file (links followed: a mounted Secret is one) of at
+    most ``MAX_KEY_BYTES``; a FIFO or device is refused at once, never read."""
+    try:
+        return read_file(path, MAX_KEY_BYTES)
+    except (NotRegularFile, FileTooLarge) as exc:
+        raise BuildError(f"{what} {exc}") from None
+    except OSError as exc:
+        raise BuildError(f"cannot read {what} {path}: {exc.strerror}") from None
 
 
 def password_from_env() -> str:
@@ -60,34 +76,39 @@ def password_from_env() -> str:
 
 def load_verifier(path: Path) -> ec.EllipticCurvePublicKey:
     """Read a ``cosign.pub`` file."""
+    data = _read_key(path, "the public key")
     try:
-        return load_public_key(path.read_bytes(), source=str(path))
-    except OSError as exc:
-        raise BuildError(f"cannot read the public key {path}: {exc.strerror}") from None
+        return load_public_key(data, source=str(path))
     except SigningError as exc:
         raise BuildError(str(exc)) from None
 
 
 def write_key_pair(directory: Path, password: str, *, force: bool = False) -> tuple[Path, Path]:
-    """Write ``cosign.key`` (encrypted, cosign's format) and ``cosign.pub``; refuse to
-    overwrite either unless ``force``."""
+    """Write ``cosign.key`` (encrypted, cosign's format, mode 0600) and ``cosign.pub``;
+    refuse to overwrite either unless ``force``.
+
+    Both are written as new files renamed into place (``write_file``): a link planted
+    at either name, or at a temp name, is never followed.
+    """
     private, public = directory / PRIVATE_KEY_FILE, directory / PUBLIC_KEY_FILE
-    existing = [p for p in (private, public) if p.exists()]
+    if directory.exists() and not directory.is_dir():
+        raise BuildError(f"{directory} is not a directory: give -d the directory for the keys")
+    existing = [p for p in (private, public) if os.path.lexists(p)]
     if existing and not force:
         names = " and ".join(str(p) for p in existing)
         verb = "exists" if len(existing) == 1 else "exist"
         raise BuildError(f"{names} already {verb}; pass --force to overwrite them")
     pair = generate_key_pair(password)
-    directory.mkdir(parents=True, exist_ok=True)
-    _write(private, pair.private_pem, 0o600)
-    _write(public, pair.public_pem, 0o644)
+    try:
+        write_file(private, pair.private_pem, mode=0o600, anchor=directory, replace=force)
+        write_file(public, pair.public_pem, mode=0o644, anchor=directory, replace=force)
+    except FileExistsError:
+        raise BuildError(
+            f"{private} or {public} appeared while the keys were written; nothing was "
+            "overwritten (pass --force to overwrite them)"
+        ) from None
+    except LinkInPath as exc:
+        raise BuildError(str(exc)) from None
+    except OSError as exc:
+        raise BuildError(f"cannot write the keys into {directory}: {exc.strerror}") from None
     return private, public
-
-
-def _write(path: Path, data: bytes, mode: int) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    with os.fdopen(fd, "wb") as handle:
-        os.fchmod(handle.fileno(), mode)
-        handle.write(data)
-    os.replace(tmp, path)

@@ -31,12 +31,12 @@ from blueprintc.build.publish import publish
 from blueprintc.build.record import BuildRecord
 from blueprintc.build.sbom import Subject, build_sbom
 from blueprintc.build.target import Target, open_target
+from blueprintc.emit.fsutil import LinkInPath, write_file
 from blueprintc.lint import lint, load_blueprint
 from blueprintc.model.blueprint import Blueprint
 from blueprintc.oci import flux_artifact, helm_chart_artifact, helm_chart_tag
 from blueprintc.oci.artifacts import Artifact, flux_layer
 from blueprintc.oci.content import sha256_digest
-from blueprintc.oci.layout import write_atomic
 from blueprintc.source import InputError
 from blueprintc.workspace import find_root, load_workspace
 
@@ -58,11 +58,15 @@ def build_blueprints(
 
     With ``push`` and no ``registry``, artifacts go to the OCI layout ``<out>/oci``.
     """
+    for directory in directories:
+        _check_directory(directory)
     signer = load_signer(key) if key is not None and push else None  # only a push signs
     target = None
     if push:
-        default_layout = (out or find_root(directories[0]) / "out") / "oci"
-        target = open_target(registry, layout=layout or default_layout, identity=identity)
+        base = out or find_root(directories[0]) / "out"
+        target = open_target(
+            registry, layout=layout or base / "oci", identity=identity, anchor=layout or base
+        )
     return [
         build_blueprint(d, target=target, signer=signer, out=out, dependency_build=dependency_build)
         for d in directories
@@ -83,11 +87,35 @@ def build_blueprint(
     ``<out>/build/`` (``out`` defaults to the workspace's ``out/``).
     """
     root = find_root(directory)
-    output = (out or root / "out") / "build"
+    base = out or root / "out"
+    output = base / "build"
     record = _build(directory, root, target, signer, output, dependency_build)
     stem = f"{record.name}-{record.version}" if record.name and record.version else record.blueprint
-    write_atomic(output / f"{stem}.build.json", record.to_json().encode("utf-8"))
+    _write(output / f"{stem}.build.json", record.to_json().encode("utf-8"), base)
     return record
+
+
+def _check_directory(directory: Path) -> None:
+    """A Blueprint is built from its directory; a file (even its blueprint.yaml) is
+    refused before anything is read or written."""
+    if directory.is_dir():
+        return
+    if not directory.exists():
+        raise BuildError(f"{directory} does not exist: give a Blueprint directory")
+    raise BuildError(
+        f"{directory} is a file, not a Blueprint directory: give the directory that holds "
+        f"blueprint.yaml (e.g. {directory.parent})"
+    )
+
+
+def _write(path: Path, data: bytes, anchor: Path) -> None:
+    """Write into ``<out>/build/`` without following a link from ``<out>`` down."""
+    try:
+        write_file(path, data, anchor=anchor)
+    except OSError as exc:
+        raise BuildError(
+            str(exc) if isinstance(exc, LinkInPath) else f"cannot write {path}: {exc.strerror}"
+        ) from None
 
 
 def _build(
@@ -160,7 +188,7 @@ def _helm(
     record.name, record.version = archive.name, archive.version
     record.subcharts = list(archive.subcharts)
     path = output / f"{archive.name}-{archive.version}.tgz"
-    write_atomic(path, tgz)
+    _write(path, tgz, output.parent)
     record.package_file = _rel(path, root)
     artifact = helm_chart_artifact(tgz)
     record.package_digest = artifact.layers[0][0].digest

@@ -50,8 +50,10 @@ def open_target(
     *,
     layout: Path | None = None,
     identity: str | None = None,
+    anchor: Path | None = None,
 ) -> Target:
-    """A registry target for ``oci://host[:port][/path]``, else the layout (``out/oci``).
+    """A registry target for ``oci://host[:port][/path]``, else the layout (``out/oci``);
+    no link is followed from ``anchor`` (default: the layout itself) down.
 
     Credentials come from the environment or the Docker config (see
     ``blueprintc.oci.auth``); a URL with ``user:password@`` is refused
@@ -66,7 +68,8 @@ def open_target(
         root = layout or DEFAULT_LAYOUT
         if identity:
             _split_registry("oci://" + identity)
-        return Target(LayoutStore(root), "", identity or LAYOUT_IDENTITY_HOST, str(root))
+        store = LayoutStore(root, anchor=anchor)
+        return Target(store, "", identity or LAYOUT_IDENTITY_HOST, str(root))
     except InvalidReferenceError as exc:
         raise BuildError(str(exc)) from None
 

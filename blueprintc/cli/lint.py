@@ -71,12 +71,18 @@ def lint(
     use_colour = colour if colour is not None else (output is None and sys.stdout.isatty())
     report = REPORTERS[output_format](result, use_colour)
     if output is not None:
+        from blueprintc.emit.fsutil import LinkInPath, write_file
+
         try:
-            output.write_text(report, encoding="utf-8")
+            # a link at `output` is replaced, never followed
+            write_file(output, report.encode("utf-8"), parents=False)
         except OSError as exc:
-            raise click.BadParameter(
-                f"cannot write {output}: {exc.strerror}", param_hint="'-o' / '--output'"
-            ) from None
+            why = (
+                str(exc)
+                if isinstance(exc, LinkInPath)
+                else f"cannot write {output}: {exc.strerror}"
+            )
+            raise click.BadParameter(why, param_hint="'-o' / '--output'") from None
     else:
         click.echo(report, nl=False, color=use_colour)  # else click strips it off a pipe
     sys.exit(result.exit_code)

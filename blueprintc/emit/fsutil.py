@@ -1,6 +1,11 @@
 """Small POSIX file-system primitives for durable, atomic writes (Linux first).
 
 * ``write_new`` creates a file exclusively (never through an existing symlink).
+* ``write_file`` is how every command writes a file outside emit's tree (keys,
+  build records, packages, OCI layouts, reports): a new temp file
+  (``O_EXCL|O_NOFOLLOW``) in a directory opened without following links
+  (``opened_dir``), renamed into place, so a link planted at the path or at a
+  directory on the way is refused or replaced, and its target never written.
 * ``sync_tree`` flushes one file system with ``syncfs(2)`` (one call instead of
   an ``fsync`` per file: 33,000 fsyncs cost seconds; falls back to ``sync``).
 * ``exchange`` swaps two paths atomically with ``renameat2(RENAME_EXCHANGE)``
@@ -17,14 +22,32 @@ import errno
 import fcntl
 import os
 import secrets
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["exchange", "fsync_dir", "locked", "random_suffix", "sync_tree", "write_new"]
+from blueprintc.source import kind_of
+
+__all__ = [
+    "FileTooLarge",
+    "LinkInPath",
+    "NotRegularFile",
+    "exchange",
+    "fsync_dir",
+    "locked",
+    "opened_dir",
+    "random_suffix",
+    "read_file",
+    "sync_tree",
+    "write_file",
+    "write_new",
+]
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 _UNSUPPORTED = {errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP}
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 
 try:
     _LIBC: ctypes.CDLL | None = ctypes.CDLL(None, use_errno=True)
@@ -32,16 +55,197 @@ except OSError:  # pragma: no cover - no C library to ask
     _LIBC = None
 
 
-def write_new(path: Path | str, data: bytes, *, fsync: bool = False) -> None:
-    """Create ``path`` (it must not exist) holding ``data``; mode 0666 minus umask."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
-    fd = os.open(path, flags, 0o666)
+class LinkInPath(OSError):
+    """A symbolic link (or a non-directory) where blueprintc needs a real directory or
+    file: following it could read or write outside the tree."""
+
+    def __init__(self, path: Path, what: str) -> None:
+        super().__init__(errno.ELOOP, what, str(path))
+        self.path = path
+        self.what = what
+
+    def __str__(self) -> str:
+        return (
+            f"{self.path} is {self.what}: blueprintc never reads or writes through a link "
+            "here; remove it (or choose another directory) and run again"
+        )
+
+
+class NotRegularFile(OSError):
+    """A FIFO, device, socket or directory where a file is read."""
+
+    def __init__(self, path: Path, mode: int) -> None:
+        super().__init__(errno.EINVAL, "not a regular file", str(path))
+        self.path = path
+        self.kind = kind_of(mode)
+
+    def __str__(self) -> str:
+        return f"{self.path} is {self.kind}, not a regular file: give a regular file"
+
+
+class FileTooLarge(OSError):
+    def __init__(self, path: Path, size: int, limit: int) -> None:
+        super().__init__(errno.EFBIG, "file too large", str(path))
+        self.path, self.size, self.limit = path, size, limit
+
+    def __str__(self) -> str:
+        return (
+            f"{self.path} is over the {self.limit:,}-byte limit for this file"
+            f"{f' ({self.size:,} bytes)' if self.size > self.limit else ''}: is it the right file?"
+        )
+
+
+def write_new(
+    path: Path | str,
+    data: bytes,
+    *,
+    fsync: bool = False,
+    mode: int | None = None,
+    dir_fd: int | None = None,
+) -> None:
+    """Create ``path`` (it must not exist, not even as a link) holding ``data``; mode
+    exactly ``mode`` if given, else 0666 minus the umask. ``dir_fd``: ``path`` is
+    relative to that directory."""
+    fd = os.open(path, _NEW_FILE, 0o666 if mode is None else mode, dir_fd=dir_fd)
     try:
+        if mode is not None:
+            os.fchmod(fd, mode)  # the umask only ever removed bits
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view) :]
         if fsync:
             os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def read_file(path: Path, max_bytes: int, *, anchor: Path | None = None) -> bytes:
+    """The bytes of the regular file ``path``, at most ``max_bytes``: a FIFO, device,
+    socket or directory is refused without blocking on it (``NotRegularFile``), a
+    bigger file without reading it all (``FileTooLarge``).
+
+    With ``anchor``, no link is followed at ``path`` or from ``anchor`` down
+    (``opened_dir``; ``LinkInPath``); without, links are followed (a file the user
+    named, e.g. a key in a mounted Secret).
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC
+    if anchor is None:
+        fd = os.open(path, flags)
+    else:
+        with opened_dir(path.parent, anchor=anchor) as dir_fd:
+            fd = _open_no_link(dir_fd, path.name, path, flags)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFile(path, info.st_mode)
+        if info.st_size > max_bytes:
+            raise FileTooLarge(path, info.st_size, max_bytes)
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:  # it grew while we read
+        raise FileTooLarge(path, len(data), max_bytes)
+    return data
+
+
+def _open_no_link(dir_fd: int, name: str, shown: Path, flags: int) -> int:
+    try:
+        return os.open(name, flags | os.O_NOFOLLOW, dir_fd=dir_fd)
+    except OSError as exc:
+        if exc.errno not in (errno.ELOOP, errno.ENOTDIR):
+            raise
+        mode = os.lstat(name, dir_fd=dir_fd).st_mode
+        what = "a symbolic link" if stat.S_ISLNK(mode) else "not a directory"
+        raise LinkInPath(shown, what) from None
+
+
+@contextlib.contextmanager
+def opened_dir(path: Path, *, anchor: Path | None = None, create: bool = False) -> Iterator[int]:
+    """A file descriptor of the directory ``path``, opened without following a link at
+    ``anchor`` (default: ``path`` itself) or at any directory between it and ``path``
+    (``anchor`` is ``path`` or one of its ancestors; above it the path resolves as
+    usual). With ``create``, missing directories are made. Raises ``LinkInPath``."""
+    anchor = path if anchor is None else anchor
+    below = path.relative_to(anchor).parts
+    if create:
+        os.makedirs(anchor.parent, exist_ok=True)
+    fd = os.open(anchor.parent, _DIR_FLAGS)
+    try:
+        current = anchor.parent
+        for name in (anchor.name, *below) if anchor.name else below:
+            current = current / name
+            parent, fd = fd, -1
+            fd = _open_child(parent, name, current, create)
+        yield fd
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
+def _open_child(parent_fd: int, name: str, shown: Path, create: bool) -> int:
+    """Open directory ``name`` under ``parent_fd`` (never through a link) and close
+    ``parent_fd``; its fd is returned."""
+    try:
+        if create:
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(name, dir_fd=parent_fd)
+        return _open_no_link(parent_fd, name, shown, _DIR_FLAGS)
+    finally:
+        os.close(parent_fd)
+
+
+def write_file(
+    path: Path,
+    data: bytes,
+    *,
+    mode: int = 0o644,
+    anchor: Path | None = None,
+    replace: bool = True,
+    fsync: bool = False,
+    parents: bool = True,
+) -> bool:
+    """Write ``data`` to ``path`` as a new file renamed into place, never through a link.
+
+    The file is created under a random temp name with ``O_EXCL|O_NOFOLLOW`` and
+    exactly ``mode``, in the directory ``opened_dir(path.parent, anchor=...)`` gives
+    (created if missing, unless not ``parents``; ``anchor`` defaults to
+    ``path.parent``), then renamed over
+    ``path``: a link planted at ``path`` is replaced, its target never touched.
+    ``replace=False`` refuses an existing ``path`` (``FileExistsError``) atomically.
+    Returns False, writing nothing, when ``path`` already holds exactly ``data``.
+    """
+    with opened_dir(path.parent, anchor=anchor or path.parent, create=parents) as fd:
+        if replace and _holds(fd, path.name, data):
+            return False
+        tmp = f".{path.name}.{random_suffix()}.tmp"
+        try:
+            write_new(tmp, data, fsync=fsync, mode=mode, dir_fd=fd)
+            if replace:
+                os.replace(tmp, path.name, src_dir_fd=fd, dst_dir_fd=fd)
+            else:
+                os.link(tmp, path.name, src_dir_fd=fd, dst_dir_fd=fd, follow_symlinks=False)
+                os.unlink(tmp, dir_fd=fd)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp, dir_fd=fd)
+            raise
+        if fsync:
+            os.fsync(fd)
+    return True
+
+
+def _holds(dir_fd: int, name: str, data: bytes) -> bool:
+    """Whether ``name`` is a regular file (not a link) holding exactly ``data``."""
+    try:
+        fd = os.open(
+            name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=dir_fd
+        )
+    except OSError:
+        return False
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
+            return False
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read(len(data) + 1) == data
     finally:
         os.close(fd)
 

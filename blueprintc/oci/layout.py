@@ -2,6 +2,10 @@
 
 Writes are atomic (temp file + rename), ``index.json`` is sorted and only
 rewritten when its content changes, so a rebuild with no change touches no file.
+Nothing below the root (nor the root itself, nor the ``anchor`` above it the
+caller names) is followed through a link, in writes or reads (``write_file``,
+``read_file``), and reads are capped: a planted link or FIFO is an error, never
+a write outside the layout or a hang.
 """
 
 from __future__ import annotations
@@ -10,10 +14,19 @@ import contextlib
 import fcntl
 import json
 import os
-import tempfile
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from blueprintc.emit.fsutil import (
+    FileTooLarge,
+    LinkInPath,
+    NotRegularFile,
+    opened_dir,
+    read_file,
+    write_file,
+)
 
 from .content import (
     ANNOTATION_REF_NAME,
@@ -30,38 +43,29 @@ from .content import (
 )
 from .errors import NotFoundError, OCIError
 from .reference import validate_repository, validate_tag
+from .tarball import MAX_BYTES
 
 OCI_LAYOUT_FILE = "oci-layout"
 OCI_LAYOUT_CONTENT = b'{"imageLayoutVersion":"1.0.0"}'
 INDEX_FILE = "index.json"
 
 
-def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> bool:
-    """Write ``data`` to ``path`` via a temp file and rename; skip if already identical."""
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), mode)
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    return True
+MAX_MANIFEST_BYTES = 4 * 1024 * 1024  # index.json and manifests (what registries accept)
+MAX_BLOB_BYTES = MAX_BYTES  # a layer: what an archive may expand to
 
 
 class LayoutStore:
-    """A ``Store`` backed by OCI image layout directories, one per repository."""
+    """A ``Store`` backed by OCI image layout directories, one per repository.
 
-    def __init__(self, root: str | os.PathLike[str]) -> None:
+    ``anchor`` (the root, or a directory above it, e.g. ``out/`` for ``out/oci``)
+    is where link-free paths start.
+    """
+
+    def __init__(
+        self, root: str | os.PathLike[str], *, anchor: str | os.PathLike[str] | None = None
+    ) -> None:
         self.root = Path(root)
+        self.anchor = self.root if anchor is None else Path(anchor)
 
     def __repr__(self) -> str:
         return f"LayoutStore({str(self.root)!r})"
@@ -78,23 +82,27 @@ class LayoutStore:
     def push_blob(self, repo: str, data: bytes, media_type: str = OCTET_STREAM) -> Descriptor:
         desc = Descriptor.of(data, media_type)
         self._init_layout(repo)
-        path = self._blob_path(repo, desc.digest)
-        if not path.exists():
-            write_atomic(path, data)
+        if not self.has_blob(repo, desc.digest):
+            self._write(self._blob_path(repo, desc.digest), data)
         return desc
 
     def get_blob(self, repo: str, digest: str) -> bytes:
-        path = self._blob_path(repo, digest)
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
+        data = self._read(self._blob_path(repo, digest), MAX_BLOB_BYTES)
+        if data is None:
             raise NotFoundError(
                 f"blob {digest} not found in layout {self.layout_dir(repo)}", code="BLOB_UNKNOWN"
-            ) from None
+            )
         return verify_digest(data, digest)
 
     def has_blob(self, repo: str, digest: str) -> bool:
-        return self._blob_path(repo, digest).is_file()
+        path = self._blob_path(repo, digest)
+        try:
+            with opened_dir(path.parent, anchor=self.anchor) as fd:
+                return stat.S_ISREG(os.stat(path.name, dir_fd=fd, follow_symlinks=False).st_mode)
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            raise _layout_error(exc) from None
 
     # -- manifests -------------------------------------------------------
 
@@ -196,38 +204,66 @@ class LayoutStore:
                 if _looks_like_manifest(data):
                     with contextlib.suppress(ValueError):  # JSON that only looks like one
                         pending.extend(c.digest for c in manifest_children(data))
-            removed = []
-            blobs = self.layout_dir(repo) / "blobs"
-            for path in sorted(blobs.glob("*/*")):
-                digest = f"{path.parent.name}:{path.name}"
-                if digest not in reachable:
-                    path.unlink()
-                    removed.append(digest)
+            return self._remove_blobs(repo, reachable)
+
+    def _remove_blobs(self, repo: str, keep: set[str]) -> list[str]:
+        """Unlink every blob not in ``keep`` (through directory fds: never via a link)."""
+        removed = []
+        blobs = self.layout_dir(repo) / "blobs"
+        try:
+            with opened_dir(blobs, anchor=self.anchor) as fd:
+                algorithms = sorted(os.listdir(fd))
+            for algorithm in algorithms:
+                with opened_dir(blobs / algorithm, anchor=self.anchor) as fd:
+                    for name in sorted(os.listdir(fd)):
+                        if f"{algorithm}:{name}" not in keep:
+                            os.unlink(name, dir_fd=fd)
+                            removed.append(f"{algorithm}:{name}")
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise _layout_error(exc) from None
         return removed
 
     # -- index.json --------------------------------------------------------
 
     def _init_layout(self, repo: str) -> None:
         path = self.layout_dir(repo) / OCI_LAYOUT_FILE
-        if not path.exists():
-            write_atomic(path, OCI_LAYOUT_CONTENT)
+        if self._read(path, MAX_MANIFEST_BYTES) is None:
+            self._write(path, OCI_LAYOUT_CONTENT)
+
+    def _write(self, path: Path, data: bytes) -> None:
+        try:
+            write_file(path, data, anchor=self.anchor)
+        except OSError as exc:
+            raise _layout_error(exc) from None
+
+    def _read(self, path: Path, limit: int) -> bytes | None:
+        """The file's bytes, None if it is absent."""
+        try:
+            return read_file(path, limit, anchor=self.anchor)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise _layout_error(exc) from None
 
     @contextlib.contextmanager
     def _locked(self, repo: str) -> Iterator[None]:
         """Serialise index updates between processes (flock on the layout directory)."""
-        fd = os.open(self.layout_dir(repo), os.O_RDONLY)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            os.close(fd)
+            with opened_dir(self.layout_dir(repo), anchor=self.anchor) as fd:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                yield
+        except (LinkInPath, NotRegularFile, FileTooLarge) as exc:
+            raise _layout_error(exc) from None
 
     def _read_index(self, repo: str) -> list[dict[str, Any]]:
         path = self.layout_dir(repo) / INDEX_FILE
-        try:
-            doc = json.loads(path.read_bytes())
-        except FileNotFoundError:
+        raw = self._read(path, MAX_MANIFEST_BYTES)
+        if raw is None:
             return []
+        try:
+            doc = json.loads(raw)
         except ValueError as exc:
             raise OCIError(f"{path} is not valid JSON: {exc}", code="MANIFEST_INVALID") from None
         manifests = doc.get("manifests") if isinstance(doc, dict) else None
@@ -239,7 +275,14 @@ class LayoutStore:
 
     def _write_index(self, repo: str, entries: list[dict[str, Any]]) -> None:
         doc = {"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": _sorted(entries)}
-        write_atomic(self.layout_dir(repo) / INDEX_FILE, go_json(doc))
+        self._write(self.layout_dir(repo) / INDEX_FILE, go_json(doc))
+
+
+def _layout_error(exc: OSError) -> OCIError:
+    """A planted link, special or oversized file, or an OS error, as the store's error."""
+    if isinstance(exc, (LinkInPath, NotRegularFile, FileTooLarge)):
+        return OCIError(str(exc), code="LAYOUT_UNSAFE")
+    return OCIError(f"cannot use the layout at {exc.filename}: {exc.strerror}", code="LAYOUT_IO")
 
 
 def _ref_name(entry: dict[str, Any]) -> str | None:

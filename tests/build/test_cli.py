@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,28 @@ def test_build_reports_lint_failures_with_exit_1(tmp_path: Path) -> None:
     assert record["failedAt"] == "lint" and record["diagnostics"][0]["rule"] == "BPG001"
     text = _run("build", ws / "blueprints/cluster-issuers")
     assert "FAILED at lint" in text.output and "BPG001" in text.output
+
+
+def test_keygen_writes_no_key_through_planted_links(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Links at the old fixed temp names and at the key names are never followed."""
+    monkeypatch.setenv("COSIGN_PASSWORD", PASSWORD)
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"precious")
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    for name in (".cosign.key.tmp", ".cosign.pub.tmp", "cosign.key"):
+        (keys / name).symlink_to(victim)
+    forced = _run("keygen", "-d", keys, "--force")
+    assert forced.exit_code == 0, forced.output
+    assert victim.read_bytes() == b"precious"
+    assert not (keys / "cosign.key").is_symlink()
+    assert (keys / "cosign.key").stat().st_mode & 0o777 == 0o600
+
+
+def test_verify_refuses_a_fifo_key_without_reading_it(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "cosign.pub")
+    result = _run("verify", "bp-x:1.0.0", "--key", tmp_path / "cosign.pub")
+    assert result.exit_code == 2
+    assert "is a FIFO, not a regular file" in result.output

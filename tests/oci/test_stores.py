@@ -131,7 +131,7 @@ def test_layout_on_disk_is_standard_and_deterministic(tmp_path: Path) -> None:
     assert names == ["a", "b"]
     digest = sha256_digest(manifest)
     assert (root / "blobs" / "sha256" / digest.split(":")[1]).read_bytes() == manifest
-    assert not [p for p in root.rglob(".tmp-*")]
+    assert not [p for p in root.rglob(".*.tmp")]  # write_file's temp names
 
     before = {p: p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
     os.utime(root / "index.json", ns=(1, 1))
@@ -221,3 +221,48 @@ def test_layout_prune_matches_a_fresh_build(tmp_path: Path) -> None:
     assert removed == sorted([sha256_digest(old), sha256_digest(b"old layer")])
     assert _tree(tmp_path / "reused") == _tree(tmp_path / "fresh")
     assert reused.prune("app") == []
+
+
+def test_layout_never_writes_through_a_planted_link(tmp_path: Path) -> None:
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    root = tmp_path / "out" / "oci"
+    (root / "r" / "blobs").mkdir(parents=True)
+    (root / "r" / "blobs" / "sha256").symlink_to(victim)
+    with pytest.raises(OCIError, match="blobs/sha256 is a symbolic link"):
+        LayoutStore(root).push_blob("r", b"data")
+    assert os.listdir(victim) == []
+
+    (tmp_path / "out" / "elsewhere").mkdir()
+    anchored = LayoutStore(tmp_path / "out" / "link", anchor=tmp_path / "out")
+    (tmp_path / "out" / "link").symlink_to(tmp_path / "out" / "elsewhere")
+    with pytest.raises(OCIError, match="out/link is a symbolic link"):
+        anchored.push_blob("r", b"data")
+    assert os.listdir(tmp_path / "out" / "elsewhere") == []
+
+
+def test_layout_reads_refuse_links_and_fifos(tmp_path: Path) -> None:
+    store = LayoutStore(tmp_path)
+    store.push_blob("r", b"x")
+    index = tmp_path / "r" / "index.json"
+    os.mkfifo(index)
+    with pytest.raises(OCIError, match="is a FIFO"):
+        store.tags("r")
+    index.unlink()
+    (tmp_path / "secret.json").write_text('{"manifests": []}')
+    index.symlink_to(tmp_path / "secret.json")
+    with pytest.raises(OCIError, match=r"index\.json is a symbolic link"):
+        store.tags("r")
+
+
+def test_layout_prune_never_deletes_through_a_link(tmp_path: Path) -> None:
+    store = LayoutStore(tmp_path / "oci")
+    manifest = _manifest(store, "app", b"layer")
+    store.push_manifest("app", manifest, OCI_MANIFEST, tag="latest")
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "precious").write_text("keep")
+    (tmp_path / "oci" / "app" / "blobs" / "evil").symlink_to(victim)
+    with pytest.raises(OCIError, match="blobs/evil is a symbolic link"):
+        store.prune("app")
+    assert (victim / "precious").read_text() == "keep"
