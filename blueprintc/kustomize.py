@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from blueprintc.childenv import child_env
+
 KUBECTL = "kubectl"
 
 
@@ -30,6 +32,7 @@ def build(directory: Path, timeout: float = 60) -> KustomizeBuild:
         text=True,
         timeout=timeout,
         check=False,
+        env=child_env(),
     )
     if proc.returncode != 0:
         return KustomizeBuild([], "", clean_error(proc.stderr, directory))

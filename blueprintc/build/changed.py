@@ -10,18 +10,22 @@ directly or transitively, is listed too, so a base change rebuilds its users.
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import git
-
 from blueprintc.build.errors import BuildError
+from blueprintc.childenv import child_env
 from blueprintc.lint import load_blueprint
 from blueprintc.source import InputError, read_source
 from blueprintc.workspace import discover, find_root, has_blueprint_file, load_workspace
 from blueprintc.yamldoc import load_yaml
+
+GIT = "git"
+GIT_TIMEOUT = 120.0
 
 
 @dataclass(frozen=True)
@@ -53,29 +57,53 @@ class _Node:
 
 def changed_blueprints(start: Path, since: str) -> ChangedResult:
     root = find_root(start)
-    try:
-        repo = git.Repo(root, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise BuildError(f"{root} is not inside a git repository") from None
-    try:
-        ref = repo.commit(since)
-        bases = repo.merge_base(ref, repo.head.commit)
-    except (git.BadName, git.GitCommandError, ValueError):
-        raise BuildError(
-            f"unknown git ref {since!r}: fetch it first (fetch-depth: 0 in CI)"
-        ) from None
-    base = bases[0] if bases else ref
-    top = Path(str(repo.working_tree_dir)).resolve()
-    paths = {top / p for d in base.diff(None) for p in (d.a_path, d.b_path) if p}
-    paths |= {top / p for p in repo.untracked_files}
+    top_out = _git(root, "rev-parse", "--show-toplevel")
+    if top_out is None:
+        raise BuildError(f"{root} is not inside a git repository")
+    top = Path(os.fsdecode(top_out).strip()).resolve()
+    unknown = BuildError(f"unknown git ref {since!r}: fetch it first (fetch-depth: 0 in CI)")
+    if since.startswith("-"):  # never an option to git
+        raise unknown
+    ref = _git(top, "rev-parse", "--verify", "--quiet", f"{since}^{{commit}}")
+    head = _git(top, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+    if ref is None or head is None:
+        raise unknown
+    merge_base = _git(top, "merge-base", ref.decode().strip(), head.decode().strip())
+    base = (merge_base or ref).decode().strip()
+    diff = _git(top, "diff", "--name-only", "--no-renames", "-z", base, "--")
+    untracked = _git(top, "ls-files", "--others", "--exclude-standard", "-z")
+    if diff is None or untracked is None:
+        raise BuildError(f"git could not compare {since!r} with the working tree of {top}")
+    listed = [name for raw in (diff, untracked) for name in raw.split(b"\0") if name]
+    paths = {top / os.fsdecode(name) for name in listed}
     nodes = _nodes(root)
     direct = {n.name for n in nodes if any(_under(p, s) for p in paths for s in n.sources)}
     reasons = _with_dependents(nodes, direct)
     by_name = {n.name: n for n in nodes}
     ordered = [by_name[name] for name in _topological(nodes) if name in reasons]
     return ChangedResult(
-        since, base.hexsha, tuple(Changed(n.name, n.rel, reasons[n.name]) for n in ordered)
+        since, base, tuple(Changed(n.name, n.rel, reasons[n.name]) for n in ordered)
     )
+
+
+def _git(cwd: Path, *args: str) -> bytes | None:
+    """``git ARGS``'s output in ``cwd``, None when it fails; run without credentials in
+    its environment (``child_env``)."""
+    try:
+        proc = subprocess.run(
+            [GIT, *args],
+            cwd=cwd,
+            env=child_env(),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=GIT_TIMEOUT,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise BuildError("git is not installed; `changed` needs it") from None
+    except subprocess.TimeoutExpired:
+        raise BuildError(f"git {args[0]} took over {GIT_TIMEOUT:g} s in {cwd}") from None
+    return proc.stdout if proc.returncode == 0 else None
 
 
 def _nodes(root: Path) -> list[_Node]:

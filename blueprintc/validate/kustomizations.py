@@ -27,6 +27,7 @@ from typing import Any
 
 import yaml
 
+from blueprintc.childenv import child_env
 from blueprintc.kustomize import KUBECTL, clean_error
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
@@ -135,6 +136,7 @@ def _build_error(directory: Path, root: Path, timeout: float) -> str | None:
             text=True,
             timeout=timeout,
             check=False,
+            env=child_env(),
         )
     except subprocess.TimeoutExpired:
         return f"kubectl kustomize timed out after {timeout:g}s"

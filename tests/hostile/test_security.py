@@ -10,7 +10,9 @@ or a child process's environment.
 from __future__ import annotations
 
 import os
+import shutil
 import stat
+import subprocess
 from pathlib import Path
 
 from tests.build.conftest import make_workspace
@@ -166,3 +168,64 @@ def test_lint_report_replaces_a_planted_link_not_its_target(tmp_path: Path) -> N
     assert run.code in (0, 1), str(run)
     assert snapshot(victim) == before
     assert stat.S_ISREG(os.lstat(ws / "lint.sarif").st_mode)
+
+
+REGISTRY_SECRET = "registry-secret-4f1e"  # test-only values whose leak the test looks for
+KEY_SECRET = "cosign-secret-9b2c"
+SECRETS_ENV = {
+    "BLUEPRINTC_REGISTRY_USERNAME": "ci-user-7d3a",
+    "BLUEPRINTC_REGISTRY_PASSWORD": REGISTRY_SECRET,
+    "COSIGN_PASSWORD": KEY_SECRET,
+}
+
+
+def _spy_on_path(tmp_path: Path, *programs: str) -> tuple[dict[str, str], Path]:
+    """Real programs named like ``programs`` earlier on PATH: each writes its whole
+    environment to a file, then runs the real program."""
+    bin_dir, dumps = tmp_path / "spy-bin", tmp_path / "spy-dumps"
+    bin_dir.mkdir()
+    dumps.mkdir()
+    for name in programs:
+        real = shutil.which(name)
+        assert real is not None, f"{name} must be installed"
+        spy = bin_dir / name
+        spy.write_text(f'#!/bin/sh\nenv > "{dumps}/{name}.$$"\nexec {real} "$@"\n')
+        spy.chmod(0o755)
+    env = {**SECRETS_ENV, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    return env, dumps
+
+
+def _assert_no_secret_in(dumps: Path, program: str) -> None:
+    files = sorted(dumps.glob(f"{program}.*"))
+    assert files, f"{program} never ran: the test proves nothing"
+    for dump in files:
+        text = dump.read_text()
+        assert "PATH=" in text  # it is an environment dump
+        for name, value in SECRETS_ENV.items():
+            assert value not in text, f"{program} saw {name}"
+            assert f"{name}=" not in text, f"{program} saw {name}"
+
+
+def test_kubectl_children_never_see_credentials(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path / "ws", "org-defaults")
+    env, dumps = _spy_on_path(tmp_path, "kubectl")
+    run = run_cli("build", "blueprints/org-defaults", cwd=ws, env=env)
+    assert run.code == 0, str(run)
+    _assert_no_secret_in(dumps, "kubectl")
+    assert REGISTRY_SECRET not in run.output and KEY_SECRET not in run.output
+
+
+def test_git_children_never_see_credentials(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path / "ws", "webapp")
+    git = shutil.which("git")
+    assert git is not None
+    quiet = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid"}
+    quiet |= {"GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
+    for args in (["init", "-q"], ["add", "--all"], ["commit", "-q", "-m", "catalog"]):
+        subprocess.run([git, *args], cwd=ws, env={**os.environ, **quiet}, check=True)
+    (ws / "blueprints" / "webapp" / "README.md").write_text("changed\n")
+    env, dumps = _spy_on_path(tmp_path, "git")
+    run = run_cli("changed", "--since", "HEAD", cwd=ws, env=env)
+    assert run.code == 0, str(run)
+    assert "bp-webapp" in run.output
+    _assert_no_secret_in(dumps, "git")
