@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 class Severity(enum.IntEnum):
@@ -44,6 +44,9 @@ class Finding:
     hint: str | None = None
 
 
+_SOURCE, _CONCEALED = "source", "concealed"
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     rule: str
@@ -54,6 +57,14 @@ class Diagnostic:
     hint: str
     suppressed: str | None = None  # "inline" or "config" when silenced
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def conceals_source(self) -> bool:
+        """Its source line holds a secret: no reporter quotes that line."""
+        return self.extra.get(_SOURCE) == _CONCEALED
+
+    def concealing_source(self) -> Diagnostic:
+        return replace(self, extra={**self.extra, _SOURCE: _CONCEALED})
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:

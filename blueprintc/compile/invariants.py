@@ -10,6 +10,7 @@ from blueprintc.compile.findings import at, report
 from blueprintc.diagnostics import Diagnostic, Location
 from blueprintc.model.organization import Organization
 from blueprintc.model.sovereign import Sovereign
+from blueprintc.urlcreds import credentials_in_url
 
 SLUG = re.compile(r"^[a-z][a-z0-9-]{2,31}$")
 MIN_REGIONS = 3
@@ -75,6 +76,26 @@ def check_sovereign(canon: Canon, sovereign: Sovereign) -> list[Diagnostic]:
     for index, env_type in enumerate(sovereign.env_types or ()):
         if env_type not in canon.env_types:
             found.append(_env_type(canon, env_type, at(doc, ("spec", "envTypes", index))))
+    found.extend(_credentials(sovereign))
+    return found
+
+
+def _credentials(sovereign: Sovereign) -> list[Diagnostic]:
+    """A URL compile copies into emitted objects must not carry a secret (never shown)."""
+    urls = {
+        ("spec", "registry"): (sovereign.registry, "HelmRepository"),
+        ("spec", "git", "baseUrl"): (sovereign.git_base_url, "GitRepository"),
+    }
+    found = []
+    for path, (url, kind) in urls.items():
+        carried = credentials_in_url(url)
+        if carried is not None:
+            key = ".".join(str(p) for p in path)
+            message = (
+                f"{key} carries {carried} before the host (not shown): it would be "
+                f"written into every emitted {kind}, i.e. into Git"
+            )
+            found.append(report("BPP017", message, at(sovereign.doc, path)).concealing_source())
     return found
 
 

@@ -35,7 +35,7 @@ def _one(d: Diagnostic, result: LintResult, cache: dict[str, list[str]], colour:
         f"{_paint(d.rule, '1', colour)} [{d.name}] {d.message}"
     )
     lines = [head]
-    source = _source_line(result, loc.file, loc.line, cache)
+    source = None if d.conceals_source else _source_line(result, loc.file, loc.line, cache)
     if source is not None:
         number = str(loc.line)
         pad = " " * len(number)

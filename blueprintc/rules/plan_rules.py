@@ -181,6 +181,22 @@ RENDER = input_rule(
     fails here, not in Flux.
     """,
 )
+CREDENTIALS = input_rule(
+    "BPP017",
+    "credentials-in-url",
+    "a URL blueprintc would emit carries a credential (user:password@host)",
+    "remove the credential from the URL; give it to Flux in a Secret (secretRef) instead",
+    """Credentials never go into emitted objects.
+
+    `spec.registry` and `spec.git.baseUrl` are copied into every HelmRepository
+    and GitRepository compile writes, which end up in Git: a
+    `oci://user:password@host` there publishes the password. The URL is
+    refused at its line and never shown. An `ssh://git@host` URL (a user, no
+    password) is fine: SSH keys authenticate it.
+
+    Failing: `registry: oci://robot:s3cret@harbor.example.com/catalyst`.
+    """,
+)
 
 RULES = [
     CYCLE,
@@ -199,4 +215,5 @@ RULES = [
     POOL,
     SCHEMA,
     RENDER,
+    CREDENTIALS,
 ]

@@ -229,3 +229,23 @@ def test_git_children_never_see_credentials(tmp_path: Path) -> None:
     assert run.code == 0, str(run)
     assert "bp-webapp" in run.output
     _assert_no_secret_in(dumps, "git")
+
+
+def test_a_registry_url_with_credentials_is_an_error_never_emitted(workspace: Path) -> None:
+    sovereign = workspace / "sovereign.yaml"
+    text = sovereign.read_text()
+    assert "registry: oci://harbor." in text
+    sovereign.write_text(
+        text.replace("registry: oci://", f"registry: oci://robot:{REGISTRY_SECRET}@")
+    )
+    line = next(
+        n for n, row in enumerate(sovereign.read_text().splitlines(), 1) if "registry:" in row
+    )
+
+    run = run_cli("compile", cwd=workspace)
+
+    assert_refused(run, f"sovereign.yaml:{line}:", "BPP017", "spec.registry", code=1)
+    assert REGISTRY_SECRET not in run.output and "robot" not in run.output
+    out = workspace / "out"
+    leaked = [p for p in out.rglob("*") if p.is_file() and REGISTRY_SECRET in p.read_text()]
+    assert leaked == []
