@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -19,17 +20,31 @@ import click
     default="text",
     show_default=True,
 )
-def changed(since: str, path: Path, output_format: str) -> None:
+@click.option(
+    "--github-output",
+    is_flag=True,
+    help="Also append `matrix=<json>` and `has-changes=true|false` to the file named by "
+    "$GITHUB_OUTPUT (GitHub and Gitea Actions), so an empty change can skip the job.",
+)
+def changed(since: str, path: Path, output_format: str, github_output: bool) -> None:
     """List Blueprints changed since a ref plus every Blueprint depending on them."""
     from blueprintc.build import BuildError, changed_blueprints
 
+    output_file = os.environ.get("GITHUB_OUTPUT", "")
+    if github_output and not output_file:
+        raise click.UsageError("--github-output needs $GITHUB_OUTPUT (set by the Actions runner)")
     try:
         result = changed_blueprints(path, since)
     except BuildError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
+    matrix = json.dumps(result.github_matrix(), separators=(",", ":"))
+    if github_output:
+        has_changes = "true" if result.blueprints else "false"
+        with open(output_file, "a", encoding="utf-8") as handle:
+            handle.write(f"matrix={matrix}\nhas-changes={has_changes}\n")
     if output_format == "github-matrix":
-        click.echo(json.dumps(result.github_matrix(), separators=(",", ":")))
+        click.echo(matrix)
         return
     for item in result.blueprints:
         click.echo(f"{item.name}\t{item.path}\t{item.reason}")
