@@ -7,6 +7,7 @@ position Helm reports, so rules can point at the template line.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -144,16 +145,41 @@ def render(
     name: str,
     namespace: str,
     documents: dict[str, list[Any]] | None = None,
+    api_versions: tuple[str, ...] = (),
 ) -> Render:
     """Render the chart. Renders given the same `documents` dict share parsed YAML: their
-    objects' bodies may be the same dicts, so treat them as read-only."""
+    objects' bodies may be the same dicts, so treat them as read-only. `api_versions` are
+    the extra APIs `.Capabilities.APIVersions.Has` answers yes for (`helm template
+    --api-versions`)."""
     try:
-        manifests = chart.render(values=values, name=name, namespace=namespace, is_install=True)
+        if api_versions:
+            manifests = _render_with_api_versions(chart, values, name, namespace, api_versions)
+        else:
+            manifests = chart.render(values=values, name=name, namespace=namespace, is_install=True)
     except (helm.HelmRenderError, helm.HelmValuesError) as exc:
         return Render({}, parse_failure(str(exc)))
     except helm.HelmError as exc:
         return Render({}, RenderFailure(_clean(str(exc)), None, 1, 1, False))
     return Render(manifests, None, _documents=documents)
+
+
+def _render_with_api_versions(
+    chart: helm.Chart,
+    values: dict[str, Any] | None,
+    name: str,
+    namespace: str,
+    api_versions: tuple[str, ...],
+) -> dict[str, str]:
+    """`Chart.render` with helm-c's `api_versions` render option, which the SDK's Python
+    signature does not expose (the same native call and errors)."""
+    from helm_python import _native
+
+    options = {"name": name, "namespace": namespace, "is_install": True}
+    options["api_versions"] = list(api_versions)
+    payload = None if values is None else json.dumps(values)
+    rendered = _native.call_string("helm_render", chart._raw(), payload, json.dumps(options))
+    manifests: dict[str, str] = json.loads(rendered)
+    return manifests
 
 
 def parse_failure(message: str) -> RenderFailure:

@@ -211,12 +211,22 @@ class BlueprintContext:
         name = self.release_name
         return name[len(prefix) :] if prefix and name.startswith(prefix) else name
 
-    def render(self, values: dict[str, Any] | None = None) -> helm.Render:
+    def render(
+        self, values: dict[str, Any] | None = None, api_versions: tuple[str, ...] = ()
+    ) -> helm.Render:
+        """A render, cached by its values and extra API versions (`--api-versions`)."""
         # The default render, asked by most guards, needs no key worked out.
         key = "null" if values is None else json.dumps(values, sort_keys=True, default=str)
+        if api_versions:
+            key += "|" + ",".join(api_versions)
         if key not in self._renders:
             self._renders[key] = helm.render(
-                self.helm_chart, values, self.release_name, self.namespace, self._documents
+                self.helm_chart,
+                values,
+                self.release_name,
+                self.namespace,
+                self._documents,
+                api_versions,
             )
         return self._renders[key]
 

@@ -9,6 +9,14 @@ Three renders prove a toggle (canon `charts.observabilityToggles`):
    is a promise the chart does not keep;
 3. a render with every toggle explicitly `false` contains none.
 
+Renders 2 and 3 have the monitoring API available (canon
+`charts.monitoringApiVersions`, as `helm template --api-versions`): charts
+gate ServiceMonitors on `.Capabilities.APIVersions.Has
+"monitoring.coreos.com/v1"` as well as on their toggle, and off must mean off
+on a Sovereign that has the Prometheus Operator too. A list-typed toggle
+(`metrics.enabled: []`) is switched on by naming items, so only true/false
+switches are switched in render 2.
+
 Each finding points at the toggle in `values.yaml` (cases 2 and 3) or at
 the template that renders the object (case 1).
 """
@@ -46,6 +54,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         return
     base = base_values(ctx)
     found = toggles(ctx)
+    apis = tuple(str(v) for v in ctx.canon.section("charts").get("monitoringApiVersions", []))
     for obj in monitoring_objects(ctx, default):
         yield Finding(
             f"the default render contains {obj.kind} {obj.name}; monitoring objects must be opt-in",
@@ -54,14 +63,15 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     for toggle in found:
         if not toggle.switch:
             continue  # a list-typed toggle (a metrics list) is switched on by naming items
-        on = ctx.render(with_value(base, toggle.path, True))
+        on = ctx.render(with_value(base, toggle.path, True), apis)
         where = values_location(ctx, toggle.path)
         if on.failure is not None:
             yield Finding(f"rendering with {toggle.dotted}=true fails: {on.failure.message}", where)
             continue
         kinds = {o.kind for o in monitoring_objects(ctx, on)}
         if toggle.produces == "change":
-            wired, effect = on.manifests != default.manifests, "changes nothing in the output"
+            same_apis = ctx.render(base, apis)  # the baseline with the same APIs
+            wired, effect = on.manifests != same_apis.manifests, "changes nothing in the output"
         elif toggle.produces == "any":
             wired, effect = bool(kinds), "renders no monitoring.coreos.com object"
         else:
@@ -73,7 +83,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         if toggle.switch:
             off = with_value(off, toggle.path, False)
     if found:
-        explicit_off = ctx.render(off)
+        explicit_off = ctx.render(off, apis)
         for obj in monitoring_objects(ctx, explicit_off) if explicit_off.ok else []:
             yield Finding(
                 f"with every toggle explicitly false the render still contains "
