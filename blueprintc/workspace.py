@@ -83,14 +83,23 @@ def find_root(start: Path) -> Path:
     """The nearest ancestor holding `blueprintc.yaml` (searched from the path as written,
     so a linked Blueprint belongs to the workspace it sits in); else the current directory
     when `start` is inside it, else the start directory itself."""
+    found = workspace_root(start)
+    if found is not None:
+        return found
+    start = _absolute(start)
+    here = (start if start.is_dir() else start.parent).resolve()
+    cwd = Path.cwd().resolve()
+    return cwd if here == cwd or cwd in here.parents else here
+
+
+def workspace_root(start: Path) -> Path | None:
+    """The nearest ancestor of `start` (itself included) holding `blueprintc.yaml`, if any."""
     start = _absolute(start)
     here = start if start.is_dir() else start.parent
     for candidate in (here, *here.parents):
         if (candidate / WORKSPACE_FILE).is_file():
             return candidate.resolve()
-    here = here.resolve()
-    cwd = Path.cwd().resolve()
-    return cwd if here == cwd or cwd in here.parents else here
+    return None
 
 
 def load_workspace(root: Path) -> Workspace:

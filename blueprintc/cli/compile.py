@@ -13,9 +13,19 @@ from blueprintc.diagnostics import Diagnostic
 
 
 def _root(path: Path | None) -> Path:
-    from blueprintc.workspace import find_root
+    """The workspace compile works on: `blueprintc.yaml` names it (a Sovereign needs one)."""
+    from blueprintc.workspace import WORKSPACE_FILE, workspace_root
 
-    return find_root(path or Path.cwd())
+    start = path or Path.cwd()
+    root = workspace_root(start)
+    if root is None:
+        click.echo(
+            f"blueprintc: error: no {WORKSPACE_FILE} in {start} or any parent directory: "
+            "run this command inside a workspace, or name the workspace directory",
+            err=True,
+        )
+        sys.exit(2)
+    return root
 
 
 def _report(diagnostics: list[Diagnostic], root: Path) -> None:
@@ -60,7 +70,9 @@ def compile_command(
     _report(outcome.diagnostics, root)
     if outcome.diagnostics:
         click.echo(
-            f"compile failed: {len(outcome.diagnostics)} finding(s); out/ left untouched", err=True
+            f"compile failed: {len(outcome.diagnostics)} finding(s); "
+            f"{outcome.out_rel}/ left untouched",
+            err=True,
         )
         sys.exit(1)
     report = outcome.report

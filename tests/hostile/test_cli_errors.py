@@ -1,0 +1,30 @@
+"""Where the workspace is not, say so: no finding at `blueprints:1:1`, exit 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.hostile.harness import assert_refused, run_cli, snapshot
+
+
+@pytest.mark.parametrize(
+    "args", [("compile",), ("diff",), ("compile", "--check"), ("explain-value", "a/b/c", "k")]
+)
+def test_outside_a_workspace_is_one_usage_error(tmp_path: Path, args: tuple[str, ...]) -> None:
+    before = snapshot(tmp_path)
+    run = run_cli(*args, cwd=tmp_path)
+    assert_refused(run, "no blueprintc.yaml in", "or any parent directory")
+    assert "BPI007" not in run.output and "blueprints:1:1" not in run.output
+    assert len(run.stderr.strip().splitlines()) == 1
+    assert snapshot(tmp_path) == before
+
+
+def test_a_failed_compile_names_the_output_directory_it_left_untouched(workspace: Path) -> None:
+    org = workspace / "organizations" / "acme.yaml"
+    org.write_text(org.read_text(encoding="utf-8") + "  bogusKey: 1\n", encoding="utf-8")
+    run = run_cli("compile", "-o", "build/flux", cwd=workspace)
+    assert run.code == 1, str(run)
+    assert "build/flux/ left untouched" in run.stderr
+    assert not (workspace / "build").exists()
