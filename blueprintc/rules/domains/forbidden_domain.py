@@ -81,12 +81,19 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
                         break
                     if places.never_reaches_a_sovereign(source, host.start):
                         break
+                    email = source.text.endswith("@", 0, host.start)
                     yield Finding(
                         f"'{host.text}' is under the forbidden domain {domain}: {reason}",
                         location(source, host.start),
-                        hint=hint,
+                        hint=_EMAIL_HINT if email else hint,
                     )
                     break
+
+
+_EMAIL_HINT = (
+    "leave the address empty for the Sovereign's overlay to set (an address of the "
+    "Sovereign's own domain); a maintainer's address belongs in Chart.yaml maintainers"
+)
 
 
 RULE = check

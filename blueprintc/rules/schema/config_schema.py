@@ -16,6 +16,7 @@ Failing::
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -64,9 +65,18 @@ def _defaults(ctx: BlueprintContext, node: Any, path: PathKey) -> Iterator[Findi
         for error in validator_for_copy(subschema).iter_errors(node["default"]):
             where = (*path, "default")
             line, column = ctx.blueprint.doc.locate(where)
+            value = node["default"]
+            written = _as_written(ctx, line, column)
+            shown = json.dumps(value, default=str)
+            hint = None
+            if isinstance(value, bool) and written.lower() in _YAML11_BOOLEANS:
+                shown = f"{written} (YAML 1.1 reads the bare word as {shown})"
+                hint = f'quote it: default: "{written}"'
             yield Finding(
-                f"{json_path(where)} {node['default']!r} violates its own schema: {error.message}",
+                f"{json_path(where)} {shown} violates its own schema: "
+                f"{_english(error.message, value)}",
                 Location(ctx.blueprint.rel, line, column, json_path(where)),
+                hint,
             )
     for key in ("properties", "$defs", "definitions"):
         children = node.get(key)
@@ -75,6 +85,22 @@ def _defaults(ctx: BlueprintContext, node: Any, path: PathKey) -> Iterator[Findi
                 yield from _defaults(ctx, child, (*path, key, str(name)))
     if isinstance(node.get("items"), dict):
         yield from _defaults(ctx, node["items"], (*path, "items"))
+
+
+_YAML11_BOOLEANS = frozenset({"y", "yes", "n", "no", "on", "off", "true", "false"})
+
+
+def _as_written(ctx: BlueprintContext, line: int, column: int) -> str:
+    """The plain scalar at (line, column) of blueprint.yaml, as the author wrote it."""
+    text = ctx.blueprint.doc.source.line_text(line)[column - 1 :]
+    return text.split("#", 1)[0].strip().rstrip(",}]").strip()
+
+
+def _english(message: str, value: Any) -> str:
+    """jsonschema's message names the value as Python writes it (False, None): as YAML."""
+    if isinstance(value, bool) or value is None:
+        return message.replace(repr(value), json.dumps(value), 1)
+    return message
 
 
 def validator_for_copy(schema: dict[str, Any]) -> Draft202012Validator:
