@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+from cryptography.hazmat.primitives.asymmetric import ec
+
 from blueprintc.build.keys import Signer
 from blueprintc.oci import Descriptor, NotFoundError, Store
 from blueprintc.oci.artifacts import Artifact
@@ -71,18 +73,31 @@ def stored_signatures(store: Store, repo: str, digest: str) -> list[SignatureLay
     ]
 
 
-def sign_manifest(store: Store, repo: str, digest: str, signer: Signer, identity: str) -> bool:
-    """Add a signature of ``digest`` by ``signer``; False when one is already stored."""
-    existing = stored_signatures(store, repo, digest)
-    for layer in existing:
-        if verify_image_signature(
-            signer.public_key,
+def signed_by(
+    layers: list[SignatureLayer], public_key: ec.EllipticCurvePublicKey, digest: str, identity: str
+) -> bool:
+    """True when one of ``layers`` is a valid signature of ``digest`` by ``public_key``."""
+    return any(
+        verify_image_signature(
+            public_key,
             layer.payload,
             layer.signature,
             manifest_digest=digest,
             docker_reference=identity,
-        ):
-            return False
+        )
+        for layer in layers
+    )
+
+
+def sign_manifest(store: Store, repo: str, digest: str, signer: Signer, identity: str) -> bool:
+    """Add a signature of ``digest`` by ``signer``; False when one is already stored.
+
+    cosign's tag scheme is read-modify-write: a concurrent signer of the same
+    digest can replace what this wrote. ``publish`` reads it back to find out.
+    """
+    existing = stored_signatures(store, repo, digest)
+    if signed_by(existing, signer.public_key, digest, identity):
+        return False
     image = build_signature_image(
         digest, [*existing, sign_image(signer.private_key, digest, identity)]
     )

@@ -18,7 +18,7 @@ import helm_python
 
 from blueprintc import helm
 from blueprintc.build.chartfile import ChartArchive, ChartArchiveError, read_chart_archive
-from blueprintc.oci import NotFoundError, OCIError, Store
+from blueprintc.oci import DigestMismatchError, NotFoundError, OCIError, RegistryError, Store
 from blueprintc.oci.artifacts import HELM_CHART_MEDIA_TYPE
 
 WORKING_TREE = "working-tree"
@@ -138,7 +138,10 @@ def pull_chart(store: Store, repo: str, ref: str) -> tuple[str, bytes]:
 def guard_pulled(
     store: Store, repo: str, tag: str, pushed_digest: str, where: str
 ) -> tuple[GuardResult, ChartArchive | None]:
-    """Pull ``repo:tag`` back and check it is what was pushed and holds its subcharts."""
+    """Pull ``repo:tag`` (or a digest) back and check it is what was pushed and holds
+    its subcharts. A registry that fails to serve it (``RegistryError`` other than
+    404) or serves bytes that miss their digest (``DigestMismatchError``) raises:
+    the caller names those as transport and integrity failures, not findings."""
     try:
         digest, tgz = pull_chart(store, repo, tag)
         if digest != pushed_digest:
@@ -146,6 +149,8 @@ def guard_pulled(
         archive = read_chart_archive(tgz)
     except NotFoundError as exc:
         return _fail(f"{where} cannot be pulled: {exc}", where)
+    except (RegistryError, DigestMismatchError):
+        raise
     except (OCIError, ChartArchiveError, ValueError) as exc:
         return _fail(f"{where} is unreadable: {exc}", where)
     return guard_archive(archive, PULLED, where), archive

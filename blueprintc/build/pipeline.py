@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -17,6 +18,7 @@ from blueprintc import kustomize
 from blueprintc.build.chartfile import ChartArchive
 from blueprintc.build.errors import BuildError
 from blueprintc.build.guards import (
+    PULLED,
     GuardResult,
     guard_package,
     guard_pulled,
@@ -27,18 +29,28 @@ from blueprintc.build.guards import (
 from blueprintc.build.images import RenderFailed, chart_images, images_of
 from blueprintc.build.keys import Signer, load_signer
 from blueprintc.build.package import PackageRefused, build_time, package_chart
-from blueprintc.build.publish import publish
+from blueprintc.build.publish import PullCheck, publish
 from blueprintc.build.record import BuildRecord
 from blueprintc.build.sbom import Subject, build_sbom
 from blueprintc.build.target import Target, open_target
 from blueprintc.emit.fsutil import LinkInPath, write_file
 from blueprintc.lint import lint, load_blueprint
 from blueprintc.model.blueprint import Blueprint
-from blueprintc.oci import flux_artifact, helm_chart_artifact, helm_chart_tag
+from blueprintc.oci import (
+    DigestMismatchError,
+    HttpPolicy,
+    OCIError,
+    RegistryError,
+    Store,
+    TransportError,
+    flux_artifact,
+    helm_chart_artifact,
+    helm_chart_tag,
+)
 from blueprintc.oci.artifacts import Artifact, flux_layer
 from blueprintc.oci.content import sha256_digest
 from blueprintc.source import InputError
-from blueprintc.workspace import find_root, load_workspace
+from blueprintc.workspace import Workspace, find_root, load_workspace
 
 T = TypeVar("T")
 
@@ -53,6 +65,7 @@ def build_blueprints(
     key: Path | None = None,
     out: Path | None = None,
     dependency_build: bool = True,
+    policy: HttpPolicy | None = None,
 ) -> list[BuildRecord]:
     """What ``blueprintc build``/``publish`` run: open the target and key once, build each.
 
@@ -65,7 +78,11 @@ def build_blueprints(
     if push:
         base = out or find_root(directories[0]) / "out"
         target = open_target(
-            registry, layout=layout or base / "oci", identity=identity, anchor=layout or base
+            registry,
+            layout=layout or base / "oci",
+            identity=identity,
+            anchor=layout or base,
+            policy=policy,
         )
     return [
         build_blueprint(d, target=target, signer=signer, out=out, dependency_build=dependency_build)
@@ -84,15 +101,45 @@ def build_blueprint(
     """Build one Blueprint; with ``target``, publish it there and check the pulled copy.
 
     The package and the record (``<name>-<version>.build.json``) are written to
-    ``<out>/build/`` (``out`` defaults to the workspace's ``out/``).
+    ``<out>/build/`` (``out`` defaults to the workspace's ``out/``). The record
+    is always rewritten, also when the build stops on an exception (a registry
+    that went away): then it says ``ok: false`` and why, and the exception
+    goes on to the caller. Before anything is pushed it already says the
+    publish did not finish, so a killed publish never leaves an old ``ok: true``.
     """
     root = find_root(directory)
     base = out or root / "out"
     output = base / "build"
-    record = _build(directory, root, target, signer, output, dependency_build)
-    stem = f"{record.name}-{record.version}" if record.name and record.version else record.blueprint
-    _write(output / f"{stem}.build.json", record.to_json().encode("utf-8"), base)
+    workspace = load_workspace(root)
+    try:
+        blueprint = load_blueprint(directory.resolve(), workspace)
+    except InputError as exc:
+        raise BuildError(f"{exc.path}:{exc.line}:{exc.column}: {exc.message}") from None
+    record = BuildRecord(
+        blueprint.name or directory.name,
+        workspace.rel(directory),
+        blueprint.manifest_kind or "unknown",
+        version=blueprint.version or "",
+    )
+    try:
+        _build(
+            record, directory, root, workspace, blueprint, target, signer, output, dependency_build
+        )
+    except BaseException as exc:
+        if record.ok:
+            stage = "publish" if target is not None else "build"
+            reason = str(exc) if isinstance(exc, OCIError | BuildError) else type(exc).__name__
+            record.fail(stage, f"the build stopped: {reason}")
+        raise
+    finally:
+        write_record(output, record)
     return record
+
+
+def write_record(output: Path, record: BuildRecord) -> None:
+    """``<output>/<name>-<version>.build.json`` (the Blueprint's path when unnamed)."""
+    stem = f"{record.name}-{record.version}" if record.name and record.version else record.blueprint
+    _write(output / f"{stem}.build.json", record.to_json().encode("utf-8"), output.parent)
 
 
 def _check_directory(directory: Path) -> None:
@@ -119,24 +166,16 @@ def _write(path: Path, data: bytes, anchor: Path) -> None:
 
 
 def _build(
+    record: BuildRecord,
     directory: Path,
     root: Path,
+    workspace: Workspace,
+    blueprint: Blueprint,
     target: Target | None,
     signer: Signer | None,
     output: Path,
     dependency_build: bool,
 ) -> BuildRecord:
-    workspace = load_workspace(root)
-    try:
-        blueprint = load_blueprint(directory.resolve(), workspace)
-    except InputError as exc:
-        raise BuildError(f"{exc.path}:{exc.line}:{exc.column}: {exc.message}") from None
-    record = BuildRecord(
-        blueprint.name or directory.name,
-        workspace.rel(directory),
-        blueprint.manifest_kind or "unknown",
-        version=blueprint.version or "",
-    )
     if blueprint.manifest_kind == "helm" and blueprint.manifest_dir is not None:
         dependency_build = dependency_build and needs_dependency_build(blueprint.manifest_dir)
     result = _timed(
@@ -149,7 +188,7 @@ def _build(
             "lint", f"lint found {count} problem(s) at or above {result.fail_on.label}"
         )
     if blueprint.manifest_kind == "kustomize":
-        return _kustomize(record, blueprint, target, signer)
+        return _kustomize(record, blueprint, target, signer, output)
     return _helm(
         record,
         blueprint,
@@ -201,19 +240,48 @@ def _helm(
         return record
     repo = target.repo(archive.name)
     tag = helm_chart_tag(archive.version)
-    if not _publish(record, artifact, target, repo, tag, signer, archive):
-        return record
-    start = time.perf_counter()
-    where = f"the artifact pulled from {target.reference(repo, tag)}"
-    pulled, _ = guard_pulled(target.store, repo, tag, artifact.digest, where)
-    record.timings["pull"] = time.perf_counter() - start
-    if not _guard(record, pulled):
-        return record.fail("guard", "the pulled artifact lacks a declared dependency")
+    shown = target.reference(repo, tag)
+
+    def check(store: Store, repo: str, digest: str) -> tuple[str, str] | None:
+        start = time.perf_counter()
+        try:
+            return _pull_back(record, store, repo, digest, shown)
+        finally:
+            record.timings["pull"] = time.perf_counter() - start
+
+    _publish(record, artifact, target, repo, tag, signer, archive, output, check)
     return record
 
 
+def _pull_back(
+    record: BuildRecord, store: Store, repo: str, digest: str, shown: str
+) -> tuple[str, str] | None:
+    """The pulled-artifact guard, with its failures named: transport, integrity, content."""
+    where = f"the artifact pulled from {shown}@{digest}"
+    try:
+        pulled, _ = guard_pulled(store, repo, digest, digest, where)
+    except DigestMismatchError as exc:
+        problem = f"{where} failed its integrity check: {exc}"
+        _guard(record, GuardResult(PULLED, False, (problem,), where))
+        return "pull", problem
+    except RegistryError as exc:
+        kind = "a transport failure" if isinstance(exc, TransportError) else "a registry failure"
+        problem = (
+            f"could not pull the artifact back from {shown} ({kind}, not a content problem): {exc}"
+        )
+        _guard(record, GuardResult(PULLED, False, (problem,), where))
+        return "pull", problem
+    if not _guard(record, pulled):
+        return "guard", "the pulled artifact lacks a declared dependency"
+    return None
+
+
 def _kustomize(
-    record: BuildRecord, blueprint: Blueprint, target: Target | None, signer: Signer | None
+    record: BuildRecord,
+    blueprint: Blueprint,
+    target: Target | None,
+    signer: Signer | None,
+    output: Path,
 ) -> BuildRecord:
     """Kustomize Blueprints have no subcharts: a Flux artifact of ``manifests/``."""
     directory = blueprint.manifest_dir
@@ -229,9 +297,8 @@ def _kustomize(
     record.package_digest = artifact.layers[0][0].digest
     record.manifest_digest = artifact.digest
     if target is not None:
-        _publish(
-            record, artifact, target, target.repo(blueprint.name), record.version, signer, None
-        )
+        repo = target.repo(blueprint.name)
+        _publish(record, artifact, target, repo, record.version, signer, None, output, None)
     return record
 
 
@@ -243,6 +310,8 @@ def _publish(
     tag: str,
     signer: Signer | None,
     archive: ChartArchive | None,
+    output: Path,
+    check: PullCheck | None,
 ) -> bool:
     subject = Subject(
         record.name,
@@ -253,11 +322,14 @@ def _publish(
     )
     subcharts = archive.subcharts if archive else ()
     sbom = build_sbom(subject, subcharts, record.images, build_time() or None)
-    result = publish(artifact, target, repo, tag, signer=signer, sbom=sbom)
+    pending = "the publish did not finish (interrupted); run it again"
+    # A killed publish must not leave the previous record's ok: true behind.
+    write_record(output, replace(record, failed_at="publish", message=pending))
+    result = publish(artifact, target, repo, tag, signer=signer, sbom=sbom, check=check)
     record.published = result
     record.timings.update(result.timings)
     if not result.ok:
-        record.fail("publish", result.message)
+        record.fail(result.stage or "publish", result.message)
     return result.ok
 
 

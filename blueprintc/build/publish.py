@@ -4,16 +4,26 @@ The check comes first: if the tag already names a different digest, nothing
 at all is pushed and the result says to bump the version. If it names the
 same digest, the artifact is not pushed again (a no-op), and the SBOM and
 signatures are only added where missing.
+
+Order, so that a reader never sees a version that is not whole: the artifact
+and its SBOM are pushed by digest (untagged); the pulled-back copy is checked
+(``check``); both are signed, and the signatures read back (cosign's tag
+scheme is read-modify-write, so a concurrent publish with another key can
+replace ours: the loser fails, naming it); only then is the version tag
+pushed, and read back. A failure at any step leaves the version tag as it
+was: nothing new is signed or visible under it.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from blueprintc.build.attach import attach_sbom, sbom_tag, sign_manifest
+from blueprintc.build.attach import attach_sbom, sbom_tag, sign_manifest, signed_by
+from blueprintc.build.attach import stored_signatures as _stored_signatures
 from blueprintc.build.keys import Signer
 from blueprintc.build.sbom import SBOM_MEDIA_TYPE
 from blueprintc.build.target import LAYOUT_IDENTITY_HOST, Target
@@ -21,11 +31,16 @@ from blueprintc.oci import RegistryStore, Store, flux_artifact
 from blueprintc.oci.artifacts import Artifact
 from blueprintc.signing import signature_tag
 
+# Called with (store, repo, digest) after the push, before anything is signed or
+# tagged: None when the pulled-back artifact is good, else (stage, message).
+PullCheck = Callable[[Store, str, str], tuple[str, str] | None]
+
 
 class State(StrEnum):
     PUSHED = "pushed"
     UNCHANGED = "unchanged"
     REFUSED = "refused"
+    FAILED = "failed"  # content pushed by digest, but not signed and tagged as a whole
 
 
 @dataclass(frozen=True)
@@ -41,10 +56,11 @@ class PublishResult:
     sbom_tag: str | None = None
     sbom_digest: str | None = None
     timings: dict[str, float] = field(default_factory=dict, compare=False)
+    stage: str = ""  # where a FAILED publish stopped: pull, guard, sign, tag
 
     @property
     def ok(self) -> bool:
-        return self.state is not State.REFUSED
+        return self.state not in (State.REFUSED, State.FAILED)
 
 
 def immutability_problem(store: Store, repo: str, tag: str, digest: str, shown: str) -> str | None:
@@ -68,8 +84,10 @@ def publish(
     signer: Signer | None = None,
     sbom: bytes | None = None,
     immutable: bool = True,
+    check: PullCheck | None = None,
 ) -> PublishResult:
-    """Push ``artifact`` as ``repo:tag``, attach ``sbom``, sign both with ``signer``."""
+    """Push ``artifact`` as ``repo:tag``, attach ``sbom``, sign both with ``signer``
+    (in the order of the module doc); ``check`` vets the pulled-back copy first."""
     store, digest = target.store, artifact.digest
     shown = target.reference(repo, tag)
     timings: dict[str, float] = {}
@@ -79,18 +97,38 @@ def publish(
         problem = immutability_problem(store, repo, tag, digest, shown)
         return PublishResult(shown, repo, tag, digest, State.REFUSED, problem or "")
     if existing != digest:
-        artifact.push(store, repo, tag)
+        artifact.push(store, repo)  # by digest: the tag comes last
     state = State.UNCHANGED if existing == digest else State.PUSHED
     sbom_digest = attach_sbom(store, repo, digest, sbom, SBOM_MEDIA_TYPE) if sbom else None
     timings["push"] = time.perf_counter() - start
+
+    def failed(stage: str, message: str) -> PublishResult:
+        return PublishResult(
+            shown, repo, tag, digest, State.FAILED, message, sbom_digest=sbom_digest,
+            timings=timings, stage=stage,
+        )  # fmt: skip
+
+    problem = check(store, repo, digest) if check is not None else None
+    if problem is not None:
+        return failed(problem[0], f"{problem[1]}; {_UNTOUCHED.format(shown=shown)}")
     start = time.perf_counter()
     signed = False
     if signer is not None:
         identity = target.identity(repo)
         signed = sign_manifest(store, repo, digest, signer, identity)
-        if sbom_digest is not None:
+        lost = _lost_signature(store, repo, digest, signer, identity)
+        if lost is None and sbom_digest is not None:
             signed = sign_manifest(store, repo, sbom_digest, signer, identity) or signed
+            lost = _lost_signature(store, repo, sbom_digest, signer, identity)
+        if lost is not None:
+            return failed("sign", f"{lost}; {_UNTOUCHED.format(shown=shown)}")
     timings["sign"] = time.perf_counter() - start
+    start = time.perf_counter()
+    if existing != digest:
+        moved = _push_tag(store, artifact, repo, tag, shown, immutable)
+        if moved is not None:
+            return failed("tag", moved)
+    timings["push"] += time.perf_counter() - start
     return PublishResult(
         shown,
         repo,
@@ -103,6 +141,46 @@ def publish(
         sbom_digest=sbom_digest,
         timings=timings,
     )
+
+
+_UNTOUCHED = "nothing was signed or tagged: {shown} is as it was. Run publish again"
+
+
+def _lost_signature(
+    store: Store, repo: str, digest: str, signer: Signer, identity: str
+) -> str | None:
+    """Read the ``.sig`` image back: None when our signature is in it."""
+    if signed_by(_stored_signatures(store, repo, digest), signer.public_key, digest, identity):
+        return None
+    return (
+        f"the signature of {digest} was replaced while this publish wrote it: another "
+        f"publish signed the same artifact at the same moment (with another key), and "
+        f"{repo}:{signature_tag(digest)} holds no signature by this key"
+    )
+
+
+def _push_tag(
+    store: Store, artifact: Artifact, repo: str, tag: str, shown: str, immutable: bool
+) -> str | None:
+    """Point ``tag`` at the artifact last; a message if another publish got there first."""
+    digest = artifact.digest
+    if immutable:
+        meanwhile = store.resolve(repo, tag)
+        if meanwhile is not None and meanwhile != digest:
+            return (
+                f"another publish tagged {shown} as {meanwhile} while this one ran (this build "
+                f"is {digest}): published versions are immutable, so the tag was left as it is; "
+                "bump the version and build again"
+            )
+    store.push_manifest(repo, artifact.manifest, artifact.media_type, tag)
+    now = store.resolve(repo, tag)
+    if now != digest:
+        return (
+            f"{shown} is {now} right after this publish tagged it {digest}: another publish "
+            "tagged the same version at the same moment; check which content the version "
+            "should hold, bump the version and build again"
+        )
+    return None
 
 
 def publish_tree(

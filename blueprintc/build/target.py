@@ -15,8 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from blueprintc.build.errors import BuildError
-from blueprintc.oci import InvalidReferenceError, LayoutStore, Reference, RegistryStore, Store
-from blueprintc.oci.reference import validate_host, validate_repository
+from blueprintc.oci import (
+    HttpPolicy,
+    InvalidReferenceError,
+    LayoutStore,
+    Reference,
+    RegistryStore,
+    Store,
+)
+from blueprintc.oci.reference import refuse_query, validate_host, validate_repository
 
 DEFAULT_LAYOUT = Path("out") / "oci"
 LAYOUT_IDENTITY_HOST = "layout.invalid"
@@ -51,18 +58,19 @@ def open_target(
     layout: Path | None = None,
     identity: str | None = None,
     anchor: Path | None = None,
+    policy: HttpPolicy | None = None,
 ) -> Target:
     """A registry target for ``oci://host[:port][/path]``, else the layout (``out/oci``);
     no link is followed from ``anchor`` (default: the layout itself) down.
 
     Credentials come from the environment or the Docker config (see
-    ``blueprintc.oci.auth``); a URL with ``user:password@`` is refused
-    without echoing it.
+    ``blueprintc.oci.auth``); a URL with ``user:password@`` or a query string
+    is refused without echoing it. ``policy``: timeouts and retries.
     """
     try:
         if registry:
             host, prefix = _split_registry(registry)
-            store: Store = RegistryStore(host)
+            store: Store = RegistryStore(host, policy=policy)
             base = identity or (f"{host}/{prefix}" if prefix else host)
             return Target(store, prefix, base, f"oci://{host}" + (f"/{prefix}" if prefix else ""))
         root = layout or DEFAULT_LAYOUT
@@ -78,6 +86,7 @@ def _split_registry(url: str) -> tuple[str, str]:
     if not url.startswith("oci://"):
         # Never echo the value: it could carry a password (https://user:pw@host).
         raise BuildError("the registry must be given as oci://host[:port][/path]")
+    refuse_query(url, "the registry")
     rest = url[len("oci://") :].strip("/")
     host, _, prefix = rest.partition("/")
     validate_host(host)  # refuses user:password@ without echoing it
@@ -99,7 +108,13 @@ class Located:
     shown: str
 
 
-def locate(ref: str, *, layout: Path | None = None, identity: str | None = None) -> Located:
+def locate(
+    ref: str,
+    *,
+    layout: Path | None = None,
+    identity: str | None = None,
+    policy: HttpPolicy | None = None,
+) -> Located:
     """``oci://host/repo:tag[@digest]`` in a registry, or ``repo:tag`` in the layout.
 
     ``identity`` overrides the expected ``docker-reference`` (a full repository
@@ -111,7 +126,7 @@ def locate(ref: str, *, layout: Path | None = None, identity: str | None = None)
             if parsed.tag is None:
                 raise BuildError(f"{parsed.repository_url}: give the version tag (repo:tag)")
             expected = identity or f"{parsed.host}/{parsed.repository}"
-            store: Store = RegistryStore(parsed.host)
+            store: Store = RegistryStore(parsed.host, policy=policy)
             return Located(store, parsed.repository, parsed.tag, parsed.digest, expected, ref)
         name, _, digest = ref.partition("@")
         repo, sep, tag = name.rpartition(":")

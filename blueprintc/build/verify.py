@@ -13,6 +13,11 @@ Every check is reported by name, so a failure says exactly what is wrong:
 - ``sbom``: the CycloneDX SBOM at ``sha256-<hex>.sbom`` describes this
   artifact (digest, chart hash, subcharts, images of the default render);
   ``sbom-signature``: it is signed by the key, bound to the SBOM's digest.
+
+A registry that cannot answer (unreachable, reset, a 5xx, a refusal) is not a
+failed check: ``RegistryError`` goes to the caller (``verify`` exits 2, "could
+not verify"), so a transient fault never looks like tampering. A 404 is a
+finding (nothing there); content that misses its digest is one too.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from blueprintc.build.images import RenderFailed, chart_images
 from blueprintc.build.keys import load_verifier
 from blueprintc.build.sbom import SBOM_MEDIA_TYPE, Subject, sbom_problems
 from blueprintc.build.target import locate
-from blueprintc.oci import NotFoundError, OCIError, Store
+from blueprintc.oci import HttpPolicy, NotFoundError, OCIError, RegistryError, Store
 from blueprintc.oci.artifacts import FLUX_CONFIG_MEDIA_TYPE, FLUX_CONTENT_MEDIA_TYPE
 from blueprintc.oci.content import sha256_digest
 from blueprintc.signing import Check as SigCheck
@@ -119,6 +124,7 @@ def verify_signatures(
     try:
         layers = stored_signatures(store, repo, digest)
     except (OCIError, SigningError, ValueError) as exc:
+        _reraise_registry_failure(exc)
         return [Check(names[0], False, f"the signatures at {where} are unreadable: {exc}")]
     if not layers:
         return [Check(names[0], False, f"no signature of {digest} at {where}")]
@@ -147,11 +153,18 @@ def verify_signatures(
     ]
 
 
+def _reraise_registry_failure(exc: Exception) -> None:
+    """A registry that failed to answer is no finding about the artifact: raise on."""
+    if isinstance(exc, RegistryError) and not isinstance(exc, NotFoundError):
+        raise exc
+
+
 def _flux_layer(store: Store, repo: str, digest: str) -> str | None:
     """The content layer digest when ``digest`` is a Flux artifact, else None."""
     try:
         doc = store.get_manifest(repo, digest).json()
-    except (OCIError, ValueError):
+    except (OCIError, ValueError) as exc:
+        _reraise_registry_failure(exc)
         return None
     config = doc.get("config") or {}
     if not isinstance(config, dict) or config.get("mediaType") != FLUX_CONFIG_MEDIA_TYPE:
@@ -168,6 +181,7 @@ def _chart(
         _, tgz = pull_chart(store, repo, digest)
         return read_chart_archive(tgz), tgz, sha256_digest(tgz)
     except (OCIError, ChartArchiveError, ValueError) as exc:
+        _reraise_registry_failure(exc)
         checks.append(Check("content", False, f"the artifact is not a readable Helm chart: {exc}"))
         return None, None, None
 
@@ -205,6 +219,7 @@ def _sbom_checks(
     except NotFoundError:
         return [Check("sbom", False, f"no SBOM at {repo}:{tag}")]
     except (OCIError, ValueError) as exc:
+        _reraise_registry_failure(exc)
         return [Check("sbom", False, f"the SBOM at {repo}:{tag} is unreadable: {exc}")]
     images: list[str] | None = None
     if archive is not None and tgz is not None:
@@ -225,10 +240,11 @@ def verify_reference(
     layout: Path | None = None,
     identity: str | None = None,
     require_sbom: bool = True,
+    policy: HttpPolicy | None = None,
 ) -> VerifyResult:
     """What ``blueprintc verify`` runs: locate ``ref``, read ``cosign.pub``, verify."""
     public_key = load_verifier(key)
-    where = locate(ref, layout=layout, identity=identity)
+    where = locate(ref, layout=layout, identity=identity, policy=policy)
     return verify_artifact(
         where.store,
         where.repo,

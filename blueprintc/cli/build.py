@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from blueprintc.build.record import BuildRecord
+from blueprintc.cli.registry_io import REGISTRY_IO_OPTIONS, registry_policy
 
 if TYPE_CHECKING:
     from blueprintc.build.environments import EnvironmentResult
@@ -57,6 +58,7 @@ _OPTIONS = [
         help="Run `helm dependency build` first (else use the vendored charts/).",
     ),
     click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text"),
+    *REGISTRY_IO_OPTIONS,
 ]
 
 
@@ -116,6 +118,9 @@ def _run(
     out: Path | None,
     dependency_build: bool,
     output_format: str,
+    timeout: str | None,
+    deadline: str | None,
+    retry_times: int | None,
 ) -> None:
     from blueprintc.build import BuildError, build_blueprints
     from blueprintc.oci import OCIError
@@ -130,6 +135,7 @@ def _run(
             key=key,
             out=out,
             dependency_build=dependency_build,
+            policy=registry_policy(timeout, deadline, retry_times),
         )
     except (BuildError, OCIError) as exc:
         click.echo(f"error: {exc}", err=True)
@@ -152,6 +158,9 @@ def _run_environments(
     out: Path | None,
     dependency_build: bool,
     output_format: str,
+    timeout: str | None,
+    deadline: str | None,
+    retry_times: int | None,
 ) -> None:
     from blueprintc.build import BuildError, load_signer, open_target
     from blueprintc.build.environments import publish_environments, sovereign_git_base
@@ -164,7 +173,10 @@ def _run_environments(
         root = find_root(Path.cwd())
         tree = out_dir(root, out)
         signer = load_signer(key) if key is not None else None
-        target = open_target(registry, layout=layout or tree / "oci", identity=identity_registry)
+        policy = registry_policy(timeout, deadline, retry_times)
+        target = open_target(
+            registry, layout=layout or tree / "oci", identity=identity_registry, policy=policy
+        )
         base = source or sovereign_git_base(root)
         results = publish_environments(tree, target, signer, source_base=base)
     except (BuildError, OCIError, InputError) as exc:
@@ -181,7 +193,7 @@ def _run_environments(
 def render_environment(result: EnvironmentResult, target: Target) -> str:
     """One line: name, where and which digest, both tags, what happened, signed or not."""
     if not result.ok:
-        return f"{result.environment}: REFUSED {result.message}"
+        return f"{result.environment}: {result.state.value.upper()} {result.message}"
     where = target.reference(result.repo, result.tag).rsplit(":", 1)[0]
     state = result.state.value + (f", {result.branch} updated" if result.branch_moved else "")
     if result.signature_tag is None:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from blueprintc.cli.registry_io import registry_policy, with_registry_io
+
 
 @click.command()
 @click.option(
@@ -55,6 +57,7 @@ def keygen(directory: Path, force: bool) -> None:
 @click.option("--identity", help="Repository the signatures must name (default: REFERENCE's).")
 @click.option("--no-sbom", is_flag=True, help="Accept an artifact without an SBOM (trees).")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@with_registry_io
 def verify(
     reference: str,
     key: Path,
@@ -62,18 +65,31 @@ def verify(
     identity: str | None,
     no_sbom: bool,
     output_format: str,
+    timeout: str | None,
+    deadline: str | None,
+    retry_times: int | None,
 ) -> None:
     """Verify signature, digest binding, identity, content and SBOM of REFERENCE.
 
     REFERENCE is oci://host/repo:tag[@sha256:...] or, in a layout, repo:tag.
+    Exit 0 verified, 1 a check failed, 2 bad input or a registry that could
+    not answer (nothing was verified either way).
     """
     from blueprintc.build import BuildError, verify_reference
-    from blueprintc.oci import OCIError
+    from blueprintc.oci import OCIError, RegistryError
 
     try:
         result = verify_reference(
-            reference, key, layout=layout, identity=identity, require_sbom=not no_sbom
+            reference,
+            key,
+            layout=layout,
+            identity=identity,
+            require_sbom=not no_sbom,
+            policy=registry_policy(timeout, deadline, retry_times),
         )
+    except RegistryError as exc:
+        click.echo(f"error: could not verify (nothing was verified): {exc}", err=True)
+        sys.exit(2)
     except (BuildError, OCIError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)

@@ -7,7 +7,7 @@ safely.
 """
 
 from .artifacts import Artifact, flux_artifact, flux_layer, helm_chart_artifact, helm_chart_tag
-from .auth import Credentials, load_credentials
+from .auth import Credentials, CredentialsError, load_credentials
 from .content import Descriptor, FetchedManifest
 from .errors import (
     DigestMismatchError,
@@ -16,9 +16,11 @@ from .errors import (
     OCIError,
     RegistryError,
     RegistryNotFoundError,
+    TransportError,
     UnsafeArchiveError,
 )
 from .layout import LayoutStore
+from .policy import HttpPolicy
 from .reference import Reference
 from .registry import RegistryStore
 from .store import Store, open_store
@@ -28,9 +30,11 @@ from .transfer import copy
 __all__ = [
     "Artifact",
     "Credentials",
+    "CredentialsError",
     "Descriptor",
     "DigestMismatchError",
     "FetchedManifest",
+    "HttpPolicy",
     "InvalidReferenceError",
     "LayoutStore",
     "NotFoundError",
@@ -40,6 +44,7 @@ __all__ = [
     "RegistryNotFoundError",
     "RegistryStore",
     "Store",
+    "TransportError",
     "UnsafeArchiveError",
     "copy",
     "flux_artifact",

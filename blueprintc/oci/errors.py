@@ -45,13 +45,42 @@ class RegistryError(OCIError):
     registry's error code (``MANIFEST_UNKNOWN``, ``UNAUTHORIZED``, ...).
     """
 
-    def __init__(self, message: str, *, status: int, code: str = "UNKNOWN", url: str = "") -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        code: str = "UNKNOWN",
+        url: str = "",
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(message, code=code)
         self.status = status
         self.url = url
+        self.retry_after = retry_after  # seconds the registry asked us to wait, if it did
+
+    @property
+    def retryable(self) -> bool:
+        """A failure that may pass on a later attempt (throttled, restarting, reset)."""
+        return self.status in (429, 502, 503, 504)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(status={self.status}, code={self.code!r}, url={self.url!r})"
+
+
+class TransportError(RegistryError):
+    """No usable answer came back: unreachable, reset, timed out, truncated body,
+    or the overall deadline passed (``status`` 0). Not a statement about content."""
+
+    def __init__(
+        self, message: str, *, code: str = "UNAVAILABLE", url: str = "", retryable: bool = False
+    ) -> None:
+        super().__init__(message, status=0, code=code, url=url)
+        self._retryable = retryable
+
+    @property
+    def retryable(self) -> bool:
+        return self._retryable
 
 
 class RegistryNotFoundError(RegistryError, NotFoundError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import urllib.parse
 from dataclasses import dataclass
 
 from .content import is_digest
@@ -46,8 +47,41 @@ def validate_host(host: str) -> str:
             "use BLUEPRINTC_REGISTRY_USERNAME/PASSWORD or ~/.docker/config.json"
         )
     if not _HOST_RE.match(host):
-        raise InvalidReferenceError(f"invalid registry host {host[:100]!r}: expected host[:port]")
+        shown = redact_url(host) if any(c in host for c in "?#") else host
+        raise InvalidReferenceError(f"invalid registry host {shown[:100]!r}: expected host[:port]")
     return host
+
+
+def redact_url(url: str) -> str:
+    """``url`` fit for a message: userinfo and every query value become ``***``, no fragment.
+
+    Registry URLs can carry secrets (``user:pw@``, ``?token=``); anything that
+    prints a URL a user or a registry gave passes it through here.
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        scheme, rest = "", url
+    rest = rest.split("#", 1)[0]
+    rest, qmark, query = rest.partition("?")
+    authority, slash, path = rest.partition("/")
+    if "@" in authority:
+        authority = "***@" + authority.rsplit("@", 1)[1]
+    shown = (f"{scheme}://" if sep else "") + authority + slash + path
+    if qmark:
+        pairs = urllib.parse.parse_qsl(query, keep_blank_values=True)
+        shown += "?" + "&".join(f"{urllib.parse.quote(k)}=***" for k, _ in pairs)
+    return shown
+
+
+def refuse_query(text: str, what: str) -> None:
+    """A registry location or reference with ``?query`` or ``#fragment`` is refused
+    without echoing what follows (it may hold a token)."""
+    if "?" in text or "#" in text:
+        raise InvalidReferenceError(
+            f"{what} {redact_url(text)[:200]!r} must not carry a query string or fragment "
+            "(values not shown: they may hold a secret); give oci://host[:port]/path and pass "
+            "credentials through BLUEPRINTC_REGISTRY_USERNAME/PASSWORD or the Docker config"
+        )
 
 
 def is_loopback(host: str) -> bool:
@@ -77,6 +111,7 @@ class Reference:
     def parse(cls, text: str) -> Reference:
         """Parse ``oci://host/repo:tag``, ``host/repo@sha256:...`` or both tag and digest."""
         raw = text.strip()
+        refuse_query(raw, "reference")
         rest = raw[len("oci://") :] if raw.startswith("oci://") else raw
         if "://" in rest:
             raise InvalidReferenceError(
@@ -126,4 +161,4 @@ class Reference:
 
 
 def _clip(text: str) -> str:
-    return text[:200]
+    return redact_url(text)[:200]

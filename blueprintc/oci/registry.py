@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import urllib.parse
+from dataclasses import replace
 from pathlib import Path
 
 from .auth import Credentials, load_credentials
@@ -21,8 +22,9 @@ from .content import (
     verify_digest,
 )
 from .errors import DigestMismatchError, RegistryError
+from .policy import HttpPolicy
 from .reference import is_loopback, validate_host, validate_repository, validate_tag
-from .transport import Transport
+from .transport import Transport, shown_url
 
 _ACCEPT_MANIFESTS = ", ".join(MANIFEST_MEDIA_TYPES)
 
@@ -31,7 +33,9 @@ class RegistryStore:
     """A registry at ``host`` (``host[:port]``); plain HTTP defaults on for loopback hosts.
 
     Credentials default to ``BLUEPRINTC_REGISTRY_USERNAME``/``..._PASSWORD`` or the
-    host's ``auths`` entry in the Docker config.
+    Docker config (looked up when the registry first asks for them). ``policy``
+    (default: from the environment) sets timeouts, the deadline and retries;
+    ``timeout`` alone overrides its per-request timeout.
     """
 
     def __init__(
@@ -41,16 +45,21 @@ class RegistryStore:
         plain_http: bool | None = None,
         credentials: Credentials | None = None,
         docker_config: Path | None = None,
-        timeout: float = 30.0,
+        timeout: float | None = None,
+        policy: HttpPolicy | None = None,
     ) -> None:
         self.host = validate_host(host)
         self.plain_http = is_loopback(host) if plain_http is None else plain_http
-        creds = credentials or load_credentials(host, docker_config=docker_config)
-        self._http = Transport(host, plain_http=self.plain_http, credentials=creds, timeout=timeout)
+        policy = policy or HttpPolicy.from_env()
+        if timeout is not None:
+            policy = replace(policy, timeout=timeout)
+        self.policy = policy
+        creds = credentials or (lambda: load_credentials(host, docker_config=docker_config))
+        self._http = Transport(host, plain_http=self.plain_http, credentials=creds, policy=policy)
         self.base_url = self._http.base_url
 
     def __repr__(self) -> str:
-        auth = "credentials" if self._http.has_credentials else "anonymous"
+        auth = "credentials" if self._http.has_credentials else "anonymous or on demand"
         return f"RegistryStore({self.host!r}, plain_http={self.plain_http}, auth={auth})"
 
     # -- Store API -----------------------------------------------------------
@@ -66,13 +75,34 @@ class RegistryStore:
 
     def get_blob(self, repo: str, digest: str) -> bytes:
         path = f"/v2/{validate_repository(repo)}/blobs/{check_digest(digest)}"
-        resp = self._http.request("GET", path, scope=_scope(repo), not_found="BLOB_UNKNOWN")
-        return verify_digest(resp.body, digest)
+        resp = self._http.request(
+            "GET",
+            path,
+            scope=_scope(repo),
+            not_found="BLOB_UNKNOWN",
+            limit=self.policy.blob_limit,
+        )
+        return self._verified(resp.body, digest, f"blob {repo}@{digest}", path)
 
     def push_blob(self, repo: str, data: bytes, media_type: str = OCTET_STREAM) -> Descriptor:
+        """Monolithic upload (POST a session, PUT the bytes). The PUT consumes the
+        session, so it is never resent as is: a retryable failure restarts the
+        exchange with a new session, after checking the blob did not land."""
         desc = Descriptor.of(data, media_type)
-        if self.has_blob(repo, desc.digest):
-            return desc
+        restarts = 0
+        while True:
+            if self.has_blob(repo, desc.digest):
+                return desc
+            try:
+                self._upload(repo, data, desc.digest)
+                return desc
+            except RegistryError as exc:
+                if not exc.retryable or restarts >= self.policy.retries:
+                    raise
+                self._http.wait_before_retry(restarts, exc, "PUT", exc.url)
+                restarts += 1
+
+    def _upload(self, repo: str, data: bytes, digest: str) -> None:
         scope = _scope(repo, push=True)
         start = self._http.request(
             "POST", f"/v2/{validate_repository(repo)}/blobs/uploads/", scope=scope
@@ -86,10 +116,21 @@ class RegistryStore:
                 code="BLOB_UPLOAD_INVALID",
             )
         url = urllib.parse.urljoin(self.base_url + "/", location)
-        url += ("&" if "?" in url else "?") + urllib.parse.urlencode({"digest": desc.digest})
+        url += ("&" if "?" in url else "?") + urllib.parse.urlencode({"digest": digest})
         headers = {"Content-Type": "application/octet-stream"}
-        self._http.request("PUT", url, scope=scope, headers=headers, body=data, ok=(201, 204))
-        return desc
+        self._http.request(
+            "PUT", url, scope=scope, headers=headers, body=data, ok=(201, 204), retry=False
+        )
+
+    def _verified(self, body: bytes, digest: str, what: str, path: str) -> bytes:
+        try:
+            return verify_digest(body, digest)
+        except DigestMismatchError as exc:
+            raise DigestMismatchError(
+                f"{what} from {shown_url(self.base_url + path)}: {exc} (an integrity failure: "
+                "the registry served other bytes than the digest names, corrupted in storage "
+                "or in transit, or tampered with)"
+            ) from None
 
     def push_manifest(self, repo: str, data: bytes, media_type: str, tag: str | None = None) -> str:
         digest = sha256_digest(data)
@@ -118,11 +159,13 @@ class RegistryStore:
             scope=_scope(repo),
             headers={"Accept": _ACCEPT_MANIFESTS},
             not_found="MANIFEST_UNKNOWN",
+            limit=self.policy.manifest_limit,
         )
         digest = sha256_digest(resp.body)
         expected = ref if is_digest(ref) else resp.headers.get("Docker-Content-Digest")
         if expected:
-            verify_digest(resp.body, expected)
+            path = f"/v2/{repo}/manifests/{ref}"
+            self._verified(resp.body, expected, f"manifest {repo}:{ref}", path)
         media_type = (resp.headers.get("Content-Type") or "").split(";")[0].strip()
         return FetchedManifest(
             resp.body, media_type or guess_manifest_media_type(resp.body), digest
@@ -141,7 +184,9 @@ class RegistryStore:
         url: str | None = f"/v2/{validate_repository(repo)}/tags/list?n=1000"
         found: set[str] = set()
         while url:
-            resp = self._http.request("GET", url, scope=_scope(repo), allow=(404,))
+            resp = self._http.request(
+                "GET", url, scope=_scope(repo), allow=(404,), limit=self.policy.manifest_limit
+            )
             if resp.status == 404:
                 return []
             found.update(json.loads(resp.body).get("tags") or [])
@@ -152,7 +197,14 @@ class RegistryStore:
         """The referrers API, falling back to the ``sha256-<hex>`` tag schema on 404."""
         path = f"/v2/{validate_repository(repo)}/referrers/{check_digest(digest)}"
         headers = {"Accept": OCI_INDEX}
-        resp = self._http.request("GET", path, scope=_scope(repo), headers=headers, allow=(404,))
+        resp = self._http.request(
+            "GET",
+            path,
+            scope=_scope(repo),
+            headers=headers,
+            allow=(404,),
+            limit=self.policy.manifest_limit,
+        )
         if resp.status == 404:
             fallback = digest.replace(":", "-")
             if self.resolve(repo, fallback) is None:

@@ -1,9 +1,16 @@
-"""HTTP to one registry host over urllib, with the 401 challenge flow.
+"""HTTP to one registry host over urllib: the 401 challenge flow, retries, limits.
 
 Anonymous first; on a 401, Basic with the host's credentials or the Bearer
-token flow (token from the challenge's realm, cached per scope). Failures
-become ``RegistryError`` with the HTTP status and the registry's error code;
-no message, repr or log record ever carries a credential or token.
+token flow (token from the challenge's realm, cached per scope). Credentials
+go only to the registry's own origin (scheme, host and port): a request or a
+redirect to any other origin (an upload ``Location``, a blob on storage, a
+``Link`` page) carries no ``Authorization``; the token realm the registry
+names is the one exception, as in docker. Throttling (429), gateway
+failures (502/503/504) and dropped connections are retried per the
+``HttpPolicy``; bodies are read up to a size cap, and a short body is a
+``TransportError`` ("truncated"), never mistaken for content. Failures become
+``RegistryError`` with the HTTP status and the registry's error code; no
+message, repr or log record carries a credential, a token or a query string.
 """
 
 from __future__ import annotations
@@ -11,21 +18,27 @@ from __future__ import annotations
 import http.client
 import json
 import logging
+import socket
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from email.message import Message
-from typing import NamedTuple
+from typing import IO, NamedTuple
 
 from .auth import ENV_PASSWORD, ENV_USERNAME, Credentials, parse_challenge
 from .auth import token_from_response as _token
-from .errors import RegistryError, RegistryNotFoundError
+from .errors import RegistryError, RegistryNotFoundError, TransportError
+from .policy import RETRY_STATUSES, Deadline, HttpPolicy, retry_after_seconds
 from .reference import is_loopback
 
 log = logging.getLogger(__name__)
 _ERROR_BODY_LIMIT = 64 * 1024
+_TOKEN_LIMIT = 1024 * 1024
 _DEFAULT_CODES = {401: "UNAUTHORIZED", 403: "DENIED", 404: "NOT_FOUND", 429: "TOOMANYREQUESTS"}
+_RESETS = (ConnectionResetError, ConnectionAbortedError, BrokenPipeError)
+CredentialSource = Credentials | Callable[[], Credentials | None] | None
 
 
 class Response(NamedTuple):
@@ -34,20 +47,83 @@ class Response(NamedTuple):
     body: bytes
 
 
+def origin(url: str) -> tuple[str, str, int]:
+    """Scheme, lowercase host and port (default ports filled in) of ``url``."""
+    parts = urllib.parse.urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return scheme, (parts.hostname or "").lower(), port or (443 if scheme == "https" else 80)
+
+
+def shown_url(url: str) -> str:
+    """``scheme://host[:port]/path`` of ``url``: no userinfo, no query (upload URLs
+    carry opaque state, a URL someone gave may carry a token)."""
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ""
+    return f"{parts.scheme}://{host}{port}{parts.path}"
+
+
+class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow http(s) redirects only; keep ``Authorization`` only on the same origin."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: Message,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        if urllib.parse.urlsplit(newurl).scheme.lower() not in ("http", "https"):
+            raise TransportError(
+                f"{req.get_method()} {shown_url(req.full_url)}: the registry redirected to a "
+                "non-HTTP location; refusing to follow it",
+                code="REDIRECT_INVALID",
+            )
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        authorization = req.unredirected_hdrs.get("Authorization")
+        if new is not None and authorization and origin(newurl) == origin(req.full_url):
+            new.add_unredirected_header("Authorization", authorization)
+        return new
+
+
 class Transport:
     """Requests against ``base_url``; remembers how the host wants to be authenticated."""
 
     def __init__(
-        self, host: str, *, plain_http: bool, credentials: Credentials | None, timeout: float
+        self,
+        host: str,
+        *,
+        plain_http: bool,
+        credentials: CredentialSource,
+        policy: HttpPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.host = host
         self.plain_http = plain_http
         self.base_url = f"{'http' if plain_http else 'https'}://{host}"
-        self.timeout = timeout
-        self._credentials = credentials
+        self.policy = policy or HttpPolicy()
+        self.deadline = Deadline(self.policy.deadline)
+        self._origin = origin(self.base_url)
+        self._source = credentials
+        self._credentials: Credentials | None = (
+            credentials if isinstance(credentials, Credentials) else None
+        )
+        self._looked_up = credentials is None or isinstance(credentials, Credentials)
         self._use_basic = False
         self._tokens: dict[str, str] = {}
-        handlers: list[urllib.request.BaseHandler] = []
+        self._sleep = sleep
+        handlers: list[urllib.request.BaseHandler] = [_SameOriginRedirects()]
         if is_loopback(host):
             handlers.append(urllib.request.ProxyHandler({}))
         self._opener = urllib.request.build_opener(*handlers)
@@ -55,6 +131,17 @@ class Transport:
     @property
     def has_credentials(self) -> bool:
         return self._credentials is not None
+
+    def credentials(self) -> Credentials | None:
+        """The credentials for this host, looked up on first need (a 401)."""
+        if not self._looked_up:
+            self._looked_up = True
+            source = self._source
+            self._credentials = source() if callable(source) else None
+        return self._credentials
+
+    def same_origin(self, url: str) -> bool:
+        return origin(url) == self._origin
 
     def request(
         self,
@@ -67,57 +154,127 @@ class Transport:
         ok: tuple[int, ...] = (200, 202),
         allow: tuple[int, ...] = (),
         not_found: str = "NOT_FOUND",
+        limit: int = _ERROR_BODY_LIMIT,
+        retry: bool = True,
     ) -> Response:
+        """One request, authenticated as the host asks, retried when ``retry`` and safe.
+
+        ``retry`` is for idempotent requests (GET, HEAD, a manifest PUT, starting
+        an upload); a request that consumes state (the PUT closing an upload
+        session) passes False and its caller restarts the whole exchange.
+        """
         full = url if "://" in url else self.base_url + url
-        for attempt in (1, 2):
-            req = urllib.request.Request(full, data=body, method=method, headers=headers or {})
-            authorization = self._authorization(scope)
-            if authorization:
-                # Unredirected: a blob redirect to storage must not carry our secret.
-                req.add_unredirected_header("Authorization", authorization)
+        retries = 0
+        challenged = False
+        while True:
             try:
-                with self._opener.open(req, timeout=self.timeout) as raw:
-                    resp = Response(raw.status, raw.headers, raw.read())
-            except urllib.error.HTTPError as exc:
-                err_body = _read_limited(exc)
-                log.debug("%s %s -> %s", method, _path(full), exc.code)
-                challenge = exc.headers.get("WWW-Authenticate", "")
-                if exc.code == 401 and attempt == 1 and self._authenticate(challenge, scope):
-                    continue
-                if exc.code in allow:
-                    return Response(exc.code, exc.headers, err_body)
-                raise self._error(method, full, exc.code, err_body, not_found) from None
-            except (OSError, http.client.HTTPException) as exc:
-                raise RegistryError(
-                    f"{method} {self.base_url}{_path(full)}: cannot reach registry "
-                    f"({_reason(exc)}); is it running? For a registry without TLS use plain_http",
-                    status=0,
-                    code="UNAVAILABLE",
-                    url=self.base_url + _path(full),
-                ) from None
-            log.debug("%s %s -> %s", method, _path(full), resp.status)
-            if resp.status not in ok and resp.status not in allow:
-                raise self._error(method, full, resp.status, resp.body, not_found)
-            return resp
-        raise AssertionError("unreachable")  # pragma: no cover
+                return self._once(
+                    method, full, scope, headers, body, ok, allow, not_found, limit, challenged
+                )
+            except _Challenged:
+                challenged = True
+            except RegistryError as exc:
+                if not (retry and exc.retryable):
+                    raise
+                if retries >= self.policy.retries:
+                    exc.args = (
+                        f"{exc}; gave up after {retries + 1} attempts (raise --retry-times or "
+                        "BLUEPRINTC_REGISTRY_RETRIES, or try again later)",
+                    )
+                    raise
+                self.wait_before_retry(retries, exc, method, full)
+                retries += 1
+
+    def wait_before_retry(self, retry: int, exc: RegistryError, method: str, url: str) -> None:
+        """Sleep before retry number ``retry`` (0-based): ``Retry-After`` if the registry
+        gave one (capped), else backoff with jitter; never past the deadline."""
+        if exc.retry_after is not None:
+            wait = min(exc.retry_after, self.policy.retry_after_cap)
+        else:
+            wait = self.policy.backoff_wait(retry)
+        if wait >= self.deadline.remaining():
+            raise TransportError(
+                f"{exc} (gave up after {retry + 1} attempt(s): the next would start after the "
+                f"overall deadline of {self.deadline.seconds:g} s; raise it with --deadline or "
+                "BLUEPRINTC_REGISTRY_DEADLINE)",
+                code="DEADLINE_EXCEEDED",
+                url=exc.url,
+            ) from None
+        log.debug("%s %s: %s; retry %d in %.2f s", method, shown_url(url), exc.code, retry, wait)
+        self._sleep(wait)
+
+    def _once(
+        self,
+        method: str,
+        full: str,
+        scope: str,
+        headers: dict[str, str] | None,
+        body: bytes | None,
+        ok: tuple[int, ...],
+        allow: tuple[int, ...],
+        not_found: str,
+        limit: int,
+        challenged: bool,
+    ) -> Response:
+        own = self.same_origin(full)
+        req = urllib.request.Request(full, data=body, method=method, headers=headers or {})
+        authorization = self._authorization(scope) if own else None
+        if authorization:
+            # Unredirected: a redirect to another origin must not carry our secret.
+            req.add_unredirected_header("Authorization", authorization)
+        try:
+            with self._opener.open(req, timeout=self._timeout(method, full)) as raw:
+                data = b"" if method == "HEAD" else _read_body(raw, limit, method, full)
+                resp = Response(raw.status, raw.headers, data)
+        except urllib.error.HTTPError as exc:
+            err_body = _read_limited(exc)
+            log.debug("%s %s -> %s", method, shown_url(full), exc.code)
+            challenge = exc.headers.get("WWW-Authenticate", "")
+            if exc.code == 401 and own and not challenged and self._authenticate(challenge, scope):
+                raise _Challenged from None
+            if exc.code in allow:
+                return Response(exc.code, exc.headers, err_body)
+            raise self._error(method, full, exc.code, err_body, not_found, exc.headers) from None
+        except RegistryError:
+            raise
+        except (OSError, http.client.HTTPException) as exc:
+            raise _transport_error(method, full, exc) from None
+        log.debug("%s %s -> %s", method, shown_url(full), resp.status)
+        if resp.status not in ok and resp.status not in allow:
+            raise self._error(method, full, resp.status, resp.body, not_found, resp.headers)
+        return resp
+
+    def _timeout(self, method: str, url: str) -> float:
+        remaining = self.deadline.remaining()
+        if remaining <= 0:
+            raise TransportError(
+                f"{method} {shown_url(url)}: the overall deadline of {self.deadline.seconds:g} s "
+                "for registry I/O has passed; raise it with --deadline or "
+                "BLUEPRINTC_REGISTRY_DEADLINE",
+                code="DEADLINE_EXCEEDED",
+                url=shown_url(url),
+            )
+        return min(self.policy.timeout, remaining)
 
     def _authorization(self, scope: str) -> str | None:
         token = self._tokens.get(scope)
         if token:
             return f"Bearer {token}"
-        if self._use_basic and self._credentials:
-            return self._credentials.basic_header()
+        credentials = self._credentials
+        if self._use_basic and credentials:
+            return credentials.basic_header()
         return None
 
     def _authenticate(self, header: str, scope: str) -> bool:
         """Act on a 401 challenge; True if there is something new to retry with."""
         challenge = parse_challenge(header)
-        if challenge is None or (self._credentials is None and challenge.scheme == "basic"):
+        if challenge is None:
             return False
         if challenge.scheme == "basic":
-            retry = not self._use_basic
+            if self.credentials() is None or self._use_basic:
+                return False
             self._use_basic = True
-            return retry
+            return True
         if challenge.scheme != "bearer" or "realm" not in challenge.params:
             return False
         self._tokens[scope] = self._fetch_token(challenge.params, scope)
@@ -138,26 +295,30 @@ class Transport:
         url = realm + ("&" if "?" in realm else "?") + urllib.parse.urlencode(query)
         req = urllib.request.Request(url, method="GET")
         secure = parts.scheme == "https" or self.plain_http
-        if self._credentials and secure:
-            req.add_unredirected_header("Authorization", self._credentials.basic_header())
-        who = "the credentials" if self._credentials else "anonymous access"
+        credentials = self.credentials()
+        if credentials and secure:
+            req.add_unredirected_header("Authorization", credentials.basic_header())
+        who = "the credentials" if credentials else "anonymous access"
+        service = shown_url(realm)
         try:
-            with self._opener.open(req, timeout=self.timeout) as raw:
-                token = _token(raw.read())
+            with self._opener.open(req, timeout=self._timeout("GET", realm)) as raw:
+                token = _token(_read_body(raw, _TOKEN_LIMIT, "GET", realm))
         except urllib.error.HTTPError as exc:
             exc.close()
             raise RegistryError(
                 f"token service {parts.hostname} refused {who} for {self.host} ({exc.code}); "
-                + _login_hint(self.host, rejected=self._credentials is not None),
+                + _login_hint(self.host, rejected=credentials is not None),
                 status=exc.code,
                 code="UNAUTHORIZED" if exc.code in (401, 403) else "UNKNOWN",
-                url=f"{parts.scheme}://{parts.hostname}{parts.path}",
+                url=service,
             ) from None
+        except RegistryError:
+            raise
         except (OSError, http.client.HTTPException) as exc:
-            raise RegistryError(
+            raise TransportError(
                 f"cannot reach token service {parts.hostname} for {self.host} ({_reason(exc)})",
-                status=0,
-                code="UNAVAILABLE",
+                url=service,
+                retryable=isinstance(exc, _RESETS),
             ) from None
         if not token:
             raise RegistryError(
@@ -168,13 +329,24 @@ class Transport:
         return token
 
     def _error(
-        self, method: str, url: str, status: int, body: bytes, not_found: str
+        self,
+        method: str,
+        url: str,
+        status: int,
+        body: bytes,
+        not_found: str,
+        headers: Message,
     ) -> RegistryError:
         code, detail = _parse_errors(body)
         code = code or (not_found if status == 404 else _DEFAULT_CODES.get(status, "UNKNOWN"))
-        where = f"{method} {self.base_url}{_path(url)}"
+        where = f"{method} {shown_url(url)}"
         message = f"{where}: {status} {code}" + (f": {detail}" if detail else "")
-        if status == 401:
+        if status == 401 and not self.same_origin(url):
+            message += (
+                f"; credentials are sent only to the registry's own origin {self.base_url}, "
+                "never to the other origin it sent this request to"
+            )
+        elif status == 401:
             message += "; " + _login_hint(self.host, rejected=self._credentials is not None)
         elif status == 403:
             message += "; the credentials have no permission for this repository"
@@ -182,16 +354,87 @@ class Transport:
             message += "; check the tag or digest (list tags with Store.tags)"
         elif code == "NAME_UNKNOWN":
             message += "; the repository does not exist on this registry"
+        elif status in RETRY_STATUSES:
+            message += " (the registry is overloaded or restarting)"
+        elif status >= 500:
+            message += " (a registry-side failure: not retried; check the registry's logs)"
         cls = RegistryNotFoundError if status == 404 else RegistryError
-        return cls(message, status=status, code=code, url=self.base_url + _path(url))
+        retry_after = retry_after_seconds(headers.get("Retry-After")) if headers else None
+        return cls(message, status=status, code=code, url=shown_url(url), retry_after=retry_after)
 
 
-def _path(url: str) -> str:
-    """Path of ``url`` without query (upload URLs carry opaque state we do not echo)."""
-    return urllib.parse.urlsplit(url).path
+class _Challenged(Exception):
+    """Internal: a 401 challenge was answered; send the request again."""
 
 
-def _reason(exc: Exception) -> str:
+def _read_body(raw: http.client.HTTPResponse, limit: int, method: str, url: str) -> bytes:
+    """The whole body, at most ``limit`` bytes; a body shorter than its
+    Content-Length is a truncated transfer (``TransportError``, retryable)."""
+    length_text = raw.headers.get("Content-Length")
+    expected = int(length_text) if length_text and length_text.isdigit() else None
+    if expected is not None and expected > limit:
+        raise _too_large(method, url, expected, limit)
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = raw.read(min(1 << 20, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(method, url, size, limit)
+    if expected is not None and size < expected:
+        raise TransportError(
+            f"{method} {shown_url(url)}: the connection closed after {size} of {expected} bytes "
+            "(a truncated body: a transport failure, not a content problem); check the network "
+            "or proxy between here and the registry, and run again",
+            code="TRUNCATED",
+            url=shown_url(url),
+            retryable=True,
+        )
+    return b"".join(chunks)
+
+
+def _too_large(method: str, url: str, size: int, limit: int) -> RegistryError:
+    return RegistryError(
+        f"{method} {shown_url(url)}: the registry answered with {size} bytes or more, above "
+        f"the {limit} byte limit for this kind of content; refusing to read it",
+        status=0,
+        code="SIZE_EXCEEDED",
+        url=shown_url(url),
+    )
+
+
+def _transport_error(method: str, url: str, exc: BaseException) -> TransportError:
+    reason = getattr(exc, "reason", None) if isinstance(exc, urllib.error.URLError) else exc
+    if isinstance(exc, http.client.IncompleteRead):
+        return TransportError(
+            f"{method} {shown_url(url)}: the connection closed after {len(exc.partial)} bytes "
+            "(a truncated body: a transport failure, not a content problem); check the network "
+            "or proxy between here and the registry, and run again",
+            code="TRUNCATED",
+            url=shown_url(url),
+            retryable=True,
+        )
+    reset = isinstance(reason, _RESETS) or isinstance(exc, http.client.RemoteDisconnected)
+    timed_out = isinstance(reason, socket.timeout | TimeoutError)
+    if reset:
+        what = "the connection was reset or closed without an answer"
+    elif timed_out:
+        what = "no answer within the per-request timeout (--timeout, BLUEPRINTC_REGISTRY_TIMEOUT)"
+    else:
+        what = f"cannot reach registry ({_reason(exc)}); is it running? For a registry without "
+        what += "TLS use plain_http"
+    return TransportError(
+        f"{method} {shown_url(url)}: {what}",
+        code="TIMEOUT" if timed_out else "UNAVAILABLE",
+        url=shown_url(url),
+        retryable=reset,
+    )
+
+
+def _reason(exc: BaseException) -> str:
     reason = getattr(exc, "reason", None) or getattr(exc, "strerror", None) or type(exc).__name__
     return str(reason)[:200]
 
@@ -199,7 +442,7 @@ def _reason(exc: Exception) -> str:
 def _read_limited(exc: urllib.error.HTTPError) -> bytes:
     try:
         return exc.read(_ERROR_BODY_LIMIT) or b""
-    except OSError:
+    except (OSError, http.client.HTTPException):
         return b""
     finally:
         exc.close()

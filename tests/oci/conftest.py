@@ -9,9 +9,18 @@ import pytest
 
 from blueprintc.oci import LayoutStore, RegistryStore, Store
 
+from .fault_proxy import auth_proxy, capture, fast_retries, proxy
 from .registry_fixture import RegistryServer, auth_registry, registry, token_registry
 
-__all__ = ["auth_registry", "registry", "token_registry"]
+__all__ = [
+    "auth_proxy",
+    "auth_registry",
+    "capture",
+    "fast_retries",
+    "proxy",
+    "registry",
+    "token_registry",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -20,6 +29,8 @@ def _no_ambient_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     monkeypatch.delenv("BLUEPRINTC_REGISTRY_USERNAME", raising=False)
     monkeypatch.delenv("BLUEPRINTC_REGISTRY_PASSWORD", raising=False)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    for name in ("TIMEOUT", "DEADLINE", "RETRIES", "BACKOFF"):
+        monkeypatch.delenv(f"BLUEPRINTC_REGISTRY_{name}", raising=False)
     monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker-config"))
 
 

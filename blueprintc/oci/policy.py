@@ -1,0 +1,141 @@
+"""How hard registry I/O tries: timeouts, the overall deadline, retries, size caps.
+
+Real registries answer 429 under load and 502/503/504 while they restart, and
+connections get reset; a publish must ride that out, within bounds. A request
+is retried only when that is safe (see ``Transport.request``), at most
+``retries`` times, waiting ``Retry-After`` when the registry sends one (capped
+at ``retry_after_cap``) and otherwise an exponential backoff with jitter
+(``backoff`` doubling per attempt, at most ``backoff_cap``). Every request has
+a socket ``timeout``, and all the I/O of one store must finish within
+``deadline`` seconds of its creation.
+
+The environment sets the defaults (what CI can set without touching a
+command line); ``--timeout``/``--deadline``/``--retry-times`` override them.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import os
+import random
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from .errors import OCIError
+
+ENV_TIMEOUT = "BLUEPRINTC_REGISTRY_TIMEOUT"
+ENV_DEADLINE = "BLUEPRINTC_REGISTRY_DEADLINE"
+ENV_RETRIES = "BLUEPRINTC_REGISTRY_RETRIES"
+ENV_BACKOFF = "BLUEPRINTC_REGISTRY_BACKOFF"
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+MANIFEST_LIMIT = 4 * 1024 * 1024  # distribution's own limit on a manifest body
+BLOB_LIMIT = 512 * 1024 * 1024
+_DURATION_RE = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
+
+
+class PolicyError(OCIError, ValueError):
+    """A timeout, deadline or retry setting that does not parse."""
+
+    code = "POLICY_INVALID"
+
+
+@dataclass(frozen=True)
+class HttpPolicy:
+    timeout: float = 30.0  # seconds per request (socket operations)
+    deadline: float = 600.0  # seconds for all the I/O of one store
+    retries: int = 5  # retries after the first attempt
+    backoff: float = 0.5  # first backoff wait, doubled per retry
+    backoff_cap: float = 30.0
+    retry_after_cap: float = 60.0
+    manifest_limit: int = MANIFEST_LIMIT
+    blob_limit: int = BLOB_LIMIT
+
+    @classmethod
+    def from_env(
+        cls,
+        env: Mapping[str, str] | None = None,
+        *,
+        timeout: str | None = None,
+        deadline: str | None = None,
+        retries: str | int | None = None,
+    ) -> HttpPolicy:
+        """Defaults, then the environment, then the given values (flags) win."""
+        env = os.environ if env is None else env
+        policy = cls()
+        given = {
+            "timeout": (timeout, "--timeout") if timeout else (env.get(ENV_TIMEOUT), ENV_TIMEOUT),
+            "deadline": (deadline, "--deadline")
+            if deadline
+            else (env.get(ENV_DEADLINE), ENV_DEADLINE),
+            "backoff": (env.get(ENV_BACKOFF), ENV_BACKOFF),
+        }
+        for name, (text, source) in given.items():
+            if text:
+                policy = replace(policy, **{name: parse_duration(text, source)})
+        count = retries if retries is not None else env.get(ENV_RETRIES)
+        if count is not None and str(count).strip():
+            policy = replace(policy, retries=_parse_count(str(count), _retries_source(retries)))
+        return policy
+
+    def backoff_wait(self, retry: int, rng: random.Random | None = None) -> float:
+        """Equal jitter: half the exponential step for sure, the other half at random."""
+        step = min(self.backoff_cap, self.backoff * (2**retry))
+        return step / 2 + (rng or random).uniform(0, step / 2)
+
+
+def _retries_source(given: str | int | None) -> str:
+    return "--retry-times" if given is not None else ENV_RETRIES
+
+
+def _parse_count(text: str, source: str) -> int:
+    if not text.strip().isdigit() or int(text) > 100:
+        raise PolicyError(f"{source} must be a whole number from 0 to 100, got {text[:40]!r}")
+    return int(text)
+
+
+def parse_duration(text: str, source: str = "duration") -> float:
+    """Seconds of ``30``, ``2.5``, ``500ms``, ``90s``, ``5m``, ``1m30s`` or ``1h``."""
+    raw = text.strip()
+    try:
+        seconds = float(raw)
+    except ValueError:
+        matches = list(_DURATION_RE.finditer(raw))
+        if not matches or "".join(m.group(0) for m in matches) != raw:
+            raise PolicyError(
+                f"{source}: {raw[:40]!r} is not a duration; give seconds (30) or a Go-style "
+                "duration (500ms, 90s, 5m, 1m30s)"
+            ) from None
+        unit = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+        seconds = sum(float(m.group(1)) * unit[m.group(2)] for m in matches)
+    if not 0 < seconds <= 86400:
+        raise PolicyError(f"{source}: {raw[:40]!r} must be above 0 and at most 24h")
+    return seconds
+
+
+def retry_after_seconds(header: str | None, now: float | None = None) -> float | None:
+    """The wait a ``Retry-After`` header asks for (delta-seconds or an HTTP-date)."""
+    value = (header or "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+class Deadline:
+    """The end of a store's I/O budget (monotonic clock)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._end = time.monotonic() + seconds
+
+    def remaining(self) -> float:
+        return self._end - time.monotonic()
