@@ -265,10 +265,13 @@ def _pull_back(
         _guard(record, GuardResult(PULLED, False, (problem,), where))
         return "pull", problem
     except RegistryError as exc:
-        kind = "a transport failure" if isinstance(exc, TransportError) else "a registry failure"
-        problem = (
-            f"could not pull the artifact back from {shown} ({kind}, not a content problem): {exc}"
+        # A TransportError names itself; anything else the registry refused with.
+        kind = (
+            ""
+            if isinstance(exc, TransportError)
+            else " (a registry failure, not a content problem)"
         )
+        problem = f"could not pull the artifact back from {shown}{kind}: {exc}"
         _guard(record, GuardResult(PULLED, False, (problem,), where))
         return "pull", problem
     if not _guard(record, pulled):

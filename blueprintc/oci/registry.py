@@ -22,9 +22,10 @@ from .content import (
     verify_digest,
 )
 from .errors import DigestMismatchError, RegistryError
+from .origin import shown_url
 from .policy import HttpPolicy
 from .reference import is_loopback, validate_host, validate_repository, validate_tag
-from .transport import Transport, shown_url
+from .transport import Transport
 
 _ACCEPT_MANIFESTS = ", ".join(MANIFEST_MEDIA_TYPES)
 

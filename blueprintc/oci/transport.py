@@ -18,26 +18,25 @@ from __future__ import annotations
 import http.client
 import json
 import logging
-import socket
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping
 from email.message import Message
-from typing import IO, NamedTuple
+from typing import NamedTuple
 
 from .auth import ENV_PASSWORD, ENV_USERNAME, Credentials, parse_challenge
 from .auth import token_from_response as _token
+from .bodies import ERROR_BODY_LIMIT, RESETS, read_body, read_error_body, reason_of, transport_error
 from .errors import RegistryError, RegistryNotFoundError, TransportError
+from .origin import SameOriginRedirects, origin, shown_url
 from .policy import RETRY_STATUSES, Deadline, HttpPolicy, retry_after_seconds
 from .reference import is_loopback
 
 log = logging.getLogger(__name__)
-_ERROR_BODY_LIMIT = 64 * 1024
 _TOKEN_LIMIT = 1024 * 1024
 _DEFAULT_CODES = {401: "UNAUTHORIZED", 403: "DENIED", 404: "NOT_FOUND", 429: "TOOMANYREQUESTS"}
-_RESETS = (ConnectionResetError, ConnectionAbortedError, BrokenPipeError)
 CredentialSource = Credentials | Callable[[], Credentials | None] | None
 
 
@@ -45,56 +44,6 @@ class Response(NamedTuple):
     status: int
     headers: Message
     body: bytes
-
-
-def origin(url: str) -> tuple[str, str, int]:
-    """Scheme, lowercase host and port (default ports filled in) of ``url``."""
-    parts = urllib.parse.urlsplit(url)
-    scheme = parts.scheme.lower()
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    return scheme, (parts.hostname or "").lower(), port or (443 if scheme == "https" else 80)
-
-
-def shown_url(url: str) -> str:
-    """``scheme://host[:port]/path`` of ``url``: no userinfo, no query (upload URLs
-    carry opaque state, a URL someone gave may carry a token)."""
-    parts = urllib.parse.urlsplit(url)
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    try:
-        port = f":{parts.port}" if parts.port else ""
-    except ValueError:
-        port = ""
-    return f"{parts.scheme}://{host}{port}{parts.path}"
-
-
-class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow http(s) redirects only; keep ``Authorization`` only on the same origin."""
-
-    def redirect_request(
-        self,
-        req: urllib.request.Request,
-        fp: IO[bytes],
-        code: int,
-        msg: str,
-        headers: Message,
-        newurl: str,
-    ) -> urllib.request.Request | None:
-        if urllib.parse.urlsplit(newurl).scheme.lower() not in ("http", "https"):
-            raise TransportError(
-                f"{req.get_method()} {shown_url(req.full_url)}: the registry redirected to a "
-                "non-HTTP location; refusing to follow it",
-                code="REDIRECT_INVALID",
-            )
-        new = super().redirect_request(req, fp, code, msg, headers, newurl)
-        authorization = req.unredirected_hdrs.get("Authorization")
-        if new is not None and authorization and origin(newurl) == origin(req.full_url):
-            new.add_unredirected_header("Authorization", authorization)
-        return new
 
 
 class Transport:
@@ -123,7 +72,7 @@ class Transport:
         self._use_basic = False
         self._tokens: dict[str, str] = {}
         self._sleep = sleep
-        handlers: list[urllib.request.BaseHandler] = [_SameOriginRedirects()]
+        handlers: list[urllib.request.BaseHandler] = [SameOriginRedirects()]
         if is_loopback(host):
             handlers.append(urllib.request.ProxyHandler({}))
         self._opener = urllib.request.build_opener(*handlers)
@@ -154,7 +103,7 @@ class Transport:
         ok: tuple[int, ...] = (200, 202),
         allow: tuple[int, ...] = (),
         not_found: str = "NOT_FOUND",
-        limit: int = _ERROR_BODY_LIMIT,
+        limit: int = ERROR_BODY_LIMIT,
         retry: bool = True,
     ) -> Response:
         """One request, authenticated as the host asks, retried when ``retry`` and safe.
@@ -224,10 +173,10 @@ class Transport:
             req.add_unredirected_header("Authorization", authorization)
         try:
             with self._opener.open(req, timeout=self._timeout(method, full)) as raw:
-                data = b"" if method == "HEAD" else _read_body(raw, limit, method, full)
+                data = b"" if method == "HEAD" else read_body(raw, limit, method, full)
                 resp = Response(raw.status, raw.headers, data)
         except urllib.error.HTTPError as exc:
-            err_body = _read_limited(exc)
+            err_body = read_error_body(exc)
             log.debug("%s %s -> %s", method, shown_url(full), exc.code)
             challenge = exc.headers.get("WWW-Authenticate", "")
             if exc.code == 401 and own and not challenged and self._authenticate(challenge, scope):
@@ -238,7 +187,7 @@ class Transport:
         except RegistryError:
             raise
         except (OSError, http.client.HTTPException) as exc:
-            raise _transport_error(method, full, exc) from None
+            raise transport_error(method, full, exc) from None
         log.debug("%s %s -> %s", method, shown_url(full), resp.status)
         if resp.status not in ok and resp.status not in allow:
             raise self._error(method, full, resp.status, resp.body, not_found, resp.headers)
@@ -302,7 +251,7 @@ class Transport:
         service = shown_url(realm)
         try:
             with self._opener.open(req, timeout=self._timeout("GET", realm)) as raw:
-                token = _token(_read_body(raw, _TOKEN_LIMIT, "GET", realm))
+                token = _token(read_body(raw, _TOKEN_LIMIT, "GET", realm))
         except urllib.error.HTTPError as exc:
             exc.close()
             raise RegistryError(
@@ -316,9 +265,9 @@ class Transport:
             raise
         except (OSError, http.client.HTTPException) as exc:
             raise TransportError(
-                f"cannot reach token service {parts.hostname} for {self.host} ({_reason(exc)})",
+                f"cannot reach token service {parts.hostname} for {self.host} ({reason_of(exc)})",
                 url=service,
-                retryable=isinstance(exc, _RESETS),
+                retryable=isinstance(exc, RESETS),
             ) from None
         if not token:
             raise RegistryError(
@@ -365,87 +314,6 @@ class Transport:
 
 class _Challenged(Exception):
     """Internal: a 401 challenge was answered; send the request again."""
-
-
-def _read_body(raw: http.client.HTTPResponse, limit: int, method: str, url: str) -> bytes:
-    """The whole body, at most ``limit`` bytes; a body shorter than its
-    Content-Length is a truncated transfer (``TransportError``, retryable)."""
-    length_text = raw.headers.get("Content-Length")
-    expected = int(length_text) if length_text and length_text.isdigit() else None
-    if expected is not None and expected > limit:
-        raise _too_large(method, url, expected, limit)
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        chunk = raw.read(min(1 << 20, limit + 1 - size))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > limit:
-            raise _too_large(method, url, size, limit)
-    if expected is not None and size < expected:
-        raise TransportError(
-            f"{method} {shown_url(url)}: the connection closed after {size} of {expected} bytes "
-            "(a truncated body: a transport failure, not a content problem); check the network "
-            "or proxy between here and the registry, and run again",
-            code="TRUNCATED",
-            url=shown_url(url),
-            retryable=True,
-        )
-    return b"".join(chunks)
-
-
-def _too_large(method: str, url: str, size: int, limit: int) -> RegistryError:
-    return RegistryError(
-        f"{method} {shown_url(url)}: the registry answered with {size} bytes or more, above "
-        f"the {limit} byte limit for this kind of content; refusing to read it",
-        status=0,
-        code="SIZE_EXCEEDED",
-        url=shown_url(url),
-    )
-
-
-def _transport_error(method: str, url: str, exc: BaseException) -> TransportError:
-    reason = getattr(exc, "reason", None) if isinstance(exc, urllib.error.URLError) else exc
-    if isinstance(exc, http.client.IncompleteRead):
-        return TransportError(
-            f"{method} {shown_url(url)}: the connection closed after {len(exc.partial)} bytes "
-            "(a truncated body: a transport failure, not a content problem); check the network "
-            "or proxy between here and the registry, and run again",
-            code="TRUNCATED",
-            url=shown_url(url),
-            retryable=True,
-        )
-    reset = isinstance(reason, _RESETS) or isinstance(exc, http.client.RemoteDisconnected)
-    timed_out = isinstance(reason, socket.timeout | TimeoutError)
-    if reset:
-        what = "the connection was reset or closed without an answer"
-    elif timed_out:
-        what = "no answer within the per-request timeout (--timeout, BLUEPRINTC_REGISTRY_TIMEOUT)"
-    else:
-        what = f"cannot reach registry ({_reason(exc)}); is it running? For a registry without "
-        what += "TLS use plain_http"
-    return TransportError(
-        f"{method} {shown_url(url)}: {what}",
-        code="TIMEOUT" if timed_out else "UNAVAILABLE",
-        url=shown_url(url),
-        retryable=reset,
-    )
-
-
-def _reason(exc: BaseException) -> str:
-    reason = getattr(exc, "reason", None) or getattr(exc, "strerror", None) or type(exc).__name__
-    return str(reason)[:200]
-
-
-def _read_limited(exc: urllib.error.HTTPError) -> bytes:
-    try:
-        return exc.read(_ERROR_BODY_LIMIT) or b""
-    except (OSError, http.client.HTTPException):
-        return b""
-    finally:
-        exc.close()
 
 
 def _parse_errors(body: bytes) -> tuple[str | None, str]:

@@ -15,9 +15,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from blueprintc.build import Signer, Target, open_target
 from blueprintc.signing import encrypt_private_key, public_key_pem
 from blueprintc.signing.envelope import LEGACY
+from tests.oci.fault_proxy import capture, fast_retries, proxy
 from tests.oci.registry_fixture import RegistryServer, auth_registry, registry
 
-__all__ = ["auth_registry", "registry"]
+__all__ = ["auth_registry", "capture", "fast_retries", "proxy", "registry"]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery staple"
@@ -41,6 +42,10 @@ def _hermetic_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "BLUEPRINTC_REGISTRY_PASSWORD",
         "SOURCE_DATE_EPOCH",
         "COSIGN_PASSWORD",
+        "BLUEPRINTC_REGISTRY_TIMEOUT",
+        "BLUEPRINTC_REGISTRY_DEADLINE",
+        "BLUEPRINTC_REGISTRY_RETRIES",
+        "BLUEPRINTC_REGISTRY_BACKOFF",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker-config"))
