@@ -174,6 +174,9 @@ def helper_credentials(
             f"{path}: {key} names the credential helper {name!r}, but {program} is not on "
             f"PATH: {fix}"
         )
+    # Not childenv.child_env: a helper is the user's own credential program and may
+    # need their cloud secrets (docker-credential-ecr-login reads AWS_SECRET_ACCESS_KEY);
+    # it only never sees blueprintc's own registry credentials and cosign's password.
     child_env = {k: v for k, v in env.items() if k not in _SECRET_ENV}
     try:
         done = subprocess.run(
