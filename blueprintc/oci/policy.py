@@ -6,8 +6,8 @@ is retried only when that is safe (see ``Transport.request``), at most
 ``retries`` times, waiting ``Retry-After`` when the registry sends one (capped
 at ``retry_after_cap``) and otherwise an exponential backoff with jitter
 (``backoff`` doubling per attempt, at most ``backoff_cap``). Every request has
-a socket ``timeout``, and all the I/O of one store must finish within
-``deadline`` seconds of its creation.
+a socket ``timeout``, and the time one store spends in registry I/O
+(requests and the waits between retries) is capped at ``deadline`` seconds.
 
 The environment sets the defaults (what CI can set without touching a
 command line); ``--timeout``/``--deadline``/``--retry-times`` override them.
@@ -19,8 +19,10 @@ import email.utils
 import os
 import random
 import re
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from .errors import OCIError
@@ -44,7 +46,7 @@ class PolicyError(OCIError, ValueError):
 @dataclass(frozen=True)
 class HttpPolicy:
     timeout: float = 30.0  # seconds per request (socket operations)
-    deadline: float = 600.0  # seconds for all the I/O of one store
+    deadline: float = 600.0  # seconds one store may spend in registry I/O, retries included
     retries: int = 5  # retries after the first attempt
     backoff: float = 0.5  # first backoff wait, doubled per retry
     backoff_cap: float = 30.0
@@ -131,11 +133,36 @@ def retry_after_seconds(header: str | None, now: float | None = None) -> float |
 
 
 class Deadline:
-    """The end of a store's I/O budget (monotonic clock)."""
+    """A budget of seconds for one store's registry I/O.
+
+    Only the time spent in requests and in the waits between retries counts
+    (``running``), so the lint, packaging and signing a command does between
+    requests do not use it up; a hung or throttling registry does.
+    """
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
-        self._end = time.monotonic() + seconds
+        self._spent = 0.0
+        self._since: float | None = None
+        self._depth = 0
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def running(self) -> Iterator[None]:
+        with self._lock:
+            if self._depth == 0:
+                self._since = time.monotonic()
+            self._depth += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._depth -= 1
+                if self._depth == 0 and self._since is not None:
+                    self._spent += time.monotonic() - self._since
+                    self._since = None
 
     def remaining(self) -> float:
-        return self._end - time.monotonic()
+        with self._lock:
+            running = time.monotonic() - self._since if self._since is not None else 0.0
+            return self.seconds - self._spent - running

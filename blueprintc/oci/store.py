@@ -54,16 +54,17 @@ def open_store(location: str | os.PathLike[str], *, plain_http: bool | None = No
     same publish code works with or without a registry (``out/oci`` by default).
     """
     from .layout import LayoutStore
-    from .reference import validate_host
+    from .reference import redact_url, refuse_query, validate_host
     from .registry import RegistryStore
 
     text = os.fspath(location)
     if text.startswith("oci://"):
+        refuse_query(text, "store location")
         host = text[len("oci://") :].rstrip("/")
         if "/" in host:
             raise InvalidReferenceError(
-                f"store location {text[:200]!r} must be oci://host[:port] without a path; "
-                "pass the repository path to each call instead"
+                f"store location {redact_url(text)[:200]!r} must be oci://host[:port] without a "
+                "path; pass the repository path to each call instead"
             )
         return RegistryStore(validate_host(host), plain_http=plain_http)
     return LayoutStore(text)

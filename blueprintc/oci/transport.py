@@ -112,6 +112,24 @@ class Transport:
         an upload); a request that consumes state (the PUT closing an upload
         session) passes False and its caller restarts the whole exchange.
         """
+        with self.deadline.running():
+            return self._request(
+                method, url, scope, headers, body, ok, allow, not_found, limit, retry
+            )
+
+    def _request(
+        self,
+        method: str,
+        url: str,
+        scope: str,
+        headers: dict[str, str] | None,
+        body: bytes | None,
+        ok: tuple[int, ...],
+        allow: tuple[int, ...],
+        not_found: str,
+        limit: int,
+        retry: bool,
+    ) -> Response:
         full = url if "://" in url else self.base_url + url
         retries = 0
         challenged = False
@@ -150,7 +168,8 @@ class Transport:
                 url=exc.url,
             ) from None
         log.debug("%s %s: %s; retry %d in %.2f s", method, shown_url(url), exc.code, retry, wait)
-        self._sleep(wait)
+        with self.deadline.running():
+            self._sleep(wait)
 
     def _once(
         self,

@@ -11,7 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from blueprintc.oci import Credentials, CredentialsError, RegistryError, RegistryStore
+from blueprintc.oci import (
+    Credentials,
+    CredentialsError,
+    RegistryError,
+    RegistryStore,
+    open_store,
+)
 from blueprintc.oci.reference import Reference, redact_url
 
 from .fault_proxy import CaptureServer, FaultProxy
@@ -79,6 +85,10 @@ def test_urls_in_messages_never_carry_secrets() -> None:
         with pytest.raises(ValueError) as err:
             Reference.parse(text)
         assert "s3cr3t" not in str(err.value) and "hunter2" not in str(err.value)
+    for location in ("oci://reg.example?token=s3cr3t", "oci://reg.example/x?token=s3cr3t"):
+        with pytest.raises(ValueError) as err:
+            open_store(location)
+        assert "s3cr3t" not in str(err.value) and "token=***" in str(err.value)
 
 
 def test_a_malformed_auth_in_the_docker_config_is_named(

@@ -16,7 +16,7 @@ from blueprintc.oci import (
     TransportError,
 )
 from blueprintc.oci.content import OCI_MANIFEST, go_json
-from blueprintc.oci.policy import PolicyError, parse_duration, retry_after_seconds
+from blueprintc.oci.policy import Deadline, PolicyError, parse_duration, retry_after_seconds
 
 from .fault_proxy import FaultProxy
 
@@ -210,3 +210,15 @@ def test_policy_parsing() -> None:
     assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT") == 0
     waits = [HttpPolicy(backoff=1).backoff_wait(n) for n in range(8)]
     assert 0.5 <= waits[0] <= 1 and 4 <= waits[3] <= 8 and all(w <= 30 for w in waits)
+
+
+def test_the_deadline_counts_registry_io_only() -> None:
+    """Lint and packaging between requests do not use up the registry's budget."""
+    deadline = Deadline(0.3)
+    time.sleep(0.35)
+    assert deadline.remaining() > 0.25
+    with deadline.running():
+        time.sleep(0.2)
+        with deadline.running():  # nested: a retry wait inside a request
+            time.sleep(0.15)
+    assert deadline.remaining() < 0
