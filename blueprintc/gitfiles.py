@@ -11,6 +11,8 @@ import os
 import subprocess
 from pathlib import Path
 
+from blueprintc.childenv import child_env
+
 _GIT_TIMEOUT_SECONDS = 30
 
 
@@ -18,7 +20,8 @@ def tracked_chart_dirs(root: Path) -> frozenset[str]:
     """Root-relative posix paths of the directories whose `charts/` holds a file git
     tracks ("" for `root` itself). Empty when `root` is in no git work tree, or git is
     missing or refuses the repository (no `charts/` is then known to be tracked)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    # No credentials (childenv), and no GIT_* (a hook's GIT_DIR must not redirect it).
+    env = {k: v for k, v in child_env().items() if not k.startswith("GIT_")}
     try:
         proc = subprocess.run(
             ["git", "-C", os.fspath(root), "ls-files", "-z", "--", ":(glob)**/charts/**"],

@@ -129,5 +129,5 @@ def test_plain_lint_of_a_source_tree_reports_skipped_guards_not_defects(
     root, _ = repository
     result = invoke("lint", root)
     assert result.exit_code == 0, result.output
-    assert "charts/ is not tracked in git (CI builds it)" in result.stdout
+    assert "charts/ is not tracked in git, CI builds it" in result.stdout
     assert "commit" not in result.stdout

@@ -33,6 +33,13 @@ from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.support import chart_location, is_helm, missing_dependencies
 
+# Helm's `dependency list` statuses, in words.
+_STATES = {
+    "missing": "is missing from",
+    "wrong version": "is there at another version in",
+    "misnamed": "is misnamed in",
+    "too many matches": "matches more than one archive in",
+}
 _OFFLINE_HINT = (
     "check the repository URL and that this machine reaches it; `blueprintc lint "
     "--offline` lints the chart without building its dependencies"
@@ -66,9 +73,10 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     for status in missing_dependencies(ctx):
         name, version = str(status.get("name")), str(status.get("version"))
         index = index_of.get((name, version), 0)
+        state = _STATES.get(str(status.get("status")), f"is '{status.get('status')}' in")
         yield Finding(
-            f"dependency {name} {version} is {status.get('status')} in {charts}/ ({why}; "
-            f"expected {name}-{version}.tgz or {name}/Chart.yaml)",
+            f"dependency {name} {version} {state} {charts}/ ({why}; expected "
+            f"{name}-{version}.tgz or {name}/Chart.yaml at {version})",
             chart_location(ctx, ("dependencies", index), key=False),
         )
 

@@ -53,10 +53,10 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     why = (
         "--offline skipped the dependency build"
         if ctx.offline and ctx.build_dependencies
-        else f"{ctx.rel(ctx.chart_dir / 'charts')}/ is not tracked in git (CI builds it)"
+        else f"{ctx.rel(ctx.chart_dir / 'charts')}/ is not tracked in git, CI builds it"
     )
     yield Finding(
-        f"dependencies not built: {names} ({why}); skipped: {', '.join(SKIPPED)}",
+        f"dependencies not built: {names} ({why}); guards skipped: {', '.join(SKIPPED)}",
         chart_location(ctx, ("dependencies",)),
     )
 

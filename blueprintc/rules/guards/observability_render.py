@@ -55,7 +55,9 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     base = base_values(ctx)
     found = toggles(ctx)
     apis = tuple(str(v) for v in ctx.canon.section("charts").get("monitoringApiVersions", []))
+    reported = set()
     for obj in monitoring_objects(ctx, default):
+        reported.add((obj.template, obj.kind, obj.name))
         yield Finding(
             f"the default render contains {obj.kind} {obj.name}; monitoring objects must be opt-in",
             object_location(ctx, obj),
@@ -85,6 +87,8 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     if found:
         explicit_off = ctx.render(off, apis)
         for obj in monitoring_objects(ctx, explicit_off) if explicit_off.ok else []:
+            if (obj.template, obj.kind, obj.name) in reported:
+                continue  # rendered by default too: reported once, above
             yield Finding(
                 f"with every toggle explicitly false the render still contains "
                 f"{obj.kind} {obj.name}",
