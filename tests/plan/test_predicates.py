@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -212,3 +213,119 @@ def _evaluate_or_predicate_error(text: str) -> None:
     else:
         assert isinstance(result, bool)
         assert validate(text) is None
+
+
+# --- cost bounded by size, not nesting (issue 13) ---------------------------
+
+
+def _nested_list(depth: int) -> Any:
+    value: Any = "leaf"
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def _nested_map(depth: int) -> Any:
+    value: Any = "leaf"
+    for _ in range(depth):
+        value = {"a": value}
+    return value
+
+
+DEEP: dict[str, Any] = {
+    "config": {
+        "a": _nested_list(MAX_LENGTH),
+        "m": _nested_map(MAX_LENGTH),
+        "ha": True,
+        "big": 1e308,
+    },
+    "application": {"name": "shop"},
+    "environment": {"type": "prod"},
+    "sovereign": {"name": "acme"},
+}
+
+
+def _fill(head: str, piece: str, tail: str) -> str:
+    """`head + piece * n + tail` with the largest n that stays within MAX_LENGTH."""
+    count = (MAX_LENGTH - len(head) - len(tail)) // len(piece)
+    return head + piece * count + tail
+
+
+# The worst shapes within MAX_LENGTH; each was seconds (or a failure) through Jinja's compiler.
+WORST = [
+    (_fill("{{ .config.a", "[0]", " is defined }}"), True),
+    (_fill("{{ .config.a", "[0]", " == 'x' or true }}"), True),
+    (_fill("{{ .config.a", ".0", " is defined }}"), True),
+    (_fill("{{ .config.m", ".a", " is defined }}"), True),
+    (_fill("{{ .config.m", "['a']", " is defined }}"), True),
+    (_fill("{{ .config.zz", ".a", " is defined }}"), False),  # missing from the first key on
+    (_fill("{{ " + "(" * 15 + ".config.a", "[0]", ")" * 15 + " is defined }}"), True),
+    (_fill("{{ .config.ha", " and .config.ha", " }}"), True),
+    (_fill("{{ not .config.ha", " or not .config.ha", " or true }}"), True),
+    (_fill("{{ 1", " + 1", " > 0 }}"), True),
+    (_fill("{{ 1", " - 1", " < 0 }}"), True),
+    (_fill("{{ 'a'", " ~ 'a'", " is string }}"), True),
+    (_fill("{{ 1", " < 2", " }}"), False),
+    (_fill("{{ 1 in [1", ", 1", "] }}"), True),
+    (_fill("{{ ", "not not ", "true }}"), True),
+    (_fill("{{ ", "(" * 15 + ".config.a[0] is defined" + ")" * 15 + " and ", "true }}"), True),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), WORST, ids=[t[:24] for t, _ in WORST])
+def test_worst_predicates_compile_and_evaluate_in_bounded_time(text: str, expected: bool) -> None:
+    assert len(text) <= MAX_LENGTH
+    from blueprintc.plan import predicates
+
+    predicates._prepare_cached.cache_clear()  # measure the parse, not a cache hit
+    start = time.process_time()
+    assert validate(text) is None
+    assert evaluate(text, DEEP) is expected
+    elapsed = time.process_time() - start
+    assert elapsed < 0.05, f"{elapsed * 1000:.0f} ms for a {len(text)}-character predicate"
+
+
+def test_missing_key_in_a_deep_chain_names_the_first_missing_key() -> None:
+    text = "{{ .config.m" + ".a" * 100 + ".b.c.d == 1 }}"
+    with pytest.raises(PredicateError, match=r"has no key 'b' \(it has: leaf\)|has no key 'b'"):
+        evaluate(text, DEEP)
+
+
+# --- arithmetic errors are about the expression (issue 13) ------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "shown", "column"),
+    [
+        ("{{ 1e308 + 1e308 > 0 }}", "`1e308 + 1e308` overflows", 4),
+        ("{{ .config.ha and -1e308 - 1e308 < 0 }}", "`-1e308 - 1e308` overflows", 19),
+        ("{{ (1e308 + 1e308) is number }}", "`1e308 + 1e308` overflows", 5),
+    ],
+)
+def test_overflow_of_literals_names_the_expression(text: str, shown: str, column: int) -> None:
+    assert validate(text) is None  # the language allows it; evaluating it fails
+    with pytest.raises(PredicateError) as info:
+        evaluate(text, DEEP)
+    assert shown in info.value.message and "too large for a number" in info.value.message
+    assert "'inf'" not in info.value.message
+    assert info.value.column == column
+
+
+def test_overflow_at_evaluation_names_the_expression() -> None:
+    with pytest.raises(PredicateError) as info:
+        evaluate("{{ .config.ha and .config.big + .config.big > 0 }}", DEEP)
+    assert "`.config.big + .config.big` overflows" in info.value.message
+    assert "'inf'" not in info.value.message
+    assert info.value.column == 19
+    # an int too large for a float overflows too, with the same message
+    context = {"config": {"huge": 10**400}}
+    with pytest.raises(PredicateError, match=r"`\.config\.huge \+ 1\.5` overflows"):
+        evaluate("{{ .config.huge + 1.5 > 0 }}", context)
+    # an infinity that came with the data is not this expression's overflow
+    assert evaluate("{{ .config.inf + 1 > 0 }}", {"config": {"inf": float("inf")}}) is True
+
+
+def test_a_number_literal_out_of_range_is_infinity() -> None:
+    # Jinja wrote the folded constant into Python source as the undefined name `inf`
+    assert evaluate("{{ .config.ha and 1 < 1e999 }}", DEEP) is True
+    assert evaluate("{{ -1e999 < .config.big }}", DEEP) is True
