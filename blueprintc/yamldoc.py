@@ -44,6 +44,26 @@ class YamlDoc:
             probe = probe[:-1]
         return self.values.get((), (1, 1))
 
+    def locate_in_string(self, path: PathKey, offset: int) -> tuple[int, int]:
+        """The position of character `offset` of the string at `path`.
+
+        Exact when the string is written on its line as is, plain or quoted
+        without escapes; otherwise (escapes, folded or block scalars) the
+        position of the value itself.
+        """
+        line, column = self.locate(path)
+        value = self.get(path)
+        if not isinstance(value, str) or not 0 <= offset <= len(value):
+            return line, column
+        text = self.source.line_text(line)[column - 1 :]
+        if text.startswith(value):
+            return line, column + offset
+        quote = text[:1]
+        unescaped = quote == "'" or (quote == '"' and "\\" not in text[: len(value) + 1])
+        if unescaped and text[1:].startswith(value + quote):
+            return line, column + 1 + offset
+        return line, column
+
     def get(self, path: PathKey, default: Any = None) -> Any:
         node = self.data
         for part in path:

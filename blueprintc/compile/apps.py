@@ -9,7 +9,7 @@ from typing import Any
 
 from blueprintc.compile import names
 from blueprintc.compile.config import effective_config, schema_defaults
-from blueprintc.compile.findings import at, range_problem, report
+from blueprintc.compile.findings import at, predicate_report, range_problem, report
 from blueprintc.compile.inputs import CatalogEntry, Inputs
 from blueprintc.compile.parameters import parametrise
 from blueprintc.compile.placement import ResolvedPlacement, resolve_placement
@@ -167,13 +167,7 @@ def _dependencies(
                 if not evaluate(dep.when, context):
                     continue
             except PredicateError as exc:
-                plan.diagnostics.append(
-                    report(
-                        "BPP012",
-                        f"when predicate of {dep.blueprint}: {exc}",
-                        at(blueprint.doc, (*dep.path, "when")),
-                    )
-                )
+                plan.diagnostics.append(predicate_report(blueprint.doc, dep, exc))
                 continue
         provider = _provider_version(inputs, dep.blueprint, kit, siblings)
         if provider is None:

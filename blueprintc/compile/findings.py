@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from blueprintc.diagnostics import Diagnostic, Finding, Location
 from blueprintc.lint import make_diagnostic
+from blueprintc.model.blueprint import Dependency
+from blueprintc.plan.predicates import PredicateError
 from blueprintc.plan.versions import RangeError, best_match, parse_range
 from blueprintc.rules import plan_rules
+from blueprintc.rules.schema.when_predicate import predicate_finding
 from blueprintc.yamldoc import PathKey, YamlDoc, json_path
 
 
@@ -19,6 +22,12 @@ _RULES = {rule.id: rule for rule in plan_rules.RULES}
 
 def report(rule_id: str, message: str, location: Location, hint: str | None = None) -> Diagnostic:
     return make_diagnostic(_RULES[rule_id], Finding(message, location, hint))
+
+
+def predicate_report(doc: YamlDoc, dep: Dependency, error: PredicateError) -> Diagnostic:
+    """BPP012 for `dep`'s `when:`, worded and placed as lint's BPS005 places it."""
+    finding = predicate_finding(doc, dep, error)
+    return report("BPP012", finding.message, finding.location)
 
 
 def range_problem(text: str, available: str, provider: str = "the catalog") -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from blueprintc.compile import flux, names
-from blueprintc.compile.findings import at, range_problem, report
+from blueprintc.compile.findings import at, predicate_report, range_problem, report
 from blueprintc.compile.inputs import CatalogEntry, Inputs
 from blueprintc.compile.parameters import PARAMETERS_CONFIGMAP, parameters, parametrise
 from blueprintc.compile.render_check import RenderCache
@@ -138,10 +138,7 @@ def _order(
                     if not evaluate(dep.when, context):
                         continue
                 except PredicateError as exc:
-                    where = at(blueprint.doc, (*dep.path, "when"))
-                    found.append(
-                        report("BPP012", f"when predicate of {dep.blueprint}: {exc}", where)
-                    )
+                    found.append(predicate_report(blueprint.doc, dep, exc))
                     continue
             edges[name].append(Edge(dep.blueprint, dep.version, None, at(blueprint.doc, dep.path)))
     available = {name: [entry.version] for name, (_, entry) in entries.items()}

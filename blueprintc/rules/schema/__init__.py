@@ -7,6 +7,7 @@ from blueprintc.rules.schema import (
     blueprint_schema,
     chart_metadata,
     config_schema,
+    when_predicate,
     workspace_schema,
 )
 
@@ -15,4 +16,5 @@ RULES: list[Rule] = [
     config_schema.RULE,
     workspace_schema.RULE,
     chart_metadata.RULE,
+    when_predicate.RULE,
 ]
