@@ -6,7 +6,10 @@ Exit codes: 0 clean, 1 findings (at or above --fail-on), 2 usage or input errors
 
 from __future__ import annotations
 
+import os
+import resource
 import sys
+from pathlib import Path
 
 import click
 
@@ -65,21 +68,40 @@ def cli() -> None:
     """blueprintc: lint, render, compile and publish Catalyst Blueprints for Flux."""
 
 
+# The Helm SDK's Go runtime aborts the whole process (no exception, a goroutine
+# dump) when it cannot open its poller; a compile needs under ten descriptors at
+# once. Below this many free ones, refuse before anything is read or written.
+MIN_FREE_FILES = 32
+
+
 def main() -> None:
     """The one top-level handler: input and output errors exit 2 with a message."""
+    command = _command(sys.argv[1:])
+    refusal = _file_limit_problem(command)
+    if refusal is not None:
+        click.echo(f"blueprintc: {refusal}", err=True)
+        sys.exit(2)
     try:
         cli(prog_name="blueprintc")
     except Exception as exc:
-        message = _input_or_output_error(exc)
+        message = _input_or_output_error(exc, command)
         if message is None:
             raise
         click.echo(message, err=True)
         sys.exit(2)
 
 
-def _input_or_output_error(exc: Exception) -> str | None:
+def _command(args: list[str]) -> str:
+    """``blueprintc <the subcommand>`` as typed, for "rerun ..." hints."""
+    name = next((a for a in args if not a.startswith("-")), None)
+    return f"blueprintc {name}" if name in COMMANDS else "blueprintc"
+
+
+def _input_or_output_error(exc: Exception, command: str) -> str | None:
     """The one line for a user-caused error (imported here, off the start-up path)."""
+    from blueprintc.cli.oserrors import describe, describe_unexpected
     from blueprintc.emit import EmitError
+    from blueprintc.oserror import OutputOSError
     from blueprintc.source import InputError
 
     if isinstance(exc, InputError):
@@ -87,4 +109,37 @@ def _input_or_output_error(exc: Exception) -> str | None:
         return f"blueprintc: error {exc.rule}: {exc.path}: {exc.message}{hint}"
     if isinstance(exc, EmitError):
         return f"blueprintc: error: {exc}"
+    if isinstance(exc, OutputOSError):
+        return f"blueprintc: error: {describe(exc, command, Path.cwd())}"
+    if isinstance(exc, OSError):  # one no layer classified: still one line, no traceback
+        return f"blueprintc: error: {describe_unexpected(exc, command, Path.cwd())}"
     return None
+
+
+def _file_limit_problem(command: str) -> str | None:
+    """Raise the soft open-file limit to the hard one if too few descriptors are free;
+    a one-line refusal if that is still not enough, else None."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    try:
+        # counts the one listing them too, which is closed again: one to spare
+        in_use = [int(fd) for fd in os.listdir("/proc/self/fd")]
+    except OSError:
+        return None  # no /proc to ask: go ahead
+    if _free(soft, in_use) >= MIN_FREE_FILES:
+        return None
+    if _free(hard, in_use) >= MIN_FREE_FILES:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        return None
+    return (
+        f"error: too many open files: the open-file limit is {hard} and "
+        f"{hard - _free(hard, in_use)} of those descriptors are in use, but blueprintc needs "
+        f"{MIN_FREE_FILES} free; nothing was read or written; "
+        f"fix: raise the limit (ulimit -n 1024), then rerun {command}"
+    )
+
+
+def _free(limit: int, in_use: list[int]) -> int:
+    """How many more descriptors can be opened (every number below ``limit`` counts)."""
+    if limit == resource.RLIM_INFINITY:
+        return MIN_FREE_FILES
+    return limit - sum(1 for fd in in_use if fd < limit)

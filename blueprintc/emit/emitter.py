@@ -20,9 +20,10 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from ..oserror import Left, leaving
 from .difftext import render_diff
 from .fsutil import locked
 from .journal import commit, recover_journal
@@ -64,15 +65,17 @@ def emit(
         with _reading(out):
             rec = reconcile(files, out, preserve=preserve, trust_stat=trust_stat)
         return _report(rec, prune, "check", 0.0)
-    os.makedirs(out.parent, exist_ok=True)
-    with locked(out.parent, exclusive=True):
-        recover_pending(out)
-        rec = reconcile(files, out, preserve=preserve, trust_stat=trust_stat, previous=previous)
-        t0 = time.perf_counter()
-        strategy = _write(rec, out, prune)
-        if strategy != "noop" or rec.seal is None or rec.seal.fingerprint != fingerprint:
-            seal(out, fingerprint, [p.file.path for p in rec.planned])
-        return _report(rec, prune, strategy, time.perf_counter() - t0)
+    with leaving(out, Left.AS_BEFORE):  # swap and commit say what they left past that
+        os.makedirs(out.parent, exist_ok=True)
+        with locked(out.parent, exclusive=True):
+            recover_pending(out)
+            rec = reconcile(files, out, preserve=preserve, trust_stat=trust_stat, previous=previous)
+            t0 = time.perf_counter()
+            strategy = _write(rec, out, prune)
+            if strategy != "noop" or rec.seal is None or rec.seal.fingerprint != fingerprint:
+                with leaving(out, Left.NEW_TREE):
+                    seal(out, fingerprint, [p.file.path for p in rec.planned])
+            return _report(rec, prune, strategy, time.perf_counter() - t0)
 
 
 def diff(
@@ -97,7 +100,7 @@ def recover(out: Path | str) -> bool:
     out = Path(out)
     if not out.parent.is_dir():
         return False
-    with locked(out.parent, exclusive=True):
+    with leaving(out, Left.AS_BEFORE), locked(out.parent, exclusive=True):
         return recover_pending(out)
 
 
@@ -159,8 +162,13 @@ def _report(rec: Reconciliation, prune: bool, strategy: Strategy, seconds: float
     )
 
 
-def _reading(out: Path) -> contextlib.AbstractContextManager[None]:
-    """A shared lock on out/'s parent, if it exists (readers create no directories)."""
-    if out.parent.is_dir():
-        return locked(out.parent, exclusive=False)
-    return contextlib.nullcontext()
+@contextlib.contextmanager
+def _reading(out: Path) -> Iterator[None]:
+    """A shared lock on out/'s parent, if it exists (readers create no directories);
+    an OS error while reading says that nothing was written."""
+    with leaving(out, Left.NOTHING_WRITTEN, action="read"):
+        if not out.parent.is_dir():
+            yield
+            return
+        with locked(out.parent, exclusive=False):
+            yield

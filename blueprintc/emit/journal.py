@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..oserror import Left, leaving
 from .fsutil import fsync_dir, sync_tree, write_new
 from .manifest import StateFile
 from .model import STATE_DIR, EmitError
@@ -59,16 +60,18 @@ def commit(
     """Replace ``writes``, unlink ``removes``, rmdir ``remove_dirs`` (deepest first),
     then write or delete the ``state`` files (in their order)."""
     staging = out / _STAGING
-    os.makedirs(staging)
-    try:
-        journal = _stage(staging, writes, removes, remove_dirs, state)
-        os.replace(staging / "journal.json", out / _JOURNAL)  # the commit point
-    except BaseException:
-        if not os.path.lexists(out / _JOURNAL):  # not committed: leave no trace
-            shutil.rmtree(staging, ignore_errors=True)
-        raise
-    fsync_dir(out / STATE_DIR)
-    _apply(out, journal)
+    with leaving(out, Left.AS_BEFORE):
+        os.makedirs(staging)
+        try:
+            journal = _stage(staging, writes, removes, remove_dirs, state)
+            os.replace(staging / "journal.json", out / _JOURNAL)  # the commit point
+        except BaseException:
+            if not os.path.lexists(out / _JOURNAL):  # not committed: leave no trace
+                shutil.rmtree(staging, ignore_errors=True)
+            raise
+    with leaving(out, Left.COMMITTED):  # the next command's recovery replays the journal
+        fsync_dir(out / STATE_DIR)
+        _apply(out, journal)
 
 
 def _stage(
@@ -117,10 +120,12 @@ def recover_journal(out: Path) -> bool:
                 f"{out / STATE_DIR} (the next compile then compares every file and "
                 "repairs out/)"
             ) from exc
-        _apply(out, journal)
+        with leaving(out, Left.COMMITTED):
+            _apply(out, journal)
         return True
     if os.path.lexists(staging):
-        shutil.rmtree(staging)
+        with leaving(out, Left.AS_BEFORE):  # uncommitted: out/'s files are the old ones
+            shutil.rmtree(staging)
         return True
     return False
 

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..oserror import Left, leaving
 from .cache import sha256
 from .emitter import IN_PLACE_FRACTION, IN_PLACE_MIN, recover_pending
 from .fsutil import locked
@@ -73,7 +74,7 @@ def patch(
     removed); everything else in out/ stays as sealed. None: declined (see above).
     `old`: the owners' manifest shards, if the caller has loaded them."""
     owners = set(owners)
-    with locked(out.parent, exclusive=True):
+    with leaving(out, Left.AS_BEFORE), locked(out.parent, exclusive=True):
         if recover_pending(out) or not sealed.untouched(out):
             return None
         if old is None:
@@ -89,7 +90,8 @@ def patch(
             prepare_state_dir(out)
             commit(out, plan.writes, plan.removes, plan.remove_dirs, plan.state)
         written = [path for path, _ in plan.writes]
-        sealed.updated(out, fingerprint, written, [*plan.removes, *plan.remove_dirs]).write(out)
+        with leaving(out, Left.NEW_TREE):
+            sealed.updated(out, fingerprint, written, [*plan.removes, *plan.remove_dirs]).write(out)
         seconds = time.perf_counter() - t0
     planned = {f.path for f in files}
     others = [p for p in sealed_files if p not in planned and p not in old.files]

@@ -29,6 +29,7 @@ import shutil
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
+from ..oserror import Left, leaving
 from .fsutil import exchange, fsync_dir, random_suffix, sync_tree, write_new
 from .manifest import MANIFEST, StateFile
 from .model import STATE_DIR, parent_dirs
@@ -42,26 +43,42 @@ def swap(
     state: Sequence[StateFile],
     keep: Sequence[str] = (),
 ) -> None:
-    """Replace out/ by a tree of ``files`` (data None: reuse out/'s file) plus ``keep``."""
+    """Replace out/ by a tree of ``files`` (data None: reuse out/'s file) plus ``keep``.
+
+    An OS error before the swap removes the new tree and leaves out/ as it was
+    (``Left.AS_BEFORE``); one after it leaves the new tree (``Left.NEW_TREE``).
+    """
     parent = out.parent
     tmp = _make_sibling(out, "tmp")
-    try:
-        _build(tmp, out, files, state, keep)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)  # a failed build leaves no trace
-        raise
+    with leaving(out, Left.AS_BEFORE, temporary=tmp):
+        try:
+            _build(tmp, out, files, state, keep)
+            old = _put_in_place(tmp, out)  # the commit point
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)  # a failed build leaves no trace
+            raise
+    with leaving(out, Left.NEW_TREE):
+        fsync_dir(parent)
+        if old is not None:
+            shutil.rmtree(old)
+
+
+def _put_in_place(tmp: Path, out: Path) -> Path | None:
+    """Move the complete tree ``tmp`` to ``out`` in one step; the old tree's name now
+    (None if there was none). If it fails, out/ is as it was."""
     if not os.path.lexists(out):
         os.rename(tmp, out)
-        fsync_dir(parent)
-        return
+        return None
     if exchange(tmp, out):
-        old = tmp
-    else:
-        old = parent / f"{out.name}.old-{random_suffix()}"
-        os.rename(out, old)
+        return tmp
+    old = out.parent / f"{out.name}.old-{random_suffix()}"
+    os.rename(out, old)
+    try:
         os.rename(tmp, out)
-    fsync_dir(parent)
-    shutil.rmtree(old)
+    except BaseException:
+        os.rename(old, out)
+        raise
+    return old
 
 
 def _build(
@@ -112,16 +129,9 @@ def recover_swap(out: Path) -> bool:
     if not tmps and not olds:
         return False
     if not os.path.lexists(out):
-        complete = [t for t in tmps if (t / MANIFEST).is_file() and not (t / MANIFEST).is_symlink()]
-        if complete:
-            os.rename(complete[0], out)  # roll forward: the new tree was complete
-            tmps.remove(complete[0])
-        elif olds:
-            newest = max(olds, key=lambda p: os.lstat(p).st_mtime_ns)
-            os.rename(newest, out)  # roll back to the previous tree
-            olds.remove(newest)
-        fsync_dir(out.parent)
-    for path in tmps + olds:
+        with leaving(out, Left.COMMITTED):  # a whole tree waits beside out/ for the next run
+            _restore(out, tmps, olds)
+    for path in tmps + olds:  # out/ is whole: an OS error here leaves it as it is
         if path.is_symlink() or not path.is_dir():
             path.unlink()
         else:
@@ -129,13 +139,27 @@ def recover_swap(out: Path) -> bool:
     return True
 
 
+def _restore(out: Path, tmps: list[Path], olds: list[Path]) -> None:
+    """Put a whole tree back at the missing out/ (removed from ``tmps`` or ``olds``)."""
+    complete = [t for t in tmps if (t / MANIFEST).is_file() and not (t / MANIFEST).is_symlink()]
+    if complete:
+        os.rename(complete[0], out)  # roll forward: the new tree was complete
+        tmps.remove(complete[0])
+    elif olds:
+        newest = max(olds, key=lambda p: os.lstat(p).st_mtime_ns)
+        os.rename(newest, out)  # roll back to the previous tree
+        olds.remove(newest)
+    fsync_dir(out.parent)
+
+
 def _make_sibling(out: Path, kind: str) -> Path:
     while True:
         path = out.parent / f"{out.name}.{kind}-{random_suffix()}"
-        try:
-            os.mkdir(path)
-        except FileExistsError:
-            continue
+        with leaving(out, Left.AS_BEFORE, temporary=path):
+            try:
+                os.mkdir(path)
+            except FileExistsError:
+                continue
         return path
 
 

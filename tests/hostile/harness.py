@@ -16,6 +16,7 @@ import os
 import stat
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,8 +48,12 @@ def run_cli(
     timeout: float = DEFAULT_TIMEOUT,
     env: dict[str, str] | None = None,
     stdin: str | None = None,
+    preexec: Callable[[], None] | None = None,
 ) -> CliRun:
-    """``blueprintc ARGS`` in a fresh process in ``cwd``; a timeout fails the test."""
+    """``blueprintc ARGS`` in a fresh process in ``cwd``; a timeout fails the test.
+
+    ``preexec`` runs in the child before it starts (e.g. to lower a resource limit
+    or drop a capability)."""
     argv = tuple(str(a) for a in args)
     environ = {k: v for k, v in os.environ.items() if not k.startswith("BLUEPRINTC_")}
     environ["PYTHONPATH"] = str(REPO)  # this checkout, whatever is installed
@@ -64,6 +69,7 @@ def run_cli(
             capture_output=True,
             text=True,
             timeout=timeout,
+            preexec_fn=preexec,
         )
     except subprocess.TimeoutExpired as exc:
         raise AssertionError(f"blueprintc {' '.join(argv)} hung for more than {timeout} s") from exc
