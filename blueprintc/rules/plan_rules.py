@@ -133,9 +133,13 @@ PREDICATE = input_rule(
     "write a boolean expression over .config, .application, .environment",
     """`when:` predicates on `depends` entries.
 
-    Evaluated safely (a sandbox: no calls, no attribute escapes) against the
-    Application's effective config. A reference to a missing config key is an
-    error, never silently false.
+    Evaluated by blueprintc's own interpreter (no calls, no attribute reads,
+    time linear in the text) against the Application's effective config. A
+    reference to a missing config key is an error, never silently false; so is
+    an operation that fails on the values it meets (a string compared with a
+    number, a float overflow), named by the part of the expression that failed.
+    Syntax and the allowed language are also checked by lint (BPS005); the
+    finding points at the offending character of the predicate.
     """,
 )
 NAMES = input_rule(
