@@ -143,6 +143,66 @@ def test_two_publishes_with_two_keys_at_once_one_fails_clearly(
     assert "signature" in bad.failed
 
 
+def test_two_publishes_of_different_content_under_one_version_at_once(
+    tmp_path: Path, proxy: FaultProxy, prefix: str, signer: Signer
+) -> None:
+    """Both find the version free, both push the tag at the same moment: the one whose
+    tag was overwritten fails, naming the race; the version holds the other's content."""
+    proxy.hold("PUT", r"/manifests/1\.4\.2$", parties=2)
+    workspaces = [make_workspace(tmp_path / f"ws{i}", "webapp") for i in range(2)]
+    values = workspaces[1] / "blueprints/webapp/chart/values.yaml"
+    values.write_text(values.read_text() + "# other content, same version\n")
+    records: list[BuildRecord | None] = [None, None]
+
+    def run(i: int) -> None:
+        target = open_target(f"oci://{proxy.host}/{prefix}")
+        records[i] = build_blueprint(
+            workspaces[i] / "blueprints/webapp", target=target, signer=signer
+        )
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    done = [r for r in records if r is not None]
+    assert len(done) == 2 and done[0].manifest_digest != done[1].manifest_digest
+    assert sorted(r.ok for r in done) == [False, True], [r.to_json() for r in done]
+    loser = next(r for r in done if not r.ok)
+    winner = next(r for r in done if r.ok)
+    assert loser.failed_at == "tag"
+    assert "another publish tagged the same version at the same moment" in loser.message
+    target = open_target(f"oci://{proxy.host}/{prefix}")
+    assert target.store.resolve(target.repo("bp-webapp"), "1.4.2") == winner.manifest_digest
+
+
+def test_a_publish_in_flight_never_leaves_the_old_record_saying_ok(
+    tmp_path: Path, proxy: FaultProxy, prefix: str, signer: Signer
+) -> None:
+    """Killed mid-publish (here: held mid-publish), the record already says it did not finish."""
+    ws = make_workspace(tmp_path / "ws", "webapp")
+    old = open_target(f"oci://{proxy.host}/{prefix}-old")
+    assert build_blueprint(ws / "blueprints/webapp", target=old, signer=signer).ok
+    assert _record(ws)["ok"] is True
+    gate = proxy.pause("PUT", r"/manifests/sha256:")
+    target = open_target(f"oci://{proxy.host}/{prefix}")
+    thread = threading.Thread(
+        target=build_blueprint,
+        args=(ws / "blueprints/webapp",),
+        kwargs={"target": target, "signer": signer},
+    )
+    thread.start()
+    try:
+        assert gate.arrived.wait(timeout=60)
+        during = _record(ws)
+        assert during["ok"] is False and during["failedAt"] == "publish"
+        assert "did not finish" in str(during["message"])
+    finally:
+        gate.release()
+        thread.join(timeout=60)
+    assert _record(ws)["ok"] is True
+
+
 def test_a_failed_publish_rewrites_the_record(
     tmp_path: Path, proxy: FaultProxy, prefix: str, signer: Signer, fast_retries: None
 ) -> None:

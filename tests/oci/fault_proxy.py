@@ -13,7 +13,9 @@ always), then the request passes through to the registry unchanged. Faults:
 - ``redirect``: answer ``307`` with a ``Location`` on another origin;
 - ``hold``: hold the first ``parties`` matching requests until all arrived,
   forward them in arrival order, and answer none before all are forwarded
-  (forces two concurrent clients to interleave exactly so).
+  (forces two concurrent clients to interleave exactly so);
+- ``pause``: hold the first matching request until the test calls
+  ``Gate.release()`` (``Gate.arrived`` is set when it is held).
 
 ``log`` records every request (method, path with query, status sent, whether
 it carried ``Authorization``). ``CaptureServer`` is the "other origin": it
@@ -70,6 +72,15 @@ class _Hold:
 
 
 @dataclass
+class Gate:
+    arrived: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def release(self) -> None:
+        self.released.set()
+
+
+@dataclass
 class Fault:
     method: str
     path: re.Pattern[str]
@@ -79,6 +90,7 @@ class Fault:
     headers: dict[str, str] = field(default_factory=dict)
     to: str = ""
     hold: _Hold | None = None
+    gate: Gate | None = None
 
     def take(self, method: str, path: str) -> bool:
         if self.method not in ("*", method) or not self.path.search(path):
@@ -149,6 +161,11 @@ class FaultProxy:
     def hold(self, method: str, path: str, parties: int = 2) -> Fault:
         return self._add(method, path, "hold", times=parties, hold=_Hold(parties))
 
+    def pause(self, method: str, path: str) -> Gate:
+        gate = Gate()
+        self._add(method, path, "pause", times=1, gate=gate)
+        return gate
+
     def clear(self) -> None:
         with self._lock:
             self.faults.clear()
@@ -200,6 +217,9 @@ class FaultProxy:
                     return
                 if fault is not None and fault.hold is not None:
                     fault.hold.wait_turn()
+                if fault is not None and fault.gate is not None:
+                    fault.gate.arrived.set()
+                    fault.gate.released.wait(timeout=60)
                 status, headers, data = self._forward(method, path, body)
                 if fault is not None and fault.hold is not None:
                     fault.hold.done_forwarding()

@@ -168,6 +168,14 @@ def test_retry_after_beyond_the_deadline_fails_at_once(proxy: FaultProxy, repo: 
     assert "overall deadline of 5 s" in str(err.value) and "--deadline" in str(err.value)
 
 
+def test_retry_after_is_capped(proxy: FaultProxy, repo: str) -> None:
+    proxy.fail("HEAD", "/manifests/v1$", 429, times=1, headers={"Retry-After": "3600"})
+    store = RegistryStore(proxy.host, policy=HttpPolicy(retry_after_cap=0.3))
+    start = time.monotonic()
+    assert store.resolve(repo, "v1") is None
+    assert 0.3 <= time.monotonic() - start < 3
+
+
 def test_retry_after_as_an_http_date(proxy: FaultProxy, repo: str) -> None:
     store = RegistryStore(proxy.host)
     digest, _ = _push(store, repo)
