@@ -214,13 +214,15 @@ def test_values_yaml_indented_with_a_tab(tmp_path: Path) -> None:
 
 
 def test_a_yaml_error_does_not_hide_findings_in_other_files(tmp_path: Path) -> None:
-    readme = "# Demo\n\nDocs: https://console.openova.io/docs\n"
+    # A vendor host in a template reaches a Sovereign (a link in README.md is documentation).
+    template = "kind: ConfigMap\ndata:\n  docs: https://console.openova.io/docs\n"
     workspace = demo(
-        tmp_path, {VALUES: "replicas: 1\nimage:\n\ttag: x\n", f"{DEMO}/README.md": readme}
+        tmp_path,
+        {VALUES: "replicas: 1\nimage:\n\ttag: x\n", f"{DEMO}/chart/templates/docs.yaml": template},
     )
     assert diagnostics(workspace) == (
         1,
-        {("BPI001", VALUES, 3), ("BPD001", f"{DEMO}/README.md", 3)},
+        {("BPI001", VALUES, 3), ("BPD001", f"{DEMO}/chart/templates/docs.yaml", 3)},
     )
 
 
