@@ -4,7 +4,8 @@ One tree per Environment resource in ``out/system/catalyst-config/environments/`
 every ``repos/<org>/<app>/<branch>/`` directory of that Environment's branch
 plus its ``vclusters/<vc>/`` directories, at the same relative paths as in
 ``out/`` (so a Flux Kustomization ``path`` is the same as in Git). Emit's state
-(``out/.blueprintc/``) and anything else in ``out/`` is never part of a tree.
+(``out/.blueprintc/``) and anything else in ``out/`` is never part of a tree;
+``envtree`` reads them exactly as compile's manifest records them.
 
 Each tree is published to ``environments/<org>-<env>`` under two tags:
 
@@ -26,10 +27,6 @@ source), that artifact is kept and the branch tag points at it.
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
-import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,9 +34,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from blueprintc.build.attach import sign_manifest
+from blueprintc.build.envtree import EnvironmentTree, environment_trees
 from blueprintc.build.errors import BuildError
 from blueprintc.build.keys import Signer
 from blueprintc.build.publish import PublishResult, State, publish
@@ -48,23 +44,10 @@ from blueprintc.oci import OCIError, flux_artifact
 from blueprintc.oci.content import ANNOTATION_REVISION, sha256_digest
 from blueprintc.oci.tarball import tar_bytes, tree_entries
 from blueprintc.signing import signature_tag
+from blueprintc.urlcreds import credentials_in_url
 
-ENVIRONMENTS_DIR = Path("system") / "catalyst-config" / "environments"
 REPOSITORY_PREFIX = "environments"
 REV_TAG_PREFIX = "rev-"
-_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
-_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$")
-
-
-@dataclass(frozen=True)
-class EnvironmentTree:
-    """One Environment's files in ``out/``: posix paths relative to ``out/``, sorted."""
-
-    name: str  # "<org>-<env>"
-    organization: str
-    branch: str
-    vclusters: tuple[str, ...]
-    files: list[str]
 
 
 @dataclass(frozen=True)
@@ -81,109 +64,47 @@ class EnvironmentResult(PublishResult):
         return (self.tag, self.branch)
 
 
-def environment_trees(out: Path) -> list[EnvironmentTree]:
-    """Every compiled Environment tree in ``out``, sorted by name."""
-    folder = out / ENVIRONMENTS_DIR
-    if not folder.is_dir():
-        raise BuildError(f"{folder} does not exist: run `blueprintc compile` first")
-    trees: dict[str, EnvironmentTree] = {}
-    for path in sorted(folder.iterdir()):
-        if path.suffix not in (".yaml", ".yml") or not path.is_file():
-            continue
-        tree = _tree(out, path)
-        if tree is None:
-            continue
-        if tree.name in trees:
-            raise BuildError(f"{path}: a second Environment named {tree.name}")
-        trees[tree.name] = tree
-    return [trees[name] for name in sorted(trees)]
-
-
-def _tree(out: Path, path: Path) -> EnvironmentTree | None:
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise BuildError(f"{path}: cannot read the Environment: {exc}") from None
-    if not isinstance(doc, dict) or doc.get("kind") != "Environment":
-        return None
-    metadata, spec = _map(doc.get("metadata")), _map(doc.get("spec"))
-    name = _checked(path, "metadata.name", metadata.get("name"), _LABEL)
-    organization = _checked(path, "spec.organization", spec.get("organization"), _LABEL)
-    branch = _checked(path, "spec.branch", spec.get("branch"), _TAG)
-    listed = spec.get("vclusters") or []
-    if not isinstance(listed, list):
-        raise BuildError(f"{path}: spec.vclusters is not a list")
-    vclusters = tuple(sorted({_checked(path, "spec.vclusters[]", v, _LABEL) for v in listed}))
-    apps = _dirs(out / "repos" / organization)
-    roots = [app / branch for app in apps] + [out / "vclusters" / vc for vc in vclusters]
-    files = sorted(f for root in roots for f in _files(out, root))
-    return EnvironmentTree(name, organization, branch, vclusters, files)
-
-
-def _map(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _checked(path: Path, field: str, value: Any, pattern: re.Pattern[str]) -> str:
-    if not isinstance(value, str) or not pattern.match(value):
-        shown = repr(value)[:80]
-        raise BuildError(f"{path}: {field} {shown} is not a valid name")
-    return value
-
-
-def _dirs(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.is_dir() and not p.is_symlink())
-
-
-def _files(out: Path, root: Path) -> list[str]:
-    """Regular files under ``root`` (none if absent) relative to ``out``; links are refused."""
-    if root.is_symlink():
-        raise BuildError(f"{root} is a link: trees hold files only")
-    found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        for name in dirnames + filenames:
-            item = Path(dirpath) / name
-            mode = item.lstat().st_mode
-            if stat.S_ISREG(mode):
-                found.append(item.relative_to(out).as_posix())
-            elif not stat.S_ISDIR(mode):
-                raise BuildError(f"{item} is not a regular file (a link?): trees hold files only")
-    return found
-
-
 @contextmanager
-def staged(out: Path, tree: EnvironmentTree) -> Iterator[Path]:
-    """A temporary directory holding exactly ``tree.files`` at their relative paths."""
+def staged(tree: EnvironmentTree) -> Iterator[Path]:
+    """A private temporary directory holding exactly ``tree.files`` at their relative
+    paths, with the bytes read (and verified) from out/: out/ is not read again."""
     with tempfile.TemporaryDirectory(prefix=f"blueprintc-{tree.name}-") as tmp:
         root = Path(tmp) / "tree"
         root.mkdir()
         for rel in tree.files:
             dest = root / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(out / rel, dest)
-            shutil.copymode(out / rel, dest)
+            dest.write_bytes(tree.contents[rel])
         yield root
 
 
 def publish_environments(
     out: Path, target: Target, signer: Signer | None, *, source_base: str
 ) -> list[EnvironmentResult]:
-    """Publish every Environment tree of ``out`` (see the module doc); one result each."""
+    """Publish every Environment tree of ``out`` (see the module doc); one result each.
+
+    The trees are read first, all of them, as ``envtree`` says (recovered, under
+    compile's lock, verified against the manifest); a refusal publishes nothing.
+    """
+    carried = credentials_in_url(source_base)
+    if carried is not None:
+        raise BuildError(
+            f"the source URL carries {carried} (not shown): it would be written into every "
+            "artifact's annotations; give it without credentials"
+        )
     base = source_base.rstrip("/")
     return [
-        publish_environment(out, tree, target, signer, source=f"{base}/{tree.organization}")
+        publish_environment(tree, target, signer, source=f"{base}/{tree.organization}")
         for tree in environment_trees(out)
     ]
 
 
 def publish_environment(
-    out: Path, tree: EnvironmentTree, target: Target, signer: Signer | None, *, source: str
+    tree: EnvironmentTree, target: Target, signer: Signer | None, *, source: str
 ) -> EnvironmentResult:
     """Publish one tree under ``rev-<12 hex>`` (immutable) and ``<branch>`` (moving)."""
     repo = target.repo(f"{REPOSITORY_PREFIX}/{tree.name}")
-    with staged(out, tree) as directory:
+    with staged(tree) as directory:
         tree_digest = sha256_digest(tar_bytes(tree_entries(directory)))
         revision = f"{tree.branch}@{tree_digest}"
         artifact = flux_artifact(directory, source=source, revision=revision)

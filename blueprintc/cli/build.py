@@ -167,15 +167,19 @@ def _run_environments(
     from blueprintc.compile.run import out_dir
     from blueprintc.oci import OCIError
     from blueprintc.source import InputError
-    from blueprintc.workspace import find_root
+    from blueprintc.workspace import find_root, load_workspace
 
     try:
         root = find_root(Path.cwd())
-        tree = out_dir(root, out)
+        tree = out_dir(load_workspace(root), out)
         signer = load_signer(key) if key is not None else None
         policy = registry_policy(timeout, deadline, retry_times)
         target = open_target(
-            registry, layout=layout or tree / "oci", identity=identity_registry, policy=policy
+            registry,
+            layout=layout or tree / "oci",
+            identity=identity_registry,
+            policy=policy,
+            anchor=layout or tree,
         )
         base = source or sovereign_git_base(root)
         results = publish_environments(tree, target, signer, source_base=base)

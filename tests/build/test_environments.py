@@ -25,6 +25,7 @@ from blueprintc.build.environments import (
 )
 from blueprintc.cli import cli
 from blueprintc.compile.run import run_compile
+from blueprintc.emit import OutputFile, emit
 from blueprintc.oci import RegistryStore, flux_artifact, safe_extract
 from blueprintc.oci.artifacts import FLUX_CONFIG_MEDIA_TYPE, FLUX_CONTENT_MEDIA_TYPE
 from blueprintc.oci.content import ANNOTATION_REVISION, ANNOTATION_SOURCE, sha256_digest
@@ -126,21 +127,47 @@ def test_trees_partition_the_compiled_repos_and_vclusters(compiled: Path) -> Non
     assert all(t.files == sorted(t.files) for t in trees)
 
 
-def test_bad_environments_are_refused(tmp_path: Path) -> None:
-    folder = tmp_path / "out/system/catalyst-config/environments"
-    folder.mkdir(parents=True)
-    env = "kind: Environment\nmetadata: {name: %s}\nspec: {organization: o, branch: b}\n"
-    (folder / "bad.yaml").write_text(env % "../evil")
-    with pytest.raises(BuildError, match=re.escape("metadata.name '../evil' is not a valid name")):
-        environment_trees(tmp_path / "out")
+def _emitted(out: Path, name: str) -> Path:
+    """A tiny compiled tree, written by emit (so its manifest records it)."""
+    env = {
+        "kind": "Environment",
+        "metadata": {"name": name},
+        "spec": {"organization": "o", "branch": "b"},
+    }
+    files = [
+        OutputFile("system/catalyst-config/environments/o-dev.yaml", (env,), name, "o"),
+        OutputFile("repos/o/app/b/base/cm.yaml", ({"kind": "ConfigMap"},), "i", "o"),
+    ]
+    emit(files, out)
+    return out
 
-    (folder / "bad.yaml").write_text(env % "o-dev")
-    (tmp_path / "out/repos/o/app/b").mkdir(parents=True)
-    (tmp_path / "out/repos/o/app/b/link.yaml").symlink_to("/etc/passwd")
-    with pytest.raises(BuildError, match="not a regular file"):
-        environment_trees(tmp_path / "out")
+
+def test_bad_environments_are_refused(tmp_path: Path) -> None:
+    out = _emitted(tmp_path / "out", "../evil")
+    with pytest.raises(BuildError, match=re.escape("metadata.name '../evil' is not a valid name")):
+        environment_trees(out)
+
+    out = _emitted(tmp_path / "out", "o-dev")
+    assert [t.files for t in environment_trees(out)] == [["repos/o/app/b/base/cm.yaml"]]
+    (out / "repos/o/app/b/link.yaml").symlink_to("/etc/passwd")
+    with pytest.raises(BuildError, match="not a regular file compile wrote"):
+        environment_trees(out)
     with pytest.raises(BuildError, match="does not exist: run"):
         environment_trees(tmp_path / "elsewhere")
+    (tmp_path / "plain").mkdir()
+    with pytest.raises(BuildError, match="no compile manifest"):
+        environment_trees(tmp_path / "plain")
+
+
+def test_trees_hold_exactly_what_the_manifest_lists(tmp_path: Path) -> None:
+    out = _emitted(tmp_path / "out", "o-dev")
+    (out / "repos/o/app/b/base/stray.yaml").write_text("kind: Secret\n")
+    with pytest.raises(BuildError, match=r"stray\.yaml was not written by compile"):
+        environment_trees(out)
+    (out / "repos/o/app/b/base/stray.yaml").unlink()
+    (out / "repos/o/app/b/base/cm.yaml").write_text("kind: Secret\n")
+    with pytest.raises(BuildError, match=r"cm\.yaml is not what compile wrote"):
+        environment_trees(out)
 
 
 # -- publishing ---------------------------------------------------------------------------
@@ -254,7 +281,7 @@ def test_a_rev_tag_holding_another_tree_is_refused(
     compiled: Path, layout_target: Target, signer: Signer, tmp_path: Path
 ) -> None:
     tree = environment_trees(compiled)[0]
-    with staged(compiled, tree) as directory:
+    with staged(tree) as directory:
         digest = sha256_digest(tar_bytes(tree_entries(directory)))
     (tmp_path / "other").mkdir()
     (tmp_path / "other/x.yaml").write_text("kind: ConfigMap\n")

@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
+import pytest
+
 from tests.build.conftest import make_workspace
-from tests.hostile.harness import assert_refused, run_cli, snapshot
+from tests.compile.helpers import copy_workspace
+from tests.hostile.harness import REPO, CliRun, assert_refused, run_cli, snapshot
 
 PASSWORD = "test-only-password"  # a test key's password, nothing else
 QUICK = 20.0  # seconds: a refusal that takes longer is a hang
@@ -249,3 +254,139 @@ def test_a_registry_url_with_credentials_is_an_error_never_emitted(workspace: Pa
     out = workspace / "out"
     leaked = [p for p in out.rglob("*") if p.is_file() and REGISTRY_SECRET in p.read_text()]
     assert leaked == []
+
+
+# -- publish --environments packs exactly what compile wrote ---------------------------
+
+
+@pytest.fixture(scope="module")
+def compiled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The reference workspace compiled into out/, with a test key pair beside it."""
+    ws = copy_workspace(tmp_path_factory.mktemp("compiled") / "ws")
+    assert run_cli("compile", cwd=ws).code == 0
+    keys = run_cli("keygen", "-d", "keys", cwd=ws, env={"COSIGN_PASSWORD": PASSWORD})
+    assert keys.code == 0, str(keys)
+    return ws
+
+
+def _copy(compiled: Path, tmp_path: Path) -> Path:
+    ws = tmp_path / "ws"
+    shutil.copytree(compiled, ws, symlinks=True)
+    return ws
+
+
+def _publish_envs(ws: Path, *extra: str, out: tuple[str, ...] = ("--out", "out")) -> CliRun:
+    args = ("publish", "--environments", *out, "--layout", "published", "--key", "keys/cosign.key")
+    return run_cli(*args, *extra, cwd=ws, env={"COSIGN_PASSWORD": PASSWORD})
+
+
+def test_publish_environments_without_out_uses_the_workspace_out(
+    compiled: Path, tmp_path: Path
+) -> None:
+    ws = _copy(compiled, tmp_path)
+    run = _publish_envs(ws, out=())
+    assert run.code == 0, str(run)
+    assert "acme-dev environments/acme-dev@sha256:" in run.output and "signed" in run.output
+
+
+def test_publish_environments_refuses_a_link_planted_in_an_org_repo(
+    compiled: Path, tmp_path: Path
+) -> None:
+    ws = _copy(compiled, tmp_path)
+    victim = _victim(tmp_path)
+    shop = ws / "out" / "repos" / "acme" / "shop" / "develop" / "base"
+    (shop / "stolen.yaml").symlink_to(victim / "precious.txt")
+
+    run = _publish_envs(ws)
+
+    assert_refused(run, "stolen.yaml is a symbolic link", "never packed or signed")
+    assert not (ws / "published").exists()
+
+
+def test_publish_environments_refuses_an_org_dir_that_is_a_link(
+    compiled: Path, tmp_path: Path
+) -> None:
+    ws = _copy(compiled, tmp_path)
+    outside = tmp_path / "outside-acme"
+    shutil.move(ws / "out" / "repos" / "acme", outside)
+    (outside / "shop" / "develop" / "secret.yaml").write_text("kind: Secret\n")
+    (ws / "out" / "repos" / "acme").symlink_to(outside)
+
+    run = _publish_envs(ws)
+
+    assert_refused(run, "repos/acme is a symbolic link")
+    assert not (ws / "published").exists()
+
+
+def test_publish_environments_refuses_a_file_compile_did_not_write(
+    compiled: Path, tmp_path: Path
+) -> None:
+    ws = _copy(compiled, tmp_path)
+    release = next((ws / "out" / "repos" / "acme" / "shop" / "develop").rglob("*.yaml"))
+    release.write_text(release.read_text() + "# tampered\n")
+
+    run = _publish_envs(ws)
+
+    assert_refused(run, f"{release.name} is not what compile wrote", "blueprintc compile")
+    assert not (ws / "published").exists()
+
+
+_KILL_AFTER_ONE_RENAME = """
+import os, signal, sys
+import blueprintc.emit.journal as journal
+apply = journal._apply
+def killed_after_one_rename(out, entries):
+    real, done = os.replace, []
+    def replace(*args, **kwargs):
+        if done:
+            os.kill(os.getpid(), signal.SIGKILL)
+        done.append(args)
+        return real(*args, **kwargs)
+    os.replace = replace
+    apply(out, entries)
+journal._apply = killed_after_one_rename
+from blueprintc.cli import cli
+cli(["compile"])
+"""
+
+
+def test_publish_environments_finishes_an_interrupted_compile_first(
+    compiled: Path, tmp_path: Path
+) -> None:
+    ws = _copy(compiled, tmp_path)
+    org = ws / "organizations" / "acme.yaml"
+    org.write_text(org.read_text().replace("Welcome to Acme", "Welcome to Acme, again"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BLUEPRINTC_")}
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILL_AFTER_ONE_RENAME],
+        cwd=ws,
+        env={**env, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    journal = ws / "out" / ".blueprintc" / "journal.json"
+    assert journal.exists()  # out/ holds one new file among old ones
+
+    first = _publish_envs(ws)
+    assert first.code == 0, str(first)
+    assert not journal.exists()
+    assert run_cli("compile", "--check", cwd=ws).code == 0  # the tree is the new one, whole
+    again = _publish_envs(ws, "--layout", "again")
+    assert again.code == 0, str(again)
+    assert _tags(first.stdout) == _tags(again.stdout)  # what was packed is the finished tree
+
+
+def _tags(output: str) -> list[str]:
+    return [line.split(" tags ")[1].split(" (")[0] for line in output.splitlines()]
+
+
+def test_publish_environments_refuses_a_source_url_with_credentials(
+    compiled: Path, tmp_path: Path
+) -> None:
+    ws = _copy(compiled, tmp_path)
+    run = _publish_envs(ws, "--source", f"https://ci:{REGISTRY_SECRET}@git.example.invalid")
+    assert_refused(run, "the source URL carries a user name and password (not shown)")
+    assert REGISTRY_SECRET not in run.output
+    assert not (ws / "published").exists()

@@ -1,0 +1,185 @@
+"""The compiled Environment trees of ``out/``, read exactly as compile recorded them.
+
+What ``publish --environments`` packs and signs is what compile wrote, and
+nothing else:
+
+- an interrupted compile is finished (or undone) first, and the trees are read
+  under the lock compile takes (``emit.fsutil.locked`` on out/'s parent), so a
+  tree is never part old, part new;
+- the files are those ``out/.blueprintc/`` lists, each read without following a
+  link (``fsutil.read_file``) and refused unless its sha256 is the recorded one;
+- anything else under ``out/repos/`` or ``out/vclusters/`` (a planted link, a
+  FIFO, a stray or hand-edited file) refuses the publish, never is packed.
+
+One tree per Environment resource in ``system/catalyst-config/environments/``:
+every ``repos/<org>/<app>/<branch>/`` file of its branch and its
+``vclusters/<vc>/`` files, at their paths in ``out/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from blueprintc.build.errors import BuildError
+from blueprintc.emit.cache import scan
+from blueprintc.emit.emitter import recover_pending
+from blueprintc.emit.fsutil import locked, read_file
+from blueprintc.emit.manifest import Manifest
+from blueprintc.emit.model import STATE_DIR, EmitError
+
+ENVIRONMENTS_DIR = "system/catalyst-config/environments"
+TREE_TOPS = ("repos", "vclusters")
+MAX_FILE_BYTES = 64 * 1024 * 1024  # far above any compiled manifest file
+_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$")
+_RECOMPILE = "run `blueprintc compile` to rewrite out/, then publish again"
+
+
+@dataclass(frozen=True)
+class EnvironmentTree:
+    """One Environment's files in ``out/``: posix paths relative to ``out/``, sorted,
+    and their bytes as verified against the manifest."""
+
+    name: str  # "<org>-<env>"
+    organization: str
+    branch: str
+    vclusters: tuple[str, ...]
+    files: list[str]
+    contents: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
+
+
+def environment_trees(out: Path) -> list[EnvironmentTree]:
+    """Every Environment tree of ``out``, sorted by name: recovered first, read under
+    compile's lock, each file verified against the manifest (see the module doc)."""
+    if not out.is_dir():
+        raise BuildError(f"{out} does not exist: run `blueprintc compile` first")
+    try:
+        with locked(out.parent, exclusive=True):
+            recover_pending(out)
+            return _read(out)
+    except EmitError as exc:
+        raise BuildError(str(exc)) from None
+
+
+def _read(out: Path) -> list[EnvironmentTree]:
+    manifest = Manifest.load(out)
+    listed = manifest.files
+    if not listed:
+        raise BuildError(
+            f"{out} has no compile manifest ({STATE_DIR}/manifest.json): "
+            "run `blueprintc compile` first"
+        )
+    _refuse_unlisted(out, listed)
+    read = _Reader(out, manifest)
+    trees: dict[str, EnvironmentTree] = {}
+    prefix = ENVIRONMENTS_DIR + "/"
+    for path in sorted(p for p in listed if p.startswith(prefix) and "/" not in p[len(prefix) :]):
+        if not path.endswith((".yaml", ".yml")):
+            continue
+        tree = _tree(out, path, read, listed)
+        if tree is None:
+            continue
+        if tree.name in trees:
+            raise BuildError(f"{out / path}: a second Environment named {tree.name}")
+        trees[tree.name] = tree
+    return [trees[name] for name in sorted(trees)]
+
+
+def _refuse_unlisted(out: Path, listed: dict[str, Any]) -> None:
+    """Under the tree tops, only regular files compile recorded; a link, a special or
+    unrecorded file, or a recorded file gone, refuses the publish."""
+    disk = scan(out)
+    for top in TREE_TOPS:
+        kind = disk.kinds.get(top)
+        if kind not in (None, "dir"):
+            raise BuildError(f"{out / top} is {_what(kind)}, not a directory: {_RECOMPILE}")
+    for path, kind in sorted(disk.kinds.items()):
+        if not path.startswith(tuple(t + "/" for t in TREE_TOPS)):
+            continue
+        if kind in ("link", "other"):
+            raise BuildError(
+                f"{out / path} is {_what(kind)}, not a regular file compile wrote: it is "
+                "never packed or signed; remove it, then publish again"
+            )
+        if kind == "file" and path not in listed:
+            raise BuildError(
+                f"{out / path} was not written by compile (it is not in {STATE_DIR}/): "
+                "remove it, then publish again"
+            )
+    for path in listed:
+        if path.startswith(TREE_TOPS) and disk.kinds.get(path) != "file":
+            raise BuildError(f"{out / path} is missing: {_RECOMPILE}")
+
+
+def _what(kind: str | None) -> str:
+    return {"link": "a symbolic link", "other": "a FIFO, socket or device"}.get(
+        kind or "", "not a regular file"
+    )
+
+
+class _Reader:
+    """Reads files of ``out`` through no link, each checked against its sha256."""
+
+    def __init__(self, out: Path, manifest: Manifest) -> None:
+        self.out, self.manifest = out, manifest
+
+    def __call__(self, path: str) -> bytes:
+        full = self.out / path
+        try:
+            data = read_file(full, MAX_FILE_BYTES, anchor=self.out)
+        except OSError as exc:
+            raise BuildError(f"cannot read {full}: {exc.strerror or exc}; {_RECOMPILE}") from None
+        recorded = self.manifest.files[path].sha256
+        actual = hashlib.sha256(data).hexdigest()
+        if actual != recorded:
+            raise BuildError(
+                f"{full} is not what compile wrote (sha256 {actual[:12]}..., recorded "
+                f"{recorded[:12]}...): it was changed by hand or by another program; nothing "
+                f"was published; {_RECOMPILE}"
+            )
+        return data
+
+
+def _tree(out: Path, path: str, read: _Reader, listed: dict[str, Any]) -> EnvironmentTree | None:
+    shown = out / path
+    try:
+        doc = yaml.safe_load(read(path).decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise BuildError(f"{shown}: cannot read the Environment: {exc}") from None
+    if not isinstance(doc, dict) or doc.get("kind") != "Environment":
+        return None
+    metadata, spec = _map(doc.get("metadata")), _map(doc.get("spec"))
+    name = _checked(shown, "metadata.name", metadata.get("name"), _LABEL)
+    organization = _checked(shown, "spec.organization", spec.get("organization"), _LABEL)
+    branch = _checked(shown, "spec.branch", spec.get("branch"), _TAG)
+    vc_list = spec.get("vclusters") or []
+    if not isinstance(vc_list, list):
+        raise BuildError(f"{shown}: spec.vclusters is not a list")
+    vclusters = tuple(sorted({_checked(shown, "spec.vclusters[]", v, _LABEL) for v in vc_list}))
+    files = sorted(p for p in listed if _in_tree(p, organization, branch, vclusters))
+    contents = {p: read(p) for p in files}
+    return EnvironmentTree(name, organization, branch, vclusters, files, contents)
+
+
+def _in_tree(path: str, organization: str, branch: str, vclusters: tuple[str, ...]) -> bool:
+    parts = path.split("/")
+    if parts[0] == "repos":
+        return len(parts) > 4 and parts[1] == organization and parts[3] == branch
+    return parts[0] == "vclusters" and len(parts) > 2 and parts[1] in vclusters
+
+
+def _map(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _checked(path: Path, key: str, value: Any, pattern: re.Pattern[str]) -> str:
+    if not isinstance(value, str) or not pattern.match(value):
+        shown = repr(value)[:80]
+        raise BuildError(f"{path}: {key} {shown} is not a valid name")
+    return value
