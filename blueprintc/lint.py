@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from blueprintc import depbuild, kustomize, listing
+from blueprintc import depbuild, kustomize, listing, standin
 from blueprintc.canon import default_canon
 from blueprintc.collector import collector_paused
 from blueprintc.diagnostics import Diagnostic, Finding, Location, Severity, sorted_diagnostics
@@ -185,6 +185,10 @@ class _GuardedContext(BlueprintContext):
         return super().kustomize_build
 
     @per_instance
+    def stand_in(self) -> standin.StandIn | None:
+        return None if self.refused else super().stand_in
+
+    @per_instance
     def build_outcome(self) -> depbuild.BuildOutcome | None:
         return None if self.refused else super().build_outcome
 
@@ -212,18 +216,21 @@ def lint_blueprint(
             blueprint = dataclasses.replace(blueprint, manifest_kind=None, manifest_dir=None)
         rules = [r for r in rules if r.id.startswith(("BPS", "BPN", "BPD", "BPT"))]
     context = _GuardedContext(workspace, blueprint, build_dependencies, offline)
-    out.extend(diagnostic_from_input(exc) for exc in preload(context))
-    for rule in rules:
-        assert rule.check is not None
-        try:
-            for finding in rule.check(context):
-                out.append(make_diagnostic(rule, finding))
-        except InputError as exc:
-            out.append(diagnostic_from_input(exc))
-        except ChartLoadError:
-            continue  # reported once by the chart-metadata rule
-        except _Refused:
-            continue  # the refused file is reported; Helm does not get to read it
+    try:
+        out.extend(diagnostic_from_input(exc) for exc in preload(context))
+        for rule in rules:
+            assert rule.check is not None
+            try:
+                for finding in rule.check(context):
+                    out.append(make_diagnostic(rule, finding))
+            except InputError as exc:
+                out.append(diagnostic_from_input(exc))
+            except ChartLoadError:
+                continue  # reported once by the chart-metadata rule
+            except _Refused:
+                continue  # the refused file is reported; Helm does not get to read it
+    finally:
+        context.close()
     return out
 
 

@@ -20,6 +20,7 @@ from unittest import mock
 
 import helm_python as helm
 
+from blueprintc.helm import _render_with_api_versions
 from blueprintc.rules.context import BlueprintContext
 
 
@@ -31,6 +32,8 @@ class ChartRenders:
     name: str
     namespace: str
     values: list[dict[str, Any] | None] = field(default_factory=list)
+    # The extra APIs of each render (`--api-versions`; empty for most), by position.
+    api_versions: list[tuple[str, ...]] = field(default_factory=list)
 
 
 @dataclass
@@ -45,13 +48,19 @@ class Recording:
     def plan(self) -> list[ChartRenders]:
         return [self.charts[d] for d in sorted(self.charts)]
 
-    def add(self, ctx: BlueprintContext, values: dict[str, Any] | None) -> None:
+    def add(
+        self,
+        ctx: BlueprintContext,
+        values: dict[str, Any] | None,
+        api_versions: tuple[str, ...] = (),
+    ) -> None:
         assert ctx.chart_dir is not None
         with self.lock:
             entry = self.charts.setdefault(
                 ctx.chart_dir, ChartRenders(ctx.chart_dir, ctx.release_name, ctx.namespace)
             )
             entry.values.append(copy.deepcopy(values))
+            entry.api_versions.append(tuple(api_versions))
 
 
 @contextmanager
@@ -60,11 +69,15 @@ def recording_renders() -> Iterator[Recording]:
     recording = Recording()
     original = BlueprintContext.render
 
-    def render(self: BlueprintContext, values: dict[str, Any] | None = None) -> Any:
+    def render(
+        self: BlueprintContext,
+        values: dict[str, Any] | None = None,
+        api_versions: tuple[str, ...] = (),
+    ) -> Any:
         cached = len(self._renders)
-        result = original(self, values)
+        result = original(self, values, api_versions)
         if len(self._renders) > cached:
-            recording.add(self, values)
+            recording.add(self, values, api_versions)
         return result
 
     with mock.patch.object(BlueprintContext, "render", render):
@@ -75,9 +88,12 @@ def render_chart(job: ChartRenders) -> int:
     """Load the chart and render each recorded set of values; the number that failed."""
     chart = helm.Chart.load(job.chart_dir)
     failed = 0
-    for values in job.values:
+    for values, apis in zip(job.values, job.api_versions, strict=True):
         try:
-            chart.render(values=values, name=job.name, namespace=job.namespace, is_install=True)
+            if apis:  # the same SDK call with helm-c's api_versions option
+                _render_with_api_versions(chart, values, job.name, job.namespace, apis)
+            else:
+                chart.render(values=values, name=job.name, namespace=job.namespace, is_install=True)
         except helm.HelmError:
             failed += 1  # expected for `requires-overlay` defaults; lint renders those too
     return failed

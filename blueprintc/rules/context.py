@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from blueprintc import depbuild, dependencies, gitfiles, helm, kustomize, listing
+from blueprintc import depbuild, dependencies, gitfiles, helm, kustomize, listing, standin
 from blueprintc.canon import Canon
 from blueprintc.model.blueprint import Blueprint
 from blueprintc.rules.memo import per_instance, remembered
@@ -201,6 +201,37 @@ class BlueprintContext:
         assert self.chart_dir is not None
         return helm.load_chart(self.chart_dir)
 
+    @per_instance
+    def stand_in(self) -> standin.StandIn | None:
+        """A private copy of the chart whose absent dependencies are stood in for (a
+        `file://` helper library by its source, anything else by an empty stub), made only
+        where absent dependencies are no defect (BPG011's case). None otherwise."""
+        if self.chart_dir is None or not self.declared_dependencies:
+            return None
+        missing = [s for s in self.dependency_status if s.get("status") not in ("ok", "unpacked")]
+        if not missing or self.dependencies_required:
+            return None
+        made = standin.build(self.chart_dir, missing, self.declared_dependencies, self.root)
+        if made is None:
+            return None
+        try:
+            self.memo["stand_in_chart"] = helm.load_chart(made.directory)
+        except helm.ChartLoadError:
+            made.close()  # Helm cannot load it: no stand-in (BPG011 says what was skipped)
+            return None
+        return made
+
+    @per_instance
+    def render_chart(self) -> Any:
+        """The chart renders use: the stand-in when there is one, else the chart itself."""
+        return self.helm_chart if self.stand_in is None else self.memo["stand_in_chart"]
+
+    def close(self) -> None:
+        """Remove what the context made outside the workspace (the stand-in copy)."""
+        made = self.__dict__.get("stand_in")
+        if made is not None:
+            made.close()
+
     @property
     def release_name(self) -> str:
         return self.blueprint.name or self.blueprint.dir.name
@@ -221,7 +252,7 @@ class BlueprintContext:
             key += "|" + ",".join(api_versions)
         if key not in self._renders:
             self._renders[key] = helm.render(
-                self.helm_chart,
+                self.render_chart,
                 values,
                 self.release_name,
                 self.namespace,

@@ -10,6 +10,15 @@ dependencies and the guards skipped, so nobody mistakes "passed" for
 "checked". (Where `charts/` is tracked in git, or under `--dependency-build`,
 an absent dependency is a BPG002 error instead.)
 
+Where it can, blueprintc renders the chart's own templates all the same, in a
+private copy (nothing is written to the workspace): a missing `file://`
+dependency inside the workspace (a helper library) is taken from its source,
+any other one is stood in for by an empty stub chart. The guards then run on
+that render, and this finding says what they ran on and what they could not
+see (the stubbed subcharts' own objects and toggles). When the chart's
+templates use a named template of a dependency that is not built, nothing
+renders and the guards are skipped.
+
 Reported: `Chart.yaml` declares `podinfo 6.7.1`, `charts/` is absent and
 ignored by git.
 
@@ -23,7 +32,12 @@ from collections.abc import Iterator
 from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.support import chart_location, is_helm, missing_dependencies
+from blueprintc.rules.guards.support import (
+    chart_location,
+    is_helm,
+    missing_dependencies,
+    stand_in_failure,
+)
 
 SKIPPED = (
     "smoke render (BPG003)",
@@ -37,7 +51,8 @@ SKIPPED = (
     "BPG011",
     "guards-skipped",
     Severity.INFO,
-    "render guards were skipped: the chart's dependencies are not built",
+    "the chart's dependencies are not built: what the render guards ran on, or that they "
+    "were skipped",
     "run `blueprintc lint --dependency-build` where the chart repositories are reachable "
     "to run them",
     __doc__,
@@ -56,8 +71,27 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         else f"{ctx.rel(ctx.chart_dir / 'charts')}/ is not tracked in git, CI builds it"
     )
     yield Finding(
-        f"dependencies not built: {names} ({why}); guards skipped: {', '.join(SKIPPED)}",
+        f"dependencies not built: {names} ({why}); {_what_ran(ctx)}",
         chart_location(ctx, ("dependencies",)),
+    )
+
+
+def _what_ran(ctx: BlueprintContext) -> str:
+    skipped = f"guards skipped: {', '.join(SKIPPED)}"
+    made = ctx.stand_in
+    if made is None:
+        return skipped
+    default = ctx.render(None)
+    if default.failure is not None and stand_in_failure(ctx, default.failure):
+        return f"the chart's templates need them to render ({default.failure.message}); {skipped}"
+    libraries = ", ".join(f"{lib.name} from {lib.source}" for lib in made.local)
+    if not made.stubs:
+        return f"the guards ran with {libraries} taken from its source (file://)"
+    stubs = ", ".join(made.stubs)
+    taken = f" and {libraries} from its source" if libraries else ""
+    return (
+        f"the guards ran on the chart's own templates{taken}, with {stubs} stood in for "
+        f"by an empty stub: nothing of {stubs} itself was rendered or checked"
     )
 
 

@@ -32,6 +32,8 @@ from blueprintc.rules.guards.support import (
     base_values,
     monitoring_objects,
     object_location,
+    stand_in_failure,
+    stubbed,
     toggles,
     usable_render,
     values_location,
@@ -65,9 +67,13 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     for toggle in found:
         if not toggle.switch:
             continue  # a list-typed toggle (a metrics list) is switched on by naming items
+        if stubbed(ctx, toggle.path):
+            continue  # its subchart is not built: a stub renders nothing (BPG011 says so)
         on = ctx.render(with_value(base, toggle.path, True), apis)
         where = values_location(ctx, toggle.path)
         if on.failure is not None:
+            if stand_in_failure(ctx, on.failure):
+                continue  # caused by a dependency that is not built (BPG011)
             yield Finding(f"rendering with {toggle.dotted}=true fails: {on.failure.message}", where)
             continue
         kinds = {o.kind for o in monitoring_objects(ctx, on)}

@@ -28,9 +28,10 @@ from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.support import (
     chart_location,
-    dependencies_missing,
     is_helm,
+    renderable,
     smoke_mode,
+    stand_in_failure,
 )
 
 
@@ -43,7 +44,7 @@ from blueprintc.rules.guards.support import (
     __doc__,
 )
 def check(ctx: BlueprintContext) -> Iterator[Finding]:
-    if not is_helm(ctx) or dependencies_missing(ctx):
+    if not is_helm(ctx) or not renderable(ctx):
         return
     charts = ctx.canon.section("charts")
     modes = [str(m) for m in charts.get("smokeRenderModes", [])]
@@ -57,12 +58,17 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         )
         return
     render = ctx.render(None)
+    made = ctx.stand_in
     if render.failure is not None:
         if mode == "requires-overlay" and _is_required_failure(ctx, render.failure):
             return
+        if stand_in_failure(ctx, render.failure):
+            return  # caused by a dependency that is not built: BPG011 says so
         yield _failure(ctx, render.failure, mode)
         return
     minimum = int(charts.get("smokeRenderMinLines", 5))
+    if made is not None and made.stubs:
+        return  # a wrapper's own templates may render little; its upstream is a stub
     if mode != "default-off" and not render.has_lines(minimum):
         yield Finding(
             f"default render produced {render.line_count} line(s), fewer than {minimum}: "
@@ -102,6 +108,8 @@ def _failure(ctx: BlueprintContext, failure: RenderFailure, mode: str | None) ->
     else:
         location = chart_location(ctx, ("name",))
     prefix = "default render failed"
+    if ctx.stand_in is not None:
+        prefix += " (dependencies not built: stood in for, see BPG011)"
     if mode == "requires-overlay":
         prefix += " for a reason other than a `required` overlay value"
     return Finding(f"{prefix}: {failure.message}", location)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from blueprintc.diagnostics import Location
-from blueprintc.helm import Render, RenderedObject
+from blueprintc.helm import Render, RenderedObject, RenderFailure
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.source import InputError
 from blueprintc.yamldoc import PathKey, YamlDoc, json_path
@@ -103,6 +103,37 @@ def dependencies_missing(ctx: BlueprintContext) -> bool:
     return bool(missing_dependencies(ctx))
 
 
+def renderable(ctx: BlueprintContext) -> bool:
+    """A render can be trusted: every dependency is in `charts/`, or a stand-in holds
+    the absent ones (the guards then say what they ran on)."""
+    return not dependencies_missing(ctx) or ctx.stand_in is not None
+
+
+def stand_in_failure(ctx: BlueprintContext, failure: RenderFailure) -> bool:
+    """A render failure the stand-in may have caused, so no defect: a named template of a
+    dependency that is not built, or a subchart's values (their defaults live in the
+    subchart's own values.yaml, which a stub lacks) read where it failed."""
+    made = ctx.stand_in
+    if made is None or "parse error" in failure.message:
+        return False  # a template that does not parse is broken whatever renders it
+    if 'no template "' in failure.message:
+        return True
+    source = ctx.template_source(failure.template)
+    line = source.line_text(failure.line) if source is not None else ""
+    return any(
+        f".Values.{key}" in text or f'.Values "{key}"' in text or f"<.Values.{key}" in text
+        for key in made.stub_keys
+        for text in (failure.message, line)
+    )
+
+
+def stubbed(ctx: BlueprintContext, path: PathKey) -> bool:
+    """`path` of the umbrella values configures a dependency stood in for by a stub:
+    nothing of that subchart renders, so nothing about it can be proven."""
+    made = ctx.stand_in
+    return made is not None and bool(path) and str(path[0]) in made.stub_keys
+
+
 def smoke_mode(ctx: BlueprintContext) -> str | None:
     return ctx.annotation("smokeRenderMode")
 
@@ -138,7 +169,7 @@ def usable_render(ctx: BlueprintContext) -> Render | None:
 
     None when no successful render is possible (the smoke guard reports why).
     """
-    if not is_helm(ctx) or dependencies_missing(ctx):
+    if not is_helm(ctx) or not renderable(ctx):
         return None
     render = ctx.render(None)
     if render.ok:
