@@ -90,22 +90,41 @@ def signed_by(
 
 
 def sign_manifest(store: Store, repo: str, digest: str, signer: Signer, identity: str) -> bool:
-    """Add a signature of ``digest`` by ``signer``; False when one is already stored.
+    """Add a signature of ``digest`` by ``signer``; False when one is already stored."""
+    return add_signature(store, repo, digest, signer, identity) is not None
+
+
+def add_signature(
+    store: Store, repo: str, digest: str, signer: Signer, identity: str
+) -> SignatureLayer | None:
+    """Append a signature of ``digest`` by ``signer`` and return it; None when one is
+    already stored.
 
     cosign's tag scheme is read-modify-write: a concurrent signer of the same
-    digest can replace what this wrote. ``publish`` reads it back to find out.
+    digest can replace what this wrote; ``signature_kept`` finds out.
     """
     existing = stored_signatures(store, repo, digest)
     if signed_by(existing, signer.public_key, digest, identity):
-        return False
-    image = build_signature_image(
-        digest, [*existing, sign_image(signer.private_key, digest, identity)]
-    )
-    for blob_digest, blob in sorted(image.blobs.items()):
-        if not store.has_blob(repo, blob_digest):
-            store.push_blob(repo, blob)
+        return None
+    added = sign_image(signer.private_key, digest, identity)
+    image = build_signature_image(digest, [*existing, added])
+    for _, blob in sorted(image.blobs.items()):
+        store.push_blob(repo, blob)  # skips a blob the store has
     store.push_manifest(repo, image.manifest, image.manifest_media_type, image.tag)
-    return True
+    return added
+
+
+def signature_kept(store: Store, repo: str, digest: str, added: SignatureLayer) -> bool:
+    """Whether the ``.sig`` image of ``digest`` still holds ``added`` (one manifest read:
+    an ECDSA signature is unique, so finding it is finding ours)."""
+    try:
+        manifest = store.get_manifest(repo, signature_tag(digest))
+    except NotFoundError:
+        return False
+    return any(
+        entry.signature == added.signature and entry.payload_digest == added.digest
+        for entry in signature_layers(manifest.data)
+    )
 
 
 def attach_sbom(store: Store, repo: str, digest: str, sbom: bytes, media_type: str) -> str:

@@ -22,8 +22,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from blueprintc.build.attach import attach_sbom, sbom_tag, sign_manifest, signed_by
-from blueprintc.build.attach import stored_signatures as _stored_signatures
+from blueprintc.build.attach import add_signature, attach_sbom, sbom_tag, signature_kept
 from blueprintc.build.keys import Signer
 from blueprintc.build.sbom import SBOM_MEDIA_TYPE
 from blueprintc.build.target import LAYOUT_IDENTITY_HOST, Target
@@ -115,13 +114,13 @@ def publish(
     signed = False
     if signer is not None:
         identity = target.identity(repo)
-        signed = sign_manifest(store, repo, digest, signer, identity)
-        lost = _lost_signature(store, repo, digest, signer, identity)
-        if lost is None and sbom_digest is not None:
-            signed = sign_manifest(store, repo, sbom_digest, signer, identity) or signed
-            lost = _lost_signature(store, repo, sbom_digest, signer, identity)
-        if lost is not None:
-            return failed("sign", f"{lost}; {_UNTOUCHED.format(shown=shown)}")
+        for subject in (digest, sbom_digest):
+            if subject is None:
+                continue
+            added = add_signature(store, repo, subject, signer, identity)
+            if added is not None and not signature_kept(store, repo, subject, added):
+                return failed("sign", f"{_lost(repo, subject)}; {_UNTOUCHED.format(shown=shown)}")
+            signed = signed or added is not None
     timings["sign"] = time.perf_counter() - start
     start = time.perf_counter()
     if existing != digest:
@@ -146,12 +145,7 @@ def publish(
 _UNTOUCHED = "nothing was signed or tagged: {shown} is as it was. Run publish again"
 
 
-def _lost_signature(
-    store: Store, repo: str, digest: str, signer: Signer, identity: str
-) -> str | None:
-    """Read the ``.sig`` image back: None when our signature is in it."""
-    if signed_by(_stored_signatures(store, repo, digest), signer.public_key, digest, identity):
-        return None
+def _lost(repo: str, digest: str) -> str:
     return (
         f"the signature of {digest} was replaced while this publish wrote it: another "
         f"publish signed the same artifact at the same moment (with another key), and "

@@ -23,8 +23,9 @@ def read_body(raw: http.client.HTTPResponse, limit: int, method: str, url: str) 
         raise _too_large(method, url, expected, limit)
     chunks: list[bytes] = []
     size = 0
+    want = limit + 1 if expected is None else expected  # read(n) allocates n bytes first
     while True:
-        chunk = raw.read(min(1 << 20, limit + 1 - size))
+        chunk = raw.read(min(1 << 16 if expected is None else 1 << 20, want - size) or 1)
         if not chunk:
             break
         chunks.append(chunk)
