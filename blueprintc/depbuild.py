@@ -121,7 +121,7 @@ def _reason(reason: object) -> str:
     if isinstance(reason, TimeoutError | socket.timeout):
         return f"no answer within {PROBE_TIMEOUT_SECONDS:g} s"
     if isinstance(reason, ssl.SSLError):
-        return f"TLS handshake failed ({reason.reason or reason})"
+        return f"TLS handshake failed ({getattr(reason, 'reason', None) or reason})"
     if isinstance(reason, OSError) and reason.strerror:
         return reason.strerror.lower()
     return str(reason)
