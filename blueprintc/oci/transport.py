@@ -82,11 +82,12 @@ class Transport:
         return self._credentials is not None
 
     def credentials(self) -> Credentials | None:
-        """The credentials for this host, looked up on first need (a 401)."""
+        """The credentials for this host, looked up on first need (a 401); a config
+        that cannot deliver them raises ``CredentialsError`` at every need."""
         if not self._looked_up:
-            self._looked_up = True
             source = self._source
             self._credentials = source() if callable(source) else None
+            self._looked_up = True
         return self._credentials
 
     def same_origin(self, url: str) -> bool:

@@ -98,6 +98,8 @@ def test_a_malformed_auth_in_the_docker_config_is_named(
     store = RegistryStore(auth_registry.host)
     with pytest.raises(CredentialsError) as err:
         store.tags(repo)
+    with pytest.raises(CredentialsError):  # never quietly anonymous on a second request
+        store.tags(repo)
     message = str(err.value)
     assert str(config) in message and f"auths.{auth_registry.host}.auth" in message
     assert "not the base64 of 'username:password'" in message
