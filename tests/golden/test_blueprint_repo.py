@@ -11,12 +11,8 @@ blueprint.yaml (hollow), and one genuine defect per guard.
 
 from __future__ import annotations
 
-import http.server
 import json
 import shutil
-import socket
-import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +21,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from tests.cli.helpers import invoke
 from tests.golden.test_lint_reports import TextSnapshot
+from tests.offline import closed_port, commit_all, git, not_found_server
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "blueprint-repo"
 
@@ -59,23 +56,10 @@ NOT_BUILT = {
 }
 
 
-def _git(root: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-        cwd=root,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return done.stdout
-
-
 def _repository(base: Path) -> Path:
     root = base / "blueprint-repo"
     shutil.copytree(FIXTURE, root)
-    _git(root, "init", "-q")
-    _git(root, "add", "-A")
-    _git(root, "commit", "-qm", "the repository")
+    commit_all(root)
     return root
 
 
@@ -96,8 +80,8 @@ def report(repo: Path) -> dict:
 def test_the_fixture_is_built_like_the_real_repository(repo: Path) -> None:
     blueprints = [p for p in (*repo.glob("platform/*"), *repo.glob("products/*")) if p.is_dir()]
     assert len(blueprints) >= 10
-    assert _git(repo, "check-ignore", "platform/cert-manager/chart/charts/x.tgz")
-    assert _git(repo, "ls-files", "products/search/chart/charts")  # the one vendored chart
+    assert git(repo, "check-ignore", "platform/cert-manager/chart/charts/x.tgz")
+    assert git(repo, "ls-files", "products/search/chart/charts")  # the one vendored chart
     assert not (repo / "products" / "axon" / "blueprint.yaml").exists()
 
 
@@ -135,40 +119,20 @@ def test_the_report_from_the_root(repo: Path, snapshot: SnapshotAssertion) -> No
 # -- `lint --dependency-build` with no network: only 127.0.0.1 ----------------------------
 
 
-class _NotFound(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        self.send_error(404)
-
-    def log_message(self, format: str, *args: object) -> None:
-        return
-
-
 @pytest.fixture
 def not_found() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _NotFound)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    with not_found_server() as url:
+        yield url
 
 
 def _tracked_and_untracked(root: Path) -> str:
-    return _git(root, "status", "--porcelain", "--untracked-files=all")
+    return git(root, "status", "--porcelain", "--untracked-files=all")
 
 
 def test_dependency_build_offline_names_each_unreachable_repository(
     tmp_path: Path, not_found: str
 ) -> None:
-    closed = f"127.0.0.1:{_closed_port()}"
+    closed = f"127.0.0.1:{closed_port()}"
     urls = {  # every chart repository of the fixture, pointed at 127.0.0.1
         "https://charts.jetstack.io": f"https://{closed}/jetstack",
         "oci://ghcr.io/external-secrets/charts": f"oci://{closed}/external-secrets/charts",
@@ -184,9 +148,7 @@ def test_dependency_build_offline_names_each_unreachable_repository(
         for real, local in urls.items():
             text = text.replace(f"repository: {real}\n", f"repository: {local}\n")
         chart_yaml.write_text(text, encoding="utf-8")
-    _git(root, "init", "-q")
-    _git(root, "add", "-A")
-    _git(root, "commit", "-qm", "the repository, offline")
+    commit_all(root, "the repository, offline")
     failing = [p.parent for p in root.glob("*/*/chart/Chart.yaml") if "127.0.0.1" in p.read_text()]
     before = {p: sorted(c.name for c in p.iterdir()) for p in failing}
 

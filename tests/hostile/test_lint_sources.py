@@ -7,14 +7,11 @@ workspace changed (where the build failed), nothing read from outside it."""
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 from pathlib import Path
-
-import pytest
 
 from tests.cli.helpers import write_workspace
 from tests.hostile.harness import assert_no_traceback, assert_refused, run_cli, snapshot
+from tests.offline import closed_port, commit_all
 
 
 def _library(root: Path) -> Path:
@@ -35,12 +32,7 @@ def _depend(root: Path, *dependencies: str) -> Path:
 
 def _git_init(root: Path) -> None:
     (root / ".gitignore").write_text("charts/\n")
-    for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "x"]):
-        subprocess.run(
-            ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *command],
-            cwd=root,
-            check=True,
-        )
+    commit_all(root)
 
 
 def test_a_path_holding_no_blueprint_is_refused_not_passed(tmp_path: Path) -> None:
@@ -91,19 +83,10 @@ def test_a_file_dependency_outside_the_workspace_is_stubbed_never_read(tmp_path:
     assert snapshot(root) == before
 
 
-@pytest.fixture
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def test_a_half_successful_dependency_build_leaves_nothing_behind(
-    tmp_path: Path, closed_port: int
-) -> None:
+def test_a_half_successful_dependency_build_leaves_nothing_behind(tmp_path: Path) -> None:
     root = write_workspace(tmp_path, {"app": "replicas: 1\n"})
     _library(root)
-    url = f"https://127.0.0.1:{closed_port}/charts"
+    url = f"https://127.0.0.1:{closed_port()}/charts"
     _depend(
         root,
         "  - name: helpers\n    version: 0.3.0\n    repository: file://../../../lib/helpers\n",

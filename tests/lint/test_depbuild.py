@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from blueprintc.depbuild import _entries, _reason, _remove_added, probe_repositories
+from tests.offline import closed_port
 
 
 @pytest.mark.parametrize(
@@ -33,10 +34,7 @@ def test_causes_in_words(reason: BaseException, words: str) -> None:
 
 
 def test_probes_name_each_repository_once_and_skip_aliases(tmp_path: Path) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    url = f"https://127.0.0.1:{port}/charts"
+    url = f"https://127.0.0.1:{closed_port()}/charts"
     declared = [
         {"name": "a", "version": "1.0.0", "repository": url},
         {"name": "b", "version": "2.0.0", "repository": "@stable"},  # a repo alias: Helm's

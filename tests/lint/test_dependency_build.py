@@ -4,10 +4,7 @@ the build. Only 127.0.0.1: a closed port, and a local HTTP server answering 404.
 
 from __future__ import annotations
 
-import http.server
-import socket
 import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,32 +12,13 @@ import pytest
 
 from blueprintc.lint import lint
 from tests.cli.helpers import invoke, write_workspace
-
-
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])  # closed again when the socket is
-
-
-class _NotFound(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        self.send_error(404)
-
-    def log_message(self, format: str, *args: object) -> None:
-        return
+from tests.offline import closed_port, commit_all, not_found_server
 
 
 @pytest.fixture
 def not_found() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _NotFound)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/charts"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with not_found_server() as url:
+        yield f"{url}/charts"
 
 
 def _tree(root: Path) -> list[str]:
@@ -50,7 +28,7 @@ def _tree(root: Path) -> list[str]:
 @pytest.fixture
 def repository(tmp_path: Path, not_found: str) -> tuple[Path, dict[str, str]]:
     root = write_workspace(tmp_path, {"wrapper": "replicas: 1\n"})
-    closed = _closed_port()
+    closed = closed_port()
     urls = {
         "refused": f"https://127.0.0.1:{closed}/charts",
         "oci": f"oci://127.0.0.1:{closed}/charts",
@@ -66,12 +44,7 @@ def repository(tmp_path: Path, not_found: str) -> tuple[Path, dict[str, str]]:
         encoding="utf-8",
     )
     (root / ".gitignore").write_text("charts/\n", encoding="utf-8")
-    for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "fixture"]):
-        subprocess.run(
-            ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *command],
-            cwd=root,
-            check=True,
-        )
+    commit_all(root)
     return root, urls
 
 
