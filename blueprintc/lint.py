@@ -104,8 +104,17 @@ def _lint(
     )
 
 
-def load_blueprint(directory: Path, workspace: Workspace) -> Blueprint:
-    source = read_source(directory / BLUEPRINT_FILE, workspace.root, workspace.max_file_bytes)
+def load_blueprint(
+    directory: Path, workspace: Workspace, read: Callable[[Path], SourceFile] | None = None
+) -> Blueprint:
+    """The Blueprint in `directory`; `read` reads its blueprint.yaml (default: the safe
+    source layer directly; compile passes the reader that fingerprints its inputs)."""
+    path = directory / BLUEPRINT_FILE
+    source = (
+        read(path)
+        if read is not None
+        else read_source(path, workspace.root, workspace.max_file_bytes)
+    )
     return normalise(load_yaml(source), directory, workspace.rel(directory))
 
 

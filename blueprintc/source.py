@@ -166,6 +166,18 @@ def _not_regular(rel: str, mode: int) -> InputError:
 def read_source(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> SourceFile:
     """Read a regular UTF-8 text file inside `root`, within the size limit."""
     rel = relative_name(path, root)
+    data, _ = read_regular(path, root, max_bytes)
+    return SourceFile(path=path, rel=rel, text=decode_text(data, rel))
+
+
+def read_regular(
+    path: Path, root: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES
+) -> tuple[bytes, os.stat_result]:
+    """The bytes of a regular file inside `root`, within the size limit, and the status
+    of the very file they were read from (`fstat` of the descriptor, taken before the
+    read: a later write changes its mtime and ctime, so a caller can tell whether the
+    file still holds these bytes)."""
+    rel = relative_name(path, root)
     info = _plain_stat(path, root)
     if info is None:
         check_inside(path, root)
@@ -177,20 +189,29 @@ def read_source(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES)
             ) from None
     if not stat.S_ISREG(info.st_mode):
         raise _not_regular(rel, info.st_mode)
-    if info.st_size > max_bytes:
+    check_size(rel, info.st_size, max_bytes)
+    # O_NONBLOCK: a FIFO swapped in after the stat above must not hang the run.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        opened = os.fstat(fd)
+        if not stat.S_ISREG(opened.st_mode):  # swapped after the stat above
+            raise _not_regular(rel, opened.st_mode)
+        check_size(rel, opened.st_size, max_bytes)
+        data = _read_up_to(fd, max_bytes + 1, opened.st_size)
+    finally:
+        os.close(fd)
+    check_size(rel, len(data), max_bytes)  # grew while being read
+    return data, opened
+
+
+def check_size(rel: str, size: int, max_bytes: int) -> None:
+    if size > max_bytes:
         raise InputError(
             "BPI004",
-            f"{rel} is {info.st_size:,} bytes, over the {max_bytes:,}-byte input limit",
+            f"{rel} is {size:,} bytes, over the {max_bytes:,}-byte input limit",
             rel,
             hint="split the file, or raise lint.maxFileBytes in blueprintc.yaml if it is genuine",
         )
-    # O_NONBLOCK: a FIFO swapped in after the stat above must not hang the run.
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    try:
-        data = _read_up_to(fd, max_bytes + 1, info.st_size)
-    finally:
-        os.close(fd)
-    return SourceFile(path=path, rel=rel, text=decode_text(data, rel))
 
 
 def _read_up_to(fd: int, limit: int, expected: int) -> bytes:

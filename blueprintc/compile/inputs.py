@@ -8,17 +8,27 @@ ones changed without parsing the others.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from blueprintc import __version__
+from blueprintc.compile.findings import at, report
+from blueprintc.compile.inputfiles import (
+    INPUT_DIRS,
+    input_dir,
+    organization_files,
+    setting,
+    tree_files,
+)
+from blueprintc.compile.reads import InputReads
 from blueprintc.diagnostics import Diagnostic
 from blueprintc.lint import diagnostic_from_input, load_blueprint
 from blueprintc.model.blueprint import Blueprint
 from blueprintc.model.organization import Organization, normalise_organization
 from blueprintc.model.sovereign import Sovereign, normalise_sovereign
-from blueprintc.source import InputError, SourceFile, read_source
+from blueprintc.source import InputError, SourceFile
 from blueprintc.workspace import Workspace, discover, has_blueprint_file
 from blueprintc.yamldoc import YamlDoc, load_yaml
 
@@ -45,6 +55,7 @@ class CatalogEntry:
 @dataclass
 class Inputs:
     workspace: Workspace
+    reads: InputReads
     sovereign: Sovereign | None = None
     organizations: list[Organization] = field(default_factory=list)
     catalog: dict[str, CatalogEntry] = field(default_factory=dict)
@@ -55,22 +66,22 @@ class Inputs:
     organization_digests: dict[str, str] = field(default_factory=dict)
 
 
-def setting(workspace: Workspace, key: str, default: str) -> str:
-    data = workspace.doc.data if workspace.doc is not None else None
-    value = data.get(key) if isinstance(data, dict) else None
-    return value if isinstance(value, str) else default
+def new_reads(workspace: Workspace) -> InputReads:
+    return InputReads(workspace.root, workspace.max_file_bytes)
 
 
-def organization_files(workspace: Workspace) -> list[Path]:
-    folder = workspace.root / setting(workspace, "organizations", "organizations")
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
-
-
-def load_inputs(workspace: Workspace, organizations: bool = True) -> Inputs:
-    inputs = Inputs(workspace=workspace)
+def load_inputs(
+    workspace: Workspace, organizations: bool = True, reads: InputReads | None = None
+) -> Inputs:
+    """Read and parse every input (through `reads`: a fingerprint taken with it has
+    read most files already, and its bytes are the ones parsed here)."""
+    inputs = Inputs(workspace=workspace, reads=reads or new_reads(workspace))
     shared = hashlib.sha256(f"blueprintc {__version__}\n".encode())
+    for key in INPUT_DIRS:
+        try:
+            input_dir(workspace, key)
+        except InputError as exc:
+            inputs.diagnostics.append(diagnostic_from_input(exc))
     sovereign_path = workspace.root / setting(workspace, "sovereign", "sovereign.yaml")
     if not sovereign_path.exists() and not sovereign_path.is_symlink():
         rel = workspace.rel(sovereign_path)
@@ -83,16 +94,19 @@ def load_inputs(workspace: Workspace, organizations: bool = True) -> Inputs:
         )
         inputs.diagnostics.append(diagnostic_from_input(error))
     doc = _load(inputs, sovereign_path, shared, optional=True)
-    if doc is not None:
+    if doc is not None and _has_content(inputs, doc, "a Sovereign", "sovereign.schema.json"):
         inputs.sovereign = normalise_sovereign(doc)
     _load_catalog(inputs, shared)
-    overlays = workspace.root / setting(workspace, "overlays", "overlays")
-    if inputs.sovereign is not None:
+    try:
+        overlays = input_dir(workspace, "overlays")
+    except InputError:
+        overlays = None  # reported above
+    if overlays is not None and inputs.sovereign is not None:
         inputs.sovereign_overlay = _load(
             inputs, overlays / "sovereigns" / f"{inputs.sovereign.name}.yaml", shared, True
         )
-    env_dir = overlays / "environments"
-    for path in sorted(env_dir.glob("*.yaml")) if env_dir.is_dir() else []:
+    env_dir = overlays / "environments" if overlays is not None else None
+    for path in sorted(env_dir.glob("*.yaml")) if env_dir is not None and env_dir.is_dir() else []:
         overlay = _load(inputs, path, shared)
         if overlay is not None:
             inputs.env_overlays[path.stem] = overlay
@@ -102,18 +116,41 @@ def load_inputs(workspace: Workspace, organizations: bool = True) -> Inputs:
     if organizations:
         for path in organization_files(workspace):
             load_organization(inputs, path)
+    report_refusals(inputs)
     return inputs
+
+
+def report_refusals(inputs: Inputs) -> None:
+    """Every file refused so far, by the plan or by the fingerprint (which reads files
+    the plan never parses: a FIFO in overlays/ is reported all the same)."""
+    inputs.diagnostics.extend(diagnostic_from_input(e) for e in inputs.reads.refusals)
+
+
+def _has_content(inputs: Inputs, doc: YamlDoc, what: str, schema: str) -> bool:
+    """False, with one error, for a spec that holds no mapping (an empty or comment-only
+    file, a list, a scalar): nothing in it can be planned or checked any further."""
+    if isinstance(doc.data, dict):
+        return True
+    held = "is empty" if doc.data is None else f"holds a {type(doc.data).__name__}, not a mapping"
+    inputs.diagnostics.append(
+        report(
+            "BPP015",
+            f"{doc.source.rel} {held}: it must hold {what} spec",
+            at(doc, ()),
+            hint=f"write the spec (schemas/{schema} documents it), or delete the file",
+        )
+    )
+    return False
 
 
 def read_organization(inputs: Inputs, path: Path) -> SourceFile | None:
     """Read (not parse) an Organization file and record its digest."""
-    workspace = inputs.workspace
     try:
-        source = read_source(path, workspace.root, workspace.max_file_bytes)
+        source = inputs.reads.source(path)
     except InputError as exc:
         inputs.diagnostics.append(diagnostic_from_input(exc))
         return None
-    inputs.organization_digests[source.rel] = hashlib.sha256(source.text.encode()).hexdigest()
+    inputs.organization_digests[source.rel] = inputs.reads.digest(path).hex()
     return source
 
 
@@ -122,6 +159,8 @@ def parse_organization(inputs: Inputs, source: SourceFile) -> Organization | Non
         doc = load_yaml(source)
     except InputError as exc:
         inputs.diagnostics.append(diagnostic_from_input(exc))
+        return None
+    if not _has_content(inputs, doc, "an Organization", "organization.schema.json"):
         return None
     organization = normalise_organization(doc)
     inputs.organizations.append(organization)
@@ -136,9 +175,8 @@ def load_organization(inputs: Inputs, path: Path) -> Organization | None:
 def _load(inputs: Inputs, path: Path, digest: Any, optional: bool = False) -> YamlDoc | None:
     if optional and not path.exists():
         return None
-    workspace = inputs.workspace
     try:
-        source = read_source(path, workspace.root, workspace.max_file_bytes)
+        source = inputs.reads.source(path)
         doc = load_yaml(source)
     except InputError as exc:
         inputs.diagnostics.append(diagnostic_from_input(exc))
@@ -150,6 +188,7 @@ def _load(inputs: Inputs, path: Path, digest: Any, optional: bool = False) -> Ya
 
 def _load_catalog(inputs: Inputs, shared: Any) -> None:
     workspace = inputs.workspace
+    reads = inputs.reads
     missing = [d for d in workspace.blueprint_dirs if not (workspace.root / d).is_dir()]
     for name in missing:
         error = InputError(
@@ -176,11 +215,11 @@ def _load_catalog(inputs: Inputs, shared: Any) -> None:
         if not has_blueprint_file(directory):
             continue  # a chart without blueprint.yaml is no catalog entry (lint: BPI010)
         try:
-            blueprint = load_blueprint(directory, workspace)
+            blueprint = load_blueprint(directory, workspace, reads.source)
         except InputError as exc:
             inputs.diagnostics.append(diagnostic_from_input(exc))
             continue
-        digest = _tree_digest(directory)
+        digest = _tree_digest(reads, directory)
         shared.update(f"{blueprint.rel}\n{digest}\n".encode())
         chart_values = None
         chart_name = blueprint.name
@@ -189,14 +228,14 @@ def _load_catalog(inputs: Inputs, shared: Any) -> None:
             if blueprint.manifest_kind == "helm" and blueprint.manifest_dir is not None:
                 chart_dir = blueprint.manifest_dir
                 if (chart_dir / "values.yaml").is_file():
-                    chart_values = load_yaml(read_source(chart_dir / "values.yaml", workspace.root))
-                chart_doc = load_yaml(read_source(chart_dir / "Chart.yaml", workspace.root))
+                    chart_values = load_yaml(reads.source(chart_dir / "values.yaml"))
+                chart_doc = load_yaml(reads.source(chart_dir / "Chart.yaml"))
                 if isinstance(chart_doc.data, dict) and chart_doc.data.get("name"):
                     chart_name = str(chart_doc.data["name"])
             for size, rel in blueprint.overlays.items():
                 path = directory / rel
                 if path.is_file():
-                    size_overlays[size] = load_yaml(read_source(path, workspace.root))
+                    size_overlays[size] = load_yaml(reads.source(path))
         except InputError as exc:
             inputs.diagnostics.append(diagnostic_from_input(exc))
         entry = CatalogEntry(blueprint, chart_name, chart_values, size_overlays, digest)
@@ -204,45 +243,27 @@ def _load_catalog(inputs: Inputs, shared: Any) -> None:
             inputs.catalog[blueprint.name] = entry
 
 
-def _tree_digest(directory: Path) -> str:
-    """Content digest of every regular file under a Blueprint directory."""
+def _tree_digest(reads: InputReads, directory: Path) -> str:
+    """Content digest of every file under a Blueprint directory (each read once, through
+    `reads`: a refused one counts as its refusal, and the plan reports it)."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in directory.rglob("*") if p.is_file() and not p.is_symlink()):
+    for path in tree_files(directory):
         digest.update(path.relative_to(directory).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
-
-
-def fingerprint(workspace: Workspace) -> str:
-    """A digest of every byte compile reads (and of blueprintc's version): equal
-    fingerprints mean an equal plan, so a sealed out/ needs no planning at all."""
-    digest = hashlib.sha256(f"blueprintc {__version__}\n".encode())
-    root = workspace.root
-    paths = [root / "blueprintc.yaml", root / setting(workspace, "sovereign", "sovereign.yaml")]
-    if isinstance(workspace.doc, YamlDoc) and isinstance(workspace.doc.data, dict):
-        canon = workspace.doc.data.get("canon")
-        if isinstance(canon, str):
-            paths.append(root / canon)
-    trees = [root / setting(workspace, "overlays", "overlays")]
-    trees += [root / d for d in workspace.blueprint_dirs]
-    paths += organization_files(workspace)
-    for tree in trees:
-        if tree.is_dir():
-            paths += sorted(p for p in tree.rglob("*") if p.is_file() or p.is_symlink())
-    for path in paths:
-        digest.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode())
+        if os.path.islink(path) and os.path.isdir(path):
+            digest.update(b"link " + os.readlink(path).encode())
+            continue
         try:
-            digest.update(b"\0" + hashlib.sha256(path.read_bytes()).digest())
-        except OSError:
-            digest.update(b"\0missing")
+            digest.update(reads.digest(path))
+        except InputError as exc:
+            digest.update(f"refused {exc.rule}".encode())
     return digest.hexdigest()
 
 
-def sovereign_name(workspace: Workspace) -> str:
+def sovereign_name(workspace: Workspace, reads: InputReads) -> str:
     """`metadata.name` of the Sovereign spec, read without the rest of the inputs."""
     path = workspace.root / setting(workspace, "sovereign", "sovereign.yaml")
     try:
-        data = load_yaml(read_source(path, workspace.root, workspace.max_file_bytes)).data
+        data = load_yaml(reads.source(path)).data
     except InputError:
         return ""
     metadata = data.get("metadata") if isinstance(data, dict) else None

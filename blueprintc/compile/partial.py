@@ -24,6 +24,7 @@ from blueprintc.compile.planner import (
     compile_workspace,
     index_files,
 )
+from blueprintc.compile.reads import InputReads
 from blueprintc.emit.manifest import Manifest, ManifestIndex, top_owner
 from blueprintc.emit.patch import patch
 from blueprintc.emit.seal import Seal
@@ -31,12 +32,18 @@ from blueprintc.workspace import Workspace
 
 
 def compile_changed_owners(
-    workspace: Workspace, out: Path, sealed: Seal, fingerprint: str, validate: bool
+    workspace: Workspace,
+    out: Path,
+    sealed: Seal,
+    fingerprint: str,
+    validate: bool,
+    reads: InputReads,
 ) -> CompileOutcome | None:
+    """`reads`: those of `fingerprint`, the bytes to plan; re-checked before re-sealing."""
     index = ManifestIndex.load(out)
     if index is None:
         return None
-    result = compile_workspace(workspace, unchanged=index)
+    result = compile_workspace(workspace, unchanged=index, reads=reads)
     if not result.partial_ok:
         return None
     replanned = {top_owner(f.owner) for f in result.files}
@@ -48,7 +55,9 @@ def compile_changed_owners(
     outcome = outcome_of(result, validate)
     if outcome.diagnostics:
         return outcome
-    report = patch(out, result.files, owners, sealed, index, fingerprint, old)
+    report = patch(
+        out, result.files, owners, sealed, index, fingerprint, old, inputs_unchanged=reads.unchanged
+    )
     if report is None:
         return None
     outcome.report = report

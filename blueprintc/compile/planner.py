@@ -19,15 +19,16 @@ from blueprintc.compile import catalyst_config as cc
 from blueprintc.compile import flux, names
 from blueprintc.compile.apps import AppPlan, emitted_values, plan_application, resolve_blueprint
 from blueprintc.compile.findings import at, report
+from blueprintc.compile.inputfiles import organization_files
 from blueprintc.compile.inputs import (
     Inputs,
     load_inputs,
-    organization_files,
     parse_organization,
     read_organization,
 )
 from blueprintc.compile.invariants import check_organization, check_sovereign
 from blueprintc.compile.kit import plan_kit
+from blueprintc.compile.reads import InputReads
 from blueprintc.compile.render_check import RenderCache, uses_cnpg
 from blueprintc.compile.repos import app_branch_files, vcluster_files, vcluster_for
 from blueprintc.diagnostics import Diagnostic, sorted_diagnostics
@@ -71,6 +72,7 @@ def compile_workspace(
     previous: Manifest | None = None,
     *,
     unchanged: ManifestIndex | None = None,
+    reads: InputReads | None = None,
 ) -> CompileResult:
     """Plan every output file. With `previous` (the manifest of the last emit into
     out/), Organizations whose inputs did not change are not parsed or planned:
@@ -81,9 +83,12 @@ def compile_workspace(
     only the owners whose inputs digest differs from the index's: the others are
     named in `result.carried` and get no files, and the catalyst-config index file
     is left to the caller (`index_files`), who knows the carried owners' paths.
+
+    `reads`: the reads of the fingerprint taken for this compile (their bytes are the
+    ones parsed); a fresh reader when not given.
     """
     workspace = root if isinstance(root, Workspace) else load_workspace(root)
-    inputs = load_inputs(workspace, organizations=False)
+    inputs = load_inputs(workspace, organizations=False, reads=reads)
     result = CompileResult(inputs)
     sovereign = inputs.sovereign
     if sovereign is None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from blueprintc.compile.inputs import fingerprint, setting, sovereign_name
+from blueprintc.compile.inputfiles import fingerprint, setting
+from blueprintc.compile.inputs import new_reads, sovereign_name
 from blueprintc.compile.outcome import CompileOutcome, outcome_of
 from blueprintc.compile.partial import compile_changed_owners
 from blueprintc.compile.planner import compile_workspace
+from blueprintc.compile.reads import InputReads
 from blueprintc.emit import EmitReport, diff, emit
 from blueprintc.emit.manifest import Manifest
 from blueprintc.emit.seal import Seal
@@ -25,10 +27,16 @@ def out_dir(workspace: Workspace, out: Path | None) -> Path:
     return workspace.root / setting(workspace, "out", "out")
 
 
-def plan(root: Path | Workspace, validate: bool = True, out: Path | None = None) -> CompileOutcome:
-    """Plan (incrementally against `out`'s manifest when given) and validate new objects."""
+def plan(
+    root: Path | Workspace,
+    validate: bool = True,
+    out: Path | None = None,
+    reads: InputReads | None = None,
+) -> CompileOutcome:
+    """Plan (incrementally against `out`'s manifest when given) and validate new objects;
+    `reads`: those of the fingerprint taken for this compile."""
     previous = Manifest.load(out) if out is not None and out.is_dir() else None
-    outcome = outcome_of(compile_workspace(root, previous), validate)
+    outcome = outcome_of(compile_workspace(root, previous, reads=reads), validate)
     outcome.previous = previous
     return outcome
 
@@ -40,22 +48,26 @@ def run_compile(
     validate: bool = True,
     trust_stat: bool = True,
 ) -> CompileOutcome:
+    """Compile `root` into `out` (or check it). Every input is read once: the
+    fingerprint's reads are the bytes planned, and a seal is written only if every
+    file read is still unwritten when the tree is done (`InputReads.unchanged`)."""
     workspace = load_workspace(root)
     target = out_dir(workspace, out)
-    inputs_digest = fingerprint(workspace)
+    reads = new_reads(workspace)
+    inputs_digest = fingerprint(workspace, reads)
     sealed = Seal.load(target) if trust_stat else None
     if sealed is not None and sealed.holds(target, inputs_digest):
         files = sealed.files()
         outcome = CompileOutcome(None, sealed=len(files), out_rel=_rel(target, root))
-        outcome.workspace_name = sovereign_name(workspace)
+        outcome.workspace_name = sovereign_name(workspace, reads)
         outcome.report = EmitReport(unchanged=tuple(files), strategy="check" if check else "noop")
         return outcome
     if sealed is not None and not check:
-        patched = compile_changed_owners(workspace, target, sealed, inputs_digest, validate)
+        patched = compile_changed_owners(workspace, target, sealed, inputs_digest, validate, reads)
         if patched is not None:
             patched.out_rel = _rel(target, root)
             return patched
-    outcome = plan(workspace, validate, target)
+    outcome = plan(workspace, validate, target, reads)
     outcome.out_rel = _rel(target, root)
     if outcome.diagnostics:
         return outcome
@@ -67,6 +79,7 @@ def run_compile(
         trust_stat=trust_stat,
         previous=outcome.previous,
         fingerprint=inputs_digest,
+        inputs_unchanged=reads.unchanged,
     )
     return outcome
 

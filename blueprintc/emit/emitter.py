@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from ..oserror import Left, leaving
@@ -50,6 +50,7 @@ def emit(
     trust_stat: bool = True,
     previous: Manifest | None = None,
     fingerprint: str = "",
+    inputs_unchanged: Callable[[], bool] | None = None,
 ) -> EmitReport:
     """Make ``out`` hold exactly ``files`` (plus unplanned files when ``prune`` is False).
 
@@ -59,6 +60,8 @@ def emit(
     ``trust_stat=False`` re-hashes every file instead of trusting unchanged stats.
     ``previous``: out/'s manifest if the caller has just read it (saves a reload).
     ``fingerprint``: the caller's digest of its inputs, kept in the seal (seal.py).
+    ``inputs_unchanged``: asked just before the seal is written; False (an input was
+    written while the caller planned) leaves the tree unsealed.
     """
     out = Path(out)
     if check:
@@ -74,7 +77,10 @@ def emit(
             strategy = _write(rec, out, prune)
             if strategy != "noop" or rec.seal is None or rec.seal.fingerprint != fingerprint:
                 with leaving(out, Left.NEW_TREE):
-                    seal(out, fingerprint, [p.file.path for p in rec.planned])
+                    if inputs_unchanged is None or inputs_unchanged():
+                        seal(out, fingerprint, [p.file.path for p in rec.planned])
+                    else:
+                        break_seal(out)  # an input was written meanwhile: stay unsealed
             return _report(rec, prune, strategy, time.perf_counter() - t0)
 
 

@@ -24,7 +24,7 @@ would rebuild the whole tree instead (see emitter.py).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,10 +69,12 @@ def patch(
     index: ManifestIndex,
     fingerprint: str,
     old: Manifest | None = None,
+    inputs_unchanged: Callable[[], bool] | None = None,
 ) -> EmitReport | None:
     """Make the files of top-level `owners` exactly `files` (owners with no files are
     removed); everything else in out/ stays as sealed. None: declined (see above).
-    `old`: the owners' manifest shards, if the caller has loaded them."""
+    `old`: the owners' manifest shards, if the caller has loaded them.
+    `inputs_unchanged`: asked before re-sealing; False leaves the tree unsealed."""
     owners = set(owners)
     with leaving(out, Left.AS_BEFORE), locked(out.parent, exclusive=True):
         if recover_pending(out) or not sealed.untouched(out):
@@ -91,7 +93,11 @@ def patch(
             commit(out, plan.writes, plan.removes, plan.remove_dirs, plan.state)
         written = [path for path, _ in plan.writes]
         with leaving(out, Left.NEW_TREE):
-            sealed.updated(out, fingerprint, written, [*plan.removes, *plan.remove_dirs]).write(out)
+            if inputs_unchanged is None or inputs_unchanged():
+                gone = [*plan.removes, *plan.remove_dirs]
+                sealed.updated(out, fingerprint, written, gone).write(out)
+            else:
+                break_seal(out)  # an input was written meanwhile: stay unsealed
         seconds = time.perf_counter() - t0
     planned = {f.path for f in files}
     others = [p for p in sealed_files if p not in planned and p not in old.files]
