@@ -8,6 +8,7 @@ column, duplicate keys are caught, and aliases cannot expand without bound.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,7 @@ from blueprintc.yamldata import SCALAR_CONSTRUCTORS, STR_TAG, Loader
 PathKey = tuple[str | int, ...]
 MAX_NODES = 100_000
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_LITERAL_TAGS = frozenset({"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"})
 
 
 @dataclass
@@ -31,6 +33,10 @@ class YamlDoc:
     data: Any
     values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    # The text as written of every timestamp (`2024-01-01`) and !!binary scalar, by
+    # path, values and keys apart: what Helm reads (go-yaml keeps timestamps as text).
+    literals: dict[PathKey, str] = field(default_factory=dict)
+    key_literals: dict[PathKey, str] = field(default_factory=dict)
 
     def locate(self, path: PathKey, key: bool = False) -> tuple[int, int]:
         """The position of `path`, or of its nearest ancestor that exists."""
@@ -154,6 +160,8 @@ class _Builder:
         if path not in values:
             values[path] = _pos(node)
         if isinstance(node, yaml.ScalarNode):
+            if node.tag in _LITERAL_TAGS:
+                self.doc.literals[path] = node.value
             return self.scalar(node)
         if id(node) in self.active:
             raise self.fail(
@@ -181,6 +189,15 @@ class _Builder:
             raise
         except (ValueError, TypeError, AttributeError, OverflowError) as exc:
             tag = node.tag.rsplit(":", 1)[-1]
+            digits = sum(c.isdigit() for c in node.value)
+            if tag == "int" and digits > sys.get_int_max_str_digits():
+                raise self.fail(
+                    "BPI001",
+                    f"an integer of {digits:,} digits is out of range: Helm and Kubernetes "
+                    "read numbers as 64-bit values",
+                    node,
+                    "quote the value to keep it a string",
+                ) from None
             value = node.value if len(node.value) <= 40 else node.value[:37] + "..."
             why = f" ({exc})" if isinstance(exc, ValueError) and len(str(exc)) <= 60 else ""
             raise self.fail(
@@ -211,6 +228,8 @@ class _Builder:
             else:
                 key = self.scalar(key_node)
                 child = (*path, key if isinstance(key, int) else str(key))
+                if key_tag in _LITERAL_TAGS:
+                    self.doc.key_literals[child] = key_node.value
             if key in result:
                 # Equal keys may differ in spelling (`1` and `1.0`, `1` and `true`).
                 raise self.fail(

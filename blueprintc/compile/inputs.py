@@ -15,6 +15,7 @@ from typing import Any
 
 from blueprintc import __version__
 from blueprintc.compile.findings import at, report
+from blueprintc.compile.helmvalues import organization_values, read_as_helm, sovereign_values
 from blueprintc.compile.inputfiles import (
     INPUT_DIRS,
     input_dir,
@@ -95,6 +96,7 @@ def load_inputs(
         inputs.diagnostics.append(diagnostic_from_input(error))
     doc = _load(inputs, sovereign_path, shared, optional=True)
     if doc is not None and _has_content(inputs, doc, "a Sovereign", "sovereign.schema.json"):
+        inputs.diagnostics += sovereign_values(doc)
         inputs.sovereign = normalise_sovereign(doc)
     _load_catalog(inputs, shared)
     try:
@@ -103,11 +105,11 @@ def load_inputs(
         overlays = None  # reported above
     if overlays is not None and inputs.sovereign is not None:
         inputs.sovereign_overlay = _load(
-            inputs, overlays / "sovereigns" / f"{inputs.sovereign.name}.yaml", shared, True
+            inputs, overlays / "sovereigns" / f"{inputs.sovereign.name}.yaml", shared, True, True
         )
     env_dir = overlays / "environments" if overlays is not None else None
     for path in sorted(env_dir.glob("*.yaml")) if env_dir is not None and env_dir.is_dir() else []:
-        overlay = _load(inputs, path, shared)
+        overlay = _load(inputs, path, shared, values=True)
         if overlay is not None:
             inputs.env_overlays[path.stem] = overlay
     if workspace.canon.origin != "default canon":
@@ -162,6 +164,7 @@ def parse_organization(inputs: Inputs, source: SourceFile) -> Organization | Non
         return None
     if not _has_content(inputs, doc, "an Organization", "organization.schema.json"):
         return None
+    inputs.diagnostics += organization_values(doc)
     organization = normalise_organization(doc)
     inputs.organizations.append(organization)
     return organization
@@ -172,7 +175,11 @@ def load_organization(inputs: Inputs, path: Path) -> Organization | None:
     return None if source is None else parse_organization(inputs, source)
 
 
-def _load(inputs: Inputs, path: Path, digest: Any, optional: bool = False) -> YamlDoc | None:
+def _load(
+    inputs: Inputs, path: Path, digest: Any, optional: bool = False, values: bool = False
+) -> YamlDoc | None:
+    """Read and parse `path` (None, reported, if refused); `values`: a values file,
+    read as Helm reads it (helmvalues.py)."""
     if optional and not path.exists():
         return None
     try:
@@ -181,6 +188,8 @@ def _load(inputs: Inputs, path: Path, digest: Any, optional: bool = False) -> Ya
     except InputError as exc:
         inputs.diagnostics.append(diagnostic_from_input(exc))
         return None
+    if values:
+        inputs.diagnostics += read_as_helm(doc)
     digest.update(f"{source.rel}\n".encode())
     digest.update(source.text.encode())
     return doc
@@ -228,19 +237,26 @@ def _load_catalog(inputs: Inputs, shared: Any) -> None:
             if blueprint.manifest_kind == "helm" and blueprint.manifest_dir is not None:
                 chart_dir = blueprint.manifest_dir
                 if (chart_dir / "values.yaml").is_file():
-                    chart_values = load_yaml(reads.source(chart_dir / "values.yaml"))
+                    chart_values = _values(inputs, chart_dir / "values.yaml")
                 chart_doc = load_yaml(reads.source(chart_dir / "Chart.yaml"))
                 if isinstance(chart_doc.data, dict) and chart_doc.data.get("name"):
                     chart_name = str(chart_doc.data["name"])
             for size, rel in blueprint.overlays.items():
                 path = directory / rel
                 if path.is_file():
-                    size_overlays[size] = load_yaml(reads.source(path))
+                    size_overlays[size] = _values(inputs, path)
         except InputError as exc:
             inputs.diagnostics.append(diagnostic_from_input(exc))
         entry = CatalogEntry(blueprint, chart_name, chart_values, size_overlays, digest)
         if blueprint.name:
             inputs.catalog[blueprint.name] = entry
+
+
+def _values(inputs: Inputs, path: Path) -> YamlDoc:
+    """A Blueprint's values file (chart defaults, a size overlay), read as Helm reads it."""
+    doc = load_yaml(inputs.reads.source(path))
+    inputs.diagnostics += read_as_helm(doc)
+    return doc
 
 
 def _tree_digest(reads: InputReads, directory: Path) -> str:

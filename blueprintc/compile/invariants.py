@@ -153,6 +153,7 @@ def check_organization(
                     hint=f"use one of: {', '.join(sovereign.env_types)}",
                 )
             )
+    found += _unknown_overrides(org)
     if pool not in sovereign.tenant_pool:
         found.append(
             report(
@@ -163,6 +164,27 @@ def check_organization(
                 hint=f"use one of: {', '.join(sovereign.tenant_pool)}",
             )
         )
+    return found
+
+
+def _unknown_overrides(org: Organization) -> list[Diagnostic]:
+    """Per-Environment overrides for an env type the Organization has no Environment of
+    (they would change nothing, silently)."""
+    known = [env.env_type for env in org.environments]
+    found = []
+    for app in org.applications:
+        for env_type in app.env_config:
+            if env_type not in known:
+                found.append(
+                    report(
+                        "BPP019",
+                        f"Application {app.name} overrides config for env type {env_type!r}, "
+                        f"which {org.slug} has no Environment of",
+                        at(org.doc, (*app.path, "environments", env_type), key=True),
+                        hint=f"use one of {org.slug}'s env types: {', '.join(known) or 'none'}; "
+                        "or add that Environment under spec.environments",
+                    )
+                )
     return found
 
 

@@ -19,6 +19,7 @@ from blueprintc.compile import catalyst_config as cc
 from blueprintc.compile import flux, names
 from blueprintc.compile.apps import AppPlan, emitted_values, plan_application, resolve_blueprint
 from blueprintc.compile.findings import at, report
+from blueprintc.compile.helmvalues import organization_values
 from blueprintc.compile.inputfiles import organization_files
 from blueprintc.compile.inputs import (
     Inputs,
@@ -187,7 +188,9 @@ def _lazy_organization(
 ) -> Callable[[], Documents]:
     def build() -> Documents:
         scratch = CompileResult(result.inputs)
-        org = normalise_organization(load_yaml(source))
+        doc = load_yaml(source)
+        organization_values(doc)  # found clean when these files were planned
+        org = normalise_organization(doc)
         plan_organization(scratch, org, cache)
         return {f.path: list(f.documents) for f in scratch.files}
 

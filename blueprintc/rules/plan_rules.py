@@ -201,6 +201,32 @@ CREDENTIALS = input_rule(
     Failing: `registry: oci://robot:s3cret@harbor.example.com/catalyst`.
     """,
 )
+HELM_VALUES = input_rule(
+    "BPP018",
+    "helm-value-type",
+    "a key or value in config or values is one Helm cannot read as written",
+    "write the key as plain text; quote a value to keep it a string",
+    """Config and values are read as Helm reads them (sigs.k8s.io/yaml: go-yaml
+    v2, then JSON). An int, bool or float key becomes a string (`80:` is "80",
+    `true:` is "true"), a timestamp stays its text, a !!binary value its
+    decoded text. A null or !!binary key, NaN or infinity, an integer beyond
+    64 bits, !!binary bytes that are no UTF-8 text, and two keys that read as
+    the same string are refused where they stand.
+
+    Failing: `config: {ports: {~: 80}}`, `config: {limit: .inf}`.
+    """,
+)
+UNKNOWN_ENVIRONMENT = input_rule(
+    "BPP019",
+    "unknown-environment-override",
+    "a per-Environment override names an env type the Organization does not have",
+    "use one of the Organization's env types, or add that Environment",
+    """An Application's `environments: {<env type>: {config: ...}}` applies only
+    to an Environment of that type. An override for a type the Organization
+    has no Environment of (a typo such as `prd`, or `dév`) would change
+    nothing, silently; it is refused at its key with the known types listed.
+    """,
+)
 
 RULES = [
     CYCLE,
@@ -220,4 +246,6 @@ RULES = [
     SCHEMA,
     RENDER,
     CREDENTIALS,
+    HELM_VALUES,
+    UNKNOWN_ENVIRONMENT,
 ]

@@ -117,3 +117,110 @@ def test_empty_organization_file_is_one_error(workspace: Path, text: str) -> Non
 def test_empty_sovereign_is_one_error(workspace: Path) -> None:
     (workspace / "sovereign.yaml").write_text("# to be written\n")
     _refused_at(workspace, "sovereign.yaml", "BPP015", "sovereign spec")
+
+
+# The wiki Application of acme: its Blueprint's configSchema admits keys of its own.
+WIKI_CONFIG = "          mode: embedded\n"
+WIKI_RELEASE = "out/repos/acme/wiki/main/base/helmrelease.yaml"
+
+
+def _wiki_config(workspace: Path, lines: str) -> int:
+    """Add `lines` (YAML under the wiki's config) to acme.yaml; the line of the first."""
+    acme = workspace / "organizations" / "acme.yaml"
+    text = acme.read_text()
+    assert WIKI_CONFIG in text
+    head = text[: text.index(WIKI_CONFIG) + len(WIKI_CONFIG)]
+    acme.write_text(head + lines + text[len(head) :])
+    return head.count("\n") + 1
+
+
+@pytest.mark.parametrize(
+    ("lines", "needle"),
+    [
+        ("        extra:\n          !!binary aGVsbG8=: x\n", "!!binary key"),
+        ("        extra:\n          null: x\n", "null key"),
+        ("        extra: {80: a, '80': b}\n", "two keys"),
+        ("        extra: 123456789012345678901234567890\n", "beyond 64 bits"),
+        ("        extra: .nan\n", ".nan"),
+        ("        extra: !!binary /w==\n", "not UTF-8"),
+    ],
+)
+def test_config_keys_and_values_helm_cannot_read(workspace: Path, lines: str, needle: str) -> None:
+    line = _wiki_config(workspace, lines)
+    run = _refused_at(workspace, "organizations/acme.yaml", "BPP018", needle)
+    assert f"organizations/acme.yaml:{line + lines.count(chr(10)) - 1}:" in _errors(run)[0]
+
+
+def test_five_thousand_digit_integer(workspace: Path) -> None:
+    _wiki_config(workspace, f"        extra: {'9' * 5000}\n")
+    _refused_at(workspace, "organizations/acme.yaml", "BPI001", "5,000 digits")
+
+
+def test_config_keys_and_values_read_as_helm_reads_them(workspace: Path) -> None:
+    """`80:`, `true:`, `1.5:`, a date key, a mixed int/str mapping (it crashed the sort),
+    a timestamp, a date and !!binary text: compiled, each the string Helm reads."""
+    _wiki_config(
+        workspace,
+        "        extra:\n"
+        "          ports: {80: http, https: 443}\n"
+        "          true: yes-key\n"
+        "          1.5: ratio\n"
+        "          2024-1-1: launch\n"
+        "          when: 2024-01-01T10:00:00Z\n"
+        "          day: 2024-01-01\n"
+        "          text: !!binary aGVsbG8=\n",
+    )
+    before = snapshot(workspace, skip=("out",))
+    run = _compile(workspace)
+    assert run.code == 0, str(run)
+    release = (workspace / WIKI_RELEASE).read_text()
+    for expected in (
+        '"80": http',
+        "https: 443",
+        '"true": yes-key',
+        '"1.5": ratio',
+        '"2024-1-1": launch',
+        'when: "2024-01-01T10:00:00Z"',
+        'day: "2024-01-01"',
+        "text: hello",
+    ):
+        assert expected in release, f"{expected!r} not in\n{release}"
+    assert snapshot(workspace, skip=("out",)) == before
+
+
+def test_kit_values_read_as_helm_reads_them(workspace: Path) -> None:
+    """The same in a bootstrap-kit entry's values (sovereign.yaml)."""
+    sovereign = workspace / "sovereign.yaml"
+    text = sovereign.read_text()
+    assert "        enabled: true\n" in text
+    sovereign.write_text(
+        text.replace(
+            "        enabled: true\n",
+            "        enabled: true\n        since: 2024-01-01\n        ports: {80: http, b: 1}\n",
+            1,
+        )
+    )
+    run = _compile(workspace)
+    assert run.code == 0, str(run)
+    kit = "\n".join(p.read_text() for p in (workspace / "out" / "clusters").rglob("*.yaml"))
+    assert 'since: "2024-01-01"' in kit and '"80": http' in kit
+
+
+def test_kit_values_helm_cannot_read(workspace: Path) -> None:
+    sovereign = workspace / "sovereign.yaml"
+    text = sovereign.read_text()
+    sovereign.write_text(
+        text.replace("        enabled: true\n", "        enabled: true\n        ~: 1\n", 1)
+    )
+    _refused_at(workspace, "sovereign.yaml", "BPP018", "null key")
+
+
+def test_override_for_an_env_type_the_organization_lacks(workspace: Path) -> None:
+    acme = workspace / "organizations" / "acme.yaml"
+    text = acme.read_text()
+    override = "      environments:\n        dev:\n          config:\n            replicas: 1\n"
+    assert override in text
+    unknown = "        dév:\n          config:\n            replicas: 9\n"
+    acme.write_text(text.replace(override, override + unknown))
+    run = _refused_at(workspace, "organizations/acme.yaml", "BPP019", "'dév'")
+    assert "prod, stg, dev" in run.output, str(run)
