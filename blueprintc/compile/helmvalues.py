@@ -30,17 +30,14 @@ _INT_RANGE = (-(2**63), 2**64)  # int64 and uint64, what go-yaml keeps as intege
 
 
 def read_as_helm(doc: YamlDoc, base: PathKey = ()) -> list[Diagnostic]:
-    """Convert the subtree of `doc` at `base` in place; the problems found, as errors."""
+    """Convert the subtree of `doc` at `base` in place (its mappings and lists stay the
+    same objects, so a model already holding them sees the result); the problems found,
+    as errors."""
     value = doc.get(base) if base else doc.data
     if not isinstance(value, dict | list):
         return []
     reader = _Reader(doc)
-    converted = reader.convert(value, base)
-    if not base:
-        doc.data = converted
-    else:
-        parent = doc.get(base[:-1])
-        parent[base[-1]] = converted
+    reader.convert(value, base)
     return reader.found
 
 
@@ -89,9 +86,13 @@ class _Reader:
 
     def convert(self, value: Any, path: PathKey) -> Any:
         if isinstance(value, dict):
-            return self.mapping(value, path)
+            converted = self.mapping(value, path)
+            value.clear()
+            value.update(converted)
+            return value
         if isinstance(value, list):
-            return [self.convert(item, (*path, i)) for i, item in enumerate(value)]
+            value[:] = [self.convert(item, (*path, i)) for i, item in enumerate(value)]
+            return value
         return self.scalar(value, path)
 
     def mapping(self, value: dict[Any, Any], path: PathKey) -> dict[str, Any]:

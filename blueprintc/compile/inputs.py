@@ -228,6 +228,7 @@ def _load_catalog(inputs: Inputs, shared: Any) -> None:
         except InputError as exc:
             inputs.diagnostics.append(diagnostic_from_input(exc))
             continue
+        inputs.diagnostics += read_as_helm(blueprint.doc, ("spec", "configSchema"))  # defaults
         digest = _tree_digest(reads, directory)
         shared.update(f"{blueprint.rel}\n{digest}\n".encode())
         chart_values = None

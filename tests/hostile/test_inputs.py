@@ -224,3 +224,21 @@ def test_override_for_an_env_type_the_organization_lacks(workspace: Path) -> Non
     acme.write_text(text.replace(override, override + unknown))
     run = _refused_at(workspace, "organizations/acme.yaml", "BPP019", "'dév'")
     assert "prod, stg, dev" in run.output, str(run)
+
+
+def test_config_schema_default_read_as_helm_reads_it(workspace: Path) -> None:
+    """A date as a configSchema default (it crashed the JSON of the render check)."""
+    blueprint = workspace / "blueprints" / "wiki" / "blueprint.yaml"
+    text = blueprint.read_text()
+    anchor = "    properties:\n      postgres:\n"
+    assert anchor in text
+    blueprint.write_text(
+        text.replace(
+            anchor,
+            "    properties:\n      since:\n        default: 2024-01-01\n      postgres:\n",
+            1,
+        )
+    )
+    run = _compile(workspace)
+    assert run.code == 0, str(run)
+    assert 'since: "2024-01-01"' in (workspace / WIKI_RELEASE).read_text()
