@@ -54,7 +54,9 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     params = domains.get("fqdnParameters", [])
     parameter = params[0] if params else "the Sovereign FQDN parameter"
     prefixes = {str(p).lower() for p in domains.get("sovereignHostPrefixes", [])}
+    # Pool domains may be literal; forbidden domains are BPD001's, never reported twice.
     pools = [str(d) for d in domains.get("poolDomains", [])]
+    pools += [str(e["domain"]) for e in domains.get("forbidden", []) if isinstance(e, dict)]
     for host in hosts(ctx):
         source = host.source
         index = _literal_fqdn(host, prefixes, pools)
