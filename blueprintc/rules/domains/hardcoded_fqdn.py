@@ -55,11 +55,11 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     parameter = params[0] if params else "the Sovereign FQDN parameter"
     prefixes = {str(p).lower() for p in domains.get("sovereignHostPrefixes", [])}
     # Pool domains may be literal; forbidden domains are BPD001's, never reported twice.
-    pools = [str(d) for d in domains.get("poolDomains", [])]
-    pools += [str(e["domain"]) for e in domains.get("forbidden", []) if isinstance(e, dict)]
+    elsewhere = [str(d) for d in domains.get("poolDomains", [])]
+    elsewhere += [str(e["domain"]) for e in domains.get("forbidden", []) if isinstance(e, dict)]
     for host in hosts(ctx):
         source = host.source
-        index = _literal_fqdn(host, prefixes, pools)
+        index = _literal_fqdn(host, prefixes, elsewhere)
         if index is None:
             continue
         if is_doc(source) or source.rel == ctx.blueprint.rel:
@@ -74,7 +74,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         )
 
 
-def _literal_fqdn(host: Host, prefixes: set[str], pools: list[str]) -> int | None:
+def _literal_fqdn(host: Host, prefixes: set[str], elsewhere: list[str]) -> int | None:
     """Where a literal Sovereign FQDN starts in `host`, if it holds one."""
     if host.literal_sovereign and host.sovereign is not None:
         return host.sovereign
@@ -84,7 +84,7 @@ def _literal_fqdn(host: Host, prefixes: set[str], pools: list[str]) -> int | Non
     literal = all(label.kind == PLAIN for label in labels[1:])
     if len(labels) < 3 or labels[0].name not in prefixes or not literal:
         return None
-    if not labels[-1].name.isalpha() or any(host.ends_with(p) is not None for p in pools):
+    if not labels[-1].name.isalpha() or any(host.ends_with(p) is not None for p in elsewhere):
         return None
     return 1
 
