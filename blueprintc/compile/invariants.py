@@ -110,7 +110,8 @@ def check_organization(
         codes.update(provider.get("regions", {}))
     name_at = at(doc, ("metadata", "name"))
     if not SLUG.match(org.slug):
-        found.append(report("BPP013", f"Organization slug {org.slug!r} is not valid", name_at))
+        if org.slug:  # no name at all: the schema rule (BPP015) says so, once
+            found.append(report("BPP013", f"Organization slug {org.slug!r} is not valid", name_at))
     elif any(fnmatch.fnmatch(org.slug, r) for r in reserved) or org.slug in codes:
         found.append(
             report(

@@ -27,7 +27,7 @@ from blueprintc.compile.inputs import (
     parse_organization,
     read_organization,
 )
-from blueprintc.compile.invariants import check_organization, check_sovereign
+from blueprintc.compile.invariants import SLUG, check_organization, check_sovereign
 from blueprintc.compile.kit import plan_kit
 from blueprintc.compile.reads import InputReads
 from blueprintc.compile.render_check import RenderCache, uses_cnpg
@@ -224,6 +224,8 @@ def plan_organization(result: CompileResult, org: Organization, cache: RenderCac
     result.diagnostics.extend(_schema(org.doc, "organization.schema.json"))
     pool = org.pool_domain or (sovereign.tenant_pool[0] if sovereign.tenant_pool else "")
     result.diagnostics.extend(check_organization(canon, sovereign, org, pool))
+    if not SLUG.match(org.slug):
+        return  # reported: every name planned from it would be wrong as well
     inputs_digest = _digest(inputs.shared_digest, inputs.organization_digests.get(org.rel, ""))
     documents: Documents = {}
     owners: dict[str, str] = {}

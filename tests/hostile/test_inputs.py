@@ -242,3 +242,13 @@ def test_config_schema_default_read_as_helm_reads_it(workspace: Path) -> None:
     run = _compile(workspace)
     assert run.code == 0, str(run)
     assert 'since: "2024-01-01"' in (workspace / WIKI_RELEASE).read_text()
+
+
+def test_organization_without_a_name_is_one_error(workspace: Path) -> None:
+    """No slug '' finding and no planned organizations/.yaml after the schema's error."""
+    (workspace / "organizations" / "noname.yaml").write_text(
+        "apiVersion: catalyst.openova.io/v1alpha1\nkind: Organization\n"
+        "spec:\n  displayName: Nameless\n  regions: [hz-nbg]\n  environments: [{type: dev}]\n"
+    )
+    run = _refused_at(workspace, "organizations/noname.yaml", "BPP015", "metadata")
+    assert "1 finding(s)" in run.stderr and ".yaml:1:1: error BPC" not in run.output, str(run)
