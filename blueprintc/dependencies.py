@@ -17,19 +17,24 @@ import stat
 from pathlib import Path
 from typing import Any
 
-import helm_python as helm
+from blueprintc import helm
 
 _GLOB_MAGIC = "*?[\\"  # Go's filepath.Glob meta characters (Unix)
 
 
-def dependency_status(chart_dir: Path, chart: Any | None) -> list[dict[str, Any]]:
+def dependency_status(
+    chart_dir: Path, chart: helm.Chart | None, budget: helm.Budget = helm.DEFAULT_BUDGET
+) -> list[dict[str, Any]]:
     """Helm's status of each dependency declared by the chart in `chart_dir`; `chart`
-    is that chart as loaded by the SDK (None when it did not load)."""
-    known = _certain(chart_dir, chart) if chart is not None else None
-    return known if known is not None else helm.dependency_list(chart_dir)
+    is that chart as loaded by the SDK (None when it did not load). Raises
+    helm.ChartLoadError when Helm cannot load the chart."""
+    known = _certain(chart_dir, chart, budget) if chart is not None else None
+    return known if known is not None else helm.dependency_status(chart_dir, budget)
 
 
-def _certain(chart_dir: Path, chart: Any) -> list[dict[str, Any]] | None:
+def _certain(
+    chart_dir: Path, chart: helm.Chart, budget: helm.Budget
+) -> list[dict[str, Any]] | None:
     declared = chart.metadata.get("dependencies")
     charts = os.path.join(chart_dir, "charts")
     if not declared or os.path.normpath(charts) != charts or any(c in charts for c in _GLOB_MAGIC):
@@ -56,7 +61,7 @@ def _certain(chart_dir: Path, chart: Any) -> list[dict[str, Any]] | None:
             if loaded.get(name) != version:
                 return None  # missing, or a version range to check
             status = "unpacked"
-        elif len(archives) == 1 and _archive_is(os.path.join(charts, archives[0]), dep):
+        elif len(archives) == 1 and _archive_is(os.path.join(charts, archives[0]), dep, budget):
             status = "ok"
         else:
             return None
@@ -73,13 +78,13 @@ def _glob_match(name: str, prefix: str, suffix: str) -> bool:
     )
 
 
-def _archive_is(path: str, dep: dict[str, Any]) -> bool:
+def _archive_is(path: str, dep: dict[str, Any], budget: helm.Budget) -> bool:
     """The regular file at `path` loads as the chart `dep` names, at exactly its version."""
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return False
-        archive = helm.Chart.load(path)
-    except (OSError, helm.HelmError):
+        archive = helm.load_chart(Path(path), budget)
+    except (OSError, helm.ChartLoadError):
         return False
     metadata = archive.metadata
     return metadata.get("name") == dep["name"] and metadata.get("version") == dep["version"]

@@ -1,22 +1,35 @@
-"""Adapter over the real Helm v4 SDK (helm-python-sdk), in-process.
+"""Adapter over the real Helm v4 SDK (helm-python-sdk), run under a budget.
 
-Helm's errors are turned into values (`RenderFailure`) that carry the template
-position Helm reports, so rules can point at the template line.
+Every call goes to a Helm worker process (`helm_pool`: why, and what it costs)
+with a deadline and a memory cap; an overrun raises `HelmAborted`, which callers
+report at the chart. Helm's own errors are turned into values (`RenderFailure`)
+that carry the template position Helm reports, so rules can point at the
+template line.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import helm_python as helm
-
 from blueprintc import yamldata
+from blueprintc.helm_pool import (
+    CHART_IDS,
+    DEFAULT_BUDGET,
+    POOL,
+    Budget,
+    HelmAborted,
+    HelmCallError,
+    UnknownChart,
+    Worker,
+    as_helm_reads,
+)
 
 # "execution error at (bp-x/templates/cm.yaml:6:11): <message>" and parse errors
 # such as "parse error at (bp-x/templates/cm.yaml:3): ..."
@@ -24,6 +37,8 @@ _POSITION = re.compile(
     r"\(?(?P<file>[\w.\-/]+\.(?:yaml|yml|tpl|txt|json)):(?P<line>\d+)(?::(?P<col>\d+))?"
 )
 _EXECUTION_ERROR = "execution error at"
+# `helm dependency build` downloads: its deadline, when longer than the budget's.
+DOWNLOAD_SECONDS = 600.0
 
 
 @dataclass(frozen=True)
@@ -132,15 +147,115 @@ class ChartLoadError(Exception):
     pass
 
 
-def load_chart(chart_dir: Path) -> helm.Chart:
-    try:
-        return helm.Chart.load(chart_dir)
-    except helm.HelmError as exc:
-        raise ChartLoadError(_clean(str(exc))) from None
+class Chart:
+    """A chart loaded by a Helm worker, from a directory or archive bytes.
+
+    It is loaded again, transparently, in another worker that serves it or after its
+    worker was respawned. Once a call ran over the budget, every later call on the
+    chart raises the same `HelmAborted` at once: a chart that loops for a minute
+    costs one budget, not one per guard that renders it.
+    """
+
+    def __init__(self, source: str, budget: Budget, archive: bytes = b"") -> None:
+        self.source = source
+        self.budget = budget
+        self._archive = archive
+        self._held: dict[int, int] = {}  # worker index -> chart id there
+        self._last: Worker | None = None
+        self._aborted: HelmAborted | None = None
+        self._properties: dict[str, Any] = {}
+
+    def load(self) -> None:
+        with POOL.lease() as worker:
+            self._last = worker
+            self._load_in(worker)
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        return self._property("metadata")  # type: ignore[no-any-return]
+
+    @property
+    def dependencies(self) -> list[dict[str, Any]]:
+        return self._property("dependencies")  # type: ignore[no-any-return]
+
+    @property
+    def crds(self) -> list[dict[str, str]]:
+        return self._property("crds")  # type: ignore[no-any-return]
+
+    def render_manifests(
+        self,
+        values: dict[str, Any] | None,
+        name: str,
+        namespace: str,
+        api_versions: tuple[str, ...] = (),
+    ) -> dict[str, str]:
+        """Helm's render (helm-c's options: `api_versions` is one the SDK's Python
+        signature does not expose)."""
+        options: dict[str, Any] = {"name": name, "namespace": namespace, "is_install": True}
+        if api_versions:
+            options["api_versions"] = list(api_versions)
+        encoded = b"" if values is None else json.dumps(values, default=as_helm_reads).encode()
+        _, data = self._call({"op": "render", "options": options}, encoded)
+        manifests: dict[str, str] = json.loads(data)
+        return manifests
+
+    def _property(self, what: str) -> Any:
+        if what not in self._properties:
+            _, data = self._call({"op": "get", "what": what})
+            self._properties[what] = json.loads(data)
+        return self._properties[what]
+
+    def _call(self, header: dict[str, Any], blob: bytes = b"") -> tuple[dict[str, Any], bytes]:
+        if self._aborted is not None:
+            raise self._aborted
+        with POOL.lease(self._last) as worker:
+            self._last = worker
+            for _ in range(3):
+                request = {**header, "chart": self._load_in(worker)}
+                try:
+                    return worker.call(request, self.budget, blob)
+                except UnknownChart:
+                    self._held.pop(worker.index, None)  # evicted or respawned: load again
+                except HelmAborted as exc:
+                    self._aborted = exc
+                    raise
+        raise HelmAborted("crash", f"the Helm worker keeps losing the chart {self.source}")
+
+    def _load_in(self, worker: Worker) -> int:
+        held = self._held.get(worker.index)
+        if held is not None:
+            return held  # unknown to a respawned worker: `_call` loads it again
+        if self._aborted is not None:
+            raise self._aborted
+        chart_id = next(CHART_IDS)
+        request = {"op": "load", "path": self.source, "chart": chart_id}
+        try:
+            worker.call(request, self.budget, self._archive)
+        except HelmCallError as exc:
+            raise ChartLoadError(_clean(exc.message)) from None
+        except HelmAborted as exc:
+            self._aborted = exc
+            raise
+        self._held[worker.index] = chart_id
+        return chart_id
+
+
+def load_chart(chart_dir: Path, budget: Budget = DEFAULT_BUDGET) -> Chart:
+    """The chart in `chart_dir` (raises ChartLoadError, or HelmAborted past the budget)."""
+    chart = Chart(os.path.abspath(chart_dir), budget)
+    chart.load()
+    return chart
+
+
+def load_archive(data: bytes, name: str, budget: Budget = DEFAULT_BUDGET) -> Chart:
+    """The chart in the `.tgz` bytes `data` (`name` says which, in messages)."""
+    chart = Chart(name, budget, data)
+    chart.load()
+    return chart
 
 
 def render(
-    chart: helm.Chart,
+    chart: Chart,
     values: dict[str, Any] | None,
     name: str,
     namespace: str,
@@ -150,36 +265,16 @@ def render(
     """Render the chart. Renders given the same `documents` dict share parsed YAML: their
     objects' bodies may be the same dicts, so treat them as read-only. `api_versions` are
     the extra APIs `.Capabilities.APIVersions.Has` answers yes for (`helm template
-    --api-versions`)."""
+    --api-versions`). Raises HelmAborted when Helm runs over the chart's budget."""
     try:
-        if api_versions:
-            manifests = _render_with_api_versions(chart, values, name, namespace, api_versions)
-        else:
-            manifests = chart.render(values=values, name=name, namespace=namespace, is_install=True)
-    except (helm.HelmRenderError, helm.HelmValuesError) as exc:
-        return Render({}, parse_failure(str(exc)))
-    except helm.HelmError as exc:
-        return Render({}, RenderFailure(_clean(str(exc)), None, 1, 1, False))
+        manifests = chart.render_manifests(values, name, namespace, api_versions)
+    except ChartLoadError as exc:
+        return Render({}, RenderFailure(str(exc), None, 1, 1, False))
+    except HelmCallError as exc:
+        if exc.kind in ("HelmRenderError", "HelmValuesError"):
+            return Render({}, parse_failure(exc.message))
+        return Render({}, RenderFailure(_clean(exc.message), None, 1, 1, False))
     return Render(manifests, None, _documents=documents)
-
-
-def _render_with_api_versions(
-    chart: helm.Chart,
-    values: dict[str, Any] | None,
-    name: str,
-    namespace: str,
-    api_versions: tuple[str, ...],
-) -> dict[str, str]:
-    """`Chart.render` with helm-c's `api_versions` render option, which the SDK's Python
-    signature does not expose (the same native call and errors)."""
-    from helm_python import _native
-
-    options = {"name": name, "namespace": namespace, "is_install": True}
-    options["api_versions"] = list(api_versions)
-    payload = None if values is None else json.dumps(values)
-    rendered = _native.call_string("helm_render", chart._raw(), payload, json.dumps(options))
-    manifests: dict[str, str] = json.loads(rendered)
-    return manifests
 
 
 def parse_failure(message: str) -> RenderFailure:
@@ -196,24 +291,50 @@ def parse_failure(message: str) -> RenderFailure:
     return RenderFailure(message, template, line, column, is_execution_error)
 
 
-def dependency_status(chart_dir: Path) -> list[dict[str, Any]]:
-    """Helm's view of declared dependencies: name, version, repository, status."""
-    return helm.dependency_list(chart_dir)
+def dependency_status(chart_dir: Path, budget: Budget = DEFAULT_BUDGET) -> list[dict[str, Any]]:
+    """Helm's view of declared dependencies: name, version, repository, status (raises
+    ChartLoadError when Helm cannot load the chart)."""
+    with POOL.lease() as worker:
+        try:
+            request = {"op": "dependency_list", "path": os.path.abspath(chart_dir)}
+            _, data = worker.call(request, budget)
+        except HelmCallError as exc:
+            raise ChartLoadError(_clean(exc.message)) from None
+    statuses: list[dict[str, Any]] = json.loads(data)
+    return statuses
 
 
-def dependency_build(chart_dir: Path) -> str | None:
-    """`helm dependency build`; returns Helm's error message, or None on success."""
-    try:
-        helm.dependency_build(chart_dir)
-    except helm.HelmError as exc:
-        return _clean(str(exc))
+def dependency_build(chart_dir: Path, budget: Budget = DEFAULT_BUDGET) -> str | None:
+    """`helm dependency build`; returns Helm's error message, or None on success. It
+    downloads, so its deadline is `DOWNLOAD_SECONDS` when that is longer."""
+    seconds = max(budget.seconds, DOWNLOAD_SECONDS)
+    with POOL.lease() as worker:
+        try:
+            request = {"op": "dependency_build", "path": os.path.abspath(chart_dir)}
+            worker.call(request, budget, seconds=seconds)
+        except HelmCallError as exc:
+            return _clean(exc.message)
     return None
 
 
-def lint(chart_dir: Path) -> list[dict[str, Any]]:
-    report = helm.lint(chart_dir)
-    messages: list[dict[str, Any]] = report.get("messages") or []
-    return messages
+def package(chart_dir: Path, destination: Path, budget: Budget = DEFAULT_BUDGET) -> Path:
+    """`helm package` into `destination`; the archive's path (raises ChartLoadError)."""
+    header = {
+        "op": "package",
+        "path": os.path.abspath(chart_dir),
+        "into": os.path.abspath(destination),
+    }
+    with POOL.lease() as worker:
+        try:
+            answer, _ = worker.call(header, budget)
+        except HelmCallError as exc:
+            raise ChartLoadError(_clean(exc.message)) from None
+    return Path(str(answer["archive"]))
+
+
+def warm(workers: int) -> None:
+    """Start Helm workers ahead of their first use (their start-up overlaps the caller's)."""
+    POOL.warm(workers)
 
 
 def _clean(message: str) -> str:

@@ -10,11 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from blueprintc import depbuild, kustomize, listing, standin
+from blueprintc import depbuild, helm, kustomize, listing, standin
 from blueprintc.canon import default_canon
 from blueprintc.collector import collector_paused
 from blueprintc.diagnostics import Diagnostic, Finding, Location, Severity, sorted_diagnostics
-from blueprintc.helm import ChartLoadError
 from blueprintc.model.blueprint import Blueprint, normalise
 from blueprintc.rules import RULES, Rule
 from blueprintc.rules.context import BlueprintContext
@@ -91,6 +90,7 @@ def _lint(
     except InputError as exc:
         raise UsageError(exc.message) from None
     rules = [r for r in RULES.values() if r.check and (select is None or r.id in select)]
+    helm.warm(min(jobs, len(dirs)))
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         for found in pool.map(
             lambda d: lint_blueprint(d, workspace, rules, build_dependencies, offline), dirs
@@ -182,10 +182,16 @@ class _GuardedContext(BlueprintContext):
             raise
 
     @per_instance
-    def helm_chart(self) -> Any:
+    def helm_chart(self) -> helm.Chart:
         if self.refused:
             raise _Refused
         return super().helm_chart
+
+    @per_instance
+    def dependency_status(self) -> list[dict[str, Any]]:
+        if self.refused:
+            raise _Refused  # `helm dependency list` would load the refused chart
+        return super().dependency_status
 
     @per_instance
     def kustomize_build(self) -> kustomize.KustomizeBuild:
@@ -227,6 +233,7 @@ def lint_blueprint(
     context = _GuardedContext(workspace, blueprint, build_dependencies, offline)
     try:
         out.extend(diagnostic_from_input(exc) for exc in preload(context))
+        out.extend(_helm_preflight(context))
         for rule in rules:
             assert rule.check is not None
             try:
@@ -234,13 +241,44 @@ def lint_blueprint(
                     out.append(make_diagnostic(rule, finding))
             except InputError as exc:
                 out.append(diagnostic_from_input(exc))
-            except ChartLoadError:
+            except helm.ChartLoadError:
                 continue  # reported once by the chart-metadata rule
+            except helm.HelmAborted as exc:
+                out.append(_helm_aborted(context, exc))  # the same for every rule: kept once
             except _Refused:
                 continue  # the refused file is reported; Helm does not get to read it
     finally:
         context.close()
     return out
+
+
+def _helm_preflight(context: _GuardedContext) -> list[Diagnostic]:
+    """Load the chart and render its defaults (what the guards render first, so this
+    costs nothing more when they run): a chart over Helm's budget is reported whichever
+    rules run."""
+    if context.chart_dir is None or context.refused or not context.chart_dir.is_dir():
+        return []
+    try:
+        context.render(None)
+    except helm.HelmAborted as exc:
+        return [_helm_aborted(context, exc)]
+    except helm.ChartLoadError:
+        pass  # reported by the chart-metadata rule
+    return []
+
+
+def _helm_aborted(context: BlueprintContext, exc: helm.HelmAborted) -> Diagnostic:
+    """Helm ran over its budget loading or rendering the chart: reported at Chart.yaml."""
+    assert context.chart_dir is not None
+    chart = context.rel(context.chart_dir)
+    what = {
+        "time": "loops too long (a `range` over a huge list, `until`, `repeat`?)",
+        "memory": "builds too much in memory (`repeat`, huge values?)",
+        "output": "renders too much output",
+        "crash": "crashed Helm",
+    }[exc.reason]
+    message = f"{exc.message} on the chart {chart}: it {what}"
+    return make_diagnostic(RULES["BPI011"], Finding(message, Location(f"{chart}/Chart.yaml", 1, 1)))
 
 
 def _manifest_problem(blueprint: Blueprint, workspace: Workspace) -> Diagnostic | None:

@@ -12,6 +12,7 @@ from typing import Any
 from blueprintc import listing
 from blueprintc.canon import Canon, load_canon
 from blueprintc.diagnostics import Severity
+from blueprintc.helm_pool import DEFAULT_BUDGET, Budget
 from blueprintc.source import DEFAULT_MAX_FILE_BYTES, InputError, read_source
 from blueprintc.yamldoc import YamlDoc, load_yaml
 
@@ -40,6 +41,7 @@ class Workspace:
     fail_on: Severity = Severity.ERROR
     rules: dict[str, RuleConfig] = field(default_factory=dict)
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    helm_budget: Budget = DEFAULT_BUDGET  # what one Helm load or render may take
     _real: dict[Path, Path] = field(default_factory=dict, repr=False, compare=False)
     # What rules work out from the workspace alone, once per run (every Blueprint asks).
     memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -124,10 +126,30 @@ def load_workspace(root: Path) -> Workspace:
         workspace.fail_on = _severity(doc, ("lint", "failOn"), lint["failOn"])
     if isinstance(lint.get("maxFileBytes"), int):
         workspace.max_file_bytes = lint["maxFileBytes"]
+    if isinstance(data.get("helm"), dict):
+        workspace.helm_budget = _helm_budget(doc, data["helm"])
     rules = lint.get("rules") if isinstance(lint.get("rules"), dict) else {}
     for rule_id, setting in rules.items():
         workspace.rules[str(rule_id)] = _rule_config(doc, ("lint", "rules", str(rule_id)), setting)
     return workspace
+
+
+def _helm_budget(doc: YamlDoc, settings: dict[str, Any]) -> Budget:
+    """`helm: {timeoutSeconds, memoryMiB}`: the budget of each Helm load and render."""
+    seconds = settings.get("timeoutSeconds", DEFAULT_BUDGET.seconds)
+    memory = settings.get("memoryMiB", DEFAULT_BUDGET.memory_bytes >> 20)
+    for key, value, least in (("timeoutSeconds", seconds, 0.1), ("memoryMiB", memory, 256)):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not value >= least:
+            line, column = doc.locate(("helm", key))
+            raise InputError(
+                "BPI009",
+                f"helm.{key} must be a number of at least {least}, not {value!r}",
+                doc.source.rel,
+                line,
+                column,
+                hint="write e.g. `helm: {timeoutSeconds: 10, memoryMiB: 1024}`",
+            )
+    return Budget(seconds=float(seconds), memory_bytes=int(memory) << 20)
 
 
 def _severity(doc: YamlDoc, path: tuple[str, ...], text: str) -> Severity:

@@ -9,6 +9,7 @@ renders exactly those values, in the same order, through the raw SDK.
 from __future__ import annotations
 
 import copy
+import json
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -19,8 +20,8 @@ from typing import Any
 from unittest import mock
 
 import helm_python as helm
+from helm_python import _native
 
-from blueprintc.helm import _render_with_api_versions
 from blueprintc.rules.context import BlueprintContext
 
 
@@ -97,6 +98,21 @@ def render_chart(job: ChartRenders) -> int:
         except helm.HelmError:
             failed += 1  # expected for `requires-overlay` defaults; lint renders those too
     return failed
+
+
+def _render_with_api_versions(
+    chart: helm.Chart,
+    values: dict[str, Any] | None,
+    name: str,
+    namespace: str,
+    api_versions: tuple[str, ...],
+) -> None:
+    """`Chart.render` with helm-c's `api_versions` render option, which the SDK's Python
+    signature does not expose (the call a Helm worker makes for such a render)."""
+    options = {"name": name, "namespace": namespace, "is_install": True}
+    options["api_versions"] = list(api_versions)
+    payload = None if values is None else json.dumps(values)
+    json.loads(_native.call_string("helm_render", chart._raw(), payload, json.dumps(options)))
 
 
 def replay(plan: list[ChartRenders], jobs: int) -> int:

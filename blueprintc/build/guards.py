@@ -14,8 +14,6 @@ import fnmatch
 from dataclasses import dataclass
 from pathlib import Path
 
-import helm_python
-
 from blueprintc import helm
 from blueprintc.build.chartfile import ChartArchive, ChartArchiveError, read_chart_archive
 from blueprintc.oci import DigestMismatchError, NotFoundError, OCIError, RegistryError, Store
@@ -46,8 +44,10 @@ def guard_working_tree(chart_dir: Path, rel: str) -> GuardResult:
     """After ``helm dependency build``: Helm's own status of every declared dependency."""
     try:
         statuses = helm.dependency_status(chart_dir)
-    except helm_python.HelmError as exc:
-        return GuardResult(WORKING_TREE, False, (" ".join(str(exc).split()),), f"{rel}/")
+    except helm.ChartLoadError as exc:
+        return GuardResult(WORKING_TREE, False, (str(exc),), f"{rel}/")
+    except helm.HelmAborted as exc:
+        return GuardResult(WORKING_TREE, False, (f"{exc.message} on {rel}/",), f"{rel}/")
     problems = [
         f"dependency {s.get('name')} {s.get('version')} is {s.get('status')} in {rel}/charts/ "
         f"(expected {s.get('name')}-{s.get('version')}.tgz or {s.get('name')}/Chart.yaml)"
@@ -70,8 +70,8 @@ def needs_dependency_build(chart_dir: Path) -> bool:
     would add a ``.tgz`` beside each, and the package would hold it twice."""
     try:
         statuses = helm.dependency_status(chart_dir)
-    except helm_python.HelmError:
-        return True  # a broken Chart.yaml: lint reports it
+    except (helm.ChartLoadError, helm.HelmAborted):
+        return True  # a broken Chart.yaml, or one over the budget: lint reports it
     return not statuses or any(s.get("status") != "unpacked" for s in statuses)
 
 

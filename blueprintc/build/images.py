@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-import helm_python
-
 from blueprintc import helm
 from blueprintc.build.chartfile import ChartArchive, ChartArchiveError, yaml_file
 
@@ -21,20 +19,23 @@ class RenderFailed(Exception):
     """No render of the package succeeded; the message is Helm's."""
 
 
-def chart_images(tgz: bytes, archive: ChartArchive) -> list[str]:
+def chart_images(
+    tgz: bytes, archive: ChartArchive, budget: helm.Budget = helm.DEFAULT_BUDGET
+) -> list[str]:
     try:
-        chart = helm_python.Chart.load_archive(tgz)
-    except helm_python.HelmError as exc:
-        raise RenderFailed(" ".join(str(exc).split())) from None
-    with chart:
+        chart = helm.load_archive(tgz, f"{archive.name}-{archive.version}.tgz", budget)
         render = helm.render(chart, None, archive.name, "default")
         if not render.ok:
             values = _ci_values(archive)
             if values is not None:
                 render = helm.render(chart, values, archive.name, "default")
-        if render.failure is not None:
-            raise RenderFailed(render.failure.message)
-        return images_of(o.body for o in render.objects())
+    except helm.ChartLoadError as exc:
+        raise RenderFailed(str(exc)) from None
+    except helm.HelmAborted as exc:
+        raise RenderFailed(exc.message) from None
+    if render.failure is not None:
+        raise RenderFailed(render.failure.message)
+    return images_of(o.body for o in render.objects())
 
 
 def images_of(objects: Iterable[dict[str, Any]]) -> list[str]:

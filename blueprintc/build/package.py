@@ -19,8 +19,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-import helm_python
-
+from blueprintc import helm
 from blueprintc.build.errors import BuildError
 from blueprintc.oci import UnsafeArchiveError, read_archive
 from blueprintc.oci.tarball import gzip_deterministic
@@ -39,7 +38,9 @@ def build_time(env: Mapping[str, str] | None = None) -> int:
     return int(raw)
 
 
-def package_chart(chart_dir: Path, mtime: int | None = None) -> bytes:
+def package_chart(
+    chart_dir: Path, mtime: int | None = None, budget: helm.Budget = helm.DEFAULT_BUDGET
+) -> bytes:
     """The bytes of ``helm package <chart_dir>``, identical for identical content."""
     stamp = build_time() if mtime is None else mtime
     _refuse_links(chart_dir)
@@ -53,9 +54,11 @@ def package_chart(chart_dir: Path, mtime: int | None = None) -> bytes:
         for path in sorted(staged.rglob("*"), reverse=True):
             os.utime(path, (stamp, stamp))
         try:
-            archive = helm_python.package(staged, destination=Path(tmp) / "out")
-        except helm_python.HelmError as exc:
-            raise PackageRefused(" ".join(str(exc).split())) from None
+            archive = helm.package(staged, Path(tmp) / "out", budget)
+        except helm.ChartLoadError as exc:
+            raise PackageRefused(str(exc)) from None
+        except helm.HelmAborted as exc:
+            raise PackageRefused(exc.message) from None
         return Path(archive).read_bytes()
 
 

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
-from blueprintc import kustomize
+from blueprintc import helm, kustomize
 from blueprintc.build.chartfile import ChartArchive
 from blueprintc.build.errors import BuildError
 from blueprintc.build.guards import (
@@ -197,6 +197,7 @@ def _build(
         signer,
         output,
         root,
+        workspace.helm_budget,
     )
 
 
@@ -208,13 +209,14 @@ def _helm(
     signer: Signer | None,
     output: Path,
     root: Path,
+    budget: helm.Budget,
 ) -> BuildRecord:
     chart_dir = blueprint.manifest_dir
     assert chart_dir is not None
     if not _guard(record, guard_working_tree(chart_dir, rel)):
         return record.fail("guard", "a declared dependency is missing from the working tree")
     try:
-        tgz = _timed(record, "package", lambda: package_chart(chart_dir))
+        tgz = _timed(record, "package", lambda: package_chart(chart_dir, budget=budget))
     except PackageRefused as exc:
         refusal = packager_refusal(str(exc), chart_dir, rel)
         if refusal is None:
@@ -233,7 +235,7 @@ def _helm(
     record.package_digest = artifact.layers[0][0].digest
     record.manifest_digest = artifact.digest
     try:
-        record.images = _timed(record, "sbom", lambda: chart_images(tgz, archive))
+        record.images = _timed(record, "sbom", lambda: chart_images(tgz, archive, budget))
     except RenderFailed as exc:
         return record.fail("render", f"the package does not render: {exc}")
     if target is None:

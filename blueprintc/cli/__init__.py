@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from blueprintc import __version__
+from blueprintc import __version__, helm_pool
 from blueprintc.cli.lazy import LazyCommand, LazyGroup
 
 # Each command's module is imported only when it runs (start-up is most of a
@@ -61,6 +61,10 @@ COMMANDS: dict[str, LazyCommand] = {
     ),
 }
 
+# Commands that render charts, and the Helm workers each starts before importing its
+# module, so a worker's start-up (the SDK's native library) overlaps those imports.
+EARLY_HELM_WORKERS = {"lint": 1, "compile": 1, "diff": 1, "build": 1, "publish": 1}
+
 
 @click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="blueprintc")
@@ -81,6 +85,7 @@ def main() -> None:
     if refusal is not None:
         click.echo(f"blueprintc: {refusal}", err=True)
         sys.exit(2)
+    helm_pool.start_early(sys.argv[1:2], EARLY_HELM_WORKERS)
     try:
         cli(prog_name="blueprintc")
     except Exception as exc:

@@ -96,7 +96,7 @@ def compile_workspace(
         return _done(result)
     result.diagnostics.extend(_schema(sovereign.doc, "sovereign.schema.json"))
     result.diagnostics.extend(check_sovereign(workspace.canon, sovereign))
-    cache = RenderCache()
+    cache = RenderCache(workspace.helm_budget)
     kit_digest = _digest(inputs.shared_digest)
     grouped = previous.by_owner() if previous is not None else {}
     reused = _reusable(grouped, SOVEREIGN_OWNER, kit_digest)

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import posixpath
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from blueprintc import helm
@@ -33,6 +36,7 @@ class RenderFacts:
 
 @dataclass
 class RenderCache:
+    budget: helm.Budget = helm.DEFAULT_BUDGET
     charts: dict[str, Any] = field(default_factory=dict)
     facts: dict[tuple[str, str], RenderFacts] = field(default_factory=dict)
     documents: dict[str, dict[str, list[Any]]] = field(default_factory=dict)  # by chart
@@ -47,16 +51,24 @@ class RenderCache:
         if key in self.facts:
             return self.facts[key]
         chart = self.charts.get(entry.name)
-        if chart is None:
-            try:
-                chart = self.charts[entry.name] = helm.load_chart(blueprint.manifest_dir)
-            except helm.ChartLoadError as exc:
-                self.facts[key] = RenderFacts(str(exc), (), 0)
-                return self.facts[key]
-        self.renders += 1
-        shared = self.documents.setdefault(entry.name, {})
-        result = helm.render(chart, values, entry.name, entry.name.removeprefix("bp-"), shared)
-        self.facts[key] = _facts(result)
+        try:
+            if chart is None:
+                chart = self.charts[entry.name] = helm.load_chart(
+                    blueprint.manifest_dir, self.budget
+                )
+            self.renders += 1
+            shared = self.documents.setdefault(entry.name, {})
+            result = helm.render(chart, values, entry.name, entry.name.removeprefix("bp-"), shared)
+        except helm.ChartLoadError as exc:
+            self.facts[key] = RenderFacts(str(exc), (), 0)
+        except helm.HelmAborted as exc:  # the chart remembers: its next render fails at once
+            chart_rel = posixpath.join(
+                posixpath.dirname(blueprint.rel),
+                Path(os.path.relpath(blueprint.manifest_dir, blueprint.dir)).as_posix(),
+            )
+            self.facts[key] = RenderFacts(f"{exc.message} on the chart {chart_rel}", (), 0)
+        else:
+            self.facts[key] = _facts(result)
         return self.facts[key]
 
 

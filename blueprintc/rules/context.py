@@ -13,7 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from blueprintc import depbuild, dependencies, gitfiles, helm, kustomize, listing, standin
+from blueprintc import (
+    depbuild,
+    dependencies,
+    gitfiles,
+    helm,
+    helm_values,
+    kustomize,
+    listing,
+    standin,
+)
 from blueprintc.canon import Canon
 from blueprintc.model.blueprint import Blueprint
 from blueprintc.rules.memo import per_instance, remembered
@@ -34,6 +43,8 @@ class BlueprintContext:
     _renders: dict[str, helm.Render] = field(default_factory=dict)
     _documents: dict[str, list[Any]] = field(default_factory=dict)
     _sources: dict[Path, SourceFile] = field(default_factory=dict)
+    _chart_failure: Exception | None = None
+    _values_refusal: InputError | None = None
     # What several rules work out from the same inputs, worked out once (by name).
     memo: dict[str, Any] = field(default_factory=dict)
     # Directory listings, shared by the walks over the Blueprint (read once per Blueprint).
@@ -81,7 +92,18 @@ class BlueprintContext:
 
     @per_instance
     def values_yaml(self) -> YamlDoc | None:
-        return self._chart_file("values.yaml")
+        """The chart's values.yaml; refused (and remembered so) when Helm could not read
+        it (`helm_values`)."""
+        if self._values_refusal is not None:
+            raise self._values_refusal
+        doc = self._chart_file("values.yaml")
+        if doc is not None:
+            try:
+                helm_values.check_values(doc)
+            except InputError as exc:
+                self._values_refusal = exc
+                raise
+        return doc
 
     @property
     def values(self) -> dict[str, Any]:
@@ -191,15 +213,24 @@ class BlueprintContext:
         self.build_error  # noqa: B018 - a requested `helm dependency build` comes first
         try:
             chart = self.helm_chart
+        except helm.HelmAborted:
+            raise  # Helm would take as long again
         except Exception:  # not loadable (or refused): Helm answers, as it always did
             chart = None
-        return dependencies.dependency_status(self.chart_dir, chart)
+        return dependencies.dependency_status(self.chart_dir, chart, self.workspace.helm_budget)
 
     @per_instance
-    def helm_chart(self) -> Any:
-        """The loaded chart (raises helm.ChartLoadError)."""
+    def helm_chart(self) -> helm.Chart:
+        """The loaded chart (raises helm.ChartLoadError, or helm.HelmAborted past the
+        budget: either is remembered, so Helm tries once per Blueprint)."""
         assert self.chart_dir is not None
-        return helm.load_chart(self.chart_dir)
+        if self._chart_failure is not None:
+            raise self._chart_failure
+        try:
+            return helm.load_chart(self.chart_dir, self.workspace.helm_budget)
+        except (helm.ChartLoadError, helm.HelmAborted) as exc:
+            self._chart_failure = exc
+            raise
 
     @per_instance
     def stand_in(self) -> standin.StandIn | None:
@@ -215,10 +246,15 @@ class BlueprintContext:
         if made is None:
             return None
         try:
-            self.memo["stand_in_chart"] = helm.load_chart(made.directory)
+            self.memo["stand_in_chart"] = helm.load_chart(
+                made.directory, self.workspace.helm_budget
+            )
         except helm.ChartLoadError:
             made.close()  # Helm cannot load it: no stand-in (BPG011 says what was skipped)
             return None
+        except helm.HelmAborted:
+            made.close()
+            raise
         return made
 
     @per_instance

@@ -139,6 +139,45 @@ WORKSPACE_CONFIG = input_rule(
     settings (`off`, a severity, or `{severity, ignore: [globs]}`).
     """,
 )
+HELM_BUDGET = input_rule(
+    "BPI011",
+    "helm-budget",
+    "Helm ran over its time or memory budget loading or rendering the chart",
+    "bound the template's loops and sizes, or raise helm.timeoutSeconds / helm.memoryMiB"
+    " in blueprintc.yaml if the chart is genuine",
+    """Helm under a budget.
+
+    Every Helm chart load and render runs in a worker process with a deadline
+    (10 s by default, `helm.timeoutSeconds` in blueprintc.yaml) and a memory cap
+    (1024 MiB, `helm.memoryMiB`). A template such as
+    `{{ range until 100000000 }}` or `{{ repeat 500000000 "x" }}` is stopped
+    there and reported at the chart's Chart.yaml, so a pre-commit hook or CI run
+    never hangs or dies on it.
+
+    Failing example (templates/loop.yaml)::
+
+        {{- range until 100000000 }}{{ end }}
+    """,
+)
+HELM_VALUES = input_rule(
+    "BPI012",
+    "helm-unreadable-value",
+    "values.yaml holds a value Helm's YAML reader refuses (NaN, infinity, a null key)",
+    "quote it to make it a string (e.g. '.nan', 'null'), or remove it",
+    """Values Helm cannot read.
+
+    Helm converts values.yaml to JSON as it loads the chart, so a float JSON
+    cannot hold (`.nan`, `.inf`, `-.inf`) or a null key (`null:`, `~:`) makes
+    the whole chart fail to load. blueprintc reports it at the value, before
+    Helm sees the chart. Keys such as `80:` or `true:` are fine: Helm reads
+    them as the strings "80" and "true".
+
+    Failing example::
+
+        resources:
+          cpu: .nan
+    """,
+)
 
 RULES = [
     YAML_SYNTAX,
@@ -151,4 +190,6 @@ RULES = [
     NO_MANIFESTS,
     WORKSPACE_CONFIG,
     NO_BLUEPRINT_FILE,
+    HELM_BUDGET,
+    HELM_VALUES,
 ]

@@ -10,6 +10,8 @@ from typing import Any
 import helm_python as helm
 import pytest
 
+from blueprintc import dependencies
+from blueprintc import helm as adapter
 from blueprintc.dependencies import dependency_status
 
 REPO = Path(__file__).resolve().parents[2]
@@ -77,8 +79,8 @@ def test_same_statuses_as_helm(tmp_path: Path, scenario: str) -> None:
     shutil.copytree(CHART, chart_dir)
     SCENARIOS[scenario](chart_dir / "charts")
     try:
-        chart = helm.Chart.load(chart_dir)
-    except helm.HelmError:
+        chart: adapter.Chart | None = adapter.load_chart(chart_dir)
+    except adapter.ChartLoadError:
         chart = None
     assert dependency_status(chart_dir, chart) == helm.dependency_list(chart_dir)
 
@@ -91,5 +93,6 @@ def test_answers_without_helm_when_certain(
     shutil.copytree(CHART, chart_dir)
     SCENARIOS[scenario](chart_dir / "charts")
     expected = helm.dependency_list(chart_dir)
-    monkeypatch.setattr(helm, "dependency_list", lambda _: pytest.fail("asked Helm"))
-    assert dependency_status(chart_dir, helm.Chart.load(chart_dir)) == expected
+    chart = adapter.load_chart(chart_dir)
+    monkeypatch.setattr(dependencies.helm, "dependency_status", lambda *_: pytest.fail("asked"))
+    assert dependency_status(chart_dir, chart) == expected

@@ -1,0 +1,140 @@
+"""The Helm worker pool (`blueprintc.helm_pool`) with the real SDK: deadlines, memory
+caps and output caps end a call as `HelmAborted`; a dead worker is replaced and its
+charts loaded again; blueprintc's own process never loads the SDK."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from blueprintc import helm
+from blueprintc.helm_pool import POOL, Budget, Pool
+
+REPO = Path(__file__).resolve().parents[2]
+CONFIGMAP = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}
+data:
+  when: {{ .Values.when | quote }}
+"""
+
+
+def _chart(root: Path, template: str = CONFIGMAP) -> Path:
+    chart = root / "chart"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: demo\nversion: 1.0.0\n")
+    (chart / "values.yaml").write_text("when: never\n")
+    (chart / "templates" / "t.yaml").write_text(template)
+    return chart
+
+
+def test_blueprintcs_own_process_never_loads_the_sdk() -> None:
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from pathlib import Path
+        import blueprintc.cli
+        from blueprintc.lint import lint
+        result = lint([Path({str(REPO / "blueprints")!r})], root=Path({str(REPO)!r}))
+        assert result.blueprints and not result.active, result.active
+        print("helm_python" in sys.modules)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        check=True,
+    )
+    assert done.stdout.strip() == "False"
+
+
+def test_a_killed_worker_is_replaced_and_the_chart_loaded_again(tmp_path: Path) -> None:
+    chart = helm.load_chart(_chart(tmp_path))
+    first = helm.render(chart, None, "demo", "demo")
+    for worker in POOL.workers:
+        if worker.process is not None:
+            os.kill(worker.process.popen.pid, signal.SIGKILL)
+            worker.process.popen.wait()
+    again = helm.render(chart, None, "demo", "demo")
+    assert first.ok and again.manifests == first.manifests
+
+
+def test_a_loop_is_stopped_at_the_deadline_and_the_chart_remembers(tmp_path: Path) -> None:
+    loop = "{{- range until 100000 }}{{ range until 100000 }}{{ end }}{{ end }}\n"
+    chart = helm.load_chart(_chart(tmp_path, loop), Budget(seconds=0.5))
+    start = time.monotonic()
+    with pytest.raises(helm.HelmAborted) as aborted:
+        helm.render(chart, None, "demo", "demo")
+    assert aborted.value.reason == "time"
+    assert "0.5 s time budget" in aborted.value.message
+    assert time.monotonic() - start < 10
+    start = time.monotonic()
+    with pytest.raises(helm.HelmAborted):
+        helm.render(chart, {"other": "values"}, "demo", "demo")
+    assert time.monotonic() - start < 0.1  # no second budget spent on the same chart
+
+
+def test_memory_past_the_cap_aborts_the_worker_not_blueprintc(tmp_path: Path) -> None:
+    chart = helm.load_chart(
+        _chart(tmp_path, 'big: {{ repeat 500000000 "x" }}\n'), Budget(memory_bytes=300 << 20)
+    )
+    with pytest.raises(helm.HelmAborted) as aborted:
+        helm.render(chart, None, "demo", "demo")
+    assert aborted.value.reason == "memory"
+    assert "300 MiB memory budget" in aborted.value.message
+
+
+def test_output_past_the_cap_is_refused(tmp_path: Path) -> None:
+    chart = helm.load_chart(
+        _chart(tmp_path, 'big: {{ repeat 2000000 "x" }}\n'), Budget(output_bytes=1 << 20)
+    )
+    with pytest.raises(helm.HelmAborted) as aborted:
+        helm.render(chart, None, "demo", "demo")
+    assert aborted.value.reason == "output"
+
+
+def test_dates_and_binary_values_reach_helm_as_helm_reads_them(tmp_path: Path) -> None:
+    chart = helm.load_chart(_chart(tmp_path))
+    for value, text in ((datetime.date(2001, 2, 3), "2001-02-03"), (b"hello", "hello")):
+        render = helm.render(chart, {"when": value}, "demo", "demo")
+        assert render.ok and f'when: "{text}"' in render.manifests["demo/templates/t.yaml"]
+
+
+def test_a_chart_helm_cannot_load_is_a_load_error(tmp_path: Path) -> None:
+    chart_dir = _chart(tmp_path)
+    (chart_dir / "values.yaml").write_text("a: .nan\n")
+    with pytest.raises(helm.ChartLoadError, match="NaN"):
+        helm.load_chart(chart_dir)
+
+
+def test_a_blueprintc_package_in_the_current_directory_is_not_the_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers start with `python -P`: a workspace's `blueprintc/helm_worker.py` in the
+    directory blueprintc runs from is never imported in place of the real one."""
+    marker = tmp_path / "planted-ran"
+    planted = tmp_path / "cwd" / "blueprintc"
+    planted.mkdir(parents=True)
+    (planted / "__init__.py").write_text("")
+    (planted / "helm_worker.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    monkeypatch.chdir(planted.parent)
+    pool = Pool(size=1)
+    try:
+        with pool.lease() as worker:
+            worker.call({"op": "dependency_list", "path": str(_chart(tmp_path))}, Budget())
+    finally:
+        pool.close()
+    assert not marker.exists()
