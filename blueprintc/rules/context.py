@@ -18,10 +18,10 @@ from blueprintc import (
     dependencies,
     gitfiles,
     helm,
-    helm_values,
     kustomize,
     listing,
     standin,
+    unloadable_values,
 )
 from blueprintc.canon import Canon
 from blueprintc.model.blueprint import Blueprint
@@ -93,13 +93,13 @@ class BlueprintContext:
     @per_instance
     def values_yaml(self) -> YamlDoc | None:
         """The chart's values.yaml; refused (and remembered so) when Helm could not read
-        it (`helm_values`)."""
+        it (`unloadable_values`)."""
         if self._values_refusal is not None:
             raise self._values_refusal
         doc = self._chart_file("values.yaml")
         if doc is not None:
             try:
-                helm_values.check_values(doc)
+                unloadable_values.refuse(doc)
             except InputError as exc:
                 self._values_refusal = exc
                 raise

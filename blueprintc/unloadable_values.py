@@ -1,4 +1,4 @@
-"""Values Helm's YAML reader refuses, found before Helm sees the chart.
+"""A chart's values.yaml that Helm would refuse to load, found before Helm sees it.
 
 Helm reads `values.yaml` with sigs.k8s.io/yaml, which converts YAML to JSON.
 Asked of the real SDK (`helm_python.values_from_yaml`, the reader a chart load
@@ -13,6 +13,10 @@ Everything else a YAML 1.1 reader accepts it takes, keys converted to strings:
 as values (kept as their text), `!!binary` (decoded), a 5,000-digit integer
 (kept as a string). A refused file would make the whole chart fail to load
 with a message about JSON at Chart.yaml; here it is one finding at the value.
+
+This is lint's gate before handing a chart to Helm: only what makes the load
+fail. compile reads config and values the way Helm does, converting keys and
+reporting everything Helm would misread as well (`compile/helmvalues.py`).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from blueprintc.source import InputError
 from blueprintc.yamldoc import PathKey, YamlDoc, json_path
 
 
-def check_values(doc: YamlDoc) -> None:
+def refuse(doc: YamlDoc) -> None:
     """Raise InputError (BPI012) at a value or key Helm could not read."""
     stack: list[tuple[PathKey, Any]] = [((), doc.data)]
     while stack:
