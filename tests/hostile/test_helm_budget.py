@@ -112,8 +112,9 @@ def test_a_budget_that_is_not_a_number_is_a_config_error(workspace: Path) -> Non
 
 
 COMPILE_CASES = {
-    "until-100000000": (_template("loop.yaml", LOOP), "time budget"),
-    "repeat-500000000": (_template("repeat.yaml", REPEAT), "memory budget"),
+    # `until` builds a 100,000,000-int list: past the time or the memory budget first
+    "until-100000000": (_template("loop.yaml", LOOP), f"budget on the chart {CHART}"),
+    "repeat-500000000": (_template("repeat.yaml", REPEAT), f"memory budget on the chart {CHART}"),
     "nan-value": (_append(f"{CHART}/values.yaml", "ratio: .nan\n"), "NaN"),
     "fifo-in-chart": (_fifo(f"{CHART}/pipe"), "irregular file"),
 }
