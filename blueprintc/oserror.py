@@ -37,6 +37,8 @@ class OutputOSError(OSError):
         self, error: OSError, action: str, directory: Path, left: Left, path: Path | None
     ) -> None:
         super().__init__(error.errno, error.strerror)
+        if left is Left.AS_BEFORE and not os.path.lexists(directory):
+            left = Left.ABSENT  # say "was not created", not "as it was"
         self.error = error
         self.action = action
         self.directory = directory
@@ -65,8 +67,6 @@ def leaving(
     except OutputOSError:
         raise  # an inner step knew better what it left
     except OSError as exc:
-        if left is Left.AS_BEFORE and not os.path.lexists(directory):
-            left = Left.ABSENT
         path = _named_path(exc, directory, temporary)
         raise OutputOSError(exc, action, directory, left, path) from exc
 

@@ -6,6 +6,7 @@ convention), never from a command-line flag; it is never logged or echoed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +18,12 @@ from blueprintc.emit.fsutil import (
     FileTooLarge,
     LinkInPath,
     NotRegularFile,
+    opened_dir,
+    random_suffix,
     read_file,
-    write_file,
+    write_new,
 )
+from blueprintc.oserror import Left, OutputOSError
 from blueprintc.signing import SigningError, generate_key_pair, load_private_key, load_public_key
 
 PASSWORD_ENV = "COSIGN_PASSWORD"
@@ -40,6 +44,50 @@ class Signer:
 
     def __repr__(self) -> str:
         return "Signer(<cosign private key>)"
+
+
+def _write_pair(directory: Path, files: list[tuple[Path, bytes, int]], *, replace: bool) -> None:
+    """Stage every file under a temp name in ``directory`` (no link followed), then
+    rename them into place; an OS error before the renames leaves ``directory`` as it
+    was (``OutputOSError``)."""
+    staged: list[tuple[str, str]] = []
+    renaming = False
+    try:
+        with opened_dir(directory, create=True) as fd:
+            try:
+                for path, data, mode in files:
+                    temp = f".{path.name}.{random_suffix()}.tmp"
+                    write_new(temp, data, mode=mode, fsync=True, dir_fd=fd)
+                    staged.append((temp, path.name))
+                renaming = True  # renames in one directory: they need no space
+                _place(fd, [name for _, name in staged], [temp for temp, _ in staged], replace)
+            finally:
+                for temp, _ in staged:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(temp, dir_fd=fd)
+    except (LinkInPath, FileExistsError):
+        raise
+    except OSError as exc:
+        if renaming:
+            raise  # between two renames: no claim about what is there
+        raise OutputOSError(exc, "write", directory, Left.AS_BEFORE, directory) from None
+
+
+def _place(fd: int, names: list[str], temps: list[str], replace: bool) -> None:
+    """Rename ``temps`` to ``names``; without ``replace``, refuse an existing name
+    (``FileExistsError``) and take back the ones already placed."""
+    placed: list[str] = []
+    for temp, name in zip(temps, names, strict=True):
+        if replace:
+            os.replace(temp, name, src_dir_fd=fd, dst_dir_fd=fd)
+            continue
+        try:
+            os.link(temp, name, src_dir_fd=fd, dst_dir_fd=fd, follow_symlinks=False)
+        except FileExistsError:
+            for done in placed:  # never one new key beside an old one
+                os.unlink(done, dir_fd=fd)
+            raise
+        placed.append(name)
 
 
 def load_signer(path: Path, password: str | None = None) -> Signer:
@@ -87,8 +135,10 @@ def write_key_pair(directory: Path, password: str, *, force: bool = False) -> tu
     """Write ``cosign.key`` (encrypted, cosign's format, mode 0600) and ``cosign.pub``;
     refuse to overwrite either unless ``force``.
 
-    Both are written as new files renamed into place (``write_file``): a link planted
-    at either name, or at a temp name, is never followed.
+    Both are written as new files renamed into place: a link planted at either name,
+    or at a temp name, is never followed. Both are written before either is renamed,
+    so a full disk or a read-only directory leaves the old pair (or none), never a
+    new key beside an old one.
     """
     private, public = directory / PRIVATE_KEY_FILE, directory / PUBLIC_KEY_FILE
     if directory.exists() and not directory.is_dir():
@@ -99,9 +149,9 @@ def write_key_pair(directory: Path, password: str, *, force: bool = False) -> tu
         verb = "exists" if len(existing) == 1 else "exist"
         raise BuildError(f"{names} already {verb}; pass --force to overwrite them")
     pair = generate_key_pair(password)
+    files = [(private, pair.private_pem, 0o600), (public, pair.public_pem, 0o644)]
     try:
-        write_file(private, pair.private_pem, mode=0o600, anchor=directory, replace=force)
-        write_file(public, pair.public_pem, mode=0o644, anchor=directory, replace=force)
+        _write_pair(directory, files, replace=force)
     except FileExistsError:
         raise BuildError(
             f"{private} or {public} appeared while the keys were written; nothing was "
@@ -109,6 +159,4 @@ def write_key_pair(directory: Path, password: str, *, force: bool = False) -> tu
         ) from None
     except LinkInPath as exc:
         raise BuildError(str(exc)) from None
-    except OSError as exc:
-        raise BuildError(f"cannot write the keys into {directory}: {exc.strerror}") from None
     return private, public

@@ -49,6 +49,7 @@ from blueprintc.oci import (
 )
 from blueprintc.oci.artifacts import Artifact, flux_layer
 from blueprintc.oci.content import sha256_digest
+from blueprintc.oserror import Left, OutputOSError
 from blueprintc.source import InputError
 from blueprintc.workspace import Workspace, find_root, load_workspace
 
@@ -128,7 +129,8 @@ def build_blueprint(
     except BaseException as exc:
         if record.ok:
             stage = "publish" if target is not None else "build"
-            reason = str(exc) if isinstance(exc, OCIError | BuildError) else type(exc).__name__
+            known = isinstance(exc, OCIError | BuildError | OSError)
+            reason = str(exc) if known else type(exc).__name__
             record.fail(stage, f"the build stopped: {reason}")
         raise
     finally:
@@ -159,10 +161,10 @@ def _write(path: Path, data: bytes, anchor: Path) -> None:
     """Write into ``<out>/build/`` without following a link from ``<out>`` down."""
     try:
         write_file(path, data, anchor=anchor)
-    except OSError as exc:
-        raise BuildError(
-            str(exc) if isinstance(exc, LinkInPath) else f"cannot write {path}: {exc.strerror}"
-        ) from None
+    except LinkInPath as exc:
+        raise BuildError(str(exc)) from None
+    except OSError as exc:  # each file is written whole under a temp name, then renamed
+        raise OutputOSError(exc, "write", path.parent, Left.WHOLE_FILES, path) from None
 
 
 def _build(

@@ -72,9 +72,10 @@ def cli() -> None:
     """blueprintc: lint, render, compile and publish Catalyst Blueprints for Flux."""
 
 
-# The Helm SDK's Go runtime aborts the whole process (no exception, a goroutine
-# dump) when it cannot open its poller; a compile needs under ten descriptors at
-# once. Below this many free ones, refuse before anything is read or written.
+# Helm's Go runtime aborts its process (no exception, a goroutine dump) when it
+# cannot open its poller, and every Helm worker costs pipes; a compile needs about
+# ten descriptors at once. Below this many free ones, refuse before anything is
+# read or written (and before the first Helm worker starts).
 MIN_FREE_FILES = 32
 
 

@@ -27,6 +27,7 @@ from blueprintc.emit.fsutil import (
     read_file,
     write_file,
 )
+from blueprintc.oserror import Left, OutputOSError
 
 from .content import (
     ANNOTATION_REF_NAME,
@@ -102,7 +103,7 @@ class LayoutStore:
         except FileNotFoundError:
             return False
         except OSError as exc:
-            raise _layout_error(exc) from None
+            raise self._error(exc, path, "read") from None
 
     # -- manifests -------------------------------------------------------
 
@@ -222,7 +223,7 @@ class LayoutStore:
         except FileNotFoundError:
             pass
         except OSError as exc:
-            raise _layout_error(exc) from None
+            raise self._error(exc, blobs, "write") from None
         return removed
 
     # -- index.json --------------------------------------------------------
@@ -236,7 +237,7 @@ class LayoutStore:
         try:
             write_file(path, data, anchor=self.anchor)
         except OSError as exc:
-            raise _layout_error(exc) from None
+            raise self._error(exc, path, "write") from None
 
     def _read(self, path: Path, limit: int) -> bytes | None:
         """The file's bytes, None if it is absent."""
@@ -245,7 +246,16 @@ class LayoutStore:
         except FileNotFoundError:
             return None
         except OSError as exc:
-            raise _layout_error(exc) from None
+            raise self._error(exc, path, "read") from None
+
+    def _error(self, exc: OSError, path: Path, action: str) -> OSError:
+        """A planted link, special or oversized file as the store's error; any other OS
+        error (a full disk, a read-only layout) says what the layout holds now."""
+        if isinstance(exc, (LinkInPath, NotRegularFile, FileTooLarge)):
+            return _layout_error(exc)
+        # blobs and manifests are whole files, and the index names a manifest only
+        # after it and its blobs were written
+        return OutputOSError(exc, action, self.root, Left.WHOLE_FILES, path)
 
     @contextlib.contextmanager
     def _locked(self, repo: str) -> Iterator[None]:
@@ -278,11 +288,9 @@ class LayoutStore:
         self._write(self.layout_dir(repo) / INDEX_FILE, go_json(doc))
 
 
-def _layout_error(exc: OSError) -> OCIError:
-    """A planted link, special or oversized file, or an OS error, as the store's error."""
-    if isinstance(exc, (LinkInPath, NotRegularFile, FileTooLarge)):
-        return OCIError(str(exc), code="LAYOUT_UNSAFE")
-    return OCIError(f"cannot use the layout at {exc.filename}: {exc.strerror}", code="LAYOUT_IO")
+def _layout_error(exc: LinkInPath | NotRegularFile | FileTooLarge) -> OCIError:
+    """A planted link, special or oversized file, as the store's error."""
+    return OCIError(str(exc), code="LAYOUT_UNSAFE")
 
 
 def _ref_name(entry: dict[str, Any]) -> str | None:

@@ -69,7 +69,8 @@ def read_only(path: Path) -> Iterator[Path]:
 
 def fill(directory: Path) -> Path:
     """Use up every byte and every inode of ``directory``'s file system (a write that
-    frees a file, such as emit breaking its seal, must not make room); the filler."""
+    frees a file, such as emit breaking its seal, must not make room); the filler.
+    Mount the tmpfs with a small ``nr_inodes``: its default is in the millions."""
     filler = directory / "filler"
     filler.mkdir()
     chunk = b"\0" * (1 << 16)
@@ -117,7 +118,8 @@ def no_leftovers(target: Path) -> None:
 
 
 def inputs(workspace: Path) -> dict[str, str]:
-    return snapshot(workspace, skip=("target",))
+    """The workspace but what the commands here write: target/, out/, layout/, keys/."""
+    return snapshot(workspace, skip=("target", "out", "layout", "keys"))
 
 
 def test_enospc_on_a_first_compile(workspace: Path, tmp_path: Path) -> None:
@@ -301,3 +303,71 @@ def test_a_mounted_out_dir_is_reported_and_left_clean(workspace: Path, tmp_path:
     shutil.rmtree(out)
     compile_ok(workspace)
     assert_as_fresh(workspace, tmp_path)
+
+
+def test_build_into_a_read_only_out(workspace: Path) -> None:
+    target = workspace / "target"
+    target.mkdir()
+    before = inputs(workspace)
+    with read_only(target):
+        run = run_cli(
+            "build", "blueprints/webapp", "--out", "target", "--no-dependency-build", cwd=workspace
+        )
+        assert_one_line(run, "cannot write target/build/", "Read-only file system (EROFS)")
+        assert_one_line(run, "every file in target/build/ is whole", "rerun blueprintc build")
+        assert list(target.iterdir()) == []
+    assert inputs(workspace) == before
+    run = run_cli(
+        "build", "blueprints/webapp", "--out", "target", "--no-dependency-build", cwd=workspace
+    )
+    assert run.code == 0, str(run)
+
+
+def test_publish_into_a_full_layout(workspace: Path) -> None:
+    target = workspace / "target"
+    target.mkdir()
+    publish = ("publish", "blueprints/webapp", "--layout", "target/oci", "--no-dependency-build")
+    with mounted("-t", "tmpfs", "-o", "size=8m,nr_inodes=4096", "tmpfs", at=target):
+        filler = fill(target)
+        before = inputs(workspace)
+        run = run_cli(*publish, cwd=workspace)
+        assert_one_line(run, "cannot write target/oci/", "No space left on device (ENOSPC)")
+        assert_one_line(run, "every file in target/oci/ is whole", "rerun blueprintc publish")
+        assert inputs(workspace) == before
+        shutil.rmtree(filler)
+        assert run_cli(*publish, cwd=workspace).code == 0
+
+
+def test_publish_environments_into_a_read_only_layout(workspace: Path) -> None:
+    (workspace / "target").mkdir()
+    compile_ok(workspace)
+    layout = workspace / "layout"
+    layout.mkdir()
+    publish = ("publish", "--environments", "--out", OUT, "--layout", "layout")
+    before = inputs(workspace)
+    with read_only(layout):
+        run = run_cli(*publish, cwd=workspace)
+        assert_one_line(run, "cannot write layout/environments/", "Read-only file system (EROFS)")
+        assert_one_line(run, "every file in layout/ is whole", "rerun blueprintc publish")
+        assert list(layout.iterdir()) == []
+    assert inputs(workspace) == before
+    assert run_cli(*publish, cwd=workspace).code == 0
+
+
+def test_keygen_into_a_full_or_read_only_directory(workspace: Path) -> None:
+    """The pair is written whole or not at all: never a new key beside an old one."""
+    keys = workspace / "keys"
+    keys.mkdir()
+    env = {"COSIGN_PASSWORD": "test-only-password"}
+    assert run_cli("keygen", "-d", "keys", cwd=workspace, env=env).code == 0
+    pair = snapshot(keys)
+    with read_only(keys):
+        run = run_cli("keygen", "-d", "keys", "--force", cwd=workspace, env=env)
+        assert_one_line(run, "Read-only file system (EROFS)", "keys/ is as it was")
+    assert snapshot(keys) == pair
+    with mounted("-t", "tmpfs", "-o", "size=64k,nr_inodes=64", "tmpfs", at=keys):
+        fill(keys)
+        run = run_cli("keygen", "-d", "keys/new", cwd=workspace, env=env)
+        assert_one_line(run, "No space left on device (ENOSPC)", "rerun blueprintc keygen")
+        assert_one_line(run, "keys/new/ was not created")
+        assert not (keys / "new").exists()
