@@ -198,6 +198,16 @@ def test_schema_nodes_skip_data() -> None:
         ("Runs an instance of Keycloak and a Redis instance.", []),
         ("Speaks through a gRPC client and a REST client library.", []),
         ("Provisioned by an OpenTofu module.", []),
+        # right after a product's name (canon exemptAfterName), not after a determiner
+        ("Each host cluster runs its own Harbor instance; OpenBao instances too.", []),
+        ("Serves Anthropic clients and the Element-Web client.", []),
+        ("Ships the Catalyst overlay templates in templates/ and a NetworkPolicy template.", []),
+        ("Composes the UI modules.", []),
+        (
+            "Manage modules. The operator decides. Operator overlays flip it.",
+            ["modules", "operator", "Operator"],
+        ),
+        ("A Catalyst instance for each Organization instance.", ["instance", "instance"]),
         # the Catalyst senses next to them still fail
         ("Each instance gets a module and a client.", ["instance", "module", "client"]),
         ("The operator approves every template.", ["operator", "template"]),

@@ -9,14 +9,17 @@ as `<org>.openova.io` is pattern drift. The lists are canon data
 Matches are whole DNS labels, so `notopenova.io` is not a hit. Kubernetes API
 groups and label or annotation keys under the vendor domain are names, not
 hosts, and are allowed: recognised by their place (an `apiVersion` group, the
-value of a `group`/`groupName`/`apiGroups` key, an APIService name
+value of a `group`/`apiGroups` key or one ending in `groupName`
+(`webhookGroupName`), an APIService name
 `v1alpha1.<group>`, a CRD's `<plural>.<group>` name, a `key/name` label;
-canon `apiGroupKeys`, `apiServiceVersionLabel`) or listed (canon
+canon `apiGroupKeyPattern`, `apiServiceVersionLabel`) or listed (canon
 `apiGroupDomains`); inside a URL or an e-mail address they are hosts again.
 
-Not checked, as it never reaches a Sovereign: Chart.yaml provenance
-(`maintainers[].email`, `home`, `sources`: canon `chartProvenanceKeys`),
-Markdown documentation, and comments (YAML `#`, Helm `{{/* */}}`). A vendor
+Not checked, as it never reaches a Sovereign: provenance and
+documentation (Chart.yaml `maintainers[].email`, `home`, `sources`,
+`description`: canon `chartProvenanceKeys`; blueprint.yaml `spec.owner`:
+`blueprintProvenancePaths`), Markdown documentation, and comments (YAML `#`,
+Helm `{{/* */}}`). A vendor
 host or e-mail in values, templates or blueprint.yaml (`host: api.openova.io`,
 `email: ops@openova.io`) is still a finding. The brand is checked everywhere.
 

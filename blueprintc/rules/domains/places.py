@@ -1,7 +1,7 @@
 """Where a host-shaped name sits decides what it is (canon `domains`).
 
 A Kubernetes API group is an identifier, not a host: it is recognised by its place,
-whatever its domain (the value of a canon `apiGroupKeys` key such as a CRD's
+whatever its domain (the value of a key matching canon `apiGroupKeyPattern`, such as a CRD's
 `spec.group` or an RBAC rule's `apiGroups`, an APIService name `v1beta1.<group>`, a
 CRD's `metadata.name` `<plural>.<group>`), never by a fixed list of groups. Chart.yaml
 provenance (`maintainers`, `home`, `sources`: canon `chartProvenanceKeys`), Markdown
@@ -18,6 +18,7 @@ from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.naming.hosts import Host
 from blueprintc.rules.naming.text import in_comment, is_doc, line_before, position
 from blueprintc.source import SourceFile
+from blueprintc.yamldoc import YamlDoc
 
 _INLINE_KEY = re.compile(r"([\w.-]+)[\"']?\s*:\s*(?:\[[^\]]*)?[\"']?$")
 _LIST_ITEM = re.compile(r"^(\s*)-\s*[\"']?$")
@@ -27,7 +28,8 @@ _TEMPLATE_COMMENT = re.compile(r"\{\{-?\s*/\*.*?\*/\s*-?\}\}", re.S)
 
 
 def key_of(source: SourceFile, offset: int) -> str | None:
-    """The YAML key whose value holds `offset`: `group: x`, `apiGroups: ["x"]`, or the
+    """The YAML key whose value holds `offset`: `group: x`, `apiGroups: ["x"]`, the key
+    a template expression is the value of (`groupName: {{ .x | default "x" }}`), or the
     key above a block list item (`apiGroups:` then `- x`)."""
     before = line_before(source.text, offset)
     match = _INLINE_KEY.search(before)
@@ -35,7 +37,8 @@ def key_of(source: SourceFile, offset: int) -> str | None:
         return match.group(1)
     item = _LIST_ITEM.match(before)
     if item is None:
-        return None
+        line_key = _KEY_LINE.match(before)
+        return line_key.group(2) if line_key is not None and "{{" in before else None
     indent = len(item.group(1))
     line, _ = position(source.text, offset)
     lines = source.lines
@@ -69,9 +72,9 @@ class Places:
 
     def __init__(self, ctx: BlueprintContext) -> None:
         domains = ctx.canon.section("domains")
-        self.group_keys = frozenset(str(k) for k in domains.get("apiGroupKeys", []))
+        self.group_key = re.compile(str(domains.get("apiGroupKeyPattern", "(?!)")))
         self.api_service = re.compile(str(domains.get("apiServiceVersionLabel", "(?!)")))
-        self.provenance = _provenance_lines(ctx, domains.get("chartProvenanceKeys", []))
+        self.provenance = _provenance_lines(ctx, domains)
 
     def is_api_group(self, host: Host) -> bool:
         if host.url:
@@ -80,7 +83,8 @@ class Places:
             return True
         if len(host.labels) > 2 and self.api_service.match(host.names[0]):
             return True
-        if key_of(host.source, host.start) in self.group_keys:
+        key = key_of(host.source, host.start)
+        if key is not None and self.group_key.search(key):
             return True
         group = ".".join(host.names[1:])
         return bool(group) and group in _crd_groups(host.source.text)
@@ -95,11 +99,27 @@ class Places:
         return lines is not None and position(source.text, offset)[0] in lines
 
 
-def _provenance_lines(ctx: BlueprintContext, keys: Any) -> dict[str, frozenset[int]]:
-    """The lines of the chart's Chart.yaml that hold provenance values."""
-    doc = ctx.chart_yaml if ctx.chart_dir is not None else None
-    if doc is None or not isinstance(keys, list):
-        return {}
-    wanted = {str(k) for k in keys}
-    lines = {line for path, (line, _) in doc.values.items() if path and path[0] in wanted}
-    return {doc.source.rel: frozenset(lines)}
+def _provenance_lines(ctx: BlueprintContext, domains: dict[str, Any]) -> dict[str, frozenset[int]]:
+    """The lines of Chart.yaml and blueprint.yaml that hold provenance or documentation
+    (canon `chartProvenanceKeys`, `blueprintProvenancePaths`), by file."""
+    found: dict[str, frozenset[int]] = {}
+    chart = ctx.chart_yaml if ctx.chart_dir is not None else None
+    if chart is not None:
+        keys = [(str(k),) for k in domains.get("chartProvenanceKeys", [])]
+        found[chart.source.rel] = _lines_below(chart, keys)
+    paths = [tuple(str(p).split(".")) for p in domains.get("blueprintProvenancePaths", [])]
+    if ctx.blueprint.has_file and paths:
+        found[ctx.blueprint.rel] = _lines_below(ctx.blueprint.doc, paths)
+    return found
+
+
+def _lines_below(doc: YamlDoc, prefixes: list[tuple[str, ...]]) -> frozenset[int]:
+    """The lines of every value at or below one of `prefixes` (a block scalar's too)."""
+    lines: set[int] = set()
+    for path, (line, _) in doc.values.items():
+        if any(tuple(path[: len(p)]) == p for p in prefixes):
+            value = doc.get(path)
+            # a block scalar (`|`) starts on its indicator's line, one line per newline
+            below = value.count("\n") if isinstance(value, str) else 0
+            lines.update(range(line, line + below + 1))
+    return frozenset(lines)

@@ -11,8 +11,9 @@ Read as chart owners mean them, these name a Secret or a key in one and
 pass too (canon `charts`): `existingSecret*` keys
 (`secretReferenceKeyPattern`), the keys beside a non-empty `secretName` or
 `existingSecret` (`secretNameKeyPattern`: `{secretName: smtp, secretKey:
-token}`), and the entries of a key map (`secretKeyMapKeys`: `keys: {apiKey:
-api-key}`).
+token}`), the entries of a key map (`secretKeyMapKeys`: `keys: {apiKey:
+api-key}`), and a `secretKey` whose value looks like a key name
+(`secretKeyNameKeys`: an ExternalSecret's `data[].secretKey: api-key`).
 
 Failing::
 
@@ -57,6 +58,8 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         re.compile(str(charts.get("secretReferenceKeyPattern", "(?!)"))),
         re.compile(str(charts.get("secretNameKeyPattern", "(?!)"))),
         frozenset(str(k) for k in charts.get("secretKeyMapKeys", [])),
+        frozenset(str(k) for k in charts.get("secretKeyNameKeys", [])),
+        re.compile(str(charts.get("secretKeyNamePattern", "(?!)"))),
     )
     for path, value in _strings(ctx.values, (), references, False):
         if key_pattern.match(str(path[-1])) and not reference.search(value.strip()):
@@ -71,6 +74,8 @@ class _References:
     key: re.Pattern[str]  # a key that names a Secret or a key in one
     secret_name: re.Pattern[str]  # a key whose non-empty value names the mapping's Secret
     key_maps: frozenset[str]  # mappings whose entries name keys in a Secret
+    key_names: frozenset[str]  # keys whose value names a key in a Secret...
+    key_name: re.Pattern[str]  # ...when it looks like one (`token`, `API_KEY`)
 
     def named_secret(self, mapping: dict[Any, Any]) -> bool:
         return any(
@@ -88,6 +93,8 @@ def _strings(
         for key, value in node.items():
             name = str(key)
             if names_keys or refs.key.match(name):
+                continue
+            if name in refs.key_names and isinstance(value, str) and refs.key_name.match(value):
                 continue
             if isinstance(value, str) and (siblings_name_keys or refs.secret_name.match(name)):
                 continue

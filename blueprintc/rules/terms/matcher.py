@@ -25,6 +25,8 @@ from blueprintc.rules.naming.text import per_canon
 _PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 _NEIGHBOUR = re.compile(r"[A-Za-z0-9]+|[^\sA-Za-z0-9\-*\"'()`]")
 _SEPARATORS = re.compile(r"[\s_-]+")
+_NAME_BEFORE = re.compile(r"([A-Za-z][A-Za-z0-9]*)[ \t-]+$")
+_SENTENCE_ENDS = frozenset(".!?:;\n|>\"'(*#-`[")
 _WINDOW = 80
 _REACH = 4  # neighbour words looked at on each side
 
@@ -44,6 +46,10 @@ class Term:
     exemptions: frozenset[tuple[str, str]]
     identifiers: frozenset[str]
     examples: tuple[str, ...]
+    # `exemptAfterName`: right after a product's name (a capitalised word that is no
+    # determiner nor one of Catalyst's own nouns) the term is that software's: "Harbor
+    # instance", "Anthropic clients", "Trivy Operator".
+    after_name: bool = False
 
     def exempt(self, before: Sequence[str], after: Sequence[str]) -> bool:
         """`before` runs from the nearest word (or identifier part) outwards, `after`
@@ -81,6 +87,11 @@ class Terms:
             for first in firsts:
                 self.starting.setdefault(first, []).append(term)
         self.name_prefix = str(canon.section("blueprint").get("namePrefix", "")) or None
+        # Capitalised words that are no product name (canon `termNameStopwords`).
+        stopwords = canon.data.get("termNameStopwords")
+        self.not_names = frozenset(
+            str(w).lower() for w in (stopwords if isinstance(stopwords, list) else [])
+        )
         alternation = "|".join(r"[\s-]+".join(map(re.escape, t.words)) for t in self.longest_first)
         self.regex = re.compile(
             rf"(?<![\w./@$`])(?P<term>{alternation or '(?!)'})s?(?![\w/@`]|\.\w)", re.IGNORECASE
@@ -99,8 +110,32 @@ class Terms:
                 )
             )
             after = _run(_NEIGHBOUR.findall(text, match.end(), min(end, match.end() + _WINDOW)))
-            if not term.exempt(before, after):
-                yield Hit(term, match.start(), match.group())
+            if term.exempt(before, after):
+                continue
+            if term.after_name and self._after_name(
+                text, max(start, match.start() - _WINDOW), match
+            ):
+                continue
+            yield Hit(term, match.start(), match.group())
+
+    def _after_name(self, text: str, window: int, match: re.Match[str]) -> bool:
+        """The word right before the hit (across spaces and hyphens only) is a name:
+        capitalised or camel-cased (`Harbor`, `OpenBao`, `gRPC`), and not a determiner or
+        one of Catalyst's own nouns (canon `termNameStopwords`)."""
+        found = _NAME_BEFORE.search(text, window, match.start())
+        if found is None:
+            return False
+        word = found.group(1)
+        if word.lower() in self.not_names:
+            return False
+        if any(c.isupper() for c in word[1:]):  # OpenBao, gRPC, UI
+            return True
+        # Capitalised: a name, unless the word starts a sentence, line or scalar.
+        lead = text[window : found.start()]
+        if lead.endswith("-") and lead[-2:-1].isalnum():
+            return word[0].isupper()  # the tail of a compound name: Element-Web
+        lead = lead.rstrip(" \t")
+        return word[0].isupper() and bool(lead) and lead[-1] not in _SENTENCE_ENDS
 
     def _in_blueprint_name(self, text: str, offset: int) -> bool:
         """`bp-tenant-portal` in prose is a Blueprint's name, not a use of the term."""
@@ -173,6 +208,7 @@ def _term(entry: dict[str, Any]) -> Term:
         use=str(entry["use"]),
         exemptions=frozenset(exemptions),
         identifiers=frozenset(str(w).lower() for w in entry.get("exemptIdentifiers") or []),
+        after_name=entry.get("exemptAfterName") is True,
         examples=tuple(
             [
                 *(str(p) for p in entry.get("exempt") or []),
