@@ -13,7 +13,9 @@ pass too (canon `charts`): `existingSecret*` keys
 `existingSecret` (`secretNameKeyPattern`: `{secretName: smtp, secretKey:
 token}`), the entries of a key map (`secretKeyMapKeys`: `keys: {apiKey:
 api-key}`), and a `secretKey` whose value looks like a key name
-(`secretKeyNameKeys`: an ExternalSecret's `data[].secretKey: api-key`).
+(`secretKeyNameKeys`: an ExternalSecret's `data[].secretKey: api-key`). A
+placeholder that says it must be replaced (`CHANGE_ME`,
+`operator-must-override-via-overlay`: `secretPlaceholderPattern`) is no secret.
 
 Failing::
 
@@ -54,6 +56,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     charts = ctx.canon.section("charts")
     key_pattern = ctx.canon.regex("charts", "secretKeyPattern")
     reference = ctx.canon.regex("charts", "secretReferencePattern")
+    placeholder = re.compile(str(charts.get("secretPlaceholderPattern", "(?!)")))
     references = _References(
         re.compile(str(charts.get("secretReferenceKeyPattern", "(?!)"))),
         re.compile(str(charts.get("secretNameKeyPattern", "(?!)"))),
@@ -62,7 +65,10 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         re.compile(str(charts.get("secretKeyNamePattern", "(?!)"))),
     )
     for path, value in _strings(ctx.values, (), references, False):
-        if key_pattern.match(str(path[-1])) and not reference.search(value.strip()):
+        literal = value.strip()
+        if not key_pattern.match(str(path[-1])) or reference.search(literal):
+            continue
+        if not placeholder.search(literal):  # a placeholder says it is none
             yield Finding(
                 f"{json_path(path)} holds a literal secret value (not shown)",
                 values_location(ctx, path),
