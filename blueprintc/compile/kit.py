@@ -48,6 +48,7 @@ def plan_kit(
                     "BPP016",
                     f"bootstrap-kit entry {name} does not render: {facts.error}",
                     at(sovereign.doc, kit.path),
+                    facts.hint,
                 )
             )
         for service in facts.nodeports if facts is not None else ():

@@ -299,6 +299,7 @@ def _render_checks(result: CompileResult, plan: AppPlan, cache: RenderCache) -> 
                 "BPP016",
                 f"Application {plan.app.name} ({plan.env.env_type}) does not render: {facts.error}",
                 where,
+                facts.hint,
             )
         )
     for service in facts.nodeports if facts is not None else ():

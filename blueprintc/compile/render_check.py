@@ -23,6 +23,10 @@ from blueprintc.compile.inputs import CatalogEntry
 
 CONTROL_PLANE = re.compile(r"(clustermesh-apiserver|kube-apiserver|etcd)")
 CNPG_GROUP = "postgresql.cnpg.io"
+BUDGET_HINT = (
+    "bound the chart template's loops and sizes (`until`, `repeat`, a `range` over a huge"
+    " list), or raise helm.timeoutSeconds / helm.memoryMiB in blueprintc.yaml if it is genuine"
+)
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,7 @@ class RenderFacts:
     error: str | None
     nodeports: tuple[str, ...]  # names of NodePort Services for control-plane components
     cnpg_clusters: int
+    hint: str | None = None  # how to fix the error, when the rule's own hint does not say
 
 
 @dataclass
@@ -66,7 +71,8 @@ class RenderCache:
                 posixpath.dirname(blueprint.rel),
                 Path(os.path.relpath(blueprint.manifest_dir, blueprint.dir)).as_posix(),
             )
-            self.facts[key] = RenderFacts(f"{exc.message} on the chart {chart_rel}", (), 0)
+            message = f"{exc.message} on the chart {chart_rel}"
+            self.facts[key] = RenderFacts(message, (), 0, BUDGET_HINT)
         else:
             self.facts[key] = _facts(result)
         return self.facts[key]

@@ -132,5 +132,7 @@ def test_compile_render_check_reports_a_hostile_chart(workspace: Path, case: str
     run = run_cli("compile", cwd=workspace)
     seconds = time.monotonic() - start
     assert_clean_failure(run, "BPP016", why)
+    if "budget" in why:
+        assert "helm.timeoutSeconds" in run.output, "the fix: bound the loop or raise the budget"
     assert seconds < WALL_SECONDS, f"{case}: {seconds:.1f} s\n{run}"
     assert snapshot(workspace, skip=("out",)) == before
