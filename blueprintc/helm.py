@@ -230,13 +230,14 @@ class Chart:
         chart_id = next(CHART_IDS)
         request = {"op": "load", "path": self.source, "chart": chart_id}
         try:
-            worker.call(request, self.budget, self._archive)
+            _, metadata = worker.call(request, self.budget, self._archive)
         except HelmCallError as exc:
             raise ChartLoadError(_clean(exc.message)) from None
         except HelmAborted as exc:
             self._aborted = exc
             raise
         self._held[worker.index] = chart_id
+        self._properties.setdefault("metadata", json.loads(metadata))
         return chart_id
 
 

@@ -82,7 +82,7 @@ class Worker:
         if op == "load":
             chart = helm.Chart.load_archive(blob) if blob else helm.Chart.load(header["path"])
             self._keep(int(header["chart"]), chart)
-            return {}, b""
+            return {}, json.dumps(chart.metadata).encode()  # asked of most charts: sent now
         if op == "get":
             value = getattr(self._chart(header["chart"]), header["what"])
             return {}, json.dumps(value).encode()
