@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import atexit
 import datetime
+import functools
+import importlib.util
 import itertools
 import json
 import os
@@ -88,12 +90,16 @@ class UnknownChart(Exception):
 CHART_IDS = itertools.count(1)
 
 
-def _worker_environment() -> dict[str, str]:
-    """This process's environment, with the directory this `blueprintc` was imported
-    from first on the path: the worker runs the same code as its parent."""
+@functools.cache
+def _worker_path() -> str:
+    """The worker's module path: the directory this `blueprintc` was imported from (the
+    worker runs its parent's code), then the SDK's, then the caller's PYTHONPATH. The
+    worker starts without `site` (-S: its .pth files cost a fifth of a start-up)."""
     home = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    path = os.environ.get("PYTHONPATH")
-    return {**os.environ, "PYTHONPATH": home + (os.pathsep + path if path else "")}
+    spec = importlib.util.find_spec("helm_python")
+    sdk = [os.path.dirname(os.path.dirname(spec.origin))] if spec and spec.origin else []
+    given = [os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else []
+    return os.pathsep.join([home, *sdk, *given])
 
 
 class _Process:
@@ -103,11 +109,11 @@ class _Process:
         self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed by kill()
         self.popen = subprocess.Popen(
             # -P: never import from the current directory (a workspace's `blueprintc/`)
-            [sys.executable, "-P", "-m", "blueprintc.helm_worker"],
+            [sys.executable, "-S", "-P", "-m", "blueprintc.helm_worker"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self.stderr,
-            env=_worker_environment(),
+            env={**os.environ, "PYTHONPATH": _worker_path()},
         )
         assert self.popen.stdin is not None and self.popen.stdout is not None
         self.requests = self.popen.stdin
