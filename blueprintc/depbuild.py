@@ -14,8 +14,6 @@ import os
 import shutil
 import socket
 import ssl
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -95,6 +93,9 @@ def _probe(chart_dir: Path, repository: str, name: str, version: str) -> str | N
 
 def _fetch(url: str, headers: dict[str, str], unauthorised_ok: bool = False) -> str | None:
     """None when `url` answers, else what went wrong, in words."""
+    import urllib.error  # only a failed build probes: lint's start-up never pays for it
+    import urllib.request
+
     request = urllib.request.Request(url, headers=headers, method="GET")
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:

@@ -62,15 +62,16 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     if outcome is not None and not outcome.ok:
         yield from _build_failures(ctx, outcome.error or "", outcome.failures)
         return
-    if not ctx.dependencies_required:
-        return  # BPG011 says which guards could not run
+    missing = missing_dependencies(ctx)
+    if not missing or not ctx.dependencies_required:
+        return  # nothing missing, or nothing that must be there (BPG011 says what ran)
     index_of = {
         (str(d.get("name")), str(d.get("version"))): i
         for i, d in enumerate(ctx.declared_dependencies)
     }
     charts = ctx.rel(ctx.chart_dir / "charts")
     why = "tracked in git" if ctx.charts_tracked else "built by --dependency-build"
-    for status in missing_dependencies(ctx):
+    for status in missing:
         name, version = str(status.get("name")), str(status.get("version"))
         index = index_of.get((name, version), 0)
         state = _STATES.get(str(status.get("status")), f"is '{status.get('status')}' in")

@@ -58,10 +58,10 @@ SKIPPED = (
     __doc__,
 )
 def check(ctx: BlueprintContext) -> Iterator[Finding]:
-    if not is_helm(ctx) or ctx.dependencies_required:
+    if not is_helm(ctx):
         return
     missing = missing_dependencies(ctx)
-    if not missing:
+    if not missing or ctx.dependencies_required:
         return
     assert ctx.chart_dir is not None
     names = ", ".join(f"{d.get('name')} {d.get('version')}" for d in missing)
