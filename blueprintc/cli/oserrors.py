@@ -60,6 +60,8 @@ def _fix(exc: OSError, action: str, path: Path, directory: Path, cwd: Path) -> s
     if exc.errno == errno.EROFS:
         return f"make the file system holding {volume} writable, or write elsewhere"
     if exc.errno in (errno.EACCES, errno.EPERM):
+        if action == "use":  # not known whether to read or write it
+            return f"give this user access to {_shown(path, cwd)}"
         # creating, renaming and removing need the permission on the directory
         where = path if action == "read" else path.parent
         return f"give this user {action} permission on {_shown(where, cwd)}"

@@ -265,6 +265,19 @@ def test_eacces_on_a_small_change_and_on_diff(workspace: Path, tmp_path: Path) -
     assert_as_fresh(workspace, tmp_path)
 
 
+def test_an_os_error_no_layer_expected_is_one_line_too(workspace: Path) -> None:
+    """lint meets an unreadable values.yaml: no layer classifies that, the CLI edge
+    still gives one line naming the file and the errno, never a traceback."""
+    values = workspace / "blueprints" / "webapp" / "chart" / "values.yaml"
+    values.chmod(0)
+    before = inputs(workspace)
+    run = run_cli("lint", "blueprints/webapp", cwd=workspace, preexec=without_dac_override)
+    assert_refused(run, "Permission denied (EACCES)", "blueprints/webapp/chart/values.yaml")
+    assert_refused(run, "give this user access to", "then rerun blueprintc lint")
+    assert len(run.stderr.strip().splitlines()) == 1, str(run)
+    assert inputs(workspace) == before
+
+
 def few_files() -> None:
     """In the child: an open-file limit too low for blueprintc (and for Helm's Go runtime)."""
     resource.setrlimit(resource.RLIMIT_NOFILE, (12, 12))
