@@ -13,6 +13,10 @@ a memory overrun. (RLIMIT_AS would not do: Helm's Go runtime reserves about
 1.8 GB of address space at start-up but uses a tenth of it.) A Python-side
 `MemoryError` is answered as such. Anything printed to fd 1 by a library goes to
 stderr: fd 1 is kept for frames only.
+
+A render is the SDK's own native call (what `Chart.render` makes), so Helm's JSON
+passes through undecoded and helm-c's `api_versions` option, which `Chart.render`
+does not expose, is reachable; the SDK is pinned below 0.3 in pyproject.toml.
 """
 
 from __future__ import annotations
