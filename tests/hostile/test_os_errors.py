@@ -259,6 +259,10 @@ def test_eacces_on_a_small_change_and_on_diff(workspace: Path, tmp_path: Path) -
     run = run_cli("diff", "-o", OUT, cwd=workspace, preexec=without_dac_override)
     assert_one_line(run, f"cannot read target/out/{SHOP_MAIN}", "nothing was written")
     assert_one_line(run, "give this user read permission", "then rerun blueprintc diff")
+    run = run_cli(
+        "compile", "-o", OUT, "--check", "--verify", cwd=workspace, preexec=without_dac_override
+    )
+    assert_one_line(run, f"cannot read target/out/{SHOP_MAIN}", "nothing was written")
     (out / SHOP_MAIN).chmod(0o644)
     assert inputs(workspace) == before
     compile_ok(workspace, preexec=without_dac_override)
