@@ -33,6 +33,7 @@ from blueprintc.build.publish import PullCheck, publish
 from blueprintc.build.record import BuildRecord
 from blueprintc.build.sbom import Subject, build_sbom
 from blueprintc.build.target import Target, open_target
+from blueprintc.compile.outdir import claimed_dir
 from blueprintc.emit.fsutil import LinkInPath, write_file
 from blueprintc.lint import lint, load_blueprint
 from blueprintc.model.blueprint import Blueprint
@@ -77,13 +78,13 @@ def build_blueprints(
     signer = load_signer(key) if key is not None and push else None  # only a push signs
     target = None
     if push:
-        base = out or find_root(directories[0]) / "out"
+        where = anchor = None
+        if not registry:  # the layout: a directory blueprintc owns (emit/ownership.py)
+            workspace = load_workspace(find_root(directories[0]))
+            where = claimed_dir(workspace, out, "oci", "OCI layout", explicit=layout)
+            anchor = where if layout else where.parent
         target = open_target(
-            registry,
-            layout=layout or base / "oci",
-            identity=identity,
-            anchor=layout or base,
-            policy=policy,
+            registry, layout=where, identity=identity, anchor=anchor, policy=policy
         )
     return [
         build_blueprint(d, target=target, signer=signer, out=out, dependency_build=dependency_build)
@@ -109,9 +110,8 @@ def build_blueprint(
     publish did not finish, so a killed publish never leaves an old ``ok: true``.
     """
     root = find_root(directory)
-    base = out or root / "out"
-    output = base / "build"
     workspace = load_workspace(root)
+    output = claimed_dir(workspace, out, "build", "build directory")
     try:
         blueprint = load_blueprint(directory.resolve(), workspace)
     except InputError as exc:

@@ -112,7 +112,10 @@ def _input_or_output_error(exc: Exception, command: str) -> str | None:
 
     if isinstance(exc, InputError):
         hint = f" ({exc.hint})" if exc.hint else ""
-        return f"blueprintc: error {exc.rule}: {exc.path}: {exc.message}{hint}"
+        where = (
+            f"{exc.path}:{exc.line}:{exc.column}" if (exc.line, exc.column) != (1, 1) else exc.path
+        )
+        return f"blueprintc: error {exc.rule}: {where}: {exc.message}{hint}"
     if isinstance(exc, EmitError):
         return f"blueprintc: error: {exc}"
     if isinstance(exc, OutputOSError):

@@ -163,23 +163,30 @@ def _run_environments(
     retry_times: int | None,
 ) -> None:
     from blueprintc.build import BuildError, load_signer, open_target
-    from blueprintc.build.environments import publish_environments, sovereign_git_base
-    from blueprintc.compile.run import out_dir
+    from blueprintc.build.environments import (
+        environment_trees,
+        publish_environments,
+        sovereign_git_base,
+    )
+    from blueprintc.compile.outdir import checked_out_dir, claimed_dir
     from blueprintc.oci import OCIError
     from blueprintc.source import InputError
     from blueprintc.workspace import find_root, load_workspace
 
     try:
         root = find_root(Path.cwd())
-        tree = out_dir(load_workspace(root), out)
+        workspace = load_workspace(root)
+        tree = checked_out_dir(workspace, out)  # read only; the layout is written
+        environment_trees(tree)  # no compiled tree: refused before a layout is made
         signer = load_signer(key) if key is not None else None
         policy = registry_policy(timeout, deadline, retry_times)
+        where = None if registry else claimed_dir(workspace, out, "oci", "OCI layout", layout)
         target = open_target(
             registry,
-            layout=layout or tree / "oci",
+            layout=where,
             identity=identity_registry,
             policy=policy,
-            anchor=layout or tree,
+            anchor=where if layout or where is None else where.parent,
         )
         base = source or sovereign_git_base(root)
         results = publish_environments(tree, target, signer, source_base=base)

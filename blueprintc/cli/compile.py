@@ -28,6 +28,24 @@ def _root(path: Path | None) -> Path:
     return root
 
 
+_FORCE_PRUNE = click.option(
+    "--force-prune",
+    is_flag=True,
+    help="Also remove (or overwrite) files in out/ that blueprintc did not write; "
+    "dot-entries such as .git are never touched.",
+)
+_SHOWN = 5  # unknown files named in the summary
+
+
+def _unknown_note(unknown: tuple[str, ...]) -> str:
+    """One line about the files in out/ that blueprintc did not write and kept."""
+    shown = ", ".join(unknown[:_SHOWN]) + (", ..." if len(unknown) > _SHOWN else "")
+    return (
+        f"  kept {len(unknown)} file(s) in out/ that blueprintc did not write: {shown} "
+        "(move them away, or pass --force-prune to remove them)"
+    )
+
+
 def _report(diagnostics: list[Diagnostic], root: Path) -> None:
     from blueprintc.lint import LintResult
     from blueprintc.reporters import text
@@ -58,15 +76,32 @@ def _report(diagnostics: list[Diagnostic], root: Path) -> None:
     is_flag=True,
     help="Re-hash every file in out/ instead of trusting unchanged size, mtime and inode.",
 )
+@_FORCE_PRUNE
 def compile_command(
-    workspace: Path | None, out: Path | None, check: bool, validate: bool, verify: bool
+    workspace: Path | None,
+    out: Path | None,
+    check: bool,
+    validate: bool,
+    verify: bool,
+    force_prune: bool,
 ) -> None:
-    """Compile the Sovereign, Organizations and Blueprints into the Flux tree."""
+    """Compile the Sovereign, Organizations and Blueprints into the Flux tree.
+
+    out/ must be new, empty or blueprintc's own (its .blueprintc/ marker); only
+    files blueprintc wrote are ever pruned.
+    """
     from blueprintc.compile.run import run_compile
 
     started = time.perf_counter()
     root = _root(workspace)
-    outcome = run_compile(root, out=out, check=check, validate=validate, trust_stat=not verify)
+    outcome = run_compile(
+        root,
+        out=out,
+        check=check,
+        validate=validate,
+        trust_stat=not verify,
+        force_prune=force_prune,
+    )
     _report(outcome.diagnostics, root)
     if outcome.diagnostics:
         click.echo(
@@ -81,6 +116,8 @@ def compile_command(
         stale = [*report.written, *report.removed]
         for path in stale:
             click.echo(path)
+        if report.unknown:
+            click.echo(_unknown_note(report.unknown).strip(), err=True)
         click.echo(
             f"{len(stale)} file(s) differ from the compiled tree"
             if stale
@@ -99,6 +136,8 @@ def compile_command(
         f"  files: {len(outcome.files)} planned, {len(report.written)} written, "
         f"{len(report.unchanged)} unchanged, {len(report.removed)} removed{note}"
     )
+    if report.unknown:
+        click.echo(_unknown_note(report.unknown))
     for kind, count in sorted(kinds.items()):
         click.echo(f"  {kind:<20} {count}")
 
@@ -106,12 +145,13 @@ def compile_command(
 @click.command("diff")
 @click.argument("workspace", required=False, type=click.Path(path_type=Path, file_okay=False))
 @click.option("-o", "--out", type=click.Path(path_type=Path))
-def diff_command(workspace: Path | None, out: Path | None) -> None:
+@_FORCE_PRUNE
+def diff_command(workspace: Path | None, out: Path | None, force_prune: bool) -> None:
     """Show a unified diff of what a compile would change in out/."""
     from blueprintc.compile.run import run_diff
 
     root = _root(workspace)
-    outcome, text = run_diff(root, out=out)
+    outcome, text = run_diff(root, out=out, force_prune=force_prune)
     _report(outcome.diagnostics, root)
     if outcome.diagnostics:
         sys.exit(1)

@@ -25,7 +25,9 @@ def keygen(directory: Path, force: bool) -> None:
     """Write a cosign key pair (password from $COSIGN_PASSWORD, or asked on a terminal)."""
     from blueprintc.build import BuildError, write_key_pair
     from blueprintc.build.keys import PASSWORD_ENV, password_from_env
+    from blueprintc.emit.ownership import check_directory
 
+    check_directory(directory, "key directory")  # two named files, nothing deleted
     try:
         password = password_from_env()
     except BuildError:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from blueprintc.compile.inputfiles import fingerprint, setting
+from blueprintc.compile.inputfiles import fingerprint
 from blueprintc.compile.inputs import new_reads, sovereign_name
 from blueprintc.compile.outcome import CompileOutcome, outcome_of
+from blueprintc.compile.outdir import NOT_COMPILED, checked_out_dir, out_dir
 from blueprintc.compile.partial import compile_changed_owners
 from blueprintc.compile.planner import compile_workspace
 from blueprintc.compile.reads import InputReads
@@ -16,15 +17,7 @@ from blueprintc.emit.seal import Seal
 from blueprintc.plan.values import KeySyntaxError, format_key, parse_key
 from blueprintc.workspace import Workspace, load_workspace
 
-# Top-level dirs of out/ that other commands own: publish's OCI layout, build records,
-# bare Git repos. Compile never plans, rewrites or prunes them.
-NOT_COMPILED = ("oci", "build", "git")
-
-
-def out_dir(workspace: Workspace, out: Path | None) -> Path:
-    if out is not None:
-        return out if out.is_absolute() else Path.cwd() / out
-    return workspace.root / setting(workspace, "out", "out")
+__all__ = ["NOT_COMPILED", "explain_value", "out_dir", "plan", "run_compile", "run_diff"]
 
 
 def plan(
@@ -47,15 +40,18 @@ def run_compile(
     check: bool = False,
     validate: bool = True,
     trust_stat: bool = True,
+    force_prune: bool = False,
 ) -> CompileOutcome:
     """Compile `root` into `out` (or check it). Every input is read once: the
     fingerprint's reads are the bytes planned, and a seal is written only if every
-    file read is still unwritten when the tree is done (`InputReads.unchanged`)."""
+    file read is still unwritten when the tree is done (`InputReads.unchanged`).
+    ``force_prune`` also prunes files in out/ that blueprintc did not write (so the
+    sealed and partial shortcuts, which never look for them, are skipped)."""
     workspace = load_workspace(root)
-    target = out_dir(workspace, out)
+    target = checked_out_dir(workspace, out)  # before anything in it is read
     reads = new_reads(workspace)
     inputs_digest = fingerprint(workspace, reads)
-    sealed = Seal.load(target) if trust_stat else None
+    sealed = Seal.load(target) if trust_stat and not force_prune else None
     if sealed is not None and sealed.holds(target, inputs_digest):
         files = sealed.files()
         outcome = CompileOutcome(None, sealed=len(files), out_rel=_rel(target, root))
@@ -80,6 +76,7 @@ def run_compile(
         previous=outcome.previous,
         fingerprint=inputs_digest,
         inputs_unchanged=reads.unchanged,
+        force_prune=force_prune,
     )
     return outcome
 
@@ -91,13 +88,15 @@ def _rel(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def run_diff(root: Path, out: Path | None = None) -> tuple[CompileOutcome, str]:
+def run_diff(
+    root: Path, out: Path | None = None, force_prune: bool = False
+) -> tuple[CompileOutcome, str]:
     workspace = load_workspace(root)
-    target = out_dir(workspace, out)
+    target = checked_out_dir(workspace, out)
     outcome = plan(workspace, validate=False, out=target)
     if outcome.diagnostics:
         return outcome, ""
-    return outcome, diff(outcome.files, target, preserve=NOT_COMPILED)
+    return outcome, diff(outcome.files, target, preserve=NOT_COMPILED, force_prune=force_prune)
 
 
 def explain_value(root: Path, target: str, key: str) -> list[str]:

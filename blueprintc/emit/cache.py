@@ -1,7 +1,9 @@
 """What is on disk under out/: a scan of the tree, and safe reads of its files.
 
 The scan never follows symlinks: a symlink anywhere under out/ is reported as
-such and is never read through.
+such and is never read through. Entries whose name starts with a dot (``.git``,
+``.gitignore``) are never entered or touched: they are only counted, so that emit
+knows a whole-tree swap would lose them.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ class DiskTree:
     exists: bool
     kinds: dict[str, Kind]
     state_dir_ok: bool = True  # out/.blueprintc is absent or a real directory
+    has_state_dir: bool = False  # out/.blueprintc is a real directory
+    hidden: tuple[str, ...] = ()  # dot-entries (never entered, never touched)
     stats: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # size, mtime, inode
 
     def blocked(self, dirs: Iterable[str]) -> bool:
@@ -53,6 +57,8 @@ def scan(out: Path) -> DiskTree:
     kinds: dict[str, Kind] = {}
     stats: dict[str, tuple[int, int, int]] = {}
     state_dir_ok = True
+    has_state_dir = False
+    hidden: list[str] = []
     stack = [("", os.fspath(out))]
     while stack:
         rel, full = stack.pop()
@@ -60,7 +66,9 @@ def scan(out: Path) -> DiskTree:
             for entry in it:
                 path = f"{rel}/{entry.name}" if rel else entry.name
                 if path == STATE_DIR:
-                    state_dir_ok = entry.is_dir(follow_symlinks=False)
+                    state_dir_ok = has_state_dir = entry.is_dir(follow_symlinks=False)
+                elif entry.name.startswith("."):
+                    hidden.append(path)
                 elif entry.is_symlink():
                     kinds[path] = "link"
                 elif entry.is_dir(follow_symlinks=False):
@@ -72,7 +80,7 @@ def scan(out: Path) -> DiskTree:
                     stats[path] = (info.st_size, info.st_mtime_ns, info.st_ino)
                 else:
                     kinds[path] = "other"
-    return DiskTree(out, True, kinds, state_dir_ok, stats)
+    return DiskTree(out, True, kinds, state_dir_ok, has_state_dir, tuple(sorted(hidden)), stats)
 
 
 def read_bytes(out: Path, path: str) -> bytes:

@@ -11,8 +11,16 @@ Choosing how to write (after reconciling the plan with out/):
   tree and swap it in (``swap``, see tree.py): past a quarter of the tree an
   in-place update costs about as much as a rebuild (which hard-links the rest),
   and the rebuild is atomic for readers too;
-* otherwise -> journaled in-place replace of just those files (``in-place``,
-  see journal.py): untouched files keep inode and mtime.
+* otherwise, or whenever out/ holds anything blueprintc did not write (unknown
+  files, dot-entries such as ``.git``, the preserved dirs of other commands),
+  which a new tree would not carry over whole -> journaled in-place replace of
+  just those files (``in-place``, see journal.py): untouched files keep inode
+  and mtime.
+
+Ownership (see ownership.py and reconcile.py): out/ must be blueprintc's (absent,
+empty, or marked); pruning removes only what out/'s manifest records, and
+unknown files are reported (``EmitReport.unknown``) and kept unless
+``force_prune``.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ from .fsutil import locked
 from .journal import commit, recover_journal
 from .manifest import Manifest
 from .model import EmitReport, OutputFile, Strategy
+from .ownership import check_output
 from .reconcile import Reconciliation, reconcile
 from .seal import break_seal, seal
 from .statedir import prepare_state_dir
@@ -51,6 +60,7 @@ def emit(
     previous: Manifest | None = None,
     fingerprint: str = "",
     inputs_unchanged: Callable[[], bool] | None = None,
+    force_prune: bool = False,
 ) -> EmitReport:
     """Make ``out`` hold exactly ``files`` (plus unplanned files when ``prune`` is False).
 
@@ -62,17 +72,27 @@ def emit(
     ``fingerprint``: the caller's digest of its inputs, kept in the seal (seal.py).
     ``inputs_unchanged``: asked just before the seal is written; False (an input was
     written while the caller planned) leaves the tree unsealed.
+    ``force_prune``: prune (and overwrite) files blueprintc did not write, too.
     """
-    out = Path(out)
+    out = check_output(out, allowed=preserve)
     if check:
         with _reading(out):
-            rec = reconcile(files, out, preserve=preserve, trust_stat=trust_stat)
+            rec = reconcile(
+                files, out, preserve=preserve, trust_stat=trust_stat, force_prune=force_prune
+            )
         return _report(rec, prune, "check", 0.0)
     with leaving(out, Left.AS_BEFORE):  # swap and commit say what they left past that
         os.makedirs(out.parent, exist_ok=True)
         with locked(out.parent, exclusive=True):
             recover_pending(out)
-            rec = reconcile(files, out, preserve=preserve, trust_stat=trust_stat, previous=previous)
+            rec = reconcile(
+                files,
+                out,
+                preserve=preserve,
+                trust_stat=trust_stat,
+                previous=previous,
+                force_prune=force_prune,
+            )
             t0 = time.perf_counter()
             strategy = _write(rec, out, prune)
             if strategy != "noop" or rec.seal is None or rec.seal.fingerprint != fingerprint:
@@ -90,11 +110,12 @@ def diff(
     *,
     prune: bool = True,
     preserve: Iterable[str] = (),
+    force_prune: bool = False,
 ) -> str:
     """A unified diff (``a/``, ``b/`` paths, sorted) of what ``emit`` would change."""
-    out = Path(out)
+    out = check_output(out, allowed=preserve)
     with _reading(out):
-        rec = reconcile(files, out, keep_old=True, preserve=preserve)
+        rec = reconcile(files, out, keep_old=True, preserve=preserve, force_prune=force_prune)
         return render_diff(rec, out, prune=prune)
 
 
@@ -119,15 +140,16 @@ def recover_pending(out: Path) -> bool:
 
 def _write(rec: Reconciliation, out: Path, prune: bool) -> Strategy:
     writes = rec.writes
-    removes = rec.extra if prune else []
-    remove_dirs = rec.extra_dirs if prune else []
+    removes = rec.extra if prune else [p for p in rec.extra if p in rec.in_the_way]
+    remove_dirs = rec.extra_dirs if prune else [d for d in rec.extra_dirs if d in rec.in_the_way]
     changes = len(writes) + len(removes) + len(remove_dirs)
     if not changes and not rec.manifest_changed and rec.disk.state_dir_ok:
         return "noop"
     if rec.disk.exists and rec.disk.state_dir_ok:
         break_seal(out)
     limit = max(IN_PLACE_MIN, len(rec.planned) // IN_PLACE_FRACTION)
-    if not rec.disk.exists or rec.conflicts or changes > limit:
+    whole = not rec.disk.exists or rec.conflicts or changes > limit
+    if whole and not rec.foreign:  # a new tree would lose nothing that is not ours
         files = [(p.file.path, p.data if p.needs_write else None) for p in rec.planned]
         keep = [*rec.preserved, *([] if prune else _keepable(rec))]
         swap(out, files, rec.manifest.state_files(), keep=keep)
@@ -152,13 +174,14 @@ def _keepable(rec: Reconciliation) -> list[str]:
 
 def _report(rec: Reconciliation, prune: bool, strategy: Strategy, seconds: float) -> EmitReport:
     written = [p for p in rec.planned if p.needs_write]
-    removed = rec.extra if prune else []
+    removed = rec.extra if prune else [p for p in rec.extra if p in rec.in_the_way]
     owners = {p.file.owner for p in written}
     owners.update(e.owner for path in removed if (e := rec.old_manifest.files.get(path)))
     return EmitReport(
         written=tuple(p.file.path for p in written),
         unchanged=tuple(p.file.path for p in rec.planned if not p.needs_write),
         removed=tuple(removed),
+        unknown=rec.unknown,
         missing=tuple(p.file.path for p in written if p.status == "missing"),
         owners=tuple(sorted(owners - {""})),
         strategy=strategy,

@@ -12,9 +12,10 @@ To make the *set* of replacements atomic too, it is journaled:
    -> Crash: nothing in out/ changed; recovery deletes the staging dir.
 2. The journal (list of renames and removals) is written to staging and
    renamed to ``out/.blueprintc/journal.json``: the commit point.
-3. The journal is applied: each staged file is renamed over its target, pruned
-   files are unlinked, the manifest's files are replaced (the index last),
-   directories are fsynced.
+3. The journal is applied: pruned files are unlinked and emptied directories
+   removed first (so a file of the last tree that stands where the new one needs
+   a directory makes way), then each staged file is renamed over its target,
+   the manifest's files are replaced (the index last), directories are fsynced.
    -> Crash: out/ holds a mix of old and new files, each one whole; the
    journal is present, and recovery replays it. Replay is idempotent (a staged
    file already renamed is simply gone), so a crash during recovery is fine.
@@ -133,17 +134,10 @@ def recover_journal(out: Path) -> bool:
 def _apply(out: Path, journal: Journal) -> None:
     staging = out / _STAGING
     touched: set[Path] = set()
-    for name, path in journal["replace"]:
-        src = staging / name
-        if not os.path.lexists(src):
-            continue  # applied before a crash
-        target = out / path
-        os.makedirs(target.parent, exist_ok=True)
-        os.replace(src, target)
-        touched.add(target.parent)
     for path in journal["remove"]:
         target = out / path
-        with contextlib.suppress(FileNotFoundError):
+        # Gone, or (on a replay) already replaced by a directory the new tree needs.
+        with contextlib.suppress(FileNotFoundError, IsADirectoryError):
             os.unlink(target)
         touched.add(target.parent)
     for path in journal["remove_dirs"]:
@@ -152,6 +146,14 @@ def _apply(out: Path, journal: Journal) -> None:
         except OSError:
             continue  # not empty (it holds files we were told to keep) or gone
         touched.add((out / path).parent)
+    for name, path in journal["replace"]:
+        src = staging / name
+        if not os.path.lexists(src):
+            continue  # applied before a crash
+        target = out / path
+        os.makedirs(target.parent, exist_ok=True)
+        os.replace(src, target)
+        touched.add(target.parent)
     state_dir = out / STATE_DIR
     for name, path in journal["state"]:
         target = state_dir / path

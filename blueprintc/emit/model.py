@@ -46,6 +46,7 @@ class EmitReport:
     written: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()  # files in out/ that blueprintc did not write: kept
     missing: tuple[str, ...] = ()  # the subset of ``written`` that did not exist before
     owners: tuple[str, ...] = ()  # owners of written or removed files
     strategy: Strategy = "noop"
@@ -117,9 +118,10 @@ def _check_path(path: str) -> None:
         or "\\" in path
         or "\0" in path
         or any(p in ("", ".", "..") for p in parts)
-        or parts[0] == STATE_DIR
+        or any(p.startswith(".") for p in parts)
     )
     if bad:
         raise EmitError(
-            f"output path {path!r} must be relative, normalised and outside {STATE_DIR}/"
+            f"output path {path!r} must be relative and normalised, with no part starting "
+            f"with a dot ({STATE_DIR}/ and dot-entries such as .git are never written)"
         )

@@ -144,15 +144,21 @@ def test_check_exit_codes_and_stale_files(workspace: Path) -> None:
 
     stale = invoke("compile", workspace, "--check")
     assert stale.exit_code == 1, stale.output
-    assert sorted(stale.stdout.splitlines()) == sorted(
-        [
-            *(f"repos/acme/shop/{branch}/base/helmrelease.yaml" for branch in SHOP_BRANCHES),
-            "system/catalyst-config/organizations/globex.yaml",
-            "vclusters/hz-nbg-rtz-prod-acme/kustomization.yaml",
-            "repos/acme/stray.yaml",
-        ]
+    differ = [
+        *(f"repos/acme/shop/{branch}/base/helmrelease.yaml" for branch in SHOP_BRANCHES),
+        "system/catalyst-config/organizations/globex.yaml",
+        "vclusters/hz-nbg-rtz-prod-acme/kustomization.yaml",
+    ]
+    # The stray file is not blueprintc's: a compile keeps it, so it is named, not listed.
+    assert sorted(stale.stdout.splitlines()) == sorted(differ)
+    assert "5 file(s) differ" in stale.stderr
+    assert "kept 1 file(s) in out/ that blueprintc did not write: repos/acme/stray.yaml" in (
+        stale.stderr
     )
-    assert "6 file(s) differ" in stale.stderr
+    forced = invoke("compile", workspace, "--check", "--force-prune")
+    assert forced.exit_code == 1, forced.output
+    assert sorted(forced.stdout.splitlines()) == sorted([*differ, "repos/acme/stray.yaml"])
+    assert "6 file(s) differ" in forced.stderr
     assert (tree_files(out), tree_stats(out, state=True)) == (before_files, before_stats)
 
     compile_ok(workspace)
@@ -171,8 +177,10 @@ def test_diff_shows_the_pending_change(workspace: Path, snapshot: SnapshotAssert
     edit(workspace / ACME, "message: Welcome to Acme", "message: Welcome to Acme Trading")
     (out / "repos/acme/stray.yaml").write_text("{}\n")
     before = tree_stats(out, state=True)
-    pending = invoke("diff", workspace)
+    pending = invoke("diff", workspace, "--force-prune")  # the stray goes to /dev/null
     assert pending.exit_code == 1, pending.output
     assert str(workspace) not in pending.stdout
     assert pending.stdout == snapshot.use_extension(TextSnapshot)
+    kept = invoke("diff", workspace)  # without --force-prune a compile keeps the stray
+    assert kept.exit_code == 1 and kept.stdout == pending.stdout.split("--- a/repos/acme/stray")[0]
     assert tree_stats(out, state=True) == before

@@ -97,7 +97,11 @@ def test_a_touched_tree_is_compiled_in_full_and_repaired(workspace: Path) -> Non
     assert outcome.patched is None  # the seal no longer holds: full reconcile
     assert outcome.report is not None
     assert "system/catalyst-config/organizations/globex.yaml" in outcome.report.written
-    assert "repos/globex/stray.yaml" in outcome.report.removed
+    # The stray file is not blueprintc's: reported and kept, removed only when forced.
+    assert outcome.report.unknown == ("repos/globex/stray.yaml",)
+    assert (out / "repos/globex/stray.yaml").read_text() == "{}\n"
+    forced = run_compile(workspace, force_prune=True)
+    assert forced.report is not None and forced.report.removed == ("repos/globex/stray.yaml",)
     assert_as_from_scratch(workspace)
 
 

@@ -12,6 +12,7 @@ import pytest
 from blueprintc.emit import EmitError, OutputFile, emit, serialise
 from blueprintc.emit.fsutil import locked
 from blueprintc.emit.manifest import Manifest
+from blueprintc.emit.ownership import OwnershipError
 
 from .helpers import make_files, tree_bytes, tree_stats
 
@@ -122,14 +123,21 @@ def test_large_change_swaps_the_tree_and_keeps_unchanged_inodes(tmp_path: Path) 
 
 
 def test_prune_removes_files_no_longer_planned_and_empty_dirs(tmp_path: Path) -> None:
+    """Pruning removes what the manifest records; a stray file blueprintc did not write
+    is reported and kept (it used to be removed), and goes only with force_prune."""
     out = tmp_path / "out"
     emit(make_files(40), out)
     (out / "stray").mkdir()
     (out / "stray/notes.txt").write_text("x")
     report = emit(make_files(38), out)
-    gone = [*(f.path for f in make_files(40)[38:]), "stray/notes.txt"]
+    gone = [f.path for f in make_files(40)[38:]]
     assert report.removed == tuple(sorted(gone))
+    assert report.unknown == ("stray/notes.txt",)
     assert report.strategy == "in-place"
+    assert (out / "stray/notes.txt").read_text() == "x"
+    assert set(tree_bytes(out)) == {f.path for f in make_files(38)} | {"stray/notes.txt"}
+    forced = emit(make_files(38), out, force_prune=True)
+    assert forced.removed == ("stray/notes.txt",) and forced.unknown == ()
     assert not (out / "stray").exists()
     assert set(tree_bytes(out)) == {f.path for f in make_files(38)}
 
@@ -142,8 +150,10 @@ def test_no_prune_keeps_unplanned_files(tmp_path: Path) -> None:
     assert report.removed == ()
     assert (out / "keep.txt").read_text() == "mine"
     assert (out / make_files(40)[39].path).exists()
-    report = emit(make_files(39, "v2"), out, prune=False)  # a swap carries them over too
-    assert report.strategy == "swap"
+    # A large change with a file blueprintc did not write in out/: journaled in place
+    # (a new tree would not carry it over whole), and it is kept.
+    report = emit(make_files(39, "v2"), out, prune=False)
+    assert report.strategy == "in-place"
     assert (out / "keep.txt").read_text() == "mine"
 
 
@@ -158,7 +168,8 @@ def test_check_reports_stale_missing_and_extra_and_writes_nothing(tmp_path: Path
     assert report.strategy == "check"
     assert report.missing == tuple(sorted([planned[2].path, planned[10].path]))
     assert report.stale == (planned[5].path,)
-    assert report.extra == ("extra.yaml",)
+    assert report.extra == () and report.unknown == ("extra.yaml",)  # not ours: kept
+    assert emit(planned, out, check=True, force_prune=True).extra == ("extra.yaml",)
     assert report.changed
     assert tree_stats(out) == before
     emit(planned, out)
@@ -185,20 +196,30 @@ def test_symlinks_in_out_are_replaced_never_followed(tmp_path: Path) -> None:
     app_dir = out / files[1].path.split("/")[0]
     (out / "escape").symlink_to(outside, target_is_directory=True)
     report = emit(files, out)
-    assert files[0].path in report.written and "escape" in report.removed
+    assert files[0].path in report.written and "escape" in report.unknown
     assert not target.is_symlink() and target.read_bytes() == serialise(files[0])
     assert (outside / "secret.yaml").read_text() == "secret\n"
     assert app_dir.is_dir()
+    assert (out / "escape").is_symlink()  # not blueprintc's: kept, never followed
+    assert "escape" in emit(files, out, force_prune=True).removed
+    assert not os.path.lexists(out / "escape") and list(outside.iterdir()) == [
+        outside / "secret.yaml"
+    ]
 
 
 def test_symlinked_directory_on_a_planned_path_is_replaced(tmp_path: Path) -> None:
+    """A link blueprintc did not make where the plan needs a directory: refused unless
+    force_prune, then replaced, never followed."""
     out = tmp_path / "out"
     outside = tmp_path / "outside"
     outside.mkdir()
-    out.mkdir()
+    (out / ".blueprintc").mkdir(parents=True)  # an owned, empty tree
     (out / "apps").symlink_to(outside, target_is_directory=True)
     files = make_files(5)
-    emit(files, out)
+    with pytest.raises(OwnershipError, match=r"apps.*--force-prune"):
+        emit(files, out)
+    assert (out / "apps").is_symlink() and list(outside.iterdir()) == []
+    emit(files, out, force_prune=True)
     assert not (out / "apps").is_symlink()
     assert list(outside.iterdir()) == []
     assert tree_bytes(out) == {f.path: serialise(f) for f in files}
@@ -231,13 +252,32 @@ def test_refuses_duplicate_and_clashing_paths(tmp_path: Path) -> None:
 
 
 def test_file_where_a_directory_is_planned_is_replaced(tmp_path: Path) -> None:
+    """A file of the last emit where the plan now needs a directory makes way (swap, or
+    in place when out/ holds a dot-dir); a file blueprintc did not write there refuses
+    the emit unless force_prune."""
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "apps").write_text("in the way")
+    emit([OutputFile("apps", ({"was": "a file"},), "1")], out)
     files = make_files(3)
     report = emit(files, out)
     assert report.strategy == "swap" and "apps" in report.removed
     assert tree_bytes(out) == {f.path: serialise(f) for f in files}
+
+    emit([OutputFile("apps", ({"was": "a file"},), "1")], out)
+    (out / ".git").mkdir()
+    report = emit(files, out)
+    assert report.strategy == "in-place" and "apps" in report.removed
+    assert tree_bytes(out) == {f.path: serialise(f) for f in files}
+    assert (out / ".git").is_dir()
+
+    other = tmp_path / "other"
+    (other / ".blueprintc").mkdir(parents=True)
+    (other / "apps").write_text("in the way")
+    with pytest.raises(OwnershipError, match="apps"):
+        emit(files, other)
+    assert (other / "apps").read_text() == "in the way"
+    report = emit(files, other, force_prune=True)
+    assert "apps" in report.removed
+    assert tree_bytes(other) == {f.path: serialise(f) for f in files}
 
 
 def test_unserialisable_data_fails_before_anything_is_written(tmp_path: Path) -> None:
