@@ -77,29 +77,29 @@ def check_output(
     real = Path(os.path.realpath(absolute))
     shown = os.fspath(out)
     if real.parent == real:
-        _refuse(what, shown, "it is the filesystem root", _FIX)
+        _refuse(what, shown, "is the filesystem root", _FIX)
     home = _home()
     if home is not None and (real == home or home.is_relative_to(real)):
         where = "your home directory" if real == home else f"your home directory {home}"
-        _refuse(what, shown, f"it {'is' if real == home else 'contains'} {where}", _FIX)
+        _refuse(what, shown, f"{'is' if real == home else 'contains'} {where}", _FIX)
     for guard in guarded:
         target = Path(os.path.realpath(guard.path))
         if real == target:
-            _refuse(what, shown, f"it is {guard.label}", _FIX)
+            _refuse(what, shown, f"is {guard.label}", _FIX)
         if target.is_relative_to(real):
-            _refuse(what, shown, f"it contains {guard.label}", _FIX)
+            _refuse(what, shown, f"contains {guard.label}", _FIX)
         if not guard.nested_ok and real.is_relative_to(target):
-            _refuse(what, shown, f"it lies inside {guard.label}", _FIX)
+            _refuse(what, shown, f"lies inside {guard.label}", _FIX)
     try:
         mode = os.lstat(absolute).st_mode
     except FileNotFoundError:
         return absolute
     except OSError as exc:
-        _refuse(what, shown, f"it cannot be examined ({exc.strerror})", _FIX)
+        _refuse(what, shown, f"cannot be examined ({exc.strerror})", _FIX)
     if stat.S_ISLNK(mode):
-        _refuse(what, shown, "it is a symbolic link, not a directory", "give the real directory")
+        _refuse(what, shown, "is a symbolic link, not a directory", "give the real directory")
     if not stat.S_ISDIR(mode):
-        _refuse(what, shown, "it exists and is not a directory", _FIX)
+        _refuse(what, shown, "is not a directory", _FIX)
     if is_owned(absolute):
         return absolute
     foreign = _foreign_entries(absolute, allowed)
@@ -108,7 +108,7 @@ def check_output(
         _refuse(
             what,
             shown,
-            f"it holds files blueprintc did not write ({names}) and no {MARKER}/ marker",
+            f"holds files blueprintc did not write ({names}) and no {MARKER}/ marker",
             "choose a new or empty directory, or move those files away "
             "(blueprintc deletes only what it wrote)",
         )
@@ -135,9 +135,9 @@ def check_directory(directory: Path | str, what: str) -> Path:
     shown = os.fspath(directory)
     real = Path(os.path.realpath(absolute))
     if real.parent == real:
-        _refuse(what, shown, "it is the filesystem root", "give a directory of its own")
+        _refuse(what, shown, "is the filesystem root", "give a directory of its own")
     if os.path.lexists(absolute) and not os.path.isdir(absolute):
-        _refuse(what, shown, "it exists and is not a directory", "give a directory")
+        _refuse(what, shown, "is not a directory", "give a directory")
     return absolute
 
 
@@ -171,4 +171,4 @@ def _home() -> Path | None:
 
 
 def _refuse(what: str, shown: str, why: str, fix: str) -> NoReturn:
-    raise OwnershipError(f"refusing the {what} {shown}: {why}; fix: {fix}")
+    raise OwnershipError(f"{shown} {why}: refusing it as the {what}; fix: {fix}")
