@@ -79,24 +79,35 @@ def staged(tree: EnvironmentTree) -> Iterator[Path]:
 
 
 def publish_environments(
-    out: Path, target: Target, signer: Signer | None, *, source_base: str
+    out: Path,
+    target: Target,
+    signer: Signer | None,
+    *,
+    source_base: str,
+    trees: list[EnvironmentTree] | None = None,
 ) -> list[EnvironmentResult]:
     """Publish every Environment tree of ``out`` (see the module doc); one result each.
 
     The trees are read first, all of them, as ``envtree`` says (recovered, under
     compile's lock, verified against the manifest); a refusal publishes nothing.
+    ``trees``: those the caller has read so already (before it created the layout).
     """
+    check_source_base(source_base)
+    base = source_base.rstrip("/")
+    return [
+        publish_environment(tree, target, signer, source=f"{base}/{tree.organization}")
+        for tree in (environment_trees(out) if trees is None else trees)
+    ]
+
+
+def check_source_base(source_base: str) -> None:
+    """Refuse a source URL with credentials (they would land in every annotation)."""
     carried = credentials_in_url(source_base)
     if carried is not None:
         raise BuildError(
             f"the source URL carries {carried} (not shown): it would be written into every "
             "artifact's annotations; give it without credentials"
         )
-    base = source_base.rstrip("/")
-    return [
-        publish_environment(tree, target, signer, source=f"{base}/{tree.organization}")
-        for tree in environment_trees(out)
-    ]
 
 
 def publish_environment(

@@ -33,7 +33,7 @@ from blueprintc.build.publish import PullCheck, publish
 from blueprintc.build.record import BuildRecord
 from blueprintc.build.sbom import Subject, build_sbom
 from blueprintc.build.target import Target, open_target
-from blueprintc.compile.outdir import claimed_dir
+from blueprintc.compile.outdir import claimed_dir, claimed_layout
 from blueprintc.emit.fsutil import LinkInPath, write_file
 from blueprintc.lint import lint, load_blueprint
 from blueprintc.model.blueprint import Blueprint
@@ -81,8 +81,7 @@ def build_blueprints(
         where = anchor = None
         if not registry:  # the layout: a directory blueprintc owns (emit/ownership.py)
             workspace = load_workspace(find_root(directories[0]))
-            where = claimed_dir(workspace, out, "oci", "OCI layout", explicit=layout)
-            anchor = where if layout else where.parent
+            where, anchor = claimed_layout(workspace, out, layout)
         target = open_target(
             registry, layout=where, identity=identity, anchor=anchor, policy=policy
         )

@@ -164,11 +164,12 @@ def _run_environments(
 ) -> None:
     from blueprintc.build import BuildError, load_signer, open_target
     from blueprintc.build.environments import (
-        environment_trees,
+        check_source_base,
         publish_environments,
         sovereign_git_base,
     )
-    from blueprintc.compile.outdir import checked_out_dir, claimed_dir
+    from blueprintc.build.envtree import environment_trees
+    from blueprintc.compile.outdir import checked_out_dir, claimed_layout
     from blueprintc.oci import OCIError
     from blueprintc.source import InputError
     from blueprintc.workspace import find_root, load_workspace
@@ -177,19 +178,16 @@ def _run_environments(
         root = find_root(Path.cwd())
         workspace = load_workspace(root)
         tree = checked_out_dir(workspace, out)  # read only; the layout is written
-        environment_trees(tree)  # no compiled tree: refused before a layout is made
+        base = source or sovereign_git_base(root)
+        check_source_base(base)
+        trees = environment_trees(tree)  # every refusal comes before a layout is made
         signer = load_signer(key) if key is not None else None
         policy = registry_policy(timeout, deadline, retry_times)
-        where = None if registry else claimed_dir(workspace, out, "oci", "OCI layout", layout)
+        where, anchor = (None, None) if registry else claimed_layout(workspace, out, layout)
         target = open_target(
-            registry,
-            layout=where,
-            identity=identity_registry,
-            policy=policy,
-            anchor=where if layout or where is None else where.parent,
+            registry, layout=where, identity=identity_registry, policy=policy, anchor=anchor
         )
-        base = source or sovereign_git_base(root)
-        results = publish_environments(tree, target, signer, source_base=base)
+        results = publish_environments(tree, target, signer, source_base=base, trees=trees)
     except (BuildError, OCIError, InputError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)

@@ -22,6 +22,7 @@ __all__ = [
     "NOT_COMPILED",
     "checked_out_dir",
     "claimed_dir",
+    "claimed_layout",
     "out_dir",
     "output_guards",
 ]
@@ -56,6 +57,15 @@ def claimed_dir(
     if explicit is not None:
         return claim_output(explicit, guards, what=what)
     return claim_output(checked_out_dir(workspace, out) / sub, guards, what=what)
+
+
+def claimed_layout(
+    workspace: Workspace, out: Path | None, layout: Path | None
+) -> tuple[Path, Path]:
+    """The OCI layout publish writes (`--layout`, else `<out>/oci`), claimed, and the
+    directory below which it follows no link: the layout given, else out/."""
+    where = claimed_dir(workspace, out, "oci", "OCI layout", explicit=layout)
+    return where, where if layout is not None else where.parent
 
 
 def output_guards(workspace: Workspace) -> list[Guarded]:
@@ -94,7 +104,8 @@ def _configured(workspace: Workspace) -> Path:
     lexical = Path(os.path.normpath(root / value))
     if lexical == root:
         _bad(workspace, value, "is the workspace itself")
-    real = Path(os.path.realpath(lexical))
+    # out/ itself may be a link: the ownership check refuses that in its own words
+    real = Path(os.path.realpath(lexical.parent)) / lexical.name
     if not lexical.is_relative_to(root) or not real.is_relative_to(root) or real == root:
         _bad(workspace, value, f"leads outside the workspace (to {real})")
     return lexical
