@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
+from blueprintc.oserror import Left, OutputOSError
+
 from .model import STATE_DIR, EmitError
 
 __all__ = [
@@ -124,7 +126,10 @@ def claim_output(
 ) -> Path:
     """``check_output``, then create ``out`` and its marker: from now on it is blueprintc's."""
     absolute = check_output(out, guarded, allowed=allowed, what=what)
-    os.makedirs(absolute / MARKER, exist_ok=True)
+    try:
+        os.makedirs(absolute / MARKER, exist_ok=True)
+    except OSError as exc:  # one line at the CLI: what, where, that nothing was lost
+        raise OutputOSError(exc, "write", absolute, Left.AS_BEFORE, absolute / MARKER) from exc
     return absolute
 
 

@@ -324,7 +324,7 @@ def test_a_mounted_out_dir_is_reported_and_left_clean(workspace: Path, tmp_path:
 
 def test_build_into_a_read_only_out(workspace: Path) -> None:
     target = workspace / "target"
-    target.mkdir()
+    (target / "build" / ".blueprintc").mkdir(parents=True)  # owned: the write step fails
     before = inputs(workspace)
     with read_only(target):
         run = run_cli(
@@ -332,7 +332,7 @@ def test_build_into_a_read_only_out(workspace: Path) -> None:
         )
         assert_one_line(run, "cannot write target/build/", "Read-only file system (EROFS)")
         assert_one_line(run, "every file in target/build/ is whole", "rerun blueprintc build")
-        assert list(target.iterdir()) == []
+        assert [p.name for p in (target / "build").iterdir()] == [".blueprintc"]
     assert inputs(workspace) == before
     run = run_cli(
         "build", "blueprints/webapp", "--out", "target", "--no-dependency-build", cwd=workspace
@@ -345,6 +345,7 @@ def test_publish_into_a_full_layout(workspace: Path) -> None:
     target.mkdir()
     publish = ("publish", "blueprints/webapp", "--layout", "target/oci", "--no-dependency-build")
     with mounted("-t", "tmpfs", "-o", "size=8m,nr_inodes=4096", "tmpfs", at=target):
+        (target / "oci" / ".blueprintc").mkdir(parents=True)  # owned: the write step fails
         filler = fill(target)
         before = inputs(workspace)
         run = run_cli(*publish, cwd=workspace)
@@ -359,16 +360,29 @@ def test_publish_environments_into_a_read_only_layout(workspace: Path) -> None:
     (workspace / "target").mkdir()
     compile_ok(workspace)
     layout = workspace / "layout"
-    layout.mkdir()
+    (layout / ".blueprintc").mkdir(parents=True)  # owned: the write step fails
     publish = ("publish", "--environments", "--out", OUT, "--layout", "layout")
     before = inputs(workspace)
     with read_only(layout):
         run = run_cli(*publish, cwd=workspace)
         assert_one_line(run, "cannot write layout/environments/", "Read-only file system (EROFS)")
         assert_one_line(run, "every file in layout/ is whole", "rerun blueprintc publish")
-        assert list(layout.iterdir()) == []
+        assert [p.name for p in layout.iterdir()] == [".blueprintc"]
     assert inputs(workspace) == before
     assert run_cli(*publish, cwd=workspace).code == 0
+
+
+def test_claiming_a_new_directory_on_a_read_only_file_system(workspace: Path) -> None:
+    """The first write into a new build directory is its ownership marker: an OS error
+    there is one line too, and nothing was created."""
+    target = workspace / "target"
+    target.mkdir()
+    with read_only(target):
+        run = run_cli(
+            "build", "blueprints/webapp", "--out", "target", "--no-dependency-build", cwd=workspace
+        )
+        assert_one_line(run, "cannot write target/build/.blueprintc", "target/build/ was not")
+        assert list(target.iterdir()) == []
 
 
 def test_keygen_into_a_full_or_read_only_directory(workspace: Path) -> None:
