@@ -20,6 +20,7 @@ from typing import Any
 from blueprintc.build.errors import BuildError
 from blueprintc.childenv import child_env
 from blueprintc.lint import load_blueprint
+from blueprintc.repopath import workspace_prefix
 from blueprintc.source import InputError, read_source
 from blueprintc.workspace import discover, find_root, has_blueprint_file, load_workspace
 from blueprintc.yamldoc import load_yaml
@@ -31,7 +32,7 @@ GIT_TIMEOUT = 120.0
 @dataclass(frozen=True)
 class Changed:
     name: str
-    path: str  # workspace-relative Blueprint directory
+    path: str  # repository-relative Blueprint directory (the git top level's)
     reason: str  # "changed" or "depends on <name>"
 
 
@@ -76,7 +77,7 @@ def changed_blueprints(start: Path, since: str) -> ChangedResult:
         raise BuildError(f"git could not compare {since!r} with the working tree of {top}")
     listed = [name for raw in (diff, untracked) for name in raw.split(b"\0") if name]
     paths = {top / os.fsdecode(name) for name in listed}
-    nodes = _nodes(root)
+    nodes = _nodes(root, top)
     direct = {n.name for n in nodes if any(_under(p, s) for p in paths for s in n.sources)}
     reasons = _with_dependents(nodes, direct)
     by_name = {n.name: n for n in nodes}
@@ -106,13 +107,14 @@ def _git(cwd: Path, *args: str) -> bytes | None:
     return proc.stdout if proc.returncode == 0 else None
 
 
-def _nodes(root: Path) -> list[_Node]:
+def _nodes(root: Path, top: Path) -> list[_Node]:
     workspace = load_workspace(root)
+    prefix = workspace_prefix(root, top)  # paths are repository-relative, as CI reads them
     nodes = []
     for directory in discover([], workspace):
         if not has_blueprint_file(directory):
             continue  # not buildable without blueprint.yaml (lint reports BPI010)
-        rel = workspace.rel(directory)
+        rel = prefix + workspace.rel(directory)
         try:
             blueprint = load_blueprint(directory, workspace)
         except InputError:

@@ -52,8 +52,11 @@ def _report(diagnostics: list[Diagnostic], root: Path) -> None:
 
     if diagnostics:
         from blueprintc.diagnostics import Severity
+        from blueprintc.repopath import from_repository_root
 
-        result = LintResult(root=root, fail_on=Severity.ERROR, diagnostics=diagnostics)
+        result = from_repository_root(
+            LintResult(root=root, fail_on=Severity.ERROR, diagnostics=diagnostics)
+        )
         click.echo(text.render_diagnostics(result, sys.stderr.isatty()), err=True, nl=False)
 
 

@@ -52,6 +52,7 @@ def lint(
     """Lint Blueprints: a Blueprint dir, a catalog dir, or files inside Blueprints."""
     from blueprintc.lint import UsageError
     from blueprintc.lint import lint as run_lint
+    from blueprintc.repopath import from_repository_root
     from blueprintc.reporters import REPORTERS
 
     unknown = sorted(set(select) - set(RULES))
@@ -68,6 +69,7 @@ def lint(
         )
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
+    result = from_repository_root(result)  # where CI attaches annotations
     use_colour = colour if colour is not None else (output is None and sys.stdout.isatty())
     report = REPORTERS[output_format](result, use_colour)
     if output is not None:

@@ -67,6 +67,15 @@ def render(result: LintResult, colour: bool = False) -> str:
                         "rules": [_rule_descriptor(rule_id) for rule_id in used],
                     }
                 },
+                "originalUriBaseIds": {
+                    "%SRCROOT%": {
+                        "uri": result.root.resolve().as_uri().rstrip("/") + "/",
+                        "description": {
+                            "text": "The repository root: the git top level "
+                            "(the workspace root outside git)."
+                        },
+                    }
+                },
                 "results": results,
             }
         ],

@@ -1,0 +1,66 @@
+"""Report paths relative to the repository root, where CI attaches annotations.
+
+GitHub, Gitea and code scanning resolve a report's paths against the checkout (the
+git top level), not against a workspace that may sit in a subdirectory of a monorepo
+(``platform/blueprintc.yaml``). Outside git the workspace root is the base.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+from pathlib import Path
+
+from blueprintc.childenv import child_env
+from blueprintc.lint import LintResult
+
+_GIT_TIMEOUT_SECONDS = 30
+
+
+def repository_root(workspace_root: Path) -> Path:
+    """The git top level holding ``workspace_root``; ``workspace_root`` when it is in no
+    git work tree (or git is missing)."""
+    # No credentials (childenv), and no GIT_* (a hook's GIT_DIR must not redirect it).
+    env = {k: v for k, v in child_env().items() if not k.startswith("GIT_")}
+    try:
+        proc = subprocess.run(
+            ["git", "-C", os.fspath(workspace_root), "rev-parse", "--show-toplevel"],
+            capture_output=True,
+            timeout=_GIT_TIMEOUT_SECONDS,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return workspace_root
+    top = os.fsdecode(proc.stdout).strip()
+    if proc.returncode != 0 or not top:
+        return workspace_root
+    real_top = Path(top).resolve()
+    real_root = workspace_root.resolve()
+    return real_top if real_root.is_relative_to(real_top) else workspace_root
+
+
+def workspace_prefix(workspace_root: Path, top: Path) -> str:
+    """The workspace's path below ``top`` with a trailing ``/`` ("" when they are one)."""
+    rel = workspace_root.resolve().relative_to(top.resolve()).as_posix()
+    return "" if rel == "." else rel + "/"
+
+
+def from_repository_root(result: LintResult) -> LintResult:
+    """``result`` with its root the repository root and every file below it."""
+    top = repository_root(result.root)
+    prefix = workspace_prefix(result.root, top)
+    if not prefix:
+        return dataclasses.replace(result, root=top)
+    diagnostics = [
+        dataclasses.replace(
+            d,
+            location=dataclasses.replace(
+                d.location, file=prefix + d.location.file if d.location.file else prefix[:-1]
+            ),
+        )
+        for d in result.diagnostics
+    ]
+    return dataclasses.replace(result, root=top, diagnostics=diagnostics)
