@@ -6,6 +6,9 @@ between the merge base of ``<ref>`` and ``HEAD`` and the working tree
 (committed, staged, unstaged or untracked). Every Blueprint that depends on a
 changed one through ``spec.depends`` (a name or ``{blueprint: name}``),
 directly or transitively, is listed too, so a base change rebuilds its users.
+A change to what every Blueprint reads (blueprintc.yaml, the canon file, overlays,
+the workspace's schemas/) changes every Blueprint; a Blueprint whose blueprint.yaml
+is gone is reported ``deleted`` (and is not in the matrix: nothing is left to build).
 """
 
 from __future__ import annotations
@@ -17,12 +20,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from blueprintc.build.errors import BuildError
 from blueprintc.childenv import child_env
 from blueprintc.lint import load_blueprint
 from blueprintc.repopath import workspace_prefix
 from blueprintc.source import InputError, read_source
-from blueprintc.workspace import discover, find_root, has_blueprint_file, load_workspace
+from blueprintc.workspace import (
+    BLUEPRINT_FILE,
+    WORKSPACE_FILE,
+    Workspace,
+    discover,
+    find_root,
+    has_blueprint_file,
+    load_workspace,
+)
 from blueprintc.yamldoc import load_yaml
 
 GIT = "git"
@@ -41,9 +54,11 @@ class ChangedResult:
     since: str
     base: str  # the commit compared against
     blueprints: tuple[Changed, ...]
+    deleted: tuple[Changed, ...] = ()  # reason "deleted": nothing left to build
 
     def github_matrix(self) -> dict[str, Any]:
-        """``strategy.matrix`` for GitHub Actions: ``{"include": [{blueprint, path}]}``."""
+        """``strategy.matrix`` for GitHub Actions: ``{"include": [{blueprint, path}]}``
+        (what exists to build: deleted Blueprints are not in it)."""
         return {"include": [{"blueprint": b.name, "path": b.path} for b in self.blueprints]}
 
 
@@ -77,14 +92,20 @@ def changed_blueprints(start: Path, since: str) -> ChangedResult:
         raise BuildError(f"git could not compare {since!r} with the working tree of {top}")
     listed = [name for raw in (diff, untracked) for name in raw.split(b"\0") if name]
     paths = {top / os.fsdecode(name) for name in listed}
-    nodes = _nodes(root, top)
-    direct = {n.name for n in nodes if any(_under(p, s) for p in paths for s in n.sources)}
-    reasons = _with_dependents(nodes, direct)
+    workspace = load_workspace(root)
+    prefix = workspace_prefix(workspace.root, top)  # paths are repository-relative, as CI reads
+    nodes = _nodes(workspace, prefix)
+    wide = sorted(p for p in paths if any(_under(p, w) for w in _workspace_inputs(workspace)))
+    if wide:  # every Blueprint's build reads it
+        why = f"workspace input changed: {wide[0].relative_to(top).as_posix()}"
+        reasons = {n.name: why for n in nodes}
+    else:
+        direct = {n.name for n in nodes if any(_under(p, s) for p in paths for s in n.sources)}
+        reasons = _with_dependents(nodes, direct)
     by_name = {n.name: n for n in nodes}
     ordered = [by_name[name] for name in _topological(nodes) if name in reasons]
-    return ChangedResult(
-        since, base, tuple(Changed(n.name, n.rel, reasons[n.name]) for n in ordered)
-    )
+    found = [Changed(n.name, n.rel, reasons[n.name]) for n in ordered]
+    return ChangedResult(since, base, tuple(found), tuple(_deleted(top, base, paths, workspace)))
 
 
 def _git(cwd: Path, *args: str) -> bytes | None:
@@ -107,9 +128,42 @@ def _git(cwd: Path, *args: str) -> bytes | None:
     return proc.stdout if proc.returncode == 0 else None
 
 
-def _nodes(root: Path, top: Path) -> list[_Node]:
-    workspace = load_workspace(root)
-    prefix = workspace_prefix(root, top)  # paths are repository-relative, as CI reads them
+def _workspace_inputs(workspace: Workspace) -> list[Path]:
+    """What every Blueprint's lint, build or compile reads: blueprintc.yaml, the canon file
+    it names, the overlays directory and the workspace's schemas/ directory."""
+    data = workspace.doc.data if workspace.doc is not None else None
+    config = data if isinstance(data, dict) else {}
+    names = [WORKSPACE_FILE, "schemas"]
+    for key, default in (("canon", None), ("overlays", "overlays")):
+        value = config.get(key, default)
+        if isinstance(value, str):
+            names.append(value)
+    return [Path(os.path.normpath(workspace.root / name)) for name in names]
+
+
+def _deleted(top: Path, base: str, paths: set[Path], workspace: Workspace) -> list[Changed]:
+    """Blueprints whose blueprint.yaml existed at ``base`` and is gone now, named as they
+    were named there (their directory's name when that file does not say)."""
+    out = []
+    for path in sorted(paths):
+        gone = path.name == BLUEPRINT_FILE and not os.path.lexists(path)
+        if not gone or not _under(path, workspace.root):
+            continue
+        rel = path.relative_to(top).as_posix()
+        name = path.parent.name
+        text = _git(top, "show", f"{base}:{rel}")
+        try:
+            document = yaml.safe_load(text) if text is not None else None
+        except yaml.YAMLError:
+            document = None
+        metadata = document.get("metadata") if isinstance(document, dict) else None
+        if isinstance(metadata, dict) and isinstance(metadata.get("name"), str):
+            name = metadata["name"]
+        out.append(Changed(name, path.parent.relative_to(top).as_posix(), "deleted"))
+    return out
+
+
+def _nodes(workspace: Workspace, prefix: str) -> list[_Node]:
     nodes = []
     for directory in discover([], workspace):
         if not has_blueprint_file(directory):

@@ -46,5 +46,5 @@ def changed(since: str, path: Path, output_format: str, github_output: bool) -> 
     if output_format == "github-matrix":
         click.echo(matrix)
         return
-    for item in result.blueprints:
+    for item in (*result.blueprints, *result.deleted):
         click.echo(f"{item.name}\t{item.path}\t{item.reason}")
