@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from blueprintc.diagnostics import Severity
 from blueprintc.rules import RULES
+
+if TYPE_CHECKING:
+    from blueprintc.lint import LintResult
 
 SEVERITIES = click.Choice(["error", "warning", "info"])
 
@@ -87,7 +92,26 @@ def lint(
             raise click.BadParameter(why, param_hint="'-o' / '--output'") from None
     else:
         click.echo(report, nl=False, color=use_colour)  # else click strips it off a pipe
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY", "")
+    if output_format == "github" and summary_file:
+        _append_step_summary(Path(summary_file), result)
     sys.exit(result.exit_code)
+
+
+def _append_step_summary(path: Path, result: LintResult) -> None:
+    """Append the Markdown summary to the file the Actions runner shows on the run page."""
+    from blueprintc.reporters.github import step_summary
+
+    try:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(step_summary(result))
+    except OSError as exc:
+        click.echo(
+            f"error: cannot write the step summary to {path} ($GITHUB_STEP_SUMMARY): "
+            f"{exc.strerror}; unset it or make the file writable",
+            err=True,
+        )
+        sys.exit(2)
 
 
 @click.command()

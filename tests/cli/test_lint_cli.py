@@ -146,7 +146,11 @@ def test_sarif_format(failing: Path) -> None:
 def test_github_format(failing: Path) -> None:
     result = invoke("lint", "--format", "github", failing)
     assert result.exit_code == 1
-    (line,) = result.stdout.splitlines()
+    group, line, end = result.stdout.splitlines()  # one group (issue 10 point 9)
+    assert (group, end) == (
+        "::group::blueprintc lint: 2 Blueprint(s), 1 error(s), 0 warning(s)",
+        "::endgroup::",
+    )
     assert line.startswith(
         "::error file=blueprints/leaky/chart/values.yaml,line=3,col=13,"
         "title=BPG007 plaintext-secret::"
