@@ -15,6 +15,7 @@ from blueprintc.compile.parameters import parametrise
 from blueprintc.compile.placement import ResolvedPlacement, resolve_placement
 from blueprintc.diagnostics import Diagnostic, Location
 from blueprintc.model.organization import Application, Environment, Organization
+from blueprintc.model.sovereign import Sovereign
 from blueprintc.plan.predicates import PredicateError, evaluate
 from blueprintc.plan.values import Layer, Merged, merge
 from blueprintc.yamldoc import YamlDoc
@@ -218,8 +219,8 @@ def values_digest(values: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
-def emitted_values(plan: AppPlan, fqdn: str) -> dict[str, Any]:
+def emitted_values(plan: AppPlan, sovereign: Sovereign) -> dict[str, Any]:
     """The HelmRelease values: every layer above the chart defaults, parametrised."""
     assert plan.values is not None
     above = [layer for layer in plan.values.layers if layer.name != "chart defaults"]
-    return parametrise(merge(above, keep_nulls=True).value, fqdn)
+    return parametrise(merge(above, keep_nulls=True).value, sovereign)

@@ -40,7 +40,7 @@ def plan_kit(
     resources = []
     for slot, name in enumerate(order):
         kit, entry = entries[name]
-        values = parametrise(kit.values, sovereign.fqdn)
+        values = parametrise(kit.values, sovereign)
         facts = cache.facts_for(entry, values)
         if facts is not None and facts.error is not None:
             found.append(
@@ -64,7 +64,7 @@ def plan_kit(
         )
         file = f"{slot_prefix(slot, len(order))}-{name}.yaml"
         documents[f"{root}/{file}"] = [
-            flux.helm_repository(name, parametrise(sovereign.registry, sovereign.fqdn), labels),
+            flux.helm_repository(name, parametrise(sovereign.registry, sovereign), labels),
             flux.helm_release(
                 name=name,
                 namespace=flux.FLUX_NAMESPACE,

@@ -290,7 +290,7 @@ def plan_organization(result: CompileResult, org: Organization, cache: RenderCac
 def _render_checks(result: CompileResult, plan: AppPlan, cache: RenderCache) -> list[Diagnostic]:
     inputs = result.inputs
     assert plan.entry is not None and plan.placement is not None and inputs.sovereign
-    facts = cache.facts_for(plan.entry, emitted_values(plan, inputs.sovereign.fqdn))
+    facts = cache.facts_for(plan.entry, emitted_values(plan, inputs.sovereign))
     where = at(plan.org.doc, plan.app.path)
     found = []
     if facts is not None and facts.error is not None:

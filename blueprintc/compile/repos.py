@@ -38,7 +38,7 @@ def app_branch_files(sovereign: Sovereign, plan: AppPlan) -> dict[str, list[dict
         blueprint_version=entry.version,
         env_type=env.env_type,
     )
-    registry = parametrise(sovereign.registry, sovereign.fqdn)
+    registry = parametrise(sovereign.registry, sovereign)
     release = flux.helm_release(
         name=app.name,
         namespace=app.name,
@@ -49,7 +49,7 @@ def app_branch_files(sovereign: Sovereign, plan: AppPlan) -> dict[str, list[dict
         repository=REGISTRY_SOURCE,
         repository_namespace=app.name,
         labels=common,
-        values=emitted_values(plan, sovereign.fqdn),
+        values=emitted_values(plan, sovereign),
         depends_on=plan.depends_on,
     )
     root = app_repo_root(plan)
@@ -119,7 +119,7 @@ def vcluster_files(
         "env_type": env.env_type,
     }
     base_labels = names.labels(**scope)
-    git = parametrise(sovereign.git_base_url.rstrip("/"), sovereign.fqdn)
+    git = parametrise(sovereign.git_base_url.rstrip("/"), sovereign)
     root = f"vclusters/{vcluster}"
     params = {**parameters(sovereign), "CLUSTER_NAME": vcluster, "ORG_SLUG": org.slug}
     files: dict[str, list[dict[str, Any]]] = {
