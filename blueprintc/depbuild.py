@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from blueprintc import helm
+from blueprintc import helm, vendored
 
 PROBE_TIMEOUT_SECONDS = 5.0
 _OCI_ACCEPT = (
@@ -49,8 +49,10 @@ def build(chart_dir: Path, declared: list[dict[str, Any]]) -> BuildOutcome:
     """Run `helm dependency build` in `chart_dir`; on failure remove what it added there
     and probe every repository the chart names."""
     before = _entries(chart_dir)
+    committed = vendored.snapshot(chart_dir)
     error = helm.dependency_build(chart_dir)
     if error is None:
+        vendored.restore_unchanged(committed)  # a build never dirties a checkout
         return BuildOutcome(None, ())
     _remove_added(chart_dir, before)
     return BuildOutcome(error, tuple(probe_repositories(chart_dir, declared)))
