@@ -11,7 +11,7 @@ from blueprintc.compile import names
 from blueprintc.compile.config import effective_config, schema_defaults
 from blueprintc.compile.findings import at, predicate_report, range_problem, report
 from blueprintc.compile.inputs import CatalogEntry, Inputs
-from blueprintc.compile.parameters import parametrise
+from blueprintc.compile.parameters import VCLUSTER_PARAMETERS, parametrise
 from blueprintc.compile.placement import ResolvedPlacement, resolve_placement
 from blueprintc.diagnostics import Diagnostic, Location
 from blueprintc.model.organization import Application, Environment, Organization
@@ -223,4 +223,4 @@ def emitted_values(plan: AppPlan, sovereign: Sovereign) -> dict[str, Any]:
     """The HelmRelease values: every layer above the chart defaults, parametrised."""
     assert plan.values is not None
     above = [layer for layer in plan.values.layers if layer.name != "chart defaults"]
-    return parametrise(merge(above, keep_nulls=True).value, sovereign)
+    return parametrise(merge(above, keep_nulls=True).value, sovereign, VCLUSTER_PARAMETERS)

@@ -14,7 +14,12 @@ from typing import Any
 from blueprintc.compile import flux, names
 from blueprintc.compile.findings import at, predicate_report, range_problem, report
 from blueprintc.compile.inputs import CatalogEntry, Inputs
-from blueprintc.compile.parameters import PARAMETERS_CONFIGMAP, parameters, parametrise
+from blueprintc.compile.parameters import (
+    HOST_PARAMETERS,
+    PARAMETERS_CONFIGMAP,
+    host_parameters,
+    parametrise,
+)
 from blueprintc.compile.render_check import RenderCache
 from blueprintc.diagnostics import Diagnostic
 from blueprintc.emit.model import OutputFile
@@ -40,7 +45,7 @@ def plan_kit(
     resources = []
     for slot, name in enumerate(order):
         kit, entry = entries[name]
-        values = parametrise(kit.values, sovereign)
+        values = parametrise(kit.values, sovereign, HOST_PARAMETERS)
         facts = cache.facts_for(entry, values)
         if facts is not None and facts.error is not None:
             found.append(
@@ -180,14 +185,9 @@ def _host_files(sovereign: Sovereign) -> dict[str, list[dict[str, Any]]]:
                     building_block=block,
                     env_type=env_type,
                 )
-                data = {
-                    **parameters(sovereign),
-                    "CLUSTER_NAME": host,
-                    "PROVIDER": region.provider,
-                    "REGION": region.region,
-                    "BUILDING_BLOCK": block,
-                    "ENV_TYPE": env_type,
-                }
+                data = host_parameters(
+                    sovereign, host, region.provider, region.region, block, env_type
+                )
                 root = f"clusters/{sovereign.name}/hosts/{host}"
                 documents[f"{root}/kustomization.yaml"] = [
                     flux.kustomization(["parameters.yaml", "bootstrap-kit.yaml"])

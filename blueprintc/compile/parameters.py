@@ -9,6 +9,9 @@ from typing import Any
 from blueprintc.model.sovereign import Sovereign
 
 PARAMETERS_CONFIGMAP = "sovereign-parameters"
+# Parameters a cluster adds to the Sovereign's in its own ConfigMap.
+HOST_PARAMETERS = ("CLUSTER_NAME", "PROVIDER", "REGION", "BUILDING_BLOCK", "ENV_TYPE")
+VCLUSTER_PARAMETERS = ("CLUSTER_NAME", "ORG_SLUG")
 
 # `${NAME...}` not already escaped as `$${...}`; Flux's postBuild substitution
 # (drone/envsubst) turns `$${...}` into a literal `${...}`.
@@ -25,17 +28,34 @@ def parameters(sovereign: Sovereign) -> dict[str, str]:
     }
 
 
-def parametrise(value: Any, sovereign: Sovereign) -> Any:
+def host_parameters(
+    sovereign: Sovereign, host: str, provider: str, region: str, block: str, env_type: str
+) -> dict[str, str]:
+    """The parameters a host cluster substitutes in its bootstrap kit."""
+    own = (host, provider, region, block, env_type)
+    return {**parameters(sovereign), **dict(zip(HOST_PARAMETERS, own, strict=True))}
+
+
+def vcluster_parameters(sovereign: Sovereign, vcluster: str, org_slug: str) -> dict[str, str]:
+    """The parameters a vcluster substitutes in its Applications."""
+    own = (vcluster, org_slug)
+    return {**parameters(sovereign), **dict(zip(VCLUSTER_PARAMETERS, own, strict=True))}
+
+
+def parametrise(value: Any, sovereign: Sovereign, cluster: Collection[str] = ()) -> Any:
     """Make `value` safe to emit under Flux's postBuild substitution.
 
     The literal Sovereign FQDN becomes `${SOVEREIGN_FQDN}` where it stands as
     whole DNS labels (`api.<fqdn>`, never `x<fqdn>` or `<fqdn>.evil.test`), and
-    every `${...}` that names no Sovereign parameter is escaped as `$${...}` so
+    every `${...}` that names no parameter of the Sovereign nor of the ``cluster``
+    the value lands on (HOST_PARAMETERS, VCLUSTER_PARAMETERS) is escaped as `$${...}` so
     Flux leaves it to the chart instead of substituting it with nothing.
     Mappings come back with sorted keys: what is emitted never depends on the
     order in which an input file happened to list its keys.
     """
-    return _walk(value, _fqdn_pattern(sovereign.fqdn), frozenset(parameters(sovereign)))
+    return _walk(
+        value, _fqdn_pattern(sovereign.fqdn), frozenset({*parameters(sovereign), *cluster})
+    )
 
 
 def _walk(value: Any, fqdn: re.Pattern[str] | None, names: Collection[str]) -> Any:

@@ -6,7 +6,11 @@ from typing import Any
 
 from blueprintc.compile import flux, names
 from blueprintc.compile.apps import AppPlan, emitted_values
-from blueprintc.compile.parameters import PARAMETERS_CONFIGMAP, parameters, parametrise
+from blueprintc.compile.parameters import (
+    PARAMETERS_CONFIGMAP,
+    parametrise,
+    vcluster_parameters,
+)
 from blueprintc.emit.yamlwriter import dump
 from blueprintc.model.sovereign import Sovereign
 
@@ -121,7 +125,7 @@ def vcluster_files(
     base_labels = names.labels(**scope)
     git = parametrise(sovereign.git_base_url.rstrip("/"), sovereign)
     root = f"vclusters/{vcluster}"
-    params = {**parameters(sovereign), "CLUSTER_NAME": vcluster, "ORG_SLUG": org.slug}
+    params = vcluster_parameters(sovereign, vcluster, org.slug)
     files: dict[str, list[dict[str, Any]]] = {
         f"{root}/kustomization.yaml": [flux.kustomization(["flux-system"])],
         f"{root}/flux-system/kustomization.yaml": [

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from blueprintc.compile.parameters import parametrise
+from blueprintc.compile.parameters import HOST_PARAMETERS, VCLUSTER_PARAMETERS, parametrise
 from blueprintc.compile.run import run_compile
 from blueprintc.model.sovereign import Sovereign
 from blueprintc.source import SourceFile
@@ -71,6 +71,17 @@ def test_a_reference_that_names_no_parameter_is_escaped_for_flux(value: str, emi
     assert parametrise(value, _sovereign()) == emitted
 
 
+def test_the_parameters_of_the_cluster_a_value_lands_on_stay() -> None:
+    value = "${CLUSTER_NAME}.${ORG_SLUG} ${REGION}"
+    assert parametrise(value, _sovereign()) == "$${CLUSTER_NAME}.$${ORG_SLUG} $${REGION}"
+    assert parametrise(value, _sovereign(), VCLUSTER_PARAMETERS) == (
+        "${CLUSTER_NAME}.${ORG_SLUG} $${REGION}"
+    )
+    assert parametrise(value, _sovereign(), HOST_PARAMETERS) == (
+        "${CLUSTER_NAME}.$${ORG_SLUG} ${REGION}"
+    )
+
+
 def test_keys_are_left_as_written_and_nesting_is_walked() -> None:
     value = {"b": ["x.omantel.omani.works", {"c": "${X}"}], "a": 1, "${K}": None}
     assert parametrise(value, _sovereign()) == {
@@ -80,7 +91,7 @@ def test_keys_are_left_as_written_and_nesting_is_walked() -> None:
     }
 
 
-def test_compiled_kit_values_carry_parameters_and_escapes(tmp_path: Path) -> None:
+def test_compiled_values_carry_their_cluster_parameters_and_escape_the_rest(tmp_path: Path) -> None:
     root = copy_workspace(tmp_path / "ws")
     sovereign = root / "sovereign.yaml"
     text = sovereign.read_text("utf-8")
@@ -91,10 +102,15 @@ def test_compiled_kit_values_carry_parameters_and_escapes(tmp_path: Path) -> Non
             old,
             old
             + "        hosts: [api.t38.omani.works, xt38.omani.works, t38.omani.works.evil.test]\n"
-            "        script: 'echo ${HOME} ${SOVEREIGN_FQDN}'\n",
+            "        script: 'echo ${HOME} ${SOVEREIGN_FQDN} ${CLUSTER_NAME} ${ORG_SLUG}'\n",
         ),
         "utf-8",
     )
+    acme = root / "organizations/acme.yaml"
+    old_config = "        message: Welcome to Acme\n"
+    assert old_config in acme.read_text("utf-8")
+    edit = "        message: Welcome to ${ORG_SLUG} on ${CLUSTER_NAME}, not ${USER}\n"
+    acme.write_text(acme.read_text("utf-8").replace(old_config, edit), "utf-8")
     outcome = run_compile(root, out=tmp_path / "out", validate=False)
     assert outcome.diagnostics == []
     emitted = tmp_path / "out" / "clusters/omantel/bootstrap-kit/02-bp-network-policies.yaml"
@@ -104,5 +120,8 @@ def test_compiled_kit_values_carry_parameters_and_escapes(tmp_path: Path) -> Non
     assert release[0]["spec"]["values"] == {
         "enabled": True,
         "hosts": ["api.${SOVEREIGN_FQDN}", "xt38.omani.works", "t38.omani.works.evil.test"],
-        "script": "echo $${HOME} ${SOVEREIGN_FQDN}",
+        "script": "echo $${HOME} ${SOVEREIGN_FQDN} ${CLUSTER_NAME} $${ORG_SLUG}",
     }
+    shop = tmp_path / "out" / "repos/acme/shop/main/base/helmrelease.yaml"
+    values = yaml.safe_load(shop.read_text("utf-8"))["spec"]["values"]
+    assert values["message"] == "Welcome to ${ORG_SLUG} on ${CLUSTER_NAME}, not $${USER}"
