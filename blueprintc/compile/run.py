@@ -91,12 +91,27 @@ def _rel(path: Path, root: Path) -> str:
 def run_diff(
     root: Path, out: Path | None = None, force_prune: bool = False
 ) -> tuple[CompileOutcome, str]:
+    """What a compile would change in out/, as compile finds it: nothing to plan when
+    out/ is sealed for these inputs; else only the owners whose inputs changed are
+    planned (the others are carried from out/'s manifest), and files whose stat is
+    the seal's are not read."""
     workspace = load_workspace(root)
     target = checked_out_dir(workspace, out)
-    outcome = plan(workspace, validate=False, out=target)
+    reads = new_reads(workspace)
+    sealed = None if force_prune else Seal.load(target)
+    if sealed is not None and sealed.holds(target, fingerprint(workspace, reads)):
+        return CompileOutcome(None, sealed=len(sealed.files()), out_rel=_rel(target, root)), ""
+    outcome = plan(workspace, validate=False, out=target, reads=reads)
     if outcome.diagnostics:
         return outcome, ""
-    return outcome, diff(outcome.files, target, preserve=NOT_COMPILED, force_prune=force_prune)
+    text = diff(
+        outcome.files,
+        target,
+        preserve=NOT_COMPILED,
+        force_prune=force_prune,
+        previous=outcome.previous,
+    )
+    return outcome, text
 
 
 def explain_value(root: Path, target: str, key: str) -> list[str]:

@@ -111,11 +111,20 @@ def diff(
     prune: bool = True,
     preserve: Iterable[str] = (),
     force_prune: bool = False,
+    previous: Manifest | None = None,
 ) -> str:
-    """A unified diff (``a/``, ``b/`` paths, sorted) of what ``emit`` would change."""
+    """A unified diff (``a/``, ``b/`` paths, sorted) of what ``emit`` would change.
+    ``previous``: out/'s manifest if the caller has just read it (saves a reload)."""
     out = check_output(out, allowed=preserve)
     with _reading(out):
-        rec = reconcile(files, out, keep_old=True, preserve=preserve, force_prune=force_prune)
+        rec = reconcile(
+            files,
+            out,
+            keep_old=True,
+            preserve=preserve,
+            previous=previous,
+            force_prune=force_prune,
+        )
         return render_diff(rec, out, prune=prune)
 
 

@@ -96,7 +96,8 @@ def reconcile(
     spent = 0.0
     conflicts = disk.blocked(needed_dirs)
     sealed = Seal.load(out) if disk.exists else None
-    stats = sealed.file_stats() if sealed is not None and trust_stat and not keep_old else {}
+    # A file with the stat the seal recorded is as written: not read, even for a diff.
+    stats = sealed.file_stats() if sealed is not None and trust_stat else {}
     disk_stats = disk.stats
     for f in ordered:
         kind = disk.kinds.get(f.path)
