@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from blueprintc.build.record import BuildRecord
-from blueprintc.cli.registry_io import REGISTRY_IO_OPTIONS, registry_policy
+from blueprintc.cli.registry_io import registry_policy, with_registry_io
 
 if TYPE_CHECKING:
     from blueprintc.build.environments import EnvironmentResult
@@ -58,11 +58,11 @@ _OPTIONS = [
         help="Run `helm dependency build` first (else use the vendored charts/).",
     ),
     click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text"),
-    *REGISTRY_IO_OPTIONS,
 ]
 
 
 def _with_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = with_registry_io(func)
     for option in reversed(_OPTIONS):
         func = option(func)
     return func

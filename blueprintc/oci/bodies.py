@@ -73,7 +73,7 @@ def transport_error(method: str, url: str, exc: BaseException) -> TransportError
         what = "no answer within the per-request timeout (--timeout, BLUEPRINTC_REGISTRY_TIMEOUT)"
     else:
         what = f"cannot reach registry ({reason_of(exc)}); is it running? For a registry without "
-        what += "TLS use plain_http"
+        what += "TLS pass --plain-http; for a private CA, --ca-file FILE"
     return TransportError(
         f"{method} {shown_url(url)}: {what}",
         code="TIMEOUT" if timed_out else "UNAVAILABLE",

@@ -53,6 +53,11 @@ class HttpPolicy:
     retry_after_cap: float = 60.0
     manifest_limit: int = MANIFEST_LIMIT
     blob_limit: int = BLOB_LIMIT
+    # How to speak to the registry (helm's and oras's flags): None = plain HTTP only
+    # to a loopback host; otherwise HTTPS, verified against ca_file when given.
+    plain_http: bool | None = None
+    insecure_skip_tls_verify: bool = False
+    ca_file: str | None = None
 
     @classmethod
     def from_env(

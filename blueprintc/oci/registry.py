@@ -50,8 +50,10 @@ class RegistryStore:
         policy: HttpPolicy | None = None,
     ) -> None:
         self.host = validate_host(host)
-        self.plain_http = is_loopback(host) if plain_http is None else plain_http
         policy = policy or HttpPolicy.from_env()
+        if plain_http is None:
+            plain_http = is_loopback(host) if policy.plain_http is None else policy.plain_http
+        self.plain_http = plain_http
         if timeout is not None:
             policy = replace(policy, timeout=timeout)
         self.policy = policy

@@ -18,6 +18,7 @@ from __future__ import annotations
 import http.client
 import json
 import logging
+import ssl
 import time
 import urllib.error
 import urllib.parse
@@ -75,6 +76,8 @@ class Transport:
         handlers: list[urllib.request.BaseHandler] = [SameOriginRedirects()]
         if is_loopback(host):
             handlers.append(urllib.request.ProxyHandler({}))
+        if not plain_http:
+            handlers.append(urllib.request.HTTPSHandler(context=tls_context(self.policy)))
         self._opener = urllib.request.build_opener(*handlers)
 
     @property
@@ -334,6 +337,26 @@ class Transport:
 
 class _Challenged(Exception):
     """Internal: a 401 challenge was answered; send the request again."""
+
+
+def tls_context(policy: HttpPolicy) -> ssl.SSLContext:
+    """The system's trust store, or ``--ca-file``'s CAs; no verification at all with
+    ``--insecure-skip-tls-verify``."""
+    if policy.insecure_skip_tls_verify:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        return context
+    try:
+        return ssl.create_default_context(cafile=policy.ca_file)
+    except (OSError, ssl.SSLError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise RegistryError(
+            f"--ca-file {policy.ca_file}: cannot load it as PEM CA certificates ({reason}); "
+            "pass a readable PEM file holding the CA that signed the registry's certificate",
+            status=0,
+            code="CA_FILE",
+        ) from None
 
 
 def _parse_errors(body: bytes) -> tuple[str | None, str]:

@@ -17,6 +17,7 @@ import json
 import secrets
 import shutil
 import socket
+import ssl
 import subprocess
 import threading
 import time
@@ -130,10 +131,11 @@ class RegistryServer:
     username: str | None = None
     password: str | None = field(default=None, repr=False)
     tokens: TokenService | None = None
+    tls: bool = False
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}"
+        return f"{'https' if self.tls else 'http'}://{self.host}"
 
     def stop(self) -> None:
         self.process.terminate()
@@ -197,8 +199,9 @@ def _wait_ready(server: RegistryServer, log: Path, deadline: float) -> None:
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             raise RuntimeError(f"docker-registry exited early:\n{log.read_text()[-2000:]}")
+        unverified = ssl._create_unverified_context() if server.tls else None  # readiness only
         try:
-            with urllib.request.urlopen(server.url + "/v2/", timeout=1):
+            with urllib.request.urlopen(server.url + "/v2/", timeout=1, context=unverified):
                 return
         except urllib.error.HTTPError as exc:
             if exc.code == 401:
@@ -209,8 +212,11 @@ def _wait_ready(server: RegistryServer, log: Path, deadline: float) -> None:
     raise RuntimeError(f"docker-registry not ready after 10 s:\n{log.read_text()[-2000:]}")
 
 
-def start_registry(workdir: Path, auth: str = "none") -> RegistryServer:
-    """Start ``docker-registry serve`` with a generated config; ``auth``: none|htpasswd|token."""
+def start_registry(
+    workdir: Path, auth: str = "none", tls: tuple[Path, Path] | None = None
+) -> RegistryServer:
+    """Start ``docker-registry serve`` with a generated config; ``auth``: none|htpasswd|token;
+    ``tls``: the PEM certificate and key to serve HTTPS with."""
     binary = shutil.which(BINARY)
     if binary is None:
         pytest.fail(_INSTALL_HINT, pytrace=False)
@@ -246,7 +252,11 @@ def start_registry(workdir: Path, auth: str = "none") -> RegistryServer:
                 "filesystem": {"rootdirectory": str(workdir / "data")},
                 "delete": {"enabled": True},
             },
-            "http": {"addr": f"127.0.0.1:{port}", "secret": secrets.token_hex(16)},
+            "http": {
+                "addr": f"127.0.0.1:{port}",
+                "secret": secrets.token_hex(16),
+                **({"tls": {"certificate": str(tls[0]), "key": str(tls[1])}} if tls else {}),
+            },
             **({"auth": auth_conf} if auth_conf else {}),
         }
         # JSON is YAML: no need for a YAML writer here.
@@ -259,7 +269,9 @@ def start_registry(workdir: Path, auth: str = "none") -> RegistryServer:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
             )
-        server = RegistryServer(f"127.0.0.1:{port}", process, workdir, tokens=tokens)
+        server = RegistryServer(
+            f"127.0.0.1:{port}", process, workdir, tokens=tokens, tls=tls is not None
+        )
         if auth != "none":
             server.username, server.password = USERNAME, password
         try:
