@@ -31,6 +31,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.lint
 	$(BIN)/python -m benchmarks.compile
+	$(BIN)/python -m benchmarks.startup
 
 clean:
 	rm -rf $(VENV) out .pytest_cache
