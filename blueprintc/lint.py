@@ -89,6 +89,7 @@ def _lint(
         dirs = discover(paths, workspace)
     except InputError as exc:
         raise UsageError(exc.message) from None
+    dirs.extend(d for d in _users_of_loose_files(paths, dirs, workspace) if d not in dirs)
     rules = [r for r in RULES.values() if r.check and (select is None or r.id in select)]
     helm.warm(min(jobs, len(dirs)))
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
@@ -102,6 +103,20 @@ def _lint(
         blueprints=[workspace.rel(d) for d in dirs],
         diagnostics=finalise(diagnostics, workspace, select),
     )
+
+
+def _users_of_loose_files(paths: list[Path], dirs: list[Path], workspace: Workspace) -> list[Path]:
+    """A changed file in no Blueprint (a vendored upstream chart's, as the pre-commit hook
+    passes it) selects the Blueprints whose chart depends on its chart directory."""
+    selected = [d.resolve() for d in dirs]
+    loose = [
+        p for p in paths if p.is_file() and not any(d in p.resolve().parents for d in selected)
+    ]
+    if not loose:
+        return []
+    from blueprintc.chartsources import users_of
+
+    return users_of(loose, workspace)
 
 
 def load_blueprint(

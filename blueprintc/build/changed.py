@@ -23,10 +23,11 @@ from typing import Any
 import yaml
 
 from blueprintc.build.errors import BuildError
+from blueprintc.chartsources import local_chart_sources
 from blueprintc.childenv import child_env
 from blueprintc.lint import load_blueprint
 from blueprintc.repopath import workspace_prefix
-from blueprintc.source import InputError, read_source
+from blueprintc.source import InputError
 from blueprintc.workspace import (
     BLUEPRINT_FILE,
     WORKSPACE_FILE,
@@ -36,7 +37,6 @@ from blueprintc.workspace import (
     has_blueprint_file,
     load_workspace,
 )
-from blueprintc.yamldoc import load_yaml
 
 GIT = "git"
 GIT_TIMEOUT = 120.0
@@ -174,27 +174,10 @@ def _nodes(workspace: Workspace, prefix: str) -> list[_Node]:
         except InputError:
             nodes.append(_Node(directory.name, directory, rel, [], [directory]))
             continue
-        sources = [directory, *_local_chart_sources(blueprint.manifest_dir)]
+        sources = [directory, *local_chart_sources(blueprint.manifest_dir)]
         depends = [d.blueprint for d in blueprint.depends]
         nodes.append(_Node(blueprint.name or directory.name, directory, rel, depends, sources))
     return nodes
-
-
-def _local_chart_sources(chart_dir: Path | None) -> list[Path]:
-    """Directories of ``file://`` dependencies in ``Chart.yaml`` (vendored upstreams)."""
-    if chart_dir is None or not (chart_dir / "Chart.yaml").is_file():
-        return []
-    try:
-        doc = load_yaml(read_source(chart_dir / "Chart.yaml", chart_dir))
-    except InputError:
-        return []
-    deps = doc.data.get("dependencies") if isinstance(doc.data, dict) else None
-    out = []
-    for dep in deps if isinstance(deps, list) else []:
-        repository = dep.get("repository") if isinstance(dep, dict) else None
-        if isinstance(repository, str) and repository.startswith("file://"):
-            out.append((chart_dir / repository[len("file://") :]).resolve())
-    return out
 
 
 def _with_dependents(nodes: list[_Node], direct: set[str]) -> dict[str, str]:

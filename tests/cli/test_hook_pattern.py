@@ -3,6 +3,7 @@ that can change a Blueprint's verdict, and a file it passes selects its Blueprin
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -60,3 +61,13 @@ def test_a_newly_matched_file_lints_its_blueprint(tmp_path: Path, rel: str) -> N
     path.write_text("{}\n" if rel.endswith(".json") else "# nothing\n")
     run = run_cli("lint", f"blueprints/webapp/{rel}", cwd=workspace)
     assert run.stdout.endswith("1 Blueprint(s) linted: 0 error(s), 0 warning(s); passed\n"), run
+
+
+def test_a_vendored_upstream_chart_file_lints_the_blueprints_using_it(tmp_path: Path) -> None:
+    from tests.build.conftest import make_workspace
+
+    workspace = make_workspace(tmp_path / "ws", "webapp", "cluster-issuers")
+    changed = "upstream-charts/webapp/values.yaml"
+    assert PATTERN.search(changed)
+    run = run_cli("lint", "--format", "json", changed, cwd=workspace, timeout=180)
+    assert json.loads(run.stdout)["blueprints"] == ["blueprints/webapp"], run
