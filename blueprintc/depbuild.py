@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import ssl
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -117,6 +115,11 @@ def _fetch(url: str, headers: dict[str, str], unauthorised_ok: bool = False) -> 
 
 
 def _reason(reason: object) -> str:
+    # Only a failed probe gets here, after urllib has imported both; lint's start-up
+    # never pays for them.
+    import socket
+    import ssl
+
     if isinstance(reason, socket.gaierror):
         return f"DNS lookup failed ({reason.strerror})"
     if isinstance(reason, ConnectionRefusedError):

@@ -61,3 +61,9 @@ def test_help_imports_no_command() -> None:
 
 def test_lint_imports_nothing_of_build_signing_oci_or_git() -> None:
     assert _heavy(_imported_after("lint", "blueprints/webapp")) == []
+
+
+def test_lint_imports_no_network_module() -> None:
+    """ssl and socket come in only with urllib, when a failed dependency build probes."""
+    modules = _imported_after("lint", "blueprints/webapp")
+    assert [m for m in modules if m in ("ssl", "socket", "urllib.request")] == []
