@@ -67,15 +67,38 @@ def environment_trees(out: Path) -> list[EnvironmentTree]:
         raise BuildError(str(exc)) from None
 
 
-def _read(out: Path) -> list[EnvironmentTree]:
+def compiled_files(out: Path) -> dict[str, bytes]:
+    """Every file compile recorded in ``out`` (posix path relative to ``out`` to its
+    bytes), recovered first and read under compile's lock, each verified against the
+    manifest exactly as :func:`environment_trees` reads its trees (``deliver`` uses it)."""
+    if not out.is_dir():
+        raise BuildError(f"{out} does not exist: run `blueprintc compile` first")
+    try:
+        with locked(out.parent, exclusive=True):
+            recover_pending(out)
+            manifest = _listed(out)
+            read = _Reader(out, manifest)
+            return {path: read(path) for path in sorted(manifest.files)}
+    except EmitError as exc:
+        raise BuildError(str(exc)) from None
+
+
+def _listed(out: Path) -> Manifest:
+    """The compile manifest of ``out``, refused when missing or when the tree tops
+    hold anything it does not list."""
     manifest = Manifest.load(out)
-    listed = manifest.files
-    if not listed:
+    if not manifest.files:
         raise BuildError(
             f"{out} has no compile manifest ({STATE_DIR}/manifest.json): "
             "run `blueprintc compile` first"
         )
-    _refuse_unlisted(out, listed)
+    _refuse_unlisted(out, manifest.files)
+    return manifest
+
+
+def _read(out: Path) -> list[EnvironmentTree]:
+    manifest = _listed(out)
+    listed = manifest.files
     read = _Reader(out, manifest)
     trees: dict[str, EnvironmentTree] = {}
     prefix = ENVIRONMENTS_DIR + "/"

@@ -55,6 +55,10 @@ COMMANDS: dict[str, LazyCommand] = {
         "blueprintc.cli.compile:diff_command",
         "Show a unified diff of what a compile would change in out/.",
     ),
+    "deliver": LazyCommand(
+        "blueprintc.cli.deliver:deliver_command",
+        "Commit the compiled out/ into the embedded bare git repositories under out/git/.",
+    ),
     "explain-value": LazyCommand(
         "blueprintc.cli.compile:explain_value_command",
         "Why does <org>/<app>/<env> have this value? KEY is dotted, e.g. webapp.replicaCount.",

@@ -1,0 +1,50 @@
+"""``blueprintc deliver``: commit the compiled out/ into the embedded bare repositories."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from blueprintc.build.errors import BuildError
+
+
+@click.command("deliver")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="The compiled tree.",
+)
+@click.option(
+    "--author-name",
+    default=None,
+    help="Author and committer name ($BLUEPRINTC_GIT_NAME; default blueprintc).",
+)
+@click.option(
+    "--author-email", default=None, help="Author and committer email ($BLUEPRINTC_GIT_EMAIL)."
+)
+def deliver_command(out: Path, author_name: str | None, author_email: str | None) -> None:
+    """Commit every compiled branch of OUT into out/git/<org>/<app>.git and the fleet repo."""
+    from blueprintc.deliver.embedded import DeliverError, deliver, identity
+
+    try:
+        result = deliver(out, identity(author_name, author_email))
+    except (DeliverError, BuildError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    for branch in result.branches:
+        line = f"{branch.status:9} {branch.repo} {branch.branch}"
+        if branch.commit:
+            line += f" {branch.commit[:12]}"
+        if branch.detail:
+            line += f": {branch.detail}"
+        click.echo(line, err=branch.status == "failed")
+    click.echo(
+        f"deliver: {result.count('delivered')} delivered, {result.count('unchanged')} "
+        f"unchanged, {result.count('failed')} failed"
+    )
+    sys.exit(1 if result.failed else 0)

@@ -1,0 +1,1 @@
+"""``blueprintc deliver``: the compiled tree of ``out/`` as commits in git repositories."""
