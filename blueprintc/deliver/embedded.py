@@ -11,10 +11,10 @@ trailer) is unrelated history: it is refused, never overwritten.
 The git layer is pygit2 (libgit2 in-process): blobs, trees and commits are written
 straight into the bare repository with no process per commit, and
 ``create_commit_with_signature`` takes a ``gpgsig`` header for signed commits.
-Measured on this machine (2 shared cores): one commit of a 50-file tree costs
-about 0.4 ms in pygit2 against about 15 ms for ``git hash-object``/``mktree``/
-``commit-tree`` processes (GitPython shells out the same way); dulwich is pure
-Python and several times slower than libgit2 at hashing and zlib-writing objects.
+Measured on this machine (2 shared cores, ~8 other jobs; a 50-file tree, every
+blob rewritten, one commit, 50 rounds): pygit2 5.5 ms per commit, against 13.6 ms
+for ``git add``/``write-tree``/``commit-tree`` processes (what GitPython does).
+dulwich (pure Python object hashing and zlib) was not measured.
 """
 
 from __future__ import annotations
