@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from blueprintc.blueprint_names import canonical
 from blueprintc.build.errors import BuildError
 from blueprintc.chartsources import local_chart_sources
 from blueprintc.childenv import child_env
@@ -184,12 +185,12 @@ def _with_dependents(nodes: list[_Node], direct: set[str]) -> dict[str, str]:
     dependents: dict[str, list[str]] = {}
     for node in nodes:
         for dep in node.depends:
-            dependents.setdefault(dep, []).append(node.name)
+            dependents.setdefault(canonical(dep), []).append(node.name)
     reasons = {name: "changed" for name in direct}
     queue = deque(sorted(direct))
     while queue:
         name = queue.popleft()
-        for user in sorted(dependents.get(name, [])):
+        for user in sorted(dependents.get(canonical(name), [])):
             if user not in reasons:
                 reasons[user] = f"depends on {name}"
                 queue.append(user)
@@ -199,7 +200,8 @@ def _with_dependents(nodes: list[_Node], direct: set[str]) -> dict[str, str]:
 def _topological(nodes: list[_Node]) -> list[str]:
     """Dependencies before their dependents, ties by name (cycles broken by name)."""
     names = sorted(n.name for n in nodes)
-    deps = {n.name: set(n.depends) & set(names) for n in nodes}
+    known = {canonical(n): n for n in names}
+    deps = {n.name: {known[d] for d in map(canonical, n.depends) if d in known} for n in nodes}
     done: list[str] = []
     while len(done) < len(names):
         ready = [n for n in names if n not in done and deps[n] <= set(done)]

@@ -7,10 +7,12 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from blueprintc.blueprint_names import canonical, lookup, same
 from blueprintc.compile import names
 from blueprintc.compile.config import effective_config, schema_defaults
 from blueprintc.compile.findings import at, predicate_report, range_problem, report
 from blueprintc.compile.inputs import CatalogEntry, Inputs
+from blueprintc.compile.overlays import doc_layer, overlay_layer
 from blueprintc.compile.parameters import VCLUSTER_PARAMETERS, parametrise
 from blueprintc.compile.placement import ResolvedPlacement, resolve_placement
 from blueprintc.diagnostics import Diagnostic, Location
@@ -18,7 +20,6 @@ from blueprintc.model.organization import Application, Environment, Organization
 from blueprintc.model.sovereign import Sovereign
 from blueprintc.plan.predicates import PredicateError, evaluate
 from blueprintc.plan.values import Layer, Merged, merge
-from blueprintc.yamldoc import YamlDoc
 
 
 @dataclass
@@ -43,7 +44,7 @@ class AppPlan:
 def resolve_blueprint(
     inputs: Inputs, org: Organization, app: Application
 ) -> tuple[CatalogEntry | None, list[Diagnostic]]:
-    entry = inputs.catalog.get(app.blueprint)
+    entry = lookup(inputs.catalog, app.blueprint)
     if entry is None:
         return None, [
             report(
@@ -101,46 +102,32 @@ def _layers(inputs: Inputs, plan: AppPlan) -> list[Layer]:
     name = entry.name
     layers = []
     if entry.chart_values is not None and isinstance(entry.chart_values.data, dict):
-        layers.append(_doc_layer("chart defaults", entry.chart_values, ()))
+        layers.append(doc_layer("chart defaults", entry.chart_values, ()))
     defaults = schema_defaults(entry.blueprint.config_schema)
     if defaults:
         layers.append(
-            _doc_layer(
+            doc_layer(
                 "configSchema defaults", entry.blueprint.doc, ("spec", "configSchema"), defaults
             )
         )
     if plan.app.size and plan.app.size in entry.size_overlays:
         layers.append(
-            _doc_layer(f"size overlay {plan.app.size}", entry.size_overlays[plan.app.size], ())
+            doc_layer(f"size overlay {plan.app.size}", entry.size_overlays[plan.app.size], ())
         )
-    overlay = inputs.sovereign_overlay
-    if overlay is not None and isinstance(overlay.get((name,)), dict):
-        layers.append(_doc_layer("Sovereign overlay", overlay, (name,)))
-    env_overlay = inputs.env_overlays.get(plan.env.env_type)
-    if env_overlay is not None and isinstance(env_overlay.get((name,)), dict):
-        layers.append(_doc_layer(f"Environment overlay {plan.env.env_type}", env_overlay, (name,)))
+    env_type = plan.env.env_type
+    for layer in (
+        overlay_layer("Sovereign overlay", inputs.sovereign_overlay, name),
+        overlay_layer(f"Environment overlay {env_type}", inputs.env_overlays.get(env_type), name),
+    ):
+        if layer is not None:
+            layers.append(layer)
     if plan.app.config:
-        layers.append(_doc_layer("Application config", plan.org.doc, (*plan.app.path, "config")))
+        layers.append(doc_layer("Application config", plan.org.doc, (*plan.app.path, "config")))
     env_config = plan.app.env_config.get(plan.env.env_type)
     if env_config:
         path = (*plan.app.path, "environments", plan.env.env_type, "config")
-        layers.append(_doc_layer(f"Application config ({plan.env.env_type})", plan.org.doc, path))
+        layers.append(doc_layer(f"Application config ({plan.env.env_type})", plan.org.doc, path))
     return layers
-
-
-def _doc_layer(
-    name: str, doc: YamlDoc, base: tuple[Any, ...], data: dict[str, Any] | None = None
-) -> Layer:
-    def locate(path: tuple[Any, ...]) -> tuple[int, int]:
-        return doc.locate((*base, *path))
-
-    value = data if data is not None else doc.get(base)
-    return Layer(
-        name=name,
-        source=doc.source.rel,
-        data=value if isinstance(value, dict) else {},
-        locate=locate,
-    )
 
 
 def _dependencies(
@@ -149,7 +136,7 @@ def _dependencies(
     """Blueprint dependencies of an Application: the bootstrap kit, or a sibling Application."""
     entry = plan.entry
     assert entry is not None and inputs.sovereign is not None
-    kit = {k.blueprint: k for k in inputs.sovereign.kit}
+    kit = {canonical(k.blueprint): k for k in inputs.sovereign.kit}
     context = {
         "config": plan.config,
         "application": {"name": plan.app.name, "blueprint": entry.name},
@@ -185,8 +172,8 @@ def _dependencies(
                 )
             )
             continue
-        sibling = next((a for a in siblings.values() if a.blueprint == dep.blueprint), None)
-        if sibling is not None and dep.blueprint not in kit:
+        sibling = next((a for a in siblings.values() if same(a.blueprint, dep.blueprint)), None)
+        if sibling is not None and canonical(dep.blueprint) not in kit:
             depends_on.append({"name": sibling.name, "namespace": sibling.name})
     return sorted(depends_on, key=lambda d: d["name"])
 
@@ -194,12 +181,12 @@ def _dependencies(
 def _provider_version(
     inputs: Inputs, blueprint: str, kit: dict[str, Any], siblings: dict[str, Application]
 ) -> tuple[str, str] | None:
-    entry = inputs.catalog.get(blueprint)
+    entry = lookup(inputs.catalog, blueprint)
     if entry is None:
         return None
-    if blueprint in kit:
+    if canonical(blueprint) in kit:
         return "the bootstrap kit", entry.version
-    if any(a.blueprint == blueprint for a in siblings.values()):
+    if any(same(a.blueprint, blueprint) for a in siblings.values()):
         return "a sibling Application", entry.version
     return None
 

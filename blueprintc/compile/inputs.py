@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from blueprintc import __version__
+from blueprintc.blueprint_names import canonical
 from blueprintc.compile.findings import at, report
 from blueprintc.compile.helmvalues import organization_values, read_as_helm, sovereign_values
 from blueprintc.compile.inputfiles import (
@@ -23,6 +24,7 @@ from blueprintc.compile.inputfiles import (
     setting,
     tree_files,
 )
+from blueprintc.compile.overlays import ambiguous_keys
 from blueprintc.compile.reads import InputReads
 from blueprintc.diagnostics import Diagnostic
 from blueprintc.lint import diagnostic_from_input, load_blueprint
@@ -46,7 +48,8 @@ class CatalogEntry:
 
     @property
     def name(self) -> str:
-        return self.blueprint.name
+        """The canonical name, `bp-<name>`, however blueprint.yaml spells it."""
+        return canonical(self.blueprint.name)
 
     @property
     def version(self) -> str:
@@ -112,6 +115,8 @@ def load_inputs(
         overlay = _load(inputs, path, shared, values=True)
         if overlay is not None:
             inputs.env_overlays[path.stem] = overlay
+    for overlay in (inputs.sovereign_overlay, *inputs.env_overlays.values()):
+        inputs.diagnostics += ambiguous_keys(overlay)
     if workspace.canon.origin != "default canon":
         shared.update(repr(sorted(workspace.canon.data.items())).encode())
     inputs.shared_digest = shared.hexdigest()
@@ -250,7 +255,25 @@ def _load_catalog(inputs: Inputs, shared: Any) -> None:
             inputs.diagnostics.append(diagnostic_from_input(exc))
         entry = CatalogEntry(blueprint, chart_name, chart_values, size_overlays, digest)
         if blueprint.name:
-            inputs.catalog[blueprint.name] = entry
+            _add(inputs, entry)
+
+
+def _add(inputs: Inputs, entry: CatalogEntry) -> None:
+    """Catalog `entry` under its canonical name; `x` beside `bp-x` is ambiguous."""
+    other = inputs.catalog.get(entry.name)
+    if other is None:
+        inputs.catalog[entry.name] = entry
+        return
+    first, second = other.blueprint, entry.blueprint
+    inputs.diagnostics.append(
+        report(
+            "BPP020",
+            f"Blueprint name {second.name!r} ({second.rel}) and {first.name!r} ({first.rel}) "
+            f"are the same Blueprint, {entry.name}: a reference to either is ambiguous",
+            at(second.doc, ("metadata", "name")),
+            hint="name each Blueprint bp-<its directory>, or remove the duplicate",
+        )
+    )
 
 
 def _values(inputs: Inputs, path: Path) -> YamlDoc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from blueprintc.blueprint_names import canonical, lookup
 from blueprintc.compile import flux, names
 from blueprintc.compile.findings import at, predicate_report, range_problem, report
 from blueprintc.compile.inputs import CatalogEntry, Inputs
@@ -37,8 +38,12 @@ def plan_kit(
     entries: dict[str, tuple[KitEntry, CatalogEntry]] = {}
     for kit in sovereign.kit:
         entry = _resolve(inputs, sovereign, kit, found)
-        if entry is not None:
-            entries[kit.blueprint] = (kit, entry)
+        if entry is None:
+            continue
+        if entry.name in entries:
+            found.append(_listed_twice(sovereign, entries[entry.name][0], kit))
+            continue
+        entries[entry.name] = (kit, entry)
     order, depends = _order(inputs, entries, found)
     documents: dict[str, list[dict[str, Any]]] = {}
     root = f"clusters/{sovereign.name}/bootstrap-kit"
@@ -94,7 +99,7 @@ def plan_kit(
 def _resolve(
     inputs: Inputs, sovereign: Sovereign, kit: KitEntry, found: list[Diagnostic]
 ) -> CatalogEntry | None:
-    entry = inputs.catalog.get(kit.blueprint)
+    entry = lookup(inputs.catalog, kit.blueprint)
     if entry is None:
         found.append(
             report(
@@ -115,6 +120,16 @@ def _resolve(
         )
         return None
     return entry
+
+
+def _listed_twice(sovereign: Sovereign, first: KitEntry, second: KitEntry) -> Diagnostic:
+    return report(
+        "BPP020",
+        f"bootstrap-kit lists {canonical(second.blueprint)} twice "
+        f"(as {first.blueprint!r} and {second.blueprint!r})",
+        at(sovereign.doc, (*second.path, "blueprint")),
+        hint="keep one entry per Blueprint and delete the other",
+    )
 
 
 def _order(
@@ -146,7 +161,8 @@ def _order(
                 except PredicateError as exc:
                     found.append(predicate_report(blueprint.doc, dep, exc))
                     continue
-            edges[name].append(Edge(dep.blueprint, dep.version, None, at(blueprint.doc, dep.path)))
+            target = canonical(dep.blueprint)
+            edges[name].append(Edge(target, dep.version, None, at(blueprint.doc, dep.path)))
     available = {name: [entry.version] for name, (_, entry) in entries.items()}
     graph = build_graph(edges, available)
     for error in graph.errors:

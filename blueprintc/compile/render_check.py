@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from blueprintc import helm
+from blueprintc.blueprint_names import canonical
 from blueprintc.canon import Canon
 from blueprintc.compile.inputs import CatalogEntry
 
@@ -97,5 +98,8 @@ def uses_cnpg(canon: Canon, entry: CatalogEntry, facts: RenderFacts | None) -> b
     """A CloudNativePG database: rendered CNPG Clusters, or a dependency on a CNPG Blueprint."""
     if facts is not None and facts.cnpg_clusters:
         return True
-    cnpg = set(canon.section("compile").get("cnpgBlueprints", ["bp-cnpg", "bp-postgres"]))
-    return any(dep.blueprint in cnpg for dep in entry.blueprint.depends)
+    cnpg = {
+        canonical(n)
+        for n in canon.section("compile").get("cnpgBlueprints", ["bp-cnpg", "bp-postgres"])
+    }
+    return any(canonical(dep.blueprint) in cnpg for dep in entry.blueprint.depends)

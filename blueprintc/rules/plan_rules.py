@@ -227,6 +227,18 @@ UNKNOWN_ENVIRONMENT = input_rule(
     nothing, silently; it is refused at its key with the known types listed.
     """,
 )
+AMBIGUOUS_NAME = input_rule(
+    "BPP020",
+    "ambiguous-blueprint-name",
+    "two Blueprints of the catalog have one name, with and without the bp- prefix",
+    "name each Blueprint bp-<its directory>, or remove the duplicate",
+    """`bp-x` and `x` name the same Blueprint (CANON §7: the prefix is optional
+    in blueprint.yaml, and compile normalises it away). The bootstrap kit,
+    `spec.depends`, Applications and overlays may write either form, so a
+    catalog holding both `harbor` and `bp-harbor` leaves every reference
+    ambiguous. The finding names both blueprint.yaml files.
+    """,
+)
 
 RULES = [
     CYCLE,
@@ -248,4 +260,5 @@ RULES = [
     CREDENTIALS,
     HELM_VALUES,
     UNKNOWN_ENVIRONMENT,
+    AMBIGUOUS_NAME,
 ]
