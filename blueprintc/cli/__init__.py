@@ -57,7 +57,7 @@ COMMANDS: dict[str, LazyCommand] = {
     ),
     "deliver": LazyCommand(
         "blueprintc.cli.deliver:deliver_command",
-        "Commit the compiled out/ into the embedded bare git repositories under out/git/.",
+        "Commit every compiled branch of OUT into out/git/<org>/<app>.git and the fleet repo.",
     ),
     "explain-value": LazyCommand(
         "blueprintc.cli.compile:explain_value_command",
