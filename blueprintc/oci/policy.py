@@ -18,12 +18,13 @@ from __future__ import annotations
 import email.utils
 import os
 import random
-import re
 import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+
+from blueprintc.durations import go_duration_seconds
 
 from .errors import OCIError
 
@@ -34,7 +35,6 @@ ENV_BACKOFF = "BLUEPRINTC_REGISTRY_BACKOFF"
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 MANIFEST_LIMIT = 4 * 1024 * 1024  # distribution's own limit on a manifest body
 BLOB_LIMIT = 512 * 1024 * 1024
-_DURATION_RE = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
 
 
 class PolicyError(OCIError, ValueError):
@@ -108,14 +108,13 @@ def parse_duration(text: str, source: str = "duration") -> float:
     try:
         seconds = float(raw)
     except ValueError:
-        matches = list(_DURATION_RE.finditer(raw))
-        if not matches or "".join(m.group(0) for m in matches) != raw:
+        try:
+            seconds = go_duration_seconds(raw)
+        except ValueError:
             raise PolicyError(
                 f"{source}: {raw[:40]!r} is not a duration; give seconds (30) or a Go-style "
                 "duration (500ms, 90s, 5m, 1m30s)"
             ) from None
-        unit = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
-        seconds = sum(float(m.group(1)) * unit[m.group(2)] for m in matches)
     if not 0 < seconds <= 86400:
         raise PolicyError(f"{source}: {raw[:40]!r} must be above 0 and at most 24h")
     return seconds
