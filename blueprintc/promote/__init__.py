@@ -1,0 +1,1 @@
+"""Promotion between Environments: the gates of the EnvironmentPolicy (issue 14)."""
