@@ -59,6 +59,10 @@ COMMANDS: dict[str, LazyCommand] = {
         "blueprintc.cli.deliver:deliver_command",
         "Commit every compiled branch of OUT into out/git/<org>/<app>.git and the fleet repo.",
     ),
+    "lock": LazyCommand(
+        "blueprintc.cli.lock:lock_command",
+        "Add blueprintc.lock entries for new Applications and Environments; keep the rest.",
+    ),
     "explain-value": LazyCommand(
         "blueprintc.cli.compile:explain_value_command",
         "Why does <org>/<app>/<env> have this value? KEY is dotted, e.g. webapp.replicaCount.",

@@ -59,8 +59,6 @@ def environment_resource(
 
 def policy_resource(sovereign: Sovereign, org: Organization, env: Environment) -> dict[str, Any]:
     """The policy a promotion *into* this Environment must satisfy."""
-    ordered = [e.env_type for e in sorted(org.environments, key=_rank)]
-    index = ordered.index(env.env_type)
     return {
         "apiVersion": API,
         "kind": "EnvironmentPolicy",
@@ -75,7 +73,7 @@ def policy_resource(sovereign: Sovereign, org: Organization, env: Environment) -
         },
         "spec": {
             "environment": names.environment(org.slug, env.env_type),
-            "promotesFrom": ordered[index - 1] if index > 0 else None,
+            "promotesFrom": promotion_source(org, env),
             "requiredApprovers": env.policy.required_approvers,
             "soakDuration": env.policy.soak_duration,
             "minREScore": env.policy.min_re_score,
@@ -89,6 +87,13 @@ def _window(window: dict[str, Any]) -> dict[str, Any]:
     known = [k for k in WINDOW_KEYS if k in window]
     rest = sorted((k for k in window if k not in WINDOW_KEYS), key=str)
     return {k: window[k] for k in (*known, *rest)}
+
+
+def promotion_source(org: Organization, env: Environment) -> str | None:
+    """The env type promotions into `env` come from (None: changes reach it directly)."""
+    ordered = [e.env_type for e in sorted(org.environments, key=_rank)]
+    index = ordered.index(env.env_type)
+    return ordered[index - 1] if index > 0 else None
 
 
 def _rank(env: Environment) -> int:

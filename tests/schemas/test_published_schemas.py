@@ -15,6 +15,7 @@ NAMES = sorted(p.name for p in SOURCE.glob("*.schema.json"))
 def test_every_schema_is_published_and_nothing_else() -> None:
     assert NAMES == [
         "blueprint.schema.json",
+        "lock.schema.json",
         "organization.schema.json",
         "sovereign.schema.json",
         "workspace.schema.json",

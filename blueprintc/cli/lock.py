@@ -1,0 +1,62 @@
+"""``blueprintc lock``: entries in blueprintc.lock for new Applications and Environments."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from blueprintc.cli.compile import _report, _root
+
+_SHOWN = 5
+
+
+def _listed(names: list[str]) -> str:
+    return ", ".join(names[:_SHOWN]) + (", ..." if len(names) > _SHOWN else "")
+
+
+@click.command("lock")
+@click.argument("workspace", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing; exit 1 when blueprintc.lock lacks or holds entries against the spec.",
+)
+def lock_command(workspace: Path | None, check: bool) -> None:
+    """Add blueprintc.lock entries for new Applications and Environments; keep the rest.
+
+    A promotion-gated Environment (one whose policy has promotesFrom) runs what its
+    entry pins: Blueprint version, digest and Application config. Existing entries
+    are never moved here (`blueprintc promote` does that); entries of removed
+    Applications and Environments are dropped.
+    """
+    from blueprintc.compile.inputs import load_inputs
+    from blueprintc.diagnostics import Severity
+    from blueprintc.promote import lock
+    from blueprintc.workspace import load_workspace
+
+    root = _root(workspace)
+    inputs = load_inputs(load_workspace(root))
+    errors = [d for d in inputs.diagnostics if d.severity is Severity.ERROR]
+    loaded = lock.load(root, inputs.reads)
+    if errors or loaded.diagnostics:
+        _report([*errors, *loaded.diagnostics], root)
+        click.echo(f"lock failed: {lock.LOCK_FILE} left untouched", err=True)
+        sys.exit(1)
+    update = lock.update(loaded.entries, lock.spec_entries(inputs))
+    added, removed = lock.describe(update.added), lock.describe(update.removed)
+    summary = (
+        f"{len(added)} added" + (f" ({_listed(added)})" if added else "") + ", "
+        f"{len(removed)} removed" + (f" ({_listed(removed)})" if removed else "") + ", "
+        f"{update.kept} kept"
+    )
+    if check:
+        stale = bool(added or removed) or not loaded.present
+        click.echo(f"{lock.LOCK_FILE}: {summary}" if stale else f"{lock.LOCK_FILE} is up to date")
+        sys.exit(1 if stale else 0)
+    written = lock.write(root, update.entries)
+    if written:
+        click.echo(f"wrote {lock.LOCK_FILE}: {summary}")
+    else:
+        click.echo(f"{lock.LOCK_FILE} is up to date ({update.kept} entries)")
