@@ -31,3 +31,19 @@ def fast_tmp(tmp_path: Path) -> Iterator[Path]:
         yield path
     finally:
         shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def git_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A real smart-HTTP git server on 127.0.0.1 (tests/gitserver.py): the base URL and
+    the root of its bare repositories; one user ``deliver`` with password ``test-only``."""
+    from tests.gitserver import GitServer
+
+    root = tmp_path / "gitserver"
+    root.mkdir()
+    server = GitServer()
+    base = server.start(root, {"deliver": "test-only"})
+    try:
+        yield base, root
+    finally:
+        server.stop()

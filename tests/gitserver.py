@@ -1,0 +1,208 @@
+"""A real git server on 127.0.0.1 for the tests: ``git http-backend`` (smart HTTP)
+behind basic auth, with a pre-receive hook that refuses pushes to protected branches
+the way Gitea refuses them.
+
+Interface (kept small so the Gitea contract server can serve the same repositories)::
+
+    server = GitServer()
+    base = server.start(root, {"deliver": "s3cret"})   # -> "http://127.0.0.1:PORT"
+    ...                                                # <base>/<org>/<app>.git
+    server.stop()
+
+``root`` holds bare repositories at ``<org>/<app>.git`` (``create_repo`` makes one).
+A branch is protected by a line in ``<repo>.git/protected-branches``:
+``<branch> [user ...]`` (the users that may still push to it); ``protect`` writes it.
+Every request needs basic auth with a user of ``users``; a wrong one gets 401.
+
+``other`` lets another server answer paths the git server does not own (the Gitea
+API under ``/api/``): it gets the request handler and returns True when it answered.
+
+``python -m tests.gitserver ROOT USER:PASSWORD...`` runs the same server as a process
+that prints its base URL on the first line (the tests kill it mid-push).
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+PROTECTED_FILE = "protected-branches"
+OtherHandler = Callable[[BaseHTTPRequestHandler], bool]
+
+_PRE_RECEIVE = """#!/bin/sh
+# Refuse updates of branches listed in $GIT_DIR/protected-branches, except by the
+# users named on the branch's line (REMOTE_USER is set by the server).
+list="$GIT_DIR/protected-branches"
+[ -f "$list" ] || exit 0
+status=0
+while read -r old new ref; do
+  branch="${ref#refs/heads/}"
+  while read -r name users; do
+    [ "$name" = "$branch" ] || continue
+    allowed=no
+    for user in $users; do [ "$user" = "$REMOTE_USER" ] && allowed=yes; done
+    if [ "$allowed" = no ]; then
+      echo "Gitea: branch $branch is protected from direct pushes by $REMOTE_USER" >&2
+      status=1
+    fi
+  done < "$list"
+done
+exit $status
+"""
+
+
+def create_repo(root: Path, name: str, default_branch: str = "main") -> Path:
+    """An empty bare repository ``root/<name>.git`` (name is ``<org>/<app>``)."""
+    path = root / f"{name}.git"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        ["git", "init", "--quiet", "--bare", f"--initial-branch={default_branch}", str(path)],
+        check=True,
+    )
+    return path
+
+
+def protect(repo: Path, branch: str, *allowed_users: str) -> None:
+    """Refuse pushes to ``branch`` of the bare repo ``repo`` except by ``allowed_users``."""
+    with (repo / PROTECTED_FILE).open("a", encoding="utf-8") as handle:
+        handle.write(" ".join([branch, *allowed_users]) + "\n")
+
+
+class GitServer:
+    """``git http-backend`` over HTTP on 127.0.0.1 with basic auth (see module doc)."""
+
+    def __init__(self) -> None:
+        self._httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self, root: Path, users: dict[str, str], other: OtherHandler | None = None) -> str:
+        hooks = root / ".hooks"
+        hooks.mkdir(parents=True, exist_ok=True)
+        hook = hooks / "pre-receive"
+        hook.write_text(_PRE_RECEIVE, encoding="utf-8")
+        hook.chmod(0o755)
+        handler = _handler(root.resolve(), hooks.resolve(), dict(users), other)
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread.start()
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+
+    def stop(self) -> None:
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+
+
+def _handler(
+    root: Path, hooks: Path, users: dict[str, str], other: OtherHandler | None
+) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            self._serve()
+
+        def do_POST(self) -> None:
+            self._serve()
+
+        def _serve(self) -> None:
+            user = self._user()
+            if user is None:
+                self.send_response(401)
+                self.send_header("WWW-Authenticate", 'Basic realm="Gitea"')
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            if other is not None and other(self):
+                return
+            self._backend(user)
+
+        def _user(self) -> str | None:
+            header = self.headers.get("Authorization", "")
+            if not header.startswith("Basic "):
+                return None
+            try:
+                name, _, password = base64.b64decode(header[6:]).decode().partition(":")
+            except ValueError:
+                return None
+            expected = users.get(name)
+            if expected is None or not hmac.compare_digest(expected, password):
+                return None
+            return name
+
+        def _body(self) -> bytes:
+            if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+                chunks = []
+                while True:
+                    size = int(self.rfile.readline().split(b";")[0].strip(), 16)
+                    if size == 0:
+                        self.rfile.readline()
+                        return b"".join(chunks)
+                    chunks.append(self.rfile.read(size))
+                    self.rfile.readline()
+            return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
+        def _backend(self, user: str) -> None:
+            path, _, query = self.path.partition("?")
+            body = self._body() if self.command == "POST" else b""
+            env = {
+                "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+                "HOME": str(root),
+                "GIT_PROJECT_ROOT": str(root),
+                "GIT_HTTP_EXPORT_ALL": "1",
+                "GIT_CONFIG_NOSYSTEM": "1",
+                "GIT_CONFIG_COUNT": "1",
+                "GIT_CONFIG_KEY_0": "core.hooksPath",
+                "GIT_CONFIG_VALUE_0": str(hooks),
+                "REQUEST_METHOD": self.command,
+                "PATH_INFO": path,
+                "QUERY_STRING": query,
+                "CONTENT_TYPE": self.headers.get("Content-Type", ""),
+                "CONTENT_LENGTH": str(len(body)),
+                "REMOTE_USER": user,
+                "REMOTE_ADDR": "127.0.0.1",
+                "GIT_PROTOCOL": self.headers.get("Git-Protocol", ""),
+                "HTTP_CONTENT_ENCODING": self.headers.get("Content-Encoding", ""),
+            }
+            done = subprocess.run(
+                ["git", "http-backend"], input=body, capture_output=True, env=env, check=False
+            )
+            head, _, payload = done.stdout.partition(b"\r\n\r\n")
+            status = 200
+            headers: list[tuple[str, str]] = []
+            for line in head.decode("latin-1").split("\r\n"):
+                name, _, value = line.partition(":")
+                if name.lower() == "status":
+                    status = int(value.split()[0])
+                elif name:
+                    headers.append((name, value.strip()))
+            self.send_response(status)
+            for name, value in headers:
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+    return Handler
+
+
+def main(argv: list[str]) -> None:
+    root = Path(argv[0])
+    users = dict(pair.split(":", 1) for pair in argv[1:])
+    server = GitServer()
+    print(server.start(root, users), flush=True)
+    threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
