@@ -5,6 +5,8 @@ set -euo pipefail
 missing=()
 command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
 command -v git >/dev/null 2>&1 || missing+=(git)
+# gnupg: `blueprintc keygen --openpgp` and the tests' `git verify-commit`.
+command -v gpg >/dev/null 2>&1 || missing+=(gnupg)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq >/dev/null

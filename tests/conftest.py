@@ -47,3 +47,59 @@ def git_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         yield base, root
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def openpgp_keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Two TEST-ONLY OpenPGP keys made by gpg through ``generate_key``: ``deliver``
+    (passphrase ``test-only-passphrase``; ``deliver.pub`` its public key) and
+    ``other`` (no passphrase; ``other.pub``)."""
+    from blueprintc.deliver.signing import generate_key
+
+    keys = tmp_path_factory.mktemp("openpgp")
+    for name, uid, passphrase in (
+        ("deliver", "Test Deliver <deliver@example.test>", "test-only-passphrase"),
+        ("other", "Test Other <other@example.test>", ""),
+    ):
+        secret, public = generate_key(uid, passphrase)
+        (keys / f"{name}.key").write_bytes(secret)
+        (keys / f"{name}.pub").write_bytes(public)
+    return {p.name.replace(".key", ""): p for p in keys.iterdir()}
+
+
+@pytest.fixture
+def gnupg_home(tmp_path: Path, openpgp_keys: dict[str, Path]) -> Iterator[Path]:
+    """A temporary GNUPGHOME that trusts only the ``deliver`` test key (what Flux's
+    verify Secret holds); its gpg-agent is stopped afterwards."""
+    import subprocess
+
+    home = Path(tempfile.mkdtemp(prefix="gnupg-"))  # short: the agent's socket path
+    home.chmod(0o700)
+    env = {**os.environ, "GNUPGHOME": str(home)}
+    subprocess.run(
+        ["gpg", "--batch", "--import", str(openpgp_keys["deliver.pub"])],
+        env=env,
+        capture_output=True,
+        check=True,
+    )
+    listed = subprocess.run(
+        ["gpg", "--batch", "--with-colons", "--fingerprint"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    fingerprint = next(line.split(":")[9] for line in listed.splitlines() if line.startswith("fpr"))
+    subprocess.run(  # trusted, as the only key of Flux's Secret is: %G? says G, not U
+        ["gpg", "--batch", "--import-ownertrust"],
+        input=f"{fingerprint}:6:\n",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    try:
+        yield home
+    finally:
+        subprocess.run(["gpgconf", "--kill", "all"], env=env, capture_output=True, check=False)
+        shutil.rmtree(home, ignore_errors=True)

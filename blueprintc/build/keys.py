@@ -141,15 +141,20 @@ def write_key_pair(directory: Path, password: str, *, force: bool = False) -> tu
     new key beside an old one.
     """
     private, public = directory / PRIVATE_KEY_FILE, directory / PUBLIC_KEY_FILE
-    if directory.exists() and not directory.is_dir():
-        raise BuildError(f"{directory} is not a directory: give -d the directory for the keys")
-    existing = [p for p in (private, public) if os.path.lexists(p)]
-    if existing and not force:
-        names = " and ".join(str(p) for p in existing)
-        verb = "exists" if len(existing) == 1 else "exist"
-        raise BuildError(f"{names} already {verb}; pass --force to overwrite them")
+    check_key_files(directory, private, public, force)
     pair = generate_key_pair(password)
-    files = [(private, pair.private_pem, 0o600), (public, pair.public_pem, 0o644)]
+    write_key_files(private, pair.private_pem, public, pair.public_pem, force=force)
+    return private, public
+
+
+def write_key_files(
+    private: Path, private_data: bytes, public: Path, public_data: bytes, *, force: bool
+) -> None:
+    """Write a private key (mode 0600) and its public key beside it, both or neither
+    (see ``write_key_pair``); refuse to overwrite either unless ``force``."""
+    directory = private.parent
+    check_key_files(directory, private, public, force)
+    files = [(private, private_data, 0o600), (public, public_data, 0o644)]
     try:
         _write_pair(directory, files, replace=force)
     except FileExistsError:
@@ -159,4 +164,14 @@ def write_key_pair(directory: Path, password: str, *, force: bool = False) -> tu
         ) from None
     except LinkInPath as exc:
         raise BuildError(str(exc)) from None
-    return private, public
+
+
+def check_key_files(directory: Path, private: Path, public: Path, force: bool) -> None:
+    """Refuse a ``directory`` that is not one, and existing key files unless ``force``."""
+    if directory.exists() and not directory.is_dir():
+        raise BuildError(f"{directory} is not a directory: give -d the directory for the keys")
+    existing = [p for p in (private, public) if os.path.lexists(p)]
+    if existing and not force:
+        names = " and ".join(str(p) for p in existing)
+        verb = "exists" if len(existing) == 1 else "exist"
+        raise BuildError(f"{names} already {verb}; pass --force to overwrite them")

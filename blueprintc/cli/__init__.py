@@ -37,7 +37,7 @@ COMMANDS: dict[str, LazyCommand] = {
     ),
     "keygen": LazyCommand(
         "blueprintc.cli.sign:keygen",
-        "Write a cosign key pair (password from $COSIGN_PASSWORD, or asked on a terminal).",
+        "Write a cosign key pair ($COSIGN_PASSWORD), or with --openpgp a commit-signing key.",
     ),
     "verify": LazyCommand(
         "blueprintc.cli.sign:verify",

@@ -27,12 +27,26 @@ from blueprintc.build.errors import BuildError
 @click.option(
     "--author-email", default=None, help="Author and committer email ($BLUEPRINTC_GIT_EMAIL)."
 )
-def deliver_command(out: Path, author_name: str | None, author_email: str | None) -> None:
+@click.option(
+    "--signing-key",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="OpenPGP secret key that signs every commit (passphrase from "
+    "$BLUEPRINTC_SIGNING_PASSPHRASE; make one with `blueprintc keygen --openpgp`).",
+)
+def deliver_command(
+    out: Path, author_name: str | None, author_email: str | None, signing_key: Path | None
+) -> None:
     """Commit every compiled branch of OUT into out/git/<org>/<app>.git and the fleet repo."""
     from blueprintc.deliver.embedded import DeliverError, deliver, identity
 
     try:
-        result = deliver(out, identity(author_name, author_email))
+        signer = None
+        if signing_key is not None:
+            from blueprintc.deliver.signing import load_signer
+
+            signer = load_signer(signing_key)
+        result = deliver(out, identity(author_name, author_email), signer)
     except (DeliverError, BuildError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)

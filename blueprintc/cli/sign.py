@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -21,13 +22,28 @@ from blueprintc.cli.registry_io import registry_policy, with_registry_io
     help="Where to write cosign.key and cosign.pub.",
 )
 @click.option("--force", is_flag=True, help="Overwrite existing key files.")
-def keygen(directory: Path, force: bool) -> None:
-    """Write a cosign key pair (password from $COSIGN_PASSWORD, or asked on a terminal)."""
+@click.option(
+    "--openpgp",
+    is_flag=True,
+    help="Write openpgp.key and openpgp.pub instead: the OpenPGP key `deliver --signing-key` "
+    "signs commits with (passphrase from $BLUEPRINTC_SIGNING_PASSPHRASE; needs gpg).",
+)
+@click.option(
+    "--uid",
+    default="blueprintc deliver <blueprintc@localhost>",
+    show_default=True,
+    help="User ID of the OpenPGP key (with --openpgp).",
+)
+def keygen(directory: Path, force: bool, openpgp: bool, uid: str) -> None:
+    """Write a cosign key pair ($COSIGN_PASSWORD), or with --openpgp a commit-signing key."""
     from blueprintc.build import BuildError, write_key_pair
     from blueprintc.build.keys import PASSWORD_ENV, password_from_env
     from blueprintc.emit.ownership import check_directory
 
     check_directory(directory, "key directory")  # two named files, nothing deleted
+    if openpgp:
+        _openpgp_keygen(directory, uid, force)
+        return
     try:
         password = password_from_env()
     except BuildError:
@@ -44,6 +60,37 @@ def keygen(directory: Path, force: bool) -> None:
         sys.exit(2)
     click.echo(f"Private key written to {private}")
     click.echo(f"Public key written to {public}")
+
+
+def _openpgp_keygen(directory: Path, uid: str, force: bool) -> None:
+    from blueprintc.build import BuildError
+    from blueprintc.build.keys import check_key_files, write_key_files
+    from blueprintc.deliver.errors import DeliverError
+    from blueprintc.deliver.signing import (
+        PASSPHRASE_ENV,
+        PRIVATE_KEY_FILE,
+        PUBLIC_KEY_FILE,
+        generate_key,
+    )
+
+    passphrase = os.environ.get(PASSPHRASE_ENV)
+    if passphrase is None:
+        if not sys.stdin.isatty():
+            click.echo(f"error: set {PASSPHRASE_ENV} (empty for no passphrase)", err=True)
+            sys.exit(2)
+        passphrase = click.prompt(
+            "Passphrase for the OpenPGP key", hide_input=True, confirmation_prompt=True
+        )
+    private, public = directory / PRIVATE_KEY_FILE, directory / PUBLIC_KEY_FILE
+    try:
+        check_key_files(directory, private, public, force)  # before gpg's seconds
+        secret, certificate = generate_key(uid, passphrase)
+        write_key_files(private, secret, public, certificate, force=force)
+    except (BuildError, DeliverError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"Private key written to {private}")
+    click.echo(f"Public key written to {public} (for the Sovereign's spec.git.signingKeys)")
 
 
 @click.command()

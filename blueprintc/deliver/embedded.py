@@ -24,12 +24,17 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pygit2
 
 from blueprintc import __version__
 from blueprintc.build.envtree import compiled_files
+from blueprintc.deliver.errors import DeliverError
 from blueprintc.emit.model import STATE_DIR
+
+if TYPE_CHECKING:
+    from blueprintc.deliver.signing import CommitSigner
 
 GIT_DIR = "git"
 FLEET_REPO = "system/fleet"
@@ -37,10 +42,6 @@ FLEET_BRANCH = "main"
 TRAILER = "Delivered-by: blueprintc"
 DEFAULT_NAME = "blueprintc"
 DEFAULT_EMAIL = "blueprintc@localhost"
-
-
-class DeliverError(Exception):
-    """Bad input or an OS error: one line for the user, exit 2."""
 
 
 @dataclass(frozen=True)
@@ -110,15 +111,18 @@ def plan(files: dict[str, bytes]) -> dict[tuple[str, str], dict[str, bytes]]:
     return branches
 
 
-def deliver(out: Path, who: Identity) -> DeliveryResult:
-    """Deliver every branch of ``out`` into ``out/git/`` (see the module doc)."""
+def deliver(out: Path, who: Identity, signer: CommitSigner | None = None) -> DeliveryResult:
+    """Deliver every branch of ``out`` into ``out/git/`` (see the module doc), each new
+    commit signed by ``signer`` when given."""
     files = compiled_files(out)
     digest = _inputs_digest(out)
     result = DeliveryResult()
     for (repo_name, branch), tree_files in sorted(plan(files).items()):
         try:
             repo = _open(out / GIT_DIR / f"{repo_name}.git")
-            result.branches.append(_commit_branch(repo, repo_name, branch, tree_files, who, digest))
+            result.branches.append(
+                _commit_branch(repo, repo_name, branch, tree_files, who, digest, signer)
+            )
         except (pygit2.GitError, OSError) as exc:
             result.branches.append(
                 BranchResult(repo_name, branch, "failed", detail=f"{exc}; fix it, then rerun")
@@ -171,6 +175,7 @@ def _commit_branch(
     files: dict[str, bytes],
     who: Identity,
     digest: str,
+    signer: CommitSigner | None = None,
 ) -> BranchResult:
     tree_id = write_tree(repo, files)
     ref_name = f"refs/heads/{branch}"
@@ -197,8 +202,33 @@ def _commit_branch(
         old = _paths(tip.tree)
     message = _message(repo_name, branch, files, old, digest)
     signature = pygit2.Signature(who.name, who.email, who.when, 0)
-    commit = repo.create_commit(ref_name, signature, signature, message, tree_id, parents)
+    if signer is None:
+        commit = repo.create_commit(ref_name, signature, signature, message, tree_id, parents)
+    else:
+        commit = _signed_commit(repo, ref_name, signature, message, tree_id, parents, signer)
     return BranchResult(repo_name, branch, "delivered", str(commit))
+
+
+def _signed_commit(
+    repo: pygit2.Repository,
+    ref_name: str,
+    who: pygit2.Signature,
+    message: str,
+    tree_id: pygit2.Oid,
+    parents: list[pygit2.Oid],
+    signer: CommitSigner,
+) -> pygit2.Oid:
+    """The commit git would write with ``commit -S``: the signature of the unsigned
+    commit object in its ``gpgsig`` header; the branch moves to it."""
+    unsigned = repo.create_commit_string(who, who, message, tree_id, parents)
+    # libgit2 turns a trailing newline into one more " " line; git writes none
+    armored = signer.sign(unsigned.encode()).rstrip("\n")
+    commit = repo.create_commit_with_signature(unsigned, armored)
+    if parents:
+        repo.references[ref_name].set_target(commit, "blueprintc deliver")
+    else:
+        repo.references.create(ref_name, commit)
+    return commit
 
 
 def _paths(tree: pygit2.Tree, prefix: str = "") -> set[str]:

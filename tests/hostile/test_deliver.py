@@ -54,3 +54,54 @@ def test_unrelated_history_is_refused_per_branch(tmp_path: Path) -> None:
             check=True,
         ).stdout.strip()
         assert head == commit
+
+
+def test_missing_signing_key_is_refused(tmp_path: Path) -> None:
+    run = run_cli("deliver", "--signing-key", tmp_path / "nope.key", cwd=tmp_path)
+    assert_refused(run, "nope.key: no such file", "blueprintc keygen --openpgp")
+
+
+def test_protected_signing_key_without_or_with_a_wrong_passphrase(
+    tmp_path: Path, openpgp_keys: dict[str, Path]
+) -> None:
+    key = openpgp_keys["deliver"]
+    run = run_cli("deliver", "--signing-key", key, cwd=tmp_path)
+    assert_refused(run, "protected by a passphrase", "set BLUEPRINTC_SIGNING_PASSPHRASE")
+    env = {"BLUEPRINTC_SIGNING_PASSPHRASE": "not-it"}
+    run = run_cli("deliver", "--signing-key", key, cwd=tmp_path, env=env)
+    assert_refused(run, "did not unlock", "wrong passphrase")
+    assert "not-it" not in run.output
+    assert len(run.stderr.strip().splitlines()) == 1
+
+
+def test_a_public_key_or_garbage_is_not_a_signing_key(
+    tmp_path: Path, openpgp_keys: dict[str, Path]
+) -> None:
+    garbage = tmp_path / "garbage.key"
+    garbage.write_bytes(b"-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nnot base64 !!\n")
+    for key in (openpgp_keys["deliver.pub"], garbage):
+        run = run_cli("deliver", "--signing-key", key, cwd=tmp_path)
+        assert_refused(run, f"{key.name} is not an OpenPGP secret key")
+
+
+def test_keygen_openpgp_makes_a_key_deliver_signs_with(tmp_path: Path) -> None:
+    env = {"BLUEPRINTC_SIGNING_PASSPHRASE": "test-only-passphrase"}
+    keys = tmp_path / "keys"
+    run = run_cli("keygen", "--openpgp", "-d", keys, cwd=tmp_path, env=env)
+    assert run.code == 0, str(run)
+    assert (keys / "openpgp.key").stat().st_mode & 0o777 == 0o600
+    assert b"PUBLIC KEY BLOCK" in (keys / "openpgp.pub").read_bytes()
+    again = run_cli("keygen", "--openpgp", "-d", keys, cwd=tmp_path, env=env)
+    assert_refused(again, "already exist", "--force")
+    out = tmp_path / "out"
+    assert run_cli("compile", "--out", out, cwd=REPO).code == 0
+    run = run_cli(
+        "deliver", "--out", out, "--signing-key", keys / "openpgp.key", cwd=tmp_path, env=env
+    )
+    assert run.code == 0, str(run)
+    raw = subprocess.run(
+        ["git", "--git-dir", str(out / "git/system/fleet.git"), "cat-file", "commit", "main"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    assert b"\ngpgsig -----BEGIN PGP SIGNATURE-----\n" in raw
