@@ -83,13 +83,40 @@ def helm_release(
 
 
 def git_repository(
-    name: str, url: str, branch: str, labels: dict[str, str], namespace: str = FLUX_NAMESPACE
+    name: str,
+    url: str,
+    branch: str,
+    labels: dict[str, str],
+    namespace: str = FLUX_NAMESPACE,
+    verify_secret: str | None = None,
 ) -> dict[str, Any]:
+    """A GitRepository; with ``verify_secret``, Flux accepts a tip only when its
+    OpenPGP signature verifies against the keys in that Secret (``*.asc`` entries)."""
+    spec: dict[str, Any] = {"interval": "1m", "url": url, "ref": {"branch": branch}}
+    if verify_secret:
+        spec["verify"] = {"mode": "HEAD", "secretRef": {"name": verify_secret}}
     return {
         "apiVersion": SOURCE_API,
         "kind": "GitRepository",
         "metadata": _meta(name, namespace, labels),
-        "spec": {"interval": "1m", "url": url, "ref": {"branch": branch}},
+        "spec": spec,
+    }
+
+
+def public_key_secret(
+    name: str, namespace: str, armored_keys: tuple[str, ...], labels: dict[str, str]
+) -> dict[str, Any]:
+    """The Secret Flux's GitRepository ``verify`` reads: one ``.asc`` entry per armored
+    OpenPGP public key (public material, so it is written as it is into Git)."""
+    return {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": _meta(name, namespace, labels),
+        "type": "Opaque",
+        "stringData": {
+            f"signing-key-{n}.asc": key.strip() + "\n"
+            for n, key in enumerate(armored_keys, start=1)
+        },
     }
 
 

@@ -14,6 +14,7 @@ from blueprintc.urlcreds import credentials_in_url
 
 SLUG = re.compile(r"^[a-z][a-z0-9-]{2,31}$")
 MIN_REGIONS = 3
+PUBLIC_KEY_ARMOR = "-----BEGIN PGP PUBLIC KEY BLOCK-----"
 
 
 def check_sovereign(canon: Canon, sovereign: Sovereign) -> list[Diagnostic]:
@@ -77,6 +78,36 @@ def check_sovereign(canon: Canon, sovereign: Sovereign) -> list[Diagnostic]:
         if env_type not in canon.env_types:
             found.append(_env_type(canon, env_type, at(doc, ("spec", "envTypes", index))))
     found.extend(_credentials(sovereign))
+    found.extend(_signing_keys(sovereign))
+    return found
+
+
+def _signing_keys(sovereign: Sovereign) -> list[Diagnostic]:
+    """Each of spec.git.signingKeys must parse as an OpenPGP public key: Flux would
+    otherwise refuse every Application commit. Shapes the schema already refuses
+    (no armor lines, a private key) are left to it."""
+    if not sovereign.signing_keys:
+        return []
+    import pysequoia  # only when keys are named: ~7 ms
+
+    found = []
+    for index, armored in enumerate(sovereign.signing_keys):
+        if not armored.startswith(PUBLIC_KEY_ARMOR):
+            continue
+        try:
+            pysequoia.Cert.from_bytes(armored.encode())
+        except (RuntimeError, ValueError) as exc:
+            reason = (str(exc).splitlines() or ["unreadable"])[0]
+            found.append(
+                report(
+                    "BPP015",
+                    f"spec.git.signingKeys[{index}] is not a readable OpenPGP public key "
+                    f"({reason}): Flux would refuse every Application commit",
+                    at(sovereign.doc, ("spec", "git", "signingKeys", index)),
+                    "paste openpgp.pub as `blueprintc keygen --openpgp` wrote it "
+                    "(or `gpg --armor --export KEYID`), whole",
+                )
+            )
     return found
 
 

@@ -16,6 +16,7 @@ from blueprintc.model.sovereign import Sovereign
 
 REGISTRY_SOURCE = "catalyst"
 FLEET_REPO = "system/fleet"
+SIGNING_KEYS_SECRET = "git-signing-keys"  # the OpenPGP public keys Flux verifies with
 
 
 def app_repo_root(plan: AppPlan) -> str:
@@ -126,11 +127,13 @@ def vcluster_files(
     git = parametrise(sovereign.git_base_url.rstrip("/"), sovereign)
     root = f"vclusters/{vcluster}"
     params = vcluster_parameters(sovereign, vcluster, org.slug)
+    bootstrap = ["parameters.yaml", "environment.yaml", "applications.yaml"]
+    verify_secret = SIGNING_KEYS_SECRET if sovereign.signing_keys else None
+    if verify_secret:
+        bootstrap.insert(0, "signing-keys.yaml")
     files: dict[str, list[dict[str, Any]]] = {
         f"{root}/kustomization.yaml": [flux.kustomization(["flux-system"])],
-        f"{root}/flux-system/kustomization.yaml": [
-            flux.kustomization(["parameters.yaml", "environment.yaml", "applications.yaml"])
-        ],
+        f"{root}/flux-system/kustomization.yaml": [flux.kustomization(bootstrap)],
         f"{root}/flux-system/parameters.yaml": [
             flux.config_map(PARAMETERS_CONFIGMAP, flux.FLUX_NAMESPACE, params, base_labels)
         ],
@@ -147,6 +150,12 @@ def vcluster_files(
             )
         ],
     }
+    if verify_secret:
+        files[f"{root}/flux-system/signing-keys.yaml"] = [
+            flux.public_key_secret(
+                verify_secret, flux.FLUX_NAMESPACE, sovereign.signing_keys, base_labels
+            )
+        ]
     resources = []
     for plan, region_key in sorted(plans, key=lambda p: p[0].app.name):
         assert plan.entry is not None
@@ -158,7 +167,11 @@ def vcluster_files(
             blueprint_version=plan.entry.version,
         )
         source = flux.git_repository(
-            app.name, f"{git}/{org.slug}/{app.name}.git", env.branch, labels
+            app.name,
+            f"{git}/{org.slug}/{app.name}.git",
+            env.branch,
+            labels,
+            verify_secret=verify_secret,
         )
         sync = flux.flux_kustomization(
             name=app.name,

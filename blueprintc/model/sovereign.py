@@ -44,6 +44,7 @@ class Sovereign:
     environment_repo: str
     parameters: dict[str, str]
     kit: list[KitEntry] = field(default_factory=list)
+    signing_keys: tuple[str, ...] = ()  # armored OpenPGP public keys Flux verifies with
 
     @property
     def rel(self) -> str:
@@ -111,4 +112,5 @@ def normalise_sovereign(doc: YamlDoc) -> Sovereign:
         environment_repo=str(git.get("environmentRepo") or "environment"),
         parameters={str(k): str(v) for k, v in _map(spec.get("parameters")).items()},
         kit=kit,
+        signing_keys=tuple(k for k in _list(git.get("signingKeys")) if isinstance(k, str)),
     )
