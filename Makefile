@@ -12,10 +12,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-## demo: lint the reference catalog, then compile the reference workspace into out/
+## demo: lint the reference catalog, compile the reference workspace into out/, then
+## deliver it into the embedded bare repos out/git/ (no server), signed with the
+## TEST-ONLY key that the reference sovereign.yaml names for Flux's verify
 demo: $(STAMP)
 	$(BIN)/blueprintc lint blueprints/
 	$(BIN)/blueprintc compile
+	$(BIN)/blueprintc deliver --signing-key tests/data/openpgp/test-only.key
 
 ## test: the whole suite (what .ci/run runs)
 test: $(STAMP)

@@ -17,8 +17,9 @@ Every request needs basic auth with a user of ``users``; a wrong one gets 401.
 ``other`` lets another server answer paths the git server does not own (the Gitea
 API under ``/api/``): it gets the request handler and returns True when it answered.
 
-``python -m tests.gitserver ROOT USER:PASSWORD...`` runs the same server as a process
-that prints its base URL on the first line (the tests kill it mid-push).
+``python -m tests.gitserver ROOT USER:PASSWORD...`` (``start_process``) runs the same
+server as a process that prints its base URL on the first line (the tests kill it
+mid-push).
 """
 
 from __future__ import annotations
@@ -206,3 +207,26 @@ def main(argv: list[str]) -> None:
 
 if __name__ == "__main__":
     main(sys.argv[1:])
+
+
+def start_process(root: Path, users: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
+    """The same server as a child process (``python -m tests.gitserver``), for tests
+    that kill it mid-push: the process and the base URL."""
+    repo = Path(__file__).resolve().parents[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.gitserver", str(root)]
+        + [f"{user}:{password}" for user, password in users.items()],
+        cwd=repo,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    return process, process.stdout.readline().strip()
+
+
+def stop_process(process: subprocess.Popen[str]) -> None:
+    """SIGKILL a server of ``start_process`` (no goodbye, as a crash) and reap it."""
+    process.kill()
+    process.wait()
+    if process.stdout is not None:
+        process.stdout.close()

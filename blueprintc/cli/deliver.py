@@ -34,8 +34,28 @@ from blueprintc.build.errors import BuildError
     help="OpenPGP secret key that signs every commit (passphrase from "
     "$BLUEPRINTC_SIGNING_PASSPHRASE; make one with `blueprintc keygen --openpgp`).",
 )
+@click.option(
+    "--remote",
+    default=None,
+    metavar="URL",
+    help="Also push every repository to URL/<org>/<app>.git over smart HTTP(S), never "
+    "forced (credentials: $BLUEPRINTC_GIT_USERNAME/$BLUEPRINTC_GIT_PASSWORD, "
+    "$BLUEPRINTC_GIT_TOKEN or a git credential helper).",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    help="Repositories pushed at once (with --remote).",
+)
 def deliver_command(
-    out: Path, author_name: str | None, author_email: str | None, signing_key: Path | None
+    out: Path,
+    author_name: str | None,
+    author_email: str | None,
+    signing_key: Path | None,
+    remote: str | None,
+    jobs: int,
 ) -> None:
     """Commit every compiled branch of OUT into out/git/<org>/<app>.git and the fleet repo."""
     from blueprintc.deliver.embedded import DeliverError, deliver, identity
@@ -46,7 +66,13 @@ def deliver_command(
             from blueprintc.deliver.signing import load_signer
 
             signer = load_signer(signing_key)
-        result = deliver(out, identity(author_name, author_email), signer)
+        who = identity(author_name, author_email)
+        if remote is None:
+            result = deliver(out, who, signer)
+        else:
+            from blueprintc.deliver.remote import check_remote, deliver_remote
+
+            result = deliver_remote(out, check_remote(remote), who, signer, jobs)
     except (DeliverError, BuildError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)

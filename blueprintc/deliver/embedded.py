@@ -115,13 +115,13 @@ def deliver(out: Path, who: Identity, signer: CommitSigner | None = None) -> Del
     """Deliver every branch of ``out`` into ``out/git/`` (see the module doc), each new
     commit signed by ``signer`` when given."""
     files = compiled_files(out)
-    digest = _inputs_digest(out)
+    digest = inputs_digest(out)
     result = DeliveryResult()
     for (repo_name, branch), tree_files in sorted(plan(files).items()):
         try:
-            repo = _open(out / GIT_DIR / f"{repo_name}.git")
+            repo = open_repo(out / GIT_DIR / f"{repo_name}.git")
             result.branches.append(
-                _commit_branch(repo, repo_name, branch, tree_files, who, digest, signer)
+                commit_branch(repo, repo_name, branch, tree_files, who, digest, signer)
             )
         except (pygit2.GitError, OSError) as exc:
             result.branches.append(
@@ -130,7 +130,7 @@ def deliver(out: Path, who: Identity, signer: CommitSigner | None = None) -> Del
     return result
 
 
-def _inputs_digest(out: Path) -> str:
+def inputs_digest(out: Path) -> str:
     try:
         index = (out / STATE_DIR / "manifest.json").read_bytes()
     except OSError:
@@ -138,7 +138,7 @@ def _inputs_digest(out: Path) -> str:
     return hashlib.sha256(index).hexdigest()
 
 
-def _open(path: Path) -> pygit2.Repository:
+def open_repo(path: Path) -> pygit2.Repository:
     if (path / "HEAD").is_file():
         return pygit2.Repository(str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -168,7 +168,7 @@ def _write(repo: pygit2.Repository, node: dict[str, object]) -> pygit2.Oid:
     return builder.write()
 
 
-def _commit_branch(
+def commit_branch(
     repo: pygit2.Repository,
     repo_name: str,
     branch: str,

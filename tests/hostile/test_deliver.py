@@ -105,3 +105,41 @@ def test_keygen_openpgp_makes_a_key_deliver_signs_with(tmp_path: Path) -> None:
         check=True,
     ).stdout
     assert b"\ngpgsig -----BEGIN PGP SIGNATURE-----\n" in raw
+
+
+def test_bad_remotes_and_credentials_are_one_line_each(
+    tmp_path: Path, git_server: tuple[str, Path]
+) -> None:
+    base, root = git_server
+    out = tmp_path / "out"
+    assert run_cli("compile", "--out", out, cwd=REPO).code == 0
+    for name in ("acme/shop", "acme/wiki", "globex/docs", "globex/mailer"):
+        subprocess.run(["git", "init", "-q", "--bare", str(root / f"{name}.git")], check=True)
+    secret = "s3cret-never-shown"
+    cases = [
+        (
+            {"BLUEPRINTC_GIT_USERNAME": "deliver", "BLUEPRINTC_GIT_PASSWORD": secret},
+            base,
+            ["refused the credentials", "$BLUEPRINTC_GIT_USERNAME and $BLUEPRINTC_GIT_PASSWORD"],
+        ),
+        (
+            {"BLUEPRINTC_GIT_TOKEN": secret},
+            base,
+            ["refused the credentials", "BLUEPRINTC_GIT_TOKEN"],
+        ),
+        ({"HOME": str(tmp_path)}, base, ["asks for credentials", "credential helper"]),
+        ({}, "http://127.0.0.1:9", ["is unreachable", "--remote"]),
+        (
+            {},
+            base.replace("http://", f"http://deliver:{secret}@"),
+            ["user name and password", "not shown"],
+        ),
+        ({}, "ftp://127.0.0.1/x", ["not an http(s) URL"]),
+    ]
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    for env, remote, needles in cases:
+        run = run_cli("deliver", "--out", out, "--remote", remote, cwd=tmp_path, env=env)
+        assert_refused(run, *needles)
+        assert secret not in run.output
+        assert len(run.stderr.strip().splitlines()) == 1, str(run)
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before

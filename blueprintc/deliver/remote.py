@@ -1,0 +1,284 @@
+"""``deliver --remote``: the embedded delivery, then each repository's branches pushed
+over smart HTTP(S) to ``<base>/<org>/<app>.git`` (and ``<base>/system/fleet.git``).
+
+Per repository (``--jobs`` of them at once, each in its own thread: libgit2 network
+calls release the GIL): fetch the remote's branches into ``refs/blueprintc/remote/``
+of the embedded repository; a remote branch becomes the parent of the new commit, so
+the remote, not the local copy, is the truth and a fresh ``out/`` continues its
+history; commit every changed tree (signed when asked); push only the branches whose
+tip differs from the remote's, never forced. A remote branch whose tip blueprintc
+did not write is refused and named. One repository's failure (refused push,
+protection, a server gone mid-push) leaves its branches at their old tips and does
+not stop the others; the remote ref moves only when the server accepted the update,
+so a rerun pushes what is missing and finishes the job.
+
+The transport is pygit2 (libgit2, already the git layer): no ``git`` process per
+repository, and credentials are handed to it in memory (never in a URL or a
+process's arguments). Unreachable servers and refused credentials are found on the
+first repository and reported once.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+import pygit2
+
+from blueprintc.build.envtree import compiled_files
+from blueprintc.deliver.credentials import (
+    PASSWORD_ENV,
+    TOKEN_ENV,
+    USERNAME_ENV,
+    Credentials,
+    credentials_for,
+)
+from blueprintc.deliver.embedded import (
+    GIT_DIR,
+    TRAILER,
+    BranchResult,
+    DeliveryResult,
+    Identity,
+    commit_branch,
+    inputs_digest,
+    open_repo,
+    plan,
+)
+from blueprintc.deliver.errors import DeliverError
+from blueprintc.urlcreds import credentials_in_url
+
+if TYPE_CHECKING:
+    from blueprintc.deliver.signing import CommitSigner
+
+TRACKING = "refs/blueprintc/remote/"
+SERVER_TIMEOUT_MS = 60_000
+CONNECT_TIMEOUT_MS = 15_000
+_TIMEOUTS = threading.Lock()
+
+
+class _AuthRefused(Exception):
+    """The server asked for credentials we do not have, or refused ours."""
+
+
+class _Callbacks(pygit2.RemoteCallbacks):
+    def __init__(self, creds: Credentials | None) -> None:
+        super().__init__()
+        self._creds = creds
+        self._asked = 0
+        self.rejected: dict[str, str] = {}
+        self.server_text: list[str] = []
+
+    def credentials(
+        self, url: str, username_from_url: str | None, allowed_types: object
+    ) -> pygit2.UserPass:
+        self._asked += 1
+        if self._creds is None or self._asked > 1:  # libgit2 would ask again forever
+            raise _AuthRefused()
+        return pygit2.UserPass(self._creds.username, self._creds.password)
+
+    def push_update_reference(self, refname: str, message: str | None) -> None:
+        if message:
+            self.rejected[refname] = message
+
+    def sideband_progress(self, string: str) -> None:
+        self.server_text.append(string)
+
+
+def check_remote(url: str) -> str:
+    """The base URL without a trailing slash; one that carries a credential or is not
+    http(s) is refused (the URL is never shown when it carries one)."""
+    carried = credentials_in_url(url)
+    if carried is not None:
+        raise DeliverError(
+            f"--remote carries {carried} (not shown): give the bare URL and put the "
+            f"credentials in ${USERNAME_ENV}/${PASSWORD_ENV} or ${TOKEN_ENV}"
+        )
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise DeliverError(
+            f"--remote {url!r} is not an http(s) URL: give the Gitea base, "
+            "e.g. https://gitea.example.com"
+        )
+    return url.rstrip("/")
+
+
+def deliver_remote(
+    out: Path,
+    base: str,
+    who: Identity,
+    signer: CommitSigner | None = None,
+    jobs: int = 4,
+) -> DeliveryResult:
+    """Deliver every branch of ``out`` to ``base`` (see the module doc)."""
+    base = check_remote(base)
+    files = compiled_files(out)
+    digest = inputs_digest(out)
+    repos: dict[str, dict[str, dict[str, bytes]]] = {}
+    for (name, branch), tree in plan(files).items():
+        repos.setdefault(name, {})[branch] = tree
+    if not repos:
+        return DeliveryResult()
+    creds = credentials_for(base)
+    _set_timeouts()
+    _preflight(out, base, sorted(repos)[0], creds)
+
+    def one(name: str) -> list[BranchResult]:
+        return _deliver_repo(out, base, name, repos[name], creds, who, digest, signer)
+
+    result = DeliveryResult()
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for branches in pool.map(one, sorted(repos)):
+            result.branches.extend(branches)
+    return result
+
+
+def _set_timeouts() -> None:
+    with _TIMEOUTS:
+        pygit2.option(pygit2.enums.Option.SET_SERVER_CONNECT_TIMEOUT, CONNECT_TIMEOUT_MS)
+        pygit2.option(pygit2.enums.Option.SET_SERVER_TIMEOUT, SERVER_TIMEOUT_MS)
+
+
+def _preflight(out: Path, base: str, name: str, creds: Credentials | None) -> None:
+    """An unreachable server or refused credentials: one error for the whole run."""
+    repo = open_repo(out / GIT_DIR / f"{name}.git")
+    remote = repo.remotes.create_anonymous(f"{base}/{name}.git")
+    try:
+        remote.list_heads(callbacks=_Callbacks(creds))
+    except (pygit2.GitError, _AuthRefused, OSError) as exc:
+        kind, why = _why(exc, base, f"{base}/{name}.git", creds)
+        if kind in ("auth", "unreachable"):
+            raise DeliverError(why) from None
+
+
+def _deliver_repo(
+    out: Path,
+    base: str,
+    name: str,
+    branches: dict[str, dict[str, bytes]],
+    creds: Credentials | None,
+    who: Identity,
+    digest: str,
+    signer: CommitSigner | None,
+) -> list[BranchResult]:
+    url = f"{base}/{name}.git"
+    try:
+        repo = open_repo(out / GIT_DIR / f"{name}.git")
+        remote = repo.remotes.create_anonymous(url)
+        remote.fetch([f"+refs/heads/*:{TRACKING}*"], callbacks=_Callbacks(creds))
+    except (pygit2.GitError, _AuthRefused, OSError) as exc:
+        return _all_failed(name, branches, _why(exc, base, url, creds)[1])
+    results: list[BranchResult] = []
+    to_push: list[BranchResult] = []
+    for branch, tree in sorted(branches.items()):
+        try:
+            remote_tip = _remote_tip(repo, branch)
+            if remote_tip is not None and TRAILER not in remote_tip.message:
+                results.append(_unrelated(name, branch, url, remote_tip))
+                continue
+            if remote_tip is not None:
+                repo.references.create(f"refs/heads/{branch}", remote_tip.id, force=True)
+            done = commit_branch(repo, name, branch, tree, who, digest, signer)
+        except (pygit2.GitError, OSError) as exc:
+            results.append(BranchResult(name, branch, "failed", detail=f"{exc}; then rerun"))
+            continue
+        if done.status == "failed" or (
+            remote_tip is not None and str(remote_tip.id) == done.commit
+        ):
+            results.append(done)
+        else:
+            to_push.append(done)
+    if to_push:
+        results.extend(_push(repo, remote, name, to_push, base, url, creds))
+    return sorted(results, key=lambda r: r.branch)
+
+
+def _remote_tip(repo: pygit2.Repository, branch: str) -> pygit2.Commit | None:
+    ref = repo.references.get(f"{TRACKING}{branch}")
+    if ref is None:
+        return None
+    tip = repo.get(ref.target)
+    assert isinstance(tip, pygit2.Commit)
+    return tip
+
+
+def _push(
+    repo: pygit2.Repository,
+    remote: pygit2.Remote,
+    name: str,
+    to_push: list[BranchResult],
+    base: str,
+    url: str,
+    creds: Credentials | None,
+) -> list[BranchResult]:
+    callbacks = _Callbacks(creds)
+    specs = [f"refs/heads/{r.branch}:refs/heads/{r.branch}" for r in to_push]  # never "+"
+    try:
+        remote.push(specs, callbacks=callbacks)
+    except (pygit2.GitError, _AuthRefused, OSError) as exc:
+        why = _why(exc, base, url, creds)[1]
+        return [BranchResult(name, r.branch, "failed", r.commit, why) for r in to_push]
+    said = " ".join(" ".join(callbacks.server_text).split())
+    results = []
+    for r in to_push:
+        refused = callbacks.rejected.get(f"refs/heads/{r.branch}")
+        if refused is None:
+            repo.references.create(f"{TRACKING}{r.branch}", pygit2.Oid(hex=r.commit), force=True)
+            results.append(BranchResult(name, r.branch, "delivered", r.commit))
+            continue
+        detail = f"{url} refused the push of {r.branch} ({refused})"
+        if said:
+            detail += f": the server said {said[:300]!r}"
+        if "fast-forward" in refused or "fetch first" in refused:
+            detail += "; the branch moved while delivering: deliver again"
+        else:
+            detail += "; nothing was forced: resolve it on the server (a protected branch "
+            detail += "takes a pull request), then deliver again"
+        results.append(BranchResult(name, r.branch, "failed", r.commit, detail))
+    return results
+
+
+def _unrelated(name: str, branch: str, url: str, tip: pygit2.Commit) -> BranchResult:
+    return BranchResult(
+        name,
+        branch,
+        "failed",
+        detail=(
+            f"branch {branch} of {url} holds history blueprintc did not write (tip "
+            f"{str(tip.id)[:12]}); nothing was pushed, never forced: move that history to "
+            "another branch or repository (or delete the branch on the server), then "
+            "deliver again"
+        ),
+    )
+
+
+def _all_failed(name: str, branches: Iterable[str], why: str) -> list[BranchResult]:
+    return [BranchResult(name, b, "failed", detail=why) for b in sorted(branches)]
+
+
+def _why(exc: BaseException, base: str, url: str, creds: Credentials | None) -> tuple[str, str]:
+    """(kind, one line) for a failed transfer; never a credential."""
+    if isinstance(exc, _AuthRefused):
+        if creds is None:
+            return "auth", (
+                f"{base} asks for credentials: set ${USERNAME_ENV} and ${PASSWORD_ENV} "
+                f"(or ${TOKEN_ENV}), or configure a git credential helper for it"
+            )
+        return "auth", (
+            f"{base} refused the credentials from {creds.source} (not shown): "
+            "check the user name and password or token"
+        )
+    text = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    lowered = text.lower()
+    if "404" in lowered or "not found" in lowered:
+        return "missing", (
+            f"{url} does not exist: create the repository in Gitea "
+            "(POST /orgs/{org}/repos), then deliver again"
+        )
+    unreachable = ("failed to connect", "connection refused", "resolve", "timed out", "timeout")
+    if any(word in lowered for word in unreachable):
+        return "unreachable", f"{base} is unreachable ({text}): check --remote and the network"
+    return "transfer", f"{url}: {text}; nothing was forced: deliver again to finish"

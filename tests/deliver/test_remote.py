@@ -1,0 +1,279 @@
+"""``deliver --remote`` against the real git server of tests/gitserver.py (git
+http-backend on 127.0.0.1 with basic auth and a protection hook), read back with
+real ``git clone`` and ``git verify-commit``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from blueprintc.build.envtree import compiled_files
+from blueprintc.compile.run import run_compile
+from blueprintc.deliver.embedded import Identity, plan
+from blueprintc.deliver.remote import deliver_remote
+from blueprintc.deliver.signing import PASSPHRASE_ENV, load_signer
+from tests.compile.helpers import copy_workspace
+from tests.gitserver import create_repo, protect, start_process, stop_process
+from tests.hostile.harness import run_cli
+
+WHO = Identity("Test Bot", "bot@example.test", 1_700_000_000)
+CREDS = {"BLUEPRINTC_GIT_USERNAME": "deliver", "BLUEPRINTC_GIT_PASSWORD": "test-only"}
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_workspace(tmp_path_factory.mktemp("ws") / "ws")
+    outcome = run_compile(root, out=root / "out")
+    assert not outcome.diagnostics, outcome.diagnostics
+    return root
+
+
+@pytest.fixture
+def ws(workspace: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "ws"
+    shutil.copytree(workspace, copy, symlinks=True)
+    return copy
+
+
+@pytest.fixture
+def creds(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in CREDS.items():
+        monkeypatch.setenv(name, value)
+
+
+def _repos(out: Path) -> list[str]:
+    return sorted({repo for repo, _ in plan(compiled_files(out))})
+
+
+def _serve_all(root: Path, out: Path, skip: tuple[str, ...] = ()) -> None:
+    for name in _repos(out):
+        if name not in skip:
+            create_repo(root, name)
+
+
+def _heads(git_dir: Path) -> dict[str, str]:
+    done = subprocess.run(
+        [
+            "git",
+            "--git-dir",
+            str(git_dir),
+            "for-each-ref",
+            "--format=%(refname:short) %(objectname)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(line.split() for line in done.stdout.splitlines())
+
+
+def _server_state(root: Path) -> dict[str, dict[str, str]]:
+    return {
+        str(p.relative_to(root))[: -len(".git")]: _heads(p) for p in sorted(root.glob("*/*.git"))
+    }
+
+
+def _clone_equals_compiled(base: str, out: Path, tmp_path: Path) -> int:
+    checked = 0
+    for (repo, branch), files in plan(compiled_files(out)).items():
+        url = base.replace("http://", "http://deliver:test-only@") + f"/{repo}.git"
+        clone = tmp_path / "clones" / repo / branch
+        subprocess.run(
+            ["git", "clone", "-q", "-b", branch, url, str(clone)],
+            check=True,
+            capture_output=True,
+            env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
+        )
+        got = {
+            str(p.relative_to(clone)): p.read_bytes()
+            for p in clone.rglob("*")
+            if p.is_file() and ".git" not in p.relative_to(clone).parts
+        }
+        assert got == files, (repo, branch)
+        checked += 1
+    return checked
+
+
+def test_first_push_then_unchanged_rerun_pushes_nothing(
+    ws: Path, git_server: tuple[str, Path], tmp_path: Path, creds: None
+) -> None:
+    base, root = git_server
+    out = ws / "out"
+    _serve_all(root, out)
+    first = deliver_remote(out, base, WHO, jobs=3)
+    assert not first.failed, [b.detail for b in first.branches if b.detail]
+    assert first.count("delivered") == len(first.branches) > 10
+    assert _clone_equals_compiled(base, out, tmp_path) == len(first.branches)
+    before = _server_state(root)
+    files_before = sorted(p for p in root.rglob("*") if p.is_file())
+    again = deliver_remote(out, base, WHO, jobs=3)
+    assert again.count("unchanged") == len(again.branches)
+    assert _server_state(root) == before
+    assert sorted(p for p in root.rglob("*") if p.is_file()) == files_before  # nothing sent
+    # a fresh out/ (no embedded repos, as on a CI runner) continues the server's history
+    shutil.rmtree(out / "git")
+    fresh = deliver_remote(out, base, WHO, jobs=3)
+    assert fresh.count("unchanged") == len(fresh.branches)
+    assert _server_state(root) == before
+
+
+def test_one_file_change_is_one_commit_on_one_branch(
+    ws: Path, git_server: tuple[str, Path], creds: None
+) -> None:
+    base, root = git_server
+    out = ws / "out"
+    _serve_all(root, out)
+    assert not deliver_remote(out, base, WHO).failed
+    before = _server_state(root)
+    org = ws / "organizations/acme.yaml"
+    text = org.read_text()
+    assert "          config:\n            replicas: 1\n" in text
+    org.write_text(text.replace("            replicas: 1\n", "            replicas: 2\n", 1))
+    assert not run_compile(ws, out=out).diagnostics
+    result = deliver_remote(out, base, WHO)
+    moved = [(b.repo, b.branch) for b in result.branches if b.status == "delivered"]
+    assert moved == [("acme/shop", "develop")]
+    after = _server_state(root)
+    changed = {
+        (repo, ref)
+        for repo in after
+        for ref in after[repo]
+        if before[repo].get(ref) != after[repo][ref]
+    }
+    assert changed == {("acme/shop", "develop")}
+    log = subprocess.run(
+        ["git", "--git-dir", str(root / "acme/shop.git"), "rev-list", "develop"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert log[1] == before["acme/shop"]["develop"]  # one commit on top of the old tip
+
+
+def test_signed_commits_verify_on_the_server(
+    ws: Path,
+    git_server: tuple[str, Path],
+    creds: None,
+    openpgp_keys: dict[str, Path],
+    gnupg_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    base, root = git_server
+    out = ws / "out"
+    _serve_all(root, out)
+    monkeypatch.setenv(PASSPHRASE_ENV, "test-only-passphrase")
+    result = deliver_remote(out, base, WHO, load_signer(openpgp_keys["deliver"]), jobs=2)
+    assert not result.failed
+    env = {**os.environ, "GNUPGHOME": str(gnupg_home)}
+    for b in result.branches:
+        done = subprocess.run(
+            ["git", "--git-dir", str(root / f"{b.repo}.git"), "verify-commit", b.branch],
+            env=env,
+            capture_output=True,
+            check=False,
+        )
+        assert done.returncode == 0, (b, done.stderr)
+
+
+def test_failures_stay_with_their_repo_and_a_rerun_finishes(
+    ws: Path, git_server: tuple[str, Path], tmp_path: Path, creds: None
+) -> None:
+    base, root = git_server
+    out = ws / "out"
+    _serve_all(root, out, skip=("globex/docs",))
+    protect(root / "acme/wiki.git", "main", "someone-else")
+    # unrelated history on initech/portal's staging branch
+    work = tmp_path / "work"
+    url = base.replace("http://", "http://deliver:test-only@") + "/initech/portal.git"
+    git = ["git", "-C", str(work), "-c", "user.name=x", "-c", "user.email=x@x"]
+    subprocess.run(["git", "init", "-q", "-b", "staging", str(work)], check=True)
+    (work / "README").write_text("by hand\n")
+    subprocess.run([*git, "add", "README"], check=True)
+    subprocess.run([*git, "commit", "-qm", "by hand"], check=True)
+    subprocess.run([*git, "push", "-q", url, "staging"], check=True, capture_output=True)
+    hand = _heads(root / "initech/portal.git")["staging"]
+
+    result = deliver_remote(out, base, WHO, jobs=4)
+    failed = {(b.repo, b.branch): b.detail for b in result.branches if b.status == "failed"}
+    assert ("initech/portal", "staging") in failed
+    assert "history blueprintc did not write" in failed[("initech/portal", "staging")]
+    assert "never forced" in failed[("initech/portal", "staging")]
+    assert _heads(root / "initech/portal.git")["staging"] == hand  # not overwritten
+    assert all("does not exist" in d for (r, _), d in failed.items() if r == "globex/docs")
+    wiki = [d for (r, _), d in failed.items() if r == "acme/wiki"]
+    assert wiki and all("protected" in d for d in wiki)  # the whole push is refused
+    assert _heads(root / "acme/wiki.git") == {}
+    delivered = {b.repo for b in result.branches if b.status == "delivered"}
+    assert {"acme/shop", "globex/mailer", "system/fleet"} <= delivered
+    assert "test-only" not in " ".join(failed.values())
+
+    # the cause removed, a rerun finishes the job and leaves the refusal alone
+    create_repo(root, "globex/docs")
+    (root / "acme/wiki.git/protected-branches").unlink()
+    rerun = deliver_remote(out, base, WHO, jobs=4)
+    still = [(b.repo, b.branch) for b in rerun.branches if b.status == "failed"]
+    assert still == [("initech/portal", "staging")]
+    assert {b.repo for b in rerun.branches if b.status == "delivered"} == {
+        "acme/wiki",
+        "globex/docs",
+    }
+
+
+def test_server_killed_mid_run_then_a_rerun_completes(ws: Path, tmp_path: Path) -> None:
+    out = ws / "out"
+    root = tmp_path / "server"
+    root.mkdir()
+    _serve_all(root, out)
+    users = {"deliver": "test-only"}
+    process, base = start_process(root, users)
+    try:
+        run = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "blueprintc",
+                "deliver",
+                "--out",
+                str(out),
+                "--remote",
+                base,
+                "--jobs",
+                "1",
+            ],
+            env={**os.environ, **CREDS, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 60
+        while not any(_server_state(root).values()) and time.monotonic() < deadline:
+            time.sleep(0.005)
+        stop_process(process)  # SIGKILL
+        stdout, stderr = run.communicate(timeout=120)
+    finally:
+        stop_process(process)
+    assert run.returncode == 1, stdout + stderr  # killed mid-run: something failed
+    assert "Traceback" not in stderr
+    local = {name: _heads(out / "git" / f"{name}.git") for name in _repos(out)}
+    for name, heads in _server_state(root).items():
+        for branch, tip in heads.items():
+            assert tip == local[name][branch], (name, branch)  # the new tip, or none at all
+
+    process, base = start_process(root, users)
+    try:
+        rerun = run_cli("deliver", "--out", out, "--remote", base, cwd=tmp_path, env=CREDS)
+    finally:
+        stop_process(process)
+    assert rerun.code == 0, str(rerun)
+    assert "0 failed" in rerun.stdout
+    for name, heads in _server_state(root).items():
+        final = {b: t for b, t in _heads(out / "git" / f"{name}.git").items() if "/" not in b}
+        assert heads == final, name
+        for branch, tip in local[name].items():  # what reached the server first stays
+            assert "/" in branch or final[branch] == tip
