@@ -82,6 +82,7 @@ class GitServer:
     def __init__(self) -> None:
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self.load = _Load()
 
     def start(self, root: Path, users: dict[str, str], other: OtherHandler | None = None) -> str:
         hooks = root / ".hooks"
@@ -89,7 +90,7 @@ class GitServer:
         hook = hooks / "pre-receive"
         hook.write_text(_PRE_RECEIVE, encoding="utf-8")
         hook.chmod(0o755)
-        handler = _handler(root.resolve(), hooks.resolve(), dict(users), other)
+        handler = _handler(root.resolve(), hooks.resolve(), dict(users), other, self.load)
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
@@ -103,8 +104,26 @@ class GitServer:
             self._httpd = None
 
 
+class _Load:
+    """How many git requests run at once now, and the most there ever were."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.now = 0
+        self.peak = 0
+
+    def __enter__(self) -> None:
+        with self._lock:
+            self.now += 1
+            self.peak = max(self.peak, self.now)
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self.now -= 1
+
+
 def _handler(
-    root: Path, hooks: Path, users: dict[str, str], other: OtherHandler | None
+    root: Path, hooks: Path, users: dict[str, str], other: OtherHandler | None, load: _Load
 ) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:
@@ -126,7 +145,8 @@ def _handler(
                 return
             if other is not None and other(self):
                 return
-            self._backend(user)
+            with load:
+                self._backend(user)
 
         def _user(self) -> str | None:
             header = self.headers.get("Authorization", "")

@@ -43,6 +43,11 @@ from blueprintc.build.errors import BuildError
     "$BLUEPRINTC_GIT_TOKEN or a git credential helper).",
 )
 @click.option(
+    "--to-sovereign",
+    is_flag=True,
+    help="Push as --remote does, to the workspace Sovereign's spec.git.baseUrl.",
+)
+@click.option(
     "--jobs",
     type=click.IntRange(1, 64),
     default=4,
@@ -55,12 +60,25 @@ def deliver_command(
     author_email: str | None,
     signing_key: Path | None,
     remote: str | None,
+    to_sovereign: bool,
     jobs: int,
 ) -> None:
     """Commit every compiled branch of OUT into out/git/<org>/<app>.git and the fleet repo."""
     from blueprintc.deliver.embedded import DeliverError, deliver, identity
 
+    if remote is not None and to_sovereign:
+        click.echo("error: give --remote URL or --to-sovereign, not both", err=True)
+        sys.exit(2)
     try:
+        if to_sovereign:
+            from blueprintc.build.environments import sovereign_git_base
+            from blueprintc.workspace import find_root
+
+            try:
+                remote = sovereign_git_base(find_root(Path.cwd()))
+            except BuildError as exc:  # its wording names publish's --source
+                raise DeliverError(str(exc).replace("pass --source", "pass --remote URL")) from None
+
         signer = None
         if signing_key is not None:
             from blueprintc.deliver.signing import load_signer

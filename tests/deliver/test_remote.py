@@ -19,7 +19,7 @@ from blueprintc.deliver.embedded import Identity, plan
 from blueprintc.deliver.remote import deliver_remote
 from blueprintc.deliver.signing import PASSPHRASE_ENV, load_signer
 from tests.compile.helpers import copy_workspace
-from tests.gitserver import create_repo, protect, start_process, stop_process
+from tests.gitserver import GitServer, create_repo, protect, start_process, stop_process
 from tests.hostile.harness import run_cli
 
 WHO = Identity("Test Bot", "bot@example.test", 1_700_000_000)
@@ -277,3 +277,43 @@ def test_server_killed_mid_run_then_a_rerun_completes(ws: Path, tmp_path: Path) 
         assert heads == final, name
         for branch, tip in local[name].items():  # what reached the server first stays
             assert "/" in branch or final[branch] == tip
+
+
+def test_to_sovereign_pushes_to_the_spec_git_base_url(
+    tmp_path: Path, git_server: tuple[str, Path]
+) -> None:
+    base, root = git_server
+    workspace = copy_workspace(tmp_path / "ws")
+    sovereign = workspace / "sovereign.yaml"
+    text = sovereign.read_text()
+    assert "baseUrl: https://gitea.hfmp.t38.omani.works\n" in text
+    sovereign.write_text(text.replace("https://gitea.hfmp.t38.omani.works", base))
+    assert not run_compile(workspace, out=workspace / "out").diagnostics
+    _serve_all(root, workspace / "out")
+    run = run_cli("deliver", "--to-sovereign", "--jobs", "2", cwd=workspace, env=CREDS)
+    assert run.code == 0, str(run)
+    assert (
+        _server_state(root)["system/fleet"]["main"]
+        == _heads(workspace / "out/git/system/fleet.git")["main"]
+    )
+    both = run_cli("deliver", "--to-sovereign", "--remote", base, cwd=workspace, env=CREDS)
+    assert both.code == 2 and "not both" in both.stderr
+
+
+def test_jobs_bounds_the_pushes_at_once(ws: Path, tmp_path: Path, creds: None) -> None:
+    out = ws / "out"
+    peaks = {}
+    for jobs in (1, 3):
+        root = tmp_path / f"server{jobs}"
+        root.mkdir()
+        _serve_all(root, out)
+        shutil.rmtree(out / "git", ignore_errors=True)
+        server = GitServer()
+        base = server.start(root, {"deliver": "test-only"})
+        try:
+            assert not deliver_remote(out, base, WHO, jobs=jobs).failed
+        finally:
+            server.stop()
+        peaks[jobs] = server.load.peak
+    assert peaks[1] == 1
+    assert 2 <= peaks[3] <= 3
