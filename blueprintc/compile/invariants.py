@@ -15,6 +15,7 @@ from blueprintc.urlcreds import credentials_in_url
 SLUG = re.compile(r"^[a-z][a-z0-9-]{2,31}$")
 MIN_REGIONS = 3
 PUBLIC_KEY_ARMOR = "-----BEGIN PGP PUBLIC KEY BLOCK-----"
+PUBLIC_KEY_END = "-----END PGP PUBLIC KEY BLOCK-----"
 
 
 def check_sovereign(canon: Canon, sovereign: Sovereign) -> list[Diagnostic]:
@@ -84,15 +85,25 @@ def check_sovereign(canon: Canon, sovereign: Sovereign) -> list[Diagnostic]:
 
 def _signing_keys(sovereign: Sovereign) -> list[Diagnostic]:
     """Each of spec.git.signingKeys must parse as an OpenPGP public key: Flux would
-    otherwise refuse every Application commit. Shapes the schema already refuses
-    (no armor lines, a private key) are left to it."""
+    otherwise refuse every Application commit. A private key pasted by mistake is
+    refused without showing a byte of it."""
     if not sovereign.signing_keys:
         return []
     import pysequoia  # only when keys are named: ~7 ms
 
     found = []
     for index, armored in enumerate(sovereign.signing_keys):
-        if not armored.startswith(PUBLIC_KEY_ARMOR):
+        where = at(sovereign.doc, ("spec", "git", "signingKeys", index))
+        key = f"spec.git.signingKeys[{index}]"
+        if "PRIVATE KEY" in armored:
+            message = f"{key} holds a private key (not shown): it is in Git now, treat it as leaked"
+            hint = "delete it, make a new key pair, and paste only openpgp.pub here"
+            found.append(report("BPP015", message, where, hint).concealing_source())
+            continue
+        if not armored.strip().startswith(PUBLIC_KEY_ARMOR) or PUBLIC_KEY_END not in armored:
+            message = f"{key} is not an armored OpenPGP public key ({PUBLIC_KEY_ARMOR} ... END)"
+            hint = "paste openpgp.pub as `blueprintc keygen --openpgp` wrote it, whole"
+            found.append(report("BPP015", message, where, hint))
             continue
         try:
             pysequoia.Cert.from_bytes(armored.encode())
@@ -101,9 +112,9 @@ def _signing_keys(sovereign: Sovereign) -> list[Diagnostic]:
             found.append(
                 report(
                     "BPP015",
-                    f"spec.git.signingKeys[{index}] is not a readable OpenPGP public key "
+                    f"{key} is not a readable OpenPGP public key "
                     f"({reason}): Flux would refuse every Application commit",
-                    at(sovereign.doc, ("spec", "git", "signingKeys", index)),
+                    where,
                     "paste openpgp.pub as `blueprintc keygen --openpgp` wrote it "
                     "(or `gpg --armor --export KEYID`), whole",
                 )

@@ -86,8 +86,15 @@ def test_an_unreadable_or_private_key_is_refused_at_its_line(tmp_path: Path) -> 
     )
     assert not (workspace / "out").exists()
 
+    body_text = lines[body].strip()
     private = text.replace("PGP PUBLIC KEY BLOCK", "PGP PRIVATE KEY BLOCK")
     sovereign.write_text(private)
     run = run_cli("compile", cwd=workspace)
-    assert_refused(run, "sovereign.yaml:", "BPP015", "signingKeys", code=1)
-    assert "Traceback" not in run.output
+    assert_refused(
+        run, f"sovereign.yaml:{key_line}", "BPP015", "holds a private key (not shown)", code=1
+    )
+    assert body_text not in run.output and "PRIVATE KEY BLOCK" not in run.output
+
+    sovereign.write_text(text.replace("-----BEGIN PGP PUBLIC KEY BLOCK-----\n", "", 1))
+    run = run_cli("compile", cwd=workspace)
+    assert_refused(run, "BPP015", "not an armored OpenPGP public key", code=1)
