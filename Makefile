@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.lint
 	$(BIN)/python -m benchmarks.compile
 	$(BIN)/python -m benchmarks.startup
+	$(BIN)/python -m benchmarks.deliver
 
 clean:
 	rm -rf $(VENV) out .pytest_cache
