@@ -15,7 +15,9 @@ A branch is protected by a line in ``<repo>.git/protected-branches``:
 Every request needs basic auth with a user of ``users``; a wrong one gets 401.
 
 ``other`` lets another server answer paths the git server does not own (the Gitea
-API under ``/api/``): it gets the request handler and returns True when it answered.
+API under ``/api/``, or a failure injected mid-push): it gets the request handler
+(authenticated; ``handler.read_body()`` reads the body) and returns True when it
+answered. ``server.load.peak`` is the most authenticated requests that ever ran at once.
 
 ``python -m tests.gitserver ROOT USER:PASSWORD...`` (``start_process``) runs the same
 server as a process that prints its base URL on the first line (the tests kill it
@@ -105,7 +107,7 @@ class GitServer:
 
 
 class _Load:
-    """How many git requests run at once now, and the most there ever were."""
+    """How many authenticated requests run at once now, and the most there ever were."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -143,10 +145,16 @@ def _handler(
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
-            if other is not None and other(self):
-                return
-            with load:
-                self._backend(user)
+            with load:  # left before the answer is sent: the client's next request
+                if other is not None and other(self):  # cannot overlap this one
+                    return
+                status, headers, payload = self._backend(user)
+            self.send_response(status)
+            for name, value in headers:
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
 
         def _user(self) -> str | None:
             header = self.headers.get("Authorization", "")
@@ -161,7 +169,8 @@ def _handler(
                 return None
             return name
 
-        def _body(self) -> bytes:
+        def read_body(self) -> bytes:
+            """The request body (Content-Length or chunked), for ``other`` too."""
             if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
                 chunks = []
                 while True:
@@ -173,9 +182,9 @@ def _handler(
                     self.rfile.readline()
             return self.rfile.read(int(self.headers.get("Content-Length") or 0))
 
-        def _backend(self, user: str) -> None:
+        def _backend(self, user: str) -> tuple[int, list[tuple[str, str]], bytes]:
             path, _, query = self.path.partition("?")
-            body = self._body() if self.command == "POST" else b""
+            body = self.read_body() if self.command == "POST" else b""
             env = {
                 "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
                 "HOME": str(root),
@@ -207,12 +216,7 @@ def _handler(
                     status = int(value.split()[0])
                 elif name:
                     headers.append((name, value.strip()))
-            self.send_response(status)
-            for name, value in headers:
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
+            return status, headers, payload
 
     return Handler
 

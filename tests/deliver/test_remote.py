@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import time
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -300,6 +301,13 @@ def test_to_sovereign_pushes_to_the_spec_git_base_url(
     assert both.code == 2 and "not both" in both.stderr
 
 
+def _slow(handler: BaseHTTPRequestHandler) -> bool:
+    """A slow server (0.2 s before each git request is served): requests that run
+    at once overlap for sure, even on a loaded machine."""
+    time.sleep(0.2)
+    return False
+
+
 def test_jobs_bounds_the_pushes_at_once(ws: Path, tmp_path: Path, creds: None) -> None:
     out = ws / "out"
     peaks = {}
@@ -309,7 +317,7 @@ def test_jobs_bounds_the_pushes_at_once(ws: Path, tmp_path: Path, creds: None) -
         _serve_all(root, out)
         shutil.rmtree(out / "git", ignore_errors=True)
         server = GitServer()
-        base = server.start(root, {"deliver": "test-only"})
+        base = server.start(root, {"deliver": "test-only"}, other=_slow)
         try:
             assert not deliver_remote(out, base, WHO, jobs=jobs).failed
         finally:
@@ -317,3 +325,42 @@ def test_jobs_bounds_the_pushes_at_once(ws: Path, tmp_path: Path, creds: None) -
         peaks[jobs] = server.load.peak
     assert peaks[1] == 1
     assert 2 <= peaks[3] <= 3
+
+
+def test_a_server_error_mid_push_fails_that_repo_only(
+    ws: Path, tmp_path: Path, creds: None
+) -> None:
+    out = ws / "out"
+    root = tmp_path / "server"
+    root.mkdir()
+    _serve_all(root, out)
+
+    def broken(handler: BaseHTTPRequestHandler) -> bool:
+        if "/acme/wiki.git/git-receive-pack" not in handler.path:
+            return False
+        handler.read_body()  # type: ignore[attr-defined]
+        handler.send_response(500)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+        return True
+
+    server = GitServer()
+    base = server.start(root, {"deliver": "test-only"}, other=broken)
+    try:
+        result = deliver_remote(out, base, WHO, jobs=2)
+    finally:
+        server.stop()
+    failed = {(b.repo, b.branch): b.detail for b in result.branches if b.status == "failed"}
+    assert {repo for repo, _ in failed} == {"acme/wiki"}
+    assert all("deliver again" in d and "500" in d for d in failed.values()), failed
+    assert _server_state(root)["acme/wiki"] == {}  # its old tips: none
+    assert result.count("delivered") == len(result.branches) - len(failed)
+
+    server = GitServer()
+    base = server.start(root, {"deliver": "test-only"})
+    try:
+        rerun = deliver_remote(out, base, WHO, jobs=2)
+    finally:
+        server.stop()
+    assert not rerun.failed
+    assert {b.repo for b in rerun.branches if b.status == "delivered"} == {"acme/wiki"}
