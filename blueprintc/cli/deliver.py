@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from blueprintc.build.errors import BuildError
+from blueprintc.durations import go_duration_seconds
 
 
 @click.command("deliver")
@@ -54,6 +55,12 @@ from blueprintc.build.errors import BuildError
     show_default=True,
     help="Repositories pushed at once (with --remote).",
 )
+@click.option(
+    "--timeout",
+    default="60s",
+    show_default=True,
+    help="With --remote: how long the server may stay silent (90s, 2m).",
+)
 def deliver_command(
     out: Path,
     author_name: str | None,
@@ -62,12 +69,18 @@ def deliver_command(
     remote: str | None,
     to_sovereign: bool,
     jobs: int,
+    timeout: str,
 ) -> None:
     """Commit every compiled branch of OUT into out/git/<org>/<app>.git and the fleet repo."""
     from blueprintc.deliver.embedded import DeliverError, deliver, identity
 
     if remote is not None and to_sovereign:
         click.echo("error: give --remote URL or --to-sovereign, not both", err=True)
+        sys.exit(2)
+    try:
+        seconds = go_duration_seconds(timeout)
+    except ValueError as exc:
+        click.echo(f"error: --timeout: {exc}", err=True)
         sys.exit(2)
     try:
         if to_sovereign:
@@ -90,7 +103,7 @@ def deliver_command(
         else:
             from blueprintc.deliver.remote import check_remote, deliver_remote
 
-            result = deliver_remote(out, check_remote(remote), who, signer, jobs)
+            result = deliver_remote(out, check_remote(remote), who, signer, jobs, seconds)
     except (DeliverError, BuildError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)

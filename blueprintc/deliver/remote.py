@@ -55,8 +55,8 @@ if TYPE_CHECKING:
     from blueprintc.deliver.signing import CommitSigner
 
 TRACKING = "refs/blueprintc/remote/"
-SERVER_TIMEOUT_MS = 60_000
-CONNECT_TIMEOUT_MS = 15_000
+DEFAULT_TIMEOUT_S = 60.0  # per network read or write
+CONNECT_TIMEOUT_S = 15.0
 _TIMEOUTS = threading.Lock()
 
 
@@ -112,8 +112,10 @@ def deliver_remote(
     who: Identity,
     signer: CommitSigner | None = None,
     jobs: int = 4,
+    timeout: float = DEFAULT_TIMEOUT_S,
 ) -> DeliveryResult:
-    """Deliver every branch of ``out`` to ``base`` (see the module doc)."""
+    """Deliver every branch of ``out`` to ``base`` (see the module doc); a server
+    silent for ``timeout`` seconds fails the repository it was serving."""
     base = check_remote(base)
     files = compiled_files(out)
     digest = inputs_digest(out)
@@ -123,7 +125,7 @@ def deliver_remote(
     if not repos:
         return DeliveryResult()
     creds = credentials_for(base)
-    _set_timeouts()
+    _set_timeouts(timeout)
     _preflight(out, base, sorted(repos)[0], creds)
 
     def one(name: str) -> list[BranchResult]:
@@ -136,10 +138,11 @@ def deliver_remote(
     return result
 
 
-def _set_timeouts() -> None:
-    with _TIMEOUTS:
-        pygit2.option(pygit2.enums.Option.SET_SERVER_CONNECT_TIMEOUT, CONNECT_TIMEOUT_MS)
-        pygit2.option(pygit2.enums.Option.SET_SERVER_TIMEOUT, SERVER_TIMEOUT_MS)
+def _set_timeouts(timeout: float) -> None:
+    with _TIMEOUTS:  # libgit2's are process-wide
+        connect = min(timeout, CONNECT_TIMEOUT_S)
+        pygit2.option(pygit2.enums.Option.SET_SERVER_CONNECT_TIMEOUT, int(connect * 1000))
+        pygit2.option(pygit2.enums.Option.SET_SERVER_TIMEOUT, max(1, int(timeout * 1000)))
 
 
 def _preflight(out: Path, base: str, name: str, creds: Credentials | None) -> None:

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -364,3 +365,30 @@ def test_a_server_error_mid_push_fails_that_repo_only(
         server.stop()
     assert not rerun.failed
     assert {b.repo for b in rerun.branches if b.status == "delivered"} == {"acme/wiki"}
+
+
+def test_a_silent_server_times_out_that_repo_only(ws: Path, tmp_path: Path, creds: None) -> None:
+    out = ws / "out"
+    root = tmp_path / "server"
+    root.mkdir()
+    _serve_all(root, out)
+    release = threading.Event()
+
+    def hanging(handler: BaseHTTPRequestHandler) -> bool:
+        if "/acme/wiki.git/git-receive-pack" in handler.path:
+            release.wait(20)  # silent until the test is done with it
+        return False
+
+    server = GitServer()
+    base = server.start(root, {"deliver": "test-only"}, other=hanging)
+    try:
+        start = time.monotonic()
+        result = deliver_remote(out, base, WHO, jobs=2, timeout=1.0)
+        took = time.monotonic() - start
+    finally:
+        release.set()
+        server.stop()
+    failed = {b.repo for b in result.branches if b.status == "failed"}
+    assert failed == {"acme/wiki"}
+    assert took < 15  # the 1 s timeout, not the server's 20 s
+    assert result.count("delivered") == len(result.branches) - 3

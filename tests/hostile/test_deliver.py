@@ -143,3 +143,5 @@ def test_bad_remotes_and_credentials_are_one_line_each(
         assert secret not in run.output
         assert len(run.stderr.strip().splitlines()) == 1, str(run)
     assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+    run = run_cli("deliver", "--out", out, "--remote", base, "--timeout", "soon", cwd=tmp_path)
+    assert_refused(run, "--timeout", "not a Go duration")
