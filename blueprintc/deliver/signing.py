@@ -10,7 +10,10 @@ with a running agent 320 ms (20), which for the 1,500 commits of a first deliver
 N = 100 is eight minutes. Unlocking a passphrase-protected key (its S2K) costs
 ~180 ms, once per run. Signatures carry their creation time and Sequoia's salt notation, so a
 signed commit's id is not reproducible the way an unsigned one is under
-``SOURCE_DATE_EPOCH``; its tree and message still are.
+``SOURCE_DATE_EPOCH``; its tree and message still are. What Flux's verifier
+(go-git with ProtonMail's go-crypto) reads: a v4 signature, EdDSA over SHA-512,
+the creation time the one critical subpacket, Sequoia's salt notation not
+critical (``gpg --list-packets`` on one of ours shows it).
 
 Key generation (``blueprintc keygen --openpgp``) is the one place that runs gpg, once,
 in a throwaway GNUPGHOME: pysequoia generates keys but cannot protect a secret key

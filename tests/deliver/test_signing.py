@@ -198,3 +198,26 @@ def test_resigned_or_altered_commit_is_rejected(
         .strip()
     )
     assert _git(git_dir, gnupg_home, "verify-commit", oid).returncode == 0
+
+
+def test_the_signature_is_one_flux_go_crypto_reads(
+    out: Path, openpgp_keys: dict[str, Path], gnupg_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """v4, EdDSA (22) over SHA-512 (10), and no critical subpacket but the creation
+    time: an unknown critical one would make Flux's verifier refuse the commit."""
+    _signed_delivery(out, openpgp_keys, monkeypatch)
+    raw = _git(out / "git/system/fleet.git", gnupg_home, "cat-file", "commit", "main").stdout
+    header = SIGNATURE.search(raw)
+    assert header is not None
+    lines = raw[header.start() + 1 : header.end()].split(b"\n")
+    armored = b"\n".join([lines[0].removeprefix(b"gpgsig ")] + [x[1:] for x in lines[1:]])
+    packets = subprocess.run(
+        ["gpg", "--list-packets"],
+        input=armored,
+        env={**os.environ, "GNUPGHOME": str(gnupg_home)},
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    assert "version 4" in packets and "algo 22" in packets and "digest algo 10" in packets
+    critical = [line.strip() for line in packets.splitlines() if "critical" in line]
+    assert critical and all(line.startswith("critical hashed subpkt 2 ") for line in critical)
