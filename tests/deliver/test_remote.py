@@ -392,3 +392,20 @@ def test_a_silent_server_times_out_that_repo_only(ws: Path, tmp_path: Path, cred
     assert failed == {"acme/wiki"}
     assert took < 15  # the 1 s timeout, not the server's 20 s
     assert result.count("delivered") == len(result.branches) - 3
+
+
+def test_credentials_from_git_s_credential_helper(
+    ws: Path, git_server: tuple[str, Path], tmp_path: Path
+) -> None:
+    base, root = git_server
+    out = ws / "out"
+    _serve_all(root, out)
+    home = tmp_path / "home"
+    home.mkdir()
+    store = home / "credentials"
+    store.write_text(base.replace("http://", "http://deliver:test-only@") + "\n")
+    (home / ".gitconfig").write_text(f"[credential]\n\thelper = store --file={store}\n")
+    run = run_cli("deliver", "--out", out, "--remote", base, cwd=tmp_path, env={"HOME": str(home)})
+    assert run.code == 0, str(run)
+    assert "test-only" not in run.output
+    assert _server_state(root)["system/fleet"]["main"]
