@@ -19,7 +19,7 @@ from blueprintc.rules import RULES, Rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.memo import per_instance
 from blueprintc.source import InputError, SourceFile, check_entry, read_source
-from blueprintc.suppression import apply_config, inline_suppresses
+from blueprintc.suppression import apply_config, inline_suppresses, tolerance
 from blueprintc.workspace import (
     BLUEPRINT_FILE,
     Workspace,
@@ -130,7 +130,8 @@ def load_blueprint(
         if read is not None
         else read_source(path, workspace.root, workspace.max_file_bytes)
     )
-    return normalise(load_yaml(source), directory, workspace.rel(directory))
+    doc = load_yaml(source, tolerance(workspace))  # its tolerated findings: doc.findings
+    return normalise(doc, directory, workspace.rel(directory))
 
 
 def _unlisted_blueprint(directory: Path, workspace: Workspace) -> tuple[Blueprint, Diagnostic]:
@@ -236,6 +237,7 @@ def lint_blueprint(
             blueprint = load_blueprint(directory, workspace)
         except InputError as exc:
             return [diagnostic_from_input(exc)]
+        out.extend(diagnostic_from_input(exc) for exc in blueprint.doc.findings)
     else:
         blueprint, unlisted = _unlisted_blueprint(directory, workspace)
         out.append(unlisted)
@@ -264,6 +266,7 @@ def lint_blueprint(
                 continue  # the refused file is reported; Helm does not get to read it
     finally:
         context.close()
+    out.extend(diagnostic_from_input(exc) for exc in context.tolerated.values())
     return out
 
 

@@ -9,7 +9,7 @@ column, duplicate keys are caught, and aliases cannot expand without bound.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +23,9 @@ PathKey = tuple[str | int, ...]
 MAX_NODES = 100_000
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _LITERAL_TAGS = frozenset({"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"})
+# Whether a finding may be reported instead of refusing the file (the workspace makes it
+# less than an error): the loader then reads the file as Helm does, the last key winning.
+Tolerance = Callable[[InputError, SourceFile], bool]
 
 
 @dataclass
@@ -37,6 +40,8 @@ class YamlDoc:
     # path, values and keys apart: what Helm reads (go-yaml keeps timestamps as text).
     literals: dict[PathKey, str] = field(default_factory=dict)
     key_literals: dict[PathKey, str] = field(default_factory=dict)
+    # Findings the loader's tolerance let through (the file was read): the caller reports them.
+    findings: list[InputError] = field(default_factory=list)
 
     def locate(self, path: PathKey, key: bool = False) -> tuple[int, int]:
         """The position of `path`, or of its nearest ancestor that exists."""
@@ -89,9 +94,12 @@ def json_path(path: PathKey) -> str:
     return out
 
 
-def load_yaml(source: SourceFile) -> YamlDoc:
-    """Load a single-document YAML file; an empty file gives `data = None`."""
-    docs = list(load_yaml_all(source))
+def load_yaml(source: SourceFile, tolerate: Tolerance | None = None) -> YamlDoc:
+    """Load a single-document YAML file; an empty file gives `data = None`.
+
+    A duplicate key refuses the file unless `tolerate` accepts its finding: then the
+    last of the two keys wins (as in Helm) and the finding is kept in `doc.findings`."""
+    docs = list(load_yaml_all(source, tolerate))
     if len(docs) > 1:
         line, _ = docs[1].values.get((), (1, 1))
         raise InputError(
@@ -105,13 +113,13 @@ def load_yaml(source: SourceFile) -> YamlDoc:
     return docs[0] if docs else YamlDoc(source=source, data=None)
 
 
-def load_yaml_all(source: SourceFile) -> Iterator[YamlDoc]:
+def load_yaml_all(source: SourceFile, tolerate: Tolerance | None = None) -> Iterator[YamlDoc]:
     loader = Loader(source.text)
     try:
         while loader.check_node():
             node = loader.get_node()
             doc = YamlDoc(source=source, data=None)
-            builder = _Builder(doc)
+            builder = _Builder(doc, tolerate)
             doc.data = builder.build(node, ())
             yield doc
     except yaml.MarkedYAMLError as exc:
@@ -135,8 +143,9 @@ def load_yaml_all(source: SourceFile) -> Iterator[YamlDoc]:
 
 
 class _Builder:
-    def __init__(self, doc: YamlDoc) -> None:
+    def __init__(self, doc: YamlDoc, tolerate: Tolerance | None = None) -> None:
         self.doc = doc
+        self.tolerate = tolerate
         self.budget = MAX_NODES
         self.active: set[int] = set()
         # One constructor per document: it caches every node it builds, so a shared
@@ -232,12 +241,8 @@ class _Builder:
                     self.doc.key_literals[child] = key_node.value
             if key in result:
                 # Equal keys may differ in spelling (`1` and `1.0`, `1` and `true`).
-                raise self.fail(
-                    "BPI002",
-                    f"duplicate key {key!r} (first defined on line {first_lines[key]})",
-                    key_node,
-                    "remove one of the two keys; YAML keeps only the last, silently",
-                )
+                self.duplicate(key, first_lines[key], key_node, value_node, child, result)
+                continue
             mark = key_node.start_mark  # what `_pos` gives, inline: once per key
             first_lines[key] = line = mark.line + 1
             keys[child] = (line, mark.column + 1)
@@ -250,6 +255,43 @@ class _Builder:
                 result[key] = self.build(value_node, child)
         return {**merged, **result} if merged else result
 
+    def duplicate(
+        self,
+        key: Any,
+        first_line: int,
+        key_node: yaml.Node,
+        value_node: yaml.Node,
+        child: PathKey,
+        result: dict[Any, Any],
+    ) -> None:
+        """A key defined twice: BPI013 when both values are the same, else BPI002. Raised
+        (the file refused) unless tolerated; then the second value wins, as in Helm."""
+        for table in (self.doc.values, self.doc.keys, self.doc.literals, self.doc.key_literals):
+            for path in [p for p in table if p[: len(child)] == child]:
+                del table[path]  # the positions of the value that loses
+        first = result[key]
+        self.doc.keys[child] = _pos(key_node)
+        self.doc.values[child] = _pos(value_node)
+        second = self.build(value_node, child)
+        if _same(first, second):
+            error = self.fail(
+                "BPI013",
+                f"duplicate key {key!r} (first defined on line {first_line}, with the same value)",
+                key_node,
+                "remove one of the two keys; both hold the same value, so nothing changes",
+            )
+        else:
+            error = self.fail(
+                "BPI002",
+                f"duplicate key {key!r} (first defined on line {first_line})",
+                key_node,
+                "remove one of the two keys; YAML keeps only the last, silently",
+            )
+        if self.tolerate is None or not self.tolerate(error, self.doc.source):
+            raise error
+        self.doc.findings.append(error)
+        result[key] = second
+
     def merge_source(self, node: yaml.Node, path: PathKey) -> dict[Any, Any]:
         sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
         merged: dict[Any, Any] = {}
@@ -259,6 +301,17 @@ class _Builder:
                 raise self.fail("BPI001", "`<<` merges only mappings", source, "merge a mapping")
             merged.update(value)
         return merged
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal and of the same types all the way down (`1`, `1.0` and `true` differ)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
 
 
 def _pos(node: yaml.Node) -> tuple[int, int]:

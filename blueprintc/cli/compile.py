@@ -105,11 +105,10 @@ def compile_command(
         trust_stat=not verify,
         force_prune=force_prune,
     )
-    _report(outcome.diagnostics, root)
-    if outcome.diagnostics:
+    _report(outcome.diagnostics, root)  # warnings too: they do not stop the compile
+    if outcome.failing:
         click.echo(
-            f"compile failed: {len(outcome.diagnostics)} finding(s); "
-            f"{outcome.out_rel}/ left untouched",
+            f"compile failed: {len(outcome.failing)} finding(s); {outcome.out_rel}/ left untouched",
             err=True,
         )
         sys.exit(1)
@@ -156,7 +155,7 @@ def diff_command(workspace: Path | None, out: Path | None, force_prune: bool) ->
     root = _root(workspace)
     outcome, text = run_diff(root, out=out, force_prune=force_prune)
     _report(outcome.diagnostics, root)
-    if outcome.diagnostics:
+    if outcome.failing:
         sys.exit(1)
     click.echo(text, nl=False)
     sys.exit(1 if text else 0)

@@ -32,13 +32,15 @@ def lock_command(workspace: Path | None, check: bool) -> None:
     Applications and Environments are dropped.
     """
     from blueprintc.compile.inputs import load_inputs
-    from blueprintc.diagnostics import Severity
+    from blueprintc.compile.planner import failing
+    from blueprintc.lint import finalise
     from blueprintc.promote import lock
     from blueprintc.workspace import load_workspace
 
     root = _root(workspace)
     inputs = load_inputs(load_workspace(root))
-    errors = [d for d in inputs.diagnostics if d.severity is Severity.ERROR]
+    workspace = inputs.workspace  # the rule settings lint and compile apply
+    errors = failing(finalise(inputs.diagnostics, workspace, None), workspace.fail_on)
     loaded = lock.load(root, inputs.reads)
     if errors or loaded.diagnostics:
         _report([*errors, *loaded.diagnostics], root)

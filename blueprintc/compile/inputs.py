@@ -32,6 +32,7 @@ from blueprintc.model.blueprint import Blueprint
 from blueprintc.model.organization import Organization, normalise_organization
 from blueprintc.model.sovereign import Sovereign, normalise_sovereign
 from blueprintc.source import InputError, SourceFile
+from blueprintc.suppression import tolerance
 from blueprintc.workspace import Workspace, discover, has_blueprint_file
 from blueprintc.yamldoc import YamlDoc, load_yaml
 
@@ -163,7 +164,7 @@ def read_organization(inputs: Inputs, path: Path) -> SourceFile | None:
 
 def parse_organization(inputs: Inputs, source: SourceFile) -> Organization | None:
     try:
-        doc = load_yaml(source)
+        doc = parse(inputs, source)
     except InputError as exc:
         inputs.diagnostics.append(diagnostic_from_input(exc))
         return None
@@ -189,7 +190,7 @@ def _load(
         return None
     try:
         source = inputs.reads.source(path)
-        doc = load_yaml(source)
+        doc = parse(inputs, source)
     except InputError as exc:
         inputs.diagnostics.append(diagnostic_from_input(exc))
         return None
@@ -233,6 +234,7 @@ def _load_catalog(inputs: Inputs, shared: Any) -> None:
         except InputError as exc:
             inputs.diagnostics.append(diagnostic_from_input(exc))
             continue
+        inputs.diagnostics.extend(diagnostic_from_input(e) for e in blueprint.doc.findings)
         inputs.diagnostics += read_as_helm(blueprint.doc, ("spec", "configSchema"))  # defaults
         digest = _tree_digest(reads, directory)
         shared.update(f"{blueprint.rel}\n{digest}\n".encode())
@@ -244,7 +246,7 @@ def _load_catalog(inputs: Inputs, shared: Any) -> None:
                 chart_dir = blueprint.manifest_dir
                 if (chart_dir / "values.yaml").is_file():
                     chart_values = _values(inputs, chart_dir / "values.yaml")
-                chart_doc = load_yaml(reads.source(chart_dir / "Chart.yaml"))
+                chart_doc = parse(inputs, reads.source(chart_dir / "Chart.yaml"))
                 if isinstance(chart_doc.data, dict) and chart_doc.data.get("name"):
                     chart_name = str(chart_doc.data["name"])
             for size, rel in blueprint.overlays.items():
@@ -278,8 +280,16 @@ def _add(inputs: Inputs, entry: CatalogEntry) -> None:
 
 def _values(inputs: Inputs, path: Path) -> YamlDoc:
     """A Blueprint's values file (chart defaults, a size overlay), read as Helm reads it."""
-    doc = load_yaml(inputs.reads.source(path))
+    doc = parse(inputs, inputs.reads.source(path))
     inputs.diagnostics += read_as_helm(doc)
+    return doc
+
+
+def parse(inputs: Inputs, source: SourceFile) -> YamlDoc:
+    """`source` parsed under the workspace's rule settings (lint's: `tolerance`); an
+    input finding they lower (a duplicate key) is reported and the file read."""
+    doc = load_yaml(source, tolerance(inputs.workspace))
+    inputs.diagnostics.extend(diagnostic_from_input(e) for e in doc.findings)
     return doc
 
 
@@ -303,7 +313,7 @@ def sovereign_name(workspace: Workspace, reads: InputReads) -> str:
     """`metadata.name` of the Sovereign spec, read without the rest of the inputs."""
     path = workspace.root / setting(workspace, "sovereign", "sovereign.yaml")
     try:
-        data = load_yaml(reads.source(path)).data
+        data = load_yaml(reads.source(path), tolerance(workspace)).data
     except InputError:
         return ""
     metadata = data.get("metadata") if isinstance(data, dict) else None

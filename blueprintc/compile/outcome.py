@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from blueprintc.compile.planner import CompileResult
-from blueprintc.diagnostics import Diagnostic, Finding, Location
+from blueprintc.compile.planner import CompileResult, failing
+from blueprintc.diagnostics import Diagnostic, Finding, Location, Severity
 from blueprintc.emit import EmitReport, OutputFile
 from blueprintc.emit.manifest import Manifest
 from blueprintc.lint import make_diagnostic
@@ -26,12 +26,20 @@ class CompileOutcome:
     previous: Manifest | None = None  # out/'s manifest, as the planner read it
     # Owners re-planned when only they changed (the rest of out/ provably untouched).
     patched: tuple[str, ...] | None = None
+    fail_on: Severity = Severity.ERROR  # the workspace's lint.failOn
+
+    @property
+    def failing(self) -> list[Diagnostic]:
+        """The findings that stop the compile (the others, warnings or suppressed ones,
+        are reported and the tree is written)."""
+        return failing(self.diagnostics, self.fail_on)
 
 
 def outcome_of(result: CompileResult, validate: bool) -> CompileOutcome:
     """The outcome of a plan, with every planned object counted and (if `validate`)
     checked against its schema before anything is written."""
     outcome = CompileOutcome(result, list(result.diagnostics), files=result.files)
+    outcome.fail_on = result.inputs.workspace.fail_on
     if result.inputs.sovereign is not None:
         outcome.workspace_name = result.inputs.sovereign.name
     for file in result.files:

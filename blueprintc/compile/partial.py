@@ -53,7 +53,7 @@ def compile_changed_owners(
     old = Manifest.load(out, owners)
     result.files.extend(index_files(result.inputs, _catalyst_resources(sealed, old, result)))
     outcome = outcome_of(result, validate)
-    if outcome.diagnostics:
+    if outcome.failing:
         return outcome
     report = patch(
         out, result.files, owners, sealed, index, fingerprint, old, inputs_unchanged=reads.unchanged

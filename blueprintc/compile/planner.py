@@ -32,13 +32,15 @@ from blueprintc.compile.kit import plan_kit
 from blueprintc.compile.reads import InputReads
 from blueprintc.compile.render_check import RenderCache, uses_cnpg
 from blueprintc.compile.repos import app_branch_files, vcluster_files, vcluster_for
-from blueprintc.diagnostics import Diagnostic, sorted_diagnostics
+from blueprintc.diagnostics import Diagnostic, Severity
 from blueprintc.emit.manifest import Entry, Manifest, ManifestIndex
 from blueprintc.emit.model import OutputFile
+from blueprintc.lint import finalise
 from blueprintc.model.organization import Organization, normalise_organization
 from blueprintc.rules.schema.support import schema_findings
 from blueprintc.schemas import load_schema
 from blueprintc.source import SourceFile
+from blueprintc.suppression import tolerance
 from blueprintc.workspace import Workspace, load_workspace
 from blueprintc.yamldoc import load_yaml
 
@@ -60,7 +62,13 @@ class CompileResult:
 
     @property
     def ok(self) -> bool:
-        return not self.diagnostics
+        return not failing(self.diagnostics, self.inputs.workspace.fail_on)
+
+
+def failing(diagnostics: list[Diagnostic], fail_on: Severity) -> list[Diagnostic]:
+    """The findings that stop a compile: active (not suppressed) and at or above the
+    workspace's `lint.failOn` (error by default), as they fail lint."""
+    return [d for d in diagnostics if d.suppressed is None and d.severity >= fail_on]
 
 
 CATALYST_CONFIG = cc.ROOT
@@ -188,7 +196,7 @@ def _lazy_organization(
 ) -> Callable[[], Documents]:
     def build() -> Documents:
         scratch = CompileResult(result.inputs)
-        doc = load_yaml(source)
+        doc = load_yaml(source, tolerance(result.inputs.workspace))  # reported when planned
         organization_values(doc)  # found clean when these files were planned
         org = normalise_organization(doc)
         plan_organization(scratch, org, cache)
@@ -198,10 +206,11 @@ def _lazy_organization(
 
 
 def _done(result: CompileResult) -> CompileResult:
-    """Input diagnostics (gathered while loading, also lazily) first, deduplicated, sorted."""
+    """Input diagnostics (gathered while loading, also lazily) first, deduplicated, under
+    the workspace's rule settings and inline comments exactly as lint applies them,
+    sorted."""
     everything = [*result.inputs.diagnostics, *result.diagnostics]
-    unique = {(d.rule, d.location, d.message): d for d in everything}
-    result.diagnostics = sorted_diagnostics(list(unique.values()))
+    result.diagnostics = finalise(everything, result.inputs.workspace, None)
     return result
 
 

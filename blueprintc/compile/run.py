@@ -65,7 +65,7 @@ def run_compile(
             return patched
     outcome = plan(workspace, validate, target, reads)
     outcome.out_rel = _rel(target, root)
-    if outcome.diagnostics:
+    if outcome.failing:
         return outcome
     outcome.report = emit(
         outcome.files,
@@ -102,7 +102,7 @@ def run_diff(
     if sealed is not None and sealed.holds(target, fingerprint(workspace, reads)):
         return CompileOutcome(None, sealed=len(sealed.files()), out_rel=_rel(target, root)), ""
     outcome = plan(workspace, validate=False, out=target, reads=reads)
-    if outcome.diagnostics:
+    if outcome.failing:
         return outcome, ""
     text = diff(
         outcome.files,

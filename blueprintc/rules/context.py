@@ -27,6 +27,7 @@ from blueprintc.canon import Canon
 from blueprintc.model.blueprint import Blueprint
 from blueprintc.rules.memo import per_instance, remembered
 from blueprintc.source import InputError, SourceFile, read_source
+from blueprintc.suppression import tolerance
 from blueprintc.workspace import Workspace
 from blueprintc.yamldoc import YamlDoc, load_yaml
 
@@ -45,6 +46,8 @@ class BlueprintContext:
     _sources: dict[Path, SourceFile] = field(default_factory=dict)
     _chart_failure: Exception | None = None
     _values_refusal: InputError | None = None
+    # Input findings reported without refusing their file (see `load`), by place.
+    tolerated: dict[tuple[str, str, int, int], InputError] = field(default_factory=dict)
     # What several rules work out from the same inputs, worked out once (by name).
     memo: dict[str, Any] = field(default_factory=dict)
     # Directory listings, shared by the walks over the Blueprint (read once per Blueprint).
@@ -67,7 +70,12 @@ class BlueprintContext:
         return source
 
     def load(self, path: Path) -> YamlDoc:
-        return load_yaml(self.read(path))
+        """The file parsed; an input finding the workspace lowers (a duplicate key set
+        below error) is kept in `tolerated`, to be reported once, and the file read."""
+        doc = load_yaml(self.read(path), tolerance(self.workspace))
+        for exc in doc.findings:
+            self.tolerated[(exc.rule, exc.path, exc.line, exc.column)] = exc
+        return doc
 
     def rel(self, path: Path) -> str:
         return self.workspace.rel(path)

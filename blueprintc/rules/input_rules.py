@@ -6,6 +6,7 @@ refused; the rest of the run goes on without that file.
 
 from __future__ import annotations
 
+from blueprintc.diagnostics import Severity
 from blueprintc.rules.base import input_rule
 
 YAML_SYNTAX = input_rule(
@@ -34,7 +35,10 @@ DUPLICATE_KEY = input_rule(
 
     YAML parsers silently keep the last of two equal keys, so the first value
     is lost without a word: a classic source of "my override does nothing".
-    blueprintc refuses the file and names both lines.
+    blueprintc refuses the file and names both lines. Two keys with the same
+    value are BPI013 (a warning). Lowered in `blueprintc.yaml` (`BPI002:
+    warning`), the file is read as Helm reads it, the last key winning, in
+    lint and compile alike.
 
     Failing example::
 
@@ -42,6 +46,39 @@ DUPLICATE_KEY = input_rule(
           version: 1.0.0
           version: 1.1.0
     """,
+)
+DUPLICATE_KEY_SAME_VALUE = input_rule(
+    "BPI013",
+    "duplicate-key-same-value",
+    "a mapping defines the same key twice, with the same value",
+    "remove one of the two keys",
+    """Duplicate keys holding the same value.
+
+    Both definitions hold the same value, so nothing is lost whichever one a
+    reader keeps, and Helm reads such a values file without a word: a warning,
+    and the file is read. A duplicate with different values is BPI002 (an
+    error: the file is refused).
+
+    Both are configured like every rule, in `blueprintc.yaml` `lint.rules`
+    (or inline, `# blueprintc: disable=BPI002` on the second key), and
+    `blueprintc compile` honours the same settings as `lint`. A duplicate
+    whose rule is set to `error` refuses the file; set below `error` (or
+    `off`, or ignored for the file), the file is read as Helm reads it, the
+    last of the two keys winning, and the finding is reported at the
+    configured severity::
+
+        lint:
+          rules:
+            BPI013: error     # strict: refuse even same-value duplicates
+            BPI002: warning   # accept what Helm accepts (the last key wins)
+
+    Flagged example::
+
+        persistence:
+          size: 10Gi
+          size: 10Gi
+    """,
+    severity=Severity.WARNING,
 )
 ALIAS_BOMB = input_rule(
     "BPI003",
@@ -192,4 +229,5 @@ RULES = [
     NO_BLUEPRINT_FILE,
     HELM_BUDGET,
     HELM_VALUES,
+    DUPLICATE_KEY_SAME_VALUE,
 ]

@@ -1,0 +1,160 @@
+"""Input rules are configured like every rule, and compile honours lint's settings
+(issue 12 point 2): a duplicate key with the same value twice (which Helm accepts) is
+BPI013, a warning, and the file is read; with different values it is BPI002, an error
+that refuses the file, unless `blueprintc.yaml` lowers it (then the last key wins, as
+in Helm). `lint` and `compile` report the same rule at the same severity."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from blueprintc.compile.run import explain_value, plan
+from blueprintc.diagnostics import Severity
+from blueprintc.lint import lint
+from blueprintc.source import SourceFile
+from blueprintc.yamldoc import load_yaml
+from tests.cli.helpers import invoke
+from tests.compile.helpers import copy_workspace
+
+VALUES = "blueprints/webapp/chart/values.yaml"
+# A chart default the Application acme/shop (bp-webapp) gets, written twice.
+SAME = ("  replicaCount: 2\n", "  replicaCount: 2\n  replicaCount: 2\n")
+DIFFERENT = ("  subdomain: www\n", "  subdomain: www\n  subdomain: shop\n")
+
+
+def _workspace(
+    tmp_path: Path, edit: tuple[str, str], rules: dict[str, object] | None = None
+) -> Path:
+    root = copy_workspace(tmp_path / "ws")
+    values = root / VALUES
+    text = values.read_text(encoding="utf-8")
+    assert edit[0] in text
+    values.write_text(text.replace(edit[0], edit[1], 1), encoding="utf-8")
+    if rules is not None:
+        config = yaml.safe_load((root / "blueprintc.yaml").read_text(encoding="utf-8"))
+        config.setdefault("lint", {})["rules"] = rules
+        (root / "blueprintc.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    return root
+
+
+def _found(diagnostics: list, rule: str) -> list[tuple[str, int, Severity, str | None]]:
+    return [
+        (d.location.file, d.location.line, d.severity, d.suppressed)
+        for d in diagnostics
+        if d.rule == rule
+    ]
+
+
+def _lint(root: Path, rule: str) -> list[tuple[str, int, Severity, str | None]]:
+    return _found(lint([root / "blueprints" / "webapp"], root=root).diagnostics, rule)
+
+
+def _line_of_second(root: Path, key: str) -> int:
+    lines = (root / VALUES).read_text(encoding="utf-8").splitlines()
+    return [i for i, text in enumerate(lines, 1) if text.strip().startswith(key)][-1]
+
+
+def test_same_value_twice_is_a_warning_and_compile_goes_on(tmp_path: Path) -> None:
+    root = _workspace(tmp_path, SAME)
+    line = _line_of_second(root, "replicaCount:")
+    outcome = plan(root)
+    expected = [(VALUES, line, Severity.WARNING, None)]
+    assert _found(outcome.diagnostics, "BPI013") == expected
+    assert outcome.failing == []
+    assert _lint(root, "BPI013") == expected  # lint says the same
+    result = invoke("compile", root)
+    assert result.exit_code == 0, result.output
+    assert "warning BPI013 [duplicate-key-same-value]" in result.output
+    assert (root / "out" / "clusters").is_dir()
+
+
+@pytest.mark.parametrize(("setting", "severity", "suppressed"), [("error", Severity.ERROR, None)])
+def test_raised_to_error_it_stops_compile(
+    tmp_path: Path, setting: str, severity: Severity, suppressed: str | None
+) -> None:
+    root = _workspace(tmp_path, SAME, {"BPI013": setting})
+    line = _line_of_second(root, "replicaCount:")
+    outcome = plan(root)
+    expected = [(VALUES, line, severity, suppressed)]
+    assert _found(outcome.diagnostics, "BPI013") == expected
+    assert [d.rule for d in outcome.failing] == ["BPI013"]
+    assert _lint(root, "BPI013") == expected
+    result = invoke("compile", root)
+    assert result.exit_code == 1
+    assert "error BPI013" in result.output and not (root / "out").exists()
+
+
+def test_off_silences_it(tmp_path: Path) -> None:
+    root = _workspace(tmp_path, SAME, {"BPI013": "off"})
+    outcome = plan(root)
+    assert [d for d in outcome.diagnostics if d.suppressed is None] == []
+    assert _lint(root, "BPI013") == [
+        (VALUES, _line_of_second(root, "replicaCount:"), Severity.WARNING, "config")
+    ]
+    result = invoke("compile", root)
+    assert result.exit_code == 0 and "BPI013" not in result.output
+
+
+def test_different_values_refuse_the_file_by_default(tmp_path: Path) -> None:
+    root = _workspace(tmp_path, DIFFERENT)
+    line = _line_of_second(root, "subdomain:")
+    outcome = plan(root)
+    expected = [(VALUES, line, Severity.ERROR, None)]
+    assert _found(outcome.diagnostics, "BPI002") == expected
+    assert [d.rule for d in outcome.failing] == ["BPI002"]
+    assert _lint(root, "BPI002") == expected
+
+
+def test_different_values_lowered_are_read_as_helm_reads_them(tmp_path: Path) -> None:
+    root = _workspace(tmp_path, DIFFERENT, {"BPI002": {"severity": "warning"}})
+    line = _line_of_second(root, "subdomain:")
+    outcome = plan(root)
+    expected = [(VALUES, line, Severity.WARNING, None)]
+    assert _found(outcome.diagnostics, "BPI002") == expected
+    assert outcome.failing == []
+    assert _lint(root, "BPI002") == expected
+    # The last of the two keys wins, as in Helm: the second one's value, at its line.
+    lines = explain_value(root, "acme/shop/dev", "ingress.subdomain")
+    assert lines[0] == "ingress.subdomain = 'shop'", lines
+    assert f"{VALUES}:{line}:" in lines[1]
+
+
+def test_an_inline_comment_on_the_second_key_reads_the_file(tmp_path: Path) -> None:
+    edit = (DIFFERENT[0], DIFFERENT[1].replace("shop\n", "shop  # blueprintc: disable=BPI002\n"))
+    root = _workspace(tmp_path, edit)
+    outcome = plan(root)
+    assert outcome.failing == []
+    assert [d.suppressed for d in outcome.diagnostics if d.rule == "BPI002"] == ["inline"]
+
+
+def test_an_organization_duplicate_follows_the_same_settings(tmp_path: Path) -> None:
+    root = copy_workspace(tmp_path / "ws")
+    org = root / "organizations" / "acme.yaml"
+    text = org.read_text(encoding="utf-8")
+    org.write_text(
+        text.replace("        replicas: 3\n", "        replicas: 3\n        replicas: 3\n", 1),
+        encoding="utf-8",
+    )
+    outcome = plan(root)
+    assert [(d.rule, d.severity) for d in outcome.diagnostics] == [("BPI013", Severity.WARNING)]
+    assert outcome.failing == []
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("a: 1\na: 1\n", "BPI013"),
+        ("a: {b: [1, x]}\na: {b: [1, x]}\n", "BPI013"),
+        ("a: 1\na: 1.0\n", "BPI002"),  # equal in Python, not in Helm's JSON
+        ("a: 1\na: true\n", "BPI002"),
+        ("a: {b: 1}\na: {b: 1, c: 2}\n", "BPI002"),
+    ],
+)
+def test_same_means_same_types_all_the_way_down(text: str, rule: str) -> None:
+    source = SourceFile(Path("values.yaml"), "values.yaml", text)
+    doc = load_yaml(source, lambda error, _source: True)
+    assert [e.rule for e in doc.findings] == [rule]
+    assert doc.locate(("a",)) == (2, 4)  # the value that wins: the last one
