@@ -6,6 +6,7 @@ from blueprintc.rules.base import Rule
 from blueprintc.rules.schema import (
     blueprint_schema,
     chart_metadata,
+    chart_version,
     config_schema,
     when_predicate,
     workspace_schema,
@@ -17,4 +18,5 @@ RULES: list[Rule] = [
     workspace_schema.RULE,
     chart_metadata.RULE,
     when_predicate.RULE,
+    chart_version.RULE,
 ]
