@@ -11,7 +11,7 @@ from blueprintc.blueprint_names import canonical, lookup, same
 from blueprintc.compile import names
 from blueprintc.compile.config import effective_config, schema_defaults
 from blueprintc.compile.findings import at, predicate_report, range_problem, report
-from blueprintc.compile.inputs import CatalogEntry, Inputs
+from blueprintc.compile.inputs import CatalogEntry, Inputs, pinned_version
 from blueprintc.compile.overlays import doc_layer, overlay_layer
 from blueprintc.compile.parameters import VCLUSTER_PARAMETERS, parametrise
 from blueprintc.compile.placement import ResolvedPlacement, resolve_placement
@@ -64,7 +64,8 @@ def resolve_blueprint(
                 hint=f"use a range that includes {entry.version}",
             )
         ]
-    return entry, []
+    where = at(org.doc, (*app.path, "blueprint"))
+    return entry, pinned_version(entry, f"Application {app.name}", where)
 
 
 def plan_application(

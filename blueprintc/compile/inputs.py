@@ -26,11 +26,12 @@ from blueprintc.compile.inputfiles import (
 )
 from blueprintc.compile.overlays import ambiguous_keys
 from blueprintc.compile.reads import InputReads
-from blueprintc.diagnostics import Diagnostic
+from blueprintc.diagnostics import Diagnostic, Location
 from blueprintc.lint import diagnostic_from_input, load_blueprint
 from blueprintc.model.blueprint import Blueprint
 from blueprintc.model.organization import Organization, normalise_organization
 from blueprintc.model.sovereign import Sovereign, normalise_sovereign
+from blueprintc.rules.schema.chart_version import disagreement
 from blueprintc.source import InputError, SourceFile
 from blueprintc.suppression import tolerance
 from blueprintc.workspace import Workspace, discover, has_blueprint_file
@@ -46,6 +47,8 @@ class CatalogEntry:
     chart_values: YamlDoc | None
     size_overlays: dict[str, YamlDoc]
     digest: str
+    # (message, fix) when blueprint.yaml and Chart.yaml give different versions (BPS006).
+    version_disagreement: tuple[str, str] | None = None
 
     @property
     def name(self) -> str:
@@ -240,6 +243,7 @@ def _load_catalog(inputs: Inputs, shared: Any) -> None:
         shared.update(f"{blueprint.rel}\n{digest}\n".encode())
         chart_values = None
         chart_name = blueprint.name
+        disagrees = None
         size_overlays: dict[str, YamlDoc] = {}
         try:
             if blueprint.manifest_kind == "helm" and blueprint.manifest_dir is not None:
@@ -249,15 +253,29 @@ def _load_catalog(inputs: Inputs, shared: Any) -> None:
                 chart_doc = parse(inputs, reads.source(chart_dir / "Chart.yaml"))
                 if isinstance(chart_doc.data, dict) and chart_doc.data.get("name"):
                     chart_name = str(chart_doc.data["name"])
+                if isinstance(chart_doc.data, dict):
+                    disagrees = disagreement(
+                        blueprint, chart_doc.source.rel, chart_doc.data.get("version")
+                    )
             for size, rel in blueprint.overlays.items():
                 path = directory / rel
                 if path.is_file():
                     size_overlays[size] = _values(inputs, path)
         except InputError as exc:
             inputs.diagnostics.append(diagnostic_from_input(exc))
-        entry = CatalogEntry(blueprint, chart_name, chart_values, size_overlays, digest)
+        entry = CatalogEntry(blueprint, chart_name, chart_values, size_overlays, digest, disagrees)
         if blueprint.name:
             _add(inputs, entry)
+
+
+def pinned_version(entry: CatalogEntry, who: str, where: Location) -> list[Diagnostic]:
+    """BPP021 when `who` (a kit entry, an Application) pins `entry`, whose blueprint.yaml
+    and Chart.yaml versions differ; nothing when they agree."""
+    if entry.version_disagreement is None:
+        return []
+    message, hint = entry.version_disagreement
+    message = f"{who} pins {entry.name} {entry.version}; {message}"
+    return [report("BPP021", message, where, hint)]
 
 
 def _add(inputs: Inputs, entry: CatalogEntry) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from blueprintc.blueprint_names import canonical, lookup
 from blueprintc.compile import flux, names
 from blueprintc.compile.findings import at, predicate_report, range_problem, report
-from blueprintc.compile.inputs import CatalogEntry, Inputs
+from blueprintc.compile.inputs import CatalogEntry, Inputs, pinned_version
 from blueprintc.compile.parameters import (
     HOST_PARAMETERS,
     PARAMETERS_CONFIGMAP,
@@ -119,6 +119,8 @@ def _resolve(
             )
         )
         return None
+    where = at(sovereign.doc, (*kit.path, "blueprint"))
+    found.extend(pinned_version(entry, f"bootstrap-kit entry {kit.blueprint}", where))
     return entry
 
 

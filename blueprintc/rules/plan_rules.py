@@ -239,6 +239,23 @@ AMBIGUOUS_NAME = input_rule(
     ambiguous. The finding names both blueprint.yaml files.
     """,
 )
+PINNED_VERSION_DISAGREES = input_rule(
+    "BPP021",
+    "pinned-version-disagrees",
+    "a kit entry or an Application pins a Blueprint whose blueprint.yaml and Chart.yaml "
+    "versions differ",
+    "give blueprint.yaml and Chart.yaml the same version (the higher one)",
+    """Compile pins a Blueprint at its blueprint.yaml version (the artifact
+    `bp-<name>:<version>`). When its Chart.yaml says another version (lint's
+    BPS006), the pinned artifact and the chart in it disagree: a release bump
+    that missed one file, and the kit or the Application would install the
+    old version under the new name, or the reverse. Reported at the kit entry
+    or the Application that pins it, with the file to change.
+
+    Failing: `spec.version: 1.0.0` in blueprint.yaml, `version: 1.0.1` in
+    chart/Chart.yaml, and a kit entry `blueprint: bp-demo`.
+    """,
+)
 
 RULES = [
     CYCLE,
@@ -261,4 +278,5 @@ RULES = [
     HELM_VALUES,
     UNKNOWN_ENVIRONMENT,
     AMBIGUOUS_NAME,
+    PINNED_VERSION_DISAGREES,
 ]

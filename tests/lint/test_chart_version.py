@@ -39,3 +39,19 @@ def test_the_reference_catalog_agrees() -> None:
     repo = Path(__file__).parents[2]
     for catalog in (repo / "blueprints", repo / "tests" / "fixtures" / "blueprint-repo"):
         assert lint([catalog], select={"BPS006"}).diagnostics == []
+
+
+def test_compile_notices_what_it_would_pin_with_lints_fix() -> None:
+    """BPP021 at the kit entry and the Application pinning a disagreeing Blueprint, with
+    the very fix BPS006 gives at that Blueprint's version."""
+    from blueprintc.compile.planner import compile_workspace
+
+    root = Path(__file__).parents[1] / "rules" / "cases" / "BPP021" / "fail"
+    pinned = [d for d in compile_workspace(root).diagnostics if d.rule == "BPP021"]
+    assert [(d.location.file, d.location.line) for d in pinned] == [
+        ("organizations/acme.yaml", 13),
+        ("sovereign.yaml", 23),
+    ]
+    linted = lint([root / "blueprints"], root=root, select={"BPS006"}).diagnostics
+    assert sorted(d.hint for d in pinned) == sorted(d.hint for d in linted)
+    assert "set spec.version in blueprints/base/blueprint.yaml to 1.0.1" in pinned[1].hint
