@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from collections import Counter
@@ -80,6 +81,27 @@ def _report(diagnostics: list[Diagnostic], root: Path) -> None:
     help="Re-hash every file in out/ instead of trusting unchanged size, mtime and inode.",
 )
 @_FORCE_PRUNE
+@click.option(
+    "--shard",
+    "shard_spec",
+    metavar="K/N",
+    help="Compile shard K of N: shard 1 the Sovereign-wide part, each shard the "
+    "Organizations whose name hashes to it; the N trees together are the whole compile.",
+)
+@click.option(
+    "--shards",
+    type=int,
+    metavar="N",
+    help="With --format github-matrix: print the Actions matrix of N shards, compile nothing.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "github-matrix"]),
+    default="text",
+    show_default=True,
+    help="github-matrix: the shard matrix for --shards N (the shape `changed` prints).",
+)
 def compile_command(
     workspace: Path | None,
     out: Path | None,
@@ -87,6 +109,9 @@ def compile_command(
     validate: bool,
     verify: bool,
     force_prune: bool,
+    shard_spec: str | None,
+    shards: int | None,
+    output_format: str,
 ) -> None:
     """Compile the Sovereign, Organizations and Blueprints into the Flux tree.
 
@@ -94,7 +119,20 @@ def compile_command(
     files blueprintc wrote are ever pruned.
     """
     from blueprintc.compile.run import run_compile
+    from blueprintc.compile.shard import Shard, ShardSyntaxError, github_matrix
 
+    if output_format == "github-matrix" or shards is not None:
+        if output_format != "github-matrix" or shards is None:
+            raise click.UsageError("--shards N and --format github-matrix go together")
+        try:
+            click.echo(json.dumps(github_matrix(shards), separators=(",", ":")))
+        except ShardSyntaxError as exc:
+            raise click.UsageError(str(exc)) from None
+        return
+    try:
+        shard = Shard.parse(shard_spec) if shard_spec is not None else None
+    except ShardSyntaxError as exc:
+        raise click.BadParameter(str(exc), param_hint="--shard") from None
     started = time.perf_counter()
     root = _root(workspace)
     outcome = run_compile(
@@ -104,6 +142,7 @@ def compile_command(
         validate=validate,
         trust_stat=not verify,
         force_prune=force_prune,
+        shard=shard,
     )
     _report(outcome.diagnostics, root)  # warnings too: they do not stop the compile
     if outcome.failing:
@@ -129,7 +168,10 @@ def compile_command(
         sys.exit(1 if stale else 0)
     kinds = Counter(outcome.kinds)
     seconds = time.perf_counter() - started
-    click.echo(f"compiled {outcome.workspace_name} into {outcome.out_rel}/ in {seconds:.2f} s")
+    part = f" (shard {shard})" if shard is not None else ""
+    click.echo(
+        f"compiled {outcome.workspace_name}{part} into {outcome.out_rel}/ in {seconds:.2f} s"
+    )
     note = " (sealed: inputs and out/ untouched, nothing re-planned)" if outcome.sealed else ""
     if outcome.patched is not None:
         shown = ", ".join(outcome.patched[:5]) + (", ..." if len(outcome.patched) > 5 else "")

@@ -32,11 +32,12 @@ from blueprintc.compile.kit import plan_kit
 from blueprintc.compile.reads import InputReads
 from blueprintc.compile.render_check import RenderCache, uses_cnpg
 from blueprintc.compile.repos import app_branch_files, vcluster_files, vcluster_for
+from blueprintc.compile.shard import Shard
 from blueprintc.diagnostics import Diagnostic, Severity
 from blueprintc.emit.manifest import Entry, Manifest, ManifestIndex
 from blueprintc.emit.model import OutputFile
 from blueprintc.lint import finalise
-from blueprintc.model.organization import Organization, normalise_organization
+from blueprintc.model.organization import Environment, Organization, normalise_organization
 from blueprintc.rules.schema.support import schema_findings
 from blueprintc.schemas import load_schema
 from blueprintc.source import SourceFile
@@ -82,6 +83,7 @@ def compile_workspace(
     *,
     unchanged: ManifestIndex | None = None,
     reads: InputReads | None = None,
+    shard: Shard | None = None,
 ) -> CompileResult:
     """Plan every output file. With `previous` (the manifest of the last emit into
     out/), Organizations whose inputs did not change are not parsed or planned:
@@ -95,6 +97,10 @@ def compile_workspace(
 
     `reads`: the reads of the fingerprint taken for this compile (their bytes are the
     ones parsed); a fresh reader when not given.
+
+    With `shard`, plan only that shard's part (`blueprintc.compile.shard`): shard 1
+    also reads every other Organization, for the catalyst-config index and the
+    check that no slug is defined twice; the other shards read only their own.
     """
     workspace = root if isinstance(root, Workspace) else load_workspace(root)
     inputs = load_inputs(workspace, organizations=False, reads=reads)
@@ -108,7 +114,9 @@ def compile_workspace(
     kit_digest = _digest(inputs.shared_digest)
     grouped = previous.by_owner() if previous is not None else {}
     reused = _reusable(grouped, SOVEREIGN_OWNER, kit_digest)
-    if unchanged is not None:
+    if shard is not None and not shard.first:
+        pass  # the Sovereign-wide part is shard 1's
+    elif unchanged is not None:
         if unchanged.owners.get(SOVEREIGN_OWNER) != kit_digest:
             result.partial_ok = False  # shared inputs changed: every owner changes
             return _done(result)
@@ -121,11 +129,21 @@ def compile_workspace(
         result.diagnostics.extend(found)
     seen: dict[str, str] = {}
     fresh: list[Organization] = []
+    others: set[str] = set()  # shard 1: the rel paths of Organizations other shards plan
     for path in organization_files(workspace):
+        mine = shard is None or shard.owns(path.stem)
+        if shard is not None and not mine and not shard.first:
+            continue
         source = read_organization(inputs, path)
         if source is None:
             continue
         digest = _digest(inputs.shared_digest, inputs.organization_digests[source.rel])
+        if not mine:
+            org = parse_organization(inputs, source)
+            if org is not None:
+                fresh.append(org)
+                others.add(org.rel)
+            continue
         if unchanged is not None and unchanged.owners.get(path.stem) == digest:
             seen[path.stem] = source.rel
             result.carried.add(path.stem)
@@ -139,6 +157,7 @@ def compile_workspace(
         org = parse_organization(inputs, source)
         if org is not None:
             fresh.append(org)
+    resources: list[str] = []
     for org in sorted(fresh, key=lambda o: (o.slug, o.rel)):
         if org.slug in seen:
             result.diagnostics.append(
@@ -150,10 +169,13 @@ def compile_workspace(
             )
             continue
         seen[org.slug] = org.rel
-        plan_organization(result, org, cache)
-    if unchanged is None:
+        if org.rel in others:
+            resources.extend(catalyst_resources(org))
+        else:
+            plan_organization(result, org, cache)
+    if unchanged is None and (shard is None or shard.first):
         prefix = f"{cc.ROOT}/"
-        resources = [f.path[len(prefix) :] for f in result.files if f.path.startswith(prefix)]
+        resources += [f.path[len(prefix) :] for f in result.files if f.path.startswith(prefix)]
         result.files.extend(index_files(inputs, resources))
     result.renders = cache.renders
     return _done(result)
@@ -279,21 +301,43 @@ def plan_organization(result: CompileResult, org: Organization, cache: RenderCac
             documents[path] = docs
             owners[path] = f"{org.slug}/vclusters"
     base = f"{cc.ROOT}"
-    documents[f"{base}/organizations/{org.slug}.yaml"] = [
+    documents[f"{base}/{_organization_resource(org)}"] = [
         cc.organization_resource(sovereign, org, pool)
     ]
     for env in org.environments:
-        env_name = names.environment(org.slug, env.env_type)
-        documents[f"{base}/environments/{env_name}.yaml"] = [
+        documents[f"{base}/{_environment_resource(org, env)}"] = [
             cc.environment_resource(sovereign, org, env, sorted(env_vclusters[env.env_type]))
         ]
-        documents[f"{base}/policies/{names.policy(org.slug, env.env_type)}.yaml"] = [
+        documents[f"{base}/{_policy_resource(org, env)}"] = [
             cc.policy_resource(sovereign, org, env)
         ]
     for path, docs in documents.items():
         result.files.append(
             OutputFile(path, tuple(docs), inputs_digest, owners.get(path, org.slug))
         )
+
+
+def catalyst_resources(org: Organization) -> list[str]:
+    """The catalyst-config files `plan_organization` writes for `org` (relative to
+    CATALYST_CONFIG), named without planning it."""
+    if not SLUG.match(org.slug):
+        return []
+    paths = [_organization_resource(org)]
+    for env in org.environments:
+        paths += [_environment_resource(org, env), _policy_resource(org, env)]
+    return list(dict.fromkeys(paths))
+
+
+def _organization_resource(org: Organization) -> str:
+    return f"organizations/{org.slug}.yaml"
+
+
+def _environment_resource(org: Organization, env: Environment) -> str:
+    return f"environments/{names.environment(org.slug, env.env_type)}.yaml"
+
+
+def _policy_resource(org: Organization, env: Environment) -> str:
+    return f"policies/{names.policy(org.slug, env.env_type)}.yaml"
 
 
 def _render_checks(result: CompileResult, plan: AppPlan, cache: RenderCache) -> list[Diagnostic]:

@@ -11,6 +11,7 @@ from blueprintc.compile.outdir import NOT_COMPILED, checked_out_dir, out_dir
 from blueprintc.compile.partial import compile_changed_owners
 from blueprintc.compile.planner import compile_workspace
 from blueprintc.compile.reads import InputReads
+from blueprintc.compile.shard import Shard
 from blueprintc.emit import EmitReport, diff, emit
 from blueprintc.emit.manifest import Manifest
 from blueprintc.emit.seal import Seal
@@ -25,11 +26,13 @@ def plan(
     validate: bool = True,
     out: Path | None = None,
     reads: InputReads | None = None,
+    shard: Shard | None = None,
 ) -> CompileOutcome:
     """Plan (incrementally against `out`'s manifest when given) and validate new objects;
-    `reads`: those of the fingerprint taken for this compile."""
+    `reads`: those of the fingerprint taken for this compile; `shard`: only its part."""
     previous = Manifest.load(out) if out is not None and out.is_dir() else None
-    outcome = outcome_of(compile_workspace(root, previous, reads=reads), validate)
+    result = compile_workspace(root, previous, reads=reads, shard=shard)
+    outcome = outcome_of(result, validate)
     outcome.previous = previous
     return outcome
 
@@ -41,8 +44,10 @@ def run_compile(
     validate: bool = True,
     trust_stat: bool = True,
     force_prune: bool = False,
+    shard: Shard | None = None,
 ) -> CompileOutcome:
-    """Compile `root` into `out` (or check it). Every input is read once: the
+    """Compile `root` into `out` (or check it); with `shard`, only that shard's part
+    (its sealed tree holds for that shard alone; no partial re-plan). Every input is read once: the
     fingerprint's reads are the bytes planned, and a seal is written only if every
     file read is still unwritten when the tree is done (`InputReads.unchanged`).
     ``force_prune`` also prunes files in out/ that blueprintc did not write (so the
@@ -51,6 +56,8 @@ def run_compile(
     target = checked_out_dir(workspace, out)  # before anything in it is read
     reads = new_reads(workspace)
     inputs_digest = fingerprint(workspace, reads)
+    if shard is not None:  # a tree sealed for another share of the work is not this one
+        inputs_digest = f"{inputs_digest} shard {shard}"
     sealed = Seal.load(target) if trust_stat and not force_prune else None
     if sealed is not None and sealed.holds(target, inputs_digest):
         files = sealed.files()
@@ -58,12 +65,12 @@ def run_compile(
         outcome.workspace_name = sovereign_name(workspace, reads)
         outcome.report = EmitReport(unchanged=tuple(files), strategy="check" if check else "noop")
         return outcome
-    if sealed is not None and not check:
+    if sealed is not None and not check and shard is None:
         patched = compile_changed_owners(workspace, target, sealed, inputs_digest, validate, reads)
         if patched is not None:
             patched.out_rel = _rel(target, root)
             return patched
-    outcome = plan(workspace, validate, target, reads)
+    outcome = plan(workspace, validate, target, reads, shard)
     outcome.out_rel = _rel(target, root)
     if outcome.failing:
         return outcome
