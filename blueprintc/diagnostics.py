@@ -75,3 +75,9 @@ class Diagnostic:
 def sorted_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """One stable order for every reporter: file, line, column, rule, message."""
     return sorted(diagnostics, key=lambda d: d.sort_key)
+
+
+def failing(diagnostics: list[Diagnostic], fail_on: Severity) -> list[Diagnostic]:
+    """The findings that stop a compile: active (not suppressed) and at or above the
+    workspace's `lint.failOn` (error by default), as they fail lint."""
+    return [d for d in diagnostics if d.suppressed is None and d.severity >= fail_on]

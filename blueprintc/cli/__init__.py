@@ -71,7 +71,9 @@ COMMANDS: dict[str, LazyCommand] = {
 
 # Commands that render charts, and the Helm workers each starts before importing its
 # module, so a worker's start-up (the SDK's native library) overlaps those imports.
-EARLY_HELM_WORKERS = {"lint": 1, "compile": 1, "diff": 1, "build": 1, "publish": 1}
+# compile and diff start theirs once they know out/ is not sealed (compile/run.py): a
+# sealed compile renders nothing.
+EARLY_HELM_WORKERS = {"lint": 1, "build": 1, "publish": 1}
 
 
 @click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})

@@ -48,12 +48,11 @@ def _unknown_note(unknown: tuple[str, ...]) -> str:
 
 
 def _report(diagnostics: list[Diagnostic], root: Path) -> None:
-    from blueprintc.lint import LintResult
-    from blueprintc.reporters import text
-
     if diagnostics:
         from blueprintc.diagnostics import Severity
+        from blueprintc.lint import LintResult
         from blueprintc.repopath import from_repository_root
+        from blueprintc.reporters import text
 
         result = from_repository_root(
             LintResult(root=root, fail_on=Severity.ERROR, diagnostics=diagnostics)

@@ -32,7 +32,7 @@ def lock_command(workspace: Path | None, check: bool) -> None:
     Applications and Environments are dropped.
     """
     from blueprintc.compile.inputs import load_inputs
-    from blueprintc.compile.planner import failing
+    from blueprintc.diagnostics import failing
     from blueprintc.lint import finalise
     from blueprintc.promote import lock
     from blueprintc.workspace import load_workspace

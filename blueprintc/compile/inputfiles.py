@@ -147,3 +147,17 @@ def fingerprint(workspace: Workspace, reads: InputReads) -> str:
             digest.update(f"\0refused {exc.rule}".encode())
     reads.seal_covers()
     return digest.hexdigest()
+
+
+def sovereign_name(workspace: Workspace, reads: InputReads) -> str:
+    """`metadata.name` of the Sovereign spec, read without the rest of the inputs."""
+    path = workspace.root / setting(workspace, "sovereign", "sovereign.yaml")
+    from blueprintc.suppression import tolerance
+    from blueprintc.yamldoc import load_yaml
+
+    try:
+        data = load_yaml(reads.source(path), tolerance(workspace)).data
+    except InputError:
+        return ""
+    metadata = data.get("metadata") if isinstance(data, dict) else None
+    return str(metadata.get("name", "")) if isinstance(metadata, dict) else ""

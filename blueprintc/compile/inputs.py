@@ -25,7 +25,7 @@ from blueprintc.compile.inputfiles import (
     tree_files,
 )
 from blueprintc.compile.overlays import ambiguous_keys
-from blueprintc.compile.reads import InputReads
+from blueprintc.compile.reads import InputReads, new_reads
 from blueprintc.diagnostics import Diagnostic, Location
 from blueprintc.lint import diagnostic_from_input, load_blueprint
 from blueprintc.model.blueprint import Blueprint
@@ -72,10 +72,6 @@ class Inputs:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     shared_digest: str = ""
     organization_digests: dict[str, str] = field(default_factory=dict)
-
-
-def new_reads(workspace: Workspace) -> InputReads:
-    return InputReads(workspace.root, workspace.max_file_bytes)
 
 
 def load_inputs(
@@ -325,14 +321,3 @@ def _tree_digest(reads: InputReads, directory: Path) -> str:
         except InputError as exc:
             digest.update(f"refused {exc.rule}".encode())
     return digest.hexdigest()
-
-
-def sovereign_name(workspace: Workspace, reads: InputReads) -> str:
-    """`metadata.name` of the Sovereign spec, read without the rest of the inputs."""
-    path = workspace.root / setting(workspace, "sovereign", "sovereign.yaml")
-    try:
-        data = load_yaml(reads.source(path), tolerance(workspace)).data
-    except InputError:
-        return ""
-    metadata = data.get("metadata") if isinstance(data, dict) else None
-    return str(metadata.get("name", "")) if isinstance(metadata, dict) else ""

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from blueprintc.compile.planner import CompileResult, failing
-from blueprintc.diagnostics import Diagnostic, Finding, Location, Severity
-from blueprintc.emit import EmitReport, OutputFile
-from blueprintc.emit.manifest import Manifest
-from blueprintc.lint import make_diagnostic
-from blueprintc.rules.output_rules import EMITTED_OBJECT_SCHEMA
-from blueprintc.validate.objects import validate_object
+from blueprintc.diagnostics import Diagnostic, Finding, Location, Severity, failing
+
+if TYPE_CHECKING:  # a sealed compile builds an outcome without loading the planner
+    from blueprintc.compile.planner import CompileResult
+    from blueprintc.emit.manifest import Manifest
+    from blueprintc.emit.model import EmitReport, OutputFile
 
 
 @dataclass
@@ -38,6 +38,10 @@ class CompileOutcome:
 def outcome_of(result: CompileResult, validate: bool) -> CompileOutcome:
     """The outcome of a plan, with every planned object counted and (if `validate`)
     checked against its schema before anything is written."""
+    from blueprintc.lint import make_diagnostic
+    from blueprintc.rules.output_rules import EMITTED_OBJECT_SCHEMA
+    from blueprintc.validate.objects import validate_object
+
     outcome = CompileOutcome(result, list(result.diagnostics), files=result.files)
     outcome.fail_on = result.inputs.workspace.fail_on
     if result.inputs.sovereign is not None:

@@ -33,7 +33,7 @@ from blueprintc.compile.reads import InputReads
 from blueprintc.compile.render_check import RenderCache, uses_cnpg
 from blueprintc.compile.repos import app_branch_files, vcluster_files, vcluster_for
 from blueprintc.compile.shard import Shard
-from blueprintc.diagnostics import Diagnostic, Severity
+from blueprintc.diagnostics import Diagnostic, failing
 from blueprintc.emit.manifest import Entry, Manifest, ManifestIndex
 from blueprintc.emit.model import OutputFile
 from blueprintc.lint import finalise
@@ -64,12 +64,6 @@ class CompileResult:
     @property
     def ok(self) -> bool:
         return not failing(self.diagnostics, self.inputs.workspace.fail_on)
-
-
-def failing(diagnostics: list[Diagnostic], fail_on: Severity) -> list[Diagnostic]:
-    """The findings that stop a compile: active (not suppressed) and at or above the
-    workspace's `lint.failOn` (error by default), as they fail lint."""
-    return [d for d in diagnostics if d.suppressed is None and d.severity >= fail_on]
 
 
 CATALYST_CONFIG = cc.ROOT

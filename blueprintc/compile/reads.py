@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from blueprintc.source import (
     InputError,
@@ -24,6 +25,9 @@ from blueprintc.source import (
     read_regular,
     relative_name,
 )
+
+if TYPE_CHECKING:
+    from blueprintc.workspace import Workspace
 
 # Kept as bytes after hashing, to be parsed later without a second read.
 _PARSED_SUFFIXES = (".yaml", ".yml", ".json")
@@ -123,3 +127,8 @@ class InputReads:
 
 def _signature(info: os.stat_result) -> _Signature:
     return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def new_reads(workspace: Workspace) -> InputReads:
+    """The reader of one compile of `workspace` (its root and file size limit)."""
+    return InputReads(workspace.root, workspace.max_file_bytes)

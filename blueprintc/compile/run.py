@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from blueprintc.compile.inputfiles import fingerprint
-from blueprintc.compile.inputs import new_reads, sovereign_name
+from blueprintc.compile.inputfiles import fingerprint, sovereign_name
 from blueprintc.compile.outcome import CompileOutcome, outcome_of
 from blueprintc.compile.outdir import NOT_COMPILED, checked_out_dir, out_dir
-from blueprintc.compile.partial import compile_changed_owners
-from blueprintc.compile.planner import compile_workspace
-from blueprintc.compile.reads import InputReads
-from blueprintc.compile.shard import Shard
-from blueprintc.emit import EmitReport, diff, emit
-from blueprintc.emit.manifest import Manifest
+from blueprintc.compile.reads import InputReads, new_reads
+from blueprintc.emit.model import EmitReport
 from blueprintc.emit.seal import Seal
-from blueprintc.plan.values import KeySyntaxError, format_key, parse_key
+from blueprintc.helm_pool import POOL
 from blueprintc.workspace import Workspace, load_workspace
+
+if TYPE_CHECKING:
+    from blueprintc.compile.shard import Shard
+
+# The planner, the emitter and what they import (the rules, jsonschema, the Helm pool)
+# are imported where a compile needs them: a sealed compile with nothing to do pays
+# for reading its inputs and the seal, not for loading them (issue 11 start-up).
 
 __all__ = ["NOT_COMPILED", "explain_value", "out_dir", "plan", "run_compile", "run_diff"]
 
@@ -30,6 +33,9 @@ def plan(
 ) -> CompileOutcome:
     """Plan (incrementally against `out`'s manifest when given) and validate new objects;
     `reads`: those of the fingerprint taken for this compile; `shard`: only its part."""
+    from blueprintc.compile.planner import compile_workspace
+    from blueprintc.emit.manifest import Manifest
+
     previous = Manifest.load(out) if out is not None and out.is_dir() else None
     result = compile_workspace(root, previous, reads=reads, shard=shard)
     outcome = outcome_of(result, validate)
@@ -65,7 +71,10 @@ def run_compile(
         outcome.workspace_name = sovereign_name(workspace, reads)
         outcome.report = EmitReport(unchanged=tuple(files), strategy="check" if check else "noop")
         return outcome
+    POOL.warm(1)  # renders come: its start-up overlaps loading the planner
     if sealed is not None and not check and shard is None:
+        from blueprintc.compile.partial import compile_changed_owners
+
         patched = compile_changed_owners(workspace, target, sealed, inputs_digest, validate, reads)
         if patched is not None:
             patched.out_rel = _rel(target, root)
@@ -74,6 +83,8 @@ def run_compile(
     outcome.out_rel = _rel(target, root)
     if outcome.failing:
         return outcome
+    from blueprintc.emit import emit
+
     outcome.report = emit(
         outcome.files,
         target,
@@ -108,9 +119,12 @@ def run_diff(
     sealed = None if force_prune else Seal.load(target)
     if sealed is not None and sealed.holds(target, fingerprint(workspace, reads)):
         return CompileOutcome(None, sealed=len(sealed.files()), out_rel=_rel(target, root)), ""
+    POOL.warm(1)
     outcome = plan(workspace, validate=False, out=target, reads=reads)
     if outcome.failing:
         return outcome, ""
+    from blueprintc.emit import diff
+
     text = diff(
         outcome.files,
         target,
@@ -123,6 +137,9 @@ def run_diff(
 
 def explain_value(root: Path, target: str, key: str) -> list[str]:
     """The value of `key` for `<org>/<app>/<env>`, where it was set, and what it overrode."""
+    from blueprintc.compile.planner import compile_workspace
+    from blueprintc.plan.values import KeySyntaxError, format_key, parse_key
+
     try:
         path = parse_key(key)
     except KeySyntaxError as exc:

@@ -6,12 +6,45 @@ out/ hold exactly the planned files (writing nothing when nothing changed);
 repairs a tree after an interrupted emit (``emit`` does it by itself).
 """
 
-from .emitter import diff, emit, recover
-from .model import EmitError, EmitReport, OutputFile
-from .reconcile import serialise
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# Bound now: the submodule `seal` would otherwise shadow the function once imported.
 from .seal import is_sealed, seal
-from .tree import read_tree
-from .yamlwriter import dump, dump_all
+
+if TYPE_CHECKING:
+    from .emitter import diff, emit, recover
+    from .model import EmitError, EmitReport, OutputFile
+    from .reconcile import serialise
+    from .tree import read_tree
+    from .yamlwriter import dump, dump_all
+
+# Each name's module, imported on first use (PEP 562): `blueprintc.emit.seal`, which
+# a sealed compile needs, does not pay for the emitter and the YAML writer.
+_HOMES = {
+    "diff": "emitter",
+    "emit": "emitter",
+    "recover": "emitter",
+    "EmitError": "model",
+    "EmitReport": "model",
+    "OutputFile": "model",
+    "serialise": "reconcile",
+    "read_tree": "tree",
+    "dump": "yamlwriter",
+    "dump_all": "yamlwriter",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "EmitError",

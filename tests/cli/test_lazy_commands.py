@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from blueprintc.cli import COMMANDS, cli
+from tests.compile.helpers import copy_workspace
 
 REPO = Path(__file__).resolve().parents[2]
 # What lint and --help must never import: the publish side of the house.
@@ -32,18 +33,24 @@ def test_every_command_is_reachable_and_runs_its_help() -> None:
         assert command is not None and command.params, name
 
 
-def _imported_after(*args: str) -> list[str]:
-    """Module names a fresh `blueprintc ARGS` process had imported when it exited."""
+def _imported_after(*args: str, cwd: Path = REPO) -> list[str]:
+    """Module names a fresh `blueprintc ARGS` process had imported when it exited, and
+    `helm-workers:N`, the Helm worker processes it had started."""
     probe = (
         "import atexit, json, sys\n"
-        "atexit.register(lambda: print(json.dumps(sorted(sys.modules)), file=sys.stderr))\n"
         "from blueprintc.cli import main\n"
+        "from blueprintc.helm_pool import POOL\n"
+        "def report():\n"  # registered after POOL.close, so it runs before it
+        "    started = sum(1 for w in POOL.workers if w.process is not None)\n"
+        "    modules = [*sorted(sys.modules), f'helm-workers:{started}']\n"
+        "    print(json.dumps(modules), file=sys.stderr)\n"
+        "atexit.register(report)\n"
         f"sys.argv = ['blueprintc', *{list(args)!r}]\n"
         "main()\n"
     )
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run(
-        [sys.executable, "-c", probe], cwd=REPO, env=env, capture_output=True, text=True
+        [sys.executable, "-c", probe], cwd=cwd, env=env, capture_output=True, text=True
     )
     return json.loads(done.stderr.strip().splitlines()[-1])
 
@@ -61,6 +68,25 @@ def test_help_imports_no_command() -> None:
 
 def test_lint_imports_nothing_of_build_signing_oci_or_git() -> None:
     assert _heavy(_imported_after("lint", "blueprints/webapp")) == []
+
+
+def test_a_sealed_compile_loads_neither_planner_nor_rules_nor_helm(tmp_path: Path) -> None:
+    """With nothing to do, compile reads its inputs and the seal: no planner, no rules,
+    no jsonschema, no Helm worker (issue 11: a sealed compile under 300 ms)."""
+    workspace = copy_workspace(tmp_path / "ws")
+    first = _imported_after("compile", cwd=workspace)
+    assert "blueprintc.compile.planner" in first and "helm-workers:0" not in first
+    modules = _imported_after("compile", cwd=workspace)
+    loaded = [
+        m
+        for m in modules
+        if m.split(".")[0] == "jsonschema"
+        or m in ("blueprintc.lint", "blueprintc.compile.planner", "blueprintc.emit.emitter")
+        or m.startswith("blueprintc.rules")
+    ]
+    assert loaded == []
+    assert "helm-workers:0" in modules
+    assert _heavy(modules) == []
 
 
 def test_lint_imports_no_network_module() -> None:

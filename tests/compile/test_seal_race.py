@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from blueprintc.compile import partial as partial_module
 from blueprintc.compile import run as run_module
 from blueprintc.compile.reads import InputReads
 from blueprintc.compile.run import run_compile
@@ -30,9 +31,11 @@ ORIGINAL = "Welcome to Acme"
 def _edited_during(
     monkeypatch: pytest.MonkeyPatch, seam: str, path: Path, during: str, after: str
 ) -> None:
-    """Make `run_module.<seam>` write `during` into `path` before it runs (after the
-    fingerprint read it) and `after` when it returns (before the seal is written)."""
-    real: Callable[..., Any] = getattr(run_module, seam)
+    """Make `<seam>` write `during` into `path` before it runs (after the fingerprint
+    read it) and `after` when it returns (before the seal is written). The seam is
+    run_module's, or partial's (run_compile imports that one when it needs it)."""
+    module = partial_module if seam == "compile_changed_owners" else run_module
+    real: Callable[..., Any] = getattr(module, seam)
 
     def racing(*args: Any, **kwargs: Any) -> Any:
         path.write_text(during)
@@ -41,7 +44,7 @@ def _edited_during(
         finally:
             path.write_text(after)
 
-    monkeypatch.setattr(run_module, seam, racing)
+    monkeypatch.setattr(module, seam, racing)
 
 
 def _clean_compile(root: Path, out: Path) -> dict[str, bytes]:
