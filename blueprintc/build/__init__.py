@@ -14,20 +14,65 @@ What a Blueprint repo's CI runs on a release tag. Modules, one job each:
 - ``changed``: the Blueprints to rebuild since a git ref, dependents included.
 """
 
-from blueprintc.build.changed import Changed, ChangedResult, changed_blueprints
-from blueprintc.build.errors import BuildError
-from blueprintc.build.keys import Signer, load_signer, load_verifier, write_key_pair
-from blueprintc.build.pipeline import build_blueprint, build_blueprints
-from blueprintc.build.publish import PublishResult, State, publish, publish_tree
-from blueprintc.build.record import BuildRecord
-from blueprintc.build.target import Located, Target, locate, open_target
-from blueprintc.build.verify import (
-    Check,
-    VerifyResult,
-    verify_artifact,
-    verify_reference,
-    verify_signatures,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from blueprintc.build.changed import Changed, ChangedResult, changed_blueprints
+    from blueprintc.build.errors import BuildError
+    from blueprintc.build.keys import Signer, load_signer, load_verifier, write_key_pair
+    from blueprintc.build.pipeline import build_blueprint, build_blueprints
+    from blueprintc.build.publish import PublishResult, State, publish_tree
+    from blueprintc.build.record import BuildRecord
+    from blueprintc.build.target import Located, Target, locate, open_target
+    from blueprintc.build.verify import (
+        Check,
+        VerifyResult,
+        verify_artifact,
+        verify_reference,
+        verify_signatures,
+    )
+
+# Each name's module, imported on first use (PEP 562): `deliver` needs BuildError and
+# envtree, not the signing, SBOM and registry code (about 0.5 s of imports). The
+# function `publish` is not among them: its module has its name, which would shadow it.
+_HOMES = {
+    "Changed": "changed",
+    "ChangedResult": "changed",
+    "changed_blueprints": "changed",
+    "BuildError": "errors",
+    "Signer": "keys",
+    "load_signer": "keys",
+    "load_verifier": "keys",
+    "write_key_pair": "keys",
+    "build_blueprint": "pipeline",
+    "build_blueprints": "pipeline",
+    "PublishResult": "publish",
+    "State": "publish",
+    "publish_tree": "publish",
+    "BuildRecord": "record",
+    "Located": "target",
+    "Target": "target",
+    "locate": "target",
+    "open_target": "target",
+    "Check": "verify",
+    "VerifyResult": "verify",
+    "verify_artifact": "verify",
+    "verify_reference": "verify",
+    "verify_signatures": "verify",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "BuildError",
@@ -48,7 +93,6 @@ __all__ = [
     "load_verifier",
     "locate",
     "open_target",
-    "publish",
     "publish_tree",
     "verify_artifact",
     "verify_reference",

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,7 @@ from blueprintc.emit.emitter import recover_pending
 from blueprintc.emit.fsutil import locked, read_file
 from blueprintc.emit.manifest import Manifest
 from blueprintc.emit.model import STATE_DIR, EmitError
+from blueprintc.emit.seal import Seal
 
 ENVIRONMENTS_DIR = "system/catalyst-config/environments"
 TREE_TOPS = ("repos", "vclusters")
@@ -71,14 +74,21 @@ def compiled_files(out: Path) -> dict[str, bytes]:
     """Every file compile recorded in ``out`` (posix path relative to ``out`` to its
     bytes), recovered first and read under compile's lock, each verified against the
     manifest exactly as :func:`environment_trees` reads its trees (``deliver`` uses it)."""
+    with compiled_tree(out) as (manifest, read):
+        return {path: read(path) for path in sorted(manifest.files)}
+
+
+@contextmanager
+def compiled_tree(out: Path) -> Iterator[tuple[Manifest, Callable[[str], bytes]]]:
+    """Under compile's lock, with ``out`` recovered: its manifest (every file's sha256,
+    nothing read yet) and a reader that reads a file and checks it against it."""
     if not out.is_dir():
         raise BuildError(f"{out} does not exist: run `blueprintc compile` first")
     try:
         with locked(out.parent, exclusive=True):
             recover_pending(out)
             manifest = _listed(out)
-            read = _Reader(out, manifest)
-            return {path: read(path) for path in sorted(manifest.files)}
+            yield manifest, _Reader(out, manifest)
     except EmitError as exc:
         raise BuildError(str(exc)) from None
 
@@ -92,7 +102,9 @@ def _listed(out: Path) -> Manifest:
             f"{out} has no compile manifest ({STATE_DIR}/manifest.json): "
             "run `blueprintc compile` first"
         )
-    _refuse_unlisted(out, manifest.files)
+    sealed = Seal.load(out)
+    if sealed is None or not sealed.untouched_below(out, TREE_TOPS):
+        _refuse_unlisted(out, manifest.files)  # a sealed tree is proven so by stats alone
     return manifest
 
 

@@ -6,7 +6,11 @@ vclusters/, system/) becomes ``main`` of the fleet repository
 ``out/git/system/fleet.git``. A branch whose tree is unchanged gets no commit
 (tree ids are compared); a changed one gets exactly one, on top of its tip.
 A branch whose tip blueprintc did not write (no ``Delivered-by: blueprintc``
-trailer) is unrelated history: it is refused, never overwritten.
+trailer) is unrelated history: it is refused, never overwritten. A branch whose
+content (by compile's manifest) and tip are what the last delivery recorded is not
+read or opened at all (``deliver/state.py``), so an unchanged delivery costs reading
+the manifest; the branches of an Application no longer compiled are emptied by one
+commit each (the repository is kept).
 
 The git layer is pygit2 (libgit2 in-process): blobs, trees and commits are written
 straight into the bare repository with no process per commit, and
@@ -24,18 +28,20 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import pygit2
 
 from blueprintc import __version__
-from blueprintc.build.envtree import compiled_files
+from blueprintc.build.envtree import compiled_tree
 from blueprintc.deliver.errors import DeliverError
+from blueprintc.deliver.state import DeliveryState, content_digest
 from blueprintc.emit.model import STATE_DIR
 
 if TYPE_CHECKING:
     from blueprintc.deliver.signing import CommitSigner
 
+_T = TypeVar("_T")
 GIT_DIR = "git"
 FLEET_REPO = "system/fleet"
 FLEET_BRANCH = "main"
@@ -94,9 +100,10 @@ def identity(name: str | None, email: str | None) -> Identity:
     )
 
 
-def plan(files: dict[str, bytes]) -> dict[tuple[str, str], dict[str, bytes]]:
-    """(repo, branch) -> the files of that branch, at their paths in the repository."""
-    branches: dict[tuple[str, str], dict[str, bytes]] = {}
+def plan(files: dict[str, _T]) -> dict[tuple[str, str], dict[str, _T]]:
+    """(repo, branch) -> the files of that branch, at their paths in the repository
+    (each with what ``files`` holds for its path in ``out/``)."""
+    branches: dict[tuple[str, str], dict[str, _T]] = {}
     for path, data in files.items():
         parts = path.split("/")
         if parts[0] == GIT_DIR or parts[0] == STATE_DIR:
@@ -113,20 +120,39 @@ def plan(files: dict[str, bytes]) -> dict[tuple[str, str], dict[str, bytes]]:
 
 def deliver(out: Path, who: Identity, signer: CommitSigner | None = None) -> DeliveryResult:
     """Deliver every branch of ``out`` into ``out/git/`` (see the module doc), each new
-    commit signed by ``signer`` when given."""
-    files = compiled_files(out)
-    digest = inputs_digest(out)
+    commit signed by ``signer`` when given. A branch whose content (by compile's
+    manifest) and tip are what the last delivery recorded is not read or opened
+    (``blueprintc.deliver.state``)."""
+    git_dir = out / GIT_DIR
+    state = DeliveryState.load(git_dir)
     result = DeliveryResult()
-    for (repo_name, branch), tree_files in sorted(plan(files).items()):
-        try:
-            repo = open_repo(out / GIT_DIR / f"{repo_name}.git")
-            result.branches.append(
-                commit_branch(repo, repo_name, branch, tree_files, who, digest, signer)
-            )
-        except (pygit2.GitError, OSError) as exc:
-            result.branches.append(
-                BranchResult(repo_name, branch, "failed", detail=f"{exc}; fix it, then rerun")
-            )
+    with compiled_tree(out) as (manifest, read):
+        digest = inputs_digest(out)
+        listed = {path: path for path in manifest.files}
+        branches = plan(listed)
+        for repo_name, branch in state.gone(branches):  # an Application no longer compiled
+            branches[(repo_name, branch)] = {}
+        for (repo_name, branch), paths in sorted(branches.items()):
+            content = content_digest((p, manifest.files[o].sha256) for p, o in paths.items())
+            kept = state.unchanged(repo_name, branch, content)
+            if kept is not None:
+                result.branches.append(BranchResult(repo_name, branch, "unchanged", kept))
+                continue
+            try:
+                tree_files = {path: read(origin) for path, origin in paths.items()}
+                repo = open_repo(git_dir / f"{repo_name}.git")
+                done = commit_branch(repo, repo_name, branch, tree_files, who, digest, signer)
+            except (pygit2.GitError, OSError) as exc:
+                done = BranchResult(
+                    repo_name, branch, "failed", detail=f"{exc}; fix it, then rerun"
+                )
+            result.branches.append(done)
+            if done.status == "failed" or not paths:  # an emptied branch is no longer ours
+                state.forget(repo_name, branch)
+            else:
+                state.record(repo_name, branch, content, done.commit)
+    if state.changed:
+        state.save()
     return result
 
 

@@ -105,6 +105,21 @@ class Seal:
         except OSError:
             return False
 
+    def untouched_below(self, out: Path, tops: Iterable[str]) -> bool:
+        """`untouched`, except for out/'s own stat: entries compile does not own may have
+        come at the top (`out/git`, `out/oci`), but none of `tops` (top-level names)
+        that the seal does not hold, and nothing below any sealed directory."""
+        if os.path.lexists(out / JOURNAL) or any(leftovers(out)):
+            return False
+        sealed_tops = {p.split("/", 1)[0] for p in self.paths if p and "/" not in p}
+        if any(os.path.lexists(out / top) for top in tops if top not in sealed_tops):
+            return False
+        skip = 1 if self.paths and self.paths[0] == "" else 0
+        try:
+            return _stats(out, self.paths[skip:]) == self.stats[skip * _FIELDS :]
+        except OSError:
+            return False
+
     def files(self, prefix: str = "") -> list[str]:
         """The sealed regular files (those whose path starts with `prefix`), sorted."""
         start, end = self._range(prefix)

@@ -3,16 +3,21 @@ for real, delivered with pygit2, read back with real git."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
 
 import pygit2
 import pytest
+import yaml
 
 from blueprintc.build.envtree import compiled_files
 from blueprintc.compile.run import run_compile
+from blueprintc.deliver import embedded
 from blueprintc.deliver.embedded import DeliverError, Identity, deliver, identity, plan, write_tree
+from blueprintc.deliver.state import STATE_FILE
+from tests.compile.helpers import copy_workspace
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 WHO = Identity("Test Bot", "bot@example.test", 1_700_000_000)
@@ -120,3 +125,98 @@ def test_unrelated_history_is_refused_and_kept(out: Path, tmp_path: Path) -> Non
     assert all("history blueprintc did not write" in b.detail for b in refused)
     assert _git(git_dir, "for-each-ref") == before
     assert result.count("delivered") == len(result.branches) - len(branches)
+
+
+def _opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The repositories `deliver` opens from now on (observed, not replaced)."""
+    opened: list[str] = []
+    real = embedded.open_repo
+
+    def observed(path: Path) -> pygit2.Repository:
+        opened.append(path.relative_to(path.parents[1]).as_posix())
+        return real(path)
+
+    monkeypatch.setattr(embedded, "open_repo", observed)
+    return opened
+
+
+def test_an_unchanged_delivery_opens_no_repository(
+    out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = {(b.repo, b.branch): b.commit for b in deliver(out, WHO).branches}
+    state = (out / "git" / STATE_FILE).read_bytes()
+    opened = _opened(monkeypatch)
+    again = deliver(out, WHO)
+    assert opened == []
+    assert again.count("unchanged") == len(first)
+    assert {(b.repo, b.branch): b.commit for b in again.branches} == first
+    assert (out / "git" / STATE_FILE).read_bytes() == state
+
+
+def test_a_one_application_change_opens_and_commits_only_its_changed_branches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = copy_workspace(tmp_path / "ws")
+    out = workspace / "out"
+    assert not run_compile(workspace, out=out).failing
+    first = {(b.repo, b.branch): b.commit for b in deliver(out, WHO).branches}
+    acme = workspace / "organizations" / "acme.yaml"
+    acme.write_text(acme.read_text().replace("Welcome to Acme", "Welcome back to Acme"))
+    assert not run_compile(workspace, out=out).failing
+    opened = _opened(monkeypatch)
+    again = deliver(out, WHO)
+    delivered = [(b.repo, b.branch) for b in again.branches if b.status == "delivered"]
+    assert delivered and {repo for repo, _ in delivered} == {"acme/shop"}
+    assert sorted(set(opened)) == ["acme/shop.git"]
+    assert len(opened) == len(delivered)
+    for repo, branch in delivered:
+        git_dir = out / "git" / f"{repo}.git"
+        assert _git(git_dir, "rev-list", "--count", branch).strip() == "2"
+        assert _git(git_dir, "rev-parse", f"{branch}^").strip() == first[(repo, branch)]
+
+
+def test_a_removed_application_is_emptied_by_a_commit_and_its_repository_kept(
+    tmp_path: Path,
+) -> None:
+    workspace = copy_workspace(tmp_path / "ws")
+    out = workspace / "out"
+    assert not run_compile(workspace, out=out).failing
+    first = {(b.repo, b.branch): b.commit for b in deliver(out, WHO).branches}
+    initech = workspace / "organizations" / "initech.yaml"
+    doc = yaml.safe_load(initech.read_text())
+    removed = doc["spec"]["applications"].pop()["name"]
+    initech.write_text(yaml.safe_dump(doc, sort_keys=False))
+    assert not run_compile(workspace, out=out).failing
+    again = deliver(out, WHO)
+    emptied = [b for b in again.branches if b.repo == f"initech/{removed}"]
+    assert emptied and all(b.status == "delivered" for b in emptied)
+    for b in emptied:
+        git_dir = out / "git" / f"initech/{removed}.git"
+        assert _git(git_dir, "ls-tree", "-r", "--name-only", b.branch).split() == []
+        assert _git(git_dir, "rev-parse", f"{b.branch}^").strip() == first[(b.repo, b.branch)]
+    third = deliver(out, WHO)  # emptied once, then left alone
+    assert not [b for b in third.branches if b.repo == f"initech/{removed}"]
+    assert third.count("delivered") == 0
+
+
+def test_a_lost_or_garbled_state_takes_the_full_path(out: Path) -> None:
+    first = {(b.repo, b.branch): b.commit for b in deliver(out, WHO).branches}
+    (out / "git" / STATE_FILE).write_text("{not json")
+    again = deliver(out, WHO)
+    assert again.count("unchanged") == len(first) and again.count("delivered") == 0
+    assert json.loads((out / "git" / STATE_FILE).read_text())["format"] == 1
+
+
+def test_a_branch_moved_since_the_last_delivery_is_checked_again(out: Path) -> None:
+    """A tip that is not the recorded commit (someone pushed) is no longer trusted:
+    history blueprintc did not write is refused, as on the full path."""
+    first = {(b.repo, b.branch): b.commit for b in deliver(out, WHO).branches}
+    repo, branch = sorted(first)[0]
+    git = pygit2.Repository(str(out / "git" / f"{repo}.git"))
+    tip = git.get(first[(repo, branch)])
+    assert isinstance(tip, pygit2.Commit)
+    sig = pygit2.Signature("x", "x@x", 1, 0)
+    git.create_commit(f"refs/heads/{branch}", sig, sig, "hand-made\n", tip.tree_id, [tip.id])
+    again = {(b.repo, b.branch): b for b in deliver(out, WHO).branches}
+    assert again[(repo, branch)].status == "failed"
+    assert "did not write" in again[(repo, branch)].detail
