@@ -49,6 +49,7 @@ def _unknown_note(unknown: tuple[str, ...]) -> str:
 
 def _report(diagnostics: list[Diagnostic], root: Path) -> None:
     if diagnostics:
+        from blueprintc.cli.colour import use_colour
         from blueprintc.diagnostics import Severity
         from blueprintc.lint import LintResult
         from blueprintc.repopath import from_repository_root
@@ -57,7 +58,8 @@ def _report(diagnostics: list[Diagnostic], root: Path) -> None:
         result = from_repository_root(
             LintResult(root=root, fail_on=Severity.ERROR, diagnostics=diagnostics)
         )
-        click.echo(text.render_diagnostics(result, sys.stderr.isatty()), err=True, nl=False)
+        colour = use_colour(sys.stderr)
+        click.echo(text.render_diagnostics(result, colour), err=True, nl=False, color=colour)
 
 
 @click.command("compile")

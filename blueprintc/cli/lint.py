@@ -29,7 +29,12 @@ SEVERITIES = click.Choice(["error", "warning", "info"])
 )
 @click.option("--fail-on", type=SEVERITIES, default=None, help="Lowest severity that fails.")
 @click.option("--select", multiple=True, help="Only these rule ids (repeatable).")
-@click.option("--color/--no-color", "colour", default=None, help="Default: on a TTY only.")
+@click.option(
+    "--color/--no-color",
+    "colour",
+    default=None,
+    help="Default: on a terminal only; NO_COLOR turns it off, FORCE_COLOR on.",
+)
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=2, show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report here.")
 @click.option(
@@ -55,6 +60,7 @@ def lint(
     offline: bool,
 ) -> None:
     """Lint Blueprints: a Blueprint dir, a catalog dir, or files inside Blueprints."""
+    from blueprintc.cli.colour import use_colour
     from blueprintc.lint import UsageError
     from blueprintc.lint import lint as run_lint
     from blueprintc.repopath import from_repository_root
@@ -75,8 +81,9 @@ def lint(
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
     result = from_repository_root(result)  # where CI attaches annotations
-    use_colour = colour if colour is not None else (output is None and sys.stdout.isatty())
-    report = REPORTERS[output_format](result, use_colour)
+    # A report file gets colour only when asked for by the flag.
+    with_colour = use_colour(sys.stdout, colour) if output is None else bool(colour)
+    report = REPORTERS[output_format](result, with_colour)
     if output is not None:
         from blueprintc.emit.fsutil import LinkInPath, write_file
 
@@ -91,7 +98,7 @@ def lint(
             )
             raise click.BadParameter(why, param_hint="'-o' / '--output'") from None
     else:
-        click.echo(report, nl=False, color=use_colour)  # else click strips it off a pipe
+        click.echo(report, nl=False, color=with_colour)  # else click strips it off a pipe
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY", "")
     if output_format == "github" and summary_file:
         _append_step_summary(Path(summary_file), result)
