@@ -26,7 +26,32 @@ def _root(path: Path | None) -> Path:
             err=True,
         )
         sys.exit(2)
+    missing = _missing_sovereign(root)
+    if missing is not None:
+        click.echo(
+            f"blueprintc: error: no Sovereign spec: {missing} does not exist in the workspace "
+            f"{root}: write it (schemas/sovereign.schema.json documents it), or name another "
+            f"file with `sovereign:` in {WORKSPACE_FILE}",
+            err=True,
+        )
+        sys.exit(2)
     return root
+
+
+def _missing_sovereign(root: Path) -> str | None:
+    """The Sovereign file blueprintc.yaml names (or sovereign.yaml), when it is absent.
+    A blueprintc.yaml that cannot be read is left to the command, which reports it."""
+    from blueprintc.compile.inputfiles import setting
+    from blueprintc.source import InputError
+    from blueprintc.workspace import load_workspace
+
+    try:
+        workspace = load_workspace(root)
+    except InputError:
+        return None
+    name = setting(workspace, "sovereign", "sovereign.yaml")
+    path = root / name
+    return None if path.exists() or path.is_symlink() else name
 
 
 _FORCE_PRUNE = click.option(

@@ -28,3 +28,40 @@ def test_a_failed_compile_names_the_output_directory_it_left_untouched(workspace
     assert run.code == 1, str(run)
     assert "build/flux/ left untouched" in run.stderr
     assert not (workspace / "build").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("compile",),
+        ("diff",),
+        ("compile", "--check"),
+        ("explain-value", "acme/shop/prod", "k"),
+        ("lock",),
+    ],
+)
+def test_a_missing_sovereign_spec_is_one_usage_error(
+    workspace: Path, args: tuple[str, ...]
+) -> None:
+    (workspace / "sovereign.yaml").unlink()
+    before = snapshot(workspace)
+    run = run_cli(*args, cwd=workspace)
+    assert_refused(run, "no Sovereign spec: sovereign.yaml does not exist", "sovereign:")
+    assert "BPI007" not in run.output and "Traceback" not in run.output
+    assert len(run.stderr.strip().splitlines()) == 1
+    assert snapshot(workspace) == before
+
+
+def test_the_sovereign_file_blueprintc_yaml_names_is_the_one_looked_for(workspace: Path) -> None:
+    (workspace / "sovereign.yaml").rename(workspace / "omantel.yaml")
+    config = workspace / "blueprintc.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert "sovereign: sovereign.yaml\n" in text
+    config.write_text(
+        text.replace("sovereign: sovereign.yaml\n", "sovereign: sovereigns/omantel.yaml\n")
+    )
+    run = run_cli("compile", cwd=workspace)
+    assert_refused(run, "sovereigns/omantel.yaml does not exist")
+    (workspace / "sovereigns").mkdir()
+    (workspace / "omantel.yaml").rename(workspace / "sovereigns" / "omantel.yaml")
+    assert run_cli("compile", cwd=workspace).code == 0
