@@ -18,11 +18,21 @@ def _compile(workspace: Path) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_empty_workspace_names_the_missing_sovereign_and_catalog(tmp_path: Path) -> None:
+def test_empty_workspace_names_the_missing_sovereign_in_one_line(tmp_path: Path) -> None:
+    """No Sovereign spec is a usage error (exit 2), said before anything is read."""
     (tmp_path / "blueprintc.yaml").write_text(WORKSPACE)
     code, output = _compile(tmp_path)
+    assert code == 2
+    assert "no Sovereign spec: sovereign.yaml does not exist" in output
+    assert "Traceback" not in output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_workspace_without_its_catalog_names_it(tmp_path: Path) -> None:
+    (tmp_path / "blueprintc.yaml").write_text(WORKSPACE)
+    shutil.copyfile(REPO / "sovereign.yaml", tmp_path / "sovereign.yaml")
+    code, output = _compile(tmp_path)
     assert code == 1
-    assert "sovereign.yaml:1:1: error BPI007" in output
     assert "the Blueprint catalog directory blueprints/ does not exist" in output
     assert "Traceback" not in output
     assert not (tmp_path / "out").exists()
