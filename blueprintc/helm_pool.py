@@ -44,6 +44,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -148,6 +149,28 @@ class _Process:
         return f"exit status {self.popen.returncode}"
 
 
+_SPAWNER: ThreadPoolExecutor | None = None
+_SPAWNER_LOCK = threading.Lock()
+
+
+def _spawn() -> _Process:
+    """A worker process started from a thread that lives as long as this process.
+
+    The worker asks the kernel to kill it when its parent dies (PR_SET_PDEATHSIG), and
+    the kernel means the parent *thread*: a worker started by a lint pool thread was
+    killed when that thread ended, and the next call on it read as a memory overrun
+    (BPI011 on a harmless chart). The main thread and one dedicated spawner thread
+    (never ended before the interpreter) start every worker."""
+    global _SPAWNER
+    if threading.current_thread() is threading.main_thread():
+        return _Process()
+    with _SPAWNER_LOCK:
+        if _SPAWNER is None:
+            _SPAWNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="helm-spawner")
+        spawner = _SPAWNER
+    return spawner.submit(_Process).result()
+
+
 class Worker:
     """A slot in the pool: a worker process, respawned after it was killed (the charts
     it held are then unknown to it)."""
@@ -159,7 +182,7 @@ class Worker:
 
     def start(self) -> None:
         if self.process is None:
-            self.process = _Process()
+            self.process = _spawn()
 
     def call(
         self,

@@ -10,13 +10,14 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from blueprintc import helm
-from blueprintc.helm_pool import POOL, Budget, Pool
+from blueprintc.helm_pool import CHART_IDS, DEFAULT_BUDGET, POOL, Budget, Pool
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIGMAP = """\
@@ -138,3 +139,30 @@ def test_a_blueprintc_package_in_the_current_directory_is_not_the_worker(
     finally:
         pool.close()
     assert not marker.exists()
+
+
+def test_a_worker_started_by_a_thread_outlives_that_thread(tmp_path: Path) -> None:
+    """A worker dies with the thread that started it (PR_SET_PDEATHSIG is per thread):
+    one started by a lint pool thread must still serve the process after that thread
+    ended, not die under the next call and read as a memory overrun (BPI011)."""
+    pool = Pool(size=1)
+    chart_dir = _chart(tmp_path)
+
+    def load() -> None:  # as a lint pool thread does: start a worker and use it
+        with pool.lease() as worker:
+            request = {"op": "load", "path": str(chart_dir), "chart": next(CHART_IDS)}
+            worker.call(request, DEFAULT_BUDGET)
+
+    started = threading.Thread(target=load)
+    started.start()
+    started.join()
+    worker = pool.workers[0]
+    assert worker.process is not None
+    time.sleep(0.5)  # the kernel's signal, if any, has landed by now
+    try:
+        assert worker.process.popen.poll() is None, "the worker died with its starting thread"
+        request = {"op": "load", "path": str(chart_dir), "chart": next(CHART_IDS)}
+        answer, _ = worker.call(request, DEFAULT_BUDGET)
+        assert answer["ok"]
+    finally:
+        pool.close()
