@@ -7,7 +7,6 @@ Docker config, the key password from COSIGN_PASSWORD: never from a flag.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +16,7 @@ import click
 
 from blueprintc.build.record import BuildRecord
 from blueprintc.cli.registry_io import registry_policy, with_registry_io
+from blueprintc.jsondoc import json_document
 
 if TYPE_CHECKING:
     from blueprintc.build.environments import EnvironmentResult
@@ -141,7 +141,7 @@ def _run(
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     if output_format == "json":
-        click.echo(json.dumps([r.as_dict() for r in records], indent=2))
+        click.echo(json_document("build", {"records": [r.as_dict() for r in records]}), nl=False)
     else:
         for record in records:
             click.echo(render_text(record), nl=False)
@@ -192,7 +192,8 @@ def _run_environments(
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     if output_format == "json":
-        click.echo(json.dumps([_environment_dict(r, target) for r in results], indent=2))
+        found = [_environment_dict(r, target) for r in results]
+        click.echo(json_document("publish-environments", {"environments": found}), nl=False)
     else:
         for result in results:
             click.echo(render_environment(result, target))

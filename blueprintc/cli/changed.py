@@ -16,7 +16,7 @@ import click
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "github-matrix"]),
+    type=click.Choice(["text", "json", "github-matrix"]),
     default="text",
     show_default=True,
 )
@@ -45,6 +45,16 @@ def changed(since: str, path: Path, output_format: str, github_output: bool) -> 
             handle.write(f"matrix={matrix}\nhas-changes={has_changes}\n")
     if output_format == "github-matrix":
         click.echo(matrix)
+        return
+    if output_format == "json":
+        from blueprintc.jsondoc import json_document
+
+        listed = [
+            {"name": i.name, "path": i.path, "reason": i.reason}
+            for i in (*result.blueprints, *result.deleted)
+        ]
+        body = {"since": since, "hasChanges": bool(result.blueprints), "blueprints": listed}
+        click.echo(json_document("changed", body), nl=False)
         return
     for item in (*result.blueprints, *result.deleted):
         click.echo(f"{item.name}\t{item.path}\t{item.reason}")

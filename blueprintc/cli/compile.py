@@ -7,10 +7,15 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from blueprintc.diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from blueprintc.compile.outcome import CompileOutcome
+    from blueprintc.compile.shard import Shard
 
 
 def _root(path: Path | None) -> Path:
@@ -123,10 +128,11 @@ def _report(diagnostics: list[Diagnostic], root: Path) -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "github-matrix"]),
+    type=click.Choice(["text", "json", "github-matrix"]),
     default="text",
     show_default=True,
-    help="github-matrix: the shard matrix for --shards N (the shape `changed` prints).",
+    help="json: the outcome as one document (formatVersion 1) on stdout; github-matrix: "
+    "the shard matrix for --shards N (the shape `changed` prints).",
 )
 def compile_command(
     workspace: Path | None,
@@ -170,6 +176,8 @@ def compile_command(
         force_prune=force_prune,
         shard=shard,
     )
+    if output_format == "json":
+        _json_outcome(outcome, root, check, shard, time.perf_counter() - started)
     _report(outcome.diagnostics, root)  # warnings too: they do not stop the compile
     if outcome.failing:
         click.echo(
@@ -210,6 +218,47 @@ def compile_command(
         click.echo(_unknown_note(report.unknown))
     for kind, count in sorted(kinds.items()):
         click.echo(f"  {kind:<20} {count}")
+
+
+def _json_outcome(
+    outcome: CompileOutcome, root: Path, check: bool, shard: Shard | None, seconds: float
+) -> NoReturn:
+    """The compile's outcome as one JSON document on stdout, then its exit status."""
+    from blueprintc.jsondoc import json_document
+    from blueprintc.lint import LintResult
+    from blueprintc.repopath import from_repository_root
+    from blueprintc.reporters.json_report import as_dict
+
+    shown = from_repository_root(
+        LintResult(root=root, fail_on=outcome.fail_on, diagnostics=outcome.diagnostics)
+    )
+    report = outcome.report
+    stale = [*report.written, *report.removed] if report is not None and check else []
+    body: dict[str, Any] = {
+        "sovereign": outcome.workspace_name,
+        "out": outcome.out_rel,
+        "shard": str(shard) if shard is not None else None,
+        "check": check,
+        "failed": bool(outcome.failing),
+        "upToDate": not stale if check else None,
+        "seconds": round(seconds, 3),
+        "sealed": outcome.sealed is not None,
+        "replanned": list(outcome.patched) if outcome.patched is not None else None,
+        "files": None
+        if report is None
+        else {
+            "planned": len(outcome.files),
+            "written": len(report.written),
+            "unchanged": len(report.unchanged),
+            "removed": len(report.removed),
+            "unknown": list(report.unknown),
+            "stale": stale,
+        },
+        "kinds": dict(sorted(Counter(outcome.kinds).items())),
+        "diagnostics": [as_dict(d) for d in shown.diagnostics],
+    }
+    click.echo(json_document("compile", body), nl=False)
+    sys.exit(1 if outcome.failing or stale else 0)
 
 
 @click.command("diff")

@@ -61,6 +61,14 @@ from blueprintc.durations import go_duration_seconds
     show_default=True,
     help="With --remote: how long the server may stay silent (90s, 2m).",
 )
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: every branch's outcome as one document (formatVersion 1).",
+)
 def deliver_command(
     out: Path,
     author_name: str | None,
@@ -70,6 +78,7 @@ def deliver_command(
     to_sovereign: bool,
     jobs: int,
     timeout: str,
+    output_format: str,
 ) -> None:
     """Commit every compiled branch of OUT into out/git/<org>/<app>.git and the fleet repo."""
     from blueprintc.deliver.embedded import DeliverError, deliver, identity
@@ -107,6 +116,17 @@ def deliver_command(
     except (DeliverError, BuildError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
+    if output_format == "json":
+        from blueprintc.jsondoc import json_document
+
+        branches = [
+            {"repo": b.repo, "branch": b.branch, "status": b.status, "commit": b.commit}
+            | ({"detail": b.detail} if b.detail else {})
+            for b in result.branches
+        ]
+        counts = {s: result.count(s) for s in ("delivered", "unchanged", "failed")}
+        click.echo(json_document("deliver", {**counts, "branches": branches}), nl=False)
+        sys.exit(1 if result.failed else 0)
     for branch in result.branches:
         line = f"{branch.status:9} {branch.repo} {branch.branch}"
         if branch.commit:

@@ -23,7 +23,15 @@ def _listed(names: list[str]) -> str:
     is_flag=True,
     help="Write nothing; exit 1 when blueprintc.lock lacks or holds entries against the spec.",
 )
-def lock_command(workspace: Path | None, check: bool) -> None:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: what was added, removed and kept as one document (formatVersion 1).",
+)
+def lock_command(workspace: Path | None, check: bool, output_format: str) -> None:
     """Add blueprintc.lock entries for new Applications and Environments; keep the rest.
 
     A promotion-gated Environment (one whose policy has promotesFrom) runs what its
@@ -53,11 +61,25 @@ def lock_command(workspace: Path | None, check: bool) -> None:
         f"{len(removed)} removed" + (f" ({_listed(removed)})" if removed else "") + ", "
         f"{update.kept} kept"
     )
+    stale = bool(added or removed) or not loaded.present
+    written = False if check else lock.write(root, update.entries)
+    if output_format == "json":
+        from blueprintc.jsondoc import json_document
+
+        body = {
+            "file": lock.LOCK_FILE,
+            "check": check,
+            "upToDate": not stale,
+            "written": written,
+            "added": added,
+            "removed": removed,
+            "kept": update.kept,
+        }
+        click.echo(json_document("lock", body), nl=False)
+        sys.exit(1 if check and stale else 0)
     if check:
-        stale = bool(added or removed) or not loaded.present
         click.echo(f"{lock.LOCK_FILE}: {summary}" if stale else f"{lock.LOCK_FILE} is up to date")
         sys.exit(1 if stale else 0)
-    written = lock.write(root, update.entries)
     if written:
         click.echo(f"wrote {lock.LOCK_FILE}: {summary}")
     else:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import click
 
 from blueprintc.cli.registry_io import registry_policy, with_registry_io
+from blueprintc.jsondoc import json_document
 
 
 @click.command()
@@ -145,7 +145,7 @@ def verify(
     if output_format == "json":
         checks = [{"check": c.name, "ok": c.ok, "message": c.message} for c in result.checks]
         doc = {"reference": result.reference, "digest": result.digest, "ok": result.ok}
-        click.echo(json.dumps({**doc, "checks": checks}, indent=2))
+        click.echo(json_document("verify", {**doc, "checks": checks}), nl=False)
     else:
         click.echo(f"{result.reference}: {'verified' if result.ok else 'NOT VERIFIED'}")
         for check in result.checks:

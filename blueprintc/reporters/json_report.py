@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from blueprintc import __version__
 from blueprintc.diagnostics import Diagnostic
+from blueprintc.jsondoc import json_document
 from blueprintc.lint import LintResult
 
 
@@ -28,10 +27,9 @@ def as_dict(d: Diagnostic) -> dict[str, Any]:
 
 def render(result: LintResult, colour: bool = False) -> str:
     document = {
-        "tool": {"name": "blueprintc", "version": __version__},
         "blueprints": result.blueprints,
         "failOn": result.fail_on.label,
         "exitCode": result.exit_code,
         "diagnostics": [as_dict(d) for d in result.diagnostics],
     }
-    return json.dumps(document, indent=2, sort_keys=False) + "\n"
+    return json_document("lint", document)

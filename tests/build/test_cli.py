@@ -59,6 +59,7 @@ def test_publish_to_the_embedded_layout_and_verify(
     verified = _run("verify", "bp-webapp:1.4.2", "--key", pub, "--format", "json")
     assert verified.exit_code == 0, verified.output
     doc = json.loads(verified.output)
+    assert (doc["formatVersion"], doc["kind"]) == (1, "verify")
     assert doc["ok"] and all(c["ok"] for c in doc["checks"])
 
     other = tmp_path / "other.pub"
@@ -123,7 +124,9 @@ def test_build_reports_lint_failures_with_exit_1(tmp_path: Path) -> None:
     chart_yaml.write_text(chart_yaml.read_text().replace("catalyst.openova.io/no-upstream", "x"))
     result = _run("build", ws / "blueprints/cluster-issuers", "--format", "json")
     assert result.exit_code == 1
-    (record,) = json.loads(result.output)
+    document = json.loads(result.output)
+    assert (document["formatVersion"], document["kind"]) == (1, "build")
+    (record,) = document["records"]
     assert record["failedAt"] == "lint" and record["diagnostics"][0]["rule"] == "BPG001"
     text = _run("build", ws / "blueprints/cluster-issuers")
     assert "FAILED at lint" in text.output and "BPG001" in text.output

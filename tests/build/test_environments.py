@@ -332,7 +332,9 @@ def test_cli_publishes_environments_and_verify_accepts_them(
 
     again = _run(*args, "--format", "json")
     assert again.exit_code == 0, again.output
-    doc = json.loads(again.output)
+    document = json.loads(again.output)
+    assert (document["formatVersion"], document["kind"]) == (1, "publish-environments")
+    doc = document["environments"]
     assert [d["state"] for d in doc] == ["unchanged"] * len(NAMES)
     assert doc[0]["tags"][1] == "develop" and not doc[0]["newlySigned"]
 
