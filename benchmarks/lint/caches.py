@@ -15,6 +15,7 @@ CACHE_DICTS = (
     ("blueprintc.schemacheck", "_walkable_schemas"),
     ("blueprintc.schemas", "_validators"),
     ("blueprintc.emit.yamlwriter", "_line_cache"),
+    ("blueprintc.dependencies", "_ARCHIVES"),
 )
 
 

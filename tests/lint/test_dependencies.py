@@ -96,3 +96,30 @@ def test_answers_without_helm_when_certain(
     chart = adapter.load_chart(chart_dir)
     monkeypatch.setattr(dependencies.helm, "dependency_status", lambda *_: pytest.fail("asked"))
     assert dependency_status(chart_dir, chart) == expected
+
+
+def test_an_archive_is_known_by_its_bytes_not_its_path(tmp_path: Path) -> None:
+    """Archives are loaded once per distinct content in a process: the same path with
+    other bytes gets Helm's answer for those bytes, and equal bytes elsewhere are not
+    loaded again."""
+    chart_dir = tmp_path / "chart"
+    shutil.copytree(CHART, chart_dir)
+    charts = chart_dir / "charts"
+    chart = adapter.load_chart(chart_dir)
+    assert dependency_status(chart_dir, chart) == helm.dependency_list(chart_dir)
+    shutil.copy(charts / METRICS, charts / LOGS)  # other bytes under the same name
+    assert dependency_status(chart_dir, chart) == helm.dependency_list(chart_dir)
+
+    twin = tmp_path / "twin"
+    shutil.copytree(CHART, twin)
+    loads: list[Path] = []
+    real = adapter.load_chart
+
+    def counted(path: Path, *args: Any) -> adapter.Chart:
+        loads.append(path)
+        return real(path, *args)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(dependencies.helm, "load_chart", counted)
+        assert dependency_status(twin, adapter.load_chart(twin)) == helm.dependency_list(twin)
+    assert [p for p in loads if p.suffix == ".tgz"] == []
