@@ -60,13 +60,16 @@ def lint(
     jobs: int = 2,
     build_dependencies: bool = False,
     offline: bool = False,
+    extra: list[Diagnostic] | None = None,
 ) -> LintResult:
     """Lint the Blueprints the paths select (see `workspace.discover`).
 
     `root` fixes the workspace root; by default it is found from the first path.
+    `extra`: findings made outside the per-Blueprint rules (`--since`'s BPS007),
+    reported under the same settings and inline comments.
     """
     with collector_paused():
-        return _lint(paths, root, fail_on, select, jobs, build_dependencies, offline)
+        return _lint(paths, root, fail_on, select, jobs, build_dependencies, offline, extra or [])
 
 
 def _lint(
@@ -77,9 +80,10 @@ def _lint(
     jobs: int,
     build_dependencies: bool,
     offline: bool = False,
+    extra: list[Diagnostic] | None = None,
 ) -> LintResult:
     root = root.resolve() if root else find_root(paths[0] if paths else Path.cwd())
-    diagnostics: list[Diagnostic] = []
+    diagnostics: list[Diagnostic] = list(extra or [])
     try:
         workspace = load_workspace(root)
     except InputError as exc:

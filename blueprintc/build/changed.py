@@ -27,6 +27,7 @@ from blueprintc.build.errors import BuildError
 from blueprintc.chartsources import local_chart_sources
 from blueprintc.childenv import child_env
 from blueprintc.lint import load_blueprint
+from blueprintc.model.blueprint import Blueprint
 from blueprintc.repopath import workspace_prefix
 from blueprintc.source import InputError
 from blueprintc.workspace import (
@@ -70,9 +71,54 @@ class _Node:
     rel: str
     depends: list[str]
     sources: list[Path]  # directories whose changes change this Blueprint
+    blueprint: Blueprint | None = None  # None: its blueprint.yaml does not load
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The working tree against the merge base of a ref and HEAD."""
+
+    since: str
+    top: Path  # the git top level
+    base: str  # the commit compared against
+    paths: frozenset[Path]  # changed, added, deleted and untracked files
+    workspace: Workspace
+    prefix: str  # the workspace's directory, relative to `top`
+    nodes: tuple[_Node, ...]  # every Blueprint with a blueprint.yaml
+
+    def at_base(self, path: Path) -> bytes | None:
+        """The bytes of `path` at the base commit (None: not there)."""
+        return _git(self.top, "show", f"{self.base}:{path.relative_to(self.top).as_posix()}")
 
 
 def changed_blueprints(start: Path, since: str) -> ChangedResult:
+    return changed_in(compare(start, since))
+
+
+def changed_in(comparison: Comparison) -> ChangedResult:
+    top, paths, workspace, nodes = (
+        comparison.top,
+        comparison.paths,
+        comparison.workspace,
+        list(comparison.nodes),
+    )
+    wide = sorted(p for p in paths if any(_under(p, w) for w in _workspace_inputs(workspace)))
+    if wide:  # every Blueprint's build reads it
+        why = f"workspace input changed: {wide[0].relative_to(top).as_posix()}"
+        reasons = {n.name: why for n in nodes}
+    else:
+        direct = {n.name for n in nodes if any(_under(p, s) for p in paths for s in n.sources)}
+        reasons = _with_dependents(nodes, direct)
+    by_name = {n.name: n for n in nodes}
+    ordered = [by_name[name] for name in _topological(nodes) if name in reasons]
+    found = [Changed(n.name, n.rel, reasons[n.name]) for n in ordered]
+    deleted = _deleted(top, comparison.base, set(paths), workspace)
+    return ChangedResult(comparison.since, comparison.base, tuple(found), tuple(deleted))
+
+
+def compare(start: Path, since: str) -> Comparison:
+    """What differs since `since` (its merge base with HEAD) in the repository holding
+    the workspace of `start`; BuildError for no repository or an unknown ref."""
     root = find_root(start)
     top_out = _git(root, "rev-parse", "--show-toplevel")
     if top_out is None:
@@ -92,21 +138,11 @@ def changed_blueprints(start: Path, since: str) -> ChangedResult:
     if diff is None or untracked is None:
         raise BuildError(f"git could not compare {since!r} with the working tree of {top}")
     listed = [name for raw in (diff, untracked) for name in raw.split(b"\0") if name]
-    paths = {top / os.fsdecode(name) for name in listed}
+    paths = frozenset(top / os.fsdecode(name) for name in listed)
     workspace = load_workspace(root)
     prefix = workspace_prefix(workspace.root, top)  # paths are repository-relative, as CI reads
-    nodes = _nodes(workspace, prefix)
-    wide = sorted(p for p in paths if any(_under(p, w) for w in _workspace_inputs(workspace)))
-    if wide:  # every Blueprint's build reads it
-        why = f"workspace input changed: {wide[0].relative_to(top).as_posix()}"
-        reasons = {n.name: why for n in nodes}
-    else:
-        direct = {n.name for n in nodes if any(_under(p, s) for p in paths for s in n.sources)}
-        reasons = _with_dependents(nodes, direct)
-    by_name = {n.name: n for n in nodes}
-    ordered = [by_name[name] for name in _topological(nodes) if name in reasons]
-    found = [Changed(n.name, n.rel, reasons[n.name]) for n in ordered]
-    return ChangedResult(since, base, tuple(found), tuple(_deleted(top, base, paths, workspace)))
+    nodes = tuple(_nodes(workspace, prefix))
+    return Comparison(since, top, base, paths, workspace, prefix, nodes)
 
 
 def _git(cwd: Path, *args: str) -> bytes | None:
@@ -177,7 +213,8 @@ def _nodes(workspace: Workspace, prefix: str) -> list[_Node]:
             continue
         sources = [directory, *local_chart_sources(blueprint.manifest_dir)]
         depends = [d.blueprint for d in blueprint.depends]
-        nodes.append(_Node(blueprint.name or directory.name, directory, rel, depends, sources))
+        name = blueprint.name or directory.name
+        nodes.append(_Node(name, directory, rel, depends, sources, blueprint))
     return nodes
 
 
@@ -199,7 +236,7 @@ def _with_dependents(nodes: list[_Node], direct: set[str]) -> dict[str, str]:
 
 def _topological(nodes: list[_Node]) -> list[str]:
     """Dependencies before their dependents, ties by name (cycles broken by name)."""
-    names = sorted(n.name for n in nodes)
+    names = sorted({n.name for n in nodes})  # two Blueprints of one name: lint says so
     known = {canonical(n): n for n in names}
     deps = {n.name: {known[d] for d in map(canonical, n.depends) if d in known} for n in nodes}
     done: list[str] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -48,6 +48,12 @@ SEVERITIES = click.Choice(["error", "warning", "info"])
     help="Never reach a chart repository: skip the dependency build; guards that need "
     "absent dependencies are reported as skipped.",
 )
+@click.option(
+    "--since",
+    metavar="REF",
+    help="Lint only the Blueprints changed since REF (as `changed` lists them) and check "
+    "that each changed chart's version went up (BPS007).",
+)
 def lint(
     paths: tuple[Path, ...],
     output_format: str,
@@ -58,6 +64,7 @@ def lint(
     output: Path | None,
     dependency_build: bool,
     offline: bool,
+    since: str | None,
 ) -> None:
     """Lint Blueprints: a Blueprint dir, a catalog dir, or files inside Blueprints."""
     from blueprintc.cli.colour import use_colour
@@ -69,15 +76,26 @@ def lint(
     unknown = sorted(set(select) - set(RULES))
     if unknown:
         raise click.UsageError(f"unknown rule id(s): {', '.join(unknown)}")
+    selected, extra = list(paths), None
+    if since is not None:
+        selected, extra = _since(since, selected)
     try:
-        result = run_lint(
-            list(paths),
-            fail_on=Severity.parse(fail_on) if fail_on else None,
-            select=set(select) or None,
-            jobs=jobs,
-            build_dependencies=dependency_build,
-            offline=offline,
-        )
+        if selected is None:  # nothing changed since the ref: nothing to lint
+            from blueprintc.lint import LintResult
+            from blueprintc.workspace import find_root
+
+            start = paths[0] if paths else Path.cwd()
+            result = LintResult(root=find_root(start), fail_on=Severity.ERROR)
+        else:
+            result = run_lint(
+                selected,
+                fail_on=Severity.parse(fail_on) if fail_on else None,
+                select=set(select) or None,
+                jobs=jobs,
+                build_dependencies=dependency_build,
+                offline=offline,
+                extra=extra,
+            )
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
     result = from_repository_root(result)  # where CI attaches annotations
@@ -137,3 +155,28 @@ def explain(rule_id: str | None) -> None:
     click.echo(rule.doc or rule.summary)
     click.echo("")
     click.echo(f"Fix: {rule.hint}")
+
+
+def _since(since: str, paths: list[Path]) -> tuple[list[Path] | None, list[Any]]:
+    """The Blueprint directories changed since `since` (those under `paths`, when given;
+    None when there are none) and their BPS007 findings; a bad ref is a usage error."""
+    from blueprintc.build.changed import changed_in, compare
+    from blueprintc.build.errors import BuildError
+    from blueprintc.build.version_bump import unbumped
+
+    try:
+        comparison = compare(paths[0] if paths else Path.cwd(), since)
+    except BuildError as exc:
+        raise click.UsageError(str(exc)) from None
+    changed = [comparison.top / c.path for c in changed_in(comparison).blueprints]
+    given = [p.resolve() for p in paths]
+    if given:
+        changed = [d for d in changed if any(d == g or g in d.parents for g in given)]
+    names = set(changed)
+    found = [f for f in unbumped(comparison) if _blueprint_dir(comparison, f) in names]
+    return (changed or None), found
+
+
+def _blueprint_dir(comparison: Any, finding: Any) -> Path:
+    """The Blueprint directory a BPS007 finding (at its blueprint.yaml) is about."""
+    return (comparison.workspace.root / finding.location.file).parent

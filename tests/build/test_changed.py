@@ -74,6 +74,17 @@ def test_cli_text_and_github_matrix(repo: git.Repo, monkeypatch: pytest.MonkeyPa
     _commit(repo, "blueprints/cluster-issuers/chart/values.yaml", "# tuned\n")
     monkeypatch.chdir(root)
     runner = CliRunner()
+    unbumped = runner.invoke(cli, ["changed", "--since", "v1"])
+    assert unbumped.exit_code == 1 and "BPS007" in unbumped.output  # the chart needs 1.0.2
+    bumped = [
+        "blueprints/cluster-issuers/blueprint.yaml",
+        "blueprints/cluster-issuers/chart/Chart.yaml",
+    ]
+    for rel in bumped:
+        path = root / rel
+        path.write_text(path.read_text().replace("version: 1.0.1", "version: 1.0.2", 1))
+    repo.index.add(bumped)
+    repo.index.commit("bump bp-cluster-issuers")
     text = runner.invoke(cli, ["changed", "--since", "v1"])
     assert text.exit_code == 0, text.output
     assert text.output.splitlines() == [

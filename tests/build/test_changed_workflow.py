@@ -82,6 +82,12 @@ def test_the_documented_changed_step_skips_an_empty_change_and_feeds_the_matrix(
 
     values = checkout / "blueprints/cert-manager/chart/values.yaml"
     values.write_text(values.read_text() + "# tuned\n")
+    for rel in (
+        "blueprints/cert-manager/blueprint.yaml",
+        "blueprints/cert-manager/chart/Chart.yaml",
+    ):
+        path = checkout / rel  # a chart change comes with its version bump (BPS007)
+        path.write_text(path.read_text().replace("version: 1.2.0", "version: 1.2.1", 1))
     something = tmp_path / "something.txt"
     _run_step(command, checkout, something)
     written = _outputs(something)

@@ -77,10 +77,13 @@ def test_changed_json_lists_what_changed(tmp_path: Path) -> None:
     values = workspace / "blueprints" / "wiki" / "chart" / "values.yaml"
     values.write_text(values.read_text() + "# tuned\n")
     run = run_cli("changed", "--since", "HEAD", "--format", "json", cwd=workspace)
-    assert run.code == 0, run
+    assert run.code == 1, run  # the wiki chart changed without a version bump (BPS007)
     doc = _document(run, "changed")
     assert doc["since"] == "HEAD" and doc["hasChanges"] is True
     assert {"name": "bp-wiki", "path": "blueprints/wiki", "reason": "changed"} in doc["blueprints"]
+    assert [(d["rule"], d["file"]) for d in doc["diagnostics"]] == [
+        ("BPS007", "blueprints/wiki/blueprint.yaml")
+    ]
 
 
 def test_lint_json_has_the_same_head(tmp_path: Path) -> None:

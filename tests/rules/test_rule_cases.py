@@ -8,22 +8,31 @@ comes from the registry, so a new rule without fixtures fails here.
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
 import yaml
 
+from blueprintc.build.changed import compare
+from blueprintc.build.version_bump import unbumped
 from blueprintc.compile.planner import compile_workspace
-from blueprintc.lint import lint
+from blueprintc.lint import finalise, lint
 from blueprintc.rules import RULES
 from blueprintc.validate.tree import validate_tree
+from blueprintc.workspace import load_workspace
 
 CASES = Path(__file__).parent / "cases"
 
 
 def _findings(workspace: Path, rule_id: str) -> list[tuple[str, int]]:
     """Lint rules run through `lint`; plan rules (BPP) through a compile of the fixture;
-    compile-output rules (BPC) through `validate_tree` over the fixture's `out/`."""
+    compile-output rules (BPC) through `validate_tree` over the fixture's `out/`; rules
+    on git history (a `base/` and a `head/` laid over it) as `lint --since` checks."""
+    if (workspace / "base").is_dir():
+        return _history_findings(workspace, rule_id)
     if rule_id.startswith("BPC"):
         found = validate_tree(workspace / "out")
         return sorted(
@@ -34,6 +43,18 @@ def _findings(workspace: Path, rule_id: str) -> list[tuple[str, int]]:
     else:
         diagnostics = lint([workspace], root=workspace, select={rule_id}).diagnostics
     return sorted((d.location.file, d.location.line) for d in diagnostics if d.rule == rule_id)
+
+
+def _history_findings(case: Path, rule_id: str) -> list[tuple[str, int]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        workspace = Path(tmp) / "ws"
+        shutil.copytree(case / "base", workspace)
+        git = ["git", "-C", str(workspace), "-c", "user.name=t", "-c", "user.email=t@x.invalid"]
+        for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "base"]):
+            subprocess.run([*git, *args], check=True, capture_output=True)
+        shutil.copytree(case / "head", workspace, dirs_exist_ok=True)
+        found = finalise(unbumped(compare(workspace, "HEAD")), load_workspace(workspace), None)
+    return sorted((d.location.file, d.location.line) for d in found if d.rule == rule_id)
 
 
 @pytest.mark.parametrize("rule_id", sorted(RULES))

@@ -8,6 +8,7 @@ from blueprintc.rules.schema import (
     chart_metadata,
     chart_version,
     config_schema,
+    version_bump,
     when_predicate,
     workspace_schema,
 )
@@ -19,4 +20,5 @@ RULES: list[Rule] = [
     chart_metadata.RULE,
     when_predicate.RULE,
     chart_version.RULE,
+    version_bump.RULE,
 ]
