@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from blueprintc import __version__, helm_pool
+from blueprintc.cli import verbosity
 from blueprintc.cli.lazy import LazyCommand, LazyGroup
 
 # Each command's module is imported only when it runs (start-up is most of a
@@ -80,6 +81,9 @@ EARLY_HELM_WORKERS = {"lint": 1, "build": 1, "publish": 1}
 @click.version_option(__version__, prog_name="blueprintc")
 def cli() -> None:
     """blueprintc: lint, render, compile and publish Catalyst Blueprints for Flux."""
+
+
+verbosity.add_to(cli)  # `blueprintc -q lint` as well as `blueprintc lint -q`
 
 
 # Helm's Go runtime aborts its process (no exception, a goroutine dump) when it

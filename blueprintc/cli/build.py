@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from blueprintc.build.record import BuildRecord
+from blueprintc.cli import verbosity
 from blueprintc.cli.registry_io import registry_policy, with_registry_io
 from blueprintc.jsondoc import json_document
 
@@ -144,6 +145,8 @@ def _run(
         click.echo(json_document("build", {"records": [r.as_dict() for r in records]}), nl=False)
     else:
         for record in records:
+            if record.ok and verbosity.quiet():
+                continue
             click.echo(render_text(record), nl=False)
     sys.exit(0 if all(r.ok for r in records) else 1)
 
@@ -196,6 +199,8 @@ def _run_environments(
         click.echo(json_document("publish-environments", {"environments": found}), nl=False)
     else:
         for result in results:
+            if result.ok and verbosity.quiet():
+                continue
             click.echo(render_environment(result, target))
     sys.exit(0 if all(r.ok for r in results) else 1)
 

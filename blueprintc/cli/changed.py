@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from blueprintc.cli import verbosity
 from blueprintc.diagnostics import Severity
 
 
@@ -46,6 +47,12 @@ def changed(since: str, path: Path, output_format: str, github_output: bool) -> 
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     result = changed_in(comparison)
+    if verbosity.verbose():
+        click.echo(
+            f"compared the working tree with {since} (merge base {result.base[:12]}): "
+            f"{len(result.blueprints)} to build, {len(result.deleted)} deleted",
+            err=True,
+        )
     workspace = comparison.workspace
     bumps = finalise(unbumped(comparison), workspace, None)  # rule settings apply
     stopping = failing(bumps, workspace.fail_on)

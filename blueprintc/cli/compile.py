@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from blueprintc.cli import verbosity
 from blueprintc.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
@@ -191,15 +192,18 @@ def compile_command(
         stale = [*report.written, *report.removed]
         for path in stale:
             click.echo(path)
-        if report.unknown:
+        if report.unknown and not verbosity.quiet():
             click.echo(_unknown_note(report.unknown).strip(), err=True)
-        click.echo(
-            f"{len(stale)} file(s) differ from the compiled tree"
-            if stale
-            else "out/ is up to date",
-            err=True,
-        )
+        if stale or not verbosity.quiet():
+            click.echo(
+                f"{len(stale)} file(s) differ from the compiled tree"
+                if stale
+                else "out/ is up to date",
+                err=True,
+            )
         sys.exit(1 if stale else 0)
+    if verbosity.quiet():
+        return
     kinds = Counter(outcome.kinds)
     seconds = time.perf_counter() - started
     part = f" (shard {shard})" if shard is not None else ""
@@ -218,6 +222,11 @@ def compile_command(
         click.echo(_unknown_note(report.unknown))
     for kind, count in sorted(kinds.items()):
         click.echo(f"  {kind:<20} {count}")
+    if verbosity.verbose():
+        for path in report.written:
+            click.echo(f"  wrote   {outcome.out_rel}/{path}")
+        for path in report.removed:
+            click.echo(f"  removed {outcome.out_rel}/{path}")
 
 
 def _json_outcome(

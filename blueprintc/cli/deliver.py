@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
 
 from blueprintc.build.errors import BuildError
+from blueprintc.cli import verbosity
 from blueprintc.durations import go_duration_seconds
 
 
@@ -81,6 +83,7 @@ def deliver_command(
     output_format: str,
 ) -> None:
     """Commit every compiled branch of OUT into out/git/<org>/<app>.git and the fleet repo."""
+    started = time.perf_counter()
     from blueprintc.deliver.embedded import DeliverError, deliver, identity
 
     if remote is not None and to_sovereign:
@@ -128,14 +131,19 @@ def deliver_command(
         click.echo(json_document("deliver", {**counts, "branches": branches}), nl=False)
         sys.exit(1 if result.failed else 0)
     for branch in result.branches:
+        if verbosity.quiet() and branch.status != "failed":
+            continue
         line = f"{branch.status:9} {branch.repo} {branch.branch}"
         if branch.commit:
             line += f" {branch.commit[:12]}"
         if branch.detail:
             line += f": {branch.detail}"
         click.echo(line, err=branch.status == "failed")
-    click.echo(
-        f"deliver: {result.count('delivered')} delivered, {result.count('unchanged')} "
-        f"unchanged, {result.count('failed')} failed"
-    )
+    if not verbosity.quiet() or result.failed:
+        click.echo(
+            f"deliver: {result.count('delivered')} delivered, {result.count('unchanged')} "
+            f"unchanged, {result.count('failed')} failed"
+        )
+    if verbosity.verbose():
+        click.echo(f"  in {time.perf_counter() - started:.2f} s", err=True)
     sys.exit(1 if result.failed else 0)

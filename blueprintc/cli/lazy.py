@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import click
 
+from blueprintc.cli import verbosity
+
 
 @dataclass(frozen=True)
 class LazyCommand:
@@ -54,7 +56,7 @@ class LazyGroup(click.Group):
             return command
         if ctx.meta.get(_LISTING):
             return _Listed(cmd_name, self.lazy[cmd_name].short_help)
-        command = self.lazy[cmd_name].load()
+        command = verbosity.add_to(self.lazy[cmd_name].load())
         self.add_command(command, cmd_name)
         return command
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from blueprintc.cli import verbosity
 from blueprintc.diagnostics import Severity
 from blueprintc.rules import RULES
 
@@ -76,6 +78,7 @@ def lint(
     unknown = sorted(set(select) - set(RULES))
     if unknown:
         raise click.UsageError(f"unknown rule id(s): {', '.join(unknown)}")
+    started = time.perf_counter()
     selected, extra = list(paths), None
     if since is not None:
         selected, extra = _since(since, selected)
@@ -102,6 +105,10 @@ def lint(
     # A report file gets colour only when asked for by the flag.
     with_colour = use_colour(sys.stdout, colour) if output is None else bool(colour)
     report = REPORTERS[output_format](result, with_colour)
+    if output_format == "text" and verbosity.quiet():  # the findings, no summary line
+        from blueprintc.reporters.text import render_diagnostics
+
+        report = render_diagnostics(result, with_colour)
     if output is not None:
         from blueprintc.emit.fsutil import LinkInPath, write_file
 
@@ -120,6 +127,13 @@ def lint(
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY", "")
     if output_format == "github" and summary_file:
         _append_step_summary(Path(summary_file), result)
+    if verbosity.verbose():
+        for name in result.blueprints:
+            click.echo(f"linted {name}", err=True)
+        seconds = time.perf_counter() - started
+        click.echo(
+            f"{len(result.blueprints)} Blueprint(s) in {seconds:.2f} s, {jobs} job(s)", err=True
+        )
     sys.exit(result.exit_code)
 
 

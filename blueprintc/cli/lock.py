@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from blueprintc.cli import verbosity
 from blueprintc.cli.compile import _report, _root
 
 _SHOWN = 5
@@ -78,8 +79,15 @@ def lock_command(workspace: Path | None, check: bool, output_format: str) -> Non
         click.echo(json_document("lock", body), nl=False)
         sys.exit(1 if check and stale else 0)
     if check:
-        click.echo(f"{lock.LOCK_FILE}: {summary}" if stale else f"{lock.LOCK_FILE} is up to date")
+        if stale:
+            click.echo(f"{lock.LOCK_FILE}: {summary}")
+        elif verbosity.verbose():
+            click.echo(f"{lock.LOCK_FILE} is up to date: {summary}")
+        elif not verbosity.quiet():
+            click.echo(f"{lock.LOCK_FILE} is up to date")
         sys.exit(1 if stale else 0)
+    if verbosity.quiet():
+        return
     if written:
         click.echo(f"wrote {lock.LOCK_FILE}: {summary}")
     else:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from blueprintc.cli import verbosity
 from blueprintc.cli.registry_io import registry_policy, with_registry_io
 from blueprintc.jsondoc import json_document
 
@@ -58,8 +59,9 @@ def keygen(directory: Path, force: bool, openpgp: bool, uid: str) -> None:
     except BuildError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
-    click.echo(f"Private key written to {private}")
-    click.echo(f"Public key written to {public}")
+    if not verbosity.quiet():
+        click.echo(f"Private key written to {private}")
+        click.echo(f"Public key written to {public}")
 
 
 def _openpgp_keygen(directory: Path, uid: str, force: bool) -> None:
@@ -89,8 +91,9 @@ def _openpgp_keygen(directory: Path, uid: str, force: bool) -> None:
     except (BuildError, DeliverError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
-    click.echo(f"Private key written to {private}")
-    click.echo(f"Public key written to {public} (for the Sovereign's spec.git.signingKeys)")
+    if not verbosity.quiet():
+        click.echo(f"Private key written to {private}")
+        click.echo(f"Public key written to {public} (for the Sovereign's spec.git.signingKeys)")
 
 
 @click.command()
@@ -149,5 +152,7 @@ def verify(
     else:
         click.echo(f"{result.reference}: {'verified' if result.ok else 'NOT VERIFIED'}")
         for check in result.checks:
+            if check.ok and verbosity.quiet():
+                continue
             click.echo(f"  {'ok  ' if check.ok else 'FAIL'} {check.name}: {check.message}")
     sys.exit(0 if result.ok else 1)
