@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from blueprintc import progress
 from blueprintc.cli import verbosity
 from blueprintc.diagnostics import Diagnostic
 
@@ -42,6 +43,11 @@ def _root(path: Path | None) -> Path:
         )
         sys.exit(2)
     return root
+
+
+def _progress_wanted(output_format: str = "text") -> bool:
+    """A progress display on stderr: a terminal, text output, not -q."""
+    return output_format == "text" and not verbosity.quiet() and sys.stderr.isatty()
 
 
 def _missing_sovereign(root: Path) -> str | None:
@@ -168,15 +174,16 @@ def compile_command(
         raise click.BadParameter(str(exc), param_hint="--shard") from None
     started = time.perf_counter()
     root = _root(workspace)
-    outcome = run_compile(
-        root,
-        out=out,
-        check=check,
-        validate=validate,
-        trust_stat=not verify,
-        force_prune=force_prune,
-        shard=shard,
-    )
+    with progress.shown(_progress_wanted(output_format)):
+        outcome = run_compile(
+            root,
+            out=out,
+            check=check,
+            validate=validate,
+            trust_stat=not verify,
+            force_prune=force_prune,
+            shard=shard,
+        )
     if output_format == "json":
         _json_outcome(outcome, root, check, shard, time.perf_counter() - started)
     _report(outcome.diagnostics, root)  # warnings too: they do not stop the compile

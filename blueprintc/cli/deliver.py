@@ -8,8 +8,10 @@ from pathlib import Path
 
 import click
 
+from blueprintc import progress
 from blueprintc.build.errors import BuildError
 from blueprintc.cli import verbosity
+from blueprintc.cli.compile import _progress_wanted
 from blueprintc.durations import go_duration_seconds
 
 
@@ -111,7 +113,8 @@ def deliver_command(
             signer = load_signer(signing_key)
         who = identity(author_name, author_email)
         if remote is None:
-            result = deliver(out, who, signer)
+            with progress.shown(_progress_wanted(output_format)):
+                result = deliver(out, who, signer)
         else:
             from blueprintc.deliver.remote import check_remote, deliver_remote
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from blueprintc import progress
 from blueprintc.diagnostics import Diagnostic, Finding, Location, Severity, failing
 
 if TYPE_CHECKING:  # a sealed compile builds an outcome without loading the planner
@@ -46,21 +47,22 @@ def outcome_of(result: CompileResult, validate: bool) -> CompileOutcome:
     outcome.fail_on = result.inputs.workspace.fail_on
     if result.inputs.sovereign is not None:
         outcome.workspace_name = result.inputs.sovereign.name
-    for file in result.files:
-        for document in file.documents:
-            if isinstance(document, dict) and document.get("kind"):
+    name = "validate files" if validate else "count objects"
+    with progress.phase(name, len(result.files)) as step:
+        for file in result.files:
+            step()
+            for document in file.documents:
+                if not isinstance(document, dict) or not document.get("kind"):
+                    continue
                 if document.get("apiVersion", "").startswith("kustomize.config.k8s.io"):
                     continue
                 outcome.kinds.append(str(document["kind"]))
-                if validate:
-                    for message in validate_object(document):
-                        outcome.diagnostics.append(
-                            make_diagnostic(
-                                EMITTED_OBJECT_SCHEMA,
-                                Finding(
-                                    f"invalid {document['kind']} planned: {message}",
-                                    Location(f"out/{file.path}", 1, 1),
-                                ),
-                            )
-                        )
+                if not validate:
+                    continue
+                for message in validate_object(document):
+                    finding = Finding(
+                        f"invalid {document['kind']} planned: {message}",
+                        Location(f"out/{file.path}", 1, 1),
+                    )
+                    outcome.diagnostics.append(make_diagnostic(EMITTED_OBJECT_SCHEMA, finding))
     return outcome

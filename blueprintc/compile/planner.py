@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from blueprintc import progress
 from blueprintc.compile import catalyst_config as cc
 from blueprintc.compile import flux, names
 from blueprintc.compile.apps import AppPlan, emitted_values, plan_application, resolve_blueprint
@@ -152,21 +153,23 @@ def compile_workspace(
         if org is not None:
             fresh.append(org)
     resources: list[str] = []
-    for org in sorted(fresh, key=lambda o: (o.slug, o.rel)):
-        if org.slug in seen:
-            result.diagnostics.append(
-                report(
-                    "BPP013",
-                    f"Organization {org.slug} is defined twice (also in {seen[org.slug]})",
-                    at(org.doc, ("metadata", "name")),
+    with progress.phase("plan Organizations", len(fresh)) as step:
+        for org in sorted(fresh, key=lambda o: (o.slug, o.rel)):
+            step()
+            if org.slug in seen:
+                result.diagnostics.append(
+                    report(
+                        "BPP013",
+                        f"Organization {org.slug} is defined twice (also in {seen[org.slug]})",
+                        at(org.doc, ("metadata", "name")),
+                    )
                 )
-            )
-            continue
-        seen[org.slug] = org.rel
-        if org.rel in others:
-            resources.extend(catalyst_resources(org))
-        else:
-            plan_organization(result, org, cache)
+                continue
+            seen[org.slug] = org.rel
+            if org.rel in others:
+                resources.extend(catalyst_resources(org))
+            else:
+                plan_organization(result, org, cache)
     if unchanged is None and (shard is None or shard.first):
         prefix = f"{cc.ROOT}/"
         resources += [f.path[len(prefix) :] for f in result.files if f.path.startswith(prefix)]

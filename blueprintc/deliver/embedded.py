@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import pygit2
 
-from blueprintc import __version__
+from blueprintc import __version__, progress
 from blueprintc.build.envtree import compiled_tree
 from blueprintc.deliver.errors import DeliverError
 from blueprintc.deliver.state import DeliveryState, content_digest
@@ -132,25 +132,26 @@ def deliver(out: Path, who: Identity, signer: CommitSigner | None = None) -> Del
         branches = plan(listed)
         for repo_name, branch in state.gone(branches):  # an Application no longer compiled
             branches[(repo_name, branch)] = {}
-        for (repo_name, branch), paths in sorted(branches.items()):
-            content = content_digest((p, manifest.files[o].sha256) for p, o in paths.items())
-            kept = state.unchanged(repo_name, branch, content)
-            if kept is not None:
-                result.branches.append(BranchResult(repo_name, branch, "unchanged", kept))
-                continue
-            try:
-                tree_files = {path: read(origin) for path, origin in paths.items()}
-                repo = open_repo(git_dir / f"{repo_name}.git")
-                done = commit_branch(repo, repo_name, branch, tree_files, who, digest, signer)
-            except (pygit2.GitError, OSError) as exc:
-                done = BranchResult(
-                    repo_name, branch, "failed", detail=f"{exc}; fix it, then rerun"
-                )
-            result.branches.append(done)
-            if done.status == "failed" or not paths:  # an emptied branch is no longer ours
-                state.forget(repo_name, branch)
-            else:
-                state.record(repo_name, branch, content, done.commit)
+        with progress.phase("deliver branches", len(branches)) as step:
+            for (repo_name, branch), paths in sorted(branches.items()):
+                step()
+                content = content_digest((p, manifest.files[o].sha256) for p, o in paths.items())
+                kept = state.unchanged(repo_name, branch, content)
+                if kept is not None:
+                    result.branches.append(BranchResult(repo_name, branch, "unchanged", kept))
+                    continue
+                try:
+                    tree_files = {path: read(origin) for path, origin in paths.items()}
+                    repo = open_repo(git_dir / f"{repo_name}.git")
+                    done = commit_branch(repo, repo_name, branch, tree_files, who, digest, signer)
+                except (pygit2.GitError, OSError) as exc:
+                    why = f"{exc}; fix it, then rerun"
+                    done = BranchResult(repo_name, branch, "failed", detail=why)
+                result.branches.append(done)
+                if done.status == "failed" or not paths:  # an emptied branch is not ours
+                    state.forget(repo_name, branch)
+                else:
+                    state.record(repo_name, branch, content, done.commit)
     if state.changed:
         state.save()
     return result
