@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
-from blueprintc import helm, kustomize
+from blueprintc import helm, kustomize, progress
 from blueprintc.build.chartfile import ChartArchive
 from blueprintc.build.errors import BuildError
 from blueprintc.build.guards import (
@@ -85,10 +85,22 @@ def build_blueprints(
         target = open_target(
             registry, layout=where, identity=identity, anchor=anchor, policy=policy
         )
-    return [
-        build_blueprint(d, target=target, signer=signer, out=out, dependency_build=dependency_build)
-        for d in directories
-    ]
+    records = []
+    with progress.phase(
+        "publish Blueprints" if push else "build Blueprints", len(directories)
+    ) as step:
+        for directory in directories:
+            step()
+            records.append(
+                build_blueprint(
+                    directory,
+                    target=target,
+                    signer=signer,
+                    out=out,
+                    dependency_build=dependency_build,
+                )
+            )
+    return records
 
 
 def build_blueprint(

@@ -123,21 +123,23 @@ def _run(
     deadline: str | None,
     retry_times: int | None,
 ) -> None:
+    from blueprintc import progress
     from blueprintc.build import BuildError, build_blueprints
     from blueprintc.oci import OCIError
 
     try:
-        records = build_blueprints(
-            list(blueprints),
-            push=push,
-            registry=registry,
-            layout=layout,
-            identity=identity_registry,
-            key=key,
-            out=out,
-            dependency_build=dependency_build,
-            policy=registry_policy(timeout, deadline, retry_times),
-        )
+        with progress.shown(verbosity.show_progress(output_format)):
+            records = build_blueprints(
+                list(blueprints),
+                push=push,
+                registry=registry,
+                layout=layout,
+                identity=identity_registry,
+                key=key,
+                out=out,
+                dependency_build=dependency_build,
+                policy=registry_policy(timeout, deadline, retry_times),
+            )
     except (BuildError, OCIError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)

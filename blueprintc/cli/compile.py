@@ -45,11 +45,6 @@ def _root(path: Path | None) -> Path:
     return root
 
 
-def _progress_wanted(output_format: str = "text") -> bool:
-    """A progress display on stderr: a terminal, text output, not -q."""
-    return output_format == "text" and not verbosity.quiet() and sys.stderr.isatty()
-
-
 def _missing_sovereign(root: Path) -> str | None:
     """The Sovereign file blueprintc.yaml names (or sovereign.yaml), when it is absent.
     A blueprintc.yaml that cannot be read is left to the command, which reports it."""
@@ -174,7 +169,7 @@ def compile_command(
         raise click.BadParameter(str(exc), param_hint="--shard") from None
     started = time.perf_counter()
     root = _root(workspace)
-    with progress.shown(_progress_wanted(output_format)):
+    with progress.shown(verbosity.show_progress(output_format)):
         outcome = run_compile(
             root,
             out=out,

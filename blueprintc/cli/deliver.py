@@ -11,7 +11,6 @@ import click
 from blueprintc import progress
 from blueprintc.build.errors import BuildError
 from blueprintc.cli import verbosity
-from blueprintc.cli.compile import _progress_wanted
 from blueprintc.durations import go_duration_seconds
 
 
@@ -113,12 +112,13 @@ def deliver_command(
             signer = load_signer(signing_key)
         who = identity(author_name, author_email)
         if remote is None:
-            with progress.shown(_progress_wanted(output_format)):
+            with progress.shown(verbosity.show_progress(output_format)):
                 result = deliver(out, who, signer)
         else:
             from blueprintc.deliver.remote import check_remote, deliver_remote
 
-            result = deliver_remote(out, check_remote(remote), who, signer, jobs, seconds)
+            with progress.shown(verbosity.show_progress(output_format)):
+                result = deliver_remote(out, check_remote(remote), who, signer, jobs, seconds)
     except (DeliverError, BuildError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)

@@ -7,6 +7,7 @@ Verbose: what normal output sums up, item by item, and how long the work took.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 import click
@@ -68,3 +69,8 @@ def add_to(command: click.Command) -> click.Command:
     if not taken & {"-q", "--quiet", "-v", "--verbose"}:
         command.params.extend(options())
     return command
+
+
+def show_progress(output_format: str = "text") -> bool:
+    """A progress display on stderr: a terminal, text output, not -q."""
+    return output_format == "text" and not quiet() and sys.stderr.isatty()

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 import pygit2
 
+from blueprintc import progress
 from blueprintc.build.envtree import compiled_files
 from blueprintc.deliver.credentials import (
     PASSWORD_ENV,
@@ -132,8 +133,12 @@ def deliver_remote(
         return _deliver_repo(out, base, name, repos[name], creds, who, digest, signer)
 
     result = DeliveryResult()
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    with (
+        progress.phase("push repositories", len(repos)) as step,
+        ThreadPoolExecutor(max_workers=max(1, jobs)) as pool,
+    ):
         for branches in pool.map(one, sorted(repos)):
+            step()
             result.branches.extend(branches)
     return result
 

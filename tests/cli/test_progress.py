@@ -1,4 +1,4 @@
-"""A progress display on a terminal only: compile and deliver with stderr on a real
+"""A progress display on a terminal only: compile, deliver and build with stderr on a real
 pseudo-terminal show their phases; piped, or with -q, they show nothing."""
 
 from __future__ import annotations
@@ -56,6 +56,8 @@ def test_compile_and_deliver_show_their_phases_on_a_terminal_only(tmp_path: Path
     assert "plan Organizations" in shown and "validate files" in shown
     code, shown = _run(["deliver"], workspace, terminal=True)
     assert code == 0 and "deliver branches" in shown, shown
+    code, shown = _run(["build", "blueprints/cluster-issuers"], workspace, terminal=True)
+    assert code == 0 and "build Blueprints" in shown, shown
 
     (workspace / "out").rename(tmp_path / "first-out")
     code, piped = _run(["compile"], workspace, terminal=False)
