@@ -45,6 +45,29 @@ def _root(path: Path | None) -> Path:
     return root
 
 
+def _check_kube_version(given: str | None, root: Path) -> None:
+    """The Kubernetes version to validate against must be one whose schemas are carried:
+    else one line, exit 2, before anything is read or written."""
+    from blueprintc.source import InputError
+    from blueprintc.workspace import Workspace, load_workspace
+
+    version, where = given, "--kube-version"
+    if version is None:
+        try:
+            version, where = load_workspace(root).kubernetes_version, "kubernetesVersion"
+        except InputError:
+            return  # the command reports blueprintc.yaml itself
+    if version == Workspace.kubernetes_version:
+        return  # carried: a sealed compile need not load the schema machinery to know it
+    from blueprintc.validate.kubernetes import schema_set_for
+
+    try:
+        schema_set_for(version)
+    except ValueError as exc:
+        click.echo(f"blueprintc: error: {where}: {exc}", err=True)
+        sys.exit(2)
+
+
 def _missing_sovereign(root: Path) -> str | None:
     """The Sovereign file blueprintc.yaml names (or sovereign.yaml), when it is absent.
     A blueprintc.yaml that cannot be read is left to the command, which reports it."""
@@ -115,6 +138,12 @@ def _report(diagnostics: list[Diagnostic], root: Path) -> None:
 )
 @_FORCE_PRUNE
 @click.option(
+    "--kube-version",
+    metavar="VERSION",
+    help="Validate emitted objects against this Kubernetes version's schemas "
+    "(default: blueprintc.yaml's kubernetesVersion, else 1.32.0).",
+)
+@click.option(
     "--shard",
     "shard_spec",
     metavar="K/N",
@@ -146,6 +175,7 @@ def compile_command(
     shard_spec: str | None,
     shards: int | None,
     output_format: str,
+    kube_version: str | None,
 ) -> None:
     """Compile the Sovereign, Organizations and Blueprints into the Flux tree.
 
@@ -169,6 +199,7 @@ def compile_command(
         raise click.BadParameter(str(exc), param_hint="--shard") from None
     started = time.perf_counter()
     root = _root(workspace)
+    _check_kube_version(kube_version, root)
     with progress.shown(verbosity.show_progress(output_format)):
         outcome = run_compile(
             root,
@@ -178,6 +209,7 @@ def compile_command(
             trust_stat=not verify,
             force_prune=force_prune,
             shard=shard,
+            kubernetes_version=kube_version,
         )
     if output_format == "json":
         _json_outcome(outcome, root, check, shard, time.perf_counter() - started)

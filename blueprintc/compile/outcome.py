@@ -59,7 +59,8 @@ def outcome_of(result: CompileResult, validate: bool) -> CompileOutcome:
                 outcome.kinds.append(str(document["kind"]))
                 if not validate:
                     continue
-                for message in validate_object(document):
+                version = result.inputs.workspace.kubernetes_version
+                for message in validate_object(document, kubernetes_version=version):
                     finding = Finding(
                         f"invalid {document['kind']} planned: {message}",
                         Location(f"out/{file.path}", 1, 1),

@@ -51,6 +51,7 @@ def run_compile(
     trust_stat: bool = True,
     force_prune: bool = False,
     shard: Shard | None = None,
+    kubernetes_version: str | None = None,
 ) -> CompileOutcome:
     """Compile `root` into `out` (or check it); with `shard`, only that shard's part
     (its sealed tree holds for that shard alone; no partial re-plan). Every input is read once: the
@@ -59,9 +60,13 @@ def run_compile(
     ``force_prune`` also prunes files in out/ that blueprintc did not write (so the
     sealed and partial shortcuts, which never look for them, are skipped)."""
     workspace = load_workspace(root)
+    if kubernetes_version is not None:  # --kube-version over blueprintc.yaml's
+        workspace.kubernetes_version = kubernetes_version
     target = checked_out_dir(workspace, out)  # before anything in it is read
     reads = new_reads(workspace)
     inputs_digest = fingerprint(workspace, reads)
+    if kubernetes_version is not None:  # validated against other schemas: not this seal
+        inputs_digest = f"{inputs_digest} kubernetes {kubernetes_version}"
     if shard is not None:  # a tree sealed for another share of the work is not this one
         inputs_digest = f"{inputs_digest} shard {shard}"
     sealed = Seal.load(target) if trust_stat and not force_prune else None
