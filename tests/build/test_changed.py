@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import git
@@ -111,3 +112,11 @@ def test_not_a_git_repository(tmp_path: Path) -> None:
     ws = make_workspace(tmp_path / "plain", "webapp")
     with pytest.raises(BuildError, match="not inside a git repository"):
         changed_blueprints(ws, "HEAD")
+
+
+def test_two_blueprints_of_one_name_do_not_stop_changed(repo: git.Repo) -> None:
+    """A copied Blueprint keeps its name (lint reports the clash): changed still lists."""
+    root = Path(str(repo.working_tree_dir))
+    shutil.copytree(root / "blueprints" / "webapp", root / "blueprints" / "webapp-copy")
+    names = _names(root, "v1")
+    assert ("bp-webapp", "changed") in names
