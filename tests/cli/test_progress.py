@@ -3,9 +3,12 @@ pseudo-terminal show their phases; piped, or with -q, they show nothing."""
 
 from __future__ import annotations
 
+import fcntl
 import os
+import struct
 import subprocess
 import sys
+import termios
 from pathlib import Path
 
 from tests.compile.helpers import REPO, copy_workspace
@@ -27,6 +30,8 @@ def _run(args: list[str], cwd: Path, terminal: bool) -> tuple[int, str]:
         )
         return done.returncode, done.stderr
     primary, secondary = os.openpty()
+    # A terminal has a size: tqdm (4.70) draws nothing on a 0-column one.
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     child = subprocess.Popen(
         [sys.executable, "-m", "blueprintc", *args],
         cwd=cwd,
