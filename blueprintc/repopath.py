@@ -63,4 +63,5 @@ def from_repository_root(result: LintResult) -> LintResult:
         )
         for d in result.diagnostics
     ]
-    return dataclasses.replace(result, root=top, diagnostics=diagnostics)
+    blueprints = [prefix + name for name in result.blueprints]
+    return dataclasses.replace(result, root=top, diagnostics=diagnostics, blueprints=blueprints)

@@ -25,7 +25,7 @@ SEVERITIES = click.Choice(["error", "warning", "info"])
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json", "sarif", "github"]),
+    type=click.Choice(["text", "json", "sarif", "github", "junit"]),
     default="text",
     show_default=True,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from blueprintc.lint import LintResult
-from blueprintc.reporters import github, json_report, sarif, text
+from blueprintc.reporters import github, json_report, junit, sarif, text
 
 Reporter = Callable[[LintResult, bool], str]
 
@@ -14,4 +14,5 @@ REPORTERS: dict[str, Reporter] = {
     "json": json_report.render,
     "sarif": sarif.render,
     "github": github.render,
+    "junit": junit.render,
 }

@@ -46,6 +46,8 @@ def test_lint_reports_are_repository_relative_in_every_format(tmp_path: Path) ->
     as_json = run_cli("lint", "--format", "json", cwd=workspace)
     files = {d["file"] for d in json.loads(as_json.stdout)["diagnostics"]}
     assert files == {FILE}, as_json
+    junit = run_cli("lint", "--format", "junit", cwd=workspace)
+    assert f'file="{FILE}" line="3"' in junit.stdout, junit
     github = run_cli("lint", "--format", "github", cwd=workspace)
     assert f"::error file={FILE},line=3,col=13," in github.stdout, github
     sarif = run_cli("lint", "--format", "sarif", "blueprints", cwd=workspace)
