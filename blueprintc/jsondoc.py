@@ -18,4 +18,4 @@ def json_document(kind: str, body: dict[str, Any]) -> str:
         "kind": kind,
         "tool": {"name": "blueprintc", "version": __version__},
     }
-    return json.dumps({**head, **body}, indent=2) + "\n"
+    return json.dumps({**head, **body}, indent=2, default=str) + "\n"  # a date: its text

@@ -325,12 +325,39 @@ def diff_command(workspace: Path | None, out: Path | None, force_prune: bool) ->
 @click.argument("target")
 @click.argument("key")
 @click.option("-w", "--workspace", type=click.Path(path_type=Path, file_okay=False))
-def explain_value_command(target: str, key: str, workspace: Path | None) -> None:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: the value and every layer that set it, latest first (formatVersion 1).",
+)
+def explain_value_command(
+    target: str, key: str, workspace: Path | None, output_format: str
+) -> None:
     """Why does <org>/<app>/<env> have this value? KEY is dotted, e.g. webapp.replicaCount."""
-    from blueprintc.compile.run import explain_value
+    from blueprintc.compile.run import explain_value, value_origins
 
+    root = _root(workspace)
     try:
-        lines = explain_value(_root(workspace), target, key)
+        if output_format == "json":
+            from blueprintc.jsondoc import json_document
+
+            layers = [
+                {
+                    "layer": o.layer,
+                    "value": o.value,
+                    "file": o.source,
+                    "line": o.line,
+                    "column": o.column,
+                }
+                for o in value_origins(root, target, key)
+            ]
+            body = {"target": target, "key": key, "value": layers[0]["value"], "layers": layers}
+            click.echo(json_document("explain-value", body), nl=False)
+            return
+        lines = explain_value(root, target, key)
     except LookupError as exc:
         raise click.UsageError(str(exc)) from None
     for line in lines:

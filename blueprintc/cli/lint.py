@@ -155,8 +155,37 @@ def _append_step_summary(path: Path, result: LintResult) -> None:
 
 @click.command()
 @click.argument("rule_id", required=False)
-def explain(rule_id: str | None) -> None:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: the rules (or the one asked for) as one document (formatVersion 1).",
+)
+def explain(rule_id: str | None, output_format: str) -> None:
     """Show a rule's rationale, examples and fix; without an id, list every rule."""
+    if output_format == "json":
+        from blueprintc.jsondoc import json_document
+
+        chosen = list(RULES.values()) if rule_id is None else [RULES.get(rule_id.upper())]
+        if None in chosen:
+            raise click.UsageError(f"unknown rule id {rule_id!r}; `blueprintc explain` lists them")
+        rules = [
+            {
+                "id": r.id,
+                "name": r.name,
+                "family": r.family,
+                "severity": r.severity.label,
+                "summary": r.summary,
+                "fix": r.hint,
+                "doc": r.doc,
+            }
+            for r in chosen
+            if r is not None
+        ]
+        click.echo(json_document("explain", {"rules": rules}), nl=False)
+        return
     if rule_id is None:
         for rule in RULES.values():
             click.echo(f"{rule.id}  {rule.severity.label:<7}  {rule.name:<28} {rule.summary}")

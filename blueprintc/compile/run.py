@@ -16,6 +16,7 @@ from blueprintc.workspace import Workspace, load_workspace
 
 if TYPE_CHECKING:
     from blueprintc.compile.shard import Shard
+    from blueprintc.plan.values import Origin
 
 # The planner, the emitter and what they import (the rules, jsonschema, the Helm pool)
 # are imported where a compile needs them: a sealed compile with nothing to do pays
@@ -142,6 +143,20 @@ def run_diff(
 
 def explain_value(root: Path, target: str, key: str) -> list[str]:
     """The value of `key` for `<org>/<app>/<env>`, where it was set, and what it overrode."""
+    lines = []
+    for index, origin in enumerate(value_origins(root, target, key)):
+        where = f"{origin.source}:{origin.line}:{origin.column}"
+        if index == 0:
+            lines.append(f"{key} = {origin.value!r}")
+            lines.append(f"  set by {origin.layer} at {where}")
+        else:
+            lines.append(f"  overrides {origin.value!r} from {origin.layer} at {where}")
+    return lines
+
+
+def value_origins(root: Path, target: str, key: str) -> list[Origin]:
+    """Where `key` of `<org>/<app>/<env>` was set, latest layer first (LookupError with
+    the reason when there is no such Application or value)."""
     from blueprintc.compile.planner import compile_workspace
     from blueprintc.plan.values import KeySyntaxError, format_key, parse_key
 
@@ -163,12 +178,4 @@ def explain_value(root: Path, target: str, key: str) -> list[str]:
             f"{target} has no value at {key!r}: {top.key} is {top.value!r} "
             f"({top.layer} at {top.source}:{top.line}:{top.column})"
         )
-    lines = []
-    for index, origin in enumerate(origins):
-        where = f"{origin.source}:{origin.line}:{origin.column}"
-        if index == 0:
-            lines.append(f"{key} = {origin.value!r}")
-            lines.append(f"  set by {origin.layer} at {where}")
-        else:
-            lines.append(f"  overrides {origin.value!r} from {origin.layer} at {where}")
-    return lines
+    return list(origins)

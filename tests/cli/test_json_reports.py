@@ -90,3 +90,21 @@ def test_lint_json_has_the_same_head(tmp_path: Path) -> None:
     run = run_cli("lint", "--format", "json", "blueprints/webapp", cwd=copy_workspace(tmp_path))
     assert run.code == 0, run
     assert _document(run, "lint")["blueprints"] == ["blueprints/webapp"]
+
+
+def test_explain_value_and_explain_json(tmp_path: Path) -> None:
+    workspace = copy_workspace(tmp_path / "ws")
+    key = "webapp.serviceMonitor.interval"
+    run = run_cli("explain-value", "acme/shop/prod", key, "--format", "json", cwd=workspace)
+    assert run.code == 0, run
+    doc = _document(run, "explain-value")
+    assert (doc["target"], doc["key"], doc["value"]) == ("acme/shop/prod", key, "15s")
+    assert [layer["value"] for layer in doc["layers"]] == ["15s", "60s", "30s"]
+    assert doc["layers"][0]["file"] == "overlays/environments/prod.yaml"
+    missing = run_cli("explain-value", "acme/nope/prod", key, "--format", "json", cwd=workspace)
+    assert missing.code == 2 and missing.stdout == "", missing
+
+    every = _document(run_cli("explain", "--format", "json", cwd=tmp_path), "explain")
+    assert len(every["rules"]) > 40 and {"id", "fix", "doc"} <= every["rules"][0].keys()
+    one = _document(run_cli("explain", "bps007", "--format", "json", cwd=tmp_path), "explain")
+    assert [r["id"] for r in one["rules"]] == ["BPS007"]
