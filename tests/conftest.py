@@ -7,8 +7,12 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.gitea_contract import GiteaStandIn
 
 _SHM = Path("/dev/shm")
 
@@ -103,3 +107,23 @@ def gnupg_home(tmp_path: Path, openpgp_keys: dict[str, Path]) -> Iterator[Path]:
     finally:
         subprocess.run(["gpgconf", "--kill", "all"], env=env, capture_output=True, check=False)
         shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture
+def gitea(tmp_path: Path) -> Iterator[tuple[str, Path, GiteaStandIn]]:
+    """The real git server with the Gitea API stand-in (tests/gitea_contract.py) over
+    the same repositories: base URL, repositories root, the stand-in's state. User
+    ``deliver``, password ``test-only``; a breach of Gitea's contract fails the test."""
+    from tests.gitea_contract import GiteaStandIn
+    from tests.gitserver import GitServer
+
+    root = tmp_path / "gitea"
+    root.mkdir()
+    stand_in = GiteaStandIn(root)
+    server = GitServer()
+    base = server.start(root, {"deliver": "test-only"}, other=stand_in.handle)
+    try:
+        yield base, root, stand_in
+    finally:
+        server.stop()
+    assert not stand_in.violations, stand_in.violations

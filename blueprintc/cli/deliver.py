@@ -130,7 +130,7 @@ def deliver_command(
             | ({"detail": b.detail} if b.detail else {})
             for b in result.branches
         ]
-        counts = {s: result.count(s) for s in ("delivered", "unchanged", "failed")}
+        counts = {s: result.count(s) for s in ("delivered", "proposed", "unchanged", "failed")}
         click.echo(json_document("deliver", {**counts, "branches": branches}), nl=False)
         sys.exit(1 if result.failed else 0)
     for branch in result.branches:
@@ -143,9 +143,11 @@ def deliver_command(
             line += f": {branch.detail}"
         click.echo(line, err=branch.status == "failed")
     if not verbosity.quiet() or result.failed:
+        proposed = result.count("proposed")
         click.echo(
-            f"deliver: {result.count('delivered')} delivered, {result.count('unchanged')} "
-            f"unchanged, {result.count('failed')} failed"
+            f"deliver: {result.count('delivered')} delivered, "
+            + (f"{proposed} proposed as pull requests, " if proposed else "")
+            + f"{result.count('unchanged')} unchanged, {result.count('failed')} failed"
         )
     if verbosity.verbose():
         click.echo(f"  in {time.perf_counter() - started:.2f} s", err=True)

@@ -31,6 +31,7 @@ import pygit2
 
 from blueprintc import progress
 from blueprintc.build.envtree import compiled_files
+from blueprintc.deliver import proposals
 from blueprintc.deliver.credentials import (
     PASSWORD_ENV,
     TOKEN_ENV,
@@ -50,6 +51,8 @@ from blueprintc.deliver.embedded import (
     plan,
 )
 from blueprintc.deliver.errors import DeliverError
+from blueprintc.deliver.provision import Provisioner, api_failure, gated_branches, is_protected
+from blueprintc.gitea import Gitea, GiteaError
 from blueprintc.urlcreds import credentials_in_url
 
 if TYPE_CHECKING:
@@ -127,10 +130,11 @@ def deliver_remote(
         return DeliveryResult()
     creds = credentials_for(base)
     _set_timeouts(timeout)
+    provisioner = _gitea(base, creds, timeout, files)
     _preflight(out, base, sorted(repos)[0], creds)
 
     def one(name: str) -> list[BranchResult]:
-        return _deliver_repo(out, base, name, repos[name], creds, who, digest, signer)
+        return _deliver_repo(out, base, name, repos[name], creds, who, digest, signer, provisioner)
 
     result = DeliveryResult()
     with (
@@ -141,6 +145,22 @@ def deliver_remote(
             step()
             result.branches.extend(branches)
     return result
+
+
+def _gitea(
+    base: str, creds: Credentials | None, timeout: float, files: dict[str, bytes]
+) -> Provisioner | None:
+    """The Gitea API at ``base`` (None for a plain git server: no API to provision
+    with, repositories must exist); refused credentials or no answer end the run."""
+    api = Gitea(base, creds, timeout)
+    try:
+        if api.version() is None:
+            return None
+    except GiteaError as exc:
+        if exc.status == 0:
+            raise DeliverError(f"{exc.message}: check --remote and the network") from None
+        raise DeliverError(_why(_AuthRefused(), base, base, creds)[1]) from None
+    return Provisioner(api, gated_branches(files))
 
 
 def _set_timeouts(timeout: float) -> None:
@@ -171,8 +191,16 @@ def _deliver_repo(
     who: Identity,
     digest: str,
     signer: CommitSigner | None,
+    provisioner: Provisioner | None = None,
 ) -> list[BranchResult]:
     url = f"{base}/{name}.git"
+    rules: list[str] = []
+    if provisioner is not None:
+        try:
+            provisioner.ensure_repo(name)
+            rules = provisioner.protected(name)
+        except GiteaError as exc:
+            return _all_failed(name, branches, api_failure(exc, name))
     try:
         repo = open_repo(out / GIT_DIR / f"{name}.git")
         remote = repo.remotes.create_anonymous(url)
@@ -181,11 +209,22 @@ def _deliver_repo(
         return _all_failed(name, branches, _why(exc, base, url, creds)[1])
     results: list[BranchResult] = []
     to_push: list[BranchResult] = []
+    proposing: dict[str, str] = {}  # proposal branch -> the protected branch it is for
     for branch, tree in sorted(branches.items()):
         try:
             remote_tip = _remote_tip(repo, branch)
             if remote_tip is not None and TRAILER not in remote_tip.message:
                 results.append(_unrelated(name, branch, url, remote_tip))
+                continue
+            if remote_tip is not None and is_protected(branch, rules):
+                done, head = proposals.prepare(
+                    repo, name, branch, tree, remote_tip, TRACKING, who, digest, signer
+                )
+                if head is not None and done.status == "delivered":
+                    proposing[head] = branch
+                    to_push.append(done)
+                else:
+                    results.append(done)
                 continue
             if remote_tip is not None:
                 repo.references.create(f"refs/heads/{branch}", remote_tip.id, force=True)
@@ -201,7 +240,50 @@ def _deliver_repo(
             to_push.append(done)
     if to_push:
         results.extend(_push(repo, remote, name, to_push, base, url, creds))
+    if provisioner is not None:
+        results = _after_push(provisioner, repo, name, results, proposing, rules)
     return sorted(results, key=lambda r: r.branch)
+
+
+def _after_push(
+    provisioner: Provisioner,
+    repo: pygit2.Repository,
+    name: str,
+    results: list[BranchResult],
+    proposing: dict[str, str],
+    rules: list[str],
+) -> list[BranchResult]:
+    """Pull requests for the proposals (new or found on the server), then protection
+    for the gated branches now on the server; an API failure fails that branch."""
+    final: list[BranchResult] = []
+    for result in results:
+        base_branch = proposing.get(result.branch)
+        if base_branch is not None and result.status != "delivered":
+            result = proposals.as_proposed(result, base_branch)  # a failed proposal push
+        elif base_branch is not None or result.status == "proposed":
+            target = base_branch or result.branch
+            head = result.branch if base_branch is not None else result.detail
+            try:
+                result = proposals.open_pull(
+                    provisioner.api, name, target, head, result.commit, repo
+                )
+            except GiteaError as exc:
+                why = f"pushed {head}, but {api_failure(exc, name)}"
+                result = BranchResult(name, target, "failed", result.commit, why)
+        final.append(result)
+    on_server = {
+        r.branch for r in final if r.status in ("delivered", "unchanged", "proposed") and r.commit
+    }
+    try:
+        provisioner.protect(name, on_server, rules)
+    except GiteaError as exc:
+        why = f"delivered, but protecting it failed: {api_failure(exc, name)}"
+        gated = provisioner.gates.get(name.split("/", 1)[0], {})
+        final = [
+            BranchResult(name, r.branch, "failed", r.commit, why) if r.branch in gated else r
+            for r in final
+        ]
+    return final
 
 
 def _remote_tip(repo: pygit2.Repository, branch: str) -> pygit2.Commit | None:

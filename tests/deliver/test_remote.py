@@ -15,91 +15,23 @@ from pathlib import Path
 
 import pytest
 
-from blueprintc.build.envtree import compiled_files
 from blueprintc.compile.run import run_compile
-from blueprintc.deliver.embedded import Identity, plan
+from blueprintc.deliver.embedded import Identity
 from blueprintc.deliver.remote import deliver_remote
 from blueprintc.deliver.signing import PASSPHRASE_ENV, load_signer
 from tests.compile.helpers import copy_workspace
+from tests.deliver.helpers import (
+    CREDS,
+    clone_equals_compiled,
+    heads,
+    repos_of,
+    serve_all,
+    server_state,
+)
 from tests.gitserver import GitServer, create_repo, protect, start_process, stop_process
 from tests.hostile.harness import run_cli
 
 WHO = Identity("Test Bot", "bot@example.test", 1_700_000_000)
-CREDS = {"BLUEPRINTC_GIT_USERNAME": "deliver", "BLUEPRINTC_GIT_PASSWORD": "test-only"}
-
-
-@pytest.fixture(scope="module")
-def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = copy_workspace(tmp_path_factory.mktemp("ws") / "ws")
-    outcome = run_compile(root, out=root / "out")
-    assert not outcome.diagnostics, outcome.diagnostics
-    return root
-
-
-@pytest.fixture
-def ws(workspace: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "ws"
-    shutil.copytree(workspace, copy, symlinks=True)
-    return copy
-
-
-@pytest.fixture
-def creds(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in CREDS.items():
-        monkeypatch.setenv(name, value)
-
-
-def _repos(out: Path) -> list[str]:
-    return sorted({repo for repo, _ in plan(compiled_files(out))})
-
-
-def _serve_all(root: Path, out: Path, skip: tuple[str, ...] = ()) -> None:
-    for name in _repos(out):
-        if name not in skip:
-            create_repo(root, name)
-
-
-def _heads(git_dir: Path) -> dict[str, str]:
-    done = subprocess.run(
-        [
-            "git",
-            "--git-dir",
-            str(git_dir),
-            "for-each-ref",
-            "--format=%(refname:short) %(objectname)",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return dict(line.split() for line in done.stdout.splitlines())
-
-
-def _server_state(root: Path) -> dict[str, dict[str, str]]:
-    return {
-        str(p.relative_to(root))[: -len(".git")]: _heads(p) for p in sorted(root.glob("*/*.git"))
-    }
-
-
-def _clone_equals_compiled(base: str, out: Path, tmp_path: Path) -> int:
-    checked = 0
-    for (repo, branch), files in plan(compiled_files(out)).items():
-        url = base.replace("http://", "http://deliver:test-only@") + f"/{repo}.git"
-        clone = tmp_path / "clones" / repo / branch
-        subprocess.run(
-            ["git", "clone", "-q", "-b", branch, url, str(clone)],
-            check=True,
-            capture_output=True,
-            env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
-        )
-        got = {
-            str(p.relative_to(clone)): p.read_bytes()
-            for p in clone.rglob("*")
-            if p.is_file() and ".git" not in p.relative_to(clone).parts
-        }
-        assert got == files, (repo, branch)
-        checked += 1
-    return checked
 
 
 def test_first_push_then_unchanged_rerun_pushes_nothing(
@@ -107,22 +39,22 @@ def test_first_push_then_unchanged_rerun_pushes_nothing(
 ) -> None:
     base, root = git_server
     out = ws / "out"
-    _serve_all(root, out)
+    serve_all(root, out)
     first = deliver_remote(out, base, WHO, jobs=3)
     assert not first.failed, [b.detail for b in first.branches if b.detail]
     assert first.count("delivered") == len(first.branches) > 10
-    assert _clone_equals_compiled(base, out, tmp_path) == len(first.branches)
-    before = _server_state(root)
+    assert clone_equals_compiled(base, out, tmp_path) == len(first.branches)
+    before = server_state(root)
     files_before = sorted(p for p in root.rglob("*") if p.is_file())
     again = deliver_remote(out, base, WHO, jobs=3)
     assert again.count("unchanged") == len(again.branches)
-    assert _server_state(root) == before
+    assert server_state(root) == before
     assert sorted(p for p in root.rglob("*") if p.is_file()) == files_before  # nothing sent
     # a fresh out/ (no embedded repos, as on a CI runner) continues the server's history
     shutil.rmtree(out / "git")
     fresh = deliver_remote(out, base, WHO, jobs=3)
     assert fresh.count("unchanged") == len(fresh.branches)
-    assert _server_state(root) == before
+    assert server_state(root) == before
 
 
 def test_one_file_change_is_one_commit_on_one_branch(
@@ -130,9 +62,9 @@ def test_one_file_change_is_one_commit_on_one_branch(
 ) -> None:
     base, root = git_server
     out = ws / "out"
-    _serve_all(root, out)
+    serve_all(root, out)
     assert not deliver_remote(out, base, WHO).failed
-    before = _server_state(root)
+    before = server_state(root)
     org = ws / "organizations/acme.yaml"
     text = org.read_text()
     assert "          config:\n            replicas: 1\n" in text
@@ -141,7 +73,7 @@ def test_one_file_change_is_one_commit_on_one_branch(
     result = deliver_remote(out, base, WHO)
     moved = [(b.repo, b.branch) for b in result.branches if b.status == "delivered"]
     assert moved == [("acme/shop", "develop")]
-    after = _server_state(root)
+    after = server_state(root)
     changed = {
         (repo, ref)
         for repo in after
@@ -168,7 +100,7 @@ def test_signed_commits_verify_on_the_server(
 ) -> None:
     base, root = git_server
     out = ws / "out"
-    _serve_all(root, out)
+    serve_all(root, out)
     monkeypatch.setenv(PASSPHRASE_ENV, "test-only-passphrase")
     result = deliver_remote(out, base, WHO, load_signer(openpgp_keys["deliver"]), jobs=2)
     assert not result.failed
@@ -188,7 +120,7 @@ def test_failures_stay_with_their_repo_and_a_rerun_finishes(
 ) -> None:
     base, root = git_server
     out = ws / "out"
-    _serve_all(root, out, skip=("globex/docs",))
+    serve_all(root, out, skip=("globex/docs",))
     protect(root / "acme/wiki.git", "main", "someone-else")
     # unrelated history on initech/portal's staging branch
     work = tmp_path / "work"
@@ -199,18 +131,18 @@ def test_failures_stay_with_their_repo_and_a_rerun_finishes(
     subprocess.run([*git, "add", "README"], check=True)
     subprocess.run([*git, "commit", "-qm", "by hand"], check=True)
     subprocess.run([*git, "push", "-q", url, "staging"], check=True, capture_output=True)
-    hand = _heads(root / "initech/portal.git")["staging"]
+    hand = heads(root / "initech/portal.git")["staging"]
 
     result = deliver_remote(out, base, WHO, jobs=4)
     failed = {(b.repo, b.branch): b.detail for b in result.branches if b.status == "failed"}
     assert ("initech/portal", "staging") in failed
     assert "history blueprintc did not write" in failed[("initech/portal", "staging")]
     assert "never forced" in failed[("initech/portal", "staging")]
-    assert _heads(root / "initech/portal.git")["staging"] == hand  # not overwritten
+    assert heads(root / "initech/portal.git")["staging"] == hand  # not overwritten
     assert all("does not exist" in d for (r, _), d in failed.items() if r == "globex/docs")
     wiki = [d for (r, _), d in failed.items() if r == "acme/wiki"]
     assert wiki and all("protected" in d for d in wiki)  # the whole push is refused
-    assert _heads(root / "acme/wiki.git") == {}
+    assert heads(root / "acme/wiki.git") == {}
     delivered = {b.repo for b in result.branches if b.status == "delivered"}
     assert {"acme/shop", "globex/mailer", "system/fleet"} <= delivered
     assert "test-only" not in " ".join(failed.values())
@@ -231,7 +163,7 @@ def test_server_killed_mid_run_then_a_rerun_completes(ws: Path, tmp_path: Path) 
     out = ws / "out"
     root = tmp_path / "server"
     root.mkdir()
-    _serve_all(root, out)
+    serve_all(root, out)
     users = {"deliver": "test-only"}
     process, base = start_process(root, users)
     try:
@@ -254,7 +186,7 @@ def test_server_killed_mid_run_then_a_rerun_completes(ws: Path, tmp_path: Path) 
             text=True,
         )
         deadline = time.monotonic() + 60
-        while not any(_server_state(root).values()) and time.monotonic() < deadline:
+        while not any(server_state(root).values()) and time.monotonic() < deadline:
             time.sleep(0.005)
         stop_process(process)  # SIGKILL
         stdout, stderr = run.communicate(timeout=120)
@@ -262,9 +194,9 @@ def test_server_killed_mid_run_then_a_rerun_completes(ws: Path, tmp_path: Path) 
         stop_process(process)
     assert run.returncode == 1, stdout + stderr  # killed mid-run: something failed
     assert "Traceback" not in stderr
-    local = {name: _heads(out / "git" / f"{name}.git") for name in _repos(out)}
-    for name, heads in _server_state(root).items():
-        for branch, tip in heads.items():
+    local = {name: heads(out / "git" / f"{name}.git") for name in repos_of(out)}
+    for name, tips in server_state(root).items():
+        for branch, tip in tips.items():
             assert tip == local[name][branch], (name, branch)  # the new tip, or none at all
 
     process, base = start_process(root, users)
@@ -274,9 +206,9 @@ def test_server_killed_mid_run_then_a_rerun_completes(ws: Path, tmp_path: Path) 
         stop_process(process)
     assert rerun.code == 0, str(rerun)
     assert "0 failed" in rerun.stdout
-    for name, heads in _server_state(root).items():
-        final = {b: t for b, t in _heads(out / "git" / f"{name}.git").items() if "/" not in b}
-        assert heads == final, name
+    for name, tips in server_state(root).items():
+        final = {b: t for b, t in heads(out / "git" / f"{name}.git").items() if "/" not in b}
+        assert tips == final, name
         for branch, tip in local[name].items():  # what reached the server first stays
             assert "/" in branch or final[branch] == tip
 
@@ -291,12 +223,12 @@ def test_to_sovereign_pushes_to_the_spec_git_base_url(
     assert "baseUrl: https://gitea.hfmp.t38.omani.works\n" in text
     sovereign.write_text(text.replace("https://gitea.hfmp.t38.omani.works", base))
     assert not run_compile(workspace, out=workspace / "out").diagnostics
-    _serve_all(root, workspace / "out")
+    serve_all(root, workspace / "out")
     run = run_cli("deliver", "--to-sovereign", "--jobs", "2", cwd=workspace, env=CREDS)
     assert run.code == 0, str(run)
     assert (
-        _server_state(root)["system/fleet"]["main"]
-        == _heads(workspace / "out/git/system/fleet.git")["main"]
+        server_state(root)["system/fleet"]["main"]
+        == heads(workspace / "out/git/system/fleet.git")["main"]
     )
     both = run_cli("deliver", "--to-sovereign", "--remote", base, cwd=workspace, env=CREDS)
     assert both.code == 2 and "not both" in both.stderr
@@ -315,7 +247,7 @@ def test_jobs_bounds_the_pushes_at_once(ws: Path, tmp_path: Path, creds: None) -
     for jobs in (1, 3):
         root = tmp_path / f"server{jobs}"
         root.mkdir()
-        _serve_all(root, out)
+        serve_all(root, out)
         shutil.rmtree(out / "git", ignore_errors=True)
         server = GitServer()
         base = server.start(root, {"deliver": "test-only"}, other=_slow)
@@ -334,7 +266,7 @@ def test_a_server_error_mid_push_fails_that_repo_only(
     out = ws / "out"
     root = tmp_path / "server"
     root.mkdir()
-    _serve_all(root, out)
+    serve_all(root, out)
 
     def broken(handler: BaseHTTPRequestHandler) -> bool:
         if "/acme/wiki.git/git-receive-pack" not in handler.path:
@@ -354,7 +286,7 @@ def test_a_server_error_mid_push_fails_that_repo_only(
     failed = {(b.repo, b.branch): b.detail for b in result.branches if b.status == "failed"}
     assert {repo for repo, _ in failed} == {"acme/wiki"}
     assert all("deliver again" in d and "500" in d for d in failed.values()), failed
-    assert _server_state(root)["acme/wiki"] == {}  # its old tips: none
+    assert server_state(root)["acme/wiki"] == {}  # its old tips: none
     assert result.count("delivered") == len(result.branches) - len(failed)
 
     server = GitServer()
@@ -371,7 +303,7 @@ def test_a_silent_server_times_out_that_repo_only(ws: Path, tmp_path: Path, cred
     out = ws / "out"
     root = tmp_path / "server"
     root.mkdir()
-    _serve_all(root, out)
+    serve_all(root, out)
     release = threading.Event()
 
     def hanging(handler: BaseHTTPRequestHandler) -> bool:
@@ -399,7 +331,7 @@ def test_credentials_from_git_s_credential_helper(
 ) -> None:
     base, root = git_server
     out = ws / "out"
-    _serve_all(root, out)
+    serve_all(root, out)
     home = tmp_path / "home"
     home.mkdir()
     store = home / "credentials"
@@ -408,4 +340,4 @@ def test_credentials_from_git_s_credential_helper(
     run = run_cli("deliver", "--out", out, "--remote", base, cwd=tmp_path, env={"HOME": str(home)})
     assert run.code == 0, str(run)
     assert "test-only" not in run.output
-    assert _server_state(root)["system/fleet"]["main"]
+    assert server_state(root)["system/fleet"]["main"]

@@ -1,0 +1,145 @@
+"""``deliver --remote`` into a Gitea: the real git server with the API stand-in that
+holds every call to Gitea 1.22.0's spec (tests/gitea_contract.py)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from blueprintc.build.envtree import compiled_files
+from blueprintc.compile.run import run_compile
+from blueprintc.deliver.embedded import Identity
+from blueprintc.deliver.provision import gated_branches
+from blueprintc.deliver.remote import deliver_remote
+from tests.deliver.helpers import clone_equals_compiled, repos_of, server_state
+from tests.gitea_contract import GiteaStandIn
+
+WHO = Identity("Test Bot", "bot@example.test", 1_700_000_000)
+Gitea = tuple[str, Path, GiteaStandIn]
+
+
+def test_the_gates_are_the_gated_environments_branches(ws: Path) -> None:
+    gates = gated_branches(compiled_files(ws / "out"))
+    assert {b: g.approvals for b, g in gates["acme"].items()} == {"main": 2, "staging": 1}
+    assert "develop" not in gates["acme"]  # dev: no policy gates it
+    assert "system" not in gates
+
+
+def test_first_delivery_creates_orgs_repos_branches_and_protections(
+    ws: Path, gitea: Gitea, tmp_path: Path, creds: None
+) -> None:
+    base, root, stand_in = gitea
+    out = ws / "out"
+    result = deliver_remote(out, base, WHO, jobs=3)
+    assert not result.failed, [b.detail for b in result.branches if b.detail]
+    assert result.count("delivered") == len(result.branches)
+    assert set(stand_in.orgs) == {name.split("/")[0] for name in repos_of(out)}
+    assert sorted(server_state(root)) == repos_of(out)
+    assert clone_equals_compiled(base, out, tmp_path) == len(result.branches)
+    gates = gated_branches(compiled_files(out))
+    for name in repos_of(out):
+        rules = {p["rule_name"]: p for p in stand_in.protections.get(name, [])}
+        expected = gates.get(name.split("/")[0], {})
+        assert set(rules) == set(expected), name
+        for branch, gate in expected.items():
+            assert rules[branch]["required_approvals"] == gate.approvals
+            assert rules[branch]["enable_push"] is False
+    assert ("POST", "/orgs") in stand_in.writes
+
+    # unchanged rerun: no commit, no API write
+    writes, state = list(stand_in.writes), server_state(root)
+    again = deliver_remote(out, base, WHO, jobs=3)
+    assert again.count("unchanged") == len(again.branches)
+    assert stand_in.writes == writes
+    assert server_state(root) == state
+
+
+def test_a_change_to_protected_branches_is_proposed_as_pull_requests(
+    ws: Path, gitea: Gitea, creds: None
+) -> None:
+    base, root, stand_in = gitea
+    out = ws / "out"
+    assert not deliver_remote(out, base, WHO).failed
+    before = server_state(root)
+    org = ws / "organizations/acme.yaml"
+    org.write_text(org.read_text().replace("Welcome to Acme", "Welcome to Acme Trading"))
+    assert not run_compile(ws, out=out).diagnostics
+    result = deliver_remote(out, base, WHO)
+    assert not result.failed, [b.detail for b in result.branches if b.detail]
+    by = {(b.repo, b.branch): b for b in result.branches if b.status != "unchanged"}
+    assert sorted(by) == [("acme/shop", "develop"), ("acme/shop", "main"), ("acme/shop", "staging")]
+    assert by[("acme/shop", "develop")].status == "delivered"  # not gated: pushed
+    for branch in ("main", "staging"):
+        assert by[("acme/shop", branch)].status == "proposed"
+        assert "pull request #" in by[("acme/shop", branch)].detail
+    after = server_state(root)
+    assert after["acme/shop"]["main"] == before["acme/shop"]["main"]  # never pushed to
+    assert after["acme/shop"]["staging"] == before["acme/shop"]["staging"]
+    pulls = stand_in.pulls["acme/shop"]
+    assert sorted(p["base"]["ref"] for p in pulls) == ["main", "staging"]
+    for pull in pulls:
+        head = pull["head"]["ref"]
+        assert head.startswith(f"blueprintc/{pull['base']['ref']}/")
+        parent = subprocess.run(
+            ["git", "--git-dir", str(root / "acme/shop.git"), "rev-parse", f"{head}^"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        assert parent == before["acme/shop"][pull["base"]["ref"]]  # on the branch's tip
+        assert (
+            "Welcome to Acme Trading"
+            in subprocess.run(
+                ["git", "--git-dir", str(root / "acme/shop.git"), "grep", "-h", "Welcome", head],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )
+
+    # a rerun finds its proposals: no new commit, branch or pull request
+    writes, state = list(stand_in.writes), server_state(root)
+    again = deliver_remote(out, base, WHO)
+    assert {b.status for b in again.branches if b.repo == "acme/shop"} == {"unchanged", "proposed"}
+    assert stand_in.writes == writes and server_state(root) == state
+    assert len(stand_in.pulls["acme/shop"]) == 2
+
+
+def test_an_api_failure_fails_that_repo_and_a_rerun_finishes(
+    ws: Path, gitea: Gitea, creds: None
+) -> None:
+    base, _, stand_in = gitea
+    out = ws / "out"
+    stand_in.faults["repoCreateBranchProtection"] = 500
+    result = deliver_remote(out, base, WHO, jobs=2)
+    failed = [b for b in result.branches if b.status == "failed"]
+    assert failed and all("protecting it failed" in b.detail for b in failed)
+    gates = gated_branches(compiled_files(out))
+    assert {(b.repo, b.branch) for b in failed} == {
+        (name, branch)
+        for name in repos_of(out)
+        for branch in gates.get(name.split("/")[0], {})
+        if (name, branch) in {(r.repo, r.branch) for r in result.branches}
+    }
+    del stand_in.faults["repoCreateBranchProtection"]
+    rerun = deliver_remote(out, base, WHO, jobs=2)
+    assert not rerun.failed
+    for name in repos_of(out):
+        expected = set(gates.get(name.split("/")[0], {}))
+        assert {p["rule_name"] for p in stand_in.protections.get(name, [])} == expected
+
+
+def test_refused_api_credentials_are_one_error(
+    ws: Path, gitea: Gitea, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base, _, _ = gitea
+    monkeypatch.setenv("BLUEPRINTC_GIT_USERNAME", "deliver")
+    monkeypatch.setenv("BLUEPRINTC_GIT_PASSWORD", "wrong")
+    from blueprintc.deliver.errors import DeliverError
+
+    with pytest.raises(DeliverError) as refused:
+        deliver_remote(ws / "out", base, WHO)
+    assert "refused the credentials" in str(refused.value)
+    assert "wrong" not in str(refused.value)
