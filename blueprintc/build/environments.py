@@ -32,11 +32,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from blueprintc.build.attach import sign_manifest
 from blueprintc.build.envtree import EnvironmentTree, environment_trees
 from blueprintc.build.errors import BuildError
+
+if TYPE_CHECKING:
+    from blueprintc.model.sovereign import Sovereign
 from blueprintc.build.keys import Signer
 from blueprintc.build.publish import PublishResult, State, publish
 from blueprintc.build.target import Target
@@ -172,21 +175,28 @@ def _extend(result: PublishResult, **extra: Any) -> EnvironmentResult:
     return EnvironmentResult(**base, **extra)
 
 
-def sovereign_git_base(root: Path) -> str:
-    """``spec.git.baseUrl`` of the workspace's Sovereign (the default ``source`` base)."""
+def sovereign_spec(root: Path) -> tuple[Path, Sovereign]:
+    """The workspace's Sovereign spec (its path and its normalised content)."""
     from blueprintc.compile.inputs import setting
     from blueprintc.model.sovereign import normalise_sovereign
-    from blueprintc.source import InputError, read_source
+    from blueprintc.source import read_source
     from blueprintc.workspace import load_workspace
     from blueprintc.yamldoc import load_yaml
 
+    workspace = load_workspace(root)
+    path = workspace.root / setting(workspace, "sovereign", "sovereign.yaml")
+    source = read_source(path, workspace.root, workspace.max_file_bytes)
+    return path, normalise_sovereign(load_yaml(source))
+
+
+def sovereign_git_base(root: Path) -> str:
+    """``spec.git.baseUrl`` of the workspace's Sovereign (the default ``source`` base)."""
+    from blueprintc.source import InputError
+
     try:
-        workspace = load_workspace(root)
-        path = workspace.root / setting(workspace, "sovereign", "sovereign.yaml")
-        source = read_source(path, workspace.root, workspace.max_file_bytes)
-        base = normalise_sovereign(load_yaml(source)).git_base_url
+        path, sovereign = sovereign_spec(root)
     except InputError as exc:
         raise BuildError(f"cannot read the Sovereign's Git URL ({exc}): pass --source") from None
-    if not base:
+    if not sovereign.git_base_url:
         raise BuildError(f"{path} has no spec.git.baseUrl: pass --source")
-    return base.rstrip("/")
+    return sovereign.git_base_url.rstrip("/")

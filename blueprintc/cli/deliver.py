@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,6 +13,9 @@ from blueprintc import progress
 from blueprintc.build.errors import BuildError
 from blueprintc.cli import verbosity
 from blueprintc.durations import go_duration_seconds
+
+if TYPE_CHECKING:
+    from blueprintc.model.sovereign import Mirror
 
 
 @click.command("deliver")
@@ -117,8 +121,10 @@ def deliver_command(
         else:
             from blueprintc.deliver.remote import check_remote, deliver_remote
 
+            base = check_remote(remote)
+            mirrors = _workspace_mirrors(out)
             with progress.shown(verbosity.show_progress(output_format)):
-                result = deliver_remote(out, check_remote(remote), who, signer, jobs, seconds)
+                result = deliver_remote(out, base, who, signer, jobs, seconds, mirrors)
     except (DeliverError, BuildError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
@@ -131,7 +137,13 @@ def deliver_command(
             for b in result.branches
         ]
         counts = {s: result.count(s) for s in ("delivered", "proposed", "unchanged", "failed")}
-        click.echo(json_document("deliver", {**counts, "branches": branches}), nl=False)
+        mirrored = [
+            {"repo": m.repo, "url": m.url, "status": m.status}
+            | ({"detail": m.detail} if m.detail else {})
+            for m in result.mirrors
+        ]
+        document = {**counts, "branches": branches, "mirrors": mirrored}
+        click.echo(json_document("deliver", document), nl=False)
         sys.exit(1 if result.failed else 0)
     for branch in result.branches:
         if verbosity.quiet() and branch.status != "failed":
@@ -142,6 +154,13 @@ def deliver_command(
         if branch.detail:
             line += f": {branch.detail}"
         click.echo(line, err=branch.status == "failed")
+    for mirror in result.mirrors:
+        if verbosity.quiet() and mirror.status != "failed":
+            continue
+        line = f"{mirror.status:9} {mirror.repo} (mirror of {mirror.url})"
+        if mirror.detail:
+            line += f": {mirror.detail}"
+        click.echo(line, err=mirror.status == "failed")
     if not verbosity.quiet() or result.failed:
         proposed = result.count("proposed")
         click.echo(
@@ -152,3 +171,18 @@ def deliver_command(
     if verbosity.verbose():
         click.echo(f"  in {time.perf_counter() - started:.2f} s", err=True)
     sys.exit(1 if result.failed else 0)
+
+
+def _workspace_mirrors(out: Path) -> tuple[Mirror, ...]:
+    """``spec.git.mirrors`` of the workspace ``out`` belongs to (none outside one)."""
+    from blueprintc.build.environments import sovereign_spec
+    from blueprintc.source import InputError
+    from blueprintc.workspace import workspace_root
+
+    root = workspace_root(out.resolve().parent)
+    if root is None:
+        return ()
+    try:
+        return sovereign_spec(root)[1].mirrors
+    except (InputError, OSError):
+        return ()  # compile reports an unreadable spec; out/ was made from a readable one

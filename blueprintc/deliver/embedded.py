@@ -39,6 +39,7 @@ from blueprintc.deliver.state import DeliveryState, content_digest
 from blueprintc.emit.model import STATE_DIR
 
 if TYPE_CHECKING:
+    from blueprintc.deliver.mirrors import MirrorResult
     from blueprintc.deliver.signing import CommitSigner
 
 _T = TypeVar("_T")
@@ -71,10 +72,11 @@ class BranchResult:
 @dataclass
 class DeliveryResult:
     branches: list[BranchResult] = field(default_factory=list)
+    mirrors: list[MirrorResult] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
-        return any(b.status == "failed" for b in self.branches)
+        return any(b.status == "failed" for b in [*self.branches, *self.mirrors])
 
     def count(self, status: str) -> int:
         return sum(1 for b in self.branches if b.status == status)

@@ -85,14 +85,18 @@ class Provisioner:
         owner, repo = name.split("/", 1)
         if self.api.repo(owner, repo) is not None:
             return
+        self.ensure_org(owner)
+        self.api.create_org_repo(owner, repo, "main", f"{name}, compiled by blueprintc")
+        with self._lock:
+            self.created.append(name)
+
+    def ensure_org(self, owner: str) -> None:
+        """The organisation exists (made when not); asked once per run."""
         with self._lock:  # two threads must not both create one organisation
             if owner not in self._orgs:
                 if self.api.org(owner) is None:
                     self.api.create_org(owner)
                 self._orgs.add(owner)
-        self.api.create_org_repo(owner, repo, "main", f"{name}, compiled by blueprintc")
-        with self._lock:
-            self.created.append(name)
 
     def protected(self, name: str) -> list[str]:
         """The branch protection rule names (branch names or globs) of the repository."""

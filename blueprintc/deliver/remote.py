@@ -57,6 +57,7 @@ from blueprintc.urlcreds import credentials_in_url
 
 if TYPE_CHECKING:
     from blueprintc.deliver.signing import CommitSigner
+    from blueprintc.model.sovereign import Mirror
 
 TRACKING = "refs/blueprintc/remote/"
 DEFAULT_TIMEOUT_S = 60.0  # per network read or write
@@ -117,9 +118,11 @@ def deliver_remote(
     signer: CommitSigner | None = None,
     jobs: int = 4,
     timeout: float = DEFAULT_TIMEOUT_S,
+    mirrors: tuple[Mirror, ...] = (),
 ) -> DeliveryResult:
     """Deliver every branch of ``out`` to ``base`` (see the module doc); a server
-    silent for ``timeout`` seconds fails the repository it was serving."""
+    silent for ``timeout`` seconds fails the repository it was serving. With a Gitea
+    API, the ``mirrors`` are made sure of too (a plain git server cannot mirror)."""
     base = check_remote(base)
     files = compiled_files(out)
     digest = inputs_digest(out)
@@ -131,6 +134,11 @@ def deliver_remote(
     creds = credentials_for(base)
     _set_timeouts(timeout)
     provisioner = _gitea(base, creds, timeout, files)
+    if mirrors and provisioner is None:
+        raise DeliverError(
+            f"{base} has no Gitea API (GET /api/v1/version), so the spec.git.mirrors "
+            "cannot be made there: deliver to the Sovereign's Gitea"
+        )
     _preflight(out, base, sorted(repos)[0], creds)
 
     def one(name: str) -> list[BranchResult]:
@@ -144,6 +152,10 @@ def deliver_remote(
         for branches in pool.map(one, sorted(repos)):
             step()
             result.branches.extend(branches)
+    if provisioner is not None and mirrors:
+        from blueprintc.deliver.mirrors import ensure_mirrors
+
+        result.mirrors = ensure_mirrors(provisioner, mirrors)
     return result
 
 

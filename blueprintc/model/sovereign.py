@@ -31,6 +31,28 @@ class KitEntry:
     path: PathKey
 
 
+@dataclass(frozen=True)
+class Mirror:
+    """An upstream repository the Sovereign's Gitea pull-mirrors (``spec.git.mirrors``)."""
+
+    url: str
+    repo: str  # "<owner>/<name>" in the Sovereign's Gitea
+    interval: str  # Gitea's mirror interval, a Go duration
+
+
+def _mirrors(entries: list[Any]) -> tuple[Mirror, ...]:
+    found = []
+    for entry in entries:
+        if not isinstance(entry, dict) or not entry.get("url"):
+            continue
+        url = str(entry["url"]).rstrip("/")
+        default = "catalog/" + url.rsplit("/", 1)[-1].removesuffix(".git")
+        found.append(
+            Mirror(url, str(entry.get("repo") or default), str(entry.get("interval") or "8h"))
+        )
+    return tuple(found)
+
+
 @dataclass
 class Sovereign:
     doc: YamlDoc
@@ -45,6 +67,7 @@ class Sovereign:
     parameters: dict[str, str]
     kit: list[KitEntry] = field(default_factory=list)
     signing_keys: tuple[str, ...] = ()  # armored OpenPGP public keys Flux verifies with
+    mirrors: tuple[Mirror, ...] = ()  # upstream Blueprint repositories kept in its Gitea
 
     @property
     def rel(self) -> str:
@@ -113,4 +136,5 @@ def normalise_sovereign(doc: YamlDoc) -> Sovereign:
         parameters={str(k): str(v) for k, v in _map(spec.get("parameters")).items()},
         kit=kit,
         signing_keys=tuple(k for k in _list(git.get("signingKeys")) if isinstance(k, str)),
+        mirrors=_mirrors(_list(git.get("mirrors"))),
     )

@@ -13,6 +13,7 @@ from blueprintc.compile.run import run_compile
 from blueprintc.deliver.embedded import Identity
 from blueprintc.deliver.provision import gated_branches
 from blueprintc.deliver.remote import deliver_remote
+from blueprintc.model.sovereign import Mirror
 from tests.deliver.helpers import clone_equals_compiled, repos_of, server_state
 from tests.gitea_contract import GiteaStandIn
 
@@ -143,3 +144,79 @@ def test_refused_api_credentials_are_one_error(
         deliver_remote(ws / "out", base, WHO)
     assert "refused the credentials" in str(refused.value)
     assert "wrong" not in str(refused.value)
+
+
+def _upstream(tmp_path: Path) -> Path:
+    """A catalog repository with one commit, as a bare repository."""
+    work = tmp_path / "upstream-work"
+    git = ["git", "-C", str(work), "-c", "user.name=x", "-c", "user.email=x@x"]
+    subprocess.run(["git", "init", "-q", "-b", "main", str(work)], check=True)
+    (work / "README.md").write_text("the catalog\n")
+    subprocess.run([*git, "add", "README.md"], check=True)
+    subprocess.run([*git, "commit", "-qm", "catalog"], check=True)
+    bare = tmp_path / "upstream.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(work), str(bare)], check=True)
+    return bare
+
+
+def test_catalog_mirrors_are_made_once(ws: Path, gitea: Gitea, tmp_path: Path, creds: None) -> None:
+    base, root, stand_in = gitea
+    upstream = _upstream(tmp_path)
+    mirrors = (
+        Mirror(str(upstream), "catalog/blueprints", "1h"),
+        Mirror(str(upstream), "acme/shared-blueprints", "8h"),
+    )
+    result = deliver_remote(ws / "out", base, WHO, mirrors=mirrors)
+    assert not result.failed
+    assert [(m.repo, m.status) for m in result.mirrors] == [
+        ("catalog/blueprints", "mirrored"),
+        ("acme/shared-blueprints", "mirrored"),
+    ]
+    assert stand_in.mirrors["catalog/blueprints"] == {
+        "clone_addr": str(upstream),
+        "mirror_interval": "1h",
+    }
+    assert "catalog" in stand_in.orgs
+    assert server_state(root)["catalog/blueprints"]["main"]
+    writes = list(stand_in.writes)
+    again = deliver_remote(ws / "out", base, WHO, mirrors=mirrors)
+    assert [m.status for m in again.mirrors] == ["unchanged", "unchanged"]
+    assert stand_in.writes == writes
+
+    # a repository of that name that is not a mirror is refused, never replaced
+    taken = (Mirror(str(upstream), "acme/shop", "8h"),)
+    refused = deliver_remote(ws / "out", base, WHO, mirrors=taken)
+    assert refused.failed
+    assert "is not a mirror" in refused.mirrors[0].detail
+    assert stand_in.writes == writes
+
+
+def test_mirrors_are_read_from_the_sovereign_spec() -> None:
+    from blueprintc.model.sovereign import _mirrors
+
+    found = _mirrors(
+        [
+            {"url": "https://github.com/openova/blueprints.git"},
+            {
+                "url": "https://gitea.example.test/acme/shared/",
+                "repo": "acme/shared",
+                "interval": "2h",
+            },
+            "not a mapping",
+        ]
+    )
+    assert found == (
+        Mirror("https://github.com/openova/blueprints.git", "catalog/blueprints", "8h"),
+        Mirror("https://gitea.example.test/acme/shared", "acme/shared", "2h"),
+    )
+
+
+def test_mirrors_need_a_gitea(ws: Path, git_server: tuple[str, Path], creds: None) -> None:
+    base, _ = git_server
+    from blueprintc.deliver.errors import DeliverError
+
+    with pytest.raises(DeliverError) as refused:
+        deliver_remote(
+            ws / "out", base, WHO, mirrors=(Mirror("https://x.test/a.git", "c/a", "8h"),)
+        )
+    assert "no Gitea API" in str(refused.value)
