@@ -45,6 +45,7 @@ OPERATIONS: dict[str, Operation] = {
         Operation("orgGet", "GET", "/orgs/{org}", None, "Organization"),
         Operation("orgCreate", "POST", "/orgs", "CreateOrgOption", "Organization"),
         Operation("repoGet", "GET", "/repos/{owner}/{repo}", None, "Repository"),
+        Operation("orgListRepos", "GET", "/orgs/{org}/repos", None, "RepositoryList"),
         Operation("createOrgRepo", "POST", "/orgs/{org}/repos", "CreateRepoOption", "Repository"),
         Operation(
             "repoListBranchProtection",
@@ -168,6 +169,22 @@ class Gitea:
             "repoGet", missing_ok=True, owner=owner, repo=name
         )
         return answer
+
+    def org_repos(self, org: str) -> list[str]:
+        """The names of the organisation's repositories (every page); none when the
+        organisation does not exist."""
+        names: list[str] = []
+        page = 1
+        while True:
+            answer = self.call(
+                "orgListRepos", query={"page": page, "limit": 50}, missing_ok=True, org=org
+            )
+            if not answer:
+                return names
+            names += [str(r.get("name")) for r in answer if isinstance(r, dict)]
+            if len(answer) < 50:
+                return names
+            page += 1
 
     def create_org_repo(self, org: str, name: str, default_branch: str, description: str) -> None:
         body = {

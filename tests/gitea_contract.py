@@ -334,6 +334,18 @@ class GiteaStandIn:
             return 404, None
         return 200, self._repo_json(params["owner"], params["repo"])
 
+    def _op_orgListRepos(
+        self, params: dict[str, str], body: Any, query: Any, user: str
+    ) -> tuple[int, Any]:
+        org = params["org"]
+        if org not in self.orgs:
+            return 404, None
+        page = int((query.get("page") or ["1"])[0])
+        limit = int((query.get("limit") or ["30"])[0])
+        names = sorted(p.name[: -len(".git")] for p in (self.root / org).glob("*.git"))
+        chosen = names[(page - 1) * limit : page * limit]
+        return 200, [self._repo_json(org, name) for name in chosen]
+
     def _op_createOrgRepo(
         self, params: dict[str, str], body: Any, query: Any, user: str
     ) -> tuple[int, Any]:

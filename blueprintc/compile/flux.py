@@ -12,6 +12,10 @@ HELM_API = "helm.toolkit.fluxcd.io/v2"
 KUSTOMIZE_API = "kustomize.toolkit.fluxcd.io/v1"
 KUSTOMIZATION_API = "kustomize.config.k8s.io/v1beta1"
 FLUX_NAMESPACE = "flux-system"
+NOTIFICATION_API = "notification.toolkit.fluxcd.io/v1"
+# Where the Receiver's notification-controller is reached from Gitea (deliver reads it
+# to register the webhook; Kubernetes ignores it).
+WEBHOOK_URL_ANNOTATION = "openova.io/webhook-url"
 
 
 def _meta(name: str, namespace: str | None, labels: dict[str, str]) -> dict[str, Any]:
@@ -100,6 +104,40 @@ def git_repository(
         "kind": "GitRepository",
         "metadata": _meta(name, namespace, labels),
         "spec": spec,
+    }
+
+
+def receiver(
+    name: str,
+    namespace: str,
+    secret: str,
+    repositories: list[str],
+    labels: dict[str, str],
+    url: str,
+) -> dict[str, Any]:
+    """A Receiver that reconciles the GitRepositories on a Gitea push webhook.
+
+    Type ``github``: Flux has no ``gitea`` type (fluxcd/notification-controller#230),
+    and Gitea's webhook sender (services/webhook/deliver.go, ``addDefaultHeaders``)
+    also sends GitHub's headers, ``X-GitHub-Event`` and ``X-Hub-Signature-256``
+    (``sha256=`` and the HMAC-SHA256 of the body under the hook's secret), which is
+    what Flux's github receiver checks with the token of ``secret``; ``generic``
+    would take unsigned requests."""
+    meta = _meta(name, namespace, labels)
+    meta["annotations"] = {WEBHOOK_URL_ANNOTATION: url}
+    return {
+        "apiVersion": NOTIFICATION_API,
+        "kind": "Receiver",
+        "metadata": meta,
+        "spec": {
+            "type": "github",
+            "events": ["push"],
+            "secretRef": {"name": secret},
+            "resources": [
+                {"apiVersion": SOURCE_API, "kind": "GitRepository", "name": repository}
+                for repository in repositories
+            ],
+        },
     }
 
 

@@ -16,6 +16,7 @@ from blueprintc.model.sovereign import Sovereign
 
 REGISTRY_SOURCE = "catalyst"
 FLEET_REPO = "system/fleet"
+RECEIVER = "gitea"  # each vcluster's Receiver of its Application repositories' pushes
 SIGNING_KEYS_SECRET = "git-signing-keys"  # the OpenPGP public keys Flux verifies with
 
 
@@ -131,6 +132,8 @@ def vcluster_files(
     verify_secret = SIGNING_KEYS_SECRET if sovereign.signing_keys else None
     if verify_secret:
         bootstrap.insert(0, "signing-keys.yaml")
+    if sovereign.receiver_url:
+        bootstrap.append("receiver.yaml")
     files: dict[str, list[dict[str, Any]]] = {
         f"{root}/kustomization.yaml": [flux.kustomization(["flux-system"])],
         f"{root}/flux-system/kustomization.yaml": [flux.kustomization(bootstrap)],
@@ -154,6 +157,14 @@ def vcluster_files(
         files[f"{root}/flux-system/signing-keys.yaml"] = [
             flux.public_key_secret(
                 verify_secret, flux.FLUX_NAMESPACE, sovereign.signing_keys, base_labels
+            )
+        ]
+    if sovereign.receiver_url:
+        url = parametrise(sovereign.receiver_url.replace("{vcluster}", vcluster), sovereign)
+        apps = sorted(plan.app.name for plan, _ in plans)
+        files[f"{root}/flux-system/receiver.yaml"] = [
+            flux.receiver(
+                RECEIVER, flux.FLUX_NAMESPACE, sovereign.receiver_secret, apps, base_labels, url
             )
         ]
     resources = []

@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from blueprintc.deliver.webhooks import Hook, hook_option
 from blueprintc.gitea import Gitea, GiteaError
 
 CONFIG_ROOT = "system/catalyst-config/"
@@ -76,6 +77,8 @@ class Provisioner:
 
     api: Gitea
     gates: dict[str, dict[str, Gate]]
+    hooks: dict[str, list[Hook]] = field(default_factory=dict)
+    token: str = ""
     created: list[str] = field(default_factory=list)
     _orgs: set[str] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -116,6 +119,18 @@ class Provisioner:
                 self.api.protect_branch(owner, repo, protection_option(gate))
                 done.append(branch)
         return done
+
+    def register_hooks(self, name: str) -> int:
+        """The repository's webhooks that Gitea does not hold yet, registered; how many."""
+        wanted = self.hooks.get(name, [])
+        if not wanted:
+            return 0
+        owner, repo = name.split("/", 1)
+        held = {str((h.get("config") or {}).get("url")) for h in self.api.hooks(owner, repo)}
+        missing = [hook for hook in wanted if hook.url not in held]
+        for hook in missing:
+            self.api.create_hook(owner, repo, hook_option(hook, self.token))
+        return len(missing)
 
 
 def is_protected(branch: str, rules: list[str]) -> bool:

@@ -40,6 +40,7 @@ from blueprintc.deliver.credentials import (
     credentials_for,
 )
 from blueprintc.deliver.embedded import (
+    FLEET_REPO,
     GIT_DIR,
     TRAILER,
     BranchResult,
@@ -52,6 +53,7 @@ from blueprintc.deliver.embedded import (
 )
 from blueprintc.deliver.errors import DeliverError
 from blueprintc.deliver.provision import Provisioner, api_failure, gated_branches, is_protected
+from blueprintc.deliver.settle import after_push
 from blueprintc.gitea import Gitea, GiteaError
 from blueprintc.urlcreds import credentials_in_url
 
@@ -140,6 +142,8 @@ def deliver_remote(
             "cannot be made there: deliver to the Sovereign's Gitea"
         )
     _preflight(out, base, sorted(repos)[0], creds)
+    for name in _removed_repos(out, set(repos), provisioner):
+        repos[name] = {}
 
     def one(name: str) -> list[BranchResult]:
         return _deliver_repo(out, base, name, repos[name], creds, who, digest, signer, provisioner)
@@ -172,7 +176,9 @@ def _gitea(
         if exc.status == 0:
             raise DeliverError(f"{exc.message}: check --remote and the network") from None
         raise DeliverError(_why(_AuthRefused(), base, base, creds)[1]) from None
-    return Provisioner(api, gated_branches(files))
+    from blueprintc.deliver.webhooks import planned_hooks, token
+
+    return Provisioner(api, gated_branches(files), planned_hooks(files), token())
 
 
 def _set_timeouts(timeout: float) -> None:
@@ -207,9 +213,13 @@ def _deliver_repo(
 ) -> list[BranchResult]:
     url = f"{base}/{name}.git"
     rules: list[str] = []
+    removed = not branches  # an Application no longer compiled: its branches are emptied
     if provisioner is not None:
         try:
-            provisioner.ensure_repo(name)
+            if removed and provisioner.api.repo(*name.split("/", 1)) is None:
+                return []
+            if not removed:
+                provisioner.ensure_repo(name)
             rules = provisioner.protected(name)
         except GiteaError as exc:
             return _all_failed(name, branches, api_failure(exc, name))
@@ -218,7 +228,11 @@ def _deliver_repo(
         remote = repo.remotes.create_anonymous(url)
         remote.fetch([f"+refs/heads/*:{TRACKING}*"], callbacks=_Callbacks(creds))
     except (pygit2.GitError, _AuthRefused, OSError) as exc:
+        if removed and _why(exc, base, url, creds)[0] == "missing":
+            return []
         return _all_failed(name, branches, _why(exc, base, url, creds)[1])
+    if removed:
+        branches = {branch: {} for branch in _ours_not_empty(repo)}
     results: list[BranchResult] = []
     to_push: list[BranchResult] = []
     proposing: dict[str, str] = {}  # proposal branch -> the protected branch it is for
@@ -253,49 +267,45 @@ def _deliver_repo(
     if to_push:
         results.extend(_push(repo, remote, name, to_push, base, url, creds))
     if provisioner is not None:
-        results = _after_push(provisioner, repo, name, results, proposing, rules)
+        results = after_push(provisioner, repo, name, results, proposing, rules)
     return sorted(results, key=lambda r: r.branch)
 
 
-def _after_push(
-    provisioner: Provisioner,
-    repo: pygit2.Repository,
-    name: str,
-    results: list[BranchResult],
-    proposing: dict[str, str],
-    rules: list[str],
-) -> list[BranchResult]:
-    """Pull requests for the proposals (new or found on the server), then protection
-    for the gated branches now on the server; an API failure fails that branch."""
-    final: list[BranchResult] = []
-    for result in results:
-        base_branch = proposing.get(result.branch)
-        if base_branch is not None and result.status != "delivered":
-            result = proposals.as_proposed(result, base_branch)  # a failed proposal push
-        elif base_branch is not None or result.status == "proposed":
-            target = base_branch or result.branch
-            head = result.branch if base_branch is not None else result.detail
-            try:
-                result = proposals.open_pull(
-                    provisioner.api, name, target, head, result.commit, repo
-                )
-            except GiteaError as exc:
-                why = f"pushed {head}, but {api_failure(exc, name)}"
-                result = BranchResult(name, target, "failed", result.commit, why)
-        final.append(result)
-    on_server = {
-        r.branch for r in final if r.status in ("delivered", "unchanged", "proposed") and r.commit
+def _ours_not_empty(repo: pygit2.Repository) -> list[str]:
+    """The server's branches blueprintc wrote that still hold files (proposal branches
+    aside): what a removed Application leaves to empty."""
+    found = []
+    for ref in repo.references:
+        if not ref.startswith(TRACKING):
+            continue
+        branch = ref[len(TRACKING) :]
+        tip = repo.get(repo.references[ref].target)
+        if (
+            isinstance(tip, pygit2.Commit)
+            and not branch.startswith(proposals.PREFIX)
+            and TRAILER in tip.message
+            and len(tip.tree) > 0
+        ):
+            found.append(branch)
+    return sorted(found)
+
+
+def _removed_repos(out: Path, planned: set[str], provisioner: Provisioner | None) -> list[str]:
+    """Application repositories delivered before and not compiled now: those this
+    out/ delivered into (out/git/), and with a Gitea, the other repositories of the
+    organisations delivered to (a fresh out/ on a CI runner remembers none). Only
+    branches blueprintc wrote are touched in them (see ``_ours_not_empty``)."""
+    git_dir = out / GIT_DIR
+    found = {
+        f"{p.parent.name}/{p.name[: -len('.git')]}" for p in git_dir.glob("*/*.git") if p.is_dir()
     }
-    try:
-        provisioner.protect(name, on_server, rules)
-    except GiteaError as exc:
-        why = f"delivered, but protecting it failed: {api_failure(exc, name)}"
-        gated = provisioner.gates.get(name.split("/", 1)[0], {})
-        final = [
-            BranchResult(name, r.branch, "failed", r.commit, why) if r.branch in gated else r
-            for r in final
-        ]
-    return final
+    if provisioner is not None:
+        for org in sorted({name.split("/", 1)[0] for name in planned} - {"system"}):
+            try:
+                found.update(f"{org}/{repo}" for repo in provisioner.api.org_repos(org))
+            except GiteaError:
+                continue  # that organisation's removals wait for a run that can list it
+    return sorted(found - planned - {FLEET_REPO})
 
 
 def _remote_tip(repo: pygit2.Repository, branch: str) -> pygit2.Commit | None:

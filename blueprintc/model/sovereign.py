@@ -68,6 +68,8 @@ class Sovereign:
     kit: list[KitEntry] = field(default_factory=list)
     signing_keys: tuple[str, ...] = ()  # armored OpenPGP public keys Flux verifies with
     mirrors: tuple[Mirror, ...] = ()  # upstream Blueprint repositories kept in its Gitea
+    receiver_url: str = ""  # each vcluster's Flux webhook receiver, with {vcluster}
+    receiver_secret: str = "webhook-token"
 
     @property
     def rel(self) -> str:
@@ -137,4 +139,6 @@ def normalise_sovereign(doc: YamlDoc) -> Sovereign:
         kit=kit,
         signing_keys=tuple(k for k in _list(git.get("signingKeys")) if isinstance(k, str)),
         mirrors=_mirrors(_list(git.get("mirrors"))),
+        receiver_url=str(_map(git.get("receiver")).get("url") or ""),
+        receiver_secret=str(_map(git.get("receiver")).get("secretName") or "webhook-token"),
     )

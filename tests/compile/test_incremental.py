@@ -80,15 +80,16 @@ CHANGES = {
     # From active-active over hz-nbg and oci-fra to single-region hz-nbg: in each branch
     # the oci-fra overlay goes and the hz-nbg overlay's placement patch changes (mode,
     # regions); acme's oci-fra vclusters stop syncing shop (applications/shop.yaml goes,
-    # applications/kustomization.yaml no longer lists it) but keep running wiki, so the
-    # Environment resources (which list vclusters) do not change.
+    # applications/kustomization.yaml no longer lists it, nor their Receiver) but keep
+    # running wiki, so the Environment resources (which list vclusters) do not change.
     "placement": (
         (
             "        mode: active-active\n        regions: [hz-nbg, oci-fra]",
             "        mode: single-region\n        regions: [hz-nbg]",
         ),
         [f"repos/acme/shop/{b}/regions/hz-nbg/kustomization.yaml" for b in SHOP_BRANCHES]
-        + [f"{vcluster}/applications/kustomization.yaml" for vcluster in OCI_FRA_ACME],
+        + [f"{vcluster}/applications/kustomization.yaml" for vcluster in OCI_FRA_ACME]
+        + [f"{vcluster}/flux-system/receiver.yaml" for vcluster in OCI_FRA_ACME],
         [f"repos/acme/shop/{b}/regions/oci-fra/kustomization.yaml" for b in SHOP_BRANCHES]
         + [f"{vcluster}/applications/shop.yaml" for vcluster in OCI_FRA_ACME],
     ),

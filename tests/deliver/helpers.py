@@ -10,7 +10,11 @@ from blueprintc.build.envtree import compiled_files
 from blueprintc.deliver.embedded import plan
 from tests.gitserver import create_repo
 
-CREDS = {"BLUEPRINTC_GIT_USERNAME": "deliver", "BLUEPRINTC_GIT_PASSWORD": "test-only"}
+CREDS = {
+    "BLUEPRINTC_GIT_USERNAME": "deliver",
+    "BLUEPRINTC_GIT_PASSWORD": "test-only",
+    "BLUEPRINTC_WEBHOOK_TOKEN": "test-only-webhook-token",
+}
 
 
 def repos_of(out: Path) -> list[str]:

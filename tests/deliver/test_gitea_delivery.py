@@ -3,10 +3,14 @@ holds every call to Gitea 1.22.0's spec (tests/gitea_contract.py)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from blueprintc.build.envtree import compiled_files
 from blueprintc.compile.run import run_compile
@@ -14,8 +18,9 @@ from blueprintc.deliver.embedded import Identity
 from blueprintc.deliver.provision import gated_branches
 from blueprintc.deliver.remote import deliver_remote
 from blueprintc.model.sovereign import Mirror
-from tests.deliver.helpers import clone_equals_compiled, repos_of, server_state
+from tests.deliver.helpers import CREDS, clone_equals_compiled, repos_of, server_state
 from tests.gitea_contract import GiteaStandIn
+from tests.hostile.harness import run_cli
 
 WHO = Identity("Test Bot", "bot@example.test", 1_700_000_000)
 Gitea = tuple[str, Path, GiteaStandIn]
@@ -220,3 +225,104 @@ def test_mirrors_need_a_gitea(ws: Path, git_server: tuple[str, Path], creds: Non
             ws / "out", base, WHO, mirrors=(Mirror("https://x.test/a.git", "c/a", "8h"),)
         )
     assert "no Gitea API" in str(refused.value)
+
+
+def test_webhooks_reach_each_vcluster_s_receiver(ws: Path, gitea: Gitea, creds: None) -> None:
+    base, _, stand_in = gitea
+    out = ws / "out"
+    assert not deliver_remote(out, base, WHO, jobs=2).failed
+    path = "/hook/" + hashlib.sha256(b"test-only-webhook-tokengiteaflux-system").hexdigest()
+    hooks = stand_in.hooks["acme/shop"]
+    by_branch = sorted((h["branch_filter"], h["config"]["url"]) for h in hooks)
+    branch_of = {"dev": "develop", "stg": "staging", "prod": "main"}
+    expected = sorted(
+        (
+            branch_of[d.name.split("-")[-2]],
+            f"https://flux-{d.name}.hfmp.t38.omani.works{path}",
+        )
+        for d in (out / "vclusters").iterdir()
+        if (d / "applications/shop.yaml").is_file()
+    )
+    assert len(expected) == 6  # dev, stg and prod, in both regions (active-active)
+    assert by_branch == expected
+    assert all(h["type"] == "gitea" and h["events"] == ["push"] and h["active"] for h in hooks)
+    assert {stand_in.hook_secrets[h["id"]] for h in hooks} == {"test-only-webhook-token"}
+    assert "system/fleet" not in stand_in.hooks
+    writes = list(stand_in.writes)
+    assert not deliver_remote(out, base, WHO, jobs=2).failed
+    assert stand_in.writes == writes  # every webhook found by its URL
+
+
+def test_receivers_without_a_token_are_one_error(
+    ws: Path, gitea: Gitea, creds: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base, _, stand_in = gitea
+    monkeypatch.delenv("BLUEPRINTC_WEBHOOK_TOKEN")
+    from blueprintc.deliver.errors import DeliverError
+
+    with pytest.raises(DeliverError) as refused:
+        deliver_remote(ws / "out", base, WHO)
+    assert "BLUEPRINTC_WEBHOOK_TOKEN" in str(refused.value)
+    assert stand_in.writes == []
+
+
+def test_a_removed_application_is_emptied_by_a_commit_and_its_repository_kept(
+    ws: Path, gitea: Gitea, creds: None
+) -> None:
+    base, root, stand_in = gitea
+    out = ws / "out"
+    assert not deliver_remote(out, base, WHO).failed
+    before = server_state(root)
+    initech = ws / "organizations" / "initech.yaml"
+    doc = yaml.safe_load(initech.read_text())
+    removed = f"initech/{doc['spec']['applications'].pop()['name']}"
+    initech.write_text(yaml.safe_dump(doc, sort_keys=False))
+    assert not run_compile(ws, out=out).diagnostics
+    shutil.rmtree(out / "git")  # a fresh runner: Gitea's list of repositories says it
+    result = deliver_remote(out, base, WHO)
+    assert not result.failed, [b.detail for b in result.branches if b.detail]
+    emptied = {b.branch: b.status for b in result.branches if b.repo == removed}
+    gated = set(gated_branches(compiled_files(out))["initech"])
+    assert emptied == {b: "proposed" if b in gated else "delivered" for b in before[removed]}
+    after = server_state(root)
+    assert removed in after  # the repository is never deleted
+    for branch, status in emptied.items():
+        git_dir = root / f"{removed}.git"
+        if status == "delivered":
+            files = subprocess.run(
+                ["git", "--git-dir", str(git_dir), "ls-tree", "-r", "--name-only", branch],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.split()
+            assert files == []
+        else:
+            assert after[removed][branch] == before[removed][branch]  # a pull request
+    writes = list(stand_in.writes)
+    again = deliver_remote(out, base, WHO)
+    assert {b.status for b in again.branches if b.repo == removed} <= {"proposed"}
+    assert stand_in.writes == writes
+
+
+def test_the_cli_reports_pull_requests_and_mirrors(ws: Path, gitea: Gitea) -> None:
+    base, _, _ = gitea
+    sovereign = ws / "sovereign.yaml"
+    original = sovereign.read_text()
+    unreachable = "    mirrors:\n      - url: http://127.0.0.1:9/upstream.git\n"
+    sovereign.write_text(original.replace("    receiver:\n", unreachable + "    receiver:\n"))
+    first = run_cli("deliver", "--remote", base, "--format", "json", cwd=ws, env=CREDS)
+    assert first.code == 1, str(first)  # the mirror's upstream is not reachable
+    document = json.loads(first.stdout)
+    assert document["failed"] == 0 and document["delivered"] == len(document["branches"])
+    (mirror,) = document["mirrors"]
+    assert mirror["repo"] == "catalog/upstream" and mirror["status"] == "failed"
+    assert "could not migrate" in mirror["detail"]
+    sovereign.write_text(original)
+    org = ws / "organizations/acme.yaml"
+    org.write_text(org.read_text().replace("Welcome to Acme", "Welcome to Acme Trading"))
+    assert not run_compile(ws, out=ws / "out").diagnostics
+    second = run_cli("deliver", "--remote", base, cwd=ws, env=CREDS)
+    assert second.code == 0, str(second)
+    assert "2 proposed as pull requests" in second.stdout
+    proposed = [line for line in second.stdout.splitlines() if line.startswith("proposed")]
+    assert len(proposed) == 2 and all("pull request #" in line for line in proposed)
