@@ -62,6 +62,10 @@ if TYPE_CHECKING:
     from blueprintc.model.sovereign import Mirror
 
 TRACKING = "refs/blueprintc/remote/"
+# What a server says refusing a push to a protected branch: Gitea's pre-receive answers
+# "Not allowed to push to protected branch <b>" (routers/private/hook_pre_receive.go).
+PROTECTION_WORDS = ("protected branch", "is protected")
+PROTECTED_REFUSAL = "refused as a protected branch"
 DEFAULT_TIMEOUT_S = 60.0  # per network read or write
 CONNECT_TIMEOUT_S = 15.0
 _TIMEOUTS = threading.Lock()
@@ -236,6 +240,7 @@ def _deliver_repo(
     results: list[BranchResult] = []
     to_push: list[BranchResult] = []
     proposing: dict[str, str] = {}  # proposal branch -> the protected branch it is for
+    push_args = (base, url, creds, who, digest, signer)
     for branch, tree in sorted(branches.items()):
         try:
             remote_tip = _remote_tip(repo, branch)
@@ -267,8 +272,48 @@ def _deliver_repo(
     if to_push:
         results.extend(_push(repo, remote, name, to_push, base, url, creds))
     if provisioner is not None:
+        results = _propose_refused(repo, remote, name, branches, results, proposing, push_args)
         results = after_push(provisioner, repo, name, results, proposing, rules)
     return sorted(results, key=lambda r: r.branch)
+
+
+def _propose_refused(
+    repo: pygit2.Repository,
+    remote: pygit2.Remote,
+    name: str,
+    branches: dict[str, dict[str, bytes]],
+    results: list[BranchResult],
+    proposing: dict[str, str],
+    push_args: tuple[str, str, Credentials | None, Identity, str, CommitSigner | None],
+) -> list[BranchResult]:
+    """A push the server refused as a protected branch's (a protection the API did not
+    list, or one added since) is proposed as a pull request instead, once."""
+    base, url, creds, who, digest, signer = push_args
+    refused = [
+        r
+        for r in results
+        if r.status == "failed" and r.branch in branches and PROTECTED_REFUSAL in r.detail
+    ]
+    if not refused:
+        return results
+    kept = [r for r in results if r not in refused]
+    retry: list[BranchResult] = []
+    for result in refused:
+        tip = _remote_tip(repo, result.branch)
+        if tip is None:  # a protected branch that does not exist yet: nothing to propose on
+            kept.append(result)
+            continue
+        done, head = proposals.prepare(
+            repo, name, result.branch, branches[result.branch], tip, TRACKING, who, digest, signer
+        )
+        if head is not None and done.status == "delivered":
+            proposing[head] = result.branch
+            retry.append(done)
+        else:
+            kept.append(done)
+    if retry:
+        kept.extend(_push(repo, remote, name, retry, base, url, creds))
+    return kept
 
 
 def _ours_not_empty(repo: pygit2.Repository) -> list[str]:
@@ -346,6 +391,9 @@ def _push(
             detail += f": the server said {said[:300]!r}"
         if "fast-forward" in refused or "fetch first" in refused:
             detail += "; the branch moved while delivering: deliver again"
+        elif any(words in said.lower() for words in PROTECTION_WORDS):
+            detail += f"; {PROTECTED_REFUSAL}: nothing was forced; deliver to a Gitea to "
+            detail += "have it proposed as a pull request"
         else:
             detail += "; nothing was forced: resolve it on the server (a protected branch "
             detail += "takes a pull request), then deliver again"

@@ -18,8 +18,9 @@ from blueprintc.deliver.embedded import Identity
 from blueprintc.deliver.provision import gated_branches
 from blueprintc.deliver.remote import deliver_remote
 from blueprintc.model.sovereign import Mirror
-from tests.deliver.helpers import CREDS, clone_equals_compiled, repos_of, server_state
+from tests.deliver.helpers import CREDS, clone_equals_compiled, repos_of, serve_all, server_state
 from tests.gitea_contract import GiteaStandIn
+from tests.gitserver import protect
 from tests.hostile.harness import run_cli
 
 WHO = Identity("Test Bot", "bot@example.test", 1_700_000_000)
@@ -326,3 +327,42 @@ def test_the_cli_reports_pull_requests_and_mirrors(ws: Path, gitea: Gitea) -> No
     assert "2 proposed as pull requests" in second.stdout
     proposed = [line for line in second.stdout.splitlines() if line.startswith("proposed")]
     assert len(proposed) == 2 and all("pull request #" in line for line in proposed)
+
+
+def test_a_push_refused_by_protection_becomes_a_pull_request(
+    ws: Path, gitea: Gitea, creds: None
+) -> None:
+    base, root, stand_in = gitea
+    out = ws / "out"
+    assert not deliver_remote(out, base, WHO).failed
+    before = server_state(root)
+    # a protection the API does not list (added on the server since, say): the push is
+    # refused by the server's pre-receive hook, then proposed instead
+    protect(root / "acme/shop.git", "develop")
+    org = ws / "organizations/acme.yaml"
+    org.write_text(org.read_text().replace("replicas: 1\n", "replicas: 2\n", 1))
+    assert not run_compile(ws, out=out).diagnostics
+    result = deliver_remote(out, base, WHO)
+    assert not result.failed, [b.detail for b in result.branches if b.detail]
+    (develop,) = [b for b in result.branches if b.status != "unchanged"]
+    assert (develop.repo, develop.branch, develop.status) == ("acme/shop", "develop", "proposed")
+    assert server_state(root)["acme/shop"]["develop"] == before["acme/shop"]["develop"]
+    (pull,) = stand_in.pulls["acme/shop"]
+    assert pull["base"]["ref"] == "develop" and pull["head"]["ref"].startswith("blueprintc/")
+
+
+def test_a_protected_refusal_on_a_plain_git_server_says_what_to_do(
+    ws: Path, git_server: tuple[str, Path], creds: None
+) -> None:
+    base, root = git_server
+    out = ws / "out"
+    serve_all(root, out)
+    protect(root / "acme/wiki.git", "main", "someone-else")
+    result = deliver_remote(out, base, WHO)
+    (refused,) = [
+        b
+        for b in result.branches
+        if b.status == "failed" and b.branch == "main" and b.repo == "acme/wiki"
+    ]
+    assert "refused as a protected branch" in refused.detail
+    assert "pull request" in refused.detail
