@@ -48,7 +48,10 @@ if TYPE_CHECKING:
     metavar="URL",
     help="Also push every repository to URL/<org>/<app>.git over smart HTTP(S), never "
     "forced (credentials: $BLUEPRINTC_GIT_USERNAME/$BLUEPRINTC_GIT_PASSWORD, "
-    "$BLUEPRINTC_GIT_TOKEN or a git credential helper).",
+    "$BLUEPRINTC_GIT_TOKEN or a git credential helper). On a Gitea, also create missing "
+    "organisations and repositories, protect gated branches, propose changes to them as "
+    "pull requests, register the Flux webhooks ($BLUEPRINTC_WEBHOOK_TOKEN) and keep "
+    "spec.git.mirrors.",
 )
 @click.option(
     "--to-sovereign",
