@@ -50,8 +50,11 @@ def helm_release(
     labels: dict[str, str],
     values: dict[str, Any],
     depends_on: list[dict[str, str]],
+    verify_secret: str | None = None,
 ) -> dict[str, Any]:
-    """An event-driven HelmRelease: no install wait, bounded remediation retries."""
+    """An event-driven HelmRelease: no install wait, bounded remediation retries. With
+    ``verify_secret``, Flux pulls the chart only when its cosign signature verifies
+    against a public key (``*.pub``) in that Secret of the HelmRepository's namespace."""
     spec: dict[str, Any] = {
         "interval": "30m",
         "releaseName": release_name,
@@ -65,6 +68,11 @@ def helm_release(
                     "name": repository,
                     "namespace": repository_namespace,
                 },
+                **(
+                    {"verify": {"provider": "cosign", "secretRef": {"name": verify_secret}}}
+                    if verify_secret
+                    else {}
+                ),
             }
         },
         "install": {
@@ -142,18 +150,22 @@ def receiver(
 
 
 def public_key_secret(
-    name: str, namespace: str, armored_keys: tuple[str, ...], labels: dict[str, str]
+    name: str,
+    namespace: str,
+    armored_keys: tuple[str, ...],
+    labels: dict[str, str],
+    entry: str = "signing-key-{n}.asc",
 ) -> dict[str, Any]:
-    """The Secret Flux's GitRepository ``verify`` reads: one ``.asc`` entry per armored
-    OpenPGP public key (public material, so it is written as it is into Git)."""
+    """The Secret a Flux ``verify`` reads: one entry per public key (public material,
+    so it is written as it is into Git). Flux reads a GitRepository's OpenPGP keys
+    from ``*.asc`` entries and a chart's cosign keys from ``*.pub`` entries."""
     return {
         "apiVersion": "v1",
         "kind": "Secret",
         "metadata": _meta(name, namespace, labels),
         "type": "Opaque",
         "stringData": {
-            f"signing-key-{n}.asc": key.strip() + "\n"
-            for n, key in enumerate(armored_keys, start=1)
+            entry.format(n=n): key.strip() + "\n" for n, key in enumerate(armored_keys, start=1)
         },
     }
 

@@ -80,6 +80,40 @@ def check_sovereign(canon: Canon, sovereign: Sovereign) -> list[Diagnostic]:
             found.append(_env_type(canon, env_type, at(doc, ("spec", "envTypes", index))))
     found.extend(_credentials(sovereign))
     found.extend(_signing_keys(sovereign))
+    found.extend(_registry_keys(sovereign))
+    return found
+
+
+def _registry_keys(sovereign: Sovereign) -> list[Diagnostic]:
+    """Each of spec.registryKeys must load as a PEM public key (cosign's `.pub`): Flux
+    would otherwise refuse every chart. A private key is refused without being shown."""
+    if not sovereign.registry_keys:
+        return []
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+    found = []
+    for index, pem in enumerate(sovereign.registry_keys):
+        where = at(sovereign.doc, ("spec", "registryKeys", index))
+        key = f"spec.registryKeys[{index}]"
+        if "PRIVATE KEY" in pem:
+            message = f"{key} holds a private key (not shown): it is in Git now, treat it as leaked"
+            hint = "delete it, make a new key pair, and paste only cosign.pub here"
+            found.append(report("BPP015", message, where, hint).concealing_source())
+            continue
+        try:
+            load_pem_public_key(pem.strip().encode())
+        except (ValueError, TypeError) as exc:
+            reason = (str(exc).splitlines() or ["unreadable"])[0][:120]
+            found.append(
+                report(
+                    "BPP015",
+                    f"{key} is not a readable PEM public key ({reason}): Flux would "
+                    "refuse every chart",
+                    where,
+                    "paste cosign.pub (-----BEGIN PUBLIC KEY----- ... END) as "
+                    "`cosign generate-key-pair` or `blueprintc keygen` wrote it, whole",
+                )
+            )
     return found
 
 

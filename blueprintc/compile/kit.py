@@ -13,6 +13,7 @@ from typing import Any
 
 from blueprintc.blueprint_names import canonical, lookup
 from blueprintc.compile import flux, names
+from blueprintc.compile.chart_verify import CHART_KEYS_FILE, CHART_KEYS_SECRET, chart_keys_secret
 from blueprintc.compile.findings import at, predicate_report, range_problem, report
 from blueprintc.compile.inputs import CatalogEntry, Inputs, pinned_version
 from blueprintc.compile.parameters import (
@@ -87,9 +88,16 @@ def plan_kit(
                 labels=labels,
                 values=values,
                 depends_on=[{"name": d} for d in depends.get(name, [])],
+                verify_secret=CHART_KEYS_SECRET if sovereign.registry_keys else None,
             ),
         ]
         resources.append(file)
+    if sovereign.registry_keys:
+        secret_labels = names.labels(sovereign=sovereign.name)
+        documents[f"{root}/{CHART_KEYS_FILE}"] = [
+            chart_keys_secret(sovereign, flux.FLUX_NAMESPACE, secret_labels)
+        ]
+        resources.insert(0, CHART_KEYS_FILE)
     documents[f"{root}/kustomization.yaml"] = [flux.kustomization(resources)]
     documents.update(_host_files(sovereign))
     files = [OutputFile(p, tuple(d), digest, owner) for p, d in documents.items()]

@@ -6,6 +6,7 @@ from typing import Any
 
 from blueprintc.compile import flux, names
 from blueprintc.compile.apps import AppPlan, emitted_values
+from blueprintc.compile.chart_verify import CHART_KEYS_FILE, CHART_KEYS_SECRET, chart_keys_secret
 from blueprintc.compile.parameters import (
     PARAMETERS_CONFIGMAP,
     parametrise,
@@ -57,19 +58,23 @@ def app_branch_files(sovereign: Sovereign, plan: AppPlan) -> dict[str, list[dict
         labels=common,
         values=emitted_values(plan, sovereign),
         depends_on=plan.depends_on,
+        verify_secret=CHART_KEYS_SECRET if sovereign.registry_keys else None,
     )
     root = app_repo_root(plan)
+    base = ["namespace.yaml", "source.yaml", "helmrelease.yaml"]
+    if sovereign.registry_keys:
+        base.insert(1, CHART_KEYS_FILE)
     files: dict[str, list[dict[str, Any]]] = {
         f"{root}/kustomization.yaml": [flux.kustomization(["base"])],
-        f"{root}/base/kustomization.yaml": [
-            flux.kustomization(["namespace.yaml", "source.yaml", "helmrelease.yaml"])
-        ],
+        f"{root}/base/kustomization.yaml": [flux.kustomization(base)],
         f"{root}/base/namespace.yaml": [flux.namespace(app.name, common)],
         f"{root}/base/source.yaml": [
             flux.helm_repository(REGISTRY_SOURCE, registry, common, namespace=app.name)
         ],
         f"{root}/base/helmrelease.yaml": [release],
     }
+    if sovereign.registry_keys:
+        files[f"{root}/base/{CHART_KEYS_FILE}"] = [chart_keys_secret(sovereign, app.name, common)]
     for region_key in plan.placement.regions:
         host, vcluster, _ = vcluster_for(plan, region_key)
         region_labels = {

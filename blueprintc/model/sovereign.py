@@ -68,6 +68,7 @@ class Sovereign:
     kit: list[KitEntry] = field(default_factory=list)
     signing_keys: tuple[str, ...] = ()  # armored OpenPGP public keys Flux verifies with
     mirrors: tuple[Mirror, ...] = ()  # upstream Blueprint repositories kept in its Gitea
+    registry_keys: tuple[str, ...] = ()  # cosign public keys (PEM) Flux verifies charts with
     receiver_url: str = ""  # each vcluster's Flux webhook receiver, with {vcluster}
     receiver_secret: str = "webhook-token"
 
@@ -139,6 +140,7 @@ def normalise_sovereign(doc: YamlDoc) -> Sovereign:
         kit=kit,
         signing_keys=tuple(k for k in _list(git.get("signingKeys")) if isinstance(k, str)),
         mirrors=_mirrors(_list(git.get("mirrors"))),
+        registry_keys=tuple(k for k in _list(spec.get("registryKeys")) if isinstance(k, str)),
         receiver_url=str(_map(git.get("receiver")).get("url") or ""),
         receiver_secret=str(_map(git.get("receiver")).get("secretName") or "webhook-token"),
     )

@@ -67,8 +67,8 @@ def test_without_signing_keys_nothing_is_verified(tmp_path: Path) -> None:
     outcome = run_compile(workspace, out=tmp_path / "out")
     assert outcome.diagnostics == []
     files = tree_files(tmp_path / "out")
-    assert not [p for p in files if p.endswith("signing-keys.yaml")]
-    assert not [p for p in files if b"verify:" in files[p]]
+    assert not [p for p in files if p.endswith("/signing-keys.yaml")]
+    assert not [p for p in files if b"mode: HEAD" in files[p]]  # no GitRepository verify
 
 
 def test_an_unreadable_or_private_key_is_refused_at_its_line(tmp_path: Path) -> None:
@@ -79,7 +79,8 @@ def test_an_unreadable_or_private_key_is_refused_at_its_line(tmp_path: Path) -> 
     body = next(n for n, row in enumerate(lines) if row.strip().startswith("mDMEa"))
     truncated = "\n".join(lines[:body] + lines[body + 1 :]) + "\n"
     sovereign.write_text(truncated)
-    key_line = next(n for n, row in enumerate(lines, 1) if row.strip() == "- |")
+    keys_at = lines.index("    signingKeys:")
+    key_line = next(n for n, row in enumerate(lines, 1) if n > keys_at and row.strip() == "- |")
     run = run_cli("compile", cwd=workspace)
     assert_refused(
         run, f"sovereign.yaml:{key_line}", "BPP015", "signingKeys[0]", "keygen --openpgp", code=1
