@@ -19,6 +19,7 @@ from blueprintc import progress
 from blueprintc.compile import catalyst_config as cc
 from blueprintc.compile import flux, names
 from blueprintc.compile.apps import AppPlan, emitted_values, plan_application, resolve_blueprint
+from blueprintc.compile.dependency_placement import unplaced_dependencies
 from blueprintc.compile.findings import at, report
 from blueprintc.compile.helmvalues import organization_values
 from blueprintc.compile.inputfiles import organization_files
@@ -275,6 +276,7 @@ def plan_organization(result: CompileResult, org: Organization, cache: RenderCac
         if entry is not None:
             entries[app.name] = entry
     vclusters: dict[tuple[str, str], list[tuple[AppPlan, str]]] = defaultdict(list)
+    planned: list[AppPlan] = []
     for env in org.environments:
         for name, app in siblings.items():
             entry = entries.get(name)
@@ -283,6 +285,7 @@ def plan_organization(result: CompileResult, org: Organization, cache: RenderCac
             plan = plan_application(inputs, org, env, app, entry, siblings)
             result.diagnostics.extend(plan.diagnostics)
             result.apps[f"{org.slug}/{app.name}/{env.env_type}"] = plan
+            planned.append(plan)
             result.diagnostics.extend(_render_checks(result, plan, cache))
             for path, docs in app_branch_files(sovereign, plan).items():
                 documents[path] = docs
@@ -291,6 +294,7 @@ def plan_organization(result: CompileResult, org: Organization, cache: RenderCac
             for region in plan.placement.regions:
                 host, vcluster, _ = vcluster_for(plan, region)
                 vclusters[(host, vcluster)].append((plan, region))
+    result.diagnostics.extend(unplaced_dependencies(planned))
     env_vclusters: dict[str, list[str]] = defaultdict(list)
     for (host, vcluster), plans in sorted(vclusters.items()):
         env_vclusters[plans[0][0].env.env_type].append(vcluster)

@@ -257,6 +257,23 @@ PINNED_VERSION_DISAGREES = input_rule(
     """,
 )
 
+DEPENDENCY_NOT_PLACED = input_rule(
+    "BPP023",
+    "dependency-not-placed",
+    "an Application is placed in a region where an Application it depends on is not",
+    "place the dependency in that region too, or take the region out of the placement",
+    """An Application whose Blueprint depends on a sibling Application's Blueprint
+    gets a HelmRelease `dependsOn` that sibling, in every region it runs in. In a
+    region where the sibling is not placed, that vcluster has no such release, and
+    Flux waits on it forever: a tree that never becomes ready, compiled with exit 0.
+    Reported per Environment and region, at the dependent Application's placement.
+
+    Failing: `shop` (depends on the database Blueprint) placed active-active in
+    hz-nbg and oci-fra, its database Application single-region in hz-nbg.
+    """,
+)
+
+
 RULES = [
     CYCLE,
     MISSING,
@@ -279,4 +296,5 @@ RULES = [
     UNKNOWN_ENVIRONMENT,
     AMBIGUOUS_NAME,
     PINNED_VERSION_DISAGREES,
+    DEPENDENCY_NOT_PLACED,
 ]
