@@ -29,6 +29,9 @@ from blueprintc.model.sovereign import KitEntry, Sovereign
 from blueprintc.plan.graph import CycleError, Edge, MissingDependency, build_graph, slot_prefix
 from blueprintc.plan.predicates import PredicateError, evaluate
 
+MGT = "mgt"  # the management building block
+CATALYST_CONFIG_FILE = "catalyst-config.yaml"
+
 
 def plan_kit(
     inputs: Inputs, cache: RenderCache, digest: str, owner: str
@@ -198,9 +201,22 @@ def _order(
     return order, depends
 
 
+def management_host(sovereign: Sovereign) -> str | None:
+    """The host cluster that applies ``system/catalyst-config/`` (the Organizations,
+    Environments and EnvironmentPolicies, which the platform's controllers read on the
+    management building block): the primary region's ``mgt`` cluster of the first
+    env type (``envTypes``' order, prod by default). None without such a cluster."""
+    primary = sovereign.primary
+    if primary is None or MGT not in primary.building_blocks:
+        return None
+    env_type = (sovereign.env_types or ("prod",))[0]
+    return names.host_cluster(primary.provider, primary.region, MGT, env_type)
+
+
 def _host_files(sovereign: Sovereign) -> dict[str, list[dict[str, Any]]]:
     documents: dict[str, list[dict[str, Any]]] = {}
     env_types = sovereign.env_types or ("prod",)
+    catalyst_host = management_host(sovereign)
     for region in sovereign.regions:
         for block in region.building_blocks:
             for env_type in env_types:
@@ -215,9 +231,19 @@ def _host_files(sovereign: Sovereign) -> dict[str, list[dict[str, Any]]]:
                     sovereign, host, region.provider, region.region, block, env_type
                 )
                 root = f"clusters/{sovereign.name}/hosts/{host}"
-                documents[f"{root}/kustomization.yaml"] = [
-                    flux.kustomization(["parameters.yaml", "bootstrap-kit.yaml"])
-                ]
+                resources = ["parameters.yaml", "bootstrap-kit.yaml"]
+                if host == catalyst_host:
+                    resources.append(CATALYST_CONFIG_FILE)
+                    documents[f"{root}/{CATALYST_CONFIG_FILE}"] = [
+                        flux.flux_kustomization(
+                            name="catalyst-config",
+                            path="./system/catalyst-config",
+                            source="flux-system",
+                            labels=labels,
+                            depends_on=["bootstrap-kit"],
+                        )
+                    ]
+                documents[f"{root}/kustomization.yaml"] = [flux.kustomization(resources)]
                 documents[f"{root}/parameters.yaml"] = [
                     flux.config_map(PARAMETERS_CONFIGMAP, flux.FLUX_NAMESPACE, data, labels)
                 ]

@@ -63,7 +63,6 @@ class Sovereign:
     tenant_pool: list[str]
     registry: str
     git_base_url: str
-    environment_repo: str
     parameters: dict[str, str]
     kit: list[KitEntry] = field(default_factory=list)
     signing_keys: tuple[str, ...] = ()  # armored OpenPGP public keys Flux verifies with
@@ -135,7 +134,6 @@ def normalise_sovereign(doc: YamlDoc) -> Sovereign:
         tenant_pool=[str(d) for d in _list(spec.get("tenantPool"))],
         registry=str(spec.get("registry", "")),
         git_base_url=str(git.get("baseUrl", "")),
-        environment_repo=str(git.get("environmentRepo") or "environment"),
         parameters={str(k): str(v) for k, v in _map(spec.get("parameters")).items()},
         kit=kit,
         signing_keys=tuple(k for k in _list(git.get("signingKeys")) if isinstance(k, str)),

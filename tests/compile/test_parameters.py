@@ -27,7 +27,6 @@ def _sovereign(fqdn: str = "omantel.omani.works") -> Sovereign:
         tenant_pool=[],
         registry="",
         git_base_url="",
-        environment_repo="",
         parameters={"SOVEREIGN_REGION": "fsn1"},
     )
 
