@@ -28,7 +28,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from jsonschema import Draft4Validator
 
-from tests.gitserver import PROTECTED_FILE, create_repo
+from tests.gitserver import PROTECTED_FILE, create_repo, heads
 
 SPEC_PATH = Path(__file__).parent / "data" / "gitea" / "swagger.v1.22.json"
 PREFIX = "/api/v1"
@@ -226,20 +226,7 @@ class GiteaStandIn:
         return self.root / owner / f"{name}.git"
 
     def _branches(self, owner: str, name: str) -> dict[str, str]:
-        done = subprocess.run(
-            [
-                "git",
-                "--git-dir",
-                str(self.repo_path(owner, name)),
-                "for-each-ref",
-                "--format=%(refname:short) %(objectname)",
-                "refs/heads/",
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return dict(line.split() for line in done.stdout.splitlines())
+        return heads(self.repo_path(owner, name), "refs/heads/")
 
     def _user_json(self, login: str) -> dict[str, Any]:
         return {

@@ -72,6 +72,20 @@ def create_repo(root: Path, name: str, default_branch: str = "main") -> Path:
     return path
 
 
+def heads(git_dir: Path, refs: str = "") -> dict[str, str]:
+    """Ref (short name) -> commit id of a repository (``refs``: a prefix such as
+    ``refs/heads/``; every ref by default)."""
+    done = subprocess.run(
+        ["git", "--git-dir", str(git_dir), "for-each-ref"]
+        + ["--format=%(refname:short) %(objectname)"]
+        + ([refs] if refs else []),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(line.split() for line in done.stdout.splitlines())
+
+
 def protect(repo: Path, branch: str, *allowed_users: str) -> None:
     """Refuse pushes to ``branch`` of the bare repo ``repo`` except by ``allowed_users``."""
     with (repo / PROTECTED_FILE).open("a", encoding="utf-8") as handle:

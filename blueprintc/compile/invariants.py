@@ -84,6 +84,13 @@ def check_sovereign(canon: Canon, sovereign: Sovereign) -> list[Diagnostic]:
     return found
 
 
+def _pasted_private_key(key: str, where: Location, public_file: str) -> Diagnostic:
+    """BPP015 for a private key pasted where a public one belongs, without a byte of it."""
+    message = f"{key} holds a private key (not shown): it is in Git now, treat it as leaked"
+    hint = f"delete it, make a new key pair, and paste only {public_file} here"
+    return report("BPP015", message, where, hint).concealing_source()
+
+
 def _registry_keys(sovereign: Sovereign) -> list[Diagnostic]:
     """Each of spec.registryKeys must load as a PEM public key (cosign's `.pub`): Flux
     would otherwise refuse every chart. A private key is refused without being shown."""
@@ -96,9 +103,7 @@ def _registry_keys(sovereign: Sovereign) -> list[Diagnostic]:
         where = at(sovereign.doc, ("spec", "registryKeys", index))
         key = f"spec.registryKeys[{index}]"
         if "PRIVATE KEY" in pem:
-            message = f"{key} holds a private key (not shown): it is in Git now, treat it as leaked"
-            hint = "delete it, make a new key pair, and paste only cosign.pub here"
-            found.append(report("BPP015", message, where, hint).concealing_source())
+            found.append(_pasted_private_key(key, where, "cosign.pub"))
             continue
         try:
             load_pem_public_key(pem.strip().encode())
@@ -130,9 +135,7 @@ def _signing_keys(sovereign: Sovereign) -> list[Diagnostic]:
         where = at(sovereign.doc, ("spec", "git", "signingKeys", index))
         key = f"spec.git.signingKeys[{index}]"
         if "PRIVATE KEY" in armored:
-            message = f"{key} holds a private key (not shown): it is in Git now, treat it as leaked"
-            hint = "delete it, make a new key pair, and paste only openpgp.pub here"
-            found.append(report("BPP015", message, where, hint).concealing_source())
+            found.append(_pasted_private_key(key, where, "openpgp.pub"))
             continue
         if not armored.strip().startswith(PUBLIC_KEY_ARMOR) or PUBLIC_KEY_END not in armored:
             message = f"{key} is not an armored OpenPGP public key ({PUBLIC_KEY_ARMOR} ... END)"

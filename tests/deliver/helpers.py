@@ -8,7 +8,7 @@ from pathlib import Path
 
 from blueprintc.build.envtree import compiled_files
 from blueprintc.deliver.embedded import plan
-from tests.gitserver import create_repo
+from tests.gitserver import create_repo, heads
 
 CREDS = {
     "BLUEPRINTC_GIT_USERNAME": "deliver",
@@ -25,22 +25,6 @@ def serve_all(root: Path, out: Path, skip: tuple[str, ...] = ()) -> None:
     for name in repos_of(out):
         if name not in skip:
             create_repo(root, name)
-
-
-def heads(git_dir: Path) -> dict[str, str]:
-    done = subprocess.run(
-        [
-            "git",
-            "--git-dir",
-            str(git_dir),
-            "for-each-ref",
-            "--format=%(refname:short) %(objectname)",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return dict(line.split() for line in done.stdout.splitlines())
 
 
 def server_state(root: Path) -> dict[str, dict[str, str]]:
