@@ -49,6 +49,8 @@ class CatalogEntry:
     digest: str
     # (message, fix) when blueprint.yaml and Chart.yaml give different versions (BPS006).
     version_disagreement: tuple[str, str] | None = None
+    # The charts its chart vendors (Chart.yaml dependencies): (name, version).
+    subcharts: tuple[tuple[str, str], ...] = ()
 
     @property
     def name(self) -> str:
@@ -240,6 +242,7 @@ def _load_catalog(inputs: Inputs, shared: Any) -> None:
         chart_values = None
         chart_name = blueprint.name
         disagrees = None
+        subcharts: tuple[tuple[str, str], ...] = ()
         size_overlays: dict[str, YamlDoc] = {}
         try:
             if blueprint.manifest_kind == "helm" and blueprint.manifest_dir is not None:
@@ -253,13 +256,16 @@ def _load_catalog(inputs: Inputs, shared: Any) -> None:
                     disagrees = disagreement(
                         blueprint, chart_doc.source.rel, chart_doc.data.get("version")
                     )
+                    subcharts = _subcharts(chart_doc.data.get("dependencies"))
             for size, rel in blueprint.overlays.items():
                 path = directory / rel
                 if path.is_file():
                     size_overlays[size] = _values(inputs, path)
         except InputError as exc:
             inputs.diagnostics.append(diagnostic_from_input(exc))
-        entry = CatalogEntry(blueprint, chart_name, chart_values, size_overlays, digest, disagrees)
+        entry = CatalogEntry(
+            blueprint, chart_name, chart_values, size_overlays, digest, disagrees, subcharts
+        )
         if blueprint.name:
             _add(inputs, entry)
 
@@ -321,3 +327,14 @@ def _tree_digest(reads: InputReads, directory: Path) -> str:
         except InputError as exc:
             digest.update(f"refused {exc.rule}".encode())
     return digest.hexdigest()
+
+
+def _subcharts(dependencies: Any) -> tuple[tuple[str, str], ...]:
+    """(name, version) of each Chart.yaml dependency that names a chart."""
+    if not isinstance(dependencies, list):
+        return ()
+    return tuple(
+        (str(d["name"]), str(d.get("version") or ""))
+        for d in dependencies
+        if isinstance(d, dict) and d.get("name")
+    )

@@ -48,6 +48,7 @@ def plan_kit(
             found.append(_listed_twice(sovereign, entries[entry.name][0], kit))
             continue
         entries[entry.name] = (kit, entry)
+    found.extend(vendored_twice(sovereign, entries))
     order, depends = _order(inputs, entries, found)
     documents: dict[str, list[dict[str, Any]]] = {}
     root = f"clusters/{sovereign.name}/bootstrap-kit"
@@ -133,6 +134,40 @@ def _resolve(
     where = at(sovereign.doc, (*kit.path, "blueprint"))
     found.extend(pinned_version(entry, f"bootstrap-kit entry {kit.blueprint}", where))
     return entry
+
+
+def vendored_twice(
+    sovereign: Sovereign, entries: dict[str, tuple[KitEntry, CatalogEntry]]
+) -> list[Diagnostic]:
+    """BPP024 for a kit Blueprint whose chart vendors, as a subchart, the software
+    another kit Blueprint installs: `bp-x` itself, or `x`, the upstream `bp-x` wraps
+    (by the catalog's naming). Both install it, at two versions. Library subcharts
+    (`common`) name no kit Blueprint and are never reported."""
+    installs: dict[str, tuple[str, str]] = {}  # chart name -> (kit Blueprint, version)
+    for name, (_, entry) in entries.items():
+        bare = name.removeprefix("bp-")
+        installs[name] = (name, entry.version)
+        for subchart, version in entry.subcharts:
+            if subchart == bare:
+                installs[bare] = (name, version)
+    found = []
+    for name, (kit, entry) in sorted(entries.items()):
+        for subchart, version in entry.subcharts:
+            owner = installs.get(subchart)
+            if owner is None or owner[0] == name:
+                continue
+            found.append(
+                report(
+                    "BPP024",
+                    f"bootstrap-kit entry {name} vendors {subchart} {version} as a subchart, "
+                    f"which kit entry {owner[0]} installs ({subchart} {owner[1]}): the same "
+                    "software twice, at two versions",
+                    at(sovereign.doc, (*kit.path, "blueprint")),
+                    f"drop the {subchart} subchart from {name}'s chart and depend on "
+                    f"{owner[0]} in its blueprint.yaml, or drop one of the two kit entries",
+                )
+            )
+    return found
 
 
 def _listed_twice(sovereign: Sovereign, first: KitEntry, second: KitEntry) -> Diagnostic:

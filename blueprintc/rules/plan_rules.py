@@ -273,6 +273,23 @@ DEPENDENCY_NOT_PLACED = input_rule(
     """,
 )
 
+VENDORED_TWICE = input_rule(
+    "BPP024",
+    "kit-software-twice",
+    "a kit Blueprint vendors, as a subchart, the software another kit Blueprint installs",
+    "drop the subchart and depend on the other kit Blueprint, or drop one kit entry",
+    """Two releases of one controller in a cluster fight over its CRDs, webhooks
+    and leader election, at whichever version applied last. A kit Blueprint whose
+    chart vendors `bp-x`, or `x` (the upstream chart `bp-x` wraps, by the catalog's
+    naming), while `bp-x` is itself in the kit, installs that software twice.
+    Reported at the vendoring kit entry. Library subcharts such as `common` name no
+    kit Blueprint and are not reported.
+
+    Failing: a kit with bp-cert-manager (wrapping cert-manager 1.14.5) and
+    bp-issuers whose Chart.yaml depends on cert-manager 1.13.0.
+    """,
+)
+
 
 RULES = [
     CYCLE,
@@ -297,4 +314,5 @@ RULES = [
     AMBIGUOUS_NAME,
     PINNED_VERSION_DISAGREES,
     DEPENDENCY_NOT_PLACED,
+    VENDORED_TWICE,
 ]
