@@ -27,13 +27,22 @@ def _meta(name: str, namespace: str | None, labels: dict[str, str]) -> dict[str,
 
 
 def helm_repository(
-    name: str, url: str, labels: dict[str, str], namespace: str = FLUX_NAMESPACE
+    name: str,
+    url: str,
+    labels: dict[str, str],
+    namespace: str = FLUX_NAMESPACE,
+    secret: str | None = None,
 ) -> dict[str, Any]:
+    """An OCI HelmRepository; with ``secret``, Flux logs in to the registry with that
+    docker-registry Secret of the same namespace (the platform provisions it)."""
+    spec: dict[str, Any] = {"type": "oci", "interval": "10m", "url": url}
+    if secret:
+        spec["secretRef"] = {"name": secret}
     return {
         "apiVersion": SOURCE_API,
         "kind": "HelmRepository",
         "metadata": _meta(name, namespace, labels),
-        "spec": {"type": "oci", "interval": "10m", "url": url},
+        "spec": spec,
     }
 
 

@@ -163,6 +163,7 @@ def _credentials(sovereign: Sovereign) -> list[Diagnostic]:
     """A URL compile copies into emitted objects must not carry a secret (never shown)."""
     urls = {
         ("spec", "registry"): (sovereign.registry, "HelmRepository"),
+        ("spec", "kitRegistry"): (sovereign.kit_registry, "HelmRepository"),
         ("spec", "git", "baseUrl"): (sovereign.git_base_url, "GitRepository"),
     }
     found = []

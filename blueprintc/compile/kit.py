@@ -53,6 +53,7 @@ def plan_kit(
     documents: dict[str, list[dict[str, Any]]] = {}
     root = f"clusters/{sovereign.name}/bootstrap-kit"
     resources = []
+    kit_url, kit_secret = sovereign.kit_source
     for slot, name in enumerate(order):
         kit, entry = entries[name]
         values = parametrise(kit.values, sovereign, HOST_PARAMETERS)
@@ -79,7 +80,9 @@ def plan_kit(
         )
         file = f"{slot_prefix(slot, len(order))}-{name}.yaml"
         documents[f"{root}/{file}"] = [
-            flux.helm_repository(name, parametrise(sovereign.registry, sovereign), labels),
+            flux.helm_repository(
+                name, parametrise(kit_url, sovereign), labels, secret=kit_secret or None
+            ),
             flux.helm_release(
                 name=name,
                 namespace=flux.FLUX_NAMESPACE,

@@ -69,7 +69,13 @@ def app_branch_files(sovereign: Sovereign, plan: AppPlan) -> dict[str, list[dict
         f"{root}/base/kustomization.yaml": [flux.kustomization(base)],
         f"{root}/base/namespace.yaml": [flux.namespace(app.name, common)],
         f"{root}/base/source.yaml": [
-            flux.helm_repository(REGISTRY_SOURCE, registry, common, namespace=app.name)
+            flux.helm_repository(
+                REGISTRY_SOURCE,
+                registry,
+                common,
+                namespace=app.name,
+                secret=sovereign.registry_secret or None,
+            )
         ],
         f"{root}/base/helmrelease.yaml": [release],
     }

@@ -68,6 +68,9 @@ class Sovereign:
     signing_keys: tuple[str, ...] = ()  # armored OpenPGP public keys Flux verifies with
     mirrors: tuple[Mirror, ...] = ()  # upstream Blueprint repositories kept in its Gitea
     registry_keys: tuple[str, ...] = ()  # cosign public keys (PEM) Flux verifies charts with
+    registry_secret: str = ""  # the Secret Flux logs in to `registry` with
+    kit_registry: str = ""  # the kit's charts' registry ("" = `registry`)
+    kit_registry_secret: str = ""  # and its login Secret ("" = registry_secret, same registry)
     receiver_url: str = ""  # each vcluster's Flux webhook receiver, with {vcluster}
     receiver_secret: str = "webhook-token"
 
@@ -78,6 +81,13 @@ class Sovereign:
     @property
     def primary(self) -> Region | None:
         return self.regions[0] if self.regions else None
+
+    @property
+    def kit_source(self) -> tuple[str, str]:
+        """(registry URL, login Secret name or "") the bootstrap kit's charts come from."""
+        if self.kit_registry:
+            return self.kit_registry, self.kit_registry_secret
+        return self.registry, self.kit_registry_secret or self.registry_secret
 
     def region(self, key: str) -> Region | None:
         return next((r for r in self.regions if r.key == key), None)
@@ -139,6 +149,9 @@ def normalise_sovereign(doc: YamlDoc) -> Sovereign:
         signing_keys=tuple(k for k in _list(git.get("signingKeys")) if isinstance(k, str)),
         mirrors=_mirrors(_list(git.get("mirrors"))),
         registry_keys=tuple(k for k in _list(spec.get("registryKeys")) if isinstance(k, str)),
+        registry_secret=str(spec.get("registrySecret") or ""),
+        kit_registry=str(spec.get("kitRegistry") or ""),
+        kit_registry_secret=str(spec.get("kitRegistrySecret") or ""),
         receiver_url=str(_map(git.get("receiver")).get("url") or ""),
         receiver_secret=str(_map(git.get("receiver")).get("secretName") or "webhook-token"),
     )
