@@ -1,8 +1,10 @@
 """The Sovereign's bootstrap kit and the per-host-cluster Flux entry points.
 
 `clusters/<sovereign>/bootstrap-kit/NN-<blueprint>.yaml` holds a HelmRepository
-(type oci) and a HelmRelease per Blueprint, slots in topological order of the
-Blueprints' dependencies, `dependsOn` from the same graph. Each host cluster
+(type oci) and a HelmRelease per Blueprint, `dependsOn` from the Blueprints'
+dependencies. `NN` is the entry's depth in that graph (0: it depends on no other
+kit entry), so an added entry renames no other file unless it becomes one of their
+dependencies; the kustomization lists the files in topological order. Each host cluster
 gets `clusters/<sovereign>/hosts/<host-cluster>/`: its substitution parameters
 and the Flux Kustomization that applies the kit with them.
 """
@@ -26,7 +28,14 @@ from blueprintc.compile.render_check import RenderCache
 from blueprintc.diagnostics import Diagnostic
 from blueprintc.emit.model import OutputFile
 from blueprintc.model.sovereign import KitEntry, Sovereign
-from blueprintc.plan.graph import CycleError, Edge, MissingDependency, build_graph, slot_prefix
+from blueprintc.plan.graph import (
+    CycleError,
+    Edge,
+    MissingDependency,
+    build_graph,
+    levels,
+    slot_prefix,
+)
 from blueprintc.plan.predicates import PredicateError, evaluate
 
 MGT = "mgt"  # the management building block
@@ -54,7 +63,9 @@ def plan_kit(
     root = f"clusters/{sovereign.name}/bootstrap-kit"
     resources = []
     kit_url, kit_secret = sovereign.kit_source
-    for slot, name in enumerate(order):
+    slot_of = levels(order, depends)
+    slot_count = max(slot_of.values(), default=0) + 1
+    for name in order:
         kit, entry = entries[name]
         values = parametrise(kit.values, sovereign, HOST_PARAMETERS)
         facts = cache.facts_for(entry, values)
@@ -78,7 +89,7 @@ def plan_kit(
         labels = names.labels(
             sovereign=sovereign.name, blueprint=entry.name, blueprint_version=entry.version
         )
-        file = f"{slot_prefix(slot, len(order))}-{name}.yaml"
+        file = f"{slot_prefix(slot_of[name], slot_count)}-{name}.yaml"
         documents[f"{root}/{file}"] = [
             flux.helm_repository(
                 name, parametrise(kit_url, sovereign), labels, secret=kit_secret or None

@@ -322,6 +322,17 @@ def slots(order: Sequence[str]) -> dict[str, int]:
     return numbered
 
 
+def levels(order: Sequence[str], depends: dict[str, list[str]]) -> dict[str, int]:
+    """Each name's depth in the dependency graph: 0 with no dependency, else one more
+    than its deepest dependency (``order``: dependencies first). A kit file's slot: an
+    added entry renumbers no other, unless it becomes one of their dependencies."""
+    level: dict[str, int] = {}
+    for name in order:
+        below = [level[d] for d in depends.get(name, []) if d in level]
+        level[name] = 1 + max(below) if below else 0
+    return level
+
+
 def slot_prefix(slot: int, count: int) -> str:
     """`NN`: two digits, wider for every file of a kit of more than 100 (`000` ... `120`).
 

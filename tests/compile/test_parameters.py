@@ -112,7 +112,7 @@ def test_compiled_values_carry_their_cluster_parameters_and_escape_the_rest(tmp_
     acme.write_text(acme.read_text("utf-8").replace(old_config, edit), "utf-8")
     outcome = run_compile(root, out=tmp_path / "out", validate=False)
     assert outcome.diagnostics == []
-    emitted = tmp_path / "out" / "clusters/omantel/bootstrap-kit/02-bp-network-policies.yaml"
+    emitted = tmp_path / "out" / "clusters/omantel/bootstrap-kit/00-bp-network-policies.yaml"
     release = [
         d for d in yaml.safe_load_all(emitted.read_text("utf-8")) if d["kind"] == "HelmRelease"
     ]
