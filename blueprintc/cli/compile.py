@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from blueprintc import progress
-from blueprintc.cli import verbosity
+from blueprintc.cli import options, verbosity
 from blueprintc.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
@@ -325,13 +325,8 @@ def diff_command(workspace: Path | None, out: Path | None, force_prune: bool) ->
 @click.argument("target")
 @click.argument("key")
 @click.option("-w", "--workspace", type=click.Path(path_type=Path, file_okay=False))
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="json: the value and every layer that set it, latest first (formatVersion 1).",
+@options.output_format(
+    "json: the value and every layer that set it, latest first (formatVersion 1)."
 )
 def explain_value_command(
     target: str, key: str, workspace: Path | None, output_format: str

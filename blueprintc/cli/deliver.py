@@ -11,7 +11,7 @@ import click
 
 from blueprintc import progress
 from blueprintc.build.errors import BuildError
-from blueprintc.cli import verbosity
+from blueprintc.cli import options, verbosity
 from blueprintc.durations import go_duration_seconds
 
 if TYPE_CHECKING:
@@ -71,14 +71,7 @@ if TYPE_CHECKING:
     show_default=True,
     help="With --remote: how long the server may stay silent (90s, 2m).",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="json: every branch's outcome as one document (formatVersion 1).",
-)
+@options.output_format("json: every branch's outcome as one document (formatVersion 1).")
 def deliver_command(
     out: Path,
     author_name: str | None,

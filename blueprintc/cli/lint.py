@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from blueprintc.cli import verbosity
+from blueprintc.cli import options, verbosity
 from blueprintc.diagnostics import Severity
 from blueprintc.rules import RULES
 
@@ -155,14 +155,7 @@ def _append_step_summary(path: Path, result: LintResult) -> None:
 
 @click.command()
 @click.argument("rule_id", required=False)
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="json: the rules (or the one asked for) as one document (formatVersion 1).",
-)
+@options.output_format("json: the rules (or the one asked for) as one document (formatVersion 1).")
 def explain(rule_id: str | None, output_format: str) -> None:
     """Show a rule's rationale, examples and fix; without an id, list every rule."""
     if output_format == "json":

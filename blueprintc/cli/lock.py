@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from blueprintc.cli import verbosity
+from blueprintc.cli import options, verbosity
 from blueprintc.cli.compile import _report, _root
 
 _SHOWN = 5
@@ -24,14 +24,7 @@ def _listed(names: list[str]) -> str:
     is_flag=True,
     help="Write nothing; exit 1 when blueprintc.lock lacks or holds entries against the spec.",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="json: what was added, removed and kept as one document (formatVersion 1).",
-)
+@options.output_format("json: what was added, removed and kept as one document (formatVersion 1).")
 def lock_command(workspace: Path | None, check: bool, output_format: str) -> None:
     """Add blueprintc.lock entries for new Applications and Environments; keep the rest.
 
