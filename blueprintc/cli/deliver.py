@@ -141,22 +141,14 @@ def deliver_command(
         document = {**counts, "branches": branches, "mirrors": mirrored}
         click.echo(json_document("deliver", document), nl=False)
         sys.exit(1 if result.failed else 0)
-    for branch in result.branches:
-        if verbosity.quiet() and branch.status != "failed":
+    outcomes = [
+        (b.status, f"{b.repo} {b.branch}" + (f" {b.commit[:12]}" if b.commit else ""), b.detail)
+        for b in result.branches
+    ] + [(m.status, f"{m.repo} (mirror of {m.url})", m.detail) for m in result.mirrors]
+    for status, what, detail in outcomes:
+        if verbosity.quiet() and status != "failed":
             continue
-        line = f"{branch.status:9} {branch.repo} {branch.branch}"
-        if branch.commit:
-            line += f" {branch.commit[:12]}"
-        if branch.detail:
-            line += f": {branch.detail}"
-        click.echo(line, err=branch.status == "failed")
-    for mirror in result.mirrors:
-        if verbosity.quiet() and mirror.status != "failed":
-            continue
-        line = f"{mirror.status:9} {mirror.repo} (mirror of {mirror.url})"
-        if mirror.detail:
-            line += f": {mirror.detail}"
-        click.echo(line, err=mirror.status == "failed")
+        click.echo(f"{status:9} {what}" + (f": {detail}" if detail else ""), err=status == "failed")
     if not verbosity.quiet() or result.failed:
         proposed = result.count("proposed")
         click.echo(

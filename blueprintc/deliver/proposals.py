@@ -64,7 +64,8 @@ def open_pull(
         None,
     )
     if pull is None:
-        message = repo.get(commit).message if repo.get(commit) is not None else ""
+        made = repo.get(commit)
+        message = made.message if made is not None else ""
         summary, _, body = message.partition("\n")
         option = {
             "head": head,

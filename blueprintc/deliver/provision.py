@@ -21,10 +21,11 @@ from typing import Any
 
 import yaml
 
+from blueprintc.compile.catalyst_config import ROOT
 from blueprintc.deliver.webhooks import Hook, hook_option
 from blueprintc.gitea import Gitea, GiteaError
 
-CONFIG_ROOT = "system/catalyst-config/"
+CONFIG_ROOT = ROOT + "/"
 
 
 @dataclass(frozen=True)

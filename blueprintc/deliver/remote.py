@@ -180,9 +180,10 @@ def _gitea(
         if exc.status == 0:
             raise DeliverError(f"{exc.message}: check --remote and the network") from None
         raise DeliverError(_why(_AuthRefused(), base, base, creds)[1]) from None
-    from blueprintc.deliver.webhooks import planned_hooks, token
+    from blueprintc.deliver.webhooks import planned_hooks, webhook_token
 
-    return Provisioner(api, gated_branches(files), planned_hooks(files), token())
+    token = webhook_token()
+    return Provisioner(api, gated_branches(files), planned_hooks(files, token), token)
 
 
 def _set_timeouts(timeout: float) -> None:
@@ -232,9 +233,10 @@ def _deliver_repo(
         remote = repo.remotes.create_anonymous(url)
         remote.fetch([f"+refs/heads/*:{TRACKING}*"], callbacks=_Callbacks(creds))
     except (pygit2.GitError, _AuthRefused, OSError) as exc:
-        if removed and _why(exc, base, url, creds)[0] == "missing":
+        kind, why = _why(exc, base, url, creds)
+        if removed and kind == "missing":
             return []
-        return _all_failed(name, branches, _why(exc, base, url, creds)[1])
+        return _all_failed(name, branches, why)
     if removed:
         branches = {branch: {} for branch in _ours_not_empty(repo)}
     results: list[BranchResult] = []

@@ -22,10 +22,10 @@ from typing import Any
 
 import yaml
 
+from blueprintc.compile.flux import WEBHOOK_URL_ANNOTATION as URL_ANNOTATION
 from blueprintc.deliver.errors import DeliverError
 
 TOKEN_ENV = "BLUEPRINTC_WEBHOOK_TOKEN"
-URL_ANNOTATION = "openova.io/webhook-url"  # blueprintc.compile.flux.WEBHOOK_URL_ANNOTATION
 _VARIABLE = re.compile(r"\$\{([A-Z][A-Z0-9_]*)\}")
 
 
@@ -39,13 +39,12 @@ def webhook_path(token: str, name: str, namespace: str) -> str:
     return "/hook/" + hashlib.sha256((token + name + namespace).encode()).hexdigest()
 
 
-def planned_hooks(files: dict[str, bytes]) -> dict[str, list[Hook]]:
+def planned_hooks(files: dict[str, bytes], token: str) -> dict[str, list[Hook]]:
     """``<org>/<app>`` -> its webhooks, from the compiled Receivers (empty when compile
-    emitted none); a Receiver without the token in the environment is an error."""
+    emitted none); Receivers without a ``token`` (see `webhook_token`) are an error."""
     receivers = [p for p in sorted(files) if _is_receiver_file(p)]
     if not receivers:
         return {}
-    token = os.environ.get(TOKEN_ENV, "")
     if not token:
         raise DeliverError(
             f"the compiled tree has Flux Receivers, so deliver registers their Gitea "
@@ -85,7 +84,8 @@ def hook_option(hook: Hook, token: str) -> dict[str, Any]:
     }
 
 
-def token() -> str:
+def webhook_token() -> str:
+    """The Receivers' token, from the environment ("" when unset)."""
     return os.environ.get(TOKEN_ENV, "")
 
 
