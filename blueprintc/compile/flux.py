@@ -60,12 +60,22 @@ def helm_release(
     values: dict[str, Any],
     depends_on: list[dict[str, str]],
     verify_secret: str | None = None,
+    interval: str = "30m",
+    timeout: str | None = None,
+    install: dict[str, Any] | None = None,
+    upgrade: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """An event-driven HelmRelease: no install wait, bounded remediation retries. With
-    ``verify_secret``, Flux pulls the chart only when its cosign signature verifies
-    against a public key (``*.pub``) in that Secret of the HelmRepository's namespace."""
+    """A HelmRelease; by default event-driven (an Application's): no install wait,
+    bounded remediation retries. ``install`` and ``upgrade`` replace those defaults
+    (an empty ``upgrade`` is left out: Flux's defaults). With ``verify_secret``, Flux
+    pulls the chart only when its cosign signature verifies against a public key
+    (``*.pub``) in that Secret of the HelmRepository's namespace."""
+    if install is None:
+        install = {"createNamespace": True, "disableWait": True, "remediation": {"retries": 3}}
+    if upgrade is None:
+        upgrade = {"disableWait": True, "remediation": {"retries": 3}}
     spec: dict[str, Any] = {
-        "interval": "30m",
+        "interval": interval,
         "releaseName": release_name,
         "targetNamespace": target_namespace,
         "chart": {
@@ -84,13 +94,12 @@ def helm_release(
                 ),
             }
         },
-        "install": {
-            "createNamespace": True,
-            "disableWait": True,
-            "remediation": {"retries": 3},
-        },
-        "upgrade": {"disableWait": True, "remediation": {"retries": 3}},
+        "install": install,
     }
+    if upgrade:
+        spec["upgrade"] = upgrade
+    if timeout:
+        spec["timeout"] = timeout
     if depends_on:
         spec["dependsOn"] = depends_on
     if values:
@@ -189,13 +198,20 @@ def flux_kustomization(
     depends_on: list[str] | None = None,
     target_namespace: str | None = None,
     namespace: str = FLUX_NAMESPACE,
+    interval: str = "10m",
+    wait: bool = False,
+    timeout: str | None = None,
 ) -> dict[str, Any]:
     spec: dict[str, Any] = {
-        "interval": "10m",
+        "interval": interval,
         "path": path,
         "prune": True,
         "sourceRef": {"kind": "GitRepository", "name": source},
     }
+    if wait:
+        spec["wait"] = True
+    if timeout:
+        spec["timeout"] = timeout
     if target_namespace:
         spec["targetNamespace"] = target_namespace
     if depends_on:
@@ -224,8 +240,13 @@ def kustomization(
     return doc
 
 
-def namespace(name: str, labels: dict[str, str]) -> dict[str, Any]:
-    return {"apiVersion": "v1", "kind": "Namespace", "metadata": _meta(name, None, labels)}
+def namespace(
+    name: str, labels: dict[str, str], annotations: dict[str, str] | None = None
+) -> dict[str, Any]:
+    meta = _meta(name, None, labels)
+    if annotations:
+        meta["annotations"] = annotations
+    return {"apiVersion": "v1", "kind": "Namespace", "metadata": meta}
 
 
 def config_map(

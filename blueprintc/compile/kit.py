@@ -18,6 +18,7 @@ from blueprintc.compile import flux, names
 from blueprintc.compile.chart_verify import CHART_KEYS_FILE, CHART_KEYS_SECRET, chart_keys_secret
 from blueprintc.compile.findings import at, predicate_report, range_problem, report
 from blueprintc.compile.inputs import CatalogEntry, Inputs, pinned_version
+from blueprintc.compile.overlays import doc_layer, overlay_layer
 from blueprintc.compile.parameters import (
     HOST_PARAMETERS,
     PARAMETERS_CONFIGMAP,
@@ -37,9 +38,12 @@ from blueprintc.plan.graph import (
     slot_prefix,
 )
 from blueprintc.plan.predicates import PredicateError, evaluate
+from blueprintc.plan.values import merge
 
 MGT = "mgt"  # the management building block
 CATALYST_CONFIG_FILE = "catalyst-config.yaml"
+NAMESPACES_FILE = "namespaces.yaml"
+RELEASE_INTERVAL = "30m"
 
 
 def plan_kit(
@@ -63,11 +67,11 @@ def plan_kit(
     root = f"clusters/{sovereign.name}/bootstrap-kit"
     resources = []
     kit_url, kit_secret = sovereign.kit_source
-    slot_of = levels(order, depends)
+    slot_of = _slots(sovereign, entries, order, depends, found)
     slot_count = max(slot_of.values(), default=0) + 1
     for name in order:
         kit, entry = entries[name]
-        values = parametrise(kit.values, sovereign, HOST_PARAMETERS)
+        values = parametrise(kit_values(inputs, kit, name), sovereign, HOST_PARAMETERS)
         facts = cache.facts_for(entry, values)
         if facts is not None and facts.error is not None:
             found.append(
@@ -107,9 +111,18 @@ def plan_kit(
                 values=values,
                 depends_on=[{"name": d} for d in depends.get(name, [])],
                 verify_secret=CHART_KEYS_SECRET if sovereign.registry_keys else None,
+                interval=kit.interval or RELEASE_INTERVAL,
+                timeout=kit.timeout,
+                install=_install(kit),
+                upgrade=_upgrade(kit),
             ),
         ]
         resources.append(file)
+    resources.sort()  # by slot: every dependency's file before its dependents'
+    namespaces = kit_namespaces(sovereign, [kit for kit, _ in entries.values()], found)
+    if namespaces:
+        documents[f"{root}/{NAMESPACES_FILE}"] = namespaces
+        resources.insert(0, NAMESPACES_FILE)
     if sovereign.registry_keys:
         secret_labels = names.labels(sovereign=sovereign.name)
         documents[f"{root}/{CHART_KEYS_FILE}"] = [
@@ -120,6 +133,101 @@ def plan_kit(
     documents.update(_host_files(sovereign))
     files = [OutputFile(p, tuple(d), digest, owner) for p, d in documents.items()]
     return files, found
+
+
+def kit_values(inputs: Inputs, kit: KitEntry, name: str) -> dict[str, Any]:
+    """The release's values: the Sovereign overlay's for the Blueprint, under the kit
+    entry's own `values` (the more specific)."""
+    overlay = overlay_layer("Sovereign overlay", inputs.sovereign_overlay, name)
+    if overlay is None:
+        return kit.values
+    sovereign = inputs.sovereign
+    assert sovereign is not None
+    own = doc_layer("bootstrap-kit values", sovereign.doc, (*kit.path, "values"), kit.values)
+    return merge([overlay, own]).value
+
+
+def _install(kit: KitEntry) -> dict[str, Any]:
+    """Flux's install defaults, with the target namespace created, then the entry's."""
+    install = {"createNamespace": True, **kit.install}
+    if not kit.wait:
+        install.setdefault("disableWait", True)
+    return install
+
+
+def _upgrade(kit: KitEntry) -> dict[str, Any]:
+    upgrade = dict(kit.upgrade)
+    if not kit.wait:
+        upgrade.setdefault("disableWait", True)
+    return upgrade
+
+
+def _slots(
+    sovereign: Sovereign,
+    entries: dict[str, tuple[KitEntry, CatalogEntry]],
+    order: list[str],
+    depends: dict[str, list[str]],
+    found: list[Diagnostic],
+) -> dict[str, int]:
+    """Each entry's slot: its own `slot`, else its depth (one above its dependencies').
+    An explicit slot not above every dependency's is BPP025 (its depth is used)."""
+    fixed = {name: kit.slot for name, (kit, _) in entries.items() if kit.slot is not None}
+    slot_of = levels(order, depends, fixed)
+    refused = set()
+    for name, slot in fixed.items():
+        below = {d: slot_of[d] for d in depends.get(name, []) if slot_of[d] >= slot}
+        if not below:
+            continue
+        dependency = max(below, key=lambda d: (below[d], d))
+        kit = entries[name][0]
+        found.append(
+            report(
+                "BPP025",
+                f"bootstrap-kit entry {name} has slot {slot}, but it depends on {dependency} "
+                f"in slot {below[dependency]}",
+                at(sovereign.doc, (*kit.path, "slot")),
+                f"set a slot above {below[dependency]}, or drop `slot` to take the "
+                "entry's depth in the dependency graph",
+            )
+        )
+        refused.add(name)
+    if not refused:
+        return slot_of
+    return levels(order, depends, {n: s for n, s in fixed.items() if n not in refused})
+
+
+def kit_namespaces(
+    sovereign: Sovereign, kits: list[KitEntry], found: list[Diagnostic]
+) -> list[dict[str, Any]]:
+    """One Namespace per target namespace whose entries give labels or annotations
+    (entries sharing a namespace share the object: kustomize refuses two). Two values
+    for one key is BPP026, at the second entry's key."""
+    merged: dict[str, tuple[dict[str, str], dict[str, str], KitEntry]] = {}
+    for kit in kits:
+        if not kit.namespace_labels and not kit.namespace_annotations:
+            continue
+        labels, annotations, first = merged.setdefault(kit.target_namespace, ({}, {}, kit))
+        for what, mine, theirs in (
+            ("labels", kit.namespace_labels, labels),
+            ("annotations", kit.namespace_annotations, annotations),
+        ):
+            for key, value in mine.items():
+                if theirs.setdefault(key, value) != value:
+                    found.append(
+                        report(
+                            "BPP026",
+                            f"namespace {kit.target_namespace}: {what} {key} is "
+                            f"{theirs[key]!r} for {first.blueprint} but {value!r} for "
+                            f"{kit.blueprint}",
+                            at(sovereign.doc, (*kit.path, "namespace", what, key)),
+                            "give the namespace one value: both entries install into it",
+                        )
+                    )
+    base = names.labels(sovereign=sovereign.name)
+    return [
+        flux.namespace(name, {**base, **labels}, dict(sorted(annotations.items())) or None)
+        for name, (labels, annotations, _) in sorted(merged.items())
+    ]
 
 
 def _resolve(
@@ -225,6 +333,9 @@ def _order(
                     continue
             target = canonical(dep.blueprint)
             edges[name].append(Edge(target, dep.version, None, at(blueprint.doc, dep.path)))
+        for i, extra in enumerate(kit.depends_on):  # ordering the Blueprints do not declare
+            where = at(sovereign.doc, (*kit.path, "dependsOn", i))
+            edges[name].append(Edge(canonical(extra), None, None, where))
     available = {name: [entry.version] for name, (_, entry) in entries.items()}
     graph = build_graph(edges, available)
     for error in graph.errors:
@@ -266,6 +377,7 @@ def _host_files(sovereign: Sovereign) -> dict[str, list[dict[str, Any]]]:
     documents: dict[str, list[dict[str, Any]]] = {}
     env_types = sovereign.env_types or ("prod",)
     catalyst_host = management_host(sovereign)
+    settings = sovereign.kit_settings
     for region in sovereign.regions:
         for block in region.building_blocks:
             for env_type in env_types:
@@ -287,7 +399,7 @@ def _host_files(sovereign: Sovereign) -> dict[str, list[dict[str, Any]]]:
                         flux.flux_kustomization(
                             name="catalyst-config",
                             path="./system/catalyst-config",
-                            source="flux-system",
+                            source=settings.source,
                             labels=labels,
                             depends_on=["bootstrap-kit"],
                         )
@@ -300,9 +412,12 @@ def _host_files(sovereign: Sovereign) -> dict[str, list[dict[str, Any]]]:
                     flux.flux_kustomization(
                         name="bootstrap-kit",
                         path=f"./clusters/{sovereign.name}/bootstrap-kit",
-                        source="flux-system",
+                        source=settings.source,
                         labels=labels,
                         substitute_from=PARAMETERS_CONFIGMAP,
+                        interval=settings.interval,
+                        wait=settings.wait,
+                        timeout=settings.timeout,
                     )
                 ]
     return documents

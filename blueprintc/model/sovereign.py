@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from blueprintc.schemas import load_schema, validator_for
 from blueprintc.yamldoc import PathKey, YamlDoc
+
+SOVEREIGN_SCHEMA = "sovereign.schema.json"
+_DURATION = re.compile(r"([0-9]+(\.[0-9]+)?(ms|s|m|h))+")
 
 
 @dataclass(frozen=True)
@@ -23,12 +28,33 @@ class Region:
 
 @dataclass(frozen=True)
 class KitEntry:
+    """One `bootstrapKit` entry: a Flux release description (unset: Flux's default)."""
+
     blueprint: str
     version: str
     release_name: str
     target_namespace: str
     values: dict[str, Any]
     path: PathKey
+    depends_on: tuple[str, ...] = ()  # kit Blueprints, as written (bp-x or x)
+    wait: bool = True
+    timeout: str | None = None
+    interval: str | None = None
+    install: dict[str, Any] = field(default_factory=dict)
+    upgrade: dict[str, Any] = field(default_factory=dict)
+    namespace_labels: dict[str, str] = field(default_factory=dict)
+    namespace_annotations: dict[str, str] = field(default_factory=dict)
+    slot: int | None = None
+
+
+@dataclass(frozen=True)
+class KitSettings:
+    """`spec.kit`: the Flux Kustomization that applies the kit on each host cluster."""
+
+    interval: str = "10m"
+    wait: bool = False
+    timeout: str | None = None
+    source: str = "flux-system"
 
 
 @dataclass(frozen=True)
@@ -65,6 +91,7 @@ class Sovereign:
     git_base_url: str
     parameters: dict[str, str]
     kit: list[KitEntry] = field(default_factory=list)
+    kit_settings: KitSettings = field(default_factory=KitSettings)
     signing_keys: tuple[str, ...] = ()  # armored OpenPGP public keys Flux verifies with
     mirrors: tuple[Mirror, ...] = ()  # upstream Blueprint repositories kept in its Gitea
     registry_keys: tuple[str, ...] = ()  # cosign public keys (PEM) Flux verifies charts with
@@ -105,6 +132,60 @@ def _short(name: str) -> str:
     return name[3:] if name.startswith("bp-") else name
 
 
+def _strings(value: Any) -> dict[str, str]:
+    return {str(k): str(v) for k, v in _map(value).items()}
+
+
+def _optional(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _duration(value: Any) -> str | None:
+    """A Go duration as Flux takes it; anything else is None (the schema reports it)."""
+    return value if isinstance(value, str) and _DURATION.fullmatch(value) else None
+
+
+def _flux_setting(value: Any, definition: str) -> dict[str, Any]:
+    """`install` or `upgrade` when Flux's schema takes it, else {} (the schema rule
+    reports it at its line; compile must not also emit what Flux would refuse)."""
+    schema = load_schema(SOVEREIGN_SCHEMA)["$defs"][definition]
+    if not isinstance(value, dict) or not validator_for(schema).is_valid(value):
+        return {}
+    return value
+
+
+def _kit_entry(entry: dict[str, Any], path: PathKey) -> KitEntry:
+    release = str(entry.get("releaseName") or _short(entry["blueprint"]))
+    namespace = _map(entry.get("namespace"))
+    slot = entry.get("slot")
+    return KitEntry(
+        blueprint=entry["blueprint"],
+        version=str(entry.get("version", "*")),
+        release_name=release,
+        target_namespace=str(entry.get("targetNamespace") or release),
+        values=_map(entry.get("values")),
+        path=path,
+        depends_on=tuple(d for d in _list(entry.get("dependsOn")) if isinstance(d, str)),
+        wait=entry.get("wait") is not False,
+        timeout=_duration(entry.get("timeout")),
+        interval=_duration(entry.get("interval")),
+        install=_flux_setting(entry.get("install"), "helmInstall"),
+        upgrade=_flux_setting(entry.get("upgrade"), "helmUpgrade"),
+        namespace_labels=_strings(namespace.get("labels")),
+        namespace_annotations=_strings(namespace.get("annotations")),
+        slot=slot if isinstance(slot, int) and not isinstance(slot, bool) and slot >= 0 else None,
+    )
+
+
+def _kit_settings(kit: dict[str, Any]) -> KitSettings:
+    return KitSettings(
+        interval=_duration(kit.get("interval")) or "10m",
+        wait=kit.get("wait") is True,
+        timeout=_duration(kit.get("timeout")),
+        source=_optional(_map(kit.get("sourceRef")).get("name")) or "flux-system",
+    )
+
+
 def normalise_sovereign(doc: YamlDoc) -> Sovereign:
     data = _map(doc.data)
     spec = _map(data.get("spec"))
@@ -122,17 +203,7 @@ def normalise_sovereign(doc: YamlDoc) -> Sovereign:
     for i, entry in enumerate(_list(spec.get("bootstrapKit"))):
         if not isinstance(entry, dict) or not isinstance(entry.get("blueprint"), str):
             continue
-        release = str(entry.get("releaseName") or _short(entry["blueprint"]))
-        kit.append(
-            KitEntry(
-                blueprint=entry["blueprint"],
-                version=str(entry.get("version", "*")),
-                release_name=release,
-                target_namespace=str(entry.get("targetNamespace") or release),
-                values=_map(entry.get("values")),
-                path=("spec", "bootstrapKit", i),
-            )
-        )
+        kit.append(_kit_entry(entry, ("spec", "bootstrapKit", i)))
     git = _map(spec.get("git"))
     env_types = spec.get("envTypes")
     return Sovereign(
@@ -146,6 +217,7 @@ def normalise_sovereign(doc: YamlDoc) -> Sovereign:
         git_base_url=str(git.get("baseUrl", "")),
         parameters={str(k): str(v) for k, v in _map(spec.get("parameters")).items()},
         kit=kit,
+        kit_settings=_kit_settings(_map(spec.get("kit"))),
         signing_keys=tuple(k for k in _list(git.get("signingKeys")) if isinstance(k, str)),
         mirrors=_mirrors(_list(git.get("mirrors"))),
         registry_keys=tuple(k for k in _list(spec.get("registryKeys")) if isinstance(k, str)),

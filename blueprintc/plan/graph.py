@@ -322,12 +322,18 @@ def slots(order: Sequence[str]) -> dict[str, int]:
     return numbered
 
 
-def levels(order: Sequence[str], depends: dict[str, list[str]]) -> dict[str, int]:
+def levels(
+    order: Sequence[str], depends: dict[str, list[str]], fixed: dict[str, int] | None = None
+) -> dict[str, int]:
     """Each name's depth in the dependency graph: 0 with no dependency, else one more
-    than its deepest dependency (``order``: dependencies first). A kit file's slot: an
-    added entry renumbers no other, unless it becomes one of their dependencies."""
+    than its deepest dependency (``order``: dependencies first), or its ``fixed`` level.
+    A kit file's slot: an added entry renumbers no other, unless it becomes one of
+    their dependencies."""
     level: dict[str, int] = {}
     for name in order:
+        if fixed and name in fixed:
+            level[name] = fixed[name]
+            continue
         below = [level[d] for d in depends.get(name, []) if d in level]
         level[name] = 1 + max(below) if below else 0
     return level

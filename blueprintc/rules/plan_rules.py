@@ -290,6 +290,37 @@ VENDORED_TWICE = input_rule(
     """,
 )
 
+KIT_SLOT_ORDER = input_rule(
+    "BPP025",
+    "kit-slot-order",
+    "a bootstrap-kit entry's explicit slot is not above a dependency's slot",
+    "set a slot above every dependency's, or drop `slot` to take the entry's depth",
+    """A kit file is `NN-<blueprint>.yaml`, and the kit lists its files in slot
+    order: a reader (and `ls`) sees each release after what it waits for. An entry's
+    `slot` sets NN by hand; one at or below the slot of a release it depends on
+    (from `depends` or the entry's `dependsOn`) would put it first. The entry then
+    takes its depth in the dependency graph, and the finding points at its `slot`.
+
+    Failing: bp-base in slot 3 and bp-gateway, with `dependsOn: [base]`, in slot 2.
+    """,
+)
+
+KIT_NAMESPACE_CONFLICT = input_rule(
+    "BPP026",
+    "kit-namespace-conflict",
+    "two bootstrap-kit entries give one namespace two values for a label or annotation",
+    "give the namespace one value: every entry that installs into it shares the object",
+    """A kit entry's `namespace.labels` and `namespace.annotations` make compile emit
+    the target Namespace (in `namespaces.yaml`), one object per namespace however
+    many entries install into it. Two entries that disagree on a key would leave
+    the namespace's admission policy (Pod Security, say) to whichever wins: reported
+    at the second entry's key.
+
+    Failing: bp-base and bp-gateway both into `platform`, one `restricted`, the
+    other `privileged` for `pod-security.kubernetes.io/enforce`.
+    """,
+)
+
 
 RULES = [
     CYCLE,
@@ -315,4 +346,6 @@ RULES = [
     PINNED_VERSION_DISAGREES,
     DEPENDENCY_NOT_PLACED,
     VENDORED_TWICE,
+    KIT_SLOT_ORDER,
+    KIT_NAMESPACE_CONFLICT,
 ]
