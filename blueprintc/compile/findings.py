@@ -7,7 +7,7 @@ from blueprintc.lint import make_diagnostic
 from blueprintc.model.blueprint import Dependency
 from blueprintc.plan.predicates import PredicateError
 from blueprintc.plan.versions import RangeError, best_match, parse_range
-from blueprintc.rules import plan_rules
+from blueprintc.rules import RULES, plan_rules
 from blueprintc.rules.schema.when_predicate import predicate_finding
 from blueprintc.yamldoc import PathKey, YamlDoc, json_path
 
@@ -17,7 +17,8 @@ def at(doc: YamlDoc, path: PathKey, key: bool = False) -> Location:
     return Location(doc.source.rel, line, column, json_path(path))
 
 
-_RULES = {rule.id: rule for rule in plan_rules.RULES}
+# The plan rules, and the lint guard compile also applies to the kit's renders.
+_RULES = {rule.id: rule for rule in (*plan_rules.RULES, RULES["BPG009"])}
 
 
 def report(rule_id: str, message: str, location: Location, hint: str | None = None) -> Diagnostic:

@@ -18,14 +18,21 @@ from blueprintc.compile import flux, names
 from blueprintc.compile.chart_verify import CHART_KEYS_FILE, CHART_KEYS_SECRET, chart_keys_secret
 from blueprintc.compile.findings import at, predicate_report, range_problem, report
 from blueprintc.compile.inputs import CatalogEntry, Inputs, pinned_version
-from blueprintc.compile.overlays import doc_layer, overlay_layer
+from blueprintc.compile.kit_checks import crd_findings, vendored_twice
+from blueprintc.compile.kit_release import (
+    install_settings,
+    kit_namespaces,
+    kit_values,
+    slots,
+    upgrade_settings,
+)
 from blueprintc.compile.parameters import (
     HOST_PARAMETERS,
     PARAMETERS_CONFIGMAP,
     host_parameters,
     parametrise,
 )
-from blueprintc.compile.render_check import RenderCache
+from blueprintc.compile.render_check import RenderCache, RenderFacts
 from blueprintc.diagnostics import Diagnostic
 from blueprintc.emit.model import OutputFile
 from blueprintc.model.sovereign import KitEntry, Sovereign
@@ -34,11 +41,9 @@ from blueprintc.plan.graph import (
     Edge,
     MissingDependency,
     build_graph,
-    levels,
     slot_prefix,
 )
 from blueprintc.plan.predicates import PredicateError, evaluate
-from blueprintc.plan.values import merge
 
 MGT = "mgt"  # the management building block
 CATALYST_CONFIG_FILE = "catalyst-config.yaml"
@@ -67,12 +72,15 @@ def plan_kit(
     root = f"clusters/{sovereign.name}/bootstrap-kit"
     resources = []
     kit_url, kit_secret = sovereign.kit_source
-    slot_of = _slots(sovereign, entries, order, depends, found)
+    slot_of = slots(sovereign, entries, order, depends, found)
     slot_count = max(slot_of.values(), default=0) + 1
+    rendered: dict[str, RenderFacts] = {}
     for name in order:
         kit, entry = entries[name]
         values = parametrise(kit_values(inputs, kit, name), sovereign, HOST_PARAMETERS)
         facts = cache.facts_for(entry, values)
+        if facts is not None and facts.error is None:
+            rendered[name] = facts
         if facts is not None and facts.error is not None:
             found.append(
                 report(
@@ -113,11 +121,12 @@ def plan_kit(
                 verify_secret=CHART_KEYS_SECRET if sovereign.registry_keys else None,
                 interval=kit.interval or RELEASE_INTERVAL,
                 timeout=kit.timeout,
-                install=_install(kit),
-                upgrade=_upgrade(kit),
+                install=install_settings(kit),
+                upgrade=upgrade_settings(kit),
             ),
         ]
         resources.append(file)
+    found.extend(crd_findings(sovereign, entries, rendered, depends))
     resources.sort()  # by slot: every dependency's file before its dependents'
     namespaces = kit_namespaces(sovereign, [kit for kit, _ in entries.values()], found)
     if namespaces:
@@ -133,101 +142,6 @@ def plan_kit(
     documents.update(_host_files(sovereign))
     files = [OutputFile(p, tuple(d), digest, owner) for p, d in documents.items()]
     return files, found
-
-
-def kit_values(inputs: Inputs, kit: KitEntry, name: str) -> dict[str, Any]:
-    """The release's values: the Sovereign overlay's for the Blueprint, under the kit
-    entry's own `values` (the more specific)."""
-    overlay = overlay_layer("Sovereign overlay", inputs.sovereign_overlay, name)
-    if overlay is None:
-        return kit.values
-    sovereign = inputs.sovereign
-    assert sovereign is not None
-    own = doc_layer("bootstrap-kit values", sovereign.doc, (*kit.path, "values"), kit.values)
-    return merge([overlay, own]).value
-
-
-def _install(kit: KitEntry) -> dict[str, Any]:
-    """Flux's install defaults, with the target namespace created, then the entry's."""
-    install = {"createNamespace": True, **kit.install}
-    if not kit.wait:
-        install.setdefault("disableWait", True)
-    return install
-
-
-def _upgrade(kit: KitEntry) -> dict[str, Any]:
-    upgrade = dict(kit.upgrade)
-    if not kit.wait:
-        upgrade.setdefault("disableWait", True)
-    return upgrade
-
-
-def _slots(
-    sovereign: Sovereign,
-    entries: dict[str, tuple[KitEntry, CatalogEntry]],
-    order: list[str],
-    depends: dict[str, list[str]],
-    found: list[Diagnostic],
-) -> dict[str, int]:
-    """Each entry's slot: its own `slot`, else its depth (one above its dependencies').
-    An explicit slot not above every dependency's is BPP025 (its depth is used)."""
-    fixed = {name: kit.slot for name, (kit, _) in entries.items() if kit.slot is not None}
-    slot_of = levels(order, depends, fixed)
-    refused = set()
-    for name, slot in fixed.items():
-        below = {d: slot_of[d] for d in depends.get(name, []) if slot_of[d] >= slot}
-        if not below:
-            continue
-        dependency = max(below, key=lambda d: (below[d], d))
-        kit = entries[name][0]
-        found.append(
-            report(
-                "BPP025",
-                f"bootstrap-kit entry {name} has slot {slot}, but it depends on {dependency} "
-                f"in slot {below[dependency]}",
-                at(sovereign.doc, (*kit.path, "slot")),
-                f"set a slot above {below[dependency]}, or drop `slot` to take the "
-                "entry's depth in the dependency graph",
-            )
-        )
-        refused.add(name)
-    if not refused:
-        return slot_of
-    return levels(order, depends, {n: s for n, s in fixed.items() if n not in refused})
-
-
-def kit_namespaces(
-    sovereign: Sovereign, kits: list[KitEntry], found: list[Diagnostic]
-) -> list[dict[str, Any]]:
-    """One Namespace per target namespace whose entries give labels or annotations
-    (entries sharing a namespace share the object: kustomize refuses two). Two values
-    for one key is BPP026, at the second entry's key."""
-    merged: dict[str, tuple[dict[str, str], dict[str, str], KitEntry]] = {}
-    for kit in kits:
-        if not kit.namespace_labels and not kit.namespace_annotations:
-            continue
-        labels, annotations, first = merged.setdefault(kit.target_namespace, ({}, {}, kit))
-        for what, mine, theirs in (
-            ("labels", kit.namespace_labels, labels),
-            ("annotations", kit.namespace_annotations, annotations),
-        ):
-            for key, value in mine.items():
-                if theirs.setdefault(key, value) != value:
-                    found.append(
-                        report(
-                            "BPP026",
-                            f"namespace {kit.target_namespace}: {what} {key} is "
-                            f"{theirs[key]!r} for {first.blueprint} but {value!r} for "
-                            f"{kit.blueprint}",
-                            at(sovereign.doc, (*kit.path, "namespace", what, key)),
-                            "give the namespace one value: both entries install into it",
-                        )
-                    )
-    base = names.labels(sovereign=sovereign.name)
-    return [
-        flux.namespace(name, {**base, **labels}, dict(sorted(annotations.items())) or None)
-        for name, (labels, annotations, _) in sorted(merged.items())
-    ]
 
 
 def _resolve(
@@ -256,40 +170,6 @@ def _resolve(
     where = at(sovereign.doc, (*kit.path, "blueprint"))
     found.extend(pinned_version(entry, f"bootstrap-kit entry {kit.blueprint}", where))
     return entry
-
-
-def vendored_twice(
-    sovereign: Sovereign, entries: dict[str, tuple[KitEntry, CatalogEntry]]
-) -> list[Diagnostic]:
-    """BPP024 for a kit Blueprint whose chart vendors, as a subchart, the software
-    another kit Blueprint installs: `bp-x` itself, or `x`, the upstream `bp-x` wraps
-    (by the catalog's naming). Both install it, at two versions. Library subcharts
-    (`common`) name no kit Blueprint and are never reported."""
-    installs: dict[str, tuple[str, str]] = {}  # chart name -> (kit Blueprint, version)
-    for name, (_, entry) in entries.items():
-        bare = name.removeprefix("bp-")
-        installs[name] = (name, entry.version)
-        for subchart, version in entry.subcharts:
-            if subchart == bare:
-                installs[bare] = (name, version)
-    found = []
-    for name, (kit, entry) in sorted(entries.items()):
-        for subchart, version in entry.subcharts:
-            owner = installs.get(subchart)
-            if owner is None or owner[0] == name:
-                continue
-            found.append(
-                report(
-                    "BPP024",
-                    f"bootstrap-kit entry {name} vendors {subchart} {version} as a subchart, "
-                    f"which kit entry {owner[0]} installs ({subchart} {owner[1]}): the same "
-                    "software twice, at two versions",
-                    at(sovereign.doc, (*kit.path, "blueprint")),
-                    f"drop the {subchart} subchart from {name}'s chart and depend on "
-                    f"{owner[0]} in its blueprint.yaml, or drop one of the two kit entries",
-                )
-            )
-    return found
 
 
 def _listed_twice(sovereign: Sovereign, first: KitEntry, second: KitEntry) -> Diagnostic:

@@ -18,7 +18,8 @@ from typing import Any
 from blueprintc import progress
 from blueprintc.compile import catalyst_config as cc
 from blueprintc.compile import flux, names
-from blueprintc.compile.apps import AppPlan, emitted_values, plan_application, resolve_blueprint
+from blueprintc.compile.app_checks import crd_order, render_checks
+from blueprintc.compile.apps import AppPlan, plan_application, resolve_blueprint
 from blueprintc.compile.dependency_placement import unplaced_dependencies
 from blueprintc.compile.findings import at, report
 from blueprintc.compile.helmvalues import organization_values
@@ -32,7 +33,7 @@ from blueprintc.compile.inputs import (
 from blueprintc.compile.invariants import SLUG, check_organization, check_sovereign
 from blueprintc.compile.kit import plan_kit
 from blueprintc.compile.reads import InputReads
-from blueprintc.compile.render_check import RenderCache, uses_cnpg
+from blueprintc.compile.render_check import RenderCache
 from blueprintc.compile.repos import app_branch_files, vcluster_files, vcluster_for
 from blueprintc.compile.shard import Shard
 from blueprintc.diagnostics import Diagnostic, failing
@@ -286,7 +287,7 @@ def plan_organization(result: CompileResult, org: Organization, cache: RenderCac
             result.diagnostics.extend(plan.diagnostics)
             result.apps[f"{org.slug}/{app.name}/{env.env_type}"] = plan
             planned.append(plan)
-            result.diagnostics.extend(_render_checks(result, plan, cache))
+            result.diagnostics.extend(render_checks(inputs, plan, cache))
             for path, docs in app_branch_files(sovereign, plan).items():
                 documents[path] = docs
                 owners[path] = plan.owner
@@ -295,6 +296,7 @@ def plan_organization(result: CompileResult, org: Organization, cache: RenderCac
                 host, vcluster, _ = vcluster_for(plan, region)
                 vclusters[(host, vcluster)].append((plan, region))
     result.diagnostics.extend(unplaced_dependencies(planned))
+    result.diagnostics.extend(crd_order(inputs, planned, cache))
     env_vclusters: dict[str, list[str]] = defaultdict(list)
     for (host, vcluster), plans in sorted(vclusters.items()):
         env_vclusters[plans[0][0].env.env_type].append(vcluster)
@@ -339,48 +341,6 @@ def _environment_resource(org: Organization, env: Environment) -> str:
 
 def _policy_resource(org: Organization, env: Environment) -> str:
     return f"policies/{names.policy(org.slug, env.env_type)}.yaml"
-
-
-def _render_checks(result: CompileResult, plan: AppPlan, cache: RenderCache) -> list[Diagnostic]:
-    inputs = result.inputs
-    assert plan.entry is not None and plan.placement is not None and inputs.sovereign
-    facts = cache.facts_for(plan.entry, emitted_values(plan, inputs.sovereign))
-    where = at(plan.org.doc, plan.app.path)
-    found = []
-    if facts is not None and facts.error is not None:
-        found.append(
-            report(
-                "BPP016",
-                f"Application {plan.app.name} ({plan.env.env_type}) does not render: {facts.error}",
-                where,
-                facts.hint,
-            )
-        )
-    for service in facts.nodeports if facts is not None else ():
-        found.append(
-            report(
-                "BPP009",
-                f"Application {plan.app.name} ({plan.env.env_type}) renders NodePort Service "
-                f"{service}",
-                where,
-            )
-        )
-    canon = inputs.workspace.canon
-    if (
-        plan.placement.mode == "active-hotstandby"
-        and len(set(plan.placement.regions)) < 2
-        and uses_cnpg(canon, plan.entry, facts)
-    ):
-        found.append(
-            report(
-                "BPP010",
-                f"Application {plan.app.name} runs a CloudNativePG database active-hotstandby "
-                f"in {len(set(plan.placement.regions))} region(s); it needs a primary and at "
-                "least one replica region",
-                at(plan.org.doc, (*plan.app.path, "placement")),
-            )
-        )
-    return found
 
 
 def index_files(inputs: Inputs, resources: list[str]) -> list[OutputFile]:

@@ -21,9 +21,16 @@ from blueprintc import helm
 from blueprintc.blueprint_names import canonical
 from blueprintc.canon import Canon
 from blueprintc.compile.inputs import CatalogEntry
+from blueprintc.crds import CRD_KIND, KindKey, chart_crds, crd_kind, object_kind
 
 CONTROL_PLANE = re.compile(r"(clustermesh-apiserver|kube-apiserver|etcd)")
 CNPG_GROUP = "postgresql.cnpg.io"
+# `helm dependency list` statuses of a dependency Helm renders from charts/.
+USABLE = frozenset({"ok", "unpacked"})
+UNBUILT = (
+    "Helm renders a dependency missing from charts/ as nothing, so the render would "
+    "check a chart that is not the one Flux installs"
+)
 BUDGET_HINT = (
     "bound the chart template's loops and sizes (`until`, `repeat`, a `range` over a huge"
     " list), or raise helm.timeoutSeconds / helm.memoryMiB in blueprintc.yaml if it is genuine"
@@ -38,6 +45,9 @@ class RenderFacts:
     nodeports: tuple[str, ...]  # names of NodePort Services for control-plane components
     cnpg_clusters: int
     hint: str | None = None  # how to fix the error, when the rule's own hint does not say
+    crds: frozenset[KindKey] = frozenset()  # the CRDs the release installs
+    # (group, kind, name) of each rendered object of a group with a dot (no core API)
+    custom_resources: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass
@@ -47,6 +57,8 @@ class RenderCache:
     facts: dict[tuple[str, str], RenderFacts] = field(default_factory=dict)
     documents: dict[str, dict[str, list[Any]]] = field(default_factory=dict)  # by chart
     renders: int = 0
+    dependencies: dict[str, str | None] = field(default_factory=dict)  # by Blueprint
+    crds: dict[str, frozenset[KindKey]] = field(default_factory=dict)  # by Blueprint
 
     def facts_for(self, entry: CatalogEntry, values: dict[str, Any]) -> RenderFacts | None:
         """None for Blueprints that are not Helm charts (nothing to render here)."""
@@ -56,8 +68,17 @@ class RenderCache:
         key = (entry.name, hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest())
         if key in self.facts:
             return self.facts[key]
+        chart_rel = posixpath.join(
+            posixpath.dirname(blueprint.rel),
+            Path(os.path.relpath(blueprint.manifest_dir, blueprint.dir)).as_posix(),
+        )
         chart = self.charts.get(entry.name)
         try:
+            missing = self._missing_dependency(entry)
+            if missing is not None:
+                hint = f"run `helm dependency build {chart_rel}` before compiling"
+                self.facts[key] = RenderFacts(f"{missing}: {UNBUILT}", (), 0, hint)
+                return self.facts[key]
             if chart is None:
                 chart = self.charts[entry.name] = helm.load_chart(
                     blueprint.manifest_dir, self.budget
@@ -65,33 +86,71 @@ class RenderCache:
             self.renders += 1
             shared = self.documents.setdefault(entry.name, {})
             result = helm.render(chart, values, entry.name, entry.name.removeprefix("bp-"), shared)
+            shipped = self._shipped_crds(entry.name, chart)
         except helm.ChartLoadError as exc:
             self.facts[key] = RenderFacts(str(exc), (), 0)
         except helm.HelmAborted as exc:  # the chart remembers: its next render fails at once
-            chart_rel = posixpath.join(
-                posixpath.dirname(blueprint.rel),
-                Path(os.path.relpath(blueprint.manifest_dir, blueprint.dir)).as_posix(),
-            )
             message = f"{exc.message} on the chart {chart_rel}"
             self.facts[key] = RenderFacts(message, (), 0, BUDGET_HINT)
         else:
-            self.facts[key] = _facts(result)
+            self.facts[key] = _facts(result, shipped)
         return self.facts[key]
 
+    def _missing_dependency(self, entry: CatalogEntry) -> str | None:
+        """How the chart's first unusable Chart.yaml dependency stands (Helm's `helm
+        dependency list` status), None when every one is in `charts/`."""
+        if not entry.subcharts:
+            return None
+        if entry.name not in self.dependencies:
+            assert entry.blueprint.manifest_dir is not None
+            statuses = helm.dependency_status(entry.blueprint.manifest_dir, self.budget)
+            self.dependencies[entry.name] = next(
+                (
+                    f"the chart's dependency {s.get('name')} {s.get('version')} is "
+                    f"{s.get('status')}"
+                    for s in statuses
+                    if str(s.get("status")) not in USABLE
+                ),
+                None,
+            )
+        return self.dependencies[entry.name]
 
-def _facts(render: helm.Render) -> RenderFacts:
+    def _shipped_crds(self, name: str, chart: Any) -> frozenset[KindKey]:
+        """The CRDs of the chart's (and subcharts') `crds/` files, asked of Helm once."""
+        if name not in self.crds:
+            kinds = {crd_kind(body) for body in chart_crds(chart)}
+            self.crds[name] = frozenset(k for k in kinds if k is not None)
+        return self.crds[name]
+
+
+def _facts(render: helm.Render, shipped: frozenset[KindKey]) -> RenderFacts:
     if render.failure is not None:
         return RenderFacts(render.failure.message, (), 0)
     nodeports = []
     clusters = 0
+    crds = set(shipped)
+    custom = []
     for obj in render.objects():
+        group, kind = object_kind(obj)
+        if kind == CRD_KIND:
+            defined = crd_kind(obj.body)
+            if defined is not None:
+                crds.add(defined)
+        elif "." in group:
+            custom.append((group, kind, obj.name))
         if obj.kind == "Service" and obj.api_version == "v1":
             spec = obj.body.get("spec") if isinstance(obj.body.get("spec"), dict) else {}
             if spec.get("type") == "NodePort" and CONTROL_PLANE.search(obj.name):
                 nodeports.append(obj.name)
         if obj.kind == "Cluster" and obj.api_version.startswith(CNPG_GROUP + "/"):
             clusters += 1
-    return RenderFacts(None, tuple(sorted(nodeports)), clusters)
+    return RenderFacts(
+        None,
+        tuple(sorted(nodeports)),
+        clusters,
+        crds=frozenset(crds),
+        custom_resources=tuple(sorted(set(custom))),
+    )
 
 
 def uses_cnpg(canon: Canon, entry: CatalogEntry, facts: RenderFacts | None) -> bool:

@@ -321,6 +321,26 @@ KIT_NAMESPACE_CONFLICT = input_rule(
     """,
 )
 
+CRD_DEPENDENCY = input_rule(
+    "BPP027",
+    "crd-dependency-missing",
+    "a kit release renders a custom resource whose CRD another kit release installs, "
+    "without depending on it",
+    "add the CRD's release to the entry's `dependsOn`, or to its Blueprint's `depends`",
+    """Compile renders every kit chart with its merged values and notes the CRDs each
+    release installs (its charts' `crds/` files and rendered CRD objects) and the
+    custom resources each renders. A release that renders a `Certificate` needs the
+    release that installs cert-manager's CRDs before it: Flux orders releases only by
+    `dependsOn`, and on a fresh cluster the apply of a resource whose CRD is not
+    there yet fails with "no matches for kind". A dependency path through other kit
+    entries is enough. Reported at the kit entry, naming the kinds and the release to
+    depend on.
+
+    Failing: bp-gateway renders a `Widget` of `example.io`, whose CRD bp-base ships in
+    `crds/`, and neither its blueprint.yaml nor its kit entry depends on bp-base.
+    """,
+)
+
 
 RULES = [
     CYCLE,
@@ -348,4 +368,5 @@ RULES = [
     VENDORED_TWICE,
     KIT_SLOT_ORDER,
     KIT_NAMESPACE_CONFLICT,
+    CRD_DEPENDENCY,
 ]

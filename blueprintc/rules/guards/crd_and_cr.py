@@ -16,7 +16,7 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
-from blueprintc import yamldata
+from blueprintc.crds import CRD_KIND, chart_crds, crd_kind, object_kind
 from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
@@ -35,12 +35,11 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     render = usable_render(ctx)
     if render is None:
         return
-    shipped = {_crd_kind(crd) for crd in _crds(ctx)}
-    shipped |= {_crd_kind(o.body) for o in render.objects() if o.kind == "CustomResourceDefinition"}
+    shipped = {crd_kind(crd) for crd in _crds(ctx)}
+    shipped |= {crd_kind(o.body) for o in render.objects() if o.kind == CRD_KIND}
     shipped.discard(None)
     for obj in render.objects():
-        group = obj.api_version.split("/")[0] if "/" in obj.api_version else ""
-        if (group, obj.kind) in shipped:
+        if object_kind(obj) in shipped:
             yield Finding(
                 f"{obj.kind} {obj.name} ({obj.api_version}) is a custom resource of a CRD "
                 "this chart also ships",
@@ -51,12 +50,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
 def _crds(ctx: BlueprintContext) -> list[dict[str, Any]]:
     if ctx.stand_in is None and not _may_ship_crds(ctx):
         return []  # (a stand-in's charts/ holds what it put there: Helm is asked)
-    result = []
-    for crd in ctx.render_chart.crds:
-        for body in yamldata.load_all(crd.get("data", "")):
-            if isinstance(body, dict):
-                result.append(body)
-    return result
+    return chart_crds(ctx.render_chart)
 
 
 def _may_ship_crds(ctx: BlueprintContext) -> bool:
@@ -65,14 +59,6 @@ def _may_ship_crds(ctx: BlueprintContext) -> bool:
     assert ctx.chart_dir is not None
     entries = ctx.scans(os.fspath(ctx.chart_dir))
     return entries is None or any(entry.name in ("crds", "charts") for entry in entries)
-
-
-def _crd_kind(body: dict[str, Any]) -> tuple[str, str] | None:
-    spec = body.get("spec") if isinstance(body.get("spec"), dict) else {}
-    names = spec.get("names") if isinstance(spec, dict) else None
-    if not isinstance(names, dict) or not isinstance(spec, dict):
-        return None
-    return str(spec.get("group", "")), str(names.get("kind", ""))
 
 
 RULE = check

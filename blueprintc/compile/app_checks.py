@@ -1,0 +1,99 @@
+"""What compile checks of each Application from its render: BPP016 (it renders),
+BPP009 (no control-plane NodePort), BPP010 (a CNPG database needs two regions), and,
+across the Applications of an Environment, install order against CRDs (BPG009,
+BPP027)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from blueprintc.compile.apps import AppPlan, emitted_values
+from blueprintc.compile.crd_order import crd_problems, own_crd_message
+from blueprintc.compile.findings import at, report
+from blueprintc.compile.inputs import Inputs
+from blueprintc.compile.render_check import RenderCache, RenderFacts, uses_cnpg
+from blueprintc.diagnostics import Diagnostic
+
+
+def render_checks(inputs: Inputs, plan: AppPlan, cache: RenderCache) -> list[Diagnostic]:
+    assert plan.entry is not None and plan.placement is not None and inputs.sovereign
+    facts = cache.facts_for(plan.entry, emitted_values(plan, inputs.sovereign))
+    where = at(plan.org.doc, plan.app.path)
+    found = []
+    if facts is not None and facts.error is not None:
+        found.append(
+            report(
+                "BPP016",
+                f"Application {plan.app.name} ({plan.env.env_type}) does not render: {facts.error}",
+                where,
+                facts.hint,
+            )
+        )
+    for service in facts.nodeports if facts is not None else ():
+        found.append(
+            report(
+                "BPP009",
+                f"Application {plan.app.name} ({plan.env.env_type}) renders NodePort Service "
+                f"{service}",
+                where,
+            )
+        )
+    canon = inputs.workspace.canon
+    if (
+        plan.placement.mode == "active-hotstandby"
+        and len(set(plan.placement.regions)) < 2
+        and uses_cnpg(canon, plan.entry, facts)
+    ):
+        found.append(
+            report(
+                "BPP010",
+                f"Application {plan.app.name} runs a CloudNativePG database active-hotstandby "
+                f"in {len(set(plan.placement.regions))} region(s); it needs a primary and at "
+                "least one replica region",
+                at(plan.org.doc, (*plan.app.path, "placement")),
+            )
+        )
+    return found
+
+
+def crd_order(inputs: Inputs, planned: list[AppPlan], cache: RenderCache) -> list[Diagnostic]:
+    """BPG009 and BPP027 among the Applications of each Environment (see `crd_order`):
+    sibling releases of one vcluster, ordered by their `dependsOn`."""
+    sovereign = inputs.sovereign
+    assert sovereign is not None
+    found = []
+    by_env: dict[str, list[AppPlan]] = defaultdict(list)
+    for plan in planned:
+        by_env[plan.env.env_type].append(plan)
+    for env_type, plans in by_env.items():
+        facts: dict[str, RenderFacts] = {}
+        depends: dict[str, list[str]] = {}
+        where: dict[str, AppPlan] = {}
+        for plan in plans:
+            assert plan.entry is not None
+            fact = cache.facts_for(plan.entry, emitted_values(plan, sovereign))
+            if fact is not None and fact.error is None:
+                facts[plan.app.name] = fact
+            depends[plan.app.name] = [d["name"] for d in plan.depends_on]
+            where[plan.app.name] = plan
+        for problem in crd_problems(facts, depends):
+            plan = where[problem.release]
+            subject = f"Application {problem.release} ({env_type})"
+            location = at(plan.org.doc, plan.app.path)
+            if problem.installer is None:
+                found.append(report("BPG009", own_crd_message(subject, problem), location))
+                continue
+            owner = problem.installer
+            blueprint = where[owner].entry
+            assert blueprint is not None
+            found.append(
+                report(
+                    "BPP027",
+                    f"{subject} renders {problem.listed}, whose CRD Application {owner} "
+                    f"installs, but does not depend on {owner}",
+                    location,
+                    f"depend on {blueprint.name} in {plan.entry.name if plan.entry else ''}'s "
+                    "blueprint.yaml, or move the CRDs into a kit Blueprint",
+                )
+            )
+    return found

@@ -1,0 +1,75 @@
+"""Install order against CRDs, from what releases render (kit and Applications alike).
+
+A release that renders a custom resource whose CRD another release installs must
+depend on that release, directly or transitively: Flux orders releases only by
+`dependsOn`, and on a fresh cluster the apply of a resource whose CRD is not there
+yet fails with "no matches for kind" (BPP027). A release that renders a custom
+resource of a CRD it installs itself is the canon's CRD-and-CR finding (BPG009).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from blueprintc.compile.render_check import RenderFacts
+from blueprintc.crds import KindKey
+
+_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class CrdProblem:
+    release: str
+    installer: str | None  # the release that installs the CRDs; None: `release` itself
+    objects: tuple[str, ...]  # "Kind name (group)"
+
+    @property
+    def listed(self) -> str:
+        """The first few objects, and how many more."""
+        shown = ", ".join(self.objects[:_SHOWN])
+        extra = len(self.objects) - _SHOWN
+        return shown if extra <= 0 else f"{shown} and {extra} more"
+
+
+def own_crd_message(subject: str, problem: CrdProblem) -> str:
+    return (
+        f"{subject} renders {problem.listed}, a custom resource of a CRD the same release "
+        "installs: on a fresh cluster the apply fails with 'no matches for kind'"
+    )
+
+
+def crd_problems(facts: dict[str, RenderFacts], depends: dict[str, list[str]]) -> list[CrdProblem]:
+    """Every release's problems, by release name then installer. `facts`: the releases
+    that rendered; `depends`: each release's direct dependencies, by name."""
+    installers: dict[KindKey, list[str]] = {}
+    for name, fact in sorted(facts.items()):
+        for kind in fact.crds:
+            installers.setdefault(kind, []).append(name)
+    problems = []
+    for name, fact in sorted(facts.items()):
+        below = _transitive(name, depends)
+        own: list[str] = []
+        missing: dict[str, list[str]] = {}
+        for group, kind, object_name in fact.custom_resources:
+            described = f"{kind} {object_name} ({group})"
+            if (group, kind) in fact.crds:
+                own.append(described)
+                continue
+            owners = [o for o in installers.get((group, kind), []) if o != name]
+            if owners and not below.intersection(owners):
+                missing.setdefault(owners[0], []).append(described)
+        if own:
+            problems.append(CrdProblem(name, None, tuple(own)))
+        problems += [CrdProblem(name, o, tuple(objs)) for o, objs in sorted(missing.items())]
+    return problems
+
+
+def _transitive(name: str, depends: dict[str, list[str]]) -> set[str]:
+    seen: set[str] = set()
+    stack = list(depends.get(name, []))
+    while stack:
+        current = stack.pop()
+        if current not in seen:
+            seen.add(current)
+            stack.extend(depends.get(current, []))
+    return seen

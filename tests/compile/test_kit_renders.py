@@ -1,0 +1,97 @@
+"""Compile renders every kit chart and reads install order from what it renders
+(issue 12 point 5): a custom resource needs a dependency path to the release that
+installs its CRD (BPP027), a release shipping a CRD and a resource of it is BPG009,
+and a chart whose dependencies are not built is not rendered at all."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from blueprintc.compile.run import run_compile
+
+CASES = Path(__file__).resolve().parents[1] / "rules" / "cases" / "BPP027"
+KIT = "  bootstrapKit:\n"
+
+
+def _workspace(tmp_path: Path, kit: str) -> Path:
+    workspace = tmp_path / "ws"
+    shutil.copytree(CASES / "pass", workspace)
+    sovereign = workspace / "sovereign.yaml"
+    text = sovereign.read_text()
+    sovereign.write_text(text[: text.index(KIT)] + KIT + kit)
+    return workspace
+
+
+def _found(workspace: Path, out: Path) -> list[tuple[str, int, str]]:
+    outcome = run_compile(workspace, out=out)
+    return [(d.rule, d.location.line, d.message) for d in outcome.diagnostics]
+
+
+def test_a_dependency_path_through_another_release_is_enough(tmp_path: Path) -> None:
+    mid = tmp_path / "ws" / "blueprints" / "mid"
+    workspace = _workspace(
+        tmp_path,
+        "    - blueprint: bp-base\n      version: ^1.0\n"
+        "    - blueprint: mid\n      version: ^1.0\n      dependsOn: [base]\n"
+        "    - blueprint: bp-gateway\n      version: ^1.0\n      dependsOn: [mid]\n",
+    )
+    shutil.copytree(workspace / "blueprints" / "app", mid)
+    for name in ("blueprint.yaml", "chart/Chart.yaml"):
+        path = mid / name
+        path.write_text(path.read_text().replace("name: app", "name: mid"))
+    blueprint = mid / "blueprint.yaml"
+    text = blueprint.read_text()
+    blueprint.write_text(
+        text[: text.index("  depends:")] + text[text.index("  placementSchema:") :]
+    )
+    assert _found(workspace, tmp_path / "out") == []
+
+
+def test_a_release_shipping_a_crd_and_a_resource_of_it_is_bpg009(tmp_path: Path) -> None:
+    workspace = _workspace(tmp_path, "    - blueprint: bp-base\n      version: ^1.0\n")
+    shutil.copy(
+        workspace / "blueprints" / "gateway" / "chart" / "templates" / "widget.yaml",
+        workspace / "blueprints" / "base" / "chart" / "templates" / "widget.yaml",
+    )
+    (rule, line, message), *rest = _found(workspace, tmp_path / "out")
+    assert (rule, line, rest) == ("BPG009", 23, [])
+    assert "renders Widget bp-base (example.io)" in message
+
+
+def test_a_chart_with_unbuilt_dependencies_is_not_rendered(tmp_path: Path) -> None:
+    """Helm renders a subchart missing from charts/ as nothing: compile refuses to
+    check such a render, at the kit entry, and says how to build the dependencies."""
+    workspace = _workspace(tmp_path, "    - blueprint: bp-base\n      version: ^1.0\n")
+    chart = workspace / "blueprints" / "base" / "chart" / "Chart.yaml"
+    chart.write_text(
+        chart.read_text()
+        + "dependencies:\n  - name: widgets\n    version: 2.0.0\n"
+        + "    repository: oci://registry.example.test/charts\n"
+    )
+    outcome = run_compile(workspace, out=tmp_path / "out")
+    (diagnostic,) = outcome.diagnostics
+    assert (diagnostic.rule, diagnostic.location.line) == ("BPP016", 23)
+    assert "dependency widgets 2.0.0 is missing" in diagnostic.message
+    assert diagnostic.hint == "run `helm dependency build blueprints/base/chart` before compiling"
+    assert not (tmp_path / "out").exists()
+
+
+def test_applications_are_ordered_against_their_siblings_crds(tmp_path: Path) -> None:
+    """The same check among the Applications of one Environment (one vcluster): gw
+    renders a Widget whose CRD the sibling Application base installs."""
+    workspace = _workspace(tmp_path, "    []\n")
+    organization = workspace / "organizations" / "acme.yaml"
+    apps = "".join(
+        f"    - name: {name}\n      blueprint: {blueprint}\n      version: ^1.0\n"
+        for name, blueprint in (("base", "bp-base"), ("gw", "bp-gateway"))
+    )
+    text = organization.read_text()
+    organization.write_text(text.replace("  applications:\n", "  applications:\n" + apps))
+    line = organization.read_text().splitlines().index("    - name: gw") + 1
+    found = _found(workspace, tmp_path / "out")
+    assert [(rule, at) for rule, at, _ in found] == [("BPP027", line), ("BPP027", line)]
+    assert found[1][2] == (
+        "Application gw (prod) renders Widget bp-gateway (example.io), whose CRD "
+        "Application base installs, but does not depend on base"
+    )
