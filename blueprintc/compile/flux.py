@@ -74,8 +74,10 @@ def helm_release(
         install = {"createNamespace": True, "disableWait": True, "remediation": {"retries": 3}}
     if upgrade is None:
         upgrade = {"disableWait": True, "remediation": {"retries": 3}}
-    spec: dict[str, Any] = {
-        "interval": interval,
+    spec: dict[str, Any] = {"interval": interval}
+    if timeout:
+        spec["timeout"] = timeout
+    spec |= {
         "releaseName": release_name,
         "targetNamespace": target_namespace,
         "chart": {
@@ -98,8 +100,6 @@ def helm_release(
     }
     if upgrade:
         spec["upgrade"] = upgrade
-    if timeout:
-        spec["timeout"] = timeout
     if depends_on:
         spec["dependsOn"] = depends_on
     if values:

@@ -8,6 +8,8 @@ import os
 import shutil
 from pathlib import Path
 
+from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+
 from blueprintc.emit import read_tree
 from blueprintc.emit.model import STATE_DIR
 
@@ -24,6 +26,13 @@ WORKSPACE_ENTRIES = (
 )
 # Files in golden/ that compile does not write.
 GOLDEN_EXTRAS = frozenset({"README.md"})
+
+
+class TextSnapshot(SingleFileSnapshotExtension):
+    """One plain UTF-8 file per snapshot, so `git diff` shows the diff itself."""
+
+    _write_mode = WriteMode.TEXT
+    file_extension = "txt"
 
 
 def copy_workspace(dst: Path) -> Path:

@@ -7,24 +7,16 @@ from pathlib import Path
 
 import pytest
 from syrupy.assertion import SnapshotAssertion
-from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 from blueprintc.compile.run import run_compile
 from blueprintc.emit import EmitReport
 from tests.cli.helpers import invoke
 
-from .helpers import copy_workspace, tree_files, tree_stats
+from .helpers import TextSnapshot, copy_workspace, tree_files, tree_stats
 
 ACME = "organizations/acme.yaml"
 SHOP_BRANCHES = ("develop", "main", "staging")
 OCI_FRA_ACME = tuple(f"vclusters/oci-fra-rtz-{env}-acme" for env in ("dev", "prod", "stg"))
-
-
-class TextSnapshot(SingleFileSnapshotExtension):
-    """One plain UTF-8 file per snapshot, so `git diff` shows the diff itself."""
-
-    _write_mode = WriteMode.TEXT
-    file_extension = "txt"
 
 
 @pytest.fixture

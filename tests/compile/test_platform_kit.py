@@ -1,0 +1,79 @@
+"""A Sovereign whose kit is shaped like a real platform's compiles, and its kit is
+golden-tested (issue 12): tests/fixtures/platform-sovereign has the CNI first
+(`cilium`, slot 0), storage (`bp-seaweedfs`), an observability backend on that
+storage (`loki`, which does not declare it: the kit entry does), cert-manager with
+its CRDs and two charts using them (`cluster-issuers` declares it, `bp-keycloak`'s
+kit entry does), bare and prefixed names, and most of what a hand-written kit sets
+(waits, timeouts, remediation, CRD policy, preserveValues, labelled Namespaces, the
+kit Kustomization's wait, timeout and source)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import yaml
+from syrupy.assertion import SnapshotAssertion
+
+from blueprintc.compile.run import run_compile
+from blueprintc.validate import validate_tree
+
+from .helpers import REPO, TextSnapshot, tree_files
+
+FIXTURE = REPO / "tests" / "fixtures" / "platform-sovereign"
+KIT = "clusters/ridge/bootstrap-kit/"
+HOST = "clusters/ridge/hosts/hz-fsn-mgt-prod/"
+
+
+def _compile(workspace: Path, out: Path) -> dict[str, bytes]:
+    outcome = run_compile(workspace, out=out)
+    assert [d.render() for d in outcome.diagnostics] == []
+    return tree_files(out)
+
+
+def test_the_platform_kit_compiles_valid_and_matches_its_snapshot(
+    tmp_path: Path, snapshot: SnapshotAssertion
+) -> None:
+    files = _compile(FIXTURE, tmp_path / "out")
+    assert [d.message for d in validate_tree(tmp_path / "out", kustomize=True)] == []
+    shown = sorted(p for p in files if p.startswith((KIT, HOST)))
+    text = "".join(f"# --- {path}\n{files[path].decode()}" for path in shown)
+    assert text == snapshot.use_extension(TextSnapshot)
+    assert _compile(FIXTURE, tmp_path / "again") == files  # byte for byte
+
+
+def test_the_kit_orders_what_the_blueprints_never_declared(tmp_path: Path) -> None:
+    files = _compile(FIXTURE, tmp_path / "out")
+    depends = {}
+    for data in files.values():
+        for doc in yaml.safe_load_all(data):
+            if isinstance(doc, dict) and doc.get("kind") == "HelmRelease":
+                spec = doc["spec"]
+                depends[doc["metadata"]["name"]] = [d["name"] for d in spec.get("dependsOn", [])]
+    assert depends == {
+        "bp-cilium": [],
+        "bp-seaweedfs": ["bp-cilium"],
+        "bp-cert-manager": ["bp-cilium"],
+        "bp-cluster-issuers": ["bp-cert-manager"],  # from its blueprint.yaml
+        "bp-loki": ["bp-seaweedfs"],
+        "bp-keycloak": ["bp-cilium", "bp-cert-manager"],  # as the entry lists them
+    }
+
+
+def test_without_its_kit_dependency_identity_is_bpp027(tmp_path: Path) -> None:
+    """bp-keycloak renders a cert-manager Certificate: without the kit entry's
+    dependency on bp-cert-manager, compile names the kind and the release."""
+    workspace = tmp_path / "ws"
+    shutil.copytree(FIXTURE, workspace)
+    sovereign = workspace / "sovereign.yaml"
+    text = sovereign.read_text()
+    sovereign.write_text(
+        text.replace("dependsOn: [cilium, bp-cert-manager]", "dependsOn: [cilium]")
+    )
+    (diagnostic,) = run_compile(workspace, out=tmp_path / "out").diagnostics
+    assert diagnostic.rule == "BPP027"
+    assert diagnostic.message == (
+        "bootstrap-kit entry bp-keycloak renders Certificate bp-keycloak-tls (cert-manager.io), "
+        "whose CRD kit entry bp-cert-manager installs, but does not depend on bp-cert-manager"
+    )
+    assert text.splitlines()[diagnostic.location.line - 1] == "    - blueprint: bp-keycloak"
