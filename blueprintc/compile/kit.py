@@ -19,6 +19,12 @@ from blueprintc.compile.chart_verify import CHART_KEYS_FILE, CHART_KEYS_SECRET, 
 from blueprintc.compile.findings import at, predicate_report, range_problem, report
 from blueprintc.compile.inputs import CatalogEntry, Inputs, pinned_version
 from blueprintc.compile.kit_checks import crd_findings, vendored_twice
+from blueprintc.compile.kit_placement import (
+    HOST_KIT_DIR,
+    PLACED_DIR,
+    host_clusters,
+    placements,
+)
 from blueprintc.compile.kit_release import (
     install_settings,
     kit_namespaces,
@@ -74,6 +80,10 @@ def plan_kit(
     kit_url, kit_secret = sovereign.kit_source
     slot_of = slots(sovereign, entries, order, depends, found)
     slot_count = max(slot_of.values(), default=0) + 1
+    kits = {name: kit for name, (kit, _) in entries.items()}
+    placed_on = placements(sovereign, kits, depends, found)
+    everywhere = frozenset(h.name for h in host_clusters(sovereign))
+    host_kits: dict[str, list[str]] = {}  # host -> its placed entries' directories
     rendered: dict[str, RenderFacts] = {}
     for name in order:
         kit, entry = entries[name]
@@ -102,7 +112,7 @@ def plan_kit(
             sovereign=sovereign.name, blueprint=entry.name, blueprint_version=entry.version
         )
         file = f"{slot_prefix(slot_of[name], slot_count)}-{name}.yaml"
-        documents[f"{root}/{file}"] = [
+        release_documents = [
             flux.helm_repository(
                 name, parametrise(kit_url, sovereign), labels, secret=kit_secret or None
             ),
@@ -125,7 +135,15 @@ def plan_kit(
                 upgrade=upgrade_settings(kit),
             ),
         ]
-        resources.append(file)
+        if placed_on[name] == everywhere:
+            documents[f"{root}/{file}"] = release_documents
+            resources.append(file)
+            continue
+        placed = f"{PLACED_DIR}/{file.removesuffix('.yaml')}"
+        documents[f"{root}/{placed}/{file}"] = release_documents
+        documents[f"{root}/{placed}/kustomization.yaml"] = [flux.kustomization([file])]
+        for host in placed_on[name]:
+            host_kits.setdefault(host, []).append(placed)
     found.extend(crd_findings(sovereign, entries, rendered, depends))
     resources.sort()  # by slot: every dependency's file before its dependents'
     namespaces = kit_namespaces(sovereign, [kit for kit, _ in entries.values()], found)
@@ -139,7 +157,7 @@ def plan_kit(
         ]
         resources.insert(0, CHART_KEYS_FILE)
     documents[f"{root}/kustomization.yaml"] = [flux.kustomization(resources)]
-    documents.update(_host_files(sovereign))
+    documents.update(_host_files(sovereign, host_kits))
     files = [OutputFile(p, tuple(d), digest, owner) for p, d in documents.items()]
     return files, found
 
@@ -253,51 +271,65 @@ def management_host(sovereign: Sovereign) -> str | None:
     return names.host_cluster(primary.provider, primary.region, MGT, env_type)
 
 
-def _host_files(sovereign: Sovereign) -> dict[str, list[dict[str, Any]]]:
+def _host_files(
+    sovereign: Sovereign, host_kits: dict[str, list[str]]
+) -> dict[str, list[dict[str, Any]]]:
+    """Each host cluster's entry point: parameters, the Kustomization applying the kit
+    (its own `kit/` when it installs placed entries) and, on the management host, the
+    one applying catalyst-config."""
     documents: dict[str, list[dict[str, Any]]] = {}
-    env_types = sovereign.env_types or ("prod",)
     catalyst_host = management_host(sovereign)
     settings = sovereign.kit_settings
-    for region in sovereign.regions:
-        for block in region.building_blocks:
-            for env_type in env_types:
-                host = names.host_cluster(region.provider, region.region, block, env_type)
-                labels = names.labels(
-                    sovereign=sovereign.name,
-                    host_cluster=host,
-                    building_block=block,
-                    env_type=env_type,
+    shared = f"clusters/{sovereign.name}/bootstrap-kit"
+    for cluster in host_clusters(sovereign):
+        host = cluster.name
+        labels = names.labels(
+            sovereign=sovereign.name,
+            host_cluster=host,
+            building_block=cluster.building_block,
+            env_type=cluster.env_type,
+        )
+        data = host_parameters(
+            sovereign,
+            host,
+            cluster.provider,
+            cluster.region,
+            cluster.building_block,
+            cluster.env_type,
+        )
+        root = f"clusters/{sovereign.name}/hosts/{host}"
+        resources = ["parameters.yaml", "bootstrap-kit.yaml"]
+        if host == catalyst_host:
+            resources.append(CATALYST_CONFIG_FILE)
+            documents[f"{root}/{CATALYST_CONFIG_FILE}"] = [
+                flux.flux_kustomization(
+                    name="catalyst-config",
+                    path="./system/catalyst-config",
+                    source=settings.source,
+                    labels=labels,
+                    depends_on=["bootstrap-kit"],
                 )
-                data = host_parameters(
-                    sovereign, host, region.provider, region.region, block, env_type
-                )
-                root = f"clusters/{sovereign.name}/hosts/{host}"
-                resources = ["parameters.yaml", "bootstrap-kit.yaml"]
-                if host == catalyst_host:
-                    resources.append(CATALYST_CONFIG_FILE)
-                    documents[f"{root}/{CATALYST_CONFIG_FILE}"] = [
-                        flux.flux_kustomization(
-                            name="catalyst-config",
-                            path="./system/catalyst-config",
-                            source=settings.source,
-                            labels=labels,
-                            depends_on=["bootstrap-kit"],
-                        )
-                    ]
-                documents[f"{root}/kustomization.yaml"] = [flux.kustomization(resources)]
-                documents[f"{root}/parameters.yaml"] = [
-                    flux.config_map(PARAMETERS_CONFIGMAP, flux.FLUX_NAMESPACE, data, labels)
-                ]
-                documents[f"{root}/bootstrap-kit.yaml"] = [
-                    flux.flux_kustomization(
-                        name="bootstrap-kit",
-                        path=f"./clusters/{sovereign.name}/bootstrap-kit",
-                        source=settings.source,
-                        labels=labels,
-                        substitute_from=PARAMETERS_CONFIGMAP,
-                        interval=settings.interval,
-                        wait=settings.wait,
-                        timeout=settings.timeout,
-                    )
-                ]
+            ]
+        documents[f"{root}/kustomization.yaml"] = [flux.kustomization(resources)]
+        documents[f"{root}/parameters.yaml"] = [
+            flux.config_map(PARAMETERS_CONFIGMAP, flux.FLUX_NAMESPACE, data, labels)
+        ]
+        kit_path = shared
+        if host in host_kits:
+            kit_path = f"{root}/{HOST_KIT_DIR}"
+            up = "../../../bootstrap-kit"  # from hosts/<host>/kit/ to the shared kit
+            bases = [up] + [f"{up}/{placed}" for placed in sorted(host_kits[host])]
+            documents[f"{kit_path}/kustomization.yaml"] = [flux.kustomization(bases)]
+        documents[f"{root}/bootstrap-kit.yaml"] = [
+            flux.flux_kustomization(
+                name="bootstrap-kit",
+                path=f"./{kit_path}",
+                source=settings.source,
+                labels=labels,
+                substitute_from=PARAMETERS_CONFIGMAP,
+                interval=settings.interval,
+                wait=settings.wait,
+                timeout=settings.timeout,
+            )
+        ]
     return documents

@@ -45,6 +45,8 @@ class KitEntry:
     namespace_labels: dict[str, str] = field(default_factory=dict)
     namespace_annotations: dict[str, str] = field(default_factory=dict)
     slot: int | None = None
+    placement_blocks: tuple[str, ...] = ()  # building blocks it goes to
+    placement_clusters: tuple[str, ...] = ()  # and named host clusters (none: everywhere)
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,7 @@ def _flux_setting(value: Any, definition: str) -> dict[str, Any]:
 def _kit_entry(entry: dict[str, Any], path: PathKey) -> KitEntry:
     release = str(entry.get("releaseName") or _short(entry["blueprint"]))
     namespace = _map(entry.get("namespace"))
+    placement = _map(entry.get("placement"))
     slot = entry.get("slot")
     return KitEntry(
         blueprint=entry["blueprint"],
@@ -174,6 +177,8 @@ def _kit_entry(entry: dict[str, Any], path: PathKey) -> KitEntry:
         namespace_labels=_strings(namespace.get("labels")),
         namespace_annotations=_strings(namespace.get("annotations")),
         slot=slot if isinstance(slot, int) and not isinstance(slot, bool) and slot >= 0 else None,
+        placement_blocks=tuple(str(b) for b in _list(placement.get("buildingBlocks"))),
+        placement_clusters=tuple(str(c) for c in _list(placement.get("clusters"))),
     )
 
 

@@ -341,6 +341,24 @@ CRD_DEPENDENCY = input_rule(
     """,
 )
 
+KIT_PLACEMENT = input_rule(
+    "BPP028",
+    "kit-placement",
+    "a bootstrap-kit entry's placement names what the Sovereign lacks, or leaves a "
+    "dependency behind",
+    "place the dependency wherever its dependents are, and name existing building "
+    "blocks and host clusters",
+    """A kit entry's `placement` (building blocks and/or host clusters by name)
+    chooses the host clusters that install it. A building block or host cluster the
+    Sovereign does not have places nothing (the entry is then emitted everywhere).
+    An entry placed where a kit entry it depends on is not gets a `dependsOn` that
+    Flux waits on forever there. Reported at the placement, naming the host clusters.
+
+    Failing: bp-gateway (depends on bp-base) on every host cluster, bp-base only on
+    the `mgt` building block.
+    """,
+)
+
 
 RULES = [
     CYCLE,
@@ -369,4 +387,5 @@ RULES = [
     KIT_SLOT_ORDER,
     KIT_NAMESPACE_CONFLICT,
     CRD_DEPENDENCY,
+    KIT_PLACEMENT,
 ]

@@ -5,11 +5,13 @@ storage (`loki`, which does not declare it: the kit entry does), cert-manager wi
 its CRDs and two charts using them (`cluster-issuers` declares it, `bp-keycloak`'s
 kit entry does), bare and prefixed names, and most of what a hand-written kit sets
 (waits, timeouts, remediation, CRD policy, preserveValues, labelled Namespaces, the
-kit Kustomization's wait, timeout and source)."""
+kit Kustomization's wait, timeout and source, identity and logs kept off the DMZ
+edge clusters)."""
 
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import yaml
@@ -22,7 +24,7 @@ from .helpers import REPO, TextSnapshot, tree_files
 
 FIXTURE = REPO / "tests" / "fixtures" / "platform-sovereign"
 KIT = "clusters/ridge/bootstrap-kit/"
-HOST = "clusters/ridge/hosts/hz-fsn-mgt-prod/"
+HOSTS = ("clusters/ridge/hosts/hz-fsn-mgt-prod/", "clusters/ridge/hosts/hz-nbg-dmz-prod/")
 
 
 def _compile(workspace: Path, out: Path) -> dict[str, bytes]:
@@ -36,7 +38,7 @@ def test_the_platform_kit_compiles_valid_and_matches_its_snapshot(
 ) -> None:
     files = _compile(FIXTURE, tmp_path / "out")
     assert [d.message for d in validate_tree(tmp_path / "out", kustomize=True)] == []
-    shown = sorted(p for p in files if p.startswith((KIT, HOST)))
+    shown = sorted(p for p in files if p.startswith((KIT, *HOSTS)))
     text = "".join(f"# --- {path}\n{files[path].decode()}" for path in shown)
     assert text == snapshot.use_extension(TextSnapshot)
     assert _compile(FIXTURE, tmp_path / "again") == files  # byte for byte
@@ -77,3 +79,33 @@ def test_without_its_kit_dependency_identity_is_bpp027(tmp_path: Path) -> None:
         "whose CRD kit entry bp-cert-manager installs, but does not depend on bp-cert-manager"
     )
     assert text.splitlines()[diagnostic.location.line - 1] == "    - blueprint: bp-keycloak"
+
+
+def test_placed_entries_reach_only_their_host_clusters(tmp_path: Path) -> None:
+    """Each host cluster's kit, as kustomize builds it: identity on the management
+    clusters and hz-nbg-rtz-prod, logs on mgt and rtz, neither on a DMZ edge."""
+    out = tmp_path / "out"
+    files = _compile(FIXTURE, out)
+    releases = {}
+    for path, data in files.items():
+        if path.endswith("/bootstrap-kit.yaml") and "/hosts/" in path:
+            kit = yaml.safe_load(data)["spec"]["path"]
+            built = subprocess.run(
+                ["kubectl", "kustomize", str(out / kit)], capture_output=True, text=True, check=True
+            ).stdout
+            host = path.split("/")[3]
+            releases[host] = sorted(
+                d["metadata"]["name"]
+                for d in yaml.safe_load_all(built)
+                if d and d["kind"] == "HelmRelease"
+            )
+    base = ["bp-cert-manager", "bp-cilium", "bp-cluster-issuers", "bp-seaweedfs"]
+    for host, names in releases.items():
+        block = host.split("-")[2]
+        expected = set(base)
+        if block in ("mgt", "rtz"):
+            expected.add("bp-loki")
+        if block == "mgt" or host == "hz-nbg-rtz-prod":
+            expected.add("bp-keycloak")
+        assert names == sorted(expected), host
+    assert len(releases) == 12  # 6 building blocks in 3 regions x 2 env types
