@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import Any
 
 from blueprintc import __version__
 from blueprintc.compile.reads import InputReads
@@ -133,6 +134,7 @@ def fingerprint(workspace: Workspace, reads: InputReads) -> str:
     except InputError:
         digest.update(b"overlays refused\0")
     trees += [root / d for d in workspace.blueprint_dirs]
+    trees += [root / d for d in kit_manifest_dirs(workspace, reads)]
     for tree in trees:
         if tree is not None and tree.is_dir() and _inside(tree, root):
             paths += tree_files(tree)
@@ -149,8 +151,8 @@ def fingerprint(workspace: Workspace, reads: InputReads) -> str:
     return digest.hexdigest()
 
 
-def sovereign_name(workspace: Workspace, reads: InputReads) -> str:
-    """`metadata.name` of the Sovereign spec, read without the rest of the inputs."""
+def _sovereign_data(workspace: Workspace, reads: InputReads) -> dict[str, Any]:
+    """The Sovereign spec's data, read without the rest of the inputs ({} if refused)."""
     path = workspace.root / setting(workspace, "sovereign", "sovereign.yaml")
     from blueprintc.suppression import tolerance
     from blueprintc.yamldoc import load_yaml
@@ -158,6 +160,22 @@ def sovereign_name(workspace: Workspace, reads: InputReads) -> str:
     try:
         data = load_yaml(reads.source(path), tolerance(workspace)).data
     except InputError:
-        return ""
-    metadata = data.get("metadata") if isinstance(data, dict) else None
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def sovereign_name(workspace: Workspace, reads: InputReads) -> str:
+    """`metadata.name` of the Sovereign spec, read without the rest of the inputs."""
+    metadata = _sovereign_data(workspace, reads).get("metadata")
     return str(metadata.get("name", "")) if isinstance(metadata, dict) else ""
+
+
+def kit_manifest_dirs(workspace: Workspace, reads: InputReads) -> list[str]:
+    """The plain manifest directories the Sovereign's `spec.kit` names (their bytes are
+    compile's inputs too)."""
+    spec = _sovereign_data(workspace, reads).get("spec")
+    kit = spec.get("kit") if isinstance(spec, dict) else None
+    if not isinstance(kit, dict):
+        return []
+    named = [*(kit.get("before") or []), *(kit.get("after") or [])]
+    return [d for d in named if isinstance(d, str) and d and not os.path.isabs(d)]

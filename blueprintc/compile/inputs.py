@@ -24,6 +24,7 @@ from blueprintc.compile.inputfiles import (
     setting,
     tree_files,
 )
+from blueprintc.compile.kit_manifests import ManifestDir, load_manifest_dirs
 from blueprintc.compile.overlays import ambiguous_keys
 from blueprintc.compile.reads import InputReads, new_reads
 from blueprintc.diagnostics import Diagnostic, Location
@@ -73,6 +74,7 @@ class Inputs:
     env_overlays: dict[str, YamlDoc] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     shared_digest: str = ""
+    kit_manifests: list[ManifestDir] = field(default_factory=list)
     organization_digests: dict[str, str] = field(default_factory=dict)
 
 
@@ -103,6 +105,11 @@ def load_inputs(
     if doc is not None and _has_content(inputs, doc, "a Sovereign", "sovereign.schema.json"):
         inputs.diagnostics += sovereign_values(doc)
         inputs.sovereign = normalise_sovereign(doc)
+    if inputs.sovereign is not None:
+        inputs.kit_manifests, found = load_manifest_dirs(
+            workspace, inputs.reads, inputs.sovereign, shared
+        )
+        inputs.diagnostics += found
     _load_catalog(inputs, shared)
     try:
         overlays = input_dir(workspace, "overlays")

@@ -19,6 +19,7 @@ from blueprintc.compile.chart_verify import CHART_KEYS_FILE, CHART_KEYS_SECRET, 
 from blueprintc.compile.findings import at, predicate_report, range_problem, report
 from blueprintc.compile.inputs import CatalogEntry, Inputs, pinned_version
 from blueprintc.compile.kit_checks import crd_findings, vendored_twice
+from blueprintc.compile.kit_manifests import MANIFESTS_ROOT, ManifestDir, manifest_documents
 from blueprintc.compile.kit_placement import (
     HOST_KIT_DIR,
     PLACED_DIR,
@@ -157,7 +158,10 @@ def plan_kit(
         ]
         resources.insert(0, CHART_KEYS_FILE)
     documents[f"{root}/kustomization.yaml"] = [flux.kustomization(resources)]
-    documents.update(_host_files(sovereign, host_kits))
+    documents.update(
+        manifest_documents(sovereign, inputs.kit_manifests, lambda d: parametrise(d, sovereign))
+    )
+    documents.update(_host_files(sovereign, host_kits, inputs.kit_manifests))
     files = [OutputFile(p, tuple(d), digest, owner) for p, d in documents.items()]
     return files, found
 
@@ -272,11 +276,12 @@ def management_host(sovereign: Sovereign) -> str | None:
 
 
 def _host_files(
-    sovereign: Sovereign, host_kits: dict[str, list[str]]
+    sovereign: Sovereign, host_kits: dict[str, list[str]], manifests: list[ManifestDir]
 ) -> dict[str, list[dict[str, Any]]]:
     """Each host cluster's entry point: parameters, the Kustomization applying the kit
-    (its own `kit/` when it installs placed entries) and, on the management host, the
-    one applying catalyst-config."""
+    (its own `kit/` when it installs placed entries), those applying the plain manifest
+    directories before and after it and, on the management host, the one applying
+    catalyst-config."""
     documents: dict[str, list[dict[str, Any]]] = {}
     catalyst_host = management_host(sovereign)
     settings = sovereign.kit_settings
@@ -299,6 +304,20 @@ def _host_files(
         )
         root = f"clusters/{sovereign.name}/hosts/{host}"
         resources = ["parameters.yaml", "bootstrap-kit.yaml"]
+        for step in manifests:
+            resources.append(f"{step.name}.yaml")
+            documents[f"{root}/{step.name}.yaml"] = [
+                flux.flux_kustomization(
+                    name=step.name,
+                    path=f"./clusters/{sovereign.name}/{MANIFESTS_ROOT}/{step.name}",
+                    source=settings.source,
+                    labels=labels,
+                    substitute_from=PARAMETERS_CONFIGMAP,
+                    depends_on=["bootstrap-kit"] if step.stage == "after" else None,
+                    interval=settings.interval,
+                    timeout=settings.timeout,
+                )
+            ]
         if host == catalyst_host:
             resources.append(CATALYST_CONFIG_FILE)
             documents[f"{root}/{CATALYST_CONFIG_FILE}"] = [
@@ -327,6 +346,7 @@ def _host_files(
                 source=settings.source,
                 labels=labels,
                 substitute_from=PARAMETERS_CONFIGMAP,
+                depends_on=[m.name for m in manifests if m.stage == "before"] or None,
                 interval=settings.interval,
                 wait=settings.wait,
                 timeout=settings.timeout,

@@ -57,6 +57,8 @@ class KitSettings:
     wait: bool = False
     timeout: str | None = None
     source: str = "flux-system"
+    before: tuple[str, ...] = ()  # plain manifest directories applied before the kit
+    after: tuple[str, ...] = ()  # and after it
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,8 @@ def _kit_settings(kit: dict[str, Any]) -> KitSettings:
         wait=kit.get("wait") is True,
         timeout=_duration(kit.get("timeout")),
         source=_optional(_map(kit.get("sourceRef")).get("name")) or "flux-system",
+        before=tuple(d for d in _list(kit.get("before")) if isinstance(d, str)),
+        after=tuple(d for d in _list(kit.get("after")) if isinstance(d, str)),
     )
 
 

@@ -6,7 +6,7 @@ its CRDs and two charts using them (`cluster-issuers` declares it, `bp-keycloak`
 kit entry does), bare and prefixed names, and most of what a hand-written kit sets
 (waits, timeouts, remediation, CRD policy, preserveValues, labelled Namespaces, the
 kit Kustomization's wait, timeout and source, identity and logs kept off the DMZ
-edge clusters)."""
+edge clusters, an `infrastructure/` step before the kit and another after it)."""
 
 from __future__ import annotations
 
@@ -24,12 +24,13 @@ from .helpers import REPO, TextSnapshot, tree_files
 
 FIXTURE = REPO / "tests" / "fixtures" / "platform-sovereign"
 KIT = "clusters/ridge/bootstrap-kit/"
+MANIFESTS = "clusters/ridge/manifests/"
 HOSTS = ("clusters/ridge/hosts/hz-fsn-mgt-prod/", "clusters/ridge/hosts/hz-nbg-dmz-prod/")
 
 
 def _compile(workspace: Path, out: Path) -> dict[str, bytes]:
     outcome = run_compile(workspace, out=out)
-    assert [d.render() for d in outcome.diagnostics] == []
+    assert [d.message for d in outcome.diagnostics] == []
     return tree_files(out)
 
 
@@ -38,7 +39,7 @@ def test_the_platform_kit_compiles_valid_and_matches_its_snapshot(
 ) -> None:
     files = _compile(FIXTURE, tmp_path / "out")
     assert [d.message for d in validate_tree(tmp_path / "out", kustomize=True)] == []
-    shown = sorted(p for p in files if p.startswith((KIT, *HOSTS)))
+    shown = sorted(p for p in files if p.startswith((KIT, MANIFESTS, *HOSTS)))
     text = "".join(f"# --- {path}\n{files[path].decode()}" for path in shown)
     assert text == snapshot.use_extension(TextSnapshot)
     assert _compile(FIXTURE, tmp_path / "again") == files  # byte for byte
@@ -109,3 +110,50 @@ def test_placed_entries_reach_only_their_host_clusters(tmp_path: Path) -> None:
             expected.add("bp-keycloak")
         assert names == sorted(expected), host
     assert len(releases) == 12  # 6 building blocks in 3 regions x 2 env types
+
+
+def test_manifest_steps_wrap_the_kit_and_are_compile_inputs(tmp_path: Path) -> None:
+    """`spec.kit.before`/`after`: each directory is copied (FQDN parametrised) and
+    applied by a Flux Kustomization on every host cluster, the kit's depending on the
+    `before` ones, the `after` ones on the kit; an edit to one re-plans the kit."""
+    workspace = tmp_path / "ws"
+    shutil.copytree(FIXTURE, workspace)
+    out = tmp_path / "out"
+    files = _compile(workspace, out)
+    host = "clusters/ridge/hosts/oci-fra-rtz-dev/"
+    specs = {
+        name: yaml.safe_load(files[f"{host}{name}.yaml"])["spec"]
+        for name in ("infrastructure", "bootstrap-kit", "post-install")
+    }
+    assert specs["bootstrap-kit"]["dependsOn"] == [{"name": "infrastructure"}]
+    assert specs["post-install"]["dependsOn"] == [{"name": "bootstrap-kit"}]
+    assert "dependsOn" not in specs["infrastructure"]
+    assert specs["infrastructure"]["path"] == "./clusters/ridge/manifests/infrastructure"
+    banner = files[MANIFESTS + "post-install/console-banner.yaml"].decode()
+    assert "console.${SOVEREIGN_FQDN}" in banner and "t41.omani.works" not in banner
+    classes = workspace / "infrastructure" / "priority-classes.yaml"
+    classes.write_text(classes.read_text().replace("value: 1000\n", "value: 2000\n"))
+    again = _compile(workspace, out)
+    changed = {p for p in files if files[p] != again.get(p)}
+    assert changed == {MANIFESTS + "infrastructure/priority-classes.yaml"}
+
+
+def test_manifest_steps_are_checked_where_they_are_named(tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    shutil.copytree(FIXTURE, workspace)
+    sovereign = workspace / "sovereign.yaml"
+    text = sovereign.read_text()
+    sovereign.write_text(
+        text.replace("before: [infrastructure]", "before: [infrastructure, missing, kit]")
+    )
+    (workspace / "kit").mkdir()
+    bad = workspace / "infrastructure" / "bad.yaml"
+    bad.write_text("kind: ConfigMap\nkind: Secret\n")
+    found = run_compile(workspace, out=tmp_path / "out").diagnostics
+    described = sorted((d.rule, d.location.file, d.location.line) for d in found)
+    line = text.splitlines().index("    before: [infrastructure]") + 1
+    assert described == [
+        ("BPI002", "infrastructure/bad.yaml", 2),
+        ("BPP015", "sovereign.yaml", line),
+        ("BPP015", "sovereign.yaml", line),
+    ], [d.message for d in found]
