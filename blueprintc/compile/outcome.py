@@ -66,4 +66,31 @@ def outcome_of(result: CompileResult, validate: bool) -> CompileOutcome:
                         Location(f"out/{file.path}", 1, 1),
                     )
                     outcome.diagnostics.append(make_diagnostic(EMITTED_OBJECT_SCHEMA, finding))
+    if validate and not failing(outcome.diagnostics, outcome.fail_on):
+        # the net under the plan rules: run when they found nothing (else they say why)
+        outcome.diagnostics.extend(_unresolved(result))
     return outcome
+
+
+def _unresolved(result: CompileResult) -> list[Diagnostic]:
+    """BPC003 for the references of the freshly planned files (see validate.references),
+    one per file and reference, naming the clusters."""
+    from blueprintc.lint import make_diagnostic
+    from blueprintc.rules.output_rules import UNRESOLVED_REFERENCE
+    from blueprintc.validate.references import unresolved_references
+
+    sovereign = result.inputs.sovereign
+    source = sovereign.kit_settings.source if sovereign is not None else "flux-system"
+    fresh = {f.path: f.documents for f in result.files if f.build is None}
+    paths = {f.path for f in result.files}
+    clusters: dict[tuple[str, str], list[str]] = {}
+    for problem in unresolved_references(fresh, paths, source):
+        clusters.setdefault((problem.file, problem.message), []).append(problem.cluster)
+    found = []
+    for (file, message), names in clusters.items():
+        where = names[0] if len(names) == 1 else f"{len(names)} clusters ({', '.join(names[:3])}"
+        where += "" if len(names) <= 3 else f" and {len(names) - 3} more"
+        where += "" if len(names) == 1 else ")"
+        finding = Finding(f"{message} (on {where})", Location(f"out/{file}", 1, 1))
+        found.append(make_diagnostic(UNRESOLVED_REFERENCE, finding))
+    return found

@@ -66,7 +66,34 @@ KUSTOMIZE_BUILD = _output_rule(
     """,
 )
 
-RULES = [EMITTED_OBJECT_SCHEMA, KUSTOMIZE_BUILD]
+UNRESOLVED_REFERENCE = _output_rule(
+    "BPC003",
+    "unresolved-reference",
+    "a planned reference names nothing the tree applies on that cluster",
+    "it is a blueprintc bug if the inputs compiled without another finding: report it",
+    """Every reference resolves on the cluster it lands on.
+
+    Before anything is written, compile models what each host cluster (its
+    `clusters/<sovereign>/hosts/<host>/` entry point and every Flux Kustomization
+    path from there) and each vcluster (`vclusters/<vcluster>/`, then the
+    Application repositories its Kustomizations follow) applies, and checks that
+    every HelmRelease `chart.spec.sourceRef`, `verify.secretRef` and `dependsOn`,
+    every Kustomization `sourceRef`, `dependsOn`, `substituteFrom` and `path`, every
+    GitRepository `verify.secretRef` and every Receiver resource names an object (or
+    directory) of that cluster. Flux would wait on any of them forever. The plan
+    rules (BPP002, BPP023, BPP028) report the input mistakes that lead here; this
+    rule is the net under them. Reported at the file, with the clusters affected.
+
+    Failing example (no HelmRelease bp-cnpg on the cluster)::
+
+        kind: HelmRelease
+        metadata: {name: bp-app, namespace: flux-system}
+        spec:
+          dependsOn: [{name: bp-cnpg}]
+    """,
+)
+
+RULES = [EMITTED_OBJECT_SCHEMA, KUSTOMIZE_BUILD, UNRESOLVED_REFERENCE]
 
 
 def diagnostic(rule: Rule, message: str, location: Location) -> Diagnostic:

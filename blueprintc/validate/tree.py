@@ -23,7 +23,12 @@ from typing import Any
 import yaml
 
 from blueprintc.diagnostics import Diagnostic, Location, sorted_diagnostics
-from blueprintc.rules.output_rules import EMITTED_OBJECT_SCHEMA, KUSTOMIZE_BUILD, diagnostic
+from blueprintc.rules.output_rules import (
+    EMITTED_OBJECT_SCHEMA,
+    KUSTOMIZE_BUILD,
+    UNRESOLVED_REFERENCE,
+    diagnostic,
+)
 from blueprintc.validate.kubernetes import schema_set_for
 from blueprintc.validate.kustomizations import (
     KUSTOMIZATION_FILES,
@@ -31,6 +36,7 @@ from blueprintc.validate.kustomizations import (
     read_kustomization,
 )
 from blueprintc.validate.objects import DEFAULT_KUBERNETES_VERSION, check_object
+from blueprintc.validate.references import unresolved_references
 
 
 def validate_tree(
@@ -40,7 +46,8 @@ def validate_tree(
     kubernetes_version: str = DEFAULT_KUBERNETES_VERSION,
     jobs: int | None = None,
 ) -> list[Diagnostic]:
-    """BPC001/BPC002 diagnostics for the tree at ``out``, sorted; empty when it is sound.
+    """BPC001/BPC002/BPC003 diagnostics for the tree at ``out``, sorted; empty when it
+    is sound.
 
     Locations are relative to ``out``. ``kustomize=False`` skips the builds; ``jobs`` is
     the number of concurrent ``kubectl kustomize`` processes (default: CPU count, max 8).
@@ -57,13 +64,38 @@ def validate_tree(
     inputs -= frozenset().union(*(refs.resources for refs in kustomizations.values()))
     diagnostics: list[Diagnostic] = []
     to_build = kustomizations if kustomize else {}
+    planned: dict[str, list[Any]] = {}
     with ThreadPoolExecutor(max_workers=1) as background:
         builds = background.submit(build_failures, root, to_build, jobs=jobs)
         for file in objects:
             if file not in inputs:
-                diagnostics.extend(_check_file(file, root, kubernetes_version))
+                found, documents = _check_file(file, root, kubernetes_version)
+                diagnostics.extend(found)
+                planned[file.relative_to(root).as_posix()] = documents
         diagnostics.extend(_build_diagnostic(root, *item) for item in builds.result())
+    for file in kustomization_files:
+        planned[file.relative_to(root).as_posix()] = _kustomization_data(file)
+    diagnostics.extend(_unresolved(planned))
     return sorted_diagnostics(diagnostics)
+
+
+def _kustomization_data(file: Path) -> list[Any]:
+    try:
+        return [yaml.load(file.read_text("utf-8"), Loader=yaml.CSafeLoader)]
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return []  # BPC002 reports it
+
+
+def _unresolved(files: dict[str, list[Any]]) -> list[Diagnostic]:
+    """BPC003 for each reference that names nothing on its cluster, at its file."""
+    return [
+        diagnostic(
+            UNRESOLVED_REFERENCE,
+            f"{problem.message} (on {problem.cluster})",
+            Location(problem.file),
+        )
+        for problem in unresolved_references(files, set(files))
+    ]
 
 
 def _walk(root: Path) -> tuple[list[Path], list[Path]]:
@@ -80,13 +112,18 @@ def _walk(root: Path) -> tuple[list[Path], list[Path]]:
     return objects, kustomization_files
 
 
-def _check_file(file: Path, root: Path, kubernetes_version: str) -> list[Diagnostic]:
+def _check_file(
+    file: Path, root: Path, kubernetes_version: str
+) -> tuple[list[Diagnostic], list[Any]]:
+    """The file's BPC001 diagnostics, and its documents (for the reference check)."""
     rel = file.relative_to(root).as_posix()
     found: list[Diagnostic] = []
+    documents: list[Any] = []
     try:
         for line, document in _documents(file.read_text("utf-8")):
             if document is None:
                 continue
+            documents.append(document)
             label = _describe(document)
             for error in check_object(document, kubernetes_version=kubernetes_version):
                 location = Location(rel, line, 1, error.path)
@@ -100,7 +137,7 @@ def _check_file(file: Path, root: Path, kubernetes_version: str) -> list[Diagnos
         where = Location(rel, mark.line + 1, mark.column + 1) if mark else Location(rel)
         problem = getattr(exc, "problem", None) or str(exc)
         found.append(diagnostic(EMITTED_OBJECT_SCHEMA, f"not valid YAML: {problem}", where))
-    return found
+    return found, documents
 
 
 def _documents(text: str) -> Iterator[tuple[int, Any]]:
