@@ -9,6 +9,7 @@ from typing import Any
 
 from blueprintc.blueprint_names import canonical, lookup, same
 from blueprintc.compile import names
+from blueprintc.compile.chart_keys import closest, predicate_keys, unknown_keys
 from blueprintc.compile.config import effective_config, schema_defaults
 from blueprintc.compile.findings import at, predicate_report, range_problem, report
 from blueprintc.compile.inputs import CatalogEntry, Inputs, pinned_version
@@ -92,8 +93,42 @@ def plan_application(
     )
     plan.diagnostics.extend(found)
     plan.depends_on = _dependencies(inputs, plan, siblings)
-    plan.values = merge(_layers(inputs, plan))
+    layers = _layers(inputs, plan)
+    plan.values = merge(layers)
+    plan.diagnostics.extend(_unknown_values(entry, layers))
     return plan
+
+
+def _unknown_values(entry: CatalogEntry, layers: list[Layer]) -> list[Diagnostic]:
+    """BPP022 for each top-level key a layer above the chart defaults sets that the chart
+    does not have (chart_keys.py), at the line that set it."""
+    known = entry.chart_keys
+    if known is None:
+        return []
+    known |= predicate_keys(entry.blueprint)
+    values = entry.chart_values.data if entry.chart_values is not None else None
+    found = []
+    for layer in layers:
+        if layer.name == "chart defaults" or not layer.data:
+            continue
+        for key in unknown_keys([str(k) for k in layer.data], known):
+            if layer.name == "configSchema defaults":
+                path = ("spec", "configSchema", "properties", key, "default")
+                line, column = entry.blueprint.doc.locate(path)
+            else:
+                line, column = layer.locate((key,)) if layer.locate else (1, 1)
+            guess = closest(key, values if isinstance(values, dict) else None, known)
+            hint = f"did you mean {guess!r}? " if guess else ""
+            found.append(
+                report(
+                    "BPP022",
+                    f"{layer.name} sets {key!r}, a value {entry.name}'s chart does not have: "
+                    "Helm passes it and nothing reads it",
+                    Location(layer.source, line, column, key),
+                    hint=f"{hint}use a key of the chart's values.yaml, or remove the setting",
+                )
+            )
+    return found
 
 
 def _layers(inputs: Inputs, plan: AppPlan) -> list[Layer]:

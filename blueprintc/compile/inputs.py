@@ -15,6 +15,7 @@ from typing import Any
 
 from blueprintc import __version__
 from blueprintc.blueprint_names import canonical
+from blueprintc.compile.chart_keys import chart_keys
 from blueprintc.compile.findings import at, report
 from blueprintc.compile.helmvalues import organization_values, read_as_helm, sovereign_values
 from blueprintc.compile.inputfiles import (
@@ -52,6 +53,8 @@ class CatalogEntry:
     version_disagreement: tuple[str, str] | None = None
     # The charts its chart vendors (Chart.yaml dependencies): (name, version).
     subcharts: tuple[tuple[str, str], ...] = ()
+    # The chart's top-level value keys (chart_keys.py); None: not judged.
+    chart_keys: frozenset[str] | None = None
 
     @property
     def name(self) -> str:
@@ -250,6 +253,7 @@ def _load_catalog(inputs: Inputs, shared: Any) -> None:
         chart_name = blueprint.name
         disagrees = None
         subcharts: tuple[tuple[str, str], ...] = ()
+        keys = None
         size_overlays: dict[str, YamlDoc] = {}
         try:
             if blueprint.manifest_kind == "helm" and blueprint.manifest_dir is not None:
@@ -264,6 +268,13 @@ def _load_catalog(inputs: Inputs, shared: Any) -> None:
                         blueprint, chart_doc.source.rel, chart_doc.data.get("version")
                     )
                     subcharts = _subcharts(chart_doc.data.get("dependencies"))
+                    values_data = chart_values.data if chart_values is not None else None
+                    keys = chart_keys(
+                        chart_dir,
+                        values_data if isinstance(values_data, dict) else None,
+                        chart_doc.data,
+                        reads.source,
+                    )
             for size, rel in blueprint.overlays.items():
                 path = directory / rel
                 if path.is_file():
@@ -271,7 +282,14 @@ def _load_catalog(inputs: Inputs, shared: Any) -> None:
         except InputError as exc:
             inputs.diagnostics.append(diagnostic_from_input(exc))
         entry = CatalogEntry(
-            blueprint, chart_name, chart_values, size_overlays, digest, disagrees, subcharts
+            blueprint,
+            chart_name,
+            chart_values,
+            size_overlays,
+            digest,
+            disagrees,
+            subcharts,
+            chart_keys=keys,
         )
         if blueprint.name:
             _add(inputs, entry)

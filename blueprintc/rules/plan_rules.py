@@ -6,6 +6,7 @@ Organization, Sovereign or Blueprint file that causes it.
 
 from __future__ import annotations
 
+from blueprintc.diagnostics import Severity
 from blueprintc.rules.base import input_rule
 
 CYCLE = input_rule(
@@ -256,6 +257,29 @@ PINNED_VERSION_DISAGREES = input_rule(
     chart/Chart.yaml, and a kit entry `blueprint: bp-demo`.
     """,
 )
+UNKNOWN_CHART_VALUE = input_rule(
+    "BPP022",
+    "unknown-chart-value",
+    "config or an overlay sets a top-level value the Blueprint's chart does not have",
+    "use the chart's key (the closest one is suggested), or remove the setting",
+    """An Application's config, the Blueprint's configSchema defaults, its size
+    overlays and the Sovereign and Environment overlays land as HelmRelease
+    values. A top-level key the chart does not have is passed by Helm and read
+    by nothing, so the setting silently does nothing. A key is the chart's when
+    values.yaml has it, values.schema.json declares it (`properties`,
+    `patternProperties`; a schema whose `additionalProperties` is a schema
+    takes every key), it names a dependency (name or alias: an umbrella
+    chart's subchart section), it is `global`, or a template reads it
+    (`.Values.<key>`, `index .Values "<key>"`). Nested keys are not judged.
+    Reported at the file and line that set the key, with the closest chart
+    key (a top-level one, else a nested one such as `webapp.replicaCount`).
+    A warning: the tree is still compiled.
+
+    Flagged: config `{replicas: 3}` for a chart whose values.yaml has only
+    `webapp: {replicaCount: 2}`.
+    """,
+    severity=Severity.WARNING,
+)
 
 DEPENDENCY_NOT_PLACED = input_rule(
     "BPP023",
@@ -388,4 +412,5 @@ RULES = [
     KIT_NAMESPACE_CONFLICT,
     CRD_DEPENDENCY,
     KIT_PLACEMENT,
+    UNKNOWN_CHART_VALUE,
 ]

@@ -17,5 +17,5 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end }}
 
 {{- define "bp-webapp.host" -}}
-{{- printf "%s.%s.%s" .Values.ingress.subdomain .Values.global.organization .Values.global.poolDomain }}
+{{- printf "%s.%s.%s" .Values.exposure.subdomain .Values.global.organization .Values.global.poolDomain }}
 {{- end }}
