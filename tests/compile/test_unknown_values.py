@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from blueprintc.compile.chart_keys import chart_keys, closest, unknown_keys
 from blueprintc.compile.planner import compile_workspace
 from blueprintc.diagnostics import Severity
@@ -93,3 +95,15 @@ def test_a_schema_taking_every_key_is_not_judged(tmp_path: Path) -> None:
         '{"additionalProperties": {"type": "string"}}', encoding="utf-8"
     )
     assert chart_keys(tmp_path, {}, {}, _read) is None
+
+
+@pytest.mark.parametrize(
+    "template",
+    ["{{ toYaml .Values }}", "{{ index .Values $key }}", "{{ range $k, $v := .Values }}{{ end }}"],
+)
+def test_a_template_reading_values_whole_judges_nothing(tmp_path: Path, template: str) -> None:
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "a.yaml").write_text(template, encoding="utf-8")
+    assert chart_keys(tmp_path, {"a": 1}, {}, _read) is None
+    (tmp_path / "templates" / "a.yaml").write_text('{{ index .Values "a" }}', encoding="utf-8")
+    assert chart_keys(tmp_path, {"a": 1}, {}, _read) == frozenset({"a", "global"})
