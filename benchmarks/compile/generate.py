@@ -102,7 +102,8 @@ def change_one_application(workspace: Path, count: int, revision: int) -> tuple[
         spec = yaml.safe_load(path.read_text(encoding="utf-8"))
         for app in spec["spec"]["applications"]:
             if app["blueprint"] == "bp-webapp":
-                app.setdefault("config", {})["message"] = f"Changed by the benchmark ({revision})"
+                webapp = app.setdefault("config", {}).setdefault("webapp", {})
+                webapp.setdefault("ui", {})["message"] = f"Changed by the benchmark ({revision})"
                 write_organization(folder, spec)
                 return slug(index), app["name"]
     raise ValueError("no Organization has a bp-webapp Application")
@@ -148,24 +149,31 @@ def _webapp(rng: random.Random, name: str, org: str, domain: str, regions: list[
         app["placement"] = {"mode": "active-active", "regions": rng.sample(regions, 2)}
     elif rng.random() < 0.5:
         app["placement"] = {"mode": "single-region", "regions": [rng.choice(regions)]}
-    config: Spec = {}
+    webapp: Spec = {}  # the upstream chart's values, as the configSchema mirrors them
     if rng.random() < 0.6:
-        config["replicas"] = rng.choice((2, 3, 4))
+        webapp["replicaCount"] = rng.choice((2, 3, 4))
+    ui: Spec = {}
     if rng.random() < 0.5:
-        config["message"] = f"Welcome to {name} of {org}"
+        ui["message"] = f"Welcome to {name} of {org}"
     if rng.random() < 0.3:
-        config["logLevel"] = rng.choice(("debug", "warn"))
+        ui["logLevel"] = rng.choice(("debug", "warn"))
+    config: Spec = {}
     if rng.random() < 0.3:
         config["exposure"] = {"mode": "public", "subdomain": name}
     if rng.random() < 0.2:
-        config["autoscaling"] = {"enabled": True, "maxReplicas": rng.choice((6, 8, 10))}
+        webapp["autoscaling"] = {"enabled": True, "maxReplicas": rng.choice((6, 8, 10))}
+    if ui:
+        webapp["ui"] = ui
+    if webapp:
+        config["webapp"] = webapp
     if config:
         app["config"] = config
     overrides: Spec = {}
     if rng.random() < 0.5:
-        overrides["dev"] = {"config": {"replicas": 1, "logLevel": "debug"}}
+        dev = {"webapp": {"replicaCount": 1, "ui": {"logLevel": "debug"}}}
+        overrides["dev"] = {"config": dev}
     if rng.random() < 0.3:
-        overrides["prod"] = {"config": {"replicas": rng.choice((4, 5, 6))}}
+        overrides["prod"] = {"config": {"webapp": {"replicaCount": rng.choice((4, 5, 6))}}}
     if overrides:
         app["environments"] = overrides
     return app
@@ -176,17 +184,19 @@ def _wiki(rng: random.Random, name: str, org: str, domain: str, regions: list[st
     if rng.random() < 0.7:
         app["version"] = "^2.0"
     app["placement"] = {"mode": "active-hotstandby", "regions": rng.sample(regions, 2)}
-    postgres: Spec = {"mode": "embedded"}
+    embedded: Spec = {}
     if rng.random() < 0.4:
-        postgres["storageSize"] = rng.choice(("20Gi", "50Gi"))
+        embedded["storageSize"] = rng.choice(("20Gi", "50Gi"))
     if rng.random() < 0.3:
-        postgres["replicasPerRegion"] = 3
+        embedded["replicasPerRegion"] = 3
+    postgres: Spec = {"mode": "embedded", **({"embedded": embedded} if embedded else {})}
     config: Spec = {"postgres": postgres}
     if rng.random() < 0.4:
-        config["search"] = {"language": rng.choice(("english", "arabic", "french"))}
+        config["wiki"] = {"search": {"language": rng.choice(("english", "arabic", "french"))}}
     app["config"] = config
     if rng.random() < 0.4:
-        app["environments"] = {"dev": {"config": {"postgres": {"replicasPerRegion": 1}}}}
+        dev = {"postgres": {"embedded": {"replicasPerRegion": 1}}}
+        app["environments"] = {"dev": {"config": dev}}
     return app
 
 
@@ -197,9 +207,9 @@ def _docs(rng: random.Random, name: str, org: str, domain: str, regions: list[st
         app["placement"] = {"mode": "active-active", "regions": list(regions)}
     else:
         app["placement"] = {"mode": "single-region"}
-    config: Spec = {"hostname": hostname, "route": {"hostname": hostname}}
+    config: Spec = {"route": {"hostname": hostname}}
     if rng.random() < 0.3:
-        config["replicas"] = rng.choice((1, 3))
+        config["static-site"] = {"replicaCount": rng.choice((1, 3))}
     app["config"] = config
     return app
 

@@ -55,14 +55,16 @@ def test_explain_value_without_the_environment_overlay() -> None:
 
 def test_explain_value_of_application_config() -> None:
     """Application config for one Environment over the Application's config over the
-    configSchema default."""
-    result = invoke("explain-value", "acme/shop/dev", "replicas", "-w", REPO)
+    size overlay over the configSchema default over the chart default."""
+    result = invoke("explain-value", "acme/shop/dev", "webapp.replicaCount", "-w", REPO)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == "replicas = 1"
+    assert lines[0] == "webapp.replicaCount = 1"
     assert lines[1].startswith("  set by Application config (dev) at organizations/acme.yaml:")
     assert lines[2].startswith("  overrides 3 from Application config at organizations/acme.yaml:")
-    assert lines[3].startswith("  overrides 2 from configSchema defaults at blueprints/webapp/")
+    assert lines[3].startswith("  overrides 2 from size overlay medium at blueprints/webapp/")
+    assert lines[4].startswith("  overrides 2 from configSchema defaults at blueprints/webapp/")
+    assert lines[5].startswith("  overrides 2 from chart defaults at blueprints/webapp/chart/")
 
 
 @pytest.mark.parametrize(

@@ -63,8 +63,8 @@ CHANGES = {
     # `environments.dev.config` holds for the dev Environment only: its branch is develop.
     "dev-config": (
         (
-            "          config:\n            replicas: 1",
-            "          config:\n            replicas: 2",
+            "            webapp:\n              replicaCount: 1",
+            "            webapp:\n              replicaCount: 2",
         ),
         ["repos/acme/shop/develop/base/helmrelease.yaml"],
         [],

@@ -22,7 +22,10 @@ from tests.compile.helpers import copy_workspace
 VALUES = "blueprints/webapp/chart/values.yaml"
 # A chart default the Application acme/shop (bp-webapp) gets, written twice.
 SAME = ("  replicaCount: 2\n", "  replicaCount: 2\n  replicaCount: 2\n")
-DIFFERENT = ("  subdomain: www\n", "  subdomain: www\n  subdomain: shop\n")
+DIFFERENT = (
+    "  clusterIssuer: letsencrypt-http01\n",
+    "  clusterIssuer: letsencrypt-http01\n  clusterIssuer: shop\n",
+)
 
 
 def _workspace(
@@ -100,7 +103,7 @@ def test_off_silences_it(tmp_path: Path) -> None:
 
 def test_different_values_refuse_the_file_by_default(tmp_path: Path) -> None:
     root = _workspace(tmp_path, DIFFERENT)
-    line = _line_of_second(root, "subdomain:")
+    line = _line_of_second(root, "clusterIssuer:")
     outcome = plan(root)
     expected = [(VALUES, line, Severity.ERROR, None)]
     assert _found(outcome.diagnostics, "BPI002") == expected
@@ -110,15 +113,15 @@ def test_different_values_refuse_the_file_by_default(tmp_path: Path) -> None:
 
 def test_different_values_lowered_are_read_as_helm_reads_them(tmp_path: Path) -> None:
     root = _workspace(tmp_path, DIFFERENT, {"BPI002": {"severity": "warning"}})
-    line = _line_of_second(root, "subdomain:")
+    line = _line_of_second(root, "clusterIssuer:")
     outcome = plan(root)
     expected = [(VALUES, line, Severity.WARNING, None)]
     assert _found(outcome.diagnostics, "BPI002") == expected
     assert outcome.failing == []
     assert _lint(root, "BPI002") == expected
     # The last of the two keys wins, as in Helm: the second one's value, at its line.
-    lines = explain_value(root, "acme/shop/dev", "ingress.subdomain")
-    assert lines[0] == "ingress.subdomain = 'shop'", lines
+    lines = explain_value(root, "acme/shop/dev", "ingress.clusterIssuer")
+    assert lines[0] == "ingress.clusterIssuer = 'shop'", lines
     assert f"{VALUES}:{line}:" in lines[1]
 
 
@@ -135,7 +138,11 @@ def test_an_organization_duplicate_follows_the_same_settings(tmp_path: Path) -> 
     org = root / "organizations" / "acme.yaml"
     text = org.read_text(encoding="utf-8")
     org.write_text(
-        text.replace("        replicas: 3\n", "        replicas: 3\n        replicas: 3\n", 1),
+        text.replace(
+            "          replicaCount: 3\n",
+            "          replicaCount: 3\n          replicaCount: 3\n",
+            1,
+        ),
         encoding="utf-8",
     )
     outcome = plan(root)

@@ -106,9 +106,9 @@ def test_compiled_values_carry_their_cluster_parameters_and_escape_the_rest(tmp_
         "utf-8",
     )
     acme = root / "organizations/acme.yaml"
-    old_config = "        message: Welcome to Acme\n"
+    old_config = "            message: Welcome to Acme\n"
     assert old_config in acme.read_text("utf-8")
-    edit = "        message: Welcome to ${ORG_SLUG} on ${CLUSTER_NAME}, not ${USER}\n"
+    edit = "            message: Welcome to ${ORG_SLUG} on ${CLUSTER_NAME}, not ${USER}\n"
     acme.write_text(acme.read_text("utf-8").replace(old_config, edit), "utf-8")
     outcome = run_compile(root, out=tmp_path / "out", validate=False)
     assert outcome.diagnostics == []
@@ -123,4 +123,7 @@ def test_compiled_values_carry_their_cluster_parameters_and_escape_the_rest(tmp_
     }
     shop = tmp_path / "out" / "repos/acme/shop/main/base/helmrelease.yaml"
     values = yaml.safe_load(shop.read_text("utf-8"))["spec"]["values"]
-    assert values["message"] == "Welcome to ${ORG_SLUG} on ${CLUSTER_NAME}, not $${USER}"
+    assert (
+        values["webapp"]["ui"]["message"]
+        == "Welcome to ${ORG_SLUG} on ${CLUSTER_NAME}, not $${USER}"
+    )

@@ -340,7 +340,7 @@ def test_a_push_refused_by_protection_becomes_a_pull_request(
     # refused by the server's pre-receive hook, then proposed instead
     protect(root / "acme/shop.git", "develop")
     org = ws / "organizations/acme.yaml"
-    org.write_text(org.read_text().replace("replicas: 1\n", "replicas: 2\n", 1))
+    org.write_text(org.read_text().replace("replicaCount: 1\n", "replicaCount: 2\n", 1))
     assert not run_compile(ws, out=out).diagnostics
     result = deliver_remote(out, base, WHO)
     assert not result.failed, [b.detail for b in result.branches if b.detail]

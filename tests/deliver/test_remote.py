@@ -67,8 +67,10 @@ def test_one_file_change_is_one_commit_on_one_branch(
     before = server_state(root)
     org = ws / "organizations/acme.yaml"
     text = org.read_text()
-    assert "          config:\n            replicas: 1\n" in text
-    org.write_text(text.replace("            replicas: 1\n", "            replicas: 2\n", 1))
+    assert "            webapp:\n              replicaCount: 1\n" in text
+    org.write_text(
+        text.replace("              replicaCount: 1\n", "              replicaCount: 2\n", 1)
+    )
     assert not run_compile(ws, out=out).diagnostics
     result = deliver_remote(out, base, WHO)
     moved = [(b.repo, b.branch) for b in result.branches if b.status == "delivered"]

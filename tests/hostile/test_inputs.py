@@ -218,9 +218,14 @@ def test_kit_values_helm_cannot_read(workspace: Path) -> None:
 def test_override_for_an_env_type_the_organization_lacks(workspace: Path) -> None:
     acme = workspace / "organizations" / "acme.yaml"
     text = acme.read_text()
-    override = "      environments:\n        dev:\n          config:\n            replicas: 1\n"
+    override = (
+        "      environments:\n        dev:\n          config:\n"
+        "            webapp:\n              replicaCount: 1\n"
+    )
     assert override in text
-    unknown = "        dév:\n          config:\n            replicas: 9\n"
+    unknown = (
+        "        dév:\n          config:\n            webapp:\n              replicaCount: 9\n"
+    )
     acme.write_text(text.replace(override, override + unknown))
     run = _refused_at(workspace, "organizations/acme.yaml", "BPP019", "'dév'")
     assert "prod, stg, dev" in run.output, str(run)

@@ -75,8 +75,8 @@ def test_pull_request_body_of_a_config_promotion(
     acme = root / "organizations/acme.yaml"
     _edit(
         acme,
-        "replicas: 3\n        message: Welcome to Acme",
-        "replicas: 4\n        message: Hello from Acme",
+        "replicaCount: 3\n          ui:\n            message: Welcome to Acme",
+        "replicaCount: 4\n          ui:\n            message: Hello from Acme",
     )
     after = _branch(root, "acme", "shop", "staging")
     result = compile_workspace(root)
@@ -84,8 +84,8 @@ def test_pull_request_body_of_a_config_promotion(
     assert app.values is not None
     plan = plan_promotion(before, after, (), where_in({"shop": app.values}))
     assert {(v.key, v.old, v.new) for v in plan.values} == {
-        ("replicas", 3, 4),
-        ("message", "Welcome to Acme", "Hello from Acme"),
+        ("webapp.replicaCount", 3, 4),
+        ("webapp.ui.message", "Welcome to Acme", "Hello from Acme"),
     }
     assert all(
         v.where and v.where.startswith("Application config at organizations/acme.yaml:")
