@@ -43,6 +43,7 @@ class Workspace:
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     helm_budget: Budget = DEFAULT_BUDGET  # what one Helm load or render may take
     kubernetes_version: str = "1.32.0"  # whose schemas validate emitted objects
+    schema_locations: tuple[Path, ...] = ()  # extra schemas for kinds not carried
     _real: dict[Path, Path] = field(default_factory=dict, repr=False, compare=False)
     # What rules work out from the workspace alone, once per run (every Blueprint asks).
     memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -131,6 +132,10 @@ def load_workspace(root: Path) -> Workspace:
         workspace.helm_budget = _helm_budget(doc, data["helm"])
     if isinstance(data.get("kubernetesVersion"), str):
         workspace.kubernetes_version = data["kubernetesVersion"]
+    if isinstance(data.get("schemaLocations"), list):
+        workspace.schema_locations = tuple(
+            root / str(p) for p in data["schemaLocations"] if isinstance(p, str)
+        )
     rules = lint.get("rules") if isinstance(lint.get("rules"), dict) else {}
     for rule_id, setting in rules.items():
         workspace.rules[str(rule_id)] = _rule_config(doc, ("lint", "rules", str(rule_id)), setting)

@@ -68,6 +68,28 @@ def _check_kube_version(given: str | None, root: Path) -> None:
         sys.exit(2)
 
 
+def _check_schema_locations(given: tuple[Path, ...], root: Path) -> None:
+    """Every schema location (blueprintc.yaml's, then --schema-location) is a directory of
+    readable schemas: else one line naming the file, exit 2, before anything is written."""
+    from blueprintc.source import InputError
+    from blueprintc.workspace import load_workspace
+
+    try:
+        locations = load_workspace(root).schema_locations
+    except InputError:
+        return  # the command reports blueprintc.yaml itself
+    locations += tuple(p.resolve() for p in given)
+    if not locations:
+        return
+    from blueprintc.validate.extra_schemas import SchemaLocationError, load_locations
+
+    try:
+        load_locations(locations)
+    except SchemaLocationError as exc:
+        click.echo(f"blueprintc: error: {exc}", err=True)
+        sys.exit(2)
+
+
 def _missing_sovereign(root: Path) -> str | None:
     """The Sovereign file blueprintc.yaml names (or sovereign.yaml), when it is absent.
     A blueprintc.yaml that cannot be read is left to the command, which reports it."""
@@ -144,6 +166,16 @@ def _report(diagnostics: list[Diagnostic], root: Path) -> None:
     "(default: blueprintc.yaml's kubernetesVersion, else 1.32.0).",
 )
 @click.option(
+    "--schema-location",
+    "schema_locations",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="DIR",
+    help="A directory of extra schemas for kinds blueprintc does not carry: CRD manifests, "
+    "or <group>/<kind>_<version>.json files (repeatable; after blueprintc.yaml's "
+    "schemaLocations; local only).",
+)
+@click.option(
     "--shard",
     "shard_spec",
     metavar="K/N",
@@ -176,6 +208,7 @@ def compile_command(
     shards: int | None,
     output_format: str,
     kube_version: str | None,
+    schema_locations: tuple[Path, ...],
 ) -> None:
     """Compile the Sovereign, Organizations and Blueprints into the Flux tree.
 
@@ -200,6 +233,7 @@ def compile_command(
     started = time.perf_counter()
     root = _root(workspace)
     _check_kube_version(kube_version, root)
+    _check_schema_locations(schema_locations, root)
     with progress.shown(verbosity.show_progress(output_format)):
         outcome = run_compile(
             root,
@@ -210,6 +244,7 @@ def compile_command(
             force_prune=force_prune,
             shard=shard,
             kubernetes_version=kube_version,
+            schema_locations=tuple(p.resolve() for p in schema_locations),
         )
     if output_format == "json":
         _json_outcome(outcome, root, check, shard, time.perf_counter() - started)

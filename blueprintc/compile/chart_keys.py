@@ -31,9 +31,7 @@ _READ = re.compile(r"\.Values\.([A-Za-z_][A-Za-z0-9_]*)|index\s+\$?\.Values\s+\"
 # `.Values` used whole (`toYaml .Values`, `range $k, $v := .Values`, `$.Values | ...`):
 # every key may be read, so none is judged. `index .Values "k"` reads one key;
 # `index .Values $key` with a key worked out at render time reads any key too.
-_WHOLE = re.compile(
-    r"(?<!index )(?<!index \$)\.Values(?![.\w])|index\s+\$?\.Values\s+(?![\"\s])"
-)
+_WHOLE = re.compile(r"(?<!index )(?<!index \$)\.Values(?![.\w])|index\s+\$?\.Values\s+(?![\"\s])")
 
 
 def chart_keys(

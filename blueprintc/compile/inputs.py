@@ -131,12 +131,26 @@ def load_inputs(
         inputs.diagnostics += ambiguous_keys(overlay)
     if workspace.canon.origin != "default canon":
         shared.update(repr(sorted(workspace.canon.data.items())).encode())
+    shared.update(validation_context(workspace).encode())  # what carried files were checked by
     inputs.shared_digest = shared.hexdigest()
     if organizations:
         for path in organization_files(workspace):
             load_organization(inputs, path)
     report_refusals(inputs)
     return inputs
+
+
+def validation_context(workspace: Workspace) -> str:
+    """What objects are validated against beyond blueprintc's own schemas ("" for the
+    defaults): a file planned under other checks is not reused as it is."""
+    context = ""
+    if workspace.kubernetes_version != Workspace.kubernetes_version:
+        context += f"kubernetes {workspace.kubernetes_version}\n"
+    if workspace.schema_locations:
+        from blueprintc.validate.extra_schemas import schema_digest
+
+        context += f"schemas {schema_digest(workspace.schema_locations)}\n"
+    return context
 
 
 def report_refusals(inputs: Inputs) -> None:

@@ -47,6 +47,11 @@ def outcome_of(result: CompileResult, validate: bool) -> CompileOutcome:
     outcome.fail_on = result.inputs.workspace.fail_on
     if result.inputs.sovereign is not None:
         outcome.workspace_name = result.inputs.sovereign.name
+    extra = None
+    if validate and result.inputs.workspace.schema_locations:
+        from blueprintc.validate.extra_schemas import load_locations
+
+        extra = load_locations(result.inputs.workspace.schema_locations)
     name = "validate files" if validate else "count objects"
     with progress.phase(name, len(result.files)) as step:
         for file in result.files:
@@ -60,7 +65,7 @@ def outcome_of(result: CompileResult, validate: bool) -> CompileOutcome:
                 if not validate:
                     continue
                 version = result.inputs.workspace.kubernetes_version
-                for message in validate_object(document, kubernetes_version=version):
+                for message in validate_object(document, kubernetes_version=version, extra=extra):
                     finding = Finding(
                         f"invalid {document['kind']} planned: {message}",
                         Location(f"out/{file.path}", 1, 1),

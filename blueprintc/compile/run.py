@@ -53,6 +53,7 @@ def run_compile(
     force_prune: bool = False,
     shard: Shard | None = None,
     kubernetes_version: str | None = None,
+    schema_locations: tuple[Path, ...] = (),
 ) -> CompileOutcome:
     """Compile `root` into `out` (or check it); with `shard`, only that shard's part
     (its sealed tree holds for that shard alone; no partial re-plan). Every input is read once: the
@@ -63,11 +64,16 @@ def run_compile(
     workspace = load_workspace(root)
     if kubernetes_version is not None:  # --kube-version over blueprintc.yaml's
         workspace.kubernetes_version = kubernetes_version
+    workspace.schema_locations += schema_locations  # --schema-location after the file's
     target = checked_out_dir(workspace, out)  # before anything in it is read
     reads = new_reads(workspace)
     inputs_digest = fingerprint(workspace, reads)
     if kubernetes_version is not None:  # validated against other schemas: not this seal
         inputs_digest = f"{inputs_digest} kubernetes {kubernetes_version}"
+    if workspace.schema_locations:  # validated against these too: their bytes count
+        from blueprintc.validate.extra_schemas import schema_digest
+
+        inputs_digest = f"{inputs_digest} schemas {schema_digest(workspace.schema_locations)}"
     if shard is not None:  # a tree sealed for another share of the work is not this one
         inputs_digest = f"{inputs_digest} shard {shard}"
     sealed = Seal.load(target) if trust_stat and not force_prune else None
@@ -78,7 +84,10 @@ def run_compile(
         outcome.report = EmitReport(unchanged=tuple(files), strategy="check" if check else "noop")
         return outcome
     POOL.warm(1)  # renders come: its start-up overlaps loading the planner
-    if sealed is not None and not check and shard is None:
+    # Re-plan only the changed owners when the rest of out/ was checked as this compile
+    # checks: the same Kubernetes version and extra schemas (the digest's suffix).
+    same_checks = sealed is not None and _checks(sealed.fingerprint) == _checks(inputs_digest)
+    if sealed is not None and not check and shard is None and same_checks:
         from blueprintc.compile.partial import compile_changed_owners
 
         patched = compile_changed_owners(workspace, target, sealed, inputs_digest, validate, reads)
@@ -103,6 +112,11 @@ def run_compile(
         force_prune=force_prune,
     )
     return outcome
+
+
+def _checks(fingerprint: str) -> str:
+    """What a fingerprint says the tree was validated against, past the inputs digest."""
+    return fingerprint.partition(" ")[2]
 
 
 def _rel(path: Path, root: Path) -> str:

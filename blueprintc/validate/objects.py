@@ -6,7 +6,9 @@ Three schema sources, tried in this order:
   schemas in ``blueprintc/data/schemas/catalyst/``;
 - Flux objects: the structural Flux 2.9 CRD schemas (``blueprintc.schemas``);
 - core Kubernetes kinds (ConfigMap, Namespace, Secret, ...): kubernetes-validate's strict
-  schemas for the requested Kubernetes version (``blueprintc.validate.kubernetes``).
+  schemas for the requested Kubernetes version (``blueprintc.validate.kubernetes``);
+- then the caller's extra schemas (``--schema-location``: CRDs and schema files,
+  ``blueprintc.validate.extra_schemas``).
 
 Any other apiVersion/kind is an error: blueprintc cannot vouch for an object it has no
 schema for. Every object must also carry ``apiVersion``, ``kind`` and ``metadata.name``.
@@ -25,6 +27,7 @@ from jsonschema import ValidationError
 from jsonschema.protocols import Validator
 
 from blueprintc.schemas import flux_schema_for, load_schema, most_specific_error, validator_for
+from blueprintc.validate.extra_schemas import ExtraSchemas
 from blueprintc.validate.kubernetes import kubernetes_validator, schema_set_for
 from blueprintc.yamldoc import PathKey, json_path
 
@@ -47,18 +50,28 @@ class SchemaError:
 
 
 def validate_object(
-    obj: dict[str, Any], *, kubernetes_version: str = DEFAULT_KUBERNETES_VERSION
+    obj: dict[str, Any],
+    *,
+    kubernetes_version: str = DEFAULT_KUBERNETES_VERSION,
+    extra: ExtraSchemas | None = None,
 ) -> list[str]:
     """Why ``obj`` does not validate, one message per problem naming its JSON path.
 
-    An empty list means valid. Raises ValueError for a Kubernetes version that
+    An empty list means valid. ``extra``: schemas from `--schema-location` for kinds
+    blueprintc does not carry. Raises ValueError for a Kubernetes version that
     kubernetes-validate does not carry.
     """
-    return [str(error) for error in check_object(obj, kubernetes_version=kubernetes_version)]
+    return [
+        str(error)
+        for error in check_object(obj, kubernetes_version=kubernetes_version, extra=extra)
+    ]
 
 
 def check_object(
-    obj: object, *, kubernetes_version: str = DEFAULT_KUBERNETES_VERSION
+    obj: object,
+    *,
+    kubernetes_version: str = DEFAULT_KUBERNETES_VERSION,
+    extra: ExtraSchemas | None = None,
 ) -> list[SchemaError]:
     """Like :func:`validate_object`, with path and message apart; sorted, no repeats."""
     schema_set_for(kubernetes_version)  # fail fast on an unsupported version
@@ -69,6 +82,8 @@ def check_object(
     if not (isinstance(api_version, str) and api_version and isinstance(kind, str) and kind):
         return sorted(envelope)
     validator = schema_validator(api_version, kind, kubernetes_version)
+    if validator is None and extra is not None:
+        validator = extra.validator(api_version, kind)
     if validator is None:
         return sorted(envelope | {SchemaError("", _no_schema(api_version, kind))})
     return sorted(envelope.union(_errors(validator, obj)))
@@ -128,6 +143,8 @@ def _no_schema(api_version: str, kind: str) -> str:
     others = _carried().get(kind)
     if others:
         message += f" (blueprintc carries {kind} as {', '.join(sorted(others))})"
+    else:
+        message += " (name a directory holding its CRD with --schema-location)"
     return message
 
 

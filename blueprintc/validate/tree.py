@@ -29,6 +29,7 @@ from blueprintc.rules.output_rules import (
     UNRESOLVED_REFERENCE,
     diagnostic,
 )
+from blueprintc.validate.extra_schemas import ExtraSchemas, load_locations
 from blueprintc.validate.kubernetes import schema_set_for
 from blueprintc.validate.kustomizations import (
     KUSTOMIZATION_FILES,
@@ -45,6 +46,7 @@ def validate_tree(
     kustomize: bool = True,
     kubernetes_version: str = DEFAULT_KUBERNETES_VERSION,
     jobs: int | None = None,
+    schema_locations: tuple[Path, ...] = (),
 ) -> list[Diagnostic]:
     """BPC001/BPC002/BPC003 diagnostics for the tree at ``out``, sorted; empty when it
     is sound.
@@ -64,12 +66,13 @@ def validate_tree(
     inputs -= frozenset().union(*(refs.resources for refs in kustomizations.values()))
     diagnostics: list[Diagnostic] = []
     to_build = kustomizations if kustomize else {}
+    extra = load_locations(schema_locations) if schema_locations else None
     planned: dict[str, list[Any]] = {}
     with ThreadPoolExecutor(max_workers=1) as background:
         builds = background.submit(build_failures, root, to_build, jobs=jobs)
         for file in objects:
             if file not in inputs:
-                found, documents = _check_file(file, root, kubernetes_version)
+                found, documents = _check_file(file, root, kubernetes_version, extra)
                 diagnostics.extend(found)
                 planned[file.relative_to(root).as_posix()] = documents
         diagnostics.extend(_build_diagnostic(root, *item) for item in builds.result())
@@ -113,7 +116,7 @@ def _walk(root: Path) -> tuple[list[Path], list[Path]]:
 
 
 def _check_file(
-    file: Path, root: Path, kubernetes_version: str
+    file: Path, root: Path, kubernetes_version: str, extra: ExtraSchemas | None = None
 ) -> tuple[list[Diagnostic], list[Any]]:
     """The file's BPC001 diagnostics, and its documents (for the reference check)."""
     rel = file.relative_to(root).as_posix()
@@ -125,7 +128,7 @@ def _check_file(
                 continue
             documents.append(document)
             label = _describe(document)
-            for error in check_object(document, kubernetes_version=kubernetes_version):
+            for error in check_object(document, kubernetes_version=kubernetes_version, extra=extra):
                 location = Location(rel, line, 1, error.path)
                 found.append(diagnostic(EMITTED_OBJECT_SCHEMA, f"{label}: {error}", location))
     except UnicodeDecodeError as exc:

@@ -18,9 +18,9 @@ def _versions_used(monkeypatch: pytest.MonkeyPatch) -> set[str]:
     seen: set[str] = set()
     real = objects.validate_object
 
-    def observed(obj: dict[str, Any], *, kubernetes_version: str) -> list[str]:
+    def observed(obj: dict[str, Any], *, kubernetes_version: str, extra: Any = None) -> list[str]:
         seen.add(kubernetes_version)
-        return real(obj, kubernetes_version=kubernetes_version)
+        return real(obj, kubernetes_version=kubernetes_version, extra=extra)
 
     monkeypatch.setattr(objects, "validate_object", observed)
     return seen
@@ -54,3 +54,19 @@ def test_an_uncarried_version_is_refused_before_anything_is_written(tmp_path: Pa
     config.write_text(config.read_text() + "kubernetesVersion: '9.9'\n")
     assert_refused(run_cli("compile", cwd=workspace), "kubernetesVersion", "not 9.9")
     assert run_cli("compile", "--kube-version", "1.31", cwd=workspace).code == 0
+
+
+def test_another_version_revalidates_every_object(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tree sealed under one Kubernetes version is neither sealed nor partly re-planned
+    under another: every object is checked again (it was: only the changed owners)."""
+    workspace = copy_workspace(tmp_path / "ws")
+    out = tmp_path / "out"
+    first = run_compile(workspace, out=out)
+    assert not first.failing
+    seen = _versions_used(monkeypatch)
+    again = run_compile(workspace, out=out, kubernetes_version="1.30.0")
+    assert again.sealed is None and again.patched is None
+    assert seen == {"1.30.0"}
+    assert len(again.kinds) == len(first.kinds)
