@@ -106,7 +106,9 @@ def _kit_source(documents: Sequence[Any]) -> str:
     return "flux-system"
 
 
-def _walk(cluster: _Cluster, directory: str, files: Mapping[str, Sequence[Any]], paths: set[str]):  # type: ignore[no-untyped-def]
+def _walk(
+    cluster: _Cluster, directory: str, files: Mapping[str, Sequence[Any]], paths: set[str]
+) -> None:
     """Add the objects the kustomization in `directory` builds (fresh files only)."""
     if directory in cluster.walked:
         return
