@@ -12,6 +12,7 @@ signing-key Secret stay in the shared directory.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 from blueprintc.compile import names
@@ -72,12 +73,14 @@ def placements(
         ):
             for i, value in enumerate(wanted):
                 if value not in known:
+                    close = difflib.get_close_matches(value, sorted(known), n=1)
                     found.append(
                         report(
                             "BPP028",
                             f"bootstrap-kit entry {name} is placed on {key} {value}, which "
                             f"the Sovereign does not have (it has: {', '.join(sorted(known))})",
                             at(sovereign.doc, (*kit.path, "placement", key, i)),
+                            f"did you mean {close[0]}?" if close else f"name one of its {key}",
                         )
                     )
         placed[name] = frozenset(
