@@ -26,6 +26,7 @@ from typing import Any
 from jsonschema import ValidationError
 from jsonschema.protocols import Validator
 
+from blueprintc.schemacheck import certainly_valid
 from blueprintc.schemas import flux_schema_for, load_schema, most_specific_error, validator_for
 from blueprintc.validate.extra_schemas import ExtraSchemas
 from blueprintc.validate.kubernetes import kubernetes_validator, schema_set_for
@@ -86,6 +87,8 @@ def check_object(
         validator = extra.validator(api_version, kind)
     if validator is None:
         return sorted(envelope | {SchemaError("", _no_schema(api_version, kind))})
+    if certainly_valid(validator, obj):  # the common case, without jsonschema's descent
+        return sorted(envelope)
     return sorted(envelope.union(_errors(validator, obj)))
 
 
