@@ -84,14 +84,28 @@ def _load(schema_set: str, api_version: str, kind: str) -> Validator | None:
     resource = _root().joinpath(schema_set, f"{kind.lower()}-{suffix}.json")
     if not resource.is_file():
         return None
-    schema: dict[str, Any] = json.loads(resource.read_bytes())
+    # The shared definitions become the schema's own `$defs` (its references made local,
+    # to the one parsed copy): the same verdicts, and a schema the exact quick check
+    # (schemacheck.certainly_valid) can walk, so valid objects skip jsonschema.
+    text = resource.read_text("utf-8").replace(f'"{_DEFINITIONS_URI}#', '"#')
+    schema: dict[str, Any] = json.loads(text)
     gvk = {"group": group, "version": version, "kind": kind}
     if gvk not in schema.get("x-kubernetes-group-version-kind", []):
         return None
-    return Draft202012Validator(schema, registry=_registry(schema_set))
+    if _DEFINITIONS_URI in text:  # a reference of another form: resolved as it was read
+        registry = Resource.from_contents(_definitions_file(schema_set)) @ Registry()
+        return Draft202012Validator(json.loads(resource.read_bytes()), registry=registry)
+    schema["$defs"] = _definitions_file(schema_set)["$defs"]
+    return Draft202012Validator(schema)
+
+
+_DEFINITIONS_URI = "/api/_definitions.json"
 
 
 @cache
-def _registry(schema_set: str) -> Registry[Any]:
-    definitions = json.loads(_root().joinpath(schema_set, "_definitions.json").read_bytes())
-    return Resource.from_contents(definitions) @ Registry()
+def _definitions_file(schema_set: str) -> dict[str, Any]:
+    """A schema set's `_definitions.json`, parsed once (`#/$defs/...` inside it)."""
+    data: dict[str, Any] = json.loads(
+        _root().joinpath(schema_set, "_definitions.json").read_bytes()
+    )
+    return data
