@@ -76,6 +76,44 @@ OPERATIONS: dict[str, Operation] = {
             "CreatePullRequestOption",
             "PullRequest",
         ),
+        Operation(
+            "repoGetPullRequest", "GET", "/repos/{owner}/{repo}/pulls/{index}", None, "PullRequest"
+        ),
+        Operation(
+            "repoListPullReviews",
+            "GET",
+            "/repos/{owner}/{repo}/pulls/{index}/reviews",
+            None,
+            "PullReviewList",
+        ),
+        Operation(
+            "repoCreatePullReview",
+            "POST",
+            "/repos/{owner}/{repo}/pulls/{index}/reviews",
+            "CreatePullReviewOptions",
+            "PullReview",
+        ),
+        Operation(
+            "repoListStatuses",
+            "GET",
+            "/repos/{owner}/{repo}/statuses/{sha}",
+            None,
+            "CommitStatusList",
+        ),
+        Operation(
+            "repoCreateStatus",
+            "POST",
+            "/repos/{owner}/{repo}/statuses/{sha}",
+            "CreateStatusOption",
+            "CommitStatus",
+        ),
+        Operation(
+            "repoMergePullRequest",
+            "POST",
+            "/repos/{owner}/{repo}/pulls/{index}/merge",
+            "MergePullRequestOption",
+            "empty",
+        ),
     )
 }
 
@@ -220,6 +258,31 @@ class Gitea:
     def create_pull(self, owner: str, repo: str, option: dict[str, Any]) -> dict[str, Any]:
         answer: dict[str, Any] = self.call("repoCreatePullRequest", option, owner=owner, repo=repo)
         return answer
+
+    def pull(self, owner: str, repo: str, index: int) -> dict[str, Any]:
+        answer: dict[str, Any] = self.call(
+            "repoGetPullRequest", owner=owner, repo=repo, index=str(index)
+        )
+        return answer
+
+    def reviews(self, owner: str, repo: str, index: int) -> list[dict[str, Any]]:
+        answer = self.call("repoListPullReviews", owner=owner, repo=repo, index=str(index))
+        return list(answer or [])
+
+    def review(self, owner: str, repo: str, index: int, option: dict[str, Any]) -> None:
+        self.call("repoCreatePullReview", option, owner=owner, repo=repo, index=str(index))
+
+    def statuses(self, owner: str, repo: str, sha: str) -> list[dict[str, Any]]:
+        """The commit's statuses, newest first (Gitea's order)."""
+        return list(self.call("repoListStatuses", owner=owner, repo=repo, sha=sha) or [])
+
+    def set_status(self, owner: str, repo: str, sha: str, option: dict[str, Any]) -> None:
+        self.call("repoCreateStatus", option, owner=owner, repo=repo, sha=sha)
+
+    def merge_pull(self, owner: str, repo: str, index: int, option: dict[str, Any]) -> None:
+        """Merge through Gitea (never a push to the protected branch); with
+        `head_commit_id` in `option`, only if the head is still that commit."""
+        self.call("repoMergePullRequest", option, owner=owner, repo=repo, index=str(index))
 
 
 def _message(exc: urllib.error.HTTPError) -> str:

@@ -109,11 +109,15 @@ def gnupg_home(tmp_path: Path, openpgp_keys: dict[str, Path]) -> Iterator[Path]:
         shutil.rmtree(home, ignore_errors=True)
 
 
+REVIEWERS = {"deliver": "test-only", "alice": "test-only", "bob": "test-only"}
+
+
 @pytest.fixture
 def gitea(tmp_path: Path) -> Iterator[tuple[str, Path, GiteaStandIn]]:
     """The real git server with the Gitea API stand-in (tests/gitea_contract.py) over
-    the same repositories: base URL, repositories root, the stand-in's state. User
-    ``deliver``, password ``test-only``; a breach of Gitea's contract fails the test."""
+    the same repositories: base URL, repositories root, the stand-in's state. Users
+    ``deliver``, ``alice`` and ``bob`` (reviewers), password ``test-only`` (TEST-ONLY
+    credentials); a breach of Gitea's contract fails the test."""
     from tests.gitea_contract import GiteaStandIn
     from tests.gitserver import GitServer
 
@@ -121,7 +125,7 @@ def gitea(tmp_path: Path) -> Iterator[tuple[str, Path, GiteaStandIn]]:
     root.mkdir()
     stand_in = GiteaStandIn(root)
     server = GitServer()
-    base = server.start(root, {"deliver": "test-only"}, other=stand_in.handle)
+    base = server.start(root, REVIEWERS, other=stand_in.handle)
     try:
         yield base, root, stand_in
     finally:

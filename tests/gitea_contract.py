@@ -148,6 +148,8 @@ class GiteaStandIn:
     protections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     hooks: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     pulls: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    reviews: dict[tuple[str, int], list[dict[str, Any]]] = field(default_factory=dict)
+    statuses: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     mirrors: dict[str, dict[str, Any]] = field(default_factory=dict)
     writes: list[tuple[str, str]] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
@@ -464,3 +466,124 @@ class GiteaStandIn:
         }
         self.pulls.setdefault(key, []).append(pull)
         return 201, pull
+
+    def _pull(self, params: dict[str, str]) -> tuple[str, dict[str, Any]]:
+        """The pull request `index` of the repository, its head as the branch is now (a
+        push to the head branch moves it, as in Gitea)."""
+        key = self._need_repo(params)
+        number = int(params["index"])
+        for pull in self.pulls.get(key, []):
+            if pull["number"] == number:
+                if pull["state"] == "open":
+                    branches = self._branches(params["owner"], params["repo"])
+                    pull["head"]["sha"] = branches.get(pull["head"]["ref"], pull["head"]["sha"])
+                    pull["base"]["sha"] = branches.get(pull["base"]["ref"], pull["base"]["sha"])
+                return key, pull
+        raise Refusal(404, f"pull request {number} does not exist")
+
+    def _op_repoGetPullRequest(
+        self, params: dict[str, str], body: Any, query: Any, user: str
+    ) -> tuple[int, Any]:
+        return 200, self._pull(params)[1]
+
+    def _op_repoCreatePullReview(
+        self, params: dict[str, str], body: Any, query: Any, user: str
+    ) -> tuple[int, Any]:
+        key, pull = self._pull(params)
+        event = body.get("event", "")
+        if event in ("APPROVED", "REQUEST_CHANGES") and pull["user"]["login"] == user:
+            raise Refusal(422, "approve or reject your own pull is not allowed")
+        review = {
+            "id": self._next_id(),
+            "user": self._user_json(user),
+            "state": event or "COMMENT",
+            "body": body.get("body", ""),
+            "commit_id": body.get("commit_id") or pull["head"]["sha"],
+            "submitted_at": self._now(),
+            "dismissed": False,
+            "stale": False,
+            "official": True,
+            "comments_count": 0,
+        }
+        self.reviews.setdefault((key, pull["number"]), []).append(review)
+        return 200, review
+
+    def _op_repoListPullReviews(
+        self, params: dict[str, str], body: Any, query: Any, user: str
+    ) -> tuple[int, Any]:
+        key, pull = self._pull(params)
+        found = self.reviews.get((key, pull["number"]), [])
+        for review in found:  # Gitea marks a review stale once the head moved past it
+            review["stale"] = review["commit_id"] != pull["head"]["sha"]
+        return 200, found
+
+    def _op_repoCreateStatus(
+        self, params: dict[str, str], body: Any, query: Any, user: str
+    ) -> tuple[int, Any]:
+        key = self._need_repo(params)
+        status = {
+            "id": self._next_id(),
+            "context": body.get("context", ""),
+            "state": body.get("state", "pending"),
+            "description": body.get("description", ""),
+            "target_url": body.get("target_url", ""),
+            "creator": self._user_json(user),
+            "created_at": self._now(),
+            "updated_at": self._now(),
+        }
+        self.statuses.setdefault((key, params["sha"]), []).append(status)
+        return 201, status
+
+    def _op_repoListStatuses(
+        self, params: dict[str, str], body: Any, query: Any, user: str
+    ) -> tuple[int, Any]:
+        key = self._need_repo(params)
+        return 200, list(reversed(self.statuses.get((key, params["sha"]), [])))
+
+    def _op_repoMergePullRequest(
+        self, params: dict[str, str], body: Any, query: Any, user: str
+    ) -> tuple[int, Any]:
+        """A real merge commit of head into base in the bare repository (Gitea merges
+        inside the server: the push protection of the base branch does not apply)."""
+        _, pull = self._pull(params)
+        if pull["state"] != "open":
+            raise Refusal(405, "the pull request is closed or merged")
+        if body.get("Do") != "merge":
+            raise Refusal(405, f"merge style {body.get('Do')} is not served by the stand-in")
+        head, base = pull["head"]["sha"], pull["base"]["sha"]
+        if body.get("head_commit_id") and body["head_commit_id"] != head:
+            raise Refusal(409, "the head of the pull request moved since it was reviewed")
+        repo = self.repo_path(params["owner"], params["repo"])
+        git = ["git", "-C", str(repo)]
+        tree = subprocess.run(
+            [*git, "merge-tree", "--write-tree", base, head], capture_output=True, text=True
+        )
+        if tree.returncode != 0:
+            raise Refusal(409, "the pull request does not merge cleanly")
+        message = body.get("MergeTitleField") or f"Merge pull request #{pull['number']}"
+        if body.get("MergeMessageField"):
+            message += "\n\n" + body["MergeMessageField"]
+        env = {
+            "GIT_AUTHOR_NAME": user or "gitea",
+            "GIT_AUTHOR_EMAIL": f"{user or 'gitea'}@noreply.example.test",
+            "GIT_AUTHOR_DATE": EPOCH,
+            "GIT_COMMITTER_NAME": user or "gitea",
+            "GIT_COMMITTER_EMAIL": f"{user or 'gitea'}@noreply.example.test",
+            "GIT_COMMITTER_DATE": EPOCH,
+            "PATH": "/usr/bin:/bin",
+        }
+        commit = subprocess.run(
+            [*git, "commit-tree", tree.stdout.split()[0], "-p", base, "-p", head, "-m", message],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+        ).stdout.strip()
+        subprocess.run(
+            [*git, "update-ref", f"refs/heads/{pull['base']['ref']}", commit, base], check=True
+        )
+        pull.update(state="closed", merged=True, merge_commit_sha=commit, merged_at=self._now())
+        return 200, None
+
+    def _now(self) -> str:
+        return EPOCH

@@ -44,6 +44,18 @@ class Review:
     dismissed: bool = False
     stale: bool = False
 
+    @classmethod
+    def from_gitea(cls, review: Mapping[str, Any]) -> Review:
+        """From Gitea's `PullReview` (`GET .../pulls/{index}/reviews`)."""
+        return cls(
+            user=str((review.get("user") or {}).get("login", "")),
+            state=str(review.get("state", "")),
+            commit_id=str(review.get("commit_id", "")),
+            submitted_at=_moment(review.get("submitted_at")),
+            dismissed=bool(review.get("dismissed")),
+            stale=bool(review.get("stale")),
+        )
+
 
 @dataclass(frozen=True)
 class CommitStatus:
@@ -53,6 +65,25 @@ class CommitStatus:
     state: str
     description: str
     created_at: dt.datetime
+
+    @classmethod
+    def from_gitea(cls, status: Mapping[str, Any]) -> CommitStatus:
+        """From Gitea's `CommitStatus` (`GET /repos/{owner}/{repo}/statuses/{sha}`)."""
+        return cls(
+            context=str(status.get("context", "")),
+            state=str(status.get("state", "")),
+            description=str(status.get("description", "")),
+            created_at=_moment(status.get("created_at")),
+        )
+
+
+def _moment(value: Any) -> dt.datetime:
+    """Gitea's RFC 3339 time; an absent or unreadable one is the epoch (oldest)."""
+    try:
+        moment = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
