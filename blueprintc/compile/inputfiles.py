@@ -109,7 +109,8 @@ def tree_files(top: Path) -> list[Path]:
     return sorted(found)
 
 
-def _inside(path: Path, root: Path) -> bool:
+def inside(path: Path, root: Path) -> bool:
+    """`path`, links resolved, is `root` or below it."""
     return Path(os.path.realpath(path)).is_relative_to(root)
 
 
@@ -136,11 +137,11 @@ def fingerprint(workspace: Workspace, reads: InputReads) -> str:
     trees += [root / d for d in workspace.blueprint_dirs]
     trees += [root / d for d in kit_manifest_dirs(workspace, reads)]
     for tree in trees:
-        if tree is not None and tree.is_dir() and _inside(tree, root):
+        if tree is not None and tree.is_dir() and inside(tree, root):
             paths += tree_files(tree)
     for path in paths:
         digest.update(reads.rel(path).encode())
-        if os.path.islink(path) and os.path.isdir(path) and _inside(path, root):
+        if os.path.islink(path) and os.path.isdir(path) and inside(path, root):
             digest.update(b"\0link " + os.readlink(path).encode())  # a linked directory
             continue
         try:
@@ -162,6 +163,21 @@ def _sovereign_data(workspace: Workspace, reads: InputReads) -> dict[str, Any]:
     except InputError:
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def validation_context(workspace: Workspace) -> str:
+    """What objects are validated against beyond blueprintc's own defaults ("" for
+    none): a non-default Kubernetes version, the extra schemas' bytes. Part of the seal's
+    fingerprint and of every owner's inputs digest, so a tree checked otherwise is
+    neither sealed, nor partly re-planned, nor carried over."""
+    context = []
+    if workspace.kubernetes_version != Workspace.kubernetes_version:
+        context.append(f"kubernetes {workspace.kubernetes_version}")
+    if workspace.schema_locations:
+        from blueprintc.validate.extra_schemas import schema_digest
+
+        context.append(f"schemas {schema_digest(workspace.schema_locations)}")
+    return " ".join(context)
 
 
 def sovereign_name(workspace: Workspace, reads: InputReads) -> str:

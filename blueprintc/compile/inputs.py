@@ -24,6 +24,7 @@ from blueprintc.compile.inputfiles import (
     organization_files,
     setting,
     tree_files,
+    validation_context,
 )
 from blueprintc.compile.kit_manifests import ManifestDir, load_manifest_dirs
 from blueprintc.compile.overlays import ambiguous_keys
@@ -138,19 +139,6 @@ def load_inputs(
             load_organization(inputs, path)
     report_refusals(inputs)
     return inputs
-
-
-def validation_context(workspace: Workspace) -> str:
-    """What objects are validated against beyond blueprintc's own schemas ("" for the
-    defaults): a file planned under other checks is not reused as it is."""
-    context = ""
-    if workspace.kubernetes_version != Workspace.kubernetes_version:
-        context += f"kubernetes {workspace.kubernetes_version}\n"
-    if workspace.schema_locations:
-        from blueprintc.validate.extra_schemas import schema_digest
-
-        context += f"schemas {schema_digest(workspace.schema_locations)}\n"
-    return context
 
 
 def report_refusals(inputs: Inputs) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 
 from blueprintc.compile import flux
 from blueprintc.compile.findings import at, report
-from blueprintc.compile.inputfiles import tree_files
+from blueprintc.compile.inputfiles import inside, tree_files
 from blueprintc.compile.reads import InputReads
 from blueprintc.diagnostics import Diagnostic
 from blueprintc.lint import diagnostic_from_input
@@ -114,11 +114,10 @@ _HINT = "name a directory of plain manifests inside the workspace, e.g. `before:
 
 
 def _inside(workspace: Workspace, directory: str) -> Path | None:
-    if os.path.isabs(directory):
-        return None
+    """The workspace directory `directory` names; None when it is absolute, leaves the
+    workspace (links resolved) or is not a directory."""
     path = workspace.root / directory
-    real = Path(os.path.realpath(path))
-    if not real.is_relative_to(workspace.root) or not path.is_dir():
+    if os.path.isabs(directory) or not inside(path, workspace.root) or not path.is_dir():
         return None
     return path
 

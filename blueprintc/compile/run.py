@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from blueprintc.compile.inputfiles import fingerprint, sovereign_name
+from blueprintc.compile.inputfiles import fingerprint, sovereign_name, validation_context
 from blueprintc.compile.outcome import CompileOutcome, outcome_of
 from blueprintc.compile.outdir import NOT_COMPILED, checked_out_dir, out_dir
 from blueprintc.compile.reads import InputReads, new_reads
@@ -68,12 +68,9 @@ def run_compile(
     target = checked_out_dir(workspace, out)  # before anything in it is read
     reads = new_reads(workspace)
     inputs_digest = fingerprint(workspace, reads)
-    if kubernetes_version is not None:  # validated against other schemas: not this seal
-        inputs_digest = f"{inputs_digest} kubernetes {kubernetes_version}"
-    if workspace.schema_locations:  # validated against these too: their bytes count
-        from blueprintc.validate.extra_schemas import schema_digest
-
-        inputs_digest = f"{inputs_digest} schemas {schema_digest(workspace.schema_locations)}"
+    checks = validation_context(workspace)  # validated against other schemas: not this seal
+    if checks:
+        inputs_digest = f"{inputs_digest} {checks}"
     if shard is not None:  # a tree sealed for another share of the work is not this one
         inputs_digest = f"{inputs_digest} shard {shard}"
     sealed = Seal.load(target) if trust_stat and not force_prune else None
@@ -84,10 +81,7 @@ def run_compile(
         outcome.report = EmitReport(unchanged=tuple(files), strategy="check" if check else "noop")
         return outcome
     POOL.warm(1)  # renders come: its start-up overlaps loading the planner
-    # Re-plan only the changed owners when the rest of out/ was checked as this compile
-    # checks: the same Kubernetes version and extra schemas (the digest's suffix).
-    same_checks = sealed is not None and _checks(sealed.fingerprint) == _checks(inputs_digest)
-    if sealed is not None and not check and shard is None and same_checks:
+    if sealed is not None and not check and shard is None:
         from blueprintc.compile.partial import compile_changed_owners
 
         patched = compile_changed_owners(workspace, target, sealed, inputs_digest, validate, reads)
@@ -112,11 +106,6 @@ def run_compile(
         force_prune=force_prune,
     )
     return outcome
-
-
-def _checks(fingerprint: str) -> str:
-    """What a fingerprint says the tree was validated against, past the inputs digest."""
-    return fingerprint.partition(" ")[2]
 
 
 def _rel(path: Path, root: Path) -> str:

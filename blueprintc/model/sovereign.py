@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from blueprintc.durations import go_duration_seconds
 from blueprintc.schemas import load_schema, validator_for
 from blueprintc.yamldoc import PathKey, YamlDoc
 
 SOVEREIGN_SCHEMA = "sovereign.schema.json"
-_DURATION = re.compile(r"([0-9]+(\.[0-9]+)?(ms|s|m|h))+")
 
 
 @dataclass(frozen=True)
@@ -146,7 +145,13 @@ def _optional(value: Any) -> str | None:
 
 def _duration(value: Any) -> str | None:
     """A Go duration as Flux takes it; anything else is None (the schema reports it)."""
-    return value if isinstance(value, str) and _DURATION.fullmatch(value) else None
+    if not isinstance(value, str) or value != value.strip():
+        return None
+    try:
+        go_duration_seconds(value)
+    except ValueError:
+        return None
+    return value
 
 
 def _flux_setting(value: Any, definition: str) -> dict[str, Any]:

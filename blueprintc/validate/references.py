@@ -164,7 +164,7 @@ def _follow_kustomizations(
 
 def _repository_root(cluster: _Cluster, source: Mapping[str, Any], namespace: str) -> str | None:
     """Where a GitRepository's tree is in out/: "" for the fleet repository."""
-    key = ("GitRepository", str(source.get("namespace") or namespace), str(source.get("name")))
+    key = _ref(source, namespace, "GitRepository")
     if key in cluster.provided:
         return ""
     held = cluster.objects.get(key)
@@ -198,60 +198,39 @@ def _references(kind: str, namespace: str, spec: dict[str, Any]) -> Iterator[tup
     if kind == "HelmRelease":
         chart = ((spec.get("chart") or {}).get("spec")) or {}
         source = chart.get("sourceRef") or {}
-        source_namespace = str(source.get("namespace") or namespace)
         if source:
-            yield (
-                (str(source.get("kind")), source_namespace, str(source.get("name"))),
-                "chart.spec.sourceRef",
-            )
-        secret = ((chart.get("verify") or {}).get("secretRef") or {}).get("name")
-        if secret:
-            yield ("Secret", source_namespace, str(secret)), "chart.spec.verify.secretRef"
+            yield _ref(source, namespace), "chart.spec.sourceRef"
+        secret = (chart.get("verify") or {}).get("secretRef") or {}
+        if secret.get("name"):  # in the namespace of the chart's source
+            source_namespace = _ref(source, namespace)[1]
+            yield _ref(secret, source_namespace, "Secret"), "chart.spec.verify.secretRef"
         for dependency in spec.get("dependsOn") or []:
-            yield (
-                (
-                    "HelmRelease",
-                    str(dependency.get("namespace") or namespace),
-                    str(dependency.get("name")),
-                ),
-                "dependsOn",
-            )
+            yield _ref(dependency, namespace, "HelmRelease"), "dependsOn"
     elif kind == "Kustomization":
-        source = spec.get("sourceRef") or {}
-        yield (
-            (
-                str(source.get("kind")),
-                str(source.get("namespace") or namespace),
-                str(source.get("name")),
-            ),
-            "sourceRef",
-        )
+        yield _ref(spec.get("sourceRef") or {}, namespace), "sourceRef"
         for dependency in spec.get("dependsOn") or []:
-            yield (
-                (
-                    "Kustomization",
-                    str(dependency.get("namespace") or namespace),
-                    str(dependency.get("name")),
-                ),
-                "dependsOn",
-            )
+            yield _ref(dependency, namespace, "Kustomization"), "dependsOn"
         for item in (spec.get("postBuild") or {}).get("substituteFrom") or []:
-            if not item.get("optional"):
+            if not item.get("optional"):  # always in the Kustomization's own namespace
                 yield (str(item.get("kind")), namespace, str(item.get("name"))), "substituteFrom"
     elif kind == "GitRepository":
-        secret = ((spec.get("verify") or {}).get("secretRef") or {}).get("name")
-        if secret:
-            yield ("Secret", namespace, str(secret)), "verify.secretRef"
+        secret = (spec.get("verify") or {}).get("secretRef") or {}
+        if secret.get("name"):
+            yield _ref(secret, namespace, "Secret"), "verify.secretRef"
     elif kind == "Receiver":
         for resource in spec.get("resources") or []:
-            yield (
-                (
-                    str(resource.get("kind")),
-                    str(resource.get("namespace") or namespace),
-                    str(resource.get("name")),
-                ),
-                "resources",
-            )
+            yield _ref(resource, namespace), "resources"
+
+
+def _ref(ref: Mapping[str, Any], namespace: str, kind: str | None = None) -> ObjectKey:
+    """The object a Flux reference names: `kind` when given (a reference of one kind,
+    such as `dependsOn`), else the reference's own; its `name`; its `namespace`, or
+    the referring object's when it gives none."""
+    return (
+        str(kind or ref.get("kind")),
+        str(ref.get("namespace") or namespace),
+        str(ref.get("name")),
+    )
 
 
 def _key(document: dict[str, Any]) -> ObjectKey:
