@@ -28,6 +28,19 @@ MANIFESTS = "clusters/ridge/manifests/"
 HOSTS = ("clusters/ridge/hosts/hz-fsn-mgt-prod/", "clusters/ridge/hosts/hz-nbg-dmz-prod/")
 
 
+def _workspace(tmp_path: Path, old: str = "", new: str = "") -> tuple[Path, str]:
+    """A copy of the fixture, its sovereign.yaml edited (`old` -> `new`): the copy and
+    the text before the edit."""
+    workspace = tmp_path / "ws"
+    shutil.copytree(FIXTURE, workspace)
+    sovereign = workspace / "sovereign.yaml"
+    text = sovereign.read_text()
+    assert old in text
+    if old:
+        sovereign.write_text(text.replace(old, new))
+    return workspace, text
+
+
 def _compile(workspace: Path, out: Path) -> dict[str, bytes]:
     outcome = run_compile(workspace, out=out)
     assert [d.message for d in outcome.diagnostics] == []
@@ -66,12 +79,8 @@ def test_the_kit_orders_what_the_blueprints_never_declared(tmp_path: Path) -> No
 def test_without_its_kit_dependency_identity_is_bpp027(tmp_path: Path) -> None:
     """bp-keycloak renders a cert-manager Certificate: without the kit entry's
     dependency on bp-cert-manager, compile names the kind and the release."""
-    workspace = tmp_path / "ws"
-    shutil.copytree(FIXTURE, workspace)
-    sovereign = workspace / "sovereign.yaml"
-    text = sovereign.read_text()
-    sovereign.write_text(
-        text.replace("dependsOn: [cilium, bp-cert-manager]", "dependsOn: [cilium]")
+    workspace, text = _workspace(
+        tmp_path, "dependsOn: [cilium, bp-cert-manager]", "dependsOn: [cilium]"
     )
     (diagnostic,) = run_compile(workspace, out=tmp_path / "out").diagnostics
     assert diagnostic.rule == "BPP027"
@@ -116,8 +125,7 @@ def test_manifest_steps_wrap_the_kit_and_are_compile_inputs(tmp_path: Path) -> N
     """`spec.kit.before`/`after`: each directory is copied (FQDN parametrised) and
     applied by a Flux Kustomization on every host cluster, the kit's depending on the
     `before` ones, the `after` ones on the kit; an edit to one re-plans the kit."""
-    workspace = tmp_path / "ws"
-    shutil.copytree(FIXTURE, workspace)
+    workspace, _ = _workspace(tmp_path)
     out = tmp_path / "out"
     files = _compile(workspace, out)
     host = "clusters/ridge/hosts/oci-fra-rtz-dev/"
@@ -139,12 +147,8 @@ def test_manifest_steps_wrap_the_kit_and_are_compile_inputs(tmp_path: Path) -> N
 
 
 def test_manifest_steps_are_checked_where_they_are_named(tmp_path: Path) -> None:
-    workspace = tmp_path / "ws"
-    shutil.copytree(FIXTURE, workspace)
-    sovereign = workspace / "sovereign.yaml"
-    text = sovereign.read_text()
-    sovereign.write_text(
-        text.replace("before: [infrastructure]", "before: [infrastructure, missing, kit]")
+    workspace, text = _workspace(
+        tmp_path, "before: [infrastructure]", "before: [infrastructure, missing, kit]"
     )
     (workspace / "kit").mkdir()
     bad = workspace / "infrastructure" / "bad.yaml"
