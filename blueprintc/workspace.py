@@ -44,6 +44,7 @@ class Workspace:
     helm_budget: Budget = DEFAULT_BUDGET  # what one Helm load or render may take
     kubernetes_version: str = "1.32.0"  # whose schemas validate emitted objects
     schema_locations: tuple[Path, ...] = ()  # extra schemas for kinds not carried
+    artifacts: str | None = None  # where locked versions the catalog lacks are read from
     _real: dict[Path, Path] = field(default_factory=dict, repr=False, compare=False)
     # What rules work out from the workspace alone, once per run (every Blueprint asks).
     memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -136,6 +137,8 @@ def load_workspace(root: Path) -> Workspace:
         workspace.schema_locations = tuple(
             root / str(p) for p in data["schemaLocations"] if isinstance(p, str)
         )
+    if isinstance(data.get("artifacts"), str):
+        workspace.artifacts = data["artifacts"]
     rules = lint.get("rules") if isinstance(lint.get("rules"), dict) else {}
     for rule_id, setting in rules.items():
         workspace.rules[str(rule_id)] = _rule_config(doc, ("lint", "rules", str(rule_id)), setting)

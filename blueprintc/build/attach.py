@@ -10,6 +10,12 @@
   static-file image: one layer of media type ``application/vnd.cyclonedx+json``),
   itself signed like any image. The tag scheme works on every registry, the
   Debian ``docker-registry`` (distribution 2.8, no referrers API) included.
+* The Blueprint's source: the ``sha256-<hex>.blueprint`` image, one layer holding the
+  deterministic tar+gzip of every file of the Blueprint directory (blueprint.yaml,
+  size overlays, chart). A published chart alone lacks what compile needs to build an
+  Environment that ``blueprintc.lock`` pins to that version once the catalog directory
+  has moved on (configSchema, size overlays, ``depends``); compile fetches it by the
+  chart's tag and checks it against the lock's digest, so it needs no signature.
 """
 
 from __future__ import annotations
@@ -30,12 +36,18 @@ from blueprintc.signing import (
 )
 
 SBOM_SUFFIX = ".sbom"
+SOURCE_SUFFIX = ".blueprint"
+SOURCE_MEDIA_TYPE = "application/vnd.blueprintc.blueprint.source.v1.tar+gzip"
 _OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
 _ZERO_TIME = "0001-01-01T00:00:00Z"
 
 
 def sbom_tag(digest: str) -> str:
     return signature_tag(digest)[: -len(".sig")] + SBOM_SUFFIX
+
+
+def source_tag(digest: str) -> str:
+    return signature_tag(digest)[: -len(".sig")] + SOURCE_SUFFIX
 
 
 def file_image(payload: bytes, media_type: str) -> Artifact:
@@ -129,8 +141,34 @@ def signature_kept(store: Store, repo: str, digest: str, added: SignatureLayer) 
 
 def attach_sbom(store: Store, repo: str, digest: str, sbom: bytes, media_type: str) -> str:
     """Store ``sbom`` at ``sha256-<hex>.sbom`` (replacing another, as cosign attach does)."""
-    image = file_image(sbom, media_type)
-    tag = sbom_tag(digest)
+    return _attach(store, repo, sbom_tag(digest), sbom, media_type)
+
+
+def attach_source(store: Store, repo: str, digest: str, layer: bytes) -> str:
+    """Store the Blueprint source ``layer`` at ``sha256-<hex>.blueprint``."""
+    return _attach(store, repo, source_tag(digest), layer, SOURCE_MEDIA_TYPE)
+
+
+def stored_source(store: Store, repo: str, digest: str) -> bytes | None:
+    """The Blueprint source layer attached to ``digest`` (checked against its digest);
+    None when there is none."""
+    try:
+        manifest = store.get_manifest(repo, source_tag(digest))
+    except NotFoundError:
+        return None
+    try:
+        layers = manifest.json().get("layers") or []
+    except ValueError:
+        return None
+    if not isinstance(layers, list) or len(layers) != 1 or not isinstance(layers[0], dict):
+        return None
+    if layers[0].get("mediaType") != SOURCE_MEDIA_TYPE:
+        return None
+    return store.get_blob(repo, str(layers[0].get("digest", "")))
+
+
+def _attach(store: Store, repo: str, tag: str, payload: bytes, media_type: str) -> str:
+    image = file_image(payload, media_type)
     if store.resolve(repo, tag) != image.digest:
         image.push(store, repo, tag)
     return image.digest

@@ -33,6 +33,7 @@ from blueprintc.build.publish import PullCheck, publish
 from blueprintc.build.record import BuildRecord
 from blueprintc.build.sbom import Subject, build_sbom
 from blueprintc.build.target import Target, open_target
+from blueprintc.compile.inputfiles import tree_files
 from blueprintc.compile.outdir import claimed_dir, claimed_layout
 from blueprintc.emit.fsutil import LinkInPath, write_file
 from blueprintc.lint import lint, load_blueprint
@@ -264,7 +265,7 @@ def _helm(
         finally:
             record.timings["pull"] = time.perf_counter() - start
 
-    _publish(record, artifact, target, repo, tag, signer, archive, output, check)
+    _publish(record, blueprint, artifact, target, repo, tag, signer, archive, output, check)
     return record
 
 
@@ -316,12 +317,15 @@ def _kustomize(
     record.manifest_digest = artifact.digest
     if target is not None:
         repo = target.repo(blueprint.name)
-        _publish(record, artifact, target, repo, record.version, signer, None, output, None)
+        _publish(
+            record, blueprint, artifact, target, repo, record.version, signer, None, output, None
+        )
     return record
 
 
 def _publish(
     record: BuildRecord,
+    blueprint: Blueprint,
     artifact: Artifact,
     target: Target,
     repo: str,
@@ -343,12 +347,25 @@ def _publish(
     pending = "the publish did not finish (interrupted); run it again"
     # A killed publish must not leave the previous record's ok: true behind.
     write_record(output, replace(record, failed_at="publish", message=pending))
-    result = publish(artifact, target, repo, tag, signer=signer, sbom=sbom, check=check)
+    source = flux_layer(blueprint_source(blueprint.dir))
+    result = publish(
+        artifact, target, repo, tag, signer=signer, sbom=sbom, source=source, check=check
+    )
     record.published = result
     record.timings.update(result.timings)
     if not result.ok:
         record.fail(result.stage or "publish", result.message)
     return result.ok
+
+
+def blueprint_source(directory: Path) -> dict[str, bytes]:
+    """Every file of a Blueprint directory by its relative path, as compile's Blueprint
+    digest sees them (a link to a directory is not followed, so it is left out)."""
+    return {
+        path.relative_to(directory).as_posix(): path.read_bytes()
+        for path in tree_files(directory)
+        if not path.is_dir()
+    }
 
 
 def _rel(path: Path, root: Path) -> str:

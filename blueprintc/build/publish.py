@@ -22,7 +22,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from blueprintc.build.attach import add_signature, attach_sbom, sbom_tag, signature_kept
+from blueprintc.build.attach import (
+    add_signature,
+    attach_sbom,
+    attach_source,
+    sbom_tag,
+    signature_kept,
+)
 from blueprintc.build.keys import Signer
 from blueprintc.build.sbom import SBOM_MEDIA_TYPE
 from blueprintc.build.target import LAYOUT_IDENTITY_HOST, Target
@@ -82,11 +88,13 @@ def publish(
     *,
     signer: Signer | None = None,
     sbom: bytes | None = None,
+    source: bytes | None = None,
     immutable: bool = True,
     check: PullCheck | None = None,
 ) -> PublishResult:
-    """Push ``artifact`` as ``repo:tag``, attach ``sbom``, sign both with ``signer``
-    (in the order of the module doc); ``check`` vets the pulled-back copy first."""
+    """Push ``artifact`` as ``repo:tag``, attach ``sbom`` and the Blueprint ``source``
+    layer, sign the artifact and the SBOM with ``signer`` (in the order of the module
+    doc); ``check`` vets the pulled-back copy first."""
     store, digest = target.store, artifact.digest
     shown = target.reference(repo, tag)
     timings: dict[str, float] = {}
@@ -99,6 +107,8 @@ def publish(
         artifact.push(store, repo)  # by digest: the tag comes last
     state = State.UNCHANGED if existing == digest else State.PUSHED
     sbom_digest = attach_sbom(store, repo, digest, sbom, SBOM_MEDIA_TYPE) if sbom else None
+    if source is not None:
+        attach_source(store, repo, digest, source)
     timings["push"] = time.perf_counter() - start
 
     def failed(stage: str, message: str) -> PublishResult:

@@ -13,6 +13,7 @@ from blueprintc.compile.chart_keys import closest, predicate_keys, unknown_keys
 from blueprintc.compile.config import effective_config, schema_defaults
 from blueprintc.compile.findings import at, predicate_report, range_problem, report
 from blueprintc.compile.inputs import CatalogEntry, Inputs, pinned_version
+from blueprintc.compile.locked import LockedApp
 from blueprintc.compile.overlays import doc_layer, overlay_layer
 from blueprintc.compile.parameters import VCLUSTER_PARAMETERS, parametrise
 from blueprintc.compile.placement import ResolvedPlacement, resolve_placement
@@ -21,6 +22,7 @@ from blueprintc.model.organization import Application, Environment, Organization
 from blueprintc.model.sovereign import Sovereign
 from blueprintc.plan.predicates import PredicateError, evaluate
 from blueprintc.plan.values import Layer, Merged, merge
+from blueprintc.yamldoc import PathKey, YamlDoc
 
 
 @dataclass
@@ -33,6 +35,10 @@ class AppPlan:
     entry: CatalogEntry | None
     placement: ResolvedPlacement | None = None
     config: dict[str, Any] = field(default_factory=dict)
+    # The Application-level config and where it was set: the Organization file's
+    # `config`, or blueprintc.lock's entry for a promotion-gated Environment.
+    app_config: dict[str, Any] = field(default_factory=dict)
+    config_at: tuple[YamlDoc, PathKey] | None = None
     values: Merged | None = None
     depends_on: list[dict[str, str]] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -76,20 +82,21 @@ def plan_application(
     app: Application,
     entry: CatalogEntry,
     siblings: dict[str, Application],
+    locked: LockedApp | None = None,
 ) -> AppPlan:
     plan = AppPlan(org, env, app, entry)
     blueprint = entry.blueprint
     plan.placement, found = resolve_placement(org, app, blueprint)
     plan.diagnostics.extend(found)
-    config_path = (*app.path, "config")
-    env_path = (*app.path, "environments", env.env_type, "config")
+    plan.app_config = app.config if locked is None else dict(locked.config)
+    plan.config_at = (org.doc, (*app.path, "config")) if locked is None else locked.config_at
+    env_at = (org.doc, (*app.path, "environments", env.env_type, "config"))
     plan.config, found = effective_config(
         blueprint.config_schema,
-        app.config,
+        plan.app_config,
         app.env_config.get(env.env_type, {}),
-        org,
-        config_path,
-        env_path,
+        plan.config_at,
+        env_at,
     )
     plan.diagnostics.extend(found)
     plan.depends_on = _dependencies(inputs, plan, siblings)
@@ -157,8 +164,9 @@ def _layers(inputs: Inputs, plan: AppPlan) -> list[Layer]:
     ):
         if layer is not None:
             layers.append(layer)
-    if plan.app.config:
-        layers.append(doc_layer("Application config", plan.org.doc, (*plan.app.path, "config")))
+    if plan.app_config and plan.config_at is not None:
+        doc, path = plan.config_at
+        layers.append(doc_layer("Application config", doc, path))
     env_config = plan.app.env_config.get(plan.env.env_type)
     if env_config:
         path = (*plan.app.path, "environments", plan.env.env_type, "config")

@@ -10,8 +10,7 @@ from jsonschema import Draft202012Validator
 from blueprintc.compile.findings import at, report
 from blueprintc.diagnostics import Diagnostic
 from blueprintc.mapping import deep_merge
-from blueprintc.model.organization import Organization
-from blueprintc.yamldoc import PathKey, json_path
+from blueprintc.yamldoc import PathKey, YamlDoc, json_path
 
 _VALIDATORS: dict[int, tuple[dict[str, Any], Draft202012Validator]] = {}
 
@@ -49,11 +48,12 @@ def effective_config(
     schema: dict[str, Any] | None,
     config: dict[str, Any],
     env_config: dict[str, Any],
-    org: Organization,
-    config_path: PathKey,
-    env_path: PathKey,
+    config_at: tuple[YamlDoc, PathKey],
+    env_at: tuple[YamlDoc, PathKey],
 ) -> tuple[dict[str, Any], list[Diagnostic]]:
-    """Defaults < Application config < per-Environment config, then validated."""
+    """Defaults < Application config < per-Environment config, then validated; a
+    finding is reported where its key was set (`config_at`: the Organization file, or
+    blueprintc.lock for a locked Environment; `env_at`: the per-Environment config)."""
     explicit = deep_merge(config, env_config)
     effective = deep_merge(schema_defaults(schema), explicit)
     if not isinstance(schema, dict):
@@ -61,13 +61,13 @@ def effective_config(
     diagnostics = []
     for error in _validator(schema).iter_errors(effective):
         inner = tuple(error.absolute_path)
-        base = env_path if _has(env_config, inner) else config_path
+        doc, base = env_at if _has(env_config, inner) else config_at
         path = (*base, *inner)
         diagnostics.append(
             report(
                 "BPP004",
                 f"config {json_path(inner) or '(root)'}: {error.message}",
-                at(org.doc, path),
+                at(doc, path),
                 hint="make the config satisfy the Blueprint's configSchema "
                 "(`blueprintc explain BPP004`)",
             )

@@ -23,6 +23,7 @@ from blueprintc.workspace import WORKSPACE_FILE, Workspace
 # The directories compile reads, by blueprintc.yaml key; whether a missing one is an
 # error when the key names it (a missing overlays directory just means no overlays).
 INPUT_DIRS = {"organizations": True, "overlays": False}
+LOCK_FILE = "blueprintc.lock"  # what promotion-gated Environments run (promote/lock.py)
 
 
 def setting(workspace: Workspace, key: str, default: str) -> str:
@@ -128,6 +129,9 @@ def fingerprint(workspace: Workspace, reads: InputReads) -> str:
     if workspace.canon.origin != "default canon":
         digest.update(repr(sorted(workspace.canon.data.items())).encode())
     paths = [root / setting(workspace, "sovereign", "sovereign.yaml")]
+    lock = root / LOCK_FILE
+    if lock.exists() or lock.is_symlink():
+        paths.append(lock)
     paths += organization_files(workspace)
     trees = []
     try:

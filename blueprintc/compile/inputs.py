@@ -11,7 +11,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from blueprintc import __version__
 from blueprintc.blueprint_names import canonical
@@ -39,6 +39,9 @@ from blueprintc.source import InputError, SourceFile
 from blueprintc.suppression import tolerance
 from blueprintc.workspace import Workspace, discover, has_blueprint_file
 from blueprintc.yamldoc import YamlDoc, load_yaml
+
+if TYPE_CHECKING:
+    from blueprintc.promote.lock import LoadedLock
 
 
 @dataclass
@@ -80,6 +83,11 @@ class Inputs:
     shared_digest: str = ""
     kit_manifests: list[ManifestDir] = field(default_factory=list)
     organization_digests: dict[str, str] = field(default_factory=dict)
+    lock: LoadedLock | None = None  # blueprintc.lock as read (None: not read)
+    # Locked versions resolved so far: (name, version, digest) -> (entry, why not).
+    locked_entries: dict[tuple[str, str, str], tuple[CatalogEntry | None, str]] = field(
+        default_factory=dict
+    )
 
 
 def load_inputs(
@@ -134,6 +142,10 @@ def load_inputs(
         shared.update(repr(sorted(workspace.canon.data.items())).encode())
     shared.update(validation_context(workspace).encode())  # what carried files were checked by
     inputs.shared_digest = shared.hexdigest()
+    from blueprintc.promote import lock as lockfile  # imports this module
+
+    inputs.lock = lockfile.load(workspace.root, inputs.reads)
+    inputs.diagnostics += inputs.lock.diagnostics
     if organizations:
         for path in organization_files(workspace):
             load_organization(inputs, path)
@@ -171,7 +183,10 @@ def read_organization(inputs: Inputs, path: Path) -> SourceFile | None:
     except InputError as exc:
         inputs.diagnostics.append(diagnostic_from_input(exc))
         return None
-    inputs.organization_digests[source.rel] = inputs.reads.digest(path).hex()
+    digest = inputs.reads.digest(path).hex()
+    if inputs.lock is not None and inputs.lock.entries:
+        digest += inputs.lock.digest_of(path.stem)  # what its gated Environments run
+    inputs.organization_digests[source.rel] = digest
     return source
 
 
@@ -242,59 +257,70 @@ def _load_catalog(inputs: Inputs, shared: Any) -> None:
     for directory in directories:
         if not has_blueprint_file(directory):
             continue  # a chart without blueprint.yaml is no catalog entry (lint: BPI010)
-        try:
-            blueprint = load_blueprint(directory, workspace, reads.source)
-        except InputError as exc:
-            inputs.diagnostics.append(diagnostic_from_input(exc))
-            continue
-        inputs.diagnostics.extend(diagnostic_from_input(e) for e in blueprint.doc.findings)
-        inputs.diagnostics += read_as_helm(blueprint.doc, ("spec", "configSchema"))  # defaults
-        digest = _tree_digest(reads, directory)
-        shared.update(f"{blueprint.rel}\n{digest}\n".encode())
-        chart_values = None
-        chart_name = blueprint.name
-        disagrees = None
-        subcharts: tuple[tuple[str, str], ...] = ()
-        keys = None
-        size_overlays: dict[str, YamlDoc] = {}
-        try:
-            if blueprint.manifest_kind == "helm" and blueprint.manifest_dir is not None:
-                chart_dir = blueprint.manifest_dir
-                if (chart_dir / "values.yaml").is_file():
-                    chart_values = _values(inputs, chart_dir / "values.yaml")
-                chart_doc = parse(inputs, reads.source(chart_dir / "Chart.yaml"))
-                if isinstance(chart_doc.data, dict) and chart_doc.data.get("name"):
-                    chart_name = str(chart_doc.data["name"])
-                if isinstance(chart_doc.data, dict):
-                    disagrees = disagreement(
-                        blueprint, chart_doc.source.rel, chart_doc.data.get("version")
-                    )
-                    subcharts = _subcharts(chart_doc.data.get("dependencies"))
-                    values_data = chart_values.data if chart_values is not None else None
-                    keys = chart_keys(
-                        chart_dir,
-                        values_data if isinstance(values_data, dict) else None,
-                        chart_doc.data,
-                        reads.source,
-                    )
-            for size, rel in blueprint.overlays.items():
-                path = directory / rel
-                if path.is_file():
-                    size_overlays[size] = _values(inputs, path)
-        except InputError as exc:
-            inputs.diagnostics.append(diagnostic_from_input(exc))
-        entry = CatalogEntry(
-            blueprint,
-            chart_name,
-            chart_values,
-            size_overlays,
-            digest,
-            disagrees,
-            subcharts,
-            chart_keys=keys,
-        )
-        if blueprint.name:
+        entry = load_catalog_entry(inputs, directory, reads, shared)
+        if entry is not None and entry.blueprint.name:
             _add(inputs, entry)
+
+
+def load_catalog_entry(
+    inputs: Inputs, directory: Path, reads: InputReads, shared: Any | None = None
+) -> CatalogEntry | None:
+    """The catalog entry of the Blueprint in `directory`, read through `reads` (the
+    workspace's, or those of a locked version's published source); None, reported,
+    when its blueprint.yaml does not load. `shared`: the digest of the shared inputs."""
+    workspace = inputs.workspace
+    try:
+        blueprint = load_blueprint(directory, workspace, reads.source)
+    except InputError as exc:
+        inputs.diagnostics.append(diagnostic_from_input(exc))
+        return None
+    inputs.diagnostics.extend(diagnostic_from_input(e) for e in blueprint.doc.findings)
+    inputs.diagnostics += read_as_helm(blueprint.doc, ("spec", "configSchema"))  # defaults
+    digest = tree_digest(reads, directory)
+    if shared is not None:
+        shared.update(f"{blueprint.rel}\n{digest}\n".encode())
+    chart_values = None
+    chart_name = blueprint.name
+    disagrees = None
+    subcharts: tuple[tuple[str, str], ...] = ()
+    keys = None
+    size_overlays: dict[str, YamlDoc] = {}
+    try:
+        if blueprint.manifest_kind == "helm" and blueprint.manifest_dir is not None:
+            chart_dir = blueprint.manifest_dir
+            if (chart_dir / "values.yaml").is_file():
+                chart_values = _values(inputs, reads, chart_dir / "values.yaml")
+            chart_doc = parse(inputs, reads.source(chart_dir / "Chart.yaml"))
+            if isinstance(chart_doc.data, dict) and chart_doc.data.get("name"):
+                chart_name = str(chart_doc.data["name"])
+            if isinstance(chart_doc.data, dict):
+                disagrees = disagreement(
+                    blueprint, chart_doc.source.rel, chart_doc.data.get("version")
+                )
+                subcharts = _subcharts(chart_doc.data.get("dependencies"))
+                values_data = chart_values.data if chart_values is not None else None
+                keys = chart_keys(
+                    chart_dir,
+                    values_data if isinstance(values_data, dict) else None,
+                    chart_doc.data,
+                    reads.source,
+                )
+        for size, rel in blueprint.overlays.items():
+            path = directory / rel
+            if path.is_file():
+                size_overlays[size] = _values(inputs, reads, path)
+    except InputError as exc:
+        inputs.diagnostics.append(diagnostic_from_input(exc))
+    return CatalogEntry(
+        blueprint,
+        chart_name,
+        chart_values,
+        size_overlays,
+        digest,
+        disagrees,
+        subcharts,
+        chart_keys=keys,
+    )
 
 
 def pinned_version(entry: CatalogEntry, who: str, where: Location) -> list[Diagnostic]:
@@ -325,9 +351,9 @@ def _add(inputs: Inputs, entry: CatalogEntry) -> None:
     )
 
 
-def _values(inputs: Inputs, path: Path) -> YamlDoc:
+def _values(inputs: Inputs, reads: InputReads, path: Path) -> YamlDoc:
     """A Blueprint's values file (chart defaults, a size overlay), read as Helm reads it."""
-    doc = parse(inputs, inputs.reads.source(path))
+    doc = parse(inputs, reads.source(path))
     inputs.diagnostics += read_as_helm(doc)
     return doc
 
@@ -340,7 +366,7 @@ def parse(inputs: Inputs, source: SourceFile) -> YamlDoc:
     return doc
 
 
-def _tree_digest(reads: InputReads, directory: Path) -> str:
+def tree_digest(reads: InputReads, directory: Path) -> str:
     """Content digest of every file under a Blueprint directory (each read once, through
     `reads`: a refused one counts as its refusal, and the plan reports it)."""
     digest = hashlib.sha256()

@@ -32,6 +32,7 @@ from blueprintc.compile.inputs import (
 )
 from blueprintc.compile.invariants import SLUG, check_organization, check_sovereign
 from blueprintc.compile.kit import plan_kit
+from blueprintc.compile.locked import gated_application
 from blueprintc.compile.reads import InputReads
 from blueprintc.compile.render_check import RenderCache
 from blueprintc.compile.repos import app_branch_files, vcluster_files, vcluster_for
@@ -280,10 +281,12 @@ def plan_organization(result: CompileResult, org: Organization, cache: RenderCac
     planned: list[AppPlan] = []
     for env in org.environments:
         for name, app in siblings.items():
-            entry = entries.get(name)
-            if entry is None:
+            gated = gated_application(inputs, org, env, app)
+            result.diagnostics.extend(gated.diagnostics)
+            entry = gated.locked.entry if gated.locked is not None else entries.get(name)
+            if entry is None or not gated.planned:
                 continue
-            plan = plan_application(inputs, org, env, app, entry, siblings)
+            plan = plan_application(inputs, org, env, app, entry, siblings, gated.locked)
             result.diagnostics.extend(plan.diagnostics)
             result.apps[f"{org.slug}/{app.name}/{env.env_type}"] = plan
             planned.append(plan)
