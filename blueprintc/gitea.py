@@ -80,6 +80,13 @@ OPERATIONS: dict[str, Operation] = {
             "repoGetPullRequest", "GET", "/repos/{owner}/{repo}/pulls/{index}", None, "PullRequest"
         ),
         Operation(
+            "repoEditPullRequest",
+            "PATCH",
+            "/repos/{owner}/{repo}/pulls/{index}",
+            "EditPullRequestOption",
+            "PullRequest",
+        ),
+        Operation(
             "repoListPullReviews",
             "GET",
             "/repos/{owner}/{repo}/pulls/{index}/reviews",
@@ -262,6 +269,15 @@ class Gitea:
     def pull(self, owner: str, repo: str, index: int) -> dict[str, Any]:
         answer: dict[str, Any] = self.call(
             "repoGetPullRequest", owner=owner, repo=repo, index=str(index)
+        )
+        return answer
+
+    def edit_pull(
+        self, owner: str, repo: str, index: int, option: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Change a pull request's title, body or state (Gitea answers 201)."""
+        answer: dict[str, Any] = self.call(
+            "repoEditPullRequest", option, owner=owner, repo=repo, index=str(index)
         )
         return answer
 

@@ -486,6 +486,18 @@ class GiteaStandIn:
     ) -> tuple[int, Any]:
         return 200, self._pull(params)[1]
 
+    def _op_repoEditPullRequest(
+        self, params: dict[str, str], body: Any, query: Any, user: str
+    ) -> tuple[int, Any]:
+        _, pull = self._pull(params)
+        if pull["merged"] and body.get("state") == "open":
+            raise Refusal(409, "cannot reopen a merged pull request")
+        for key in ("title", "body", "state"):
+            if key in body:
+                pull[key] = body[key]
+        pull["updated_at"] = self._now()
+        return 201, pull
+
     def _op_repoCreatePullReview(
         self, params: dict[str, str], body: Any, query: Any, user: str
     ) -> tuple[int, Any]:

@@ -151,6 +151,9 @@ def _handler(
         def do_POST(self) -> None:
             self._serve()
 
+        def do_PATCH(self) -> None:  # the Gitea API's edits (the git backend has none)
+            self._serve()
+
         def _serve(self) -> None:
             user = self._user()
             if user is None:

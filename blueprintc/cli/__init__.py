@@ -64,6 +64,10 @@ COMMANDS: dict[str, LazyCommand] = {
         "blueprintc.cli.lock:lock_command",
         "Add blueprintc.lock entries for new Applications and Environments; keep the rest.",
     ),
+    "promote": LazyCommand(
+        "blueprintc.cli.promote:promote_command",
+        "Promote ORG/APP into ENV: its lock entry takes what the source Environment runs.",
+    ),
     "explain-value": LazyCommand(
         "blueprintc.cli.compile:explain_value_command",
         "Why does <org>/<app>/<env> have this value? KEY is dotted, e.g. webapp.replicaCount.",

@@ -230,17 +230,32 @@ def commit_branch(
         parents = [tip.id]
         old = _paths(tip.tree)
     message = _message(repo_name, branch, files, old, digest)
+    commit = write_commit(repo, ref_name, who, message, tree_id, parents, signer)
+    return BranchResult(repo_name, branch, "delivered", str(commit))
+
+
+def write_commit(
+    repo: pygit2.Repository,
+    ref_name: str,
+    who: Identity,
+    message: str,
+    tree_id: pygit2.Oid,
+    parents: list[pygit2.Oid],
+    signer: CommitSigner | None = None,
+) -> pygit2.Oid:
+    """A commit of `tree_id` on `parents` by `who`, signed when `signer` is given;
+    `ref_name` moves to it (created when absent)."""
     signature = pygit2.Signature(who.name, who.email, who.when, 0)
     if signer is None:
-        commit = repo.create_commit(ref_name, signature, signature, message, tree_id, parents)
+        commit = repo.create_commit(None, signature, signature, message, tree_id, parents)
     else:
-        commit = _signed_commit(repo, ref_name, signature, message, tree_id, parents, signer)
-    return BranchResult(repo_name, branch, "delivered", str(commit))
+        commit = _signed_commit(repo, signature, message, tree_id, parents, signer)
+    repo.references.create(ref_name, commit, force=True)
+    return commit
 
 
 def _signed_commit(
     repo: pygit2.Repository,
-    ref_name: str,
     who: pygit2.Signature,
     message: str,
     tree_id: pygit2.Oid,
@@ -248,16 +263,11 @@ def _signed_commit(
     signer: CommitSigner,
 ) -> pygit2.Oid:
     """The commit git would write with ``commit -S``: the signature of the unsigned
-    commit object in its ``gpgsig`` header; the branch moves to it."""
+    commit object in its ``gpgsig`` header."""
     unsigned = repo.create_commit_string(who, who, message, tree_id, parents)
     # libgit2 turns a trailing newline into one more " " line; git writes none
     armored = signer.sign(unsigned.encode()).rstrip("\n")
-    commit = repo.create_commit_with_signature(unsigned, armored)
-    if parents:
-        repo.references[ref_name].set_target(commit, "blueprintc deliver")
-    else:
-        repo.references.create(ref_name, commit)
-    return commit
+    return repo.create_commit_with_signature(unsigned, armored)
 
 
 def _paths(tree: pygit2.Tree, prefix: str = "") -> set[str]:

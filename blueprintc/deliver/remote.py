@@ -71,11 +71,11 @@ CONNECT_TIMEOUT_S = 15.0
 _TIMEOUTS = threading.Lock()
 
 
-class _AuthRefused(Exception):
+class AuthRefused(Exception):
     """The server asked for credentials we do not have, or refused ours."""
 
 
-class _Callbacks(pygit2.RemoteCallbacks):
+class Callbacks(pygit2.RemoteCallbacks):
     def __init__(self, creds: Credentials | None) -> None:
         super().__init__()
         self._creds = creds
@@ -88,7 +88,7 @@ class _Callbacks(pygit2.RemoteCallbacks):
     ) -> pygit2.UserPass:
         self._asked += 1
         if self._creds is None or self._asked > 1:  # libgit2 would ask again forever
-            raise _AuthRefused()
+            raise AuthRefused()
         return pygit2.UserPass(self._creds.username, self._creds.password)
 
     def push_update_reference(self, refname: str, message: str | None) -> None:
@@ -138,7 +138,7 @@ def deliver_remote(
     if not repos:
         return DeliveryResult()
     creds = credentials_for(base)
-    _set_timeouts(timeout)
+    set_timeouts(timeout)
     provisioner = _gitea(base, creds, timeout, files)
     if mirrors and provisioner is None:
         raise DeliverError(
@@ -179,14 +179,14 @@ def _gitea(
     except GiteaError as exc:
         if exc.status == 0:
             raise DeliverError(f"{exc.message}: check --remote and the network") from None
-        raise DeliverError(_why(_AuthRefused(), base, base, creds)[1]) from None
+        raise DeliverError(why_failed(AuthRefused(), base, base, creds)[1]) from None
     from blueprintc.deliver.webhooks import planned_hooks, webhook_token
 
     token = webhook_token()
     return Provisioner(api, gated_branches(files), planned_hooks(files, token), token)
 
 
-def _set_timeouts(timeout: float) -> None:
+def set_timeouts(timeout: float) -> None:
     with _TIMEOUTS:  # libgit2's are process-wide
         connect = min(timeout, CONNECT_TIMEOUT_S)
         pygit2.option(pygit2.enums.Option.SET_SERVER_CONNECT_TIMEOUT, int(connect * 1000))
@@ -198,9 +198,9 @@ def _preflight(out: Path, base: str, name: str, creds: Credentials | None) -> No
     repo = open_repo(out / GIT_DIR / f"{name}.git")
     remote = repo.remotes.create_anonymous(f"{base}/{name}.git")
     try:
-        remote.list_heads(callbacks=_Callbacks(creds))
-    except (pygit2.GitError, _AuthRefused, OSError) as exc:
-        kind, why = _why(exc, base, f"{base}/{name}.git", creds)
+        remote.list_heads(callbacks=Callbacks(creds))
+    except (pygit2.GitError, AuthRefused, OSError) as exc:
+        kind, why = why_failed(exc, base, f"{base}/{name}.git", creds)
         if kind in ("auth", "unreachable"):
             raise DeliverError(why) from None
 
@@ -231,9 +231,9 @@ def _deliver_repo(
     try:
         repo = open_repo(out / GIT_DIR / f"{name}.git")
         remote = repo.remotes.create_anonymous(url)
-        remote.fetch([f"+refs/heads/*:{TRACKING}*"], callbacks=_Callbacks(creds))
-    except (pygit2.GitError, _AuthRefused, OSError) as exc:
-        kind, why = _why(exc, base, url, creds)
+        remote.fetch([f"+refs/heads/*:{TRACKING}*"], callbacks=Callbacks(creds))
+    except (pygit2.GitError, AuthRefused, OSError) as exc:
+        kind, why = why_failed(exc, base, url, creds)
         if removed and kind == "missing":
             return []
         return _all_failed(name, branches, why)
@@ -245,13 +245,13 @@ def _deliver_repo(
     push_args = (base, url, creds, who, digest, signer)
     for branch, tree in sorted(branches.items()):
         try:
-            remote_tip = _remote_tip(repo, branch)
-            if remote_tip is not None and TRAILER not in remote_tip.message:
-                results.append(_unrelated(name, branch, url, remote_tip))
+            server_tip = remote_tip(repo, branch)
+            if server_tip is not None and TRAILER not in server_tip.message:
+                results.append(_unrelated(name, branch, url, server_tip))
                 continue
-            if remote_tip is not None and is_protected(branch, rules):
+            if server_tip is not None and is_protected(branch, rules):
                 done, head = proposals.prepare(
-                    repo, name, branch, tree, remote_tip, TRACKING, who, digest, signer
+                    repo, name, branch, tree, server_tip, TRACKING, who, digest, signer
                 )
                 if head is not None and done.status == "delivered":
                     proposing[head] = branch
@@ -259,20 +259,20 @@ def _deliver_repo(
                 else:
                     results.append(done)
                 continue
-            if remote_tip is not None:
-                repo.references.create(f"refs/heads/{branch}", remote_tip.id, force=True)
+            if server_tip is not None:
+                repo.references.create(f"refs/heads/{branch}", server_tip.id, force=True)
             done = commit_branch(repo, name, branch, tree, who, digest, signer)
         except (pygit2.GitError, OSError) as exc:
             results.append(BranchResult(name, branch, "failed", detail=f"{exc}; then rerun"))
             continue
         if done.status == "failed" or (
-            remote_tip is not None and str(remote_tip.id) == done.commit
+            server_tip is not None and str(server_tip.id) == done.commit
         ):
             results.append(done)
         else:
             to_push.append(done)
     if to_push:
-        results.extend(_push(repo, remote, name, to_push, base, url, creds))
+        results.extend(push_branches(repo, remote, name, to_push, base, url, creds))
     if provisioner is not None:
         results = _propose_refused(repo, remote, name, branches, results, proposing, push_args)
         results = after_push(provisioner, repo, name, results, proposing, rules)
@@ -301,7 +301,7 @@ def _propose_refused(
     kept = [r for r in results if r not in refused]
     retry: list[BranchResult] = []
     for result in refused:
-        tip = _remote_tip(repo, result.branch)
+        tip = remote_tip(repo, result.branch)
         if tip is None:  # a protected branch that does not exist yet: nothing to propose on
             kept.append(result)
             continue
@@ -314,7 +314,7 @@ def _propose_refused(
         else:
             kept.append(done)
     if retry:
-        kept.extend(_push(repo, remote, name, retry, base, url, creds))
+        kept.extend(push_branches(repo, remote, name, retry, base, url, creds))
     return kept
 
 
@@ -355,7 +355,7 @@ def _removed_repos(out: Path, planned: set[str], provisioner: Provisioner | None
     return sorted(found - planned - {FLEET_REPO})
 
 
-def _remote_tip(repo: pygit2.Repository, branch: str) -> pygit2.Commit | None:
+def remote_tip(repo: pygit2.Repository, branch: str) -> pygit2.Commit | None:
     ref = repo.references.get(f"{TRACKING}{branch}")
     if ref is None:
         return None
@@ -364,7 +364,7 @@ def _remote_tip(repo: pygit2.Repository, branch: str) -> pygit2.Commit | None:
     return tip
 
 
-def _push(
+def push_branches(
     repo: pygit2.Repository,
     remote: pygit2.Remote,
     name: str,
@@ -373,12 +373,12 @@ def _push(
     url: str,
     creds: Credentials | None,
 ) -> list[BranchResult]:
-    callbacks = _Callbacks(creds)
+    callbacks = Callbacks(creds)
     specs = [f"refs/heads/{r.branch}:refs/heads/{r.branch}" for r in to_push]  # never "+"
     try:
         remote.push(specs, callbacks=callbacks)
-    except (pygit2.GitError, _AuthRefused, OSError) as exc:
-        why = _why(exc, base, url, creds)[1]
+    except (pygit2.GitError, AuthRefused, OSError) as exc:
+        why = why_failed(exc, base, url, creds)[1]
         return [BranchResult(name, r.branch, "failed", r.commit, why) for r in to_push]
     said = " ".join(" ".join(callbacks.server_text).split())
     results = []
@@ -421,9 +421,11 @@ def _all_failed(name: str, branches: Iterable[str], why: str) -> list[BranchResu
     return [BranchResult(name, b, "failed", detail=why) for b in sorted(branches)]
 
 
-def _why(exc: BaseException, base: str, url: str, creds: Credentials | None) -> tuple[str, str]:
+def why_failed(
+    exc: BaseException, base: str, url: str, creds: Credentials | None
+) -> tuple[str, str]:
     """(kind, one line) for a failed transfer; never a credential."""
-    if isinstance(exc, _AuthRefused):
+    if isinstance(exc, AuthRefused):
         if creds is None:
             return "auth", (
                 f"{base} asks for credentials: set ${USERNAME_ENV} and ${PASSWORD_ENV} "

@@ -57,6 +57,13 @@ class PromotionPlan:
     def empty(self) -> bool:
         return not self.objects
 
+    def as_data(self) -> dict[str, Any]:
+        """The plan as JSON data (an unset value as "(unset)")."""
+        data: dict[str, Any] = json.loads(
+            json.dumps(asdict(self), sort_keys=True, default=_json_default)
+        )
+        return data
+
     def digest(self) -> str:
         """sha256 of the plan's canonical JSON: the merge commit records it, so what
         was reviewed is what was merged."""

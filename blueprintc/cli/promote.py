@@ -1,0 +1,378 @@
+"""``blueprintc promote``: move gated Environments' lock entries, as pull requests."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from blueprintc.cli import options, verbosity
+from blueprintc.cli.compile import _report, _root
+
+if TYPE_CHECKING:
+    from blueprintc.compile.inputs import Inputs
+    from blueprintc.promote.local import LocalPromotion
+    from blueprintc.promote.pulls import PullResult, Settings
+
+
+@click.command("promote")
+@click.argument("application", metavar="[ORG/APP]", required=False)
+@click.option("--to", "to", default=None, metavar="ENV", help="The env type promoted into.")
+@click.option(
+    "--from",
+    "source",
+    default=None,
+    metavar="ENV",
+    help="The env type promoted from; only the EnvironmentPolicy's promotesFrom is allowed "
+    "(the default).",
+)
+@click.option(
+    "--rollback",
+    is_flag=True,
+    help="Promote the entry before the current one (from blueprintc.lock's Git history).",
+)
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="Promote every Application with a promotion waiting (into --to, or every gated "
+    "Environment), each from what its source ran before this run.",
+)
+@click.option(
+    "--merge",
+    is_flag=True,
+    help="Merge the open promotion pull requests (of ORG/APP, else of every Application) "
+    "whose gates all hold, re-evaluated now; list the failing gates of the others.",
+)
+@click.option(
+    "--remote",
+    default=None,
+    metavar="URL",
+    help="The Gitea the Application repositories live on: push each promotion to "
+    "blueprintc/promote/<branch> and open or update its pull request.",
+)
+@click.option(
+    "--to-sovereign", is_flag=True, help="As --remote, with the Sovereign's spec.git.baseUrl."
+)
+@click.option(
+    "--signing-key",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="OpenPGP secret key that signs the promotion commits.",
+)
+@click.option("--author-name", default=None, help="Commit author ($BLUEPRINTC_GIT_NAME).")
+@click.option("--author-email", default=None, help="Commit email ($BLUEPRINTC_GIT_EMAIL).")
+@click.option(
+    "--re-score-context",
+    default=None,
+    metavar="CONTEXT",
+    help="The commit status that carries the reliability score (default catalyst/re-score).",
+)
+@click.option("--timeout", default="60s", show_default=True, help="How long Gitea may be silent.")
+@click.option(
+    "-w",
+    "--workspace",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="The workspace (default: the one around the current directory).",
+)
+@click.option(
+    "-o", "--out", type=click.Path(path_type=Path), help="Default: out/ (blueprintc.yaml)."
+)
+@options.output_format("json: the promotions and their plans as one document (formatVersion 1).")
+def promote_command(
+    application: str | None,
+    to: str | None,
+    source: str | None,
+    rollback: bool,
+    every: bool,
+    merge: bool,
+    remote: str | None,
+    to_sovereign: bool,
+    signing_key: Path | None,
+    author_name: str | None,
+    author_email: str | None,
+    re_score_context: str | None,
+    timeout: str,
+    workspace: Path | None,
+    out: Path | None,
+    output_format: str,
+) -> None:
+    """Promote ORG/APP into ENV: its lock entry takes what the source Environment runs.
+
+    The entry in blueprintc.lock takes the Blueprint version, digest and Application
+    config of the Environment ENV is promoted from; out/ is recompiled and the plan
+    printed. With --remote, the branch is pushed and its pull request opened or
+    updated, the gates posted; --merge merges those whose gates hold.
+    """
+    from blueprintc.promote.local import CompileFailed
+    from blueprintc.promote.request import PromoteError
+
+    root = _root(workspace)
+    try:
+        _check_usage(application, to, every, merge, rollback, remote, to_sovereign)
+        settings = _settings(root, remote, to_sovereign, timeout, re_score_context)
+        inputs = _inputs(root)
+        if merge:
+            _merge(root, out, inputs, settings, application, output_format)
+            return
+        done = _promote(root, out, inputs, application, to, source, rollback, every)
+        pulls = _propose(root, out, inputs, done, settings, signing_key, author_name, author_email)
+    except CompileFailed as exc:
+        _report(exc.diagnostics, root)
+        click.echo(f"promote failed: {exc}", err=True)
+        sys.exit(1)
+    except PromoteError as exc:
+        click.echo(f"promote: error: {exc}", err=True)
+        sys.exit(2)
+    _show(done, pulls, rollback, output_format)
+
+
+def _check_usage(
+    application: str | None,
+    to: str | None,
+    every: bool,
+    merge: bool,
+    rollback: bool,
+    remote: str | None,
+    to_sovereign: bool,
+) -> None:
+    from blueprintc.promote.request import PromoteError
+
+    if remote is not None and to_sovereign:
+        raise PromoteError("give --remote URL or --to-sovereign, not both")
+    if merge:
+        if rollback or every or to:
+            raise PromoteError("--merge takes at most ORG/APP: it merges what is proposed")
+        if remote is None and not to_sovereign:
+            raise PromoteError("--merge needs the Gitea: give --remote URL or --to-sovereign")
+        return
+    if every:
+        if application or rollback:
+            raise PromoteError("--all promotes every waiting Application: give no ORG/APP")
+        return
+    if not application or not to:
+        raise PromoteError("name the promotion: blueprintc promote ORG/APP --to ENV")
+
+
+def _settings(
+    root: Path, remote: str | None, to_sovereign: bool, timeout: str, context: str | None
+) -> Settings | None:
+    from blueprintc.deliver.errors import DeliverError
+    from blueprintc.durations import go_duration_seconds
+    from blueprintc.promote.gates import RE_SCORE_CONTEXT
+    from blueprintc.promote.pulls import Settings
+    from blueprintc.promote.request import PromoteError
+
+    if remote is None and not to_sovereign:
+        return None
+    try:
+        seconds = go_duration_seconds(timeout)
+    except ValueError as exc:
+        raise PromoteError(f"--timeout: {exc}") from None
+    from blueprintc.build.errors import BuildError
+    from blueprintc.deliver.credentials import credentials_for
+    from blueprintc.deliver.remote import check_remote
+
+    try:
+        if to_sovereign:
+            from blueprintc.build.environments import sovereign_git_base
+
+            remote = sovereign_git_base(root)
+        assert remote is not None
+        base = check_remote(remote)
+    except (DeliverError, BuildError) as exc:
+        raise PromoteError(str(exc)) from None
+    return Settings(base, credentials_for(base), seconds, re_context=context or RE_SCORE_CONTEXT)
+
+
+def _inputs(root: Path) -> Inputs:
+    from blueprintc.compile.inputs import load_inputs
+    from blueprintc.promote.request import PromoteError
+    from blueprintc.workspace import load_workspace
+
+    inputs = load_inputs(load_workspace(root))
+    lock = inputs.lock
+    if lock is None or not lock.present:
+        raise PromoteError(
+            "no blueprintc.lock in the workspace: run `blueprintc lock` (and commit it) to "
+            "start promoting"
+        )
+    if lock.diagnostics:
+        _report(list(lock.diagnostics), root)
+        raise PromoteError("blueprintc.lock is invalid: restore it from Git")
+    return inputs
+
+
+def _promote(
+    root: Path,
+    out: Path | None,
+    inputs: Inputs,
+    application: str | None,
+    to: str | None,
+    source: str | None,
+    rollback: bool,
+    every: bool,
+) -> list[LocalPromotion]:
+    from blueprintc.promote.local import promote_locally
+    from blueprintc.promote.request import (
+        PromoteError,
+        promoted_entry,
+        resolve,
+        rollback_entry,
+        waiting,
+    )
+
+    lock = inputs.lock
+    assert lock is not None
+    if every:
+        planned = waiting(inputs, to)
+    else:
+        assert application is not None and to is not None
+        request = resolve(inputs, application, to, source)
+        current = lock.entries.get(request.key)
+        if rollback:
+            if current is None:
+                raise PromoteError(f"{request.name} {to} has no lock entry to roll back")
+            entry = rollback_entry(root, request.key, current)
+        else:
+            entry = promoted_entry(inputs, request)
+        planned = [] if current == entry else [(request, entry)]
+    done = []
+    for request, entry in planned:
+        done.append(promote_locally(root, out, inputs, request, entry))
+        lock.entries[request.key] = entry  # the next one writes the lock with this one in it
+    return done
+
+
+def _propose(
+    root: Path,
+    out: Path | None,
+    inputs: Inputs,
+    done: list[LocalPromotion],
+    settings: Settings | None,
+    signing_key: Path | None,
+    author_name: str | None,
+    author_email: str | None,
+) -> list[PullResult]:
+    if settings is None or not done:
+        return []
+    from blueprintc.compile.outdir import out_dir
+    from blueprintc.deliver.embedded import identity
+    from blueprintc.promote.pulls import propose
+
+    signer = None
+    if signing_key is not None:
+        from blueprintc.deliver.signing import load_signer
+
+        signer = load_signer(signing_key)
+    who = identity(author_name, author_email)
+    target = out_dir(inputs.workspace, out)
+    return [propose(target, inputs, d, settings, who, signer) for d in done]
+
+
+def _merge(
+    root: Path,
+    out: Path | None,
+    inputs: Inputs,
+    settings: Settings | None,
+    application: str | None,
+    output_format: str,
+) -> None:
+    from blueprintc.compile.outdir import out_dir
+    from blueprintc.compile.run import run_compile
+    from blueprintc.promote.local import CompileFailed
+    from blueprintc.promote.pulls import merge
+
+    assert settings is not None
+    compiled = run_compile(root, out)  # the heads are checked against what the lock gives
+    if compiled.failing:
+        raise CompileFailed("the workspace does not compile: fix it first", compiled.failing)
+    results = merge(
+        out_dir(inputs.workspace, out), inputs, settings, [application] if application else None
+    )
+    refused = [r for r in results if r.status == "refused"]
+    if output_format == "json":
+        from blueprintc.jsondoc import json_document
+
+        body = {"pullRequests": [_pull_dict(r) for r in results]}
+        click.echo(json_document("promote-merge", body), nl=False)
+    else:
+        for r in results:
+            if verbosity.quiet() and r.status != "refused":
+                continue
+            line = f"{r.status:8} {r.application} {r.target} #{r.number} {r.url}".rstrip()
+            click.echo(line + (f": {r.detail}" if r.detail else ""), err=r.status == "refused")
+        if not verbosity.quiet():
+            merged = len(results) - len(refused)
+            click.echo(f"promote --merge: {merged} merged, {len(refused)} refused")
+    sys.exit(1 if refused else 0)
+
+
+def _pull_dict(result: PullResult) -> dict[str, Any]:
+    return {
+        "application": result.application,
+        "to": result.target,
+        "status": result.status,
+        "number": result.number,
+        "url": result.url,
+        "head": result.head,
+        "gates": [{"gate": g.gate, "passed": g.passed, "detail": g.detail} for g in result.gates],
+        "detail": result.detail,
+    }
+
+
+def _show(
+    done: list[LocalPromotion], pulls: list[PullResult], rollback: bool, output_format: str
+) -> None:
+    from blueprintc.promote.plan import render_plan
+
+    if output_format == "json":
+        from blueprintc.jsondoc import json_document
+
+        body: dict[str, Any] = {
+            "promotions": [
+                {
+                    "application": d.request.name,
+                    "to": d.request.env.env_type,
+                    "from": d.request.source.env_type,
+                    "rollback": rollback,
+                    "branch": d.branch,
+                    "entry": d.new.as_dict(),
+                    "plan": d.plan.as_data() | {"digest": d.plan.digest()},
+                }
+                for d in done
+            ],
+            "pullRequests": [_pull_dict(p) for p in pulls],
+        }
+        click.echo(json_document("promote", body), nl=False)
+        return
+    if verbosity.quiet():
+        return
+    if not done:
+        click.echo("nothing to promote: every gated Environment runs what its source runs")
+        return
+    for d in done:
+        request = d.request
+        old = f"{d.old.blueprint} {d.old.version}" if d.old else "(no entry)"
+        new = f"{d.new.blueprint} {d.new.version}"
+        change = f"{old} -> {new}"
+        if d.old is not None and new == old:
+            change = f"{new}, " + ("another config" if d.new.config != d.old.config else "content")
+        what = "rolled back" if rollback else f"promoted from {request.source.env_type}"
+        click.echo(f"{request.name} {request.env.env_type} {what}: {change}")
+    click.echo("wrote blueprintc.lock and recompiled out/: commit blueprintc.lock")
+    for p in pulls:
+        line = f"{p.status:9} {p.application} {p.target}"
+        if p.number is not None:
+            failing = [g.gate for g in p.gates if not g.passed]
+            gates = f"gates failing: {', '.join(failing)}" if failing else "every gate holds"
+            line += f" pull request #{p.number} {p.url} ({gates})"
+        click.echo(line + (f": {p.detail}" if p.detail else ""))
+    if not pulls:
+        for d in done:
+            click.echo("")
+            title = f"{d.request.name}: {d.request.source.env_type} → {d.request.env.env_type}"
+            click.echo(render_plan(title, d.plan), nl=False)

@@ -1,0 +1,173 @@
+"""What `blueprintc promote ORG/APP --to ENV` asks for, checked against the workspace.
+
+One clear error (PromoteError, exit 2) per bad request, before anything is written:
+an unknown Organization, Application or Environment, an Environment that takes
+changes directly, a source against the policy's direction, a workspace without a
+lock. The entry a promotion writes is what the source Environment runs: the spec
+for the first Environment (dev), else the source's own lock entry. A rollback's is
+the entry before the current one in blueprintc.lock's Git history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from blueprintc.blueprint_names import lookup
+from blueprintc.compile.catalyst_config import promotion_source
+from blueprintc.compile.inputfiles import LOCK_FILE
+from blueprintc.model.organization import Application, Environment, Organization
+from blueprintc.promote.lock import Key, LockEntry, entries_of
+
+if TYPE_CHECKING:
+    from blueprintc.compile.inputs import Inputs
+
+
+class PromoteError(Exception):
+    """A promotion that cannot be made as asked (the message says why and what to do)."""
+
+
+@dataclass(frozen=True)
+class Request:
+    org: Organization
+    app: Application
+    env: Environment
+    source: Environment
+
+    @property
+    def key(self) -> Key:
+        return (self.org.slug, self.app.name, self.env.env_type)
+
+    @property
+    def name(self) -> str:
+        return f"{self.org.slug}/{self.app.name}"
+
+
+def resolve(inputs: Inputs, target: str, to: str, source: str | None = None) -> Request:
+    """The promotion of `target` (ORG/APP) into env type `to`, from `source` (default
+    and only allowed value: the policy's promotesFrom)."""
+    org_slug, sep, app_name = target.partition("/")
+    if not sep or not org_slug or not app_name:
+        raise PromoteError(f"{target!r}: name the Application as ORG/APP (e.g. acme/shop)")
+    org = next((o for o in inputs.organizations if o.slug == org_slug), None)
+    if org is None:
+        known = ", ".join(sorted(o.slug for o in inputs.organizations)) or "none"
+        raise PromoteError(f"no Organization {org_slug!r} in the workspace (it has: {known})")
+    app = next((a for a in org.applications if a.name == app_name), None)
+    if app is None:
+        known = ", ".join(sorted(a.name for a in org.applications)) or "none"
+        raise PromoteError(f"{org_slug} has no Application {app_name!r} (it has: {known})")
+    env = _environment(org, to)
+    upstream = promotion_source(org, env)
+    if upstream is None:
+        raise PromoteError(
+            f"{org_slug}'s {env.env_type} takes changes directly (nothing promotes into "
+            "it): compile and deliver bring them"
+        )
+    if source is not None and source != upstream:
+        raise PromoteError(
+            f"{org_slug}'s {env.env_type} takes promotions from {upstream} only (its "
+            f"EnvironmentPolicy's promotesFrom), not from {source}"
+        )
+    return Request(org, app, env, _environment(org, upstream))
+
+
+def _environment(org: Organization, env_type: str) -> Environment:
+    env = next((e for e in org.environments if e.env_type == env_type), None)
+    if env is None:
+        known = ", ".join(e.env_type for e in org.environments) or "none"
+        raise PromoteError(f"{org.slug} has no Environment {env_type!r} (it has: {known})")
+    return env
+
+
+def promoted_entry(inputs: Inputs, request: Request) -> LockEntry:
+    """What the source Environment runs, as the target's new lock entry."""
+    lock = inputs.lock
+    assert lock is not None
+    upstream = lock.entries.get((request.org.slug, request.app.name, request.source.env_type))
+    if upstream is not None:
+        return LockEntry(
+            upstream.blueprint,
+            upstream.version,
+            upstream.digest,
+            request.source.env_type,
+            dict(upstream.config),
+        )
+    if promotion_source(request.org, request.source) is not None:
+        raise PromoteError(
+            f"{request.name} {request.source.env_type} has no blueprintc.lock entry to "
+            "promote: run `blueprintc lock` first"
+        )
+    catalog = lookup(inputs.catalog, request.app.blueprint)
+    if catalog is None:
+        raise PromoteError(
+            f"{request.name}'s Blueprint {request.app.blueprint} is not in the catalog: "
+            "`blueprintc compile` says why"
+        )
+    return LockEntry(
+        catalog.name,
+        catalog.version,
+        f"sha256:{catalog.digest}",
+        request.source.env_type,
+        dict(request.app.config),
+    )
+
+
+def rollback_entry(root: Path, key: Key, current: LockEntry) -> LockEntry:
+    """The entry `key` had before `current`, from blueprintc.lock's Git history (the
+    newest committed version of the file whose entry differs)."""
+    import pygit2
+    import yaml
+
+    found = pygit2.discover_repository(str(root))
+    if found is None:
+        raise PromoteError(
+            f"{root} is not in a Git repository: a rollback reads the previous entry "
+            f"from {LOCK_FILE}'s history"
+        )
+    repo = pygit2.Repository(found)
+    workdir = Path(repo.workdir or root).resolve()
+    path = (root.resolve() / LOCK_FILE).relative_to(workdir).as_posix()
+    if repo.head_is_unborn:
+        raise PromoteError(f"{LOCK_FILE} has no history yet: commit it first")
+    for commit in repo.walk(repo.head.target, pygit2.enums.SortMode.TOPOLOGICAL):
+        try:
+            blob = commit.tree[path]
+        except KeyError:
+            continue
+        try:
+            entry = entries_of(yaml.safe_load(blob.data)).get(key)
+        except (yaml.YAMLError, KeyError, ValueError, AttributeError):
+            continue
+        if entry is not None and entry != current:
+            return entry
+    org, app, env_type = key
+    raise PromoteError(
+        f"{LOCK_FILE}'s Git history holds no earlier entry for {org}/{app} {env_type} "
+        "to roll back to"
+    )
+
+
+def waiting(inputs: Inputs, to: str | None = None) -> list[tuple[Request, LockEntry]]:
+    """Every promotion waiting (into env type `to`, else into every gated Environment),
+    each entry taken from the lock as it is now: promoting staging and production in
+    one run moves production to what staging ran before, never past a gate."""
+    found = []
+    for org in sorted(inputs.organizations, key=lambda o: o.slug):
+        for app in org.applications:
+            for env in org.environments:
+                if to is not None and env.env_type != to:
+                    continue
+                upstream = promotion_source(org, env)
+                if upstream is None:
+                    continue
+                request = Request(org, app, env, _environment(org, upstream))
+                try:
+                    entry = promoted_entry(inputs, request)
+                except PromoteError:
+                    continue  # its source has no entry: `blueprintc lock` first
+                assert inputs.lock is not None
+                if inputs.lock.entries.get(request.key) != entry:
+                    found.append((request, entry))
+    return found
