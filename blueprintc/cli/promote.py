@@ -118,7 +118,9 @@ def promote_command(
         if merge:
             _merge(root, out, inputs, settings, application, output_format)
             return
-        done = _promote(root, out, inputs, application, to, source, rollback, every)
+        done, none = _promote(root, out, inputs, application, to, source, rollback, every)
+        if not done and not verbosity.quiet() and output_format != "json":
+            click.echo(none)
         pulls = _propose(root, out, inputs, done, settings, signing_key, author_name, author_email)
     except CompileFailed as exc:
         _report(exc.diagnostics, root)
@@ -215,7 +217,8 @@ def _promote(
     source: str | None,
     rollback: bool,
     every: bool,
-) -> list[LocalPromotion]:
+) -> tuple[list[LocalPromotion], str]:
+    """The promotions made, and what to say when there were none."""
     from blueprintc.promote.local import promote_locally
     from blueprintc.promote.request import (
         PromoteError,
@@ -239,12 +242,15 @@ def _promote(
             entry = rollback_entry(root, request.key, current)
         else:
             entry = promoted_entry(inputs, request)
-        planned = [] if current == entry else [(request, entry)]
+        if current == entry:
+            note = f"{request.name} {to} already runs what {request.source.env_type} runs"
+            return [], f"{note}: nothing to promote"
+        planned = [(request, entry)]
     done = []
     for request, entry in planned:
         done.append(promote_locally(root, out, inputs, request, entry))
         lock.entries[request.key] = entry  # the next one writes the lock with this one in it
-    return done
+    return done, "nothing to promote: every gated Environment runs what its source runs"
 
 
 def _propose(
@@ -352,7 +358,6 @@ def _show(
     if verbosity.quiet():
         return
     if not done:
-        click.echo("nothing to promote: every gated Environment runs what its source runs")
         return
     for d in done:
         request = d.request

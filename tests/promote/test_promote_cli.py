@@ -1,0 +1,163 @@
+"""`blueprintc promote` in the workspace: the lock entry moves, out/ is recompiled, the
+plan is printed; every bad request is one clear error with nothing written."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from blueprintc.compile.planner import compile_workspace
+from blueprintc.promote.lock import LOCK_FILE
+from tests.cli.helpers import invoke
+from tests.compile.helpers import copy_workspace
+
+
+@pytest.fixture
+def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = copy_workspace(tmp_path / "ws")
+    assert invoke("lock", root).exit_code == 0
+    assert invoke("compile", root).exit_code == 0
+    return root
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@x.invalid", *args],
+        check=True,
+        capture_output=True,
+    )
+
+
+STAGING = "out/repos/acme/shop/staging/base/helmrelease.yaml"
+
+
+def test_a_promotion_moves_the_entry_recompiles_and_prints_the_plan(ws: Path) -> None:
+    _edit(ws / "organizations/acme.yaml", "Welcome to Acme", "Hello")
+    result = invoke("promote", "acme/shop", "--to", "stg", "-w", ws)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "acme/shop stg promoted from dev: bp-webapp 1.4.2, another config"
+    assert '| shop/shop | `webapp.ui.message` | `"Welcome to Acme"` | `"Hello"` |' in (
+        result.output
+    )
+    assert "message: Hello" in (ws / STAGING).read_text(encoding="utf-8")
+    assert "message: Welcome to Acme" in (
+        ws / "out/repos/acme/shop/main/base/helmrelease.yaml"
+    ).read_text(encoding="utf-8"), "prod moves only from stg"
+    again = invoke("promote", "acme/shop", "--to", "stg", "-w", ws)
+    assert again.output == "acme/shop stg already runs what dev runs: nothing to promote\n"
+    waiting = [d.message for d in compile_workspace(ws).diagnostics if d.rule == "BPP031"]
+    assert waiting == ["acme/shop prod waits for a promotion from stg: config webapp"]
+
+
+def test_json_names_the_entry_and_the_plan(ws: Path) -> None:
+    _edit(ws / "organizations/acme.yaml", "Welcome to Acme", "Hello")
+    result = invoke("promote", "acme/shop", "--to", "stg", "-w", ws, "--format", "json")
+    document = json.loads(result.output)
+    assert document["formatVersion"] == 1 and document["kind"] == "promote"
+    (promotion,) = document["promotions"]
+    assert promotion["entry"]["config"]["webapp"]["ui"]["message"] == "Hello"
+    assert promotion["plan"]["digest"].startswith("sha256:")
+    assert promotion["plan"]["values"][0]["key"] == "webapp.ui.message"
+
+
+def test_all_promotes_each_from_what_its_source_ran_before(ws: Path) -> None:
+    _edit(ws / "organizations/acme.yaml", "Welcome to Acme", "Hello")
+    result = invoke("promote", "--all", "-w", ws)
+    assert result.exit_code == 0, result.output
+    promoted = [line for line in result.output.splitlines() if " promoted from " in line]
+    assert promoted == ["acme/shop stg promoted from dev: bp-webapp 1.4.2, another config"]
+    lock = (ws / LOCK_FILE).read_text(encoding="utf-8")
+    assert lock.count("message: Hello") == 1, "prod took stg's entry from before this run"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nope/shop", "--to", "stg"], "no Organization 'nope' in the workspace (it has: acme,"),
+        (["acme/nope", "--to", "stg"], "acme has no Application 'nope' (it has: shop, wiki)"),
+        (["acme/shop", "--to", "uat"], "acme has no Environment 'uat' (it has: prod, stg, dev)"),
+        (["acme/shop", "--to", "dev"], "acme's dev takes changes directly"),
+        (
+            ["acme/shop", "--to", "stg", "--from", "prod"],
+            "acme's stg takes promotions from dev only (its EnvironmentPolicy's promotesFrom), "
+            "not from prod",
+        ),
+        (["acme", "--to", "stg"], "'acme': name the Application as ORG/APP"),
+        (["acme/shop", "--to", "stg", "--rollback"], "is not in a Git repository"),
+    ],
+)
+def test_a_bad_request_is_one_error_and_writes_nothing(
+    ws: Path, args: list[str], message: str
+) -> None:
+    _edit(ws / "organizations/acme.yaml", "Welcome to Acme", "Hello")
+    lock = (ws / LOCK_FILE).read_bytes()
+    staging = (ws / STAGING).read_bytes()
+    result = invoke("promote", *args, "-w", ws)
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("promote: error: ") and message in result.output
+    assert result.output.count("\n") == 1
+    assert (ws / LOCK_FILE).read_bytes() == lock
+    assert (ws / STAGING).read_bytes() == staging
+
+
+def test_without_a_lock_promotion_has_not_started(ws: Path) -> None:
+    (ws / LOCK_FILE).unlink()
+    result = invoke("promote", "acme/shop", "--to", "stg", "-w", ws)
+    assert result.exit_code == 2
+    assert "no blueprintc.lock in the workspace: run `blueprintc lock`" in result.output
+
+
+def test_a_hand_edited_invalid_lock_is_refused_at_its_line(ws: Path) -> None:
+    _edit(ws / LOCK_FILE, "version: 1.4.2", "version: latest")
+    before = (ws / LOCK_FILE).read_bytes()
+    result = invoke("promote", "acme/shop", "--to", "stg", "-w", ws)
+    assert result.exit_code == 2
+    assert "BPP015" in result.output and "blueprintc.lock:" in result.output
+    assert "promote: error: blueprintc.lock is invalid: restore it from Git" in result.output
+    assert (ws / LOCK_FILE).read_bytes() == before
+
+
+def test_a_hand_edited_unknown_version_stops_the_promotion_before_anything_moves(
+    ws: Path,
+) -> None:
+    _edit(ws / LOCK_FILE, "version: 1.4.2", "version: 1.0.0")
+    before = (ws / LOCK_FILE).read_bytes()
+    result = invoke("promote", "acme/shop", "--to", "stg", "-w", ws)
+    assert result.exit_code == 1
+    assert "BPP029" in result.output
+    assert "promote failed: the workspace does not compile as it is" in result.output
+    assert (ws / LOCK_FILE).read_bytes() == before
+
+
+def test_rollback_takes_the_previous_entry_from_the_locks_history(ws: Path) -> None:
+    _git(ws, "init", "-q")
+    _git(ws, "add", "-A", ":!out")
+    _git(ws, "commit", "-qm", "locked")
+    _edit(ws / "organizations/acme.yaml", "Welcome to Acme", "Hello")
+    assert invoke("promote", "acme/shop", "--to", "stg", "-w", ws).exit_code == 0
+    _git(ws, "commit", "-qam", "promoted")
+    result = invoke("promote", "acme/shop", "--to", "stg", "--rollback", "-w", ws)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("acme/shop stg rolled back: bp-webapp 1.4.2, another config")
+    assert "message: Welcome to Acme" in (ws / STAGING).read_text(encoding="utf-8")
+    _git(ws, "commit", "-qam", "rolled back")
+    again = invoke("promote", "acme/shop", "--to", "stg", "--rollback", "-w", ws)
+    assert again.exit_code == 0, "the entry before the rollback is the promotion"
+    assert "message: Hello" in (ws / STAGING).read_text(encoding="utf-8")
+
+
+def test_merge_needs_the_gitea(ws: Path) -> None:
+    result = invoke("promote", "--merge", "-w", ws)
+    assert result.exit_code == 2
+    assert "--merge needs the Gitea: give --remote URL or --to-sovereign" in result.output

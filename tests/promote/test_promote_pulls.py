@@ -1,0 +1,140 @@
+"""Promotion pull requests on the Gitea stand-in: a rerun updates the open one (its
+approvals go stale), a request for changes blocks the merge, a pull request closed
+or merged by someone else in between is one clear answer with nothing half-done;
+and the body a reviewer reads, as a golden file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from syrupy.assertion import SnapshotAssertion
+
+from blueprintc.deliver.remote import deliver_remote
+from blueprintc.gitea import Gitea
+from tests.compile.helpers import TextSnapshot
+from tests.gitea_contract import GiteaStandIn
+from tests.promote.remote_helpers import (
+    ALICE,
+    BOB,
+    DELIVER,
+    T0,
+    approve,
+    branch_head,
+    compile_ws,
+    edit_file,
+    locked_workspace,
+    merge_promotions,
+    open_promotion,
+    post_score,
+    promote_app,
+    who,
+)
+
+LATER = T0 + dt.timedelta(hours=6)
+
+
+@pytest.fixture
+def ws(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gitea: tuple[str, Path, GiteaStandIn]
+) -> Path:
+    root = locked_workspace(tmp_path, monkeypatch)
+    compile_ws(root)
+    delivered = deliver_remote(root / "out", gitea[0], who(T0))
+    assert not delivered.failed
+    edit_file(root / "organizations/acme.yaml", "Welcome to Acme", "Hello")
+    compile_ws(root)
+    assert not deliver_remote(root / "out", gitea[0], who(T0 + dt.timedelta(hours=1))).failed
+    return root
+
+
+def _open_pulls(base: str) -> list[dict]:
+    return Gitea(base, DELIVER, 10).open_pulls("acme", "shop")
+
+
+def test_a_rerun_updates_the_open_pull_request_and_its_approvals_go_stale(
+    ws: Path, gitea: tuple[str, Path, GiteaStandIn]
+) -> None:
+    base, server, _ = gitea
+    first = open_promotion(ws, base, promote_app(ws, "stg"), LATER)
+    assert first.status == "opened" and first.number is not None
+    approve(base, ALICE, first.number)
+    edit_file(ws / "organizations/acme.yaml", "message: Hello", "message: Hello again")
+    compile_ws(ws)
+    second = open_promotion(ws, base, promote_app(ws, "stg"), LATER)
+    assert second.status == "updated" and second.number == first.number
+    assert len(_open_pulls(base)) == 1, "never a second pull request for one Environment"
+    assert second.head != first.head
+    log = Gitea(base, DELIVER, 10).pull("acme", "shop", first.number)
+    assert "Hello again" in log["body"]
+    gate = next(g for g in second.gates if g.gate == "requiredApprovers")
+    assert not gate.passed and "stale after a new push: alice" in gate.detail
+    repo = str(server / "acme/shop.git")
+    ancestry = subprocess.run(
+        ["git", "-C", repo, "merge-base", "--is-ancestor", first.head, second.head]
+    )
+    assert ancestry.returncode == 0, "the promotion branch only moves forward"
+
+
+def test_a_request_for_changes_blocks_the_merge(
+    ws: Path, gitea: tuple[str, Path, GiteaStandIn]
+) -> None:
+    base, server, _ = gitea
+    post_score(base, branch_head(server, "develop"), 90)
+    opened = open_promotion(ws, base, promote_app(ws, "stg"), LATER)
+    assert opened.number is not None
+    approve(base, ALICE, opened.number)
+    Gitea(base, BOB, 10).review("acme", "shop", opened.number, {"event": "REQUEST_CHANGES"})
+    staging = branch_head(server, "staging")
+    (refused,) = merge_promotions(ws, base, LATER)
+    assert refused.status == "refused"
+    assert "requiredApprovers: 1 of 1 approval(s); by alice; changes requested by bob" in (
+        refused.detail
+    )
+    assert branch_head(server, "staging") == staging
+
+
+def test_a_pull_request_closed_by_someone_else_is_left_alone(
+    ws: Path, gitea: tuple[str, Path, GiteaStandIn]
+) -> None:
+    base, server, _ = gitea
+    opened = open_promotion(ws, base, promote_app(ws, "stg"), LATER)
+    assert opened.number is not None
+    Gitea(base, ALICE, 10).edit_pull("acme", "shop", opened.number, {"state": "closed"})
+    staging = branch_head(server, "staging")
+    assert merge_promotions(ws, base, LATER) == []
+    assert branch_head(server, "staging") == staging
+    again = open_promotion(ws, base, promote_app(ws, "stg"), LATER)
+    assert again.status == "opened" and again.number != opened.number
+
+
+def test_a_pull_request_merged_meanwhile_is_one_refusal(
+    ws: Path, gitea: tuple[str, Path, GiteaStandIn]
+) -> None:
+    base, server, stand_in = gitea
+    post_score(base, branch_head(server, "develop"), 90)
+    opened = open_promotion(ws, base, promote_app(ws, "stg"), LATER)
+    assert opened.number is not None
+    approve(base, ALICE, opened.number)
+    staging = branch_head(server, "staging")
+    stand_in.faults["repoMergePullRequest"] = 405
+    (refused,) = merge_promotions(ws, base, LATER)
+    assert refused.status == "refused"
+    assert "it was closed or merged meanwhile" in refused.detail
+    assert branch_head(server, "staging") == staging
+
+
+def test_the_pull_request_body(
+    ws: Path, gitea: tuple[str, Path, GiteaStandIn], snapshot: SnapshotAssertion
+) -> None:
+    base, server, _ = gitea
+    post_score(base, branch_head(server, "develop"), 70)
+    opened = open_promotion(ws, base, promote_app(ws, "stg"), LATER)
+    assert opened.number is not None
+    body = Gitea(base, DELIVER, 10).pull("acme", "shop", opened.number)["body"]
+    shown = re.sub(r"\b[0-9a-f]{40}\b", "<commit>", body)
+    shown = re.sub(r"\b[0-9a-f]{12}\b", "<commit12>", shown)  # ids change with the version
+    assert shown == snapshot(extension_class=TextSnapshot)
