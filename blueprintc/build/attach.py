@@ -144,9 +144,15 @@ def attach_sbom(store: Store, repo: str, digest: str, sbom: bytes, media_type: s
     return _attach(store, repo, sbom_tag(digest), sbom, media_type)
 
 
-def attach_source(store: Store, repo: str, digest: str, layer: bytes) -> str:
-    """Store the Blueprint source ``layer`` at ``sha256-<hex>.blueprint``."""
-    return _attach(store, repo, source_tag(digest), layer, SOURCE_MEDIA_TYPE)
+def attach_source(store: Store, repo: str, digest: str, layer: bytes) -> str | None:
+    """Store the Blueprint source ``layer`` at ``sha256-<hex>.blueprint`` unless one is
+    there: the artifact is immutable, and a rebuild of the same version differs only in
+    what compile's identity digest leaves out (rebuilt ``charts/*.tgz``), so republishing
+    is a no-op. None when one was kept."""
+    tag = source_tag(digest)
+    if store.resolve(repo, tag) is not None:
+        return None
+    return _attach(store, repo, tag, layer, SOURCE_MEDIA_TYPE)
 
 
 def stored_source(store: Store, repo: str, digest: str) -> bytes | None:

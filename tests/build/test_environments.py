@@ -244,8 +244,8 @@ def test_changing_one_organization_changes_only_its_environments(
 
     acme = ws / "organizations/acme.yaml"
     text = acme.read_text()
-    assert text.count("replicas: 1\n") == 1  # the dev override of shop
-    acme.write_text(text.replace("replicas: 1\n", "replicas: 2\n"))
+    assert text.count("replicaCount: 1\n") == 1  # the dev override of shop
+    acme.write_text(text.replace("replicaCount: 1\n", "replicaCount: 2\n"))
     _compile(ws, out)
     second = _publish(out, target, signer)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from blueprintc.build import Signer, State, Target, build_blueprint
-from blueprintc.build.attach import sbom_tag
+from blueprintc.build.attach import sbom_tag, source_tag
 from blueprintc.oci.content import sha256_digest
 from blueprintc.signing import signature_tag
 
@@ -31,6 +31,7 @@ def test_republishing_identical_content_is_a_no_op(
         signature_tag(first.published.digest),
         sbom_tag(first.published.digest),
         signature_tag(str(first.published.sbom_digest)),
+        source_tag(first.published.digest),
     }
 
     # A fresh checkout (new file times, charts/ rebuilt) of the same content.
