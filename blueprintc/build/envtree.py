@@ -19,6 +19,7 @@ every ``repos/<org>/<app>/<branch>/`` file of its branch and its
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -76,6 +77,38 @@ def compiled_files(out: Path) -> dict[str, bytes]:
     manifest exactly as :func:`environment_trees` reads its trees (``deliver`` uses it)."""
     with compiled_tree(out) as (manifest, read):
         return {path: read(path) for path in sorted(manifest.files)}
+
+
+def compiled_branch(out: Path, prefix: str, then: str) -> dict[str, bytes]:
+    """The files compile recorded under ``prefix`` (``repos/<org>/<app>/<branch>/``),
+    by their path below it, read as ``compiled_files`` reads them; anything else in
+    that directory (a planted link, a stray file) refuses. Only that directory is
+    looked at: a promotion reads one branch of a tree of 100,000 files."""
+    if not out.is_dir():
+        raise BuildError(f"{out} does not exist: run `blueprintc compile` first")
+    try:
+        with locked(out.parent, exclusive=True):
+            recover_pending(out)
+            manifest = Manifest.load(out)
+            read = _Reader(out, manifest, then)
+            paths = sorted(p for p in manifest.files if p.startswith(prefix))
+            _refuse_strays(out, prefix, set(paths), read.fix)
+            return {p[len(prefix) :]: read(p) for p in paths}
+    except EmitError as exc:
+        raise BuildError(str(exc)) from None
+
+
+def _refuse_strays(out: Path, prefix: str, listed: set[str], fix: str) -> None:
+    top = out / prefix
+    for directory, dirs, files in os.walk(top):
+        for name in [*files, *(d for d in dirs if os.path.islink(os.path.join(directory, d)))]:
+            path = Path(directory, name)
+            rel = path.relative_to(out).as_posix()
+            if path.is_symlink() or not path.is_file() or rel not in listed:
+                raise BuildError(
+                    f"{path} was not written by compile (it is not in {STATE_DIR}/, or not a "
+                    f"regular file): remove it, or {fix}"
+                )
 
 
 @contextmanager
@@ -161,22 +194,23 @@ def _what(kind: str | None) -> str:
 class _Reader:
     """Reads files of ``out`` through no link, each checked against its sha256."""
 
-    def __init__(self, out: Path, manifest: Manifest) -> None:
+    def __init__(self, out: Path, manifest: Manifest, then: str = "publish again") -> None:
         self.out, self.manifest = out, manifest
+        self.fix = f"run `blueprintc compile` to rewrite out/, then {then}"
 
     def __call__(self, path: str) -> bytes:
         full = self.out / path
         try:
             data = read_file(full, MAX_FILE_BYTES, anchor=self.out)
         except OSError as exc:
-            raise BuildError(f"cannot read {full}: {exc.strerror or exc}; {_RECOMPILE}") from None
+            raise BuildError(f"cannot read {full}: {exc.strerror or exc}; {self.fix}") from None
         recorded = self.manifest.files[path].sha256
         actual = hashlib.sha256(data).hexdigest()
         if actual != recorded:
             raise BuildError(
                 f"{full} is not what compile wrote (sha256 {actual[:12]}..., recorded "
-                f"{recorded[:12]}...): it was changed by hand or by another program; nothing "
-                f"was published; {_RECOMPILE}"
+                f"{recorded[:12]}...): it was changed by hand or by another program; "
+                f"{self.fix}"
             )
         return data
 

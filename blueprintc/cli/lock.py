@@ -43,9 +43,10 @@ def lock_command(workspace: Path | None, check: bool, output_format: str) -> Non
     inputs = load_inputs(load_workspace(root))
     workspace = inputs.workspace  # the rule settings lint and compile apply
     errors = failing(finalise(inputs.diagnostics, workspace, None), workspace.fail_on)
-    loaded = lock.load(root, inputs.reads)
+    loaded = inputs.lock  # read with the inputs: its findings are among theirs
+    assert loaded is not None
     if errors or loaded.diagnostics:
-        _report([*errors, *loaded.diagnostics], root)
+        _report(errors, root)
         click.echo(f"lock failed: {lock.LOCK_FILE} left untouched", err=True)
         sys.exit(1)
     update = lock.update(loaded.entries, lock.spec_entries(inputs))

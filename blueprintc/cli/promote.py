@@ -114,7 +114,8 @@ def promote_command(
     try:
         _check_usage(application, to, every, merge, rollback, remote, to_sovereign)
         settings = _settings(root, remote, to_sovereign, timeout, re_score_context)
-        inputs = _inputs(root)
+        single = application if application and not merge else None
+        inputs = _inputs(root, single.split("/", 1)[0] if single else None)
         if merge:
             _merge(root, out, inputs, settings, application, output_format)
             return
@@ -190,12 +191,23 @@ def _settings(
     return Settings(base, credentials_for(base), seconds, re_context=context or RE_SCORE_CONTEXT)
 
 
-def _inputs(root: Path) -> Inputs:
-    from blueprintc.compile.inputs import load_inputs
+def _inputs(root: Path, only: str | None = None) -> Inputs:
+    """The workspace's inputs; with `only` (an Organization's slug), just that
+    Organization's file when it is named after it (a promotion of one Application
+    need not parse a thousand Organizations)."""
+    from blueprintc.compile.inputfiles import organization_files
+    from blueprintc.compile.inputs import load_inputs, load_organization
     from blueprintc.promote.request import PromoteError
     from blueprintc.workspace import load_workspace
 
-    inputs = load_inputs(load_workspace(root))
+    workspace = load_workspace(root)
+    named = [p for p in organization_files(workspace) if p.stem == only] if only else []
+    inputs = load_inputs(workspace, organizations=not named)
+    for path in named:
+        org = load_organization(inputs, path)
+        if org is None or org.slug != only:
+            inputs = load_inputs(workspace)  # named otherwise: read them all
+            break
     lock = inputs.lock
     if lock is None or not lock.present:
         raise PromoteError(

@@ -59,6 +59,8 @@ class CatalogEntry:
     subcharts: tuple[tuple[str, str], ...] = ()
     # The chart's top-level value keys (chart_keys.py); None: not judged.
     chart_keys: frozenset[str] | None = None
+    # What blueprintc.lock pins (identity_digest): its content, rebuilt charts aside.
+    identity: str = ""
 
     @property
     def name(self) -> str:
@@ -320,6 +322,7 @@ def load_catalog_entry(
         disagrees,
         subcharts,
         chart_keys=keys,
+        identity=identity_digest(reads, directory),
     )
 
 
@@ -369,8 +372,26 @@ def parse(inputs: Inputs, source: SourceFile) -> YamlDoc:
 def tree_digest(reads: InputReads, directory: Path) -> str:
     """Content digest of every file under a Blueprint directory (each read once, through
     `reads`: a refused one counts as its refusal, and the plan reports it)."""
+    return _digest_of(reads, directory, tree_files(directory))
+
+
+def identity_digest(reads: InputReads, directory: Path) -> str:
+    """The digest blueprintc.lock pins a Blueprint version by: every file but the
+    `charts/*.tgz` a `Chart.lock` beside them pins (helm dependency build rewrites
+    them with new times in every checkout, and they are often gitignored; their
+    content is the lock's), so the same commit has one identity on every machine."""
+    rebuilt = {
+        tgz
+        for lock in directory.rglob("Chart.lock")
+        if lock.is_file()
+        for tgz in (lock.parent / "charts").glob("*.tgz")
+    }
+    return _digest_of(reads, directory, [p for p in tree_files(directory) if p not in rebuilt])
+
+
+def _digest_of(reads: InputReads, directory: Path, files: list[Path]) -> str:
     digest = hashlib.sha256()
-    for path in tree_files(directory):
+    for path in files:
         digest.update(path.relative_to(directory).as_posix().encode() + b"\0")
         if os.path.islink(path) and os.path.isdir(path):
             digest.update(b"link " + os.readlink(path).encode())

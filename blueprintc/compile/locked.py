@@ -141,7 +141,7 @@ def _waiting(
         catalog = lookup(inputs.catalog, app.blueprint)
         if catalog is None:
             return []  # the spec's own finding (BPP002)
-        runs = (catalog.name, catalog.version, f"sha256:{catalog.digest}", dict(app.config))
+        runs = (catalog.name, catalog.version, f"sha256:{catalog.identity}", dict(app.config))
     else:
         runs = (upstream.blueprint, upstream.version, upstream.digest, dict(upstream.config))
     if runs == (found.blueprint, found.version, found.digest, dict(found.config)):

@@ -77,9 +77,9 @@ def locked_directory(workspace: Workspace, name: str, version: str, digest: str)
 
 
 def _digest_of(directory: Path, workspace: Workspace) -> str:
-    from blueprintc.compile.inputs import tree_digest
+    from blueprintc.compile.inputs import identity_digest
 
-    return tree_digest(InputReads(directory, workspace.max_file_bytes), directory)
+    return identity_digest(InputReads(directory, workspace.max_file_bytes), directory)
 
 
 def _fetch(workspace: Workspace, name: str, version: str) -> tuple[bytes, str]:

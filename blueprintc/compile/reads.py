@@ -60,16 +60,19 @@ class InputReads:
         """Every file refused so far (the plan reports them all, read by it or not)."""
         return list(self._refused.values())
 
-    def source(self, path: Path) -> SourceFile:
-        """The decoded text of `path` (read now, or kept from the read that hashed it)."""
+    def source(self, path: Path, max_bytes: int | None = None) -> SourceFile:
+        """The decoded text of `path` (read now, or kept from the read that hashed it);
+        `max_bytes` raises the workspace's limit for a file known to grow with the
+        workspace (blueprintc.lock)."""
         source = self._sources.get(path)
         if source is not None:
             return source
+        limit = max(self.max_bytes, max_bytes or 0)
         data = self._kept.pop(path, None)
         if data is None:
-            data = self._read(path, self.max_bytes)
+            data = self._read(path, limit)
         rel = self.rel(path)
-        check_size(rel, len(data), self.max_bytes)
+        check_size(rel, len(data), limit)
         source = SourceFile(path, rel, decode_text(data, rel))
         self._sources[path] = source
         return source

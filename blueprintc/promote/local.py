@@ -89,15 +89,14 @@ def promote_locally(
 
 def branch_files(out: Path, request: Request) -> dict[str, bytes]:
     """The files of the request's branch in the compiled `out` (repository paths)."""
-    from blueprintc.build.envtree import compiled_tree
+    from blueprintc.build.envtree import compiled_branch
+    from blueprintc.build.errors import BuildError
 
     prefix = f"repos/{request.org.slug}/{request.app.name}/{request.env.branch}/"
-    with compiled_tree(out) as (manifest, read):
-        return {
-            path[len(prefix) :]: read(path)
-            for path in sorted(manifest.files)
-            if path.startswith(prefix)
-        }
+    try:
+        return compiled_branch(out, prefix, "promote again")
+    except BuildError as exc:
+        raise PromoteError(str(exc)) from None
 
 
 def dependents(inputs: Inputs, request: Request) -> list[str]:

@@ -108,7 +108,7 @@ def promoted_entry(inputs: Inputs, request: Request) -> LockEntry:
     return LockEntry(
         catalog.name,
         catalog.version,
-        f"sha256:{catalog.digest}",
+        f"sha256:{catalog.identity}",
         request.source.env_type,
         dict(request.app.config),
     )

@@ -78,7 +78,7 @@ def test_all_promotes_each_from_what_its_source_ran_before(ws: Path) -> None:
     promoted = [line for line in result.output.splitlines() if " promoted from " in line]
     assert promoted == ["acme/shop stg promoted from dev: bp-webapp 1.4.2, another config"]
     lock = (ws / LOCK_FILE).read_text(encoding="utf-8")
-    assert lock.count("message: Hello") == 1, "prod took stg's entry from before this run"
+    assert lock.count('"message": "Hello"') == 1, "prod took stg's entry from before this run"
 
 
 @pytest.mark.parametrize(
@@ -119,7 +119,7 @@ def test_without_a_lock_promotion_has_not_started(ws: Path) -> None:
 
 
 def test_a_hand_edited_invalid_lock_is_refused_at_its_line(ws: Path) -> None:
-    _edit(ws / LOCK_FILE, "version: 1.4.2", "version: latest")
+    _edit(ws / LOCK_FILE, '"version": "1.4.2"', '"version": "latest"')
     before = (ws / LOCK_FILE).read_bytes()
     result = invoke("promote", "acme/shop", "--to", "stg", "-w", ws)
     assert result.exit_code == 2
@@ -131,7 +131,7 @@ def test_a_hand_edited_invalid_lock_is_refused_at_its_line(ws: Path) -> None:
 def test_a_hand_edited_unknown_version_stops_the_promotion_before_anything_moves(
     ws: Path,
 ) -> None:
-    _edit(ws / LOCK_FILE, "version: 1.4.2", "version: 1.0.0")
+    _edit(ws / LOCK_FILE, '"version": "1.4.2"', '"version": "1.0.0"')
     before = (ws / LOCK_FILE).read_bytes()
     result = invoke("promote", "acme/shop", "--to", "stg", "-w", ws)
     assert result.exit_code == 1
