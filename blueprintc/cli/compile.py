@@ -139,6 +139,26 @@ def _report(diagnostics: list[Diagnostic], root: Path) -> None:
         click.echo(text.render_diagnostics(result, colour), err=True, nl=False, color=colour)
 
 
+_WAITING_SHOWN = 3
+
+
+def _report_folded(diagnostics: list[Diagnostic], root: Path) -> None:
+    """The findings, with waiting promotions (BPP031, information) past the first few
+    folded into one line unless -v: a new Blueprint version used by a thousand
+    Applications is one fact, not a thousand."""
+    waiting = [d for d in diagnostics if d.rule == "BPP031"]
+    if len(waiting) <= _WAITING_SHOWN or verbosity.verbose():
+        _report(diagnostics, root)
+        return
+    folded = set(map(id, waiting[_WAITING_SHOWN:]))
+    _report([d for d in diagnostics if id(d) not in folded], root)
+    click.echo(
+        f"... and {len(folded)} more promotions waiting (BPP031; -v lists them; "
+        "`blueprintc promote --all` proposes them)\n",
+        err=True,
+    )
+
+
 @click.command("compile")
 @click.argument("workspace", required=False, type=click.Path(path_type=Path, file_okay=False))
 @click.option(
@@ -248,7 +268,7 @@ def compile_command(
         )
     if output_format == "json":
         _json_outcome(outcome, root, check, shard, time.perf_counter() - started)
-    _report(outcome.diagnostics, root)  # warnings too: they do not stop the compile
+    _report_folded(outcome.diagnostics, root)  # warnings too: they do not stop the compile
     if outcome.failing:
         click.echo(
             f"compile failed: {len(outcome.failing)} finding(s); {outcome.out_rel}/ left untouched",

@@ -167,3 +167,19 @@ def test_an_edited_lock_entry_unseals_out_and_replans_its_organization(workspace
     assert result.exit_code == 0, result.output
     assert "message: Promoted" in (workspace / "out" / PROD).read_text(encoding="utf-8")
     assert "message: Welcome to Acme" in (workspace / "out" / STG).read_text(encoding="utf-8")
+
+
+def test_many_waiting_promotions_are_folded_into_one_line(workspace: Path) -> None:
+    invoke("lock", workspace)
+    lock = workspace / LOCK_FILE
+    fake = "sha256:" + "1" * 64
+    lock.write_text(re.sub(r"sha256:[0-9a-f]{64}", fake, lock.read_text("utf-8")), "utf-8")
+    result = invoke("compile", workspace)
+    assert result.exit_code == 0, result.output
+    assert result.output.count("[promotion-waiting]") == 3
+    shown = invoke("compile", "-v", "-o", workspace / "other-out", workspace)
+    total = shown.output.count("[promotion-waiting]")
+    assert total > 3, "every gated Environment promoted from dev waits for its content"
+    assert f"... and {total - 3} more promotions waiting (BPP031; -v lists them;" in (
+        result.output
+    )
