@@ -18,6 +18,7 @@ from blueprintc.blueprint_names import lookup, same
 from blueprintc.compile.inputfiles import LOCK_FILE
 from blueprintc.compile.inputs import Inputs
 from blueprintc.diagnostics import Diagnostic
+from blueprintc.emit.model import EmitReport
 from blueprintc.promote import lock as lockfile
 from blueprintc.promote.lock import LockEntry
 from blueprintc.promote.plan import PromotionPlan, plan_promotion, where_in
@@ -50,18 +51,16 @@ class LocalPromotion:
 def promote_locally(
     root: Path, out: Path | None, inputs: Inputs, request: Request, entry: LockEntry
 ) -> LocalPromotion:
-    """Write `entry` for `request` into the lock and recompile (see the module doc)."""
+    """Write `entry` for `request` into the lock and recompile (see the module doc).
+    The plan compares the branch as out/ last held it with the branch recompiled."""
+    from blueprintc.compile.outdir import out_dir
     from blueprintc.compile.run import run_compile
 
     lock = inputs.lock
     assert lock is not None
-    first = run_compile(root, out)
-    if first.failing:
-        raise CompileFailed(
-            "the workspace does not compile as it is: fix it first", list(first.failing)
-        )
-    target = root / first.out_rel
-    before = branch_files(target, request)
+    target = out_dir(inputs.workspace, out)
+    prefix = branch_prefix(request)
+    before = branch_files(target, request) if (target / prefix).is_dir() else {}
     old = lock.entries.get(request.key)
     lock_path = root / LOCK_FILE
     previous_text = lock_path.read_bytes()
@@ -71,11 +70,12 @@ def promote_locally(
         if written:
             lock_path.write_bytes(previous_text)
         raise CompileFailed(
-            f"{request.name} {request.env.env_type} does not compile with the promoted entry "
-            f"({entry.blueprint} {entry.version}); {LOCK_FILE} was left as it was",
+            f"the workspace does not compile with {request.name} {request.env.env_type} at "
+            f"{entry.blueprint} {entry.version} (the findings above say why); {LOCK_FILE} "
+            "was left as it was",
             list(outcome.failing),
         )
-    after = branch_files(target, request)
+    after = _recompiled(target, prefix, before, outcome.report)
     merged = None
     if outcome.result is not None:
         planned = outcome.result.apps.get(f"{request.name}/{request.env.env_type}")
@@ -87,14 +87,33 @@ def promote_locally(
     return LocalPromotion(request, old, entry, before, after, plan, written)
 
 
+def branch_prefix(request: Request) -> str:
+    return f"repos/{request.org.slug}/{request.app.name}/{request.env.branch}/"
+
+
+def _recompiled(
+    out: Path, prefix: str, before: dict[str, bytes], report: EmitReport | None
+) -> dict[str, bytes]:
+    """The branch's files right after this process's compile wrote them: those it
+    held, less the removed, plus the written (read back without a second pass over
+    out/'s manifest, which at N = 1,000 lists 100,000 files)."""
+    from blueprintc.build.envtree import MAX_FILE_BYTES
+    from blueprintc.emit.fsutil import read_file
+
+    if report is None:
+        return before
+    paths = {prefix + p for p in before} - set(report.removed)
+    paths |= {p for p in report.written if p.startswith(prefix)}
+    return {p[len(prefix) :]: read_file(out / p, MAX_FILE_BYTES, anchor=out) for p in sorted(paths)}
+
+
 def branch_files(out: Path, request: Request) -> dict[str, bytes]:
     """The files of the request's branch in the compiled `out` (repository paths)."""
     from blueprintc.build.envtree import compiled_branch
     from blueprintc.build.errors import BuildError
 
-    prefix = f"repos/{request.org.slug}/{request.app.name}/{request.env.branch}/"
     try:
-        return compiled_branch(out, prefix, "promote again")
+        return compiled_branch(out, branch_prefix(request), "promote again")
     except BuildError as exc:
         raise PromoteError(str(exc)) from None
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -94,6 +95,7 @@ class LoadedLock:
     entries: dict[Key, LockEntry]
     doc: YamlDoc | None
     diagnostics: tuple[Diagnostic, ...] = ()
+    _org_digests: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def present(self) -> bool:
@@ -101,9 +103,17 @@ class LoadedLock:
 
     def digest_of(self, org: str) -> str:
         """A digest of `org`'s entries: part of its inputs digest, so a promotion
-        re-plans exactly the Organization it moves."""
-        mine = [(k, e.as_dict()) for k, e in sorted(self.entries.items()) if k[0] == org]
-        return hashlib.sha256(json.dumps(mine, sort_keys=True).encode()).hexdigest()
+        re-plans exactly the Organization it moves (all worked out at the first call:
+        a compile asks for every Organization's)."""
+        if not self._org_digests:
+            grouped: dict[str, list[Any]] = {}
+            for key, entry in sorted(self.entries.items()):
+                grouped.setdefault(key[0], []).append((key, entry.as_dict()))
+            for name, mine in grouped.items():
+                text = json.dumps(mine, sort_keys=True).encode()
+                self._org_digests[name] = hashlib.sha256(text).hexdigest()
+            self._org_digests[""] = hashlib.sha256(b"[]").hexdigest()  # computed
+        return self._org_digests.get(org) or self._org_digests[""]
 
 
 def load(root: Path, reads: InputReads) -> LoadedLock:
@@ -116,6 +126,8 @@ def load(root: Path, reads: InputReads) -> LoadedLock:
         doc = parse(reads.source(path, MAX_BYTES))
     except InputError as exc:
         return LoadedLock({}, None, (diagnostic_from_input(exc),))
+    if plainly_valid(doc.data):
+        return LoadedLock(entries_of(doc.data), doc)
     found = tuple(
         report(
             "BPP015",
@@ -129,6 +141,48 @@ def load(root: Path, reads: InputReads) -> LoadedLock:
     if found:
         return LoadedLock({}, doc, found)
     return LoadedLock(entries_of(doc.data), doc)
+
+
+_OWNER = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+_ENV_TYPE = re.compile(r"^[a-z]{2,5}$")
+_FIELDS = {
+    "blueprint": re.compile(r"^bp-[a-z0-9]([-a-z0-9]*[a-z0-9])?$"),
+    "version": re.compile(
+        r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$"
+    ),
+    "digest": re.compile(r"^sha256:[0-9a-f]{64}$"),
+    "from": _ENV_TYPE,
+}
+_TOP = {"generated", "apiVersion", "kind", "applications"}
+
+
+def plainly_valid(data: Any) -> bool:
+    """True only when lock.schema.json finds nothing wrong with `data`: the same
+    checks written out (`pattern` as jsonschema applies it: re.search), ~50x faster
+    than walking the schema over 10,000 entries (the schema, walked only when this
+    says no, words the findings)."""
+    if not isinstance(data, dict) or not set(data) <= _TOP:
+        return False
+    if data.get("apiVersion") != API_VERSION or data.get("kind") != "Lock":
+        return False
+    if "generated" in data and not isinstance(data["generated"], str):
+        return False
+    applications = data.get("applications")
+    if not isinstance(applications, dict):
+        return False
+    for owner, environments in applications.items():
+        if not _OWNER.search(owner) or not isinstance(environments, dict) or not environments:
+            return False
+        for env_type, entry in environments.items():
+            if not _ENV_TYPE.search(env_type) or not isinstance(entry, dict):
+                return False
+            if len(entry) != 5 or not isinstance(entry.get("config"), dict):
+                return False
+            for name, pattern in _FIELDS.items():
+                value = entry.get(name)
+                if not isinstance(value, str) or not pattern.search(value):
+                    return False
+    return True
 
 
 def entries_of(data: Mapping[str, Any] | None) -> dict[Key, LockEntry]:

@@ -36,9 +36,9 @@ class LockDoc(YamlDoc):
         return super().locate(path, key)
 
     def _index(self) -> None:
-        text = self.source.text
-        if dumps(self.data) == text:
-            self.values, self.keys = _positions(text)
+        positions = _positions(self.source.text)
+        if positions is not None:
+            self.values, self.keys = positions
             return
         try:
             located = load_yaml(self.source)
@@ -66,38 +66,49 @@ def parse(source: SourceFile) -> LockDoc:
 
 def _positions(
     text: str,
-) -> tuple[dict[PathKey, tuple[int, int]], dict[PathKey, tuple[int, int]]]:
-    """Value and key positions of every path of canonical `dumps` output."""
+) -> tuple[dict[PathKey, tuple[int, int]], dict[PathKey, tuple[int, int]]] | None:
+    """Value and key positions of every path of text in `dumps`'s form (one key or
+    item per line, containers opened at the end of a line); None for any other form."""
     values: dict[PathKey, tuple[int, int]] = {(): (1, 1)}
     keys: dict[PathKey, tuple[int, int]] = {}
     stack: list[tuple[PathKey, list[int] | None]] = []  # (path, list counter)
-    for number, line in enumerate(text.splitlines(), start=1):
+    lines = text.splitlines()
+    if not lines or lines[0] != "{":
+        return None
+    for number, line in enumerate(lines, start=1):
         content = line.lstrip(" ")
         column = len(line) - len(content) + 1
-        if not content:
-            continue
-        if content[0] in "]}":
-            if stack:
-                stack.pop()
+        if content.rstrip(",") in ("}", "]"):
+            if not stack:
+                return None
+            stack.pop()
             continue
         if not stack:
-            stack.append(((), [0] if content[0] == "[" else None))
+            if number != 1:
+                return None
+            stack.append(((), None))
             continue
         parent, counter = stack[-1]
-        if counter is None and content[0] == '"':
-            name, end = _DECODER.raw_decode(content)
-            path: PathKey = (*parent, name)
-            keys[path] = (number, column)
-            rest = content[end + 2 :]
-            values[path] = (number, column + end + 2)
-        else:
-            index = counter[0] if counter is not None else 0
-            if counter is not None:
+        try:
+            if counter is None:
+                name, end = _DECODER.raw_decode(content)
+                if not isinstance(name, str) or content[end : end + 2] != ": ":
+                    return None
+                path: PathKey = (*parent, name)
+                keys[path] = (number, column)
+                rest, at = content[end + 2 :], column + end + 2
+            else:
+                path = (*parent, counter[0])
                 counter[0] += 1
-            path = (*parent, index)
-            rest = content
-            values[path] = (number, column)
-        opened = rest.rstrip(",")
-        if opened in ("{", "["):
-            stack.append((path, [0] if opened == "[" else None))
-    return values, keys
+                rest, at = content, column
+            values[path] = (number, at)
+            opened = rest.rstrip(",")
+            if opened in ("{", "["):
+                stack.append((path, [0] if opened == "[" else None))
+                continue
+            _, end = _DECODER.raw_decode(rest)
+        except ValueError:
+            return None
+        if rest[end:] not in ("", ","):
+            return None
+    return (values, keys) if not stack else None

@@ -104,3 +104,67 @@ def test_a_link_planted_at_the_lock_is_replaced_never_followed(
     result = invoke("lock", workspace)
     assert result.exit_code == 1, "a link is not a lock: reported, nothing written"
     assert victim.read_text(encoding="utf-8") == "keep me\n"
+
+
+def _mutants(data: dict) -> list[object]:
+    """The lock document with one thing wrong (or right) at a time."""
+    import copy
+
+    found: list[object] = [data, [], {}, None]
+    entry = ("applications", "acme/shop", "prod")
+
+    def edited(path: tuple[str, ...], value: object, delete: bool = False) -> object:
+        mutant = copy.deepcopy(data)
+        node = mutant
+        for part in path[:-1]:
+            node = node[part]
+        if delete:
+            del node[path[-1]]
+        else:
+            node[path[-1]] = value
+        return mutant
+
+    for key in ("apiVersion", "kind", "applications", "generated"):
+        found += [edited((key,), None, delete=True), edited((key,), 7), edited((key,), "x")]
+    found.append(edited(("extra",), 1))
+    found += [
+        edited(("applications", "Acme/shop"), {"prod": data["applications"]["acme/shop"]["prod"]}),
+        edited(
+            ("applications", "acme/shop", "production"), data["applications"]["acme/shop"]["prod"]
+        ),
+        edited(("applications", "acme/empty"), {}),
+        edited((*entry, "extra"), 1),
+        edited((*entry, "config"), []),
+        edited((*entry, "config"), {"any": {"thing": [1]}}),
+    ]
+    for field, bad in (
+        ("blueprint", "webapp"),
+        ("blueprint", "bp-webapp\n"),
+        ("version", "1.4"),
+        ("version", "1.4.2\n"),
+        ("version", "1.4.2-rc.1+build.5"),
+        ("digest", "sha256:" + "0" * 63),
+        ("from", "development"),
+        ("from", 3),
+    ):
+        found += [edited((*entry, field), bad), edited((*entry, field), None, delete=True)]
+    return found
+
+
+def test_the_quick_validity_check_agrees_with_the_schema(workspace: Path) -> None:
+    import json
+
+    from jsonschema import Draft202012Validator
+
+    from blueprintc.promote.lock import plainly_valid
+    from blueprintc.schemas import load_schema
+
+    invoke("lock", workspace)
+    data = json.loads(_lock(workspace))
+    validator = Draft202012Validator(load_schema("lock.schema.json"))
+    mutants = _mutants(data)
+    verdicts = [(plainly_valid(m), validator.is_valid(m)) for m in mutants]
+    assert all(quick == full for quick, full in verdicts), [
+        (i, v) for i, v in enumerate(verdicts) if v[0] != v[1]
+    ]
+    assert sum(full for _, full in verdicts) >= 3, "valid mutants are in the set too"

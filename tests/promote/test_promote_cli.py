@@ -136,7 +136,8 @@ def test_a_hand_edited_unknown_version_stops_the_promotion_before_anything_moves
     result = invoke("promote", "acme/shop", "--to", "stg", "-w", ws)
     assert result.exit_code == 1
     assert "BPP029" in result.output
-    assert "promote failed: the workspace does not compile as it is" in result.output
+    assert "promote failed: the workspace does not compile with acme/shop stg" in result.output
+    assert "blueprintc.lock was left as it was" in result.output
     assert (ws / LOCK_FILE).read_bytes() == before
 
 
