@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.compile
 	$(BIN)/python -m benchmarks.startup
 	$(BIN)/python -m benchmarks.deliver
+	$(BIN)/python -m benchmarks.promote
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

@@ -25,6 +25,8 @@ class CompileOutcome:
     out_rel: str = "out"
     sealed: int | None = None  # files of an untouched out/ when nothing was re-planned
     previous: Manifest | None = None  # out/'s manifest, as the planner read it
+    # The partial path's: the manifest entries of the re-planned owners before it ran.
+    replaced: Manifest | None = None
     # Owners re-planned when only they changed (the rest of out/ provably untouched).
     patched: tuple[str, ...] | None = None
     fail_on: Severity = Severity.ERROR  # the workspace's lint.failOn

@@ -62,6 +62,7 @@ def compile_changed_owners(
         return None
     outcome.report = report
     outcome.patched = tuple(sorted(owners))
+    outcome.replaced = old
     return outcome
 
 

@@ -10,6 +10,8 @@ is left as it was, and the findings say why.
 
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ from blueprintc.blueprint_names import lookup, same
 from blueprintc.compile.inputfiles import LOCK_FILE
 from blueprintc.compile.inputs import Inputs
 from blueprintc.diagnostics import Diagnostic
+from blueprintc.emit.manifest import Manifest
 from blueprintc.emit.model import EmitReport
 from blueprintc.promote import lock as lockfile
 from blueprintc.promote.lock import LockEntry
@@ -60,7 +63,7 @@ def promote_locally(
     assert lock is not None
     target = out_dir(inputs.workspace, out)
     prefix = branch_prefix(request)
-    before = branch_files(target, request) if (target / prefix).is_dir() else {}
+    on_disk = _disk_files(target, prefix)
     old = lock.entries.get(request.key)
     lock_path = root / LOCK_FILE
     previous_text = lock_path.read_bytes()
@@ -75,7 +78,10 @@ def promote_locally(
             "was left as it was",
             list(outcome.failing),
         )
-    after = _recompiled(target, prefix, before, outcome.report)
+    listed = outcome.replaced or outcome.previous
+    before = _compiled(on_disk, prefix, listed)
+    held = {p for p in listed.files if p.startswith(prefix)} if listed is not None else set()
+    after = _recompiled(target, prefix, held, outcome.report)
     merged = None
     if outcome.result is not None:
         planned = outcome.result.apps.get(f"{request.name}/{request.env.env_type}")
@@ -91,19 +97,49 @@ def branch_prefix(request: Request) -> str:
     return f"repos/{request.org.slug}/{request.app.name}/{request.env.branch}/"
 
 
-def _recompiled(
-    out: Path, prefix: str, before: dict[str, bytes], report: EmitReport | None
-) -> dict[str, bytes]:
-    """The branch's files right after this process's compile wrote them: those it
-    held, less the removed, plus the written (read back without a second pass over
-    out/'s manifest, which at N = 1,000 lists 100,000 files)."""
+def _disk_files(out: Path, prefix: str) -> dict[str, bytes]:
+    """The regular files under `out`/`prefix` now, by their path in out/ (no link
+    followed); which of them compile wrote is known once it has run."""
     from blueprintc.build.envtree import MAX_FILE_BYTES
     from blueprintc.emit.fsutil import read_file
 
-    if report is None:
-        return before
-    paths = {prefix + p for p in before} - set(report.removed)
-    paths |= {p for p in report.written if p.startswith(prefix)}
+    found: dict[str, bytes] = {}
+    top = out / prefix
+    for directory, _, files in os.walk(top):
+        for name in files:
+            path = Path(directory, name)
+            if path.is_file() and not path.is_symlink():
+                found[path.relative_to(out).as_posix()] = read_file(
+                    path, MAX_FILE_BYTES, anchor=out
+                )
+    return found
+
+
+def _compiled(on_disk: dict[str, bytes], prefix: str, listed: Manifest | None) -> dict[str, bytes]:
+    """Of the files read before the compile, those its manifest lists with their
+    bytes as recorded (a hand-edited or stray file is not the branch), by branch path."""
+    if listed is None:
+        return {}
+    before = {}
+    for path, data in on_disk.items():
+        entry = listed.files.get(path)
+        if entry is not None and hashlib.sha256(data).hexdigest() == entry.sha256:
+            before[path[len(prefix) :]] = data
+    return before
+
+
+def _recompiled(
+    out: Path, prefix: str, held: set[str], report: EmitReport | None
+) -> dict[str, bytes]:
+    """The branch's files right after this process's compile wrote them: the ones the
+    manifest listed (`held`), less the removed, plus the written (read back without a
+    second pass over out/'s manifest, which at N = 1,000 lists 190,000 files)."""
+    from blueprintc.build.envtree import MAX_FILE_BYTES
+    from blueprintc.emit.fsutil import read_file
+
+    paths = set(held)
+    if report is not None:
+        paths = (paths - set(report.removed)) | {p for p in report.written if p.startswith(prefix)}
     return {p[len(prefix) :]: read_file(out / p, MAX_FILE_BYTES, anchor=out) for p in sorted(paths)}
 
 

@@ -32,8 +32,34 @@ class LockDoc(YamlDoc):
 
     def locate(self, path: PathKey, key: bool = False) -> tuple[int, int]:
         if not self.values:
+            found = None if key else self._entry_position(path)
+            if found is not None:
+                return found
             self._index()
         return super().locate(path, key)
+
+    def _entry_position(self, path: PathKey) -> tuple[int, int] | None:
+        """An entry's position, or one of its fields', found by searching the canonical
+        text for its lines: what compile's findings ask for, without indexing 100,000
+        lines. None when the path is another kind, or the text is not canonical."""
+        if len(path) not in (3, 4) or path[0] != "applications":
+            return None
+        text = self.source.text
+        at = text.find('\n  "applications": {\n')
+        if at < 0:
+            return None
+        for depth, name in enumerate(path[1:], start=2):
+            if not isinstance(name, str):
+                return None
+            probe = "\n" + "  " * depth + json.dumps(name, ensure_ascii=False) + ": "
+            found = text.find(probe, at)
+            sibling = text.find("\n" + "  " * (depth - 1) + '"', at + 1)
+            if found < 0 or 0 <= sibling < found:
+                return None  # not under this parent
+            at = found + 1
+        line = text.count("\n", 0, at) + 1
+        column = 2 * len(path) + len(json.dumps(path[-1], ensure_ascii=False)) + 3
+        return line, column
 
     def _index(self) -> None:
         positions = _positions(self.source.text)
