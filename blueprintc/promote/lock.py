@@ -106,12 +106,14 @@ class LoadedLock:
         re-plans exactly the Organization it moves (all worked out at the first call:
         a compile asks for every Organization's)."""
         if not self._org_digests:
-            grouped: dict[str, list[Any]] = {}
-            for key, entry in sorted(self.entries.items()):
-                grouped.setdefault(key[0], []).append((key, entry.as_dict()))
-            for name, mine in grouped.items():
-                text = json.dumps(mine, sort_keys=True).encode()
-                self._org_digests[name] = hashlib.sha256(text).hexdigest()
+            blocks = _org_blocks(self.doc.source.text) if self.doc is not None else None
+            if blocks is None:  # not the canonical text: from the entries themselves
+                grouped: dict[str, list[Any]] = {}
+                for key, entry in sorted(self.entries.items()):
+                    grouped.setdefault(key[0], []).append((key, entry.as_dict()))
+                blocks = {n: json.dumps(m, sort_keys=True) for n, m in grouped.items()}
+            for name, block in blocks.items():
+                self._org_digests[name] = hashlib.sha256(block.encode()).hexdigest()
             self._org_digests[""] = hashlib.sha256(b"[]").hexdigest()  # computed
         return self._org_digests.get(org) or self._org_digests[""]
 
@@ -141,6 +143,24 @@ def load(root: Path, reads: InputReads) -> LoadedLock:
     if found:
         return LoadedLock({}, doc, found)
     return LoadedLock(entries_of(doc.data), doc)
+
+
+_OWNER_LINE = re.compile(r'^    "([a-z0-9][-a-z0-9]*)/', re.MULTILINE)
+
+
+def _org_blocks(text: str) -> dict[str, str] | None:
+    """Each Organization's lines of the canonical lock text (its entries are adjacent:
+    they are sorted by `org/app`), without the comma that only says another follows;
+    None for any other text."""
+    start = text.find('\n  "applications": {\n')
+    end = text.rfind("\n  }\n}")
+    if start < 0 or end < start:
+        return None
+    blocks: dict[str, str] = {}
+    marks = [(m.start(), m.group(1)) for m in _OWNER_LINE.finditer(text, start, end)]
+    for (at, org), (following, _) in zip(marks, [*marks[1:], (end, "")], strict=True):
+        blocks[org] = blocks.get(org, "") + text[at:following].rstrip("\n").rstrip(",")
+    return blocks
 
 
 _OWNER = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9]*[a-z0-9])?$")

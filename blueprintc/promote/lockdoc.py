@@ -13,13 +13,21 @@ YAML), which gives (1, 1) when it refuses the file.
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from typing import Any
 
 from blueprintc.source import InputError, SourceFile
 from blueprintc.yamldoc import PathKey, YamlDoc, load_yaml
 
 _DECODER = json.JSONDecoder()
+
+
+@functools.cache
+def _outdented(depth: int) -> re.Pattern[str]:
+    """A line indented less than a key at `depth`: the end of its parent's lines."""
+    return re.compile("\n {0," + str(2 * depth - 1) + "}[^ ]")
 
 
 def dumps(data: Any) -> str:
@@ -39,22 +47,20 @@ class LockDoc(YamlDoc):
         return super().locate(path, key)
 
     def _entry_position(self, path: PathKey) -> tuple[int, int] | None:
-        """An entry's position, or one of its fields', found by searching the canonical
-        text for its lines: what compile's findings ask for, without indexing 100,000
-        lines. None when the path is another kind, or the text is not canonical."""
-        if len(path) not in (3, 4) or path[0] != "applications":
+        """The position of a path of mapping keys, found by searching the canonical text
+        for each key's line within its parent's lines: what compile's findings and the
+        promotion plan ask for, without indexing 100,000 lines. None for a list index,
+        a missing key, or a text that is not canonical."""
+        if not path or not all(isinstance(name, str) for name in path):
             return None
         text = self.source.text
-        at = text.find('\n  "applications": {\n')
-        if at < 0:
+        if not text.startswith("{\n"):
             return None
-        for depth, name in enumerate(path[1:], start=2):
-            if not isinstance(name, str):
-                return None
+        at = 0
+        for depth, name in enumerate(path, start=1):
             probe = "\n" + "  " * depth + json.dumps(name, ensure_ascii=False) + ": "
             found = text.find(probe, at)
-            sibling = text.find("\n" + "  " * (depth - 1) + '"', at + 1)
-            if found < 0 or 0 <= sibling < found:
+            if found < 0 or _outdented(depth).search(text, at + 1, found + 1):
                 return None  # not under this parent
             at = found + 1
         line = text.count("\n", 0, at) + 1

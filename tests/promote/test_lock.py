@@ -168,3 +168,26 @@ def test_the_quick_validity_check_agrees_with_the_schema(workspace: Path) -> Non
         (i, v) for i, v in enumerate(verdicts) if v[0] != v[1]
     ]
     assert sum(full for _, full in verdicts) >= 3, "valid mutants are in the set too"
+
+
+def test_an_entry_moves_only_its_organizations_digest(workspace: Path) -> None:
+    import json
+
+    from blueprintc.compile.reads import new_reads
+    from blueprintc.promote.lock import load
+    from blueprintc.workspace import load_workspace
+
+    invoke("lock", workspace)
+    ws = load_workspace(workspace)
+    before = load(workspace, new_reads(ws))
+    digests = {org: before.digest_of(org) for org in ("acme", "globex", "initech", "none")}
+    assert len(set(digests.values())) == 4
+    data = json.loads(_lock(workspace))
+    data["applications"]["acme/shop"]["stg"]["config"]["webapp"]["replicaCount"] = 9
+    (workspace / LOCK_FILE).write_text(json.dumps(data, indent=2) + "\n", "utf-8")
+    after = load(workspace, new_reads(ws))
+    moved = {org for org in digests if after.digest_of(org) != digests[org]}
+    assert moved == {"acme"}
+    (workspace / LOCK_FILE).write_text(json.dumps(data) + "\n", "utf-8")  # hand-formatted
+    other = load(workspace, new_reads(ws))
+    assert other.entries == after.entries and other.digest_of("acme") != digests["acme"]

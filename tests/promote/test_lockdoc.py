@@ -55,3 +55,19 @@ def test_a_hand_formatted_lock_is_located_by_the_yaml_loader() -> None:
         1,
         text.index('"1.5.0"') + 1,
     )
+
+
+def test_the_search_finds_config_keys_and_nothing_outside_their_parent() -> None:
+    text = dumps(DATA)
+    values, _ = _positions(text)  # type: ignore[misc]
+    doc = _doc(text)
+    for path in (
+        ("applications", "acme/shop", "prod", "config", "a"),
+        ("applications", "initech/x", "prod", "config", "stg", "version"),
+        ("generated",),
+        ("applications",),
+    ):
+        assert doc._entry_position(path) == values[path], path
+    # acme/shop stg has no "a" in its config; the next one down is another entry's
+    assert doc._entry_position(("applications", "acme/shop", "stg", "config", "a")) is None
+    assert doc._entry_position(("applications", "acme/shop", "prod", "config", "a", 0)) is None

@@ -138,3 +138,22 @@ def test_the_pull_request_body(
     shown = re.sub(r"\b[0-9a-f]{40}\b", "<commit>", body)
     shown = re.sub(r"\b[0-9a-f]{12}\b", "<commit12>", shown)  # ids change with the version
     assert shown == snapshot(extension_class=TextSnapshot)
+
+
+def test_the_pull_request_body_of_a_new_blueprint_version(
+    ws: Path, gitea: tuple[str, Path, GiteaStandIn], snapshot: SnapshotAssertion
+) -> None:
+    base, server, _ = gitea
+    webapp = ws / "blueprints/webapp"
+    edit_file(webapp / "blueprint.yaml", "version: 1.4.2", "version: 1.5.0")
+    edit_file(webapp / "chart/Chart.yaml", "version: 1.4.2", "version: 1.5.0")
+    compile_ws(ws)
+    assert not deliver_remote(ws / "out", base, who(T0 + dt.timedelta(hours=2))).failed
+    post_score(base, branch_head(server, "develop"), 70)
+    opened = open_promotion(ws, base, promote_app(ws, "stg"), LATER)
+    assert opened.number is not None
+    body = Gitea(base, DELIVER, 10).pull("acme", "shop", opened.number)["body"]
+    shown = re.sub(r"\b[0-9a-f]{40}\b", "<commit>", body)
+    shown = re.sub(r"\b[0-9a-f]{12}\b", "<commit12>", shown)
+    assert "Blueprint bp-webapp: 1.4.2 → 1.5.0" in shown
+    assert shown == snapshot(extension_class=TextSnapshot)
