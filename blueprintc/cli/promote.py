@@ -209,14 +209,14 @@ def _inputs(root: Path, only: str | None = None) -> Inputs:
             inputs = load_inputs(workspace)  # named otherwise: read them all
             break
     lock = inputs.lock
+    if lock is not None and lock.diagnostics:
+        _report(list(lock.diagnostics), root)
+        raise PromoteError("blueprintc.lock is invalid: restore it from Git")
     if lock is None or not lock.present:
         raise PromoteError(
             "no blueprintc.lock in the workspace: run `blueprintc lock` (and commit it) to "
             "start promoting"
         )
-    if lock.diagnostics:
-        _report(list(lock.diagnostics), root)
-        raise PromoteError("blueprintc.lock is invalid: restore it from Git")
     return inputs
 
 

@@ -142,7 +142,8 @@ def connect(out: Path, base: str, name: str, creds: Credentials | None, timeout:
         if api.version() is None:
             raise PromoteError(f"{base} has no Gitea API: promotions are Gitea pull requests")
     except GiteaError as exc:
-        raise PromoteError(f"{base}: {exc.message}") from None
+        said = exc.message if exc.status == 0 else f"{base}: {exc.message}"
+        raise PromoteError(f"{said}: check --remote and the credentials") from None
     repo = open_repo(out / GIT_DIR / f"{name}.git")
     url = f"{base}/{name}.git"
     remote = repo.remotes.create_anonymous(url)

@@ -180,6 +180,4 @@ def test_many_waiting_promotions_are_folded_into_one_line(workspace: Path) -> No
     shown = invoke("compile", "-v", "-o", workspace / "other-out", workspace)
     total = shown.output.count("[promotion-waiting]")
     assert total > 3, "every gated Environment promoted from dev waits for its content"
-    assert f"... and {total - 3} more promotions waiting (BPP031; -v lists them;" in (
-        result.output
-    )
+    assert f"... and {total - 3} more promotions waiting (BPP031; -v lists them;" in (result.output)

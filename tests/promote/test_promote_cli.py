@@ -162,3 +162,11 @@ def test_merge_needs_the_gitea(ws: Path) -> None:
     result = invoke("promote", "--merge", "-w", ws)
     assert result.exit_code == 2
     assert "--merge needs the Gitea: give --remote URL or --to-sovereign" in result.output
+
+
+def test_a_lock_that_is_not_json_is_invalid_not_missing(ws: Path) -> None:
+    (ws / LOCK_FILE).write_text("{ not json\n", encoding="utf-8")
+    result = invoke("promote", "acme/shop", "--to", "stg", "-w", ws)
+    assert result.exit_code == 2
+    assert "blueprintc.lock:1:3: error BPI001" in result.output
+    assert "promote: error: blueprintc.lock is invalid: restore it from Git" in result.output
