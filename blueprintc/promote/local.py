@@ -67,7 +67,8 @@ def promote_locally(
     old = lock.entries.get(request.key)
     lock_path = root / LOCK_FILE
     previous_text = lock_path.read_bytes()
-    written = lockfile.write(root, {**lock.entries, request.key: entry})
+    text = previous_text.decode("utf-8", "replace")
+    written = lockfile.write_entry(root, text, lock.entries, request.key, entry)
     outcome = run_compile(root, out)
     if outcome.failing:
         if written:

@@ -29,7 +29,7 @@ from blueprintc.compile.reads import InputReads
 from blueprintc.diagnostics import Diagnostic
 from blueprintc.emit.fsutil import write_file
 from blueprintc.lint import diagnostic_from_input
-from blueprintc.promote.lockdoc import dumps, parse
+from blueprintc.promote.lockdoc import dumps, parse, replace_entry
 from blueprintc.rules.schema.support import schema_findings
 from blueprintc.schemas import load_schema
 from blueprintc.source import InputError
@@ -276,6 +276,19 @@ def write(root: Path, entries: Mapping[Key, LockEntry]) -> bool:
     """Write `blueprintc.lock` atomically (a reader sees the old or the new file, a link
     planted at its path is replaced, never followed); False when it already holds this."""
     return write_file(root / LOCK_FILE, render(entries).encode(), fsync=True, parents=False)
+
+
+def write_entry(
+    root: Path, text: str, entries: Mapping[Key, LockEntry], key: Key, entry: LockEntry
+) -> bool:
+    """Write the lock whose file holds `text` and whose entries are `entries` with `key`
+    set to `entry`, as `write` would: the one entry spliced into the canonical text when
+    it is there, else the whole lock rendered. False when the file already holds it."""
+    org, app, env_type = key
+    spliced = replace_entry(text, f"{org}/{app}", env_type, entry.as_dict())
+    if spliced is None:
+        return write(root, {**entries, key: entry})
+    return write_file(root / LOCK_FILE, spliced.encode(), fsync=True, parents=False)
 
 
 def describe(keys: Iterable[Key]) -> list[str]:

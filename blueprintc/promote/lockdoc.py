@@ -149,3 +149,31 @@ def _positions(
         if rest[end:] not in ("", ","):
             return None
     return (values, keys) if not stack else None
+
+
+def replace_entry(text: str, owner: str, env_type: str, value: Any) -> str | None:
+    """`text` (canonical) with the entry `applications.<owner>.<env_type>` replaced by
+    `value`, exactly as `dumps` would write the whole document: a promotion rewrites
+    one entry of 10,000 without encoding the others again (json's indenting encoder is
+    pure Python). None when the entry is not there or the text is not canonical."""
+    if not text.startswith("{\n"):
+        return None
+    parent = text.find('\n  "applications": {\n')
+    owner_at = text.find("\n    " + json.dumps(owner, ensure_ascii=False) + ": {\n", parent)
+    if parent < 0 or owner_at < 0 or _outdented(2).search(text, parent + 1, owner_at + 1):
+        return None
+    env_at = text.find("\n      " + json.dumps(env_type, ensure_ascii=False) + ": {\n", owner_at)
+    if env_at < 0 or _outdented(3).search(text, owner_at + 1, env_at + 1):
+        return None
+    start = env_at + 1
+    closing = _outdented(4).search(text, start)
+    if closing is None:
+        return None
+    close_at = closing.start() + 1
+    close_end = text.find("\n", close_at)
+    close_line = text[close_at:close_end]
+    if close_line not in ("      }", "      },"):
+        return None
+    body = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n      ")
+    block = "      " + json.dumps(env_type, ensure_ascii=False) + ": " + body
+    return text[:start] + block + close_line[len("      }") :] + text[close_end:]

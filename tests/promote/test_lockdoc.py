@@ -71,3 +71,20 @@ def test_the_search_finds_config_keys_and_nothing_outside_their_parent() -> None
     # acme/shop stg has no "a" in its config; the next one down is another entry's
     assert doc._entry_position(("applications", "acme/shop", "stg", "config", "a")) is None
     assert doc._entry_position(("applications", "acme/shop", "prod", "config", "a", 0)) is None
+
+
+def test_replacing_one_entry_writes_what_the_whole_document_would() -> None:
+    import copy
+
+    from blueprintc.promote.lockdoc import replace_entry
+
+    text = dumps(DATA)
+    new = {"blueprint": "bp-ünï", "version": "9.9.9", "config": {"b": [1, {"c": []}], "a": {}}}
+    for owner, envs in DATA["applications"].items():  # type: ignore[attr-defined]
+        for env in envs:
+            expected = copy.deepcopy(DATA)
+            expected["applications"][owner][env] = new  # type: ignore[index]
+            assert replace_entry(text, owner, env, new) == dumps(expected), (owner, env)
+    assert replace_entry(text, "acme/shop", "dev", new) is None
+    assert replace_entry(text, "initech/x", "stg", new) is None  # only a config key there
+    assert replace_entry(json.dumps(DATA), "acme/shop", "prod", new) is None
