@@ -68,7 +68,7 @@ def promote_locally(
     lock_path = root / LOCK_FILE
     previous_text = lock_path.read_bytes()
     text = previous_text.decode("utf-8", "replace")
-    written = lockfile.write_entry(root, text, lock.entries, request.key, entry)
+    written = lockfile.write_entry(root, lock, text, lock.entries, request.key, entry)
     outcome = run_compile(root, out)
     if outcome.failing:
         if written:

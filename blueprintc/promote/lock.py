@@ -29,10 +29,10 @@ from blueprintc.compile.reads import InputReads
 from blueprintc.diagnostics import Diagnostic
 from blueprintc.emit.fsutil import write_file
 from blueprintc.lint import diagnostic_from_input
-from blueprintc.promote.lockdoc import dumps, parse, replace_entry
+from blueprintc.promote.lockdoc import LockDoc, dumps, parse, replace_entry
 from blueprintc.rules.schema.support import schema_findings
 from blueprintc.schemas import load_schema
-from blueprintc.source import InputError
+from blueprintc.source import InputError, SourceFile
 from blueprintc.yamldoc import YamlDoc
 
 if TYPE_CHECKING:
@@ -44,7 +44,9 @@ GENERATED = (
     "edit it by hand. It holds what each promotion-gated Environment runs; compile builds "
     "those Environments from it, and only a promotion moves them."
 )
-MAX_BYTES = 256 * 1024 * 1024  # it grows with the workspace: about 2.7 kB per Organization
+MAX_BYTES = 256 * 1024 * 1024
+# The lock this process just wrote, by the sha256 of its text (see write_entry).
+_KNOWN: dict[str, LoadedLock] = {}  # it grows with the workspace: about 2.7 kB per Organization
 
 Key = tuple[str, str, str]  # (organization, application, env type)
 
@@ -125,7 +127,11 @@ def load(root: Path, reads: InputReads) -> LoadedLock:
     if not path.exists() and not path.is_symlink():
         return LoadedLock({}, None)
     try:
-        doc = parse(reads.source(path, MAX_BYTES))
+        source = reads.source(path, MAX_BYTES)
+        known = _KNOWN.get(hashlib.sha256(source.text.encode()).hexdigest())
+        if known is not None and known.doc is not None and known.doc.source.rel == source.rel:
+            return LoadedLock(dict(known.entries), known.doc)  # entries: the caller's copy
+        doc = parse(source)
     except InputError as exc:
         return LoadedLock({}, None, (diagnostic_from_input(exc),))
     if plainly_valid(doc.data):
@@ -145,9 +151,6 @@ def load(root: Path, reads: InputReads) -> LoadedLock:
     return LoadedLock(entries_of(doc.data), doc)
 
 
-_OWNER_LINE = re.compile(r'^    "([a-z0-9][-a-z0-9]*)/', re.MULTILINE)
-
-
 def _org_blocks(text: str) -> dict[str, str] | None:
     """Each Organization's lines of the canonical lock text (its entries are adjacent:
     they are sorted by `org/app`), without the comma that only says another follows;
@@ -156,10 +159,17 @@ def _org_blocks(text: str) -> dict[str, str] | None:
     end = text.rfind("\n  }\n}")
     if start < 0 or end < start:
         return None
+    marks: list[tuple[int, str]] = []
+    at = text.find('\n    "', start + 1)
+    while 0 <= at < end:
+        slash = text.find("/", at + 6, at + 200)
+        if slash < 0:
+            return None
+        marks.append((at + 1, text[at + 6 : slash]))
+        at = text.find('\n    "', at + 6)
     blocks: dict[str, str] = {}
-    marks = [(m.start(), m.group(1)) for m in _OWNER_LINE.finditer(text, start, end)]
-    for (at, org), (following, _) in zip(marks, [*marks[1:], (end, "")], strict=True):
-        blocks[org] = blocks.get(org, "") + text[at:following].rstrip("\n").rstrip(",")
+    for (begin, org), (following, _) in zip(marks, [*marks[1:], (end, "")], strict=True):
+        blocks[org] = blocks.get(org, "") + text[begin:following].rstrip("\n").rstrip(",")
     return blocks
 
 
@@ -279,16 +289,37 @@ def write(root: Path, entries: Mapping[Key, LockEntry]) -> bool:
 
 
 def write_entry(
-    root: Path, text: str, entries: Mapping[Key, LockEntry], key: Key, entry: LockEntry
+    root: Path,
+    loaded: LoadedLock,
+    text: str,
+    entries: Mapping[Key, LockEntry],
+    key: Key,
+    entry: LockEntry,
 ) -> bool:
     """Write the lock whose file holds `text` and whose entries are `entries` with `key`
     set to `entry`, as `write` would: the one entry spliced into the canonical text when
-    it is there, else the whole lock rendered. False when the file already holds it."""
+    it is there, else the whole lock rendered. False when the file already holds it.
+
+    When `text` is what `loaded` was read from, the new lock is also known without
+    reading it back (`_KNOWN`): the compile that follows in this process takes it from
+    there instead of parsing 10,000 entries again."""
     org, app, env_type = key
-    spliced = replace_entry(text, f"{org}/{app}", env_type, entry.as_dict())
+    value = entry.as_dict()
+    spliced = replace_entry(text, f"{org}/{app}", env_type, value)
     if spliced is None:
         return write(root, {**entries, key: entry})
-    return write_file(root / LOCK_FILE, spliced.encode(), fsync=True, parents=False)
+    written = write_file(root / LOCK_FILE, spliced.encode(), fsync=True, parents=False)
+    doc = loaded.doc
+    if doc is not None and doc.source.text == text and isinstance(doc.data, dict):
+        data = dict(doc.data)
+        applications = data["applications"] = dict(data["applications"])
+        owner = applications[f"{org}/{app}"] = dict(applications[f"{org}/{app}"])
+        owner[env_type] = value
+        source = SourceFile(doc.source.path, doc.source.rel, spliced)
+        known = LoadedLock({**entries, key: entry}, LockDoc(source, data))
+        _KNOWN.clear()
+        _KNOWN[hashlib.sha256(spliced.encode()).hexdigest()] = known
+    return written
 
 
 def describe(keys: Iterable[Key]) -> list[str]:

@@ -208,3 +208,29 @@ def test_the_first_yaml_form_is_read_and_rewritten_as_json(workspace: Path) -> N
     result = invoke("lock", workspace)
     assert result.output == "wrote blueprintc.lock: 0 added, 0 removed, 10 kept\n"
     assert json.loads(_lock(workspace))["applications"] == data["applications"]
+
+
+def test_the_lock_a_promotion_writes_is_known_without_reading_it_back(workspace: Path) -> None:
+    from dataclasses import replace
+
+    from blueprintc.compile.reads import new_reads
+    from blueprintc.promote import lock as lockfile
+    from blueprintc.workspace import load_workspace
+
+    invoke("lock", workspace)
+    ws = load_workspace(workspace)
+    loaded = lockfile.load(workspace, new_reads(ws))
+    key = ("acme", "shop", "stg")
+    moved = replace(loaded.entries[key], config={"webapp": {"replicaCount": 5}})
+    text = _lock(workspace)
+    assert lockfile.write_entry(workspace, loaded, text, loaded.entries, key, moved)
+    known = lockfile.load(workspace, new_reads(ws))
+    lockfile._KNOWN.clear()
+    read_back = lockfile.load(workspace, new_reads(ws))
+    assert known.entries == read_back.entries and known.entries[key] == moved
+    assert known.doc is not None and read_back.doc is not None
+    assert known.doc.data == read_back.doc.data
+    assert known.doc.source.text == read_back.doc.source.text == _lock(workspace)
+    assert known.digest_of("acme") == read_back.digest_of("acme")
+    known.entries.clear()  # the caller's copy: the next load is whole again
+    assert lockfile.load(workspace, new_reads(ws)).entries == read_back.entries
