@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 MIB = 1024 * 1024
+# The real CLI in a fresh interpreter, as a user runs it.
+CLI = [sys.executable, "-c", "import sys; from blueprintc.cli import main; sys.exit(main())"]
 
 
 @dataclass(frozen=True)
@@ -88,3 +91,18 @@ def format_rows(header: str, rows: list[Row]) -> str:
         cells = [row[i].ljust(widths[i]) for i in range(3)]
         lines.append(f"  {cells[0]}  {cells[1]}  {cells[2]}  {row[3]}".rstrip())
     return "\n".join(lines)
+
+
+def run_cli(argv: list[str], cwd: Path) -> tuple[float, str]:
+    """`blueprintc ARGV` in `cwd` as a fresh process: (wall seconds, its output); a
+    failure ends the benchmark with that output."""
+    child = run_child([*CLI, *argv], cwd)
+    if child.returncode != 0:
+        raise SystemExit(f"blueprintc {' '.join(argv)} failed:\n{child.output}")
+    return child.seconds, child.output
+
+
+def upper_median(values: list[float]) -> float:
+    """The median, the upper of the two middle values for an even count."""
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]

@@ -23,17 +23,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import format_rows, mark, run_child
+from benchmarks.common import format_rows, mark, run_cli, upper_median
 from benchmarks.compile.generate import REPO, change_one_application, generate
 
 TEST_KEY = REPO / "tests/data/openpgp/test-only.key"
-CLI = [sys.executable, "-c", "import sys; from blueprintc.cli import main; sys.exit(main())"]
 FIRST_DELIVERY_RATIO = 2.0
 INCREMENTAL_SHARE = 0.05  # of the full compile, for an unchanged or one-Application delivery
 COMMIT = (
@@ -84,16 +82,16 @@ def measure(workspace: Path, count: int, times: int) -> dict[str, Any]:
         order = ["signed", "unsigned"] if round_ % 2 == 0 else ["unsigned", "signed"]
         for kind in order:
             argv = ["deliver", "--out", str(outs[kind])] + (key if kind == "signed" else [])
-            seconds, output = _run(argv, workspace)
+            seconds, output = run_cli(argv, workspace)
             (signed if kind == "signed" else unsigned).append(seconds)
             commits = int(output.rsplit("deliver: ", 1)[1].split()[0])
         unchanged.append(_timed(["deliver", "--out", str(outs["signed"]), *key], workspace))
         change_one_application(workspace, count, round_ + 1)
         _timed(["compile", "--out", str(outs["signed"])], workspace)
         one_app.append(_timed(["deliver", "--out", str(outs["signed"]), *key], workspace))
-    compile_s, signed_s = _median(compiles), _median(signed)
-    unsigned_s, unchanged_s = _median(unsigned), _median(unchanged)
-    one_app_s = _median(one_app)
+    compile_s, signed_s = upper_median(compiles), upper_median(signed)
+    unsigned_s, unchanged_s = upper_median(unsigned), upper_median(unchanged)
+    one_app_s = upper_median(one_app)
     return {
         "orgs": count,
         "commits": commits,
@@ -121,23 +119,11 @@ def signing_ms(times: int) -> float:
         for _ in range(1000):
             signer.sign(COMMIT)
         samples.append((time.perf_counter() - start) / 1000 * 1000)
-    return _median(samples)
-
-
-def _run(argv: list[str], cwd: Path) -> tuple[float, str]:
-    child = run_child([*CLI, *argv], cwd)
-    if child.returncode != 0:
-        raise SystemExit(f"blueprintc {' '.join(argv)} failed:\n{child.output}")
-    return child.seconds, child.output
+    return upper_median(samples)
 
 
 def _timed(argv: list[str], cwd: Path) -> float:
-    return _run(argv, cwd)[0]
-
-
-def _median(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[len(ordered) // 2]
+    return run_cli(argv, cwd)[0]
 
 
 def _table(r: dict[str, Any]) -> str:

@@ -20,15 +20,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import format_rows, mark, run_child
+from benchmarks.common import format_rows, mark, run_cli, upper_median
 from benchmarks.compile.generate import change_one_application, generate
 
-CLI = [sys.executable, "-c", "import sys; from blueprintc.cli import main; sys.exit(main())"]
 SHARE = 0.05  # of the full compile
 USERS = {"deliver": "test-only"}  # TEST-ONLY credentials of the loopback server
 
@@ -54,9 +52,9 @@ def measure(workspace: Path, server_root: Path, count: int, times: int) -> dict[
     from tests.gitea_contract import GiteaStandIn
     from tests.gitserver import GitServer
 
-    _run(["lock"], workspace)
-    compiles = [_run(["compile", "--out", f"out-base-{i}"], workspace)[0] for i in range(times)]
-    _run(["compile"], workspace)
+    run_cli(["lock"], workspace)
+    compiles = [run_cli(["compile", "--out", f"out-base-{i}"], workspace)[0] for i in range(times)]
+    run_cli(["compile"], workspace)
     server_root.mkdir()
     stand_in = GiteaStandIn(server_root)
     server = GitServer()
@@ -67,15 +65,15 @@ def measure(workspace: Path, server_root: Path, count: int, times: int) -> dict[
             org, app = change_one_application(workspace, count, round_ + 1)
             if round_ == 0:
                 _serve(base, server_root, workspace / "out", org, app)
-            _run(["compile"], workspace)
+            run_cli(["compile"], workspace)
             argv = ["promote", f"{org}/{app}", "--to", "stg", "--remote", base]
-            seconds, output = _run(argv, workspace)
+            seconds, output = run_cli(argv, workspace)
             if "pull request #" not in output:
                 raise SystemExit(f"blueprintc {' '.join(argv)} opened no pull request:\n{output}")
             promotions.append(seconds)
     finally:
         server.stop()
-    compile_s, promote_s = _median(compiles), _median(promotions)
+    compile_s, promote_s = upper_median(compiles), upper_median(promotions)
     return {
         "orgs": count,
         "compile_s": round(compile_s, 3),
@@ -102,18 +100,6 @@ def _serve(base: str, root: Path, out: Path, org: str, app: str) -> None:
     }
     for (name, branch), tree in plan(files).items():
         commit_branch(repo, name, branch, tree, identity(None, None), "benchmark")
-
-
-def _run(argv: list[str], cwd: Path) -> tuple[float, str]:
-    child = run_child([*CLI, *argv], cwd)
-    if child.returncode != 0:
-        raise SystemExit(f"blueprintc {' '.join(argv)} failed:\n{child.output}")
-    return child.seconds, child.output
-
-
-def _median(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[len(ordered) // 2]
 
 
 def _table(r: dict[str, Any]) -> str:

@@ -278,7 +278,7 @@ def load_catalog_entry(
         return None
     inputs.diagnostics.extend(diagnostic_from_input(e) for e in blueprint.doc.findings)
     inputs.diagnostics += read_as_helm(blueprint.doc, ("spec", "configSchema"))  # defaults
-    digest = tree_digest(reads, directory)
+    digest, identity = blueprint_digests(reads, directory)
     if shared is not None:
         shared.update(f"{blueprint.rel}\n{digest}\n".encode())
     chart_values = None
@@ -322,7 +322,7 @@ def load_catalog_entry(
         disagrees,
         subcharts,
         chart_keys=keys,
-        identity=identity_digest(reads, directory),
+        identity=identity,
     )
 
 
@@ -369,10 +369,12 @@ def parse(inputs: Inputs, source: SourceFile) -> YamlDoc:
     return doc
 
 
-def tree_digest(reads: InputReads, directory: Path) -> str:
-    """Content digest of every file under a Blueprint directory (each read once, through
-    `reads`: a refused one counts as its refusal, and the plan reports it)."""
-    return _digest_of(reads, directory, tree_files(directory))
+def blueprint_digests(reads: InputReads, directory: Path) -> tuple[str, str]:
+    """The content digest of every file under a Blueprint directory (each read once,
+    through `reads`: a refused one counts as its refusal, and the plan reports it), and
+    its `identity_digest`, from one walk of it."""
+    files = tree_files(directory)
+    return _digest_of(reads, directory, files), _digest_of(reads, directory, _pinned(files))
 
 
 def identity_digest(reads: InputReads, directory: Path) -> str:
@@ -380,13 +382,13 @@ def identity_digest(reads: InputReads, directory: Path) -> str:
     `charts/*.tgz` a `Chart.lock` beside them pins (helm dependency build rewrites
     them with new times in every checkout, and they are often gitignored; their
     content is the lock's), so the same commit has one identity on every machine."""
-    rebuilt = {
-        tgz
-        for lock in directory.rglob("Chart.lock")
-        if lock.is_file()
-        for tgz in (lock.parent / "charts").glob("*.tgz")
-    }
-    return _digest_of(reads, directory, [p for p in tree_files(directory) if p not in rebuilt])
+    return _digest_of(reads, directory, _pinned(tree_files(directory)))
+
+
+def _pinned(files: list[Path]) -> list[Path]:
+    """`files` without the `charts/*.tgz` a `Chart.lock` in the list pins."""
+    locked = {p.parent / "charts" for p in files if p.name == "Chart.lock"}
+    return [p for p in files if not (p.suffix == ".tgz" and p.parent in locked)]
 
 
 def _digest_of(reads: InputReads, directory: Path, files: list[Path]) -> str:
