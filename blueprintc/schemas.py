@@ -19,6 +19,7 @@ from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for as _validator_class_for
 from jsonschema_specifications import REGISTRY as SPECIFICATIONS
 
+from blueprintc.formats import format_checker
 from blueprintc.schemacheck import certainly_valid
 
 BLUEPRINT_SCHEMA = "blueprint.schema.json"
@@ -53,7 +54,7 @@ def validator_for(schema: Schema) -> Validator:
     entry = _validators.get(id(schema))
     if entry is None:
         cls = _validator_class_for(schema, default=Draft202012Validator)
-        entry = (schema, cls(schema, format_checker=cls.FORMAT_CHECKER))
+        entry = (schema, cls(schema, format_checker=format_checker(cls)))
         _validators[id(schema)] = entry
     return entry[1]
 

@@ -9,6 +9,7 @@ from jsonschema import Draft202012Validator
 
 from blueprintc.compile.findings import at, report
 from blueprintc.diagnostics import Diagnostic
+from blueprintc.formats import format_checker
 from blueprintc.mapping import deep_merge
 from blueprintc.yamldoc import PathKey, YamlDoc, json_path
 
@@ -20,7 +21,7 @@ def _validator(schema: dict[str, Any]) -> Draft202012Validator:
     if entry is None:
         entry = (
             schema,
-            Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER),
+            Draft202012Validator(schema, format_checker=format_checker(Draft202012Validator)),
         )
         _VALIDATORS[id(schema)] = entry
     return entry[1]

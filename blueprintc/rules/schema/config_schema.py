@@ -23,6 +23,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from blueprintc.diagnostics import Finding, Location, Severity
+from blueprintc.formats import format_checker
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.schemas import validate_config_schema
@@ -105,7 +106,7 @@ def _english(message: str, value: Any) -> str:
 
 def validator_for_copy(schema: dict[str, Any]) -> Draft202012Validator:
     """A fresh (uncached) validator: subschemas here are temporary objects."""
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return Draft202012Validator(schema, format_checker=format_checker(Draft202012Validator))
 
 
 RULE = check
