@@ -94,3 +94,11 @@ def test_lint_imports_no_network_module() -> None:
     """ssl and socket come in only with urllib, when a failed dependency build probes."""
     modules = _imported_after("lint", "blueprints/webapp")
     assert [m for m in modules if m in ("ssl", "socket", "urllib.request")] == []
+
+
+def test_lint_of_a_blueprint_without_predicates_does_not_import_jinja() -> None:
+    """Jinja's parser is only for `when:` predicates (BPS005): webapp has none, and the
+    pre-commit case should not pay ~30 ms importing it (issue 11, lint under 300 ms)."""
+    modules = _imported_after("lint", "blueprints/webapp")
+    assert "blueprintc.rules.schema.when_predicate" in modules
+    assert [m for m in modules if m == "jinja2" or m.startswith("jinja2.")] == []
