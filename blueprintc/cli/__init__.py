@@ -6,9 +6,12 @@ Exit codes: 0 clean, 1 findings (at or above --fail-on), 2 usage or input errors
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 import resource
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -107,12 +110,36 @@ def main() -> None:
     helm_pool.start_early(sys.argv[1:2], EARLY_HELM_WORKERS)
     try:
         cli(prog_name="blueprintc")
+    except SystemExit as done:
+        if command == "blueprintc lint":
+            _exit_without_teardown(done)
+        raise
     except Exception as exc:
         message = _input_or_output_error(exc, command)
         if message is None:
             raise
         click.echo(message, err=True)
         sys.exit(2)
+
+
+def _exit_without_teardown(done: SystemExit) -> None:
+    """End `lint` as the interpreter would, less its teardown: the exit handlers run
+    (Helm workers stopped, temporary directories removed), the output is flushed, and
+    the process ends without freeing every module and object one by one, which took
+    40-60 ms of the ~300 ms a pre-commit lint of one Blueprint has (issue 11). Only
+    when no other non-daemon thread is alive (the interpreter would wait for it)."""
+    others = [t for t in threading.enumerate() if t is not threading.main_thread()]
+    if any(t.is_alive() and not t.daemon for t in others):
+        return
+    code = done.code
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)  # what the interpreter does with sys.exit("text")
+        code = 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code or 0)
 
 
 def _command(args: list[str]) -> str:
