@@ -4,24 +4,33 @@
   schema of its apiVersion and kind (Catalyst, Flux or core Kubernetes);
 - :func:`validate_tree`: every ``*.yaml`` in an output tree (BPC001) and a
   ``kubectl kustomize`` build of every kustomization entry point (BPC002).
+
+The names are loaded when first used: a sealed compile reads only
+``blueprintc.validate.extra_schemas`` (its schema locations), and importing this
+package must not pull in jsonschema and the rules with it (issue 11).
 """
 
-from blueprintc.rules.output_rules import EMITTED_OBJECT_SCHEMA, KUSTOMIZE_BUILD, RULES
-from blueprintc.validate.objects import (
-    DEFAULT_KUBERNETES_VERSION,
-    SchemaError,
-    check_object,
-    validate_object,
-)
-from blueprintc.validate.tree import validate_tree
+from __future__ import annotations
 
-__all__ = [
-    "DEFAULT_KUBERNETES_VERSION",
-    "EMITTED_OBJECT_SCHEMA",
-    "KUSTOMIZE_BUILD",
-    "RULES",
-    "SchemaError",
-    "check_object",
-    "validate_object",
-    "validate_tree",
-]
+import importlib
+from typing import Any
+
+_WHERE = {
+    "EMITTED_OBJECT_SCHEMA": "blueprintc.rules.output_rules",
+    "KUSTOMIZE_BUILD": "blueprintc.rules.output_rules",
+    "RULES": "blueprintc.rules.output_rules",
+    "DEFAULT_KUBERNETES_VERSION": "blueprintc.validate.objects",
+    "SchemaError": "blueprintc.validate.objects",
+    "check_object": "blueprintc.validate.objects",
+    "validate_object": "blueprintc.validate.objects",
+    "validate_tree": "blueprintc.validate.tree",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

@@ -37,6 +37,8 @@ if TYPE_CHECKING:  # a sealed compile digests the locations without loading json
 
 Schema = dict[str, Any]
 Kind = tuple[str, str]  # (apiVersion, kind)
+# libyaml's safe loader where PyYAML has it: upstream CRD files run to megabytes.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class SchemaLocationError(Exception):
@@ -137,7 +139,7 @@ def _catalog_key(path: Path, location: Path) -> Kind | None:
 
 def _crd_schemas(path: Path) -> Iterable[tuple[Kind, Schema]]:
     try:
-        documents = list(yaml.safe_load_all(path.read_text("utf-8")))
+        documents = list(yaml.load_all(path.read_text("utf-8"), Loader=_LOADER))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise SchemaLocationError(f"{path}: not readable YAML ({exc})") from None
     for document in documents:
@@ -160,7 +162,8 @@ def _object_schema(schema: Schema) -> Schema:
     properties.setdefault("apiVersion", {"type": "string"})
     properties.setdefault("kind", {"type": "string"})
     properties.setdefault("metadata", {"type": "object"})
-    result.setdefault("additionalProperties", False)
+    if not result.get("x-kubernetes-preserve-unknown-fields", False):
+        result.setdefault("additionalProperties", False)
     return result
 
 

@@ -142,3 +142,23 @@ def test_a_bad_location_is_one_line_and_exit_2(tmp_path: Path, case: str, messag
     assert run.code == 2, run.output
     assert message in run.output and "Traceback" not in run.output
     assert not (workspace / "out").exists()
+
+
+def test_a_crd_whose_root_keeps_unknown_fields_accepts_any_field(tmp_path: Path) -> None:
+    """`openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}` (a
+    CRD that leaves its objects open) took every `spec` for an unknown field."""
+    location = tmp_path / "crds"
+    location.mkdir()
+    (location / "entries.yaml").write_text(
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n"
+        "metadata: {name: entries.catalog.example.com}\n"
+        "spec:\n  group: catalog.example.com\n  names: {kind: Entry, plural: entries}\n"
+        "  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n"
+        "      schema: {openAPIV3Schema: {type: object, "
+        "x-kubernetes-preserve-unknown-fields: true}}\n"
+    )
+    validator = ExtraSchemas.load([location]).validator("catalog.example.com/v1", "Entry")
+    assert validator is not None
+    entry = {"apiVersion": "catalog.example.com/v1", "kind": "Entry", "metadata": {"name": "a"}}
+    assert validator.is_valid({**entry, "spec": {"title": "Default"}})
+    assert not validator.is_valid({**entry, "kind": 5})
