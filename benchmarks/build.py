@@ -33,6 +33,7 @@ def workspace(dest: Path, blueprint: str) -> Path:
     dest.mkdir(parents=True)
     shutil.copy(ROOT / "blueprintc.yaml", dest / "blueprintc.yaml")
     shutil.copytree(ROOT / "upstream-charts", dest / "upstream-charts")
+    shutil.copytree(ROOT / "schemas", dest / "schemas")  # its schemaLocations
     shutil.copytree(ROOT / "blueprints" / blueprint, dest / "blueprints" / blueprint)
     return dest / "blueprints" / blueprint
 

@@ -61,15 +61,46 @@ def lint(
     build_dependencies: bool = False,
     offline: bool = False,
     extra: list[Diagnostic] | None = None,
+    schemas: SchemaSettings | None = None,
 ) -> LintResult:
     """Lint the Blueprints the paths select (see `workspace.discover`).
 
     `root` fixes the workspace root; by default it is found from the first path.
     `extra`: findings made outside the per-Blueprint rules (`--since`'s BPS007),
-    reported under the same settings and inline comments.
+    reported under the same settings and inline comments. `schemas`: the command
+    line's Kubernetes version, schema locations and values files for the rendered
+    objects' check (BPG012), over blueprintc.yaml's.
     """
     with collector_paused():
-        return _lint(paths, root, fail_on, select, jobs, build_dependencies, offline, extra or [])
+        return _lint(
+            paths,
+            root,
+            fail_on,
+            select,
+            jobs,
+            build_dependencies,
+            offline,
+            extra or [],
+            schemas or SchemaSettings(),
+        )
+
+
+@dataclass(frozen=True)
+class SchemaSettings:
+    """lint's `--kube-version`, `--schema-location` and `--values` (BPG012)."""
+
+    kube_version: str | None = None
+    schema_locations: tuple[Path, ...] = ()  # after blueprintc.yaml's schemaLocations
+    values_files: tuple[tuple[str, dict[str, Any]], ...] = ()  # (as given, values)
+
+    def apply(self, workspace: Workspace) -> Workspace:
+        if self.kube_version is None and not self.schema_locations:
+            return workspace
+        return dataclasses.replace(
+            workspace,
+            kubernetes_version=self.kube_version or workspace.kubernetes_version,
+            schema_locations=workspace.schema_locations + self.schema_locations,
+        )
 
 
 def _lint(
@@ -81,7 +112,9 @@ def _lint(
     build_dependencies: bool,
     offline: bool = False,
     extra: list[Diagnostic] | None = None,
+    schemas: SchemaSettings | None = None,
 ) -> LintResult:
+    schemas = schemas or SchemaSettings()
     root = root.resolve() if root else find_root(paths[0] if paths else Path.cwd())
     diagnostics: list[Diagnostic] = list(extra or [])
     try:
@@ -89,6 +122,7 @@ def _lint(
     except InputError as exc:
         diagnostics.append(diagnostic_from_input(exc))
         workspace = Workspace(root=root, canon=default_canon())
+    workspace = schemas.apply(workspace)
     try:
         dirs = discover(paths, workspace)
     except InputError as exc:
@@ -98,7 +132,10 @@ def _lint(
     helm.warm(min(jobs, len(dirs)))
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         for found in pool.map(
-            lambda d: lint_blueprint(d, workspace, rules, build_dependencies, offline), dirs
+            lambda d: lint_blueprint(
+                d, workspace, rules, build_dependencies, offline, schemas.values_files
+            ),
+            dirs,
         ):
             diagnostics.extend(found)
     return LintResult(
@@ -234,6 +271,7 @@ def lint_blueprint(
     rules: list[Rule],
     build_dependencies: bool = False,
     offline: bool = False,
+    values_files: tuple[tuple[str, dict[str, Any]], ...] = (),
 ) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     if has_blueprint_file(directory):
@@ -251,7 +289,7 @@ def lint_blueprint(
         if problem.rule == "BPI006":  # never read a chart outside the workspace
             blueprint = dataclasses.replace(blueprint, manifest_kind=None, manifest_dir=None)
         rules = [r for r in rules if r.id.startswith(("BPS", "BPN", "BPD", "BPT"))]
-    context = _GuardedContext(workspace, blueprint, build_dependencies, offline)
+    context = _GuardedContext(workspace, blueprint, build_dependencies, offline, values_files)
     try:
         out.extend(diagnostic_from_input(exc) for exc in preload(context))
         out.extend(_helm_preflight(context))

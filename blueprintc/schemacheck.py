@@ -57,10 +57,29 @@ def _nested_ids(node: Any, top: bool = False) -> bool:
     for key, value in node.items():
         if key in _DATA:
             continue
+        if key in _DEFINITIONS and isinstance(value, dict):
+            if _definitions_have_ids(value):
+                return True
+            continue
         children = value.values() if key in _NAMED and isinstance(value, dict) else [value]
         if any(_nested_ids(child) for child in children):
             return True
     return False
+
+
+# id(definitions) -> (definitions, any nested id). Every Kubernetes kind's schema holds
+# the same `$defs` (the version's 600-odd definitions, blueprintc.validate.kubernetes):
+# walked once, not once per kind (~15 ms each, paid by a one-Blueprint lint).
+_definitions_seen: dict[int, tuple[Any, bool]] = {}
+
+
+def _definitions_have_ids(definitions: dict[str, Any]) -> bool:
+    entry = _definitions_seen.get(id(definitions))
+    if entry is None:
+        found = any(_nested_ids(child) for child in definitions.values())
+        entry = (definitions, found)
+        _definitions_seen[id(definitions)] = entry
+    return entry[1]
 
 
 # Draft 2020-12's type checker (jsonschema/_types.py), inlined.
@@ -78,6 +97,7 @@ _STANDARD_TYPES: dict[str, Callable[[Any], bool]] = {
 }
 _NAMED = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
 _DATA = frozenset({"enum", "const", "default", "examples"})
+_DEFINITIONS = frozenset({"$defs", "definitions"})
 
 
 class _Walk:

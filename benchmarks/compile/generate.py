@@ -23,7 +23,14 @@ from typing import Any
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
-COPIED = ("blueprintc.yaml", "sovereign.yaml", "overlays", "blueprints", "upstream-charts")
+COPIED = (
+    "blueprintc.yaml",
+    "sovereign.yaml",
+    "overlays",
+    "blueprints",
+    "upstream-charts",
+    "schemas",  # schemas/crds: blueprintc.yaml's schemaLocations
+)
 ORGANIZATIONS = "organizations"
 HEADER = "# yaml-language-server: $schema=../schemas/organization.schema.json\n"
 RTZ_REGIONS = ("hz-nbg", "oci-fra")  # the reference Sovereign's regions that host Applications

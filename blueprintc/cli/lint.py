@@ -56,6 +56,17 @@ SEVERITIES = click.Choice(["error", "warning", "info"])
     help="Lint only the Blueprints changed since REF (as `changed` lists them) and check "
     "that each changed chart's version went up (BPS007).",
 )
+@options.kube_version
+@options.schema_locations
+@click.option(
+    "--values",
+    "values_paths",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE",
+    help="Also render each chart with these values and check what it renders (BPG012), "
+    "after its ci/*values.yaml files (repeatable).",
+)
 def lint(
     paths: tuple[Path, ...],
     output_format: str,
@@ -67,6 +78,9 @@ def lint(
     dependency_build: bool,
     offline: bool,
     since: str | None,
+    kube_version: str | None,
+    schema_locations: tuple[Path, ...],
+    values_paths: tuple[Path, ...],
 ) -> None:
     """Lint Blueprints: a Blueprint dir, a catalog dir, or files inside Blueprints."""
     from blueprintc.cli.colour import use_colour
@@ -79,6 +93,7 @@ def lint(
     if unknown:
         raise click.UsageError(f"unknown rule id(s): {', '.join(unknown)}")
     started = time.perf_counter()
+    schemas = _schema_settings(paths, kube_version, schema_locations, values_paths)
     selected, extra = list(paths), None
     if since is not None:
         selected, extra = _since(since, selected)
@@ -98,6 +113,7 @@ def lint(
                 build_dependencies=dependency_build,
                 offline=offline,
                 extra=extra,
+                schemas=schemas,
             )
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
@@ -135,6 +151,30 @@ def lint(
             f"{len(result.blueprints)} Blueprint(s) in {seconds:.2f} s, {jobs} job(s)", err=True
         )
     sys.exit(result.exit_code)
+
+
+def _schema_settings(
+    paths: tuple[Path, ...],
+    kube_version: str | None,
+    schema_locations: tuple[Path, ...],
+    values_paths: tuple[Path, ...],
+) -> Any:
+    """The rendered objects' check settings; a Kubernetes version whose schemas are not
+    carried, a schema location or a values file that cannot be read: exit 2."""
+    from blueprintc.lint import SchemaSettings
+    from blueprintc.rules.guards.rendered_objects import read_values_file
+    from blueprintc.workspace import find_root
+
+    root = find_root(paths[0] if paths else Path.cwd())
+    options.check_kube_version(kube_version, root)
+    options.check_schema_locations(schema_locations, root)
+    values = []
+    for path in values_paths:
+        try:
+            values.append((str(path), read_values_file(path)))
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="'--values'") from None
+    return SchemaSettings(kube_version, tuple(p.resolve() for p in schema_locations), tuple(values))
 
 
 def _append_step_summary(path: Path, result: LintResult) -> None:

@@ -41,6 +41,8 @@ class BlueprintContext:
     blueprint: Blueprint
     build_dependencies: bool = False
     offline: bool = False  # `--offline`: a requested dependency build is skipped
+    # lint's `--values` files, as (the path given, its values), rendered after ci/ (BPG012)
+    values_files: tuple[tuple[str, dict[str, Any]], ...] = ()
     _renders: dict[str, helm.Render] = field(default_factory=dict)
     _documents: dict[str, list[Any]] = field(default_factory=dict)
     _sources: dict[Path, SourceFile] = field(default_factory=dict)

@@ -103,6 +103,21 @@ _DEFINITIONS_URI = "/api/_definitions.json"
 
 
 @cache
+def served_groups(kubernetes_version: str) -> frozenset[str]:
+    """The API groups Kubernetes itself serves at this version ("" is the core group), as
+    its definitions name them: `apps`, `networking.k8s.io`, but not a CRD's group such as
+    `gateway.networking.k8s.io`."""
+    definitions = _definitions_file(schema_set_for(kubernetes_version))["$defs"]
+    return frozenset(
+        str(gvk.get("group", ""))
+        for definition in definitions.values()
+        if isinstance(definition, dict)
+        for gvk in definition.get("x-kubernetes-group-version-kind", [])
+        if isinstance(gvk, dict)
+    )
+
+
+@cache
 def _definitions_file(schema_set: str) -> dict[str, Any]:
     """A schema set's `_definitions.json`, parsed once (`#/$defs/...` inside it)."""
     data: dict[str, Any] = json.loads(

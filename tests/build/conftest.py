@@ -29,6 +29,7 @@ def make_workspace(dest: Path, *blueprints: str) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO_ROOT / "blueprintc.yaml", dest / "blueprintc.yaml")
     shutil.copytree(REPO_ROOT / "upstream-charts", dest / "upstream-charts")
+    shutil.copytree(REPO_ROOT / "schemas", dest / "schemas")  # its schemaLocations
     for name in blueprints:
         shutil.copytree(REPO_ROOT / "blueprints" / name, dest / "blueprints" / name)
     return dest

@@ -53,7 +53,7 @@ def _copy_workspace(dest: Path) -> Path:
     dest.mkdir(parents=True)
     for name in ("blueprintc.yaml", "sovereign.yaml"):
         shutil.copy2(REPO_ROOT / name, dest / name)
-    for name in ("organizations", "overlays", "blueprints", "upstream-charts"):
+    for name in ("organizations", "overlays", "blueprints", "upstream-charts", "schemas"):
         shutil.copytree(REPO_ROOT / name, dest / name, symlinks=True)
     return dest
 

@@ -29,6 +29,7 @@ def repo(tmp_path: Path) -> Path:
     (workspace / "blueprints").mkdir(parents=True)
     shutil.copy(REPO / "blueprintc.yaml", workspace)
     shutil.copytree(REPO / "upstream-charts", workspace / "upstream-charts")
+    shutil.copytree(REPO / "schemas", workspace / "schemas")  # its schemaLocations
     for name in CATALOG:
         shutil.copytree(REPO / "blueprints" / name, workspace / "blueprints" / name)
     _git(top, "init", "-q")

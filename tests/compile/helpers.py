@@ -23,6 +23,7 @@ WORKSPACE_ENTRIES = (
     "overlays",
     "blueprints",
     "upstream-charts",
+    "schemas",  # schemas/crds: blueprintc.yaml's schemaLocations
 )
 # Files in golden/ that compile does not write.
 GOLDEN_EXTRAS = frozenset({"README.md"})

@@ -13,6 +13,8 @@ from blueprintc.rules.guards import (
     observability_render,
     plaintext_secret,
     recommended_labels,
+    rendered_schema,
+    rendered_unchecked,
     smoke_render,
     version_pin,
 )
@@ -27,6 +29,8 @@ RULES: list[Rule] = [
     plaintext_secret.RULE,
     recommended_labels.RULE,
     crd_and_cr.RULE,
+    rendered_schema.RULE,
+    rendered_unchecked.RULE,
     kustomize_build.RULE,
     guards_skipped.RULE,
 ]

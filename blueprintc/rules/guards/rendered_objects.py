@@ -1,0 +1,211 @@
+"""What a chart renders with each values set chart-testing would try, checked against
+the schemas compile uses: worked out once per Blueprint for BPG012 and BPG013.
+
+The values sets are the chart's defaults, each `ci/*values.yaml` of the chart (the
+chart-testing convention, rendered one at a time as `ct lint` does) and each
+`--values FILE` given to lint. Every object of every render is checked as compile
+checks what it emits (`blueprintc.validate.check_object`): the Catalyst and Flux
+schemas blueprintc carries, kubernetes-validate's strict schemas for the workspace's
+Kubernetes version (`kubernetesVersion`, `--kube-version`), then the schemas of
+`schemaLocations` / `--schema-location`, then the CRDs the workspace's own Blueprints
+ship (each catalog chart's `crds/` and its `file://` dependencies' `crds/`: bp-cert-manager
+ships the Certificate that bp-cluster-issuers renders). An object of a kind none of them
+describes is not checked, and said so (BPG013): kubeconform's `-ignore-missing-schemas`,
+made visible, because a chart may render any CRD's objects.
+
+An object of an API group Kubernetes itself serves (`apps`, `autoscaling`,
+`networking.k8s.io`, as the version's definitions list them) whose apiVersion and kind
+that version does not serve is an error, not an unchecked object: `autoscaling/v2beta2`
+from 1.26, `policy/v1beta1` PodSecurityPolicy, the classic upgrade break (`no matches
+for kind`).
+
+An error found in several renders (most objects render the same with every values
+set) is reported once, with the first values set that showed it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from blueprintc.diagnostics import Location
+from blueprintc.helm import RenderedObject, RenderFailure
+from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.guards.support import chart_location, is_helm, renderable, stand_in_failure
+from blueprintc.rules.memo import remembered
+
+if TYPE_CHECKING:
+    from blueprintc.validate.extra_schemas import ExtraSchemas
+    from blueprintc.validate.objects import SchemaError
+    from blueprintc.workspace import Workspace
+
+DEFAULT = "default values"
+
+
+@dataclass(frozen=True)
+class ValuesSet:
+    """One set of values to render with: where it came from and where to report a
+    render that fails with it (None: the default render, BPG003's to report)."""
+
+    label: str
+    values: dict[str, Any] | None
+    location: Location | None
+
+
+@dataclass(frozen=True)
+class ObjectError:
+    obj: RenderedObject
+    path: str
+    message: str
+    values: str  # the label of the first values set whose render showed it
+
+
+@dataclass
+class RenderedCheck:
+    errors: list[ObjectError] = field(default_factory=list)
+    failures: list[tuple[ValuesSet, RenderFailure]] = field(default_factory=list)
+    # (apiVersion, kind) -> the objects of it, by (template, ordinal), no schema describes
+    unchecked: dict[tuple[str, str], set[tuple[str, int]]] = field(default_factory=dict)
+
+
+def rendered_check(ctx: BlueprintContext) -> RenderedCheck | None:
+    """The renders' verdicts, once per Blueprint; None when the chart cannot render
+    (not Helm, refused, or its dependencies absent: BPG003 and BPG011 say so)."""
+    if not is_helm(ctx) or not renderable(ctx):
+        return None
+    return ctx.remember("rendered_check", lambda: _check(ctx))
+
+
+def values_sets(ctx: BlueprintContext) -> list[ValuesSet]:
+    """Defaults, then `ci/*values.yaml` by name, then lint's `--values` files in order."""
+    assert ctx.chart_dir is not None
+    found = [ValuesSet(DEFAULT, None, None)]
+    ci = ctx.chart_dir / "ci"
+    for path in sorted(ci.glob("*values.yaml")) if ci.is_dir() else ():
+        data = ctx.load(path).data
+        location = Location(ctx.rel(path), 1, 1)
+        label = f"ci/{path.name}"  # as chart-testing names it: the chart is the finding's
+        found.append(ValuesSet(label, data if isinstance(data, dict) else {}, location))
+    for label, values in ctx.values_files:
+        found.append(ValuesSet(f"--values {label}", values, chart_location(ctx, ("name",))))
+    return found
+
+
+def _check(ctx: BlueprintContext) -> RenderedCheck:
+    from blueprintc.validate.kubernetes import served_groups
+    from blueprintc.validate.objects import SchemaError, check_object, schema_validator
+
+    version = ctx.workspace.kubernetes_version
+    extra = None  # schemaLocations, then the workspace's own CRDs: read when first needed
+    result = RenderedCheck()
+    seen: set[tuple[str, int, str, str]] = set()
+    for values_set in values_sets(ctx):
+        render = ctx.render(values_set.values)
+        if render.failure is not None:
+            if values_set.location is not None and not stand_in_failure(ctx, render.failure):
+                result.failures.append((values_set, render.failure))
+            continue
+        for obj in render.objects():
+            body = obj.body
+            api_version, kind = body.get("apiVersion"), body.get("kind")
+            if isinstance(api_version, str) and isinstance(kind, str) and api_version and kind:
+                known = schema_validator(api_version, kind, version) is not None
+                if not known:
+                    extra = extra or extra_schemas(ctx)
+                    known = extra.validator(api_version, kind) is not None
+                if not known and api_version.rpartition("/")[0] in served_groups(version):
+                    error = SchemaError("apiVersion", _not_served(api_version, kind, version))
+                    _add(result, seen, obj, error, values_set.label)
+                    continue
+                if not known:
+                    objects = result.unchecked.setdefault((api_version, kind), set())
+                    objects.add((obj.template, obj.ordinal))
+                    continue
+            for error in check_object(body, kubernetes_version=version, extra=extra):
+                _add(result, seen, obj, error, values_set.label)
+    return result
+
+
+def _add(
+    result: RenderedCheck,
+    seen: set[tuple[str, int, str, str]],
+    obj: RenderedObject,
+    error: SchemaError,
+    label: str,
+) -> None:
+    mark = (obj.template, obj.ordinal, error.path, error.message)
+    if mark not in seen:
+        seen.add(mark)
+        result.errors.append(ObjectError(obj, error.path, error.message, label))
+
+
+def extra_schemas(ctx: BlueprintContext) -> ExtraSchemas:
+    """The schemas of `schemaLocations` / `--schema-location`, then of the CRDs the
+    workspace's Blueprints ship (read once per lint run, when a kind needs them)."""
+    from blueprintc.validate.extra_schemas import load_locations
+
+    workspace = ctx.workspace
+    return remembered(
+        workspace.memo,
+        "rendered_extra_schemas",
+        lambda: load_locations((*workspace.schema_locations, *shipped_crd_dirs(workspace))),
+    )
+
+
+def shipped_crd_dirs(workspace: Workspace) -> list[Path]:
+    """The `crds/` directories of the catalog's charts and of their `file://` dependencies
+    (vendored upstreams), in catalog order; one whose files are not all readable CRDs is
+    left out (that chart's own lint says what is wrong with it)."""
+    from blueprintc.chartsources import local_chart_sources
+    from blueprintc.lint import load_blueprint
+    from blueprintc.source import InputError
+    from blueprintc.validate.extra_schemas import SchemaLocationError, load_locations
+    from blueprintc.workspace import discover, has_blueprint_file
+
+    found: list[Path] = []
+    for directory in discover([], workspace, empty_ok=True):
+        if not has_blueprint_file(directory):
+            continue
+        try:
+            chart = load_blueprint(directory, workspace).manifest_dir
+        except InputError:
+            continue
+        for source in [chart, *local_chart_sources(chart)] if chart is not None else []:
+            crds = source / "crds"
+            if (
+                crds.is_dir()
+                and crds not in found
+                and workspace.real(crds).is_relative_to(workspace.root)
+            ):
+                try:
+                    load_locations((crds,))
+                except SchemaLocationError:
+                    continue
+                found.append(crds)
+    return found
+
+
+def _not_served(api_version: str, kind: str, version: str) -> str:
+    return (
+        f"Kubernetes {version} does not serve {kind} in {api_version} (removed, or not yet "
+        "added): use the apiVersion that version serves"
+    )
+
+
+def read_values_file(path: Path) -> dict[str, Any]:
+    """A `--values` file as Helm takes it: a YAML mapping (empty: no values).
+    Raises ValueError naming the file and what is wrong."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"cannot read {path}: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path} is not YAML: {exc}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{path} is not a mapping of values (a {type(data).__name__})")
+    return data

@@ -1,0 +1,73 @@
+"""What the chart renders must be what the Kubernetes API accepts.
+
+Helm installs a release only if every object it renders validates against the
+cluster's OpenAPI schema: a misspelt field (`containerPort` under `ports:` of a
+Service, `replica:` for `replicas:`), a string where an integer belongs, or a
+missing required field fails the install, and Flux retries the failed
+HelmRelease forever. kubeconform catches this in CI; blueprintc checks it here,
+offline, with the schemas compile uses for what it emits: the Kubernetes
+version's strict schemas (`kubernetesVersion` in blueprintc.yaml or
+`--kube-version`; unknown fields are errors, as `kubectl apply
+--validate=strict` has them), the Flux and Catalyst schemas it carries, and the
+CRDs named by `schemaLocations` / `--schema-location`. Objects of other kinds
+are not checked (BPG013 says which).
+
+Each render chart-testing would try is checked: the default values, every
+`ci/*values.yaml` of the chart, and each `--values FILE` given to lint. A
+render that fails with a `ci/` or `--values` file is reported here too (the
+default render is BPG003's); an error every render shares is reported once.
+
+Failing: `templates/deployment.yaml` renders a Deployment with
+`spec.replica: 2`.
+
+Passing: the same template with `spec.replicas: 2`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from blueprintc.diagnostics import Finding, Location, Severity
+from blueprintc.rules.base import rule
+from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.guards.rendered_objects import DEFAULT, rendered_check
+from blueprintc.rules.guards.support import object_location
+
+
+@rule(
+    "BPG012",
+    "rendered-object-schema",
+    Severity.ERROR,
+    "an object the chart renders is not valid for its kind's schema, or the chart does "
+    "not render with a ci/ or --values file",
+    "fix the template or the values so the object matches the schema (the Kubernetes "
+    "version is blueprintc.yaml's kubernetesVersion or --kube-version)",
+    __doc__,
+)
+def check(ctx: BlueprintContext) -> Iterator[Finding]:
+    result = rendered_check(ctx)
+    if result is None:
+        return
+    for values_set, failure in result.failures:
+        assert values_set.location is not None
+        source = ctx.template_source(failure.template)
+        location = (
+            Location(source.rel, failure.line, failure.column)
+            if source is not None
+            else values_set.location
+        )
+        yield Finding(f"render with {values_set.label} failed: {failure.message}", location)
+    version = ctx.workspace.kubernetes_version
+    for error in result.errors:
+        obj = error.obj
+        where = "" if error.values == DEFAULT else f" (rendered with {error.values})"
+        yield Finding(
+            f"{obj.kind} {obj.name or '(no name)'}: {error.path or 'the object'}: "
+            f"{error.message}{where}",
+            object_location(ctx, obj),
+            hint=f"fix the template or values: the object must match {obj.api_version} "
+            f"{obj.kind} as Kubernetes {version} defines it",
+        )
+
+
+RULE = check

@@ -1,0 +1,109 @@
+"""BPG012/BPG013 through the real CLI: `--values`, `--kube-version` and
+`--schema-location` change what lint checks in what a chart renders (issue 10, point 12)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+CASES = REPO / "tests" / "rules" / "cases"
+
+
+def _lint(workspace: Path, *args: str) -> tuple[int, list[dict[str, object]]]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-m", "blueprintc", "lint", str(workspace), "--format", "json", *args],
+        cwd=workspace,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    return done.returncode, json.loads(done.stdout)["diagnostics"]
+
+
+def _brief(diagnostics: list[dict[str, object]], rule: str) -> list[tuple[str, int, str]]:
+    found = [
+        (str(d["file"]).rsplit("/", 1)[-1], int(str(d["line"])), str(d["message"]))
+        for d in diagnostics
+        if d["rule"] == rule
+    ]
+    return sorted(found)
+
+
+def _copy(case: str, tmp_path: Path) -> Path:
+    workspace = tmp_path / "ws"
+    shutil.copytree(CASES / case, workspace)
+    return workspace
+
+
+def test_a_values_file_is_rendered_and_its_objects_checked(tmp_path: Path) -> None:
+    workspace = _copy("BPG012/pass", tmp_path)
+    assert _lint(workspace)[0] == 0
+    values = tmp_path / "named-port.yaml"
+    values.write_text("port: http\n")
+    code, found = _lint(workspace, "--values", str(values))
+    assert code == 1
+    assert _brief(found, "BPG012") == [
+        (
+            "service.yaml",
+            5,
+            "Service bp-demo: spec.ports[0].port: 'http' is not of type 'integer' "
+            f"(rendered with --values {values})",
+        )
+    ]
+
+
+def test_a_values_file_that_is_not_a_mapping_is_a_usage_error(tmp_path: Path) -> None:
+    workspace = _copy("BPG012/pass", tmp_path)
+    values = tmp_path / "list.yaml"
+    values.write_text("- port\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "blueprintc", "lint", str(workspace), "--values", str(values)],
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert f"{values} is not a mapping of values (a list)" in done.stderr
+
+
+def test_the_kubernetes_version_decides_which_api_versions_are_served(tmp_path: Path) -> None:
+    workspace = _copy("BPG012/fail", tmp_path)
+    hpa = [f for f in _brief(_lint(workspace)[1], "BPG012") if f[0] == "hpa.yaml"]
+    assert hpa == [
+        (
+            "hpa.yaml",
+            2,
+            "HorizontalPodAutoscaler bp-demo: apiVersion: Kubernetes 1.32.0 does not serve "
+            "HorizontalPodAutoscaler in autoscaling/v2beta2 (removed, or not yet added): use "
+            "the apiVersion that version serves",
+        )
+    ]
+    # autoscaling/v2beta2 was removed in 1.26: Kubernetes 1.25 serves it.
+    older = _brief(_lint(workspace, "--kube-version", "1.25.0")[1], "BPG012")
+    assert [f for f in older if f[0] == "hpa.yaml"] == []
+    assert [f[0] for f in older] == ["deployment.yaml", "service.yaml", "service.yaml"]
+
+
+def test_a_schema_location_checks_a_custom_resource_instead_of_leaving_it(
+    tmp_path: Path,
+) -> None:
+    workspace = _copy("BPG013/fail", tmp_path)
+    template = workspace / "blueprints/demo/chart/templates/certificate.yaml"
+    template.write_text(template.read_text().replace("  secretName:", "  secretNam:"))
+    code, found = _lint(workspace)
+    assert code == 0 and _brief(found, "BPG012") == []
+    assert [f[0] for f in _brief(found, "BPG013")] == ["Chart.yaml"]
+    crds = CASES / "BPG013/pass/schemas/crds"
+    code, found = _lint(workspace, "--schema-location", str(crds))
+    assert code == 1 and _brief(found, "BPG013") == []
+    assert _brief(found, "BPG012") == [
+        ("certificate.yaml", 2, "Certificate bp-demo: spec.secretNam: unknown field"),
+        ("certificate.yaml", 2, "Certificate bp-demo: spec.secretName: required field is missing"),
+    ]
