@@ -96,7 +96,61 @@ def _load(schema_set: str, api_version: str, kind: str) -> Validator | None:
         registry = Resource.from_contents(_definitions_file(schema_set)) @ Registry()
         return Draft202012Validator(json.loads(resource.read_bytes()), registry=registry)
     schema["$defs"] = _definitions_file(schema_set)["$defs"]
-    return Draft202012Validator(schema)
+    validator = Draft202012Validator(schema)
+    _compiled[id(validator)] = (validator, schema_set, resource)
+    return validator
+
+
+# id(validator) -> (validator, its schema set, its kind's file): what `compiled_check`
+# compiles, on first use. Holding the validator keeps its id from being reused.
+_compiled: dict[int, tuple[Validator, str, Traversable]] = {}
+_compiled_checks: dict[int, Any] = {}
+# Compiling pays off past a few hundred objects: importing jsonschema-rs and converting the
+# definitions cost ~20 ms, and each object checked then saves ~50 us. So the first ones
+# (all of a one-Blueprint lint, as a pre-commit hook runs it) take the Python walk.
+COMPILE_AFTER_OBJECTS = 256
+_asked = 0
+
+
+def compiled_check(validator: Validator) -> Any:
+    """jsonschema-rs's `is_valid` for a Kubernetes kind's validator, or None.
+
+    The quick "certainly valid" for core kinds: the same strict schema compiled by
+    jsonschema-rs, with the version's definitions in a registry shared by every kind
+    (converted once, ~6 ms; a kind then compiles in ~2 ms), checks an object in ~10 us
+    where the Python walk (`schemacheck.certainly_valid`) took ~60 us. Only its "valid"
+    is trusted: an object it refuses goes to jsonschema for the errors, so every message
+    is jsonschema's as before. None for the first `COMPILE_AFTER_OBJECTS` objects of a
+    process (see there), and for other validators. Formats are not asserted by either
+    (kubernetes-validate's semantics); tests/validate/test_compiled_check.py keeps the
+    two verdicts equal over the golden tree's objects and mutations of them."""
+    global _asked
+    entry = _compiled.get(id(validator))
+    if entry is None:
+        return None
+    check = _compiled_checks.get(id(validator))
+    if check is None:
+        _asked += 1
+        if _asked <= COMPILE_AFTER_OBJECTS:
+            return None
+        import jsonschema_rs
+
+        _, schema_set, resource = entry
+        schema = json.loads(resource.read_bytes())
+        base = f"https://kubernetes.io/api/{resource.name}"
+        compiled = jsonschema_rs.validator_for(
+            schema, registry=_rust_registry(schema_set), base_uri=base, validate_formats=False
+        )
+        check = _compiled_checks[id(validator)] = compiled.is_valid
+    return check
+
+
+@cache
+def _rust_registry(schema_set: str) -> Any:
+    import jsonschema_rs
+
+    definitions = _definitions_file(schema_set)
+    return jsonschema_rs.Registry([(definitions["$id"], definitions)])
 
 
 _DEFINITIONS_URI = "/api/_definitions.json"

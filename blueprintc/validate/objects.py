@@ -29,7 +29,7 @@ from jsonschema.protocols import Validator
 from blueprintc.schemacheck import certainly_valid
 from blueprintc.schemas import flux_schema_for, load_schema, most_specific_error, validator_for
 from blueprintc.validate.extra_schemas import ExtraSchemas
-from blueprintc.validate.kubernetes import kubernetes_validator, schema_set_for
+from blueprintc.validate.kubernetes import compiled_check, kubernetes_validator, schema_set_for
 from blueprintc.yamldoc import PathKey, json_path
 
 DEFAULT_KUBERNETES_VERSION = "1.32.0"
@@ -87,7 +87,10 @@ def check_object(
         validator = extra.validator(api_version, kind)
     if validator is None:
         return sorted(envelope | {SchemaError("", _no_schema(api_version, kind))})
-    if certainly_valid(validator, obj):  # the common case, without jsonschema's descent
+    compiled = compiled_check(validator)
+    if compiled is not None and compiled(obj):  # the common case, off the Python walk
+        return sorted(envelope)
+    if compiled is None and certainly_valid(validator, obj):  # without jsonschema's descent
         return sorted(envelope)
     return sorted(envelope.union(_errors(validator, obj)))
 
