@@ -7,27 +7,52 @@ depends on it: ``changed`` rebuilds them and ``lint`` (the pre-commit hook) lint
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import yaml
+
+from blueprintc import yamldata
 from blueprintc.source import InputError, read_source
 from blueprintc.workspace import Workspace, discover, has_blueprint_file
-from blueprintc.yamldoc import load_yaml
 
 
 def local_chart_sources(chart_dir: Path | None) -> list[Path]:
     """Directories of ``file://`` dependencies in ``Chart.yaml`` (vendored upstreams)."""
-    if chart_dir is None or not (chart_dir / "Chart.yaml").is_file():
+    if chart_dir is None:
         return []
-    try:
-        doc = load_yaml(read_source(chart_dir / "Chart.yaml", chart_dir))
-    except InputError:
-        return []
-    deps = doc.data.get("dependencies") if isinstance(doc.data, dict) else None
+    deps = plain_mapping(chart_dir / "Chart.yaml", chart_dir).get("dependencies")
     out = []
     for dep in deps if isinstance(deps, list) else []:
         repository = dep.get("repository") if isinstance(dep, dict) else None
         if isinstance(repository, str) and repository.startswith("file://"):
             out.append((chart_dir / repository[len("file://") :]).resolve())
     return out
+
+
+# path -> (its stat signature, its top mapping): a file read again only when it changed.
+_plain: dict[Path, tuple[tuple[int, int, int], dict[str, Any]]] = {}
+
+
+def plain_mapping(path: Path, root: Path) -> dict[str, Any]:
+    """A small YAML file's top mapping (the plain loader, no positions), or {} when it is
+    absent, unreadable or not one: its own lint says why. Kept per process while the
+    file's inode, size and mtime stay the same (a long-lived process asks again):
+    treat it as read-only."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return {}
+    signature = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    known = _plain.get(path)
+    if known is not None and known[0] == signature:
+        return known[1]
+    try:
+        documents = yamldata.load_all(read_source(path, root).text)
+    except (InputError, ValueError, yaml.YAMLError):
+        documents = []
+    data = documents[0] if documents and isinstance(documents[0], dict) else {}
+    _plain[path] = (signature, data)
+    return data
 
 
 def users_of(files: list[Path], workspace: Workspace) -> list[Path]:

@@ -98,6 +98,12 @@ def _version(spec: dict[str, Any], metadata: dict[str, Any]) -> tuple[str | None
     return None, ("spec",)
 
 
+def chart_directory(spec: dict[str, Any], blueprint_dir: Path) -> Path | None:
+    """Where a Blueprint's Helm chart is, from its (raw) spec: None for Kustomize or none."""
+    kind, directory, _ = _manifests(spec, blueprint_dir)
+    return directory if kind == "helm" else None
+
+
 def _manifests(
     spec: dict[str, Any], blueprint_dir: Path
 ) -> tuple[ManifestKind | None, Path | None, PathKey]:

@@ -100,6 +100,9 @@ def _check(ctx: BlueprintContext) -> RenderedCheck:
     extra = None  # schemaLocations, then the workspace's own CRDs: read when first needed
     result = RenderedCheck()
     seen: set[tuple[str, int, str, str]] = set()
+    # A template whose text renders the same with another values set gives the very same
+    # parsed object (helm.Render shares documents by text): checked once.
+    checked: set[tuple[int, str, int]] = set()
     for values_set in values_sets(ctx):
         render = ctx.render(values_set.values)
         if render.failure is not None:
@@ -108,6 +111,9 @@ def _check(ctx: BlueprintContext) -> RenderedCheck:
             continue
         for obj in render.objects():
             body = obj.body
+            if (id(body), obj.template, obj.ordinal) in checked:
+                continue
+            checked.add((id(body), obj.template, obj.ordinal))
             api_version, kind = body.get("apiVersion"), body.get("kind")
             if isinstance(api_version, str) and isinstance(kind, str) and api_version and kind:
                 known = schema_validator(api_version, kind, version) is not None
@@ -156,34 +162,34 @@ def extra_schemas(ctx: BlueprintContext) -> ExtraSchemas:
 def shipped_crd_dirs(workspace: Workspace) -> list[Path]:
     """The `crds/` directories of the catalog's charts and of their `file://` dependencies
     (vendored upstreams), in catalog order; one whose files are not all readable CRDs is
-    left out (that chart's own lint says what is wrong with it)."""
-    from blueprintc.chartsources import local_chart_sources
-    from blueprintc.lint import load_blueprint
-    from blueprintc.source import InputError
+    left out (that chart's own lint says what is wrong with it). Each `blueprint.yaml` and
+    `Chart.yaml` is read with the plain loader, only for where the chart and its
+    dependencies are, and again only when it changed (`plain_mapping`)."""
+    from blueprintc.chartsources import local_chart_sources, plain_mapping
+    from blueprintc.model.blueprint import chart_directory
     from blueprintc.validate.extra_schemas import SchemaLocationError, load_locations
-    from blueprintc.workspace import discover, has_blueprint_file
+    from blueprintc.workspace import BLUEPRINT_FILE, discover
 
     found: list[Path] = []
     for directory in discover([], workspace, empty_ok=True):
-        if not has_blueprint_file(directory):
-            continue
-        try:
-            chart = load_blueprint(directory, workspace).manifest_dir
-        except InputError:
-            continue
-        for source in [chart, *local_chart_sources(chart)] if chart is not None else []:
+        spec = _mapping(plain_mapping(directory / BLUEPRINT_FILE, workspace.root).get("spec"))
+        chart = chart_directory(spec, directory)
+        for source in [chart, *local_chart_sources(chart)] if chart else []:
             crds = source / "crds"
-            if (
-                crds.is_dir()
-                and crds not in found
-                and workspace.real(crds).is_relative_to(workspace.root)
-            ):
-                try:
-                    load_locations((crds,))
-                except SchemaLocationError:
-                    continue
-                found.append(crds)
+            if crds in found or not crds.is_dir():
+                continue
+            if not workspace.real(crds).is_relative_to(workspace.root):
+                continue  # never read outside the workspace (BPI006 says so)
+            try:
+                load_locations((crds,))
+            except SchemaLocationError:
+                continue
+            found.append(crds)
     return found
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _not_served(api_version: str, kind: str, version: str) -> str:
