@@ -3,6 +3,10 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Wheels of blueprintc's runtime dependencies and its build backend, fetched once with the
+# venv: the test of the `blueprintc-lint` pre-commit hook (language python) builds its
+# environment from them with no index (tests reach 127.0.0.1 only).
+WHEELHOUSE := $(VENV)/wheelhouse
 
 .PHONY: demo test lint-self format bench clean
 
@@ -10,6 +14,9 @@ $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/python scripts/runtime_requirements.py > $(VENV)/runtime-requirements.txt
+	$(BIN)/pip download -q -d $(WHEELHOUSE) -r $(VENV)/runtime-requirements.txt \
+		'setuptools>=68' wheel
 	touch $(STAMP)
 
 ## demo: lint the reference catalog, compile the reference workspace into out/, then
