@@ -107,3 +107,17 @@ def test_a_schema_location_checks_a_custom_resource_instead_of_leaving_it(
         ("certificate.yaml", 2, "Certificate bp-demo: spec.secretNam: unknown field"),
         ("certificate.yaml", 2, "Certificate bp-demo: spec.secretName: required field is missing"),
     ]
+
+
+def test_a_list_is_checked_item_by_item(tmp_path: Path) -> None:
+    """Helm applies a `v1 List`'s items one by one: no schema for `List` is wanted, and an
+    item's error names its place in the list."""
+    workspace = _copy("BPG012/pass", tmp_path)
+    template = workspace / "blueprints/demo/chart/templates/list.yaml"
+    item = "  - apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: in-a-list}\n"
+    template.write_text(f"apiVersion: v1\nkind: List\nitems:\n{item}    data: {{a: '1'}}\n")
+    assert _brief(_lint(workspace, "--select", "BPG012")[1], "BPG012") == []
+    template.write_text(f"apiVersion: v1\nkind: List\nitems:\n{item}    data: {{a: 1}}\n")
+    assert _brief(_lint(workspace, "--select", "BPG012")[1], "BPG012") == [
+        ("list.yaml", 2, "List (no name): items[0].data.a: 1 is not of type 'string', 'null'")
+    ]

@@ -93,13 +93,7 @@ def values_sets(ctx: BlueprintContext) -> list[ValuesSet]:
 
 
 def _check(ctx: BlueprintContext) -> RenderedCheck:
-    from blueprintc.validate.kubernetes import served_groups
-    from blueprintc.validate.objects import SchemaError, check_object, schema_validator
-
-    version = ctx.workspace.kubernetes_version
-    extra = None  # schemaLocations, then the workspace's own CRDs: read when first needed
-    result = RenderedCheck()
-    seen: set[tuple[str, int, str, str]] = set()
+    checker = _Checker(ctx)
     # A template whose text renders the same with another values set gives the very same
     # parsed object (helm.Render shares documents by text): checked once.
     checked: set[tuple[int, str, int]] = set()
@@ -107,43 +101,66 @@ def _check(ctx: BlueprintContext) -> RenderedCheck:
         render = ctx.render(values_set.values)
         if render.failure is not None:
             if values_set.location is not None and not stand_in_failure(ctx, render.failure):
-                result.failures.append((values_set, render.failure))
+                checker.result.failures.append((values_set, render.failure))
             continue
         for obj in render.objects():
-            body = obj.body
-            if (id(body), obj.template, obj.ordinal) in checked:
-                continue
-            checked.add((id(body), obj.template, obj.ordinal))
-            api_version, kind = body.get("apiVersion"), body.get("kind")
-            if isinstance(api_version, str) and isinstance(kind, str) and api_version and kind:
-                known = schema_validator(api_version, kind, version) is not None
-                if not known:
-                    extra = extra or extra_schemas(ctx)
-                    known = extra.validator(api_version, kind) is not None
-                if not known and api_version.rpartition("/")[0] in served_groups(version):
-                    error = SchemaError("apiVersion", _not_served(api_version, kind, version))
-                    _add(result, seen, obj, error, values_set.label)
-                    continue
-                if not known:
-                    objects = result.unchecked.setdefault((api_version, kind), set())
-                    objects.add((obj.template, obj.ordinal))
-                    continue
-            for error in check_object(body, kubernetes_version=version, extra=extra):
-                _add(result, seen, obj, error, values_set.label)
-    return result
+            if (id(obj.body), obj.template, obj.ordinal) not in checked:
+                checked.add((id(obj.body), obj.template, obj.ordinal))
+                checker.check(obj, obj.body, "", values_set.label)
+    return checker.result
 
 
-def _add(
-    result: RenderedCheck,
-    seen: set[tuple[str, int, str, str]],
-    obj: RenderedObject,
-    error: SchemaError,
-    label: str,
-) -> None:
-    mark = (obj.template, obj.ordinal, error.path, error.message)
-    if mark not in seen:
-        seen.add(mark)
-        result.errors.append(ObjectError(obj, error.path, error.message, label))
+class _Checker:
+    """The verdicts on one Blueprint's rendered objects, errors kept once each."""
+
+    def __init__(self, ctx: BlueprintContext) -> None:
+        self.ctx = ctx
+        self.version = ctx.workspace.kubernetes_version
+        self.extra: ExtraSchemas | None = None  # read when a kind first needs it
+        self.result = RenderedCheck()
+        self.seen: set[tuple[str, int, str, str]] = set()
+
+    def check(self, obj: RenderedObject, body: Any, prefix: str, label: str) -> None:
+        """`body` (the rendered object, or an item of a `List` it renders at `prefix`)."""
+        from blueprintc.validate.kubernetes import served_groups
+        from blueprintc.validate.objects import SchemaError, check_object, schema_validator
+
+        api_version = body.get("apiVersion") if isinstance(body, dict) else None
+        kind = body.get("kind") if isinstance(body, dict) else None
+        if _is_list(body):  # Helm applies a List's items, each as an object of its own
+            for index, item in enumerate(body["items"]):
+                self.check(obj, item, f"{prefix}items[{index}].", label)
+            return
+        if isinstance(api_version, str) and isinstance(kind, str) and api_version and kind:
+            known = schema_validator(api_version, kind, self.version) is not None
+            if not known:
+                self.extra = self.extra or extra_schemas(self.ctx)
+                known = self.extra.validator(api_version, kind) is not None
+            if not known and api_version.rpartition("/")[0] in served_groups(self.version):
+                message = _not_served(api_version, kind, self.version)
+                self._add(obj, SchemaError("apiVersion", message), prefix, label)
+                return
+            if not known:
+                objects = self.result.unchecked.setdefault((api_version, kind), set())
+                objects.add((obj.template, obj.ordinal))
+                return
+        for error in check_object(body, kubernetes_version=self.version, extra=self.extra):
+            self._add(obj, error, prefix, label)
+
+    def _add(self, obj: RenderedObject, error: SchemaError, prefix: str, label: str) -> None:
+        path = f"{prefix}{error.path}" if error.path else prefix.rstrip(".")
+        mark = (obj.template, obj.ordinal, path, error.message)
+        if mark not in self.seen:
+            self.seen.add(mark)
+            self.result.errors.append(ObjectError(obj, path, error.message, label))
+
+
+def _is_list(body: Any) -> bool:
+    """`v1 List`, or a kind's own list (`ConfigMapList`): a wrapper of objects."""
+    if not isinstance(body, dict) or not isinstance(body.get("items"), list):
+        return False
+    kind = body.get("kind")
+    return isinstance(kind, str) and kind.endswith("List")
 
 
 def extra_schemas(ctx: BlueprintContext) -> ExtraSchemas:
