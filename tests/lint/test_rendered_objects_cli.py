@@ -121,3 +121,26 @@ def test_a_list_is_checked_item_by_item(tmp_path: Path) -> None:
     assert _brief(_lint(workspace, "--select", "BPG012")[1], "BPG012") == [
         ("list.yaml", 2, "List (no name): items[0].data.a: 1 is not of type 'string', 'null'")
     ]
+
+
+def test_labels_are_looked_for_on_a_lists_items_not_on_the_list(tmp_path: Path) -> None:
+    """BPG008 asks for the labels where Helm applies them: on each item of a List."""
+    workspace = _copy("BPG012/pass", tmp_path)
+    labels = (
+        "{app.kubernetes.io/name: demo, app.kubernetes.io/instance: x, "
+        "app.kubernetes.io/managed-by: Helm}"
+    )
+    (workspace / "blueprints/demo/chart/templates/list.yaml").write_text(
+        "apiVersion: v1\nkind: List\nitems:\n"
+        f"  - {{apiVersion: v1, kind: ConfigMap, metadata: {{name: a, labels: {labels}}}}}\n"
+        "  - {apiVersion: v1, kind: ConfigMap, metadata: {name: bare}}\n"
+    )
+    found = _brief(_lint(workspace, "--select", "BPG008")[1], "BPG008")
+    assert found == [
+        (
+            "list.yaml",
+            2,
+            "ConfigMap bare lacks label(s) app.kubernetes.io/name, "
+            "app.kubernetes.io/instance, app.kubernetes.io/managed-by",
+        )
+    ]

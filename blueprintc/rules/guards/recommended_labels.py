@@ -21,7 +21,7 @@ from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.kustomize_support import manifest_location
-from blueprintc.rules.guards.support import object_location, usable_render
+from blueprintc.rules.guards.support import is_object_list, object_location, usable_render
 
 
 @rule(
@@ -45,9 +45,19 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     if render is None:
         return
     for obj in render.objects():
-        missing = _missing(obj.body, required)
-        if missing:
-            yield Finding(_message(obj.body, missing), object_location(ctx, obj))
+        for body in _resources(obj.body):
+            missing = _missing(body, required)
+            if missing:
+                yield Finding(_message(body, missing), object_location(ctx, obj))
+
+
+def _resources(body: Any) -> Iterator[Any]:
+    """The resource, or the items of a rendered List (Helm applies those, not the List)."""
+    if is_object_list(body):
+        for item in body["items"]:
+            yield from _resources(item)
+    elif isinstance(body, dict):
+        yield body
 
 
 def _missing(body: dict[str, Any], required: list[str]) -> list[str]:

@@ -32,7 +32,13 @@ from typing import TYPE_CHECKING, Any
 from blueprintc.diagnostics import Location
 from blueprintc.helm import RenderedObject, RenderFailure
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.support import chart_location, is_helm, renderable, stand_in_failure
+from blueprintc.rules.guards.support import (
+    chart_location,
+    is_helm,
+    is_object_list,
+    renderable,
+    stand_in_failure,
+)
 from blueprintc.rules.memo import remembered
 
 if TYPE_CHECKING:
@@ -127,7 +133,7 @@ class _Checker:
 
         api_version = body.get("apiVersion") if isinstance(body, dict) else None
         kind = body.get("kind") if isinstance(body, dict) else None
-        if _is_list(body):  # Helm applies a List's items, each as an object of its own
+        if is_object_list(body):  # Helm applies a List's items, each an object of its own
             for index, item in enumerate(body["items"]):
                 self.check(obj, item, f"{prefix}items[{index}].", label)
             return
@@ -153,14 +159,6 @@ class _Checker:
         if mark not in self.seen:
             self.seen.add(mark)
             self.result.errors.append(ObjectError(obj, path, error.message, label))
-
-
-def _is_list(body: Any) -> bool:
-    """`v1 List`, or a kind's own list (`ConfigMapList`): a wrapper of objects."""
-    if not isinstance(body, dict) or not isinstance(body.get("items"), list):
-        return False
-    kind = body.get("kind")
-    return isinstance(kind, str) and kind.endswith("List")
 
 
 def extra_schemas(ctx: BlueprintContext) -> ExtraSchemas:

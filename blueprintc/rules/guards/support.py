@@ -255,3 +255,12 @@ def object_location(ctx: BlueprintContext, obj: RenderedObject) -> Location:
     kinds = [i for i, line in enumerate(source.lines, start=1) if pattern.match(line)]
     line = kinds[min(obj.ordinal, len(kinds) - 1)] if kinds else 1
     return Location(source.rel, line, 1, f"{obj.kind}/{obj.name}")
+
+
+def is_object_list(body: Any) -> bool:
+    """`v1 List`, or a kind's own list (`ConfigMapList`): a wrapper whose `items` Helm
+    applies one by one, each an object of its own."""
+    if not isinstance(body, dict) or not isinstance(body.get("items"), list):
+        return False
+    kind = body.get("kind")
+    return isinstance(kind, str) and kind.endswith("List")
