@@ -15,7 +15,7 @@ from blueprintc.diagnostics import Severity
 from blueprintc.rules import RULES
 
 if TYPE_CHECKING:
-    from blueprintc.lint import LintResult
+    from blueprintc.lint import LintResult, SchemaSettings
 
 SEVERITIES = click.Choice(["error", "warning", "info"])
 
@@ -158,7 +158,7 @@ def _schema_settings(
     kube_version: str | None,
     schema_locations: tuple[Path, ...],
     values_paths: tuple[Path, ...],
-) -> Any:
+) -> SchemaSettings:
     """The rendered objects' check settings; a Kubernetes version whose schemas are not
     carried, a schema location or a values file that cannot be read: exit 2."""
     from blueprintc.lint import SchemaSettings

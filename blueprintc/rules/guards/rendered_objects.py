@@ -131,12 +131,12 @@ class _Checker:
         from blueprintc.validate.kubernetes import served_groups
         from blueprintc.validate.objects import SchemaError, check_object, schema_validator
 
-        api_version = body.get("apiVersion") if isinstance(body, dict) else None
-        kind = body.get("kind") if isinstance(body, dict) else None
         if is_object_list(body):  # Helm applies a List's items, each an object of its own
             for index, item in enumerate(body["items"]):
                 self.check(obj, item, f"{prefix}items[{index}].", label)
             return
+        api_version = body.get("apiVersion") if isinstance(body, dict) else None
+        kind = body.get("kind") if isinstance(body, dict) else None
         if isinstance(api_version, str) and isinstance(kind, str) and api_version and kind:
             known = schema_validator(api_version, kind, self.version) is not None
             if not known:
