@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from benchmarks.treememory import TreeMemory
+
 MIB = 1024 * 1024
 # The real CLI in a fresh interpreter, as a user runs it.
 CLI = [sys.executable, "-c", "import sys; from blueprintc.cli import main; sys.exit(main())"]
@@ -60,20 +62,26 @@ class ChildRun:
     max_rss_bytes: int
     returncode: int
     output: str
+    tree_peak_bytes: int = 0  # with `tree_memory`: peak PSS of it and its descendants
 
 
-def run_child(command: list[str], cwd: Path) -> ChildRun:
-    """Run a command to completion; its wall time and its own peak RSS (wait4 rusage)."""
+def run_child(command: list[str], cwd: Path, tree_memory: bool = False) -> ChildRun:
+    """Run a command to completion; its wall time and its own peak RSS (wait4 rusage),
+    and with `tree_memory` the peak memory of it and every process it started."""
     with tempfile.TemporaryFile() as output:
         start = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=subprocess.STDOUT)
+        sampler = TreeMemory(process.pid) if tree_memory else None
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
+        if sampler is not None:
+            sampler.stop()
         process.returncode = os.waitstatus_to_exitcode(status)
         output.seek(0)
         text = output.read().decode("utf-8", "replace")
     # Linux reports ru_maxrss in KiB.
-    return ChildRun(seconds, usage.ru_maxrss * 1024, process.returncode, text)
+    tree = sampler.peak_bytes if sampler is not None else 0
+    return ChildRun(seconds, usage.ru_maxrss * 1024, process.returncode, text, tree)
 
 
 def mark(ok: bool) -> str:

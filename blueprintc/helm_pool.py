@@ -345,9 +345,32 @@ class Pool:
                 if not worker.busy:
                     worker._stop()
 
+    def forget_after_fork(self) -> None:
+        """In a forked child: the workers are the parent's, so this process starts its
+        own when it needs one (its copies of their pipes are closed; the parent's
+        workers are left running for the parent). Charts held by index are loaded
+        again in the new workers (`UnknownChart`)."""
+        self.changed = threading.Condition()
+        for worker in self.workers:
+            process, worker.process, worker.busy = worker.process, None, False
+            if process is not None:
+                for closing in (process.requests, process.popen.stdout, process.stderr):
+                    with suppress(OSError):
+                        closing.close()
+
 
 POOL = Pool()
 atexit.register(POOL.close)
+
+
+def _after_fork_in_child() -> None:
+    """A forked child has none of its parent's threads: no spawner, no workers."""
+    global _SPAWNER, _SPAWNER_LOCK
+    _SPAWNER, _SPAWNER_LOCK = None, threading.Lock()
+    POOL.forget_after_fork()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def start_early(command: list[str], workers: dict[str, int]) -> None:

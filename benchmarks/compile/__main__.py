@@ -5,7 +5,10 @@ Applications (see generate.py), checks that it compiles with no diagnostics,
 then measures, each in a fresh process (wall time from outside, peak RSS from
 the process's own rusage, start-up and imports included):
 
-* a full compile into a fresh out/;
+* a full compile into a fresh out/, with `--jobs` processes planning (default: the
+  cores this process may use, as `blueprintc compile` does), with the peak memory of
+  all its processes together (benchmarks/treememory.py), and the same compile in one
+  process, for the speed-up;
 * a no-change rebuild (the same compile again, into the same out/);
 * a one-Application rebuild (one Application's config edited in one
   Organization file, then the compile again);
@@ -50,10 +53,10 @@ def main(argv: list[str] | None = None) -> int:
             workspace = base / "workspace"
             generate(workspace, count, seed=args.seed)
             times = args.repeat or (1 if count >= 1000 else 3)
-            figures = measure(workspace, base, count, times)
+            figures = measure(workspace, base, count, times, args.jobs)
             data = figures.as_dict()
             if args.profile:
-                profile = _child("profile", workspace, base / "profile-out")
+                profile = _child("profile", workspace, base / "profile-out", args.jobs)
                 data["profile"] = summarise(Path(profile.result["_file"] + ".prof"))
             reports.append(data)
             if not args.json:
@@ -66,8 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def measure(workspace: Path, base: Path, count: int, times: int) -> Figures:
+def measure(workspace: Path, base: Path, count: int, times: int, jobs: int) -> Figures:
     full: list[Measured] = []
+    single: list[Measured] = []
     baselines: list[Measured] = []
     no_change: list[Measured] = []
     one_app: list[Measured] = []
@@ -76,11 +80,13 @@ def measure(workspace: Path, base: Path, count: int, times: int) -> Figures:
         baselines.append(_child("baseline", workspace, base / f"baseline-{index}"))
         _check_clean(baselines[-1], "plan")
         out = base / f"out-{index}"
-        full.append(_child("compile", workspace, out))
+        full.append(_child("compile", workspace, out, jobs))
         _check_clean(full[-1], "compile")
-        no_change.append(_child("compile", workspace, out))
+        if jobs > 1:
+            single.append(_child("compile", workspace, base / f"single-{index}"))
+        no_change.append(_child("compile", workspace, out, jobs))
         changed.append("/".join(change_one_application(workspace, count, index + 1)))
-        one_app.append(_child("compile", workspace, out))
+        one_app.append(_child("compile", workspace, out, jobs))
     first = baselines[0].result
     phases = {
         "import": "import_seconds",
@@ -99,6 +105,9 @@ def measure(workspace: Path, base: Path, count: int, times: int) -> Figures:
         full=_wall(full),
         full_in_process=_field(full, "seconds"),
         full_peak_rss_bytes=max(m.run.max_rss_bytes for m in full),
+        full_tree_peak_bytes=max(m.run.tree_peak_bytes for m in full),
+        jobs=jobs,
+        single=_wall(single) if single else None,
         phases={name: _field(full, key) for name, key in phases.items()},
         baseline_serialise=_field(baselines, "serialise_seconds"),
         baseline_write=_field(baselines, "write_seconds"),
@@ -109,13 +118,13 @@ def measure(workspace: Path, base: Path, count: int, times: int) -> Figures:
     )
 
 
-def _child(mode: str, workspace: Path, out: Path) -> Measured:
+def _child(mode: str, workspace: Path, out: Path, jobs: int = 1) -> Measured:
     runs = sorted(out.parent.glob(f"{out.name}.*.json"))
     result_file = out.with_name(f"{out.name}.{len(runs)}-{mode}.json")
     command = [sys.executable, "-m", "benchmarks.compile.child", mode]
-    command += [str(workspace), str(out), str(result_file)]
+    command += [str(workspace), str(out), str(result_file), str(jobs)]
     os.sync()  # nobody pays for an earlier process's write-back
-    run = run_child(command, REPO)
+    run = run_child(command, REPO, tree_memory=True)
     if run.returncode != 0:
         raise SystemExit(f"`{' '.join(command)}` exited {run.returncode}:\n{run.output}")
     result = json.loads(result_file.read_text(encoding="utf-8"))
@@ -164,6 +173,12 @@ def _parser() -> argparse.ArgumentParser:
         help="samples per figure, the median is shown (default 3, or 1 at N >= 1000)",
     )
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=min(8, len(os.sched_getaffinity(0))),
+        help="processes a compile plans in (default: the cores, at most 8, as the CLI)",
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument(
         "--profile", action="store_true", help="also cProfile one full compile per N"

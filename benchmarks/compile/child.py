@@ -1,9 +1,11 @@
-"""One measured run, in its own process: `python -m benchmarks.compile.child MODE ROOT OUT RESULT`.
+"""One measured run, in its own process:
+`python -m benchmarks.compile.child MODE ROOT OUT RESULT [JOBS]`.
 
 Modes:
 
-* `compile`: `run_compile(ROOT, out=OUT)`, the call `blueprintc compile` makes,
-  with timers around the library calls it makes (planning, validation, emit);
+* `compile`: `run_compile(ROOT, out=OUT, jobs=JOBS)`, the call `blueprintc compile`
+  makes, with timers around the library calls it makes (planning, validation, emit);
+  JOBS (default 1) processes plan the Organizations;
 * `baseline`: plan once, then time only PyYAML's CSafeDumper serialising the
   planned documents, and, separately, writing them into OUT (a fresh directory);
 * `profile`: `compile` under cProfile; the stats go to RESULT + `.prof`.
@@ -33,13 +35,14 @@ Result = dict[str, Any]
 
 def main(argv: list[str]) -> int:
     mode, root, out, result_file = argv[0], Path(argv[1]), Path(argv[2]), Path(argv[3])
+    jobs = int(argv[4]) if len(argv) > 4 else 1
     if mode == "compile":
-        result = measure_compile(root, out)
+        result = measure_compile(root, out, jobs)
     elif mode == "baseline":
         result = measure_baseline(root, out)
     elif mode == "profile":
         profiler = cProfile.Profile()
-        result = profiler.runcall(measure_compile, root, out)
+        result = profiler.runcall(measure_compile, root, out, jobs)
         profiler.dump_stats(str(result_file) + ".prof")
     else:
         raise SystemExit(f"unknown mode {mode!r}")
@@ -63,7 +66,7 @@ def timed(target: Any, name: str, spent: dict[str, float]) -> Iterator[None]:
         yield
 
 
-def measure_compile(root: Path, out: Path) -> Result:
+def measure_compile(root: Path, out: Path, jobs: int = 1) -> Result:
     start = time.perf_counter()
     import blueprintc.emit
     from blueprintc.compile import planner, run
@@ -79,7 +82,7 @@ def measure_compile(root: Path, out: Path) -> Result:
             (blueprintc.emit, "emit"),
         ):
             stack.enter_context(timed(target, name, spent))
-        outcome = run.run_compile(root, out=out)
+        outcome = run.run_compile(root, out=out, jobs=jobs)
         seconds = time.perf_counter() - imported
     report = outcome.report
     result: Result = {
@@ -97,6 +100,7 @@ def measure_compile(root: Path, out: Path) -> Result:
             for d in outcome.diagnostics[:20]
         ],
         "diagnostic_count": len(outcome.diagnostics),
+        "jobs": jobs,
         "path": "sealed"
         if outcome.sealed is not None
         else "partial"

@@ -9,7 +9,7 @@ from benchmarks.common import MIB, Row, Samples, format_rows, mark
 
 # The issue's targets, set for N = 1000 on a 2-core machine.
 TARGET_ORGS = 1000
-MAX_RATIO = 3.0  # full compile / baseline dump
+MAX_RATIO = 1.0  # full compile / baseline dump (issue 11; 3.0 before it)
 MAX_REBUILD_SHARE = 0.05  # rebuild / full compile
 MAX_RSS_BYTES = 1024 * MIB
 PHASES = ("import", "plan", "validate", "emit", "emit_serialise", "emit_write")
@@ -46,7 +46,7 @@ class Figures:
     objects: int
     full: Samples  # process wall time, start-up and imports included
     full_in_process: Samples  # run_compile alone
-    full_peak_rss_bytes: int
+    full_peak_rss_bytes: int  # of its largest process (wait4)
     phases: dict[str, Samples]  # of the full compiles, see PHASES
     baseline_serialise: Samples
     baseline_write: Samples
@@ -54,6 +54,9 @@ class Figures:
     no_change: Rebuild
     one_app: Rebuild
     changed: tuple[str, ...] = field(default=())  # "<org>/<app>" edited, one per sample
+    full_tree_peak_bytes: int = 0  # all its processes together (PSS, sampled)
+    jobs: int = 1
+    single: Samples | None = None  # the full compile in one process, when jobs > 1
 
     @property
     def baseline(self) -> Samples:
@@ -77,10 +80,11 @@ class Figures:
     @property
     def checks(self) -> dict[str, bool]:
         return {
-            "full_at_most_3x_baseline": self.ratio <= MAX_RATIO,
+            "full_at_most_1x_baseline": self.ratio <= MAX_RATIO,
             "no_change_under_5pct": self.share(self.no_change) < MAX_REBUILD_SHARE,
             "one_app_under_5pct": self.share(self.one_app) < MAX_REBUILD_SHARE,
             "peak_rss_under_1gib": self.full_peak_rss_bytes < MAX_RSS_BYTES,
+            "all_processes_under_1gib": self.full_tree_peak_bytes < MAX_RSS_BYTES,
         }
 
     def as_dict(self) -> dict[str, Any]:
@@ -96,6 +100,9 @@ class Figures:
             "full_compile_in_process": self.full_in_process.as_dict(),
             "full_compile_phases": {k: v.as_dict() for k, v in self.phases.items()},
             "full_compile_peak_rss_mib": round(self.full_peak_rss_bytes / MIB, 1),
+            "full_compile_all_processes_peak_pss_mib": round(self.full_tree_peak_bytes / MIB, 1),
+            "jobs": self.jobs,
+            "full_compile_one_process": self.single.as_dict() if self.single else None,
             "baseline_serialise": self.baseline_serialise.as_dict(),
             "baseline_write": self.baseline_write.as_dict(),
             "baseline": self.baseline.as_dict(),
@@ -140,8 +147,17 @@ def format_table(f: Figures) -> str:
         (
             f"full compile N={n}",
             f"{_time(f.full)} ({f.ratio:.1f}x baseline {f.baseline.median:.2f} s)",
-            f"target <= {MAX_RATIO:g}x",
-            mark(checks["full_at_most_3x_baseline"]),
+            f"target <= {MAX_RATIO:.1f}x",
+            mark(checks["full_at_most_1x_baseline"]),
+        ),
+        (
+            "  the same in one process (--jobs 1)",
+            f"{_time(f.single)} ({f.single.median / f.full.median:.2f}x the time with "
+            f"--jobs {f.jobs})"
+            if f.single
+            else "not measured",
+            "",
+            "",
         ),
         (
             "  without file writes",
@@ -188,6 +204,12 @@ def format_table(f: Figures) -> str:
             f"{f.one_app.peak_rss_bytes / MIB:.0f} MiB)",
             "target < 1 GiB",
             mark(checks["peak_rss_under_1gib"]),
+        ),
+        (
+            "peak memory, all processes (full)",
+            f"{f.full_tree_peak_bytes / MIB:.0f} MiB (sum of PSS, sampled every 0.1 s)",
+            "target < 1 GiB",
+            mark(checks["all_processes_under_1gib"]),
         ),
     ]
     note = "" if n == TARGET_ORGS else f"; targets are set for N = {TARGET_ORGS}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections import Counter
@@ -137,6 +138,14 @@ def _report_folded(diagnostics: list[Diagnostic], root: Path) -> None:
 @options.kube_version
 @options.schema_locations
 @click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=lambda: min(8, len(os.sched_getaffinity(0))),
+    show_default="the cores this process may use, at most 8",
+    help="Plan and check Organizations in this many processes (the output is the same).",
+)
+@click.option(
     "--shard",
     "shard_spec",
     metavar="K/N",
@@ -170,6 +179,7 @@ def compile_command(
     output_format: str,
     kube_version: str | None,
     schema_locations: tuple[Path, ...],
+    jobs: int,
 ) -> None:
     """Compile the Sovereign, Organizations and Blueprints into the Flux tree.
 
@@ -206,6 +216,7 @@ def compile_command(
             shard=shard,
             kubernetes_version=kube_version,
             schema_locations=tuple(p.resolve() for p in schema_locations),
+            jobs=jobs,
         )
     if output_format == "json":
         _json_outcome(outcome, root, check, shard, time.perf_counter() - started)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from blueprintc import progress
 from blueprintc.diagnostics import Diagnostic, Finding, Location, Severity, failing
+from blueprintc.emit.manifest import top_owner
 
 if TYPE_CHECKING:  # a sealed compile builds an outcome without loading the planner
     from blueprintc.compile.planner import CompileResult
     from blueprintc.emit.manifest import Manifest
     from blueprintc.emit.model import EmitReport, OutputFile
+    from blueprintc.validate.references import Unresolved
 
 
 @dataclass
@@ -40,58 +43,112 @@ class CompileOutcome:
 
 def outcome_of(result: CompileResult, validate: bool) -> CompileOutcome:
     """The outcome of a plan, with every planned object counted and (if `validate`)
-    checked against its schema before anything is written."""
-    from blueprintc.lint import make_diagnostic
-    from blueprintc.rules.output_rules import EMITTED_OBJECT_SCHEMA
-    from blueprintc.validate.objects import validate_object
-
+    checked against its schema before anything is written. Files a compile worker
+    planned were counted and checked there (`result.checked`), in the same order."""
     outcome = CompileOutcome(result, list(result.diagnostics), files=result.files)
     outcome.fail_on = result.inputs.workspace.fail_on
     if result.inputs.sovereign is not None:
         outcome.workspace_name = result.inputs.sovereign.name
-    extra = None
-    if validate and result.inputs.workspace.schema_locations:
-        from blueprintc.validate.extra_schemas import load_locations
-
-        extra = load_locations(result.inputs.workspace.schema_locations)
+    checker = FileChecker(result, validate)
     name = "validate files" if validate else "count objects"
     with progress.phase(name, len(result.files)) as step:
         for file in result.files:
             step()
-            for document in file.documents:
-                if not isinstance(document, dict) or not document.get("kind"):
-                    continue
-                if document.get("apiVersion", "").startswith("kustomize.config.k8s.io"):
-                    continue
-                outcome.kinds.append(str(document["kind"]))
-                if not validate:
-                    continue
-                version = result.inputs.workspace.kubernetes_version
-                for message in validate_object(document, kubernetes_version=version, extra=extra):
-                    finding = Finding(
-                        f"invalid {document['kind']} planned: {message}",
-                        Location(f"out/{file.path}", 1, 1),
-                    )
-                    outcome.diagnostics.append(make_diagnostic(EMITTED_OBJECT_SCHEMA, finding))
+            kinds, found = result.checked.get(file.path) or checker.check(file)
+            outcome.kinds.extend(kinds)
+            outcome.diagnostics.extend(found)
     if validate and not failing(outcome.diagnostics, outcome.fail_on):
         # the net under the plan rules: run when they found nothing (else they say why)
         outcome.diagnostics.extend(_unresolved(result))
     return outcome
 
 
-def _unresolved(result: CompileResult) -> list[Diagnostic]:
-    """BPC003 for the references of the freshly planned files (see validate.references),
-    one per file and reference, naming the clusters."""
-    from blueprintc.lint import make_diagnostic
-    from blueprintc.rules.output_rules import UNRESOLVED_REFERENCE
+class FileChecker:
+    """Counts a planned file's objects and (if `validate`) checks each against its
+    schema: the Kubernetes version's, or the workspace's schemaLocations'."""
+
+    def __init__(self, result: CompileResult, validate: bool) -> None:
+        self.validate = validate
+        self.version = result.inputs.workspace.kubernetes_version
+        self.extra = None
+        if validate and result.inputs.workspace.schema_locations:
+            from blueprintc.validate.extra_schemas import load_locations
+
+            self.extra = load_locations(result.inputs.workspace.schema_locations)
+
+    def check(self, file: OutputFile) -> tuple[list[str], list[Diagnostic]]:
+        """The kinds of the file's objects, and a BPC001 per schema error."""
+        from blueprintc.lint import make_diagnostic
+        from blueprintc.rules.output_rules import EMITTED_OBJECT_SCHEMA
+        from blueprintc.validate.objects import validate_object
+
+        kinds: list[str] = []
+        found: list[Diagnostic] = []
+        for document in file.documents:
+            if not isinstance(document, dict) or not document.get("kind"):
+                continue
+            if document.get("apiVersion", "").startswith("kustomize.config.k8s.io"):
+                continue
+            kinds.append(str(document["kind"]))
+            if not self.validate:
+                continue
+            for message in validate_object(
+                document, kubernetes_version=self.version, extra=self.extra
+            ):
+                finding = Finding(
+                    f"invalid {document['kind']} planned: {message}",
+                    Location(f"out/{file.path}", 1, 1),
+                )
+                found.append(make_diagnostic(EMITTED_OBJECT_SCHEMA, finding))
+        return kinds, found
+
+
+def reference_part(owner: str) -> str:
+    """Which part of the tree the references check walks a file with: its Organization
+    (an Organization's clusters apply only its own files), or the Sovereign-wide part
+    (host clusters: the kit and the catalyst-config index, whose Organization entries
+    hold no references)."""
+    top = top_owner(owner)
+    return "" if top.startswith("@") else top
+
+
+def part_references(
+    fresh: Mapping[str, Sequence[Any]], paths: set[str], source: str
+) -> list[Unresolved]:
+    """The unresolved references of one part's freshly planned files; `paths`: the
+    part's paths and the Sovereign-wide ones."""
     from blueprintc.validate.references import unresolved_references
 
+    return unresolved_references(fresh, paths, source)
+
+
+def reference_source(result: CompileResult) -> str:
     sovereign = result.inputs.sovereign
-    source = sovereign.kit_settings.source if sovereign is not None else "flux-system"
-    fresh = {f.path: f.documents for f in result.files if f.build is None}
-    paths = {f.path for f in result.files}
+    return sovereign.kit_settings.source if sovereign is not None else "flux-system"
+
+
+def _unresolved(result: CompileResult) -> list[Diagnostic]:
+    """BPC003 for the references of the freshly planned files (see validate.references),
+    one per file and reference, naming the clusters. Each part is walked alone (see
+    `reference_part`), as a compile worker walks the Organizations it planned."""
+    from blueprintc.lint import make_diagnostic
+    from blueprintc.rules.output_rules import UNRESOLVED_REFERENCE
+
+    parts: dict[str, dict[str, Sequence[Any]]] = {}
+    part_paths: dict[str, set[str]] = {}
+    for f in result.files:
+        part = reference_part(f.owner)
+        part_paths.setdefault(part, set()).add(f.path)
+        if f.build is None and f.data is None:
+            parts.setdefault(part, {})[f.path] = f.documents
+    shared = part_paths.get("", set())
+    problems = [p for found in result.references.values() for p in found]
+    for part, fresh in parts.items():
+        paths = part_paths[part] if part == "" else part_paths[part] | shared
+        problems.extend(part_references(fresh, paths, reference_source(result)))
+    problems.sort(key=lambda u: (u.file, u.message, u.cluster))
     clusters: dict[tuple[str, str], list[str]] = {}
-    for problem in unresolved_references(fresh, paths, source):
+    for problem in problems:
         clusters.setdefault((problem.file, problem.message), []).append(problem.cluster)
     found = []
     for (file, message), names in clusters.items():

@@ -46,6 +46,7 @@ from blueprintc.rules.schema.support import schema_findings
 from blueprintc.schemas import load_schema
 from blueprintc.source import SourceFile
 from blueprintc.suppression import tolerance
+from blueprintc.validate.references import Unresolved
 from blueprintc.workspace import Workspace, load_workspace
 from blueprintc.yamldoc import load_yaml
 
@@ -64,6 +65,11 @@ class CompileResult:
     # was possible at all (False: the shared inputs changed, so everything changes).
     carried: set[str] = field(default_factory=set)
     partial_ok: bool = True
+    # What compile workers found of the files they planned (`blueprintc.compile.workers`):
+    # each file's object kinds and schema findings, by path, and each Organization's
+    # unresolved references, by part (`outcome.reference_part`).
+    checked: dict[str, tuple[list[str], list[Diagnostic]]] = field(default_factory=dict)
+    references: dict[str, list[Unresolved]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -71,6 +77,8 @@ class CompileResult:
 
 
 CATALYST_CONFIG = cc.ROOT
+# Fewer fresh Organizations are planned in this process: forking workers costs more.
+PARALLEL_MIN_ORGANIZATIONS = 16
 SOVEREIGN_OWNER = "@sovereign"  # owners of non-Organization files; slugs cannot hold "@"
 INDEX_OWNER = "@index"
 
@@ -82,6 +90,8 @@ def compile_workspace(
     unchanged: ManifestIndex | None = None,
     reads: InputReads | None = None,
     shard: Shard | None = None,
+    jobs: int = 1,
+    validate: bool = True,
 ) -> CompileResult:
     """Plan every output file. With `previous` (the manifest of the last emit into
     out/), Organizations whose inputs did not change are not parsed or planned:
@@ -99,6 +109,10 @@ def compile_workspace(
     With `shard`, plan only that shard's part (`blueprintc.compile.shard`): shard 1
     also reads every other Organization, for the catalyst-config index and the
     check that no slug is defined twice; the other shards read only their own.
+
+    With `jobs` > 1, the Organizations are planned in that many forked worker
+    processes (`blueprintc.compile.workers`), which also check (if `validate`) and
+    serialise their files: the result is the one a single process plans.
     """
     workspace = root if isinstance(root, Workspace) else load_workspace(root)
     inputs = load_inputs(workspace, organizations=False, reads=reads)
@@ -156,28 +170,36 @@ def compile_workspace(
         if org is not None:
             fresh.append(org)
     resources: list[str] = []
-    with progress.phase("plan Organizations", len(fresh)) as step:
-        for org in sorted(fresh, key=lambda o: (o.slug, o.rel)):
-            step()
-            if org.slug in seen:
-                result.diagnostics.append(
-                    report(
-                        "BPP013",
-                        f"Organization {org.slug} is defined twice (also in {seen[org.slug]})",
-                        at(org.doc, ("metadata", "name")),
-                    )
+    planned: list[Organization] = []
+    for org in sorted(fresh, key=lambda o: (o.slug, o.rel)):
+        if org.slug in seen:
+            result.diagnostics.append(
+                report(
+                    "BPP013",
+                    f"Organization {org.slug} is defined twice (also in {seen[org.slug]})",
+                    at(org.doc, ("metadata", "name")),
                 )
-                continue
-            seen[org.slug] = org.rel
-            if org.rel in others:
-                resources.extend(catalyst_resources(org))
-            else:
+            )
+            continue
+        seen[org.slug] = org.rel
+        if org.rel in others:
+            resources.extend(catalyst_resources(org))
+        else:
+            planned.append(org)
+    if jobs > 1 and len(planned) >= PARALLEL_MIN_ORGANIZATIONS:
+        from blueprintc.compile.workers import plan_in_workers
+
+        plan_in_workers(result, planned, cache, jobs, validate)
+    else:
+        with progress.phase("plan Organizations", len(planned)) as step:
+            for org in planned:
+                step()
                 plan_organization(result, org, cache)
     if unchanged is None and (shard is None or shard.first):
         prefix = f"{cc.ROOT}/"
         resources += [f.path[len(prefix) :] for f in result.files if f.path.startswith(prefix)]
         result.files.extend(index_files(inputs, resources))
-    result.renders = cache.renders
+    result.renders += cache.renders  # after the workers' own (plan_in_workers)
     return _done(result)
 
 

@@ -35,6 +35,8 @@ _PARSED_SUFFIXES = (".yaml", ".yml", ".json")
 # than the YAML input limit: they are read through the same checks, in chunks.
 MAX_HASHED_BYTES = 256 * 1024 * 1024
 _Signature = tuple[int, int, int, int, int]
+ReadsMark = tuple[int, int]
+ReadsDelta = tuple[list[tuple[str, bytes]], list[tuple[Path, _Signature]]]
 
 
 class InputReads:
@@ -113,6 +115,23 @@ class InputReads:
         self.digests[self.rel(path)] = hashlib.sha256(data).digest()
         self._signatures[path] = _signature(info)
         return data
+
+    def mark(self) -> ReadsMark:
+        """Where the reads stand now, for `since`."""
+        return len(self.digests), len(self._signatures)
+
+    def since(self, mark: ReadsMark) -> ReadsDelta:
+        """The files read after `mark` (by a compile worker, for its parent to `merge`)."""
+        digests = list(self.digests.items())[mark[0] :]
+        return digests, list(self._signatures.items())[mark[1] :]
+
+    def merge(self, delta: ReadsDelta) -> None:
+        """Count a worker's reads as this compile's: `unchanged` checks them too."""
+        digests, signatures = delta
+        for rel, digest in digests:
+            self.digests.setdefault(rel, digest)
+        for path, signature in signatures:
+            self._signatures.setdefault(path, signature)
 
     def unchanged(self) -> bool:
         """True if every file read is still the very file that was read, unwritten since,

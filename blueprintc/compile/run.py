@@ -31,14 +31,18 @@ def plan(
     out: Path | None = None,
     reads: InputReads | None = None,
     shard: Shard | None = None,
+    jobs: int = 1,
 ) -> CompileOutcome:
     """Plan (incrementally against `out`'s manifest when given) and validate new objects;
-    `reads`: those of the fingerprint taken for this compile; `shard`: only its part."""
+    `reads`: those of the fingerprint taken for this compile; `shard`: only its part;
+    `jobs`: processes to plan Organizations in (`blueprintc.compile.workers`)."""
     from blueprintc.compile.planner import compile_workspace
     from blueprintc.emit.manifest import Manifest
 
     previous = Manifest.load(out) if out is not None and out.is_dir() else None
-    result = compile_workspace(root, previous, reads=reads, shard=shard)
+    result = compile_workspace(
+        root, previous, reads=reads, shard=shard, jobs=jobs, validate=validate
+    )
     outcome = outcome_of(result, validate)
     outcome.previous = previous
     return outcome
@@ -54,6 +58,7 @@ def run_compile(
     shard: Shard | None = None,
     kubernetes_version: str | None = None,
     schema_locations: tuple[Path, ...] = (),
+    jobs: int = 1,
 ) -> CompileOutcome:
     """Compile `root` into `out` (or check it); with `shard`, only that shard's part
     (its sealed tree holds for that shard alone; no partial re-plan). Every input is read once: the
@@ -88,7 +93,7 @@ def run_compile(
         if patched is not None:
             patched.out_rel = _rel(target, root)
             return patched
-    outcome = plan(workspace, validate, target, reads, shard)
+    outcome = plan(workspace, validate, target, reads, shard, jobs)
     outcome.out_rel = _rel(target, root)
     if outcome.failing:
         return outcome

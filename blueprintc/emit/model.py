@@ -34,6 +34,9 @@ class OutputFile:
     # Lazily produces ``documents`` when the cache cannot vouch for the file: lets
     # an incremental plan skip building what it expects to be fresh.
     build: Callable[[], tuple[Any, ...]] | None = field(default=None, compare=False)
+    # The documents already serialised (by a compile worker process, which sends the
+    # bytes instead of the documents): ``documents`` is then empty.
+    data: bytes | None = field(default=None, compare=False)
 
     def content(self) -> tuple[Any, ...]:
         return self.documents if self.build is None else self.build()

@@ -26,6 +26,8 @@ Status = Literal["fresh", "same", "stale", "missing"]
 
 def serialise(file: OutputFile) -> bytes:
     """The file's bytes: its documents as deterministic YAML, UTF-8, LF, final newline."""
+    if file.data is not None:
+        return file.data
     return dump_all(file.content()).encode("utf-8")
 
 
