@@ -285,3 +285,28 @@ def test_a_failing_write_leaves_the_previous_tree_and_no_trace(
     _assert_clean(out)
     # The seal was broken before writing (it must never outlive the tree it describes).
     assert sorted(p.name for p in (out / ".blueprintc").iterdir()) == ["manifest.json", "owners"]
+
+
+def test_a_write_failing_in_one_of_the_writing_threads_leaves_the_previous_tree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new tree is written from several threads (tree.WRITE_THREADS): one thread's
+    failure still removes the whole new tree, once every thread has stopped."""
+    monkeypatch.setattr(tree_module, "PARALLEL_WRITES_MIN", 4)
+    out = tmp_path / "out"
+    old = make_files(40)
+    emit(old, out)
+    new = make_files(40, overrides=dict.fromkeys(range(40), "v2"))
+    doomed = new[len(new) * 3 // 4].path  # in the last thread's run
+    real = fsutil.write_new
+
+    def failing(path: Any, data: bytes, **kwargs: Any) -> None:
+        if str(path).endswith(doomed):
+            raise OSError(28, "No space left on device")
+        real(path, data, **kwargs)
+
+    monkeypatch.setattr(tree_module, "write_new", failing)
+    with pytest.raises(OSError, match="No space"):
+        emit(new, out)
+    assert tree_bytes(out) == _expected(old)
+    _assert_clean(out)

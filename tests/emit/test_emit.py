@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from blueprintc.emit import EmitError, OutputFile, emit, serialise
+from blueprintc.emit import tree as tree_module
 from blueprintc.emit.fsutil import locked
 from blueprintc.emit.manifest import Manifest
 from blueprintc.emit.ownership import OwnershipError
@@ -120,6 +121,29 @@ def test_large_change_swaps_the_tree_and_keeps_unchanged_inodes(tmp_path: Path) 
     for f in make_files(40)[20:]:
         assert after[f.path][:2] == before[f.path][:2]  # hard-linked: same inode and mtime
     assert tree_bytes(out) == {f.path: serialise(f) for f in make_files(40, overrides=overrides)}
+
+
+def test_a_tree_written_from_several_threads_is_the_tree_one_thread_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past tree.PARALLEL_WRITES_MIN files, a new tree is written from several threads:
+    the same bytes, and unchanged files still hard-linked."""
+    one = tmp_path / "one"
+    emit(make_files(60), one)
+    monkeypatch.setattr(tree_module, "PARALLEL_WRITES_MIN", 4)
+    many = tmp_path / "many"
+    emit(make_files(60), many)
+    assert tree_bytes(many) == tree_bytes(one)
+    assert (many / ".blueprintc/manifest.json").read_bytes() == (
+        one / ".blueprintc/manifest.json"
+    ).read_bytes()
+    before = tree_stats(many)
+    changed = make_files(60, overrides={i: "v2" for i in range(30)})
+    assert emit(changed, many).strategy == "swap"
+    after = tree_stats(many)
+    for f in make_files(60)[30:]:
+        assert after[f.path][:2] == before[f.path][:2]
+    assert tree_bytes(many) == {f.path: serialise(f) for f in changed}
 
 
 def test_prune_removes_files_no_longer_planned_and_empty_dirs(tmp_path: Path) -> None:
