@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -68,6 +69,11 @@ class FileChecker:
     schema: the Kubernetes version's, or the workspace's schemaLocations'."""
 
     def __init__(self, result: CompileResult, validate: bool) -> None:
+        # Imported once here, not per file (a compile checks 190,000 at N = 1000).
+        from blueprintc.lint import make_diagnostic
+        from blueprintc.rules.output_rules import EMITTED_OBJECT_SCHEMA
+        from blueprintc.validate.objects import validate_object
+
         self.validate = validate
         self.version = result.inputs.workspace.kubernetes_version
         self.extra = None
@@ -75,13 +81,11 @@ class FileChecker:
             from blueprintc.validate.extra_schemas import load_locations
 
             self.extra = load_locations(result.inputs.workspace.schema_locations)
+        self._diagnostic = functools.partial(make_diagnostic, EMITTED_OBJECT_SCHEMA)
+        self._validate_object = validate_object
 
     def check(self, file: OutputFile) -> tuple[list[str], list[Diagnostic]]:
         """The kinds of the file's objects, and a BPC001 per schema error."""
-        from blueprintc.lint import make_diagnostic
-        from blueprintc.rules.output_rules import EMITTED_OBJECT_SCHEMA
-        from blueprintc.validate.objects import validate_object
-
         kinds: list[str] = []
         found: list[Diagnostic] = []
         for document in file.documents:
@@ -92,14 +96,14 @@ class FileChecker:
             kinds.append(str(document["kind"]))
             if not self.validate:
                 continue
-            for message in validate_object(
+            for message in self._validate_object(
                 document, kubernetes_version=self.version, extra=self.extra
             ):
                 finding = Finding(
                     f"invalid {document['kind']} planned: {message}",
                     Location(f"out/{file.path}", 1, 1),
                 )
-                found.append(make_diagnostic(EMITTED_OBJECT_SCHEMA, finding))
+                found.append(self._diagnostic(finding))
         return kinds, found
 
 
@@ -113,18 +117,18 @@ def reference_part(owner: str) -> str:
 
 
 def part_references(
-    fresh: Mapping[str, Sequence[Any]], paths: set[str], source: str
+    result: CompileResult,
+    fresh: Mapping[str, Sequence[Any]],
+    paths: set[str],
+    shared: set[str],
 ) -> list[Unresolved]:
-    """The unresolved references of one part's freshly planned files; `paths`: the
-    part's paths and the Sovereign-wide ones."""
+    """The unresolved references of one part's freshly planned files (path -> documents);
+    `paths`: every path of the part, `shared`: the Sovereign-wide part's paths."""
     from blueprintc.validate.references import unresolved_references
 
-    return unresolved_references(fresh, paths, source)
-
-
-def reference_source(result: CompileResult) -> str:
     sovereign = result.inputs.sovereign
-    return sovereign.kit_settings.source if sovereign is not None else "flux-system"
+    source = sovereign.kit_settings.source if sovereign is not None else "flux-system"
+    return unresolved_references(fresh, paths | shared, source)
 
 
 def _unresolved(result: CompileResult) -> list[Diagnostic]:
@@ -144,8 +148,7 @@ def _unresolved(result: CompileResult) -> list[Diagnostic]:
     shared = part_paths.get("", set())
     problems = [p for found in result.references.values() for p in found]
     for part, fresh in parts.items():
-        paths = part_paths[part] if part == "" else part_paths[part] | shared
-        problems.extend(part_references(fresh, paths, reference_source(result)))
+        problems.extend(part_references(result, fresh, part_paths[part], shared))
     problems.sort(key=lambda u: (u.file, u.message, u.cluster))
     clusters: dict[tuple[str, str], list[str]] = {}
     for problem in problems:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from blueprintc import progress
-from blueprintc.compile.outcome import FileChecker, part_references, reference_source
+from blueprintc.compile.outcome import FileChecker, part_references, reference_part
 from blueprintc.compile.reads import ReadsDelta
 from blueprintc.diagnostics import Diagnostic
 from blueprintc.emit.model import OutputFile
@@ -92,8 +92,6 @@ def plan_in_workers(
     """Plan `organizations` (in this order) into `result`, as `plan_organization` would
     one after the other, in `jobs` forked processes."""
     global _JOB
-    from blueprintc.compile.outcome import reference_part
-
     shared = {f.path for f in result.files if reference_part(f.owner) == ""}
     _JOB = _Job(result, organizations, cache, FileChecker(result, validate), shared)
     runs = [
@@ -163,5 +161,4 @@ def _references(job: _Job, files: list[OutputFile]) -> list[Unresolved]:
     if not job.checker.validate:
         return []
     fresh = {f.path: f.documents for f in files}
-    paths = job.shared_paths | set(fresh)
-    return part_references(fresh, paths, reference_source(job.result))
+    return part_references(job.result, fresh, set(fresh), job.shared_paths)
