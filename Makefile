@@ -32,7 +32,7 @@ test: $(STAMP)
 	bash scripts/ensure-system-deps.sh
 	$(BIN)/ruff check blueprintc tests benchmarks scripts
 	$(BIN)/ruff format --check blueprintc tests benchmarks scripts
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist worksteal
 
 format: $(STAMP)
 	$(BIN)/ruff format blueprintc tests benchmarks scripts
