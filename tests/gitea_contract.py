@@ -557,7 +557,7 @@ class GiteaStandIn:
     ) -> tuple[int, Any]:
         """A real merge commit of head into base in the bare repository (Gitea merges
         inside the server: the push protection of the base branch does not apply)."""
-        _, pull = self._pull(params)
+        key, pull = self._pull(params)
         if pull["state"] != "open":
             raise Refusal(405, "the pull request is closed or merged")
         if body.get("Do") != "merge":
@@ -595,7 +595,19 @@ class GiteaStandIn:
             [*git, "update-ref", f"refs/heads/{pull['base']['ref']}", commit, base], check=True
         )
         pull.update(state="closed", merged=True, merge_commit_sha=commit, merged_at=self._now())
+        head_ref = pull["head"]["ref"]
+        if body.get("delete_branch_after_merge") and self._deletable(key, head_ref):
+            subprocess.run([*git, "update-ref", "-d", f"refs/heads/{head_ref}", head], check=True)
         return 200, None
+
+    def _deletable(self, key: str, branch: str) -> bool:
+        """Gitea's rule for `delete_branch_after_merge` (answered 200 either way): the head
+        branch goes unless it is protected or another open pull request has it as head."""
+        if branch in {p["rule_name"] for p in self.protections.get(key, [])}:
+            return False
+        return not any(
+            p["state"] == "open" and p["head"]["ref"] == branch for p in self.pulls.get(key, [])
+        )
 
     def _now(self) -> str:
         return EPOCH

@@ -211,6 +211,10 @@ def _merge_one(
         f"(#{number})",
         "MergeMessageField": _merge_message(gates, marker),
         "head_commit_id": head_sha,
+        # The promotion branch has served once merged: the next promotion starts a new one
+        # from the target's tip, as a fresh `blueprintc/promote/<branch>` (Gitea keeps a
+        # protected branch whatever this says).
+        "delete_branch_after_merge": True,
     }
     try:
         api.merge_pull(remote.owner, remote.repo_name, number, option)

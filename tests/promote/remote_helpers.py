@@ -77,6 +77,14 @@ def branch_head(root: Path, branch: str) -> str:
     return (root / "acme/shop.git" / "refs/heads" / branch).read_text().strip()
 
 
+def has_branch(root: Path, branch: str) -> bool:
+    found = subprocess.run(
+        ["git", "-C", str(root / "acme/shop.git"), "show-ref", "--verify", f"refs/heads/{branch}"],
+        capture_output=True,
+    )
+    return found.returncode == 0
+
+
 def post_score(base: str, sha: str, score: int) -> None:
     option = {"state": "success", "context": "catalyst/re-score", "description": f"RE {score}"}
     Gitea(base, DELIVER, 10).set_status("acme", "shop", sha, option)

@@ -26,6 +26,7 @@ from tests.promote.remote_helpers import (
     branch_head,
     compile_ws,
     edit_file,
+    has_branch,
     locked_workspace,
     merge_promotions,
     open_promotion,
@@ -109,6 +110,31 @@ def test_a_pull_request_closed_by_someone_else_is_left_alone(
     assert branch_head(server, "staging") == staging
     again = open_promotion(ws, base, promote_app(ws, "stg"), LATER)
     assert again.status == "opened" and again.number != opened.number
+
+
+def test_a_merged_promotion_branch_is_deleted_and_the_next_one_starts_afresh(
+    ws: Path, gitea: tuple[str, Path, GiteaStandIn]
+) -> None:
+    base, server, _ = gitea
+    post_score(base, branch_head(server, "develop"), 90)
+    opened = open_promotion(ws, base, promote_app(ws, "stg"), LATER)
+    assert opened.number is not None
+    approve(base, ALICE, opened.number)
+    (merged,) = merge_promotions(ws, base, LATER)
+    assert merged.status == "merged", merged.detail
+    assert not has_branch(server, "blueprintc/promote/staging")
+    edit_file(ws / "organizations/acme.yaml", "message: Hello", "message: Hello again")
+    compile_ws(ws)
+    assert not deliver_remote(ws / "out", base, who(LATER)).failed
+    again = open_promotion(ws, base, promote_app(ws, "stg"), LATER)
+    assert again.status == "opened" and again.number != opened.number
+    parents = subprocess.run(
+        ["git", "-C", str(server / "acme/shop.git"), "rev-parse", f"{again.head}^@"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert parents == [branch_head(server, "staging")], "a fresh branch from the target's tip"
 
 
 def test_a_pull_request_merged_meanwhile_is_one_refusal(

@@ -28,6 +28,7 @@ from tests.promote.remote_helpers import (
     branch_head,
     compile_ws,
     edit_file,
+    has_branch,
     locked_workspace,
     merge_promotions,
     open_promotion,
@@ -87,8 +88,10 @@ def test_dev_to_stg_to_prod_through_gated_pull_requests(
 
     approve(base, ALICE, opened.number)
     later = T0 + dt.timedelta(hours=6)
+    assert has_branch(server, "blueprintc/promote/staging")
     merged = merge_promotions(ws, base, later)
     assert [r.status for r in merged] == ["merged"], [r.detail for r in merged]
+    assert not has_branch(server, "blueprintc/promote/staging"), "deleted once merged"
     assert "version: 1.5.0" in show_file(server, "staging", "base/helmrelease.yaml")
     assert "Hello from 1.5" in show_file(server, "staging", "base/helmrelease.yaml")
     assert "version: 1.4.2" in show_file(server, "main", "base/helmrelease.yaml")
@@ -106,6 +109,7 @@ def test_dev_to_stg_to_prod_through_gated_pull_requests(
     assert [r.status for r in merge_promotions(ws, base, outside)] == ["refused"]
     merged = merge_promotions(ws, base, in_window)
     assert [r.status for r in merged] == ["merged"], [r.detail for r in merged]
+    assert not has_branch(server, "blueprintc/promote/main")
     message = show_file(server, "main", "base/helmrelease.yaml")
     assert "version: 1.5.0" in message and "Hello from 1.5" in message
 
