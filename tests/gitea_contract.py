@@ -152,6 +152,7 @@ class GiteaStandIn:
     statuses: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     mirrors: dict[str, dict[str, Any]] = field(default_factory=dict)
     writes: list[tuple[str, str]] = field(default_factory=list)
+    git_paths: list[str] = field(default_factory=list)  # git requests, left to the server
     violations: list[str] = field(default_factory=list)
     faults: dict[str, int] = field(default_factory=dict)
     hook_secrets: dict[int, str] = field(default_factory=dict)
@@ -161,6 +162,8 @@ class GiteaStandIn:
     def handle(self, handler: BaseHTTPRequestHandler) -> bool:
         parts = urlsplit(handler.path)
         if not parts.path.startswith(PREFIX + "/"):
+            with self.lock:
+                self.git_paths.append(parts.path)
             return False
         body = handler.read_body() if handler.command != "GET" else b""  # type: ignore[attr-defined]
         user = handler._user() or ""  # type: ignore[attr-defined]

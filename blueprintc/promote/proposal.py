@@ -135,8 +135,8 @@ class Remote:
         return remote_tip(self.repo, branch)
 
 
-def connect(out: Path, base: str, name: str, creds: Credentials | None, timeout: float) -> Remote:
-    """The repository `name` at the Gitea `base`, its branches fetched."""
+def gitea_api(base: str, creds: Credentials | None, timeout: float) -> Gitea:
+    """The Gitea API at `base`, checked to answer as one."""
     api = Gitea(base, creds, timeout)
     try:
         if api.version() is None:
@@ -144,6 +144,20 @@ def connect(out: Path, base: str, name: str, creds: Credentials | None, timeout:
     except GiteaError as exc:
         said = exc.message if exc.status == 0 else f"{base}: {exc.message}"
         raise PromoteError(f"{said}: check --remote and the credentials") from None
+    return api
+
+
+def connect(
+    out: Path,
+    base: str,
+    name: str,
+    creds: Credentials | None,
+    timeout: float,
+    api: Gitea | None = None,
+) -> Remote:
+    """The repository `name` at the Gitea `base`, its branches fetched (`api`: the one
+    already checked by `gitea_api`)."""
+    api = api or gitea_api(base, creds, timeout)
     repo = open_repo(out / GIT_DIR / f"{name}.git")
     url = f"{base}/{name}.git"
     remote = repo.remotes.create_anonymous(url)

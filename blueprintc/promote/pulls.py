@@ -32,6 +32,7 @@ from blueprintc.promote.proposal import (
     commit_message,
     connect,
     gate_results,
+    gitea_api,
     open_pull,
     post_status,
     push_head,
@@ -151,22 +152,29 @@ def merge(
     applications: list[str] | None = None,
 ) -> list[PullResult]:
     """Merge every open promotion pull request of `applications` (ORG/APP; default:
-    every Application of the workspace) whose gates all hold; refuse the others."""
+    every Application of the workspace) whose gates all hold; refuse the others.
+    Only a repository with an open promotion pull request is fetched: asking the API
+    for a repository's open pull requests is one request, fetching it a clone's worth."""
     names = applications or sorted(
         f"{org.slug}/{app.name}" for org in inputs.organizations for app in org.applications
     )
+    api = gitea_api(settings.base, settings.creds, settings.timeout)
     results: list[PullResult] = []
     for name in names:
-        remote = connect(out, settings.base, name, settings.creds, settings.timeout)
+        owner, _, repo = name.partition("/")
         try:
-            pulls = remote.api.open_pulls(remote.owner, remote.repo_name)
+            pulls = api.open_pulls(owner, repo)
         except GiteaError as exc:
             raise PromoteError(f"{name}: {exc}") from None
-        for pull in pulls:
-            ref = str((pull.get("head") or {}).get("ref", ""))
-            if not ref.startswith(PREFIX):
-                continue
-            results.append(_merge_one(out, inputs, settings, remote, int(pull["number"])))
+        numbers = [
+            int(pull["number"])
+            for pull in pulls
+            if str((pull.get("head") or {}).get("ref", "")).startswith(PREFIX)
+        ]
+        if not numbers:
+            continue
+        remote = connect(out, settings.base, name, settings.creds, settings.timeout, api)
+        results.extend(_merge_one(out, inputs, settings, remote, number) for number in numbers)
     return results
 
 

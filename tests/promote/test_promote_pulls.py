@@ -13,8 +13,11 @@ from pathlib import Path
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
+from blueprintc.compile.inputs import load_inputs
 from blueprintc.deliver.remote import deliver_remote
 from blueprintc.gitea import Gitea
+from blueprintc.promote.pulls import Settings, merge
+from blueprintc.workspace import load_workspace
 from tests.compile.helpers import TextSnapshot
 from tests.gitea_contract import GiteaStandIn
 from tests.promote.remote_helpers import (
@@ -135,6 +138,24 @@ def test_a_merged_promotion_branch_is_deleted_and_the_next_one_starts_afresh(
         check=True,
     ).stdout.split()
     assert parents == [branch_head(server, "staging")], "a fresh branch from the target's tip"
+
+
+def test_merge_of_every_application_fetches_only_repositories_with_a_promotion(
+    ws: Path, gitea: tuple[str, Path, GiteaStandIn]
+) -> None:
+    base, server, stand_in = gitea
+    post_score(base, branch_head(server, "develop"), 90)
+    opened = open_promotion(ws, base, promote_app(ws, "stg"), LATER)
+    assert opened.number is not None
+    approve(base, ALICE, opened.number)
+    inputs = load_inputs(load_workspace(ws))
+    applications = [f"{o.slug}/{a.name}" for o in inputs.organizations for a in o.applications]
+    assert len(applications) > 1 and "acme/shop" in applications
+    stand_in.git_paths.clear()
+    (merged,) = merge(ws / "out", inputs, Settings(base, DELIVER, 10, LATER))
+    assert (merged.application, merged.status) == ("acme/shop", "merged"), merged.detail
+    fetched = {path.split(".git/")[0] for path in stand_in.git_paths}
+    assert fetched == {"/acme/shop"}, "the other Applications have nothing to merge"
 
 
 def test_a_pull_request_merged_meanwhile_is_one_refusal(
