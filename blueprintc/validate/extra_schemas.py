@@ -59,14 +59,10 @@ class ExtraSchemas:
     def load(cls, locations: Iterable[Path]) -> ExtraSchemas:
         extra = cls(tuple(locations))
         for location in extra.locations:
-            if not location.is_dir():
-                raise SchemaLocationError(f"schema location {location} is not a directory")
-            for path in _files(location):
-                for (api_version, kind), schema in _schemas_in(path, location):
-                    key = (api_version, kind.lower())  # the catalog layout's file names
-                    if key not in extra.schemas:
-                        extra.schemas[key] = schema
-                        extra.origins[key] = str(path)
+            for key, schema, origin in _location_schemas(location):
+                if key not in extra.schemas:
+                    extra.schemas[key] = schema
+                    extra.origins[key] = origin
         return extra
 
     def validator(self, api_version: str, kind: str) -> Validator | None:
@@ -85,6 +81,21 @@ class ExtraSchemas:
 def load_locations(locations: tuple[Path, ...]) -> ExtraSchemas:
     """`ExtraSchemas.load`, once per process for the same locations."""
     return ExtraSchemas.load(locations)
+
+
+@functools.cache
+def _location_schemas(location: Path) -> tuple[tuple[Kind, Schema, str], ...]:
+    """Every schema of one location: (key, schema, the file defining it), in file order.
+    Parsed once per process, whichever sets of locations it is part of: lint checks
+    `schemaLocations` on its own first, then loads it with the shipped CRDs' directories,
+    each also checked on its own first."""
+    if not location.is_dir():
+        raise SchemaLocationError(f"schema location {location} is not a directory")
+    return tuple(
+        ((api_version, kind.lower()), schema, str(path))  # the catalog layout's file names
+        for path in _files(location)
+        for (api_version, kind), schema in _schemas_in(path, location)
+    )
 
 
 def schema_digest(locations: Iterable[Path]) -> str:
