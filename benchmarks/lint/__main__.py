@@ -3,8 +3,10 @@
 Generates a catalog, checks it lints clean, then measures in this one process:
 lint in-process (the call the CLI makes), the bare Helm renders that lint performed
 (recorded in a first pass, replayed through the raw SDK), both with lint's thread
-pool and sequentially, and `blueprintc lint` as a fresh subprocess (start-up
-included, as a pre-commit hook pays it) with its peak RSS. With `--cold-caches`,
+pool and sequentially, the CPU seconds of each (lint's Helm workers included, so the
+floor that CPU puts under lint's wall time on this machine's cores is shown), and
+`blueprintc lint` as a fresh subprocess (start-up included, as a pre-commit hook pays
+it) with its peak RSS. With `--cold-caches`,
 every process-wide blueprintc cache is cleared before each timed lint run.
 """
 
@@ -12,12 +14,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
 
 from benchmarks.common import Samples, repeat, run_child
 from benchmarks.lint.caches import clear_process_caches
+from benchmarks.lint.cpu import measure as measure_cpu
 from benchmarks.lint.generate import generate
 from benchmarks.lint.profiling import format_profile, profile_lint
 from benchmarks.lint.replay import recording_renders, replay
@@ -56,6 +60,7 @@ def measure(
     plan = recording.plan()
     replay(plan, jobs)
     samples: dict[str, list[float]] = {"lint": [], "bare": [], "lint1": [], "bare1": []}
+    cpu: dict[str, list[float]] = {"lint": [], "helm": [], "bare": []}
     runs = {
         "lint": lambda: lint([workspace], root=workspace, jobs=jobs),
         "bare": lambda: replay(plan, jobs),
@@ -66,7 +71,14 @@ def measure(
         for key, run in runs.items():
             if cold_caches and key.startswith("lint"):
                 clear_process_caches()  # untimed: the timed run starts cold
-            samples[key].extend(repeat(run, 1).seconds)
+            if key in ("lint", "bare"):
+                measured = measure_cpu(run)
+                samples[key].append(measured.wall)
+                cpu[key].append(measured.own_cpu + (measured.helm_cpu if key == "lint" else 0))
+                if key == "lint":
+                    cpu["helm"].append(measured.helm_cpu)
+            else:
+                samples[key].extend(repeat(run, 1).seconds)
     cli = [run_child(_cli_command(workspace, jobs), workspace) for _ in range(times)]
     for child in cli:
         if child.returncode != 0:
@@ -82,6 +94,10 @@ def measure(
         lint_sequential=Samples(tuple(samples["lint1"])),
         bare_sequential=Samples(tuple(samples["bare1"])),
         cli=Samples(tuple(c.seconds for c in cli)),
+        lint_cpu=Samples(tuple(cpu["lint"])),
+        lint_helm_cpu=Samples(tuple(cpu["helm"])),
+        bare_cpu=Samples(tuple(cpu["bare"])),
+        cores=os.cpu_count() or 1,
         peak_rss_bytes=max(c.max_rss_bytes for c in cli),
     )
 

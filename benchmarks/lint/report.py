@@ -25,6 +25,12 @@ class Figures:
     bare_sequential: Samples
     cli: Samples
     peak_rss_bytes: int
+    # CPU seconds per run (jobs as above): lint in all (its process and its Helm workers),
+    # its Helm workers alone, and the bare renders.
+    lint_cpu: Samples
+    lint_helm_cpu: Samples
+    bare_cpu: Samples
+    cores: int
 
     @property
     def target_seconds(self) -> float:
@@ -37,6 +43,12 @@ class Figures:
     @property
     def ratio_sequential(self) -> float:
         return self.lint_sequential.median / self.bare_sequential.median
+
+    @property
+    def cpu_floor(self) -> float:
+        """The least wall time lint's CPU allows on this machine's cores, as a ratio to
+        the bare renders' wall time: no scheduling of the same work gets under it."""
+        return self.lint_cpu.median / self.cores / self.bare.median
 
     @property
     def checks(self) -> dict[str, bool]:
@@ -62,6 +74,13 @@ class Figures:
             "ratio_lint_to_bare_jobs_1": round(self.ratio_sequential, 3),
             "cold_cli": self.cli.as_dict(),
             "peak_rss_mib": round(self.peak_rss_bytes / MIB, 1),
+            "cpu_s": {
+                "lint": round(self.lint_cpu.median, 3),
+                "lint_helm_workers": round(self.lint_helm_cpu.median, 3),
+                "bare_renders": round(self.bare_cpu.median, 3),
+                "cores": self.cores,
+                "lint_floor_ratio": round(self.cpu_floor, 3),
+            },
             "targets": {"seconds": self.target_seconds, "max_ratio": MAX_RATIO},
             "checks": self.checks,
             "passed": all(self.checks.values()),
@@ -100,6 +119,19 @@ def format_table(f: Figures) -> str:
             mark(checks["cold_cli_under_target"]),
         ),
         ("peak RSS (cold CLI run)", f"{f.peak_rss_bytes / MIB:.0f} MiB", "", ""),
+        (
+            f"CPU per lint (jobs={f.jobs})",
+            f"{f.lint_cpu.median:.2f} s, of which Helm workers {f.lint_helm_cpu.median:.2f} s",
+            "",
+            "",
+        ),
+        (f"CPU per bare renders (jobs={f.jobs})", f"{f.bare_cpu.median:.2f} s", "", ""),
+        (
+            f"lint's CPU floor on {f.cores} core(s)",
+            f"{f.lint_cpu.median / f.cores:.2f} s = {f.cpu_floor:.2f}x bare renders",
+            "",
+            "",
+        ),
     ]
     header = (
         f"blueprintc lint benchmark: {f.blueprints} Blueprints, {f.charts} charts loaded, "
