@@ -165,6 +165,11 @@ def merge(
         try:
             pulls = api.open_pulls(owner, repo)
         except GiteaError as exc:
+            if exc.status == 404:
+                raise PromoteError(
+                    f"{name}: {settings.base}/{name}.git does not exist on the Gitea: "
+                    "deliver the compiled tree first (`blueprintc deliver --remote`)"
+                ) from None
             raise PromoteError(f"{name}: {exc}") from None
         numbers = [
             int(pull["number"])

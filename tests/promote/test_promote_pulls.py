@@ -17,6 +17,7 @@ from blueprintc.compile.inputs import load_inputs
 from blueprintc.deliver.remote import deliver_remote
 from blueprintc.gitea import Gitea
 from blueprintc.promote.pulls import Settings, merge
+from blueprintc.promote.request import PromoteError
 from blueprintc.workspace import load_workspace
 from tests.compile.helpers import TextSnapshot
 from tests.gitea_contract import GiteaStandIn
@@ -156,6 +157,19 @@ def test_merge_of_every_application_fetches_only_repositories_with_a_promotion(
     assert (merged.application, merged.status) == ("acme/shop", "merged"), merged.detail
     fetched = {path.split(".git/")[0] for path in stand_in.git_paths}
     assert fetched == {"/acme/shop"}, "the other Applications have nothing to merge"
+
+
+def test_merge_in_a_repository_the_gitea_lacks_says_to_deliver_first(
+    ws: Path, gitea: tuple[str, Path, GiteaStandIn]
+) -> None:
+    base, _, _ = gitea
+    inputs = load_inputs(load_workspace(ws))
+    with pytest.raises(PromoteError) as refused:
+        merge(ws / "out", inputs, Settings(base, DELIVER, 10, LATER), ["acme/absent"])
+    assert str(refused.value) == (
+        f"acme/absent: {base}/acme/absent.git does not exist on the Gitea: "
+        "deliver the compiled tree first (`blueprintc deliver --remote`)"
+    )
 
 
 def test_a_pull_request_merged_meanwhile_is_one_refusal(
