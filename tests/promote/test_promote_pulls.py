@@ -16,7 +16,7 @@ from syrupy.assertion import SnapshotAssertion
 from blueprintc.compile.inputs import load_inputs
 from blueprintc.deliver.remote import deliver_remote
 from blueprintc.gitea import Gitea
-from blueprintc.promote.pulls import Settings, merge
+from blueprintc.promote.pulls import PullResult, Settings, merge
 from blueprintc.promote.request import PromoteError
 from blueprintc.workspace import load_workspace
 from tests.compile.helpers import TextSnapshot
@@ -60,6 +60,16 @@ def _open_pulls(base: str) -> list[dict]:
     return Gitea(base, DELIVER, 10).open_pulls("acme", "shop")
 
 
+def _approved_promotion(ws: Path, base: str, server: Path) -> PullResult:
+    """The dev -> stg promotion of acme/shop, opened, scored and approved by alice: what
+    a merge needs (soak, score and one approval)."""
+    post_score(base, branch_head(server, "develop"), 90)
+    opened = open_promotion(ws, base, promote_app(ws, "stg"), LATER)
+    assert opened.number is not None
+    approve(base, ALICE, opened.number)
+    return opened
+
+
 def test_a_rerun_updates_the_open_pull_request_and_its_approvals_go_stale(
     ws: Path, gitea: tuple[str, Path, GiteaStandIn]
 ) -> None:
@@ -88,10 +98,7 @@ def test_a_request_for_changes_blocks_the_merge(
     ws: Path, gitea: tuple[str, Path, GiteaStandIn]
 ) -> None:
     base, server, _ = gitea
-    post_score(base, branch_head(server, "develop"), 90)
-    opened = open_promotion(ws, base, promote_app(ws, "stg"), LATER)
-    assert opened.number is not None
-    approve(base, ALICE, opened.number)
+    opened = _approved_promotion(ws, base, server)
     Gitea(base, BOB, 10).review("acme", "shop", opened.number, {"event": "REQUEST_CHANGES"})
     staging = branch_head(server, "staging")
     (refused,) = merge_promotions(ws, base, LATER)
@@ -120,10 +127,7 @@ def test_a_merged_promotion_branch_is_deleted_and_the_next_one_starts_afresh(
     ws: Path, gitea: tuple[str, Path, GiteaStandIn]
 ) -> None:
     base, server, _ = gitea
-    post_score(base, branch_head(server, "develop"), 90)
-    opened = open_promotion(ws, base, promote_app(ws, "stg"), LATER)
-    assert opened.number is not None
-    approve(base, ALICE, opened.number)
+    opened = _approved_promotion(ws, base, server)
     (merged,) = merge_promotions(ws, base, LATER)
     assert merged.status == "merged", merged.detail
     assert not has_branch(server, "blueprintc/promote/staging")
@@ -145,10 +149,7 @@ def test_merge_of_every_application_fetches_only_repositories_with_a_promotion(
     ws: Path, gitea: tuple[str, Path, GiteaStandIn]
 ) -> None:
     base, server, stand_in = gitea
-    post_score(base, branch_head(server, "develop"), 90)
-    opened = open_promotion(ws, base, promote_app(ws, "stg"), LATER)
-    assert opened.number is not None
-    approve(base, ALICE, opened.number)
+    _approved_promotion(ws, base, server)
     inputs = load_inputs(load_workspace(ws))
     applications = [f"{o.slug}/{a.name}" for o in inputs.organizations for a in o.applications]
     assert len(applications) > 1 and "acme/shop" in applications
@@ -176,10 +177,7 @@ def test_a_pull_request_merged_meanwhile_is_one_refusal(
     ws: Path, gitea: tuple[str, Path, GiteaStandIn]
 ) -> None:
     base, server, stand_in = gitea
-    post_score(base, branch_head(server, "develop"), 90)
-    opened = open_promotion(ws, base, promote_app(ws, "stg"), LATER)
-    assert opened.number is not None
-    approve(base, ALICE, opened.number)
+    _approved_promotion(ws, base, server)
     staging = branch_head(server, "staging")
     stand_in.faults["repoMergePullRequest"] = 405
     (refused,) = merge_promotions(ws, base, LATER)
