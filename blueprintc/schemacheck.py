@@ -48,18 +48,13 @@ def certainly_valid(validator: Validator, instance: Any) -> bool:
     return _Walk.of(validator).check(instance, validator.schema) is True
 
 
-def certainly_valid_schema(
-    schema: Any, instance: Any, formats: FormatCheck | None, *, long_lived: bool = True
-) -> bool:
+def certainly_valid_schema(schema: Any, instance: Any, formats: FormatCheck | None) -> bool:
     """`certainly_valid` for the draft 2020-12 validator of `schema` (with the format
     checker that `formats` answers for, or none), without building it: a valid
-    instance never needs jsonschema imported. `long_lived=False` for a schema that is
-    not kept for the process (a Blueprint's configSchema): its plans are not cached by
-    object identity, which a later object could reuse."""
-    if not (_walkable(schema) if long_lived else _is_walkable(schema, remember=False)):
+    instance never needs jsonschema imported."""
+    if not _walkable(schema):
         return False
-    plans: dict[int, Any] = _plans if long_lived else {}
-    return _Walk(schema, None, formats, plans).check(instance, schema) is True
+    return _Walk(schema, None, formats).check(instance, schema) is True
 
 
 # id(subschema) -> (subschema, its checks). Holding the subschema keeps its id from being
@@ -72,20 +67,15 @@ _walkable_schemas: dict[int, tuple[Any, bool]] = {}
 def _walkable(schema: Any) -> bool:
     entry = _walkable_schemas.get(id(schema))
     if entry is None:
-        entry = (schema, _is_walkable(schema))
+        entry = (schema, isinstance(schema, dict) and not _nested_ids(schema, top=True))
         _walkable_schemas[id(schema)] = entry
     return entry[1]
 
 
-def _is_walkable(schema: Any, remember: bool = True) -> bool:
-    return isinstance(schema, dict) and not _nested_ids(schema, top=True, remember=remember)
-
-
-def _nested_ids(node: Any, top: bool = False, remember: bool = True) -> bool:
-    """A subschema that sets its own base URI or anchors: `$ref`s would not be local.
-    `remember`: definitions are remembered by identity (long-lived schemas only)."""
+def _nested_ids(node: Any, top: bool = False) -> bool:
+    """A subschema that sets its own base URI or anchors: `$ref`s would not be local."""
     if isinstance(node, list):
-        return any(_nested_ids(item, remember=remember) for item in node)
+        return any(_nested_ids(item) for item in node)
     if not isinstance(node, dict):
         return False
     if not top and any(k in node for k in ("$id", "$anchor", "$dynamicAnchor")):
@@ -93,12 +83,12 @@ def _nested_ids(node: Any, top: bool = False, remember: bool = True) -> bool:
     for key, value in node.items():
         if key in _DATA:
             continue
-        if key in _DEFINITIONS and isinstance(value, dict) and remember:
+        if key in _DEFINITIONS and isinstance(value, dict):
             if _definitions_have_ids(value):
                 return True
             continue
         children = value.values() if key in _NAMED and isinstance(value, dict) else [value]
-        if any(_nested_ids(child, remember=remember) for child in children):
+        if any(_nested_ids(child) for child in children):
             return True
     return False
 
@@ -137,18 +127,11 @@ _DEFINITIONS = frozenset({"$defs", "definitions"})
 
 
 class _Walk:
-    def __init__(
-        self,
-        root: Any,
-        validator: Validator | None,
-        formats: FormatCheck | None,
-        plans: dict[int, Any] = _plans,
-    ) -> None:
+    def __init__(self, root: Any, validator: Validator | None, formats: FormatCheck | None):
         self.root = root
         self.validator = validator  # None: a plain draft 2020-12 validator's checks
         self.formats = formats
         self.standard_types = validator is None
-        self.plans = plans
 
     @classmethod
     def of(cls, validator: Validator) -> _Walk:
@@ -163,9 +146,9 @@ class _Walk:
             return schema
         if not isinstance(schema, dict):
             return None
-        plan = self.plans.get(id(schema))
+        plan = _plans.get(id(schema))
         if plan is None:
-            plan = self.plans[id(schema)] = (schema, self.plan(schema))
+            plan = _plans[id(schema)] = (schema, self.plan(schema))
         if plan[1] is None:
             return None
         verdict: Verdict = True
