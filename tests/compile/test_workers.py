@@ -126,6 +126,19 @@ def test_the_cli_takes_jobs(workspace: Path, tmp_path: Path) -> None:
     assert bad.code == 2 and "--jobs" in bad.output
 
 
+def test_the_default_job_count_needs_no_cpu_affinity(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the OS has no `sched_getaffinity` (macOS), the default is the CPU count."""
+    from blueprintc.cli.compile import _default_jobs
+
+    affine = _default_jobs()
+    assert 1 <= affine <= 8
+    monkeypatch.delattr(os, "sched_getaffinity", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 12)
+    assert _default_jobs() == 8
+    monkeypatch.setattr(os, "cpu_count", lambda: None)
+    assert _default_jobs() == 1
+
+
 def test_a_forked_process_starts_its_own_helm_worker(tmp_path: Path) -> None:
     """The parent's Helm worker is the parent's: a fork that renders uses a new one,
     and the parent's still answers afterwards."""
