@@ -25,7 +25,7 @@ from .errors import DigestMismatchError, RegistryError
 from .origin import shown_url
 from .policy import HttpPolicy
 from .reference import is_loopback, validate_host, validate_repository, validate_tag
-from .transport import Transport
+from .transport import Response, Transport
 
 _ACCEPT_MANIFESTS = ", ".join(MANIFEST_MEDIA_TYPES)
 
@@ -136,16 +136,22 @@ class RegistryStore:
             ) from None
 
     def push_manifest(self, repo: str, data: bytes, media_type: str, tag: str | None = None) -> str:
+        """PUT ``data`` as ``repo:tag`` (by its digest without a tag); return the digest.
+
+        One ``400 DIGEST_INVALID`` is retried: the digest here is computed from
+        the bytes sent, so that answer is not about them. distribution (the
+        Debian ``docker-registry``) gave it to one of two identical manifest
+        PUTs that met at the same moment (two publishes of one artifact
+        attaching the same SBOM); the same PUT again is stored.
+        """
         digest = sha256_digest(data)
         ref = validate_tag(tag) if tag is not None else digest
-        resp = self._http.request(
-            "PUT",
-            f"/v2/{validate_repository(repo)}/manifests/{ref}",
-            scope=_scope(repo, push=True),
-            headers={"Content-Type": media_type},
-            body=data,
-            ok=(201, 200),
-        )
+        try:
+            resp = self._put_manifest(repo, ref, data, media_type)
+        except RegistryError as exc:
+            if exc.code != "DIGEST_INVALID":
+                raise
+            resp = self._put_manifest(repo, ref, data, media_type)
         returned = resp.headers.get("Docker-Content-Digest")
         if returned and returned != digest:
             raise DigestMismatchError(
@@ -153,6 +159,16 @@ class RegistryStore:
                 f"expected {digest}"
             )
         return digest
+
+    def _put_manifest(self, repo: str, ref: str, data: bytes, media_type: str) -> Response:
+        return self._http.request(
+            "PUT",
+            f"/v2/{validate_repository(repo)}/manifests/{ref}",
+            scope=_scope(repo, push=True),
+            headers={"Content-Type": media_type},
+            body=data,
+            ok=(201, 200),
+        )
 
     def get_manifest(self, repo: str, ref: str) -> FetchedManifest:
         ref = ref if is_digest(ref) else validate_tag(ref)

@@ -45,6 +45,39 @@ def test_publish_rides_out_429_with_retry_after(
     assert statuses == [429, 429, 429, 201]
 
 
+_SBOM_MANIFEST = r"/manifests/sha256-[0-9a-f]{64}\.sbom$"
+_DIGEST_INVALID = json.dumps(
+    {"errors": [{"code": "DIGEST_INVALID", "message": "provided digest did not match"}]}
+).encode()
+
+
+def test_a_manifest_put_answered_digest_invalid_is_sent_once_more(
+    tmp_path: Path, proxy: FaultProxy, prefix: str, signer: Signer
+) -> None:
+    """docker-registry answers 400 DIGEST_INVALID to one of two identical manifest PUTs
+    that meet (two publishes of one artifact attaching the same SBOM): the digest is
+    computed from the bytes sent, so the same PUT again is what stores it."""
+    proxy.fail("PUT", _SBOM_MANIFEST, 400, times=1, body=_DIGEST_INVALID)
+    target = open_target(f"oci://{proxy.host}/{prefix}")
+    ws = make_workspace(tmp_path / "ws", "webapp")
+    record = build_blueprint(ws / "blueprints/webapp", target=target, signer=signer)
+    assert record.ok, record.to_json()
+    assert [s.status for s in proxy.seen("PUT", _SBOM_MANIFEST)] == [400, 201]
+
+
+def test_a_manifest_put_answered_digest_invalid_twice_stops_the_publish(
+    tmp_path: Path, proxy: FaultProxy, prefix: str, signer: Signer
+) -> None:
+    proxy.fail("PUT", _SBOM_MANIFEST, 400, body=_DIGEST_INVALID)
+    target = open_target(f"oci://{proxy.host}/{prefix}")
+    ws = make_workspace(tmp_path / "ws", "webapp")
+    with pytest.raises(RegistryError, match="400 DIGEST_INVALID"):
+        build_blueprint(ws / "blueprints/webapp", target=target, signer=signer)
+    assert [s.status for s in proxy.seen("PUT", _SBOM_MANIFEST)] == [400, 400]
+    record = _record(ws)
+    assert record["ok"] is False and "DIGEST_INVALID" in str(record["message"])
+
+
 def test_the_version_tag_is_pushed_last(
     tmp_path: Path, proxy: FaultProxy, prefix: str, signer: Signer
 ) -> None:

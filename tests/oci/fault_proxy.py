@@ -88,6 +88,7 @@ class Fault:
     times: int | None = None
     status: int = 0
     headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
     to: str = ""
     hold: _Hold | None = None
     gate: Gate | None = None
@@ -140,8 +141,11 @@ class FaultProxy:
         status: int,
         times: int | None = None,
         headers: dict[str, str] | None = None,
+        body: bytes = b"",
     ) -> Fault:
-        return self._add(method, path, "fail", times=times, status=status, headers=headers or {})
+        return self._add(
+            method, path, "fail", times=times, status=status, headers=headers or {}, body=body
+        )
 
     def reset(self, method: str, path: str, times: int | None = None) -> Fault:
         return self._add(method, path, "reset", times=times)
@@ -202,7 +206,7 @@ class FaultProxy:
                 action = fault.action if fault else "pass"
                 if fault is not None and action == "fail":
                     proxy._record(method, path, fault.status, has_auth)
-                    self._answer(fault.status, list(fault.headers.items()), b"", method)
+                    self._answer(fault.status, list(fault.headers.items()), fault.body, method)
                     return
                 if fault is not None and action == "redirect":
                     proxy._record(method, path, 307, has_auth)
