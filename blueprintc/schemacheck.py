@@ -14,21 +14,52 @@ from __future__ import annotations
 import numbers
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from jsonschema._utils import equal, uniq
-from jsonschema.exceptions import UnknownType
-from jsonschema.protocols import Validator
+if TYPE_CHECKING:  # jsonschema is imported only where a validator exists (~70 ms)
+    from jsonschema.protocols import Validator
 
 Verdict = bool | None  # True valid, False invalid, None not certain
+# `format` name, instance -> what the validator's format checker says (None: not known
+# here, so not certain). None instead of a function: formats are not asserted.
+FormatCheck = Callable[[str, Any], Verdict]
+
+# The keywords jsonschema's Draft202012Validator applies (its VALIDATORS); any other
+# keyword is an annotation. tests/schemas/test_schemacheck.py keeps the two equal.
+DRAFT_2020_12_KEYWORDS = frozenset(
+    {
+        "$dynamicRef", "$ref", "additionalProperties", "allOf", "anyOf", "const",
+        "contains", "dependentRequired", "dependentSchemas", "enum", "exclusiveMaximum",
+        "exclusiveMinimum", "format", "if", "items", "maxItems", "maxLength",
+        "maxProperties", "maximum", "minItems", "minLength", "minProperties",
+        "minimum", "multipleOf", "not", "oneOf", "pattern", "patternProperties",
+        "prefixItems", "properties", "propertyNames", "required", "type",
+        "unevaluatedItems", "unevaluatedProperties", "uniqueItems",
+    }
+)  # fmt: skip
 
 
 def certainly_valid(validator: Validator, instance: Any) -> bool:
     """True only when jsonschema would find no error in `instance`."""
+    from jsonschema import Draft202012Validator
+
     if not _walkable(validator.schema) or not isinstance(validator, Draft202012Validator):
         return False  # earlier drafts let `$ref` override its siblings
-    return _Walk(validator).check(instance, validator.schema) is True
+    return _Walk.of(validator).check(instance, validator.schema) is True
+
+
+def certainly_valid_schema(
+    schema: Any, instance: Any, formats: FormatCheck | None, *, long_lived: bool = True
+) -> bool:
+    """`certainly_valid` for the draft 2020-12 validator of `schema` (with the format
+    checker that `formats` answers for, or none), without building it: a valid
+    instance never needs jsonschema imported. `long_lived=False` for a schema that is
+    not kept for the process (a Blueprint's configSchema): its plans are not cached by
+    object identity, which a later object could reuse."""
+    if not (_walkable(schema) if long_lived else _is_walkable(schema, remember=False)):
+        return False
+    plans: dict[int, Any] = _plans if long_lived else {}
+    return _Walk(schema, None, formats, plans).check(instance, schema) is True
 
 
 # id(subschema) -> (subschema, its checks). Holding the subschema keeps its id from being
@@ -41,15 +72,20 @@ _walkable_schemas: dict[int, tuple[Any, bool]] = {}
 def _walkable(schema: Any) -> bool:
     entry = _walkable_schemas.get(id(schema))
     if entry is None:
-        entry = (schema, isinstance(schema, dict) and not _nested_ids(schema, top=True))
+        entry = (schema, _is_walkable(schema))
         _walkable_schemas[id(schema)] = entry
     return entry[1]
 
 
-def _nested_ids(node: Any, top: bool = False) -> bool:
-    """A subschema that sets its own base URI or anchors: `$ref`s would not be local."""
+def _is_walkable(schema: Any, remember: bool = True) -> bool:
+    return isinstance(schema, dict) and not _nested_ids(schema, top=True, remember=remember)
+
+
+def _nested_ids(node: Any, top: bool = False, remember: bool = True) -> bool:
+    """A subschema that sets its own base URI or anchors: `$ref`s would not be local.
+    `remember`: definitions are remembered by identity (long-lived schemas only)."""
     if isinstance(node, list):
-        return any(_nested_ids(item) for item in node)
+        return any(_nested_ids(item, remember=remember) for item in node)
     if not isinstance(node, dict):
         return False
     if not top and any(k in node for k in ("$id", "$anchor", "$dynamicAnchor")):
@@ -57,12 +93,12 @@ def _nested_ids(node: Any, top: bool = False) -> bool:
     for key, value in node.items():
         if key in _DATA:
             continue
-        if key in _DEFINITIONS and isinstance(value, dict):
+        if key in _DEFINITIONS and isinstance(value, dict) and remember:
             if _definitions_have_ids(value):
                 return True
             continue
         children = value.values() if key in _NAMED and isinstance(value, dict) else [value]
-        if any(_nested_ids(child) for child in children):
+        if any(_nested_ids(child, remember=remember) for child in children):
             return True
     return False
 
@@ -101,20 +137,35 @@ _DEFINITIONS = frozenset({"$defs", "definitions"})
 
 
 class _Walk:
-    def __init__(self, validator: Validator) -> None:
-        self.validator = validator
-        self.root = validator.schema
-        self.known = validator.VALIDATORS  # keywords jsonschema applies; others annotate
-        self.standard_types = validator.TYPE_CHECKER is Draft202012Validator.TYPE_CHECKER
+    def __init__(
+        self,
+        root: Any,
+        validator: Validator | None,
+        formats: FormatCheck | None,
+        plans: dict[int, Any] = _plans,
+    ) -> None:
+        self.root = root
+        self.validator = validator  # None: a plain draft 2020-12 validator's checks
+        self.formats = formats
+        self.standard_types = validator is None
+        self.plans = plans
+
+    @classmethod
+    def of(cls, validator: Validator) -> _Walk:
+        from jsonschema import Draft202012Validator
+
+        walk = cls(validator.schema, validator, _checker_formats(validator))
+        walk.standard_types = validator.TYPE_CHECKER is Draft202012Validator.TYPE_CHECKER
+        return walk
 
     def check(self, instance: Any, schema: Any) -> Verdict:
         if schema is True or schema is False:
             return schema
         if not isinstance(schema, dict):
             return None
-        plan = _plans.get(id(schema))
+        plan = self.plans.get(id(schema))
         if plan is None:
-            plan = _plans[id(schema)] = (schema, self.plan(schema))
+            plan = self.plans[id(schema)] = (schema, self.plan(schema))
         if plan[1] is None:
             return None
         verdict: Verdict = True
@@ -130,7 +181,7 @@ class _Walk:
         """The checks `schema` asks for, in order; None when one is not implemented."""
         plan = []
         for keyword, value in schema.items():
-            if keyword not in self.known:
+            if keyword not in DRAFT_2020_12_KEYWORDS:
                 continue  # an annotation, or unknown: jsonschema ignores it too
             keyword_check = _KEYWORDS.get(keyword)
             if keyword_check is None:
@@ -143,6 +194,10 @@ class _Walk:
             known = _STANDARD_TYPES.get(name)
             if known is not None:
                 return known(instance)
+        if self.validator is None:
+            return None
+        from jsonschema.exceptions import UnknownType
+
         try:
             return bool(self.validator.is_type(instance, name))
         except UnknownType:
@@ -260,13 +315,41 @@ def _if(walk: _Walk, condition: Any, instance: Any, schema: Any) -> Verdict:
 
 
 def _format(walk: _Walk, name: Any, instance: Any, schema: Any) -> Verdict:
-    checker = walk.validator.format_checker
-    if checker is None:
+    if walk.formats is None:
         return True
-    try:
-        return bool(checker.conforms(instance, name))
-    except Exception:  # jsonschema would raise it; let it
+    return walk.formats(name, instance)
+
+
+def _checker_formats(validator: Validator) -> FormatCheck | None:
+    checker = validator.format_checker
+    if checker is None:
         return None
+
+    def conforms(name: str, instance: Any) -> Verdict:
+        try:
+            return bool(checker.conforms(instance, name))
+        except Exception:  # jsonschema would raise it; let it
+            return None
+
+    return conforms
+
+
+def _equal(one: Any, two: Any) -> Verdict:
+    """jsonschema's `equal` where a string decides it (plain `==`, as there); else
+    jsonschema's own, imported then (numbers and booleans, lists, mappings)."""
+    if isinstance(one, str) or isinstance(two, str):
+        return one == two
+    from jsonschema._utils import equal
+
+    return bool(equal(one, two))
+
+
+def _unique(items: list[Any]) -> Verdict:
+    if all(isinstance(item, str) for item in items):
+        return len(set(items)) == len(items)  # strings: `equal` is `==`
+    from jsonschema._utils import uniq
+
+    return bool(uniq(items))
 
 
 def _sized(kind: type, compare: Callable[[int, Any], bool]) -> Callable[..., Verdict]:
@@ -305,11 +388,11 @@ _KEYWORDS: dict[str, Callable[[_Walk, Any, Any, Any], Verdict]] = {
     "oneOf": _one_of,
     "not": _not,
     "if": _if,
-    "enum": lambda w, enums, i, s: any(equal(each, i) for each in enums),
-    "const": lambda w, const, i, s: equal(i, const),
+    "enum": lambda w, enums, i, s: any(_equal(each, i) for each in enums),
+    "const": lambda w, const, i, s: _equal(i, const),
     "pattern": lambda w, p, i, s: not isinstance(i, str) or re.search(p, i) is not None,
     "format": _format,
-    "uniqueItems": lambda w, u, i, s: not (u and isinstance(i, list)) or uniq(i),
+    "uniqueItems": lambda w, u, i, s: not (u and isinstance(i, list)) or _unique(i),
     "minLength": _sized(str, _at_least),
     "maxLength": _sized(str, _at_most),
     "minItems": _sized(list, _at_least),

@@ -11,16 +11,16 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib.resources import files
-from typing import Any
+from importlib.util import find_spec
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator, ValidationError
-from jsonschema.exceptions import best_match
-from jsonschema.protocols import Validator
-from jsonschema.validators import validator_for as _validator_class_for
-from jsonschema_specifications import REGISTRY as SPECIFICATIONS
+from blueprintc.formats import draft_2020_12_conforms
+from blueprintc.schemacheck import certainly_valid_schema
 
-from blueprintc.formats import format_checker
-from blueprintc.schemacheck import certainly_valid
+if TYPE_CHECKING:  # imported where a validator is built: a valid document needs none
+    from jsonschema import ValidationError
+    from jsonschema.protocols import Validator
 
 BLUEPRINT_SCHEMA = "blueprint.schema.json"
 WORKSPACE_SCHEMA = "workspace.schema.json"
@@ -53,10 +53,24 @@ def validator_for(schema: Schema) -> Validator:
     """
     entry = _validators.get(id(schema))
     if entry is None:
+        from jsonschema import Draft202012Validator
+        from jsonschema.validators import validator_for as _validator_class_for
+
+        from blueprintc.formats import format_checker
+
         cls = _validator_class_for(schema, default=Draft202012Validator)
         entry = (schema, cls(schema, format_checker=format_checker(cls)))
         _validators[id(schema)] = entry
     return entry[1]
+
+
+def quick_valid(schema: Schema, instance: Any) -> bool:
+    """True only when `validator_for(schema)` would find no error in `instance`, settled
+    without jsonschema (a draft 2020-12 schema, the quick walk certain): a valid
+    document then costs no validator and no jsonschema import."""
+    if str(schema.get("$schema", _META_URI)).rstrip("#") != _META_URI:
+        return False
+    return certainly_valid_schema(schema, instance, draft_2020_12_conforms)
 
 
 def validate_config_schema(schema: object) -> list[ValidationError]:
@@ -67,9 +81,10 @@ def validate_config_schema(schema: object) -> list[ValidationError]:
     accepts unknown keywords. Errors are sorted by JSON path, then message; repeats are
     dropped (each vocabulary of the metaschema checks the type of a subschema again).
     """
-    validator = validator_for(flat_metaschema())
-    if certainly_valid(validator, schema):
+    metaschema = flat_metaschema()
+    if quick_valid(metaschema, schema):
         return []
+    validator = validator_for(metaschema)
     unique: dict[tuple[str, str], ValidationError] = {}
     for error in validator.iter_errors(schema):
         unique.setdefault((error.json_path, error.message), error)
@@ -84,11 +99,12 @@ def flat_metaschema() -> Schema:
     Same verdicts for a schema that does not extend the metaschema (a configSchema
     never does), about 5x faster: resolving dynamic references dominates otherwise.
     """
-    meta = SPECIFICATIONS.contents(_META_URI)
+    specifications = _draft_2020_12_documents()
+    meta = specifications[_META_URI]
     properties: dict[str, Any] = {}
     definitions: dict[str, Any] = {}
     for part in meta["allOf"]:
-        vocabulary = SPECIFICATIONS.contents(_META_URI.rsplit("/", 1)[0] + "/" + part["$ref"])
+        vocabulary = specifications[_META_URI.rsplit("/", 1)[0] + "/" + part["$ref"]]
         properties.update(vocabulary.get("properties", {}))
         definitions.update(vocabulary.get("$defs", {}))
     properties.update(meta.get("properties", {}))
@@ -98,6 +114,18 @@ def flat_metaschema() -> Schema:
         "properties": {name: _flatten(sub) for name, sub in properties.items()},
         "$defs": {name: _flatten(sub) for name, sub in definitions.items()},
     }
+
+
+def _draft_2020_12_documents() -> dict[str, Schema]:
+    """Draft 2020-12's metaschema and vocabularies by `$id`, read from the files of
+    jsonschema-specifications without importing it (its registry of every draft, built
+    on import, costs a one-Blueprint lint ~50 ms)."""
+    spec = find_spec("jsonschema_specifications")
+    assert spec is not None and spec.submodule_search_locations is not None
+    draft = Path(next(iter(spec.submodule_search_locations)), "schemas", "draft202012")
+    paths = [draft / "metaschema.json", *sorted((draft / "vocabularies").iterdir())]
+    documents = [json.loads(path.read_text("utf-8")) for path in paths if path.is_file()]
+    return {str(document["$id"]).rstrip("#"): document for document in documents}
 
 
 _META_URI = "https://json-schema.org/draft/2020-12/schema"
@@ -128,6 +156,8 @@ _NAMED_SUBSCHEMAS = frozenset({"properties", "patternProperties", "$defs", "depe
 
 def most_specific_error(error: ValidationError) -> ValidationError:
     """For a failed anyOf/oneOf, the alternative's error that explains the most."""
+    from jsonschema.exceptions import best_match
+
     if error.context:
         best = best_match(error.context)
         if best is not None and len(best.absolute_path) >= len(error.absolute_path):

@@ -40,7 +40,7 @@ def _imported_top_levels() -> set[str]:
                 found.update(alias.name.split(".")[0] for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 found.add(node.module.split(".")[0])
-            elif _package_data_of(node):  # files("pkg"): a package used for its data
+            elif _package_data_of(node):  # files("pkg"), find_spec("pkg"): its data files
                 found.add(_package_data_of(node))
     return found - set(sys.stdlib_module_names) - {"blueprintc"}
 
@@ -50,7 +50,7 @@ def _package_data_of(node: ast.AST) -> str:
         return ""
     func = node.func
     name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
-    return str(node.args[0].value) if name == "files" else ""
+    return str(node.args[0].value) if name in ("files", "find_spec") else ""
 
 
 def test_runtime_dependencies_are_what_runtime_code_imports() -> None:

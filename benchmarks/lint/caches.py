@@ -16,6 +16,8 @@ CACHE_DICTS = (
     ("blueprintc.schemas", "_validators"),
     ("blueprintc.emit.yamlwriter", "_line_cache"),
     ("blueprintc.dependencies", "_ARCHIVES"),
+    ("blueprintc.validate.kubernetes", "_kind_schemas"),
+    ("blueprintc.validate.objects", "_carried_schemas"),
 )
 
 

@@ -65,6 +65,10 @@ class ExtraSchemas:
                     extra.origins[key] = origin
         return extra
 
+    def schema(self, api_version: str, kind: str) -> Schema | None:
+        """The schema of the kind (its case ignored, as the catalog layout's file names)."""
+        return self.schemas.get((api_version, kind.lower()))
+
     def validator(self, api_version: str, kind: str) -> Validator | None:
         key = (api_version, kind.lower())
         schema = self.schemas.get(key)

@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
-from importlib.resources.abc import Traversable
-from typing import Any
+from importlib.util import find_spec
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.protocols import Validator
-from referencing import Registry, Resource
+if TYPE_CHECKING:  # built on the first object the quick walk is not certain of
+    from jsonschema.protocols import Validator
 
 _SCHEMA_SET = re.compile(r"^v(\d+)\.(\d+)\.(\d+)-local-strict$")
 
@@ -31,8 +31,13 @@ _SCHEMA_SET = re.compile(r"^v(\d+)\.(\d+)\.(\d+)-local-strict$")
 _validators: dict[tuple[str, str, str], Validator | None] = {}
 
 
-def _root() -> Traversable:
-    return files("kubernetes_validate").joinpath("kubernetes-json-schema")
+@cache
+def _root() -> Path:
+    """kubernetes-validate's schema folder, found without importing the package (it
+    imports jsonschema, ~90 ms of a one-Blueprint lint that needs no validator)."""
+    spec = find_spec("kubernetes_validate")
+    assert spec is not None and spec.submodule_search_locations is not None
+    return Path(next(iter(spec.submodule_search_locations)), "kubernetes-json-schema")
 
 
 @cache
@@ -68,15 +73,29 @@ def schema_set_for(kubernetes_version: str) -> str:
     return sets[max(carried)]
 
 
-def kubernetes_validator(api_version: str, kind: str, kubernetes_version: str) -> Validator | None:
-    """A cached strict validator for a core Kubernetes kind, or None when none is carried."""
+@dataclass(frozen=True)
+class KindSchema:
+    """A core kind's strict schema as read from kubernetes-validate."""
+
+    schema: dict[str, Any]  # `local`: the set's definitions as its own `$defs`
+    resource: Path
+    schema_set: str
+    local: bool  # every reference made local: the quick walk can check it
+
+
+# (schema set, apiVersion, kind) -> its schema, or None when kubernetes-validate has none.
+_kind_schemas: dict[tuple[str, str, str], KindSchema | None] = {}
+
+
+def kind_schema(api_version: str, kind: str, kubernetes_version: str) -> KindSchema | None:
+    """The strict schema of a core Kubernetes kind (cached), or None when none is carried."""
     key = (schema_set_for(kubernetes_version), api_version, kind)
-    if key not in _validators:
-        _validators[key] = _load(*key)
-    return _validators[key]
+    if key not in _kind_schemas:
+        _kind_schemas[key] = _read(*key)
+    return _kind_schemas[key]
 
 
-def _load(schema_set: str, api_version: str, kind: str) -> Validator | None:
+def _read(schema_set: str, api_version: str, kind: str) -> KindSchema | None:
     group, _, version = api_version.rpartition("/")
     if not version or not kind.isalnum():
         return None
@@ -93,23 +112,53 @@ def _load(schema_set: str, api_version: str, kind: str) -> Validator | None:
     if gvk not in schema.get("x-kubernetes-group-version-kind", []):
         return None
     if _DEFINITIONS_URI in text:  # a reference of another form: resolved as it was read
-        registry = Resource.from_contents(_definitions_file(schema_set)) @ Registry()
-        return Draft202012Validator(json.loads(resource.read_bytes()), registry=registry)
+        return KindSchema(json.loads(resource.read_bytes()), resource, schema_set, False)
     schema["$defs"] = _definitions_file(schema_set)["$defs"]
-    validator = Draft202012Validator(schema)
-    _compiled[id(validator)] = (validator, schema_set, resource)
+    return KindSchema(schema, resource, schema_set, True)
+
+
+def kubernetes_validator(api_version: str, kind: str, kubernetes_version: str) -> Validator | None:
+    """A cached strict validator for a core Kubernetes kind, or None when none is carried."""
+    key = (schema_set_for(kubernetes_version), api_version, kind)
+    if key not in _validators:
+        found = kind_schema(api_version, kind, kubernetes_version)
+        _validators[key] = None if found is None else _validator(found)
+    return _validators[key]
+
+
+def _validator(found: KindSchema) -> Validator:
+    from jsonschema import Draft202012Validator
+
+    if not found.local:
+        from referencing import Registry, Resource
+
+        registry = Resource.from_contents(_definitions_file(found.schema_set)) @ Registry()
+        return Draft202012Validator(found.schema, registry=registry)
+    validator = Draft202012Validator(found.schema)
+    _compiled[id(validator)] = (validator, found.schema_set, found.resource)
     return validator
 
 
 # id(validator) -> (validator, its schema set, its kind's file): what `compiled_check`
 # compiles, on first use. Holding the validator keeps its id from being reused.
-_compiled: dict[int, tuple[Validator, str, Traversable]] = {}
+_compiled: dict[int, tuple[Validator, str, Path]] = {}
 _compiled_checks: dict[int, Any] = {}
 # Compiling pays off past a few hundred objects: importing jsonschema-rs and converting the
 # definitions cost ~20 ms, and each object checked then saves ~50 us. So the first ones
 # (all of a one-Blueprint lint, as a pre-commit hook runs it) take the Python walk.
 COMPILE_AFTER_OBJECTS = 256
 _asked = 0
+
+
+def walk_core_object() -> bool:
+    """Whether the next core-kind object goes to the Python walk on its raw schema (the
+    first `COMPILE_AFTER_OBJECTS` of a process, counted as `compiled_check` counts them;
+    after those, its validator's compiled check takes over)."""
+    global _asked
+    if _asked >= COMPILE_AFTER_OBJECTS:
+        return False
+    _asked += 1
+    return True
 
 
 def compiled_check(validator: Validator) -> Any:

@@ -21,16 +21,30 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import ValidationError
-from jsonschema.protocols import Validator
-
-from blueprintc.schemacheck import certainly_valid
-from blueprintc.schemas import flux_schema_for, load_schema, most_specific_error, validator_for
+from blueprintc.schemacheck import certainly_valid, certainly_valid_schema
+from blueprintc.schemas import (
+    flux_schema_for,
+    load_schema,
+    most_specific_error,
+    quick_valid,
+    validator_for,
+)
 from blueprintc.validate.extra_schemas import ExtraSchemas
-from blueprintc.validate.kubernetes import compiled_check, kubernetes_validator, schema_set_for
+from blueprintc.validate.kubernetes import (
+    KindSchema,
+    compiled_check,
+    kind_schema,
+    kubernetes_validator,
+    schema_set_for,
+    walk_core_object,
+)
 from blueprintc.yamldoc import PathKey, json_path
+
+if TYPE_CHECKING:  # a validator is built only for an object the quick walk is unsure of
+    from jsonschema import ValidationError
+    from jsonschema.protocols import Validator
 
 DEFAULT_KUBERNETES_VERSION = "1.32.0"
 MAX_MESSAGE = 200
@@ -82,6 +96,8 @@ def check_object(
     api_version, kind = obj.get("apiVersion"), obj.get("kind")
     if not (isinstance(api_version, str) and api_version and isinstance(kind, str) and kind):
         return sorted(envelope)
+    if _quickly_valid(obj, api_version, kind, kubernetes_version, extra):
+        return sorted(envelope)
     validator = schema_validator(api_version, kind, kubernetes_version)
     if validator is None and extra is not None:
         validator = extra.validator(api_version, kind)
@@ -93,6 +109,47 @@ def check_object(
     if compiled is None and certainly_valid(validator, obj):  # without jsonschema's descent
         return sorted(envelope)
     return sorted(envelope.union(_errors(validator, obj)))
+
+
+def _quickly_valid(
+    obj: dict[str, Any], api_version: str, kind: str, version: str, extra: ExtraSchemas | None
+) -> bool:
+    """The quick walk on the raw schema `schema_validator` (then `extra`) would check
+    against, before any validator is built: a valid object of a one-Blueprint lint then
+    never imports jsonschema. Core kinds go this way only while `compiled_check` would
+    not yet check them (its counter counts these too)."""
+    key = (api_version, kind, version)
+    carried = _carried_schemas.get(key, _UNKNOWN)
+    if carried is _UNKNOWN:
+        carried = _carried_schemas[key] = _carried_schema(api_version, kind, version)
+    if isinstance(carried, KindSchema):  # kubernetes-validate's semantics: no formats
+        walked = carried.local and walk_core_object()
+        return walked and certainly_valid_schema(carried.schema, obj, None)
+    if carried is not None:
+        return quick_valid(carried, obj)
+    found = None if extra is None else extra.schema(api_version, kind)
+    return found is not None and quick_valid(found, obj)
+
+
+_UNKNOWN: Any = object()
+# (apiVersion, kind, Kubernetes version) -> the Catalyst or Flux schema, the core kind's,
+# or None: what `schema_validator` builds its validator from, found once.
+_carried_schemas: dict[tuple[str, str, str], dict[str, Any] | KindSchema | None] = {}
+
+
+def _carried_schema(
+    api_version: str, kind: str, version: str
+) -> dict[str, Any] | KindSchema | None:
+    schema = catalyst_schema_for(api_version, kind) or flux_schema_for(api_version, kind)
+    return schema if schema is not None else kind_schema(api_version, kind, version)
+
+
+def has_schema(
+    api_version: str, kind: str, kubernetes_version: str = DEFAULT_KUBERNETES_VERSION
+) -> bool:
+    """Whether blueprintc carries a schema for the kind (`schema_validator` is not None),
+    found without building a validator."""
+    return _carried_schema(api_version, kind, kubernetes_version) is not None
 
 
 def _envelope(obj: dict[Any, Any]) -> Iterator[SchemaError]:

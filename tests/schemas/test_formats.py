@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 from jsonschema import Draft4Validator, Draft7Validator, Draft202012Validator
 
-from blueprintc.formats import format_checker, is_duration, is_uri, is_uri_reference
+from blueprintc.formats import (
+    draft_2020_12_conforms,
+    format_checker,
+    is_duration,
+    is_uri,
+    is_uri_reference,
+)
 from blueprintc.schemas import validator_for
 
 ISO_8601 = ["P1Y", "P1Y2M3DT4H5M6S", "PT5M", "PT1H30S", "P2W", "P1Y2W", "P0.5Y", "PT1,5S"]
@@ -83,3 +89,48 @@ def test_every_draft_checks_uri_and_only_its_own_formats() -> None:
     assert not Draft7Validator({"format": "uri"}, format_checker=draft7).is_valid("no scheme")
     draft4 = format_checker(Draft4Validator)
     assert "uri" in draft4.checkers and "uri-reference" not in draft4.checkers
+
+
+FORMAT_SAMPLES = [
+    *ISO_8601,
+    *NOT_DURATIONS,
+    "https://example.com/a?b#c",
+    "relative/path",
+    "no scheme:",
+    "2026-12-04T10:00:00Z",
+    "2026-12-04t10:00:00+04:00",
+    "2026-13-04T10:00:00Z",
+    "2026-12-04",
+    "api.example.com",
+    "a..b",
+    "-bad-.example",
+    "x" * 300,
+    "",
+    "^[a-z]+$",
+    "(",
+    "[",
+    5,
+    None,
+    True,
+    [],
+]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["uri", "uri-reference", "duration", "date-time", "hostname", "regex", "int32", "int64"],
+)
+def test_the_walk_format_check_says_what_jsonschema_says(name: str) -> None:
+    """`draft_2020_12_conforms` answers without jsonschema for the formats blueprintc's
+    schemas and the metaschema use; where it answers, it is jsonschema's own verdict."""
+    checker = format_checker(Draft202012Validator)
+    for value in FORMAT_SAMPLES:
+        assert draft_2020_12_conforms(name, value) == checker.conforms(value, name), value
+
+
+def test_openapi_formats_are_unchecked_by_jsonschema_too() -> None:
+    checker = format_checker(Draft202012Validator)
+    assert {"int32", "int64", "float", "double", "byte", "binary", "password"}.isdisjoint(
+        checker.checkers
+    )
+    assert draft_2020_12_conforms("email", "a@b") is None, "not known here: jsonschema decides"

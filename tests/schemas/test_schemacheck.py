@@ -11,12 +11,17 @@ from typing import Any
 import pytest
 import yaml
 
-from blueprintc.schemacheck import certainly_valid
+from blueprintc.schemacheck import (
+    DRAFT_2020_12_KEYWORDS,
+    certainly_valid,
+    certainly_valid_schema,
+)
 from blueprintc.schemas import (
     BLUEPRINT_SCHEMA,
     WORKSPACE_SCHEMA,
     flat_metaschema,
     load_schema,
+    quick_valid,
     validator_for,
 )
 
@@ -69,9 +74,13 @@ def _mutants(document: Any, rng: random.Random, count: int) -> list[Any]:
 
 
 def _agrees(schema: dict[str, Any], instance: Any) -> None:
+    """A quick "valid" only where jsonschema finds no error; and the walk on the raw
+    schema (no validator built, `quick_valid`) says what the walk with one says."""
     validator = validator_for(schema)
-    if certainly_valid(validator, instance):
+    certain = certainly_valid(validator, instance)
+    if certain:
         assert not list(validator.iter_errors(instance)), instance
+    assert quick_valid(schema, instance) == certain, instance
 
 
 def test_real_blueprints_take_the_quick_path() -> None:
@@ -135,6 +144,7 @@ def test_compile_validation_never_skips_a_finding(seed: int) -> None:
     """compile validates each emitted object with `certainly_valid` first (validate/
     objects.py): on the golden tree's kinds and their mutants, a quick "valid" is never
     given where jsonschema finds an error."""
+    from blueprintc.validate.kubernetes import kind_schema
     from blueprintc.validate.objects import schema_validator
 
     rng = random.Random(seed)
@@ -144,8 +154,21 @@ def test_compile_validation_never_skips_a_finding(seed: int) -> None:
     for obj in objects:
         validator = schema_validator(obj["apiVersion"], obj["kind"])
         assert validator is not None
+        core = kind_schema(obj["apiVersion"], obj["kind"], "1.32.0")
         quick += certainly_valid(validator, obj)
         for mutant in [obj, *_mutants(obj, rng, 60)]:
-            if certainly_valid(validator, mutant):
+            certain = certainly_valid(validator, mutant)
+            if certain:
                 assert not list(validator.iter_errors(mutant)), mutant
+            # The walk check_object makes before building a validator: the same verdict.
+            if core is None:
+                assert quick_valid(validator.schema, mutant) == certain, mutant
+            else:  # kubernetes-validate's semantics: formats not asserted
+                assert certainly_valid_schema(core.schema, mutant, None) == certain, mutant
     assert quick == len(objects)  # every golden kind takes the quick path
+
+
+def test_the_keyword_set_is_jsonschemas() -> None:
+    from jsonschema import Draft202012Validator
+
+    assert set(Draft202012Validator.VALIDATORS) == DRAFT_2020_12_KEYWORDS

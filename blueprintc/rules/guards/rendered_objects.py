@@ -129,7 +129,7 @@ class _Checker:
     def check(self, obj: RenderedObject, body: Any, prefix: str, label: str) -> None:
         """`body` (the rendered object, or an item of a `List` it renders at `prefix`)."""
         from blueprintc.validate.kubernetes import served_groups
-        from blueprintc.validate.objects import SchemaError, check_object, schema_validator
+        from blueprintc.validate.objects import SchemaError, check_object, has_schema
 
         if is_object_list(body):  # Helm applies a List's items, each an object of its own
             for index, item in enumerate(body["items"]):
@@ -138,10 +138,10 @@ class _Checker:
         api_version = body.get("apiVersion") if isinstance(body, dict) else None
         kind = body.get("kind") if isinstance(body, dict) else None
         if isinstance(api_version, str) and isinstance(kind, str) and api_version and kind:
-            known = schema_validator(api_version, kind, self.version) is not None
+            known = has_schema(api_version, kind, self.version)
             if not known:
                 self.extra = self.extra or extra_schemas(self.ctx)
-                known = self.extra.validator(api_version, kind) is not None
+                known = self.extra.schema(api_version, kind) is not None
             if not known and api_version.rpartition("/")[0] in served_groups(self.version):
                 message = _not_served(api_version, kind, self.version)
                 self._add(obj, SchemaError("apiVersion", message), prefix, label)

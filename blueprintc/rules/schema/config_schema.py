@@ -18,16 +18,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
-
-from jsonschema import Draft202012Validator
+from typing import TYPE_CHECKING, Any
 
 from blueprintc.diagnostics import Finding, Location, Severity
-from blueprintc.formats import format_checker
+from blueprintc.formats import draft_2020_12_conforms, format_checker
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
+from blueprintc.schemacheck import certainly_valid_schema
 from blueprintc.schemas import validate_config_schema
 from blueprintc.yamldoc import PathKey, json_path
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 BASE: PathKey = ("spec", "configSchema")
 
@@ -63,7 +65,10 @@ def _defaults(ctx: BlueprintContext, node: Any, path: PathKey) -> Iterator[Findi
         return
     if "default" in node:
         subschema = {k: v for k, v in node.items() if k != "default"}
-        for error in validator_for_copy(subschema).iter_errors(node["default"]):
+        valid = certainly_valid_schema(
+            subschema, node["default"], draft_2020_12_conforms, long_lived=False
+        )
+        for error in [] if valid else validator_for_copy(subschema).iter_errors(node["default"]):
             where = (*path, "default")
             line, column = ctx.blueprint.doc.locate(where)
             value = node["default"]
@@ -106,6 +111,8 @@ def _english(message: str, value: Any) -> str:
 
 def validator_for_copy(schema: dict[str, Any]) -> Draft202012Validator:
     """A fresh (uncached) validator: subschemas here are temporary objects."""
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(schema, format_checker=format_checker(Draft202012Validator))
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
-from typing import Any
-
-from jsonschema import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from blueprintc.diagnostics import Finding, Location
-from blueprintc.schemacheck import certainly_valid
-from blueprintc.schemas import most_specific_error, validator_for
+from blueprintc.schemas import most_specific_error, quick_valid, validator_for
 from blueprintc.yamldoc import PathKey, YamlDoc, json_path
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
 
 _UNEXPECTED = re.compile(r"\('(?P<key>[^']+)' (?:was|were) unexpected\)")
 _UNEXPECTED_MANY = re.compile(r"\((?P<keys>'[^)]*') were unexpected\)")
@@ -23,9 +23,9 @@ def schema_findings(
 ) -> Iterator[Finding]:
     """One finding per schema error, at the most specific position the error names."""
     data = doc.get(base)
-    validator = validator_for(schema)
-    if certainly_valid(validator, data):
+    if quick_valid(schema, data):
         return
+    validator = validator_for(schema)
     errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path)))
     for error in errors:
         error = most_specific_error(error)
