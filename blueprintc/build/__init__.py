@@ -16,8 +16,9 @@ What a Blueprint repo's CI runs on a release tag. Modules, one job each:
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from blueprintc.lazy_exports import lazy_exports
 
 if TYPE_CHECKING:
     from blueprintc.build.changed import Changed, ChangedResult, changed_blueprints
@@ -65,13 +66,7 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _HOMES, globals())
 
 
 __all__ = [

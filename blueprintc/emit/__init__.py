@@ -8,8 +8,9 @@ repairs a tree after an interrupted emit (``emit`` does it by itself).
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from blueprintc.lazy_exports import lazy_exports
 
 # Bound now: the submodule `seal` would otherwise shadow the function once imported.
 from .seal import is_sealed, seal
@@ -37,13 +38,7 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _HOMES, globals())
 
 
 __all__ = [

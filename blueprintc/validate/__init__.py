@@ -12,8 +12,7 @@ package must not pull in jsonschema and the rules with it (issue 11).
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from blueprintc.lazy_exports import lazy_exports
 
 _WHERE = {
     "EMITTED_OBJECT_SCHEMA": "blueprintc.rules.output_rules",
@@ -29,8 +28,4 @@ _WHERE = {
 __all__ = sorted(_WHERE)
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_exports(__name__, _WHERE, globals())
