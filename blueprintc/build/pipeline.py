@@ -53,7 +53,7 @@ from blueprintc.oci.artifacts import Artifact, flux_layer
 from blueprintc.oci.content import sha256_digest
 from blueprintc.oserror import Left, OutputOSError
 from blueprintc.source import InputError
-from blueprintc.workspace import Workspace, find_root, load_workspace
+from blueprintc.workspace import Workspace, find_root, has_blueprint_file, load_workspace
 
 T = TypeVar("T")
 
@@ -157,15 +157,37 @@ def write_record(output: Path, record: BuildRecord) -> None:
 
 
 def _check_directory(directory: Path) -> None:
-    """A Blueprint is built from its directory; a file (even its blueprint.yaml) is
-    refused before anything is read or written."""
+    """A Blueprint is built from its directory; a file (even its blueprint.yaml), or a
+    directory without blueprint.yaml (the catalog, a chart), is refused before anything
+    is read or written."""
     if directory.is_dir():
+        if not has_blueprint_file(directory):
+            raise BuildError(_not_a_blueprint(directory))
         return
     if not directory.exists():
         raise BuildError(f"{directory} does not exist: give a Blueprint directory")
     raise BuildError(
         f"{directory} is a file, not a Blueprint directory: give the directory that holds "
         f"blueprint.yaml (e.g. {directory.parent})"
+    )
+
+
+def _not_a_blueprint(directory: Path) -> str:
+    """Why ``directory`` cannot be built, naming the Blueprints below it if it holds any."""
+    below = sorted(
+        marker.parent
+        for pattern in ("*/blueprint.yaml", "*/*/blueprint.yaml")
+        for marker in directory.glob(pattern)
+    )
+    if not below:
+        return (
+            f"{directory} holds no blueprint.yaml, so it is not a Blueprint: give the "
+            "directory that holds a Blueprint's blueprint.yaml"
+        )
+    shown = " ".join(str(path) for path in below[:3]) + (" ..." if len(below) > 3 else "")
+    return (
+        f"{directory} holds no blueprint.yaml, so it is not a Blueprint; the Blueprints "
+        f"below it are built by naming each: blueprintc build {shown}"
     )
 
 

@@ -155,3 +155,21 @@ def test_verify_refuses_a_fifo_key_without_reading_it(tmp_path: Path) -> None:
     result = _run("verify", "bp-x:1.0.0", "--key", tmp_path / "cosign.pub")
     assert result.exit_code == 2
     assert "is a FIFO, not a regular file" in result.output
+
+
+def test_build_of_a_directory_without_blueprint_yaml_names_the_blueprints_below_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The catalog directory, or an upstream chart, is not a Blueprint: exit 2 before
+    anything is written, naming what to build instead (not `blueprint.yaml:1:1: file
+    not found`)."""
+    ws = make_workspace(tmp_path / "ws", "webapp", "postgres")
+    monkeypatch.chdir(ws)
+    catalog = _run("build", "blueprints")
+    assert catalog.exit_code == 2
+    assert "blueprints holds no blueprint.yaml, so it is not a Blueprint" in catalog.output
+    assert "blueprintc build blueprints/postgres blueprints/webapp" in catalog.output
+    chart = _run("build", "upstream-charts/log-shipper")
+    assert chart.exit_code == 2
+    assert "give the directory that holds a Blueprint's blueprint.yaml" in chart.output
+    assert not (ws / "out").exists()
