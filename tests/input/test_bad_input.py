@@ -204,6 +204,31 @@ def test_empty_blueprint_yaml(tmp_path: Path) -> None:
     assert diagnostics(workspace) == (1, {("BPS001", BLUEPRINT, 1)})
 
 
+def _messages(workspace: Path) -> list[tuple[str, str]]:
+    result = invoke("lint", "--format", "json", workspace)
+    return [(d["message"], d["hint"]) for d in json.loads(result.stdout)["diagnostics"]]
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n", "~\n"])
+def test_an_empty_blueprint_yaml_says_what_it_needs(tmp_path: Path, text: str) -> None:
+    """Not jsonschema's `None is not of type 'object'`: one finding naming the keys."""
+    workspace = demo(tmp_path / "ws", {BLUEPRINT: text})
+    [(message, hint)] = _messages(workspace)
+    assert message.startswith("the file holds no document (it is empty, comments only or null)")
+    assert "apiVersion" in message and "spec" in message
+    assert hint.startswith("add apiVersion")
+
+
+def test_an_empty_value_is_named_as_such_not_as_python_none(tmp_path: Path) -> None:
+    workspace = demo(tmp_path)
+    text = (workspace / BLUEPRINT).read_text(encoding="utf-8")
+    head = text[: text.index("\nspec:")]
+    (workspace / BLUEPRINT).write_text(head + "\nspec:\n", encoding="utf-8")
+    messages = [m for m, _ in _messages(workspace)]
+    assert "spec: the value is empty (null), and it must be of type object" in messages
+    assert not any("None" in m for m in messages), messages
+
+
 def test_blueprint_yaml_that_is_a_scalar(tmp_path: Path) -> None:
     workspace = demo(tmp_path, {BLUEPRINT: "just a string\n"})
     assert diagnostics(workspace) == (1, {("BPS001", BLUEPRINT, 1)})

@@ -25,6 +25,9 @@ def schema_findings(
     data = doc.get(base)
     if quick_valid(schema, data):
         return
+    if data is None and not base:
+        yield _empty_file(doc, schema, hint)
+        return
     validator = validator_for(schema)
     errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path)))
     for error in errors:
@@ -54,7 +57,21 @@ def _unexpected_keys(error: ValidationError) -> list[str]:
     return re.findall(r"'([^']+)'", many.group("keys")) if many else []
 
 
+def _empty_file(doc: YamlDoc, schema: dict[str, Any], hint: str | None) -> Finding:
+    required = [str(key) for key in schema.get("required", [])]
+    needs = f": it needs {', '.join(required)}" if required else ""
+    return Finding(
+        f"the file holds no document (it is empty, comments only or null){needs}",
+        Location(doc.source.rel, 1, 1, ""),
+        hint=hint or (f"add {', '.join(required)}" if required else "add the document"),
+    )
+
+
 def _message(error: ValidationError) -> str:
+    if error.validator == "type" and error.instance is None:
+        expected = error.validator_value
+        kinds = " or ".join(map(str, expected)) if isinstance(expected, list) else expected
+        return f"the value is empty (null), and it must be of type {kinds}"
     message = error.message
     if len(message) > 200:
         message = message[:197] + "..."
