@@ -154,6 +154,22 @@ def _flatten(node: Any) -> Any:
 _NAMED_SUBSCHEMAS = frozenset({"properties", "patternProperties", "$defs", "dependentSchemas"})
 
 
+MAX_MESSAGE = 200
+
+
+def error_message(error: ValidationError) -> str:
+    """What a schema error says, for a person: an empty (null) value is named as such,
+    not as Python's `None is not of type ...`; long messages are cut."""
+    if error.validator == "type" and error.instance is None:
+        expected = error.validator_value
+        kinds = " or ".join(map(str, expected)) if isinstance(expected, list) else expected
+        return f"the value is empty (null), and it must be of type {kinds}"
+    message = error.message
+    if len(message) > MAX_MESSAGE:
+        message = message[: MAX_MESSAGE - 3] + "..."
+    return message
+
+
 def most_specific_error(error: ValidationError) -> ValidationError:
     """For a failed anyOf/oneOf, the alternative's error that explains the most."""
     from jsonschema.exceptions import best_match

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from blueprintc.schemacheck import certainly_valid, certainly_valid_schema
 from blueprintc.schemas import (
+    error_message,
     flux_schema_for,
     load_schema,
     most_specific_error,
@@ -47,7 +48,6 @@ if TYPE_CHECKING:  # a validator is built only for an object the quick walk is u
     from jsonschema.protocols import Validator
 
 DEFAULT_KUBERNETES_VERSION = "1.32.0"
-MAX_MESSAGE = 200
 
 # (apiVersion, kind, Kubernetes version) -> validator, or None: no schema.
 _dispatch: dict[tuple[str, str, str], Validator | None] = {}
@@ -108,7 +108,37 @@ def check_object(
         return sorted(envelope)
     if compiled is None and certainly_valid(validator, obj):  # without jsonschema's descent
         return sorted(envelope)
-    return sorted(envelope.union(_errors(validator, obj)))
+    errors = set(_errors(validator, obj))
+    if errors and _is_core(api_version, kind, kubernetes_version) and _has_null(obj):
+        errors = set(_errors(validator, without_nulls(obj)))
+    return sorted(envelope | errors)
+
+
+def _is_core(api_version: str, kind: str, version: str) -> bool:
+    """A kind of Kubernetes itself (not a CRD, Flux or Catalyst resource)."""
+    return isinstance(_carried_schema(api_version, kind, version), KindSchema)
+
+
+def _has_null(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(item is None or _has_null(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_has_null(item) for item in value)
+    return False
+
+
+def without_nulls(value: Any) -> Any:
+    """``value`` with every null-valued mapping key left out, as the API server decodes
+    a built-in kind: a null field is an unset one (`nodePort: null`, or Helm's empty
+    `minAvailable:`), whose defaults then apply. kubernetes-validate's schemas allow
+    null almost everywhere, but not where two `oneOf` branches both do (int-or-string
+    fields), which would report a value Kubernetes accepts. CRDs are checked as
+    written: the API server rejects null in a field its schema does not make nullable."""
+    if isinstance(value, dict):
+        return {key: without_nulls(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [without_nulls(item) for item in value]
+    return value
 
 
 def _quickly_valid(
@@ -228,10 +258,7 @@ def _explain(error: ValidationError) -> Iterable[SchemaError]:
         unknown = _unknown_keys(error.schema, instance)
         if unknown:
             return [SchemaError(json_path((*path, key)), "unknown field") for key in unknown]
-    message = error.message
-    if len(message) > MAX_MESSAGE:
-        message = message[: MAX_MESSAGE - 3] + "..."
-    return [SchemaError(json_path(path), message)]
+    return [SchemaError(json_path(path), error_message(error))]
 
 
 def _unknown_keys(schema: Any, instance: Any) -> list[str]:

@@ -258,3 +258,33 @@ def test_first_environment_promotes_from_nothing() -> None:
     doc["spec"]["promotesFrom"] = None
     doc["spec"]["changeWindows"] = []
     assert validate_object(doc) == []
+
+
+def _pdb(min_available: object) -> dict[str, Any]:
+    return {
+        "apiVersion": "policy/v1",
+        "kind": "PodDisruptionBudget",
+        "metadata": {"name": "web", "namespace": None},
+        "spec": {"minAvailable": min_available, "selector": {"matchLabels": {"app": "web"}}},
+    }
+
+
+def test_a_null_field_of_a_built_in_kind_is_an_unset_one() -> None:
+    """Helm renders an unset value as an empty `minAvailable:` (null). The API server
+    decodes it as unset; kubernetes-validate's int-or-string `oneOf` would call null
+    "valid under each of" its branches. Not an error (kubeconform #124 is this case)."""
+    assert check_object(_pdb(None)) == []
+    assert check_object(_pdb(1)) == []
+    assert check_object(_pdb("50%")) == []
+    [wrong] = check_object(_pdb(1.5))  # a real error is still found, with nulls around
+    assert wrong.path == "spec.minAvailable"
+
+
+def test_a_null_field_of_a_crd_stays_an_error_named_as_empty() -> None:
+    """A CRD's API server rejects null where its schema is not nullable (`must be of
+    type string: "null"`), so Flux kinds are checked as written."""
+    doc = valid("HelmRelease")
+    doc["spec"]["interval"] = None
+    [found] = check_object(doc)
+    assert found.path == "spec.interval"
+    assert found.message == "the value is empty (null), and it must be of type string"

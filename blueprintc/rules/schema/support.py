@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from blueprintc.diagnostics import Finding, Location
-from blueprintc.schemas import most_specific_error, quick_valid, validator_for
+from blueprintc.schemas import error_message, most_specific_error, quick_valid, validator_for
 from blueprintc.yamldoc import PathKey, YamlDoc, json_path
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ def schema_findings(
         line, column = doc.locate(path, key=key)
         where = json_path(path) or "the document"
         yield Finding(
-            f"{where}: {_message(error)}",
+            f"{where}: {error_message(error)}",
             Location(doc.source.rel, line, column, json_path(path)),
             hint=hint or _hint(error),
         )
@@ -65,17 +65,6 @@ def _empty_file(doc: YamlDoc, schema: dict[str, Any], hint: str | None) -> Findi
         Location(doc.source.rel, 1, 1, ""),
         hint=hint or (f"add {', '.join(required)}" if required else "add the document"),
     )
-
-
-def _message(error: ValidationError) -> str:
-    if error.validator == "type" and error.instance is None:
-        expected = error.validator_value
-        kinds = " or ".join(map(str, expected)) if isinstance(expected, list) else expected
-        return f"the value is empty (null), and it must be of type {kinds}"
-    message = error.message
-    if len(message) > 200:
-        message = message[:197] + "..."
-    return message
 
 
 def _hint(error: ValidationError) -> str:
