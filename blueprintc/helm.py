@@ -137,9 +137,9 @@ class Render:
     def _load_documents(self, text: str) -> list[Any]:
         cache = self._documents
         if cache is None:
-            return yamldata.load_all(text)
+            return yamldata.load_all(text, kubernetes=True)
         if text not in cache:
-            cache[text] = yamldata.load_all(text)
+            cache[text] = yamldata.load_all(text, kubernetes=True)
         return cache[text]
 
 

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from blueprintc import yamldata
 from blueprintc.childenv import child_env
 
 KUBECTL = "kubectl"
@@ -36,8 +35,9 @@ def build(directory: Path, timeout: float = 60) -> KustomizeBuild:
     )
     if proc.returncode != 0:
         return KustomizeBuild([], "", clean_error(proc.stderr, directory))
+    # Read as the API server reads it (a timestamp stays text), like Helm's output.
     objects = [
-        doc for doc in yaml.load_all(proc.stdout, Loader=yaml.CSafeLoader) if isinstance(doc, dict)
+        doc for doc in yamldata.load_all(proc.stdout, kubernetes=True) if isinstance(doc, dict)
     ]
     return KustomizeBuild(objects, proc.stdout, None)
 

@@ -66,15 +66,35 @@ class _Unusual(Exception):
     """A node the lean walk leaves to PyYAML's constructor."""
 
 
-def load_all(text: str) -> list[Any]:
-    """Every document of `text`, as plain Python data."""
-    loader = Loader(text)
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+class KubernetesLoader(Loader):
+    """`Loader` reading a timestamp as its text, as Kubernetes does: sigs.k8s.io/yaml's
+    go-yaml v2 decodes one into a string, not a time (`day: 2024-01-01` in a
+    ConfigMap's data is the string "2024-01-01" to the API server)."""
+
+
+KubernetesLoader.add_constructor(
+    _TIMESTAMP_TAG, yaml.constructor.SafeConstructor.construct_yaml_str
+)
+_KUBERNETES_SCALARS = {
+    **SCALAR_CONSTRUCTORS,
+    _TIMESTAMP_TAG: yaml.constructor.SafeConstructor.construct_yaml_str,
+}
+
+
+def load_all(text: str, *, kubernetes: bool = False) -> list[Any]:
+    """Every document of `text`, as plain Python data; with `kubernetes`, as the API
+    server reads a manifest (timestamps stay text)."""
+    loader = (KubernetesLoader if kubernetes else Loader)(text)
+    scalars = _KUBERNETES_SCALARS if kubernetes else SCALAR_CONSTRUCTORS
     try:
         documents = []
         while loader.check_node():
             node = loader.get_node()
             try:
-                documents.append(_build(node, loader, set()))
+                documents.append(_build(node, loader, set(), scalars))
             except Exception:  # PyYAML's constructor decides, and raises its own error
                 documents.append(loader.construct_document(node))
         return documents
@@ -82,13 +102,15 @@ def load_all(text: str) -> list[Any]:
         loader.dispose()
 
 
-def _build(node: Node, constructor: Any, seen: set[int]) -> Any:
+def _build(
+    node: Node, constructor: Any, seen: set[int], scalars: dict[str, Callable[[Any, Node], Any]]
+) -> Any:
     kind = node.__class__
     tag = node.tag
     if kind is ScalarNode:
         if tag == STR_TAG:
             return node.value
-        scalar = SCALAR_CONSTRUCTORS.get(tag)
+        scalar = scalars.get(tag)
         if scalar is None:
             raise _Unusual
         return scalar(constructor, node)
@@ -103,15 +125,15 @@ def _build(node: Node, constructor: Any, seen: set[int]) -> Any:
             # Plain-string keys and values, by far the most, without a call each.
             if key_node.tag == STR_TAG:
                 key = key_node.value
-            elif key_node.tag in SCALAR_CONSTRUCTORS:
-                key = SCALAR_CONSTRUCTORS[key_node.tag](constructor, key_node)
+            elif key_node.tag in scalars:
+                key = scalars[key_node.tag](constructor, key_node)
             else:
                 raise _Unusual  # merge keys (`<<`), `=` keys
             if value_node.__class__ is ScalarNode and value_node.tag == STR_TAG:
                 result[key] = value_node.value
             else:
-                result[key] = _build(value_node, constructor, seen)
+                result[key] = _build(value_node, constructor, seen, scalars)
         return result
     if kind is SequenceNode and tag == _SEQ_TAG:
-        return [_build(child, constructor, seen) for child in node.value]
+        return [_build(child, constructor, seen, scalars) for child in node.value]
     raise _Unusual

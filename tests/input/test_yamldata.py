@@ -64,3 +64,14 @@ def test_same_error_as_pyyaml(text: str) -> None:
     with pytest.raises(type(expected.value)) as got:
         yamldata.load_all(text)
     assert str(got.value) == str(expected.value)
+
+
+def test_kubernetes_reading_keeps_timestamps_as_text() -> None:
+    """As sigs.k8s.io/yaml (go-yaml v2) decodes a manifest: a timestamp is its text,
+    also where PyYAML's own constructor builds the document (a merge key); everything
+    else is read as before, and the default reading is unchanged (PyYAML's date)."""
+    text = "a: 2024-01-01\nb: [2001-12-14t21:59:43.10-05:00, 1, yes]\n<<: {c: 2024-01-02}\n"
+    assert yamldata.load_all(text, kubernetes=True) == [
+        {"a": "2024-01-01", "b": ["2001-12-14t21:59:43.10-05:00", 1, True], "c": "2024-01-02"}
+    ]
+    assert yamldata.load_all(text) == list(yaml.load_all(text, Loader=yaml.CSafeLoader))

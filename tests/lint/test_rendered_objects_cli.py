@@ -144,3 +144,42 @@ def test_labels_are_looked_for_on_a_lists_items_not_on_the_list(tmp_path: Path) 
             "app.kubernetes.io/instance, app.kubernetes.io/managed-by",
         )
     ]
+
+
+_AS_KUBERNETES_READS = """apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-dates
+  labels:
+    app.kubernetes.io/name: demo
+    app.kubernetes.io/instance: {{ .Release.Name }}
+    app.kubernetes.io/managed-by: {{ .Release.Service }}
+data:
+  released: 2024-01-01
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {{ .Release.Name }}
+  labels:
+    app.kubernetes.io/name: demo
+    app.kubernetes.io/instance: {{ .Release.Name }}
+    app.kubernetes.io/managed-by: {{ .Release.Service }}
+spec:
+  minAvailable: {{ .Values.minAvailable }}
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: demo
+"""
+
+
+def test_rendered_objects_are_read_as_kubernetes_reads_them(tmp_path: Path) -> None:
+    """No false alarm for what the API server accepts: an unquoted date is the string
+    it looks like (go-yaml v2 keeps timestamps as text), and Helm's empty rendering of
+    an unset value (`minAvailable:`, null) is an unset field of a built-in kind."""
+    workspace = _copy("BPG012/pass", tmp_path)
+    templates = workspace / "blueprints" / "demo" / "chart" / "templates"
+    (templates / "as-read.yaml").write_text(_AS_KUBERNETES_READS)
+    code, found = _lint(workspace)
+    assert _brief(found, "BPG012") == []
+    assert code == 0, found
