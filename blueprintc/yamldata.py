@@ -67,21 +67,30 @@ class _Unusual(Exception):
 
 
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_SEXAGESIMAL_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+
+
+def _sexagesimal_as_text(number: Callable[[Any, Node], Any]) -> Callable[[Any, Node], Any]:
+    def construct(constructor: Any, node: Node) -> Any:
+        return node.value if ":" in node.value else number(constructor, node)
+
+    return construct
 
 
 class KubernetesLoader(Loader):
-    """`Loader` reading a timestamp as its text, as Kubernetes does: sigs.k8s.io/yaml's
-    go-yaml v2 decodes one into a string, not a time (`day: 2024-01-01` in a
-    ConfigMap's data is the string "2024-01-01" to the API server)."""
+    """`Loader` reading a manifest as Kubernetes does, where sigs.k8s.io/yaml's go-yaml
+    v2 differs from YAML 1.1: a timestamp is its text, not a time (it decodes one
+    into a string: `day: 2024-01-01` in a ConfigMap's data is "2024-01-01"), and so is
+    a base-60 number, which it does not read (`at: 12:30` is "12:30", not 750)."""
 
 
-KubernetesLoader.add_constructor(
-    _TIMESTAMP_TAG, yaml.constructor.SafeConstructor.construct_yaml_str
-)
 _KUBERNETES_SCALARS = {
     **SCALAR_CONSTRUCTORS,
     _TIMESTAMP_TAG: yaml.constructor.SafeConstructor.construct_yaml_str,
+    **{tag: _sexagesimal_as_text(SCALAR_CONSTRUCTORS[tag]) for tag in _SEXAGESIMAL_TAGS},
 }
+for _tag in (_TIMESTAMP_TAG, *_SEXAGESIMAL_TAGS):  # also where PyYAML builds the document
+    KubernetesLoader.add_constructor(_tag, _KUBERNETES_SCALARS[_tag])
 
 
 def load_all(text: str, *, kubernetes: bool = False) -> list[Any]:

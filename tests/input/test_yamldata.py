@@ -67,11 +67,22 @@ def test_same_error_as_pyyaml(text: str) -> None:
 
 
 def test_kubernetes_reading_keeps_timestamps_as_text() -> None:
-    """As sigs.k8s.io/yaml (go-yaml v2) decodes a manifest: a timestamp is its text,
-    also where PyYAML's own constructor builds the document (a merge key); everything
-    else is read as before, and the default reading is unchanged (PyYAML's date)."""
-    text = "a: 2024-01-01\nb: [2001-12-14t21:59:43.10-05:00, 1, yes]\n<<: {c: 2024-01-02}\n"
+    """As sigs.k8s.io/yaml (go-yaml v2) decodes a manifest: a timestamp and a base-60
+    number are their text, also where PyYAML's own constructor builds the document (a
+    merge key); everything else is read as before (YAML 1.1 booleans and octals, which
+    go-yaml v2 reads too), and the default reading is unchanged (PyYAML's date, 750)."""
+    text = (
+        "a: 2024-01-01\nb: [2001-12-14t21:59:43.10-05:00, 1, yes, 1.5, 0755]\n"
+        "at: 12:30\nratio: 1:20.5\n<<: {c: 2024-01-02, d: 1:30}\n"
+    )
     assert yamldata.load_all(text, kubernetes=True) == [
-        {"a": "2024-01-01", "b": ["2001-12-14t21:59:43.10-05:00", 1, True], "c": "2024-01-02"}
+        {
+            "a": "2024-01-01",
+            "b": ["2001-12-14t21:59:43.10-05:00", 1, True, 1.5, 493],
+            "at": "12:30",
+            "ratio": "1:20.5",
+            "c": "2024-01-02",
+            "d": "1:30",
+        }
     ]
     assert yamldata.load_all(text) == list(yaml.load_all(text, Loader=yaml.CSafeLoader))

@@ -156,6 +156,7 @@ metadata:
     app.kubernetes.io/managed-by: {{ .Release.Service }}
 data:
   released: 2024-01-01
+  at: 12:30
 ---
 apiVersion: policy/v1
 kind: PodDisruptionBudget
@@ -175,8 +176,9 @@ spec:
 
 def test_rendered_objects_are_read_as_kubernetes_reads_them(tmp_path: Path) -> None:
     """No false alarm for what the API server accepts: an unquoted date is the string
-    it looks like (go-yaml v2 keeps timestamps as text), and Helm's empty rendering of
-    an unset value (`minAvailable:`, null) is an unset field of a built-in kind."""
+    it looks like, and so is `12:30` (go-yaml v2 keeps timestamps as text and reads no
+    base-60 numbers); Helm's empty rendering of an unset value (`minAvailable:`, null)
+    is an unset field of a built-in kind."""
     workspace = _copy("BPG012/pass", tmp_path)
     templates = workspace / "blueprints" / "demo" / "chart" / "templates"
     (templates / "as-read.yaml").write_text(_AS_KUBERNETES_READS)
