@@ -51,13 +51,19 @@ def outcome_of(result: CompileResult, validate: bool) -> CompileOutcome:
     if result.inputs.sovereign is not None:
         outcome.workspace_name = result.inputs.sovereign.name
     checker = FileChecker(result, validate)
+    # The schema check of planned objects is a net under the input rules, like the
+    # references check below: when an input rule already fails the compile (an
+    # Organization without `regions`), what was planned from that input is invalid
+    # for the reason it gives, and a BPC001 at out/ would only repeat it.
+    net = not failing(outcome.diagnostics, outcome.fail_on)
     name = "validate files" if validate else "count objects"
     with progress.phase(name, len(result.files)) as step:
         for file in result.files:
             step()
             kinds, found = result.checked.get(file.path) or checker.check(file)
             outcome.kinds.extend(kinds)
-            outcome.diagnostics.extend(found)
+            if net:
+                outcome.diagnostics.extend(found)
     if validate and not failing(outcome.diagnostics, outcome.fail_on):
         # the net under the plan rules: run when they found nothing (else they say why)
         outcome.diagnostics.extend(_unresolved(result))

@@ -165,3 +165,21 @@ def test_same_means_same_types_all_the_way_down(text: str, rule: str) -> None:
     doc = load_yaml(source, lambda error, _source: True)
     assert [e.rule for e in doc.findings] == [rule]
     assert doc.locate(("a",)) == (2, 4)  # the value that wins: the last one
+
+
+def test_an_input_error_is_not_repeated_as_an_invalid_planned_object(tmp_path: Path) -> None:
+    """An Organization without `regions` or `environments` is BPP015 at its own lines;
+    the Organization object planned from it (`spec.regions: []`) is invalid for that
+    same reason, and a BPC001 at out/ saying "if the input is right, it is a
+    blueprintc bug" would only send the user to the wrong file."""
+    root = copy_workspace(tmp_path / "ws")
+    (root / "organizations" / "acme.yaml").write_text(
+        "apiVersion: catalyst.openova.io/v1alpha1\nkind: Organization\n"
+        "metadata:\n  name: acme\nspec:\n  displayName: Acme\n",
+        encoding="utf-8",
+    )
+    outcome = plan(root)
+    assert sorted((d.rule, d.location.file, d.message) for d in outcome.failing) == [
+        ("BPP015", "organizations/acme.yaml", "spec: 'environments' is a required property"),
+        ("BPP015", "organizations/acme.yaml", "spec: 'regions' is a required property"),
+    ]
