@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +50,18 @@ class AppPlan:
         return f"{self.org.slug}/{self.app.name}"
 
 
+def catalog_hint(name: str, catalog: Mapping[str, Any]) -> str:
+    """The Blueprint meant by a name the catalog lacks: the closest name, then all."""
+    names = sorted(catalog)
+    if not names:
+        return "the catalog is empty: add the Blueprint under blueprints/"
+    close = difflib.get_close_matches(name, names, 1)
+    listed = ", ".join(names)
+    return (
+        f"did you mean {close[0]}? The catalog has: {listed}" if close else f"use one of: {listed}"
+    )
+
+
 def resolve_blueprint(
     inputs: Inputs, org: Organization, app: Application
 ) -> tuple[CatalogEntry | None, list[Diagnostic]]:
@@ -58,7 +72,7 @@ def resolve_blueprint(
                 "BPP002",
                 f"Application {app.name}: Blueprint {app.blueprint} is not in the catalog",
                 at(org.doc, (*app.path, "blueprint")),
-                hint=f"use one of: {', '.join(sorted(inputs.catalog)) or '(empty catalog)'}",
+                hint=catalog_hint(app.blueprint, inputs.catalog),
             )
         ]
     problem = None if app.version is None else range_problem(app.version, entry.version)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError
 
 from blueprintc.compile.findings import at, report
 from blueprintc.diagnostics import Diagnostic
 from blueprintc.formats import format_checker
 from blueprintc.mapping import deep_merge
+from blueprintc.rules.schema.support import schema_hint, unexpected_keys
 from blueprintc.yamldoc import PathKey, YamlDoc, json_path
 
 _VALIDATORS: dict[int, tuple[dict[str, Any], Draft202012Validator]] = {}
@@ -61,19 +62,29 @@ def effective_config(
         return effective, []
     diagnostics = []
     for error in _validator(schema).iter_errors(effective):
-        inner = tuple(error.absolute_path)
+        inner: PathKey = tuple(error.absolute_path)
+        unexpected = unexpected_keys(error)
+        if unexpected:  # at the misspelt key, in the file that set it
+            inner = (*inner, unexpected[0])
         doc, base = env_at if _has(env_config, inner) else config_at
-        path = (*base, *inner)
         diagnostics.append(
             report(
                 "BPP004",
-                f"config {json_path(inner) or '(root)'}: {error.message}",
-                at(doc, path),
-                hint="make the config satisfy the Blueprint's configSchema "
-                "(`blueprintc explain BPP004`)",
+                f"config {json_path(inner[: len(inner) - bool(unexpected)]) or '(root)'}: "
+                f"{error.message}",
+                at(doc, (*base, *inner), key=bool(unexpected)),
+                hint=_hint(error),
             )
         )
     return effective, diagnostics
+
+
+def _hint(error: ValidationError) -> str:
+    """A misspelt key's closest allowed one, else the configSchema's pointer."""
+    suggestion = schema_hint(error)
+    if suggestion.startswith("did you mean"):
+        return suggestion
+    return "make the config satisfy the Blueprint's configSchema (`blueprintc explain BPP004`)"
 
 
 def _has(data: Any, path: tuple[Any, ...]) -> bool:

@@ -15,6 +15,7 @@ from typing import Any
 
 from blueprintc.blueprint_names import canonical, lookup
 from blueprintc.compile import flux, names
+from blueprintc.compile.apps import catalog_hint
 from blueprintc.compile.chart_verify import CHART_KEYS_FILE, CHART_KEYS_SECRET, chart_keys_secret
 from blueprintc.compile.findings import at, predicate_report, range_problem, report
 from blueprintc.compile.inputs import CatalogEntry, Inputs, pinned_version
@@ -176,6 +177,7 @@ def _resolve(
                 "BPP002",
                 f"bootstrap-kit Blueprint {kit.blueprint} is not in the catalog",
                 at(sovereign.doc, (*kit.path, "blueprint")),
+                hint=catalog_hint(kit.blueprint, inputs.catalog),
             )
         )
         return None

@@ -183,3 +183,42 @@ def test_an_input_error_is_not_repeated_as_an_invalid_planned_object(tmp_path: P
         ("BPP015", "organizations/acme.yaml", "spec: 'environments' is a required property"),
         ("BPP015", "organizations/acme.yaml", "spec: 'regions' is a required property"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("          replicaCount: 3\n", "          replicaCnt: 3\n"),  # the Application's
+        ("              replicaCount: 1\n", "              replicaCnt: 1\n"),  # dev's own
+    ],
+)
+def test_a_misspelt_config_key_is_one_finding_at_its_line_with_the_right_one(
+    tmp_path: Path, old: str, new: str
+) -> None:
+    """acme/shop's config and its dev override both hold `webapp`: a misspelt key in
+    either is reported once, at the line that holds it (not at the other file's
+    `webapp`), with the configSchema's closest key."""
+    root = copy_workspace(tmp_path / "ws")
+    org = root / "organizations" / "acme.yaml"
+    text = org.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    org.write_text(text.replace(old, new), encoding="utf-8")
+    line = org.read_text(encoding="utf-8").splitlines().index(new.rstrip("\n")) + 1
+    found = [d for d in plan(root).failing if d.rule == "BPP004"]
+    assert [(d.location.file, d.location.line, d.hint) for d in found] == [
+        ("organizations/acme.yaml", line, "did you mean 'replicaCount'? Otherwise remove the key")
+    ]
+    assert "'replicaCnt' was unexpected" in found[0].message
+
+
+def test_a_misspelt_blueprint_name_gets_the_closest_one(tmp_path: Path) -> None:
+    root = copy_workspace(tmp_path / "ws")
+    org = root / "organizations" / "acme.yaml"
+    org.write_text(
+        org.read_text(encoding="utf-8").replace("blueprint: bp-webapp", "blueprint: bp-webap", 1)
+    )
+    [found] = [d for d in plan(root).failing if d.rule == "BPP002"]
+    assert found.message == "Application shop: Blueprint bp-webap is not in the catalog"
+    assert found.hint is not None and found.hint.startswith(
+        "did you mean bp-webapp? The catalog has: "
+    )

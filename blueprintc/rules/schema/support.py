@@ -34,7 +34,7 @@ def schema_findings(
         error = most_specific_error(error)
         path: PathKey = (*base, *error.absolute_path)
         key = False
-        unexpected = _unexpected_keys(error)
+        unexpected = unexpected_keys(error)
         if unexpected:
             path = (*path, unexpected[0])
             key = True
@@ -43,11 +43,12 @@ def schema_findings(
         yield Finding(
             f"{where}: {error_message(error)}",
             Location(doc.source.rel, line, column, json_path(path)),
-            hint=hint or _hint(error),
+            hint=hint or schema_hint(error),
         )
 
 
-def _unexpected_keys(error: ValidationError) -> list[str]:
+def unexpected_keys(error: ValidationError) -> list[str]:
+    """The keys an `additionalProperties`/`unevaluatedProperties` error names."""
     if error.validator not in ("additionalProperties", "unevaluatedProperties"):
         return []
     match = _UNEXPECTED.search(error.message)
@@ -67,10 +68,12 @@ def _empty_file(doc: YamlDoc, schema: dict[str, Any], hint: str | None) -> Findi
     )
 
 
-def _hint(error: ValidationError) -> str:
+def schema_hint(error: ValidationError) -> str:
+    """The fix for a schema error: the allowed key closest to a misspelt one, the
+    allowed values, the pattern or type to meet."""
     keyword = error.validator
     if keyword in ("additionalProperties", "unevaluatedProperties"):
-        unexpected = _unexpected_keys(error)
+        unexpected = unexpected_keys(error)
         allowed = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
         close = difflib.get_close_matches(unexpected[0], list(allowed), 1) if unexpected else []
         if close:
