@@ -49,9 +49,10 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from blueprintc.cores import usable_cores
 from blueprintc.helm_worker import FRAME
 
-MAX_WORKERS = max(1, min(8, os.cpu_count() or 2))
+MAX_WORKERS = usable_cores()
 BOOT_SECONDS = 120.0  # a worker's start-up (not charged to any call): a loaded CI machine
 _STDERR_HEAD = 4096
 _READ_CHUNK = 1 << 20

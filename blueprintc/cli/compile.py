@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from collections import Counter
@@ -14,6 +13,7 @@ import click
 
 from blueprintc import progress
 from blueprintc.cli import options, verbosity
+from blueprintc.cores import usable_cores
 from blueprintc.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
@@ -115,14 +115,6 @@ def _report_folded(diagnostics: list[Diagnostic], root: Path) -> None:
     )
 
 
-def _default_jobs() -> int:
-    """The cores this process may use (its CPU affinity, where the OS has one: macOS
-    has no `sched_getaffinity`), at most 8."""
-    if hasattr(os, "sched_getaffinity"):
-        return min(8, len(os.sched_getaffinity(0)))
-    return min(8, os.cpu_count() or 1)
-
-
 @click.command("compile")
 @click.argument("workspace", required=False, type=click.Path(path_type=Path, file_okay=False))
 @click.option(
@@ -149,7 +141,7 @@ def _default_jobs() -> int:
     "-j",
     "--jobs",
     type=click.IntRange(1, 64),
-    default=_default_jobs,
+    default=usable_cores,
     show_default="the cores this process may use, at most 8",
     help="Plan and check Organizations in this many processes (the output is the same).",
 )

@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from blueprintc.childenv import child_env
+from blueprintc.cores import usable_cores
 from blueprintc.kustomize import KUBECTL, clean_error
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
@@ -104,7 +105,7 @@ def build_failures(
     if shutil.which(KUBECTL) is None:
         message = f"kubectl is not installed; {len(entries)} kustomization(s) were not built"
         return [(kustomizations[entries[0]].file, message)]
-    workers = jobs or min(8, os.cpu_count() or 1)
+    workers = jobs or usable_cores()
     failed: dict[Path, str] = {}
     with ThreadPoolExecutor(max_workers=workers) as pool:
         seen, wave = set(entries), entries

@@ -128,15 +128,15 @@ def test_the_cli_takes_jobs(workspace: Path, tmp_path: Path) -> None:
 
 def test_the_default_job_count_needs_no_cpu_affinity(monkeypatch: pytest.MonkeyPatch) -> None:
     """Where the OS has no `sched_getaffinity` (macOS), the default is the CPU count."""
-    from blueprintc.cli.compile import _default_jobs
+    from blueprintc.cores import usable_cores
 
-    affine = _default_jobs()
+    affine = usable_cores()
     assert 1 <= affine <= 8
     monkeypatch.delattr(os, "sched_getaffinity", raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: 12)
-    assert _default_jobs() == 8
+    assert usable_cores() == 8
     monkeypatch.setattr(os, "cpu_count", lambda: None)
-    assert _default_jobs() == 1
+    assert usable_cores() == 1
 
 
 def test_a_forked_process_starts_its_own_helm_worker(tmp_path: Path) -> None:
