@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import re
 
@@ -214,12 +215,14 @@ def check_organization(
     rtz = {r.key for r in sovereign.regions if "rtz" in r.building_blocks}
     for index, region in enumerate(org.regions):
         if region not in rtz:
+            close = difflib.get_close_matches(str(region), sorted(rtz), 1)
             found.append(
                 report(
                     "BPP011",
                     f"Organization region {region} is not a region of Sovereign "
                     f"{sovereign.name} that hosts Applications (rtz: {', '.join(sorted(rtz))})",
                     at(doc, ("spec", "regions", index)),
+                    hint=f"did you mean {close[0]}?" if close else None,
                 )
             )
     for env in org.environments:

@@ -222,3 +222,15 @@ def test_a_misspelt_blueprint_name_gets_the_closest_one(tmp_path: Path) -> None:
     assert found.hint is not None and found.hint.startswith(
         "did you mean bp-webapp? The catalog has: "
     )
+
+
+def test_a_misspelt_region_gets_the_closest_region_of_the_sovereign(tmp_path: Path) -> None:
+    root = copy_workspace(tmp_path / "ws")
+    org = root / "organizations" / "acme.yaml"
+    text = org.read_text(encoding="utf-8")
+    org.write_text(text.replace("  regions: [hz-nbg,", "  regions: [hz-nbgg,", 1), encoding="utf-8")
+    found = [d for d in plan(root).failing if d.rule == "BPP011"]
+    [region] = [d for d in found if d.message.startswith("Organization region hz-nbgg ")]
+    assert region.location.line == 9 and region.hint == "did you mean hz-nbg?"
+    # the Applications placed in hz-nbg are now outside acme's regions: said as such
+    assert all("is placed in hz-nbg" in d.message for d in found if d is not region)
