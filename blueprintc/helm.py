@@ -188,12 +188,15 @@ class Chart:
         name: str,
         namespace: str,
         api_versions: tuple[str, ...] = (),
+        kube_version: str | None = None,
     ) -> dict[str, str]:
-        """Helm's render (helm-c's options: `api_versions` is one the SDK's Python
-        signature does not expose)."""
+        """Helm's render (helm-c's options: `api_versions` and `kube_version` are ones
+        the SDK's Python signature does not expose)."""
         options: dict[str, Any] = {"name": name, "namespace": namespace, "is_install": True}
         if api_versions:
             options["api_versions"] = list(api_versions)
+        if kube_version:
+            options["kube_version"] = kube_version
         encoded = b"" if values is None else json.dumps(values, default=as_helm_reads).encode()
         _, data = self._call({"op": "render", "options": options}, encoded)
         manifests: dict[str, str] = json.loads(data)
@@ -262,13 +265,16 @@ def render(
     namespace: str,
     documents: dict[str, list[Any]] | None = None,
     api_versions: tuple[str, ...] = (),
+    kube_version: str | None = None,
 ) -> Render:
     """Render the chart. Renders given the same `documents` dict share parsed YAML: their
     objects' bodies may be the same dicts, so treat them as read-only. `api_versions` are
     the extra APIs `.Capabilities.APIVersions.Has` answers yes for (`helm template
-    --api-versions`). Raises HelmAborted when Helm runs over the chart's budget."""
+    --api-versions`); `kube_version` is `.Capabilities.KubeVersion` (`helm template
+    --kube-version`; else the SDK's own default, newer than most clusters). Raises
+    HelmAborted when Helm runs over the chart's budget."""
     try:
-        manifests = chart.render_manifests(values, name, namespace, api_versions)
+        manifests = chart.render_manifests(values, name, namespace, api_versions, kube_version)
     except ChartLoadError as exc:
         return Render({}, RenderFailure(str(exc), None, 1, 1, False))
     except HelmCallError as exc:

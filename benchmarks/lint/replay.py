@@ -32,6 +32,7 @@ class ChartRenders:
     chart_dir: Path
     name: str
     namespace: str
+    kube_version: str  # `.Capabilities.KubeVersion`, as lint renders with
     values: list[dict[str, Any] | None] = field(default_factory=list)
     # The extra APIs of each render (`--api-versions`; empty for most), by position.
     api_versions: list[tuple[str, ...]] = field(default_factory=list)
@@ -58,7 +59,13 @@ class Recording:
         assert ctx.chart_dir is not None
         with self.lock:
             entry = self.charts.setdefault(
-                ctx.chart_dir, ChartRenders(ctx.chart_dir, ctx.release_name, ctx.namespace)
+                ctx.chart_dir,
+                ChartRenders(
+                    ctx.chart_dir,
+                    ctx.release_name,
+                    ctx.namespace,
+                    ctx.workspace.kubernetes_version,
+                ),
             )
             entry.values.append(copy.deepcopy(values))
             entry.api_versions.append(tuple(api_versions))
@@ -91,26 +98,21 @@ def render_chart(job: ChartRenders) -> int:
     failed = 0
     for values, apis in zip(job.values, job.api_versions, strict=True):
         try:
-            if apis:  # the same SDK call with helm-c's api_versions option
-                _render_with_api_versions(chart, values, job.name, job.namespace, apis)
-            else:
-                chart.render(values=values, name=job.name, namespace=job.namespace, is_install=True)
+            _render_with_options(chart, values, job, apis)
         except helm.HelmError:
             failed += 1  # expected for `requires-overlay` defaults; lint renders those too
     return failed
 
 
-def _render_with_api_versions(
-    chart: helm.Chart,
-    values: dict[str, Any] | None,
-    name: str,
-    namespace: str,
-    api_versions: tuple[str, ...],
+def _render_with_options(
+    chart: helm.Chart, values: dict[str, Any] | None, job: ChartRenders, apis: tuple[str, ...]
 ) -> None:
-    """`Chart.render` with helm-c's `api_versions` render option, which the SDK's Python
-    signature does not expose (the call a Helm worker makes for such a render)."""
-    options = {"name": name, "namespace": namespace, "is_install": True}
-    options["api_versions"] = list(api_versions)
+    """`Chart.render` with helm-c's `kube_version` and `api_versions` render options,
+    which the SDK's Python signature does not expose (the call a Helm worker makes)."""
+    options: dict[str, Any] = {"name": job.name, "namespace": job.namespace, "is_install": True}
+    options["kube_version"] = job.kube_version
+    if apis:
+        options["api_versions"] = list(apis)
     payload = None if values is None else json.dumps(values)
     json.loads(_native.call_string("helm_render", chart._raw(), payload, json.dumps(options)))
 

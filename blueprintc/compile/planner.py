@@ -122,7 +122,7 @@ def compile_workspace(
         return _done(result)
     result.diagnostics.extend(_schema(sovereign.doc, "sovereign.schema.json"))
     result.diagnostics.extend(check_sovereign(workspace.canon, sovereign))
-    cache = RenderCache(workspace.helm_budget)
+    cache = RenderCache(workspace.helm_budget, workspace.kubernetes_version)
     kit_digest = _digest(inputs.shared_digest)
     grouped = previous.by_owner() if previous is not None else {}
     reused = _reusable(grouped, SOVEREIGN_OWNER, kit_digest)

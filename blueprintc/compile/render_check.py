@@ -53,6 +53,7 @@ class RenderFacts:
 @dataclass
 class RenderCache:
     budget: helm.Budget = helm.DEFAULT_BUDGET
+    kube_version: str | None = None  # `.Capabilities.KubeVersion` of every render
     charts: dict[str, Any] = field(default_factory=dict)
     facts: dict[tuple[str, str], RenderFacts] = field(default_factory=dict)
     documents: dict[str, dict[str, list[Any]]] = field(default_factory=dict)  # by chart
@@ -85,7 +86,14 @@ class RenderCache:
                 )
             self.renders += 1
             shared = self.documents.setdefault(entry.name, {})
-            result = helm.render(chart, values, entry.name, entry.name.removeprefix("bp-"), shared)
+            result = helm.render(
+                chart,
+                values,
+                entry.name,
+                entry.name.removeprefix("bp-"),
+                shared,
+                kube_version=self.kube_version,
+            )
             shipped = self._shipped_crds(entry.name, chart)
         except helm.ChartLoadError as exc:
             self.facts[key] = RenderFacts(str(exc), (), 0)

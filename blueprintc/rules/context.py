@@ -304,6 +304,7 @@ class BlueprintContext:
                 self.namespace,
                 self._documents,
                 api_versions,
+                self.workspace.kubernetes_version,  # the version its objects are checked for
             )
         return self._renders[key]
 

@@ -185,3 +185,36 @@ def test_rendered_objects_are_read_as_kubernetes_reads_them(tmp_path: Path) -> N
     code, found = _lint(workspace)
     assert _brief(found, "BPG012") == []
     assert code == 0, found
+
+
+_GATED_ON_THE_VERSION = """{{- if semverCompare ">=1.33-0" .Capabilities.KubeVersion.GitVersion }}
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-gate
+  labels:
+    app.kubernetes.io/name: demo
+    app.kubernetes.io/instance: {{ .Release.Name }}
+    app.kubernetes.io/managed-by: {{ .Release.Service }}
+data:
+  kube: {{ .Capabilities.KubeVersion.GitVersion | quote }}
+  wrong: 1
+{{- end }}
+"""
+
+
+def test_charts_render_for_the_kubernetes_version_their_objects_are_checked_for(
+    tmp_path: Path,
+) -> None:
+    """`.Capabilities.KubeVersion` is the version of `--kube-version` (default: the
+    workspace's, 1.32.0), as `helm template --kube-version` makes it, not the SDK's own
+    newer default: a template gated on 1.33 renders nothing for 1.32 and its object
+    for 1.33, where its wrong field is then found."""
+    workspace = _copy("BPG012/pass", tmp_path)
+    templates = workspace / "blueprints" / "demo" / "chart" / "templates"
+    (templates / "gated.yaml").write_text(_GATED_ON_THE_VERSION)
+    assert _brief(_lint(workspace)[1], "BPG012") == []
+    code, found = _lint(workspace, "--kube-version", "1.33.0")
+    assert code == 1
+    [(file, _, message)] = _brief(found, "BPG012")
+    assert file == "gated.yaml" and "data.wrong: 1 is not of type 'string'" in message
