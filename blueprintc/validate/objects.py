@@ -148,10 +148,7 @@ def _quickly_valid(
     against, before any validator is built: a valid object of a one-Blueprint lint then
     never imports jsonschema. Core kinds go this way only while `compiled_check` would
     not yet check them (its counter counts these too)."""
-    key = (api_version, kind, version)
-    carried = _carried_schemas.get(key, _UNKNOWN)
-    if carried is _UNKNOWN:
-        carried = _carried_schemas[key] = _carried_schema(api_version, kind, version)
+    carried = _carried_schema(api_version, kind, version)
     if isinstance(carried, KindSchema):  # kubernetes-validate's semantics: no formats
         walked = carried.local and walk_core_object()
         return walked and certainly_valid_schema(carried.schema, obj, None)
@@ -170,8 +167,13 @@ _carried_schemas: dict[tuple[str, str, str], dict[str, Any] | KindSchema | None]
 def _carried_schema(
     api_version: str, kind: str, version: str
 ) -> dict[str, Any] | KindSchema | None:
-    schema = catalyst_schema_for(api_version, kind) or flux_schema_for(api_version, kind)
-    return schema if schema is not None else kind_schema(api_version, kind, version)
+    key = (api_version, kind, version)
+    carried = _carried_schemas.get(key, _UNKNOWN)
+    if carried is _UNKNOWN:
+        schema = catalyst_schema_for(api_version, kind) or flux_schema_for(api_version, kind)
+        carried = schema if schema is not None else kind_schema(api_version, kind, version)
+        _carried_schemas[key] = carried
+    return carried
 
 
 def has_schema(
