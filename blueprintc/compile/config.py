@@ -11,7 +11,11 @@ from blueprintc.compile.findings import at, report
 from blueprintc.diagnostics import Diagnostic
 from blueprintc.formats import format_checker
 from blueprintc.mapping import deep_merge
-from blueprintc.rules.schema.support import schema_hint, unexpected_keys
+from blueprintc.rules.schema.support import (
+    closest_allowed_key,
+    misspelt_key_hint,
+    unexpected_keys,
+)
 from blueprintc.yamldoc import PathKey, YamlDoc, json_path
 
 _VALIDATORS: dict[int, tuple[dict[str, Any], Draft202012Validator]] = {}
@@ -81,9 +85,9 @@ def effective_config(
 
 def _hint(error: ValidationError) -> str:
     """A misspelt key's closest allowed one, else the configSchema's pointer."""
-    suggestion = schema_hint(error)
-    if suggestion.startswith("did you mean"):
-        return suggestion
+    close = closest_allowed_key(error)
+    if close is not None:
+        return misspelt_key_hint(close)
     return "make the config satisfy the Blueprint's configSchema (`blueprintc explain BPP004`)"
 
 

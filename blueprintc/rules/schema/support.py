@@ -68,16 +68,33 @@ def _empty_file(doc: YamlDoc, schema: dict[str, Any], hint: str | None) -> Findi
     )
 
 
+def _allowed_keys(error: ValidationError) -> dict[str, Any]:
+    allowed = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+    return allowed if isinstance(allowed, dict) else {}
+
+
+def closest_allowed_key(error: ValidationError) -> str | None:
+    """For an unexpected-key error, the allowed key closest to the first unexpected one."""
+    unexpected = unexpected_keys(error)
+    if not unexpected:
+        return None
+    close = difflib.get_close_matches(unexpected[0], list(_allowed_keys(error)), 1)
+    return close[0] if close else None
+
+
+def misspelt_key_hint(close: str) -> str:
+    return f"did you mean {close!r}? Otherwise remove the key"
+
+
 def schema_hint(error: ValidationError) -> str:
     """The fix for a schema error: the allowed key closest to a misspelt one, the
     allowed values, the pattern or type to meet."""
     keyword = error.validator
     if keyword in ("additionalProperties", "unevaluatedProperties"):
-        unexpected = unexpected_keys(error)
-        allowed = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
-        close = difflib.get_close_matches(unexpected[0], list(allowed), 1) if unexpected else []
-        if close:
-            return f"did you mean {close[0]!r}? Otherwise remove the key"
+        close = closest_allowed_key(error)
+        if close is not None:
+            return misspelt_key_hint(close)
+        allowed = _allowed_keys(error)
         if allowed:
             return f"remove the key; allowed here: {', '.join(sorted(allowed))}"
         return "remove the key or fix its spelling; the schema lists the allowed keys"
