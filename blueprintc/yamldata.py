@@ -95,7 +95,7 @@ for _tag in (_TIMESTAMP_TAG, *_SEXAGESIMAL_TAGS):  # also where PyYAML builds th
 
 def load_all(text: str, *, kubernetes: bool = False) -> list[Any]:
     """Every document of `text`, as plain Python data; with `kubernetes`, as the API
-    server reads a manifest (timestamps stay text)."""
+    server reads a manifest (timestamps and base-60 numbers stay text)."""
     loader = (KubernetesLoader if kubernetes else Loader)(text)
     scalars = _KUBERNETES_SCALARS if kubernetes else SCALAR_CONSTRUCTORS
     try:
