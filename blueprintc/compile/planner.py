@@ -254,8 +254,20 @@ def _done(result: CompileResult) -> CompileResult:
     the workspace's rule settings and inline comments exactly as lint applies them,
     sorted."""
     everything = [*result.inputs.diagnostics, *result.diagnostics]
-    result.diagnostics = finalise(everything, result.inputs.workspace, None)
+    result.diagnostics = one_finding_per_value(finalise(everything, result.inputs.workspace, None))
     return result
+
+
+# The canon's checks of a code or name: their hints name the values the canon allows.
+_CANON_RULES = frozenset({"BPP013", "BPP014"})
+
+
+def one_finding_per_value(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """A value a canon rule reports (an unknown env type, say) is one mistake: the
+    schema's pattern that it also breaks (BPP015 at the very same place) is not reported
+    beside it, unless the canon finding is suppressed."""
+    explained = {d.location for d in diagnostics if d.rule in _CANON_RULES and d.suppressed is None}
+    return [d for d in diagnostics if not (d.rule == "BPP015" and d.location in explained)]
 
 
 def _schema(doc: Any, name: str) -> list[Diagnostic]:

@@ -174,6 +174,10 @@ SCHEMA = input_rule(
     "fix the key as the message says; schemas/ documents every key",
     """Sovereign and Organization specs against `schemas/sovereign.schema.json`
     and `schemas/organization.schema.json`, reported at the offending key.
+
+    A code the canon does not know (an env type, provider, region or building
+    block) also breaks its pattern here; it is reported once, as BPP013, whose
+    hint names the codes the canon allows (BPP015 reports it when BPP013 is off).
     """,
 )
 RENDER = input_rule(

@@ -1,0 +1,81 @@
+"""One mistake, one finding: a code the canon does not know (an env type, provider,
+region or building block) breaks the schema's pattern too, but compile reports it
+once, as the canon rule (BPP013) whose hint names the codes the canon allows; the
+schema's BPP015 at the same place is reported only when BPP013 is switched off."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from blueprintc.compile.run import plan
+from blueprintc.diagnostics import Diagnostic
+from tests.compile.helpers import copy_workspace
+
+# (line as in the reference sovereign.yaml, as mistyped): each a code the canon lacks.
+SOVEREIGN_EDITS = (
+    ("  envTypes: [prod, stg, uat, dev, poc]\n", "  envTypes: [production, stg, uat, dev, poc]\n"),
+    ("    - provider: hz\n      region: fsn\n", "    - provider: hetzner\n      region: fsn\n"),
+    ("      region: nbg\n", "      region: nuremberg\n"),
+    (
+        "      region: fra\n      buildingBlocks: [dmz, rtz]\n",
+        "      region: fra\n      buildingBlocks: [dmz, runtime]\n",
+    ),
+)
+MISTYPED = ("'production'", "'hetzner'", "'nuremberg'", "'runtime'")
+
+
+def _mistyped_sovereign(tmp_path: Path, rules: dict[str, object] | None = None) -> Path:
+    root = copy_workspace(tmp_path / "ws")
+    sovereign = root / "sovereign.yaml"
+    text = sovereign.read_text(encoding="utf-8")
+    for before, after in SOVEREIGN_EDITS:
+        assert before in text, before
+        text = text.replace(before, after, 1)
+    sovereign.write_text(text, encoding="utf-8")
+    if rules is not None:
+        config = yaml.safe_load((root / "blueprintc.yaml").read_text(encoding="utf-8"))
+        config.setdefault("lint", {})["rules"] = rules
+        (root / "blueprintc.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    return root
+
+
+def _at_mistakes(diagnostics: list[Diagnostic]) -> dict[str, list[str]]:
+    """The active findings of sovereign.yaml that name each mistyped code, by code."""
+    found: dict[str, list[str]] = {code: [] for code in MISTYPED}
+    for d in diagnostics:
+        if d.suppressed is None and d.location.file == "sovereign.yaml":
+            for code in MISTYPED:
+                if code in d.message:
+                    found[code].append(d.rule)
+    return found
+
+
+def test_a_code_the_canon_lacks_is_one_finding_with_the_canon_hint(tmp_path: Path) -> None:
+    outcome = plan(_mistyped_sovereign(tmp_path))
+    assert _at_mistakes(outcome.diagnostics) == {code: ["BPP013"] for code in MISTYPED}
+    assert not [d for d in outcome.diagnostics if d.rule == "BPP015"]
+
+
+def test_with_the_canon_rule_off_the_schema_still_reports_each_code(tmp_path: Path) -> None:
+    outcome = plan(_mistyped_sovereign(tmp_path, rules={"BPP013": "off"}))
+    assert _at_mistakes(outcome.diagnostics) == {code: ["BPP015"] for code in MISTYPED}
+
+
+def test_an_organization_env_type_the_canon_lacks_is_one_finding(tmp_path: Path) -> None:
+    root = copy_workspace(tmp_path / "ws")
+    org = root / "organizations" / "acme.yaml"
+    text = org.read_text(encoding="utf-8")
+    assert "    - type: prod\n" in text
+    org.write_text(text.replace("    - type: prod\n", "    - type: production\n", 1), "utf-8")
+    outcome = plan(root)
+    at_type = [
+        (d.rule, d.hint)
+        for d in outcome.diagnostics
+        if d.location.file == "organizations/acme.yaml" and "'production'" in d.message
+    ]
+    assert len(at_type) == 1, at_type
+    rule, hint = at_type[0]
+    assert rule == "BPP013"
+    assert "prod, stg, uat, dev, poc" in hint
