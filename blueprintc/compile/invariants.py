@@ -66,7 +66,8 @@ def check_sovereign(canon: Canon, sovereign: Sovereign) -> list[Diagnostic]:
                     )
                 )
         wanted = primary_blocks if index == 0 else secondary_blocks
-        if set(region.building_blocks) != wanted:
+        known = all(block in canon.building_blocks for block in region.building_blocks)
+        if known and set(region.building_blocks) != wanted:  # an unknown one: said above
             role = "primary" if index == 0 else "secondary"
             found.append(
                 report(
@@ -213,8 +214,11 @@ def check_organization(
             )
         )
     rtz = {r.key for r in sovereign.regions if "rtz" in r.building_blocks}
+    # Checked against the Sovereign's lists only once those are the canon's: a typo in
+    # sovereign.yaml (reported there) is not also reported in every Organization file.
+    regions_known = canon_regions(canon, sovereign)
     for index, region in enumerate(org.regions):
-        if region not in rtz:
+        if regions_known and region not in rtz:
             close = difflib.get_close_matches(str(region), sorted(rtz), 1)
             found.append(
                 report(
@@ -228,7 +232,11 @@ def check_organization(
     for env in org.environments:
         if env.env_type not in canon.env_types:
             found.append(_env_type(canon, env.env_type, at(doc, (*env.path, "type"))))
-        elif sovereign.env_types is not None and env.env_type not in sovereign.env_types:
+        elif (
+            sovereign.env_types is not None
+            and env.env_type not in sovereign.env_types
+            and all(known in canon.env_types for known in sovereign.env_types)
+        ):
             found.append(
                 report(
                     "BPP013",
@@ -249,6 +257,18 @@ def check_organization(
             )
         )
     return found
+
+
+def canon_regions(canon: Canon, sovereign: Sovereign) -> bool:
+    """Whether every region of the Sovereign has a provider, region and building blocks
+    the canon knows (else `check_sovereign` reports the code that is not)."""
+    for region in sovereign.regions:
+        provider = canon.providers.get(region.provider)
+        if provider is None or region.region not in provider.get("regions", {}):
+            return False
+        if any(block not in canon.building_blocks for block in region.building_blocks):
+            return False
+    return True
 
 
 def _unknown_overrides(org: Organization) -> list[Diagnostic]:

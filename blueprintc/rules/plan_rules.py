@@ -93,7 +93,8 @@ A4 = input_rule(
     "a region hosts the wrong building blocks (canon A4)",
     "the primary (first) region hosts mgt + dmz; every other region hosts dmz + rtz",
     """Canon A4: the primary region hosts building blocks mgt and dmz; every
-    secondary region hosts dmz and rtz. Building-block codes come from the canon.
+    secondary region hosts dmz and rtz. Building-block codes come from the canon;
+    a region with a code the canon does not know is reported by BPP013 alone.
     """,
 )
 A5 = input_rule(
@@ -124,7 +125,9 @@ P2 = input_rule(
     """Canon P2: region and topology are part of the Organization at creation
     (N regions in one pass). An Application may only be placed in the
     Organization's regions, and those must be regions of the Sovereign that
-    host the rtz building block.
+    host the rtz building block. While a region of the Sovereign has a code the
+    canon does not know (BPP013 in sovereign.yaml), Organizations are not checked
+    against its regions: one typo there is one finding, not one per Organization.
     """,
 )
 PREDICATE = input_rule(

@@ -1,7 +1,9 @@
 """One mistake, one finding: a code the canon does not know (an env type, provider,
 region or building block) breaks the schema's pattern too, but compile reports it
 once, as the canon rule (BPP013) whose hint names the codes the canon allows; the
-schema's BPP015 at the same place is reported only when BPP013 is switched off."""
+schema's BPP015 at the same place is reported only when BPP013 is switched off. And
+a typo in sovereign.yaml is not reported again in every Organization that the
+Sovereign's (mistyped) regions or env types no longer fit."""
 
 from __future__ import annotations
 
@@ -56,6 +58,38 @@ def test_a_code_the_canon_lacks_is_one_finding_with_the_canon_hint(tmp_path: Pat
     outcome = plan(_mistyped_sovereign(tmp_path))
     assert _at_mistakes(outcome.diagnostics) == {code: ["BPP013"] for code in MISTYPED}
     assert not [d for d in outcome.diagnostics if d.rule == "BPP015"]
+
+
+def test_a_sovereign_typo_is_not_reported_again_in_every_organization(tmp_path: Path) -> None:
+    """The region, building block and env type typos left the Sovereign without the
+    regions and env type the Organizations use: on main that was a BPP011 per
+    Organization region and a BPP013 per Environment, and a BPP008 for the region
+    whose building block is misspelt. Only the four typos are reported, in
+    sovereign.yaml; once they are fixed, the Organizations are checked against it."""
+    outcome = plan(_mistyped_sovereign(tmp_path))
+    shown = [(d.rule, d.location.file, d.location.line) for d in outcome.failing]
+    assert sorted(shown) == sorted(
+        ("BPP013", "sovereign.yaml", line) for line in _lines_of_mistakes(tmp_path)
+    )
+
+
+def test_organizations_are_checked_against_a_sovereign_without_typos(tmp_path: Path) -> None:
+    root = copy_workspace(tmp_path / "ws")
+    sovereign = root / "sovereign.yaml"
+    text = sovereign.read_text(encoding="utf-8")
+    envs = "  envTypes: [prod, stg, uat, dev, poc]\n"
+    assert envs in text
+    sovereign.write_text(text.replace(envs, "  envTypes: [stg, uat, dev, poc]\n"), "utf-8")
+    outcome = plan(root)
+    assert {(d.rule, d.location.file) for d in outcome.failing} >= {
+        ("BPP013", "organizations/acme.yaml")
+    }
+    assert any("has no host clusters" in d.message for d in outcome.failing)
+
+
+def _lines_of_mistakes(tmp_path: Path) -> list[int]:
+    lines = (tmp_path / "ws" / "sovereign.yaml").read_text(encoding="utf-8").splitlines()
+    return [i for i, line in enumerate(lines, 1) if any(c.strip("'") in line for c in MISTYPED)]
 
 
 def test_with_the_canon_rule_off_the_schema_still_reports_each_code(tmp_path: Path) -> None:
