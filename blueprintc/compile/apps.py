@@ -100,7 +100,8 @@ def plan_application(
 ) -> AppPlan:
     plan = AppPlan(org, env, app, entry)
     blueprint = entry.blueprint
-    plan.placement, found = resolve_placement(org, app, blueprint)
+    hosting = inputs.sovereign.hosting_regions if inputs.sovereign is not None else None
+    plan.placement, found = resolve_placement(org, app, blueprint, hosting)
     plan.diagnostics.extend(found)
     plan.app_config = app.config if locked is None else dict(locked.config)
     plan.config_at = (org.doc, (*app.path, "config")) if locked is None else locked.config_at

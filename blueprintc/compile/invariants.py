@@ -213,7 +213,7 @@ def check_organization(
                 name_at,
             )
         )
-    rtz = {r.key for r in sovereign.regions if "rtz" in r.building_blocks}
+    rtz = sovereign.hosting_regions
     # Checked against the Sovereign's lists only once those are the canon's: a typo in
     # sovereign.yaml (reported there) is not also reported in every Organization file.
     regions_known = canon_regions(canon, sovereign)

@@ -25,8 +25,15 @@ class ResolvedPlacement:
 
 
 def resolve_placement(
-    org: Organization, app: Application, blueprint: Blueprint
+    org: Organization,
+    app: Application,
+    blueprint: Blueprint,
+    hosting: frozenset[str] | None = None,
 ) -> tuple[ResolvedPlacement, list[Diagnostic]]:
+    """`hosting`: the Sovereign's regions that host Applications (rtz). While the
+    Organization's own regions name one outside them (its BPP011, a typo most often),
+    a placement in one of them is not reported too: the Organization's list is what
+    is wrong, once."""
     schema = blueprint.placement or {}
     modes = [str(m) for m in schema.get("modes", MODES)]
     default = str(schema.get("default") or (modes[0] if modes else SINGLE))
@@ -67,8 +74,9 @@ def resolve_placement(
                 hint=f"place it in {low} to {high} of the Organization's regions",
             )
         )
+    mistyped = hosting is not None and not set(org.regions) <= hosting
     for index, region in enumerate(regions):
-        if region not in org.regions:
+        if region not in org.regions and not (mistyped and hosting and region in hosting):
             path = (*app.path, "placement", "regions", index)
             diagnostics.append(
                 report(

@@ -113,6 +113,12 @@ class Sovereign:
         return self.regions[0] if self.regions else None
 
     @property
+    def hosting_regions(self) -> frozenset[str]:
+        """The `{prov}-{reg}` keys of the regions that host Applications (the rtz
+        building block): the regions an Organization may choose."""
+        return frozenset(r.key for r in self.regions if "rtz" in r.building_blocks)
+
+    @property
     def kit_source(self) -> tuple[str, str]:
         """(registry URL, login Secret name or "") the bootstrap kit's charts come from."""
         if self.kit_registry:

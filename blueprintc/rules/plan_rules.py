@@ -128,6 +128,8 @@ P2 = input_rule(
     host the rtz building block. While a region of the Sovereign has a code the
     canon does not know (BPP013 in sovereign.yaml), Organizations are not checked
     against its regions: one typo there is one finding, not one per Organization.
+    Likewise, while an Organization's own list names a region the Sovereign does
+    not host, a placement in one of the Sovereign's regions is not reported again.
     """,
 )
 PREDICATE = input_rule(

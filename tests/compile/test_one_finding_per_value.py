@@ -113,3 +113,21 @@ def test_an_organization_env_type_the_canon_lacks_is_one_finding(tmp_path: Path)
     rule, hint = at_type[0]
     assert rule == "BPP013"
     assert "prod, stg, uat, dev, poc" in hint
+
+
+def test_an_organization_region_typo_is_not_reported_again_at_each_placement(
+    tmp_path: Path,
+) -> None:
+    """acme's `regions: [hz-nbg, oci-fra]` mistyped as hz-nbgg: on main, also a BPP011
+    for each Application placed in hz-nbg. Now the Organization's list alone, with the
+    region it was meant to be; a placement outside a correct list is still reported
+    (tests/rules/cases/BPP011)."""
+    root = copy_workspace(tmp_path / "ws")
+    org = root / "organizations" / "acme.yaml"
+    text = org.read_text(encoding="utf-8")
+    line = "  poolDomain: omani.homes\n  regions: [hz-nbg, oci-fra]\n"  # spec.regions
+    assert line in text
+    org.write_text(text.replace(line, line.replace("hz-nbg,", "hz-nbgg,")), "utf-8")
+    outcome = plan(root)
+    shown = [(d.rule, d.location.file, d.location.line, d.hint) for d in outcome.failing]
+    assert shown == [("BPP011", "organizations/acme.yaml", 9, "did you mean hz-nbg?")]
