@@ -245,7 +245,7 @@ def check_organization(
                     hint=f"use one of: {', '.join(sovereign.env_types)}",
                 )
             )
-    found += _unknown_overrides(org)
+    found += _unknown_overrides(canon, org)
     if pool not in sovereign.tenant_pool:
         found.append(
             report(
@@ -271,14 +271,17 @@ def canon_regions(canon: Canon, sovereign: Sovereign) -> bool:
     return True
 
 
-def _unknown_overrides(org: Organization) -> list[Diagnostic]:
+def _unknown_overrides(canon: Canon, org: Organization) -> list[Diagnostic]:
     """Per-Environment overrides for an env type the Organization has no Environment of
-    (they would change nothing, silently)."""
+    (they would change nothing, silently). Not for one close to an Environment's type
+    that the canon lacks (`type: devel`, overrides for `dev`): that type is reported
+    (BPP013), and fixing it is what makes the overrides apply."""
     known = [env.env_type for env in org.environments]
+    mistyped = [t for t in known if t not in canon.env_types]
     found = []
     for app in org.applications:
         for env_type in app.env_config:
-            if env_type not in known:
+            if env_type not in known and not difflib.get_close_matches(env_type, mistyped, 1):
                 found.append(
                     report(
                         "BPP019",

@@ -258,15 +258,17 @@ def _done(result: CompileResult) -> CompileResult:
     return result
 
 
-# The canon's checks of a code or name: their hints name the values the canon allows.
-_CANON_RULES = frozenset({"BPP013", "BPP014"})
-
-
 def one_finding_per_value(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """A value a canon rule reports (an unknown env type, say) is one mistake: the
-    schema's pattern that it also breaks (BPP015 at the very same place) is not reported
-    beside it, unless the canon finding is suppressed."""
-    explained = {d.location for d in diagnostics if d.rule in _CANON_RULES and d.suppressed is None}
+    """A value another plan rule reports (an env type the canon lacks, BPP013; a
+    placement mode the Blueprint does not support, BPP005) is one mistake: the schema's
+    pattern or enum it also breaks (BPP015 at the very same place: file, line, column
+    and JSON path) is not reported beside it, unless that other finding is suppressed.
+    The other rule's hint names what is allowed here, not just in general."""
+    explained = {
+        d.location
+        for d in diagnostics
+        if d.rule.startswith("BPP") and d.rule != "BPP015" and d.suppressed is None
+    }
     return [d for d in diagnostics if not (d.rule == "BPP015" and d.location in explained)]
 
 

@@ -180,9 +180,10 @@ SCHEMA = input_rule(
     """Sovereign and Organization specs against `schemas/sovereign.schema.json`
     and `schemas/organization.schema.json`, reported at the offending key.
 
-    A code the canon does not know (an env type, provider, region or building
-    block) also breaks its pattern here; it is reported once, as BPP013, whose
-    hint names the codes the canon allows (BPP015 reports it when BPP013 is off).
+    A value another plan rule reports at the same place is reported once, by
+    that rule, whose hint names what is allowed there: a code the canon does not
+    know (BPP013), a placement mode the Blueprint does not support (BPP005).
+    BPP015 reports it when that rule is off.
     """,
 )
 RENDER = input_rule(
@@ -235,6 +236,8 @@ UNKNOWN_ENVIRONMENT = input_rule(
     to an Environment of that type. An override for a type the Organization
     has no Environment of (a typo such as `prd`, or `dév`) would change
     nothing, silently; it is refused at its key with the known types listed.
+    An override close to an Environment type the canon lacks (`type: devel`,
+    overrides for `dev`) is left to that type's BPP013: fixing it applies them.
     """,
 )
 AMBIGUOUS_NAME = input_rule(

@@ -3,7 +3,9 @@ region or building block) breaks the schema's pattern too, but compile reports i
 once, as the canon rule (BPP013) whose hint names the codes the canon allows; the
 schema's BPP015 at the same place is reported only when BPP013 is switched off. And
 a typo in sovereign.yaml is not reported again in every Organization that the
-Sovereign's (mistyped) regions or env types no longer fit."""
+Sovereign's (mistyped) regions or env types no longer fit, nor an Organization's
+region or env type typo again at each placement or override that depends on it, nor
+an unsupported placement mode as BPP015 beside BPP005."""
 
 from __future__ import annotations
 
@@ -131,3 +133,30 @@ def test_an_organization_region_typo_is_not_reported_again_at_each_placement(
     outcome = plan(root)
     shown = [(d.rule, d.location.file, d.location.line, d.hint) for d in outcome.failing]
     assert shown == [("BPP011", "organizations/acme.yaml", 9, "did you mean hz-nbg?")]
+
+
+def _mistyped_acme(tmp_path: Path, before: str, after: str) -> list[tuple[str, int, str]]:
+    root = copy_workspace(tmp_path / "ws")
+    org = root / "organizations" / "acme.yaml"
+    text = org.read_text(encoding="utf-8")
+    assert text.count(before) == 1, before
+    org.write_text(text.replace(before, after), "utf-8")
+    return [(d.rule, d.location.line, d.message) for d in plan(root).failing]
+
+
+def test_an_unsupported_placement_mode_is_one_finding_naming_the_modes(tmp_path: Path) -> None:
+    """On main also BPP015 at the same column: 'active-hotstandy' is not one of the
+    schema's three modes; BPP005 says which of them the Blueprint supports."""
+    shown = _mistyped_acme(tmp_path, "mode: active-hotstandby\n", "mode: active-hotstandy\n")
+    assert [(rule, line) for rule, line, _ in shown] == [("BPP005", 46)]
+    assert "supports: active-hotstandby" in shown[0][2]
+
+
+def test_a_mistyped_environment_type_is_not_reported_again_at_its_overrides(
+    tmp_path: Path,
+) -> None:
+    """`type: dev` mistyped `devel`: on main also BPP019 for shop's `environments: {dev:
+    ...}` override, which the typo left without an Environment. An override that is
+    not close to the mistyped type is still reported (tests/rules/cases/BPP019)."""
+    shown = _mistyped_acme(tmp_path, "    - type: dev\n", "    - type: devel\n")
+    assert [(rule, line) for rule, line, _ in shown] == [("BPP013", 23)]
