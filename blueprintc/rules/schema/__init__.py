@@ -6,6 +6,7 @@ from blueprintc.rules.base import Rule
 from blueprintc.rules.schema import (
     blueprint_schema,
     chart_metadata,
+    chart_name,
     chart_version,
     config_schema,
     version_bump,
@@ -21,4 +22,5 @@ RULES: list[Rule] = [
     when_predicate.RULE,
     chart_version.RULE,
     version_bump.RULE,
+    chart_name.RULE,
 ]

@@ -1,0 +1,61 @@
+"""`Chart.yaml` names the chart as the Blueprint is published: `bp-<name>`.
+
+`blueprintc build` publishes the chart under its `Chart.yaml` `name` (`helm
+package` names the package after it), while everything that installs the
+Blueprint (the bootstrap kit's and every Application's HelmRelease) asks the
+registry for `bp-<name>`: the Blueprint's `metadata.name`, with the prefix added
+when it is omitted (CANON §7). When the two differ, publish pushes an artifact
+that no HelmRelease asks for, and Flux never finds the chart the catalog lists.
+All 48 Blueprints of the platform's own catalog name their chart this way, with
+or without the prefix in `metadata.name`.
+
+Failing::
+
+    # blueprint.yaml                  # chart/Chart.yaml
+    metadata:                         name: bp-webap
+      name: bp-webapp
+
+Reported at `Chart.yaml`'s `name`: the fix renames the chart, since the
+Blueprint's name is what Organizations, overlays and the kit refer to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from blueprintc.blueprint_names import canonical
+from blueprintc.diagnostics import Finding, Location, Severity
+from blueprintc.rules.base import rule
+from blueprintc.rules.context import BlueprintContext
+
+
+@rule(
+    "BPS008",
+    "chart-name",
+    Severity.ERROR,
+    "Chart.yaml's name is not the name the Blueprint is published as (bp-<name>)",
+    "set name in Chart.yaml to bp-<the Blueprint's name>",
+    __doc__,
+)
+def check(ctx: BlueprintContext) -> Iterator[Finding]:
+    blueprint = ctx.blueprint
+    if ctx.chart_dir is None or not blueprint.has_file or not blueprint.name:
+        return
+    doc = ctx.chart_yaml
+    if doc is None or not isinstance(doc.data, dict):
+        return  # BPS004 says why
+    name = doc.data.get("name")
+    published = canonical(blueprint.name)
+    if not isinstance(name, str) or not name or name == published:
+        return  # a missing name is BPS004's
+    version = doc.data.get("version")
+    line, column = doc.locate(("name",))
+    message = (
+        f"Chart.yaml names the chart {name}, but Blueprint {blueprint.name} is installed "
+        f"as {published}: build would publish {name}:{version}, which no HelmRelease asks for"
+    )
+    hint = f"set name: {published} in {doc.source.rel}"
+    yield Finding(message, Location(doc.source.rel, line, column, "name"), hint)
+
+
+RULE = check
