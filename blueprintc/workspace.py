@@ -224,10 +224,14 @@ def discover(paths: list[Path], workspace: Workspace, *, empty_ok: bool = False)
     Blueprint. Paths outside the workspace are refused (InputError, a usage error), and
     so is a directory given explicitly that holds no Blueprint (unless `empty_ok`): a
     lint of it must never pass. A file outside every Blueprint selects nothing (a
-    pre-commit hook passes every changed file).
+    pre-commit hook passes every changed file). With `empty_ok`, a catalog directory
+    that does not exist holds no Blueprint (a workspace without `blueprints/`, where
+    a rule looks the whole catalog over); without it, that is an error, so `lint`
+    with no paths names the missing directory.
     """
     root = workspace.root
     catalog = [root / d for d in workspace.blueprint_dirs]
+    absent_catalog_ok = empty_ok
     if not paths:
         paths, empty_ok = catalog, True
     elif any(_absolute(p) == root / WORKSPACE_FILE for p in paths):
@@ -236,6 +240,18 @@ def discover(paths: list[Path], workspace: Workspace, *, empty_ok: bool = False)
     for raw in paths:
         path = _absolute(raw)
         if not path.exists() and not path.is_symlink():
+            if path in catalog:
+                if absent_catalog_ok:
+                    continue
+                rel = path.relative_to(root).as_posix()
+                raise InputError(
+                    "BPI007",
+                    f"no such directory: {rel}, a catalog directory of {WORKSPACE_FILE} "
+                    "(its `blueprints:` list; `blueprints` when unset)",
+                    rel,
+                    hint=f"create {rel}/, list the catalog's directories under `blueprints:` "
+                    f"in {WORKSPACE_FILE}, or pass the Blueprints to lint",
+                )
             raise InputError(
                 "BPI007", f"no such file or directory: {raw}", str(raw), hint="check the path"
             )
