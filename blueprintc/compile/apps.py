@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,11 +21,14 @@ from blueprintc.compile.overlays import doc_layer, overlay_layer
 from blueprintc.compile.parameters import VCLUSTER_PARAMETERS, parametrise
 from blueprintc.compile.placement import ResolvedPlacement, resolve_placement
 from blueprintc.diagnostics import Diagnostic, Location
+from blueprintc.model.blueprint import Blueprint
 from blueprintc.model.organization import Application, Environment, Organization
 from blueprintc.model.sovereign import Sovereign
 from blueprintc.plan.predicates import PredicateError, evaluate
 from blueprintc.plan.values import Layer, Merged, merge
 from blueprintc.yamldoc import PathKey, YamlDoc
+
+CONFIG_LAYER = "Application config"  # the layers of an Application's own config
 
 
 @dataclass
@@ -134,6 +138,8 @@ def _unknown_values(entry: CatalogEntry, layers: list[Layer]) -> list[Diagnostic
         if layer.name == "chart defaults" or not layer.data:
             continue
         for key in unknown_keys([str(k) for k in layer.data], known):
+            if layer.name.startswith(CONFIG_LAYER) and _refused_by(entry.blueprint, key):
+                continue  # BPP004 reports the key, an error: this warning would say it again
             if layer.name == "configSchema defaults":
                 path = ("spec", "configSchema", "properties", key, "default")
                 line, column = entry.blueprint.doc.locate(path)
@@ -151,6 +157,25 @@ def _unknown_values(entry: CatalogEntry, layers: list[Layer]) -> list[Diagnostic
                 )
             )
     return found
+
+
+def _refused_by(blueprint: Blueprint, key: str) -> bool:
+    """Whether the Blueprint's configSchema refuses `key` at the top of an Application's
+    config (`additionalProperties: false`, and neither a property nor a pattern's)."""
+    schema = blueprint.config_schema
+    if not isinstance(schema, dict) or schema.get("additionalProperties") is not False:
+        return False
+    properties = schema.get("properties")
+    if isinstance(properties, dict) and key in properties:
+        return False
+    patterns = schema.get("patternProperties")
+    for pattern in patterns if isinstance(patterns, dict) else ():
+        try:
+            if re.search(str(pattern), key):
+                return False
+        except re.error:
+            return False
+    return True
 
 
 def _layers(inputs: Inputs, plan: AppPlan) -> list[Layer]:
@@ -181,11 +206,11 @@ def _layers(inputs: Inputs, plan: AppPlan) -> list[Layer]:
             layers.append(layer)
     if plan.app_config and plan.config_at is not None:
         doc, path = plan.config_at
-        layers.append(doc_layer("Application config", doc, path))
+        layers.append(doc_layer(CONFIG_LAYER, doc, path))
     env_config = plan.app.env_config.get(plan.env.env_type)
     if env_config:
         path = (*plan.app.path, "environments", plan.env.env_type, "config")
-        layers.append(doc_layer(f"Application config ({plan.env.env_type})", plan.org.doc, path))
+        layers.append(doc_layer(f"{CONFIG_LAYER} ({plan.env.env_type})", plan.org.doc, path))
     return layers
 
 

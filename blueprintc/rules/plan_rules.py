@@ -285,7 +285,8 @@ UNKNOWN_CHART_VALUE = input_rule(
     (`.Values.<key>`, `index .Values "<key>"`). Nested keys are not judged.
     Reported at the file and line that set the key, with the closest chart
     key (a top-level one, else a nested one such as `webapp.replicaCount`).
-    A warning: the tree is still compiled.
+    A warning: the tree is still compiled. A key of the Application's config
+    that its Blueprint's configSchema refuses is BPP004's, an error, alone.
 
     Flagged: config `{replicas: 3}` for a chart whose values.yaml has only
     `webapp: {replicaCount: 2}`.

@@ -160,3 +160,24 @@ def test_a_mistyped_environment_type_is_not_reported_again_at_its_overrides(
     not close to the mistyped type is still reported (tests/rules/cases/BPP019)."""
     shown = _mistyped_acme(tmp_path, "    - type: dev\n", "    - type: devel\n")
     assert [(rule, line) for rule, line, _ in shown] == [("BPP013", 23)]
+
+
+def test_a_config_key_the_config_schema_refuses_is_not_also_an_unknown_chart_value(
+    tmp_path: Path,
+) -> None:
+    """shop's `config: {webapp: ...}` mistyped `webap`: bp-webapp's configSchema refuses
+    the key (BPP004, an error, with its did-you-mean); on main it was also BPP022, a
+    warning that the chart has no such value. A key the schema lets through but the
+    chart lacks is still BPP022 (tests/rules/cases/BPP022)."""
+    root = copy_workspace(tmp_path / "ws")
+    org = root / "organizations" / "acme.yaml"
+    text = org.read_text(encoding="utf-8")
+    line = "      config:\n        webapp:\n"  # shop's own config, not a dev override
+    assert text.count(line) == 1
+    org.write_text(text.replace(line, "      config:\n        webap:\n"), "utf-8")
+    about = [
+        (d.rule, d.severity.label)
+        for d in plan(root).diagnostics
+        if d.suppressed is None and "webap'" in d.message
+    ]
+    assert about == [("BPP004", "error")]
