@@ -191,9 +191,19 @@ def check_organization(
     for provider in canon.providers.values():
         codes.update(provider.get("regions", {}))
     name_at = at(doc, ("metadata", "name"))
+    expected = org.doc.source.path.stem
     if not SLUG.match(org.slug):
         if org.slug:  # no name at all: the schema rule (BPP015) says so, once
-            found.append(report("BPP013", f"Organization slug {org.slug!r} is not valid", name_at))
+            example = expected if SLUG.match(expected) else "acme-trading"
+            found.append(
+                report(
+                    "BPP013",
+                    f"Organization slug {org.slug!r} is not valid",
+                    name_at,
+                    hint=f"a slug is 3-32 lowercase letters, digits and '-', starting with a "
+                    f"letter ({SLUG.pattern}), such as {example!r}",
+                )
+            )
     elif any(fnmatch.fnmatch(org.slug, r) for r in reserved) or org.slug in codes:
         found.append(
             report(
@@ -203,8 +213,7 @@ def check_organization(
                 hint="reserved: " + ", ".join(reserved) + ", and every canon code",
             )
         )
-    expected = org.doc.source.path.stem
-    if org.slug and expected != org.slug:
+    if SLUG.match(org.slug) and expected != org.slug:  # an invalid slug: no file name to give
         found.append(
             report(
                 "BPP013",

@@ -181,3 +181,19 @@ def test_a_config_key_the_config_schema_refuses_is_not_also_an_unknown_chart_val
         if d.suppressed is None and "webap'" in d.message
     ]
     assert about == [("BPP004", "error")]
+
+
+def test_an_invalid_slug_is_one_finding_that_suggests_a_valid_one(tmp_path: Path) -> None:
+    """`name: Acme` in acme.yaml: on main also "name the file Acme.yaml", a second
+    BPP013 at the same place advising a file name no slug may have."""
+    shown = _mistyped_acme(tmp_path, "  name: acme\n", "  name: Acme\n")
+    assert [(rule, line) for rule, line, _ in shown] == [("BPP013", 5)]
+    root = tmp_path / "ws"
+    (hint,) = [d.hint for d in plan(root).failing]
+    assert "such as 'acme'" in hint
+
+
+def test_a_valid_slug_in_another_file_is_still_told_the_file_name(tmp_path: Path) -> None:
+    shown = _mistyped_acme(tmp_path, "  name: acme\n", "  name: acme-trading\n")
+    assert [(rule, line) for rule, line, _ in shown] == [("BPP013", 5)]
+    assert "name the file acme-trading.yaml" in shown[0][2]
