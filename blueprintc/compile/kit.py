@@ -11,6 +11,7 @@ and the Flux Kustomization that applies the kit with them.
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
 from blueprintc.blueprint_names import canonical, lookup
@@ -66,16 +67,18 @@ def plan_kit(
     assert sovereign is not None
     found: list[Diagnostic] = []
     entries: dict[str, tuple[KitEntry, CatalogEntry]] = {}
+    unresolved: list[str] = []  # kit entries reported (not in the catalog, no version)
     for kit in sovereign.kit:
         entry = _resolve(inputs, sovereign, kit, found)
         if entry is None:
+            unresolved.append(canonical(kit.blueprint))
             continue
         if entry.name in entries:
             found.append(_listed_twice(sovereign, entries[entry.name][0], kit))
             continue
         entries[entry.name] = (kit, entry)
     found.extend(vendored_twice(sovereign, entries))
-    order, depends = _order(inputs, entries, found)
+    order, depends = _order(inputs, entries, found, unresolved)
     documents: dict[str, list[dict[str, Any]]] = {}
     root = f"clusters/{sovereign.name}/bootstrap-kit"
     resources = []
@@ -210,11 +213,14 @@ def _order(
     inputs: Inputs,
     entries: dict[str, tuple[KitEntry, CatalogEntry]],
     found: list[Diagnostic],
+    unresolved: list[str],
 ) -> tuple[list[str], dict[str, list[str]]]:
     """Slot order and `dependsOn` of the kit from the Blueprints' `depends`.
 
     A kit Blueprint's dependencies must be in the kit: Flux `dependsOn` only
-    reaches HelmReleases of the same cluster.
+    reaches HelmReleases of the same cluster. A dependency that a reported kit entry
+    names, or most likely meant (`bp-cert-manger` for bp-cert-manager), is not
+    reported again at each Blueprint that depends on it.
     """
     edges: dict[str, list[Edge]] = {}
     sovereign = inputs.sovereign
@@ -246,6 +252,8 @@ def _order(
         if isinstance(error, CycleError):
             found.append(report("BPP001", error.message, error.location))
         elif isinstance(error, MissingDependency):
+            if error.target in unresolved or difflib.get_close_matches(error.target, unresolved, 1):
+                continue  # the kit entry's own finding says what is wrong
             found.append(
                 report(
                     "BPP002",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from blueprintc.compile.run import plan
@@ -197,3 +198,45 @@ def test_a_valid_slug_in_another_file_is_still_told_the_file_name(tmp_path: Path
     shown = _mistyped_acme(tmp_path, "  name: acme\n", "  name: acme-trading\n")
     assert [(rule, line) for rule, line, _ in shown] == [("BPP013", 5)]
     assert "name the file acme-trading.yaml" in shown[0][2]
+
+
+KIT_ENTRY = "    - blueprint: bp-cert-manager\n      version: ^1.2\n"
+
+
+def _kit_edit(tmp_path: Path, after: str) -> list[tuple[str, str]]:
+    root = copy_workspace(tmp_path / "ws")
+    sovereign = root / "sovereign.yaml"
+    text = sovereign.read_text(encoding="utf-8")
+    assert text.count(KIT_ENTRY) == 1
+    sovereign.write_text(text.replace(KIT_ENTRY, after), "utf-8")
+    return sorted((d.rule, d.location.file) for d in plan(root).failing)
+
+
+@pytest.mark.parametrize(
+    ("after", "rule"),
+    [
+        ("    - blueprint: bp-cert-manger\n      version: ^1.2\n", "BPP002"),
+        ("    - blueprint: bp-cert-manager\n      version: ^9.2\n", "BPP003"),
+    ],
+    ids=["misspelt", "no-version"],
+)
+def test_a_kit_entry_is_reported_once_not_at_each_blueprint_that_needs_it(
+    tmp_path: Path, after: str, rule: str
+) -> None:
+    """On main, also a BPP002 at bp-cluster-issuers' and bp-postgres' `depends` on
+    bp-cert-manager ("not in the bootstrap kit"), which the entry means."""
+    assert _kit_edit(tmp_path, after) == [(rule, "sovereign.yaml")]
+
+
+def test_a_kit_without_a_needed_blueprint_is_told_at_each_blueprint(tmp_path: Path) -> None:
+    root = copy_workspace(tmp_path / "ws")
+    sovereign = root / "sovereign.yaml"
+    text = sovereign.read_text(encoding="utf-8")
+    start = text.index(KIT_ENTRY)
+    end = text.index("    - blueprint:", start + len(KIT_ENTRY))  # the entry, whole
+    sovereign.write_text(text[:start] + text[end:], "utf-8")
+    shown = sorted((d.rule, d.location.file) for d in plan(root).failing)
+    assert shown == [
+        ("BPP002", "blueprints/cluster-issuers/blueprint.yaml"),
+        ("BPP002", "blueprints/postgres/blueprint.yaml"),
+    ]
