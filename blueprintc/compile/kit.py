@@ -60,6 +60,12 @@ NAMESPACES_FILE = "namespaces.yaml"
 RELEASE_INTERVAL = "30m"
 
 
+# How close (difflib's ratio) a kit entry the catalog lacks must be to a Blueprint to
+# be taken for its misspelling: bp-cert-manger/bp-cert-manager is 0.97,
+# bp-postgres/bp-postgres-shared 0.76.
+MISSPELT = 0.85
+
+
 def plan_kit(
     inputs: Inputs, cache: RenderCache, digest: str, owner: str
 ) -> tuple[list[OutputFile], list[Diagnostic]]:
@@ -252,7 +258,7 @@ def _order(
         if isinstance(error, CycleError):
             found.append(report("BPP001", error.message, error.location))
         elif isinstance(error, MissingDependency):
-            if error.target in unresolved or difflib.get_close_matches(error.target, unresolved, 1):
+            if _meant(error.target, unresolved, inputs):
                 continue  # the kit entry's own finding says what is wrong
             found.append(
                 report(
@@ -271,6 +277,16 @@ def _order(
         for name in order
     }
     return order, depends
+
+
+def _meant(target: str, unresolved: list[str], inputs: Inputs) -> bool:
+    """Whether a reported kit entry is `target`: the same name (its version did not
+    match), or a misspelling of it (a name the catalog lacks, nearly `target`: closer
+    than bp-postgres is to bp-postgres-shared, which may be missing in its own right)."""
+    if target in unresolved:
+        return True
+    misspelt = [name for name in unresolved if lookup(inputs.catalog, name) is None]
+    return bool(difflib.get_close_matches(target, misspelt, 1, cutoff=MISSPELT))
 
 
 def management_host(sovereign: Sovereign) -> str | None:

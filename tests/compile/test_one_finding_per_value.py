@@ -240,3 +240,16 @@ def test_a_kit_without_a_needed_blueprint_is_told_at_each_blueprint(tmp_path: Pa
         ("BPP002", "blueprints/cluster-issuers/blueprint.yaml"),
         ("BPP002", "blueprints/postgres/blueprint.yaml"),
     ]
+
+
+def test_a_kit_entry_not_close_to_a_needed_blueprint_leaves_its_dependents_told(
+    tmp_path: Path,
+) -> None:
+    """`bp-cert` is not taken for bp-cert-manager (difflib ratio 0.64, under 0.85): the
+    kit lacks bp-cert-manager in its own right, so its dependents say so too."""
+    shown = _kit_edit(tmp_path, "    - blueprint: bp-cert\n      version: ^1.2\n")
+    assert shown == [
+        ("BPP002", "blueprints/cluster-issuers/blueprint.yaml"),
+        ("BPP002", "blueprints/postgres/blueprint.yaml"),
+        ("BPP002", "sovereign.yaml"),
+    ]
