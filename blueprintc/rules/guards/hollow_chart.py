@@ -18,6 +18,10 @@ Passing::
 
     annotations:
       catalyst.openova.io/no-upstream: "true"
+
+When blueprint.yaml's `spec.upstream` names the upstream, the fix says which
+dependency to add, and the version-pin check (BPG004) does not also report that
+Chart.yaml lacks it: the hollow chart is the one mistake.
 """
 
 from __future__ import annotations
@@ -48,9 +52,17 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         return
     where = ("dependencies",) if "dependencies" in ctx.chart_meta else ("name",)
     name = ctx.chart_meta.get("name", "?")
+    named = [f"{u.name} {u.version}" for u in ctx.blueprint.upstream]
+    hint = (
+        f"add {', '.join(named)} (blueprint.yaml's spec.upstream) under `dependencies:` with "
+        "its repository"
+        if named
+        else None
+    )
     yield Finding(
         f"chart {name} declares no upstream dependency and is not annotated no-upstream",
         chart_location(ctx, where),
+        hint,
     )
 
 

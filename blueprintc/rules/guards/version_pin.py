@@ -45,6 +45,8 @@ from blueprintc.yamldoc import PathKey, json_path
 def check(ctx: BlueprintContext) -> Iterator[Finding]:
     if not is_helm(ctx):
         return
+    if not ctx.declared_dependencies and ctx.annotation("noUpstream") != "true":
+        return  # a hollow chart: BPG001 says so, and names the upstream to add
     chart = {
         str(d.get("name")): str(d.get("version"))
         for d in ctx.declared_dependencies
