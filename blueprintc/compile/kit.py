@@ -11,7 +11,6 @@ and the Flux Kustomization that applies the kit with them.
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from blueprintc.blueprint_names import canonical, lookup
@@ -20,7 +19,7 @@ from blueprintc.compile.apps import catalog_hint
 from blueprintc.compile.chart_verify import CHART_KEYS_FILE, CHART_KEYS_SECRET, chart_keys_secret
 from blueprintc.compile.findings import at, predicate_report, range_problem, report
 from blueprintc.compile.inputs import CatalogEntry, Inputs, pinned_version
-from blueprintc.compile.kit_checks import crd_findings, vendored_twice
+from blueprintc.compile.kit_checks import crd_findings, misspells, vendored_twice
 from blueprintc.compile.kit_manifests import MANIFESTS_ROOT, ManifestDir, manifest_documents
 from blueprintc.compile.kit_placement import (
     HOST_KIT_DIR,
@@ -58,12 +57,6 @@ MGT = "mgt"  # the management building block
 CATALYST_CONFIG_FILE = "catalyst-config.yaml"
 NAMESPACES_FILE = "namespaces.yaml"
 RELEASE_INTERVAL = "30m"
-
-
-# How close (difflib's ratio) a kit entry the catalog lacks must be to a Blueprint to
-# be taken for its misspelling: bp-cert-manger/bp-cert-manager is 0.97,
-# bp-postgres/bp-postgres-shared 0.76.
-MISSPELT = 0.85
 
 
 def plan_kit(
@@ -155,7 +148,7 @@ def plan_kit(
         documents[f"{root}/{placed}/kustomization.yaml"] = [flux.kustomization([file])]
         for host in placed_on[name]:
             host_kits.setdefault(host, []).append(placed)
-    found.extend(crd_findings(sovereign, entries, rendered, depends))
+    found.extend(crd_findings(sovereign, entries, rendered, depends, inputs.catalog))
     resources.sort()  # by slot: every dependency's file before its dependents'
     namespaces = kit_namespaces(sovereign, [kit for kit, _ in entries.values()], found)
     if namespaces:
@@ -260,15 +253,15 @@ def _order(
         elif isinstance(error, MissingDependency):
             if _meant(error.target, unresolved, inputs):
                 continue  # the kit entry's own finding says what is wrong
-            found.append(
-                report(
-                    "BPP002",
-                    f"bootstrap-kit Blueprint {error.source} depends on {error.target}, "
-                    "which is not in the bootstrap kit",
-                    error.location,
-                    hint=f"add {error.target} to the Sovereign's bootstrapKit",
-                )
-            )
+            if lookup(inputs.catalog, error.target) is None:  # a name no Blueprint has
+                message = f"bootstrap-kit Blueprint {error.source} depends on {error.target}, "
+                message += "which is not in the catalog"
+                hint = catalog_hint(error.target, inputs.catalog)
+            else:
+                message = f"bootstrap-kit Blueprint {error.source} depends on {error.target}, "
+                message += "which is not in the bootstrap kit"
+                hint = f"add {error.target} to the Sovereign's bootstrapKit"
+            found.append(report("BPP002", message, error.location, hint=hint))
         else:
             found.append(report("BPP003", error.message, error.location))
     order = [name for name in graph.order() if name in entries]
@@ -283,10 +276,9 @@ def _meant(target: str, unresolved: list[str], inputs: Inputs) -> bool:
     """Whether a reported kit entry is `target`: the same name (its version did not
     match), or a misspelling of it (a name the catalog lacks, nearly `target`: closer
     than bp-postgres is to bp-postgres-shared, which may be missing in its own right)."""
-    if target in unresolved:
-        return True
-    misspelt = [name for name in unresolved if lookup(inputs.catalog, name) is None]
-    return bool(difflib.get_close_matches(target, misspelt, 1, cutoff=MISSPELT))
+    return target in unresolved or any(
+        misspells(name, target, inputs.catalog) for name in unresolved
+    )
 
 
 def management_host(sovereign: Sovereign) -> str | None:

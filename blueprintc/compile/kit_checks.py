@@ -3,12 +3,31 @@ install order against the CRDs the releases install and use (BPG009, BPP027)."""
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Mapping
+from typing import Any
+
+from blueprintc.blueprint_names import canonical, lookup
 from blueprintc.compile.crd_order import crd_problems, own_crd_message
 from blueprintc.compile.findings import at, report
 from blueprintc.compile.inputs import CatalogEntry
 from blueprintc.compile.render_check import RenderFacts
 from blueprintc.diagnostics import Diagnostic
 from blueprintc.model.sovereign import KitEntry, Sovereign
+
+# How close (difflib's ratio) a name the catalog lacks must be to a Blueprint to be
+# taken for its misspelling: bp-cert-manger/bp-cert-manager is 0.97,
+# bp-postgres/bp-postgres-shared 0.76.
+MISSPELT = 0.85
+
+
+def misspells(name: str, target: str, catalog: Mapping[str, Any]) -> bool:
+    """Whether `name`, which no Blueprint of the catalog has, is most likely `target`
+    misspelt (its own finding then says "did you mean"; what follows from it is not
+    reported again)."""
+    if lookup(catalog, name) is not None:
+        return False
+    return difflib.SequenceMatcher(None, canonical(name), target).ratio() >= MISSPELT
 
 
 def vendored_twice(
@@ -50,17 +69,22 @@ def crd_findings(
     entries: dict[str, tuple[KitEntry, CatalogEntry]],
     facts: dict[str, RenderFacts],
     depends: dict[str, list[str]],
+    catalog: Mapping[str, Any],
 ) -> list[Diagnostic]:
-    """BPG009 and BPP027 for the kit's releases (see `crd_order`), at each entry."""
+    """BPG009 and BPP027 for the kit's releases (see `crd_order`), at each entry; not
+    BPP027 for a release whose Blueprint depends on a misspelling of the installer (its
+    BPP002 names the installer)."""
     found = []
     for problem in crd_problems(facts, depends):
-        kit = entries[problem.release][0]
+        kit, entry = entries[problem.release]
         where = at(sovereign.doc, (*kit.path, "blueprint"))
         subject = f"bootstrap-kit entry {problem.release}"
         if problem.installer is None:
             found.append(report("BPG009", own_crd_message(subject, problem), where))
             continue
         owner = problem.installer
+        if any(misspells(dep.blueprint, owner, catalog) for dep in entry.blueprint.depends):
+            continue
         found.append(
             report(
                 "BPP027",

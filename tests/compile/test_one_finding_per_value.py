@@ -253,3 +253,22 @@ def test_a_kit_entry_not_close_to_a_needed_blueprint_leaves_its_dependents_told(
         ("BPP002", "blueprints/postgres/blueprint.yaml"),
         ("BPP002", "sovereign.yaml"),
     ]
+
+
+def test_a_misspelt_dependency_of_a_kit_blueprint_is_one_finding_naming_the_blueprint(
+    tmp_path: Path,
+) -> None:
+    """bp-cluster-issuers' `depends: [bp-cert-manger]`: on main, BPP002 advised adding
+    bp-cert-manger (a Blueprint that does not exist) to the bootstrap kit, and BPP027
+    said the entry renders cert-manager's kinds without depending on bp-cert-manager."""
+    root = copy_workspace(tmp_path / "ws")
+    manifest = root / "blueprints" / "cluster-issuers" / "blueprint.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    assert text.count("    - bp-cert-manager\n") == 1
+    manifest.write_text(text.replace("    - bp-cert-manager\n", "    - bp-cert-manger\n"), "utf-8")
+    shown = [(d.rule, d.location.file, d.message, d.hint) for d in plan(root).failing]
+    assert [(rule, file) for rule, file, _, _ in shown] == [
+        ("BPP002", "blueprints/cluster-issuers/blueprint.yaml")
+    ]
+    assert shown[0][2].endswith("depends on bp-cert-manger, which is not in the catalog")
+    assert shown[0][3].startswith("did you mean bp-cert-manager?")
