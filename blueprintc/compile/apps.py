@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +20,6 @@ from blueprintc.compile.overlays import doc_layer, overlay_layer
 from blueprintc.compile.parameters import VCLUSTER_PARAMETERS, parametrise
 from blueprintc.compile.placement import ResolvedPlacement, resolve_placement
 from blueprintc.diagnostics import Diagnostic, Location
-from blueprintc.model.blueprint import Blueprint
 from blueprintc.model.organization import Application, Environment, Organization
 from blueprintc.model.sovereign import Sovereign
 from blueprintc.plan.predicates import PredicateError, evaluate
@@ -110,7 +108,7 @@ def plan_application(
     plan.app_config = app.config if locked is None else dict(locked.config)
     plan.config_at = (org.doc, (*app.path, "config")) if locked is None else locked.config_at
     env_at = (org.doc, (*app.path, "environments", env.env_type, "config"))
-    plan.config, found = effective_config(
+    plan.config, found, refused = effective_config(
         blueprint.config_schema,
         plan.app_config,
         app.env_config.get(env.env_type, {}),
@@ -121,13 +119,16 @@ def plan_application(
     plan.depends_on = _dependencies(inputs, plan, siblings)
     layers = _layers(inputs, plan)
     plan.values = merge(layers)
-    plan.diagnostics.extend(_unknown_values(entry, layers))
+    plan.diagnostics.extend(_unknown_values(entry, layers, refused))
     return plan
 
 
-def _unknown_values(entry: CatalogEntry, layers: list[Layer]) -> list[Diagnostic]:
+def _unknown_values(
+    entry: CatalogEntry, layers: list[Layer], refused: frozenset[str]
+) -> list[Diagnostic]:
     """BPP022 for each top-level key a layer above the chart defaults sets that the chart
-    does not have (chart_keys.py), at the line that set it."""
+    does not have (chart_keys.py), at the line that set it; not for a key of the
+    Application's config that the configSchema `refused` (BPP004 reports it)."""
     known = entry.chart_keys
     if known is None:
         return []
@@ -138,7 +139,7 @@ def _unknown_values(entry: CatalogEntry, layers: list[Layer]) -> list[Diagnostic
         if layer.name == "chart defaults" or not layer.data:
             continue
         for key in unknown_keys([str(k) for k in layer.data], known):
-            if layer.name.startswith(CONFIG_LAYER) and _refused_by(entry.blueprint, key):
+            if layer.name.startswith(CONFIG_LAYER) and key in refused:
                 continue  # BPP004 reports the key, an error: this warning would say it again
             if layer.name == "configSchema defaults":
                 path = ("spec", "configSchema", "properties", key, "default")
@@ -157,25 +158,6 @@ def _unknown_values(entry: CatalogEntry, layers: list[Layer]) -> list[Diagnostic
                 )
             )
     return found
-
-
-def _refused_by(blueprint: Blueprint, key: str) -> bool:
-    """Whether the Blueprint's configSchema refuses `key` at the top of an Application's
-    config (`additionalProperties: false`, and neither a property nor a pattern's)."""
-    schema = blueprint.config_schema
-    if not isinstance(schema, dict) or schema.get("additionalProperties") is not False:
-        return False
-    properties = schema.get("properties")
-    if isinstance(properties, dict) and key in properties:
-        return False
-    patterns = schema.get("patternProperties")
-    for pattern in patterns if isinstance(patterns, dict) else ():
-        try:
-            if re.search(str(pattern), key):
-                return False
-        except re.error:
-            return False
-    return True
 
 
 def _layers(inputs: Inputs, plan: AppPlan) -> list[Layer]:

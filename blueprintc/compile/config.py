@@ -56,18 +56,22 @@ def effective_config(
     env_config: dict[str, Any],
     config_at: tuple[YamlDoc, PathKey],
     env_at: tuple[YamlDoc, PathKey],
-) -> tuple[dict[str, Any], list[Diagnostic]]:
+) -> tuple[dict[str, Any], list[Diagnostic], frozenset[str]]:
     """Defaults < Application config < per-Environment config, then validated; a
     finding is reported where its key was set (`config_at`: the Organization file, or
-    blueprintc.lock for a locked Environment; `env_at`: the per-Environment config)."""
+    blueprintc.lock for a locked Environment; `env_at`: the per-Environment config).
+    Also the top-level keys the configSchema refused (each is one of the findings)."""
     explicit = deep_merge(config, env_config)
     effective = deep_merge(schema_defaults(schema), explicit)
     if not isinstance(schema, dict):
-        return effective, []
+        return effective, [], frozenset()
     diagnostics = []
+    refused: set[str] = set()
     for error in _validator(schema).iter_errors(effective):
         inner: PathKey = tuple(error.absolute_path)
         unexpected = unexpected_keys(error)
+        if not inner:
+            refused.update(unexpected)
         if unexpected:  # at the misspelt key, in the file that set it
             inner = (*inner, unexpected[0])
         doc, base = env_at if _has(env_config, inner) else config_at
@@ -80,7 +84,7 @@ def effective_config(
                 hint=_hint(error),
             )
         )
-    return effective, diagnostics
+    return effective, diagnostics, frozenset(refused)
 
 
 def _hint(error: ValidationError) -> str:
