@@ -254,13 +254,15 @@ def _order(
             if _meant(error.target, unresolved, inputs):
                 continue  # the kit entry's own finding says what is wrong
             if lookup(inputs.catalog, error.target) is None:  # a name no Blueprint has
-                message = f"bootstrap-kit Blueprint {error.source} depends on {error.target}, "
-                message += "which is not in the catalog"
+                missing_from = "the catalog"
                 hint = catalog_hint(error.target, inputs.catalog)
             else:
-                message = f"bootstrap-kit Blueprint {error.source} depends on {error.target}, "
-                message += "which is not in the bootstrap kit"
+                missing_from = "the bootstrap kit"
                 hint = f"add {error.target} to the Sovereign's bootstrapKit"
+            message = (
+                f"bootstrap-kit Blueprint {error.source} depends on {error.target}, "
+                f"which is not in {missing_from}"
+            )
             found.append(report("BPP002", message, error.location, hint=hint))
         else:
             found.append(report("BPP003", error.message, error.location))
