@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.support import chart_location, is_helm
+from blueprintc.rules.guards.support import chart_location, is_helm, is_hollow
 
 
 @rule(
@@ -46,9 +46,7 @@ from blueprintc.rules.guards.support import chart_location, is_helm
 def check(ctx: BlueprintContext) -> Iterator[Finding]:
     if not is_helm(ctx) or not isinstance(ctx.chart_meta, dict) or not ctx.chart_meta:
         return
-    if ctx.declared_dependencies:
-        return
-    if ctx.annotation("noUpstream") == "true":
+    if not is_hollow(ctx):
         return
     where = ("dependencies",) if "dependencies" in ctx.chart_meta else ("name",)
     name = ctx.chart_meta.get("name", "?")

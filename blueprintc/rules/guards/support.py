@@ -65,6 +65,11 @@ def is_helm(ctx: BlueprintContext) -> bool:
     return ctx.chart_dir is not None and ctx.chart_yaml is not None
 
 
+def is_hollow(ctx: BlueprintContext) -> bool:
+    """GUARD 1's hollow chart: no dependency declared, and no no-upstream annotation."""
+    return not ctx.declared_dependencies and ctx.annotation("noUpstream") != "true"
+
+
 def missing_dependencies(ctx: BlueprintContext) -> list[dict[str, Any]]:
     """Helm's status of each declared dependency that is not in `charts/`."""
     if not ctx.declared_dependencies or ctx.chart_dir is None:

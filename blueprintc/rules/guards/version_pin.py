@@ -30,7 +30,12 @@ from typing import Any
 from blueprintc.diagnostics import Finding, Location, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.support import is_helm, is_library_dependency, values_location
+from blueprintc.rules.guards.support import (
+    is_helm,
+    is_hollow,
+    is_library_dependency,
+    values_location,
+)
 from blueprintc.yamldoc import PathKey, json_path
 
 
@@ -45,8 +50,8 @@ from blueprintc.yamldoc import PathKey, json_path
 def check(ctx: BlueprintContext) -> Iterator[Finding]:
     if not is_helm(ctx):
         return
-    if not ctx.declared_dependencies and ctx.annotation("noUpstream") != "true":
-        return  # a hollow chart: BPG001 says so, and names the upstream to add
+    if is_hollow(ctx):
+        return  # BPG001 says so, and names the upstream to add
     chart = {
         str(d.get("name")): str(d.get("version"))
         for d in ctx.declared_dependencies

@@ -24,9 +24,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from blueprintc.blueprint_names import canonical
-from blueprintc.diagnostics import Finding, Location, Severity
+from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.guards.support import chart_location
 
 
 @rule(
@@ -41,21 +42,17 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     blueprint = ctx.blueprint
     if ctx.chart_dir is None or not blueprint.has_file or not blueprint.name:
         return
-    doc = ctx.chart_yaml
-    if doc is None or not isinstance(doc.data, dict):
-        return  # BPS004 says why
-    name = doc.data.get("name")
+    name = ctx.chart_meta.get("name")  # {} without a readable Chart.yaml: BPS004's
     published = canonical(blueprint.name)
     if not isinstance(name, str) or not name or name == published:
         return  # a missing name is BPS004's
-    version = doc.data.get("version")
-    line, column = doc.locate(("name",))
+    version = ctx.chart_meta.get("version")
     message = (
         f"Chart.yaml names the chart {name}, but Blueprint {blueprint.name} is installed "
         f"as {published}: build would publish {name}:{version}, which no HelmRelease asks for"
     )
-    hint = f"set name: {published} in {doc.source.rel}"
-    yield Finding(message, Location(doc.source.rel, line, column, "name"), hint)
+    where = chart_location(ctx, ("name",), key=False)
+    yield Finding(message, where, f"set name: {published} in {where.file}")
 
 
 RULE = check
