@@ -10,7 +10,7 @@ from blueprintc.canon import Canon
 from blueprintc.compile.findings import at, report
 from blueprintc.diagnostics import Diagnostic, Location
 from blueprintc.model.organization import Organization
-from blueprintc.model.sovereign import Sovereign
+from blueprintc.model.sovereign import Region, Sovereign
 from blueprintc.urlcreds import credentials_in_url
 
 SLUG = re.compile(r"^[a-z][a-z0-9-]{2,31}$")
@@ -66,8 +66,7 @@ def check_sovereign(canon: Canon, sovereign: Sovereign) -> list[Diagnostic]:
                     )
                 )
         wanted = primary_blocks if index == 0 else secondary_blocks
-        known = all(block in canon.building_blocks for block in region.building_blocks)
-        if known and set(region.building_blocks) != wanted:  # an unknown one: said above
+        if _blocks_known(canon, region) and set(region.building_blocks) != wanted:
             role = "primary" if index == 0 else "secondary"
             found.append(
                 report(
@@ -275,9 +274,15 @@ def canon_regions(canon: Canon, sovereign: Sovereign) -> bool:
         provider = canon.providers.get(region.provider)
         if provider is None or region.region not in provider.get("regions", {}):
             return False
-        if any(block not in canon.building_blocks for block in region.building_blocks):
+        if not _blocks_known(canon, region):
             return False
     return True
+
+
+def _blocks_known(canon: Canon, region: Region) -> bool:
+    """Every building block of the region is a canon code (an unknown one is BPP013's:
+    what follows from it, such as BPP008's roles, is not reported beside it)."""
+    return all(block in canon.building_blocks for block in region.building_blocks)
 
 
 def _unknown_overrides(canon: Canon, org: Organization) -> list[Diagnostic]:
