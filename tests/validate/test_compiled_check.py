@@ -9,7 +9,6 @@ renders, and on mutations of each that an author makes by mistake."""
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ import yaml
 from blueprintc.validate import kubernetes
 from blueprintc.validate.kubernetes import compiled_check
 from blueprintc.validate.objects import DEFAULT_KUBERNETES_VERSION, schema_validator
+from tests.validate.mutations import mutations
 
 REPO = Path(__file__).resolve().parents[2]
 RENDERED = """
@@ -128,38 +128,6 @@ def _has_compiled_check(obj: dict[str, Any]) -> bool:
     return validator is not None and id(validator) in kubernetes._compiled
 
 
-def _mutations(obj: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """What an author gets wrong: a misspelt key, a wrong type, a missing key, a null,
-    at every depth of the object (mapping values and the first item of each list)."""
-
-    def walk(node: Any, path: tuple[Any, ...]) -> Iterator[tuple[Any, ...]]:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                yield (*path, key)
-                yield from walk(value, (*path, key))
-        elif isinstance(node, list) and node:
-            yield (*path, 0)
-            yield from walk(node[0], (*path, 0))
-
-    for path in walk(obj, ()):
-        for name, change in (
-            ("unknown key beside", lambda parent, key: parent.__setitem__(f"{key}x", 1)),
-            ("as a string", lambda parent, key: parent.__setitem__(key, "text")),
-            ("as a number", lambda parent, key: parent.__setitem__(key, 7)),
-            ("as a list", lambda parent, key: parent.__setitem__(key, [])),
-            ("as null", lambda parent, key: parent.__setitem__(key, None)),
-            ("removed", lambda parent, key: parent.pop(key)),
-        ):
-            mutated = copy.deepcopy(obj)
-            parent = mutated
-            for part in path[:-1]:
-                parent = parent[part]
-            if name == "unknown key beside" and not isinstance(parent, dict):
-                continue
-            change(parent, path[-1])
-            yield f"{'.'.join(map(str, path))} {name}", mutated
-
-
 CASES = list(_core_objects())
 
 
@@ -173,7 +141,7 @@ def test_compiled_and_jsonschema_verdicts_agree(where: str, obj: dict[str, Any])
     compiled = compiled_check(validator)
     assert compiled is not None
     disagreements = []
-    for label, candidate in [("as written", obj), *_mutations(obj)]:
+    for label, candidate in [("as written", obj), *mutations(obj)]:
         if not isinstance(candidate.get("apiVersion"), str) or candidate.get("kind") != obj["kind"]:
             continue  # another kind's schema (or none) decides those
         expected = next(iter(validator.iter_errors(candidate)), None) is None
