@@ -32,6 +32,7 @@ from blueprintc.schemas import (
     quick_valid,
     validator_for,
 )
+from blueprintc.validate.carried import carried_check
 from blueprintc.validate.extra_schemas import ExtraSchemas
 from blueprintc.validate.kubernetes import (
     KindSchema,
@@ -153,7 +154,8 @@ def _quickly_valid(
         walked = carried.local and walk_core_object()
         return walked and certainly_valid_schema(carried.schema, obj, None)
     if carried is not None:
-        return quick_valid(carried, obj)
+        compiled = carried_check(carried)
+        return compiled(obj) if compiled is not None else quick_valid(carried, obj)
     found = None if extra is None else extra.schema(api_version, kind)
     return found is not None and quick_valid(found, obj)
 
