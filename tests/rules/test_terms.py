@@ -33,6 +33,8 @@ def _hits(text: str) -> list[str]:
         ("the operator of the Sovereign", ["operator"]),
         ("an OIDC client, OAuth2 clients, a client ID, client-side code", []),
         ("every client gets an invoice", ["client"]),
+        ("the Element web client and a chat client", []),
+        ("the library chart's helper templates", []),
         ("Helm modules and Go modules; the modules", ["modules"]),
         ("Kubernetes templates, template files, a scaffold template", []),
         ("pick a template", ["template"]),

@@ -12,7 +12,10 @@ Checked: `spec.card` `title`, `summary`, `tagline`, `description`; every
 Markdown prose (fenced and inline code, link targets and URLs skipped). Whole
 words, any case, plurals included. The exempt senses are allowed: a
 `Kubernetes Operator`, an `OIDC client`, a `Helm module`, a `Kubernetes
-template`, and the canon's `exemptBefore` / `exemptAfter` neighbour words.
+template`, and the canon's `exemptBefore` / `exemptAfter` neighbour words. In a
+Blueprint whose chart depends on an upstream Operator's chart (a name ending in
+`operator`: `knative-operator`, `trivy-operator`), "the operator" is that software,
+not a person, and is not reported there.
 Each hit is reported at its own line and column, inside block scalars too.
 
 Failing (two findings, both on the line of the text, not of `summary:`)::
@@ -31,13 +34,13 @@ Passing::
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.naming.text import location
-from blueprintc.rules.terms.matcher import Hit, terms
+from blueprintc.rules.terms.matcher import Hit, Term, terms
 from blueprintc.rules.terms.sources import Skips, config_schema_nodes, scalar_span
 from blueprintc.source import SourceFile
 from blueprintc.yamldoc import PathKey, YamlDoc, json_path
@@ -56,17 +59,31 @@ SCHEMA_FIELDS = ("title", "description")
 )
 def check(ctx: BlueprintContext) -> Iterator[Finding]:
     matcher = terms(ctx.canon)
+    software = _software_senses(ctx, matcher.terms)
     for doc, path in _fields(ctx):
         span = scalar_span(doc, path)
         if span is not None:
             for hit in matcher.in_text(doc.source.text, *span):
-                yield _finding(hit, doc.source, json_path(path))
+                if hit.term.label not in software:
+                    yield _finding(hit, doc.source, json_path(path))
     for source in ctx.text_files:
         if source.rel.endswith(".md"):
             skips = Skips(source.text)
             for hit in matcher.in_text(source.text):
-                if not skips.covers(hit.start):
+                if not skips.covers(hit.start) and hit.term.label not in software:
                     yield _finding(hit, source)
+
+
+def _software_senses(ctx: BlueprintContext, candidates: Iterable[Term]) -> set[str]:
+    """The terms that name the software this Blueprint installs: its chart depends on an
+    upstream chart the term's `exemptWhereChartDependsOn` matches (`knative-operator`)."""
+    names = [str(d.get("name", "")) for d in ctx.declared_dependencies]
+    return {
+        term.label
+        for term in candidates
+        if term.dependency_sense is not None
+        and any(term.dependency_sense.search(name) for name in names)
+    }
 
 
 def _fields(ctx: BlueprintContext) -> Iterator[tuple[YamlDoc, PathKey]]:

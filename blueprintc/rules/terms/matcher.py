@@ -50,6 +50,9 @@ class Term:
     # determiner nor one of Catalyst's own nouns) the term is that software's: "Harbor
     # instance", "Anthropic clients", "Trivy Operator".
     after_name: bool = False
+    # `exemptWhereChartDependsOn`: in a Blueprint whose chart depends on an upstream chart
+    # whose name matches, the term is that software's (`knative-operator`: "the operator").
+    dependency_sense: re.Pattern[str] | None = None
 
     def exempt(self, before: Sequence[str], after: Sequence[str]) -> bool:
         """`before` runs from the nearest word (or identifier part) outwards, `after`
@@ -209,6 +212,7 @@ def _term(entry: dict[str, Any]) -> Term:
         exemptions=frozenset(exemptions),
         identifiers=frozenset(str(w).lower() for w in entry.get("exemptIdentifiers") or []),
         after_name=entry.get("exemptAfterName") is True,
+        dependency_sense=_pattern(entry.get("exemptWhereChartDependsOn")),
         examples=tuple(
             [
                 *(str(p) for p in entry.get("exempt") or []),
@@ -216,6 +220,10 @@ def _term(entry: dict[str, Any]) -> Term:
             ][:3]
         ),
     )
+
+
+def _pattern(value: object) -> re.Pattern[str] | None:
+    return re.compile(value) if isinstance(value, str) and value else None
 
 
 terms = per_canon(Terms)
