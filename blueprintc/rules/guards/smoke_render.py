@@ -64,7 +64,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             return
         if stand_in_failure(ctx, render.failure):
             return  # caused by a dependency that is not built: BPG011 says so
-        yield _failure(ctx, render.failure, mode)
+        yield _failure(ctx, render.failure, mode, annotation)
         return
     minimum = int(charts.get("smokeRenderMinLines", 5))
     if made is not None and made.stubs:
@@ -101,7 +101,9 @@ def _helper_bodies(ctx: BlueprintContext) -> dict[str, str]:
     return {name: body for source in ctx.templates for name, body in _DEFINE.findall(source.text)}
 
 
-def _failure(ctx: BlueprintContext, failure: RenderFailure, mode: str | None) -> Finding:
+def _failure(
+    ctx: BlueprintContext, failure: RenderFailure, mode: str | None, annotation: str
+) -> Finding:
     source = ctx.template_source(failure.template)
     if source is not None:
         location = Location(source.rel, failure.line, failure.column)
@@ -112,7 +114,15 @@ def _failure(ctx: BlueprintContext, failure: RenderFailure, mode: str | None) ->
         prefix += " (dependencies not built: stood in for, see BPG011)"
     if mode == "requires-overlay":
         prefix += " for a reason other than a `required` overlay value"
-    return Finding(f"{prefix}: {failure.message}", location)
+    hint = None
+    if mode is None and _is_required_failure(ctx, failure):
+        # The chart wants a value only the per-cluster overlay has: the canon's opt-out.
+        hint = (
+            f"if the per-cluster overlay supplies this value, annotate the chart: set "
+            f'annotations: {{{annotation}: "requires-overlay"}} in '
+            f"{chart_location(ctx, ('name',)).file}; else give it a default"
+        )
+    return Finding(f"{prefix}: {failure.message}", location, hint=hint)
 
 
 RULE = check
