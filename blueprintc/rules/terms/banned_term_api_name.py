@@ -8,7 +8,10 @@ rename later than prose.
 Checked: `spec.configSchema` property names (at any depth), the keys of the
 umbrella chart's `values.yaml` (not the subtrees of its subcharts, which
 follow their upstream's API; keys with `.` or `/` are label names; lists are
-not entered, their items are Kubernetes objects), and `spec.outputs` names.
+not entered, their items are Kubernetes objects; a key that carries an upstream
+program's command-line option, `maxClientBatchSize` for the
+`--max-client-batch-size` a template passes, is that program's name, CANON §4), and
+`spec.outputs` names.
 Names are split into camelCase, snake_case and kebab-case words and judged
 like prose, with the same exemptions (`clientId`, `oidcClient`,
 `helmModule`) and the canon's `exemptIdentifiers` (the `operator` field of a
@@ -39,7 +42,7 @@ from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.naming.text import location, offset_of
-from blueprintc.rules.terms.matcher import Hit, Terms, terms
+from blueprintc.rules.terms.matcher import Hit, Terms, split_identifier, terms
 from blueprintc.rules.terms.sources import config_schema_nodes
 from blueprintc.yamldoc import PathKey, YamlDoc, json_path
 
@@ -66,8 +69,10 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         subcharts = {
             str(d.get(k)) for d in ctx.declared_dependencies for k in ("name", "alias") if d.get(k)
         }
+        flags = _passed_flags(ctx)
         for path in _value_keys(values.data, (), subcharts):
-            yield from _name(matcher, values, path, "values key", key=True)
+            if _kebab(str(path[-1])) not in flags:
+                yield from _name(matcher, values, path, "values key", key=True)
     for path, key in _outputs(doc.get(("spec", "outputs"))):
         yield from _name(matcher, doc, path, "output", key=key)
 
@@ -81,6 +86,20 @@ def _value_keys(data: dict[Any, Any], path: PathKey, skip: set[str]) -> Iterator
         yield child
         if isinstance(value, dict):
             yield from _value_keys(value, child, skip)
+
+
+_FLAG = re.compile(r"(?<![\w-])--([a-z0-9]+(?:-[a-z0-9]+)+)")
+
+
+def _passed_flags(ctx: BlueprintContext) -> frozenset[str]:
+    """The multi-word `--long-options` the chart's templates pass to a program: a values
+    key of the same words (`maxClientBatchSize` for `--max-client-batch-size`) carries
+    that upstream program's option, whose name is not the author's to choose."""
+    return frozenset(m.group(1) for source in ctx.templates for m in _FLAG.finditer(source.text))
+
+
+def _kebab(name: str) -> str:
+    return "-".join(part.lower() for _, part in split_identifier(name))
 
 
 def _outputs(outputs: Any) -> Iterator[tuple[PathKey, bool]]:
