@@ -2,9 +2,10 @@
 schemas blueprintc carries, past a process's first objects.
 
 Why: a compile checks every Flux and Catalyst object it plans (10,050 at N = 100,
-about 100,000 at N = 1000), and the Python walk (`schemacheck`) took 0.37 s for
-N = 100's against 0.04 s for the same schemas compiled by jsonschema-rs (`python
--m benchmarks.validate_objects`). As for core kinds (`kubernetes.compiled_check`),
+about 100,000 at N = 1000). The Python walk (`schemacheck`) checked N = 100's in
+0.37 s, the same schemas compiled by jsonschema-rs in 0.04 s; `python -m
+benchmarks.validate_objects` went from 21,063 to 236,768 HelmReleases a second. As for
+core kinds (`kubernetes.compiled_check`),
 only its "valid" is trusted: an object it refuses goes on to the Python walk and
 jsonschema, so every finding and message is what it was.
 
