@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -49,14 +50,19 @@ def workspace_prefix(workspace_root: Path, top: Path) -> str:
 
 
 def from_repository_root(result: LintResult) -> LintResult:
-    """``result`` with its root the repository root and every file below it."""
+    """``result`` with its root the repository root and every file below it: locations,
+    and the workspace paths that messages and hints name (`set name: bp-demo in
+    blueprints/demo/chart/Chart.yaml`), so a hint names the file its location does."""
     top = repository_root(result.root)
     prefix = workspace_prefix(result.root, top)
     if not prefix:
         return dataclasses.replace(result, root=top)
+    rebase = PathRebaser(result.root, prefix)
     diagnostics = [
         dataclasses.replace(
             d,
+            message=rebase(d.message),
+            hint=rebase(d.hint),
             location=dataclasses.replace(
                 d.location, file=prefix + d.location.file if d.location.file else prefix[:-1]
             ),
@@ -65,3 +71,28 @@ def from_repository_root(result: LintResult) -> LintResult:
     ]
     blueprints = [prefix + name for name in result.blueprints]
     return dataclasses.replace(result, root=top, diagnostics=diagnostics, blueprints=blueprints)
+
+
+# A relative path in prose (two or more parts, or a directory's `name/`): not the tail of
+# a longer path or URL.
+_PATH_TOKEN = re.compile(r"(?<![\w./:-])[\w.-]+(?:(?:/[\w.-]+)+/?|/)")
+
+
+class PathRebaser:
+    """Prefixes the workspace-relative paths in a text: those whose first part is an
+    entry of the workspace root (`blueprints/...`; a template's `bp-x/templates/...`
+    in a Helm message is not one)."""
+
+    def __init__(self, workspace_root: Path, prefix: str) -> None:
+        self.prefix = prefix
+        try:
+            self.tops = frozenset(os.listdir(workspace_root))
+        except OSError:
+            self.tops = frozenset()
+
+    def __call__(self, text: str) -> str:
+        return _PATH_TOKEN.sub(self._rebased, text) if self.tops else text
+
+    def _rebased(self, match: re.Match[str]) -> str:
+        token = match.group()
+        return self.prefix + token if token.split("/", 1)[0] in self.tops else token

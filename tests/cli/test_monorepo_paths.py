@@ -9,7 +9,9 @@ import subprocess
 from pathlib import Path
 
 import jsonschema
+import pytest
 
+from blueprintc.repopath import PathRebaser
 from tests.cli.helpers import SECRET_VALUES, write_workspace
 from tests.hostile.harness import run_cli
 
@@ -88,3 +90,33 @@ def test_changed_matrix_and_text_are_repository_relative(tmp_path: Path) -> None
     }, matrix
     text = run_cli("changed", "--since", "HEAD", "platform", cwd=repo)
     assert text.stdout == "bp-clean\tplatform/blueprints/clean\tchanged\n", text
+
+
+def test_hints_and_messages_name_the_repository_relative_path(tmp_path: Path) -> None:
+    """BPS008's hint names the Chart.yaml its location names, not the workspace path."""
+    repo = _monorepo(tmp_path)
+    chart = repo / "platform" / "blueprints" / "clean" / "chart" / "Chart.yaml"
+    text = chart.read_text(encoding="utf-8")
+    chart.write_text(text.replace("name: bp-clean\n", "name: clean\n"), encoding="utf-8")
+    run = run_cli("lint", "--format", "json", "--select", "BPS008", cwd=repo / "platform")
+    (found,) = json.loads(run.stdout)["diagnostics"]
+    where = "platform/blueprints/clean/chart/Chart.yaml"
+    assert found["file"] == where, run
+    assert found["hint"] == f"set name: bp-clean in {where}", run
+
+
+@pytest.mark.parametrize(
+    ("text", "rebased"),
+    [
+        ("set name: bp-x in blueprints/x/chart/Chart.yaml", "in platform/blueprints/x/chart/"),
+        ("move it under blueprints/ or overlays/x", "under platform/blueprints/ or platform/ov"),
+        ("error at (bp-x/templates/cm.yaml:3)", "error at (bp-x/templates/cm.yaml:3)"),
+        ("see https://example.com/blueprints/x", "see https://example.com/blueprints/x"),
+        ("not ./blueprints/x nor a/blueprints/x", "not ./blueprints/x nor a/blueprints/x"),
+        ("values.yaml and blueprints", "values.yaml and blueprints"),
+    ],
+)
+def test_only_workspace_paths_are_rebased(tmp_path: Path, text: str, rebased: str) -> None:
+    for top in ("blueprints", "overlays"):
+        (tmp_path / top).mkdir()
+    assert rebased in PathRebaser(tmp_path, "platform/")(text)
