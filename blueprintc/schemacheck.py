@@ -335,9 +335,14 @@ def _checker_formats(validator: Validator) -> FormatCheck | None:
 
 
 def _equal(one: Any, two: Any) -> Verdict:
-    """jsonschema's `equal` where a string decides it (plain `==`, as there); else
-    jsonschema's own, imported then (numbers and booleans, lists, mappings)."""
+    """jsonschema's `equal` where a scalar decides it, as there: a string by plain `==`;
+    a boolean equals only itself (1 is not true); null only null; numbers by `==`. Else
+    jsonschema's own, imported then (lists, mappings)."""
     if isinstance(one, str) or isinstance(two, str):
+        return one == two
+    if isinstance(one, bool) or isinstance(two, bool) or one is None or two is None:
+        return one is two
+    if isinstance(one, int | float) and isinstance(two, int | float):
         return one == two
     from jsonschema._utils import equal
 

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
-
-from jsonschema import Draft202012Validator, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from blueprintc.compile.findings import at, report
 from blueprintc.diagnostics import Diagnostic
-from blueprintc.formats import format_checker
+from blueprintc.formats import draft_2020_12_conforms
 from blueprintc.mapping import deep_merge
 from blueprintc.rules.schema.support import (
     closest_allowed_key,
     misspelt_key_hint,
     unexpected_keys,
 )
+from blueprintc.schemacheck import certainly_valid_schema
 from blueprintc.yamldoc import PathKey, YamlDoc, json_path
+
+if TYPE_CHECKING:  # built for a config the quick walk is not certain of (jsonschema: ~130 ms)
+    from jsonschema import Draft202012Validator, ValidationError
 
 _VALIDATORS: dict[int, tuple[dict[str, Any], Draft202012Validator]] = {}
 
@@ -24,6 +26,10 @@ _VALIDATORS: dict[int, tuple[dict[str, Any], Draft202012Validator]] = {}
 def _validator(schema: dict[str, Any]) -> Draft202012Validator:
     entry = _VALIDATORS.get(id(schema))
     if entry is None:
+        from jsonschema import Draft202012Validator
+
+        from blueprintc.formats import format_checker
+
         entry = (
             schema,
             Draft202012Validator(schema, format_checker=format_checker(Draft202012Validator)),
@@ -65,6 +71,8 @@ def effective_config(
     effective = deep_merge(schema_defaults(schema), explicit)
     if not isinstance(schema, dict):
         return effective, [], frozenset()
+    if certainly_valid_schema(schema, effective, draft_2020_12_conforms, long_lived=False):
+        return effective, [], frozenset()  # what jsonschema would say, without it
     diagnostics = []
     refused: set[str] = set()
     for error in _validator(schema).iter_errors(effective):

@@ -172,3 +172,15 @@ def test_the_keyword_set_is_jsonschemas() -> None:
     from jsonschema import Draft202012Validator
 
     assert set(Draft202012Validator.VALIDATORS) == DRAFT_2020_12_KEYWORDS
+
+
+VALUES = ["a", "1", "", 1, 1.0, 2, 0, 0.0, -0.0, True, False, None, [1], [True], [], {}, {"a": 1}]
+
+
+def test_equal_agrees_with_jsonschemas_on_scalars_lists_and_mappings() -> None:
+    from jsonschema._utils import equal
+
+    from blueprintc.schemacheck import _equal
+
+    pairs = [(one, two) for one in VALUES for two in VALUES]
+    assert [_equal(one, two) for one, two in pairs] == [bool(equal(a, b)) for a, b in pairs]
