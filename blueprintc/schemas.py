@@ -68,9 +68,15 @@ def quick_valid(schema: Schema, instance: Any) -> bool:
     """True only when `validator_for(schema)` would find no error in `instance`, settled
     without jsonschema (a draft 2020-12 schema, the quick walk certain): a valid
     document then costs no validator and no jsonschema import."""
-    if str(schema.get("$schema", _META_URI)).rstrip("#") != _META_URI:
+    if not is_draft_2020_12(schema):
         return False
     return certainly_valid_schema(schema, instance, draft_2020_12_conforms)
+
+
+def is_draft_2020_12(schema: Schema) -> bool:
+    """Whether `validator_for(schema)` validates by draft 2020-12 (its `$schema`, which
+    defaults to it)."""
+    return str(schema.get("$schema", _META_URI)).rstrip("#") == _META_URI
 
 
 def validate_config_schema(schema: object) -> list[ValidationError]:

@@ -4,10 +4,10 @@ schemas blueprintc carries, past a process's first objects.
 Why: a compile checks every Flux and Catalyst object it plans (10,050 at N = 100,
 about 100,000 at N = 1000). The Python walk (`schemacheck`) checked N = 100's in
 0.37 s, the same schemas compiled by jsonschema-rs in 0.04 s; `python -m
-benchmarks.validate_objects` went from 21,063 to 236,768 HelmReleases a second. As for
-core kinds (`kubernetes.compiled_check`),
-only its "valid" is trusted: an object it refuses goes on to the Python walk and
-jsonschema, so every finding and message is what it was.
+benchmarks.validate_objects` went from 21,063 to 236,768 HelmReleases a second. As
+for core kinds (`kubernetes.compiled_check`), only its "valid" is trusted: an object
+it refuses goes on to the Python walk and jsonschema, so every finding and message is
+what it was.
 
 `format` is asserted with the verdict the Python walk uses
 (`formats.draft_2020_12_conforms`), for every format name the schema holds: a format
@@ -23,9 +23,8 @@ from collections.abc import Callable
 from typing import Any
 
 from blueprintc.formats import draft_2020_12_conforms
+from blueprintc.schemas import is_draft_2020_12
 from blueprintc.validate import kubernetes
-
-_DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 
 Check = Callable[[Any], bool]
 
@@ -36,9 +35,10 @@ _asked = 0
 
 
 def carried_check(schema: dict[str, Any]) -> Check | None:
-    """jsonschema-rs's `is_valid` for a carried draft 2020-12 `schema`, or None: for the
-    first `kubernetes.COMPILE_AFTER_OBJECTS` objects of a process (a one-Blueprint lint
-    never imports jsonschema-rs), and for a schema of another draft."""
+    """jsonschema-rs's `is_valid` for a carried draft 2020-12 `schema` (as
+    `schemas.validator_for` reads its `$schema`), or None: for the first
+    `kubernetes.COMPILE_AFTER_OBJECTS` objects of a process (a one-Blueprint lint never
+    imports jsonschema-rs), and for a schema of another draft."""
     global _asked
     entry = _checks.get(id(schema))
     if entry is None:
@@ -50,12 +50,12 @@ def carried_check(schema: dict[str, Any]) -> Check | None:
 
 
 def _compile(schema: dict[str, Any]) -> Check | None:
-    if str(schema.get("$schema", "")).rstrip("#") != _DRAFT_2020_12:
+    if not is_draft_2020_12(schema):
         return None
     import jsonschema_rs
 
     formats = {name: _conforms(name) for name in format_names(schema)}
-    validator = jsonschema_rs.validator_for(schema, formats=formats, validate_formats=True)
+    validator = jsonschema_rs.Draft202012Validator(schema, formats=formats, validate_formats=True)
     check: Check = validator.is_valid
     return check
 
