@@ -23,8 +23,8 @@ spec:
 CHART = "apiVersion: v2\nname: bp-demo\nversion: 1.0.0\n"
 
 
-def _columns(tmp_path: Path, rule: str, text: str, file: str = "chart/values.yaml") -> list[int]:
-    """Columns of `rule`'s findings on a one-line file (line 1)."""
+def _workspace(tmp_path: Path, text: str, file: str = "chart/values.yaml") -> Path:
+    """A workspace whose one Blueprint has `text` as the one line of `file`."""
     root = tmp_path / "ws"
     demo = root / "blueprints" / "demo"
     (demo / "chart").mkdir(parents=True)
@@ -32,6 +32,12 @@ def _columns(tmp_path: Path, rule: str, text: str, file: str = "chart/values.yam
     (demo / "blueprint.yaml").write_text(BLUEPRINT)
     (demo / "chart" / "Chart.yaml").write_text(CHART)
     (demo / file).write_text(text + "\n")
+    return root
+
+
+def _columns(tmp_path: Path, rule: str, text: str, file: str = "chart/values.yaml") -> list[int]:
+    """Columns of `rule`'s findings on a one-line file (line 1)."""
+    root = _workspace(tmp_path, text, file)
     result = lint([root], root=root, select={rule})
     found = [d for d in result.diagnostics if d.rule == rule]
     assert all(d.location.line == 1 for d in found)
@@ -103,3 +109,22 @@ def test_inline_suppression_silences_a_domain_finding(tmp_path: Path) -> None:
     _columns(tmp_path, "BPD001", text)
     result = lint([root], root=root, select={"BPD001"})
     assert [d.suppressed for d in result.diagnostics] == ["inline"]
+
+
+@pytest.mark.parametrize(
+    ("host", "link"),
+    [
+        ("admin.t12.omani.works", "console.t12.omani.works/bss"),
+        ("admin.${SOVEREIGN_FQDN}", "console.${SOVEREIGN_FQDN}/bss"),
+        ("admin.acme-cloud.com", "console.acme-cloud.com/bss"),
+        # The console of a forbidden domain is no fix: BPD001 would refuse it.
+        ("admin.openova.io", "console.${SOVEREIGN_FQDN}/bss"),
+        ("admin.sme.openova.io", "console.${SOVEREIGN_FQDN}/bss"),
+    ],
+)
+def test_a_stale_admin_hosts_hint_links_to_a_console_that_passes(
+    tmp_path: Path, host: str, link: str
+) -> None:
+    root = _workspace(tmp_path, f"billing: https://{host}/vouchers")
+    (found,) = lint([root], root=root, select={"BPD003"}).diagnostics
+    assert found.hint == f"link to {link} instead"

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from blueprintc.canon import Canon
 from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
@@ -59,12 +60,8 @@ from blueprintc.rules.naming.text import location
 )
 def check(ctx: BlueprintContext) -> Iterator[Finding]:
     domains = ctx.canon.section("domains")
-    forbidden = [
-        (str(entry["domain"]), str(entry.get("reason", "forbidden")))
-        for entry in domains.get("forbidden", [])
-        if isinstance(entry, dict) and entry.get("domain")
-    ]
-    parameter = next(iter(domains.get("fqdnParameters", [])), "the Sovereign FQDN parameter")
+    forbidden = forbidden_domains(ctx.canon)
+    parameter = fqdn_parameter(ctx.canon)
     tests = " or ".join(f"t<NN>.{d}" for d in domains.get("testSovereignDomains", []))
     hint = f"use {parameter}" + (f", or a test Sovereign {tests}" if tests else "")
     places = Places(ctx)
@@ -91,6 +88,20 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
                         hint=_EMAIL_HINT if email else hint,
                     )
                     break
+
+
+def forbidden_domains(canon: Canon) -> list[tuple[str, str]]:
+    """The canon's forbidden domains (`domains.forbidden`), each with its reason."""
+    return [
+        (str(entry["domain"]), str(entry.get("reason", "forbidden")))
+        for entry in canon.section("domains").get("forbidden", [])
+        if isinstance(entry, dict) and entry.get("domain")
+    ]
+
+
+def fqdn_parameter(canon: Canon) -> str:
+    """What a hint tells an author to write for the Sovereign FQDN (`${SOVEREIGN_FQDN}`)."""
+    return str(next(iter(canon.section("domains").get("fqdnParameters", [])), "the Sovereign FQDN"))
 
 
 _EMAIL_HINT = (
