@@ -78,10 +78,14 @@ def from_repository_root(result: LintResult) -> LintResult:
 _PATH_TOKEN = re.compile(r"(?<![\w./:-])[\w.-]+(?:(?:/[\w.-]+)+/?|/)")
 
 
+_CODE_SPAN = re.compile(r"(`[^`]*`)")
+
+
 class PathRebaser:
     """Prefixes the workspace-relative paths in a text: those whose first part is an
     entry of the workspace root (`blueprints/...`; a template's `bp-x/templates/...`
-    in a Helm message is not one)."""
+    in a Helm message is not one). Not inside a `code span`: that is text to write as
+    it stands, such as blueprintc.yaml's workspace-relative `ignore: [blueprints/x/**]`."""
 
     def __init__(self, workspace_root: Path, prefix: str) -> None:
         self.prefix = prefix
@@ -91,7 +95,13 @@ class PathRebaser:
             self.tops = frozenset()
 
     def __call__(self, text: str) -> str:
-        return _PATH_TOKEN.sub(self._rebased, text) if self.tops else text
+        if not self.tops:
+            return text
+        parts = _CODE_SPAN.split(text)  # odd indexes: the code spans, kept as written
+        return "".join(
+            part if index % 2 else _PATH_TOKEN.sub(self._rebased, part)
+            for index, part in enumerate(parts)
+        )
 
     def _rebased(self, match: re.Match[str]) -> str:
         token = match.group()

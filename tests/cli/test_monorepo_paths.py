@@ -114,6 +114,7 @@ def test_hints_and_messages_name_the_repository_relative_path(tmp_path: Path) ->
         ("see https://example.com/blueprints/x", "see https://example.com/blueprints/x"),
         ("not ./blueprints/x nor a/blueprints/x", "not ./blueprints/x nor a/blueprints/x"),
         ("values.yaml and blueprints", "values.yaml and blueprints"),
+        ("write `ignore: [blueprints/x/**]` for blueprints/x", "[blueprints/x/**]` for platform/"),
     ],
 )
 def test_only_workspace_paths_are_rebased(tmp_path: Path, text: str, rebased: str) -> None:
