@@ -101,7 +101,8 @@ def forbidden_domains(canon: Canon) -> list[tuple[str, str]]:
 
 def fqdn_parameter(canon: Canon) -> str:
     """What a hint tells an author to write for the Sovereign FQDN (`${SOVEREIGN_FQDN}`)."""
-    return str(next(iter(canon.section("domains").get("fqdnParameters", [])), "the Sovereign FQDN"))
+    parameters = canon.section("domains").get("fqdnParameters", [])
+    return str(next(iter(parameters), "the Sovereign FQDN parameter"))
 
 
 _EMAIL_HINT = (
