@@ -51,6 +51,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     }
     internal = [str(s) for s in ctx.canon.section("domains").get("clusterInternalSuffixes", [])]
     forbidden = [domain for domain, _ in forbidden_domains(ctx.canon)]
+    parameter = fqdn_parameter(ctx.canon)
     for host in hosts(ctx):
         if (len(host.labels) < 3 and host.sovereign is None) or (host.api_name and not host.url):
             continue  # `admin.io` is a domain of its own; `x.io/name` a qualified name
@@ -59,7 +60,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             continue
         fqdn = host.text_from(host.sovereign if host.sovereign else 1)
         if any(host.ends_with(domain) is not None for domain in forbidden):
-            fqdn = fqdn_parameter(ctx.canon)  # the console of a forbidden domain is no fix
+            fqdn = parameter  # the console of a forbidden domain is no fix
         replacement = str(entry.get("replacement", "")).replace("<fqdn>", fqdn)
         reason = entry.get("reason")
         yield Finding(

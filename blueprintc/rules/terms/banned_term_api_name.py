@@ -69,10 +69,13 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         subcharts = {
             str(d.get(k)) for d in ctx.declared_dependencies for k in ("name", "alias") if d.get(k)
         }
-        flags = _passed_flags(ctx)
+        flags: frozenset[str] | None = None  # the templates are scanned only for a hit
         for path in _value_keys(values.data, (), subcharts):
-            if _kebab(str(path[-1])) not in flags:
-                yield from _name(matcher, values, path, "values key", key=True)
+            found = list(_name(matcher, values, path, "values key", key=True))
+            if found:
+                flags = _passed_flags(ctx) if flags is None else flags
+                if _kebab(str(path[-1])) not in flags:
+                    yield from found
     for path, key in _outputs(doc.get(("spec", "outputs"))):
         yield from _name(matcher, doc, path, "output", key=key)
 
