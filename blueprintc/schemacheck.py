@@ -53,9 +53,9 @@ def certainly_valid_schema(
 ) -> bool:
     """`certainly_valid` for the draft 2020-12 validator of `schema` (with the format
     checker that `formats` answers for, or none), without building it: a valid
-    instance never needs jsonschema imported. `long_lived=False` for a schema that is
-    not kept for the process (a Blueprint's configSchema): its plans are not cached by
-    object identity, which a later object could reuse."""
+    instance never needs jsonschema imported. `long_lived=False` for a schema made for
+    one check (lint's copy of a configSchema node without its `default`): its plans are
+    not cached by object identity, which would keep every such copy alive."""
     if not (_walkable(schema) if long_lived else _is_walkable(schema, remember=False)):
         return False
     plans: dict[int, Any] = _plans if long_lived else {}
