@@ -22,6 +22,7 @@ import errno
 import fcntl
 import os
 import secrets
+import shutil
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,6 +39,7 @@ __all__ = [
     "opened_dir",
     "random_suffix",
     "read_file",
+    "remove_tree",
     "sync_tree",
     "write_file",
     "write_new",
@@ -257,6 +259,27 @@ def fsync_dir(path: Path | str) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def remove_tree(path: Path | str) -> None:
+    """Delete the directory tree `path` (no link in it is followed). `shutil.rmtree`
+    holds two descriptors per level of the tree; where it fails (out of descriptors,
+    say, after a write failed for that very reason), the rest is removed by a walk that
+    holds at most one at a time."""
+    try:
+        shutil.rmtree(path)
+    except OSError:
+        _remove_by_path(os.fspath(path))
+
+
+def _remove_by_path(path: str) -> None:
+    for name in os.listdir(path):  # opened, read whole and closed before going down
+        child = f"{path}/{name}"
+        if stat.S_ISDIR(os.lstat(child).st_mode):
+            _remove_by_path(child)
+        else:
+            os.unlink(child)
+    os.rmdir(path)
 
 
 def sync_tree(path: Path | str) -> None:

@@ -24,6 +24,7 @@ always starts from either the complete old or the complete new tree.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Collection, Sequence
@@ -31,7 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..oserror import Left, leaving
-from .fsutil import exchange, fsync_dir, random_suffix, sync_tree, write_new
+from .fsutil import exchange, fsync_dir, random_suffix, remove_tree, sync_tree, write_new
 from .manifest import MANIFEST, StateFile
 from .model import STATE_DIR, parent_dirs
 
@@ -59,7 +60,8 @@ def swap(
             _build(tmp, out, files, state, keep)
             old = _put_in_place(tmp, out)  # the commit point
         except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)  # a failed build leaves no trace
+            with contextlib.suppress(OSError):
+                remove_tree(tmp)  # a failed build leaves no trace
             raise
     with leaving(out, Left.NEW_TREE):
         fsync_dir(parent)
@@ -106,33 +108,64 @@ def _build(
 
 
 def _place_all(tmp: Path, out: Path, files: Sequence[tuple[str, bytes | None]]) -> None:
-    """Write (or link) the files into the new tree, from several threads past a few
-    thousand: the kernel's work to create a file is most of a write, and the threads
-    can do it at once (the GIL is let go in each system call). Measured on a 2-core
-    machine: in a 48,000-file micro-benchmark two to four threads were 1.3-2x faster
-    than one; in benchmarks.compile at N = 1000 (190,717 files) the write phase stayed
-    at 19-21 s, against 18.7 s from one thread before, within that machine's noise.
-    Each thread takes a run of consecutive paths, so the threads seldom make the same
-    directory (`os.makedirs(exist_ok=True)` copes when they do)."""
-    if len(files) < PARALLEL_WRITES_MIN:
-        _place(tmp, out, files)
+    """Write (or link) the files into the new tree, directory by directory, from
+    several threads past a few thousand: the kernel's work to create a file is most of
+    a write, and the threads can do it at once (the GIL is let go in each system call).
+
+    The files are grouped by directory (a stable sort on it), and each thread takes a
+    run of consecutive directories, so the threads seldom make the same directory
+    (`os.makedirs(exist_ok=True)` copes when they do). See `_place` for why a file is
+    created relative to its directory's descriptor."""
+    ordered = sorted(files, key=_directory_of)
+    if len(ordered) < PARALLEL_WRITES_MIN:
+        _place(tmp, out, ordered)
         return
-    size = -(-len(files) // WRITE_THREADS)
-    runs = [files[start : start + size] for start in range(0, len(files), size)]
+    size = -(-len(ordered) // WRITE_THREADS)
+    runs = [ordered[start : start + size] for start in range(0, len(ordered), size)]
     with ThreadPoolExecutor(len(runs), thread_name_prefix="emit-write") as pool:
         for done in [pool.submit(_place, tmp, out, run) for run in runs]:
             done.result()  # the first error, once every thread has stopped
 
 
+def _directory_of(file: tuple[str, bytes | None]) -> str:
+    return file[0].rpartition("/")[0]
+
+
 def _place(tmp: Path, out: Path, files: Sequence[tuple[str, bytes | None]]) -> None:
-    made: set[str] = set()
-    for path, data in files:
-        _ensure_parent(tmp, path, made)
-        target = tmp / path
-        if data is None:
-            _reuse(out / path, target)
-        else:
-            write_new(target, data)
+    """Create each file by its name in its directory, opened once for all of its files
+    (`openat`), not by its whole path: the kernel walks a path once per directory
+    instead of once per file, and no `Path` is built per file. Measured writing the
+    57,399 files of benchmarks.compile's N = 300 tree (2 cores, three alternating
+    rounds): 1.7-2.6 s and 2.2-3.7 s of CPU, against 3.6-4.4 s and 4.8-6.9 s of CPU
+    for whole paths from the same four threads."""
+    root, source = os.fspath(tmp), os.fspath(out)
+    current: str | None = None
+    directory = -1
+    try:
+        for path, data in files:
+            parent, _, name = path.rpartition("/")
+            if parent != current:
+                if directory >= 0:
+                    os.close(directory)
+                    directory = -1
+                directory = _open_new_dir(root, parent)
+                current = parent
+            if data is None:
+                _reuse_at(f"{source}/{path}", f"{root}/{path}", name, directory)
+            else:
+                write_new(name, data, dir_fd=directory)
+    finally:
+        if directory >= 0:
+            os.close(directory)
+
+
+def _open_new_dir(root: str, parent: str) -> int:
+    """A descriptor of `root/parent`, made first if need be (`root` is the new tree,
+    which nothing but this emit writes)."""
+    path = f"{root}/{parent}" if parent else root
+    if parent:
+        os.makedirs(path, exist_ok=True)
+    return os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
 
 
 def leftovers(out: Path) -> tuple[list[Path], list[Path]]:
@@ -202,6 +235,14 @@ def _reuse(src: Path, dst: Path) -> None:
     """Hard-link an unchanged file (same inode, same mtime); copy where links fail."""
     try:
         os.link(src, dst, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(src, dst, follow_symlinks=False)
+
+
+def _reuse_at(src: str, dst: str, name: str, directory: int) -> None:
+    """`_reuse` into the open `directory` (`dst` is the same file by its whole path)."""
+    try:
+        os.link(src, name, dst_dir_fd=directory, follow_symlinks=False)
     except OSError:
         shutil.copy2(src, dst, follow_symlinks=False)
 

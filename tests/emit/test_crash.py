@@ -297,11 +297,13 @@ def test_a_write_failing_in_one_of_the_writing_threads_leaves_the_previous_tree(
     old = make_files(40)
     emit(old, out)
     new = make_files(40, overrides=dict.fromkeys(range(40), "v2"))
-    doomed = new[len(new) * 3 // 4].path  # in the last thread's run
+    by_directory = sorted(new, key=lambda f: f.path.rpartition("/")[0])  # as it writes them
+    doomed = by_directory[len(new) * 3 // 4].path  # in the last thread's run
     real = fsutil.write_new
 
     def failing(path: Any, data: bytes, **kwargs: Any) -> None:
-        if str(path).endswith(doomed):
+        # Made by name in its open directory (`dir_fd`); names are unique in make_files.
+        if str(path) == doomed.rpartition("/")[2]:
             raise OSError(28, "No space left on device")
         real(path, data, **kwargs)
 
