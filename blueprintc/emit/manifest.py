@@ -25,6 +25,7 @@ import stat
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from pathlib import Path
 
 from .cache import read_bytes
@@ -165,12 +166,14 @@ class Manifest:
 def shard_bytes(files: dict[str, Entry]) -> bytes:
     """Deterministic bytes: sorted paths, one file a line, sorted fields.
 
-    Built line by line with the C JSON encoder: `indent=` would force the pure
-    Python encoder.
+    What `json.dumps` writes for each row (tests/emit/test_manifest.py compares the
+    two), built from the C encoder's own string quoting: a `json.dumps` call per row
+    costs its set-up each time, and `indent=` would force the pure Python encoder.
     """
+    quote = encode_basestring_ascii
     rows = ",\n".join(
-        f"  {json.dumps(path)}: "
-        + json.dumps({"inputs": e.inputs, "owner": e.owner, "sha256": e.sha256})
+        f'  {quote(path)}: {{"inputs": {quote(e.inputs)}, "owner": {quote(e.owner)}, '
+        f'"sha256": {quote(e.sha256)}}}'
         for path, e in sorted(files.items())
     )
     body = f"\n{rows}\n " if rows else ""

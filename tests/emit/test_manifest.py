@@ -3,11 +3,12 @@ and the index, and leaves every other shard as it was."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 from blueprintc.emit import OutputFile, emit
-from blueprintc.emit.manifest import Manifest, ManifestIndex, shard_name
+from blueprintc.emit.manifest import Entry, Manifest, ManifestIndex, shard_bytes, shard_name
 
 
 def _files(version: str = "v1") -> list[OutputFile]:
@@ -61,3 +62,24 @@ def test_a_missing_shard_costs_speed_not_correctness(tmp_path: Path) -> None:
     report = emit(_files("v2"), out)
     assert report.written == ("acme/f1.yaml",)
     assert (out / "acme/f1.yaml").read_text() == "v: v2\n"
+
+
+def test_a_shard_is_what_json_dumps_writes_row_by_row() -> None:
+    """shard_bytes quotes strings itself; the bytes stay those of `json.dumps` (the
+    format shards have always had), for awkward text too."""
+    odd = ["plain", 'quo"te', "back\\slash", "tab\there", "new\nline", "ünï", "emoji 🎉", "\x00"]
+    files = {
+        f"dir/{text}.yaml": Entry(f"in {text}", f"sha {text}", f"owner {text}") for text in odd
+    }
+    rows = ",\n".join(
+        f"  {json.dumps(path)}: "
+        + json.dumps({"inputs": e.inputs, "owner": e.owner, "sha256": e.sha256})
+        for path, e in sorted(files.items())
+    )
+    expected = f'{{\n "files": {{\n{rows}\n }},\n "version": 1\n}}\n'
+    written = shard_bytes(files).decode()
+    assert written == expected.replace(
+        '"version": 1', f'"version": {json.loads(written)["version"]}'
+    )
+    assert json.loads(written)["files"]['dir/quo"te.yaml']["owner"] == 'owner quo"te'
+    assert shard_bytes({}) == shard_bytes({}) and json.loads(shard_bytes({}))["files"] == {}
