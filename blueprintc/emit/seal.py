@@ -29,11 +29,9 @@ import os
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import partial
-from itertools import chain
-from operator import attrgetter
 from pathlib import Path
 
+from . import statsweep
 from .cache import read_bytes
 from .model import STATE_DIR, parent_dirs
 from .statedir import remove_entry
@@ -42,19 +40,13 @@ from .tree import leftovers
 SEAL = f"{STATE_DIR}/seal.json"
 JOURNAL = f"{STATE_DIR}/journal.json"
 _VERSION = 2
-_FIELDS = 4  # size, mtime_ns, inode, mode
-_STAT_FIELDS = attrgetter("st_size", "st_mtime_ns", "st_ino", "st_mode")
+_FIELDS = statsweep.FIELDS  # size, mtime_ns, inode, mode
 _REGULAR = 0o100000
 
 
 def _stats(out: Path, paths: Sequence[str]) -> array[int]:
     """The flat stat array of `paths` (relative to out/; "" is out/ itself)."""
-    fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
-    try:
-        lstat = partial(os.lstat, dir_fd=fd)
-        return array("q", chain.from_iterable(map(_STAT_FIELDS, map(lstat, _relative(paths)))))
-    finally:
-        os.close(fd)
+    return statsweep.stats(out, _relative(paths))
 
 
 def _rows(stats: array[int]) -> Iterator[tuple[int, ...]]:
