@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from blueprintc.collector import collector_paused
 from blueprintc.compile.inputfiles import fingerprint, sovereign_name, validation_context
 from blueprintc.compile.outcome import CompileOutcome, outcome_of
 from blueprintc.compile.outdir import NOT_COMPILED, checked_out_dir, out_dir
@@ -48,6 +49,7 @@ def plan(
     return outcome
 
 
+@collector_paused()
 def run_compile(
     root: Path,
     out: Path | None = None,
@@ -120,6 +122,7 @@ def _rel(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+@collector_paused()
 def run_diff(
     root: Path, out: Path | None = None, force_prune: bool = False
 ) -> tuple[CompileOutcome, str]:
