@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import threading
@@ -13,6 +14,7 @@ from blueprintc.emit import EmitError, OutputFile, emit, serialise
 from blueprintc.emit import tree as tree_module
 from blueprintc.emit.fsutil import locked
 from blueprintc.emit.manifest import Manifest
+from blueprintc.emit.model import _check_path
 from blueprintc.emit.ownership import OwnershipError
 
 from .helpers import make_files, tree_bytes, tree_stats
@@ -266,6 +268,31 @@ def test_refuses_an_out_that_is_not_a_directory(tmp_path: Path) -> None:
 def test_refuses_unsafe_paths(tmp_path: Path, path: str) -> None:
     with pytest.raises(EmitError):
         emit([OutputFile(path, ({},), "i")], tmp_path / "out")
+
+
+def _safe_by_parts(path: str) -> bool:
+    """The path rule spelt out part by part: the compiled match must agree with it."""
+    parts = path.split("/")
+    return not (
+        not path
+        or "\\" in path
+        or "\0" in path
+        or any(p in ("", ".", "..") for p in parts)
+        or any(p.startswith(".") for p in parts)
+    )
+
+
+def test_path_check_agrees_with_the_rule_part_by_part() -> None:
+    pieces = ["a", "b.yaml", ".", "..", ".git", "", "a.b", "x..y", "\\", "\0", "é", " ", "\n"]
+    paths = {"/".join(combo) for combo in itertools.product(pieces, repeat=3)}
+    paths |= {"/".join(combo) for combo in itertools.product(pieces, repeat=2)}
+    paths |= set(pieces) | {"/a", "a/", "a\\b", "a\0b", "a/.b/c", "a/b./c", "a\n/b"}
+    for path in sorted(paths):
+        if _safe_by_parts(path):
+            _check_path(path)
+        else:
+            with pytest.raises(EmitError):
+                _check_path(path)
 
 
 def test_refuses_duplicate_and_clashing_paths(tmp_path: Path) -> None:
