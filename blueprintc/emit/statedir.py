@@ -16,7 +16,7 @@ from .model import STATE_DIR
 __all__ = ["prepare_state_dir", "remove_entry"]
 
 _DIRS = ("", "owners")  # relative to the state dir
-_FILES = ("manifest.json", "seal.json")
+_FILES = ("manifest.json", "seal")
 
 
 def prepare_state_dir(out: Path) -> None:

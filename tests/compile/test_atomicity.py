@@ -177,5 +177,5 @@ def test_sigkill_leaves_the_previous_or_the_new_tree(fast_tmp: Path) -> None:
     assert rerun.returncode == 0, stderr.decode()
     assert tree_hash(tree_files(out)) == expected["new"]
     assert leftovers(out) == set()
-    # No staging or journal left; seal.json is a machine-local cache.
-    assert set(os.listdir(out / ".blueprintc")) - {"seal.json"} == {"manifest.json", "owners"}
+    # No staging or journal left; the seal is a machine-local cache.
+    assert set(os.listdir(out / ".blueprintc")) - {"seal"} == {"manifest.json", "owners"}

@@ -61,6 +61,6 @@ def test_diff_of_a_one_organization_change_reads_only_that_owner(workspace: Path
     assert read and others == [], others
     # The full path (an unsealed copy of out/: every file read) gives the same diff.
     shutil.copytree(out, workspace / "full", symlinks=True)
-    os.unlink(workspace / "full/.blueprintc/seal.json")
+    os.unlink(workspace / "full/.blueprintc/seal")
     full = run_cli("diff", "-o", "full", cwd=workspace, timeout=300)
     assert full.stdout == changed.stdout, full

@@ -34,7 +34,7 @@ def make_files(
 
 def tree_bytes(root: Path, *, state: bool = False) -> dict[str, bytes]:
     """Every regular file under ``root`` (the .blueprintc state dir only if asked; its
-    machine-local seal.json, which records inodes and mtimes, never)."""
+    machine-local seal, which records inodes and mtimes, never)."""
     result = {}
     for dirpath, dirnames, filenames in os.walk(root):
         rel_dir = os.path.relpath(dirpath, root)
@@ -43,7 +43,7 @@ def tree_bytes(root: Path, *, state: bool = False) -> dict[str, bytes]:
             continue
         for name in filenames:
             rel = os.path.normpath(os.path.join(rel_dir, name)).replace(os.sep, "/")
-            if rel != ".blueprintc/seal.json":
+            if rel != ".blueprintc/seal":
                 result[rel] = (Path(dirpath) / name).read_bytes()
     return result
 

@@ -97,7 +97,7 @@ def test_changed_inputs_with_identical_bytes_touch_only_the_manifest(tmp_path: P
         ".blueprintc",
         ".blueprintc/manifest.json",
         ".blueprintc/owners",
-        ".blueprintc/seal.json",
+        ".blueprintc/seal",
     }
     assert emit(moved, out).strategy == "noop"
 

@@ -3,10 +3,14 @@ addition, removal or pending journal breaks the seal."""
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from blueprintc.emit import OutputFile, emit, is_sealed, seal
-from blueprintc.emit.seal import Seal
+from blueprintc.emit.seal import SEAL, Seal
 
 
 def _sealed_tree(tmp_path: Path) -> tuple[Path, list[str]]:
@@ -66,3 +70,47 @@ def test_out_replaced_by_a_symlink_is_not_sealed(tmp_path: Path) -> None:
     out.rename(real)
     out.symlink_to(real)
     assert is_sealed(out, "inputs-1") is None
+
+
+def test_a_seal_reads_back_as_written_awkward_paths_included(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / ".blueprintc").mkdir(parents=True)
+    names = ["", "a", "a/ü.yaml", "a/new\nline.yaml", "a/\udcff.yaml", "b", "b/x y.yaml"]
+    stats = array("q", range(len(names) * 4))
+    Seal("fingerprint with spaces", names, stats).write(out)
+    assert Seal.load(out) == Seal("fingerprint with spaces", names, stats)
+    Seal("empty", [], array("q")).write(out)
+    assert Seal.load(out) == Seal("empty", [], array("q"))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda raw: raw[:-1],  # the stat array cut short
+        lambda raw: raw + b"\0" * 8,  # one int64 too many
+        lambda raw: raw.replace(b"a/f1.yaml", b"a/f1\0yaml"),  # one more path than counted
+        lambda raw: raw.replace(b'"version": 3', b'"version": 2'),
+        lambda raw: raw.split(b"\n", 1)[1],  # no header
+        lambda raw: b"",
+    ],
+)
+def test_a_damaged_seal_is_no_seal(tmp_path: Path, damage: Callable[[bytes], bytes]) -> None:
+    out = tmp_path / "out"
+    (out / ".blueprintc").mkdir(parents=True)
+    Seal("f", ["", "a", "a/f1.yaml"], array("q", range(12))).write(out)
+    path = out / SEAL
+    assert Seal.load(out) is not None
+    path.write_bytes(damage(path.read_bytes()))
+    assert Seal.load(out) is None
+
+
+def test_version_2s_seal_file_is_not_trusted_and_goes_with_the_next_write(
+    tmp_path: Path,
+) -> None:
+    out, paths = _sealed_tree(tmp_path)
+    (out / SEAL).rename(out / ".blueprintc/seal.json")
+    assert is_sealed(out, "inputs-1") is None
+    emit([OutputFile(p, ({"v": 9},), "y") for p in paths], out)
+    seal(out, "inputs-2", paths)
+    assert not (out / ".blueprintc/seal.json").exists()
+    assert is_sealed(out, "inputs-2") == sorted(paths)

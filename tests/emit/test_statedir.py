@@ -39,12 +39,12 @@ def _symlink_on_owners(state: Path) -> None:
 
 
 def _garbage_everywhere(state: Path) -> None:
-    for path in [state / "manifest.json", state / "seal.json", *(state / "owners").iterdir()]:
+    for path in [state / "manifest.json", state / "seal", *(state / "owners").iterdir()]:
         path.write_text("[]")
 
 
 MANGLES = {
-    "seal.json is a directory": _dir_on("seal.json"),
+    "seal is a directory": _dir_on("seal"),
     "manifest.json is a directory": _dir_on("manifest.json"),
     "owners/ is a file": _file_on_owners,
     "owners/ is a symlink": _symlink_on_owners,
