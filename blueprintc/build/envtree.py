@@ -32,7 +32,7 @@ import yaml
 from blueprintc.build.errors import BuildError
 from blueprintc.emit.cache import scan
 from blueprintc.emit.emitter import recover_pending
-from blueprintc.emit.fsutil import locked, read_file
+from blueprintc.emit.fsutil import AnchoredReader, locked
 from blueprintc.emit.manifest import Manifest
 from blueprintc.emit.model import STATE_DIR, EmitError
 from blueprintc.emit.seal import Seal
@@ -90,10 +90,10 @@ def compiled_branch(out: Path, prefix: str, then: str) -> dict[str, bytes]:
         with locked(out.parent, exclusive=True):
             recover_pending(out)
             manifest = Manifest.load(out)
-            read = _Reader(out, manifest, then)
             paths = sorted(p for p in manifest.files if p.startswith(prefix))
-            _refuse_strays(out, prefix, set(paths), read.fix)
-            return {p[len(prefix) :]: read(p) for p in paths}
+            with _Reader(out, manifest, then) as read:
+                _refuse_strays(out, prefix, set(paths), read.fix)
+                return {p[len(prefix) :]: read(p) for p in paths}
     except EmitError as exc:
         raise BuildError(str(exc)) from None
 
@@ -121,7 +121,8 @@ def compiled_tree(out: Path) -> Iterator[tuple[Manifest, Callable[[str], bytes]]
         with locked(out.parent, exclusive=True):
             recover_pending(out)
             manifest = _listed(out)
-            yield manifest, _Reader(out, manifest)
+            with _Reader(out, manifest) as reader:
+                yield manifest, reader
     except EmitError as exc:
         raise BuildError(str(exc)) from None
 
@@ -144,18 +145,20 @@ def _listed(out: Path) -> Manifest:
 def _read(out: Path) -> list[EnvironmentTree]:
     manifest = _listed(out)
     listed = manifest.files
-    read = _Reader(out, manifest)
     trees: dict[str, EnvironmentTree] = {}
     prefix = ENVIRONMENTS_DIR + "/"
-    for path in sorted(p for p in listed if p.startswith(prefix) and "/" not in p[len(prefix) :]):
-        if not path.endswith((".yaml", ".yml")):
-            continue
-        tree = _tree(out, path, read, listed)
-        if tree is None:
-            continue
-        if tree.name in trees:
-            raise BuildError(f"{out / path}: a second Environment named {tree.name}")
-        trees[tree.name] = tree
+    with _Reader(out, manifest) as read:
+        for path in sorted(
+            p for p in listed if p.startswith(prefix) and "/" not in p[len(prefix) :]
+        ):
+            if not path.endswith((".yaml", ".yml")):
+                continue
+            tree = _tree(out, path, read, listed)
+            if tree is None:
+                continue
+            if tree.name in trees:
+                raise BuildError(f"{out / path}: a second Environment named {tree.name}")
+            trees[tree.name] = tree
     return [trees[name] for name in sorted(trees)]
 
 
@@ -192,16 +195,24 @@ def _what(kind: str | None) -> str:
 
 
 class _Reader:
-    """Reads files of ``out`` through no link, each checked against its sha256."""
+    """Reads files of ``out`` through no link, each checked against its sha256 (the
+    directory of the last read kept open: see ``AnchoredReader``)."""
 
     def __init__(self, out: Path, manifest: Manifest, then: str = "publish again") -> None:
         self.out, self.manifest = out, manifest
         self.fix = f"run `blueprintc compile` to rewrite out/, then {then}"
+        self.files = AnchoredReader(out, MAX_FILE_BYTES)
+
+    def __enter__(self) -> _Reader:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.files.close()
 
     def __call__(self, path: str) -> bytes:
         full = self.out / path
         try:
-            data = read_file(full, MAX_FILE_BYTES, anchor=self.out)
+            data = self.files.read(path)
         except OSError as exc:
             raise BuildError(f"cannot read {full}: {exc.strerror or exc}; {self.fix}") from None
         recorded = self.manifest.files[path].sha256

@@ -30,6 +30,7 @@ from pathlib import Path
 from blueprintc.source import kind_of
 
 __all__ = [
+    "AnchoredReader",
     "FileTooLarge",
     "LinkInPath",
     "NotRegularFile",
@@ -39,6 +40,7 @@ __all__ = [
     "opened_dir",
     "random_suffix",
     "read_file",
+    "read_file_at",
     "remove_tree",
     "sync_tree",
     "write_file",
@@ -49,6 +51,7 @@ _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 _UNSUPPORTED = {errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP}
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
+_READ_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 
 try:
@@ -130,12 +133,52 @@ def read_file(path: Path, max_bytes: int, *, anchor: Path | None = None) -> byte
     (``opened_dir``; ``LinkInPath``); without, links are followed (a file the user
     named, e.g. a key in a mounted Secret).
     """
-    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC
     if anchor is None:
-        fd = os.open(path, flags)
-    else:
-        with opened_dir(path.parent, anchor=anchor) as dir_fd:
-            fd = _open_no_link(dir_fd, path.name, path, flags)
+        return _read_open(os.open(path, _READ_FLAGS), path, max_bytes)
+    with opened_dir(path.parent, anchor=anchor) as dir_fd:
+        return read_file_at(dir_fd, path.name, path, max_bytes)
+
+
+def read_file_at(dir_fd: int, name: str, shown: Path, max_bytes: int) -> bytes:
+    """``read_file`` of ``name`` in the open directory ``dir_fd``, not following a link
+    there (``shown`` names the file in errors)."""
+    return _read_open(_open_no_link(dir_fd, name, shown, _READ_FLAGS), shown, max_bytes)
+
+
+class AnchoredReader:
+    """Reads many files below ``anchor`` as ``read_file(..., anchor=anchor)`` does,
+    keeping the directory of the last read open: files read directory by directory
+    cost one open each, not one per part of their path (a first delivery at N = 100
+    reads 19,093 files in 1,501 directories). Close it, or use it as a context."""
+
+    def __init__(self, anchor: Path, max_bytes: int) -> None:
+        self.anchor, self.max_bytes = anchor, max_bytes
+        self._folder: str | None = None
+        self._fd = -1
+
+    def read(self, path: str) -> bytes:
+        """The file at ``path`` (posix, relative to the anchor)."""
+        folder, _, name = path.rpartition("/")
+        if folder != self._folder:
+            self.close()
+            with opened_dir(self.anchor / folder, anchor=self.anchor) as fd:
+                self._fd = os.dup(fd)
+            self._folder = folder
+        return read_file_at(self._fd, name, self.anchor / path, self.max_bytes)
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+        self._fd, self._folder = -1, None
+
+    def __enter__(self) -> AnchoredReader:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def _read_open(fd: int, path: Path, max_bytes: int) -> bytes:
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):

@@ -136,12 +136,13 @@ def _recompiled(
     manifest listed (`held`), less the removed, plus the written (read back without a
     second pass over out/'s manifest, which at N = 1,000 lists 190,000 files)."""
     from blueprintc.build.envtree import MAX_FILE_BYTES
-    from blueprintc.emit.fsutil import read_file
+    from blueprintc.emit.fsutil import AnchoredReader
 
     paths = set(held)
     if report is not None:
         paths = (paths - set(report.removed)) | {p for p in report.written if p.startswith(prefix)}
-    return {p[len(prefix) :]: read_file(out / p, MAX_FILE_BYTES, anchor=out) for p in sorted(paths)}
+    with AnchoredReader(out, MAX_FILE_BYTES) as files:
+        return {p[len(prefix) :]: files.read(p) for p in sorted(paths)}
 
 
 def branch_files(out: Path, request: Request) -> dict[str, bytes]:

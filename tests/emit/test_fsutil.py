@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from blueprintc.emit.fsutil import (
+    AnchoredReader,
     FileTooLarge,
     LinkInPath,
     NotRegularFile,
@@ -89,3 +90,38 @@ def test_read_file_follows_links_only_without_an_anchor(tmp_path: Path) -> None:
     assert read_file(tmp_path / "link", 64) == b"key"  # a user-named file: a mounted Secret
     with pytest.raises(LinkInPath):
         read_file(tmp_path / "link", 64, anchor=tmp_path)
+
+
+def test_anchored_reader_reads_as_read_file_does_directory_after_directory(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "out"
+    for folder in ("", "a", "a/b", "c"):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+        (root / folder / "f.yaml").write_bytes(f"in {folder or '.'}\n".encode())
+    (root / "a/big").write_bytes(b"x" * 100)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere/f.yaml").write_bytes(b"outside\n")
+    (root / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (root / "a/link.yaml").symlink_to(root / "f.yaml")
+    os.mkfifo(root / "c/fifo")
+    with AnchoredReader(root, 64) as files:
+        for path in ["f.yaml", "a/f.yaml", "a/b/f.yaml", "a/f.yaml", "c/f.yaml", "f.yaml"]:
+            assert files.read(path) == read_file(root / path, 64, anchor=root)
+        with pytest.raises(LinkInPath):
+            files.read("linked/f.yaml")  # a link on the way
+        with pytest.raises(LinkInPath):
+            files.read("a/link.yaml")  # a link at the file, in the directory held open
+        with pytest.raises(NotRegularFile):
+            files.read("c/fifo")
+        with pytest.raises(FileTooLarge):
+            files.read("a/big")
+        with pytest.raises(FileNotFoundError):
+            files.read("a/missing.yaml")
+        assert files.read("a/b/f.yaml") == b"in a/b\n"
+    held = len(os.listdir("/proc/self/fd"))
+    files = AnchoredReader(root, 64)
+    files.read("a/b/f.yaml")
+    assert len(os.listdir("/proc/self/fd")) == held + 1  # one directory held, no more
+    files.close()
+    assert len(os.listdir("/proc/self/fd")) == held
