@@ -8,17 +8,17 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from blueprintc import depbuild, helm, kustomize, listing, standin
+from blueprintc import helm
 from blueprintc.canon import default_canon
 from blueprintc.collector import collector_paused
 from blueprintc.diagnostics import Diagnostic, Finding, Location, Severity, sorted_diagnostics
 from blueprintc.model.blueprint import Blueprint, normalise
 from blueprintc.rules import RULES, Rule
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.memo import per_instance
-from blueprintc.source import InputError, SourceFile, check_entry, read_source
+from blueprintc.rules.guarded import GuardedContext, Refused, preload
+from blueprintc.source import InputError, SourceFile, read_source
 from blueprintc.suppression import apply_config, inline_suppresses, tolerance
 from blueprintc.workspace import (
     BLUEPRINT_FILE,
@@ -202,69 +202,6 @@ def _unlisted_blueprint(directory: Path, workspace: Workspace) -> tuple[Blueprin
     return blueprint, make_diagnostic(RULES["BPI010"], finding)
 
 
-_T = TypeVar("_T")
-
-
-class _Refused(Exception):
-    """Raised instead of handing Helm or kustomize a chart with refused files."""
-
-
-@dataclass
-class _GuardedContext(BlueprintContext):
-    """A context whose chart Helm and kustomize never see once a file in it was refused:
-    they would read that file themselves (a link out of the workspace, a FIFO, a bomb)."""
-
-    refused: bool = False
-    _refusals: dict[tuple[str, Path], InputError] = field(default_factory=dict)
-
-    def read(self, path: Path) -> SourceFile:
-        source = self._sources.get(path)  # read before, so never refused
-        if source is not None:
-            return source
-        return self._remembering_refusal("read", path, super().read)
-
-    def load(self, path: Path) -> YamlDoc:
-        # Parsed again on every call, a refused alias bomb cost each rule the whole budget.
-        # (Kept apart from `read`: a file that is not YAML can still be scanned as text.)
-        return self._remembering_refusal("load", path, super().load)
-
-    def _remembering_refusal(self, how: str, path: Path, reader: Callable[[Path], _T]) -> _T:
-        refusal = self._refusals.get((how, path))
-        if refusal is not None:
-            raise refusal
-        try:
-            return reader(path)
-        except InputError as exc:
-            self._refusals[(how, path)] = exc
-            raise
-
-    @per_instance
-    def helm_chart(self) -> helm.Chart:
-        if self.refused:
-            raise _Refused
-        return super().helm_chart
-
-    @per_instance
-    def dependency_status(self) -> list[dict[str, Any]]:
-        if self.refused:
-            raise _Refused  # `helm dependency list` would load the refused chart
-        return super().dependency_status
-
-    @per_instance
-    def kustomize_build(self) -> kustomize.KustomizeBuild:
-        if self.refused:
-            raise _Refused
-        return super().kustomize_build
-
-    @per_instance
-    def stand_in(self) -> standin.StandIn | None:
-        return None if self.refused else super().stand_in
-
-    @per_instance
-    def build_outcome(self) -> depbuild.BuildOutcome | None:
-        return None if self.refused else super().build_outcome
-
-
 def lint_blueprint(
     directory: Path,
     workspace: Workspace,
@@ -289,7 +226,7 @@ def lint_blueprint(
         if problem.rule == "BPI006":  # never read a chart outside the workspace
             blueprint = dataclasses.replace(blueprint, manifest_kind=None, manifest_dir=None)
         rules = [r for r in rules if r.id.startswith(("BPS", "BPN", "BPD", "BPT"))]
-    context = _GuardedContext(workspace, blueprint, build_dependencies, offline, values_files)
+    context = GuardedContext(workspace, blueprint, build_dependencies, offline, values_files)
     try:
         out.extend(diagnostic_from_input(exc) for exc in preload(context))
         out.extend(_helm_preflight(context))
@@ -304,7 +241,7 @@ def lint_blueprint(
                 continue  # reported once by the chart-metadata rule
             except helm.HelmAborted as exc:
                 out.append(_helm_aborted(context, exc))  # the same for every rule: kept once
-            except _Refused:
+            except Refused:
                 continue  # the refused file is reported; Helm does not get to read it
     finally:
         context.close()
@@ -312,7 +249,7 @@ def lint_blueprint(
     return out
 
 
-def _helm_preflight(context: _GuardedContext) -> list[Diagnostic]:
+def _helm_preflight(context: GuardedContext) -> list[Diagnostic]:
     """Load the chart and render its defaults (what the guards render first, so this
     costs nothing more when they run): a chart over Helm's budget is reported whichever
     rules run."""
@@ -358,45 +295,6 @@ def _manifest_problem(blueprint: Blueprint, workspace: Workspace) -> Diagnostic 
         message = f"Blueprint {name}: {workspace.rel(manifest_dir)} does not exist"
         return make_diagnostic(RULES["BPI008"], Finding(message, location))
     return None
-
-
-def preload(context: _GuardedContext) -> list[InputError]:
-    """Check every entry of the Blueprint and read every authored file once, so input
-    errors surface whichever rules run. A refusal inside the chart keeps it from Helm
-    (and from `helm dependency build`)."""
-    found = _refused_entries(context)
-    for attribute in ("chart_yaml", "values_yaml", "templates", "text_files"):
-        try:
-            getattr(context, attribute)
-        except InputError as exc:
-            found.append(exc)
-    chart = context.blueprint.manifest_dir
-    if chart is not None:
-        prefix = context.rel(chart) + "/"
-        context.refused = any(exc.path.startswith(prefix) for exc in found)
-    context.build_outcome  # noqa: B018 - builds dependencies once, when asked to
-    return found
-
-
-def _refused_entries(context: BlueprintContext) -> list[InputError]:
-    """Links that leave the workspace or dangle, and FIFOs, sockets and devices, anywhere
-    in the Blueprint or its chart (vendored charts/ included: Helm reads them all)."""
-    tops = [context.blueprint.dir]
-    chart = context.blueprint.manifest_dir
-    if chart is not None and not context.workspace.real(chart).is_relative_to(
-        context.blueprint.dir
-    ):
-        tops.append(chart)
-    found = []
-    for top in tops:
-        for _, entries in listing.walk(top, lister=context.scans):
-            for entry in sorted(entries, key=lambda e: e.name):
-                if entry.is_symlink() or not (listing.is_file(entry) or listing.is_dir(entry)):
-                    try:
-                        check_entry(Path(entry.path), context.root)
-                    except InputError as exc:
-                        found.append(exc)
-    return found
 
 
 def make_diagnostic(rule: Rule, finding: Finding) -> Diagnostic:
