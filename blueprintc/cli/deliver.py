@@ -115,7 +115,8 @@ def deliver_command(
             with progress.shown(verbosity.show_progress(output_format)):
                 result = deliver(out, who, signer)
         else:
-            from blueprintc.deliver.remote import check_remote, deliver_remote
+            from blueprintc.deliver.remote import deliver_remote
+            from blueprintc.deliver.transport import check_remote
 
             base = check_remote(remote)
             mirrors = _workspace_mirrors(out)

@@ -177,7 +177,7 @@ def _settings(
         raise PromoteError(f"--timeout: {exc}") from None
     from blueprintc.build.errors import BuildError
     from blueprintc.deliver.credentials import credentials_for
-    from blueprintc.deliver.remote import check_remote
+    from blueprintc.deliver.transport import check_remote
 
     try:
         if to_sovereign:

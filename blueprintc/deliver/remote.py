@@ -12,33 +12,25 @@ protection, a server gone mid-push) leaves its branches at their old tips and do
 not stop the others; the remote ref moves only when the server accepted the update,
 so a rerun pushes what is missing and finishes the job.
 
-The transport is pygit2 (libgit2, already the git layer): no ``git`` process per
-repository, and credentials are handed to it in memory (never in a URL or a
-process's arguments). Unreachable servers and refused credentials are found on the
-first repository and reported once.
+The transport is pygit2 (libgit2, already the git layer; ``deliver/transport.py``):
+no ``git`` process per repository, and credentials are handed to it in memory
+(never in a URL or a process's arguments). Unreachable servers and refused
+credentials are found on the first repository and reported once.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 import pygit2
 
 from blueprintc import progress
 from blueprintc.build.envtree import compiled_files
 from blueprintc.deliver import proposals
-from blueprintc.deliver.credentials import (
-    PASSWORD_ENV,
-    TOKEN_ENV,
-    USERNAME_ENV,
-    Credentials,
-    credentials_for,
-)
+from blueprintc.deliver.credentials import Credentials, credentials_for
 from blueprintc.deliver.embedded import (
     FLEET_REPO,
     GIT_DIR,
@@ -54,8 +46,15 @@ from blueprintc.deliver.embedded import (
 from blueprintc.deliver.errors import DeliverError
 from blueprintc.deliver.provision import Provisioner, api_failure, gated_branches, is_protected
 from blueprintc.deliver.settle import after_push
+from blueprintc.deliver.transport import (
+    DEFAULT_TIMEOUT_S,
+    AuthRefused,
+    Callbacks,
+    check_remote,
+    set_timeouts,
+    why_failed,
+)
 from blueprintc.gitea import Gitea, GiteaError
-from blueprintc.urlcreds import credentials_in_url
 
 if TYPE_CHECKING:
     from blueprintc.deliver.signing import CommitSigner
@@ -66,55 +65,6 @@ TRACKING = "refs/blueprintc/remote/"
 # "Not allowed to push to protected branch <b>" (routers/private/hook_pre_receive.go).
 PROTECTION_WORDS = ("protected branch", "is protected")
 PROTECTED_REFUSAL = "refused as a protected branch"
-DEFAULT_TIMEOUT_S = 60.0  # per network read or write
-CONNECT_TIMEOUT_S = 15.0
-_TIMEOUTS = threading.Lock()
-
-
-class AuthRefused(Exception):
-    """The server asked for credentials we do not have, or refused ours."""
-
-
-class Callbacks(pygit2.RemoteCallbacks):
-    def __init__(self, creds: Credentials | None) -> None:
-        super().__init__()
-        self._creds = creds
-        self._asked = 0
-        self.rejected: dict[str, str] = {}
-        self.server_text: list[str] = []
-
-    def credentials(
-        self, url: str, username_from_url: str | None, allowed_types: object
-    ) -> pygit2.UserPass:
-        self._asked += 1
-        if self._creds is None or self._asked > 1:  # libgit2 would ask again forever
-            raise AuthRefused()
-        return pygit2.UserPass(self._creds.username, self._creds.password)
-
-    def push_update_reference(self, refname: str, message: str | None) -> None:
-        if message:
-            self.rejected[refname] = message
-
-    def sideband_progress(self, string: str) -> None:
-        self.server_text.append(string)
-
-
-def check_remote(url: str) -> str:
-    """The base URL without a trailing slash; one that carries a credential or is not
-    http(s) is refused (the URL is never shown when it carries one)."""
-    carried = credentials_in_url(url)
-    if carried is not None:
-        raise DeliverError(
-            f"--remote carries {carried} (not shown): give the bare URL and put the "
-            f"credentials in ${USERNAME_ENV}/${PASSWORD_ENV} or ${TOKEN_ENV}"
-        )
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise DeliverError(
-            f"--remote {url!r} is not an http(s) URL: give the Gitea base, "
-            "e.g. https://gitea.example.com"
-        )
-    return url.rstrip("/")
 
 
 def deliver_remote(
@@ -184,13 +134,6 @@ def _gitea(
 
     token = webhook_token()
     return Provisioner(api, gated_branches(files), planned_hooks(files, token), token)
-
-
-def set_timeouts(timeout: float) -> None:
-    with _TIMEOUTS:  # libgit2's are process-wide
-        connect = min(timeout, CONNECT_TIMEOUT_S)
-        pygit2.option(pygit2.enums.Option.SET_SERVER_CONNECT_TIMEOUT, int(connect * 1000))
-        pygit2.option(pygit2.enums.Option.SET_SERVER_TIMEOUT, max(1, int(timeout * 1000)))
 
 
 def _preflight(out: Path, base: str, name: str, creds: Credentials | None) -> None:
@@ -419,30 +362,3 @@ def _unrelated(name: str, branch: str, url: str, tip: pygit2.Commit) -> BranchRe
 
 def _all_failed(name: str, branches: Iterable[str], why: str) -> list[BranchResult]:
     return [BranchResult(name, b, "failed", detail=why) for b in sorted(branches)]
-
-
-def why_failed(
-    exc: BaseException, base: str, url: str, creds: Credentials | None
-) -> tuple[str, str]:
-    """(kind, one line) for a failed transfer; never a credential."""
-    if isinstance(exc, AuthRefused):
-        if creds is None:
-            return "auth", (
-                f"{base} asks for credentials: set ${USERNAME_ENV} and ${PASSWORD_ENV} "
-                f"(or ${TOKEN_ENV}), or configure a git credential helper for it"
-            )
-        return "auth", (
-            f"{base} refused the credentials from {creds.source} (not shown): "
-            "check the user name and password or token"
-        )
-    text = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-    lowered = text.lower()
-    if "404" in lowered or "not found" in lowered:
-        return "missing", (
-            f"{url} does not exist: create the repository in Gitea "
-            "(POST /orgs/{org}/repos), then deliver again"
-        )
-    unreachable = ("failed to connect", "connection refused", "resolve", "timed out", "timeout")
-    if any(word in lowered for word in unreachable):
-        return "unreachable", f"{base} is unreachable ({text}): check --remote and the network"
-    return "transfer", f"{url}: {text}; nothing was forced: deliver again to finish"

@@ -34,14 +34,8 @@ from blueprintc.deliver.embedded import (
     write_commit,
     write_tree,
 )
-from blueprintc.deliver.remote import (
-    TRACKING,
-    AuthRefused,
-    Callbacks,
-    push_branches,
-    remote_tip,
-    why_failed,
-)
+from blueprintc.deliver.remote import TRACKING, push_branches, remote_tip
+from blueprintc.deliver.transport import AuthRefused, Callbacks, why_failed
 from blueprintc.gitea import Gitea, GiteaError
 from blueprintc.promote.gates import (
     STATUS_CONTEXT,
