@@ -27,10 +27,8 @@ _FORMAT = 1
 
 def content_digest(entries: Iterable[tuple[str, str]]) -> str:
     """The digest of a branch's files: (path in the branch, sha256 of its bytes)."""
-    digest = hashlib.sha256(f"blueprintc {__version__}\n".encode())
-    for path, sha in sorted(entries):
-        digest.update(f"{path}\0{sha}\n".encode())
-    return digest.hexdigest()
+    lines = "".join([f"{path}\0{sha}\n" for path, sha in sorted(entries)])
+    return hashlib.sha256(f"blueprintc {__version__}\n{lines}".encode()).hexdigest()
 
 
 @dataclass
@@ -95,10 +93,7 @@ def ref_tip(git_dir: Path, repo: str, branch: str) -> str | None:
     ref file or ``packed-refs`` (None when it has neither)."""
     repository = git_dir / f"{repo}.git"
     ref = f"refs/heads/{branch}"
-    try:
-        text = (repository / ref).read_text("ascii").strip()
-    except (OSError, UnicodeDecodeError):
-        text = ""
+    text = _loose_ref(f"{repository}/{ref}")
     if text and not text.startswith("ref:"):
         return text
     try:
@@ -110,6 +105,25 @@ def ref_tip(git_dir: Path, repo: str, branch: str) -> str | None:
         if name == ref:
             return commit
     return None
+
+
+def _loose_ref(path: str) -> str:
+    """A loose ref file's text, stripped ("" when unreadable). Plain os calls: an
+    unchanged delivery at N = 1000 reads 15,001 of them, and pathlib's read_text
+    cost 0.88 s of its 3 s under cProfile."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return ""
+    try:
+        chunks = [os.read(fd, 256)]  # a ref is 41 bytes; read on for a damaged one
+        while chunks[-1]:
+            chunks.append(os.read(fd, 65536))
+        return b"".join(chunks).decode("ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    finally:
+        os.close(fd)
 
 
 def _key(repo: str, branch: str) -> str:
