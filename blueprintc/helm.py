@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from blueprintc import yamldata
 from blueprintc.helm_pool import (
     CHART_IDS,
@@ -126,13 +128,29 @@ class Render:
                 continue
             if wanted is not None and not wanted(template):
                 continue
+            try:
+                documents = self._load_documents(self.manifests[template])
+            except yaml.YAMLError:
+                continue  # not YAML, so no objects: BPG003 reports it (`not_yaml`)
             seen: dict[str, int] = {}
-            for body in self._load_documents(self.manifests[template]):
+            for body in documents:
                 if isinstance(body, dict):
                     kind = str(body.get("kind", ""))
                     result.append(RenderedObject(template, seen.get(kind, 0), body))
                     seen[kind] = seen.get(kind, 0) + 1
         return result
+
+    def not_yaml(self) -> list[tuple[str, yaml.YAMLError]]:
+        """The YAML templates whose output does not parse as YAML (`helm template`
+        refuses such a render), each with PyYAML's error."""
+        found = []
+        for template in sorted(self.manifests):
+            if template.endswith((".yaml", ".yml")):
+                try:
+                    self._load_documents(self.manifests[template])
+                except yaml.YAMLError as exc:
+                    found.append((template, exc))
+        return found
 
     def _load_documents(self, text: str) -> list[Any]:
         cache = self._documents
