@@ -199,14 +199,7 @@ class Worker:
         process = self._send(FRAME.pack(len(encoded), len(blob)) + encoded + blob, budget)
         limit = budget.seconds if seconds is None else seconds
         answer, data = self._receive(process, time.monotonic() + limit, budget)
-        if answer.get("ok"):
-            return answer, data
-        error = str(answer.get("error"))
-        if error == "unknown-chart":
-            raise UnknownChart
-        if error in ("memory", "output"):
-            raise HelmAborted(error, _overrun_message(error, budget, str(answer.get("message"))))
-        raise HelmCallError(error, str(answer.get("message", "")))
+        return accepted(answer, data, budget)
 
     def _send(self, frame: bytes, budget: Budget) -> _Process:
         """Write the request to a live worker. One that died while idle (killed from
@@ -274,6 +267,19 @@ class Worker:
         if self.process is not None:
             self.process.kill()
             self.process = None
+
+
+def accepted(answer: dict[str, Any], data: bytes, budget: Budget) -> tuple[dict[str, Any], bytes]:
+    """A worker's answer as its caller gets it: the answer and data, or the exception
+    its error stands for."""
+    if answer.get("ok"):
+        return answer, data
+    error = str(answer.get("error"))
+    if error == "unknown-chart":
+        raise UnknownChart
+    if error in ("memory", "output"):
+        raise HelmAborted(error, _overrun_message(error, budget, str(answer.get("message"))))
+    raise HelmCallError(error, str(answer.get("message", "")))
 
 
 def as_helm_reads(value: Any) -> Any:

@@ -62,10 +62,13 @@ class Worker:
         self.helm = helm_python
         self.native = _native
         self.charts: OrderedDict[int, Any] = OrderedDict()
-        self.memory = -1
 
     def handle(self, header: dict[str, Any], blob: bytes) -> tuple[dict[str, Any], bytes]:
-        self._limit_memory(int(header.get("memory", -1)))
+        limit_memory(int(header.get("memory", -1)))
+        if header["op"] == "lint":  # a whole Blueprint, its Helm calls made here
+            from blueprintc.lint_jobs import run_job
+
+            return run_job(self, header, blob)
         try:
             answer, data = self._dispatch(header, blob)
         except self.helm.HelmError as exc:
@@ -120,14 +123,19 @@ class Worker:
         self.charts.move_to_end(chart_id)
         return chart
 
-    def _limit_memory(self, limit: int) -> None:
-        if limit != self.memory:
-            _, hard = resource.getrlimit(resource.RLIMIT_DATA)
-            soft = resource.RLIM_INFINITY if limit < 0 else limit
-            if hard != resource.RLIM_INFINITY and soft != resource.RLIM_INFINITY:
-                soft = min(soft, hard)
-            resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
-            self.memory = limit
+
+_memory = [-1]  # the data-segment limit set last: one per process, as RLIMIT_DATA is
+
+
+def limit_memory(limit: int) -> None:
+    """Cap this process's data segment at `limit` bytes (-1: no cap)."""
+    if limit != _memory[0]:
+        _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        soft = resource.RLIM_INFINITY if limit < 0 else limit
+        if hard != resource.RLIM_INFINITY and soft != resource.RLIM_INFINITY:
+            soft = min(soft, hard)
+        resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
+        _memory[0] = limit
 
 
 def main() -> None:
