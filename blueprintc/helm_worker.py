@@ -14,6 +14,10 @@ a memory overrun. (RLIMIT_AS would not do: Helm's Go runtime reserves about
 `MemoryError` is answered as such. Anything printed to fd 1 by a library goes to
 stderr: fd 1 is kept for frames only.
 
+A `lint` request lints a whole Blueprint here, its Helm calls made in-process
+(`blueprintc.lint_jobs`: why, and how the budget still holds); its modules are
+imported on the first one.
+
 A render is the SDK's own native call (what `Chart.render` makes), so Helm's JSON
 passes through undecoded and helm-c's `api_versions` option, which `Chart.render`
 does not expose, is reachable; the SDK is pinned below 0.3 in pyproject.toml.
