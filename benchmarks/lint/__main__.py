@@ -32,6 +32,8 @@ from blueprintc import helm_pool
 from blueprintc.diagnostics import Diagnostic, Severity
 from blueprintc.lint import lint
 
+WORKER_WARM_UP_RUNS = 3
+
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
@@ -63,7 +65,10 @@ def measure(
     _check_clean(result.active, len(result.blueprints), count)
     plan = recording.plan()
     replay(plan, jobs)
-    lint([workspace], root=workspace, jobs=jobs)  # the Helm workers' imports and caches
+    # The Helm workers' imports, caches and Go heaps: each lints about half of the
+    # Blueprints per run, and a worker's first runs were up to 30% slower than its later.
+    for _ in range(WORKER_WARM_UP_RUNS):
+        lint([workspace], root=workspace, jobs=jobs)
     samples: dict[str, list[float]] = {"lint": [], "bare": [], "lint1": [], "bare1": []}
     cpu: dict[str, list[float]] = {"lint": [], "helm": [], "bare": []}
     runs = {
