@@ -194,8 +194,7 @@ class Worker:
     ) -> tuple[dict[str, Any], bytes]:
         """Send one request and wait for its answer for at most the budget's seconds
         (`seconds` instead, for a call such as `dependency build` that downloads)."""
-        header = {**header, "memory": budget.memory_bytes, "max_output": budget.output_bytes}
-        encoded = json.dumps(header, default=as_helm_reads).encode()
+        encoded = json.dumps(with_budget(header, budget), default=as_helm_reads).encode()
         process = self._send(FRAME.pack(len(encoded), len(blob)) + encoded + blob, budget)
         limit = budget.seconds if seconds is None else seconds
         answer, data = self._receive(process, time.monotonic() + limit, budget)
@@ -267,6 +266,11 @@ class Worker:
         if self.process is not None:
             self.process.kill()
             self.process = None
+
+
+def with_budget(header: dict[str, Any], budget: Budget) -> dict[str, Any]:
+    """A request as a worker takes it: with the memory cap and output cap it enforces."""
+    return {**header, "memory": budget.memory_bytes, "max_output": budget.output_bytes}
 
 
 def accepted(answer: dict[str, Any], data: bytes, budget: Budget) -> tuple[dict[str, Any], bytes]:

@@ -41,6 +41,7 @@ from blueprintc.helm_pool import (
     UnknownChart,
     Worker,
     accepted,
+    with_budget,
 )
 from blueprintc.workspace import Workspace
 
@@ -111,10 +112,9 @@ class InProcessWorker(Worker):
         blob: bytes = b"",
         seconds: float | None = None,
     ) -> tuple[dict[str, Any], bytes]:
-        header = {**header, "memory": budget.memory_bytes, "max_output": budget.output_bytes}
         signal.setitimer(signal.ITIMER_REAL, budget.seconds if seconds is None else seconds)
         try:
-            answer, data = self.handler.handle(header, blob)
+            answer, data = self.handler.handle(with_budget(header, budget), blob)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
         return accepted(answer, data, budget)

@@ -8,27 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from blueprintc.lint import lint
+from tests.cli.helpers import write_workspace
 
-BLUEPRINT = """\
-apiVersion: catalyst.openova.io/v1
-kind: Blueprint
-metadata:
-  name: bp-demo
-spec:
-  version: 1.0.0
-  card:
-    title: Demo
-  manifests:
-    chart: ./chart
-"""
-GOOD = """\
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: {{ .Release.Name }}
-data:
-  replicas: "{{ .Values.replicas }}"
-"""
+LABELS = "blueprints/demo/chart/templates/labels.yaml"
 BAD = """\
 apiVersion: v1
 kind: ConfigMap
@@ -39,39 +21,26 @@ metadata:
 """
 
 
-def _workspace(root: Path) -> Path:
-    (root / "blueprintc.yaml").parent.mkdir(parents=True)
-    (root / "blueprintc.yaml").write_text(
-        "apiVersion: blueprintc.openova.io/v1alpha1\nkind: Workspace\n"
-    )
-    chart = root / "blueprints" / "demo" / "chart"
-    (chart / "templates").mkdir(parents=True)
-    (root / "blueprints" / "demo" / "blueprint.yaml").write_text(BLUEPRINT)
-    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: bp-demo\nversion: 1.0.0\n")
-    (chart / "values.yaml").write_text("replicas: 1\n")
-    (chart / "templates" / "cm.yaml").write_text(GOOD)
-    (chart / "templates" / "labels.yaml").write_text(BAD)
-    return root
-
-
 def test_a_default_render_that_is_not_yaml_is_bpg003_at_the_template_line(
     tmp_path: Path,
 ) -> None:
-    workspace = _workspace(tmp_path / "ws")
+    workspace = write_workspace(tmp_path / "ws", {"demo": "replicas: 1\n"}, extra={LABELS: BAD})
     result = lint([workspace], root=workspace, jobs=1)
-    smoke = [d for d in result.active if d.rule == "BPG003"]
-    assert [(d.location.file, d.location.line, d.location.column) for d in smoke] == [
-        ("blueprints/demo/chart/templates/labels.yaml", 6, 29)
-    ]
-    message = smoke[0].message
+    assert [
+        (d.rule, d.location.file, d.location.line, d.location.column) for d in result.active
+    ] == [("BPG003", LABELS, 6, 29)]
+    message = result.active[0].message
     assert "templates/labels.yaml is not YAML" in message
     assert "`openova.io/environment: -`" in message
-    assert "quote" in smoke[0].hint
+    assert "quote" in result.active[0].hint
 
 
-def test_the_same_chart_with_its_values_set_is_clean_of_bpg003(tmp_path: Path) -> None:
-    workspace = _workspace(tmp_path / "ws")
-    values = workspace / "blueprints" / "demo" / "chart" / "values.yaml"
-    values.write_text("replicas: 1\norganization: acme\nenvType: prod\n")
+def test_with_its_values_set_the_template_is_yaml_and_its_object_is_checked(
+    tmp_path: Path,
+) -> None:
+    """No BPG003 then, and the ConfigMap the bad render hid is checked like any other:
+    it lacks the app.kubernetes.io labels (BPG008)."""
+    values = "replicas: 1\norganization: acme\nenvType: prod\n"
+    workspace = write_workspace(tmp_path / "ws", {"demo": values}, extra={LABELS: BAD})
     result = lint([workspace], root=workspace, jobs=1)
-    assert [d for d in result.active if d.rule == "BPG003"] == []
+    assert [(d.rule, d.location.file) for d in result.active] == [("BPG008", LABELS)]
