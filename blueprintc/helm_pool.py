@@ -37,6 +37,7 @@ import itertools
 import json
 import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -113,17 +114,20 @@ def _worker_path() -> str:
 
 
 class _Process:
-    """One running worker: its pipes and the file its stderr goes to."""
+    """One running worker: its pipes, the file its stderr goes to, and its own temporary
+    directory (its TMPDIR: what it leaves there when killed mid-call, such as a lint
+    job's stand-in chart, is removed with it)."""
 
     def __init__(self) -> None:
         self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed by kill()
+        self.tmp = tempfile.mkdtemp(prefix="blueprintc-helm-worker-")
         self.popen = subprocess.Popen(
             # -P: never import from the current directory (a workspace's `blueprintc/`)
             [sys.executable, "-S", "-P", "-m", "blueprintc.helm_worker"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self.stderr,
-            env={**os.environ, "PYTHONPATH": _worker_path()},
+            env={**os.environ, "PYTHONPATH": _worker_path(), "TMPDIR": self.tmp},
         )
         assert self.popen.stdin is not None and self.popen.stdout is not None
         self.requests = self.popen.stdin
@@ -137,6 +141,7 @@ class _Process:
         for closing in (self.requests, self.popen.stdout, self.stderr):
             with suppress(OSError):
                 closing.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
     def died_of(self) -> str:
         """The first line of what the dead worker said on stderr (Go's fatal error)."""

@@ -166,3 +166,29 @@ def test_a_worker_started_by_a_thread_outlives_that_thread(tmp_path: Path) -> No
         assert answer["ok"]
     finally:
         pool.close()
+
+
+def test_a_worker_has_a_temporary_directory_of_its_own_removed_with_it(tmp_path: Path) -> None:
+    """What a worker killed mid-call leaves in its TMPDIR (a lint job's stand-in chart)
+    goes with it: when it is found dead and replaced, and when the pool closes."""
+    pool = Pool(size=1)
+    chart_dir = _chart(tmp_path)
+    request = {"op": "load", "path": str(chart_dir), "chart": next(CHART_IDS)}
+    try:
+        with pool.lease() as worker:
+            worker.call(request, DEFAULT_BUDGET)
+            first = worker.process
+            assert first is not None
+            environ = Path(f"/proc/{first.popen.pid}/environ").read_bytes().split(b"\0")
+            assert f"TMPDIR={first.tmp}".encode() in environ
+            (Path(first.tmp) / "blueprintc-standin-x").mkdir()
+            os.kill(first.popen.pid, signal.SIGKILL)
+            first.popen.wait()
+            worker.call({**request, "chart": next(CHART_IDS)}, DEFAULT_BUDGET)
+            second = worker.process
+            assert second is not None and second is not first
+        assert not Path(first.tmp).exists()
+        assert Path(second.tmp).is_dir()
+    finally:
+        pool.close()
+    assert not Path(second.tmp).exists()
