@@ -18,6 +18,7 @@ from blueprintc.diagnostics import Diagnostic
 from blueprintc.lint import lint
 from blueprintc.workspace import load_workspace
 from tests.compile.helpers import copy_workspace
+from tests.hostile.test_helm_budget import LINT_CASES
 
 REPO = Path(__file__).resolve().parents[2]
 CASES = REPO / "tests" / "rules" / "cases"
@@ -105,3 +106,17 @@ def test_a_chart_over_its_budget_ends_its_worker_and_is_reported_here(
     # The workers lint again afterwards (a killed one is replaced).
     (workspace / CHART / "templates" / "hostile.yaml").unlink()
     assert _both_ways(workspace) == ([], [])
+
+
+@pytest.mark.parametrize("case", sorted(LINT_CASES))
+def test_a_hostile_input_reports_the_same_in_the_workers(tmp_path: Path, case: str) -> None:
+    """The hostile-input suite's plants (a FIFO, a link to /dev/zero, a NaN value, a
+    6 MB template, Helm over its budget...) in the reference workspace."""
+    workspace = copy_workspace(tmp_path / "ws")
+    with open(workspace / "blueprintc.yaml", "a", encoding="utf-8") as handle:
+        handle.write("helm:\n  timeoutSeconds: 3\n")
+    plant, rule, _ = LINT_CASES[case]
+    plant(workspace)
+    threads, workers = _both_ways(workspace, workspace / "blueprints")
+    assert rule in {d.rule for d in threads}
+    assert workers == threads
