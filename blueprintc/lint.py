@@ -14,7 +14,6 @@ from blueprintc import helm
 from blueprintc.canon import default_canon
 from blueprintc.collector import collector_paused
 from blueprintc.diagnostics import Diagnostic, Finding, Location, Severity, sorted_diagnostics
-from blueprintc.lint_jobs import Session, lint_in_workers
 from blueprintc.model.blueprint import Blueprint, normalise
 from blueprintc.rules import RULES, Rule
 from blueprintc.rules.context import BlueprintContext
@@ -151,6 +150,8 @@ def _lint(
     if in_workers is None:
         in_workers = jobs > 1 and len(dirs) >= WORKERS_FROM
     if in_workers and not build_dependencies:  # `helm dependency build` stays here
+        from blueprintc.lint_jobs import Session, lint_in_workers  # not a hook's start-up
+
         session = Session(workspace, tuple(r.id for r in rules), offline, schemas.values_files)
         for found in lint_in_workers(dirs, session, jobs, classic):
             diagnostics.extend(found)

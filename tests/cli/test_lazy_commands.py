@@ -113,3 +113,10 @@ def test_lint_of_a_valid_blueprint_builds_no_validator() -> None:
     assert "blueprintc.validate.objects" in modules, "BPG012 checked the rendered objects"
     tops = {"jsonschema", "referencing", "jsonschema_specifications", "kubernetes_validate"}
     assert [m for m in modules if m.split(".")[0] in tops] == []
+
+
+def test_lint_of_a_few_blueprints_does_not_import_the_worker_jobs() -> None:
+    """Below `lint.WORKERS_FROM` Blueprints lint runs in threads: the hook does not pay
+    for `lint_jobs` and pickle (about 3 ms)."""
+    modules = _imported_after("lint", "blueprints/webapp")
+    assert [m for m in modules if m in ("blueprintc.lint_jobs", "pickle")] == []

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-import blueprintc.lint as linting
 from blueprintc import lint_jobs
 from blueprintc.diagnostics import Diagnostic
 from blueprintc.lint import lint
@@ -53,7 +52,7 @@ def no_handing_back(monkeypatch: pytest.MonkeyPatch) -> None:
 
         return real(dirs, session, jobs, refuse)
 
-    monkeypatch.setattr(linting, "lint_in_workers", strict)
+    monkeypatch.setattr(lint_jobs, "lint_in_workers", strict)
 
 
 def _both_ways(
