@@ -178,3 +178,12 @@ def test_per_canon_builds_once_per_canon_object() -> None:
     assert cached(first) == cached(first) == 1
     assert cached(second) == 2
     assert len(calls) == 2
+
+
+@pytest.mark.parametrize("null", ["null", "Null", "NULL"])
+def test_an_unquoted_yaml_null_is_no_naming_value(null: str) -> None:
+    """`envType: null` (a ci/ values file unsetting a default) names nothing: BPN004
+    must not read it as the env type 'null'. A quoted "null" is a string, and is."""
+    assert scan.scan_file(CANON, _source(f"envType: {null}\n")) == ()
+    (item,) = scan.scan_file(CANON, _source(f'envType: "{null}"\n'))
+    assert ENV in item.kinds and item.value == null

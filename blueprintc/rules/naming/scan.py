@@ -72,6 +72,7 @@ class Scanner:
 
 
 scanner = per_canon(Scanner)
+_YAML_NULLS = ("null", "Null", "NULL")
 
 
 def _scan(scan: Scanner, source: SourceFile) -> tuple[Item, ...]:
@@ -85,6 +86,8 @@ def _scan(scan: Scanner, source: SourceFile) -> tuple[Item, ...]:
             continue
         key = match.group("key")
         value = match.group("value")
+        if value in _YAML_NULLS and not match.group("vq"):
+            continue  # `envType: null` unsets a value (Helm deletes the key): no name
         items.append(Item(source, scan.kinds[key], key, start, value, match.start("value")))
     taken = {item.offset for item in items}
     for match in finditer_at(scan.tokens, text, scan.token_starts):
