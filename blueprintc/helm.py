@@ -50,6 +50,7 @@ class RenderFailure:
     line: int
     column: int
     is_execution_error: bool  # `required` or `fail` in a template (not a parse error)
+    hint: str = ""  # how to fix it, when blueprintc knows better than the rule's hint
 
 
 @dataclass(frozen=True)

@@ -44,3 +44,36 @@ def test_with_its_values_set_the_template_is_yaml_and_its_object_is_checked(
     workspace = write_workspace(tmp_path / "ws", {"demo": values}, extra={LABELS: BAD})
     result = lint([workspace], root=workspace, jobs=1)
     assert [(d.rule, d.location.file) for d in result.active] == [("BPG008", LABELS)]
+
+
+def test_a_ci_values_file_whose_render_is_not_yaml_is_bpg012_at_the_template_line(
+    tmp_path: Path,
+) -> None:
+    """Defaults render YAML; `ci/empty-values.yaml` unsets both values, so chart-testing's
+    install with it would fail: BPG012, at the same template line, naming the file."""
+    values = "replicas: 1\norganization: acme\nenvType: prod\n"
+    ci = "organization: null\nenvType: null\n"  # null deletes a default, in Helm
+    workspace = write_workspace(
+        tmp_path / "ws",
+        {"demo": values},
+        extra={LABELS: BAD, "blueprints/demo/chart/ci/empty-values.yaml": ci},
+    )
+    result = lint([workspace], root=workspace, jobs=1, select={"BPG003", "BPG012"})
+    found = [(d.rule, d.location.file, d.location.line, d.location.column) for d in result.active]
+    assert found == [("BPG012", LABELS, 6, 29)]
+    assert result.active[0].message.startswith(
+        "render with ci/empty-values.yaml failed: templates/labels.yaml is not YAML"
+    )
+    assert "quote" in result.active[0].hint
+
+
+def test_a_template_not_yaml_under_defaults_and_ci_alike_is_reported_once(
+    tmp_path: Path,
+) -> None:
+    workspace = write_workspace(
+        tmp_path / "ws",
+        {"demo": "replicas: 1\n"},
+        extra={LABELS: BAD, "blueprints/demo/chart/ci/more-values.yaml": "replicas: 2\n"},
+    )
+    result = lint([workspace], root=workspace, jobs=1, select={"BPG003", "BPG012"})
+    assert [(d.rule, d.location.line) for d in result.active] == [("BPG003", 6)]

@@ -14,8 +14,10 @@ are not checked (BPG013 says which).
 
 Each render chart-testing would try is checked: the default values, every
 `ci/*values.yaml` of the chart, and each `--values FILE` given to lint. A
-render that fails with a `ci/` or `--values` file is reported here too (the
-default render is BPG003's); an error every render shares is reported once.
+render that fails with a `ci/` or `--values` file is reported here too, and so
+is a template whose output under one is not YAML (Helm refuses that render; the
+default render's is BPG003's, and a template that renders so under both is left
+to it); an error every render shares is reported once.
 
 Failing: `templates/deployment.yaml` renders a Deployment with
 `spec.replica: 2`.
@@ -56,7 +58,8 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             if source is not None
             else values_set.location
         )
-        yield Finding(f"render with {values_set.label} failed: {failure.message}", location)
+        message = f"render with {values_set.label} failed: {failure.message}"
+        yield Finding(message, location, hint=failure.hint or None)
     version = ctx.workspace.kubernetes_version
     for error in result.errors:
         obj = error.obj

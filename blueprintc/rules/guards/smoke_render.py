@@ -22,8 +22,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-import yaml
-
 from blueprintc.diagnostics import Finding, Location, Severity
 from blueprintc.helm import RenderFailure
 from blueprintc.rules.base import rule
@@ -31,6 +29,7 @@ from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.support import (
     chart_location,
     is_helm,
+    not_yaml_failures,
     renderable,
     smoke_mode,
     stand_in_failure,
@@ -68,9 +67,15 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             return  # caused by a dependency that is not built: BPG011 says so
         yield _failure(ctx, render.failure, mode, annotation)
         return
-    unparsable = render.not_yaml()
-    for template, error in unparsable:
-        yield _not_yaml(ctx, template, render.manifests[template], error)
+    unparsable = not_yaml_failures(ctx, render)
+    for failure in unparsable:
+        source = ctx.template_source(failure.template)
+        location = (
+            Location(source.rel, failure.line, failure.column)
+            if source is not None
+            else chart_location(ctx, ("name",))
+        )
+        yield Finding(f"the default render of {failure.message}", location, hint=failure.hint)
     if unparsable:
         return
     minimum = int(charts.get("smokeRenderMinLines", 5))
@@ -130,42 +135,6 @@ def _failure(
             f"{chart_location(ctx, ('name',)).file}; else give it a default"
         )
     return Finding(f"{prefix}: {failure.message}", location, hint=hint)
-
-
-def _not_yaml(ctx: BlueprintContext, template: str, output: str, error: yaml.YAMLError) -> Finding:
-    """A template whose default output is not YAML, at the template line that made the
-    bad output line: the one whose text before its first `{{` starts that line."""
-    mark = getattr(error, "problem_mark", None)
-    at = mark.line + 1 if mark is not None else 1
-    lines = output.splitlines()
-    made = lines[at - 1] if 0 < at <= len(lines) else ""
-    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-    name = template.split("/", 1)[1] if "/" in template else template
-    source = ctx.template_source(name)
-    if source is None:
-        location = chart_location(ctx, ("name",))
-    else:
-        location = Location(source.rel, *_source_position(source.lines, made, at))
-    return Finding(
-        f"the default render of {name} is not YAML ({problem} at line {at} of its "
-        f"output, `{made.strip()}`): Helm refuses to install it",
-        location,
-        hint="quote the value (`{{ .Values.x | quote }}`) or give it a default, so every "
-        "rendered line is YAML",
-    )
-
-
-def _source_position(lines: list[str], made: str, near: int) -> tuple[int, int]:
-    """Line and column of the first `{{` on the template line whose literal text (before
-    that `{{`) begins `made`, the one nearest `near` if several do; else `near`, 1."""
-    candidates = [
-        (number, len(literal) + 1)
-        for number, line in enumerate(lines, 1)
-        if "{{" in line and (literal := line.split("{{", 1)[0]).strip() and made.startswith(literal)
-    ]
-    if candidates:
-        return min(candidates, key=lambda found: abs(found[0] - near))
-    return (near if 0 < near <= len(lines) else 1), 1
 
 
 RULE = check
