@@ -13,6 +13,11 @@ annotation `catalyst.openova.io/smoke-render-mode`:
   `required` value must come from the per-cluster overlay. Any other
   failure still fails.
 
+A default render whose output is not YAML fails too, as `helm template` refuses
+it: `env: {{ .Values.org }}-{{ .Values.type }}` with both values unset renders
+`env: -`. It is reported at the template line whose text before its first `{{`
+starts the bad output line.
+
 Failing: a template with a typo (`{{ .Values.image.tag | quot }}`), or a chart
 whose templates are all gated off without the `default-off` annotation.
 """
