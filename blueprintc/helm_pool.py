@@ -143,16 +143,29 @@ class _Process:
                 closing.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
-    def died_of(self) -> str:
-        """The first line of what the dead worker said on stderr (Go's fatal error)."""
+    def died_of(self) -> tuple[str, bool]:
+        """The first line of what the dead worker said on stderr (Go's fatal error), and
+        whether what it said anywhere is its memory running out (`out_of_memory`)."""
         self.popen.wait()
         self.stderr.seek(0)
         text = self.stderr.read(_STDERR_HEAD).decode("utf-8", "replace")
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         fatal = [line for line in lines if line.startswith("fatal error")]
         if fatal or lines:  # Go's fatal error comes first, Python's exception last
-            return (fatal or lines[-1:])[0]
-        return f"exit status {self.popen.returncode}"
+            return (fatal or lines[-1:])[0], out_of_memory(text)
+        return f"exit status {self.popen.returncode}", False
+
+
+# What a worker says when the data-segment cap stops it, besides Go's `out of memory`:
+# a thread it could not start (`failed to create new OS thread ... errno=12`, then
+# `fatal error: newosproc`: thread stacks count against RLIMIT_DATA) or Python's own
+# MemoryError outside the request handler.
+_OUT_OF_MEMORY = ("out of memory", "cannot allocate memory", "errno=12", "MemoryError")
+
+
+def out_of_memory(stderr: str) -> bool:
+    """Whether a dead worker's stderr says its memory ran out."""
+    return any(marker in stderr for marker in _OUT_OF_MEMORY)
 
 
 _SPAWNER: ThreadPoolExecutor | None = None
@@ -259,9 +272,9 @@ class Worker:
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
     def _died(self, process: _Process, budget: Budget) -> HelmAborted:
-        why = process.died_of()
+        why, memory = process.died_of()
         self._stop()
-        if "out of memory" in why or "cannot allocate memory" in why:
+        if memory:
             return HelmAborted("memory", _overrun_message("memory", budget, why))
         if process.popen.returncode == -signal.SIGKILL:  # the kernel's OOM killer
             return HelmAborted("memory", _overrun_message("memory", budget, "killed"))

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from blueprintc import helm
-from blueprintc.helm_pool import CHART_IDS, DEFAULT_BUDGET, POOL, Budget, Pool
+from blueprintc.helm_pool import CHART_IDS, DEFAULT_BUDGET, POOL, Budget, Pool, out_of_memory
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIGMAP = """\
@@ -192,3 +192,25 @@ def test_a_worker_has_a_temporary_directory_of_its_own_removed_with_it(tmp_path:
     finally:
         pool.close()
     assert not Path(second.tmp).exists()
+
+
+@pytest.mark.parametrize(
+    ("stderr", "memory"),
+    [
+        ("fatal error: runtime: out of memory\n\ngoroutine 1 [running]:\n", True),
+        ("fatal error: runtime: cannot allocate memory\n", True),
+        (  # Go could not start a thread: its stack counts against RLIMIT_DATA
+            "runtime: failed to create new OS thread (have 7 already; errno=12)\n"
+            "runtime: may need to increase max user processes (ulimit -u)\n"
+            "fatal error: newosproc\n",
+            True,
+        ),
+        ("Traceback (most recent call last):\n  ...\nMemoryError\n", True),
+        ("panic: runtime error: index out of range [3] with length 3\n", False),
+        ("Traceback (most recent call last):\n  ...\nKeyError: 'op'\n", False),
+    ],
+)
+def test_what_a_dead_worker_said_tells_a_memory_overrun_from_a_crash(
+    stderr: str, memory: bool
+) -> None:
+    assert out_of_memory(stderr) is memory
