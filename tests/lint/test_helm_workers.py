@@ -94,7 +94,7 @@ def test_memory_past_the_cap_aborts_the_worker_not_blueprintc(tmp_path: Path) ->
     )
     with pytest.raises(helm.HelmAborted) as aborted:
         helm.render(chart, None, "demo", "demo")
-    assert aborted.value.reason == "memory"
+    assert aborted.value.reason == "memory", aborted.value.message  # names what Helm said
     assert "300 MiB memory budget" in aborted.value.message
 
 
