@@ -303,14 +303,19 @@ def render(
     return Render(manifests, None, _documents=documents)
 
 
+def chart_relative(template: str) -> str:
+    """Helm's template key (`bp-x/templates/cm.yaml`) as a path in the chart directory
+    (`templates/cm.yaml`): its first part, the chart's name, dropped."""
+    return template.split("/", 1)[1] if "/" in template else template
+
+
 def parse_failure(message: str) -> RenderFailure:
     message = _clean(message)
     match = _POSITION.search(message)
     template = None
     line = column = 1
     if match:
-        parts = match.group("file").split("/", 1)
-        template = parts[1] if len(parts) == 2 else parts[0]
+        template = chart_relative(match.group("file"))
         line = int(match.group("line"))
         column = int(match.group("col") or 1)
     is_execution_error = _EXECUTION_ERROR in message

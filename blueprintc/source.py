@@ -63,6 +63,12 @@ def _real_dir(directory: str) -> str:
     return os.path.realpath(directory)
 
 
+def _under_real_root(path: str, root: Path) -> bool:
+    """`path` (absolute, resolved) is root's real path or below it."""
+    top = _real_dir(str(root))
+    return path == top or path.startswith(top + os.sep)
+
+
 def _in_plain_directory(path: Path, root: Path) -> str | None:
     """The absolute path, when `path` sits in a link-free directory under root.
 
@@ -73,8 +79,7 @@ def _in_plain_directory(path: Path, root: Path) -> str | None:
         return None
     absolute = os.path.abspath(path)
     directory, _ = os.path.split(absolute)
-    top = _real_dir(str(root))
-    inside = directory == top or directory.startswith(top + os.sep)
+    inside = _under_real_root(directory, root)
     return absolute if inside and _real_dir(directory) == directory else None
 
 
@@ -146,9 +151,7 @@ def _resolves_inside(path: Path, root: Path) -> bool:
         os.stat(path)
     except (OSError, ValueError):
         return False
-    real = os.path.realpath(path)
-    top = _real_dir(str(root))
-    return real == top or real.startswith(top + os.sep)
+    return _under_real_root(os.path.realpath(path), root)
 
 
 def _first_link(path: Path, root: Path) -> Path | None:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from blueprintc.diagnostics import Location
-from blueprintc.helm import Render, RenderedObject, RenderFailure
+from blueprintc.helm import RenderedObject, RenderFailure
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.support import (
     chart_location,
@@ -114,24 +114,13 @@ def _check(ctx: BlueprintContext) -> RenderedCheck:
         if values_set.location is None:
             default = render.manifests  # its output that is not YAML is BPG003's
         else:
-            checker.result.failures.extend(
-                (values_set, failure)
-                for failure in not_yaml_failures(ctx, render)
-                if not _as_by_default(render, failure, default)
-            )
+            unparsable = not_yaml_failures(ctx, render, reported=default)
+            checker.result.failures.extend((values_set, failure) for failure in unparsable)
         for obj in render.objects():
             if (id(obj.body), obj.template, obj.ordinal) not in checked:
                 checked.add((id(obj.body), obj.template, obj.ordinal))
                 checker.check(obj, obj.body, "", values_set.label)
     return checker.result
-
-
-def _as_by_default(render: Render, failure: RenderFailure, default: dict[str, str]) -> bool:
-    """The failing template's output is the default render's, reported there."""
-    return any(
-        key.split("/", 1)[-1] == failure.template and text == default.get(key)
-        for key, text in render.manifests.items()
-    )
 
 
 class _Checker:

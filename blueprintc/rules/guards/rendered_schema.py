@@ -29,11 +29,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from blueprintc.diagnostics import Finding, Location, Severity
+from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.rendered_objects import DEFAULT, rendered_check
-from blueprintc.rules.guards.support import object_location
+from blueprintc.rules.guards.support import failure_location, object_location
 
 
 @rule(
@@ -52,12 +52,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         return
     for values_set, failure in result.failures:
         assert values_set.location is not None
-        source = ctx.template_source(failure.template)
-        location = (
-            Location(source.rel, failure.line, failure.column)
-            if source is not None
-            else values_set.location
-        )
+        location = failure_location(ctx, failure) or values_set.location
         message = f"render with {values_set.label} failed: {failure.message}"
         yield Finding(message, location, hint=failure.hint or None)
     version = ctx.workspace.kubernetes_version

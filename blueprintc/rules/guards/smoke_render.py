@@ -27,12 +27,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from blueprintc.diagnostics import Finding, Location, Severity
+from blueprintc.diagnostics import Finding, Severity
 from blueprintc.helm import RenderFailure
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.support import (
     chart_location,
+    failure_location,
     is_helm,
     not_yaml_failures,
     renderable,
@@ -74,12 +75,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         return
     unparsable = not_yaml_failures(ctx, render)
     for failure in unparsable:
-        source = ctx.template_source(failure.template)
-        location = (
-            Location(source.rel, failure.line, failure.column)
-            if source is not None
-            else chart_location(ctx, ("name",))
-        )
+        location = failure_location(ctx, failure) or chart_location(ctx, ("name",))
         yield Finding(f"the default render of {failure.message}", location, hint=failure.hint)
     if unparsable:
         return
@@ -121,11 +117,7 @@ def _helper_bodies(ctx: BlueprintContext) -> dict[str, str]:
 def _failure(
     ctx: BlueprintContext, failure: RenderFailure, mode: str | None, annotation: str
 ) -> Finding:
-    source = ctx.template_source(failure.template)
-    if source is not None:
-        location = Location(source.rel, failure.line, failure.column)
-    else:
-        location = chart_location(ctx, ("name",))
+    location = failure_location(ctx, failure) or chart_location(ctx, ("name",))
     prefix = "default render failed"
     if ctx.stand_in is not None:
         prefix += " (dependencies not built: stood in for, see BPG011)"

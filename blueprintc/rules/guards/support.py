@@ -5,11 +5,12 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from blueprintc.diagnostics import Location
-from blueprintc.helm import Render, RenderedObject, RenderFailure
+from blueprintc.helm import Render, RenderedObject, RenderFailure, chart_relative
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.source import InputError
 from blueprintc.yamldoc import PathKey, YamlDoc, json_path
@@ -277,19 +278,24 @@ NOT_YAML_HINT = (
 )
 
 
-def not_yaml_failures(ctx: BlueprintContext, render: Render) -> list[RenderFailure]:
+def not_yaml_failures(
+    ctx: BlueprintContext, render: Render, reported: Mapping[str, str] | None = None
+) -> list[RenderFailure]:
     """The render's templates whose output is not YAML (`helm template` refuses such a
     render), each a failure at the template line that made the bad output line: the
     one whose text before its first `{{` starts that line. The message names the
-    template (chart-relative) and quotes the bad line."""
+    template (chart-relative) and quotes the bad line. A template whose output is the
+    same as in `reported` (another render's manifests, reported there) is left out."""
     found = []
     for template, error in render.not_yaml():
+        if reported is not None and reported.get(template) == render.manifests[template]:
+            continue
         mark = getattr(error, "problem_mark", None)
         at = mark.line + 1 if mark is not None else 1
         lines = render.manifests[template].splitlines()
         made = lines[at - 1] if 0 < at <= len(lines) else ""
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        name = template.split("/", 1)[1] if "/" in template else template
+        name = chart_relative(template)
         source = ctx.template_source(name)
         line, column = _source_position(source.lines, made, at) if source else (1, 1)
         message = (
@@ -299,6 +305,13 @@ def not_yaml_failures(ctx: BlueprintContext, render: Render) -> list[RenderFailu
         template = name if source else None
         found.append(RenderFailure(message, template, line, column, False, NOT_YAML_HINT))
     return found
+
+
+def failure_location(ctx: BlueprintContext, failure: RenderFailure) -> Location | None:
+    """Where a render failure is reported: its template line; None when the template
+    is not a file of the chart (a subchart archive's, or none named)."""
+    source = ctx.template_source(failure.template)
+    return Location(source.rel, failure.line, failure.column) if source else None
 
 
 def _source_position(lines: list[str], made: str, near: int) -> tuple[int, int]:
