@@ -44,8 +44,8 @@ class Loader(yaml.CSafeLoader):
     ascend_resolver = staticmethod(tuple)
 
     def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
-        if kind is not ScalarNode:
-            return _resolve(self, kind, value, implicit)
+        if kind is not ScalarNode:  # Resolver's default, without path resolvers
+            return _MAP_TAG if kind is MappingNode else _SEQ_TAG
         if not implicit[0]:  # quoted, or tagged `!`: Resolver's default, without path resolvers
             return STR_TAG
         resolved = self._resolved
@@ -60,6 +60,7 @@ class Loader(yaml.CSafeLoader):
 _resolve = yaml.resolver.Resolver.resolve
 assert not Loader.yaml_path_resolvers  # what `resolve` and the no-op hooks rely on
 assert Loader.DEFAULT_SCALAR_TAG == STR_TAG
+assert (Loader.DEFAULT_MAPPING_TAG, Loader.DEFAULT_SEQUENCE_TAG) == (_MAP_TAG, _SEQ_TAG)
 
 
 class _Unusual(Exception):

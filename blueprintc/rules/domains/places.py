@@ -71,10 +71,15 @@ class Places:
     """The canon's places, compiled once per Blueprint check."""
 
     def __init__(self, ctx: BlueprintContext) -> None:
+        self._ctx = ctx
         domains = ctx.canon.section("domains")
         self.group_key = re.compile(str(domains.get("apiGroupKeyPattern", "(?!)")))
         self.api_service = re.compile(str(domains.get("apiServiceVersionLabel", "(?!)")))
-        self.provenance = _provenance_lines(ctx, domains)
+
+    @functools.cached_property
+    def provenance(self) -> dict[str, frozenset[int]]:
+        """Worked out when a host is first judged: most Blueprints have none to judge."""
+        return _provenance_lines(self._ctx, self._ctx.canon.section("domains"))
 
     def is_api_group(self, host: Host) -> bool:
         if host.url:
