@@ -55,6 +55,11 @@ class BlueprintContext:
     # Directory listings, shared by the walks over the Blueprint (read once per Blueprint).
     scans: listing.Scans = field(default_factory=listing.Scans)
 
+    def __post_init__(self) -> None:
+        if self.blueprint.has_file:  # read by the loader: its text, not a second read
+            source = self.blueprint.doc.source
+            self._sources.setdefault(source.path, source)
+
     @property
     def canon(self) -> Canon:
         return self.workspace.canon
