@@ -68,8 +68,9 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
                     yield _finding(hit, doc.source, json_path(path))
     for source in ctx.text_files:
         if source.rel.endswith(".md"):
-            skips = Skips(source.text)
+            skips = None  # made at the first hit: most documents have none
             for hit in matcher.in_text(source.text):
+                skips = skips or Skips(source.text)
                 if not skips.covers(hit.start) and hit.term.label not in software:
                     yield _finding(hit, source)
 
