@@ -7,6 +7,8 @@ templates render, each by `(spec.group, spec.names.kind)`.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
 from typing import Any
 
 from blueprintc import yamldata
@@ -25,14 +27,33 @@ def crd_kind(body: dict[str, Any]) -> KindKey | None:
     return str(spec.get("group", "")), str(names.get("kind", ""))
 
 
-def chart_crds(chart: Chart) -> list[dict[str, Any]]:
-    """The CRD bodies of the chart's (and its subcharts') `crds/` files."""
+def chart_crds(chart: Chart, kinds: Collection[str] | None = None) -> list[dict[str, Any]]:
+    """The CRD bodies of the chart's (and its subcharts') `crds/` files; with `kinds`,
+    only those of the files that may define one of them (`may_define`): the others are
+    not parsed (an upstream's CRDs run to thousands of lines)."""
     result = []
     for crd in chart.crds:
-        for body in yamldata.load_all(crd.get("data", "")):
+        text = crd.get("data", "")
+        if kinds is not None and not may_define(text, kinds):
+            continue
+        for body in yamldata.load_all(text):
             if isinstance(body, dict):
                 result.append(body)
     return result
+
+
+def may_define(text: str, kinds: Collection[str]) -> bool:
+    """Whether YAML `text` may hold a CRD whose `spec.names.kind` is one of `kinds`.
+    False only when it cannot: every kind is a name (`Widget`), which only a string
+    scalar gives (`str()` of a bool, null or number is never one, bar the five below),
+    and a string holds the name as written unless it spells it with an escape."""
+    if "\\" in text or not all(_NAME.fullmatch(k) and k not in _NOT_NAMES for k in kinds):
+        return True
+    return any(kind in text for kind in kinds)
+
+
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+_NOT_NAMES = frozenset({"True", "False", "None", "inf", "nan"})  # str() of other scalars
 
 
 def object_kind(obj: RenderedObject) -> KindKey:

@@ -35,7 +35,8 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     render = usable_render(ctx)
     if render is None:
         return
-    shipped = {crd_kind(crd) for crd in _crds(ctx)}
+    kinds = {obj.kind for obj in render.objects()}
+    shipped = {crd_kind(crd) for crd in _crds(ctx, kinds)}
     shipped |= {crd_kind(o.body) for o in render.objects() if o.kind == CRD_KIND}
     shipped.discard(None)
     for obj in render.objects():
@@ -47,10 +48,11 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             )
 
 
-def _crds(ctx: BlueprintContext) -> list[dict[str, Any]]:
-    if ctx.stand_in is None and not _may_ship_crds(ctx):
+def _crds(ctx: BlueprintContext, kinds: set[str]) -> list[dict[str, Any]]:
+    """The chart's CRDs that may define one of the rendered `kinds`."""
+    if not kinds or (ctx.stand_in is None and not _may_ship_crds(ctx)):
         return []  # (a stand-in's charts/ holds what it put there: Helm is asked)
-    return chart_crds(ctx.render_chart)
+    return chart_crds(ctx.render_chart, kinds)
 
 
 def _may_ship_crds(ctx: BlueprintContext) -> bool:
