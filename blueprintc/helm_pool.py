@@ -31,31 +31,24 @@ from __future__ import annotations
 
 import atexit
 import datetime
-import functools
-import importlib.util
 import itertools
 import json
 import os
 import select
-import shutil
 import signal
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from blueprintc.cores import usable_cores
+from blueprintc.helm_process import WorkerProcess, forget_spawner, spawn
 from blueprintc.helm_worker import FRAME
 
 MAX_WORKERS = usable_cores()
 BOOT_SECONDS = 120.0  # a worker's start-up (not charged to any call): a loaded CI machine
-_STDERR_HEAD = 4096
 _READ_CHUNK = 1 << 20
 
 Overrun = Literal["time", "memory", "output", "crash"]
@@ -101,107 +94,18 @@ class UnknownChart(Exception):
 CHART_IDS = itertools.count(1)
 
 
-@functools.cache
-def _worker_path() -> str:
-    """The worker's module path: the directory this `blueprintc` was imported from (the
-    worker runs its parent's code), then the SDK's, then the caller's PYTHONPATH. The
-    worker starts without `site` (-S: its .pth files cost a fifth of a start-up)."""
-    home = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    spec = importlib.util.find_spec("helm_python")
-    sdk = [os.path.dirname(os.path.dirname(spec.origin))] if spec and spec.origin else []
-    given = [os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else []
-    return os.pathsep.join([home, *sdk, *given])
-
-
-class _Process:
-    """One running worker: its pipes, the file its stderr goes to, and its own temporary
-    directory (its TMPDIR: what it leaves there when killed mid-call, such as a lint
-    job's stand-in chart, is removed with it)."""
-
-    def __init__(self) -> None:
-        self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed by kill()
-        self.tmp = tempfile.mkdtemp(prefix="blueprintc-helm-worker-")
-        self.popen = subprocess.Popen(
-            # -P: never import from the current directory (a workspace's `blueprintc/`)
-            [sys.executable, "-S", "-P", "-m", "blueprintc.helm_worker"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self.stderr,
-            env={**os.environ, "PYTHONPATH": _worker_path(), "TMPDIR": self.tmp},
-        )
-        assert self.popen.stdin is not None and self.popen.stdout is not None
-        self.requests = self.popen.stdin
-        self.answers = self.popen.stdout.fileno()
-        self.ready = False
-
-    def kill(self) -> None:
-        if self.popen.poll() is None:
-            self.popen.kill()
-        self.popen.wait()
-        for closing in (self.requests, self.popen.stdout, self.stderr):
-            with suppress(OSError):
-                closing.close()
-        shutil.rmtree(self.tmp, ignore_errors=True)
-
-    def died_of(self) -> tuple[str, bool]:
-        """The first line of what the dead worker said on stderr (Go's fatal error), and
-        whether what it said anywhere is its memory running out (`out_of_memory`)."""
-        self.popen.wait()
-        self.stderr.seek(0)
-        text = self.stderr.read(_STDERR_HEAD).decode("utf-8", "replace")
-        lines = [line.strip() for line in text.splitlines() if line.strip()]
-        fatal = [line for line in lines if line.startswith("fatal error")]
-        if fatal or lines:  # Go's fatal error comes first, Python's exception last
-            return (fatal or lines[-1:])[0], out_of_memory(text)
-        return f"exit status {self.popen.returncode}", False
-
-
-# What a worker says when the data-segment cap stops it, besides Go's `out of memory`:
-# a thread it could not start (`failed to create new OS thread ... errno=12`, then
-# `fatal error: newosproc`: thread stacks count against RLIMIT_DATA) or Python's own
-# MemoryError outside the request handler.
-_OUT_OF_MEMORY = ("out of memory", "cannot allocate memory", "errno=12", "MemoryError")
-
-
-def out_of_memory(stderr: str) -> bool:
-    """Whether a dead worker's stderr says its memory ran out."""
-    return any(marker in stderr for marker in _OUT_OF_MEMORY)
-
-
-_SPAWNER: ThreadPoolExecutor | None = None
-_SPAWNER_LOCK = threading.Lock()
-
-
-def _spawn() -> _Process:
-    """A worker process started from a thread that lives as long as this process.
-
-    The worker asks the kernel to kill it when its parent dies (PR_SET_PDEATHSIG), and
-    the kernel means the parent *thread*: a worker started by a lint pool thread was
-    killed when that thread ended, and the next call on it read as a memory overrun
-    (BPI011 on a harmless chart). The main thread and one dedicated spawner thread
-    (never ended before the interpreter) start every worker."""
-    global _SPAWNER
-    if threading.current_thread() is threading.main_thread():
-        return _Process()
-    with _SPAWNER_LOCK:
-        if _SPAWNER is None:
-            _SPAWNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="helm-spawner")
-        spawner = _SPAWNER
-    return spawner.submit(_Process).result()
-
-
 class Worker:
     """A slot in the pool: a worker process, respawned after it was killed (the charts
     it held are then unknown to it)."""
 
     def __init__(self, index: int) -> None:
         self.index = index
-        self.process: _Process | None = None
+        self.process: WorkerProcess | None = None
         self.busy = False
 
     def start(self) -> None:
         if self.process is None:
-            self.process = _spawn()
+            self.process = spawn()
 
     def call(
         self,
@@ -218,7 +122,7 @@ class Worker:
         answer, data = self._receive(process, time.monotonic() + limit, budget)
         return accepted(answer, data, budget)
 
-    def _send(self, frame: bytes, budget: Budget) -> _Process:
+    def _send(self, frame: bytes, budget: Budget) -> WorkerProcess:
         """Write the request to a live worker. One that died while idle (killed from
         outside, say) is replaced first: that is not the request's doing."""
         for attempt in (1, 2):
@@ -241,7 +145,7 @@ class Worker:
         raise AssertionError("unreachable")
 
     def _receive(
-        self, process: _Process, deadline: float, budget: Budget, booting: bool = False
+        self, process: WorkerProcess, deadline: float, budget: Budget, booting: bool = False
     ) -> tuple[dict[str, Any], bytes]:
         head = self._read(process, FRAME.size, deadline, budget, booting)
         header_size, blob_size = FRAME.unpack(head)
@@ -252,7 +156,7 @@ class Worker:
         return json.loads(body[:header_size]), body[header_size:]
 
     def _read(
-        self, process: _Process, size: int, deadline: float, budget: Budget, booting: bool
+        self, process: WorkerProcess, size: int, deadline: float, budget: Budget, booting: bool
     ) -> bytes:
         chunks: list[bytes] = []
         missing = size
@@ -271,7 +175,7 @@ class Worker:
             missing -= len(chunk)
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
-    def _died(self, process: _Process, budget: Budget) -> HelmAborted:
+    def _died(self, process: WorkerProcess, budget: Budget) -> HelmAborted:
         why, memory = process.died_of()
         self._stop()
         if memory:
@@ -383,9 +287,7 @@ class Pool:
         for worker in self.workers:
             process, worker.process, worker.busy = worker.process, None, False
             if process is not None:
-                for closing in (process.requests, process.popen.stdout, process.stderr):
-                    with suppress(OSError):
-                        closing.close()
+                process.close_pipes()
 
 
 POOL = Pool()
@@ -394,8 +296,7 @@ atexit.register(POOL.close)
 
 def _after_fork_in_child() -> None:
     """A forked child has none of its parent's threads: no spawner, no workers."""
-    global _SPAWNER, _SPAWNER_LOCK
-    _SPAWNER, _SPAWNER_LOCK = None, threading.Lock()
+    forget_spawner()
     POOL.forget_after_fork()
 
 

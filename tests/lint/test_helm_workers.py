@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from blueprintc import helm
-from blueprintc.helm_pool import CHART_IDS, DEFAULT_BUDGET, POOL, Budget, Pool, out_of_memory
+from blueprintc.helm_pool import CHART_IDS, DEFAULT_BUDGET, POOL, Budget, Pool
+from blueprintc.helm_process import out_of_memory
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIGMAP = """\
