@@ -1,0 +1,101 @@
+"""Plan rules about the Sovereign's bootstrap kit: slots, namespaces, CRDs, placement
+and software installed twice."""
+
+from __future__ import annotations
+
+from blueprintc.rules.base import input_rule
+
+VENDORED_TWICE = input_rule(
+    "BPP024",
+    "kit-software-twice",
+    "a kit Blueprint vendors, as a subchart, the software another kit Blueprint installs",
+    "drop the subchart and depend on the other kit Blueprint, or drop one kit entry",
+    """Two releases of one controller in a cluster fight over its CRDs, webhooks
+    and leader election, at whichever version applied last. A kit Blueprint whose
+    chart vendors `bp-x`, or `x` (the upstream chart `bp-x` wraps, by the catalog's
+    naming), while `bp-x` is itself in the kit, installs that software twice.
+    Reported at the vendoring kit entry. Library subcharts such as `common` name no
+    kit Blueprint and are not reported.
+
+    Failing: a kit with bp-cert-manager (wrapping cert-manager 1.14.5) and
+    bp-issuers whose Chart.yaml depends on cert-manager 1.13.0.
+    """,
+)
+
+KIT_SLOT_ORDER = input_rule(
+    "BPP025",
+    "kit-slot-order",
+    "a bootstrap-kit entry's explicit slot is not above a dependency's slot",
+    "set a slot above every dependency's, or drop `slot` to take the entry's depth",
+    """A kit file is `NN-<blueprint>.yaml`, and the kit lists its files in slot
+    order: a reader (and `ls`) sees each release after what it waits for. An entry's
+    `slot` sets NN by hand; one at or below the slot of a release it depends on
+    (from `depends` or the entry's `dependsOn`) would put it first. The entry then
+    takes its depth in the dependency graph, and the finding points at its `slot`.
+
+    Failing: bp-base in slot 3 and bp-gateway, with `dependsOn: [base]`, in slot 2.
+    """,
+)
+
+KIT_NAMESPACE_CONFLICT = input_rule(
+    "BPP026",
+    "kit-namespace-conflict",
+    "two bootstrap-kit entries give one namespace two values for a label or annotation",
+    "give the namespace one value: every entry that installs into it shares the object",
+    """A kit entry's `namespace.labels` and `namespace.annotations` make compile emit
+    the target Namespace (in `namespaces.yaml`), one object per namespace however
+    many entries install into it. Two entries that disagree on a key would leave
+    the namespace's admission policy (Pod Security, say) to whichever wins: reported
+    at the second entry's key.
+
+    Failing: bp-base and bp-gateway both into `platform`, one `restricted`, the
+    other `privileged` for `pod-security.kubernetes.io/enforce`.
+    """,
+)
+
+CRD_DEPENDENCY = input_rule(
+    "BPP027",
+    "crd-dependency-missing",
+    "a kit release renders a custom resource whose CRD another kit release installs, "
+    "without depending on it",
+    "add the CRD's release to the entry's `dependsOn`, or to its Blueprint's `depends`",
+    """Compile renders every kit chart with its merged values and notes the CRDs each
+    release installs (its charts' `crds/` files and rendered CRD objects) and the
+    custom resources each renders. A release that renders a `Certificate` needs the
+    release that installs cert-manager's CRDs before it: Flux orders releases only by
+    `dependsOn`, and on a fresh cluster the apply of a resource whose CRD is not
+    there yet fails with "no matches for kind". A dependency path through other kit
+    entries is enough. Reported at the kit entry, naming the kinds and the release to
+    depend on.
+
+    Failing: bp-gateway renders a `Widget` of `example.io`, whose CRD bp-base ships in
+    `crds/`, and neither its blueprint.yaml nor its kit entry depends on bp-base.
+    """,
+)
+
+KIT_PLACEMENT = input_rule(
+    "BPP028",
+    "kit-placement",
+    "a bootstrap-kit entry's placement names what the Sovereign lacks, or leaves a "
+    "dependency behind",
+    "place the dependency wherever its dependents are, and name existing building "
+    "blocks and host clusters",
+    """A kit entry's `placement` (building blocks and/or host clusters by name)
+    chooses the host clusters that install it. A building block or host cluster the
+    Sovereign does not have places nothing (the entry is then emitted everywhere).
+    An entry placed where a kit entry it depends on is not gets a `dependsOn` that
+    Flux waits on forever there. Reported at the placement, naming the host clusters.
+
+    Failing: bp-gateway (depends on bp-base) on every host cluster, bp-base only on
+    the `mgt` building block.
+    """,
+)
+
+
+RULES = [
+    VENDORED_TWICE,
+    KIT_SLOT_ORDER,
+    KIT_NAMESPACE_CONFLICT,
+    CRD_DEPENDENCY,
+    KIT_PLACEMENT,
+]
