@@ -8,13 +8,13 @@ ones changed without parsing the others.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from blueprintc import __version__
 from blueprintc.blueprint_names import canonical
+from blueprintc.compile.blueprint_digest import blueprint_digests
 from blueprintc.compile.chart_keys import chart_keys
 from blueprintc.compile.findings import at, report
 from blueprintc.compile.helmvalues import organization_values, read_as_helm, sovereign_values
@@ -23,7 +23,6 @@ from blueprintc.compile.inputfiles import (
     input_dir,
     organization_files,
     setting,
-    tree_files,
     validation_context,
 )
 from blueprintc.compile.kit_manifests import ManifestDir, load_manifest_dirs
@@ -367,42 +366,6 @@ def parse(inputs: Inputs, source: SourceFile) -> YamlDoc:
     doc = load_yaml(source, tolerance(inputs.workspace))
     inputs.diagnostics.extend(diagnostic_from_input(e) for e in doc.findings)
     return doc
-
-
-def blueprint_digests(reads: InputReads, directory: Path) -> tuple[str, str]:
-    """The content digest of every file under a Blueprint directory (each read once,
-    through `reads`: a refused one counts as its refusal, and the plan reports it), and
-    its `identity_digest`, from one walk of it."""
-    files = tree_files(directory)
-    return _digest_of(reads, directory, files), _digest_of(reads, directory, _pinned(files))
-
-
-def identity_digest(reads: InputReads, directory: Path) -> str:
-    """The digest blueprintc.lock pins a Blueprint version by: every file but the
-    `charts/*.tgz` a `Chart.lock` beside them pins (helm dependency build rewrites
-    them with new times in every checkout, and they are often gitignored; their
-    content is the lock's), so the same commit has one identity on every machine."""
-    return _digest_of(reads, directory, _pinned(tree_files(directory)))
-
-
-def _pinned(files: list[Path]) -> list[Path]:
-    """`files` without the `charts/*.tgz` a `Chart.lock` in the list pins."""
-    locked = {p.parent / "charts" for p in files if p.name == "Chart.lock"}
-    return [p for p in files if not (p.suffix == ".tgz" and p.parent in locked)]
-
-
-def _digest_of(reads: InputReads, directory: Path, files: list[Path]) -> str:
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.relative_to(directory).as_posix().encode() + b"\0")
-        if os.path.islink(path) and os.path.isdir(path):
-            digest.update(b"link " + os.readlink(path).encode())
-            continue
-        try:
-            digest.update(reads.digest(path))
-        except InputError as exc:
-            digest.update(f"refused {exc.rule}".encode())
-    return digest.hexdigest()
 
 
 def _subcharts(dependencies: Any) -> tuple[tuple[str, str], ...]:

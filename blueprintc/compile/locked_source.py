@@ -77,7 +77,7 @@ def locked_directory(workspace: Workspace, name: str, version: str, digest: str)
 
 
 def _digest_of(directory: Path, workspace: Workspace) -> str:
-    from blueprintc.compile.inputs import identity_digest
+    from blueprintc.compile.blueprint_digest import identity_digest
 
     return identity_digest(InputReads(directory, workspace.max_file_bytes), directory)
 
