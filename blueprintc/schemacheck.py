@@ -16,6 +16,8 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from blueprintc.schemawalk import is_walkable, walkable
+
 if TYPE_CHECKING:  # jsonschema is imported only where a validator exists (~70 ms)
     from jsonschema.protocols import Validator
 
@@ -43,7 +45,7 @@ def certainly_valid(validator: Validator, instance: Any) -> bool:
     """True only when jsonschema would find no error in `instance`."""
     from jsonschema import Draft202012Validator
 
-    if not _walkable(validator.schema) or not isinstance(validator, Draft202012Validator):
+    if not walkable(validator.schema) or not isinstance(validator, Draft202012Validator):
         return False  # earlier drafts let `$ref` override its siblings
     return _Walk.of(validator).check(instance, validator.schema) is True
 
@@ -56,7 +58,7 @@ def certainly_valid_schema(
     instance never needs jsonschema imported. `long_lived=False` for a schema made for
     one check (lint's copy of a configSchema node without its `default`): its plans are
     not cached by object identity, which would keep every such copy alive."""
-    if not (_walkable(schema) if long_lived else _is_walkable(schema, remember=False)):
+    if not (walkable(schema) if long_lived else is_walkable(schema, remember=False)):
         return False
     plans: dict[int, Any] = _plans if long_lived else {}
     return _Walk(schema, None, formats, plans).check(instance, schema) is True
@@ -65,59 +67,6 @@ def certainly_valid_schema(
 # id(subschema) -> (subschema, its checks). Holding the subschema keeps its id from being
 # reused; only the packaged schemas (and the metaschema) are walked, all long-lived.
 _plans: dict[int, tuple[Any, list[tuple[Callable[..., Verdict], Any]] | None]] = {}
-# id(schema) -> (schema, walkable). Holding the schema keeps its id from being reused.
-_walkable_schemas: dict[int, tuple[Any, bool]] = {}
-
-
-def _walkable(schema: Any) -> bool:
-    entry = _walkable_schemas.get(id(schema))
-    if entry is None:
-        entry = (schema, _is_walkable(schema))
-        _walkable_schemas[id(schema)] = entry
-    return entry[1]
-
-
-def _is_walkable(schema: Any, remember: bool = True) -> bool:
-    return isinstance(schema, dict) and not _nested_ids(schema, top=True, remember=remember)
-
-
-def _nested_ids(node: Any, top: bool = False, remember: bool = True) -> bool:
-    """A subschema that sets its own base URI or anchors: `$ref`s would not be local.
-    `remember`: definitions are remembered by identity (long-lived schemas only)."""
-    if isinstance(node, list):
-        return any(_nested_ids(item, remember=remember) for item in node)
-    if not isinstance(node, dict):
-        return False
-    if not top and any(k in node for k in ("$id", "$anchor", "$dynamicAnchor")):
-        return True
-    for key, value in node.items():
-        if key in _DATA:
-            continue
-        if key in _DEFINITIONS and isinstance(value, dict) and remember:
-            if _definitions_have_ids(value):
-                return True
-            continue
-        children = value.values() if key in _NAMED and isinstance(value, dict) else [value]
-        if any(_nested_ids(child, remember=remember) for child in children):
-            return True
-    return False
-
-
-# id(definitions) -> (definitions, any nested id). Every Kubernetes kind's schema holds
-# the same `$defs` (the version's 600-odd definitions, blueprintc.validate.kubernetes):
-# walked once, not once per kind (~15 ms each, paid by a one-Blueprint lint).
-_definitions_seen: dict[int, tuple[Any, bool]] = {}
-
-
-def _definitions_have_ids(definitions: dict[str, Any]) -> bool:
-    entry = _definitions_seen.get(id(definitions))
-    if entry is None:
-        found = any(_nested_ids(child) for child in definitions.values())
-        entry = (definitions, found)
-        _definitions_seen[id(definitions)] = entry
-    return entry[1]
-
-
 # Draft 2020-12's type checker (jsonschema/_types.py), inlined.
 _STANDARD_TYPES: dict[str, Callable[[Any], bool]] = {
     "array": lambda i: isinstance(i, list),
@@ -131,9 +80,6 @@ _STANDARD_TYPES: dict[str, Callable[[Any], bool]] = {
     "object": lambda i: isinstance(i, dict),
     "string": lambda i: isinstance(i, str),
 }
-_NAMED = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
-_DATA = frozenset({"enum", "const", "default", "examples"})
-_DEFINITIONS = frozenset({"$defs", "definitions"})
 
 
 class _Walk:

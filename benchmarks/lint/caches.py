@@ -12,7 +12,8 @@ import sys
 CACHE_DICTS = (
     ("blueprintc.yamldata", "Loader._resolved"),
     ("blueprintc.schemacheck", "_plans"),
-    ("blueprintc.schemacheck", "_walkable_schemas"),
+    ("blueprintc.schemawalk", "_walkable_schemas"),
+    ("blueprintc.schemawalk", "_definitions_seen"),
     ("blueprintc.schemas", "_validators"),
     ("blueprintc.emit.yamlwriter", "_line_cache"),
     ("blueprintc.dependencies", "_ARCHIVES"),
