@@ -77,3 +77,47 @@ def test_a_template_not_yaml_under_defaults_and_ci_alike_is_reported_once(
     )
     result = lint([workspace], root=workspace, jobs=1, select={"BPG003", "BPG012"})
     assert [(d.rule, d.location.line) for d in result.active] == [("BPG003", 6)]
+
+
+TRACING = "blueprints/demo/chart/templates/tracing.yaml"
+TRACING_BAD = """\
+{{- if .Values.tracing.enabled }}
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-tracing
+  labels:
+    app.kubernetes.io/name: demo
+    app.kubernetes.io/instance: {{ .Release.Name }}
+    app.kubernetes.io/managed-by: {{ .Release.Service }}
+data:
+  endpoint: {{ .Values.tracing.host }}-{{ .Values.tracing.port }}
+{{- end }}
+"""
+
+
+def test_an_opt_in_render_that_is_not_yaml_is_bpg006_at_the_template_line(
+    tmp_path: Path,
+) -> None:
+    """`tracing.enabled=true` (an observability toggle) renders `endpoint: -`, which
+    Helm refuses: the Sovereign's overlay that switches tracing on would fail to
+    install. BPG006 says so once, at the template line, not also 'not wired'."""
+    values = "replicas: 1\ntracing:\n  enabled: false\n"
+    workspace = write_workspace(tmp_path / "ws", {"demo": values}, extra={TRACING: TRACING_BAD})
+    result = lint([workspace], root=workspace, jobs=1)
+    found = [(d.rule, d.location.file, d.location.line, d.location.column) for d in result.active]
+    assert found == [("BPG006", TRACING, 11, 13)]
+    assert result.active[0].message.startswith(
+        "rendering with tracing.enabled=true fails: templates/tracing.yaml is not YAML"
+    )
+    assert "`endpoint: -`" in result.active[0].message
+    assert "quote" in result.active[0].hint
+
+
+def test_with_the_values_set_the_opt_in_render_is_yaml_and_the_toggle_is_wired(
+    tmp_path: Path,
+) -> None:
+    values = 'replicas: 1\ntracing:\n  enabled: false\n  host: otel\n  port: "4317"\n'
+    workspace = write_workspace(tmp_path / "ws", {"demo": values}, extra={TRACING: TRACING_BAD})
+    result = lint([workspace], root=workspace, jobs=1)
+    assert result.active == []

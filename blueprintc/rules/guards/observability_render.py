@@ -18,7 +18,9 @@ on a Sovereign that has the Prometheus Operator too. A list-typed toggle
 switches are switched in render 2.
 
 Each finding points at the toggle in `values.yaml` (cases 2 and 3) or at
-the template that renders the object (case 1).
+the template that renders the object (case 1). An opt-in render whose output is
+not YAML fails as `helm template` fails it, at the template line that made the bad
+line (a template that is not YAML by default too is BPG003's).
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.support import (
     base_values,
+    failure_location,
     monitoring_objects,
+    not_yaml_failures,
     object_location,
     stand_in_failure,
     stubbed,
@@ -75,6 +79,15 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             if stand_in_failure(ctx, on.failure):
                 continue  # caused by a dependency that is not built (BPG011)
             yield Finding(f"rendering with {toggle.dotted}=true fails: {on.failure.message}", where)
+            continue
+        unparsable = not_yaml_failures(ctx, on, reported=default.manifests)
+        for failure in unparsable:  # Helm refuses it as it refuses a failed render
+            yield Finding(
+                f"rendering with {toggle.dotted}=true fails: {failure.message}",
+                failure_location(ctx, failure) or where,
+                hint=failure.hint or None,
+            )
+        if unparsable:
             continue
         kinds = {o.kind for o in monitoring_objects(ctx, on)}
         if toggle.produces == "change":
