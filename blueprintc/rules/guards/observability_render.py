@@ -32,7 +32,7 @@ from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.support import (
     base_values,
-    failure_location,
+    failure_finding,
     monitoring_objects,
     not_yaml_failures,
     object_location,
@@ -82,11 +82,8 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             continue
         unparsable = not_yaml_failures(ctx, on, reported=default.manifests)
         for failure in unparsable:  # Helm refuses it as it refuses a failed render
-            yield Finding(
-                f"rendering with {toggle.dotted}=true fails: {failure.message}",
-                failure_location(ctx, failure) or where,
-                hint=failure.hint or None,
-            )
+            message = f"rendering with {toggle.dotted}=true fails: {failure.message}"
+            yield failure_finding(ctx, failure, message, where)
         if unparsable:
             continue
         kinds = {o.kind for o in monitoring_objects(ctx, on)}

@@ -33,7 +33,7 @@ from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.rendered_objects import DEFAULT, rendered_check
-from blueprintc.rules.guards.support import failure_location, object_location
+from blueprintc.rules.guards.support import failure_finding, object_location
 
 
 @rule(
@@ -52,9 +52,8 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         return
     for values_set, failure in result.failures:
         assert values_set.location is not None
-        location = failure_location(ctx, failure) or values_set.location
         message = f"render with {values_set.label} failed: {failure.message}"
-        yield Finding(message, location, hint=failure.hint or None)
+        yield failure_finding(ctx, failure, message, values_set.location)
     version = ctx.workspace.kubernetes_version
     for error in result.errors:
         obj = error.obj

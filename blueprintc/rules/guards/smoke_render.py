@@ -33,6 +33,7 @@ from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.support import (
     chart_location,
+    failure_finding,
     failure_location,
     is_helm,
     not_yaml_failures,
@@ -75,8 +76,8 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         return
     unparsable = not_yaml_failures(ctx, render)
     for failure in unparsable:
-        location = failure_location(ctx, failure) or chart_location(ctx, ("name",))
-        yield Finding(f"the default render of {failure.message}", location, hint=failure.hint)
+        message = f"the default render of {failure.message}"
+        yield failure_finding(ctx, failure, message, chart_location(ctx, ("name",)))
     if unparsable:
         return
     minimum = int(charts.get("smokeRenderMinLines", 5))

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from blueprintc.diagnostics import Location
+from blueprintc.diagnostics import Finding, Location
 from blueprintc.helm import Render, RenderedObject, RenderFailure, chart_relative
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.source import InputError
@@ -312,6 +312,15 @@ def failure_location(ctx: BlueprintContext, failure: RenderFailure) -> Location 
     is not a file of the chart (a subchart archive's, or none named)."""
     source = ctx.template_source(failure.template)
     return Location(source.rel, failure.line, failure.column) if source else None
+
+
+def failure_finding(
+    ctx: BlueprintContext, failure: RenderFailure, message: str, fallback: Location
+) -> Finding:
+    """A render failure as a finding: at its template line (`fallback` when it has
+    none), with the failure's own hint when it has one, else the rule's."""
+    location = failure_location(ctx, failure) or fallback
+    return Finding(message, location, hint=failure.hint or None)
 
 
 def _source_position(lines: list[str], made: str, near: int) -> tuple[int, int]:
