@@ -33,7 +33,7 @@ from blueprintc.build.errors import BuildError
 from blueprintc.emit.cache import scan
 from blueprintc.emit.emitter import recover_pending
 from blueprintc.emit.fsutil import AnchoredReader, locked
-from blueprintc.emit.manifest import Manifest
+from blueprintc.emit.manifest import Manifest, ManifestShards
 from blueprintc.emit.model import STATE_DIR, EmitError
 from blueprintc.emit.seal import Seal
 
@@ -43,6 +43,9 @@ MAX_FILE_BYTES = 64 * 1024 * 1024  # far above any compiled manifest file
 _LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 _TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$")
 _RECOMPILE = "run `blueprintc compile` to rewrite out/, then publish again"
+_NO_MANIFEST = (
+    f"{{out}} has no compile manifest ({STATE_DIR}/manifest.json): run `blueprintc compile` first"
+)
 
 
 @dataclass(frozen=True)
@@ -61,14 +64,8 @@ class EnvironmentTree:
 def environment_trees(out: Path) -> list[EnvironmentTree]:
     """Every Environment tree of ``out``, sorted by name: recovered first, read under
     compile's lock, each file verified against the manifest (see the module doc)."""
-    if not out.is_dir():
-        raise BuildError(f"{out} does not exist: run `blueprintc compile` first")
-    try:
-        with locked(out.parent, exclusive=True):
-            recover_pending(out)
-            return _read(out)
-    except EmitError as exc:
-        raise BuildError(str(exc)) from None
+    with _recovered(out):
+        return _read(out)
 
 
 def compiled_files(out: Path) -> dict[str, bytes]:
@@ -84,18 +81,12 @@ def compiled_branch(out: Path, prefix: str, then: str) -> dict[str, bytes]:
     by their path below it, read as ``compiled_files`` reads them; anything else in
     that directory (a planted link, a stray file) refuses. Only that directory is
     looked at: a promotion reads one branch of a tree of 100,000 files."""
-    if not out.is_dir():
-        raise BuildError(f"{out} does not exist: run `blueprintc compile` first")
-    try:
-        with locked(out.parent, exclusive=True):
-            recover_pending(out)
-            manifest = Manifest.load(out)
-            paths = sorted(p for p in manifest.files if p.startswith(prefix))
-            with _Reader(out, manifest, then) as read:
-                _refuse_strays(out, prefix, set(paths), read.fix)
-                return {p[len(prefix) :]: read(p) for p in paths}
-    except EmitError as exc:
-        raise BuildError(str(exc)) from None
+    with _recovered(out):
+        manifest = Manifest.load(out)
+        paths = sorted(p for p in manifest.files if p.startswith(prefix))
+        with _Reader(out, _sha256_of(manifest), then) as read:
+            _refuse_strays(out, prefix, set(paths), read.fix)
+            return {p[len(prefix) :]: read(p) for p in paths}
 
 
 def _refuse_strays(out: Path, prefix: str, listed: set[str], fix: str) -> None:
@@ -115,14 +106,36 @@ def _refuse_strays(out: Path, prefix: str, listed: set[str], fix: str) -> None:
 def compiled_tree(out: Path) -> Iterator[tuple[Manifest, Callable[[str], bytes]]]:
     """Under compile's lock, with ``out`` recovered: its manifest (every file's sha256,
     nothing read yet) and a reader that reads a file and checks it against it."""
+    with _recovered(out):
+        manifest = _listed(out)
+        with _Reader(out, _sha256_of(manifest)) as reader:
+            yield manifest, reader
+
+
+@contextmanager
+def compiled_shards(out: Path) -> Iterator[tuple[ManifestShards, Callable[[str], bytes]]]:
+    """``compiled_tree``, with the manifest read a shard at a time (``ManifestShards``):
+    for a caller that needs the files of only some owners. The tree tops are refused
+    on the same terms; only an unsealed tree costs parsing every shard."""
+    with _recovered(out):
+        shards = ManifestShards.load(out)
+        if shards is None or not shards.owners:
+            raise BuildError(_NO_MANIFEST.format(out=out))
+        _refuse_unsealed(out, lambda: shards.files)
+        with _Reader(out, lambda path: shards.entry(path).sha256) as reader:
+            yield shards, reader
+
+
+@contextmanager
+def _recovered(out: Path) -> Iterator[None]:
+    """Under compile's lock on ``out``, an interrupted compile finished or undone first;
+    the emit layer's errors become publish errors."""
     if not out.is_dir():
         raise BuildError(f"{out} does not exist: run `blueprintc compile` first")
     try:
         with locked(out.parent, exclusive=True):
             recover_pending(out)
-            manifest = _listed(out)
-            with _Reader(out, manifest) as reader:
-                yield manifest, reader
+            yield
     except EmitError as exc:
         raise BuildError(str(exc)) from None
 
@@ -132,14 +145,21 @@ def _listed(out: Path) -> Manifest:
     hold anything it does not list."""
     manifest = Manifest.load(out)
     if not manifest.files:
-        raise BuildError(
-            f"{out} has no compile manifest ({STATE_DIR}/manifest.json): "
-            "run `blueprintc compile` first"
-        )
+        raise BuildError(_NO_MANIFEST.format(out=out))
+    _refuse_unsealed(out, lambda: manifest.files)
+    return manifest
+
+
+def _sha256_of(manifest: Manifest) -> Callable[[str], str]:
+    return lambda path: manifest.files[path].sha256
+
+
+def _refuse_unsealed(out: Path, listed: Callable[[], dict[str, Any]]) -> None:
+    """A sealed tree is proven to hold only what compile wrote by stats alone; any
+    other is checked against the manifest's files (``listed()``)."""
     sealed = Seal.load(out)
     if sealed is None or not sealed.untouched_below(out, TREE_TOPS):
-        _refuse_unlisted(out, manifest.files)  # a sealed tree is proven so by stats alone
-    return manifest
+        _refuse_unlisted(out, listed())
 
 
 def _read(out: Path) -> list[EnvironmentTree]:
@@ -147,7 +167,7 @@ def _read(out: Path) -> list[EnvironmentTree]:
     listed = manifest.files
     trees: dict[str, EnvironmentTree] = {}
     prefix = ENVIRONMENTS_DIR + "/"
-    with _Reader(out, manifest) as read:
+    with _Reader(out, _sha256_of(manifest)) as read:
         for path in sorted(
             p for p in listed if p.startswith(prefix) and "/" not in p[len(prefix) :]
         ):
@@ -198,8 +218,10 @@ class _Reader:
     """Reads files of ``out`` through no link, each checked against its sha256 (the
     directory of the last read kept open: see ``AnchoredReader``)."""
 
-    def __init__(self, out: Path, manifest: Manifest, then: str = "publish again") -> None:
-        self.out, self.manifest = out, manifest
+    def __init__(
+        self, out: Path, recorded: Callable[[str], str], then: str = "publish again"
+    ) -> None:
+        self.out, self.recorded = out, recorded  # a listed file's recorded sha256
         self.fix = f"run `blueprintc compile` to rewrite out/, then {then}"
         self.files = AnchoredReader(out, MAX_FILE_BYTES)
 
@@ -215,7 +237,7 @@ class _Reader:
             data = self.files.read(path)
         except OSError as exc:
             raise BuildError(f"cannot read {full}: {exc.strerror or exc}; {self.fix}") from None
-        recorded = self.manifest.files[path].sha256
+        recorded = self.recorded(path)
         actual = hashlib.sha256(data).hexdigest()
         if actual != recorded:
             raise BuildError(

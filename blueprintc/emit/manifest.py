@@ -18,6 +18,7 @@ shard) only costs speed: every file is then serialised and compared.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -29,13 +30,14 @@ from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from pathlib import Path
 
 from .cache import read_bytes
-from .model import STATE_DIR
+from .model import STATE_DIR, EmitError
 
 __all__ = [
     "MANIFEST",
     "Entry",
     "Manifest",
     "ManifestIndex",
+    "ManifestShards",
     "StateFile",
     "shard_bytes",
     "shard_name",
@@ -115,10 +117,8 @@ class Manifest:
         files: dict[str, Entry] = {}
         try:
             for owner in wanted:
-                raw = json.loads(read_bytes(out, f"{STATE_DIR}/{shard_name(owner)}"))
-                for path, e in raw["files"].items():
-                    files[path] = Entry(str(e["inputs"]), str(e["sha256"]), str(e["owner"]))
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                files.update(_shard_entries(read_bytes(out, f"{STATE_DIR}/{shard_name(owner)}")))
+        except _UNREADABLE:
             return cls({})
         return cls(files)
 
@@ -161,6 +161,75 @@ class Manifest:
             if not changed and not gone and index == base:
                 return []
         return [*changed, *gone, ("manifest.json", index.dumps())]
+
+
+_MALFORMED = (ValueError, KeyError, TypeError, AttributeError)
+_UNREADABLE = (OSError, *_MALFORMED)
+
+
+def _shard_entries(data: bytes) -> dict[str, Entry]:
+    raw = json.loads(data)
+    return {
+        path: Entry(str(e["inputs"]), str(e["sha256"]), str(e["owner"]))
+        for path, e in raw["files"].items()
+    }
+
+
+class ManifestShards:
+    """The manifest read one owner's shard at a time: a shard's sha256 without parsing
+    it, the entries of only the owners asked for. A delivery whose owners' shards are
+    those of the last one parses none of the 1,002 shards (48 MB at N = 1000)."""
+
+    def __init__(self, out: Path, index: ManifestIndex) -> None:
+        self.out = out
+        self.owners = sorted(index.owners)
+        self._entries: dict[str, dict[str, Entry]] = {}
+        self._by_path: dict[str, Entry] = {}
+
+    @classmethod
+    def load(cls, out: Path) -> ManifestShards | None:
+        """None when the index is absent or unreadable."""
+        index = ManifestIndex.load(out)
+        return None if index is None else cls(out, index)
+
+    def digest(self, owner: str) -> str:
+        """The sha256 of the owner's shard bytes."""
+        return hashlib.sha256(self._read(owner)).hexdigest()
+
+    def entries(self, owner: str) -> dict[str, Entry]:
+        """The owner's files (parsed once)."""
+        found = self._entries.get(owner)
+        if found is None:
+            try:
+                found = _shard_entries(self._read(owner))
+            except _MALFORMED:
+                raise EmitError(
+                    f"{self.out / STATE_DIR / shard_name(owner)} is not a manifest shard: "
+                    "run `blueprintc compile` to rewrite out/"
+                ) from None
+            self._entries[owner] = found
+            self._by_path.update(found)
+        return found
+
+    def entry(self, path: str) -> Entry:
+        """The entry of a file of an owner already parsed (else of any owner)."""
+        found = self._by_path.get(path)
+        return found if found is not None else self.files[path]
+
+    @functools.cached_property
+    def files(self) -> dict[str, Entry]:
+        """Every owner's files."""
+        return {path: e for owner in self.owners for path, e in self.entries(owner).items()}
+
+    def _read(self, owner: str) -> bytes:
+        path = f"{STATE_DIR}/{shard_name(owner)}"
+        try:
+            return read_bytes(self.out, path)
+        except OSError as exc:
+            raise EmitError(
+                f"cannot read {self.out / path}: {exc.strerror or exc}; "
+                "run `blueprintc compile` to rewrite out/"
+            ) from None
 
 
 def shard_bytes(files: dict[str, Entry]) -> bytes:
