@@ -86,8 +86,9 @@ def measure(workspace: Path, server_root: Path, count: int, times: int) -> dict[
 
 def _serve(base: str, root: Path, out: Path, org: str, app: str) -> None:
     """The Application's repository on the server, its branches as compiled."""
+    from blueprintc.deliver.branchplan import plan
     from blueprintc.deliver.credentials import Credentials
-    from blueprintc.deliver.embedded import commit_branch, identity, open_repo, plan
+    from blueprintc.deliver.embedded import commit_branch, identity, open_repo
     from blueprintc.gitea import Gitea
 
     api = Gitea(base, Credentials("deliver", "test-only", "benchmark"), 30)

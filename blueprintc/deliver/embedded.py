@@ -29,25 +29,22 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 import pygit2
 
 from blueprintc import __version__, progress
-from blueprintc.build.envtree import compiled_tree
+from blueprintc.build.envtree import compiled_shards
+from blueprintc.deliver.branchplan import FLEET_BRANCH, GIT_DIR, plan_branches
 from blueprintc.deliver.errors import DeliverError
 from blueprintc.deliver.packing import DeliveryRepository, persist
-from blueprintc.deliver.state import DeliveryState, content_digest
+from blueprintc.deliver.state import DeliveryState, branch_digest
 from blueprintc.emit.model import STATE_DIR
 
 if TYPE_CHECKING:
     from blueprintc.deliver.mirrors import MirrorResult
     from blueprintc.deliver.signing import CommitSigner
 
-_T = TypeVar("_T")
-GIT_DIR = "git"
-FLEET_REPO = "system/fleet"
-FLEET_BRANCH = "main"
 TRAILER = "Delivered-by: blueprintc"
 DEFAULT_NAME = "blueprintc"
 DEFAULT_EMAIL = "blueprintc@localhost"
@@ -104,46 +101,30 @@ def identity(name: str | None, email: str | None) -> Identity:
     )
 
 
-def plan(files: dict[str, _T]) -> dict[tuple[str, str], dict[str, _T]]:
-    """(repo, branch) -> the files of that branch, at their paths in the repository
-    (each with what ``files`` holds for its path in ``out/``)."""
-    branches: dict[tuple[str, str], dict[str, _T]] = {}
-    for path, data in files.items():
-        parts = path.split("/")
-        if parts[0] == GIT_DIR or parts[0] == STATE_DIR:
-            continue
-        if parts[0] == "repos":
-            if len(parts) < 5:
-                continue
-            key = (f"{parts[1]}/{parts[2]}", parts[3])
-            branches.setdefault(key, {})["/".join(parts[4:])] = data
-        else:
-            branches.setdefault((FLEET_REPO, FLEET_BRANCH), {})[path] = data
-    return branches
-
-
 def deliver(out: Path, who: Identity, signer: CommitSigner | None = None) -> DeliveryResult:
     """Deliver every branch of ``out`` into ``out/git/`` (see the module doc), each new
     commit signed by ``signer`` when given. A branch whose content (by compile's
     manifest) and tip are what the last delivery recorded is not read or opened
-    (``blueprintc.deliver.state``)."""
+    (``blueprintc.deliver.state``), and the shards of owners unchanged since are not
+    parsed (``blueprintc.deliver.branchplan``)."""
     git_dir = out / GIT_DIR
     state = DeliveryState.load(git_dir)
     result = DeliveryResult()
-    with compiled_tree(out) as (manifest, read):
+    failed: set[tuple[str, str]] = set()
+    with compiled_shards(out) as (shards, read):
         digest = inputs_digest(out)
-        listed = {path: path for path in manifest.files}
-        branches = plan(listed)
-        for repo_name, branch in state.gone(branches):  # an Application no longer compiled
-            branches[(repo_name, branch)] = {}
-        with progress.phase("deliver branches", len(branches)) as step:
-            for (repo_name, branch), paths in sorted(branches.items()):
+        branches = plan_branches(shards, state)
+        contents = dict(branches.contents)
+        gone = state.gone(contents)  # an Application no longer compiled: emptied
+        contents.update((key, branch_digest([])) for key in gone)
+        with progress.phase("deliver branches", len(contents)) as step:
+            for (repo_name, branch), content in sorted(contents.items()):
                 step()
-                content = content_digest((p, manifest.files[o].sha256) for p, o in paths.items())
                 kept = state.unchanged(repo_name, branch, content)
                 if kept is not None:
                     result.branches.append(BranchResult(repo_name, branch, "unchanged", kept))
                     continue
+                paths = branches.files((repo_name, branch))
                 try:
                     tree_files = {path: read(origin) for path, origin in paths.items()}
                     repo = open_repo(git_dir / f"{repo_name}.git")
@@ -153,9 +134,11 @@ def deliver(out: Path, who: Identity, signer: CommitSigner | None = None) -> Del
                     done = BranchResult(repo_name, branch, "failed", detail=why)
                 result.branches.append(done)
                 if done.status == "failed" or not paths:  # an emptied branch is not ours
+                    failed.add((repo_name, branch))
                     state.forget(repo_name, branch)
                 else:
                     state.record(repo_name, branch, content, done.commit)
+        state.record_owners(branches.owner_records(failed))
     if state.changed:
         state.save()
     return result

@@ -30,10 +30,9 @@ import pygit2
 from blueprintc import progress
 from blueprintc.build.envtree import compiled_files
 from blueprintc.deliver import proposals
+from blueprintc.deliver.branchplan import FLEET_REPO, GIT_DIR, plan
 from blueprintc.deliver.credentials import Credentials, credentials_for
 from blueprintc.deliver.embedded import (
-    FLEET_REPO,
-    GIT_DIR,
     TRAILER,
     BranchResult,
     DeliveryResult,
@@ -41,7 +40,6 @@ from blueprintc.deliver.embedded import (
     commit_branch,
     inputs_digest,
     open_repo,
-    plan,
 )
 from blueprintc.deliver.errors import DeliverError
 from blueprintc.deliver.provision import Provisioner, api_failure, gated_branches, is_protected

@@ -8,6 +8,11 @@ digest is the recorded one and whose tip (read from its ref file, not by opening
 repository) is still the recorded commit is unchanged: nothing of it is read, opened
 or written. Anything else (no state, an unreadable state, a moved or deleted branch,
 another blueprintc version) falls back to the full path, which compares trees.
+
+A branch's content digest is made of one digest per owner of compile's manifest
+whose files go to it (``emit.manifest``'s shards: an Organization, the Sovereign).
+The state also records, per owner, the sha256 of its shard and those digests, so an
+owner whose shard is unchanged is not parsed again (``blueprintc.deliver.branchplan``).
 """
 
 from __future__ import annotations
@@ -27,15 +32,32 @@ _FORMAT = 1
 
 
 def content_digest(entries: Iterable[tuple[str, str]]) -> str:
-    """The digest of a branch's files: (path in the branch, sha256 of its bytes)."""
+    """The digest of files: (path in the branch, sha256 of its bytes)."""
     lines = "".join([f"{path}\0{sha}\n" for path, sha in sorted(entries)])
     return hashlib.sha256(f"blueprintc {__version__}\n{lines}".encode()).hexdigest()
+
+
+def branch_digest(parts: Iterable[tuple[str, str]]) -> str:
+    """The digest of a branch's content: (owner, ``content_digest`` of the owner's
+    files in the branch), for each owner whose files go to it."""
+    lines = "".join([f"{owner}\0{part}\n" for owner, part in sorted(parts)])
+    return hashlib.sha256(f"blueprintc {__version__} branch\n{lines}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class OwnerRecord:
+    """An owner's shard as last delivered, and the content digest of its files in each
+    branch they went to."""
+
+    shard: str  # sha256 of the shard's bytes
+    parts: dict[tuple[str, str], str]  # (repo, branch) -> content_digest of its files there
 
 
 @dataclass
 class DeliveryState:
     git_dir: Path
     branches: dict[str, dict[str, str]] = field(default_factory=dict)
+    owners: dict[str, OwnerRecord] = field(default_factory=dict)
     changed: bool = False  # since loaded
 
     @classmethod
@@ -47,7 +69,8 @@ class DeliveryState:
         branches = data.get("branches") if isinstance(data, dict) else None
         if data.get("format") != _FORMAT or not isinstance(branches, dict):
             return cls(git_dir)
-        return cls(git_dir, {k: v for k, v in branches.items() if isinstance(v, dict)})
+        kept = {k: v for k, v in branches.items() if isinstance(v, dict)}
+        return cls(git_dir, kept, _owner_records(data.get("owners")))
 
     def unchanged(self, repo: str, branch: str, content: str) -> str | None:
         """The recorded commit when the branch holds exactly ``content`` still."""
@@ -68,6 +91,11 @@ class DeliveryState:
                 found.append((repo, branch))
         return found
 
+    def record_owners(self, owners: dict[str, OwnerRecord]) -> None:
+        if owners != self.owners:
+            self.owners = dict(owners)
+            self.changed = True
+
     def record(self, repo: str, branch: str, content: str, commit: str) -> None:
         entry = {"commit": commit, "content": content}
         if self.branches.get(_key(repo, branch)) != entry:
@@ -81,26 +109,62 @@ class DeliveryState:
     def save(self) -> None:
         """Written whole, atomically: a delivery killed before this leaves the old state,
         whose branches the next delivery re-checks against their tips."""
-        data = {"format": _FORMAT, "branches": dict(sorted(self.branches.items()))}
+        owners = {
+            owner: {
+                "shard": r.shard,
+                "parts": {_key(*key): part for key, part in sorted(r.parts.items())},
+            }
+            for owner, r in sorted(self.owners.items())
+        }
+        data = {
+            "format": _FORMAT,
+            "branches": dict(sorted(self.branches.items())),
+            "owners": {"version": __version__, "shards": owners},
+        }
         target = self.git_dir / STATE_FILE
         staging = target.with_name(f"{STATE_FILE}.{os.getpid()}.tmp")
         self.git_dir.mkdir(parents=True, exist_ok=True)
-        staging.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", "utf-8")
+        # Compact: `indent=` would take the pure Python encoder (0.14 s at N = 1000).
+        text = json.dumps(data, sort_keys=True, separators=(",", ":"))
+        staging.write_text(text + "\n", "utf-8")
         os.replace(staging, target)
+
+
+def _owner_records(data: object) -> dict[str, OwnerRecord]:
+    """The owner records, if written by this blueprintc version (any other's, or a
+    malformed entry, is none: those owners' shards are parsed afresh)."""
+    if not isinstance(data, dict) or data.get("version") != __version__:
+        return {}
+    shards = data.get("shards")
+    records: dict[str, OwnerRecord] = {}
+    for owner, entry in (shards if isinstance(shards, dict) else {}).items():
+        shard = entry.get("shard") if isinstance(entry, dict) else None
+        raw = entry.get("parts") if isinstance(entry, dict) else None
+        if not isinstance(shard, str) or not isinstance(raw, dict):
+            continue
+        parts: dict[tuple[str, str], str] = {}
+        for key, part in raw.items():
+            repo, _, branch = str(key).partition(" ")
+            if not branch or not isinstance(part, str):
+                break
+            parts[(repo, branch)] = part
+        else:
+            records[owner] = OwnerRecord(shard, parts)
+    return records
 
 
 def ref_tip(git_dir: Path, repo: str, branch: str) -> str | None:
     """The commit id ``refs/heads/<branch>`` of ``<repo>.git`` names, read from its loose
     ref file or ``packed-refs`` (None when it has neither)."""
-    repository = git_dir / f"{repo}.git"
-    ref = f"refs/heads/{branch}"
-    text = _loose_ref(repository, ref)
+    repository = f"{os.fspath(git_dir)}/{repo}.git"
+    text = _loose_ref(f"{repository}/refs/heads/{branch}")
     if text and not text.startswith("ref:"):
         return text
     try:
-        packed = (repository / "packed-refs").read_text("ascii")
+        packed = read_bytes(Path(repository), "packed-refs").decode("ascii")
     except (OSError, UnicodeDecodeError):
         return None
+    ref = f"refs/heads/{branch}"
     for line in packed.splitlines():
         commit, _, name = line.partition(" ")
         if name == ref:
@@ -108,15 +172,31 @@ def ref_tip(git_dir: Path, repo: str, branch: str) -> str | None:
     return None
 
 
-def _loose_ref(repository: Path, ref: str) -> str:
-    """A loose ref file's text, stripped ("" when unreadable or a link, which then
-    leaves the answer to packed-refs or the full path). ``emit.cache.read_bytes``'s
-    plain os calls: an unchanged delivery at N = 1000 reads 15,001 of them, and
-    pathlib's read_text cost 0.88 s of its 3 s under cProfile."""
+_REF_READ = 4096  # a ref file is 41 bytes
+
+
+def _loose_ref(path: str) -> str:
+    """A loose ref file's text, stripped ("" when unreadable, a link or not a regular
+    file, which then leaves the answer to packed-refs or the full path). Three system
+    calls: an unchanged delivery at N = 1000 reads 15,001 of them, in 0.11 s against
+    0.24 s with ``emit.cache.read_bytes``' stat and end-of-file read (and pathlib's
+    read_text cost 0.88 s)."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK  # a FIFO never blocks
     try:
-        return read_bytes(repository, ref).decode("ascii").strip()
+        fd = os.open(path, flags)
+    except OSError:
+        return ""
+    try:
+        size = _REF_READ
+        chunks = [os.read(fd, size)]
+        while len(chunks[-1]) == size:  # a short read of a regular file is its end
+            size = 1 << 20
+            chunks.append(os.read(fd, size))
+        return b"".join(chunks).decode("ascii").strip()
     except (OSError, UnicodeDecodeError):
         return ""
+    finally:
+        os.close(fd)
 
 
 def _key(repo: str, branch: str) -> str:

@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 import pygit2
 
 from blueprintc import __version__
+from blueprintc.deliver.branchplan import GIT_DIR
 from blueprintc.deliver.embedded import (
-    GIT_DIR,
     TRAILER,
     BranchResult,
     Identity,

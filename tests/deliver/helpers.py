@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 from blueprintc.build.envtree import compiled_files
-from blueprintc.deliver.embedded import plan
+from blueprintc.deliver.branchplan import plan
 from tests.gitserver import create_repo, heads
 
 CREDS = {

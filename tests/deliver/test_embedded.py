@@ -15,7 +15,8 @@ import yaml
 from blueprintc.build.envtree import compiled_files
 from blueprintc.compile.run import run_compile
 from blueprintc.deliver import embedded
-from blueprintc.deliver.embedded import DeliverError, Identity, deliver, identity, plan, write_tree
+from blueprintc.deliver.branchplan import plan
+from blueprintc.deliver.embedded import DeliverError, Identity, deliver, identity, write_tree
 from blueprintc.deliver.state import STATE_FILE
 from tests.compile.helpers import copy_workspace
 

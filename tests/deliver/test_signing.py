@@ -16,7 +16,8 @@ import pytest
 
 from blueprintc.build.envtree import compiled_files
 from blueprintc.compile.run import run_compile
-from blueprintc.deliver.embedded import Identity, deliver, plan, write_tree
+from blueprintc.deliver.branchplan import plan
+from blueprintc.deliver.embedded import Identity, deliver, write_tree
 from blueprintc.deliver.signing import PASSPHRASE_ENV, load_signer
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -5,6 +5,7 @@ ref file or packed-refs without opening the repository, checked against real git
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 from pathlib import Path
 
@@ -47,3 +48,13 @@ def test_a_tip_is_read_from_the_ref_file_or_packed_refs_as_git_reads_it(tmp_path
     (repository / "refs/heads/main").write_text(" " * 5000 + tips["develop"] + "\n")
     assert ref_tip(git_dir, "o/a", "main") == tips["develop"]  # read whole, never cut short
     assert ref_tip(git_dir, "o/missing", "main") is None
+
+
+def test_a_fifo_in_place_of_a_ref_is_no_tip_and_never_blocks(tmp_path: Path) -> None:
+    git_dir = tmp_path / "git"
+    repository = git_dir / "o/a.git"
+    commit_branch(open_repo(repository), "o/a", "main", {"f.yaml": b"x"}, WHO, "d")
+    ref = repository / "refs/heads/main"
+    ref.unlink()
+    os.mkfifo(ref)  # no writer: a blocking open would wait for ever
+    assert ref_tip(git_dir, "o/a", "main") is None
