@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from blueprintc import __version__, helm_pool
+from blueprintc import __version__
 from blueprintc.cli import verbosity
 from blueprintc.cli.lazy import LazyCommand, LazyGroup
 
@@ -107,7 +107,10 @@ def main() -> None:
     if refusal is not None:
         click.echo(f"blueprintc: {refusal}", err=True)
         sys.exit(2)
-    helm_pool.start_early(sys.argv[1:2], EARLY_HELM_WORKERS)
+    if sys.argv[1:2] and sys.argv[1] in EARLY_HELM_WORKERS:
+        from blueprintc import helm_pool  # not for a command that renders nothing
+
+        helm_pool.start_early(sys.argv[1:2], EARLY_HELM_WORKERS)
     try:
         cli(prog_name="blueprintc")
     except SystemExit as done:
