@@ -27,14 +27,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from blueprintc.build.errors import BuildError
 from blueprintc.emit.cache import scan
-from blueprintc.emit.emitter import recover_pending
 from blueprintc.emit.fsutil import AnchoredReader, locked
 from blueprintc.emit.manifest import Manifest, ManifestShards
 from blueprintc.emit.model import STATE_DIR, EmitError
+from blueprintc.emit.recovery import recover_pending
 from blueprintc.emit.seal import Seal
 
 ENVIRONMENTS_DIR = "system/catalyst-config/environments"
@@ -249,6 +247,8 @@ class _Reader:
 
 
 def _tree(out: Path, path: str, read: _Reader, listed: dict[str, Any]) -> EnvironmentTree | None:
+    import yaml  # publish's alone: not a delivery's start-up
+
     shown = out / path
     try:
         doc = yaml.safe_load(read(path).decode("utf-8"))

@@ -34,14 +34,15 @@ from pathlib import Path
 from ..oserror import Left, leaving
 from .difftext import render_diff
 from .fsutil import locked
-from .journal import commit, recover_journal
+from .journal import commit
 from .manifest import Manifest
 from .model import EmitReport, OutputFile, Strategy
 from .ownership import check_output
 from .reconcile import Reconciliation, reconcile
+from .recovery import recover_pending
 from .seal import break_seal, seal
 from .statedir import prepare_state_dir
-from .tree import recover_swap, swap
+from .tree import swap
 
 __all__ = ["IN_PLACE_FRACTION", "IN_PLACE_MIN", "diff", "emit", "recover", "recover_pending"]
 
@@ -138,13 +139,6 @@ def recover(out: Path | str) -> bool:
         return False
     with leaving(out, Left.AS_BEFORE), locked(out.parent, exclusive=True):
         return recover_pending(out)
-
-
-def recover_pending(out: Path) -> bool:
-    """Finish or undo an interrupted emit; the caller holds the lock."""
-    swapped = recover_swap(out)
-    journaled = out.is_dir() and not out.is_symlink() and recover_journal(out)
-    return swapped or journaled
 
 
 def _write(rec: Reconciliation, out: Path, prune: bool) -> Strategy:

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ..oserror import Left, leaving
 from .cache import sha256
-from .emitter import IN_PLACE_FRACTION, IN_PLACE_MIN, recover_pending
+from .emitter import IN_PLACE_FRACTION, IN_PLACE_MIN
 from .fsutil import locked
 from .journal import commit
 from .manifest import (
@@ -42,6 +42,7 @@ from .manifest import (
 )
 from .model import EmitReport, OutputFile, check_paths, parent_dirs
 from .reconcile import serialise
+from .recovery import recover_pending
 from .seal import Seal, break_seal
 from .statedir import prepare_state_dir
 
