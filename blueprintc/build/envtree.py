@@ -153,10 +153,11 @@ def _sha256_of(manifest: Manifest) -> Callable[[str], str]:
 
 
 def _refuse_unsealed(out: Path, listed: Callable[[], dict[str, Any]]) -> None:
-    """A sealed tree is proven to hold only what compile wrote by stats alone; any
-    other is checked against the manifest's files (``listed()``)."""
+    """A sealed tree is proven to hold only the entries compile wrote by its
+    directories' stats alone (each file's bytes are checked as it is read); any other
+    is checked against the manifest's files (``listed()``)."""
     sealed = Seal.load(out)
-    if sealed is None or not sealed.untouched_below(out, TREE_TOPS):
+    if sealed is None or not sealed.entries_untouched_below(out, TREE_TOPS):
         _refuse_unlisted(out, listed())
 
 

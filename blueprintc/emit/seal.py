@@ -49,6 +49,7 @@ JOURNAL = f"{STATE_DIR}/journal.json"
 _VERSION = 3
 _FIELDS = statsweep.FIELDS  # size, mtime_ns, inode, mode
 _REGULAR = 0o100000
+_DIRECTORY = 0o040000
 
 
 def _stats(out: Path, paths: Sequence[str]) -> array[int]:
@@ -109,18 +110,31 @@ class Seal:
         except OSError:
             return False
 
-    def untouched_below(self, out: Path, tops: Iterable[str]) -> bool:
-        """`untouched`, except for out/'s own stat: entries compile does not own may have
-        come at the top (`out/git`, `out/oci`), but none of `tops` (top-level names)
-        that the seal does not hold, and nothing below any sealed directory."""
+    def entries_untouched_below(self, out: Path, tops: Iterable[str]) -> bool:
+        """Whether `tops` (top-level names) hold exactly the sealed entries, proven by
+        the stats of their directories alone: adding, removing, renaming or replacing
+        an entry changes its directory's mtime. Entries compile does not own may have
+        come at the top of out/ (`out/git`, `out/oci`), but none of `tops` that the
+        seal does not hold. A file's bytes are not proven: a reader checks them, as
+        envtree's reader checks each file's sha256. At N = 1000 that is 91,826
+        directories to stat instead of 282,583 entries (0.65 s -> 0.3 s)."""
         if os.path.lexists(out / JOURNAL) or any(leftovers(out)):
             return False
-        sealed_tops = {p.split("/", 1)[0] for p in self.paths if p and "/" not in p}
+        tops = list(tops)
+        sealed_tops = {p for p in self.paths if p and "/" not in p}
         if any(os.path.lexists(out / top) for top in tops if top not in sealed_tops):
             return False
-        skip = 1 if self.paths and self.paths[0] == "" else 0
+        modes = self.stats[_FIELDS - 1 :: _FIELDS]
+        dirs = []  # each top itself, whatever it is, and every directory below it
+        for top in sorted(sealed_tops.intersection(tops)):
+            dirs.append(bisect.bisect_left(self.paths, top))
+            below = range(*self._range(top + "/"))
+            dirs.extend(i for i in below if (modes[i] & 0o170000) == _DIRECTORY)
+        expected = array("q")
+        for index in dirs:
+            expected.extend(self.stats[index * _FIELDS : (index + 1) * _FIELDS])
         try:
-            return _stats(out, self.paths[skip:]) == self.stats[skip * _FIELDS :]
+            return _stats(out, [self.paths[i] for i in dirs]) == expected
         except OSError:
             return False
 

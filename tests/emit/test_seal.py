@@ -3,6 +3,7 @@ addition, removal or pending journal breaks the seal."""
 
 from __future__ import annotations
 
+import os
 from array import array
 from collections.abc import Callable
 from pathlib import Path
@@ -114,3 +115,56 @@ def test_version_2s_seal_file_is_not_trusted_and_goes_with_the_next_write(
     seal(out, "inputs-2", paths)
     assert not (out / ".blueprintc/seal.json").exists()
     assert is_sealed(out, "inputs-2") == sorted(paths)
+
+
+def _aged_sealed_tree(tmp_path: Path) -> Path:
+    """A sealed tree of two tops whose directories' mtimes are long past, so that any
+    entry added or removed below one moves its mtime (not within compile's own tick)."""
+    out = tmp_path / "out"
+    files = [OutputFile(p, ({"v": 1},), "x") for p in ("repos/o/a/b/f.yaml", "repos/o/g.yaml")]
+    files.append(OutputFile("system/s.yaml", ({"v": 2},), "x"))
+    emit(files, out)
+    for directory in ("repos/o/a/b", "repos/o/a", "repos/o", "repos", "system"):
+        os.utime(out / directory, ns=(1_000_000_000, 1_000_000_000))
+    seal(out, "inputs-1", [f.path for f in files])
+    return out
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda out: (out / "repos/o/a/b/stray.yaml").write_text("kind: Secret\n"),
+        lambda out: (out / "repos/o/a/b/f.yaml").unlink(),
+        lambda out: (
+            (out / "repos/o/a/b/f.yaml").unlink() or os.symlink("/etc", out / "repos/o/a/b/f.yaml")
+        ),
+        lambda out: (out / "repos/o/a/b/f.yaml").rename(out / "repos/o/a/b/g.yaml"),
+        lambda out: (out / "repos/o/new").mkdir(),
+        lambda out: os.mkfifo(out / "repos/o/a/fifo"),
+        lambda out: (out / "vclusters").mkdir(),  # a top the seal does not hold
+        lambda out: (out / ".blueprintc/journal.json").write_text("{}"),
+    ],
+    ids=["stray", "removed", "link", "renamed", "directory", "fifo", "new-top", "journal"],
+)
+def test_an_entry_added_removed_or_replaced_below_the_tops_is_seen(
+    tmp_path: Path, change: Callable[[Path], object]
+) -> None:
+    out = _aged_sealed_tree(tmp_path)
+    sealed = Seal.load(out)
+    assert sealed is not None and sealed.entries_untouched_below(out, ("repos", "vclusters"))
+    change(out)
+    assert not sealed.entries_untouched_below(out, ("repos", "vclusters"))
+
+
+def test_entries_below_other_tops_or_a_files_bytes_are_not_what_it_proves(
+    tmp_path: Path,
+) -> None:
+    """A stray outside the tops (out/git, system/) is not the tops'; a file rewritten in
+    place keeps its directory's mtime: its reader checks its sha256."""
+    out = _aged_sealed_tree(tmp_path)
+    sealed = Seal.load(out)
+    assert sealed is not None
+    (out / "git").mkdir()
+    (out / "system/stray.yaml").write_text("x: 1\n")
+    (out / "repos/o/a/b/f.yaml").write_text("v: 100\n")
+    assert sealed.entries_untouched_below(out, ("repos", "vclusters"))
