@@ -33,6 +33,7 @@ from benchmarks.compile.generate import REPO, change_one_application, generate
 
 TEST_KEY = REPO / "tests/data/openpgp/test-only.key"
 FIRST_DELIVERY_RATIO = 2.0
+FIRST_DELIVERY_ORGS = 100  # the N the first-delivery target is set for (issue 9)
 INCREMENTAL_SHARE = 0.05  # of the full compile, for an unchanged or one-Application delivery
 COMMIT = (
     b"tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n"
@@ -128,7 +129,12 @@ def _timed(argv: list[str], cwd: Path) -> float:
 
 
 def _table(r: dict[str, Any]) -> str:
-    target = f"<= {FIRST_DELIVERY_RATIO:.0f}x compile"
+    target = f"<= {FIRST_DELIVERY_RATIO:.0f}x compile (at N = {FIRST_DELIVERY_ORGS})"
+    first = (
+        mark(r["first_ok"])
+        if r["orgs"] == FIRST_DELIVERY_ORGS
+        else f"judged at N = {FIRST_DELIVERY_ORGS}"
+    )
     share = f"< {INCREMENTAL_SHARE:.0%} of compile (at N = 1000)"
     rows = [
         ("full compile (baseline)", f"{r['compile_s']:.2f} s", "", ""),
@@ -136,7 +142,7 @@ def _table(r: dict[str, Any]) -> str:
             f"first delivery, {r['commits']} signed commits",
             f"{r['first_signed_s']:.2f} s ({r['first_ratio']:.2f}x)",
             target,
-            mark(r["first_ok"]),
+            first,
         ),
         ("first delivery, unsigned", f"{r['first_unsigned_s']:.2f} s", "", ""),
         (
