@@ -24,7 +24,15 @@ _STDERR_HEAD = 4096
 # a thread it could not start (`failed to create new OS thread ... errno=12`, then
 # `fatal error: newosproc`: thread stacks count against RLIMIT_DATA) or Python's own
 # MemoryError outside the request handler.
-_OUT_OF_MEMORY = ("out of memory", "cannot allocate memory", "errno=12", "MemoryError")
+# Go's and cgo's words for memory running out under the worker's cap; a thread's stack
+# counts against it, so a thread Go or glibc cannot start means the same.
+_OUT_OF_MEMORY = (
+    "out of memory",
+    "cannot allocate memory",
+    "errno=12",
+    "MemoryError",
+    "pthread_create failed: Resource temporarily unavailable",
+)
 
 
 @functools.cache

@@ -206,6 +206,11 @@ def test_a_worker_has_a_temporary_directory_of_its_own_removed_with_it(tmp_path:
             "fatal error: newosproc\n",
             True,
         ),
+        (  # cgo could not start a thread: glibc cannot map its stack under the cap
+            "runtime/cgo: pthread_create failed: Resource temporarily unavailable\n"
+            "SIGABRT: abort\n",
+            True,
+        ),
         ("Traceback (most recent call last):\n  ...\nMemoryError\n", True),
         ("panic: runtime error: index out of range [3] with length 3\n", False),
         ("Traceback (most recent call last):\n  ...\nKeyError: 'op'\n", False),
