@@ -121,3 +121,75 @@ def test_with_the_values_set_the_opt_in_render_is_yaml_and_the_toggle_is_wired(
     workspace = write_workspace(tmp_path / "ws", {"demo": values}, extra={TRACING: TRACING_BAD})
     result = lint([workspace], root=workspace, jobs=1)
     assert result.active == []
+
+
+API_ONLY = "blueprints/demo/chart/templates/with-operator.yaml"
+API_ONLY_NOT_YAML = """\
+{{- if .Capabilities.APIVersions.Has "monitoring.coreos.com/v1" }}
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-operator
+  labels:
+    app.kubernetes.io/name: demo
+    app.kubernetes.io/instance: {{ .Release.Name }}
+    app.kubernetes.io/managed-by: {{ .Release.Service }}
+data:
+  scrape: {{ .Values.scrapeHost }}-{{ .Values.scrapePort }}
+{{- end }}
+"""
+API_ONLY_FAILS = """\
+{{- if .Capabilities.APIVersions.Has "monitoring.coreos.com/v1" }}
+{{- fail "set scrape.namespace for the Prometheus Operator" }}
+{{- end }}
+"""
+WIRED = 'replicas: 1\ntracing:\n  enabled: false\n  host: otel\n  port: "4317"\n'
+TWO_TOGGLES = WIRED + "metrics:\n  enabled: false\n"
+METRICS = "blueprints/demo/chart/templates/metrics.yaml"
+METRICS_WIRED = TRACING_BAD.replace("tracing", "metrics").replace(
+    "{{ .Values.metrics.host }}-{{ .Values.metrics.port }}", '"9090"'
+)
+
+
+def test_a_template_not_yaml_only_with_the_monitoring_api_is_one_bpg006_at_its_line(
+    tmp_path: Path,
+) -> None:
+    """On a Sovereign running the Prometheus Operator the chart renders `scrape: -`:
+    Helm refuses it whatever the toggles say. Reported once, as the API's doing, not
+    once per toggle as if each toggle broke it."""
+    workspace = write_workspace(
+        tmp_path / "ws",
+        {"demo": TWO_TOGGLES},
+        extra={TRACING: TRACING_BAD, METRICS: METRICS_WIRED, API_ONLY: API_ONLY_NOT_YAML},
+    )
+    result = lint([workspace], root=workspace, jobs=1)
+    found = [(d.rule, d.location.file, d.location.line, d.location.column) for d in result.active]
+    assert found == [("BPG006", API_ONLY, 11, 11)]
+    assert result.active[0].message.startswith(
+        "with monitoring.coreos.com/v1 available and every toggle false (a Sovereign "
+        "running the Prometheus Operator, observability off) the render fails: "
+        "templates/with-operator.yaml is not YAML"
+    )
+
+
+def test_a_render_failing_only_with_the_monitoring_api_is_one_bpg006_at_its_line(
+    tmp_path: Path,
+) -> None:
+    workspace = write_workspace(
+        tmp_path / "ws",
+        {"demo": TWO_TOGGLES},
+        extra={TRACING: TRACING_BAD, METRICS: METRICS_WIRED, API_ONLY: API_ONLY_FAILS},
+    )
+    result = lint([workspace], root=workspace, jobs=1)
+    found = [(d.rule, d.location.file, d.location.line) for d in result.active]
+    assert found == [("BPG006", API_ONLY, 2)]
+    assert "set scrape.namespace for the Prometheus Operator" in result.active[0].message
+
+
+def test_both_toggles_wired_and_nothing_broken_by_the_api_is_clean(tmp_path: Path) -> None:
+    workspace = write_workspace(
+        tmp_path / "ws",
+        {"demo": TWO_TOGGLES},
+        extra={TRACING: TRACING_BAD, METRICS: METRICS_WIRED},
+    )
+    assert lint([workspace], root=workspace, jobs=1).active == []

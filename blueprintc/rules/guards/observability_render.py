@@ -20,7 +20,11 @@ switches are switched in render 2.
 Each finding points at the toggle in `values.yaml` (cases 2 and 3) or at
 the template that renders the object (case 1). An opt-in render whose output is
 not YAML fails as `helm template` fails it, at the template line that made the bad
-line (a template that is not YAML by default too is BPG003's).
+line (a template that is not YAML by default too is BPG003's). When render 3
+itself fails, or renders a template that is not YAML (the monitoring API or an
+explicit `false` breaks the chart), that is reported once, at the template line:
+every render of case 2 has the API too and would fail the same way, blaming each
+toggle in turn.
 """
 
 from __future__ import annotations
@@ -28,10 +32,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from blueprintc.diagnostics import Finding, Severity
+from blueprintc.helm import Render
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.support import (
     base_values,
+    chart_location,
     failure_finding,
     monitoring_objects,
     not_yaml_failures,
@@ -68,6 +74,17 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             f"the default render contains {obj.kind} {obj.name}; monitoring objects must be opt-in",
             object_location(ctx, obj),
         )
+    if not found:
+        return
+    off = dict(base or {})
+    for toggle in found:
+        if toggle.switch:
+            off = with_value(off, toggle.path, False)
+    explicit_off = ctx.render(off, apis)  # render 3: the API there, every toggle false
+    broken = _broken_with_the_api(ctx, explicit_off, default, apis)
+    if broken is not None:
+        yield from broken  # every render below has the API: reported once, here
+        return
     for toggle in found:
         if not toggle.switch:
             continue  # a list-typed toggle (a metrics list) is switched on by naming items
@@ -96,20 +113,39 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             wired, effect = toggle.produces in kinds, f"renders no {toggle.produces}"
         if not wired:
             yield Finding(f"{toggle.dotted}=true {effect}: the toggle is not wired", where)
-    off = dict(base or {})
-    for toggle in found:
-        if toggle.switch:
-            off = with_value(off, toggle.path, False)
-    if found:
-        explicit_off = ctx.render(off, apis)
-        for obj in monitoring_objects(ctx, explicit_off) if explicit_off.ok else []:
-            if (obj.template, obj.kind, obj.name) in reported:
-                continue  # rendered by default too: reported once, above
-            yield Finding(
-                f"with every toggle explicitly false the render still contains "
-                f"{obj.kind} {obj.name}",
-                object_location(ctx, obj),
-            )
+    for obj in monitoring_objects(ctx, explicit_off) if explicit_off.ok else []:
+        if (obj.template, obj.kind, obj.name) in reported:
+            continue  # rendered by default too: reported once, above
+        yield Finding(
+            f"with every toggle explicitly false the render still contains {obj.kind} {obj.name}",
+            object_location(ctx, obj),
+        )
+
+
+def _broken_with_the_api(
+    ctx: BlueprintContext, explicit_off: Render, default: Render, apis: tuple[str, ...]
+) -> list[Finding] | None:
+    """What fails once the monitoring API is available and every toggle is false, though
+    the default render succeeds: a failure, or a template whose output is then not
+    YAML. Every opt-in render has the API too and would fail the same way, blaming its
+    toggle. None when nothing does, or when a dependency not built explains the
+    failure (BPG011's)."""
+    failure = explicit_off.failure
+    if failure is not None:
+        if stand_in_failure(ctx, failure):
+            return None  # each render is judged on its own, as before
+        failures = [failure]
+    else:
+        failures = not_yaml_failures(ctx, explicit_off, reported=default.manifests)
+        if not failures:
+            return None
+    api = apis[0] if apis else "the monitoring API"
+    what = (
+        f"with {api} available and every toggle false (a Sovereign running the "
+        "Prometheus Operator, observability off) the render fails"
+    )
+    fallback = chart_location(ctx, ("name",))
+    return [failure_finding(ctx, f, f"{what}: {f.message}", fallback) for f in failures]
 
 
 RULE = check
