@@ -40,7 +40,8 @@ TREE_TOPS = ("repos", "vclusters")
 MAX_FILE_BYTES = 64 * 1024 * 1024  # far above any compiled manifest file
 _LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 _TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$")
-_RECOMPILE = "run `blueprintc compile` to rewrite out/, then publish again"
+_RECOMPILE = "run `blueprintc compile` to rewrite out/, then {then}"
+_PUBLISH = "publish again"  # what to do once the tree is fixed (deliver: "deliver again")
 _NO_MANIFEST = (
     f"{{out}} has no compile manifest ({STATE_DIR}/manifest.json): run `blueprintc compile` first"
 )
@@ -66,11 +67,11 @@ def environment_trees(out: Path) -> list[EnvironmentTree]:
         return _read(out)
 
 
-def compiled_files(out: Path) -> dict[str, bytes]:
+def compiled_files(out: Path, then: str = _PUBLISH) -> dict[str, bytes]:
     """Every file compile recorded in ``out`` (posix path relative to ``out`` to its
     bytes), recovered first and read under compile's lock, each verified against the
     manifest exactly as :func:`environment_trees` reads its trees (``deliver`` uses it)."""
-    with compiled_tree(out) as (manifest, read):
+    with compiled_tree(out, then) as (manifest, read):
         return {path: read(path) for path in sorted(manifest.files)}
 
 
@@ -101,17 +102,21 @@ def _refuse_strays(out: Path, prefix: str, listed: set[str], fix: str) -> None:
 
 
 @contextmanager
-def compiled_tree(out: Path) -> Iterator[tuple[Manifest, Callable[[str], bytes]]]:
+def compiled_tree(
+    out: Path, then: str = _PUBLISH
+) -> Iterator[tuple[Manifest, Callable[[str], bytes]]]:
     """Under compile's lock, with ``out`` recovered: its manifest (every file's sha256,
     nothing read yet) and a reader that reads a file and checks it against it."""
     with _recovered(out):
-        manifest = _listed(out)
-        with _Reader(out, _sha256_of(manifest)) as reader:
+        manifest = _listed(out, then)
+        with _Reader(out, _sha256_of(manifest), then) as reader:
             yield manifest, reader
 
 
 @contextmanager
-def compiled_shards(out: Path) -> Iterator[tuple[ManifestShards, Callable[[str], bytes]]]:
+def compiled_shards(
+    out: Path, then: str = _PUBLISH
+) -> Iterator[tuple[ManifestShards, Callable[[str], bytes]]]:
     """``compiled_tree``, with the manifest read a shard at a time (``ManifestShards``):
     for a caller that needs the files of only some owners. The tree tops are refused
     on the same terms; only an unsealed tree costs parsing every shard."""
@@ -119,8 +124,8 @@ def compiled_shards(out: Path) -> Iterator[tuple[ManifestShards, Callable[[str],
         shards = ManifestShards.load(out)
         if shards is None or not shards.owners:
             raise BuildError(_NO_MANIFEST.format(out=out))
-        _refuse_unsealed(out, lambda: shards.files)
-        with _Reader(out, lambda path: shards.entry(path).sha256) as reader:
+        _refuse_unsealed(out, lambda: shards.files, then)
+        with _Reader(out, lambda path: shards.entry(path).sha256, then) as reader:
             yield shards, reader
 
 
@@ -138,13 +143,13 @@ def _recovered(out: Path) -> Iterator[None]:
         raise BuildError(str(exc)) from None
 
 
-def _listed(out: Path) -> Manifest:
+def _listed(out: Path, then: str = _PUBLISH) -> Manifest:
     """The compile manifest of ``out``, refused when missing or when the tree tops
     hold anything it does not list."""
     manifest = Manifest.load(out)
     if not manifest.files:
         raise BuildError(_NO_MANIFEST.format(out=out))
-    _refuse_unsealed(out, lambda: manifest.files)
+    _refuse_unsealed(out, lambda: manifest.files, then)
     return manifest
 
 
@@ -152,13 +157,13 @@ def _sha256_of(manifest: Manifest) -> Callable[[str], str]:
     return lambda path: manifest.files[path].sha256
 
 
-def _refuse_unsealed(out: Path, listed: Callable[[], dict[str, Any]]) -> None:
+def _refuse_unsealed(out: Path, listed: Callable[[], dict[str, Any]], then: str) -> None:
     """A sealed tree is proven to hold only the entries compile wrote by its
     directories' stats alone (each file's bytes are checked as it is read); any other
     is checked against the manifest's files (``listed()``)."""
     sealed = Seal.load(out)
     if sealed is None or not sealed.entries_untouched_below(out, TREE_TOPS):
-        _refuse_unlisted(out, listed())
+        _refuse_unlisted(out, listed(), then)
 
 
 def _read(out: Path) -> list[EnvironmentTree]:
@@ -181,30 +186,32 @@ def _read(out: Path) -> list[EnvironmentTree]:
     return [trees[name] for name in sorted(trees)]
 
 
-def _refuse_unlisted(out: Path, listed: dict[str, Any]) -> None:
+def _refuse_unlisted(out: Path, listed: dict[str, Any], then: str = _PUBLISH) -> None:
     """Under the tree tops, only regular files compile recorded; a link, a special or
-    unrecorded file, or a recorded file gone, refuses the publish."""
+    unrecorded file, or a recorded file gone, refuses the publish (or delivery); the
+    fix ends with `then`."""
+    recompile = _RECOMPILE.format(then=then)
     disk = scan(out)
     for top in TREE_TOPS:
         kind = disk.kinds.get(top)
         if kind not in (None, "dir"):
-            raise BuildError(f"{out / top} is {_what(kind)}, not a directory: {_RECOMPILE}")
+            raise BuildError(f"{out / top} is {_what(kind)}, not a directory: {recompile}")
     for path, kind in sorted(disk.kinds.items()):
         if not path.startswith(tuple(t + "/" for t in TREE_TOPS)):
             continue
         if kind in ("link", "other"):
             raise BuildError(
                 f"{out / path} is {_what(kind)}, not a regular file compile wrote: it is "
-                "never packed or signed; remove it, then publish again"
+                f"never packed, signed or delivered; remove it, then {then}"
             )
         if kind == "file" and path not in listed:
             raise BuildError(
                 f"{out / path} was not written by compile (it is not in {STATE_DIR}/): "
-                "remove it, then publish again"
+                f"remove it, then {then}"
             )
     for path in listed:
         if path.startswith(TREE_TOPS) and disk.kinds.get(path) != "file":
-            raise BuildError(f"{out / path} is missing: {_RECOMPILE}")
+            raise BuildError(f"{out / path} is missing: {recompile}")
 
 
 def _what(kind: str | None) -> str:
@@ -217,9 +224,7 @@ class _Reader:
     """Reads files of ``out`` through no link, each checked against its sha256 (the
     directory of the last read kept open: see ``AnchoredReader``)."""
 
-    def __init__(
-        self, out: Path, recorded: Callable[[str], str], then: str = "publish again"
-    ) -> None:
+    def __init__(self, out: Path, recorded: Callable[[str], str], then: str = _PUBLISH) -> None:
         self.out, self.recorded = out, recorded  # a listed file's recorded sha256
         self.fix = f"run `blueprintc compile` to rewrite out/, then {then}"
         self.files = AnchoredReader(out, MAX_FILE_BYTES)

@@ -111,7 +111,7 @@ def deliver(out: Path, who: Identity, signer: CommitSigner | None = None) -> Del
     state = DeliveryState.load(git_dir)
     result = DeliveryResult()
     failed: set[tuple[str, str]] = set()
-    with compiled_shards(out) as (shards, read):
+    with compiled_shards(out, then="deliver again") as (shards, read):
         digest = inputs_digest(out)
         branches = plan_branches(shards, state)
         contents = dict(branches.contents)

@@ -78,7 +78,7 @@ def deliver_remote(
     silent for ``timeout`` seconds fails the repository it was serving. With a Gitea
     API, the ``mirrors`` are made sure of too (a plain git server cannot mirror)."""
     base = check_remote(base)
-    files = compiled_files(out)
+    files = compiled_files(out, then="deliver again")
     digest = inputs_digest(out)
     repos: dict[str, dict[str, dict[str, bytes]]] = {}
     for (name, branch), tree in plan(files).items():

@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from blueprintc.build.envtree import compiled_files
+from blueprintc.build.errors import BuildError
 from blueprintc.compile.run import run_compile
 from blueprintc.deliver import embedded
 from blueprintc.deliver.branchplan import plan
@@ -221,3 +222,11 @@ def test_a_branch_moved_since_the_last_delivery_is_checked_again(out: Path) -> N
     again = {(b.repo, b.branch): b for b in deliver(out, WHO).branches}
     assert again[(repo, branch)].status == "failed"
     assert "did not write" in again[(repo, branch)].detail
+
+
+def test_a_stray_file_refuses_the_delivery_with_the_fix_to_deliver_again(out: Path) -> None:
+    deliver(out, WHO)
+    branch = next((out / "repos").glob("*/*/*/"))
+    (branch / "stray.yaml").write_text("kind: Secret\n")
+    with pytest.raises(BuildError, match=r"stray\.yaml was not written by compile.*deliver again"):
+        deliver(out, WHO)

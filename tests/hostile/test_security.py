@@ -279,7 +279,7 @@ def test_publish_environments_refuses_a_link_planted_in_an_org_repo(
 
     run = _publish_envs(ws)
 
-    assert_refused(run, "stolen.yaml is a symbolic link", "never packed or signed")
+    assert_refused(run, "stolen.yaml is a symbolic link", "never packed, signed or delivered")
     assert not (ws / "published").exists()
 
 
