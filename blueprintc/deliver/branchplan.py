@@ -97,15 +97,15 @@ class BranchPlan:
 
 def plan_branches(shards: ManifestShards, state: DeliveryState) -> BranchPlan:
     """Every branch of the manifest with its content digest (see the module doc)."""
-    plan = BranchPlan(shards, {}, {})
+    made = BranchPlan(shards, {}, {})
     for owner in shards.owners:
         digest = shards.digest(owner)
         record = state.owners.get(owner)
-        if record is None or record.shard != digest:
-            record = OwnerRecord(digest, plan._parts(owner))
-        plan.owners[owner] = record
+        if record is None or record.shard != digest:  # changed or new: parsed
+            record = OwnerRecord(digest, made._parts(owner))
+        made.owners[owner] = record
         for key in record.parts:
-            plan._contributors.setdefault(key, []).append(owner)
-    for key, owners in sorted(plan._contributors.items()):
-        plan.contents[key] = branch_digest((o, plan.owners[o].parts[key]) for o in owners)
-    return plan
+            made._contributors.setdefault(key, []).append(owner)
+    for key, owners in sorted(made._contributors.items()):
+        made.contents[key] = branch_digest((o, made.owners[o].parts[key]) for o in owners)
+    return made

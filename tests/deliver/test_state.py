@@ -11,7 +11,7 @@ from pathlib import Path
 
 from blueprintc import __version__
 from blueprintc.deliver.embedded import Identity, commit_branch, open_repo
-from blueprintc.deliver.state import content_digest, ref_tip
+from blueprintc.deliver.state import STATE_FILE, DeliveryState, content_digest, ref_tip
 
 WHO = Identity("Test Bot", "bot@example.test", 1_700_000_000)
 
@@ -58,3 +58,7 @@ def test_a_fifo_in_place_of_a_ref_is_no_tip_and_never_blocks(tmp_path: Path) -> 
     ref.unlink()
     os.mkfifo(ref)  # no writer: a blocking open would wait for ever
     assert ref_tip(git_dir, "o/a", "main") is None
+    os.mkfifo(repository / "packed-refs")
+    assert ref_tip(git_dir, "o/a", "main") is None
+    os.mkfifo(git_dir / STATE_FILE)
+    assert DeliveryState.load(git_dir).branches == {}
