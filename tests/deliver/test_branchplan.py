@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from blueprintc.build.envtree import compiled_branch
 from blueprintc.build.errors import BuildError
 from blueprintc.compile.run import run_compile
 from blueprintc.deliver.branchplan import plan, plan_branches
@@ -165,3 +166,18 @@ def test_a_damaged_shard_of_a_changed_owner_is_refused_with_the_fix(workspace: P
     shard.write_text("{not json")
     with pytest.raises(BuildError, match=r"not a manifest shard: run `blueprintc compile`"):
         deliver(out, WHO)
+
+
+def test_a_promotion_reads_one_branch_from_its_organizations_shard_alone(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = workspace / "out"
+    prefix = "repos/acme/shop/staging/"
+    whole = {p for p in Manifest.load(out).files if p.startswith(prefix)}
+    parsed = _parsed(monkeypatch)
+    files = compiled_branch(out, prefix, "promote again")
+    assert parsed == ["acme"]
+    assert {prefix + p for p in files} == whole and whole
+    (out / prefix / "stray.yaml").write_text("kind: Secret\n")
+    with pytest.raises(BuildError, match=r"stray\.yaml was not written by compile"):
+        compiled_branch(out, prefix, "promote again")
