@@ -242,7 +242,7 @@ class _Reader:
 
     def __init__(self, out: Path, recorded: Callable[[str], str], then: str = _PUBLISH) -> None:
         self.out, self.recorded = out, recorded  # a listed file's recorded sha256
-        self.fix = f"run `blueprintc compile` to rewrite out/, then {then}"
+        self.fix = _RECOMPILE.format(then=then)
         self.files = AnchoredReader(out, MAX_FILE_BYTES)
 
     def __enter__(self) -> _Reader:

@@ -110,7 +110,6 @@ def deliver(out: Path, who: Identity, signer: CommitSigner | None = None) -> Del
     git_dir = out / GIT_DIR
     state = DeliveryState.load(git_dir)
     result = DeliveryResult()
-    failed: set[tuple[str, str]] = set()
     with compiled_shards(out, then="deliver again") as (shards, read):
         digest = inputs_digest(out)
         branches = plan_branches(shards, state)
@@ -134,10 +133,10 @@ def deliver(out: Path, who: Identity, signer: CommitSigner | None = None) -> Del
                     done = BranchResult(repo_name, branch, "failed", detail=why)
                 result.branches.append(done)
                 if done.status == "failed" or not paths:  # an emptied branch is not ours
-                    failed.add((repo_name, branch))
                     state.forget(repo_name, branch)
                 else:
                     state.record(repo_name, branch, content, done.commit)
+        failed = {(b.repo, b.branch) for b in result.branches if b.status == "failed"}
         state.record_owners(branches.owner_records(failed))
     if state.changed:
         state.save()

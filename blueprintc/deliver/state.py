@@ -32,15 +32,19 @@ _FORMAT = 1
 
 def content_digest(entries: Iterable[tuple[str, str]]) -> str:
     """The digest of files: (path in the branch, sha256 of its bytes)."""
-    lines = "".join([f"{path}\0{sha}\n" for path, sha in sorted(entries)])
-    return hashlib.sha256(f"blueprintc {__version__}\n{lines}".encode()).hexdigest()
+    return _digest(f"blueprintc {__version__}", entries)
 
 
 def branch_digest(parts: Iterable[tuple[str, str]]) -> str:
     """The digest of a branch's content: (owner, ``content_digest`` of the owner's
     files in the branch), for each owner whose files go to it."""
-    lines = "".join([f"{owner}\0{part}\n" for owner, part in sorted(parts)])
-    return hashlib.sha256(f"blueprintc {__version__} branch\n{lines}".encode()).hexdigest()
+    return _digest(f"blueprintc {__version__} branch", parts)
+
+
+def _digest(header: str, pairs: Iterable[tuple[str, str]]) -> str:
+    """sha256 of the header line, then one `name NUL value` line per pair, sorted."""
+    lines = "".join([f"{name}\0{value}\n" for name, value in sorted(pairs)])
+    return hashlib.sha256(f"{header}\n{lines}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)
