@@ -61,18 +61,30 @@ def run_compile(
     kubernetes_version: str | None = None,
     schema_locations: tuple[Path, ...] = (),
     jobs: int = 1,
+    sealed: Seal | None = None,
 ) -> CompileOutcome:
     """Compile `root` into `out` (or check it); with `shard`, only that shard's part
     (its sealed tree holds for that shard alone; no partial re-plan). Every input is read once: the
     fingerprint's reads are the bytes planned, and a seal is written only if every
     file read is still unwritten when the tree is done (`InputReads.unchanged`).
     ``force_prune`` also prunes files in out/ that blueprintc did not write (so the
-    sealed and partial shortcuts, which never look for them, are skipped)."""
+    sealed and partial shortcuts, which never look for them, are skipped).
+    ``sealed``: out/'s seal as the caller loaded it (its stat sweep perhaps started
+    ahead, `Seal.sweep_ahead`); by default it is loaded here, and its sweep starts
+    before the inputs are read."""
     workspace = load_workspace(root)
     if kubernetes_version is not None:  # --kube-version over blueprintc.yaml's
         workspace.kubernetes_version = kubernetes_version
     workspace.schema_locations += schema_locations  # --schema-location after the file's
     target = checked_out_dir(workspace, out)  # before anything in it is read
+    if not trust_stat or force_prune:  # no shortcut trusts the seal
+        if sealed is not None:
+            sealed.cancel_sweep()
+        sealed = None
+    elif sealed is None:
+        sealed = Seal.load(target)
+    if sealed is not None:
+        sealed.sweep_ahead(target)  # the shortcuts ask for it once the inputs are read
     reads = new_reads(workspace)
     inputs_digest = fingerprint(workspace, reads)
     checks = validation_context(workspace)  # validated against other schemas: not this seal
@@ -80,21 +92,17 @@ def run_compile(
         inputs_digest = f"{inputs_digest} {checks}"
     if shard is not None:  # a tree sealed for another share of the work is not this one
         inputs_digest = f"{inputs_digest} shard {shard}"
-    sealed = Seal.load(target) if trust_stat and not force_prune else None
-    if sealed is not None and sealed.holds(target, inputs_digest):
-        files = sealed.files()
-        outcome = CompileOutcome(None, sealed=len(files), out_rel=_rel(target, root))
-        outcome.workspace_name = sovereign_name(workspace, reads)
-        outcome.report = EmitReport(unchanged=tuple(files), strategy="check" if check else "noop")
-        return outcome
-    POOL.warm(1)  # renders come: its start-up overlaps loading the planner
-    if sealed is not None and not check and shard is None:
-        from blueprintc.compile.partial import compile_changed_owners
-
-        patched = compile_changed_owners(workspace, target, sealed, inputs_digest, validate, reads)
-        if patched is not None:
-            patched.out_rel = _rel(target, root)
-            return patched
+    if sealed is not None:
+        try:
+            shortcut = _shortcut(
+                workspace, target, sealed, inputs_digest, reads, check, validate, shard is None
+            )
+        finally:
+            sealed.cancel_sweep()  # if no shortcut asked for it: a full compile never does
+        if shortcut is not None:
+            shortcut.out_rel = _rel(target, root)
+            return shortcut
+    POOL.warm(1)
     outcome = plan(workspace, validate, target, reads, shard, jobs)
     outcome.out_rel = _rel(target, root)
     if outcome.failing:
@@ -113,6 +121,33 @@ def run_compile(
         force_prune=force_prune,
     )
     return outcome
+
+
+def _shortcut(
+    workspace: Workspace,
+    target: Path,
+    sealed: Seal,
+    inputs_digest: str,
+    reads: InputReads,
+    check: bool,
+    validate: bool,
+    whole: bool,
+) -> CompileOutcome | None:
+    """The compile when the seal spares most of it: nothing to do (sealed for these
+    inputs), or only the changed owners to patch in (`compile_changed_owners`);
+    None when a full compile must run. `whole`: not a shard (a shard is never patched)."""
+    if sealed.holds(target, inputs_digest):
+        files = sealed.files()
+        outcome = CompileOutcome(None, sealed=len(files))
+        outcome.workspace_name = sovereign_name(workspace, reads)
+        outcome.report = EmitReport(unchanged=tuple(files), strategy="check" if check else "noop")
+        return outcome
+    if check or not whole:
+        return None
+    POOL.warm(1)  # renders come: its start-up overlaps loading the planner
+    from blueprintc.compile.partial import compile_changed_owners
+
+    return compile_changed_owners(workspace, target, sealed, inputs_digest, validate, reads)
 
 
 def _rel(path: Path, root: Path) -> str:

@@ -34,7 +34,7 @@ import os
 import sys
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import statsweep
@@ -71,10 +71,14 @@ class Seal:
     fingerprint: str
     paths: list[str]  # sorted: "" (out/ itself), directories and files
     stats: array[int]  # _FIELDS per path, in the order of `paths`
+    # The seal file's stat when it was loaded (None: not loaded from a file).
+    loaded_from: tuple[int, ...] | None = field(default=None, compare=False, repr=False)
+    _ahead: statsweep.Sweep | None = field(default=None, init=False, compare=False, repr=False)
 
     @classmethod
     def load(cls, out: Path) -> Seal | None:
         try:
+            loaded_from = _file_stat(out)  # before the read: a newer file then differs
             raw = read_bytes(out, SEAL)
             end = raw.index(b"\n")
             head = json.loads(raw[:end])
@@ -87,7 +91,7 @@ class Seal:
             stats = array("q", raw[start + size :])
             if len(paths) != count or len(stats) != _FIELDS * count:
                 return None
-            return cls(str(head["fingerprint"]), paths, stats)
+            return cls(str(head["fingerprint"]), paths, stats, loaded_from)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
@@ -101,12 +105,34 @@ class Seal:
         """Same inputs (`fingerprint`) and an untouched tree: nothing to plan or write."""
         return self.fingerprint == fingerprint and self.untouched(out)
 
+    def sweep_ahead(self, out: Path) -> None:
+        """Start taking the stats the next `untouched` compares, in child processes,
+        so that the caller's work before it asks (a compile plans first) runs beside
+        the sweep. Sound because `untouched` then also proves that the seal file is
+        still the one loaded: every emit breaks the seal before it writes, so no
+        blueprintc write can fall between this sweep and that check unseen. A hand
+        edit in that time can, as one between any sweep and the write after it always
+        could. A seal not loaded from a file takes its stats when asked."""
+        if self.loaded_from is not None and self._ahead is None:
+            self._ahead = statsweep.Sweep(out, _relative(self.paths))
+
+    def cancel_sweep(self) -> None:
+        """Stop a sweep started ahead that no one will ask for."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None:
+            ahead.cancel()
+
     def untouched(self, out: Path) -> bool:
         """True if every sealed entry still has its sealed stat (and no emit is pending)."""
+        ahead, self._ahead = self._ahead, None
         if os.path.lexists(out / JOURNAL) or any(leftovers(out)):
+            if ahead is not None:
+                ahead.cancel()
             return False
         try:
-            return _stats(out, self.paths) == self.stats
+            if ahead is None:
+                return _stats(out, self.paths) == self.stats
+            return ahead.result() == self.stats and _file_stat(out) == self.loaded_from
         except OSError:
             return False
 
@@ -221,6 +247,12 @@ class Seal:
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temp)
+
+
+def _file_stat(out: Path) -> tuple[int, ...]:
+    """What tells one seal file from another written in its place (OSError if none)."""
+    found = os.lstat(out / SEAL)
+    return (found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
 
 
 def _with_dirs(paths: Iterable[str]) -> set[str]:

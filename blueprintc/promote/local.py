@@ -22,6 +22,7 @@ from blueprintc.compile.inputs import Inputs
 from blueprintc.diagnostics import Diagnostic
 from blueprintc.emit.manifest import Manifest
 from blueprintc.emit.model import EmitReport
+from blueprintc.emit.seal import Seal
 from blueprintc.promote import lock as lockfile
 from blueprintc.promote.lock import LockEntry
 from blueprintc.promote.plan import PromotionPlan, plan_promotion, where_in
@@ -52,10 +53,16 @@ class LocalPromotion:
 
 
 def promote_locally(
-    root: Path, out: Path | None, inputs: Inputs, request: Request, entry: LockEntry
+    root: Path,
+    out: Path | None,
+    inputs: Inputs,
+    request: Request,
+    entry: LockEntry,
+    sealed: Seal | None = None,
 ) -> LocalPromotion:
     """Write `entry` for `request` into the lock and recompile (see the module doc).
-    The plan compares the branch as out/ last held it with the branch recompiled."""
+    The plan compares the branch as out/ last held it with the branch recompiled.
+    `sealed`: out/'s seal, if the caller loaded it (see `run_compile`)."""
     from blueprintc.compile.outdir import out_dir
     from blueprintc.compile.run import run_compile
 
@@ -69,7 +76,7 @@ def promote_locally(
     previous_text = lock_path.read_bytes()
     text = previous_text.decode("utf-8", "replace")
     written = lockfile.write_entry(root, lock, text, lock.entries, request.key, entry)
-    outcome = run_compile(root, out)
+    outcome = run_compile(root, out, sealed=sealed)
     if outcome.failing:
         if written:
             lock_path.write_bytes(previous_text)

@@ -4,25 +4,37 @@ edit, a shared input, a collision) falls back to the full compile."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from blueprintc.compile.outcome import CompileOutcome
 from blueprintc.compile.run import run_compile
+from blueprintc.emit import statsweep
 from blueprintc.emit.manifest import Manifest
 from blueprintc.emit.seal import Seal
+from tests.processes import children
 
 from .helpers import copy_workspace, tree_files, tree_stats
 
 ACME = "organizations/acme.yaml"
 
 
-@pytest.fixture
-def workspace(tmp_path: Path) -> Path:
+@pytest.fixture(params=["swept here", "swept ahead"])
+def workspace(
+    tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    """The reference workspace, compiled. "swept ahead": its seal's stats are taken
+    by child processes while the compile reads its inputs, as at N = 1,000."""
+    if request.param == "swept ahead":
+        monkeypatch.setattr(statsweep, "TWO_CORES_MIN", 2)
+        monkeypatch.setattr(statsweep, "usable_cores", lambda: 2)
     root = copy_workspace(tmp_path / "ws")
     assert run_compile(root).diagnostics == []
-    return root
+    before = children()
+    yield root
+    assert children() == before  # every sweep's children reaped, whichever path ran
 
 
 def recompile(root: Path) -> CompileOutcome:

@@ -1,0 +1,25 @@
+"""This test process's children, to show that a test leaves none behind."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+
+def children() -> set[str]:
+    """This process's child pids (Linux: each thread's `children` list in /proc)."""
+    pids: set[str] = set()
+    for task in Path("/proc/self/task").iterdir():
+        pids.update((task / "children").read_text(encoding="ascii").split())
+    return pids
+
+
+def wait_until_exited(pids: set[str]) -> None:
+    """Until each of `pids` has exited (a zombie: not yet reaped)."""
+    for pid in pids:
+        while _state(pid) != "Z":
+            time.sleep(0.01)
+
+
+def _state(pid: str) -> str:
+    return Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()[0]
