@@ -108,14 +108,14 @@ def promote_command(
     printed. With --remote, the branch is pushed and its pull request opened or
     updated, the gates posted; --merge merges those whose gates hold.
     """
+    root = _root(workspace)
+    single = application if application and not merge else None
+    sealed = _sweep_ahead(root, out) if single and to else None  # first: it overlaps the rest
     from blueprintc.promote.local import CompileFailed
     from blueprintc.promote.request import PromoteError
 
-    root = _root(workspace)
     try:
         _check_usage(application, to, every, merge, rollback, remote, to_sovereign)
-        single = application if application and not merge else None
-        sealed = _sweep_ahead(root, out) if single else None
         settings = _settings(root, remote, to_sovereign, timeout, re_score_context)
         inputs = _inputs(root, single.split("/", 1)[0] if single else None)
         if merge:

@@ -55,7 +55,6 @@ class Patch:
 
     writes: list[tuple[str, bytes]]
     missing: list[str]
-    unchanged: list[str]  # the owners' files whose bytes are as recorded
     removes: list[str]
     remove_dirs: list[str]  # deepest first
     state: list[StateFile]
@@ -100,11 +99,13 @@ def patch(
             else:
                 break_seal(out)  # an input was written meanwhile: stay unsealed
         seconds = time.perf_counter() - t0
-    planned = {f.path for f in files}
-    others = [p for p in sealed_files if p not in planned and p not in old.files]
+    # Every sealed file is another owner's, or one of these owners' unchanged, written
+    # or removed files (a planned path sealed as another's declined above), so the
+    # unchanged are the sealed files less the written and removed, in sealed order.
+    changed = {*written, *plan.removes}
     return EmitReport(
         written=tuple(sorted(written)),
-        unchanged=tuple(sorted([*plan.unchanged, *others])),
+        unchanged=tuple(p for p in sealed_files if p not in changed),
         removed=tuple(plan.removes),
         missing=tuple(plan.missing),
         owners=tuple(sorted(_owners_of(files, plan, old) - {""})),
@@ -128,7 +129,6 @@ def _decide(
         return None  # a new directory where another owner has a file
     writes: list[tuple[str, bytes]] = []
     missing: list[str] = []
-    unchanged: list[str] = []
     entries: dict[str, Entry] = {}
     spent = 0.0
     for f in ordered:
@@ -143,8 +143,7 @@ def _decide(
         digest = sha256(data)
         entries[f.path] = Entry(f.inputs, digest, f.owner)
         if recorded is not None and recorded.sha256 == digest:
-            unchanged.append(f.path)
-            continue
+            continue  # as recorded: unchanged
         writes.append((f.path, data))
         if recorded is None:
             missing.append(f.path)
@@ -157,7 +156,6 @@ def _decide(
     return Patch(
         writes,
         missing,
-        unchanged,
         removes,
         remove_dirs,
         new.state_files(old, base=index),

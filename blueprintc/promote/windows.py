@@ -14,7 +14,6 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -33,6 +32,10 @@ class ChangeWindow:
 
     @classmethod
     def parse(cls, data: Mapping[str, Any]) -> ChangeWindow:
+        # Imported here: importing zoneinfo reads sysconfig's whole configuration for
+        # its TZPATH (~40 ms), which a promotion whose Environment has no window skips.
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
         name = str(data.get("timezone") or "UTC")
         try:
             zone: dt.tzinfo = ZoneInfo(name)

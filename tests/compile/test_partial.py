@@ -65,10 +65,15 @@ def edit(path: Path, old: str, new: str) -> None:
 def test_one_organization_change_replans_only_that_organization(workspace: Path) -> None:
     out = workspace / "out"
     before = tree_stats(out)
+    files_before = set(Manifest.load(out).files)
     edit(workspace / ACME, "message: Welcome to Acme", "message: Welcome to Acme Trading")
     outcome = recompile(workspace)
     assert outcome.patched == ("@index", "acme")
     assert outcome.report is not None and outcome.report.strategy == "in-place"
+    report = outcome.report
+    assert list(report.unchanged) == sorted(
+        files_before - set(report.written) - set(report.removed)
+    )
     assert all(f.path.startswith(("repos/acme/", "vclusters/", "system/")) for f in outcome.files)
     assert not any(f.owner.startswith(("globex", "initech")) for f in outcome.files)
     written = set(outcome.report.written)
