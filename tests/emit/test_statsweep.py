@@ -1,5 +1,6 @@
-"""The stat sweep gives the same numbers whether one process or two took them, and a
-failed lstat in either half is an OSError (never a hang, never a short array)."""
+"""The stat sweep gives the same numbers whether one process or two took them, wherever
+the two met, and a failed lstat on either side is an OSError (never a hang, never a
+short array, never a child left behind)."""
 
 from __future__ import annotations
 
@@ -37,14 +38,14 @@ def test_two_cores_give_what_one_gives(
     assert forked[statsweep.FIELDS * 5] == 3  # d/f3's size, at its place
 
 
-@pytest.mark.parametrize("where", ["first half", "second half"])
-def test_a_missing_path_in_either_half_is_an_os_error(
+@pytest.mark.parametrize("where", ["at the front", "at the back"])
+def test_a_missing_path_at_either_end_is_an_os_error(
     tree: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
     root, paths = tree
     monkeypatch.setattr(statsweep, "TWO_CORES_MIN", 2)
     monkeypatch.setattr(statsweep, "usable_cores", lambda: 2)
-    at = 10 if where == "first half" else len(paths) - 10
+    at = 10 if where == "at the front" else len(paths) - 10
     broken = [*paths[:at], "d/gone", *paths[at:]]
     before = children()
     with pytest.raises(OSError):
@@ -78,9 +79,25 @@ def test_a_sweep_ahead_gives_what_the_sweep_now_gives(tree: tuple[Path, list[str
     root, paths = tree
     before = children()
     sweep = statsweep.Sweep(root, paths)
-    assert len(children() - before) == 2  # one child per half, working already
+    assert len(children() - before) == 1  # the child, working already
     assert sweep.result() == statsweep.stats(root, paths)
     assert children() == before
+
+
+@pytest.mark.usefixtures("forking")
+@pytest.mark.parametrize("chunk", [1, 7, 4096])
+@pytest.mark.parametrize("caller", ["asks at once", "asks when the child is done"])
+def test_the_child_and_the_caller_meet_anywhere_and_cover_every_path(
+    tree: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch, chunk: int, caller: str
+) -> None:
+    root, paths = tree
+    alone = statsweep._stats_here(root, paths)
+    monkeypatch.setattr(statsweep, "_CHUNK", chunk)
+    before = children()
+    sweep = statsweep.Sweep(root, paths)
+    if caller == "asks when the child is done":
+        wait_until_exited(children() - before)
+    assert sweep.result() == alone
 
 
 @pytest.mark.usefixtures("forking")
