@@ -17,6 +17,9 @@ CLI process (wall time from outside, start-up included), in the same run:
 
 Signing is measured in-process: one commit object's bytes signed `--repeat` x
 1,000 times, the median per signature, times the delivery's commits.
+
+blueprintc's modules are byte-compiled first, as an installed copy's are
+(`benchmarks.common.byte_compile`).
 """
 
 from __future__ import annotations
@@ -28,7 +31,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import format_rows, judged, mark, mark_at_scale, run_cli, upper_median
+from benchmarks.common import (
+    byte_compile,
+    format_rows,
+    judged,
+    mark,
+    mark_at_scale,
+    run_cli,
+    upper_median,
+)
 from benchmarks.compile.generate import REPO, change_one_application, generate
 
 TEST_KEY = REPO / "tests/data/openpgp/test-only.key"
@@ -49,6 +60,7 @@ COMMIT = (
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    byte_compile()
     reports = []
     with tempfile.TemporaryDirectory(prefix="blueprintc-bench-deliver-") as tmp:
         for count in args.orgs:

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import ChildRun, Samples, run_child
+from benchmarks.common import ChildRun, Samples, byte_compile, run_child
 from benchmarks.compile.generate import REPO, change_one_application, generate
 from benchmarks.compile.profiling import summarise
 from benchmarks.compile.report import Figures, Rebuild, format_table
@@ -46,6 +46,7 @@ class Measured:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    byte_compile()
     reports: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="blueprintc-bench-compile-") as tmp:
         for count in args.orgs:

@@ -21,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.common import Samples, repeat, run_child
+from benchmarks.common import Samples, byte_compile, repeat, run_child
 from benchmarks.lint.caches import clear_process_caches
 from benchmarks.lint.cpu import measure as measure_cpu
 from benchmarks.lint.generate import generate
@@ -37,6 +37,7 @@ WORKER_WARM_UP_RUNS = 3
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    byte_compile()
     with tempfile.TemporaryDirectory(prefix="blueprintc-bench-") as tmp:
         workspace = Path(tmp) / "workspace"
         generate(workspace, args.blueprints)

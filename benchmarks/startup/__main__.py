@@ -8,12 +8,8 @@ reports the median wall time of each command against its issue 11 target:
 * `blueprintc lint blueprints/webapp` (one reference Blueprint);
 * `blueprintc compile` with nothing to do (sealed) at N Organizations.
 
-blueprintc's own modules are byte-compiled first, as `pip install` (and so
-pre-commit's hook environment) does at install time: this checkout is an editable
-install, which has no .pyc files until an import writes them, and where
-PYTHONDONTWRITEBYTECODE is set (as on these machines) none is ever written, so
-every sample would pay compiling ~200 modules from source, which no installed copy
-pays (about 140 ms of `lint` here).
+blueprintc's own modules are byte-compiled first, as an installed copy's are
+(`benchmarks.common.byte_compile`).
 
 The bare interpreter (`python -c pass`) is measured in the same run, interleaved
 with the commands, as the baseline: the machine is shared and noisy, so the
@@ -23,7 +19,6 @@ report gives each figure and its difference from that baseline.
 from __future__ import annotations
 
 import argparse
-import compileall
 import json
 import os
 import sys
@@ -32,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.common import Samples, mark, run_child
+from benchmarks.common import Samples, byte_compile, mark, run_child
 from benchmarks.compile.generate import REPO, generate
 
 # The console script `blueprintc` (pyproject [project.scripts]) runs exactly this.
@@ -95,8 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(REPO), os.environ.get("PYTHONPATH", "")])
     )
-    if not compileall.compile_dir(REPO / "blueprintc", quiet=1):
-        raise SystemExit("benchmarks.startup: byte-compiling blueprintc failed")
+    byte_compile()
     with tempfile.TemporaryDirectory(prefix="blueprintc-bench-startup-") as tmp:
         workspace = Path(tmp) / "workspace"
         generate(workspace, args.orgs)
