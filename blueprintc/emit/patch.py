@@ -6,11 +6,11 @@ last emit left) and only some owners' inputs changed, that is wasted work: the
 other owners' files are known to be on disk exactly as recorded. `patch` takes
 the re-planned files of just those owners and:
 
-1. checks, under the lock, that the tree is still untouched (one lstat per
-   sealed entry, nothing read);
-2. loads only those owners' manifest shards, serialises their files and
+1. loads only those owners' manifest shards, serialises their files and
    compares sha256s with the recorded ones (no file of out/ is read: the seal
    vouches that each holds its recorded bytes);
+2. checks, under the lock, that the tree is still untouched (one lstat per
+   sealed entry, nothing read);
 3. writes what differs and prunes what the owners no longer have, with the
    same journal as an in-place emit (journal.py), shards and index last;
 4. re-seals, stat-ing again only what it touched.
@@ -77,13 +77,15 @@ def patch(
     `inputs_unchanged`: asked before re-sealing; False leaves the tree unsealed."""
     owners = set(owners)
     with leaving(out, Left.AS_BEFORE), locked(out.parent, exclusive=True):
-        if recover_pending(out) or not sealed.untouched(out):
+        if recover_pending(out):
             return None
         if old is None:
             old = Manifest.load(out, owners)
+        # Decided from the seal and the shards alone, so before the seal's stats are
+        # asked for: a sweep started ahead (Seal.sweep_ahead) goes on meanwhile.
         sealed_files = sealed.files()
         plan = _decide(files, owners, sealed, len(sealed_files), index, old)
-        if plan is None:
+        if plan is None or not sealed.untouched(out):
             return None
         t0 = time.perf_counter()
         changes = len(plan.writes) + len(plan.removes) + len(plan.remove_dirs)

@@ -21,3 +21,5 @@ def test_runner_reports_every_figure(
     assert size["orgs"] == 2
     assert size["compile_s"] > 0 and size["promote_s"] > 0
     assert size["share"] == pytest.approx(size["promote_s"] / size["compile_s"], rel=0.01)
+    assert size["promote_samples_s"] == [size["promote_s"]]  # one round: its one sample
+    assert "samples (upper median taken)" in promote._table(size)
