@@ -17,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from blueprintc.compile.outcome import CompileOutcome, outcome_of
+from blueprintc.compile.outdir import NOT_COMPILED
 from blueprintc.compile.planner import (
     CATALYST_CONFIG,
     INDEX_OWNER,
@@ -56,7 +57,15 @@ def compile_changed_owners(
     if outcome.failing:
         return outcome
     report = patch(
-        out, result.files, owners, sealed, index, fingerprint, old, inputs_unchanged=reads.unchanged
+        out,
+        result.files,
+        owners,
+        sealed,
+        index,
+        fingerprint,
+        old,
+        inputs_unchanged=reads.unchanged,
+        preserved=NOT_COMPILED,
     )
     if report is None:
         return None

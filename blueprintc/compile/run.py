@@ -136,7 +136,7 @@ def _shortcut(
     """The compile when the seal spares most of it: nothing to do (sealed for these
     inputs), or only the changed owners to patch in (`compile_changed_owners`);
     None when a full compile must run. `whole`: not a shard (a shard is never patched)."""
-    if sealed.holds(target, inputs_digest):
+    if sealed.holds(target, inputs_digest, NOT_COMPILED):
         files = sealed.files()
         outcome = CompileOutcome(None, sealed=len(files))
         outcome.workspace_name = sovereign_name(workspace, reads)
@@ -169,7 +169,7 @@ def run_diff(
     target = checked_out_dir(workspace, out)
     reads = new_reads(workspace)
     sealed = None if force_prune else Seal.load(target)
-    if sealed is not None and sealed.holds(target, fingerprint(workspace, reads)):
+    if sealed is not None and sealed.holds(target, fingerprint(workspace, reads), NOT_COMPILED):
         return CompileOutcome(None, sealed=len(sealed.files()), out_rel=_rel(target, root)), ""
     POOL.warm(1)
     outcome = plan(workspace, validate=False, out=target, reads=reads)

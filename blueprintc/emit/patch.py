@@ -24,7 +24,7 @@ would rebuild the whole tree instead (see emitter.py).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,11 +70,13 @@ def patch(
     fingerprint: str,
     old: Manifest | None = None,
     inputs_unchanged: Callable[[], bool] | None = None,
+    preserved: Collection[str] = (),
 ) -> EmitReport | None:
     """Make the files of top-level `owners` exactly `files` (owners with no files are
     removed); everything else in out/ stays as sealed. None: declined (see above).
     `old`: the owners' manifest shards, if the caller has loaded them.
-    `inputs_unchanged`: asked before re-sealing; False leaves the tree unsealed."""
+    `inputs_unchanged`: asked before re-sealing; False leaves the tree unsealed.
+    `preserved`: top-level names of out/ other commands own (`Seal.untouched`)."""
     owners = set(owners)
     with leaving(out, Left.AS_BEFORE), locked(out.parent, exclusive=True):
         if recover_pending(out):
@@ -85,7 +87,7 @@ def patch(
         # asked for: a sweep started ahead (Seal.sweep_ahead) goes on meanwhile.
         sealed_files = sealed.files()
         plan = _decide(files, owners, sealed, len(sealed_files), index, old)
-        if plan is None or not sealed.untouched(out):
+        if plan is None or not sealed.untouched(out, preserved):
             return None
         t0 = time.perf_counter()
         changes = len(plan.writes) + len(plan.removes) + len(plan.remove_dirs)

@@ -33,7 +33,7 @@ import json
 import os
 import sys
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,9 +101,9 @@ class Seal:
         paths = sorted(_with_dirs(files))
         return cls(fingerprint, paths, _stats(out, paths))
 
-    def holds(self, out: Path, fingerprint: str) -> bool:
+    def holds(self, out: Path, fingerprint: str, preserved: Collection[str] = ()) -> bool:
         """Same inputs (`fingerprint`) and an untouched tree: nothing to plan or write."""
-        return self.fingerprint == fingerprint and self.untouched(out)
+        return self.fingerprint == fingerprint and self.untouched(out, preserved)
 
     def sweep_ahead(self, out: Path) -> None:
         """Start taking the stats the next `untouched` compares, in child processes,
@@ -122,8 +122,11 @@ class Seal:
         if ahead is not None:
             ahead.cancel()
 
-    def untouched(self, out: Path) -> bool:
-        """True if every sealed entry still has its sealed stat (and no emit is pending)."""
+    def untouched(self, out: Path, preserved: Collection[str] = ()) -> bool:
+        """True if every sealed entry still has its sealed stat (and no emit is pending).
+        `preserved`: top-level names of out/ that other commands own (deliver's `git/`,
+        publish's `oci/`): one made or removed since changes out/'s own mtime, and
+        nothing else, so that alone does not count as touching the tree."""
         ahead, self._ahead = self._ahead, None
         if os.path.lexists(out / JOURNAL) or any(leftovers(out)):
             if ahead is not None:
@@ -131,10 +134,31 @@ class Seal:
             return False
         try:
             if ahead is None:
-                return _stats(out, self.paths) == self.stats
-            return ahead.result() == self.stats and _file_stat(out) == self.loaded_from
+                now = _stats(out, self.paths)
+            elif _file_stat(out) != self.loaded_from:
+                ahead.cancel()
+                return False
+            else:
+                now = ahead.result()
+                if _file_stat(out) != self.loaded_from:
+                    return False
+            return now == self.stats or self._only_preserved_came(out, now, preserved)
         except OSError:
             return False
+
+    def _only_preserved_came(self, out: Path, now: array[int], preserved: Collection[str]) -> bool:
+        """Whether `now` differs from the sealed stats only in out/'s own mtime and size,
+        and out/ holds the sealed top-level entries plus only `preserved` names."""
+        if not preserved or not self.paths or self.paths[0] != "":
+            return False
+        if now[_FIELDS:] != self.stats[_FIELDS:]:
+            return False
+        _, _, inode, mode = now[:_FIELDS]
+        if (inode, mode) != (self.stats[2], self.stats[3]):
+            return False
+        sealed_tops = {p for p in self.paths if p and "/" not in p}
+        present = set(os.listdir(out)) - {STATE_DIR}
+        return sealed_tops <= present and present - sealed_tops <= set(preserved)
 
     def entries_untouched_below(self, out: Path, tops: Iterable[str]) -> bool:
         """Whether `tops` (top-level names) hold exactly the sealed entries, proven by

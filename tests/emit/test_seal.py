@@ -168,3 +168,27 @@ def test_entries_below_other_tops_or_a_files_bytes_are_not_what_it_proves(
     (out / "system/stray.yaml").write_text("x: 1\n")
     (out / "repos/o/a/b/f.yaml").write_text("v: 100\n")
     assert sealed.entries_untouched_below(out, ("repos", "vclusters"))
+
+
+def test_a_preserved_top_level_entry_made_or_removed_since_is_no_touch(tmp_path: Path) -> None:
+    """deliver's out/git/ (or publish's out/oci/) changes out/'s own mtime and nothing
+    else: a compile that preserves them still finds the tree sealed. Anything else new
+    at the top, or any change below it, still breaks the seal."""
+    out, _ = _sealed_tree(tmp_path)
+    (out / "git").mkdir()
+    (out / "git/org").mkdir()
+    sealed = Seal.load(out)
+    assert sealed is not None
+    assert not sealed.untouched(out)  # without the names: out/'s mtime moved
+    assert sealed.untouched(out, ("git", "oci"))
+    assert is_sealed(out, "inputs-1") is None
+    (out / "git/org").rmdir()
+    (out / "git").rmdir()
+    assert sealed.untouched(out, ("git", "oci"))  # gone again: as sealed, bar the mtime
+
+    (out / "stray.yaml").write_text("{}\n")
+    assert not sealed.untouched(out, ("git", "oci"))
+    (out / "stray.yaml").unlink()
+    (out / "oci").mkdir()
+    (out / "a/b/f1.yaml").write_text("v: 100\n")
+    assert not sealed.untouched(out, ("git", "oci"))
