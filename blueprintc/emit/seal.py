@@ -10,7 +10,8 @@ always describes the tree after the last write, and:
   and no reads: a changed, added or removed file changes a file stat or a
   directory mtime;
 * `Seal.untouched()` answers "untouched tree?" whatever the inputs, which lets
-  a compile patch just the Organizations whose inputs changed;
+  a compile patch just the Organizations whose inputs changed; `sweep_ahead()`
+  starts its lstats in a child while the compile reads and plans;
 * a file whose stat matches the seal holds the bytes whose sha256 the manifest
   records (git's index trick), so a full reconcile need not re-hash it.
 
@@ -106,7 +107,7 @@ class Seal:
         return self.fingerprint == fingerprint and self.untouched(out, preserved)
 
     def sweep_ahead(self, out: Path) -> None:
-        """Start taking the stats the next `untouched` compares, in child processes,
+        """Start taking the stats the next `untouched` compares, in a child process,
         so that the caller's work before it asks (a compile plans first) runs beside
         the sweep. Sound because `untouched` then also proves that the seal file is
         still the one loaded: every emit breaks the seal before it writes, so no
@@ -135,18 +136,17 @@ class Seal:
         try:
             if ahead is None:
                 now = _stats(out, self.paths)
-            elif _file_stat(out) != self.loaded_from:
-                ahead.cancel()
-                return False
             else:
                 now = ahead.result()
-                if _file_stat(out) != self.loaded_from:
+                if _file_stat(out) != self.loaded_from:  # written since the sweep began
                     return False
-            return now == self.stats or self._only_preserved_came(out, now, preserved)
+            return now == self.stats or self._only_preserved_tops_changed(out, now, preserved)
         except OSError:
             return False
 
-    def _only_preserved_came(self, out: Path, now: array[int], preserved: Collection[str]) -> bool:
+    def _only_preserved_tops_changed(
+        self, out: Path, now: array[int], preserved: Collection[str]
+    ) -> bool:
         """Whether `now` differs from the sealed stats only in out/'s own mtime and size,
         and out/ holds the sealed top-level entries plus only `preserved` names."""
         if not preserved or not self.paths or self.paths[0] != "":
