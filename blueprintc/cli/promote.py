@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -132,7 +132,9 @@ def promote_command(
     except PromoteError as exc:
         click.echo(f"promote: error: {exc}", err=True)
         sys.exit(2)
-    _show(done, pulls, rollback, output_format)
+    from blueprintc.cli.promote_output import show_promotions
+
+    show_promotions(done, pulls, rollback, output_format)
 
 
 def _check_usage(
@@ -323,6 +325,7 @@ def _merge(
     application: str | None,
     output_format: str,
 ) -> None:
+    from blueprintc.cli.promote_output import show_merged
     from blueprintc.compile.outdir import out_dir
     from blueprintc.compile.run import run_compile
     from blueprintc.promote.local import CompileFailed
@@ -335,85 +338,5 @@ def _merge(
     results = merge(
         out_dir(inputs.workspace, out), inputs, settings, [application] if application else None
     )
-    refused = [r for r in results if r.status == "refused"]
-    if output_format == "json":
-        from blueprintc.jsondoc import json_document
-
-        body = {"pullRequests": [_pull_dict(r) for r in results]}
-        click.echo(json_document("promote-merge", body), nl=False)
-    else:
-        for r in results:
-            if verbosity.quiet() and r.status != "refused":
-                continue
-            line = f"{r.status:8} {r.application} {r.target} #{r.number} {r.url}".rstrip()
-            click.echo(line + (f": {r.detail}" if r.detail else ""), err=r.status == "refused")
-        if not verbosity.quiet():
-            merged = len(results) - len(refused)
-            click.echo(f"promote --merge: {merged} merged, {len(refused)} refused")
-    sys.exit(1 if refused else 0)
-
-
-def _pull_dict(result: PullResult) -> dict[str, Any]:
-    return {
-        "application": result.application,
-        "to": result.target,
-        "status": result.status,
-        "number": result.number,
-        "url": result.url,
-        "head": result.head,
-        "gates": [{"gate": g.gate, "passed": g.passed, "detail": g.detail} for g in result.gates],
-        "detail": result.detail,
-    }
-
-
-def _show(
-    done: list[LocalPromotion], pulls: list[PullResult], rollback: bool, output_format: str
-) -> None:
-    from blueprintc.promote.plan import render_plan
-
-    if output_format == "json":
-        from blueprintc.jsondoc import json_document
-
-        body: dict[str, Any] = {
-            "promotions": [
-                {
-                    "application": d.request.name,
-                    "to": d.request.env.env_type,
-                    "from": d.request.source.env_type,
-                    "rollback": rollback,
-                    "branch": d.branch,
-                    "entry": d.new.as_dict(),
-                    "plan": d.plan.as_data() | {"digest": d.plan.digest()},
-                }
-                for d in done
-            ],
-            "pullRequests": [_pull_dict(p) for p in pulls],
-        }
-        click.echo(json_document("promote", body), nl=False)
-        return
-    if verbosity.quiet():
-        return
-    if not done:
-        return
-    for d in done:
-        request = d.request
-        old = f"{d.old.blueprint} {d.old.version}" if d.old else "(no entry)"
-        new = f"{d.new.blueprint} {d.new.version}"
-        change = f"{old} -> {new}"
-        if d.old is not None and new == old:
-            change = f"{new}, " + ("another config" if d.new.config != d.old.config else "content")
-        what = "rolled back" if rollback else f"promoted from {request.source.env_type}"
-        click.echo(f"{request.name} {request.env.env_type} {what}: {change}")
-    click.echo("wrote blueprintc.lock and recompiled out/: commit blueprintc.lock")
-    for p in pulls:
-        line = f"{p.status:9} {p.application} {p.target}"
-        if p.number is not None:
-            failing = [g.gate for g in p.gates if not g.passed]
-            gates = f"gates failing: {', '.join(failing)}" if failing else "every gate holds"
-            line += f" pull request #{p.number} {p.url} ({gates})"
-        click.echo(line + (f": {p.detail}" if p.detail else ""))
-    if not pulls:
-        for d in done:
-            click.echo("")
-            title = f"{d.request.name}: {d.request.source.env_type} → {d.request.env.env_type}"
-            click.echo(render_plan(title, d.plan), nl=False)
+    show_merged(results, output_format)
+    sys.exit(1 if any(r.status == "refused" for r in results) else 0)
