@@ -156,7 +156,7 @@ class Seal:
         _, _, inode, mode = now[:_FIELDS]
         if (inode, mode) != (self.stats[2], self.stats[3]):
             return False
-        sealed_tops = {p for p in self.paths if p and "/" not in p}
+        sealed_tops = self._tops()
         present = set(os.listdir(out)) - {STATE_DIR}
         return sealed_tops <= present and present - sealed_tops <= set(preserved)
 
@@ -171,7 +171,7 @@ class Seal:
         if os.path.lexists(out / JOURNAL) or any(leftovers(out)):
             return False
         tops = list(tops)
-        sealed_tops = {p for p in self.paths if p and "/" not in p}
+        sealed_tops = self._tops()
         if any(os.path.lexists(out / top) for top in tops if top not in sealed_tops):
             return False
         modes = self.stats[_FIELDS - 1 :: _FIELDS]
@@ -187,6 +187,10 @@ class Seal:
             return _stats(out, [self.paths[i] for i in dirs]) == expected
         except OSError:
             return False
+
+    def _tops(self) -> set[str]:
+        """The sealed entries at the top of out/."""
+        return {p for p in self.paths if p and "/" not in p}
 
     def files(self, prefix: str = "") -> list[str]:
         """The sealed regular files (those whose path starts with `prefix`), sorted."""
