@@ -103,9 +103,9 @@ class Worker:
         self.process: WorkerProcess | None = None
         self.busy = False
 
-    def start(self) -> None:
+    def start(self, memory_bytes: int = DEFAULT_BUDGET.memory_bytes) -> None:
         if self.process is None:
-            self.process = spawn()
+            self.process = spawn(memory_bytes)
 
     def call(
         self,
@@ -124,11 +124,15 @@ class Worker:
 
     def _send(self, frame: bytes, budget: Budget) -> WorkerProcess:
         """Write the request to a live worker. One that died while idle (killed from
-        outside, say) is replaced first: that is not the request's doing."""
+        outside, say) is replaced first: that is not the request's doing. So is one
+        started for another memory budget (`helm_process.go_runtime_env`)."""
         for attempt in (1, 2):
-            if self.process is not None and self.process.popen.poll() is not None:
+            if self.process is not None and (
+                self.process.popen.poll() is not None
+                or self.process.memory_bytes != budget.memory_bytes  # its Go settings
+            ):
                 self._stop()
-            self.start()
+            self.start(budget.memory_bytes)
             process = self.process
             assert process is not None
             if not process.ready:

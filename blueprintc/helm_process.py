@@ -16,16 +16,24 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 
 _STDERR_HEAD = 4096
+# Go's collector in a worker: Helm's live heap there is about 5 MB, so at Go's default
+# (GOGC=100, a 4 MB minimum) it collected some 18 times per 50-Blueprint lint, for 13%
+# of the run's CPU. At 400 it collects about 3.5 times (see `go_runtime_env`).
+GO_GC_PERCENT = 400
+# How Go reports a fatal error or a signal: the first line of what a dead worker said.
+_GO_FATAL = ("fatal error", "panic:", "SIGSEGV", "SIGBUS", "SIGABRT", "SIGILL", "SIGFPE")
+# The collector's mark-queue frames: the first frame of its nil dereference when a
+# mapping fails under the data cap (`collector_fault`).
+_COLLECTOR_FRAMES = ("runtime.(*spanQueue).",)
 # What a worker says when the data-segment cap stops it, besides Go's `out of memory`:
 # a thread it could not start (`failed to create new OS thread ... errno=12`, then
-# `fatal error: newosproc`: thread stacks count against RLIMIT_DATA) or Python's own
-# MemoryError outside the request handler.
-# Go's and cgo's words for memory running out under the worker's cap; a thread's stack
-# counts against it, so a thread Go or glibc cannot start means the same.
+# `fatal error: newosproc`: thread stacks count against RLIMIT_DATA), cgo's words for
+# the same, or Python's own MemoryError outside the request handler.
 _OUT_OF_MEMORY = (
     "out of memory",
     "cannot allocate memory",
@@ -47,12 +55,32 @@ def _worker_path() -> str:
     return os.pathsep.join([home, *sdk, *given])
 
 
+def go_runtime_env(memory_bytes: int, environ: Mapping[str, str]) -> dict[str, str]:
+    """The Go runtime settings of a worker started for a `memory_bytes` budget.
+
+    GOGC=400: a collection when the heap has grown by four times what it held after the
+    last, not once. A bigger chart's heap could then outgrow a budget that Go's default
+    stays within (up to five times the live heap, not twice), so GOMEMLIMIT is half the
+    budget: near it, Go collects as often as it must to stay below. A chart that needs
+    about 400 MiB at GOGC=100 needs about as much here, and 600 MiB at GOGC=400 alone
+    (`tests/lint/test_helm_workers.py`). Go reads both only when its library loads, so
+    a worker is started for one budget (`helm_pool.Worker` starts another for a call
+    with a different one). A GOGC or GOMEMLIMIT of the user's own is passed on as it is.
+    """
+    settings = {"GOGC": str(GO_GC_PERCENT)}
+    if memory_bytes > 0:
+        settings["GOMEMLIMIT"] = str(memory_bytes // 2)
+    return {name: value for name, value in settings.items() if name not in environ}
+
+
 class WorkerProcess:
     """One running worker: its pipes, the file its stderr goes to, and its own temporary
     directory (its TMPDIR: what it leaves there when killed mid-call, such as a lint
-    job's stand-in chart, is removed with it)."""
+    job's stand-in chart, is removed with it). It is started for a call budget's
+    `memory_bytes` (its Go runtime's settings: `go_runtime_env`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, memory_bytes: int) -> None:
+        self.memory_bytes = memory_bytes
         self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed by kill()
         self.tmp = tempfile.mkdtemp(prefix="blueprintc-helm-worker-")
         self.popen = subprocess.Popen(
@@ -61,7 +89,12 @@ class WorkerProcess:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self.stderr,
-            env={**os.environ, "PYTHONPATH": _worker_path(), "TMPDIR": self.tmp},
+            env={
+                **os.environ,
+                **go_runtime_env(memory_bytes, os.environ),
+                "PYTHONPATH": _worker_path(),
+                "TMPDIR": self.tmp,
+            },
         )
         assert self.popen.stdin is not None and self.popen.stdout is not None
         self.requests = self.popen.stdin
@@ -89,22 +122,38 @@ class WorkerProcess:
         self.stderr.seek(0)
         text = self.stderr.read(_STDERR_HEAD).decode("utf-8", "replace")
         lines = [line.strip() for line in text.splitlines() if line.strip()]
-        fatal = [line for line in lines if line.startswith("fatal error")]
-        if fatal or lines:  # Go's fatal error comes first, Python's exception last
+        fatal = [line for line in lines if line.startswith(_GO_FATAL)]
+        if fatal or lines:  # Go's fatal error or signal comes first, Python's exception last
             return (fatal or lines[-1:])[0], out_of_memory(text)
         return f"exit status {self.popen.returncode}", False
 
 
 def out_of_memory(stderr: str) -> bool:
-    """Whether a dead worker's stderr says its memory ran out."""
-    return any(marker in stderr for marker in _OUT_OF_MEMORY)
+    """Whether a dead worker's stderr says its memory ran out: in words, or as a nil
+    dereference in Go's collector (`collector_fault`)."""
+    return any(marker in stderr for marker in _OUT_OF_MEMORY) or collector_fault(stderr)
+
+
+def collector_fault(stderr: str) -> bool:
+    """Go's collector dereferenced nil (`SIGSEGV ... addr=0x0`, the faulting frame one of
+    its mark queues'). Go 1.26's collector does that when a mapping it needs fails under
+    the worker's data-segment cap: an over-budget render at GOGC=400 died so in 8 of 12
+    runs, and of `fatal error: runtime: out of memory` in the others. The same render
+    at GOGC=100 gave the fatal error in 12 of 12 (`go_runtime_env` raised GOGC)."""
+    lines = stderr.splitlines()
+    if not lines or not lines[0].startswith("SIGSEGV") or "addr=0x0" not in stderr[:512]:
+        return False
+    goroutine = next((i for i, line in enumerate(lines) if line.startswith("goroutine ")), None)
+    if goroutine is None or goroutine + 1 >= len(lines):
+        return False
+    return lines[goroutine + 1].startswith(_COLLECTOR_FRAMES)  # the faulting frame
 
 
 _SPAWNER: ThreadPoolExecutor | None = None
 _SPAWNER_LOCK = threading.Lock()
 
 
-def spawn() -> WorkerProcess:
+def spawn(memory_bytes: int) -> WorkerProcess:
     """A worker process started from a thread that lives as long as this process.
 
     The worker asks the kernel to kill it when its parent dies (PR_SET_PDEATHSIG), and
@@ -114,12 +163,12 @@ def spawn() -> WorkerProcess:
     (never ended before the interpreter) start every worker."""
     global _SPAWNER
     if threading.current_thread() is threading.main_thread():
-        return WorkerProcess()
+        return WorkerProcess(memory_bytes)
     with _SPAWNER_LOCK:
         if _SPAWNER is None:
             _SPAWNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="helm-spawner")
         spawner = _SPAWNER
-    return spawner.submit(WorkerProcess).result()
+    return spawner.submit(WorkerProcess, memory_bytes).result()
 
 
 def forget_spawner() -> None:

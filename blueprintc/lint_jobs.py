@@ -99,7 +99,7 @@ class InProcessWorker(Worker):
         super().__init__(0)
         self.handler = handler
 
-    def start(self) -> None:
+    def start(self, memory_bytes: int = 0) -> None:
         pass
 
     def _stop(self) -> None:

@@ -18,7 +18,7 @@ import pytest
 
 from blueprintc import helm
 from blueprintc.helm_pool import CHART_IDS, DEFAULT_BUDGET, POOL, Budget, Pool
-from blueprintc.helm_process import out_of_memory
+from blueprintc.helm_process import WorkerProcess, out_of_memory
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIGMAP = """\
@@ -97,6 +97,73 @@ def test_memory_past_the_cap_aborts_the_worker_not_blueprintc(tmp_path: Path) ->
         helm.render(chart, None, "demo", "demo")
     assert aborted.value.reason == "memory", aborted.value.message  # names what Helm said
     assert "300 MiB memory budget" in aborted.value.message
+
+
+# Builds a 35 MB string by appending 1 MB at a time: 35 MB live at the end, 630 MB of
+# garbage on the way, and a one-line output.
+GROWING = (
+    '{{- $s := "" }}{{- range until 35 }}{{- $s = printf "%s%s" $s (repeat 1000000 "x") }}'
+    "{{- end }}\nsize: {{ len $s }}\n"
+)
+
+
+def _worker_environ() -> dict[str, str]:
+    (worker,) = [w for w in POOL.workers if w.process is not None]
+    assert worker.process is not None
+    raw = Path(f"/proc/{worker.process.popen.pid}/environ").read_bytes()
+    return dict(item.split("=", 1) for item in raw.decode().split("\0") if "=" in item)
+
+
+def test_a_worker_is_started_for_its_memory_budget(tmp_path: Path) -> None:
+    """Go's collector runs at GOGC=400 with GOMEMLIMIT half the call's memory budget;
+    a call with another budget gets a worker started for it."""
+    POOL.close()
+    try:
+        chart = helm.load_chart(_chart(tmp_path), Budget(memory_bytes=700 << 20))
+        assert helm.render(chart, None, "demo", "demo").ok
+        environ = _worker_environ()
+        assert (environ["GOGC"], environ["GOMEMLIMIT"]) == ("400", str(350 << 20))
+        chart = helm.load_chart(_chart(tmp_path / "other"), Budget(memory_bytes=600 << 20))
+        assert helm.render(chart, None, "demo", "demo").ok
+        assert _worker_environ()["GOMEMLIMIT"] == str(300 << 20)
+    finally:
+        POOL.close()
+
+
+def test_the_users_own_go_settings_reach_the_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GOGC", "150")
+    monkeypatch.setenv("GOMEMLIMIT", "off")
+    POOL.close()
+    try:
+        assert helm.render(helm.load_chart(_chart(tmp_path)), None, "demo", "demo").ok
+        environ = _worker_environ()
+        assert (environ["GOGC"], environ["GOMEMLIMIT"]) == ("150", "off")
+    finally:
+        POOL.close()
+
+
+def test_the_collectors_setting_fits_every_budget_gogc_100_fits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chart that fits a 500 MiB budget at Go's default GOGC=100 fits it as the workers
+    run Go. The control: at GOGC=400 without the memory limit it runs out (measured on
+    this chart: it needs about 400 MiB at GOGC=100 or as the workers run Go, and 600 MiB
+    at GOGC=400 alone)."""
+    budget = Budget(seconds=60, memory_bytes=500 << 20)
+    POOL.close()
+    try:
+        assert helm.render(helm.load_chart(_chart(tmp_path, GROWING), budget), None, "d", "d").ok
+        monkeypatch.setenv("GOGC", "400")
+        monkeypatch.setenv("GOMEMLIMIT", "off")
+        POOL.close()
+        chart = helm.load_chart(_chart(tmp_path / "control", GROWING), budget)
+        with pytest.raises(helm.HelmAborted) as aborted:
+            helm.render(chart, None, "d", "d")
+        assert aborted.value.reason == "memory", aborted.value.message
+    finally:
+        POOL.close()
 
 
 def test_output_past_the_cap_is_refused(tmp_path: Path) -> None:
@@ -195,6 +262,19 @@ def test_a_worker_has_a_temporary_directory_of_its_own_removed_with_it(tmp_path:
     assert not Path(second.tmp).exists()
 
 
+# A nil dereference as Go reports it; a mapping the collector needs failed under the cap
+# when its first frame is the collector's (`helm_process.collector_fault`).
+GC_FAULT = """\
+SIGSEGV: segmentation violation
+PC=0x7f641c3ad53d m=4 sigcode=1 addr=0x0
+
+goroutine 0 gp=0x2f790d92d860 m=4 mp=0x2f790d995808 [idle]:
+{frame}
+\t/opt/go/src/runtime/mgcmark_greenteagc.go:520 +0x5d fp=0x7f6418bfcbc0 sp=0x7f6418bfcba0
+runtime.(*spanQueue).drain(0x2f790d989278, 0x10)
+"""
+
+
 @pytest.mark.parametrize(
     ("stderr", "memory"),
     [
@@ -212,6 +292,9 @@ def test_a_worker_has_a_temporary_directory_of_its_own_removed_with_it(tmp_path:
             True,
         ),
         ("Traceback (most recent call last):\n  ...\nMemoryError\n", True),
+        (GC_FAULT.format(frame="runtime.(*spanQueue).tryDrain(0x2f7900000400?, 0x7f64?)"), True),
+        (GC_FAULT.format(frame="text/template.(*state).walk(0xc000123, 0x0)"), False),
+        (GC_FAULT.replace("0x0\n", "0x18\n").format(frame="runtime.(*spanQueue).put()"), False),
         ("panic: runtime error: index out of range [3] with length 3\n", False),
         ("Traceback (most recent call last):\n  ...\nKeyError: 'op'\n", False),
     ],
@@ -220,3 +303,14 @@ def test_what_a_dead_worker_said_tells_a_memory_overrun_from_a_crash(
     stderr: str, memory: bool
 ) -> None:
     assert out_of_memory(stderr) is memory
+
+
+def test_a_dead_worker_is_named_by_gos_first_line(tmp_path: Path) -> None:
+    """A signal is what Go says first; the traceback's last line is a stack frame's path."""
+    process = WorkerProcess(DEFAULT_BUDGET.memory_bytes)
+    try:
+        process.popen.kill()
+        process.stderr.write(GC_FAULT.format(frame="runtime.(*spanQueue).put()").encode())
+        assert process.died_of() == ("SIGSEGV: segmentation violation", True)
+    finally:
+        process.kill()
