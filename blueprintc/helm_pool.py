@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from blueprintc.cores import usable_cores
-from blueprintc.helm_process import WorkerProcess, forget_spawner, spawn
+from blueprintc.helm_process import WorkerProcess, forget_spawner, out_of_memory, spawn
 from blueprintc.helm_worker import FRAME
 
 MAX_WORKERS = usable_cores()
@@ -168,9 +168,12 @@ class Worker:
             left = deadline - time.monotonic()
             ready = left > 0 and select.select([process.answers], [], [], left)[0]
             if not ready:
+                said = process.said()
                 self._stop()
                 if booting:
                     raise HelmAborted("crash", "the Helm worker process did not start in time")
+                if out_of_memory(said):  # its memory ran out, then its fatal error hung
+                    raise HelmAborted("memory", _overrun_message("memory", budget, ""))
                 raise HelmAborted("time", _overrun_message("time", budget, ""))
             chunk = os.read(process.answers, min(missing, _READ_CHUNK))
             if not chunk:

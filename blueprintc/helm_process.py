@@ -115,12 +115,16 @@ class WorkerProcess:
             with suppress(OSError):
                 closing.close()
 
+    def said(self) -> str:
+        """The start of what the worker has written to stderr so far."""
+        self.stderr.seek(0)
+        return self.stderr.read(_STDERR_HEAD).decode("utf-8", "replace")
+
     def died_of(self) -> tuple[str, bool]:
         """The first line of what the dead worker said on stderr (Go's fatal error), and
         whether what it said anywhere is its memory running out (`out_of_memory`)."""
         self.popen.wait()
-        self.stderr.seek(0)
-        text = self.stderr.read(_STDERR_HEAD).decode("utf-8", "replace")
+        text = self.said()
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         fatal = [line for line in lines if line.startswith(_GO_FATAL)]
         if fatal or lines:  # Go's fatal error or signal comes first, Python's exception last

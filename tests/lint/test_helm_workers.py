@@ -89,6 +89,31 @@ def test_a_loop_is_stopped_at_the_deadline_and_the_chart_remembers(tmp_path: Pat
     assert time.monotonic() - start < 0.1  # no second budget spent on the same chart
 
 
+def test_a_worker_that_hangs_after_its_memory_ran_out_is_a_memory_overrun(
+    tmp_path: Path,
+) -> None:
+    """Go's fatal error can hang when a second thread faults meanwhile: the call then
+    runs to its deadline, and what the worker said by then tells why."""
+    loop = "{{- range until 100000 }}{{ range until 100000 }}{{ end }}{{ end }}\n"
+    chart = helm.load_chart(_chart(tmp_path, loop), Budget(seconds=1.0))
+
+    def say_out_of_memory() -> None:
+        time.sleep(0.3)
+        for worker in POOL.workers:
+            if worker.process is not None:  # each one's own stderr file
+                os.write(worker.process.stderr.fileno(), b"fatal error: runtime: out of memory\n")
+
+    saying = threading.Thread(target=say_out_of_memory)
+    try:
+        saying.start()
+        with pytest.raises(helm.HelmAborted) as aborted:
+            helm.render(chart, None, "demo", "demo")
+        assert aborted.value.reason == "memory", aborted.value.message
+    finally:
+        saying.join()
+        POOL.close()  # the others' stderr says so too: none of them is used again
+
+
 def test_memory_past_the_cap_aborts_the_worker_not_blueprintc(tmp_path: Path) -> None:
     chart = helm.load_chart(
         _chart(tmp_path, 'big: {{ repeat 500000000 "x" }}\n'), Budget(memory_bytes=300 << 20)
