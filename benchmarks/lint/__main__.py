@@ -5,7 +5,9 @@ lint in-process (the call the CLI makes), the bare Helm renders that lint perfor
 (recorded in a first pass, replayed through the raw SDK), both with lint's thread
 pool and sequentially, the CPU seconds of each (lint's Helm workers included, so the
 floor that CPU puts under lint's wall time on this machine's cores is shown), and
-`blueprintc lint` as a fresh subprocess (start-up included, as a pre-commit hook pays
+the bare renders again in a child process with the Helm workers' Go settings
+(`benchmarks.lint.gosettings`: lint's own overhead, Helm costing the same on both
+sides), `blueprintc lint` as a fresh subprocess (start-up included, as a pre-commit hook pays
 it) with its peak RSS. Lint runs its Blueprints inside the Helm workers
 (`blueprintc.lint_jobs`), so their CPU is lint's too. With `--cold-caches`, every
 process-wide blueprintc cache is cleared and the Helm workers are stopped (they start
@@ -25,6 +27,7 @@ from benchmarks.common import Samples, byte_compile, repeat, run_child
 from benchmarks.lint.caches import clear_process_caches
 from benchmarks.lint.cpu import measure as measure_cpu
 from benchmarks.lint.generate import generate
+from benchmarks.lint.gosettings import replay_at_worker_settings
 from benchmarks.lint.profiling import format_profile, profile_lint
 from benchmarks.lint.replay import recording_renders, replay
 from benchmarks.lint.report import Figures, format_table
@@ -91,6 +94,7 @@ def measure(
                     cpu["helm"].append(measured.helm_cpu)
             else:
                 samples[key].extend(repeat(run, 1).seconds)
+    bare_go, bare_go_cpu = replay_at_worker_settings(plan, jobs, times)
     cli = [run_child(_cli_command(workspace, jobs), workspace) for _ in range(times)]
     for child in cli:
         if child.returncode != 0:
@@ -109,6 +113,8 @@ def measure(
         lint_cpu=Samples(tuple(cpu["lint"])),
         lint_helm_cpu=Samples(tuple(cpu["helm"])),
         bare_cpu=Samples(tuple(cpu["bare"])),
+        bare_go=bare_go,
+        bare_go_cpu=bare_go_cpu,
         cores=os.cpu_count() or 1,
         peak_rss_bytes=max(c.max_rss_bytes for c in cli),
     )
