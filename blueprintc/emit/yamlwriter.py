@@ -49,11 +49,13 @@ _META_FIRST_SET = frozenset(_META_FIRST)
 
 _START_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 # Anything outside YAML's printable set, plus tab, NEL, LS, PS and BOM: never plain.
-_NOT_PLAIN_CHAR = re.compile(
-    "[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
-)
+# Written as the characters themselves, not as the complement of the printable ranges
+# (`[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]`):
+# the same set, which `re` took 10 ms to compile in every process that imports this.
+_NOT_PLAIN_CHAR = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+# The same, less tab and newline.
 _NOT_BLOCK_CHAR = re.compile(
-    "[^\n\t\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]"
 )
 # Characters json.dumps leaves raw that YAML must see escaped.
 _JSON_RAW_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -15,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
+from blueprintc.emit import yamlwriter
 from blueprintc.emit.yamlwriter import dump, dump_all
 
 _RUAMEL = YAML(typ="safe", pure=True)  # the pure-Python YAML 1.2 reader
@@ -116,3 +118,18 @@ def test_go_yaml_reader_agrees(tmp_path: Path) -> None:
     # BaseLoader keeps every scalar as text: a value Go had read as a bool or a
     # number would come back re-rendered ("true", "31") and differ.
     assert yaml.load(built, Loader=yaml.BaseLoader)["data"] == data
+
+
+def test_the_never_plain_characters_are_the_complement_of_the_printable_ranges() -> None:
+    """`_NOT_PLAIN_CHAR` and `_NOT_BLOCK_CHAR` list the characters themselves (fast to
+    compile); every code point is matched as by the complement of the ranges they stand
+    for."""
+    printable = "\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff"
+    every = "".join(map(chr, range(0x110000)))
+    for written, reference in (
+        (yamlwriter._NOT_PLAIN_CHAR, re.compile(f"[^{printable}]")),
+        (yamlwriter._NOT_BLOCK_CHAR, re.compile(f"[^\n\t{printable}]")),
+    ):
+        found = [m.start() for m in written.finditer(every)]
+        assert found == [m.start() for m in reference.finditer(every)]
+        assert len(found) > 2000  # the C0 and C1 controls and the surrogates at least
