@@ -114,6 +114,33 @@ def test_an_opt_in_render_that_is_not_yaml_is_bpg006_at_the_template_line(
     assert "quote" in result.active[0].hint
 
 
+TRACING_FAILS = """\
+{{- if .Values.tracing.enabled }}
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-tracing
+data:
+  endpoint: {{ required "set tracing.endpoint" .Values.tracing.endpoint }}
+{{- end }}
+"""
+
+
+def test_an_opt_in_render_that_fails_is_bpg006_at_the_failing_template_line(
+    tmp_path: Path,
+) -> None:
+    """Helm names the template line that failed: the fix is made there (or in the
+    values), so that is where the finding is, not at the toggle."""
+    values = "replicas: 1\ntracing:\n  enabled: false\n"
+    workspace = write_workspace(tmp_path / "ws", {"demo": values}, extra={TRACING: TRACING_FAILS})
+    result = lint([workspace], root=workspace, jobs=1)
+    found = [(d.rule, d.location.file, d.location.line) for d in result.active]
+    assert found == [("BPG006", TRACING, 7)]
+    message = result.active[0].message
+    assert message.startswith("rendering with tracing.enabled=true fails: ")
+    assert "set tracing.endpoint" in message
+
+
 def test_with_the_values_set_the_opt_in_render_is_yaml_and_the_toggle_is_wired(
     tmp_path: Path,
 ) -> None:

@@ -18,9 +18,11 @@ on a Sovereign that has the Prometheus Operator too. A list-typed toggle
 switches are switched in render 2.
 
 Each finding points at the toggle in `values.yaml` (cases 2 and 3) or at
-the template that renders the object (case 1). An opt-in render whose output is
-not YAML fails as `helm template` fails it, at the template line that made the bad
-line (a template that is not YAML by default too is BPG003's). When render 3
+the template that renders the object (case 1). An opt-in render that fails is
+reported at the template line Helm names (at the toggle when it names none of the
+chart's own files); one whose output is not YAML fails as `helm template` fails it,
+at the template line that made the bad line (a template that is not YAML by default
+too is BPG003's). When render 3
 itself fails, or renders a template that is not YAML (the monitoring API or an
 explicit `false` breaks the chart), that is reported once, at the template line:
 every render of case 2 has the API too and would fail the same way, blaming each
@@ -95,7 +97,8 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         if on.failure is not None:
             if stand_in_failure(ctx, on.failure):
                 continue  # caused by a dependency that is not built (BPG011)
-            yield Finding(f"rendering with {toggle.dotted}=true fails: {on.failure.message}", where)
+            message = f"rendering with {toggle.dotted}=true fails: {on.failure.message}"
+            yield failure_finding(ctx, on.failure, message, where)  # at the failing line
             continue
         unparsable = not_yaml_failures(ctx, on, reported=default.manifests)
         for failure in unparsable:  # Helm refuses it as it refuses a failed render
