@@ -24,6 +24,7 @@ whose templates are all gated off without the `default-off` annotation.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 
@@ -34,7 +35,6 @@ from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.support import (
     chart_location,
     failure_finding,
-    failure_location,
     is_helm,
     not_yaml_failures,
     renderable,
@@ -118,13 +118,14 @@ def _helper_bodies(ctx: BlueprintContext) -> dict[str, str]:
 def _failure(
     ctx: BlueprintContext, failure: RenderFailure, mode: str | None, annotation: str
 ) -> Finding:
-    location = failure_location(ctx, failure) or chart_location(ctx, ("name",))
     prefix = "default render failed"
     if ctx.stand_in is not None:
         prefix += " (dependencies not built: stood in for, see BPG011)"
     if mode == "requires-overlay":
         prefix += " for a reason other than a `required` overlay value"
-    hint = None
+    finding = failure_finding(
+        ctx, failure, f"{prefix}: {failure.message}", chart_location(ctx, ("name",))
+    )
     if mode is None and _is_required_failure(ctx, failure):
         # The chart wants a value only the per-cluster overlay has: the canon's opt-out.
         hint = (
@@ -132,7 +133,8 @@ def _failure(
             f'annotations: {{{annotation}: "requires-overlay"}} in '
             f"{chart_location(ctx, ('name',)).file}; else give it a default"
         )
-    return Finding(f"{prefix}: {failure.message}", location, hint=hint)
+        return dataclasses.replace(finding, hint=hint)
+    return finding
 
 
 RULE = check
