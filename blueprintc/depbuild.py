@@ -43,12 +43,14 @@ class BuildOutcome:
         return self.error is None
 
 
-def build(chart_dir: Path, declared: list[dict[str, Any]]) -> BuildOutcome:
+def build(
+    chart_dir: Path, declared: list[dict[str, Any]], budget: helm.Budget = helm.DEFAULT_BUDGET
+) -> BuildOutcome:
     """Run `helm dependency build` in `chart_dir`; on failure remove what it added there
     and probe every repository the chart names."""
     before = _entries(chart_dir)
     committed = vendored.snapshot(chart_dir)
-    error = helm.dependency_build(chart_dir)
+    error = helm.dependency_build(chart_dir, budget)
     if error is None:
         vendored.restore_unchanged(committed)  # a build never dirties a checkout
         return BuildOutcome(None, ())

@@ -40,10 +40,12 @@ class GuardResult:
         }
 
 
-def guard_working_tree(chart_dir: Path, rel: str) -> GuardResult:
+def guard_working_tree(
+    chart_dir: Path, rel: str, budget: helm.Budget = helm.DEFAULT_BUDGET
+) -> GuardResult:
     """After ``helm dependency build``: Helm's own status of every declared dependency."""
     try:
-        statuses = helm.dependency_status(chart_dir)
+        statuses = helm.dependency_status(chart_dir, budget)
     except helm.ChartLoadError as exc:
         return GuardResult(WORKING_TREE, False, (str(exc),), f"{rel}/")
     except helm.HelmAborted as exc:
@@ -65,11 +67,11 @@ def guard_working_tree(chart_dir: Path, rel: str) -> GuardResult:
     return _result(WORKING_TREE, tuple(problems), len(statuses), f"{rel}/charts/")
 
 
-def needs_dependency_build(chart_dir: Path) -> bool:
+def needs_dependency_build(chart_dir: Path, budget: helm.Budget = helm.DEFAULT_BUDGET) -> bool:
     """False when every dependency is vendored unpacked: ``helm dependency build``
     would add a ``.tgz`` beside each, and the package would hold it twice."""
     try:
-        statuses = helm.dependency_status(chart_dir)
+        statuses = helm.dependency_status(chart_dir, budget)
     except (helm.ChartLoadError, helm.HelmAborted):
         return True  # a broken Chart.yaml, or one over the budget: lint reports it
     return not statuses or any(s.get("status") != "unpacked" for s in statuses)

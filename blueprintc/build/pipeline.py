@@ -164,7 +164,9 @@ def _build(
     dependency_build: bool,
 ) -> BuildRecord:
     if blueprint.manifest_kind == "helm" and blueprint.manifest_dir is not None:
-        dependency_build = dependency_build and needs_dependency_build(blueprint.manifest_dir)
+        dependency_build = dependency_build and needs_dependency_build(
+            blueprint.manifest_dir, workspace.helm_budget
+        )
     result = timed(
         record, "lint", lambda: lint([directory], root=root, build_dependencies=dependency_build)
     )

@@ -77,7 +77,7 @@ def helm_stages(
 ) -> BuildRecord:
     chart_dir = blueprint.manifest_dir
     assert chart_dir is not None
-    if not _guard(record, guard_working_tree(chart_dir, rel)):
+    if not _guard(record, guard_working_tree(chart_dir, rel, budget)):
         return record.fail("guard", "a declared dependency is missing from the working tree")
     try:
         tgz = timed(record, "package", lambda: package_chart(chart_dir, budget=budget))

@@ -196,7 +196,9 @@ class BlueprintContext:
             return None
         if self.chart_dir is None or not self.declared_dependencies:
             return None
-        return depbuild.build(self.chart_dir, self.declared_dependencies)
+        return depbuild.build(
+            self.chart_dir, self.declared_dependencies, self.workspace.helm_budget
+        )
 
     @property
     def build_error(self) -> str | None:

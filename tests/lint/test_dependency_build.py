@@ -7,9 +7,11 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from blueprintc import helm_pool
 from blueprintc.lint import lint
 from tests.cli.helpers import invoke, write_workspace
 from tests.offline import closed_port, commit_all, not_found_server
@@ -104,3 +106,34 @@ def test_plain_lint_of_a_source_tree_reports_skipped_guards_not_defects(
     assert result.exit_code == 0, result.output
     assert "charts/ is not tracked in git, CI builds it" in result.stdout
     assert "commit" not in result.stdout
+
+
+def test_every_helm_call_of_a_workspace_keeps_its_memory_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker is started for one memory budget (its Go settings) and replaced for a
+    call with another, so `helm dependency build` gets the workspace's budget as every
+    other call does: two Blueprints in turn start no worker twice over."""
+    root = write_workspace(tmp_path, {"first": "replicas: 1\n", "second": "replicas: 1\n"})
+    closed = closed_port()
+    for name in ("first", "second"):
+        (root / "blueprints" / name / "chart" / "Chart.yaml").write_text(
+            f"apiVersion: v2\nname: bp-{name}\nversion: 1.0.0\ndependencies:\n"
+            f"  - name: podinfo\n    version: 6.7.1\n    repository: https://127.0.0.1:{closed}\n",
+            encoding="utf-8",
+        )
+    with (root / "blueprintc.yaml").open("a", encoding="utf-8") as config:
+        config.write("helm:\n  memoryMiB: 900\n")
+    spawned: list[int] = []
+    real_spawn = helm_pool.spawn
+
+    def counting_spawn(memory_bytes: int) -> Any:
+        spawned.append(memory_bytes)
+        return real_spawn(memory_bytes)
+
+    monkeypatch.setattr(helm_pool, "spawn", counting_spawn)
+    result = lint([root], root=root, jobs=1, build_dependencies=True, select={"BPG002"})
+    assert [d.rule for d in result.active] == ["BPG002", "BPG002"]  # both built, and failed
+    assert 900 << 20 in spawned
+    after = spawned[spawned.index(900 << 20) :]  # the early start may use the default
+    assert set(after) == {900 << 20} and len(after) <= helm_pool.POOL.size, spawned
