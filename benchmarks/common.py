@@ -9,7 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,14 @@ from benchmarks.treememory import TreeMemory
 MIB = 1024 * 1024
 # The real CLI in a fresh interpreter, as a user runs it.
 CLI = [sys.executable, "-c", "import sys; from blueprintc.cli import main; sys.exit(main())"]
-PACKAGE = Path(__file__).resolve().parents[1] / "blueprintc"
+REPO = Path(__file__).resolve().parents[1]
+PACKAGE = REPO / "blueprintc"
+
+
+def python_path(environ: Mapping[str, str]) -> str:
+    """`environ`'s PYTHONPATH with this checkout first: a child imports this blueprintc
+    and these benchmarks."""
+    return os.pathsep.join(filter(None, [str(REPO), environ.get("PYTHONPATH", "")]))
 
 
 def byte_compile() -> None:

@@ -22,7 +22,8 @@ from typing import Any
 
 import yaml
 
-REPO = Path(__file__).resolve().parents[2]
+from benchmarks.common import REPO
+
 COPIED = (
     "blueprintc.yaml",
     "sovereign.yaml",

@@ -16,12 +16,12 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.common import REPO
 from blueprintc.model.blueprint import Blueprint, normalise
 from blueprintc.source import read_source
 from blueprintc.workspace import BLUEPRINT_FILE, WORKSPACE_FILE
 from blueprintc.yamldoc import load_yaml
 
-REPO = Path(__file__).resolve().parents[2]
 CATALOG = REPO / "blueprints"
 UPSTREAM = REPO / "upstream-charts"
 TEXT_SUFFIXES = (".yaml", ".yml", ".tpl", ".txt", ".md", ".json", ".lock")

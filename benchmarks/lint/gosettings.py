@@ -21,14 +21,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-from benchmarks.common import Samples
+from benchmarks.common import Samples, python_path
 from benchmarks.lint.replay import ChartRenders, replay
 from blueprintc.helm_pool import DEFAULT_BUDGET
 from blueprintc.helm_process import go_runtime_env
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def replay_at_worker_settings(
@@ -40,7 +37,7 @@ def replay_at_worker_settings(
         pickle.dump(plan, stored)
         stored.flush()
         env = {**os.environ, **go_runtime_env(DEFAULT_BUDGET.memory_bytes, os.environ)}
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+        env["PYTHONPATH"] = python_path(env)
         command = [sys.executable, "-m", "benchmarks.lint.gosettings", stored.name]
         done = subprocess.run(
             [*command, str(jobs), str(times)],

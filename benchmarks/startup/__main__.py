@@ -27,8 +27,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.common import Samples, byte_compile, mark, run_child
-from benchmarks.compile.generate import REPO, generate
+from benchmarks.common import REPO, Samples, byte_compile, mark, python_path, run_child
+from benchmarks.compile.generate import generate
 
 # The console script `blueprintc` (pyproject [project.scripts]) runs exactly this.
 CLI = ("-c", "import sys; from blueprintc.cli import main; sys.exit(main())")
@@ -87,9 +87,7 @@ def format_table(figures: dict[str, Samples], targets: dict[str, float | None]) 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    os.environ["PYTHONPATH"] = os.pathsep.join(
-        filter(None, [str(REPO), os.environ.get("PYTHONPATH", "")])
-    )
+    os.environ["PYTHONPATH"] = python_path(os.environ)
     byte_compile()
     with tempfile.TemporaryDirectory(prefix="blueprintc-bench-startup-") as tmp:
         workspace = Path(tmp) / "workspace"
