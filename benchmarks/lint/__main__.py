@@ -1,17 +1,18 @@
 """`python -m benchmarks.lint [--blueprints 50] [--repeat 3] [--cold-caches] [--json]`.
 
-Generates a catalog, checks it lints clean, then measures in this one process:
-lint in-process (the call the CLI makes), the bare Helm renders that lint performed
-(recorded in a first pass, replayed through the raw SDK), both with lint's thread
-pool and sequentially, the CPU seconds of each (lint's Helm workers included, so the
-floor that CPU puts under lint's wall time on this machine's cores is shown), and
-the bare renders again in a child process with the Helm workers' Go settings
-(`benchmarks.lint.gosettings`: lint's own overhead, Helm costing the same on both
-sides), `blueprintc lint` as a fresh subprocess (start-up included, as a pre-commit hook pays
-it) with its peak RSS. Lint runs its Blueprints inside the Helm workers
-(`blueprintc.lint_jobs`), so their CPU is lint's too. With `--cold-caches`, every
-process-wide blueprintc cache is cleared and the Helm workers are stopped (they start
-again, cold) before each timed lint run.
+Generates a catalog, checks it lints clean, then measures in this one process: lint
+in-process (the call the CLI makes), the bare Helm renders that lint performed (recorded
+in a first pass, replayed through the raw SDK), both with lint's thread pool and
+sequentially, the CPU seconds of each (lint's Helm workers included, so the floor that
+CPU puts under lint's wall time on this machine's cores is shown), and lint again with
+its Helm workers at Go's defaults, beside the bare renders (like for like at Helm as it
+ships), the bare renders again in a child process with the Helm workers' Go settings
+(lint's own overhead against a Helm as cheap as lint's; both in
+`benchmarks.lint.gosettings`), `blueprintc lint` as a fresh subprocess (start-up
+included, as a pre-commit hook pays it) with its peak RSS. Lint runs its Blueprints
+inside the Helm workers (`blueprintc.lint_jobs`), so their CPU is lint's too. With
+`--cold-caches`, every process-wide blueprintc cache is cleared and the Helm workers are
+stopped (they start again, cold) before each timed lint run.
 """
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.common import Samples, byte_compile, repeat, run_child
 from benchmarks.lint.caches import clear_process_caches
 from benchmarks.lint.cpu import measure as measure_cpu
 from benchmarks.lint.generate import generate
-from benchmarks.lint.gosettings import replay_at_worker_settings
+from benchmarks.lint.gosettings import replay_at_worker_settings, workers_at_go_defaults
 from benchmarks.lint.profiling import format_profile, profile_lint
 from benchmarks.lint.replay import recording_renders, replay
 from benchmarks.lint.report import Figures, format_table
@@ -94,6 +96,7 @@ def measure(
                     cpu["helm"].append(measured.helm_cpu)
             else:
                 samples[key].extend(repeat(run, 1).seconds)
+    at_defaults = _at_go_defaults(runs["lint"], runs["bare"], times)
     bare_go, bare_go_cpu = replay_at_worker_settings(plan, jobs, times)
     cli = [run_child(_cli_command(workspace, jobs), workspace) for _ in range(times)]
     for child in cli:
@@ -115,9 +118,29 @@ def measure(
         bare_cpu=Samples(tuple(cpu["bare"])),
         bare_go=bare_go,
         bare_go_cpu=bare_go_cpu,
+        lint_at_go_defaults=at_defaults["lint"],
+        bare_beside_go_defaults=at_defaults["bare"],
+        lint_cpu_at_go_defaults=at_defaults["cpu"],
         cores=os.cpu_count() or 1,
         peak_rss_bytes=max(c.max_rss_bytes for c in cli),
     )
+
+
+def _at_go_defaults(
+    lint_run: Callable[[], object], bare_run: Callable[[], object], times: int
+) -> dict[str, Samples]:
+    """Lint with its Helm workers at Go's defaults, interleaved with the bare renders
+    (at those defaults in this process), after the same warm-up runs as above."""
+    samples: dict[str, list[float]] = {"lint": [], "bare": [], "cpu": []}
+    with workers_at_go_defaults():
+        for _ in range(WORKER_WARM_UP_RUNS):
+            lint_run()
+        for _ in range(times):
+            measured = measure_cpu(lint_run)
+            samples["lint"].append(measured.wall)
+            samples["cpu"].append(measured.own_cpu + measured.helm_cpu)
+            samples["bare"].extend(repeat(bare_run, 1).seconds)
+    return {key: Samples(tuple(values)) for key, values in samples.items()}
 
 
 def _check_clean(active: list[Diagnostic], linted: int, expected: int) -> None:

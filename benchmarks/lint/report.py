@@ -35,6 +35,11 @@ class Figures:
     # (`benchmarks.lint.gosettings`): wall and CPU seconds per run.
     bare_go: Samples
     bare_go_cpu: Samples
+    # Lint with its Helm workers at Go's defaults, the bare renders timed beside it, and
+    # that lint's CPU seconds (`benchmarks.lint.gosettings.workers_at_go_defaults`).
+    lint_at_go_defaults: Samples
+    bare_beside_go_defaults: Samples
+    lint_cpu_at_go_defaults: Samples
 
     @property
     def target_seconds(self) -> float:
@@ -54,6 +59,11 @@ class Figures:
         return self.lint.median / self.bare_go.median
 
     @property
+    def ratio_go_defaults(self) -> float:
+        """Like for like at Helm as it ships: both sides' Go at its defaults."""
+        return self.lint_at_go_defaults.median / self.bare_beside_go_defaults.median
+
+    @property
     def cpu_floor(self) -> float:
         """The least wall time lint's CPU allows on this machine's cores, as a ratio to
         the bare renders' wall time: no scheduling of the same work gets under it."""
@@ -65,6 +75,7 @@ class Figures:
             "lint_under_target": self.lint.median < self.target_seconds,
             "cold_cli_under_target": self.cli.median < self.target_seconds,
             "ratio_at_most_2x": self.ratio <= MAX_RATIO,
+            "ratio_at_go_defaults_at_most_2x": self.ratio_go_defaults <= MAX_RATIO,
         }
 
     def as_dict(self) -> dict[str, Any]:
@@ -78,6 +89,9 @@ class Figures:
             "lint_ms_per_blueprint": round(1000 * self.lint.median / self.blueprints, 2),
             "bare_renders": self.bare.as_dict(),
             "ratio_lint_to_bare": round(self.ratio, 3),
+            "lint_workers_at_go_defaults": self.lint_at_go_defaults.as_dict(),
+            "bare_renders_beside_it": self.bare_beside_go_defaults.as_dict(),
+            "ratio_lint_to_bare_at_go_defaults": round(self.ratio_go_defaults, 3),
             "bare_renders_at_worker_go_settings": self.bare_go.as_dict(),
             "ratio_lint_to_bare_at_worker_go_settings": round(self.ratio_go, 3),
             "lint_jobs_1": self.lint_sequential.as_dict(),
@@ -88,6 +102,7 @@ class Figures:
             "cpu_s": {
                 "lint": round(self.lint_cpu.median, 3),
                 "lint_helm_workers": round(self.lint_helm_cpu.median, 3),
+                "lint_workers_at_go_defaults": round(self.lint_cpu_at_go_defaults.median, 3),
                 "bare_renders": round(self.bare_cpu.median, 3),
                 "bare_renders_at_worker_go_settings": round(self.bare_go_cpu.median, 3),
                 "cores": self.cores,
@@ -121,6 +136,19 @@ def format_table(f: Figures) -> str:
             f"target <= {MAX_RATIO:g}x",
             mark(checks["ratio_at_most_2x"]),
         ),
+        (
+            f"lint, Helm workers at Go's defaults (jobs={f.jobs})",
+            _time(f.lint_at_go_defaults),
+            "",
+            "",
+        ),
+        (f"bare Helm renders, beside it (jobs={f.jobs})", _time(f.bare_beside_go_defaults), "", ""),
+        (
+            "ratio like for like at Go's defaults",
+            f"{f.ratio_go_defaults:.2f}x",
+            f"target <= {MAX_RATIO:g}x",
+            mark(checks["ratio_at_go_defaults_at_most_2x"]),
+        ),
         (f"bare renders, workers' Go settings (jobs={f.jobs})", _time(f.bare_go), "", ""),
         ("ratio lint/those renders (lint's own)", f"{f.ratio_go:.2f}x", "", ""),
         ("lint (jobs=1)", _time(f.lint_sequential), "", ""),
@@ -135,7 +163,8 @@ def format_table(f: Figures) -> str:
         ("peak RSS (cold CLI run)", f"{f.peak_rss_bytes / MIB:.0f} MiB", "", ""),
         (
             f"CPU per lint (jobs={f.jobs})",
-            f"{f.lint_cpu.median:.2f} s, of which Helm workers {f.lint_helm_cpu.median:.2f} s",
+            f"{f.lint_cpu.median:.2f} s, of which Helm workers {f.lint_helm_cpu.median:.2f} s; "
+            f"workers at Go's defaults {f.lint_cpu_at_go_defaults.median:.2f} s",
             "",
             "",
         ),

@@ -4,10 +4,16 @@ figure, the CPU seconds included (the targets are judged at 50 Blueprints)."""
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import pytest
 
 from benchmarks.lint.__main__ import main
+from benchmarks.lint.generate import generate
+from benchmarks.lint.gosettings import workers_at_go_defaults
+from blueprintc.helm_pool import POOL
+from blueprintc.lint import lint
 
 
 def test_runner_reports_every_figure(capsys: pytest.CaptureFixture[str]) -> None:
@@ -15,16 +21,49 @@ def test_runner_reports_every_figure(capsys: pytest.CaptureFixture[str]) -> None
     report = json.loads(capsys.readouterr().out)
     assert report["blueprints"] == 8 and report["helm_renders"] > 8
     timed = ("lint", "bare_renders", "lint_jobs_1", "bare_renders_jobs_1", "cold_cli")
-    for key in (*timed, "bare_renders_at_worker_go_settings"):
+    at_go = ("lint_workers_at_go_defaults", "bare_renders_beside_it")
+    for key in (*timed, *at_go, "bare_renders_at_worker_go_settings"):
         assert report[key]["median_s"] > 0, key
     assert report["ratio_lint_to_bare_at_worker_go_settings"] > 0
+    assert report["ratio_lint_to_bare_at_go_defaults"] > 0
     cpu = report["cpu_s"]
     assert cpu["cores"] >= 1
     assert 0 < cpu["lint_helm_workers"] < cpu["lint"], "Helm renders in the workers"
     assert cpu["bare_renders"] > 0 and cpu["lint_floor_ratio"] > 0
     assert cpu["bare_renders_at_worker_go_settings"] > 0
+    assert 0 < cpu["lint_helm_workers"] < cpu["lint_workers_at_go_defaults"]
     assert set(report["checks"]) == {
         "lint_under_target",
         "cold_cli_under_target",
         "ratio_at_most_2x",
+        "ratio_at_go_defaults_at_most_2x",
     }
+
+
+def _go_settings_of_the_workers() -> set[tuple[str | None, str | None]]:
+    found = set()
+    for worker in POOL.workers:
+        if worker.process is not None:
+            raw = Path(f"/proc/{worker.process.popen.pid}/environ").read_bytes()
+            environ = dict(item.split("=", 1) for item in raw.decode().split("\0") if "=" in item)
+            found.add((environ.get("GOGC"), environ.get("GOMEMLIMIT")))
+    return found
+
+
+def test_lint_at_go_defaults_runs_its_workers_at_go_defaults_then_as_shipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GOGC", raising=False)
+    monkeypatch.delenv("GOMEMLIMIT", raising=False)
+    workspace = tmp_path / "workspace"
+    generate(workspace, 2)
+    try:
+        with workers_at_go_defaults():
+            lint([workspace], root=workspace, jobs=2)
+            assert _go_settings_of_the_workers() == {("100", "off")}
+        assert "GOGC" not in os.environ and "GOMEMLIMIT" not in os.environ
+        lint([workspace], root=workspace, jobs=2)
+        ((gogc, limit),) = _go_settings_of_the_workers()
+        assert gogc == "400" and limit is not None and limit != "off"
+    finally:
+        POOL.close()
