@@ -96,7 +96,7 @@ def measure(
                     cpu["helm"].append(measured.helm_cpu)
             else:
                 samples[key].extend(repeat(run, 1).seconds)
-    at_defaults = _at_go_defaults(runs["lint"], runs["bare"], times)
+    at_defaults = _at_go_defaults(runs["lint"], runs["bare"], times, cold_caches)
     bare_go, bare_go_cpu = replay_at_worker_settings(plan, jobs, times)
     cli = [run_child(_cli_command(workspace, jobs), workspace) for _ in range(times)]
     for child in cli:
@@ -127,15 +127,22 @@ def measure(
 
 
 def _at_go_defaults(
-    lint_run: Callable[[], object], bare_run: Callable[[], object], times: int
+    lint_run: Callable[[], object],
+    bare_run: Callable[[], object],
+    times: int,
+    cold_caches: bool,
 ) -> dict[str, Samples]:
     """Lint with its Helm workers at Go's defaults, interleaved with the bare renders
-    (at those defaults in this process), after the same warm-up runs as above."""
+    (at those defaults in this process), after the same warm-up runs as above; with
+    `cold_caches`, each timed lint run starts cold, as above."""
     samples: dict[str, list[float]] = {"lint": [], "bare": [], "cpu": []}
     with workers_at_go_defaults():
         for _ in range(WORKER_WARM_UP_RUNS):
             lint_run()
         for _ in range(times):
+            if cold_caches:
+                clear_process_caches()
+                helm_pool.POOL.close()  # started again at Go's defaults: the env is set
             measured = measure_cpu(lint_run)
             samples["lint"].append(measured.wall)
             samples["cpu"].append(measured.own_cpu + measured.helm_cpu)
