@@ -43,9 +43,7 @@ class BuildOutcome:
         return self.error is None
 
 
-def build(
-    chart_dir: Path, declared: list[dict[str, Any]], budget: helm.Budget = helm.DEFAULT_BUDGET
-) -> BuildOutcome:
+def build(chart_dir: Path, declared: list[dict[str, Any]], budget: helm.Budget) -> BuildOutcome:
     """Run `helm dependency build` in `chart_dir`; on failure remove what it added there
     and probe every repository the chart names."""
     before = _entries(chart_dir)

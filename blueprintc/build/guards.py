@@ -40,9 +40,7 @@ class GuardResult:
         }
 
 
-def guard_working_tree(
-    chart_dir: Path, rel: str, budget: helm.Budget = helm.DEFAULT_BUDGET
-) -> GuardResult:
+def guard_working_tree(chart_dir: Path, rel: str, budget: helm.Budget) -> GuardResult:
     """After ``helm dependency build``: Helm's own status of every declared dependency."""
     try:
         statuses = helm.dependency_status(chart_dir, budget)
@@ -67,7 +65,7 @@ def guard_working_tree(
     return _result(WORKING_TREE, tuple(problems), len(statuses), f"{rel}/charts/")
 
 
-def needs_dependency_build(chart_dir: Path, budget: helm.Budget = helm.DEFAULT_BUDGET) -> bool:
+def needs_dependency_build(chart_dir: Path, budget: helm.Budget) -> bool:
     """False when every dependency is vendored unpacked: ``helm dependency build``
     would add a ``.tgz`` beside each, and the package would hold it twice."""
     try:

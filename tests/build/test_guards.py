@@ -10,6 +10,7 @@ from blueprintc.build import Signer, build_blueprint, open_target, verify_artifa
 from blueprintc.build.chartfile import read_chart_archive
 from blueprintc.build.guards import PACKAGE, PULLED, guard_package, guard_pulled, guard_working_tree
 from blueprintc.build.package import package_chart
+from blueprintc.helm_pool import DEFAULT_BUDGET
 from blueprintc.oci import RegistryStore, helm_chart_artifact, read_archive
 from blueprintc.oci.tarball import gzip_deterministic
 from tests.oci.registry_fixture import RegistryServer
@@ -93,7 +94,7 @@ def test_working_tree_guard_names_the_missing_dependency(tmp_path: Path) -> None
     ws = make_workspace(tmp_path / "ws", "webapp")
     chart = ws / "blueprints/webapp/chart"
     (chart / "charts/webapp-2.4.1.tgz").unlink()
-    result = guard_working_tree(chart, "blueprints/webapp/chart")
+    result = guard_working_tree(chart, "blueprints/webapp/chart", DEFAULT_BUDGET)
     assert not result.ok
     assert result.problems == (
         "dependency webapp 2.4.1 is missing in blueprints/webapp/chart/charts/ "
