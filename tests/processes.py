@@ -14,6 +14,12 @@ def children() -> set[str]:
     return pids
 
 
+def environ_of(pid: int) -> dict[str, str]:
+    """The environment process `pid` was started with (Linux /proc)."""
+    raw = Path(f"/proc/{pid}/environ").read_bytes()
+    return dict(item.split("=", 1) for item in raw.decode().split("\0") if "=" in item)
+
+
 def wait_until_exited(pids: set[str]) -> None:
     """Until each of `pids` has exited (a zombie: not yet reaped)."""
     for pid in pids:

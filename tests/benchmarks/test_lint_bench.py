@@ -14,6 +14,7 @@ from benchmarks.lint.generate import generate
 from benchmarks.lint.gosettings import workers_at_go_defaults
 from blueprintc.helm_pool import POOL
 from blueprintc.lint import lint
+from tests.processes import environ_of
 
 
 def test_runner_reports_every_figure(capsys: pytest.CaptureFixture[str]) -> None:
@@ -44,8 +45,7 @@ def _go_settings_of_the_workers() -> set[tuple[str | None, str | None]]:
     found = set()
     for worker in POOL.workers:
         if worker.process is not None:
-            raw = Path(f"/proc/{worker.process.popen.pid}/environ").read_bytes()
-            environ = dict(item.split("=", 1) for item in raw.decode().split("\0") if "=" in item)
+            environ = environ_of(worker.process.popen.pid)
             found.add((environ.get("GOGC"), environ.get("GOMEMLIMIT")))
     return found
 

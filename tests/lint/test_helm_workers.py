@@ -19,6 +19,7 @@ import pytest
 from blueprintc import helm
 from blueprintc.helm_pool import CHART_IDS, DEFAULT_BUDGET, POOL, Budget, Pool
 from blueprintc.helm_process import WorkerProcess, out_of_memory
+from tests.processes import environ_of
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIGMAP = """\
@@ -135,8 +136,7 @@ GROWING = (
 def _worker_environ() -> dict[str, str]:
     (worker,) = [w for w in POOL.workers if w.process is not None]
     assert worker.process is not None
-    raw = Path(f"/proc/{worker.process.popen.pid}/environ").read_bytes()
-    return dict(item.split("=", 1) for item in raw.decode().split("\0") if "=" in item)
+    return environ_of(worker.process.popen.pid)
 
 
 def test_a_worker_is_started_for_its_memory_budget(tmp_path: Path) -> None:
@@ -272,8 +272,7 @@ def test_a_worker_has_a_temporary_directory_of_its_own_removed_with_it(tmp_path:
             worker.call(request, DEFAULT_BUDGET)
             first = worker.process
             assert first is not None
-            environ = Path(f"/proc/{first.popen.pid}/environ").read_bytes().split(b"\0")
-            assert f"TMPDIR={first.tmp}".encode() in environ
+            assert environ_of(first.popen.pid)["TMPDIR"] == first.tmp
             (Path(first.tmp) / "blueprintc-standin-x").mkdir()
             os.kill(first.popen.pid, signal.SIGKILL)
             first.popen.wait()
