@@ -86,8 +86,7 @@ def measure(
     for _ in range(times):  # interleaved, so drift on a shared machine hits all alike
         for key, run in runs.items():
             if cold_caches and key.startswith("lint"):
-                clear_process_caches()  # untimed: the timed run starts cold
-                helm_pool.POOL.close()  # and so do its Helm workers, lint's jobs' hosts
+                _start_cold()
             if key in ("lint", "bare"):
                 measured = measure_cpu(run)
                 samples[key].append(measured.wall)
@@ -126,6 +125,13 @@ def measure(
     )
 
 
+def _start_cold() -> None:
+    """Untimed, before a timed lint run: blueprintc's process-wide caches cleared and its
+    Helm workers (lint's jobs' hosts) stopped, so the run starts cold."""
+    clear_process_caches()
+    helm_pool.POOL.close()
+
+
 def _at_go_defaults(
     lint_run: Callable[[], object],
     bare_run: Callable[[], object],
@@ -141,8 +147,7 @@ def _at_go_defaults(
             lint_run()
         for _ in range(times):
             if cold_caches:
-                clear_process_caches()
-                helm_pool.POOL.close()  # started again at Go's defaults: the env is set
+                _start_cold()  # its workers start again at Go's defaults: the env is set
             measured = measure_cpu(lint_run)
             samples["lint"].append(measured.wall)
             samples["cpu"].append(measured.own_cpu + measured.helm_cpu)

@@ -28,6 +28,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from unittest import mock
 
 from benchmarks.common import Samples, python_path
 from benchmarks.lint.replay import ChartRenders, replay
@@ -43,18 +44,12 @@ GO_DEFAULTS = {"GOGC": "100", "GOMEMLIMIT": "off"}
 def workers_at_go_defaults() -> Iterator[None]:
     """Inside: the Helm workers (re)started with Go's defaults. After: started again as
     blueprintc starts them. A worker is started lazily, by its first call."""
-    saved = {name: os.environ.get(name) for name in GO_DEFAULTS}
-    os.environ.update(GO_DEFAULTS)
-    helm_pool.POOL.close()
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    with mock.patch.dict(os.environ, GO_DEFAULTS):
         helm_pool.POOL.close()
+        try:
+            yield
+        finally:
+            helm_pool.POOL.close()
 
 
 def replay_at_worker_settings(
