@@ -65,6 +65,7 @@ class Budget:
 
 
 DEFAULT_BUDGET = Budget()
+LEAST_MEMORY_MIB = 256  # the smallest `helm.memoryMiB` a workspace may set
 
 
 class HelmAborted(Exception):

@@ -60,16 +60,19 @@ def go_runtime_env(memory_bytes: int, environ: Mapping[str, str]) -> dict[str, s
 
     GOGC=400: a collection when the heap has grown by four times what it held after the
     last, not once. A bigger chart's heap could then outgrow a budget that Go's default
-    stays within (up to five times the live heap, not twice), so GOMEMLIMIT is half the
-    budget: near it, Go collects as often as it must to stay below. A chart that needs
-    about 400 MiB at GOGC=100 needs about as much here, and 600 MiB at GOGC=400 alone
-    (`tests/lint/test_helm_workers.py`). Go reads both only when its library loads, so
-    a worker is started for one budget (`helm_pool.Worker` starts another for a call
-    with a different one). A GOGC or GOMEMLIMIT of the user's own is passed on as it is.
+    stays within (up to five times the live heap, not twice), so GOMEMLIMIT caps Go's
+    memory at 2/5 of the budget: near it, Go collects as often as it must to stay below.
+    Not half: a worker holds about 130 MiB of data before any chart (Python, the SDK, Go's
+    runtime), and that plus half of the smallest budget (256 MiB) is past it, so a chart
+    with a 30 MB live heap that fits 256 MiB at Go's defaults ran out here; at 2/5 it fits
+    (`tests/lint/test_helm_workers.py`). Lint's heap, about 5 MB, never nears the limit.
+    Go reads both only when its library loads, so a worker is started for one budget
+    (`helm_pool.Worker` starts another for a call with a different one). A GOGC or
+    GOMEMLIMIT of the user's own is passed on as it is.
     """
     settings = {"GOGC": str(GO_GC_PERCENT)}
     if memory_bytes > 0:
-        settings["GOMEMLIMIT"] = str(memory_bytes // 2)
+        settings["GOMEMLIMIT"] = str(memory_bytes * 2 // 5)
     return {name: value for name, value in settings.items() if name not in environ}
 
 

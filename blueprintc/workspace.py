@@ -12,7 +12,7 @@ from typing import Any
 from blueprintc import listing
 from blueprintc.canon import Canon, load_canon
 from blueprintc.diagnostics import Severity
-from blueprintc.helm_pool import DEFAULT_BUDGET, Budget
+from blueprintc.helm_pool import DEFAULT_BUDGET, LEAST_MEMORY_MIB, Budget
 from blueprintc.source import DEFAULT_MAX_FILE_BYTES, InputError, read_source
 from blueprintc.yamldoc import YamlDoc, load_yaml
 
@@ -149,7 +149,10 @@ def _helm_budget(doc: YamlDoc, settings: dict[str, Any]) -> Budget:
     """`helm: {timeoutSeconds, memoryMiB}`: the budget of each Helm load and render."""
     seconds = settings.get("timeoutSeconds", DEFAULT_BUDGET.seconds)
     memory = settings.get("memoryMiB", DEFAULT_BUDGET.memory_bytes >> 20)
-    for key, value, least in (("timeoutSeconds", seconds, 0.1), ("memoryMiB", memory, 256)):
+    for key, value, least in (
+        ("timeoutSeconds", seconds, 0.1),
+        ("memoryMiB", memory, LEAST_MEMORY_MIB),
+    ):
         if isinstance(value, bool) or not isinstance(value, int | float) or not value >= least:
             line, column = doc.locate(("helm", key))
             raise InputError(

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from blueprintc import helm
-from blueprintc.helm_pool import CHART_IDS, DEFAULT_BUDGET, POOL, Budget, Pool
+from blueprintc.helm_pool import CHART_IDS, DEFAULT_BUDGET, LEAST_MEMORY_MIB, POOL, Budget, Pool
 from blueprintc.helm_process import WorkerProcess, out_of_memory
 from tests.processes import environ_of
 
@@ -125,32 +125,60 @@ def test_memory_past_the_cap_aborts_the_worker_not_blueprintc(tmp_path: Path) ->
     assert "300 MiB memory budget" in aborted.value.message
 
 
-# Builds a 35 MB string by appending 1 MB at a time: 35 MB live at the end, 630 MB of
-# garbage on the way, and a one-line output.
-GROWING = (
-    '{{- $s := "" }}{{- range until 35 }}{{- $s = printf "%s%s" $s (repeat 1000000 "x") }}'
-    "{{- end }}\nsize: {{ len $s }}\n"
+# Keeps a 100 MB string live while it makes 600 MB of garbage 1 MB at a time, with a
+# one-line output. Measured as the worker's data segment after the render, 25 runs beside
+# two busy loops: 339-379 MiB at Go's defaults (GOGC=100), 319-343 MiB as the workers run
+# Go under a 500 MiB budget, 623-636 MiB at GOGC=400 alone. (A string grown by `printf`
+# had been used: its copies made the peak vary by 180 MiB run to run under load.)
+CHURNING = (
+    '{{- $keep := repeat 100000000 "k" }}{{- range until 600 }}{{- $_ := repeat 1000000 "x" }}'
+    "{{- end }}\nsize: {{ len $keep }}\n"
 )
 
 
-def _worker_environ() -> dict[str, str]:
+def _worker() -> WorkerProcess:
     (worker,) = [w for w in POOL.workers if w.process is not None]
     assert worker.process is not None
-    return environ_of(worker.process.popen.pid)
+    return worker.process
+
+
+def _data_mib(pid: int) -> int:
+    """A process's data segment (what RLIMIT_DATA counts), in MiB."""
+    status = Path(f"/proc/{pid}/status").read_text().splitlines()
+    (line,) = [line for line in status if line.startswith("VmData:")]
+    return int(line.split()[1]) >> 10
 
 
 def test_a_worker_is_started_for_its_memory_budget(tmp_path: Path) -> None:
-    """Go's collector runs at GOGC=400 with GOMEMLIMIT half the call's memory budget;
+    """Go's collector runs at GOGC=400 with GOMEMLIMIT 2/5 of the call's memory budget;
     a call with another budget gets a worker started for it."""
     POOL.close()
     try:
         chart = helm.load_chart(_chart(tmp_path), Budget(memory_bytes=700 << 20))
         assert helm.render(chart, None, "demo", "demo").ok
-        environ = _worker_environ()
-        assert (environ["GOGC"], environ["GOMEMLIMIT"]) == ("400", str(350 << 20))
+        environ = environ_of(_worker().popen.pid)
+        assert (environ["GOGC"], environ["GOMEMLIMIT"]) == ("400", str(280 << 20))
         chart = helm.load_chart(_chart(tmp_path / "other"), Budget(memory_bytes=600 << 20))
         assert helm.render(chart, None, "demo", "demo").ok
-        assert _worker_environ()["GOMEMLIMIT"] == str(300 << 20)
+        assert environ_of(_worker().popen.pid)["GOMEMLIMIT"] == str(240 << 20)
+    finally:
+        POOL.close()
+
+
+def test_the_go_memory_limit_leaves_room_for_what_a_worker_holds_in_the_smallest_budget(
+    tmp_path: Path,
+) -> None:
+    """What a worker holds before any chart (about 130 MiB: Python, the SDK, Go's runtime)
+    plus Go's memory limit fits the smallest budget a workspace may set. At half the
+    budget it did not (129 + 128 > 256), so a chart that fits at Go's defaults could run
+    out near the limit."""
+    budget = Budget(memory_bytes=LEAST_MEMORY_MIB << 20)
+    POOL.close()
+    try:
+        assert helm.render(helm.load_chart(_chart(tmp_path), budget), None, "d", "d").ok
+        worker = _worker()
+        limit_mib = int(environ_of(worker.popen.pid)["GOMEMLIMIT"]) >> 20
+        assert _data_mib(worker.popen.pid) + limit_mib < LEAST_MEMORY_MIB
     finally:
         POOL.close()
 
@@ -163,27 +191,31 @@ def test_the_users_own_go_settings_reach_the_worker(
     POOL.close()
     try:
         assert helm.render(helm.load_chart(_chart(tmp_path)), None, "demo", "demo").ok
-        environ = _worker_environ()
+        environ = environ_of(_worker().popen.pid)
         assert (environ["GOGC"], environ["GOMEMLIMIT"]) == ("150", "off")
     finally:
         POOL.close()
 
 
-def test_the_collectors_setting_fits_every_budget_gogc_100_fits(
+def test_the_collectors_setting_keeps_a_heap_go_defaults_fit_in_the_budget(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A chart that fits a 500 MiB budget at Go's default GOGC=100 fits it as the workers
-    run Go. The control: at GOGC=400 without the memory limit it runs out (measured on
-    this chart: it needs about 400 MiB at GOGC=100 or as the workers run Go, and 600 MiB
-    at GOGC=400 alone)."""
+    """A chart that fits a 500 MiB budget at Go's defaults fits it as the workers run Go.
+    The control: at GOGC=400 without the memory limit it runs out. (`CHURNING`: about
+    120 MiB from the budget on each side.)"""
     budget = Budget(seconds=60, memory_bytes=500 << 20)
     POOL.close()
     try:
-        assert helm.render(helm.load_chart(_chart(tmp_path, GROWING), budget), None, "d", "d").ok
+        for name, settings in (("workers", {}), ("defaults", {"GOGC": "100", "GOMEMLIMIT": "off"})):
+            for variable, value in settings.items():
+                monkeypatch.setenv(variable, value)
+            POOL.close()
+            chart = helm.load_chart(_chart(tmp_path / name, CHURNING), budget)
+            assert helm.render(chart, None, "d", "d").ok, name
         monkeypatch.setenv("GOGC", "400")
         monkeypatch.setenv("GOMEMLIMIT", "off")
         POOL.close()
-        chart = helm.load_chart(_chart(tmp_path / "control", GROWING), budget)
+        chart = helm.load_chart(_chart(tmp_path / "control", CHURNING), budget)
         with pytest.raises(helm.HelmAborted) as aborted:
             helm.render(chart, None, "d", "d")
         assert aborted.value.reason == "memory", aborted.value.message
