@@ -149,6 +149,14 @@ def _data_mib(pid: int) -> int:
     return int(line.split()[1]) >> 10
 
 
+@pytest.fixture
+def workers_own_go_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No GOGC or GOMEMLIMIT of the caller's, which a worker would take instead."""
+    monkeypatch.delenv("GOGC", raising=False)
+    monkeypatch.delenv("GOMEMLIMIT", raising=False)
+
+
+@pytest.mark.usefixtures("workers_own_go_settings")
 def test_a_worker_is_started_for_its_memory_budget(tmp_path: Path) -> None:
     """Go's collector runs at GOGC=400 with GOMEMLIMIT 2/5 of the call's memory budget;
     a call with another budget gets a worker started for it."""
@@ -165,6 +173,7 @@ def test_a_worker_is_started_for_its_memory_budget(tmp_path: Path) -> None:
         POOL.close()
 
 
+@pytest.mark.usefixtures("workers_own_go_settings")
 def test_the_go_memory_limit_leaves_room_for_what_a_worker_holds_in_the_smallest_budget(
     tmp_path: Path,
 ) -> None:
@@ -197,6 +206,7 @@ def test_the_users_own_go_settings_reach_the_worker(
         POOL.close()
 
 
+@pytest.mark.usefixtures("workers_own_go_settings")
 def test_the_collectors_setting_keeps_a_heap_go_defaults_fit_in_the_budget(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
