@@ -63,9 +63,11 @@ def go_runtime_env(memory_bytes: int, environ: Mapping[str, str]) -> dict[str, s
     stays within (up to five times the live heap, not twice), so GOMEMLIMIT caps Go's
     memory at 2/5 of the budget: near it, Go collects as often as it must to stay below.
     Not half: a worker holds about 130 MiB of data before any chart (Python, the SDK, Go's
-    runtime), and that plus half of the smallest budget (256 MiB) is past it, so a chart
-    with a 30 MB live heap that fits 256 MiB at Go's defaults ran out here; at 2/5 it fits
-    (`tests/lint/test_helm_workers.py`). Lint's heap, about 5 MB, never nears the limit.
+    runtime), and that plus half of the smallest budget (256 MiB) is past it. A chart with
+    a 30 MB live heap, which fits 256 MiB at Go's defaults, needed 255-267 MiB with the
+    limit at half and 231-251 MiB at 2/5 (`tests/lint/test_helm_workers.py`). Lint's heap,
+    about 5 MB, never nears the limit; a chart whose live heap does is collected more
+    often than at Go's default, and still fits.
     Go reads both only when its library loads, so a worker is started for one budget
     (`helm_pool.Worker` starts another for a call with a different one). A GOGC or
     GOMEMLIMIT of the user's own is passed on as it is.
