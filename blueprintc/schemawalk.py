@@ -4,6 +4,7 @@ pointer, so no subschema may set its own base URI or anchors (`$id`, `$anchor`,
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 _NAMED = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
@@ -62,3 +63,21 @@ def _definitions_have_ids(definitions: dict[str, Any]) -> bool:
         entry = (definitions, found)
         _definitions_seen[id(definitions)] = entry
     return entry[1]
+
+
+# In a JSON text that escapes no `$` and no ASCII letter, a key `$id` is spelled `"$id"`.
+_ID_KEY = re.compile(rb'\$(?:id|anchor|dynamicAnchor)"')  # a literal `$` first: fast
+_ESCAPED_NAME_CHARACTER = re.compile(rb"\\u00(?:24|[46][1-9a-fA-F]|[57][0-9aA])")
+
+
+def note_definitions_text(definitions: dict[str, Any], text: bytes, ids_outside: int) -> None:
+    """Record that `definitions` hold no nested `$id`, `$anchor` or `$dynamicAnchor` when
+    the JSON `text` they were parsed from shows it: no such name in it but the
+    `ids_outside` top-level `$id`s, and no letter or `$` escaped (so none hides). Two
+    passes over the text (about 3 ms for Kubernetes 1.32's 1.3 MB of definitions) spare
+    their walk (about 20 ms, paid by every one-Blueprint lint). Any doubt (such a name
+    as data, an escape) leaves them to the walk, which decides as before."""
+    if _ID_KEY.findall(text) != [b'$id"'] * ids_outside:
+        return
+    if _ESCAPED_NAME_CHARACTER.search(text) is None and id(definitions) not in _definitions_seen:
+        _definitions_seen[id(definitions)] = (definitions, False)

@@ -22,6 +22,8 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from blueprintc.schemawalk import note_definitions_text
+
 if TYPE_CHECKING:  # built on the first object the quick walk is not certain of
     from jsonschema.protocols import Validator
 
@@ -222,8 +224,10 @@ def served_groups(kubernetes_version: str) -> frozenset[str]:
 
 @cache
 def _definitions_file(schema_set: str) -> dict[str, Any]:
-    """A schema set's `_definitions.json`, parsed once (`#/$defs/...` inside it)."""
-    data: dict[str, Any] = json.loads(
-        _root().joinpath(schema_set, "_definitions.json").read_bytes()
-    )
+    """A schema set's `_definitions.json`, parsed once (`#/$defs/...` inside it); what its
+    text shows of nested ids is noted for the walk (`schemawalk.note_definitions_text`)."""
+    text = _root().joinpath(schema_set, "_definitions.json").read_bytes()
+    data: dict[str, Any] = json.loads(text)
+    if isinstance(data.get("$defs"), dict):
+        note_definitions_text(data["$defs"], text, ids_outside=int("$id" in data))
     return data
