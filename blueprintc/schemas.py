@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib.resources import files
 from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from blueprintc.formats import draft_2020_12_conforms
+from blueprintc.packagedata import data_file
 from blueprintc.schemacheck import certainly_valid_schema
 
 if TYPE_CHECKING:  # imported where a validator is built: a valid document needs none
@@ -34,8 +34,7 @@ _validators: dict[int, tuple[Schema, Validator]] = {}
 @cache
 def load_schema(name: str) -> Schema:
     """A packaged schema by its path under ``blueprintc/data/schemas/`` (``flux/index.json``)."""
-    resource = files("blueprintc").joinpath("data", "schemas", *name.split("/"))
-    data: Schema = json.loads(resource.read_bytes())
+    data: Schema = json.loads(data_file("schemas", *name.split("/")).read_bytes())
     return data
 
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from blueprintc import yamldata
 from blueprintc.mapping import deep_merge
+from blueprintc.packagedata import data_file
 from blueprintc.source import read_source
 from blueprintc.yamldoc import load_yaml
 
@@ -61,8 +60,8 @@ def _compile(pattern: str) -> re.Pattern[str]:
 
 @functools.lru_cache(maxsize=1)
 def _default_data() -> dict[str, Any]:
-    text = resources.files("blueprintc").joinpath("data/canon.yaml").read_text("utf-8")
-    data: dict[str, Any] = yaml.load(text, Loader=yaml.CSafeLoader)
+    text = data_file("canon.yaml").read_text("utf-8")
+    data: dict[str, Any] = yamldata.load_all(text)[0]  # CSafeLoader's data, in half the time
     return data
 
 
