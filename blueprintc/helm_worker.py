@@ -25,7 +25,6 @@ does not expose, is reachable; the SDK is pinned below 0.3 in pyproject.toml.
 
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import resource
@@ -145,6 +144,8 @@ def limit_memory(limit: int) -> None:
 def main() -> None:
     # Die with the parent, even in the middle of a render it no longer waits for.
     try:
+        import ctypes  # here: the parent imports this module for its frames only
+
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):  # not Linux: the closed pipe still ends the loop

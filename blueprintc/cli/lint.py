@@ -12,6 +12,7 @@ import click
 
 from blueprintc.cli import options, verbosity
 from blueprintc.diagnostics import Severity
+from blueprintc.reporters import FORMATS
 from blueprintc.rules import RULES
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ SEVERITIES = click.Choice(["error", "warning", "info"])
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json", "sarif", "github", "junit"]),
+    type=click.Choice(FORMATS),
     default="text",
     show_default=True,
 )
@@ -87,7 +88,7 @@ def lint(
     from blueprintc.lint import UsageError
     from blueprintc.lint import lint as run_lint
     from blueprintc.repopath import from_repository_root
-    from blueprintc.reporters import REPORTERS
+    from blueprintc.reporters import reporter
 
     unknown = sorted(set(select) - set(RULES))
     if unknown:
@@ -120,7 +121,7 @@ def lint(
     result = from_repository_root(result)  # where CI attaches annotations
     # A report file gets colour only when asked for by the flag.
     with_colour = use_colour(sys.stdout, colour) if output is None else bool(colour)
-    report = REPORTERS[output_format](result, with_colour)
+    report = reporter(output_format)(result, with_colour)
     if output_format == "text" and verbosity.quiet():  # the findings, no summary line
         from blueprintc.reporters.text import render_diagnostics
 

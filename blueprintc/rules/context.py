@@ -11,18 +11,9 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from blueprintc import (
-    depbuild,
-    dependencies,
-    gitfiles,
-    helm,
-    kustomize,
-    listing,
-    standin,
-    unloadable_values,
-)
+from blueprintc import dependencies, gitfiles, helm, listing, unloadable_values
 from blueprintc.canon import Canon
 from blueprintc.model.blueprint import Blueprint
 from blueprintc.rules.memo import per_instance, remembered
@@ -30,6 +21,9 @@ from blueprintc.source import InputError, SourceFile, read_source
 from blueprintc.suppression import tolerance
 from blueprintc.workspace import Workspace
 from blueprintc.yamldoc import YamlDoc, load_yaml
+
+if TYPE_CHECKING:  # imported where used: a Blueprint without dependencies or kustomize
+    from blueprintc import depbuild, kustomize, standin  # base never needs them
 
 _T = TypeVar("_T")
 TEXT_SUFFIXES = (".yaml", ".yml", ".tpl", ".txt", ".md", ".json")
@@ -196,6 +190,8 @@ class BlueprintContext:
             return None
         if self.chart_dir is None or not self.declared_dependencies:
             return None
+        from blueprintc import depbuild
+
         return depbuild.build(
             self.chart_dir, self.declared_dependencies, self.workspace.helm_budget
         )
@@ -259,6 +255,8 @@ class BlueprintContext:
         missing = [s for s in self.dependency_status if s.get("status") not in ("ok", "unpacked")]
         if not missing or self.dependencies_required:
             return None
+        from blueprintc import standin
+
         made = standin.build(self.chart_dir, missing, self.declared_dependencies, self.root)
         if made is None:
             return None
@@ -328,6 +326,8 @@ class BlueprintContext:
     @per_instance
     def kustomize_build(self) -> kustomize.KustomizeBuild:
         assert self.blueprint.manifest_dir is not None
+        from blueprintc import kustomize
+
         return kustomize.build(self.blueprint.manifest_dir)
 
     # -- Text to scan for domains and terms -------------------------------

@@ -6,13 +6,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from blueprintc import depbuild, helm, kustomize, listing, standin
+from blueprintc import helm, listing
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.memo import per_instance
 from blueprintc.source import InputError, SourceFile, check_entry
 from blueprintc.yamldoc import YamlDoc
+
+if TYPE_CHECKING:  # in annotations only (BlueprintContext imports them where used)
+    from blueprintc import depbuild, kustomize, standin
 
 __all__ = ["GuardedContext", "Refused", "preload"]
 

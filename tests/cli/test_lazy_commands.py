@@ -71,6 +71,39 @@ def test_lint_imports_nothing_of_build_signing_oci_or_git() -> None:
     assert _heavy(_imported_after("lint", "blueprints/webapp")) == []
 
 
+def test_a_text_lint_of_a_chart_without_dependencies_imports_only_what_it_runs() -> None:
+    """No dependency build, stand-in chart or kustomize for webapp's chart, no other
+    report format, no zip reader for package data, no ctypes in the parent process:
+    each cost a one-Blueprint lint's start-up 2-4 ms (issue 11)."""
+    modules = _imported_after("lint", "blueprints/webapp")
+    unused = (
+        "blueprintc.depbuild",
+        "blueprintc.standin",
+        "blueprintc.kustomize",
+        "blueprintc.vendored",
+        "blueprintc.reporters.junit",
+        "blueprintc.reporters.sarif",
+        "blueprintc.reporters.json_report",
+        "blueprintc.reporters.github",
+        "importlib.readers",
+        "zipfile",
+        "tarfile",
+        "ctypes",
+    )
+    assert [m for m in unused if m in modules] == []
+    assert "blueprintc.reporters.text" in modules
+
+
+def test_each_report_format_is_imported_when_asked_for() -> None:
+    from blueprintc.reporters import FORMATS, reporter
+
+    for output_format in FORMATS:
+        assert callable(reporter(output_format))
+    assert "blueprintc.reporters.junit" in _imported_after(
+        "lint", "--format", "junit", "blueprints/webapp"
+    )
+
+
 def test_a_sealed_compile_loads_neither_planner_nor_rules_nor_helm(tmp_path: Path) -> None:
     """With nothing to do, compile reads its inputs and the seal: no planner, no rules,
     no jsonschema, no Helm worker (issue 11: a sealed compile under 300 ms)."""

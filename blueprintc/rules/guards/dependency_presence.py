@@ -26,12 +26,15 @@ or `charts/` ignored by git and not built (BPG011 says what was skipped).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from blueprintc.depbuild import RepositoryFailure
 from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.support import chart_location, is_helm, missing_dependencies
+
+if TYPE_CHECKING:
+    from blueprintc.depbuild import RepositoryFailure
 
 # Helm's `dependency list` statuses, in words.
 _STATES = {
