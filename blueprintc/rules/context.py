@@ -22,8 +22,8 @@ from blueprintc.suppression import tolerance
 from blueprintc.workspace import Workspace
 from blueprintc.yamldoc import YamlDoc, load_yaml
 
-if TYPE_CHECKING:  # imported where used: a Blueprint without dependencies or kustomize
-    from blueprintc import depbuild, kustomize, standin  # base never needs them
+if TYPE_CHECKING:  # imported where used: most charts need none of them (lint's start-up)
+    from blueprintc import depbuild, kustomize, standin
 
 _T = TypeVar("_T")
 TEXT_SUFFIXES = (".yaml", ".yml", ".tpl", ".txt", ".md", ".json")
