@@ -123,14 +123,10 @@ def load_yaml_all(source: SourceFile, tolerate: Tolerance | None = None) -> Iter
             doc.data = builder.build(node, ())
             yield doc
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = f"YAML syntax error: {exc.problem or exc.context}"
-        if exc.context and exc.context_mark and exc.problem_mark:
-            message += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
+        line, column, problem = syntax_error(exc)
         raise InputError(
             "BPI001",
-            message,
+            f"YAML syntax error: {problem}",
             source.rel,
             line,
             column,
@@ -140,6 +136,18 @@ def load_yaml_all(source: SourceFile, tolerate: Tolerance | None = None) -> Iter
         raise InputError("BPI001", f"YAML error: {exc}", source.rel) from None
     finally:
         loader.dispose()
+
+
+def syntax_error(exc: yaml.MarkedYAMLError) -> tuple[int, int, str]:
+    """Where PyYAML's error is (1-based line and column) and what it says, on one line:
+    `did not find expected ',' or ']' (while parsing a flow sequence that starts on
+    line 3)`."""
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = str(exc.problem or exc.context)
+    if exc.context and exc.context_mark and exc.problem_mark:
+        problem += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
+    return line, column, problem
 
 
 class _Builder:

@@ -33,12 +33,18 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from blueprintc import yamldata
+from blueprintc.yamldoc import syntax_error
 
 if TYPE_CHECKING:  # a sealed compile digests the locations without loading jsonschema
     from jsonschema.protocols import Validator
 
 Schema = dict[str, Any]
 Kind = tuple[str, str]  # (apiVersion, kind)
+_FIX = "fix: correct the file there, or move it out of the schema location"
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())
 
 
 class SchemaLocationError(Exception):
@@ -94,7 +100,10 @@ def _location_schemas(location: Path) -> tuple[tuple[Kind, Schema, str], ...]:
     `schemaLocations` on its own first, then loads it with the shipped CRDs' directories,
     each also checked on its own first."""
     if not location.is_dir():
-        raise SchemaLocationError(f"schema location {location} is not a directory")
+        raise SchemaLocationError(
+            f"schema location {location} is not a directory; fix: create it, or correct "
+            "`schemaLocations` in blueprintc.yaml (or --schema-location)"
+        )
     return tuple(
         ((api_version, kind.lower()), schema, str(path))  # the catalog layout's file names
         for path in _files(location)
@@ -134,8 +143,11 @@ def _schemas_in(path: Path, location: Path) -> list[tuple[Kind, Schema]]:
             return []
         try:
             schema = json.loads(path.read_text("utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            raise SchemaLocationError(f"{path}: not a JSON Schema ({exc})") from None
+        except json.JSONDecodeError as exc:
+            where = f"{path}:{exc.lineno}:{exc.colno}"
+            raise SchemaLocationError(f"{where}: not a JSON Schema ({exc.msg}); {_FIX}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SchemaLocationError(f"{path}: not readable ({_one_line(exc)})") from None
         if not isinstance(schema, dict):
             raise SchemaLocationError(f"{path}: not a JSON Schema (a {type(schema).__name__})")
         return [(key, schema)]
@@ -156,8 +168,13 @@ def _crd_schemas(path: Path) -> Iterable[tuple[Kind, Schema]]:
     try:
         # libyaml's (upstream CRD files run to megabytes): CSafeLoader's data, faster
         documents = yamldata.load_all(path.read_text("utf-8"))
+    except yaml.MarkedYAMLError as exc:
+        line, column, problem = syntax_error(exc)
+        raise SchemaLocationError(
+            f"{path}:{line}:{column}: not readable YAML ({problem}); {_FIX}"
+        ) from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise SchemaLocationError(f"{path}: not readable YAML ({exc})") from None
+        raise SchemaLocationError(f"{path}: not readable YAML ({_one_line(exc)})") from None
     for document in documents:
         if not isinstance(document, dict) or document.get("kind") != "CustomResourceDefinition":
             continue

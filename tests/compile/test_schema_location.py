@@ -130,17 +130,28 @@ def test_the_workspace_names_its_locations_and_a_schema_edit_unseals(tmp_path: P
 
 @pytest.mark.parametrize(
     ("case", "message"),
-    [("missing", "is not a directory"), ("bad-yaml", "not readable YAML")],
+    [
+        ("missing", "loc is not a directory; fix: create it"),
+        ("bad-yaml", "x.yaml:2:2: not readable YAML (did not find expected ',' or ']'"),
+        ("bad-json", "widget_v1.json:2:1: not a JSON Schema (Expecting property name"),
+    ],
 )
 def test_a_bad_location_is_one_line_and_exit_2(tmp_path: Path, case: str, message: str) -> None:
+    """One line that names the file, the line and column where it is, and the fix."""
     workspace = _workspace(tmp_path)
     location = tmp_path / "loc"
     if case == "bad-yaml":
         location.mkdir()
-        (location / "x.yaml").write_text("a: [\n")
+        (location / "x.yaml").write_text("a: [1, 2\nb: 3\n")
+    if case == "bad-json":
+        (location / "example.com").mkdir(parents=True)
+        (location / "example.com" / "widget_v1.json").write_text("{\n")
     run = run_cli("compile", "--schema-location", str(location), cwd=workspace)
     assert run.code == 2, run.output
     assert message in run.output and "Traceback" not in run.output
+    assert len(run.output.strip().splitlines()) == 1, run.output
+    if case != "missing":
+        assert "fix: correct the file there, or move it out of the schema location" in run.output
     assert not (workspace / "out").exists()
 
 
