@@ -38,6 +38,7 @@ from blueprintc.validate.kustomizations import (
 )
 from blueprintc.validate.objects import DEFAULT_KUBERNETES_VERSION, check_object
 from blueprintc.validate.references import unresolved_references
+from blueprintc.yamldoc import syntax_error
 
 
 def validate_tree(
@@ -135,11 +136,13 @@ def _check_file(
         found.append(
             diagnostic(EMITTED_OBJECT_SCHEMA, f"not UTF-8 text: {exc.reason}", Location(rel))
         )
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        where = Location(rel, mark.line + 1, mark.column + 1) if mark else Location(rel)
-        problem = getattr(exc, "problem", None) or str(exc)
+    except yaml.MarkedYAMLError as exc:
+        line, column, problem = syntax_error(exc)
+        where = Location(rel, line, column)
         found.append(diagnostic(EMITTED_OBJECT_SCHEMA, f"not valid YAML: {problem}", where))
+    except yaml.YAMLError as exc:
+        message = f"not valid YAML: {' '.join(str(exc).split())}"
+        found.append(diagnostic(EMITTED_OBJECT_SCHEMA, message, Location(rel)))
     return found, documents
 
 

@@ -120,7 +120,10 @@ def test_yaml_errors_and_non_objects_are_reported(tmp_path: Path) -> None:
     (tmp_path / "empty.yaml").write_text("---\n---\n")
     broken, listed = validate_tree(tmp_path, kustomize=False)
     assert (broken.location.file, broken.location.line) == ("broken.yaml", 3)
-    assert broken.message.startswith("not valid YAML")
+    assert broken.message == (
+        "not valid YAML: did not find expected ',' or ']' "
+        "(while parsing a flow sequence that starts on line 2)"
+    )
     assert (listed.location.file, listed.location.line) == ("list.yaml", 3)
     assert "not a Kubernetes object" in listed.message
 
