@@ -133,9 +133,14 @@ def load_yaml_all(source: SourceFile, tolerate: Tolerance | None = None) -> Iter
             hint="fix the YAML syntax at this position",
         ) from None
     except yaml.YAMLError as exc:
-        raise InputError("BPI001", f"YAML error: {exc}", source.rel) from None
+        raise InputError("BPI001", f"YAML error: {one_line(exc)}", source.rel) from None
     finally:
         loader.dispose()
+
+
+def one_line(exc: BaseException) -> str:
+    """An error's text on one line (PyYAML's runs over several, with a caret)."""
+    return " ".join(str(exc).split())
 
 
 def syntax_error(exc: yaml.MarkedYAMLError) -> tuple[int, int, str]:

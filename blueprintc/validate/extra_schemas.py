@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from blueprintc import yamldata
-from blueprintc.yamldoc import syntax_error
+from blueprintc.yamldoc import one_line, syntax_error
 
 if TYPE_CHECKING:  # a sealed compile digests the locations without loading jsonschema
     from jsonschema.protocols import Validator
@@ -41,10 +41,6 @@ if TYPE_CHECKING:  # a sealed compile digests the locations without loading json
 Schema = dict[str, Any]
 Kind = tuple[str, str]  # (apiVersion, kind)
 _FIX = "fix: correct the file there, or move it out of the schema location"
-
-
-def _one_line(exc: Exception) -> str:
-    return " ".join(str(exc).split())
 
 
 class SchemaLocationError(Exception):
@@ -147,7 +143,7 @@ def _schemas_in(path: Path, location: Path) -> list[tuple[Kind, Schema]]:
             where = f"{path}:{exc.lineno}:{exc.colno}"
             raise SchemaLocationError(f"{where}: not a JSON Schema ({exc.msg}); {_FIX}") from None
         except (OSError, UnicodeDecodeError) as exc:
-            raise SchemaLocationError(f"{path}: not readable ({_one_line(exc)})") from None
+            raise SchemaLocationError(f"{path}: not readable ({one_line(exc)})") from None
         if not isinstance(schema, dict):
             raise SchemaLocationError(f"{path}: not a JSON Schema (a {type(schema).__name__})")
         return [(key, schema)]
@@ -174,7 +170,7 @@ def _crd_schemas(path: Path) -> Iterable[tuple[Kind, Schema]]:
             f"{path}:{line}:{column}: not readable YAML ({problem}); {_FIX}"
         ) from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise SchemaLocationError(f"{path}: not readable YAML ({_one_line(exc)})") from None
+        raise SchemaLocationError(f"{path}: not readable YAML ({one_line(exc)})") from None
     for document in documents:
         if not isinstance(document, dict) or document.get("kind") != "CustomResourceDefinition":
             continue

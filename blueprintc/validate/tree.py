@@ -38,7 +38,7 @@ from blueprintc.validate.kustomizations import (
 )
 from blueprintc.validate.objects import DEFAULT_KUBERNETES_VERSION, check_object
 from blueprintc.validate.references import unresolved_references
-from blueprintc.yamldoc import syntax_error
+from blueprintc.yamldoc import one_line, syntax_error
 
 
 def validate_tree(
@@ -141,7 +141,7 @@ def _check_file(
         where = Location(rel, line, column)
         found.append(diagnostic(EMITTED_OBJECT_SCHEMA, f"not valid YAML: {problem}", where))
     except yaml.YAMLError as exc:
-        message = f"not valid YAML: {' '.join(str(exc).split())}"
+        message = f"not valid YAML: {one_line(exc)}"
         found.append(diagnostic(EMITTED_OBJECT_SCHEMA, message, Location(rel)))
     return found, documents
 

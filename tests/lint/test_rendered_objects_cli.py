@@ -59,18 +59,36 @@ def test_a_values_file_is_rendered_and_its_objects_checked(tmp_path: Path) -> No
     ]
 
 
-def test_a_values_file_that_is_not_a_mapping_is_a_usage_error(tmp_path: Path) -> None:
+def _lint_with_values_file(
+    tmp_path: Path, text: str
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """`blueprintc lint --values FILE` of a clean workspace, FILE holding `text`."""
     workspace = _copy("BPG012/pass", tmp_path)
-    values = tmp_path / "list.yaml"
-    values.write_text("- port\n")
+    values = tmp_path / "given-values.yaml"
+    values.write_text(text)
     done = subprocess.run(
         [sys.executable, "-m", "blueprintc", "lint", str(workspace), "--values", str(values)],
         env={**os.environ, "PYTHONPATH": str(REPO)},
         capture_output=True,
         text=True,
     )
+    return values, done
+
+
+def test_a_values_file_that_is_not_a_mapping_is_a_usage_error(tmp_path: Path) -> None:
+    values, done = _lint_with_values_file(tmp_path, "- port\n")
     assert done.returncode == 2
     assert f"{values} is not a mapping of values (a list)" in done.stderr
+
+
+def test_a_values_file_that_is_not_yaml_is_one_line_at_its_position(tmp_path: Path) -> None:
+    values, done = _lint_with_values_file(tmp_path, "ports: [80, 443\nname: web\n")
+    assert done.returncode == 2
+    error = [line for line in done.stderr.splitlines() if line.startswith("Error:")]
+    assert error == [
+        f"Error: Invalid value for '--values': {values}:2:5 is not YAML: expected ',' or ']', "
+        "but got ':' (while parsing a flow sequence that starts on line 1)"
+    ], done.stderr
 
 
 def test_the_kubernetes_version_decides_which_api_versions_are_served(tmp_path: Path) -> None:

@@ -41,6 +41,7 @@ from blueprintc.rules.guards.support import (
     stand_in_failure,
 )
 from blueprintc.rules.memo import remembered
+from blueprintc.yamldoc import one_line, syntax_error
 
 if TYPE_CHECKING:
     from blueprintc.validate.extra_schemas import ExtraSchemas
@@ -230,8 +231,11 @@ def read_values_file(path: Path) -> dict[str, Any]:
         data = yaml.safe_load(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise ValueError(f"cannot read {path}: {exc}") from None
+    except yaml.MarkedYAMLError as exc:
+        line, column, problem = syntax_error(exc)
+        raise ValueError(f"{path}:{line}:{column} is not YAML: {problem}") from None
     except yaml.YAMLError as exc:
-        raise ValueError(f"{path} is not YAML: {exc}") from None
+        raise ValueError(f"{path} is not YAML: {one_line(exc)}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
