@@ -6,6 +6,12 @@ import enum
 from dataclasses import dataclass, field, replace
 
 
+def one_line(text: object) -> str:
+    """A message's text on one line: each run of whitespace (a tool's newlines, carets
+    and indentation) as one space."""
+    return " ".join(str(text).split())
+
+
 class Severity(enum.IntEnum):
     """Ordered so that `severity >= fail_on` decides the exit code."""
 

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from blueprintc import yamldata
+from blueprintc.diagnostics import one_line
 from blueprintc.helm_pool import (
     CHART_IDS,
     DEFAULT_BUDGET,
@@ -254,7 +255,7 @@ class Chart:
         try:
             _, metadata = worker.call(request, self.budget, self._archive)
         except HelmCallError as exc:
-            raise ChartLoadError(_clean(exc.message)) from None
+            raise ChartLoadError(one_line(exc.message)) from None
         except HelmAborted as exc:
             self._aborted = exc
             raise
@@ -299,7 +300,7 @@ def render(
     except HelmCallError as exc:
         if exc.kind in ("HelmRenderError", "HelmValuesError"):
             return Render({}, parse_failure(exc.message))
-        return Render({}, RenderFailure(_clean(exc.message), None, 1, 1, False))
+        return Render({}, RenderFailure(one_line(exc.message), None, 1, 1, False))
     return Render(manifests, None, _documents=documents)
 
 
@@ -310,7 +311,7 @@ def chart_relative(template: str) -> str:
 
 
 def parse_failure(message: str) -> RenderFailure:
-    message = _clean(message)
+    message = one_line(message)
     match = _POSITION.search(message)
     template = None
     line = column = 1
@@ -330,7 +331,7 @@ def dependency_status(chart_dir: Path, budget: Budget = DEFAULT_BUDGET) -> list[
             request = {"op": "dependency_list", "path": os.path.abspath(chart_dir)}
             _, data = worker.call(request, budget)
         except HelmCallError as exc:
-            raise ChartLoadError(_clean(exc.message)) from None
+            raise ChartLoadError(one_line(exc.message)) from None
     statuses: list[dict[str, Any]] = json.loads(data)
     return statuses
 
@@ -344,7 +345,7 @@ def dependency_build(chart_dir: Path, budget: Budget = DEFAULT_BUDGET) -> str | 
             request = {"op": "dependency_build", "path": os.path.abspath(chart_dir)}
             worker.call(request, budget, seconds=seconds)
         except HelmCallError as exc:
-            return _clean(exc.message)
+            return one_line(exc.message)
     return None
 
 
@@ -359,14 +360,10 @@ def package(chart_dir: Path, destination: Path, budget: Budget = DEFAULT_BUDGET)
         try:
             answer, _ = worker.call(header, budget)
         except HelmCallError as exc:
-            raise ChartLoadError(_clean(exc.message)) from None
+            raise ChartLoadError(one_line(exc.message)) from None
     return Path(str(answer["archive"]))
 
 
 def warm(workers: int) -> None:
     """Start Helm workers ahead of their first use (their start-up overlaps the caller's)."""
     POOL.warm(workers)
-
-
-def _clean(message: str) -> str:
-    return " ".join(message.split())

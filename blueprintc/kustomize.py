@@ -11,6 +11,7 @@ from typing import Any
 
 from blueprintc import yamldata
 from blueprintc.childenv import child_env
+from blueprintc.diagnostics import one_line
 
 KUBECTL = "kubectl"
 
@@ -49,7 +50,7 @@ _KLOG = re.compile(
 
 def clean_error(stderr: str, directory: Path) -> str:
     """kubectl's klog line reduced to kustomize's message, paths made relative."""
-    text = " ".join(stderr.split())
+    text = one_line(stderr)
     match = _KLOG.match(text)
     if match:
         text = match.group("err")

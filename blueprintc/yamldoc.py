@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from yaml.nodes import ScalarNode
 
+from blueprintc.diagnostics import one_line
 from blueprintc.source import InputError, SourceFile
 from blueprintc.yamldata import SCALAR_CONSTRUCTORS, STR_TAG, Loader
 
@@ -136,11 +137,6 @@ def load_yaml_all(source: SourceFile, tolerate: Tolerance | None = None) -> Iter
         raise InputError("BPI001", f"YAML error: {one_line(exc)}", source.rel) from None
     finally:
         loader.dispose()
-
-
-def one_line(exc: BaseException) -> str:
-    """An error's text on one line (PyYAML's runs over several, with a caret)."""
-    return " ".join(str(exc).split())
 
 
 def syntax_error(exc: yaml.MarkedYAMLError) -> tuple[int, int, str]:

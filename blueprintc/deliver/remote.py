@@ -52,6 +52,7 @@ from blueprintc.deliver.transport import (
     set_timeouts,
     why_failed,
 )
+from blueprintc.diagnostics import one_line
 from blueprintc.gitea import Gitea, GiteaError
 
 if TYPE_CHECKING:
@@ -321,7 +322,7 @@ def push_branches(
     except (pygit2.GitError, AuthRefused, OSError) as exc:
         why = why_failed(exc, base, url, creds)[1]
         return [BranchResult(name, r.branch, "failed", r.commit, why) for r in to_push]
-    said = " ".join(" ".join(callbacks.server_text).split())
+    said = one_line(" ".join(callbacks.server_text))
     results = []
     for r in to_push:
         refused = callbacks.rejected.get(f"refs/heads/{r.branch}")

@@ -18,6 +18,8 @@ from jinja2 import Environment, TemplateSyntaxError, nodes
 from jinja2.lexer import TokenStream
 from jinja2.parser import Parser
 
+from blueprintc.diagnostics import one_line
+
 ROOTS = ("config", "application", "environment", "sovereign")
 MAX_LENGTH = 1000
 MAX_DEPTH = 16
@@ -113,7 +115,7 @@ class Parsed:
     def excerpt(self, node: nodes.Node, limit: int = 60) -> str:
         """The text of `node` as written, shortened past `limit` characters."""
         first, last = self.span(node)
-        text = " ".join(self.text[self.tokens[first].start - 1 : self.tokens[last].end].split())
+        text = one_line(self.text[self.tokens[first].start - 1 : self.tokens[last].end])
         return text if len(text) <= limit else text[: limit - 3] + "..."
 
     def _marks(self, node: nodes.Node) -> Iterator[int]:

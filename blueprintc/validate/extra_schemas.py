@@ -33,7 +33,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from blueprintc import yamldata
-from blueprintc.yamldoc import one_line, syntax_error
+from blueprintc.diagnostics import one_line
+from blueprintc.yamldoc import syntax_error
 
 if TYPE_CHECKING:  # a sealed compile digests the locations without loading jsonschema
     from jsonschema.protocols import Validator

@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from blueprintc.diagnostics import Diagnostic, Location, sorted_diagnostics
+from blueprintc.diagnostics import Diagnostic, Location, one_line, sorted_diagnostics
 from blueprintc.rules.output_rules import (
     EMITTED_OBJECT_SCHEMA,
     KUSTOMIZE_BUILD,
@@ -38,7 +38,7 @@ from blueprintc.validate.kustomizations import (
 )
 from blueprintc.validate.objects import DEFAULT_KUBERNETES_VERSION, check_object
 from blueprintc.validate.references import unresolved_references
-from blueprintc.yamldoc import one_line, syntax_error
+from blueprintc.yamldoc import syntax_error
 
 
 def validate_tree(

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from blueprintc.diagnostics import Location
+from blueprintc.diagnostics import Location, one_line
 from blueprintc.helm import RenderedObject, RenderFailure
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.support import (
@@ -41,7 +41,7 @@ from blueprintc.rules.guards.support import (
     stand_in_failure,
 )
 from blueprintc.rules.memo import remembered
-from blueprintc.yamldoc import one_line, syntax_error
+from blueprintc.yamldoc import syntax_error
 
 if TYPE_CHECKING:
     from blueprintc.validate.extra_schemas import ExtraSchemas
