@@ -20,6 +20,13 @@ def environ_of(pid: int) -> dict[str, str]:
     return dict(item.split("=", 1) for item in raw.decode().split("\0") if "=" in item)
 
 
+def data_mib(pid: int) -> int:
+    """Process `pid`'s data segment (what RLIMIT_DATA counts), in MiB (Linux /proc)."""
+    status = Path(f"/proc/{pid}/status").read_text(encoding="ascii").splitlines()
+    (line,) = [line for line in status if line.startswith("VmData:")]
+    return int(line.split()[1]) >> 10
+
+
 def wait_until_exited(pids: set[str]) -> None:
     """Until each of `pids` has exited (a zombie: not yet reaped)."""
     for pid in pids:

@@ -19,7 +19,7 @@ import pytest
 from blueprintc import helm
 from blueprintc.helm_pool import CHART_IDS, DEFAULT_BUDGET, LEAST_MEMORY_MIB, POOL, Budget, Pool
 from blueprintc.helm_process import WorkerProcess, out_of_memory
-from tests.processes import environ_of
+from tests.processes import data_mib, environ_of
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIGMAP = """\
@@ -142,13 +142,6 @@ def _worker() -> WorkerProcess:
     return worker.process
 
 
-def _data_mib(pid: int) -> int:
-    """A process's data segment (what RLIMIT_DATA counts), in MiB."""
-    status = Path(f"/proc/{pid}/status").read_text().splitlines()
-    (line,) = [line for line in status if line.startswith("VmData:")]
-    return int(line.split()[1]) >> 10
-
-
 @pytest.fixture
 def workers_own_go_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     """No GOGC or GOMEMLIMIT of the caller's, which a worker would take instead."""
@@ -187,7 +180,7 @@ def test_the_go_memory_limit_leaves_room_for_what_a_worker_holds_in_the_smallest
         assert helm.render(helm.load_chart(_chart(tmp_path), budget), None, "d", "d").ok
         worker = _worker()
         limit_mib = int(environ_of(worker.popen.pid)["GOMEMLIMIT"]) >> 20
-        assert _data_mib(worker.popen.pid) + limit_mib < LEAST_MEMORY_MIB
+        assert data_mib(worker.popen.pid) + limit_mib < LEAST_MEMORY_MIB
     finally:
         POOL.close()
 
