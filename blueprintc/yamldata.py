@@ -1,4 +1,5 @@
-"""Plain data from YAML, as `yaml.load_all(text, Loader=yaml.CSafeLoader)` gives it, faster.
+"""Plain data from YAML, as `yaml.load_all(text, Loader=yaml.CSafeLoader)` gives it, faster
+(and a plain `=` read as the string, where PyYAML refuses it: `as_go_yaml`).
 
 libyaml composes the node tree in C; a lean walk then builds dicts, lists and
 scalars from it, calling SafeConstructor's own scalar constructors (so YAML 1.1
@@ -35,7 +36,8 @@ _RESOLVED_MAX = 65_536
 
 class Loader(yaml.CSafeLoader):
     """CSafeLoader whose implicit tag resolution (Python, called by the C composer for
-    every plain scalar) is remembered by value: the same answer, without the regexes."""
+    every plain scalar) is remembered by value: the same answer, without the regexes,
+    except that a plain `=` is a string (`as_go_yaml`)."""
 
     _resolved: dict[str, str] = {}  # noqa: RUF012 - shared on purpose, bounded below
     # The C composer calls these two around every node, for path resolvers, which safe
@@ -53,11 +55,30 @@ class Loader(yaml.CSafeLoader):
         if tag is None:
             if len(resolved) >= _RESOLVED_MAX:
                 resolved.clear()
-            tag = resolved[value] = _resolve(self, kind, value, implicit)
+            tag = resolved[value] = as_go_yaml(_resolve(self, kind, value, implicit))
         return tag
 
 
+class PyLoader(yaml.SafeLoader):
+    """PyYAML's pure-Python SafeLoader (its own error wording, which a command's message
+    quotes), reading a plain `=` as `Loader` does."""
+
+    def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        return as_go_yaml(super().resolve(kind, value, implicit))
+
+
 _resolve = yaml.resolver.Resolver.resolve
+# YAML 1.1's "value" type, a plain `=`: no safe constructor builds it, so PyYAML refuses
+# the document, where go-yaml (Helm, Kubernetes) reads the string "=". It is a string
+# here, as there: prometheus-operator's CRDs list `=` among a matcher's operators.
+_VALUE_TAG = "tag:yaml.org,2002:value"
+
+
+def as_go_yaml(tag: str) -> str:
+    """A plain scalar's resolved tag, with YAML 1.1's "value" type read as a string."""
+    return STR_TAG if tag == _VALUE_TAG else tag
+
+
 assert not Loader.yaml_path_resolvers  # what `resolve` and the no-op hooks rely on
 assert Loader.DEFAULT_SCALAR_TAG == STR_TAG
 assert (Loader.DEFAULT_MAPPING_TAG, Loader.DEFAULT_SEQUENCE_TAG) == (_MAP_TAG, _SEQ_TAG)

@@ -1,4 +1,5 @@
-"""`yamldata.load_all` gives exactly what `yaml.load_all(..., CSafeLoader)` gives."""
+"""`yamldata.load_all` gives exactly what `yaml.load_all(..., CSafeLoader)` gives, except
+for a plain `=`, which it reads as go-yaml does."""
 
 from __future__ import annotations
 
@@ -86,3 +87,17 @@ def test_kubernetes_reading_keeps_timestamps_as_text() -> None:
         }
     ]
     assert yamldata.load_all(text) == list(yaml.load_all(text, Loader=yaml.CSafeLoader))
+
+
+@pytest.mark.parametrize("kubernetes", [False, True])
+def test_a_plain_equals_sign_is_the_string_as_go_yaml_reads_it(kubernetes: bool) -> None:
+    """PyYAML resolves it to YAML 1.1's "value" type and refuses the document (no safe
+    constructor builds one); Helm and Kubernetes read "=". A key `=` was already one."""
+    text = "op: =\nenum: ['!=', =, =~]\nflow: {a: =}\n=: key\n"
+    with pytest.raises(yaml.constructor.ConstructorError):
+        yaml.load(text, Loader=yaml.CSafeLoader)
+    expected = {"op": "=", "enum": ["!=", "=", "=~"], "flow": {"a": "="}, "=": "key"}
+    assert yamldata.load_all(text, kubernetes=kubernetes) == [expected]
+    assert yaml.load(text, Loader=yamldata.PyLoader) == expected
+    # and where PyYAML's own constructor builds the document (an alias)
+    assert yamldata.load_all("x: &a [=]\ny: *a\n") == [{"x": ["="], "y": ["="]}]

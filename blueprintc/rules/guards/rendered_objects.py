@@ -41,6 +41,7 @@ from blueprintc.rules.guards.support import (
     stand_in_failure,
 )
 from blueprintc.rules.memo import remembered
+from blueprintc.yamldata import PyLoader
 from blueprintc.yamldoc import syntax_error
 
 if TYPE_CHECKING:
@@ -228,7 +229,7 @@ def read_values_file(path: Path) -> dict[str, Any]:
     import yaml
 
     try:
-        data = yaml.safe_load(path.read_text("utf-8"))
+        data = yaml.load(path.read_text("utf-8"), Loader=PyLoader)
     except (OSError, UnicodeDecodeError) as exc:
         raise ValueError(f"cannot read {path}: {exc}") from None
     except yaml.MarkedYAMLError as exc:
