@@ -20,7 +20,8 @@ from blueprintc.crds import CRD_KIND, chart_crds, crd_kind, object_kind
 from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.support import object_location, usable_render
+from blueprintc.rules.guards.object_sources import object_location
+from blueprintc.rules.guards.support import usable_render
 
 
 @rule(

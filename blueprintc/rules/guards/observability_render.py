@@ -37,13 +37,13 @@ from blueprintc.diagnostics import Finding, Severity
 from blueprintc.helm import Render
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.guards.object_sources import object_location
 from blueprintc.rules.guards.support import (
     base_values,
     chart_location,
     failure_finding,
     monitoring_objects,
     not_yaml_failures,
-    object_location,
     stand_in_failure,
     stubbed,
     toggles,

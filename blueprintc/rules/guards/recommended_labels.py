@@ -21,7 +21,8 @@ from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.kustomize_support import manifest_location
-from blueprintc.rules.guards.support import is_object_list, object_location, usable_render
+from blueprintc.rules.guards.object_sources import object_location
+from blueprintc.rules.guards.support import is_object_list, usable_render
 
 
 @rule(

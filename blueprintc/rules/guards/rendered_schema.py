@@ -32,8 +32,9 @@ from collections.abc import Iterator
 from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.guards.object_sources import object_location
 from blueprintc.rules.guards.rendered_objects import DEFAULT, rendered_check
-from blueprintc.rules.guards.support import failure_finding, object_location
+from blueprintc.rules.guards.support import failure_finding
 
 
 @rule(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -241,26 +240,6 @@ def monitoring_objects(ctx: BlueprintContext, render: Render) -> list[RenderedOb
     # An object of that API group names it in its apiVersion, so only templates
     # whose text mentions the group need parsing.
     return [o for o in render.objects_mentioning(group) if o.api_version.split("/")[0] == group]
-
-
-def object_location(ctx: BlueprintContext, obj: RenderedObject) -> Location:
-    """Where a rendered object comes from: the `kind:` line of its umbrella template, or
-    the Chart.yaml entry of the subchart that ships it."""
-    parts = obj.template.split("/")
-    if len(parts) > 2 and parts[1] == "charts":
-        subchart = parts[2]
-        for index, dep in enumerate(ctx.declared_dependencies):
-            if subchart in (dep.get("name"), dep.get("alias")):
-                return chart_location(ctx, ("dependencies", index), key=False)
-        return chart_location(ctx, ("dependencies",))
-    template = "/".join(parts[1:])
-    source = ctx.template_source(template)
-    if source is None:
-        return chart_location(ctx, ("name",))
-    pattern = re.compile(rf"^\s*kind:\s*[\"']?{re.escape(obj.kind)}[\"']?\s*$")
-    kinds = [i for i, line in enumerate(source.lines, start=1) if pattern.match(line)]
-    line = kinds[min(obj.ordinal, len(kinds) - 1)] if kinds else 1
-    return Location(source.rel, line, 1, f"{obj.kind}/{obj.name}")
 
 
 def is_object_list(body: Any) -> bool:
