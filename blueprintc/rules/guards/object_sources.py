@@ -1,4 +1,12 @@
-"""Where a rendered object comes from: a template of the chart, or of a subchart."""
+"""Where a rendered object comes from: a template of the chart, of one of the platform's
+own subcharts, or of an upstream chart that `helm dependency build` vendored.
+
+The difference decides what a finding can ask. A template the platform writes can be
+changed; an upstream's cannot, only set through its values, so rules about how a
+template is written (its labels) read the platform's templates alone, and rules about
+what the release does to a cluster report an upstream's objects together, at its
+Chart.yaml entry, with a fix made in values.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +16,7 @@ from typing import Any
 from blueprintc.diagnostics import Location
 from blueprintc.helm import RenderedObject
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.support import chart_location
+from blueprintc.rules.guards.support import chart_location, helper_charts
 
 
 def object_location(ctx: BlueprintContext, obj: RenderedObject) -> Location:
@@ -30,6 +38,20 @@ def object_location(ctx: BlueprintContext, obj: RenderedObject) -> Location:
     return Location(source.rel, line, 1, f"{obj.kind}/{obj.name}")
 
 
+def upstream_of(ctx: BlueprintContext, obj: RenderedObject) -> str | None:
+    """The name of the upstream dependency whose templates rendered `obj` (its nested
+    subcharts' included); None for the chart's own templates and the platform's own
+    subcharts: a canon helper chart, a `file://` chart inside the workspace, or one put
+    in `charts/` by hand (Chart.yaml does not declare it, so no build fetched it)."""
+    parts = obj.template.split("/")
+    if not _in_subchart(parts):
+        return None
+    found = _dependency(ctx, parts[2])
+    if found is None or _is_own(ctx, found[1]):
+        return None
+    return str(found[1].get("name"))
+
+
 def _in_subchart(parts: list[str]) -> bool:
     return len(parts) > 2 and parts[1] == "charts"
 
@@ -40,3 +62,13 @@ def _dependency(ctx: BlueprintContext, subchart: str) -> tuple[int, dict[str, An
         if subchart in (dep.get("name"), dep.get("alias")):
             return index, dep
     return None
+
+
+def _is_own(ctx: BlueprintContext, dep: dict[str, Any]) -> bool:
+    if str(dep.get("name", "")) in helper_charts(ctx):
+        return True
+    repository = str(dep.get("repository") or "")
+    if not repository.startswith("file://") or ctx.chart_dir is None:
+        return False
+    place = ctx.chart_dir / repository.removeprefix("file://")
+    return ctx.workspace.real(place).is_relative_to(ctx.root)

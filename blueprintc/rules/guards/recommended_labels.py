@@ -7,6 +7,14 @@ inventory and garbage collection. Checked on the default render of a Helm
 chart (the CI overlay for `requires-overlay` charts) and on the
 `kubectl kustomize` output of a Kustomize Blueprint.
 
+The labels are how a template is written, so the rule reads the templates
+the platform writes: the chart's own, and its own subcharts' (a helper chart,
+a `file://` chart in the workspace). An upstream chart's objects are its
+maintainers' to label (once `helm dependency build` has vendored it, a real
+upstream renders dozens without, such as CRDs, webhooks and hook RBAC, and no
+value of the Blueprint could add them); Flux's helm-controller labels every
+object it applies for its own inventory.
+
 Failing: a ConfigMap template whose metadata has no labels.
 
 Passing: labels from the chart's `_helpers.tpl` (`{{ include "x.labels" . }}`).
@@ -21,7 +29,7 @@ from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.kustomize_support import manifest_location
-from blueprintc.rules.guards.object_sources import object_location
+from blueprintc.rules.guards.object_sources import object_location, upstream_of
 from blueprintc.rules.guards.support import is_object_list, usable_render
 
 
@@ -46,6 +54,8 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     if render is None:
         return
     for obj in render.objects():
+        if upstream_of(ctx, obj) is not None:
+            continue
         for body in _resources(obj.body):
             missing = _missing(body, required)
             if missing:

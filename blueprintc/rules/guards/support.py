@@ -82,7 +82,7 @@ def is_library_dependency(ctx: BlueprintContext, dep: dict[str, Any]) -> bool:
     chart whose own Chart.yaml (a `file://` source in the workspace, or unpacked in
     `charts/`) says `type: library`."""
     name = str(dep.get("name", ""))
-    if name in {str(n) for n in ctx.canon.section("charts").get("helperCharts", [])}:
+    if name in helper_charts(ctx):
         return True
     if ctx.chart_dir is None:
         return False
@@ -101,6 +101,11 @@ def is_library_dependency(ctx: BlueprintContext, dep: dict[str, Any]) -> bool:
         except (InputError, OSError):
             continue
     return False
+
+
+def helper_charts(ctx: BlueprintContext) -> set[str]:
+    """The canon's helper chart names (`charts.helperCharts`): the platform's own."""
+    return {str(n) for n in ctx.canon.section("charts").get("helperCharts", [])}
 
 
 def dependencies_missing(ctx: BlueprintContext) -> bool:
