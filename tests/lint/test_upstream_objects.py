@@ -4,7 +4,10 @@ Once `helm dependency build` has vendored a real upstream (CI does it before lin
 the render holds the upstream's objects too: cloudnative-pg's CRDs, external-secrets'
 webhook configurations and SPIRE's hook RBAC carry no `app.kubernetes.io` labels, and no
 value of the Blueprint could add them. The labels rule (BPG008) reads the templates the
-platform writes: the chart's own and its own subcharts' (`file://` in the workspace)."""
+platform writes: the chart's own and its own subcharts' (`file://` in the workspace).
+Rules on what the release does to a cluster (BPG006, BPG009) report an upstream's objects
+together, once, at its Chart.yaml entry, with the fix in its values: kube-prometheus-stack
+61.3.2 gave 48 findings of each, all at the same line."""
 
 from __future__ import annotations
 
@@ -38,7 +41,7 @@ dependencies:
 """
 
 
-def _archive(name: str, version: str, files: dict[str, str]) -> bytes:
+def _archive(name: str, files: dict[str, str]) -> bytes:
     """A chart archive as `helm package` lays it out: every file under `<name>/`."""
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
@@ -70,9 +73,9 @@ def test_the_labels_rule_reads_the_platforms_templates_not_the_upstreams(
         "Chart.yaml": "apiVersion: v2\nname: upstream-app\nversion: 1.0.0\n",
         "templates/unlabelled.yaml": UNLABELLED,
     }
-    (charts / "upstream-app-1.0.0.tgz").write_bytes(_archive("upstream-app", "1.0.0", upstream))
+    (charts / "upstream-app-1.0.0.tgz").write_bytes(_archive("upstream-app", upstream))
     own = {"Chart.yaml": own_part, "templates/unlabelled.yaml": UNLABELLED}
-    (charts / "own-part-0.1.0.tgz").write_bytes(_archive("own-part", "0.1.0", own))
+    (charts / "own-part-0.1.0.tgz").write_bytes(_archive("own-part", own))
 
     result = lint([workspace], root=workspace, jobs=1, select={"BPG008"})
     found = sorted((d.location.file, d.location.line, d.message) for d in result.active)
@@ -91,3 +94,81 @@ def test_the_labels_rule_reads_the_platforms_templates_not_the_upstreams(
             "app.kubernetes.io/name, app.kubernetes.io/instance, app.kubernetes.io/managed-by",
         ),
     ]
+
+
+LABELS = """\
+  labels:
+    app.kubernetes.io/name: x
+    app.kubernetes.io/instance: x
+    app.kubernetes.io/managed-by: Helm
+"""
+MONITOR = "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: {}\n"
+WIDGET = "apiVersion: example.io/v1\nkind: Widget\nmetadata:\n  name: {}\n"
+WIDGET_CRD = """\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.io
+spec:
+  group: example.io
+  names: {kind: Widget, plural: widgets}
+  scope: Namespaced
+  versions: [{name: v1, served: true, storage: true}]
+"""
+
+
+def test_an_upstreams_objects_are_reported_together_at_its_entry_with_a_fix_in_values(
+    tmp_path: Path,
+) -> None:
+    chart = DEMO_CHART.split("  - name: own-part")[0]
+    workspace = write_workspace(
+        tmp_path / "ws",
+        {"demo": "replicas: 1\n"},
+        extra={
+            f"{CHART}/Chart.yaml": chart,
+            f"{CHART}/templates/monitor.yaml": MONITOR.format("own") + LABELS,
+        },
+    )
+    upstream = {
+        "Chart.yaml": "apiVersion: v2\nname: upstream-app\nversion: 1.0.0\n",
+        "crds/widgets.yaml": WIDGET_CRD,
+        "templates/widgets.yaml": "---\n".join(
+            WIDGET.format(n) + LABELS for n in ("one", "two", "three", "four")
+        ),
+        "templates/monitors.yaml": "---\n".join(
+            MONITOR.format(n) + LABELS for n in ("app", "rules")
+        ),
+    }
+    charts = workspace / CHART / "charts"
+    charts.mkdir()
+    (charts / "upstream-app-1.0.0.tgz").write_bytes(_archive("upstream-app", upstream))
+
+    result = lint([workspace], root=workspace, jobs=1, select={"BPG006", "BPG009"})
+    found = sorted((d.rule, d.location.file, d.location.line, d.message) for d in result.active)
+    assert found == [
+        (
+            "BPG006",
+            f"{CHART}/Chart.yaml",
+            5,
+            "the default render contains 2 monitoring object(s) of the upstream upstream-app: "
+            "ServiceMonitor app, ServiceMonitor rules; monitoring objects must be opt-in",
+        ),
+        (
+            "BPG006",
+            f"{CHART}/templates/monitor.yaml",
+            2,
+            "the default render contains ServiceMonitor own; monitoring objects must be opt-in",
+        ),
+        (
+            "BPG009",
+            f"{CHART}/Chart.yaml",
+            5,
+            "4 custom resource(s) of the upstream upstream-app are of CRDs this chart also "
+            "ships: Widget one, Widget two, Widget three and 1 more",
+        ),
+    ]
+    hints = {d.rule: d.hint for d in result.active if d.location.file.endswith("Chart.yaml")}
+    assert "values.yaml under `upstream-app:`" in hints["BPG006"]
+    assert "values.yaml under `upstream-app:`" in hints["BPG009"]
+    own = next(d for d in result.active if d.location.file.endswith("monitor.yaml"))
+    assert "{{- if .Values.serviceMonitor.enabled }}" in own.hint  # the rule's own hint

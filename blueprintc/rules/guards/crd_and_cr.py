@@ -6,6 +6,10 @@ Split the custom resources into a second Blueprint that `depends` on the
 first (Flux `dependsOn` orders them), as bp-crossplane and
 bp-crossplane-claims do.
 
+An upstream chart's custom resources are one finding at its Chart.yaml
+entry (kube-prometheus-stack ships the monitoring.coreos.com CRDs and some
+fifty resources of them): its values can switch one side off.
+
 Failing: `crds/widgets.yaml` defines `Widget` in `example.io` and
 `templates/widget.yaml` renders `kind: Widget` of `example.io/v1`.
 """
@@ -20,7 +24,7 @@ from blueprintc.crds import CRD_KIND, chart_crds, crd_kind, object_kind
 from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.object_sources import object_location
+from blueprintc.rules.guards.object_sources import by_source, listing, object_location, values_key
 from blueprintc.rules.guards.support import usable_render
 
 
@@ -40,13 +44,26 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     shipped = {crd_kind(crd) for crd in _crds(ctx, kinds)}
     shipped |= {crd_kind(o.body) for o in render.objects() if o.kind == CRD_KIND}
     shipped.discard(None)
-    for obj in render.objects():
-        if object_kind(obj) in shipped:
+    custom = [obj for obj in render.objects() if object_kind(obj) in shipped]
+    for upstream, objects in by_source(ctx, custom):
+        where = object_location(ctx, objects[0])
+        if upstream is None:
+            obj = objects[0]
             yield Finding(
                 f"{obj.kind} {obj.name} ({obj.api_version}) is a custom resource of a CRD "
                 "this chart also ships",
-                object_location(ctx, obj),
+                where,
             )
+            continue
+        name, key = upstream.get("name"), values_key(upstream)
+        yield Finding(
+            f"{len(objects)} custom resource(s) of the upstream {name} are of CRDs this chart "
+            f"also ships: {listing(objects)}",
+            where,
+            hint=f"install the CRDs apart: switch them off in values.yaml under `{key}:` if "
+            f"{name} lets you (e.g. `crds.enabled: false`) and ship them in a Blueprint "
+            "this one depends on, or switch these resources off",
+        )
 
 
 def _crds(ctx: BlueprintContext, kinds: set[str]) -> list[dict[str, Any]]:

@@ -38,18 +38,50 @@ def object_location(ctx: BlueprintContext, obj: RenderedObject) -> Location:
     return Location(source.rel, line, 1, f"{obj.kind}/{obj.name}")
 
 
-def upstream_of(ctx: BlueprintContext, obj: RenderedObject) -> str | None:
-    """The name of the upstream dependency whose templates rendered `obj` (its nested
-    subcharts' included); None for the chart's own templates and the platform's own
-    subcharts: a canon helper chart, a `file://` chart inside the workspace, or one put
-    in `charts/` by hand (Chart.yaml does not declare it, so no build fetched it)."""
+def upstream_of(ctx: BlueprintContext, obj: RenderedObject) -> dict[str, Any] | None:
+    """The Chart.yaml entry of the upstream dependency whose templates rendered `obj` (its
+    nested subcharts' included); None for the chart's own templates and the platform's
+    own subcharts: a canon helper chart, a `file://` chart inside the workspace, or one
+    put in `charts/` by hand (Chart.yaml does not declare it, so no build fetched it)."""
     parts = obj.template.split("/")
     if not _in_subchart(parts):
         return None
     found = _dependency(ctx, parts[2])
     if found is None or _is_own(ctx, found[1]):
         return None
-    return str(found[1].get("name"))
+    return found[1]
+
+
+Group = tuple[dict[str, Any] | None, list[RenderedObject]]
+
+
+def by_source(ctx: BlueprintContext, objects: list[RenderedObject]) -> list[Group]:
+    """`objects` as a rule reports them: each of the platform's own alone (no upstream),
+    and an upstream's all together, under its Chart.yaml entry (one place, one fix in its
+    values: kube-prometheus-stack renders some fifty monitoring objects)."""
+    groups: list[Group] = []
+    upstreams: dict[str, list[RenderedObject]] = {}
+    for obj in objects:
+        dep = upstream_of(ctx, obj)
+        if dep is None:
+            groups.append((None, [obj]))
+        elif values_key(dep) in upstreams:
+            upstreams[values_key(dep)].append(obj)
+        else:
+            upstreams[values_key(dep)] = [obj]
+            groups.append((dep, upstreams[values_key(dep)]))
+    return groups
+
+
+def listing(objects: list[RenderedObject], shown: int = 3) -> str:
+    """`Prometheus a, PrometheusRule b, ServiceMonitor c and 45 more`."""
+    names = ", ".join(f"{o.kind} {o.name}" for o in objects[:shown])
+    return f"{names} and {len(objects) - shown} more" if len(objects) > shown else names
+
+
+def values_key(dep: dict[str, Any]) -> str:
+    """Where a dependency's values go in the chart's values.yaml: its alias, else its name."""
+    return str(dep.get("alias") or dep.get("name"))
 
 
 def _in_subchart(parts: list[str]) -> bool:

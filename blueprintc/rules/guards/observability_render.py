@@ -17,27 +17,28 @@ on a Sovereign that has the Prometheus Operator too. A list-typed toggle
 (`metrics.enabled: []`) is switched on by naming items, so only true/false
 switches are switched in render 2.
 
-Each finding points at the toggle in `values.yaml` (cases 2 and 3) or at
-the template that renders the object (case 1). An opt-in render that fails is
-reported at the template line Helm names (at the toggle when it names none of the
-chart's own files); one whose output is not YAML fails as `helm template` fails it,
-at the template line that made the bad line (a template that is not YAML by default
-too is BPG003's). When render 3
-itself fails, or renders a template that is not YAML (the monitoring API or an
-explicit `false` breaks the chart), that is reported once, at the template line:
-every render of case 2 has the API too and would fail the same way, blaming each
-toggle in turn.
+Each finding points at the toggle in `values.yaml` (cases 2 and 3) or at the
+template that renders the object (case 1); an upstream chart's objects are one
+finding at its Chart.yaml entry, to be switched off in its values. An opt-in render
+that fails is reported at the template line Helm names (at the toggle when it names
+none of the chart's own files); one whose output is not YAML fails as `helm
+template` fails it, at the template line that made the bad line (a template that is
+not YAML by default too is BPG003's). When render 3 itself fails, or renders a
+template that is not YAML (the monitoring API or an explicit `false` breaks the
+chart), that is reported once, at the template line: every render of case 2 has the
+API too and would fail the same way, blaming each toggle in turn.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from blueprintc.diagnostics import Finding, Severity
-from blueprintc.helm import Render
+from blueprintc.helm import Render, RenderedObject
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.object_sources import object_location
+from blueprintc.rules.guards.object_sources import by_source, listing, object_location, values_key
 from blueprintc.rules.guards.support import (
     base_values,
     chart_location,
@@ -70,12 +71,9 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     found = toggles(ctx)
     apis = tuple(str(v) for v in ctx.canon.section("charts").get("monitoringApiVersions", []))
     reported = set()
-    for obj in monitoring_objects(ctx, default):
-        reported.add((obj.template, obj.kind, obj.name))
-        yield Finding(
-            f"the default render contains {obj.kind} {obj.name}; monitoring objects must be opt-in",
-            object_location(ctx, obj),
-        )
+    for upstream, objects in by_source(ctx, monitoring_objects(ctx, default)):
+        reported.update((obj.template, obj.kind, obj.name) for obj in objects)
+        yield _rendered(ctx, upstream, objects, "the default render contains", _OPT_IN)
     if not found:
         return
     off = dict(base or {})
@@ -116,13 +114,40 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             wired, effect = toggle.produces in kinds, f"renders no {toggle.produces}"
         if not wired:
             yield Finding(f"{toggle.dotted}=true {effect}: the toggle is not wired", where)
-    for obj in monitoring_objects(ctx, explicit_off) if explicit_off.ok else []:
-        if (obj.template, obj.kind, obj.name) in reported:
-            continue  # rendered by default too: reported once, above
-        yield Finding(
-            f"with every toggle explicitly false the render still contains {obj.kind} {obj.name}",
-            object_location(ctx, obj),
-        )
+    still = [
+        obj
+        for obj in (monitoring_objects(ctx, explicit_off) if explicit_off.ok else [])
+        if (obj.template, obj.kind, obj.name) not in reported  # else reported once, above
+    ]
+    for upstream, objects in by_source(ctx, still):
+        prefix = "with every toggle explicitly false the render still contains"
+        yield _rendered(ctx, upstream, objects, prefix, "")
+
+
+_OPT_IN = "; monitoring objects must be opt-in"
+
+
+def _rendered(
+    ctx: BlueprintContext,
+    upstream: dict[str, Any] | None,
+    objects: list[RenderedObject],
+    prefix: str,
+    suffix: str,
+) -> Finding:
+    """Monitoring objects where they should not be: one of the chart's own at its template
+    line, or an upstream's all at once, with the fix in its values."""
+    where = object_location(ctx, objects[0])
+    if upstream is None:
+        return Finding(f"{prefix} {objects[0].kind} {objects[0].name}{suffix}", where)
+    name, key = upstream.get("name"), values_key(upstream)
+    count = f"{len(objects)} monitoring object(s) of the upstream {name}"
+    return Finding(
+        f"{prefix} {count}: {listing(objects)}{suffix}",
+        where,
+        hint=f"switch them off in values.yaml under `{key}:` with {name}'s own settings "
+        "(its serviceMonitor, podMonitor and rule toggles); a Sovereign's overlay turns "
+        "them on",
+    )
 
 
 def _broken_with_the_api(
