@@ -32,18 +32,26 @@ version: 1.0.0
 annotations:
   catalyst.openova.io/no-upstream: "true"
 """
-_TEMPLATE = """\
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: {{ .Release.Name }}
+# The canon's labels, as a chart's templates set them (metadata's `labels:` block).
+HELM_LABELS = """\
   labels:
     app.kubernetes.io/name: {{ .Chart.Name }}
     app.kubernetes.io/instance: {{ .Release.Name }}
     app.kubernetes.io/managed-by: {{ .Release.Service }}
+"""
+_TEMPLATE = (
+    """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}
+"""
+    + HELM_LABELS
+    + """\
 data:
   replicas: "{{ .Values.replicas }}"
 """
+)
 
 
 def blueprint_files(name: str, values: str = CLEAN_VALUES) -> dict[str, str]:

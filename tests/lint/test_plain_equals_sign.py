@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 from blueprintc.lint import lint
-from tests.cli.helpers import invoke, write_workspace
+from tests.cli.helpers import HELM_LABELS, invoke, write_workspace
 
 CHART = "blueprints/demo/chart"
 # The shape of monitoring.coreos.com's AlertmanagerConfig matcher, cut down.
@@ -42,17 +42,11 @@ spec:
             - '!~'
             type: string
 """
-MATCHER = """\
-apiVersion: example.io/v1
-kind: Matcher
-metadata:
-  name: {{ .Release.Name }}
-  labels:
-    app.kubernetes.io/name: {{ .Chart.Name }}
-    app.kubernetes.io/instance: {{ .Release.Name }}
-    app.kubernetes.io/managed-by: {{ .Release.Service }}
-matchType: {{ .Values.operator }}
-"""
+MATCHER = (
+    "apiVersion: example.io/v1\nkind: Matcher\nmetadata:\n  name: {{ .Release.Name }}\n"
+    + HELM_LABELS
+    + "matchType: {{ .Values.operator }}\n"
+)
 UNLABELLED = """\
 apiVersion: v1
 kind: ConfigMap
