@@ -24,6 +24,7 @@ PathKey = tuple[str | int, ...]
 MAX_NODES = 100_000
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _LITERAL_TAGS = frozenset({"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"})
+_NUMBER_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
 # Whether a finding may be reported instead of refusing the file (the workspace makes it
 # less than an error): the loader then reads the file as Helm does, the last key winning.
 Tolerance = Callable[[InputError, SourceFile], bool]
@@ -37,8 +38,9 @@ class YamlDoc:
     data: Any
     values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
-    # The text as written of every timestamp (`2024-01-01`) and !!binary scalar, by
-    # path, values and keys apart: what Helm reads (go-yaml keeps timestamps as text).
+    # The text as written of every timestamp (`2024-01-01`), !!binary scalar and base-60
+    # number (`12:30`, 750 in YAML 1.1), by path, values and keys apart: what Helm reads
+    # (go-yaml keeps timestamps as text, and reads no base-60 number).
     literals: dict[PathKey, str] = field(default_factory=dict)
     key_literals: dict[PathKey, str] = field(default_factory=dict)
     # Findings the loader's tolerance let through (the file was read): the caller reports them.
@@ -178,7 +180,7 @@ class _Builder:
         if path not in values:
             values[path] = _pos(node)
         if isinstance(node, yaml.ScalarNode):
-            if node.tag in _LITERAL_TAGS:
+            if _literal(node):
                 self.doc.literals[path] = node.value
             return self.scalar(node)
         if id(node) in self.active:
@@ -246,7 +248,7 @@ class _Builder:
             else:
                 key = self.scalar(key_node)
                 child = (*path, key if isinstance(key, int) else str(key))
-                if key_tag in _LITERAL_TAGS:
+                if _literal(key_node):
                     self.doc.key_literals[child] = key_node.value
             if key in result:
                 # Equal keys may differ in spelling (`1` and `1.0`, `1` and `true`).
@@ -321,6 +323,11 @@ def _same(a: Any, b: Any) -> bool:
     if isinstance(a, list):
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     return bool(a == b)
+
+
+def _literal(node: yaml.Node) -> bool:
+    """A scalar whose text Helm reads where YAML 1.1 builds something else (`literals`)."""
+    return node.tag in _LITERAL_TAGS or (node.tag in _NUMBER_TAGS and ":" in node.value)
 
 
 def _pos(node: yaml.Node) -> tuple[int, int]:

@@ -3,7 +3,9 @@
 Helm reads values with sigs.k8s.io/yaml: go-yaml v2 (YAML 1.1), then JSON. So
 an int, bool or float key becomes a string (`80:` is "80", `true:` is "true",
 `1.5:` is "1.5", go-yaml's float32 format), a timestamp stays the text as
-written (`2024-01-01`, key or value) and a !!binary value its decoded text.
+written (`2024-01-01`, key or value), and so does a base-60 number, which go-yaml
+does not read (`at: 03:00` is "03:00", where YAML 1.1 makes 180, and `8080:80`
+is not 484880), and a !!binary value is its decoded text.
 What Helm cannot carry is an error where it stands: a null or !!binary key, a
 NaN or infinite float, an integer beyond 64 bits (Helm turns it into a float
 and loses digits), !!binary bytes that are no UTF-8 text, a !!set. Two keys that
@@ -120,6 +122,8 @@ class _Reader:
             return key
         if isinstance(key, bool):
             return "true" if key else "false"
+        if isinstance(key, int | float) and child in self.doc.key_literals:
+            return self.doc.key_literals[child]  # base-60: go-yaml's text
         if isinstance(key, int):
             return str(key)
         if isinstance(key, float):
@@ -140,6 +144,8 @@ class _Reader:
     def scalar(self, value: Any, path: PathKey) -> Any:
         if value is None or isinstance(value, str | bool):
             return value
+        if isinstance(value, int | float) and path in self.doc.literals:
+            return self.doc.literals[path]  # base-60: go-yaml's text
         if isinstance(value, int):
             if not _INT_RANGE[0] <= value < _INT_RANGE[1]:
                 self.problem(

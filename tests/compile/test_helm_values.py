@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 
 from blueprintc.compile.helmvalues import _float_key, read_as_helm
+from blueprintc.compile.run import explain_value
 from blueprintc.source import SourceFile
 from blueprintc.yamldoc import YamlDoc, load_yaml
+from tests.compile.helpers import copy_workspace
 
 
 def _doc(text: str) -> YamlDoc:
@@ -96,3 +98,35 @@ def test_what_helm_cannot_read_is_reported_where_it_stands(
 def test_the_widest_integers_helm_keeps_are_fine() -> None:
     doc = _doc("low: -9223372036854775808\nhigh: 18446744073709551615\n")
     assert read_as_helm(doc) == []
+
+
+def test_a_base_60_number_is_the_text_helm_reads() -> None:
+    """go-yaml (Helm, Kubernetes) reads no base-60 number: `12:30` is "12:30", where
+    YAML 1.1 builds 750; a port mapping `8080:80` is not 484880. Key or value, nested or
+    not; a number written plainly stays a number, and the key keeps its position."""
+    doc = _doc(
+        "backupAt: 12:30\nratio: 1:20.5\nports: [8080:80, 443]\n"
+        "windows:\n  1:30: short\n  2:00:00: long\nplain: 80\nhalf: 0.5\nearly: 03:00\n"
+    )
+    assert read_as_helm(doc) == []
+    assert doc.data == {
+        "backupAt": "12:30",
+        "ratio": "1:20.5",
+        "ports": ["8080:80", 443],
+        "windows": {"1:30": "short", "2:00:00": "long"},
+        "plain": 80,
+        "half": 0.5,
+        "early": "03:00",  # a string in YAML 1.1 too (a leading 0 is no base-60 number)
+    }
+    assert doc.locate(("windows", "1:30"), key=True) == (5, 3)
+
+
+def test_compile_gives_helm_the_text_of_a_base_60_number(tmp_path: Path) -> None:
+    """A chart default `clusterIssuer: 12:30` reaches the Application as "12:30", the
+    value Helm itself reads from the chart (it was 750)."""
+    root = copy_workspace(tmp_path / "ws")
+    values = root / "blueprints/webapp/chart/values.yaml"
+    text = values.read_text(encoding="utf-8")
+    values.write_text(text.replace("clusterIssuer: letsencrypt-http01", "clusterIssuer: 12:30"))
+    lines = explain_value(root, "acme/shop/dev", "ingress.clusterIssuer")
+    assert lines[0] == "ingress.clusterIssuer = '12:30'", lines

@@ -75,9 +75,13 @@ def _defaults(ctx: BlueprintContext, node: Any, path: PathKey) -> Iterator[Findi
             written = _as_written(ctx, line, column)
             shown = json.dumps(value, default=str)
             hint = None
+            base_60 = ctx.blueprint.doc.literals.get(where)
             if isinstance(value, bool) and written.lower() in _YAML11_BOOLEANS:
                 shown = f"{written} (YAML 1.1 reads the bare word as {shown})"
                 hint = f'quote it: default: "{written}"'
+            elif isinstance(value, int | float) and base_60 is not None:
+                shown = f"{base_60} (YAML 1.1 reads it as the base-60 number {shown}, Helm as text)"
+                hint = f'quote it: default: "{base_60}"'
             yield Finding(
                 f"{json_path(where)} {shown} violates its own schema: "
                 f"{_english(error.message, value)}",
