@@ -31,6 +31,14 @@ def chart_crds(chart: Chart, kinds: Collection[str] | None = None) -> list[dict[
     """The CRD bodies of the chart's (and its subcharts') `crds/` files; with `kinds`,
     only those of the files that may define one of them (`may_define`): the others are
     not parsed (an upstream's CRDs run to thousands of lines)."""
+    return [body for _, body in chart_crd_files(chart, kinds)]
+
+
+def chart_crd_files(
+    chart: Chart, kinds: Collection[str] | None = None
+) -> list[tuple[str, dict[str, Any]]]:
+    """`chart_crds`, each body with its file as Helm names it, from the chart's own
+    directory (`bp-demo/charts/upstream/crds/widgets.yaml`)."""
     result = []
     for crd in chart.crds:
         text = crd.get("data", "")
@@ -38,7 +46,7 @@ def chart_crds(chart: Chart, kinds: Collection[str] | None = None) -> list[dict[
             continue
         for body in yamldata.load_all(text):
             if isinstance(body, dict):
-                result.append(body)
+                result.append((str(crd.get("filename", "")), body))
     return result
 
 

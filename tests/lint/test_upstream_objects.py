@@ -172,3 +172,36 @@ def test_an_upstreams_objects_are_reported_together_at_its_entry_with_a_fix_in_v
     assert "values.yaml under `upstream-app:`" in hints["BPG009"]
     own = next(d for d in result.active if d.location.file.endswith("monitor.yaml"))
     assert "{{- if .Values.serviceMonitor.enabled }}" in own.hint  # the rule's own hint
+
+
+def test_a_custom_resource_of_an_upstreams_crd_names_where_the_crd_comes_from(
+    tmp_path: Path,
+) -> None:
+    """A wrapper's own Cluster, of the CRD that cloudnative-pg renders: the finding is
+    at the wrapper's template, and says the CRD is the upstream's, not the chart's."""
+    chart = DEMO_CHART.split("  - name: own-part")[0]
+    workspace = write_workspace(
+        tmp_path / "ws",
+        {"demo": "replicas: 1\n"},
+        extra={
+            f"{CHART}/Chart.yaml": chart,
+            f"{CHART}/templates/widget.yaml": WIDGET.format("mine") + LABELS,
+        },
+    )
+    upstream = {
+        "Chart.yaml": "apiVersion: v2\nname: upstream-app\nversion: 1.0.0\n",
+        "templates/crds.yaml": WIDGET_CRD,
+    }
+    charts = workspace / CHART / "charts"
+    charts.mkdir()
+    (charts / "upstream-app-1.0.0.tgz").write_bytes(_archive("upstream-app", upstream))
+
+    result = lint([workspace], root=workspace, jobs=1, select={"BPG009"})
+    assert [(d.location.file, d.location.line, d.message) for d in result.active] == [
+        (
+            f"{CHART}/templates/widget.yaml",
+            2,
+            "Widget mine (example.io/v1) is a custom resource of a CRD this chart also "
+            "ships (from the upstream upstream-app)",
+        )
+    ]

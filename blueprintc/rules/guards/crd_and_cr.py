@@ -20,11 +20,17 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
-from blueprintc.crds import CRD_KIND, chart_crds, crd_kind, object_kind
+from blueprintc.crds import CRD_KIND, KindKey, chart_crd_files, crd_kind, object_kind
 from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.object_sources import by_source, listing, object_location, values_key
+from blueprintc.rules.guards.object_sources import (
+    by_source,
+    listing,
+    object_location,
+    upstream_at,
+    values_key,
+)
 from blueprintc.rules.guards.support import usable_render
 
 
@@ -41,9 +47,13 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     if render is None:
         return
     kinds = {obj.kind for obj in render.objects()}
-    shipped = {crd_kind(crd) for crd in _crds(ctx, kinds)}
-    shipped |= {crd_kind(o.body) for o in render.objects() if o.kind == CRD_KIND}
-    shipped.discard(None)
+    shipped: dict[KindKey | None, str] = {}  # the kind a CRD defines -> the file it is in
+    for file, crd in _crds(ctx, kinds):
+        shipped.setdefault(crd_kind(crd), file)
+    for obj in render.objects():
+        if obj.kind == CRD_KIND:
+            shipped.setdefault(crd_kind(obj.body), obj.template)
+    shipped.pop(None, None)
     custom = [obj for obj in render.objects() if object_kind(obj) in shipped]
     for upstream, objects in by_source(ctx, custom):
         where = object_location(ctx, objects[0])
@@ -51,7 +61,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             obj = objects[0]
             yield Finding(
                 f"{obj.kind} {obj.name} ({obj.api_version}) is a custom resource of a CRD "
-                "this chart also ships",
+                f"this chart also ships ({_shipped_by(ctx, shipped[object_kind(obj)])})",
                 where,
             )
             continue
@@ -66,11 +76,20 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         )
 
 
-def _crds(ctx: BlueprintContext, kinds: set[str]) -> list[dict[str, Any]]:
-    """The chart's CRDs that may define one of the rendered `kinds`."""
+def _crds(ctx: BlueprintContext, kinds: set[str]) -> list[tuple[str, dict[str, Any]]]:
+    """The chart's CRDs that may define one of the rendered `kinds`, with their files."""
     if not kinds or (ctx.stand_in is None and not _may_ship_crds(ctx)):
         return []  # (a stand-in's charts/ holds what it put there: Helm is asked)
-    return chart_crds(ctx.render_chart, kinds)
+    return chart_crd_files(ctx.render_chart, kinds)
+
+
+def _shipped_by(ctx: BlueprintContext, file: str) -> str:
+    """Where the CRD is, as the user finds it: `its upstream cloudnative-pg`, or the
+    chart's own file (`crds/widgets.yaml`)."""
+    upstream = upstream_at(ctx, file)
+    if upstream is not None:
+        return f"from the upstream {upstream.get('name')}"
+    return "in " + file.split("/", 1)[-1]
 
 
 def _may_ship_crds(ctx: BlueprintContext) -> bool:

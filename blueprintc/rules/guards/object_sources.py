@@ -43,7 +43,12 @@ def upstream_of(ctx: BlueprintContext, obj: RenderedObject) -> dict[str, Any] | 
     nested subcharts' included); None for the chart's own templates and the platform's
     own subcharts: a canon helper chart, a `file://` chart inside the workspace, or one
     put in `charts/` by hand (Chart.yaml does not declare it, so no build fetched it)."""
-    parts = obj.template.split("/")
+    return upstream_at(ctx, obj.template)
+
+
+def upstream_at(ctx: BlueprintContext, path: str) -> dict[str, Any] | None:
+    """`upstream_of` for a file as Helm names it (`bp-demo/charts/spire/crds/x.yaml`)."""
+    parts = path.split("/")
     if not _in_subchart(parts):
         return None
     found = _dependency(ctx, parts[2])
