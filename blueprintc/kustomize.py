@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from blueprintc import yamldata
 from blueprintc.childenv import child_env
 from blueprintc.diagnostics import one_line
@@ -21,9 +23,21 @@ class KustomizeBuild:
     objects: list[dict[str, Any]]
     output: str
     error: str | None
+    # Offline, a kustomization that fetches these remote resources is not built.
+    not_fetched: tuple[str, ...] = ()
+    # The remote resource the build could not fetch, and why ("DNS lookup failed").
+    unreachable: tuple[str, str] | None = None
 
 
-def build(directory: Path, timeout: float = 60) -> KustomizeBuild:
+def build(
+    directory: Path, timeout: float = 60, offline: bool = False, root: Path | None = None
+) -> KustomizeBuild:
+    """`kubectl kustomize directory`; with `offline`, not run when the kustomization (or
+    a local one it includes, inside `root`) lists a remote resource, which kustomize
+    would fetch."""
+    remote = remote_resources(directory, root)
+    if offline and remote:
+        return KustomizeBuild([], "", None, tuple(remote))
     if shutil.which(KUBECTL) is None:
         return KustomizeBuild([], "", "kubectl is not installed; it provides `kubectl kustomize`")
     proc = subprocess.run(
@@ -35,7 +49,8 @@ def build(directory: Path, timeout: float = 60) -> KustomizeBuild:
         env=child_env(),
     )
     if proc.returncode != 0:
-        return KustomizeBuild([], "", clean_error(proc.stderr, directory))
+        error = clean_error(proc.stderr, directory)
+        return KustomizeBuild([], "", error, unreachable=_unreachable(error, remote))
     # Read as the API server reads it (a timestamp stays text), like Helm's output.
     objects = [
         doc for doc in yamldata.load_all(proc.stdout, kubernetes=True) if isinstance(doc, dict)
@@ -43,8 +58,11 @@ def build(directory: Path, timeout: float = 60) -> KustomizeBuild:
     return KustomizeBuild(objects, proc.stdout, None)
 
 
+# klog quotes a one-line error (`err="..."`) and fences one of several lines (`err=< ... >`).
 _KLOG = re.compile(
-    r'^[EWI]\d{4} [\d:.]+\s+\d+ [\w.]+:\d+\] "command failed" err="(?P<err>.*)"$', re.S
+    r'^[EWI]\d{4} [\d:.]+\s+\d+ [\w.]+:\d+\] "command failed" '
+    r'err=(?:"(?P<err>.*)"|< (?P<block>.*) >)$',
+    re.S,
 )
 
 
@@ -53,6 +71,70 @@ def clean_error(stderr: str, directory: Path) -> str:
     text = one_line(stderr)
     match = _KLOG.match(text)
     if match:
-        text = match.group("err")
+        text = match.group("err") if match.group("err") is not None else match.group("block")
     text = text.replace(str(directory.resolve()) + "/", "").replace(str(directory) + "/", "")
     return text or "kustomize failed"
+
+
+# Where kustomize fetches a resource instead of reading a file: a URL, a git address, or
+# a path whose first part is a host (`github.com/org/repo//dir?ref=v1`).
+_REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|git::|[\w-]+(?:\.[\w-]+)+/)", re.I)
+_LISTS = ("resources", "components", "bases")
+_KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+
+
+def remote_resources(directory: Path, root: Path | None = None) -> list[str]:
+    """The remote resources kustomize would fetch to build `directory`: those its
+    kustomization lists, and those of the local directories it includes (read only
+    inside `root`, the workspace, when given), in order."""
+    found: list[str] = []
+    pending, seen = [directory], set()
+    while pending and len(seen) < 100:
+        here = pending.pop(0)
+        key = here.resolve()
+        if key in seen or (root is not None and not key.is_relative_to(root.resolve())):
+            continue
+        seen.add(key)
+        for entry in _entries(here):
+            if (here / entry).exists():
+                if (here / entry).is_dir():
+                    pending.append(here / entry)
+            elif _REMOTE.match(entry) and entry not in found:
+                found.append(entry)
+    return found
+
+
+def _entries(directory: Path) -> list[str]:
+    for name in _KUSTOMIZATION_FILES:
+        path = directory / name
+        if path.is_file():
+            try:
+                data = yamldata.load_all(path.read_text("utf-8"))
+            except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError):
+                return []  # kustomize reports it
+            doc = data[0] if data and isinstance(data[0], dict) else {}
+            return [str(e) for key in _LISTS for e in doc.get(key) or [] if isinstance(e, str)]
+    return []
+
+
+_CAUSES = (
+    ("could not resolve host", "DNS lookup failed"),
+    ("no such host", "DNS lookup failed"),
+    ("connection refused", "connection refused"),
+    ("404", "not found (HTTP 404)"),
+    ("repository not found", "repository not found"),
+    ("timed out", "no answer"),
+    ("i/o timeout", "no answer"),
+)
+
+
+def _unreachable(error: str, remote: list[str]) -> tuple[str, str] | None:
+    """(the remote resource, why) when the build failed fetching one."""
+    lowered = error.lower()
+    for entry in remote:
+        if entry not in error:  # kustomize quotes the entry as the kustomization writes it
+            continue
+        for marker, cause in _CAUSES:
+            if marker in lowered:
+                return entry, cause
+    return None

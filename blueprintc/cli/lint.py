@@ -48,8 +48,8 @@ SEVERITIES = click.Choice(["error", "warning", "info"])
 @click.option(
     "--offline",
     is_flag=True,
-    help="Never reach a chart repository: skip the dependency build; guards that need "
-    "absent dependencies are reported as skipped.",
+    help="Never reach the network: skip the dependency build and any Kustomize build "
+    "that fetches a remote resource; the guards that need them are reported as skipped.",
 )
 @click.option(
     "--since",

@@ -328,7 +328,7 @@ class BlueprintContext:
         assert self.blueprint.manifest_dir is not None
         from blueprintc import kustomize
 
-        return kustomize.build(self.blueprint.manifest_dir)
+        return kustomize.build(self.blueprint.manifest_dir, offline=self.offline, root=self.root)
 
     # -- Text to scan for domains and terms -------------------------------
     @per_instance

@@ -19,6 +19,11 @@ see (the stubbed subcharts' own objects and toggles). When the chart's
 templates use a named template of a dependency that is not built, nothing
 renders and the guards are skipped.
 
+A Kustomize Blueprint whose kustomization lists a remote resource (a git
+URL such as `https://github.com/org/repo//dir?ref=v1`) is not built under
+`--offline`, where kustomize could only fail to fetch it: this finding names
+the remote resources, at the first, and the guards skipped.
+
 Reported: `Chart.yaml` declares `podinfo 6.7.1`, `charts/` is absent and
 ignored by git.
 
@@ -32,6 +37,7 @@ from collections.abc import Iterator
 from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.guards.kustomize_support import entry_location
 from blueprintc.rules.guards.support import (
     chart_location,
     is_helm,
@@ -51,13 +57,16 @@ SKIPPED = (
     "BPG011",
     "guards-skipped",
     Severity.INFO,
-    "the chart's dependencies are not built: what the render guards ran on, or that they "
-    "were skipped",
+    "the chart's dependencies are not built, or (--offline) a Kustomize build's remote "
+    "resources not fetched: what the render guards ran on, or that they were skipped",
     "run `blueprintc lint --dependency-build` where the chart repositories are reachable "
     "to run them",
     __doc__,
 )
 def check(ctx: BlueprintContext) -> Iterator[Finding]:
+    if ctx.blueprint.manifest_kind == "kustomize":
+        yield from _not_fetched(ctx)
+        return
     if not is_helm(ctx):
         return
     missing = missing_dependencies(ctx)
@@ -73,6 +82,19 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     yield Finding(
         f"dependencies not built: {names} ({why}); {_what_ran(ctx)}",
         chart_location(ctx, ("dependencies",)),
+    )
+
+
+def _not_fetched(ctx: BlueprintContext) -> Iterator[Finding]:
+    remote = ctx.kustomize_build.not_fetched
+    if not remote:
+        return
+    where = entry_location(ctx, remote[0])
+    yield Finding(
+        f"the Kustomize build fetches {', '.join(remote)}; --offline skipped it: guards "
+        "skipped: kustomize build (BPG010), recommended labels (BPG008)",
+        where,
+        hint="run `blueprintc lint` without --offline where they are reachable to run them",
     )
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from blueprintc.diagnostics import Finding, Location, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.kustomize_support import kustomization_file
+from blueprintc.rules.guards.kustomize_support import entry_location, kustomization_file
 
 
 @rule(
@@ -29,7 +29,15 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     if ctx.blueprint.manifest_kind != "kustomize":
         return
     build = ctx.kustomize_build
-    if build.error is not None:
+    if build.unreachable is not None:
+        entry, cause = build.unreachable
+        yield Finding(
+            f"kubectl kustomize could not fetch the remote resource {entry}: {cause}",
+            entry_location(ctx, entry),
+            hint="check the address and the network; `blueprintc lint --offline` skips a "
+            "Kustomize build that fetches remote resources (BPG011 names it)",
+        )
+    elif build.error is not None:
         path = kustomization_file(ctx)
         line = 1
         if path.is_file():

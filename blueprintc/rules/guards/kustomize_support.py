@@ -36,3 +36,14 @@ def kustomization_file(ctx: BlueprintContext) -> Any:
         if path.exists():
             return path
     return ctx.blueprint.manifest_dir / "kustomization.yaml"
+
+
+def entry_location(ctx: BlueprintContext, entry: str) -> Location:
+    """The line of the kustomization that lists `entry` (a resource, as written), else
+    the kustomization's first line."""
+    path = kustomization_file(ctx)
+    if path.is_file():
+        for number, text in enumerate(ctx.read(path).lines, start=1):
+            if text.strip().removeprefix("- ").strip().strip("\"'") == entry:
+                return Location(ctx.rel(path), number, text.find(entry) + 1)
+    return Location(ctx.rel(path), 1, 1)
