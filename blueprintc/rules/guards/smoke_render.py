@@ -16,7 +16,9 @@ annotation `catalyst.openova.io/smoke-render-mode`:
 A default render whose output is not YAML fails too, as `helm template` refuses
 it: `env: {{ .Values.org }}-{{ .Values.type }}` with both values unset renders
 `env: -`. It is reported at the template line whose text before its first `{{`
-starts the bad output line.
+starts the bad output line. A render that a chart's `values.schema.json`
+refuses (the chart's own, or an upstream's for the values under its key) is
+reported at the refused value in values.yaml, where Helm's message names none.
 
 Failing: a template with a typo (`{{ .Values.image.tag | quot }}`), or a chart
 whose templates are all gated off without the `default-off` annotation.
@@ -32,6 +34,7 @@ from blueprintc.diagnostics import Finding, Severity
 from blueprintc.helm import RenderFailure
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.guards.schema_failure import schema_violation
 from blueprintc.rules.guards.support import (
     chart_location,
     failure_finding,
@@ -41,6 +44,7 @@ from blueprintc.rules.guards.support import (
     smoke_mode,
     stand_in_failure,
 )
+from blueprintc.yamldoc import json_path
 
 
 @rule(
@@ -123,6 +127,14 @@ def _failure(
         prefix += " (dependencies not built: stood in for, see BPG011)"
     if mode == "requires-overlay":
         prefix += " for a reason other than a `required` overlay value"
+    violation = schema_violation(ctx, failure)
+    if violation is not None:  # a value its values.schema.json refuses: at the value
+        return Finding(
+            f"{prefix}: {failure.message}",
+            violation.location,
+            hint=f"give {json_path(violation.path)} a value {violation.chart}'s "
+            f"values.schema.json accepts ({violation.why})",
+        )
     finding = failure_finding(
         ctx, failure, f"{prefix}: {failure.message}", chart_location(ctx, ("name",))
     )

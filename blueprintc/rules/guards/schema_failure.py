@@ -1,0 +1,85 @@
+"""Where in values.yaml a render that a chart's values.schema.json refused went wrong.
+
+Helm validates the values against every chart's `values.schema.json` before it renders,
+and refuses with one message for the lot: `values don't meet the specifications of the
+schema(s) in the following chart(s): cloudnative-pg: - at '/replicaCount': got string,
+want integer`. It names no file, so the smoke render's finding stood at Chart.yaml's
+`name:` with a hint about templates. The value it names is in the chart's values.yaml,
+under the subchart's key for a subchart's schema: that is where the fix goes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from blueprintc.diagnostics import Location
+from blueprintc.helm import RenderFailure
+from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.guards.object_sources import values_key
+from blueprintc.rules.guards.support import values_location
+from blueprintc.yamldoc import PathKey
+
+_REFUSED = "values don't meet the specifications of the schema(s)"
+# `<chart>: - at '<JSON pointer>': <what is wrong>`, the first of Helm's list.
+_VIOLATION = re.compile(r"(?P<chart>[\w.-]+): - at '(?P<pointer>[^']*)': (?P<why>.+?)(?= - |$)")
+
+
+@dataclass(frozen=True)
+class SchemaViolation:
+    chart: str
+    path: PathKey  # in the chart's values.yaml
+    why: str  # `got string, want integer`
+    location: Location
+
+
+def schema_violation(ctx: BlueprintContext, failure: RenderFailure) -> SchemaViolation | None:
+    """The first value Helm's schema check refused, where values.yaml sets it; None when
+    the failure is another, or values.yaml does not set that value (a subchart's own
+    default, or a required value nobody gave: the caller's place stands)."""
+    if _REFUSED not in failure.message:
+        return None
+    match = _VIOLATION.search(failure.message.split(_REFUSED, 1)[1])
+    doc = ctx.values_yaml
+    if match is None or doc is None:
+        return None
+    chart = match.group("chart")
+    prefix = _values_prefix(ctx, chart)
+    if prefix is None:
+        return None
+    path = (*prefix, *_parts(doc.data, prefix, match.group("pointer")))
+    if not path or doc.get(path, _ABSENT) is _ABSENT:
+        return None  # the whole file (a required value missing), or a value it lacks
+    return SchemaViolation(chart, path, match.group("why"), values_location(ctx, path))
+
+
+_ABSENT = object()
+
+
+def _values_prefix(ctx: BlueprintContext, chart: str) -> PathKey | None:
+    """Where `chart`'s values are in the chart's values.yaml: the root for the chart
+    itself, a dependency's key (its alias, else its name) for a subchart."""
+    own = ctx.chart_yaml.data if ctx.chart_yaml is not None else None
+    if isinstance(own, dict) and own.get("name") == chart:
+        return ()
+    for dep in ctx.declared_dependencies:
+        if dep.get("name") == chart:
+            return (values_key(dep),)
+    return None
+
+
+def _parts(data: object, prefix: PathKey, pointer: str) -> PathKey:
+    """A JSON pointer's parts (`/a/0/b~1c`), a number an index where the value is a list."""
+    node = data
+    for part in prefix:
+        node = node.get(part) if isinstance(node, dict) else None
+    parts: list[str | int] = []
+    for raw in pointer.split("/")[1:]:
+        text = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, list) and text.isdigit():
+            parts.append(int(text))
+            node = node[int(text)] if int(text) < len(node) else None
+        else:
+            parts.append(text)
+            node = node.get(text) if isinstance(node, dict) else None
+    return tuple(parts)

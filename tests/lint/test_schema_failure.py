@@ -1,0 +1,75 @@
+"""A default render that a chart's values.schema.json refuses is reported at the value.
+
+Helm checks the values against every chart's schema before it renders and names no
+file, so BPG003 stood at Chart.yaml's `name:` with a hint about templates. A wrapper that
+sets an upstream's value wrongly (`cloudnative-pg: {replicaCount: two}`, which
+cloudnative-pg's schema wants an integer) now finds it at that line of values.yaml."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from blueprintc.lint import lint
+from tests.cli.helpers import write_workspace
+from tests.lint.test_upstream_objects import DEMO_CHART, _archive
+
+CHART = "blueprints/demo/chart"
+SCHEMA = json.dumps(
+    {
+        "type": "object",
+        "properties": {"replicaCount": {"type": "integer"}},
+        "required": ["image"],
+    }
+)
+
+
+def _findings(workspace: Path) -> list[tuple[str, str, int, int, str]]:
+    result = lint([workspace], root=workspace, jobs=1, select={"BPG003"})
+    return [
+        (d.location.file, d.message.split(": ", 1)[1], d.location.line, d.location.column, d.hint)
+        for d in result.active
+    ]
+
+
+def test_an_upstreams_schema_refusing_a_value_is_reported_at_the_value(tmp_path: Path) -> None:
+    values = "replicas: 1\nupstream-app:\n  image: x\n  replicaCount: two\n"
+    workspace = write_workspace(
+        tmp_path / "ws",
+        {"demo": values},
+        extra={f"{CHART}/Chart.yaml": DEMO_CHART.split("  - name: own-part")[0]},
+    )
+    upstream = {
+        "Chart.yaml": "apiVersion: v2\nname: upstream-app\nversion: 1.0.0\n",
+        "values.schema.json": SCHEMA,
+        "templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n",
+    }
+    charts = workspace / CHART / "charts"
+    charts.mkdir()
+    (charts / "upstream-app-1.0.0.tgz").write_bytes(_archive("upstream-app", upstream))
+    [(file, message, line, column, hint)] = _findings(workspace)
+    assert (file, line, column) == (f"{CHART}/values.yaml", 4, 17)
+    assert "upstream-app: - at '/replicaCount': got string, want integer" in message
+    assert hint == (
+        "give upstream-app.replicaCount a value upstream-app's values.schema.json accepts "
+        "(got string, want integer)"
+    )
+
+
+def test_the_charts_own_schema_too_and_a_missing_value_stays_at_the_chart(
+    tmp_path: Path,
+) -> None:
+    workspace = write_workspace(
+        tmp_path / "ws",
+        {"demo": "replicas: 1\nreplicaCount: two\nimage: x\n"},
+        extra={f"{CHART}/values.schema.json": SCHEMA},
+    )
+    [(file, _, line, column, hint)] = _findings(workspace)
+    assert (file, line, column) == (f"{CHART}/values.yaml", 2, 15)
+    assert hint.startswith("give replicaCount a value bp-demo's values.schema.json accepts")
+
+    # `image` is required and absent: nothing in values.yaml to point at
+    (workspace / CHART / "values.yaml").write_text("replicas: 1\n", encoding="utf-8")
+    [(file, message, line, _, _)] = _findings(workspace)
+    assert (file, line) == (f"{CHART}/Chart.yaml", 2)
+    assert "missing propert" in message
