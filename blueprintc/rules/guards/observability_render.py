@@ -15,7 +15,10 @@ gate ServiceMonitors on `.Capabilities.APIVersions.Has
 "monitoring.coreos.com/v1"` as well as on their toggle, and off must mean off
 on a Sovereign that has the Prometheus Operator too. A list-typed toggle
 (`metrics.enabled: []`) is switched on by naming items, so only true/false
-switches are switched in render 2.
+switches are switched in render 2. A toggle that renders nothing alone is tried
+once more with the `enabled` switches of the maps around it on as well: upstream
+charts gate a ServiceMonitor on `metrics.enabled` and on
+`metrics.serviceMonitor.enabled` both (ingress-nginx's `controller.metrics`).
 
 Each finding points at the toggle in `values.yaml` (cases 2 and 3) or at the
 template that renders the object (case 1); an upstream chart's objects are one
@@ -40,6 +43,7 @@ from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.object_sources import by_source, listing, object_location, values_key
 from blueprintc.rules.guards.support import (
+    Toggle,
     base_values,
     chart_location,
     failure_finding,
@@ -104,15 +108,8 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             yield failure_finding(ctx, failure, message, where)
         if unparsable:
             continue
-        kinds = {o.kind for o in monitoring_objects(ctx, on)}
-        if toggle.produces == "change":
-            same_apis = ctx.render(base, apis)  # the baseline with the same APIs
-            wired, effect = on.manifests != same_apis.manifests, "changes nothing in the output"
-        elif toggle.produces == "any":
-            wired, effect = bool(kinds), "renders no monitoring.coreos.com object"
-        else:
-            wired, effect = toggle.produces in kinds, f"renders no {toggle.produces}"
-        if not wired:
+        wired, effect = _wired(ctx, toggle, on, base, apis)
+        if not wired and not _wired_behind_gates(ctx, toggle, base, apis):
             yield Finding(f"{toggle.dotted}=true {effect}: the toggle is not wired", where)
     still = [
         obj
@@ -122,6 +119,42 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     for upstream, objects in by_source(ctx, still):
         prefix = "with every toggle explicitly false the render still contains"
         yield _rendered(ctx, upstream, objects, prefix, "")
+
+
+def _wired(
+    ctx: BlueprintContext,
+    toggle: Toggle,
+    on: Render,
+    base: dict[str, Any] | None,
+    apis: tuple[str, ...],
+) -> tuple[bool, str]:
+    """Whether the render with the toggle on shows it wired, and what it lacks if not;
+    `base`: the same values with the toggle as it was (for a toggle that changes things)."""
+    kinds = {o.kind for o in monitoring_objects(ctx, on)}
+    if toggle.produces == "change":
+        same_apis = ctx.render(base, apis)  # the baseline with the same APIs
+        return on.manifests != same_apis.manifests, "changes nothing in the output"
+    if toggle.produces == "any":
+        return bool(kinds), "renders no monitoring.coreos.com object"
+    return toggle.produces in kinds, f"renders no {toggle.produces}"
+
+
+def _wired_behind_gates(
+    ctx: BlueprintContext, toggle: Toggle, base: dict[str, Any] | None, apis: tuple[str, ...]
+) -> bool:
+    """Whether the toggle is wired once the `enabled` switches of the maps around it are
+    on too: upstream charts gate a ServiceMonitor on `metrics.enabled` as well as on
+    `metrics.serviceMonitor.enabled` (ingress-nginx's `controller.metrics`), so the
+    toggle alone renders nothing. Only asked of a toggle that looked unwired."""
+    own = toggle.path[:-1]
+    gates = [(*own[:size], "enabled") for size in range(len(own) - 1, 0, -1)]
+    if not gates:
+        return False
+    gated = base
+    for gate in gates:
+        gated = with_value(gated, gate, True)
+    render = ctx.render(with_value(gated, toggle.path, True), apis)
+    return render.ok and _wired(ctx, toggle, render, gated, apis)[0]
 
 
 _OPT_IN = "; monitoring objects must be opt-in"

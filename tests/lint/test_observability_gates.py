@@ -1,0 +1,59 @@
+"""A monitoring toggle behind its map's own `enabled` switch is wired.
+
+ingress-nginx renders its ServiceMonitor only with `controller.metrics.enabled` and
+`controller.metrics.serviceMonitor.enabled` both true, as most upstream charts gate
+theirs. BPG006 switched the toggle on alone, saw nothing, and called it not wired; it
+now tries again with the enclosing `enabled` switches on before it says so."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from blueprintc.lint import lint
+from tests.cli.helpers import HELM_LABELS, write_workspace
+
+VALUES = """\
+replicas: 1
+metrics:
+  enabled: false
+  serviceMonitor:
+    enabled: false
+  podMonitor:
+    enabled: false
+"""
+MONITOR = (
+    "{{- if and .Values.metrics.enabled .Values.metrics.serviceMonitor.enabled }}\n"
+    "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n"
+    "  name: {{ .Release.Name }}\n" + HELM_LABELS + "spec:\n  endpoints: [{port: metrics}]\n"
+    "  selector: {matchLabels: {app: x}}\n{{- end }}\n"
+)
+
+
+# `metrics.enabled` opens the metrics port, as ingress-nginx's does.
+METRICS_SERVICE = (
+    "{{- if .Values.metrics.enabled }}\n"
+    "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}-metrics\n"
+    + HELM_LABELS
+    + "spec:\n  ports: [{name: metrics, port: 10254}]\n  selector: {app: x}\n{{- end }}\n"
+)
+
+
+def test_a_toggle_gated_on_its_maps_enabled_switch_too_is_wired(tmp_path: Path) -> None:
+    templates = "blueprints/demo/chart/templates"
+    workspace = write_workspace(
+        tmp_path / "ws",
+        {"demo": VALUES},
+        extra={
+            f"{templates}/servicemonitor.yaml": MONITOR,
+            f"{templates}/metrics-service.yaml": METRICS_SERVICE,
+        },
+    )
+    result = lint([workspace], root=workspace, jobs=1, select={"BPG006"})
+    # the PodMonitor toggle renders nothing, gates or not: still not wired
+    assert [(d.location.file, d.location.line, d.message) for d in result.active] == [
+        (
+            "blueprints/demo/chart/values.yaml",
+            7,
+            "metrics.podMonitor.enabled=true renders no PodMonitor: the toggle is not wired",
+        )
+    ]
