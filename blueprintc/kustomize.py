@@ -96,12 +96,21 @@ def remote_resources(directory: Path, root: Path | None = None) -> list[str]:
             continue
         seen.add(key)
         for entry in _entries(here):
-            if (here / entry).exists():
-                if (here / entry).is_dir():
+            local = _local(here / entry)
+            if local is not None:
+                if local:
                     pending.append(here / entry)
             elif _REMOTE.match(entry) and entry not in found:
                 found.append(entry)
     return found
+
+
+def _local(path: Path) -> bool | None:
+    """True for a directory, False for another entry, None when nothing is there."""
+    try:
+        return path.is_dir() if path.exists() else None
+    except (OSError, ValueError):  # a name no file system holds (a NUL in it)
+        return None
 
 
 def _entries(directory: Path) -> list[str]:
@@ -113,7 +122,10 @@ def _entries(directory: Path) -> list[str]:
             except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError):
                 return []  # kustomize reports it
             doc = data[0] if data and isinstance(data[0], dict) else {}
-            return [str(e) for key in _LISTS for e in doc.get(key) or [] if isinstance(e, str)]
+            lists = [doc.get(key) for key in _LISTS]
+            return [
+                e for items in lists if isinstance(items, list) for e in items if isinstance(e, str)
+            ]
     return []
 
 
