@@ -4,7 +4,7 @@ Helm reads values with sigs.k8s.io/yaml: go-yaml v2 (YAML 1.1), then JSON. So
 an int, bool or float key becomes a string (`80:` is "80", `true:` is "true",
 `1.5:` is "1.5", go-yaml's float32 format), a timestamp stays the text as
 written (`2024-01-01`, key or value), and so does a base-60 number, which go-yaml
-does not read (`at: 03:00` is "03:00", where YAML 1.1 makes 180, and `8080:80`
+does not read (`at: 12:30` is "12:30", where YAML 1.1 makes 750, and `8080:80`
 is not 484880), and a !!binary value is its decoded text.
 What Helm cannot carry is an error where it stands: a null or !!binary key, a
 NaN or infinite float, an integer beyond 64 bits (Helm turns it into a float
