@@ -1,4 +1,5 @@
-"""Guards that could not run because the chart's dependencies are not built.
+"""Guards that could not run: the chart's dependencies are not built, or (under
+`--offline`) a Kustomize build would have to fetch a remote resource.
 
 A Blueprint repository's source tree normally ignores `charts/` and CI
 builds it with `helm dependency build`. Helm renders a chart whose subcharts
