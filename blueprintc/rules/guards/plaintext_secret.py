@@ -7,15 +7,17 @@ empty for the overlay to fill from a secret store.
 
 Keys are matched by canon `charts.secretKeyPattern`; values that only name
 where a secret lives (`${VAR}`, `{{ ... }}`, `existingSecret`, empty) pass.
-Read as chart owners mean them, these name a Secret or a key in one and
-pass too (canon `charts`): `existingSecret*` keys
-(`secretReferenceKeyPattern`), the keys beside a non-empty `secretName` or
-`existingSecret` (`secretNameKeyPattern`: `{secretName: smtp, secretKey:
-token}`), the entries of a key map (`secretKeyMapKeys`: `keys: {apiKey:
-api-key}`), and a `secretKey` whose value looks like a key name
-(`secretKeyNameKeys`: an ExternalSecret's `data[].secretKey: api-key`). A
-placeholder that says it must be replaced (`CHANGE_ME`,
-`operator-must-override-via-overlay`: `secretPlaceholderPattern`) is no secret.
+Read as chart owners mean them, these name a Secret or a key in one and pass
+too (canon `charts`): `existingSecret*` keys (`secretReferenceKeyPattern`),
+the keys beside a non-empty `secretName` or `existingSecret`
+(`secretNameKeyPattern`: `{secretName: smtp, secretKey: token}`) whose value
+looks like a key name (`secretKeyNamePattern`: beside `existingSecret:
+redis`, `password: "S3cr3t!value"` is still a secret), the entries of a key
+map (`secretKeyMapKeys`: `keys: {apiKey: api-key}`), and a `secretKey` whose
+value looks like a key name (`secretKeyNameKeys`: an ExternalSecret's
+`data[].secretKey: api-key`). A placeholder that says it must be replaced
+(`CHANGE_ME`, `operator-must-override-via-overlay`:
+`secretPlaceholderPattern`) is no secret.
 
 Failing::
 
@@ -102,8 +104,10 @@ def _strings(
                 continue
             if name in refs.key_names and isinstance(value, str) and refs.key_name.match(value):
                 continue
-            if isinstance(value, str) and (siblings_name_keys or refs.secret_name.match(name)):
+            if isinstance(value, str) and refs.secret_name.match(name):
                 continue
+            if isinstance(value, str) and siblings_name_keys and refs.key_name.match(value):
+                continue  # a key of the named Secret, as written: `password: redis-password`
             yield from _strings(value, (*path, name), refs, name in refs.key_maps)
     elif isinstance(node, list):
         for index, value in enumerate(node):
