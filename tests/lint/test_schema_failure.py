@@ -12,7 +12,7 @@ from pathlib import Path
 
 from blueprintc.lint import lint
 from tests.cli.helpers import write_workspace
-from tests.lint.test_upstream_objects import DEMO_CHART, _archive
+from tests.lint.test_upstream_objects import wrapper
 
 CHART = "blueprints/demo/chart"
 SCHEMA = json.dumps(
@@ -34,19 +34,11 @@ def _findings(workspace: Path) -> list[tuple[str, str, int, int, str]]:
 
 def test_an_upstreams_schema_refusing_a_value_is_reported_at_the_value(tmp_path: Path) -> None:
     values = "replicas: 1\nupstream-app:\n  image: x\n  replicaCount: two\n"
-    workspace = write_workspace(
-        tmp_path / "ws",
-        {"demo": values},
-        extra={f"{CHART}/Chart.yaml": DEMO_CHART.split("  - name: own-part")[0]},
-    )
     upstream = {
-        "Chart.yaml": "apiVersion: v2\nname: upstream-app\nversion: 1.0.0\n",
         "values.schema.json": SCHEMA,
         "templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n",
     }
-    charts = workspace / CHART / "charts"
-    charts.mkdir()
-    (charts / "upstream-app-1.0.0.tgz").write_bytes(_archive("upstream-app", upstream))
+    workspace = wrapper(tmp_path, values, {}, upstream)
     [(file, message, line, column, hint)] = _findings(workspace)
     assert (file, line, column) == (f"{CHART}/values.yaml", 4, 17)
     assert "upstream-app: - at '/replicaCount': got string, want integer" in message

@@ -53,6 +53,25 @@ def _archive(name: str, files: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
+UPSTREAM_CHART = "apiVersion: v2\nname: upstream-app\nversion: 1.0.0\n"
+
+
+def wrapper(tmp_path: Path, values: str, own: dict[str, str], upstream: dict[str, str]) -> Path:
+    """A workspace whose Blueprint `demo` wraps `upstream-app` 1.0.0, vendored in `charts/`
+    as CI's `helm dependency build` leaves it: `own` are files of the wrapper chart,
+    `upstream` files of the archive (its Chart.yaml given)."""
+    files = {f"{CHART}/{rel}": text for rel, text in own.items()}
+    chart = DEMO_CHART.split("  - name: own-part")[0]
+    workspace = write_workspace(
+        tmp_path / "ws", {"demo": values}, extra={f"{CHART}/Chart.yaml": chart, **files}
+    )
+    charts = workspace / CHART / "charts"
+    charts.mkdir()
+    archive = _archive("upstream-app", {"Chart.yaml": UPSTREAM_CHART, **upstream})
+    (charts / "upstream-app-1.0.0.tgz").write_bytes(archive)
+    return workspace
+
+
 def test_the_labels_rule_reads_the_platforms_templates_not_the_upstreams(
     tmp_path: Path,
 ) -> None:
@@ -120,17 +139,7 @@ spec:
 def test_an_upstreams_objects_are_reported_together_at_its_entry_with_a_fix_in_values(
     tmp_path: Path,
 ) -> None:
-    chart = DEMO_CHART.split("  - name: own-part")[0]
-    workspace = write_workspace(
-        tmp_path / "ws",
-        {"demo": "replicas: 1\n"},
-        extra={
-            f"{CHART}/Chart.yaml": chart,
-            f"{CHART}/templates/monitor.yaml": MONITOR.format("own") + LABELS,
-        },
-    )
     upstream = {
-        "Chart.yaml": "apiVersion: v2\nname: upstream-app\nversion: 1.0.0\n",
         "crds/widgets.yaml": WIDGET_CRD,
         "templates/widgets.yaml": "---\n".join(
             WIDGET.format(n) + LABELS for n in ("one", "two", "three", "four")
@@ -139,9 +148,8 @@ def test_an_upstreams_objects_are_reported_together_at_its_entry_with_a_fix_in_v
             MONITOR.format(n) + LABELS for n in ("app", "rules")
         ),
     }
-    charts = workspace / CHART / "charts"
-    charts.mkdir()
-    (charts / "upstream-app-1.0.0.tgz").write_bytes(_archive("upstream-app", upstream))
+    own = {"templates/monitor.yaml": MONITOR.format("own") + LABELS}
+    workspace = wrapper(tmp_path, "replicas: 1\n", own, upstream)
 
     result = lint([workspace], root=workspace, jobs=1, select={"BPG006", "BPG009"})
     found = sorted((d.rule, d.location.file, d.location.line, d.message) for d in result.active)
@@ -179,22 +187,8 @@ def test_a_custom_resource_of_an_upstreams_crd_names_where_the_crd_comes_from(
 ) -> None:
     """A wrapper's own Cluster, of the CRD that cloudnative-pg renders: the finding is
     at the wrapper's template, and says the CRD is the upstream's, not the chart's."""
-    chart = DEMO_CHART.split("  - name: own-part")[0]
-    workspace = write_workspace(
-        tmp_path / "ws",
-        {"demo": "replicas: 1\n"},
-        extra={
-            f"{CHART}/Chart.yaml": chart,
-            f"{CHART}/templates/widget.yaml": WIDGET.format("mine") + LABELS,
-        },
-    )
-    upstream = {
-        "Chart.yaml": "apiVersion: v2\nname: upstream-app\nversion: 1.0.0\n",
-        "templates/crds.yaml": WIDGET_CRD,
-    }
-    charts = workspace / CHART / "charts"
-    charts.mkdir()
-    (charts / "upstream-app-1.0.0.tgz").write_bytes(_archive("upstream-app", upstream))
+    own = {"templates/widget.yaml": WIDGET.format("mine") + LABELS}
+    workspace = wrapper(tmp_path, "replicas: 1\n", own, {"templates/crds.yaml": WIDGET_CRD})
 
     result = lint([workspace], root=workspace, jobs=1, select={"BPG009"})
     assert [(d.location.file, d.location.line, d.message) for d in result.active] == [
