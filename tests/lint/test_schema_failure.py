@@ -65,3 +65,21 @@ def test_the_charts_own_schema_too_and_a_missing_value_stays_at_the_chart(
     [(file, message, line, _, _)] = _findings(workspace)
     assert (file, line) == (f"{CHART}/Chart.yaml", 2)
     assert "missing propert" in message
+
+
+def test_a_ci_values_file_refused_by_the_schema_is_reported_at_its_value(
+    tmp_path: Path,
+) -> None:
+    """chart-testing's `ci/*-values.yaml` renders (BPG012): the value is in the ci/ file."""
+    upstream = {
+        "values.schema.json": SCHEMA,
+        "templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n",
+    }
+    workspace = wrapper(tmp_path, "replicas: 1\nupstream-app:\n  image: x\n", {}, upstream)
+    ci = workspace / CHART / "ci" / "ha-values.yaml"
+    ci.parent.mkdir()
+    ci.write_text("upstream-app:\n  replicaCount: two\n", encoding="utf-8")
+    result = lint([workspace], root=workspace, jobs=1, select={"BPG012"})
+    found = [(d.location.file, d.location.line, d.location.column) for d in result.active]
+    assert found == [(f"{CHART}/ci/ha-values.yaml", 2, 17)]
+    assert result.active[0].hint.startswith("give upstream-app.replicaCount a value")

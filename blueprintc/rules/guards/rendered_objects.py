@@ -42,7 +42,7 @@ from blueprintc.rules.guards.support import (
 )
 from blueprintc.rules.memo import remembered
 from blueprintc.yamldata import PyLoader
-from blueprintc.yamldoc import syntax_error
+from blueprintc.yamldoc import YamlDoc, syntax_error
 
 if TYPE_CHECKING:
     from blueprintc.validate.extra_schemas import ExtraSchemas
@@ -60,6 +60,7 @@ class ValuesSet:
     label: str
     values: dict[str, Any] | None
     location: Location | None
+    doc: YamlDoc | None = None  # a ci/ file's, for positions in it
 
 
 @dataclass(frozen=True)
@@ -92,10 +93,11 @@ def values_sets(ctx: BlueprintContext) -> list[ValuesSet]:
     found = [ValuesSet(DEFAULT, None, None)]
     ci = ctx.chart_dir / "ci"
     for path in sorted(ci.glob("*values.yaml")) if ci.is_dir() else ():
-        data = ctx.load(path).data
+        doc = ctx.load(path)
         location = Location(ctx.rel(path), 1, 1)
         label = f"ci/{path.name}"  # as chart-testing names it: the chart is the finding's
-        found.append(ValuesSet(label, data if isinstance(data, dict) else {}, location))
+        values = doc.data if isinstance(doc.data, dict) else {}
+        found.append(ValuesSet(label, values, location, doc))
     for label, values in ctx.values_files:
         found.append(ValuesSet(f"--values {label}", values, chart_location(ctx, ("name",))))
     return found

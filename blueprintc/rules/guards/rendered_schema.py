@@ -34,6 +34,7 @@ from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.object_sources import object_location
 from blueprintc.rules.guards.rendered_objects import DEFAULT, rendered_check
+from blueprintc.rules.guards.schema_failure import schema_finding
 from blueprintc.rules.guards.support import failure_finding
 
 
@@ -54,7 +55,9 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     for values_set, failure in result.failures:
         assert values_set.location is not None
         message = f"render with {values_set.label} failed: {failure.message}"
-        yield failure_finding(ctx, failure, message, values_set.location)
+        docs = [values_set.doc, ctx.values_yaml]  # the ci/ file wins over values.yaml
+        refused = schema_finding(ctx, failure, message, docs)
+        yield refused or failure_finding(ctx, failure, message, values_set.location)
     version = ctx.workspace.kubernetes_version
     for error in result.errors:
         obj = error.obj

@@ -11,46 +11,47 @@ under the subchart's key for a subchart's schema: that is where the fix goes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from blueprintc.diagnostics import Location
+from blueprintc.diagnostics import Finding
 from blueprintc.helm import RenderFailure
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.object_sources import values_key
-from blueprintc.rules.guards.support import values_location
-from blueprintc.yamldoc import PathKey
+from blueprintc.rules.guards.support import doc_location
+from blueprintc.yamldoc import PathKey, YamlDoc, json_path
 
 _REFUSED = "values don't meet the specifications of the schema(s)"
 # `<chart>: - at '<JSON pointer>': <what is wrong>`, the first of Helm's list.
 _VIOLATION = re.compile(r"(?P<chart>[\w.-]+): - at '(?P<pointer>[^']*)': (?P<why>.+?)(?= - |$)")
 
 
-@dataclass(frozen=True)
-class SchemaViolation:
-    chart: str
-    path: PathKey  # in the chart's values.yaml
-    why: str  # `got string, want integer`
-    location: Location
-
-
-def schema_violation(ctx: BlueprintContext, failure: RenderFailure) -> SchemaViolation | None:
-    """The first value Helm's schema check refused, where values.yaml sets it; None when
-    the failure is another, or values.yaml does not set that value (a subchart's own
+def schema_finding(
+    ctx: BlueprintContext, failure: RenderFailure, message: str, docs: list[YamlDoc | None]
+) -> Finding | None:
+    """`message` at the first value Helm's schema check refused, in the first of `docs`
+    (the values files of the render, the one that wins first) that sets it, with the
+    fix; None when the failure is another, or no file sets that value (a subchart's own
     default, or a required value nobody gave: the caller's place stands)."""
     if _REFUSED not in failure.message:
         return None
     match = _VIOLATION.search(failure.message.split(_REFUSED, 1)[1])
-    doc = ctx.values_yaml
-    if match is None or doc is None:
+    if match is None:
         return None
     chart = match.group("chart")
     prefix = _values_prefix(ctx, chart)
     if prefix is None:
         return None
-    path = (*prefix, *_parts(doc.data, prefix, match.group("pointer")))
-    if not path or doc.get(path, _ABSENT) is _ABSENT:
-        return None  # the whole file (a required value missing), or a value it lacks
-    return SchemaViolation(chart, path, match.group("why"), values_location(ctx, path))
+    for doc in docs:
+        if doc is None:
+            continue
+        path = (*prefix, *_parts(doc.data, prefix, match.group("pointer")))
+        if path and doc.get(path, _ABSENT) is not _ABSENT:
+            return Finding(
+                message,
+                doc_location(doc, path),
+                hint=f"give {json_path(path)} a value {chart}'s values.schema.json accepts "
+                f"({match.group('why')})",
+            )
+    return None
 
 
 _ABSENT = object()

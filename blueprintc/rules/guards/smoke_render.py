@@ -34,7 +34,7 @@ from blueprintc.diagnostics import Finding, Severity
 from blueprintc.helm import RenderFailure
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.schema_failure import schema_violation
+from blueprintc.rules.guards.schema_failure import schema_finding
 from blueprintc.rules.guards.support import (
     chart_location,
     failure_finding,
@@ -44,7 +44,6 @@ from blueprintc.rules.guards.support import (
     smoke_mode,
     stand_in_failure,
 )
-from blueprintc.yamldoc import json_path
 
 
 @rule(
@@ -127,14 +126,9 @@ def _failure(
         prefix += " (dependencies not built: stood in for, see BPG011)"
     if mode == "requires-overlay":
         prefix += " for a reason other than a `required` overlay value"
-    violation = schema_violation(ctx, failure)
-    if violation is not None:  # a value its values.schema.json refuses: at the value
-        return Finding(
-            f"{prefix}: {failure.message}",
-            violation.location,
-            hint=f"give {json_path(violation.path)} a value {violation.chart}'s "
-            f"values.schema.json accepts ({violation.why})",
-        )
+    refused = schema_finding(ctx, failure, f"{prefix}: {failure.message}", [ctx.values_yaml])
+    if refused is not None:  # a value its values.schema.json refuses: at the value
+        return refused
     finding = failure_finding(
         ctx, failure, f"{prefix}: {failure.message}", chart_location(ctx, ("name",))
     )

@@ -47,16 +47,16 @@ def yaml_text(value: Any) -> str:
 def chart_location(ctx: BlueprintContext, path: PathKey, key: bool = True) -> Location:
     doc = ctx.chart_yaml
     assert doc is not None
-    return _at(doc, path, key)
+    return doc_location(doc, path, key)
 
 
 def values_location(ctx: BlueprintContext, path: PathKey, key: bool = False) -> Location:
     doc = ctx.values_yaml
     assert doc is not None
-    return _at(doc, path, key)
+    return doc_location(doc, path, key)
 
 
-def _at(doc: YamlDoc, path: PathKey, key: bool) -> Location:
+def doc_location(doc: YamlDoc, path: PathKey, key: bool = False) -> Location:
     line, column = doc.locate(path, key=key)
     return Location(doc.source.rel, line, column, json_path(path))
 
