@@ -31,7 +31,11 @@ SEVERITIES = click.Choice(["error", "warning", "info"])
     show_default=True,
 )
 @click.option("--fail-on", type=SEVERITIES, default=None, help="Lowest severity that fails.")
-@click.option("--select", multiple=True, help="Only these rule ids (repeatable).")
+@click.option(
+    "--select",
+    multiple=True,
+    help="Only these rule ids: repeatable, or comma-separated (BPG003,BPG012).",
+)
 @click.option(
     "--color/--no-color",
     "colour",
@@ -90,6 +94,7 @@ def lint(
     from blueprintc.repopath import from_repository_root
     from blueprintc.reporters import reporter
 
+    select = tuple(rule_id.strip() for given in select for rule_id in given.split(","))
     unknown = sorted(set(select) - set(RULES))
     if unknown:
         raise click.UsageError(f"unknown rule id(s): {', '.join(unknown)}")

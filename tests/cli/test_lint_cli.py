@@ -97,6 +97,7 @@ def test_paths_from_two_workspaces_are_a_usage_error(tmp_path: Path) -> None:
 def test_select_limits_the_rules(failing: Path) -> None:
     assert invoke("lint", "--select", "BPG001", failing).exit_code == 0
     assert invoke("lint", "--select", "BPG001", "--select", "BPG007", failing).exit_code == 1
+    assert invoke("lint", "--select", "BPG001,BPG007", failing).exit_code == 1  # as ruff takes it
 
 
 def test_no_paths_lints_the_workspace_catalog(
