@@ -84,8 +84,8 @@ def _crds(ctx: BlueprintContext, kinds: set[str]) -> list[tuple[str, dict[str, A
 
 
 def _shipped_by(ctx: BlueprintContext, file: str) -> str:
-    """Where the CRD is, as the user finds it: `its upstream cloudnative-pg`, or the
-    chart's own file (`crds/widgets.yaml`)."""
+    """Where the CRD is, as the user finds it: `from the upstream cloudnative-pg`, or
+    `in crds/widgets.yaml` (a file of the chart)."""
     upstream = upstream_at(ctx, file)
     if upstream is not None:
         return f"from the upstream {upstream.get('name')}"
