@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 from blueprintc.diagnostics import Finding, Location, Severity
 from blueprintc.rules.base import rule
@@ -38,20 +39,43 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             "Kustomize build that fetches remote resources (BPG011 names it)",
         )
     elif build.error is not None:
-        path = kustomization_file(ctx)
-        line = 1
-        if path.is_file():
-            source = ctx.read(path)
-            named = set(_QUOTED.findall(build.error))
-            for number, text in enumerate(source.lines, start=1):
-                entry = text.strip().removeprefix("- ").strip()
-                if entry and entry in named:
-                    line = number
-                    break
-        yield Finding(f"kubectl kustomize failed: {build.error}", Location(ctx.rel(path), line, 1))
+        entry = _named_entry(ctx, build.error)
+        if entry is None:
+            where = Location(ctx.rel(kustomization_file(ctx)), 1, 1)
+            yield Finding(f"kubectl kustomize failed: {build.error}", where)
+        elif _MISSING in build.error and _absent(kustomization_file(ctx).parent / entry):
+            # kustomize's message says it three times, through its loader's layers
+            yield Finding(
+                f"kubectl kustomize failed: {entry} does not exist, and the kustomization lists it",
+                entry_location(ctx, entry),
+                hint=f"add {entry} beside the kustomization, or remove it from the list",
+            )
+        else:
+            yield Finding(f"kubectl kustomize failed: {build.error}", entry_location(ctx, entry))
 
 
 _QUOTED = re.compile(r"'([^']+)'")
+_MISSING = "no such file or directory"
+
+
+def _absent(path: Path) -> bool:
+    try:
+        return not path.exists()
+    except (OSError, ValueError):  # a name no file system holds
+        return True
+
+
+def _named_entry(ctx: BlueprintContext, error: str) -> str | None:
+    """The first entry of the kustomization, in its order, that kustomize's message names."""
+    path = kustomization_file(ctx)
+    if not path.is_file():
+        return None
+    named = set(_QUOTED.findall(error))
+    for text in ctx.read(path).lines:
+        entry = text.strip().removeprefix("- ").strip().strip("\"'")
+        if entry and entry in named:
+            return entry
+    return None
 
 
 RULE = check
