@@ -83,3 +83,19 @@ def test_a_ci_values_file_refused_by_the_schema_is_reported_at_its_value(
     found = [(d.location.file, d.location.line, d.location.column) for d in result.active]
     assert found == [(f"{CHART}/ci/ha-values.yaml", 2, 17)]
     assert result.active[0].hint.startswith("give upstream-app.replicaCount a value")
+
+
+def test_an_aliased_upstream_is_found_by_the_alias_helm_names_it_by(tmp_path: Path) -> None:
+    upstream = {
+        "values.schema.json": SCHEMA,
+        "templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n",
+    }
+    workspace = wrapper(
+        tmp_path, "replicas: 1\napp:\n  image: x\n  replicaCount: two\n", {}, upstream
+    )
+    chart = workspace / CHART / "Chart.yaml"
+    chart.write_text(chart.read_text(encoding="utf-8") + "    alias: app\n", encoding="utf-8")
+    [(file, message, line, column, hint)] = _findings(workspace)
+    assert "app: - at '/replicaCount'" in message  # Helm names the subchart by its alias
+    assert (file, line, column) == (f"{CHART}/values.yaml", 4, 17)
+    assert hint.startswith("give app.replicaCount a value upstream-app's values.schema.json")

@@ -36,10 +36,10 @@ def schema_finding(
     match = _VIOLATION.search(failure.message.split(_REFUSED, 1)[1])
     if match is None:
         return None
-    chart = match.group("chart")
-    prefix = _values_prefix(ctx, chart)
-    if prefix is None:
+    found = _values_prefix(ctx, match.group("chart"))
+    if found is None:
         return None
+    prefix, chart = found
     for doc in docs:
         if doc is None:
             continue
@@ -57,15 +57,16 @@ def schema_finding(
 _ABSENT = object()
 
 
-def _values_prefix(ctx: BlueprintContext, chart: str) -> PathKey | None:
-    """Where `chart`'s values are in the chart's values.yaml: the root for the chart
-    itself, a dependency's key (its alias, else its name) for a subchart."""
+def _values_prefix(ctx: BlueprintContext, chart: str) -> tuple[PathKey, str] | None:
+    """Where `chart`'s values are in the chart's values.yaml, and the chart's name: the
+    root for the chart itself, a dependency's key (its alias, else its name) for a
+    subchart, which Helm's message names by that alias when it has one."""
     own = ctx.chart_yaml.data if ctx.chart_yaml is not None else None
     if isinstance(own, dict) and own.get("name") == chart:
-        return ()
+        return (), chart
     for dep in ctx.declared_dependencies:
-        if dep.get("name") == chart:
-            return (values_key(dep),)
+        if chart in (dep.get("name"), dep.get("alias")):
+            return (values_key(dep),), str(dep.get("name"))
     return None
 
 
