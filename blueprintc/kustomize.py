@@ -35,8 +35,7 @@ def build(
     """`kubectl kustomize directory`; with `offline`, not run when the kustomization (or
     a local one it includes, inside `root`) lists a remote resource, which kustomize
     would fetch."""
-    remote = remote_resources(directory, root)
-    if offline and remote:
+    if offline and (remote := remote_resources(directory, root)):
         return KustomizeBuild([], "", None, tuple(remote))
     if shutil.which(KUBECTL) is None:
         return KustomizeBuild([], "", "kubectl is not installed; it provides `kubectl kustomize`")
@@ -50,6 +49,7 @@ def build(
     )
     if proc.returncode != 0:
         error = clean_error(proc.stderr, directory)
+        remote = remote_resources(directory, root)  # read only when a build failed
         return KustomizeBuild([], "", error, unreachable=_unreachable(error, remote))
     # Read as the API server reads it (a timestamp stays text), like Helm's output.
     objects = [
@@ -80,7 +80,8 @@ def clean_error(stderr: str, directory: Path) -> str:
 # a path whose first part is a host (`github.com/org/repo//dir?ref=v1`).
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|git::|[\w-]+(?:\.[\w-]+)+/)", re.I)
 _LISTS = ("resources", "components", "bases")
-_KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+# The names kustomize reads a directory's kustomization from, in its order.
+KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
 
 def remote_resources(directory: Path, root: Path | None = None) -> list[str]:
@@ -96,7 +97,7 @@ def remote_resources(directory: Path, root: Path | None = None) -> list[str]:
             continue
         seen.add(key)
         for entry in _entries(here):
-            local = _local(here / entry)
+            local = on_disk(here / entry)
             if local is not None:
                 if local:
                     pending.append(here / entry)
@@ -105,7 +106,7 @@ def remote_resources(directory: Path, root: Path | None = None) -> list[str]:
     return found
 
 
-def _local(path: Path) -> bool | None:
+def on_disk(path: Path) -> bool | None:
     """True for a directory, False for another entry, None when nothing is there."""
     try:
         return path.is_dir() if path.exists() else None
@@ -114,7 +115,7 @@ def _local(path: Path) -> bool | None:
 
 
 def _entries(directory: Path) -> list[str]:
-    for name in _KUSTOMIZATION_FILES:
+    for name in KUSTOMIZATION_FILES:
         path = directory / name
         if path.is_file():
             try:

@@ -206,9 +206,10 @@ def _unlisted_blueprint(directory: Path, workspace: Workspace) -> tuple[Blueprin
     if chart.is_file():
         what, where = "a chart (chart/Chart.yaml)", workspace.rel(chart)
     else:
+        from blueprintc.kustomize import KUSTOMIZATION_FILES  # manifests/: Kustomize's
+
         manifests = directory / "manifests"
-        names = ("kustomization.yaml", "kustomization.yml", "Kustomization")
-        files = [manifests / name for name in names]
+        files = [manifests / name for name in KUSTOMIZATION_FILES]
         what = "Kustomize manifests (manifests/)"
         where = workspace.rel(next((f for f in files if f.is_file()), manifests))
     message = (

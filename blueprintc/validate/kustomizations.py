@@ -31,11 +31,7 @@ from blueprintc.childenv import child_env
 from blueprintc.cores import usable_cores
 from blueprintc.kustomize import KUBECTL, clean_error
 
-KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 BUILD_TIMEOUT = 60.0
-_KLOG_MULTILINE = re.compile(
-    r'^[EWI]\d{4} [\d:.]+ \d+ [\w.]+:\d+\] "command failed" err=< (?P<err>.*) >$'
-)
 
 
 @dataclass(frozen=True)
@@ -143,10 +139,7 @@ def _build_error(directory: Path, root: Path, timeout: float) -> str | None:
         return f"kubectl kustomize timed out after {timeout:g}s"
     if proc.returncode == 0:
         return None
-    message = clean_error(proc.stderr, root)
-    multiline = _KLOG_MULTILINE.match(message)  # klog's `err=< ... >` form for long errors
-    if multiline:
-        message = multiline.group("err")
+    message = clean_error(proc.stderr, root)  # klog's one-line and `err=< ... >` forms
     return re.sub(re.escape(str(root)) + r"(?![\w.-])", ".", message)
 
 

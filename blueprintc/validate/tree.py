@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from blueprintc.diagnostics import Diagnostic, Location, one_line, sorted_diagnostics
+from blueprintc.kustomize import KUSTOMIZATION_FILES
 from blueprintc.rules.output_rules import (
     EMITTED_OBJECT_SCHEMA,
     KUSTOMIZE_BUILD,
@@ -32,7 +33,6 @@ from blueprintc.rules.output_rules import (
 from blueprintc.validate.extra_schemas import ExtraSchemas, load_locations
 from blueprintc.validate.kubernetes import schema_set_for
 from blueprintc.validate.kustomizations import (
-    KUSTOMIZATION_FILES,
     build_failures,
     read_kustomization,
 )

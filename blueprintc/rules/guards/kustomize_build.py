@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 from blueprintc.diagnostics import Finding, Location, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.kustomize_support import entry_location, kustomization_file
+from blueprintc.rules.guards.kustomize_support import (
+    entry_location,
+    kustomization_file,
+    listed_entry,
+)
 
 
 @rule(
@@ -39,11 +42,13 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             "Kustomize build that fetches remote resources (BPG011 names it)",
         )
     elif build.error is not None:
+        from blueprintc.kustomize import on_disk  # loaded by the build above
+
         entry = _named_entry(ctx, build.error)
         if entry is None:
             where = Location(ctx.rel(kustomization_file(ctx)), 1, 1)
             yield Finding(f"kubectl kustomize failed: {build.error}", where)
-        elif _MISSING in build.error and _absent(kustomization_file(ctx).parent / entry):
+        elif _MISSING in build.error and on_disk(kustomization_file(ctx).parent / entry) is None:
             # kustomize's message says it three times, through its loader's layers
             yield Finding(
                 f"kubectl kustomize failed: {entry} does not exist, and the kustomization lists it",
@@ -58,13 +63,6 @@ _QUOTED = re.compile(r"'([^']+)'")
 _MISSING = "no such file or directory"
 
 
-def _absent(path: Path) -> bool:
-    try:
-        return not path.exists()
-    except (OSError, ValueError):  # a name no file system holds
-        return True
-
-
 def _named_entry(ctx: BlueprintContext, error: str) -> str | None:
     """The first entry of the kustomization, in its order, that kustomize's message names."""
     path = kustomization_file(ctx)
@@ -72,7 +70,7 @@ def _named_entry(ctx: BlueprintContext, error: str) -> str | None:
         return None
     named = set(_QUOTED.findall(error))
     for text in ctx.read(path).lines:
-        entry = text.strip().removeprefix("- ").strip().strip("\"'")
+        entry = listed_entry(text)
         if entry and entry in named:
             return entry
     return None

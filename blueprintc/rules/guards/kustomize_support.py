@@ -31,7 +31,9 @@ def manifest_location(ctx: BlueprintContext, body: dict[str, Any]) -> Location:
 
 def kustomization_file(ctx: BlueprintContext) -> Any:
     assert ctx.blueprint.manifest_dir is not None
-    for name in ("kustomization.yaml", "kustomization.yml", "Kustomization"):
+    from blueprintc.kustomize import KUSTOMIZATION_FILES  # a Kustomize Blueprint's alone
+
+    for name in KUSTOMIZATION_FILES:
         path = ctx.blueprint.manifest_dir / name
         if path.exists():
             return path
@@ -44,6 +46,11 @@ def entry_location(ctx: BlueprintContext, entry: str) -> Location:
     path = kustomization_file(ctx)
     if path.is_file():
         for number, text in enumerate(ctx.read(path).lines, start=1):
-            if text.strip().removeprefix("- ").strip().strip("\"'") == entry:
+            if listed_entry(text) == entry:
                 return Location(ctx.rel(path), number, text.find(entry) + 1)
     return Location(ctx.rel(path), 1, 1)
+
+
+def listed_entry(line: str) -> str:
+    """The entry a kustomization's line lists (`  - "base"` -> `base`), as written."""
+    return line.strip().removeprefix("- ").strip().strip("\"'")
