@@ -21,12 +21,19 @@ def local_chart_sources(chart_dir: Path | None) -> list[Path]:
     if chart_dir is None:
         return []
     deps = plain_mapping(chart_dir / "Chart.yaml", chart_dir).get("dependencies")
-    out = []
-    for dep in deps if isinstance(deps, list) else []:
-        repository = dep.get("repository") if isinstance(dep, dict) else None
-        if isinstance(repository, str) and repository.startswith("file://"):
-            out.append((chart_dir / repository[len("file://") :]).resolve())
-    return out
+    if not isinstance(deps, list):
+        return []
+    sources = (file_source(chart_dir, dep) for dep in deps if isinstance(dep, dict))
+    return [source.resolve() for source in sources if source is not None]
+
+
+def file_source(chart_dir: Path, dep: dict[str, Any]) -> Path | None:
+    """The directory a `file://` dependency of the chart in `chart_dir` names, as written
+    (not resolved); None for a dependency from a chart repository."""
+    repository = dep.get("repository")
+    if not isinstance(repository, str) or not repository.startswith("file://"):
+        return None
+    return chart_dir / repository.removeprefix("file://")
 
 
 # path -> (its stat signature, its top mapping): a file read again only when it changed.

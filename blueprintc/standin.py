@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from blueprintc.chartsources import file_source
+
 _MAX_COPY_BYTES = 64 * 1024 * 1024  # a stand-in never copies more than this in all
 
 
@@ -91,10 +93,10 @@ def build(
 
 def _local_source(chart_dir: Path, dep: dict[str, Any], root: Path) -> Path | None:
     """The directory of a `file://` dependency, when it is a chart inside the workspace."""
-    repository = str(dep.get("repository") or "")
-    if not repository.startswith("file://"):
+    written = file_source(chart_dir, dep)
+    if written is None:
         return None
-    source = (chart_dir / repository.removeprefix("file://")).resolve()
+    source = written.resolve()
     if not source.is_relative_to(root) or not (source / "Chart.yaml").is_file():
         return None
     return source

@@ -22,6 +22,7 @@ from typing import Any
 
 from blueprintc.crds import CRD_KIND, KindKey, chart_crd_files, crd_kind, object_kind
 from blueprintc.diagnostics import Finding, Severity
+from blueprintc.helm import chart_relative
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.object_sources import (
@@ -89,7 +90,7 @@ def _shipped_by(ctx: BlueprintContext, file: str) -> str:
     upstream = upstream_at(ctx, file)
     if upstream is not None:
         return f"from the upstream {upstream.get('name')}"
-    return "in " + file.split("/", 1)[-1]
+    return "in " + chart_relative(file)
 
 
 def _may_ship_crds(ctx: BlueprintContext) -> bool:

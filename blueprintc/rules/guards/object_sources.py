@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from blueprintc.chartsources import file_source
 from blueprintc.diagnostics import Location
 from blueprintc.helm import RenderedObject
 from blueprintc.rules.context import BlueprintContext
@@ -70,11 +71,12 @@ def by_source(ctx: BlueprintContext, objects: list[RenderedObject]) -> list[Grou
         dep = upstream_of(ctx, obj)
         if dep is None:
             groups.append((None, [obj]))
-        elif values_key(dep) in upstreams:
-            upstreams[values_key(dep)].append(obj)
-        else:
-            upstreams[values_key(dep)] = [obj]
-            groups.append((dep, upstreams[values_key(dep)]))
+            continue
+        key = values_key(dep)
+        if key not in upstreams:
+            upstreams[key] = []
+            groups.append((dep, upstreams[key]))
+        upstreams[key].append(obj)
     return groups
 
 
@@ -104,8 +106,5 @@ def _dependency(ctx: BlueprintContext, subchart: str) -> tuple[int, dict[str, An
 def _is_own(ctx: BlueprintContext, dep: dict[str, Any]) -> bool:
     if str(dep.get("name", "")) in helper_charts(ctx):
         return True
-    repository = str(dep.get("repository") or "")
-    if not repository.startswith("file://") or ctx.chart_dir is None:
-        return False
-    place = ctx.chart_dir / repository.removeprefix("file://")
-    return ctx.workspace.real(place).is_relative_to(ctx.root)
+    source = file_source(ctx.chart_dir, dep) if ctx.chart_dir is not None else None
+    return source is not None and ctx.workspace.real(source).is_relative_to(ctx.root)

@@ -43,7 +43,7 @@ def schema_finding(
     for doc in docs:
         if doc is None:
             continue
-        path = (*prefix, *_parts(doc.data, prefix, match.group("pointer")))
+        path = (*prefix, *_parts(doc.get(prefix), match.group("pointer")))
         if path and doc.get(path, _ABSENT) is not _ABSENT:
             return Finding(
                 message,
@@ -70,11 +70,9 @@ def _values_prefix(ctx: BlueprintContext, chart: str) -> tuple[PathKey, str] | N
     return None
 
 
-def _parts(data: object, prefix: PathKey, pointer: str) -> PathKey:
-    """A JSON pointer's parts (`/a/0/b~1c`), a number an index where the value is a list."""
-    node = data
-    for part in prefix:
-        node = node.get(part) if isinstance(node, dict) else None
+def _parts(node: object, pointer: str) -> PathKey:
+    """A JSON pointer's parts (`/a/0/b~1c`) below `node`, a number an index where the
+    value there is a list."""
     parts: list[str | int] = []
     for raw in pointer.split("/")[1:]:
         text = raw.replace("~1", "/").replace("~0", "~")

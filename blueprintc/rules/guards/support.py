@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from blueprintc.chartsources import file_source
 from blueprintc.diagnostics import Finding, Location
 from blueprintc.helm import Render, RenderedObject, RenderFailure, chart_relative
 from blueprintc.rules.context import BlueprintContext
@@ -87,9 +88,9 @@ def is_library_dependency(ctx: BlueprintContext, dep: dict[str, Any]) -> bool:
     if ctx.chart_dir is None:
         return False
     places = [ctx.chart_dir / "charts" / name]
-    repository = str(dep.get("repository") or "")
-    if repository.startswith("file://"):
-        places.insert(0, ctx.chart_dir / repository.removeprefix("file://"))
+    source = file_source(ctx.chart_dir, dep)
+    if source is not None:
+        places.insert(0, source)
     for place in places:
         chart_yaml = place / "Chart.yaml"
         try:
