@@ -92,9 +92,14 @@ _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _SEXAGESIMAL_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
 
+def is_base_60(node: Node) -> bool:
+    """A YAML 1.1 base-60 number (`12:30`, 750), which go-yaml does not read: its text."""
+    return node.tag in _SEXAGESIMAL_TAGS and ":" in node.value
+
+
 def _sexagesimal_as_text(number: Callable[[Any, Node], Any]) -> Callable[[Any, Node], Any]:
     def construct(constructor: Any, node: Node) -> Any:
-        return node.value if ":" in node.value else number(constructor, node)
+        return node.value if is_base_60(node) else number(constructor, node)
 
     return construct
 

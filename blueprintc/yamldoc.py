@@ -18,13 +18,12 @@ from yaml.nodes import ScalarNode
 
 from blueprintc.diagnostics import one_line
 from blueprintc.source import InputError, SourceFile
-from blueprintc.yamldata import SCALAR_CONSTRUCTORS, STR_TAG, Loader
+from blueprintc.yamldata import SCALAR_CONSTRUCTORS, STR_TAG, Loader, is_base_60
 
 PathKey = tuple[str | int, ...]
 MAX_NODES = 100_000
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _LITERAL_TAGS = frozenset({"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"})
-_NUMBER_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
 # Whether a finding may be reported instead of refusing the file (the workspace makes it
 # less than an error): the loader then reads the file as Helm does, the last key winning.
 Tolerance = Callable[[InputError, SourceFile], bool]
@@ -327,7 +326,7 @@ def _same(a: Any, b: Any) -> bool:
 
 def _literal(node: yaml.Node) -> bool:
     """A scalar whose text Helm reads where YAML 1.1 builds something else (`literals`)."""
-    return node.tag in _LITERAL_TAGS or (node.tag in _NUMBER_TAGS and ":" in node.value)
+    return node.tag in _LITERAL_TAGS or is_base_60(node)
 
 
 def _pos(node: yaml.Node) -> tuple[int, int]:
