@@ -97,7 +97,8 @@ def lint(
     select = tuple(rule_id.strip() for given in select for rule_id in given.split(","))
     unknown = sorted(set(select) - set(RULES))
     if unknown:
-        raise click.UsageError(f"unknown rule id(s): {', '.join(unknown)}")
+        shown = ", ".join(rule_id or "'' (empty)" for rule_id in unknown)
+        raise click.UsageError(f"unknown rule id(s): {shown}; `blueprintc explain` lists them")
     started = time.perf_counter()
     schemas = _schema_settings(paths, kube_version, schema_locations, values_paths)
     selected, extra = list(paths), None

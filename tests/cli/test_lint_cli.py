@@ -71,6 +71,7 @@ def test_fail_on_decides_whether_warnings_fail(
     [
         (("--bogus",), "No such option '--bogus'"),
         (("--select", "BPX999"), "unknown rule id(s): BPX999"),
+        (("--select", "BPG001,"), "unknown rule id(s): '' (empty); `blueprintc explain` lists"),
         (("--fail-on", "fatal"), "Invalid value for '--fail-on'"),
         (("--format", "xml"), "Invalid value for '--format'"),
         (("does-not-exist",), "no such file or directory: does-not-exist"),
