@@ -291,8 +291,14 @@ def render(
     objects' bodies may be the same dicts, so treat them as read-only. `api_versions` are
     the extra APIs `.Capabilities.APIVersions.Has` answers yes for (`helm template
     --api-versions`); `kube_version` is `.Capabilities.KubeVersion` (`helm template
-    --kube-version`; else the SDK's own default, newer than most clusters). Raises
-    HelmAborted when Helm runs over the chart's budget."""
+    --kube-version`; else the SDK's own default, newer than most clusters), and the
+    Kubernetes APIs that version serves are among the APIs, kinds included, as in a
+    cluster (`validate.kubernetes.served_api_versions`). Raises HelmAborted when Helm
+    runs over the chart's budget."""
+    if kube_version:
+        from blueprintc.validate.kubernetes import served_api_versions
+
+        api_versions = (*served_api_versions(kube_version), *api_versions)
     try:
         manifests = chart.render_manifests(values, name, namespace, api_versions, kube_version)
     except ChartLoadError as exc:

@@ -222,6 +222,46 @@ def served_groups(kubernetes_version: str) -> frozenset[str]:
     )
 
 
+# A GA version (`v1`, `v2`); beta and alpha APIs added since Kubernetes 1.24 are off by
+# default, and the oldest schema set carried is 1.25.
+_GA_VERSION = re.compile(r"^v\d+$")
+
+
+@cache
+def served_api_versions(kubernetes_version: str) -> tuple[str, ...]:
+    """`.Capabilities.APIVersions` as Helm sees it in a cluster of this version, for
+    Kubernetes' own GA APIs: each group/version and group/version/Kind (`policy/v1`,
+    `policy/v1/PodDisruptionBudget`).
+
+    Why: Helm builds that list from the cluster's discovery, kinds included, where Flux
+    installs a chart; offline (`helm template`) it has only client-go's group/versions,
+    so `.Capabilities.APIVersions.Has "policy/v1/PodDisruptionBudget"`, the usual test,
+    is false and a chart falls back to an API the version no longer serves
+    (`policy/v1beta1`). A CRD's APIs are not here: which a cluster has is not known."""
+    definitions = _definitions_file(schema_set_for(kubernetes_version))["$defs"]
+    served: dict[str, None] = {}
+    for name, definition in definitions.items():
+        kinds = (
+            definition.get("x-kubernetes-group-version-kind")
+            if isinstance(definition, dict)
+            else None
+        )
+        # One kind per definition: DeleteOptions and WatchEvent name every group; the
+        # apimachinery types (Status, APIGroup) are not resources.
+        if not isinstance(kinds, list) or len(kinds) != 1 or name.startswith(_META_TYPES):
+            continue
+        group, version, kind = (str(kinds[0].get(k, "")) for k in ("group", "version", "kind"))
+        if not _GA_VERSION.match(version) or kind.endswith("List"):
+            continue
+        group_version = f"{group}/{version}" if group else version
+        served[group_version] = None
+        served[f"{group_version}/{kind}"] = None
+    return tuple(served)
+
+
+_META_TYPES = "io.k8s.apimachinery."
+
+
 @cache
 def _definitions_file(schema_set: str) -> dict[str, Any]:
     """A schema set's `_definitions.json`, parsed once (`#/$defs/...` inside it); what its
