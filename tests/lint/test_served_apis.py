@@ -16,7 +16,7 @@ from blueprintc import helm
 from blueprintc.lint import lint
 from blueprintc.validate.kubernetes import served_api_versions
 from tests.cli.helpers import HELM_LABELS
-from tests.lint.test_upstream_objects import wrapper
+from tests.lint.test_upstream_objects import CHART, wrapper
 
 # The shape of kyverno's, tempo's and many others' `pdb.apiVersion` helper.
 PDB = (
@@ -83,3 +83,31 @@ def test_an_upstream_choosing_its_pdb_api_by_kind_is_not_reported(tmp_path: Path
     result = lint([workspace], root=workspace, jobs=1, select={"BPG012"})
 
     assert [(d.rule, d.message) for d in result.active] == []
+
+
+def test_an_upstreams_invalid_object_names_its_template_and_the_fixes_left(
+    tmp_path: Path,
+) -> None:
+    """kyverno 3.2.6's pre-delete hook RoleBinding has `roleRef.namespace`, which Helm's
+    validation refuses when it runs the hook (kyverno/kyverno#11082): its template is not
+    the platform's to edit."""
+    binding = (
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n"
+        "  name: remove-configmap\n"
+        + HELM_LABELS
+        + "roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n"
+        "  name: remove-configmap\n  namespace: default\n"
+    )
+    upstream = {"templates/hooks/pre-delete.yaml": binding}
+    workspace = wrapper(tmp_path, "replicas: 1\n", {}, upstream)
+
+    result = lint([workspace], root=workspace, jobs=1, select={"BPG012"})
+
+    [found] = result.active
+    assert (found.location.file, found.location.line) == (f"{CHART}/Chart.yaml", 5)
+    assert found.message == (
+        "RoleBinding remove-configmap: roleRef.namespace: unknown field "
+        "(from the upstream upstream-app 1.0.0's templates/hooks/pre-delete.yaml)"
+    )
+    assert "under `upstream-app:` in values.yaml" in found.hint
+    assert "pin a upstream-app release that fixes it" in found.hint

@@ -28,11 +28,12 @@ Passing: the same template with `spec.replicas: 2`.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.object_sources import object_location
+from blueprintc.rules.guards.object_sources import object_location, upstream_of, values_key
 from blueprintc.rules.guards.rendered_objects import DEFAULT, rendered_check
 from blueprintc.rules.guards.schema_failure import schema_finding
 from blueprintc.rules.guards.support import failure_finding
@@ -62,13 +63,41 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     for error in result.errors:
         obj = error.obj
         where = "" if error.values == DEFAULT else f" (rendered with {error.values})"
+        upstream = upstream_of(ctx, obj)
+        schema = f"{obj.api_version} {obj.kind} as Kubernetes {version} defines it"
+        if upstream is None:
+            hint = f"fix the template or values: the object must match {schema}"
+        else:
+            where += f" (from the upstream {_named(upstream)}'s {_inner(obj.template)})"
+            hint = _upstream_hint(upstream, schema)
         yield Finding(
             f"{obj.kind} {obj.name or '(no name)'}: {error.path or 'the object'}: "
             f"{error.message}{where}",
             object_location(ctx, obj),
-            hint=f"fix the template or values: the object must match {obj.api_version} "
-            f"{obj.kind} as Kubernetes {version} defines it",
+            hint=hint,
         )
+
+
+def _named(upstream: dict[str, Any]) -> str:
+    return f"{upstream.get('name')} {upstream.get('version', '')}".rstrip()
+
+
+def _inner(template: str) -> str:
+    """Helm's key of an upstream's template (`bp-x/charts/kyverno/templates/pdb.yaml`)
+    as the upstream chart names it (`templates/pdb.yaml`)."""
+    return template.split("/", 3)[3]
+
+
+def _upstream_hint(upstream: dict[str, Any], schema: str) -> str:
+    """An upstream's template is not the platform's to edit: the fixes left are in
+    values.yaml or in the version the wrapper pins."""
+    key = values_key(upstream)
+    return (
+        f"the object must match {schema}. If a value under `{key}:` in values.yaml makes "
+        f"it so, fix that value; if {_named(upstream)} renders it so itself, pin a "
+        f"{upstream.get('name')} release that fixes it (or turn the object off under "
+        f"`{key}:`, if the chart lets you), and report it upstream"
+    )
 
 
 RULE = check
