@@ -18,7 +18,9 @@ on a Sovereign that has the Prometheus Operator too. A list-typed toggle
 switches are switched in render 2. A toggle that renders nothing alone is tried
 once more with the `enabled` switches of the maps around it on as well: upstream
 charts gate a ServiceMonitor on `metrics.enabled` and on
-`metrics.serviceMonitor.enabled` both (ingress-nginx's `controller.metrics`).
+`metrics.serviceMonitor.enabled` both (ingress-nginx's `controller.metrics`). A
+PrometheusRule toggle is then tried with a rule to render as well: bitnami charts render
+none while `prometheusRule.groups` (or `rules`) is empty, as it is by default (keycloak).
 
 Each finding points at the toggle in `values.yaml` (cases 2 and 3) or at the
 template that renders the object (case 1); an upstream chart's objects are one
@@ -145,16 +147,31 @@ def _wired_behind_gates(
     """Whether the toggle is wired once the `enabled` switches of the maps around it are
     on too: upstream charts gate a ServiceMonitor on `metrics.enabled` as well as on
     `metrics.serviceMonitor.enabled` (ingress-nginx's `controller.metrics`), so the
-    toggle alone renders nothing. Only asked of a toggle that looked unwired."""
+    toggle alone renders nothing; a PrometheusRule's, also once it has a rule to render
+    (`_RULE_PROBES`). Only asked of a toggle that looked unwired."""
     own = toggle.path[:-1]
     gates = [(*own[:size], "enabled") for size in range(len(own) - 1, 0, -1)]
-    if not gates:
-        return False
     gated = base
     for gate in gates:
         gated = with_value(gated, gate, True)
-    render = ctx.render(with_value(gated, toggle.path, True), apis)
-    return render.ok and _wired(ctx, toggle, render, gated, apis)[0]
+    tries = [gated] if gates else []
+    if toggle.produces == "PrometheusRule":
+        with_rules = gated
+        for key, probe in _RULE_PROBES.items():
+            with_rules = with_value(with_rules, (*own, key), probe)
+        tries.append(with_rules)
+    for values in tries:
+        render = ctx.render(with_value(values, toggle.path, True), apis)
+        if render.ok and _wired(ctx, toggle, render, values, apis)[0]:
+            return True
+    return False
+
+
+# A rule to render, for a PrometheusRule toggle whose chart renders none without one:
+# bitnami's keycloak gates on `metrics.prometheusRule.groups` too (empty by default),
+# others on `rules`. Given under both keys, as a group and as a rule: a chart reads one.
+_RULE = {"alert": "BlueprintcProbe", "expr": "vector(1)"}
+_RULE_PROBES = {"groups": [{"name": "blueprintc-probe", "rules": [_RULE]}], "rules": [_RULE]}
 
 
 _OPT_IN = "; monitoring objects must be opt-in"
