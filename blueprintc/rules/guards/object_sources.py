@@ -50,9 +50,14 @@ def upstream_of(ctx: BlueprintContext, obj: RenderedObject) -> dict[str, Any] | 
 def upstream_at(ctx: BlueprintContext, path: str) -> dict[str, Any] | None:
     """`upstream_of` for a file as Helm names it (`bp-demo/charts/spire/crds/x.yaml`)."""
     parts = path.split("/")
-    if not _in_subchart(parts):
-        return None
-    found = _dependency(ctx, parts[2])
+    return upstream_under(ctx, parts[2]) if _in_subchart(parts) else None
+
+
+def upstream_under(ctx: BlueprintContext, key: str) -> dict[str, Any] | None:
+    """The Chart.yaml entry of the upstream dependency named or aliased `key` (a
+    subchart's directory in Helm's paths, its key in values.yaml); None for none, and for
+    the platform's own subcharts."""
+    found = _dependency(ctx, key)
     if found is None or _is_own(ctx, found[1]):
         return None
     return found[1]
