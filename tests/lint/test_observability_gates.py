@@ -12,6 +12,7 @@ from pathlib import Path
 
 from blueprintc.lint import lint
 from tests.cli.helpers import HELM_LABELS, write_workspace
+from tests.lint.test_upstream_objects import CHART, UPSTREAM_CHART, wrapper
 
 VALUES = """\
 replicas: 1
@@ -109,4 +110,50 @@ def test_a_rule_toggle_wired_to_nothing_is_still_reported(tmp_path: Path) -> Non
             "metrics.prometheusRule.enabled=true renders no PrometheusRule: "
             "the toggle is not wired",
         )
+    ]
+
+
+# prometheus-blackbox-exporter 11.17.2's: one ServiceMonitor per target, none by default.
+PER_TARGET = (
+    "{{- if .Values.serviceMonitor.enabled }}\n{{- range .Values.serviceMonitor.targets }}\n"
+    "---\napiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n"
+    "  name: {{ $.Release.Name }}-{{ .name }}\nspec:\n  endpoints: [{port: http}]\n"
+    "  selector: {matchLabels: {app: x}}\n{{- end }}\n{{- end }}\n"
+)
+PER_TARGET_DEFAULTS = "serviceMonitor:\n  enabled: false\n  targets: []\n"
+
+
+def _per_target_wrapper(tmp_path: Path, toggle: str) -> Path:
+    values = f"replicas: 1\nupstream-app:\n  {toggle}:\n    enabled: false\n"
+    upstream = {"values.yaml": PER_TARGET_DEFAULTS, "templates/servicemonitor.yaml": PER_TARGET}
+    return wrapper(tmp_path, values, {}, upstream)
+
+
+def test_an_upstream_toggle_its_templates_read_is_wired_though_it_waits_for_data(
+    tmp_path: Path,
+) -> None:
+    workspace = _per_target_wrapper(tmp_path, "serviceMonitor")
+    result = lint([workspace], root=workspace, jobs=1, select={"BPG006"})
+    assert [(d.location.line, d.message) for d in result.active] == []
+
+
+def test_an_unpacked_upstreams_templates_are_read_too(tmp_path: Path) -> None:
+    workspace = _per_target_wrapper(tmp_path, "serviceMonitor")
+    charts = workspace / CHART / "charts"
+    unpacked = charts / "upstream-app"
+    (unpacked / "templates").mkdir(parents=True)
+    (unpacked / "Chart.yaml").write_text(UPSTREAM_CHART)
+    (unpacked / "values.yaml").write_text(PER_TARGET_DEFAULTS)
+    (unpacked / "templates" / "servicemonitor.yaml").write_text(PER_TARGET)
+    (charts / "upstream-app-1.0.0.tgz").unlink()
+    result = lint([workspace], root=workspace, jobs=1, select={"BPG006"})
+    assert [(d.location.line, d.message) for d in result.active] == []
+
+
+def test_a_toggle_no_template_of_the_upstream_reads_is_not_wired(tmp_path: Path) -> None:
+    """`upstream-app.podMonitor.enabled`: the upstream has no such value."""
+    workspace = _per_target_wrapper(tmp_path, "podMonitor")
+    result = lint([workspace], root=workspace, jobs=1, select={"BPG006"})
+    assert [(d.location.line, d.message) for d in result.active] == [
+        (4, "upstream-app.podMonitor.enabled=true renders no PodMonitor: the toggle is not wired")
     ]

@@ -21,6 +21,9 @@ charts gate a ServiceMonitor on `metrics.enabled` and on
 `metrics.serviceMonitor.enabled` both (ingress-nginx's `controller.metrics`). A
 PrometheusRule toggle is then tried with a rule to render as well: bitnami charts render
 none while `prometheusRule.groups` (or `rules`) is empty, as it is by default (keycloak).
+An upstream's toggle that still renders nothing is wired if the upstream's templates
+read it: it waits for data a Sovereign gives (blackbox-exporter's ServiceMonitors, one
+per `serviceMonitor.targets` entry); a key none of them reads is a misplaced toggle.
 
 Each finding points at the toggle in `values.yaml` (cases 2 and 3) or at the
 template that renders the object (case 1); an upstream chart's objects are one
@@ -43,7 +46,13 @@ from blueprintc.diagnostics import Finding, Severity
 from blueprintc.helm import Render, RenderedObject
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.object_sources import by_source, listing, object_location, values_key
+from blueprintc.rules.guards.object_sources import (
+    by_source,
+    listing,
+    object_location,
+    upstream_under,
+    values_key,
+)
 from blueprintc.rules.guards.support import (
     Toggle,
     base_values,
@@ -58,6 +67,7 @@ from blueprintc.rules.guards.support import (
     values_location,
     with_value,
 )
+from blueprintc.rules.guards.upstream_templates import reads_value
 
 
 @rule(
@@ -112,6 +122,8 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             continue
         wired, effect = _wired(ctx, toggle, on, base, apis)
         if not wired and not _wired_behind_gates(ctx, toggle, base, apis):
+            if _read_by_its_upstream(ctx, toggle):
+                continue
             yield Finding(f"{toggle.dotted}=true {effect}: the toggle is not wired", where)
     still = [
         obj
@@ -165,6 +177,15 @@ def _wired_behind_gates(
         if render.ok and _wired(ctx, toggle, render, values, apis)[0]:
             return True
     return False
+
+
+def _read_by_its_upstream(ctx: BlueprintContext, toggle: Toggle) -> bool:
+    """Whether the toggle is an upstream's own that its templates read: it renders its
+    object only for data a Sovereign gives (blackbox-exporter's ServiceMonitors, one per
+    `serviceMonitor.targets` entry), which no probe can guess. A key no template of the
+    upstream reads (a misplaced toggle) is still not wired."""
+    upstream = upstream_under(ctx, toggle.path[0])
+    return upstream is not None and reads_value(ctx, upstream, toggle.path[1:])
 
 
 # A rule to render, for a PrometheusRule toggle whose chart renders none without one:
