@@ -295,12 +295,9 @@ def render(
     Kubernetes APIs that version serves are among the APIs, kinds included, as in a
     cluster (`validate.kubernetes.served_api_versions`). Raises HelmAborted when Helm
     runs over the chart's budget."""
-    if kube_version:
-        from blueprintc.validate.kubernetes import served_api_versions
-
-        api_versions = (*served_api_versions(kube_version), *api_versions)
+    apis = render_api_versions(kube_version, api_versions)
     try:
-        manifests = chart.render_manifests(values, name, namespace, api_versions, kube_version)
+        manifests = chart.render_manifests(values, name, namespace, apis, kube_version)
     except ChartLoadError as exc:
         return Render({}, RenderFailure(str(exc), None, 1, 1, False))
     except HelmCallError as exc:
@@ -308,6 +305,16 @@ def render(
             return Render({}, parse_failure(exc.message))
         return Render({}, RenderFailure(one_line(exc.message), None, 1, 1, False))
     return Render(manifests, None, _documents=documents)
+
+
+def render_api_versions(kube_version: str | None, extra: tuple[str, ...]) -> tuple[str, ...]:
+    """The APIs a render for `kube_version` gives Helm beyond its own: the ones that
+    version serves (`validate.kubernetes.served_api_versions`), then `extra`."""
+    if not kube_version:
+        return extra
+    from blueprintc.validate.kubernetes import served_api_versions
+
+    return (*served_api_versions(kube_version), *extra)
 
 
 def chart_relative(template: str) -> str:

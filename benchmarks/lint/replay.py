@@ -22,6 +22,7 @@ from unittest import mock
 import helm_python as helm
 from helm_python import _native
 
+from blueprintc.helm import render_api_versions
 from blueprintc.rules.context import BlueprintContext
 
 
@@ -34,7 +35,7 @@ class ChartRenders:
     namespace: str
     kube_version: str  # `.Capabilities.KubeVersion`, as lint renders with
     values: list[dict[str, Any] | None] = field(default_factory=list)
-    # The extra APIs of each render (`--api-versions`; empty for most), by position.
+    # The APIs each render gives Helm beyond its own (`--api-versions`), by position.
     api_versions: list[tuple[str, ...]] = field(default_factory=list)
 
 
@@ -68,7 +69,9 @@ class Recording:
                 ),
             )
             entry.values.append(copy.deepcopy(values))
-            entry.api_versions.append(tuple(api_versions))
+            # What Helm gets: the Kubernetes version's own APIs too, as lint sends them.
+            apis = render_api_versions(entry.kube_version, tuple(api_versions))
+            entry.api_versions.append(apis)
 
 
 @contextmanager

@@ -12,6 +12,8 @@ import pytest
 from benchmarks.lint.__main__ import main
 from benchmarks.lint.generate import generate
 from benchmarks.lint.gosettings import workers_at_go_defaults
+from benchmarks.lint.replay import recording_renders
+from blueprintc.helm import render_api_versions
 from blueprintc.helm_pool import POOL
 from blueprintc.lint import lint
 from tests.processes import environ_of
@@ -67,3 +69,17 @@ def test_lint_at_go_defaults_runs_its_workers_at_go_defaults_then_as_shipped(
         assert gogc == "400" and limit is not None and limit != "off"
     finally:
         POOL.close()
+
+
+def test_the_bare_renders_give_helm_the_apis_lint_gives_it(tmp_path: Path) -> None:
+    """The baseline renders what Helm rendered for lint: with the Kubernetes version's own
+    APIs (`helm.render_api_versions`), and the monitoring API where BPG006 adds it."""
+    workspace = tmp_path / "ws"
+    generate(workspace, 2)
+    with recording_renders() as recording:
+        lint([workspace], root=workspace, jobs=1, in_workers=False)
+    sent = [apis for job in recording.plan() for apis in job.api_versions]
+    served = render_api_versions("1.32.0", ())
+    assert "policy/v1/PodDisruptionBudget" in served
+    assert sent and all(apis[: len(served)] == served for apis in sent)
+    assert any("monitoring.coreos.com/v1" in apis[len(served) :] for apis in sent)
