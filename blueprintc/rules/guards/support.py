@@ -8,11 +8,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from blueprintc.chartsources import file_source
+from blueprintc.chartsources import file_source, plain_mapping
 from blueprintc.diagnostics import Finding, Location
 from blueprintc.helm import Render, RenderedObject, RenderFailure, chart_relative
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.source import InputError
 from blueprintc.yamldoc import PathKey, YamlDoc, json_path
 
 
@@ -93,14 +92,13 @@ def is_library_dependency(ctx: BlueprintContext, dep: dict[str, Any]) -> bool:
         places.insert(0, source)
     for place in places:
         chart_yaml = place / "Chart.yaml"
-        try:
-            if not ctx.workspace.real(chart_yaml).is_relative_to(ctx.root):
-                continue
-            if chart_yaml.is_file():
-                data = ctx.load(chart_yaml).data
-                return isinstance(data, dict) and data.get("type") == "library"
-        except (InputError, OSError):
+        if not ctx.workspace.real(chart_yaml).is_relative_to(ctx.root):
             continue
+        # Its `type` alone, read once per run for every Blueprint that shares the chart;
+        # {} when absent or unreadable (its own lint says why).
+        data = plain_mapping(chart_yaml, ctx.root)
+        if data:
+            return data.get("type") == "library"
     return False
 
 
