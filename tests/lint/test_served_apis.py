@@ -110,4 +110,4 @@ def test_an_upstreams_invalid_object_names_its_template_and_the_fixes_left(
         "(from the upstream upstream-app 1.0.0's templates/hooks/pre-delete.yaml)"
     )
     assert "under `upstream-app:` in values.yaml" in found.hint
-    assert "pin a upstream-app release that fixes it" in found.hint
+    assert "pin a release of upstream-app that fixes it" in found.hint

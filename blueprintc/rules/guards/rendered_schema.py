@@ -95,7 +95,7 @@ def _upstream_hint(upstream: dict[str, Any], schema: str) -> str:
     return (
         f"the object must match {schema}. If a value under `{key}:` in values.yaml makes "
         f"it so, fix that value; if {_named(upstream)} renders it so itself, pin a "
-        f"{upstream.get('name')} release that fixes it (or turn the object off under "
+        f"release of {upstream.get('name')} that fixes it (or turn the object off under "
         f"`{key}:`, if the chart lets you), and report it upstream"
     )
 
