@@ -8,8 +8,10 @@ PrometheusRule toggle with a rule to render too (bitnami keycloak renders none w
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+from benchmarks.lint.replay import recording_renders
 from blueprintc.lint import lint
 from tests.cli.helpers import HELM_LABELS, write_workspace
 from tests.lint.test_upstream_objects import CHART, UPSTREAM_CHART, wrapper
@@ -157,3 +159,66 @@ def test_a_toggle_no_template_of_the_upstream_reads_is_not_wired(tmp_path: Path)
     assert [(d.location.line, d.message) for d in result.active] == [
         (4, "upstream-app.podMonitor.enabled=true renders no PodMonitor: the toggle is not wired")
     ]
+
+
+def test_with_every_toggle_off_in_values_the_render_with_the_api_is_made_once(
+    tmp_path: Path,
+) -> None:
+    """Render 3 (every toggle false) is the defaults' render when values.yaml has them all
+    false, and so is a `change` toggle's baseline: one render, not two (a chart can take
+    seconds a render: bitnami etcd makes a 4096-bit RSA key in each)."""
+    templates = "blueprints/demo/chart/templates"
+    values = "replicas: 1\nmetrics:\n  enabled: false\n  serviceMonitor:\n    enabled: false\n"
+    workspace = write_workspace(
+        tmp_path / "ws",
+        {"demo": values},
+        extra={
+            f"{templates}/servicemonitor.yaml": MONITOR,
+            f"{templates}/metrics-service.yaml": METRICS_SERVICE,
+        },
+    )
+    with recording_renders() as recording:
+        result = lint([workspace], root=workspace, jobs=1, in_workers=False, select={"BPG006"})
+    assert result.active == []
+    [job] = recording.plan()
+    rendered = [
+        (json.dumps(values, sort_keys=True), "monitoring.coreos.com/v1" in apis)
+        for values, apis in zip(job.values, job.api_versions, strict=True)
+    ]
+    on, both = {"enabled": True}, {"enabled": True, "serviceMonitor": {"enabled": True}}
+    assert sorted(rendered) == sorted(
+        [
+            ("null", False),  # the default render
+            ("null", True),  # render 3, and `metrics.enabled`'s baseline
+            (json.dumps({"metrics": on}), True),
+            (json.dumps({"metrics": {"serviceMonitor": on}}), True),
+            (json.dumps({"metrics": both}), True),  # behind its `metrics.enabled` gate
+        ]
+    )
+
+
+def test_a_rule_toggle_whose_chart_refuses_the_probe_rule_is_tried_without_it(
+    tmp_path: Path,
+) -> None:
+    """A chart whose `rules` is a map of its own shape fails with the probe's list: the
+    toggle is judged by the render with its gates alone."""
+    rules = (
+        "{{- if and .Values.metrics.enabled .Values.metrics.prometheusRule.enabled }}\n"
+        "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n"
+        "  name: {{ .Release.Name }}\n" + HELM_LABELS + "spec:\n  groups:\n"
+        "    - name: extra\n"
+        "      rules: {{ .Values.metrics.prometheusRule.rules.extra | toJson }}\n"
+        "{{- end }}\n"
+    )
+    values = RULE_VALUES.replace("groups: []", "rules: {extra: []}")
+    templates = "blueprints/demo/chart/templates"
+    workspace = write_workspace(
+        tmp_path / "ws",
+        {"demo": values},
+        extra={
+            f"{templates}/prometheusrule.yaml": rules,
+            f"{templates}/metrics-service.yaml": METRICS_SERVICE,
+        },
+    )
+    result = lint([workspace], root=workspace, jobs=1, select={"BPG006"})
+    assert [(d.location.line, d.message) for d in result.active] == []

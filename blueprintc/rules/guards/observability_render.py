@@ -92,10 +92,14 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         yield _rendered(ctx, upstream, objects, "the default render contains", _OPT_IN)
     if not found:
         return
-    off = dict(base or {})
-    for toggle in found:
-        if toggle.switch:
-            off = with_value(off, toggle.path, False)
+    # values.yaml has every switch false already: the same render as the defaults' (and
+    # as `_wired`'s baseline), made once.
+    off = base
+    if base is not None or any(t.switch and t.default is not False for t in found):
+        off = dict(base or {})
+        for toggle in found:
+            if toggle.switch:
+                off = with_value(off, toggle.path, False)
     explicit_off = ctx.render(off, apis)  # render 3: the API there, every toggle false
     broken = _broken_with_the_api(ctx, explicit_off, default, apis)
     if broken is not None:
@@ -171,11 +175,11 @@ def _wired_behind_gates(
         with_rules = gated
         for key, probe in _RULE_PROBES.items():
             with_rules = with_value(with_rules, (*own, key), probe)
-        tries.append(with_rules)
+        tries.insert(0, with_rules)  # a rule only adds: the gated render alone if it fails
     for values in tries:
         render = ctx.render(with_value(values, toggle.path, True), apis)
-        if render.ok and _wired(ctx, toggle, render, values, apis)[0]:
-            return True
+        if render.ok:  # one render each, as a chart can take seconds (etcd: an RSA key)
+            return _wired(ctx, toggle, render, values, apis)[0]
     return False
 
 
