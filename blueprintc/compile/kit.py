@@ -29,6 +29,7 @@ from blueprintc.compile.kit_placement import (
 )
 from blueprintc.compile.kit_release import (
     install_settings,
+    kit_layers,
     kit_namespaces,
     kit_values,
     slots,
@@ -40,6 +41,7 @@ from blueprintc.compile.parameters import (
     host_parameters,
     parametrise,
 )
+from blueprintc.compile.refused_values import refused_value
 from blueprintc.compile.render_check import RenderCache, RenderFacts
 from blueprintc.diagnostics import Diagnostic
 from blueprintc.emit.model import OutputFile
@@ -96,14 +98,12 @@ def plan_kit(
         if facts is not None and facts.error is None:
             rendered[name] = facts
         if facts is not None and facts.error is not None:
-            found.append(
-                report(
-                    "BPP016",
-                    f"bootstrap-kit entry {name} does not render: {facts.error}",
-                    at(sovereign.doc, kit.path),
-                    facts.hint,
-                )
-            )
+            where, hint = at(sovereign.doc, kit.path), facts.hint
+            refused = refused_value(facts.error, entry.chart_name, kit_layers(inputs, kit, name))
+            if refused is not None:
+                where, hint = refused
+            message = f"bootstrap-kit entry {name} does not render: {facts.error}"
+            found.append(report("BPP016", message, where, hint))
         for service in facts.nodeports if facts is not None else ():
             found.append(
                 report(

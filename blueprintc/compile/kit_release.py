@@ -12,19 +12,24 @@ from blueprintc.compile.overlays import doc_layer, overlay_layer
 from blueprintc.diagnostics import Diagnostic
 from blueprintc.model.sovereign import KitEntry, Sovereign
 from blueprintc.plan.graph import levels
-from blueprintc.plan.values import merge
+from blueprintc.plan.values import Merged, merge
 
 
 def kit_values(inputs: Inputs, kit: KitEntry, name: str) -> dict[str, Any]:
     """The release's values: the Sovereign overlay's for the Blueprint, under the kit
     entry's own `values` (the more specific)."""
-    overlay = overlay_layer("Sovereign overlay", inputs.sovereign_overlay, name)
-    if overlay is None:
+    if overlay_layer("Sovereign overlay", inputs.sovereign_overlay, name) is None:
         return kit.values
+    return kit_layers(inputs, kit, name).value
+
+
+def kit_layers(inputs: Inputs, kit: KitEntry, name: str) -> Merged:
+    """`kit_values` with the layers it comes from, each able to say where it sets a value."""
     sovereign = inputs.sovereign
     assert sovereign is not None
     own = doc_layer("bootstrap-kit values", sovereign.doc, (*kit.path, "values"), kit.values)
-    return merge([overlay, own]).value
+    overlay = overlay_layer("Sovereign overlay", inputs.sovereign_overlay, name)
+    return merge([own] if overlay is None else [overlay, own])
 
 
 def install_settings(kit: KitEntry) -> dict[str, Any]:

@@ -83,7 +83,10 @@ RENDER = input_rule(
     "fix the value the message names (often a `required` value an overlay must supply)",
     """Each Application (and bootstrap-kit entry) is rendered with its merged
     values before anything is emitted, so a `required` value nobody supplies
-    fails here, not in Flux.
+    fails here, not in Flux. A value that a chart's `values.schema.json`
+    refuses is reported where it is set (the kit entry's `values`, the
+    Sovereign overlay, the Application's config), with what the schema wants;
+    other failures at the Application or kit entry.
     """,
 )
 

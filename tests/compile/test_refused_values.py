@@ -1,0 +1,119 @@
+"""A release's values that a chart's values.schema.json refuses are reported where they
+are set (BPP016), with the fix.
+
+Helm's refusal names the value but no file: `values don't meet the specifications of
+the schema(s) in the following chart(s): vault: - at '/server/ha/replicas': got string,
+want integer`. A Sovereign setting `vault: {server: {ha: {replicas: three}}}` on its
+kit entry got the finding at the entry's `- blueprint:` line, with a hint about
+`required` values; it is now at `replicas: three`, whichever layer sets it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from blueprintc.compile.run import run_compile
+from blueprintc.diagnostics import Diagnostic
+
+CASES = Path(__file__).resolve().parents[1] / "rules" / "cases" / "BPP027"
+SCHEMA = json.dumps({"type": "object", "properties": {"replicas": {"type": "integer"}}}, indent=2)
+KIT = "  bootstrapKit:\n"
+
+
+def _workspace(tmp_path: Path, kit: str) -> Path:
+    workspace = tmp_path / "ws"
+    shutil.copytree(CASES / "pass", workspace)
+    sovereign = workspace / "sovereign.yaml"
+    text = sovereign.read_text()
+    sovereign.write_text(text[: text.index(KIT)] + KIT + kit)
+    for name in ("base", "app"):
+        (workspace / "blueprints" / name / "chart" / "values.schema.json").write_text(SCHEMA)
+    return workspace
+
+
+def _render_findings(workspace: Path, out: Path) -> list[Diagnostic]:
+    outcome = run_compile(workspace, out=out)
+    return [d for d in outcome.diagnostics if d.rule == "BPP016"]
+
+
+def _line(path: Path, text: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+def test_a_kit_entrys_refused_value_is_reported_at_its_line(tmp_path: Path) -> None:
+    kit = "    - blueprint: bp-base\n      version: ^1.0\n      values:\n        replicas: two\n"
+    workspace = _workspace(tmp_path, kit)
+
+    [found] = _render_findings(workspace, tmp_path / "out")
+
+    line = _line(workspace / "sovereign.yaml", "replicas: two")
+    assert (found.location.file, found.location.line, found.location.column) == (
+        "sovereign.yaml",
+        line,
+        19,
+    )
+    assert "at '/replicas': got string, want integer" in found.message
+    assert found.hint == (
+        "give replicas a value bp-base's values.schema.json accepts (got string, want integer)"
+    )
+
+
+def test_a_value_from_the_sovereign_overlay_is_reported_there(tmp_path: Path) -> None:
+    workspace = _workspace(tmp_path, "    - blueprint: bp-base\n      version: ^1.0\n")
+    overlay = workspace / "overlays" / "sovereigns" / "demo.yaml"
+    overlay.write_text(overlay.read_text() + "base:\n  replicas: many\n")
+
+    [found] = _render_findings(workspace, tmp_path / "out")
+
+    assert (found.location.file, found.location.line) == ("overlays/sovereigns/demo.yaml", 4)
+
+
+def test_an_applications_refused_value_is_reported_in_its_organization(
+    tmp_path: Path,
+) -> None:
+    workspace = _workspace(tmp_path, "    - blueprint: bp-base\n      version: ^1.0\n")
+    organization = workspace / "organizations" / "acme.yaml"
+    organization.write_text(organization.read_text().replace("replicas: 1", "replicas: one"))
+
+    found = _render_findings(workspace, tmp_path / "out")
+
+    line = _line(organization, "replicas: one")
+    assert [(d.location.file, d.location.line) for d in found] == [
+        ("organizations/acme.yaml", line)
+    ]
+    assert found[0].message.startswith("Application shop (dev) does not render")
+
+
+def test_a_subcharts_refused_value_is_found_under_its_key(tmp_path: Path) -> None:
+    kit = (
+        "    - blueprint: bp-base\n      version: ^1.0\n      values:\n"
+        "        widgets:\n          replicas: two\n"
+    )
+    workspace = _workspace(tmp_path, kit)
+    (workspace / "blueprints" / "base" / "chart" / "values.schema.json").unlink()
+    sub = workspace / "blueprints" / "base" / "chart" / "charts" / "widgets"
+    sub.mkdir(parents=True)
+    (sub / "Chart.yaml").write_text("apiVersion: v2\nname: widgets\nversion: 1.0.0\n")
+    (sub / "values.schema.json").write_text(SCHEMA)
+
+    [found] = _render_findings(workspace, tmp_path / "out")
+
+    assert found.location.line == _line(workspace / "sovereign.yaml", "replicas: two")
+    assert found.hint.startswith("give widgets.replicas a value widgets's values.schema.json")
+
+
+def test_a_refused_chart_default_keeps_the_kit_entrys_place(tmp_path: Path) -> None:
+    """No layer above the chart sets the value: the Blueprint's own lint (BPG003) says
+    where; compile points at the entry that renders it."""
+    workspace = _workspace(tmp_path, "    - blueprint: bp-base\n      version: ^1.0\n")
+    values = workspace / "blueprints" / "base" / "chart" / "values.yaml"
+    values.write_text("replicas: one\n")
+
+    [found] = _render_findings(workspace, tmp_path / "out")
+
+    assert (found.location.file, found.location.line) == (
+        "sovereign.yaml",
+        _line(workspace / "sovereign.yaml", "- blueprint: bp-base"),
+    )
