@@ -14,7 +14,8 @@ CASES = Path(__file__).resolve().parents[1] / "rules" / "cases" / "BPP027"
 KIT = "  bootstrapKit:\n"
 
 
-def _workspace(tmp_path: Path, kit: str) -> Path:
+def kit_workspace(tmp_path: Path, kit: str) -> Path:
+    """The BPP027 pass case, its Sovereign's bootstrap kit replaced by `kit`."""
     workspace = tmp_path / "ws"
     shutil.copytree(CASES / "pass", workspace)
     sovereign = workspace / "sovereign.yaml"
@@ -30,7 +31,7 @@ def _found(workspace: Path, out: Path) -> list[tuple[str, int, str]]:
 
 def test_a_dependency_path_through_another_release_is_enough(tmp_path: Path) -> None:
     mid = tmp_path / "ws" / "blueprints" / "mid"
-    workspace = _workspace(
+    workspace = kit_workspace(
         tmp_path,
         "    - blueprint: bp-base\n      version: ^1.0\n"
         "    - blueprint: mid\n      version: ^1.0\n      dependsOn: [base]\n"
@@ -49,7 +50,7 @@ def test_a_dependency_path_through_another_release_is_enough(tmp_path: Path) -> 
 
 
 def test_a_release_shipping_a_crd_and_a_resource_of_it_is_bpg009(tmp_path: Path) -> None:
-    workspace = _workspace(tmp_path, "    - blueprint: bp-base\n      version: ^1.0\n")
+    workspace = kit_workspace(tmp_path, "    - blueprint: bp-base\n      version: ^1.0\n")
     shutil.copy(
         workspace / "blueprints" / "gateway" / "chart" / "templates" / "widget.yaml",
         workspace / "blueprints" / "base" / "chart" / "templates" / "widget.yaml",
@@ -62,7 +63,7 @@ def test_a_release_shipping_a_crd_and_a_resource_of_it_is_bpg009(tmp_path: Path)
 def test_a_chart_with_unbuilt_dependencies_is_not_rendered(tmp_path: Path) -> None:
     """Helm renders a subchart missing from charts/ as nothing: compile refuses to
     check such a render, at the kit entry, and says how to build the dependencies."""
-    workspace = _workspace(tmp_path, "    - blueprint: bp-base\n      version: ^1.0\n")
+    workspace = kit_workspace(tmp_path, "    - blueprint: bp-base\n      version: ^1.0\n")
     chart = workspace / "blueprints" / "base" / "chart" / "Chart.yaml"
     chart.write_text(
         chart.read_text()
@@ -80,7 +81,7 @@ def test_a_chart_with_unbuilt_dependencies_is_not_rendered(tmp_path: Path) -> No
 def test_applications_are_ordered_against_their_siblings_crds(tmp_path: Path) -> None:
     """The same check among the Applications of one Environment (one vcluster): gw
     renders a Widget whose CRD the sibling Application base installs."""
-    workspace = _workspace(tmp_path, "    []\n")
+    workspace = kit_workspace(tmp_path, "    []\n")
     organization = workspace / "organizations" / "acme.yaml"
     apps = "".join(
         f"    - name: {name}\n      blueprint: {blueprint}\n      version: ^1.0\n"

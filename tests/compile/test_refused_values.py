@@ -11,23 +11,18 @@ kit entry got the finding at the entry's `- blueprint:` line, with a hint about
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 from blueprintc.compile.run import run_compile
 from blueprintc.diagnostics import Diagnostic
+from tests.compile.test_kit_renders import kit_workspace
 
-CASES = Path(__file__).resolve().parents[1] / "rules" / "cases" / "BPP027"
 SCHEMA = json.dumps({"type": "object", "properties": {"replicas": {"type": "integer"}}}, indent=2)
-KIT = "  bootstrapKit:\n"
 
 
 def _workspace(tmp_path: Path, kit: str) -> Path:
-    workspace = tmp_path / "ws"
-    shutil.copytree(CASES / "pass", workspace)
-    sovereign = workspace / "sovereign.yaml"
-    text = sovereign.read_text()
-    sovereign.write_text(text[: text.index(KIT)] + KIT + kit)
+    """`kit_workspace`, its Blueprints base and app with a schema wanting an integer."""
+    workspace = kit_workspace(tmp_path, kit)
     for name in ("base", "app"):
         (workspace / "blueprints" / name / "chart" / "values.schema.json").write_text(SCHEMA)
     return workspace

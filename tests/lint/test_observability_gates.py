@@ -42,16 +42,20 @@ METRICS_SERVICE = (
 )
 
 
-def test_a_toggle_gated_on_its_maps_enabled_switch_too_is_wired(tmp_path: Path) -> None:
-    templates = "blueprints/demo/chart/templates"
-    workspace = write_workspace(
+def _demo(tmp_path: Path, values: str, templates: dict[str, str]) -> Path:
+    """A workspace whose Blueprint `demo` has `values` and `templates`, and the metrics
+    Service that `metrics.enabled` opens."""
+    chart = "blueprints/demo/chart/templates"
+    files = {"metrics-service.yaml": METRICS_SERVICE, **templates}
+    return write_workspace(
         tmp_path / "ws",
-        {"demo": VALUES},
-        extra={
-            f"{templates}/servicemonitor.yaml": MONITOR,
-            f"{templates}/metrics-service.yaml": METRICS_SERVICE,
-        },
+        {"demo": values},
+        extra={f"{chart}/{name}": text for name, text in files.items()},
     )
+
+
+def test_a_toggle_gated_on_its_maps_enabled_switch_too_is_wired(tmp_path: Path) -> None:
+    workspace = _demo(tmp_path, VALUES, {"servicemonitor.yaml": MONITOR})
     result = lint([workspace], root=workspace, jobs=1, select={"BPG006"})
     # the PodMonitor toggle renders nothing, gates or not: still not wired
     assert [(d.location.file, d.location.line, d.message) for d in result.active] == [
@@ -82,29 +86,14 @@ RULES = (
 
 
 def test_a_rule_toggle_that_renders_only_with_rules_to_render_is_wired(tmp_path: Path) -> None:
-    templates = "blueprints/demo/chart/templates"
-    workspace = write_workspace(
-        tmp_path / "ws",
-        {"demo": RULE_VALUES},
-        extra={
-            f"{templates}/prometheusrule.yaml": RULES,
-            f"{templates}/metrics-service.yaml": METRICS_SERVICE,
-        },
-    )
+    workspace = _demo(tmp_path, RULE_VALUES, {"prometheusrule.yaml": RULES})
     result = lint([workspace], root=workspace, jobs=1, select={"BPG006"})
     assert [(d.location.line, d.message) for d in result.active] == []
 
 
 def test_a_rule_toggle_wired_to_nothing_is_still_reported(tmp_path: Path) -> None:
     rules = RULES.replace(".Values.metrics.prometheusRule.groups }}", ".Values.never }}", 1)
-    workspace = write_workspace(
-        tmp_path / "ws",
-        {"demo": RULE_VALUES},
-        extra={
-            "blueprints/demo/chart/templates/prometheusrule.yaml": rules,
-            "blueprints/demo/chart/templates/metrics-service.yaml": METRICS_SERVICE,
-        },
-    )
+    workspace = _demo(tmp_path, RULE_VALUES, {"prometheusrule.yaml": rules})
     result = lint([workspace], root=workspace, jobs=1, select={"BPG006"})
     assert [(d.location.line, d.message) for d in result.active] == [
         (
@@ -167,16 +156,8 @@ def test_with_every_toggle_off_in_values_the_render_with_the_api_is_made_once(
     """Render 3 (every toggle false) is the defaults' render when values.yaml has them all
     false, and so is a `change` toggle's baseline: one render, not two (a chart can take
     seconds a render: bitnami etcd makes a 4096-bit RSA key in each)."""
-    templates = "blueprints/demo/chart/templates"
     values = "replicas: 1\nmetrics:\n  enabled: false\n  serviceMonitor:\n    enabled: false\n"
-    workspace = write_workspace(
-        tmp_path / "ws",
-        {"demo": values},
-        extra={
-            f"{templates}/servicemonitor.yaml": MONITOR,
-            f"{templates}/metrics-service.yaml": METRICS_SERVICE,
-        },
-    )
+    workspace = _demo(tmp_path, values, {"servicemonitor.yaml": MONITOR})
     with recording_renders() as recording:
         result = lint([workspace], root=workspace, jobs=1, in_workers=False, select={"BPG006"})
     assert result.active == []
@@ -211,14 +192,6 @@ def test_a_rule_toggle_whose_chart_refuses_the_probe_rule_is_tried_without_it(
         "{{- end }}\n"
     )
     values = RULE_VALUES.replace("groups: []", "rules: {extra: []}")
-    templates = "blueprints/demo/chart/templates"
-    workspace = write_workspace(
-        tmp_path / "ws",
-        {"demo": values},
-        extra={
-            f"{templates}/prometheusrule.yaml": rules,
-            f"{templates}/metrics-service.yaml": METRICS_SERVICE,
-        },
-    )
+    workspace = _demo(tmp_path, values, {"prometheusrule.yaml": rules})
     result = lint([workspace], root=workspace, jobs=1, select={"BPG006"})
     assert [(d.location.line, d.message) for d in result.active] == []
