@@ -225,6 +225,7 @@ def served_groups(kubernetes_version: str) -> frozenset[str]:
 # A GA version (`v1`, `v2`); beta and alpha APIs added since Kubernetes 1.24 are off by
 # default, and the oldest schema set carried is 1.25.
 _GA_VERSION = re.compile(r"^v\d+$")
+_META_TYPES = "io.k8s.apimachinery."  # Status, APIGroup: kinds, not resources
 
 
 @cache
@@ -250,6 +251,8 @@ def served_api_versions(kubernetes_version: str) -> tuple[str, ...]:
         # apimachinery types (Status, APIGroup) are not resources.
         if not isinstance(kinds, list) or len(kinds) != 1 or name.startswith(_META_TYPES):
             continue
+        if not isinstance(kinds[0], dict):
+            continue
         group, version, kind = (str(kinds[0].get(k, "")) for k in ("group", "version", "kind"))
         if not _GA_VERSION.match(version) or kind.endswith("List"):
             continue
@@ -257,9 +260,6 @@ def served_api_versions(kubernetes_version: str) -> tuple[str, ...]:
         served[group_version] = None
         served[f"{group_version}/{kind}"] = None
     return tuple(served)
-
-
-_META_TYPES = "io.k8s.apimachinery."
 
 
 @cache

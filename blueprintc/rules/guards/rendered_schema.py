@@ -85,7 +85,7 @@ def _named(upstream: dict[str, Any]) -> str:
 def _inner(template: str) -> str:
     """Helm's key of an upstream's template (`bp-x/charts/kyverno/templates/pdb.yaml`)
     as the upstream chart names it (`templates/pdb.yaml`)."""
-    return template.split("/", 3)[3]
+    return template.split("/", 3)[-1]
 
 
 def _upstream_hint(upstream: dict[str, Any], schema: str) -> str:

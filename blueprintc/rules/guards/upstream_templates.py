@@ -63,10 +63,10 @@ def _from_archive(ctx: BlueprintContext, archive: Path, name: str) -> list[str]:
     import tarfile  # only for a vendored archive: lint of a chart without one skips it
 
     limit = ctx.workspace.max_file_bytes
-    if not _inside(ctx, archive) or archive.stat().st_size > limit:
-        return []
     texts = []
     try:
+        if not _inside(ctx, archive) or archive.stat().st_size > limit:
+            return []
         with tarfile.open(archive, mode="r:gz") as tar:
             for member in tar.getmembers():
                 if member.isfile() and member.name.startswith(f"{name}/templates/"):
