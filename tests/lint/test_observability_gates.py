@@ -148,6 +148,11 @@ def test_a_toggle_no_template_of_the_upstream_reads_is_not_wired(tmp_path: Path)
     assert [(d.location.line, d.message) for d in result.active] == [
         (4, "upstream-app.podMonitor.enabled=true renders no PodMonitor: the toggle is not wired")
     ]
+    assert result.active[0].hint == (
+        "no template of the upstream upstream-app reads `.Values.podMonitor.enabled`: it is "
+        "not upstream-app's toggle. Remove it from under `upstream-app:`, or set the toggle "
+        "upstream-app has (its values.yaml lists them)"
+    )
 
 
 def test_with_every_toggle_off_in_values_the_render_with_the_api_is_made_once(

@@ -126,9 +126,13 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             continue
         wired, effect = _wired(ctx, toggle, on, base, apis)
         if not wired and not _wired_behind_gates(ctx, toggle, base, apis):
-            if _read_by_its_upstream(ctx, toggle):
-                continue
-            yield Finding(f"{toggle.dotted}=true {effect}: the toggle is not wired", where)
+            upstream = upstream_under(ctx, toggle.path[0])
+            read = None if upstream is None else reads_value(ctx, upstream, toggle.path[1:])
+            if read:
+                continue  # the upstream's own toggle, waiting for data (see below)
+            message = f"{toggle.dotted}=true {effect}: the toggle is not wired"
+            hint = None if upstream is None or read is None else _misplaced(upstream, toggle)
+            yield Finding(message, where, hint)
     still = [
         obj
         for obj in (monitoring_objects(ctx, explicit_off) if explicit_off.ok else [])
@@ -183,13 +187,18 @@ def _wired_behind_gates(
     return False
 
 
-def _read_by_its_upstream(ctx: BlueprintContext, toggle: Toggle) -> bool:
-    """Whether the toggle is an upstream's own that its templates read: it renders its
-    object only for data a Sovereign gives (blackbox-exporter's ServiceMonitors, one per
-    `serviceMonitor.targets` entry), which no probe can guess. A key no template of the
-    upstream reads (a misplaced toggle) is still not wired."""
-    upstream = upstream_under(ctx, toggle.path[0])
-    return upstream is not None and reads_value(ctx, upstream, toggle.path[1:])
+def _misplaced(upstream: dict[str, Any], toggle: Toggle) -> str:
+    """An upstream's toggle is wired when its templates read it, though it renders
+    nothing until a Sovereign gives data (blackbox-exporter's ServiceMonitors, one per
+    `serviceMonitor.targets` entry: no probe can guess one). One that no template of
+    the upstream reads is not the upstream's: the fix is in values.yaml."""
+    name, key = upstream.get("name"), values_key(upstream)
+    inner = ".".join(toggle.path[1:])
+    return (
+        f"no template of the upstream {name} reads `.Values.{inner}`: it is not {name}'s "
+        f"toggle. Remove it from under `{key}:`, or set the toggle {name} has (its "
+        "values.yaml lists them)"
+    )
 
 
 # A rule to render, for a PrometheusRule toggle whose chart renders none without one:

@@ -17,13 +17,15 @@ from typing import Any
 from blueprintc.rules.context import BlueprintContext
 
 
-def reads_value(ctx: BlueprintContext, dep: dict[str, Any], path: tuple[str, ...]) -> bool:
+def reads_value(ctx: BlueprintContext, dep: dict[str, Any], path: tuple[str, ...]) -> bool | None:
     """Whether a template of the upstream `dep` reads `.Values.<path>` (its own values:
-    the path below the wrapper's key for it)."""
-    if not path:
-        return False
+    the path below the wrapper's key for it); None when none of its templates could be
+    read (not vendored, or unreadable), so nothing can be said."""
+    texts = _templates(ctx, dep)
+    if not path or not texts:
+        return None
     pattern = re.compile(r"\.Values\." + r"\.".join(map(re.escape, path)) + r"(?![\w-])")
-    return any(pattern.search(text) for text in _templates(ctx, dep))
+    return any(pattern.search(text) for text in texts)
 
 
 def _templates(ctx: BlueprintContext, dep: dict[str, Any]) -> list[str]:
