@@ -200,3 +200,24 @@ def test_a_rule_toggle_whose_chart_refuses_the_probe_rule_is_tried_without_it(
     workspace = _demo(tmp_path, values, {"prometheusrule.yaml": rules})
     result = lint([workspace], root=workspace, jobs=1, select={"BPG006"})
     assert [(d.location.line, d.message) for d in result.active] == []
+
+
+def test_a_toggle_of_an_upstreams_own_subchart_is_not_called_misplaced(tmp_path: Path) -> None:
+    """`upstream-app.nested.serviceMonitor.enabled` is the toggle of the upstream's own
+    subchart `nested` (kube-prometheus-stack's `grafana`), whose templates are not read:
+    not wired, with the rule's own hint, never 'not the upstream's toggle'."""
+    values = "replicas: 1\nupstream-app:\n  nested:\n    serviceMonitor:\n      enabled: false\n"
+    nested = {
+        "templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: own\n",
+        "charts/nested/Chart.yaml": "apiVersion: v2\nname: nested\nversion: 1.0.0\n",
+        "charts/nested/values.yaml": PER_TARGET_DEFAULTS,
+        "charts/nested/templates/servicemonitor.yaml": PER_TARGET,
+    }
+    workspace = wrapper(tmp_path, values, {}, nested)
+    result = lint([workspace], root=workspace, jobs=1, select={"BPG006"})
+    [found] = result.active
+    assert found.message == (
+        "upstream-app.nested.serviceMonitor.enabled=true renders no ServiceMonitor: "
+        "the toggle is not wired"
+    )
+    assert "not upstream-app's toggle" not in found.hint

@@ -11,70 +11,129 @@ workspace, each file within the workspace's size limit.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from blueprintc import yamldata
 from blueprintc.rules.context import BlueprintContext
+
+
+@dataclass(frozen=True)
+class _Upstream:
+    texts: tuple[str, ...]  # its own templates
+    subcharts: frozenset[str]  # the keys its own subcharts' values go under
 
 
 def reads_value(ctx: BlueprintContext, dep: dict[str, Any], path: tuple[str, ...]) -> bool | None:
     """Whether a template of the upstream `dep` reads `.Values.<path>` (its own values:
-    the path below the wrapper's key for it); None when none of its templates could be
-    read (not vendored, or unreadable), so nothing can be said."""
-    texts = _templates(ctx, dep)
-    if not path or not texts:
+    the path below the wrapper's key for it); None when nothing can be said: none of its
+    templates could be read (not vendored, or unreadable), or the path goes into one of
+    its own subcharts (kube-prometheus-stack's `grafana`), whose templates are not read
+    here."""
+    upstream = _upstream(ctx, dep)
+    if not path or not upstream.texts:
         return None
     pattern = re.compile(r"\.Values\." + r"\.".join(map(re.escape, path)) + r"(?![\w-])")
-    return any(pattern.search(text) for text in texts)
+    if any(pattern.search(text) for text in upstream.texts):
+        return True
+    return None if path[0] in upstream.subcharts else False
 
 
-def _templates(ctx: BlueprintContext, dep: dict[str, Any]) -> list[str]:
+def _upstream(ctx: BlueprintContext, dep: dict[str, Any]) -> _Upstream:
     name, version = str(dep.get("name", "")), str(dep.get("version", ""))
-    return list(ctx.remember(f"upstream_templates:{name}", lambda: _read(ctx, name, version)))
+    return ctx.remember(f"upstream_templates:{name}", lambda: _read(ctx, name, version))
 
 
-def _read(ctx: BlueprintContext, name: str, version: str) -> list[str]:
+def _read(ctx: BlueprintContext, name: str, version: str) -> _Upstream:
     if ctx.chart_dir is None or not name or "/" in name:
-        return []
+        return _NOTHING
     charts = ctx.chart_dir / "charts"
     unpacked = charts / name
     if (unpacked / "Chart.yaml").is_file():
-        return _from_directory(ctx, unpacked / "templates")
+        return _from_directory(ctx, unpacked)
     exact = charts / f"{name}-{version}.tgz"
     archives = [exact] if exact.is_file() else sorted(charts.glob(f"{name}-*.tgz"))
-    return _from_archive(ctx, archives[0], name) if archives else []
+    return _from_archive(ctx, archives[0], name) if archives else _NOTHING
+
+
+_NOTHING = _Upstream((), frozenset())
+# A vendored archive's file name: `<chart>-<version>.tgz`.
+_ARCHIVE_NAME = re.compile(r"^(?P<chart>.+?)-\d[^/]*\.tgz$")
+
+
+def _subcharts(entries: list[str], chart_yaml: str) -> frozenset[str]:
+    """The names in a chart's `charts/` (directories, and archives by their chart's
+    name), with the names and aliases its Chart.yaml declares."""
+    keys = set()
+    for entry in entries:
+        match = _ARCHIVE_NAME.match(entry)
+        keys.add(match.group("chart") if match else entry)
+    try:
+        documents = yamldata.load_all(chart_yaml)
+    except (ValueError, yaml.YAMLError):
+        documents = []
+    meta = documents[0] if documents and isinstance(documents[0], dict) else {}
+    deps = meta.get("dependencies")
+    for dep in deps if isinstance(deps, list) else ():
+        if isinstance(dep, dict):
+            keys.update(str(dep[k]) for k in ("name", "alias") if dep.get(k))
+    return frozenset(keys)
 
 
 def _inside(ctx: BlueprintContext, path: Path) -> bool:
     return ctx.workspace.real(path).is_relative_to(ctx.root)
 
 
-def _from_directory(ctx: BlueprintContext, templates: Path) -> list[str]:
+def _from_directory(ctx: BlueprintContext, chart: Path) -> _Upstream:
     limit = ctx.workspace.max_file_bytes
     texts = []
+    templates = chart / "templates"
     for path in sorted(templates.rglob("*")) if _inside(ctx, templates) else ():
         try:
             if path.is_file() and _inside(ctx, path) and path.stat().st_size <= limit:
                 texts.append(path.read_text("utf-8", errors="replace"))
         except OSError:
             continue  # unreadable: Helm's load of the chart says so
-    return texts
+    try:
+        entries = sorted(e.name for e in (chart / "charts").iterdir())
+    except OSError:
+        entries = []
+    meta = _read_text(chart / "Chart.yaml", limit) if _inside(ctx, chart) else ""
+    return _Upstream(tuple(texts), _subcharts(entries, meta))
 
 
-def _from_archive(ctx: BlueprintContext, archive: Path, name: str) -> list[str]:
+def _read_text(path: Path, limit: int) -> str:
+    try:
+        return path.read_text("utf-8", errors="replace") if path.stat().st_size <= limit else ""
+    except OSError:
+        return ""
+
+
+def _from_archive(ctx: BlueprintContext, archive: Path, name: str) -> _Upstream:
     import tarfile  # only for a vendored archive: lint of a chart without one skips it
 
     limit = ctx.workspace.max_file_bytes
-    texts = []
+    texts, entries, meta = [], set(), ""
     try:
         if not _inside(ctx, archive) or archive.stat().st_size > limit:
-            return []
+            return _NOTHING
         with tarfile.open(archive, mode="r:gz") as tar:
             for member in tar.getmembers():
-                if member.isfile() and member.name.startswith(f"{name}/templates/"):
-                    handle = tar.extractfile(member) if member.size <= limit else None
-                    if handle is not None:
-                        texts.append(handle.read().decode("utf-8", errors="replace"))
+                parts = member.name.split("/")
+                if len(parts) > 2 and parts[:2] == [name, "charts"]:
+                    entries.add(parts[2])
+                if not member.isfile() or member.size > limit:
+                    continue
+                if member.name == f"{name}/Chart.yaml" or parts[:2] == [name, "templates"]:
+                    handle = tar.extractfile(member)
+                    text = handle.read().decode("utf-8", errors="replace") if handle else ""
+                    if member.name == f"{name}/Chart.yaml":
+                        meta = text
+                    else:
+                        texts.append(text)
     except (tarfile.TarError, OSError, EOFError):
-        return []  # a broken archive: Helm's load says so (BPG001)
-    return texts
+        return _NOTHING  # a broken archive: Helm's load says so (BPG001)
+    return _Upstream(tuple(texts), _subcharts(sorted(entries), meta))
