@@ -1,7 +1,9 @@
 """A Kustomize Blueprint builds with `kubectl kustomize`.
 
 The real kustomize (the one inside kubectl) must build the Blueprint's
-manifests directory; Flux's kustomize-controller runs the same code.
+manifests directory; Flux's kustomize-controller runs the same code. It runs
+it without `--enable-helm`, so a `helmCharts:` inflation never builds there:
+that is reported at its key, with the ways to ship the chart instead.
 
 Failing: a `kustomization.yaml` that lists a missing resource file.
 """
@@ -41,6 +43,14 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             hint="check the address and the network; `blueprintc lint --offline` skips a "
             "Kustomize build that fetches remote resources (BPG011 names it)",
         )
+    elif build.error is not None and _HELM_INFLATION in build.error:
+        yield Finding(
+            "the kustomization inflates a Helm chart (`helmCharts:`), which Flux's "
+            "kustomize-controller never does: it builds without --enable-helm",
+            _helm_charts_location(ctx),
+            hint="make the chart a Helm Blueprint (spec.manifests.chart: a chart that "
+            "depends on it), or render it in CI and list the rendered YAML as a resource",
+        )
     elif build.error is not None:
         from blueprintc.kustomize import on_disk  # loaded by the build above
 
@@ -61,6 +71,24 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
 
 _QUOTED = re.compile(r"'([^']+)'")
 _MISSING = "no such file or directory"
+# kustomize's refusal of a `helmCharts:` entry (or a HelmChartInflationGenerator) unless
+# built with --enable-helm, which Flux never passes (fluxcd/kustomize-controller#579).
+_HELM_INFLATION = "must specify --enable-helm"
+_HELM_CHARTS_KEY = re.compile(r"^(helmCharts|helmChartInflationGenerator)\s*:")
+
+
+def _helm_charts_location(ctx: BlueprintContext) -> Location:
+    """The `helmCharts:` key of the kustomization, or of a kustomization in a base below
+    it; else the kustomization's first line."""
+    from blueprintc.kustomize import KUSTOMIZATION_FILES
+
+    top = kustomization_file(ctx)
+    below = [s for s in ctx.text_files if s.path.name in KUSTOMIZATION_FILES]
+    for source in sorted(below, key=lambda s: (s.path != top, s.rel)):
+        for number, line in enumerate(source.lines, start=1):
+            if _HELM_CHARTS_KEY.match(line):
+                return Location(source.rel, number, 1)
+    return Location(ctx.rel(top), 1, 1)
 
 
 def _named_entry(ctx: BlueprintContext, error: str) -> str | None:
