@@ -3,7 +3,9 @@
 The real kustomize (the one inside kubectl) must build the Blueprint's
 manifests directory; Flux's kustomize-controller runs the same code. It runs
 it without `--enable-helm`, so a `helmCharts:` inflation never builds there:
-that is reported at its key, with the ways to ship the chart instead.
+that is reported at its key, with the ways to ship the chart instead. So does a
+generator or transformer that is a plugin (ksops, a KRM function): reported at its
+configuration's `kind:`.
 
 Failing: a `kustomization.yaml` that lists a missing resource file.
 """
@@ -51,6 +53,16 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             hint="make the chart a Helm Blueprint (spec.manifests.chart: a chart that "
             "depends on it), or render it in CI and list the rendered YAML as a resource",
         )
+    elif build.error is not None and (plugin := _PLUGIN.search(build.error)) is not None:
+        kind = plugin.group("kind")
+        yield Finding(
+            f"the kustomization runs the Kustomize plugin {kind}, and Flux's "
+            "kustomize-controller runs no plugins (exec or container functions)",
+            _plugin_location(ctx, kind),
+            hint="produce those objects another way: Flux decrypts SOPS-encrypted files "
+            "itself (the Flux Kustomization's spec.decryption) and substitutes variables "
+            "(spec.postBuild); anything else, generate in CI and list the YAML",
+        )
     elif build.error is not None:
         from blueprintc.kustomize import on_disk  # loaded by the build above
 
@@ -75,6 +87,22 @@ _MISSING = "no such file or directory"
 # built with --enable-helm, which Flux never passes (fluxcd/kustomize-controller#579).
 _HELM_INFLATION = "must specify --enable-helm"
 _HELM_CHARTS_KEY = re.compile(r"^(helmCharts|helmChartInflationGenerator)\s*:")
+
+
+# kustomize's refusal of a generator, transformer or validator that is a plugin (ksops,
+# an exec or container KRM function): Flux never enables them either.
+_PLUGIN = re.compile(r"unable to load external plugin '(?P<kind>[^']+)'")
+
+
+def _plugin_location(ctx: BlueprintContext, kind: str) -> Location:
+    """The `kind:` line of the plugin's configuration among the manifests; else the
+    kustomization's first line."""
+    kind_line = re.compile(rf"^kind:\s*[\"']?{re.escape(kind)}[\"']?\s*$")
+    for source in ctx.text_files:
+        for number, line in enumerate(source.lines, start=1):
+            if kind_line.match(line):
+                return Location(source.rel, number, 1)
+    return Location(ctx.rel(kustomization_file(ctx)), 1, 1)
 
 
 def _helm_charts_location(ctx: BlueprintContext) -> Location:

@@ -1,4 +1,5 @@
-"""A kustomization that inflates a Helm chart (`helmCharts:`) is refused where it says so.
+"""What kustomize can do and Flux's kustomize-controller never does, refused where it is
+written: a Helm chart inflation (`helmCharts:`) and a plugin (ksops, KRM functions).
 
 Flux's kustomize-controller builds without `--enable-helm` and will not shell out to
 Helm (fluxcd/kustomize-controller#579, wontfix): such a kustomization never builds in
@@ -52,3 +53,37 @@ def test_one_in_a_base_is_reported_in_the_base(tmp_path: Path) -> None:
     assert [(d.location.file, d.location.line) for d in result.active] == [
         (f"{MANIFESTS}/base/kustomization.yaml", 5)
     ]
+
+
+KSOPS = """\
+apiVersion: viaduct.ai/v1
+kind: ksops
+metadata:
+  name: secret-generator
+  annotations:
+    config.kubernetes.io/function: |
+      exec:
+        path: ksops
+files:
+  - ./secret.enc.yaml
+"""
+
+
+def test_a_plugin_is_reported_at_its_configuration(tmp_path: Path) -> None:
+    """ksops, as Argo CD users decrypt SOPS secrets: kustomize says "external plugins
+    disabled; unable to load external plugin 'ksops'", and Flux runs no plugins."""
+    workspace = _workspace(tmp_path, "ns2.yaml")
+    kustomization = workspace / MANIFESTS / "kustomization.yaml"
+    kustomization.write_text(kustomization.read_text() + "generators:\n  - ksops.yaml\n")
+    (workspace / MANIFESTS / "ns2.yaml").write_text(NAMESPACE)
+    (workspace / MANIFESTS / "ksops.yaml").write_text(KSOPS)
+
+    result = lint([workspace], root=workspace, jobs=1, select={"BPG010"})
+
+    [found] = result.active
+    assert (found.location.file, found.location.line) == (f"{MANIFESTS}/ksops.yaml", 2)
+    assert found.message == (
+        "the kustomization runs the Kustomize plugin ksops, and Flux's kustomize-controller "
+        "runs no plugins (exec or container functions)"
+    )
+    assert "spec.decryption" in found.hint
