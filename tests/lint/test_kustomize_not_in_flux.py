@@ -87,3 +87,26 @@ def test_a_plugin_is_reported_at_its_configuration(tmp_path: Path) -> None:
         "runs no plugins (exec or container functions)"
     )
     assert "spec.decryption" in found.hint
+
+
+def test_a_manifests_directory_without_a_kustomization_says_so_at_the_blueprint(
+    tmp_path: Path,
+) -> None:
+    """Flux generates a kustomization for a path without one; blueprintc builds and
+    publishes what is committed. The finding was at `manifests/kustomization.yaml:1:1`,
+    a file that does not exist, with kustomize's "unable to find one of ..."."""
+    workspace = _workspace(tmp_path, "ns2.yaml")
+    (workspace / MANIFESTS / "kustomization.yaml").unlink()
+
+    result = lint([workspace], root=workspace, jobs=1, select={"BPG010"})
+
+    [found] = result.active
+    blueprint = (workspace / "blueprints/policies/blueprint.yaml").read_text().splitlines()
+    line = next(i for i, text in enumerate(blueprint, 1) if "ref: ./manifests" in text)
+    assert (found.location.file, found.location.line) == (
+        "blueprints/policies/blueprint.yaml",
+        line,
+    )
+    assert found.message == (
+        f"{MANIFESTS} has no kustomization.yaml, so kubectl kustomize cannot build it"
+    )

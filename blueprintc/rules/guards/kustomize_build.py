@@ -5,7 +5,9 @@ manifests directory; Flux's kustomize-controller runs the same code. It runs
 it without `--enable-helm`, so a `helmCharts:` inflation never builds there:
 that is reported at its key, with the ways to ship the chart instead. So does a
 generator or transformer that is a plugin (ksops, a KRM function): reported at its
-configuration's `kind:`.
+configuration's `kind:`. A manifests directory without a kustomization is reported at
+blueprint.yaml's `spec.manifests`: Flux would generate one, but blueprintc builds and
+publishes what is committed.
 
 Failing: a `kustomization.yaml` that lists a missing resource file.
 """
@@ -37,7 +39,9 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     if ctx.blueprint.manifest_kind != "kustomize":
         return
     build = ctx.kustomize_build
-    if build.unreachable is not None:
+    if build.error is not None and not kustomization_file(ctx).exists():
+        yield _no_kustomization(ctx)
+    elif build.unreachable is not None:
         entry, cause = build.unreachable
         yield Finding(
             f"kubectl kustomize could not fetch the remote resource {entry}: {cause}",
@@ -87,6 +91,22 @@ _MISSING = "no such file or directory"
 # built with --enable-helm, which Flux never passes (fluxcd/kustomize-controller#579).
 _HELM_INFLATION = "must specify --enable-helm"
 _HELM_CHARTS_KEY = re.compile(r"^(helmCharts|helmChartInflationGenerator)\s*:")
+
+
+def _no_kustomization(ctx: BlueprintContext) -> Finding:
+    """The manifests directory has no kustomization: at blueprint.yaml's `spec.manifests`,
+    which names the directory (Flux would generate one; blueprintc builds what is there)."""
+    blueprint = ctx.blueprint
+    assert blueprint.manifest_dir is not None
+    line, column = blueprint.doc.locate(blueprint.manifest_path)
+    directory = ctx.rel(blueprint.manifest_dir)
+    return Finding(
+        f"{directory} has no kustomization.yaml, so kubectl kustomize cannot build it",
+        Location(blueprint.rel, line, column, "spec.manifests"),
+        hint=f"add {directory}/kustomization.yaml listing its manifests (`kustomize create "
+        "--autodetect` writes one): blueprintc builds and publishes the kustomization you "
+        "commit, where Flux would generate one",
+    )
 
 
 # kustomize's refusal of a generator, transformer or validator that is a plugin (ksops,
