@@ -49,17 +49,24 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             hint="check the address and the network; `blueprintc lint --offline` skips a "
             "Kustomize build that fetches remote resources (BPG011 names it)",
         )
-    elif build.error is not None and _HELM_INFLATION in build.error:
-        yield Finding(
+    elif build.error is not None:
+        yield _failure(ctx, build.error)
+
+
+def _failure(ctx: BlueprintContext, error: str) -> Finding:
+    """kustomize's error, said where the kustomization causes it."""
+    if _HELM_INFLATION in error:
+        return Finding(
             "the kustomization inflates a Helm chart (`helmCharts:`), which Flux's "
             "kustomize-controller never does: it builds without --enable-helm",
             _helm_charts_location(ctx),
             hint="make the chart a Helm Blueprint (spec.manifests.chart: a chart that "
             "depends on it), or render it in CI and list the rendered YAML as a resource",
         )
-    elif build.error is not None and (plugin := _PLUGIN.search(build.error)) is not None:
+    plugin = _PLUGIN.search(error)
+    if plugin is not None:
         kind = plugin.group("kind")
-        yield Finding(
+        return Finding(
             f"the kustomization runs the Kustomize plugin {kind}, and Flux's "
             "kustomize-controller runs no plugins (exec or container functions)",
             _plugin_location(ctx, kind),
@@ -67,22 +74,20 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             "itself (the Flux Kustomization's spec.decryption) and substitutes variables "
             "(spec.postBuild); anything else, generate in CI and list the YAML",
         )
-    elif build.error is not None:
-        from blueprintc.kustomize import on_disk  # loaded by the build above
+    from blueprintc.kustomize import on_disk  # loaded by the build before
 
-        entry = _named_entry(ctx, build.error)
-        if entry is None:
-            where = Location(ctx.rel(kustomization_file(ctx)), 1, 1)
-            yield Finding(f"kubectl kustomize failed: {build.error}", where)
-        elif _MISSING in build.error and on_disk(kustomization_file(ctx).parent / entry) is None:
-            # kustomize's message says it three times, through its loader's layers
-            yield Finding(
-                f"kubectl kustomize failed: {entry} does not exist, and the kustomization lists it",
-                entry_location(ctx, entry),
-                hint=f"add {entry} beside the kustomization, or remove it from the list",
-            )
-        else:
-            yield Finding(f"kubectl kustomize failed: {build.error}", entry_location(ctx, entry))
+    entry = _named_entry(ctx, error)
+    if entry is None:
+        where = Location(ctx.rel(kustomization_file(ctx)), 1, 1)
+        return Finding(f"kubectl kustomize failed: {error}", where)
+    if _MISSING in error and on_disk(kustomization_file(ctx).parent / entry) is None:
+        # kustomize's message says it three times, through its loader's layers
+        return Finding(
+            f"kubectl kustomize failed: {entry} does not exist, and the kustomization lists it",
+            entry_location(ctx, entry),
+            hint=f"add {entry} beside the kustomization, or remove it from the list",
+        )
+    return Finding(f"kubectl kustomize failed: {error}", entry_location(ctx, entry))
 
 
 _QUOTED = re.compile(r"'([^']+)'")
