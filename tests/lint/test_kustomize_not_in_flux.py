@@ -77,6 +77,8 @@ def test_a_plugin_is_reported_at_its_configuration(tmp_path: Path) -> None:
     kustomization.write_text(kustomization.read_text() + "generators:\n  - ksops.yaml\n")
     (workspace / MANIFESTS / "ns2.yaml").write_text(NAMESPACE)
     (workspace / MANIFESTS / "ksops.yaml").write_text(KSOPS)
+    readme = "# Policies\n\nSecrets come from:\n\n```yaml\nkind: ksops\n```\n"
+    (workspace / "blueprints/policies/README.md").write_text(readme)  # shows, not configures
 
     result = lint([workspace], root=workspace, jobs=1, select={"BPG010"})
 

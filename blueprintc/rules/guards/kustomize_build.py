@@ -120,10 +120,13 @@ _PLUGIN = re.compile(r"unable to load external plugin '(?P<kind>[^']+)'")
 
 
 def _plugin_location(ctx: BlueprintContext, kind: str) -> Location:
-    """The `kind:` line of the plugin's configuration among the manifests; else the
-    kustomization's first line."""
+    """The `kind:` line of the plugin's configuration in the manifests directory; else
+    the kustomization's first line."""
+    assert ctx.blueprint.manifest_dir is not None
     kind_line = re.compile(rf"^kind:\s*[\"']?{re.escape(kind)}[\"']?\s*$")
     for source in ctx.text_files:
+        if not source.path.is_relative_to(ctx.blueprint.manifest_dir):
+            continue  # a README that shows the plugin is not where it is configured
         for number, line in enumerate(source.lines, start=1):
             if kind_line.match(line):
                 return Location(source.rel, number, 1)
