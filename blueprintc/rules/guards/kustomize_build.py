@@ -22,8 +22,11 @@ from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.kustomize_support import (
     entry_location,
+    first_line,
+    kind_line,
     kustomization_file,
     listed_entry,
+    manifest_sources,
 )
 
 
@@ -122,15 +125,8 @@ _PLUGIN = re.compile(r"unable to load external plugin '(?P<kind>[^']+)'")
 def _plugin_location(ctx: BlueprintContext, kind: str) -> Location:
     """The `kind:` line of the plugin's configuration in the manifests directory; else
     the kustomization's first line."""
-    assert ctx.blueprint.manifest_dir is not None
-    kind_line = re.compile(rf"^kind:\s*[\"']?{re.escape(kind)}[\"']?\s*$")
-    for source in ctx.text_files:
-        if not source.path.is_relative_to(ctx.blueprint.manifest_dir):
-            continue  # a README that shows the plugin is not where it is configured
-        for number, line in enumerate(source.lines, start=1):
-            if kind_line.match(line):
-                return Location(source.rel, number, 1)
-    return Location(ctx.rel(kustomization_file(ctx)), 1, 1)
+    found = first_line(manifest_sources(ctx), kind_line(kind))
+    return found or Location(ctx.rel(kustomization_file(ctx)), 1, 1)
 
 
 def _helm_charts_location(ctx: BlueprintContext) -> Location:
@@ -140,11 +136,8 @@ def _helm_charts_location(ctx: BlueprintContext) -> Location:
 
     top = kustomization_file(ctx)
     below = [s for s in ctx.text_files if s.path.name in KUSTOMIZATION_FILES]
-    for source in sorted(below, key=lambda s: (s.path != top, s.rel)):
-        for number, line in enumerate(source.lines, start=1):
-            if _HELM_CHARTS_KEY.match(line):
-                return Location(source.rel, number, 1)
-    return Location(ctx.rel(top), 1, 1)
+    found = first_line(sorted(below, key=lambda s: (s.path != top, s.rel)), _HELM_CHARTS_KEY)
+    return found or Location(ctx.rel(top), 1, 1)
 
 
 def _named_entry(ctx: BlueprintContext, error: str) -> str | None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from blueprintc.diagnostics import Location
 from blueprintc.rules.context import BlueprintContext
+from blueprintc.source import SourceFile
 
 
 def manifest_location(ctx: BlueprintContext, body: dict[str, Any]) -> Location:
@@ -15,18 +17,37 @@ def manifest_location(ctx: BlueprintContext, body: dict[str, Any]) -> Location:
     metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else {}
     name = str(metadata.get("name", "")) if isinstance(metadata, dict) else ""
     kind = str(body.get("kind", ""))
-    kind_line = re.compile(rf"^kind:\s*[\"']?{re.escape(kind)}[\"']?\s*$")
+    kind_pattern = kind_line(kind)
     name_line = re.compile(rf"^\s+name:\s*[\"']?{re.escape(name)}[\"']?\s*$")
-    for source in ctx.text_files:
-        if not source.path.is_relative_to(ctx.blueprint.manifest_dir):
-            continue
+    for source in manifest_sources(ctx):
         lines = source.lines
         for number, line in enumerate(lines, start=1):
-            if kind_line.match(line):
+            if kind_pattern.match(line):
                 for offset in range(number, min(number + 12, len(lines))):
                     if name_line.match(lines[offset]):
                         return Location(source.rel, number, 1, f"{kind}/{name}")
     return Location(ctx.rel(kustomization_file(ctx)), 1, 1, f"{kind}/{name}")
+
+
+def manifest_sources(ctx: BlueprintContext) -> list[SourceFile]:
+    """The Blueprint's text files in its manifests directory (a README beside it may show
+    a manifest, but configures nothing)."""
+    assert ctx.blueprint.manifest_dir is not None
+    return [s for s in ctx.text_files if s.path.is_relative_to(ctx.blueprint.manifest_dir)]
+
+
+def kind_line(kind: str) -> re.Pattern[str]:
+    """A manifest's top-level `kind: <kind>` line, the kind quoted or not."""
+    return re.compile(rf"^kind:\s*[\"']?{re.escape(kind)}[\"']?\s*$")
+
+
+def first_line(sources: Iterable[SourceFile], pattern: re.Pattern[str]) -> Location | None:
+    """The first line of `sources`, in their order, that `pattern` matches."""
+    for source in sources:
+        for number, line in enumerate(source.lines, start=1):
+            if pattern.match(line):
+                return Location(source.rel, number, 1)
+    return None
 
 
 def kustomization_file(ctx: BlueprintContext) -> Any:
