@@ -8,13 +8,14 @@ from blueprintc.model.blueprint import Dependency
 from blueprintc.plan.predicates import PredicateError
 from blueprintc.plan.versions import RangeError, best_match, parse_range
 from blueprintc.rules import RULES, plan_rules
+from blueprintc.rules.guards.support import doc_location
 from blueprintc.rules.schema.when_predicate import predicate_finding
-from blueprintc.yamldoc import PathKey, YamlDoc, json_path
+from blueprintc.yamldoc import PathKey, YamlDoc
 
 
 def at(doc: YamlDoc, path: PathKey, key: bool = False) -> Location:
-    line, column = doc.locate(path, key=key)
-    return Location(doc.source.rel, line, column, json_path(path))
+    """Where `path` is in `doc`, as lint's guards place a finding."""
+    return doc_location(doc, path, key)
 
 
 # The plan rules, and the lint guard compile also applies to the kit's renders.
