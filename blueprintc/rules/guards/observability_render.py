@@ -53,11 +53,11 @@ from blueprintc.rules.guards.object_sources import (
     upstream_under,
     values_key,
 )
+from blueprintc.rules.guards.render_failures import failure_finding
 from blueprintc.rules.guards.support import (
     Toggle,
     base_values,
     chart_location,
-    failure_finding,
     monitoring_objects,
     not_yaml_failures,
     stand_in_failure,

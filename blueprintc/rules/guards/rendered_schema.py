@@ -34,9 +34,9 @@ from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.object_sources import object_location, upstream_of, values_key
+from blueprintc.rules.guards.render_failures import failure_finding
 from blueprintc.rules.guards.rendered_objects import DEFAULT, rendered_check
 from blueprintc.rules.guards.schema_failure import schema_finding
-from blueprintc.rules.guards.support import failure_finding
 
 
 @rule(

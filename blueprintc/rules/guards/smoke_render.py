@@ -34,10 +34,10 @@ from blueprintc.diagnostics import Finding, Severity
 from blueprintc.helm import RenderFailure
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.guards.render_failures import failure_finding
 from blueprintc.rules.guards.schema_failure import schema_finding
 from blueprintc.rules.guards.support import (
     chart_location,
-    failure_finding,
     is_helm,
     not_yaml_failures,
     renderable,

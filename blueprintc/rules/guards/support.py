@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from blueprintc.chartsources import file_source, plain_mapping
-from blueprintc.diagnostics import Finding, Location
+from blueprintc.diagnostics import Location
 from blueprintc.helm import Render, RenderedObject, RenderFailure, chart_relative
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.yamldoc import PathKey, YamlDoc, json_path
@@ -288,22 +288,6 @@ def not_yaml_failures(
         template = name if source else None
         found.append(RenderFailure(message, template, line, column, False, NOT_YAML_HINT))
     return found
-
-
-def failure_location(ctx: BlueprintContext, failure: RenderFailure) -> Location | None:
-    """Where a render failure is reported: its template line; None when the template
-    is not a file of the chart (a subchart archive's, or none named)."""
-    source = ctx.template_source(failure.template)
-    return Location(source.rel, failure.line, failure.column) if source else None
-
-
-def failure_finding(
-    ctx: BlueprintContext, failure: RenderFailure, message: str, fallback: Location
-) -> Finding:
-    """A render failure as a finding: at its template line (`fallback` when it has
-    none), with the failure's own hint when it has one, else the rule's."""
-    location = failure_location(ctx, failure) or fallback
-    return Finding(message, location, hint=failure.hint or None)
 
 
 def _source_position(lines: list[str], made: str, near: int) -> tuple[int, int]:
