@@ -29,7 +29,7 @@ Each finding points at the toggle in `values.yaml` (cases 2 and 3) or at the
 template that renders the object (case 1); an upstream chart's objects are one
 finding at its Chart.yaml entry, to be switched off in its values. An opt-in render
 that fails is reported at the template line Helm names (at the toggle when it names
-none of the chart's own files); one whose output is not YAML fails as `helm
+none of the chart's own files, or an upstream's); one whose output is not YAML fails as `helm
 template` fails it, at the template line that made the bad line (a template that is
 not YAML by default too is BPG003's). When render 3 itself fails, or renders a
 template that is not YAML (the monitoring API or an explicit `false` breaks the
@@ -116,12 +116,12 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             if stand_in_failure(ctx, on.failure):
                 continue  # caused by a dependency that is not built (BPG011)
             message = f"rendering with {toggle.dotted}=true fails: {on.failure.message}"
-            yield failure_finding(ctx, on.failure, message, where)  # at the failing line
+            yield failure_finding(ctx, on.failure, message, where, cause=where)
             continue
         unparsable = not_yaml_failures(ctx, on, reported=default.manifests)
         for failure in unparsable:  # Helm refuses it as it refuses a failed render
             message = f"rendering with {toggle.dotted}=true fails: {failure.message}"
-            yield failure_finding(ctx, failure, message, where)
+            yield failure_finding(ctx, failure, message, where, cause=where)
         if unparsable:
             continue
         wired, effect = _wired(ctx, toggle, on, base, apis)

@@ -1,12 +1,24 @@
-"""Where a render failure is reported, and with which fix: at the template line that
-failed, or where its chart says nothing (a subchart archive's template, or none named)
-at the place the caller gives."""
+"""Where a render failure is reported, and with which fix.
+
+At the template line that failed; where the chart has no such file (a subchart
+archive's template, or none named), at the place the caller gives. A failure in an
+upstream's template (one `helm dependency build` vendored in `charts/`) is at that
+upstream's Chart.yaml entry instead, with the fix in its values: its templates are not
+the platform's to change, and the next build replaces them (the rule `object_sources`
+states for rendered objects). The opentelemetry-collector chart's `fail` when
+`image.repository` is unset was reported inside the vendored NOTES.txt, a file that is
+not in Git where `charts/` is ignored, with "fix the template".
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from blueprintc.diagnostics import Finding, Location
 from blueprintc.helm import RenderFailure
 from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.guards.object_sources import upstream_under, values_key
+from blueprintc.rules.guards.support import chart_location
 
 
 def failure_location(ctx: BlueprintContext, failure: RenderFailure) -> Location | None:
@@ -17,9 +29,52 @@ def failure_location(ctx: BlueprintContext, failure: RenderFailure) -> Location 
 
 
 def failure_finding(
-    ctx: BlueprintContext, failure: RenderFailure, message: str, fallback: Location
+    ctx: BlueprintContext,
+    failure: RenderFailure,
+    message: str,
+    fallback: Location,
+    cause: Location | None = None,
 ) -> Finding:
     """A render failure as a finding: at its template line (`fallback` when it has
-    none), with the failure's own hint when it has one, else the rule's."""
+    none), with the failure's own hint when it has one, else the rule's. A failure in an
+    upstream's template is at `cause`, the values that made the render (a toggle, a ci/
+    file), else at the upstream's Chart.yaml entry, with the fix in values."""
+    upstream = upstream_entry(ctx, failure.template)
+    if upstream is not None:
+        index, dep = upstream
+        where = cause or chart_location(ctx, ("dependencies", index), key=False)
+        file = cause.file if cause is not None else values_file(ctx)
+        return Finding(message, where, hint=upstream_failure_hint(dep, file))
     location = failure_location(ctx, failure) or fallback
     return Finding(message, location, hint=failure.hint or None)
+
+
+def upstream_failure_hint(dep: dict[str, Any], values: str) -> str:
+    """The fix for a failure in the upstream `dep`'s template: values under its key in
+    `values`, the file that gives them."""
+    name, key = str(dep.get("name", "")), values_key(dep)
+    return (
+        f"{name} is an upstream chart: give it the values its message asks for under "
+        f"`{key}:` in {values}, not a change to its templates (`helm dependency build` "
+        f"replaces them); if no value makes it render, pin another release of {name}"
+    )
+
+
+def values_file(ctx: BlueprintContext) -> str:
+    """The chart's values.yaml, as the workspace names it."""
+    assert ctx.chart_dir is not None
+    return ctx.rel(ctx.chart_dir / "values.yaml")
+
+
+def upstream_entry(
+    ctx: BlueprintContext, template: str | None
+) -> tuple[int, dict[str, Any]] | None:
+    """The Chart.yaml entry (index, entry) of the upstream whose template (chart-relative:
+    `charts/<key>/templates/x.yaml`, its own subcharts' included) this is."""
+    parts = template.split("/") if template else []
+    if len(parts) < 3 or parts[0] != "charts" or ctx.chart_dir is None:
+        return None
+    dep = upstream_under(ctx, parts[1])
+    if dep is None:
+        return None
+    return ctx.declared_dependencies.index(dep), dep

@@ -58,7 +58,8 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         message = f"render with {values_set.label} failed: {failure.message}"
         docs = [values_set.doc, ctx.values_yaml]  # the ci/ file wins over values.yaml
         refused = schema_finding(ctx, failure, message, docs)
-        yield refused or failure_finding(ctx, failure, message, values_set.location)
+        where = values_set.location
+        yield refused or failure_finding(ctx, failure, message, where, cause=where)
     version = ctx.workspace.kubernetes_version
     for error in result.errors:
         obj = error.obj

@@ -18,7 +18,9 @@ it: `env: {{ .Values.org }}-{{ .Values.type }}` with both values unset renders
 `env: -`. It is reported at the template line whose text before its first `{{`
 starts the bad output line. A render that a chart's `values.schema.json`
 refuses (the chart's own, or an upstream's for the values under its key) is
-reported at the refused value in values.yaml, where Helm's message names none.
+reported at the refused value in values.yaml, where Helm's message names none. A
+failure in an upstream's template is reported at the upstream's Chart.yaml entry: the
+fix is a value under its key, never an edit of a vendored template.
 
 Failing: a template with a typo (`{{ .Values.image.tag | quot }}`), or a chart
 whose templates are all gated off without the `default-off` annotation.
@@ -34,7 +36,7 @@ from blueprintc.diagnostics import Finding, Severity
 from blueprintc.helm import RenderFailure
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.render_failures import failure_finding
+from blueprintc.rules.guards.render_failures import failure_finding, upstream_entry
 from blueprintc.rules.guards.schema_failure import schema_finding
 from blueprintc.rules.guards.support import (
     chart_location,
@@ -134,11 +136,16 @@ def _failure(
     )
     if mode is None and _is_required_failure(ctx, failure):
         # The chart wants a value only the per-cluster overlay has: the canon's opt-out.
-        hint = (
-            f"if the per-cluster overlay supplies this value, annotate the chart: set "
-            f'annotations: {{{annotation}: "requires-overlay"}} in '
-            f"{chart_location(ctx, ('name',)).file}; else give it a default"
+        overlay = (
+            f'annotate the chart: set annotations: {{{annotation}: "requires-overlay"}} in '
+            f"{chart_location(ctx, ('name',)).file}"
         )
+        if upstream_entry(ctx, failure.template) is not None:  # the fix is in values first
+            hint = f"{finding.hint}; if only the per-cluster overlay has the value, {overlay}"
+        else:
+            hint = (
+                f"if the per-cluster overlay supplies this value, {overlay}; else give it a default"
+            )
         return dataclasses.replace(finding, hint=hint)
     return finding
 

@@ -285,8 +285,7 @@ def not_yaml_failures(
             f"{name} is not YAML ({problem} at line {at} of its output, `{made.strip()}`): "
             "Helm refuses to install it"
         )
-        template = name if source else None
-        found.append(RenderFailure(message, template, line, column, False, NOT_YAML_HINT))
+        found.append(RenderFailure(message, name, line, column, False, NOT_YAML_HINT))
     return found
 
 
