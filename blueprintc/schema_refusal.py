@@ -10,8 +10,10 @@ kit entry, an Application's config).
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from blueprintc.yamldoc import PathKey, json_path
 
@@ -52,6 +54,75 @@ def pointer_parts(node: object, pointer: str) -> PathKey:
     return tuple(parts)
 
 
-def fix_hint(path: PathKey, chart: str, why: str) -> str:
-    """The fix, for the value at `path` (where the platform's file sets it)."""
-    return f"give {json_path(path)} a value {chart}'s values.schema.json accepts ({why})"
+def missing_properties(why: str) -> tuple[str, ...]:
+    """The properties a refusal says are missing (`missing properties 'a', 'b'`: the
+    mapping at its pointer lacks required keys); () for another refusal."""
+    match = _MISSING.match(why)
+    return tuple(_QUOTED.findall(match.group("names"))) if match else ()
+
+
+_MISSING = re.compile(r"missing propert(?:y|ies) (?P<names>'.*')$")
+_QUOTED = re.compile(r"'([^']*)'")
+
+
+def fix_hint(
+    path: PathKey,
+    chart: str,
+    why: str,
+    choices: dict[str, str] | None = None,
+    file: str | None = None,
+) -> str:
+    """The fix, for the value at `path` (where the platform's file sets it). For missing
+    properties, `path` is the mapping that lacks them, `choices` says what each may be
+    (`one of: a, b`) where the schema tells, and `file` is where to add them when the
+    finding stands elsewhere."""
+    missing = missing_properties(why)
+    if not missing:
+        return f"give {json_path(path)} a value {chart}'s values.schema.json accepts ({why})"
+    described = [
+        json_path((*path, name)) + (f" ({choices[name]})" if choices and name in choices else "")
+        for name in missing
+    ]
+    them = "it" if len(missing) == 1 else "them"
+    where = f" in {file}" if file else ""
+    return f"set {', '.join(described)}{where}: {chart}'s values.schema.json requires {them}"
+
+
+def property_choices(schema: Any, parts: PathKey, names: tuple[str, ...]) -> dict[str, str]:
+    """What each of `names` may be, by `schema` (a chart's values.schema.json) for the
+    mapping at `parts`: its `enum`, else its `type`. A property the schema describes
+    only behind a combinator or a remote `$ref` is left out."""
+    node = _followed(schema, schema)
+    for part in parts:
+        if not isinstance(node, dict):
+            return {}
+        below = node.get("items") if isinstance(part, int) else _get(node.get("properties"), part)
+        node = _followed(schema, below)
+    properties = node.get("properties") if isinstance(node, dict) else None
+    choices = {}
+    for name in names:
+        described = _followed(schema, _get(properties, name))
+        if not isinstance(described, dict):
+            continue
+        enum, kind = described.get("enum"), described.get("type")
+        if isinstance(enum, list) and enum:
+            choices[name] = "one of: " + ", ".join(json.dumps(v).strip('"') for v in enum)
+        elif isinstance(kind, str):
+            choices[name] = f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind}"
+    return choices
+
+
+def _get(node: Any, key: str) -> Any:
+    return node.get(key) if isinstance(node, dict) else None
+
+
+def _followed(root: Any, node: Any) -> Any:
+    """`node`, through its local `$ref`s (`#/definitions/x`), at most 16 deep."""
+    for _ in range(16):
+        ref = _get(node, "$ref")
+        if not isinstance(ref, str) or not ref.startswith("#"):
+            return node
+        node = root
+        for raw in ref[2:].split("/") if len(ref) > 1 else []:
+            node = _get(node, raw.replace("~1", "/").replace("~0", "~"))
+    return node

@@ -112,3 +112,18 @@ def test_a_refused_chart_default_keeps_the_kit_entrys_place(tmp_path: Path) -> N
         "sovereign.yaml",
         _line(workspace / "sovereign.yaml", "- blueprint: bp-base"),
     )
+
+
+def test_a_required_value_no_layer_gives_is_named_in_the_hint(tmp_path: Path) -> None:
+    """`missing property 'region'`: nothing to change, a key to add, in the layer's values."""
+    kit = "    - blueprint: bp-base\n      version: ^1.0\n      values:\n        replicas: 2\n"
+    workspace = kit_workspace(tmp_path, kit)
+    schema = json.dumps({"type": "object", "required": ["region"]})
+    (workspace / "blueprints" / "base" / "chart" / "values.schema.json").write_text(schema)
+
+    [found] = _render_findings(workspace, tmp_path / "out")
+
+    line = _line(workspace / "sovereign.yaml", "replicas: 2")
+    assert (found.location.file, found.location.line) == ("sovereign.yaml", line)
+    assert "at '': missing property 'region'" in found.message
+    assert found.hint == "set region: bp-base's values.schema.json requires it"

@@ -99,3 +99,70 @@ def test_an_aliased_upstream_is_found_by_the_alias_helm_names_it_by(tmp_path: Pa
     assert "app: - at '/replicaCount'" in message  # Helm names the subchart by its alias
     assert (file, line, column) == (f"{CHART}/values.yaml", 4, 17)
     assert hint.startswith("give app.replicaCount a value upstream-app's values.schema.json")
+
+
+REQUIRING = json.dumps(
+    {
+        "type": "object",
+        "required": ["policy"],
+        "properties": {
+            "policy": {"type": "string", "enum": ["create-only", "sync", "upsert-only"]},
+            "x": {"$ref": "#/definitions/x"},
+        },
+        "definitions": {
+            "x": {"type": "object", "required": ["c"], "properties": {"c": {"type": "integer"}}}
+        },
+    }
+)
+RENDERS = {"templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"}
+
+
+def test_a_required_value_the_wrapper_does_not_give_is_reported_at_the_upstreams_key(
+    tmp_path: Path,
+) -> None:
+    """external-dns 1.21 requires `policy` and ships none: the fix is a key under
+    `external-dns:`, with the values its schema allows."""
+    upstream = {"values.schema.json": REQUIRING, **RENDERS}
+    workspace = wrapper(tmp_path, "replicas: 1\nupstream-app:\n  image: x\n", {}, upstream)
+    [(file, message, line, column, hint)] = _findings(workspace)
+    assert "upstream-app: - at '': missing property 'policy'" in message
+    assert (file, line, column) == (f"{CHART}/values.yaml", 2, 1)  # `upstream-app:`
+    assert hint == (
+        "set upstream-app.policy (one of: create-only, sync, upsert-only): upstream-app's "
+        "values.schema.json requires it"
+    )
+
+    # No `upstream-app:` in values.yaml at all: at its Chart.yaml entry, naming the file
+    (workspace / CHART / "values.yaml").write_text("replicas: 1\n", encoding="utf-8")
+    [(file, _, line, column, hint)] = _findings(workspace)
+    assert (file, line, column) == (f"{CHART}/Chart.yaml", 5, 5)  # `  - name: upstream-app`
+    assert hint == (
+        "set upstream-app.policy (one of: create-only, sync, upsert-only) in "
+        f"{CHART}/values.yaml: upstream-app's values.schema.json requires it"
+    )
+
+    # A nested mapping that lacks a key its schema (behind a $ref) requires: at that mapping
+    (workspace / CHART / "values.yaml").write_text(
+        "replicas: 1\nupstream-app:\n  policy: sync\n  x:\n    d: 1\n", encoding="utf-8"
+    )
+    [(file, message, line, column, hint)] = _findings(workspace)
+    assert "at '/x': missing property 'c'" in message
+    assert (file, line, column) == (f"{CHART}/values.yaml", 4, 3)  # `x:`
+    assert (
+        hint == "set upstream-app.x.c (an integer): upstream-app's values.schema.json requires it"
+    )
+
+
+def test_the_charts_own_required_values_are_named_with_the_file_to_add_them_to(
+    tmp_path: Path,
+) -> None:
+    schema = json.dumps({"type": "object", "required": ["image", "tag"]})
+    workspace = write_workspace(
+        tmp_path / "ws", {"demo": "replicas: 1\n"}, extra={f"{CHART}/values.schema.json": schema}
+    )
+    [(file, message, line, _, hint)] = _findings(workspace)
+    assert "missing properties 'image', 'tag'" in message
+    assert (file, line) == (f"{CHART}/Chart.yaml", 2)  # nothing in values.yaml to point at
+    assert hint == (
+        f"set image, tag in {CHART}/values.yaml: bp-demo's values.schema.json requires them"
+    )

@@ -1,17 +1,32 @@
 """Where in values.yaml a render that a chart's values.schema.json refused went wrong
 (`blueprintc.schema_refusal`): the smoke render's finding stood at Chart.yaml's `name:`
 with a hint about templates. The value Helm names is in the chart's values.yaml, under
-the subchart's key for a subchart's schema: that is where the fix goes.
+the subchart's key for a subchart's schema: that is where the fix goes. A required value
+nobody gives (`missing property 'policy'`, external-dns 1.21's) is reported at the key of
+the mapping that lacks it, else at the upstream's Chart.yaml entry, with what the schema
+says it may be.
 """
 
 from __future__ import annotations
+
+import json
+from typing import Any
 
 from blueprintc.diagnostics import Finding
 from blueprintc.helm import RenderFailure
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.object_sources import values_key
-from blueprintc.rules.guards.support import doc_location
-from blueprintc.schema_refusal import fix_hint, pointer_parts, refusal
+from blueprintc.rules.guards.support import chart_location, doc_location
+from blueprintc.rules.guards.upstream_templates import upstream_schema
+from blueprintc.schema_refusal import (
+    Refusal,
+    fix_hint,
+    missing_properties,
+    pointer_parts,
+    property_choices,
+    refusal,
+)
+from blueprintc.source import InputError
 from blueprintc.yamldoc import PathKey, YamlDoc
 
 
@@ -21,14 +36,16 @@ def schema_finding(
     """`message` at the first value Helm's schema check refused, in the first of `docs`
     (the values files of the render, the one that wins first) that sets it, with the
     fix; None when the failure is another, or no file sets that value (a subchart's own
-    default, or a required value nobody gave: the caller's place stands)."""
+    default: the caller's place stands). Missing required values: see `_missing`."""
     refused = refusal(failure.message)
     if refused is None:
         return None
     found = _values_prefix(ctx, refused.chart)
     if found is None:
         return None
-    prefix, chart = found
+    prefix, chart, dep = found
+    if missing_properties(refused.why):
+        return _missing(ctx, refused, message, docs, (prefix, chart, dep))
     for doc in docs:
         if doc is None:
             continue
@@ -39,16 +56,58 @@ def schema_finding(
 
 
 _ABSENT = object()
+_Chart = tuple[PathKey, str, dict[str, Any] | None]
 
 
-def _values_prefix(ctx: BlueprintContext, chart: str) -> tuple[PathKey, str] | None:
-    """Where `chart`'s values are in the chart's values.yaml, and the chart's name: the
-    root for the chart itself, a dependency's key (its alias, else its name) for a
-    subchart, which Helm's message names by that alias when it has one."""
+def _missing(
+    ctx: BlueprintContext,
+    refused: Refusal,
+    message: str,
+    docs: list[YamlDoc | None],
+    chart: _Chart,
+) -> Finding:
+    """Required values nobody gives: at the key of the mapping that lacks them in the
+    first of `docs` that has it; else at the upstream's Chart.yaml entry (the chart's
+    `name:` for its own schema), the hint naming the values file."""
+    prefix, name, dep = chart
+    first = next((doc for doc in docs if doc is not None), None)
+    parts = pointer_parts(first.get(prefix) if first else None, refused.pointer)
+    path = (*prefix, *parts)
+    choices = property_choices(_schema(ctx, dep), parts, missing_properties(refused.why))
+    hint = fix_hint(path, name, refused.why, choices)
+    for doc in docs:
+        if doc is not None and path and doc.get(path, _ABSENT) is not _ABSENT:
+            return Finding(message, doc_location(doc, path, key=True), hint)
+    if dep is not None:
+        index = ctx.declared_dependencies.index(dep)
+        where = chart_location(ctx, ("dependencies", index), key=False)
+    else:
+        where = chart_location(ctx, ("name",))
+    assert ctx.chart_dir is not None
+    file = ctx.rel(ctx.chart_dir / "values.yaml")
+    return Finding(message, where, fix_hint(path, name, refused.why, choices, file))
+
+
+def _schema(ctx: BlueprintContext, dep: dict[str, Any] | None) -> Any:
+    """The values.schema.json that refused: the upstream `dep`'s, or the chart's own."""
+    if dep is not None:
+        return upstream_schema(ctx, dep)
+    assert ctx.chart_dir is not None
+    try:
+        return json.loads(ctx.read(ctx.chart_dir / "values.schema.json").text)
+    except (InputError, ValueError):
+        return None
+
+
+def _values_prefix(ctx: BlueprintContext, chart: str) -> _Chart | None:
+    """Where `chart`'s values are in the chart's values.yaml, the chart's name, and its
+    Chart.yaml entry: the root for the chart itself (no entry), a dependency's key (its
+    alias, else its name) for a subchart, which Helm's message names by that alias when
+    it has one."""
     own = ctx.chart_yaml.data if ctx.chart_yaml is not None else None
     if isinstance(own, dict) and own.get("name") == chart:
-        return (), chart
+        return (), chart, None
     for dep in ctx.declared_dependencies:
         if chart in (dep.get("name"), dep.get("alias")):
-            return (values_key(dep),), str(dep.get("name"))
+            return (values_key(dep),), str(dep.get("name")), dep
     return None

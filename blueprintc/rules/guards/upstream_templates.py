@@ -1,7 +1,7 @@
 """What an upstream chart vendored in `charts/` reads of its values, from its templates'
 text: evidence a render cannot give when the upstream renders an object only for data a
 Sovereign supplies (blackbox-exporter's ServiceMonitors, one per `serviceMonitor.targets`
-entry, none by default).
+entry, none by default). Also its values.schema.json: what a value it requires may be.
 
 The templates are read where `helm dependency build` leaves them: `charts/<name>/` or the
 archive `charts/<name>-<version>.tgz` (`<name>/templates/...` inside), never outside the
@@ -10,6 +10,7 @@ workspace, each file within the workspace's size limit.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from blueprintc.rules.context import BlueprintContext
 class _Upstream:
     texts: tuple[str, ...]  # its own templates
     subcharts: frozenset[str]  # the keys its own subcharts' values go under
+    schema: str = ""  # its values.schema.json
 
 
 def reads_value(ctx: BlueprintContext, dep: dict[str, Any], path: tuple[str, ...]) -> bool | None:
@@ -40,6 +42,16 @@ def reads_value(ctx: BlueprintContext, dep: dict[str, Any], path: tuple[str, ...
     if any(pattern.search(text) for text in upstream.texts):
         return True
     return None if path[0] in upstream.subcharts else False
+
+
+def upstream_schema(ctx: BlueprintContext, dep: dict[str, Any]) -> Any:
+    """The upstream `dep`'s values.schema.json, parsed; None when it has none, or it
+    cannot be read or parsed."""
+    text = _upstream(ctx, dep).schema
+    try:
+        return json.loads(text) if text else None
+    except ValueError:
+        return None
 
 
 def _upstream(ctx: BlueprintContext, dep: dict[str, Any]) -> _Upstream:
@@ -102,7 +114,8 @@ def _from_directory(ctx: BlueprintContext, chart: Path) -> _Upstream:
     except OSError:
         entries = []
     meta = _read_text(chart / "Chart.yaml", limit) if _inside(ctx, chart) else ""
-    return _Upstream(tuple(texts), _subcharts(entries, meta))
+    schema = _read_text(chart / "values.schema.json", limit) if _inside(ctx, chart) else ""
+    return _Upstream(tuple(texts), _subcharts(entries, meta), schema)
 
 
 def _read_text(path: Path, limit: int) -> str:
@@ -116,7 +129,7 @@ def _from_archive(ctx: BlueprintContext, archive: Path, name: str) -> _Upstream:
     import tarfile  # only for a vendored archive: lint of a chart without one skips it
 
     limit = ctx.workspace.max_file_bytes
-    texts, entries, meta = [], set(), ""
+    texts, entries, meta, schema = [], set(), "", ""
     try:
         if not _inside(ctx, archive) or archive.stat().st_size > limit:
             return _NOTHING
@@ -127,13 +140,16 @@ def _from_archive(ctx: BlueprintContext, archive: Path, name: str) -> _Upstream:
                     entries.add(parts[2])
                 if not member.isfile() or member.size > limit:
                     continue
-                if member.name == f"{name}/Chart.yaml" or parts[:2] == [name, "templates"]:
+                top = member.name in (f"{name}/Chart.yaml", f"{name}/values.schema.json")
+                if top or parts[:2] == [name, "templates"]:
                     handle = tar.extractfile(member)
                     text = handle.read().decode("utf-8", errors="replace") if handle else ""
                     if member.name == f"{name}/Chart.yaml":
                         meta = text
+                    elif member.name == f"{name}/values.schema.json":
+                        schema = text
                     else:
                         texts.append(text)
     except (tarfile.TarError, OSError, EOFError):
         return _NOTHING  # a broken archive: Helm's load says so (BPG001)
-    return _Upstream(tuple(texts), _subcharts(sorted(entries), meta))
+    return _Upstream(tuple(texts), _subcharts(sorted(entries), meta), schema)
