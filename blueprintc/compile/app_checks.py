@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from blueprintc.compile.apps import AppPlan, emitted_values
-from blueprintc.compile.crd_order import crd_problems, own_crd_message
+from blueprintc.compile.crd_order import crd_problems, own_crd_hint, own_crd_message
 from blueprintc.compile.findings import at, report
 from blueprintc.compile.inputs import Inputs
 from blueprintc.compile.refused_values import refused_value
@@ -85,7 +85,8 @@ def crd_order(inputs: Inputs, planned: list[AppPlan], cache: RenderCache) -> lis
             subject = f"Application {problem.release} ({env_type})"
             location = at(plan.org.doc, plan.app.path)
             if problem.installer is None:
-                found.append(report("BPG009", own_crd_message(subject, problem), location))
+                hint = own_crd_hint(problem, "the Application's `config:`")
+                found.append(report("BPG009", own_crd_message(subject, problem), location, hint))
                 continue
             owner = problem.installer
             blueprint = where[owner].entry

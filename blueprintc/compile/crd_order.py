@@ -22,6 +22,7 @@ class CrdProblem:
     release: str
     installer: str | None  # the release that installs the CRDs; None: `release` itself
     objects: tuple[str, ...]  # "Kind name (group)"
+    subcharts: tuple[str, ...] = ()  # the subcharts that render them (their values' keys)
 
     @property
     def listed(self) -> str:
@@ -38,6 +39,21 @@ def own_crd_message(subject: str, problem: CrdProblem) -> str:
     )
 
 
+def own_crd_hint(problem: CrdProblem, values: str) -> str | None:
+    """The fix when a subchart (an upstream such as velero, whose default values create a
+    BackupStorageLocation) renders the custom resources: its values, set in `values` (the
+    kit entry's, the Application's) or the Blueprint's values.yaml; None: the rule's own
+    hint (split the chart)."""
+    if not problem.subcharts:
+        return None
+    keys = ", ".join(f"`{key}:`" for key in problem.subcharts)
+    return (
+        f"the subchart {', '.join(problem.subcharts)} renders them: switch them off in its "
+        f"values (under {keys} in {values} or in the Blueprint's values.yaml), or move them "
+        "into a Blueprint that depends on this one"
+    )
+
+
 def crd_problems(facts: dict[str, RenderFacts], depends: dict[str, list[str]]) -> list[CrdProblem]:
     """Every release's problems, by release name then installer. `facts`: the releases
     that rendered; `depends`: each release's direct dependencies, by name."""
@@ -49,17 +65,19 @@ def crd_problems(facts: dict[str, RenderFacts], depends: dict[str, list[str]]) -
     for name, fact in sorted(facts.items()):
         below = _transitive(name, depends)
         own: list[str] = []
+        subcharts: set[str] = set()
         missing: dict[str, list[str]] = {}
-        for group, kind, object_name in fact.custom_resources:
+        for group, kind, object_name, subchart in fact.custom_resources:
             described = f"{kind} {object_name} ({group})"
             if (group, kind) in fact.crds:
                 own.append(described)
+                subcharts.update([subchart] if subchart else [])
                 continue
             owners = [o for o in installers.get((group, kind), []) if o != name]
             if owners and not below.intersection(owners):
                 missing.setdefault(owners[0], []).append(described)
         if own:
-            problems.append(CrdProblem(name, None, tuple(own)))
+            problems.append(CrdProblem(name, None, tuple(own), tuple(sorted(subcharts))))
         problems += [CrdProblem(name, o, tuple(objs)) for o, objs in sorted(missing.items())]
     return problems
 

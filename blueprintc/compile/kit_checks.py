@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from blueprintc.blueprint_names import canonical, lookup
-from blueprintc.compile.crd_order import crd_problems, own_crd_message
+from blueprintc.compile.crd_order import crd_problems, own_crd_hint, own_crd_message
 from blueprintc.compile.findings import at, report
 from blueprintc.compile.inputs import CatalogEntry
 from blueprintc.compile.render_check import RenderFacts
@@ -80,7 +80,8 @@ def crd_findings(
         where = at(sovereign.doc, (*kit.path, "blueprint"))
         subject = f"bootstrap-kit entry {problem.release}"
         if problem.installer is None:
-            found.append(report("BPG009", own_crd_message(subject, problem), where))
+            hint = own_crd_hint(problem, "the kit entry's `values:`")
+            found.append(report("BPG009", own_crd_message(subject, problem), where, hint))
             continue
         owner = problem.installer
         if any(misspells(dep.blueprint, owner, catalog) for dep in entry.blueprint.depends):

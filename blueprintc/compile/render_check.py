@@ -46,8 +46,9 @@ class RenderFacts:
     cnpg_clusters: int
     hint: str | None = None  # how to fix the error, when the rule's own hint does not say
     crds: frozenset[KindKey] = frozenset()  # the CRDs the release installs
-    # (group, kind, name) of each rendered object of a group with a dot (no core API)
-    custom_resources: tuple[tuple[str, str, str], ...] = ()
+    # (group, kind, name, subchart) of each rendered object of a group with a dot (no core
+    # API); subchart: the key of the subchart whose template rendered it, "" for the chart's
+    custom_resources: tuple[tuple[str, str, str, str], ...] = ()
 
 
 @dataclass
@@ -145,7 +146,7 @@ def _facts(render: helm.Render, shipped: frozenset[KindKey]) -> RenderFacts:
             if defined is not None:
                 crds.add(defined)
         elif "." in group:
-            custom.append((group, kind, obj.name))
+            custom.append((group, kind, obj.name, subchart_key(obj.template)))
         if obj.kind == "Service" and obj.api_version == "v1":
             spec = obj.body.get("spec") if isinstance(obj.body.get("spec"), dict) else {}
             if spec.get("type") == "NodePort" and CONTROL_PLANE.search(obj.name):
@@ -159,6 +160,13 @@ def _facts(render: helm.Render, shipped: frozenset[KindKey]) -> RenderFacts:
         crds=frozenset(crds),
         custom_resources=tuple(sorted(set(custom))),
     )
+
+
+def subchart_key(template: str) -> str:
+    """The subchart whose template Helm names (`bp-x/charts/velero/templates/a.yaml`):
+    its key in the chart's values; "" for the chart's own templates."""
+    parts = template.split("/")
+    return parts[2] if len(parts) > 3 and parts[1] == "charts" else ""
 
 
 def uses_cnpg(canon: Canon, entry: CatalogEntry, facts: RenderFacts | None) -> bool:

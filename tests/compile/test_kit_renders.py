@@ -60,6 +60,34 @@ def test_a_release_shipping_a_crd_and_a_resource_of_it_is_bpg009(tmp_path: Path)
     assert "renders Widget bp-base (example.io)" in message
 
 
+def test_a_subcharts_crd_and_resources_are_switched_off_in_its_values(tmp_path: Path) -> None:
+    """velero's default values create a BackupStorageLocation beside its CRDs: the fix is
+    a value under the subchart's key, which the hint names, not a split of its chart."""
+    workspace = kit_workspace(tmp_path, "    - blueprint: bp-base\n      version: ^1.0\n")
+    chart = workspace / "blueprints" / "base" / "chart"
+    subchart = chart / "charts" / "widgets"
+    (subchart / "templates").mkdir(parents=True)
+    (chart / "crds").rename(subchart / "crds")
+    shutil.copy(
+        workspace / "blueprints" / "gateway" / "chart" / "templates" / "widget.yaml",
+        subchart / "templates" / "widget.yaml",
+    )
+    (subchart / "Chart.yaml").write_text("apiVersion: v2\nname: widgets\nversion: 2.0.0\n")
+    (chart / "Chart.yaml").write_text(
+        (chart / "Chart.yaml").read_text()
+        + "dependencies:\n  - name: widgets\n    version: 2.0.0\n"
+        + "    repository: oci://registry.example.test/charts\n"
+    )
+    outcome = run_compile(workspace, out=tmp_path / "out")
+    [found] = [d for d in outcome.diagnostics if d.rule == "BPG009"]
+    assert "renders Widget bp-base (example.io)" in found.message
+    assert found.hint == (
+        "the subchart widgets renders them: switch them off in its values (under `widgets:` "
+        "in the kit entry's `values:` or in the Blueprint's values.yaml), or move them into "
+        "a Blueprint that depends on this one"
+    )
+
+
 def test_a_chart_with_unbuilt_dependencies_is_not_rendered(tmp_path: Path) -> None:
     """Helm renders a subchart missing from charts/ as nothing: compile refuses to
     check such a render, at the kit entry, and says how to build the dependencies."""
