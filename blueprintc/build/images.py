@@ -3,7 +3,11 @@
 For a chart the render is of the *package* (so the SBOM describes what was
 published, and ``verify`` can recompute it from the pulled artifact). A
 ``requires-overlay`` chart, whose default render fails by design, is rendered
-with its ``ci/*values.yaml`` as lint does.
+with its ``ci/*values.yaml`` as lint does. It is rendered for the workspace's
+Kubernetes version, as lint and compile render: a chart may pick an image by the
+cluster's version (SPIRE's hooks run `rancher/kubectl:<.Capabilities.KubeVersion>`),
+and the SDK's own default is newer than the clusters. The SBOM records the version, and
+verify renders the pulled chart for it.
 """
 
 from __future__ import annotations
@@ -20,15 +24,22 @@ class RenderFailed(Exception):
 
 
 def chart_images(
-    tgz: bytes, archive: ChartArchive, budget: helm.Budget = helm.DEFAULT_BUDGET
+    tgz: bytes,
+    archive: ChartArchive,
+    budget: helm.Budget = helm.DEFAULT_BUDGET,
+    kube_version: str | None = None,
 ) -> list[str]:
+    """The images of the package's default render for Kubernetes `kube_version` (None:
+    the SDK's default)."""
     try:
         chart = helm.load_archive(tgz, f"{archive.name}-{archive.version}.tgz", budget)
-        render = helm.render(chart, None, archive.name, "default")
+        render = helm.render(chart, None, archive.name, "default", kube_version=kube_version)
         if not render.ok:
             values = _ci_values(archive)
             if values is not None:
-                render = helm.render(chart, values, archive.name, "default")
+                render = helm.render(
+                    chart, values, archive.name, "default", kube_version=kube_version
+                )
     except helm.ChartLoadError as exc:
         raise RenderFailed(str(exc)) from None
     except helm.HelmAborted as exc:

@@ -187,4 +187,5 @@ def _build(
         output,
         root,
         workspace.helm_budget,
+        workspace.kubernetes_version,
     )

@@ -33,6 +33,7 @@ class BuildRecord:
     manifest_digest: str | None = None
     subcharts: list[Subchart] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
+    kubernetes_version: str | None = None  # what `images` were rendered for
     guards: list[GuardResult] = field(default_factory=list)
     published: PublishResult | None = None
     timings: dict[str, float] = field(default_factory=dict)
@@ -69,6 +70,7 @@ class BuildRecord:
                 for s in self.subcharts
             ],
             "images": list(self.images),
+            "kubernetesVersion": self.kubernetes_version,
             "guards": [g.as_dict() for g in self.guards],
             "artifact": None if pub is None else _published(pub),
         }

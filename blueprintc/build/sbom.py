@@ -3,7 +3,8 @@
 It lists the artifact itself (``metadata.component``: name, version, an OCI
 purl whose version is the manifest digest, the SHA-256 of the chart or
 content layer), every subchart (name, version, repository, tree digest; see
-``chartfile``) and every container image of the default render. It is
+``chartfile``) and every container image of the default render, with the Kubernetes
+version that render was made for (``blueprintc:kubernetesVersion``). It is
 deterministic: the serial number derives from the manifest digest and there
 is no timestamp unless ``SOURCE_DATE_EPOCH`` is set.
 """
@@ -29,6 +30,7 @@ from blueprintc.build.chartfile import Subchart
 SBOM_MEDIA_TYPE = "application/vnd.cyclonedx+json"
 REPOSITORY_PROPERTY = "blueprintc:repository"
 REFERENCE_PROPERTY = "blueprintc:reference"
+KUBERNETES_PROPERTY = "blueprintc:kubernetesVersion"  # the images' render's, on the artifact
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,9 @@ def build_sbom(
     subcharts: Sequence[Subchart],
     images: Sequence[str],
     timestamp: int | None = None,
+    kube_version: str | None = None,
 ) -> bytes:
+    properties = [Property(name=KUBERNETES_PROPERTY, value=kube_version)] if kube_version else []
     main = Component(
         name=subject.name,
         version=subject.version,
@@ -60,6 +64,7 @@ def build_sbom(
             qualifiers={"repository_url": subject.repository, "tag": subject.version},
         ),
         hashes=[_sha256(subject.content_digest)],
+        properties=properties,
     )
     metadata = BomMetaData(component=main)
     metadata.timestamp = datetime.fromtimestamp(timestamp, UTC) if timestamp else None
@@ -72,6 +77,16 @@ def build_sbom(
         bom.components.add(part)
     bom.register_dependency(main, parts)
     return JsonV1Dot6(bom).output_as_string(indent=2).encode("utf-8")
+
+
+def sbom_kube_version(data: bytes) -> str | None:
+    """The Kubernetes version the SBOM's images were rendered for; None when it names none
+    (an SBOM of an earlier blueprintc, a Kustomize artifact) or is not readable."""
+    try:
+        main = json.loads(data)["metadata"]["component"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return (_property(main, KUBERNETES_PROPERTY) or None) if isinstance(main, dict) else None
 
 
 def sbom_problems(

@@ -74,7 +74,10 @@ def helm_stages(
     output: Path,
     root: Path,
     budget: helm.Budget,
+    kube_version: str | None = None,
 ) -> BuildRecord:
+    """Guard, package and render the chart (its images, for Kubernetes `kube_version`),
+    then publish, sign and pull it back when there is a `target`."""
     chart_dir = blueprint.manifest_dir
     assert chart_dir is not None
     if not _guard(record, guard_working_tree(chart_dir, rel, budget)):
@@ -99,7 +102,10 @@ def helm_stages(
     record.package_digest = artifact.layers[0][0].digest
     record.manifest_digest = artifact.digest
     try:
-        record.images = timed(record, "sbom", lambda: chart_images(tgz, archive, budget))
+        record.images = timed(
+            record, "sbom", lambda: chart_images(tgz, archive, budget, kube_version)
+        )
+        record.kubernetes_version = kube_version
     except RenderFailed as exc:
         return record.fail("render", f"the package does not render: {exc}")
     if target is None:
@@ -193,7 +199,9 @@ def publish_stage(
         artifact.layers[0][0].digest,
     )
     subcharts = archive.subcharts if archive else ()
-    sbom = build_sbom(subject, subcharts, record.images, build_time() or None)
+    sbom = build_sbom(
+        subject, subcharts, record.images, build_time() or None, record.kubernetes_version
+    )
     pending = "the publish did not finish (interrupted); run it again"
     # A killed publish must not leave the previous record's ok: true behind.
     write_record(output, replace(record, failed_at="publish", message=pending))

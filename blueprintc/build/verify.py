@@ -32,7 +32,7 @@ from blueprintc.build.chartfile import ChartArchive, ChartArchiveError, read_cha
 from blueprintc.build.guards import PULLED, guard_archive, pull_chart
 from blueprintc.build.images import RenderFailed, chart_images
 from blueprintc.build.keys import load_verifier
-from blueprintc.build.sbom import SBOM_MEDIA_TYPE, Subject, sbom_problems
+from blueprintc.build.sbom import SBOM_MEDIA_TYPE, Subject, sbom_kube_version, sbom_problems
 from blueprintc.build.target import locate
 from blueprintc.oci import HttpPolicy, NotFoundError, OCIError, RegistryError, Store
 from blueprintc.oci.artifacts import FLUX_CONFIG_MEDIA_TYPE, FLUX_CONTENT_MEDIA_TYPE
@@ -224,7 +224,7 @@ def _sbom_checks(
     images: list[str] | None = None
     if archive is not None and tgz is not None:
         try:
-            images = chart_images(tgz, archive)
+            images = chart_images(tgz, archive, kube_version=sbom_kube_version(data))
         except RenderFailed as exc:
             return [Check("sbom", False, f"cannot render the pulled chart to compare: {exc}")]
     subcharts = archive.subcharts if archive is not None else ()

@@ -151,3 +151,44 @@ def test_packages_are_reproducible_across_checkouts(tmp_path: Path) -> None:
     second = build_blueprint(make_workspace(tmp_path / "b", "webapp") / "blueprints/webapp")
     assert first.manifest_digest == second.manifest_digest
     assert first.package_digest == second.package_digest
+
+
+def test_images_are_rendered_for_the_workspaces_kubernetes_version(
+    tmp_path: Path, signer: Signer
+) -> None:
+    """A chart that picks its image by the cluster's version (SPIRE's hooks run
+    `rancher/kubectl:<.Capabilities.KubeVersion>`): the SBOM lists the image a cluster of
+    the workspace's `kubernetesVersion` runs, not the SDK's newer default (kubectl v1.36.0
+    for a 1.32 platform), says which version that is, and verify renders the pulled chart
+    for the version the SBOM names."""
+    from blueprintc.build import open_target
+
+    ws = make_workspace(tmp_path / "ws", "webapp")
+    config = ws / "blueprintc.yaml"
+    config.write_text(config.read_text() + "kubernetesVersion: 1.30.4\n")
+    deployment = ws / "upstream-charts" / "webapp" / "templates" / "deployment.yaml"
+    deployment.write_text(
+        deployment.read_text().replace(
+            ":{{ .Values.image.tag }}",
+            ":{{ .Values.image.tag }}-k{{ .Capabilities.KubeVersion.Major }}"
+            ".{{ .Capabilities.KubeVersion.Minor }}",
+        )
+    )
+    target = open_target(None, layout=ws / "out" / "oci")
+    record = build_blueprint(ws / "blueprints" / "webapp", target=target, signer=signer)
+    assert record.ok, record.to_json()
+    assert record.images == ["ghcr.io/example/webapp:6.5.3-k1.30"]
+    assert json.loads(record.to_json())["kubernetesVersion"] == "1.30.4"
+    assert record.published is not None
+    repo = target.repo("bp-webapp")
+    manifest = target.store.get_manifest(repo, sbom_tag(record.published.digest)).json()
+    bom = json.loads(target.store.get_blob(repo, manifest["layers"][0]["digest"]))
+    assert {"name": "blueprintc:kubernetesVersion", "value": "1.30.4"} in bom["metadata"][
+        "component"
+    ]["properties"]
+
+    config.write_text(config.read_text().replace("1.30.4", "1.31.0"))  # verify does not read it
+    result = verify_artifact(
+        target.store, repo, "1.4.2", signer.public_key, identity=target.identity(repo)
+    )
+    assert result.ok, result.checks
