@@ -42,8 +42,10 @@ def object_location(ctx: BlueprintContext, obj: RenderedObject) -> Location:
 def upstream_of(ctx: BlueprintContext, obj: RenderedObject) -> dict[str, Any] | None:
     """The Chart.yaml entry of the upstream dependency whose templates rendered `obj` (its
     nested subcharts' included); None for the chart's own templates and the platform's
-    own subcharts: a canon helper chart, a `file://` chart inside the workspace, or one
-    put in `charts/` by hand (Chart.yaml does not declare it, so no build fetched it)."""
+    own subcharts: a canon helper chart, a `file://` chart inside the workspace that
+    blueprint.yaml's `spec.upstream` does not name (an upstream vendored in the repository
+    is named there), or one put in `charts/` by hand (Chart.yaml does not declare it, so
+    no build fetched it)."""
     return upstream_at(ctx, obj.template)
 
 
@@ -111,5 +113,7 @@ def _dependency(ctx: BlueprintContext, subchart: str) -> tuple[int, dict[str, An
 def _is_own(ctx: BlueprintContext, dep: dict[str, Any]) -> bool:
     if str(dep.get("name", "")) in helper_charts(ctx):
         return True
+    if str(dep.get("name", "")) in {u.name for u in ctx.blueprint.upstream}:
+        return False
     source = file_source(ctx.chart_dir, dep) if ctx.chart_dir is not None else None
     return source is not None and ctx.workspace.real(source).is_relative_to(ctx.root)

@@ -4,8 +4,9 @@ Sovereign supplies (blackbox-exporter's ServiceMonitors, one per `serviceMonitor
 entry, none by default). Also its values.schema.json: what a value it requires may be.
 
 The templates are read where `helm dependency build` leaves them: `charts/<name>/` or the
-archive `charts/<name>-<version>.tgz` (`<name>/templates/...` inside), never outside the
-workspace, each file within the workspace's size limit.
+archive `charts/<name>-<version>.tgz` (`<name>/templates/...` inside); before a build,
+from a `file://` dependency's source directory (an upstream vendored as `vendor/<name>`);
+never outside the workspace, each file within the workspace's size limit.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 import yaml
 
 from blueprintc import yamldata
+from blueprintc.chartsources import file_source
 from blueprintc.rules.context import BlueprintContext
 
 
@@ -55,11 +57,12 @@ def upstream_schema(ctx: BlueprintContext, dep: dict[str, Any]) -> Any:
 
 
 def _upstream(ctx: BlueprintContext, dep: dict[str, Any]) -> _Upstream:
+    name = str(dep.get("name", ""))
+    return ctx.remember(f"upstream_templates:{name}", lambda: _read(ctx, dep))
+
+
+def _read(ctx: BlueprintContext, dep: dict[str, Any]) -> _Upstream:
     name, version = str(dep.get("name", "")), str(dep.get("version", ""))
-    return ctx.remember(f"upstream_templates:{name}", lambda: _read(ctx, name, version))
-
-
-def _read(ctx: BlueprintContext, name: str, version: str) -> _Upstream:
     if ctx.chart_dir is None or not name or "/" in name:
         return _NOTHING
     charts = ctx.chart_dir / "charts"
@@ -68,7 +71,12 @@ def _read(ctx: BlueprintContext, name: str, version: str) -> _Upstream:
         return _from_directory(ctx, unpacked)
     exact = charts / f"{name}-{version}.tgz"
     archives = [exact] if exact.is_file() else sorted(charts.glob(f"{name}-*.tgz"))
-    return _from_archive(ctx, archives[0], name) if archives else _NOTHING
+    if archives:
+        return _from_archive(ctx, archives[0], name)
+    source = file_source(ctx.chart_dir, dep)
+    if source is not None and (source / "Chart.yaml").is_file():
+        return _from_directory(ctx, source)
+    return _NOTHING
 
 
 _NOTHING = _Upstream((), frozenset())
