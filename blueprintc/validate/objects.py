@@ -33,6 +33,7 @@ from blueprintc.schemas import (
     validator_for,
 )
 from blueprintc.validate.carried import carried_check
+from blueprintc.validate.crd_nulls import pruned_nulls
 from blueprintc.validate.extra_schemas import ExtraSchemas
 from blueprintc.validate.kubernetes import (
     KindSchema,
@@ -110,9 +111,24 @@ def check_object(
     if compiled is None and certainly_valid(validator, obj):  # without jsonschema's descent
         return sorted(envelope)
     errors = set(_errors(validator, obj))
-    if errors and _is_core(api_version, kind, kubernetes_version) and _has_null(obj):
-        errors = set(_errors(validator, without_nulls(obj)))
+    if errors and _has_null(obj):
+        if _is_core(api_version, kind, kubernetes_version):
+            errors = set(_errors(validator, without_nulls(obj)))
+        else:  # a custom resource (Flux's, a CRD's): as the API server prunes its nulls
+            pruned, dropped = pruned_nulls(obj, validator.schema)
+            errors = {_null_named(e, dropped) for e in _errors(validator, pruned)}
     return sorted(envelope | errors)
+
+
+def _null_named(error: SchemaError, dropped: set[PathKey]) -> SchemaError:
+    """A required field missing because the API server pruned its null, said so."""
+    if error.message == REQUIRED_MISSING and error.path in {json_path(p) for p in dropped}:
+        return SchemaError(error.path, f"{REQUIRED_MISSING}: its value is empty (null), {PRUNED}")
+    return error
+
+
+REQUIRED_MISSING = "required field is missing"
+PRUNED = "which the API server drops from a custom resource"
 
 
 def _is_core(api_version: str, kind: str, version: str) -> bool:
@@ -133,8 +149,8 @@ def without_nulls(value: Any) -> Any:
     a built-in kind: a null field is an unset one (`nodePort: null`, or Helm's empty
     `minAvailable:`), whose defaults then apply. kubernetes-validate's schemas allow
     null almost everywhere, but not where two `oneOf` branches both do (int-or-string
-    fields), which would report a value Kubernetes accepts. CRDs are checked as
-    written: the API server rejects null in a field its schema does not make nullable."""
+    fields), which would report a value Kubernetes accepts. A custom resource's nulls
+    are pruned by its schema instead (`crd_nulls`)."""
     if isinstance(value, dict):
         return {key: without_nulls(item) for key, item in value.items() if item is not None}
     if isinstance(value, list):
@@ -255,9 +271,7 @@ def _explain(error: ValidationError) -> Iterable[SchemaError]:
     instance = error.instance
     if error.validator == "required" and isinstance(instance, dict):
         missing = [key for key in error.validator_value if key not in instance]
-        return [
-            SchemaError(json_path((*path, key)), "required field is missing") for key in missing
-        ]
+        return [SchemaError(json_path((*path, key)), REQUIRED_MISSING) for key in missing]
     if error.validator == "additionalProperties" and error.validator_value is False:
         unknown = _unknown_keys(error.schema, instance)
         if unknown:

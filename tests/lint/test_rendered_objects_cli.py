@@ -236,3 +236,31 @@ def test_charts_render_for_the_kubernetes_version_their_objects_are_checked_for(
     assert code == 1
     [(file, _, message)] = _brief(found, "BPG012")
     assert file == "gated.yaml" and "data.wrong: 1 is not of type 'string'" in message
+
+
+def test_a_custom_resources_empty_values_are_pruned_as_the_api_server_prunes_them(
+    tmp_path: Path,
+) -> None:
+    """Helm renders an unset value as an empty key (null). The API server drops a custom
+    resource's null where the CRD does not make the field nullable, then validates:
+    velero's default BackupStorageLocation has `credential:` (dropped, fine) and
+    `provider:` (dropped, and required). Before, both were `must be of type`."""
+    workspace = _copy("BPG013/fail", tmp_path)
+    template = workspace / "blueprints/demo/chart/templates/certificate.yaml"
+    text = template.read_text()
+    template.write_text(text.replace("  dnsNames:\n    - demo.example.com\n", "  dnsNames:\n"))
+    crds = CASES / "BPG013/pass/schemas/crds"
+    code, found = _lint(workspace, "--schema-location", str(crds))
+    assert code == 0 and _brief(found, "BPG012") == []
+
+    template.write_text(text.replace("secretName: {{ .Release.Name }}-tls", "secretName:"))
+    code, found = _lint(workspace, "--schema-location", str(crds))
+    assert code == 1
+    assert _brief(found, "BPG012") == [
+        (
+            "certificate.yaml",
+            2,
+            "Certificate bp-demo: spec.secretName: required field is missing: its value is "
+            "empty (null), which the API server drops from a custom resource",
+        ),
+    ]

@@ -280,11 +280,43 @@ def test_a_null_field_of_a_built_in_kind_is_an_unset_one() -> None:
     assert wrong.path == "spec.minAvailable"
 
 
-def test_a_null_field_of_a_crd_stays_an_error_named_as_empty() -> None:
-    """A CRD's API server rejects null where its schema is not nullable (`must be of
-    type string: "null"`), so Flux kinds are checked as written."""
+def test_a_null_field_of_a_crd_is_pruned_as_the_api_server_prunes_it() -> None:
+    """Since Kubernetes 1.20 the API server drops a custom resource's null where the CRD's
+    schema is not nullable (`PruneNonNullableNullsWithoutDefaults`), then validates: an
+    optional field left empty by Helm (velero's BackupStorageLocation `credential:`) is
+    unset, not an error; a required one is missing, and said to be so because of its null.
+    (This test said the opposite before: that null was refused as `must be of type`.)"""
     doc = valid("HelmRelease")
-    doc["spec"]["interval"] = None
+    doc["spec"]["timeout"] = None  # optional
+    doc["spec"]["suspend"] = None  # optional
+    assert check_object(doc) == []
+    doc["spec"]["interval"] = None  # required
     [found] = check_object(doc)
     assert found.path == "spec.interval"
-    assert found.message == "the value is empty (null), and it must be of type string"
+    assert found.message == (
+        "required field is missing: its value is empty (null), which the API server drops "
+        "from a custom resource"
+    )
+    doc["spec"]["interval"] = 5  # a real error among the nulls is still found as such
+    [found] = check_object(doc)
+    assert (found.path, found.message) == ("spec.interval", "5 is not of type 'string'")
+
+
+def test_a_crds_nulls_are_pruned_by_its_schema() -> None:
+    """Nullable nulls stay, a default replaces a null, nulls in lists stay (as there)."""
+    from blueprintc.validate.crd_nulls import pruned_nulls
+
+    schema = {
+        "type": "object",
+        "properties": {
+            "a": {"type": "string"},
+            "b": {"type": ["string", "null"]},
+            "c": {"type": "integer", "default": 3},
+            "d": {"type": "array", "items": {"type": "string"}},
+            "e": {"type": "object", "additionalProperties": {"type": "string"}},
+        },
+    }
+    value = {"a": None, "b": None, "c": None, "d": [None], "e": {"x": None}, "f": None}
+    pruned, dropped = pruned_nulls(value, schema)
+    assert pruned == {"b": None, "c": 3, "d": [None], "e": {}, "f": None}
+    assert dropped == {("a",), ("e", "x")}
