@@ -277,6 +277,8 @@ def _helm_preflight(context: GuardedContext) -> list[Diagnostic]:
     rules run."""
     if context.chart_dir is None or context.refused or not context.chart_dir.is_dir():
         return []
+    if not context.may_render:
+        return []  # Helm would fetch a remote schema (BPG011 says so)
     try:
         context.render(None)
     except helm.HelmAborted as exc:

@@ -1,5 +1,6 @@
 """Chart repositories that cannot serve, on 127.0.0.1 only (tests never reach further):
-a closed port, and a local HTTP server answering 404; and a git repository of a tree."""
+a closed port, and a local HTTP server answering 404; a remote JSON Schema, its fetches
+counted; and a git repository of a tree."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -35,6 +37,45 @@ def not_found_server() -> Iterator[str]:
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@dataclass
+class SchemaServer:
+    """A JSON Schema served on 127.0.0.1 at `url`, and the GETs it answered."""
+
+    url: str
+    requests: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def schema_server(
+    schema: str = '{"definitions": {"x": {"type": "object"}}}',
+) -> Iterator[SchemaServer]:
+    """`schema` answered to every GET while the block runs, each request counted."""
+    served = SchemaServer("")
+
+    class _Schema(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            served.requests.append(self.path)
+            body = schema.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Schema)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    served.url = f"http://127.0.0.1:{server.server_address[1]}/defs.json"
+    try:
+        yield served
     finally:
         server.shutdown()
         server.server_close()

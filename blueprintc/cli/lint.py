@@ -52,8 +52,9 @@ SEVERITIES = click.Choice(["error", "warning", "info"])
 @click.option(
     "--offline",
     is_flag=True,
-    help="Never reach the network: skip the dependency build and any Kustomize build "
-    "that fetches a remote resource; the guards that need them are reported as skipped.",
+    help="Never reach the network: skip the dependency build, any Kustomize build that "
+    "fetches a remote resource, and the renders of a chart whose values schema refers to a "
+    "remote schema; the guards that need them are reported as skipped.",
 )
 @click.option(
     "--since",

@@ -24,6 +24,7 @@ from blueprintc.yamldoc import YamlDoc, load_yaml
 
 if TYPE_CHECKING:  # imported where used: most charts need none of them (lint's start-up)
     from blueprintc import depbuild, kustomize, standin
+    from blueprintc.remote_schemas import RemoteRef
 
 _T = TypeVar("_T")
 TEXT_SUFFIXES = (".yaml", ".yml", ".tpl", ".txt", ".md", ".json")
@@ -231,6 +232,22 @@ class BlueprintContext:
         except Exception:  # not loadable (or refused): Helm answers, as it always did
             chart = None
         return dependencies.dependency_status(self.chart_dir, chart, self.workspace.helm_budget)
+
+    @per_instance
+    def remote_schema_refs(self) -> list[RemoteRef]:
+        """The remote `$ref`s of the values schemas a render of the chart makes Helm fetch
+        (`blueprintc.remote_schemas`)."""
+        from blueprintc.remote_schemas import chart_remote_refs
+
+        if self.chart_dir is None:
+            return []
+        return chart_remote_refs(self.chart_dir, self.root, self.workspace.max_file_bytes)
+
+    @property
+    def may_render(self) -> bool:
+        """Whether the chart may be rendered: not under `--offline` when Helm would fetch
+        a remote schema to render it."""
+        return not (self.offline and self.remote_schema_refs)
 
     @per_instance
     def helm_chart(self) -> helm.Chart:

@@ -20,6 +20,11 @@ see (the stubbed subcharts' own objects and toggles). When the chart's
 templates use a named template of a dependency that is not built, nothing
 renders and the guards are skipped.
 
+A chart whose values schemas refer to a remote schema (`"$ref": "https://..."`, its
+own or a subchart's) is not rendered under `--offline`: Helm fetches that schema to
+check the values at every render. This finding names it, at its `$ref` (or the
+subchart's Chart.yaml entry), and the guards skipped.
+
 A Kustomize Blueprint whose kustomization lists a remote resource (a git
 URL such as `https://github.com/org/repo//dir?ref=v1`) is not built under
 `--offline`, where kustomize could only fail to fetch it: this finding names
@@ -39,6 +44,7 @@ from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.kustomize_support import entry_location
+from blueprintc.rules.guards.remote_schema import fix, listed, place
 from blueprintc.rules.guards.support import (
     chart_location,
     is_helm,
@@ -70,6 +76,9 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         return
     if not is_helm(ctx):
         return
+    if not ctx.may_render:
+        yield _remote_schemas(ctx)
+        return
     missing = missing_dependencies(ctx)
     if not missing or ctx.dependencies_required:
         return
@@ -83,6 +92,18 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     yield Finding(
         f"dependencies not built: {names} ({why}); {_what_ran(ctx)}",
         chart_location(ctx, ("dependencies",)),
+    )
+
+
+def _remote_schemas(ctx: BlueprintContext) -> Finding:
+    refs = ctx.remote_schema_refs
+    skipped = ", ".join((*SKIPPED, "rendered objects (BPG012)"))
+    return Finding(
+        f"{listed(refs)}, which Helm fetches to check the values at every render; "
+        f"--offline skipped the chart's renders: guards skipped: {skipped}",
+        place(ctx, refs[0]),
+        hint=f"run `blueprintc lint` without --offline where {refs[0].host} is reachable to "
+        f"run them; {fix(refs[0])}",
     )
 
 

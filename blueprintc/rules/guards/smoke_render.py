@@ -34,8 +34,10 @@ from collections.abc import Iterator
 
 from blueprintc.diagnostics import Finding, Severity
 from blueprintc.helm import RenderFailure
+from blueprintc.remote_schemas import SCHEMA_FILE
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.guards.remote_schema import fix, not_loaded, place
 from blueprintc.rules.guards.render_failures import failure_finding, upstream_entry
 from blueprintc.rules.guards.schema_failure import schema_finding
 from blueprintc.rules.guards.support import (
@@ -128,6 +130,14 @@ def _failure(
         prefix += " (dependencies not built: stood in for, see BPG011)"
     if mode == "requires-overlay":
         prefix += " for a reason other than a `required` overlay value"
+    remote = not_loaded(ctx, failure.message)
+    if remote is not None:  # a remote schema Helm could not fetch: at its `$ref`
+        hint = (
+            f"Helm fetches {remote.url} ({SCHEMA_FILE} of {remote.chart}) to check the values "
+            f"at every render, install and upgrade, and it could not be fetched here; "
+            f"{fix(remote)}"
+        )
+        return Finding(f"{prefix}: {failure.message}", place(ctx, remote), hint=hint)
     refused = schema_finding(ctx, failure, f"{prefix}: {failure.message}", [ctx.values_yaml])
     if refused is not None:  # a value its values.schema.json refuses: at the value
         return refused

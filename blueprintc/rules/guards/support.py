@@ -114,7 +114,10 @@ def dependencies_missing(ctx: BlueprintContext) -> bool:
 
 def renderable(ctx: BlueprintContext) -> bool:
     """A render can be trusted: every dependency is in `charts/`, or a stand-in holds
-    the absent ones (the guards then say what they ran on)."""
+    the absent ones (the guards then say what they ran on); and it may be made: not
+    under `--offline` when it would fetch a remote schema (BPG011 says so)."""
+    if not ctx.may_render:
+        return False
     return not dependencies_missing(ctx) or ctx.stand_in is not None
 
 
