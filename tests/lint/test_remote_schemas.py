@@ -149,3 +149,18 @@ def _archive(name: str, files: dict[str, str], raw: dict[str, bytes] | None = No
             info.size = len(data)
             archive.addfile(info, io.BytesIO(data))
     return buffer.getvalue()
+
+
+def test_a_remote_schema_a_fetched_one_refers_to_is_reported_at_the_chart(
+    tmp_path: Path,
+) -> None:
+    """The schema Helm fetched refers to another it cannot fetch: no file of the chart
+    names that one, so the finding stands at Chart.yaml's `name:`."""
+    other = f"http://127.0.0.1:{closed_port()}/other.json"
+    served = json.dumps({"definitions": {"x": {"$ref": other}}})
+    with schema_server(served) as server:
+        workspace = _own(tmp_path, server.url)
+        [found] = _lint(workspace, offline=False)
+    assert found.rule == "BPG003"
+    assert (found.location.file, found.location.line) == (f"{CHART}/Chart.yaml", 2)
+    assert found.hint is not None and found.hint.startswith(f"Helm fetches {other}")

@@ -25,9 +25,10 @@ def listed(refs: list[RemoteRef]) -> str:
 
 def place(ctx: BlueprintContext, ref: RemoteRef) -> Location:
     """The URL's line in the chart's own values.schema.json; for a subchart's, the
-    Chart.yaml entry of the dependency that holds it."""
+    Chart.yaml entry of the dependency that holds it; else (a schema found by no scan:
+    one a fetched schema refers to) Chart.yaml's `name:`."""
     assert ctx.chart_dir is not None
-    if ref.schema == SCHEMA_FILE:
+    if ref.schema == SCHEMA_FILE and (ctx.chart_dir / SCHEMA_FILE).is_file():
         source = ctx.read(ctx.chart_dir / SCHEMA_FILE)
         for number, line in enumerate(source.lines, start=1):
             if ref.url in line or (ref.url.rsplit("/", 1)[-1] in line and "$ref" in line):
@@ -44,7 +45,7 @@ def place(ctx: BlueprintContext, ref: RemoteRef) -> Location:
             ref.schema.startswith(f"charts/{name}-") for name in names
         ):
             return chart_location(ctx, ("dependencies", index), key=False)
-    return chart_location(ctx, ("dependencies",))
+    return chart_location(ctx, ("name",))
 
 
 def fix(ref: RemoteRef) -> str:
@@ -63,4 +64,4 @@ def not_loaded(ctx: BlueprintContext, message: str) -> RemoteRef | None:
         return None
     url = match.group("url").split("#", 1)[0]
     known = [ref for ref in ctx.remote_schema_refs if ref.url == url]
-    return known[0] if known else RemoteRef(SCHEMA_FILE, ctx.release_name, url)
+    return known[0] if known else RemoteRef("", ctx.release_name, url)
