@@ -18,7 +18,7 @@ from blueprintc.diagnostics import Finding, Location
 from blueprintc.helm import RenderFailure
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.object_sources import upstream_under, values_key
-from blueprintc.rules.guards.support import chart_location
+from blueprintc.rules.guards.support import chart_location, values_file
 
 
 def failure_location(ctx: BlueprintContext, failure: RenderFailure) -> Location | None:
@@ -58,12 +58,6 @@ def upstream_failure_hint(dep: dict[str, Any], values: str) -> str:
         f"`{key}:` in {values}, not a change to its templates (`helm dependency build` "
         f"replaces them); if no value makes it render, pin another release of {name}"
     )
-
-
-def values_file(ctx: BlueprintContext) -> str:
-    """The chart's values.yaml, as the workspace names it."""
-    assert ctx.chart_dir is not None
-    return ctx.rel(ctx.chart_dir / "values.yaml")
 
 
 def upstream_entry(

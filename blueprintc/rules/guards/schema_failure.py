@@ -16,7 +16,7 @@ from blueprintc.diagnostics import Finding
 from blueprintc.helm import RenderFailure
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.object_sources import values_key
-from blueprintc.rules.guards.support import chart_location, doc_location
+from blueprintc.rules.guards.support import chart_location, doc_location, values_file
 from blueprintc.rules.guards.upstream_templates import upstream_schema
 from blueprintc.schema_refusal import (
     Refusal,
@@ -83,9 +83,7 @@ def _missing(
         where = chart_location(ctx, ("dependencies", index), key=False)
     else:
         where = chart_location(ctx, ("name",))
-    assert ctx.chart_dir is not None
-    file = ctx.rel(ctx.chart_dir / "values.yaml")
-    return Finding(message, where, fix_hint(path, name, refused.why, choices, file))
+    return Finding(message, where, fix_hint(path, name, refused.why, choices, values_file(ctx)))
 
 
 def _schema(ctx: BlueprintContext, dep: dict[str, Any] | None) -> Any:

@@ -56,6 +56,12 @@ def values_location(ctx: BlueprintContext, path: PathKey, key: bool = False) -> 
     return doc_location(doc, path, key)
 
 
+def values_file(ctx: BlueprintContext) -> str:
+    """The chart's values.yaml, as the workspace names it (whether or not it exists)."""
+    assert ctx.chart_dir is not None
+    return ctx.rel(ctx.chart_dir / "values.yaml")
+
+
 def doc_location(doc: YamlDoc, path: PathKey, key: bool = False) -> Location:
     line, column = doc.locate(path, key=key)
     return Location(doc.source.rel, line, column, json_path(path))
