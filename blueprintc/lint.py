@@ -142,9 +142,15 @@ def _lint(
     rules = [r for r in RULES.values() if r.check and (select is None or r.id in select)]
     helm.warm(min(jobs, len(dirs)))
 
-    def classic(directory: Path) -> list[Diagnostic]:
+    def classic(directory: Path, render_jobs: int = 1) -> list[Diagnostic]:
         return lint_blueprint(
-            directory, workspace, rules, build_dependencies, offline, schemas.values_files
+            directory,
+            workspace,
+            rules,
+            build_dependencies,
+            offline,
+            schemas.values_files,
+            render_jobs,
         )
 
     if in_workers is None:
@@ -156,8 +162,11 @@ def _lint(
         for found in lint_in_workers(dirs, session, jobs, classic):
             diagnostics.extend(found)
     else:
+        # Jobs no Blueprint takes go to its renders: a pre-commit lint of one chart
+        # renders on both Helm workers.
+        spare = max(1, jobs // max(1, len(dirs)))
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            for found in pool.map(classic, dirs):
+            for found in pool.map(lambda directory: classic(directory, spare), dirs):
                 diagnostics.extend(found)
     return LintResult(
         root=root,
@@ -231,7 +240,10 @@ def lint_blueprint(
     build_dependencies: bool = False,
     offline: bool = False,
     values_files: tuple[tuple[str, dict[str, Any]], ...] = (),
+    render_jobs: int = 1,
 ) -> list[Diagnostic]:
+    """The Blueprint's diagnostics; `render_jobs`: how many of its renders may be made
+    at once (`BlueprintContext.render_all`)."""
     out: list[Diagnostic] = []
     if has_blueprint_file(directory):
         try:
@@ -248,7 +260,9 @@ def lint_blueprint(
         if problem.rule == "BPI006":  # never read a chart outside the workspace
             blueprint = dataclasses.replace(blueprint, manifest_kind=None, manifest_dir=None)
         rules = [r for r in rules if r.id.startswith(("BPS", "BPN", "BPD", "BPT"))]
-    context = GuardedContext(workspace, blueprint, build_dependencies, offline, values_files)
+    context = GuardedContext(
+        workspace, blueprint, build_dependencies, offline, values_files, render_jobs
+    )
     try:
         out.extend(diagnostic_from_input(exc) for exc in preload(context))
         out.extend(_helm_preflight(context))

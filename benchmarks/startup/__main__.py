@@ -6,7 +6,11 @@ reports the median wall time of each command against its issue 11 target:
 
 * `blueprintc --help`;
 * `blueprintc lint blueprints/webapp` (one reference Blueprint);
-* `blueprintc compile` with nothing to do (sealed) at N Organizations.
+* `blueprintc compile` with nothing to do (sealed) at N Organizations;
+* `blueprintc lint` of one Blueprint whose chart is slow to render
+  (`benchmarks.startup.slow_chart`), with `-j 2` (its renders made on both Helm workers
+  at once, `BlueprintContext.render_all`) against `-j 1` (one after another) in the same
+  run: the ratio, against its target.
 
 blueprintc's own modules are byte-compiled first, as an installed copy's are
 (`benchmarks.common.byte_compile`).
@@ -29,6 +33,7 @@ from pathlib import Path
 
 from benchmarks.common import REPO, Samples, byte_compile, mark, python_path, run_child
 from benchmarks.compile.generate import generate
+from benchmarks.startup.slow_chart import write_slow_blueprint
 
 # The console script `blueprintc` (pyproject [project.scripts]) runs exactly this.
 CLI = ("-c", "import sys; from blueprintc.cli import main; sys.exit(main())")
@@ -59,7 +64,13 @@ def measure(commands: Sequence[Command], times: int) -> dict[str, Samples]:
     return {label: Samples(tuple(values)) for label, values in seconds.items()}
 
 
-def commands(workspace: Path, orgs: int) -> list[Command]:
+SLOW_ONE_BY_ONE = "blueprintc lint -j 1 (one slow chart)"
+SLOW_AT_ONCE = "blueprintc lint -j 2 (one slow chart)"
+SLOW_RATIO_TARGET = 0.8  # its renders at once against one after another
+
+
+def commands(workspace: Path, orgs: int, slow: Path) -> list[Command]:
+    lint_slow = (*CLI, "lint", "blueprints/slow")
     return [
         Command(BASELINE, ("-c", "pass"), REPO, None),
         Command("blueprintc --help", (*CLI, "--help"), REPO, 0.150),
@@ -67,7 +78,17 @@ def commands(workspace: Path, orgs: int) -> list[Command]:
             "blueprintc lint blueprints/webapp", (*CLI, "lint", "blueprints/webapp"), REPO, 0.300
         ),
         Command(f"blueprintc compile (sealed, N = {orgs})", (*CLI, "compile"), workspace, 0.300),
+        Command(SLOW_ONE_BY_ONE, (*lint_slow, "-j", "1"), slow, None),
+        Command(SLOW_AT_ONCE, (*lint_slow, "-j", "2"), slow, None),
     ]
+
+
+def slow_ratio_line(figures: dict[str, Samples]) -> str:
+    ratio = figures[SLOW_AT_ONCE].median / figures[SLOW_ONE_BY_ONE].median
+    return (
+        f"{'slow chart: -j 2 / -j 1 (renders at once)':<44} {ratio:>7.2f}x {'':>9} "
+        f"{'<= ' + str(SLOW_RATIO_TARGET) + 'x':>8}  {mark(ratio <= SLOW_RATIO_TARGET)}"
+    )
 
 
 def format_table(figures: dict[str, Samples], targets: dict[str, float | None]) -> str:
@@ -96,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
         first = run_child([sys.executable, *CLI, "compile"], workspace)
         if first.returncode != 0:
             raise SystemExit(f"benchmarks.startup: the first compile failed:\n{first.output}")
-        planned = commands(workspace, args.orgs)
+        slow = write_slow_blueprint(Path(tmp) / "slow")
+        planned = commands(workspace, args.orgs, slow)
         figures = measure(planned, args.repeat)
     targets = {command.label: command.target_s for command in planned}
     if args.json:
@@ -104,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
             label: {**samples.as_dict(), "target_s": targets[label]}
             for label, samples in figures.items()
         }
+        ratio = figures[SLOW_AT_ONCE].median / figures[SLOW_ONE_BY_ONE].median
+        data["slow chart ratio"] = {"ratio": ratio, "target": SLOW_RATIO_TARGET}
         print(json.dumps(data, indent=2))
     else:
         print(
@@ -111,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
             "blueprintc byte-compiled as an install is"
         )
         print(format_table(figures, targets))
+        print(slow_ratio_line(figures))
     return 0
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,9 @@ if TYPE_CHECKING:  # imported where used: most charts need none of them (lint's 
     from blueprintc.remote_schemas import RemoteRef
 
 _T = TypeVar("_T")
+# `render_all` makes renders at once only for a chart whose renders take this long (in
+# seconds): starting a second Helm worker and loading the chart there takes about 0.15 s.
+PARALLEL_RENDERS_FROM = 0.25
 TEXT_SUFFIXES = (".yaml", ".yml", ".tpl", ".txt", ".md", ".json")
 
 
@@ -38,6 +42,10 @@ class BlueprintContext:
     offline: bool = False  # `--offline`: a requested dependency build is skipped
     # lint's `--values` files, as (the path given, its values), rendered after ci/ (BPG012)
     values_files: tuple[tuple[str, dict[str, Any]], ...] = ()
+    # How many of its renders `render_all` makes at once (a Helm worker each): lint gives
+    # a Blueprint the jobs no other Blueprint of the run takes.
+    render_jobs: int = 1
+    _slowest_render: float = 0.0  # seconds, of the renders made so far
     _renders: dict[str, helm.Render] = field(default_factory=dict)
     _documents: dict[str, list[Any]] = field(default_factory=dict)
     _sources: dict[Path, SourceFile] = field(default_factory=dict)
@@ -314,13 +322,12 @@ class BlueprintContext:
         self, values: dict[str, Any] | None = None, api_versions: tuple[str, ...] = ()
     ) -> helm.Render:
         """A render, cached by its values and extra API versions (`--api-versions`)."""
-        # The default render, asked by most guards, needs no key worked out.
-        key = "null" if values is None else json.dumps(values, sort_keys=True, default=str)
-        if api_versions:
-            key += "|" + ",".join(api_versions)
+        key = _render_key(values, api_versions)
         if key not in self._renders:
+            chart = self.render_chart  # loaded first: the time is the render's alone
+            started = time.monotonic()
             self._renders[key] = helm.render(
-                self.render_chart,
+                chart,
                 values,
                 self.release_name,
                 self.namespace,
@@ -328,7 +335,36 @@ class BlueprintContext:
                 api_versions,
                 self.workspace.kubernetes_version,  # the version its objects are checked for
             )
+            self._slowest_render = max(self._slowest_render, time.monotonic() - started)
         return self._renders[key]
+
+    @property
+    def renders_at_once(self) -> bool:
+        """Whether `render_all` makes its renders at once: more than one render job, and
+        a chart whose renders are slow (else a Helm worker's start-up would cost more
+        than a render takes)."""
+        return self.render_jobs > 1 and self._slowest_render >= PARALLEL_RENDERS_FROM
+
+    def render_all(self, requests: list[tuple[dict[str, Any] | None, tuple[str, ...]]]) -> None:
+        """Make the renders (values, extra API versions) not made yet, `render_jobs` at
+        once, so that the rule asking for them next finds them made. A chart can take
+        seconds per render (bitnami etcd makes an RSA key in each), and a pre-commit lint
+        of one Blueprint made them one after another while the other Helm worker idled.
+        With one job this does nothing: each render is made when it is asked for."""
+        if not self.renders_at_once:
+            return
+        missing: dict[str, tuple[dict[str, Any] | None, tuple[str, ...]]] = {}
+        for values, api_versions in requests:
+            key = _render_key(values, api_versions)
+            if key not in self._renders:
+                missing.setdefault(key, (values, api_versions))
+        if len(missing) < 2:
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(self.render_jobs, len(missing))) as pool:
+            for _ in pool.map(lambda request: self.render(*request), missing.values()):
+                pass  # an exception (Helm's budget) is raised here, as `render` raises it
 
     def template_source(self, template: str | None) -> SourceFile | None:
         if template is None or self.chart_dir is None:
@@ -373,6 +409,12 @@ def _authored_file(entry: os.DirEntry[str]) -> bool:
 def _vendored(parts: listing.Parts) -> bool:
     """A `charts/` directory, or one below it, outside `manifests/`: vendored subcharts."""
     return "charts" in parts and parts[0] != "manifests"
+
+
+def _render_key(values: dict[str, Any] | None, api_versions: tuple[str, ...]) -> str:
+    # The default render, asked by most guards, needs no key worked out.
+    key = "null" if values is None else json.dumps(values, sort_keys=True, default=str)
+    return f"{key}|{','.join(api_versions)}" if api_versions else key
 
 
 def _mapping(doc: YamlDoc | None) -> dict[str, Any]:

@@ -100,11 +100,17 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         for toggle in found:
             if toggle.switch:
                 off = with_value(off, toggle.path, False)
+    switched = [t for t in found if t.switch and not stubbed(ctx, t.path)]
+    baseline = [(base, apis)] if any(t.produces == "change" for t in switched) else []
+    ons = [(with_value(base, t.path, True), apis) for t in switched]
+    ctx.render_all([(off, apis), *baseline, *ons])  # at once, when the chart is slow
     explicit_off = ctx.render(off, apis)  # render 3: the API there, every toggle false
     broken = _broken_with_the_api(ctx, explicit_off, default, apis)
     if broken is not None:
         yield from broken  # every render below has the API: reported once, here
         return
+    if ctx.renders_at_once:  # the gated retries of the toggles that look unwired, too
+        ctx.render_all(_gated_retries(ctx, switched, base, apis))
     for toggle in found:
         if not toggle.switch:
             continue  # a list-typed toggle (a metrics list) is switched on by naming items
@@ -169,6 +175,16 @@ def _wired_behind_gates(
     `metrics.serviceMonitor.enabled` (ingress-nginx's `controller.metrics`), so the
     toggle alone renders nothing; a PrometheusRule's, also once it has a rule to render
     (`_RULE_PROBES`). Only asked of a toggle that looked unwired."""
+    for values in _gate_tries(toggle, base):
+        render = ctx.render(with_value(values, toggle.path, True), apis)
+        if render.ok:  # one render each, as a chart can take seconds (etcd: an RSA key)
+            return _wired(ctx, toggle, render, values, apis)[0]
+    return False
+
+
+def _gate_tries(toggle: Toggle, base: dict[str, Any] | None) -> list[dict[str, Any] | None]:
+    """The values `_wired_behind_gates` tries in turn, the toggle still as it was: its
+    maps' `enabled` switches on, and first, for a PrometheusRule toggle, a rule too."""
     own = toggle.path[:-1]
     gates = [(*own[:size], "enabled") for size in range(len(own) - 1, 0, -1)]
     gated = base
@@ -180,11 +196,24 @@ def _wired_behind_gates(
         for key, probe in _RULE_PROBES.items():
             with_rules = with_value(with_rules, (*own, key), probe)
         tries.insert(0, with_rules)  # a rule only adds: the gated render alone if it fails
-    for values in tries:
-        render = ctx.render(with_value(values, toggle.path, True), apis)
-        if render.ok:  # one render each, as a chart can take seconds (etcd: an RSA key)
-            return _wired(ctx, toggle, render, values, apis)[0]
-    return False
+    return tries
+
+
+def _gated_retries(
+    ctx: BlueprintContext,
+    switched: list[Toggle],
+    base: dict[str, Any] | None,
+    apis: tuple[str, ...],
+) -> list[tuple[dict[str, Any] | None, tuple[str, ...]]]:
+    """The first render `_wired_behind_gates` will make for each toggle whose own render
+    shows it unwired (made already: `render_all` had them)."""
+    found = []
+    for toggle in switched:
+        on = ctx.render(with_value(base, toggle.path, True), apis)
+        tries = _gate_tries(toggle, base)
+        if tries and on.ok and not _wired(ctx, toggle, on, base, apis)[0]:
+            found.append((with_value(tries[0], toggle.path, True), apis))
+    return found
 
 
 def _misplaced(upstream: dict[str, Any], toggle: Toggle) -> str:

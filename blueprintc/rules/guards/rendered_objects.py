@@ -109,7 +109,9 @@ def _check(ctx: BlueprintContext) -> RenderedCheck:
     # parsed object (helm.Render shares documents by text): checked once.
     checked: set[tuple[int, str, int]] = set()
     default: dict[str, str] = {}
-    for values_set in values_sets(ctx):
+    sets = values_sets(ctx)
+    ctx.render_all([(values_set.values, ()) for values_set in sets])  # when the chart is slow
+    for values_set in sets:
         render = ctx.render(values_set.values)
         if render.failure is not None:
             if values_set.location is not None and not stand_in_failure(ctx, render.failure):
