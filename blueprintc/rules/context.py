@@ -6,7 +6,6 @@ Renders are cached by their values, so the guards that need the same render
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from blueprintc import dependencies, gitfiles, helm, listing, unloadable_values
 from blueprintc.canon import Canon
 from blueprintc.model.blueprint import Blueprint
 from blueprintc.rules.memo import per_instance, remembered
+from blueprintc.rules.renders import PARALLEL_RENDERS_FROM, Request, make_at_once, render_key
 from blueprintc.source import InputError, SourceFile, read_source
 from blueprintc.suppression import tolerance
 from blueprintc.workspace import Workspace
@@ -28,9 +28,6 @@ if TYPE_CHECKING:  # imported where used: most charts need none of them (lint's 
     from blueprintc.remote_schemas import RemoteRef
 
 _T = TypeVar("_T")
-# `render_all` makes renders at once only for a chart whose renders take this long (in
-# seconds): starting a second Helm worker and loading the chart there takes about 0.15 s.
-PARALLEL_RENDERS_FROM = 0.25
 TEXT_SUFFIXES = (".yaml", ".yml", ".tpl", ".txt", ".md", ".json")
 
 
@@ -322,7 +319,7 @@ class BlueprintContext:
         self, values: dict[str, Any] | None = None, api_versions: tuple[str, ...] = ()
     ) -> helm.Render:
         """A render, cached by its values and extra API versions (`--api-versions`)."""
-        key = _render_key(values, api_versions)
+        key = render_key(values, api_versions)
         if key not in self._renders:
             chart = self.render_chart  # loaded first: the time is the render's alone
             started = time.monotonic()
@@ -345,26 +342,16 @@ class BlueprintContext:
         than a render takes)."""
         return self.render_jobs > 1 and self._slowest_render >= PARALLEL_RENDERS_FROM
 
-    def render_all(self, requests: list[tuple[dict[str, Any] | None, tuple[str, ...]]]) -> None:
-        """Make the renders (values, extra API versions) not made yet, `render_jobs` at
-        once, so that the rule asking for them next finds them made. A chart can take
-        seconds per render (bitnami etcd makes an RSA key in each), and a pre-commit lint
-        of one Blueprint made them one after another while the other Helm worker idled.
-        With one job this does nothing: each render is made when it is asked for."""
-        if not self.renders_at_once:
-            return
-        missing: dict[str, tuple[dict[str, Any] | None, tuple[str, ...]]] = {}
-        for values, api_versions in requests:
-            key = _render_key(values, api_versions)
-            if key not in self._renders:
-                missing.setdefault(key, (values, api_versions))
-        if len(missing) < 2:
-            return
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=min(self.render_jobs, len(missing))) as pool:
-            for _ in pool.map(lambda request: self.render(*request), missing.values()):
-                pass  # an exception (Helm's budget) is raised here, as `render` raises it
+    def render_all(self, requests: list[Request]) -> None:
+        """Make the renders not made yet at once, `render_jobs` at a time, when
+        `renders_at_once` (`blueprintc.rules.renders`); else nothing: each render is
+        made when it is asked for."""
+        if self.renders_at_once:
+            asked: dict[str, Request] = {}
+            for request in requests:
+                asked.setdefault(render_key(*request), request)
+            todo = [request for key, request in asked.items() if key not in self._renders]
+            make_at_once(self.render, todo, self.render_jobs)
 
     def template_source(self, template: str | None) -> SourceFile | None:
         if template is None or self.chart_dir is None:
@@ -409,12 +396,6 @@ def _authored_file(entry: os.DirEntry[str]) -> bool:
 def _vendored(parts: listing.Parts) -> bool:
     """A `charts/` directory, or one below it, outside `manifests/`: vendored subcharts."""
     return "charts" in parts and parts[0] != "manifests"
-
-
-def _render_key(values: dict[str, Any] | None, api_versions: tuple[str, ...]) -> str:
-    # The default render, asked by most guards, needs no key worked out.
-    key = "null" if values is None else json.dumps(values, sort_keys=True, default=str)
-    return f"{key}|{','.join(api_versions)}" if api_versions else key
 
 
 def _mapping(doc: YamlDoc | None) -> dict[str, Any]:

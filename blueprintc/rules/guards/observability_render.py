@@ -68,6 +68,7 @@ from blueprintc.rules.guards.support import (
     with_value,
 )
 from blueprintc.rules.guards.upstream_templates import reads_value
+from blueprintc.rules.renders import Request
 
 
 @rule(
@@ -204,7 +205,7 @@ def _gated_retries(
     switched: list[Toggle],
     base: dict[str, Any] | None,
     apis: tuple[str, ...],
-) -> list[tuple[dict[str, Any] | None, tuple[str, ...]]]:
+) -> list[Request]:
     """The first render `_wired_behind_gates` will make for each toggle whose own render
     shows it unwired (made already: `render_all` had them)."""
     found = []
