@@ -117,3 +117,55 @@ def test_an_upstream_failing_under_a_toggle_is_reported_at_the_toggle(tmp_path: 
     assert found.hint is not None
     assert found.hint.startswith("upstream-app is an upstream chart: give it the values")
     assert f"under `upstream-app:` in {CHART}/values.yaml" in found.hint
+
+
+NEEDS_SUB = (
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"
+    "data:\n  port: {{ .Values.sub.service.port | quote }}\n"
+)
+
+
+def _unpacked_without_its_dependencies(tmp_path: Path, values: str, v1: bool = False) -> Path:
+    """loki-stack's shape: copied from its source into `charts/`, its own dependencies
+    (one on by default, one off) declared and absent."""
+    workspace = wrapper(tmp_path, values, {}, {})
+    charts = workspace / CHART / "charts"
+    (charts / "upstream-app-1.0.0.tgz").unlink()
+    unpacked = charts / "upstream-app"
+    (unpacked / "templates").mkdir(parents=True)
+    deps = (
+        "dependencies:\n"
+        "  - {name: sub, version: 1.0.0, repository: https://charts.example.invalid, "
+        "condition: sub.enabled}\n"
+        "  - {name: other, version: 1.0.0, repository: https://charts.example.invalid, "
+        "condition: other.enabled}\n"
+    )
+    if v1:
+        (unpacked / "Chart.yaml").write_text("apiVersion: v1\nname: upstream-app\nversion: 1.0.0\n")
+        (unpacked / "requirements.yaml").write_text(deps)
+    else:
+        (unpacked / "Chart.yaml").write_text(UPSTREAM_CHART + deps)
+    (unpacked / "values.yaml").write_text("sub:\n  enabled: true\nother:\n  enabled: false\n")
+    (unpacked / "templates" / "cm.yaml").write_text(NEEDS_SUB)
+    return workspace
+
+
+def test_an_upstream_vendored_without_its_dependencies_is_said_so(tmp_path: Path) -> None:
+    """Not "give it the values its message asks for": the render fails on a nil pointer
+    because `sub` is not there, and `other` is off, so not named."""
+    for v1 in (False, True):
+        workspace = _unpacked_without_its_dependencies(tmp_path / str(v1), "replicas: 1\n", v1)
+        [found] = _smoke(workspace)
+        assert _where(found) == ENTRY
+        assert "nil pointer" in found.message
+        assert found.hint == (
+            "upstream-app is vendored without its own dependencies sub (its charts/ lacks "
+            "them), so Helm renders it without them: vendor upstream-app as its chart "
+            "repository packages it (`helm dependency build` of this chart fetches it so), "
+            "or run `helm dependency build` in its directory"
+        )
+    # The wrapper switches `other` on: it is missing too
+    values = "replicas: 1\nupstream-app:\n  other:\n    enabled: true\n"
+    workspace = _unpacked_without_its_dependencies(tmp_path / "on", values)
+    [found] = _smoke(workspace)
+    assert found.hint is not None and "its own dependencies sub, other" in found.hint

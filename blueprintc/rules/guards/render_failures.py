@@ -7,7 +7,9 @@ upstream's Chart.yaml entry instead, with the fix in its values: its templates a
 the platform's to change, and the next build replaces them (the rule `object_sources`
 states for rendered objects). The opentelemetry-collector chart's `fail` when
 `image.repository` is unset was reported inside the vendored NOTES.txt, a file that is
-not in Git where `charts/` is ignored, with "fix the template".
+not in Git where `charts/` is ignored, with "fix the template". An upstream vendored
+from its source without its own dependencies gets that said instead
+(`upstream_dependencies`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from blueprintc.helm import RenderFailure
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.object_sources import upstream_under, values_key
 from blueprintc.rules.guards.support import chart_location, values_file
+from blueprintc.rules.guards.upstream_dependencies import unbuilt_dependencies
 
 
 def failure_location(ctx: BlueprintContext, failure: RenderFailure) -> Location | None:
@@ -44,9 +47,23 @@ def failure_finding(
         index, dep = upstream
         where = cause or chart_location(ctx, ("dependencies", index), key=False)
         file = cause.file if cause is not None else values_file(ctx)
-        return Finding(message, where, hint=upstream_failure_hint(dep, file))
+        missing = unbuilt_dependencies(ctx, dep)
+        hint = unbuilt_hint(dep, missing) if missing else upstream_failure_hint(dep, file)
+        return Finding(message, where, hint=hint)
     location = failure_location(ctx, failure) or fallback
     return Finding(message, location, hint=failure.hint or None)
+
+
+def unbuilt_hint(dep: dict[str, Any], missing: list[str]) -> str:
+    """The fix for an upstream vendored without its own dependencies
+    (`upstream_dependencies`)."""
+    name = str(dep.get("name", ""))
+    return (
+        f"{name} is vendored without its own dependencies {', '.join(missing)} (its charts/ "
+        f"lacks them), so Helm renders it without them: vendor {name} as its chart "
+        "repository packages it (`helm dependency build` of this chart fetches it so), or "
+        f"run `helm dependency build` in its directory"
+    )
 
 
 def upstream_failure_hint(dep: dict[str, Any], values: str) -> str:

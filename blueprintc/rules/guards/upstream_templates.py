@@ -84,13 +84,17 @@ _NOTHING = _Upstream((), frozenset())
 _ARCHIVE_NAME = re.compile(r"^(?P<chart>.+?)-\d[^/]*\.tgz$")
 
 
+def entry_chart(entry: str) -> str:
+    """The chart a `charts/` entry holds: a directory's name, an archive's without its
+    version (`kube-state-metrics-5.0.0.tgz`: kube-state-metrics)."""
+    match = _ARCHIVE_NAME.match(entry)
+    return match.group("chart") if match else entry
+
+
 def _subcharts(entries: list[str], chart_yaml: str) -> frozenset[str]:
     """The names in a chart's `charts/` (directories, and archives by their chart's
     name), with the names and aliases its Chart.yaml declares."""
-    keys = set()
-    for entry in entries:
-        match = _ARCHIVE_NAME.match(entry)
-        keys.add(match.group("chart") if match else entry)
+    keys = {entry_chart(entry) for entry in entries}
     try:
         documents = yamldata.load_all(chart_yaml)
     except (ValueError, yaml.YAMLError):
