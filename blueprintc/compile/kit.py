@@ -41,7 +41,7 @@ from blueprintc.compile.parameters import (
     host_parameters,
     parametrise,
 )
-from blueprintc.compile.refused_values import refused_value
+from blueprintc.compile.refused_values import refused_value, subchart_failure_hint
 from blueprintc.compile.render_check import RenderCache, RenderFacts
 from blueprintc.diagnostics import Diagnostic
 from blueprintc.emit.model import OutputFile
@@ -98,7 +98,8 @@ def plan_kit(
         if facts is not None and facts.error is None:
             rendered[name] = facts
         if facts is not None and facts.error is not None:
-            where, hint = at(sovereign.doc, kit.path), facts.hint
+            where = at(sovereign.doc, kit.path)
+            hint = facts.hint or subchart_failure_hint(facts.error, "the kit entry's `values:`")
             refused = refused_value(facts.error, entry.chart_name, kit_layers(inputs, kit, name))
             if refused is not None:
                 where, hint = refused

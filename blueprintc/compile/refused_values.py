@@ -38,3 +38,22 @@ def _get(node: Any, path: tuple[str, ...]) -> Any:
     for part in path:
         node = node.get(part) if isinstance(node, dict) else None
     return node
+
+
+def subchart_failure_hint(error: str, layer: str) -> str | None:
+    """For a render that failed in a subchart's template (`charts/<key>/...`: an
+    upstream's `fail` or `required`), the fix: its values, under that key in `layer`
+    (the kit entry's `values:`, an Application's `config:`) or in the Blueprint's
+    values.yaml, as lint's hint says (`render_failures`); None for another failure."""
+    from blueprintc.helm import parse_failure
+
+    template = parse_failure(error).template
+    parts = template.split("/") if template else []
+    if len(parts) < 3 or parts[0] != "charts":
+        return None
+    key = parts[1]
+    return (
+        f"the subchart {key} refuses the values it is given: set what its message asks "
+        f"for under `{key}:` in {layer} or in the Blueprint's values.yaml (its templates "
+        "are the upstream's)"
+    )

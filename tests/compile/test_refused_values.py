@@ -127,3 +127,31 @@ def test_a_required_value_no_layer_gives_is_named_in_the_hint(tmp_path: Path) ->
     assert (found.location.file, found.location.line) == ("sovereign.yaml", line)
     assert "at '': missing property 'region'" in found.message
     assert found.hint == "set region: bp-base's values.schema.json requires it"
+
+
+def test_a_subcharts_failing_template_names_its_values_key(tmp_path: Path) -> None:
+    """opentelemetry-collector `fail`s until `image.repository` is set: the fix is a value
+    under the subchart's key, on the kit entry or in the Blueprint, not 'a required value
+    an overlay must supply'."""
+    workspace = kit_workspace(tmp_path, "    - blueprint: bp-base\n      version: ^1.0\n")
+    chart = workspace / "blueprints" / "base" / "chart"
+    collector = chart / "charts" / "collector"
+    (collector / "templates").mkdir(parents=True)
+    (collector / "Chart.yaml").write_text("apiVersion: v2\nname: collector\nversion: 1.0.0\n")
+    (collector / "templates" / "NOTES.txt").write_text(
+        "{{- if not .Values.image }}{{ fail \"'image' must be set\" }}{{ end }}\n"
+    )
+    (chart / "Chart.yaml").write_text(
+        (chart / "Chart.yaml").read_text()
+        + "dependencies:\n  - name: collector\n    version: 1.0.0\n"
+        + "    repository: oci://registry.example.test/charts\n"
+    )
+
+    [found] = _render_findings(workspace, tmp_path / "out")
+
+    assert "'image' must be set" in found.message
+    assert found.hint == (
+        "the subchart collector refuses the values it is given: set what its message asks "
+        "for under `collector:` in the kit entry's `values:` or in the Blueprint's "
+        "values.yaml (its templates are the upstream's)"
+    )
