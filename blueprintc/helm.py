@@ -323,6 +323,14 @@ def chart_relative(template: str) -> str:
     return template.split("/", 1)[1] if "/" in template else template
 
 
+def subchart_of(path: str | None) -> str | None:
+    """The key of the subchart whose file a chart-relative path names
+    (`charts/velero/templates/a.yaml`: velero; its nested subcharts' files included);
+    None for the chart's own files."""
+    parts = path.split("/") if path else []
+    return parts[1] if len(parts) > 2 and parts[0] == "charts" else None
+
+
 def parse_failure(message: str) -> RenderFailure:
     message = one_line(message)
     match = _POSITION.search(message)

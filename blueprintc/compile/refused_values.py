@@ -45,13 +45,11 @@ def subchart_failure_hint(error: str, layer: str) -> str | None:
     upstream's `fail` or `required`), the fix: its values, under that key in `layer`
     (the kit entry's `values:`, an Application's `config:`) or in the Blueprint's
     values.yaml, as lint's hint says (`render_failures`); None for another failure."""
-    from blueprintc.helm import parse_failure
+    from blueprintc.helm import parse_failure, subchart_of
 
-    template = parse_failure(error).template
-    parts = template.split("/") if template else []
-    if len(parts) < 3 or parts[0] != "charts":
+    key = subchart_of(parse_failure(error).template)
+    if key is None:
         return None
-    key = parts[1]
     return (
         f"the subchart {key} refuses the values it is given: set what its message asks "
         f"for under `{key}:` in {layer} or in the Blueprint's values.yaml (its templates "

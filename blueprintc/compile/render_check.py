@@ -146,7 +146,8 @@ def _facts(render: helm.Render, shipped: frozenset[KindKey]) -> RenderFacts:
             if defined is not None:
                 crds.add(defined)
         elif "." in group:
-            custom.append((group, kind, obj.name, subchart_key(obj.template)))
+            subchart = helm.subchart_of(helm.chart_relative(obj.template)) or ""
+            custom.append((group, kind, obj.name, subchart))
         if obj.kind == "Service" and obj.api_version == "v1":
             spec = obj.body.get("spec") if isinstance(obj.body.get("spec"), dict) else {}
             if spec.get("type") == "NodePort" and CONTROL_PLANE.search(obj.name):
@@ -160,13 +161,6 @@ def _facts(render: helm.Render, shipped: frozenset[KindKey]) -> RenderFacts:
         crds=frozenset(crds),
         custom_resources=tuple(sorted(set(custom))),
     )
-
-
-def subchart_key(template: str) -> str:
-    """The subchart whose template Helm names (`bp-x/charts/velero/templates/a.yaml`):
-    its key in the chart's values; "" for the chart's own templates."""
-    parts = template.split("/")
-    return parts[2] if len(parts) > 3 and parts[1] == "charts" else ""
 
 
 def uses_cnpg(canon: Canon, entry: CatalogEntry, facts: RenderFacts | None) -> bool:

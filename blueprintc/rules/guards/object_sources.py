@@ -15,7 +15,7 @@ from typing import Any
 
 from blueprintc.chartsources import file_source
 from blueprintc.diagnostics import Location
-from blueprintc.helm import RenderedObject
+from blueprintc.helm import RenderedObject, chart_relative, subchart_of
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.support import chart_location, helper_charts
 
@@ -23,13 +23,13 @@ from blueprintc.rules.guards.support import chart_location, helper_charts
 def object_location(ctx: BlueprintContext, obj: RenderedObject) -> Location:
     """The `kind:` line of its template in the chart, or the Chart.yaml entry of the
     subchart that ships it."""
-    parts = obj.template.split("/")
-    if _in_subchart(parts):
-        found = _dependency(ctx, parts[2])
+    template = chart_relative(obj.template)
+    key = subchart_of(template)
+    if key is not None:
+        found = _dependency(ctx, key)
         if found is not None:
             return chart_location(ctx, ("dependencies", found[0]), key=False)
         return chart_location(ctx, ("dependencies",))
-    template = "/".join(parts[1:])
     source = ctx.template_source(template)
     if source is None:
         return chart_location(ctx, ("name",))
@@ -51,8 +51,8 @@ def upstream_of(ctx: BlueprintContext, obj: RenderedObject) -> dict[str, Any] | 
 
 def upstream_at(ctx: BlueprintContext, path: str) -> dict[str, Any] | None:
     """`upstream_of` for a file as Helm names it (`bp-demo/charts/spire/crds/x.yaml`)."""
-    parts = path.split("/")
-    return upstream_under(ctx, parts[2]) if _in_subchart(parts) else None
+    key = subchart_of(chart_relative(path))
+    return upstream_under(ctx, key) if key is not None else None
 
 
 def upstream_under(ctx: BlueprintContext, key: str) -> dict[str, Any] | None:
@@ -96,10 +96,6 @@ def listing(objects: list[RenderedObject], shown: int = 3) -> str:
 def values_key(dep: dict[str, Any]) -> str:
     """Where a dependency's values go in the chart's values.yaml: its alias, else its name."""
     return str(dep.get("alias") or dep.get("name"))
-
-
-def _in_subchart(parts: list[str]) -> bool:
-    return len(parts) > 2 and parts[1] == "charts"
 
 
 def _dependency(ctx: BlueprintContext, subchart: str) -> tuple[int, dict[str, Any]] | None:

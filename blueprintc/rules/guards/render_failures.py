@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from blueprintc.diagnostics import Finding, Location
-from blueprintc.helm import RenderFailure
+from blueprintc.helm import RenderFailure, subchart_of
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.object_sources import upstream_under, values_key
 from blueprintc.rules.guards.support import chart_location, values_file
@@ -82,10 +82,10 @@ def upstream_entry(
 ) -> tuple[int, dict[str, Any]] | None:
     """The Chart.yaml entry (index, entry) of the upstream whose template (chart-relative:
     `charts/<key>/templates/x.yaml`, its own subcharts' included) this is."""
-    parts = template.split("/") if template else []
-    if len(parts) < 3 or parts[0] != "charts" or ctx.chart_dir is None:
+    key = subchart_of(template)
+    if key is None or ctx.chart_dir is None:
         return None
-    dep = upstream_under(ctx, parts[1])
+    dep = upstream_under(ctx, key)
     if dep is None:
         return None
     return ctx.declared_dependencies.index(dep), dep
