@@ -1,5 +1,6 @@
 """Guards that could not run: the chart's dependencies are not built, or (under
-`--offline`) a Kustomize build would have to fetch a remote resource.
+`--offline`) a render would have to fetch a remote values schema, or a Kustomize build
+a remote resource.
 
 A Blueprint repository's source tree normally ignores `charts/` and CI
 builds it with `helm dependency build`. Helm renders a chart whose subcharts
@@ -64,8 +65,9 @@ SKIPPED = (
     "BPG011",
     "guards-skipped",
     Severity.INFO,
-    "the chart's dependencies are not built, or (--offline) a Kustomize build's remote "
-    "resources not fetched: what the render guards ran on, or that they were skipped",
+    "the chart's dependencies are not built, or (--offline) a remote values schema or a "
+    "Kustomize build's remote resources not fetched: what the render guards ran on, or "
+    "that they were skipped",
     "run `blueprintc lint --dependency-build` where the chart repositories are reachable "
     "to run them",
     __doc__,
