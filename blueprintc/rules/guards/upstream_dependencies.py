@@ -14,10 +14,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from blueprintc.chartsources import file_source, plain_mapping
+from blueprintc.chartsources import plain_mapping
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.object_sources import values_key
-from blueprintc.rules.guards.upstream_templates import entry_chart
+from blueprintc.rules.guards.upstream_templates import entry_chart, vendored
 
 
 def unbuilt_dependencies(ctx: BlueprintContext, dep: dict[str, Any]) -> list[str]:
@@ -26,9 +26,10 @@ def unbuilt_dependencies(ctx: BlueprintContext, dep: dict[str, Any]) -> list[str
     `file://` source): declared in its Chart.yaml (or a v1 chart's requirements.yaml),
     and not switched off by their `condition` (the wrapper's values under its key, else
     the upstream's own defaults, the first path set deciding, as Helm reads it)."""
-    chart = _directory(ctx, dep)
-    if chart is None:
-        return []
+    found = vendored(ctx, dep)
+    if found is None or not found[0]:
+        return []  # an archive is packaged with its dependencies
+    chart = found[1]
     present = _present(chart / "charts")
     defaults = plain_mapping(chart / "values.yaml", ctx.root)
     given = ctx.values.get(values_key(dep))
@@ -42,17 +43,6 @@ def unbuilt_dependencies(ctx: BlueprintContext, dep: dict[str, Any]) -> list[str
             continue
         missing.append(name)
     return missing
-
-
-def _directory(ctx: BlueprintContext, dep: dict[str, Any]) -> Path | None:
-    if ctx.chart_dir is None:
-        return None
-    name = str(dep.get("name", ""))
-    unpacked = ctx.chart_dir / "charts" / name
-    if name and "/" not in name and (unpacked / "Chart.yaml").is_file():
-        return unpacked
-    source = file_source(ctx.chart_dir, dep)
-    return source if source is not None and (source / "Chart.yaml").is_file() else None
 
 
 def _present(charts: Path) -> set[str]:

@@ -61,22 +61,35 @@ def _upstream(ctx: BlueprintContext, dep: dict[str, Any]) -> _Upstream:
     return ctx.remember(f"upstream_templates:{name}", lambda: _read(ctx, dep))
 
 
-def _read(ctx: BlueprintContext, dep: dict[str, Any]) -> _Upstream:
+def vendored(ctx: BlueprintContext, dep: dict[str, Any]) -> tuple[bool, Path] | None:
+    """Where Helm reads the upstream `dep` from: (True, its directory) for
+    `charts/<name>/`, or, before a build, its `file://` source; (False, the archive) for
+    `charts/<name>-<version>.tgz`; None when it is in neither."""
     name, version = str(dep.get("name", "")), str(dep.get("version", ""))
     if ctx.chart_dir is None or not name or "/" in name:
-        return _NOTHING
+        return None
     charts = ctx.chart_dir / "charts"
     unpacked = charts / name
     if (unpacked / "Chart.yaml").is_file():
-        return _from_directory(ctx, unpacked)
+        return True, unpacked
     exact = charts / f"{name}-{version}.tgz"
     archives = [exact] if exact.is_file() else sorted(charts.glob(f"{name}-*.tgz"))
     if archives:
-        return _from_archive(ctx, archives[0], name)
+        return False, archives[0]
     source = file_source(ctx.chart_dir, dep)
     if source is not None and (source / "Chart.yaml").is_file():
-        return _from_directory(ctx, source)
-    return _NOTHING
+        return True, source
+    return None
+
+
+def _read(ctx: BlueprintContext, dep: dict[str, Any]) -> _Upstream:
+    found = vendored(ctx, dep)
+    if found is None:
+        return _NOTHING
+    is_directory, path = found
+    if is_directory:
+        return _from_directory(ctx, path)
+    return _from_archive(ctx, path, str(dep.get("name", "")))
 
 
 _NOTHING = _Upstream((), frozenset())
