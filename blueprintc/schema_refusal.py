@@ -101,15 +101,24 @@ def property_choices(schema: Any, parts: PathKey, names: tuple[str, ...]) -> dic
     properties = node.get("properties") if isinstance(node, dict) else None
     choices = {}
     for name in names:
-        described = _followed(schema, _get(properties, name))
-        if not isinstance(described, dict):
-            continue
-        enum, kind = described.get("enum"), described.get("type")
-        if isinstance(enum, list) and enum:
-            choices[name] = "one of: " + ", ".join(json.dumps(v).strip('"') for v in enum)
-        elif isinstance(kind, str):
-            choices[name] = f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind}"
+        choice = value_choice(schema, _get(properties, name))
+        if choice is not None:
+            choices[name] = choice
     return choices
+
+
+def value_choice(root: Any, described: Any) -> str | None:
+    """What a value `described` (a subschema of `root`) may be: `one of: a, b` by its
+    `enum`, else `a string` by its `type`; None when it says neither directly."""
+    described = _followed(root, described)
+    if not isinstance(described, dict):
+        return None
+    enum, kind = described.get("enum"), described.get("type")
+    if isinstance(enum, list) and enum:
+        return "one of: " + ", ".join(json.dumps(v).strip('"') for v in enum)
+    if isinstance(kind, str):
+        return f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind}"
+    return None
 
 
 def _get(node: Any, key: str) -> Any:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from blueprintc.diagnostics import Finding, Location
+from blueprintc.schema_refusal import value_choice
 from blueprintc.schemas import error_message, most_specific_error, quick_valid, validator_for
 from blueprintc.yamldoc import PathKey, YamlDoc, json_path
 
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 
 _UNEXPECTED = re.compile(r"\('(?P<key>[^']+)' (?:was|were) unexpected\)")
 _UNEXPECTED_MANY = re.compile(r"\((?P<keys>'[^)]*') were unexpected\)")
+_REQUIRED = re.compile(r"'(?P<key>[^']*)' is a required property$")
 
 
 def schema_findings(
@@ -38,12 +40,14 @@ def schema_findings(
         if unexpected:
             path = (*path, unexpected[0])
             key = True
+        elif error.validator == "required" and path:
+            key = True  # at the key of the mapping that lacks it (`card:`), not in it
         line, column = doc.locate(path, key=key)
         where = json_path(path) or "the document"
         yield Finding(
             f"{where}: {error_message(error)}",
             Location(doc.source.rel, line, column, json_path(path)),
-            hint=hint or schema_hint(error),
+            hint=hint or schema_hint(error, path, schema),
         )
 
 
@@ -68,6 +72,18 @@ def _empty_file(doc: YamlDoc, schema: dict[str, Any], hint: str | None) -> Findi
     )
 
 
+def _required_hint(error: ValidationError, path: PathKey, root: Any) -> str:
+    """`add `title:` under `spec.card` (a string)`: the key jsonschema says is missing,
+    where, and what its value may be when the schema says so directly."""
+    match = _REQUIRED.match(error.message)
+    if match is None:
+        return "add the missing key"
+    name = match.group("key")
+    where = f"under `{json_path(path)}`" if path else "at the top of the file"
+    choice = value_choice(error.schema if root is None else root, _allowed_keys(error).get(name))
+    return f"add `{name}:` {where}" + (f" ({choice})" if choice else "")
+
+
 def _allowed_keys(error: ValidationError) -> dict[str, Any]:
     allowed = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
     return allowed if isinstance(allowed, dict) else {}
@@ -86,9 +102,10 @@ def misspelt_key_hint(close: str) -> str:
     return f"did you mean {close!r}? Otherwise remove the key"
 
 
-def schema_hint(error: ValidationError) -> str:
-    """The fix for a schema error: the allowed key closest to a misspelt one, the
-    allowed values, the pattern or type to meet."""
+def schema_hint(error: ValidationError, path: PathKey = (), root: Any = None) -> str:
+    """The fix for a schema error at `path` (of a document `root` describes): the allowed
+    key closest to a misspelt one, the missing key and what it may be, the allowed
+    values, the pattern or type to meet."""
     keyword = error.validator
     if keyword in ("additionalProperties", "unevaluatedProperties"):
         close = closest_allowed_key(error)
@@ -99,7 +116,7 @@ def schema_hint(error: ValidationError) -> str:
             return f"remove the key; allowed here: {', '.join(sorted(allowed))}"
         return "remove the key or fix its spelling; the schema lists the allowed keys"
     if keyword == "required":
-        return "add the missing key"
+        return _required_hint(error, path, root)
     if keyword == "enum":
         return f"use one of: {', '.join(map(str, error.validator_value))}"
     if keyword == "pattern":
