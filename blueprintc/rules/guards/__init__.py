@@ -16,6 +16,7 @@ from blueprintc.rules.guards import (
     rendered_schema,
     rendered_unchecked,
     smoke_render,
+    unread_value,
     version_pin,
 )
 
@@ -31,6 +32,7 @@ RULES: list[Rule] = [
     crd_and_cr.RULE,
     rendered_schema.RULE,
     rendered_unchecked.RULE,
+    unread_value.RULE,
     kustomize_build.RULE,
     guards_skipped.RULE,
 ]

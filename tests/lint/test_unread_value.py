@@ -1,0 +1,97 @@
+"""BPG014: a value under an upstream's key that the upstream never reads, one slip of the
+keyboard away from a key of its values.yaml, wherever Helm reads the upstream from."""
+
+from __future__ import annotations
+
+import shutil
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from blueprintc.lint import lint
+from blueprintc.spelling import one_slip_apart
+
+CASE = Path(__file__).parents[1] / "rules" / "cases" / "BPG014" / "fail"
+ARCHIVE = "blueprints/shop/chart/charts/storefront-2.1.0.tgz"
+EXPECTED = [
+    (2, "storefront.replcaCount", "replicaCount"),
+    (4, "storefront.image.PullPolicy", "pullPolicy"),
+    (6, "storefront.serviceMonitor.enable", "enabled"),
+]
+
+
+@pytest.mark.parametrize(
+    ("typed", "known", "slip"),
+    [
+        ("enable", "enabled", True),
+        ("PullPolicy", "pullPolicy", True),
+        ("reource", "resource", True),
+        ("replcias", "replicas", True),  # two neighbours swapped
+        ("replicaCont", "replicaCount", True),
+        ("replicaCount", "replicaCount", False),
+        ("nameOverride", "namespaceOverride", False),
+        ("annotations", "podAnnotations", False),
+        ("tls", "tld", False),  # too short to tell a slip from another word
+        ("port", "ports", True),
+        ("relabelings", "relabellings", True),
+        ("abcd", "badc", False),  # two swaps
+    ],
+)
+def test_a_slip_is_one_letter_or_its_case(typed: str, known: str, slip: bool) -> None:
+    assert one_slip_apart(typed, known) is slip
+
+
+def _findings(workspace: Path) -> list[tuple[int, str, str]]:
+    result = lint([workspace], root=workspace, select={"BPG014"})
+    found = []
+    for d in result.diagnostics:
+        assert d.location.file == "blueprints/shop/chart/values.yaml"
+        known = d.message.split("has `")[1].split("`")[0]
+        found.append((d.location.line, d.location.json_path, known))
+    return sorted(found)
+
+
+def _unpack(workspace: Path, into: Path) -> None:
+    with tarfile.open(workspace / ARCHIVE) as archive:
+        archive.extractall(into, filter="data")
+    (workspace / ARCHIVE).unlink()
+
+
+def test_an_archived_upstream(tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    shutil.copytree(CASE, workspace)
+    assert _findings(workspace) == EXPECTED
+    message = lint([workspace], root=workspace, select={"BPG014"}).diagnostics[0]
+    assert message.hint.startswith("rename `replcaCount` to `replicaCount`")
+
+
+def test_an_unpacked_upstream(tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    shutil.copytree(CASE, workspace)
+    _unpack(workspace, workspace / "blueprints/shop/chart/charts")
+    assert _findings(workspace) == EXPECTED
+
+
+def test_an_upstream_vendored_in_the_repository(tmp_path: Path) -> None:
+    """`vendor/storefront`, used by `file://` and named in spec.upstream, before a build."""
+    workspace = tmp_path / "ws"
+    shutil.copytree(CASE, workspace)
+    _unpack(workspace, workspace / "vendor")
+    chart = workspace / "blueprints/shop/chart/Chart.yaml"
+    text = chart.read_text(encoding="utf-8")
+    chart.write_text(
+        text.replace("https://charts.example.org/stable", "file://../../../vendor/storefront"),
+        encoding="utf-8",
+    )
+    blueprint = workspace / "blueprints/shop/blueprint.yaml"
+    with blueprint.open("a", encoding="utf-8") as handle:
+        handle.write("  upstream:\n    - name: storefront\n      version: 2.1.0\n")
+    assert _findings(workspace) == EXPECTED
+
+
+def test_an_upstream_not_vendored_yet_is_not_checked(tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    shutil.copytree(CASE, workspace)
+    (workspace / ARCHIVE).unlink()
+    assert _findings(workspace) == []
