@@ -53,3 +53,16 @@ def test_in_an_operator_blueprint_the_operator_is_the_software(
 @pytest.mark.parametrize("dependency", [None, "cloudnative-pg", "operators-hub"])
 def test_elsewhere_the_operator_is_the_person(tmp_path: Path, dependency: str | None) -> None:
     assert _reported(_blueprint(tmp_path, dependency)) == [(3, "operator"), (4, "tenant")]
+
+
+@pytest.mark.parametrize("dependency", ["tenant", "capsule"])
+def test_in_a_minio_tenant_or_capsule_blueprint_the_tenant_is_the_product(
+    tmp_path: Path, dependency: str
+) -> None:
+    """MinIO's `tenant` chart makes a MinIO Tenant, Capsule serves a Tenant kind: an
+    upstream product's name (CANON §4), not the Organization."""
+    assert _reported(_blueprint(tmp_path, dependency)) == [(3, "operator")]
+
+
+def test_a_chart_only_named_like_one_keeps_the_ban(tmp_path: Path) -> None:
+    assert _reported(_blueprint(tmp_path, "tenant-portal")) == [(3, "operator"), (4, "tenant")]

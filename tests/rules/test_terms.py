@@ -210,6 +210,8 @@ def test_schema_nodes_skip_data() -> None:
             ["modules", "operator", "Operator"],
         ),
         ("A Catalyst instance for each Organization instance.", ["instance", "instance"]),
+        ("Creates a MinIO Tenant per pool, as Tenant CRs; Capsule Tenants too.", []),
+        ("A MinIO tenant for each tenant.", ["tenant"]),
         # the Catalyst senses next to them still fail
         ("Each instance gets a module and a client.", ["instance", "module", "client"]),
         ("The operator approves every template.", ["operator", "template"]),
