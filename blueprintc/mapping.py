@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 
@@ -14,3 +15,15 @@ def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
         else:
             merged[key] = value
     return merged
+
+
+def value_at(data: Any, path: Sequence[str | int], default: Any = None) -> Any:
+    """The value at `path` (mapping keys and list indexes) in plain data, or `default`."""
+    node = data
+    for part in path:
+        in_list = isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node)
+        in_map = isinstance(part, str) and isinstance(node, dict) and part in node
+        if not (in_list or in_map):
+            return default
+        node = node[part]
+    return node

@@ -17,6 +17,7 @@ import yaml
 from yaml.nodes import ScalarNode
 
 from blueprintc.diagnostics import one_line
+from blueprintc.mapping import value_at
 from blueprintc.source import InputError, SourceFile
 from blueprintc.yamldata import SCALAR_CONSTRUCTORS, STR_TAG, Loader, is_base_60
 
@@ -78,14 +79,7 @@ class YamlDoc:
         return line, column
 
     def get(self, path: PathKey, default: Any = None) -> Any:
-        node = self.data
-        for part in path:
-            in_list = isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node)
-            in_map = isinstance(part, str) and isinstance(node, dict) and part in node
-            if not (in_list or in_map):
-                return default
-            node = node[part]
-        return node
+        return value_at(self.data, path, default)
 
 
 def json_path(path: PathKey) -> str:
