@@ -19,6 +19,12 @@ value looks like a key name (`secretKeyNameKeys`: an ExternalSecret's
 (`CHANGE_ME`, `operator-must-override-via-overlay`:
 `secretPlaceholderPattern`) is no secret.
 
+An upstream's default credential is one too when the release installs it: a literal
+secret in the upstream chart's own values.yaml (harbor's `database.internal.password:
+changeit`) that the Blueprint does not replace and its default render puts into the
+cluster, as it is or base64-encoded. That is one finding at the upstream's Chart.yaml
+entry, naming the upstream's own `existingSecret*` key where it has one beside it.
+
 Failing::
 
     auth:
@@ -39,6 +45,7 @@ from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.secret_values import literal_secrets
 from blueprintc.rules.guards.support import is_helm, values_location
+from blueprintc.rules.guards.upstream_secrets import rendered_upstream_defaults
 from blueprintc.yamldoc import json_path
 
 
@@ -58,6 +65,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             f"{json_path(path)} holds a literal secret value (not shown)",
             values_location(ctx, path),
         )
+    yield from rendered_upstream_defaults(ctx)
 
 
 RULE = check

@@ -1,0 +1,127 @@
+"""An upstream's default credential that the release installs: a literal secret in the
+upstream chart's own values.yaml (harbor's `database.internal.password: changeit`,
+nats-operator's `cluster.auth.password`) that the Blueprint's values do not replace and
+its default render puts into the cluster, so every Sovereign runs with the password the
+whole internet knows.
+
+The evidence is the render, not the values alone: the literal must stand as a whole
+value in what the upstream's templates render (as it is, or base64-encoded as a
+Secret's `data` holds it). A default the Blueprint replaces (its own value at that path,
+or an `existingSecret` that makes the upstream stop rendering it) leaves no such value,
+and is not reported; nor is a default in a part of the upstream the Blueprint switches
+off. The finding stands at the upstream's Chart.yaml entry (one place, the fix in its
+values), and never shows the secret.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from blueprintc.diagnostics import Finding
+from blueprintc.helm import chart_relative, subchart_of
+from blueprintc.mapping import value_at
+from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.guards.object_sources import upstream_under, values_key
+from blueprintc.rules.guards.secret_values import literal_secrets
+from blueprintc.rules.guards.support import chart_location, usable_render
+from blueprintc.rules.guards.upstream_templates import upstream_defaults
+from blueprintc.yamldoc import PathKey, json_path
+
+MIN_LENGTH = 4  # a shorter literal is too likely to stand as a value by chance
+
+
+def rendered_upstream_defaults(ctx: BlueprintContext) -> Iterator[Finding]:
+    """One finding per upstream whose default credentials its default render installs."""
+    ours = ctx.values if isinstance(ctx.values, dict) else {}
+    candidates = []
+    defaults_of: dict[int, dict[str, Any]] = {}
+    for index, dep in enumerate(ctx.declared_dependencies):
+        key = values_key(dep)
+        if upstream_under(ctx, key) is None:
+            continue
+        defaults = upstream_defaults(ctx, dep)
+        if not defaults:
+            continue
+        given = ours.get(key)
+        secrets = [
+            (path, literal)
+            for path, literal in literal_secrets(ctx, defaults)
+            if len(literal) >= MIN_LENGTH and not _sets(given, path)
+        ]
+        if secrets:
+            candidates.append((index, dep, key, secrets))
+            defaults_of[index] = defaults
+    if not candidates:
+        return
+    render = usable_render(ctx)
+    if render is None:
+        return
+    for index, dep, key, secrets in candidates:
+        texts = [
+            text
+            for template, text in render.manifests.items()
+            if subchart_of(chart_relative(template)) == key
+        ]
+        installed = [path for path, literal in secrets if _installed(literal, texts)]
+        if not installed:
+            continue
+        name = dep.get("name")
+        paths = ", ".join(json_path(p) for p in installed)
+        values = ctx.rel(ctx.chart_dir / "values.yaml") if ctx.chart_dir else "values.yaml"
+        references = _references(ctx, defaults_of[index], installed)
+        instead = (
+            f"set {', '.join(f'`{json_path(r)}`' for r in references)} to a Secret an "
+            "ExternalSecret creates"
+            if references
+            else "give it an existing Secret (an ExternalSecret's), if it takes one, or the "
+            "value itself from the overlay"
+        )
+        what = "a literal secret" if len(installed) == 1 else "literal secrets"
+        yield Finding(
+            f"the upstream {name}'s default {paths} ({what} in its values.yaml, not shown) "
+            f"{'is' if len(installed) == 1 else 'are'} rendered into the release: every "
+            "install gets the same, published credential",
+            chart_location(ctx, ("dependencies", index), key=False),
+            hint=f"under `{key}:` in {values}, {instead}",
+        )
+
+
+def _references(ctx: BlueprintContext, defaults: Any, paths: list[PathKey]) -> list[PathKey]:
+    """The upstream's own keys for an existing Secret (canon `secretReferenceKeyPattern`,
+    `existingSecret*`) beside each path, or in the mapping above it."""
+    pattern = ctx.canon.regex("charts", "secretReferenceKeyPattern")
+    found: list[PathKey] = []
+    for path in paths:
+        for level in (path[:-1], path[:-2]) if len(path) > 1 else (path[:-1],):
+            mapping = value_at(defaults, level)
+            keys = (
+                [k for k in mapping if isinstance(k, str) and pattern.match(k)]
+                if isinstance(mapping, dict)
+                else []
+            )
+            if keys:
+                found.extend((*level, k) for k in keys if (*level, k) not in found)
+                break
+    return found
+
+
+def _sets(given: Any, path: PathKey) -> bool:
+    """Whether the Blueprint's values for the upstream set `path` (any value)."""
+    return value_at(given, path, _UNSET) is not _UNSET
+
+
+_UNSET = object()
+
+
+def _installed(literal: str, texts: list[str]) -> bool:
+    """The literal stands as a whole value (after `:` or `=`, quoted or not) in the
+    rendered text, as written or base64-encoded."""
+    encoded = base64.b64encode(literal.encode()).decode()
+    for token in (literal, encoded):
+        pattern = re.compile(rf"[:=][ \t]*[\"']?{re.escape(token)}[\"']?[ \t]*$", re.MULTILINE)
+        if any(pattern.search(text) for text in texts):
+            return True
+    return False
