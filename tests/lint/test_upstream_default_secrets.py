@@ -139,3 +139,19 @@ def test_any_key_ending_in_password_holds_a_secret(tmp_path: Path) -> None:
     assert [(line, message) for _, line, message, _ in found] == [
         (4, "harborAdminPassword holds a literal secret value (not shown)")
     ]
+
+
+@pytest.mark.parametrize(
+    ("literal", "text", "installed"),
+    [
+        ("admin", "data:\n  password: YWRtaW4=\n", True),  # base64, as a Secret holds it
+        ("admin", "  ADMIN_PASSWORD: 'admin'\n", True),  # the key says it is a secret
+        ("admin", "  user: admin\n", False),  # a short value of another key: by chance
+        ("repl-secret-9", "  value: repl-secret-9\n", True),  # long: no chance
+        ("repl-secret-9", "  value: repl-secret-9-old\n", False),  # not the whole value
+    ],
+)
+def test_what_counts_as_installed(literal: str, text: str, installed: bool) -> None:
+    from blueprintc.rules.guards.upstream_secrets import _installed
+
+    assert _installed(literal, [text]) is installed

@@ -118,10 +118,26 @@ _UNSET = object()
 
 def _installed(literal: str, texts: list[str]) -> bool:
     """The literal stands as a whole value (after `:` or `=`, quoted or not) in the
-    rendered text, as written or base64-encoded."""
+    rendered text: base64-encoded anywhere (a Secret's `data`); as written, where it is
+    long enough not to be another key's value by chance, or the key says it is a secret
+    (`admin` is also many a user name)."""
     encoded = base64.b64encode(literal.encode()).decode()
-    for token in (literal, encoded):
-        pattern = re.compile(rf"[:=][ \t]*[\"']?{re.escape(token)}[\"']?[ \t]*$", re.MULTILINE)
-        if any(pattern.search(text) for text in texts):
-            return True
-    return False
+    if any(_whole_value(encoded).search(text) for text in texts):
+        return True
+    plain = _whole_value(literal)
+    return any(
+        len(literal) >= PLAIN_LENGTH or _SECRET_KEY.search(match.group("key"))
+        for text in texts
+        for match in plain.finditer(text)
+    )
+
+
+PLAIN_LENGTH = 8
+_SECRET_KEY = re.compile(r"(?i)pass|secret|token|key|cred")
+
+
+def _whole_value(token: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"(?P<key>[\w.-]*)[\"']?[ \t]*[:=][ \t]*[\"']?{re.escape(token)}[\"']?[ \t]*$",
+        re.MULTILINE,
+    )
