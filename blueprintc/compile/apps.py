@@ -19,6 +19,7 @@ from blueprintc.compile.locked import LockedApp
 from blueprintc.compile.overlays import doc_layer, overlay_layer
 from blueprintc.compile.parameters import VCLUSTER_PARAMETERS, parametrise
 from blueprintc.compile.placement import ResolvedPlacement, resolve_placement
+from blueprintc.compile.unread_config import unread_config
 from blueprintc.diagnostics import Diagnostic, Location
 from blueprintc.model.organization import Application, Environment, Organization
 from blueprintc.model.sovereign import Sovereign
@@ -120,7 +121,24 @@ def plan_application(
     layers = _layers(inputs, plan)
     plan.values = merge(layers)
     plan.diagnostics.extend(_unknown_values(entry, layers, refused))
+    plan.diagnostics.extend(_unread_values(inputs, entry, layers, plan.diagnostics))
     return plan
+
+
+def _unread_values(
+    inputs: Inputs, entry: CatalogEntry, layers: list[Layer], found: list[Diagnostic]
+) -> list[Diagnostic]:
+    """BPP022 below a subchart's key (unread_config.py), for each layer above the chart
+    defaults; not at a line where BPP004 already says the configSchema refuses the key."""
+    refused = {(d.location.file, d.location.line) for d in found if d.rule == "BPP004"}
+    result = []
+    for layer in layers:
+        if layer.name in ("chart defaults", "configSchema defaults") or not layer.data:
+            continue
+        for diagnostic, place in unread_config(inputs.workspace, entry, layer):
+            if place not in refused:
+                result.append(diagnostic)
+    return result
 
 
 def _unknown_values(

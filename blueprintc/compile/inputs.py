@@ -60,6 +60,10 @@ class CatalogEntry:
     chart_keys: frozenset[str] | None = None
     # What blueprintc.lock pins (identity_digest): its content, rebuilt charts aside.
     identity: str = ""
+    # Its chart's Chart.yaml dependencies, as written.
+    dependencies: tuple[dict[str, Any], ...] = ()
+    # Its dependencies' own files and defaults, read when first asked (unread_config.py).
+    upstream_cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -284,6 +288,7 @@ def load_catalog_entry(
     chart_name = blueprint.name
     disagrees = None
     subcharts: tuple[tuple[str, str], ...] = ()
+    dependencies: tuple[dict[str, Any], ...] = ()
     keys = None
     size_overlays: dict[str, YamlDoc] = {}
     try:
@@ -299,6 +304,9 @@ def load_catalog_entry(
                     blueprint, chart_doc.source.rel, chart_doc.data.get("version")
                 )
                 subcharts = _subcharts(chart_doc.data.get("dependencies"))
+                declared = chart_doc.data.get("dependencies")
+                if isinstance(declared, list):
+                    dependencies = tuple(d for d in declared if isinstance(d, dict))
                 values_data = chart_values.data if chart_values is not None else None
                 keys = chart_keys(
                     chart_dir,
@@ -322,6 +330,7 @@ def load_catalog_entry(
         subcharts,
         chart_keys=keys,
         identity=identity,
+        dependencies=dependencies,
     )
 
 

@@ -154,7 +154,8 @@ PINNED_VERSION_DISAGREES = input_rule(
 UNKNOWN_CHART_VALUE = input_rule(
     "BPP022",
     "unknown-chart-value",
-    "config or an overlay sets a top-level value the Blueprint's chart does not have",
+    "config or an overlay sets a value the Blueprint's chart (or, below a subchart's key, "
+    "that subchart) never reads",
     "use the chart's key (the closest one is suggested), or remove the setting",
     """An Application's config, the Blueprint's configSchema defaults, its size
     overlays and the Sovereign and Environment overlays land as HelmRelease
@@ -164,7 +165,11 @@ UNKNOWN_CHART_VALUE = input_rule(
     `patternProperties`; a schema whose `additionalProperties` is a schema
     takes every key), it names a dependency (name or alias: an umbrella
     chart's subchart section), it is `global`, or a template reads it
-    (`.Values.<key>`, `index .Values "<key>"`). Nested keys are not judged.
+    (`.Values.<key>`, `index .Values "<key>"`). Below a subchart's key, a key
+    is judged only when it is a slip of the keyboard away from one of that
+    subchart's own defaults and nothing of it reads it (`redis.replica.replicaCont`
+    for `replicaCount`; `blueprintc.unread_values` says when, as lint's BPG014);
+    other nested keys are not judged.
     Reported at the file and line that set the key, with the closest chart
     key (a top-level one, else a nested one such as `webapp.replicaCount`).
     A warning: the tree is still compiled. A key of the Application's config

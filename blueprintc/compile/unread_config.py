@@ -1,0 +1,89 @@
+"""BPP022 below a subchart's key: a value an Application's config or an overlay gives a
+Blueprint's upstream that the upstream never reads, a slip of the keyboard away from one
+of its own defaults (`redis.replica.replicaCont` for `replicaCount`;
+`blueprintc.unread_values` says when a key is one). Top-level keys are chart_keys.py's.
+
+The upstream's files are read where Helm reads them (`blueprintc.upstream_files`), once
+per catalog chart and only when a layer gives its key a mapping; the keys the
+Blueprint's own values.yaml sets below the key count as known (lint's BPG014 judges those).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from blueprintc import upstream_files
+from blueprintc.compile.findings import report
+from blueprintc.compile.inputs import CatalogEntry
+from blueprintc.diagnostics import Diagnostic, Location
+from blueprintc.mapping import deep_merge
+from blueprintc.plan.values import Layer
+from blueprintc.unread_values import unread_values
+from blueprintc.upstream_files import UpstreamFiles
+from blueprintc.workspace import Workspace
+from blueprintc.yamldoc import json_path
+
+
+def unread_config(
+    workspace: Workspace, entry: CatalogEntry, layer: Layer
+) -> Iterator[tuple[Diagnostic, tuple[str, int]]]:
+    """Each value below a dependency's key that `layer` sets and the dependency never
+    reads, as BPP022, with the (file, line) it stands at."""
+    data = layer.data or {}
+    for dep in entry.dependencies:
+        key = str(dep.get("alias") or dep.get("name") or "")
+        given = data.get(key)
+        if not key or not isinstance(given, dict) or not given:
+            continue
+        defaults = _known(workspace, entry, dep, key)
+        if not defaults:
+            continue
+        files = _files(workspace, entry, dep)
+        for path, known in unread_values(given, defaults, files):
+            line, column = layer.locate((key, *path)) if layer.locate else (1, 1)
+            name = dep.get("name")
+            where = json_path((key, *path))
+            meant = json_path((key, *path[:-1], known))
+            diagnostic = report(
+                "BPP022",
+                f"{layer.name} sets {where!r}, a value the subchart {name} never reads: its "
+                f"values.yaml has {known!r} there, and no template of it names {path[-1]!r}",
+                Location(layer.source, line, column, where),
+                hint=f"did you mean {meant!r}? Helm passes a key no template reads, so the "
+                "setting changes nothing",
+            )
+            yield diagnostic, (layer.source, line)
+
+
+def _known(
+    workspace: Workspace, entry: CatalogEntry, dep: dict[str, Any], key: str
+) -> dict[str, Any] | None:
+    """The dependency's defaults, with what the Blueprint's values.yaml sets below its key."""
+    cache = entry.upstream_cache
+    name = f"defaults:{dep.get('name')}"
+    if name not in cache:
+        text = upstream_files.values_text(workspace, entry.blueprint.manifest_dir, dep)
+        if text is None:  # an archive: read with its templates
+            text = _files(workspace, entry, dep)().values
+        cache[name] = upstream_files.parsed_values(text)
+    defaults = cache[name]
+    if not defaults:
+        return None
+    own = entry.chart_values.data if entry.chart_values is not None else None
+    below = own.get(key) if isinstance(own, dict) else None
+    return deep_merge(defaults, below) if isinstance(below, dict) else defaults
+
+
+def _files(workspace: Workspace, entry: CatalogEntry, dep: dict[str, Any]) -> Any:
+    """Reads the dependency's files at the first call, once per catalog chart."""
+
+    def read() -> UpstreamFiles:
+        name = f"files:{dep.get('name')}"
+        if name not in entry.upstream_cache:
+            chart_dir = entry.blueprint.manifest_dir
+            entry.upstream_cache[name] = upstream_files.read_files(workspace, chart_dir, dep)
+        found: UpstreamFiles = entry.upstream_cache[name]
+        return found
+
+    return read

@@ -1,0 +1,50 @@
+"""BPP022 below a subchart's key: a value an overlay or an Application's config gives an
+upstream that the upstream never reads, one slip of the keyboard away from one of its
+defaults, at the line that set it (blueprintc.unread_values says when)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from blueprintc.compile.run import plan
+from tests.compile.helpers import copy_workspace
+
+DEV = "overlays/environments/dev.yaml"
+
+
+def _unread(root: Path) -> list[tuple[str, int, str, str]]:
+    return [
+        (d.location.file, d.location.line, d.message, d.hint or "")
+        for d in plan(root).diagnostics
+        if d.rule == "BPP022"
+    ]
+
+
+def test_a_slip_below_an_upstreams_key_is_reported_where_it_was_set(tmp_path: Path) -> None:
+    root = copy_workspace(tmp_path / "ws")
+    overlay = root / DEV
+    text = overlay.read_text(encoding="utf-8")
+    assert text.startswith("# Environment overlay") and "\nbp-webapp:\n  webapp:\n" in text
+    overlay.write_text(text + "    ui:\n      logLevl: debug\n", "utf-8")  # below `webapp:`
+    line = overlay.read_text(encoding="utf-8").splitlines().index("      logLevl: debug") + 1
+    assert _unread(root) == [
+        (
+            DEV,
+            line,
+            "Environment overlay dev sets 'webapp.ui.logLevl', a value the subchart webapp "
+            "never reads: its values.yaml has 'logLevel' there, and no template of it names "
+            "'logLevl'",
+            "did you mean 'webapp.ui.logLevel'? Helm passes a key no template reads, so the "
+            "setting changes nothing",
+        )
+    ]
+
+
+def test_a_key_the_upstream_reads_or_a_free_mapping_takes_is_not(tmp_path: Path) -> None:
+    root = copy_workspace(tmp_path / "ws")
+    overlay = root / DEV
+    text = overlay.read_text(encoding="utf-8")
+    # `ui.color` is a default; `podAnnotations: {}` takes any key
+    addition = "    ui:\n      color: '#000000'\n    podAnnotations:\n      team: shop\n"
+    overlay.write_text(text + addition, "utf-8")
+    assert _unread(root) == []
