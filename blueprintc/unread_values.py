@@ -13,49 +13,82 @@ Application's config and the overlays):
 - none of the upstream's templates names the key (as `.key` or `"key"`), and its
   values.schema.json does not list it;
 - it is not the key of one of the upstream's own subcharts, nor `global`.
+
+So is a key named with dots that spells a path of the defaults (`image.tag: 1.2`, as
+`--set` writes it): Helm does not split a key in a values file, and no template reads
+it, unless one asks for it whole (`index .Values "image.tag"`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
+from blueprintc.mapping import value_at
 from blueprintc.spelling import one_slip_apart
 from blueprintc.upstream_files import UpstreamFiles
 from blueprintc.yamldoc import PathKey
 
 
+@dataclass(frozen=True)
+class Unread:
+    path: PathKey  # below the upstream's key
+    known: str  # the key of its defaults it is a slip away from, or the dotted path's first
+    dotted: bool = False  # one key named with dots (`image.tag`), a path of its defaults
+
+
 def unread_values(
     given: dict[Any, Any], defaults: dict[Any, Any], files: Callable[[], UpstreamFiles]
-) -> Iterator[tuple[PathKey, str]]:
-    """Each path of `given` (the values an upstream is given, below its key) that the
-    upstream never reads, with the key of its defaults it is a slip away from; `files`
-    reads the upstream's templates, only once a key is a candidate."""
-    for path, known in _slips(given, defaults, ()):
-        name = path[-1]
+) -> Iterator[Unread]:
+    """Each key of `given` (the values an upstream is given, below its key) that the
+    upstream never reads; `files` reads the upstream's templates, only once a key is a
+    candidate."""
+    for found in _candidates(given, defaults, ()):
+        name = found.path[-1]
         upstream = files()
-        if len(path) == 1 and name in upstream.subcharts:
+        if len(found.path) == 1 and name in upstream.subcharts:
             continue  # the upstream's own subchart's values
-        if upstream.names(name) is not False:
+        if found.dotted:
+            if f'"{name}"' in "".join(upstream.texts):
+                continue  # read whole, as `index .Values "image.tag"`
+        elif upstream.names(name) is not False:
             continue  # a template names it (or none could be read): it may be read
         if f'"{name}"' in upstream.schema:
             continue  # the schema describes it
-        yield path, known
+        yield found
 
 
-def _slips(
-    given: dict[Any, Any], defaults: dict[Any, Any], path: PathKey
-) -> Iterator[tuple[PathKey, str]]:
-    """Each key of `given` (at `path`) that `defaults` lacks, with the one key of
-    `defaults` it is a slip away from; mappings both hold are walked into, bar `global`."""
+def _candidates(given: dict[Any, Any], defaults: dict[Any, Any], path: PathKey) -> Iterator[Unread]:
+    """Each key of `given` (at `path`) that `defaults` lacks and that is one slip away
+    from exactly one of its keys, or names one of its paths with dots; mappings both
+    hold are walked into, bar `global`."""
     for name, value in given.items():
         if not isinstance(name, str) or (not path and name == "global"):
             continue
         if name in defaults:
             below = defaults[name]
             if isinstance(value, dict) and isinstance(below, dict) and below:
-                yield from _slips(value, below, (*path, name))
+                yield from _candidates(value, below, (*path, name))
+            continue
+        parts = name.split(".")
+        if len(parts) > 1 and all(parts) and value_at(defaults, parts, _ABSENT) is not _ABSENT:
+            yield Unread((*path, name), parts[0], dotted=True)
             continue
         near = [k for k in defaults if isinstance(k, str) and one_slip_apart(name, k)]
         if len(near) == 1:
-            yield (*path, name), near[0]
+            yield Unread((*path, name), near[0])
+
+
+_ABSENT = object()
+
+
+def dotted_wording(parent: str, name: str, upstream: str) -> tuple[str, str]:
+    """The message and hint for a key named with dots under `parent` (a dotted path)."""
+    first, _, rest = name.partition(".")
+    nested = f"`{first}:` with `{rest}:` below it"
+    return (
+        f"under `{parent}:`, `{name}:` is one key named with dots, not {nested}: Helm does "
+        f"not split a key in a values file as `--set` does, so {upstream} never reads it",
+        f"write it nested: {nested}",
+    )

@@ -19,7 +19,7 @@ from blueprintc.compile.inputs import CatalogEntry
 from blueprintc.diagnostics import Diagnostic, Location
 from blueprintc.mapping import deep_merge
 from blueprintc.plan.values import Layer
-from blueprintc.unread_values import unread_values
+from blueprintc.unread_values import Unread, dotted_wording, unread_values
 from blueprintc.upstream_files import UpstreamFiles
 from blueprintc.workspace import Workspace
 from blueprintc.yamldoc import json_path
@@ -40,20 +40,29 @@ def unread_config(
         if not defaults:
             continue
         files = _files(workspace, entry, dep)
-        for path, known in unread_values(given, defaults, files):
-            line, column = layer.locate((key, *path)) if layer.locate else (1, 1)
-            name = dep.get("name")
-            where = json_path((key, *path))
-            meant = json_path((key, *path[:-1], known))
+        for found in unread_values(given, defaults, files):
+            line, column = layer.locate((key, *found.path)) if layer.locate else (1, 1)
+            where = json_path((key, *found.path))
+            message, hint = _wording(layer.name, str(dep.get("name")), key, found)
             diagnostic = report(
-                "BPP022",
-                f"{layer.name} sets {where!r}, a value the subchart {name} never reads: its "
-                f"values.yaml has {known!r} there, and no template of it names {path[-1]!r}",
-                Location(layer.source, line, column, where),
-                hint=f"did you mean {meant!r}? Helm passes a key no template reads, so the "
-                "setting changes nothing",
+                "BPP022", message, Location(layer.source, line, column, where), hint
             )
             yield diagnostic, (layer.source, line)
+
+
+def _wording(layer: str, name: str, key: str, found: Unread) -> tuple[str, str]:
+    where = json_path((key, *found.path))
+    if found.dotted:
+        parent = json_path((key, *found.path[:-1]))
+        message, hint = dotted_wording(parent, found.path[-1], f"the subchart {name}")
+        return f"{layer}: {message}", hint
+    meant = json_path((key, *found.path[:-1], found.known))
+    return (
+        f"{layer} sets {where!r}, a value the subchart {name} never reads: its values.yaml "
+        f"has {found.known!r} there, and no template of it names {found.path[-1]!r}",
+        f"did you mean {meant!r}? Helm passes a key no template reads, so the setting "
+        "changes nothing",
+    )
 
 
 def _known(

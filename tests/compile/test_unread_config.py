@@ -48,3 +48,21 @@ def test_a_key_the_upstream_reads_or_a_free_mapping_takes_is_not(tmp_path: Path)
     addition = "    ui:\n      color: '#000000'\n    podAnnotations:\n      team: shop\n"
     overlay.write_text(text + addition, "utf-8")
     assert _unread(root) == []
+
+
+def test_a_key_named_with_dots_below_an_upstreams_key(tmp_path: Path) -> None:
+    root = copy_workspace(tmp_path / "ws")
+    overlay = root / DEV
+    text = overlay.read_text(encoding="utf-8")
+    overlay.write_text(text + "    ui.logLevel: debug\n", "utf-8")  # below `webapp:`
+    line = overlay.read_text(encoding="utf-8").splitlines().index("    ui.logLevel: debug") + 1
+    assert _unread(root) == [
+        (
+            DEV,
+            line,
+            "Environment overlay dev: under `webapp:`, `ui.logLevel:` is one key named with "
+            "dots, not `ui:` with `logLevel:` below it: Helm does not split a key in a values "
+            "file as `--set` does, so the subchart webapp never reads it",
+            "write it nested: `ui:` with `logLevel:` below it",
+        )
+    ]

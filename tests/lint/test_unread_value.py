@@ -95,3 +95,33 @@ def test_an_upstream_not_vendored_yet_is_not_checked(tmp_path: Path) -> None:
     shutil.copytree(CASE, workspace)
     (workspace / ARCHIVE).unlink()
     assert _findings(workspace) == []
+
+
+def test_a_key_named_with_dots_is_one_key_helm_never_splits(tmp_path: Path) -> None:
+    """`image.tag: "2.2"` as `--set` writes it: a values file keeps it one key, which no
+    template reads; a dotted key that is no path of the defaults (an annotation) is not."""
+    workspace = tmp_path / "ws"
+    shutil.copytree(CASE, workspace)
+    values = workspace / "blueprints/shop/chart/values.yaml"
+    values.write_text(
+        'storefront:\n  image.tag: "2.2"\n  podAnnotations:\n    prometheus.io/scrape: "true"\n'
+        "  service.port: 8081\n",
+        encoding="utf-8",
+    )
+    found = lint([workspace], root=workspace, select={"BPG014"}).diagnostics
+    assert [(d.location.line, d.message, d.hint) for d in found] == [
+        (
+            2,
+            "under `storefront:`, `image.tag:` is one key named with dots, not `image:` with "
+            "`tag:` below it: Helm does not split a key in a values file as `--set` does, so "
+            "storefront never reads it",
+            "write it nested: `image:` with `tag:` below it",
+        ),
+        (
+            5,
+            "under `storefront:`, `service.port:` is one key named with dots, not `service:` "
+            "with `port:` below it: Helm does not split a key in a values file as `--set` "
+            "does, so storefront never reads it",
+            "write it nested: `service:` with `port:` below it",
+        ),
+    ]

@@ -21,7 +21,7 @@ from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.object_sources import upstream_under, values_key
 from blueprintc.rules.guards.support import is_helm, values_location
 from blueprintc.rules.guards.upstream_templates import files, upstream_defaults
-from blueprintc.unread_values import unread_values
+from blueprintc.unread_values import Unread, dotted_wording, unread_values
 from blueprintc.yamldoc import json_path
 
 
@@ -48,17 +48,25 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         defaults = upstream_defaults(ctx, dep)
         if not defaults:
             continue
-        for path, known in unread_values(ours, defaults, lambda dep=dep: files(ctx, dep)):
-            name = path[-1]
-            upstream = dep.get("name")
-            here = json_path((key, *path))
-            yield Finding(
-                f"{here} is not a value {upstream} reads: its values.yaml has "
-                f"`{known}` there, and no template of {upstream} names `{name}`",
-                values_location(ctx, (key, *path), key=True),
-                hint=f"rename `{name}` to `{known}`; Helm passes a key no template reads "
-                f"to {upstream} without a word, so it changes nothing",
-            )
+        for found in unread_values(ours, defaults, lambda dep=dep: files(ctx, dep)):
+            yield _finding(ctx, key, str(dep.get("name")), found)
+
+
+def _finding(ctx: BlueprintContext, key: str, upstream: str, found: Unread) -> Finding:
+    name = found.path[-1]
+    here = json_path((key, *found.path))
+    where = values_location(ctx, (key, *found.path), key=True)
+    if found.dotted:
+        parent = json_path((key, *found.path[:-1]))
+        message, hint = dotted_wording(parent, name, upstream)
+        return Finding(message, where, hint=hint)
+    return Finding(
+        f"{here} is not a value {upstream} reads: its values.yaml has "
+        f"`{found.known}` there, and no template of {upstream} names `{name}`",
+        where,
+        hint=f"rename `{name}` to `{found.known}`; Helm passes a key no template reads "
+        f"to {upstream} without a word, so it changes nothing",
+    )
 
 
 RULE = check

@@ -168,8 +168,9 @@ UNKNOWN_CHART_VALUE = input_rule(
     (`.Values.<key>`, `index .Values "<key>"`). Below a subchart's key, a key
     is judged only when it is a slip of the keyboard away from one of that
     subchart's own defaults and nothing of it reads it (`redis.replica.replicaCont`
-    for `replicaCount`; `blueprintc.unread_values` says when, as lint's BPG014);
-    other nested keys are not judged.
+    for `replicaCount`), or a key named with dots that spells a path of them
+    (`image.tag`, which Helm does not split; `blueprintc.unread_values` says when,
+    as lint's BPG014); other nested keys are not judged.
     Reported at the file and line that set the key, with the closest chart
     key (a top-level one, else a nested one such as `webapp.replicaCount`).
     A warning: the tree is still compiled. A key of the Application's config
