@@ -68,20 +68,22 @@ def _wording(layer: str, name: str, key: str, found: Unread) -> tuple[str, str]:
 def _known(
     workspace: Workspace, entry: CatalogEntry, dep: dict[str, Any], key: str
 ) -> dict[str, Any] | None:
-    """The dependency's defaults, with what the Blueprint's values.yaml sets below its key."""
+    """The dependency's defaults, with what the Blueprint's values.yaml sets below its key
+    (worked out once per catalog chart: every Application of it asks)."""
     cache = entry.upstream_cache
-    name = f"defaults:{dep.get('name')}"
+    name = f"known:{key}"
     if name not in cache:
         text = upstream_files.values_text(workspace, entry.blueprint.manifest_dir, dep)
         if text is None:  # an archive: read with its templates
             text = _files(workspace, entry, dep)().values
-        cache[name] = upstream_files.parsed_values(text)
-    defaults = cache[name]
-    if not defaults:
-        return None
-    own = entry.chart_values.data if entry.chart_values is not None else None
-    below = own.get(key) if isinstance(own, dict) else None
-    return deep_merge(defaults, below) if isinstance(below, dict) else defaults
+        defaults = upstream_files.parsed_values(text)
+        own = entry.chart_values.data if entry.chart_values is not None else None
+        below = own.get(key) if isinstance(own, dict) else None
+        if defaults and isinstance(below, dict):
+            defaults = deep_merge(defaults, below)
+        cache[name] = defaults or None
+    known: dict[str, Any] | None = cache[name]
+    return known
 
 
 def _files(workspace: Workspace, entry: CatalogEntry, dep: dict[str, Any]) -> Any:
