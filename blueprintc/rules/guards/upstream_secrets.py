@@ -66,27 +66,37 @@ def rendered_upstream_defaults(ctx: BlueprintContext) -> Iterator[Finding]:
             if subchart_of(chart_relative(template)) == key
         ]
         installed = [path for path, literal in secrets if _installed(literal, texts)]
-        if not installed:
-            continue
-        name = dep.get("name")
-        paths = ", ".join(json_path(p) for p in installed)
-        values = ctx.rel(ctx.chart_dir / "values.yaml") if ctx.chart_dir else "values.yaml"
-        references = _references(ctx, defaults_of[index], installed)
-        instead = (
-            f"set {', '.join(f'`{json_path(r)}`' for r in references)} to a Secret an "
-            "ExternalSecret creates"
-            if references
-            else "give it an existing Secret (an ExternalSecret's), if it takes one, or the "
-            "value itself from the overlay"
-        )
-        what = "a literal secret" if len(installed) == 1 else "literal secrets"
-        yield Finding(
-            f"the upstream {name}'s default {paths} ({what} in its values.yaml, not shown) "
-            f"{'is' if len(installed) == 1 else 'are'} rendered into the release: every "
-            "install gets the same, published credential",
-            chart_location(ctx, ("dependencies", index), key=False),
-            hint=f"under `{key}:` in {values}, {instead}",
-        )
+        if installed:
+            yield _finding(ctx, index, dep, defaults_of[index], installed)
+
+
+def _finding(
+    ctx: BlueprintContext,
+    index: int,
+    dep: dict[str, Any],
+    defaults: dict[str, Any],
+    installed: list[PathKey],
+) -> Finding:
+    """At the upstream's Chart.yaml entry, naming its existing-Secret keys where it has."""
+    name, key = dep.get("name"), values_key(dep)
+    values = ctx.rel(ctx.chart_dir / "values.yaml") if ctx.chart_dir else "values.yaml"
+    references = _references(ctx, defaults, installed)
+    instead = (
+        f"set {', '.join(f'`{json_path(r)}`' for r in references)} to a Secret an "
+        "ExternalSecret creates"
+        if references
+        else "give it an existing Secret (an ExternalSecret's), if it takes one, or the "
+        "value itself from the overlay"
+    )
+    one = len(installed) == 1
+    return Finding(
+        f"the upstream {name}'s default {', '.join(json_path(p) for p in installed)} "
+        f"({'a literal secret' if one else 'literal secrets'} in its values.yaml, not shown) "
+        f"{'is' if one else 'are'} rendered into the release: every install gets the same, "
+        "published credential",
+        chart_location(ctx, ("dependencies", index), key=False),
+        hint=f"under `{key}:` in {values}, {instead}",
+    )
 
 
 def _references(ctx: BlueprintContext, defaults: Any, paths: list[PathKey]) -> list[PathKey]:
