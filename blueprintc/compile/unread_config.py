@@ -10,7 +10,7 @@ Blueprint's own values.yaml sets below the key count as known (lint's BPG014 jud
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from blueprintc import upstream_files
@@ -86,7 +86,9 @@ def _known(
     return known
 
 
-def _files(workspace: Workspace, entry: CatalogEntry, dep: dict[str, Any]) -> Any:
+def _files(
+    workspace: Workspace, entry: CatalogEntry, dep: dict[str, Any]
+) -> Callable[[], UpstreamFiles]:
     """Reads the dependency's files at the first call, once per catalog chart."""
 
     def read() -> UpstreamFiles:
