@@ -46,14 +46,15 @@ def reads_value(ctx: BlueprintContext, dep: dict[str, Any], path: tuple[str, ...
 def upstream_defaults(ctx: BlueprintContext, dep: dict[str, Any]) -> dict[str, Any] | None:
     """The upstream `dep`'s own values.yaml (its defaults), parsed; None when it is not
     vendored, has none, or it cannot be read or is not a mapping. From a directory, read
-    without its templates."""
+    without its templates; parsed once per Blueprint (treat it as read-only)."""
     name = str(dep.get("name", ""))
 
-    def text() -> str:
+    def parsed() -> dict[str, Any]:  # {} for none: remembered too
         alone = upstream_files.values_text(ctx.workspace, ctx.chart_dir, dep)
-        return files(ctx, dep).values if alone is None else alone
+        return parsed_values(files(ctx, dep).values if alone is None else alone) or {}
 
-    return parsed_values(ctx.remember(f"upstream_values:{name}", text))
+    found: dict[str, Any] = ctx.remember(f"upstream_values:{name}", parsed)
+    return found or None
 
 
 def upstream_schema(ctx: BlueprintContext, dep: dict[str, Any]) -> Any:
