@@ -8,30 +8,46 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from blueprintc.canon import Canon
 from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.naming.text import per_canon
 from blueprintc.yamldoc import PathKey
 
 
 def literal_secrets(ctx: BlueprintContext, values: Any) -> Iterator[tuple[PathKey, str]]:
     """The literal secrets of a values mapping, by canon `charts` (see above): each path
     with its value, stripped."""
-    charts = ctx.canon.section("charts")
-    key_pattern = ctx.canon.regex("charts", "secretKeyPattern")
-    reference = ctx.canon.regex("charts", "secretReferencePattern")
-    placeholder = re.compile(str(charts.get("secretPlaceholderPattern", "(?!)")))
-    references = _References(
-        re.compile(str(charts.get("secretReferenceKeyPattern", "(?!)"))),
-        re.compile(str(charts.get("secretNameKeyPattern", "(?!)"))),
-        frozenset(str(k) for k in charts.get("secretKeyMapKeys", [])),
-        frozenset(str(k) for k in charts.get("secretKeyNameKeys", [])),
-        re.compile(str(charts.get("secretKeyNamePattern", "(?!)"))),
-    )
-    for path, value in _strings(values, (), references, False):
+    reading = _reading(ctx.canon)
+    for path, value in _strings(values, (), reading.references, False):
         literal = value.strip()
-        if not key_pattern.match(str(path[-1])) or reference.search(literal):
+        if not reading.key.match(str(path[-1])) or reading.reference.search(literal):
             continue
-        if not placeholder.search(literal):  # a placeholder says it is none
+        if not reading.placeholder.search(literal):  # a placeholder says it is none
             yield path, literal
+
+
+@dataclass(frozen=True)
+class _Reading:
+    key: re.Pattern[str]  # a key whose literal value is a secret
+    reference: re.Pattern[str]  # a value that names where a secret lives
+    placeholder: re.Pattern[str]  # a value that says it must be replaced
+    references: _References
+
+
+def _read_canon(canon: Canon) -> _Reading:
+    charts = canon.section("charts")
+    return _Reading(
+        canon.regex("charts", "secretKeyPattern"),
+        canon.regex("charts", "secretReferencePattern"),
+        re.compile(str(charts.get("secretPlaceholderPattern", "(?!)"))),
+        _References(
+            re.compile(str(charts.get("secretReferenceKeyPattern", "(?!)"))),
+            re.compile(str(charts.get("secretNameKeyPattern", "(?!)"))),
+            frozenset(str(k) for k in charts.get("secretKeyMapKeys", [])),
+            frozenset(str(k) for k in charts.get("secretKeyNameKeys", [])),
+            re.compile(str(charts.get("secretKeyNamePattern", "(?!)"))),
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -71,3 +87,6 @@ def _strings(
             yield from _strings(value, (*path, index), refs, False)
     elif isinstance(node, str) and path and isinstance(path[-1], str):
         yield path, node
+
+
+_reading = per_canon(_read_canon)  # read once per canon: every Blueprint asks
