@@ -11,7 +11,6 @@ from typing import Any
 
 from blueprintc.blueprint_names import canonical, lookup, same
 from blueprintc.compile import names
-from blueprintc.compile.chart_keys import closest, predicate_keys, unknown_keys
 from blueprintc.compile.config import effective_config, schema_defaults
 from blueprintc.compile.findings import at, predicate_report, range_problem, report
 from blueprintc.compile.inputs import CatalogEntry, Inputs, pinned_version
@@ -19,7 +18,7 @@ from blueprintc.compile.locked import LockedApp
 from blueprintc.compile.overlays import doc_layer, overlay_layer
 from blueprintc.compile.parameters import VCLUSTER_PARAMETERS, parametrise
 from blueprintc.compile.placement import ResolvedPlacement, resolve_placement
-from blueprintc.compile.unread_config import unread_config
+from blueprintc.compile.value_keys import unknown_values, unread_values_below
 from blueprintc.diagnostics import Diagnostic, Location
 from blueprintc.model.organization import Application, Environment, Organization
 from blueprintc.model.sovereign import Sovereign
@@ -120,62 +119,9 @@ def plan_application(
     plan.depends_on = _dependencies(inputs, plan, siblings)
     layers = _layers(inputs, plan)
     plan.values = merge(layers)
-    plan.diagnostics.extend(_unknown_values(entry, layers, refused))
-    plan.diagnostics.extend(_unread_values(inputs, entry, layers, plan.diagnostics))
+    plan.diagnostics.extend(unknown_values(entry, layers, refused, CONFIG_LAYER))
+    plan.diagnostics.extend(unread_values_below(inputs.workspace, entry, layers, plan.diagnostics))
     return plan
-
-
-def _unread_values(
-    inputs: Inputs, entry: CatalogEntry, layers: list[Layer], found: list[Diagnostic]
-) -> list[Diagnostic]:
-    """BPP022 below a subchart's key (unread_config.py), for each layer above the chart
-    defaults; not at a line where BPP004 already says the configSchema refuses the key."""
-    refused = {(d.location.file, d.location.line) for d in found if d.rule == "BPP004"}
-    result = []
-    for layer in layers:
-        if layer.name in ("chart defaults", "configSchema defaults") or not layer.data:
-            continue
-        for diagnostic, place in unread_config(inputs.workspace, entry, layer):
-            if place not in refused:
-                result.append(diagnostic)
-    return result
-
-
-def _unknown_values(
-    entry: CatalogEntry, layers: list[Layer], refused: frozenset[str]
-) -> list[Diagnostic]:
-    """BPP022 for each top-level key a layer above the chart defaults sets that the chart
-    does not have (chart_keys.py), at the line that set it; not for a key of the
-    Application's config that the configSchema `refused` (BPP004 reports it)."""
-    known = entry.chart_keys
-    if known is None:
-        return []
-    known |= predicate_keys(entry.blueprint)
-    values = entry.chart_values.data if entry.chart_values is not None else None
-    found = []
-    for layer in layers:
-        if layer.name == "chart defaults" or not layer.data:
-            continue
-        for key in unknown_keys([str(k) for k in layer.data], known):
-            if layer.name.startswith(CONFIG_LAYER) and key in refused:
-                continue  # BPP004 reports the key, an error: this warning would say it again
-            if layer.name == "configSchema defaults":
-                path = ("spec", "configSchema", "properties", key, "default")
-                line, column = entry.blueprint.doc.locate(path)
-            else:
-                line, column = layer.locate((key,)) if layer.locate else (1, 1)
-            guess = closest(key, values if isinstance(values, dict) else None, known)
-            hint = f"did you mean {guess!r}? " if guess else ""
-            found.append(
-                report(
-                    "BPP022",
-                    f"{layer.name} sets {key!r}, a value {entry.name}'s chart does not have: "
-                    "Helm passes it and nothing reads it",
-                    Location(layer.source, line, column, key),
-                    hint=f"{hint}use a key of the chart's values.yaml, or remove the setting",
-                )
-            )
-    return found
 
 
 def _layers(inputs: Inputs, plan: AppPlan) -> list[Layer]:

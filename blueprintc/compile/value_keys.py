@@ -1,0 +1,68 @@
+"""BPP022: the values a release's layers set that its chart never reads, for an
+Application's layers (config, overlays, configSchema defaults) and a bootstrap-kit
+entry's (its `values:`, the Sovereign overlay): a top-level key the chart does not have
+(chart_keys.py), and below a subchart's key a slip or a dotted key (unread_config.py)."""
+
+from __future__ import annotations
+
+from blueprintc.compile.chart_keys import closest, predicate_keys, unknown_keys
+from blueprintc.compile.findings import report
+from blueprintc.compile.inputs import CatalogEntry
+from blueprintc.compile.unread_config import unread_config
+from blueprintc.diagnostics import Diagnostic, Location
+from blueprintc.plan.values import Layer
+from blueprintc.workspace import Workspace
+
+
+def unread_values_below(
+    workspace: Workspace, entry: CatalogEntry, layers: list[Layer], found: list[Diagnostic]
+) -> list[Diagnostic]:
+    """BPP022 below a subchart's key (unread_config.py), for each layer above the chart
+    defaults; not at a line where BPP004 already says the configSchema refuses the key."""
+    refused = {(d.location.file, d.location.line) for d in found if d.rule == "BPP004"}
+    result = []
+    for layer in layers:
+        if layer.name in ("chart defaults", "configSchema defaults") or not layer.data:
+            continue
+        for diagnostic, place in unread_config(workspace, entry, layer):
+            if place not in refused:
+                result.append(diagnostic)
+    return result
+
+
+def unknown_values(
+    entry: CatalogEntry, layers: list[Layer], refused: frozenset[str], config: str = ""
+) -> list[Diagnostic]:
+    """BPP022 for each top-level key a layer above the chart defaults sets that the chart
+    does not have (chart_keys.py), at the line that set it; not for a key of the
+    Application's config (the layers named from `config`) that the configSchema
+    `refused` (BPP004 reports it)."""
+    known = entry.chart_keys
+    if known is None:
+        return []
+    known |= predicate_keys(entry.blueprint)
+    values = entry.chart_values.data if entry.chart_values is not None else None
+    found = []
+    for layer in layers:
+        if layer.name == "chart defaults" or not layer.data:
+            continue
+        for key in unknown_keys([str(k) for k in layer.data], known):
+            if config and layer.name.startswith(config) and key in refused:
+                continue  # BPP004 reports the key, an error: this warning would say it again
+            if layer.name == "configSchema defaults":
+                path = ("spec", "configSchema", "properties", key, "default")
+                line, column = entry.blueprint.doc.locate(path)
+            else:
+                line, column = layer.locate((key,)) if layer.locate else (1, 1)
+            guess = closest(key, values if isinstance(values, dict) else None, known)
+            hint = f"did you mean {guess!r}? " if guess else ""
+            found.append(
+                report(
+                    "BPP022",
+                    f"{layer.name} sets {key!r}, a value {entry.name}'s chart does not have: "
+                    "Helm passes it and nothing reads it",
+                    Location(layer.source, line, column, key),
+                    hint=f"{hint}use a key of the chart's values.yaml, or remove the setting",
+                )
+            )
+    return found
