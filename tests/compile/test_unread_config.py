@@ -66,3 +66,26 @@ def test_a_key_named_with_dots_below_an_upstreams_key(tmp_path: Path) -> None:
             "write it nested: `ui:` with `logLevel:` below it",
         )
     ]
+
+
+def test_a_bootstrap_kit_entrys_values_are_judged_too(tmp_path: Path) -> None:
+    """The kit's cert-manager entry, `values:` given under its upstream's key."""
+    root = copy_workspace(tmp_path / "ws")
+    sovereign = root / "sovereign.yaml"
+    entry = "      releaseName: cert-manager\n      targetNamespace: cert-manager\n"
+    text = sovereign.read_text(encoding="utf-8")
+    assert text.count(entry) == 1
+    given = (
+        "      values:\n        cert-manager:\n          controller:\n            replicaCont: 2\n"
+    )
+    sovereign.write_text(text.replace(entry, entry + given), encoding="utf-8")
+    line = (
+        sovereign.read_text(encoding="utf-8").splitlines().index("            replicaCont: 2") + 1
+    )
+    assert [(file, at, message.split(",")[0]) for file, at, message, _ in _unread(root)] == [
+        (
+            "sovereign.yaml",
+            line,
+            "bootstrap-kit values sets 'cert-manager.controller.replicaCont'",
+        )
+    ]
