@@ -48,9 +48,7 @@ def parsed_values(text: str) -> dict[str, Any] | None:
     return documents[0] if documents and isinstance(documents[0], dict) else None
 
 
-def vendored(
-    workspace: Workspace, chart_dir: Path | None, dep: dict[str, Any]
-) -> tuple[bool, Path] | None:
+def vendored(chart_dir: Path | None, dep: dict[str, Any]) -> tuple[bool, Path] | None:
     """Where Helm reads the upstream `dep` from: (True, its directory) for
     `charts/<name>/`, or, before a build, its `file://` source; (False, the archive) for
     `charts/<name>-<version>.tgz`; None when it is in neither."""
@@ -100,7 +98,7 @@ def files_of(
 ) -> tuple[bool, Path] | None:
     """Where the upstream's files are read: `vendored`, except that an archive built from
     a `file://` source is read from the source, when it is there at the archive's version."""
-    found = vendored(workspace, chart_dir, dep)
+    found = vendored(chart_dir, dep)
     if found is not None and not found[0]:
         source = _built_from(workspace, chart_dir, dep)
         if source is not None:

@@ -78,4 +78,4 @@ def files(ctx: BlueprintContext, dep: dict[str, Any]) -> UpstreamFiles:
 
 def vendored(ctx: BlueprintContext, dep: dict[str, Any]) -> tuple[bool, Path] | None:
     """`upstream_files.vendored` for the Blueprint's chart."""
-    return upstream_files.vendored(ctx.workspace, ctx.chart_dir, dep)
+    return upstream_files.vendored(ctx.chart_dir, dep)
