@@ -29,8 +29,9 @@ from blueprintc.yamldoc import json_path
     "BPG014",
     "unread-upstream-value",
     Severity.WARNING,
-    "a value set for an upstream is a key the upstream never reads, a slip away from one it does",
-    "rename the key to the upstream's: its values.yaml lists the keys it reads",
+    "a value set for an upstream is a key it never reads: a slip away from one it does, or "
+    "a path written as one dotted key",
+    "rename the key to the upstream's, nested as its values.yaml nests it",
     __doc__,
 )
 def check(ctx: BlueprintContext) -> Iterator[Finding]:
