@@ -43,7 +43,7 @@ from blueprintc.compile.parameters import (
 )
 from blueprintc.compile.refused_values import refused_value, subchart_failure_hint
 from blueprintc.compile.render_check import RenderCache, RenderFacts
-from blueprintc.compile.value_keys import unread_values_below
+from blueprintc.compile.value_keys import unknown_values, unread_values_below
 from blueprintc.diagnostics import Diagnostic
 from blueprintc.emit.model import OutputFile
 from blueprintc.model.sovereign import KitEntry, Sovereign
@@ -94,9 +94,8 @@ def plan_kit(
     rendered: dict[str, RenderFacts] = {}
     for name in order:
         kit, entry = entries[name]
-        # Below a subchart's key only: the top-level check (an Application's) is not
-        # applied to kit values yet.
         layers = list(kit_layers(inputs, kit, name).layers)
+        found.extend(unknown_values(entry, layers, frozenset()))
         found.extend(unread_values_below(inputs.workspace, entry, layers, found))
         values = parametrise(kit_values(inputs, kit, name), sovereign, HOST_PARAMETERS)
         facts = cache.facts_for(entry, values)

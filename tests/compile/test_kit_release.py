@@ -150,16 +150,21 @@ def test_the_kits_kustomization_takes_the_sovereigns_settings(tmp_path: Path) ->
 def test_the_sovereign_overlay_applies_to_kit_blueprints(tmp_path: Path) -> None:
     """overlays/sovereigns/<sovereign>.yaml reaches a kit release as it reaches an
     Application; the kit entry's own values win."""
-    workspace = _workspace(
-        tmp_path, {CERT_MANAGER: CERT_MANAGER + "      values:\n        replicas: 3\n"}
+    own = (
+        "      values:\n        cert-manager:\n          webhook:\n            timeoutSeconds: 15\n"
     )
+    workspace = _workspace(tmp_path, {CERT_MANAGER: CERT_MANAGER + own})
     overlay = workspace / "overlays" / "sovereigns" / "omantel.yaml"
     overlay.write_text(
-        overlay.read_text() + "cert-manager:\n  replicas: 2\n  prometheus:\n    enabled: true\n"
+        overlay.read_text()
+        + "cert-manager:\n  cert-manager:\n    webhook:\n      timeoutSeconds: 20\n"
+        + "    controller:\n      replicaCount: 2\n"
     )
     tree = _compiled(workspace, tmp_path / "out")
     _, spec = _release(tree, "bp-cert-manager")
-    assert spec["values"] == {"replicas": 3, "prometheus": {"enabled": True}}
+    assert spec["values"] == {
+        "cert-manager": {"webhook": {"timeoutSeconds": 15}, "controller": {"replicaCount": 2}}
+    }
 
 
 def _diagnostics(workspace: Path, out: Path) -> list[tuple[str, str, int]]:

@@ -99,9 +99,9 @@ def test_compiled_values_carry_their_cluster_parameters_and_escape_the_rest(tmp_
     sovereign.write_text(
         text.replace(
             old,
-            old
-            + "        hosts: [api.t38.omani.works, xt38.omani.works, t38.omani.works.evil.test]\n"
-            "        script: 'echo ${HOME} ${SOVEREIGN_FQDN} ${CLUSTER_NAME} ${ORG_SLUG}'\n",
+            old + "        namespaces:\n"
+            "          [api.t38.omani.works, xt38.omani.works, t38.omani.works.evil.test]\n"
+            "        envType: 'echo ${HOME} ${SOVEREIGN_FQDN} ${CLUSTER_NAME} ${ORG_SLUG}'\n",
         ),
         "utf-8",
     )
@@ -118,8 +118,8 @@ def test_compiled_values_carry_their_cluster_parameters_and_escape_the_rest(tmp_
     ]
     assert release[0]["spec"]["values"] == {
         "enabled": True,
-        "hosts": ["api.${SOVEREIGN_FQDN}", "xt38.omani.works", "t38.omani.works.evil.test"],
-        "script": "echo $${HOME} ${SOVEREIGN_FQDN} ${CLUSTER_NAME} $${ORG_SLUG}",
+        "namespaces": ["api.${SOVEREIGN_FQDN}", "xt38.omani.works", "t38.omani.works.evil.test"],
+        "envType": "echo $${HOME} ${SOVEREIGN_FQDN} ${CLUSTER_NAME} $${ORG_SLUG}",
     }
     shop = tmp_path / "out" / "repos/acme/shop/main/base/helmrelease.yaml"
     values = yaml.safe_load(shop.read_text("utf-8"))["spec"]["values"]

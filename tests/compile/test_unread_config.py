@@ -89,3 +89,23 @@ def test_a_bootstrap_kit_entrys_values_are_judged_too(tmp_path: Path) -> None:
             "bootstrap-kit values sets 'cert-manager.controller.replicaCont'",
         )
     ]
+
+
+def test_a_kit_value_the_chart_does_not_have_at_all(tmp_path: Path) -> None:
+    """network-policies' master gate misspelt in the kit: the policies would never render."""
+    root = copy_workspace(tmp_path / "ws")
+    sovereign = root / "sovereign.yaml"
+    text = sovereign.read_text(encoding="utf-8")
+    gate = "      values:\n        enabled: true\n"
+    assert text.count(gate) == 1
+    sovereign.write_text(text.replace(gate, gate.replace("enabled", "enabeld")), "utf-8")
+    line = sovereign.read_text(encoding="utf-8").splitlines().index("        enabeld: true") + 1
+    assert _unread(root) == [
+        (
+            "sovereign.yaml",
+            line,
+            "bootstrap-kit values sets 'enabeld', a value bp-network-policies's chart does not "
+            "have: Helm passes it and nothing reads it",
+            "did you mean 'enabled'? use a key of the chart's values.yaml, or remove the setting",
+        )
+    ]

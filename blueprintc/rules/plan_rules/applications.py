@@ -159,8 +159,8 @@ UNKNOWN_CHART_VALUE = input_rule(
     "use the chart's key (the closest one is suggested), or remove the setting",
     """An Application's config, the Blueprint's configSchema defaults, its size
     overlays and the Sovereign and Environment overlays land as HelmRelease
-    values (a bootstrap-kit entry's `values:` are judged below a subchart's key
-    only). A top-level key the chart does not have is passed by Helm and read
+    values, as a bootstrap-kit entry's `values:` and the Sovereign overlay for it
+    do. A top-level key the chart does not have is passed by Helm and read
     by nothing, so the setting silently does nothing. A key is the chart's when
     values.yaml has it, values.schema.json declares it (`properties`,
     `patternProperties`; a schema whose `additionalProperties` is a schema
