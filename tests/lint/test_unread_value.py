@@ -125,3 +125,26 @@ def test_a_key_named_with_dots_is_one_key_helm_never_splits(tmp_path: Path) -> N
             "write it nested: `service:` with `port:` below it",
         ),
     ]
+
+
+def test_a_ci_values_file_is_checked_over_values_yaml(tmp_path: Path) -> None:
+    """chart-testing renders with each `ci/*values.yaml` (kyverno's own
+    `ci/hooks-values.yaml` sets `webhooksCleanup.enable`, which kyverno reads as
+    `enabled`): reported in the file that sets it."""
+    workspace = tmp_path / "ws"
+    shutil.copytree(CASE, workspace)
+    chart = workspace / "blueprints/shop/chart"
+    (chart / "values.yaml").write_text("storefront:\n  replicaCount: 2\n", encoding="utf-8")
+    (chart / "ci").mkdir()
+    (chart / "ci" / "monitoring-values.yaml").write_text(
+        "storefront:\n  replicaCount: 1\n  serviceMonitor:\n    enable: true\n",
+        encoding="utf-8",
+    )
+    found = lint([workspace], root=workspace, select={"BPG014"}).diagnostics
+    assert [(d.location.file, d.location.line, d.message.split(":")[0]) for d in found] == [
+        (
+            "blueprints/shop/chart/ci/monitoring-values.yaml",
+            4,
+            "storefront.serviceMonitor.enable is not a value storefront reads",
+        )
+    ]

@@ -1,8 +1,10 @@
 """A value set for an upstream that the upstream never reads: a slip of the keyboard
 (`blueprintc.unread_values` says when a key is one).
 
-The upstream is read where Helm reads it (`charts/`, its archive, or a `file://`
-source); an upstream that is not vendored yet is not checked.
+Checked in values.yaml and in each `ci/*values.yaml` chart-testing renders the chart
+with (kyverno's own `ci/hooks-values.yaml` sets `webhooksCleanup.enable`). The upstream
+is read where Helm reads it (`charts/`, its archive, or a `file://` source); an
+upstream that is not vendored yet is not checked.
 
 Failing (the upstream webapp's values.yaml has `serviceMonitor.enabled`)::
 
@@ -16,13 +18,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from blueprintc.diagnostics import Finding, Severity
+from blueprintc.mapping import deep_merge
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.object_sources import upstream_under, values_key
-from blueprintc.rules.guards.support import is_helm, values_location
+from blueprintc.rules.guards.rendered_objects import values_sets
+from blueprintc.rules.guards.support import doc_location, is_helm
 from blueprintc.rules.guards.upstream_templates import files, upstream_defaults
 from blueprintc.unread_values import Unread, dotted_wording, unread_values
-from blueprintc.yamldoc import json_path
+from blueprintc.yamldoc import YamlDoc, json_path
 
 
 @rule(
@@ -38,25 +42,33 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     if not is_helm(ctx) or ctx.chart_dir is None:
         return
     doc = ctx.values_yaml
-    values = doc.data if doc is not None else None
-    if not isinstance(values, dict):
-        return
+    values = doc.data if doc is not None and isinstance(doc.data, dict) else {}
+    # values.yaml, then each `ci/*values.yaml` chart-testing renders the chart with (over
+    # values.yaml: what it sets below an upstream's key is known there).
+    documents = [doc] if doc is not None else []
+    documents += [s.doc for s in values_sets(ctx) if s.doc is not None]
     for dep in ctx.declared_dependencies:
         key = values_key(dep)
-        ours = values.get(key)
-        if not isinstance(ours, dict) or not ours or upstream_under(ctx, key) is None:
+        if upstream_under(ctx, key) is None:
             continue
-        defaults = upstream_defaults(ctx, dep)
-        if not defaults:
-            continue
-        for found in unread_values(ours, defaults, lambda dep=dep: files(ctx, dep)):
-            yield _finding(ctx, key, str(dep.get("name")), found)
+        for given_in in documents:
+            given = given_in.data.get(key) if isinstance(given_in.data, dict) else None
+            if not isinstance(given, dict) or not given:
+                continue
+            defaults = upstream_defaults(ctx, dep)
+            if not defaults:
+                break
+            below = values.get(key)
+            if given_in is not doc and isinstance(below, dict):
+                defaults = deep_merge(defaults, below)
+            for found in unread_values(given, defaults, lambda dep=dep: files(ctx, dep)):
+                yield _finding(given_in, key, str(dep.get("name")), found)
 
 
-def _finding(ctx: BlueprintContext, key: str, upstream: str, found: Unread) -> Finding:
+def _finding(doc: YamlDoc, key: str, upstream: str, found: Unread) -> Finding:
     name = found.path[-1]
     here = json_path((key, *found.path))
-    where = values_location(ctx, (key, *found.path), key=True)
+    where = doc_location(doc, (key, *found.path), key=True)
     if found.dotted:
         parent = json_path((key, *found.path[:-1]))
         message, hint = dotted_wording(parent, name, upstream)
