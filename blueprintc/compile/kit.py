@@ -94,7 +94,8 @@ def plan_kit(
     rendered: dict[str, RenderFacts] = {}
     for name in order:
         kit, entry = entries[name]
-        layers = list(kit_layers(inputs, kit, name).layers)
+        merged = kit_layers(inputs, kit, name)
+        layers = list(merged.layers)
         found.extend(unknown_values(entry, layers, frozenset()))
         found.extend(unread_values_below(inputs.workspace, entry, layers, found))
         values = parametrise(kit_values(inputs, kit, name), sovereign, HOST_PARAMETERS)
@@ -104,7 +105,7 @@ def plan_kit(
         if facts is not None and facts.error is not None:
             where = at(sovereign.doc, kit.path)
             hint = facts.hint or subchart_failure_hint(facts.error, "the kit entry's `values:`")
-            refused = refused_value(facts.error, entry.chart_name, kit_layers(inputs, kit, name))
+            refused = refused_value(facts.error, entry.chart_name, merged)
             if refused is not None:
                 where, hint = refused
             message = f"bootstrap-kit entry {name} does not render: {facts.error}"
