@@ -27,6 +27,11 @@ def local_chart_sources(chart_dir: Path | None) -> list[Path]:
     return [source.resolve() for source in sources if source is not None]
 
 
+def values_key(dep: dict[str, Any]) -> str:
+    """Where a dependency's values go in the chart's values.yaml: its alias, else its name."""
+    return str(dep.get("alias") or dep.get("name"))
+
+
 def file_source(chart_dir: Path, dep: dict[str, Any]) -> Path | None:
     """The directory a `file://` dependency of the chart in `chart_dir` names, as written
     (not resolved); None for a dependency from a chart repository."""

@@ -12,6 +12,7 @@ never outside the workspace, each file within the workspace's size limit.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -80,17 +81,25 @@ def read_files(workspace: Workspace, chart_dir: Path | None, dep: dict[str, Any]
     return _from_archive(workspace, path, str(dep.get("name", "")))
 
 
-def values_text(workspace: Workspace, chart_dir: Path | None, dep: dict[str, Any]) -> str | None:
-    """The upstream's values.yaml as written, read from a directory alone; None when it
-    is an archive (`read_files` reads it with the templates, in one pass)."""
+def read_defaults(
+    workspace: Workspace,
+    chart_dir: Path | None,
+    dep: dict[str, Any],
+    files: Callable[[], UpstreamFiles],
+) -> dict[str, Any] | None:
+    """The upstream's values.yaml, parsed (`parsed_values`): from a directory alone,
+    without its templates; from an archive, by `files()` (the caller's cached
+    `read_files`, which reads it with the templates in one pass)."""
     found = files_of(workspace, chart_dir, dep)
     if found is None:
-        return ""
+        return None
     is_directory, path = found
     if not is_directory:
-        return None
+        return parsed_values(files().values)
     inside = _inside(workspace, path)
-    return _read_text(path / "values.yaml", workspace.max_file_bytes) if inside else ""
+    return parsed_values(
+        _read_text(path / "values.yaml", workspace.max_file_bytes) if inside else ""
+    )
 
 
 def files_of(

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from blueprintc import upstream_files
+from blueprintc.chartsources import values_key
 from blueprintc.compile.findings import report
 from blueprintc.compile.inputs import CatalogEntry
 from blueprintc.diagnostics import Diagnostic, Location
@@ -32,9 +33,9 @@ def unread_config(
     reads, as BPP022, with the (file, line) it stands at."""
     data = layer.data or {}
     for dep in entry.dependencies:
-        key = str(dep.get("alias") or dep.get("name") or "")
+        key = values_key(dep)
         given = data.get(key)
-        if not key or not isinstance(given, dict) or not given:
+        if not isinstance(given, dict) or not given:
             continue
         defaults = _known(workspace, entry, dep, key)
         if not defaults:
@@ -73,10 +74,8 @@ def _known(
     cache = entry.upstream_cache
     name = f"known:{key}"
     if name not in cache:
-        text = upstream_files.values_text(workspace, entry.blueprint.manifest_dir, dep)
-        if text is None:  # an archive: read with its templates
-            text = _files(workspace, entry, dep)().values
-        defaults = upstream_files.parsed_values(text)
+        chart_dir, files = entry.blueprint.manifest_dir, _files(workspace, entry, dep)
+        defaults = upstream_files.read_defaults(workspace, chart_dir, dep, files)
         own = entry.chart_values.data if entry.chart_values is not None else None
         below = own.get(key) if isinstance(own, dict) else None
         if defaults and isinstance(below, dict):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from blueprintc.chartsources import file_source
+from blueprintc.chartsources import file_source, values_key
 from blueprintc.diagnostics import Location
 from blueprintc.helm import RenderedObject, chart_relative, subchart_of
 from blueprintc.rules.context import BlueprintContext
@@ -91,11 +91,6 @@ def listing(objects: list[RenderedObject], shown: int = 3) -> str:
     """`Prometheus a, PrometheusRule b, ServiceMonitor c and 45 more`."""
     names = ", ".join(f"{o.kind} {o.name}" for o in objects[:shown])
     return f"{names} and {len(objects) - shown} more" if len(objects) > shown else names
-
-
-def values_key(dep: dict[str, Any]) -> str:
-    """Where a dependency's values go in the chart's values.yaml: its alias, else its name."""
-    return str(dep.get("alias") or dep.get("name"))
 
 
 def _dependency(ctx: BlueprintContext, subchart: str) -> tuple[int, dict[str, Any]] | None:

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from blueprintc.chartsources import values_key
 from blueprintc.diagnostics import Finding, Location
 from blueprintc.helm import RenderFailure, subchart_of
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.object_sources import upstream_under, values_key
+from blueprintc.rules.guards.object_sources import upstream_under
 from blueprintc.rules.guards.support import chart_location, values_file
 from blueprintc.rules.guards.upstream_dependencies import unbuilt_dependencies
 

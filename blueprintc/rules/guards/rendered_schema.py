@@ -30,10 +30,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from blueprintc.chartsources import values_key
 from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.object_sources import object_location, upstream_of, values_key
+from blueprintc.rules.guards.object_sources import object_location, upstream_of
 from blueprintc.rules.guards.render_failures import failure_finding
 from blueprintc.rules.guards.rendered_objects import DEFAULT, rendered_check
 from blueprintc.rules.guards.schema_failure import schema_finding

@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from blueprintc.chartsources import values_key
 from blueprintc.diagnostics import Finding
 from blueprintc.helm import RenderFailure
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.object_sources import values_key
 from blueprintc.rules.guards.support import chart_location, doc_location, values_file
 from blueprintc.rules.guards.upstream_templates import upstream_schema
 from blueprintc.schema_refusal import (

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from blueprintc.chartsources import values_key
 from blueprintc.diagnostics import Finding, Severity
 from blueprintc.mapping import deep_merge
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.object_sources import upstream_under, values_key
+from blueprintc.rules.guards.object_sources import upstream_under
 from blueprintc.rules.guards.rendered_objects import values_sets
 from blueprintc.rules.guards.support import doc_location, is_helm
 from blueprintc.rules.guards.upstream_templates import files, upstream_defaults

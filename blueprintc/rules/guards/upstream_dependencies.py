@@ -14,9 +14,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from blueprintc.chartsources import plain_mapping
+from blueprintc.chartsources import plain_mapping, values_key
+from blueprintc.mapping import value_at
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.object_sources import values_key
 from blueprintc.rules.guards.upstream_templates import entry_chart, vendored
 
 
@@ -64,15 +64,7 @@ def _declared(chart: Path, root: Path) -> list[dict[str, Any]]:
 def _off(condition: str, given: Any, defaults: dict[str, Any]) -> bool:
     for path in (part.strip() for part in condition.split(",")):
         for values in (given, defaults):
-            value = _at(values, path.split("."))
+            value = value_at(values, path.split("."))
             if isinstance(value, bool):
                 return not value
     return False
-
-
-def _at(values: Any, keys: list[str]) -> Any:
-    for key in keys:
-        if not isinstance(values, dict):
-            return None
-        values = values.get(key)
-    return values

@@ -20,11 +20,12 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from blueprintc.chartsources import values_key
 from blueprintc.diagnostics import Finding
 from blueprintc.helm import chart_relative, subchart_of
 from blueprintc.mapping import value_at
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.object_sources import upstream_under, values_key
+from blueprintc.rules.guards.object_sources import upstream_under
 from blueprintc.rules.guards.secret_values import literal_secrets
 from blueprintc.rules.guards.support import chart_location, usable_render
 from blueprintc.rules.guards.upstream_templates import upstream_defaults

@@ -16,7 +16,7 @@ from typing import Any
 
 from blueprintc import upstream_files
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.upstream_files import UpstreamFiles, entry_chart, parsed_values
+from blueprintc.upstream_files import UpstreamFiles, entry_chart
 
 __all__ = [
     "entry_chart",
@@ -50,8 +50,8 @@ def upstream_defaults(ctx: BlueprintContext, dep: dict[str, Any]) -> dict[str, A
     name = str(dep.get("name", ""))
 
     def parsed() -> dict[str, Any]:  # {} for none: remembered too
-        alone = upstream_files.values_text(ctx.workspace, ctx.chart_dir, dep)
-        return parsed_values(files(ctx, dep).values if alone is None else alone) or {}
+        reader = upstream_files.read_defaults
+        return reader(ctx.workspace, ctx.chart_dir, dep, lambda: files(ctx, dep)) or {}
 
     found: dict[str, Any] = ctx.remember(f"upstream_values:{name}", parsed)
     return found or None
