@@ -20,13 +20,20 @@ def _unread(root: Path) -> list[tuple[str, int, str, str]]:
     ]
 
 
-def test_a_slip_below_an_upstreams_key_is_reported_where_it_was_set(tmp_path: Path) -> None:
+def _dev_overlay_with(tmp_path: Path, addition: str) -> tuple[Path, int]:
+    """A copy of the reference workspace whose dev overlay gets `addition` below
+    bp-webapp's `webapp:` key; the line its first line is at."""
     root = copy_workspace(tmp_path / "ws")
     overlay = root / DEV
     text = overlay.read_text(encoding="utf-8")
     assert text.startswith("# Environment overlay") and "\nbp-webapp:\n  webapp:\n" in text
-    overlay.write_text(text + "    ui:\n      logLevl: debug\n", "utf-8")  # below `webapp:`
-    line = overlay.read_text(encoding="utf-8").splitlines().index("      logLevl: debug") + 1
+    overlay.write_text(text + addition, "utf-8")
+    return root, len(text.splitlines()) + 1
+
+
+def test_a_slip_below_an_upstreams_key_is_reported_where_it_was_set(tmp_path: Path) -> None:
+    root, line = _dev_overlay_with(tmp_path, "    ui:\n      logLevl: debug\n")
+    line += 1  # `logLevl:`, below `ui:`
     assert _unread(root) == [
         (
             DEV,
@@ -41,21 +48,14 @@ def test_a_slip_below_an_upstreams_key_is_reported_where_it_was_set(tmp_path: Pa
 
 
 def test_a_key_the_upstream_reads_or_a_free_mapping_takes_is_not(tmp_path: Path) -> None:
-    root = copy_workspace(tmp_path / "ws")
-    overlay = root / DEV
-    text = overlay.read_text(encoding="utf-8")
     # `ui.color` is a default; `podAnnotations: {}` takes any key
     addition = "    ui:\n      color: '#000000'\n    podAnnotations:\n      team: shop\n"
-    overlay.write_text(text + addition, "utf-8")
+    root, _ = _dev_overlay_with(tmp_path, addition)
     assert _unread(root) == []
 
 
 def test_a_key_named_with_dots_below_an_upstreams_key(tmp_path: Path) -> None:
-    root = copy_workspace(tmp_path / "ws")
-    overlay = root / DEV
-    text = overlay.read_text(encoding="utf-8")
-    overlay.write_text(text + "    ui.logLevel: debug\n", "utf-8")  # below `webapp:`
-    line = overlay.read_text(encoding="utf-8").splitlines().index("    ui.logLevel: debug") + 1
+    root, line = _dev_overlay_with(tmp_path, "    ui.logLevel: debug\n")
     assert _unread(root) == [
         (
             DEV,
