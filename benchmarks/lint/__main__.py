@@ -1,4 +1,4 @@
-"""`python -m benchmarks.lint [--blueprints 50] [--repeat 3] [--cold-caches] [--json]`.
+"""`python -m benchmarks.lint [--blueprints 50] [--repeat 7] [--cold-caches] [--json]`.
 
 Generates a catalog, checks it lints clean, then measures in this one process: lint
 in-process (the call the CLI makes), the bare Helm renders that lint performed (recorded
@@ -177,7 +177,13 @@ def _cli_command(workspace: Path, jobs: int) -> list[str]:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.lint", description=__doc__)
     parser.add_argument("--blueprints", type=int, default=50, help="catalog size (default 50)")
-    parser.add_argument("--repeat", type=int, default=3, help="samples per figure (default 3)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=7,
+        help="samples per figure (default 7: its ratios are of medians, and the bare renders "
+        "take about 0.15 s, so one slow sample moves a median of 3)",
+    )
     parser.add_argument("--jobs", type=int, default=2, help="lint's thread pool (default 2)")
     parser.add_argument(
         "--cold-caches",
