@@ -155,3 +155,28 @@ def test_what_counts_as_installed(literal: str, text: str, installed: bool) -> N
     from blueprintc.rules.guards.upstream_secrets import _installed
 
     assert _installed(literal, [text]) is installed
+
+
+def test_the_secret_half_of_an_upstream_credential_pair_is_reported(tmp_path: Path) -> None:
+    """MinIO's tenant chart: `configSecret: {accessKey: minio, secretKey: minio123}` is
+    rendered into `MINIO_ROOT_PASSWORD`; `secretKey` beside a literal access key is the
+    pair's secret, not the name of a key (canon `secretKeyPairPattern`)."""
+    root = _workspace(tmp_path, "storefront:\n  auth:\n    existingSecret: shop-admin\n")
+    upstream = root / "blueprints" / "shop" / "chart" / "charts" / "storefront"
+    (upstream / "values.yaml").write_text(
+        UPSTREAM_VALUES
+        + "configSecret:\n  name: storefront-env\n  accessKey: minio\n  secretKey: minio123\n",
+        encoding="utf-8",
+    )
+    (upstream / "templates" / "env.yaml").write_text(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: {{ .Values.configSecret.name }}\n"
+        "stringData:\n  config.env: |-\n"
+        "    export MINIO_ROOT_USER={{ .Values.configSecret.accessKey | quote }}\n"
+        "    export MINIO_ROOT_PASSWORD={{ .Values.configSecret.secretKey | quote }}\n",
+        encoding="utf-8",
+    )
+    found = _findings(root)
+    assert [message.split(" (")[0] for _, _, message, _ in found] == [
+        "the upstream storefront's default configSecret.secretKey"
+    ]
+    assert "minio123" not in repr(found)

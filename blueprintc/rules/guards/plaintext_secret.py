@@ -15,7 +15,9 @@ looks like a key name (`secretKeyNamePattern`: beside `existingSecret:
 redis`, `password: "S3cr3t!value"` is still a secret), the entries of a key
 map (`secretKeyMapKeys`: `keys: {apiKey: api-key}`), and a `secretKey` whose
 value looks like a key name (`secretKeyNameKeys`: an ExternalSecret's
-`data[].secretKey: api-key`). A placeholder that says it must be replaced
+`data[].secretKey: api-key`), unless a literal access key stands beside it
+(`secretKeyPairPattern`: `{accessKey: minio, secretKey: minio123}` is a
+credential pair, and `minio123` its secret). A placeholder that says it must be replaced
 (`CHANGE_ME`, `operator-must-override-via-overlay`:
 `secretPlaceholderPattern`) is no secret.
 

@@ -46,6 +46,8 @@ def _read_canon(canon: Canon) -> _Reading:
             frozenset(str(k) for k in charts.get("secretKeyMapKeys", [])),
             frozenset(str(k) for k in charts.get("secretKeyNameKeys", [])),
             re.compile(str(charts.get("secretKeyNamePattern", "(?!)"))),
+            re.compile(str(charts.get("secretKeyPairPattern", "(?!)"))),
+            canon.regex("charts", "secretReferencePattern"),
         ),
     )
 
@@ -57,10 +59,22 @@ class _References:
     key_maps: frozenset[str]  # mappings whose entries name keys in a Secret
     key_names: frozenset[str]  # keys whose value names a key in a Secret...
     key_name: re.Pattern[str]  # ...when it looks like one (`token`, `API_KEY`)
+    pair: re.Pattern[str]  # ...unless a literal of one of these stands beside: `accessKey`
+    reference: re.Pattern[str]  # a value that names where a secret lives
 
     def named_secret(self, mapping: dict[Any, Any]) -> bool:
         return any(
             self.secret_name.match(str(key)) and isinstance(value, str) and value.strip()
+            for key, value in mapping.items()
+        )
+
+    def credential_pair(self, mapping: dict[Any, Any]) -> bool:
+        """The mapping holds a literal access key (`{accessKey: minio, secretKey: ...}`):
+        its `secretKey` is the pair's secret half, not the name of a key."""
+        return any(
+            self.pair.match(str(key))
+            and isinstance(value, str)
+            and not self.reference.search(value.strip())
             for key, value in mapping.items()
         )
 
@@ -75,7 +89,12 @@ def _strings(
             name = str(key)
             if names_keys or refs.key.match(name):
                 continue
-            if name in refs.key_names and isinstance(value, str) and refs.key_name.match(value):
+            if (
+                name in refs.key_names
+                and isinstance(value, str)
+                and refs.key_name.match(value)
+                and not refs.credential_pair(node)
+            ):
                 continue
             if isinstance(value, str) and refs.secret_name.match(name):
                 continue
