@@ -16,6 +16,7 @@ from blueprintc.rules.guards import (
     rendered_schema,
     rendered_unchecked,
     smoke_render,
+    stray_upstream_key,
     unread_value,
     version_pin,
 )
@@ -33,6 +34,7 @@ RULES: list[Rule] = [
     rendered_schema.RULE,
     rendered_unchecked.RULE,
     unread_value.RULE,
+    stray_upstream_key.RULE,
     kustomize_build.RULE,
     guards_skipped.RULE,
 ]

@@ -12,6 +12,7 @@ from blueprintc.chartsources import file_source, plain_mapping
 from blueprintc.diagnostics import Location
 from blueprintc.helm import Render, RenderedObject, RenderFailure, chart_relative
 from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.guards.stray_keys import stray_top_keys
 from blueprintc.yamldoc import PathKey, YamlDoc, json_path
 
 
@@ -212,8 +213,9 @@ def with_value(values: dict[str, Any] | None, path: PathKey, value: Any) -> dict
 
 
 def toggles(ctx: BlueprintContext) -> list[Toggle]:
-    """Every observability toggle in the umbrella values, subchart sections included
-    (worked out once per Blueprint: two rules ask)."""
+    """Every observability toggle in the umbrella values, subchart sections included,
+    but none below a key Helm gives to no chart (BPG015's); worked out once per
+    Blueprint: two rules ask."""
     return list(ctx.remember("toggles", lambda: _toggles(ctx)))
 
 
@@ -226,7 +228,10 @@ def _toggles(ctx: BlueprintContext) -> list[Toggle]:
     for suffix, produces in specs:
         by_last.setdefault(suffix[-1], []).append((suffix, produces))
     found: dict[PathKey, Toggle] = {}
+    stray = stray_top_keys(ctx)  # values that reach no chart (BPG015 says so): no toggles
     for path, value in _leaves(ctx.values, (), []):
+        if path[0] in stray:
+            continue
         # A suffix can only match a path that ends with its last key.
         for suffix, produces in by_last.get(path[-1], ()) if path else ():
             matches = len(path) >= len(suffix) and tuple(path[-len(suffix) :]) == suffix
