@@ -12,6 +12,7 @@ from blueprintc.rules.guards import (
     observability_default,
     observability_render,
     plaintext_secret,
+    quoted_boolean,
     recommended_labels,
     rendered_schema,
     rendered_unchecked,
@@ -35,6 +36,7 @@ RULES: list[Rule] = [
     rendered_unchecked.RULE,
     unread_value.RULE,
     stray_upstream_key.RULE,
+    quoted_boolean.RULE,
     kustomize_build.RULE,
     guards_skipped.RULE,
 ]

@@ -1,0 +1,39 @@
+"""BPG016's premise, shown with the real Helm SDK: a quoted "false" under an upstream's key
+renders what `false` switches off (its fixture's upstream gates a ConfigMap on
+`upgradeCRDs`); and the rule reports only what Helm reads as a string."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from blueprintc import helm
+from blueprintc.lint import lint
+
+CASE = Path(__file__).parents[1] / "rules" / "cases" / "BPG016"
+
+
+@pytest.mark.parametrize(("value", "rendered"), [(False, False), ("false", True), ("0", True)])
+def test_helm_reads_a_quoted_false_as_true(value: object, rendered: bool) -> None:
+    chart = helm.load_chart(CASE / "fail" / "blueprints" / "backup" / "chart")
+    render = helm.render(chart, {"velero": {"upgradeCRDs": value}}, "backup", "backup")
+    kinds = [obj.kind for obj in render.objects()]
+    assert ("ConfigMap" in kinds) is rendered
+
+
+def test_the_finding_says_what_helm_reads_and_the_fix() -> None:
+    root = CASE / "fail"
+    found = lint([root], root=root, select={"BPG016"}).diagnostics
+    first = next(d for d in found if d.location.json_path == "velero.upgradeCRDs")
+    assert (first.location.file, first.location.line, first.location.column) == (
+        "blueprints/backup/chart/values.yaml",
+        2,
+        16,
+    )
+    assert first.message == (
+        'velero.upgradeCRDs is the string "false", where velero\'s values.yaml has a boolean '
+        "(true): its templates' `if` reads any non-empty string as true, so this does not "
+        "switch it off"
+    )
+    assert first.hint == "write `upgradeCRDs: false` without quotes"
