@@ -18,6 +18,7 @@ from blueprintc.compile.locked import LockedApp
 from blueprintc.compile.overlays import doc_layer, overlay_layer
 from blueprintc.compile.parameters import VCLUSTER_PARAMETERS, parametrise
 from blueprintc.compile.placement import ResolvedPlacement, resolve_placement
+from blueprintc.compile.quoted_false import quoted_false_values
 from blueprintc.compile.value_keys import unknown_values, unread_values_below
 from blueprintc.diagnostics import Diagnostic, Location
 from blueprintc.model.organization import Application, Environment, Organization
@@ -121,6 +122,7 @@ def plan_application(
     plan.values = merge(layers)
     plan.diagnostics.extend(unknown_values(entry, layers, refused, CONFIG_LAYER))
     plan.diagnostics.extend(unread_values_below(inputs.workspace, entry, layers, plan.diagnostics))
+    plan.diagnostics.extend(quoted_false_values(inputs.workspace, entry, layers, plan.diagnostics))
     return plan
 
 

@@ -41,6 +41,7 @@ from blueprintc.compile.parameters import (
     host_parameters,
     parametrise,
 )
+from blueprintc.compile.quoted_false import quoted_false_values
 from blueprintc.compile.refused_values import refused_value, subchart_failure_hint
 from blueprintc.compile.render_check import RenderCache, RenderFacts
 from blueprintc.compile.value_keys import unknown_values, unread_values_below
@@ -98,6 +99,7 @@ def plan_kit(
         layers = list(merged.layers)
         found.extend(unknown_values(entry, layers, frozenset()))
         found.extend(unread_values_below(inputs.workspace, entry, layers, found))
+        found.extend(quoted_false_values(inputs.workspace, entry, layers, found))
         values = parametrise(kit_values(inputs, kit, name), sovereign, HOST_PARAMETERS)
         facts = cache.facts_for(entry, values)
         if facts is not None and facts.error is None:

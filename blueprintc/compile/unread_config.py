@@ -37,7 +37,7 @@ def unread_config(
         given = data.get(key)
         if not isinstance(given, dict) or not given:
             continue
-        defaults = _known(workspace, entry, dep, key)
+        defaults = known_defaults(workspace, entry, dep, key)
         if not defaults:
             continue
         files = _files(workspace, entry, dep)
@@ -66,7 +66,7 @@ def _wording(layer: str, name: str, key: str, found: Unread) -> tuple[str, str]:
     )
 
 
-def _known(
+def known_defaults(
     workspace: Workspace, entry: CatalogEntry, dep: dict[str, Any], key: str
 ) -> dict[str, Any] | None:
     """The dependency's defaults, with what the Blueprint's values.yaml sets below its key

@@ -184,6 +184,30 @@ UNKNOWN_CHART_VALUE = input_rule(
 )
 
 
+QUOTED_FALSE = input_rule(
+    "BPP032",
+    "quoted-false",
+    'config or an overlay gives a chart a string that says false ("false", "no", "off", '
+    '"0") where its values.yaml has a boolean: the chart\'s `if` reads it as true',
+    "write the boolean without quotes",
+    """An Application's config and the overlays, and a bootstrap-kit entry's
+    `values:` and the Sovereign overlay for it, land as HelmRelease values as
+    written. A Go template's `if` (and `and`, `or`, `not`, `default`) reads
+    every non-empty string as true, so `tls: {enabled: "false"}` switches on
+    what it says is off. Reported when the value is a string that says false
+    (`false`, `no`, `off` in any case, or `0`: `blueprintc.quoted_false`) and
+    the chart's values.yaml has a boolean at that path, or, below a subchart's
+    key, that subchart's own values.yaml has (read where Helm reads the
+    subchart), at the file and line that set it. Lint's BPG016 says the same
+    of a Blueprint's own values files. A warning: the tree is still compiled.
+    A value the Application's configSchema refuses is BPP004's, alone.
+
+    Flagged: config `{metrics: {enabled: "false"}}` for a chart whose
+    values.yaml has `metrics: {enabled: true}`.
+    """,
+    severity=Severity.WARNING,
+)
+
 RULES = [
     CYCLE,
     MISSING,
@@ -196,4 +220,5 @@ RULES = [
     AMBIGUOUS_NAME,
     PINNED_VERSION_DISAGREES,
     UNKNOWN_CHART_VALUE,
+    QUOTED_FALSE,
 ]
