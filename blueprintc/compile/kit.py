@@ -99,7 +99,7 @@ def plan_kit(
         layers = list(merged.layers)
         found.extend(unknown_values(entry, layers, frozenset()))
         found.extend(unread_values_below(inputs.workspace, entry, layers, found))
-        found.extend(quoted_false_values(inputs.workspace, entry, layers, found))
+        found.extend(quoted_false_values(inputs.workspace, entry, layers))
         values = parametrise(kit_values(inputs, kit, name), sovereign, HOST_PARAMETERS)
         facts = cache.facts_for(entry, values)
         if facts is not None and facts.error is None:

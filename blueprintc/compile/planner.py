@@ -37,7 +37,7 @@ from blueprintc.compile.reads import InputReads
 from blueprintc.compile.render_check import RenderCache
 from blueprintc.compile.repos import app_branch_files, vcluster_files, vcluster_for
 from blueprintc.compile.shard import Shard
-from blueprintc.diagnostics import Diagnostic, failing
+from blueprintc.diagnostics import Diagnostic, Severity, failing
 from blueprintc.emit.manifest import Entry, Manifest, ManifestIndex
 from blueprintc.emit.model import OutputFile
 from blueprintc.lint import finalise
@@ -263,13 +263,30 @@ def one_finding_per_value(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     placement mode the Blueprint does not support, BPP005) is one mistake: the schema's
     pattern or enum it also breaks (BPP015 at the very same place: file, line, column
     and JSON path) is not reported beside it, unless that other finding is suppressed.
-    The other rule's hint names what is allowed here, not just in general."""
+    The other rule's hint names what is allowed here, not just in general. So is a
+    quoted "false" (BPP032, a warning) that a schema refuses as an error where it stands
+    (the chart's values.schema.json, BPP016; the configSchema, BPP004)."""
     explained = {
         d.location
         for d in diagnostics
         if d.rule.startswith("BPP") and d.rule != "BPP015" and d.suppressed is None
     }
-    return [d for d in diagnostics if not (d.rule == "BPP015" and d.location in explained)]
+    refused = {
+        _place(d)
+        for d in diagnostics
+        if d.severity >= Severity.ERROR and d.rule != "BPP032" and d.suppressed is None
+    }
+    return [
+        d
+        for d in diagnostics
+        if not (d.rule == "BPP015" and d.location in explained)
+        and not (d.rule == "BPP032" and _place(d) in refused)
+    ]
+
+
+def _place(diagnostic: Diagnostic) -> tuple[str, int, int]:
+    location = diagnostic.location
+    return location.file, location.line, location.column
 
 
 def _schema(doc: Any, name: str) -> list[Diagnostic]:

@@ -20,11 +20,10 @@ from blueprintc.yamldoc import PathKey, json_path
 
 
 def quoted_false_values(
-    workspace: Workspace, entry: CatalogEntry, layers: list[Layer], found: list[Diagnostic]
+    workspace: Workspace, entry: CatalogEntry, layers: list[Layer]
 ) -> list[Diagnostic]:
-    """BPP032 for each layer above the chart defaults; not at a line where BPP004 already
-    says the configSchema refuses the value."""
-    refused = {(d.location.file, d.location.line) for d in found if d.rule == "BPP004"}
+    """BPP032 for each layer above the chart defaults (where a schema refuses the value
+    as well, the planner keeps that error alone: `one_finding_per_value`)."""
     result = []
     for layer in layers:
         if layer.name in ("chart defaults", "configSchema defaults") or not layer.data:
@@ -34,8 +33,6 @@ def quoted_false_values(
             if not isinstance(default, bool):
                 continue
             line, column = layer.locate(path) if layer.locate else (1, 1)
-            if (layer.source, line) in refused:
-                continue
             where = json_path(path)
             result.append(
                 report(

@@ -3,12 +3,14 @@ subchart, has a boolean, at the line that set it (blueprintc.quoted_false)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from blueprintc.compile.run import plan
 from tests.compile.helpers import copy_workspace
 
 DEV = "overlays/environments/dev.yaml"
+CASE = Path(__file__).parents[1] / "rules" / "cases" / "BPP032" / "fail"
 
 
 def _quoted(root: Path) -> list[tuple[str, int, str]]:
@@ -58,3 +60,25 @@ def test_a_string_where_the_chart_has_a_string_is_not(tmp_path: Path) -> None:
     text = overlay.read_text(encoding="utf-8")
     overlay.write_text(text + '    tracing:\n      samplingRatio: "0"\n', "utf-8")
     assert _quoted(root) == []
+
+
+def test_where_the_charts_schema_refuses_the_string_only_that_error_stands(
+    tmp_path: Path,
+) -> None:
+    """The BPP032 rule case's bp-app given a values.schema.json that types `tls.enabled`:
+    Helm refuses the string (BPP016, an error, at the same value), which says it all."""
+    root = tmp_path / "ws"
+    shutil.copytree(CASE, root)
+    (root / "blueprints" / "app" / "chart" / "values.schema.json").write_text(
+        '{"type": "object", "properties": {"tls": {"type": "object", '
+        '"properties": {"enabled": {"type": "boolean"}}}}}\n',
+        encoding="utf-8",
+    )
+    found = [
+        (d.rule, d.location.line)
+        for d in plan(root).diagnostics
+        if d.location.file == "organizations/acme.yaml"
+    ]
+    assert ("BPP016", 20) in found  # `enabled: "no"` below `tls:`
+    assert ("BPP032", 20) not in found
+    assert ("BPP032", 26) in found  # `metrics.enabled: 'Off'`: the schema says nothing
