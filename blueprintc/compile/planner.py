@@ -33,11 +33,12 @@ from blueprintc.compile.inputs import (
 from blueprintc.compile.invariants import SLUG, check_organization, check_sovereign
 from blueprintc.compile.kit import plan_kit
 from blueprintc.compile.locked import gated_application
+from blueprintc.compile.one_finding import one_finding_per_value
 from blueprintc.compile.reads import InputReads
 from blueprintc.compile.render_check import RenderCache
 from blueprintc.compile.repos import app_branch_files, vcluster_files, vcluster_for
 from blueprintc.compile.shard import Shard
-from blueprintc.diagnostics import Diagnostic, Severity, failing
+from blueprintc.diagnostics import Diagnostic, failing
 from blueprintc.emit.manifest import Entry, Manifest, ManifestIndex
 from blueprintc.emit.model import OutputFile
 from blueprintc.lint import finalise
@@ -256,37 +257,6 @@ def _done(result: CompileResult) -> CompileResult:
     everything = [*result.inputs.diagnostics, *result.diagnostics]
     result.diagnostics = one_finding_per_value(finalise(everything, result.inputs.workspace, None))
     return result
-
-
-def one_finding_per_value(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """A value another plan rule reports (an env type the canon lacks, BPP013; a
-    placement mode the Blueprint does not support, BPP005) is one mistake: the schema's
-    pattern or enum it also breaks (BPP015 at the very same place: file, line, column
-    and JSON path) is not reported beside it, unless that other finding is suppressed.
-    The other rule's hint names what is allowed here, not just in general. So is a
-    quoted "false" (BPP032, a warning) that a schema refuses as an error where it stands
-    (the chart's values.schema.json, BPP016; the configSchema, BPP004)."""
-    explained = {
-        d.location
-        for d in diagnostics
-        if d.rule.startswith("BPP") and d.rule != "BPP015" and d.suppressed is None
-    }
-    refused = {
-        _place(d)
-        for d in diagnostics
-        if d.severity >= Severity.ERROR and d.rule != "BPP032" and d.suppressed is None
-    }
-    return [
-        d
-        for d in diagnostics
-        if not (d.rule == "BPP015" and d.location in explained)
-        and not (d.rule == "BPP032" and _place(d) in refused)
-    ]
-
-
-def _place(diagnostic: Diagnostic) -> tuple[str, int, int]:
-    location = diagnostic.location
-    return location.file, location.line, location.column
 
 
 def _schema(doc: Any, name: str) -> list[Diagnostic]:

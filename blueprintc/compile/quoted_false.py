@@ -23,7 +23,7 @@ def quoted_false_values(
     workspace: Workspace, entry: CatalogEntry, layers: list[Layer]
 ) -> list[Diagnostic]:
     """BPP032 for each layer above the chart defaults (where a schema refuses the value
-    as well, the planner keeps that error alone: `one_finding_per_value`)."""
+    as well, the planner keeps that error alone: `one_finding.one_finding_per_value`)."""
     result = []
     for layer in layers:
         if layer.name in ("chart defaults", "configSchema defaults") or not layer.data:
