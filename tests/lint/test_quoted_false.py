@@ -4,6 +4,7 @@ renders what `false` switches off (its fixture's upstream gates a ConfigMap on
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -37,3 +38,23 @@ def test_the_finding_says_what_helm_reads_and_the_fix() -> None:
         "switch it off"
     )
     assert first.hint == "write `upgradeCRDs: false` without quotes"
+
+
+def test_a_value_the_upstreams_schema_types_is_helms_to_refuse(tmp_path: Path) -> None:
+    """With `upgradeCRDs` typed boolean in velero's values.schema.json, Helm refuses the
+    string where it stands (BPG003): BPG016 leaves it, and judges the rest as before."""
+    root = tmp_path / "ws"
+    shutil.copytree(CASE / "fail", root)
+    schema = root / "blueprints/backup/chart/charts/velero/values.schema.json"
+    schema.write_text(
+        '{"type": "object", "properties": {"upgradeCRDs": {"type": "boolean"}}}\n',
+        encoding="utf-8",
+    )
+    found = lint([root], root=root, select={"BPG003", "BPG016"}).diagnostics
+    in_values_yaml = [d.rule for d in found if d.location.file.endswith("/values.yaml")]
+    assert in_values_yaml.count("BPG003") == 1
+    assert sorted(d.location.json_path for d in found if d.rule == "BPG016") == [
+        "velero.cleanUpCRDs",
+        "velero.configuration.defaultVolumesToFsBackup",
+        "velero.deployNodeAgent",
+    ]

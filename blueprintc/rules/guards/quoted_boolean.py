@@ -6,7 +6,8 @@ for `enabled: "false"`, which is a string, and every non-empty string is true to
 `and`, `or`, `not` and `default`: the quotes switch on what the line says is off. The
 value is reported when it is a string that says false (`"false"`, `"no"`, `"off"`, any
 case, or `"0"`: `blueprintc.quoted_false`) and the upstream's values.yaml has a boolean
-at that path (so its templates test it as one).
+at that path (so its templates test it as one), unless its values.schema.json gives the
+value a type: then Helm refuses the string itself, where it stands (BPG003, BPG012).
 
 Checked under each vendored upstream's key in values.yaml and in each `ci/*values.yaml`.
 
@@ -30,7 +31,8 @@ from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.object_sources import upstream_under
 from blueprintc.rules.guards.rendered_objects import values_sets
 from blueprintc.rules.guards.support import doc_location, is_helm
-from blueprintc.rules.guards.upstream_templates import upstream_defaults
+from blueprintc.rules.guards.upstream_templates import upstream_defaults, upstream_schema
+from blueprintc.schema_refusal import property_choices
 from blueprintc.yamldoc import PathKey, YamlDoc, json_path
 
 
@@ -59,10 +61,17 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             defaults = upstream_defaults(ctx, dep)
             if not defaults:
                 break
+            schema = upstream_schema(ctx, dep)
             for path, text in false_strings(given):
                 default = value_at(defaults, path)
-                if isinstance(default, bool):
+                if isinstance(default, bool) and not _typed(schema, path):
                     yield _finding(doc, key, str(dep.get("name")), path, text, default)
+
+
+def _typed(schema: object, path: PathKey) -> bool:
+    """Whether the upstream's values.schema.json gives the value a type or an enum: then
+    Helm checks the string against it, and refuses it where it stands (BPG003, BPG012)."""
+    return schema is not None and bool(property_choices(schema, path[:-1], (str(path[-1]),)))
 
 
 def _finding(
