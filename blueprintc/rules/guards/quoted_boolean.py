@@ -61,10 +61,10 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             defaults = upstream_defaults(ctx, dep)
             if not defaults:
                 break
-            schema = upstream_schema(ctx, dep)
             for path, text in false_strings(given):
                 default = value_at(defaults, path)
-                if isinstance(default, bool) and not _typed(schema, path):
+                # the schema only once a value is a candidate (it is read with the templates)
+                if isinstance(default, bool) and not _typed(upstream_schema(ctx, dep), path):
                     yield _finding(doc, key, str(dep.get("name")), path, text, default)
 
 
