@@ -85,6 +85,31 @@ def test_a_ci_values_file_refused_by_the_schema_is_reported_at_its_value(
     assert result.active[0].hint.startswith("give upstream-app.replicaCount a value")
 
 
+def test_a_refusal_of_values_yaml_that_every_render_meets_is_reported_once(
+    tmp_path: Path,
+) -> None:
+    """values.yaml's `replicaCount: two` fails the default render (BPG003) and each ci/
+    render over it the same way: one finding, BPG003's, at the value. A ci/ file that
+    sets the same wrong value itself is a second place to fix, and is reported there."""
+    upstream = {
+        "values.schema.json": SCHEMA,
+        "templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n",
+    }
+    values = "replicas: 1\nupstream-app:\n  image: x\n  replicaCount: two\n"
+    workspace = wrapper(tmp_path, values, {}, upstream)
+    (workspace / CHART / "ci").mkdir()
+    (workspace / CHART / "ci" / "ha-values.yaml").write_text("replicas: 2\n", encoding="utf-8")
+    (workspace / CHART / "ci" / "two-values.yaml").write_text(
+        "upstream-app:\n  replicaCount: two\n", encoding="utf-8"
+    )
+    result = lint([workspace], root=workspace, jobs=1, select={"BPG003", "BPG012"})
+    found = [(d.rule, d.location.file, d.location.line) for d in result.active]
+    assert found == [
+        ("BPG012", f"{CHART}/ci/two-values.yaml", 2),
+        ("BPG003", f"{CHART}/values.yaml", 4),
+    ]
+
+
 def test_an_aliased_upstream_is_found_by_the_alias_helm_names_it_by(tmp_path: Path) -> None:
     upstream = {
         "values.schema.json": SCHEMA,

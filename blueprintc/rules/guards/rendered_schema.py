@@ -17,7 +17,9 @@ Each render chart-testing would try is checked: the default values, every
 render that fails with a `ci/` or `--values` file is reported here too, and so
 is a template whose output under one is not YAML (Helm refuses that render; the
 default render's is BPG003's, and a template that renders so under both is left
-to it); an error every render shares is reported once.
+to it); an error every render shares is reported once. So is a values schema's
+refusal of what values.yaml sets: every render over it fails the same way, and BPG003
+reports it for the default render, at the value.
 
 Failing: `templates/deployment.yaml` renders a Deployment with
 `spec.replica: 2`.
@@ -32,11 +34,12 @@ from typing import Any
 
 from blueprintc.chartsources import values_key
 from blueprintc.diagnostics import Finding, Severity
+from blueprintc.helm import RenderFailure
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.object_sources import object_location, upstream_of
 from blueprintc.rules.guards.render_failures import failure_finding
-from blueprintc.rules.guards.rendered_objects import DEFAULT, rendered_check
+from blueprintc.rules.guards.rendered_objects import DEFAULT, ValuesSet, rendered_check
 from blueprintc.rules.guards.schema_failure import schema_finding
 
 
@@ -54,11 +57,14 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     result = rendered_check(ctx)
     if result is None:
         return
+    default = ctx.render(None).failure
     for values_set, failure in result.failures:
         assert values_set.location is not None
         message = f"render with {values_set.label} failed: {failure.message}"
         docs = [values_set.doc, ctx.values_yaml]  # the ci/ file wins over values.yaml
         refused = schema_finding(ctx, failure, message, docs)
+        if refused is not None and _said_by_default(refused, failure, default, values_set):
+            continue
         where = values_set.location
         yield refused or failure_finding(ctx, failure, message, where, cause=where)
     version = ctx.workspace.kubernetes_version
@@ -78,6 +84,22 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             object_location(ctx, obj),
             hint=hint,
         )
+
+
+def _said_by_default(
+    refused: Finding,
+    failure: RenderFailure,
+    default: RenderFailure | None,
+    values_set: ValuesSet,
+) -> bool:
+    """A values schema's refusal of what values.yaml sets, which the default render met
+    the same way: BPG003 reports it there, once, whatever ci/ file renders it again."""
+    return (
+        default is not None
+        and default.message == failure.message
+        and values_set.location is not None
+        and refused.location.file != values_set.location.file
+    )
 
 
 def _named(upstream: dict[str, Any]) -> str:
