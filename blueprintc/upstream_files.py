@@ -12,7 +12,7 @@ never outside the workspace, each file within the workspace's size limit.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,12 +32,17 @@ class UpstreamFiles:
     values: str = ""  # its values.yaml
 
     def names(self, name: str) -> bool | None:
-        """Whether a template names `name` as a field (`.name`) or a string (`"name"`,
-        for `index` and `hasKey`), whatever it belongs to; None when none could be read."""
+        """Whether a template names `name` (`names_in`); None when none could be read."""
         if not self.texts:
             return None
-        pattern = re.compile(r"[.\"'`]" + re.escape(name) + r"(?![\w-])")
-        return any(pattern.search(text) for text in self.texts)
+        return names_in(self.texts, name)
+
+
+def names_in(texts: Iterable[str], name: str) -> bool:
+    """Whether one of `texts` (a chart's templates) names `name` as a field (`.name`) or a
+    string (`"name"`, for `index` and `hasKey`), whatever it belongs to."""
+    pattern = re.compile(r"[.\"'`]" + re.escape(name) + r"(?![\w-])")
+    return any(pattern.search(text) for text in texts)
 
 
 def parsed_values(text: str) -> dict[str, Any] | None:

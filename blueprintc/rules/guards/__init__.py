@@ -12,7 +12,7 @@ from blueprintc.rules.guards import (
     observability_default,
     observability_render,
     plaintext_secret,
-    quoted_boolean,
+    quoted_false_value,
     recommended_labels,
     rendered_schema,
     rendered_unchecked,
@@ -36,7 +36,7 @@ RULES: list[Rule] = [
     rendered_unchecked.RULE,
     unread_value.RULE,
     stray_upstream_key.RULE,
-    quoted_boolean.RULE,
+    quoted_false_value.RULE,
     kustomize_build.RULE,
     guards_skipped.RULE,
 ]

@@ -3,13 +3,13 @@ them; the observability guards leave the toggles below them alone: they reach no
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from blueprintc.chartsources import values_key
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.spelling import one_slip_apart
+from blueprintc.upstream_files import names_in
 
 HELM_KEYS = frozenset({"global", "tags"})  # top-level keys Helm itself reads
 
@@ -48,8 +48,7 @@ def stray_keys(ctx: BlueprintContext, values: Any) -> list[StrayKey]:
 
 def _read_by_chart(ctx: BlueprintContext, key: str) -> bool:
     """Whether a template of the chart names `key`, or its values.schema.json lists it."""
-    pattern = re.compile(r"[.\"'`]" + re.escape(key) + r"(?![\w-])")
-    if any(pattern.search(source.text) for source in ctx.templates):
+    if names_in((source.text for source in ctx.templates), key):
         return True
     schema = ctx.chart_dir / "values.schema.json" if ctx.chart_dir is not None else None
     return schema is not None and schema.is_file() and f'"{key}"' in ctx.read(schema).text

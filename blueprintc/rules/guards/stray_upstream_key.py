@@ -32,9 +32,9 @@ from collections.abc import Iterator
 from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.rendered_objects import values_sets
 from blueprintc.rules.guards.stray_keys import StrayKey, stray_keys
 from blueprintc.rules.guards.support import doc_location, is_helm
+from blueprintc.rules.guards.upstream_values import values_files
 from blueprintc.yamldoc import YamlDoc
 
 
@@ -50,9 +50,7 @@ from blueprintc.yamldoc import YamlDoc
 def check(ctx: BlueprintContext) -> Iterator[Finding]:
     if not is_helm(ctx) or ctx.chart_dir is None or not ctx.declared_dependencies:
         return
-    documents = [ctx.values_yaml] if ctx.values_yaml is not None else []
-    documents += [s.doc for s in values_sets(ctx) if s.doc is not None]
-    for doc in documents:
+    for doc in values_files(ctx):
         for stray in stray_keys(ctx, doc.data):
             yield _finding(ctx, doc, stray)
 

@@ -15,17 +15,15 @@ Failing (the upstream webapp's values.yaml has `serviceMonitor.enabled`)::
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
-from blueprintc.chartsources import values_key
 from blueprintc.diagnostics import Finding, Severity
-from blueprintc.mapping import deep_merge
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.object_sources import upstream_under
-from blueprintc.rules.guards.rendered_objects import values_sets
 from blueprintc.rules.guards.support import doc_location, is_helm
-from blueprintc.rules.guards.upstream_templates import files, upstream_defaults
+from blueprintc.rules.guards.upstream_templates import files
+from blueprintc.rules.guards.upstream_values import values_given
 from blueprintc.unread_values import Unread, dotted_wording, unread_values
 from blueprintc.yamldoc import YamlDoc, json_path
 
@@ -42,28 +40,10 @@ from blueprintc.yamldoc import YamlDoc, json_path
 def check(ctx: BlueprintContext) -> Iterator[Finding]:
     if not is_helm(ctx) or ctx.chart_dir is None:
         return
-    doc = ctx.values_yaml
-    values = doc.data if doc is not None and isinstance(doc.data, dict) else {}
-    # values.yaml, then each `ci/*values.yaml` chart-testing renders the chart with (over
-    # values.yaml: what it sets below an upstream's key is known there).
-    documents = [doc] if doc is not None else []
-    documents += [s.doc for s in values_sets(ctx) if s.doc is not None]
-    for dep in ctx.declared_dependencies:
-        key = values_key(dep)
-        if upstream_under(ctx, key) is None:
-            continue
-        for given_in in documents:
-            given = given_in.data.get(key) if isinstance(given_in.data, dict) else None
-            if not isinstance(given, dict) or not given:
-                continue
-            defaults = upstream_defaults(ctx, dep)
-            if not defaults:
-                break
-            below = values.get(key)
-            if given_in is not doc and isinstance(below, dict):
-                defaults = deep_merge(defaults, below)
-            for found in unread_values(given, defaults, lambda dep=dep: files(ctx, dep)):
-                yield _finding(given_in, key, str(dep.get("name")), found)
+    for values in values_given(ctx):
+        read = functools.partial(files, ctx, values.dep)  # only once a key is a candidate
+        for found in unread_values(values.given, values.defaults, read):
+            yield _finding(values.doc, values.key, str(values.dep.get("name")), found)
 
 
 def _finding(doc: YamlDoc, key: str, upstream: str, found: Unread) -> Finding:

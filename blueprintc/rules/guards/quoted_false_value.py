@@ -22,16 +22,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from blueprintc.chartsources import values_key
 from blueprintc.diagnostics import Finding, Severity
 from blueprintc.mapping import value_at
 from blueprintc.quoted_false import false_strings, wording
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.object_sources import upstream_under
-from blueprintc.rules.guards.rendered_objects import values_sets
 from blueprintc.rules.guards.support import doc_location, is_helm
-from blueprintc.rules.guards.upstream_templates import upstream_defaults, upstream_schema
+from blueprintc.rules.guards.upstream_templates import upstream_schema
+from blueprintc.rules.guards.upstream_values import values_given
 from blueprintc.schema_refusal import property_choices
 from blueprintc.yamldoc import PathKey, YamlDoc, json_path
 
@@ -48,24 +46,13 @@ from blueprintc.yamldoc import PathKey, YamlDoc, json_path
 def check(ctx: BlueprintContext) -> Iterator[Finding]:
     if not is_helm(ctx) or ctx.chart_dir is None:
         return
-    documents = [ctx.values_yaml] if ctx.values_yaml is not None else []
-    documents += [s.doc for s in values_sets(ctx) if s.doc is not None]
-    for dep in ctx.declared_dependencies:
-        key = values_key(dep)
-        if upstream_under(ctx, key) is None:
-            continue
-        for doc in documents:
-            given = doc.data.get(key) if isinstance(doc.data, dict) else None
-            if not isinstance(given, dict) or not given:
-                continue
-            defaults = upstream_defaults(ctx, dep)
-            if not defaults:
-                break
-            for path, text in false_strings(given):
-                default = value_at(defaults, path)
-                # the schema only once a value is a candidate (it is read with the templates)
-                if isinstance(default, bool) and not _typed(upstream_schema(ctx, dep), path):
-                    yield _finding(doc, key, str(dep.get("name")), path, text, default)
+    for values in values_given(ctx):
+        dep = values.dep
+        for path, text in false_strings(values.given):
+            default = value_at(values.defaults, path)
+            # the schema only once a value is a candidate (it is read with the templates)
+            if isinstance(default, bool) and not _typed(upstream_schema(ctx, dep), path):
+                yield _finding(values.doc, values.key, str(dep.get("name")), path, text, default)
 
 
 def _typed(schema: object, path: PathKey) -> bool:
