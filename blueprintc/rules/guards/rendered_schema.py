@@ -19,7 +19,9 @@ is a template whose output under one is not YAML (Helm refuses that render; the
 default render's is BPG003's, and a template that renders so under both is left
 to it); an error every render shares is reported once. So is a values schema's
 refusal of what values.yaml sets: every render over it fails the same way, and BPG003
-reports it for the default render, at the value.
+reports it for the default render, at the value; and any other failure the default
+render meets the same way, which BPG003 reports (a `required` value values.yaml lacks:
+one finding, not one more per ci/ file).
 
 Failing: `templates/deployment.yaml` renders a Deployment with
 `spec.replica: 2`.
@@ -41,6 +43,7 @@ from blueprintc.rules.guards.object_sources import object_location, upstream_of
 from blueprintc.rules.guards.render_failures import failure_finding
 from blueprintc.rules.guards.rendered_objects import DEFAULT, ValuesSet, rendered_check
 from blueprintc.rules.guards.schema_failure import schema_finding
+from blueprintc.rules.guards.smoke_render import reports_default_failure
 
 
 @rule(
@@ -57,13 +60,13 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     result = rendered_check(ctx)
     if result is None:
         return
-    default = ctx.render(None).failure
+    default = ctx.render(None).failure if reports_default_failure(ctx) else None
     for values_set, failure in result.failures:
         assert values_set.location is not None
         message = f"render with {values_set.label} failed: {failure.message}"
         docs = [values_set.doc, ctx.values_yaml]  # the ci/ file wins over values.yaml
         refused = schema_finding(ctx, failure, message, docs)
-        if refused is not None and _said_by_default(refused, failure, default, values_set):
+        if _said_by_default(refused, failure, default, values_set):
             continue
         where = values_set.location
         yield refused or failure_finding(ctx, failure, message, where, cause=where)
@@ -87,19 +90,18 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
 
 
 def _said_by_default(
-    refused: Finding,
+    refused: Finding | None,
     failure: RenderFailure,
     default: RenderFailure | None,
     values_set: ValuesSet,
 ) -> bool:
-    """A values schema's refusal of what values.yaml sets, which the default render met
-    the same way: BPG003 reports it there, once, whatever ci/ file renders it again."""
-    return (
-        default is not None
-        and default.message == failure.message
-        and values_set.location is not None
-        and refused.location.file != values_set.location.file
-    )
+    """The default render failed the same way and BPG003 reports it (`default`): the
+    values set did not cause it, unless it is a schema's refusal of a value the ci/ file
+    sets itself (then that file's line is a second place to fix)."""
+    if default is None or default.message != failure.message:
+        return False
+    where = values_set.location
+    return refused is None or where is None or refused.location.file != where.file
 
 
 def _named(upstream: dict[str, Any]) -> str:

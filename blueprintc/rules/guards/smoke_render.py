@@ -75,11 +75,8 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     render = ctx.render(None)
     made = ctx.stand_in
     if render.failure is not None:
-        if mode == "requires-overlay" and _is_required_failure(ctx, render.failure):
-            return
-        if stand_in_failure(ctx, render.failure):
-            return  # caused by a dependency that is not built: BPG011 says so
-        yield _failure(ctx, render.failure, mode, annotation)
+        if not _expected(ctx, render.failure, mode):
+            yield _failure(ctx, render.failure, mode, annotation)
         return
     unparsable = not_yaml_failures(ctx, render)
     for failure in unparsable:
@@ -97,6 +94,26 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             chart_location(ctx, ("name",)),
             hint=f'if an `enabled: false` gate is intended, annotate `{annotation}: "default-off"`',
         )
+
+
+def reports_default_failure(ctx: BlueprintContext) -> bool:
+    """Whether this rule reports a failure of the default render (BPG012 leaves the same
+    failure of a `ci/` render over it to this rule)."""
+    modes = [str(m) for m in ctx.canon.section("charts").get("smokeRenderModes", [])]
+    mode = smoke_mode(ctx)
+    if not is_helm(ctx) or not renderable(ctx) or (mode is not None and mode not in modes):
+        return False
+    failure = ctx.render(None).failure
+    return failure is not None and not _expected(ctx, failure, mode)
+
+
+def _expected(ctx: BlueprintContext, failure: RenderFailure, mode: str | None) -> bool:
+    """A default render's failure that is no defect of the chart: a `required` value a
+    `requires-overlay` chart leaves to its overlay, or one caused by a dependency that is
+    not built (BPG011 says so)."""
+    if mode == "requires-overlay" and _is_required_failure(ctx, failure):
+        return True
+    return stand_in_failure(ctx, failure)
 
 
 def _is_required_failure(ctx: BlueprintContext, failure: RenderFailure) -> bool:
