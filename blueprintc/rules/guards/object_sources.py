@@ -17,7 +17,8 @@ from blueprintc.chartsources import file_source, values_key
 from blueprintc.diagnostics import Location
 from blueprintc.helm import RenderedObject, chart_relative, subchart_of
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.support import chart_location, helper_charts
+from blueprintc.rules.guards.library_charts import helper_charts
+from blueprintc.rules.guards.support import chart_location
 
 
 def object_location(ctx: BlueprintContext, obj: RenderedObject) -> Location:

@@ -30,12 +30,8 @@ from typing import Any
 from blueprintc.diagnostics import Finding, Location, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.support import (
-    is_helm,
-    is_hollow,
-    is_library_dependency,
-    values_location,
-)
+from blueprintc.rules.guards.library_charts import is_library_dependency
+from blueprintc.rules.guards.support import is_helm, is_hollow, values_location
 from blueprintc.yamldoc import PathKey, json_path
 
 
