@@ -110,3 +110,41 @@ def test_the_name_of_an_aliased_dependency_is_reported(tmp_path: Path) -> None:
         "`velero:` is the name of a dependency Chart.yaml aliases `backups`: Helm gives it "
         "the values under `backups:`"
     )
+
+
+# velero's ServiceMonitor switch, set beside `velero:` instead of below it.
+MISPLACED = """\
+velero:
+  configuration: {}
+metrics:
+  serviceMonitor:
+    enabled: false
+"""
+
+
+def test_an_upstreams_value_set_beside_its_key_is_one_finding_at_it(tmp_path: Path) -> None:
+    assert _findings(_workspace(tmp_path, MISPLACED)) == [
+        (
+            "BPG015",
+            3,
+            "`metrics:` is a value of velero's values.yaml, set at the top level: Helm gives "
+            "it to no dependency, and no template of bp-backup reads it, so velero keeps its "
+            "own `metrics`",
+            "move `metrics:` below `velero:` (velero.metrics)",
+        )
+    ]
+
+
+def test_a_value_the_chart_or_a_helper_library_may_read_is_not_judged(tmp_path: Path) -> None:
+    """The wrapper's own template reads `.Values.metrics`; or a helper library (canon
+    `charts.helperCharts`: bitnami's `common`) may, as it reads `nameOverride`."""
+    root = _workspace(tmp_path, MISPLACED)
+    chart = root / "blueprints" / "backup" / "chart"
+    own = chart / "templates" / "metrics.yaml"
+    own.parent.mkdir()
+    own.write_text("{{- if .Values.metrics.serviceMonitor.enabled }}{{- end }}\n", "utf-8")
+    assert [rule for rule, *_ in _findings(root) if rule == "BPG015"] == []
+    own.unlink()
+    library = "  - name: common\n    version: 2.0.0\n    repository: oci://example.org/charts\n"
+    (chart / "Chart.yaml").write_text(CHART + library, encoding="utf-8")
+    assert [rule for rule, *_ in _findings(root) if rule == "BPG015"] == []

@@ -1,5 +1,8 @@
 """The top-level values keys meant for a dependency that Helm gives to none (BPG015 reports
-them; the observability guards leave the toggles below them alone: they reach nothing)."""
+them; the observability guards leave the toggles below them alone: they reach nothing):
+a slip of a dependency's key, an aliased dependency's name, or a key of one upstream's
+own top-level defaults set beside its key instead of below it (`resources:` for
+`velero.resources`)."""
 
 from __future__ import annotations
 
@@ -8,18 +11,23 @@ from typing import Any
 
 from blueprintc.chartsources import values_key
 from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.guards.library_charts import is_library_dependency
+from blueprintc.rules.guards.upstream_templates import upstream_defaults
 from blueprintc.spelling import one_slip_apart
 from blueprintc.upstream_files import names_in
 
 HELM_KEYS = frozenset({"global", "tags"})  # top-level keys Helm itself reads
 
 
+SLIP, ALIASED, MISPLACED = "slip", "aliased", "misplaced"
+
+
 @dataclass(frozen=True)
 class StrayKey:
     key: str
     dependency: str  # the dependency's name
-    meant: str  # the key Helm reads its values under
-    aliased: bool  # the key is the dependency's name, and Chart.yaml aliases it
+    meant: str  # where Helm would give it the values: its key, or the path below it
+    kind: str  # SLIP of its key, ALIASED (its name, where Chart.yaml aliases it), MISPLACED
 
 
 def stray_keys(ctx: BlueprintContext, values: Any) -> list[StrayKey]:
@@ -36,14 +44,29 @@ def stray_keys(ctx: BlueprintContext, values: Any) -> list[StrayKey]:
         aliased = [d for d in deps if d.get("alias") and str(d.get("name")) == name]
         slips = [k for k in keys if one_slip_apart(name, k)]
         if aliased:
-            meant, dep = values_key(aliased[0]), aliased[0]
+            meant, dep, kind = values_key(aliased[0]), aliased[0], ALIASED
         elif len(slips) == 1:
-            meant, dep = slips[0], keys[slips[0]]
+            meant, dep, kind = slips[0], keys[slips[0]], SLIP
         else:
-            continue
+            owner = _owner(ctx, name)
+            if owner is None:
+                continue
+            meant, dep, kind = f"{values_key(owner)}.{name}", owner, MISPLACED
         if not _read_by_chart(ctx, name):
-            found.append(StrayKey(name, str(dep.get("name")), meant, bool(aliased)))
+            found.append(StrayKey(name, str(dep.get("name")), meant, kind))
     return found
+
+
+def _owner(ctx: BlueprintContext, key: str) -> dict[str, Any] | None:
+    """The one vendored upstream whose own values.yaml has `key` at its top level (the
+    upstream a value set beside its key was meant for); None when none or several do,
+    when the chart has a helper library (its templates read the chart's own values, as
+    bitnami's `common` reads `nameOverride`), or when the chart itself reads the key."""
+    deps = ctx.declared_dependencies
+    if any(is_library_dependency(ctx, dep) for dep in deps) or _read_by_chart(ctx, key):
+        return None
+    owners = [dep for dep in deps if key in (upstream_defaults(ctx, dep) or {})]
+    return owners[0] if len(owners) == 1 else None
 
 
 def _read_by_chart(ctx: BlueprintContext, key: str) -> bool:

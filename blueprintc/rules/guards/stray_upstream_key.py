@@ -9,12 +9,15 @@ A top-level key is reported when all of these hold:
 - it is no dependency's key, nor `global` or `tags` (Helm's own);
 - it is a slip of the keyboard away from exactly one dependency's key
   (`blueprintc.spelling`), or it is the name of a dependency that Chart.yaml aliases
-  (`postgresql:` where the dependency is `{name: postgresql, alias: db}`);
+  (`postgresql:` where the dependency is `{name: postgresql, alias: db}`), or it is a
+  top-level key of exactly one vendored upstream's own values.yaml, set beside that
+  upstream's key instead of below it (`resources:` for `velero.resources`; not judged
+  when the chart has a helper library, whose templates read the chart's own values);
 - no template of the chart names it (as `.key` or `"key"`), and the chart's
   values.schema.json does not list it.
 
-Checked in values.yaml and each `ci/*values.yaml`. Nothing is read of the upstream
-itself, so it is checked whether or not the upstream is vendored. The observability
+Checked in values.yaml and each `ci/*values.yaml`. The first two need nothing of the
+upstream, so they are checked whether or not it is vendored. The observability
 guards (BPG005, BPG006) leave the toggles below such a key in values.yaml alone: they
 reach no chart, and each would be reported as not wired, far from the cause.
 
@@ -32,7 +35,7 @@ from collections.abc import Iterator
 from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.stray_keys import StrayKey, stray_keys
+from blueprintc.rules.guards.stray_keys import ALIASED, MISPLACED, StrayKey, stray_keys
 from blueprintc.rules.guards.support import doc_location, is_helm
 from blueprintc.rules.guards.upstream_values import values_files
 from blueprintc.yamldoc import YamlDoc
@@ -42,8 +45,8 @@ from blueprintc.yamldoc import YamlDoc
     "BPG015",
     "stray-upstream-key",
     Severity.WARNING,
-    "a top-level values key is a slip away from a dependency's key (or the name of an "
-    "aliased one), and nothing reads it: the upstream gets none of these values",
+    "a top-level values key meant for a dependency (a slip of its key, an aliased one's "
+    "name, or a key of its own values set beside its key) that nothing reads",
     "move the values under the key Helm gives the dependency: its alias, else its name",
     __doc__,
 )
@@ -57,7 +60,17 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
 
 def _finding(ctx: BlueprintContext, doc: YamlDoc, stray: StrayKey) -> Finding:
     chart = ctx.chart_meta.get("name") or "the chart"
-    if stray.aliased:
+    where = doc_location(doc, (stray.key,), key=True)
+    if stray.kind == MISPLACED:
+        upstream, _, below = stray.meant.partition(".")
+        return Finding(
+            f"`{stray.key}:` is a value of {stray.dependency}'s values.yaml, set at the top "
+            f"level: Helm gives it to no dependency, and no template of {chart} reads it, "
+            f"so {stray.dependency} keeps its own `{below}`",
+            where,
+            hint=f"move `{stray.key}:` below `{upstream}:` ({stray.meant})",
+        )
+    if stray.kind == ALIASED:
         why = (
             f"`{stray.key}:` is the name of a dependency Chart.yaml aliases "
             f"`{stray.meant}`: Helm gives it the values under `{stray.meant}:`"
@@ -69,7 +82,7 @@ def _finding(ctx: BlueprintContext, doc: YamlDoc, stray: StrayKey) -> Finding:
         )
     return Finding(
         f"{why}, so none of the values below reach {stray.dependency}: it runs on its defaults",
-        doc_location(doc, (stray.key,), key=True),
+        where,
         hint=f"rename `{stray.key}:` to `{stray.meant}:`",
     )
 
