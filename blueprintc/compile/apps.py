@@ -120,7 +120,7 @@ def plan_application(
     plan.depends_on = _dependencies(inputs, plan, siblings)
     layers = _layers(inputs, plan)
     plan.values = merge(layers)
-    plan.diagnostics.extend(unknown_values(entry, layers, refused, CONFIG_LAYER))
+    plan.diagnostics.extend(unknown_values(inputs.workspace, entry, layers, refused, CONFIG_LAYER))
     plan.diagnostics.extend(unread_values_below(inputs.workspace, entry, layers, plan.diagnostics))
     plan.diagnostics.extend(quoted_false_values(inputs.workspace, entry, layers))
     return plan

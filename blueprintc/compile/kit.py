@@ -97,7 +97,7 @@ def plan_kit(
         kit, entry = entries[name]
         merged = kit_layers(inputs, kit, name)
         layers = list(merged.layers)
-        found.extend(unknown_values(entry, layers, frozenset()))
+        found.extend(unknown_values(inputs.workspace, entry, layers, frozenset()))
         found.extend(unread_values_below(inputs.workspace, entry, layers, found))
         found.extend(quoted_false_values(inputs.workspace, entry, layers))
         values = parametrise(kit_values(inputs, kit, name), sovereign, HOST_PARAMETERS)

@@ -5,10 +5,11 @@ entry's (its `values:`, the Sovereign overlay): a top-level key the chart does n
 
 from __future__ import annotations
 
+from blueprintc.chartsources import values_key
 from blueprintc.compile.chart_keys import closest, predicate_keys, unknown_keys
 from blueprintc.compile.findings import report
 from blueprintc.compile.inputs import CatalogEntry
-from blueprintc.compile.unread_config import unread_config
+from blueprintc.compile.unread_config import known_defaults, unread_config
 from blueprintc.diagnostics import Diagnostic, Location
 from blueprintc.plan.values import Layer
 from blueprintc.workspace import Workspace
@@ -31,12 +32,18 @@ def unread_values_below(
 
 
 def unknown_values(
-    entry: CatalogEntry, layers: list[Layer], refused: frozenset[str], config: str = ""
+    workspace: Workspace,
+    entry: CatalogEntry,
+    layers: list[Layer],
+    refused: frozenset[str],
+    config: str = "",
 ) -> list[Diagnostic]:
     """BPP022 for each top-level key a layer above the chart defaults sets that the chart
     does not have (chart_keys.py), at the line that set it; not for a key of the
     Application's config (the layers named from `config`) that the configSchema
-    `refused` (BPP004 reports it)."""
+    `refused` (BPP004 reports it). The hint names the subchart key it belongs below
+    when one subchart has it at its top level (`resources` -> `velero.resources`), else
+    the closest chart key."""
     known = entry.chart_keys
     if known is None:
         return []
@@ -54,7 +61,9 @@ def unknown_values(
                 line, column = entry.blueprint.doc.locate(path)
             else:
                 line, column = layer.locate((key,)) if layer.locate else (1, 1)
-            guess = closest(key, values if isinstance(values, dict) else None, known)
+            guess = _below_subchart(workspace, entry, key) or closest(
+                key, values if isinstance(values, dict) else None, known
+            )
             hint = f"did you mean {guess!r}? " if guess else ""
             found.append(
                 report(
@@ -66,3 +75,14 @@ def unknown_values(
                 )
             )
     return found
+
+
+def _below_subchart(workspace: Workspace, entry: CatalogEntry, key: str) -> str | None:
+    """`<subchart key>.<key>` when exactly one subchart has `key` among its own top-level
+    defaults (read where Helm reads it): the value was set beside its key, not below."""
+    owners = [
+        values_key(dep)
+        for dep in entry.dependencies
+        if key in (known_defaults(workspace, entry, dep, values_key(dep)) or {})
+    ]
+    return f"{owners[0]}.{key}" if len(owners) == 1 else None

@@ -47,6 +47,21 @@ def test_a_value_key_the_chart_lacks_is_a_warning_at_its_line(tmp_path: Path) ->
     assert result.ok  # warnings: the tree is compiled all the same
 
 
+def test_a_subcharts_own_key_set_beside_its_key_is_named_below_it(tmp_path: Path) -> None:
+    """`resources` at the top level of bp-webapp's values: the upstream webapp has it at
+    its own top level, so the hint says where it belongs (difflib would not: no key of
+    bp-webapp's values.yaml looks like it)."""
+    workspace = copy_workspace(tmp_path / "ws")
+    dev = workspace / "overlays" / "environments" / "dev.yaml"
+    text = dev.read_text()
+    dev.write_text(text.replace("bp-webapp:\n", "bp-webapp:\n  resources:\n    limits: {}\n"))
+    hints = [d.hint for d in compile_workspace(workspace).diagnostics if d.rule == "BPP022"]
+    assert hints == [
+        "did you mean 'webapp.resources'? use a key of the chart's values.yaml, or remove "
+        "the setting"
+    ]
+
+
 def test_keys_compile_reads_and_charts_reading_every_value_are_not_judged(
     tmp_path: Path,
 ) -> None:

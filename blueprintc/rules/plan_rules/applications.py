@@ -173,7 +173,9 @@ UNKNOWN_CHART_VALUE = input_rule(
     (`image.tag`, which Helm does not split; `blueprintc.unread_values` says when,
     as lint's BPG014); other nested keys are not judged.
     Reported at the file and line that set the key, with the closest chart
-    key (a top-level one, else a nested one such as `webapp.replicaCount`).
+    key (a top-level one, else a nested one such as `webapp.replicaCount`), or,
+    for a key one subchart has among its own top-level values, the path below
+    that subchart's key (`resources` -> `webapp.resources`).
     A warning: the tree is still compiled. A key of the Application's config
     that its Blueprint's configSchema refuses is BPP004's, an error, alone.
 
