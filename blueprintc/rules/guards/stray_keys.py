@@ -59,11 +59,11 @@ def stray_keys(ctx: BlueprintContext, values: Any) -> list[StrayKey]:
 
 def _owner(ctx: BlueprintContext, key: str) -> dict[str, Any] | None:
     """The one vendored upstream whose own values.yaml has `key` at its top level (the
-    upstream a value set beside its key was meant for); None when none or several do,
+    upstream a value set beside its key was meant for); None when none or several do, or
     when the chart has a helper library (its templates read the chart's own values, as
-    bitnami's `common` reads `nameOverride`), or when the chart itself reads the key."""
+    bitnami's `common` reads `nameOverride`)."""
     deps = ctx.declared_dependencies
-    if any(is_library_dependency(ctx, dep) for dep in deps) or _read_by_chart(ctx, key):
+    if any(is_library_dependency(ctx, dep) for dep in deps):
         return None
     owners = [dep for dep in deps if key in (upstream_defaults(ctx, dep) or {})]
     return owners[0] if len(owners) == 1 else None
