@@ -60,7 +60,9 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     result = rendered_check(ctx)
     if result is None:
         return
-    default = ctx.render(None).failure if reports_default_failure(ctx) else None
+    default = ctx.render(None).failure if result.failures else None
+    if default is not None and not reports_default_failure(ctx):
+        default = None
     for values_set, failure in result.failures:
         assert values_set.location is not None
         message = f"render with {values_set.label} failed: {failure.message}"

@@ -63,10 +63,10 @@ def _owner(ctx: BlueprintContext, key: str) -> dict[str, Any] | None:
     when the chart has a helper library (its templates read the chart's own values, as
     bitnami's `common` reads `nameOverride`)."""
     deps = ctx.declared_dependencies
-    if any(is_library_dependency(ctx, dep) for dep in deps):
-        return None
     owners = [dep for dep in deps if key in (upstream_defaults(ctx, dep) or {})]
-    return owners[0] if len(owners) == 1 else None
+    if len(owners) != 1 or any(is_library_dependency(ctx, dep) for dep in deps):
+        return None
+    return owners[0]
 
 
 def _read_by_chart(ctx: BlueprintContext, key: str) -> bool:
@@ -77,8 +77,12 @@ def _read_by_chart(ctx: BlueprintContext, key: str) -> bool:
     return schema is not None and schema.is_file() and f'"{key}"' in ctx.read(schema).text
 
 
+def values_yaml_stray_keys(ctx: BlueprintContext) -> list[StrayKey]:
+    """`stray_keys` of the chart's values.yaml, worked out once per Blueprint (BPG015 and
+    the observability guards ask)."""
+    return list(ctx.remember("stray_keys", lambda: stray_keys(ctx, ctx.values)))
+
+
 def stray_top_keys(ctx: BlueprintContext) -> frozenset[str]:
-    """The stray keys of the chart's values.yaml (worked out once per Blueprint)."""
-    return frozenset(
-        ctx.remember("stray_top_keys", lambda: [s.key for s in stray_keys(ctx, ctx.values)])
-    )
+    """The stray keys of the chart's values.yaml."""
+    return frozenset(stray.key for stray in values_yaml_stray_keys(ctx))

@@ -35,7 +35,13 @@ from collections.abc import Iterator
 from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.stray_keys import ALIASED, MISPLACED, StrayKey, stray_keys
+from blueprintc.rules.guards.stray_keys import (
+    ALIASED,
+    MISPLACED,
+    StrayKey,
+    stray_keys,
+    values_yaml_stray_keys,
+)
 from blueprintc.rules.guards.support import doc_location, is_helm
 from blueprintc.rules.guards.upstream_values import values_files
 from blueprintc.yamldoc import YamlDoc
@@ -54,7 +60,8 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     if not is_helm(ctx) or ctx.chart_dir is None or not ctx.declared_dependencies:
         return
     for doc in values_files(ctx):
-        for stray in stray_keys(ctx, doc.data):
+        found = values_yaml_stray_keys(ctx) if doc is ctx.values_yaml else stray_keys(ctx, doc.data)
+        for stray in found:
             yield _finding(ctx, doc, stray)
 
 
