@@ -58,3 +58,25 @@ def test_a_value_the_upstreams_schema_types_is_helms_to_refuse(tmp_path: Path) -
         "velero.configuration.defaultVolumesToFsBackup",
         "velero.deployNodeAgent",
     ]
+
+
+def test_an_observability_toggles_quoted_false_is_bpg005s_alone(tmp_path: Path) -> None:
+    """`metrics.serviceMonitor.enabled: "false"` is a toggle that must default to false:
+    BPG005 says so (an error); BPG016 does not say it again."""
+    root = tmp_path / "ws"
+    shutil.copytree(CASE / "fail", root)
+    chart = root / "blueprints/backup/chart"
+    upstream = chart / "charts/velero/values.yaml"
+    upstream.write_text(
+        upstream.read_text(encoding="utf-8") + "metrics:\n  serviceMonitor:\n    enabled: false\n",
+        encoding="utf-8",
+    )
+    values = chart / "values.yaml"
+    values.write_text(
+        values.read_text(encoding="utf-8")
+        + '  metrics:\n    serviceMonitor:\n      enabled: "false"\n',
+        encoding="utf-8",
+    )
+    found = lint([root], root=root, select={"BPG005", "BPG016"}).diagnostics
+    at_toggle = [d.rule for d in found if d.location.json_path.endswith("serviceMonitor.enabled")]
+    assert at_toggle == ["BPG005"]

@@ -9,7 +9,8 @@ case, or `"0"`: `blueprintc.quoted_false`) and the upstream's values.yaml has a 
 at that path (so its templates test it as one), unless its values.schema.json gives the
 value a type: then Helm refuses the string itself, where it stands (BPG003, BPG012).
 
-Checked under each vendored upstream's key in values.yaml and in each `ci/*values.yaml`.
+Checked under each vendored upstream's key in values.yaml and in each `ci/*values.yaml`;
+an observability toggle's default in values.yaml is BPG005's (it must be false).
 
 Failing (the upstream storefront's values.yaml has `tls.enabled: true`)::
 
@@ -27,7 +28,7 @@ from blueprintc.mapping import value_at
 from blueprintc.quoted_false import false_strings, wording
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.support import doc_location, is_helm
+from blueprintc.rules.guards.support import doc_location, is_helm, toggles
 from blueprintc.rules.guards.upstream_templates import upstream_schema
 from blueprintc.rules.guards.upstream_values import values_given
 from blueprintc.schema_refusal import property_choices
@@ -49,10 +50,16 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     for values in values_given(ctx):
         dep = values.dep
         for path, text in false_strings(values.given):
+            if values.doc is ctx.values_yaml and _toggle(ctx, (values.key, *path)):
+                continue  # an observability toggle's default: BPG005 says it must be false
             default = value_at(values.defaults, path)
             # the schema only once a value is a candidate (it is read with the templates)
             if isinstance(default, bool) and not _typed(upstream_schema(ctx, dep), path):
                 yield _finding(values.doc, values.key, str(dep.get("name")), path, text, default)
+
+
+def _toggle(ctx: BlueprintContext, path: PathKey) -> bool:
+    return any(toggle.path == path for toggle in toggles(ctx))
 
 
 def _typed(schema: object, path: PathKey) -> bool:
