@@ -191,3 +191,29 @@ def test_the_charts_own_required_values_are_named_with_the_file_to_add_them_to(
     assert hint == (
         f"set image, tag in {CHART}/values.yaml: bp-demo's values.schema.json requires them"
     )
+
+
+def test_a_toggle_the_schema_refuses_is_bpg003s_finding_alone(tmp_path: Path) -> None:
+    """`serviceMonitor.enabled: "no"` where the upstream's schema wants a boolean: BPG003
+    reports the refusal at the value; BPG005 (toggle not false) does not say it again."""
+    schema = json.dumps(
+        {
+            "type": "object",
+            "properties": {
+                "serviceMonitor": {
+                    "type": "object",
+                    "properties": {"enabled": {"type": "boolean"}},
+                }
+            },
+        }
+    )
+    upstream = {
+        "values.schema.json": schema,
+        "values.yaml": "serviceMonitor:\n  enabled: false\n",
+        "templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n",
+    }
+    values = 'replicas: 1\nupstream-app:\n  serviceMonitor:\n    enabled: "no"\n'
+    workspace = wrapper(tmp_path, values, {}, upstream)
+    result = lint([workspace], root=workspace, jobs=1, select={"BPG003", "BPG005"})
+    found = [(d.rule, d.location.file, d.location.line) for d in result.active]
+    assert found == [("BPG003", f"{CHART}/values.yaml", 4)]

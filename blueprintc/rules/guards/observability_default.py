@@ -16,6 +16,9 @@ Failing::
 Passing: `enabled: false`, switched on per Sovereign by an overlay. `null`,
 `[]` and `""` are off too: some upstream toggles are lists (a metrics list
 such as Cilium's `hubble.metrics.enabled: ~` names the metrics to enable).
+A toggle whose value a values schema refuses (`enabled: "no"` where the
+upstream's values.schema.json wants a boolean) is BPG003's finding at the
+value, not this rule's as well.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from collections.abc import Iterator
 from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.guards.schema_failure import schema_finding
+from blueprintc.rules.guards.smoke_render import reports_default_failure
 from blueprintc.rules.guards.support import is_helm, toggles, values_location, yaml_text
 
 
@@ -39,13 +44,31 @@ from blueprintc.rules.guards.support import is_helm, toggles, values_location, y
 def check(ctx: BlueprintContext) -> Iterator[Finding]:
     if not is_helm(ctx) or ctx.values_yaml is None:
         return
+    refused: tuple[str, int, int] | None = None
     for toggle in toggles(ctx):
-        if not toggle.off:
-            yield Finding(
-                f"{toggle.dotted} defaults to {yaml_text(toggle.default)}; observability "
-                "toggles default to false",
-                values_location(ctx, toggle.path),
-            )
+        if toggle.off:
+            continue
+        where = values_location(ctx, toggle.path)
+        refused = refused or _refused_place(ctx)
+        if (where.file, where.line, where.column) == refused:
+            continue  # a values schema refuses it: BPG003's finding at the value says so
+        yield Finding(
+            f"{toggle.dotted} defaults to {yaml_text(toggle.default)}; observability "
+            "toggles default to false",
+            where,
+        )
+
+
+def _refused_place(ctx: BlueprintContext) -> tuple[str, int, int]:
+    """Where BPG003 reports a values schema's refusal of the default render, if it does
+    (its first refused value); a place no toggle has otherwise."""
+    if not reports_default_failure(ctx):
+        return ("", 0, 0)
+    failure = ctx.render(None).failure
+    found = schema_finding(ctx, failure, "", [ctx.values_yaml]) if failure else None
+    if found is None:
+        return ("", 0, 0)
+    return found.location.file, found.location.line, found.location.column
 
 
 RULE = check
