@@ -29,7 +29,7 @@ from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.schema_failure import schema_finding
-from blueprintc.rules.guards.smoke_render import reports_default_failure
+from blueprintc.rules.guards.smoke_render import reported_default_failure
 from blueprintc.rules.guards.support import is_helm, toggles, values_location, yaml_text
 
 
@@ -44,12 +44,10 @@ from blueprintc.rules.guards.support import is_helm, toggles, values_location, y
 def check(ctx: BlueprintContext) -> Iterator[Finding]:
     if not is_helm(ctx) or ctx.values_yaml is None:
         return
-    refused: tuple[str, int, int] | None = None
-    for toggle in toggles(ctx):
-        if toggle.off:
-            continue
+    on = [toggle for toggle in toggles(ctx) if not toggle.off]
+    refused = _refused_place(ctx) if on else None
+    for toggle in on:
         where = values_location(ctx, toggle.path)
-        refused = refused or _refused_place(ctx)
         if (where.file, where.line, where.column) == refused:
             continue  # a values schema refuses it: BPG003's finding at the value says so
         yield Finding(
@@ -59,15 +57,13 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         )
 
 
-def _refused_place(ctx: BlueprintContext) -> tuple[str, int, int]:
-    """Where BPG003 reports a values schema's refusal of the default render, if it does
-    (its first refused value); a place no toggle has otherwise."""
-    if not reports_default_failure(ctx):
-        return ("", 0, 0)
-    failure = ctx.render(None).failure
+def _refused_place(ctx: BlueprintContext) -> tuple[str, int, int] | None:
+    """Where BPG003 reports a values schema's refusal of the default render (its first
+    refused value), if it does."""
+    failure = reported_default_failure(ctx)
     found = schema_finding(ctx, failure, "", [ctx.values_yaml]) if failure else None
     if found is None:
-        return ("", 0, 0)
+        return None
     return found.location.file, found.location.line, found.location.column
 
 

@@ -43,7 +43,7 @@ from blueprintc.rules.guards.object_sources import object_location, upstream_of
 from blueprintc.rules.guards.render_failures import failure_finding
 from blueprintc.rules.guards.rendered_objects import DEFAULT, ValuesSet, rendered_check
 from blueprintc.rules.guards.schema_failure import schema_finding
-from blueprintc.rules.guards.smoke_render import reports_default_failure
+from blueprintc.rules.guards.smoke_render import reported_default_failure
 
 
 @rule(
@@ -60,9 +60,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     result = rendered_check(ctx)
     if result is None:
         return
-    default = ctx.render(None).failure if result.failures else None
-    if default is not None and not reports_default_failure(ctx):
-        default = None
+    default = reported_default_failure(ctx) if result.failures else None
     for values_set, failure in result.failures:
         assert values_set.location is not None
         message = f"render with {values_set.label} failed: {failure.message}"

@@ -96,15 +96,16 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         )
 
 
-def reports_default_failure(ctx: BlueprintContext) -> bool:
-    """Whether this rule reports a failure of the default render (BPG012 leaves the same
-    failure of a `ci/` render over it to this rule)."""
+def reported_default_failure(ctx: BlueprintContext) -> RenderFailure | None:
+    """The default render's failure when this rule reports it, else None (BPG012 leaves
+    the same failure of a `ci/` render over it to this rule; BPG005 a toggle whose value
+    it names)."""
     modes = [str(m) for m in ctx.canon.section("charts").get("smokeRenderModes", [])]
     mode = smoke_mode(ctx)
     if not is_helm(ctx) or not renderable(ctx) or (mode is not None and mode not in modes):
-        return False
+        return None
     failure = ctx.render(None).failure
-    return failure is not None and not _expected(ctx, failure, mode)
+    return failure if failure is not None and not _expected(ctx, failure, mode) else None
 
 
 def _expected(ctx: BlueprintContext, failure: RenderFailure, mode: str | None) -> bool:
