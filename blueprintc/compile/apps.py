@@ -18,8 +18,7 @@ from blueprintc.compile.locked import LockedApp
 from blueprintc.compile.overlays import doc_layer, overlay_layer
 from blueprintc.compile.parameters import VCLUSTER_PARAMETERS, parametrise
 from blueprintc.compile.placement import ResolvedPlacement, resolve_placement
-from blueprintc.compile.quoted_false import quoted_false_values
-from blueprintc.compile.value_keys import unknown_values, unread_values_below
+from blueprintc.compile.value_keys import value_findings
 from blueprintc.diagnostics import Diagnostic, Location
 from blueprintc.model.organization import Application, Environment, Organization
 from blueprintc.model.sovereign import Sovereign
@@ -120,9 +119,8 @@ def plan_application(
     plan.depends_on = _dependencies(inputs, plan, siblings)
     layers = _layers(inputs, plan)
     plan.values = merge(layers)
-    plan.diagnostics.extend(unknown_values(inputs.workspace, entry, layers, refused, CONFIG_LAYER))
-    plan.diagnostics.extend(unread_values_below(inputs.workspace, entry, layers, plan.diagnostics))
-    plan.diagnostics.extend(quoted_false_values(inputs.workspace, entry, layers))
+    found = value_findings(inputs.workspace, entry, layers, plan.diagnostics, refused, CONFIG_LAYER)
+    plan.diagnostics.extend(found)
     return plan
 
 

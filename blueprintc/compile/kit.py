@@ -41,10 +41,9 @@ from blueprintc.compile.parameters import (
     host_parameters,
     parametrise,
 )
-from blueprintc.compile.quoted_false import quoted_false_values
 from blueprintc.compile.refused_values import refused_value, subchart_failure_hint
 from blueprintc.compile.render_check import RenderCache, RenderFacts
-from blueprintc.compile.value_keys import unknown_values, unread_values_below
+from blueprintc.compile.value_keys import value_findings
 from blueprintc.diagnostics import Diagnostic
 from blueprintc.emit.model import OutputFile
 from blueprintc.model.sovereign import KitEntry, Sovereign
@@ -97,9 +96,7 @@ def plan_kit(
         kit, entry = entries[name]
         merged = kit_layers(inputs, kit, name)
         layers = list(merged.layers)
-        found.extend(unknown_values(inputs.workspace, entry, layers, frozenset()))
-        found.extend(unread_values_below(inputs.workspace, entry, layers, found))
-        found.extend(quoted_false_values(inputs.workspace, entry, layers))
+        found.extend(value_findings(inputs.workspace, entry, layers, found))
         values = parametrise(kit_values(inputs, kit, name), sovereign, HOST_PARAMETERS)
         facts = cache.facts_for(entry, values)
         if facts is not None and facts.error is None:

@@ -1,7 +1,8 @@
 """BPP022: the values a release's layers set that its chart never reads, for an
 Application's layers (config, overlays, configSchema defaults) and a bootstrap-kit
 entry's (its `values:`, the Sovereign overlay): a top-level key the chart does not have
-(chart_keys.py), and below a subchart's key a slip or a dotted key (unread_config.py)."""
+(chart_keys.py), and below a subchart's key a slip or a dotted key (unread_config.py);
+with BPP032 (quoted_false.py), what compile says of a release's values."""
 
 from __future__ import annotations
 
@@ -9,10 +10,29 @@ from blueprintc.chartsources import values_key
 from blueprintc.compile.chart_keys import closest, predicate_keys, unknown_keys
 from blueprintc.compile.findings import report
 from blueprintc.compile.inputs import CatalogEntry
+from blueprintc.compile.quoted_false import quoted_false_values
 from blueprintc.compile.unread_config import known_defaults, unread_config
 from blueprintc.diagnostics import Diagnostic, Location
 from blueprintc.plan.values import Layer
 from blueprintc.workspace import Workspace
+
+
+def value_findings(
+    workspace: Workspace,
+    entry: CatalogEntry,
+    layers: list[Layer],
+    found: list[Diagnostic],
+    refused: frozenset[str] = frozenset(),
+    config: str = "",
+) -> list[Diagnostic]:
+    """What an Application's or a kit entry's layers give its chart that it never reads
+    (BPP022: `unknown_values`, `unread_values_below`) or reads otherwise than written
+    (BPP032: `quoted_false_values`); `found`, the findings so far (BPP004's places)."""
+    return [
+        *unknown_values(workspace, entry, layers, refused, config),
+        *unread_values_below(workspace, entry, layers, found),
+        *quoted_false_values(workspace, entry, layers),
+    ]
 
 
 def unread_values_below(
