@@ -8,54 +8,35 @@ from __future__ import annotations
 from pathlib import Path
 
 from blueprintc.lint import lint
+from tests.cli.helpers import HELM_LABELS, write_workspace
 
 CHART = "blueprints/demo/chart"
-BLUEPRINT = """\
-apiVersion: catalyst.openova.io/v1
-kind: Blueprint
-metadata:
-  name: bp-demo
-spec:
-  version: 1.0.0
-  card:
-    title: Demo
-  manifests:
-    chart: ./chart
-"""
-CONFIGMAP = """\
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: {{ .Release.Name }}
-  labels:
-    app.kubernetes.io/name: {{ .Chart.Name }}
-    app.kubernetes.io/instance: {{ .Release.Name }}
-    app.kubernetes.io/managed-by: {{ .Release.Service }}
-data:
-  host: {{ required "host is required" .Values.host | quote }}
-  replicas: {{ .Values.replicas | quote }}
-"""
+CONFIGMAP = (
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n"
+    + HELM_LABELS
+    + "data:\n"
+    + '  host: {{ required "host is required" .Values.host | quote }}\n'
+    + "  replicas: {{ .Values.replicas | quote }}\n"
+)
 
 
 def _workspace(tmp_path: Path, annotations: str) -> Path:
-    root = tmp_path / "ws"
-    chart = root / CHART
-    (chart / "templates").mkdir(parents=True)
-    (chart / "ci").mkdir()
-    (root / "blueprintc.yaml").write_text(
-        "apiVersion: blueprintc.openova.io/v1alpha1\nkind: Workspace\n", encoding="utf-8"
-    )
-    (root / "blueprints" / "demo" / "blueprint.yaml").write_text(BLUEPRINT, encoding="utf-8")
-    (chart / "Chart.yaml").write_text(
+    """The demo Blueprint of `write_workspace`, its template requiring `host`, which
+    values.yaml and both ci/ files lack."""
+    chart = (
         "apiVersion: v2\nname: bp-demo\nversion: 1.0.0\nannotations:\n"
-        '  catalyst.openova.io/no-upstream: "true"\n' + annotations,
-        encoding="utf-8",
+        '  catalyst.openova.io/no-upstream: "true"\n' + annotations
     )
-    (chart / "values.yaml").write_text("replicas: 1\n", encoding="utf-8")
-    (chart / "templates" / "cm.yaml").write_text(CONFIGMAP, encoding="utf-8")
-    (chart / "ci" / "big-values.yaml").write_text("replicas: 3\n", encoding="utf-8")
-    (chart / "ci" / "ha-values.yaml").write_text("replicas: 2\n", encoding="utf-8")
-    return root
+    return write_workspace(
+        tmp_path / "ws",
+        {"demo": "replicas: 1\n"},
+        extra={
+            f"{CHART}/Chart.yaml": chart,
+            f"{CHART}/templates/configmap.yaml": CONFIGMAP,
+            f"{CHART}/ci/big-values.yaml": "replicas: 3\n",
+            f"{CHART}/ci/ha-values.yaml": "replicas: 2\n",
+        },
+    )
 
 
 def _found(root: Path) -> list[tuple[str, str, int]]:
@@ -64,7 +45,7 @@ def _found(root: Path) -> list[tuple[str, str, int]]:
 
 
 def test_a_failure_every_render_meets_is_one_finding(tmp_path: Path) -> None:
-    assert _found(_workspace(tmp_path, "")) == [("BPG003", f"{CHART}/templates/cm.yaml", 10)]
+    assert _found(_workspace(tmp_path, "")) == [("BPG003", f"{CHART}/templates/configmap.yaml", 10)]
 
 
 def test_a_required_value_each_overlay_of_a_requires_overlay_chart_lacks(
@@ -74,6 +55,6 @@ def test_a_required_value_each_overlay_of_a_requires_overlay_chart_lacks(
     ci/ files are the overlays meant to give `host`, and each that does not is reported."""
     mode = "  catalyst.openova.io/smoke-render-mode: requires-overlay\n"
     assert _found(_workspace(tmp_path, mode)) == [
-        ("BPG012", f"{CHART}/templates/cm.yaml", 10),
-        ("BPG012", f"{CHART}/templates/cm.yaml", 10),
+        ("BPG012", f"{CHART}/templates/configmap.yaml", 10),
+        ("BPG012", f"{CHART}/templates/configmap.yaml", 10),
     ]
