@@ -1,11 +1,22 @@
 """Helm's refusal of a render's values by a chart's `values.schema.json`, taken apart.
 
 Helm validates the values against every chart's schema before it renders, and refuses
-with one message for the lot: `values don't meet the specifications of the schema(s) in
-the following chart(s): cloudnative-pg: - at '/replicaCount': got string, want integer`.
-It names no file. The first value it names is where the fix goes: lint finds it in the
-chart's values files, compile in the layers of the release's values (a Sovereign's
-kit entry, an Application's config).
+with one message for the lot, every refused value of every chart in a tree:
+
+    values don't meet the specifications of the schema(s) in the following chart(s):
+    cloudnative-pg:
+    - at '/image': validation failed
+      - at '/image/tag': got number, want string
+    - at '/mode': 'oneOf' failed, none matched
+      - at '/mode': got string, want integer
+      - at '/mode': value must be one of 'a', 'b'
+
+It names no file. Each refused value is a fix of its own, at its own line: lint finds it
+in the chart's values files, compile in the layers of the release's values (a Sovereign's
+kit entry, an Application's config). A `validation failed` or `'allOf' failed` entry
+only groups the values below it, each refused on its own; the entries below a `oneOf`,
+`anyOf` or `not` are the alternatives the value matched none of, so the value itself is
+the one refused (`refusals`).
 """
 
 from __future__ import annotations
@@ -15,11 +26,17 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from blueprintc.diagnostics import one_line
 from blueprintc.yamldoc import PathKey, json_path
 
-_REFUSED = "values don't meet the specifications of the schema(s)"
-# `<chart>: - at '<JSON pointer>': <what is wrong>`, the first of Helm's list.
-_VIOLATION = re.compile(r"(?P<chart>[\w.-]+): - at '(?P<pointer>[^']*)': (?P<why>.+?)(?= - |$)")
+REFUSED = "values don't meet the specifications of the schema(s) in the following chart(s)"
+# Each entry of Helm's list, on one line: `[<chart>:] - at '<JSON pointer>': <what>`; a
+# chart's name comes before its first entry.
+_ENTRY = re.compile(r"(?:(?P<chart>[\w.-]+): )?- at '(?P<pointer>.*?)': ")
+# Entries that only group the refused values below them, and those whose entries below
+# are the alternatives the value matched none of.
+_GROUPS = ("validation failed", "'allOf' failed")
+_ALTERNATIVES = ("'oneOf' failed", "'anyOf' failed")
 
 
 @dataclass(frozen=True)
@@ -28,15 +45,67 @@ class Refusal:
     pointer: str  # JSON pointer of the value, in that chart's own values
     why: str  # `got string, want integer`
 
+    @property
+    def message(self) -> str:
+        """Helm's message for this refused value alone."""
+        return f"{REFUSED}: {self.chart}: - at '{self.pointer}': {self.why}"
+
 
 def refusal(message: str) -> Refusal | None:
     """The first value Helm's schema check refused in `message`; None for another error."""
-    if _REFUSED not in message:
-        return None
-    match = _VIOLATION.search(message.split(_REFUSED, 1)[1])
-    if match is None:
-        return None
-    return Refusal(match.group("chart"), match.group("pointer"), match.group("why"))
+    found = refusals(message)
+    return found[0] if found else None
+
+
+def refusals(message: str) -> tuple[Refusal, ...]:
+    """Every value Helm's schema check refused in `message` (on its lines or on one),
+    each once, by chart and pointer (Helm lists them in Go's map order, which changes
+    from run to run); () for another error."""
+    text = one_line(message)
+    if REFUSED not in text:
+        return ()
+    entries = _entries(text.split(REFUSED, 1)[1])
+    found: list[Refusal] = []
+    alternatives: Refusal | None = None  # the last oneOf/anyOf: its alternatives follow
+    for index, entry in enumerate(entries):
+        if alternatives is not None and _within(entry, alternatives):
+            continue
+        alternatives = entry if entry.why.startswith(_ALTERNATIVES) else None
+        later = entries[index + 1] if index + 1 < len(entries) else None
+        if entry.why in _GROUPS and later is not None and _within(later, entry):
+            continue
+        found.append(entry)
+    return tuple(sorted(set(found), key=lambda r: (r.chart, r.pointer, r.why)))
+
+
+def refusals_message(refused: tuple[Refusal, ...] | list[Refusal]) -> str:
+    """Helm's message for `refused` alone, chart by chart, on one line."""
+    parts = [REFUSED + ":"]
+    chart = None
+    for entry in refused:
+        if entry.chart != chart:
+            parts.append(f"{entry.chart}:")
+            chart = entry.chart
+        parts.append(f"- at '{entry.pointer}': {entry.why}")
+    return " ".join(parts)
+
+
+def _entries(listing: str) -> list[Refusal]:
+    matches = list(_ENTRY.finditer(listing))
+    entries = []
+    chart = ""
+    for match, after in zip(matches, [*matches[1:], None], strict=True):
+        chart = match.group("chart") or chart
+        end = after.start() if after is not None else len(listing)
+        entries.append(Refusal(chart, match.group("pointer"), listing[match.end() : end].strip()))
+    return entries
+
+
+def _within(entry: Refusal, above: Refusal) -> bool:
+    """`entry` is of the same chart, at `above`'s value or below it."""
+    return entry.chart == above.chart and (
+        entry.pointer == above.pointer or entry.pointer.startswith(above.pointer + "/")
+    )
 
 
 def pointer_parts(node: object, pointer: str) -> PathKey:

@@ -11,7 +11,7 @@ from blueprintc.compile.apps import AppPlan, emitted_values
 from blueprintc.compile.crd_order import crd_problems, own_crd_hint, own_crd_message
 from blueprintc.compile.findings import at, report
 from blueprintc.compile.inputs import Inputs
-from blueprintc.compile.refused_values import refused_value, subchart_failure_hint
+from blueprintc.compile.refused_values import failure_places, subchart_failure_hint
 from blueprintc.compile.render_check import RenderCache, RenderFacts, uses_cnpg
 from blueprintc.diagnostics import Diagnostic
 
@@ -22,18 +22,12 @@ def render_checks(inputs: Inputs, plan: AppPlan, cache: RenderCache) -> list[Dia
     where = at(plan.org.doc, plan.app.path)
     found = []
     if facts is not None and facts.error is not None:
-        place = where
         hint = facts.hint or subchart_failure_hint(facts.error, "the Application's `config:`")
-        values = plan.values
-        refused = (
-            refused_value(facts.error, plan.entry.chart_name, values)
-            if values is not None
-            else None
-        )
-        if refused is not None:
-            place, hint = refused
         message = f"Application {plan.app.name} ({plan.env.env_type}) does not render"
-        found.append(report("BPP016", f"{message}: {facts.error}", place, hint))
+        for error, place, fix in failure_places(
+            facts.error, plan.entry.chart_name, plan.values, where, hint
+        ):
+            found.append(report("BPP016", f"{message}: {error}", place, fix))
     for service in facts.nodeports if facts is not None else ():
         found.append(
             report(

@@ -41,7 +41,7 @@ from blueprintc.compile.parameters import (
     host_parameters,
     parametrise,
 )
-from blueprintc.compile.refused_values import refused_value, subchart_failure_hint
+from blueprintc.compile.refused_values import failure_places, subchart_failure_hint
 from blueprintc.compile.render_check import RenderCache, RenderFacts
 from blueprintc.compile.value_keys import value_findings
 from blueprintc.diagnostics import Diagnostic
@@ -104,11 +104,11 @@ def plan_kit(
         if facts is not None and facts.error is not None:
             where = at(sovereign.doc, kit.path)
             hint = facts.hint or subchart_failure_hint(facts.error, "the kit entry's `values:`")
-            refused = refused_value(facts.error, entry.chart_name, merged)
-            if refused is not None:
-                where, hint = refused
-            message = f"bootstrap-kit entry {name} does not render: {facts.error}"
-            found.append(report("BPP016", message, where, hint))
+            for error, place, fix in failure_places(
+                facts.error, entry.chart_name, merged, where, hint
+            ):
+                message = f"bootstrap-kit entry {name} does not render: {error}"
+                found.append(report("BPP016", message, place, fix))
         for service in facts.nodeports if facts is not None else ():
             found.append(
                 report(

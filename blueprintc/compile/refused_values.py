@@ -1,9 +1,9 @@
 """Where a release's values that a chart's values.schema.json refused are set (BPP016).
 
-Helm's refusal names the value but no file (`blueprintc.schema_refusal`). A release's
+Helm's refusal names the values but no file (`blueprintc.schema_refusal`). A release's
 values are layers: the Sovereign overlay, a kit entry's `values`, an Application's
-config, size overlays. The layer that decides the refused value is where the fix goes,
-at its line, not the kit entry or Application that renders it.
+config, size overlays. The layer that decides a refused value is where its fix goes,
+at its line, not the kit entry or Application that renders it: one finding per value.
 """
 
 from __future__ import annotations
@@ -12,18 +12,42 @@ from typing import Any
 
 from blueprintc.diagnostics import Location
 from blueprintc.plan.values import Merged
-from blueprintc.schema_refusal import fix_hint, pointer_parts, refusal
+from blueprintc.schema_refusal import (
+    Refusal,
+    fix_hint,
+    pointer_parts,
+    refusals,
+    refusals_message,
+)
 from blueprintc.yamldoc import json_path
 
 
-def refused_value(error: str, chart: str, values: Merged) -> tuple[Location, str] | None:
-    """The place of the first value `chart`'s render refused in `error`, with the fix;
-    None when `error` is another, or no layer with positions sets the value (a chart
-    default: the caller's place stands). A subchart's values are under its key, which
+def failure_places(
+    error: str, chart: str, values: Merged | None, where: Location, hint: str | None
+) -> list[tuple[str, Location, str | None]]:
+    """How a release's failed render is reported, as (error, place, hint): each value
+    `chart`'s render refused (Helm's message for it alone) at the layer that sets it,
+    with the fix; the rest of `error` at `where` with `hint` (a chart default refused,
+    or another failure)."""
+    placed: list[tuple[str, Location, str | None]] = []
+    rest = []
+    for refused in refusals(error):
+        found = _refused_place(refused, chart, values) if values is not None else None
+        if found is None:
+            rest.append(refused)
+        else:
+            placed.append((refused.message, *found))
+    if rest:
+        placed.append((refusals_message(rest), where, hint))
+    elif not placed:
+        placed.append((error, where, hint))
+    return placed
+
+
+def _refused_place(refused: Refusal, chart: str, values: Merged) -> tuple[Location, str] | None:
+    """The place of the value `refused` names, with the fix; None when no layer with
+    positions sets it (a chart default). A subchart's values are under its key, which
     Helm's message names it by (its alias, else its name)."""
-    refused = refusal(error)
-    if refused is None:
-        return None
     prefix = () if refused.chart == chart else (refused.chart,)
     below = _get(values.value, prefix)
     path = (*prefix, *pointer_parts(below, refused.pointer))

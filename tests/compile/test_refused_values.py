@@ -155,3 +155,54 @@ def test_a_subcharts_failing_template_names_its_values_key(tmp_path: Path) -> No
         "for under `collector:` in the kit entry's `values:` or in the Blueprint's "
         "values.yaml (its templates are the upstream's)"
     )
+
+
+def test_each_refused_value_of_a_kit_entry_is_reported_at_its_own_line(tmp_path: Path) -> None:
+    """Two values refused in one render: two findings, each at its line with its fix (one
+    at the first value Helm happened to list was all a run showed), and a refused chart
+    default in the same render stays at the entry, for that value alone."""
+    kit = (
+        "    - blueprint: bp-base\n      version: ^1.0\n      values:\n"
+        "        replicas: two\n        mode: quick\n"
+    )
+    workspace = kit_workspace(tmp_path, kit)
+    chart = workspace / "blueprints" / "base" / "chart"
+    schema = {
+        "type": "object",
+        "properties": {
+            "replicas": {"type": "integer"},
+            "mode": {"enum": ["fast", "safe"]},
+            "size": {"type": "string"},
+        },
+    }
+    (chart / "values.schema.json").write_text(json.dumps(schema))
+    (chart / "values.yaml").write_text((chart / "values.yaml").read_text() + "size: 3\n")
+
+    found = _render_findings(workspace, tmp_path / "out")
+
+    sovereign = workspace / "sovereign.yaml"
+    places = sorted(
+        (d.location.file, d.location.line, d.message.split(": - at ")[1]) for d in found
+    )
+    assert places == [
+        (
+            "sovereign.yaml",
+            _line(sovereign, "- blueprint: bp-base"),
+            "'/size': got number, want string",
+        ),
+        (
+            "sovereign.yaml",
+            _line(sovereign, "replicas: two"),
+            "'/replicas': got string, want integer",
+        ),
+        (
+            "sovereign.yaml",
+            _line(sovereign, "mode: quick"),
+            "'/mode': value must be one of 'fast', 'safe'",
+        ),
+    ]
+    by_line = {d.location.line: d.hint for d in found}
+    assert by_line[_line(sovereign, "mode: quick")] == (
+        "give mode a value bp-base's values.schema.json accepts "
+        "(value must be one of 'fast', 'safe')"
+    )

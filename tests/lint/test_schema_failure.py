@@ -217,3 +217,62 @@ def test_a_toggle_the_schema_refuses_is_bpg003s_finding_alone(tmp_path: Path) ->
     result = lint([workspace], root=workspace, jobs=1, select={"BPG003", "BPG005"})
     found = [(d.rule, d.location.file, d.location.line) for d in result.active]
     assert found == [("BPG003", f"{CHART}/values.yaml", 4)]
+
+
+SEVERAL = json.dumps(
+    {
+        "type": "object",
+        "properties": {
+            "replicaCount": {"type": "integer"},
+            "mode": {"enum": ["fast", "safe"]},
+            "image": {"type": "object", "properties": {"tag": {"type": "string"}}},
+        },
+    }
+)
+
+
+def test_every_refused_value_is_reported_at_its_own_line_with_its_fix(tmp_path: Path) -> None:
+    """Helm refuses three values in one message; the first one Helm listed (in Go's map
+    order, a new one each run) was the one finding. Now one run shows every fix."""
+    upstream = {"values.schema.json": SEVERAL, **RENDERS}
+    values = (
+        "replicas: 1\nupstream-app:\n  replicaCount: two\n  mode: quick\n  image:\n    tag: 5\n"
+    )
+    workspace = wrapper(tmp_path, values, {}, upstream)
+    found = sorted(_findings(workspace), key=lambda f: f[2])
+    assert [(file, line, column) for file, _, line, column, _ in found] == [
+        (f"{CHART}/values.yaml", 3, 17),
+        (f"{CHART}/values.yaml", 4, 9),
+        (f"{CHART}/values.yaml", 6, 10),
+    ]
+    messages = [message for _, message, _, _, _ in found]
+    assert messages[0].endswith("upstream-app: - at '/replicaCount': got string, want integer")
+    assert messages[1].endswith("upstream-app: - at '/mode': value must be one of 'fast', 'safe'")
+    assert messages[2].endswith("upstream-app: - at '/image/tag': got number, want string")
+    assert [hint.split(" a value ")[0] for _, _, _, _, hint in found] == [
+        "give upstream-app.replicaCount",
+        "give upstream-app.mode",
+        "give upstream-app.image.tag",
+    ]
+
+
+def test_a_ci_file_refused_beside_values_yaml_is_reported_for_its_own_value(
+    tmp_path: Path,
+) -> None:
+    """values.yaml's `mode: quick` fails every render (BPG003 reports it); a ci/ file that
+    also sets `replicaCount: two` fails with both. Its render is reported for its own
+    value alone: `mode` was said at values.yaml, and said again from the ci/ render."""
+    upstream = {"values.schema.json": SEVERAL, **RENDERS}
+    values = "replicas: 1\nupstream-app:\n  mode: quick\n"
+    workspace = wrapper(tmp_path, values, {}, upstream)
+    (workspace / CHART / "ci").mkdir()
+    (workspace / CHART / "ci" / "ha-values.yaml").write_text(
+        "upstream-app:\n  replicaCount: two\n", encoding="utf-8"
+    )
+    result = lint([workspace], root=workspace, jobs=1, select={"BPG003", "BPG012"})
+    found = [(d.rule, d.location.file, d.location.line) for d in result.active]
+    assert found == [
+        ("BPG012", f"{CHART}/ci/ha-values.yaml", 2),
+        ("BPG003", f"{CHART}/values.yaml", 3),
+    ]
+    assert result.active[0].message.endswith("'/replicaCount': got string, want integer")

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.schema_failure import schema_finding
+from blueprintc.rules.guards.schema_failure import schema_findings
 from blueprintc.rules.guards.smoke_render import reported_default_failure
 from blueprintc.rules.guards.support import is_helm, toggles, values_location, yaml_text
 
@@ -45,10 +45,10 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     if not is_helm(ctx) or ctx.values_yaml is None:
         return
     on = [toggle for toggle in toggles(ctx) if not toggle.off]
-    refused = _refused_place(ctx) if on else None
+    refused = _refused_places(ctx) if on else set()
     for toggle in on:
         where = values_location(ctx, toggle.path)
-        if (where.file, where.line, where.column) == refused:
+        if (where.file, where.line, where.column) in refused:
             continue  # a values schema refuses it: BPG003's finding at the value says so
         yield Finding(
             f"{toggle.dotted} defaults to {yaml_text(toggle.default)}; observability "
@@ -57,14 +57,14 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         )
 
 
-def _refused_place(ctx: BlueprintContext) -> tuple[str, int, int] | None:
-    """Where BPG003 reports a values schema's refusal of the default render (its first
-    refused value), if it does."""
+def _refused_places(ctx: BlueprintContext) -> set[tuple[str, int, int]]:
+    """Where BPG003 reports a values schema's refusals of the default render, if it does."""
     failure = reported_default_failure(ctx)
-    found = schema_finding(ctx, failure, "", [ctx.values_yaml]) if failure else None
-    if found is None:
-        return None
-    return found.location.file, found.location.line, found.location.column
+    refused = schema_findings(ctx, failure, "", [ctx.values_yaml]) if failure else None
+    if refused is None:
+        return set()
+    places = (finding.location for _, finding in refused.located)
+    return {(where.file, where.line, where.column) for where in places}
 
 
 RULE = check

@@ -31,6 +31,7 @@ Passing: the same template with `spec.replicas: 2`.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
@@ -42,8 +43,9 @@ from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.object_sources import object_location, upstream_of
 from blueprintc.rules.guards.render_failures import failure_finding
 from blueprintc.rules.guards.rendered_objects import DEFAULT, ValuesSet, rendered_check
-from blueprintc.rules.guards.schema_failure import schema_finding
+from blueprintc.rules.guards.schema_failure import schema_findings
 from blueprintc.rules.guards.smoke_render import reported_default_failure
+from blueprintc.schema_refusal import refusals, refusals_message
 
 
 @rule(
@@ -62,14 +64,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         return
     default = reported_default_failure(ctx) if result.failures else None
     for values_set, failure in result.failures:
-        assert values_set.location is not None
-        message = f"render with {values_set.label} failed: {failure.message}"
-        docs = [values_set.doc, ctx.values_yaml]  # the ci/ file wins over values.yaml
-        refused = schema_finding(ctx, failure, message, docs)
-        if _said_by_default(refused, failure, default, values_set):
-            continue
-        where = values_set.location
-        yield refused or failure_finding(ctx, failure, message, where, cause=where)
+        yield from _render_failure(ctx, values_set, failure, default)
     version = ctx.workspace.kubernetes_version
     for error in result.errors:
         obj = error.obj
@@ -89,19 +84,33 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         )
 
 
-def _said_by_default(
-    refused: Finding | None,
+def _render_failure(
+    ctx: BlueprintContext,
+    values_set: ValuesSet,
     failure: RenderFailure,
     default: RenderFailure | None,
-    values_set: ValuesSet,
-) -> bool:
-    """The default render failed the same way and BPG003 reports it (`default`): the
-    values set did not cause it, unless it is a schema's refusal of a value the ci/ file
-    sets itself (then that file's line is a second place to fix)."""
-    if default is None or default.message != failure.message:
-        return False
+) -> Iterator[Finding]:
+    """A values set's failed render: each value a schema refused at its line, the rest at
+    the values set's place; less what BPG003 reports of the default render (`default`),
+    which the values set did not cause, unless the values set's own file sets a refused
+    value (then that file's line is a second place to fix)."""
     where = values_set.location
-    return refused is None or where is None or refused.location.file != where.file
+    assert where is not None
+    message = f"render with {values_set.label} failed: "
+    docs = [values_set.doc, ctx.values_yaml]  # the ci/ file wins over values.yaml
+    refused = schema_findings(ctx, failure, message, docs)
+    if refused is None:
+        if default is None or default.message != failure.message:
+            yield failure_finding(ctx, failure, message + failure.message, where, cause=where)
+        return
+    said = set(refusals(default.message)) if default is not None else set()
+    for value, finding in refused.located:
+        if value not in said or finding.location.file == where.file:
+            yield finding
+    rest = [value for value in refused.unlocated if value not in said]
+    if rest:
+        rest_failure = dataclasses.replace(failure, message=refusals_message(rest))
+        yield failure_finding(ctx, rest_failure, message + rest_failure.message, where, cause=where)
 
 
 def _named(upstream: dict[str, Any]) -> str:

@@ -1,7 +1,8 @@
 """Where in values.yaml a render that a chart's values.schema.json refused went wrong
 (`blueprintc.schema_refusal`): the smoke render's finding stood at Chart.yaml's `name:`
-with a hint about templates. The value Helm names is in the chart's values.yaml, under
-the subchart's key for a subchart's schema: that is where the fix goes. A required value
+with a hint about templates. Each value Helm names is in the chart's values.yaml, under
+the subchart's key for a subchart's schema: that is where its fix goes, one finding per
+value, so that one run shows every fix. A required value
 nobody gives (`missing property 'policy'`, external-dns 1.21's) is reported at the key of
 the mapping that lacks it, else at the upstream's Chart.yaml entry, with what the schema
 says it may be.
@@ -9,7 +10,9 @@ says it may be.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from blueprintc.chartsources import values_key
@@ -24,22 +27,53 @@ from blueprintc.schema_refusal import (
     missing_properties,
     pointer_parts,
     property_choices,
-    refusal,
+    refusals,
+    refusals_message,
 )
 from blueprintc.source import InputError
 from blueprintc.yamldoc import PathKey, YamlDoc
 
 
-def schema_finding(
-    ctx: BlueprintContext, failure: RenderFailure, message: str, docs: list[YamlDoc | None]
-) -> Finding | None:
-    """`message` at the first value Helm's schema check refused, in the first of `docs`
-    (the values files of the render, the one that wins first) that sets it, with the
-    fix; None when the failure is another, or no file sets that value (a subchart's own
-    default: the caller's place stands). Missing required values: see `_missing`."""
-    refused = refusal(failure.message)
-    if refused is None:
+@dataclass(frozen=True)
+class SchemaFindings:
+    """A render's values a schema refused: those a values file sets, each as a finding at
+    its value with the fix, and those no file sets (a subchart's own default)."""
+
+    located: tuple[tuple[Refusal, Finding], ...]
+    unlocated: tuple[Refusal, ...]
+
+    def unlocated_failure(self, failure: RenderFailure) -> RenderFailure | None:
+        """`failure` as Helm's message for the unlocated values alone; None if none."""
+        if not self.unlocated:
+            return None
+        return dataclasses.replace(failure, message=refusals_message(self.unlocated))
+
+
+def schema_findings(
+    ctx: BlueprintContext, failure: RenderFailure, prefix: str, docs: list[YamlDoc | None]
+) -> SchemaFindings | None:
+    """Each value Helm's schema check refused, at the first of `docs` (the values files
+    of the render, the one that wins first) that sets it, with the fix, its message
+    `prefix` and Helm's message for it alone; None when the failure is another. Missing
+    required values: see `_missing`."""
+    located: list[tuple[Refusal, Finding]] = []
+    unlocated: list[Refusal] = []
+    for refused in refusals(failure.message):
+        finding = _finding(ctx, refused, f"{prefix}{refused.message}", docs)
+        if finding is None:
+            unlocated.append(refused)
+        else:
+            located.append((refused, finding))
+    if not located and not unlocated:
         return None
+    return SchemaFindings(tuple(located), tuple(unlocated))
+
+
+def _finding(
+    ctx: BlueprintContext, refused: Refusal, message: str, docs: list[YamlDoc | None]
+) -> Finding | None:
+    """`message` at the value `refused` names in the first of `docs` that sets it; None
+    when the chart is unknown or no file sets the value."""
     found = _values_prefix(ctx, refused.chart)
     if found is None:
         return None

@@ -39,7 +39,7 @@ from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.remote_schema import fix, not_loaded, place
 from blueprintc.rules.guards.render_failures import failure_finding, upstream_entry
-from blueprintc.rules.guards.schema_failure import schema_finding
+from blueprintc.rules.guards.schema_failure import schema_findings
 from blueprintc.rules.guards.support import (
     chart_location,
     is_helm,
@@ -76,7 +76,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     made = ctx.stand_in
     if render.failure is not None:
         if not _expected(ctx, render.failure, mode):
-            yield _failure(ctx, render.failure, mode, annotation)
+            yield from _failure(ctx, render.failure, mode, annotation)
         return
     unparsable = not_yaml_failures(ctx, render)
     for failure in unparsable:
@@ -142,7 +142,7 @@ def _helper_bodies(ctx: BlueprintContext) -> dict[str, str]:
 
 def _failure(
     ctx: BlueprintContext, failure: RenderFailure, mode: str | None, annotation: str
-) -> Finding:
+) -> Iterator[Finding]:
     prefix = "default render failed"
     if ctx.stand_in is not None:
         prefix += " (dependencies not built: stood in for, see BPG011)"
@@ -155,10 +155,15 @@ def _failure(
             f"at every render, install and upgrade, and it could not be fetched here; "
             f"{fix(remote)}"
         )
-        return Finding(f"{prefix}: {failure.message}", place(ctx, remote), hint=hint)
-    refused = schema_finding(ctx, failure, f"{prefix}: {failure.message}", [ctx.values_yaml])
-    if refused is not None:  # a value its values.schema.json refuses: at the value
-        return refused
+        yield Finding(f"{prefix}: {failure.message}", place(ctx, remote), hint=hint)
+        return
+    refused = schema_findings(ctx, failure, f"{prefix}: ", [ctx.values_yaml])
+    if refused is not None:  # values its values.schema.json refuses: each at its value
+        yield from (finding for _, finding in refused.located)
+        unlocated = refused.unlocated_failure(failure)
+        if unlocated is None:
+            return
+        failure = unlocated
     finding = failure_finding(
         ctx, failure, f"{prefix}: {failure.message}", chart_location(ctx, ("name",))
     )
@@ -174,8 +179,8 @@ def _failure(
             hint = (
                 f"if the per-cluster overlay supplies this value, {overlay}; else give it a default"
             )
-        return dataclasses.replace(finding, hint=hint)
-    return finding
+        finding = dataclasses.replace(finding, hint=hint)
+    yield finding
 
 
 RULE = check
