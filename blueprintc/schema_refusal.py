@@ -21,6 +21,7 @@ the one refused (`refusals`).
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from dataclasses import dataclass
@@ -130,7 +131,34 @@ def missing_properties(why: str) -> tuple[str, ...]:
     return tuple(_QUOTED.findall(match.group("names"))) if match else ()
 
 
+def unknown_properties(why: str) -> tuple[str, ...]:
+    """The keys a refusal says are not allowed (`additional properties 'a' not allowed`:
+    the mapping at its pointer has keys its schema's `additionalProperties: false`
+    forbids, a misspelt key most often); () for another refusal."""
+    match = _UNKNOWN.match(why)
+    return tuple(_QUOTED.findall(match.group("names"))) if match else ()
+
+
+def unknown_key_hint(path: PathKey, chart: str, known: tuple[str, ...]) -> str:
+    """The fix for the key at `path` that `chart`'s schema does not allow, `known` the
+    keys it allows there (for the closest name)."""
+    close = difflib.get_close_matches(str(path[-1]), known, 1)
+    meant = f" (did you mean {json_path((*path[:-1], close[0]))}?)" if close else ""
+    where = json_path(path[:-1]) if path[:-1] else "the top level"
+    return (
+        f"remove {json_path(path)}, or correct its name{meant}: {chart}'s values.schema.json "
+        f"allows no other keys at {where}"
+    )
+
+
+def schema_properties(schema: Any, parts: PathKey) -> tuple[str, ...]:
+    """The keys `schema` (a chart's values.schema.json) names for the mapping at `parts`."""
+    properties = _get(_node_at(schema, parts), "properties")
+    return tuple(str(name) for name in properties) if isinstance(properties, dict) else ()
+
+
 _MISSING = re.compile(r"missing propert(?:y|ies) (?P<names>'.*')$")
+_UNKNOWN = re.compile(r"additional propert(?:y|ies) (?P<names>'.*') not allowed$")
 _QUOTED = re.compile(r"'([^']*)'")
 
 
@@ -161,13 +189,7 @@ def property_choices(schema: Any, parts: PathKey, names: tuple[str, ...]) -> dic
     """What each of `names` may be, by `schema` (a chart's values.schema.json) for the
     mapping at `parts`: its `enum`, else its `type`. A property the schema describes
     only behind a combinator or a remote `$ref` is left out."""
-    node = _followed(schema, schema)
-    for part in parts:
-        if not isinstance(node, dict):
-            return {}
-        below = node.get("items") if isinstance(part, int) else _get(node.get("properties"), part)
-        node = _followed(schema, below)
-    properties = node.get("properties") if isinstance(node, dict) else None
+    properties = _get(_node_at(schema, parts), "properties")
     choices = {}
     for name in names:
         choice = value_choice(schema, _get(properties, name))
@@ -188,6 +210,18 @@ def value_choice(root: Any, described: Any) -> str | None:
     if isinstance(kind, str):
         return f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind}"
     return None
+
+
+def _node_at(schema: Any, parts: PathKey) -> Any:
+    """The subschema of `schema` for the value at `parts`, through `properties`, `items`
+    and local `$ref`s; None where the schema does not say directly."""
+    node = _followed(schema, schema)
+    for part in parts:
+        if not isinstance(node, dict):
+            return None
+        below = node.get("items") if isinstance(part, int) else _get(node.get("properties"), part)
+        node = _followed(schema, below)
+    return node
 
 
 def _get(node: Any, key: str) -> Any:

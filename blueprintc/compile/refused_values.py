@@ -18,8 +18,10 @@ from blueprintc.schema_refusal import (
     pointer_parts,
     refusals,
     refusals_message,
+    unknown_key_hint,
+    unknown_properties,
 )
-from blueprintc.yamldoc import json_path
+from blueprintc.yamldoc import PathKey, json_path
 
 
 def failure_places(
@@ -51,10 +53,20 @@ def _refused_place(refused: Refusal, chart: str, values: Merged) -> tuple[Locati
     prefix = () if refused.chart == chart else (refused.chart,)
     below = _get(values.value, prefix)
     path = (*prefix, *pointer_parts(below, refused.pointer))
+    for key in unknown_properties(refused.why):  # a key the schema does not allow there
+        found = _set_at(values, (*path, key))
+        if found is not None:
+            return found, unknown_key_hint((*path, key), refused.chart, ())
+    found = _set_at(values, path)
+    return (found, fix_hint(path, refused.chart, refused.why)) if found is not None else None
+
+
+def _set_at(values: Merged, path: PathKey) -> Location | None:
+    """Where the layer that decides the value at `path` sets it; None for no layer with
+    positions (a chart default)."""
     for origin in values.explain(path):
         if origin.line is not None:
-            where = Location(origin.source, origin.line, origin.column or 1, json_path(path))
-            return where, fix_hint(path, refused.chart, refused.why)
+            return Location(origin.source, origin.line, origin.column or 1, json_path(path))
     return None
 
 

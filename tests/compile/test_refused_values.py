@@ -206,3 +206,34 @@ def test_each_refused_value_of_a_kit_entry_is_reported_at_its_own_line(tmp_path:
         "give mode a value bp-base's values.schema.json accepts "
         "(value must be one of 'fast', 'safe')"
     )
+
+
+def test_a_key_the_schema_does_not_allow_is_reported_at_the_key(tmp_path: Path) -> None:
+    """`additionalProperties: false` and a misspelt key in the kit entry's values: at the
+    key, not at the mapping Helm names."""
+    kit = (
+        "    - blueprint: bp-base\n      version: ^1.0\n      values:\n"
+        "        pdb:\n          minAvailble: 1\n"
+    )
+    workspace = kit_workspace(tmp_path, kit)
+    schema = {
+        "type": "object",
+        "properties": {
+            "pdb": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {"minAvailable": {"type": "integer"}},
+            }
+        },
+    }
+    chart = workspace / "blueprints" / "base" / "chart"
+    (chart / "values.schema.json").write_text(json.dumps(schema))
+
+    [found] = _render_findings(workspace, tmp_path / "out")
+
+    line = _line(workspace / "sovereign.yaml", "minAvailble: 1")
+    assert (found.location.file, found.location.line) == ("sovereign.yaml", line)
+    assert found.hint == (
+        "remove pdb.minAvailble, or correct its name: bp-base's values.schema.json allows no "
+        "other keys at pdb"
+    )

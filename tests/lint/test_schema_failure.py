@@ -276,3 +276,33 @@ def test_a_ci_file_refused_beside_values_yaml_is_reported_for_its_own_value(
         ("BPG003", f"{CHART}/values.yaml", 3),
     ]
     assert result.active[0].message.endswith("'/replicaCount': got string, want integer")
+
+
+def test_a_key_the_schema_does_not_allow_is_reported_at_the_key_with_the_closest(
+    tmp_path: Path,
+) -> None:
+    """`additionalProperties: false` refuses a misspelt key: Helm names the mapping, the
+    fix is the key (`minAvailble:` for `minAvailable:`), at its line."""
+    schema = json.dumps(
+        {
+            "type": "object",
+            "properties": {
+                "pdb": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {"minAvailable": {"type": "integer"}, "enabled": {}},
+                }
+            },
+        }
+    )
+    upstream = {"values.schema.json": schema, **RENDERS}
+    values = "replicas: 1\nupstream-app:\n  pdb:\n    enabled: true\n    minAvailble: 1\n"
+    workspace = wrapper(tmp_path, values, {}, upstream)
+    [(file, message, line, column, hint)] = _findings(workspace)
+    assert message.endswith("- at '/pdb': additional properties 'minAvailble' not allowed")
+    assert (file, line, column) == (f"{CHART}/values.yaml", 5, 5)  # `minAvailble:`
+    assert hint == (
+        "remove upstream-app.pdb.minAvailble, or correct its name (did you mean "
+        "upstream-app.pdb.minAvailable?): upstream-app's values.schema.json allows no other "
+        "keys at upstream-app.pdb"
+    )

@@ -29,6 +29,9 @@ from blueprintc.schema_refusal import (
     property_choices,
     refusals,
     refusals_message,
+    schema_properties,
+    unknown_key_hint,
+    unknown_properties,
 )
 from blueprintc.source import InputError
 from blueprintc.yamldoc import PathKey, YamlDoc
@@ -80,6 +83,9 @@ def _finding(
     prefix, chart, dep = found
     if missing_properties(refused.why):
         return _missing(ctx, refused, message, docs, (prefix, chart, dep))
+    unknown = _unknown(ctx, refused, message, docs, (prefix, chart, dep))
+    if unknown is not None:
+        return unknown
     for doc in docs:
         if doc is None:
             continue
@@ -118,6 +124,29 @@ def _missing(
     else:
         where = chart_location(ctx, ("name",))
     return Finding(message, where, fix_hint(path, name, refused.why, choices, values_file(ctx)))
+
+
+def _unknown(
+    ctx: BlueprintContext,
+    refused: Refusal,
+    message: str,
+    docs: list[YamlDoc | None],
+    chart: _Chart,
+) -> Finding | None:
+    """Keys the schema does not allow (`additionalProperties: false`): at the first such
+    key a values file sets, with the closest key the schema allows there; None for
+    another refusal, or when no file sets one."""
+    prefix, name, dep = chart
+    for key in unknown_properties(refused.why):
+        for doc in docs:
+            if doc is None:
+                continue
+            path = (*prefix, *pointer_parts(doc.get(prefix), refused.pointer), key)
+            if doc.get(path, _ABSENT) is not _ABSENT:
+                known = schema_properties(_schema(ctx, dep), path[len(prefix) : -1])
+                hint = unknown_key_hint(path, name, known)
+                return Finding(message, doc_location(doc, path, key=True), hint)
+    return None
 
 
 def _schema(ctx: BlueprintContext, dep: dict[str, Any] | None) -> Any:
