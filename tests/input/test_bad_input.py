@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from blueprintc.lint import lint
 from tests.cli.helpers import CLEAN_VALUES, invoke, write_workspace
+from tests.lint.test_upstream_objects import wrapper
 
 DEMO = "blueprints/demo"
 VALUES = f"{DEMO}/chart/values.yaml"
@@ -386,3 +387,22 @@ def test_any_blueprint_yaml_gives_diagnostics_not_exceptions(
     assert result.blueprints == [DEMO]
     for diagnostic in result.diagnostics:
         assert not Path(diagnostic.location.file).is_absolute(), diagnostic
+
+
+def test_a_dependency_with_no_name_is_one_finding_at_its_entry(tmp_path: Path) -> None:
+    """`alias:` written for `name:`: Helm renders the chart (its charts/ archive matches
+    no entry and is kept), so only BPS004 says which entry, once; the version pin rule
+    (BPG004) no longer adds "Chart.yaml does not depend on upstream-app" twice. No
+    archive can be matched to the entry, so the render guards do not trust the render
+    and BPG011 (info) says they were skipped, naming the entry `(no name)`."""
+    workspace = wrapper(tmp_path, "replicas: 1\nupstream-app:\n  image: x\n", {}, {})
+    chart = workspace / CHART
+    chart.write_text(chart.read_text().replace("- name: upstream-app", "- alias: upstream-app"))
+    exit_code, found = diagnostics(workspace)
+    assert exit_code == 1
+    assert found == {("BPS004", CHART, 5), ("BPG011", CHART, 4)}
+    result = invoke("lint", "--format", "json", workspace)
+    by_rule = {d["rule"]: d for d in json.loads(result.stdout)["diagnostics"]}
+    assert by_rule["BPS004"]["message"] == "Chart.yaml: dependency 1 (upstream-app) has no name"
+    assert by_rule["BPS004"]["hint"].startswith("set `name:` to the chart's name in its")
+    assert by_rule["BPG011"]["message"].startswith("dependencies not built: (no name) 1.0.0 (")

@@ -85,7 +85,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     if not missing or ctx.dependencies_required:
         return
     assert ctx.chart_dir is not None
-    names = ", ".join(f"{d.get('name')} {d.get('version')}" for d in missing)
+    names = ", ".join(f"{d.get('name') or '(no name)'} {d.get('version')}" for d in missing)
     why = (
         "--offline skipped the dependency build"
         if ctx.offline and ctx.build_dependencies

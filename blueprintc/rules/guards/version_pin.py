@@ -48,6 +48,8 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         return
     if is_hollow(ctx):
         return  # BPG001 says so, and names the upstream to add
+    if any(not isinstance(d.get("name"), str) or not d["name"] for d in ctx.declared_dependencies):
+        return  # BPS004 reports the entry with no name: which upstream it is, nobody knows
     chart = {
         str(d.get("name")): str(d.get("version"))
         for d in ctx.declared_dependencies

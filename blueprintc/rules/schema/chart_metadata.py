@@ -3,7 +3,8 @@
 `Chart.yaml` must be a mapping with `apiVersion: v2`, a `name` and a SemVer
 `version`; Helm must then load the chart directory. A list, an empty file
 or a missing `Chart.yaml` stops every other chart guard, so this rule says
-why first.
+why first. Each `dependencies` entry must name its chart (`alias:` written
+for `name:` is the usual slip): `helm dependency build` fetches by name.
 
 Failing::
 
@@ -20,6 +21,7 @@ from blueprintc.diagnostics import Finding, Location, Severity
 from blueprintc.helm import ChartLoadError
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
+from blueprintc.yamldoc import YamlDoc
 
 _SEMVER = re.compile(r"^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$")
 
@@ -57,10 +59,48 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         yield Finding(f"Chart.yaml: {message}", Location(rel, line, column, key))
     if problems:
         return
+    yield from _dependency_problems(doc)
     try:
         ctx.helm_chart  # noqa: B018 - loading is the check
     except ChartLoadError as exc:
         yield Finding(f"Helm cannot load the chart: {exc}", Location(rel, 1, 1))
+
+
+def _dependency_problems(doc: YamlDoc) -> Iterator[Finding]:
+    """Each `dependencies` entry that names no chart. Helm loads and renders such a chart
+    (its charts/ archive, matched to no entry, is kept as it is), but `helm dependency
+    build` cannot fetch it, and every check that reads the entry has no name to go by:
+    `alias:` written for `name:` is the usual slip."""
+    entries = doc.data.get("dependencies")
+    if entries is None:
+        return
+    rel = doc.source.rel
+    if not isinstance(entries, list):
+        line, column = doc.locate(("dependencies",))
+        yield Finding(
+            "Chart.yaml: dependencies must be a list of charts",
+            Location(rel, line, column, "dependencies"),
+            hint="write dependencies as a list: `- name: <chart>` with its version and repository",
+        )
+        return
+    for index, entry in enumerate(entries):
+        name = entry.get("name") if isinstance(entry, dict) else None
+        if isinstance(name, str) and name:
+            continue
+        line, column = doc.locate(("dependencies", index))
+        where = Location(rel, line, column, f"dependencies[{index}]")
+        if not isinstance(entry, dict):
+            message = f"Chart.yaml: dependency {index + 1} is not a mapping"
+        else:
+            known = entry.get("alias") or entry.get("repository")
+            named = f" ({known})" if isinstance(known, str) and known else ""
+            message = f"Chart.yaml: dependency {index + 1}{named} has no name"
+        yield Finding(
+            message,
+            where,
+            hint="set `name:` to the chart's name in its repository (`alias:` only renames "
+            "its values key); Helm's dependency build and Chart.lock go by it",
+        )
 
 
 RULE = check
