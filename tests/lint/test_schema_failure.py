@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from blueprintc.diagnostics import Diagnostic
 from blueprintc.lint import lint
 from tests.cli.helpers import write_workspace
 from tests.lint.test_upstream_objects import wrapper
@@ -97,17 +98,23 @@ def test_a_refusal_of_values_yaml_that_every_render_meets_is_reported_once(
     }
     values = "replicas: 1\nupstream-app:\n  image: x\n  replicaCount: two\n"
     workspace = wrapper(tmp_path, values, {}, upstream)
-    (workspace / CHART / "ci").mkdir()
-    (workspace / CHART / "ci" / "ha-values.yaml").write_text("replicas: 2\n", encoding="utf-8")
-    (workspace / CHART / "ci" / "two-values.yaml").write_text(
-        "upstream-app:\n  replicaCount: two\n", encoding="utf-8"
-    )
-    result = lint([workspace], root=workspace, jobs=1, select={"BPG003", "BPG012"})
-    found = [(d.rule, d.location.file, d.location.line) for d in result.active]
-    assert found == [
+    ci = {
+        "ha-values.yaml": "replicas: 2\n",
+        "two-values.yaml": "upstream-app:\n  replicaCount: two\n",
+    }
+    active = _render_findings_with_ci(workspace, ci)
+    assert [(d.rule, d.location.file, d.location.line) for d in active] == [
         ("BPG012", f"{CHART}/ci/two-values.yaml", 2),
         ("BPG003", f"{CHART}/values.yaml", 4),
     ]
+
+
+def _render_findings_with_ci(workspace: Path, ci: dict[str, str]) -> list[Diagnostic]:
+    """BPG003's and BPG012's findings, once the chart has the `ci/` files `ci`."""
+    (workspace / CHART / "ci").mkdir()
+    for name, text in ci.items():
+        (workspace / CHART / "ci" / name).write_text(text, encoding="utf-8")
+    return lint([workspace], root=workspace, jobs=1, select={"BPG003", "BPG012"}).active
 
 
 def test_an_aliased_upstream_is_found_by_the_alias_helm_names_it_by(tmp_path: Path) -> None:
@@ -261,21 +268,19 @@ def test_a_ci_file_refused_beside_values_yaml_is_reported_for_its_own_value(
 ) -> None:
     """values.yaml's `mode: quick` fails every render (BPG003 reports it); a ci/ file that
     also sets `replicaCount: two` fails with both. Its render is reported for its own
-    value alone: `mode` was said at values.yaml, and said again from the ci/ render."""
+    value alone: `mode`, which BPG003 reports at values.yaml, was reported there again
+    from the ci/ render, because the two failures' messages differed."""
     upstream = {"values.schema.json": SEVERAL, **RENDERS}
     values = "replicas: 1\nupstream-app:\n  mode: quick\n"
     workspace = wrapper(tmp_path, values, {}, upstream)
-    (workspace / CHART / "ci").mkdir()
-    (workspace / CHART / "ci" / "ha-values.yaml").write_text(
-        "upstream-app:\n  replicaCount: two\n", encoding="utf-8"
+    active = _render_findings_with_ci(
+        workspace, {"ha-values.yaml": "upstream-app:\n  replicaCount: two\n"}
     )
-    result = lint([workspace], root=workspace, jobs=1, select={"BPG003", "BPG012"})
-    found = [(d.rule, d.location.file, d.location.line) for d in result.active]
-    assert found == [
+    assert [(d.rule, d.location.file, d.location.line) for d in active] == [
         ("BPG012", f"{CHART}/ci/ha-values.yaml", 2),
         ("BPG003", f"{CHART}/values.yaml", 3),
     ]
-    assert result.active[0].message.endswith("'/replicaCount': got string, want integer")
+    assert active[0].message.endswith("'/replicaCount': got string, want integer")
 
 
 def test_a_key_the_schema_does_not_allow_is_reported_at_the_key_with_the_closest(
