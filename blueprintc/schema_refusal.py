@@ -79,6 +79,20 @@ def refusals(message: str) -> tuple[Refusal, ...]:
     return tuple(sorted(set(found), key=lambda r: (r.chart, r.pointer, r.why)))
 
 
+def unusable_schema(message: str) -> tuple[str, str] | None:
+    """The chart whose values.schema.json Helm could not use, and why (`bp-x: unexpected
+    EOF`: not JSON; a `$ref` it cannot resolve), where `message` is Helm's schema
+    failure with no value listed; None for another error."""
+    text = one_line(message)
+    if REFUSED not in text or refusals(text):
+        return None
+    match = _UNUSABLE.match(text.split(REFUSED, 1)[1])
+    return (match.group("chart"), match.group("why")) if match else None
+
+
+_UNUSABLE = re.compile(r":\s*(?P<chart>[\w.-]+): (?P<why>.+)$")
+
+
 def refusals_message(refused: tuple[Refusal, ...] | list[Refusal]) -> str:
     """Helm's message for `refused` alone, chart by chart, on one line."""
     parts = [REFUSED + ":"]
@@ -93,11 +107,11 @@ def refusals_message(refused: tuple[Refusal, ...] | list[Refusal]) -> str:
 
 def _entries(listing: str) -> list[Refusal]:
     matches = list(_ENTRY.finditer(listing))
-    entries = []
+    entries: list[Refusal] = []
     chart = ""
-    for match, after in zip(matches, [*matches[1:], None], strict=True):
+    ends = [after.start() for after in matches[1:]] + [len(listing)] if matches else []
+    for match, end in zip(matches, ends, strict=True):
         chart = match.group("chart") or chart
-        end = after.start() if after is not None else len(listing)
         entries.append(Refusal(chart, match.group("pointer"), listing[match.end() : end].strip()))
     return entries
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from blueprintc.diagnostics import Diagnostic
 from blueprintc.lint import lint
 from tests.cli.helpers import write_workspace
@@ -311,3 +313,35 @@ def test_a_key_the_schema_does_not_allow_is_reported_at_the_key_with_the_closest
         "upstream-app.pdb.minAvailable?): upstream-app's values.schema.json allows no other "
         "keys at upstream-app.pdb"
     )
+
+
+@pytest.mark.parametrize(
+    ("schema", "place", "why"),
+    [
+        ('{"type": "object",\n "properties": {\n  "a": 1,,\n', (3, 10), "invalid character ','"),
+        (
+            '{"type": "object",\n "properties": {\n  "mode": {"$ref": "#/definitions/nope"}\n}}\n',
+            (3, 20),
+            'json-pointer in "file:///values.schema.json#/definitions/nope" not found',
+        ),
+    ],
+)
+def test_a_values_schema_helm_cannot_use_is_reported_in_it(
+    tmp_path: Path, schema: str, place: tuple[int, int], why: str
+) -> None:
+    """Not JSON, or a `$ref` to nothing: Helm lists no value, and every render fails. It
+    was reported at Chart.yaml with a hint about templates (and lint crashed on the
+    message for a while); the fix is in values.schema.json, at the parse error or the
+    `$ref`."""
+    workspace = write_workspace(
+        tmp_path / "ws",
+        {"demo": "replicas: 1\n"},
+        extra={f"{CHART}/values.schema.json": schema},
+    )
+    result = lint([workspace], root=workspace, jobs=1)
+    [found] = result.active
+    assert found.rule == "BPG003"
+    where = found.location
+    assert (where.file, where.line, where.column) == (f"{CHART}/values.schema.json", *place)
+    assert why in found.message
+    assert found.hint.startswith(f"fix values.schema.json ({why}")

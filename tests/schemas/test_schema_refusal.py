@@ -15,7 +15,14 @@ import helm_python as helm
 import pytest
 
 from blueprintc.diagnostics import one_line
-from blueprintc.schema_refusal import REFUSED, Refusal, refusal, refusals, refusals_message
+from blueprintc.schema_refusal import (
+    REFUSED,
+    Refusal,
+    refusal,
+    refusals,
+    refusals_message,
+    unusable_schema,
+)
 
 CHART_YAML = "apiVersion: v2\nname: {name}\nversion: 0.1.0\n"
 CONFIGMAP = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"
@@ -104,3 +111,13 @@ def test_another_error_is_no_refusal() -> None:
     message = "template: demo/templates/cm.yaml:3:4: executing ... error calling required"
     assert refusals(message) == ()
     assert refusal(message) is None
+
+
+def test_a_schema_helm_cannot_use_lists_no_value() -> None:
+    """Helm's message for a values.schema.json that is not JSON names the chart and the
+    parse error, and no value."""
+    message = f"{REFUSED}:\nbp-demo: unexpected EOF\n"
+    assert refusals(message) == ()
+    assert unusable_schema(message) == ("bp-demo", "unexpected EOF")
+    assert unusable_schema(EXPECTED[6].message) is None
+    assert unusable_schema("template: demo/templates/cm.yaml:3:4: boom") is None

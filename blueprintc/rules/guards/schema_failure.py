@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from blueprintc.chartsources import values_key
-from blueprintc.diagnostics import Finding
+from blueprintc.diagnostics import Finding, Location
 from blueprintc.helm import RenderFailure
+from blueprintc.remote_schemas import SCHEMA_FILE
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.support import chart_location, doc_location, values_file
 from blueprintc.rules.guards.upstream_templates import upstream_schema
+from blueprintc.rules.naming.text import position
 from blueprintc.schema_refusal import (
     Refusal,
     fix_hint,
@@ -32,6 +35,7 @@ from blueprintc.schema_refusal import (
     schema_properties,
     unknown_key_hint,
     unknown_properties,
+    unusable_schema,
 )
 from blueprintc.source import InputError
 from blueprintc.yamldoc import PathKey, YamlDoc
@@ -72,6 +76,39 @@ def schema_findings(
     return SchemaFindings(tuple(located), tuple(unlocated))
 
 
+def unusable_schema_finding(
+    ctx: BlueprintContext, failure: RenderFailure, message: str
+) -> Finding | None:
+    """`message` at the chart's own values.schema.json when Helm could not use it (not
+    JSON: at the parse error; a `$ref` it cannot resolve), which fails every render,
+    install and upgrade; None for another failure."""
+    unusable = unusable_schema(failure.message)
+    own = ctx.chart_yaml.data if ctx.chart_yaml is not None else None
+    if unusable is None or not isinstance(own, dict) or own.get("name") != unusable[0]:
+        return None
+    assert ctx.chart_dir is not None
+    path = ctx.chart_dir / SCHEMA_FILE
+    try:
+        source = ctx.read(path)
+    except InputError:
+        return None
+    line = column = 1
+    try:
+        json.loads(source.text)
+    except ValueError as exc:
+        line, column = getattr(exc, "lineno", 1), getattr(exc, "colno", 1)
+    else:  # a `$ref` that points at nothing: at the first `$ref` naming it
+        missing = _MISSING_POINTER.search(unusable[1])
+        at = source.text.find(f'"#{missing.group(1)}"') if missing else -1
+        if at >= 0:
+            line, column = position(source.text, at)
+    hint = (
+        f"fix {SCHEMA_FILE} ({unusable[1]}): Helm checks the values against it before "
+        "every render, install and upgrade, so each fails until it is valid"
+    )
+    return Finding(message, Location(source.rel, line, column), hint)
+
+
 def _finding(
     ctx: BlueprintContext, refused: Refusal, message: str, docs: list[YamlDoc | None]
 ) -> Finding | None:
@@ -96,6 +133,7 @@ def _finding(
 
 
 _ABSENT = object()
+_MISSING_POINTER = re.compile(r'json-pointer in "[^"#]*#([^"]*)" not found')
 _Chart = tuple[PathKey, str, dict[str, Any] | None]
 
 

@@ -39,7 +39,7 @@ from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.remote_schema import fix, not_loaded, place
 from blueprintc.rules.guards.render_failures import failure_finding, upstream_entry
-from blueprintc.rules.guards.schema_failure import schema_findings
+from blueprintc.rules.guards.schema_failure import schema_findings, unusable_schema_finding
 from blueprintc.rules.guards.support import (
     chart_location,
     is_helm,
@@ -156,6 +156,10 @@ def _failure(
             f"{fix(remote)}"
         )
         yield Finding(f"{prefix}: {failure.message}", place(ctx, remote), hint=hint)
+        return
+    unusable = unusable_schema_finding(ctx, failure, f"{prefix}: {failure.message}")
+    if unusable is not None:  # the chart's values.schema.json itself: at its line
+        yield unusable
         return
     refused = schema_findings(ctx, failure, f"{prefix}: ", [ctx.values_yaml])
     if refused is not None:  # values its values.schema.json refuses: each at its value
