@@ -52,12 +52,6 @@ class Refusal:
         return f"{REFUSED}: {self.chart}: - at '{self.pointer}': {self.why}"
 
 
-def refusal(message: str) -> Refusal | None:
-    """The first value Helm's schema check refused in `message`; None for another error."""
-    found = refusals(message)
-    return found[0] if found else None
-
-
 def refusals(message: str) -> tuple[Refusal, ...]:
     """Every value Helm's schema check refused in `message` (on its lines or on one),
     each once, by chart and pointer (Helm lists them in Go's map order, which changes

@@ -18,7 +18,6 @@ from blueprintc.diagnostics import one_line
 from blueprintc.schema_refusal import (
     REFUSED,
     Refusal,
-    refusal,
     refusals,
     refusals_message,
     unusable_schema,
@@ -91,7 +90,6 @@ def test_every_refused_value_of_every_chart_once(tmp_path: Path) -> None:
     assert "\n" in message  # Helm's nested list, one entry per line
     assert refusals(message) == EXPECTED
     assert refusals(one_line(message)) == EXPECTED  # as a RenderFailure carries it
-    assert refusal(message) == EXPECTED[0]
     assert refusals(_refusal_message(tmp_path / "again")) == EXPECTED  # in the same order
 
 
@@ -110,7 +108,6 @@ def test_each_refusal_has_helms_message_for_it_alone() -> None:
 def test_another_error_is_no_refusal() -> None:
     message = "template: demo/templates/cm.yaml:3:4: executing ... error calling required"
     assert refusals(message) == ()
-    assert refusal(message) is None
 
 
 def test_a_schema_helm_cannot_use_lists_no_value() -> None:
