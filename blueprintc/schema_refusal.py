@@ -61,16 +61,29 @@ def refusals(message: str) -> tuple[Refusal, ...]:
         return ()
     entries = _entries(text.split(REFUSED, 1)[1])
     found: list[Refusal] = []
-    alternatives: Refusal | None = None  # the last oneOf/anyOf: its alternatives follow
-    for index, entry in enumerate(entries):
-        if alternatives is not None and _within(entry, alternatives):
+    index = 0
+    while index < len(entries):
+        entry = entries[index]
+        below = index + 1
+        while below < len(entries) and _within(entries[below], entry):
+            below += 1
+        if entry.why.startswith(_ALTERNATIVES):  # the value itself: what each wanted, said
+            found.append(_with_alternatives(entry, entries[index + 1 : below]))
+            index = below
             continue
-        alternatives = entry if entry.why.startswith(_ALTERNATIVES) else None
-        later = entries[index + 1] if index + 1 < len(entries) else None
-        if entry.why in _GROUPS and later is not None and _within(later, entry):
-            continue
-        found.append(entry)
+        if entry.why not in _GROUPS or below == index + 1:
+            found.append(entry)
+        index += 1
     return tuple(sorted(set(found), key=lambda r: (r.chart, r.pointer, r.why)))
+
+
+def _with_alternatives(entry: Refusal, below: list[Refusal]) -> Refusal:
+    """A oneOf/anyOf refusal, its `why` naming what each alternative wanted of the value
+    itself (`'anyOf' failed (got number, want boolean; got number, want string)`)."""
+    wanted = sorted({e.why for e in below if e.pointer == entry.pointer and e.why not in _GROUPS})
+    return Refusal(
+        entry.chart, entry.pointer, f"{entry.why} ({'; '.join(wanted)})" if wanted else entry.why
+    )
 
 
 def unusable_schema(message: str) -> tuple[str, str] | None:

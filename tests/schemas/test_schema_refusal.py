@@ -3,7 +3,8 @@
 The message is the real SDK's, for a chart and a subchart whose schemas refuse several
 values, which it lists in Go's map order (a new order each run). Groups (`validation
 failed`, `'allOf' failed`) stand for the values below them, and a `oneOf`/`anyOf` value
-is refused once, not once per alternative it matched none of.
+is refused once, not once per alternative it matched none of, with what each alternative
+wanted of it.
 """
 
 from __future__ import annotations
@@ -76,11 +77,17 @@ EXPECTED = (
     Refusal("demo", "", "missing property 'zz'"),
     Refusal("demo", "/both", "missing property 'y'"),
     Refusal("demo", "/both/x", "got number, want string"),
-    Refusal("demo", "/either", "'anyOf' failed"),
+    Refusal(
+        "demo", "/either", "'anyOf' failed (got number, want boolean; got number, want string)"
+    ),
     Refusal("demo", "/image", "missing property 'repository'"),
     Refusal("demo", "/image/tag", "got number, want string"),
     Refusal("demo", "/mode", "value must be one of 'a', 'b'"),
-    Refusal("sub", "/level", "'oneOf' failed, none matched"),
+    Refusal(
+        "sub",
+        "/level",
+        "'oneOf' failed, none matched (got object, want integer; missing property 'b')",
+    ),
     Refusal("sub", "/size", "got number, want string"),
 )
 
@@ -100,7 +107,8 @@ def test_each_refusal_has_helms_message_for_it_alone() -> None:
     assert several == (
         f"{REFUSED}: demo: - at '/image/tag': got number, want string "
         "- at '/mode': value must be one of 'a', 'b' "
-        "sub: - at '/level': 'oneOf' failed, none matched - at '/size': got number, want string"
+        "sub: - at '/level': 'oneOf' failed, none matched (got object, want integer; missing "
+        "property 'b') - at '/size': got number, want string"
     )
     assert refusals(several) == EXPECTED[5:]
 
