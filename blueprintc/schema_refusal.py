@@ -130,6 +130,15 @@ def _within(entry: Refusal, above: Refusal) -> bool:
     )
 
 
+def value_prefixes(prefix: PathKey, pointer: str) -> tuple[PathKey, ...]:
+    """Where in its parent's values a chart's value at `pointer` may be set, `prefix`
+    the subchart's key there: below it, and for a subchart's `global` values first at
+    the parent's own `global`, which Helm copies into every subchart over its own."""
+    if prefix and (pointer == "/global" or pointer.startswith("/global/")):
+        return ((), prefix)
+    return (prefix,)
+
+
 def pointer_parts(node: object, pointer: str) -> PathKey:
     """A JSON pointer's parts (`/a/0/b~1c`) below `node`, a number an index where the
     value there is a list."""

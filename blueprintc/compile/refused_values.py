@@ -20,6 +20,7 @@ from blueprintc.schema_refusal import (
     refusals_message,
     unknown_key_hint,
     unknown_properties,
+    value_prefixes,
 )
 from blueprintc.yamldoc import PathKey, json_path
 
@@ -51,14 +52,16 @@ def _refused_place(refused: Refusal, chart: str, values: Merged) -> tuple[Locati
     positions sets it (a chart default). A subchart's values are under its key, which
     Helm's message names it by (its alias, else its name)."""
     prefix = () if refused.chart == chart else (refused.chart,)
-    below = _get(values.value, prefix)
-    path = (*prefix, *pointer_parts(below, refused.pointer))
-    for key in unknown_properties(refused.why):  # a key the schema does not allow there
-        found = _set_at(values, (*path, key))
+    for under in value_prefixes(prefix, refused.pointer):
+        path = (*under, *pointer_parts(_get(values.value, under), refused.pointer))
+        for key in unknown_properties(refused.why):  # a key the schema does not allow there
+            found = _set_at(values, (*path, key))
+            if found is not None:
+                return found, unknown_key_hint((*path, key), refused.chart, ())
+        found = _set_at(values, path)
         if found is not None:
-            return found, unknown_key_hint((*path, key), refused.chart, ())
-    found = _set_at(values, path)
-    return (found, fix_hint(path, refused.chart, refused.why)) if found is not None else None
+            return found, fix_hint(path, refused.chart, refused.why)
+    return None
 
 
 def _set_at(values: Merged, path: PathKey) -> Location | None:

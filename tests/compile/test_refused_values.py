@@ -237,3 +237,27 @@ def test_a_key_the_schema_does_not_allow_is_reported_at_the_key(tmp_path: Path) 
         "remove pdb.minAvailble, or correct its name: bp-base's values.schema.json allows no "
         "other keys at pdb"
     )
+
+
+def test_a_subcharts_refused_global_is_found_at_the_top_level_global(tmp_path: Path) -> None:
+    """The kit entry sets `global.org`; the subchart's schema, which Helm gives the
+    chart's globals, refuses it at `/global/org`: at the entry's `org:`."""
+    kit = (
+        "    - blueprint: bp-base\n      version: ^1.0\n      values:\n"
+        "        global:\n          org: acme\n"
+    )
+    workspace = _workspace(tmp_path, kit)
+    (workspace / "blueprints" / "base" / "chart" / "values.schema.json").unlink()
+    sub = workspace / "blueprints" / "base" / "chart" / "charts" / "widgets"
+    sub.mkdir(parents=True)
+    (sub / "Chart.yaml").write_text("apiVersion: v2\nname: widgets\nversion: 1.0.0\n")
+    schema = {
+        "type": "object",
+        "properties": {"global": {"properties": {"org": {"type": "integer"}}}},
+    }
+    (sub / "values.schema.json").write_text(json.dumps(schema))
+
+    [found] = _render_findings(workspace, tmp_path / "out")
+
+    assert found.location.line == _line(workspace / "sovereign.yaml", "org: acme")
+    assert found.hint.startswith("give global.org a value widgets's values.schema.json")

@@ -345,3 +345,19 @@ def test_a_values_schema_helm_cannot_use_is_reported_in_it(
     assert (where.file, where.line, where.column) == (f"{CHART}/values.schema.json", *place)
     assert why in found.message
     assert found.hint.startswith(f"fix values.schema.json ({why}")
+
+
+def test_an_upstreams_global_value_is_found_at_the_charts_own_global(tmp_path: Path) -> None:
+    """Helm copies the chart's `global:` into every subchart, over the subchart's own, so
+    a subchart's schema refusing `/global/org` refuses what values.yaml sets at the top
+    level: that is where the fix goes, not under `upstream-app:`."""
+    schema = json.dumps(
+        {"type": "object", "properties": {"global": {"properties": {"org": {"type": "integer"}}}}}
+    )
+    upstream = {"values.schema.json": schema, **RENDERS}
+    values = "replicas: 1\nglobal:\n  org: acme\nupstream-app:\n  image: x\n"
+    workspace = wrapper(tmp_path, values, {}, upstream)
+    [(file, message, line, column, hint)] = _findings(workspace)
+    assert message.endswith("upstream-app: - at '/global/org': got string, want integer")
+    assert (file, line, column) == (f"{CHART}/values.yaml", 3, 8)
+    assert hint.startswith("give global.org a value upstream-app's values.schema.json accepts")

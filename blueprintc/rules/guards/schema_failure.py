@@ -36,6 +36,7 @@ from blueprintc.schema_refusal import (
     unknown_key_hint,
     unknown_properties,
     unusable_schema,
+    value_prefixes,
 )
 from blueprintc.source import InputError
 from blueprintc.yamldoc import PathKey, YamlDoc
@@ -126,9 +127,11 @@ def _finding(
     for doc in docs:
         if doc is None:
             continue
-        path = (*prefix, *pointer_parts(doc.get(prefix), refused.pointer))
-        if path and doc.get(path, _ABSENT) is not _ABSENT:
-            return Finding(message, doc_location(doc, path), fix_hint(path, chart, refused.why))
+        for under in value_prefixes(prefix, refused.pointer):
+            path = (*under, *pointer_parts(doc.get(under), refused.pointer))
+            if path and doc.get(path, _ABSENT) is not _ABSENT:
+                hint = fix_hint(path, chart, refused.why)
+                return Finding(message, doc_location(doc, path), hint)
     return None
 
 
