@@ -20,7 +20,7 @@ def literal_secrets(ctx: BlueprintContext, values: Any) -> Iterator[tuple[PathKe
     reading = _reading(ctx.canon)
     for path, value in _strings(values, (), reading.references, False):
         literal = value.strip()
-        if not reading.key.match(str(path[-1])) or reading.reference.search(literal):
+        if not reading.key.match(str(path[-1])) or reading.references.reference.search(literal):
             continue
         if not reading.placeholder.search(literal):  # a placeholder says it is none
             yield path, literal
@@ -29,7 +29,6 @@ def literal_secrets(ctx: BlueprintContext, values: Any) -> Iterator[tuple[PathKe
 @dataclass(frozen=True)
 class _Reading:
     key: re.Pattern[str]  # a key whose literal value is a secret
-    reference: re.Pattern[str]  # a value that names where a secret lives
     placeholder: re.Pattern[str]  # a value that says it must be replaced
     references: _References
 
@@ -38,7 +37,6 @@ def _read_canon(canon: Canon) -> _Reading:
     charts = canon.section("charts")
     return _Reading(
         canon.regex("charts", "secretKeyPattern"),
-        canon.regex("charts", "secretReferencePattern"),
         re.compile(str(charts.get("secretPlaceholderPattern", "(?!)"))),
         _References(
             re.compile(str(charts.get("secretReferenceKeyPattern", "(?!)"))),
