@@ -406,3 +406,24 @@ def test_a_dependency_with_no_name_is_one_finding_at_its_entry(tmp_path: Path) -
     assert by_rule["BPS004"]["message"] == "Chart.yaml: dependency 1 (upstream-app) has no name"
     assert by_rule["BPS004"]["hint"].startswith("set `name:` to the chart's name in its")
     assert by_rule["BPG011"]["message"].startswith("dependencies not built: (no name) 1.0.0 (")
+
+
+@pytest.mark.parametrize(
+    ("dependencies", "lines"),
+    [
+        ("dependencies: {upstream-app: 1.0.0}\n", {4}),  # a mapping, not a list
+        ("dependencies:\n  - null\n  - 42\n", {5, 6}),  # entries that are no mappings
+    ],
+)
+def test_dependencies_helm_cannot_read_are_reported_where_they_stand(
+    tmp_path: Path, dependencies: str, lines: set[int]
+) -> None:
+    """Helm refuses to load such a Chart.yaml with a Go unmarshalling error (BPS004 at
+    line 1), and the chart looked hollow (BPG001). Now: BPS004 at each entry, alone."""
+    workspace = wrapper(tmp_path, "replicas: 1\nupstream-app:\n  image: x\n", {}, {})
+    chart = workspace / CHART
+    text = chart.read_text()
+    chart.write_text(text[: text.index("dependencies:")] + dependencies)
+    exit_code, found = diagnostics(workspace)
+    assert exit_code == 1
+    assert found == {("BPS004", CHART, line) for line in lines}

@@ -72,8 +72,27 @@ def is_helm(ctx: BlueprintContext) -> bool:
 
 
 def is_hollow(ctx: BlueprintContext) -> bool:
-    """GUARD 1's hollow chart: no dependency declared, and no no-upstream annotation."""
+    """GUARD 1's hollow chart: no dependency declared, and no no-upstream annotation
+    (unless the dependencies cannot be told: BPS004 reports that)."""
+    if unclear_dependencies(ctx):
+        return False
     return not ctx.declared_dependencies and ctx.annotation("noUpstream") != "true"
+
+
+def unclear_dependencies(ctx: BlueprintContext) -> bool:
+    """Chart.yaml's `dependencies` does not say which charts: not a list, or an entry
+    that is not a mapping with a `name` (BPS004 reports it, at its line)."""
+    raw = ctx.chart_meta.get("dependencies")
+    if raw is None:
+        return False
+    if not isinstance(raw, list):
+        return True
+    return not all(isinstance(d, dict) and _named(d) for d in raw)
+
+
+def _named(dependency: dict[str, Any]) -> bool:
+    name = dependency.get("name")
+    return isinstance(name, str) and bool(name)
 
 
 def missing_dependencies(ctx: BlueprintContext) -> list[dict[str, Any]]:

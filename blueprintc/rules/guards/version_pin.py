@@ -31,7 +31,12 @@ from blueprintc.diagnostics import Finding, Location, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.library_charts import is_library_dependency
-from blueprintc.rules.guards.support import is_helm, is_hollow, values_location
+from blueprintc.rules.guards.support import (
+    is_helm,
+    is_hollow,
+    unclear_dependencies,
+    values_location,
+)
 from blueprintc.yamldoc import PathKey, json_path
 
 
@@ -48,8 +53,8 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         return
     if is_hollow(ctx):
         return  # BPG001 says so, and names the upstream to add
-    if any(not isinstance(d.get("name"), str) or not d["name"] for d in ctx.declared_dependencies):
-        return  # BPS004 reports the entry with no name: which upstream it is, nobody knows
+    if unclear_dependencies(ctx):
+        return  # BPS004 reports the entry: which upstream it is, nobody knows
     chart = {
         str(d.get("name")): str(d.get("version"))
         for d in ctx.declared_dependencies

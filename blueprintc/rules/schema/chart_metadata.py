@@ -59,7 +59,10 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         yield Finding(f"Chart.yaml: {message}", Location(rel, line, column, key))
     if problems:
         return
-    yield from _dependency_problems(doc)
+    dependency_problems = list(_dependency_problems(doc))
+    yield from dependency_problems
+    if any(f.message.endswith(_NOT_MAPPINGS) for f in dependency_problems):
+        return  # what keeps Helm from loading the chart: said at its line
     try:
         ctx.helm_chart  # noqa: B018 - loading is the check
     except ChartLoadError as exc:
@@ -78,9 +81,9 @@ def _dependency_problems(doc: YamlDoc) -> Iterator[Finding]:
     if not isinstance(entries, list):
         line, column = doc.locate(("dependencies",))
         yield Finding(
-            "Chart.yaml: dependencies must be a list of charts",
+            f"Chart.yaml: dependencies {_NOT_MAPPINGS[0]}",
             Location(rel, line, column, "dependencies"),
-            hint="write dependencies as a list: `- name: <chart>` with its version and repository",
+            hint=_AS_LIST,
         )
         return
     for index, entry in enumerate(entries):
@@ -90,17 +93,24 @@ def _dependency_problems(doc: YamlDoc) -> Iterator[Finding]:
         line, column = doc.locate(("dependencies", index))
         where = Location(rel, line, column, f"dependencies[{index}]")
         if not isinstance(entry, dict):
-            message = f"Chart.yaml: dependency {index + 1} is not a mapping"
-        else:
-            known = entry.get("alias") or entry.get("repository")
-            named = f" ({known})" if isinstance(known, str) and known else ""
-            message = f"Chart.yaml: dependency {index + 1}{named} has no name"
+            message = f"Chart.yaml: dependency {index + 1} {_NOT_MAPPINGS[1]}"
+            yield Finding(message, where, hint=_AS_LIST)
+            continue
+        known = entry.get("alias") or entry.get("repository")
+        named = f" ({known})" if isinstance(known, str) and known else ""
         yield Finding(
-            message,
+            f"Chart.yaml: dependency {index + 1}{named} has no name",
             where,
             hint="set `name:` to the chart's name in its repository (`alias:` only renames "
             "its values key); Helm's dependency build and Chart.lock go by it",
         )
+
+
+# What a dependencies list that Helm cannot read at all is told (then not loaded again).
+_NOT_MAPPINGS = ("is not a list of charts", "is not a mapping")
+_AS_LIST = (
+    "write each dependency as a mapping in a list: `- name: <chart>`, its version and repository"
+)
 
 
 RULE = check
