@@ -76,6 +76,14 @@ class RenderCache:
         )
         chart = self.charts.get(entry.name)
         try:
+            nameless = _nameless_dependency(entry)
+            if nameless is not None:
+                hint = (
+                    f"set `name:` to the chart's name in its repository in {chart_rel}/Chart.yaml "
+                    "(`alias:` only renames its values key), then `helm dependency build`"
+                )
+                self.facts[key] = RenderFacts(f"{nameless}: {UNBUILT}", (), 0, hint)
+                return self.facts[key]
             missing = self._missing_dependency(entry)
             if missing is not None:
                 hint = f"run `helm dependency build {chart_rel}` before compiling"
@@ -130,6 +138,19 @@ class RenderCache:
             kinds = {crd_kind(body) for body in chart_crds(chart)}
             self.crds[name] = frozenset(k for k in kinds if k is not None)
         return self.crds[name]
+
+
+def _nameless_dependency(entry: CatalogEntry) -> str | None:
+    """How the chart's first Chart.yaml dependency that names no chart stands: Helm can
+    neither build it nor tell which archive in charts/ is it, so it may render as
+    nothing; None when each names one."""
+    for index, dependency in enumerate(entry.dependencies, 1):
+        name = dependency.get("name")
+        if not isinstance(name, str) or not name:
+            known = dependency.get("alias") or dependency.get("repository")
+            named = f" ({known})" if isinstance(known, str) and known else ""
+            return f"the chart's dependency {index}{named} names no chart"
+    return None
 
 
 def _facts(render: helm.Render, shipped: frozenset[KindKey]) -> RenderFacts:

@@ -106,6 +106,26 @@ def test_a_chart_with_unbuilt_dependencies_is_not_rendered(tmp_path: Path) -> No
     assert not (tmp_path / "out").exists()
 
 
+def test_a_chart_with_a_dependency_that_names_no_chart_is_not_rendered(tmp_path: Path) -> None:
+    """`alias:` written for `name:`: the dependency list had no name to check, so the
+    chart was rendered without the subchart (as nothing) and compiled clean."""
+    workspace = kit_workspace(tmp_path, "    - blueprint: bp-base\n      version: ^1.0\n")
+    chart = workspace / "blueprints" / "base" / "chart" / "Chart.yaml"
+    chart.write_text(
+        chart.read_text()
+        + "dependencies:\n  - alias: widgets\n    version: 2.0.0\n"
+        + "    repository: oci://registry.example.test/charts\n"
+    )
+    outcome = run_compile(workspace, out=tmp_path / "out")
+    (diagnostic,) = outcome.diagnostics
+    assert (diagnostic.rule, diagnostic.location.line) == ("BPP016", 23)
+    assert "the chart's dependency 1 (widgets) names no chart" in diagnostic.message
+    assert diagnostic.hint.startswith(
+        "set `name:` to the chart's name in its repository in blueprints/base/chart/Chart.yaml"
+    )
+    assert not (tmp_path / "out").exists()
+
+
 def test_applications_are_ordered_against_their_siblings_crds(tmp_path: Path) -> None:
     """The same check among the Applications of one Environment (one vcluster): gw
     renders a Widget whose CRD the sibling Application base installs."""
