@@ -33,6 +33,7 @@ from blueprintc.helm_pool import (
     Worker,
     as_helm_reads,
 )
+from blueprintc.template_functions import undefined_function, undefined_function_hint
 
 # "execution error at (bp-x/templates/cm.yaml:6:11): <message>" and parse errors
 # such as "parse error at (bp-x/templates/cm.yaml:3): ..."
@@ -341,7 +342,9 @@ def parse_failure(message: str) -> RenderFailure:
         line = int(match.group("line"))
         column = int(match.group("col") or 1)
     is_execution_error = _EXECUTION_ERROR in message
-    return RenderFailure(message, template, line, column, is_execution_error)
+    undefined = undefined_function(message)
+    hint = undefined_function_hint(undefined) if undefined else ""
+    return RenderFailure(message, template, line, column, is_execution_error, hint)
 
 
 def dependency_status(chart_dir: Path, budget: Budget = DEFAULT_BUDGET) -> list[dict[str, Any]]:

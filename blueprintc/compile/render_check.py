@@ -154,8 +154,8 @@ def _nameless_dependency(entry: CatalogEntry) -> str | None:
 
 
 def _facts(render: helm.Render, shipped: frozenset[KindKey]) -> RenderFacts:
-    if render.failure is not None:
-        return RenderFacts(render.failure.message, (), 0)
+    if render.failure is not None:  # with blueprintc's fix, when it knows one
+        return RenderFacts(render.failure.message, (), 0, render.failure.hint or None)
     nodeports = []
     clusters = 0
     crds = set(shipped)

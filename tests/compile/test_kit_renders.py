@@ -144,3 +144,17 @@ def test_applications_are_ordered_against_their_siblings_crds(tmp_path: Path) ->
         "Application gw (prod) renders Widget bp-gateway (example.io), whose CRD "
         "Application base installs, but does not depend on base"
     )
+
+
+def test_a_template_calling_an_undefined_function_gets_the_one_meant(tmp_path: Path) -> None:
+    """The kit entry's render fails to parse (`quot` for `quote`): BPP016 at the entry,
+    with the function meant, as lint's BPG003 says it at the call."""
+    workspace = kit_workspace(tmp_path, "    - blueprint: bp-base\n      version: ^1.0\n")
+    template = workspace / "blueprints" / "base" / "chart" / "templates" / "x.yaml"
+    template.write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name | quot }}\n"
+    )
+    (diagnostic,) = run_compile(workspace, out=tmp_path / "out").diagnostics
+    assert diagnostic.rule == "BPP016"
+    assert 'function "quot" not defined' in diagnostic.message
+    assert diagnostic.hint is not None and diagnostic.hint.startswith("call quote: quot is none")

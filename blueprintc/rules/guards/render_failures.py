@@ -14,6 +14,7 @@ from its source without its own dependencies gets that said instead
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from blueprintc.chartsources import values_key
@@ -23,13 +24,22 @@ from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.object_sources import upstream_under
 from blueprintc.rules.guards.support import chart_location, values_file
 from blueprintc.rules.guards.upstream_dependencies import unbuilt_dependencies
+from blueprintc.template_functions import undefined_function
 
 
 def failure_location(ctx: BlueprintContext, failure: RenderFailure) -> Location | None:
     """Where a render failure is reported: its template line; None when the template
     is not a file of the chart (a subchart archive's, or none named)."""
     source = ctx.template_source(failure.template)
-    return Location(source.rel, failure.line, failure.column) if source else None
+    if source is None:
+        return None
+    column = failure.column
+    undefined = undefined_function(failure.message)
+    if undefined is not None and column == 1:  # Helm gives the line: at the call in it
+        called = rf"(?<![\w.$]){re.escape(undefined)}(?!\w)"
+        call = re.search(called, source.line_text(failure.line))
+        column = call.start() + 1 if call else column
+    return Location(source.rel, failure.line, column)
 
 
 def failure_finding(
