@@ -21,6 +21,7 @@ from blueprintc.chartsources import values_key
 from blueprintc.diagnostics import Finding, Location
 from blueprintc.helm import RenderFailure, subchart_of
 from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.guards.named_templates import missing_template, missing_template_hint
 from blueprintc.rules.guards.object_sources import upstream_under
 from blueprintc.rules.guards.support import chart_location, values_file
 from blueprintc.rules.guards.upstream_dependencies import unbuilt_dependencies
@@ -62,7 +63,9 @@ def failure_finding(
         hint = unbuilt_hint(dep, missing) if missing else upstream_failure_hint(dep, file)
         return Finding(message, where, hint=hint)
     location = failure_location(ctx, failure) or fallback
-    return Finding(message, location, hint=failure.hint or None)
+    missing = missing_template(failure.message)
+    hint = missing_template_hint(ctx, missing) if missing else failure.hint
+    return Finding(message, location, hint=hint or None)
 
 
 def unbuilt_hint(dep: dict[str, Any], missing: list[str]) -> str:

@@ -37,6 +37,7 @@ from blueprintc.helm import RenderFailure
 from blueprintc.remote_schemas import SCHEMA_FILE
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.guards.named_templates import helper_bodies
 from blueprintc.rules.guards.remote_schema import fix, not_loaded, place
 from blueprintc.rules.guards.render_failures import failure_finding, upstream_entry
 from blueprintc.rules.guards.schema_failure import schema_findings, unusable_schema_finding
@@ -128,16 +129,11 @@ def _is_required_failure(ctx: BlueprintContext, failure: RenderFailure) -> bool:
     if "required" in line:
         return True
     # `required` inside a named helper: Helm reports the `include` site.
-    bodies = _helper_bodies(ctx)
+    bodies = helper_bodies(ctx)
     return any("required" in bodies.get(name, "") for name in _INCLUDE.findall(line))
 
 
 _INCLUDE = re.compile(r"(?:include|template)\s+\"([^\"]+)\"")
-_DEFINE = re.compile(r"\{\{-?\s*define\s+\"([^\"]+)\"\s*-?\}\}(.*?)\{\{-?\s*end\s*-?\}\}", re.S)
-
-
-def _helper_bodies(ctx: BlueprintContext) -> dict[str, str]:
-    return {name: body for source in ctx.templates for name, body in _DEFINE.findall(source.text)}
 
 
 def _failure(
