@@ -24,6 +24,7 @@ from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.named_templates import missing_template, missing_template_hint
 from blueprintc.rules.guards.object_sources import upstream_under
 from blueprintc.rules.guards.support import chart_location, values_file
+from blueprintc.rules.guards.unset_values import unset_value_hint
 from blueprintc.rules.guards.upstream_dependencies import unbuilt_dependencies
 from blueprintc.template_functions import undefined_function
 
@@ -63,9 +64,17 @@ def failure_finding(
         hint = unbuilt_hint(dep, missing) if missing else upstream_failure_hint(dep, file)
         return Finding(message, where, hint=hint)
     location = failure_location(ctx, failure) or fallback
+    return Finding(message, location, hint=_hint(ctx, failure) or None)
+
+
+def _hint(ctx: BlueprintContext, failure: RenderFailure) -> str:
+    """The fix for a failure of the chart's own template, where blueprintc knows one."""
     missing = missing_template(failure.message)
-    hint = missing_template_hint(ctx, missing) if missing else failure.hint
-    return Finding(message, location, hint=hint or None)
+    if missing is not None:
+        return missing_template_hint(ctx, missing)
+    values = ctx.values_yaml.data if ctx.values_yaml is not None else None
+    unset = unset_value_hint(failure.message, values, values_file(ctx))
+    return unset or failure.hint
 
 
 def unbuilt_hint(dep: dict[str, Any], missing: list[str]) -> str:
