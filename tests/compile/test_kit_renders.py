@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 from blueprintc.compile.run import run_compile
+from blueprintc.diagnostics import Diagnostic
 
 CASES = Path(__file__).resolve().parents[1] / "rules" / "cases" / "BPP027"
 KIT = "  bootstrapKit:\n"
@@ -91,34 +92,31 @@ def test_a_subcharts_crd_and_resources_are_switched_off_in_its_values(tmp_path: 
 def test_a_chart_with_unbuilt_dependencies_is_not_rendered(tmp_path: Path) -> None:
     """Helm renders a subchart missing from charts/ as nothing: compile refuses to
     check such a render, at the kit entry, and says how to build the dependencies."""
-    workspace = kit_workspace(tmp_path, "    - blueprint: bp-base\n      version: ^1.0\n")
-    chart = workspace / "blueprints" / "base" / "chart" / "Chart.yaml"
-    chart.write_text(
-        chart.read_text()
-        + "dependencies:\n  - name: widgets\n    version: 2.0.0\n"
-        + "    repository: oci://registry.example.test/charts\n"
-    )
-    outcome = run_compile(workspace, out=tmp_path / "out")
-    (diagnostic,) = outcome.diagnostics
-    assert (diagnostic.rule, diagnostic.location.line) == ("BPP016", 23)
+    diagnostic = _the_render_finding(tmp_path, "name")
     assert "dependency widgets 2.0.0 is missing" in diagnostic.message
     assert diagnostic.hint == "run `helm dependency build blueprints/base/chart` before compiling"
     assert not (tmp_path / "out").exists()
 
 
-def test_a_chart_with_a_dependency_that_names_no_chart_is_not_rendered(tmp_path: Path) -> None:
-    """`alias:` written for `name:`: the dependency list had no name to check, so the
-    chart was rendered without the subchart (as nothing) and compiled clean."""
+def _the_render_finding(tmp_path: Path, key: str) -> Diagnostic:
+    """The one finding of compiling a kit whose chart depends on `widgets` 2.0.0, named
+    by `key` (`name`, or `alias` for the slip), not built: BPP016 at the kit entry."""
     workspace = kit_workspace(tmp_path, "    - blueprint: bp-base\n      version: ^1.0\n")
     chart = workspace / "blueprints" / "base" / "chart" / "Chart.yaml"
     chart.write_text(
         chart.read_text()
-        + "dependencies:\n  - alias: widgets\n    version: 2.0.0\n"
+        + f"dependencies:\n  - {key}: widgets\n    version: 2.0.0\n"
         + "    repository: oci://registry.example.test/charts\n"
     )
-    outcome = run_compile(workspace, out=tmp_path / "out")
-    (diagnostic,) = outcome.diagnostics
+    (diagnostic,) = run_compile(workspace, out=tmp_path / "out").diagnostics
     assert (diagnostic.rule, diagnostic.location.line) == ("BPP016", 23)
+    return diagnostic
+
+
+def test_a_chart_with_a_dependency_that_names_no_chart_is_not_rendered(tmp_path: Path) -> None:
+    """`alias:` written for `name:`: the dependency list had no name to check, so the
+    chart was rendered without the subchart (as nothing) and compiled clean."""
+    diagnostic = _the_render_finding(tmp_path, "alias")
     assert "the chart's dependency 1 (widgets) names no chart" in diagnostic.message
     assert diagnostic.hint.startswith(
         "set `name:` to the chart's name in its repository in blueprints/base/chart/Chart.yaml"

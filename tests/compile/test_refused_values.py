@@ -28,6 +28,17 @@ def _workspace(tmp_path: Path, kit: str) -> Path:
     return workspace
 
 
+def _with_subchart_schema(tmp_path: Path, kit: str, schema: str) -> Path:
+    """`kit_workspace`, bp-base's chart vendoring a subchart `widgets` whose values
+    schema is `schema` (the chart's own has none)."""
+    workspace = kit_workspace(tmp_path, kit)
+    sub = workspace / "blueprints" / "base" / "chart" / "charts" / "widgets"
+    sub.mkdir(parents=True)
+    (sub / "Chart.yaml").write_text("apiVersion: v2\nname: widgets\nversion: 1.0.0\n")
+    (sub / "values.schema.json").write_text(schema)
+    return workspace
+
+
 def _render_findings(workspace: Path, out: Path) -> list[Diagnostic]:
     outcome = run_compile(workspace, out=out)
     return [d for d in outcome.diagnostics if d.rule == "BPP016"]
@@ -86,12 +97,7 @@ def test_a_subcharts_refused_value_is_found_under_its_key(tmp_path: Path) -> Non
         "    - blueprint: bp-base\n      version: ^1.0\n      values:\n"
         "        widgets:\n          replicas: two\n"
     )
-    workspace = _workspace(tmp_path, kit)
-    (workspace / "blueprints" / "base" / "chart" / "values.schema.json").unlink()
-    sub = workspace / "blueprints" / "base" / "chart" / "charts" / "widgets"
-    sub.mkdir(parents=True)
-    (sub / "Chart.yaml").write_text("apiVersion: v2\nname: widgets\nversion: 1.0.0\n")
-    (sub / "values.schema.json").write_text(SCHEMA)
+    workspace = _with_subchart_schema(tmp_path, kit, SCHEMA)
 
     [found] = _render_findings(workspace, tmp_path / "out")
 
@@ -246,16 +252,11 @@ def test_a_subcharts_refused_global_is_found_at_the_top_level_global(tmp_path: P
         "    - blueprint: bp-base\n      version: ^1.0\n      values:\n"
         "        global:\n          org: acme\n"
     )
-    workspace = _workspace(tmp_path, kit)
-    (workspace / "blueprints" / "base" / "chart" / "values.schema.json").unlink()
-    sub = workspace / "blueprints" / "base" / "chart" / "charts" / "widgets"
-    sub.mkdir(parents=True)
-    (sub / "Chart.yaml").write_text("apiVersion: v2\nname: widgets\nversion: 1.0.0\n")
     schema = {
         "type": "object",
         "properties": {"global": {"properties": {"org": {"type": "integer"}}}},
     }
-    (sub / "values.schema.json").write_text(json.dumps(schema))
+    workspace = _with_subchart_schema(tmp_path, kit, json.dumps(schema))
 
     [found] = _render_findings(workspace, tmp_path / "out")
 

@@ -27,26 +27,25 @@ def _configmap(labels: str) -> str:
     return f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels:\n{labels}\n"
 
 
-def test_a_misspelt_include_names_the_template_the_chart_defines(tmp_path: Path) -> None:
-    template = _configmap('    {{- include "demo.lables" . | nindent 4 }}')
-    workspace = write_workspace(
+def _with_helpers(tmp_path: Path, template: str) -> Path:
+    """A workspace whose chart defines `demo.labels` and has the template `template`."""
+    return write_workspace(
         tmp_path / "ws",
         {"demo": "replicas: 1\n"},
         extra={f"{CHART}/templates/_helpers.tpl": HELPERS, f"{CHART}/templates/x.yaml": template},
     )
-    [(file, line, hint)] = _findings(workspace)
+
+
+def test_a_misspelt_include_names_the_template_the_chart_defines(tmp_path: Path) -> None:
+    template = _configmap('    {{- include "demo.lables" . | nindent 4 }}')
+    [(file, line, hint)] = _findings(_with_helpers(tmp_path, template))
     assert (file, line) == (f"{CHART}/templates/x.yaml", 6)
     assert hint == 'use "demo.labels": nothing in the chart or its upstreams defines "demo.lables"'
 
 
 def test_the_template_action_and_a_name_nothing_comes_close_to(tmp_path: Path) -> None:
     template = _configmap('    {{- template "other.things" . }}')
-    workspace = write_workspace(
-        tmp_path / "ws",
-        {"demo": "replicas: 1\n"},
-        extra={f"{CHART}/templates/_helpers.tpl": HELPERS, f"{CHART}/templates/x.yaml": template},
-    )
-    [(_, line, hint)] = _findings(workspace)
+    [(_, line, hint)] = _findings(_with_helpers(tmp_path, template))
     assert line == 6
     assert hint.startswith('define "other.things" (`{{- define "other.things" -}}` in templates/')
 
