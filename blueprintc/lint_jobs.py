@@ -124,11 +124,13 @@ def run_job(handler: Any, header: dict[str, Any], blob: bytes) -> tuple[dict[str
     """A `lint` request, in the Helm worker whose request handler is `handler`: the
     Blueprint's diagnostics, pickled; any failure is an error answer (the parent then
     lints the Blueprint itself)."""
+    in_process = None
     try:
         session = _session(header["session"], blob)
         if not any(isinstance(w, InProcessWorker) for w in POOL.workers):
             # A handler of its own: its chart ids are this process's, not the parent's.
             POOL.size, POOL.workers = 1, [InProcessWorker(type(handler)())]
+        in_process = POOL.workers[0]
         from blueprintc.collector import collector_paused
         from blueprintc.lint import lint_blueprint
         from blueprintc.rules import RULES
@@ -145,6 +147,9 @@ def run_job(handler: Any, header: dict[str, Any], blob: bytes) -> tuple[dict[str
         return {"ok": True}, pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as exc:
         return {"ok": False, "error": "lint", "message": repr(exc)}, b""
+    finally:
+        if isinstance(in_process, InProcessWorker):  # its charts: the job's, done with
+            in_process.handler.close_charts()
 
 
 def _session(key: str, blob: bytes) -> Session:

@@ -128,3 +128,30 @@ def test_a_hostile_input_reports_the_same_in_the_workers(tmp_path: Path, case: s
     assert workers == threads
     if case in DECIDED_BUDGET:
         assert "256 MiB memory budget" in threads[0].message
+
+
+def test_a_finished_job_closes_the_charts_it_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lint job's charts are loaded under ids no later job uses, so a worker holding
+    them kept up to 64 charts of finished jobs in Go's heap (9 MiB more RSS per worker
+    after a 50-Blueprint lint). The job closes them when it ends."""
+    from blueprintc import helm_pool, helm_worker
+
+    monkeypatch.setattr(helm_pool.POOL, "workers", [])  # this process plays the worker
+    monkeypatch.setattr(helm_pool.POOL, "size", helm_pool.POOL.size)
+    loaded: list[int] = []
+    keep = helm_worker.Worker._keep
+
+    def counting(self: helm_worker.Worker, chart_id: int, chart: object) -> None:
+        loaded.append(chart_id)
+        keep(self, chart_id, chart)
+
+    monkeypatch.setattr(helm_worker.Worker, "_keep", counting)
+    session = lint_jobs.Session(load_workspace(REPO), ("BPG003", "BPG012"), True, ())
+    blob = pickle.dumps(session)
+    header = {"op": "lint", "session": "s", "dir": str(REPO / "blueprints" / "webapp")}
+
+    answer, _ = lint_jobs.run_job(helm_worker.Worker(), header, blob)
+
+    assert answer == {"ok": True}
+    [in_process] = helm_pool.POOL.workers
+    assert loaded and not in_process.handler.charts
