@@ -24,8 +24,8 @@ from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.named_templates import missing_template, missing_template_hint
 from blueprintc.rules.guards.object_sources import upstream_under
 from blueprintc.rules.guards.support import chart_location, values_file
-from blueprintc.rules.guards.unset_values import unset_value_hint
 from blueprintc.rules.guards.upstream_dependencies import unbuilt_dependencies
+from blueprintc.rules.guards.value_failures import value_failure_hint
 from blueprintc.template_functions import undefined_function
 
 
@@ -73,8 +73,8 @@ def _hint(ctx: BlueprintContext, failure: RenderFailure) -> str:
     if missing is not None:
         return missing_template_hint(ctx, missing)
     values = ctx.values_yaml.data if ctx.values_yaml is not None else None
-    unset = unset_value_hint(failure.message, values, values_file(ctx))
-    return unset or failure.hint
+    fix = value_failure_hint(failure.message, values, values_file(ctx))
+    return fix or failure.hint
 
 
 def unbuilt_hint(dep: dict[str, Any], missing: list[str]) -> str:

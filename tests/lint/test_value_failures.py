@@ -1,9 +1,8 @@
-"""A template reading below a value nothing sets: the finding names the value and the fix.
+"""A template failing on what values.yaml gives it: the finding names the value and the fix.
 
-`{{ .Values.ingres.className }}` fails the render with `nil pointer evaluating
-interface {}.className`, and BPG003's hint said "fix the template". The missing value is
-the first part of the path values.yaml lacks: a misspelling of a key it has, a key it
-leaves empty, or one it should give a default.
+Go's template engine names the expression and the fault, never the value behind it,
+and BPG003's hint said "fix the template": `.Values.ingres.className` (nil pointer),
+`range` over a string, a field read below a string, a number given to `upper`.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from blueprintc.lint import lint
 from tests.cli.helpers import write_workspace
 
 CHART = "blueprints/demo/chart"
-VALUES = "replicas: 1\ningress:\n  className: cilium\nexposure:\n"
+VALUES = "replicas: 1\ningress:\n  className: cilium\nexposure:\nport: 8080\n"
 
 
 @pytest.mark.parametrize(
@@ -40,9 +39,24 @@ VALUES = "replicas: 1\ningress:\n  className: cilium\nexposure:\n"
             f"give .Values.tls a default in {CHART}/values.yaml, or "
             "read it inside `{{ with .Values.tls }}`: nothing sets it",
         ),
+        (
+            "range .Values.ingress.className }}{{ . }}{{ end",
+            f"give .Values.ingress.className a list (or a mapping) in {CHART}/values.yaml: it "
+            "is a string (cilium) there, and `range` iterates over nothing else",
+        ),
+        (
+            ".Values.ingress.className.x",
+            "read .Values.ingress.className itself, or make it a mapping in "
+            f"{CHART}/values.yaml: it is a string (cilium) there, which has no field x",
+        ),
+        (
+            ".Values.port | upper",
+            "give upper a string: it got a number; convert the value first (`| toString`), or "
+            "quote it in the values",
+        ),
     ],
 )
-def test_the_value_nothing_sets_is_named_with_the_fix(
+def test_the_value_behind_the_failure_is_named_with_the_fix(
     tmp_path: Path, expression: str, hint: str
 ) -> None:
     template = f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{{{ {expression} }}}}\n"
@@ -52,5 +66,4 @@ def test_the_value_nothing_sets_is_named_with_the_fix(
     result = lint([workspace], root=workspace, jobs=1, select={"BPG003"})
     [found] = result.active
     assert (found.location.file, found.location.line) == (f"{CHART}/templates/x.yaml", 4)
-    assert "nil pointer evaluating" in found.message
     assert found.hint == hint
