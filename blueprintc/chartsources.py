@@ -32,6 +32,19 @@ def values_key(dep: dict[str, Any]) -> str:
     return str(dep.get("alias") or dep.get("name"))
 
 
+def names_chart(dep: Any) -> bool:
+    """A Chart.yaml dependencies entry that names its chart: a mapping with a `name`,
+    which Helm fetches, builds and matches `charts/` by (`alias:` only renames)."""
+    return isinstance(dep, dict) and isinstance(dep.get("name"), str) and bool(dep["name"])
+
+
+def nameless_dependency(number: int, dep: dict[str, Any]) -> str:
+    """What a dependency that names no chart is called: `dependency 2 (widgets)`, by its
+    1-based `number` and its alias or repository."""
+    known = dep.get("alias") or dep.get("repository")
+    return f"dependency {number}" + (f" ({known})" if isinstance(known, str) and known else "")
+
+
 def file_source(chart_dir: Path, dep: dict[str, Any]) -> Path | None:
     """The directory a `file://` dependency of the chart in `chart_dir` names, as written
     (not resolved); None for a dependency from a chart repository."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from blueprintc import __version__
 from blueprintc.blueprint_names import canonical
+from blueprintc.chartsources import names_chart
 from blueprintc.compile.blueprint_digest import blueprint_digests
 from blueprintc.compile.chart_keys import chart_keys
 from blueprintc.compile.findings import at, report
@@ -381,8 +382,4 @@ def _subcharts(dependencies: Any) -> tuple[tuple[str, str], ...]:
     """(name, version) of each Chart.yaml dependency that names a chart."""
     if not isinstance(dependencies, list):
         return ()
-    return tuple(
-        (str(d["name"]), str(d.get("version") or ""))
-        for d in dependencies
-        if isinstance(d, dict) and d.get("name")
-    )
+    return tuple((d["name"], str(d.get("version") or "")) for d in dependencies if names_chart(d))

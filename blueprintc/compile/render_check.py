@@ -20,6 +20,7 @@ from typing import Any
 from blueprintc import helm
 from blueprintc.blueprint_names import canonical
 from blueprintc.canon import Canon
+from blueprintc.chartsources import nameless_dependency, names_chart
 from blueprintc.compile.inputs import CatalogEntry
 from blueprintc.crds import CRD_KIND, KindKey, chart_crds, crd_kind, object_kind
 
@@ -144,12 +145,9 @@ def _nameless_dependency(entry: CatalogEntry) -> str | None:
     """How the chart's first Chart.yaml dependency that names no chart stands: Helm can
     neither build it nor tell which archive in charts/ is it, so it may render as
     nothing; None when each names one."""
-    for index, dependency in enumerate(entry.dependencies, 1):
-        name = dependency.get("name")
-        if not isinstance(name, str) or not name:
-            known = dependency.get("alias") or dependency.get("repository")
-            named = f" ({known})" if isinstance(known, str) and known else ""
-            return f"the chart's dependency {index}{named} names no chart"
+    for number, dependency in enumerate(entry.dependencies, 1):
+        if not names_chart(dependency):
+            return f"the chart's {nameless_dependency(number, dependency)} names no chart"
     return None
 
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from blueprintc.chartsources import names_chart
 from blueprintc.diagnostics import Location
 from blueprintc.helm import Render, RenderedObject, RenderFailure, chart_relative
 from blueprintc.rules.context import BlueprintContext
@@ -87,12 +88,7 @@ def unclear_dependencies(ctx: BlueprintContext) -> bool:
         return False
     if not isinstance(raw, list):
         return True
-    return not all(isinstance(d, dict) and _named(d) for d in raw)
-
-
-def _named(dependency: dict[str, Any]) -> bool:
-    name = dependency.get("name")
-    return isinstance(name, str) and bool(name)
+    return not all(names_chart(d) for d in raw)
 
 
 def missing_dependencies(ctx: BlueprintContext) -> list[dict[str, Any]]:

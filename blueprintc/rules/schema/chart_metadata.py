@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from blueprintc.chartsources import nameless_dependency, names_chart
 from blueprintc.diagnostics import Finding, Location, Severity
 from blueprintc.helm import ChartLoadError
 from blueprintc.rules.base import rule
@@ -59,9 +60,11 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         yield Finding(f"Chart.yaml: {message}", Location(rel, line, column, key))
     if problems:
         return
-    dependency_problems = list(_dependency_problems(doc))
-    yield from dependency_problems
-    if any(f.message.endswith(_NOT_MAPPINGS) for f in dependency_problems):
+    yield from _dependency_problems(doc)
+    entries = doc.data.get("dependencies")
+    if entries is not None and not (
+        isinstance(entries, list) and all(isinstance(e, dict) for e in entries)
+    ):
         return  # what keeps Helm from loading the chart: said at its line
     try:
         ctx.helm_chart  # noqa: B018 - loading is the check
@@ -81,33 +84,28 @@ def _dependency_problems(doc: YamlDoc) -> Iterator[Finding]:
     if not isinstance(entries, list):
         line, column = doc.locate(("dependencies",))
         yield Finding(
-            f"Chart.yaml: dependencies {_NOT_MAPPINGS[0]}",
+            "Chart.yaml: dependencies is not a list of charts",
             Location(rel, line, column, "dependencies"),
             hint=_AS_LIST,
         )
         return
     for index, entry in enumerate(entries):
-        name = entry.get("name") if isinstance(entry, dict) else None
-        if isinstance(name, str) and name:
+        if names_chart(entry):
             continue
         line, column = doc.locate(("dependencies", index))
         where = Location(rel, line, column, f"dependencies[{index}]")
         if not isinstance(entry, dict):
-            message = f"Chart.yaml: dependency {index + 1} {_NOT_MAPPINGS[1]}"
+            message = f"Chart.yaml: dependency {index + 1} is not a mapping"
             yield Finding(message, where, hint=_AS_LIST)
             continue
-        known = entry.get("alias") or entry.get("repository")
-        named = f" ({known})" if isinstance(known, str) and known else ""
         yield Finding(
-            f"Chart.yaml: dependency {index + 1}{named} has no name",
+            f"Chart.yaml: {nameless_dependency(index + 1, entry)} has no name",
             where,
             hint="set `name:` to the chart's name in its repository (`alias:` only renames "
             "its values key); Helm's dependency build and Chart.lock go by it",
         )
 
 
-# What a dependencies list that Helm cannot read at all is told (then not loaded again).
-_NOT_MAPPINGS = ("is not a list of charts", "is not a mapping")
 _AS_LIST = (
     "write each dependency as a mapping in a list: `- name: <chart>`, its version and repository"
 )
