@@ -22,6 +22,7 @@ from blueprintc.schema_refusal import (
     unknown_properties,
     value_prefixes,
 )
+from blueprintc.subchart_values import mismatch_hint, mismatched_subchart
 from blueprintc.yamldoc import PathKey, json_path
 
 
@@ -32,6 +33,11 @@ def failure_places(
     `chart`'s render refused (Helm's message for it alone) at the layer that sets it,
     with the fix; the rest of `error` at `where` with `hint` (a chart default refused,
     or another failure)."""
+    mismatched = mismatched_subchart(error)
+    if mismatched is not None and values is not None:  # a subchart's key, no mapping
+        set_at = _set_at(values, (mismatched,))
+        if set_at is not None:
+            return [(error, set_at, mismatch_hint(mismatched, values.value.get(mismatched)))]
     placed: list[tuple[str, Location, str | None]] = []
     rest = []
     for refused in refusals(error):

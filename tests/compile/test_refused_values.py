@@ -262,3 +262,16 @@ def test_a_subcharts_refused_global_is_found_at_the_top_level_global(tmp_path: P
 
     assert found.location.line == _line(workspace / "sovereign.yaml", "org: acme")
     assert found.hint.startswith("give global.org a value widgets's values.schema.json")
+
+
+def test_a_subchart_key_holding_no_mapping_is_reported_where_it_is_set(tmp_path: Path) -> None:
+    """The kit entry gives `widgets: [1]`, where the subchart widgets' values go: Helm's
+    `type mismatch on widgets` named no file, and stood at the entry."""
+    kit = "    - blueprint: bp-base\n      version: ^1.0\n      values:\n        widgets: [1]\n"
+    workspace = _with_subchart_schema(tmp_path, kit, "{}")
+
+    [found] = _render_findings(workspace, tmp_path / "out")
+
+    assert found.location.line == _line(workspace / "sovereign.yaml", "widgets: [1]")
+    assert "type mismatch on widgets" in found.message
+    assert found.hint is not None and found.hint.startswith("give `widgets:` a mapping")

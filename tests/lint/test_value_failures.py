@@ -13,6 +13,7 @@ import pytest
 
 from blueprintc.lint import lint
 from tests.cli.helpers import write_workspace
+from tests.lint.test_upstream_objects import wrapper
 
 CHART = "blueprints/demo/chart"
 VALUES = "replicas: 1\ningress:\n  className: cilium\nexposure:\nport: 8080\n"
@@ -67,3 +68,19 @@ def test_the_value_behind_the_failure_is_named_with_the_fix(
     [found] = result.active
     assert (found.location.file, found.location.line) == (f"{CHART}/templates/x.yaml", 4)
     assert found.hint == hint
+
+
+def test_a_subchart_key_holding_no_mapping_is_reported_at_the_key(tmp_path: Path) -> None:
+    """`upstream-app: [1, 2]`: Helm refuses every render with `type mismatch on
+    upstream-app: [%!t(float64=1) %!t(float64=2)]`, which named no file and stood at
+    Chart.yaml with a hint about templates."""
+    workspace = wrapper(tmp_path, "replicas: 1\nupstream-app: [1, 2]\n", {}, {})
+    result = lint([workspace], root=workspace, jobs=1, select={"BPG003"})
+    [found] = result.active
+    assert (found.location.file, found.location.line) == (f"{CHART}/values.yaml", 2)
+    assert "type mismatch on upstream-app" in found.message
+    assert found.hint == (
+        "give `upstream-app:` a mapping of the subchart upstream-app's values (it is a list "
+        "here), or remove it: Helm merges a subchart's values as a mapping, and refuses every "
+        "render while it is anything else"
+    )

@@ -23,9 +23,10 @@ from blueprintc.helm import RenderFailure, subchart_of
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.named_templates import missing_template, missing_template_hint
 from blueprintc.rules.guards.object_sources import upstream_under
-from blueprintc.rules.guards.support import chart_location, values_file
+from blueprintc.rules.guards.support import chart_location, doc_location, values_file
 from blueprintc.rules.guards.upstream_dependencies import unbuilt_dependencies
 from blueprintc.rules.guards.value_failures import value_failure_hint
+from blueprintc.subchart_values import mismatch_hint, mismatched_subchart
 from blueprintc.template_functions import undefined_function
 
 
@@ -63,8 +64,25 @@ def failure_finding(
         missing = unbuilt_dependencies(ctx, dep)
         hint = unbuilt_hint(dep, missing) if missing else upstream_failure_hint(dep, file)
         return Finding(message, where, hint=hint)
+    mismatched = _mismatched_value(ctx, failure)
+    if mismatched is not None:
+        return Finding(message, *mismatched)
     location = failure_location(ctx, failure) or fallback
     return Finding(message, location, hint=_hint(ctx, failure) or None)
+
+
+def _mismatched_value(ctx: BlueprintContext, failure: RenderFailure) -> tuple[Location, str] | None:
+    """A subchart's key in values.yaml that holds no mapping (`subchart_values`): the
+    key's place and the fix; None for another failure, or a key values.yaml does not set
+    so (a ci/ file's: the caller's place stands)."""
+    key = mismatched_subchart(failure.message)
+    doc = ctx.values_yaml
+    if key is None or doc is None or not isinstance(doc.data, dict) or key not in doc.data:
+        return None
+    given = doc.data[key]
+    if isinstance(given, dict):
+        return None
+    return doc_location(doc, (key,), key=True), mismatch_hint(key, given)
 
 
 def _hint(ctx: BlueprintContext, failure: RenderFailure) -> str:
