@@ -14,9 +14,9 @@ with one message for the lot, every refused value of every chart in a tree:
 It names no file. Each refused value is a fix of its own, at its own line: lint finds it
 in the chart's values files, compile in the layers of the release's values (a Sovereign's
 kit entry, an Application's config). A `validation failed` or `'allOf' failed` entry
-only groups the values below it, each refused on its own; the entries below a `oneOf`,
-`anyOf` or `not` are the alternatives the value matched none of, so the value itself is
-the one refused (`refusals`).
+only groups the values below it, each refused on its own; the entries below a `oneOf`
+or `anyOf` are the alternatives the value matched none of, so the value itself is the
+one refused, with what each alternative wanted (`refusals`).
 """
 
 from __future__ import annotations
