@@ -84,3 +84,24 @@ def test_a_subchart_key_holding_no_mapping_is_reported_at_the_key(tmp_path: Path
         "here), or remove it: Helm merges a subchart's values as a mapping, and refuses every "
         "render while it is anything else"
     )
+
+
+def test_a_ci_file_giving_a_subchart_key_no_mapping_is_reported_at_its_key(
+    tmp_path: Path,
+) -> None:
+    """The same in a `ci/` file's render (BPG012): at the key in the ci/ file, which
+    alone sets it so, not at the top of that file with the rule's generic hint."""
+    workspace = wrapper(tmp_path, "replicas: 1\nupstream-app:\n  image: x\n", {}, {})
+    ci = workspace / CHART / "ci" / "ha-values.yaml"
+    ci.parent.mkdir()
+    ci.write_text("replicas: 2\nupstream-app: off\n", encoding="utf-8")
+    result = lint([workspace], root=workspace, jobs=1, select={"BPG003", "BPG012"})
+    [found] = result.active
+    assert (found.rule, found.location.file, found.location.line) == (
+        "BPG012",
+        f"{CHART}/ci/ha-values.yaml",
+        2,
+    )
+    assert found.hint is not None
+    assert found.hint.startswith("give `upstream-app:` a mapping of the subchart upstream-app's")
+    assert "(it is a scalar here)" in found.hint

@@ -28,6 +28,7 @@ from blueprintc.rules.guards.upstream_dependencies import unbuilt_dependencies
 from blueprintc.rules.guards.value_failures import value_failure_hint
 from blueprintc.subchart_values import mismatch_hint, mismatched_subchart
 from blueprintc.template_functions import undefined_function
+from blueprintc.yamldoc import YamlDoc
 
 
 def failure_location(ctx: BlueprintContext, failure: RenderFailure) -> Location | None:
@@ -51,11 +52,12 @@ def failure_finding(
     message: str,
     fallback: Location,
     cause: Location | None = None,
+    cause_doc: YamlDoc | None = None,
 ) -> Finding:
     """A render failure as a finding: at its template line (`fallback` when it has
     none), with the failure's own hint when it has one, else the rule's. A failure in an
     upstream's template is at `cause`, the values that made the render (a toggle, a ci/
-    file), else at the upstream's Chart.yaml entry, with the fix in values."""
+    file: `cause_doc`), else at the upstream's Chart.yaml entry, with the fix in values."""
     upstream = upstream_entry(ctx, failure.template)
     if upstream is not None:
         index, dep = upstream
@@ -64,25 +66,28 @@ def failure_finding(
         missing = unbuilt_dependencies(ctx, dep)
         hint = unbuilt_hint(dep, missing) if missing else upstream_failure_hint(dep, file)
         return Finding(message, where, hint=hint)
-    mismatched = _mismatched_value(ctx, failure)
+    mismatched = _mismatched_value(failure, [cause_doc, ctx.values_yaml])
     if mismatched is not None:
         return Finding(message, *mismatched)
     location = failure_location(ctx, failure) or fallback
     return Finding(message, location, hint=_hint(ctx, failure) or None)
 
 
-def _mismatched_value(ctx: BlueprintContext, failure: RenderFailure) -> tuple[Location, str] | None:
-    """A subchart's key in values.yaml that holds no mapping (`subchart_values`): the
-    key's place and the fix; None for another failure, or a key values.yaml does not set
-    so (a ci/ file's: the caller's place stands)."""
+def _mismatched_value(
+    failure: RenderFailure, docs: list[YamlDoc | None]
+) -> tuple[Location, str] | None:
+    """A subchart's key that holds no mapping (`subchart_values`), in the first of `docs`
+    (the values files of the render, the one that wins first) that sets it: the key's
+    place and the fix; None for another failure, or no such key in `docs`."""
     key = mismatched_subchart(failure.message)
-    doc = ctx.values_yaml
-    if key is None or doc is None or not isinstance(doc.data, dict) or key not in doc.data:
-        return None
-    given = doc.data[key]
-    if isinstance(given, dict):
-        return None
-    return doc_location(doc, (key,), key=True), mismatch_hint(key, given)
+    for doc in docs if key is not None else []:
+        data = doc.data if doc is not None else None
+        if isinstance(data, dict) and key in data:
+            if isinstance(data[key], dict):
+                return None
+            assert doc is not None
+            return doc_location(doc, (key,), key=True), mismatch_hint(key, data[key])
+    return None
 
 
 def _hint(ctx: BlueprintContext, failure: RenderFailure) -> str:

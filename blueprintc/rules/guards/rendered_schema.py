@@ -101,7 +101,9 @@ def _render_failure(
     refused = schema_findings(ctx, failure, message, docs)
     if refused is None:
         if default is None or default.message != failure.message:
-            yield failure_finding(ctx, failure, message + failure.message, where, cause=where)
+            yield failure_finding(
+                ctx, failure, message + failure.message, where, where, values_set.doc
+            )
         return
     said = set(refusals(default.message)) if default is not None else set()
     for value, finding in refused.located:
