@@ -25,7 +25,7 @@ def mismatched_subchart(message: str) -> str | None:
 
 def mismatch_hint(key: str, given: Any) -> str:
     """The fix for `key:` holding `given`, where the subchart `key`'s values belong."""
-    kind = "a list" if isinstance(given, list) else "empty (null)" if given is None else "a scalar"
+    kind = "a list" if isinstance(given, list) else "empty" if given is None else "a scalar"
     return (
         f"give `{key}:` a mapping of the subchart {key}'s values (it is {kind} here), or "
         "remove it: Helm merges a subchart's values as a mapping, and refuses every render "

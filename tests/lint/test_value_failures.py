@@ -105,3 +105,12 @@ def test_a_ci_file_giving_a_subchart_key_no_mapping_is_reported_at_its_key(
     assert found.hint is not None
     assert found.hint.startswith("give `upstream-app:` a mapping of the subchart upstream-app's")
     assert "(it is a scalar here)" in found.hint
+
+
+def test_a_subchart_key_left_empty_is_reported_at_the_key(tmp_path: Path) -> None:
+    """`upstream-app:` with everything below it commented out is null: `type mismatch on
+    upstream-app: %!t(<nil>)`."""
+    workspace = wrapper(tmp_path, "replicas: 1\nupstream-app:\n#  image: x\n", {}, {})
+    [found] = lint([workspace], root=workspace, jobs=1, select={"BPG003"}).active
+    assert (found.location.file, found.location.line) == (f"{CHART}/values.yaml", 2)
+    assert found.hint is not None and "(it is empty here)" in found.hint
