@@ -8,9 +8,8 @@ at its line, not the kit entry or Application that renders it: one finding per v
 
 from __future__ import annotations
 
-from typing import Any
-
 from blueprintc.diagnostics import Location
+from blueprintc.mapping import value_at
 from blueprintc.plan.values import Merged
 from blueprintc.schema_refusal import (
     Refusal,
@@ -59,7 +58,7 @@ def _refused_place(refused: Refusal, chart: str, values: Merged) -> tuple[Locati
     Helm's message names it by (its alias, else its name)."""
     prefix = () if refused.chart == chart else (refused.chart,)
     for under in value_prefixes(prefix, refused.pointer):
-        path = (*under, *pointer_parts(_get(values.value, under), refused.pointer))
+        path = (*under, *pointer_parts(value_at(values.value, under), refused.pointer))
         for key in unknown_properties(refused.why):  # a key the schema does not allow there
             found = _set_at(values, (*path, key))
             if found is not None:
@@ -77,12 +76,6 @@ def _set_at(values: Merged, path: PathKey) -> Location | None:
         if origin.line is not None:
             return Location(origin.source, origin.line, origin.column or 1, json_path(path))
     return None
-
-
-def _get(node: Any, path: tuple[str, ...]) -> Any:
-    for part in path:
-        node = node.get(part) if isinstance(node, dict) else None
-    return node
 
 
 def subchart_failure_hint(error: str, layer: str) -> str | None:

@@ -31,7 +31,6 @@ Passing: the same template with `spec.replicas: 2`.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
@@ -43,9 +42,9 @@ from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.object_sources import object_location, upstream_of
 from blueprintc.rules.guards.render_failures import failure_finding
 from blueprintc.rules.guards.rendered_objects import DEFAULT, ValuesSet, rendered_check
-from blueprintc.rules.guards.schema_failure import schema_findings
+from blueprintc.rules.guards.schema_failure import refused_only, schema_findings
 from blueprintc.rules.guards.smoke_render import reported_default_failure
-from blueprintc.schema_refusal import refusals, refusals_message
+from blueprintc.schema_refusal import refusals
 
 
 @rule(
@@ -111,7 +110,7 @@ def _render_failure(
             yield finding
     rest = [value for value in refused.unlocated if value not in said]
     if rest:
-        rest_failure = dataclasses.replace(failure, message=refusals_message(rest))
+        rest_failure = refused_only(failure, rest)
         yield failure_finding(ctx, rest_failure, message + rest_failure.message, where, cause=where)
 
 

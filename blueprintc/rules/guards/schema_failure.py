@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,9 +53,12 @@ class SchemaFindings:
 
     def unlocated_failure(self, failure: RenderFailure) -> RenderFailure | None:
         """`failure` as Helm's message for the unlocated values alone; None if none."""
-        if not self.unlocated:
-            return None
-        return dataclasses.replace(failure, message=refusals_message(self.unlocated))
+        return refused_only(failure, self.unlocated) if self.unlocated else None
+
+
+def refused_only(failure: RenderFailure, refused: Sequence[Refusal]) -> RenderFailure:
+    """`failure`, its message Helm's for the values `refused` alone."""
+    return dataclasses.replace(failure, message=refusals_message(refused))
 
 
 def schema_findings(

@@ -20,6 +20,8 @@ import difflib
 import re
 from typing import Any
 
+from blueprintc.mapping import value_at
+
 _AT_VALUES = r"at <\$?\.Values\.(?P<path>[\w.]+)>: "
 _NIL = re.compile(_AT_VALUES + r"nil pointer evaluating interface \{\}\.\w+")
 _RANGE = re.compile(_AT_VALUES + r"range can't iterate over ")
@@ -37,7 +39,7 @@ def value_failure_hint(message: str, values: Any, values_file: str) -> str | Non
         return _unset(match.group("path").split("."), values, values_file)
     if match := _RANGE.search(message):
         path = match.group("path")
-        given = _get(values, path.split("."))
+        given = value_at(values, path.split("."))
         where = f" in {values_file}: it is {_kind(given)} there," if given is not None else ":"
         return (
             f"give .Values.{path} a list (or a mapping){where} and `range` iterates over "
@@ -50,7 +52,7 @@ def value_failure_hint(message: str, values: Any, values_file: str) -> str | Non
         path = ".Values." + ".".join(owner)
         return (
             f"read {path} itself, or make it a mapping in {values_file}: it is "
-            f"{_kind(_get(values, owner))} there, which has no field {match.group('field')}"
+            f"{_kind(value_at(values, owner))} there, which has no field {match.group('field')}"
         )
     if match := _WRONG_TYPE.search(message):
         got = _GO_TYPES.get(match.group("got"), match.group("got"))
@@ -90,13 +92,6 @@ def _scalar_owner(parts: list[str], values: Any, field: str) -> list[str] | None
             return parts[:depth] if depth and part == field else None
         node = node.get(part)
     return None
-
-
-def _get(values: Any, parts: list[str]) -> Any:
-    node = values
-    for part in parts:
-        node = node.get(part) if isinstance(node, dict) else None
-    return node
 
 
 def _kind(value: Any) -> str:
