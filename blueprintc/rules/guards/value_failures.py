@@ -21,11 +21,8 @@ import re
 from typing import Any
 
 from blueprintc.mapping import value_at
+from blueprintc.value_shapes import describe, scalar_owner, value_fault
 
-_AT_VALUES = r"at <\$?\.Values\.(?P<path>[\w.]+)>: "
-_NIL = re.compile(_AT_VALUES + r"nil pointer evaluating interface \{\}\.\w+")
-_RANGE = re.compile(_AT_VALUES + r"range can't iterate over ")
-_FIELD = re.compile(_AT_VALUES + r"can't evaluate field (?P<field>\w+) in type interface \{\}")
 _WRONG_TYPE = re.compile(
     r"at <(?P<function>\w+)>: wrong type for value; expected (?P<wanted>\w+); got (?P<got>\w+)"
 )
@@ -35,24 +32,25 @@ _GO_TYPES = {"float64": "a number", "int": "a number", "int64": "a number", "boo
 def value_failure_hint(message: str, values: Any, values_file: str) -> str | None:
     """The fix when `message` is a render failing on what `values` (the chart's
     values.yaml, `values_file`) gives it; None for another failure."""
-    if match := _NIL.search(message):
-        return _unset(match.group("path").split("."), values, values_file)
-    if match := _RANGE.search(message):
-        path = match.group("path")
-        given = value_at(values, path.split("."))
-        where = f" in {values_file}: it is {_kind(given)} there," if given is not None else ":"
+    fault = value_fault(message)
+    if fault is not None and fault.kind == "nil":
+        return _unset(list(fault.path), values, values_file)
+    if fault is not None and fault.kind == "range":
+        path = ".".join(fault.path)
+        given = value_at(values, fault.path)
+        where = f" in {values_file}: it is {describe(given)} there," if given is not None else ":"
         return (
             f"give .Values.{path} a list (or a mapping){where} and `range` iterates over "
             "nothing else"
         )
-    if match := _FIELD.search(message):
-        owner = _scalar_owner(match.group("path").split("."), values, match.group("field"))
+    if fault is not None:
+        owner = scalar_owner(fault.path, values, fault.field)
         if owner is None:
             return None
         path = ".Values." + ".".join(owner)
         return (
             f"read {path} itself, or make it a mapping in {values_file}: it is "
-            f"{_kind(value_at(values, owner))} there, which has no field {match.group('field')}"
+            f"{describe(value_at(values, owner))} there, which has no field {fault.field}"
         )
     if match := _WRONG_TYPE.search(message):
         got = _GO_TYPES.get(match.group("got"), match.group("got"))
@@ -81,28 +79,6 @@ def _unset(parts: list[str], values: Any, values_file: str) -> str | None:
             return f"read {meant} instead: nothing sets {path}"
         return f"give {path} a default in {values_file}, {guard}: nothing sets it"
     return None
-
-
-def _scalar_owner(parts: list[str], values: Any, field: str) -> list[str] | None:
-    """The path to the value in `values` that is no mapping and has `field` read below
-    it; None when `values` says otherwise (the failure is not values.yaml's)."""
-    node = values
-    for depth, part in enumerate(parts):
-        if not isinstance(node, dict):
-            return parts[:depth] if depth and part == field else None
-        node = node.get(part)
-    return None
-
-
-def _kind(value: Any) -> str:
-    """What a YAML value is, said for a user (`a string (cilium)`)."""
-    if isinstance(value, bool):
-        return f"a boolean ({str(value).lower()})"
-    if isinstance(value, int | float):
-        return f"a number ({value})"
-    if isinstance(value, str):
-        return f"a string ({value})"
-    return "empty (null)" if value is None else f"a {type(value).__name__}"
 
 
 def _article(word: str) -> str:
