@@ -5,6 +5,7 @@ BPP027)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 
 from blueprintc.compile.apps import AppPlan, emitted_values
@@ -13,7 +14,10 @@ from blueprintc.compile.findings import at, report
 from blueprintc.compile.inputs import Inputs
 from blueprintc.compile.refused_values import failure_places, subchart_failure_hint
 from blueprintc.compile.render_check import RenderCache, RenderFacts, uses_cnpg
-from blueprintc.diagnostics import Diagnostic
+from blueprintc.diagnostics import Diagnostic, Location
+
+# What `one_finding_per_failure` reads of a BPP016 (Diagnostic.extra; reporters ignore it).
+_APPLICATION, _ENVIRONMENTS, _ERROR = "application", "environments", "render_error"
 
 
 def render_checks(inputs: Inputs, plan: AppPlan, cache: RenderCache) -> list[Diagnostic]:
@@ -23,11 +27,10 @@ def render_checks(inputs: Inputs, plan: AppPlan, cache: RenderCache) -> list[Dia
     found = []
     if facts is not None and facts.error is not None:
         hint = facts.hint or subchart_failure_hint(facts.error, "the Application's `config:`")
-        message = f"Application {plan.app.name} ({plan.env.env_type}) does not render"
         for error, place, fix in failure_places(
             facts.error, plan.entry.chart_name, plan.values, where, hint
         ):
-            found.append(report("BPP016", f"{message}: {error}", place, fix))
+            found.append(_not_rendered(plan.app.name, plan.env.env_type, error, place, fix))
     for service in facts.nodeports if facts is not None else ():
         found.append(
             report(
@@ -53,6 +56,49 @@ def render_checks(inputs: Inputs, plan: AppPlan, cache: RenderCache) -> list[Dia
             )
         )
     return found
+
+
+def _not_rendered(
+    app: str, environment: str, error: str, place: Location, fix: str | None
+) -> Diagnostic:
+    """BPP016: `app` fails with `error` in `environment`."""
+    found = report("BPP016", _not_rendered_message(app, (environment,), error), place, fix)
+    extra = {_APPLICATION: app, _ENVIRONMENTS: environment, _ERROR: error}
+    return dataclasses.replace(found, extra={**found.extra, **extra})
+
+
+def _not_rendered_message(app: str, environments: tuple[str, ...], error: str) -> str:
+    return f"Application {app} ({', '.join(environments)}) does not render: {error}"
+
+
+def one_finding_per_failure(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """An Application that fails the same way at the same place in several of its
+    Environments (the value is in its base config, or in the Blueprint) is one mistake:
+    one BPP016 that names them all, where the first of them stands."""
+
+    def key(found: Diagnostic) -> tuple[object, ...] | None:
+        if found.rule != "BPP016" or _ENVIRONMENTS not in found.extra:
+            return None
+        extra = found.extra
+        return (extra[_APPLICATION], extra[_ERROR], found.location, found.hint, found.suppressed)
+
+    same: dict[tuple[object, ...], list[Diagnostic]] = {}
+    for found in diagnostics:
+        if (found_key := key(found)) is not None:
+            same.setdefault(found_key, []).append(found)
+    out = []
+    for found in diagnostics:
+        found_key = key(found)
+        group = [found] if found_key is None else same.pop(found_key, [])
+        if len(group) > 1:
+            environments = tuple(d.extra[_ENVIRONMENTS] for d in group)
+            message = _not_rendered_message(
+                found.extra[_APPLICATION], environments, found.extra[_ERROR]
+            )
+            extra = {**found.extra, _ENVIRONMENTS: ",".join(environments)}
+            found = dataclasses.replace(found, message=message, extra=extra)
+        out.extend(group[:1] and [found])
+    return out
 
 
 def crd_order(inputs: Inputs, planned: list[AppPlan], cache: RenderCache) -> list[Diagnostic]:

@@ -13,7 +13,10 @@ def one_finding_per_value(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     and JSON path) is not reported beside it, unless that other finding is suppressed.
     The other rule's hint names what is allowed here, not just in general. So is a
     quoted "false" (BPP032, a warning) that a schema refuses as an error where it stands
-    (the chart's values.schema.json, BPP016; the configSchema, BPP004)."""
+    (the chart's values.schema.json, BPP016; the configSchema, BPP004). And so is a render
+    that fails on a config value the configSchema refuses (BPP016 at the place of a
+    BPP004): the contract the value breaks is the finding, the failed render its
+    consequence."""
     explained = {
         d.location
         for d in diagnostics
@@ -24,11 +27,13 @@ def one_finding_per_value(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
         for d in diagnostics
         if d.severity >= Severity.ERROR and d.rule != "BPP032" and d.suppressed is None
     }
+    against_schema = {_place(d) for d in diagnostics if d.rule == "BPP004" and d.suppressed is None}
     return [
         d
         for d in diagnostics
         if not (d.rule == "BPP015" and d.location in explained)
         and not (d.rule == "BPP032" and _place(d) in refused)
+        and not (d.rule == "BPP016" and _place(d) in against_schema)
     ]
 
 

@@ -20,8 +20,8 @@ def doc_layer(
 ) -> Layer:
     """The mapping at `base` of `doc` (or `data`, placed there) as a merge layer."""
 
-    def locate(path: tuple[Any, ...]) -> tuple[int, int]:
-        return doc.locate((*base, *path))
+    def locate(path: tuple[Any, ...], key: bool = False) -> tuple[int, int]:
+        return doc.locate((*base, *path), key)
 
     value = data if data is not None else doc.get(base)
     return Layer(

@@ -18,7 +18,7 @@ from typing import Any
 from blueprintc import progress
 from blueprintc.compile import catalyst_config as cc
 from blueprintc.compile import flux, names
-from blueprintc.compile.app_checks import crd_order, render_checks
+from blueprintc.compile.app_checks import crd_order, one_finding_per_failure, render_checks
 from blueprintc.compile.apps import AppPlan, plan_application, resolve_blueprint
 from blueprintc.compile.dependency_placement import unplaced_dependencies
 from blueprintc.compile.findings import at, report
@@ -255,7 +255,8 @@ def _done(result: CompileResult) -> CompileResult:
     the workspace's rule settings and inline comments exactly as lint applies them,
     sorted."""
     everything = [*result.inputs.diagnostics, *result.diagnostics]
-    result.diagnostics = one_finding_per_value(finalise(everything, result.inputs.workspace, None))
+    finalised = finalise(everything, result.inputs.workspace, None)
+    result.diagnostics = one_finding_per_value(one_finding_per_failure(finalised))
     return result
 
 

@@ -8,6 +8,7 @@ at its line, not the kit entry or Application that renders it: one finding per v
 
 from __future__ import annotations
 
+from blueprintc.compile.shaped_values import shaped_value
 from blueprintc.diagnostics import Location
 from blueprintc.mapping import value_at
 from blueprintc.plan.values import Merged
@@ -34,9 +35,14 @@ def failure_places(
     or another failure)."""
     mismatched = mismatched_subchart(error)
     if mismatched is not None and values is not None:  # a subchart's key, no mapping
-        set_at = _set_at(values, (mismatched,))
-        if set_at is not None:
-            return [(error, set_at, mismatch_hint(mismatched, values.value.get(mismatched)))]
+        place = set_at(values, (mismatched,))
+        if place is not None:
+            return [(error, place, mismatch_hint(mismatched, values.value.get(mismatched)))]
+    shaped = shaped_value(error, values) if values is not None else None
+    if shaped is not None and values is not None:  # a template failed on a layer's value
+        place = set_at(values, shaped.path, shaped.at_key)
+        if place is not None:
+            return [(error, place, shaped.hint)]
     placed: list[tuple[str, Location, str | None]] = []
     rest = []
     for refused in refusals(error):
@@ -60,19 +66,19 @@ def _refused_place(refused: Refusal, chart: str, values: Merged) -> tuple[Locati
     for under in value_prefixes(prefix, refused.pointer):
         path = (*under, *pointer_parts(value_at(values.value, under), refused.pointer))
         for key in unknown_properties(refused.why):  # a key the schema does not allow there
-            found = _set_at(values, (*path, key))
+            found = set_at(values, (*path, key), at_key=True)
             if found is not None:
                 return found, unknown_key_hint((*path, key), refused.chart, ())
-        found = _set_at(values, path)
+        found = set_at(values, path)
         if found is not None:
             return found, fix_hint(path, refused.chart, refused.why)
     return None
 
 
-def _set_at(values: Merged, path: PathKey) -> Location | None:
-    """Where the layer that decides the value at `path` sets it; None for no layer with
-    positions (a chart default)."""
-    for origin in values.explain(path):
+def set_at(values: Merged, path: PathKey, at_key: bool = False) -> Location | None:
+    """Where the layer that decides the value at `path` sets it (at its key, with
+    `at_key`); None for no layer with positions (a chart default)."""
+    for origin in values.explain(path, at_key):
         if origin.line is not None:
             return Location(origin.source, origin.line, origin.column or 1, json_path(path))
     return None

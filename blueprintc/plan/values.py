@@ -31,7 +31,7 @@ from typing import Any
 
 from blueprintc.yamldoc import PathKey
 
-Locate = Callable[[PathKey], tuple[int, int]]
+Locate = Callable[[PathKey, bool], tuple[int, int]]  # (path, key): position of value or key
 _SPECIAL = (".", '"', "\\")
 _INTEGER = re.compile(r"-?[0-9]+")
 
@@ -45,7 +45,7 @@ class Layer:
     name: str  # e.g. "chart defaults", "size overlay (large)", "application config"
     source: str  # workspace-relative file
     data: Mapping[Any, Any] | None
-    locate: Locate | None = None  # position of the value at a path of `data`
+    locate: Locate | None = None  # position of the value (or key) at a path of `data`
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,9 @@ class Merged:
     value: dict[Any, Any]
     layers: tuple[Layer, ...]
 
-    def explain(self, key: str | Sequence[str | int]) -> list[Origin]:
-        """Every layer's say on `key`, the deciding one first, then each one it overrode.
+    def explain(self, key: str | Sequence[str | int], at_key: bool = False) -> list[Origin]:
+        """Every layer's say on `key`, the deciding one first, then each one it overrode;
+        each at its value, or with `at_key` at the key that sets it.
 
         A layer has a say when it sets `key`, or sets an ancestor of `key` to a
         scalar, list or null (replacing or deleting the subtree). A layer whose
@@ -77,7 +78,7 @@ class Merged:
             if hit is None:
                 continue
             where, value = hit
-            line, column = layer.locate(where) if layer.locate else (None, None)
+            line, column = layer.locate(where, at_key) if layer.locate else (None, None)
             origins.append(Origin(layer.name, layer.source, line, column, value, format_key(where)))
         return origins
 

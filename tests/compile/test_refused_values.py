@@ -82,6 +82,10 @@ def test_an_applications_refused_value_is_reported_in_its_organization(
     workspace = _workspace(tmp_path, "    - blueprint: bp-base\n      version: ^1.0\n")
     organization = workspace / "organizations" / "acme.yaml"
     organization.write_text(organization.read_text().replace("replicas: 1", "replicas: one"))
+    # bp-app's configSchema refuses it too (BPP004, the one finding while it is on:
+    # tests/compile/test_shaped_values.py): off here, the render's own finding shows.
+    config = workspace / "blueprintc.yaml"
+    config.write_text(config.read_text() + "lint:\n  rules:\n    BPP004: off\n")
 
     found = _render_findings(workspace, tmp_path / "out")
 
@@ -238,7 +242,12 @@ def test_a_key_the_schema_does_not_allow_is_reported_at_the_key(tmp_path: Path) 
     [found] = _render_findings(workspace, tmp_path / "out")
 
     line = _line(workspace / "sovereign.yaml", "minAvailble: 1")
-    assert (found.location.file, found.location.line) == ("sovereign.yaml", line)
+    # At the key's column (11), where the mistake is, not its value's (24).
+    assert (found.location.file, found.location.line, found.location.column) == (
+        "sovereign.yaml",
+        line,
+        11,
+    )
     assert found.hint == (
         "remove pdb.minAvailble, or correct its name: bp-base's values.schema.json allows no "
         "other keys at pdb"
