@@ -1,9 +1,11 @@
 """`Chart.yaml` is a Helm v2 chart definition that Helm can load.
 
 `Chart.yaml` must be a mapping with `apiVersion: v2`, a `name` and a SemVer
-`version`; Helm must then load the chart directory. A list, an empty file
-or a missing `Chart.yaml` stops every other chart guard, so this rule says
-why first. Each `dependencies` entry must name its chart (`alias:` written
+`version`; Helm must then load the chart directory. An `appVersion` must be a
+string: unquoted, `appVersion: 1.10` is a number, which Helm reads as `1.1` (a
+chart then deploys the image tag 1.1), and `helm lint` refuses any number. A
+list, an empty file or a missing `Chart.yaml` stops every other chart guard, so
+this rule says why first. Each `dependencies` entry must name its chart (`alias:` written
 for `name:` is the usual slip): `helm dependency build` fetches by name.
 
 Failing::
@@ -53,13 +55,21 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         problems.append(("apiVersion", f"apiVersion is {doc.data.get('apiVersion')!r}, not v2"))
     if not isinstance(doc.data.get("name"), str) or not doc.data.get("name"):
         problems.append(("name", "name is missing"))
-    if not _SEMVER.match(str(doc.data.get("version", ""))):
-        problems.append(("version", f"version {doc.data.get('version')!r} is not SemVer"))
+    version = doc.data.get("version", "")
+    if not _SEMVER.match(str(version)):
+        if isinstance(version, str):
+            problems.append(("version", f"version {version!r} is not SemVer"))
+        else:
+            read = f"Helm reads {_as_helm_reads(version)}"
+            problems.append(
+                ("version", f"version {_written(doc, 'version')} is not SemVer ({read})")
+            )
     for key, message in problems:
         line, column = doc.locate((key,))
         yield Finding(f"Chart.yaml: {message}", Location(rel, line, column, key))
     if problems:
         return
+    yield from _app_version_problems(doc)
     yield from _dependency_problems(doc)
     entries = doc.data.get("dependencies")
     if entries is not None and not (
@@ -70,6 +80,49 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         ctx.helm_chart  # noqa: B018 - loading is the check
     except ChartLoadError as exc:
         yield Finding(f"Helm cannot load the chart: {exc}", Location(rel, 1, 1))
+
+
+def _app_version_problems(doc: YamlDoc) -> Iterator[Finding]:
+    """`appVersion` written as a number or a boolean: Helm reads Go's text of the value
+    (`1.10` as 1.1, `1.0` as 1), which `.Chart.AppVersion` gives templates (image tags,
+    labels), and `helm lint` refuses every one."""
+    value = doc.data.get("appVersion")
+    if value is None or isinstance(value, str):
+        return
+    written, read = _written(doc, "appVersion"), _as_helm_reads(value)
+    if written != read:
+        message = (
+            f"appVersion {written} is a number, which Helm reads as {read}: "
+            f".Chart.AppVersion (often the image tag) is {read}"
+        )
+    else:
+        message = f"appVersion {written} is not a string (`helm lint` refuses it)"
+    line, column = doc.locate(("appVersion",))
+    yield Finding(
+        f"Chart.yaml: {message}",
+        Location(doc.source.rel, line, column, "appVersion"),
+        hint=f'quote it: `appVersion: "{written}"`',
+    )
+
+
+def _written(doc: YamlDoc, key: str) -> str:
+    """A top-level scalar's text as written in the file."""
+    line, column = doc.locate((key,))
+    token = _PLAIN_SCALAR.match(doc.source.line_text(line), column - 1)
+    return token.group() if token else str(doc.data.get(key))
+
+
+_PLAIN_SCALAR = re.compile(r"[^\s#,\]}]+")
+
+
+def _as_helm_reads(value: object) -> str:
+    """Go's text of a YAML number or boolean, as Helm's chart loader makes a string of
+    it (`1.10` -> 1.1, `1.0` -> 1, `1e3` -> 1000)."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return repr(value) if isinstance(value, float) else str(value)
 
 
 def _dependency_problems(doc: YamlDoc) -> Iterator[Finding]:
