@@ -8,6 +8,7 @@ column, duplicate keys are caught, and aliases cannot expand without bound.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -30,6 +31,10 @@ _LITERAL_TAGS = frozenset({"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bin
 Tolerance = Callable[[InputError, SourceFile], bool]
 
 
+# A plain scalar in block or flow context: up to a comment, a separator or a flow end.
+_PLAIN_SCALAR = re.compile(r"[^\s#,\]}]+")
+
+
 @dataclass
 class YamlDoc:
     """One YAML document: plain data plus 1-based positions of every key and value."""
@@ -45,6 +50,15 @@ class YamlDoc:
     key_literals: dict[PathKey, str] = field(default_factory=dict)
     # Findings the loader's tolerance let through (the file was read): the caller reports them.
     findings: list[InputError] = field(default_factory=list)
+
+    def written(self, path: PathKey) -> str | None:
+        """The plain scalar at `path` as the file spells it (`6.10`, `010`: what the
+        data, a number, no longer says); None where `path` has no value of its own."""
+        if path not in self.values:
+            return None
+        line, column = self.values[path]
+        token = _PLAIN_SCALAR.match(self.source.line_text(line), column - 1)
+        return token.group() if token else None
 
     def locate(self, path: PathKey, key: bool = False) -> tuple[int, int]:
         """The position of `path`, or of its nearest ancestor that exists."""

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 
 from blueprintc.chartsources import nameless_dependency, names_chart
 from blueprintc.diagnostics import Finding, Location, Severity
+from blueprintc.go_text import chart_metadata_text
 from blueprintc.helm import ChartLoadError
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
@@ -60,10 +61,9 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         if isinstance(version, str):
             problems.append(("version", f"version {version!r} is not SemVer"))
         else:
-            read = f"Helm reads {_as_helm_reads(version)}"
-            problems.append(
-                ("version", f"version {_written(doc, 'version')} is not SemVer ({read})")
-            )
+            written = doc.written(("version",)) or str(version)
+            read = f"Helm reads {chart_metadata_text(version)}"
+            problems.append(("version", f"version {written} is not SemVer ({read})"))
     for key, message in problems:
         line, column = doc.locate((key,))
         yield Finding(f"Chart.yaml: {message}", Location(rel, line, column, key))
@@ -89,7 +89,7 @@ def _app_version_problems(doc: YamlDoc) -> Iterator[Finding]:
     value = doc.data.get("appVersion")
     if value is None or isinstance(value, str):
         return
-    written, read = _written(doc, "appVersion"), _as_helm_reads(value)
+    written, read = doc.written(("appVersion",)) or str(value), chart_metadata_text(value)
     if written != read:
         message = (
             f"appVersion {written} is a number, which Helm reads as {read}: "
@@ -103,26 +103,6 @@ def _app_version_problems(doc: YamlDoc) -> Iterator[Finding]:
         Location(doc.source.rel, line, column, "appVersion"),
         hint=f'quote it: `appVersion: "{written}"`',
     )
-
-
-def _written(doc: YamlDoc, key: str) -> str:
-    """A top-level scalar's text as written in the file."""
-    line, column = doc.locate((key,))
-    token = _PLAIN_SCALAR.match(doc.source.line_text(line), column - 1)
-    return token.group() if token else str(doc.data.get(key))
-
-
-_PLAIN_SCALAR = re.compile(r"[^\s#,\]}]+")
-
-
-def _as_helm_reads(value: object) -> str:
-    """Go's text of a YAML number or boolean, as Helm's chart loader makes a string of
-    it (`1.10` -> 1.1, `1.0` -> 1, `1e3` -> 1000)."""
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return repr(value) if isinstance(value, float) else str(value)
 
 
 def _dependency_problems(doc: YamlDoc) -> Iterator[Finding]:
