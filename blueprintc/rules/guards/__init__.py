@@ -8,6 +8,7 @@ from blueprintc.rules.guards import (
     dependency_presence,
     guards_skipped,
     hollow_chart,
+    image_tag_number,
     kustomize_build,
     observability_default,
     observability_render,
@@ -37,6 +38,7 @@ RULES: list[Rule] = [
     unread_value.RULE,
     stray_upstream_key.RULE,
     quoted_false_value.RULE,
+    image_tag_number.RULE,
     kustomize_build.RULE,
     guards_skipped.RULE,
 ]
