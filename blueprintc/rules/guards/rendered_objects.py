@@ -88,7 +88,12 @@ def rendered_check(ctx: BlueprintContext) -> RenderedCheck | None:
 
 
 def values_sets(ctx: BlueprintContext) -> list[ValuesSet]:
-    """Defaults, then `ci/*values.yaml` by name, then lint's `--values` files in order."""
+    """Defaults, then `ci/*values.yaml` by name, then lint's `--values` files in order
+    (listed once per Blueprint: several guards render each)."""
+    return list(ctx.remember("values_sets", lambda: _values_sets(ctx)))
+
+
+def _values_sets(ctx: BlueprintContext) -> list[ValuesSet]:
     assert ctx.chart_dir is not None
     found = [ValuesSet(DEFAULT, None, None)]
     ci = ctx.chart_dir / "ci"
