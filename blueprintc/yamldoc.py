@@ -35,6 +35,12 @@ Tolerance = Callable[[InputError, SourceFile], bool]
 _PLAIN_SCALAR = re.compile(r"[^\s#,\]}]+")
 
 
+def plain_scalar_at(line: str, column: int) -> str | None:
+    """The plain scalar that starts at 1-based `column` of `line`, as written."""
+    token = _PLAIN_SCALAR.match(line, column - 1)
+    return token.group() if token else None
+
+
 @dataclass
 class YamlDoc:
     """One YAML document: plain data plus 1-based positions of every key and value."""
@@ -57,8 +63,7 @@ class YamlDoc:
         if path not in self.values:
             return None
         line, column = self.values[path]
-        token = _PLAIN_SCALAR.match(self.source.line_text(line), column - 1)
-        return token.group() if token else None
+        return plain_scalar_at(self.source.line_text(line), column)
 
     def locate(self, path: PathKey, key: bool = False) -> tuple[int, int]:
         """The position of `path`, or of its nearest ancestor that exists."""

@@ -15,6 +15,9 @@ from blueprintc.compile.inputs import Inputs
 from blueprintc.compile.refused_values import failure_places, subchart_failure_hint
 from blueprintc.compile.render_check import RenderCache, RenderFacts, uses_cnpg
 from blueprintc.diagnostics import Diagnostic, Location
+from blueprintc.image_tags import printed_as_tags
+from blueprintc.plan.values import Merged
+from blueprintc.yamldoc import json_path, plain_scalar_at
 
 # What `one_finding_per_failure` reads of a BPP016 (Diagnostic.extra; reporters ignore it).
 _APPLICATION, _ENVIRONMENTS, _ERROR = "application", "environments", "render_error"
@@ -31,6 +34,9 @@ def render_checks(inputs: Inputs, plan: AppPlan, cache: RenderCache) -> list[Dia
             facts.error, plan.entry.chart_name, plan.values, where, hint
         ):
             found.append(_not_rendered(plan.app.name, plan.env.env_type, error, place, fix))
+    if facts is not None and facts.number_tags and plan.values is not None:
+        subject = f"Application {plan.app.name}"
+        found.extend(image_tag_numbers(inputs, subject, plan.values, facts))
     for service in facts.nodeports if facts is not None else ():
         found.append(
             report(
@@ -53,6 +59,35 @@ def render_checks(inputs: Inputs, plan: AppPlan, cache: RenderCache) -> list[Dia
                 f"in {len(set(plan.placement.regions))} region(s); it needs a primary and at "
                 "least one replica region",
                 at(plan.org.doc, (*plan.app.path, "placement")),
+            )
+        )
+    return found
+
+
+def image_tag_numbers(
+    inputs: Inputs, subject: str, values: Merged, facts: RenderFacts
+) -> list[Diagnostic]:
+    """BPG017, as lint reports it: a number of the release's values, written otherwise
+    than Helm prints it, that a rendered image carries as its tag, at the layer that
+    sets it (the message names no Environment: one finding for all of them)."""
+    tagged = {number: (kind, name, image) for number, kind, name, image in facts.number_tags}
+    found = []
+    for path, _, printed in printed_as_tags(values.value, tagged):
+        origin = next((o for o in values.explain(path) if o.line is not None), None)
+        if origin is None or origin.line is None:
+            continue  # a chart default: the Blueprint's own lint says so
+        source = inputs.reads.source(inputs.workspace.root / origin.source)
+        written = plain_scalar_at(source.line_text(origin.line), origin.column or 1)
+        if written is None or written == printed or ":" in written:
+            continue  # a base-60 number (`12:30`) is text to Helm
+        kind, name, image = tagged[printed]
+        found.append(
+            report(
+                "BPG017",
+                f"{json_path(path)} is written {written}, a number, which Helm renders as "
+                f"{printed}: {kind} {name} of {subject} runs the image {image}",
+                Location(origin.source, origin.line, origin.column or 1, json_path(path)),
+                f'quote it: `{path[-1]}: "{written}"`',
             )
         )
     return found

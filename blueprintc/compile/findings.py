@@ -18,8 +18,8 @@ def at(doc: YamlDoc, path: PathKey, key: bool = False) -> Location:
     return doc_location(doc, path, key)
 
 
-# The plan rules, and the lint guard compile also applies to the kit's renders.
-_RULES = {rule.id: rule for rule in (*plan_rules.RULES, RULES["BPG009"])}
+# The plan rules, and the lint guards compile also applies to its releases' renders.
+_RULES = {rule.id: rule for rule in (*plan_rules.RULES, RULES["BPG009"], RULES["BPG017"])}
 
 
 def report(rule_id: str, message: str, location: Location, hint: str | None = None) -> Diagnostic:

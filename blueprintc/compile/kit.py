@@ -15,6 +15,7 @@ from typing import Any
 
 from blueprintc.blueprint_names import canonical, lookup
 from blueprintc.compile import flux, names
+from blueprintc.compile.app_checks import image_tag_numbers
 from blueprintc.compile.apps import catalog_hint
 from blueprintc.compile.chart_verify import CHART_KEYS_FILE, CHART_KEYS_SECRET, chart_keys_secret
 from blueprintc.compile.findings import at, predicate_report, range_problem, report
@@ -109,6 +110,9 @@ def plan_kit(
             ):
                 message = f"bootstrap-kit entry {name} does not render: {error}"
                 found.append(report("BPP016", message, place, fix))
+        if facts is not None and facts.number_tags:
+            subject = f"bootstrap-kit entry {name}"
+            found.extend(image_tag_numbers(inputs, subject, merged, facts))
         for service in facts.nodeports if facts is not None else ():
             found.append(
                 report(

@@ -23,6 +23,7 @@ from blueprintc.canon import Canon
 from blueprintc.chartsources import nameless_dependency, names_chart
 from blueprintc.compile.inputs import CatalogEntry
 from blueprintc.crds import CRD_KIND, KindKey, chart_crds, crd_kind, object_kind
+from blueprintc.image_tags import number_tagged_images
 
 CONTROL_PLANE = re.compile(r"(clustermesh-apiserver|kube-apiserver|etcd)")
 CNPG_GROUP = "postgresql.cnpg.io"
@@ -50,6 +51,9 @@ class RenderFacts:
     # (group, kind, name, subchart) of each rendered object of a group with a dot (no core
     # API); subchart: the key of the subchart whose template rendered it, "" for the chart's
     custom_resources: tuple[tuple[str, str, str, str], ...] = ()
+    # (number as Go printed it, kind, name, image) of each rendered image whose tag is a
+    # number: a values number written otherwise may have made it (BPG017)
+    number_tags: tuple[tuple[str, str, str, str], ...] = ()
 
 
 @dataclass
@@ -173,12 +177,14 @@ def _facts(render: helm.Render, shipped: frozenset[KindKey]) -> RenderFacts:
                 nodeports.append(obj.name)
         if obj.kind == "Cluster" and obj.api_version.startswith(CNPG_GROUP + "/"):
             clusters += 1
+    tagged = number_tagged_images(render.objects())
     return RenderFacts(
         None,
         tuple(sorted(nodeports)),
         clusters,
         crds=frozenset(crds),
         custom_resources=tuple(sorted(set(custom))),
+        number_tags=tuple((n, o.kind, o.name, image) for n, (o, image) in sorted(tagged.items())),
     )
 
 

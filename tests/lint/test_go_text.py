@@ -9,8 +9,11 @@ from pathlib import Path
 import helm_python
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from blueprintc.go_text import chart_metadata_text, rendered_text
+from blueprintc.image_tags import may_print_otherwise
 
 WRITTEN = [
     "6.10", "1.0", "2", "0.10", "20240101", "1000000", "999999", "123456.5", "0.0001",
@@ -47,3 +50,27 @@ def test_a_chart_yaml_number_is_the_string_helm_loads(tmp_path: Path, written: s
     value = yaml.safe_load(f"v: {written}")["v"]
 
     assert chart_metadata_text(value) == loaded
+
+
+number_texts = st.from_regex(
+    r"-?\d{1,9}(\.\d{0,6})?([eE][+-]?\d{1,2})?|0[xo][0-9a-f]{1,4}|\d{1,3}(_\d{3}){1,2}",
+    fullmatch=True,
+)
+
+
+@given(number_texts)
+@settings(max_examples=400)
+def test_the_cheap_test_misses_no_number_printed_otherwise(written: str) -> None:
+    """`may_print_otherwise` is False only for a text whose every number prints as
+    written: a BPG017 pre-check that skips no finding."""
+    value = yaml.safe_load(f"tag: {written}")["tag"]
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if is_number and rendered_text(value) != written:
+        assert may_print_otherwise(f"image:\n  tag: {written}\n")
+
+
+@pytest.mark.parametrize("written", WRITTEN)
+def test_the_cheap_test_flags_each_written_number_printed_otherwise(written: str) -> None:
+    value = yaml.safe_load(f"v: {written}")["v"]
+    if rendered_text(value) != written:
+        assert may_print_otherwise(f"v: {written}\n")

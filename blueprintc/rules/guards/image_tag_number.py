@@ -21,15 +21,14 @@ Failing::
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from blueprintc.diagnostics import Finding, Severity
-from blueprintc.go_text import rendered_text
+from blueprintc.image_tags import may_print_otherwise, number_tagged_images, printed_as_tags
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.rendered_objects import values_sets
 from blueprintc.rules.guards.support import doc_location, is_helm, renderable
-from blueprintc.yamldoc import PathKey, YamlDoc, json_path
+from blueprintc.yamldoc import PathKey, json_path
 
 
 @rule(
@@ -46,75 +45,26 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     reported: set[tuple[str, PathKey]] = set()
     for values_set in values_sets(ctx):
         doc = ctx.values_yaml if values_set.location is None else values_set.doc
-        renamed = _renamed_numbers(doc) if doc is not None else {}
-        if doc is None or not renamed:
-            continue
+        if doc is None or not may_print_otherwise(doc.source.text):
+            continue  # no number in the file that Helm prints otherwise than written
         render = ctx.render(values_set.values)
         if render.failure is not None:
             continue  # BPG003 and BPG012 report it
-        for obj in render.objects():
-            for image in _images(obj.body):
-                for path, written, rendered in _tagged(image, renamed):
-                    if (doc.source.rel, path) in reported:
-                        continue
-                    reported.add((doc.source.rel, path))
-                    yield Finding(
-                        f"{json_path(path)} is written {written}, a number, which Helm "
-                        f"renders as {rendered}: {obj.kind} {obj.name} runs the image {image}",
-                        doc_location(doc, path),
-                        hint=f'quote it: `{path[-1]}: "{written}"`',
-                    )
-
-
-def _renamed_numbers(doc: YamlDoc) -> dict[str, list[tuple[PathKey, str]]]:
-    """The numbers of `doc` that Helm prints otherwise than written, by that text."""
-    found: dict[str, list[tuple[PathKey, str]]] = {}
-    for path, number in _numbers(doc.data, ()):
-        written = doc.written(path)
-        rendered = rendered_text(number)
-        if written is not None and written != rendered:
-            found.setdefault(rendered, []).append((path, written))
-    return found
-
-
-def _numbers(data: Any, path: PathKey) -> Iterator[tuple[PathKey, int | float]]:
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _numbers(value, (*path, key))
-    elif isinstance(data, list):
-        for index, item in enumerate(data):
-            yield from _numbers(item, (*path, index))
-    elif isinstance(data, int | float) and not isinstance(data, bool):
-        yield path, data
-
-
-def _images(body: Any) -> Iterator[str]:
-    """Every `image:` string of a rendered object (containers, and custom resources')."""
-    if isinstance(body, dict):
-        for key, value in body.items():
-            if key == "image" and isinstance(value, str):
-                yield value
-            else:
-                yield from _images(value)
-    elif isinstance(body, list):
-        for item in body:
-            yield from _images(item)
-
-
-def _tagged(
-    image: str, renamed: dict[str, list[tuple[PathKey, str]]]
-) -> Iterator[tuple[PathKey, str, str]]:
-    """The renamed numbers `image`'s tag carries: (path, as written, as rendered)."""
-    name = image.split("@", 1)[0].rsplit("/", 1)[-1]
-    if ":" not in name:
-        return
-    tag = name.split(":", 1)[1]
-    for rendered, places in renamed.items():
-        for text in (rendered, "v" + rendered):
-            if tag == text or tag.startswith((text + "-", text + "_")):
-                for path, written in places:
-                    yield path, written, rendered
-                break
+        tagged = number_tagged_images(render.objects())
+        for path, _, printed in printed_as_tags(doc.data, tagged):
+            written = doc.written(path)
+            if written is None or written == printed or path in doc.literals:
+                continue  # a base-60 number (`12:30`) is text to Helm
+            if (doc.source.rel, path) in reported:
+                continue
+            reported.add((doc.source.rel, path))
+            obj, image = tagged[printed]
+            yield Finding(
+                f"{json_path(path)} is written {written}, a number, which Helm renders as "
+                f"{printed}: {obj.kind} {obj.name} runs the image {image}",
+                doc_location(doc, path),
+                hint=f'quote it: `{path[-1]}: "{written}"`',
+            )
 
 
 RULE = check

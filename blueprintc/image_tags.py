@@ -1,0 +1,94 @@
+"""Rendered image tags that are a number as Go prints one (`6.1`, `2.0240101e+07`).
+
+A values number Helm renders into an image reference prints as Go's text of a float64
+(`blueprintc.go_text`), which differs from what was written whenever the text had a
+trailing zero, a leading zero or more than six digits. What such a tag can have come
+from: a number whose printed text is the tag's (BPG017, in lint and in compile).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from blueprintc.go_text import rendered_text
+from blueprintc.helm import RenderedObject
+
+# A tag that starts with a number as Go prints it (an optional `v`, and after it only a
+# `-` or `_` suffix): `6.1`, `v6.1-alpine`, `1e+06`; `6.5.3` is none.
+_NUMBER_TAG = re.compile(r"v?(?P<number>-?\d+(?:\.\d+)?(?:e[+-]\d+)?)(?:[-_].*)?")
+
+
+# What a number Go prints otherwise than written has in its text: a trailing zero after
+# the point, a leading zero, a sign of zero or a plus, a point with no digit on one side,
+# seven digits or more, four zeros after the point (Go's exponent form both ways), an
+# underscore, a base or an exponent.
+_PRINTED_OTHERWISE = re.compile(
+    r"\.\d*0(?![\d.])|(?<![\w.])[-+]?0[\dxXoO]|(?<![\w.])-0(?!\d)|(?<![\w.])\+\d"
+    r"|(?<![\w.])\.\d|\d\.(?!\d)|\d{7}|\.0000|\d_\d|\d[eE][+-]?\d"
+)
+
+
+def may_print_otherwise(text: str) -> bool:
+    """Whether a YAML file's `text` may hold a number Helm prints otherwise than
+    written (a cheap test over the whole text: False only when it certainly has none)."""
+    return _PRINTED_OTHERWISE.search(text) is not None
+
+
+def images(body: Any) -> Iterator[str]:
+    """Every `image:` string of a rendered object (containers, and custom resources')."""
+    if isinstance(body, dict):
+        for key, value in body.items():
+            if key == "image" and isinstance(value, str):
+                yield value
+            else:
+                yield from images(value)
+    elif isinstance(body, list):
+        for item in body:
+            yield from images(item)
+
+
+def number_tag(image: str) -> str | None:
+    """The number `image`'s tag carries, as Go printed it; None for another tag."""
+    name = image.split("@", 1)[0].rsplit("/", 1)[-1]
+    if ":" not in name:
+        return None
+    match = _NUMBER_TAG.fullmatch(name.split(":", 1)[1])
+    return match.group("number") if match else None
+
+
+def number_tagged_images(objects: list[RenderedObject]) -> dict[str, tuple[RenderedObject, str]]:
+    """The first object and image of each number an image tag carries, by the number."""
+    found: dict[str, tuple[RenderedObject, str]] = {}
+    for obj in objects:
+        for image in images(obj.body):
+            number = number_tag(image)
+            if number is not None:
+                found.setdefault(number, (obj, image))
+    return found
+
+
+def numbers(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], float]]:
+    """Every number of plain values data (booleans are not), by path."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from numbers(value, (*path, key))
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            yield from numbers(item, (*path, index))
+    elif isinstance(data, int | float) and not isinstance(data, bool):
+        yield path, data
+
+
+def printed_as_tags(
+    values: Any, tags: Iterable[str]
+) -> Iterator[tuple[tuple[Any, ...], float, str]]:
+    """The numbers of `values` that print as one of `tags`: (path, number, printed)."""
+    wanted = set(tags)
+    if not wanted:
+        return
+    for path, number in numbers(values):
+        printed = rendered_text(number)
+        if printed in wanted:
+            yield path, number, printed
