@@ -25,15 +25,34 @@ _NUMBER_TAG = re.compile(r"v?(?P<number>-?\d+(?:\.\d+)?(?:e[+-]\d+)?)(?:[-_].*)?
 # seven digits or more, four zeros after the point (Go's exponent form both ways), an
 # underscore, a base or an exponent.
 _PRINTED_OTHERWISE = re.compile(
-    r"\.\d*0(?![\d.])|(?<![\w.])[-+]?0[\dxXoO]|(?<![\w.])-0(?!\d)|(?<![\w.])\+\d"
+    r"\.\d*0(?![\d.])|(?<![\w.])[-+]?0[\dxXoObB]|(?<![\w.])-0(?!\d)|(?<![\w.])\+\d"
     r"|(?<![\w.])\.\d|\d\.(?!\d)|\d{7}|\.0000|\d_\d|\d[eE][+-]?\d"
+)
+
+
+# A plain scalar that may be a number, where a value stands: after a key's `:`, a list's
+# `-` or a flow `[`, `{` or `,` (an anchor or a tag between), up to a comment or the end.
+_VALUE_NUMBER = re.compile(
+    r"(?:^[ \t]*(?:-[ \t]+)?|:[ \t]+|[\[{,][ \t]*)(?:[&!]\S*[ \t]+)*"
+    r"([-+.]?\d[\w.+-]*)[ \t]*(?=#|$|[,\]}])",
+    re.MULTILINE,
+)
+
+
+# The shape of a YAML 1.1 int or float (`3.2.0`, a version, is a string).
+_NUMBER = re.compile(
+    r"[-+]?(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][-+]?\d+)?|[-+]?0[xXoObB][\da-fA-F_]+"
 )
 
 
 def may_print_otherwise(text: str) -> bool:
     """Whether a YAML file's `text` may hold a number Helm prints otherwise than
-    written (a cheap test over the whole text: False only when it certainly has none)."""
-    return _PRINTED_OTHERWISE.search(text) is not None
+    written (a cheap test over its values' text, not comments or strings: False only
+    when it certainly has none)."""
+    return any(
+        _NUMBER.fullmatch(token) and _PRINTED_OTHERWISE.search(token)
+        for token in _VALUE_NUMBER.findall(text)
+    )
 
 
 def images(body: Any) -> Iterator[str]:

@@ -53,7 +53,8 @@ def test_a_chart_yaml_number_is_the_string_helm_loads(tmp_path: Path, written: s
 
 
 number_texts = st.from_regex(
-    r"-?\d{1,9}(\.\d{0,6})?([eE][+-]?\d{1,2})?|0[xo][0-9a-f]{1,4}|\d{1,3}(_\d{3}){1,2}",
+    r"[-+]?(\d{1,9}(\.\d{0,6})?|\.\d{1,4})([eE][+-]?\d{1,2})?|0[xob][0-9a-f]{1,4}"
+    r"|\d{1,3}(_\d{3}){1,2}",
     fullmatch=True,
 )
 
@@ -66,7 +67,20 @@ def test_the_cheap_test_misses_no_number_printed_otherwise(written: str) -> None
     value = yaml.safe_load(f"tag: {written}")["tag"]
     is_number = isinstance(value, int | float) and not isinstance(value, bool)
     if is_number and rendered_text(value) != written:
-        assert may_print_otherwise(f"image:\n  tag: {written}\n")
+        for text in (
+            f"image:\n  tag: {written}\n",
+            f"image:\n  tag: {written}  # pinned\n",
+            f"tags:\n  - {written}\n",
+            f"tags: [1, {written}]\n",
+            f"image: {{tag: {written}}}\n",
+            f"image:\n  tag: &pinned {written}\n",
+        ):
+            assert may_print_otherwise(text), text
+
+
+def test_the_cheap_test_reads_no_comment_or_string() -> None:
+    text = '# bp-web-03 1.10\nname: bp-web-03\nimage:\n  tag: "3.1.0"\n  port: 8080\n'
+    assert not may_print_otherwise(text)
 
 
 @pytest.mark.parametrize("written", WRITTEN)
