@@ -20,39 +20,15 @@ from blueprintc.helm import RenderedObject
 _NUMBER_TAG = re.compile(r"v?(?P<number>-?\d+(?:\.\d+)?(?:e[+-]\d+)?)(?:[-_].*)?")
 
 
-# What a number Go prints otherwise than written has in its text: a trailing zero after
-# the point, a leading zero, a sign of zero or a plus, a point with no digit on one side,
-# seven digits or more, four zeros after the point (Go's exponent form both ways), an
-# underscore, a base or an exponent.
-_PRINTED_OTHERWISE = re.compile(
-    r"\.\d*0(?![\d.])|(?<![\w.])[-+]?0[\dxXoObB]|(?<![\w.])-0(?!\d)|(?<![\w.])\+\d"
-    r"|(?<![\w.])\.\d|\d\.(?!\d)|\d{7}|\.0000|\d_\d|\d[eE][+-]?\d"
-)
+# Where a rendered text may hold an image whose tag is a number: a `:` right before one,
+# which ends the text, a quote, a space, a flow separator or a suffix (`-alpine`).
+_TAG_AFTER_COLON = re.compile(r":v?-?\d+(?:\.\d+)?(?:e[+-]\d+)?(?=[-_@\"'\s,}\]]|$)", re.MULTILINE)
 
 
-# A plain scalar that may be a number, where a value stands: after a key's `:`, a list's
-# `-` or a flow `[`, `{` or `,` (an anchor or a tag between), up to a comment or the end.
-_VALUE_NUMBER = re.compile(
-    r"(?:^[ \t]*(?:-[ \t]+)?|:[ \t]+|[\[{,][ \t]*)(?:[&!]\S*[ \t]+)*"
-    r"([-+.]?\d[\w.+-]*)[ \t]*(?=#|$|[,\]}])",
-    re.MULTILINE,
-)
-
-
-# The shape of a YAML 1.1 int or float (`3.2.0`, a version, is a string).
-_NUMBER = re.compile(
-    r"[-+]?(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][-+]?\d+)?|[-+]?0[xXoObB][\da-fA-F_]+"
-)
-
-
-def may_print_otherwise(text: str) -> bool:
-    """Whether a YAML file's `text` may hold a number Helm prints otherwise than
-    written (a cheap test over its values' text, not comments or strings: False only
-    when it certainly has none)."""
-    return any(
-        _NUMBER.fullmatch(token) and _PRINTED_OTHERWISE.search(token)
-        for token in _VALUE_NUMBER.findall(text)
-    )
+def may_carry_number_tag(texts: Iterable[str]) -> bool:
+    """Whether rendered manifest `texts` may hold an image that `number_tag` reads a
+    number from (a search in C over the text: False only when none can)."""
+    return any(_TAG_AFTER_COLON.search(text) for text in texts)
 
 
 def images(body: Any) -> Iterator[str]:

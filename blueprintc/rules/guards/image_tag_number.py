@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from blueprintc.diagnostics import Finding, Severity
-from blueprintc.image_tags import may_print_otherwise, number_tagged_images, printed_as_tags
+from blueprintc.image_tags import may_carry_number_tag, number_tagged_images, printed_as_tags
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.rendered_objects import values_sets
@@ -45,11 +45,11 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     reported: set[tuple[str, PathKey]] = set()
     for values_set in values_sets(ctx):
         doc = ctx.values_yaml if values_set.location is None else values_set.doc
-        if doc is None or not may_print_otherwise(doc.source.text):
-            continue  # no number in the file that Helm prints otherwise than written
+        if doc is None:
+            continue
         render = ctx.render(values_set.values)
-        if render.failure is not None:
-            continue  # BPG003 and BPG012 report it
+        if render.failure is not None or not may_carry_number_tag(render.manifests.values()):
+            continue  # a failure is BPG003's and BPG012's
         tagged = number_tagged_images(render.objects())
         for path, _, printed in printed_as_tags(doc.data, tagged):
             written = doc.written(path)
