@@ -25,10 +25,10 @@ _NUMBER_TAG = re.compile(r"v?(?P<number>-?\d+(?:\.\d+)?(?:e[+-]\d+)?)(?:[-_].*)?
 _TAG_AFTER_COLON = re.compile(r":v?-?\d+(?:\.\d+)?(?:e[+-]\d+)?(?=[-_@\"'\s,}\]]|$)", re.MULTILINE)
 
 
-def may_carry_number_tag(texts: Iterable[str]) -> bool:
-    """Whether rendered manifest `texts` may hold an image that `number_tag` reads a
+def may_carry_number_tag(text: str) -> bool:
+    """Whether a rendered manifest's `text` may hold an image that `number_tag` reads a
     number from (a search in C over the text: False only when none can)."""
-    return any(_TAG_AFTER_COLON.search(text) for text in texts)
+    return _TAG_AFTER_COLON.search(text) is not None
 
 
 def images(body: Any) -> Iterator[str]:

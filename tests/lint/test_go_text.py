@@ -65,9 +65,9 @@ def test_the_cheap_test_misses_no_number_tagged_image(image: str, line: str) -> 
     """`may_carry_number_tag` is False only for manifests with no image whose tag
     `number_tag` reads a number from: a BPG017 pre-check that skips no finding."""
     if number_tag(image) is not None:
-        assert may_carry_number_tag(["kind: Pod\n", line.format(image) + "\n"])
+        assert may_carry_number_tag("kind: Pod\n" + line.format(image) + "\n")
 
 
 def test_the_cheap_test_passes_a_manifest_without_number_tags() -> None:
     text = 'image: "registry.example.test/web:1.2.3"\nports:\n  - containerPort: 8080\n'
-    assert not may_carry_number_tag([text])
+    assert not may_carry_number_tag(text)

@@ -48,9 +48,13 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         if doc is None:
             continue
         render = ctx.render(values_set.values)
-        if render.failure is not None or not may_carry_number_tag(render.manifests.values()):
-            continue  # a failure is BPG003's and BPG012's
-        tagged = number_tagged_images(render.objects())
+        if render.failure is not None:
+            continue  # BPG003 and BPG012 report it
+        texts = render.manifests
+        candidates = {name for name, text in texts.items() if may_carry_number_tag(text)}
+        if not candidates:
+            continue
+        tagged = number_tagged_images([o for o in render.objects() if o.template in candidates])
         for path, _, printed in printed_as_tags(doc.data, tagged):
             written = doc.written(path)
             if written is None or written == printed or path in doc.literals:
