@@ -48,6 +48,11 @@ def copy_workspace(dst: Path) -> Path:
     return dst
 
 
+def line_of(path: Path, text: str) -> int:
+    """The 1-based number of the first line of `path` that holds `text`."""
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
 def tree_files(root: Path, ignore: frozenset[str] = frozenset()) -> dict[str, bytes]:
     """Every file under ``root`` by posix relative path, emit's state dir left out."""
     return read_tree(root, ignore)

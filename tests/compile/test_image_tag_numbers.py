@@ -11,6 +11,7 @@ from pathlib import Path
 
 from blueprintc.compile.run import run_compile
 from blueprintc.diagnostics import Diagnostic
+from tests.compile.helpers import line_of
 from tests.compile.test_kit_renders import kit_workspace
 
 POD = (
@@ -30,10 +31,6 @@ def _tag_findings(workspace: Path, out: Path) -> list[Diagnostic]:
     return [d for d in run_compile(workspace, out=out).diagnostics if d.rule == "BPG017"]
 
 
-def _line(path: Path, text: str) -> int:
-    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if text in line)
-
-
 def test_a_kit_entrys_numeric_tag_is_reported_at_its_line(tmp_path: Path) -> None:
     kit = "    - blueprint: bp-base\n      version: ^1.0\n      values:\n        tag: 6.10\n"
     workspace = _workspace(tmp_path, kit)
@@ -43,7 +40,7 @@ def test_a_kit_entrys_numeric_tag_is_reported_at_its_line(tmp_path: Path) -> Non
     sovereign = workspace / "sovereign.yaml"
     assert (found.location.file, found.location.line) == (
         "sovereign.yaml",
-        _line(sovereign, "tag: 6.10"),
+        line_of(sovereign, "tag: 6.10"),
     )
     assert found.message == (
         "tag is written 6.10, a number, which Helm renders as 6.1: Pod tagged of "
@@ -61,7 +58,7 @@ def test_an_overlays_numeric_tag_is_one_finding_for_every_environment(tmp_path: 
 
     assert (found.location.file, found.location.line) == (
         "overlays/sovereigns/demo.yaml",
-        _line(overlay, "tag: 20240101"),
+        line_of(overlay, "tag: 20240101"),
     )
     assert (
         "Pod tagged of Application shop runs the image registry.example.test/web:2.0240101e+07"

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from blueprintc.compile.run import run_compile
 from blueprintc.diagnostics import Diagnostic
+from tests.compile.helpers import line_of
 from tests.compile.test_kit_renders import kit_workspace
 
 SCHEMA = json.dumps({"type": "object", "properties": {"replicas": {"type": "integer"}}}, indent=2)
@@ -44,17 +45,13 @@ def _render_findings(workspace: Path, out: Path) -> list[Diagnostic]:
     return [d for d in outcome.diagnostics if d.rule == "BPP016"]
 
 
-def _line(path: Path, text: str) -> int:
-    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if text in line)
-
-
 def test_a_kit_entrys_refused_value_is_reported_at_its_line(tmp_path: Path) -> None:
     kit = "    - blueprint: bp-base\n      version: ^1.0\n      values:\n        replicas: two\n"
     workspace = _workspace(tmp_path, kit)
 
     [found] = _render_findings(workspace, tmp_path / "out")
 
-    line = _line(workspace / "sovereign.yaml", "replicas: two")
+    line = line_of(workspace / "sovereign.yaml", "replicas: two")
     assert (found.location.file, found.location.line, found.location.column) == (
         "sovereign.yaml",
         line,
@@ -89,7 +86,7 @@ def test_an_applications_refused_value_is_reported_in_its_organization(
 
     found = _render_findings(workspace, tmp_path / "out")
 
-    line = _line(organization, "replicas: one")
+    line = line_of(organization, "replicas: one")
     assert [(d.location.file, d.location.line) for d in found] == [
         ("organizations/acme.yaml", line)
     ]
@@ -105,7 +102,7 @@ def test_a_subcharts_refused_value_is_found_under_its_key(tmp_path: Path) -> Non
 
     [found] = _render_findings(workspace, tmp_path / "out")
 
-    assert found.location.line == _line(workspace / "sovereign.yaml", "replicas: two")
+    assert found.location.line == line_of(workspace / "sovereign.yaml", "replicas: two")
     assert found.hint.startswith("give widgets.replicas a value widgets's values.schema.json")
 
 
@@ -120,7 +117,7 @@ def test_a_refused_chart_default_keeps_the_kit_entrys_place(tmp_path: Path) -> N
 
     assert (found.location.file, found.location.line) == (
         "sovereign.yaml",
-        _line(workspace / "sovereign.yaml", "- blueprint: bp-base"),
+        line_of(workspace / "sovereign.yaml", "- blueprint: bp-base"),
     )
 
 
@@ -133,7 +130,7 @@ def test_a_required_value_no_layer_gives_is_named_in_the_hint(tmp_path: Path) ->
 
     [found] = _render_findings(workspace, tmp_path / "out")
 
-    line = _line(workspace / "sovereign.yaml", "replicas: 2")
+    line = line_of(workspace / "sovereign.yaml", "replicas: 2")
     assert (found.location.file, found.location.line) == ("sovereign.yaml", line)
     assert "at '': missing property 'region'" in found.message
     assert found.hint == "set region: bp-base's values.schema.json requires it"
@@ -197,22 +194,22 @@ def test_each_refused_value_of_a_kit_entry_is_reported_at_its_own_line(tmp_path:
     assert places == [
         (
             "sovereign.yaml",
-            _line(sovereign, "- blueprint: bp-base"),
+            line_of(sovereign, "- blueprint: bp-base"),
             "'/size': got number, want string",
         ),
         (
             "sovereign.yaml",
-            _line(sovereign, "replicas: two"),
+            line_of(sovereign, "replicas: two"),
             "'/replicas': got string, want integer",
         ),
         (
             "sovereign.yaml",
-            _line(sovereign, "mode: quick"),
+            line_of(sovereign, "mode: quick"),
             "'/mode': value must be one of 'fast', 'safe'",
         ),
     ]
     by_line = {d.location.line: d.hint for d in found}
-    assert by_line[_line(sovereign, "mode: quick")] == (
+    assert by_line[line_of(sovereign, "mode: quick")] == (
         "give mode a value bp-base's values.schema.json accepts "
         "(value must be one of 'fast', 'safe')"
     )
@@ -241,7 +238,7 @@ def test_a_key_the_schema_does_not_allow_is_reported_at_the_key(tmp_path: Path) 
 
     [found] = _render_findings(workspace, tmp_path / "out")
 
-    line = _line(workspace / "sovereign.yaml", "minAvailble: 1")
+    line = line_of(workspace / "sovereign.yaml", "minAvailble: 1")
     # At the key's column (11), where the mistake is, not its value's (24).
     assert (found.location.file, found.location.line, found.location.column) == (
         "sovereign.yaml",
@@ -269,7 +266,7 @@ def test_a_subcharts_refused_global_is_found_at_the_top_level_global(tmp_path: P
 
     [found] = _render_findings(workspace, tmp_path / "out")
 
-    assert found.location.line == _line(workspace / "sovereign.yaml", "org: acme")
+    assert found.location.line == line_of(workspace / "sovereign.yaml", "org: acme")
     assert found.hint.startswith("give global.org a value widgets's values.schema.json")
 
 
@@ -281,6 +278,6 @@ def test_a_subchart_key_holding_no_mapping_is_reported_where_it_is_set(tmp_path:
 
     [found] = _render_findings(workspace, tmp_path / "out")
 
-    assert found.location.line == _line(workspace / "sovereign.yaml", "widgets: [1]")
+    assert found.location.line == line_of(workspace / "sovereign.yaml", "widgets: [1]")
     assert "type mismatch on widgets" in found.message
     assert found.hint is not None and found.hint.startswith("give `widgets:` a mapping")

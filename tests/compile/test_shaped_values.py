@@ -14,7 +14,7 @@ from pathlib import Path
 
 from blueprintc.compile.run import plan, run_compile
 from blueprintc.diagnostics import Diagnostic
-from tests.compile.helpers import copy_workspace
+from tests.compile.helpers import copy_workspace, line_of
 from tests.compile.test_kit_renders import kit_workspace
 
 KIT = "    - blueprint: bp-base\n      version: ^1.0\n      values:\n"
@@ -33,10 +33,6 @@ def _render_findings(workspace: Path, out: Path) -> list[Diagnostic]:
     return [d for d in run_compile(workspace, out=out).diagnostics if d.rule == "BPP016"]
 
 
-def _line(path: Path, text: str) -> int:
-    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if text in line)
-
-
 CONFIG_MAP = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shaped\ndata:\n"
 
 
@@ -46,7 +42,7 @@ def test_a_scalar_read_as_a_mapping_is_reported_where_it_is_set(tmp_path: Path) 
 
     [found] = _render_findings(workspace, tmp_path / "out")
 
-    line = _line(workspace / "sovereign.yaml", "ui: hello")
+    line = line_of(workspace / "sovereign.yaml", "ui: hello")
     assert (found.location.file, found.location.line) == ("sovereign.yaml", line)
     assert "can't evaluate field message" in found.message
     assert found.hint == (
@@ -63,7 +59,7 @@ def test_a_subcharts_value_is_found_under_its_key(tmp_path: Path) -> None:
 
     [found] = _render_findings(workspace, tmp_path / "out")
 
-    assert found.location.line == _line(workspace / "sovereign.yaml", "ui: 3")
+    assert found.location.line == line_of(workspace / "sovereign.yaml", "ui: 3")
     assert found.hint == (
         "make widgets.ui a mapping: it is a number (3) here, and the chart reads widgets.ui.color"
     )
@@ -79,7 +75,7 @@ def test_a_scalar_given_to_range_is_reported_in_the_overlay(tmp_path: Path) -> N
 
     assert (found.location.file, found.location.line) == (
         "overlays/sovereigns/demo.yaml",
-        _line(overlay, "hosts: one.example.test"),
+        line_of(overlay, "hosts: one.example.test"),
     )
     assert found.hint == (
         "give hosts a list (or a mapping): it is a string (one.example.test) here, and "
@@ -94,7 +90,7 @@ def test_a_misspelt_key_behind_a_nil_pointer_is_named(tmp_path: Path) -> None:
     [found] = _render_findings(workspace, tmp_path / "out")
 
     sovereign = workspace / "sovereign.yaml"
-    assert found.location.line == _line(sovereign, "ingres:")
+    assert found.location.line == line_of(sovereign, "ingres:")
     assert found.location.json_path == "ingres"
     assert found.hint == (
         "write `ingress:` for `ingres:`: the chart reads ingress.className, which nothing sets"
@@ -107,7 +103,7 @@ def test_a_value_set_empty_behind_a_nil_pointer_is_named(tmp_path: Path) -> None
 
     [found] = _render_findings(workspace, tmp_path / "out")
 
-    assert found.location.line == _line(workspace / "sovereign.yaml", "ingress: null")
+    assert found.location.line == line_of(workspace / "sovereign.yaml", "ingress: null")
     assert found.hint == (
         "give ingress a value: it is empty (null) here, and the chart reads ingress.className"
     )
@@ -120,7 +116,7 @@ def test_a_failure_no_layer_explains_keeps_the_kit_entrys_place(tmp_path: Path) 
 
     [found] = _render_findings(workspace, tmp_path / "out")
 
-    assert found.location.line == _line(workspace / "sovereign.yaml", "- blueprint: bp-base")
+    assert found.location.line == line_of(workspace / "sovereign.yaml", "- blueprint: bp-base")
 
 
 def test_one_failure_in_every_environment_is_one_finding(tmp_path: Path) -> None:
@@ -135,7 +131,7 @@ def test_one_failure_in_every_environment_is_one_finding(tmp_path: Path) -> None
         "Application shop (dev, prod, stg) does not render"
     ]
     assert [d.location.line for d in shop] == [
-        _line(workspace / "organizations" / "acme.yaml", "- name: shop")
+        line_of(workspace / "organizations" / "acme.yaml", "- name: shop")
     ]
 
 
@@ -151,7 +147,7 @@ def test_a_value_the_config_schema_refuses_is_not_reported_again(tmp_path: Path)
     found = [d for d in plan(workspace).diagnostics if d.suppressed is None]
 
     assert [(d.rule, d.location.line) for d in found] == [
-        ("BPP004", _line(organization, "ui: Welcome to Acme"))
+        ("BPP004", line_of(organization, "ui: Welcome to Acme"))
     ]
 
 
@@ -167,5 +163,5 @@ def test_a_value_both_schemas_refuse_is_the_config_schemas_finding(tmp_path: Pat
     found = run_compile(workspace, out=tmp_path / "out").diagnostics
 
     assert [(d.rule, d.location.line) for d in found] == [
-        ("BPP004", _line(organization, "replicas: one"))
+        ("BPP004", line_of(organization, "replicas: one"))
     ]
