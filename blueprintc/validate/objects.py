@@ -43,6 +43,7 @@ from blueprintc.validate.kubernetes import (
     schema_set_for,
     walk_core_object,
 )
+from blueprintc.validate.object_meta import object_meta_problems
 from blueprintc.yamldoc import PathKey, json_path
 
 if TYPE_CHECKING:  # a validator is built only for an object the quick walk is unsure of
@@ -94,7 +95,9 @@ def check_object(
     schema_set_for(kubernetes_version)  # fail fast on an unsupported version
     if not isinstance(obj, dict):
         return [SchemaError("", f"not a Kubernetes object: a {type(obj).__name__}, not a mapping")]
-    envelope = set(_envelope(obj))
+    # With the API server's checks of names and labels (where the schema finds nothing).
+    meta = {SchemaError(path, message) for path, message in object_meta_problems(obj)}
+    envelope = set(_envelope(obj)) | meta
     api_version, kind = obj.get("apiVersion"), obj.get("kind")
     if not (isinstance(api_version, str) and api_version and isinstance(kind, str) and kind):
         return sorted(envelope)
@@ -117,7 +120,8 @@ def check_object(
         else:  # a custom resource (Flux's, a CRD's): as the API server prunes its nulls
             pruned, dropped = pruned_nulls(obj, validator.schema)
             errors = {_null_named(e, dropped) for e in _errors(validator, pruned)}
-    return sorted(envelope | errors)
+    checked = {e.path for e in errors}
+    return sorted(errors | {e for e in envelope if e not in meta or e.path not in checked})
 
 
 def _null_named(error: SchemaError, dropped: set[PathKey]) -> SchemaError:

@@ -1,0 +1,221 @@
+"""What the API server checks of names and labels beyond any OpenAPI schema.
+
+A Kubernetes object's schema says `metadata.name` is a string and a label a map of
+strings; the API server also validates their text (apimachinery's validation) and refuses
+the object at install: `metadata.labels: Invalid value: "...": must be no more than 63
+characters`, a Service named `Web_UI`, a container port named `Http_Port`. kubeconform
+and the schemas pass them; Flux's HelmRelease then fails on the cluster. These are the
+rules every object gets (names by kind, label keys and values, annotation keys) and
+those of the pod templates and Services most charts render (container names, port names).
+
+A value holding `${` is left alone: Flux substitutes it before the API server sees it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from typing import Any
+
+_DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+_DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+_DNS1035_LABEL = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?")
+_QUALIFIED_NAME = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]")
+_LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?")
+_IANA_SVC_NAME = re.compile(r"[-a-z0-9]+")
+
+_LABEL_WORDS = (
+    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
+    "and must start and end with an alphanumeric character"
+)
+_SUBDOMAIN_WORDS = (
+    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, "
+    "'-' or '.', and must start and end with an alphanumeric character"
+)
+_DNS1035_WORDS = (
+    "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start "
+    "with an alphabetic character, and end with an alphanumeric character"
+)
+_LABEL_VALUE_WORDS = (
+    "a valid label must be an empty string or consist of alphanumeric characters, '-', "
+    "'_' or '.', and must start and end with an alphanumeric character"
+)
+_QUALIFIED_WORDS = (
+    "name part must consist of alphanumeric characters, '-', '_' or '.', and must start "
+    "and end with an alphanumeric character"
+)
+# The paths of a pod template in the workload kinds (a Pod's own spec is at `spec`).
+_POD_SPECS = {
+    "Pod": (("spec",),),
+    "CronJob": (("spec", "jobTemplate", "spec", "template", "spec"),),
+}
+_TEMPLATED = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job")
+
+Problem = tuple[str, str]  # (JSON path, message)
+
+
+def object_meta_problems(obj: dict[str, Any]) -> Iterator[Problem]:
+    """Why the API server refuses `obj`'s names or labels (beyond its schema)."""
+    api_version, kind = str(obj.get("apiVersion", "")), str(obj.get("kind", ""))
+    metadata = obj.get("metadata")
+    if isinstance(metadata, dict):
+        yield from _name_problems(metadata.get("name"), api_version, kind)
+        yield from _meta_maps(metadata, "metadata")
+    spec = obj.get("spec")
+    if not isinstance(spec, dict):
+        return
+    if kind == "Service" and api_version == "v1":
+        yield from _service_ports(spec)
+    templates = _POD_SPECS.get(kind) or (
+        (("spec", "template", "spec"),) if kind in _TEMPLATED else ()
+    )
+    for path in templates:
+        yield from _pod_template(obj, path)
+
+
+def _name_problems(name: Any, api_version: str, kind: str) -> Iterator[Problem]:
+    if not isinstance(name, str) or not name or "${" in name:
+        return
+    if api_version.startswith("rbac.authorization.k8s.io/"):
+        if name in (".", "..") or "/" in name or "%" in name:
+            yield "metadata.name", f"{name!r}: may not be '.' or '..', nor contain '/' or '%'"
+        return
+    if api_version == "v1" and kind == "Service":
+        problem = _dns_label(name, _DNS1035_LABEL, _DNS1035_WORDS)
+    elif api_version == "v1" and kind == "Namespace":
+        problem = _dns_label(name, _DNS1123_LABEL, _LABEL_WORDS)
+    else:
+        problem = _subdomain(name)
+    if problem:
+        yield "metadata.name", f"{name!r}: {problem}"
+
+
+def _meta_maps(metadata: dict[str, Any], at: str) -> Iterator[Problem]:
+    labels = metadata.get("labels")
+    if isinstance(labels, dict) and labels:
+        try:
+            found = _labels_problems(tuple(labels.items()))
+        except TypeError:  # an unhashable value: its schema says so
+            found = ()
+        for key, on_value, message in found:
+            yield (f"{at}.labels.{key}" if on_value else f"{at}.labels"), message
+    annotations = metadata.get("annotations")
+    if isinstance(annotations, dict):
+        for key in annotations:
+            for message in _key_problems(str(key)):
+                yield f"{at}.annotations", message
+
+
+@functools.lru_cache(maxsize=65_536)
+def _labels_problems(labels: tuple[tuple[Any, Any], ...]) -> tuple[tuple[Any, bool, str], ...]:
+    """A labels map's problems, (key, on its value, message): worked out once per map, as
+    a compile's objects repeat theirs."""
+    return tuple(
+        (key, on_value, message)
+        for key, value in labels
+        for on_value, message in _label_problems(str(key), value)
+    )
+
+
+@functools.lru_cache(maxsize=65_536)
+def _label_problems(key: str, value: object) -> tuple[tuple[bool, str], ...]:
+    """A label's problems, (on its value, message): worked out once per label, as a
+    compile's objects repeat theirs."""
+    found = [(False, message) for message in _key_problems(key)]
+    if isinstance(value, str) and "${" not in value:
+        if len(value) > 63:
+            found.append((True, f"{value!r}: must be no more than 63 characters"))
+        elif not _LABEL_VALUE.fullmatch(value):
+            found.append((True, f"{value!r}: {_LABEL_VALUE_WORDS}"))
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _key_problems(key: str) -> tuple[str, ...]:
+    """A label or annotation key: `[prefix/]name`, the prefix a DNS subdomain."""
+    if "${" in key:
+        return ()
+    prefix, _, name = key.rpartition("/")
+    if "/" in prefix or (key.count("/") and not prefix):
+        return (f"{key!r}: a qualified name must be a name, with an optional DNS prefix and '/'",)
+    found = []
+    if prefix and (problem := _subdomain(prefix)):
+        found.append(f"{key!r}: prefix part {problem}")
+    if len(name) > 63:
+        found.append(f"{key!r}: name part must be no more than 63 characters")
+    elif not _QUALIFIED_NAME.fullmatch(name):
+        found.append(f"{key!r}: {_QUALIFIED_WORDS}")
+    return tuple(found)
+
+
+def _pod_template(obj: dict[str, Any], spec_path: tuple[str, ...]) -> Iterator[Problem]:
+    node: Any = obj
+    for part in spec_path:
+        node = node.get(part) if isinstance(node, dict) else None
+    template_meta = _at(obj, (*spec_path[:-1], "metadata"))
+    if spec_path != ("spec",) and isinstance(template_meta, dict):
+        yield from _meta_maps(template_meta, ".".join((*spec_path[:-1], "metadata")))
+    if not isinstance(node, dict):
+        return
+    at = ".".join(spec_path)
+    for field in ("initContainers", "containers", "ephemeralContainers"):
+        containers = node.get(field)
+        for index, container in enumerate(containers if isinstance(containers, list) else ()):
+            if not isinstance(container, dict):
+                continue
+            where = f"{at}.{field}[{index}]"
+            name = _plain(container.get("name"))
+            if name and (problem := _dns_label(name, _DNS1123_LABEL, _LABEL_WORDS)):
+                yield f"{where}.name", f"{name!r}: {problem}"
+            ports = container.get("ports")
+            for number, port in enumerate(ports if isinstance(ports, list) else ()):
+                port_name = _plain(port.get("name") if isinstance(port, dict) else None)
+                if port_name and (problem := _port_name(port_name)):
+                    yield f"{where}.ports[{number}].name", f"{port_name!r}: {problem}"
+
+
+def _service_ports(spec: dict[str, Any]) -> Iterator[Problem]:
+    ports = spec.get("ports")
+    for index, port in enumerate(ports if isinstance(ports, list) else ()):
+        name = _plain(port.get("name") if isinstance(port, dict) else None)
+        if name and (problem := _dns_label(name, _DNS1123_LABEL, _LABEL_WORDS)):
+            yield f"spec.ports[{index}].name", f"{name!r}: {problem}"
+
+
+def _plain(value: Any) -> str | None:
+    """`value` when it is a non-empty string Flux leaves as it is (no `${`)."""
+    return value if isinstance(value, str) and value and "${" not in value else None
+
+
+def _at(data: Any, path: tuple[str, ...]) -> Any:
+    for part in path:
+        data = data.get(part) if isinstance(data, dict) else None
+    return data
+
+
+def _dns_label(name: str, pattern: re.Pattern[str], words: str) -> str | None:
+    if len(name) > 63:
+        return "must be no more than 63 characters"
+    return None if pattern.fullmatch(name) else words
+
+
+def _subdomain(name: str) -> str | None:
+    if len(name) > 253:
+        return "must be no more than 253 characters"
+    return None if _DNS1123_SUBDOMAIN.fullmatch(name) else _SUBDOMAIN_WORDS
+
+
+def _port_name(name: str) -> str | None:
+    """IANA_SVC_NAME, as a container port's name must be."""
+    if len(name) > 15:
+        return "must be no more than 15 characters"
+    if not _IANA_SVC_NAME.fullmatch(name):
+        return "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)"
+    if "--" in name:
+        return "must not contain consecutive hyphens"
+    if not re.search("[a-z]", name):
+        return "must contain at least one letter (a-z)"
+    if name[0] == "-" or name[-1] == "-":
+        return "must not begin or end with a hyphen"
+    return None

@@ -1,0 +1,159 @@
+"""The API server's own checks of names, labels and port names (`validate.object_meta`),
+which no OpenAPI schema states: an object that passes its schema and still fails to
+install (a label value of 64 characters, a Service named `Web_UI`, a container port
+named `Http_Port`) is refused here, at the path, in the API server's words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from blueprintc.validate.objects import check_object
+
+LABELS = {"app.kubernetes.io/name": "web"}
+
+
+def _service(
+    name: str = "web", labels: dict[str, Any] | None = None, port: str = "http"
+) -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": name, "labels": labels if labels is not None else LABELS},
+        "spec": {"selector": LABELS, "ports": [{"port": 80, "name": port}]},
+    }
+
+
+def _deployment(
+    container: str = "web", port: str = "http", pod_labels: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    pod = {
+        "containers": [
+            {
+                "name": container,
+                "image": "r/web:1.2.3",
+                "ports": [{"containerPort": 80, "name": port}],
+            }
+        ]
+    }
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "web", "labels": LABELS},
+        "spec": {
+            "selector": {"matchLabels": LABELS},
+            "template": {"metadata": {"labels": pod_labels or LABELS}, "spec": pod},
+        },
+    }
+
+
+def _paths(obj: dict[str, Any]) -> list[str]:
+    return [e.path for e in check_object(obj)]
+
+
+def test_valid_names_and_labels_pass() -> None:
+    assert check_object(_service()) == []
+    assert check_object(_deployment()) == []
+    role = {
+        "apiVersion": "rbac.authorization.k8s.io/v1",
+        "kind": "ClusterRole",
+        "metadata": {"name": "system:aggregate-to-edit"},
+        "rules": [],
+    }
+    assert check_object(role) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("Web_UI", "a DNS-1035 label must consist of lower case alphanumeric characters"),
+        ("9web", "start with an alphabetic character"),
+        ("w" * 64, "must be no more than 63 characters"),
+    ],
+)
+def test_a_service_name_must_be_a_dns_1035_label(name: str, words: str) -> None:
+    [error] = check_object(_service(name=name))
+
+    assert error.path == "metadata.name"
+    assert words in error.message
+
+
+def test_a_configmap_name_may_hold_dots_but_no_capitals() -> None:
+    config = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "web.config"}}
+    assert check_object(config) == []
+    config["metadata"]["name"] = "Web.Config"
+    assert _paths(config) == ["metadata.name"]
+
+
+@pytest.mark.parametrize(
+    ("labels", "path", "words"),
+    [
+        ({"team": "p" * 64}, "metadata.labels.team", "must be no more than 63 characters"),
+        (
+            {"team": "platform team"},
+            "metadata.labels.team",
+            "a valid label must be an empty string",
+        ),
+        ({"a/b/c": "x"}, "metadata.labels", "a qualified name must be a name"),
+        (
+            {"Example.com/team": "x"},
+            "metadata.labels",
+            "prefix part a lowercase RFC 1123 subdomain",
+        ),
+        ({"team-": "x"}, "metadata.labels", "name part must consist of alphanumeric characters"),
+    ],
+)
+def test_a_label_the_api_server_refuses_is_named(
+    labels: dict[str, Any], path: str, words: str
+) -> None:
+    errors = check_object(_service(labels={**LABELS, **labels}))
+
+    assert [e.path for e in errors] == [path]
+    assert words in errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("port", "words"),
+    [
+        ("Http_Port", "must contain only alpha-numeric characters"),
+        ("metrics-exporter-port", "must be no more than 15 characters"),
+        ("http--alt", "must not contain consecutive hyphens"),
+        ("8080", "must contain at least one letter"),
+    ],
+)
+def test_a_container_port_name_must_be_an_iana_service_name(port: str, words: str) -> None:
+    [error] = check_object(_deployment(port=port))
+
+    assert error.path == "spec.template.spec.containers[0].ports[0].name"
+    assert words in error.message
+
+
+def test_a_container_name_and_a_pod_templates_labels_are_checked() -> None:
+    deployment = _deployment(container="Web", pod_labels={"tier": "front end"})
+
+    assert _paths(deployment) == [
+        "spec.template.metadata.labels.tier",
+        "spec.template.spec.containers[0].name",
+    ]
+
+
+def test_a_service_port_name_must_be_a_dns_1123_label() -> None:
+    assert _paths(_service(port="Http_Port")) == ["spec.ports[0].name"]
+
+
+def test_a_value_flux_substitutes_is_left_alone() -> None:
+    service = _service(name="web-${ORG}", labels={"team": "${TEAM_NAME_THAT_IS_LONG}" * 4})
+
+    assert check_object(service) == []
+
+
+def test_a_name_its_schema_already_refuses_is_one_error() -> None:
+    """Catalyst's Organization schema has its own name pattern: one error at the path."""
+    organization = {
+        "apiVersion": "catalyst.openova.io/v1alpha1",
+        "kind": "Organization",
+        "metadata": {"name": "Acme"},
+        "spec": {},
+    }
+    assert [e.path for e in check_object(organization)].count("metadata.name") == 1
