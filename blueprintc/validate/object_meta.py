@@ -51,27 +51,39 @@ _POD_SPECS = {
     "CronJob": (("spec", "jobTemplate", "spec", "template", "spec"),),
 }
 _TEMPLATED = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job")
+_SPEC_KINDS = frozenset(("Service", *_POD_SPECS, *_TEMPLATED))
 
 Problem = tuple[str, str]  # (JSON path, message)
 
 
-def object_meta_problems(obj: dict[str, Any]) -> Iterator[Problem]:
-    """Why the API server refuses `obj`'s names or labels (beyond its schema)."""
-    api_version, kind = str(obj.get("apiVersion", "")), str(obj.get("kind", ""))
+def object_meta_problems(obj: dict[str, Any]) -> list[Problem]:
+    """Why the API server refuses `obj`'s names or labels (beyond its schema). Every
+    object a compile plans is asked: the common case (a valid name, labels and
+    annotations seen before) costs a regex and two cache lookups."""
+    api_version, kind = obj.get("apiVersion"), obj.get("kind")
+    api_version = api_version if isinstance(api_version, str) else ""
+    kind = kind if isinstance(kind, str) else ""
+    found: list[Problem] = []
     metadata = obj.get("metadata")
     if isinstance(metadata, dict):
-        yield from _name_problems(metadata.get("name"), api_version, kind)
-        yield from _meta_maps(metadata, "metadata")
+        name = metadata.get("name")
+        if isinstance(name, str) and not _plainly_valid_name(name, api_version, kind):
+            found.extend(_name_problems(name, api_version, kind))
+        found.extend(_meta_maps(metadata, "metadata"))
     spec = obj.get("spec")
-    if not isinstance(spec, dict):
-        return
-    if kind == "Service" and api_version == "v1":
-        yield from _service_ports(spec)
-    templates = _POD_SPECS.get(kind) or (
-        (("spec", "template", "spec"),) if kind in _TEMPLATED else ()
-    )
-    for path in templates:
-        yield from _pod_template(obj, path)
+    if isinstance(spec, dict) and kind in _SPEC_KINDS:
+        if kind == "Service" and api_version == "v1":
+            found.extend(_service_ports(spec))
+        for path in _POD_SPECS.get(kind, (("spec", "template", "spec"),)):
+            found.extend(_pod_template(obj, path))
+    return found
+
+
+def _plainly_valid_name(name: str, api_version: str, kind: str) -> bool:
+    """A DNS-1123 subdomain, for a kind whose name may be one (the common case)."""
+    if api_version == "v1" and kind in ("Service", "Namespace"):
+        return False
+    return len(name) <= 253 and _DNS1123_SUBDOMAIN.fullmatch(name) is not None
 
 
 def _name_problems(name: Any, api_version: str, kind: str) -> Iterator[Problem]:
@@ -91,20 +103,21 @@ def _name_problems(name: Any, api_version: str, kind: str) -> Iterator[Problem]:
         yield "metadata.name", f"{name!r}: {problem}"
 
 
-def _meta_maps(metadata: dict[str, Any], at: str) -> Iterator[Problem]:
+def _meta_maps(metadata: dict[str, Any], at: str) -> list[Problem]:
+    found: list[Problem] = []
     labels = metadata.get("labels")
     if isinstance(labels, dict) and labels:
         try:
-            found = _labels_problems(tuple(labels.items()))
+            problems = _labels_problems(tuple(labels.items()))
         except TypeError:  # an unhashable value: its schema says so
-            found = ()
-        for key, on_value, message in found:
-            yield (f"{at}.labels.{key}" if on_value else f"{at}.labels"), message
+            problems = ()
+        for key, on_value, message in problems:
+            found.append(((f"{at}.labels.{key}" if on_value else f"{at}.labels"), message))
     annotations = metadata.get("annotations")
-    if isinstance(annotations, dict):
-        for key in annotations:
-            for message in _key_problems(str(key)):
-                yield f"{at}.annotations", message
+    if isinstance(annotations, dict) and annotations:
+        keys = tuple(str(key) for key in annotations)
+        found.extend((f"{at}.annotations", message) for message in _keys_problems(keys))
+    return found
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -129,6 +142,12 @@ def _label_problems(key: str, value: object) -> tuple[tuple[bool, str], ...]:
         elif not _LABEL_VALUE.fullmatch(value):
             found.append((True, f"{value!r}: {_LABEL_VALUE_WORDS}"))
     return tuple(found)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _keys_problems(keys: tuple[str, ...]) -> tuple[str, ...]:
+    """The problems of an annotations map's keys, worked out once per set of keys."""
+    return tuple(message for key in keys for message in _key_problems(key))
 
 
 @functools.lru_cache(maxsize=65_536)
