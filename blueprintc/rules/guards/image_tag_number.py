@@ -1,7 +1,7 @@
 """An image tag written as a number in the values renders as other text.
 
 Helm reads every number in values.yaml as a float64, and a template prints Go's text
-of it (`blueprintc.go_text`): `tag: 6.10` renders `image: repo:6.1`, `tag: 20240101`
+of it: `tag: 6.10` renders `image: repo:6.1`, `tag: 20240101`
 renders `repo:2.0240101e+07`, and `tag: 010` (octal in YAML 1.1) renders `repo:8`. The
 release runs another image than the one written, or none (ErrImagePull). A number is
 reported at its line when an image of the render carries the text Helm made of it as
@@ -9,7 +9,8 @@ its tag (`repo:6.1`, `repo:v6.1`, `repo:6.1-alpine`); a number Helm prints as wr
 (`2`, `6.5`) is not, nor a number no image shows.
 
 Checked in values.yaml (by the default render) and in each `ci/*values.yaml` (by its
-own render).
+own render); compile checks the values a Sovereign or an Organization gives a release
+(the kit entry's `values`, an overlay, an Application's config) the same way.
 
 Failing::
 
