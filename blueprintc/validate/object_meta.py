@@ -18,6 +18,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from blueprintc.mapping import value_at
+
 _DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 _DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
 _DNS1035_LABEL = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?")
@@ -169,10 +171,8 @@ def _key_problems(key: str) -> tuple[str, ...]:
 
 
 def _pod_template(obj: dict[str, Any], spec_path: tuple[str, ...]) -> Iterator[Problem]:
-    node: Any = obj
-    for part in spec_path:
-        node = node.get(part) if isinstance(node, dict) else None
-    template_meta = _at(obj, (*spec_path[:-1], "metadata"))
+    node = value_at(obj, spec_path)
+    template_meta = value_at(obj, (*spec_path[:-1], "metadata"))
     if spec_path != ("spec",) and isinstance(template_meta, dict):
         yield from _meta_maps(template_meta, ".".join((*spec_path[:-1], "metadata")))
     if not isinstance(node, dict):
@@ -205,12 +205,6 @@ def _service_ports(spec: dict[str, Any]) -> Iterator[Problem]:
 def _plain(value: Any) -> str | None:
     """`value` when it is a non-empty string Flux leaves as it is (no `${`)."""
     return value if isinstance(value, str) and value and "${" not in value else None
-
-
-def _at(data: Any, path: tuple[str, ...]) -> Any:
-    for part in path:
-        data = data.get(part) if isinstance(data, dict) else None
-    return data
 
 
 def _dns_label(name: str, pattern: re.Pattern[str], words: str) -> str | None:
