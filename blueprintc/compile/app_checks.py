@@ -1,6 +1,7 @@
-"""What compile checks of each Application from its render: BPP016 (it renders),
-BPP009 (no control-plane NodePort), BPP010 (a CNPG database needs two regions), and,
-across the Applications of an Environment, install order against CRDs (BPG009,
+"""What compile checks of each Application from its render: BPP016 (it renders; one
+finding for a failure shared by its Environments), BPG017 (no image tag written as a
+number), BPP009 (no control-plane NodePort), BPP010 (a CNPG database needs two regions),
+and, across the Applications of an Environment, install order against CRDs (BPG009,
 BPP027)."""
 
 from __future__ import annotations
@@ -124,15 +125,19 @@ def one_finding_per_failure(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     out = []
     for found in diagnostics:
         found_key = key(found)
-        group = [found] if found_key is None else same.pop(found_key, [])
-        if len(group) > 1:
+        if found_key is None:
+            out.append(found)
+            continue
+        group = same.pop(found_key, [])  # empty: merged into the group's first, above
+        if len(group) == 1:
+            out.append(found)
+        elif group:
             environments = tuple(d.extra[_ENVIRONMENTS] for d in group)
             message = _not_rendered_message(
                 found.extra[_APPLICATION], environments, found.extra[_ERROR]
             )
             extra = {**found.extra, _ENVIRONMENTS: ",".join(environments)}
-            found = dataclasses.replace(found, message=message, extra=extra)
-        out.extend(group[:1] and [found])
+            out.append(dataclasses.replace(found, message=message, extra=extra))
     return out
 
 
