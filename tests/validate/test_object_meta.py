@@ -157,3 +157,46 @@ def test_a_name_its_schema_already_refuses_is_one_error() -> None:
         "spec": {},
     }
     assert [e.path for e in check_object(organization)].count("metadata.name") == 1
+
+
+def _cron_job(schedule: str) -> dict[str, Any]:
+    pod = {"containers": [{"name": "job", "image": "r/job:1.2.3"}], "restartPolicy": "Never"}
+    return {
+        "apiVersion": "batch/v1",
+        "kind": "CronJob",
+        "metadata": {"name": "backup"},
+        "spec": {"schedule": schedule, "jobTemplate": {"spec": {"template": {"spec": pod}}}},
+    }
+
+
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        "*/5 * * * *", "0 3 * * MON-FRI", "15 2 1 jan,jul ?", "0 0 * * 0", "5/15 * * * *",
+        "1-50/7 0-23 1-31 1-12 0-6", "@hourly", "@every 1h30m", "TZ=Europe/Berlin 0 3 * * *",
+        "  0 3 * * *  ",
+    ],
+)  # fmt: skip
+def test_a_cron_schedule_the_api_server_takes_passes(schedule: str) -> None:
+    assert check_object(_cron_job(schedule)) == []
+
+
+@pytest.mark.parametrize(
+    ("schedule", "words"),
+    [
+        ("*/5 * * *", "expected exactly 5 fields"),
+        ("0 0 * * * *", "found 6"),
+        ("60 * * * *", "minute field '60': '60' is out of range 0-59"),
+        ("0 0 * * 7", "day of week field '7': '7' is out of range 0-6"),
+        ("0 0 L * *", "day of month field 'L'"),
+        ("0 0 * * MON-jan", "day of week field"),
+        ("*/0 * * * *", "step of zero"),
+        ("0 5-2 * * *", "starts after it ends"),
+        ("@fortnightly", "unrecognized descriptor"),
+    ],
+)
+def test_a_cron_schedule_the_api_server_refuses_is_named(schedule: str, words: str) -> None:
+    [error] = check_object(_cron_job(schedule))
+
+    assert error.path == "spec.schedule"
+    assert words in error.message
