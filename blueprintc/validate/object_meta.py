@@ -7,7 +7,8 @@ characters`, a Service named `Web_UI`, a container port named `Http_Port`. kubec
 and the schemas pass them; Flux's HelmRelease then fails on the cluster. These are the
 rules every object gets (names by kind, label keys and values, annotation keys) and
 those of the pod templates and Services most charts render (container names, port names),
-and a CronJob's schedule (`*/5 * * *` has four fields; a day of week runs 0-6).
+a CronJob's schedule (`*/5 * * *` has four fields; a day of week runs 0-6), and an
+Ingress's hosts and paths (`https://shop.example.com` is no host; `api` no path).
 
 A value holding `${` is left alone: Flux substitutes it before the API server sees it.
 """
@@ -54,7 +55,8 @@ _POD_SPECS = {
     "CronJob": (("spec", "jobTemplate", "spec", "template", "spec"),),
 }
 _TEMPLATED = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job")
-_SPEC_KINDS = frozenset(("Service", *_POD_SPECS, *_TEMPLATED))
+_SPEC_KINDS = frozenset(("Service", "Ingress", *_POD_SPECS, *_TEMPLATED))
+_IP_ADDRESS = re.compile(r"\d{1,3}(\.\d{1,3}){3}|.*:.*:.*")
 
 Problem = tuple[str, str]  # (JSON path, message)
 
@@ -77,6 +79,8 @@ def object_meta_problems(obj: dict[str, Any]) -> list[Problem]:
     if isinstance(spec, dict) and kind in _SPEC_KINDS:
         if kind == "Service" and api_version == "v1":
             found.extend(_service_ports(spec))
+        if kind == "Ingress" and api_version.startswith("networking.k8s.io/"):
+            found.extend(_ingress_problems(spec))
         if kind == "CronJob" and api_version.startswith("batch/"):
             schedule = _plain(spec.get("schedule"))
             if schedule and (problem := cron_schedule_problem(schedule)):
@@ -205,6 +209,41 @@ def _service_ports(spec: dict[str, Any]) -> Iterator[Problem]:
         name = _plain(port.get("name") if isinstance(port, dict) else None)
         if name and (problem := _dns_label(name, _DNS1123_LABEL, _LABEL_WORDS)):
             yield f"spec.ports[{index}].name", f"{name!r}: {problem}"
+
+
+def _ingress_problems(spec: dict[str, Any]) -> Iterator[Problem]:
+    """An Ingress's hosts (a DNS name, `*.` allowed first; no scheme, port or IP address)
+    and paths (absolute), in its rules and its TLS entries."""
+    rules = spec.get("rules")
+    for index, rule in enumerate(rules if isinstance(rules, list) else ()):
+        if not isinstance(rule, dict):
+            continue
+        host = _plain(rule.get("host"))
+        if host and (problem := _host_problem(host)):
+            yield f"spec.rules[{index}].host", f"{host!r}: {problem}"
+        paths = value_at(rule, ("http", "paths"))
+        for number, entry in enumerate(paths if isinstance(paths, list) else ()):
+            path = _plain(entry.get("path") if isinstance(entry, dict) else None)
+            if path and not path.startswith("/"):
+                where = f"spec.rules[{index}].http.paths[{number}].path"
+                yield where, f"{path!r}: must be an absolute path"
+    entries = spec.get("tls")
+    for index, entry in enumerate(entries if isinstance(entries, list) else ()):
+        hosts = entry.get("hosts") if isinstance(entry, dict) else None
+        for number, tls_host in enumerate(hosts if isinstance(hosts, list) else ()):
+            host = _plain(tls_host)
+            if host and (problem := _host_problem(host)):
+                yield f"spec.tls[{index}].hosts[{number}]", f"{host!r}: {problem}"
+
+
+def _host_problem(host: str) -> str | None:
+    if _IP_ADDRESS.fullmatch(host):
+        return "must be a DNS name, not an IP address"
+    name = host[2:] if host.startswith("*.") else host
+    problem = _subdomain(name)
+    if problem and ("://" in host or ":" in host or "/" in host):
+        return f"{problem} (a host alone: no scheme, port or path)"
+    return problem
 
 
 def _plain(value: Any) -> str | None:

@@ -200,3 +200,43 @@ def test_a_cron_schedule_the_api_server_refuses_is_named(schedule: str, words: s
 
     assert error.path == "spec.schedule"
     assert words in error.message
+
+
+def _ingress(host: str, path: str = "/") -> dict[str, Any]:
+    backend = {"service": {"name": "web", "port": {"number": 80}}}
+    http = {"paths": [{"path": path, "pathType": "Prefix", "backend": backend}]}
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "Ingress",
+        "metadata": {"name": "web"},
+        "spec": {"rules": [{"host": host, "http": http}], "tls": [{"hosts": [host]}]},
+    }
+
+
+@pytest.mark.parametrize("host", ["shop.acme.example.test", "*.acme.example.test", "localhost"])
+def test_an_ingress_host_that_is_a_dns_name_passes(host: str) -> None:
+    assert check_object(_ingress(host)) == []
+
+
+@pytest.mark.parametrize(
+    ("host", "words"),
+    [
+        ("https://shop.example.test", "no scheme, port or path"),
+        ("shop.example.test:443", "no scheme, port or path"),
+        ("Shop.Example.test", "a lowercase RFC 1123 subdomain"),
+        ("10.0.0.1", "must be a DNS name, not an IP address"),
+    ],
+)
+def test_an_ingress_host_the_api_server_refuses_is_named(host: str, words: str) -> None:
+    errors = check_object(_ingress(host))
+
+    assert [e.path for e in errors] == ["spec.rules[0].host", "spec.tls[0].hosts[0]"]
+    assert words in errors[0].message
+
+
+def test_an_ingress_path_must_be_absolute() -> None:
+    errors = check_object(_ingress("shop.example.test", path="api"))
+
+    assert [(e.path, e.message) for e in errors] == [
+        ("spec.rules[0].http.paths[0].path", "'api': must be an absolute path")
+    ]
