@@ -7,8 +7,9 @@ characters`, a Service named `Web_UI`, a container port named `Http_Port`. kubec
 and the schemas pass them; Flux's HelmRelease then fails on the cluster. These are the
 rules every object gets (names by kind, label keys and values, annotation keys) and
 those of the pod templates and Services most charts render (container names, port names),
-a CronJob's schedule (`*/5 * * *` has four fields; a day of week runs 0-6), and an
-Ingress's hosts and paths (`https://shop.example.com` is no host; `api` no path).
+a CronJob's schedule (`*/5 * * *` has four fields; a day of week runs 0-6), an
+Ingress's hosts and paths (`https://shop.example.com` is no host; `api` no path), and an
+apps/v1 workload's selector (its pod template must carry the labels it selects).
 
 A value holding `${` is left alone: Flux substitutes it before the API server sees it.
 """
@@ -55,6 +56,7 @@ _POD_SPECS = {
     "CronJob": (("spec", "jobTemplate", "spec", "template", "spec"),),
 }
 _TEMPLATED = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job")
+_SELECTED = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")  # apps/v1's
 _SPEC_KINDS = frozenset(("Service", "Ingress", *_POD_SPECS, *_TEMPLATED))
 _IP_ADDRESS = re.compile(r"\d{1,3}(\.\d{1,3}){3}|.*:.*:.*")
 
@@ -87,6 +89,8 @@ def object_meta_problems(obj: dict[str, Any]) -> list[Problem]:
                 found.append(("spec.schedule", f"{schedule!r}: {problem}"))
         for path in _POD_SPECS.get(kind, (("spec", "template", "spec"),)):
             found.extend(_pod_template(obj, path))
+        if kind in _SELECTED and api_version == "apps/v1":
+            found.extend(_selector_problems(spec))
     return found
 
 
@@ -209,6 +213,28 @@ def _service_ports(spec: dict[str, Any]) -> Iterator[Problem]:
         name = _plain(port.get("name") if isinstance(port, dict) else None)
         if name and (problem := _dns_label(name, _DNS1123_LABEL, _LABEL_WORDS)):
             yield f"spec.ports[{index}].name", f"{name!r}: {problem}"
+
+
+def _selector_problems(spec: dict[str, Any]) -> Iterator[Problem]:
+    """An apps/v1 workload's `selector.matchLabels` must be labels its pod template
+    carries: the API server refuses `selector does not match template labels`."""
+    wanted = value_at(spec, ("selector", "matchLabels"))
+    labels = value_at(spec, ("template", "metadata", "labels"))
+    if not isinstance(wanted, dict) or not wanted:
+        return
+    labels = labels if isinstance(labels, dict) else {}
+    for key, value in wanted.items():
+        if _plain(value) is None and value != "":
+            continue  # Flux substitutes it, or its schema says what is wrong
+        if labels.get(key) != value:
+            carried = f"{labels.get(key)!r}" if key in labels else "none"
+            yield (
+                "spec.selector.matchLabels",
+                (
+                    f"{key}={value}: `selector` does not match template `labels` (the pod "
+                    f"template's {key} is {carried})"
+                ),
+            )
 
 
 def _ingress_problems(spec: dict[str, Any]) -> Iterator[Problem]:

@@ -130,7 +130,7 @@ def test_a_container_port_name_must_be_an_iana_service_name(port: str, words: st
 
 
 def test_a_container_name_and_a_pod_templates_labels_are_checked() -> None:
-    deployment = _deployment(container="Web", pod_labels={"tier": "front end"})
+    deployment = _deployment(container="Web", pod_labels={**LABELS, "tier": "front end"})
 
     assert _paths(deployment) == [
         "spec.template.metadata.labels.tier",
@@ -240,3 +240,23 @@ def test_an_ingress_path_must_be_absolute() -> None:
     assert [(e.path, e.message) for e in errors] == [
         ("spec.rules[0].http.paths[0].path", "'api': must be an absolute path")
     ]
+
+
+def test_a_selector_the_pod_template_does_not_carry_is_named() -> None:
+    deployment = _deployment(pod_labels={"app.kubernetes.io/name": "webapp"})
+
+    errors = check_object(deployment)
+
+    assert [(e.path, e.message) for e in errors] == [
+        (
+            "spec.selector.matchLabels",
+            "app.kubernetes.io/name=web: `selector` does not match template `labels` (the "
+            "pod template's app.kubernetes.io/name is 'webapp')",
+        )
+    ]
+
+
+def test_a_selector_within_the_pod_templates_labels_passes() -> None:
+    deployment = _deployment(pod_labels={**LABELS, "tier": "front"})
+
+    assert check_object(deployment) == []
