@@ -16,6 +16,7 @@ of a release's values that sets the value (`compile.shaped_values`).
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -77,6 +78,32 @@ def scalar_owner(parts: tuple[str, ...], values: Any, field: str) -> tuple[str, 
         if not isinstance(node, dict):
             return parts[:depth] if depth and part == field else None
         node = node.get(part)
+    return None
+
+
+@dataclass(frozen=True)
+class UnsetPart:
+    """Behind a nil pointer: the first part of the path that nothing sets."""
+
+    depth: int  # its index in the path
+    in_mapping: bool  # the value above it is a mapping (not a scalar or a list)
+    empty: bool  # set there, to null
+    close: str | None  # a key beside it spelled close to it (a misspelling), if not empty
+
+
+def unset_part(parts: tuple[str, ...], values: Any) -> UnsetPart | None:
+    """The first part of `parts` (but the last, the field read) that `values` does not
+    set, or sets empty; None when each is set."""
+    node = values
+    for depth, part in enumerate(parts[:-1]):
+        if isinstance(node, dict) and node.get(part) is not None:
+            node = node[part]
+            continue
+        in_mapping = isinstance(node, dict)
+        empty = in_mapping and part in node
+        keys = [str(k) for k in node] if in_mapping and not empty else []
+        close = difflib.get_close_matches(part, keys, n=1, cutoff=0.6)
+        return UnsetPart(depth, in_mapping, empty, close[0] if close else None)
     return None
 
 

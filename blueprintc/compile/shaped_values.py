@@ -12,12 +12,11 @@ other failure keeps its place.
 
 from __future__ import annotations
 
-import difflib
 from typing import NamedTuple
 
 from blueprintc.mapping import value_at
 from blueprintc.plan.values import Merged
-from blueprintc.value_shapes import ValueFault, describe, scalar_owner, value_fault
+from blueprintc.value_shapes import ValueFault, describe, scalar_owner, unset_part, value_fault
 from blueprintc.yamldoc import PathKey, json_path
 
 
@@ -62,24 +61,19 @@ def _fault_value(fault: ValueFault, values: Merged) -> ShapedValue | None:
 def _unset(prefix: PathKey, parts: tuple[str, ...], values: Merged) -> ShapedValue | None:
     """For a nil pointer: the part of the path a layer sets empty, or the key a layer
     sets beside it that is spelled close to it."""
-    node = value_at(values.value, prefix)
+    unset = unset_part(parts, value_at(values.value, prefix))
+    if unset is None or not unset.in_mapping:
+        return None
     read = json_path((*prefix, *parts))
-    for depth, part in enumerate(parts[:-1]):
-        if isinstance(node, dict) and node.get(part) is not None:
-            node = node[part]
-            continue
-        if not isinstance(node, dict):
-            return None
-        path = (*prefix, *parts[: depth + 1])
-        if part in node:
-            empty = f"give {json_path(path)} a value: it is empty (null) here"
-            return ShapedValue(path, f"{empty}, and the chart reads {read}", False)
-        close = difflib.get_close_matches(part, [str(k) for k in node], n=1, cutoff=0.6)
-        if not close:
-            return None
-        return ShapedValue(
-            (*prefix, *parts[:depth], close[0]),
-            f"write `{part}:` for `{close[0]}:`: the chart reads {read}, which nothing sets",
-            True,
-        )
-    return None
+    if unset.empty:
+        path = (*prefix, *parts[: unset.depth + 1])
+        empty = f"give {json_path(path)} a value: it is empty (null) here"
+        return ShapedValue(path, f"{empty}, and the chart reads {read}", False)
+    if unset.close is None:
+        return None
+    return ShapedValue(
+        (*prefix, *parts[: unset.depth], unset.close),
+        f"write `{parts[unset.depth]}:` for `{unset.close}:`: the chart reads {read}, "
+        "which nothing sets",
+        True,
+    )

@@ -16,12 +16,11 @@ it, and the finding said "fix the template". Four failures come from the values:
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Any
 
 from blueprintc.mapping import value_at
-from blueprintc.value_shapes import describe, scalar_owner, value_fault
+from blueprintc.value_shapes import describe, scalar_owner, unset_part, value_fault
 
 _WRONG_TYPE = re.compile(
     r"at <(?P<function>\w+)>: wrong type for value; expected (?P<wanted>\w+); got (?P<got>\w+)"
@@ -34,7 +33,7 @@ def value_failure_hint(message: str, values: Any, values_file: str) -> str | Non
     values.yaml, `values_file`) gives it; None for another failure."""
     fault = value_fault(message)
     if fault is not None and fault.kind == "nil":
-        return _unset(list(fault.path), values, values_file)
+        return _unset(fault.path, values, values_file)
     if fault is not None and fault.kind == "range":
         path = ".".join(fault.path)
         given = value_at(values, fault.path)
@@ -61,24 +60,19 @@ def value_failure_hint(message: str, values: Any, values_file: str) -> str | Non
     return None
 
 
-def _unset(parts: list[str], values: Any, values_file: str) -> str | None:
+def _unset(parts: tuple[str, ...], values: Any, values_file: str) -> str | None:
     """The first part of `parts` below `.Values` that nothing sets, and the fix."""
-    node = values
-    for depth, part in enumerate(parts[:-1]):
-        if isinstance(node, dict) and node.get(part) is not None:
-            node = node[part]
-            continue
-        path = ".Values." + ".".join(parts[: depth + 1])
-        guard = f"or read it inside `{{{{ with {path} }}}}`"
-        if isinstance(node, dict) and part in node:
-            return f"give {path} a value in {values_file}, where it is empty (null), {guard}"
-        keys = [str(k) for k in node] if isinstance(node, dict) else []
-        close = difflib.get_close_matches(part, keys, n=1, cutoff=0.6)
-        if close:
-            meant = ".Values." + ".".join([*parts[:depth], close[0], *parts[depth + 1 :]])
-            return f"read {meant} instead: nothing sets {path}"
-        return f"give {path} a default in {values_file}, {guard}: nothing sets it"
-    return None
+    unset = unset_part(parts, values)
+    if unset is None:
+        return None
+    path = ".Values." + ".".join(parts[: unset.depth + 1])
+    guard = f"or read it inside `{{{{ with {path} }}}}`"
+    if unset.empty:
+        return f"give {path} a value in {values_file}, where it is empty (null), {guard}"
+    if unset.close is not None:
+        meant = [*parts[: unset.depth], unset.close, *parts[unset.depth + 1 :]]
+        return f"read .Values.{'.'.join(meant)} instead: nothing sets {path}"
+    return f"give {path} a default in {values_file}, {guard}: nothing sets it"
 
 
 def _article(word: str) -> str:
