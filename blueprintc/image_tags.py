@@ -13,7 +13,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from blueprintc.go_text import rendered_text
-from blueprintc.helm import RenderedObject
+from blueprintc.helm import Render, RenderedObject
+from blueprintc.yamldoc import PathKey, json_path
 
 # A tag that starts with a number as Go prints it (an optional `v`, and after it only a
 # `-` or `_` suffix): `6.1`, `v6.1-alpine`, `1e+06`; `6.5.3` is none.
@@ -53,15 +54,35 @@ def number_tag(image: str) -> str | None:
     return match.group("number") if match else None
 
 
-def number_tagged_images(objects: list[RenderedObject]) -> dict[str, tuple[RenderedObject, str]]:
-    """The first object and image of each number an image tag carries, by the number."""
+def number_tagged_images(render: Render) -> dict[str, tuple[RenderedObject, str]]:
+    """The first object and image of each number an image tag of `render` carries, by
+    the number: only the objects of templates whose text may carry one are walked."""
+    texts = render.manifests
+    candidates = {name for name, text in texts.items() if may_carry_number_tag(text)}
     found: dict[str, tuple[RenderedObject, str]] = {}
-    for obj in objects:
+    for obj in render.objects() if candidates else ():
+        if obj.template not in candidates:
+            continue
         for image in images(obj.body):
             number = number_tag(image)
             if number is not None:
                 found.setdefault(number, (obj, image))
     return found
+
+
+def misprinted_tag(
+    path: PathKey, written: str | None, printed: str, runs: str, image: str
+) -> tuple[str, str] | None:
+    """BPG017's message and hint for the number at `path`, written `written`, that Helm
+    printed as `printed` into `image`, which `runs` (a kind and name) runs; None when
+    Helm printed it as written, or it is a base-60 number (`12:30`, text to Helm)."""
+    if written is None or written == printed or ":" in written:
+        return None
+    return (
+        f"{json_path(path)} is written {written}, a number, which Helm renders as "
+        f"{printed}: {runs} runs the image {image}",
+        f'quote it: `{path[-1]}: "{written}"`',
+    )
 
 
 def numbers(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], float]]:

@@ -16,7 +16,7 @@ from blueprintc.compile.inputs import Inputs
 from blueprintc.compile.refused_values import failure_places, subchart_failure_hint
 from blueprintc.compile.render_check import RenderCache, RenderFacts, uses_cnpg
 from blueprintc.diagnostics import Diagnostic, Location
-from blueprintc.image_tags import printed_as_tags
+from blueprintc.image_tags import misprinted_tag, printed_as_tags
 from blueprintc.plan.values import Merged
 from blueprintc.yamldoc import json_path, plain_scalar_at
 
@@ -79,18 +79,11 @@ def image_tag_numbers(
             continue  # a chart default: the Blueprint's own lint says so
         source = inputs.reads.source(inputs.workspace.root / origin.source)
         written = plain_scalar_at(source.line_text(origin.line), origin.column or 1)
-        if written is None or written == printed or ":" in written:
-            continue  # a base-60 number (`12:30`) is text to Helm
         kind, name, image = tagged[printed]
-        found.append(
-            report(
-                "BPG017",
-                f"{json_path(path)} is written {written}, a number, which Helm renders as "
-                f"{printed}: {kind} {name} of {subject} runs the image {image}",
-                Location(origin.source, origin.line, origin.column or 1, json_path(path)),
-                f'quote it: `{path[-1]}: "{written}"`',
-            )
-        )
+        said = misprinted_tag(path, written, printed, f"{kind} {name} of {subject}", image)
+        if said is not None:
+            where = Location(origin.source, origin.line, origin.column or 1, json_path(path))
+            found.append(report("BPG017", said[0], where, said[1]))
     return found
 
 

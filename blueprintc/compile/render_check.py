@@ -177,7 +177,7 @@ def _facts(render: helm.Render, shipped: frozenset[KindKey]) -> RenderFacts:
                 nodeports.append(obj.name)
         if obj.kind == "Cluster" and obj.api_version.startswith(CNPG_GROUP + "/"):
             clusters += 1
-    tagged = number_tagged_images(render.objects())
+    tagged = number_tagged_images(render)
     return RenderFacts(
         None,
         tuple(sorted(nodeports)),

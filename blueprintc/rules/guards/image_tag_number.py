@@ -24,12 +24,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from blueprintc.diagnostics import Finding, Severity
-from blueprintc.image_tags import may_carry_number_tag, number_tagged_images, printed_as_tags
+from blueprintc.image_tags import misprinted_tag, number_tagged_images, printed_as_tags
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.rendered_objects import values_sets
 from blueprintc.rules.guards.support import doc_location, is_helm, renderable
-from blueprintc.yamldoc import PathKey, json_path
+from blueprintc.yamldoc import PathKey
 
 
 @rule(
@@ -51,25 +51,16 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         render = ctx.render(values_set.values)
         if render.failure is not None:
             continue  # BPG003 and BPG012 report it
-        texts = render.manifests
-        candidates = {name for name, text in texts.items() if may_carry_number_tag(text)}
-        if not candidates:
-            continue
-        tagged = number_tagged_images([o for o in render.objects() if o.template in candidates])
+        tagged = number_tagged_images(render)
         for path, _, printed in printed_as_tags(doc.data, tagged):
-            written = doc.written(path)
-            if written is None or written == printed or path in doc.literals:
-                continue  # a base-60 number (`12:30`) is text to Helm
-            if (doc.source.rel, path) in reported:
+            obj, image = tagged[printed]
+            runs = f"{obj.kind} {obj.name}"
+            said = misprinted_tag(path, doc.written(path), printed, runs, image)
+            if said is None or (doc.source.rel, path) in reported:
                 continue
             reported.add((doc.source.rel, path))
-            obj, image = tagged[printed]
-            yield Finding(
-                f"{json_path(path)} is written {written}, a number, which Helm renders as "
-                f"{printed}: {obj.kind} {obj.name} runs the image {image}",
-                doc_location(doc, path),
-                hint=f'quote it: `{path[-1]}: "{written}"`',
-            )
+            message, hint = said
+            yield Finding(message, doc_location(doc, path), hint=hint)
 
 
 RULE = check
