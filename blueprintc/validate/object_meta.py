@@ -102,7 +102,7 @@ def _plainly_valid_name(name: str, api_version: str, kind: str) -> bool:
 
 
 def _name_problems(name: Any, api_version: str, kind: str) -> Iterator[Problem]:
-    if not isinstance(name, str) or not name or "${" in name:
+    if _plain(name) is None:
         return
     if api_version.startswith("rbac.authorization.k8s.io/"):
         if name in (".", "..") or "/" in name or "%" in name:
