@@ -39,7 +39,7 @@ DEFECTS = [
     ("BPT001", "products/portal/blueprint.yaml", 9),  # "every tenant"
     ("BPD001", "products/portal/chart/values.yaml", 4),  # host: smtp.openova.io
     ("BPG002", "products/search/chart/Chart.yaml", 6),  # tracked charts/ at 2.19.0
-    ("BPG008", "products/wiki/chart/templates/service.yaml", 2),  # Service without labels
+    ("BPG008", "products/wiki/chart/templates/service.yaml", 3),  # Service without labels
 ]
 # Charts whose dependencies are not built (charts/ gitignored), and what BPG011 says ran:
 STUBBED = "the guards ran on the chart's own templates, with {} stood in for by an empty stub"

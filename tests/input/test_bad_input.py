@@ -172,9 +172,10 @@ def test_chart_yaml_with_a_non_string_name(tmp_path: Path) -> None:
     content = "apiVersion: v2\nname: 42\nversion: 1.0.0\n"
     content += 'annotations:\n  catalyst.openova.io/no-upstream: "true"\n'
     workspace = demo(tmp_path, {CHART: content})
-    # Helm renders `.Chart.Name` as 42: the ConfigMap's name label is then a number (BPG012).
+    # Helm renders `.Chart.Name` as 42: the ConfigMap's name label is then a number (BPG012,
+    # at the label's line).
     configmap = "blueprints/demo/chart/templates/configmap.yaml"
-    assert diagnostics(workspace) == (1, {("BPS004", CHART, 2), ("BPG012", configmap, 2)})
+    assert diagnostics(workspace) == (1, {("BPS004", CHART, 2), ("BPG012", configmap, 6)})
 
 
 def test_blueprint_with_neither_chart_nor_manifests(tmp_path: Path) -> None:

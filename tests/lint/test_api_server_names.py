@@ -34,13 +34,16 @@ def test_a_label_value_over_63_characters_is_reported_at_its_template(tmp_path: 
     result = invoke("lint", "--format", "json", workspace)
 
     found = [
-        (d["rule"], d["file"], d["message"])
+        (d["rule"], d["file"], d["line"], d["column"], d["message"])
         for d in json.loads(result.stdout)["diagnostics"]
         if d["file"] == TEMPLATE
     ]
-    assert [(rule, file) for rule, file, _ in found] == [("BPG012", TEMPLATE)]
-    assert "metadata.labels.team" in found[0][2]
-    assert "must be no more than 63 characters" in found[0][2]
+    # At the label's own line, not the Service's `kind:` line.
+    assert [(rule, file, line, column) for rule, file, line, column, _ in found] == [
+        ("BPG012", TEMPLATE, 9, 5)
+    ]
+    assert "metadata.labels.team" in found[0][4]
+    assert "must be no more than 63 characters" in found[0][4]
 
 
 def test_the_same_service_with_a_short_label_is_clean(tmp_path: Path) -> None:

@@ -78,7 +78,7 @@ def test_a_chart_shipping_and_rendering_plain_equals_signs_is_linted_as_helm_rea
     # The CRD file is read (the custom resource of its kind is found), the values file
     # is read, and both templates are YAML whose objects the rules check.
     assert found == [
-        ("BPG008", f"{CHART}/templates/operators.yaml", 2),
+        ("BPG008", f"{CHART}/templates/operators.yaml", 3),
         ("BPG009", f"{CHART}/templates/matcher.yaml", 2),
     ]
 

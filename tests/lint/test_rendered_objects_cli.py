@@ -52,7 +52,7 @@ def test_a_values_file_is_rendered_and_its_objects_checked(tmp_path: Path) -> No
     assert _brief(found, "BPG012") == [
         (
             "service.yaml",
-            5,
+            17,
             "Service bp-demo: spec.ports[0].port: 'http' is not of type 'integer' "
             f"(rendered with --values {values})",
         )
@@ -97,7 +97,7 @@ def test_the_kubernetes_version_decides_which_api_versions_are_served(tmp_path: 
     assert hpa == [
         (
             "hpa.yaml",
-            2,
+            1,
             "HorizontalPodAutoscaler bp-demo: apiVersion: Kubernetes 1.32.0 does not serve "
             "HorizontalPodAutoscaler in autoscaling/v2beta2 (removed, or not yet added): use "
             "the apiVersion that version serves",
@@ -122,8 +122,9 @@ def test_a_schema_location_checks_a_custom_resource_instead_of_leaving_it(
     code, found = _lint(workspace, "--schema-location", str(crds))
     assert code == 1 and _brief(found, "BPG013") == []
     assert _brief(found, "BPG012") == [
-        ("certificate.yaml", 2, "Certificate bp-demo: spec.secretNam: unknown field"),
-        ("certificate.yaml", 2, "Certificate bp-demo: spec.secretName: required field is missing"),
+        # The missing field at the mapping that lacks it, the unknown one at its key.
+        ("certificate.yaml", 9, "Certificate bp-demo: spec.secretName: required field is missing"),
+        ("certificate.yaml", 10, "Certificate bp-demo: spec.secretNam: unknown field"),
     ]
 
 
@@ -137,7 +138,7 @@ def test_a_list_is_checked_item_by_item(tmp_path: Path) -> None:
     assert _brief(_lint(workspace, "--select", "BPG012")[1], "BPG012") == []
     template.write_text(f"apiVersion: v1\nkind: List\nitems:\n{item}    data: {{a: 1}}\n")
     assert _brief(_lint(workspace, "--select", "BPG012")[1], "BPG012") == [
-        ("list.yaml", 2, "List (no name): items[0].data.a: 1 is not of type 'string', 'null'")
+        ("list.yaml", 7, "List (no name): items[0].data.a: 1 is not of type 'string', 'null'")
     ]
 
 
@@ -259,7 +260,7 @@ def test_a_custom_resources_empty_values_are_pruned_as_the_api_server_prunes_the
     assert _brief(found, "BPG012") == [
         (
             "certificate.yaml",
-            2,
+            10,
             "Certificate bp-demo: spec.secretName: required field is missing: its value is "
             "empty (null), which the API server drops from a custom resource",
         ),

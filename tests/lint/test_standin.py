@@ -45,7 +45,7 @@ def test_a_helper_library_is_rendered_from_its_source_and_nothing_is_written(
     result = lint([root], root=root)
     found = {(d.rule, d.location.file, d.location.line) for d in result.diagnostics}
     # the render ran (with the library from lib/helpers): the unlabelled object is found
-    assert ("BPG008", "blueprints/scratch/chart/templates/sa.yaml", 2) in found
+    assert ("BPG008", "blueprints/scratch/chart/templates/sa.yaml", 3) in found
     info = [d.message for d in result.diagnostics if d.rule == "BPG011"]
     assert info and "the guards ran with helpers from lib/helpers" in info[0]
     assert "leak" not in "".join(d.message for d in result.diagnostics)

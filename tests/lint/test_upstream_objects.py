@@ -108,7 +108,7 @@ def test_the_labels_rule_reads_the_platforms_templates_not_the_upstreams(
         ),
         (
             f"{CHART}/templates/unlabelled.yaml",
-            2,
+            3,
             "ConfigMap bp-demo-bp-demo lacks label(s) "
             "app.kubernetes.io/name, app.kubernetes.io/instance, app.kubernetes.io/managed-by",
         ),

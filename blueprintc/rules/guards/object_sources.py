@@ -17,13 +17,16 @@ from blueprintc.chartsources import file_source, values_key
 from blueprintc.diagnostics import Location
 from blueprintc.helm import RenderedObject, chart_relative, subchart_of
 from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.guards import template_keys
 from blueprintc.rules.guards.library_charts import helper_charts
 from blueprintc.rules.guards.support import chart_location
 
 
-def object_location(ctx: BlueprintContext, obj: RenderedObject) -> Location:
+def object_location(ctx: BlueprintContext, obj: RenderedObject, path: str = "") -> Location:
     """The `kind:` line of its template in the chart, or the Chart.yaml entry of the
-    subchart that ships it."""
+    subchart that ships it. With `path` (a field's, as `spec.replicas`), the line in the
+    template where the field, or the deepest key on the way to it, is written
+    (`template_keys`); the `kind:` line when the template writes none of it."""
     template = chart_relative(obj.template)
     key = subchart_of(template)
     if key is not None:
@@ -34,10 +37,16 @@ def object_location(ctx: BlueprintContext, obj: RenderedObject) -> Location:
     source = ctx.template_source(template)
     if source is None:
         return chart_location(ctx, ("name",))
+    lines = source.lines
     pattern = re.compile(rf"^\s*kind:\s*[\"']?{re.escape(obj.kind)}[\"']?\s*$")
-    kinds = [i for i, line in enumerate(source.lines, start=1) if pattern.match(line)]
+    kinds = [i for i, line in enumerate(lines, start=1) if pattern.match(line)]
     line = kinds[min(obj.ordinal, len(kinds) - 1)] if kinds else 1
-    return Location(source.rel, line, 1, f"{obj.kind}/{obj.name}")
+    column = 1
+    parts = template_keys.path_parts(obj.body, path) if path and kinds else None
+    if parts:
+        first, last = template_keys.document_bounds(lines, line - 1)
+        line, column = template_keys.key_position(lines, first, last, parts) or (line, column)
+    return Location(source.rel, line, column, f"{obj.kind}/{obj.name}")
 
 
 def upstream_of(ctx: BlueprintContext, obj: RenderedObject) -> dict[str, Any] | None:

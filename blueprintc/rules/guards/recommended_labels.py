@@ -59,7 +59,9 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         for body in _resources(obj.body):
             missing = _missing(body, required)
             if missing:
-                yield Finding(_message(body, missing), object_location(ctx, obj))
+                # At its `labels:` (or `metadata:`) line; a List's item at the List.
+                labels = "metadata.labels" if body is obj.body else ""
+                yield Finding(_message(body, missing), object_location(ctx, obj, labels))
 
 
 def _resources(body: Any) -> Iterator[Any]:

@@ -78,7 +78,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         yield Finding(
             f"{obj.kind} {obj.name or '(no name)'}: {error.path or 'the object'}: "
             f"{error.message}{where}",
-            object_location(ctx, obj),
+            object_location(ctx, obj, error.path),
             hint=hint,
         )
 
