@@ -8,8 +8,11 @@ and the schemas pass them; Flux's HelmRelease then fails on the cluster. These a
 rules every object gets (names by kind, label keys and values, annotation keys) and
 those of the pod templates and Services most charts render (container names, port names),
 a CronJob's schedule (`*/5 * * *` has four fields; a day of week runs 0-6), an
-Ingress's hosts and paths (`https://shop.example.com` is no host; `api` no path), and an
-apps/v1 workload's selector (its pod template must carry the labels it selects).
+Ingress's hosts and paths (`https://shop.example.com` is no host; `api` no path), an
+apps/v1 workload's selector (its pod template must carry the labels it selects), and
+the label selectors of workloads, PodDisruptionBudgets, NetworkPolicies, Services and
+pod affinity and topology spread terms (labels' keys and values; an expression's
+operator and values).
 
 A value holding `${` is left alone: Flux substitutes it before the API server sees it.
 """
@@ -59,6 +62,9 @@ _POD_SPECS = {
 _TEMPLATED = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job")
 _SELECTED = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")  # apps/v1's
 _SPEC_KINDS = frozenset(("Service", "Ingress", *_POD_SPECS, *_TEMPLATED))
+_SELECTOR_KINDS = frozenset(("Service", "PodDisruptionBudget", "NetworkPolicy", *_TEMPLATED))
+_OPERATORS_WITH_VALUES = ("In", "NotIn")
+_OPERATORS_WITHOUT = ("Exists", "DoesNotExist")
 _IP_ADDRESS = re.compile(r"\d{1,3}(\.\d{1,3}){3}|.*:.*:.*")
 
 Problem = tuple[str, str]  # (JSON path, message)
@@ -92,6 +98,8 @@ def object_meta_problems(obj: dict[str, Any]) -> list[Problem]:
             found.extend(_pod_template(obj, path))
         if kind in _SELECTED and api_version == "apps/v1":
             found.extend(_selector_problems(spec))
+    if isinstance(spec, dict) and kind in _SELECTOR_KINDS:
+        found.extend(_selectors_text(kind, api_version, spec))
     return found
 
 
@@ -120,20 +128,25 @@ def _name_problems(name: Any, api_version: str, kind: str) -> Iterator[Problem]:
 
 
 def _meta_maps(metadata: dict[str, Any], at: str) -> list[Problem]:
-    found: list[Problem] = []
-    labels = metadata.get("labels")
-    if isinstance(labels, dict) and labels:
-        try:
-            problems = _labels_problems(tuple(labels.items()))
-        except TypeError:  # an unhashable value: its schema says so
-            problems = ()
-        for key, on_value, message in problems:
-            found.append(((f"{at}.labels.{key}" if on_value else f"{at}.labels"), message))
+    found = list(_labels_map(metadata.get("labels"), f"{at}.labels"))
     annotations = metadata.get("annotations")
     if isinstance(annotations, dict) and annotations:
         keys = tuple(str(key) for key in annotations)
         found.extend((f"{at}.annotations", message) for message in _keys_problems(keys))
     return found
+
+
+def _labels_map(labels: Any, at: str) -> Iterator[Problem]:
+    """A map of labels at `at` (an object's labels, a selector's `matchLabels`): a bad
+    value at its key, a bad key at the map."""
+    if not isinstance(labels, dict) or not labels:
+        return
+    try:
+        problems = _labels_problems(tuple(labels.items()))
+    except TypeError:  # an unhashable value: its schema says so
+        return
+    for key, on_value, message in problems:
+        yield (f"{at}.{key}" if on_value else at), message
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -152,12 +165,17 @@ def _label_problems(key: str, value: object) -> tuple[tuple[bool, str], ...]:
     """A label's problems, (on its value, message): worked out once per label, as a
     compile's objects repeat theirs."""
     found = [(False, message) for message in _key_problems(key)]
-    if isinstance(value, str) and "${" not in value:
-        if len(value) > 63:
-            found.append((True, f"{value!r}: must be no more than 63 characters"))
-        elif not _LABEL_VALUE.fullmatch(value):
-            found.append((True, f"{value!r}: {_LABEL_VALUE_WORDS}"))
+    if isinstance(value, str) and (problem := _label_value_problem(value)):
+        found.append((True, f"{value!r}: {problem}"))
     return tuple(found)
+
+
+def _label_value_problem(value: str) -> str | None:
+    if "${" in value:
+        return None
+    if len(value) > 63:
+        return "must be no more than 63 characters"
+    return None if _LABEL_VALUE.fullmatch(value) else _LABEL_VALUE_WORDS
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -192,6 +210,7 @@ def _pod_template(obj: dict[str, Any], spec_path: tuple[str, ...]) -> Iterator[P
     if not isinstance(node, dict):
         return
     at = ".".join(spec_path)
+    yield from _pod_selectors(node, at)
     for field in ("initContainers", "containers", "ephemeralContainers"):
         containers = node.get(field)
         for index, container in enumerate(containers if isinstance(containers, list) else ()):
@@ -236,6 +255,93 @@ def _selector_problems(spec: dict[str, Any]) -> Iterator[Problem]:
                     f"template's {key} is {carried})"
                 ),
             )
+
+
+def _selectors_text(kind: str, api_version: str, spec: dict[str, Any]) -> Iterator[Problem]:
+    """The label selectors of a workload, a PodDisruptionBudget, a NetworkPolicy (its own
+    and its peers') and a Service's selector map: keys and values are labels'."""
+    if kind == "Service":
+        if api_version == "v1" and spec.get("type") != "ExternalName":
+            yield from _labels_map(spec.get("selector"), "spec.selector")
+    elif kind == "NetworkPolicy":
+        if api_version.startswith("networking.k8s.io/"):
+            yield from label_selector_problems(spec.get("podSelector"), "spec.podSelector")
+            for direction, peers in (("ingress", "from"), ("egress", "to")):
+                rules = spec.get(direction)
+                for index, rule in enumerate(rules if isinstance(rules, list) else ()):
+                    entries = rule.get(peers) if isinstance(rule, dict) else None
+                    for number, peer in enumerate(entries if isinstance(entries, list) else ()):
+                        if isinstance(peer, dict):
+                            at = f"spec.{direction}[{index}].{peers}[{number}]"
+                            for name in ("podSelector", "namespaceSelector"):
+                                yield from label_selector_problems(peer.get(name), f"{at}.{name}")
+    elif kind != "PodDisruptionBudget" or api_version.startswith("policy/"):
+        yield from label_selector_problems(spec.get("selector"), "spec.selector")
+
+
+def _pod_selectors(pod_spec: dict[str, Any], at: str) -> Iterator[Problem]:
+    """A pod spec's selectors: pod (anti-)affinity terms', topology spread constraints'."""
+    for kind in ("podAffinity", "podAntiAffinity"):
+        affinity = value_at(pod_spec, ("affinity", kind))
+        if not isinstance(affinity, dict):
+            continue
+        for rule, inner in (
+            ("requiredDuringSchedulingIgnoredDuringExecution", ()),
+            ("preferredDuringSchedulingIgnoredDuringExecution", ("podAffinityTerm",)),
+        ):
+            terms = affinity.get(rule)
+            for index, term in enumerate(terms if isinstance(terms, list) else ()):
+                node = value_at(term, inner) if inner else term
+                where = ".".join((f"{at}.affinity.{kind}.{rule}[{index}]", *inner))
+                for name in ("labelSelector", "namespaceSelector"):
+                    selector = node.get(name) if isinstance(node, dict) else None
+                    yield from label_selector_problems(selector, f"{where}.{name}")
+    constraints = pod_spec.get("topologySpreadConstraints")
+    for index, constraint in enumerate(constraints if isinstance(constraints, list) else ()):
+        selector = constraint.get("labelSelector") if isinstance(constraint, dict) else None
+        yield from label_selector_problems(
+            selector, f"{at}.topologySpreadConstraints[{index}].labelSelector"
+        )
+
+
+def label_selector_problems(selector: Any, at: str) -> Iterator[Problem]:
+    """A LabelSelector as apimachinery validates it: `matchLabels` as labels; each
+    `matchExpressions` entry's operator (In, NotIn, Exists, DoesNotExist), its values
+    (given for In and NotIn only, each a label value) and its key (a label key)."""
+    if not isinstance(selector, dict):
+        return
+    yield from _labels_map(selector.get("matchLabels"), f"{at}.matchLabels")
+    expressions = selector.get("matchExpressions")
+    for index, expression in enumerate(expressions if isinstance(expressions, list) else ()):
+        if isinstance(expression, dict):
+            yield from _expression_problems(expression, f"{at}.matchExpressions[{index}]")
+
+
+def _expression_problems(expression: dict[str, Any], at: str) -> Iterator[Problem]:
+    operator, values = expression.get("operator"), expression.get("values")
+    listed = values if isinstance(values, list) else []
+    if _plain(operator) is None or (values is not None and not isinstance(values, list)):
+        pass  # Flux substitutes it, or its schema says what is wrong
+    elif operator in _OPERATORS_WITH_VALUES:
+        if not listed:
+            yield f"{at}.values", "must be specified when `operator` is 'In' or 'NotIn'"
+    elif operator in _OPERATORS_WITHOUT:
+        if listed:
+            yield (
+                f"{at}.values",
+                "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+            )
+    else:
+        yield (
+            f"{at}.operator",
+            f"{operator!r}: not a valid selector operator (In, NotIn, Exists or DoesNotExist)",
+        )
+    key = _plain(expression.get("key"))
+    if key is not None:
+        yield from ((f"{at}.key", message) for message in _key_problems(key))
+    for index, value in enumerate(listed):
+        if isinstance(value, str) and (problem := _label_value_problem(value)):
+            yield f"{at}.values[{index}]", f"{value!r}: {problem}"
 
 
 def _ingress_problems(spec: dict[str, Any]) -> Iterator[Problem]:

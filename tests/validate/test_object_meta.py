@@ -260,3 +260,122 @@ def test_a_selector_within_the_pod_templates_labels_passes() -> None:
     deployment = _deployment(pod_labels={**LABELS, "tier": "front"})
 
     assert check_object(deployment) == []
+
+
+def _with_selector(kind: str, api_version: str, spec: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "apiVersion": api_version,
+        "kind": kind,
+        "metadata": {"name": "web", "labels": LABELS},
+        "spec": spec,
+    }
+
+
+def _pdb(selector: dict[str, Any]) -> dict[str, Any]:
+    return _with_selector(
+        "PodDisruptionBudget", "policy/v1", {"minAvailable": 1, "selector": selector}
+    )
+
+
+def _messages(obj: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(e.path, e.message) for e in check_object(obj)]
+
+
+def test_a_selectors_labels_are_labels() -> None:
+    """A PodDisruptionBudget selecting `tier: front end` is refused at install."""
+    assert check_object(_pdb({"matchLabels": {"tier": "front"}})) == []
+    assert _messages(_pdb({"matchLabels": {"tier": "front end"}})) == [
+        (
+            "spec.selector.matchLabels.tier",
+            "'front end': a valid label must be an empty string or consist of alphanumeric "
+            "characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+        )
+    ]
+    assert _paths(_pdb({"matchLabels": {"team/": "x"}})) == ["spec.selector.matchLabels"]
+
+
+@pytest.mark.parametrize(
+    ("expression", "path", "words"),
+    [
+        ({"key": "tier", "operator": "in", "values": ["a"]}, "operator", "not a valid selector"),
+        ({"key": "tier", "operator": "In", "values": []}, "values", "must be specified when"),
+        ({"key": "tier", "operator": "NotIn"}, "values", "must be specified when"),
+        ({"key": "tier", "operator": "Exists", "values": ["a"]}, "values", "may not be specified"),
+        ({"key": "tier", "operator": "In", "values": ["a", "b c"]}, "values[1]", "a valid label"),
+        ({"key": "my tier", "operator": "Exists"}, "key", "name part must consist"),
+    ],
+)
+def test_a_selector_expression_the_api_server_refuses_is_named(
+    expression: dict[str, Any], path: str, words: str
+) -> None:
+    found = _messages(_pdb({"matchExpressions": [expression]}))
+    assert [p for p, _ in found] == [f"spec.selector.matchExpressions[0].{path}"]
+    assert words in found[0][1]
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        {"key": "tier", "operator": "In", "values": ["a", "b"]},
+        {"key": "tier", "operator": "DoesNotExist"},
+        {"key": "tier", "operator": "Exists", "values": []},
+        {"key": "tier", "operator": "${OPERATOR}", "values": ["${TIER}"]},  # Flux's to fill
+    ],
+)
+def test_a_selector_expression_the_api_server_takes_passes(expression: dict[str, Any]) -> None:
+    assert check_object(_pdb({"matchExpressions": [expression]})) == []
+
+
+def test_every_kind_of_selector_is_checked() -> None:
+    bad = {"matchLabels": {"tier": "front end"}}
+    policy = _with_selector(
+        "NetworkPolicy",
+        "networking.k8s.io/v1",
+        {
+            "podSelector": bad,
+            "ingress": [{"from": [{"namespaceSelector": bad}, {"podSelector": bad}]}],
+            "egress": [{"to": [{"podSelector": bad}]}],
+        },
+    )
+    assert _paths(policy) == [
+        "spec.egress[0].to[0].podSelector.matchLabels.tier",
+        "spec.ingress[0].from[0].namespaceSelector.matchLabels.tier",
+        "spec.ingress[0].from[1].podSelector.matchLabels.tier",
+        "spec.podSelector.matchLabels.tier",
+    ]
+    service = _service()
+    service["spec"]["selector"] = {"tier": "front end"}
+    assert _paths(service) == ["spec.selector.tier"]
+    service["spec"] = {"type": "ExternalName", "externalName": "db.example.com"}
+    service["spec"]["selector"] = {"tier": "front end"}  # ignored for an ExternalName
+    assert _paths(service) == []
+    deployment = _deployment()
+    pod = deployment["spec"]["template"]["spec"]
+    pod["affinity"] = {
+        "podAntiAffinity": {
+            "requiredDuringSchedulingIgnoredDuringExecution": [
+                {"topologyKey": "kubernetes.io/hostname", "labelSelector": bad}
+            ],
+            "preferredDuringSchedulingIgnoredDuringExecution": [
+                {
+                    "weight": 1,
+                    "podAffinityTerm": {"topologyKey": "zone", "namespaceSelector": bad},
+                }
+            ],
+        }
+    }
+    pod["topologySpreadConstraints"] = [
+        {
+            "maxSkew": 1,
+            "topologyKey": "zone",
+            "whenUnsatisfiable": "DoNotSchedule",
+            "labelSelector": bad,
+        }
+    ]
+    anti = "spec.template.spec.affinity.podAntiAffinity"
+    assert _paths(deployment) == [
+        f"{anti}.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm"
+        ".namespaceSelector.matchLabels.tier",
+        f"{anti}.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector.matchLabels.tier",
+        "spec.template.spec.topologySpreadConstraints[0].labelSelector.matchLabels.tier",
+    ]
