@@ -44,6 +44,7 @@ from blueprintc.validate.kubernetes import (
     walk_core_object,
 )
 from blueprintc.validate.object_meta import object_meta_problems
+from blueprintc.validate.quantities import quantity_problems
 from blueprintc.yamldoc import PathKey, json_path
 
 if TYPE_CHECKING:  # a validator is built only for an object the quick walk is unsure of
@@ -95,8 +96,12 @@ def check_object(
     schema_set_for(kubernetes_version)  # fail fast on an unsupported version
     if not isinstance(obj, dict):
         return [SchemaError("", f"not a Kubernetes object: a {type(obj).__name__}, not a mapping")]
-    # With the API server's checks of names and labels (where the schema finds nothing).
-    meta = {SchemaError(path, message) for path, message in object_meta_problems(obj)}
+    # With the API server's checks of names, labels and quantities (where the schema finds
+    # nothing).
+    meta = {
+        SchemaError(path, message)
+        for path, message in (*object_meta_problems(obj), *quantity_problems(obj))
+    }
     envelope = set(_envelope(obj)) | meta
     api_version, kind = obj.get("apiVersion"), obj.get("kind")
     if not (isinstance(api_version, str) and api_version and isinstance(kind, str) and kind):
