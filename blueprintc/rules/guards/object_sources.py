@@ -20,6 +20,7 @@ from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards import template_keys
 from blueprintc.rules.guards.library_charts import helper_charts
 from blueprintc.rules.guards.support import chart_location
+from blueprintc.source import SourceFile
 
 
 def object_location(ctx: BlueprintContext, obj: RenderedObject, path: str = "") -> Location:
@@ -34,19 +35,49 @@ def object_location(ctx: BlueprintContext, obj: RenderedObject, path: str = "") 
         if found is not None:
             return chart_location(ctx, ("dependencies", found[0]), key=False)
         return chart_location(ctx, ("dependencies",))
-    source = ctx.template_source(template)
-    if source is None:
+    document = _template_document(ctx, obj)
+    if document is None:
         return chart_location(ctx, ("name",))
+    source, line, first, last = document
+    column = 1
+    parts = template_keys.path_parts(obj.body, path) if path else None
+    if parts and first >= 0:
+        line, column = template_keys.key_position(source.lines, first, last, parts) or (
+            line,
+            column,
+        )
+    return Location(source.rel, line, column, f"{obj.kind}/{obj.name}")
+
+
+def template_writes(ctx: BlueprintContext, obj: RenderedObject, path: str) -> bool:
+    """Whether the chart's own template of `obj` writes every key of `path` itself (not a
+    helper, a `toYaml` of values, or an upstream's template)."""
+    if subchart_of(chart_relative(obj.template)) is not None:
+        return False
+    document = _template_document(ctx, obj)
+    parts = template_keys.path_parts(obj.body, path)
+    if document is None or not parts or document[2] < 0:
+        return False
+    source, _, first, last = document
+    return template_keys.writes_whole_path(source.lines, first, last, parts)
+
+
+def _template_document(
+    ctx: BlueprintContext, obj: RenderedObject
+) -> tuple[SourceFile, int, int, int] | None:
+    """The chart's template of `obj`, the 1-based line of its `kind:` (1 when none is
+    found) and the 0-based line range of its YAML document ((-1, -1) when none is)."""
+    source = ctx.template_source(chart_relative(obj.template))
+    if source is None:
+        return None
     lines = source.lines
     pattern = re.compile(rf"^\s*kind:\s*[\"']?{re.escape(obj.kind)}[\"']?\s*$")
     kinds = [i for i, line in enumerate(lines, start=1) if pattern.match(line)]
-    line = kinds[min(obj.ordinal, len(kinds) - 1)] if kinds else 1
-    column = 1
-    parts = template_keys.path_parts(obj.body, path) if path and kinds else None
-    if parts:
-        first, last = template_keys.document_bounds(lines, line - 1)
-        line, column = template_keys.key_position(lines, first, last, parts) or (line, column)
-    return Location(source.rel, line, column, f"{obj.kind}/{obj.name}")
+    if not kinds:
+        return source, 1, -1, -1
+    line = kinds[min(obj.ordinal, len(kinds) - 1)]
+    first, last = template_keys.document_bounds(lines, line - 1)
+    return source, line, first, last
 
 
 def upstream_of(ctx: BlueprintContext, obj: RenderedObject) -> dict[str, Any] | None:

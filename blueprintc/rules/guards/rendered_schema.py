@@ -44,6 +44,7 @@ from blueprintc.rules.guards.render_failures import failure_finding
 from blueprintc.rules.guards.rendered_objects import DEFAULT, ValuesSet, rendered_check
 from blueprintc.rules.guards.schema_failure import refused_only, schema_findings
 from blueprintc.rules.guards.smoke_render import reported_default_failure
+from blueprintc.rules.guards.value_origin import value_origin
 from blueprintc.schema_refusal import refusals
 
 
@@ -75,10 +76,13 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         else:
             where += f" (from the upstream {_named(upstream)}'s {_inner(obj.template)})"
             hint = _upstream_hint(upstream, schema)
+        place = value_origin(ctx, obj, error.path, error.values)
+        if place is not None:  # the Blueprint's own value, wherever the template is
+            hint = f"fix the value this line sets: the object must match {schema}"
         yield Finding(
             f"{obj.kind} {obj.name or '(no name)'}: {error.path or 'the object'}: "
             f"{error.message}{where}",
-            object_location(ctx, obj, error.path),
+            place or object_location(ctx, obj, error.path),
             hint=hint,
         )
 

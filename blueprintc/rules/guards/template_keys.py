@@ -103,8 +103,23 @@ def key_position(
     A list item is counted among the dashes only when no template directive stands
     between the list's key and it: a `range`, an `if` or an `include` there may write
     items of its own, and the place would be another item's."""
+    return _walk(lines, first, last, parts)[0]
+
+
+def writes_whole_path(
+    lines: Sequence[str], first: int, last: int, parts: Sequence[PathPart]
+) -> bool:
+    """Whether the template writes every part of `parts` itself (its last key too)."""
+    return _walk(lines, first, last, parts)[1] == len(parts)
+
+
+def _walk(
+    lines: Sequence[str], first: int, last: int, parts: Sequence[PathPart]
+) -> tuple[tuple[int, int] | None, int]:
+    """The place of the deepest part written, and how many parts are."""
     entries, directives = _entries(lines, first, last)
     found: tuple[int, int] | None = None
+    depth = 0
     scope = entries
     owner = first - 1  # the line of the key whose value `scope` is
     for part in parts:
@@ -124,7 +139,8 @@ def key_position(
             scope = _block(scope, item)
         found = (item.index + 1, item.column + 1)
         owner = item.index
-    return found
+        depth += 1
+    return found, depth
 
 
 def _entries(lines: Sequence[str], first: int, last: int) -> tuple[list[_Entry], list[int]]:

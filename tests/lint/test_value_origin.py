@@ -1,0 +1,100 @@
+"""A rendered object refused for a value the Blueprint sets is reported where the values
+file sets it (BPG012): `memory: 128MiB` in values.yaml, not the `resources:` line whose
+`toYaml` printed it, nor an upstream's Chart.yaml entry."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.cli.helpers import HELM_LABELS, invoke
+from tests.input.test_bad_input import DEMO, VALUES, demo
+from tests.lint.test_upstream_objects import wrapper
+
+TEMPLATE = f"{DEMO}/chart/templates/deployment.yaml"
+DEPLOYMENT = (
+    """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}
+"""
+    + HELM_LABELS
+    + """\
+spec:
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: {{ .Chart.Name }}
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: {{ .Chart.Name }}
+    spec:
+      containers:
+        - name: app
+          image: registry.example.org/app:1.2.3
+          resources:
+            {{- toYaml .Values.resources | nindent 12 }}
+"""
+)
+VALUES_TEXT = "replicas: 1\nresources:\n  limits:\n    memory: 128MiB\n"
+
+
+def _bpg012(workspace: Path) -> list[tuple[str, int, int, str]]:
+    result = invoke("lint", "--format", "json", "--select", "BPG012", workspace)
+    return [
+        (d["file"], d["line"], d["column"], d["hint"])
+        for d in json.loads(result.stdout)["diagnostics"]
+        if d["rule"] == "BPG012"
+    ]
+
+
+def test_a_value_printed_by_toyaml_is_reported_where_values_yaml_sets_it(
+    tmp_path: Path,
+) -> None:
+    workspace = demo(tmp_path, {TEMPLATE: DEPLOYMENT, VALUES: VALUES_TEXT})
+    found = _bpg012(workspace)
+    assert [f[:3] for f in found] == [(VALUES, 4, 13)]
+    assert found[0][3].startswith("fix the value this line sets")
+
+
+def test_a_ci_files_value_is_reported_in_the_ci_file(tmp_path: Path) -> None:
+    ci = f"{DEMO}/chart/ci/small-values.yaml"
+    values = "replicas: 1\nresources:\n  limits:\n    memory: 128Mi\n"
+    workspace = demo(
+        tmp_path,
+        {TEMPLATE: DEPLOYMENT, VALUES: values, ci: "resources:\n  limits:\n    memory: 1g\n"},
+    )
+    assert [f[:3] for f in _bpg012(workspace)] == [(ci, 3, 13)]
+
+
+def test_a_value_the_template_writes_itself_stays_at_the_template(tmp_path: Path) -> None:
+    """values.yaml holding the same `memory: 128MiB` for something else is no origin."""
+    template = DEPLOYMENT.replace(
+        "            {{- toYaml .Values.resources | nindent 12 }}\n",
+        "            limits:\n              memory: 128MiB\n",
+    )
+    values = "replicas: 1\ncache:\n  memory: 128MiB\n"
+    workspace = demo(tmp_path, {TEMPLATE: template, VALUES: values})
+    assert [f[:3] for f in _bpg012(workspace)] == [(TEMPLATE, 23, 15)]
+
+
+def test_a_value_values_yaml_holds_twice_is_not_guessed(tmp_path: Path) -> None:
+    values = VALUES_TEXT + "sidecar:\n  memory: 128MiB\n"
+    workspace = demo(tmp_path, {TEMPLATE: DEPLOYMENT, VALUES: values})
+    # At the template's `resources:` line, the deepest key it writes itself.
+    assert [f[:3] for f in _bpg012(workspace)] == [(TEMPLATE, 21, 11)]
+
+
+def test_an_upstreams_object_is_reported_at_the_value_the_wrapper_gives_it(
+    tmp_path: Path,
+) -> None:
+    upstream_deployment = DEPLOYMENT.replace("{{ .Chart.Name }}", "upstream-app")
+    workspace = wrapper(
+        tmp_path,
+        "upstream-app:\n  resources:\n    limits:\n      memory: 4g\n",
+        {},
+        {"templates/deployment.yaml": upstream_deployment, "values.yaml": "resources: {}\n"},
+    )
+    found = _bpg012(workspace)
+    assert [f[:3] for f in found] == [(VALUES, 4, 15)]
