@@ -39,6 +39,7 @@ from blueprintc.validate.label_text import (
     plain,
     subdomain_problem,
 )
+from blueprintc.validate.pod_volumes import pod_volume_problems
 
 _DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 _DNS1035_LABEL = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?")
@@ -88,11 +89,19 @@ def object_meta_problems(obj: dict[str, Any]) -> list[Problem]:
                 found.append(("spec.schedule", f"{schedule!r}: {problem}"))
         for path in _POD_SPECS.get(kind, (("spec", "template", "spec"),)):
             found.extend(_pod_template(obj, path))
+            pod = value_at(obj, path)
+            if isinstance(pod, dict) and kind != "StatefulSet" and _built_in(api_version):
+                found.extend(pod_volume_problems(pod, ".".join(path)))
         if kind in _SELECTED and api_version == "apps/v1":
             found.extend(_selector_problems(spec))
     if isinstance(spec, dict) and kind in SELECTOR_KINDS:
         found.extend(selectors_problems(kind, api_version, spec))
     return found
+
+
+def _built_in(api_version: str) -> bool:
+    """The core group's, or apps' or batch's (not a custom resource's kind of that name)."""
+    return api_version == "v1" or api_version.partition("/")[0] in ("apps", "batch")
 
 
 def _plainly_valid_name(name: str, api_version: str, kind: str) -> bool:
@@ -154,11 +163,28 @@ def _pod_template(obj: dict[str, Any], spec_path: tuple[str, ...]) -> Iterator[P
 
 
 def _service_ports(spec: dict[str, Any]) -> Iterator[Problem]:
+    """Each port's name (a DNS-1123 label; required of each when there are several; not
+    repeated), and each (port, protocol) once."""
     ports = spec.get("ports")
-    for index, port in enumerate(ports if isinstance(ports, list) else ()):
-        name = plain(port.get("name") if isinstance(port, dict) else None)
-        if name and (problem := _dns_label(name, _DNS1123_LABEL, _LABEL_WORDS)):
-            yield f"spec.ports[{index}].name", f"{name!r}: {problem}"
+    ports = [p for p in ports if isinstance(p, dict)] if isinstance(ports, list) else []
+    names: set[str] = set()
+    numbers: set[tuple[Any, Any]] = set()
+    for index, port in enumerate(ports):
+        at = f"spec.ports[{index}]"
+        name = port.get("name")
+        if len(ports) > 1 and (name is None or name == ""):
+            yield f"{at}.name", "Required value: a Service with more than one port names each"
+        elif (name := plain(name)) is not None:
+            if name in names:
+                yield f"{at}.name", f"{name!r}: Duplicate value: another port has this name"
+            elif problem := _dns_label(name, _DNS1123_LABEL, _LABEL_WORDS):
+                yield f"{at}.name", f"{name!r}: {problem}"
+            names.add(name)
+        number, protocol = port.get("port"), port.get("protocol") or "TCP"
+        if isinstance(number, int) and isinstance(protocol, str) and "${" not in protocol:
+            if (number, protocol) in numbers:
+                yield at, f"Duplicate value: another port is {number}/{protocol}"
+            numbers.add((number, protocol))
 
 
 def _selector_problems(spec: dict[str, Any]) -> Iterator[Problem]:

@@ -379,3 +379,21 @@ def test_every_kind_of_selector_is_checked() -> None:
         f"{anti}.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector.matchLabels.tier",
         "spec.template.spec.topologySpreadConstraints[0].labelSelector.matchLabels.tier",
     ]
+
+
+def test_a_service_with_several_ports_names_each_once_and_repeats_no_port() -> None:
+    service = _service()
+    service["spec"]["ports"] = [{"port": 80, "name": "http"}, {"port": 443, "name": "https"}]
+    assert check_object(service) == []
+    service["spec"]["ports"] = [{"port": 80}, {"port": 443, "name": "https"}]
+    assert _messages(service) == [
+        ("spec.ports[0].name", "Required value: a Service with more than one port names each")
+    ]
+    service["spec"]["ports"] = [{"port": 80, "name": "web"}, {"port": 80, "name": "web"}]
+    assert _messages(service) == [
+        ("spec.ports[1]", "Duplicate value: another port is 80/TCP"),
+        ("spec.ports[1].name", "'web': Duplicate value: another port has this name"),
+    ]
+    # The same number over UDP is another port.
+    service["spec"]["ports"][1] = {"port": 80, "name": "dns", "protocol": "UDP"}
+    assert check_object(service) == []
