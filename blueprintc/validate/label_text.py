@@ -1,4 +1,4 @@
-"""The text of label keys and values as apimachinery validates it: a key is
+"""The text of names, label keys and values as apimachinery validates it: a key is
 `[prefix/]name` (the prefix a DNS-1123 subdomain, the name a qualified name of at most 63
 characters), a value at most 63 alphanumeric characters, `-`, `_` or `.`. An object's
 labels, its annotations' keys and a selector's `matchLabels` are all checked here.
@@ -11,10 +11,15 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
 _QUALIFIED_NAME = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]")
 _LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?")
 
+_DNS1123_LABEL_WORDS = (
+    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
+    "and must start and end with an alphanumeric character"
+)
 _SUBDOMAIN_WORDS = (
     "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, "
     "'-' or '.', and must start and end with an alphanumeric character"
@@ -106,3 +111,10 @@ def subdomain_problem(name: str) -> str | None:
     if len(name) > 253:
         return "must be no more than 253 characters"
     return None if DNS1123_SUBDOMAIN.fullmatch(name) else _SUBDOMAIN_WORDS
+
+
+def dns1123_label_problem(name: str) -> str | None:
+    """Why `name` is no DNS-1123 label (a container's, a volume's, a port's name)."""
+    if len(name) > 63:
+        return "must be no more than 63 characters"
+    return None if DNS1123_LABEL.fullmatch(name) else _DNS1123_LABEL_WORDS

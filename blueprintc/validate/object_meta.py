@@ -34,25 +34,22 @@ from blueprintc.validate.label_selectors import (
 from blueprintc.validate.label_text import (
     DNS1123_SUBDOMAIN,
     Problem,
+    dns1123_label_problem,
     keys_problems,
     labels_map,
     plain,
     subdomain_problem,
 )
-from blueprintc.validate.pod_volumes import pod_volume_problems
+from blueprintc.validate.pod_volumes import containers_of, pod_volume_problems
 
-_DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 _DNS1035_LABEL = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?")
 _IANA_SVC_NAME = re.compile(r"[-a-z0-9]+")
 
-_LABEL_WORDS = (
-    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
-    "and must start and end with an alphanumeric character"
-)
 _DNS1035_WORDS = (
     "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start "
     "with an alphabetic character, and end with an alphanumeric character"
 )
+_ALL_CONTAINERS = ("initContainers", "containers", "ephemeralContainers")
 # The paths of a pod template in the workload kinds (a Pod's own spec is at `spec`).
 _POD_SPECS = {
     "Pod": (("spec",),),
@@ -119,9 +116,9 @@ def _name_problems(name: Any, api_version: str, kind: str) -> Iterator[Problem]:
             yield "metadata.name", f"{name!r}: may not be '.' or '..', nor contain '/' or '%'"
         return
     if api_version == "v1" and kind == "Service":
-        problem = _dns_label(name, _DNS1035_LABEL, _DNS1035_WORDS)
+        problem = _dns1035_label_problem(name)
     elif api_version == "v1" and kind == "Namespace":
-        problem = _dns_label(name, _DNS1123_LABEL, _LABEL_WORDS)
+        problem = dns1123_label_problem(name)
     else:
         problem = subdomain_problem(name)
     if problem:
@@ -146,20 +143,15 @@ def _pod_template(obj: dict[str, Any], spec_path: tuple[str, ...]) -> Iterator[P
         return
     at = ".".join(spec_path)
     yield from pod_selectors(node, at)
-    for field in ("initContainers", "containers", "ephemeralContainers"):
-        containers = node.get(field)
-        for index, container in enumerate(containers if isinstance(containers, list) else ()):
-            if not isinstance(container, dict):
-                continue
-            where = f"{at}.{field}[{index}]"
-            name = plain(container.get("name"))
-            if name and (problem := _dns_label(name, _DNS1123_LABEL, _LABEL_WORDS)):
-                yield f"{where}.name", f"{name!r}: {problem}"
-            ports = container.get("ports")
-            for number, port in enumerate(ports if isinstance(ports, list) else ()):
-                port_name = plain(port.get("name") if isinstance(port, dict) else None)
-                if port_name and (problem := _port_name(port_name)):
-                    yield f"{where}.ports[{number}].name", f"{port_name!r}: {problem}"
+    for where, container in containers_of(node, at, _ALL_CONTAINERS):
+        name = plain(container.get("name"))
+        if name and (problem := dns1123_label_problem(name)):
+            yield f"{where}.name", f"{name!r}: {problem}"
+        ports = container.get("ports")
+        for number, port in enumerate(ports if isinstance(ports, list) else ()):
+            port_name = plain(port.get("name") if isinstance(port, dict) else None)
+            if port_name and (problem := _port_name(port_name)):
+                yield f"{where}.ports[{number}].name", f"{port_name!r}: {problem}"
 
 
 def _service_ports(spec: dict[str, Any]) -> Iterator[Problem]:
@@ -177,7 +169,7 @@ def _service_ports(spec: dict[str, Any]) -> Iterator[Problem]:
         elif (name := plain(name)) is not None:
             if name in names:
                 yield f"{at}.name", f"{name!r}: Duplicate value: another port has this name"
-            elif problem := _dns_label(name, _DNS1123_LABEL, _LABEL_WORDS):
+            elif problem := dns1123_label_problem(name):
                 yield f"{at}.name", f"{name!r}: {problem}"
             names.add(name)
         number, protocol = port.get("port"), port.get("protocol") or "TCP"
@@ -244,10 +236,11 @@ def _host_problem(host: str) -> str | None:
     return problem
 
 
-def _dns_label(name: str, pattern: re.Pattern[str], words: str) -> str | None:
+def _dns1035_label_problem(name: str) -> str | None:
+    """A Service's name: a DNS-1123 label that starts with a letter."""
     if len(name) > 63:
         return "must be no more than 63 characters"
-    return None if pattern.fullmatch(name) else words
+    return None if _DNS1035_LABEL.fullmatch(name) else _DNS1035_WORDS
 
 
 def _port_name(name: str) -> str | None:

@@ -15,17 +15,11 @@ templates are volumes too, and it validates its pods only when it creates them).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
-from blueprintc.validate.label_text import Problem, plain
+from blueprintc.validate.label_text import Problem, dns1123_label_problem, plain
 
-_DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
-_LABEL_WORDS = (
-    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
-    "and must start and end with an alphanumeric character"
-)
 # Containers first: the API server names an init container that repeats one of them.
 _CONTAINER_FIELDS = ("containers", "initContainers")
 
@@ -42,31 +36,32 @@ def pod_volume_problems(pod: dict[str, Any], at: str) -> Iterator[Problem]:
         if plain(name) is not None:
             if name in declared:
                 yield where, f"{name!r}: Duplicate value: another volume has this name"
-            elif problem := _volume_name_problem(name):
+            elif problem := dns1123_label_problem(name):
                 yield where, f"{name!r}: {problem}"
         declared.append(name)
     substituted = any(plain(name) is None and name for name in declared)
     names: list[str] = []
-    for field in _CONTAINER_FIELDS:
+    for where, container in containers_of(pod, at, _CONTAINER_FIELDS):
+        name = plain(container.get("name"))
+        if name is not None:
+            if name in names:
+                duplicate = "Duplicate value: another container of the pod has this name"
+                yield f"{where}.name", f"{name!r}: {duplicate}"
+            names.append(name)
+        if not substituted:
+            yield from _mount_problems(container.get("volumeMounts"), declared, where)
+
+
+def containers_of(
+    pod: dict[str, Any], at: str, fields: tuple[str, ...]
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The containers of a pod spec's `fields` (`containers`, `initContainers`, ...), in
+    that order, each with its path."""
+    for field in fields:
         containers = pod.get(field)
         for index, container in enumerate(containers if isinstance(containers, list) else ()):
-            if not isinstance(container, dict):
-                continue
-            where = f"{at}.{field}[{index}]"
-            name = plain(container.get("name"))
-            if name is not None:
-                if name in names:
-                    duplicate = "Duplicate value: another container of the pod has this name"
-                    yield f"{where}.name", f"{name!r}: {duplicate}"
-                names.append(name)
-            if not substituted:
-                yield from _mount_problems(container.get("volumeMounts"), declared, where)
-
-
-def _volume_name_problem(name: str) -> str | None:
-    if len(name) > 63:
-        return "must be no more than 63 characters"
-    return None if _DNS1123_LABEL.fullmatch(name) else _LABEL_WORDS
+            if isinstance(container, dict):
+                yield f"{at}.{field}[{index}]", container
 
 
 def _mount_problems(mounts: Any, declared: list[str], at: str) -> Iterator[Problem]:
