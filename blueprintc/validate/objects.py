@@ -34,6 +34,7 @@ from blueprintc.schemas import (
 )
 from blueprintc.validate.carried import carried_check
 from blueprintc.validate.crd_nulls import pruned_nulls
+from blueprintc.validate.data_maps import data_map_problems
 from blueprintc.validate.extra_schemas import ExtraSchemas
 from blueprintc.validate.kubernetes import (
     KindSchema,
@@ -96,11 +97,15 @@ def check_object(
     schema_set_for(kubernetes_version)  # fail fast on an unsupported version
     if not isinstance(obj, dict):
         return [SchemaError("", f"not a Kubernetes object: a {type(obj).__name__}, not a mapping")]
-    # With the API server's checks of names, labels and quantities (where the schema finds
-    # nothing).
+    # With the API server's checks of names, labels, quantities and data maps (where the
+    # schema finds nothing).
     meta = {
         SchemaError(path, message)
-        for path, message in (*object_meta_problems(obj), *quantity_problems(obj))
+        for path, message in (
+            *object_meta_problems(obj),
+            *quantity_problems(obj),
+            *data_map_problems(obj),
+        )
     }
     envelope = set(_envelope(obj)) | meta
     api_version, kind = obj.get("apiVersion"), obj.get("kind")
