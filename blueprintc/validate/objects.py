@@ -35,6 +35,7 @@ from blueprintc.schemas import (
 from blueprintc.validate.carried import carried_check
 from blueprintc.validate.crd_nulls import pruned_nulls
 from blueprintc.validate.data_maps import data_map_problems
+from blueprintc.validate.disruption import disruption_problems
 from blueprintc.validate.extra_schemas import ExtraSchemas
 from blueprintc.validate.kubernetes import (
     KindSchema,
@@ -105,6 +106,7 @@ def check_object(
             *object_meta_problems(obj),
             *quantity_problems(obj),
             *data_map_problems(obj),
+            *disruption_problems(obj),
         )
     }
     envelope = set(_envelope(obj)) | meta
