@@ -41,6 +41,7 @@ from blueprintc.validate.label_text import (
     subdomain_problem,
 )
 from blueprintc.validate.pod_volumes import containers_of, pod_volume_problems
+from blueprintc.validate.probes import probe_problems
 
 _DNS1035_LABEL = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?")
 _IANA_SVC_NAME = re.compile(r"[-a-z0-9]+")
@@ -87,8 +88,12 @@ def object_meta_problems(obj: dict[str, Any]) -> list[Problem]:
         for path in _POD_SPECS.get(kind, (("spec", "template", "spec"),)):
             found.extend(_pod_template(obj, path))
             pod = value_at(obj, path)
-            if isinstance(pod, dict) and kind != "StatefulSet" and _built_in(api_version):
-                found.extend(pod_volume_problems(pod, ".".join(path)))
+            if isinstance(pod, dict) and _built_in(api_version):
+                # A StatefulSet's pods are validated when it creates them, with its claim
+                # templates as volumes too: its probes fail them all the same.
+                if kind != "StatefulSet":
+                    found.extend(pod_volume_problems(pod, ".".join(path)))
+                found.extend(probe_problems(pod, ".".join(path)))
         if kind in _SELECTED and api_version == "apps/v1":
             found.extend(_selector_problems(spec))
     if isinstance(spec, dict) and kind in SELECTOR_KINDS:
