@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
 from typing import Any
 
 DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
@@ -36,17 +35,17 @@ _QUALIFIED_WORDS = (
 Problem = tuple[str, str]  # (JSON path, message)
 
 
-def labels_map(labels: Any, at: str) -> Iterator[Problem]:
+def labels_map(labels: Any, at: str) -> list[Problem]:
     """A map of labels at `at` (an object's labels, a selector's `matchLabels`): a bad
-    value at its key, a bad key at the map."""
+    value at its key, a bad key at the map. (A list, not a generator: every object asks,
+    and almost always for nothing.)"""
     if not isinstance(labels, dict) or not labels:
-        return
+        return []
     try:
         problems = _labels_problems(tuple(labels.items()))
     except TypeError:  # an unhashable value: its schema says so
-        return
-    for key, on_value, message in problems:
-        yield (f"{at}.{key}" if on_value else at), message
+        return []
+    return [((f"{at}.{key}" if on_value else at), message) for key, on_value, message in problems]
 
 
 @functools.lru_cache(maxsize=65_536)

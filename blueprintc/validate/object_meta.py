@@ -131,7 +131,7 @@ def _name_problems(name: Any, api_version: str, kind: str) -> Iterator[Problem]:
 
 
 def _meta_maps(metadata: dict[str, Any], at: str) -> list[Problem]:
-    found = list(labels_map(metadata.get("labels"), f"{at}.labels"))
+    found = labels_map(metadata.get("labels"), f"{at}.labels")
     annotations = metadata.get("annotations")
     if isinstance(annotations, dict) and annotations:
         keys = tuple(str(key) for key in annotations)

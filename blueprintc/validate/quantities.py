@@ -16,6 +16,7 @@ overcommitted (hugepages, extended resources), a request equal to its limit.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -39,8 +40,10 @@ _UNITS = (
 _CONTAINER_RESOURCES = ("cpu", "memory", "ephemeral-storage")
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_quantity(text: str) -> Decimal | str:
-    """The quantity's value, or why the API server refuses the text (its words)."""
+    """The quantity's value, or why the API server refuses the text (its words). Asked
+    once per distinct text: a catalog's quantities repeat."""
     text = text.strip()  # as UnmarshalJSON does
     if not text:
         return FORMAT_WRONG
