@@ -55,7 +55,7 @@ def test_a_value_printed_by_toyaml_is_reported_where_values_yaml_sets_it(
     workspace = demo(tmp_path, {TEMPLATE: DEPLOYMENT, VALUES: VALUES_TEXT})
     found = _bpg012(workspace)
     assert [f[:3] for f in found] == [(VALUES, 4, 13)]
-    assert found[0][3].startswith("fix the value this line sets")
+    assert found[0][3].startswith("fix what this line sets")
 
 
 def test_a_ci_files_value_is_reported_in_the_ci_file(tmp_path: Path) -> None:
@@ -98,3 +98,14 @@ def test_an_upstreams_object_is_reported_at_the_value_the_wrapper_gives_it(
     )
     found = _bpg012(workspace)
     assert [f[:3] for f in found] == [(VALUES, 4, 15)]
+
+
+def test_an_unknown_field_values_yaml_gives_is_reported_at_its_key(tmp_path: Path) -> None:
+    template = DEPLOYMENT.replace(
+        "            {{- toYaml .Values.resources | nindent 12 }}\n",
+        "            {}\n          securityContext:\n"
+        "            {{- toYaml .Values.securityContext | nindent 12 }}\n",
+    )
+    values = "replicas: 1\nsecurityContext:\n  runAsUsr: 1000\n"
+    workspace = demo(tmp_path, {TEMPLATE: template, VALUES: values})
+    assert [f[:3] for f in _bpg012(workspace)] == [(VALUES, 3, 3)]

@@ -76,9 +76,10 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         else:
             where += f" (from the upstream {_named(upstream)}'s {_inner(obj.template)})"
             hint = _upstream_hint(upstream, schema)
-        place = value_origin(ctx, obj, error.path, error.values)
+        unknown = error.message == "unknown field"  # then the key is what is wrong
+        place = value_origin(ctx, obj, error.path, error.values, at_key=unknown)
         if place is not None:  # the Blueprint's own value, wherever the template is
-            hint = f"fix the value this line sets: the object must match {schema}"
+            hint = f"fix what this line sets: the object must match {schema}"
         yield Finding(
             f"{obj.kind} {obj.name or '(no name)'}: {error.path or 'the object'}: "
             f"{error.message}{where}",

@@ -25,10 +25,16 @@ from blueprintc.yamldoc import YamlDoc
 
 
 def value_origin(
-    ctx: BlueprintContext, obj: RenderedObject, path: str, values_label: str
+    ctx: BlueprintContext,
+    obj: RenderedObject,
+    path: str,
+    values_label: str,
+    *,
+    at_key: bool = False,
 ) -> Location | None:
     """The place in a values file that sets the value at `path` of `obj`, rendered with
-    the values set `values_label`; None when no single place does."""
+    the values set `values_label` (its key's place with `at_key`: an unknown field); None
+    when no single place does."""
     parts = template_keys.path_parts(obj.body, path)
     if not parts or not isinstance(parts[-1], str):
         return None
@@ -43,7 +49,7 @@ def value_origin(
             continue
         places = _places(doc, parts[-1], value)
         if places:
-            return doc_location(doc, places[0]) if len(places) == 1 else None
+            return doc_location(doc, places[0], key=at_key) if len(places) == 1 else None
     return None
 
 
