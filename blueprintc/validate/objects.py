@@ -47,6 +47,7 @@ from blueprintc.validate.kubernetes import (
 )
 from blueprintc.validate.object_meta import object_meta_problems
 from blueprintc.validate.quantities import quantity_problems
+from blueprintc.validate.supported_values import supported_value_problems
 from blueprintc.yamldoc import PathKey, json_path
 
 if TYPE_CHECKING:  # a validator is built only for an object the quick walk is unsure of
@@ -107,6 +108,7 @@ def check_object(
             *quantity_problems(obj),
             *data_map_problems(obj),
             *disruption_problems(obj),
+            *supported_value_problems(obj),
         )
     }
     envelope = set(_envelope(obj)) | meta

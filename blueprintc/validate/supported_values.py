@@ -1,0 +1,177 @@
+"""Fields that take one of a few words, as the API server checks them.
+
+The schemas blueprintc carries type these fields as plain strings, with no `enum`; the
+API server refuses any other word (`Unsupported value: "always": supported values:
+"Always", "IfNotPresent", "Never"`), so a case slip in a chart (`imagePullPolicy:
+always`, `type: loadbalancer`, `protocol: tcp`) fails the install. A pod template's
+`restartPolicy` also depends on its owner: a Deployment's, StatefulSet's or DaemonSet's
+must be Always, a Job's OnFailure or Never (and a Job must give one: unset, it is
+defaulted to Always and refused).
+
+An empty or unset field is left alone (the API server gives it its default first), and
+so is a value holding `${` (Flux substitutes it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from blueprintc.validate.label_text import Problem
+
+_PULL = ("Always", "IfNotPresent", "Never")
+_PROTOCOLS = ("SCTP", "TCP", "UDP")
+_SCHEMES = ("HTTP", "HTTPS")
+_SECCOMP = ("Localhost", "RuntimeDefault", "Unconfined")
+_ACCESS_MODES = ("ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod")
+_VOLUME_MODES = ("Block", "Filesystem")
+_ROLLING = ("OnDelete", "RollingUpdate")
+
+# Of a pod spec: (path below the pod spec, "*" for each item, the words it takes).
+_CONTAINER = (
+    ("imagePullPolicy", _PULL),
+    ("ports.*.protocol", _PROTOCOLS),
+    ("livenessProbe.httpGet.scheme", _SCHEMES),
+    ("readinessProbe.httpGet.scheme", _SCHEMES),
+    ("startupProbe.httpGet.scheme", _SCHEMES),
+    ("terminationMessagePolicy", ("FallbackToLogsOnError", "File")),
+    ("securityContext.seccompProfile.type", _SECCOMP),
+)
+_POD = (
+    *(
+        (f"{field}.*.{path}", words)
+        for field in ("containers", "initContainers")
+        for path, words in _CONTAINER
+    ),
+    ("dnsPolicy", ("ClusterFirst", "ClusterFirstWithHostNet", "Default", "None")),
+    ("tolerations.*.operator", ("Equal", "Exists")),
+    ("tolerations.*.effect", ("NoExecute", "NoSchedule", "PreferNoSchedule")),
+    ("securityContext.seccompProfile.type", _SECCOMP),
+    ("preemptionPolicy", ("Never", "PreemptLowerPriority")),
+    ("volumes.*.ephemeral.volumeClaimTemplate.spec.accessModes.*", _ACCESS_MODES),
+)
+# Of an object's own fields, by kind.
+_KINDS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "Service": (
+        ("spec.type", ("ClusterIP", "ExternalName", "LoadBalancer", "NodePort")),
+        ("spec.externalTrafficPolicy", ("Cluster", "Local")),
+        ("spec.internalTrafficPolicy", ("Cluster", "Local")),
+        ("spec.sessionAffinity", ("ClientIP", "None")),
+        ("spec.ipFamilyPolicy", ("PreferDualStack", "RequireDualStack", "SingleStack")),
+        ("spec.ports.*.protocol", _PROTOCOLS),
+    ),
+    "Deployment": (("spec.strategy.type", ("Recreate", "RollingUpdate")),),
+    "StatefulSet": (
+        ("spec.podManagementPolicy", ("OrderedReady", "Parallel")),
+        ("spec.updateStrategy.type", _ROLLING),
+        ("spec.volumeClaimTemplates.*.spec.accessModes.*", _ACCESS_MODES),
+        ("spec.volumeClaimTemplates.*.spec.volumeMode", _VOLUME_MODES),
+    ),
+    "DaemonSet": (("spec.updateStrategy.type", _ROLLING),),
+    "CronJob": (("spec.concurrencyPolicy", ("Allow", "Forbid", "Replace")),),
+    "PersistentVolumeClaim": (
+        ("spec.accessModes.*", _ACCESS_MODES),
+        ("spec.volumeMode", _VOLUME_MODES),
+    ),
+    "Ingress": (
+        ("spec.rules.*.http.paths.*.pathType", ("Exact", "ImplementationSpecific", "Prefix")),
+    ),
+    "NetworkPolicy": (
+        ("spec.policyTypes.*", ("Egress", "Ingress")),
+        ("spec.ingress.*.ports.*.protocol", _PROTOCOLS),
+        ("spec.egress.*.ports.*.protocol", _PROTOCOLS),
+    ),
+    "PodDisruptionBudget": (
+        ("spec.unhealthyPodEvictionPolicy", ("AlwaysAllow", "IfHealthyBudget")),
+    ),
+}
+_GROUPS = {
+    "Service": "",
+    "PersistentVolumeClaim": "",
+    "Pod": "",
+    "Deployment": "apps",
+    "StatefulSet": "apps",
+    "DaemonSet": "apps",
+    "ReplicaSet": "apps",
+    "Job": "batch",
+    "CronJob": "batch",
+    "Ingress": "networking.k8s.io",
+    "NetworkPolicy": "networking.k8s.io",
+    "PodDisruptionBudget": "policy",
+}
+_POD_SPEC = {
+    "Pod": "spec",
+    "Deployment": "spec.template.spec",
+    "StatefulSet": "spec.template.spec",
+    "DaemonSet": "spec.template.spec",
+    "ReplicaSet": "spec.template.spec",
+    "Job": "spec.template.spec",
+    "CronJob": "spec.jobTemplate.spec.template.spec",
+}
+_RESTART = {
+    "Pod": ("Always", "Never", "OnFailure"),
+    "Job": ("OnFailure", "Never"),  # in the API server's order
+    "CronJob": ("OnFailure", "Never"),
+}
+
+
+def supported_value_problems(obj: dict[str, Any]) -> list[Problem]:
+    kind, api_version = obj.get("kind"), obj.get("apiVersion")
+    if not isinstance(kind, str) or kind not in _GROUPS or not isinstance(api_version, str):
+        return []
+    group = api_version.rpartition("/")[0] if "/" in api_version else ""
+    if group != _GROUPS[kind]:
+        return []
+    found: list[Problem] = []
+    for pattern, words in _KINDS.get(kind, ()):
+        found.extend(_refused(obj, pattern, words))
+    pod_at = _POD_SPEC.get(kind)
+    if pod_at is not None:
+        for pattern, words in _POD:
+            found.extend(_refused(obj, f"{pod_at}.{pattern}", words))
+        found.extend(_restart_policy(obj, kind, pod_at))
+    return found
+
+
+def _refused(obj: Any, pattern: str, words: tuple[str, ...]) -> Iterator[Problem]:
+    for at, value in _values_at(obj, pattern.split("."), ""):
+        if isinstance(value, str) and value and "${" not in value and value not in words:
+            yield at, _unsupported(value, words)
+
+
+def _restart_policy(obj: Any, kind: str, pod_at: str) -> Iterator[Problem]:
+    words = _RESTART.get(kind, ("Always",))
+    for at, value in _values_at(obj, [*pod_at.split("."), "restartPolicy"], ""):
+        if isinstance(value, str) and value and "${" not in value and value not in words:
+            yield at, _unsupported(value, words)
+    if kind in ("Job", "CronJob"):
+        pod = next((node for _, node in _values_at(obj, pod_at.split("."), "")), None)
+        if isinstance(pod, dict) and pod.get("restartPolicy") in (None, ""):
+            supported = ", ".join(f'"{word}"' for word in words)
+            yield (
+                f"{pod_at}.restartPolicy",
+                (
+                    f"Required value: valid values: {supported} (unset, it is defaulted to "
+                    "Always, which a Job's pods may not have)"
+                ),
+            )
+
+
+def _unsupported(value: str, words: tuple[str, ...]) -> str:
+    supported = ", ".join(f'"{word}"' for word in words)
+    meant = [word for word in words if word.lower() == value.lower()]
+    hint = f" (write {meant[0]})" if meant else ""
+    return f"Unsupported value: {value!r}: supported values: {supported}{hint}"
+
+
+def _values_at(node: Any, parts: list[str], at: str) -> Iterator[tuple[str, Any]]:
+    """The values at a dotted path with `*` for each item of a list, each with its path."""
+    if not parts:
+        yield at, node
+        return
+    head, rest = parts[0], parts[1:]
+    if head == "*":
+        for index, item in enumerate(node if isinstance(node, list) else ()):
+            yield from _values_at(item, rest, f"{at}[{index}]")
+    elif isinstance(node, dict) and head in node:
+        yield from _values_at(node[head], rest, f"{at}.{head}" if at else head)
