@@ -148,15 +148,15 @@ def _pod_template(obj: dict[str, Any], spec_path: tuple[str, ...]) -> Iterator[P
         return
     at = ".".join(spec_path)
     yield from pod_selectors(node, at)
-    for where, container in containers_of(node, at, _ALL_CONTAINERS):
+    for field, index, container in containers_of(node, _ALL_CONTAINERS):
         name = plain(container.get("name"))
         if name and (problem := dns1123_label_problem(name)):
-            yield f"{where}.name", f"{name!r}: {problem}"
+            yield f"{at}.{field}[{index}].name", f"{name!r}: {problem}"
         ports = container.get("ports")
         for number, port in enumerate(ports if isinstance(ports, list) else ()):
             port_name = plain(port.get("name") if isinstance(port, dict) else None)
             if port_name and (problem := _port_name(port_name)):
-                yield f"{where}.ports[{number}].name", f"{port_name!r}: {problem}"
+                yield f"{at}.{field}[{index}].ports[{number}].name", f"{port_name!r}: {problem}"
 
 
 def _service_ports(spec: dict[str, Any]) -> Iterator[Problem]:

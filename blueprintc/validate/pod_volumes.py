@@ -25,43 +25,45 @@ _CONTAINER_FIELDS = ("containers", "initContainers")
 
 
 def pod_volume_problems(pod: dict[str, Any], at: str) -> Iterator[Problem]:
-    """The volume and mount problems of the pod spec `pod`, found at path `at`."""
+    """The volume and mount problems of the pod spec `pod`, found at path `at`. (Paths
+    are made only for a problem: every pod template is asked.)"""
     volumes = pod.get("volumes")
     declared: list[str] = []
     for index, volume in enumerate(volumes if isinstance(volumes, list) else ()):
         name = volume.get("name") if isinstance(volume, dict) else None
         if not isinstance(name, str):
             continue
-        where = f"{at}.volumes[{index}].name"
         if plain(name) is not None:
             if name in declared:
-                yield where, f"{name!r}: Duplicate value: another volume has this name"
+                message = f"{name!r}: Duplicate value: another volume has this name"
+                yield f"{at}.volumes[{index}].name", message
             elif problem := dns1123_label_problem(name):
-                yield where, f"{name!r}: {problem}"
+                yield f"{at}.volumes[{index}].name", f"{name!r}: {problem}"
         declared.append(name)
     substituted = any(plain(name) is None and name for name in declared)
     names: list[str] = []
-    for where, container in containers_of(pod, at, _CONTAINER_FIELDS):
+    for field, index, container in containers_of(pod, _CONTAINER_FIELDS):
         name = plain(container.get("name"))
         if name is not None:
             if name in names:
                 duplicate = "Duplicate value: another container of the pod has this name"
-                yield f"{where}.name", f"{name!r}: {duplicate}"
+                yield f"{at}.{field}[{index}].name", f"{name!r}: {duplicate}"
             names.append(name)
-        if not substituted:
-            yield from _mount_problems(container.get("volumeMounts"), declared, where)
+        mounts = container.get("volumeMounts")
+        if mounts and not substituted:
+            yield from _mount_problems(mounts, declared, f"{at}.{field}[{index}]")
 
 
 def containers_of(
-    pod: dict[str, Any], at: str, fields: tuple[str, ...]
-) -> Iterator[tuple[str, dict[str, Any]]]:
+    pod: dict[str, Any], fields: tuple[str, ...]
+) -> Iterator[tuple[str, int, dict[str, Any]]]:
     """The containers of a pod spec's `fields` (`containers`, `initContainers`, ...), in
-    that order, each with its path."""
+    that order, each with its field and index."""
     for field in fields:
         containers = pod.get(field)
         for index, container in enumerate(containers if isinstance(containers, list) else ()):
             if isinstance(container, dict):
-                yield f"{at}.{field}[{index}]", container
+                yield field, index, container
 
 
 def _mount_problems(mounts: Any, declared: list[str], at: str) -> Iterator[Problem]:

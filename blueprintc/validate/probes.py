@@ -23,30 +23,32 @@ _FIELDS = ("containers", "initContainers")
 
 
 def probe_problems(pod: dict[str, Any], at: str) -> Iterator[Problem]:
-    """The probes and hooks of the pod spec `pod` (at path `at`) with several handlers."""
-    for where, container in containers_of(pod, at, _FIELDS):
+    """The probes and hooks of the pod spec `pod` (at path `at`) with no handler or
+    several. (Paths are made only for a problem: every pod template is asked.)"""
+    for field, index, container in containers_of(pod, _FIELDS):
         for probe in _PROBES:
-            yield from _one_handler(container.get(probe), f"{where}.{probe}", _PROBE_HANDLERS)
+            node = container.get(probe)
+            if node is not None and (message := _handler_problem(node, _PROBE_HANDLERS)):
+                yield f"{at}.{field}[{index}].{probe}", message
         lifecycle = container.get("lifecycle")
         for hook in _HOOKS if isinstance(lifecycle, dict) else ():
-            where_hook = f"{where}.lifecycle.{hook}"
-            yield from _one_handler(lifecycle.get(hook), where_hook, _HOOK_HANDLERS)
+            node = lifecycle.get(hook)
+            if node is not None and (message := _handler_problem(node, _HOOK_HANDLERS)):
+                yield f"{at}.{field}[{index}].lifecycle.{hook}", message
 
 
-def _one_handler(node: Any, at: str, handlers: tuple[str, ...]) -> Iterator[Problem]:
+def _handler_problem(node: Any, handlers: tuple[str, ...]) -> str | None:
     if not isinstance(node, dict):
-        return
+        return None
     given = [name for name in handlers if node.get(name) is not None]
     if not given:
         choices = ", ".join(handlers[:-1]) + f" or {handlers[-1]}"
-        yield at, f"Required value: must specify a handler type ({choices})"
-    elif len(given) > 1:
+        return f"Required value: must specify a handler type ({choices})"
+    if len(given) > 1:
         nulls = " or ".join(f"`{name}: null`" for name in given)
-        yield (
-            at,
-            (
-                f"may not specify more than 1 handler type (it has {', '.join(given)}): keep "
-                "one. Values that replace a chart's default handler are merged into it: null "
-                f"the one not wanted in the same values ({nulls})"
-            ),
+        return (
+            f"may not specify more than 1 handler type (it has {', '.join(given)}): keep "
+            "one. Values that replace a chart's default handler are merged into it: null "
+            f"the one not wanted in the same values ({nulls})"
         )
+    return None

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from blueprintc.mapping import value_at
 from blueprintc.validate.label_text import Problem
 
 _PULL = ("Always", "IfNotPresent", "Never")
@@ -115,6 +116,33 @@ _RESTART = {
 }
 
 
+Words = tuple[str, ...]
+Tree = dict[str, "Tree | Words"]  # a path's parts as nested keys ("*": each item), words last
+
+
+def _tree(patterns: Iterator[tuple[str, Words]]) -> Tree:
+    """The patterns of a kind as one tree, so that each object is walked once."""
+    tree: Tree = {}
+    for pattern, words in patterns:
+        *parents, last = pattern.split(".")
+        node = tree
+        for part in parents:
+            node = node.setdefault(part, {})  # type: ignore[assignment]
+        node[last] = words
+    return tree
+
+
+def _kind_patterns(kind: str) -> Iterator[tuple[str, Words]]:
+    yield from _KINDS.get(kind, ())
+    pod_at = _POD_SPEC.get(kind)
+    if pod_at is not None:
+        yield from ((f"{pod_at}.{pattern}", words) for pattern, words in _POD)
+        yield f"{pod_at}.restartPolicy", _RESTART.get(kind, ("Always",))
+
+
+_TREES = {kind: _tree(_kind_patterns(kind)) for kind in _GROUPS}
+
+
 def supported_value_problems(obj: dict[str, Any]) -> list[Problem]:
     kind, api_version = obj.get("kind"), obj.get("apiVersion")
     if not isinstance(kind, str) or kind not in _GROUPS or not isinstance(api_version, str):
@@ -123,55 +151,52 @@ def supported_value_problems(obj: dict[str, Any]) -> list[Problem]:
     if group != _GROUPS[kind]:
         return []
     found: list[Problem] = []
-    for pattern, words in _KINDS.get(kind, ()):
-        found.extend(_refused(obj, pattern, words))
+    _walk(obj, _TREES[kind], None, found)
     pod_at = _POD_SPEC.get(kind)
-    if pod_at is not None:
-        for pattern, words in _POD:
-            found.extend(_refused(obj, f"{pod_at}.{pattern}", words))
-        found.extend(_restart_policy(obj, kind, pod_at))
+    if kind in ("Job", "CronJob") and pod_at is not None:
+        found.extend(_job_restart_policy(obj, pod_at, _RESTART[kind]))
     return found
 
 
-def _refused(obj: Any, pattern: str, words: tuple[str, ...]) -> Iterator[Problem]:
-    for at, value in _values_at(obj, pattern.split("."), ""):
-        if isinstance(value, str) and value and "${" not in value and value not in words:
-            yield at, _unsupported(value, words)
+def _walk(node: Any, tree: Tree, at: Any, found: list[Problem]) -> None:
+    """Check the values of `node` that `tree` names; `at` is the path so far, as nested
+    (parent, part) pairs: made into text only for a value refused."""
+    for key, below in tree.items():
+        if key == "*":
+            for index, item in enumerate(node if isinstance(node, list) else ()):
+                _visit(item, below, (at, index), found)
+        elif isinstance(node, dict) and key in node:
+            _visit(node[key], below, (at, key), found)
 
 
-def _restart_policy(obj: Any, kind: str, pod_at: str) -> Iterator[Problem]:
-    words = _RESTART.get(kind, ("Always",))
-    for at, value in _values_at(obj, [*pod_at.split("."), "restartPolicy"], ""):
-        if isinstance(value, str) and value and "${" not in value and value not in words:
-            yield at, _unsupported(value, words)
-    if kind in ("Job", "CronJob"):
-        pod = next((node for _, node in _values_at(obj, pod_at.split("."), "")), None)
-        if isinstance(pod, dict) and pod.get("restartPolicy") in (None, ""):
-            supported = ", ".join(f'"{word}"' for word in words)
-            yield (
-                f"{pod_at}.restartPolicy",
-                (
-                    f"Required value: valid values: {supported} (unset, it is defaulted to "
-                    "Always, which a Job's pods may not have)"
-                ),
-            )
+def _visit(value: Any, below: Tree | Words, at: Any, found: list[Problem]) -> None:
+    if isinstance(below, dict):
+        _walk(value, below, at, found)
+    elif isinstance(value, str) and value and "${" not in value and value not in below:
+        found.append((_path(at), _unsupported(value, below)))
 
 
-def _unsupported(value: str, words: tuple[str, ...]) -> str:
+def _path(at: Any) -> str:
+    parts = []
+    while at is not None:
+        at, part = at
+        parts.append(f"[{part}]" if isinstance(part, int) else f".{part}")
+    return "".join(reversed(parts)).lstrip(".")
+
+
+def _job_restart_policy(obj: Any, pod_at: str, words: Words) -> Iterator[Problem]:
+    pod = value_at(obj, pod_at.split("."))
+    if isinstance(pod, dict) and pod.get("restartPolicy") in (None, ""):
+        supported = ", ".join(f'"{word}"' for word in words)
+        yield (
+            f"{pod_at}.restartPolicy",
+            f"Required value: valid values: {supported} (unset, it is defaulted to Always, "
+            "which a Job's pods may not have)",
+        )
+
+
+def _unsupported(value: str, words: Words) -> str:
     supported = ", ".join(f'"{word}"' for word in words)
     meant = [word for word in words if word.lower() == value.lower()]
     hint = f" (write {meant[0]})" if meant else ""
     return f"Unsupported value: {value!r}: supported values: {supported}{hint}"
-
-
-def _values_at(node: Any, parts: list[str], at: str) -> Iterator[tuple[str, Any]]:
-    """The values at a dotted path with `*` for each item of a list, each with its path."""
-    if not parts:
-        yield at, node
-        return
-    head, rest = parts[0], parts[1:]
-    if head == "*":
-        for index, item in enumerate(node if isinstance(node, list) else ()):
-            yield from _values_at(item, rest, f"{at}[{index}]")
-    elif isinstance(node, dict) and head in node:
-        yield from _values_at(node[head], rest, f"{at}.{head}" if at else head)
