@@ -43,8 +43,10 @@ def selectors_problems(kind: str, api_version: str, spec: dict[str, Any]) -> Ite
                             at = f"spec.{direction}[{index}].{peers}[{number}]"
                             for name in ("podSelector", "namespaceSelector"):
                                 yield from label_selector_problems(peer.get(name), f"{at}.{name}")
-    elif kind != "PodDisruptionBudget" or api_version.startswith("policy/"):
-        yield from label_selector_problems(spec.get("selector"), "spec.selector")
+    else:  # a workload's or a PodDisruptionBudget's, not a custom resource's of that name
+        groups = ("policy",) if kind == "PodDisruptionBudget" else ("apps", "batch")
+        if api_version.partition("/")[0] in groups:
+            yield from label_selector_problems(spec.get("selector"), "spec.selector")
 
 
 def pod_selectors(pod_spec: dict[str, Any], at: str) -> Iterator[Problem]:

@@ -397,3 +397,10 @@ def test_a_service_with_several_ports_names_each_once_and_repeats_no_port() -> N
     # The same number over UDP is another port.
     service["spec"]["ports"][1] = {"port": 80, "name": "dns", "protocol": "UDP"}
     assert check_object(service) == []
+
+
+def test_a_custom_resources_selector_is_not_judged_as_a_workloads() -> None:
+    widget = _with_selector(
+        "Deployment", "example.io/v1", {"selector": {"matchLabels": {"a": "b c"}}}
+    )
+    assert all("matchLabels" not in e.path for e in check_object(widget))
