@@ -10,6 +10,7 @@ import functools
 import re
 from typing import Any
 
+_IANA_SVC_NAME = re.compile(r"[-a-z0-9]+")
 DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
 _QUALIFIED_NAME = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]")
@@ -117,3 +118,33 @@ def dns1123_label_problem(name: str) -> str | None:
     if len(name) > 63:
         return "must be no more than 63 characters"
     return None if DNS1123_LABEL.fullmatch(name) else _DNS1123_LABEL_WORDS
+
+
+def port_name_problem(name: str) -> str | None:
+    """IANA_SVC_NAME, as a container port's name (and a named target port) must be."""
+    if len(name) > 15:
+        return "must be no more than 15 characters"
+    if not _IANA_SVC_NAME.fullmatch(name):
+        return "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)"
+    if "--" in name:
+        return "must not contain consecutive hyphens"
+    if not re.search("[a-z]", name):
+        return "must contain at least one letter (a-z)"
+    if name[0] == "-" or name[-1] == "-":
+        return "must not begin or end with a hyphen"
+    return None
+
+
+def port_problem(port: object, *, named: bool) -> str | None:
+    """A port number (1 to 65535) or, where `named`, a port's name (an IANA service
+    name); as `validatePortNumOrName` has it. A quoted number is a name, and no name."""
+    if isinstance(port, bool):
+        return None
+    if isinstance(port, int):
+        return None if 1 <= port <= 65535 else "must be between 1 and 65535, inclusive"
+    if not named or not isinstance(port, str) or not port or "${" in port:
+        return None
+    problem = port_name_problem(port)
+    if problem and port.isdigit():
+        return f"{problem} (a port number is an integer: unquoted, no `| quote`)"
+    return problem

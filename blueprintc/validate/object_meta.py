@@ -38,13 +38,14 @@ from blueprintc.validate.label_text import (
     keys_problems,
     labels_map,
     plain,
+    port_name_problem,
+    port_problem,
     subdomain_problem,
 )
 from blueprintc.validate.pod_volumes import containers_of, pod_volume_problems
 from blueprintc.validate.probes import probe_problems
 
 _DNS1035_LABEL = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?")
-_IANA_SVC_NAME = re.compile(r"[-a-z0-9]+")
 
 _DNS1035_WORDS = (
     "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start "
@@ -154,9 +155,16 @@ def _pod_template(obj: dict[str, Any], spec_path: tuple[str, ...]) -> Iterator[P
             yield f"{at}.{field}[{index}].name", f"{name!r}: {problem}"
         ports = container.get("ports")
         for number, port in enumerate(ports if isinstance(ports, list) else ()):
-            port_name = plain(port.get("name") if isinstance(port, dict) else None)
-            if port_name and (problem := _port_name(port_name)):
-                yield f"{at}.{field}[{index}].ports[{number}].name", f"{port_name!r}: {problem}"
+            if not isinstance(port, dict):
+                continue
+            where = f"{at}.{field}[{index}].ports[{number}]"
+            port_name = plain(port.get("name"))
+            if port_name and (problem := port_name_problem(port_name)):
+                yield f"{where}.name", f"{port_name!r}: {problem}"
+            for key in ("containerPort", "hostPort"):  # a hostPort of 0 is none
+                value = port.get(key)
+                if value != 0 and (problem := port_problem(value, named=False)):
+                    yield f"{where}.{key}", f"{value!r}: {problem}"
 
 
 def _service_ports(spec: dict[str, Any]) -> Iterator[Problem]:
@@ -178,6 +186,11 @@ def _service_ports(spec: dict[str, Any]) -> Iterator[Problem]:
                 yield f"{at}.name", f"{name!r}: {problem}"
             names.add(name)
         number, protocol = port.get("port"), port.get("protocol") or "TCP"
+        if problem := port_problem(number, named=False):
+            yield f"{at}.port", f"{number!r}: {problem}"
+        target = port.get("targetPort")
+        if target != 0 and (problem := port_problem(target, named=True)):
+            yield f"{at}.targetPort", f"{target!r}: {problem}"  # 0: defaulted to `port`
         if isinstance(number, int) and isinstance(protocol, str) and "${" not in protocol:
             if (number, protocol) in numbers:
                 yield at, f"Duplicate value: another port is {number}/{protocol}"
@@ -246,18 +259,3 @@ def _dns1035_label_problem(name: str) -> str | None:
     if len(name) > 63:
         return "must be no more than 63 characters"
     return None if _DNS1035_LABEL.fullmatch(name) else _DNS1035_WORDS
-
-
-def _port_name(name: str) -> str | None:
-    """IANA_SVC_NAME, as a container port's name must be."""
-    if len(name) > 15:
-        return "must be no more than 15 characters"
-    if not _IANA_SVC_NAME.fullmatch(name):
-        return "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)"
-    if "--" in name:
-        return "must not contain consecutive hyphens"
-    if not re.search("[a-z]", name):
-        return "must contain at least one letter (a-z)"
-    if name[0] == "-" or name[-1] == "-":
-        return "must not begin or end with a hyphen"
-    return None

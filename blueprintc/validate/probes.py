@@ -1,5 +1,6 @@
 """A container's probes and lifecycle hooks as the API server validates them: each names
-exactly one handler (`livenessProbe: {}` names none).
+exactly one handler (`livenessProbe: {}` names none), and its port is a number or a
+container port's name (`port: "8080"`, quoted, is neither).
 
 The schema lets a probe hold `httpGet` and `exec` both; the API server refuses it (`may
 not specify more than 1 handler type`). Helm makes such probes: values that replace a
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from blueprintc.validate.label_text import Problem
+from blueprintc.validate.label_text import Problem, port_problem
 from blueprintc.validate.pod_volumes import containers_of
 
 _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
@@ -28,13 +29,26 @@ def probe_problems(pod: dict[str, Any], at: str) -> Iterator[Problem]:
     for field, index, container in containers_of(pod, _FIELDS):
         for probe in _PROBES:
             node = container.get(probe)
-            if node is not None and (message := _handler_problem(node, _PROBE_HANDLERS)):
-                yield f"{at}.{field}[{index}].{probe}", message
+            if node is not None:
+                if message := _handler_problem(node, _PROBE_HANDLERS):
+                    yield f"{at}.{field}[{index}].{probe}", message
+                yield from _port_problems(node, f"{at}.{field}[{index}].{probe}")
         lifecycle = container.get("lifecycle")
         for hook in _HOOKS if isinstance(lifecycle, dict) else ():
             node = lifecycle.get(hook)
-            if node is not None and (message := _handler_problem(node, _HOOK_HANDLERS)):
-                yield f"{at}.{field}[{index}].lifecycle.{hook}", message
+            if node is not None:
+                if message := _handler_problem(node, _HOOK_HANDLERS):
+                    yield f"{at}.{field}[{index}].lifecycle.{hook}", message
+                yield from _port_problems(node, f"{at}.{field}[{index}].lifecycle.{hook}")
+
+
+def _port_problems(node: Any, at: str) -> Iterator[Problem]:
+    """The port of a handler: a number, or (but for gRPC's) a container port's name."""
+    for handler in ("httpGet", "tcpSocket", "grpc"):
+        action = node.get(handler) if isinstance(node, dict) else None
+        port = action.get("port") if isinstance(action, dict) else None
+        if port is not None and (problem := port_problem(port, named=handler != "grpc")):
+            yield f"{at}.{handler}.port", f"{port!r}: {problem}"
 
 
 def _handler_problem(node: Any, handlers: tuple[str, ...]) -> str | None:

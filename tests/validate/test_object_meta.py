@@ -404,3 +404,37 @@ def test_a_custom_resources_selector_is_not_judged_as_a_workloads() -> None:
         "Deployment", "example.io/v1", {"selector": {"matchLabels": {"a": "b c"}}}
     )
     assert all("matchLabels" not in e.path for e in check_object(widget))
+
+
+@pytest.mark.parametrize(
+    ("port", "path", "words"),
+    [
+        ({"port": 0}, "spec.ports[0].port", "must be between 1 and 65535, inclusive"),
+        ({"port": 80, "targetPort": 70000}, "spec.ports[0].targetPort", "must be between 1"),
+        # `targetPort: {{ .Values.port | quote }}`: a name, and no name.
+        ({"port": 80, "targetPort": "8080"}, "spec.ports[0].targetPort", "no `| quote`"),
+        ({"port": 80, "targetPort": "http_web"}, "spec.ports[0].targetPort", "alpha-numeric"),
+    ],
+)
+def test_a_service_port_the_api_server_refuses_is_named(
+    port: dict[str, Any], path: str, words: str
+) -> None:
+    service = _service()
+    service["spec"]["ports"] = [port]
+    found = _messages(service)
+    assert [p for p, _ in found] == [path]
+    assert words in found[0][1]
+
+
+def test_service_and_container_ports_in_range_pass() -> None:
+    service = _service()
+    service["spec"]["ports"] = [{"port": 80, "targetPort": "http"}, {"port": 9090, "name": "m"}]
+    service["spec"]["ports"][0]["name"] = "web"
+    service["spec"]["ports"].append({"port": 81, "targetPort": 0, "name": "x"})
+    assert check_object(service) == []
+    deployment = _deployment()
+    port = deployment["spec"]["template"]["spec"]["containers"][0]["ports"][0]
+    port["hostPort"] = 0
+    assert check_object(deployment) == []
+    port["containerPort"] = 65536
+    assert _paths(deployment) == ["spec.template.spec.containers[0].ports[0].containerPort"]

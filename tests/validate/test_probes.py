@@ -58,3 +58,16 @@ def test_a_probe_or_hook_without_a_handler_is_refused() -> None:
             "Required value: must specify a handler type (exec, httpGet, tcpSocket or grpc)",
         ),
     ]
+
+
+def test_a_probes_port_is_a_number_or_a_ports_name() -> None:
+    named = {"httpGet": {"path": "/", "port": "http"}}
+    assert check_object(_workload(livenessProbe=named)) == []
+    quoted = {"tcpSocket": {"port": "8080"}}
+    found = _found(_workload(readinessProbe=quoted))
+    assert [path for path, _ in found] == [f"{CONTAINER}.readinessProbe.tcpSocket.port"]
+    assert "no `| quote`" in found[0][1]
+    grpc = {"grpc": {"port": 0}}
+    assert [path for path, _ in _found(_workload(startupProbe=grpc))] == [
+        f"{CONTAINER}.startupProbe.grpc.port"
+    ]
