@@ -39,6 +39,7 @@ from blueprintc.diagnostics import Finding, Severity
 from blueprintc.helm import RenderFailure
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.guards.kustomized_objects import kustomized_object_findings
 from blueprintc.rules.guards.object_sources import object_location, upstream_of
 from blueprintc.rules.guards.render_failures import failure_finding
 from blueprintc.rules.guards.rendered_objects import DEFAULT, ValuesSet, rendered_check
@@ -59,6 +60,9 @@ from blueprintc.schema_refusal import refusals
     __doc__,
 )
 def check(ctx: BlueprintContext) -> Iterator[Finding]:
+    if ctx.blueprint.manifest_kind == "kustomize" and ctx.blueprint.manifest_dir is not None:
+        yield from kustomized_object_findings(ctx)
+        return
     result = rendered_check(ctx)
     if result is None:
         return
