@@ -23,6 +23,10 @@ reports it for the default render, at the value; and any other failure the defau
 render meets the same way, which BPG003 reports (a `required` value values.yaml lacks:
 one finding, not one more per ci/ file).
 
+A Kustomize Blueprint's objects, as `kubectl kustomize` builds them, are checked the
+same way, and reported in the manifest that holds each, at the field
+(`kustomized_objects`).
+
 Failing: `templates/deployment.yaml` renders a Deployment with
 `spec.replica: 2`.
 
@@ -53,8 +57,8 @@ from blueprintc.schema_refusal import refusals
     "BPG012",
     "rendered-object-schema",
     Severity.ERROR,
-    "an object the chart renders is not valid for its kind's schema, or the chart does "
-    "not render with a ci/ or --values file",
+    "an object the chart (or kustomize base) renders is not valid for its kind's schema, "
+    "or the chart does not render with a ci/ or --values file",
     "fix the template or the values so the object matches the schema (the Kubernetes "
     "version is blueprintc.yaml's kubernetesVersion or --kube-version)",
     __doc__,
