@@ -20,6 +20,7 @@ from typing import Any
 
 from blueprintc.mapping import value_at
 from blueprintc.validate.label_text import Problem
+from blueprintc.validate.object_shapes import api_group
 
 _PERCENT = re.compile(r"[0-9]+%")
 _PERCENT_WORDS = "a valid percent string must be a numeric string followed by an ending '%'"
@@ -29,7 +30,7 @@ def disruption_problems(obj: dict[str, Any]) -> list[Problem]:
     api_version, kind, spec = obj.get("apiVersion"), obj.get("kind"), obj.get("spec")
     if not isinstance(spec, dict) or not isinstance(api_version, str):
         return []
-    group = api_version.partition("/")[0] if "/" in api_version else ""
+    group = api_group(api_version)
     if kind == "PodDisruptionBudget" and group == "policy":
         return list(_budget(spec))
     if kind == "Deployment" and group == "apps":

@@ -17,9 +17,8 @@ from blueprintc.validate.label_text import (
     labels_map,
     plain,
 )
+from blueprintc.validate.object_shapes import WORKLOAD_KINDS, api_group
 
-# The kinds with a pod template at `spec.template` (and a selector at `spec.selector`).
-WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job")
 SELECTOR_KINDS = frozenset(("Service", "PodDisruptionBudget", "NetworkPolicy", *WORKLOAD_KINDS))
 _OPERATORS_WITH_VALUES = ("In", "NotIn")
 _OPERATORS_WITHOUT = ("Exists", "DoesNotExist")
@@ -45,7 +44,7 @@ def selectors_problems(kind: str, api_version: str, spec: dict[str, Any]) -> Ite
                                 yield from label_selector_problems(peer.get(name), f"{at}.{name}")
     else:  # a workload's or a PodDisruptionBudget's, not a custom resource's of that name
         groups = ("policy",) if kind == "PodDisruptionBudget" else ("apps", "batch")
-        if api_version.partition("/")[0] in groups:
+        if api_group(api_version) in groups:
             yield from label_selector_problems(spec.get("selector"), "spec.selector")
 
 

@@ -27,7 +27,6 @@ from blueprintc.mapping import value_at
 from blueprintc.validate.cron_schedule import cron_schedule_problem
 from blueprintc.validate.label_selectors import (
     SELECTOR_KINDS,
-    WORKLOAD_KINDS,
     pod_selectors,
     selectors_problems,
 )
@@ -42,7 +41,8 @@ from blueprintc.validate.label_text import (
     port_problem,
     subdomain_problem,
 )
-from blueprintc.validate.pod_volumes import containers_of, pod_volume_problems
+from blueprintc.validate.object_shapes import POD_SPEC_PATHS, api_group, containers_of
+from blueprintc.validate.pod_volumes import pod_volume_problems
 from blueprintc.validate.probes import probe_problems
 
 _DNS1035_LABEL = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?")
@@ -52,13 +52,8 @@ _DNS1035_WORDS = (
     "with an alphabetic character, and end with an alphanumeric character"
 )
 _ALL_CONTAINERS = ("initContainers", "containers", "ephemeralContainers")
-# The paths of a pod template in the workload kinds (a Pod's own spec is at `spec`).
-_POD_SPECS = {
-    "Pod": (("spec",),),
-    "CronJob": (("spec", "jobTemplate", "spec", "template", "spec"),),
-}
 _SELECTED = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")  # apps/v1's
-_SPEC_KINDS = frozenset(("Service", "Ingress", *_POD_SPECS, *WORKLOAD_KINDS))
+_SPEC_KINDS = frozenset(("Service", "Ingress", *POD_SPEC_PATHS))
 _IP_ADDRESS = re.compile(r"\d{1,3}(\.\d{1,3}){3}|.*:.*:.*")
 
 
@@ -86,15 +81,15 @@ def object_meta_problems(obj: dict[str, Any]) -> list[Problem]:
             schedule = plain(spec.get("schedule"))
             if schedule and (problem := cron_schedule_problem(schedule)):
                 found.append(("spec.schedule", f"{schedule!r}: {problem}"))
-        for path in _POD_SPECS.get(kind, (("spec", "template", "spec"),)):
-            found.extend(_pod_template(obj, path))
-            pod = value_at(obj, path)
-            if isinstance(pod, dict) and _built_in(api_version):
-                # A StatefulSet's pods are validated when it creates them, with its claim
-                # templates as volumes too: its probes fail them all the same.
-                if kind != "StatefulSet":
-                    found.extend(pod_volume_problems(pod, ".".join(path)))
-                found.extend(probe_problems(pod, ".".join(path)))
+        path = POD_SPEC_PATHS.get(kind, ("spec", "template", "spec"))
+        found.extend(_pod_template(obj, path))
+        pod = value_at(obj, path)
+        if isinstance(pod, dict) and _built_in(api_version):
+            # A StatefulSet's pods are validated when it creates them, with its claim
+            # templates as volumes too: its probes fail them all the same.
+            if kind != "StatefulSet":
+                found.extend(pod_volume_problems(pod, ".".join(path)))
+            found.extend(probe_problems(pod, ".".join(path)))
         if kind in _SELECTED and api_version == "apps/v1":
             found.extend(_selector_problems(spec))
     if isinstance(spec, dict) and kind in SELECTOR_KINDS:
@@ -104,7 +99,7 @@ def object_meta_problems(obj: dict[str, Any]) -> list[Problem]:
 
 def _built_in(api_version: str) -> bool:
     """The core group's, or apps' or batch's (not a custom resource's kind of that name)."""
-    return api_version == "v1" or api_version.partition("/")[0] in ("apps", "batch")
+    return api_version == "v1" or api_group(api_version) in ("apps", "batch")
 
 
 def _plainly_valid_name(name: str, api_version: str, kind: str) -> bool:

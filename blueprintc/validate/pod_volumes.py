@@ -19,9 +19,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from blueprintc.validate.label_text import Problem, dns1123_label_problem, plain
+from blueprintc.validate.object_shapes import POD_CONTAINERS, containers_of
 
-# Containers first: the API server names an init container that repeats one of them.
-_CONTAINER_FIELDS = ("containers", "initContainers")
+# Containers first (POD_CONTAINERS): the API server names an init container that
+# repeats one of them.
 
 
 def pod_volume_problems(pod: dict[str, Any], at: str) -> Iterator[Problem]:
@@ -42,7 +43,7 @@ def pod_volume_problems(pod: dict[str, Any], at: str) -> Iterator[Problem]:
         declared.append(name)
     substituted = any(plain(name) is None and name for name in declared)
     names: list[str] = []
-    for field, index, container in containers_of(pod, _CONTAINER_FIELDS):
+    for field, index, container in containers_of(pod, POD_CONTAINERS):
         name = plain(container.get("name"))
         if name is not None:
             if name in names:
@@ -52,18 +53,6 @@ def pod_volume_problems(pod: dict[str, Any], at: str) -> Iterator[Problem]:
         mounts = container.get("volumeMounts")
         if mounts and not substituted:
             yield from _mount_problems(mounts, declared, f"{at}.{field}[{index}]")
-
-
-def containers_of(
-    pod: dict[str, Any], fields: tuple[str, ...]
-) -> Iterator[tuple[str, int, dict[str, Any]]]:
-    """The containers of a pod spec's `fields` (`containers`, `initContainers`, ...), in
-    that order, each with its field and index."""
-    for field in fields:
-        containers = pod.get(field)
-        for index, container in enumerate(containers if isinstance(containers, list) else ()):
-            if isinstance(container, dict):
-                yield field, index, container
 
 
 def _mount_problems(mounts: Any, declared: list[str], at: str) -> Iterator[Problem]:

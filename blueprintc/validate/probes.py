@@ -14,19 +14,18 @@ from collections.abc import Iterator
 from typing import Any
 
 from blueprintc.validate.label_text import Problem, port_problem
-from blueprintc.validate.pod_volumes import containers_of
+from blueprintc.validate.object_shapes import POD_CONTAINERS, containers_of
 
 _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 _PROBE_HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")
 _HOOKS = ("postStart", "preStop")
 _HOOK_HANDLERS = ("exec", "httpGet", "tcpSocket", "sleep")
-_FIELDS = ("containers", "initContainers")
 
 
 def probe_problems(pod: dict[str, Any], at: str) -> Iterator[Problem]:
     """The probes and hooks of the pod spec `pod` (at path `at`) with no handler or
     several. (Paths are made only for a problem: every pod template is asked.)"""
-    for field, index, container in containers_of(pod, _FIELDS):
+    for field, index, container in containers_of(pod, POD_CONTAINERS):
         for probe in _PROBES:
             node = container.get(probe)
             if node is not None:

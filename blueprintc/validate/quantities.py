@@ -22,8 +22,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from blueprintc.mapping import value_at
-
-Problem = tuple[str, str]  # (JSON path, message)
+from blueprintc.validate.label_text import Problem
+from blueprintc.validate.object_shapes import POD_CONTAINERS, POD_SPEC_PATHS, containers_of
 
 FORMAT_WRONG = (
     "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
@@ -96,8 +96,9 @@ def quantity_problems(obj: dict[str, Any]) -> list[Problem]:
     if not isinstance(spec, dict) or not isinstance(kind, str):
         return []
     found: list[Problem] = []
-    for path, node in _pod_specs(kind, spec):
-        found.extend(_pod_spec_problems(node, path))
+    pod_path = POD_SPEC_PATHS.get(kind)
+    if pod_path is not None:
+        found.extend(_pod_spec_problems(value_at(obj, pod_path), ".".join(pod_path)))
     if kind == "PersistentVolumeClaim":
         found.extend(_map(spec.get("resources"), "spec.resources", ("requests", "limits")))
     if kind == "StatefulSet":
@@ -118,27 +119,13 @@ def quantity_problems(obj: dict[str, Any]) -> list[Problem]:
     return found
 
 
-def _pod_specs(kind: str, spec: dict[str, Any]) -> Iterator[tuple[str, Any]]:
-    if kind == "Pod":
-        yield "spec", spec
-    elif kind == "CronJob":
-        yield (
-            "spec.jobTemplate.spec.template.spec",
-            value_at(spec, ("jobTemplate", "spec", "template", "spec")),
-        )
-    elif kind in ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"):
-        yield "spec.template.spec", value_at(spec, ("template", "spec"))
-
-
 def _pod_spec_problems(pod: Any, at: str) -> Iterator[Problem]:
     if not isinstance(pod, dict):
         return
-    for field in ("initContainers", "containers"):
-        containers = pod.get(field)
-        for index, container in enumerate(containers if isinstance(containers, list) else ()):
-            resources = container.get("resources") if isinstance(container, dict) else None
-            if isinstance(resources, dict):
-                yield from _resources(resources, f"{at}.{field}[{index}].resources")
+    for field, index, container in containers_of(pod, POD_CONTAINERS):
+        resources = container.get("resources")
+        if isinstance(resources, dict):
+            yield from _resources(resources, f"{at}.{field}[{index}].resources")
     yield from _map(pod, at, ("overhead",))
     volumes = pod.get("volumes")
     for index, volume in enumerate(volumes if isinstance(volumes, list) else ()):

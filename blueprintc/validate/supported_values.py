@@ -19,6 +19,7 @@ from typing import Any
 
 from blueprintc.mapping import value_at
 from blueprintc.validate.label_text import Problem
+from blueprintc.validate.object_shapes import POD_SPEC_PATHS, api_group
 
 _PULL = ("Always", "IfNotPresent", "Never")
 _PROTOCOLS = ("SCTP", "TCP", "UDP")
@@ -100,15 +101,6 @@ _GROUPS = {
     "NetworkPolicy": "networking.k8s.io",
     "PodDisruptionBudget": "policy",
 }
-_POD_SPEC = {
-    "Pod": "spec",
-    "Deployment": "spec.template.spec",
-    "StatefulSet": "spec.template.spec",
-    "DaemonSet": "spec.template.spec",
-    "ReplicaSet": "spec.template.spec",
-    "Job": "spec.template.spec",
-    "CronJob": "spec.jobTemplate.spec.template.spec",
-}
 _RESTART = {
     "Pod": ("Always", "Never", "OnFailure"),
     "Job": ("OnFailure", "Never"),  # in the API server's order
@@ -134,8 +126,9 @@ def _tree(patterns: Iterator[tuple[str, Words]]) -> Tree:
 
 def _kind_patterns(kind: str) -> Iterator[tuple[str, Words]]:
     yield from _KINDS.get(kind, ())
-    pod_at = _POD_SPEC.get(kind)
-    if pod_at is not None:
+    pod_path = POD_SPEC_PATHS.get(kind)
+    if pod_path is not None:
+        pod_at = ".".join(pod_path)
         yield from ((f"{pod_at}.{pattern}", words) for pattern, words in _POD)
         yield f"{pod_at}.restartPolicy", _RESTART.get(kind, ("Always",))
 
@@ -147,14 +140,12 @@ def supported_value_problems(obj: dict[str, Any]) -> list[Problem]:
     kind, api_version = obj.get("kind"), obj.get("apiVersion")
     if not isinstance(kind, str) or kind not in _GROUPS or not isinstance(api_version, str):
         return []
-    group = api_version.rpartition("/")[0] if "/" in api_version else ""
-    if group != _GROUPS[kind]:
+    if api_group(api_version) != _GROUPS[kind]:
         return []
     found: list[Problem] = []
     _walk(obj, _TREES[kind], None, found)
-    pod_at = _POD_SPEC.get(kind)
-    if kind in ("Job", "CronJob") and pod_at is not None:
-        found.extend(_job_restart_policy(obj, pod_at, _RESTART[kind]))
+    if kind in ("Job", "CronJob"):
+        found.extend(_job_restart_policy(obj, POD_SPEC_PATHS[kind], _RESTART[kind]))
     return found
 
 
@@ -184,8 +175,9 @@ def _path(at: Any) -> str:
     return "".join(reversed(parts)).lstrip(".")
 
 
-def _job_restart_policy(obj: Any, pod_at: str, words: Words) -> Iterator[Problem]:
-    pod = value_at(obj, pod_at.split("."))
+def _job_restart_policy(obj: Any, pod_path: tuple[str, ...], words: Words) -> Iterator[Problem]:
+    pod_at = ".".join(pod_path)
+    pod = value_at(obj, pod_path)
     if isinstance(pod, dict) and pod.get("restartPolicy") in (None, ""):
         supported = ", ".join(f'"{word}"' for word in words)
         yield (
