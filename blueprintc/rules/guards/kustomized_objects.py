@@ -74,16 +74,21 @@ def _field_location(ctx: BlueprintContext, body: dict[str, Any], path: str) -> L
 
 def _document_at(ctx: BlueprintContext, where: Location) -> YamlDoc | None:
     """The YAML document of `where.file` that holds line `where.line`."""
-    source = next((s for s in ctx.text_files if s.rel == where.file), None)
-    if source is None:
-        return None
-    try:
-        documents = list(load_yaml_all(source))
-    except (InputError, ValueError, yaml.YAMLError):
-        return None
     found = None
-    for doc in documents:
+    for doc in ctx.remember(f"manifest_documents:{where.file}", lambda: _documents(ctx, where)):
         start = doc.values.get((), (1, 1))[0]
         if start <= where.line:
             found = doc
     return found
+
+
+def _documents(ctx: BlueprintContext, where: Location) -> list[YamlDoc]:
+    """The YAML documents, with positions, of the manifest `where` names (parsed once per
+    Blueprint: each finding in it asks); none when it is not YAML."""
+    source = next((s for s in ctx.text_files if s.rel == where.file), None)
+    if source is None:
+        return []
+    try:
+        return list(load_yaml_all(source))
+    except (InputError, ValueError, yaml.YAMLError):
+        return []
