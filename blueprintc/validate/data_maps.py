@@ -47,7 +47,7 @@ def data_map_problems(obj: dict[str, Any]) -> list[Problem]:
         for key, value in entries.items() if isinstance(entries, dict) else ():
             if not isinstance(key, str) or "${" in key:
                 continue
-            found.extend((f"{field}.{key}", f"{key!r}: {p}") for p in _key_problems(key))
+            found.extend((f"{field}.{key}", f"{key!r}: {p}") for p in config_key_problems(key))
             if not isinstance(value, str) or "${" in value:
                 continue
             if field == encoded:
@@ -63,7 +63,9 @@ def data_map_problems(obj: dict[str, Any]) -> list[Problem]:
     return found
 
 
-def _key_problems(key: str) -> Iterator[str]:
+def config_key_problems(key: str) -> Iterator[str]:
+    """Why `key` is no ConfigMap or Secret key (`IsConfigMapKey`): a data entry's, or the
+    key an env var reads."""
     if len(key) > 253:
         yield "must be no more than 253 characters"
     if not _KEY.fullmatch(key):

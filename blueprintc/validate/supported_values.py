@@ -164,7 +164,7 @@ def _visit(value: Any, below: Tree | Words, at: Any, found: list[Problem]) -> No
     if isinstance(below, dict):
         _walk(value, below, at, found)
     elif isinstance(value, str) and value and "${" not in value and value not in below:
-        found.append((_path(at), _unsupported(value, below)))
+        found.append((_path(at), unsupported_value(value, below)))
 
 
 def _path(at: Any) -> str:
@@ -187,7 +187,8 @@ def _job_restart_policy(obj: Any, pod_path: tuple[str, ...], words: Words) -> It
         )
 
 
-def _unsupported(value: str, words: Words) -> str:
+def unsupported_value(value: str, words: Words) -> str:
+    """The API server's `Unsupported value` message, with the word meant for a case slip."""
     supported = ", ".join(f'"{word}"' for word in words)
     meant = [word for word in words if word.lower() == value.lower()]
     hint = f" (write {meant[0]})" if meant else ""
