@@ -25,6 +25,7 @@ from typing import Any
 
 from blueprintc.mapping import value_at
 from blueprintc.validate.cron_schedule import cron_schedule_problem
+from blueprintc.validate.env_vars import env_problems
 from blueprintc.validate.label_selectors import (
     SELECTOR_KINDS,
     pod_selectors,
@@ -86,10 +87,12 @@ def object_meta_problems(obj: dict[str, Any]) -> list[Problem]:
         pod = value_at(obj, path)
         if isinstance(pod, dict) and _built_in(api_version):
             # A StatefulSet's pods are validated when it creates them, with its claim
-            # templates as volumes too: its probes fail them all the same.
+            # templates as volumes too: its probes and env vars fail them all the same.
+            at = ".".join(path)
             if kind != "StatefulSet":
-                found.extend(pod_volume_problems(pod, ".".join(path)))
-            found.extend(probe_problems(pod, ".".join(path)))
+                found.extend(pod_volume_problems(pod, at))
+            found.extend(probe_problems(pod, at))
+            found.extend(env_problems(pod, at))
         if kind in _SELECTED and api_version == "apps/v1":
             found.extend(_selector_problems(spec))
     if isinstance(spec, dict) and kind in SELECTOR_KINDS:
