@@ -45,6 +45,7 @@ from blueprintc.validate.label_text import (
 from blueprintc.validate.object_shapes import POD_SPEC_PATHS, api_group, containers_of
 from blueprintc.validate.pod_volumes import pod_volume_problems
 from blueprintc.validate.probes import probe_problems
+from blueprintc.validate.service_types import service_type_problems
 
 _DNS1035_LABEL = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?")
 
@@ -76,6 +77,7 @@ def object_meta_problems(obj: dict[str, Any]) -> list[Problem]:
     if isinstance(spec, dict) and kind in _SPEC_KINDS:
         if kind == "Service" and api_version == "v1":
             found.extend(_service_ports(spec))
+            found.extend(service_type_problems(spec))
         if kind == "Ingress" and api_version.startswith("networking.k8s.io/"):
             found.extend(_ingress_problems(spec))
         if kind == "CronJob" and api_version.startswith("batch/"):
