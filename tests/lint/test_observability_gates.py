@@ -221,3 +221,31 @@ def test_a_toggle_of_an_upstreams_own_subchart_is_not_called_misplaced(tmp_path:
         "the toggle is not wired"
     )
     assert "not upstream-app's toggle" not in found.hint
+
+
+def test_a_toggle_no_template_names_is_told_to_get_its_template_or_go(tmp_path: Path) -> None:
+    """Three charts of the real platform repository: `serviceMonitor.enabled: false` in
+    values.yaml and no template that reads it. Gating an object is no fix: there is none."""
+    values = "replicas: 1\nmetrics:\n  enabled: false\nserviceMonitor:\n  enabled: false\n"
+    workspace = _demo(tmp_path, values, {})
+    result = lint([workspace], root=workspace, jobs=1, select={"BPG006"})
+    assert [(d.location.line, d.message, d.hint) for d in result.active] == [
+        (
+            5,
+            "serviceMonitor.enabled=true renders no ServiceMonitor: the toggle is not wired",
+            "no template of the chart reads `.Values.serviceMonitor`: add the ServiceMonitor "
+            "the toggle promises, gated on it (`{{- if .Values.serviceMonitor.enabled }}`), "
+            "or remove `serviceMonitor:` from values.yaml",
+        )
+    ]
+
+
+def test_a_toggle_a_template_names_keeps_the_gating_hint(tmp_path: Path) -> None:
+    """The PodMonitor toggle's map, `metrics`, is read by the metrics Service: the hint is
+    the rule's own (gate the object on the toggle)."""
+    workspace = _demo(tmp_path, VALUES, {"servicemonitor.yaml": MONITOR})
+    result = lint([workspace], root=workspace, jobs=1, select={"BPG006"})
+    assert [d.hint for d in result.active] == [
+        "gate each monitoring object on its toggle in the template "
+        "(`{{- if .Values.serviceMonitor.enabled }}`)"
+    ]

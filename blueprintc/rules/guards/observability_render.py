@@ -39,6 +39,7 @@ API too and would fail the same way, blaming each toggle in turn.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -138,7 +139,10 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             if read:
                 continue  # the upstream's own toggle, waiting for data (see below)
             message = f"{toggle.dotted}=true {effect}: the toggle is not wired"
-            hint = None if upstream is None or read is None else _misplaced(upstream, toggle)
+            if upstream is None:
+                hint = _unread(ctx, toggle)
+            else:
+                hint = None if read is None else _misplaced(upstream, toggle)
             yield Finding(message, where, hint)
     still = [
         obj
@@ -215,6 +219,26 @@ def _gated_retries(
         if tries and on.ok and not _wired(ctx, toggle, on, base, apis)[0]:
             found.append((with_value(tries[0], toggle.path, True), apis))
     return found
+
+
+def _unread(ctx: BlueprintContext, toggle: Toggle) -> str | None:
+    """A toggle whose map no template of the chart names has nothing to gate (three charts
+    of the real platform repository: a `serviceMonitor.enabled` in values.yaml and no
+    ServiceMonitor template): the fix is the template, or no toggle. None (the rule's
+    own hint) when a template names the map."""
+    key = str(toggle.path[0])
+    named = re.compile(rf"(?<![\w-]){re.escape(key)}(?![\w-])")
+    if any(named.search(template.text) for template in ctx.templates):
+        return None
+    what = _PROMISED.get(toggle.produces, toggle.produces)
+    return (
+        f"no template of the chart reads `.Values.{key}`: add the {what} the toggle "
+        f"promises, gated on it (`{{{{- if .Values.{toggle.dotted} }}}}`), or remove "
+        f"`{key}:` from values.yaml"
+    )
+
+
+_PROMISED = {"change": "setting", "any": "monitoring object"}
 
 
 def _misplaced(upstream: dict[str, Any], toggle: Toggle) -> str:
