@@ -12,6 +12,7 @@ from typing import Any
 
 _IANA_SVC_NAME = re.compile(r"[-a-z0-9]+")
 DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+_DNS1035_LABEL = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?")
 DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
 _QUALIFIED_NAME = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]")
 _LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?")
@@ -19,6 +20,10 @@ _LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?")
 _DNS1123_LABEL_WORDS = (
     "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
     "and must start and end with an alphanumeric character"
+)
+_DNS1035_WORDS = (
+    "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start "
+    "with an alphabetic character, and end with an alphanumeric character"
 )
 _SUBDOMAIN_WORDS = (
     "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, "
@@ -118,6 +123,14 @@ def dns1123_label_problem(name: str) -> str | None:
     if len(name) > 63:
         return "must be no more than 63 characters"
     return None if DNS1123_LABEL.fullmatch(name) else _DNS1123_LABEL_WORDS
+
+
+def dns1035_label_problem(name: str) -> str | None:
+    """Why `name` is no DNS-1035 label (a Service's name: a DNS-1123 label that starts
+    with a letter)."""
+    if len(name) > 63:
+        return "must be no more than 63 characters"
+    return None if _DNS1035_LABEL.fullmatch(name) else _DNS1035_WORDS
 
 
 def port_name_problem(name: str) -> str | None:

@@ -8,7 +8,7 @@ and the schemas pass them; Flux's HelmRelease then fails on the cluster. These a
 rules every object gets (names by kind, label keys and values, annotation keys) and
 those of the pod templates and Services most charts render (container names, port names),
 a CronJob's schedule (`*/5 * * *` has four fields; a day of week runs 0-6), an
-Ingress's hosts and paths (`https://shop.example.com` is no host; `api` no path), an
+Ingress's (`validate.ingresses`), an
 apps/v1 workload's selector (its pod template must carry the labels it selects), and
 the label selectors of workloads, PodDisruptionBudgets, NetworkPolicies, Services and
 pod affinity and topology spread terms (labels' keys and values; an expression's
@@ -19,13 +19,13 @@ A value holding `${` is left alone: Flux substitutes it before the API server se
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from blueprintc.mapping import value_at
 from blueprintc.validate.cron_schedule import cron_schedule_problem
 from blueprintc.validate.env_vars import env_problems
+from blueprintc.validate.ingresses import ingress_problems
 from blueprintc.validate.label_selectors import (
     SELECTOR_KINDS,
     pod_selectors,
@@ -34,6 +34,7 @@ from blueprintc.validate.label_selectors import (
 from blueprintc.validate.label_text import (
     DNS1123_SUBDOMAIN,
     Problem,
+    dns1035_label_problem,
     dns1123_label_problem,
     keys_problems,
     labels_map,
@@ -47,16 +48,9 @@ from blueprintc.validate.pod_volumes import pod_volume_problems
 from blueprintc.validate.probes import probe_problems
 from blueprintc.validate.service_types import service_type_problems
 
-_DNS1035_LABEL = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?")
-
-_DNS1035_WORDS = (
-    "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start "
-    "with an alphabetic character, and end with an alphanumeric character"
-)
 _ALL_CONTAINERS = ("initContainers", "containers", "ephemeralContainers")
 _SELECTED = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")  # apps/v1's
 _SPEC_KINDS = frozenset(("Service", "Ingress", *POD_SPEC_PATHS))
-_IP_ADDRESS = re.compile(r"\d{1,3}(\.\d{1,3}){3}|.*:.*:.*")
 
 
 def object_meta_problems(obj: dict[str, Any]) -> list[Problem]:
@@ -79,7 +73,7 @@ def object_meta_problems(obj: dict[str, Any]) -> list[Problem]:
             found.extend(_service_ports(spec))
             found.extend(service_type_problems(spec))
         if kind == "Ingress" and api_version.startswith("networking.k8s.io/"):
-            found.extend(_ingress_problems(spec))
+            found.extend(ingress_problems(spec))
         if kind == "CronJob" and api_version.startswith("batch/"):
             schedule = plain(spec.get("schedule"))
             if schedule and (problem := cron_schedule_problem(schedule)):
@@ -122,7 +116,7 @@ def _name_problems(name: Any, api_version: str, kind: str) -> Iterator[Problem]:
             yield "metadata.name", f"{name!r}: may not be '.' or '..', nor contain '/' or '%'"
         return
     if api_version == "v1" and kind == "Service":
-        problem = _dns1035_label_problem(name)
+        problem = dns1035_label_problem(name)
     elif api_version == "v1" and kind == "Namespace":
         problem = dns1123_label_problem(name)
     else:
@@ -217,45 +211,3 @@ def _selector_problems(spec: dict[str, Any]) -> Iterator[Problem]:
                     f"template's {key} is {carried})"
                 ),
             )
-
-
-def _ingress_problems(spec: dict[str, Any]) -> Iterator[Problem]:
-    """An Ingress's hosts (a DNS name, `*.` allowed first; no scheme, port or IP address)
-    and paths (absolute), in its rules and its TLS entries."""
-    rules = spec.get("rules")
-    for index, rule in enumerate(rules if isinstance(rules, list) else ()):
-        if not isinstance(rule, dict):
-            continue
-        host = plain(rule.get("host"))
-        if host and (problem := _host_problem(host)):
-            yield f"spec.rules[{index}].host", f"{host!r}: {problem}"
-        paths = value_at(rule, ("http", "paths"))
-        for number, entry in enumerate(paths if isinstance(paths, list) else ()):
-            path = plain(entry.get("path") if isinstance(entry, dict) else None)
-            if path and not path.startswith("/"):
-                where = f"spec.rules[{index}].http.paths[{number}].path"
-                yield where, f"{path!r}: must be an absolute path"
-    entries = spec.get("tls")
-    for index, entry in enumerate(entries if isinstance(entries, list) else ()):
-        hosts = entry.get("hosts") if isinstance(entry, dict) else None
-        for number, tls_host in enumerate(hosts if isinstance(hosts, list) else ()):
-            host = plain(tls_host)
-            if host and (problem := _host_problem(host)):
-                yield f"spec.tls[{index}].hosts[{number}]", f"{host!r}: {problem}"
-
-
-def _host_problem(host: str) -> str | None:
-    if _IP_ADDRESS.fullmatch(host):
-        return "must be a DNS name, not an IP address"
-    name = host[2:] if host.startswith("*.") else host
-    problem = subdomain_problem(name)
-    if problem and ("://" in host or ":" in host or "/" in host):
-        return f"{problem} (a host alone: no scheme, port or path)"
-    return problem
-
-
-def _dns1035_label_problem(name: str) -> str | None:
-    """A Service's name: a DNS-1123 label that starts with a letter."""
-    if len(name) > 63:
-        return "must be no more than 63 characters"
-    return None if _DNS1035_LABEL.fullmatch(name) else _DNS1035_WORDS
