@@ -129,3 +129,52 @@ def test_a_json_path_is_split_by_the_keys_the_object_has(path: str, parts: tuple
 @pytest.mark.parametrize("path", ["spec.ports[2].name", "spec.nothing.here", "spec.replica[0]"])
 def test_a_path_that_does_not_lead_through_the_object_has_no_parts(path: str) -> None:
     assert path_parts({"spec": {"replica": 2, "ports": [{}, {}]}}, path) is None
+
+
+RANGED = """\
+spec:
+  containers:
+    - name: app
+      env:
+        {{- range $name, $value := .Values.env }}
+        {{- /* one variable per entry */}}
+        - name: {{ $name }}
+          value: {{ $value | quote }}
+        {{- end }}
+      ports:
+        {{- if .Values.metrics }}
+        - name: metrics
+          containerPort: 9090
+        {{- end }}
+      args:
+        {{- include "demo.args" . | nindent 8 }}
+        - --verbose
+      volumeMounts:
+        {{- range .Values.mounts }}
+        - name: {{ .name }}
+        {{- end }}
+        {{- toYaml .Values.extraMounts | nindent 8 }}
+      command:
+        - {{ .Values.command | quote }}
+          {{- toYaml .Values.moreCommands | nindent 8 }}
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "column"),
+    [
+        # Every variable the range renders is its one item's: the sixth too.
+        (("spec", "containers", 0, "env", 5, "value"), 8, 11),
+        (("spec", "containers", 0, "env", 0, "name"), 7, 11),
+        (("spec", "containers", 0, "ports", 0, "containerPort"), 13, 11),  # behind an `if`
+        # An `include` or `toYaml` writes items of its own: at the list's key.
+        (("spec", "containers", 0, "args", 1), 15, 7),
+        (("spec", "containers", 0, "volumeMounts", 0, "name"), 18, 7),
+        # More indented than the item, but `nindent` writes beside it: at the list's key.
+        (("spec", "containers", 0, "command", 1), 23, 7),
+    ],
+)
+def test_a_lists_one_item_stands_for_every_item_its_range_renders(
+    path: tuple[Any, ...], line: int, column: int
+) -> None:
+    assert _where(RANGED, path) == (line, column)

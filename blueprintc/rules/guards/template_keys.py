@@ -5,10 +5,13 @@ A template is not YAML until Helm renders it, so it is read as its lines: each l
 that holds a key (`  name: {{ .Values.x }}`, `- containerPort: 80`) or a list item
 counts, at its indentation; a line that is only template directives or a comment does
 not. A field's key is looked for among the children of its parent's key, the keys of
-least indentation below it (a list item's first key stands on its dash line). The walk
-stops at the first part of the path the template does not write itself (a key that a
-helper or `toYaml` renders, an item `range` makes, a key a required field lacks): the
-place is then that of the deepest key it found, which is where the fix goes in.
+least indentation below it (a list item's first key stands on its dash line). A list
+whose template has one item, with only `range`, `if` or `with` around it, renders every
+item from that one: the sixth env var a `range` writes is at the range's `- name:`. The
+walk stops at the first part of the path the template does not write itself (a key that
+a helper or `toYaml` renders, an item of a list whose items a directive may write, a key
+a required field lacks): the place is then that of the deepest key it found, which is
+where the fix goes in.
 """
 
 from __future__ import annotations
@@ -26,6 +29,14 @@ _KEY = re.compile(
 # A block scalar's indicator ends the line: what follows, more indented, is its text.
 _BLOCK_SCALAR = re.compile(r"(?<![^ ])[|>][0-9+-]*[ ]*(?:#.*)?$")
 _DOCUMENT = re.compile(r"^---(?:\s|$)")
+# A line of actions that write nothing: control (`range`, `if`, `with`, `else`, `end`),
+# comments and variables.
+_CONTROL = re.compile(
+    r"(?:\{\{-?\s*(?:(?:range|if|else|with|end|break|continue)\b[^{}]*"
+    r"|/\*.*?\*/|\$\w+\s*:?=[^{}]*)\s*-?\}\}\s*)+"
+)
+
+_INDENT = re.compile(r"\bn?indent\s+(\d+)")
 
 PathPart = str | int
 
@@ -126,9 +137,13 @@ def _walk(
         children = _children(scope)
         if isinstance(part, int):
             items = [entry for entry in children if entry.key is None]
-            if part >= len(items) or any(owner < d < items[part].index for d in directives):
+            one = items[0] if len(items) == 1 else None
+            if one is not None and _only_control(lines, directives, owner, entries, scope, one):
+                item = one  # every item the list renders is this one's (a `range`'s)
+            elif part >= len(items) or any(owner < d < items[part].index for d in directives):
                 break
-            item = items[part]
+            else:
+                item = items[part]
             following = items[part + 1] if part + 1 < len(items) else None
             scope = _below(scope, item, until=following)
         else:
@@ -141,6 +156,35 @@ def _walk(
         owner = item.index
         depth += 1
     return found, depth
+
+
+def _only_control(
+    lines: Sequence[str],
+    directives: list[int],
+    owner: int,
+    entries: list[_Entry],
+    block: list[_Entry],
+    item: _Entry,
+) -> bool:
+    """Whether the directives in the list block below line `owner` (to the next entry
+    outside it) write no items of their own: they steer which items render (`range`,
+    `if`, `with`, `end`, a comment or a variable), or write inside the one `item` (more
+    indented than its dash, with no `indent` back to it). Then every item rendered comes
+    from the template's one item."""
+    after = [entry.index for entry in entries if entry.index > block[-1].index]
+    end = after[0] if after else len(lines)
+    return all(
+        _CONTROL.fullmatch(lines[d].strip()) or _inside(lines[d], item.column)
+        for d in directives
+        if owner < d < end
+    )
+
+
+def _inside(line: str, column: int) -> bool:
+    """A directive that writes into a list item at `column`, not items beside it."""
+    if len(line) - len(line.lstrip(" ")) <= column:
+        return False
+    return all(int(width) > column for width in _INDENT.findall(line))
 
 
 def _entries(lines: Sequence[str], first: int, last: int) -> tuple[list[_Entry], list[int]]:
