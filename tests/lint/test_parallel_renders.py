@@ -18,7 +18,7 @@ from blueprintc.workspace import load_workspace
 from tests.cli.helpers import HELM_LABELS, write_workspace
 
 CHART = "blueprints/demo/chart"
-# A ConfigMap, after `cost` bcrypt hashes (about 0.1 s each), and a ServiceMonitor gated
+# A ConfigMap, after `cost` bcrypt hashes (0.06 to 0.1 s each), and a ServiceMonitor gated
 # on a toggle; `misplaced.enabled` is a toggle no template reads (BPG006 reports it).
 SLOW = (
     '{{- range $i := until (int .Values.cost) }}{{- $x := htpasswd "u" "p" }}{{- end }}\n'
@@ -55,11 +55,14 @@ def _context(workspace: Path, render_jobs: int) -> BlueprintContext:
     return BlueprintContext(loaded, blueprint, render_jobs=render_jobs)
 
 
+# Well past PARALLEL_RENDERS_FROM (0.25 s) on a fast machine too: 4 hashes took 0.24 to
+# 0.25 s on one, and the test failed there 3 times in 5.
+SLOW_COST = 8
 REQUESTS = [({"replicas": n}, ()) for n in (2, 3, 4)]
 
 
 def test_a_slow_charts_renders_are_made_on_two_helm_workers_at_once(tmp_path: Path) -> None:
-    ctx = _context(_workspace(tmp_path, cost=4), render_jobs=2)
+    ctx = _context(_workspace(tmp_path, cost=SLOW_COST), render_jobs=2)
     ctx.render(None)  # about 0.4 s: slow enough
     assert ctx.renders_at_once
     ctx.render_all(REQUESTS)
@@ -68,7 +71,7 @@ def test_a_slow_charts_renders_are_made_on_two_helm_workers_at_once(tmp_path: Pa
 
 
 def test_one_render_job_or_a_fast_chart_renders_as_before(tmp_path: Path) -> None:
-    slow = _context(_workspace(tmp_path / "slow", cost=4), render_jobs=1)
+    slow = _context(_workspace(tmp_path / "slow", cost=SLOW_COST), render_jobs=1)
     slow.render(None)
     slow.render_all(REQUESTS)
     assert not slow.renders_at_once and len(slow._renders) == 1  # made when asked for
@@ -80,7 +83,7 @@ def test_one_render_job_or_a_fast_chart_renders_as_before(tmp_path: Path) -> Non
 
 
 def test_lint_says_the_same_with_its_renders_made_at_once(tmp_path: Path) -> None:
-    workspace = _workspace(tmp_path, cost=4)
+    workspace = _workspace(tmp_path, cost=SLOW_COST)
     at_once = lint([workspace / "blueprints" / "demo"], root=workspace, jobs=2)
     one_by_one = lint([workspace / "blueprints" / "demo"], root=workspace, jobs=1)
     assert [d.rule for d in at_once.active] == ["BPG006"]  # misplaced.serviceMonitor
