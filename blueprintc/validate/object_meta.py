@@ -47,6 +47,7 @@ from blueprintc.validate.object_shapes import POD_SPEC_PATHS, api_group, contain
 from blueprintc.validate.pod_volumes import pod_volume_problems
 from blueprintc.validate.probes import probe_problems
 from blueprintc.validate.service_types import service_type_problems
+from blueprintc.validate.volume_sources import volume_source_problems
 
 _ALL_CONTAINERS = ("initContainers", "containers", "ephemeralContainers")
 _SELECTED = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")  # apps/v1's
@@ -83,10 +84,12 @@ def object_meta_problems(obj: dict[str, Any]) -> list[Problem]:
         pod = value_at(obj, path)
         if isinstance(pod, dict) and _built_in(api_version):
             # A StatefulSet's pods are validated when it creates them, with its claim
-            # templates as volumes too: its probes and env vars fail them all the same.
+            # templates as volumes too: its volume types, probes and env vars fail them
+            # all the same.
             at = ".".join(path)
             if kind != "StatefulSet":
                 found.extend(pod_volume_problems(pod, at))
+            found.extend(volume_source_problems(pod, at))
             found.extend(probe_problems(pod, at))
             found.extend(env_problems(pod, at))
         if kind in _SELECTED and api_version == "apps/v1":
