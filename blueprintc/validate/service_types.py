@@ -40,7 +40,7 @@ def service_type_problems(spec: dict[str, Any]) -> Iterator[Problem]:
         return
     ports = spec.get("ports")
     ports = [p for p in ports if isinstance(p, dict)] if isinstance(ports, list) else []
-    headless = spec.get("clusterIP") == "None"
+    headless = spec.get("clusterIP") == "None" or spec.get("clusterIPs") == ["None"]
     if not ports and not headless and kind != "ExternalName":
         yield (
             "spec.ports",

@@ -26,6 +26,7 @@ def test_each_type_with_its_own_fields_passes() -> None:
     services = [
         _service(),
         _service(type="ClusterIP", clusterIP="None", ports=[]),  # headless, no ports
+        _service(clusterIPs=["None"], ports=[]),  # headless by its list alone
         _service(type="ClusterIP", externalIPs=["203.0.113.7"], externalTrafficPolicy="Local"),
         _service(
             type="NodePort", externalTrafficPolicy="Local", ports=[{**PORT, "nodePort": 30080}]
