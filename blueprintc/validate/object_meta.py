@@ -46,6 +46,7 @@ from blueprintc.validate.label_text import (
 from blueprintc.validate.object_shapes import POD_SPEC_PATHS, api_group, containers_of
 from blueprintc.validate.pod_volumes import pod_volume_problems
 from blueprintc.validate.probes import probe_problems
+from blueprintc.validate.security_contexts import security_context_problems
 from blueprintc.validate.service_types import service_type_problems
 from blueprintc.validate.volume_sources import volume_source_problems
 
@@ -84,12 +85,13 @@ def object_meta_problems(obj: dict[str, Any]) -> list[Problem]:
         pod = value_at(obj, path)
         if isinstance(pod, dict) and _built_in(api_version):
             # A StatefulSet's pods are validated when it creates them, with its claim
-            # templates as volumes too: its volume types, probes and env vars fail them
-            # all the same.
+            # templates as volumes too: its volume types, security contexts, probes and
+            # env vars fail them all the same.
             at = ".".join(path)
             if kind != "StatefulSet":
                 found.extend(pod_volume_problems(pod, at))
             found.extend(volume_source_problems(pod, at))
+            found.extend(security_context_problems(pod, at))
             found.extend(probe_problems(pod, at))
             found.extend(env_problems(pod, at))
         if kind in _SELECTED and api_version == "apps/v1":
