@@ -5,34 +5,15 @@ both pass and `helm install` does not."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from tests.cli.helpers import HELM_LABELS, invoke
-from tests.input.test_bad_input import DEMO, VALUES, demo
+from tests.input.test_bad_input import VALUES, demo
+from tests.lint.chart_refusals import DEPLOYMENT_HEAD, DEPLOYMENT_TEMPLATE, bpg012
 
-TEMPLATE = f"{DEMO}/chart/templates/deployment.yaml"
+TEMPLATE = DEPLOYMENT_TEMPLATE
 DEPLOYMENT = (
-    """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: {{ .Release.Name }}
-"""
-    + HELM_LABELS
+    DEPLOYMENT_HEAD
     + """\
-spec:
-  selector:
-    matchLabels:
-      app.kubernetes.io/name: {{ .Chart.Name }}
-  template:
-    metadata:
-      labels:
-        app.kubernetes.io/name: {{ .Chart.Name }}
-    spec:
-      containers:
-        - name: app
-          image: registry.example.org/app:1.2.3
           env:
             - name: DB_PASSWORD
               valueFrom:
@@ -44,12 +25,7 @@ spec:
 
 
 def _bpg012(workspace: Path) -> list[tuple[str, int, int, str]]:
-    result = invoke("lint", "--format", "json", "--select", "BPG012", workspace)
-    return [
-        (d["file"], d["line"], d["column"], d["message"])
-        for d in json.loads(result.stdout)["diagnostics"]
-        if d["rule"] == "BPG012"
-    ]
+    return [(d["file"], d["line"], d["column"], d["message"]) for d in bpg012(workspace)]
 
 
 def test_an_empty_existing_secret_default_is_reported_at_the_name_line(tmp_path: Path) -> None:

@@ -6,11 +6,11 @@ writes)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from tests.cli.helpers import HELM_LABELS, invoke
+from tests.cli.helpers import HELM_LABELS
 from tests.input.test_bad_input import DEMO, VALUES, demo
+from tests.lint.chart_refusals import bpg012
 
 TEMPLATE = f"{DEMO}/chart/templates/ingress.yaml"
 INGRESS = (
@@ -43,12 +43,7 @@ spec:
 
 
 def _bpg012(workspace: Path) -> list[tuple[str, int, str]]:
-    result = invoke("lint", "--format", "json", "--select", "BPG012", workspace)
-    return [
-        (d["file"], d["line"], d["message"])
-        for d in json.loads(result.stdout)["diagnostics"]
-        if d["rule"] == "BPG012"
-    ]
+    return [(d["file"], d["line"], d["message"]) for d in bpg012(workspace)]
 
 
 def test_an_enabled_ingress_without_hosts_is_reported_at_its_spec(tmp_path: Path) -> None:

@@ -6,11 +6,11 @@ refused."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from tests.cli.helpers import HELM_LABELS, invoke
+from tests.cli.helpers import HELM_LABELS
 from tests.input.test_bad_input import DEMO, VALUES, demo
+from tests.lint.chart_refusals import bpg012
 
 TEMPLATE = f"{DEMO}/chart/templates/service.yaml"
 SERVICE = (
@@ -40,12 +40,7 @@ spec:
 
 
 def _bpg012(workspace: Path) -> list[tuple[str, int, int, str]]:
-    result = invoke("lint", "--format", "json", "--select", "BPG012", workspace)
-    return [
-        (d["file"], d["line"], d["column"], d["message"])
-        for d in json.loads(result.stdout)["diagnostics"]
-        if d["rule"] == "BPG012"
-    ]
+    return [(d["file"], d["line"], d["column"], d["message"]) for d in bpg012(workspace)]
 
 
 def test_a_load_balancers_fields_on_a_cluster_ip_service_are_reported_where_written(

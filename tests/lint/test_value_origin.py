@@ -4,35 +4,16 @@ file sets it (BPG012): `memory: 128MiB` in values.yaml, not the `resources:` lin
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from tests.cli.helpers import HELM_LABELS, invoke
 from tests.input.test_bad_input import DEMO, VALUES, demo
+from tests.lint.chart_refusals import DEPLOYMENT_HEAD, DEPLOYMENT_TEMPLATE, bpg012
 from tests.lint.test_upstream_objects import wrapper
 
-TEMPLATE = f"{DEMO}/chart/templates/deployment.yaml"
+TEMPLATE = DEPLOYMENT_TEMPLATE
 DEPLOYMENT = (
-    """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: {{ .Release.Name }}
-"""
-    + HELM_LABELS
+    DEPLOYMENT_HEAD
     + """\
-spec:
-  selector:
-    matchLabels:
-      app.kubernetes.io/name: {{ .Chart.Name }}
-  template:
-    metadata:
-      labels:
-        app.kubernetes.io/name: {{ .Chart.Name }}
-    spec:
-      containers:
-        - name: app
-          image: registry.example.org/app:1.2.3
           resources:
             {{- toYaml .Values.resources | nindent 12 }}
 """
@@ -41,12 +22,7 @@ VALUES_TEXT = "replicas: 1\nresources:\n  limits:\n    memory: 128MiB\n"
 
 
 def _bpg012(workspace: Path) -> list[tuple[str, int, int, str]]:
-    result = invoke("lint", "--format", "json", "--select", "BPG012", workspace)
-    return [
-        (d["file"], d["line"], d["column"], d["hint"])
-        for d in json.loads(result.stdout)["diagnostics"]
-        if d["rule"] == "BPG012"
-    ]
+    return [(d["file"], d["line"], d["column"], d["hint"]) for d in bpg012(workspace)]
 
 
 def test_a_value_printed_by_toyaml_is_reported_where_values_yaml_sets_it(

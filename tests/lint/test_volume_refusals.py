@@ -4,34 +4,15 @@ and a volume map whose chart default (`emptyDir: {}`) values merged a claim into
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from tests.cli.helpers import HELM_LABELS, invoke
-from tests.input.test_bad_input import DEMO, VALUES, demo
+from tests.input.test_bad_input import VALUES, demo
+from tests.lint.chart_refusals import DEPLOYMENT_HEAD, DEPLOYMENT_TEMPLATE, bpg012
 
-TEMPLATE = f"{DEMO}/chart/templates/deployment.yaml"
+TEMPLATE = DEPLOYMENT_TEMPLATE
 DEPLOYMENT = (
-    """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: {{ .Release.Name }}
-"""
-    + HELM_LABELS
+    DEPLOYMENT_HEAD
     + """\
-spec:
-  selector:
-    matchLabels:
-      app.kubernetes.io/name: {{ .Chart.Name }}
-  template:
-    metadata:
-      labels:
-        app.kubernetes.io/name: {{ .Chart.Name }}
-    spec:
-      containers:
-        - name: app
-          image: registry.example.org/app:1.2.3
       volumes:
         - name: tls
           secret:
@@ -46,12 +27,7 @@ DEFAULTS = "replicas: 1\ntls:\n  existingSecret: web-tls\nvolumes:\n  data:\n   
 
 
 def _bpg012(workspace: Path, *args: str) -> list[tuple[str, int, str]]:
-    result = invoke("lint", "--format", "json", "--select", "BPG012", *args, workspace)
-    return [
-        (d["file"], d["line"], d["message"])
-        for d in json.loads(result.stdout)["diagnostics"]
-        if d["rule"] == "BPG012"
-    ]
+    return [(d["file"], d["line"], d["message"]) for d in bpg012(workspace, *args)]
 
 
 def test_the_defaults_pass(tmp_path: Path) -> None:

@@ -9,23 +9,14 @@ from typing import Any
 import pytest
 
 from blueprintc.validate.objects import check_object
+from tests.validate.workloads import workload
 
-LABELS = {"app.kubernetes.io/name": "web"}
 ENV = "spec.template.spec.containers[0].env"
 SECRET = {"secretKeyRef": {"name": "web-db", "key": "password"}}
 
 
 def _workload(kind: str = "Deployment", **container: Any) -> dict[str, Any]:
-    spec: dict[str, Any] = {
-        "selector": {"matchLabels": LABELS},
-        "template": {
-            "metadata": {"labels": LABELS},
-            "spec": {"containers": [{"name": "web", "image": "r/web:1.2.3", **container}]},
-        },
-    }
-    if kind == "StatefulSet":
-        spec["serviceName"] = "web"
-    return {"apiVersion": "apps/v1", "kind": kind, "metadata": {"name": "web"}, "spec": spec}
+    return workload(container, kind)
 
 
 def _found(obj: dict[str, Any]) -> list[tuple[str, str]]:

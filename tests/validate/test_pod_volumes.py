@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from blueprintc.validate.objects import check_object
+from tests.validate.workloads import workload
 
-LABELS = {"app.kubernetes.io/name": "web"}
 POD = "spec.template.spec"
 
 
@@ -19,22 +19,7 @@ def _workload(
     mounts: list[dict[str, Any]] | None = None,
     **pod: Any,
 ) -> dict[str, Any]:
-    container = {"name": "web", "image": "r/web:1.2.3", "volumeMounts": mounts or []}
-    spec: dict[str, Any] = {
-        "selector": {"matchLabels": LABELS},
-        "template": {
-            "metadata": {"labels": LABELS},
-            "spec": {"containers": [container], "volumes": volumes or [], **pod},
-        },
-    }
-    if kind == "StatefulSet":
-        spec["serviceName"] = "web"
-    return {
-        "apiVersion": "apps/v1",
-        "kind": kind,
-        "metadata": {"name": "web", "labels": LABELS},
-        "spec": spec,
-    }
+    return workload({"volumeMounts": mounts or []}, kind, volumes=volumes or [], **pod)
 
 
 def _found(obj: dict[str, Any]) -> list[tuple[str, str]]:

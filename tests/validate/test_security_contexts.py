@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from blueprintc.validate.objects import check_object
+from tests.validate.workloads import workload
 
-LABELS = {"app.kubernetes.io/name": "web"}
 POD = "spec.template.spec"
 HARDENED = {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}}
 
@@ -18,17 +18,7 @@ HARDENED = {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}
 def _workload(
     kind: str = "Deployment", pod: dict[str, Any] | None = None, **context: Any
 ) -> dict[str, Any]:
-    container = {"name": "web", "image": "r/web:1.2.3", "securityContext": context}
-    spec: dict[str, Any] = {
-        "selector": {"matchLabels": LABELS},
-        "template": {
-            "metadata": {"labels": LABELS},
-            "spec": {"containers": [container], **(pod or {})},
-        },
-    }
-    if kind == "StatefulSet":
-        spec["serviceName"] = "web"
-    return {"apiVersion": "apps/v1", "kind": kind, "metadata": {"name": "web"}, "spec": spec}
+    return workload({"securityContext": context}, kind, **(pod or {}))
 
 
 def _found(obj: dict[str, Any]) -> dict[str, str]:

@@ -9,23 +9,9 @@ from typing import Any
 import pytest
 
 from blueprintc.validate.objects import check_object
+from tests.validate.workloads import workload as _workload
 
-LABELS = {"app.kubernetes.io/name": "web"}
 POD = "spec.template.spec"
-
-
-def _workload(
-    container: dict[str, Any] | None = None,
-    kind: str = "Deployment",
-    api_version: str = "apps/v1",
-    **pod: Any,
-) -> dict[str, Any]:
-    spec = {"containers": [{"name": "web", "image": "r/web:1.2.3", **(container or {})}]}
-    template = {"metadata": {"labels": LABELS}, "spec": {**spec, **pod}}
-    body: dict[str, Any] = {"selector": {"matchLabels": LABELS}, "template": template}
-    if kind == "StatefulSet":
-        body["serviceName"] = "web"
-    return {"apiVersion": api_version, "kind": kind, "metadata": {"name": "web"}, "spec": body}
 
 
 def _found(obj: dict[str, Any]) -> list[tuple[str, str]]:

@@ -10,24 +10,14 @@ from typing import Any
 import pytest
 
 from blueprintc.validate.objects import check_object
+from tests.validate.workloads import workload
 
-LABELS = {"app.kubernetes.io/name": "web"}
 VOLUMES = "spec.template.spec.volumes"
 
 
 def _workload(volumes: list[dict[str, Any]], kind: str = "Deployment") -> dict[str, Any]:
     mounts = [{"name": v["name"], "mountPath": f"/mnt/{v['name']}"} for v in volumes]
-    container = {"name": "web", "image": "r/web:1.2.3", "volumeMounts": mounts}
-    spec: dict[str, Any] = {
-        "selector": {"matchLabels": LABELS},
-        "template": {
-            "metadata": {"labels": LABELS},
-            "spec": {"containers": [container], "volumes": volumes},
-        },
-    }
-    if kind == "StatefulSet":
-        spec["serviceName"] = "web"
-    return {"apiVersion": "apps/v1", "kind": kind, "metadata": {"name": "web"}, "spec": spec}
+    return workload({"volumeMounts": mounts}, kind, volumes=volumes)
 
 
 def _found(obj: dict[str, Any]) -> dict[str, str]:

@@ -1,0 +1,43 @@
+"""What the tests of refused rendered objects share: the demo chart's Deployment up to its
+container's image, and the BPG012 findings of a workspace, as JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.cli.helpers import HELM_LABELS, invoke
+from tests.input.test_bad_input import DEMO
+
+DEPLOYMENT_TEMPLATE = f"{DEMO}/chart/templates/deployment.yaml"
+# Line 19 is the container's `image:`; what a test appends starts at line 20.
+DEPLOYMENT_HEAD = (
+    """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}
+"""
+    + HELM_LABELS
+    + """\
+spec:
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: {{ .Chart.Name }}
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: {{ .Chart.Name }}
+    spec:
+      containers:
+        - name: app
+          image: registry.example.org/app:1.2.3
+"""
+)
+
+
+def bpg012(workspace: Path, *args: str) -> list[dict[str, Any]]:
+    """The BPG012 findings of `blueprintc lint` on `workspace` (with `args`), as JSON."""
+    result = invoke("lint", "--format", "json", "--select", "BPG012", *args, workspace)
+    return [d for d in json.loads(result.stdout)["diagnostics"] if d["rule"] == "BPG012"]
