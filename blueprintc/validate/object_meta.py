@@ -148,6 +148,7 @@ def _pod_template(obj: dict[str, Any], spec_path: tuple[str, ...]) -> Iterator[P
         return
     at = ".".join(spec_path)
     yield from pod_selectors(node, at)
+    host_network = node.get("hostNetwork") is True
     for field, index, container in containers_of(node, _ALL_CONTAINERS):
         name = plain(container.get("name"))
         if name and (problem := dns1123_label_problem(name)):
@@ -164,6 +165,11 @@ def _pod_template(obj: dict[str, Any], spec_path: tuple[str, ...]) -> Iterator[P
                 value = port.get(key)
                 if value != 0 and (problem := port_problem(value, named=False)):
                     yield f"{where}.{key}", f"{value!r}: {problem}"
+            host, container_port = port.get("hostPort"), port.get("containerPort")
+            if host_network and isinstance(host, int) and host not in (0, container_port):
+                # Unset (0), it is defaulted to the container's port.
+                message = "must match `containerPort` when `hostNetwork` is true"
+                yield f"{where}.hostPort", f"{host}: {message} (it is {container_port!r})"
 
 
 def _service_ports(spec: dict[str, Any]) -> Iterator[Problem]:

@@ -438,3 +438,21 @@ def test_service_and_container_ports_in_range_pass() -> None:
     assert check_object(deployment) == []
     port["containerPort"] = 65536
     assert _paths(deployment) == ["spec.template.spec.containers[0].ports[0].containerPort"]
+
+
+def test_a_host_port_on_the_host_network_is_the_containers_port() -> None:
+    """The API server refuses a hostPort that differs from the containerPort of a pod on
+    the host network; an unset one is defaulted to it."""
+    ports = [{"containerPort": 8080, "hostPort": 80}, {"containerPort": 9100}]
+    ports.append({"containerPort": 9101, "hostPort": 9101})
+    container = {"name": "web", "image": "r/web:1.2.3", "ports": ports}
+    pod = {"hostNetwork": True, "containers": [container]}
+    obj = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"}, "spec": pod}
+    assert [(e.path, e.message) for e in check_object(obj)] == [
+        (
+            "spec.containers[0].ports[0].hostPort",
+            "80: must match `containerPort` when `hostNetwork` is true (it is 8080)",
+        )
+    ]
+    pod["hostNetwork"] = False
+    assert check_object(obj) == []
