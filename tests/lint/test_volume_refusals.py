@@ -50,9 +50,8 @@ def test_a_claim_merged_into_the_default_volume_is_reported(tmp_path: Path) -> N
     extra = tmp_path / "claim.yaml"
     extra.write_text("volumes:\n  data:\n    persistentVolumeClaim:\n      claimName: web-data\n")
     found = _bpg012(workspace, "--values", str(extra))
-    # At `volumes:`: a literal volume and a range's share the list, so which template
-    # item wrote the second rendered one is not told apart.
-    assert [f[:2] for f in found] == [(TEMPLATE, 21)], found
+    # At the range's item: the literal `tls` volume is the first, the range writes the rest.
+    assert [f[:2] for f in found] == [(TEMPLATE, 26)], found
     assert (
         "may not specify more than 1 volume type (it has emptyDir and persistentVolumeClaim"
         in found[0][2]

@@ -64,8 +64,9 @@ def _where(text: str, path: tuple[Any, ...], at: int = 0) -> tuple[int, int] | N
         (("spec", "template", "spec", "containers", 1, "image"), 25, 9),
         (("spec", "template", "spec", "containers", 1, "name"), 24, 9),
         (("spec", "template", "spec", "containers", 1, "ports", 0, "containerPort"), 28, 13),
-        # A container `range` makes: at the list's key, not at a literal container.
-        (("spec", "template", "spec", "containers", 2, "image"), 16, 7),
+        # A container the `range` after the literal ones makes: at the range's item.
+        (("spec", "template", "spec", "containers", 2, "image"), 31, 9),
+        (("spec", "template", "spec", "containers", 4, "name"), 30, 9),
         # A field the object lacks (required): at the mapping that lacks it.
         (("spec", "strategy"), 9, 1),
         (("spec", "template", "spec", "volumes", 0, "name"), 33, 7),  # toYaml's output
@@ -169,6 +170,7 @@ spec:
         (("spec", "containers", 0, "ports", 0, "containerPort"), 13, 11),  # behind an `if`
         # An `include` or `toYaml` writes items of its own: at the list's key.
         (("spec", "containers", 0, "args", 1), 15, 7),
+        (("spec", "containers", 0, "args", 0), 15, 7),
         (("spec", "containers", 0, "volumeMounts", 0, "name"), 18, 7),
         # More indented than the item, but `nindent` writes beside it: at the list's key.
         (("spec", "containers", 0, "command", 1), 23, 7),

@@ -6,12 +6,12 @@ that holds a key (`  name: {{ .Values.x }}`, `- containerPort: 80`) or a list it
 counts, at its indentation; a line that is only template directives or a comment does
 not. A field's key is looked for among the children of its parent's key, the keys of
 least indentation below it (a list item's first key stands on its dash line). A list
-whose template has one item, with only `range`, `if` or `with` around it, renders every
-item from that one: the sixth env var a `range` writes is at the range's `- name:`. The
-walk stops at the first part of the path the template does not write itself (a key that
-a helper or `toYaml` renders, an item of a list whose items a directive may write, a key
-a required field lacks): the place is then that of the deepest key it found, which is
-where the fix goes in.
+whose template ends in one item with only `range`, `if` or `with` around it renders
+every item past the ones written before it from that one: the sixth env var a `range`
+writes is at the range's `- name:`. The walk stops at the first part of the path the
+template does not write itself (a key that a helper or `toYaml` renders, an item of a
+list whose items a directive may write, a key a required field lacks): the place is then
+that of the deepest key it found, which is where the fix goes in.
 """
 
 from __future__ import annotations
@@ -137,13 +137,10 @@ def _walk(
         children = _children(scope)
         if isinstance(part, int):
             items = [entry for entry in children if entry.key is None]
-            one = items[0] if len(items) == 1 else None
-            if one is not None and _only_control(lines, directives, owner, entries, scope, one):
-                item = one  # every item the list renders is this one's (a `range`'s)
-            elif part >= len(items) or any(owner < d < items[part].index for d in directives):
+            found_item = _item(part, items, lines, directives, owner, entries, scope)
+            if found_item is None:
                 break
-            else:
-                item = items[part]
+            item = found_item
             following = items[part + 1] if part + 1 < len(items) else None
             scope = _below(scope, item, until=following)
         else:
@@ -156,6 +153,33 @@ def _walk(
         owner = item.index
         depth += 1
     return found, depth
+
+
+def _item(
+    part: int,
+    items: list[_Entry],
+    lines: Sequence[str],
+    directives: list[int],
+    owner: int,
+    entries: list[_Entry],
+    block: list[_Entry],
+) -> _Entry | None:
+    """The template's item that wrote the list's rendered item `part`, or None when the
+    template does not tell: the items before any directive are written as they stand
+    (the i-th renders the i-th); a last item after them, with only directives that
+    steer (a `range`, an `if`) around it, writes every rendered item after them."""
+    if not items:
+        return None
+    first = min((d for d in directives if owner < d < items[-1].index), default=None)
+    literal = [item for item in items if first is None or item.index < first]
+    if part < len(literal):
+        return literal[part]
+    last = items[-1]
+    if len(items) == len(literal) + 1 and _only_control(
+        lines, directives, owner, entries, block, last
+    ):
+        return last
+    return None
 
 
 def _only_control(
