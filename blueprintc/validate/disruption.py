@@ -8,8 +8,9 @@ so the common `minAvailable: {{ .Values.pdb.minAvailable | quote }}` that render
 is refused ("a valid percent string must be a numeric string followed by an ending
 '%'"). Also refused: a PodDisruptionBudget giving both fields, a rolling update whose
 `maxSurge` and `maxUnavailable` are both zero (no pod could ever be replaced), and an
-autoscaler whose `maxReplicas` is below its `minReplicas`, and a `rollingUpdate` beside
-`type: Recreate` (values that switch a chart's strategy merge into both).
+autoscaler whose `maxReplicas` is below its `minReplicas`, a `rollingUpdate` beside
+`type: Recreate` (values that switch a chart's strategy merge into both), and a
+Deployment's `progressDeadlineSeconds` no greater than its `minReadySeconds`.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def disruption_problems(obj: dict[str, Any]) -> list[Problem]:
     if kind == "PodDisruptionBudget" and group == "policy":
         return list(_budget(spec))
     if kind == "Deployment" and group == "apps":
-        return list(_rolling_update(spec))
+        return [*_rolling_update(spec), *_progress_deadline(spec)]
     if kind == "HorizontalPodAutoscaler" and group == "autoscaling":
         return list(_autoscaler(spec))
     return []
@@ -69,6 +70,17 @@ def _rolling_update(spec: dict[str, Any]) -> Iterator[Problem]:
         yield from _int_or_percent(unavailable, f"{at}.maxUnavailable", at_most_100=True)
     if _is_zero(surge) and _is_zero(unavailable):
         yield f"{at}.maxUnavailable", "may not be 0 when `maxSurge` is 0"
+
+
+def _progress_deadline(spec: dict[str, Any]) -> Iterator[Problem]:
+    """A Deployment's progress deadline given beside a `minReadySeconds` it does not
+    exceed: no rollout could ever be seen progressing in time."""
+    deadline, ready = spec.get("progressDeadlineSeconds"), spec.get("minReadySeconds") or 0
+    if _is_int(deadline) and _is_int(ready) and deadline <= ready:
+        yield (
+            "spec.progressDeadlineSeconds",
+            f"{deadline}: must be greater than minReadySeconds ({ready})",
+        )
 
 
 def _autoscaler(spec: dict[str, Any]) -> Iterator[Problem]:

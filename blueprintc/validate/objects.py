@@ -46,6 +46,7 @@ from blueprintc.validate.kubernetes import (
     walk_core_object,
 )
 from blueprintc.validate.object_meta import object_meta_problems
+from blueprintc.validate.persistent_claims import claim_problems
 from blueprintc.validate.quantities import quantity_problems
 from blueprintc.validate.supported_values import supported_value_problems
 from blueprintc.yamldoc import PathKey, json_path
@@ -107,6 +108,7 @@ def check_object(
             *object_meta_problems(obj),
             *quantity_problems(obj),
             *data_map_problems(obj),
+            *claim_problems(obj),
             *disruption_problems(obj),
             *supported_value_problems(obj),
         )

@@ -97,3 +97,27 @@ def test_an_autoscaler_whose_maximum_is_below_its_minimum_is_refused() -> None:
     ]
     hpa["spec"]["maxReplicas"] = 3
     assert check_object(hpa) == []
+
+
+def test_a_progress_deadline_exceeds_min_ready_seconds() -> None:
+    deployment = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "web"},
+        "spec": {
+            "selector": {"matchLabels": {"app": "web"}},
+            "template": {
+                "metadata": {"labels": {"app": "web"}},
+                "spec": {"containers": [{"name": "web", "image": "r/web:1"}]},
+            },
+            "minReadySeconds": 600,
+            "progressDeadlineSeconds": 600,
+        },
+    }
+    assert [(e.path, e.message) for e in check_object(deployment)] == [
+        ("spec.progressDeadlineSeconds", "600: must be greater than minReadySeconds (600)")
+    ]
+    deployment["spec"]["progressDeadlineSeconds"] = 601
+    assert check_object(deployment) == []
+    del deployment["spec"]["progressDeadlineSeconds"]  # the default is the API server's
+    assert check_object(deployment) == []
