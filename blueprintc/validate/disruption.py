@@ -85,6 +85,12 @@ def _progress_deadline(spec: dict[str, Any]) -> Iterator[Problem]:
 
 def _autoscaler(spec: dict[str, Any]) -> Iterator[Problem]:
     low, high = spec.get("minReplicas"), spec.get("maxReplicas")
+    if _is_int(low) and low < 1:
+        yield (
+            "spec.minReplicas",
+            f"{low}: must be greater than or equal to 1 (scaling to 0 needs the "
+            "HPAScaleToZero feature gate, alpha and off by default)",
+        )
     if _is_int(low) and _is_int(high) and high < low:
         yield "spec.maxReplicas", f"{high}: must be greater than or equal to `minReplicas` ({low})"
 

@@ -32,6 +32,7 @@ from blueprintc.schemas import (
     quick_valid,
     validator_for,
 )
+from blueprintc.validate.autoscaler_metrics import autoscaler_metric_problems
 from blueprintc.validate.carried import carried_check
 from blueprintc.validate.crd_nulls import pruned_nulls
 from blueprintc.validate.data_maps import data_map_problems
@@ -109,6 +110,7 @@ def check_object(
             *quantity_problems(obj),
             *data_map_problems(obj),
             *claim_problems(obj),
+            *autoscaler_metric_problems(obj),
             *disruption_problems(obj),
             *supported_value_problems(obj),
         )
