@@ -18,10 +18,10 @@ An unset `type` is ClusterIP, as the API server defaults it; a type it does not 
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterator
 from typing import Any
 
+from blueprintc.validate.addresses import parse_cidr
 from blueprintc.validate.label_text import Problem, plain, subdomain_problem
 
 _TYPES = ("ClusterIP", "ExternalName", "LoadBalancer", "NodePort")
@@ -93,7 +93,7 @@ def _node_ports(ports: list[dict[str, Any]], kind: str) -> Iterator[Problem]:
 
 def _source_ranges(ranges: Any) -> Iterator[Problem]:
     for index, value in enumerate(ranges if isinstance(ranges, list) else ()):
-        if (text := plain(value)) is not None and not _is_cidr(text.strip()):
+        if (text := plain(value)) is not None and parse_cidr(text.strip()) is None:
             yield (
                 f"spec.loadBalancerSourceRanges[{index}]",
                 f"{value!r}: must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)",
@@ -136,19 +136,3 @@ def _affinity(spec: dict[str, Any]) -> Iterator[Problem]:
 def _given(value: Any) -> bool:
     """Set, as the API server reads it: not null, not an empty string or list."""
     return value is not None and value != "" and value != []
-
-
-def _is_cidr(text: str) -> bool:
-    """`ParseCIDRSloppy`: an address (IPv4 octets may have leading zeros), `/`, and a
-    decimal prefix no longer than the address."""
-    address, slash, prefix = text.partition("/")
-    if not slash or not prefix.isascii() or not prefix.isdigit():
-        return False
-    octets = address.split(".")
-    if len(octets) == 4 and all(o.isascii() and o.isdigit() and len(o) <= 3 for o in octets):
-        return all(int(o) <= 255 for o in octets) and int(prefix) <= 32
-    try:
-        parsed = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return int(prefix) <= parsed.max_prefixlen
