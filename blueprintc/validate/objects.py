@@ -46,6 +46,7 @@ from blueprintc.validate.kubernetes import (
     schema_set_for,
     walk_core_object,
 )
+from blueprintc.validate.network_policies import network_policy_problems
 from blueprintc.validate.object_meta import object_meta_problems
 from blueprintc.validate.persistent_claims import claim_problems
 from blueprintc.validate.quantities import quantity_problems
@@ -111,6 +112,7 @@ def check_object(
             *data_map_problems(obj),
             *claim_problems(obj),
             *autoscaler_metric_problems(obj),
+            *network_policy_problems(obj),
             *disruption_problems(obj),
             *supported_value_problems(obj),
         )
