@@ -50,6 +50,7 @@ from blueprintc.validate.network_policies import network_policy_problems
 from blueprintc.validate.object_meta import object_meta_problems
 from blueprintc.validate.persistent_claims import claim_problems
 from blueprintc.validate.quantities import quantity_problems
+from blueprintc.validate.rbac import rbac_problems
 from blueprintc.validate.supported_values import supported_value_problems
 from blueprintc.yamldoc import PathKey, json_path
 
@@ -113,6 +114,7 @@ def check_object(
             *claim_problems(obj),
             *autoscaler_metric_problems(obj),
             *network_policy_problems(obj),
+            *rbac_problems(obj),
             *disruption_problems(obj),
             *supported_value_problems(obj),
         )
