@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from blueprintc.mapping import value_at
 from blueprintc.schemacheck import certainly_valid, certainly_valid_schema
 from blueprintc.schemas import (
     error_message,
@@ -135,13 +136,13 @@ def check_object(
         return sorted(envelope)
     if compiled is None and certainly_valid(validator, obj):  # without jsonschema's descent
         return sorted(envelope)
-    errors = set(_errors(validator, obj))
+    errors = set(_errors(validator, obj, obj))
     if errors and _has_null(obj):
         if _is_core(api_version, kind, kubernetes_version):
-            errors = set(_errors(validator, without_nulls(obj)))
+            errors = set(_errors(validator, without_nulls(obj), obj))
         else:  # a custom resource (Flux's, a CRD's): as the API server prunes its nulls
             pruned, dropped = pruned_nulls(obj, validator.schema)
-            errors = {_null_named(e, dropped) for e in _errors(validator, pruned)}
+            errors = {_null_named(e, dropped) for e in _errors(validator, pruned, obj)}
     checked = {e.path for e in errors}
     return sorted(errors | {e for e in envelope if e not in meta or e.path not in checked})
 
@@ -287,14 +288,19 @@ def _no_schema(api_version: str, kind: str) -> str:
     return message
 
 
-def _errors(validator: Validator, obj: dict[str, Any]) -> Iterator[SchemaError]:
+def _errors(
+    validator: Validator, obj: dict[str, Any], original: dict[str, Any]
+) -> Iterator[SchemaError]:
+    """`obj`'s errors; `original`: the object as rendered, before its nulls were left out."""
     for error in validator.iter_errors(obj):
-        yield from _explain(most_specific_error(error))
+        yield from _explain(most_specific_error(error), original)
 
 
-def _explain(error: ValidationError) -> Iterable[SchemaError]:
+def _explain(error: ValidationError, original: dict[str, Any]) -> Iterable[SchemaError]:
     path: PathKey = tuple(error.absolute_path)
     instance = error.instance
+    if (message := _text_read_as_mapping(error, value_at(original, path))) is not None:
+        return [SchemaError(json_path(path), message)]
     if error.validator == "required" and isinstance(instance, dict):
         missing = [key for key in error.validator_value if key not in instance]
         return [SchemaError(json_path((*path, key)), REQUIRED_MISSING) for key in missing]
@@ -303,6 +309,32 @@ def _explain(error: ValidationError) -> Iterable[SchemaError]:
         if unknown:
             return [SchemaError(json_path((*path, key)), "unknown field") for key in unknown]
     return [SchemaError(json_path(path), error_message(error))]
+
+
+_SHOWN_TEXT = 60
+
+
+def _text_read_as_mapping(error: ValidationError, value: Any) -> str | None:
+    """Why text became a one-key mapping, for a type error that wanted text: YAML takes a
+    `:` that ends a plain scalar, or that a space follows, as a key's (`- --image=repo:{{
+    .Values.tag }}` with no tag renders `- --image=repo:`, a mapping). None for any other
+    error or value. `value`: the one rendered, before its nulls were left out."""
+    expected = error.validator_value
+    wants_text = expected == "string" or (isinstance(expected, list) and "string" in expected)
+    if error.validator != "type" or not wants_text or not isinstance(error.instance, dict):
+        return None
+    if not (isinstance(value, dict) and len(value) == 1):
+        return None
+    key, item = next(iter(value.items()))
+    if not isinstance(key, str) or isinstance(item, (dict, list)):
+        return None
+    text = f"{key}:" if item is None else f"{key}: {item}"
+    if len(text) > _SHOWN_TEXT:
+        return None  # too long to quote whole: the schema's words, cut short
+    return (
+        f"`{text}` is read as a mapping, not text: a `:` ending plain text, or before a "
+        "space, makes a key (a value left empty after it?); quote the text"
+    )
 
 
 def _unknown_keys(schema: Any, instance: Any) -> list[str]:

@@ -11,7 +11,7 @@ from tests.cli.helpers import HELM_LABELS, invoke
 from tests.input.test_bad_input import DEMO
 
 DEPLOYMENT_TEMPLATE = f"{DEMO}/chart/templates/deployment.yaml"
-# Line 19 is the container's `image:`; what a test appends starts at line 20.
+# Line 20 is the container's `image:`; what a test appends starts at line 21.
 DEPLOYMENT_HEAD = (
     """\
 apiVersion: apps/v1

@@ -320,3 +320,24 @@ def test_a_crds_nulls_are_pruned_by_its_schema() -> None:
     pruned, dropped = pruned_nulls(value, schema)
     assert pruned == {"b": None, "c": 3, "d": [None], "e": {}, "f": None}
     assert dropped == {("a",), ("e", "x")}
+
+
+def test_text_yaml_read_as_a_mapping_is_named_as_such() -> None:
+    """`- --initImage=ghcr.io/k8s-at-home/pod-gateway:` (an image tag left empty, the
+    pod-gateway chart's bug) is a one-key mapping in YAML, which the schema refuses as
+    `{} is not of type 'string'` once its null is left out: the message says why."""
+    from tests.validate.workloads import workload
+
+    args = ["--verbose", {"--initImage=ghcr.io/k8s-at-home/pod-gateway": None}, {"--x": "y"}]
+    found = {e.path: e.message for e in check_object(workload({"args": args}))}
+    at = "spec.template.spec.containers[0].args"
+    assert found == {
+        f"{at}[1]": "`--initImage=ghcr.io/k8s-at-home/pod-gateway:` is read as a mapping, not "
+        "text: a `:` ending plain text, or before a space, makes a key (a value left empty "
+        "after it?); quote the text",
+        f"{at}[2]": "`--x: y` is read as a mapping, not text: a `:` ending plain text, or "
+        "before a space, makes a key (a value left empty after it?); quote the text",
+    }
+    two = {"a": None, "b": None}  # not one key: the schema's own words
+    found = {e.path: e.message for e in check_object(workload({"args": [two]}))}
+    assert found == {f"{at}[0]": "{} is not of type 'string', 'null'"}
