@@ -47,7 +47,7 @@ from blueprintc.validate.object_shapes import POD_SPEC_PATHS, api_group, contain
 from blueprintc.validate.pod_volumes import pod_volume_problems
 from blueprintc.validate.probes import probe_problems
 from blueprintc.validate.security_contexts import security_context_problems
-from blueprintc.validate.service_types import service_type_problems
+from blueprintc.validate.services import service_port_problems, service_type_problems
 from blueprintc.validate.volume_sources import volume_source_problems
 
 _ALL_CONTAINERS = ("initContainers", "containers", "ephemeralContainers")
@@ -72,7 +72,7 @@ def object_meta_problems(obj: dict[str, Any]) -> list[Problem]:
     spec = obj.get("spec")
     if isinstance(spec, dict) and kind in _SPEC_KINDS:
         if kind == "Service" and api_version == "v1":
-            found.extend(_service_ports(spec))
+            found.extend(service_port_problems(spec))
             found.extend(service_type_problems(spec))
         if kind == "Ingress" and api_version.startswith("networking.k8s.io/"):
             found.extend(ingress_problems(spec))
@@ -170,36 +170,6 @@ def _pod_template(obj: dict[str, Any], spec_path: tuple[str, ...]) -> Iterator[P
                 # Unset (0), it is defaulted to the container's port.
                 message = "must match `containerPort` when `hostNetwork` is true"
                 yield f"{where}.hostPort", f"{host}: {message} (it is {container_port!r})"
-
-
-def _service_ports(spec: dict[str, Any]) -> Iterator[Problem]:
-    """Each port's name (a DNS-1123 label; required of each when there are several; not
-    repeated), and each (port, protocol) once."""
-    ports = spec.get("ports")
-    ports = [p for p in ports if isinstance(p, dict)] if isinstance(ports, list) else []
-    names: set[str] = set()
-    numbers: set[tuple[Any, Any]] = set()
-    for index, port in enumerate(ports):
-        at = f"spec.ports[{index}]"
-        name = port.get("name")
-        if len(ports) > 1 and (name is None or name == ""):
-            yield f"{at}.name", "Required value: a Service with more than one port names each"
-        elif (name := plain(name)) is not None:
-            if name in names:
-                yield f"{at}.name", f"{name!r}: Duplicate value: another port has this name"
-            elif problem := dns1123_label_problem(name):
-                yield f"{at}.name", f"{name!r}: {problem}"
-            names.add(name)
-        number, protocol = port.get("port"), port.get("protocol") or "TCP"
-        if problem := port_problem(number, named=False):
-            yield f"{at}.port", f"{number!r}: {problem}"
-        target = port.get("targetPort")
-        if target != 0 and (problem := port_problem(target, named=True)):
-            yield f"{at}.targetPort", f"{target!r}: {problem}"  # 0: defaulted to `port`
-        if isinstance(number, int) and isinstance(protocol, str) and "${" not in protocol:
-            if (number, protocol) in numbers:
-                yield at, f"Duplicate value: another port is {number}/{protocol}"
-            numbers.add((number, protocol))
 
 
 def _selector_problems(spec: dict[str, Any]) -> Iterator[Problem]:

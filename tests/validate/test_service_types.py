@@ -1,4 +1,4 @@
-"""A Service's fields that only some types take (`validate.service_types`): what a
+"""A Service's fields that only some types take (`validate.services`): what a
 values file that makes a LoadBalancer Service a ClusterIP one leaves behind, and the
 other type-dependent fields the API server refuses though the schema passes them."""
 

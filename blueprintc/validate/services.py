@@ -1,4 +1,8 @@
-"""A Service's fields that only some types take, as the API server validates them.
+"""A Service as the API server validates it: its ports, and the fields only some types
+take.
+
+Each port is named (a DNS-1123 label) when there are several, no name or (port,
+protocol) twice, a port number in 1 to 65535, a target port a number or a port's name.
 
 The schema passes every field on every type; the API server refuses a field the type
 does not take. The classic cases are a chart's values turning a LoadBalancer or
@@ -22,7 +26,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from blueprintc.validate.addresses import parse_cidr
-from blueprintc.validate.label_text import Problem, plain, subdomain_problem
+from blueprintc.validate.label_text import (
+    Problem,
+    dns1123_label_problem,
+    plain,
+    port_problem,
+    subdomain_problem,
+)
 
 _TYPES = ("ClusterIP", "ExternalName", "LoadBalancer", "NodePort")
 _LOAD_BALANCER_ONLY = (
@@ -136,3 +146,33 @@ def _affinity(spec: dict[str, Any]) -> Iterator[Problem]:
 def _given(value: Any) -> bool:
     """Set, as the API server reads it: not null, not an empty string or list."""
     return value is not None and value != "" and value != []
+
+
+def service_port_problems(spec: dict[str, Any]) -> Iterator[Problem]:
+    """Each port's name (a DNS-1123 label; required of each when there are several; not
+    repeated), and each (port, protocol) once."""
+    ports = spec.get("ports")
+    ports = [p for p in ports if isinstance(p, dict)] if isinstance(ports, list) else []
+    names: set[str] = set()
+    numbers: set[tuple[Any, Any]] = set()
+    for index, port in enumerate(ports):
+        at = f"spec.ports[{index}]"
+        name = port.get("name")
+        if len(ports) > 1 and (name is None or name == ""):
+            yield f"{at}.name", "Required value: a Service with more than one port names each"
+        elif (name := plain(name)) is not None:
+            if name in names:
+                yield f"{at}.name", f"{name!r}: Duplicate value: another port has this name"
+            elif problem := dns1123_label_problem(name):
+                yield f"{at}.name", f"{name!r}: {problem}"
+            names.add(name)
+        number, protocol = port.get("port"), port.get("protocol") or "TCP"
+        if problem := port_problem(number, named=False):
+            yield f"{at}.port", f"{number!r}: {problem}"
+        target = port.get("targetPort")
+        if target != 0 and (problem := port_problem(target, named=True)):
+            yield f"{at}.targetPort", f"{target!r}: {problem}"  # 0: defaulted to `port`
+        if isinstance(number, int) and isinstance(protocol, str) and "${" not in protocol:
+            if (number, protocol) in numbers:
+                yield at, f"Duplicate value: another port is {number}/{protocol}"
+            numbers.add((number, protocol))
