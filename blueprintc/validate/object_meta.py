@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from blueprintc.mapping import value_at
+from blueprintc.validate.affinities import affinity_problems
 from blueprintc.validate.cron_schedule import cron_schedule_problem
 from blueprintc.validate.env_vars import env_problems
 from blueprintc.validate.ingresses import ingress_problems
@@ -85,13 +86,14 @@ def object_meta_problems(obj: dict[str, Any]) -> list[Problem]:
         pod = value_at(obj, path)
         if isinstance(pod, dict) and _built_in(api_version):
             # A StatefulSet's pods are validated when it creates them, with its claim
-            # templates as volumes too: its volume types, security contexts, probes and
-            # env vars fail them all the same.
+            # templates as volumes too: its volume types, security contexts, affinities,
+            # probes and env vars fail them all the same.
             at = ".".join(path)
             if kind != "StatefulSet":
                 found.extend(pod_volume_problems(pod, at))
             found.extend(volume_source_problems(pod, at))
             found.extend(security_context_problems(pod, at))
+            found.extend(affinity_problems(pod, at))
             found.extend(probe_problems(pod, at))
             found.extend(env_problems(pod, at))
         if kind in _SELECTED and api_version == "apps/v1":
