@@ -27,8 +27,10 @@ mid-push).
 from __future__ import annotations
 
 import base64
+import contextlib
 import hmac
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -266,8 +268,29 @@ def start_process(root: Path, users: dict[str, str]) -> tuple[subprocess.Popen[s
 
 
 def stop_process(process: subprocess.Popen[str]) -> None:
-    """SIGKILL a server of ``start_process`` (no goodbye, as a crash) and reap it."""
+    """SIGKILL a server of ``start_process`` (no goodbye, as a crash) and reap it, then
+    the `git http-backend` it was running: left orphaned, a push's backend spun on its
+    cut-off request body, a core's worth of CPU, for the rest of the test run."""
+    backends = _descendants(process.pid)
     process.kill()
     process.wait()
+    for pid in backends:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
     if process.stdout is not None:
         process.stdout.close()
+
+
+def _descendants(pid: int) -> list[int]:
+    """The processes below `pid` (`git http-backend` runs git-http-backend), from
+    Linux's /proc."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            parents[int(stat.parent.name)] = int(stat.read_text().rpartition(")")[2].split()[1])
+    found, frontier = [], [pid]
+    while frontier:
+        children = [child for child, parent in parents.items() if parent in frontier]
+        found.extend(children)
+        frontier = children
+    return found
