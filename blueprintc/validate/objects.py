@@ -18,7 +18,7 @@ Validators are built once per (apiVersion, kind) and reused.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -47,6 +47,7 @@ from blueprintc.validate.kubernetes import (
     schema_set_for,
     walk_core_object,
 )
+from blueprintc.validate.label_text import Problem
 from blueprintc.validate.network_policies import network_policy_problems
 from blueprintc.validate.object_meta import object_meta_problems
 from blueprintc.validate.persistent_claims import claim_problems
@@ -63,6 +64,22 @@ DEFAULT_KUBERNETES_VERSION = "1.32.0"
 
 # (apiVersion, kind, Kubernetes version) -> validator, or None: no schema.
 _dispatch: dict[tuple[str, str, str], Validator | None] = {}
+
+
+# The API server's checks of one or a few kinds, by kind (each also checks the
+# apiVersion): an object of another kind, such as the Flux objects compile emits by the
+# hundred thousand, is not asked.
+_KIND_CHECKS: dict[str, tuple[Callable[[dict[str, Any]], list[Problem]], ...]] = {
+    "ConfigMap": (data_map_problems,),
+    "Secret": (data_map_problems,),
+    "PersistentVolumeClaim": (claim_problems,),
+    "StatefulSet": (claim_problems,),
+    "Deployment": (disruption_problems,),
+    "PodDisruptionBudget": (disruption_problems,),
+    "HorizontalPodAutoscaler": (disruption_problems, autoscaler_metric_problems),
+    "NetworkPolicy": (network_policy_problems,),
+    **dict.fromkeys(("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"), (rbac_problems,)),
+}
 
 
 @dataclass(frozen=True, order=True)
@@ -105,21 +122,16 @@ def check_object(
     if not isinstance(obj, dict):
         return [SchemaError("", f"not a Kubernetes object: a {type(obj).__name__}, not a mapping")]
     # With the API server's checks of names, labels, quantities and data maps (where the
-    # schema finds nothing).
-    meta = {
-        SchemaError(path, message)
-        for path, message in (
-            *object_meta_problems(obj),
-            *quantity_problems(obj),
-            *data_map_problems(obj),
-            *claim_problems(obj),
-            *autoscaler_metric_problems(obj),
-            *network_policy_problems(obj),
-            *rbac_problems(obj),
-            *disruption_problems(obj),
-            *supported_value_problems(obj),
-        )
-    }
+    # schema finds nothing): those of every object, then its kind's.
+    problems = [
+        *object_meta_problems(obj),
+        *quantity_problems(obj),
+        *supported_value_problems(obj),
+    ]
+    kind = obj.get("kind")
+    for kind_check in _KIND_CHECKS.get(kind, ()) if isinstance(kind, str) else ():
+        problems.extend(kind_check(obj))
+    meta = {SchemaError(path, message) for path, message in problems}
     envelope = set(_envelope(obj)) | meta
     api_version, kind = obj.get("apiVersion"), obj.get("kind")
     if not (isinstance(api_version, str) and api_version and isinstance(kind, str) and kind):
