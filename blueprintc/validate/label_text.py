@@ -113,24 +113,25 @@ def plain(value: Any) -> str | None:
 
 
 def subdomain_problem(name: str) -> str | None:
-    if len(name) > 253:
-        return "must be no more than 253 characters"
-    return None if DNS1123_SUBDOMAIN.fullmatch(name) else _SUBDOMAIN_WORDS
+    """Why `name` is no DNS-1123 subdomain (most objects' names, a Secret's reference)."""
+    return _dns_name_problem(name, 253, DNS1123_SUBDOMAIN, _SUBDOMAIN_WORDS)
 
 
 def dns1123_label_problem(name: str) -> str | None:
     """Why `name` is no DNS-1123 label (a container's, a volume's, a port's name)."""
-    if len(name) > 63:
-        return "must be no more than 63 characters"
-    return None if DNS1123_LABEL.fullmatch(name) else _DNS1123_LABEL_WORDS
+    return _dns_name_problem(name, 63, DNS1123_LABEL, _DNS1123_LABEL_WORDS)
 
 
 def dns1035_label_problem(name: str) -> str | None:
     """Why `name` is no DNS-1035 label (a Service's name: a DNS-1123 label that starts
     with a letter)."""
-    if len(name) > 63:
-        return "must be no more than 63 characters"
-    return None if _DNS1035_LABEL.fullmatch(name) else _DNS1035_WORDS
+    return _dns_name_problem(name, 63, _DNS1035_LABEL, _DNS1035_WORDS)
+
+
+def _dns_name_problem(name: str, most: int, shape: re.Pattern[str], words: str) -> str | None:
+    if len(name) > most:
+        return f"must be no more than {most} characters"
+    return None if shape.fullmatch(name) else words
 
 
 def port_name_problem(name: str) -> str | None:
