@@ -14,11 +14,10 @@ utilization below 1, a value or average value that is not positive.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import Any
 
 from blueprintc.validate.label_text import Problem
-from blueprintc.validate.quantities import parse_quantity
+from blueprintc.validate.quantities import quantity_value
 
 # A metric's type -> the field of its source.
 _SOURCES = {
@@ -83,15 +82,5 @@ def _target(target: dict[str, Any], at: str, *, resource: bool) -> Iterator[Prob
     if isinstance(utilization, int) and not isinstance(utilization, bool) and utilization < 1:
         yield f"{at}.averageUtilization", f"{utilization}: must be greater than 0"
     for field in ("value", "averageValue"):
-        if (amount := _amount(target.get(field))) is not None and amount <= 0:
+        if (amount := quantity_value(target.get(field))) is not None and amount <= 0:
             yield f"{at}.{field}", f"{target[field]!r}: must be positive"
-
-
-def _amount(value: Any) -> Decimal | None:
-    """A quantity's value; None when it has none to compare (unset, unreadable text)."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return Decimal(value)
-    if isinstance(value, str) and "${" not in value:
-        parsed = parse_quantity(value)
-        return parsed if isinstance(parsed, Decimal) else None
-    return None

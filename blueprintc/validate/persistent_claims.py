@@ -13,11 +13,10 @@ then never start). A storage text the API server cannot read is `quantities`'.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import Any
 
 from blueprintc.validate.label_text import Problem
-from blueprintc.validate.quantities import parse_quantity
+from blueprintc.validate.quantities import quantity_value
 
 
 def claim_problems(obj: dict[str, Any]) -> list[Problem]:
@@ -51,10 +50,6 @@ def _claim_spec(spec: dict[str, Any], at: str) -> Iterator[Problem]:
         where = f"{at}.resources.requests" if isinstance(requests, dict) else f"{at}.resources"
         yield where, "Required value: a claim requests its storage (`storage: 8Gi`)"
         return
-    value: Decimal | str | None = None
-    if isinstance(storage, int) and not isinstance(storage, bool):
-        value = Decimal(storage)
-    elif isinstance(storage, str) and "${" not in storage:
-        value = parse_quantity(storage)
-    if isinstance(value, Decimal) and value <= 0:  # unreadable text is `quantities`'
+    value = quantity_value(storage)
+    if value is not None and value <= 0:  # unreadable text is `quantities`'
         yield f"{at}.resources.requests.storage", f"{storage!r}: must be greater than zero"

@@ -41,6 +41,18 @@ _CONTAINER_RESOURCES = ("cpu", "memory", "ephemeral-storage")
 
 
 @functools.lru_cache(maxsize=4096)
+def quantity_value(value: Any) -> Decimal | None:
+    """A quantity field's value (an integer, or text the API server reads); None when it
+    has none to compare: unset, text it cannot read (`parse_quantity` says why), or text
+    Flux substitutes first."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    if isinstance(value, str) and "${" not in value:
+        parsed = parse_quantity(value)
+        return parsed if isinstance(parsed, Decimal) else None
+    return None
+
+
 def parse_quantity(text: str) -> Decimal | str:
     """The quantity's value, or why the API server refuses the text (its words). Asked
     once per distinct text: a catalog's quantities repeat."""
