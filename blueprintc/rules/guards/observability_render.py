@@ -47,6 +47,7 @@ from blueprintc.diagnostics import Finding, Severity
 from blueprintc.helm import Render, RenderedObject
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.guards.manifest_refusals import not_yaml_failures
 from blueprintc.rules.guards.object_sources import (
     by_source,
     listing,
@@ -60,7 +61,6 @@ from blueprintc.rules.guards.support import (
     base_values,
     chart_location,
     monitoring_objects,
-    not_yaml_failures,
     stand_in_failure,
     stubbed,
     toggles,

@@ -32,11 +32,11 @@ from typing import TYPE_CHECKING, Any
 from blueprintc.diagnostics import Location, one_line
 from blueprintc.helm import RenderedObject, RenderFailure
 from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.guards.manifest_refusals import not_yaml_failures
 from blueprintc.rules.guards.support import (
     chart_location,
     is_helm,
     is_object_list,
-    not_yaml_failures,
     renderable,
     stand_in_failure,
 )

@@ -37,6 +37,7 @@ from blueprintc.helm import RenderFailure
 from blueprintc.remote_schemas import SCHEMA_FILE
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.guards.manifest_refusals import not_yaml_failures
 from blueprintc.rules.guards.named_templates import helper_bodies
 from blueprintc.rules.guards.remote_schema import fix, not_loaded, place
 from blueprintc.rules.guards.render_failures import failure_finding, upstream_entry
@@ -44,7 +45,6 @@ from blueprintc.rules.guards.schema_failure import schema_findings, unusable_sch
 from blueprintc.rules.guards.support import (
     chart_location,
     is_helm,
-    not_yaml_failures,
     renderable,
     smoke_mode,
     stand_in_failure,
