@@ -43,6 +43,8 @@ _POSITION = re.compile(
 _EXECUTION_ERROR = "execution error at"
 # `helm dependency build` downloads: its deadline, when longer than the budget's.
 DOWNLOAD_SECONDS = 600.0
+# A manifest's documents, and the keys its mappings give twice.
+ParsedManifest = tuple[list[Any], tuple[yamldata.DuplicateKeys, ...]]
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ class Render:
     _objects: list[RenderedObject] | None = field(default=None, compare=False, repr=False)
     # Parsed YAML documents by manifest text, shared by the renders of one chart: renders
     # with different values mostly repeat the same templates word for word.
-    _documents: dict[str, list[Any]] | None = field(default=None, compare=False, repr=False)
+    _documents: dict[str, ParsedManifest] | None = field(default=None, compare=False, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -155,13 +157,36 @@ class Render:
                     found.append((template, exc))
         return found
 
+    def duplicate_keys(self) -> list[tuple[str, yamldata.DuplicateKeys]]:
+        """Each mapping of a YAML template's output that gives a key twice, with its template:
+        Helm keeps the last, Flux's helm-controller refuses the release (its post-renderer
+        reads the manifests with kustomize, which refuses a duplicate key)."""
+        found = []
+        for template in sorted(self.manifests):
+            if template.endswith((".yaml", ".yml")):
+                try:
+                    parsed = self._parsed(self.manifests[template])
+                except yaml.YAMLError:
+                    continue  # not YAML: `not_yaml` has it
+                found.extend((template, duplicate) for duplicate in parsed[1])
+        return found
+
     def _load_documents(self, text: str) -> list[Any]:
+        return self._parsed(text)[0]
+
+    def _parsed(self, text: str) -> ParsedManifest:
         cache = self._documents
         if cache is None:
-            return yamldata.load_all(text, kubernetes=True)
+            return _parse_manifest(text)
         if text not in cache:
-            cache[text] = yamldata.load_all(text, kubernetes=True)
+            cache[text] = _parse_manifest(text)
         return cache[text]
+
+
+def _parse_manifest(text: str) -> ParsedManifest:
+    duplicates: list[yamldata.DuplicateKeys] = []
+    documents = yamldata.load_all(text, kubernetes=True, duplicates=duplicates)
+    return documents, tuple(duplicates)
 
 
 class ChartLoadError(Exception):
@@ -284,7 +309,7 @@ def render(
     values: dict[str, Any] | None,
     name: str,
     namespace: str,
-    documents: dict[str, list[Any]] | None = None,
+    documents: dict[str, ParsedManifest] | None = None,
     api_versions: tuple[str, ...] = (),
     kube_version: str | None = None,
 ) -> Render:

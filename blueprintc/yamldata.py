@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -120,9 +121,25 @@ for _tag in (_TIMESTAMP_TAG, *_SEXAGESIMAL_TAGS):  # also where PyYAML builds th
     KubernetesLoader.add_constructor(_tag, _KUBERNETES_SCALARS[_tag])
 
 
-def load_all(text: str, *, kubernetes: bool = False) -> list[Any]:
+@dataclass(frozen=True)
+class DuplicateKeys:
+    """The keys that one mapping gives twice (PyYAML, like go-yaml v2, keeps the last
+    value; go-yaml v3, and so kustomize, refuses the document): the first such key's
+    first and second lines, and its column (0-based)."""
+
+    keys: tuple[str, ...]
+    first_line: int
+    line: int
+    column: int
+
+
+def load_all(
+    text: str, *, kubernetes: bool = False, duplicates: list[DuplicateKeys] | None = None
+) -> list[Any]:
     """Every document of `text`, as plain Python data; with `kubernetes`, as the API
-    server reads a manifest (timestamps and base-60 numbers stay text)."""
+    server reads a manifest (timestamps and base-60 numbers stay text). `duplicates`, when
+    given, gets each mapping that gives a plain-text key again (in a document this walk
+    builds: not one with aliases or merge keys)."""
     loader = (KubernetesLoader if kubernetes else Loader)(text)
     scalars = _KUBERNETES_SCALARS if kubernetes else SCALAR_CONSTRUCTORS
     try:
@@ -130,7 +147,7 @@ def load_all(text: str, *, kubernetes: bool = False) -> list[Any]:
         while loader.check_node():
             node = loader.get_node()
             try:
-                documents.append(_build(node, loader, set(), scalars))
+                documents.append(_build(node, loader, set(), scalars, duplicates))
             except Exception:  # PyYAML's constructor decides, and raises its own error
                 documents.append(loader.construct_document(node))
         return documents
@@ -139,7 +156,11 @@ def load_all(text: str, *, kubernetes: bool = False) -> list[Any]:
 
 
 def _build(
-    node: Node, constructor: Any, seen: set[int], scalars: dict[str, Callable[[Any, Node], Any]]
+    node: Node,
+    constructor: Any,
+    seen: set[int],
+    scalars: dict[str, Callable[[Any, Node], Any]],
+    duplicates: list[DuplicateKeys] | None,
 ) -> Any:
     kind = node.__class__
     tag = node.tag
@@ -168,8 +189,26 @@ def _build(
             if value_node.__class__ is ScalarNode and value_node.tag == STR_TAG:
                 result[key] = value_node.value
             else:
-                result[key] = _build(value_node, constructor, seen, scalars)
+                result[key] = _build(value_node, constructor, seen, scalars, duplicates)
+        if len(result) < len(node.value) and duplicates is not None:
+            duplicates.extend(_duplicate_keys(node))
         return result
     if kind is SequenceNode and tag == _SEQ_TAG:
-        return [_build(child, constructor, seen, scalars) for child in node.value]
+        return [_build(child, constructor, seen, scalars, duplicates) for child in node.value]
     raise _Unusual
+
+
+def _duplicate_keys(node: MappingNode) -> list[DuplicateKeys]:
+    """The plain-text keys of `node` given again: none, or one record of them."""
+    first: dict[str, Node] = {}
+    again: dict[str, tuple[Node, Node]] = {}
+    for key_node, _ in node.value:
+        if key_node.tag == STR_TAG:
+            earlier = first.setdefault(key_node.value, key_node)
+            if earlier is not key_node:
+                again.setdefault(key_node.value, (earlier, key_node))
+    if not again:
+        return []
+    earlier, repeat = next(iter(again.values()))
+    mark = repeat.start_mark
+    return [DuplicateKeys(tuple(again), earlier.start_mark.line, mark.line, mark.column)]

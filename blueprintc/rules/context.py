@@ -44,7 +44,7 @@ class BlueprintContext:
     render_jobs: int = 1
     _slowest_render: float = 0.0  # seconds, of the renders made so far
     _renders: dict[str, helm.Render] = field(default_factory=dict)
-    _documents: dict[str, list[Any]] = field(default_factory=dict)
+    _documents: dict[str, helm.ParsedManifest] = field(default_factory=dict)
     _sources: dict[Path, SourceFile] = field(default_factory=dict)
     _chart_failure: Exception | None = None
     _values_refusal: InputError | None = None

@@ -21,7 +21,7 @@ REFUSING = """\
 apiVersion: v1
 kind: ConfigMap
 metadata:
-  name: {{ .Release.Name }}
+  name: {{ .Release.Name }}-upstream
   labels:
     app.kubernetes.io/name: app
 data:

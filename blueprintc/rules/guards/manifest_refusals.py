@@ -1,34 +1,69 @@
-"""The renders Helm makes and then refuses to install: a YAML template whose output is
-not YAML (`env: {{ .Values.org }}-{{ .Values.type }}` with both values unset renders
-`env: -`). Each is a `RenderFailure` at the template line that made it, which BPG003
-reports for the default render, BPG012 for a ci/ or `--values` render and BPG005 for a
-render with a toggle on.
+"""The renders Helm makes and Flux's helm-controller then refuses to install. Each is a
+`RenderFailure` at the template line that made it, which BPG003 reports for the default
+render, BPG012 for a ci/ or `--values` render and BPG005 for a render with a toggle on:
+
+- a YAML template whose output is not YAML (`env: {{ .Values.org }}-{{ .Values.type }}`
+  with both values unset renders `env: -`);
+- a mapping that gives a key twice (a literal `resources:` and a helper's, a helper
+  included twice, a line pasted twice): `helm install` keeps the last value, but
+  helm-controller always post-renders the manifests (its origin labels) with kustomize,
+  whose YAML reader refuses the document: `mapping key "resources" already defined`.
+  Real releases failed on it (bitwarden's, memphis', kubeapps' and neo4j's charts);
+- the same object twice in the release (same apiVersion, kind, namespace and name: a
+  Secret both a chart and its subchart make), which kustomize refuses too: `may not add
+  resource with an already registered id`. Hooks are left out: Helm 4 post-renders them
+  apart from the release's objects, and a hook may be the same object as one of them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from blueprintc.helm import Render, RenderFailure, chart_relative
+from blueprintc.helm import Render, RenderedObject, RenderFailure, chart_relative
 from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.guards.object_sources import object_location
 
+HOOK_ANNOTATION = "helm.sh/hook"
 NOT_YAML_HINT = (
     "quote the value (`{{ .Values.x | quote }}`) or give it a default, so every rendered "
     "line is YAML"
 )
+DUPLICATE_KEY_HINT = (
+    "write each key once: remove the repeated line or, where two helpers or a `toYaml` of "
+    "values write it, include only one of them (`helm create`'s `labels` helper already "
+    "holds `selectorLabels`) or render one under `{{- if }}` ... `{{- else }}`"
+)
+DUPLICATE_OBJECT_HINT = (
+    "render each object once: give one of the two a name of its own, or render it from "
+    "one template only (an `if` around the other)"
+)
+REFUSED_BY_FLUX = "Flux's helm-controller refuses the release (its post-renderer, kustomize, "
 
 
-def not_yaml_failures(
+def refused_manifests(
     ctx: BlueprintContext, render: Render, reported: Mapping[str, str] | None = None
 ) -> list[RenderFailure]:
+    """What the render gives that Flux refuses to install (see the module docstring):
+    output that is not YAML, a key twice in a mapping, an object twice. A template whose
+    output is the same as in `reported` (another render's manifests, reported there) is
+    left out; so is an object twice when both of its templates are."""
+    return [
+        *_not_yaml(ctx, render, reported),
+        *_duplicate_keys(ctx, render, reported),
+        *_duplicate_objects(ctx, render, reported),
+    ]
+
+
+def _not_yaml(
+    ctx: BlueprintContext, render: Render, reported: Mapping[str, str] | None
+) -> list[RenderFailure]:
     """The render's templates whose output is not YAML (`helm template` refuses such a
-    render), each a failure at the template line that made the bad output line: the
-    one whose text before its first `{{` starts that line. The message names the
-    template (chart-relative) and quotes the bad line. A template whose output is the
-    same as in `reported` (another render's manifests, reported there) is left out."""
+    render), each a failure at the template line that made the bad output line
+    (`_source_position`). The message names the template (chart-relative) and quotes
+    the bad line."""
     found = []
     for template, error in render.not_yaml():
-        if reported is not None and reported.get(template) == render.manifests[template]:
+        if _reported(render, template, reported):
             continue
         mark = getattr(error, "problem_mark", None)
         at = mark.line + 1 if mark is not None else 1
@@ -46,14 +81,127 @@ def not_yaml_failures(
     return found
 
 
+def _duplicate_keys(
+    ctx: BlueprintContext, render: Render, reported: Mapping[str, str] | None
+) -> list[RenderFailure]:
+    """Each mapping of the render's output that gives a key twice, at the template line
+    that wrote the first repeated key (`_key_position`)."""
+    found = []
+    for template, duplicate in render.duplicate_keys():
+        if _reported(render, template, reported):
+            continue
+        output = render.manifests[template].splitlines()
+        name = chart_relative(template)
+        source = ctx.template_source(name)
+        at = duplicate.line + 1
+        line, column = _key_position(source.lines, output, duplicate.line) if source else (1, 1)
+        keys = duplicate.keys
+        named = ", ".join(f"`{key}`" for key in keys)
+        message = (
+            f"{name} gives the key{'s' if len(keys) > 1 else ''} {named} twice in one "
+            f"mapping (`{keys[0]}` at lines {duplicate.first_line + 1} and {at} of its "
+            f'output): {REFUSED_BY_FLUX}reads it strictly: `mapping key "{keys[0]}" '
+            "already defined`), where `helm install` keeps the last value"
+        )
+        found.append(RenderFailure(message, name, line, column, False, DUPLICATE_KEY_HINT))
+    return found
+
+
+def _duplicate_objects(
+    ctx: BlueprintContext, render: Render, reported: Mapping[str, str] | None
+) -> list[RenderFailure]:
+    """Each object the render gives again (not a hook), at the second one's `kind:`."""
+    first: dict[tuple[str, str, str, str], RenderedObject] = {}
+    found = []
+    for obj in render.objects():
+        identity = _identity(obj)
+        if identity is None:
+            continue
+        earlier = first.setdefault(identity, obj)
+        if earlier is obj or all(_reported(render, o.template, reported) for o in (earlier, obj)):
+            continue
+        name = chart_relative(obj.template)
+        other = chart_relative(earlier.template)
+        namespace = identity[2] if identity[2] != "default" else ""
+        what = f"{obj.kind} {namespace}{'/' if namespace else ''}{obj.name}"
+        again = "twice" if other == name else f"as {other} does"
+        message = (
+            f"{name} renders {what} {again}: {REFUSED_BY_FLUX}reads the release's objects: "
+            "`may not add resource with an already registered id`)"
+        )
+        source = ctx.template_source(name)
+        where = object_location(ctx, obj)
+        at_kind = source is not None and where.file == source.rel
+        line, column = (where.line, where.column) if at_kind else (1, 1)
+        found.append(RenderFailure(message, name, line, column, False, DUPLICATE_OBJECT_HINT))
+    return found
+
+
+def _identity(obj: RenderedObject) -> tuple[str, str, str, str] | None:
+    """What kustomize tells objects apart by (apiVersion, kind, namespace with `default`
+    for none, name); None for a hook, a list or an object without a name."""
+    metadata = obj.body.get("metadata")
+    if not isinstance(metadata, dict) or not obj.name or obj.kind.endswith("List"):
+        return None
+    annotations = metadata.get("annotations")
+    if isinstance(annotations, dict) and HOOK_ANNOTATION in annotations:
+        return None
+    namespace = metadata.get("namespace")
+    return (obj.api_version, obj.kind, str(namespace or "default"), obj.name)
+
+
+def _reported(render: Render, template: str, reported: Mapping[str, str] | None) -> bool:
+    return reported is not None and reported.get(template) == render.manifests[template]
+
+
 def _source_position(lines: list[str], made: str, near: int) -> tuple[int, int]:
-    """Line and column of the first `{{` on the template line whose literal text (before
-    that `{{`) begins `made`, the one nearest `near` if several do; else `near`, 1."""
-    candidates = [
+    """Where the template wrote the output line `made` (`_writers`), the one nearest
+    `near` if several did; else `near`, 1."""
+    candidates = _writers(lines, made)
+    if candidates:
+        return min(candidates, key=lambda found: abs(found[0] - near))
+    return (near if 0 < near <= len(lines) else 1), 1
+
+
+def _key_position(lines: list[str], output: list[str], index: int) -> tuple[int, int]:
+    """Where the template wrote the key on `output[index]`, else the mapping (or list
+    item) that holds it, else the one holding that, ...: a key a helper or `toYaml`
+    writes is reported at the nearest key of its path that the template writes itself."""
+    at = index
+    while True:
+        candidates = _writers(lines, output[at])
+        if candidates:
+            return min(candidates, key=lambda found: abs(found[0] - at - 1))
+        indent = _indent(output[at])
+        above = (i for i in range(at - 1, -1, -1) if _is_content(output[i]))
+        parent = next((i for i in above if _indent(output[i]) < indent), None)
+        if parent is None:
+            return _source_position(lines, output[index], index + 1)
+        at = parent
+
+
+def _writers(lines: list[str], made: str) -> list[tuple[int, int]]:
+    """The template lines (number, column) that can have written the output line
+    `made`: one whose literal text before its first `{{` begins it (at that `{{`), or,
+    with no `{{`, that is the very line (at its first character)."""
+    found = [
         (number, len(literal) + 1)
         for number, line in enumerate(lines, 1)
         if "{{" in line and (literal := line.split("{{", 1)[0]).strip() and made.startswith(literal)
     ]
-    if candidates:
-        return min(candidates, key=lambda found: abs(found[0] - near))
-    return (near if 0 < near <= len(lines) else 1), 1
+    if made.strip():
+        found += [
+            (number, _indent(line) + 1)
+            for number, line in enumerate(lines, 1)
+            if "{{" not in line and line.rstrip() == made.rstrip()
+        ]
+    return found
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _is_content(line: str) -> bool:
+    stripped = line.strip()
+    return bool(stripped) and not stripped.startswith("#")

@@ -47,7 +47,7 @@ from blueprintc.diagnostics import Finding, Severity
 from blueprintc.helm import Render, RenderedObject
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.manifest_refusals import not_yaml_failures
+from blueprintc.rules.guards.manifest_refusals import refused_manifests
 from blueprintc.rules.guards.object_sources import (
     by_source,
     listing,
@@ -126,7 +126,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             message = f"rendering with {toggle.dotted}=true fails: {on.failure.message}"
             yield failure_finding(ctx, on.failure, message, where, cause=where)
             continue
-        unparsable = not_yaml_failures(ctx, on, reported=default.manifests)
+        unparsable = refused_manifests(ctx, on, reported=default.manifests)
         for failure in unparsable:  # Helm refuses it as it refuses a failed render
             message = f"rendering with {toggle.dotted}=true fails: {failure.message}"
             yield failure_finding(ctx, failure, message, where, cause=where)
@@ -302,7 +302,7 @@ def _broken_with_the_api(
             return None  # each render is judged on its own, as before
         failures = [failure]
     else:
-        failures = not_yaml_failures(ctx, explicit_off, reported=default.manifests)
+        failures = refused_manifests(ctx, explicit_off, reported=default.manifests)
         if not failures:
             return None
     api = apis[0] if apis else "the monitoring API"

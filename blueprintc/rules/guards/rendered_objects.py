@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from blueprintc.diagnostics import Location, one_line
 from blueprintc.helm import RenderedObject, RenderFailure
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.manifest_refusals import not_yaml_failures
+from blueprintc.rules.guards.manifest_refusals import refused_manifests
 from blueprintc.rules.guards.support import (
     chart_location,
     is_helm,
@@ -125,7 +125,7 @@ def _check(ctx: BlueprintContext) -> RenderedCheck:
         if values_set.location is None:
             default = render.manifests  # its output that is not YAML is BPG003's
         else:
-            unparsable = not_yaml_failures(ctx, render, reported=default)
+            unparsable = refused_manifests(ctx, render, reported=default)
             checker.result.failures.extend((values_set, failure) for failure in unparsable)
         for obj in render.objects():
             if (id(obj.body), obj.template, obj.ordinal) not in checked:

@@ -15,9 +15,10 @@ are not checked (BPG013 says which).
 Each render chart-testing would try is checked: the default values, every
 `ci/*values.yaml` of the chart, and each `--values FILE` given to lint. A
 render that fails with a `ci/` or `--values` file is reported here too, and so
-is a template whose output under one is not YAML (Helm refuses that render; the
-default render's is BPG003's, and a template that renders so under both is left
-to it); an error every render shares is reported once. So is a values schema's
+is a template whose output under one is not YAML (Helm refuses that render) or
+gives a key or an object twice (Flux refuses it: `manifest_refusals`); the default
+render's is BPG003's, and a template that renders so under both is left to it; an
+error every render shares is reported once. So is a values schema's
 refusal of what values.yaml sets: every render over it fails the same way, and BPG003
 reports it for the default render, at the value; and any other failure the default
 render meets the same way, which BPG003 reports (a `required` value values.yaml lacks:

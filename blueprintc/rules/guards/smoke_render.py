@@ -16,7 +16,9 @@ annotation `catalyst.openova.io/smoke-render-mode`:
 A default render whose output is not YAML fails too, as `helm template` refuses
 it: `env: {{ .Values.org }}-{{ .Values.type }}` with both values unset renders
 `env: -`. It is reported at the template line whose text before its first `{{`
-starts the bad output line. A render that a chart's `values.schema.json`
+starts the bad output line. So does a default render that Flux's helm-controller
+refuses though `helm install` takes it: a key twice in one mapping, an object twice
+(`manifest_refusals`). A render that a chart's `values.schema.json`
 refuses (the chart's own, or an upstream's for the values under its key) is
 reported at the refused value in values.yaml, where Helm's message names none. A
 failure in an upstream's template is reported at the upstream's Chart.yaml entry: the
@@ -37,7 +39,7 @@ from blueprintc.helm import RenderFailure
 from blueprintc.remote_schemas import SCHEMA_FILE
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.manifest_refusals import not_yaml_failures
+from blueprintc.rules.guards.manifest_refusals import refused_manifests
 from blueprintc.rules.guards.named_templates import helper_bodies
 from blueprintc.rules.guards.remote_schema import fix, not_loaded, place
 from blueprintc.rules.guards.render_failures import failure_finding, upstream_entry
@@ -79,7 +81,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         if not _expected(ctx, render.failure, mode):
             yield from _failure(ctx, render.failure, mode, annotation)
         return
-    unparsable = not_yaml_failures(ctx, render)
+    unparsable = refused_manifests(ctx, render)
     for failure in unparsable:
         message = f"the default render of {failure.message}"
         yield failure_finding(ctx, failure, message, chart_location(ctx, ("name",)))

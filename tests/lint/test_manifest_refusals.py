@@ -1,0 +1,181 @@
+"""What `helm install` takes and Flux's helm-controller refuses: a key twice in one
+mapping of a template's output, and the same object twice in one release. The
+controller always post-renders a release with kustomize (its origin labels), whose
+YAML reader refuses a repeated key (`mapping key "resources" already defined`: the
+bitwarden, memphis and kubeapps charts' Flux installs failed on it) and whose resource
+map refuses a second object of one apiVersion, kind, namespace and name (`may not add
+resource with an already registered id`). lint reports both as it reports output that
+is not YAML: BPG003 for the default render, BPG012 for a ci/ file's, at the template
+line that wrote it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from blueprintc.lint import lint
+from blueprintc.yamldata import DuplicateKeys, load_all
+from tests.cli.helpers import HELM_LABELS, write_workspace
+from tests.lint.chart_refusals import DEPLOYMENT_HEAD
+
+CHART = "blueprints/demo/chart"
+DEPLOYMENT = f"{CHART}/templates/deployment.yaml"
+CONFIG_MAP = (
+    """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-settings
+"""
+    + HELM_LABELS
+    + """\
+data:
+  mode: fast
+"""
+)
+# `helm create`'s helpers, where `labels` already holds `selectorLabels`.
+HELPERS = """\
+{{- define "demo.selectorLabels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+{{- define "demo.labels" -}}
+{{ include "demo.selectorLabels" . }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+"""
+BOTH_HELPERS = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-both
+  labels:
+    {{- include "demo.selectorLabels" . | nindent 4 }}
+    {{- include "demo.labels" . | nindent 4 }}
+data:
+  mode: fast
+"""
+
+
+def _found(workspace: Path, select: set[str] | None = None) -> list[tuple[str, str, int, int]]:
+    result = lint([workspace], root=workspace, jobs=1, select=select)
+    return [(d.rule, d.location.file, d.location.line, d.location.column) for d in result.active]
+
+
+def _only(workspace: Path) -> tuple[str, str]:
+    result = lint([workspace], root=workspace, jobs=1)
+    assert len(result.active) == 1, [d.message for d in result.active]
+    return result.active[0].message, result.active[0].hint
+
+
+def _demo(tmp_path: Path, files: dict[str, str], values: str = "replicas: 1\n") -> Path:
+    return write_workspace(tmp_path / "ws", {"demo": values}, extra=files)
+
+
+def test_the_loader_notes_a_repeated_key_and_keeps_the_last_value() -> None:
+    duplicates: list[DuplicateKeys] = []
+    text = "a:\n  b: 1\n  c: 2\n  b: 3\n  'c': 4\n  d: 5\n"
+    assert load_all(text, kubernetes=True, duplicates=duplicates) == [
+        {"a": {"b": 3, "c": 4, "d": 5}}
+    ]
+    assert duplicates == [DuplicateKeys(("b", "c"), 1, 3, 2)]
+    duplicates.clear()
+    load_all("a: [{b: 1}, {b: 2}]\nb: {a: 1}\n", duplicates=duplicates)
+    assert duplicates == []  # the same key in two mappings
+
+
+def test_a_key_the_template_writes_twice_is_bpg003_at_the_second(tmp_path: Path) -> None:
+    template = (
+        DEPLOYMENT_HEAD
+        + "          imagePullPolicy: Always\n          imagePullPolicy: IfNotPresent\n"
+    )
+    workspace = _demo(tmp_path, {DEPLOYMENT: template})
+    assert _found(workspace) == [("BPG003", DEPLOYMENT, 22, 11)]
+    message, hint = _only(workspace)
+    assert message.startswith(
+        "the default render of templates/deployment.yaml gives the key `imagePullPolicy` twice "
+        "in one mapping (`imagePullPolicy` at lines 21 and 22 of its output): Flux's "
+        "helm-controller refuses the release"
+    )
+    assert '`mapping key "imagePullPolicy" already defined`' in message
+    assert "write each key once" in hint
+
+
+def test_keys_two_helpers_both_write_are_one_finding_at_the_mapping(tmp_path: Path) -> None:
+    """The real platform repository's webhook Deployment: its pod labels include
+    `selectorLabels` and `labels`, which holds them; the keys are reported together,
+    at `labels:`, the nearest key on their path that the template writes itself."""
+    template = f"{CHART}/templates/both.yaml"
+    workspace = _demo(tmp_path, {template: BOTH_HELPERS, f"{CHART}/templates/_demo.tpl": HELPERS})
+    assert _found(workspace) == [("BPG003", template, 5, 3)]
+    message, hint = _only(workspace)
+    assert "gives the keys `app.kubernetes.io/name`, `app.kubernetes.io/instance` twice" in message
+    assert "`labels` helper already holds `selectorLabels`" in hint
+
+
+def test_the_same_object_from_two_templates_is_bpg003_at_the_second(tmp_path: Path) -> None:
+    """Reported at the second in Helm's order of templates (by path)."""
+    second = f"{CHART}/templates/settings.yaml"
+    files = {f"{CHART}/templates/settings-copy.yaml": CONFIG_MAP, second: CONFIG_MAP}
+    workspace = _demo(tmp_path, files)
+    assert _found(workspace) == [("BPG003", second, 2, 1)]
+    message, hint = _only(workspace)
+    assert message.startswith(
+        "the default render of templates/settings.yaml renders ConfigMap bp-demo-settings as "
+        "templates/settings-copy.yaml does: Flux's helm-controller refuses the release"
+    )
+    assert "`may not add resource with an already registered id`" in message
+    assert "render each object once" in hint
+
+
+def test_the_same_object_twice_in_one_template(tmp_path: Path) -> None:
+    template = f"{CHART}/templates/settings.yaml"
+    workspace = _demo(tmp_path, {template: CONFIG_MAP + "---\n" + CONFIG_MAP})
+    assert _found(workspace) == [("BPG003", template, 13, 1)]
+    message, _ = _only(workspace)
+    assert "renders ConfigMap bp-demo-settings twice" in message
+
+
+def test_objects_kustomize_tells_apart_pass(tmp_path: Path) -> None:
+    """Another kind, another namespace, another apiVersion, and a hook the same as an
+    object of the release (Helm 4 post-renders hooks apart): none is refused."""
+    other_kind = CONFIG_MAP.replace("kind: ConfigMap", "kind: Secret").replace(
+        "data:\n  mode: fast", "stringData:\n  mode: fast"
+    )
+    other_namespace = CONFIG_MAP.replace("-settings\n", "-settings\n  namespace: elsewhere\n", 1)
+    hook = CONFIG_MAP.replace(
+        "-settings\n", '-settings\n  annotations:\n    "helm.sh/hook": pre-install\n', 1
+    )
+    files = {
+        f"{CHART}/templates/a.yaml": CONFIG_MAP,
+        f"{CHART}/templates/b.yaml": other_kind,
+        f"{CHART}/templates/c.yaml": other_namespace,
+        f"{CHART}/templates/d.yaml": hook,
+    }
+    found = _found(_demo(tmp_path, files), select={"BPG003", "BPG012"})
+    assert found == []
+
+
+def test_a_namespace_left_out_is_the_default_one(tmp_path: Path) -> None:
+    """kustomize reads no namespace as `default`, so these two are one object."""
+    in_default = CONFIG_MAP.replace("-settings\n", "-settings\n  namespace: default\n", 1)
+    files = {f"{CHART}/templates/a.yaml": CONFIG_MAP, f"{CHART}/templates/b.yaml": in_default}
+    assert _found(_demo(tmp_path, files), select={"BPG003"}) == [
+        ("BPG003", f"{CHART}/templates/b.yaml", 2, 1)
+    ]
+
+
+def test_a_repeated_key_only_a_ci_values_file_renders_is_bpg012(tmp_path: Path) -> None:
+    template = DEPLOYMENT_HEAD + (
+        "          imagePullPolicy: Always\n"
+        "          {{- with .Values.pullPolicy }}\n"
+        "          imagePullPolicy: {{ . }}\n"
+        "          {{- end }}\n"
+    )
+    files = {DEPLOYMENT: template, f"{CHART}/ci/pull-values.yaml": "pullPolicy: Never\n"}
+    workspace = _demo(tmp_path, files)
+    assert _found(workspace, select={"BPG003", "BPG012"}) == [("BPG012", DEPLOYMENT, 23, 28)]
+    message, _ = _only(workspace)
+    assert message.startswith(
+        "render with ci/pull-values.yaml failed: templates/deployment.yaml gives the key "
+        "`imagePullPolicy` twice"
+    )
