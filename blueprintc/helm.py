@@ -43,6 +43,7 @@ _POSITION = re.compile(
 _EXECUTION_ERROR = "execution error at"
 # `helm dependency build` downloads: its deadline, when longer than the budget's.
 DOWNLOAD_SECONDS = 600.0
+NOTES_FILE = "NOTES.txt"  # a chart's install notes: rendered, never a manifest
 # A manifest's documents, and the keys its mappings give twice.
 ParsedManifest = tuple[list[Any], tuple[yamldata.DuplicateKeys, ...]]
 
@@ -126,11 +127,25 @@ class Render:
             return [o for o in self._objects if text in self.manifests[o.template]]
         return self._parse(lambda template: text in self.manifests[template])
 
+    def manifest_files(self) -> list[str]:
+        """The rendered files Helm's manifest sorter reads as manifests, in its order:
+        every one, whatever its name, but NOTES.txt, a partial (`_helpers.tpl`) and one
+        with no text."""
+        return [
+            template
+            for template in sorted(self.manifests)
+            if not template.endswith(NOTES_FILE)
+            and not template.rpartition("/")[2].startswith("_")
+            and self.manifests[template].strip()
+        ]
+
+    def documents(self, template: str) -> list[Any]:
+        """The template's output as YAML documents (raises yaml.YAMLError)."""
+        return self._load_documents(self.manifests[template])
+
     def _parse(self, wanted: Callable[[str], bool] | None = None) -> list[RenderedObject]:
         result = []
-        for template in sorted(self.manifests):
-            if not template.endswith((".yaml", ".yml")):
-                continue
+        for template in self.manifest_files():
             if wanted is not None and not wanted(template):
                 continue
             try:
@@ -146,29 +161,27 @@ class Render:
         return result
 
     def not_yaml(self) -> list[tuple[str, yaml.YAMLError]]:
-        """The YAML templates whose output does not parse as YAML (`helm template`
+        """The manifest files whose output does not parse as YAML (`helm template`
         refuses such a render), each with PyYAML's error."""
         found = []
-        for template in sorted(self.manifests):
-            if template.endswith((".yaml", ".yml")):
-                try:
-                    self._load_documents(self.manifests[template])
-                except yaml.YAMLError as exc:
-                    found.append((template, exc))
+        for template in self.manifest_files():
+            try:
+                self._load_documents(self.manifests[template])
+            except yaml.YAMLError as exc:
+                found.append((template, exc))
         return found
 
     def duplicate_keys(self) -> list[tuple[str, yamldata.DuplicateKeys]]:
-        """Each mapping of a YAML template's output that gives a key twice, with its template:
+        """Each mapping of a manifest file's output that gives a key twice, with its file:
         Helm keeps the last, Flux's helm-controller refuses the release (its post-renderer
         reads the manifests with kustomize, which refuses a duplicate key)."""
         found = []
-        for template in sorted(self.manifests):
-            if template.endswith((".yaml", ".yml")):
-                try:
-                    parsed = self._parsed(self.manifests[template])
-                except yaml.YAMLError:
-                    continue  # not YAML: `not_yaml` has it
-                found.extend((template, duplicate) for duplicate in parsed[1])
+        for template in self.manifest_files():
+            try:
+                parsed = self._parsed(self.manifests[template])
+            except yaml.YAMLError:
+                continue  # not YAML: `not_yaml` has it
+            found.extend((template, duplicate) for duplicate in parsed[1])
         return found
 
     def _load_documents(self, text: str) -> list[Any]:

@@ -179,3 +179,64 @@ def test_a_repeated_key_only_a_ci_values_file_renders_is_bpg012(tmp_path: Path) 
         "render with ci/pull-values.yaml failed: templates/deployment.yaml gives the key "
         "`imagePullPolicy` twice"
     )
+
+
+def test_a_required_value_printed_as_a_document_is_bpg003(tmp_path: Path) -> None:
+    """helm/helm#5550: `{{ required ... }}` on a line of its own prints the value, a
+    document of text that Helm's manifest sorter refuses."""
+    template = f"{CHART}/templates/settings.yaml"
+    text = '{{ required "who is required" .Values.who }}\n---\n' + CONFIG_MAP
+    workspace = _demo(tmp_path, {template: text}, values="replicas: 1\nwho: bob\n")
+    assert _found(workspace) == [("BPG003", template, 1, 1)]
+    message, hint = _only(workspace)
+    assert message == (
+        "the default render of templates/settings.yaml renders a document that is text "
+        "(`bob`) at line 1 of its output, not an object: Helm refuses the render (`YAML parse "
+        "error on templates/settings.yaml: ... cannot unmarshal string into Go value of type "
+        "releaseutil.SimpleHead`)"
+    )
+    assert "{{- $_ := required" in hint
+
+
+def test_a_list_of_objects_printed_as_one_document_is_bpg003(tmp_path: Path) -> None:
+    template = f"{CHART}/templates/extra.yaml"
+    values = "replicas: 1\nextraObjects:\n  - kind: ConfigMap\n  - kind: Secret\n"
+    workspace = _demo(tmp_path, {template: "{{ toYaml .Values.extraObjects }}\n"}, values)
+    assert _found(workspace) == [("BPG003", template, 1, 1)]
+    message, hint = _only(workspace)
+    assert "renders a document that is a list at line 1 of its output, not an object" in message
+    assert "cannot unmarshal array" in message
+    assert "{{- range .Values.extraObjects }}" in hint
+
+
+def test_a_file_in_templates_that_is_no_manifest_is_bpg003(tmp_path: Path) -> None:
+    """Helm reads every rendered file but NOTES.txt as manifests, whatever its name."""
+    template = f"{CHART}/templates/config.toml"
+    workspace = _demo(tmp_path, {template: "[server]\nport = 8080\n"})
+    assert _found(workspace) == [("BPG003", template, 2, 1)]
+    message, hint = _only(workspace)
+    assert message.startswith("the default render of templates/config.toml is not YAML")
+    assert hint.startswith("move config.toml out of templates/ (a template reads it with")
+
+
+def test_an_object_in_a_json_file_under_templates_is_checked_as_helm_installs_it(
+    tmp_path: Path,
+) -> None:
+    template = f"{CHART}/templates/settings.json"
+    text = (
+        '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": '
+        '"{{ .Release.Name }}-json", "labels": {"app.kubernetes.io/name": "demo", '
+        '"app.kubernetes.io/instance": "{{ .Release.Name }}", '
+        '"app.kubernetes.io/managed-by": "Helm"}}, "data": {"port": 8080}}\n'
+    )
+    workspace = _demo(tmp_path, {template: text})
+    assert [(rule, file) for rule, file, _, _ in _found(workspace)] == [("BPG012", template)]
+
+
+def test_notes_and_text_that_is_yaml_objects_pass(tmp_path: Path) -> None:
+    notes = "Thanks for installing {{ .Release.Name }}.\n- run: this\nport = 80\n"
+    files = {
+        f"{CHART}/templates/NOTES.txt": notes,
+        f"{CHART}/templates/settings.yaml": "# only a comment\n---\n" + CONFIG_MAP + "---\n",
+    }
+    assert _found(_demo(tmp_path, files), select={"BPG003", "BPG012"}) == []

@@ -2,8 +2,13 @@
 `RenderFailure` at the template line that made it, which BPG003 reports for the default
 render, BPG012 for a ci/ or `--values` render and BPG005 for a render with a toggle on:
 
-- a YAML template whose output is not YAML (`env: {{ .Values.org }}-{{ .Values.type }}`
-  with both values unset renders `env: -`);
+- a template whose output is not YAML (`env: {{ .Values.org }}-{{ .Values.type }}` with
+  both values unset renders `env: -`), or holds a document that is no object: a
+  `{{ required "..." .Values.who }}` line on its own prints the value as a document
+  (helm/helm#5550), a `toYaml` of a list of extra objects prints one list. Helm reads
+  every rendered file but NOTES.txt as manifests, whatever its name (a file copied
+  into templates/ by mistake: `YAML parse error on ...`), and refuses these at render
+  time: `cannot unmarshal string into Go value of type releaseutil.SimpleHead`;
 - a mapping that gives a key twice (a literal `resources:` and a helper's, a helper
   included twice, a line pasted twice): `helm install` keeps the last value, but
   helm-controller always post-renders the manifests (its origin labels) with kustomize,
@@ -18,7 +23,11 @@ render, BPG012 for a ci/ or `--values` render and BPG005 for a render with a tog
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
+import yaml
+
+from blueprintc import yamldata
 from blueprintc.helm import Render, RenderedObject, RenderFailure, chart_relative
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.object_sources import object_location
@@ -27,6 +36,11 @@ HOOK_ANNOTATION = "helm.sh/hook"
 NOT_YAML_HINT = (
     "quote the value (`{{ .Values.x | quote }}`) or give it a default, so every rendered "
     "line is YAML"
+)
+NON_OBJECT_HINT = (
+    "render only objects: keep a check's value out of the output (`{{- $_ := required "
+    '"..." .Values.x }}`), and give each of a list\'s objects a document of its own '
+    "(`{{- range .Values.extraObjects }}` `---` `{{ toYaml . }}` `{{- end }}`)"
 )
 DUPLICATE_KEY_HINT = (
     "write each key once: remove the repeated line or, where two helpers or a `toYaml` of "
@@ -49,6 +63,7 @@ def refused_manifests(
     left out; so is an object twice when both of its templates are."""
     return [
         *_not_yaml(ctx, render, reported),
+        *_non_objects(ctx, render, reported),
         *_duplicate_keys(ctx, render, reported),
         *_duplicate_objects(ctx, render, reported),
     ]
@@ -77,8 +92,75 @@ def _not_yaml(
             f"{name} is not YAML ({problem} at line {at} of its output, `{made.strip()}`): "
             "Helm refuses to install it"
         )
-        found.append(RenderFailure(message, name, line, column, False, NOT_YAML_HINT))
+        hint = NOT_YAML_HINT if _is_yaml_file(name) else _not_a_manifest_hint(name)
+        found.append(RenderFailure(message, name, line, column, False, hint))
     return found
+
+
+def _non_objects(
+    ctx: BlueprintContext, render: Render, reported: Mapping[str, str] | None
+) -> list[RenderFailure]:
+    """Each manifest file with a document that is no object (a text, a list, a number),
+    at the template line that wrote the first such document's first line."""
+    found = []
+    for template in render.manifest_files():
+        if _reported(render, template, reported):
+            continue
+        try:
+            documents = render.documents(template)
+        except yaml.YAMLError:
+            continue  # not YAML: `_not_yaml` has it
+        if all(document is None or isinstance(document, dict) for document in documents):
+            continue
+        output = render.manifests[template].splitlines()
+        at, document = _first_non_object(output)
+        name = chart_relative(template)
+        source = ctx.template_source(name)
+        line, column = _source_position(source.lines, output[at], at + 1) if source else (1, 1)
+        what = _GO_TYPES.get(type(document), "string")
+        shown = f" (`{output[at].strip()}`)" if what != "array" else ""
+        message = (
+            f"{name} renders a document that is {_WORDS[what]}{shown} at line {at + 1} of "
+            f"its output, not an object: Helm refuses the render (`YAML parse error on "
+            f"{name}: ... cannot unmarshal {what} into Go value of type "
+            "releaseutil.SimpleHead`)"
+        )
+        hint = NON_OBJECT_HINT if _is_yaml_file(name) else _not_a_manifest_hint(name)
+        found.append(RenderFailure(message, name, line, column, False, hint))
+    return found
+
+
+_GO_TYPES: dict[type, str] = {list: "array", bool: "bool", int: "number", float: "number"}
+_WORDS = {"array": "a list", "bool": "a boolean", "number": "a number", "string": "text"}
+
+
+def _first_non_object(output: list[str]) -> tuple[int, Any]:
+    """The first line (0-based) of the output's first document that is no object, with
+    that document's data; documents split as Helm splits them, on lines that start with
+    `---`."""
+    starts = [0, *(i + 1 for i, line in enumerate(output) if line.startswith("---"))]
+    ends = [*(start - 1 for start in starts[1:]), len(output)]
+    for start, end in zip(starts, ends, strict=True):
+        chunk = output[start:end]
+        documents = yamldata.load_all("\n".join(chunk), kubernetes=True) if chunk else []
+        document = documents[0] if documents else None
+        if document is not None and not isinstance(document, dict):
+            first = next(i for i, line in enumerate(chunk) if _is_content(line))
+            return start + first, document
+    return 0, None
+
+
+def _is_yaml_file(name: str) -> bool:
+    return name.endswith((".yaml", ".yml"))
+
+
+def _not_a_manifest_hint(name: str) -> str:
+    base = name.rpartition("/")[2]
+    return (
+        f"move {base} out of templates/ (a template reads it with `.Files.Get`), or name "
+        f"it _{base} if it only defines helpers: Helm reads every other file there as "
+        "Kubernetes manifests"
+    )
 
 
 def _duplicate_keys(
