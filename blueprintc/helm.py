@@ -80,8 +80,10 @@ class RenderedObject:
 
     @property
     def name(self) -> str:
+        """metadata.name; empty when it has none (left out, or null: an unset value)."""
         metadata = self.body.get("metadata")
-        return str(metadata.get("name", "")) if isinstance(metadata, dict) else ""
+        name = metadata.get("name") if isinstance(metadata, dict) else None
+        return "" if name is None else str(name)
 
 
 @dataclass(frozen=True)

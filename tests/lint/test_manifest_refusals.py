@@ -240,3 +240,21 @@ def test_notes_and_text_that_is_yaml_objects_pass(tmp_path: Path) -> None:
         f"{CHART}/templates/settings.yaml": "# only a comment\n---\n" + CONFIG_MAP + "---\n",
     }
     assert _found(_demo(tmp_path, files), select={"BPG003", "BPG012"}) == []
+
+
+def test_objects_without_a_name_are_not_one_object_twice(tmp_path: Path) -> None:
+    """An unset `name:` (null) is no name: BPG012 says so of each object, and calls it
+    so, not `None` (kustomize would refuse it too: `missing metadata.name`)."""
+    unnamed = CONFIG_MAP.replace("{{ .Release.Name }}-settings", "{{ .Values.settingsName }}")
+    nameless_kind = CONFIG_MAP.replace("kind: ConfigMap\n", "")
+    files = {
+        f"{CHART}/templates/a.yaml": unnamed,
+        f"{CHART}/templates/b.yaml": unnamed,
+        f"{CHART}/templates/c.yaml": nameless_kind,
+    }
+    result = lint([_demo(tmp_path, files)], root=tmp_path / "ws", jobs=1)
+    assert sorted((d.rule, d.location.file[-6:], d.message) for d in result.active) == [
+        ("BPG012", "a.yaml", "ConfigMap (no name): metadata.name: required field is missing"),
+        ("BPG012", "b.yaml", "ConfigMap (no name): metadata.name: required field is missing"),
+        ("BPG012", "c.yaml", "(no kind) bp-demo-settings: kind: required field is missing"),
+    ]

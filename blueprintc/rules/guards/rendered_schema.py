@@ -90,7 +90,8 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         if place is not None:  # the Blueprint's own value, wherever the template is
             hint = f"fix what this line sets: the object must match {schema}"
         yield Finding(
-            f"{obj.kind} {obj.name or '(no name)'}: {error.path or 'the object'}: "
+            f"{obj.kind or '(no kind)'} {obj.name or '(no name)'}: "
+            f"{error.path or 'the object'}: "
             f"{error.message}{where}",
             place or object_location(ctx, obj, error.path),
             hint=hint,
