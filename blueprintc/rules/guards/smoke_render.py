@@ -25,6 +25,12 @@ reported at the refused value in values.yaml, where Helm's message names none. A
 failure in an upstream's template is reported at the upstream's Chart.yaml entry: the
 fix is a value under its key, never an edit of a vendored template.
 
+A chart whose Chart.yaml `kubeVersion` leaves out the Kubernetes version it is linted
+for (`kubernetesVersion` in blueprintc.yaml, or `--kube-version`) fails too, at that
+line: Helm checks it before it renders (`chart requires kubeVersion: >=1.33.0-0 which
+is incompatible with Kubernetes v1.32.0`), for the chart it installs, not its
+subcharts.
+
 Failing: a template with a typo (`{{ .Values.image.tag | quot }}`), or a chart
 whose templates are all gated off without the `default-off` annotation.
 """
@@ -37,6 +43,7 @@ from collections.abc import Iterator
 
 from blueprintc.diagnostics import Finding, Severity
 from blueprintc.helm import RenderFailure
+from blueprintc.plan.versions import RangeError, VersionError, parse_range
 from blueprintc.remote_schemas import SCHEMA_FILE
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
@@ -76,6 +83,9 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             hint=f"use one of: {', '.join(modes)}",
         )
         return
+    excluded = _kube_version_excluded(ctx)
+    if excluded is not None:
+        yield excluded
     render = ctx.render(None)
     made = ctx.stand_in
     if render.failure is not None:
@@ -98,6 +108,32 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             chart_location(ctx, ("name",)),
             hint=f'if an `enabled: false` gate is intended, annotate `{annotation}: "default-off"`',
         )
+
+
+def _kube_version_excluded(ctx: BlueprintContext) -> Finding | None:
+    """Chart.yaml's `kubeVersion` when it leaves out the Kubernetes version the chart is
+    linted for: Helm refuses to render or install the chart there (the SDK's render, a
+    template engine's, does not check it). A range that does not parse is left alone."""
+    wanted = ctx.chart_meta.get("kubeVersion")
+    if not isinstance(wanted, str) or not wanted.strip():
+        return None
+    version = ctx.workspace.kubernetes_version
+    try:
+        if parse_range(wanted).contains(version):
+            return None
+    except (RangeError, VersionError):
+        return None
+    return Finding(
+        f"Chart.yaml's kubeVersion `{wanted}` leaves out Kubernetes {version}, which the "
+        "Blueprint is linted for: Helm refuses to install the chart there (`chart requires "
+        f"kubeVersion: {wanted} which is incompatible with Kubernetes v{version}`)",
+        chart_location(ctx, ("kubeVersion",), key=False),
+        hint=(
+            f"widen the range to take {version} (a lower bound with `-0`, as "
+            "`>=1.28.0-0`, also takes the providers' builds such as `1.32.0-gke.1`), or "
+            "raise `kubernetesVersion` in blueprintc.yaml if every Sovereign runs a newer one"
+        ),
+    )
 
 
 def reported_default_failure(ctx: BlueprintContext) -> RenderFailure | None:
