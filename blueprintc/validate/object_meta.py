@@ -19,6 +19,7 @@ A value holding `${` is left alone: Flux substitutes it before the API server se
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -101,6 +102,42 @@ def object_meta_problems(obj: dict[str, Any]) -> list[Problem]:
     if isinstance(spec, dict) and kind in SELECTOR_KINDS:
         found.extend(selectors_problems(kind, api_version, spec))
     return found
+
+
+def metadata_problems(obj: dict[str, Any]) -> list[Problem]:
+    """What the API server refuses in any object's metadata, whatever its kind: for an
+    object whose kind has no schema at hand (a custom resource), the one check it gets.
+    Its name, labels and annotations as for every object, and their types, which its
+    kind's schema would say: ObjectMeta's labels and annotations are maps of strings
+    (`version: 1.0` is a number, which the API server cannot decode, and Helm's manifest
+    sorter refuses a number among annotations before that), its name a string."""
+    metadata = obj.get("metadata")
+    if not isinstance(metadata, dict):
+        return []
+    found: list[Problem] = []
+    name = metadata.get("name")
+    if name is not None and not isinstance(name, str):
+        found.append(("metadata.name", f"{_as_yaml(name)} is not a string: quote it"))
+    for field in ("labels", "annotations"):
+        entries = metadata.get(field)
+        if entries is not None and not isinstance(entries, dict):
+            found.append((f"metadata.{field}", f"{_as_yaml(entries)} is not a map of strings"))
+        for key, value in entries.items() if isinstance(entries, dict) else ():
+            if value is not None and not isinstance(value, str):
+                found.append(
+                    (f"metadata.{field}.{key}", f"{_as_yaml(value)} is not a string: quote it")
+                )
+    kind, api_version = obj.get("kind"), obj.get("apiVersion")
+    typed = isinstance(name, str) and isinstance(kind, str) and isinstance(api_version, str)
+    if typed and not _plainly_valid_name(name, api_version, kind):
+        found.extend(_name_problems(name, api_version, kind))
+    found.extend(_meta_maps(metadata, "metadata"))
+    return found
+
+
+def _as_yaml(value: Any) -> str:
+    """A value as YAML writes it: `1.0`, `true`, `[a]`."""
+    return json.dumps(value) if not isinstance(value, str) else repr(value)
 
 
 def _built_in(api_version: str) -> bool:

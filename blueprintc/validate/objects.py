@@ -49,7 +49,7 @@ from blueprintc.validate.kubernetes import (
 )
 from blueprintc.validate.label_text import Problem
 from blueprintc.validate.network_policies import network_policy_problems
-from blueprintc.validate.object_meta import object_meta_problems
+from blueprintc.validate.object_meta import metadata_problems, object_meta_problems
 from blueprintc.validate.persistent_claims import claim_problems
 from blueprintc.validate.quantities import quantity_problems
 from blueprintc.validate.rbac import rbac_problems
@@ -157,6 +157,13 @@ def check_object(
             errors = {_null_named(e, dropped) for e in _errors(validator, pruned, obj)}
     checked = {e.path for e in errors}
     return sorted(errors | {e for e in envelope if e not in meta or e.path not in checked})
+
+
+def check_metadata(obj: dict[str, Any]) -> list[SchemaError]:
+    """What the API server refuses of an object whose kind has no schema at hand: the
+    fields every object needs and its metadata (`object_meta.metadata_problems`)."""
+    meta = {SchemaError(path, message) for path, message in metadata_problems(obj)}
+    return sorted(set(_envelope(obj)) | meta)
 
 
 def _null_named(error: SchemaError, dropped: set[PathKey]) -> SchemaError:

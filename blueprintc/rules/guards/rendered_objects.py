@@ -11,7 +11,9 @@ Kubernetes version (`kubernetesVersion`, `--kube-version`), then the schemas of
 ship (each catalog chart's `crds/` and its `file://` dependencies' `crds/`: bp-cert-manager
 ships the Certificate that bp-cluster-issuers renders). An object of a kind none of them
 describes is not checked, and said so (BPG013): kubeconform's `-ignore-missing-schemas`,
-made visible, because a chart may render any CRD's objects.
+made visible, because a chart may render any CRD's objects. Only its metadata is:
+every object has it, and the API server validates it for a custom resource too
+(`validate.objects.check_metadata`).
 
 An object of an API group Kubernetes itself serves (`apps`, `autoscaling`,
 `networking.k8s.io`, as the version's definitions list them) whose apiVersion and kind
@@ -147,7 +149,12 @@ class _Checker:
     def check(self, obj: RenderedObject, body: Any, prefix: str, label: str) -> None:
         """`body` (the rendered object, or an item of a `List` it renders at `prefix`)."""
         from blueprintc.validate.kubernetes import served_groups
-        from blueprintc.validate.objects import SchemaError, check_object, has_schema
+        from blueprintc.validate.objects import (
+            SchemaError,
+            check_metadata,
+            check_object,
+            has_schema,
+        )
 
         if is_object_list(body):  # Helm applies a List's items, each an object of its own
             for index, item in enumerate(body["items"]):
@@ -164,9 +171,11 @@ class _Checker:
                 message = _not_served(api_version, kind, self.version)
                 self._add(obj, SchemaError("apiVersion", message), prefix, label)
                 return
-            if not known:
+            if not known:  # its metadata only, which every kind has (BPG013 says so)
                 objects = self.result.unchecked.setdefault((api_version, kind), set())
                 objects.add((obj.template, obj.ordinal))
+                for error in check_metadata(body):
+                    self._add(obj, error, prefix, label)
                 return
         for error in check_object(body, kubernetes_version=self.version, extra=self.extra):
             self._add(obj, error, prefix, label)

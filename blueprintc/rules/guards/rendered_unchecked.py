@@ -3,9 +3,10 @@
 blueprintc carries the schemas of core Kubernetes, Flux and Catalyst kinds. A
 chart may render objects of any CRD (a ServiceMonitor, a cert-manager
 Certificate, a CloudNativePG Cluster); without its schema nothing can be said
-about them, which is not a defect, and it is never silent: one info finding
-per chart names the kinds and how many objects were left unchecked, so nobody
-mistakes "passed" for "checked". Name a directory holding their CRDs (or
+about them but their metadata (BPG012 checks that: every object has it), which
+is not a defect, and it is never silent: one info finding per chart names the
+kinds and how many objects were left unchecked, so nobody mistakes "passed" for
+"checked". Name a directory holding their CRDs (or
 CRDs-catalog JSON schemas) in blueprintc.yaml's `schemaLocations` or with
 `--schema-location`, and BPG012 checks them too.
 
