@@ -93,6 +93,7 @@ class Render:
     manifests: dict[str, str]
     failure: RenderFailure | None
     _objects: list[RenderedObject] | None = field(default=None, compare=False, repr=False)
+    _manifest_files: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
     # Parsed YAML documents by manifest text, shared by the renders of one chart: renders
     # with different values mostly repeat the same templates word for word.
     _documents: dict[str, ParsedManifest] | None = field(default=None, compare=False, repr=False)
@@ -129,17 +130,22 @@ class Render:
             return [o for o in self._objects if text in self.manifests[o.template]]
         return self._parse(lambda template: text in self.manifests[template])
 
-    def manifest_files(self) -> list[str]:
+    def manifest_files(self) -> tuple[str, ...]:
         """The rendered files Helm's manifest sorter reads as manifests, in its order:
         every one, whatever its name, but NOTES.txt, a partial (`_helpers.tpl`) and one
         with no text."""
-        return [
-            template
-            for template in sorted(self.manifests)
-            if not template.endswith(NOTES_FILE)
-            and not template.rpartition("/")[2].startswith("_")
-            and self.manifests[template].strip()
-        ]
+        if self._manifest_files is None:
+            files = tuple(
+                template
+                for template, text in sorted(self.manifests.items())
+                if text
+                and not text.isspace()
+                and not template.endswith(NOTES_FILE)
+                and not template.rpartition("/")[2].startswith("_")
+            )
+            object.__setattr__(self, "_manifest_files", files)
+        assert self._manifest_files is not None
+        return self._manifest_files
 
     def documents(self, template: str) -> list[Any]:
         """The template's output as YAML documents (raises yaml.YAMLError)."""

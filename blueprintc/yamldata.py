@@ -41,6 +41,8 @@ class Loader(yaml.CSafeLoader):
     except that a plain `=` is a string (`as_go_yaml`)."""
 
     _resolved: dict[str, str] = {}  # noqa: RUF012 - shared on purpose, bounded below
+    # Where `load_all` notes the mappings that give a key twice (None: not asked).
+    duplicates: list[DuplicateKeys] | None = None
     # The C composer calls these two around every node, for path resolvers, which safe
     # loading never has (asserted below): C no-ops instead of Python ones.
     descend_resolver = staticmethod(operator.is_)  # (parent, index): ignored
@@ -141,13 +143,14 @@ def load_all(
     given, gets each mapping that gives a plain-text key again (in a document this walk
     builds: not one with aliases or merge keys)."""
     loader = (KubernetesLoader if kubernetes else Loader)(text)
+    loader.duplicates = duplicates
     scalars = _KUBERNETES_SCALARS if kubernetes else SCALAR_CONSTRUCTORS
     try:
         documents = []
         while loader.check_node():
             node = loader.get_node()
             try:
-                documents.append(_build(node, loader, set(), scalars, duplicates))
+                documents.append(_build(node, loader, set(), scalars))
             except Exception:  # PyYAML's constructor decides, and raises its own error
                 documents.append(loader.construct_document(node))
         return documents
@@ -156,11 +159,7 @@ def load_all(
 
 
 def _build(
-    node: Node,
-    constructor: Any,
-    seen: set[int],
-    scalars: dict[str, Callable[[Any, Node], Any]],
-    duplicates: list[DuplicateKeys] | None,
+    node: Node, constructor: Any, seen: set[int], scalars: dict[str, Callable[[Any, Node], Any]]
 ) -> Any:
     kind = node.__class__
     tag = node.tag
@@ -189,12 +188,12 @@ def _build(
             if value_node.__class__ is ScalarNode and value_node.tag == STR_TAG:
                 result[key] = value_node.value
             else:
-                result[key] = _build(value_node, constructor, seen, scalars, duplicates)
-        if len(result) < len(node.value) and duplicates is not None:
-            duplicates.extend(_duplicate_keys(node))
+                result[key] = _build(value_node, constructor, seen, scalars)
+        if len(result) < len(node.value) and constructor.duplicates is not None:
+            constructor.duplicates.extend(_duplicate_keys(node))
         return result
     if kind is SequenceNode and tag == _SEQ_TAG:
-        return [_build(child, constructor, seen, scalars, duplicates) for child in node.value]
+        return [_build(child, constructor, seen, scalars) for child in node.value]
     raise _Unusual
 
 

@@ -193,6 +193,10 @@ def _duplicate_objects(
     ctx: BlueprintContext, render: Render, reported: Mapping[str, str] | None
 ) -> list[RenderFailure]:
     """Each object the render gives again (not a hook), at the second one's `kind:`."""
+    if reported is not None and all(
+        _reported(render, t, reported) for t in render.manifest_files()
+    ):
+        return []  # the very objects of the reported render (a toggle that changes nothing)
     first: dict[tuple[str, str, str, str], RenderedObject] = {}
     found = []
     for obj in render.objects():
@@ -222,14 +226,17 @@ def _duplicate_objects(
 def _identity(obj: RenderedObject) -> tuple[str, str, str, str] | None:
     """What kustomize tells objects apart by (apiVersion, kind, namespace with `default`
     for none, name); None for a hook, a list or an object without a name."""
-    metadata = obj.body.get("metadata")
-    if not isinstance(metadata, dict) or not obj.name or obj.kind.endswith("List"):
+    body = obj.body
+    metadata = body.get("metadata")
+    if not isinstance(metadata, dict):
         return None
-    annotations = metadata.get("annotations")
+    name, kind, annotations = metadata.get("name"), body.get("kind"), metadata.get("annotations")
+    if not isinstance(name, str) or not name or not isinstance(kind, str) or kind.endswith("List"):
+        return None
     if isinstance(annotations, dict) and HOOK_ANNOTATION in annotations:
         return None
     namespace = metadata.get("namespace")
-    return (obj.api_version, obj.kind, str(namespace or "default"), obj.name)
+    return (str(body.get("apiVersion", "")), kind, str(namespace or "default"), name)
 
 
 def _reported(render: Render, template: str, reported: Mapping[str, str] | None) -> bool:
