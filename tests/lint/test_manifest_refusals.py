@@ -258,3 +258,68 @@ def test_objects_without_a_name_are_not_one_object_twice(tmp_path: Path) -> None
         ("BPG012", "b.yaml", "ConfigMap (no name): metadata.name: required field is missing"),
         ("BPG012", "c.yaml", "(no kind) bp-demo-settings: kind: required field is missing"),
     ]
+
+
+JOB = """\
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: {{ .Release.Name }}-migrate
+  annotations:
+    "helm.sh/hook": {{ .Values.hook }}
+"""
+JOB_BODY = (
+    HELM_LABELS
+    + """\
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: migrate
+          image: registry.example.org/migrate:1.0.0
+"""
+)
+
+
+def _hook_findings(tmp_path: Path, hook: str) -> list[tuple[str, str, int, int]]:
+    files = {f"{CHART}/templates/job.yaml": JOB + JOB_BODY}
+    return _found(_demo(tmp_path, files, values=f"replicas: 1\nhook: {hook}\n"))
+
+
+def test_a_hook_of_an_event_helm_does_not_know_is_bpg003_at_the_annotation(
+    tmp_path: Path,
+) -> None:
+    """Helm's manifest sorter skips the object (`skipping unknown hooks`, an info log):
+    the migration Job never runs, and nothing says so."""
+    assert _hook_findings(tmp_path, "pre-instal") == [
+        ("BPG003", f"{CHART}/templates/job.yaml", 6, 5)
+    ]
+    files = {f"{CHART}/templates/job.yaml": JOB + JOB_BODY}
+    message, hint = _only(
+        _demo(tmp_path / "again", files, values="replicas: 1\nhook: pre-instal\n")
+    )
+    assert message == (
+        "the default render of templates/job.yaml renders Job bp-demo-migrate as a hook of "
+        "`pre-instal`: Helm knows no hook event `pre-instal`, so it skips the object and "
+        "never installs it (`skipping unknown hooks`)"
+    )
+    assert hint.startswith("write `pre-install`: Helm's hook events are pre-install,")
+
+
+def test_helm_2_hooks_and_an_empty_event_are_named(tmp_path: Path) -> None:
+    files = {f"{CHART}/templates/job.yaml": JOB + JOB_BODY}
+    message, hint = _only(
+        _demo(tmp_path, files, values="replicas: 1\nhook: pre-install,test-failure\n")
+    )
+    assert "Helm knows no hook event `test-failure`" in message
+    assert hint.startswith("Helm 3 dropped the `test-failure` hook")
+    empty = JOB.replace("{{ .Values.hook }}", '""') + JOB_BODY
+    message, _ = _only(_demo(tmp_path / "empty", {f"{CHART}/templates/job.yaml": empty}))
+    assert "Helm knows no hook event (an empty one)" in message
+
+
+def test_known_hook_events_pass(tmp_path: Path) -> None:
+    """Any case, spaces around the commas, and Helm 2's `test-success`."""
+    assert _hook_findings(tmp_path, '"Pre-Install, post-upgrade"') == []
+    assert _hook_findings(tmp_path / "test", "test-success") == []

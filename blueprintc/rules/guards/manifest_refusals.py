@@ -14,6 +14,9 @@ render, BPG012 for a ci/ or `--values` render and BPG005 for a render with a tog
   helm-controller always post-renders the manifests (its origin labels) with kustomize,
   whose YAML reader refuses the document: `mapping key "resources" already defined`.
   Real releases failed on it (bitwarden's, memphis', kubeapps' and neo4j's charts);
+- an object annotated as a hook of an event Helm does not know (`helm.sh/hook:
+  pre-instal`, Helm 2's `test-failure`, an empty value): Helm's manifest sorter skips
+  it (`skipping unknown hooks`, at info level), so it is never installed, silently;
 - the same object twice in the release (same apiVersion, kind, namespace and name: a
   Secret both a chart and its subchart make), which kustomize refuses too: `may not add
   resource with an already registered id`. Hooks are left out: Helm 4 post-renders them
@@ -31,8 +34,22 @@ from blueprintc import yamldata
 from blueprintc.helm import Render, RenderedObject, RenderFailure, chart_relative
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.object_sources import object_location
+from blueprintc.spelling import one_slip_apart
 
 HOOK_ANNOTATION = "helm.sh/hook"
+# The events Helm's manifest sorter knows (`test-success`: Helm 2's name for `test`).
+HOOK_EVENTS = (
+    "pre-install",
+    "post-install",
+    "pre-delete",
+    "post-delete",
+    "pre-upgrade",
+    "post-upgrade",
+    "pre-rollback",
+    "post-rollback",
+    "test",
+    "test-success",
+)
 NOT_YAML_HINT = (
     "quote the value (`{{ .Values.x | quote }}`) or give it a default, so every rendered "
     "line is YAML"
@@ -64,6 +81,7 @@ def refused_manifests(
     return [
         *_not_yaml(ctx, render, reported),
         *_non_objects(ctx, render, reported),
+        *_unknown_hooks(ctx, render, reported),
         *_duplicate_keys(ctx, render, reported),
         *_duplicate_objects(ctx, render, reported),
     ]
@@ -161,6 +179,48 @@ def _not_a_manifest_hint(name: str) -> str:
         f"it _{base} if it only defines helpers: Helm reads every other file there as "
         "Kubernetes manifests"
     )
+
+
+def _unknown_hooks(
+    ctx: BlueprintContext, render: Render, reported: Mapping[str, str] | None
+) -> list[RenderFailure]:
+    """Each object annotated as a hook of an event Helm does not know, at that line."""
+    found = []
+    for obj in render.objects():
+        metadata = obj.body.get("metadata")
+        annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
+        value = annotations.get(HOOK_ANNOTATION) if isinstance(annotations, dict) else None
+        if not isinstance(value, str) or _reported(render, obj.template, reported):
+            continue
+        unknown = [e for e in (e.strip().lower() for e in value.split(",")) if e not in HOOK_EVENTS]
+        if not unknown:
+            continue
+        name = chart_relative(obj.template)
+        shown = f"`{unknown[0]}`" if unknown[0] else "(an empty one)"
+        message = (
+            f"{name} renders {obj.kind} {obj.name or '(no name)'} as a hook of `{value}`: "
+            f"Helm knows no hook event {shown}, so it skips the object and never installs it "
+            "(`skipping unknown hooks`)"
+        )
+        where = object_location(ctx, obj, f"metadata.annotations.{HOOK_ANNOTATION}")
+        source = ctx.template_source(name)
+        at = source is not None and where.file == source.rel
+        line, column = (where.line, where.column) if at else (1, 1)
+        found.append(RenderFailure(message, name, line, column, False, _hook_hint(unknown[0])))
+    return found
+
+
+def _hook_hint(unknown: str) -> str:
+    meant = [event for event in HOOK_EVENTS if one_slip_apart(unknown, event)]
+    events = ", ".join(e for e in HOOK_EVENTS if e != "test-success")
+    if meant:
+        return f"write `{meant[0]}`: Helm's hook events are {events}, comma-separated"
+    if unknown in ("test-failure", "crd-install"):
+        return (
+            f"Helm 3 dropped the `{unknown}` hook: use one of {events} (a test passes or "
+            "fails as its Pod does; CRDs go in the chart's crds/ directory)"
+        )
+    return f"use Helm's hook events, comma-separated: {events}; or drop the annotation"
 
 
 def _duplicate_keys(
