@@ -1,4 +1,5 @@
-"""The renders Helm makes and Flux's helm-controller then refuses to install. Each is a
+"""What a render gives that Helm or Flux's helm-controller then refuses to install, or
+Helm drops, though Helm's template engine (the SDK's render) passes it. Each is a
 `RenderFailure` at the template line that made it, which BPG003 reports for the default
 render, BPG012 for a ci/ or `--values` render and BPG005 for a render with a toggle on:
 
@@ -14,9 +15,8 @@ render, BPG012 for a ci/ or `--values` render and BPG005 for a render with a tog
   helm-controller always post-renders the manifests (its origin labels) with kustomize,
   whose YAML reader refuses the document: `mapping key "resources" already defined`.
   Real releases failed on it (bitwarden's, memphis', kubeapps' and neo4j's charts);
-- an object annotated as a hook of an event Helm does not know (`helm.sh/hook:
-  pre-instal`, Helm 2's `test-failure`, an empty value): Helm's manifest sorter skips
-  it (`skipping unknown hooks`, at info level), so it is never installed, silently;
+- an object annotated as a hook of an event Helm does not know, which Helm never
+  installs (`hook_annotations`);
 - the same object twice in the release (same apiVersion, kind, namespace and name: a
   Secret both a chart and its subchart make), which kustomize refuses too: `may not add
   resource with an already registered id`. Hooks are left out: Helm 4 post-renders them
@@ -33,23 +33,9 @@ import yaml
 from blueprintc import yamldata
 from blueprintc.helm import Render, RenderedObject, RenderFailure, chart_relative
 from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.guards.hook_annotations import HOOK_ANNOTATION, unknown_hooks
 from blueprintc.rules.guards.object_sources import object_location
-from blueprintc.spelling import one_slip_apart
 
-HOOK_ANNOTATION = "helm.sh/hook"
-# The events Helm's manifest sorter knows (`test-success`: Helm 2's name for `test`).
-HOOK_EVENTS = (
-    "pre-install",
-    "post-install",
-    "pre-delete",
-    "post-delete",
-    "pre-upgrade",
-    "post-upgrade",
-    "pre-rollback",
-    "post-rollback",
-    "test",
-    "test-success",
-)
 NOT_YAML_HINT = (
     "quote the value (`{{ .Values.x | quote }}`) or give it a default, so every rendered "
     "line is YAML"
@@ -74,14 +60,20 @@ REFUSED_BY_FLUX = "Flux's helm-controller refuses the release (its post-renderer
 def refused_manifests(
     ctx: BlueprintContext, render: Render, reported: Mapping[str, str] | None = None
 ) -> list[RenderFailure]:
-    """What the render gives that Flux refuses to install (see the module docstring):
-    output that is not YAML, a key twice in a mapping, an object twice. A template whose
-    output is the same as in `reported` (another render's manifests, reported there) is
-    left out; so is an object twice when both of its templates are."""
+    """What the render gives that Helm or Flux refuses to install, or Helm drops (see the
+    module docstring): output that is not YAML or no object, a hook Helm does not know, a
+    key twice in a mapping, an object twice. A template whose output is the same as in
+    `reported` (another render's manifests, reported there) is left out; so is an object
+    twice when both of its templates are."""
+    if reported is not None and all(
+        _reported(render, t, reported) for t in render.manifest_files()
+    ):
+        return []  # the very manifests of the reported render (a toggle that changes nothing)
+    fresh = [o for o in render.objects() if not _reported(render, o.template, reported)]
     return [
         *_not_yaml(ctx, render, reported),
         *_non_objects(ctx, render, reported),
-        *_unknown_hooks(ctx, render, reported),
+        *unknown_hooks(ctx, fresh),
         *_duplicate_keys(ctx, render, reported),
         *_duplicate_objects(ctx, render, reported),
     ]
@@ -181,48 +173,6 @@ def _not_a_manifest_hint(name: str) -> str:
     )
 
 
-def _unknown_hooks(
-    ctx: BlueprintContext, render: Render, reported: Mapping[str, str] | None
-) -> list[RenderFailure]:
-    """Each object annotated as a hook of an event Helm does not know, at that line."""
-    found = []
-    for obj in render.objects():
-        metadata = obj.body.get("metadata")
-        annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
-        value = annotations.get(HOOK_ANNOTATION) if isinstance(annotations, dict) else None
-        if not isinstance(value, str) or _reported(render, obj.template, reported):
-            continue
-        unknown = [e for e in (e.strip().lower() for e in value.split(",")) if e not in HOOK_EVENTS]
-        if not unknown:
-            continue
-        name = chart_relative(obj.template)
-        shown = f"`{unknown[0]}`" if unknown[0] else "(an empty one)"
-        message = (
-            f"{name} renders {obj.kind} {obj.name or '(no name)'} as a hook of `{value}`: "
-            f"Helm knows no hook event {shown}, so it skips the object and never installs it "
-            "(`skipping unknown hooks`)"
-        )
-        where = object_location(ctx, obj, f"metadata.annotations.{HOOK_ANNOTATION}")
-        source = ctx.template_source(name)
-        at = source is not None and where.file == source.rel
-        line, column = (where.line, where.column) if at else (1, 1)
-        found.append(RenderFailure(message, name, line, column, False, _hook_hint(unknown[0])))
-    return found
-
-
-def _hook_hint(unknown: str) -> str:
-    meant = [event for event in HOOK_EVENTS if one_slip_apart(unknown, event)]
-    events = ", ".join(e for e in HOOK_EVENTS if e != "test-success")
-    if meant:
-        return f"write `{meant[0]}`: Helm's hook events are {events}, comma-separated"
-    if unknown in ("test-failure", "crd-install"):
-        return (
-            f"Helm 3 dropped the `{unknown}` hook: use one of {events} (a test passes or "
-            "fails as its Pod does; CRDs go in the chart's crds/ directory)"
-        )
-    return f"use Helm's hook events, comma-separated: {events}; or drop the annotation"
-
-
 def _duplicate_keys(
     ctx: BlueprintContext, render: Render, reported: Mapping[str, str] | None
 ) -> list[RenderFailure]:
@@ -253,10 +203,6 @@ def _duplicate_objects(
     ctx: BlueprintContext, render: Render, reported: Mapping[str, str] | None
 ) -> list[RenderFailure]:
     """Each object the render gives again (not a hook), at the second one's `kind:`."""
-    if reported is not None and all(
-        _reported(render, t, reported) for t in render.manifest_files()
-    ):
-        return []  # the very objects of the reported render (a toggle that changes nothing)
     first: dict[tuple[str, str, str, str], RenderedObject] = {}
     found = []
     for obj in render.objects():

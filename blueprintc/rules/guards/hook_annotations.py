@@ -1,0 +1,85 @@
+"""Helm's hook annotations, which a render passes whatever they say, and Helm's manifest
+sorter then reads (`releaseutil.SortManifests`, Helm v4):
+
+- `helm.sh/hook` with an event Helm does not know (`pre-instal`, Helm 2's `test-failure`
+  or `crd-install`, an empty value): the sorter skips the object, logging at info
+  level (`skipping unknown hooks`), so it is never installed and nothing says so.
+
+Each is a `RenderFailure` at the annotation's line, reported as `manifest_refusals`'
+are (BPG003, BPG012, BPG005).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from blueprintc.helm import RenderedObject, RenderFailure, chart_relative
+from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.guards.object_sources import object_location
+from blueprintc.spelling import one_slip_apart
+
+HOOK_ANNOTATION = "helm.sh/hook"
+# The events Helm's manifest sorter knows (`test-success`: Helm 2's name for `test`).
+HOOK_EVENTS = (
+    "pre-install",
+    "post-install",
+    "pre-delete",
+    "post-delete",
+    "pre-upgrade",
+    "post-upgrade",
+    "pre-rollback",
+    "post-rollback",
+    "test",
+    "test-success",
+)
+
+
+def unknown_hooks(ctx: BlueprintContext, objects: list[RenderedObject]) -> list[RenderFailure]:
+    """Each of `objects` annotated as a hook of an event Helm does not know, at that
+    annotation's line."""
+    found = []
+    for obj in objects:
+        value = _annotation(obj, HOOK_ANNOTATION)
+        if not isinstance(value, str):
+            continue
+        unknown = [e for e in (e.strip().lower() for e in value.split(",")) if e not in HOOK_EVENTS]
+        if not unknown:
+            continue
+        name = chart_relative(obj.template)
+        shown = f"`{unknown[0]}`" if unknown[0] else "(an empty one)"
+        message = (
+            f"{name} renders {obj.kind} {obj.name or '(no name)'} as a hook of `{value}`: "
+            f"Helm knows no hook event {shown}, so it skips the object and never installs it "
+            "(`skipping unknown hooks`)"
+        )
+        line, column = _annotation_position(ctx, obj, HOOK_ANNOTATION)
+        found.append(RenderFailure(message, name, line, column, False, _hook_hint(unknown[0])))
+    return found
+
+
+def _hook_hint(unknown: str) -> str:
+    meant = [event for event in HOOK_EVENTS if one_slip_apart(unknown, event)]
+    events = ", ".join(e for e in HOOK_EVENTS if e != "test-success")
+    if meant:
+        return f"write `{meant[0]}`: Helm's hook events are {events}, comma-separated"
+    if unknown in ("test-failure", "crd-install"):
+        return (
+            f"Helm 3 dropped the `{unknown}` hook: use one of {events} (a test passes or "
+            "fails as its Pod does; CRDs go in the chart's crds/ directory)"
+        )
+    return f"use Helm's hook events, comma-separated: {events}; or drop the annotation"
+
+
+def _annotation(obj: RenderedObject, key: str) -> Any:
+    metadata = obj.body.get("metadata")
+    annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
+    return annotations.get(key) if isinstance(annotations, dict) else None
+
+
+def _annotation_position(ctx: BlueprintContext, obj: RenderedObject, key: str) -> tuple[int, int]:
+    """The line and column of the annotation in the object's template; 1, 1 for an
+    upstream's object (reported at its Chart.yaml entry)."""
+    where = object_location(ctx, obj, f"metadata.annotations.{key}")
+    source = ctx.template_source(chart_relative(obj.template))
+    at = source is not None and where.file == source.rel
+    return (where.line, where.column) if at else (1, 1)
