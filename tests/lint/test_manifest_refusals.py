@@ -323,3 +323,40 @@ def test_known_hook_events_pass(tmp_path: Path) -> None:
     """Any case, spaces around the commas, and Helm 2's `test-success`."""
     assert _hook_findings(tmp_path, '"Pre-Install, post-upgrade"') == []
     assert _hook_findings(tmp_path / "test", "test-success") == []
+
+
+def _policy_job(policy: str) -> str:
+    return JOB.replace("{{ .Values.hook }}", "pre-upgrade") + (
+        f'    "helm.sh/hook-delete-policy": {policy}\n' + JOB_BODY
+    )
+
+
+def test_a_delete_policy_helm_does_not_know_is_bpg003_at_the_annotation(
+    tmp_path: Path,
+) -> None:
+    """Helm applies its default (`before-hook-creation`) only to a hook without the
+    annotation: this Job is never deleted, and the next upgrade fails to create it."""
+    template = f"{CHART}/templates/job.yaml"
+    workspace = _demo(tmp_path, {template: _policy_job("hook-succeded")})
+    assert _found(workspace) == [("BPG003", template, 7, 5)]
+    message, hint = _only(workspace)
+    assert message.startswith(
+        "the default render of templates/job.yaml renders the hook Job bp-demo-migrate with "
+        "the delete policy `hook-succeded`, which names none Helm knows"
+    )
+    assert "the next install or upgrade fails to create it again (`already exists`)" in message
+    assert hint.startswith("write `hook-succeeded` (before-hook-creation, hook-succeeded,")
+
+
+def test_delete_policies_helm_knows_pass(tmp_path: Path) -> None:
+    """Any known one among them is enough (the unknown one is ignored, the hook works);
+    an object that is no hook ignores the annotation."""
+    for index, policy in enumerate(
+        ['"before-hook-creation, hook-succeeded"', '"hook-succeeded,hook-succeded"', "Hook-Failed"]
+    ):
+        files = {f"{CHART}/templates/job.yaml": _policy_job(policy)}
+        assert _found(_demo(tmp_path / str(index), files)) == []
+    no_hook = CONFIG_MAP.replace(
+        "-settings\n", '-settings\n  annotations:\n    "helm.sh/hook-delete-policy": x\n', 1
+    )
+    assert _found(_demo(tmp_path / "no-hook", {f"{CHART}/templates/cm.yaml": no_hook})) == []

@@ -5,6 +5,12 @@ sorter then reads (`releaseutil.SortManifests`, Helm v4):
   or `crd-install`, an empty value): the sorter skips the object, logging at info
   level (`skipping unknown hooks`), so it is never installed and nothing says so.
 
+- `helm.sh/hook-delete-policy` on a hook, with no policy Helm knows among its values
+  (`hook-succeded`, an empty value): Helm applies its default, `before-hook-creation`,
+  only when the annotation is absent, so such a hook's object is never deleted, and the
+  next install or upgrade that runs the hook fails to create it again (`already
+  exists`). A list with one known policy beside an unknown one is left alone: it works.
+
 Each is a `RenderFailure` at the annotation's line, reported as `manifest_refusals`'
 are (BPG003, BPG012, BPG005).
 """
@@ -19,6 +25,8 @@ from blueprintc.rules.guards.object_sources import object_location
 from blueprintc.spelling import one_slip_apart
 
 HOOK_ANNOTATION = "helm.sh/hook"
+DELETE_POLICY_ANNOTATION = "helm.sh/hook-delete-policy"
+DELETE_POLICIES = ("before-hook-creation", "hook-succeeded", "hook-failed")
 # The events Helm's manifest sorter knows (`test-success`: Helm 2's name for `test`).
 HOOK_EVENTS = (
     "pre-install",
@@ -42,7 +50,7 @@ def unknown_hooks(ctx: BlueprintContext, objects: list[RenderedObject]) -> list[
         value = _annotation(obj, HOOK_ANNOTATION)
         if not isinstance(value, str):
             continue
-        unknown = [e for e in (e.strip().lower() for e in value.split(",")) if e not in HOOK_EVENTS]
+        unknown = _unknown_events(value)
         if not unknown:
             continue
         name = chart_relative(obj.template)
@@ -55,6 +63,44 @@ def unknown_hooks(ctx: BlueprintContext, objects: list[RenderedObject]) -> list[
         line, column = _annotation_position(ctx, obj, HOOK_ANNOTATION)
         found.append(RenderFailure(message, name, line, column, False, _hook_hint(unknown[0])))
     return found
+
+
+def unknown_delete_policies(
+    ctx: BlueprintContext, objects: list[RenderedObject]
+) -> list[RenderFailure]:
+    """Each hook of `objects` whose delete policy names no policy Helm knows, at that
+    annotation's line."""
+    found = []
+    for obj in objects:
+        value, events = (
+            _annotation(obj, DELETE_POLICY_ANNOTATION),
+            _annotation(obj, HOOK_ANNOTATION),
+        )
+        if not isinstance(value, str) or not isinstance(events, str) or _unknown_events(events):
+            continue  # not a hook, or one Helm drops (`unknown_hooks` says so)
+        policies = [p.strip().lower() for p in value.split(",")]
+        if any(policy in DELETE_POLICIES for policy in policies):
+            continue
+        name = chart_relative(obj.template)
+        message = (
+            f"{name} renders the hook {obj.kind} {obj.name or '(no name)'} with the delete "
+            f"policy `{value}`, which names none Helm knows: Helm then deletes its object "
+            "neither after the hook runs nor before the next run (its default, "
+            "`before-hook-creation`, is for hooks without the annotation), so the next "
+            "install or upgrade fails to create it again (`already exists`)"
+        )
+        meant = [p for p in DELETE_POLICIES if any(one_slip_apart(w, p) for w in policies)]
+        policies_list = ", ".join(DELETE_POLICIES)
+        hint = (
+            f"write `{meant[0]}`" if meant else "use Helm's delete policies"
+        ) + f" ({policies_list}, comma-separated), or drop the annotation for Helm's default"
+        line, column = _annotation_position(ctx, obj, DELETE_POLICY_ANNOTATION)
+        found.append(RenderFailure(message, name, line, column, False, hint))
+    return found
+
+
+def _unknown_events(events: str) -> list[str]:
+    return [e for e in (e.strip().lower() for e in events.split(",")) if e not in HOOK_EVENTS]
 
 
 def _hook_hint(unknown: str) -> str:

@@ -16,7 +16,8 @@ render, BPG012 for a ci/ or `--values` render and BPG005 for a render with a tog
   whose YAML reader refuses the document: `mapping key "resources" already defined`.
   Real releases failed on it (bitwarden's, memphis', kubeapps' and neo4j's charts);
 - an object annotated as a hook of an event Helm does not know, which Helm never
-  installs (`hook_annotations`);
+  installs, or with a delete policy Helm does not know, which fails the next run
+  (`hook_annotations`);
 - the same object twice in the release (same apiVersion, kind, namespace and name: a
   Secret both a chart and its subchart make), which kustomize refuses too: `may not add
   resource with an already registered id`. Hooks are left out: Helm 4 post-renders them
@@ -33,7 +34,11 @@ import yaml
 from blueprintc import yamldata
 from blueprintc.helm import Render, RenderedObject, RenderFailure, chart_relative
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.hook_annotations import HOOK_ANNOTATION, unknown_hooks
+from blueprintc.rules.guards.hook_annotations import (
+    HOOK_ANNOTATION,
+    unknown_delete_policies,
+    unknown_hooks,
+)
 from blueprintc.rules.guards.object_sources import object_location
 
 NOT_YAML_HINT = (
@@ -74,6 +79,7 @@ def refused_manifests(
         *_not_yaml(ctx, render, reported),
         *_non_objects(ctx, render, reported),
         *unknown_hooks(ctx, fresh),
+        *unknown_delete_policies(ctx, fresh),
         *_duplicate_keys(ctx, render, reported),
         *_duplicate_objects(ctx, render, reported),
     ]
