@@ -29,7 +29,8 @@ A chart whose Chart.yaml `kubeVersion` leaves out the Kubernetes version it is l
 for (`kubernetesVersion` in blueprintc.yaml, or `--kube-version`) fails too, at that
 line: Helm checks it before it renders (`chart requires kubeVersion: >=1.33.0-0 which
 is incompatible with Kubernetes v1.32.0`), for the chart it installs, not its
-subcharts.
+subcharts. So does a template directive in a `crds/` file, which Helm installs as
+written (`crd_files`).
 
 Failing: a template with a typo (`{{ .Values.image.tag | quot }}`), or a chart
 whose templates are all gated off without the `default-off` annotation.
@@ -47,6 +48,7 @@ from blueprintc.plan.versions import RangeError, VersionError, parse_range
 from blueprintc.remote_schemas import SCHEMA_FILE
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.guards.crd_files import templated_crd_files
 from blueprintc.rules.guards.manifest_refusals import refused_manifests
 from blueprintc.rules.guards.named_templates import helper_bodies
 from blueprintc.rules.guards.remote_schema import fix, not_loaded, place
@@ -86,6 +88,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     excluded = _kube_version_excluded(ctx)
     if excluded is not None:
         yield excluded
+    yield from templated_crd_files(ctx)
     render = ctx.render(None)
     made = ctx.stand_in
     if render.failure is not None:
