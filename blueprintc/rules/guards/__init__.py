@@ -5,6 +5,7 @@ from __future__ import annotations
 from blueprintc.rules.base import Rule
 from blueprintc.rules.guards import (
     crd_and_cr,
+    default_true,
     dependency_presence,
     guards_skipped,
     hollow_chart,
@@ -39,6 +40,7 @@ RULES: list[Rule] = [
     stray_upstream_key.RULE,
     quoted_false_value.RULE,
     image_tag_number.RULE,
+    default_true.RULE,
     kustomize_build.RULE,
     guards_skipped.RULE,
 ]
