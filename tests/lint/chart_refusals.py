@@ -1,5 +1,5 @@
 """What the tests of refused rendered objects share: the demo chart's Deployment up to its
-container's image, and the BPG012 findings of a workspace, as JSON."""
+container's image, a ConfigMap head, and the BPG012 findings of a workspace, as JSON."""
 
 from __future__ import annotations
 
@@ -34,6 +34,19 @@ spec:
         - name: app
           image: registry.example.org/app:1.2.3
 """
+)
+
+
+# A ConfigMap `<release>-settings` with the recommended labels, up to its `data:` (line 9).
+SETTINGS_HEAD = (
+    """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-settings
+"""
+    + HELM_LABELS
+    + "data:\n"
 )
 
 

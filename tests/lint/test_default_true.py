@@ -6,22 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from blueprintc.lint import lint
-from tests.cli.helpers import HELM_LABELS, write_workspace
+from tests.cli.helpers import write_workspace
+from tests.lint.chart_refusals import SETTINGS_HEAD
 
 TEMPLATE = "blueprints/demo/chart/templates/settings.yaml"
-SETTINGS = (
-    """\
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: {{ .Release.Name }}-settings
-"""
-    + HELM_LABELS
-    + """\
-data:
-  tls: "{{ .Values.tls.enabled | default true }}"
-"""
-)
+SETTINGS = SETTINGS_HEAD + '  tls: "{{ .Values.tls.enabled | default true }}"\n'
 
 
 def _found(tmp_path: Path, values: str) -> list[tuple[int, int, str, str]]:

@@ -15,23 +15,11 @@ from pathlib import Path
 from blueprintc.lint import lint
 from blueprintc.yamldata import DuplicateKeys, load_all
 from tests.cli.helpers import HELM_LABELS, write_workspace
-from tests.lint.chart_refusals import DEPLOYMENT_HEAD
+from tests.lint.chart_refusals import DEPLOYMENT_HEAD, SETTINGS_HEAD
 
 CHART = "blueprints/demo/chart"
 DEPLOYMENT = f"{CHART}/templates/deployment.yaml"
-CONFIG_MAP = (
-    """\
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: {{ .Release.Name }}-settings
-"""
-    + HELM_LABELS
-    + """\
-data:
-  mode: fast
-"""
-)
+CONFIG_MAP = SETTINGS_HEAD + "  mode: fast\n"
 # `helm create`'s helpers, where `labels` already holds `selectorLabels`.
 HELPERS = """\
 {{- define "demo.selectorLabels" -}}
