@@ -36,6 +36,7 @@ _VALUE = r"\$?\.Values((?:\.[A-Za-z_][\w-]*)+)"
 _TRUE = r'default\s+(?:true|"true")'
 _PIPED = re.compile(_VALUE + r"\s*\|\s*(" + _TRUE + r")\b")
 _CALLED = re.compile(r"(" + _TRUE + r")\s+" + _VALUE)
+_ANY_TRUE = re.compile(_TRUE)
 _ACTION = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 _MISSING = object()
 
@@ -55,8 +56,8 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     values = ctx.values_yaml.data if ctx.values_yaml is not None else None
     templates = ctx.chart_dir / "templates"
     for source in ctx.templates:
-        if "default" not in source.text or not source.path.is_relative_to(templates):
-            continue
+        if _ANY_TRUE.search(source.text) is None or not source.path.is_relative_to(templates):
+            continue  # (most templates: one search, not one per action)
         for action in _ACTION.finditer(source.text):
             for path, offset in _defaulted(action.group()):
                 value = value_at(values, path) if isinstance(values, dict) else None
