@@ -35,5 +35,11 @@ def test_values_yamls_own_false_is_said_to_render_true_already(tmp_path: Path) -
     assert message.endswith("(values.yaml's own `false` renders true already)")
 
 
+def test_an_empty_string_placeholder_is_reported(tmp_path: Path) -> None:
+    """prometheus-node-exporter's `filterRunning: ""` read through `default true`."""
+    [(_, _, message, _)] = _found(tmp_path, 'replicas: 1\ntls:\n  enabled: ""\n')
+    assert message.endswith('(values.yaml leaves it empty, `""`)')
+
+
 def test_a_value_that_is_no_boolean_is_left_alone(tmp_path: Path) -> None:
     assert _found(tmp_path, "replicas: 1\ntls:\n  enabled: required\n") == []

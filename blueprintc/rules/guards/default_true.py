@@ -10,8 +10,10 @@ true`). Helm's own guide says where a default belongs: in values.yaml.
 Reported in the chart's own templates, at the `default`: the pipeline form
 (`.Values.a.b | default true`, also inside `if` and parentheses) and the function form
 (`default true .Values.a.b`), with `true` or `"true"`, where values.yaml has a boolean
-at that path or nothing (a string or a number there is another story: `"false"` is not
-empty). An upstream's templates are the upstream's.
+at that path, nothing, or the empty string many charts use for "unset" (prometheus-
+community's node-exporter and windows-exporter charts read `filterRunning: ""` so: no
+one can set their PodMonitor's `filterRunning` false). A string or a number there is
+another story (`"false"` is not empty). An upstream's templates are the upstream's.
 
 Failing: `enabled: {{ .Values.metrics.enabled | default true }}` with
 `metrics.enabled: true` in values.yaml.
@@ -61,7 +63,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         for action in _ACTION.finditer(source.text):
             for path, offset in _defaulted(action.group()):
                 value = value_at(values, path) if isinstance(values, dict) else None
-                if value is not None and not isinstance(value, bool):
+                if value is not None and not isinstance(value, bool) and value != "":
                     continue  # a string or number: `false` is no value of it
                 line, column = position(source.text, action.start() + offset)
                 yield _finding(source.rel, line, column, path, value)
@@ -77,13 +79,14 @@ def _defaulted(action: str) -> Iterator[tuple[tuple[str, ...], int]]:
 
 
 def _finding(
-    file: str, line: int, column: int, path: tuple[str, ...], value: bool | None
+    file: str, line: int, column: int, path: tuple[str, ...], value: bool | str | None
 ) -> Finding:
     dotted = ".".join(path)
     given = {
         True: "values.yaml sets it true",
         False: "values.yaml's own `false` renders true already",
         None: "values.yaml leaves it out",
+        "": 'values.yaml leaves it empty, `""`',
     }[value]
     return Finding(
         f"`.Values.{dotted}` is read through `default true`: Helm's `default` takes false "
