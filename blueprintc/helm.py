@@ -206,8 +206,16 @@ class Render:
 
 def _parse_manifest(text: str) -> ParsedManifest:
     duplicates: list[yamldata.DuplicateKeys] = []
+    if "---#" in text:  # cert-manager's rbac.yaml: `---# Permission to approve ...`
+        text = _GLUED_SEPARATOR.sub("--- #", text)
     documents = yamldata.load_all(text, kubernetes=True, duplicates=duplicates)
     return documents, tuple(duplicates)
+
+
+# Helm splits a manifest on `---` at a line's start whatever follows it (its
+# `SplitManifests`), so `---# comment` ends a document there, where YAML reads `---#` as
+# text. With a space, `--- # comment`, YAML reads it as Helm does, on the same line.
+_GLUED_SEPARATOR = re.compile(r"^---#", re.MULTILINE)
 
 
 class ChartLoadError(Exception):

@@ -220,3 +220,16 @@ def test_both_toggles_wired_and_nothing_broken_by_the_api_is_clean(tmp_path: Pat
         extra={TRACING: TRACING_BAD, METRICS: METRICS_WIRED},
     )
     assert lint([workspace], root=workspace, jobs=1).active == []
+
+
+def test_a_separator_glued_to_a_comment_is_yaml_as_helm_splits_it(tmp_path: Path) -> None:
+    """cert-manager's rbac.yaml renders `---# Permission to approve ...`: YAML reads
+    `---#` as text, Helm splits there (`SplitManifests`). Not BPG003; and the object
+    after it is read, so its wrong field is found (BPG012)."""
+    first = BAD.replace("{{ .Values.organization }}-{{ .Values.envType }}", "prod")
+    second = first.replace("-labels", "-more").replace("metadata:", "metadata:\n  nmae: x", 1)
+    text = first + "---# the second one\n" + second
+    workspace = write_workspace(tmp_path / "ws", {"demo": "replicas: 1\n"}, extra={LABELS: text})
+    result = lint([workspace], root=workspace, jobs=1, select={"BPG003", "BPG012"})
+    assert [(d.rule, d.location.line) for d in result.active] == [("BPG012", 11)]
+    assert "nmae" in result.active[0].message

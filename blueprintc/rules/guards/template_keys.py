@@ -28,7 +28,7 @@ _KEY = re.compile(
 )
 # A block scalar's indicator ends the line: what follows, more indented, is its text.
 _BLOCK_SCALAR = re.compile(r"(?<![^ ])[|>][0-9+-]*[ ]*(?:#.*)?$")
-_DOCUMENT = re.compile(r"^---(?:\s|$)")
+_DOCUMENT = re.compile(r"^---")  # where Helm splits a manifest: `---#` too
 # A line of actions that write nothing: control (`range`, `if`, `with`, `else`, `end`),
 # comments and variables.
 _CONTROL = re.compile(
