@@ -38,11 +38,11 @@ def templated_crd_files(ctx: BlueprintContext) -> list[Finding]:
     if ctx.chart_dir is None:
         return []
     crds = ctx.chart_dir / "crds"
-    if not crds.is_dir():
-        return []
     found = []
-    for path in sorted(p for p in crds.rglob("*") if p.suffix in CRD_SUFFIXES and p.is_file()):
-        source = ctx.read(path)
+    for source in ctx.templates:  # the chart's templates/ and crds/ files, listed once
+        path = source.path
+        if path.suffix not in CRD_SUFFIXES or not path.is_relative_to(crds):
+            continue
         for number, line in enumerate(source.text.splitlines(), 1):
             match = _HELM_DIRECTIVE.search(line)
             if match is None or line.lstrip().startswith("#"):
@@ -54,6 +54,6 @@ def templated_crd_files(ctx: BlueprintContext) -> list[Finding]:
                 "written, so the CRD it installs has that text in it (the API server refuses "
                 "it in a name; a value that starts with `{{` is not YAML)"
             )
-            found.append(Finding(message, Location(ctx.rel(path), number, match.start() + 1), HINT))
+            found.append(Finding(message, Location(source.rel, number, match.start() + 1), HINT))
             break
     return found
