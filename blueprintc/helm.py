@@ -174,7 +174,7 @@ class Render:
         found = []
         for template in self.manifest_files():
             try:
-                self._load_documents(self.manifests[template])
+                self.documents(template)
             except yaml.YAMLError as exc:
                 found.append((template, exc))
         return found
@@ -215,6 +215,8 @@ def _parse_manifest(text: str) -> ParsedManifest:
 # Helm splits a manifest on `---` at a line's start whatever follows it (its
 # `SplitManifests`), so `---# comment` ends a document there, where YAML reads `---#` as
 # text. With a space, `--- # comment`, YAML reads it as Helm does, on the same line.
+# (`---key: value`, which Helm also splits, has no such rewrite on its line: not seen.)
+DOCUMENT_SEPARATOR = re.compile(r"^---")  # a line where Helm splits: template or output
 _GLUED_SEPARATOR = re.compile(r"^---#", re.MULTILINE)
 
 

@@ -21,11 +21,12 @@ from typing import Any
 
 from blueprintc.helm import RenderedObject, RenderFailure, chart_relative
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.object_sources import object_location
+from blueprintc.rules.guards.object_sources import template_position
 from blueprintc.spelling import one_slip_apart
 
 HOOK_ANNOTATION = "helm.sh/hook"
 DELETE_POLICY_ANNOTATION = "helm.sh/hook-delete-policy"
+_ANNOTATIONS = "metadata.annotations."  # a path into an object
 DELETE_POLICIES = ("before-hook-creation", "hook-succeeded", "hook-failed")
 # The events Helm's manifest sorter knows (`test-success`: Helm 2's name for `test`).
 HOOK_EVENTS = (
@@ -60,7 +61,7 @@ def unknown_hooks(ctx: BlueprintContext, objects: list[RenderedObject]) -> list[
             f"Helm knows no hook event {shown}, so it skips the object and never installs it "
             "(`skipping unknown hooks`)"
         )
-        line, column = _annotation_position(ctx, obj, HOOK_ANNOTATION)
+        line, column = template_position(ctx, obj, _ANNOTATIONS + HOOK_ANNOTATION)
         found.append(RenderFailure(message, name, line, column, False, _hook_hint(unknown[0])))
     return found
 
@@ -94,7 +95,7 @@ def unknown_delete_policies(
         hint = (
             f"write `{meant[0]}`" if meant else "use Helm's delete policies"
         ) + f" ({policies_list}, comma-separated), or drop the annotation for Helm's default"
-        line, column = _annotation_position(ctx, obj, DELETE_POLICY_ANNOTATION)
+        line, column = template_position(ctx, obj, _ANNOTATIONS + DELETE_POLICY_ANNOTATION)
         found.append(RenderFailure(message, name, line, column, False, hint))
     return found
 
@@ -120,12 +121,3 @@ def _annotation(obj: RenderedObject, key: str) -> Any:
     metadata = obj.body.get("metadata")
     annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
     return annotations.get(key) if isinstance(annotations, dict) else None
-
-
-def _annotation_position(ctx: BlueprintContext, obj: RenderedObject, key: str) -> tuple[int, int]:
-    """The line and column of the annotation in the object's template; 1, 1 for an
-    upstream's object (reported at its Chart.yaml entry)."""
-    where = object_location(ctx, obj, f"metadata.annotations.{key}")
-    source = ctx.template_source(chart_relative(obj.template))
-    at = source is not None and where.file == source.rel
-    return (where.line, where.column) if at else (1, 1)

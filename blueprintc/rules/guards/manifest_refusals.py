@@ -32,14 +32,20 @@ from typing import Any
 import yaml
 
 from blueprintc import yamldata
-from blueprintc.helm import Render, RenderedObject, RenderFailure, chart_relative
+from blueprintc.helm import (
+    DOCUMENT_SEPARATOR,
+    Render,
+    RenderedObject,
+    RenderFailure,
+    chart_relative,
+)
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.hook_annotations import (
     HOOK_ANNOTATION,
     unknown_delete_policies,
     unknown_hooks,
 )
-from blueprintc.rules.guards.object_sources import object_location
+from blueprintc.rules.guards.object_sources import template_position
 
 NOT_YAML_HINT = (
     "quote the value (`{{ .Values.x | quote }}`) or give it a default, so every rendered "
@@ -154,7 +160,7 @@ def _first_non_object(output: list[str]) -> tuple[int, Any]:
     """The first line (0-based) of the output's first document that is no object, with
     that document's data; documents split as Helm splits them, on lines that start with
     `---`."""
-    starts = [0, *(i + 1 for i, line in enumerate(output) if line.startswith("---"))]
+    starts = [0, *(i + 1 for i, line in enumerate(output) if DOCUMENT_SEPARATOR.match(line))]
     ends = [*(start - 1 for start in starts[1:]), len(output)]
     for start, end in zip(starts, ends, strict=True):
         chunk = output[start:end]
@@ -227,10 +233,7 @@ def _duplicate_objects(
             f"{name} renders {what} {again}: {REFUSED_BY_FLUX}reads the release's objects: "
             "`may not add resource with an already registered id`)"
         )
-        source = ctx.template_source(name)
-        where = object_location(ctx, obj)
-        at_kind = source is not None and where.file == source.rel
-        line, column = (where.line, where.column) if at_kind else (1, 1)
+        line, column = template_position(ctx, obj)
         found.append(RenderFailure(message, name, line, column, False, DUPLICATE_OBJECT_HINT))
     return found
 

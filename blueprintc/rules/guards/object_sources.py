@@ -49,6 +49,18 @@ def object_location(ctx: BlueprintContext, obj: RenderedObject, path: str = "") 
     return Location(source.rel, line, column, f"{obj.kind}/{obj.name}")
 
 
+def template_position(
+    ctx: BlueprintContext, obj: RenderedObject, path: str = ""
+) -> tuple[int, int]:
+    """`object_location`'s line and column when it stands in the object's own template;
+    1, 1 for a subchart's object (a render failure there is reported at its Chart.yaml
+    entry, by `render_failures.failure_finding`)."""
+    where = object_location(ctx, obj, path)
+    source = ctx.template_source(chart_relative(obj.template))
+    at = source is not None and where.file == source.rel
+    return (where.line, where.column) if at else (1, 1)
+
+
 def template_writes(ctx: BlueprintContext, obj: RenderedObject, path: str) -> bool:
     """Whether the chart's own template of `obj` writes every key of `path` itself (not a
     helper, a `toYaml` of values, or an upstream's template)."""

@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from blueprintc.helm import DOCUMENT_SEPARATOR
+
 # A line's list dashes (`- - `), then maybe a key, plain or quoted, and its colon.
 _DASHES = re.compile(r"^(?P<indent>[ ]*)(?P<dashes>(?:-(?:[ ]+|$))*)")
 _KEY = re.compile(
@@ -28,7 +30,6 @@ _KEY = re.compile(
 )
 # A block scalar's indicator ends the line: what follows, more indented, is its text.
 _BLOCK_SCALAR = re.compile(r"(?<![^ ])[|>][0-9+-]*[ ]*(?:#.*)?$")
-_DOCUMENT = re.compile(r"^---")  # where Helm splits a manifest: `---#` too
 # A line of actions that write nothing: control (`range`, `if`, `with`, `else`, `end`),
 # comments and variables.
 _CONTROL = re.compile(
@@ -53,10 +54,10 @@ class _Entry:
 def document_bounds(lines: Sequence[str], line_index: int) -> tuple[int, int]:
     """The 0-based line range of the YAML document holding `line_index` (between `---`)."""
     first = line_index
-    while first > 0 and not _DOCUMENT.match(lines[first - 1]):
+    while first > 0 and not DOCUMENT_SEPARATOR.match(lines[first - 1]):
         first -= 1
     last = line_index + 1
-    while last < len(lines) and not _DOCUMENT.match(lines[last]):
+    while last < len(lines) and not DOCUMENT_SEPARATOR.match(lines[last]):
         last += 1
     return first, last
 
