@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from blueprintc.validate.objects import check_object
+from tests.validate.findings import by_path as _found
 
 CPU = {
     "type": "Resource",
@@ -29,10 +30,6 @@ def _autoscaler(*metrics: dict[str, Any], **spec: Any) -> dict[str, Any]:
         "metadata": {"name": "web"},
         "spec": body,
     }
-
-
-def _found(obj: dict[str, Any]) -> dict[str, str]:
-    return {e.path: e.message for e in check_object(obj)}
 
 
 def test_the_autoscalers_charts_write_pass() -> None:

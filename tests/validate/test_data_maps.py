@@ -10,14 +10,11 @@ from typing import Any
 import pytest
 
 from blueprintc.validate.objects import check_object
+from tests.validate.findings import pairs as _found
 
 
 def _object(kind: str, **fields: Any) -> dict[str, Any]:
     return {"apiVersion": "v1", "kind": kind, "metadata": {"name": "app"}, **fields}
-
-
-def _found(obj: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(e.path, e.message) for e in check_object(obj)]
 
 
 def test_base64_data_and_plain_string_data_pass() -> None:

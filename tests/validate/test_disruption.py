@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from blueprintc.validate.objects import check_object
+from tests.validate.findings import pairs as _found
 
 LABELS = {"app.kubernetes.io/name": "web"}
 
@@ -33,10 +34,6 @@ def _deployment(strategy: dict[str, Any]) -> dict[str, Any]:
             "template": {"metadata": {"labels": LABELS}, "spec": pod},
         },
     }
-
-
-def _found(obj: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(e.path, e.message) for e in check_object(obj)]
 
 
 @pytest.mark.parametrize("value", [1, 0, "50%", "100%"])

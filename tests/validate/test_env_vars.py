@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from blueprintc.validate.objects import check_object
+from tests.validate.findings import pairs as _found
 from tests.validate.workloads import workload
 
 ENV = "spec.template.spec.containers[0].env"
@@ -17,10 +18,6 @@ SECRET = {"secretKeyRef": {"name": "web-db", "key": "password"}}
 
 def _workload(kind: str = "Deployment", **container: Any) -> dict[str, Any]:
     return workload(container, kind)
-
-
-def _found(obj: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(e.path, e.message) for e in check_object(obj)]
 
 
 def test_the_env_vars_charts_write_pass() -> None:

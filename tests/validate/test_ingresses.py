@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from blueprintc.validate.objects import check_object
+from tests.validate.findings import by_path as _found
 
 BACKEND = {"service": {"name": "web", "port": {"name": "http"}}}
 PATHS = "spec.rules[0].http.paths[0]"
@@ -23,10 +24,6 @@ def _ingress(**spec: Any) -> dict[str, Any]:
 def _rule(path: str = "/", path_type: str = "Prefix", **backend: Any) -> dict[str, Any]:
     entry = {"path": path, "pathType": path_type, "backend": backend or BACKEND}
     return {"host": "shop.example.org", "http": {"paths": [entry]}}
-
-
-def _found(obj: dict[str, Any]) -> dict[str, str]:
-    return {e.path: e.message for e in check_object(obj)}
 
 
 def test_the_ingresses_charts_write_pass() -> None:

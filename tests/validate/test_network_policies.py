@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from blueprintc.validate.objects import check_object
+from tests.validate.findings import by_path as _found
 
 RULE = "spec.ingress[0]"
 
@@ -21,10 +22,6 @@ def _policy(*peers: dict[str, Any], ports: list[dict[str, Any]] | None = None) -
         "metadata": {"name": "web"},
         "spec": {"podSelector": {}, "policyTypes": ["Ingress"], "ingress": [rule]},
     }
-
-
-def _found(obj: dict[str, Any]) -> dict[str, str]:
-    return {e.path: e.message for e in check_object(obj)}
 
 
 def test_the_policies_charts_write_pass() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from blueprintc.validate.objects import check_object
+from tests.validate.findings import by_path as _found
 from tests.validate.workloads import workload
 
 
@@ -16,10 +17,6 @@ def _claim(**spec: Any) -> dict[str, Any]:
         "metadata": {"name": "data"},
         "spec": spec,
     }
-
-
-def _found(obj: dict[str, Any]) -> dict[str, str]:
-    return {e.path: e.message for e in check_object(obj)}
 
 
 REQUESTS = {"requests": {"storage": "8Gi"}}

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from blueprintc.validate.objects import check_object
+from tests.validate.findings import pairs as _found
 from tests.validate.workloads import workload
 
 POD = "spec.template.spec"
@@ -20,10 +21,6 @@ def _workload(
     **pod: Any,
 ) -> dict[str, Any]:
     return workload({"volumeMounts": mounts or []}, kind, volumes=volumes or [], **pod)
-
-
-def _found(obj: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(e.path, e.message) for e in check_object(obj)]
 
 
 DATA = {"name": "data", "emptyDir": {}}

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from blueprintc.validate.objects import check_object
+from tests.validate.findings import pairs as _found
 from tests.validate.workloads import workload
 
 CONTAINER = "spec.template.spec.containers[0]"
@@ -15,10 +16,6 @@ CONTAINER = "spec.template.spec.containers[0]"
 
 def _workload(kind: str = "Deployment", **container: Any) -> dict[str, Any]:
     return workload(container, kind)
-
-
-def _found(obj: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(e.path, e.message) for e in check_object(obj)]
 
 
 def test_one_handler_each_passes() -> None:

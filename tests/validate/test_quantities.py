@@ -11,6 +11,7 @@ import pytest
 
 from blueprintc.validate.objects import check_object
 from blueprintc.validate.quantities import FORMAT_WRONG, SUFFIX_WRONG, parse_quantity
+from tests.validate.findings import pairs as _found
 
 
 @pytest.mark.parametrize(
@@ -82,10 +83,6 @@ def _deployment(resources: dict[str, Any], **pod: Any) -> dict[str, Any]:
 
 
 RESOURCES = "spec.template.spec.containers[0].resources"
-
-
-def _found(obj: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(e.path, e.message) for e in check_object(obj)]
 
 
 def test_valid_resources_pass() -> None:

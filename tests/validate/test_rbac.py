@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from blueprintc.validate.objects import check_object
+from tests.validate.findings import by_path as _found
 
 RBAC = "rbac.authorization.k8s.io/v1"
 RULE = {"apiGroups": [""], "resources": ["configmaps"], "verbs": ["get", "list"]}
@@ -24,10 +25,6 @@ def _binding(
 ) -> dict[str, Any]:
     ref = {"apiGroup": "rbac.authorization.k8s.io", "kind": ref_kind, "name": "web"}
     return _object(binding, roleRef=ref, subjects=[subject or SUBJECT])
-
-
-def _found(obj: dict[str, Any]) -> dict[str, str]:
-    return {e.path: e.message for e in check_object(obj)}
 
 
 def test_the_roles_and_bindings_charts_write_pass() -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from blueprintc.validate.objects import check_object
+from tests.validate.findings import by_path as _found
 from tests.validate.workloads import workload
 
 POD = "spec.template.spec"
@@ -19,10 +20,6 @@ def _workload(
     kind: str = "Deployment", pod: dict[str, Any] | None = None, **context: Any
 ) -> dict[str, Any]:
     return workload({"securityContext": context}, kind, **(pod or {}))
-
-
-def _found(obj: dict[str, Any]) -> dict[str, str]:
-    return {e.path: e.message for e in check_object(obj)}
 
 
 def test_the_contexts_charts_write_pass() -> None:

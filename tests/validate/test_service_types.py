@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from blueprintc.validate.objects import check_object
+from tests.validate.findings import by_path as _found
 
 PORT = {"name": "http", "port": 80, "targetPort": "http"}
 
@@ -16,10 +17,6 @@ PORT = {"name": "http", "port": 80, "targetPort": "http"}
 def _service(**spec: Any) -> dict[str, Any]:
     spec.setdefault("ports", [PORT])
     return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"}, "spec": spec}
-
-
-def _found(obj: dict[str, Any]) -> dict[str, str]:
-    return {e.path: e.message for e in check_object(obj)}
 
 
 def test_each_type_with_its_own_fields_passes() -> None:

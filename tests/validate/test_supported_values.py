@@ -9,13 +9,10 @@ from typing import Any
 import pytest
 
 from blueprintc.validate.objects import check_object
+from tests.validate.findings import pairs as _found
 from tests.validate.workloads import workload as _workload
 
 POD = "spec.template.spec"
-
-
-def _found(obj: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(e.path, e.message) for e in check_object(obj)]
 
 
 def test_the_words_the_api_server_takes_pass() -> None:

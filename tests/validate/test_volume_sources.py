@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from blueprintc.validate.objects import check_object
+from tests.validate.findings import by_path as _found
 from tests.validate.workloads import workload
 
 VOLUMES = "spec.template.spec.volumes"
@@ -18,10 +19,6 @@ VOLUMES = "spec.template.spec.volumes"
 def _workload(volumes: list[dict[str, Any]], kind: str = "Deployment") -> dict[str, Any]:
     mounts = [{"name": v["name"], "mountPath": f"/mnt/{v['name']}"} for v in volumes]
     return workload({"volumeMounts": mounts}, kind, volumes=volumes)
-
-
-def _found(obj: dict[str, Any]) -> dict[str, str]:
-    return {e.path: e.message for e in check_object(obj)}
 
 
 def test_the_volumes_charts_write_pass() -> None:
