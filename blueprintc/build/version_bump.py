@@ -29,7 +29,7 @@ from blueprintc.build.changed import Comparison
 from blueprintc.diagnostics import Diagnostic, Finding, Location
 from blueprintc.lint import make_diagnostic
 from blueprintc.model.blueprint import Blueprint
-from blueprintc.plan.versions import VersionError, parse_version
+from blueprintc.plan.versions import VersionError, next_patch, parse_version
 from blueprintc.rules.schema.version_bump import RULE
 from blueprintc.workspace import BLUEPRINT_FILE
 from blueprintc.yamldoc import json_path
@@ -76,11 +76,11 @@ def _finding(
         "content"
     )
     field = json_path(blueprint.version_path)
-    next_patch = _next_patch(then)
+    upcoming = next_patch(then)
     files = f"{field} in {blueprint.rel}"
     if blueprint.manifest_kind == "helm" and blueprint.manifest_dir is not None:
         files += f" and version in {comparison.workspace.rel(blueprint.manifest_dir)}/Chart.yaml"
-    hint = f"set {files} to {next_patch} (the next patch), or higher"
+    hint = f"set {files} to {upcoming} (the next patch), or higher"
     line, column = blueprint.doc.locate(blueprint.version_path)
     return Finding(message, Location(blueprint.rel, line, column, field), hint)
 
@@ -100,11 +100,6 @@ def _version_at_base(comparison: Comparison, blueprint: Blueprint) -> str | None
         if isinstance(part, dict) and part.get("version") is not None:
             return str(part["version"])
     return None
-
-
-def _next_patch(version: str) -> str:
-    parsed = parse_version(version)
-    return f"{parsed.major}.{parsed.minor}.{parsed.patch + 1}"
 
 
 def _under(path: Path, directory: Path) -> bool:

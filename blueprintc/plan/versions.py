@@ -83,6 +83,13 @@ def parse_version(text: str | Version) -> Version:
         ) from None
 
 
+def next_patch(version: str | Version) -> str:
+    """The next patch release of `version` (`1.4.2-rc.1+x` -> `1.4.3`); raises
+    VersionError for no SemVer version."""
+    parsed = parse_version(version)
+    return f"{parsed.major}.{parsed.minor}.{parsed.patch + 1}"
+
+
 @dataclass(frozen=True)
 class _Partial:
     major: int | None  # None: wildcard (and then minor and patch are None too)

@@ -218,7 +218,7 @@ def _duplicate_objects(
     first: dict[tuple[str, str, str, str], RenderedObject] = {}
     found = []
     for obj in render.objects():
-        identity = _identity(obj)
+        identity = release_identity(obj)
         if identity is None:
             continue
         earlier = first.setdefault(identity, obj)
@@ -238,7 +238,7 @@ def _duplicate_objects(
     return found
 
 
-def _identity(obj: RenderedObject) -> tuple[str, str, str, str] | None:
+def release_identity(obj: RenderedObject) -> tuple[str, str, str, str] | None:
     """What kustomize tells objects apart by (apiVersion, kind, namespace with `default`
     for none, name); None for a hook, a list or an object without a name."""
     body = obj.body
