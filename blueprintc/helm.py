@@ -429,13 +429,24 @@ def dependency_build(chart_dir: Path, budget: Budget = DEFAULT_BUDGET) -> str | 
     return None
 
 
-def package(chart_dir: Path, destination: Path, budget: Budget = DEFAULT_BUDGET) -> Path:
-    """`helm package` into `destination`; the archive's path (raises ChartLoadError)."""
-    header = {
+def package(
+    chart_dir: Path,
+    destination: Path,
+    budget: Budget = DEFAULT_BUDGET,
+    version: str | None = None,
+    app_version: str | None = None,
+) -> Path:
+    """`helm package` into `destination`, with `--version` and `--app-version` when given;
+    the archive's path (raises ChartLoadError)."""
+    header: dict[str, Any] = {
         "op": "package",
         "path": os.path.abspath(chart_dir),
         "into": os.path.abspath(destination),
     }
+    if version is not None:
+        header["version"] = version
+    if app_version is not None:
+        header["app_version"] = app_version
     with POOL.lease() as worker:
         try:
             answer, _ = worker.call(header, budget)

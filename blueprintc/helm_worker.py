@@ -112,7 +112,13 @@ class Worker:
             helm.dependency_build(header["path"])
             return {}, b""
         if op == "package":
-            return {"archive": helm.package(header["path"], destination=header["into"])}, b""
+            archive = helm.package(
+                header["path"],
+                destination=header["into"],
+                version=header.get("version"),
+                app_version=header.get("app_version"),
+            )
+            return {"archive": archive}, b""
         raise ValueError(f"unknown operation {op!r}")
 
     def _keep(self, chart_id: int, chart: Any) -> None:

@@ -21,6 +21,7 @@ from blueprintc.rules.guards import (
     smoke_render,
     stray_upstream_key,
     unread_value,
+    version_in_immutable,
     version_pin,
 )
 
@@ -41,6 +42,7 @@ RULES: list[Rule] = [
     quoted_false_value.RULE,
     image_tag_number.RULE,
     default_true.RULE,
+    version_in_immutable.RULE,
     kustomize_build.RULE,
     guards_skipped.RULE,
 ]

@@ -1,0 +1,102 @@
+"""The fields of an installed object that the API server refuses to change.
+
+An upgrade that changes one fails (`helm upgrade` patches each object; Flux's
+helm-controller then retries, rolls back, and the HelmRelease stays failed), and the only
+way past it is deleting the object by hand. By API group and kind, as the API server
+validates an update (apps/v1 and batch/v1 workloads, core claims, RBAC bindings):
+
+- a Deployment's, ReplicaSet's or DaemonSet's `spec.selector` (`field is immutable`);
+- a StatefulSet's whole `spec` but the fields it names (`updates to statefulset spec for
+  fields other than 'replicas', 'ordinals', 'template', 'updateStrategy',
+  'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds'
+  are forbidden`): its selector, service name and volume claim templates;
+- a Job's `spec.selector` and `spec.template`, unless it is removed after it finishes
+  (`ttlSecondsAfterFinished`: the next upgrade then creates it again);
+- a PersistentVolumeClaim's `spec` but its requests and volume attributes class;
+- a RoleBinding's or ClusterRoleBinding's `roleRef` (`cannot change roleRef`).
+
+Hooks are left out: Helm creates them anew each time they run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from blueprintc.rules.guards.hook_annotations import HOOK_ANNOTATION
+
+STATEFULSET_MUTABLE = frozenset(
+    {
+        "replicas",
+        "ordinals",
+        "template",
+        "updateStrategy",
+        "revisionHistoryLimit",
+        "persistentVolumeClaimRetentionPolicy",
+        "minReadySeconds",
+    }
+)
+CLAIM_MUTABLE = frozenset({"resources", "volumeAttributesClassName"})
+_SELECTED = frozenset({"Deployment", "ReplicaSet", "DaemonSet"})
+_BINDINGS = frozenset({"RoleBinding", "ClusterRoleBinding"})
+
+# The API server's words for a refused change, by kind.
+REFUSALS = {
+    "StatefulSet": "spec: Forbidden: updates to statefulset spec for fields other than "
+    "'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', "
+    "'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+    "PersistentVolumeClaim": "spec: Forbidden: spec is immutable after creation except "
+    "resources.requests and volumeAttributesClassName for bound claims",
+    "RoleBinding": "roleRef: Invalid value: ...: cannot change roleRef",
+    "ClusterRoleBinding": "roleRef: Invalid value: ...: cannot change roleRef",
+}
+FIELD_IS_IMMUTABLE = "field is immutable"
+
+
+def immutable_fields(body: dict[str, Any]) -> dict[str, Any]:
+    """The fields of `body` no update may change, by path (`spec.selector`); none for a
+    hook, or a kind whose every field may change."""
+    metadata = body.get("metadata")
+    annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
+    if isinstance(annotations, dict) and HOOK_ANNOTATION in annotations:
+        return {}
+    api_version, kind = body.get("apiVersion"), body.get("kind")
+    spec = body.get("spec")
+    spec = spec if isinstance(spec, dict) else {}
+    if api_version == "apps/v1" and kind in _SELECTED:
+        return _present({"spec.selector": spec.get("selector")})
+    if api_version == "apps/v1" and kind == "StatefulSet":
+        return _present({f"spec.{k}": v for k, v in spec.items() if k not in STATEFULSET_MUTABLE})
+    if api_version == "batch/v1" and kind == "Job" and "ttlSecondsAfterFinished" not in spec:
+        return _present({f"spec.{k}": spec.get(k) for k in ("selector", "template")})
+    if api_version == "v1" and kind == "PersistentVolumeClaim":
+        return _present({f"spec.{k}": v for k, v in spec.items() if k not in CLAIM_MUTABLE})
+    if api_version == "rbac.authorization.k8s.io/v1" and kind in _BINDINGS:
+        return _present({"roleRef": body.get("roleRef")})
+    return {}
+
+
+def refusal(kind: str) -> str:
+    """What the API server says when an update changes one of `kind`'s fields."""
+    return REFUSALS.get(kind, FIELD_IS_IMMUTABLE)
+
+
+def first_difference(old: Any, new: Any, path: str) -> str | None:
+    """The path of the first leaf where `old` and `new` differ (None: they do not), in
+    `old`'s key order, then the keys only `new` has."""
+    if old == new:
+        return None
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in [*old, *(k for k in new if k not in old)]:
+            found = first_difference(old.get(key), new.get(key), f"{path}.{key}")
+            if found is not None:
+                return found
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        for index, (before, after) in enumerate(zip(old, new, strict=True)):
+            found = first_difference(before, after, f"{path}[{index}]")
+            if found is not None:
+                return found
+    return path
+
+
+def _present(fields: dict[str, Any]) -> dict[str, Any]:
+    return {path: value for path, value in fields.items() if value is not None}

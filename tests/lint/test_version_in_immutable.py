@@ -1,0 +1,238 @@
+"""BPG019: a field the API server never lets change (a selector, a StatefulSet's claim
+templates, a Job's template, a binding's roleRef) rendered from the chart's version or
+appVersion: the next release's upgrade fails. Lint renders the chart again as Helm
+packages its next release and compares the two."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from blueprintc.lint import lint
+from blueprintc.rules.guards.immutable_fields import first_difference, immutable_fields
+from tests.cli.helpers import HELM_LABELS, write_workspace
+
+CHART = "blueprints/demo/chart"
+TEMPLATE = f"{CHART}/templates/workload.yaml"
+CHART_YAML = """\
+apiVersion: v2
+name: bp-demo
+version: {version}
+appVersion: "{app_version}"
+annotations:
+  catalyst.openova.io/no-upstream: "true"
+"""
+VERSION_LABEL = "helm.sh/chart: {{ .Chart.Name }}-{{ .Chart.Version }}"
+APP_VERSION_LABEL = "app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}"
+
+
+def _deployment(selector_label: str, name: str = "{{ .Release.Name }}") -> str:
+    """A Deployment whose selector holds `selector_label` (line 13) beside the name."""
+    return (
+        f"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n"
+        + HELM_LABELS
+        + f"""\
+spec:
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: {{{{ .Chart.Name }}}}
+      {selector_label}
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: {{{{ .Chart.Name }}}}
+        {selector_label}
+    spec:
+      containers:
+        - name: app
+          image: registry.example.org/app:1.2.3
+"""
+    )
+
+
+def _findings(
+    tmp_path: Path, template: str, version: str = "1.4.2", app_version: str = "2.0.1"
+) -> list[tuple[str, int, int, str, str]]:
+    extra = {
+        TEMPLATE: template,
+        f"{CHART}/Chart.yaml": CHART_YAML.format(version=version, app_version=app_version),
+    }
+    workspace = write_workspace(tmp_path / "ws", {"demo": "replicas: 1\n"}, extra=extra)
+    result = lint([workspace], root=workspace, jobs=1, select={"BPG019"})
+    return [
+        (d.location.file, d.location.line, d.location.column, d.message, d.hint or "")
+        for d in result.active
+    ]
+
+
+def test_a_selector_holding_the_chart_version_is_reported_where_the_template_writes_it(
+    tmp_path: Path,
+) -> None:
+    [(file, line, column, message, hint)] = _findings(tmp_path, _deployment(VERSION_LABEL))
+    assert (file, line, column) == (TEMPLATE, 13, 7)
+    assert message == (
+        "Deployment bp-demo: `spec.selector.matchLabels.helm.sh/chart` is rendered from the "
+        'chart\'s version (`"bp-demo-1.4.2"` now, `"bp-demo-1.4.3"` at version 1.4.3), and '
+        "the API server refuses any change to `spec.selector` of an installed Deployment "
+        "(`field is immutable`): the next release's upgrade fails, and Flux leaves the "
+        "HelmRelease failed"
+    )
+    assert hint.startswith("keep the version out of `spec.selector`: use the selector labels")
+
+
+def test_a_selector_holding_the_app_version_is_reported_as_the_app_versions(
+    tmp_path: Path,
+) -> None:
+    [(_, line, _, message, _)] = _findings(tmp_path, _deployment(APP_VERSION_LABEL))
+    assert line == 13
+    assert 'rendered from the chart\'s appVersion (`"2.0.1"` now, `"2.0.2"` once' in message
+
+
+def test_an_app_version_that_is_no_version_is_changed_all_the_same(tmp_path: Path) -> None:
+    [(_, _, _, message, _)] = _findings(tmp_path, _deployment(APP_VERSION_LABEL), app_version="16")
+    assert '(`"16"` now, `"16-next"` once the appVersion changes)' in message
+
+
+def test_a_selector_without_the_version_and_pod_labels_with_it_pass(tmp_path: Path) -> None:
+    """The pod template's labels may change (a rolling update); the selector does not."""
+    template = _deployment("app.kubernetes.io/instance: {{ .Release.Name }}").replace(
+        "        app.kubernetes.io/instance: {{ .Release.Name }}\n    spec:",
+        f"        app.kubernetes.io/instance: {{{{ .Release.Name }}}}\n        {VERSION_LABEL}\n"
+        "    spec:",
+    )
+    assert VERSION_LABEL in template
+    assert _findings(tmp_path, template) == []
+
+
+def test_an_object_named_after_the_version_is_a_new_object_each_release(tmp_path: Path) -> None:
+    template = _deployment(VERSION_LABEL, name="{{ .Release.Name }}-{{ .Chart.Version }}")
+    assert _findings(tmp_path, template) == []
+
+
+def test_a_chart_version_that_is_no_semver_is_left_to_the_schema_rules(tmp_path: Path) -> None:
+    assert _findings(tmp_path, _deployment(VERSION_LABEL), version="latest") == []
+
+
+STATEFULSET = (
+    "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: {{ .Release.Name }}\n"
+    + HELM_LABELS
+    + """\
+spec:
+  serviceName: {{ .Release.Name }}
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: {{ .Chart.Name }}
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: {{ .Chart.Name }}
+        app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+    spec:
+      containers:
+        - name: db
+          image: registry.example.org/db:16.4
+  volumeClaimTemplates:
+    - metadata:
+        name: data
+        labels:
+          app.kubernetes.io/name: {{ .Chart.Name }}
+          app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+      spec:
+        accessModes: [ReadWriteOnce]
+        resources:
+          requests:
+            storage: 8Gi
+"""
+)
+
+
+def test_a_statefulsets_claim_template_labelled_with_the_app_version(tmp_path: Path) -> None:
+    """clamav's, seaweedfs' and victoria-metrics-agent's charts: every upgrade refused."""
+    [(_, line, column, message, _)] = _findings(tmp_path, STATEFULSET)
+    assert (line, column) == (28, 11)
+    assert message.startswith(
+        "StatefulSet bp-demo: `spec.volumeClaimTemplates[0].metadata.labels."
+        "app.kubernetes.io/version` is rendered from the chart's appVersion"
+    )
+    assert "`spec: Forbidden: updates to statefulset spec for fields other than" in message
+
+
+JOB = """\
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: {{ .Release.Name }}-migrate
+  labels:
+    app.kubernetes.io/name: {{ .Chart.Name }}
+    app.kubernetes.io/instance: {{ .Release.Name }}
+    app.kubernetes.io/managed-by: {{ .Release.Service }}
+ANNOTATIONS
+spec:
+TTL
+  template:
+    metadata:
+      labels:
+        helm.sh/chart: {{ .Chart.Name }}-{{ .Chart.Version }}
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: migrate
+          image: registry.example.org/migrate:1.0.0
+"""
+
+
+def _job(annotations: str = "", ttl: str = "") -> str:
+    return JOB.replace("ANNOTATIONS\n", annotations).replace("TTL\n", ttl)
+
+
+def test_a_jobs_template_with_the_version_is_reported(tmp_path: Path) -> None:
+    [(_, line, _, message, _)] = _findings(tmp_path, _job())
+    assert line == 13
+    assert "`spec.template` of an installed Job (`field is immutable`)" in message
+
+
+def test_a_job_removed_when_done_or_a_hook_is_created_anew(tmp_path: Path) -> None:
+    hook = "  annotations:\n    helm.sh/hook: pre-upgrade\n"
+    assert _findings(tmp_path / "ttl", _job(ttl="  ttlSecondsAfterFinished: 300\n")) == []
+    assert _findings(tmp_path / "hook", _job(annotations=hook)) == []
+
+
+def test_a_binding_whose_role_is_named_after_the_version(tmp_path: Path) -> None:
+    template = (
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n"
+        "  name: {{ .Release.Name }}\n"
+        + HELM_LABELS
+        + "roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n"
+        "  name: {{ .Release.Name }}-{{ .Chart.Version }}\n"
+        "subjects:\n  - kind: ServiceAccount\n    name: default\n"
+    )
+    [(_, line, _, message, _)] = _findings(tmp_path, template)
+    assert line == 12
+    assert "(`roleRef: Invalid value: ...: cannot change roleRef`)" in message
+
+
+def test_what_no_update_may_change_by_kind() -> None:
+    claim = {
+        "apiVersion": "v1",
+        "kind": "PersistentVolumeClaim",
+        "spec": {"accessModes": ["ReadWriteOnce"], "resources": {}, "storageClassName": "x"},
+    }
+    assert immutable_fields(claim) == {
+        "spec.accessModes": ["ReadWriteOnce"],
+        "spec.storageClassName": "x",
+    }
+    statefulset = {
+        "apiVersion": "apps/v1",
+        "kind": "StatefulSet",
+        "spec": {"replicas": 3, "template": {}, "serviceName": "db", "minReadySeconds": 5},
+    }
+    assert immutable_fields(statefulset) == {"spec.serviceName": "db"}
+    assert immutable_fields({"apiVersion": "v1", "kind": "Service", "spec": {}}) == {}
+
+
+def test_the_first_difference_is_the_deepest_leaf_in_order() -> None:
+    old = {"matchLabels": {"a": "1", "b": "2"}, "x": [1, {"y": 2}]}
+    assert first_difference(old, old, "s") is None
+    assert first_difference(old, {**old, "x": [1, {"y": 3}]}, "s") == "s.x[1].y"
+    assert first_difference(old, {"matchLabels": {"a": "1", "b": "3"}}, "s") == "s.matchLabels.b"
+    assert first_difference(old, {**old, "z": 1}, "s") == "s.z"
+    assert first_difference([1], [1, 2], "s") == "s"
