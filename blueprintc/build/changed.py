@@ -88,7 +88,7 @@ class Comparison:
 
     def at_base(self, path: Path) -> bytes | None:
         """The bytes of `path` at the base commit (None: not there)."""
-        return _git(self.top, "show", f"{self.base}:{path.relative_to(self.top).as_posix()}")
+        return git_output(self.top, "show", f"{self.base}:{path.relative_to(self.top).as_posix()}")
 
 
 def changed_blueprints(start: Path, since: str) -> ChangedResult:
@@ -120,21 +120,21 @@ def compare(start: Path, since: str) -> Comparison:
     """What differs since `since` (its merge base with HEAD) in the repository holding
     the workspace of `start`; BuildError for no repository or an unknown ref."""
     root = find_root(start)
-    top_out = _git(root, "rev-parse", "--show-toplevel")
+    top_out = git_output(root, "rev-parse", "--show-toplevel")
     if top_out is None:
         raise BuildError(f"{root} is not inside a git repository")
     top = Path(os.fsdecode(top_out).strip()).resolve()
     unknown = BuildError(f"unknown git ref {since!r}: fetch it first (fetch-depth: 0 in CI)")
     if since.startswith("-"):  # never an option to git
         raise unknown
-    ref = _git(top, "rev-parse", "--verify", "--quiet", f"{since}^{{commit}}")
-    head = _git(top, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+    ref = git_output(top, "rev-parse", "--verify", "--quiet", f"{since}^{{commit}}")
+    head = git_output(top, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
     if ref is None or head is None:
         raise unknown
-    merge_base = _git(top, "merge-base", ref.decode().strip(), head.decode().strip())
+    merge_base = git_output(top, "merge-base", ref.decode().strip(), head.decode().strip())
     base = (merge_base or ref).decode().strip()
-    diff = _git(top, "diff", "--name-only", "--no-renames", "-z", base, "--")
-    untracked = _git(top, "ls-files", "--others", "--exclude-standard", "-z")
+    diff = git_output(top, "diff", "--name-only", "--no-renames", "-z", base, "--")
+    untracked = git_output(top, "ls-files", "--others", "--exclude-standard", "-z")
     if diff is None or untracked is None:
         raise BuildError(f"git could not compare {since!r} with the working tree of {top}")
     listed = [name for raw in (diff, untracked) for name in raw.split(b"\0") if name]
@@ -145,7 +145,7 @@ def compare(start: Path, since: str) -> Comparison:
     return Comparison(since, top, base, paths, workspace, prefix, nodes)
 
 
-def _git(cwd: Path, *args: str) -> bytes | None:
+def git_output(cwd: Path, *args: str) -> bytes | None:
     """``git ARGS``'s output in ``cwd``, None when it fails; run without credentials in
     its environment (``child_env``)."""
     try:
@@ -188,7 +188,7 @@ def _deleted(top: Path, base: str, paths: set[Path], workspace: Workspace) -> li
             continue
         rel = path.relative_to(top).as_posix()
         name = path.parent.name
-        text = _git(top, "show", f"{base}:{rel}")
+        text = git_output(top, "show", f"{base}:{rel}")
         try:
             document = yaml.safe_load(text) if text is not None else None
         except yaml.YAMLError:
