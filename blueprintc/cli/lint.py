@@ -59,8 +59,9 @@ SEVERITIES = click.Choice(["error", "warning", "info"])
 @click.option(
     "--since",
     metavar="REF",
-    help="Lint only the Blueprints changed since REF (as `changed` lists them) and check "
-    "that each changed chart's version went up (BPS007).",
+    help="Lint only the Blueprints changed since REF (as `changed` lists them), check "
+    "that each changed chart's version went up (BPS007) and that no field an upgrade "
+    "cannot change did (BPG019).",
 )
 @options.kube_version
 @options.schema_locations
@@ -104,7 +105,7 @@ def lint(
     schemas = _schema_settings(paths, kube_version, schema_locations, values_paths)
     selected, extra = list(paths), None
     if since is not None:
-        selected, extra = _since(since, selected)
+        selected, extra = _since(since, selected, offline)
     try:
         if selected is None:  # nothing changed since the ref: nothing to lint
             from blueprintc.lint import LintResult
@@ -241,11 +242,15 @@ def explain(rule_id: str | None, output_format: str) -> None:
     click.echo(f"Fix: {rule.hint}")
 
 
-def _since(since: str, paths: list[Path]) -> tuple[list[Path] | None, list[Any]]:
+def _since(
+    since: str, paths: list[Path], offline: bool = False
+) -> tuple[list[Path] | None, list[Any]]:
     """The Blueprint directories changed since `since` (those under `paths`, when given;
-    None when there are none) and their BPS007 findings; a bad ref is a usage error."""
+    None when there are none) and their findings against the base: BPS007 (no version
+    bump) and BPG019 (an immutable field changed); a bad ref is a usage error."""
     from blueprintc.build.changed import changed_in, compare
     from blueprintc.build.errors import BuildError
+    from blueprintc.build.immutable_changes import immutable_changes
     from blueprintc.build.version_bump import unbumped
 
     try:
@@ -258,6 +263,7 @@ def _since(since: str, paths: list[Path]) -> tuple[list[Path] | None, list[Any]]
         changed = [d for d in changed if any(d == g or g in d.parents for g in given)]
     names = set(changed)
     found = [f for f in unbumped(comparison) if _blueprint_dir(comparison, f) in names]
+    found.extend(immutable_changes(comparison, offline, names))
     return (changed or None), found
 
 

@@ -236,3 +236,31 @@ def test_the_first_difference_is_the_deepest_leaf_in_order() -> None:
     assert first_difference(old, {"matchLabels": {"a": "1", "b": "3"}}, "s") == "s.matchLabels.b"
     assert first_difference(old, {**old, "z": 1}, "s") == "s.z"
     assert first_difference([1], [1, 2], "s") == "s"
+
+
+WRAPPER_CHART_YAML = """\
+apiVersion: v2
+name: bp-demo
+version: 1.4.2
+dependencies:
+  - name: postgresql
+    version: 16.4.1
+    repository: oci://registry.example.org/charts
+"""
+
+
+def test_a_wrapper_whose_upstream_is_not_built_is_checked_through_its_stand_in(
+    tmp_path: Path,
+) -> None:
+    """A source tree as git holds it: charts/ is gitignored, so the upstream is absent and
+    lint renders the wrapper's own templates in a stand-in copy; its next release too."""
+    extra = {
+        TEMPLATE: _deployment(VERSION_LABEL),
+        f"{CHART}/Chart.yaml": WRAPPER_CHART_YAML,
+        f"{CHART}/.gitignore": "charts/\n",
+    }
+    workspace = write_workspace(tmp_path / "ws", {"demo": "postgresql: {}\n"}, extra=extra)
+    result = lint([workspace], root=workspace, jobs=1, select={"BPG019"})
+    [found] = result.active
+    assert (found.location.file, found.location.line) == (TEMPLATE, 13)
+    assert '(`"bp-demo-1.4.2"` now, `"bp-demo-1.4.3"` at version 1.4.3)' in found.message

@@ -1,4 +1,4 @@
-"""A field the API server never lets change, rendered from the chart's version.
+"""A field the API server never lets change on an installed object, changed by an upgrade.
 
 A Deployment selecting its pods by the chart's common labels (`helm.sh/chart:
 web-1.4.2`, `app.kubernetes.io/version`), or a StatefulSet's volume claim templates
@@ -18,6 +18,10 @@ holds the version or appVersion is compared, so a chart without one costs no sec
 render. A field that differs is reported where the template writes it (its deepest key
 the template writes, such as `matchLabels:`), with the two values; an object whose name
 changes with the version is a new object, and no finding.
+
+Under `lint --since REF` the rule also compares the chart with itself as the ref's merge
+base holds it (`blueprintc.build.immutable_changes`): a claim template grown from `8Gi`
+to `20Gi`, a selector that gained a label, a StatefulSet's service name changed.
 
 Failing: `selector: matchLabels: {{- include "web.labels" . | nindent 6 }}` where
 `web.labels` holds `helm.sh/chart`.
@@ -52,12 +56,13 @@ _ABSENT = object()
 
 @rule(
     "BPG019",
-    "version-in-immutable-field",
+    "immutable-field-change",
     Severity.ERROR,
-    "a field the API server never lets change (a selector, a StatefulSet's volume claim "
-    "templates) is rendered from the chart's version: the next release's upgrade fails",
-    "keep the version out of it: select and label claims with the selector labels "
-    "(app.kubernetes.io/name and /instance), not the common labels",
+    "a field the API server never lets change on an installed object (a selector, a "
+    "StatefulSet's volume claim templates) changes with the next release's version, or "
+    "changed since `--since REF`: the upgrade fails",
+    "keep the field as it is installed: select and label claims with the selector labels "
+    "(app.kubernetes.io/name and /instance), not the common labels with the version",
     __doc__,
 )
 def check(ctx: BlueprintContext) -> Iterator[Finding]:
@@ -129,7 +134,7 @@ def _render_at(
     with tempfile.TemporaryDirectory(prefix="blueprintc-next-") as tmp:
         try:
             archive = helm.package(source, Path(tmp), budget, version, app_version)
-            chart = helm.load_archive(archive.read_bytes(), ctx.rel(source), budget)
+            chart = helm.load_archive(archive.read_bytes(), ctx.rel(ctx.chart_dir), budget)
         except (helm.ChartLoadError, OSError):
             return None
     return helm.render(
@@ -151,7 +156,7 @@ def _finding(
     app_version: str | None,
     next_version: str,
 ) -> Finding:
-    now, then = _value(obj.body, changed), _value(other.body, changed)
+    now, then = shown_value(obj.body, changed), shown_value(other.body, changed)
     what = "appVersion" if app_version and version not in now and app_version in now else "version"
     when = "once the appVersion changes" if what == "appVersion" else f"at version {next_version}"
     message = (
@@ -170,7 +175,7 @@ def _finding(
     return Finding(message, object_location(ctx, obj, changed), hint)
 
 
-def _value(body: dict[str, Any], path: str) -> str:
+def shown_value(body: dict[str, Any], path: str) -> str:
     """The value at `path` of `body` as a message shows it (`absent` when it has none)."""
     parts = template_keys.path_parts(body, path)
     node = value_at(body, parts, _ABSENT) if parts is not None else _ABSENT

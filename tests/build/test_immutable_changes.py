@@ -1,0 +1,200 @@
+"""BPG019 under `lint --since REF`, on real git history: a chart change that changes a
+field the API server never lets change on an installed object (a StatefulSet's claim
+templates, a selector), which fails the upgrade. The repository looks like a real one:
+the workspace in a subdirectory, a wrapper chart whose upstream is a `file://` chart
+beside it and whose `charts/` is gitignored (so absent from every commit)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from blueprintc.build.changed import compare
+from blueprintc.build.immutable_changes import immutable_changes
+from blueprintc.diagnostics import Diagnostic
+from tests.cli.helpers import HELM_LABELS, WORKSPACE_YAML
+from tests.hostile.harness import run_cli
+
+BLUEPRINT = """\
+apiVersion: catalyst.openova.io/v1
+kind: Blueprint
+metadata:
+  name: bp-{name}
+spec:
+  version: 1.0.0
+  card:
+    title: {name}
+  manifests:
+    chart: ./chart
+"""
+STATEFULSET = (
+    "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: {{ .Release.Name }}\n"
+    + HELM_LABELS
+    + """\
+spec:
+  replicas: {{ .Values.replicas }}
+  serviceName: {{ .Release.Name }}
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: {{ .Chart.Name }}
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: {{ .Chart.Name }}
+    spec:
+      containers:
+        - name: db
+          image: {{ .Values.image }}
+  volumeClaimTemplates:
+    - metadata:
+        name: data
+      spec:
+        accessModes: [ReadWriteOnce]
+        resources:
+          requests:
+            storage: {{ .Values.storage }}
+"""
+)
+# Line 30 of STATEFULSET writes the claim template's `storage:`.
+STORAGE_LINE = 30
+DB_VALUES = "replicas: 1\nimage: registry.example.org/db:16.4\nstorage: 8Gi\n"
+UPSTREAM_CHART = "apiVersion: v2\nname: kv\nversion: 7.2.0\n"
+UPSTREAM_VALUES = "replicas: 1\nimage: registry.example.org/kv:7.2\nstorage: 1Gi\n"
+WRAPPER_CHART = """\
+apiVersion: v2
+name: bp-cache
+version: 1.0.0
+dependencies:
+  - name: kv
+    version: 7.2.0
+    repository: file://../../../upstream-charts/kv
+"""
+WRAPPER_VALUES = "kv:\n  storage: 1Gi\n"
+
+
+def _git(repo: Path, *args: str) -> None:
+    identity = ["-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    subprocess.run(["git", "-C", str(repo), *identity, *args], check=True, capture_output=True)
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """`platform/` of a committed repository: Blueprint db (its own StatefulSet) and
+    Blueprint cache (a wrapper of the `file://` upstream kv, `charts/` gitignored)."""
+    top = tmp_path / "repo"
+    root = top / "platform"
+    db, cache = "blueprints/db", "blueprints/cache"
+    _write(
+        root,
+        {
+            "blueprintc.yaml": WORKSPACE_YAML,
+            f"{db}/blueprint.yaml": BLUEPRINT.format(name="db"),
+            f"{db}/chart/Chart.yaml": (
+                "apiVersion: v2\nname: bp-db\nversion: 1.0.0\nannotations:\n"
+                '  catalyst.openova.io/no-upstream: "true"\n'
+            ),
+            f"{db}/chart/values.yaml": DB_VALUES,
+            f"{db}/chart/templates/statefulset.yaml": STATEFULSET,
+            "upstream-charts/kv/Chart.yaml": UPSTREAM_CHART,
+            "upstream-charts/kv/values.yaml": UPSTREAM_VALUES,
+            "upstream-charts/kv/templates/statefulset.yaml": STATEFULSET,
+            f"{cache}/blueprint.yaml": BLUEPRINT.format(name="cache"),
+            f"{cache}/chart/Chart.yaml": WRAPPER_CHART,
+            f"{cache}/chart/values.yaml": WRAPPER_VALUES,
+            f"{cache}/chart/.gitignore": "charts/\n",
+        },
+    )
+    _git(top, "init", "-q")
+    _git(top, "add", "-A")
+    _git(top, "commit", "-qm", "catalog")
+    return root
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, path
+    path.write_text(text.replace(old, new, 1))
+
+
+def _found(workspace: Path) -> list[Diagnostic]:
+    return immutable_changes(compare(workspace, "HEAD"))
+
+
+def test_a_claim_template_grown_since_the_ref_is_reported_at_its_line(workspace: Path) -> None:
+    _edit(workspace / "blueprints/db/chart/values.yaml", "storage: 8Gi", "storage: 20Gi")
+    [found] = _found(workspace)
+    assert found.rule == "BPG019"
+    assert (found.location.file, found.location.line) == (
+        "blueprints/db/chart/templates/statefulset.yaml",
+        STORAGE_LINE,
+    )
+    assert found.message.startswith(
+        "StatefulSet bp-db: `spec.volumeClaimTemplates[0].spec.resources.requests.storage` "
+        'is `"20Gi"`, and was `"8Gi"` at HEAD ('
+    )
+    assert "`spec: Forbidden: updates to statefulset spec for fields other than" in found.message
+    assert "a claim grows by patching the PersistentVolumeClaim itself" in (found.hint or "")
+
+
+def test_an_upstreams_claim_template_changed_by_the_wrappers_values(workspace: Path) -> None:
+    """The upstream is absent (charts/ is gitignored): both ends render it from its
+    `file://` source, the base's as the base commit holds it."""
+    _edit(workspace / "blueprints/cache/chart/values.yaml", "storage: 1Gi", "storage: 5Gi")
+    [found] = _found(workspace)
+    # An upstream's object stands at its Chart.yaml entry.
+    assert (found.location.file, found.location.line) == ("blueprints/cache/chart/Chart.yaml", 5)
+    assert found.message.startswith("StatefulSet bp-cache: `spec.volumeClaimTemplates[0]")
+    assert '`"5Gi"`, and was `"1Gi"`' in found.message
+
+
+def test_a_changed_upstream_source_is_compared_as_the_base_holds_it(workspace: Path) -> None:
+    _edit(
+        workspace / "upstream-charts/kv/templates/statefulset.yaml",
+        "  serviceName: {{ .Release.Name }}",
+        "  serviceName: {{ .Release.Name }}-headless",
+    )
+    [found] = _found(workspace)
+    assert found.message.startswith(
+        'StatefulSet bp-cache: `spec.serviceName` is `"bp-cache-headless"`, and was `"bp-cache"`'
+    )
+
+
+def test_what_an_upgrade_may_change_is_left_alone(workspace: Path) -> None:
+    values = workspace / "blueprints/db/chart/values.yaml"
+    _edit(values, "replicas: 1", "replicas: 3")
+    _edit(values, "db:16.4", "db:16.6")
+    assert _found(workspace) == []
+
+
+def test_a_blueprint_new_since_the_ref_has_nothing_to_compare(workspace: Path) -> None:
+    new = workspace / "blueprints/db2"
+    _write(
+        workspace,
+        {
+            "blueprints/db2/blueprint.yaml": BLUEPRINT.format(name="db2"),
+            "blueprints/db2/chart/Chart.yaml": "apiVersion: v2\nname: bp-db2\nversion: 1.0.0\n",
+            "blueprints/db2/chart/values.yaml": DB_VALUES,
+            "blueprints/db2/chart/templates/statefulset.yaml": STATEFULSET,
+        },
+    )
+    assert new.is_dir()
+    assert _found(workspace) == []
+
+
+def test_lint_since_reports_it_through_the_cli(workspace: Path) -> None:
+    _edit(workspace / "blueprints/db/chart/values.yaml", "storage: 8Gi", "storage: 20Gi")
+    run = run_cli("lint", "--since", "HEAD", "--select", "BPG019", cwd=workspace)
+    assert run.code == 1, run
+    assert (
+        f"platform/blueprints/db/chart/templates/statefulset.yaml:{STORAGE_LINE}:13: error "
+        "BPG019 [immutable-field-change] StatefulSet bp-db:"
+    ) in run.stdout
