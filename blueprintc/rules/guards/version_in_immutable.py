@@ -72,9 +72,6 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     version = str(ctx.chart_meta.get("version", ""))
     app_version = ctx.chart_meta.get("appVersion")
     app_version = str(app_version) if app_version not in (None, "") else None
-    upcoming = _upcoming(version, app_version)
-    if upcoming is None:
-        return  # no SemVer version: BPS001 and BPS004 say so
     marks = _marks(version, app_version)
     candidates = [
         (obj, path, value)
@@ -82,8 +79,9 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         for path, value in immutable_fields(obj.body).items()
         if any(mark in json.dumps(value) for mark in marks)
     ]
-    if not candidates:
-        return
+    upcoming = _upcoming(version, app_version) if candidates else None
+    if upcoming is None:
+        return  # none, or no SemVer version (BPS001 and BPS004 say so)
     values = None if render is ctx.render(None) else ci_values(ctx)
     later = _render_at(ctx, values, *upcoming)
     if later is None or not later.ok:
