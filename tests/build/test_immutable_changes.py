@@ -14,54 +14,14 @@ import pytest
 from blueprintc.build.changed import compare
 from blueprintc.build.immutable_changes import immutable_changes
 from blueprintc.diagnostics import Diagnostic
-from tests.cli.helpers import HELM_LABELS, WORKSPACE_YAML
+from tests.cli.helpers import WORKSPACE_YAML, blueprint_files
 from tests.hostile.harness import run_cli
+from tests.lint.chart_refusals import STATEFULSET, STATEFULSET_VALUES
 
-BLUEPRINT = """\
-apiVersion: catalyst.openova.io/v1
-kind: Blueprint
-metadata:
-  name: bp-{name}
-spec:
-  version: 1.0.0
-  card:
-    title: {name}
-  manifests:
-    chart: ./chart
-"""
-STATEFULSET = (
-    "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: {{ .Release.Name }}\n"
-    + HELM_LABELS
-    + """\
-spec:
-  replicas: {{ .Values.replicas }}
-  serviceName: {{ .Release.Name }}
-  selector:
-    matchLabels:
-      app.kubernetes.io/name: {{ .Chart.Name }}
-  template:
-    metadata:
-      labels:
-        app.kubernetes.io/name: {{ .Chart.Name }}
-    spec:
-      containers:
-        - name: db
-          image: {{ .Values.image }}
-  volumeClaimTemplates:
-    - metadata:
-        name: data
-      spec:
-        accessModes: [ReadWriteOnce]
-        resources:
-          requests:
-            storage: {{ .Values.storage }}
-"""
-)
-# Line 30 of STATEFULSET writes the claim template's `storage:`.
-STORAGE_LINE = 30
-DB_VALUES = "replicas: 1\nimage: registry.example.org/db:16.4\nstorage: 8Gi\n"
+# Line 33 of STATEFULSET writes the claim template's `storage:`.
+STORAGE_LINE = 33
 UPSTREAM_CHART = "apiVersion: v2\nname: kv\nversion: 7.2.0\n"
-UPSTREAM_VALUES = "replicas: 1\nimage: registry.example.org/kv:7.2\nstorage: 1Gi\n"
+UPSTREAM_VALUES = STATEFULSET_VALUES.replace("8Gi", "1Gi")
 WRAPPER_CHART = """\
 apiVersion: v2
 name: bp-cache
@@ -97,19 +57,13 @@ def workspace(tmp_path: Path) -> Path:
         root,
         {
             "blueprintc.yaml": WORKSPACE_YAML,
-            f"{db}/blueprint.yaml": BLUEPRINT.format(name="db"),
-            f"{db}/chart/Chart.yaml": (
-                "apiVersion: v2\nname: bp-db\nversion: 1.0.0\nannotations:\n"
-                '  catalyst.openova.io/no-upstream: "true"\n'
-            ),
-            f"{db}/chart/values.yaml": DB_VALUES,
+            **blueprint_files("db", STATEFULSET_VALUES),
             f"{db}/chart/templates/statefulset.yaml": STATEFULSET,
             "upstream-charts/kv/Chart.yaml": UPSTREAM_CHART,
             "upstream-charts/kv/values.yaml": UPSTREAM_VALUES,
             "upstream-charts/kv/templates/statefulset.yaml": STATEFULSET,
-            f"{cache}/blueprint.yaml": BLUEPRINT.format(name="cache"),
+            **blueprint_files("cache", WRAPPER_VALUES),
             f"{cache}/chart/Chart.yaml": WRAPPER_CHART,
-            f"{cache}/chart/values.yaml": WRAPPER_VALUES,
             f"{cache}/chart/.gitignore": "charts/\n",
         },
     )
@@ -180,9 +134,7 @@ def test_a_blueprint_new_since_the_ref_has_nothing_to_compare(workspace: Path) -
     _write(
         workspace,
         {
-            "blueprints/db2/blueprint.yaml": BLUEPRINT.format(name="db2"),
-            "blueprints/db2/chart/Chart.yaml": "apiVersion: v2\nname: bp-db2\nversion: 1.0.0\n",
-            "blueprints/db2/chart/values.yaml": DB_VALUES,
+            **blueprint_files("db2", STATEFULSET_VALUES),
             "blueprints/db2/chart/templates/statefulset.yaml": STATEFULSET,
         },
     )

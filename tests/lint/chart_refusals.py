@@ -1,5 +1,6 @@
 """What the tests of refused rendered objects share: the demo chart's Deployment up to its
-container's image, a ConfigMap head, and the BPG012 findings of a workspace, as JSON."""
+container's image, a ConfigMap head, a StatefulSet with a claim template, and the BPG012
+findings of a workspace, as JSON."""
 
 from __future__ import annotations
 
@@ -48,6 +49,42 @@ metadata:
     + HELM_LABELS
     + "data:\n"
 )
+
+
+# A StatefulSet `<release>` whose claim template is labelled with the appVersion (line 28)
+# and asks for `.Values.storage` (line 33); its replicas and image are values too.
+STATEFULSET = (
+    "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: {{ .Release.Name }}\n"
+    + HELM_LABELS
+    + """\
+spec:
+  replicas: {{ .Values.replicas }}
+  serviceName: {{ .Release.Name }}
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: {{ .Chart.Name }}
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: {{ .Chart.Name }}
+    spec:
+      containers:
+        - name: db
+          image: {{ .Values.image }}
+  volumeClaimTemplates:
+    - metadata:
+        name: data
+        labels:
+          app.kubernetes.io/name: {{ .Chart.Name }}
+          app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+      spec:
+        accessModes: [ReadWriteOnce]
+        resources:
+          requests:
+            storage: {{ .Values.storage }}
+"""
+)
+STATEFULSET_VALUES = "replicas: 1\nimage: registry.example.org/db:16.4\nstorage: 8Gi\n"
 
 
 def bpg012(workspace: Path, *args: str) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ from pathlib import Path
 from blueprintc.lint import lint
 from blueprintc.rules.guards.immutable_fields import first_difference, immutable_fields
 from tests.cli.helpers import HELM_LABELS, write_workspace
+from tests.lint.chart_refusals import STATEFULSET, STATEFULSET_VALUES
 
 CHART = "blueprints/demo/chart"
 TEMPLATE = f"{CHART}/templates/workload.yaml"
@@ -56,7 +57,7 @@ def _findings(
         TEMPLATE: template,
         f"{CHART}/Chart.yaml": CHART_YAML.format(version=version, app_version=app_version),
     }
-    workspace = write_workspace(tmp_path / "ws", {"demo": "replicas: 1\n"}, extra=extra)
+    workspace = write_workspace(tmp_path / "ws", {"demo": STATEFULSET_VALUES}, extra=extra)
     result = lint([workspace], root=workspace, jobs=1, select={"BPG019"})
     return [
         (d.location.file, d.location.line, d.location.column, d.message, d.hint or "")
@@ -110,39 +111,6 @@ def test_an_object_named_after_the_version_is_a_new_object_each_release(tmp_path
 
 def test_a_chart_version_that_is_no_semver_is_left_to_the_schema_rules(tmp_path: Path) -> None:
     assert _findings(tmp_path, _deployment(VERSION_LABEL), version="latest") == []
-
-
-STATEFULSET = (
-    "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: {{ .Release.Name }}\n"
-    + HELM_LABELS
-    + """\
-spec:
-  serviceName: {{ .Release.Name }}
-  selector:
-    matchLabels:
-      app.kubernetes.io/name: {{ .Chart.Name }}
-  template:
-    metadata:
-      labels:
-        app.kubernetes.io/name: {{ .Chart.Name }}
-        app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
-    spec:
-      containers:
-        - name: db
-          image: registry.example.org/db:16.4
-  volumeClaimTemplates:
-    - metadata:
-        name: data
-        labels:
-          app.kubernetes.io/name: {{ .Chart.Name }}
-          app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
-      spec:
-        accessModes: [ReadWriteOnce]
-        resources:
-          requests:
-            storage: 8Gi
-"""
-)
 
 
 def test_a_statefulsets_claim_template_labelled_with_the_app_version(tmp_path: Path) -> None:
