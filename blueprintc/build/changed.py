@@ -200,9 +200,21 @@ def _deleted(top: Path, base: str, paths: set[Path], workspace: Workspace) -> li
     return out
 
 
+def _catalog(workspace: Workspace) -> list[Path]:
+    """The workspace's Blueprint directories: its catalog's; in a repository with no
+    `blueprintc.yaml` and no `blueprints/`, every Blueprint below the root, as `lint .`
+    finds them (a platform repository that keeps its Blueprints in `platform/`)."""
+    try:
+        return discover([], workspace)
+    except InputError:
+        if workspace.doc is not None:
+            raise
+        return discover([workspace.root], workspace, empty_ok=True)
+
+
 def _nodes(workspace: Workspace, prefix: str) -> list[_Node]:
     nodes = []
-    for directory in discover([], workspace):
+    for directory in _catalog(workspace):
         if not has_blueprint_file(directory):
             continue  # not buildable without blueprint.yaml (lint reports BPI010)
         rel = prefix + workspace.rel(directory)

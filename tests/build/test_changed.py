@@ -120,3 +120,29 @@ def test_two_blueprints_of_one_name_do_not_stop_changed(repo: git.Repo) -> None:
     shutil.copytree(root / "blueprints" / "webapp", root / "blueprints" / "webapp-copy")
     names = _names(root, "v1")
     assert ("bp-webapp", "changed") in names
+
+
+def test_a_repository_without_a_workspace_file_lists_the_blueprints_below_it(
+    tmp_path: Path,
+) -> None:
+    """The real platform repository's layout: no blueprintc.yaml, and the Blueprints in
+    `platform/<name>/`, not `blueprints/`. `lint .` walks the tree; so does `--since`."""
+    from tests.cli.helpers import blueprint_files
+    from tests.hostile.harness import run_cli
+
+    for rel, text in blueprint_files("db").items():
+        path = tmp_path / rel.replace("blueprints/", "platform/", 1)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    repo = git.Repo.init(tmp_path)
+    with repo.config_writer() as config:
+        config.set_value("user", "name", "blueprintc tests")
+        config.set_value("user", "email", "tests@example.invalid")
+    repo.git.add("--all")
+    repo.index.commit("catalog")
+    values = tmp_path / "platform/db/chart/values.yaml"
+    values.write_text("replicas: 2\n")
+    assert _names(tmp_path, "HEAD") == [("bp-db", "changed")]
+    run = run_cli("lint", "--since", "HEAD", ".", cwd=tmp_path)
+    assert run.code == 1, run
+    assert "platform/db/blueprint.yaml:6:12: error BPS007 [version-bump]" in run.stdout
