@@ -31,10 +31,7 @@ def object_location(ctx: BlueprintContext, obj: RenderedObject, path: str = "") 
     template = chart_relative(obj.template)
     key = subchart_of(template)
     if key is not None:
-        found = _dependency(ctx, key)
-        if found is not None:
-            return chart_location(ctx, ("dependencies", found[0]), key=False)
-        return chart_location(ctx, ("dependencies",))
+        return subchart_location(ctx, key)
     document = _template_document(ctx, obj)
     if document is None:
         return chart_location(ctx, ("name",))
@@ -47,6 +44,15 @@ def object_location(ctx: BlueprintContext, obj: RenderedObject, path: str = "") 
             column,
         )
     return Location(source.rel, line, column, f"{obj.kind}/{obj.name}")
+
+
+def subchart_location(ctx: BlueprintContext, key: str) -> Location:
+    """Where a finding about a subchart's file stands: its Chart.yaml entry (the
+    `dependencies:` key when no entry names it)."""
+    found = _dependency(ctx, key)
+    if found is not None:
+        return chart_location(ctx, ("dependencies", found[0]), key=False)
+    return chart_location(ctx, ("dependencies",))
 
 
 def template_position(
