@@ -250,7 +250,7 @@ def _since(
     bump) and BPG019 (an immutable field changed); a bad ref is a usage error."""
     from blueprintc.build.changed import changed_in, compare
     from blueprintc.build.errors import BuildError
-    from blueprintc.build.immutable_changes import immutable_changes
+    from blueprintc.build.upgrades import upgrade_findings
     from blueprintc.build.version_bump import unbumped
 
     try:
@@ -263,7 +263,7 @@ def _since(
         changed = [d for d in changed if any(d == g or g in d.parents for g in given)]
     names = set(changed)
     found = [f for f in unbumped(comparison) if _blueprint_dir(comparison, f) in names]
-    found.extend(immutable_changes(comparison, offline, names))
+    found.extend(upgrade_findings(comparison, offline, names))
     return (changed or None), found
 
 

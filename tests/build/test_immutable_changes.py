@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from blueprintc.build.changed import compare
-from blueprintc.build.immutable_changes import immutable_changes
+from blueprintc.build.upgrades import upgrade_findings
 from blueprintc.diagnostics import Diagnostic
 from tests.cli.helpers import WORKSPACE_YAML, blueprint_files
 from tests.hostile.harness import run_cli
@@ -80,7 +80,7 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 
 def _found(workspace: Path) -> list[Diagnostic]:
-    return immutable_changes(compare(workspace, "HEAD"))
+    return upgrade_findings(compare(workspace, "HEAD"))
 
 
 def test_a_claim_template_grown_since_the_ref_is_reported_at_its_line(workspace: Path) -> None:
@@ -150,3 +150,17 @@ def test_lint_since_reports_it_through_the_cli(workspace: Path) -> None:
         f"platform/blueprints/db/chart/templates/statefulset.yaml:{STORAGE_LINE}:13: error "
         "BPG019 [immutable-field-change] StatefulSet bp-db:"
     ) in run.stdout
+
+
+def test_a_base_with_a_link_out_of_the_chart_is_not_compared(workspace: Path) -> None:
+    """The base commit holds a template that links to a file outside the repository:
+    tarfile's `data` filter refuses to write it, and nothing at that base is rendered
+    (lint reports the link in the working tree, BPI006)."""
+    top = workspace.parent
+    link = workspace / "blueprints/db/chart/templates/passwd.yaml"
+    link.symlink_to("/etc/passwd")
+    _git(top, "add", "-A")
+    _git(top, "commit", "-qm", "a link out")
+    link.unlink()
+    _edit(workspace / "blueprints/db/chart/values.yaml", "storage: 8Gi", "storage: 20Gi")
+    assert _found(workspace) == []

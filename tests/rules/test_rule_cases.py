@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from blueprintc.build.changed import compare
+from blueprintc.build.upgrades import upgrade_findings
 from blueprintc.build.version_bump import unbumped
 from blueprintc.compile.planner import compile_workspace
 from blueprintc.lint import finalise, lint
@@ -55,7 +56,9 @@ def _history_findings(case: Path, rule_id: str) -> list[tuple[str, int]]:
         # plain copies: new times, so git sees a same-size change (a kept time and size
         # is "unchanged" to git's stat check, as on a fresh clone where both are equal)
         shutil.copytree(case / "head", workspace, dirs_exist_ok=True, copy_function=shutil.copy)
-        found = finalise(unbumped(compare(workspace, "HEAD")), load_workspace(workspace), None)
+        comparison = compare(workspace, "HEAD")
+        since = [*unbumped(comparison), *upgrade_findings(comparison)]
+        found = finalise(since, load_workspace(workspace), None)
     return sorted((d.location.file, d.location.line) for d in found if d.rule == rule_id)
 
 

@@ -1,0 +1,26 @@
+"""What `lint --since REF` finds an upgrade from the ref's merge base does not do: each
+changed chart read at both ends once (`base_charts`), then its immutable fields
+(BPG019, `immutable_changes`)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from pathlib import Path
+
+from blueprintc.build.base_charts import charts_at_base
+from blueprintc.build.changed import Comparison
+from blueprintc.build.immutable_changes import immutable_changes
+from blueprintc.diagnostics import Diagnostic
+from blueprintc.lint import make_diagnostic
+from blueprintc.rules.guards.version_in_immutable import RULE as IMMUTABLE
+
+
+def upgrade_findings(
+    comparison: Comparison, offline: bool = False, only: Collection[Path] | None = None
+) -> list[Diagnostic]:
+    """The findings of every Blueprint whose chart changed since the base (of those whose
+    directory is in `only`, when given)."""
+    found = []
+    for pair in charts_at_base(comparison, offline, only):
+        found.extend(make_diagnostic(IMMUTABLE, f) for f in immutable_changes(pair))
+    return found
