@@ -60,8 +60,9 @@ SEVERITIES = click.Choice(["error", "warning", "info"])
     "--since",
     metavar="REF",
     help="Lint only the Blueprints changed since REF (as `changed` lists them), check "
-    "that each changed chart's version went up (BPS007) and that no field an upgrade "
-    "cannot change did (BPG019).",
+    "that each changed chart's version went up (BPS007), that no field an upgrade "
+    "cannot change did (BPG019), and that its crds/ did not (BPG020, BPG021): no "
+    "upgrade applies them.",
 )
 @options.kube_version
 @options.schema_locations
@@ -247,7 +248,8 @@ def _since(
 ) -> tuple[list[Path] | None, list[Any]]:
     """The Blueprint directories changed since `since` (those under `paths`, when given;
     None when there are none) and their findings against the base: BPS007 (no version
-    bump) and BPG019 (an immutable field changed); a bad ref is a usage error."""
+    bump), BPG019 (an immutable field changed), BPG020 and BPG021 (crds/ an upgrade does
+    not apply); a bad ref is a usage error."""
     from blueprintc.build.changed import changed_in, compare
     from blueprintc.build.errors import BuildError
     from blueprintc.build.upgrades import upgrade_findings

@@ -5,6 +5,7 @@ from __future__ import annotations
 from blueprintc.rules.base import Rule
 from blueprintc.rules.guards import (
     crd_and_cr,
+    crd_upgrades,
     default_true,
     dependency_presence,
     guards_skipped,
@@ -43,6 +44,8 @@ RULES: list[Rule] = [
     image_tag_number.RULE,
     default_true.RULE,
     version_in_immutable.RULE,
+    crd_upgrades.NEW_CRD,
+    crd_upgrades.CHANGED_CRD,
     kustomize_build.RULE,
     guards_skipped.RULE,
 ]

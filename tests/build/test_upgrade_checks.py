@@ -1,8 +1,9 @@
-"""BPG019 under `lint --since REF`, on real git history: a chart change that changes a
-field the API server never lets change on an installed object (a StatefulSet's claim
-templates, a selector), which fails the upgrade. The repository looks like a real one:
-the workspace in a subdirectory, a wrapper chart whose upstream is a `file://` chart
-beside it and whose `charts/` is gitignored (so absent from every commit)."""
+"""`lint --since REF`'s upgrade checks, on real git history: a chart change that
+changes a field the API server never lets change on an installed object (BPG019: a
+StatefulSet's claim templates, a selector), which fails the upgrade, and crds/ that no
+upgrade applies (BPG020, BPG021). The repository looks like a real one: the workspace
+in a subdirectory, a wrapper chart whose upstream is a `file://` chart beside it and
+whose `charts/` is gitignored (so absent from every commit)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from blueprintc import helm
 from blueprintc.build.changed import compare
 from blueprintc.build.upgrades import upgrade_findings
 from blueprintc.diagnostics import Diagnostic
@@ -164,3 +166,63 @@ def test_a_base_with_a_link_out_of_the_chart_is_not_compared(workspace: Path) ->
     link.unlink()
     _edit(workspace / "blueprints/db/chart/values.yaml", "storage: 8Gi", "storage: 20Gi")
     assert _found(workspace) == []
+
+
+WIDGETS_CRD = """\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  names: {kind: Widget, plural: widgets, singular: widget}
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+"""
+
+
+def test_an_upstreams_crd_new_since_the_ref_is_reported_at_its_entry(workspace: Path) -> None:
+    """The `file://` upstream gained a crds/ file: no upgrade installs it (BPG021, a
+    warning: the chart renders no Widget)."""
+    _write(workspace, {"upstream-charts/kv/crds/widgets.yaml": WIDGETS_CRD})
+    [found] = _found(workspace)
+    assert (found.rule, found.location.file, found.location.line) == (
+        "BPG021",
+        "blueprints/cache/chart/Chart.yaml",
+        5,
+    )
+    assert found.message.startswith(
+        "CustomResourceDefinition widgets.example.com is new in charts/kv/crds/widgets.yaml "
+        "since HEAD ("
+    )
+    assert found.message.endswith("a cluster where the release is installed never gets it")
+
+
+def test_an_unbuilt_remote_upstreams_crds_are_not_guessed(workspace: Path) -> None:
+    """An upstream from a registry, its version bumped since the ref, built in the working
+    tree (charts/ is gitignored): the base's archive is in no commit, so its CRDs are
+    unknown there and nothing is said of the new one's."""
+    chart = workspace / "blueprints/cache/chart"
+    _write(
+        workspace,
+        {
+            "blueprints/cache/chart/Chart.yaml": WRAPPER_CHART.replace(
+                "file://../../../upstream-charts/kv", "oci://registry.example.org/charts"
+            )
+        },
+    )
+    top = workspace.parent
+    _git(top, "add", "-A")
+    _git(top, "commit", "-qm", "kv from a registry")
+    upstream = workspace / "upstream-charts/kv"
+    _write(workspace, {"upstream-charts/kv/crds/widgets.yaml": WIDGETS_CRD})
+    _edit(upstream / "Chart.yaml", "version: 7.2.0", "version: 7.3.0")
+    _edit(chart / "Chart.yaml", "version: 7.2.0", "version: 7.3.0")
+    (chart / "charts").mkdir()
+    helm.package(upstream, chart / "charts")
+    assert [d.rule for d in _found(workspace)] == []
