@@ -20,15 +20,20 @@ from .conftest import make_workspace
 CATALOG = ("cert-manager", "cluster-issuers", "webapp", "wiki", "postgres", "org-defaults")
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> git.Repo:
-    ws = make_workspace(tmp_path / "ws", *CATALOG)
-    repo = git.Repo.init(ws)
+def _committed(root: Path) -> git.Repo:
+    """A git repository of everything under `root`, in one commit."""
+    repo = git.Repo.init(root)
     with repo.config_writer() as config:
         config.set_value("user", "name", "blueprintc tests")
         config.set_value("user", "email", "tests@example.invalid")
     repo.git.add("--all")
     repo.index.commit("catalog")
+    return repo
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> git.Repo:
+    repo = _committed(make_workspace(tmp_path / "ws", *CATALOG))
     repo.create_tag("v1")
     return repo
 
@@ -134,12 +139,7 @@ def test_a_repository_without_a_workspace_file_lists_the_blueprints_below_it(
         path = tmp_path / rel.replace("blueprints/", "platform/", 1)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-    repo = git.Repo.init(tmp_path)
-    with repo.config_writer() as config:
-        config.set_value("user", "name", "blueprintc tests")
-        config.set_value("user", "email", "tests@example.invalid")
-    repo.git.add("--all")
-    repo.index.commit("catalog")
+    _committed(tmp_path)
     values = tmp_path / "platform/db/chart/values.yaml"
     values.write_text("replicas: 2\n")
     assert _names(tmp_path, "HEAD") == [("bp-db", "changed")]
