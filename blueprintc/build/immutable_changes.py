@@ -60,7 +60,7 @@ def _finding(
     message = (
         f"{obj.kind} {obj.name}: `{changed}` is {shown_value(obj.body, changed)}, and was "
         f"{shown_value(old.body, changed)} at {pair.since}; the API server refuses any change "
-        f"to `{field}` of an installed {obj.kind} (`{refusal(obj.kind)}`): the upgrade to "
+        f"to `{field}` of an installed {obj.kind} (`{refusal(obj.kind, field)}`): the upgrade to "
         "this version fails, and Flux leaves the HelmRelease failed"
     )
     hint = (

@@ -226,3 +226,24 @@ def test_an_unbuilt_remote_upstreams_crds_are_not_guessed(workspace: Path) -> No
     (chart / "charts").mkdir()
     helm.package(upstream, chart / "charts")
     assert [d.rule for d in _found(workspace)] == []
+
+
+def test_a_storage_class_parameter_changed_since_the_ref(workspace: Path) -> None:
+    """rook's chart added a StorageClass parameter in 1.18 and every upgrade failed."""
+    template = "blueprints/db/chart/templates/storageclass.yaml"
+    text = (
+        "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n"
+        "  name: {{ .Release.Name }}-fs\nprovisioner: rook-ceph.cephfs.csi.ceph.com\n"
+        "parameters:\n  pool: data\n"
+    )
+    _write(workspace, {template: text})
+    top = workspace.parent
+    _git(top, "add", "-A")
+    _git(top, "commit", "-qm", "a storage class")
+    _edit(workspace / template, "  pool: data\n", "  pool: data\n  fsName: shared\n")
+    [found] = _found(workspace)
+    assert (found.location.file, found.location.line) == (template, 8)  # at `fsName:`
+    assert found.message.startswith(
+        'StorageClass bp-db-fs: `parameters.fsName` is `"shared"`, and was absent at HEAD ('
+    )
+    assert "(`parameters: Forbidden: updates to parameters are forbidden`)" in found.message

@@ -232,3 +232,21 @@ def test_a_wrapper_whose_upstream_is_not_built_is_checked_through_its_stand_in(
     [found] = result.active
     assert (found.location.file, found.location.line) == (TEMPLATE, 13)
     assert '(`"bp-demo-1.4.2"` now, `"bp-demo-1.4.3"` at version 1.4.3)' in found.message
+
+
+def test_a_storage_class_and_a_secret_type_with_the_api_servers_defaults() -> None:
+    storage_class = {"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass"}
+    assert immutable_fields({**storage_class, "provisioner": "rook-ceph.rbd.csi.ceph.com"}) == {
+        "provisioner": "rook-ceph.rbd.csi.ceph.com",
+        "parameters": {},
+        "reclaimPolicy": "Delete",
+        "volumeBindingMode": "Immediate",
+    }
+    # Written out as the API server defaults them: no change.
+    written = {**storage_class, "reclaimPolicy": "Delete", "parameters": {}}
+    assert immutable_fields(written) == immutable_fields(storage_class)
+    secret = {"apiVersion": "v1", "kind": "Secret"}
+    assert immutable_fields(secret) == immutable_fields({**secret, "type": "Opaque"})
+    assert immutable_fields({**secret, "type": "kubernetes.io/tls"}) == {
+        "type": "kubernetes.io/tls"
+    }

@@ -13,7 +13,11 @@ validates an update (apps/v1 and batch/v1 workloads, core claims, RBAC bindings)
 - a Job's `spec.selector` and `spec.template`, unless it is removed after it finishes
   (`ttlSecondsAfterFinished`: the next upgrade then creates it again);
 - a PersistentVolumeClaim's `spec` but its requests and volume attributes class;
-- a RoleBinding's or ClusterRoleBinding's `roleRef` (`cannot change roleRef`).
+- a RoleBinding's or ClusterRoleBinding's `roleRef` (`cannot change roleRef`);
+- a StorageClass's `provisioner`, `parameters`, `reclaimPolicy` and
+  `volumeBindingMode` (`parameters: Forbidden: updates to parameters are forbidden`:
+  rook's, Longhorn's and synology-csi's charts failed upgrades on it);
+- a Secret's `type` (none is `Opaque`, as the API server defaults it).
 
 Hooks are left out: Helm creates them anew each time they run.
 """
@@ -36,6 +40,13 @@ STATEFULSET_MUTABLE = frozenset(
     }
 )
 CLAIM_MUTABLE = frozenset({"resources", "volumeAttributesClassName"})
+# A StorageClass's fixed fields, each with what the API server makes of it left out.
+STORAGE_CLASS_FIXED = {
+    "provisioner": None,
+    "parameters": {},
+    "reclaimPolicy": "Delete",
+    "volumeBindingMode": "Immediate",
+}
 _SELECTED = frozenset({"Deployment", "ReplicaSet", "DaemonSet"})
 _BINDINGS = frozenset({"RoleBinding", "ClusterRoleBinding"})
 
@@ -72,11 +83,17 @@ def immutable_fields(body: dict[str, Any]) -> dict[str, Any]:
         return _present({f"spec.{k}": v for k, v in spec.items() if k not in CLAIM_MUTABLE})
     if api_version == "rbac.authorization.k8s.io/v1" and kind in _BINDINGS:
         return _present({"roleRef": body.get("roleRef")})
+    if api_version == "storage.k8s.io/v1" and kind == "StorageClass":
+        return _present({k: _or(body.get(k), d) for k, d in STORAGE_CLASS_FIXED.items()})
+    if api_version == "v1" and kind == "Secret":
+        return {"type": body.get("type") or "Opaque"}
     return {}
 
 
-def refusal(kind: str) -> str:
-    """What the API server says when an update changes one of `kind`'s fields."""
+def refusal(kind: str, field: str) -> str:
+    """What the API server says when an update changes `field` of a `kind`."""
+    if kind == "StorageClass" and field != "volumeBindingMode":
+        return f"{field}: Forbidden: updates to {field} are forbidden"
     return REFUSALS.get(kind, FIELD_IS_IMMUTABLE)
 
 
@@ -96,6 +113,11 @@ def first_difference(old: Any, new: Any, path: str) -> str | None:
             if found is not None:
                 return found
     return path
+
+
+def _or(value: Any, default: Any) -> Any:
+    """`value`, or the API server's default for it when it is left out or empty."""
+    return default if value is None or value == {} else value
 
 
 def _present(fields: dict[str, Any]) -> dict[str, Any]:

@@ -160,7 +160,7 @@ def _finding(
     message = (
         f"{obj.kind} {obj.name or '(no name)'}: `{changed}` is rendered from the chart's "
         f"{what} ({now} now, {then} {when}), and the API server refuses any change "
-        f"to `{field}` of an installed {obj.kind} (`{refusal(obj.kind)}`): the next "
+        f"to `{field}` of an installed {obj.kind} (`{refusal(obj.kind, field)}`): the next "
         "release's upgrade fails, and Flux leaves the HelmRelease failed"
     )
     hint = (
