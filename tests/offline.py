@@ -1,9 +1,11 @@
-"""Chart repositories that cannot serve, on 127.0.0.1 only (tests never reach further):
-a closed port, and a local HTTP server answering 404; a remote JSON Schema, its fetches
-counted; and a git repository of a tree."""
+"""Chart repositories on 127.0.0.1 only (tests never reach further): ones that cannot
+serve (a closed port, a local HTTP server answering 404) and one that serves a
+directory's charts; a remote JSON Schema, its fetches counted; and a git repository of
+a tree."""
 
 from __future__ import annotations
 
+import functools
 import http.server
 import socket
 import subprocess
@@ -37,6 +39,31 @@ def not_found_server() -> Iterator[str]:
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@contextmanager
+def chart_repository(directory: Path) -> Iterator[str]:
+    """`http://127.0.0.1:<port>`, a classic Helm chart repository of the `.tgz` charts in
+    `directory` (its `index.yaml` written by Helm), while the block runs."""
+    import helm_python
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(directory))
+    )
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    helm_python.repo_index_generate(directory, base_url=url)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield url
     finally:
         server.shutdown()
         server.server_close()

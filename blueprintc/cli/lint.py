@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -104,9 +105,9 @@ def lint(
         raise click.UsageError(f"unknown rule id(s): {shown}; `blueprintc explain` lists them")
     started = time.perf_counter()
     schemas = _schema_settings(paths, kube_version, schema_locations, values_paths)
-    selected, extra = list(paths), None
+    selected, extra, upgrades = list(paths), None, None
     if since is not None:
-        selected, extra = _since(since, selected, offline)
+        selected, extra, upgrades = _since(since, selected, offline)
     try:
         if selected is None:  # nothing changed since the ref: nothing to lint
             from blueprintc.lint import LintResult
@@ -127,6 +128,8 @@ def lint(
             )
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
+    if upgrades is not None:
+        result = _with_upgrades(result, upgrades, set(select) or None)
     result = from_repository_root(result)  # where CI attaches annotations
     # A report file gets colour only when asked for by the flag.
     with_colour = use_colour(sys.stdout, colour) if output is None else bool(colour)
@@ -245,11 +248,12 @@ def explain(rule_id: str | None, output_format: str) -> None:
 
 def _since(
     since: str, paths: list[Path], offline: bool = False
-) -> tuple[list[Path] | None, list[Any]]:
+) -> tuple[list[Path] | None, list[Any], Callable[[], Any] | None]:
     """The Blueprint directories changed since `since` (those under `paths`, when given;
-    None when there are none) and their findings against the base: BPS007 (no version
-    bump), BPG019 (an immutable field changed), BPG020 and BPG021 (crds/ an upgrade does
-    not apply); a bad ref is a usage error."""
+    None when there are none), their BPS007 findings (no version bump), and what works
+    out their upgrade findings against the base once lint has run (BPG019, an immutable
+    field changed; BPG020 and BPG021, crds/ an upgrade does not apply); a bad ref is a
+    usage error."""
     from blueprintc.build.changed import changed_in, compare
     from blueprintc.build.errors import BuildError
     from blueprintc.build.upgrades import upgrade_findings
@@ -265,8 +269,29 @@ def _since(
         changed = [d for d in changed if any(d == g or g in d.parents for g in given)]
     names = set(changed)
     found = [f for f in unbumped(comparison) if _blueprint_dir(comparison, f) in names]
-    found.extend(upgrade_findings(comparison, offline, names))
-    return (changed or None), found
+    if not changed:
+        return None, found, None
+    return (
+        changed,
+        found,
+        lambda: (comparison.workspace, upgrade_findings(comparison, offline, names)),
+    )
+
+
+def _with_upgrades(result: Any, upgrades: Callable[[], Any], select: set[str] | None) -> Any:
+    """`result` with `lint --since`'s upgrade findings, worked out after lint: its
+    `--dependency-build` has then built the changed charts' gitignored `charts/`, which
+    the charts at the base borrow, so an upstream's objects compare too."""
+    import dataclasses
+
+    from blueprintc.diagnostics import sorted_diagnostics
+    from blueprintc.lint import finalise
+
+    workspace, found = upgrades()
+    if not found:
+        return result
+    merged = [*result.diagnostics, *finalise(found, workspace, select)]
+    return dataclasses.replace(result, diagnostics=sorted_diagnostics(merged))
 
 
 def _blueprint_dir(comparison: Any, finding: Any) -> Path:

@@ -19,6 +19,7 @@ from blueprintc.diagnostics import Diagnostic
 from tests.cli.helpers import WORKSPACE_YAML, blueprint_files
 from tests.hostile.harness import run_cli
 from tests.lint.chart_refusals import STATEFULSET, STATEFULSET_VALUES
+from tests.offline import chart_repository
 
 # Line 33 of STATEFULSET writes the claim template's `storage:`.
 STORAGE_LINE = 33
@@ -247,3 +248,48 @@ def test_a_storage_class_parameter_changed_since_the_ref(workspace: Path) -> Non
         'StorageClass bp-db-fs: `parameters.fsName` is `"shared"`, and was absent at HEAD ('
     )
     assert "(`parameters: Forbidden: updates to parameters are forbidden`)" in found.message
+
+
+def test_lint_since_with_dependency_build_compares_a_registry_upstream(tmp_path: Path) -> None:
+    """CI's run: `lint --since origin/main --dependency-build` on a wrapper whose upstream
+    comes from a chart repository and whose `charts/` is gitignored. The upgrade checks
+    run after lint's dependency build, so the base borrows the built upstream (the same
+    dependencies at both ends) and the upstream's StatefulSet compares."""
+    served = tmp_path / "served"
+    upstream = tmp_path / "kv"
+    _write(
+        upstream,
+        {
+            "Chart.yaml": UPSTREAM_CHART,
+            "values.yaml": UPSTREAM_VALUES,
+            "templates/statefulset.yaml": STATEFULSET,
+        },
+    )
+    served.mkdir()
+    helm.package(upstream, served)
+    with chart_repository(served) as url:
+        top = tmp_path / "repo"
+        root = top / "platform"
+        _write(
+            root,
+            {
+                "blueprintc.yaml": WORKSPACE_YAML,
+                **blueprint_files("cache", WRAPPER_VALUES),
+                "blueprints/cache/chart/Chart.yaml": WRAPPER_CHART.replace(
+                    "file://../../../upstream-charts/kv", url
+                ),
+                "blueprints/cache/chart/.gitignore": "charts/\n",
+            },
+        )
+        _git(top, "init", "-q")
+        _git(top, "add", "-A")
+        _git(top, "commit", "-qm", "catalog")
+        _edit(root / "blueprints/cache/chart/values.yaml", "storage: 1Gi", "storage: 5Gi")
+        run = run_cli(
+            "lint", "--since", "HEAD", "--dependency-build", "--select", "BPG019", cwd=root
+        )
+    assert run.code == 1, run
+    assert (
+        "platform/blueprints/cache/chart/Chart.yaml:5:5: error BPG019 [immutable-field-change] "
+        "StatefulSet bp-cache: `spec.volumeClaimTemplates[0].spec.resources.requests.storage`"
+    ) in run.stdout
