@@ -6,8 +6,10 @@ directory or its `file://` upstreams, as BPS007 sees a change), its directory an
 `file://` upstreams are taken from the base commit (`git archive`) into a temporary
 tree laid out as the repository is, and linted's way read there, with the current
 workspace's settings. The current tree's built `charts/` (gitignored, so absent from
-the commit) is lent to the base chart when both declare the same dependencies, so an
-upstream compares too. A Blueprint new since the base, one whose base cannot be taken
+the commit; `lint --dependency-build` builds it before these checks run) is lent to the
+base chart when both declare the same dependencies, so an upstream compares too; when
+they differ (an upstream bumped since), `--dependency-build` has Helm build the base
+chart's own in the base tree. A Blueprint new since the base, one whose base cannot be taken
 (outside the repository, too big, a link out of it), and one refused at either end are
 left out (other rules say why).
 """
@@ -50,10 +52,16 @@ class ChartPair:
 
 
 def charts_at_base(
-    comparison: Comparison, offline: bool = False, only: Collection[Path] | None = None
+    comparison: Comparison,
+    offline: bool = False,
+    only: Collection[Path] | None = None,
+    build_dependencies: bool = False,
 ) -> Iterator[ChartPair]:
     """A pair for each Blueprint whose chart changed since the base (of those whose
-    directory is in `only`, when given); its base tree is removed after its turn."""
+    directory is in `only`, when given); its base tree is removed after its turn. With
+    `build_dependencies` (`lint --dependency-build`), a base chart that cannot borrow the
+    working tree's `charts/` (its dependencies differ: an upstream bumped since) gets
+    its own, built by Helm in the base tree."""
     wanted = None if only is None else {p.resolve() for p in only}
     for node in comparison.nodes:
         blueprint = node.blueprint
@@ -67,8 +75,10 @@ def charts_at_base(
             before = _at_base(comparison, blueprint, node.sources, Path(tmp))
             if before is None:
                 continue  # new since the base
+            at_base, then_blueprint, borrowed = before
+            build = build_dependencies and not borrowed
             now = GuardedContext(comparison.workspace, blueprint, False, offline, (), 1)
-            then = GuardedContext(before[0], before[1], False, offline, (), 1)
+            then = GuardedContext(at_base, then_blueprint, build, offline, (), 1)
             try:
                 if _readable(now) and _readable(then):
                     yield ChartPair(comparison, now, then)
@@ -91,9 +101,10 @@ def _changed(comparison: Comparison, sources: list[Path]) -> bool:
 
 def _at_base(
     comparison: Comparison, blueprint: Blueprint, sources: list[Path], tmp: Path
-) -> tuple[Workspace, Blueprint] | None:
+) -> tuple[Workspace, Blueprint, bool] | None:
     """The Blueprint as the base commit holds it (its directory and `file://` upstreams,
-    under `tmp` as under the repository), with the current workspace's settings."""
+    under `tmp` as under the repository), with the current workspace's settings, and
+    whether its chart borrowed the working tree's built `charts/`."""
     if not all(_extract(comparison, source, tmp) for source in sources):
         return None
     workspace = comparison.workspace
@@ -108,8 +119,7 @@ def _at_base(
         return None
     if then.manifest_kind != "helm" or then.manifest_dir is None:
         return None
-    _lend_built_charts(blueprint.manifest_dir, then.manifest_dir)
-    return at_base, then
+    return at_base, then, _lend_built_charts(blueprint.manifest_dir, then.manifest_dir)
 
 
 def _extract(comparison: Comparison, source: Path, tmp: Path) -> bool:
@@ -132,14 +142,15 @@ def _extract(comparison: Comparison, source: Path, tmp: Path) -> bool:
     return True
 
 
-def _lend_built_charts(now: Path | None, then: Path) -> None:
+def _lend_built_charts(now: Path | None, then: Path) -> bool:
     """The current chart's built `charts/`, for a base chart without one that declares
-    the same dependencies (a gitignored `charts/` is in no commit)."""
+    the same dependencies (a gitignored `charts/` is in no commit); whether it was lent."""
     if now is None or (then / "charts").exists() or not (now / "charts").is_dir():
-        return
+        return False
     if _dependencies(now) != _dependencies(then):
-        return
+        return False
     shutil.copytree(now / "charts", then / "charts", symlinks=True)
+    return True
 
 
 def _dependencies(chart_dir: Path) -> Any:

@@ -2,13 +2,14 @@
 
 No upgrade applies a chart's `crds/` (Helm installs them on a first install only, and
 the HelmReleases blueprintc emits keep Flux's `upgrade.crds: Skip`), so a CRD new since
-the base never reaches a cluster the release is installed on, and a changed one stays
-as it was there. The CRDs are compared by name between the chart as it is and as the
-base holds it (`base_charts`), as Helm loads them: the chart's own `crds/` and its
-subcharts'. A subchart stood in for by a stub at either end (its archive is in no
-commit) is left out: what it ships cannot be known there. A new CRD whose kind the
-chart's default render holds objects of is BPG020, an error (the upgrade fails on
-them); a new one without such objects, or a changed one, is BPG021, a warning.
+the base never reaches a cluster the release is installed on, and a changed one stays as
+it was there. The CRDs are compared by name between the chart as it is and as the base
+holds it (`base_charts`), as Helm loads them: the chart's own `crds/` and its
+subcharts'. A subchart stood in for by a stub at either end (a registry's chart not
+built: `--dependency-build` builds it) is left out: what it ships cannot be known there.
+A new CRD whose kind the chart's default render holds objects of is BPG020, an error
+(the upgrade fails on them); a new one without such objects, or a changed one, is
+BPG021, a warning.
 """
 
 from __future__ import annotations

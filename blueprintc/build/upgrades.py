@@ -17,12 +17,15 @@ from blueprintc.rules.guards.version_in_immutable import RULE as IMMUTABLE
 
 
 def upgrade_findings(
-    comparison: Comparison, offline: bool = False, only: Collection[Path] | None = None
+    comparison: Comparison,
+    offline: bool = False,
+    only: Collection[Path] | None = None,
+    build_dependencies: bool = False,
 ) -> list[Diagnostic]:
     """The findings of every Blueprint whose chart changed since the base (of those whose
-    directory is in `only`, when given)."""
+    directory is in `only`, when given; `build_dependencies`: `charts_at_base`'s)."""
     found = []
-    for pair in charts_at_base(comparison, offline, only):
+    for pair in charts_at_base(comparison, offline, only, build_dependencies):
         found.extend(make_diagnostic(IMMUTABLE, f) for f in immutable_changes(pair))
         found.extend(make_diagnostic(rule, f) for rule, f in crd_upgrades(pair))
     return found

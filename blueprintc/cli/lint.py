@@ -107,7 +107,7 @@ def lint(
     schemas = _schema_settings(paths, kube_version, schema_locations, values_paths)
     selected, extra, upgrades = list(paths), None, None
     if since is not None:
-        selected, extra, upgrades = _since(since, selected, offline)
+        selected, extra, upgrades = _since(since, selected, offline, dependency_build)
     try:
         if selected is None:  # nothing changed since the ref: nothing to lint
             from blueprintc.lint import LintResult
@@ -247,7 +247,7 @@ def explain(rule_id: str | None, output_format: str) -> None:
 
 
 def _since(
-    since: str, paths: list[Path], offline: bool = False
+    since: str, paths: list[Path], offline: bool = False, build_dependencies: bool = False
 ) -> tuple[list[Path] | None, list[Any], Callable[[], Any] | None]:
     """The Blueprint directories changed since `since` (those under `paths`, when given;
     None when there are none), their BPS007 findings (no version bump), and what works
@@ -274,7 +274,10 @@ def _since(
     return (
         changed,
         found,
-        lambda: (comparison.workspace, upgrade_findings(comparison, offline, names)),
+        lambda: (
+            comparison.workspace,
+            upgrade_findings(comparison, offline, names, build_dependencies),
+        ),
     )
 
 

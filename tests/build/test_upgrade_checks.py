@@ -7,6 +7,7 @@ whose `charts/` is gitignored (so absent from every commit)."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -293,3 +294,57 @@ def test_lint_since_with_dependency_build_compares_a_registry_upstream(tmp_path:
         "platform/blueprints/cache/chart/Chart.yaml:5:5: error BPG019 [immutable-field-change] "
         "StatefulSet bp-cache: `spec.volumeClaimTemplates[0].spec.resources.requests.storage`"
     ) in run.stdout
+
+
+def test_lint_since_with_dependency_build_builds_the_bases_own_upstream(
+    tmp_path: Path,
+) -> None:
+    """The upstream bumped since the ref (7.2.0 to 7.3.0, which renames its StatefulSet's
+    service): the base cannot borrow the working tree's charts/, so with
+    `--dependency-build` Helm builds the base's own from the chart repository."""
+    served = tmp_path / "served"
+    served.mkdir()
+    for version, service in (("7.2.0", ""), ("7.3.0", "-headless")):
+        upstream = tmp_path / f"kv-{version}"
+        template = STATEFULSET.replace(
+            "  serviceName: {{ .Release.Name }}", f"  serviceName: {{{{ .Release.Name }}}}{service}"
+        )
+        _write(
+            upstream,
+            {
+                "Chart.yaml": UPSTREAM_CHART.replace("7.2.0", version),
+                "values.yaml": UPSTREAM_VALUES,
+                "templates/statefulset.yaml": template,
+            },
+        )
+        helm.package(upstream, served)
+    with chart_repository(served) as url:
+        top = tmp_path / "repo"
+        root = top / "platform"
+        chart_yaml = root / "blueprints/cache/chart/Chart.yaml"
+        _write(
+            root,
+            {
+                "blueprintc.yaml": WORKSPACE_YAML,
+                **blueprint_files("cache", WRAPPER_VALUES),
+                "blueprints/cache/chart/Chart.yaml": WRAPPER_CHART.replace(
+                    "file://../../../upstream-charts/kv", url
+                ),
+                "blueprints/cache/chart/.gitignore": "charts/\n",
+            },
+        )
+        _git(top, "init", "-q")
+        _git(top, "add", "-A")
+        _git(top, "commit", "-qm", "catalog")
+        _edit(chart_yaml, "    version: 7.2.0", "    version: 7.3.0")
+        args = ("lint", "--since", "HEAD", "--select", "BPG019")
+        built = run_cli(*args, "--dependency-build", cwd=root)
+        shutil.rmtree(root / "blueprints/cache/chart/charts")
+        unbuilt = run_cli(*args, cwd=root)
+    assert built.code == 1, built
+    assert (
+        "platform/blueprints/cache/chart/Chart.yaml:5:5: error BPG019 [immutable-field-change] "
+        'StatefulSet bp-cache: `spec.serviceName` is `"bp-cache-headless"`, and was '
+        '`"bp-cache"`'
+    ) in built.stdout
+    assert unbuilt.code == 0, unbuilt  # without it, the base's upstream is unknown
