@@ -251,6 +251,27 @@ def test_a_storage_class_parameter_changed_since_the_ref(workspace: Path) -> Non
     assert "(`parameters: Forbidden: updates to parameters are forbidden`)" in found.message
 
 
+def _wrapper_of(url: str, top: Path) -> Path:
+    """A committed repository whose workspace, `platform/`, holds Blueprint cache: a
+    wrapper of kv 7.2.0 from the chart repository at `url`, its charts/ gitignored."""
+    root = top / "platform"
+    _write(
+        root,
+        {
+            "blueprintc.yaml": WORKSPACE_YAML,
+            **blueprint_files("cache", WRAPPER_VALUES),
+            "blueprints/cache/chart/Chart.yaml": WRAPPER_CHART.replace(
+                "file://../../../upstream-charts/kv", url
+            ),
+            "blueprints/cache/chart/.gitignore": "charts/\n",
+        },
+    )
+    _git(top, "init", "-q")
+    _git(top, "add", "-A")
+    _git(top, "commit", "-qm", "catalog")
+    return root
+
+
 def test_lint_since_with_dependency_build_compares_a_registry_upstream(tmp_path: Path) -> None:
     """CI's run: `lint --since origin/main --dependency-build` on a wrapper whose upstream
     comes from a chart repository and whose `charts/` is gitignored. The upgrade checks
@@ -269,22 +290,7 @@ def test_lint_since_with_dependency_build_compares_a_registry_upstream(tmp_path:
     served.mkdir()
     helm.package(upstream, served)
     with chart_repository(served) as url:
-        top = tmp_path / "repo"
-        root = top / "platform"
-        _write(
-            root,
-            {
-                "blueprintc.yaml": WORKSPACE_YAML,
-                **blueprint_files("cache", WRAPPER_VALUES),
-                "blueprints/cache/chart/Chart.yaml": WRAPPER_CHART.replace(
-                    "file://../../../upstream-charts/kv", url
-                ),
-                "blueprints/cache/chart/.gitignore": "charts/\n",
-            },
-        )
-        _git(top, "init", "-q")
-        _git(top, "add", "-A")
-        _git(top, "commit", "-qm", "catalog")
+        root = _wrapper_of(url, tmp_path / "repo")
         _edit(root / "blueprints/cache/chart/values.yaml", "storage: 1Gi", "storage: 5Gi")
         run = run_cli(
             "lint", "--since", "HEAD", "--dependency-build", "--select", "BPG019", cwd=root
@@ -319,23 +325,8 @@ def test_lint_since_with_dependency_build_builds_the_bases_own_upstream(
         )
         helm.package(upstream, served)
     with chart_repository(served) as url:
-        top = tmp_path / "repo"
-        root = top / "platform"
+        root = _wrapper_of(url, tmp_path / "repo")
         chart_yaml = root / "blueprints/cache/chart/Chart.yaml"
-        _write(
-            root,
-            {
-                "blueprintc.yaml": WORKSPACE_YAML,
-                **blueprint_files("cache", WRAPPER_VALUES),
-                "blueprints/cache/chart/Chart.yaml": WRAPPER_CHART.replace(
-                    "file://../../../upstream-charts/kv", url
-                ),
-                "blueprints/cache/chart/.gitignore": "charts/\n",
-            },
-        )
-        _git(top, "init", "-q")
-        _git(top, "add", "-A")
-        _git(top, "commit", "-qm", "catalog")
         _edit(chart_yaml, "    version: 7.2.0", "    version: 7.3.0")
         args = ("lint", "--since", "HEAD", "--select", "BPG019")
         built = run_cli(*args, "--dependency-build", cwd=root)
