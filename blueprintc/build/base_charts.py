@@ -80,14 +80,14 @@ def charts_at_base(
             now = GuardedContext(comparison.workspace, blueprint, False, offline, (), 1)
             then = GuardedContext(at_base, then_blueprint, build, offline, (), 1)
             try:
-                if _readable(now) and _readable(then):
+                if readable(now) and readable(then):
                     yield ChartPair(comparison, now, then)
             finally:
                 now.close()
                 then.close()
 
 
-def _readable(ctx: GuardedContext) -> bool:
+def readable(ctx: GuardedContext) -> bool:
     """Every file of the Blueprint read, none refused (Helm never reads a refused one)."""
     try:
         return not preload(ctx) and not ctx.refused

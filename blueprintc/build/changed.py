@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -228,6 +229,12 @@ def _nodes(workspace: Workspace, prefix: str) -> list[_Node]:
         name = blueprint.name or directory.name
         nodes.append(_Node(name, directory, rel, depends, sources, blueprint))
     return nodes
+
+
+def dependents(nodes: Sequence[_Node], name: str) -> list[_Node]:
+    """The Blueprints that depend on `name`, directly or through others (`spec.depends`)."""
+    reasons = _with_dependents(list(nodes), {name})
+    return [n for n in nodes if n.name in reasons and n.name != name]
 
 
 def _with_dependents(nodes: list[_Node], direct: set[str]) -> dict[str, str]:

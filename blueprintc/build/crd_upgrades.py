@@ -14,10 +14,12 @@ BPG021, a warning.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from blueprintc import crds, helm
-from blueprintc.build.base_charts import ChartPair
+from blueprintc.build.base_charts import ChartPair, readable
+from blueprintc.build.changed import dependents
 from blueprintc.diagnostics import Finding, Location
 from blueprintc.helm import chart_relative, subchart_of
 from blueprintc.rules.base import Rule
@@ -40,7 +42,7 @@ def crd_upgrades(pair: ChartPair) -> list[tuple[Rule, Finding]]:
     now, then = _crds(pair.now), _crds(pair.then)
     if now is None or then is None:
         return []
-    rendered = _rendered_kinds(pair.now)
+    users = functools.cache(lambda: _kind_users(pair))  # rendered only for a new CRD
     found = []
     for name, (filename, body) in now.items():
         subchart = subchart_of(chart_relative(filename))
@@ -59,11 +61,13 @@ def crd_upgrades(pair: ChartPair) -> list[tuple[Rule, Finding]]:
                 "definition, so a field or version it lacks is pruned or not served"
             )
             found.append((CHANGED_CRD, Finding(message, where, CHANGED_CRD.hint)))
-        elif kind is not None and kind in rendered:
+        elif kind is not None and kind in users():
+            user = users()[kind]
+            whose = f"of {user}, which depends on it," if user else "of the chart itself"
             message = (
                 f"CustomResourceDefinition {name} is new in {file} since {pair.since}, and "
-                f"{_NOT_APPLIED}: on a cluster where the release is installed, the upgrade "
-                f'fails on the chart\'s {kind[1]} objects (`no matches for kind "{kind[1]}"`)'
+                f"{_NOT_APPLIED}: on a cluster where the release is installed, the "
+                f'{kind[1]} objects {whose} fail (`no matches for kind "{kind[1]}"`)'
             )
             found.append((NEW_CRD, Finding(message, where, NEW_CRD.hint)))
         else:
@@ -89,6 +93,25 @@ def _crds(ctx: GuardedContext) -> dict[str, tuple[str, dict[str, Any]]] | None:
         if body.get("kind") == crds.CRD_KIND and isinstance(name, str):
             found[name] = (filename, body)
     return found
+
+
+def _kind_users(pair: ChartPair) -> dict[crds.KindKey, str]:
+    """Who renders objects of each kind: the chart itself (""), else the name of a
+    Blueprint that depends on it (`spec.depends`: where the canon puts custom resources,
+    BPG009)."""
+    users = dict.fromkeys(_rendered_kinds(pair.now), "")
+    comparison = pair.comparison
+    for node in dependents(comparison.nodes, pair.now.blueprint.name or ""):
+        if node.blueprint is None or node.blueprint.manifest_kind != "helm":
+            continue
+        ctx = GuardedContext(comparison.workspace, node.blueprint, False, pair.now.offline, (), 1)
+        try:
+            kinds = _rendered_kinds(ctx) if readable(ctx) else set()
+        finally:
+            ctx.close()
+        for kind in kinds:
+            users.setdefault(kind, node.name)
+    return users
 
 
 def _rendered_kinds(ctx: GuardedContext) -> set[crds.KindKey]:

@@ -17,7 +17,7 @@ from blueprintc import helm
 from blueprintc.build.changed import compare
 from blueprintc.build.upgrades import upgrade_findings
 from blueprintc.diagnostics import Diagnostic
-from tests.cli.helpers import WORKSPACE_YAML, blueprint_files
+from tests.cli.helpers import HELM_LABELS, WORKSPACE_YAML, blueprint_files
 from tests.hostile.harness import run_cli
 from tests.lint.chart_refusals import STATEFULSET, STATEFULSET_VALUES
 from tests.offline import chart_repository
@@ -339,3 +339,46 @@ def test_lint_since_with_dependency_build_builds_the_bases_own_upstream(
         '`"bp-cache"`'
     ) in built.stdout
     assert unbuilt.code == 0, unbuilt  # without it, the base's upstream is unknown
+
+
+BACKUPS_CRD = (
+    WIDGETS_CRD.replace("widgets", "backups")
+    .replace("Widget", "Backup")
+    .replace("widget", "backup")
+)
+BACKUP = (
+    "apiVersion: example.com/v1\nkind: Backup\nmetadata:\n  name: {{ .Release.Name }}\n"
+    + HELM_LABELS
+    + "spec:\n  schedule: '0 3 * * *'\n"
+)
+
+
+def test_a_new_crd_whose_objects_a_dependent_blueprint_renders(workspace: Path) -> None:
+    """The canon's layout (BPG009): the CRD in one Blueprint, its resources in another
+    that depends on it. The new CRD never reaches a cluster where the first is installed,
+    so the second's Backups fail there: BPG020, naming it."""
+    _write(
+        workspace,
+        {
+            **blueprint_files("backups", "replicas: 1\n"),
+            "blueprints/backups/blueprint.yaml": blueprint_files("backups")[
+                "blueprints/backups/blueprint.yaml"
+            ]
+            + "  depends:\n    - db\n",
+            "blueprints/backups/chart/templates/backup.yaml": BACKUP,
+        },
+    )
+    top = workspace.parent
+    _git(top, "add", "-A")
+    _git(top, "commit", "-qm", "a dependent")
+    _write(workspace, {"blueprints/db/chart/crds/backups.yaml": BACKUPS_CRD})
+    [found] = [d for d in _found(workspace) if d.rule.startswith("BPG02")]
+    assert (found.rule, found.location.file, found.location.line) == (
+        "BPG020",
+        "blueprints/db/chart/crds/backups.yaml",
+        4,
+    )
+    assert found.message.endswith(
+        "the Backup objects of bp-backups, which depends on it, fail "
+        '(`no matches for kind "Backup"`)'
+    )

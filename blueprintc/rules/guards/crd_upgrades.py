@@ -24,16 +24,20 @@ _WHY = """
 NEW_CRD = input_rule(
     "BPG020",
     "crd-not-installed-on-upgrade",
-    "a CRD new in the chart's crds/ since the ref, whose kind the chart renders: "
-    "no upgrade installs it, so the upgrade fails on those objects",
+    "a CRD new in the chart's crds/ since the ref, whose kind the chart or a Blueprint "
+    "depending on it renders: no upgrade installs it, so those objects fail",
     "move the CRD to templates/ (Helm then creates it with the upgrade), or apply it to "
     "every cluster before the upgrade",
     """A new CRD in crds/ never reaches a cluster the release is installed on.
 """
     + _WHY
     + """
-    Failing: `crds/backups.yaml` added with `templates/backup.yaml`, a `Backup`: on a
-    cluster where the release is installed, the upgrade fails (`no matches for kind
+    The objects of the new kind may be the chart's own or, as the canon has it (BPG009),
+    a Blueprint's that depends on this one (`spec.depends`): either fails.
+
+    Failing: `crds/backups.yaml` added to bp-backup-operator, and bp-backups, which
+    depends on it, renders a `Backup`: on a cluster where bp-backup-operator is
+    installed, its upgrade skips the CRD and bp-backups fails (`no matches for kind
     "Backup" in version "example.com/v1"`).
     """,
 )
