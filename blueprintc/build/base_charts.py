@@ -24,15 +24,17 @@ import tempfile
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from blueprintc.build.changed import Comparison, git_output
+from blueprintc import helm
+from blueprintc.build.changed import Comparison, git_output, under
+from blueprintc.chartsources import plain_mapping
+from blueprintc.helm import Render
 from blueprintc.lint import load_blueprint
 from blueprintc.model.blueprint import Blueprint
 from blueprintc.rules.guarded import GuardedContext, Refused, preload
+from blueprintc.rules.guards.support import usable_render
 from blueprintc.source import InputError
 from blueprintc.workspace import BLUEPRINT_FILE, Workspace
-from blueprintc.yamldata import load_all
 
 MAX_ARCHIVE_BYTES = 64 * 1024 * 1024  # a Blueprint's directory at the base, as a tar
 
@@ -95,8 +97,17 @@ def readable(ctx: GuardedContext) -> bool:
         return False
 
 
+def default_render(ctx: GuardedContext) -> Render | None:
+    """The render the guards check (`usable_render`: the defaults, or a requires-overlay
+    chart's CI values), None where the chart does not load or render."""
+    try:
+        return usable_render(ctx)
+    except (InputError, Refused, helm.ChartLoadError, helm.HelmAborted):
+        return None
+
+
 def _changed(comparison: Comparison, sources: list[Path]) -> bool:
-    return any(p == s or s in p.parents for p in comparison.paths for s in sources)
+    return any(under(path, source) for path in comparison.paths for source in sources)
 
 
 def _at_base(
@@ -119,7 +130,8 @@ def _at_base(
         return None
     if then.manifest_kind != "helm" or then.manifest_dir is None:
         return None
-    return at_base, then, _lend_built_charts(blueprint.manifest_dir, then.manifest_dir)
+    lent = _lend_built_charts(blueprint.manifest_dir, then.manifest_dir, workspace.root, root)
+    return at_base, then, lent
 
 
 def _extract(comparison: Comparison, source: Path, tmp: Path) -> bool:
@@ -142,21 +154,14 @@ def _extract(comparison: Comparison, source: Path, tmp: Path) -> bool:
     return True
 
 
-def _lend_built_charts(now: Path | None, then: Path) -> bool:
+def _lend_built_charts(now: Path | None, then: Path, now_root: Path, then_root: Path) -> bool:
     """The current chart's built `charts/`, for a base chart without one that declares
-    the same dependencies (a gitignored `charts/` is in no commit); whether it was lent."""
+    the same dependencies (a gitignored `charts/` is in no commit); whether it was lent.
+    Each Chart.yaml is read within its own tree's root."""
     if now is None or (then / "charts").exists() or not (now / "charts").is_dir():
         return False
-    if _dependencies(now) != _dependencies(then):
+    declared = plain_mapping(now / "Chart.yaml", now_root).get("dependencies")
+    if plain_mapping(then / "Chart.yaml", then_root).get("dependencies") != declared:
         return False
     shutil.copytree(now / "charts", then / "charts", symlinks=True)
     return True
-
-
-def _dependencies(chart_dir: Path) -> Any:
-    try:
-        documents = load_all((chart_dir / "Chart.yaml").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    first = documents[0] if documents else None
-    return first.get("dependencies") if isinstance(first, dict) else None

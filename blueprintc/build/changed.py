@@ -103,12 +103,12 @@ def changed_in(comparison: Comparison) -> ChangedResult:
         comparison.workspace,
         list(comparison.nodes),
     )
-    wide = sorted(p for p in paths if any(_under(p, w) for w in _workspace_inputs(workspace)))
+    wide = sorted(p for p in paths if any(under(p, w) for w in _workspace_inputs(workspace)))
     if wide:  # every Blueprint's build reads it
         why = f"workspace input changed: {wide[0].relative_to(top).as_posix()}"
         reasons = {n.name: why for n in nodes}
     else:
-        direct = {n.name for n in nodes if any(_under(p, s) for p in paths for s in n.sources)}
+        direct = {n.name for n in nodes if any(under(p, s) for p in paths for s in n.sources)}
         reasons = _with_dependents(nodes, direct)
     by_name = {n.name: n for n in nodes}
     ordered = [by_name[name] for name in _topological(nodes) if name in reasons]
@@ -185,7 +185,7 @@ def _deleted(top: Path, base: str, paths: set[Path], workspace: Workspace) -> li
     out = []
     for path in sorted(paths):
         gone = path.name == BLUEPRINT_FILE and not os.path.lexists(path)
-        if not gone or not _under(path, workspace.root):
+        if not gone or not under(path, workspace.root):
             continue
         rel = path.relative_to(top).as_posix()
         name = path.parent.name
@@ -265,5 +265,6 @@ def _topological(nodes: list[_Node]) -> list[str]:
     return done
 
 
-def _under(path: Path, directory: Path) -> bool:
+def under(path: Path, directory: Path) -> bool:
+    """`path` is `directory` or lies below it."""
     return path == directory or directory in path.parents

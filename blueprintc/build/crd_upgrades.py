@@ -18,7 +18,7 @@ import functools
 from typing import Any
 
 from blueprintc import crds, helm
-from blueprintc.build.base_charts import ChartPair, readable
+from blueprintc.build.base_charts import ChartPair, default_render, readable
 from blueprintc.build.changed import dependents
 from blueprintc.diagnostics import Finding, Location
 from blueprintc.helm import chart_relative, subchart_of
@@ -26,7 +26,6 @@ from blueprintc.rules.base import Rule
 from blueprintc.rules.guarded import GuardedContext, Refused
 from blueprintc.rules.guards.crd_upgrades import CHANGED_CRD, NEW_CRD
 from blueprintc.rules.guards.object_sources import subchart_location
-from blueprintc.rules.guards.support import usable_render
 from blueprintc.rules.naming.text import position
 from blueprintc.source import InputError
 
@@ -115,10 +114,7 @@ def _kind_users(pair: ChartPair) -> dict[crds.KindKey, str]:
 
 
 def _rendered_kinds(ctx: GuardedContext) -> set[crds.KindKey]:
-    try:
-        render = usable_render(ctx)
-    except (InputError, Refused, helm.ChartLoadError, helm.HelmAborted):
-        return set()
+    render = default_render(ctx)
     return {crds.object_kind(obj) for obj in render.objects()} if render is not None else set()
 
 

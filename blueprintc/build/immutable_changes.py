@@ -14,22 +14,18 @@ differ is reported where the current chart writes the field.
 
 from __future__ import annotations
 
-from blueprintc import helm
-from blueprintc.build.base_charts import ChartPair
+from blueprintc.build.base_charts import ChartPair, default_render
 from blueprintc.diagnostics import Finding
-from blueprintc.helm import Render, RenderedObject
-from blueprintc.rules.guarded import GuardedContext, Refused
+from blueprintc.helm import RenderedObject
 from blueprintc.rules.guards.immutable_fields import first_difference, immutable_fields, refusal
 from blueprintc.rules.guards.manifest_refusals import release_identity
 from blueprintc.rules.guards.object_sources import object_location
-from blueprintc.rules.guards.support import usable_render
 from blueprintc.rules.guards.version_in_immutable import shown_value
-from blueprintc.source import InputError
 
 
 def immutable_changes(pair: ChartPair) -> list[Finding]:
     """A finding for every immutable field the chart changes since the base."""
-    now, then = _render(pair.now), _render(pair.then)
+    now, then = default_render(pair.now), default_render(pair.then)
     if now is None or then is None:
         return []
     before = {release_identity(obj): obj for obj in then.objects()}
@@ -45,13 +41,6 @@ def immutable_changes(pair: ChartPair) -> list[Finding]:
             if changed is not None:
                 found.append(_finding(pair, obj, old, field, changed))
     return found
-
-
-def _render(ctx: GuardedContext) -> Render | None:
-    try:
-        return usable_render(ctx)
-    except (InputError, Refused, helm.ChartLoadError, helm.HelmAborted):
-        return None
 
 
 def _finding(

@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from blueprintc.build.changed import Comparison
+from blueprintc.build.changed import Comparison, under
 from blueprintc.diagnostics import Diagnostic, Finding, Location
 from blueprintc.lint import make_diagnostic
 from blueprintc.model.blueprint import Blueprint
@@ -45,7 +45,7 @@ def unbumped(comparison: Comparison) -> list[Diagnostic]:
         blueprint = node.blueprint
         if blueprint is None or blueprint.manifest_dir is None or blueprint.version is None:
             continue
-        changed = sorted(p for p in comparison.paths if _under(p, blueprint.manifest_dir))
+        changed = sorted(p for p in comparison.paths if under(p, blueprint.manifest_dir))
         if not changed:
             continue
         then = _version_at_base(comparison, blueprint)
@@ -100,7 +100,3 @@ def _version_at_base(comparison: Comparison, blueprint: Blueprint) -> str | None
         if isinstance(part, dict) and part.get("version") is not None:
             return str(part["version"])
     return None
-
-
-def _under(path: Path, directory: Path) -> bool:
-    return path == directory or directory in path.parents
