@@ -8,7 +8,6 @@ whose `charts/` is gitignored (so absent from every commit)."""
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from blueprintc.diagnostics import Diagnostic
 from tests.cli.helpers import HELM_LABELS, WORKSPACE_YAML, blueprint_files
 from tests.hostile.harness import run_cli
 from tests.lint.chart_refusals import STATEFULSET, STATEFULSET_VALUES
-from tests.offline import chart_repository
+from tests.offline import chart_repository, commit_all
 
 # Line 33 of STATEFULSET writes the claim template's `storage:`.
 STORAGE_LINE = 33
@@ -36,11 +35,6 @@ dependencies:
     repository: file://../../../upstream-charts/kv
 """
 WRAPPER_VALUES = "kv:\n  storage: 1Gi\n"
-
-
-def _git(repo: Path, *args: str) -> None:
-    identity = ["-c", "user.name=t", "-c", "user.email=t@example.invalid"]
-    subprocess.run(["git", "-C", str(repo), *identity, *args], check=True, capture_output=True)
 
 
 def _write(root: Path, files: dict[str, str]) -> None:
@@ -71,9 +65,7 @@ def workspace(tmp_path: Path) -> Path:
             f"{cache}/chart/.gitignore": "charts/\n",
         },
     )
-    _git(top, "init", "-q")
-    _git(top, "add", "-A")
-    _git(top, "commit", "-qm", "catalog")
+    commit_all(top, "catalog")
     return root
 
 
@@ -163,8 +155,7 @@ def test_a_base_with_a_link_out_of_the_chart_is_not_compared(workspace: Path) ->
     top = workspace.parent
     link = workspace / "blueprints/db/chart/templates/passwd.yaml"
     link.symlink_to("/etc/passwd")
-    _git(top, "add", "-A")
-    _git(top, "commit", "-qm", "a link out")
+    commit_all(top, "a link out")
     link.unlink()
     _edit(workspace / "blueprints/db/chart/values.yaml", "storage: 8Gi", "storage: 20Gi")
     assert _found(workspace) == []
@@ -219,8 +210,7 @@ def test_an_unbuilt_remote_upstreams_crds_are_not_guessed(workspace: Path) -> No
         },
     )
     top = workspace.parent
-    _git(top, "add", "-A")
-    _git(top, "commit", "-qm", "kv from a registry")
+    commit_all(top, "kv from a registry")
     upstream = workspace / "upstream-charts/kv"
     _write(workspace, {"upstream-charts/kv/crds/widgets.yaml": WIDGETS_CRD})
     _edit(upstream / "Chart.yaml", "version: 7.2.0", "version: 7.3.0")
@@ -240,8 +230,7 @@ def test_a_storage_class_parameter_changed_since_the_ref(workspace: Path) -> Non
     )
     _write(workspace, {template: text})
     top = workspace.parent
-    _git(top, "add", "-A")
-    _git(top, "commit", "-qm", "a storage class")
+    commit_all(top, "a storage class")
     _edit(workspace / template, "  pool: data\n", "  pool: data\n  fsName: shared\n")
     [found] = _found(workspace)
     assert (found.location.file, found.location.line) == (template, 8)  # at `fsName:`
@@ -266,9 +255,7 @@ def _wrapper_of(url: str, top: Path) -> Path:
             "blueprints/cache/chart/.gitignore": "charts/\n",
         },
     )
-    _git(top, "init", "-q")
-    _git(top, "add", "-A")
-    _git(top, "commit", "-qm", "catalog")
+    commit_all(top, "catalog")
     return root
 
 
@@ -369,8 +356,7 @@ def test_a_new_crd_whose_objects_a_dependent_blueprint_renders(workspace: Path) 
         },
     )
     top = workspace.parent
-    _git(top, "add", "-A")
-    _git(top, "commit", "-qm", "a dependent")
+    commit_all(top, "a dependent")
     _write(workspace, {"blueprints/db/chart/crds/backups.yaml": BACKUPS_CRD})
     [found] = [d for d in _found(workspace) if d.rule.startswith("BPG02")]
     assert (found.rule, found.location.file, found.location.line) == (
