@@ -368,3 +368,93 @@ def test_a_new_crd_whose_objects_a_dependent_blueprint_renders(workspace: Path) 
         "the Backup objects of bp-backups, which depends on it, fail "
         '(`no matches for kind "Backup"`)'
     )
+
+
+def _committed(workspace: Path, template: str, text: str) -> Path:
+    """`text` added to Blueprint db's chart as `template` and committed."""
+    _write(workspace, {template: text})
+    commit_all(workspace.parent, f"add {template}")
+    return workspace / template
+
+
+SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ .Release.Name }}
+spec:
+  ports:
+    - port: 5432
+  selector:
+    app.kubernetes.io/name: db
+"""
+
+
+def test_a_service_made_headless_since_the_ref(workspace: Path) -> None:
+    """The usual way to give a StatefulSet its governing Service: the cluster gave the
+    installed Service an address, and `clusterIP: None` may not replace it."""
+    template = _committed(workspace, "blueprints/db/chart/templates/service.yaml", SERVICE)
+    _edit(template, "spec:\n", "spec:\n  clusterIP: None\n")
+    [found] = _found(workspace)
+    assert found.rule == "BPG019"
+    assert (found.location.file, found.location.line) == (
+        "blueprints/db/chart/templates/service.yaml",
+        6,
+    )
+    assert found.message.startswith(
+        'Service bp-db: `spec.clusterIP` is `"None"`, and was absent at HEAD ('
+    )
+    assert "(`field is immutable`)" in found.message
+
+
+def test_a_headless_service_that_stops_writing_its_address_keeps_it(workspace: Path) -> None:
+    """The API server keeps the installed address when none is written: no change."""
+    headless = SERVICE.replace("spec:\n", "spec:\n  clusterIP: None\n")
+    template = _committed(workspace, "blueprints/db/chart/templates/service.yaml", headless)
+    _edit(template, "  clusterIP: None\n", "")
+    _edit(template, "port: 5432", "port: 5433")
+    assert _found(workspace) == []
+
+
+CONFIG_MAP = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-config
+immutable: true
+data:
+  postgresql.conf: |
+    # tuned for the platform's default node size, by the DBA team
+    max_connections = 100
+    shared_buffers = 128MB
+    work_mem = 4MB
+"""
+
+
+def test_an_immutable_config_maps_data_changed_since_the_ref(workspace: Path) -> None:
+    template = _committed(workspace, "blueprints/db/chart/templates/config.yaml", CONFIG_MAP)
+    _edit(template, "work_mem = 4MB", "work_mem = 8MB")
+    [found] = _found(workspace)
+    assert (found.location.file, found.location.line) == (
+        "blueprints/db/chart/templates/config.yaml",
+        7,
+    )
+    assert found.message.startswith(
+        "ConfigMap bp-db-config: `data.postgresql.conf` is changed: line 4 of it is "
+        '`"work_mem = 8MB"`, and was `"work_mem = 4MB"` at HEAD ('
+    )
+    assert "(`data: Forbidden: field is immutable when `immutable` is set`)" in found.message
+
+
+def test_a_config_map_renamed_with_its_data_or_made_immutable_now_passes(
+    workspace: Path,
+) -> None:
+    mutable = CONFIG_MAP.replace("immutable: true\n", "")
+    template = _committed(workspace, "blueprints/db/chart/templates/config.yaml", mutable)
+    _edit(template, "work_mem = 4MB", "work_mem = 8MB")
+    _edit(template, "data:\n", "immutable: true\ndata:\n")
+    assert _found(workspace) == []
+    commit_all(workspace.parent, "immutable now")
+    _edit(template, "-config\n", "-config-2\n")
+    _edit(template, "work_mem = 8MB", "work_mem = 16MB")
+    assert _found(workspace) == []

@@ -250,3 +250,38 @@ def test_a_storage_class_and_a_secret_type_with_the_api_servers_defaults() -> No
     assert immutable_fields({**secret, "type": "kubernetes.io/tls"}) == {
         "type": "kubernetes.io/tls"
     }
+
+
+def test_a_services_cluster_address_as_the_api_server_keeps_it() -> None:
+    """`patchAllocatedValues`: a Service that writes no clusterIP keeps the installed
+    one, so only a written address can differ; an ExternalName Service has none."""
+    service = {"apiVersion": "v1", "kind": "Service", "spec": {"ports": [{"port": 80}]}}
+    headless = {**service, "spec": {"clusterIP": "None"}}
+    assert immutable_fields(headless) == {"spec.clusterIP": "None"}
+    # Made headless, installed with an address the cluster gave it: differs.
+    assert immutable_fields(service) == {}
+    assert immutable_fields(headless, service) == {"spec.clusterIP": "None"}
+    # `clusterIP: None` left out of an installed headless Service: kept, no change.
+    assert immutable_fields(service, headless) == {"spec.clusterIP": "None"}
+    external = {**service, "spec": {"type": "ExternalName", "externalName": "db.example.org"}}
+    assert immutable_fields(headless, external) == {}
+    assert immutable_fields(external, headless) == {}
+
+
+def test_an_immutable_config_maps_data_is_fixed_by_the_installed_one() -> None:
+    config = {"apiVersion": "v1", "kind": "ConfigMap", "data": {"app.conf": "a: 1\n"}}
+    fixed = {**config, "immutable": True}
+    assert immutable_fields(config) == {}
+    assert immutable_fields(fixed) == {"immutable": True, "data": config["data"], "binaryData": {}}
+    # Made immutable now: allowed. No longer immutable: refused, as a changed `immutable`.
+    assert immutable_fields(fixed, config) == {}
+    assert immutable_fields(config, fixed)["immutable"] is None
+    changed = {**fixed, "data": {"app.conf": "a: 2\n"}}
+    assert (
+        first_difference(
+            immutable_fields(fixed)["data"], immutable_fields(changed, fixed)["data"], "data"
+        )
+        == "data.app.conf"
+    )
+    secret = {"apiVersion": "v1", "kind": "Secret", "immutable": True, "data": {"k": "dg=="}}
+    assert immutable_fields(secret) == {"type": "Opaque"}  # its values are left out

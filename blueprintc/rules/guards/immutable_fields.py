@@ -17,7 +17,15 @@ validates an update (apps/v1 and batch/v1 workloads, core claims, RBAC bindings)
 - a StorageClass's `provisioner`, `parameters`, `reclaimPolicy` and
   `volumeBindingMode` (`parameters: Forbidden: updates to parameters are forbidden`:
   rook's, Longhorn's and synology-csi's charts failed upgrades on it);
-- a Secret's `type` (none is `Opaque`, as the API server defaults it).
+- a Secret's `type` (none is `Opaque`, as the API server defaults it);
+- a Service's `spec.clusterIP` once the cluster holds one (`field is immutable`), but
+  for an ExternalName Service at either end; a Service that writes none keeps the one it
+  has (the API server copies it over, `patchAllocatedValues`), so only a written one
+  can differ: `clusterIP: None` added to a Service the cluster gave an address (the
+  usual way a Service is made headless for a StatefulSet), or another fixed address;
+- an `immutable: true` ConfigMap's `data`, `binaryData` and `immutable` itself (`field
+  is immutable when `immutable` is set`). A Secret's are left out: its values are
+  often random at each render, and a message would show them.
 
 Hooks are left out: Helm creates them anew each time they run.
 """
@@ -63,9 +71,14 @@ REFUSALS = {
 FIELD_IS_IMMUTABLE = "field is immutable"
 
 
-def immutable_fields(body: dict[str, Any]) -> dict[str, Any]:
+def immutable_fields(
+    body: dict[str, Any], installed: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The fields of `body` no update may change, by path (`spec.selector`); none for a
-    hook, or a kind whose every field may change."""
+    hook, or a kind whose every field may change. `installed` is the object `body`
+    would update (itself when None): which fields are fixed, or the value the API
+    server keeps for one left out, can depend on it."""
+    installed = body if installed is None else installed
     metadata = body.get("metadata")
     annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
     if isinstance(annotations, dict) and HOOK_ANNOTATION in annotations:
@@ -87,6 +100,14 @@ def immutable_fields(body: dict[str, Any]) -> dict[str, Any]:
         return _present({k: _or(body.get(k), d) for k, d in STORAGE_CLASS_FIXED.items()})
     if api_version == "v1" and kind == "Secret":
         return {"type": body.get("type") or "Opaque"}
+    if api_version == "v1" and kind == "Service":
+        return _cluster_address(spec, installed.get("spec"))
+    if api_version == "v1" and kind == "ConfigMap" and installed.get("immutable") is True:
+        return {
+            "immutable": body.get("immutable"),
+            "data": body.get("data") or {},
+            "binaryData": body.get("binaryData") or {},
+        }
     return {}
 
 
@@ -94,6 +115,8 @@ def refusal(kind: str, field: str) -> str:
     """What the API server says when an update changes `field` of a `kind`."""
     if kind == "StorageClass" and field != "volumeBindingMode":
         return f"{field}: Forbidden: updates to {field} are forbidden"
+    if kind == "ConfigMap":
+        return f"{field}: Forbidden: field is immutable when `immutable` is set"
     return REFUSALS.get(kind, FIELD_IS_IMMUTABLE)
 
 
@@ -113,6 +136,16 @@ def first_difference(old: Any, new: Any, path: str) -> str | None:
             if found is not None:
                 return found
     return path
+
+
+def _cluster_address(spec: dict[str, Any], installed: Any) -> dict[str, Any]:
+    """A Service's fixed cluster address: the one it writes, or for one it leaves out
+    the installed one, which the API server keeps; none for an ExternalName Service
+    (no address) or where neither is written (the cluster's own, which it keeps)."""
+    installed = installed if isinstance(installed, dict) else {}
+    if "ExternalName" in (spec.get("type"), installed.get("type")):
+        return {}
+    return _present({"spec.clusterIP": spec.get("clusterIP") or installed.get("clusterIP") or None})
 
 
 def _or(value: Any, default: Any) -> Any:

@@ -91,7 +91,8 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         other = at_next.get(release_identity(obj))
         if other is None:
             continue  # renamed with the version: a new object, none changed
-        changed = first_difference(value, immutable_fields(other.body).get(path), path)
+        later_fields = immutable_fields(other.body, obj.body)
+        changed = first_difference(value, later_fields.get(path), path)
         if changed is not None:
             yield _finding(ctx, obj, other, path, changed, version, app_version, upcoming[0])
 
@@ -175,8 +176,40 @@ def _finding(
 
 def shown_value(body: dict[str, Any], path: str) -> str:
     """The value at `path` of `body` as a message shows it (`absent` when it has none)."""
+    return _shown(_value(body, path))
+
+
+def shown_change(before: dict[str, Any], after: dict[str, Any], path: str, since: str) -> str:
+    """How the value at `path` changed from `before` (at `since`) to `after`, as a
+    message says it: both values, or for two texts too long to show apart (a
+    ConfigMap's file), the first line that differs in each."""
+    old, new = _value(before, path), _value(after, path)
+    if isinstance(old, str) and isinstance(new, str) and _shown(old) == _shown(new):
+        old_lines, new_lines = old.splitlines(), new.splitlines()
+        line = _first_line_apart(old_lines, new_lines)
+        now, then = _shown_line(new_lines, line), _shown_line(old_lines, line)
+        return f"is changed: line {line + 1} of it is {now}, and was {then} at {since}"
+    return f"is {_shown(new)}, and was {_shown(old)} at {since}"
+
+
+def _first_line_apart(old: list[str], new: list[str]) -> int:
+    """The index of the first line where `old` and `new` differ (one may end first)."""
+    for index, (before, after) in enumerate(zip(old, new, strict=False)):
+        if before != after:
+            return index
+    return min(len(old), len(new))
+
+
+def _shown_line(lines: list[str], index: int) -> str:
+    return _shown(lines[index]) if index < len(lines) else "absent"
+
+
+def _value(body: dict[str, Any], path: str) -> Any:
     parts = template_keys.path_parts(body, path)
-    node = value_at(body, parts, _ABSENT) if parts is not None else _ABSENT
+    return value_at(body, parts, _ABSENT) if parts is not None else _ABSENT
+
+
+def _shown(node: Any) -> str:
     if node is _ABSENT:
         return "absent"
     text = json.dumps(node)
