@@ -17,6 +17,7 @@ from blueprintc.rules.guards import (
     plaintext_secret,
     quoted_false_value,
     recommended_labels,
+    release_namespace,
     rendered_schema,
     rendered_unchecked,
     smoke_render,
@@ -46,6 +47,7 @@ RULES: list[Rule] = [
     version_in_immutable.RULE,
     crd_upgrades.NEW_CRD,
     crd_upgrades.CHANGED_CRD,
+    release_namespace.RULE,
     kustomize_build.RULE,
     guards_skipped.RULE,
 ]
