@@ -8,7 +8,7 @@ templates render, each by `(spec.group, spec.names.kind)`.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from blueprintc import yamldata
@@ -62,6 +62,18 @@ def may_define(text: str, kinds: Collection[str]) -> bool:
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _NOT_NAMES = frozenset({"True", "False", "None", "inf", "nan"})  # str() of other scalars
+
+
+def cluster_scoped_crds(bodies: Iterable[dict[str, Any]]) -> frozenset[KindKey]:
+    """The kinds those CRD bodies define whose objects have no namespace (`scope:
+    Cluster`: a ClusterIssuer, a ClusterSecretStore)."""
+    found = set()
+    for body in bodies:
+        spec = body.get("spec")
+        kind = crd_kind(body)
+        if isinstance(spec, dict) and spec.get("scope") == "Cluster" and kind is not None:
+            found.add(kind)
+    return frozenset(found)
 
 
 def object_kind(obj: RenderedObject) -> KindKey:

@@ -22,6 +22,7 @@ from blueprintc.compile.findings import at, predicate_report, range_problem, rep
 from blueprintc.compile.inputs import CatalogEntry, Inputs, pinned_version
 from blueprintc.compile.kit_checks import crd_findings, misspells, vendored_twice
 from blueprintc.compile.kit_manifests import MANIFESTS_ROOT, ManifestDir, manifest_documents
+from blueprintc.compile.kit_ownership import ownership_findings
 from blueprintc.compile.kit_placement import (
     HOST_KIT_DIR,
     PLACED_DIR,
@@ -158,6 +159,7 @@ def plan_kit(
         for host in placed_on[name]:
             host_kits.setdefault(host, []).append(placed)
     found.extend(crd_findings(sovereign, entries, rendered, depends, inputs.catalog))
+    found.extend(ownership_findings(sovereign, entries, rendered, placed_on, order))
     resources.sort()  # by slot: every dependency's file before its dependents'
     namespaces = kit_namespaces(sovereign, [kit for kit, _ in entries.values()], found)
     if namespaces:

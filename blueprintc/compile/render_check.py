@@ -22,8 +22,16 @@ from blueprintc.blueprint_names import canonical
 from blueprintc.canon import Canon
 from blueprintc.chartsources import nameless_dependency, names_chart
 from blueprintc.compile.inputs import CatalogEntry
-from blueprintc.crds import CRD_KIND, KindKey, chart_crds, crd_kind, object_kind
+from blueprintc.crds import (
+    CRD_KIND,
+    KindKey,
+    chart_crds,
+    cluster_scoped_crds,
+    crd_kind,
+    object_kind,
+)
 from blueprintc.image_tags import number_tagged_images
+from blueprintc.owned_objects import ObjectKey, owned_objects
 
 CONTROL_PLANE = re.compile(r"(clustermesh-apiserver|kube-apiserver|etcd)")
 CNPG_GROUP = "postgresql.cnpg.io"
@@ -54,6 +62,10 @@ class RenderFacts:
     # (number as Go printed it, kind, name, image) of each rendered image whose tag is a
     # number: a values number written otherwise may have made it (BPG017)
     number_tags: tuple[tuple[str, str, str, str], ...] = ()
+    # (group, kind, namespace as written or "", name) of each rendered object but hooks:
+    # what the release owns once installed (`kit_ownership`)
+    objects: tuple[ObjectKey, ...] = ()
+    cluster_kinds: frozenset[KindKey] = frozenset()  # its CRDs' kinds of `scope: Cluster`
 
 
 @dataclass
@@ -66,6 +78,7 @@ class RenderCache:
     renders: int = 0
     dependencies: dict[str, str | None] = field(default_factory=dict)  # by Blueprint
     crds: dict[str, frozenset[KindKey]] = field(default_factory=dict)  # by Blueprint
+    cluster_crds: dict[str, frozenset[KindKey]] = field(default_factory=dict)  # by Blueprint
 
     def facts_for(self, entry: CatalogEntry, values: dict[str, Any]) -> RenderFacts | None:
         """None for Blueprints that are not Helm charts (nothing to render here)."""
@@ -109,13 +122,14 @@ class RenderCache:
                 kube_version=self.kube_version,
             )
             shipped = self._shipped_crds(entry.name, chart)
+            cluster_kinds = self.cluster_crds[entry.name]
         except helm.ChartLoadError as exc:
             self.facts[key] = RenderFacts(str(exc), (), 0)
         except helm.HelmAborted as exc:  # the chart remembers: its next render fails at once
             message = f"{exc.message} on the chart {chart_rel}"
             self.facts[key] = RenderFacts(message, (), 0, BUDGET_HINT)
         else:
-            self.facts[key] = _facts(result, shipped)
+            self.facts[key] = _facts(result, shipped, cluster_kinds)
         return self.facts[key]
 
     def _missing_dependency(self, entry: CatalogEntry) -> str | None:
@@ -140,8 +154,10 @@ class RenderCache:
     def _shipped_crds(self, name: str, chart: Any) -> frozenset[KindKey]:
         """The CRDs of the chart's (and subcharts') `crds/` files, asked of Helm once."""
         if name not in self.crds:
-            kinds = {crd_kind(body) for body in chart_crds(chart)}
+            bodies = chart_crds(chart)
+            kinds = {crd_kind(body) for body in bodies}
             self.crds[name] = frozenset(k for k in kinds if k is not None)
+            self.cluster_crds[name] = cluster_scoped_crds(bodies)
         return self.crds[name]
 
 
@@ -155,16 +171,20 @@ def _nameless_dependency(entry: CatalogEntry) -> str | None:
     return None
 
 
-def _facts(render: helm.Render, shipped: frozenset[KindKey]) -> RenderFacts:
+def _facts(
+    render: helm.Render, shipped: frozenset[KindKey], cluster_kinds: frozenset[KindKey]
+) -> RenderFacts:
     if render.failure is not None:  # with blueprintc's fix, when it knows one
         return RenderFacts(render.failure.message, (), 0, render.failure.hint or None)
     nodeports = []
     clusters = 0
     crds = set(shipped)
     custom = []
+    templated_crds = []
     for obj in render.objects():
         group, kind = object_kind(obj)
         if kind == CRD_KIND:
+            templated_crds.append(obj.body)
             defined = crd_kind(obj.body)
             if defined is not None:
                 crds.add(defined)
@@ -185,6 +205,8 @@ def _facts(render: helm.Render, shipped: frozenset[KindKey]) -> RenderFacts:
         crds=frozenset(crds),
         custom_resources=tuple(sorted(set(custom))),
         number_tags=tuple((n, o.kind, o.name, image) for n, (o, image) in sorted(tagged.items())),
+        objects=owned_objects(render),
+        cluster_kinds=cluster_kinds | cluster_scoped_crds(templated_crds),
     )
 
 

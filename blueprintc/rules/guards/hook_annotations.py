@@ -20,11 +20,11 @@ from __future__ import annotations
 from typing import Any
 
 from blueprintc.helm import RenderedObject, RenderFailure, chart_relative
+from blueprintc.owned_objects import HOOK_ANNOTATION
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.object_sources import template_position
 from blueprintc.spelling import one_slip_apart
 
-HOOK_ANNOTATION = "helm.sh/hook"
 DELETE_POLICY_ANNOTATION = "helm.sh/hook-delete-policy"
 _ANNOTATIONS = "metadata.annotations."  # a path into an object
 DELETE_POLICIES = ("before-hook-creation", "hook-succeeded", "hook-failed")

@@ -91,6 +91,29 @@ KIT_PLACEMENT = input_rule(
     """,
 )
 
+KIT_OBJECT_OWNED_TWICE = input_rule(
+    "BPP033",
+    "kit-object-owned-twice",
+    "two bootstrap-kit releases on one host cluster render the same object, or a kit "
+    "release renders a Namespace compile creates: the second install fails",
+    "let one release own the object: turn it off in one entry's `values:`",
+    """Helm marks every object a release installs as the release's and refuses to
+    install one that exists without its mark (`exists and cannot be imported into
+    the current release: invalid ownership metadata`). Compile renders every kit
+    chart with its merged values; two releases placed on a common host cluster that
+    render one object (same group, kind and name, and namespace for a namespaced
+    kind: a fixed-name ClusterRole, a ClusterIssuer, a PriorityClass) leave the one
+    Flux installs second failed. So does a chart that renders a Namespace compile
+    creates first: a kit entry's target namespace (`install.createNamespace`, on by
+    default) or a `namespaces.yaml` one. Reported at the later entry (in install
+    order), naming the other and the objects. Lint's BPG022 finds the commonest case,
+    a chart rendering its own release namespace, before compile. Applications are
+    left out (each Environment is a vcluster of its own).
+
+    Failing: bp-base and bp-gateway both render ClusterRole `platform-reader`.
+    """,
+)
+
 
 RULES = [
     VENDORED_TWICE,
@@ -98,4 +121,5 @@ RULES = [
     KIT_NAMESPACE_CONFLICT,
     CRD_DEPENDENCY,
     KIT_PLACEMENT,
+    KIT_OBJECT_OWNED_TWICE,
 ]
