@@ -262,35 +262,20 @@ def start_process(root: Path, users: dict[str, str]) -> tuple[subprocess.Popen[s
         cwd=repo,
         stdout=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # its own process group, which `stop_process` kills whole
     )
     assert process.stdout is not None
     return process, process.stdout.readline().strip()
 
 
 def stop_process(process: subprocess.Popen[str]) -> None:
-    """SIGKILL a server of ``start_process`` (no goodbye, as a crash) and reap it, then
-    the `git http-backend` it was running: left orphaned, a push's backend spun on its
-    cut-off request body, a core's worth of CPU, for the rest of the test run."""
-    backends = _descendants(process.pid)
-    process.kill()
+    """SIGKILL a server of ``start_process`` (no goodbye, as a crash) and every process of
+    its group, then reap it. The `git http-backend` of a push in flight is in the group:
+    left orphaned, it spun on its cut-off request body, a core's worth of CPU, for the
+    rest of the test run. A snapshot of the server's children taken before the kill
+    missed a backend the server's `git` started in between; a group kill misses none."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
     process.wait()
-    for pid in backends:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
     if process.stdout is not None:
         process.stdout.close()
-
-
-def _descendants(pid: int) -> list[int]:
-    """The processes below `pid` (`git http-backend` runs git-http-backend), from
-    Linux's /proc."""
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            parents[int(stat.parent.name)] = int(stat.read_text().rpartition(")")[2].split()[1])
-    found, frontier = [], [pid]
-    while frontier:
-        children = [child for child, parent in parents.items() if parent in frontier]
-        found.extend(children)
-        frontier = children
-    return found
