@@ -8,15 +8,10 @@ import shutil
 from pathlib import Path
 
 from blueprintc.compile.run import run_compile
+from tests.cli.helpers import HELM_LABELS
 
 CASES = Path(__file__).resolve().parents[1] / "rules" / "cases" / "BPP033"
 KIT = "  bootstrapKit:\n"
-LABELS = """\
-  labels:
-    app.kubernetes.io/name: {{ .Chart.Name }}
-    app.kubernetes.io/instance: {{ .Release.Name }}
-    app.kubernetes.io/managed-by: {{ .Release.Service }}
-"""
 TWO_ENTRIES = (
     "    - blueprint: bp-base\n      version: ^1.0\n      targetNamespace: {base}\n"
     "    - blueprint: bp-gateway\n      version: ^1.0\n      targetNamespace: {gateway}\n"
@@ -38,7 +33,9 @@ def _workspace(tmp_path: Path, kit: str, templates: dict[str, str]) -> Path:
 
 
 def _object(api_version: str, kind: str, name: str, extra: str = "") -> str:
-    return f"apiVersion: {api_version}\nkind: {kind}\nmetadata:\n  name: {name}\n{LABELS}{extra}"
+    return (
+        f"apiVersion: {api_version}\nkind: {kind}\nmetadata:\n  name: {name}\n{HELM_LABELS}{extra}"
+    )
 
 
 def _found(workspace: Path, out: Path) -> list[tuple[int, str]]:
@@ -99,7 +96,7 @@ spec:
 
 def test_a_hook_is_no_object_of_the_release(tmp_path: Path) -> None:
     hook = '  annotations:\n    "helm.sh/hook": pre-install\n'
-    job = _object("v1", "ConfigMap", "preflight").replace(LABELS, LABELS + hook)
+    job = _object("v1", "ConfigMap", "preflight").replace(HELM_LABELS, HELM_LABELS + hook)
     kit = TWO_ENTRIES.format(base="platform", gateway="platform")
     workspace = _workspace(tmp_path, kit, {"base/hook.yaml": job, "gateway/hook.yaml": job})
     assert _found(workspace, tmp_path / "out") == []
