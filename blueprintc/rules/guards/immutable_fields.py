@@ -18,7 +18,7 @@ validates an update (apps/v1 and batch/v1 workloads, core claims, RBAC bindings)
   `volumeBindingMode` (`parameters: Forbidden: updates to parameters are forbidden`:
   rook's, Longhorn's and synology-csi's charts failed upgrades on it);
 - a Secret's `type` (none is `Opaque`, as the API server defaults it);
-- a Service's `spec.clusterIP` once the cluster holds one (`field is immutable`), but
+- a Service's `spec.clusterIP` once the cluster holds one (`may not change once set`), but
   for an ExternalName Service at either end; a Service that writes none keeps the one it
   has (the API server copies it over, `patchAllocatedValues`), so only a written one
   can differ: `clusterIP: None` added to a Service the cluster gave an address (the
@@ -67,6 +67,9 @@ REFUSALS = {
     "resources.requests and volumeAttributesClassName for bound claims",
     "RoleBinding": "roleRef: Invalid value: ...: cannot change roleRef",
     "ClusterRoleBinding": "roleRef: Invalid value: ...: cannot change roleRef",
+    # What API servers with dual-stack Services (1.20 on) say; older ones said
+    # `spec.clusterIP: Invalid value: "None": field is immutable`.
+    "Service": "spec.clusterIPs[0]: Invalid value: ...: may not change once set",
 }
 FIELD_IS_IMMUTABLE = "field is immutable"
 
