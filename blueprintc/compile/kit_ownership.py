@@ -1,20 +1,25 @@
 """BPP033: an object two bootstrap-kit releases would own on one host cluster.
 
-Helm records every object a release installs as the release's (its `meta.helm.sh/
-release-name` annotation) and refuses to install one that already exists without that
-mark: `ClusterRole "x" in namespace "" exists and cannot be imported into the current
-release: invalid ownership metadata`. So when two kit releases placed on a common host
-render the same object, whichever Flux installs second fails, and stays failed. Among
-them, a Namespace that exists before the release installs: the target namespace of a
-kit entry, which compile creates (`install.createNamespace`, the one Helm creates just
-before the install, or `namespaces.yaml` for a namespace with labels or annotations).
+Helm records every object a release installs as the release's, and deletes it when the
+release is uninstalled or a later version stops rendering it. Flux 2.9's helm-controller
+installs and upgrades with Helm 4, server-side apply and `TakeOwnership` (a HelmRelease's
+`disableTakeOwnership` defaults to false): a release takes over an object that already
+exists, whoever owns it. So two kit releases placed on a common host that render the
+same object take it from each other at every install and upgrade (its fields follow
+whichever reconciled last), and uninstalling either one deletes it from under the
+other: a CRD templated by both takes every custom resource of it along. A kit chart
+that renders the Namespace another kit entry installs into takes that namespace over
+the same way, and its uninstall (Flux remediates a failed install with one) deletes
+the namespace and every other release's objects in it. With take-ownership turned off,
+the second install fails instead (`exists and cannot be imported into the current
+release: invalid ownership metadata`).
 
 Objects are told apart as the API server does: by group, kind and name, and the
 namespace for a namespaced kind (the one the chart writes, else the release's target
 namespace). Kinds without a namespace are the core API's (`CLUSTER_SCOPED`) and the
 kinds of any kit release's CRDs with `scope: Cluster` (a ClusterIssuer); any other
 custom kind is taken as namespaced, so two releases in different namespaces never
-clash on it here.
+clash on it here. A chart rendering its own release namespace is lint's BPG022.
 
 Compile renders each kit release once, under the Blueprint's name and into its
 short name (`RenderCache.facts_for`); a namespace written as that short name is read as
@@ -30,7 +35,6 @@ from dataclasses import dataclass
 
 from blueprintc.compile.findings import at, report
 from blueprintc.compile.inputs import CatalogEntry
-from blueprintc.compile.kit_release import install_settings
 from blueprintc.compile.render_check import RenderFacts
 from blueprintc.crds import KindKey
 from blueprintc.diagnostics import Diagnostic
@@ -82,14 +86,14 @@ def ownership_findings(
     order: Iterable[str],
 ) -> list[Diagnostic]:
     """BPP033 for each kit release (in install order) that renders an object an earlier
-    one renders on a common host, or a Namespace compile creates there, at its entry."""
+    one renders on a common host, or the Namespace another kit entry installs into
+    there, at its entry."""
     releases = [
         KitRelease(name, entries[name][0], placed_on.get(name, frozenset()), rendered[name])
         for name in order
         if name in rendered
     ]
     cluster_kinds = CLUSTER_SCOPED.union(*(r.facts.cluster_kinds for r in releases))
-    created = _created_namespaces(sovereign, releases)
     owners: dict[ObjectKey, list[KitRelease]] = {}
     found = []
     for release in releases:
@@ -100,9 +104,15 @@ def ownership_findings(
                     clashes.setdefault(other.name, []).append(key)
             owners.setdefault(key, []).append(release)
             if key[:2] == NAMESPACE:
-                makers = [m for m, hosts in created.get(key[3], []) if hosts & release.hosts]
-                if makers:
-                    found.append(_namespace_finding(sovereign, release, key[3], makers))
+                users = [
+                    r.name
+                    for r in releases
+                    if r is not release
+                    and r.kit.target_namespace == key[3]
+                    and r.hosts & release.hosts
+                ]
+                if users:
+                    found.append(_namespace_finding(sovereign, release, key[3], users))
         for other, keys in clashes.items():
             found.append(_clash_finding(sovereign, release, entries[other][0], keys))
     return found
@@ -121,22 +131,6 @@ def _keys(release: KitRelease, cluster_kinds: frozenset[KindKey]) -> list[Object
     return sorted(keys)
 
 
-def _created_namespaces(
-    sovereign: Sovereign, releases: list[KitRelease]
-) -> dict[str, list[tuple[str, frozenset[str]]]]:
-    """Each namespace compile creates, with who creates it (a kit entry's name, or
-    `namespaces.yaml`) and on which hosts."""
-    everywhere = frozenset().union(*(r.hosts for r in releases))
-    created: dict[str, list[tuple[str, frozenset[str]]]] = {}
-    for release in releases:
-        kit = release.kit
-        if kit.namespace_labels or kit.namespace_annotations:
-            created.setdefault(kit.target_namespace, []).append(("namespaces.yaml", everywhere))
-        if install_settings(kit).get("createNamespace") is True:
-            created.setdefault(kit.target_namespace, []).append((release.name, release.hosts))
-    return created
-
-
 def _shown(keys: list[ObjectKey]) -> str:
     shown = [f"{kind} {f'{ns}/' if ns else ''}{name}" for _, kind, ns, name in keys[:_SHOWN]]
     more = len(keys) - _SHOWN
@@ -146,17 +140,14 @@ def _shown(keys: list[ObjectKey]) -> str:
 def _clash_finding(
     sovereign: Sovereign, release: KitRelease, first: KitEntry, keys: list[ObjectKey]
 ) -> Diagnostic:
-    _, kind, namespace, name = keys[0]
     return report(
         "BPP033",
         f"bootstrap-kit entry {release.name} renders {_shown(keys)}, which kit entry "
-        f"{first.blueprint} renders too, on a host cluster both are placed on: Helm "
-        "installs the first release's and refuses the other's (`"
-        f'{kind} "{name}" in namespace "{namespace}" exists and cannot be imported into '
-        "the current release: invalid ownership metadata; annotation validation error: "
-        f'key "meta.helm.sh/release-name" must equal "{release.kit.release_name}": '
-        f'current value is "{first.release_name}"`), and Flux leaves that HelmRelease '
-        "failed",
+        f"{first.blueprint} renders too, on a host cluster both are placed on: each "
+        "release takes the object over from the other at every install and upgrade "
+        "(Flux's Helm takes ownership of what exists), so it is as the last one left it, "
+        "and uninstalling either deletes it from under the other (with take-ownership "
+        "off, the second install fails: `invalid ownership metadata`)",
         at(sovereign.doc, (*release.kit.path, "blueprint")),
         f"let one release own it: turn it off in the {release.name} entry's `values:` (or "
         f"the {first.blueprint} entry's), or name it after the release in its chart",
@@ -164,21 +155,16 @@ def _clash_finding(
 
 
 def _namespace_finding(
-    sovereign: Sovereign, release: KitRelease, namespace: str, makers: list[str]
+    sovereign: Sovereign, release: KitRelease, namespace: str, users: list[str]
 ) -> Diagnostic:
-    by = ", ".join(
-        "namespaces.yaml (its labels and annotations)"
-        if maker == "namespaces.yaml"
-        else f"kit entry {maker}'s `install.createNamespace`"
-        for maker in dict.fromkeys(makers)
-    )
     return report(
         "BPP033",
-        f"bootstrap-kit entry {release.name} renders Namespace {namespace}, which compile "
-        f"creates before the release installs ({by}): Helm refuses to take it over "
-        f'(`Namespace "{namespace}" in namespace "" exists and cannot be imported into the '
-        'current release: invalid ownership metadata`, or `namespaces "'
-        f'{namespace}" already exists`), and Flux leaves the HelmRelease failed',
+        f"bootstrap-kit entry {release.name} renders Namespace {namespace}, which kit "
+        f"entr{'ies' if len(users) > 1 else 'y'} {', '.join(users)} install"
+        f"{'' if len(users) > 1 else 's'} into: the release takes the namespace over (Flux's "
+        "Helm takes ownership of what exists), and its uninstall (Flux remediates a "
+        "failed install with one) or a version that stops rendering it deletes the "
+        "namespace with every other release's objects in it",
         at(sovereign.doc, (*release.kit.path, "blueprint")),
         "turn the Namespace off in the entry's `values:`; set its labels and annotations on "
         "the kit entry (`namespace.labels`, `namespace.annotations`), which compile emits",

@@ -1,6 +1,6 @@
-"""BPP033: an object two bootstrap-kit releases render on a common host cluster, or a
-Namespace compile creates that a kit chart renders too: Helm installs the first and
-refuses the second (`exists and cannot be imported into the current release`)."""
+"""BPP033: an object two bootstrap-kit releases render on a common host cluster, or the
+Namespace another kit entry installs into rendered by a kit chart: Flux's Helm takes it
+over at each install, and uninstalling one release deletes it from under the other."""
 
 from __future__ import annotations
 
@@ -56,9 +56,7 @@ def test_a_config_map_clashes_only_in_a_shared_namespace(tmp_path: Path) -> None
         "bootstrap-kit entry bp-gateway renders ConfigMap platform/ca-bundle, which kit "
         "entry bp-base renders too"
     )
-    assert 'key "meta.helm.sh/release-name" must equal "gateway": current value is "base"' in (
-        message
-    )
+    assert "uninstalling either deletes it from under the other" in message
 
 
 def test_a_custom_kind_of_cluster_scope_clashes_across_namespaces(tmp_path: Path) -> None:
@@ -102,16 +100,16 @@ def test_a_hook_is_no_object_of_the_release(tmp_path: Path) -> None:
     assert _found(workspace, tmp_path / "out") == []
 
 
-def test_a_namespace_compile_creates_rendered_by_a_kit_chart(tmp_path: Path) -> None:
-    """A fixed-name Namespace equal to the entry's own target namespace: Flux's
-    createNamespace (compile's default) makes it first. Off, and unlabelled, it passes."""
-    namespace = {"gateway/namespace.yaml": _object("v1", "Namespace", "edge")}
+def test_the_namespace_another_kit_entry_installs_into(tmp_path: Path) -> None:
+    """bp-gateway renders Namespace `base`, bp-base's target namespace: its uninstall
+    would delete bp-base's objects. Its own target namespace is lint's BPG022."""
+    namespace = {"gateway/namespace.yaml": _object("v1", "Namespace", "base")}
     kit = TWO_ENTRIES.format(base="base", gateway="edge")
-    [(line, message)] = _found(_workspace(tmp_path / "on", kit, namespace), tmp_path / "on-out")
+    [(line, message)] = _found(_workspace(tmp_path / "o", kit, namespace), tmp_path / "o-out")
     assert line == 26
     assert message.startswith(
-        "bootstrap-kit entry bp-gateway renders Namespace edge, which compile creates before "
-        "the release installs (kit entry bp-gateway's `install.createNamespace`)"
+        "bootstrap-kit entry bp-gateway renders Namespace base, which kit entry bp-base "
+        "installs into: the release takes the namespace over"
     )
-    off = kit + "      install:\n        createNamespace: false\n"
-    assert _found(_workspace(tmp_path / "off", off, namespace), tmp_path / "off-out") == []
+    own = {"gateway/namespace.yaml": _object("v1", "Namespace", "edge")}
+    assert _found(_workspace(tmp_path / "e", kit, own), tmp_path / "e-out") == []

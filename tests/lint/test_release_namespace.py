@@ -1,5 +1,6 @@
-"""BPG022: a chart that renders the Namespace it is installed into, which Flux (and
-every HelmRelease compile emits) creates before Helm installs: the install fails."""
+"""BPG022: a chart that renders the Namespace it is installed into, which every
+HelmRelease compile emits creates first: Flux's Helm takes it over, and an uninstall
+deletes the namespace with everything in it."""
 
 from __future__ import annotations
 
@@ -29,7 +30,13 @@ def test_the_release_namespace_rendered_by_the_chart_is_reported_at_its_name(
     [(file, line, message)] = _found(tmp_path, {TEMPLATE: _namespace("{{ .Release.Namespace }}")})
     assert (file, line) == (TEMPLATE, 4)
     assert message.startswith("Namespace monitoring is the namespace the release installs into")
-    assert "cannot be imported into the current release: invalid ownership metadata" in message
+    assert "deletes the namespace and everything in it" in message
+
+
+def test_a_namespace_helm_keeps_is_left_alone(tmp_path: Path) -> None:
+    keep = '  annotations:\n    "helm.sh/resource-policy": keep\n'
+    kept = _namespace("{{ .Release.Namespace }}").replace(HELM_LABELS, HELM_LABELS + keep)
+    assert _found(tmp_path, {TEMPLATE: kept}) == []
 
 
 def test_a_fixed_name_is_left_to_the_kit_entry_that_chooses_the_namespace(

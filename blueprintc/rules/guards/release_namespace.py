@@ -4,19 +4,25 @@ The namespace a release installs into exists before Helm installs it: every Helm
 compile emits creates its target namespace (`install.createNamespace: true`, and an
 Application's `namespace.yaml`), as hand-written Flux trees do with a Namespace beside
 the HelmRelease. A chart that also renders that Namespace (`name: {{ .Release.Namespace
-}}`, often behind a `namespace.create` value that defaults to on) then fails its first
-install: Helm refuses to take over an object no release owns (`Namespace "monitoring"
-in namespace "" exists and cannot be imported into the current release: invalid
-ownership metadata`), or, where Helm created it a moment before, `namespaces
-"monitoring" already exists` (helm/helm#9965, whose maintainers' answer is: never both).
-Flux retries and leaves the HelmRelease failed. appsmith's, datashim's, castai's and
-kruise's charts dropped their Namespace templates for it.
+}}`, often behind a `namespace.create` value that defaults to on) makes the release its
+owner: Flux 2.9's helm-controller installs with Helm 4's take-ownership on
+(`disableTakeOwnership` defaults to false), so it takes the namespace over, and Helm
+deletes what a release owns when the release is uninstalled or stops rendering it. An
+uninstall (Flux remediates a failed install with one, between retries) or a later
+version with the toggle off then deletes the namespace and everything in it: the
+volumes' claims, the Secrets, an Application's own HelmRelease, the objects of every
+other release installed there. With take-ownership off, as Helm 3 and older Flux did,
+the install fails instead (`exists and cannot be imported into the current release:
+invalid ownership metadata`, or `namespaces "x" already exists`: helm/helm#9965, where
+a maintainer's answer is never both). appsmith's, datashim's, castai's and kruise's
+charts dropped their Namespace templates for it. A Namespace annotated
+`helm.sh/resource-policy: keep`, which Helm never deletes, is left alone.
 
 Lint finds a Namespace named as the namespace it renders into, renders the chart again
 into another namespace with the same values, and reports the Namespace whose name
-followed. A fixed name is left alone: whether it clashes depends on the kit entry's
-`targetNamespace`, which lint does not know. Reported at the Namespace's `name:` line,
-or a subchart's Chart.yaml entry.
+followed. A fixed name is left alone: whether it is the release's namespace depends on
+the kit entry's `targetNamespace`, which lint does not know. Reported at the
+Namespace's `name:` line, or a subchart's Chart.yaml entry.
 
 Failing: `kind: Namespace` with `metadata: name: {{ .Release.Namespace }}` in
 `templates/namespace.yaml`.
@@ -38,17 +44,19 @@ from blueprintc.rules.guards.object_sources import object_location
 from blueprintc.rules.guards.support import ci_values, usable_render
 
 _OTHER = "-elsewhere"  # appended to the namespace of the second render
+RESOURCE_POLICY = "helm.sh/resource-policy"
 
 
 @rule(
     "BPG022",
     "release-namespace-in-chart",
-    Severity.ERROR,
-    "the chart renders the Namespace it is installed into, which already exists at "
-    "install: Helm refuses to take it over, and the install fails",
-    "remove the Namespace from the chart (or default its toggle to off); set the "
-    "namespace's labels and annotations on the bootstrap-kit entry (namespace.labels, "
-    "namespace.annotations), which compile emits",
+    Severity.WARNING,
+    "the chart renders the Namespace it is installed into: the release takes it over, "
+    "and an uninstall deletes the namespace with everything in it",
+    "remove the Namespace from the chart (or default its toggle to off) and set its "
+    "labels and annotations on the bootstrap-kit entry (namespace.labels, "
+    "namespace.annotations), which compile emits; to keep it in the chart, annotate it "
+    "helm.sh/resource-policy: keep",
     __doc__,
 )
 def check(ctx: BlueprintContext) -> Iterator[Finding]:
@@ -76,21 +84,27 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
 
 
 def _namespaces(render: Render) -> Iterator[RenderedObject]:
+    """The Namespaces of the render that Helm would delete with the release."""
     for obj in render.objects():
-        if obj.kind == "Namespace" and obj.body.get("apiVersion") == "v1":
+        if obj.kind == "Namespace" and obj.body.get("apiVersion") == "v1" and not _kept(obj):
             yield obj
+
+
+def _kept(obj: RenderedObject) -> bool:
+    metadata = obj.body.get("metadata")
+    annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
+    return isinstance(annotations, dict) and annotations.get(RESOURCE_POLICY) == "keep"
 
 
 def _finding(ctx: BlueprintContext, obj: RenderedObject) -> Finding:
     name = obj.name
     message = (
         f"Namespace {name} is the namespace the release installs into (the chart writes "
-        "it from `.Release.Namespace`), and it exists before the install: every "
-        "HelmRelease compile emits creates its target namespace (`install.createNamespace: "
-        "true`; an Application's namespace.yaml), so Helm's install fails (`Namespace "
-        f'"{name}" in namespace "" exists and cannot be imported into the current release: '
-        f'invalid ownership metadata`, or `namespaces "{name}" already exists`), and Flux '
-        "leaves the HelmRelease failed"
+        "it from `.Release.Namespace`), which exists before the install (compile's "
+        "HelmReleases create it): Flux's Helm takes it over, so the release owns the "
+        "namespace, and an uninstall (Flux remediates a failed install with one) or a "
+        "version that stops rendering it deletes the namespace and everything in it; "
+        "with take-ownership off, the install fails instead (`invalid ownership metadata`)"
     )
     return Finding(message, object_location(ctx, obj, "metadata.name"))
 

@@ -95,25 +95,28 @@ KIT_OBJECT_OWNED_TWICE = input_rule(
     "BPP033",
     "kit-object-owned-twice",
     "two bootstrap-kit releases on one host cluster render the same object, or a kit "
-    "release renders a Namespace compile creates: the second install fails",
+    "release renders the Namespace another installs into: each takes it over, and "
+    "uninstalling one deletes it from under the other",
     "let one release own the object: turn it off in one entry's `values:`",
-    """Helm marks every object a release installs as the release's and refuses to
-    install one that exists without its mark (`exists and cannot be imported into
-    the current release: invalid ownership metadata`). Compile renders every kit
-    chart with its merged values; two releases placed on a common host cluster that
-    render one object (same group, kind and name, and namespace for a namespaced
-    kind: a fixed-name ClusterRole, a ClusterIssuer, a PriorityClass) leave the one
-    Flux installs second failed. So does a chart that renders a Namespace compile
-    creates first: a kit entry's target namespace (`install.createNamespace`, on by
-    default) or a `namespaces.yaml` one. Reported at the later entry (in install
-    order), naming the other and the objects. Lint's BPG022 finds the commonest case,
-    a chart rendering its own release namespace, before compile. Applications are
-    left out (each Environment is a vcluster of its own).
+    """Helm records every object a release installs as the release's and deletes it
+    when the release is uninstalled or stops rendering it. Flux 2.9's helm-controller
+    installs with Helm 4's take-ownership on (`disableTakeOwnership` defaults to
+    false): a release takes over an object that exists, whoever owns it. Compile
+    renders every kit chart with its merged values; two releases placed on a common
+    host cluster that render one object (same group, kind and name, and namespace for
+    a namespaced kind: a fixed-name ClusterRole, a ClusterIssuer, a CRD in
+    `templates/`) take it from each other at each install and upgrade, and
+    uninstalling either deletes it from under the other (a CRD's custom resources go
+    with it). A kit chart that renders the Namespace another kit entry installs into
+    does the same to that namespace: its uninstall, which is also how Flux remediates
+    a failed install, deletes the namespace with the other release's objects. With
+    take-ownership off, the second install fails (`invalid ownership metadata`).
+    Reported at the later entry (in install order), naming the other and the objects.
+    Applications are left out (each Environment is a vcluster of its own).
 
     Failing: bp-base and bp-gateway both render ClusterRole `platform-reader`.
     """,
 )
-
 
 RULES = [
     VENDORED_TWICE,
