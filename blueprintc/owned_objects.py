@@ -1,18 +1,21 @@
 """What a release owns once installed: each rendered object but its hooks, by API group,
 kind, namespace (as the chart writes it; "" for none) and name.
 
-Helm records those objects as the release's and refuses to install any that already
-exists without its ownership labels (`exists and cannot be imported into the current
-release: invalid ownership metadata`); hooks it creates apart, each time they run.
+Helm records those objects as the release's and deletes them when the release is
+uninstalled or stops rendering them, but those annotated `helm.sh/resource-policy:
+keep`, which are left out here; hooks it creates apart, each time they run.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from blueprintc.crds import object_kind
 from blueprintc.helm import Render
 
 ObjectKey = tuple[str, str, str, str]  # (group, kind, namespace or "", name)
 HOOK_ANNOTATION = "helm.sh/hook"
+RESOURCE_POLICY = "helm.sh/resource-policy"
 
 
 def owned_objects(render: Render) -> tuple[ObjectKey, ...]:
@@ -22,9 +25,19 @@ def owned_objects(render: Render) -> tuple[ObjectKey, ...]:
         metadata = obj.body.get("metadata")
         if not isinstance(metadata, dict) or not obj.name:
             continue
-        annotations = metadata.get("annotations")
-        if isinstance(annotations, dict) and HOOK_ANNOTATION in annotations:
+        if _hook_or_kept(metadata):
             continue
         group, kind = object_kind(obj)
         found.add((group, kind, str(metadata.get("namespace") or ""), obj.name))
     return tuple(sorted(found))
+
+
+def kept(metadata: Any) -> bool:
+    """Whether an object's metadata says Helm keeps it when its release lets it go."""
+    annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
+    return isinstance(annotations, dict) and annotations.get(RESOURCE_POLICY) == "keep"
+
+
+def _hook_or_kept(metadata: dict[str, Any]) -> bool:
+    annotations = metadata.get("annotations")
+    return kept(metadata) or (isinstance(annotations, dict) and HOOK_ANNOTATION in annotations)

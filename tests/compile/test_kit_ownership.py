@@ -113,3 +113,7 @@ def test_the_namespace_another_kit_entry_installs_into(tmp_path: Path) -> None:
     )
     own = {"gateway/namespace.yaml": _object("v1", "Namespace", "edge")}
     assert _found(_workspace(tmp_path / "e", kit, own), tmp_path / "e-out") == []
+    # Kept by Helm (`helm.sh/resource-policy: keep`): no uninstall deletes it.
+    keep = '  annotations:\n    "helm.sh/resource-policy": keep\n'
+    kept = {"gateway/namespace.yaml": namespace["gateway/namespace.yaml"] + keep}
+    assert _found(_workspace(tmp_path / "k", kit, kept), tmp_path / "k-out") == []

@@ -38,13 +38,13 @@ from collections.abc import Iterator
 from blueprintc import helm
 from blueprintc.diagnostics import Finding, Severity
 from blueprintc.helm import Render, RenderedObject
+from blueprintc.owned_objects import kept
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.object_sources import object_location
 from blueprintc.rules.guards.support import ci_values, usable_render
 
 _OTHER = "-elsewhere"  # appended to the namespace of the second render
-RESOURCE_POLICY = "helm.sh/resource-policy"
 
 
 @rule(
@@ -86,14 +86,12 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
 def _namespaces(render: Render) -> Iterator[RenderedObject]:
     """The Namespaces of the render that Helm would delete with the release."""
     for obj in render.objects():
-        if obj.kind == "Namespace" and obj.body.get("apiVersion") == "v1" and not _kept(obj):
+        if (
+            obj.kind == "Namespace"
+            and obj.body.get("apiVersion") == "v1"
+            and not kept(obj.body.get("metadata"))
+        ):
             yield obj
-
-
-def _kept(obj: RenderedObject) -> bool:
-    metadata = obj.body.get("metadata")
-    annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
-    return isinstance(annotations, dict) and annotations.get(RESOURCE_POLICY) == "keep"
 
 
 def _finding(ctx: BlueprintContext, obj: RenderedObject) -> Finding:
