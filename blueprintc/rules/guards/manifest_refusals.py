@@ -21,7 +21,9 @@ render, BPG012 for a ci/ or `--values` render and BPG005 for a render with a tog
 - the same object twice in the release (same apiVersion, kind, namespace and name: a
   Secret both a chart and its subchart make), which kustomize refuses too: `may not add
   resource with an already registered id`. Hooks are left out: Helm 4 post-renders them
-  apart from the release's objects, and a hook may be the same object as one of them.
+  apart from the release's objects, and a hook may be the same object as one of them;
+- a container's env var or port given twice, which server-side apply refuses
+  (`apply_keys`).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from blueprintc.helm import (
     chart_relative,
 )
 from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.guards.apply_keys import duplicate_apply_keys
 from blueprintc.rules.guards.hook_annotations import (
     HOOK_ANNOTATION,
     unknown_delete_policies,
@@ -88,6 +91,7 @@ def refused_manifests(
         *unknown_delete_policies(ctx, fresh),
         *_duplicate_keys(ctx, render, reported),
         *_duplicate_objects(ctx, render, reported),
+        *duplicate_apply_keys(ctx, fresh),
     ]
 
 
