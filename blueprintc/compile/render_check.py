@@ -31,6 +31,7 @@ from blueprintc.crds import (
     object_kind,
 )
 from blueprintc.image_tags import number_tagged_images
+from blueprintc.list_map_keys import REPEAT_HINT, repeats
 from blueprintc.owned_objects import ObjectKey, owned_objects
 
 CONTROL_PLANE = re.compile(r"(clustermesh-apiserver|kube-apiserver|etcd)")
@@ -176,6 +177,9 @@ def _facts(
 ) -> RenderFacts:
     if render.failure is not None:  # with blueprintc's fix, when it knows one
         return RenderFacts(render.failure.message, (), 0, render.failure.hint or None)
+    repeat = next(repeats(render.objects()), None)
+    if repeat is not None:  # the values gave an env var or port twice: refused on apply
+        return RenderFacts(repeat.message, (), 0, REPEAT_HINT)
     nodeports = []
     clusters = 0
     crds = set(shipped)
