@@ -8,32 +8,14 @@ import shutil
 from pathlib import Path
 
 from blueprintc.compile.run import run_compile
-from tests.cli.helpers import HELM_LABELS
+from tests.cli.helpers import deployment_with_env
 
 CASE = Path(__file__).resolve().parents[1] / "rules" / "cases" / "BPP033" / "pass"
-DEPLOYMENT = (
-    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n"
-    + HELM_LABELS
-    + """\
-spec:
-  selector:
-    matchLabels:
-      app.kubernetes.io/name: app
-  template:
-    metadata:
-      labels:
-        app.kubernetes.io/name: app
-    spec:
-      containers:
-        - name: app
-          image: registry.example.org/app:1.2.3
-          env:
-            - name: LOG_LEVEL
-              value: info
-            {{- with .Values.env }}
-            {{- toYaml . | nindent 12 }}
-            {{- end }}
-"""
+DEPLOYMENT = deployment_with_env(
+    "            - name: LOG_LEVEL\n              value: info\n"
+    "            {{- with .Values.env }}\n"
+    "            {{- toYaml . | nindent 12 }}\n"
+    "            {{- end }}\n"
 )
 
 

@@ -7,35 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from blueprintc.lint import lint
-from tests.cli.helpers import HELM_LABELS, write_workspace
+from tests.cli.helpers import deployment_with_env, write_workspace
 
 CHART = "blueprints/web/chart"
 TEMPLATE = f"{CHART}/templates/deployment.yaml"
-
-
-def _deployment(env: str, ports: str = "") -> str:
-    """A Deployment whose container `app` has `env` (from line 22) and `ports`."""
-    return (
-        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n"
-        + HELM_LABELS
-        + """\
-spec:
-  selector:
-    matchLabels:
-      app.kubernetes.io/name: web
-  template:
-    metadata:
-      labels:
-        app.kubernetes.io/name: web
-    spec:
-      containers:
-        - name: app
-          image: registry.example.org/web:1.2.3
-          env:
-"""
-        + env
-        + ports
-    )
 
 
 def _found(tmp_path: Path, template: str, values: str = "replicas: 1\n") -> list[tuple]:
@@ -52,7 +27,7 @@ def test_a_variable_the_values_set_again_is_reported_at_the_second(tmp_path: Pat
         "            {{- toYaml .Values.env | nindent 12 }}\n"
     )
     values = "replicas: 1\nenv:\n  - name: SERVER_CONTEXT_PATH\n    value: /web\n"
-    [(file, line, message)] = _found(tmp_path, _deployment(env), values)
+    [(file, line, message)] = _found(tmp_path, deployment_with_env(env), values)
     assert (file, line) == (TEMPLATE, 21)  # `env:`: the entry is written by `toYaml`
     assert message.startswith(
         "the default render of templates/deployment.yaml renders Deployment bp-web whose "
@@ -72,7 +47,7 @@ def test_a_port_twice_with_the_protocol_left_out_once(tmp_path: Path) -> None:
         "            - containerPort: 8080\n"
         "            - containerPort: 8080\n              protocol: TCP\n"
     )
-    [(_, line, message)] = _found(tmp_path, _deployment(env, ports))
+    [(_, line, message)] = _found(tmp_path, deployment_with_env(env, ports))
     assert line == 26  # the second entry's `containerPort:`
     assert '[containerPort=8080,protocol="TCP"]' in message
 
@@ -84,4 +59,4 @@ def test_one_port_over_two_protocols_and_distinct_names_pass(tmp_path: Path) -> 
         "            - containerPort: 53\n              protocol: UDP\n"
         "            - containerPort: 53\n              protocol: TCP\n"
     )
-    assert _found(tmp_path, _deployment(env, ports)) == []
+    assert _found(tmp_path, deployment_with_env(env, ports)) == []
