@@ -25,7 +25,7 @@ def owned_objects(render: Render) -> tuple[ObjectKey, ...]:
         metadata = obj.body.get("metadata")
         if not isinstance(metadata, dict) or not obj.name:
             continue
-        if _hook_or_kept(metadata):
+        if not released(metadata):
             continue
         group, kind = object_kind(obj)
         found.add((group, kind, str(metadata.get("namespace") or ""), obj.name))
@@ -38,6 +38,8 @@ def kept(metadata: Any) -> bool:
     return isinstance(annotations, dict) and annotations.get(RESOURCE_POLICY) == "keep"
 
 
-def _hook_or_kept(metadata: dict[str, Any]) -> bool:
-    annotations = metadata.get("annotations")
-    return kept(metadata) or (isinstance(annotations, dict) and HOOK_ANNOTATION in annotations)
+def released(metadata: Any) -> bool:
+    """Whether Helm deletes the object with its release: not a hook, and not kept."""
+    annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
+    hook = isinstance(annotations, dict) and HOOK_ANNOTATION in annotations
+    return not hook and not kept(metadata)

@@ -33,10 +33,15 @@ def test_the_release_namespace_rendered_by_the_chart_is_reported_at_its_name(
     assert "deletes the namespace and everything in it" in message
 
 
-def test_a_namespace_helm_keeps_is_left_alone(tmp_path: Path) -> None:
-    keep = '  annotations:\n    "helm.sh/resource-policy": keep\n'
-    kept = _namespace("{{ .Release.Namespace }}").replace(HELM_LABELS, HELM_LABELS + keep)
-    assert _found(tmp_path, {TEMPLATE: kept}) == []
+def test_a_namespace_helm_keeps_or_makes_as_a_hook_is_left_alone(tmp_path: Path) -> None:
+    """Neither is deleted with the release (a hook is no object of it)."""
+    for name, annotation in (
+        ("keep", '"helm.sh/resource-policy": keep'),
+        ("hook", '"helm.sh/hook": pre-install'),
+    ):
+        extra = f"  annotations:\n    {annotation}\n"
+        namespace = _namespace("{{ .Release.Namespace }}").replace(HELM_LABELS, HELM_LABELS + extra)
+        assert _found(tmp_path / name, {TEMPLATE: namespace}) == [], name
 
 
 def test_a_fixed_name_is_left_to_the_kit_entry_that_chooses_the_namespace(

@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from blueprintc import helm
 from blueprintc.diagnostics import Finding, Severity
 from blueprintc.helm import Render, RenderedObject
-from blueprintc.owned_objects import kept
+from blueprintc.owned_objects import released
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.object_sources import object_location
@@ -84,12 +84,13 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
 
 
 def _namespaces(render: Render) -> Iterator[RenderedObject]:
-    """The Namespaces of the render that Helm would delete with the release."""
+    """The Namespaces of the render that Helm deletes with the release (no hook, none
+    kept)."""
     for obj in render.objects():
         if (
             obj.kind == "Namespace"
             and obj.body.get("apiVersion") == "v1"
-            and not kept(obj.body.get("metadata"))
+            and released(obj.body.get("metadata"))
         ):
             yield obj
 
