@@ -21,7 +21,7 @@ from blueprintc.plan.values import Merged
 from blueprintc.yamldoc import json_path, plain_scalar_at
 
 # What `one_finding_per_failure` reads of a BPP016 (Diagnostic.extra; reporters ignore it).
-_APPLICATION, _ENVIRONMENTS, _ERROR = "application", "environments", "render_error"
+_APPLICATION, _ENVIRONMENTS, _ERROR, _STAGE = "application", "environments", "render_error", "stage"
 
 
 def render_checks(inputs: Inputs, plan: AppPlan, cache: RenderCache) -> list[Diagnostic]:
@@ -34,7 +34,9 @@ def render_checks(inputs: Inputs, plan: AppPlan, cache: RenderCache) -> list[Dia
         for error, place, fix in failure_places(
             facts.error, plan.entry.chart_name, plan.values, where, hint
         ):
-            found.append(_not_rendered(plan.app.name, plan.env.env_type, error, place, fix))
+            found.append(
+                _not_rendered(plan.app.name, plan.env.env_type, error, place, fix, facts.stage)
+            )
     if facts is not None and facts.number_tags and plan.values is not None:
         subject = f"Application {plan.app.name}"
         found.extend(image_tag_numbers(inputs, subject, plan.values, facts))
@@ -88,16 +90,18 @@ def image_tag_numbers(
 
 
 def _not_rendered(
-    app: str, environment: str, error: str, place: Location, fix: str | None
+    app: str, environment: str, error: str, place: Location, fix: str | None, stage: str
 ) -> Diagnostic:
-    """BPP016: `app` fails with `error` in `environment`."""
-    found = report("BPP016", _not_rendered_message(app, (environment,), error), place, fix)
-    extra = {_APPLICATION: app, _ENVIRONMENTS: environment, _ERROR: error}
+    """BPP016: `app` fails with `error` in `environment`, at `stage` (`render`,
+    `install`)."""
+    message = _not_rendered_message(app, (environment,), error, stage)
+    found = report("BPP016", message, place, fix)
+    extra = {_APPLICATION: app, _ENVIRONMENTS: environment, _ERROR: error, _STAGE: stage}
     return dataclasses.replace(found, extra={**found.extra, **extra})
 
 
-def _not_rendered_message(app: str, environments: tuple[str, ...], error: str) -> str:
-    return f"Application {app} ({', '.join(environments)}) does not render: {error}"
+def _not_rendered_message(app: str, environments: tuple[str, ...], error: str, stage: str) -> str:
+    return f"Application {app} ({', '.join(environments)}) does not {stage}: {error}"
 
 
 def one_finding_per_failure(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -127,7 +131,7 @@ def one_finding_per_failure(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
         elif group:
             environments = tuple(d.extra[_ENVIRONMENTS] for d in group)
             message = _not_rendered_message(
-                found.extra[_APPLICATION], environments, found.extra[_ERROR]
+                found.extra[_APPLICATION], environments, found.extra[_ERROR], found.extra[_STAGE]
             )
             extra = {**found.extra, _ENVIRONMENTS: ",".join(environments)}
             out.append(dataclasses.replace(found, message=message, extra=extra))

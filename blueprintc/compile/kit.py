@@ -109,7 +109,7 @@ def plan_kit(
             for error, place, fix in failure_places(
                 facts.error, entry.chart_name, merged, where, hint
             ):
-                message = f"bootstrap-kit entry {name} does not render: {error}"
+                message = f"bootstrap-kit entry {name} does not {facts.stage}: {error}"
                 found.append(report("BPP016", message, place, fix))
         if facts is not None and facts.number_tags:
             subject = f"bootstrap-kit entry {name}"

@@ -67,6 +67,9 @@ class RenderFacts:
     # what the release owns once installed (`kit_ownership`)
     objects: tuple[ObjectKey, ...] = ()
     cluster_kinds: frozenset[KindKey] = frozenset()  # its CRDs' kinds of `scope: Cluster`
+    # The step `error` stops: `render`, or `install` for objects the API server refuses on
+    # apply (an env var twice: `list_map_keys`)
+    stage: str = "render"
 
 
 @dataclass
@@ -179,7 +182,7 @@ def _facts(
         return RenderFacts(render.failure.message, (), 0, render.failure.hint or None)
     repeat = next(repeats(render.objects()), None)
     if repeat is not None:  # the values gave an env var or port twice: refused on apply
-        return RenderFacts(repeat.message, (), 0, REPEAT_HINT)
+        return RenderFacts(repeat.message, (), 0, REPEAT_HINT, stage="install")
     nodeports = []
     clusters = 0
     crds = set(shipped)

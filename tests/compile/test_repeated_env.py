@@ -42,6 +42,7 @@ def test_config_that_sets_a_variable_the_chart_writes_is_refused(tmp_path: Path)
     messages = _failures(_workspace(tmp_path, config), tmp_path / "out")
     assert messages
     assert all('duplicate entries for key [name="LOG_LEVEL"]' in m for m in messages)
+    assert messages[0].startswith("Application shop (dev, prod) does not install: ")
     assert "container `app` lists the variable `LOG_LEVEL` twice in `env`" in messages[0]
 
 
