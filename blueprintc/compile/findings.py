@@ -19,7 +19,9 @@ def at(doc: YamlDoc, path: PathKey, key: bool = False) -> Location:
 
 
 # The plan rules, and the lint guards compile also applies to its releases' renders.
-_RULES = {rule.id: rule for rule in (*plan_rules.RULES, RULES["BPG009"], RULES["BPG017"])}
+_RULES = {
+    rule.id: rule for rule in (*plan_rules.RULES, RULES["BPG009"], RULES["BPG017"], RULES["BPG022"])
+}
 
 
 def report(rule_id: str, message: str, location: Location, hint: str | None = None) -> Diagnostic:

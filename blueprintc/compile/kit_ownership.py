@@ -103,6 +103,8 @@ def ownership_findings(
                 if other.hosts & release.hosts:
                     clashes.setdefault(other.name, []).append(key)
             owners.setdefault(key, []).append(release)
+            if key[:2] == NAMESPACE and key[3] == release.kit.target_namespace:
+                found.append(_own_namespace_finding(sovereign, release))
             if key[:2] == NAMESPACE:
                 users = [
                     r.name
@@ -165,6 +167,23 @@ def _namespace_finding(
         "Helm takes ownership of what exists), and its uninstall (Flux remediates a "
         "failed install with one) or a version that stops rendering it deletes the "
         "namespace with every other release's objects in it",
+        at(sovereign.doc, (*release.kit.path, "blueprint")),
+        "turn the Namespace off in the entry's `values:`; set its labels and annotations on "
+        "the kit entry (`namespace.labels`, `namespace.annotations`), which compile emits",
+    )
+
+
+def _own_namespace_finding(sovereign: Sovereign, release: KitRelease) -> Diagnostic:
+    """Lint's BPG022 where compile knows the target namespace: a kit chart that renders
+    its own (by a fixed name lint cannot tell from another namespace)."""
+    namespace = release.kit.target_namespace
+    return report(
+        "BPG022",
+        f"bootstrap-kit entry {release.name} renders Namespace {namespace}, its own target "
+        "namespace, which compile creates before the install (`install.createNamespace`): "
+        "Flux's Helm takes it over, so the release owns the namespace, and an uninstall "
+        "(Flux remediates a failed install with one) or a version that stops rendering it "
+        "deletes the namespace and everything in it",
         at(sovereign.doc, (*release.kit.path, "blueprint")),
         "turn the Namespace off in the entry's `values:`; set its labels and annotations on "
         "the kit entry (`namespace.labels`, `namespace.annotations`), which compile emits",

@@ -117,3 +117,15 @@ def test_the_namespace_another_kit_entry_installs_into(tmp_path: Path) -> None:
     keep = '  annotations:\n    "helm.sh/resource-policy": keep\n'
     kept = {"gateway/namespace.yaml": namespace["gateway/namespace.yaml"] + keep}
     assert _found(_workspace(tmp_path / "k", kit, kept), tmp_path / "k-out") == []
+
+
+def test_a_kit_chart_that_renders_its_own_target_namespace_is_bpg022(tmp_path: Path) -> None:
+    """A fixed name lint cannot tell from another namespace; compile knows the target."""
+    own = {"gateway/namespace.yaml": _object("v1", "Namespace", "edge")}
+    kit = TWO_ENTRIES.format(base="base", gateway="edge")
+    outcome = run_compile(_workspace(tmp_path, kit, own), out=tmp_path / "out")
+    [found] = [d for d in outcome.diagnostics if d.rule == "BPG022"]
+    assert (found.location.line, found.severity.name) == (26, "WARNING")
+    assert found.message.startswith(
+        "bootstrap-kit entry bp-gateway renders Namespace edge, its own target namespace"
+    )

@@ -21,8 +21,10 @@ charts dropped their Namespace templates for it. A Namespace annotated
 Lint finds a Namespace named as the namespace it renders into, renders the chart again
 into another namespace with the same values, and reports the Namespace whose name
 followed. A fixed name is left alone: whether it is the release's namespace depends on
-the kit entry's `targetNamespace`, which lint does not know. Reported at the
-Namespace's `name:` line, or a subchart's Chart.yaml entry.
+the kit entry's `targetNamespace`, which lint does not know and compile does: compile
+reports a kit chart rendering its own target namespace, by any name, as BPG022 at the
+kit entry (`compile.kit_ownership`). Reported at the Namespace's `name:` line, or a
+subchart's Chart.yaml entry.
 
 Failing: `kind: Namespace` with `metadata: name: {{ .Release.Namespace }}` in
 `templates/namespace.yaml`.
