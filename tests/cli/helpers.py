@@ -54,32 +54,6 @@ data:
 )
 
 
-def deployment_with_env(env: str, ports: str = "") -> str:
-    """A Deployment whose container `app` lists `env` (its entries from line 22, indented
-    for it) and then `ports` (a `ports:` block, or nothing)."""
-    return (
-        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n"
-        + HELM_LABELS
-        + """\
-spec:
-  selector:
-    matchLabels:
-      app.kubernetes.io/name: app
-  template:
-    metadata:
-      labels:
-        app.kubernetes.io/name: app
-    spec:
-      containers:
-        - name: app
-          image: registry.example.org/app:1.2.3
-          env:
-"""
-        + env
-        + ports
-    )
-
-
 def blueprint_files(name: str, values: str = CLEAN_VALUES) -> dict[str, str]:
     """The files of a Blueprint `blueprints/<name>` that passes every rule with `values`
     as its chart's values.yaml."""

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from blueprintc.compile.run import run_compile
-from tests.cli.helpers import deployment_with_env
+from tests.lint.chart_refusals import deployment_with_env
 
 CASE = Path(__file__).resolve().parents[1] / "rules" / "cases" / "BPP033" / "pass"
 DEPLOYMENT = deployment_with_env(

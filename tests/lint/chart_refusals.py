@@ -38,6 +38,12 @@ spec:
 )
 
 
+def deployment_with_env(env: str, ports: str = "") -> str:
+    """`DEPLOYMENT_HEAD` with its container's `env:` (line 21), then `env`'s entries
+    (indented for it) and `ports` (a `ports:` block, or nothing)."""
+    return DEPLOYMENT_HEAD + "          env:\n" + env + ports
+
+
 # A ConfigMap `<release>-settings` with the recommended labels, up to its `data:` (line 9).
 SETTINGS_HEAD = (
     """\

@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from blueprintc.lint import lint
-from tests.cli.helpers import deployment_with_env, write_workspace
+from tests.cli.helpers import write_workspace
+from tests.lint.chart_refusals import deployment_with_env
 
 CHART = "blueprints/web/chart"
 TEMPLATE = f"{CHART}/templates/deployment.yaml"
