@@ -37,7 +37,7 @@ from blueprintc.compile.findings import at, report
 from blueprintc.compile.inputs import CatalogEntry
 from blueprintc.compile.render_check import RenderFacts
 from blueprintc.crds import KindKey
-from blueprintc.diagnostics import Diagnostic
+from blueprintc.diagnostics import Diagnostic, Location
 from blueprintc.model.sovereign import KitEntry, Sovereign
 from blueprintc.owned_objects import ObjectKey
 
@@ -65,6 +65,11 @@ CLUSTER_SCOPED: frozenset[KindKey] = frozenset(
     }
 )
 NAMESPACE: KindKey = ("", "Namespace")
+# How a kit chart that renders a namespace compile creates is mended (both findings).
+NAMESPACE_HINT = (
+    "turn the Namespace off in the entry's `values:`; set its labels and annotations on "
+    "the kit entry (`namespace.labels`, `namespace.annotations`), which compile emits"
+)
 _SHOWN = 3
 
 
@@ -133,6 +138,11 @@ def _keys(release: KitRelease, cluster_kinds: frozenset[KindKey]) -> list[Object
     return sorted(keys)
 
 
+def _entry(sovereign: Sovereign, release: KitRelease) -> Location:
+    """Where a finding about a kit release stands: its entry's `blueprint:`."""
+    return at(sovereign.doc, (*release.kit.path, "blueprint"))
+
+
 def _shown(keys: list[ObjectKey]) -> str:
     shown = [f"{kind} {f'{ns}/' if ns else ''}{name}" for _, kind, ns, name in keys[:_SHOWN]]
     more = len(keys) - _SHOWN
@@ -150,7 +160,7 @@ def _clash_finding(
         "(Flux's Helm takes ownership of what exists), so it is as the last one left it, "
         "and uninstalling either deletes it from under the other (with take-ownership "
         "off, the second install fails: `invalid ownership metadata`)",
-        at(sovereign.doc, (*release.kit.path, "blueprint")),
+        _entry(sovereign, release),
         f"let one release own it: turn it off in the {release.name} entry's `values:` (or "
         f"the {first.blueprint} entry's), or name it after the release in its chart",
     )
@@ -167,9 +177,8 @@ def _namespace_finding(
         "Helm takes ownership of what exists), and its uninstall (Flux remediates a "
         "failed install with one) or a version that stops rendering it deletes the "
         "namespace with every other release's objects in it",
-        at(sovereign.doc, (*release.kit.path, "blueprint")),
-        "turn the Namespace off in the entry's `values:`; set its labels and annotations on "
-        "the kit entry (`namespace.labels`, `namespace.annotations`), which compile emits",
+        _entry(sovereign, release),
+        NAMESPACE_HINT,
     )
 
 
@@ -184,7 +193,6 @@ def _own_namespace_finding(sovereign: Sovereign, release: KitRelease) -> Diagnos
         "Flux's Helm takes it over, so the release owns the namespace, and an uninstall "
         "(Flux remediates a failed install with one) or a version that stops rendering it "
         "deletes the namespace and everything in it",
-        at(sovereign.doc, (*release.kit.path, "blueprint")),
-        "turn the Namespace off in the entry's `values:`; set its labels and annotations on "
-        "the kit entry (`namespace.labels`, `namespace.annotations`), which compile emits",
+        _entry(sovereign, release),
+        NAMESPACE_HINT,
     )
