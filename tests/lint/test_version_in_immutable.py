@@ -285,3 +285,23 @@ def test_an_immutable_config_maps_data_is_fixed_by_the_installed_one() -> None:
     )
     secret = {"apiVersion": "v1", "kind": "Secret", "immutable": True, "data": {"k": "dg=="}}
     assert immutable_fields(secret) == {"type": "Opaque"}  # its values are left out
+
+
+def test_an_immutable_config_maps_file_with_the_version_is_shown_by_its_line(
+    tmp_path: Path,
+) -> None:
+    """Its data cannot change once installed; the file is too long to show whole, so the
+    message shows the line that differs at the next version."""
+    template = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-config\n"
+        + HELM_LABELS
+        + "immutable: true\ndata:\n  app.conf: |\n"
+        + "    # written by the platform team for every environment of the demo application\n"
+        + "    release = {{ .Chart.Version }}\n"
+    )
+    [(_, line, _, message, _)] = _findings(tmp_path, template)
+    assert line == 11  # `app.conf:`
+    assert (
+        "ConfigMap bp-demo-config: `data.app.conf` is rendered from the chart's version (line "
+        '2 of it is `"release = 1.4.2"` now, `"release = 1.4.3"` at version 1.4.3)'
+    ) in message

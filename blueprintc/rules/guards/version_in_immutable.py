@@ -155,12 +155,13 @@ def _finding(
     app_version: str | None,
     next_version: str,
 ) -> Finding:
-    now, then = shown_value(obj.body, changed), shown_value(other.body, changed)
+    now, then, line = shown_apart(obj.body, other.body, changed)
     what = "appVersion" if app_version and version not in now and app_version in now else "version"
     when = "once the appVersion changes" if what == "appVersion" else f"at version {next_version}"
+    where = f"line {line} of it is " if line is not None else ""
     message = (
         f"{obj.kind} {obj.name or '(no name)'}: `{changed}` is rendered from the chart's "
-        f"{what} ({now} now, {then} {when}), and the API server refuses any change "
+        f"{what} ({where}{now} now, {then} {when}), and the API server refuses any change "
         f"to `{field}` of an installed {obj.kind} (`{refusal(obj.kind, field)}`): the next "
         "release's upgrade fails, and Flux leaves the HelmRelease failed"
     )
@@ -174,22 +175,27 @@ def _finding(
     return Finding(message, object_location(ctx, obj, changed), hint)
 
 
-def shown_value(body: dict[str, Any], path: str) -> str:
-    """The value at `path` of `body` as a message shows it (`absent` when it has none)."""
-    return _shown(_value(body, path))
-
-
-def shown_change(before: dict[str, Any], after: dict[str, Any], path: str, since: str) -> str:
-    """How the value at `path` changed from `before` (at `since`) to `after`, as a
-    message says it: both values, or for two texts too long to show apart (a
-    ConfigMap's file), the first line that differs in each."""
+def shown_apart(
+    before: dict[str, Any], after: dict[str, Any], path: str
+) -> tuple[str, str, int | None]:
+    """The values at `path` of `before` and `after` as a message shows them (`absent`
+    for none), and None; for two texts too long to show apart (a ConfigMap's file), the
+    first line that differs in each, and its number."""
     old, new = _value(before, path), _value(after, path)
     if isinstance(old, str) and isinstance(new, str) and _shown(old) == _shown(new):
         old_lines, new_lines = old.splitlines(), new.splitlines()
         line = _first_line_apart(old_lines, new_lines)
-        now, then = _shown_line(new_lines, line), _shown_line(old_lines, line)
-        return f"is changed: line {line + 1} of it is {now}, and was {then} at {since}"
-    return f"is {_shown(new)}, and was {_shown(old)} at {since}"
+        return _shown_line(old_lines, line), _shown_line(new_lines, line), line + 1
+    return _shown(old), _shown(new), None
+
+
+def shown_change(before: dict[str, Any], after: dict[str, Any], path: str, since: str) -> str:
+    """How the value at `path` changed from `before` (at `since`) to `after`, as a
+    message says it (`shown_apart`)."""
+    then, now, line = shown_apart(before, after, path)
+    if line is not None:
+        return f"is changed: line {line} of it is {now}, and was {then} at {since}"
+    return f"is {now}, and was {then} at {since}"
 
 
 def _first_line_apart(old: list[str], new: list[str]) -> int:
