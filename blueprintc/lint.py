@@ -137,7 +137,9 @@ def _lint(
     try:
         dirs = discover(paths, workspace)
     except InputError as exc:
-        raise UsageError(exc.message) from None
+        raise UsageError(
+            f"{exc.message}\n  = help: {exc.hint}" if exc.hint else exc.message
+        ) from None
     dirs.extend(d for d in _users_of_loose_files(paths, dirs, workspace) if d not in dirs)
     rules = [r for r in RULES.values() if r.check and (select is None or r.id in select)]
     helm.warm(min(jobs, len(dirs)))

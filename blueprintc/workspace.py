@@ -219,7 +219,7 @@ def discover(paths: list[Path], workspace: Workspace, *, empty_ok: bool = False)
 
     A file selects the Blueprint that contains it (as a pre-commit hook passes
     changed files); a directory selects itself if it is a Blueprint, else every
-    Blueprint below it. No paths means the workspace's configured catalog dirs.
+    Blueprint below it. No paths means the workspace's catalog (`catalog_dirs`).
     A symbolic link to a Blueprint directory is followed when its target is inside
     the workspace (the target is linted once, under its real name); a link that
     leaves the workspace is kept as written, so reading it reports BPI006.
@@ -233,8 +233,9 @@ def discover(paths: list[Path], workspace: Workspace, *, empty_ok: bool = False)
     with no paths names the missing directory.
     """
     root = workspace.root
-    catalog = [root / d for d in workspace.blueprint_dirs]
+    catalog = catalog_dirs(workspace)
     absent_catalog_ok = empty_ok
+    whole_root = not paths and catalog == [root]
     if not paths:
         paths, empty_ok = catalog, True
     elif any(_absolute(p) == root / WORKSPACE_FILE for p in paths):
@@ -284,7 +285,28 @@ def discover(paths: list[Path], workspace: Workspace, *, empty_ok: bool = False)
                     hint="pass a Blueprint directory, a catalog directory or a file inside a "
                     "Blueprint",
                 )
+    if whole_root and not found and not absent_catalog_ok:
+        raise InputError(
+            "BPI007",
+            f"no Blueprint here: no {WORKSPACE_FILE} names a catalog, and no directory "
+            "below this one holds a blueprint.yaml, chart/Chart.yaml or manifests/",
+            ".",
+            hint="run blueprintc in the repository that holds the Blueprints, or pass them",
+        )
     return sorted(found, key=lambda p: p.as_posix())
+
+
+def catalog_dirs(workspace: Workspace) -> list[Path]:
+    """The directories the catalog's Blueprints are found below: `blueprintc.yaml`'s
+    `blueprints:` (`blueprints/` when unset). In a repository with no `blueprintc.yaml`
+    and no `blueprints/`, the root itself: every Blueprint below it, as `lint .` finds
+    them (the platform's own repository keeps its Blueprints in `platform/` and
+    `products/`); a written `blueprints:` list, or a `blueprintc.yaml` at all, is kept
+    to the letter, so a missing directory there is still an error."""
+    dirs = [workspace.root / d for d in workspace.blueprint_dirs]
+    if workspace.doc is None and not any(d.is_dir() for d in dirs):
+        return [workspace.root]
+    return dirs
 
 
 def is_blueprint(directory: Path) -> bool:

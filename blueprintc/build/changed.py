@@ -202,15 +202,15 @@ def _deleted(top: Path, base: str, paths: set[Path], workspace: Workspace) -> li
 
 
 def _catalog(workspace: Workspace) -> list[Path]:
-    """The workspace's Blueprint directories: its catalog's; in a repository with no
-    `blueprintc.yaml` and no `blueprints/`, every Blueprint below the root, as `lint .`
-    finds them (a platform repository that keeps its Blueprints in `platform/`)."""
+    """The workspace's Blueprint directories (`catalog_dirs`: every Blueprint below the
+    root in a repository with no `blueprintc.yaml` and no `blueprints/`); none in such a
+    repository that holds no Blueprint at all, where lint with no paths refuses."""
     try:
         return discover([], workspace)
     except InputError:
         if workspace.doc is not None:
             raise
-        return discover([workspace.root], workspace, empty_ok=True)
+        return []
 
 
 def _nodes(workspace: Workspace, prefix: str) -> list[_Node]:

@@ -58,3 +58,89 @@ def test_lint_with_no_paths_names_the_absent_catalog_directory(
     assert result.exit_code == 2, result.output
     assert "no such directory: blueprints, a catalog directory of blueprintc.yaml" in result.stderr
     assert str(tmp_path) not in result.stderr
+
+
+WIDGET_CRD = """apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  names: {kind: Widget, listKind: WidgetList, plural: widgets, singular: widget}
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              properties:
+                size: {type: integer}
+"""
+
+
+def _platform_repository(tmp_path: Path) -> Path:
+    """The platform's own layout: no `blueprintc.yaml`, no `blueprints/`; `axon` renders a
+    Widget whose size is text, `widgets` (elsewhere in the tree) ships its CRD."""
+    axon = tmp_path / "products" / "axon" / "chart"
+    (axon / "templates").mkdir(parents=True)
+    (axon / "Chart.yaml").write_text(CHART, encoding="utf-8")
+    (axon / "templates" / "widget.yaml").write_text(
+        WIDGET.replace("size: 1", "size: big"), encoding="utf-8"
+    )
+    widgets = tmp_path / "platform" / "widgets" / "chart"
+    (widgets / "crds").mkdir(parents=True)
+    (widgets / "Chart.yaml").write_text(CHART.replace("bp-axon", "bp-widgets"), encoding="utf-8")
+    (widgets / "crds" / "widgets.yaml").write_text(WIDGET_CRD, encoding="utf-8")
+    return tmp_path
+
+
+def test_with_no_workspace_file_lint_with_no_paths_lints_every_blueprint_below(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(_platform_repository(tmp_path))
+    result = invoke("lint", "--format", "json")
+    everything = invoke("lint", "--format", "json", ".")
+    assert result.exit_code == everything.exit_code == 1, result.output
+    assert result.stdout == everything.stdout
+    assert '"products/axon"' in result.stdout and '"platform/widgets"' in result.stdout
+
+
+def test_with_no_workspace_file_the_crds_of_every_blueprint_below_are_the_catalogs(
+    tmp_path: Path,
+) -> None:
+    """Linted alone, `axon`'s Widget is checked against the CRD `widgets` ships, as it
+    is when the whole tree is linted: the catalog is the tree, not an absent
+    `blueprints/`."""
+    root = _platform_repository(tmp_path)
+    alone = lint([root / "products" / "axon"], root=root, select={"BPG012"})
+    assert [(d.location.file, d.location.line, d.message) for d in alone.active] == [
+        (
+            "products/axon/chart/templates/widget.yaml",
+            10,
+            "Widget one: spec.size: 'big' is not of type 'integer'",
+        )
+    ]
+
+
+def test_with_no_workspace_file_and_no_blueprint_lint_with_no_paths_refuses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "docs").mkdir()
+    monkeypatch.chdir(tmp_path)
+    result = invoke("lint")
+    assert result.exit_code == 2, result.output
+    assert "no Blueprint here: no blueprintc.yaml names a catalog" in result.stderr
+    assert "= help: run blueprintc in the repository that holds the Blueprints" in result.stderr
+
+
+def test_a_refused_catalog_directory_comes_with_its_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(_products(tmp_path))
+    result = invoke("lint")
+    assert "= help: create blueprints/, list the catalog's directories" in result.stderr
