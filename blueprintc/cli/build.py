@@ -244,6 +244,8 @@ def render_text(record: BuildRecord) -> str:
     for d in record.diagnostics:
         loc = d.location
         lines.append(f"  {loc.file}:{loc.line}:{loc.column}: {d.rule} {d.message}")
+        if d.hint:
+            lines.append(f"    = help: {d.hint}")
     for guard in record.guards:
         lines.append(f"  guard {guard.guard}: {'ok' if guard.ok else 'FAILED'} {guard.summary}")
         lines.extend(f"    {problem}" for problem in guard.problems)

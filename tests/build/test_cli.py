@@ -130,6 +130,7 @@ def test_build_reports_lint_failures_with_exit_1(tmp_path: Path) -> None:
     assert record["failedAt"] == "lint" and record["diagnostics"][0]["rule"] == "BPG001"
     text = _run("build", ws / "blueprints/cluster-issuers")
     assert "FAILED at lint" in text.output and "BPG001" in text.output
+    assert "\n    = help: add the upstream chart under `dependencies:`" in text.output  # its fix
 
 
 def test_keygen_writes_no_key_through_planted_links(
