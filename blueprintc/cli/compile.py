@@ -30,7 +30,9 @@ def _root(path: Path | None) -> Path:
     if root is None:
         click.echo(
             f"blueprintc: error: no {WORKSPACE_FILE} in {start} or any parent directory: "
-            "run this command inside a workspace, or name the workspace directory",
+            f"run this command inside a workspace, or name its directory ({_naming()}); a "
+            f"workspace starts with a {WORKSPACE_FILE} naming its Sovereign spec (README: "
+            "Compiling a Sovereign)",
             err=True,
         )
         sys.exit(2)
@@ -44,6 +46,19 @@ def _root(path: Path | None) -> Path:
         )
         sys.exit(2)
     return root
+
+
+def _naming() -> str:
+    """How the running command is given a workspace directory: `blueprintc diff DIR`,
+    `blueprintc explain-value -w DIR ...`."""
+    context = click.get_current_context(silent=True)
+    if context is None:
+        return "the workspace directory"
+    if any(
+        "--workspace" in p.opts for p in context.command.params if p.param_type_name == "option"
+    ):
+        return f"`{context.command_path} --workspace DIR ...`"
+    return f"`{context.command_path} DIR`"
 
 
 def _missing_sovereign(root: Path) -> str | None:

@@ -16,6 +16,8 @@ def test_outside_a_workspace_is_one_usage_error(tmp_path: Path, args: tuple[str,
     before = snapshot(tmp_path)
     run = run_cli(*args, cwd=tmp_path)
     assert_refused(run, "no blueprintc.yaml in", "or any parent directory")
+    how = " --workspace DIR ...`" if args[0] == "explain-value" else " DIR`"
+    assert f"(`blueprintc {args[0]}{how})" in run.stderr  # how to name one
     assert "BPI007" not in run.output and "blueprints:1:1" not in run.output
     assert len(run.stderr.strip().splitlines()) == 1
     assert snapshot(tmp_path) == before
