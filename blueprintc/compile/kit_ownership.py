@@ -14,12 +14,8 @@ the namespace and every other release's objects in it. With take-ownership turne
 the second install fails instead (`exists and cannot be imported into the current
 release: invalid ownership metadata`).
 
-Objects are told apart as the API server does: by group, kind and name, and the
-namespace for a namespaced kind (the one the chart writes, else the release's target
-namespace). Kinds without a namespace are the core API's (`CLUSTER_SCOPED`) and the
-kinds of any kit release's CRDs with `scope: Cluster` (a ClusterIssuer); any other
-custom kind is taken as namespaced, so two releases in different namespaces never
-clash on it here. A chart rendering its own release namespace is lint's BPG022.
+Objects are told apart as the API server does (`release_objects`). A chart rendering
+its own release namespace is lint's BPG022.
 
 Compile renders each kit release once, under the Blueprint's name and into its
 short name (`RenderCache.facts_for`); a namespace written as that short name is read as
@@ -35,42 +31,19 @@ from dataclasses import dataclass
 
 from blueprintc.compile.findings import at, report
 from blueprintc.compile.inputs import CatalogEntry
+from blueprintc.compile.release_objects import CLUSTER_SCOPED, cluster_keys, shown_objects
 from blueprintc.compile.render_check import RenderFacts
 from blueprintc.crds import KindKey
 from blueprintc.diagnostics import Diagnostic, Location
 from blueprintc.model.sovereign import KitEntry, Sovereign
 from blueprintc.owned_objects import ObjectKey
 
-CLUSTER_SCOPED: frozenset[KindKey] = frozenset(
-    {
-        ("", "Namespace"),
-        ("", "Node"),
-        ("", "PersistentVolume"),
-        ("rbac.authorization.k8s.io", "ClusterRole"),
-        ("rbac.authorization.k8s.io", "ClusterRoleBinding"),
-        ("apiextensions.k8s.io", "CustomResourceDefinition"),
-        ("apiregistration.k8s.io", "APIService"),
-        ("admissionregistration.k8s.io", "MutatingWebhookConfiguration"),
-        ("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"),
-        ("admissionregistration.k8s.io", "ValidatingAdmissionPolicy"),
-        ("admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding"),
-        ("storage.k8s.io", "StorageClass"),
-        ("storage.k8s.io", "CSIDriver"),
-        ("storage.k8s.io", "VolumeAttachment"),
-        ("scheduling.k8s.io", "PriorityClass"),
-        ("networking.k8s.io", "IngressClass"),
-        ("node.k8s.io", "RuntimeClass"),
-        ("flowcontrol.apiserver.k8s.io", "FlowSchema"),
-        ("flowcontrol.apiserver.k8s.io", "PriorityLevelConfiguration"),
-    }
-)
 NAMESPACE: KindKey = ("", "Namespace")
 # How a kit chart that renders a namespace compile creates is mended (both findings).
 NAMESPACE_HINT = (
     "turn the Namespace off in the entry's `values:`; set its labels and annotations on "
     "the kit entry (`namespace.labels`, `namespace.annotations`), which compile emits"
 )
-_SHOWN = 3
 
 
 @dataclass(frozen=True)
@@ -128,14 +101,9 @@ def ownership_findings(
 def _keys(release: KitRelease, cluster_kinds: frozenset[KindKey]) -> list[ObjectKey]:
     """The release's objects as the API server tells them apart."""
     rendered_into = release.name.removeprefix("bp-")  # `RenderCache.facts_for`'s
-    keys = set()
-    for group, kind, namespace, name in release.facts.objects:
-        if (group, kind) in cluster_kinds:
-            namespace = ""
-        elif namespace in ("", rendered_into):
-            namespace = release.kit.target_namespace
-        keys.add((group, kind, namespace, name))
-    return sorted(keys)
+    return cluster_keys(
+        release.facts.objects, cluster_kinds, (rendered_into,), release.kit.target_namespace
+    )
 
 
 def _entry(sovereign: Sovereign, release: KitRelease) -> Location:
@@ -143,18 +111,12 @@ def _entry(sovereign: Sovereign, release: KitRelease) -> Location:
     return at(sovereign.doc, (*release.kit.path, "blueprint"))
 
 
-def _shown(keys: list[ObjectKey]) -> str:
-    shown = [f"{kind} {f'{ns}/' if ns else ''}{name}" for _, kind, ns, name in keys[:_SHOWN]]
-    more = len(keys) - _SHOWN
-    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
-
-
 def _clash_finding(
     sovereign: Sovereign, release: KitRelease, first: KitEntry, keys: list[ObjectKey]
 ) -> Diagnostic:
     return report(
         "BPP033",
-        f"bootstrap-kit entry {release.name} renders {_shown(keys)}, which kit entry "
+        f"bootstrap-kit entry {release.name} renders {shown_objects(keys)}, which kit entry "
         f"{first.blueprint} renders too, on a host cluster both are placed on: each "
         "release takes the object over from the other at every install and upgrade "
         "(Flux's Helm takes ownership of what exists), so it is as the last one left it, "
