@@ -19,9 +19,8 @@ its own release namespace is lint's BPG022.
 
 Compile renders each kit release once, under the Blueprint's name and into its
 short name (`RenderCache.facts_for`); a namespace written as that short name is read as
-the release's target namespace (`.Release.Namespace`). Applications are left out: each
-Organization's Environment is a vcluster of its own, and Applications of one Blueprint
-share their renders (names made from the release name would look alike).
+the release's target namespace (`.Release.Namespace`). Applications run in vclusters,
+not on the hosts: `app_ownership` checks them among themselves.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from blueprintc import progress
 from blueprintc.compile import catalyst_config as cc
 from blueprintc.compile import flux, names
 from blueprintc.compile.app_checks import crd_order, one_finding_per_failure, render_checks
+from blueprintc.compile.app_ownership import app_ownership
 from blueprintc.compile.apps import AppPlan, plan_application, resolve_blueprint
 from blueprintc.compile.dependency_placement import unplaced_dependencies
 from blueprintc.compile.findings import at, report
@@ -324,6 +325,7 @@ def plan_organization(result: CompileResult, org: Organization, cache: RenderCac
                 vclusters[(host, vcluster)].append((plan, region))
     result.diagnostics.extend(unplaced_dependencies(planned))
     result.diagnostics.extend(crd_order(inputs, planned, cache))
+    result.diagnostics.extend(app_ownership(inputs, planned, cache))
     env_vclusters: dict[str, list[str]] = defaultdict(list)
     for (host, vcluster), plans in sorted(vclusters.items()):
         env_vclusters[plans[0][0].env.env_type].append(vcluster)

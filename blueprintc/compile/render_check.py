@@ -77,19 +77,28 @@ class RenderCache:
     budget: helm.Budget = helm.DEFAULT_BUDGET
     kube_version: str | None = None  # `.Capabilities.KubeVersion` of every render
     charts: dict[str, Any] = field(default_factory=dict)
-    facts: dict[tuple[str, str], RenderFacts] = field(default_factory=dict)
+    facts: dict[tuple[str, ...], RenderFacts] = field(default_factory=dict)
     documents: dict[str, dict[str, list[Any]]] = field(default_factory=dict)  # by chart
     renders: int = 0
     dependencies: dict[str, str | None] = field(default_factory=dict)  # by Blueprint
     crds: dict[str, frozenset[KindKey]] = field(default_factory=dict)  # by Blueprint
     cluster_crds: dict[str, frozenset[KindKey]] = field(default_factory=dict)  # by Blueprint
 
-    def facts_for(self, entry: CatalogEntry, values: dict[str, Any]) -> RenderFacts | None:
-        """None for Blueprints that are not Helm charts (nothing to render here)."""
+    def facts_for(
+        self,
+        entry: CatalogEntry,
+        values: dict[str, Any],
+        release: tuple[str, str] | None = None,
+    ) -> RenderFacts | None:
+        """None for Blueprints that are not Helm charts (nothing to render here). Rendered
+        under the Blueprint's name into its short name, which the releases of the same
+        values share, or under `release` (release name, namespace) when given."""
         blueprint = entry.blueprint
         if blueprint.manifest_kind != "helm" or blueprint.manifest_dir is None:
             return None
-        key = (entry.name, hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest())
+        digest = hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()
+        name, namespace = release or (entry.name, entry.name.removeprefix("bp-"))
+        key = (entry.name, digest, *(release or ()))
         if key in self.facts:
             return self.facts[key]
         chart_rel = posixpath.join(
@@ -118,12 +127,7 @@ class RenderCache:
             self.renders += 1
             shared = self.documents.setdefault(entry.name, {})
             result = helm.render(
-                chart,
-                values,
-                entry.name,
-                entry.name.removeprefix("bp-"),
-                shared,
-                kube_version=self.kube_version,
+                chart, values, name, namespace, shared, kube_version=self.kube_version
             )
             shipped = self._shipped_crds(entry.name, chart)
             cluster_kinds = self.cluster_crds[entry.name]

@@ -91,13 +91,15 @@ KIT_PLACEMENT = input_rule(
     """,
 )
 
-KIT_OBJECT_OWNED_TWICE = input_rule(
+OBJECT_OWNED_TWICE = input_rule(
     "BPP033",
-    "kit-object-owned-twice",
-    "two bootstrap-kit releases on one host cluster render the same object, or a kit "
-    "release renders the Namespace another installs into: each takes it over, and "
-    "uninstalling one deletes it from under the other",
-    "let one release own the object: turn it off in one entry's `values:`",
+    "object-owned-twice",
+    "two releases on one cluster render the same object (bootstrap-kit entries on a "
+    "common host, or Applications of one vcluster), or a kit release renders the "
+    "Namespace another installs into: each takes it over, and uninstalling one deletes "
+    "it from under the other",
+    "let one release own the object: turn it off in one entry's `values:` (an "
+    "Application's `config:`), or name it after the release in its chart",
     """Helm records every object a release installs as the release's and deletes it
     when the release is uninstalled or stops rendering it. Flux 2.9's helm-controller
     installs with Helm 4's take-ownership on (`disableTakeOwnership` defaults to
@@ -112,7 +114,12 @@ KIT_OBJECT_OWNED_TWICE = input_rule(
     a failed install, deletes the namespace with the other release's objects. With
     take-ownership off, the second install fails (`invalid ownership metadata`).
     Reported at the later entry (in install order), naming the other and the objects.
-    Applications are left out (each Environment is a vcluster of its own).
+
+    Applications of an Organization's Environment share a vcluster per region, each
+    in a namespace of its own: two of them clash on a cluster-scoped object, or on one
+    in a namespace their chart names. Each is checked as Flux installs it, under its
+    own release name, so a name made from `.Release.Name` never clashes. Reported at
+    the later Application, once for all the Environments where it clashes.
 
     Failing: bp-base and bp-gateway both render ClusterRole `platform-reader`.
     """,
@@ -124,5 +131,5 @@ RULES = [
     KIT_NAMESPACE_CONFLICT,
     CRD_DEPENDENCY,
     KIT_PLACEMENT,
-    KIT_OBJECT_OWNED_TWICE,
+    OBJECT_OWNED_TWICE,
 ]
