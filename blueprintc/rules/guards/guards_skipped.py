@@ -1,6 +1,6 @@
 """Guards that could not run: the chart's dependencies are not built, or (under
 `--offline`) a render would have to fetch a remote values schema, or a Kustomize build
-a remote resource.
+a remote resource, or a requires-overlay chart has no `ci/` values to render with.
 
 A Blueprint repository's source tree normally ignores `charts/` and CI
 builds it with `helm dependency build`. Helm renders a chart whose subcharts
@@ -31,6 +31,12 @@ URL such as `https://github.com/org/repo//dir?ref=v1`) is not built under
 `--offline`, where kustomize could only fail to fetch it: this finding names
 the remote resources, at the first, and the guards skipped.
 
+A chart annotated `catalyst.openova.io/smoke-render-mode: requires-overlay` may fail
+its default render on a `required` value the per-cluster overlay supplies (BPG003
+lets it); the render guards then render it with `chart/ci/*values.yaml`
+(chart-testing's convention). A chart that ships none has nothing to render them
+with: this finding says so, at the annotation, and names the guards skipped.
+
 Reported: `Chart.yaml` declares `podinfo 6.7.1`, `charts/` is absent and
 ignored by git.
 
@@ -46,11 +52,15 @@ from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.kustomize_support import entry_location
 from blueprintc.rules.guards.remote_schema import fix, listed, place
+from blueprintc.rules.guards.smoke_render import reported_default_failure
 from blueprintc.rules.guards.support import (
     chart_location,
+    ci_values,
     is_helm,
     missing_dependencies,
+    smoke_mode,
     stand_in_failure,
+    usable_render,
 )
 
 SKIPPED = (
@@ -66,8 +76,8 @@ SKIPPED = (
     "guards-skipped",
     Severity.INFO,
     "the chart's dependencies are not built, or (--offline) a remote values schema or a "
-    "Kustomize build's remote resources not fetched: what the render guards ran on, or "
-    "that they were skipped",
+    "Kustomize build's remote resources not fetched, or a requires-overlay chart ships no "
+    "ci/ values: what the render guards ran on, or that they were skipped",
     "run `blueprintc lint --dependency-build` where the chart repositories are reachable "
     "to run them",
     __doc__,
@@ -81,6 +91,9 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     if not ctx.may_render:
         yield _remote_schemas(ctx)
         return
+    overlay = _without_overlay_values(ctx)
+    if overlay is not None:
+        yield overlay
     missing = missing_dependencies(ctx)
     if not missing or ctx.dependencies_required:
         return
@@ -94,6 +107,30 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     yield Finding(
         f"dependencies not built: {names} ({why}); {_what_ran(ctx)}",
         chart_location(ctx, ("dependencies",)),
+    )
+
+
+def _without_overlay_values(ctx: BlueprintContext) -> Finding | None:
+    """A requires-overlay chart whose default render stops, as it may, at a value the
+    overlay supplies, with no `ci/*values.yaml` to render it with instead."""
+    if smoke_mode(ctx) != "requires-overlay" or ci_values(ctx) is not None:
+        return None
+    failure = ctx.render(None).failure
+    if failure is None or reported_default_failure(ctx) is not None:
+        return None  # it renders, or BPG003 reports the failure
+    if stand_in_failure(ctx, failure):
+        return None  # its absent dependencies are the reason: said below
+    skipped = [*SKIPPED[1:], "release namespace (BPG022)"]
+    if not ctx.values_files:
+        skipped.append("rendered objects (BPG012)")
+    annotation = ctx.canon.section("charts")["annotations"]["smokeRenderMode"]
+    return Finding(
+        f"the chart is annotated `{annotation}: requires-overlay` and its default render "
+        f"stops at a value the overlay supplies ({failure.message}); it ships no "
+        f"ci/*values.yaml to render it with: guards skipped: {', '.join(skipped)}",
+        chart_location(ctx, ("annotations", annotation), key=False),
+        hint="add chart/ci/overlay-values.yaml with the values the per-cluster overlay "
+        "supplies (chart-testing's convention): the guards then render the chart with it",
     )
 
 
@@ -131,9 +168,18 @@ def _what_ran(ctx: BlueprintContext) -> str:
     if default.failure is not None and stand_in_failure(ctx, default.failure):
         return f"the chart's templates need them to render ({default.failure.message}); {skipped}"
     libraries = ", ".join(f"{lib.name} from {lib.source}" for lib in made.local)
+    stubs = ", ".join(made.stubs)
+    if usable_render(ctx) is None:  # BPG003's failure, or a requires-overlay one
+        parts = [f"{stubs} stood in for"] if stubs else []
+        parts += [f"{libraries} from its source"] if libraries else []
+        with_what = " and ".join(parts)
+        return (
+            f"the chart's own templates, rendered with {with_what}, fail before the guards "
+            f"could run (that failure is a finding of its own): guards skipped: "
+            f"{', '.join(SKIPPED[1:])}"
+        )
     if not made.stubs:
         return f"the guards ran with {libraries} taken from its source (file://)"
-    stubs = ", ".join(made.stubs)
     taken = f" and {libraries} from its source" if libraries else ""
     return (
         f"the guards ran on the chart's own templates{taken}, with {stubs} stood in for "

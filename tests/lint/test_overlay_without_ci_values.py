@@ -1,0 +1,95 @@
+"""BPG011 for a requires-overlay chart with no `ci/*values.yaml`: its default render
+stops, as the annotation lets it, at a value the per-cluster overlay supplies, and the
+render guards have nothing else to render it with. Lint passed it in silence, checking
+nothing it renders (the platform's bp-knative, bp-anthropic-adapter)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from blueprintc.lint import lint
+from tests.cli.helpers import CLEAN_VALUES, HELM_LABELS, write_workspace
+
+CHART = "blueprints/gateway/chart"
+CHART_YAML = (
+    "apiVersion: v2\nname: bp-gateway\nversion: 1.0.0\nannotations:\n"
+    '  catalyst.openova.io/no-upstream: "true"\n'
+    "  catalyst.openova.io/smoke-render-mode: requires-overlay\n"
+)
+# Unlabelled (BPG008) once it renders.
+TEMPLATE = (
+    '{{- $host := required "host is required" .Values.host }}\n'
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n"
+    "data:\n  host: {{ $host }}\n"
+)
+
+
+def _lint(tmp_path: Path, extra: dict[str, str]) -> list[tuple[str, str, int, str, str]]:
+    files = {
+        f"{CHART}/Chart.yaml": CHART_YAML,
+        f"{CHART}/templates/config.yaml": TEMPLATE,
+        f"{CHART}/values.yaml": CLEAN_VALUES + "host: ''\n",
+        **extra,
+    }
+    workspace = write_workspace(tmp_path / "ws", {"gateway": CLEAN_VALUES}, extra=files)
+    result = lint([workspace], root=workspace, jobs=1)
+    return [
+        (d.rule, d.location.file, d.location.line, d.message, d.hint)
+        for d in result.diagnostics
+        if d.rule in ("BPG003", "BPG008", "BPG011")
+    ]
+
+
+def test_with_no_ci_values_the_guards_skipped_are_said_at_the_annotation(
+    tmp_path: Path,
+) -> None:
+    [(rule, file, line, message, hint)] = _lint(tmp_path, {})
+    assert (rule, file, line) == ("BPG011", f"{CHART}/Chart.yaml", 6)
+    assert message.startswith(
+        "the chart is annotated `catalyst.openova.io/smoke-render-mode: requires-overlay` "
+        "and its default render stops at a value the overlay supplies (execution error at "
+    )
+    assert message.endswith(
+        "it ships no ci/*values.yaml to render it with: guards skipped: observability "
+        "renders (BPG006), recommended labels (BPG008), CRD checks (BPG009), release "
+        "namespace (BPG022), rendered objects (BPG012)"
+    )
+    assert hint.startswith("add chart/ci/overlay-values.yaml with the values")
+
+
+def test_with_ci_values_the_guards_run_on_them(tmp_path: Path) -> None:
+    found = _lint(tmp_path, {f"{CHART}/ci/overlay-values.yaml": "host: g.example.org\n"})
+    assert [(rule, line) for rule, _, line, _, _ in found] == [("BPG008", 4)]
+
+
+def test_a_default_that_renders_needs_no_ci_values(tmp_path: Path) -> None:
+    labelled = TEMPLATE.replace("  name: {{ .Release.Name }}\n", "  name: x\n" + HELM_LABELS)
+    found = _lint(
+        tmp_path,
+        {
+            f"{CHART}/templates/config.yaml": labelled,
+            f"{CHART}/values.yaml": CLEAN_VALUES + "host: g.example.org\n",
+        },
+    )
+    assert found == []
+
+
+def test_with_dependencies_not_built_too_the_guards_are_not_said_to_have_run(
+    tmp_path: Path,
+) -> None:
+    """The stand-in render of the chart's own templates stops at the overlay value as
+    well: the dependencies finding says the guards did not run, not that they ran on
+    the chart's own templates."""
+    wrapper = CHART_YAML.replace('  catalyst.openova.io/no-upstream: "true"\n', "") + (
+        "dependencies:\n  - name: upstream-app\n    version: 1.0.0\n"
+        "    repository: https://charts.example.invalid\n"
+    )
+    found = _lint(tmp_path, {f"{CHART}/Chart.yaml": wrapper})
+    assert [(rule, line) for rule, _, line, _, _ in found] == [("BPG011", 5), ("BPG011", 6)]
+    dependencies = found[1][3]
+    assert dependencies.startswith("dependencies not built: upstream-app 1.0.0 (")
+    assert dependencies.endswith(
+        "the chart's own templates, rendered with upstream-app stood in for, fail before "
+        "the guards could run (that failure is a finding of its own): guards skipped: "
+        "observability renders (BPG006), recommended labels (BPG008), CRD checks (BPG009)"
+    )
