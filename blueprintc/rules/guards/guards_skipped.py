@@ -1,6 +1,7 @@
 """Guards that could not run: the chart's dependencies are not built, or (under
 `--offline`) a render would have to fetch a remote values schema, or a Kustomize build
-a remote resource, or a requires-overlay chart has no `ci/` values to render with.
+a remote resource, or a requires-overlay or default-off chart has no `ci/` values
+to render with.
 
 A Blueprint repository's source tree normally ignores `charts/` and CI
 builds it with `helm dependency build`. Helm renders a chart whose subcharts
@@ -32,10 +33,11 @@ URL such as `https://github.com/org/repo//dir?ref=v1`) is not built under
 the remote resources, at the first, and the guards skipped.
 
 A chart annotated `catalyst.openova.io/smoke-render-mode: requires-overlay` may fail
-its default render on a `required` value the per-cluster overlay supplies (BPG003
-lets it); the render guards then render it with `chart/ci/*values.yaml`
-(chart-testing's convention). A chart that ships none has nothing to render them
-with: this finding says so, at the annotation, and names the guards skipped.
+its default render on a `required` value the per-cluster overlay supplies, and one
+annotated `default-off` may render nothing (BPG003 lets both); the render guards then
+render it with `chart/ci/*values.yaml` (chart-testing's convention). A chart that
+ships none has nothing to render them with: this finding says so, at the annotation,
+and names the guards skipped.
 
 Reported: `Chart.yaml` declares `podinfo 6.7.1`, `charts/` is absent and
 ignored by git.
@@ -54,6 +56,7 @@ from blueprintc.rules.guards.kustomize_support import entry_location
 from blueprintc.rules.guards.remote_schema import fix, listed, place
 from blueprintc.rules.guards.smoke_render import reported_default_failure
 from blueprintc.rules.guards.support import (
+    OVERLAID_MODES,
     chart_location,
     ci_values,
     is_helm,
@@ -76,8 +79,8 @@ SKIPPED = (
     "guards-skipped",
     Severity.INFO,
     "the chart's dependencies are not built, or (--offline) a remote values schema or a "
-    "Kustomize build's remote resources not fetched, or a requires-overlay chart ships no "
-    "ci/ values: what the render guards ran on, or that they were skipped",
+    "Kustomize build's remote resources not fetched, or a requires-overlay or default-off "
+    "chart ships no ci/ values: what the render guards ran on, or that they were skipped",
     "run `blueprintc lint --dependency-build` where the chart repositories are reachable "
     "to run them",
     __doc__,
@@ -91,7 +94,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     if not ctx.may_render:
         yield _remote_schemas(ctx)
         return
-    overlay = _without_overlay_values(ctx)
+    overlay = _without_ci_values(ctx)
     if overlay is not None:
         yield overlay
     missing = missing_dependencies(ctx)
@@ -110,27 +113,37 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     )
 
 
-def _without_overlay_values(ctx: BlueprintContext) -> Finding | None:
-    """A requires-overlay chart whose default render stops, as it may, at a value the
-    overlay supplies, with no `ci/*values.yaml` to render it with instead."""
-    if smoke_mode(ctx) != "requires-overlay" or ci_values(ctx) is not None:
+def _without_ci_values(ctx: BlueprintContext) -> Finding | None:
+    """A chart whose default render is not the chart at work, as its smoke-render mode
+    allows (a `requires-overlay` one stops at a value the overlay supplies, a
+    `default-off` one renders no object), with no `ci/*values.yaml` to render instead."""
+    mode = smoke_mode(ctx)
+    if mode not in OVERLAID_MODES or ci_values(ctx) is not None:
         return None
-    failure = ctx.render(None).failure
-    if failure is None or reported_default_failure(ctx) is not None:
-        return None  # it renders, or BPG003 reports the failure
-    if stand_in_failure(ctx, failure):
-        return None  # its absent dependencies are the reason: said below
+    render = ctx.render(None)
+    if mode == "default-off":
+        if not render.ok or render.objects():
+            return None  # BPG003 reports the failure; the guards check what renders
+        why = "its default render holds no object (its gate is off by design)"
+        fix = "with values that turn it on"
+    else:
+        failure = render.failure
+        if failure is None or reported_default_failure(ctx) is not None:
+            return None  # it renders, or BPG003 reports the failure
+        if stand_in_failure(ctx, failure):
+            return None  # its absent dependencies are the reason: said below
+        why = f"its default render stops at a value the overlay supplies ({failure.message})"
+        fix = "with the values the per-cluster overlay supplies"
     skipped = [*SKIPPED[1:], "release namespace (BPG022)"]
     if not ctx.values_files:
         skipped.append("rendered objects (BPG012)")
     annotation = ctx.canon.section("charts")["annotations"]["smokeRenderMode"]
     return Finding(
-        f"the chart is annotated `{annotation}: requires-overlay` and its default render "
-        f"stops at a value the overlay supplies ({failure.message}); it ships no "
+        f"the chart is annotated `{annotation}: {mode}` and {why}; it ships no "
         f"ci/*values.yaml to render it with: guards skipped: {', '.join(skipped)}",
         chart_location(ctx, ("annotations", annotation), key=False),
-        hint="add chart/ci/overlay-values.yaml with the values the per-cluster overlay "
-        "supplies (chart-testing's convention): the guards then render the chart with it",
+        hint=f"add chart/ci/overlay-values.yaml {fix} (chart-testing's convention): the "
+        "guards then render the chart with it",
     )
 
 

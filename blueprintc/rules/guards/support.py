@@ -158,29 +158,36 @@ def _ci_values(ctx: BlueprintContext) -> dict[str, Any] | None:
     return None
 
 
+# Smoke-render modes whose default render is not the chart at work: it fails on a value
+# the per-cluster overlay supplies, or a master gate keeps it from rendering anything.
+OVERLAID_MODES = ("requires-overlay", "default-off")
+
+
 def base_values(ctx: BlueprintContext) -> dict[str, Any] | None:
-    """Values that make a default render possible: none, or the CI overlay of a
-    `requires-overlay` chart (its defaults fail by design)."""
-    if smoke_mode(ctx) == "requires-overlay":
+    """Values that render the chart at work: none, or the CI overlay of a
+    `requires-overlay` chart (its defaults fail by design) or a `default-off` one (its
+    defaults render nothing by design)."""
+    if smoke_mode(ctx) in OVERLAID_MODES:
         return ci_values(ctx)
     return None
 
 
 def usable_render(ctx: BlueprintContext) -> Render | None:
-    """The default render, or the CI-overlay render for `requires-overlay` charts.
+    """The render the guards check: the defaults', or the CI overlay's for a
+    `requires-overlay` chart whose defaults fail and for a `default-off` chart (its
+    defaults render nothing).
 
     None when no successful render is possible (the smoke guard reports why).
     """
     if not is_helm(ctx) or not renderable(ctx):
         return None
     render = ctx.render(None)
-    if render.ok:
-        return render
-    if smoke_mode(ctx) == "requires-overlay":
-        values = ci_values(ctx)
-        if values is not None and ctx.render(values).ok:
-            return ctx.render(values)
-    return None
+    values = base_values(ctx)
+    if values is not None and (smoke_mode(ctx) == "default-off" or not render.ok):
+        overlaid = ctx.render(values)
+        if overlaid.ok:
+            return overlaid
+    return render if render.ok else None
 
 
 def with_value(values: dict[str, Any] | None, path: PathKey, value: Any) -> dict[str, Any]:

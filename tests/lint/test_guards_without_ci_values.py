@@ -1,7 +1,9 @@
-"""BPG011 for a requires-overlay chart with no `ci/*values.yaml`: its default render
-stops, as the annotation lets it, at a value the per-cluster overlay supplies, and the
-render guards have nothing else to render it with. Lint passed it in silence, checking
-nothing it renders (the platform's bp-knative, bp-anthropic-adapter)."""
+"""The render guards of a chart whose default render is not the chart at work, as its
+smoke-render mode allows: a requires-overlay chart stops at a value the per-cluster
+overlay supplies, a default-off chart renders nothing. The guards render its
+`ci/*values.yaml` instead; with none, BPG011 says they were skipped. Lint passed both
+in silence, checking nothing they render (the platform's bp-knative, once annotated as
+BPG003 advises; the reference catalog's bp-network-policies)."""
 
 from __future__ import annotations
 
@@ -93,3 +95,46 @@ def test_with_dependencies_not_built_too_the_guards_are_not_said_to_have_run(
         "the guards could run (that failure is a finding of its own): guards skipped: "
         "observability renders (BPG006), recommended labels (BPG008), CRD checks (BPG009)"
     )
+
+
+GATED = (
+    "{{- if .Values.enabled }}\n"
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n"
+    "data:\n  a: b\n{{- end }}\n"
+)
+DEFAULT_OFF = {
+    f"{CHART}/Chart.yaml": CHART_YAML.replace("requires-overlay", "default-off"),
+    f"{CHART}/templates/config.yaml": GATED,
+    f"{CHART}/templates/configmap.yaml": "",  # the workspace's own, ungated
+    f"{CHART}/values.yaml": CLEAN_VALUES + "enabled: false\n",
+}
+
+
+def test_a_default_off_chart_with_no_ci_values_says_its_guards_were_skipped(
+    tmp_path: Path,
+) -> None:
+    """The unlabelled ConfigMap behind the gate is checked by nothing: said, not passed."""
+    [(rule, file, line, message, hint)] = _lint(tmp_path, DEFAULT_OFF)
+    assert (rule, file, line) == ("BPG011", f"{CHART}/Chart.yaml", 6)
+    assert message.startswith(
+        "the chart is annotated `catalyst.openova.io/smoke-render-mode: default-off` and its "
+        "default render holds no object (its gate is off by design); it ships no "
+        "ci/*values.yaml to render it with: guards skipped: observability renders (BPG006)"
+    )
+    assert hint.startswith("add chart/ci/overlay-values.yaml with values that turn it on")
+
+
+def test_a_default_off_chart_is_checked_turned_on_by_its_ci_values(tmp_path: Path) -> None:
+    turned_on = {**DEFAULT_OFF, f"{CHART}/ci/enabled-values.yaml": "enabled: true\n"}
+    found = _lint(tmp_path, turned_on)
+    assert [(rule, file, line) for rule, file, line, _, _ in found] == [
+        ("BPG008", f"{CHART}/templates/config.yaml", 4)
+    ]
+
+
+def test_a_default_off_chart_that_renders_objects_anyway_is_checked_on_them(
+    tmp_path: Path,
+) -> None:
+    ungated = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: x\n" + HELM_LABELS
+    found = _lint(tmp_path, {**DEFAULT_OFF, f"{CHART}/templates/account.yaml": ungated})
+    assert found == []
