@@ -110,18 +110,61 @@ DEFAULT_OFF = {
 }
 
 
-def test_a_default_off_chart_with_no_ci_values_says_its_guards_were_skipped(
+def test_a_default_off_chart_with_no_ci_values_is_checked_with_its_gate_on(
     tmp_path: Path,
 ) -> None:
-    """The unlabelled ConfigMap behind the gate is checked by nothing: said, not passed."""
-    [(rule, file, line, message, hint)] = _lint(tmp_path, DEFAULT_OFF)
+    """`enabled: true`, the canon's master gate, turns it on: the unlabelled ConfigMap
+    behind the gate is found."""
+    found = _lint(tmp_path, DEFAULT_OFF)
+    assert [(rule, file, line) for rule, file, line, _, _ in found] == [
+        ("BPG008", f"{CHART}/templates/config.yaml", 4)
+    ]
+
+
+def test_a_default_off_chart_that_renders_nothing_turned_on_says_its_guards_were_skipped(
+    tmp_path: Path,
+) -> None:
+    """Its objects come from a list the overlay fills (the reference catalog's
+    bp-network-policies: `namespaces: []`): nothing the chart renders was checked."""
+    listed = GATED.replace("{{- if .Values.enabled }}", "{{- range .Values.names }}")
+    extra = {
+        **DEFAULT_OFF,
+        f"{CHART}/templates/config.yaml": listed,
+        f"{CHART}/values.yaml": CLEAN_VALUES + "enabled: false\nnames: []\n",
+    }
+    [(rule, file, line, message, hint)] = _lint(tmp_path, extra)
     assert (rule, file, line) == ("BPG011", f"{CHART}/Chart.yaml", 6)
-    assert message.startswith(
-        "the chart is annotated `catalyst.openova.io/smoke-render-mode: default-off` and its "
-        "default render holds no object (its gate is off by design); it ships no "
-        "ci/*values.yaml to render it with: guards skipped: observability renders (BPG006)"
+    assert message == (
+        "the chart is annotated `catalyst.openova.io/smoke-render-mode: default-off` and it "
+        "renders no object with its defaults (its gate is off by design) or with `enabled: "
+        "true`; it ships no ci/*values.yaml to render it with: guards skipped: recommended "
+        "labels (BPG008), CRD checks (BPG009), release namespace (BPG022), rendered objects "
+        "(BPG012)"
     )
     assert hint.startswith("add chart/ci/overlay-values.yaml with values that turn it on")
+
+
+def test_a_toggle_behind_the_master_gate_of_a_default_off_chart_is_wired(
+    tmp_path: Path,
+) -> None:
+    """Tried with its gate off, the ServiceMonitor toggle rendered nothing and BPG006
+    cried "not wired"; tried with `enabled: true` as well, it renders its object."""
+    monitor = (
+        "{{- if and .Values.enabled .Values.serviceMonitor.enabled }}\n"
+        "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n"
+        "  name: {{ .Release.Name }}\n" + HELM_LABELS + "spec:\n  selector: {}\n"
+        "  endpoints: [{port: metrics}]\n{{- end }}\n"
+    )
+    extra = {
+        **DEFAULT_OFF,
+        f"{CHART}/templates/config.yaml": "",
+        f"{CHART}/templates/monitor.yaml": monitor,
+        f"{CHART}/values.yaml": CLEAN_VALUES
+        + "enabled: false\nserviceMonitor:\n  enabled: false\n",
+    }
+    workspace = write_workspace(tmp_path / "ws", {"gateway": CLEAN_VALUES}, extra=extra)
+    result = lint([workspace], root=workspace, jobs=1)
+    assert [d.rule for d in result.diagnostics if d.severity.label != "info"] == []
 
 
 def test_a_default_off_chart_is_checked_turned_on_by_its_ci_values(tmp_path: Path) -> None:
@@ -135,6 +178,7 @@ def test_a_default_off_chart_is_checked_turned_on_by_its_ci_values(tmp_path: Pat
 def test_a_default_off_chart_that_renders_objects_anyway_is_checked_on_them(
     tmp_path: Path,
 ) -> None:
+    """Not all of it behind the gate: nothing skipped, the gated ConfigMap found too."""
     ungated = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: x\n" + HELM_LABELS
     found = _lint(tmp_path, {**DEFAULT_OFF, f"{CHART}/templates/account.yaml": ungated})
-    assert found == []
+    assert [(rule, line) for rule, _, line, _, _ in found] == [("BPG008", 4)]

@@ -57,6 +57,7 @@ from blueprintc.rules.guards.remote_schema import fix, listed, place
 from blueprintc.rules.guards.smoke_render import reported_default_failure
 from blueprintc.rules.guards.support import (
     OVERLAID_MODES,
+    base_values,
     chart_location,
     ci_values,
     is_helm,
@@ -122,9 +123,11 @@ def _without_ci_values(ctx: BlueprintContext) -> Finding | None:
         return None
     render = ctx.render(None)
     if mode == "default-off":
-        if not render.ok or render.objects():
+        checked = usable_render(ctx)
+        if checked is None or checked.objects():
             return None  # BPG003 reports the failure; the guards check what renders
-        why = "its default render holds no object (its gate is off by design)"
+        gate = " or with `enabled: true`" if base_values(ctx) is not None else ""
+        why = f"it renders no object with its defaults (its gate is off by design){gate}"
         fix = "with values that turn it on"
     else:
         failure = render.failure
@@ -134,7 +137,9 @@ def _without_ci_values(ctx: BlueprintContext) -> Finding | None:
             return None  # its absent dependencies are the reason: said below
         why = f"its default render stops at a value the overlay supplies ({failure.message})"
         fix = "with the values the per-cluster overlay supplies"
-    skipped = [*SKIPPED[1:], "release namespace (BPG022)"]
+    # The toggles are tried over the base values: over `enabled: true`, BPG006 ran.
+    toggles_ran = mode == "default-off" and base_values(ctx) is not None
+    skipped = [*SKIPPED[2 if toggles_ran else 1 :], "release namespace (BPG022)"]
     if not ctx.values_files:
         skipped.append("rendered objects (BPG012)")
     annotation = ctx.canon.section("charts")["annotations"]["smokeRenderMode"]

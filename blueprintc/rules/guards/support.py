@@ -166,10 +166,15 @@ OVERLAID_MODES = ("requires-overlay", "default-off")
 def base_values(ctx: BlueprintContext) -> dict[str, Any] | None:
     """Values that render the chart at work: none, or the CI overlay of a
     `requires-overlay` chart (its defaults fail by design) or a `default-off` one (its
-    defaults render nothing by design)."""
-    if smoke_mode(ctx) in OVERLAID_MODES:
-        return ci_values(ctx)
-    return None
+    defaults render nothing by design). A `default-off` chart with no CI overlay is
+    turned on by its master gate, `enabled: true`, the canon's `default-off` shape."""
+    mode = smoke_mode(ctx)
+    if mode not in OVERLAID_MODES:
+        return None
+    values = ci_values(ctx)
+    if values is None and mode == "default-off" and ctx.values.get("enabled") is False:
+        return {"enabled": True}
+    return values
 
 
 def usable_render(ctx: BlueprintContext) -> Render | None:
