@@ -4,7 +4,9 @@ Flux, the Catalyst console and every dashboard select by
 `app.kubernetes.io/name`, `/instance` and `/managed-by` (canon
 `charts.requiredLabels`). A resource without them is invisible to
 inventory and garbage collection. Checked on the default render of a Helm
-chart (the CI overlay for `requires-overlay` charts) and on the
+chart (the CI overlay for `requires-overlay` and `default-off` charts), on its
+render with each `ci/*values.yaml` and `--values` file (an object a value turns on is
+installed as much as a default one; such a finding names the file), and on the
 `kubectl kustomize` output of a Kustomize Blueprint.
 
 The labels are how a template is written, so the rule reads the templates
@@ -25,11 +27,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from blueprintc.diagnostics import Finding, Severity
+from blueprintc.diagnostics import Finding, Location, Severity
+from blueprintc.helm import Render
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.kustomize_support import manifest_location
 from blueprintc.rules.guards.object_sources import object_location, upstream_of
+from blueprintc.rules.guards.rendered_objects import values_sets
 from blueprintc.rules.guards.support import is_object_list, usable_render
 
 
@@ -50,18 +54,36 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             if missing:
                 yield Finding(_message(body, missing), manifest_location(ctx, body))
         return
-    render = usable_render(ctx)
-    if render is None:
-        return
-    for obj in render.objects():
-        if upstream_of(ctx, obj) is not None:
-            continue
-        for body in _resources(obj.body):
-            missing = _missing(body, required)
-            if missing:
+    seen: set[tuple[Location, str]] = set()
+    for render, label in _renders(ctx):
+        for obj in render.objects():
+            if upstream_of(ctx, obj) is not None:
+                continue
+            for body in _resources(obj.body):
+                missing = _missing(body, required)
+                if not missing:
+                    continue
                 # At its `labels:` (or `metadata:`) line; a List's item at the List.
-                labels = "metadata.labels" if body is obj.body else ""
-                yield Finding(_message(body, missing), object_location(ctx, obj, labels))
+                where = object_location(ctx, obj, "metadata.labels" if body is obj.body else "")
+                message = _message(body, missing)
+                if (where, message) not in seen:  # the same template in another render
+                    seen.add((where, message))
+                    yield Finding(message + (f" (rendered with {label})" if label else ""), where)
+
+
+def _renders(ctx: BlueprintContext) -> list[tuple[Render, str]]:
+    """The render the guards check, then each other values set's that renders (a
+    `ci/*values.yaml`, a `--values` file), with its label: an object a value turns on
+    is rendered, and installed, as much as one of the defaults."""
+    checked = usable_render(ctx)
+    if checked is None:
+        return []  # BPG003 or BPG011 says why
+    found = [(checked, "")]
+    for values_set in values_sets(ctx):
+        render = ctx.render(values_set.values)
+        if render.ok and all(render is not other for other, _ in found):
+            found.append((render, values_set.label))
+    return found
 
 
 def _resources(body: Any) -> Iterator[Any]:
