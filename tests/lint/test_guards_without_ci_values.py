@@ -182,3 +182,19 @@ def test_a_default_off_chart_that_renders_objects_anyway_is_checked_on_them(
     ungated = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: x\n" + HELM_LABELS
     found = _lint(tmp_path, {**DEFAULT_OFF, f"{CHART}/templates/account.yaml": ungated})
     assert [(rule, line) for rule, _, line, _, _ in found] == [("BPG008", 4)]
+
+
+def test_a_guard_that_renders_again_renders_with_the_gate_on_too(tmp_path: Path) -> None:
+    """BPG022 renders the chart a second time, into another namespace, to see the
+    Namespace follow `.Release.Namespace`: with the values of the render it checked
+    (the gate on), not the defaults, where the Namespace is gone."""
+    namespace = (
+        "{{- if .Values.enabled }}\napiVersion: v1\nkind: Namespace\nmetadata:\n"
+        "  name: {{ .Release.Namespace }}\n" + HELM_LABELS + "{{- end }}\n"
+    )
+    extra = {**DEFAULT_OFF, f"{CHART}/templates/config.yaml": namespace}
+    workspace = write_workspace(tmp_path / "ws", {"gateway": CLEAN_VALUES}, extra=extra)
+    result = lint([workspace], root=workspace, jobs=1, select={"BPG022"})
+    assert [(d.location.file, d.location.line) for d in result.active] == [
+        (f"{CHART}/templates/config.yaml", 5)
+    ]

@@ -44,7 +44,7 @@ from blueprintc.owned_objects import released
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.object_sources import object_location
-from blueprintc.rules.guards.support import ci_values, usable_render
+from blueprintc.rules.guards.support import usable_render, usable_values
 
 _OTHER = "-elsewhere"  # appended to the namespace of the second render
 
@@ -68,7 +68,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     named = [obj for obj in _namespaces(render) if obj.name == ctx.namespace]
     if not named:
         return
-    values = None if render is ctx.render(None) else ci_values(ctx)
+    values = usable_values(ctx)
     elsewhere = ctx.namespace + _OTHER
     moved = helm.render(
         ctx.render_chart,

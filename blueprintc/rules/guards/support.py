@@ -195,6 +195,14 @@ def usable_render(ctx: BlueprintContext) -> Render | None:
     return render if render.ok else None
 
 
+def usable_values(ctx: BlueprintContext) -> dict[str, Any] | None:
+    """The values `usable_render` renders with: None for the defaults, else
+    `base_values` (to render the chart again the same way: another namespace, a later
+    version)."""
+    render = usable_render(ctx)
+    return None if render is None or render is ctx.render(None) else base_values(ctx)
+
+
 def with_value(values: dict[str, Any] | None, path: PathKey, value: Any) -> dict[str, Any]:
     result = copy.deepcopy(values) if values else {}
     node = result

@@ -48,7 +48,7 @@ from blueprintc.rules.guards import template_keys
 from blueprintc.rules.guards.immutable_fields import first_difference, immutable_fields, refusal
 from blueprintc.rules.guards.manifest_refusals import release_identity
 from blueprintc.rules.guards.object_sources import object_location
-from blueprintc.rules.guards.support import ci_values, usable_render
+from blueprintc.rules.guards.support import usable_render, usable_values
 
 _SHOWN = 80  # characters of a value in a message
 _ABSENT = object()
@@ -82,7 +82,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     upcoming = _upcoming(version, app_version) if candidates else None
     if upcoming is None:
         return  # none, or no SemVer version (BPS001 and BPS004 say so)
-    values = None if render is ctx.render(None) else ci_values(ctx)
+    values = usable_values(ctx)
     later = _render_at(ctx, values, *upcoming)
     if later is None or not later.ok:
         return
