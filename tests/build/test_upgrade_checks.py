@@ -17,6 +17,7 @@ from blueprintc.build.changed import compare
 from blueprintc.build.upgrades import upgrade_findings
 from blueprintc.diagnostics import Diagnostic
 from tests.cli.helpers import HELM_LABELS, WORKSPACE_YAML, blueprint_files
+from tests.crd_manifest import crd_manifest
 from tests.hostile.harness import run_cli
 from tests.lint.chart_refusals import STATEFULSET, STATEFULSET_VALUES
 from tests.offline import chart_repository, commit_all
@@ -161,22 +162,7 @@ def test_a_base_with_a_link_out_of_the_chart_is_not_compared(workspace: Path) ->
     assert _found(workspace) == []
 
 
-WIDGETS_CRD = """\
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: widgets.example.com
-spec:
-  group: example.com
-  names: {kind: Widget, plural: widgets, singular: widget}
-  scope: Namespaced
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
-"""
+WIDGETS_CRD = crd_manifest("example.com", "Widget")
 
 
 def test_an_upstreams_crd_new_since_the_ref_is_reported_at_its_entry(workspace: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from blueprintc.compile.run import run_compile
 from tests.cli.helpers import HELM_LABELS
+from tests.crd_manifest import crd_manifest
 
 CASES = Path(__file__).resolve().parents[1] / "rules" / "cases" / "BPP033"
 KIT = "  bootstrapKit:\n"
@@ -61,21 +62,7 @@ def test_a_config_map_clashes_only_in_a_shared_namespace(tmp_path: Path) -> None
 
 def test_a_custom_kind_of_cluster_scope_clashes_across_namespaces(tmp_path: Path) -> None:
     """A ClusterIssuer has no namespace: its CRD (in a kit release's crds/) says so."""
-    crd = """\
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: clusterissuers.cert-manager.io
-spec:
-  group: cert-manager.io
-  scope: Cluster
-  names: {kind: ClusterIssuer, plural: clusterissuers, singular: clusterissuer}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
-"""
+    crd = crd_manifest("cert-manager.io", "ClusterIssuer", scope="Cluster")
     issuer = _object("cert-manager.io/v1", "ClusterIssuer", "letsencrypt", "spec: {}\n")
     kit = TWO_ENTRIES.format(base="base", gateway="edge")
     workspace = _workspace(tmp_path, kit, {"gateway/issuer.yaml": issuer})

@@ -13,6 +13,7 @@ import pytest
 
 from blueprintc.lint import lint
 from tests.cli.helpers import invoke
+from tests.crd_manifest import crd_manifest
 
 WORKSPACE = "apiVersion: blueprintc.openova.io/v1alpha1\nkind: Workspace\n"
 CHART = "apiVersion: v2\nname: bp-axon\nversion: 0.1.0\n"
@@ -60,27 +61,18 @@ def test_lint_with_no_paths_names_the_absent_catalog_directory(
     assert str(tmp_path) not in result.stderr
 
 
-WIDGET_CRD = """apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: widgets.example.com
-spec:
-  group: example.com
-  names: {kind: Widget, listKind: WidgetList, plural: widgets, singular: widget}
-  scope: Namespaced
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
-              type: object
-              properties:
-                size: {type: integer}
-"""
+WIDGET_CRD = crd_manifest(
+    "example.com",
+    "Widget",
+    schema="""\
+type: object
+properties:
+  spec:
+    type: object
+    properties:
+      size: {type: integer}
+""",
+)
 
 
 def _platform_repository(tmp_path: Path) -> Path:
