@@ -198,3 +198,34 @@ def test_a_guard_that_renders_again_renders_with_the_gate_on_too(tmp_path: Path)
     assert [(d.location.file, d.location.line) for d in result.active] == [
         (f"{CHART}/templates/config.yaml", 5)
     ]
+
+
+def test_a_default_off_chart_that_needs_more_than_its_gate_has_its_toggles_skipped(
+    tmp_path: Path,
+) -> None:
+    """Turned on, it stops at a `required` value the overlay supplies: its toggles cannot
+    be tried (BPG006 said "rendering with serviceMonitor.enabled=true fails"), and
+    BPG011 says why nothing was checked."""
+    monitor = (
+        "{{- if .Values.enabled }}\n"
+        '{{- $host := required "host is required" .Values.host }}\n'
+        "{{- if .Values.serviceMonitor.enabled }}\n"
+        "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n"
+        "  name: {{ .Release.Name }}\n" + HELM_LABELS + "spec:\n  selector: {}\n"
+        "  endpoints: [{port: metrics}]\n{{- end }}\n{{- end }}\n"
+    )
+    extra = {
+        **DEFAULT_OFF,
+        f"{CHART}/templates/config.yaml": monitor,
+        f"{CHART}/values.yaml": CLEAN_VALUES
+        + "enabled: false\nhost: ''\nserviceMonitor:\n  enabled: false\n",
+    }
+    workspace = write_workspace(tmp_path / "ws", {"gateway": CLEAN_VALUES}, extra=extra)
+    result = lint([workspace], root=workspace, jobs=1)
+    [skipped] = [d for d in result.diagnostics if d.rule == "BPG011"]
+    assert [d.rule for d in result.diagnostics if d.severity.label != "info"] == []
+    assert (
+        "it renders no object with its defaults (its gate is off by design), and with "
+        "`enabled: true` it does not render (execution error at " in skipped.message
+    )
+    assert "guards skipped: observability renders (BPG006), recommended labels" in (skipped.message)

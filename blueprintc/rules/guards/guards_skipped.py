@@ -61,6 +61,7 @@ from blueprintc.rules.guards.support import (
     chart_location,
     ci_values,
     is_helm,
+    master_gate_on,
     missing_dependencies,
     smoke_mode,
     stand_in_failure,
@@ -126,8 +127,15 @@ def _without_ci_values(ctx: BlueprintContext) -> Finding | None:
         checked = usable_render(ctx)
         if checked is None or checked.objects():
             return None  # BPG003 reports the failure; the guards check what renders
-        gate = " or with `enabled: true`" if base_values(ctx) is not None else ""
-        why = f"it renders no object with its defaults (its gate is off by design){gate}"
+        why = "it renders no object with its defaults (its gate is off by design)"
+        gate_on = master_gate_on(ctx)
+        if gate_on is not None:
+            failure = ctx.render(gate_on).failure
+            why += (
+                " or with `enabled: true`"
+                if failure is None
+                else f", and with `enabled: true` it does not render ({failure.message})"
+            )
         fix = "with values that turn it on"
     else:
         failure = render.failure

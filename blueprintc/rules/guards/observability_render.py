@@ -61,6 +61,7 @@ from blueprintc.rules.guards.support import (
     base_values,
     chart_location,
     monitoring_objects,
+    smoke_mode,
     stand_in_failure,
     stubbed,
     toggles,
@@ -94,6 +95,8 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         yield _rendered(ctx, upstream, objects, "the default render contains", _OPT_IN)
     if not found:
         return
+    if base is None and smoke_mode(ctx) == "default-off" and not default.objects():
+        return  # its gate keeps every toggle from rendering anything (BPG011 says so)
     # values.yaml has every switch false already: the same render as the defaults' (and
     # as `_wired`'s baseline), made once.
     off = base

@@ -167,14 +167,23 @@ def base_values(ctx: BlueprintContext) -> dict[str, Any] | None:
     """Values that render the chart at work: none, or the CI overlay of a
     `requires-overlay` chart (its defaults fail by design) or a `default-off` one (its
     defaults render nothing by design). A `default-off` chart with no CI overlay is
-    turned on by its master gate, `enabled: true`, the canon's `default-off` shape."""
+    turned on by its master gate, `enabled: true`, the canon's `default-off` shape,
+    where that renders."""
     mode = smoke_mode(ctx)
     if mode not in OVERLAID_MODES:
         return None
     values = ci_values(ctx)
-    if values is None and mode == "default-off" and ctx.values.get("enabled") is False:
-        return {"enabled": True}
+    if values is None and mode == "default-off":
+        gate_on = master_gate_on(ctx)
+        if gate_on is not None and ctx.render(gate_on).ok:
+            return gate_on
     return values
+
+
+def master_gate_on(ctx: BlueprintContext) -> dict[str, Any] | None:
+    """`enabled: true`, when the chart's values.yaml has the canon's master gate off
+    (`enabled: false`), else None."""
+    return {"enabled": True} if ctx.values.get("enabled") is False else None
 
 
 def usable_render(ctx: BlueprintContext) -> Render | None:
