@@ -28,13 +28,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from blueprintc.diagnostics import Finding, Location, Severity
-from blueprintc.helm import Render
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.kustomize_support import manifest_location
 from blueprintc.rules.guards.object_sources import object_location, upstream_of
-from blueprintc.rules.guards.rendered_objects import values_sets
-from blueprintc.rules.guards.support import is_object_list, usable_render
+from blueprintc.rules.guards.rendered_objects import checked_renders
+from blueprintc.rules.guards.support import is_object_list
 
 
 @rule(
@@ -55,7 +54,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
                 yield Finding(_message(body, missing), manifest_location(ctx, body))
         return
     seen: set[tuple[Location, str]] = set()
-    for render, label in _renders(ctx):
+    for render, _, label in checked_renders(ctx):
         for obj in render.objects():
             if upstream_of(ctx, obj) is not None:
                 continue
@@ -69,21 +68,6 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
                 if (where, message) not in seen:  # the same template in another render
                     seen.add((where, message))
                     yield Finding(message + (f" (rendered with {label})" if label else ""), where)
-
-
-def _renders(ctx: BlueprintContext) -> list[tuple[Render, str]]:
-    """The render the guards check, then each other values set's that renders (a
-    `ci/*values.yaml`, a `--values` file), with its label: an object a value turns on
-    is rendered, and installed, as much as one of the defaults."""
-    checked = usable_render(ctx)
-    if checked is None:
-        return []  # BPG003 or BPG011 says why
-    found = [(checked, "")]
-    for values_set in values_sets(ctx):
-        render = ctx.render(values_set.values)
-        if render.ok and all(render is not other for other, _ in found):
-            found.append((render, values_set.label))
-    return found
 
 
 def _resources(body: Any) -> Iterator[Any]:

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from blueprintc.diagnostics import Location, one_line
-from blueprintc.helm import RenderedObject, RenderFailure
+from blueprintc.helm import Render, RenderedObject, RenderFailure
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.manifest_refusals import refused_manifests
 from blueprintc.rules.guards.support import (
@@ -41,6 +41,8 @@ from blueprintc.rules.guards.support import (
     is_object_list,
     renderable,
     stand_in_failure,
+    usable_render,
+    usable_values,
 )
 from blueprintc.rules.memo import remembered
 from blueprintc.yamldata import PyLoader
@@ -107,6 +109,24 @@ def _values_sets(ctx: BlueprintContext) -> list[ValuesSet]:
         found.append(ValuesSet(label, values, location, doc))
     for label, values in ctx.values_files:
         found.append(ValuesSet(f"--values {label}", values, chart_location(ctx, ("name",))))
+    return found
+
+
+def checked_renders(
+    ctx: BlueprintContext,
+) -> list[tuple[Render, dict[str, Any] | None, str]]:
+    """The render the guards check (`usable_render`), then each other values set's that
+    renders (a `ci/*values.yaml`, a `--values` file): each with its values and the
+    label to name it by ("" for the first). An object a value turns on is installed
+    wherever that value is set, as much as one of the defaults."""
+    checked = usable_render(ctx)
+    if checked is None:
+        return []  # BPG003 or BPG011 says why
+    found = [(checked, usable_values(ctx), "")]
+    for values_set in values_sets(ctx):
+        render = ctx.render(values_set.values)
+        if render.ok and all(render is not other for other, _, _ in found):
+            found.append((render, values_set.values, values_set.label))
     return found
 
 
