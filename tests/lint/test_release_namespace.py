@@ -81,3 +81,16 @@ def test_a_requires_overlay_chart_is_rendered_elsewhere_with_its_ci_values(
     }
     [(file, line, _)] = _found(tmp_path, extra)
     assert (file, line) == (TEMPLATE, 6)
+
+
+def test_a_namespace_a_ci_values_file_turns_on_is_reported_naming_the_file(
+    tmp_path: Path,
+) -> None:
+    template = "{{- if .Values.createNamespace }}\n" + _namespace("{{ .Release.Namespace }}")
+    extra = {
+        TEMPLATE: template + "{{- end }}\n",
+        f"{CHART}/ci/namespace-values.yaml": "createNamespace: true\n",
+    }
+    [(file, line, message)] = _found(tmp_path, extra)
+    assert (file, line) == (TEMPLATE, 5)
+    assert message.endswith("(rendered with ci/namespace-values.yaml)")

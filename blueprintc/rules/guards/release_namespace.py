@@ -20,7 +20,9 @@ charts dropped their Namespace templates for it. A Namespace annotated
 
 Lint finds a Namespace named as the namespace it renders into, renders the chart again
 into another namespace with the same values, and reports the Namespace whose name
-followed. A fixed name is left alone: whether it is the release's namespace depends on
+followed: in the render the guards check and in each `ci/*values.yaml` and `--values`
+file's (a Namespace a value turns on is owned wherever that value is set; such a
+finding names the file). A fixed name is left alone: whether it is the release's namespace depends on
 the kit entry's `targetNamespace`, which lint does not know and compile does: compile
 reports a kit chart rendering its own target namespace, by any name, as BPG022 at the
 kit entry (`compile.kit_ownership`). Reported at the Namespace's `name:` line, or a
@@ -38,13 +40,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from blueprintc import helm
-from blueprintc.diagnostics import Finding, Severity
+from blueprintc.diagnostics import Finding, Location, Severity
 from blueprintc.helm import Render, RenderedObject
 from blueprintc.owned_objects import released
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.object_sources import object_location
-from blueprintc.rules.guards.support import usable_render, usable_values
+from blueprintc.rules.guards.rendered_objects import checked_renders
 
 _OTHER = "-elsewhere"  # appended to the namespace of the second render
 
@@ -62,27 +64,27 @@ _OTHER = "-elsewhere"  # appended to the namespace of the second render
     __doc__,
 )
 def check(ctx: BlueprintContext) -> Iterator[Finding]:
-    render = usable_render(ctx)
-    if render is None:
-        return
-    named = [obj for obj in _namespaces(render) if obj.name == ctx.namespace]
-    if not named:
-        return
-    values = usable_values(ctx)
-    elsewhere = ctx.namespace + _OTHER
-    moved = helm.render(
-        ctx.render_chart,
-        values,
-        ctx.release_name,
-        elsewhere,
-        kube_version=ctx.workspace.kubernetes_version,
-    )
-    if not moved.ok:
-        return
-    followed = {obj.template for obj in _namespaces(moved) if obj.name == elsewhere}
-    for obj in named:
-        if obj.template in followed:
-            yield _finding(ctx, obj)
+    seen: set[Location] = set()
+    for render, values, label in checked_renders(ctx):
+        named = [obj for obj in _namespaces(render) if obj.name == ctx.namespace]
+        if not named:
+            continue
+        elsewhere = ctx.namespace + _OTHER
+        moved = helm.render(
+            ctx.render_chart,
+            values,
+            ctx.release_name,
+            elsewhere,
+            kube_version=ctx.workspace.kubernetes_version,
+        )
+        if not moved.ok:
+            continue
+        followed = {obj.template for obj in _namespaces(moved) if obj.name == elsewhere}
+        for obj in named:
+            where = object_location(ctx, obj, "metadata.name")
+            if obj.template in followed and where not in seen:
+                seen.add(where)
+                yield _finding(obj, where, label)
 
 
 def _namespaces(render: Render) -> Iterator[RenderedObject]:
@@ -97,7 +99,8 @@ def _namespaces(render: Render) -> Iterator[RenderedObject]:
             yield obj
 
 
-def _finding(ctx: BlueprintContext, obj: RenderedObject) -> Finding:
+def _finding(obj: RenderedObject, where: Location, label: str) -> Finding:
+    """At the Namespace's name; `label` names the values set that turns it on, if any."""
     name = obj.name
     message = (
         f"Namespace {name} is the namespace the release installs into (the chart writes "
@@ -107,7 +110,7 @@ def _finding(ctx: BlueprintContext, obj: RenderedObject) -> Finding:
         "version that stops rendering it deletes the namespace and everything in it; "
         "with take-ownership off, the install fails instead (`invalid ownership metadata`)"
     )
-    return Finding(message, object_location(ctx, obj, "metadata.name"))
+    return Finding(message + (f" (rendered with {label})" if label else ""), where)
 
 
 RULE = check
