@@ -122,29 +122,10 @@ def _without_ci_values(ctx: BlueprintContext) -> Finding | None:
     mode = smoke_mode(ctx)
     if mode not in OVERLAID_MODES or ci_values(ctx) is not None:
         return None
-    render = ctx.render(None)
-    if mode == "default-off":
-        checked = usable_render(ctx)
-        if checked is None or checked.objects():
-            return None  # BPG003 reports the failure; the guards check what renders
-        why = "it renders no object with its defaults (its gate is off by design)"
-        gate_on = master_gate_on(ctx)
-        if gate_on is not None:
-            failure = ctx.render(gate_on).failure
-            why += (
-                " or with `enabled: true`"
-                if failure is None
-                else f", and with `enabled: true` it does not render ({failure.message})"
-            )
-        fix = "with values that turn it on"
-    else:
-        failure = render.failure
-        if failure is None or reported_default_failure(ctx) is not None:
-            return None  # it renders, or BPG003 reports the failure
-        if stand_in_failure(ctx, failure):
-            return None  # its absent dependencies are the reason: said below
-        why = f"its default render stops at a value the overlay supplies ({failure.message})"
-        fix = "with the values the per-cluster overlay supplies"
+    said = _gated_off(ctx) if mode == "default-off" else _stopped_at_overlay(ctx)
+    if said is None:
+        return None
+    why, fix = said
     # The toggles are tried over the base values: over `enabled: true`, BPG006 ran.
     toggles_ran = mode == "default-off" and base_values(ctx) is not None
     skipped = [*SKIPPED[2 if toggles_ran else 1 :], "release namespace (BPG022)"]
@@ -158,6 +139,37 @@ def _without_ci_values(ctx: BlueprintContext) -> Finding | None:
         hint=f"add chart/ci/overlay-values.yaml {fix} (chart-testing's convention): the "
         "guards then render the chart with it",
     )
+
+
+def _gated_off(ctx: BlueprintContext) -> tuple[str, str] | None:
+    """Why a default-off chart's guards saw nothing, and its fix; None when they saw
+    objects (or BPG003 reports its failure)."""
+    checked = usable_render(ctx)
+    if checked is None or checked.objects():
+        return None
+    why = "it renders no object with its defaults (its gate is off by design)"
+    gate_on = master_gate_on(ctx)
+    if gate_on is not None:
+        failure = ctx.render(gate_on).failure
+        why += (
+            " or with `enabled: true`"
+            if failure is None
+            else f", and with `enabled: true` it does not render ({failure.message})"
+        )
+    return why, "with values that turn it on"
+
+
+def _stopped_at_overlay(ctx: BlueprintContext) -> tuple[str, str] | None:
+    """Why a requires-overlay chart's guards had nothing to render, and its fix; None
+    when its defaults render, BPG003 reports their failure, or its absent dependencies
+    are the reason (said by the dependencies' finding)."""
+    failure = ctx.render(None).failure
+    if failure is None or reported_default_failure(ctx) is not None:
+        return None
+    if stand_in_failure(ctx, failure):
+        return None
+    why = f"its default render stops at a value the overlay supplies ({failure.message})"
+    return why, "with the values the per-cluster overlay supplies"
 
 
 def _remote_schemas(ctx: BlueprintContext) -> Finding:
