@@ -235,7 +235,7 @@ def discover(paths: list[Path], workspace: Workspace, *, empty_ok: bool = False)
     root = workspace.root
     catalog = catalog_dirs(workspace)
     absent_catalog_ok = empty_ok
-    whole_root = not paths and catalog == [root]
+    unconfigured = not paths and workspace.doc is None  # the catalog is a default
     if not paths:
         paths, empty_ok = catalog, True
     elif any(_absolute(p) == root / WORKSPACE_FILE for p in paths):
@@ -285,7 +285,10 @@ def discover(paths: list[Path], workspace: Workspace, *, empty_ok: bool = False)
                     hint="pass a Blueprint directory, a catalog directory or a file inside a "
                     "Blueprint",
                 )
-    if whole_root and not found and not absent_catalog_ok:
+    if unconfigured and not found and catalog != [root]:
+        # An empty `blueprints/` names no catalog: the Blueprints below the root are it.
+        found.update(dict.fromkeys(_walk(root, root)))
+    if unconfigured and not found and not absent_catalog_ok:
         raise InputError(
             "BPI007",
             f"no Blueprint here: no {WORKSPACE_FILE} names a catalog, and no directory "
@@ -301,8 +304,9 @@ def catalog_dirs(workspace: Workspace) -> list[Path]:
     `blueprints:` (`blueprints/` when unset). In a repository with no `blueprintc.yaml`
     and no `blueprints/`, the root itself: every Blueprint below it, as `lint .` finds
     them (the platform's own repository keeps its Blueprints in `platform/` and
-    `products/`); a written `blueprints:` list, or a `blueprintc.yaml` at all, is kept
-    to the letter, so a missing directory there is still an error."""
+    `products/`; `discover` does the same where `blueprints/` holds none); a written
+    `blueprints:` list, or a `blueprintc.yaml` at all, is kept to the letter, so a
+    missing directory there is still an error."""
     dirs = [workspace.root / d for d in workspace.blueprint_dirs]
     if workspace.doc is None and not any(d.is_dir() for d in dirs):
         return [workspace.root]

@@ -136,3 +136,20 @@ def test_a_refused_catalog_directory_comes_with_its_fix(
     monkeypatch.chdir(_products(tmp_path))
     result = invoke("lint")
     assert "= help: create blueprints/, list the catalog's directories" in result.stderr
+
+
+def test_with_no_workspace_file_an_empty_blueprints_directory_names_no_catalog(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An empty `blueprints/` beside `platform/` and `products/`: lint with no paths
+    linted nothing and passed; the Blueprints below the root are the catalog."""
+    root = _platform_repository(tmp_path)
+    (root / "blueprints").mkdir()
+    monkeypatch.chdir(root)
+    result = invoke("lint", "--format", "json")
+    assert '"products/axon"' in result.stdout and '"platform/widgets"' in result.stdout
+    (tmp_path / "empty" / "blueprints").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "empty")
+    nothing = invoke("lint")
+    assert nothing.exit_code == 2
+    assert "no Blueprint here" in nothing.stderr
