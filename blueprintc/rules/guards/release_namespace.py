@@ -22,11 +22,11 @@ Lint finds a Namespace named as the namespace it renders into, renders the chart
 into another namespace with the same values, and reports the Namespace whose name
 followed: in the render the guards check and in each `ci/*values.yaml` and `--values`
 file's (a Namespace a value turns on is owned wherever that value is set; such a
-finding names the file). A fixed name is left alone: whether it is the release's namespace depends on
-the kit entry's `targetNamespace`, which lint does not know and compile does: compile
-reports a kit chart rendering its own target namespace, by any name, as BPG022 at the
-kit entry (`compile.kit_ownership`). Reported at the Namespace's `name:` line, or a
-subchart's Chart.yaml entry.
+finding names the file). A fixed name is left alone: whether it is the release's
+namespace depends on the kit entry's `targetNamespace`, which lint does not know and
+compile does: compile reports a kit chart rendering its own target namespace, by any
+name, as BPG022 at the kit entry (`compile.kit_ownership`). Reported at the
+Namespace's `name:` line, or a subchart's Chart.yaml entry.
 
 Failing: `kind: Namespace` with `metadata: name: {{ .Release.Namespace }}` in
 `templates/namespace.yaml`.
