@@ -41,3 +41,24 @@ def test_a_base_that_is_there_is_not_called_missing(tmp_path: Path) -> None:
     assert message.startswith("kubectl kustomize failed: ")
     assert "gone.yaml" in message
     assert "base does not exist" not in message
+
+
+def test_a_build_that_holds_no_object_is_a_hollow_blueprint(tmp_path: Path) -> None:
+    """`resources: []` builds, into nothing: the Blueprint would publish and install
+    nothing, and lint passed it."""
+    workspace = _workspace(tmp_path, "ns.yaml")
+    (workspace / MANIFESTS / "kustomization.yaml").write_text(f"{KUSTOMIZATION}resources: []\n")
+    result = lint([workspace], root=workspace, jobs=1, select={"BPG010"})
+    assert [(d.location.file, d.location.line) for d in result.active] == [
+        (f"{MANIFESTS}/kustomization.yaml", 3)
+    ]
+    assert result.active[0].message == (
+        f"kubectl kustomize builds no object from {MANIFESTS}: the Blueprint would publish "
+        "and install nothing"
+    )
+
+
+def test_a_build_not_run_offline_is_not_called_empty(tmp_path: Path) -> None:
+    workspace = _workspace(tmp_path, "https://github.com/org/repo//dir?ref=v1")
+    result = lint([workspace], root=workspace, jobs=1, select={"BPG010"}, offline=True)
+    assert result.active == []

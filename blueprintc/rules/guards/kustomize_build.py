@@ -7,7 +7,9 @@ that is reported at its key, with the ways to ship the chart instead. So does a
 generator or transformer that is a plugin (ksops, a KRM function): reported at its
 configuration's `kind:`. A manifests directory without a kustomization is reported at
 blueprint.yaml's `spec.manifests`: Flux would generate one, but blueprintc builds and
-publishes what is committed.
+publishes what is committed. So is a build that holds no object (`resources: []`), at
+the kustomization's `resources:`: the Blueprint would publish and install nothing, the
+Kustomize Blueprint's hollow chart.
 
 Failing: a `kustomization.yaml` that lists a missing resource file.
 """
@@ -54,6 +56,24 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         )
     elif build.error is not None:
         yield _failure(ctx, build.error)
+    elif not build.objects and not build.not_fetched:  # (not built offline: BPG011)
+        yield _empty(ctx)
+
+
+def _empty(ctx: BlueprintContext) -> Finding:
+    """The build holds no object: the Kustomize Blueprint's hollow chart (BPG001, BPG003
+    for a Helm one). At the kustomization's `resources:`, else its first line."""
+    top = kustomization_file(ctx)
+    source = [s for s in ctx.text_files if s.path == top]
+    where = first_line(source, _RESOURCES_KEY) or Location(ctx.rel(top), 1, 1)
+    directory = ctx.rel(top.parent)
+    return Finding(
+        f"kubectl kustomize builds no object from {directory}: the Blueprint would publish "
+        "and install nothing",
+        where,
+        hint="list the Blueprint's manifests under `resources:` (`kustomize edit add "
+        "resource FILE`)",
+    )
 
 
 def _failure(ctx: BlueprintContext, error: str) -> Finding:
@@ -94,6 +114,7 @@ def _failure(ctx: BlueprintContext, error: str) -> Finding:
 
 
 _QUOTED = re.compile(r"'([^']+)'")
+_RESOURCES_KEY = re.compile(r"^resources\s*:")
 _MISSING = "no such file or directory"
 # kustomize's refusal of a `helmCharts:` entry (or a HelmChartInflationGenerator) unless
 # built with --enable-helm, which Flux never passes (fluxcd/kustomize-controller#579).
