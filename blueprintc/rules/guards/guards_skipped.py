@@ -35,9 +35,10 @@ the remote resources, at the first, and the guards skipped.
 A chart annotated `catalyst.openova.io/smoke-render-mode: requires-overlay` may fail
 its default render on a `required` value the per-cluster overlay supplies, and one
 annotated `default-off` may render nothing (BPG003 lets both); the render guards then
-render it with `chart/ci/*values.yaml` (chart-testing's convention). A chart that
-ships none has nothing to render them with: this finding says so, at the annotation,
-and names the guards skipped.
+render it with `chart/ci/*values.yaml` (chart-testing's convention), and a default-off
+chart that ships none with its master gate on (`enabled: true`) where that renders. A
+chart left with nothing to render them with gets this finding, at the annotation,
+naming the guards skipped.
 
 Reported: `Chart.yaml` declares `podinfo 6.7.1`, `charts/` is absent and
 ignored by git.
