@@ -38,8 +38,13 @@ def kept(metadata: Any) -> bool:
     return isinstance(annotations, dict) and annotations.get(RESOURCE_POLICY) == "keep"
 
 
+def is_hook(metadata: Any) -> bool:
+    """Whether an object's metadata makes it a hook, which Helm creates apart from the
+    release's objects, each time it runs."""
+    annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
+    return isinstance(annotations, dict) and HOOK_ANNOTATION in annotations
+
+
 def released(metadata: Any) -> bool:
     """Whether Helm deletes the object with its release: not a hook, and not kept."""
-    annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
-    hook = isinstance(annotations, dict) and HOOK_ANNOTATION in annotations
-    return not hook and not kept(metadata)
+    return not is_hook(metadata) and not kept(metadata)

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from blueprintc.rules.guards.hook_annotations import HOOK_ANNOTATION
+from blueprintc.owned_objects import is_hook
 
 STATEFULSET_MUTABLE = frozenset(
     {
@@ -82,9 +82,7 @@ def immutable_fields(
     would update (itself when None): which fields are fixed, or the value the API
     server keeps for one left out, can depend on it."""
     installed = body if installed is None else installed
-    metadata = body.get("metadata")
-    annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
-    if isinstance(annotations, dict) and HOOK_ANNOTATION in annotations:
+    if is_hook(body.get("metadata")):
         return {}
     api_version, kind = body.get("apiVersion"), body.get("kind")
     spec = body.get("spec")

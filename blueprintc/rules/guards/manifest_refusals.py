@@ -41,13 +41,10 @@ from blueprintc.helm import (
     RenderFailure,
     chart_relative,
 )
+from blueprintc.owned_objects import is_hook
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.apply_keys import duplicate_apply_keys
-from blueprintc.rules.guards.hook_annotations import (
-    HOOK_ANNOTATION,
-    unknown_delete_policies,
-    unknown_hooks,
-)
+from blueprintc.rules.guards.hook_annotations import unknown_delete_policies, unknown_hooks
 from blueprintc.rules.guards.object_sources import template_position
 
 NOT_YAML_HINT = (
@@ -249,10 +246,10 @@ def release_identity(obj: RenderedObject) -> tuple[str, str, str, str] | None:
     metadata = body.get("metadata")
     if not isinstance(metadata, dict):
         return None
-    name, kind, annotations = metadata.get("name"), body.get("kind"), metadata.get("annotations")
+    name, kind = metadata.get("name"), body.get("kind")
     if not isinstance(name, str) or not name or not isinstance(kind, str) or kind.endswith("List"):
         return None
-    if isinstance(annotations, dict) and HOOK_ANNOTATION in annotations:
+    if is_hook(metadata):
         return None
     namespace = metadata.get("namespace")
     return (str(body.get("apiVersion", "")), kind, str(namespace or "default"), name)
