@@ -25,8 +25,13 @@ from dataclasses import dataclass, field
 from blueprintc.compile.apps import AppPlan, emitted_values
 from blueprintc.compile.findings import at, report
 from blueprintc.compile.inputs import Inputs
-from blueprintc.compile.release_objects import CLUSTER_SCOPED, cluster_keys, shown_objects
-from blueprintc.compile.render_check import RenderCache, RenderFacts
+from blueprintc.compile.release_objects import (
+    CLUSTER_SCOPED,
+    TAKEN_OVER,
+    cluster_keys,
+    shown_objects,
+)
+from blueprintc.compile.render_check import RenderCache, RenderFacts, shared_namespace
 from blueprintc.diagnostics import Diagnostic
 from blueprintc.owned_objects import ObjectKey
 
@@ -74,7 +79,7 @@ def _owners(
         facts = shared[id(plan)]
         if facts is not None:
             assert plan.entry is not None
-            into = (plan.entry.name.removeprefix("bp-"),)  # `RenderCache.facts_for`'s
+            into = (shared_namespace(plan.entry.name),)
             for key in cluster_keys(facts.objects, kinds, into, plan.app.name):
                 candidates[key].append(plan)
     owners: dict[ObjectKey, list[AppPlan]] = {}
@@ -114,9 +119,7 @@ def _finding(clash: _Clash) -> Diagnostic:
         "BPP033",
         f"Application {later} ({', '.join(clash.environments)}) renders "
         f"{shown_objects(sorted(clash.keys))}, which Application {first} renders too, in a "
-        "vcluster both run in: each release takes the object over from the other at every "
-        "install and upgrade (Flux's Helm takes ownership of what exists), so it is as the "
-        "last one left it, and uninstalling either deletes it from under the other",
+        f"vcluster both run in: {TAKEN_OVER}",
         at(clash.later.org.doc, clash.later.app.path),
         f"let one Application own it: turn it off in {later}'s `config:` (or {first}'s), or "
         "name it after the release in its chart (`{{ .Release.Name }}`)",

@@ -30,8 +30,13 @@ from dataclasses import dataclass
 
 from blueprintc.compile.findings import at, report
 from blueprintc.compile.inputs import CatalogEntry
-from blueprintc.compile.release_objects import CLUSTER_SCOPED, cluster_keys, shown_objects
-from blueprintc.compile.render_check import RenderFacts
+from blueprintc.compile.release_objects import (
+    CLUSTER_SCOPED,
+    TAKEN_OVER,
+    cluster_keys,
+    shown_objects,
+)
+from blueprintc.compile.render_check import RenderFacts, shared_namespace
 from blueprintc.crds import KindKey
 from blueprintc.diagnostics import Diagnostic, Location
 from blueprintc.model.sovereign import KitEntry, Sovereign
@@ -99,9 +104,9 @@ def ownership_findings(
 
 def _keys(release: KitRelease, cluster_kinds: frozenset[KindKey]) -> list[ObjectKey]:
     """The release's objects as the API server tells them apart."""
-    rendered_into = release.name.removeprefix("bp-")  # `RenderCache.facts_for`'s
+    rendered_into = (shared_namespace(release.name),)
     return cluster_keys(
-        release.facts.objects, cluster_kinds, (rendered_into,), release.kit.target_namespace
+        release.facts.objects, cluster_kinds, rendered_into, release.kit.target_namespace
     )
 
 
@@ -116,11 +121,9 @@ def _clash_finding(
     return report(
         "BPP033",
         f"bootstrap-kit entry {release.name} renders {shown_objects(keys)}, which kit entry "
-        f"{first.blueprint} renders too, on a host cluster both are placed on: each "
-        "release takes the object over from the other at every install and upgrade "
-        "(Flux's Helm takes ownership of what exists), so it is as the last one left it, "
-        "and uninstalling either deletes it from under the other (with take-ownership "
-        "off, the second install fails: `invalid ownership metadata`)",
+        f"{first.blueprint} renders too, on a host cluster both are placed on: "
+        f"{TAKEN_OVER} (with take-ownership off, the second install fails: `invalid "
+        "ownership metadata`)",
         _entry(sovereign, release),
         f"let one release own it: turn it off in the {release.name} entry's `values:` (or "
         f"the {first.blueprint} entry's), or name it after the release in its chart",

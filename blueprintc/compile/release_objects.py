@@ -38,6 +38,12 @@ CLUSTER_SCOPED: frozenset[KindKey] = frozenset(
     }
 )
 _SHOWN = 3
+# What two releases that render one object on one cluster do to it (BPP033's findings).
+TAKEN_OVER = (
+    "each release takes the object over from the other at every install and upgrade "
+    "(Flux's Helm takes ownership of what exists), so it is as the last one left it, "
+    "and uninstalling either deletes it from under the other"
+)
 
 
 def cluster_keys(

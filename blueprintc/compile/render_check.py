@@ -97,7 +97,7 @@ class RenderCache:
         if blueprint.manifest_kind != "helm" or blueprint.manifest_dir is None:
             return None
         digest = hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()
-        name, namespace = release or (entry.name, entry.name.removeprefix("bp-"))
+        name, namespace = release or (entry.name, shared_namespace(entry.name))
         key = (entry.name, digest, *(release or ()))
         if key in self.facts:
             return self.facts[key]
@@ -167,6 +167,12 @@ class RenderCache:
             self.crds[name] = frozenset(k for k in kinds if k is not None)
             self.cluster_crds[name] = cluster_scoped_crds(bodies)
         return self.crds[name]
+
+
+def shared_namespace(blueprint: str) -> str:
+    """The namespace `RenderCache.facts_for` renders a Blueprint into when no release is
+    given (its short name): an object written into it follows `.Release.Namespace`."""
+    return blueprint.removeprefix("bp-")
 
 
 def _nameless_dependency(entry: CatalogEntry) -> str | None:
