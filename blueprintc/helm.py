@@ -33,6 +33,7 @@ from blueprintc.helm_pool import (
     Worker,
     as_helm_reads,
 )
+from blueprintc.kustomize_files import is_kustomize_file
 from blueprintc.template_functions import undefined_function, undefined_function_hint
 
 # "execution error at (bp-x/templates/cm.yaml:6:11): <message>" and parse errors
@@ -162,7 +163,8 @@ class Render:
                 continue  # not YAML, so no objects: BPG003 reports it (`not_yaml`)
             seen: dict[str, int] = {}
             for body in documents:
-                if isinstance(body, dict):
+                # A Kustomize file is no object: BPG003 reports it (`manifest_refusals`).
+                if isinstance(body, dict) and not is_kustomize_file(body):
                     kind = str(body.get("kind", ""))
                     result.append(RenderedObject(template, seen.get(kind, 0), body))
                     seen[kind] = seen.get(kind, 0) + 1

@@ -348,3 +348,41 @@ def test_delete_policies_helm_knows_pass(tmp_path: Path) -> None:
         "-settings\n", '-settings\n  annotations:\n    "helm.sh/hook-delete-policy": x\n', 1
     )
     assert _found(_demo(tmp_path / "no-hook", {f"{CHART}/templates/cm.yaml": no_hook})) == []
+
+
+KUSTOMIZATION = """\
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+namespace: demo
+resources:
+  - settings.yaml
+"""
+
+
+def test_a_kustomization_in_templates_is_bpg003_with_helmignore_as_the_fix(
+    tmp_path: Path,
+) -> None:
+    """A chart's templates/ that is also a kustomize base for some cluster: Helm renders
+    its kustomization.yaml as an object of a kind no API server serves. That is the one
+    finding; no label or schema finding leads the author to name the Kustomization."""
+    template = f"{CHART}/templates/kustomization.yaml"
+    files = {template: KUSTOMIZATION, f"{CHART}/templates/settings.yaml": CONFIG_MAP}
+    workspace = _demo(tmp_path, files)
+    assert _found(workspace) == [("BPG003", template, 2, 1)]
+    message, hint = _only(workspace)
+    assert message == (
+        "the default render of templates/kustomization.yaml is a Kustomize file, which Helm "
+        "renders as an object of kind Kustomization (kustomize.config.k8s.io/v1beta1): no "
+        "API server serves it, so Helm refuses the release (`no matches for kind "
+        '"Kustomization" in version "kustomize.config.k8s.io/v1beta1"`)'
+    )
+    assert hint.startswith("add `templates/kustomization.yaml` to the chart's .helmignore")
+
+
+def test_a_kustomization_the_chart_helmignores_passes(tmp_path: Path) -> None:
+    files = {
+        f"{CHART}/templates/kustomization.yaml": KUSTOMIZATION,
+        f"{CHART}/templates/settings.yaml": CONFIG_MAP,
+        f"{CHART}/.helmignore": "templates/kustomization.yaml\n",
+    }
+    assert _found(_demo(tmp_path, files)) == []

@@ -10,6 +10,9 @@ render, BPG012 for a ci/ or `--values` render and BPG005 for a render with a tog
   every rendered file but NOTES.txt as manifests, whatever its name (a file copied
   into templates/ by mistake: `YAML parse error on ...`), and refuses these at render
   time: `cannot unmarshal string into Go value of type releaseutil.SimpleHead`;
+- a Kustomize file (a `kustomization.yaml` in a templates/ directory that is also a
+  kustomize base, not in .helmignore): Helm renders it as an object of a kind no API
+  server serves and refuses the release (`no matches for kind "Kustomization"`);
 - a mapping that gives a key twice (a literal `resources:` and a helper's, a helper
   included twice, a line pasted twice): `helm install` keeps the last value, but
   helm-controller always post-renders the manifests (its origin labels) with kustomize,
@@ -41,6 +44,7 @@ from blueprintc.helm import (
     RenderFailure,
     chart_relative,
 )
+from blueprintc.kustomize_files import is_kustomize_file
 from blueprintc.owned_objects import is_hook
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.apply_keys import duplicate_apply_keys
@@ -84,6 +88,7 @@ def refused_manifests(
     return [
         *_not_yaml(ctx, render, reported),
         *_non_objects(ctx, render, reported),
+        *_kustomize_files(ctx, render, reported),
         *unknown_hooks(ctx, fresh),
         *unknown_delete_policies(ctx, fresh),
         *_duplicate_keys(ctx, render, reported),
@@ -149,6 +154,41 @@ def _non_objects(
             "releaseutil.SimpleHead`)"
         )
         hint = NON_OBJECT_HINT if _is_yaml_file(name) else _not_a_manifest_hint(name)
+        found.append(RenderFailure(message, name, line, column, False, hint))
+    return found
+
+
+def _kustomize_files(
+    ctx: BlueprintContext, render: Render, reported: Mapping[str, str] | None
+) -> list[RenderFailure]:
+    """Each manifest file that renders a Kustomize file (a chart directory that is also a
+    kustomize base for some cluster, its `kustomization.yaml` not in .helmignore), at its
+    `kind:` line. Its other checks would lead the wrong way: the platform's repository
+    gave its Kustomization a `metadata.name` to please Helm, then deleted it, and broke
+    the Flux Kustomization that built the directory (openova-io/openova#246, #302)."""
+    found = []
+    for template in render.manifest_files():
+        if _reported(render, template, reported):
+            continue
+        try:
+            documents = render.documents(template)
+        except yaml.YAMLError:
+            continue  # not YAML: `_not_yaml` has it
+        body = next((d for d in documents if is_kustomize_file(d)), None)
+        if body is None:
+            continue
+        name = chart_relative(template)
+        kind, api_version = body.get("kind"), body.get("apiVersion")
+        line, column = template_position(ctx, RenderedObject(template, 0, body))
+        message = (
+            f"{name} is a Kustomize file, which Helm renders as an object of kind {kind} "
+            f"({api_version}): no API server serves it, so Helm refuses the release "
+            f'(`no matches for kind "{kind}" in version "{api_version}"`)'
+        )
+        hint = (
+            f"add `{name}` to the chart's .helmignore: kustomize still builds the "
+            "directory, and Helm neither renders nor packages the file"
+        )
         found.append(RenderFailure(message, name, line, column, False, hint))
     return found
 

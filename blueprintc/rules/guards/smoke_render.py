@@ -17,7 +17,8 @@ A default render whose output is not YAML fails too, as `helm template` refuses
 it: `env: {{ .Values.org }}-{{ .Values.type }}` with both values unset renders
 `env: -`. It is reported at the template line whose text before its first `{{`
 starts the bad output line. So does a default render with a document that is no
-object (a `required` value printed on a line of its own), which Helm refuses, or one
+object (a `required` value printed on a line of its own) or a Kustomize file (a
+`kustomization.yaml` not in .helmignore), which Helm refuses, or one
 that Flux's helm-controller refuses though `helm install` takes it: a key twice in one
 mapping, an object twice (`manifest_refusals`). A render that a chart's `values.schema.json`
 refuses (the chart's own, or an upstream's for the values under its key) is

@@ -1,0 +1,17 @@
+"""What kustomize reads as its own files, apart from `kustomize` (which runs kubectl):
+lint asks it of every Blueprint's render, and loads the runner only where it builds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# The API group of kustomize's own files (Kustomization, Component): no API server serves it.
+CONFIG_GROUP = "kustomize.config.k8s.io"
+
+
+def is_kustomize_file(document: Any) -> bool:
+    """A Kustomization or Component, as YAML data: kustomize's input, never an object."""
+    if not isinstance(document, dict):
+        return False
+    api_version = document.get("apiVersion")
+    return isinstance(api_version, str) and api_version.split("/")[0] == CONFIG_GROUP
