@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 from blueprintc.diagnostics import Finding, Location, Severity
 from blueprintc.rules.base import rule
@@ -55,7 +56,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             "Kustomize build that fetches remote resources (BPG011 names it)",
         )
     elif build.error is not None:
-        yield _failure(ctx, build.error)
+        yield kustomize_failure(ctx, build.error, kustomization_file(ctx))
     elif not build.objects and not build.not_fetched:  # (not built offline: BPG011)
         yield _empty(ctx)
 
@@ -76,13 +77,16 @@ def _empty(ctx: BlueprintContext) -> Finding:
     )
 
 
-def _failure(ctx: BlueprintContext, error: str) -> Finding:
-    """kustomize's error, said where the kustomization causes it."""
+def kustomize_failure(
+    ctx: BlueprintContext, error: str, top: Path, failed: str = "kubectl kustomize failed"
+) -> Finding:
+    """kustomize's error building the kustomization `top`, said where it causes it;
+    `failed` starts the message."""
     if _HELM_INFLATION in error:
         return Finding(
             "the kustomization inflates a Helm chart (`helmCharts:`), which Flux's "
             "kustomize-controller never does: it builds without --enable-helm",
-            _helm_charts_location(ctx),
+            _helm_charts_location(ctx, top),
             hint="make the chart a Helm Blueprint (spec.manifests.chart: a chart that "
             "depends on it), or render it in CI and list the rendered YAML as a resource",
         )
@@ -92,25 +96,24 @@ def _failure(ctx: BlueprintContext, error: str) -> Finding:
         return Finding(
             f"the kustomization runs the Kustomize plugin {kind}, and Flux's "
             "kustomize-controller runs no plugins (exec or container functions)",
-            _plugin_location(ctx, kind),
+            _plugin_location(ctx, kind, top),
             hint="produce those objects another way: Flux decrypts SOPS-encrypted files "
             "itself (the Flux Kustomization's spec.decryption) and substitutes variables "
             "(spec.postBuild); anything else, generate in CI and list the YAML",
         )
     from blueprintc.kustomize import on_disk  # loaded by the build before
 
-    entry = _named_entry(ctx, error)
+    entry = _named_entry(ctx, error, top)
     if entry is None:
-        where = Location(ctx.rel(kustomization_file(ctx)), 1, 1)
-        return Finding(f"kubectl kustomize failed: {error}", where)
-    if _MISSING in error and on_disk(kustomization_file(ctx).parent / entry) is None:
+        return Finding(f"{failed}: {error}", Location(ctx.rel(top), 1, 1))
+    if _MISSING in error and on_disk(top.parent / entry) is None:
         # kustomize's message says it three times, through its loader's layers
         return Finding(
-            f"kubectl kustomize failed: {entry} does not exist, and the kustomization lists it",
-            entry_location(ctx, entry),
+            f"{failed}: {entry} does not exist, and the kustomization lists it",
+            entry_location(ctx, entry, top),
             hint=f"add {entry} beside the kustomization, or remove it from the list",
         )
-    return Finding(f"kubectl kustomize failed: {error}", entry_location(ctx, entry))
+    return Finding(f"{failed}: {error}", entry_location(ctx, entry, top))
 
 
 _QUOTED = re.compile(r"'([^']+)'")
@@ -143,31 +146,29 @@ def _no_kustomization(ctx: BlueprintContext) -> Finding:
 _PLUGIN = re.compile(r"unable to load external plugin '(?P<kind>[^']+)'")
 
 
-def _plugin_location(ctx: BlueprintContext, kind: str) -> Location:
-    """The `kind:` line of the plugin's configuration in the manifests directory; else
-    the kustomization's first line."""
-    found = first_line(manifest_sources(ctx), kind_line(kind))
-    return found or Location(ctx.rel(kustomization_file(ctx)), 1, 1)
+def _plugin_location(ctx: BlueprintContext, kind: str, top: Path) -> Location:
+    """The `kind:` line of the plugin's configuration in the kustomization's directory;
+    else the kustomization's first line."""
+    found = first_line(manifest_sources(ctx, top.parent), kind_line(kind))
+    return found or Location(ctx.rel(top), 1, 1)
 
 
-def _helm_charts_location(ctx: BlueprintContext) -> Location:
+def _helm_charts_location(ctx: BlueprintContext, top: Path) -> Location:
     """The `helmCharts:` key of the kustomization, or of a kustomization in a base below
     it; else the kustomization's first line."""
     from blueprintc.kustomize import KUSTOMIZATION_FILES
 
-    top = kustomization_file(ctx)
     below = [s for s in ctx.text_files if s.path.name in KUSTOMIZATION_FILES]
     found = first_line(sorted(below, key=lambda s: (s.path != top, s.rel)), _HELM_CHARTS_KEY)
     return found or Location(ctx.rel(top), 1, 1)
 
 
-def _named_entry(ctx: BlueprintContext, error: str) -> str | None:
+def _named_entry(ctx: BlueprintContext, error: str, top: Path) -> str | None:
     """The first entry of the kustomization, in its order, that kustomize's message names."""
-    path = kustomization_file(ctx)
-    if not path.is_file():
+    if not top.is_file():
         return None
     named = set(_QUOTED.findall(error))
-    for text in ctx.read(path).lines:
+    for text in ctx.read(top).lines:
         entry = listed_entry(text)
         if entry and entry in named:
             return entry

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from blueprintc.diagnostics import Location
@@ -29,11 +30,12 @@ def manifest_location(ctx: BlueprintContext, body: dict[str, Any]) -> Location:
     return Location(ctx.rel(kustomization_file(ctx)), 1, 1, f"{kind}/{name}")
 
 
-def manifest_sources(ctx: BlueprintContext) -> list[SourceFile]:
-    """The Blueprint's text files in its manifests directory (a README beside it may show
-    a manifest, but configures nothing)."""
-    assert ctx.blueprint.manifest_dir is not None
-    return [s for s in ctx.text_files if s.path.is_relative_to(ctx.blueprint.manifest_dir)]
+def manifest_sources(ctx: BlueprintContext, directory: Path | None = None) -> list[SourceFile]:
+    """The Blueprint's text files in `directory`, by default its manifests directory (a
+    README beside it may show a manifest, but configures nothing)."""
+    directory = directory or ctx.blueprint.manifest_dir
+    assert directory is not None
+    return [s for s in ctx.text_files if s.path.is_relative_to(directory)]
 
 
 def kind_line(kind: str) -> re.Pattern[str]:
@@ -50,7 +52,7 @@ def first_line(sources: Iterable[SourceFile], pattern: re.Pattern[str]) -> Locat
     return None
 
 
-def kustomization_file(ctx: BlueprintContext) -> Any:
+def kustomization_file(ctx: BlueprintContext) -> Path:
     assert ctx.blueprint.manifest_dir is not None
     from blueprintc.kustomize import KUSTOMIZATION_FILES  # a Kustomize Blueprint's alone
 
@@ -61,10 +63,10 @@ def kustomization_file(ctx: BlueprintContext) -> Any:
     return ctx.blueprint.manifest_dir / "kustomization.yaml"
 
 
-def entry_location(ctx: BlueprintContext, entry: str) -> Location:
-    """The line of the kustomization that lists `entry` (a resource, as written), else
-    the kustomization's first line."""
-    path = kustomization_file(ctx)
+def entry_location(ctx: BlueprintContext, entry: str, path: Path | None = None) -> Location:
+    """The line of the kustomization (`path`, by default the Blueprint's manifests') that
+    lists `entry` (a resource, as written), else the kustomization's first line."""
+    path = path or kustomization_file(ctx)
     if path.is_file():
         for number, text in enumerate(ctx.read(path).lines, start=1):
             if listed_entry(text) == entry:
