@@ -14,6 +14,7 @@ import yaml
 from blueprintc import yamldata
 from blueprintc.childenv import child_env
 from blueprintc.diagnostics import one_line
+from blueprintc.kustomize_files import KUSTOMIZATION_FILES
 
 KUBECTL = "kubectl"
 
@@ -66,12 +67,17 @@ _KLOG = re.compile(
 )
 
 
+_GO_ESCAPE = re.compile(r'\\(["\\])')
+
+
 def clean_error(stderr: str, directory: Path) -> str:
     """kubectl's klog line reduced to kustomize's message, paths made relative."""
     text = one_line(stderr)
     match = _KLOG.match(text)
     if match:
-        text = match.group("err") if match.group("err") is not None else match.group("block")
+        err = match.group("err")
+        # The one-line form is a Go-quoted string (klog's `err="..."`): its quotes unescaped.
+        text = _GO_ESCAPE.sub(r"\1", err) if err is not None else match.group("block")
     text = text.replace(str(directory.resolve()) + "/", "").replace(str(directory) + "/", "")
     return text or "kustomize failed"
 
@@ -80,16 +86,27 @@ def clean_error(stderr: str, directory: Path) -> str:
 # a path whose first part is a host (`github.com/org/repo//dir?ref=v1`).
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|git::|[\w-]+(?:\.[\w-]+)+/)", re.I)
 _LISTS = ("resources", "components", "bases")
-# The names kustomize reads a directory's kustomization from, in its order.
-KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
 
 def remote_resources(directory: Path, root: Path | None = None) -> list[str]:
     """The remote resources kustomize would fetch to build `directory`: those its
     kustomization lists, and those of the local directories it includes (read only
     inside `root`, the workspace, when given), in order."""
+    return _included(directory, root)[1]
+
+
+def local_directories(directory: Path, root: Path | None = None) -> set[Path]:
+    """`directory` and the local directories its build includes (bases, components),
+    resolved; read only inside `root` when given."""
+    return _included(directory, root)[0]
+
+
+def _included(directory: Path, root: Path | None) -> tuple[set[Path], list[str]]:
+    """What building `directory` reads: its local directories (resolved) and its remote
+    resources, in order."""
     found: list[str] = []
-    pending, seen = [directory], set()
+    pending: list[Path] = [directory]
+    seen: set[Path] = set()
     while pending and len(seen) < 100:
         here = pending.pop(0)
         key = here.resolve()
@@ -103,7 +120,21 @@ def remote_resources(directory: Path, root: Path | None = None) -> list[str]:
                     pending.append(here / entry)
             elif _REMOTE.match(entry) and entry not in found:
                 found.append(entry)
-    return found
+    return seen, found
+
+
+def is_component(text: str) -> bool:
+    """A kustomization file's text is a Component's (`kind: Component`), which only a
+    kustomization that includes it builds."""
+    try:
+        documents = yamldata.load_all(text)
+    except (ValueError, yaml.YAMLError):
+        return False  # kustomize reports it, building it
+    return (
+        bool(documents)
+        and isinstance(documents[0], dict)
+        and documents[0].get("kind") == ("Component")
+    )
 
 
 def on_disk(path: Path) -> bool | None:

@@ -1,10 +1,12 @@
 """What kustomize reads as its own files, apart from `kustomize` (which runs kubectl):
-lint asks it of every Blueprint's render, and loads the runner only where it builds."""
+lint asks it of every Blueprint, and loads the runner only for one that has them."""
 
 from __future__ import annotations
 
 from typing import Any
 
+# The names kustomize reads a directory's kustomization from, in its order.
+KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 # The API group of kustomize's own files (Kustomization, Component): no API server serves it.
 CONFIG_GROUP = "kustomize.config.k8s.io"
 

@@ -14,6 +14,7 @@ from blueprintc import helm
 from blueprintc.canon import default_canon
 from blueprintc.collector import collector_paused
 from blueprintc.diagnostics import Diagnostic, Finding, Location, Severity, sorted_diagnostics
+from blueprintc.kustomize_files import KUSTOMIZATION_FILES
 from blueprintc.model.blueprint import Blueprint, normalise
 from blueprintc.rules import RULES, Rule
 from blueprintc.rules.context import BlueprintContext
@@ -217,8 +218,6 @@ def _unlisted_blueprint(directory: Path, workspace: Workspace) -> tuple[Blueprin
     if chart.is_file():
         what, where = "a chart (chart/Chart.yaml)", workspace.rel(chart)
     else:
-        from blueprintc.kustomize import KUSTOMIZATION_FILES  # manifests/: Kustomize's
-
         manifests = directory / "manifests"
         files = [manifests / name for name in KUSTOMIZATION_FILES]
         what = "Kustomize manifests (manifests/)"

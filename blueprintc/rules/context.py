@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from blueprintc import dependencies, gitfiles, helm, listing, unloadable_values
 from blueprintc.canon import Canon
+from blueprintc.kustomize_files import KUSTOMIZATION_FILES
 from blueprintc.model.blueprint import Blueprint
 from blueprintc.rules.memo import per_instance, remembered
 from blueprintc.rules.renders import PARALLEL_RENDERS_FROM, Request, make_at_once, render_key
@@ -369,6 +370,30 @@ class BlueprintContext:
         from blueprintc import kustomize
 
         return kustomize.build(self.blueprint.manifest_dir, offline=self.offline, root=self.root)
+
+    @per_instance
+    def extra_kustomize_builds(self) -> list[tuple[Path, kustomize.KustomizeBuild]]:
+        """Each kustomization of the Blueprint that its manifests' build does not read
+        (BPG023), built alone: not a Component, which only an including build builds,
+        nor one in vendored charts/ (not among `text_files`)."""
+        files = [s for s in self.text_files if s.path.name in KUSTOMIZATION_FILES]
+        if not files:
+            return []
+        from blueprintc import kustomize
+
+        built: set[Path] = set()
+        if self.blueprint.manifest_kind == "kustomize":
+            assert self.blueprint.manifest_dir is not None
+            built = kustomize.local_directories(self.blueprint.manifest_dir, self.root)
+        found = []
+        for source in files:
+            directory = source.path.parent
+            if directory.resolve() in built or kustomize.is_component(source.text):
+                continue
+            built.add(directory.resolve())  # kustomize reads one file of a directory
+            build = kustomize.build(directory, offline=self.offline, root=self.root)
+            found.append((source.path, build))
+        return found
 
     # -- Text to scan for domains and terms -------------------------------
     @per_instance

@@ -74,6 +74,12 @@ class GuardedContext(BlueprintContext):
         return super().kustomize_build
 
     @per_instance
+    def extra_kustomize_builds(self) -> list[tuple[Path, kustomize.KustomizeBuild]]:
+        if self.refused:
+            raise Refused
+        return super().extra_kustomize_builds
+
+    @per_instance
     def stand_in(self) -> standin.StandIn | None:
         return None if self.refused else super().stand_in
 

@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from blueprintc.diagnostics import Diagnostic, Location, one_line, sorted_diagnostics
-from blueprintc.kustomize import KUSTOMIZATION_FILES
+from blueprintc.kustomize_files import KUSTOMIZATION_FILES
 from blueprintc.rules.output_rules import (
     EMITTED_OBJECT_SCHEMA,
     KUSTOMIZE_BUILD,

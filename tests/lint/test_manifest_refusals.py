@@ -357,6 +357,19 @@ namespace: demo
 resources:
   - settings.yaml
 """
+# A template that is plain YAML, as a file both Helm and kustomize read must be.
+PLAIN_CONFIG_MAP = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  labels:
+    app.kubernetes.io/name: demo
+    app.kubernetes.io/instance: demo
+    app.kubernetes.io/managed-by: Helm
+data:
+  mode: fast
+"""
 
 
 def test_a_kustomization_in_templates_is_bpg003_with_helmignore_as_the_fix(
@@ -366,7 +379,7 @@ def test_a_kustomization_in_templates_is_bpg003_with_helmignore_as_the_fix(
     its kustomization.yaml as an object of a kind no API server serves. That is the one
     finding; no label or schema finding leads the author to name the Kustomization."""
     template = f"{CHART}/templates/kustomization.yaml"
-    files = {template: KUSTOMIZATION, f"{CHART}/templates/settings.yaml": CONFIG_MAP}
+    files = {template: KUSTOMIZATION, f"{CHART}/templates/settings.yaml": PLAIN_CONFIG_MAP}
     workspace = _demo(tmp_path, files)
     assert _found(workspace) == [("BPG003", template, 2, 1)]
     message, hint = _only(workspace)
@@ -382,7 +395,7 @@ def test_a_kustomization_in_templates_is_bpg003_with_helmignore_as_the_fix(
 def test_a_kustomization_the_chart_helmignores_passes(tmp_path: Path) -> None:
     files = {
         f"{CHART}/templates/kustomization.yaml": KUSTOMIZATION,
-        f"{CHART}/templates/settings.yaml": CONFIG_MAP,
+        f"{CHART}/templates/settings.yaml": PLAIN_CONFIG_MAP,
         f"{CHART}/.helmignore": "templates/kustomization.yaml\n",
     }
     assert _found(_demo(tmp_path, files)) == []

@@ -8,6 +8,7 @@ from blueprintc.rules.guards import (
     crd_upgrades,
     default_true,
     dependency_presence,
+    extra_kustomization_build,
     guards_skipped,
     hollow_chart,
     image_tag_number,
@@ -49,5 +50,6 @@ RULES: list[Rule] = [
     crd_upgrades.CHANGED_CRD,
     release_namespace.RULE,
     kustomize_build.RULE,
+    extra_kustomization_build.RULE,
     guards_skipped.RULE,
 ]

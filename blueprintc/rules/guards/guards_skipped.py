@@ -30,7 +30,8 @@ subchart's Chart.yaml entry), and the guards skipped.
 A Kustomize Blueprint whose kustomization lists a remote resource (a git
 URL such as `https://github.com/org/repo//dir?ref=v1`) is not built under
 `--offline`, where kustomize could only fail to fetch it: this finding names
-the remote resources, at the first, and the guards skipped.
+the remote resources, at the first, and the guards skipped. So is any other
+kustomization of the Blueprint that fetches one (BPG023 builds those), at its entry.
 
 A chart annotated `catalyst.openova.io/smoke-render-mode: requires-overlay` may fail
 its default render on a `required` value the per-cluster overlay supplies, and one
@@ -89,6 +90,11 @@ SKIPPED = (
     __doc__,
 )
 def check(ctx: BlueprintContext) -> Iterator[Finding]:
+    yield from _skipped(ctx)
+    yield from _extra_not_fetched(ctx)  # last: a refused Blueprint raises here
+
+
+def _skipped(ctx: BlueprintContext) -> Iterator[Finding]:
     if ctx.blueprint.manifest_kind == "kustomize":
         yield from _not_fetched(ctx)
         return
@@ -196,6 +202,18 @@ def _not_fetched(ctx: BlueprintContext) -> Iterator[Finding]:
         where,
         hint="run `blueprintc lint` without --offline where they are reachable to run them",
     )
+
+
+def _extra_not_fetched(ctx: BlueprintContext) -> Iterator[Finding]:
+    """The Blueprint's other kustomizations (BPG023) that --offline did not build."""
+    for top, build in ctx.extra_kustomize_builds:
+        if build.not_fetched:
+            yield Finding(
+                f"the kustomization {ctx.rel(top.parent)} fetches "
+                f"{', '.join(build.not_fetched)}; --offline skipped its build (BPG023)",
+                entry_location(ctx, build.not_fetched[0], top),
+                hint="run `blueprintc lint` without --offline where they are reachable to build it",
+            )
 
 
 def _what_ran(ctx: BlueprintContext) -> str:

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from blueprintc.diagnostics import Finding, Location, Severity
+from blueprintc.kustomize_files import KUSTOMIZATION_FILES
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.kustomize_support import (
@@ -104,6 +105,15 @@ def kustomize_failure(
     from blueprintc.kustomize import on_disk  # loaded by the build before
 
     entry = _named_entry(ctx, error, top)
+    field = _UNKNOWN_FIELD.search(error)
+    if entry is None and field is not None:
+        name = field.group(1)
+        found = first_line([ctx.read(top)], re.compile(rf"^{re.escape(name)}\s*:"))
+        return Finding(
+            f"{failed}: {error}",
+            found or Location(ctx.rel(top), 1, 1),
+            hint=f"`{name}` is no field of a kustomization: correct its name, or remove it",
+        )
     if entry is None:
         return Finding(f"{failed}: {error}", Location(ctx.rel(top), 1, 1))
     if _MISSING in error and on_disk(top.parent / entry) is None:
@@ -117,6 +127,8 @@ def kustomize_failure(
 
 
 _QUOTED = re.compile(r"'([^']+)'")
+# kustomize's refusal of a key a kustomization does not have (`fatal:` of a git error).
+_UNKNOWN_FIELD = re.compile(r'unknown field "([^"]+)"')
 _RESOURCES_KEY = re.compile(r"^resources\s*:")
 _MISSING = "no such file or directory"
 # kustomize's refusal of a `helmCharts:` entry (or a HelmChartInflationGenerator) unless
@@ -156,8 +168,6 @@ def _plugin_location(ctx: BlueprintContext, kind: str, top: Path) -> Location:
 def _helm_charts_location(ctx: BlueprintContext, top: Path) -> Location:
     """The `helmCharts:` key of the kustomization, or of a kustomization in a base below
     it; else the kustomization's first line."""
-    from blueprintc.kustomize import KUSTOMIZATION_FILES
-
     below = [s for s in ctx.text_files if s.path.name in KUSTOMIZATION_FILES]
     found = first_line(sorted(below, key=lambda s: (s.path != top, s.rel)), _HELM_CHARTS_KEY)
     return found or Location(ctx.rel(top), 1, 1)

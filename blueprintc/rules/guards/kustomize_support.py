@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from blueprintc.diagnostics import Location
+from blueprintc.kustomize_files import KUSTOMIZATION_FILES
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.source import SourceFile
 
@@ -54,8 +55,6 @@ def first_line(sources: Iterable[SourceFile], pattern: re.Pattern[str]) -> Locat
 
 def kustomization_file(ctx: BlueprintContext) -> Path:
     assert ctx.blueprint.manifest_dir is not None
-    from blueprintc.kustomize import KUSTOMIZATION_FILES  # a Kustomize Blueprint's alone
-
     for name in KUSTOMIZATION_FILES:
         path = ctx.blueprint.manifest_dir / name
         if path.exists():
