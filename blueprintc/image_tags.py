@@ -14,6 +14,7 @@ from typing import Any
 
 from blueprintc.go_text import rendered_text
 from blueprintc.helm import Render, RenderedObject
+from blueprintc.image_names import image_fields
 from blueprintc.yamldoc import PathKey, json_path
 
 # A tag that starts with a number as Go prints it (an optional `v`, and after it only a
@@ -34,15 +35,7 @@ def may_carry_number_tag(text: str) -> bool:
 
 def images(body: Any) -> Iterator[str]:
     """Every `image:` string of a rendered object (containers, and custom resources')."""
-    if isinstance(body, dict):
-        for key, value in body.items():
-            if key == "image" and isinstance(value, str):
-                yield value
-            else:
-                yield from images(value)
-    elif isinstance(body, list):
-        for item in body:
-            yield from images(item)
+    return (image for _, image in image_fields(body))
 
 
 def number_tag(image: str) -> str | None:

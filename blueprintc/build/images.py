@@ -17,6 +17,7 @@ from typing import Any
 
 from blueprintc import helm
 from blueprintc.build.chartfile import ChartArchive, ChartArchiveError, yaml_file
+from blueprintc.image_names import image_fields
 
 
 class RenderFailed(Exception):
@@ -55,15 +56,7 @@ def images_of(objects: Iterable[dict[str, Any]]) -> list[str]:
 
 
 def _walk(node: Any) -> Iterator[str]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "image" and isinstance(value, str) and value.strip():
-                yield value.strip()
-            else:
-                yield from _walk(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _walk(item)
+    return (image.strip() for _, image in image_fields(node) if image.strip())
 
 
 def _ci_values(archive: ChartArchive) -> dict[str, Any] | None:

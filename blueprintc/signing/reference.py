@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from blueprintc.image_names import split_image
 from blueprintc.signing.errors import ImageReferenceError
 
 DOCKER_HUB = "index.docker.io"
@@ -33,22 +34,16 @@ def repository_name(image: str) -> str:
 
     Raises ImageReferenceError when `image` is not a valid reference.
     """
-    base = image
-    if "@" in base:
-        base, _, digest = base.partition("@")
-        if "@" in digest or not digest:
-            raise ImageReferenceError(f"{image!r}: expected at most one '@<digest>' suffix")
-    head, sep, tag = base.rpartition(":")
-    if sep and "/" not in tag:
-        if not _TAG.fullmatch(tag):
-            raise ImageReferenceError(f"{image!r}: {tag!r} is not a valid tag")
-        base = head
-    registry, repository = "", base
-    first, sep, rest = base.partition("/")
-    if sep and ("." in first or ":" in first):
-        registry, repository = first, rest
-        if not _REGISTRY.fullmatch(registry):
-            raise ImageReferenceError(f"{image!r}: {registry!r} is not a valid registry host")
+    name = split_image(image)
+    if name.digest is not None and ("@" in name.digest or not name.digest):
+        raise ImageReferenceError(f"{image!r}: expected at most one '@<digest>' suffix")
+    if name.tag is not None and not _TAG.fullmatch(name.tag):
+        raise ImageReferenceError(f"{image!r}: {name.tag!r} is not a valid tag")
+    if image.partition("@")[0].endswith(":"):
+        raise ImageReferenceError(f"{image!r}: '' is not a valid tag")
+    registry, repository = name.registry, name.repository
+    if registry and not _REGISTRY.fullmatch(registry):
+        raise ImageReferenceError(f"{image!r}: {registry!r} is not a valid registry host")
     if not _REPOSITORY.fullmatch(repository):
         raise ImageReferenceError(
             f"{image!r}: the repository {repository!r} must be 2-255 characters of "
