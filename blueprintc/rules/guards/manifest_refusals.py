@@ -31,7 +31,7 @@ render, BPG012 for a ci/ or `--values` render and BPG005 for a render with a tog
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import yaml
@@ -125,19 +125,28 @@ def _not_yaml(
     return found
 
 
-def _non_objects(
-    ctx: BlueprintContext, render: Render, reported: Mapping[str, str] | None
-) -> list[RenderFailure]:
-    """Each manifest file with a document that is no object (a text, a list, a number),
-    at the template line that wrote the first such document's first line."""
-    found = []
+def _parsed_files(
+    render: Render, reported: Mapping[str, str] | None
+) -> Iterator[tuple[str, list[Any]]]:
+    """Each manifest file of the render that is YAML (`_not_yaml` has the others) and not
+    reported already, with its documents."""
     for template in render.manifest_files():
         if _reported(render, template, reported):
             continue
         try:
             documents = render.documents(template)
         except yaml.YAMLError:
-            continue  # not YAML: `_not_yaml` has it
+            continue
+        yield template, documents
+
+
+def _non_objects(
+    ctx: BlueprintContext, render: Render, reported: Mapping[str, str] | None
+) -> list[RenderFailure]:
+    """Each manifest file with a document that is no object (a text, a list, a number),
+    at the template line that wrote the first such document's first line."""
+    found = []
+    for template, documents in _parsed_files(render, reported):
         if all(document is None or isinstance(document, dict) for document in documents):
             continue
         output = render.manifests[template].splitlines()
@@ -167,13 +176,7 @@ def _kustomize_files(
     gave its Kustomization a `metadata.name` to please Helm, then deleted it, and broke
     the Flux Kustomization that built the directory (openova-io/openova#246, #302)."""
     found = []
-    for template in render.manifest_files():
-        if _reported(render, template, reported):
-            continue
-        try:
-            documents = render.documents(template)
-        except yaml.YAMLError:
-            continue  # not YAML: `_not_yaml` has it
+    for template, documents in _parsed_files(render, reported):
         body = next((d for d in documents if is_kustomize_file(d)), None)
         if body is None:
             continue
