@@ -14,7 +14,7 @@ import yaml
 from blueprintc import yamldata
 from blueprintc.childenv import child_env
 from blueprintc.diagnostics import one_line
-from blueprintc.kustomize_files import KUSTOMIZATION_FILES
+from blueprintc.kustomize_files import kustomization_in
 
 KUBECTL = "kubectl"
 
@@ -31,17 +31,25 @@ class KustomizeBuild:
 
 
 def build(
-    directory: Path, timeout: float = 60, offline: bool = False, root: Path | None = None
+    directory: Path,
+    timeout: float = 60,
+    offline: bool = False,
+    root: Path | None = None,
+    anywhere: bool = False,
 ) -> KustomizeBuild:
     """`kubectl kustomize directory`; with `offline`, not run when the kustomization (or
     a local one it includes, inside `root`) lists a remote resource, which kustomize
-    would fetch."""
+    would fetch. With `anywhere`, it may read files outside `directory`, as Flux's
+    kustomize-controller builds a path of a Git repository (fluxcd/pkg's
+    `LoadRestrictionsNone`); without, as kubectl does (a Blueprint's artifact holds its
+    manifests directory only)."""
     if offline and (remote := remote_resources(directory, root)):
         return KustomizeBuild([], "", None, tuple(remote))
     if shutil.which(KUBECTL) is None:
         return KustomizeBuild([], "", "kubectl is not installed; it provides `kubectl kustomize`")
+    restrictor = ["--load-restrictor", "LoadRestrictionsNone"] if anywhere else []
     proc = subprocess.run(
-        [KUBECTL, "kustomize", str(directory)],
+        [KUBECTL, "kustomize", *restrictor, str(directory)],
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -92,19 +100,39 @@ def remote_resources(directory: Path, root: Path | None = None) -> list[str]:
     """The remote resources kustomize would fetch to build `directory`: those its
     kustomization lists, and those of the local directories it includes (read only
     inside `root`, the workspace, when given), in order."""
-    return _included(directory, root)[1]
+    return _included(directory, root).remote
 
 
 def local_directories(directory: Path, root: Path | None = None) -> set[Path]:
     """`directory` and the local directories its build includes (bases, components),
     resolved; read only inside `root` when given."""
-    return _included(directory, root)[0]
+    return _included(directory, root).directories
 
 
-def _included(directory: Path, root: Path | None) -> tuple[set[Path], list[str]]:
-    """What building `directory` reads: its local directories (resolved) and its remote
-    resources, in order."""
-    found: list[str] = []
+def entries_outside(directory: Path, root: Path | None = None) -> list[tuple[Path, str]]:
+    """The local entries (a base, a component, a file) by which building `directory`
+    reads from outside it, each with the directory inside whose kustomization lists it,
+    in order; read only inside `root` when given."""
+    top = directory.resolve()
+    return [
+        (here, entry)
+        for here, entry, path in _included(directory, root).local
+        if here.resolve().is_relative_to(top) and not path.resolve().is_relative_to(top)
+    ]
+
+
+@dataclass(frozen=True)
+class _Included:
+    directories: set[Path]  # resolved
+    remote: list[str]
+    local: list[tuple[Path, str, Path]]  # (listing directory, entry as written, its path)
+
+
+def _included(directory: Path, root: Path | None) -> _Included:
+    """What building `directory` reads: its local directories, its remote resources and
+    every local entry, in order."""
+    remote: list[str] = []
+    local: list[tuple[Path, str, Path]] = []
     pending: list[Path] = [directory]
     seen: set[Path] = set()
     while pending and len(seen) < 100:
@@ -114,13 +142,14 @@ def _included(directory: Path, root: Path | None) -> tuple[set[Path], list[str]]
             continue
         seen.add(key)
         for entry in _entries(here):
-            local = on_disk(here / entry)
-            if local is not None:
-                if local:
+            is_directory = on_disk(here / entry)
+            if is_directory is not None:
+                local.append((here, entry, here / entry))
+                if is_directory:
                     pending.append(here / entry)
-            elif _REMOTE.match(entry) and entry not in found:
-                found.append(entry)
-    return seen, found
+            elif _REMOTE.match(entry) and entry not in remote:
+                remote.append(entry)
+    return _Included(seen, remote, local)
 
 
 def is_component(text: str) -> bool:
@@ -146,19 +175,16 @@ def on_disk(path: Path) -> bool | None:
 
 
 def _entries(directory: Path) -> list[str]:
-    for name in KUSTOMIZATION_FILES:
-        path = directory / name
-        if path.is_file():
-            try:
-                data = yamldata.load_all(path.read_text("utf-8"))
-            except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError):
-                return []  # kustomize reports it
-            doc = data[0] if data and isinstance(data[0], dict) else {}
-            lists = [doc.get(key) for key in _LISTS]
-            return [
-                e for items in lists if isinstance(items, list) for e in items if isinstance(e, str)
-            ]
-    return []
+    path = kustomization_in(directory)
+    if path is None:
+        return []
+    try:
+        data = yamldata.load_all(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError):
+        return []  # kustomize reports it
+    doc = data[0] if data and isinstance(data[0], dict) else {}
+    lists = [doc.get(key) for key in _LISTS]
+    return [e for items in lists if isinstance(items, list) for e in items if isinstance(e, str)]
 
 
 _CAUSES = (

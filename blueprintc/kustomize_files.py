@@ -3,6 +3,7 @@ lint asks it of every Blueprint, and loads the runner only for one that has them
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 # The names kustomize reads a directory's kustomization from, in its order.
@@ -17,3 +18,8 @@ def is_kustomize_file(document: Any) -> bool:
         return False
     api_version = document.get("apiVersion")
     return isinstance(api_version, str) and api_version.split("/")[0] == CONFIG_GROUP
+
+
+def kustomization_in(directory: Path) -> Path | None:
+    """The file kustomize reads `directory`'s kustomization from, if there is one."""
+    return next((directory / n for n in KUSTOMIZATION_FILES if (directory / n).is_file()), None)

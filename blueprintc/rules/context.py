@@ -391,7 +391,8 @@ class BlueprintContext:
             if directory.resolve() in built or kustomize.is_component(source.text):
                 continue
             built.add(directory.resolve())  # kustomize reads one file of a directory
-            build = kustomize.build(directory, offline=self.offline, root=self.root)
+            # Built as Flux builds a repository's path: files outside it may be read.
+            build = kustomize.build(directory, offline=self.offline, root=self.root, anywhere=True)
             found.append((source.path, build))
         return found
 

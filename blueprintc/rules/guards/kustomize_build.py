@@ -9,7 +9,9 @@ configuration's `kind:`. A manifests directory without a kustomization is report
 blueprint.yaml's `spec.manifests`: Flux would generate one, but blueprintc builds and
 publishes what is committed. So is a build that holds no object (`resources: []`), at
 the kustomization's `resources:`: the Blueprint would publish and install nothing, the
-Kustomize Blueprint's hollow chart.
+Kustomize Blueprint's hollow chart. So is an entry by which the build reads from outside
+the manifests directory (`../base`), at that entry: blueprintc publishes the directory
+alone, so Flux cannot build the artifact (kubectl refuses such a file, not a directory).
 
 Failing: a `kustomization.yaml` that lists a missing resource file.
 """
@@ -46,8 +48,11 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     if ctx.blueprint.manifest_kind != "kustomize":
         return
     build = ctx.kustomize_build
+    outside = _outside(ctx)
     if build.error is not None and not kustomization_file(ctx).exists():
         yield _no_kustomization(ctx)
+    elif outside:
+        yield from outside  # what the build reads from there is not in the artifact
     elif build.unreachable is not None:
         entry, cause = build.unreachable
         yield Finding(
@@ -60,6 +65,31 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         yield kustomize_failure(ctx, build.error, kustomization_file(ctx))
     elif not build.objects and not build.not_fetched:  # (not built offline: BPG011)
         yield _empty(ctx)
+
+
+def _outside(ctx: BlueprintContext) -> list[Finding]:
+    """Each local entry the build reads from outside the manifests directory (`../base`,
+    a file beside it): the artifact Flux installs holds the directory only, so there
+    the build fails (kubectl's own build refuses such a file, but not a directory)."""
+    from blueprintc.kustomize import entries_outside, kustomization_in
+
+    directory = ctx.blueprint.manifest_dir
+    assert directory is not None
+    found = []
+    for here, entry in entries_outside(directory, ctx.root):
+        listing = kustomization_in(here)
+        assert listing is not None  # the entry was read from it
+        shown = ctx.rel(directory)
+        found.append(
+            Finding(
+                f"the kustomization reads {entry}, outside {shown}: the Blueprint's artifact "
+                f"holds {shown} only, so Flux cannot build it",
+                entry_location(ctx, entry, listing),
+                hint=f"move what {entry} holds into {shown} (a `base/` beside the "
+                "kustomization), or make spec.manifests the directory that holds both",
+            )
+        )
+    return found
 
 
 def _empty(ctx: BlueprintContext) -> Finding:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from blueprintc.diagnostics import Location
-from blueprintc.kustomize_files import KUSTOMIZATION_FILES
+from blueprintc.kustomize_files import kustomization_in
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.source import SourceFile
 
@@ -55,11 +55,8 @@ def first_line(sources: Iterable[SourceFile], pattern: re.Pattern[str]) -> Locat
 
 def kustomization_file(ctx: BlueprintContext) -> Path:
     assert ctx.blueprint.manifest_dir is not None
-    for name in KUSTOMIZATION_FILES:
-        path = ctx.blueprint.manifest_dir / name
-        if path.exists():
-            return path
-    return ctx.blueprint.manifest_dir / "kustomization.yaml"
+    found = kustomization_in(ctx.blueprint.manifest_dir)
+    return found or ctx.blueprint.manifest_dir / "kustomization.yaml"
 
 
 def entry_location(ctx: BlueprintContext, entry: str, path: Path | None = None) -> Location:
