@@ -109,3 +109,15 @@ def test_offline_one_that_fetches_is_not_built_and_bpg011_says_so(tmp_path: Path
         f"kubectl kustomize {SERVICES} could not fetch the remote resource {remote}: "
         "connection refused"
     )
+
+
+def test_the_objects_it_builds_are_checked_against_their_schemas(tmp_path: Path) -> None:
+    """What kubeconform does over every `kustomize build` in Flux's own example repository:
+    BPG012, in the file that holds the object, at the field."""
+    bad = CONFIG_MAP.replace("data:\n  a: b\n", "data:\n  a: [b]\n")
+    files = {**_services(f"{KUSTOMIZATION}resources:\n  - settings.yaml\n")}
+    files[f"{SERVICES}/settings.yaml"] = bad
+    workspace = write_workspace(tmp_path / "ws", {"demo": "replicas: 1\n"}, extra=files)
+    found = lint([workspace], root=workspace, jobs=1, select={"BPG012"}).active
+    assert [(d.location.file, d.location.line) for d in found] == [(f"{SERVICES}/settings.yaml", 6)]
+    assert found[0].message.startswith("ConfigMap settings: data.a: ")

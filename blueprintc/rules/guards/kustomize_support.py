@@ -13,22 +13,25 @@ from blueprintc.rules.context import BlueprintContext
 from blueprintc.source import SourceFile
 
 
-def manifest_location(ctx: BlueprintContext, body: dict[str, Any]) -> Location:
-    """The `name:` line of the object in the manifests, else the kustomization file."""
-    assert ctx.blueprint.manifest_dir is not None
+def manifest_location(
+    ctx: BlueprintContext, body: dict[str, Any], top: Path | None = None
+) -> Location:
+    """The `name:` line of the object in the files beside the kustomization `top` (by
+    default the Blueprint's manifests'), else that kustomization file."""
+    top = top or kustomization_file(ctx)
     metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else {}
     name = str(metadata.get("name", "")) if isinstance(metadata, dict) else ""
     kind = str(body.get("kind", ""))
     kind_pattern = kind_line(kind)
     name_line = re.compile(rf"^\s+name:\s*[\"']?{re.escape(name)}[\"']?\s*$")
-    for source in manifest_sources(ctx):
+    for source in manifest_sources(ctx, top.parent):
         lines = source.lines
         for number, line in enumerate(lines, start=1):
             if kind_pattern.match(line):
                 for offset in range(number, min(number + 12, len(lines))):
                     if name_line.match(lines[offset]):
                         return Location(source.rel, number, 1, f"{kind}/{name}")
-    return Location(ctx.rel(kustomization_file(ctx)), 1, 1, f"{kind}/{name}")
+    return Location(ctx.rel(top), 1, 1, f"{kind}/{name}")
 
 
 def manifest_sources(ctx: BlueprintContext, directory: Path | None = None) -> list[SourceFile]:

@@ -13,7 +13,8 @@ manifest has. An object of a kind no schema describes is not checked here.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -25,13 +26,20 @@ from blueprintc.rules.guards.rendered_objects import extra_schemas
 from blueprintc.source import InputError
 from blueprintc.yamldoc import YamlDoc, load_yaml_all
 
+if TYPE_CHECKING:
+    from blueprintc.kustomize import KustomizeBuild
 
-def kustomized_object_findings(ctx: BlueprintContext) -> Iterator[Finding]:
+
+def kustomized_object_findings(
+    ctx: BlueprintContext, built: tuple[Path, KustomizeBuild] | None = None
+) -> Iterator[Finding]:
+    """The findings on the objects of the Blueprint's build, or of `built` (another
+    kustomization of the Blueprint, with its build)."""
     from blueprintc.validate.objects import check_object, has_schema
 
-    build = ctx.kustomize_build
+    top, build = built or (None, ctx.kustomize_build)
     if build.error is not None:
-        return  # BPG010 reports a build that fails
+        return  # BPG010 (BPG023) reports a build that fails
     version = ctx.workspace.kubernetes_version
     extra = None
     for body in build.objects:
@@ -48,7 +56,7 @@ def kustomized_object_findings(ctx: BlueprintContext) -> Iterator[Finding]:
         for error in check_object(body, kubernetes_version=version, extra=extra):
             yield Finding(
                 f"{kind} {_name(body)}: {error.path or 'the object'}: {error.message}",
-                _field_location(ctx, body, error.path),
+                _field_location(ctx, body, error.path, top),
                 hint=f"fix the manifest: the object must match {schema}",
             )
 
@@ -59,10 +67,12 @@ def _name(body: dict[str, Any]) -> str:
     return str(name) if name else "(no name)"
 
 
-def _field_location(ctx: BlueprintContext, body: dict[str, Any], path: str) -> Location:
+def _field_location(
+    ctx: BlueprintContext, body: dict[str, Any], path: str, top: Path | None
+) -> Location:
     """The field's place in the manifest document holding the object; else the object's
     (its `kind:` line), as `manifest_location` finds it."""
-    where = manifest_location(ctx, body)
+    where = manifest_location(ctx, body, top)
     parts = template_keys.path_parts(body, path) if path else None
     doc = _document_at(ctx, where) if parts else None
     if doc is None or parts is None:

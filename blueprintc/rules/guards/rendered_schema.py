@@ -26,7 +26,8 @@ one finding, not one more per ci/ file).
 
 A Kustomize Blueprint's objects, as `kubectl kustomize` builds them, are checked the
 same way, and reported in the manifest that holds each, at the field
-(`kustomized_objects`).
+(`kustomized_objects`); so are the objects of the Blueprint's other kustomizations
+(BPG023 builds them: a base a cluster's Flux Kustomization applies).
 
 Failing: `templates/deployment.yaml` renders a Deployment with
 `spec.replica: 2`.
@@ -65,6 +66,12 @@ from blueprintc.schema_refusal import refusals
     __doc__,
 )
 def check(ctx: BlueprintContext) -> Iterator[Finding]:
+    yield from _findings(ctx)
+    for built in ctx.extra_kustomize_builds:  # last: a refused Blueprint raises here
+        yield from kustomized_object_findings(ctx, built)
+
+
+def _findings(ctx: BlueprintContext) -> Iterator[Finding]:
     if ctx.blueprint.manifest_kind == "kustomize" and ctx.blueprint.manifest_dir is not None:
         yield from kustomized_object_findings(ctx)
         return
