@@ -12,7 +12,8 @@ Checked in every values set's render (the default, each `ci/*values.yaml`, `--va
 and in a Kustomize Blueprint's build: the chart's own image at the template line that
 writes it, an upstream's all together at its Chart.yaml entry. An image pinned by
 digest is left alone (whether the digest still pulls is not known here), and so is a
-tag the publisher still serves.
+tag the publisher still serves, and an image another project still publishes there
+(Sealed Secrets' controller and kubeseal: bitnami-labs/sealed-secrets#1785).
 
 Failing: `charts/postgresql` renders `docker.io/bitnami/postgresql:16.4.0-debian-12-r0`.
 """
@@ -34,10 +35,12 @@ from blueprintc.rules.guards.rendered_objects import checked_renders
 
 @dataclass(frozen=True)
 class RetiredNamespace:
-    """A Docker Hub namespace whose publisher took its tags away, but `kept`."""
+    """A Docker Hub namespace whose publisher took its tags away, but `kept`, and but the
+    repositories another project publishes there (`unaffected`)."""
 
     namespace: str
     kept: frozenset[str]
+    unaffected: frozenset[str]
     moved_to: str
     why: str
 
@@ -46,6 +49,9 @@ RETIRED = (
     RetiredNamespace(
         "bitnami",
         frozenset({"latest"}),
+        # Sealed Secrets (bitnami-labs) publishes its own images there, untouched by the
+        # catalog change (bitnami-labs/sealed-secrets#1785).
+        frozenset({"sealed-secrets-controller", "sealed-secrets-kubeseal"}),
         "bitnamilegacy",
         "Bitnami serves no versioned tag under docker.io/bitnami since September 2025 "
         "(bitnami/containers#83267)",
@@ -134,9 +140,13 @@ def retired_namespace(image: str) -> RetiredNamespace | None:
     name = split_image(image.strip())
     if name.digest is not None or not name.on_docker_hub:
         return None
-    namespace = name.hub_repository.split("/", 1)[0]
+    namespace, _, repository = name.hub_repository.partition("/")
     for retired in RETIRED:
-        if namespace == retired.namespace and (name.tag or "latest") not in retired.kept:
+        if (
+            namespace == retired.namespace
+            and (name.tag or "latest") not in retired.kept
+            and repository not in retired.unaffected
+        ):
             return retired
     return None
 
