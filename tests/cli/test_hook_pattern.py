@@ -28,6 +28,7 @@ MATCH = [
     "blueprints/webapp/chart/templates/_helpers.tpl",
     "blueprints/webapp/chart/crds/widget.yaml",
     "blueprints/org-defaults/manifests/kustomization.yaml",
+    "platform/external-dns/policies/kustomization.yaml",  # BPG023 builds it
     "platform/blueprintc.yaml",
     "overlays/small.yaml",
     "blueprints/webapp/README.md",
