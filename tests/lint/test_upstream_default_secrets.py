@@ -149,6 +149,10 @@ def test_any_key_ending_in_password_holds_a_secret(tmp_path: Path) -> None:
         ("admin", "  user: admin\n", False),  # a short value of another key: by chance
         ("repl-secret-9", "  value: repl-secret-9\n", True),  # long: no chance
         ("repl-secret-9", "  value: repl-secret-9-old\n", False),  # not the whole value
+        # the name of a Secret's entry (secretKeyRef), not a value: harbor's
+        # `key: password` beside its swift storage's default password `password`
+        ("password", "      secretKeyRef:\n        key: password\n", False),
+        ("password", "  SWIFT_PASSWORD: password\n", True),
     ],
 )
 def test_what_counts_as_installed(literal: str, text: str, installed: bool) -> None:

@@ -137,7 +137,8 @@ def _installed(literal: str, texts: list[str]) -> bool:
         return True
     plain = _whole_value(literal)
     return any(
-        len(literal) >= PLAIN_LENGTH or _SECRET_KEY.search(match.group("key"))
+        match.group("key") not in _NAMES_A_KEY
+        and (len(literal) >= PLAIN_LENGTH or _SECRET_KEY.search(match.group("key")))
         for text in texts
         for match in plain.finditer(text)
     )
@@ -145,6 +146,10 @@ def _installed(literal: str, texts: list[str]) -> bool:
 
 PLAIN_LENGTH = 8
 _SECRET_KEY = re.compile(r"(?i)pass|secret|token|key|cred")
+# A field whose value names an entry of a Secret or ConfigMap (`secretKeyRef.key`,
+# `configMapKeyRef.key`, a volume's `items[].key`), never holds one: harbor renders
+# `key: password` beside its swift storage's default password `password`.
+_NAMES_A_KEY = frozenset({"key"})
 
 
 def _whole_value(token: str) -> re.Pattern[str]:
