@@ -1,10 +1,13 @@
 """A chart may not ship a CRD and a custom resource of that CRD's kind.
 
-Helm installs CRDs and resources in one apply; the custom resource fails
-with "no matches for kind" on a fresh cluster, and Flux retries forever.
-Split the custom resources into a second Blueprint that `depends` on the
-first (Flux `dependsOn` orders them), as bp-crossplane and
-bp-crossplane-claims do.
+A CRD a template renders goes to the API server with the release's other objects,
+and a custom resource of it fails with "no matches for kind" on a fresh cluster; so
+can a hook (the platform's external-secrets ClusterSecretStore, a post-install hook,
+failed with "resource mapping not found" on a fresh Sovereign). A CRD in `crds/` is
+created first on a first install, but no upgrade creates or updates it (Flux's
+`upgrade.crds: Skip`; BPG020, BPG021): the canon splits both the same way (CANON.md
+6). Split the custom resources into a second Blueprint that `depends` on the first
+(Flux `dependsOn` orders them), as bp-crossplane and bp-crossplane-claims do.
 
 An upstream chart's custom resources are one finding at its Chart.yaml
 entry (kube-prometheus-stack ships the monitoring.coreos.com CRDs and some
