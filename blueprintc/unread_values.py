@@ -14,6 +14,11 @@ Application's config and the overlays):
   values.schema.json does not list it;
 - it is not the key of one of the upstream's own subcharts, nor `global`.
 
+Where a template renders the key's map whole (`{{ toYaml .Values.falco }}` into a
+configuration file), the key is not unread: it reaches the program that reads that file,
+beside the default it was meant to replace, and the finding says so (Falco refuses to
+start with both `rules_file` and `rules_files`).
+
 So is a key named with dots that spells a path of the defaults (`image.tag: 1.2`, as
 `--set` writes it): Helm does not split a key in a values file, and no template reads
 it, unless one asks for it whole (`index .Values "image.tag"`).
@@ -21,6 +26,7 @@ it, unless one asks for it whole (`index .Values "image.tag"`).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +42,9 @@ class Unread:
     path: PathKey  # below the upstream's key
     known: str  # the key of its defaults it is a slip away from, or the dotted path's first
     dotted: bool = False  # one key named with dots (`image.tag`), a path of its defaults
+    # The template expression that renders its map whole (`toYaml .Values.falco`): then
+    # the key is not read by a template but reaches what reads the output, beside `known`.
+    rendered_by: str | None = None
 
 
 def unread_values(
@@ -56,7 +65,8 @@ def unread_values(
             continue  # a template names it (or none could be read): it may be read
         if f'"{name}"' in upstream.schema:
             continue  # the schema describes it
-        yield found
+        whole = None if found.dotted else upstream.renders_whole(found.path[:-1])
+        yield dataclasses.replace(found, rendered_by=whole) if whole else found
 
 
 def _candidates(given: dict[Any, Any], defaults: dict[Any, Any], path: PathKey) -> Iterator[Unread]:

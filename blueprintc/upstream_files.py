@@ -37,6 +37,25 @@ class UpstreamFiles:
             return None
         return names_in(self.texts, name)
 
+    def renders_whole(self, path: tuple[Any, ...]) -> str | None:
+        """The template expression that renders the values at `path` whole
+        (`toYaml .Values.falco`), so every key under it reaches the output; None when no
+        template does."""
+        if not path or not all(isinstance(p, str) and p.isidentifier() for p in path):
+            return None
+        expr = re.escape(".Values." + ".".join(path))
+        pattern = re.compile(
+            rf"(?:{_SERIALISE}\s+\(?\s*{expr}|{expr}\s*\|\s*{_SERIALISE})(?![\w.])"
+        )
+        for text in self.texts:
+            found = pattern.search(text)
+            if found:
+                return found.group()
+        return None
+
+
+_SERIALISE = r"to(?:Yaml|Json|PrettyJson|RawJson|Toml)"
+
 
 def names_in(texts: Iterable[str], name: str) -> bool:
     """Whether one of `texts` (a chart's templates) names `name` as a field (`.name`) or a

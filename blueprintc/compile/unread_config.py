@@ -58,6 +58,14 @@ def _wording(layer: str, name: str, key: str, found: Unread) -> tuple[str, str]:
         message, hint = dotted_wording(parent, found.path[-1], f"the subchart {name}")
         return f"{layer}: {message}", hint
     meant = json_path((key, *found.path[:-1], found.known))
+    if found.rendered_by:
+        return (
+            f"{layer} sets {where!r}, a key the subchart {name} does not know: its "
+            f"values.yaml has {found.known!r} there, and its templates render the map whole "
+            f"({found.rendered_by!r}), so both reach its configuration",
+            f"did you mean {meant!r}? A program given both keys may take the default or "
+            "refuse to start",
+        )
     return (
         f"{layer} sets {where!r}, a value the subchart {name} never reads: its values.yaml "
         f"has {found.known!r} there, and no template of it names {found.path[-1]!r}",

@@ -148,3 +148,40 @@ def test_a_ci_values_file_is_checked_over_values_yaml(tmp_path: Path) -> None:
             "storefront.serviceMonitor.enable is not a value storefront reads",
         )
     ]
+
+
+def test_a_key_whose_map_a_template_renders_whole_reaches_the_output() -> None:
+    """falco 8.0.2 renders `.Values.falco` whole into falco.yaml: a slip there is not
+    unread, it reaches Falco beside the default (which refuses `rules_file` beside
+    `rules_files`). Still reported, saying so, in lint (BPG014) and compile (BPP022)."""
+    from blueprintc.compile.unread_config import _wording
+    from blueprintc.unread_values import Unread, unread_values
+    from blueprintc.upstream_files import UpstreamFiles
+
+    template = "data:\n  falco.yaml: |-\n    {{- toYaml .Values.falco | nindent 4 }}\n"
+    files = UpstreamFiles((template,), frozenset())
+    given, defaults = {"falco": {"rules_file": ["a"]}}, {"falco": {"rules_files": ["b"]}}
+    found = list(unread_values(given, defaults, lambda: files))
+    assert found == [
+        Unread(("falco", "rules_file"), "rules_files", rendered_by="toYaml .Values.falco")
+    ]
+    message, hint = _wording("an overlay", "falco", "falco", found[0])
+    assert "its templates render the map whole ('toYaml .Values.falco')" in message
+    assert hint.startswith("did you mean 'falco.falco.rules_files'?")
+
+
+@pytest.mark.parametrize(
+    ("text", "whole"),
+    [
+        ("{{ toYaml .Values.config | nindent 4 }}", "toYaml .Values.config"),
+        ("{{ .Values.config | toJson }}", ".Values.config | toJson"),
+        ("{{ toYaml (.Values.config) }}", "toYaml (.Values.config"),
+        ("{{ toYaml .Values.config.rules }}", None),  # only a part of the map
+        ("{{ toYaml .Values.configs }}", None),
+        ("{{ .Values.config.enabled }}", None),
+    ],
+)
+def test_what_renders_a_map_whole(text: str, whole: str | None) -> None:
+    from blueprintc.upstream_files import UpstreamFiles
+
+    assert UpstreamFiles((text,), frozenset()).renders_whole(("config",)) == whole

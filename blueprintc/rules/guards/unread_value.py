@@ -54,6 +54,15 @@ def _finding(doc: YamlDoc, key: str, upstream: str, found: Unread) -> Finding:
         parent = json_path((key, *found.path[:-1]))
         message, hint = dotted_wording(parent, name, upstream)
         return Finding(message, where, hint=hint)
+    if found.rendered_by:
+        return Finding(
+            f"{here} is not a key {upstream} knows: its values.yaml has `{found.known}` "
+            f"there, and its templates render the map whole (`{found.rendered_by}`), so "
+            f"`{name}` reaches its configuration beside `{found.known}`",
+            where,
+            hint=f"rename `{name}` to `{found.known}`: a program given both keys may take "
+            "the default or refuse to start (Falco refuses `rules_file` beside `rules_files`)",
+        )
     return Finding(
         f"{here} is not a value {upstream} reads: its values.yaml has "
         f"`{found.known}` there, and no template of {upstream} names `{name}`",
