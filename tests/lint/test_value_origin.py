@@ -85,3 +85,31 @@ def test_an_unknown_field_values_yaml_gives_is_reported_at_its_key(tmp_path: Pat
     values = "replicas: 1\nsecurityContext:\n  runAsUsr: 1000\n"
     workspace = demo(tmp_path, {TEMPLATE: template, VALUES: values})
     assert [f[:3] for f in _bpg012(workspace)] == [(VALUES, 3, 3)]
+
+
+def test_container_fields_the_upstream_renders_for_the_pod_are_found_by_key(
+    tmp_path: Path,
+) -> None:
+    """reloader 2.2.11 renders `deployment.securityContext` as the pod's: the platform's
+    bp-reloader gives it container fields, whose values (`false`, a map) are no trace
+    on their own; the key and its parent's are. Reported at each key in values.yaml, not
+    at the upstream's Chart.yaml entry."""
+    pod_level = DEPLOYMENT_HEAD.replace(
+        "    spec:\n      containers:\n",
+        "    spec:\n      securityContext:\n"
+        "        {{- toYaml .Values.deployment.securityContext | nindent 8 }}\n"
+        "      containers:\n",
+    ).replace("{{ .Chart.Name }}", "upstream-app")
+    workspace = wrapper(
+        tmp_path,
+        "upstream-app:\n  deployment:\n    securityContext:\n      runAsNonRoot: true\n"
+        "      allowPrivilegeEscalation: false\n      capabilities:\n        drop: [ALL]\n",
+        {},
+        {
+            "templates/deployment.yaml": pod_level,
+            "values.yaml": "deployment:\n  securityContext: {}\n",
+        },
+    )
+    found = _bpg012(workspace)
+    assert [f[:3] for f in found] == [(VALUES, 5, 7), (VALUES, 6, 7)]
+    assert all(f[3].startswith("fix what this line sets") for f in found)
