@@ -131,3 +131,17 @@ def test_images_moved_to_bitnamilegacy_pass(tmp_path: Path) -> None:
         {"templates/pod.yaml": POD.replace("{{ .Values.cache.image }}", "{{ .Values.image }}")},
     )
     assert _found(workspace) == []
+
+
+def test_an_image_the_values_give_whole_is_reported_where_they_set_it(tmp_path: Path) -> None:
+    """A container list printed with `toYaml`: the finding stands at the values line, as
+    BPG012 places a refused value (`value_origin`)."""
+    pod = POD.split("  containers:\n")[0] + (
+        "  containers:\n    {{- toYaml .Values.containers | nindent 4 }}\n"
+    )
+    values = "containers:\n  - name: cache\n    image: bitnami/redis:7.2.4\n"
+    workspace = write_workspace(
+        tmp_path / "ws", {"demo": values}, extra={f"{CHART}/templates/pod.yaml": pod}
+    )
+    found = _found(workspace)
+    assert [(d.location.file, d.location.line) for d in found] == [(f"{CHART}/values.yaml", 3)]

@@ -30,7 +30,8 @@ from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.kustomize_support import manifest_location
 from blueprintc.rules.guards.object_sources import by_source, object_location, values_key
-from blueprintc.rules.guards.rendered_objects import checked_renders
+from blueprintc.rules.guards.rendered_objects import DEFAULT, checked_renders
+from blueprintc.rules.guards.value_origin import value_origin
 
 
 @dataclass(frozen=True)
@@ -94,9 +95,11 @@ def _findings(ctx: BlueprintContext) -> Iterator[Finding]:
             if upstream is None:
                 obj = group[0]
                 for path, image, retired in found[id(obj)][1]:
+                    # Where the values set it, when a template prints it from them.
+                    place = value_origin(ctx, obj, path, label or DEFAULT)
                     yield Finding(
                         _gone(image, retired) + suffix,
-                        object_location(ctx, obj, path),
+                        place or object_location(ctx, obj, path),
                         hint=f"pull it from {_moved(image, retired)} (the same tags, no more "
                         "updates) until a maintained image replaces it",
                     )
