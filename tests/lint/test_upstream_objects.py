@@ -199,3 +199,35 @@ def test_a_custom_resource_of_an_upstreams_crd_names_where_the_crd_comes_from(
             "ships (from the upstream upstream-app)",
         )
     ]
+
+
+def test_custom_resources_of_crds_another_upstream_ships_name_that_one_in_the_fix(
+    tmp_path: Path,
+) -> None:
+    """spire renders ClusterSPIFFEIDs whose CRD comes from the separate spire-crds chart:
+    the fix is to move spire-crds to a Blueprint of its own, not a `crds.enabled` of
+    spire's."""
+    chart = DEMO_CHART.split("  - name: own-part")[0] + (
+        "  - name: upstream-crds\n    version: 1.0.0\n"
+        "    repository: https://charts.example.invalid\n"
+    )
+    workspace = write_workspace(
+        tmp_path / "ws", {"demo": "replicas: 1\n"}, extra={f"{CHART}/Chart.yaml": chart}
+    )
+    charts = workspace / CHART / "charts"
+    charts.mkdir()
+    app = {"Chart.yaml": UPSTREAM_CHART, "templates/widget.yaml": WIDGET.format("one") + LABELS}
+    crds = {
+        "Chart.yaml": UPSTREAM_CHART.replace("upstream-app", "upstream-crds"),
+        "templates/crds.yaml": WIDGET_CRD,
+    }
+    (charts / "upstream-app-1.0.0.tgz").write_bytes(_archive("upstream-app", app))
+    (charts / "upstream-crds-1.0.0.tgz").write_bytes(_archive("upstream-crds", crds))
+
+    result = lint([workspace], root=workspace, jobs=1, select={"BPG009"})
+    assert [(d.location.file, d.location.line) for d in result.active] == [
+        (f"{CHART}/Chart.yaml", 5)
+    ]
+    assert result.active[0].hint.startswith(
+        "the CRDs come from upstream-crds: ship it in a Blueprint this one depends on"
+    )

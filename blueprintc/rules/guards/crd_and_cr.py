@@ -69,15 +69,31 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
                 where,
             )
             continue
-        name, key = upstream.get("name"), values_key(upstream)
+        name = upstream.get("name")
         yield Finding(
             f"{len(objects)} custom resource(s) of the upstream {name} are of CRDs this chart "
             f"also ships: {listing(objects)}",
             where,
-            hint=f"install the CRDs apart: switch them off in values.yaml under `{key}:` if "
-            f"{name} lets you (e.g. `crds.enabled: false`) and ship them in a Blueprint "
-            "this one depends on, or switch these resources off",
+            hint=_upstream_hint(ctx, upstream, [shipped[object_kind(o)] for o in objects]),
         )
+
+
+def _upstream_hint(ctx: BlueprintContext, upstream: dict[str, Any], files: list[str]) -> str:
+    """How to split an upstream's custom resources from their CRDs: where the CRDs come
+    from another dependency (spire's from spire-crds), that one moves out."""
+    name, key = upstream.get("name"), values_key(upstream)
+    sources = {(u or {}).get("name") for u in (upstream_at(ctx, f) for f in files)}
+    other = sorted(str(s) for s in sources - {name, None})
+    if other and None not in sources and name not in sources:
+        return (
+            f"the CRDs come from {', '.join(other)}: ship it in a Blueprint this one depends "
+            f"on (Flux `dependsOn` orders them), or switch these resources off under `{key}:`"
+        )
+    return (
+        f"install the CRDs apart: switch them off in values.yaml under `{key}:` if {name} "
+        "lets you (e.g. `crds.enabled: false`) and ship them in a Blueprint this one "
+        "depends on, or switch these resources off"
+    )
 
 
 def _crds(ctx: BlueprintContext, kinds: set[str]) -> list[tuple[str, dict[str, Any]]]:

@@ -112,9 +112,10 @@ def _findings(ctx: BlueprintContext) -> Iterator[Finding]:
                 f"{', '.join(images)}; {retired.why}, so the pull fails{suffix}",
                 object_location(ctx, group[0]),
                 hint=f"set each image's repository in values.yaml under `{key}:` to "
-                f"{retired.moved_to}/<name> (a Bitnami chart's `image.repository`; it then "
-                "also needs `global.security.allowInsecureImages: true`), or take a version "
-                "of the upstream that uses maintained images",
+                f"{retired.moved_to}/<name> (a Bitnami chart's `image.repository`; one whose "
+                "`common` predates August 2025 also needs `global.security.allowInsecureImages:"
+                " true`, later ones only warn), or take a version of the upstream that uses "
+                "maintained images",
             )
 
 
