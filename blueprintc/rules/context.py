@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -30,6 +31,10 @@ if TYPE_CHECKING:  # imported where used: most charts need none of them (lint's 
 
 _T = TypeVar("_T")
 TEXT_SUFFIXES = (".yaml", ".yml", ".tpl", ".txt", ".md", ".json")
+
+
+# kubectl processes BPG023 runs at once (each builds one kustomization, 50-100 ms).
+_KUSTOMIZE_AT_ONCE = 4
 
 
 @dataclass
@@ -385,16 +390,22 @@ class BlueprintContext:
         if self.blueprint.manifest_kind == "kustomize":
             assert self.blueprint.manifest_dir is not None
             built = kustomize.local_directories(self.blueprint.manifest_dir, self.root)
-        found = []
+        chosen = []
         for source in files:
             directory = source.path.parent
             if directory.resolve() in built or kustomize.is_component(source.text):
                 continue
             built.add(directory.resolve())  # kustomize reads one file of a directory
+            chosen.append(source.path)
+
+        def build(top: Path) -> kustomize.KustomizeBuild:
             # Built as Flux builds a repository's path: files outside it may be read.
-            build = kustomize.build(directory, offline=self.offline, root=self.root, anywhere=True)
-            found.append((source.path, build))
-        return found
+            return kustomize.build(top.parent, offline=self.offline, root=self.root, anywhere=True)
+
+        if len(chosen) < 2:
+            return [(top, build(top)) for top in chosen]
+        with ThreadPoolExecutor(max_workers=min(len(chosen), _KUSTOMIZE_AT_ONCE)) as pool:
+            return list(zip(chosen, pool.map(build, chosen), strict=True))
 
     # -- Text to scan for domains and terms -------------------------------
     @per_instance

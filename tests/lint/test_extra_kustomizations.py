@@ -121,3 +121,17 @@ def test_the_objects_it_builds_are_checked_against_their_schemas(tmp_path: Path)
     found = lint([workspace], root=workspace, jobs=1, select={"BPG012"}).active
     assert [(d.location.file, d.location.line) for d in found] == [(f"{SERVICES}/settings.yaml", 6)]
     assert found[0].message.startswith("ConfigMap settings: data.a: ")
+
+
+def test_several_are_built_at_once_and_reported_in_file_order(tmp_path: Path) -> None:
+    files = {f"{CHART}/.helmignore": "templates/a/\ntemplates/b/\ntemplates/c/\n"}
+    for name in ("a", "b", "c"):
+        files[f"{CHART}/templates/{name}/kustomization.yaml"] = (
+            f"{KUSTOMIZATION}resources:\n  - {name}.yaml\n"
+        )
+    files[f"{CHART}/templates/b/b.yaml"] = CONFIG_MAP
+    found = _lint(files, tmp_path)
+    assert [(d.rule, d.location.file, d.location.line) for d in found] == [
+        ("BPG023", f"{CHART}/templates/a/kustomization.yaml", 4),
+        ("BPG023", f"{CHART}/templates/c/kustomization.yaml", 4),
+    ]
