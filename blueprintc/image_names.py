@@ -22,7 +22,7 @@ DOCKER_HUB_NAMES = ("", "docker.io", "index.docker.io", "registry-1.docker.io")
 class ImageName:
     registry: str  # "" when the reference names none
     repository: str
-    tag: str | None
+    tag: str | None  # "" when written empty (`app:`)
     digest: str | None
 
     @property
@@ -36,17 +36,17 @@ class ImageName:
 
 
 def split_image(image: str) -> ImageName:
+    """The parts of `image`; a tag written empty (`app:`) is "", none written is None."""
     base, at, digest = image.partition("@")
     head, colon, tag = base.rpartition(":")
-    if colon and "/" not in tag:
+    written = bool(colon) and "/" not in tag
+    if written:
         base = head
-    else:
-        tag = ""
     first, slash, rest = base.partition("/")
     registry, repository = ("", base)
     if slash and ("." in first or ":" in first):
         registry, repository = first, rest
-    return ImageName(registry, repository, tag if colon and tag else None, digest if at else None)
+    return ImageName(registry, repository, tag if written else None, digest if at else None)
 
 
 def image_fields(body: Any, path: str = "") -> Iterator[tuple[str, str]]:

@@ -159,11 +159,8 @@ def is_component(text: str) -> bool:
         documents = yamldata.load_all(text)
     except (ValueError, yaml.YAMLError):
         return False  # kustomize reports it, building it
-    return (
-        bool(documents)
-        and isinstance(documents[0], dict)
-        and documents[0].get("kind") == ("Component")
-    )
+    first = documents[0] if documents else None
+    return isinstance(first, dict) and first.get("kind") == "Component"
 
 
 def on_disk(path: Path) -> bool | None:

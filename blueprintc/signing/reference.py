@@ -39,8 +39,6 @@ def repository_name(image: str) -> str:
         raise ImageReferenceError(f"{image!r}: expected at most one '@<digest>' suffix")
     if name.tag is not None and not _TAG.fullmatch(name.tag):
         raise ImageReferenceError(f"{image!r}: {name.tag!r} is not a valid tag")
-    if image.partition("@")[0].endswith(":"):
-        raise ImageReferenceError(f"{image!r}: '' is not a valid tag")
     registry, repository = name.registry, name.repository
     if registry and not _REGISTRY.fullmatch(registry):
         raise ImageReferenceError(f"{image!r}: {registry!r} is not a valid registry host")

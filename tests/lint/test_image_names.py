@@ -18,7 +18,7 @@ from blueprintc.image_names import ImageName, split_image
         ("host:5000/team/app:v1@sha256:ab", ("host:5000", "team/app", "v1", "sha256:ab")),
         ("ghcr.io/org/app@sha256:ab", ("ghcr.io", "org/app", None, "sha256:ab")),
         ("localhost/app:1", ("", "localhost/app", "1", None)),  # no dot, no port: a path
-        ("{{ weird }}:", ("", "{{ weird }}", None, None)),
+        ("{{ weird }}:", ("", "{{ weird }}", "", None)),  # a tag written empty
     ],
 )
 def test_an_image_splits_into_registry_repository_tag_and_digest(

@@ -26,8 +26,7 @@ from collections.abc import Iterator
 from blueprintc.diagnostics import Finding, Severity
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
-from blueprintc.rules.guards.kustomize_build import kustomize_failure
-from blueprintc.rules.guards.kustomize_support import entry_location
+from blueprintc.rules.guards.kustomize_build import kustomize_failure, unreachable_finding
 
 
 @rule(
@@ -41,18 +40,11 @@ from blueprintc.rules.guards.kustomize_support import entry_location
 )
 def check(ctx: BlueprintContext) -> Iterator[Finding]:
     for top, build in ctx.extra_kustomize_builds:
-        directory = ctx.rel(top.parent)
+        command = f"kubectl kustomize {ctx.rel(top.parent)}"
         if build.unreachable is not None:
-            entry, cause = build.unreachable
-            yield Finding(
-                f"kubectl kustomize {directory} could not fetch the remote resource {entry}: "
-                f"{cause}",
-                entry_location(ctx, entry, top),
-                hint="check the address and the network; `blueprintc lint --offline` skips "
-                "a Kustomize build that fetches remote resources (BPG011 names it)",
-            )
+            yield unreachable_finding(ctx, build.unreachable, top, command)
         elif build.error is not None:
-            yield kustomize_failure(ctx, build.error, top, f"kubectl kustomize {directory} fails")
+            yield kustomize_failure(ctx, build.error, top, f"{command} fails")
 
 
 RULE = check

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from blueprintc.diagnostics import Finding, Location, Severity
-from blueprintc.kustomize_files import KUSTOMIZATION_FILES
+from blueprintc.kustomize_files import KUSTOMIZATION_FILES, kustomization_in
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.kustomize_support import (
@@ -54,32 +54,43 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     elif outside:
         yield from outside  # what the build reads from there is not in the artifact
     elif build.unreachable is not None:
-        entry, cause = build.unreachable
-        yield Finding(
-            f"kubectl kustomize could not fetch the remote resource {entry}: {cause}",
-            entry_location(ctx, entry),
-            hint="check the address and the network; `blueprintc lint --offline` skips a "
-            "Kustomize build that fetches remote resources (BPG011 names it)",
-        )
+        yield unreachable_finding(ctx, build.unreachable, kustomization_file(ctx))
     elif build.error is not None:
         yield kustomize_failure(ctx, build.error, kustomization_file(ctx))
     elif not build.objects and not build.not_fetched:  # (not built offline: BPG011)
         yield _empty(ctx)
 
 
+def unreachable_finding(
+    ctx: BlueprintContext,
+    unreachable: tuple[str, str],
+    top: Path,
+    command: str = "kubectl kustomize",
+) -> Finding:
+    """A remote resource the build of the kustomization `top` could not fetch, and why,
+    at its entry; `command` starts the message."""
+    entry, cause = unreachable
+    return Finding(
+        f"{command} could not fetch the remote resource {entry}: {cause}",
+        entry_location(ctx, entry, top),
+        hint="check the address and the network; `blueprintc lint --offline` skips a "
+        "Kustomize build that fetches remote resources (BPG011 names it)",
+    )
+
+
 def _outside(ctx: BlueprintContext) -> list[Finding]:
     """Each local entry the build reads from outside the manifests directory (`../base`,
     a file beside it): the artifact Flux installs holds the directory only, so there
     the build fails (kubectl's own build refuses such a file, but not a directory)."""
-    from blueprintc.kustomize import entries_outside, kustomization_in
+    from blueprintc.kustomize import entries_outside
 
     directory = ctx.blueprint.manifest_dir
     assert directory is not None
+    shown = ctx.rel(directory)
     found = []
     for here, entry in entries_outside(directory, ctx.root):
         listing = kustomization_in(here)
         assert listing is not None  # the entry was read from it
-        shown = ctx.rel(directory)
         found.append(
             Finding(
                 f"the kustomization reads {entry}, outside {shown}: the Blueprint's artifact "
