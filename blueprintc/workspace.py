@@ -27,6 +27,7 @@ class RuleConfig:
     enabled: bool = True
     severity: Severity | None = None
     ignore: tuple[str, ...] = ()
+    options: dict[str, Any] = field(default_factory=dict, compare=False)  # each rule reads its own
 
     def ignores(self, rel: str) -> bool:
         return any(fnmatch.fnmatch(rel, pattern) for pattern in self.ignore)
@@ -186,6 +187,17 @@ def _rule_config(doc: YamlDoc, path: tuple[str, ...], setting: Any) -> RuleConfi
         if severity is False:  # YAML 1.1 reads a bare `off` as false
             severity = "off"
         ignore = setting.get("ignore") or []
+        options = setting.get("options") or {}
+        if not isinstance(options, dict):
+            line, column = doc.locate((*path, "options"))
+            raise InputError(
+                "BPI009",
+                f"options for {path[-1]} must be a mapping",
+                doc.source.rel,
+                line,
+                column,
+                hint=f"write e.g. `options: {{...}}` (blueprintc explain {path[-1]} lists them)",
+            )
         if not isinstance(ignore, list):
             line, column = doc.locate((*path, "ignore"))
             raise InputError(
@@ -202,6 +214,7 @@ def _rule_config(doc: YamlDoc, path: tuple[str, ...], setting: Any) -> RuleConfi
             if isinstance(severity, str) and severity != "off"
             else None,
             ignore=tuple(str(p) for p in ignore),
+            options=options,
         )
     line, column = doc.locate(path)
     raise InputError(

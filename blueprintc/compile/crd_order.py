@@ -9,6 +9,7 @@ resource of a CRD it installs itself is the canon's CRD-and-CR finding (BPG009).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from blueprintc.compile.render_check import RenderFacts
@@ -26,10 +27,14 @@ class CrdProblem:
 
     @property
     def listed(self) -> str:
-        """The first few objects, and how many more."""
-        shown = ", ".join(self.objects[:_SHOWN])
-        extra = len(self.objects) - _SHOWN
-        return shown if extra <= 0 else f"{shown} and {extra} more"
+        return listed(self.objects)
+
+
+def listed(objects: tuple[str, ...]) -> str:
+    """The first few objects, and how many more."""
+    shown = ", ".join(objects[:_SHOWN])
+    extra = len(objects) - _SHOWN
+    return shown if extra <= 0 else f"{shown} and {extra} more"
 
 
 def own_crd_message(subject: str, problem: CrdProblem) -> str:
@@ -91,3 +96,26 @@ def _transitive(name: str, depends: dict[str, list[str]]) -> set[str]:
             seen.add(current)
             stack.extend(depends.get(current, []))
     return seen
+
+
+def unserved_kinds(
+    facts: dict[str, RenderFacts], served: Callable[[KindKey], bool]
+) -> dict[str, list[tuple[str, str, str]]]:
+    """Each release's custom resources (group, kind, name) of a kind no release installs
+    (`crds/`, rendered CRDs, `runtime_crds`) and `served` (the cluster's own) does not
+    know; by release name. Nothing when one release installs CRDs of groups it does not
+    name (a Crossplane provider): what is served cannot be told then."""
+    if any(fact.installs_unknown for fact in facts.values()):
+        return {}
+    kinds = {kind for fact in facts.values() for kind in fact.crds}
+    groups = {group for fact in facts.values() for group in fact.crd_groups}
+    found = {}
+    for name, fact in sorted(facts.items()):
+        objects = [
+            (group, kind, object_name)
+            for group, kind, object_name, _ in fact.custom_resources
+            if (group, kind) not in kinds and group not in groups and not served((group, kind))
+        ]
+        if objects:
+            found[name] = objects
+    return found

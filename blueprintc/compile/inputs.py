@@ -147,6 +147,9 @@ def load_inputs(
     if workspace.canon.origin != "default canon":
         shared.update(repr(sorted(workspace.canon.data.items())).encode())
     shared.update(validation_context(workspace).encode())  # what carried files were checked by
+    # and with which rule settings: a plan rule turned on, or its options changed
+    # (BPP034's `served`), re-checks every owner, not only the changed ones
+    shared.update(repr(sorted(workspace.rules.items(), key=lambda item: item[0])).encode())
     inputs.shared_digest = shared.hexdigest()
     from blueprintc.promote import lock as lockfile  # imports this module
 

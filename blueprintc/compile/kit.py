@@ -45,6 +45,7 @@ from blueprintc.compile.parameters import (
 )
 from blueprintc.compile.refused_values import failure_places, subchart_failure_hint
 from blueprintc.compile.render_check import RenderCache, RenderFacts
+from blueprintc.compile.unserved_kinds import unserved_findings
 from blueprintc.compile.value_keys import value_findings
 from blueprintc.diagnostics import Diagnostic
 from blueprintc.emit.model import OutputFile
@@ -159,6 +160,8 @@ def plan_kit(
         for host in placed_on[name]:
             host_kits.setdefault(host, []).append(placed)
     found.extend(crd_findings(sovereign, entries, rendered, depends, inputs.catalog))
+    if not unresolved:
+        found.extend(unserved_findings(inputs, kits, rendered))
     found.extend(ownership_findings(sovereign, entries, rendered, placed_on, order))
     resources.sort()  # by slot: every dependency's file before its dependents'
     namespaces = kit_namespaces(sovereign, [kit for kit, _ in entries.values()], found)

@@ -33,6 +33,7 @@ from blueprintc.crds import (
 from blueprintc.image_tags import number_tagged_images
 from blueprintc.list_map_keys import REPEAT_HINT, repeats
 from blueprintc.owned_objects import ObjectKey, owned_objects
+from blueprintc.runtime_crds import runtime_crds
 
 CONTROL_PLANE = re.compile(r"(clustermesh-apiserver|kube-apiserver|etcd)")
 CNPG_GROUP = "postgresql.cnpg.io"
@@ -70,6 +71,9 @@ class RenderFacts:
     # The step `error` stops: `render`, or `install` for objects the API server refuses on
     # apply (an env var twice: `list_map_keys`)
     stage: str = "render"
+    # API groups whose every kind its controllers register when they run (`runtime_crds`)
+    crd_groups: frozenset[str] = frozenset()
+    installs_unknown: bool = False  # it installs CRDs of groups it does not name
 
 
 @dataclass
@@ -215,15 +219,18 @@ def _facts(
         if obj.kind == "Cluster" and obj.api_version.startswith(CNPG_GROUP + "/"):
             clusters += 1
     tagged = number_tagged_images(render)
+    runtime = runtime_crds(render.objects())
     return RenderFacts(
         None,
         tuple(sorted(nodeports)),
         clusters,
-        crds=frozenset(crds),
+        crds=frozenset(crds) | runtime.kinds,
         custom_resources=tuple(sorted(set(custom))),
         number_tags=tuple((n, o.kind, o.name, image) for n, (o, image) in sorted(tagged.items())),
         objects=owned_objects(render),
         cluster_kinds=cluster_kinds | cluster_scoped_crds(templated_crds),
+        crd_groups=runtime.groups,
+        installs_unknown=runtime.unknown,
     )
 
 

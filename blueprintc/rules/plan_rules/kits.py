@@ -125,6 +125,38 @@ OBJECT_OWNED_TWICE = input_rule(
     """,
 )
 
+CRD_NOT_SERVED = input_rule(
+    "BPP034",
+    "crd-not-served",
+    "a kit release renders a custom resource of a kind no kit release installs and the "
+    "host clusters do not serve",
+    "add the Blueprint that installs the CRD to the kit, or declare what the host "
+    "clusters are provisioned with in `options.served`",
+    """Helm applies a release's objects at once: one of a kind the API server does not
+    serve fails the whole install ("no matches for kind ... ensure CRDs are installed
+    first"), and Flux retries it for ever. Compile renders every kit chart with its
+    merged values and knows what each release installs: its charts' `crds/` files
+    and rendered CRDs, the kinds of the Crossplane CompositeResourceDefinitions it
+    renders, and the CRDs some controllers register when they run (Cilium's
+    `cilium.io`, a Knative Operator's Serving and Eventing). A custom resource whose
+    kind none of these, the `spec.kit.before`/`after` manifest directories,
+    Kubernetes itself (at `kubernetesVersion`) or Flux serves is reported at the kit
+    entry, naming the kinds.
+
+    Clusters are often provisioned with CRDs of their own (k3s's `traefik.io`, a
+    CNI's): list their API groups, or `group/Kind`, under this rule's
+    `options.served` in blueprintc.yaml, e.g.
+    `lint: {rules: {BPP034: {options: {served: [traefik.io]}}}}`. Nothing is
+    reported while an entry does not render or is not in the catalog, while a
+    manifest directory reads remote resources, or while a release installs a
+    Crossplane package or an OLM Subscription (they install CRDs of groups written
+    nowhere compile can read).
+
+    Failing: bp-gateway renders a `Widget` of `example.io`, and no kit release ships
+    its CRD.
+    """,
+)
+
 RULES = [
     VENDORED_TWICE,
     KIT_SLOT_ORDER,
@@ -132,4 +164,5 @@ RULES = [
     CRD_DEPENDENCY,
     KIT_PLACEMENT,
     OBJECT_OWNED_TWICE,
+    CRD_NOT_SERVED,
 ]

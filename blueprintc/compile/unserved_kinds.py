@@ -1,0 +1,129 @@
+"""BPP034: a kit release renders a custom resource of a kind nothing on the host
+clusters serves.
+
+Helm installs a release's objects in one apply; one of a kind the API server does not
+serve fails the whole install ("no matches for kind ... ensure CRDs are installed
+first"), and Flux retries it forever. A kind is served when Kubernetes itself serves
+its group (at the workspace's Kubernetes version), when it is Flux's (the kit is
+applied by Flux, so its CRDs are there), when a kit release installs it (see
+`crd_order.unserved_kinds` and `runtime_crds`), when a `spec.kit.before` or `after`
+manifest directory holds its CRD, or when the workspace says the host clusters serve it
+already (`lint.rules.BPP034.options.served`: API groups or `group/Kind`, the CRDs a
+cluster is provisioned with, as `helm --api-versions` tells Helm what a cluster has).
+
+Nothing is said unless compile knows everything the kit installs: every entry in the
+catalog and rendered, every manifest directory's files local.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from blueprintc.compile.crd_order import listed, unserved_kinds
+from blueprintc.compile.findings import at, report
+from blueprintc.compile.inputs import Inputs
+from blueprintc.compile.kit_manifests import ManifestDir
+from blueprintc.compile.render_check import RenderFacts
+from blueprintc.crds import CRD_KIND, KindKey, crd_kind
+from blueprintc.diagnostics import Diagnostic
+from blueprintc.model.sovereign import KitEntry
+
+RULE = "BPP034"
+FLUX_GROUPS = ".toolkit.fluxcd.io"
+OPTION = ("lint", "rules", RULE, "options", "served")
+# An API group (`cilium.io`), or a group and a kind (`cilium.io/CiliumNetworkPolicy`).
+_SERVED = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(/[A-Z][A-Za-z0-9]*)?$")
+
+
+def unserved_findings(
+    inputs: Inputs, kits: dict[str, KitEntry], rendered: dict[str, RenderFacts]
+) -> list[Diagnostic]:
+    """BPP034 at each kit entry that renders a custom resource nothing serves; `kits`:
+    every resolved kit entry, `rendered`: those whose render succeeded."""
+    sovereign = inputs.sovereign
+    assert sovereign is not None
+    if set(kits) != set(rendered) or len(kits) != len(sovereign.kit):
+        return []  # an entry compile could not render (or resolve) may install anything
+    manifest_kinds = _manifest_crds(inputs.kit_manifests)
+    if manifest_kinds is None:
+        return []
+    declared, found = _declared(inputs)
+    groups = _kubernetes_groups(inputs.workspace.kubernetes_version)
+
+    def served(kind: KindKey) -> bool:
+        group = kind[0]
+        return (
+            group in groups
+            or group.endswith(FLUX_GROUPS)
+            or kind in manifest_kinds
+            or group in declared
+            or f"{group}/{kind[1]}" in declared
+        )
+
+    for name, objects in unserved_kinds(rendered, served).items():
+        kit = kits[name]
+        described = tuple(f"{kind} {object_name} ({group})" for group, kind, object_name in objects)
+        first_group = objects[0][0]
+        found.append(
+            report(
+                RULE,
+                f"bootstrap-kit entry {name} renders {listed(described)}, of a kind no kit "
+                "release installs and the host clusters do not serve: Helm's install fails "
+                "('no matches for kind ... ensure CRDs are installed first')",
+                at(sovereign.doc, (*kit.path, "blueprint")),
+                f"add the Blueprint that installs the CRD to the bootstrap kit and depend on "
+                f"it, or switch the resource off in the entry's `values:`; if the host "
+                f"clusters are provisioned with it, list `{first_group}` under "
+                f"lint.rules.{RULE}.options.served in blueprintc.yaml",
+            )
+        )
+    return found
+
+
+def _kubernetes_groups(version: str) -> frozenset[str]:
+    from blueprintc.validate.kubernetes import served_groups
+
+    return served_groups(version)
+
+
+def _manifest_crds(directories: list[ManifestDir]) -> frozenset[KindKey] | None:
+    """The kinds of the CRDs in the kit's manifest directories; None when one builds
+    from what compile cannot read (a remote or out-of-directory kustomize resource)."""
+    kinds = set()
+    for directory in directories:
+        for path, documents in directory.files.items():
+            for document in documents:
+                if not isinstance(document, dict):
+                    continue
+                if path.rsplit("/", 1)[-1] == "kustomization.yaml" and _reads_elsewhere(document):
+                    return None
+                kind = crd_kind(document) if document.get("kind") == CRD_KIND else None
+                if kind is not None:
+                    kinds.add(kind)
+    return frozenset(kinds)
+
+
+def _reads_elsewhere(kustomization: dict[str, Any]) -> bool:
+    resources = kustomization.get("resources")
+    entries = resources if isinstance(resources, list) else []
+    return any("://" in str(e) or str(e).startswith(("..", "/", "github.com/")) for e in entries)
+
+
+def _declared(inputs: Inputs) -> tuple[frozenset[str], list[Diagnostic]]:
+    """`options.served` of the rule's configuration, and a finding at it if it is not a
+    list of API groups and `group/Kind`s."""
+    workspace = inputs.workspace
+    value = workspace.rule_config(RULE).options.get("served", [])
+    if isinstance(value, list) and all(isinstance(v, str) and _SERVED.match(v) for v in value):
+        return frozenset(value), []
+    if workspace.doc is None:
+        return frozenset(), []
+    return frozenset(), [
+        report(
+            RULE,
+            f"lint.rules.{RULE}.options.served must list API groups or group/Kind pairs",
+            at(workspace.doc, OPTION),
+            "write e.g. `served: [cilium.io, traefik.io/IngressRoute]`",
+        )
+    ]
