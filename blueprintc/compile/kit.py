@@ -161,7 +161,7 @@ def plan_kit(
             host_kits.setdefault(host, []).append(placed)
     found.extend(crd_findings(sovereign, entries, rendered, depends, inputs.catalog))
     if not unresolved:
-        found.extend(unserved_findings(inputs, kits, rendered))
+        found.extend(unserved_findings(inputs, entries, rendered, cache))
     found.extend(ownership_findings(sovereign, entries, rendered, placed_on, order))
     resources.sort()  # by slot: every dependency's file before its dependents'
     namespaces = kit_namespaces(sovereign, [kit for kit, _ in entries.values()], found)

@@ -20,11 +20,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from blueprintc.blueprint_names import canonical
 from blueprintc.compile.crd_order import listed, unserved_kinds
 from blueprintc.compile.findings import at, report
-from blueprintc.compile.inputs import Inputs
+from blueprintc.compile.inputs import CatalogEntry, Inputs
 from blueprintc.compile.kit_manifests import ManifestDir
-from blueprintc.compile.render_check import RenderFacts
+from blueprintc.compile.render_check import RenderCache, RenderFacts
 from blueprintc.crds import CRD_KIND, KindKey, crd_kind
 from blueprintc.diagnostics import Diagnostic
 from blueprintc.model.sovereign import KitEntry
@@ -37,13 +38,19 @@ _SERVED = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(/[A-Z][A-Za-z0-9]*)?$")
 
 
 def unserved_findings(
-    inputs: Inputs, kits: dict[str, KitEntry], rendered: dict[str, RenderFacts]
+    inputs: Inputs,
+    entries: dict[str, tuple[KitEntry, CatalogEntry]],
+    rendered: dict[str, RenderFacts],
+    cache: RenderCache,
 ) -> list[Diagnostic]:
-    """BPP034 at each kit entry that renders a custom resource nothing serves; `kits`:
-    every resolved kit entry, `rendered`: those whose render succeeded."""
+    """BPP034 at each kit entry that renders a custom resource nothing serves; `entries`:
+    every resolved kit entry, `rendered`: those whose render succeeded; `cache` renders
+    the catalog's other Blueprints to name one that installs the kind, if any. Not for
+    an entry whose Blueprint depends on one the kit lacks: BPP002 says what is missing,
+    and the kind may be that Blueprint's."""
     sovereign = inputs.sovereign
     assert sovereign is not None
-    if set(kits) != set(rendered) or len(kits) != len(sovereign.kit):
+    if set(entries) != set(rendered) or len(entries) != len(sovereign.kit):
         return []  # an entry compile could not render (or resolve) may install anything
     manifest_kinds = _manifest_crds(inputs.kit_manifests)
     if manifest_kinds is None:
@@ -61,10 +68,20 @@ def unserved_findings(
             or f"{group}/{kind[1]}" in declared
         )
 
-    for name, objects in unserved_kinds(rendered, served).items():
-        kit = kits[name]
+    unserved = unserved_kinds(rendered, served)
+    installers = _catalog_installers(inputs, cache, set(entries)) if unserved else {}
+    for name, objects in unserved.items():
+        kit, entry = entries[name]
+        if any(canonical(d.blueprint) not in entries for d in entry.blueprint.depends):
+            continue
         described = tuple(f"{kind} {object_name} ({group})" for group, kind, object_name in objects)
-        first_group = objects[0][0]
+        group, kind, _ = objects[0]
+        installer = installers.get((group, kind)) or installers.get((group, ""))
+        add = (
+            f"add {installer}, which installs the {kind} CRD, to the bootstrap kit"
+            if installer
+            else "add the Blueprint that installs the CRD to the bootstrap kit"
+        )
         found.append(
             report(
                 RULE,
@@ -72,12 +89,26 @@ def unserved_findings(
                 "release installs and the host clusters do not serve: Helm's install fails "
                 "('no matches for kind ... ensure CRDs are installed first')",
                 at(sovereign.doc, (*kit.path, "blueprint")),
-                f"add the Blueprint that installs the CRD to the bootstrap kit and depend on "
-                f"it, or switch the resource off in the entry's `values:`; if the host "
-                f"clusters are provisioned with it, list `{first_group}` under "
-                f"lint.rules.{RULE}.options.served in blueprintc.yaml",
+                f"{add} and depend on it, or switch the resource off in the entry's "
+                f"`values:`; if the host clusters are provisioned with it, list `{group}` "
+                f"under lint.rules.{RULE}.options.served in blueprintc.yaml",
             )
         )
+    return found
+
+
+def _catalog_installers(
+    inputs: Inputs, cache: RenderCache, kit: set[str]
+) -> dict[tuple[str, str], str]:
+    """The catalog's Blueprints outside the kit by the kinds their default render
+    installs ((group, "") for a whole group), the first by name for each."""
+    found: dict[tuple[str, str], str] = {}
+    for name, entry in sorted(inputs.catalog.items()):
+        facts = None if name in kit else cache.facts_for(entry, {})
+        if facts is None or facts.error is not None:
+            continue
+        for key in [*facts.crds, *((group, "") for group in facts.crd_groups)]:
+            found.setdefault(key, name)
     return found
 
 

@@ -213,3 +213,19 @@ def test_the_workspace_declares_what_its_clusters_serve(tmp_path: Path) -> None:
         "write e.g. `served: [cilium.io, traefik.io/IngressRoute]`",
     )
     assert len(found) == 2  # and the Widget, which nothing declared serves
+
+
+def test_the_hint_names_a_catalog_blueprint_that_installs_the_kind(tmp_path: Path) -> None:
+    workspace = _workspace(tmp_path)
+    crds = CASE.parent.parent / "BPP027" / "fail" / "blueprints" / "base" / "chart" / "crds"
+    widgets = workspace / "blueprints" / "widgets"
+    shutil.copytree(workspace / "blueprints" / "base", widgets)
+    shutil.copytree(crds, widgets / "chart" / "crds")
+    for name in ("blueprint.yaml", "chart/Chart.yaml"):
+        path = widgets / name
+        path.write_text(path.read_text().replace("bp-base", "bp-widgets"))
+    (found,) = _bpp034(workspace, tmp_path)
+    assert found[2] is not None
+    assert found[2].startswith(
+        "add bp-widgets, which installs the Widget CRD, to the bootstrap kit and depend on it"
+    )
