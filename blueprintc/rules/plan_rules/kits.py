@@ -150,7 +150,10 @@ CRD_NOT_SERVED = input_rule(
     reported while an entry does not render or is not in the catalog, while a
     manifest directory reads remote resources, or while a release installs a
     Crossplane package or an OLM Subscription (they install CRDs of groups written
-    nowhere compile can read).
+    nowhere compile can read); nor for an entry whose Blueprint depends on one the
+    kit lacks (BPP002 says so, and the kind may be that Blueprint's). When the
+    catalog has a Blueprint outside the kit that installs the kind, the hint names
+    it.
 
     Failing: bp-gateway renders a `Widget` of `example.io`, and no kit release ships
     its CRD.
