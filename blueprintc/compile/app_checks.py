@@ -1,8 +1,8 @@
 """What compile checks of each Application from its render: BPP016 (it renders; one
 finding for a failure shared by its Environments), BPG017 (no image tag written as a
-number), BPP009 (no control-plane NodePort), BPP010 (a CNPG database needs two regions),
-and, across the Applications of an Environment, install order against CRDs (BPG009,
-BPP027)."""
+number), BPG024 (no image its publisher retired), BPP009 (no control-plane NodePort),
+BPP010 (a CNPG database needs two regions), and, across the Applications of an
+Environment, install order against CRDs (BPG009, BPP027)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from blueprintc.compile.findings import at, report
 from blueprintc.compile.inputs import Inputs
 from blueprintc.compile.refused_values import failure_places, subchart_failure_hint
 from blueprintc.compile.render_check import RenderCache, RenderFacts, uses_cnpg
+from blueprintc.compile.retired_values import retired_image_values
 from blueprintc.diagnostics import Diagnostic, Location
 from blueprintc.image_tags import misprinted_tag, printed_as_tags
 from blueprintc.plan.values import Merged
@@ -40,6 +41,9 @@ def render_checks(inputs: Inputs, plan: AppPlan, cache: RenderCache) -> list[Dia
     if facts is not None and facts.number_tags and plan.values is not None:
         subject = f"Application {plan.app.name}"
         found.extend(image_tag_numbers(inputs, subject, plan.values, facts))
+    if facts is not None and facts.retired_images and plan.values is not None:
+        subject = f"Application {plan.app.name}"
+        found.extend(retired_image_values(subject, plan.values, facts))
     for service in facts.nodeports if facts is not None else ():
         found.append(
             report(

@@ -20,7 +20,14 @@ def at(doc: YamlDoc, path: PathKey, key: bool = False) -> Location:
 
 # The plan rules, and the lint guards compile also applies to its releases' renders.
 _RULES = {
-    rule.id: rule for rule in (*plan_rules.RULES, RULES["BPG009"], RULES["BPG017"], RULES["BPG022"])
+    rule.id: rule
+    for rule in (
+        *plan_rules.RULES,
+        RULES["BPG009"],
+        RULES["BPG017"],
+        RULES["BPG022"],
+        RULES["BPG024"],
+    )
 }
 
 

@@ -45,6 +45,7 @@ from blueprintc.compile.parameters import (
 )
 from blueprintc.compile.refused_values import failure_places, subchart_failure_hint
 from blueprintc.compile.render_check import RenderCache, RenderFacts
+from blueprintc.compile.retired_values import retired_image_values
 from blueprintc.compile.unserved_kinds import unserved_findings
 from blueprintc.compile.value_keys import value_findings
 from blueprintc.diagnostics import Diagnostic
@@ -115,6 +116,8 @@ def plan_kit(
         if facts is not None and facts.number_tags:
             subject = f"bootstrap-kit entry {name}"
             found.extend(image_tag_numbers(inputs, subject, merged, facts))
+        if facts is not None and facts.retired_images:
+            found.extend(retired_image_values(f"bootstrap-kit entry {name}", merged, facts))
         for service in facts.nodeports if facts is not None else ():
             found.append(
                 report(

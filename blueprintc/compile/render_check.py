@@ -33,6 +33,7 @@ from blueprintc.crds import (
 from blueprintc.image_tags import number_tagged_images
 from blueprintc.list_map_keys import REPEAT_HINT, repeats
 from blueprintc.owned_objects import ObjectKey, owned_objects
+from blueprintc.rules.guards.retired_image import retired_images
 from blueprintc.runtime_crds import runtime_crds
 
 CONTROL_PLANE = re.compile(r"(clustermesh-apiserver|kube-apiserver|etcd)")
@@ -74,6 +75,8 @@ class RenderFacts:
     # API groups whose every kind its controllers register when they run (`runtime_crds`)
     crd_groups: frozenset[str] = frozenset()
     installs_unknown: bool = False  # it installs CRDs of groups it does not name
+    # (kind, name, image) of each rendered image its publisher no longer serves (BPG024)
+    retired_images: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass
@@ -231,6 +234,15 @@ def _facts(
         cluster_kinds=cluster_kinds | cluster_scoped_crds(templated_crds),
         crd_groups=runtime.groups,
         installs_unknown=runtime.unknown,
+        retired_images=tuple(
+            sorted(
+                {
+                    (obj.kind, obj.name, image)
+                    for obj, images in retired_images(render).values()
+                    for _, image, _ in images
+                }
+            )
+        ),
     )
 
 

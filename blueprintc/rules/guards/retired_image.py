@@ -13,7 +13,9 @@ and in a Kustomize Blueprint's build: the chart's own image at the template line
 writes it, an upstream's all together at its Chart.yaml entry. An image pinned by
 digest is left alone (whether the digest still pulls is not known here), and so is a
 tag the publisher still serves, and an image another project still publishes there
-(Sealed Secrets' controller and kubeseal: bitnami-labs/sealed-secrets#1785).
+(Sealed Secrets' controller and kubeseal: bitnami-labs/sealed-secrets#1785). Compile
+checks the values a kit entry, an overlay or an Application's config writes, at the
+value that brings the image in (a repository, a whole image, a tag).
 
 Failing: `charts/postgresql` renders `docker.io/bitnami/postgresql:16.4.0-debian-12-r0`.
 """
@@ -85,11 +87,11 @@ def _findings(ctx: BlueprintContext) -> Iterator[Finding]:
             for _, image in image_fields(body):
                 retired = retired_namespace(image)
                 if retired is not None:
-                    yield Finding(_gone(image, retired), manifest_location(ctx, body))
+                    yield Finding(gone(image, retired), manifest_location(ctx, body))
         return
     for render, _, label in checked_renders(ctx):
         suffix = f" (rendered with {label})" if label else ""
-        found = _retired_images(render)
+        found = retired_images(render)
         objects = [obj for obj, _ in found.values()]
         for upstream, group in by_source(ctx, objects):
             if upstream is None:
@@ -98,10 +100,9 @@ def _findings(ctx: BlueprintContext) -> Iterator[Finding]:
                     # Where the values set it, when a template prints it from them.
                     place = value_origin(ctx, obj, path, label or DEFAULT)
                     yield Finding(
-                        _gone(image, retired) + suffix,
+                        gone(image, retired) + suffix,
                         place or object_location(ctx, obj, path),
-                        hint=f"pull it from {_moved(image, retired)} (the same tags, no more "
-                        "updates) until a maintained image replaces it",
+                        hint=moved_hint(image, retired),
                     )
                 continue
             images = sorted({image for obj in group for _, image, _ in found[id(obj)][1]})
@@ -122,7 +123,7 @@ def _findings(ctx: BlueprintContext) -> Iterator[Finding]:
 RetiredImages = list[tuple[str, str, RetiredNamespace]]  # (path, image, namespace)
 
 
-def _retired_images(render: Render) -> dict[int, tuple[RenderedObject, RetiredImages]]:
+def retired_images(render: Render) -> dict[int, tuple[RenderedObject, RetiredImages]]:
     """The render's objects that pull a retired image, by id, with those images: only
     the templates whose text names a retired namespace are parsed."""
     found: dict[int, tuple[RenderedObject, RetiredImages]] = {}
@@ -155,8 +156,15 @@ def retired_namespace(image: str) -> RetiredNamespace | None:
     return None
 
 
-def _gone(image: str, retired: RetiredNamespace) -> str:
+def gone(image: str, retired: RetiredNamespace) -> str:
     return f"{image} is gone: {retired.why}, so the pull fails (ErrImagePull)"
+
+
+def moved_hint(image: str, retired: RetiredNamespace) -> str:
+    return (
+        f"pull it from {_moved(image, retired)} (the same tags, no more updates) until a "
+        "maintained image replaces it"
+    )
 
 
 def _moved(image: str, retired: RetiredNamespace) -> str:
