@@ -8,7 +8,8 @@ rendered CRDs, and from what is here:
 - a Crossplane CompositeResourceDefinition: Crossplane creates the CRD of its composite
   kind (and, in `apiextensions.crossplane.io/v1`, of its claim kind) in `spec.group`;
 - the upstream charts whose controllers register their own CRDs at start-up (Cilium's
-  operator creates every `cilium.io` CRD; its chart ships none);
+  operator creates every `cilium.io` CRD, Crossplane's init container its core ones;
+  neither chart ships any);
 - operator objects that install another project's CRDs (a Knative Operator's
   KnativeServing installs Knative Serving);
 - package objects that install CRDs of groups written nowhere a compiler can read (a
@@ -26,8 +27,19 @@ from blueprintc.crds import KindKey, object_kind
 from blueprintc.helm import RenderedObject
 
 XRD = ("apiextensions.crossplane.io", "CompositeResourceDefinition")
-# Upstream charts (by chart name) whose controllers create their CRDs when they start.
-CHARTS_REGISTERING = {"cilium": ("cilium.io",)}
+# Upstream charts (by chart name) whose controllers create their CRDs when they start:
+# Cilium's operator, and Crossplane's `crossplane core init` container (its chart has
+# no crds/; the platform's bp-crossplane-claims renders XRDs and Compositions).
+CHARTS_REGISTERING = {
+    "cilium": ("cilium.io",),
+    "crossplane": (
+        "apiextensions.crossplane.io",
+        "pkg.crossplane.io",
+        "secrets.crossplane.io",
+        "ops.crossplane.io",
+        "protection.crossplane.io",
+    ),
+}
 # Objects whose controller installs the CRDs of these groups.
 OPERATOR_OBJECTS: dict[KindKey, tuple[str, ...]] = {
     ("operator.knative.dev", "KnativeServing"): (

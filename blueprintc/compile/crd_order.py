@@ -24,6 +24,7 @@ class CrdProblem:
     installer: str | None  # the release that installs the CRDs; None: `release` itself
     objects: tuple[str, ...]  # "Kind name (group)"
     subcharts: tuple[str, ...] = ()  # the subcharts that render them (their values' keys)
+    templated: bool = True  # a CRD of theirs is rendered (not only in a chart's crds/)
 
     @property
     def listed(self) -> str:
@@ -38,9 +39,18 @@ def listed(objects: tuple[str, ...]) -> str:
 
 
 def own_crd_message(subject: str, problem: CrdProblem) -> str:
+    """A rendered CRD goes to the API server with the custom resources; Helm creates a
+    `crds/` one before them, but on the first install only (lint's BPG009 says why the
+    canon splits both)."""
+    why = (
+        "on a fresh cluster the apply fails with 'no matches for kind'"
+        if problem.templated
+        else "Helm creates a crds/ CRD on the first install only and no upgrade updates "
+        "it (Flux's `upgrade.crds: Skip`), so the canon splits them into two releases"
+    )
     return (
         f"{subject} renders {problem.listed}, a custom resource of a CRD the same release "
-        "installs: on a fresh cluster the apply fails with 'no matches for kind'"
+        f"installs: {why}"
     )
 
 
@@ -70,19 +80,21 @@ def crd_problems(facts: dict[str, RenderFacts], depends: dict[str, list[str]]) -
     for name, fact in sorted(facts.items()):
         below = _transitive(name, depends)
         own: list[str] = []
+        templated = False
         subcharts: set[str] = set()
         missing: dict[str, list[str]] = {}
         for group, kind, object_name, subchart in fact.custom_resources:
             described = f"{kind} {object_name} ({group})"
             if (group, kind) in fact.crds:
                 own.append(described)
+                templated = templated or (group, kind) not in fact.shipped_crds
                 subcharts.update([subchart] if subchart else [])
                 continue
             owners = [o for o in installers.get((group, kind), []) if o != name]
             if owners and not below.intersection(owners):
                 missing.setdefault(owners[0], []).append(described)
         if own:
-            problems.append(CrdProblem(name, None, tuple(own), tuple(sorted(subcharts))))
+            problems.append(CrdProblem(name, None, tuple(own), tuple(sorted(subcharts)), templated))
         problems += [CrdProblem(name, o, tuple(objs)) for o, objs in sorted(missing.items())]
     return problems
 

@@ -59,6 +59,7 @@ class RenderFacts:
     cnpg_clusters: int
     hint: str | None = None  # how to fix the error, when the rule's own hint does not say
     crds: frozenset[KindKey] = frozenset()  # the CRDs the release installs
+    shipped_crds: frozenset[KindKey] = frozenset()  # those of its charts' crds/ files
     # (group, kind, name, subchart) of each rendered object of a group with a dot (no core
     # API); subchart: the key of the subchart whose template rendered it, "" for the chart's
     custom_resources: tuple[tuple[str, str, str, str], ...] = ()
@@ -228,6 +229,7 @@ def _facts(
         tuple(sorted(nodeports)),
         clusters,
         crds=frozenset(crds) | runtime.kinds,
+        shipped_crds=shipped,
         custom_resources=tuple(sorted(set(custom))),
         number_tags=tuple((n, o.kind, o.name, image) for n, (o, image) in sorted(tagged.items())),
         objects=owned_objects(render),

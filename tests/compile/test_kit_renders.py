@@ -59,6 +59,27 @@ def test_a_release_shipping_a_crd_and_a_resource_of_it_is_bpg009(tmp_path: Path)
     (rule, line, message), *rest = _found(workspace, tmp_path / "out")
     assert (rule, line, rest) == ("BPG009", 23, [])
     assert "renders Widget bp-base (example.io)" in message
+    # its CRD is in crds/: Helm creates it first, so the reason is the upgrade, not the apply
+    assert message.endswith(
+        "installs: Helm creates a crds/ CRD on the first install only and no upgrade "
+        "updates it (Flux's `upgrade.crds: Skip`), so the canon splits them into two releases"
+    )
+
+
+def test_a_release_rendering_a_crd_and_a_resource_of_it_fails_its_apply(tmp_path: Path) -> None:
+    """The CRD in templates/: it goes to the API server with the resource, which fails."""
+    workspace = kit_workspace(tmp_path, "    - blueprint: bp-base\n      version: ^1.0\n")
+    chart = workspace / "blueprints" / "base" / "chart"
+    (chart / "crds" / "widgets.yaml").rename(chart / "templates" / "crd.yaml")
+    shutil.copy(
+        workspace / "blueprints" / "gateway" / "chart" / "templates" / "widget.yaml",
+        chart / "templates" / "widget.yaml",
+    )
+    [(rule, _, message)] = _found(workspace, tmp_path / "out")
+    assert rule == "BPG009"
+    assert message.endswith(
+        "installs: on a fresh cluster the apply fails with 'no matches for kind'"
+    )
 
 
 def test_a_subcharts_crd_and_resources_are_switched_off_in_its_values(tmp_path: Path) -> None:

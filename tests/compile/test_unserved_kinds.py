@@ -8,6 +8,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from blueprintc.compile.run import run_compile
 
 CASE = Path(__file__).resolve().parents[1] / "rules" / "cases" / "BPP034" / "fail"
@@ -94,22 +96,29 @@ def test_a_crossplane_xrd_serves_its_composite_and_claim_kinds(tmp_path: Path) -
     )
 
 
-def test_kinds_a_controller_registers_when_it_runs_are_served(tmp_path: Path) -> None:
-    """Cilium's chart ships no CRD (its operator creates them); a release whose chart
-    has a `cilium` subchart serves every `cilium.io` kind."""
+@pytest.mark.parametrize(
+    ("chart", "version", "resource"),
+    [
+        ("cilium", "1.16.5", "cilium.io/v2\nkind: CiliumNetworkPolicy"),
+        # the platform's bp-crossplane-claims beside bp-crossplane (crossplane 1.18.0)
+        ("crossplane", "1.18.0", "apiextensions.crossplane.io/v1\nkind: Composition"),
+    ],
+)
+def test_kinds_a_controller_registers_when_it_runs_are_served(
+    tmp_path: Path, chart: str, version: str, resource: str
+) -> None:
+    """Cilium's and Crossplane's charts ship no CRD (their controllers create them); a
+    release whose chart has such a subchart serves every kind of their groups."""
     workspace = _workspace(tmp_path)
     _template(
-        workspace,
-        "gateway",
-        "widget.yaml",
-        "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: p\n",
+        workspace, "gateway", "widget.yaml", f"apiVersion: {resource}\nmetadata:\n  name: p\n"
     )
     assert len(_bpp034(workspace, tmp_path)) == 1
-    cilium = workspace / "blueprints" / "base" / "chart" / "charts" / "cilium"
-    (cilium / "templates").mkdir(parents=True)
-    (cilium / "Chart.yaml").write_text("apiVersion: v2\nname: cilium\nversion: 1.16.0\n")
-    (cilium / "templates" / "operator.yaml").write_text(
-        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: cilium-operator\n"
+    subchart = workspace / "blueprints" / "base" / "chart" / "charts" / chart
+    (subchart / "templates").mkdir(parents=True)
+    (subchart / "Chart.yaml").write_text(f"apiVersion: v2\nname: {chart}\nversion: {version}\n")
+    (subchart / "templates" / "sa.yaml").write_text(
+        f"apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {chart}\n"
     )
     assert _bpp034(workspace, tmp_path) == []
 
