@@ -15,6 +15,7 @@ from typing import Any
 from blueprintc.go_text import rendered_text
 from blueprintc.helm import Render, RenderedObject
 from blueprintc.image_names import image_fields
+from blueprintc.mapping import scalars
 from blueprintc.yamldoc import PathKey, json_path
 
 # A tag that starts with a number as Go prints it (an optional `v`, and after it only a
@@ -78,16 +79,11 @@ def misprinted_tag(
     )
 
 
-def numbers(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], float]]:
+def numbers(data: Any) -> Iterator[tuple[tuple[Any, ...], float]]:
     """Every number of plain values data (booleans are not), by path."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from numbers(value, (*path, key))
-    elif isinstance(data, list):
-        for index, item in enumerate(data):
-            yield from numbers(item, (*path, index))
-    elif isinstance(data, int | float) and not isinstance(data, bool):
-        yield path, data
+    for path, value in scalars(data):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            yield path, value
 
 
 def printed_as_tags(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 
@@ -27,3 +27,16 @@ def value_at(data: Any, path: Sequence[str | int], default: Any = None) -> Any:
             return default
         node = node[part]
     return node
+
+
+def scalars(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """Every value of plain data that is neither a mapping nor a list, by its path
+    (mapping keys and list indexes), in order."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from scalars(value, (*path, key))
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            yield from scalars(item, (*path, index))
+    else:
+        yield path, data

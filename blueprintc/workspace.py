@@ -189,24 +189,18 @@ def _rule_config(doc: YamlDoc, path: tuple[str, ...], setting: Any) -> RuleConfi
         ignore = setting.get("ignore") or []
         options = setting.get("options") or {}
         if not isinstance(options, dict):
-            line, column = doc.locate((*path, "options"))
-            raise InputError(
-                "BPI009",
+            raise _setting_error(
+                doc,
+                (*path, "options"),
                 f"options for {path[-1]} must be a mapping",
-                doc.source.rel,
-                line,
-                column,
-                hint=f"write e.g. `options: {{...}}` (blueprintc explain {path[-1]} lists them)",
+                f"write e.g. `options: {{...}}` (blueprintc explain {path[-1]} lists them)",
             )
         if not isinstance(ignore, list):
-            line, column = doc.locate((*path, "ignore"))
-            raise InputError(
-                "BPI009",
+            raise _setting_error(
+                doc,
+                (*path, "ignore"),
                 f"ignore for {path[-1]} must be a list of glob patterns",
-                doc.source.rel,
-                line,
-                column,
-                hint="write e.g. `ignore: [blueprints/legacy/**]`",
+                "write e.g. `ignore: [blueprints/legacy/**]`",
             )
         return RuleConfig(
             enabled=severity != "off",
@@ -216,15 +210,18 @@ def _rule_config(doc: YamlDoc, path: tuple[str, ...], setting: Any) -> RuleConfi
             ignore=tuple(str(p) for p in ignore),
             options=options,
         )
-    line, column = doc.locate(path)
-    raise InputError(
-        "BPI009",
+    raise _setting_error(
+        doc,
+        path,
         f"rule setting for {path[-1]} must be off, a severity, or a mapping",
-        doc.source.rel,
-        line,
-        column,
-        hint="write e.g. `BPN001: warning` or `BPN001: {severity: off}`",
+        "write e.g. `BPN001: warning` or `BPN001: {severity: off}`",
     )
+
+
+def _setting_error(doc: YamlDoc, path: tuple[str, ...], message: str, hint: str) -> InputError:
+    """BPI009 at `path` of blueprintc.yaml."""
+    line, column = doc.locate(path)
+    return InputError("BPI009", message, doc.source.rel, line, column, hint=hint)
 
 
 def discover(paths: list[Path], workspace: Workspace, *, empty_ok: bool = False) -> list[Path]:

@@ -11,13 +11,13 @@ once by lint, not at every release of it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from blueprintc.compile.findings import report
 from blueprintc.compile.render_check import RenderFacts
 from blueprintc.diagnostics import Diagnostic, Location
 from blueprintc.image_names import split_image
+from blueprintc.mapping import scalars
 from blueprintc.plan.values import Merged
 from blueprintc.rules.guards.retired_image import gone, moved_hint, retired_namespace
 from blueprintc.yamldoc import json_path
@@ -30,7 +30,9 @@ def retired_image_values(subject: str, values: Merged, facts: RenderFacts) -> li
     """BPG024 at each value of `values` that names a retired image `facts` renders."""
     found = []
     seen: set[tuple[Location, str]] = set()
-    for path, text in _strings(values.value):
+    for path, text in scalars(values.value):
+        if not isinstance(text, str):
+            continue
         for kind, _, image in facts.retired_images:
             if not _names(path, text, image):
                 continue
@@ -56,15 +58,3 @@ def _names(path: tuple[Any, ...], text: str, image: str) -> bool:
         return True
     key = str(path[-1]).lower() if path else ""
     return bool(wanted.tag) and text.strip() == wanted.tag and key.endswith("tag")
-
-
-def _strings(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
-    """Every string of plain values data, by path."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _strings(value, (*path, key))
-    elif isinstance(data, list):
-        for index, item in enumerate(data):
-            yield from _strings(item, (*path, index))
-    elif isinstance(data, str):
-        yield path, data
