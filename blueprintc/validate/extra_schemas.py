@@ -25,6 +25,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,6 +72,19 @@ class ExtraSchemas:
     def schema(self, api_version: str, kind: str) -> Schema | None:
         """The schema of the kind (its case ignored, as the catalog layout's file names)."""
         return self.schemas.get((api_version, kind.lower()))
+
+    def versions(self, group: str, kind: str) -> list[str]:
+        """The apiVersions of `group` these schemas describe `kind` at, oldest first in
+        Kubernetes' version priority (v1alpha1 < v1beta1 < v1 < v2)."""
+        lowered = kind.lower()
+        return sorted(
+            (
+                version
+                for version, name in self.schemas
+                if name == lowered and version.rpartition("/")[0] == group
+            ),
+            key=_version_priority,
+        )
 
     def validator(self, api_version: str, kind: str) -> Validator | None:
         key = (api_version, kind.lower())
@@ -213,3 +227,18 @@ def _strict(schema: Any) -> Any:
     if "properties" in result and "additionalProperties" not in result and not preserve:
         result["additionalProperties"] = False
     return result
+
+
+_KUBE_VERSION = re.compile(r"^v(\d+)(?:(alpha|beta)(\d*))?$")
+_STAGES = {"alpha": 0, "beta": 1, None: 2}
+
+
+def _version_priority(api_version: str) -> tuple[int, int, int, str]:
+    """Kubernetes' order of an apiVersion's version: every GA above every beta above
+    every alpha, each by number; a version of another shape below them all."""
+    version = api_version.rpartition("/")[2]
+    match = _KUBE_VERSION.match(version)
+    if match is None:
+        return (-1, 0, 0, version)
+    major, stage, minor = match.groups()
+    return (_STAGES[stage], int(major), int(minor or 0), version)
