@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from blueprintc.compile.run import run_compile
+from blueprintc.lint import lint
 
 CASE = Path(__file__).resolve().parents[1] / "rules" / "cases" / "BPP034" / "fail"
 WIDGET = "apiVersion: example.io/v1\nkind: Widget\nmetadata:\n  name: w\n"
@@ -238,3 +239,17 @@ def test_the_hint_names_a_catalog_blueprint_that_installs_the_kind(tmp_path: Pat
     assert found[2].startswith(
         "add bp-widgets, which installs the Widget CRD, to the bootstrap kit and depend on it"
     )
+
+
+def test_lint_checks_the_option_against_the_workspace_schema(tmp_path: Path) -> None:
+    """A pre-commit lint (BPS003) says it before any compile, as an editor does with the
+    schema; `served: [example.io, Example.io]` has one entry no API group matches."""
+    workspace = _workspace(tmp_path)
+    config = workspace / "blueprintc.yaml"
+    config.write_text(
+        config.read_text()
+        + "lint:\n  rules:\n    BPP034:\n      options:\n        served: [example.io, Example.io]\n"
+    )
+    found = lint([workspace], root=workspace, select={"BPS003"}).active
+    assert [(d.location.file, d.location.line) for d in found] == [("blueprintc.yaml", 7)]
+    assert "Example.io" in found[0].message
