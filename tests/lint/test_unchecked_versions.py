@@ -8,38 +8,18 @@ from pathlib import Path
 
 from blueprintc.lint import lint
 from tests.cli.helpers import HELM_LABELS, write_workspace
+from tests.crd_manifest import crd_manifest
 
-CRD = """\
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: widgets.example.io
-spec:
-  group: example.io
-  names: {{kind: Widget, plural: widgets}}
-  scope: Namespaced
-  versions:
-{versions}"""
-VERSION = """\
-    - name: {name}
-      served: true
-      storage: {storage}
-      schema:
-        openAPIV3Schema: {{type: object, x-kubernetes-preserve-unknown-fields: true}}
-"""
 WIDGET = "apiVersion: example.io/v1alpha1\nkind: Widget\nmetadata:\n  name: w\n" + HELM_LABELS
 
 
 def _bpg013(tmp_path: Path, versions: list[str], kind: str = "Widget") -> tuple[str, str | None]:
-    served = "".join(
-        VERSION.format(name=name, storage=str(i == 0).lower()) for i, name in enumerate(versions)
-    )
     workspace = write_workspace(
         tmp_path / "ws",
         {"demo": ""},
         extra={
             "blueprints/demo/chart/templates/widget.yaml": WIDGET.replace("Widget", kind),
-            "crds/widgets.yaml": CRD.format(versions=served),
+            "crds/widgets.yaml": crd_manifest("example.io", "Widget", versions=tuple(versions)),
         },
         config="schemaLocations: [crds]\n",
     )
