@@ -27,6 +27,21 @@ def crd_kind(body: dict[str, Any]) -> KindKey | None:
     return str(spec.get("group", "")), str(names.get("kind", ""))
 
 
+def served_versions(body: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(group, kind, version) of each version a CRD body serves (`served` defaults to
+    true, as the API server reads it)."""
+    kind = crd_kind(body)
+    spec = body.get("spec")
+    versions = spec.get("versions") if isinstance(spec, dict) else None
+    if kind is None or not isinstance(versions, list):
+        return []
+    return [
+        (*kind, str(v["name"]))
+        for v in versions
+        if isinstance(v, dict) and v.get("name") and v.get("served", True) is not False
+    ]
+
+
 def chart_crds(chart: Chart, kinds: Collection[str] | None = None) -> list[dict[str, Any]]:
     """The CRD bodies of the chart's (and its subcharts') `crds/` files; with `kinds`,
     only those of the files that may define one of them (`may_define`): the others are

@@ -71,23 +71,39 @@ class RuntimeCrds:
     """What a render makes the cluster serve beyond the CRDs it holds."""
 
     kinds: frozenset[KindKey] = frozenset()
+    versions: frozenset[tuple[str, str, str]] = frozenset()  # (group, kind, version) of XRDs
     groups: frozenset[str] = frozenset()  # every kind of these groups
     unknown: bool = False  # it installs CRDs of groups it does not name
 
 
 def runtime_crds(objects: Iterable[RenderedObject]) -> RuntimeCrds:
     kinds: set[KindKey] = set()
+    versions: set[tuple[str, str, str]] = set()
     groups: set[str] = set()
     unknown = False
     for obj in objects:
         key = object_kind(obj)
         if key == XRD:
             kinds.update(xrd_kinds(obj.body))
+            versions.update(xrd_versions(obj.body))
         groups.update(OPERATOR_OBJECTS.get(key, ()))
         unknown = unknown or key in PACKAGE_OBJECTS
         for chart in chart_names(obj.template):
             groups.update(CHARTS_REGISTERING.get(chart, ()))
-    return RuntimeCrds(frozenset(kinds), frozenset(groups), unknown)
+    return RuntimeCrds(frozenset(kinds), frozenset(versions), frozenset(groups), unknown)
+
+
+def xrd_versions(body: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(group, kind, version) of each version an XRD serves, for each kind it makes
+    Crossplane serve (`served` defaults to true)."""
+    spec = body.get("spec")
+    versions = spec.get("versions") if isinstance(spec, dict) else None
+    names = [
+        str(v["name"])
+        for v in (versions if isinstance(versions, list) else [])
+        if isinstance(v, dict) and v.get("name") and v.get("served", True) is not False
+    ]
+    return [(group, kind, name) for group, kind in xrd_kinds(body) for name in names]
 
 
 def xrd_kinds(body: dict[str, Any]) -> list[KindKey]:

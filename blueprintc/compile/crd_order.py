@@ -131,3 +131,32 @@ def unserved_kinds(
         if objects:
             found[name] = objects
     return found
+
+
+def unserved_versions(
+    facts: dict[str, RenderFacts], served: Callable[[KindKey], bool]
+) -> dict[str, list[tuple[str, str, str, str, tuple[str, ...]]]]:
+    """Each release's custom resources written at a version that no kit CRD of their kind
+    serves: (group, kind, name, version, the versions served, oldest first), by release.
+    Not for a kind `served` knows apart from the kit (the cluster's own CRD may serve
+    more), nor one of a group a controller registers (its versions are not known)."""
+    from blueprintc.validate.extra_schemas import version_priority
+
+    versions: dict[KindKey, set[str]] = {}
+    for fact in facts.values():
+        for group, kind, version in fact.crd_versions:
+            versions.setdefault((group, kind), set()).add(version)
+    groups = {group for fact in facts.values() for group in fact.crd_groups}
+    found = {}
+    for name, fact in sorted(facts.items()):
+        wrong = [
+            (group, kind, object_name, version, tuple(sorted(have, key=version_priority)))
+            for group, kind, object_name, version in fact.custom_versions
+            if (have := versions.get((group, kind))) is not None
+            and version not in have
+            and group not in groups
+            and not served((group, kind))
+        ]
+        if wrong:
+            found[name] = wrong
+    return found

@@ -29,6 +29,7 @@ from blueprintc.crds import (
     cluster_scoped_crds,
     crd_kind,
     object_kind,
+    served_versions,
 )
 from blueprintc.image_tags import number_tagged_images
 from blueprintc.list_map_keys import REPEAT_HINT, repeats
@@ -60,6 +61,10 @@ class RenderFacts:
     hint: str | None = None  # how to fix the error, when the rule's own hint does not say
     crds: frozenset[KindKey] = frozenset()  # the CRDs the release installs
     shipped_crds: frozenset[KindKey] = frozenset()  # those of its charts' crds/ files
+    # (group, kind, version) each CRD (and XRD) it installs serves
+    crd_versions: frozenset[tuple[str, str, str]] = frozenset()
+    # (group, kind, name, version) of each custom resource: the version it is written at
+    custom_versions: tuple[tuple[str, str, str, str], ...] = ()
     # (group, kind, name, subchart) of each rendered object of a group with a dot (no core
     # API); subchart: the key of the subchart whose template rendered it, "" for the chart's
     custom_resources: tuple[tuple[str, str, str, str], ...] = ()
@@ -91,6 +96,8 @@ class RenderCache:
     dependencies: dict[str, str | None] = field(default_factory=dict)  # by Blueprint
     crds: dict[str, frozenset[KindKey]] = field(default_factory=dict)  # by Blueprint
     cluster_crds: dict[str, frozenset[KindKey]] = field(default_factory=dict)  # by Blueprint
+    # (group, kind, version) the crds/ files serve, by Blueprint
+    shipped_versions: dict[str, frozenset[tuple[str, str, str]]] = field(default_factory=dict)
 
     def facts_for(
         self,
@@ -145,7 +152,9 @@ class RenderCache:
             message = f"{exc.message} on the chart {chart_rel}"
             self.facts[key] = RenderFacts(message, (), 0, BUDGET_HINT)
         else:
-            self.facts[key] = _facts(result, shipped, cluster_kinds)
+            self.facts[key] = _facts(
+                result, shipped, cluster_kinds, self.shipped_versions[entry.name]
+            )
         return self.facts[key]
 
     def _missing_dependency(self, entry: CatalogEntry) -> str | None:
@@ -174,6 +183,9 @@ class RenderCache:
             kinds = {crd_kind(body) for body in bodies}
             self.crds[name] = frozenset(k for k in kinds if k is not None)
             self.cluster_crds[name] = cluster_scoped_crds(bodies)
+            self.shipped_versions[name] = frozenset(
+                version for body in bodies for version in served_versions(body)
+            )
         return self.crds[name]
 
 
@@ -194,7 +206,10 @@ def _nameless_dependency(entry: CatalogEntry) -> str | None:
 
 
 def _facts(
-    render: helm.Render, shipped: frozenset[KindKey], cluster_kinds: frozenset[KindKey]
+    render: helm.Render,
+    shipped: frozenset[KindKey],
+    cluster_kinds: frozenset[KindKey],
+    shipped_versions: frozenset[tuple[str, str, str]] = frozenset(),
 ) -> RenderFacts:
     if render.failure is not None:  # with blueprintc's fix, when it knows one
         return RenderFacts(render.failure.message, (), 0, render.failure.hint or None)
@@ -204,7 +219,9 @@ def _facts(
     nodeports = []
     clusters = 0
     crds = set(shipped)
+    versions = set(shipped_versions)
     custom = []
+    written = []
     templated_crds = []
     for obj in render.objects():
         group, kind = object_kind(obj)
@@ -213,9 +230,11 @@ def _facts(
             defined = crd_kind(obj.body)
             if defined is not None:
                 crds.add(defined)
+                versions.update(served_versions(obj.body))
         elif "." in group:
             subchart = helm.subchart_of(helm.chart_relative(obj.template)) or ""
             custom.append((group, kind, obj.name, subchart))
+            written.append((group, kind, obj.name, obj.api_version.rpartition("/")[2]))
         if obj.kind == "Service" and obj.api_version == "v1":
             spec = obj.body.get("spec") if isinstance(obj.body.get("spec"), dict) else {}
             if spec.get("type") == "NodePort" and CONTROL_PLANE.search(obj.name):
@@ -230,6 +249,8 @@ def _facts(
         clusters,
         crds=frozenset(crds) | runtime.kinds,
         shipped_crds=shipped,
+        crd_versions=frozenset(versions) | runtime.versions,
+        custom_versions=tuple(sorted(set(written))),
         custom_resources=tuple(sorted(set(custom))),
         number_tags=tuple((n, o.kind, o.name, image) for n, (o, image) in sorted(tagged.items())),
         objects=owned_objects(render),

@@ -11,6 +11,11 @@ manifest directory holds its CRD, or when the workspace says the host clusters s
 already (`lint.rules.BPP034.options.served`: API groups or `group/Kind`, the CRDs a
 cluster is provisioned with, as `helm --api-versions` tells Helm what a cluster has).
 
+A custom resource of a kind the kit's CRDs do serve, but at another version than
+written (the CRD lists it `served: false`, or no longer lists it), fails the same way
+('no matches for kind "X" in version "g/v1beta1"'): also BPP034, naming the versions
+served.
+
 Nothing is said unless compile knows everything the kit installs: every entry in the
 catalog and rendered, every manifest directory's files local.
 """
@@ -21,7 +26,7 @@ import re
 from typing import Any
 
 from blueprintc.blueprint_names import canonical
-from blueprintc.compile.crd_order import listed, unserved_kinds
+from blueprintc.compile.crd_order import listed, unserved_kinds, unserved_versions
 from blueprintc.compile.findings import at, report
 from blueprintc.compile.inputs import CatalogEntry, Inputs
 from blueprintc.compile.kit_manifests import ManifestDir
@@ -29,6 +34,7 @@ from blueprintc.compile.render_check import RenderCache, RenderFacts
 from blueprintc.crds import CRD_KIND, KindKey, crd_kind
 from blueprintc.diagnostics import Diagnostic
 from blueprintc.model.sovereign import KitEntry
+from blueprintc.yamldoc import YamlDoc
 
 RULE = "BPP034"
 FLUX_GROUPS = ".toolkit.fluxcd.io"
@@ -68,6 +74,7 @@ def unserved_findings(
             or f"{group}/{kind[1]}" in declared
         )
 
+    found.extend(_version_findings(sovereign.doc, entries, unserved_versions(rendered, served)))
     unserved = unserved_kinds(rendered, served)
     installers = _catalog_installers(inputs, cache, set(entries)) if unserved else {}
     for name, objects in unserved.items():
@@ -92,6 +99,37 @@ def unserved_findings(
                 f"{add} and depend on it, or switch the resource off in the entry's "
                 f"`values:`; if the host clusters are provisioned with it, list `{group}` "
                 f"under lint.rules.{RULE}.options.served in blueprintc.yaml",
+            )
+        )
+    return found
+
+
+def _version_findings(
+    doc: YamlDoc,
+    entries: dict[str, tuple[KitEntry, CatalogEntry]],
+    wrong: dict[str, list[tuple[str, str, str, str, tuple[str, ...]]]],
+) -> list[Diagnostic]:
+    """BPP034 at each entry that writes a custom resource at a version its kind's kit
+    CRD does not serve (a version the upstream dropped: cert-manager's v1alpha2)."""
+    found = []
+    for name, objects in wrong.items():
+        kit, _ = entries[name]
+        described = tuple(
+            f"{kind} {object_name} ({group}/{version})"
+            for group, kind, object_name, version, _ in objects
+        )
+        group, kind, _, version, have = objects[0]
+        found.append(
+            report(
+                RULE,
+                f"bootstrap-kit entry {name} renders {listed(described)}, at a version the "
+                f"kit's CRD of {kind} does not serve (it serves {', '.join(have)}): Helm's "
+                f'install fails (\'no matches for kind "{kind}" in version '
+                f'"{group}/{version}"\')',
+                at(doc, (*kit.path, "blueprint")),
+                f"write apiVersion: {group}/{have[-1]} in the chart (or set it in the entry's "
+                f"`values:` if the chart takes it from there), or pin the release that "
+                f"installs the CRD to a version that still serves {version}",
             )
         )
     return found

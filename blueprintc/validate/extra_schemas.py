@@ -83,7 +83,7 @@ class ExtraSchemas:
                 for version, name in self.schemas
                 if name == lowered and version.rpartition("/")[0] == group
             ),
-            key=_version_priority,
+            key=version_priority,
         )
 
     def validator(self, api_version: str, kind: str) -> Validator | None:
@@ -233,7 +233,7 @@ _KUBE_VERSION = re.compile(r"^v(\d+)(?:(alpha|beta)(\d*))?$")
 _STAGES = {"alpha": 0, "beta": 1, None: 2}
 
 
-def _version_priority(api_version: str) -> tuple[int, int, int, str]:
+def version_priority(api_version: str) -> tuple[int, int, int, str]:
     """Kubernetes' order of an apiVersion's version: every GA above every beta above
     every alpha, each by number; a version of another shape below them all."""
     version = api_version.rpartition("/")[2]

@@ -12,6 +12,7 @@ import pytest
 
 from blueprintc.compile.run import run_compile
 from blueprintc.lint import lint
+from tests.crd_manifest import crd_manifest
 
 CASE = Path(__file__).resolve().parents[1] / "rules" / "cases" / "BPP034" / "fail"
 WIDGET = "apiVersion: example.io/v1\nkind: Widget\nmetadata:\n  name: w\n"
@@ -253,3 +254,28 @@ def test_lint_checks_the_option_against_the_workspace_schema(tmp_path: Path) -> 
     found = lint([workspace], root=workspace, select={"BPS003"}).active
     assert [(d.location.file, d.location.line) for d in found] == [("blueprintc.yaml", 7)]
     assert "Example.io" in found[0].message
+
+
+def test_a_version_the_kits_crd_does_not_serve_is_reported(tmp_path: Path) -> None:
+    """bp-base ships the Widget CRD serving v1 (v1beta1 still listed, `served: false`, as
+    an upstream keeps a dropped version for stored objects); bp-gateway writes v1beta1."""
+    workspace = _workspace(tmp_path)
+    crds = workspace / "blueprints" / "base" / "chart" / "crds"
+    crds.mkdir()
+    crd = crd_manifest("example.io", "Widget", versions=("v1", "v1beta1"))
+    at_v1beta1 = crd.rindex("      served: true")
+    crd = crd[:at_v1beta1] + crd[at_v1beta1:].replace("served: true", "served: false", 1)
+    (crds / "widgets.yaml").write_text(crd)
+    _template(workspace, "gateway", "widget.yaml", WIDGET.replace("v1", "v1beta1"))
+    (found,) = _bpp034(workspace, tmp_path)
+    assert found == (
+        25,
+        "bootstrap-kit entry bp-gateway renders Widget w (example.io/v1beta1), at a version "
+        "the kit's CRD of Widget does not serve (it serves v1): Helm's install fails ('no "
+        'matches for kind "Widget" in version "example.io/v1beta1"\')',
+        "write apiVersion: example.io/v1 in the chart (or set it in the entry's `values:` if "
+        "the chart takes it from there), or pin the release that installs the CRD to a "
+        "version that still serves v1beta1",
+    )
+    _template(workspace, "gateway", "widget.yaml", WIDGET)  # at v1: served
+    assert _bpp034(workspace, tmp_path) == []

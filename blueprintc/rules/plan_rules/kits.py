@@ -141,7 +141,10 @@ CRD_NOT_SERVED = input_rule(
     `cilium.io`, a Knative Operator's Serving and Eventing). A custom resource whose
     kind none of these, the `spec.kit.before`/`after` manifest directories,
     Kubernetes itself (at `kubernetesVersion`) or Flux serves is reported at the kit
-    entry, naming the kinds.
+    entry, naming the kinds. So is one written at a version that the kit's CRD of its
+    kind does not serve (`served: false`, or gone: an upstream upgrade that dropped
+    `v1beta1`), which fails the same way; a kind the workspace declares served, or whose
+    group a controller registers, is not checked for its version.
 
     Clusters are often provisioned with CRDs of their own (k3s's `traefik.io`, a
     CNI's): list their API groups, or `group/Kind`, under this rule's
