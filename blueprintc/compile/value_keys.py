@@ -84,7 +84,7 @@ def unknown_values(
             guess = _below_subchart(workspace, entry, key) or closest(
                 key, values if isinstance(values, dict) else None, known
             )
-            hint = f"did you mean {guess!r}? " if guess else ""
+            hint = f"did you mean {guess!r}? " if guess else _unread_subchart(workspace, entry)
             found.append(
                 report(
                     "BPP022",
@@ -95,6 +95,21 @@ def unknown_values(
                 )
             )
     return found
+
+
+def _unread_subchart(workspace: Workspace, entry: CatalogEntry) -> str:
+    """When the chart's one dependency is not built (its defaults unread), where a value of
+    that upstream goes: a wrapper hands its upstream only what is below the upstream's
+    key (the platform's bp-gitea kit entry set `ingress:` beside `gitea:`)."""
+    if len(entry.dependencies) != 1:
+        return ""
+    key = values_key(entry.dependencies[0])
+    if known_defaults(workspace, entry, entry.dependencies[0], key) is not None:
+        return ""
+    return (
+        f"if it is a value of the upstream {entry.dependencies[0].get('name')} (not built "
+        f"here, so its values were not read), set it below `{key}:`; else "
+    )
 
 
 def _below_subchart(workspace: Workspace, entry: CatalogEntry, key: str) -> str | None:

@@ -6,6 +6,7 @@ never reads), it is reported and the tree still compiled."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,21 @@ def test_a_template_reading_values_whole_judges_nothing(tmp_path: Path, template
     assert chart_keys(tmp_path, {"a": 1}, {}, _read) is None
     (tmp_path / "templates" / "a.yaml").write_text('{{ index .Values "a" }}', encoding="utf-8")
     assert chart_keys(tmp_path, {"a": 1}, {}, _read) == frozenset({"a", "global"})
+
+
+def test_a_key_beside_an_unbuilt_upstreams_key_is_pointed_below_it(tmp_path: Path) -> None:
+    """The upstream is not built, so its defaults cannot say whether it has the key; the
+    hint names the one place it could be read (the platform's real kit set bp-gitea's
+    `ingress:` beside `gitea:`, where nothing reads it; here `nodeSelector`)."""
+    workspace = copy_workspace(tmp_path / "ws")
+    (workspace / "blueprints" / "webapp" / "chart" / "charts" / "webapp-2.4.1.tgz").unlink()
+    shutil.rmtree(workspace / "upstream-charts" / "webapp")
+    dev = workspace / "overlays" / "environments" / "dev.yaml"
+    text = dev.read_text()
+    dev.write_text(text.replace("bp-webapp:\n", "bp-webapp:\n  nodeSelector:\n    zone: a\n"))
+    hints = [d.hint for d in compile_workspace(workspace).diagnostics if d.rule == "BPP022"]
+    assert hints == [
+        "if it is a value of the upstream webapp (not built here, so its values were not "
+        "read), set it below `webapp:`; else use a key of the chart's values.yaml, or remove "
+        "the setting"
+    ]
