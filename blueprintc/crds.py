@@ -28,16 +28,19 @@ def crd_kind(body: dict[str, Any]) -> KindKey | None:
 
 
 def served_versions(body: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """(group, kind, version) of each version a CRD body serves (`served` defaults to
-    true, as the API server reads it)."""
+    """(group, kind, version) of each version a CRD body serves."""
     kind = crd_kind(body)
+    return [] if kind is None else [(*kind, name) for name in served_version_names(body)]
+
+
+def served_version_names(body: dict[str, Any]) -> list[str]:
+    """The names of the `spec.versions` a CRD (or a Crossplane XRD) serves: `served`
+    defaults to true, as the API server reads it."""
     spec = body.get("spec")
     versions = spec.get("versions") if isinstance(spec, dict) else None
-    if kind is None or not isinstance(versions, list):
-        return []
     return [
-        (*kind, str(v["name"]))
-        for v in versions
+        str(v["name"])
+        for v in (versions if isinstance(versions, list) else [])
         if isinstance(v, dict) and v.get("name") and v.get("served", True) is not False
     ]
 

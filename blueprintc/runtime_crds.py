@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from blueprintc.crds import KindKey, object_kind
+from blueprintc.crds import KindKey, object_kind, served_version_names
 from blueprintc.helm import RenderedObject
 
 XRD = ("apiextensions.crossplane.io", "CompositeResourceDefinition")
@@ -95,14 +95,8 @@ def runtime_crds(objects: Iterable[RenderedObject]) -> RuntimeCrds:
 
 def xrd_versions(body: dict[str, Any]) -> list[tuple[str, str, str]]:
     """(group, kind, version) of each version an XRD serves, for each kind it makes
-    Crossplane serve (`served` defaults to true)."""
-    spec = body.get("spec")
-    versions = spec.get("versions") if isinstance(spec, dict) else None
-    names = [
-        str(v["name"])
-        for v in (versions if isinstance(versions, list) else [])
-        if isinstance(v, dict) and v.get("name") and v.get("served", True) is not False
-    ]
+    Crossplane serve."""
+    names = served_version_names(body)
     return [(group, kind, name) for group, kind in xrd_kinds(body) for name in names]
 
 

@@ -83,7 +83,7 @@ def crd_problems(facts: dict[str, RenderFacts], depends: dict[str, list[str]]) -
         templated = False
         subcharts: set[str] = set()
         missing: dict[str, list[str]] = {}
-        for group, kind, object_name, subchart in fact.custom_resources:
+        for group, kind, object_name, subchart, _ in fact.custom_resources:
             described = f"{kind} {object_name} ({group})"
             if (group, kind) in fact.crds:
                 own.append(described)
@@ -125,7 +125,7 @@ def unserved_kinds(
     for name, fact in sorted(facts.items()):
         objects = [
             (group, kind, object_name)
-            for group, kind, object_name, _ in fact.custom_resources
+            for group, kind, object_name, _, _ in fact.custom_resources
             if (group, kind) not in kinds and group not in groups and not served((group, kind))
         ]
         if objects:
@@ -151,7 +151,7 @@ def unserved_versions(
     for name, fact in sorted(facts.items()):
         wrong = [
             (group, kind, object_name, version, tuple(sorted(have, key=version_priority)))
-            for group, kind, object_name, version in fact.custom_versions
+            for group, kind, object_name, _, version in fact.custom_resources
             if (have := versions.get((group, kind))) is not None
             and version not in have
             and group not in groups

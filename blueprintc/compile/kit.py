@@ -163,8 +163,7 @@ def plan_kit(
         for host in placed_on[name]:
             host_kits.setdefault(host, []).append(placed)
     found.extend(crd_findings(sovereign, entries, rendered, depends, inputs.catalog))
-    if not unresolved:
-        found.extend(unserved_findings(inputs, entries, rendered, cache))
+    found.extend(unserved_findings(inputs, entries, rendered, cache))
     found.extend(ownership_findings(sovereign, entries, rendered, placed_on, order))
     resources.sort()  # by slot: every dependency's file before its dependents'
     namespaces = kit_namespaces(sovereign, [kit for kit, _ in entries.values()], found)

@@ -63,11 +63,10 @@ class RenderFacts:
     shipped_crds: frozenset[KindKey] = frozenset()  # those of its charts' crds/ files
     # (group, kind, version) each CRD (and XRD) it installs serves
     crd_versions: frozenset[tuple[str, str, str]] = frozenset()
-    # (group, kind, name, version) of each custom resource: the version it is written at
-    custom_versions: tuple[tuple[str, str, str, str], ...] = ()
-    # (group, kind, name, subchart) of each rendered object of a group with a dot (no core
-    # API); subchart: the key of the subchart whose template rendered it, "" for the chart's
-    custom_resources: tuple[tuple[str, str, str, str], ...] = ()
+    # (group, kind, name, subchart, version) of each rendered object of a group with a dot
+    # (no core API); subchart: the key of the subchart whose template rendered it, "" for
+    # the chart's; version: the one its apiVersion is written at
+    custom_resources: tuple[tuple[str, str, str, str, str], ...] = ()
     # (number as Go printed it, kind, name, image) of each rendered image whose tag is a
     # number: a values number written otherwise may have made it (BPG017)
     number_tags: tuple[tuple[str, str, str, str], ...] = ()
@@ -209,7 +208,7 @@ def _facts(
     render: helm.Render,
     shipped: frozenset[KindKey],
     cluster_kinds: frozenset[KindKey],
-    shipped_versions: frozenset[tuple[str, str, str]] = frozenset(),
+    shipped_versions: frozenset[tuple[str, str, str]],
 ) -> RenderFacts:
     if render.failure is not None:  # with blueprintc's fix, when it knows one
         return RenderFacts(render.failure.message, (), 0, render.failure.hint or None)
@@ -221,7 +220,6 @@ def _facts(
     crds = set(shipped)
     versions = set(shipped_versions)
     custom = []
-    written = []
     templated_crds = []
     for obj in render.objects():
         group, kind = object_kind(obj)
@@ -233,8 +231,8 @@ def _facts(
                 versions.update(served_versions(obj.body))
         elif "." in group:
             subchart = helm.subchart_of(helm.chart_relative(obj.template)) or ""
-            custom.append((group, kind, obj.name, subchart))
-            written.append((group, kind, obj.name, obj.api_version.rpartition("/")[2]))
+            version = obj.api_version.rpartition("/")[2]
+            custom.append((group, kind, obj.name, subchart, version))
         if obj.kind == "Service" and obj.api_version == "v1":
             spec = obj.body.get("spec") if isinstance(obj.body.get("spec"), dict) else {}
             if spec.get("type") == "NodePort" and CONTROL_PLANE.search(obj.name):
@@ -250,7 +248,6 @@ def _facts(
         crds=frozenset(crds) | runtime.kinds,
         shipped_crds=shipped,
         crd_versions=frozenset(versions) | runtime.versions,
-        custom_versions=tuple(sorted(set(written))),
         custom_resources=tuple(sorted(set(custom))),
         number_tags=tuple((n, o.kind, o.name, image) for n, (o, image) in sorted(tagged.items())),
         objects=owned_objects(render),

@@ -161,21 +161,22 @@ def test_nothing_is_said_while_a_crossplane_provider_may_install_anything(
     assert _bpp034(workspace, tmp_path) == []
 
 
-def test_a_crd_in_a_manifest_directory_before_the_kit_serves_its_kind(tmp_path: Path) -> None:
-    workspace = _workspace(tmp_path)
+def _before_kit(workspace: Path, name: str, text: str) -> None:
+    """`infrastructure/<name>` holding `text`, applied before the kit (`spec.kit.before`)."""
     crds = workspace / "infrastructure"
     crds.mkdir()
-    (crds / "widgets.yaml").write_text(
-        (CASE.parent.parent / "BPP027" / "fail" / "blueprints" / "base" / "chart" / "crds")
-        .joinpath("widgets.yaml")
-        .read_text()
-    )
+    (crds / name).write_text(text)
     sovereign = workspace / "sovereign.yaml"
     sovereign.write_text(
         sovereign.read_text().replace(
             "  bootstrapKit:\n", "  kit:\n    before: [infrastructure]\n  bootstrapKit:\n"
         )
     )
+
+
+def test_a_crd_in_a_manifest_directory_before_the_kit_serves_its_kind(tmp_path: Path) -> None:
+    workspace = _workspace(tmp_path)
+    _before_kit(workspace, "widgets.yaml", crd_manifest("example.io", "Widget"))
     assert _bpp034(workspace, tmp_path) == []
 
 
@@ -183,17 +184,11 @@ def test_nothing_is_said_while_a_manifest_directory_reads_remote_resources(
     tmp_path: Path,
 ) -> None:
     workspace = _workspace(tmp_path)
-    crds = workspace / "infrastructure"
-    crds.mkdir()
-    (crds / "kustomization.yaml").write_text(
+    _before_kit(
+        workspace,
+        "kustomization.yaml",
         "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n"
-        "  - https://example.invalid/widgets/crds.yaml\n"
-    )
-    sovereign = workspace / "sovereign.yaml"
-    sovereign.write_text(
-        sovereign.read_text().replace(
-            "  bootstrapKit:\n", "  kit:\n    before: [infrastructure]\n  bootstrapKit:\n"
-        )
+        "  - https://example.invalid/widgets/crds.yaml\n",
     )
     assert _bpp034(workspace, tmp_path) == []
 
@@ -228,10 +223,10 @@ def test_the_workspace_declares_what_its_clusters_serve(tmp_path: Path) -> None:
 
 def test_the_hint_names_a_catalog_blueprint_that_installs_the_kind(tmp_path: Path) -> None:
     workspace = _workspace(tmp_path)
-    crds = CASE.parent.parent / "BPP027" / "fail" / "blueprints" / "base" / "chart" / "crds"
     widgets = workspace / "blueprints" / "widgets"
     shutil.copytree(workspace / "blueprints" / "base", widgets)
-    shutil.copytree(crds, widgets / "chart" / "crds")
+    (widgets / "chart" / "crds").mkdir()
+    (widgets / "chart" / "crds" / "widgets.yaml").write_text(crd_manifest("example.io", "Widget"))
     for name in ("blueprint.yaml", "chart/Chart.yaml"):
         path = widgets / name
         path.write_text(path.read_text().replace("bp-base", "bp-widgets"))
