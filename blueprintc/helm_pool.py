@@ -43,8 +43,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from blueprintc import scratch
 from blueprintc.cores import usable_cores
-from blueprintc.helm_process import WorkerProcess, forget_spawner, out_of_memory, spawn
+from blueprintc.helm_process import (
+    WORKER_TMP_PREFIX,
+    WorkerProcess,
+    forget_spawner,
+    out_of_memory,
+    spawn,
+)
 from blueprintc.helm_worker import FRAME
 
 MAX_WORKERS = usable_cores()
@@ -281,10 +288,13 @@ class Pool:
                     worker.start()
 
     def close(self) -> None:
+        """Stop the idle workers, then remove what workers of processes that ended
+        without stopping theirs left behind (`scratch`)."""
         with self.changed:
             for worker in self.workers:
                 if not worker.busy:
                     worker._stop()
+        scratch.sweep(WORKER_TMP_PREFIX)
 
     def forget_after_fork(self) -> None:
         """In a forked child: the workers are the parent's, so this process starts its

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -20,7 +19,11 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 
+from blueprintc import scratch
+
 _STDERR_HEAD = 4096
+# A worker's own temporary directory: `<tmp>/blueprintc-helm-worker-<random>`.
+WORKER_TMP_PREFIX = "blueprintc-helm-worker-"
 # Go's collector in a worker: Helm's live heap there is about 5 MB, so at Go's default
 # (GOGC=100, a 4 MB minimum) it collected some 18 times per 50-Blueprint lint, for 13%
 # of the run's CPU. At 400 it collects about 3.5 times (see `go_runtime_env`).
@@ -81,24 +84,26 @@ def go_runtime_env(memory_bytes: int, environ: Mapping[str, str]) -> dict[str, s
 class WorkerProcess:
     """One running worker: its pipes, the file its stderr goes to, and its own temporary
     directory (its TMPDIR: what it leaves there when killed mid-call, such as a lint
-    job's stand-in chart, is removed with it). It is started for a call budget's
-    `memory_bytes` (its Go runtime's settings: `go_runtime_env`)."""
+    job's stand-in chart, is removed with it; held by both processes, so a later sweep
+    removes it if neither stops the worker: `scratch`). It is started for a call
+    budget's `memory_bytes` (its Go runtime's settings: `go_runtime_env`)."""
 
     def __init__(self, memory_bytes: int) -> None:
         self.memory_bytes = memory_bytes
         self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed by kill()
-        self.tmp = tempfile.mkdtemp(prefix="blueprintc-helm-worker-")
+        self.tmp = scratch.make(WORKER_TMP_PREFIX)
         self.popen = subprocess.Popen(
             # -P: never import from the current directory (a workspace's `blueprintc/`)
             [sys.executable, "-S", "-P", "-m", "blueprintc.helm_worker"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self.stderr,
+            pass_fds=(self.tmp.fd,),  # its hold on its directory (`scratch`)
             env={
                 **os.environ,
                 **go_runtime_env(memory_bytes, os.environ),
                 "PYTHONPATH": _worker_path(),
-                "TMPDIR": self.tmp,
+                "TMPDIR": self.tmp.path,
             },
         )
         assert self.popen.stdin is not None and self.popen.stdout is not None
@@ -111,7 +116,7 @@ class WorkerProcess:
             self.popen.kill()
         self.popen.wait()
         self.close_pipes()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        self.tmp.release()
 
     def close_pipes(self) -> None:
         """Close this process's ends of the pipes and the stderr file (a forked child

@@ -102,14 +102,27 @@ def plan_in_workers(
         context = multiprocessing.get_context("fork")
         with (
             progress.phase("plan Organizations", len(organizations)) as step,
-            context.Pool(min(jobs, len(runs))) as pool,
+            context.Pool(min(jobs, len(runs)), initializer=_stop_helm_workers_on_exit) as pool,
         ):
             for planned in pool.imap(_plan_run, runs):
                 for organization in planned:
                     step()
                     _merge(result, organization)
+            pool.close()  # not ended by the `with` (SIGTERM): they stop their Helm workers
+            pool.join()
     finally:
         _JOB = None
+
+
+def _stop_helm_workers_on_exit() -> None:
+    """In a pool worker, which leaves through multiprocessing's finalizers and never runs
+    `atexit`: stop the Helm workers it started, removing their temporary directories
+    (left behind, two per `compile --jobs 2`, until a later sweep: `scratch`)."""
+    from multiprocessing import util
+
+    from blueprintc import helm_pool
+
+    util.Finalize(None, helm_pool.POOL.close, exitpriority=0)
 
 
 def _merge(result: CompileResult, planned: PlannedOrganization) -> None:

@@ -5,6 +5,7 @@ compile, byte for byte (issue 11 point 2)."""
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -116,6 +117,23 @@ def test_a_changed_organization_after_a_parallel_compile_is_patched(tmp_path: Pa
     assert patched.patched is not None and "org-0003" in patched.patched
     compiled(copy, tmp_path / "fresh", jobs=1)
     assert tree_files(out) == tree_files(tmp_path / "fresh")
+
+
+def test_workers_leave_no_temporary_directory_behind(
+    workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A forked worker's Helm workers are its own: it stops them on its way out, and
+    their temporary directories go with them (ended by its pool's SIGTERM, each left
+    one behind)."""
+    from blueprintc.helm_pool import POOL
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    outcome = compiled(workspace, tmp_path / "out", jobs=2)
+    assert outcome.result is not None and outcome.result.checked, "planned by workers"
+    held = {w.process.tmp.path for w in POOL.workers if w.process is not None}
+    assert {str(p) for p in temporary.iterdir()} <= held
 
 
 def test_the_cli_takes_jobs(workspace: Path, tmp_path: Path) -> None:

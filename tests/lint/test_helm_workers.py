@@ -307,18 +307,18 @@ def test_a_worker_has_a_temporary_directory_of_its_own_removed_with_it(tmp_path:
             worker.call(request, DEFAULT_BUDGET)
             first = worker.process
             assert first is not None
-            assert environ_of(first.popen.pid)["TMPDIR"] == first.tmp
-            (Path(first.tmp) / "blueprintc-standin-x").mkdir()
+            assert environ_of(first.popen.pid)["TMPDIR"] == first.tmp.path
+            (Path(first.tmp.path) / "blueprintc-standin-x").mkdir()
             os.kill(first.popen.pid, signal.SIGKILL)
             first.popen.wait()
             worker.call({**request, "chart": next(CHART_IDS)}, DEFAULT_BUDGET)
             second = worker.process
             assert second is not None and second is not first
-        assert not Path(first.tmp).exists()
-        assert Path(second.tmp).is_dir()
+        assert not Path(first.tmp.path).exists()
+        assert Path(second.tmp.path).is_dir()
     finally:
         pool.close()
-    assert not Path(second.tmp).exists()
+    assert not Path(second.tmp.path).exists()
 
 
 # A nil dereference as Go reports it; a mapping the collector needs failed under the cap
