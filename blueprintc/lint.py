@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guarded import GuardedContext, Refused, preload
 from blueprintc.source import InputError, SourceFile, read_source
 from blueprintc.suppression import apply_config, inline_suppresses, tolerance
+from blueprintc.threadpool import thread_pool
 from blueprintc.workspace import (
     BLUEPRINT_FILE,
     Workspace,
@@ -168,7 +168,7 @@ def _lint(
         # Jobs no Blueprint takes go to its renders: a pre-commit lint of one chart
         # renders on both Helm workers.
         spare = max(1, jobs // max(1, len(dirs)))
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        with thread_pool(max(1, jobs)) as pool:
             for found in pool.map(lambda directory: classic(directory, spare), dirs):
                 diagnostics.extend(found)
     return LintResult(

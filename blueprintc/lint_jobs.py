@@ -27,7 +27,6 @@ import hashlib
 import pickle
 import signal
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,6 +42,7 @@ from blueprintc.helm_pool import (
     accepted,
     with_budget,
 )
+from blueprintc.threadpool import thread_pool
 from blueprintc.workspace import Workspace
 
 # A job's Helm calls are each held to the budget in the worker; this bounds only a job
@@ -82,7 +82,7 @@ def lint_in_workers(
         found: list[Diagnostic] = pickle.loads(data)
         return found
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    with thread_pool(max(1, jobs)) as pool:
         return list(pool.map(one, dirs))
 
 

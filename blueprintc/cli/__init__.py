@@ -10,9 +10,11 @@ import atexit
 import contextlib
 import os
 import resource
+import signal
 import sys
 import threading
 from pathlib import Path
+from types import FrameType
 
 import click
 
@@ -100,8 +102,23 @@ verbosity.add_to(cli)  # `blueprintc -q lint` as well as `blueprintc lint -q`
 MIN_FREE_FILES = 32
 
 
+class Terminated(SystemExit):
+    """The process was sent SIGTERM: it ends as Ctrl-C ends it, unwinding."""
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM (a CI job's time-out, `timeout`, a service manager) ends the command by
+    unwinding, as Ctrl-C does, not at once as Python's default does: `finally` blocks
+    and exit handlers run, so the Helm workers are stopped and temporary directories
+    removed (at once it left each Helm worker's behind). What a compile was writing is
+    safe either way (its journal). A second SIGTERM ends the process at once."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    raise Terminated(128 + signum)
+
+
 def main() -> None:
     """The one top-level handler: input and output errors exit 2 with a message."""
+    signal.signal(signal.SIGTERM, _terminate)
     command = _command(sys.argv[1:])
     refusal = _file_limit_problem(command)
     if refusal is not None:
@@ -114,6 +131,8 @@ def main() -> None:
     try:
         cli(prog_name="blueprintc")
     except SystemExit as done:
+        if isinstance(done, Terminated):
+            click.echo("blueprintc: terminated (SIGTERM)", err=True)
         _exit_without_teardown(done)
         raise
     except Exception as exc:

@@ -21,7 +21,6 @@ credentials are found on the first repository and reported once.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,6 +53,7 @@ from blueprintc.deliver.transport import (
 )
 from blueprintc.diagnostics import one_line
 from blueprintc.gitea import Gitea, GiteaError
+from blueprintc.threadpool import thread_pool
 
 if TYPE_CHECKING:
     from blueprintc.deliver.signing import CommitSigner
@@ -104,7 +104,7 @@ def deliver_remote(
     result = DeliveryResult()
     with (
         progress.phase("push repositories", len(repos)) as step,
-        ThreadPoolExecutor(max_workers=max(1, jobs)) as pool,
+        thread_pool(max(1, jobs)) as pool,
     ):
         for branches in pool.map(one, sorted(repos)):
             step()

@@ -27,11 +27,13 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import threading
 from collections.abc import Collection, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, wait
 from pathlib import Path
 
 from ..oserror import Left, leaving
+from ..threadpool import thread_pool
 from .fsutil import exchange, fsync_dir, random_suffix, remove_tree, sync_tree, write_new
 from .manifest import MANIFEST, StateFile
 from .model import STATE_DIR, parent_dirs
@@ -122,16 +124,30 @@ def _place_all(tmp: Path, out: Path, files: Sequence[tuple[str, bytes | None]]) 
         return
     size = -(-len(ordered) // WRITE_THREADS)
     runs = [ordered[start : start + size] for start in range(0, len(ordered), size)]
-    with ThreadPoolExecutor(len(runs), thread_name_prefix="emit-write") as pool:
-        for done in [pool.submit(_place, tmp, out, run) for run in runs]:
-            done.result()  # the first error, once every thread has stopped
+    stop = threading.Event()
+    with thread_pool(len(runs), "emit-write") as pool:
+        placing = [pool.submit(_place, tmp, out, run, stop) for run in runs]
+        try:
+            wait(placing, return_when=FIRST_EXCEPTION)
+            for done in placing:
+                error = done.exception() if done.done() else None
+                if error is not None:
+                    raise error
+        except BaseException:  # an error, Ctrl-C or SIGTERM: the tree is thrown away,
+            stop.set()  # so the other threads stop at their next directory
+            raise
 
 
 def _directory_of(file: tuple[str, bytes | None]) -> str:
     return file[0].rpartition("/")[0]
 
 
-def _place(tmp: Path, out: Path, files: Sequence[tuple[str, bytes | None]]) -> None:
+def _place(
+    tmp: Path,
+    out: Path,
+    files: Sequence[tuple[str, bytes | None]],
+    stop: threading.Event | None = None,
+) -> None:
     """Create each file by its name in its directory, opened once for all of its files
     (`openat`), not by its whole path: the kernel walks a path once per directory
     instead of once per file, and no `Path` is built per file. Measured writing the
@@ -145,6 +161,8 @@ def _place(tmp: Path, out: Path, files: Sequence[tuple[str, bytes | None]]) -> N
         for path, data in files:
             parent, _, name = path.rpartition("/")
             if parent != current:
+                if stop is not None and stop.is_set():  # another thread failed
+                    return
                 if directory >= 0:
                     os.close(directory)
                     directory = -1

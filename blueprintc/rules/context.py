@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -22,6 +21,7 @@ from blueprintc.rules.memo import per_instance, remembered
 from blueprintc.rules.renders import PARALLEL_RENDERS_FROM, Request, make_at_once, render_key
 from blueprintc.source import InputError, SourceFile, read_source
 from blueprintc.suppression import tolerance
+from blueprintc.threadpool import thread_pool
 from blueprintc.workspace import Workspace
 from blueprintc.yamldoc import YamlDoc, load_yaml
 
@@ -404,7 +404,7 @@ class BlueprintContext:
 
         if len(chosen) < 2:
             return [(top, build(top)) for top in chosen]
-        with ThreadPoolExecutor(max_workers=min(len(chosen), _KUSTOMIZE_AT_ONCE)) as pool:
+        with thread_pool(min(len(chosen), _KUSTOMIZE_AT_ONCE)) as pool:
             return list(zip(chosen, pool.map(build, chosen), strict=True))
 
     # -- Text to scan for domains and terms -------------------------------

@@ -32,8 +32,8 @@ def make_at_once(render: Callable[..., object], requests: list[Request], jobs: i
     of one (Helm's budget) is raised here, as `render` raises it."""
     if len(requests) < 2:
         return
-    from concurrent.futures import ThreadPoolExecutor
+    from blueprintc.threadpool import thread_pool
 
-    with ThreadPoolExecutor(max_workers=min(jobs, len(requests))) as pool:
+    with thread_pool(min(jobs, len(requests))) as pool:
         for _ in pool.map(lambda request: render(*request), requests):
             pass

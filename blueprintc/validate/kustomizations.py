@@ -20,7 +20,6 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ import yaml
 from blueprintc.childenv import child_env
 from blueprintc.cores import usable_cores
 from blueprintc.kustomize import KUBECTL, clean_error
+from blueprintc.threadpool import thread_pool
 
 BUILD_TIMEOUT = 60.0
 
@@ -103,7 +103,7 @@ def build_failures(
         return [(kustomizations[entries[0]].file, message)]
     workers = jobs or usable_cores()
     failed: dict[Path, str] = {}
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    with thread_pool(workers) as pool:
         seen, wave = set(entries), entries
         while wave:
             errors = list(pool.map(lambda d: _build_error(d, root, timeout), wave))

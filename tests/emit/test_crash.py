@@ -287,6 +287,36 @@ def test_a_failing_write_leaves_the_previous_tree_and_no_trace(
     assert sorted(p.name for p in (out / ".blueprintc").iterdir()) == ["manifest.json", "owners"]
 
 
+def test_when_one_writing_thread_fails_the_others_stop_at_their_next_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new tree is thrown away once a thread fails (or Ctrl-C or SIGTERM reach the
+    main thread), so the other threads stop at their next directory: they went on to
+    write their whole runs, seconds of a large tree, before the command could end."""
+    monkeypatch.setattr(tree_module, "PARALLEL_WRITES_MIN", 4)
+    out = tmp_path / "out"
+    old = make_files(40)
+    emit(old, out)
+    new = make_files(400, "v2")  # 39 directories: about ten per thread's run
+    first = sorted(new, key=lambda f: f.path.rpartition("/")[0])[0].path.rpartition("/")[2]
+    real = fsutil.write_new
+    others: list[str] = []
+
+    def failing(path: Any, data: bytes, **kwargs: Any) -> None:
+        if str(path) == first:  # the first thread's first file
+            raise OSError(28, "No space left on device")
+        others.append(str(path))
+        time.sleep(0.02)  # the others have time to take in the failure
+        real(path, data, **kwargs)
+
+    monkeypatch.setattr(tree_module, "write_new", failing)
+    with pytest.raises(OSError, match="No space"):
+        emit(new, out)
+    assert tree_bytes(out) == _expected(old)
+    _assert_clean(out)
+    assert len(others) < 100, "the other threads wrote their whole runs (300 files)"
+
+
 def test_a_write_failing_in_one_of_the_writing_threads_leaves_the_previous_tree(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
