@@ -102,7 +102,8 @@ def plan_kit(
         layers = list(merged.layers)
         found.extend(value_findings(inputs.workspace, entry, layers, found))
         values = parametrise(kit_values(inputs, kit, name), sovereign, HOST_PARAMETERS)
-        facts = cache.facts_for(entry, values)
+        # As its HelmRelease installs it: objects named and placed as on the cluster.
+        facts = cache.facts_for(entry, values, (kit.release_name, kit.target_namespace))
         if facts is not None and facts.error is None:
             rendered[name] = facts
         if facts is not None and facts.error is not None:

@@ -17,10 +17,10 @@ release: invalid ownership metadata`).
 Objects are told apart as the API server does (`release_objects`). A chart rendering
 its own release namespace is lint's BPG022.
 
-Compile renders each kit release once, under the Blueprint's name and into its
-short name (`RenderCache.facts_for`); a namespace written as that short name is read as
-the release's target namespace (`.Release.Namespace`). Applications run in vclusters,
-not on the hosts: `app_ownership` checks them among themselves.
+Compile renders each kit release as its HelmRelease installs it: under the entry's
+release name, into its target namespace (`compile.kit`), so an object is named and
+placed as it will be on the cluster. Applications run in vclusters, not on the hosts:
+`app_ownership` checks them among themselves.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from blueprintc.compile.release_objects import (
     cluster_keys,
     shown_objects,
 )
-from blueprintc.compile.render_check import RenderFacts, shared_namespace
+from blueprintc.compile.render_check import RenderFacts
 from blueprintc.crds import KindKey
 from blueprintc.diagnostics import Diagnostic, Location
 from blueprintc.model.sovereign import KitEntry, Sovereign
@@ -52,7 +52,7 @@ NAMESPACE_HINT = (
 
 @dataclass(frozen=True)
 class KitRelease:
-    """A kit entry as it lands: where compile's render put it, where it really goes."""
+    """A kit entry as it lands: its render, and the host clusters it is placed on."""
 
     name: str  # the kit entry's (its Blueprint's canonical name)
     kit: KitEntry
@@ -104,10 +104,8 @@ def ownership_findings(
 
 def _keys(release: KitRelease, cluster_kinds: frozenset[KindKey]) -> list[ObjectKey]:
     """The release's objects as the API server tells them apart."""
-    rendered_into = (shared_namespace(release.name),)
-    return cluster_keys(
-        release.facts.objects, cluster_kinds, rendered_into, release.kit.target_namespace
-    )
+    target = release.kit.target_namespace
+    return cluster_keys(release.facts.objects, cluster_kinds, (target,), target)
 
 
 def _entry(sovereign: Sovereign, release: KitRelease) -> Location:

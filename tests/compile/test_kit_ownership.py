@@ -116,3 +116,31 @@ def test_a_kit_chart_that_renders_its_own_target_namespace_is_bpg022(tmp_path: P
     assert found.message.startswith(
         "bootstrap-kit entry bp-gateway renders Namespace edge, its own target namespace"
     )
+
+
+def test_objects_are_named_and_placed_as_the_cluster_will_have_them(tmp_path: Path) -> None:
+    """A kit chart renders as its HelmRelease installs it: under the entry's release
+    name, into its target namespace. Both entries install into `platform`: a ConfigMap
+    each writes into `.Release.Namespace` clashes there; one named after the release
+    never does; one bp-base writes into the namespace `base` by name stays there (it
+    was read as bp-base's target namespace, and clashed with bp-gateway's)."""
+    release_namespace = "  namespace: {{ .Release.Namespace }}\n"
+    common = "---\n".join(
+        [
+            _object("v1", "ConfigMap", "shared", release_namespace),
+            _object("v1", "ConfigMap", "{{ .Release.Name }}-settings", release_namespace),
+        ]
+    )
+    templates = {
+        "base/bundle.yaml": common
+        + "---\n"
+        + _object("v1", "ConfigMap", "ca-bundle", "  namespace: base\n"),
+        "gateway/bundle.yaml": common
+        + "---\n"
+        + _object("v1", "ConfigMap", "ca-bundle", release_namespace),
+    }
+    shared = TWO_ENTRIES.format(base="platform", gateway="platform")
+    found = _found(_workspace(tmp_path, shared, templates), tmp_path / "out")
+    assert [m.split(",")[0] for _, m in found] == [
+        "bootstrap-kit entry bp-gateway renders ConfigMap platform/shared"
+    ]

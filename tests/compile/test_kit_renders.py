@@ -58,7 +58,7 @@ def test_a_release_shipping_a_crd_and_a_resource_of_it_is_bpg009(tmp_path: Path)
     )
     (rule, line, message), *rest = _found(workspace, tmp_path / "out")
     assert (rule, line, rest) == ("BPG009", 23, [])
-    assert "renders Widget bp-base (example.io)" in message
+    assert "renders Widget base (example.io)" in message
     # its CRD is in crds/: Helm creates it first, so the reason is the upgrade, not the apply
     assert message.endswith(
         "installs: Helm creates a crds/ CRD on the first install only and no upgrade "
@@ -102,7 +102,7 @@ def test_a_subcharts_crd_and_resources_are_switched_off_in_its_values(tmp_path: 
     )
     outcome = run_compile(workspace, out=tmp_path / "out")
     [found] = [d for d in outcome.diagnostics if d.rule == "BPG009"]
-    assert "renders Widget bp-base (example.io)" in found.message
+    assert "renders Widget base (example.io)" in found.message
     assert found.hint == (
         "the subchart widgets renders them: switch them off in its values (under `widgets:` "
         "in the kit entry's `values:` or in the Blueprint's values.yaml), or move them into "

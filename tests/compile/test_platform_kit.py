@@ -85,7 +85,7 @@ def test_without_its_kit_dependency_identity_is_bpp027(tmp_path: Path) -> None:
     (diagnostic,) = run_compile(workspace, out=tmp_path / "out").diagnostics
     assert diagnostic.rule == "BPP027"
     assert diagnostic.message == (
-        "bootstrap-kit entry bp-keycloak renders Certificate bp-keycloak-tls (cert-manager.io), "
+        "bootstrap-kit entry bp-keycloak renders Certificate keycloak-tls (cert-manager.io), "
         "whose CRD kit entry bp-cert-manager installs, but does not depend on bp-cert-manager"
     )
     assert text.splitlines()[diagnostic.location.line - 1] == "    - blueprint: bp-keycloak"

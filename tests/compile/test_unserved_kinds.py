@@ -39,7 +39,7 @@ def test_a_kind_no_kit_release_installs_is_reported_at_its_entry(tmp_path: Path)
     (found,) = _bpp034(workspace, tmp_path)
     assert found == (
         25,
-        "bootstrap-kit entry bp-gateway renders Widget bp-gateway (example.io), of a kind no "
+        "bootstrap-kit entry bp-gateway renders Widget gateway (example.io), of a kind no "
         "kit release installs and the host clusters do not serve: Helm's install fails ('no "
         "matches for kind ... ensure CRDs are installed first')",
         "add the Blueprint that installs the CRD to the bootstrap kit and depend on it, or "
