@@ -92,20 +92,25 @@ class WorkerProcess:
         self.memory_bytes = memory_bytes
         self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed by kill()
         self.tmp = scratch.make(WORKER_TMP_PREFIX)
-        self.popen = subprocess.Popen(
-            # -P: never import from the current directory (a workspace's `blueprintc/`)
-            [sys.executable, "-S", "-P", "-m", "blueprintc.helm_worker"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self.stderr,
-            pass_fds=(self.tmp.fd,),  # its hold on its directory (`scratch`)
-            env={
-                **os.environ,
-                **go_runtime_env(memory_bytes, os.environ),
-                "PYTHONPATH": _worker_path(),
-                "TMPDIR": self.tmp.path,
-            },
-        )
+        try:
+            self.popen = subprocess.Popen(
+                # -P: never import from the current directory (a workspace's `blueprintc/`)
+                [sys.executable, "-S", "-P", "-m", "blueprintc.helm_worker"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self.stderr,
+                pass_fds=(self.tmp.fd,),  # its hold on its directory (`scratch`)
+                env={
+                    **os.environ,
+                    **go_runtime_env(memory_bytes, os.environ),
+                    "PYTHONPATH": _worker_path(),
+                    "TMPDIR": self.tmp.path,
+                },
+            )
+        except BaseException:  # SIGTERM or Ctrl-C while it starts: no worker to stop
+            self.tmp.release()
+            self.stderr.close()
+            raise
         assert self.popen.stdin is not None and self.popen.stdout is not None
         self.requests = self.popen.stdin
         self.answers = self.popen.stdout.fileno()

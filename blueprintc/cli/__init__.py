@@ -119,6 +119,16 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
 def main() -> None:
     """The one top-level handler: input and output errors exit 2 with a message."""
     signal.signal(signal.SIGTERM, _terminate)
+    try:
+        _run()
+    except SystemExit as done:  # SIGTERM included, from the first line on
+        if isinstance(done, Terminated):
+            click.echo("blueprintc: terminated (SIGTERM)", err=True)
+        _exit_without_teardown(done)
+        raise
+
+
+def _run() -> None:
     command = _command(sys.argv[1:])
     refusal = _file_limit_problem(command)
     if refusal is not None:
@@ -130,11 +140,6 @@ def main() -> None:
         helm_pool.start_early(sys.argv[1:2], EARLY_HELM_WORKERS)
     try:
         cli(prog_name="blueprintc")
-    except SystemExit as done:
-        if isinstance(done, Terminated):
-            click.echo("blueprintc: terminated (SIGTERM)", err=True)
-        _exit_without_teardown(done)
-        raise
     except Exception as exc:
         message = _input_or_output_error(exc, command)
         if message is None:
