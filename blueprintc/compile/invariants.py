@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import posixpath
 import re
 
 from blueprintc.canon import Canon
@@ -213,12 +214,14 @@ def check_organization(
             )
         )
     if SLUG.match(org.slug) and expected != org.slug:  # an invalid slug: no file name to give
+        renamed = posixpath.join(posixpath.dirname(org.doc.source.rel), f"{org.slug}.yaml")
         found.append(
             report(
                 "BPP013",
                 f"Organization {org.slug} lives in {org.doc.source.rel}; name the file "
                 f"{org.slug}.yaml",
                 name_at,
+                f"rename the file to {renamed} (git mv), or set metadata.name to the file's name",
             )
         )
     rtz = sovereign.hosting_regions

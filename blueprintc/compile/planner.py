@@ -173,13 +173,16 @@ def compile_workspace(
             fresh.append(org)
     resources: list[str] = []
     planned: list[Organization] = []
-    for org in sorted(fresh, key=lambda o: (o.slug, o.rel)):
+    # Of two files defining one slug, the one named after it is planned, the other told.
+    for org in sorted(fresh, key=lambda o: (o.slug, o.doc.source.path.stem != o.slug, o.rel)):
         if org.slug in seen:
             result.diagnostics.append(
                 report(
                     "BPP013",
                     f"Organization {org.slug} is defined twice (also in {seen[org.slug]})",
                     at(org.doc, ("metadata", "name")),
+                    f"delete {org.rel} if it is a copy, or give it its own metadata.name "
+                    "(and its file that name)",
                 )
             )
             continue
@@ -294,6 +297,7 @@ def plan_organization(result: CompileResult, org: Organization, cache: RenderCac
                     "BPP013",
                     f"Application {app.name} is defined twice in {org.slug}",
                     at(org.doc, (*app.path, "name")),
+                    "merge the two entries into one, or give one of them another name",
                 )
             )
             continue
