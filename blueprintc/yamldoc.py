@@ -20,6 +20,7 @@ from yaml.nodes import ScalarNode
 from blueprintc.diagnostics import one_line
 from blueprintc.mapping import value_at
 from blueprintc.source import InputError, SourceFile
+from blueprintc.yaml_hints import syntax_hint
 from blueprintc.yamldata import SCALAR_CONSTRUCTORS, STR_TAG, Loader, is_base_60
 
 PathKey = tuple[str | int, ...]
@@ -145,7 +146,7 @@ def load_yaml_all(source: SourceFile, tolerate: Tolerance | None = None) -> Iter
             source.rel,
             line,
             column,
-            hint="fix the YAML syntax at this position",
+            hint=syntax_hint(exc, source.text),
         ) from None
     except yaml.YAMLError as exc:
         raise InputError("BPI001", f"YAML error: {one_line(exc)}", source.rel) from None
