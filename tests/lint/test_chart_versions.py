@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.cli.helpers import invoke
 from tests.input.test_bad_input import CHART, demo
@@ -65,3 +66,23 @@ def test_a_version_written_as_a_number_shows_what_was_written(tmp_path: Path) ->
 
     assert found["message"] == "Chart.yaml: version 1.40 is not SemVer (Helm reads 1.4)"
     assert found["line"] == 3
+
+
+def test_each_missing_or_wrong_field_gets_its_own_fix(tmp_path: Path) -> None:
+    """`version` absent said "version '' is not SemVer", and every field's finding the
+    rule's general hint: each now says what to write (the version the Blueprint's
+    spec.version has, which BPS006 wants Chart.yaml to agree with)."""
+    head = HEAD.replace("apiVersion: v2", "apiVersion: v1").replace("name: bp-demo\n", "")
+    workspace = demo(tmp_path, {CHART: head.replace("version: 1.0.0\n", "")})
+    blueprint = yaml.safe_load((workspace / "blueprints/demo/blueprint.yaml").read_text())
+    spec_version = blueprint["spec"]["version"]
+
+    found = {d["message"]: d["hint"] for d in _chart_findings(workspace)}
+
+    assert found == {
+        "Chart.yaml: apiVersion is 'v1', not v2": "set `apiVersion: v2` (Helm 3's charts); a "
+        "v1 chart's requirements.yaml dependencies move into Chart.yaml",
+        "Chart.yaml: name is missing": "add `name: bp-demo`",
+        "Chart.yaml: version is missing": f"add `version: {spec_version}` (the Blueprint's "
+        "spec.version)",
+    }

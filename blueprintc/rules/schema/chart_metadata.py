@@ -53,20 +53,27 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         return
     problems = []
     if doc.data.get("apiVersion") != "v2":
-        problems.append(("apiVersion", f"apiVersion is {doc.data.get('apiVersion')!r}, not v2"))
+        written = doc.data.get("apiVersion")
+        fix = "set `apiVersion: v2` (Helm 3's charts)"
+        if written == "v1":
+            fix += "; a v1 chart's requirements.yaml dependencies move into Chart.yaml"
+        problems.append(("apiVersion", f"apiVersion is {written!r}, not v2", fix))
     if not isinstance(doc.data.get("name"), str) or not doc.data.get("name"):
-        problems.append(("name", "name is missing"))
-    version = doc.data.get("version", "")
-    if not _SEMVER.match(str(version)):
+        problems.append(("name", "name is missing", f"add `name: {ctx.blueprint.name}`"))
+    if "version" not in doc.data:
+        problems.append(("version", "version is missing", _version_fix(ctx, "add")))
+    elif not _SEMVER.match(str(doc.data["version"])):
+        version = doc.data["version"]
         if isinstance(version, str):
-            problems.append(("version", f"version {version!r} is not SemVer"))
+            message = f"version {version!r} is not SemVer"
         else:
             written = doc.written(("version",)) or str(version)
             read = f"Helm reads {chart_metadata_text(version)}"
-            problems.append(("version", f"version {written} is not SemVer ({read})"))
-    for key, message in problems:
+            message = f"version {written} is not SemVer ({read})"
+        problems.append(("version", message, _version_fix(ctx, "write")))
+    for key, message, fix in problems:
         line, column = doc.locate((key,))
-        yield Finding(f"Chart.yaml: {message}", Location(rel, line, column, key))
+        yield Finding(f"Chart.yaml: {message}", Location(rel, line, column, key), hint=fix)
     if problems:
         return
     yield from _app_version_problems(doc)
@@ -80,6 +87,15 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         ctx.helm_chart  # noqa: B018 - loading is the check
     except ChartLoadError as exc:
         yield Finding(f"Helm cannot load the chart: {exc}", Location(rel, 1, 1))
+
+
+def _version_fix(ctx: BlueprintContext, verb: str) -> str:
+    """`version:` as the Blueprint's spec.version has it (the two must agree: BPS006),
+    or any SemVer when that is none."""
+    version = ctx.blueprint.version
+    if version and _SEMVER.match(version):
+        return f"{verb} `version: {version}` (the Blueprint's spec.version)"
+    return f"{verb} `version:` as a SemVer: MAJOR.MINOR.PATCH, such as 1.0.0"
 
 
 def _app_version_problems(doc: YamlDoc) -> Iterator[Finding]:
