@@ -67,6 +67,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             yield Finding(
                 f"spec.upstream names {upstream.name}, which Chart.yaml does not depend on",
                 Location(ctx.blueprint.rel, line, column, json_path(upstream.path)),
+                hint=_not_a_dependency_fix(upstream.name, chart),
             )
         elif upstream.version != pinned:
             path = (*upstream.path, "version")
@@ -74,6 +75,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             yield Finding(
                 f"spec.upstream pins {upstream.name} {upstream.version}, Chart.yaml pins {pinned}",
                 Location(ctx.blueprint.rel, line, column, json_path(path)),
+                hint=_version_fix(pinned),
             )
     yield from _values_pins(ctx, chart)
 
@@ -102,12 +104,32 @@ def _values_pins(ctx: BlueprintContext, chart: dict[str, str]) -> Iterator[Findi
                 f"{json_path(path)} pins {name or 'an upstream'}, "
                 "which Chart.yaml does not depend on",
                 values_location(ctx, path),
+                hint=_not_a_dependency_fix(name, chart),
             )
         elif str(version) != pinned:
             yield Finding(
                 f"{json_path(path)} is {version}, Chart.yaml pins {name} {pinned}",
                 values_location(ctx, path),
+                hint=_version_fix(pinned),
             )
+
+
+def _version_fix(pinned: str) -> str:
+    return (
+        f"write {pinned} here, the version Chart.yaml pins (or, bumping the upstream, "
+        "the new version in all three places)"
+    )
+
+
+def _not_a_dependency_fix(name: str, chart: dict[str, str]) -> str:
+    """Name the upstream Chart.yaml depends on; or add the one named."""
+    if not chart:
+        return f"add {name or 'the upstream'} under Chart.yaml's `dependencies:`"
+    known = ", ".join(f"{n} {v}" for n, v in sorted(chart.items()))
+    return (
+        f"name the upstream as Chart.yaml's `dependencies:` do ({known}), or add "
+        f"{name or 'it'} there"
+    )
 
 
 RULE = check
