@@ -86,3 +86,18 @@ def test_each_missing_or_wrong_field_gets_its_own_fix(tmp_path: Path) -> None:
         "Chart.yaml: version is missing": f"add `version: {spec_version}` (the Blueprint's "
         "spec.version)",
     }
+
+
+def test_a_chart_without_chart_yaml_is_told_what_to_write(tmp_path: Path) -> None:
+    workspace = demo(tmp_path)
+    (workspace / CHART).unlink()
+    blueprint = yaml.safe_load((workspace / "blueprints/demo/blueprint.yaml").read_text())
+
+    result = invoke("lint", "--format", "json", workspace)
+    [found] = [d for d in json.loads(result.stdout)["diagnostics"] if d["rule"] == "BPS004"]
+
+    assert found["message"] == "blueprints/demo/chart has no Chart.yaml"
+    assert found["hint"] == (
+        "add blueprints/demo/chart/Chart.yaml: `apiVersion: v2`, `name: bp-demo` and "
+        f"`version: {blueprint['spec']['version']}` (the Blueprint's spec.version)"
+    )

@@ -44,7 +44,12 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         return
     doc = ctx.chart_yaml
     if doc is None:
-        yield Finding(f"{ctx.rel(chart_dir)} has no Chart.yaml", Location(ctx.blueprint.rel, 1, 1))
+        yield Finding(
+            f"{ctx.rel(chart_dir)} has no Chart.yaml",
+            Location(ctx.blueprint.rel, 1, 1),
+            hint=f"add {ctx.rel(chart_dir)}/Chart.yaml: `apiVersion: v2`, `name: "
+            f"{ctx.blueprint.name}` and {_version_line(ctx)}",
+        )
         return
     rel = doc.source.rel
     if not isinstance(doc.data, dict):
@@ -86,16 +91,24 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     try:
         ctx.helm_chart  # noqa: B018 - loading is the check
     except ChartLoadError as exc:
-        yield Finding(f"Helm cannot load the chart: {exc}", Location(rel, 1, 1))
+        yield Finding(
+            f"Helm cannot load the chart: {exc}",
+            Location(rel, 1, 1),
+            hint=f"fix what Helm names (`helm lint {ctx.rel(chart_dir)}` says the same)",
+        )
 
 
 def _version_fix(ctx: BlueprintContext, verb: str) -> str:
+    return f"{verb} {_version_line(ctx)}"
+
+
+def _version_line(ctx: BlueprintContext) -> str:
     """`version:` as the Blueprint's spec.version has it (the two must agree: BPS006),
     or any SemVer when that is none."""
     version = ctx.blueprint.version
     if version and _SEMVER.match(version):
-        return f"{verb} `version: {version}` (the Blueprint's spec.version)"
-    return f"{verb} `version:` as a SemVer: MAJOR.MINOR.PATCH, such as 1.0.0"
+        return f"`version: {version}` (the Blueprint's spec.version)"
+    return "`version:` as a SemVer: MAJOR.MINOR.PATCH, such as 1.0.0"
 
 
 def _app_version_problems(doc: YamlDoc) -> Iterator[Finding]:
