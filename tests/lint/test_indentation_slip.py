@@ -1,0 +1,71 @@
+"""BPG012: a mapping a template writes without its indentation (`labels:` then
+`{{ toYaml .Values.labels }}` at column 0) is one finding at the field it was meant
+for, saying so. It was one "unknown field" per spilled key, each at the values.yaml
+line that set it, with "fix what this line sets" (the values were right)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.cli.helpers import HELM_LABELS, invoke
+from tests.input.test_bad_input import DEMO, VALUES, demo
+
+TEMPLATE = f"{DEMO}/chart/templates/extra.yaml"
+
+
+def _schema_findings(workspace: Path) -> list[dict[str, object]]:
+    result = invoke("lint", "--format", "json", workspace)
+    return [d for d in json.loads(result.stdout)["diagnostics"] if d["rule"] == "BPG012"]
+
+
+def _template(labels: str) -> str:
+    return (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-extra\n"
+        f"{HELM_LABELS.replace('  labels:', '  annotations:')}"
+        f"  labels:\n{labels}\ndata:\n  a: '1'\n"
+    )
+
+
+def test_a_mapping_written_without_its_indentation(tmp_path: Path) -> None:
+    workspace = demo(
+        tmp_path,
+        {
+            VALUES: "replicas: 1\nextraLabels:\n  team: web\n  tier: front\n",
+            TEMPLATE: _template("{{ toYaml .Values.extraLabels }}"),
+        },
+    )
+    [found] = _schema_findings(workspace)
+    assert found["message"] == (
+        "ConfigMap bp-demo-extra: team, tier: unknown fields at the top of the object, and "
+        "metadata.labels renders empty: the template writes the mapping meant for "
+        "metadata.labels without its indentation"
+    )
+    assert (found["file"], found["line"]) == (
+        TEMPLATE,
+        _template("").splitlines().index("  labels:") + 1,
+    )
+    assert found["hint"] == (
+        "indent what the template writes under `labels:` (`{{- toYaml ... | nindent N }}`, "
+        "N the column of its keys)"
+    )
+
+
+def test_indented_it_is_clean(tmp_path: Path) -> None:
+    workspace = demo(
+        tmp_path,
+        {
+            VALUES: "replicas: 1\nextraLabels:\n  team: web\n  tier: front\n",
+            TEMPLATE: _template("    {{- toYaml .Values.extraLabels | nindent 4 }}"),
+        },
+    )
+    assert _schema_findings(workspace) == []
+
+
+def test_an_unknown_top_level_field_after_a_filled_one_is_told_as_before(
+    tmp_path: Path,
+) -> None:
+    text = _template("    team: web") + "colour: blue\n"
+    workspace = demo(tmp_path, {TEMPLATE: text})
+    [found] = _schema_findings(workspace)
+    assert found["message"] == "ConfigMap bp-demo-extra: colour: unknown field"
