@@ -69,3 +69,46 @@ def test_an_unknown_top_level_field_after_a_filled_one_is_told_as_before(
     workspace = demo(tmp_path, {TEMPLATE: text})
     [found] = _schema_findings(workspace)
     assert found["message"] == "ConfigMap bp-demo-extra: colour: unknown field"
+
+
+def _annotations(line: str) -> str:
+    return (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-extra\n"
+        f"{HELM_LABELS}  annotations:\n{line}\ndata:\n  a: '1'\n"
+    )
+
+
+LABELS_VALUES = "replicas: 1\nextraLabels:\n  team: web\n  tier: front\n"
+NINDENT_FIX = (
+    "write `{{- toYaml .Values.extraLabels | nindent 4 }}` (the `-` drops the line's own "
+    "spaces, nindent indents every line of the block)"
+)
+
+
+def test_a_block_indented_by_the_line_and_by_indent_is_told_at_that_line(
+    tmp_path: Path,
+) -> None:
+    """`    {{ toYaml ... | indent 4 }}`: the first key at eight spaces, the next at four,
+    not YAML (xwiki-contrib/xwiki-helm#55). BPG003 was at the template line with the
+    output's number, saying to quote a value."""
+    text = _annotations("    {{ toYaml .Values.extraLabels | indent 4 }}")
+    workspace = demo(tmp_path, {VALUES: LABELS_VALUES, TEMPLATE: text})
+    result = invoke("lint", "--format", "json", workspace)
+    [found] = [d for d in json.loads(result.stdout)["diagnostics"] if d["rule"] == "BPG003"]
+    assert (found["file"], found["line"], found["column"]) == (TEMPLATE, 10, 5)
+    assert found["hint"] == (
+        "`indent 4` after the line's own 4 spaces: the block's first line gets both, the "
+        f"others 4 only; {NINDENT_FIX}"
+    )
+
+
+def test_a_block_indented_by_the_line_only_is_told_at_that_line(tmp_path: Path) -> None:
+    text = _annotations("    {{ toYaml .Values.extraLabels }}")
+    workspace = demo(tmp_path, {VALUES: LABELS_VALUES, TEMPLATE: text})
+    [found] = _schema_findings(workspace)
+    assert found["message"] == (
+        "ConfigMap bp-demo-extra: tier: an unknown field at the top of the object: the "
+        "block line 10 writes continues at column 0"
+    )
+    assert (found["file"], found["line"]) == (TEMPLATE, 10)
+    assert found["hint"] == f"the line's spaces indent the block's first line only; {NINDENT_FIX}"

@@ -50,6 +50,7 @@ from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.apply_keys import duplicate_apply_keys
 from blueprintc.rules.guards.hook_annotations import unknown_delete_policies, unknown_hooks
 from blueprintc.rules.guards.object_sources import template_position
+from blueprintc.rules.guards.template_indent import misindented_block
 
 NOT_YAML_HINT = (
     "quote the value (`{{ .Values.x | quote }}`) or give it a default, so every rendered "
@@ -121,6 +122,9 @@ def _not_yaml(
             "Helm refuses to install it"
         )
         hint = NOT_YAML_HINT if _is_yaml_file(name) else _not_a_manifest_hint(name)
+        block = misindented_block(source.lines, max(line, at)) if source else None
+        if block is not None and _is_yaml_file(name):  # the usual cause: said at its line
+            line, column, hint = block.line, block.column, block.hint
         found.append(RenderFailure(message, name, line, column, False, hint))
     return found
 

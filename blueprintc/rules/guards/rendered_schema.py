@@ -51,6 +51,7 @@ from blueprintc.rules.guards.render_failures import failure_finding
 from blueprintc.rules.guards.rendered_objects import DEFAULT, ValuesSet, rendered_check
 from blueprintc.rules.guards.schema_failure import refused_only, schema_findings
 from blueprintc.rules.guards.smoke_render import reported_default_failure
+from blueprintc.rules.guards.spilled_keys import spilled_keys
 from blueprintc.rules.guards.value_origin import value_origin
 from blueprintc.schema_refusal import refusals
 
@@ -82,15 +83,15 @@ def _findings(ctx: BlueprintContext) -> Iterator[Finding]:
     for values_set, failure in result.failures:
         yield from _render_failure(ctx, values_set, failure, default)
     version = ctx.workspace.kubernetes_version
-    slips = _indentation_slips(result.errors)
+    spills = spilled_keys(ctx, result.errors)
     for error in result.errors:
         obj = error.obj
         where = "" if error.values == DEFAULT else f" (rendered with {error.values})"
         upstream = upstream_of(ctx, obj)
-        slip = slips.get((id(obj), str(error.values)))
-        if slip is not None and upstream is None and error.path in slip[1]:
-            if error.path == slip[1][0]:  # one finding for the keys the slip spilled
-                yield _slip_finding(ctx, obj, where, *slip)
+        spill = spills.get((id(obj), str(error.values)))
+        if spill is not None and upstream is None and error.path in spill.keys:
+            if error.path == spill.keys[0]:  # one finding for the keys it spilled
+                yield spill.finding(obj, where)
             continue
         schema = f"{obj.api_version} {obj.kind} as Kubernetes {version} defines it"
         if upstream is None:
@@ -109,59 +110,6 @@ def _findings(ctx: BlueprintContext) -> Iterator[Finding]:
             place or object_location(ctx, obj, error.path),
             hint=hint,
         )
-
-
-def _indentation_slips(errors: list[Any]) -> dict[tuple[int, str], tuple[str, list[str]]]:
-    """By object and values set: the field a template meant a mapping for, and the keys
-    of that mapping, when the template wrote it without its indentation (`labels:`
-    then `{{ toYaml .Values.labels }}` at column 0: `labels` renders empty and the
-    labels land at the top of the object, unknown fields there)."""
-    stray: dict[tuple[int, str], list[str]] = {}
-    bodies: dict[tuple[int, str], dict[str, Any]] = {}
-    for error in errors:
-        body = error.obj.body
-        if error.message == "unknown field" and "." not in error.path and error.path in body:
-            key = (id(error.obj), str(error.values))
-            stray.setdefault(key, []).append(error.path)
-            bodies[key] = body
-    slips = {}
-    for key, paths in stray.items():
-        fields = list(bodies[key])
-        paths.sort(key=fields.index)  # in writing order
-        first = fields.index(paths[0])
-        if first == 0:
-            continue
-        before = fields[first - 1]  # the field written just above the first stray key
-        empty = _last_empty(bodies[key][before], before)
-        if empty is not None:
-            slips[key] = (empty, paths)
-    return slips
-
-
-def _last_empty(value: Any, path: str) -> str | None:
-    """The dotted path of the last field of `value` (in writing order), following the
-    last key of each mapping down, when it is empty."""
-    while isinstance(value, dict) and value:
-        key = list(value)[-1]
-        path, value = f"{path}.{key}", value[key]
-    return path if value is None else None
-
-
-def _slip_finding(
-    ctx: BlueprintContext, obj: Any, where: str, empty: str, paths: list[str]
-) -> Finding:
-    keys = ", ".join(paths)
-    fields = "an unknown field" if len(paths) == 1 else "unknown fields"
-    return Finding(
-        f"{obj.kind or '(no kind)'} {obj.name or '(no name)'}: {keys}: {fields} at the top "
-        f"of the object, and {empty} renders empty{where}: the template writes the "
-        f"mapping meant for {empty} without its indentation",
-        object_location(ctx, obj, empty),
-        hint=(
-            f"indent what the template writes under `{empty.rsplit('.', 1)[-1]}:` "
-            "(`{{- toYaml ... | nindent N }}`, N the column of its keys)"
-        ),
-    )
 
 
 def _render_failure(
