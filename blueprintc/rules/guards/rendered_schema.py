@@ -47,6 +47,7 @@ from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.kustomized_objects import kustomized_object_findings
 from blueprintc.rules.guards.object_sources import object_location, upstream_of
+from blueprintc.rules.guards.quoted_scalars import quoted_scalar_hint
 from blueprintc.rules.guards.render_failures import failure_finding
 from blueprintc.rules.guards.rendered_objects import DEFAULT, ValuesSet, rendered_check
 from blueprintc.rules.guards.schema_failure import refused_only, schema_findings
@@ -103,11 +104,17 @@ def _findings(ctx: BlueprintContext) -> Iterator[Finding]:
         place = value_origin(ctx, obj, error.path, error.values, at_key=unknown)
         if place is not None:  # the Blueprint's own value, wherever the template is
             hint = f"fix what this line sets: the object must match {schema}"
+        location = place or object_location(ctx, obj, error.path)
+        if upstream is None:
+            hint = (
+                quoted_scalar_hint(ctx, error.message, location, from_values=place is not None)
+                or hint
+            )
         yield Finding(
             f"{obj.kind or '(no kind)'} {obj.name or '(no name)'}: "
             f"{error.path or 'the object'}: "
             f"{error.message}{where}",
-            place or object_location(ctx, obj, error.path),
+            location,
             hint=hint,
         )
 

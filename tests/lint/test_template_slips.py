@@ -1,7 +1,11 @@
-"""BPG012: a mapping a template writes without its indentation (`labels:` then
+"""Template slips that render an object, told at the template line with their fix.
+
+BPG012: a mapping a template writes without its indentation (`labels:` then
 `{{ toYaml .Values.labels }}` at column 0) is one finding at the field it was meant
-for, saying so. It was one "unknown field" per spilled key, each at the values.yaml
-line that set it, with "fix what this line sets" (the values were right)."""
+for; it was one "unknown field" per spilled key, each at the values.yaml line that set
+it, with "fix what this line sets" (the values were right). A block indented by its
+line's spaces (BPG003 or BPG012) is told at that line with the nindent to write; a
+number a template quotes, which quotes to drop."""
 
 from __future__ import annotations
 
@@ -112,3 +116,25 @@ def test_a_block_indented_by_the_line_only_is_told_at_that_line(tmp_path: Path) 
     )
     assert (found["file"], found["line"]) == (TEMPLATE, 10)
     assert found["hint"] == f"the line's spaces indent the block's first line only; {NINDENT_FIX}"
+
+
+def _deployment(replicas: str) -> str:
+    return (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}-x\n"
+        f"{HELM_LABELS}spec:\n  replicas: {replicas}\n  selector:\n    matchLabels:\n"
+        "      app: x\n  template:\n    metadata:\n      labels:\n        app: x\n"
+        "    spec:\n      containers:\n        - name: c\n          image: nginx:1.27\n"
+    )
+
+
+def test_a_number_quoted_by_the_template_is_told_which_quotes_to_drop(tmp_path: Path) -> None:
+    """`replicas: {{ .Values.replicas | quote }}` renders "2", which the API server
+    refuses: the hint said "fix the template or values"."""
+    for written, hint in (
+        ("{{ .Values.replicas | quote }}", "drop `| quote` (or `quote`) from this line"),
+        ('"{{ .Values.replicas }}"', "drop the quotes around `{{ }}` on this line"),
+    ):
+        workspace = demo(tmp_path / hint[:8], {TEMPLATE: _deployment(written)})
+        [found] = _schema_findings(workspace)
+        assert found["message"].endswith("spec.replicas: '1' is not of type 'integer', 'null'")
+        assert found["hint"] == f"{hint}: the field is an integer"
