@@ -298,23 +298,37 @@ def test_when_one_writing_thread_fails_the_others_stop_at_their_next_directory(
     old = make_files(40)
     emit(old, out)
     new = make_files(400, "v2")  # 39 directories: about ten per thread's run
-    first = sorted(new, key=lambda f: f.path.rpartition("/")[0])[0].path.rpartition("/")[2]
-    real = fsutil.write_new
+    first = sorted(new, key=lambda f: f.path.rpartition("/")[0])[0].path  # thread 1's first
     others: list[str] = []
+    _fail_writing(monkeypatch, first, others)
+    _emit_fails_leaving(new, out, old)
+    assert len(others) < 100, "the other threads wrote their whole runs (300 files)"
+
+
+def _fail_writing(
+    monkeypatch: pytest.MonkeyPatch, doomed: str, others: list[str] | None = None
+) -> None:
+    """Writing the file `doomed` fails (ENOSPC); each other write is noted in `others`,
+    and slowed so the other threads have time to take in the failure, when given."""
+    real, name = fsutil.write_new, doomed.rpartition("/")[2]
 
     def failing(path: Any, data: bytes, **kwargs: Any) -> None:
-        if str(path) == first:  # the first thread's first file
+        # Made by name in its open directory (`dir_fd`); names are unique in make_files.
+        if str(path) == name:
             raise OSError(28, "No space left on device")
-        others.append(str(path))
-        time.sleep(0.02)  # the others have time to take in the failure
+        if others is not None:
+            others.append(str(path))
+            time.sleep(0.02)
         real(path, data, **kwargs)
 
     monkeypatch.setattr(tree_module, "write_new", failing)
+
+
+def _emit_fails_leaving(new: list[OutputFile], out: Path, old: list[OutputFile]) -> None:
     with pytest.raises(OSError, match="No space"):
         emit(new, out)
     assert tree_bytes(out) == _expected(old)
     _assert_clean(out)
-    assert len(others) < 100, "the other threads wrote their whole runs (300 files)"
 
 
 def test_a_write_failing_in_one_of_the_writing_threads_leaves_the_previous_tree(
@@ -329,16 +343,5 @@ def test_a_write_failing_in_one_of_the_writing_threads_leaves_the_previous_tree(
     new = make_files(40, overrides=dict.fromkeys(range(40), "v2"))
     by_directory = sorted(new, key=lambda f: f.path.rpartition("/")[0])  # as it writes them
     doomed = by_directory[len(new) * 3 // 4].path  # in the last thread's run
-    real = fsutil.write_new
-
-    def failing(path: Any, data: bytes, **kwargs: Any) -> None:
-        # Made by name in its open directory (`dir_fd`); names are unique in make_files.
-        if str(path) == doomed.rpartition("/")[2]:
-            raise OSError(28, "No space left on device")
-        real(path, data, **kwargs)
-
-    monkeypatch.setattr(tree_module, "write_new", failing)
-    with pytest.raises(OSError, match="No space"):
-        emit(new, out)
-    assert tree_bytes(out) == _expected(old)
-    _assert_clean(out)
+    _fail_writing(monkeypatch, doomed)
+    _emit_fails_leaving(new, out, old)
