@@ -27,9 +27,12 @@ def syntax_hint(exc: yaml.MarkedYAMLError, text: str) -> str:
     problem, context = exc.problem or "", exc.context or ""
     found = _character_at(text, exc.problem_mark)
     opened = f" on line {exc.context_mark.line + 1}" if exc.context_mark else ""
-    if "tab character" in problem or (problem == _NO_TOKEN and found == "\t"):
+    no_token = problem == _NO_TOKEN or (  # libyaml's words, then PyYAML's own
+        problem.startswith("found character ") and problem.endswith(" cannot start any token")
+    )
+    if "tab character" in problem or (no_token and found == "\t"):
         return "indent with spaces: YAML does not allow a tab in indentation"
-    if problem == _NO_TOKEN and found in _CANNOT_START:
+    if no_token and found in _CANNOT_START:
         why = _CANNOT_START[found]
         return f'quote the value: {why} and cannot start a plain value ("{found}...")'
     if problem.startswith("mapping values are not allowed"):
@@ -37,19 +40,20 @@ def syntax_hint(exc: yaml.MarkedYAMLError, text: str) -> str:
             'quote a value that holds ": " (key: "a: b"), or indent this line as a key of '
             "the mapping it belongs to (a key cannot sit under a key that has a value)"
         )
-    if problem == "found undefined alias":
+    if problem.startswith("found undefined alias"):
         return 'a value starting with `*` is an alias: quote it ("*..."), or define &anchor first'
     if "duplicate anchor" in context:
         return "give each anchor (&name) a name of its own"
     if problem == "found unexpected end of stream" and "quoted scalar" in context:
         return f"close the quote opened{opened}"
-    if problem == "found unknown escape character":
+    if problem.startswith("found unknown escape character"):
         return (
             "in double quotes a backslash starts an escape: write it twice (\\\\), or use "
             "single quotes"
         )
     for closing, opening in (("]", "["), ("}", "{")):
-        if problem == f"did not find expected ',' or '{closing}'":
+        expected = f"expected ',' or '{closing}'"
+        if problem == f"did not find {expected}" or problem.startswith(f"{expected}, but got"):
             return (
                 f"close the `{opening}` opened{opened} with `{closing}`, or quote the item "
                 "that holds a `,` or a bracket"
@@ -59,11 +63,16 @@ def syntax_hint(exc: yaml.MarkedYAMLError, text: str) -> str:
             "this line is neither `key: value` nor part of a value: add the `: `, or "
             "quote the text it continues (or use a `|` block for text over several lines)"
         )
-    if problem == "did not find expected key" and "block mapping" in context:
+    key_expected = problem == "did not find expected key" or problem.startswith(
+        "expected <block end>, but found"
+    )
+    if key_expected and "block mapping" in context:
         if _line_before(text, exc.problem_mark).strip():  # `a: 'x' y`: not at a line's start
             return "only a comment may follow a quoted value on its line: quote the whole value"
         return f"indent this line as the keys of the mapping that starts{opened}"
-    if problem == "did not find expected '-' indicator":
+    if problem == "did not find expected '-' indicator" or (
+        problem.startswith("expected <block end>, but found") and "block collection" in context
+    ):
         return f"indent this item as the `- ` items of the list that starts{opened}"
     return GENERAL
 

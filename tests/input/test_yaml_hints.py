@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from blueprintc.rules.guards.rendered_objects import read_values_file
 from blueprintc.source import InputError, SourceFile
 from blueprintc.yaml_hints import GENERAL
 from blueprintc.yamldoc import load_yaml
@@ -47,3 +48,15 @@ def test_each_common_mistake_gets_its_fix(text: str, line: int, hint: str) -> No
 
 def test_another_error_keeps_the_general_hint() -> None:
     assert _error("a: b\n--- [\n").hint == GENERAL
+
+
+@pytest.mark.parametrize(("text", "hint"), [(text, hint) for text, _, hint in CASES])
+def test_a_values_file_given_on_the_command_line_gets_the_same_fixes(
+    tmp_path: Path, text: str, hint: str
+) -> None:
+    """`--values` files are read by PyYAML's own loader, whose words differ."""
+    values = tmp_path / "values.yaml"
+    values.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match="is not YAML") as raised:
+        read_values_file(values)
+    assert f"; {hint}" in str(raised.value)

@@ -87,7 +87,8 @@ def test_a_values_file_that_is_not_yaml_is_one_line_at_its_position(tmp_path: Pa
     error = [line for line in done.stderr.splitlines() if line.startswith("Error:")]
     assert error == [
         f"Error: Invalid value for '--values': {values}:2:5 is not YAML: expected ',' or ']', "
-        "but got ':' (while parsing a flow sequence that starts on line 1)"
+        "but got ':' (while parsing a flow sequence that starts on line 1); close the `[` "
+        "opened on line 1 with `]`, or quote the item that holds a `,` or a bracket"
     ], done.stderr
 
 

@@ -45,6 +45,7 @@ from blueprintc.rules.guards.support import (
     usable_values,
 )
 from blueprintc.rules.memo import remembered
+from blueprintc.yaml_hints import syntax_hint
 from blueprintc.yamldata import PyLoader
 from blueprintc.yamldoc import YamlDoc, syntax_error
 
@@ -267,12 +268,14 @@ def read_values_file(path: Path) -> dict[str, Any]:
     import yaml
 
     try:
-        data = yaml.load(path.read_text("utf-8"), Loader=PyLoader)
+        text = path.read_text("utf-8")
+        data = yaml.load(text, Loader=PyLoader)
     except (OSError, UnicodeDecodeError) as exc:
         raise ValueError(f"cannot read {path}: {exc}") from None
     except yaml.MarkedYAMLError as exc:
         line, column, problem = syntax_error(exc)
-        raise ValueError(f"{path}:{line}:{column} is not YAML: {problem}") from None
+        fix = syntax_hint(exc, text)
+        raise ValueError(f"{path}:{line}:{column} is not YAML: {problem}; {fix}") from None
     except yaml.YAMLError as exc:
         raise ValueError(f"{path} is not YAML: {one_line(exc)}") from None
     if data is None:
