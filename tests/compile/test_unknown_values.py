@@ -53,11 +53,7 @@ def test_a_subcharts_own_key_set_beside_its_key_is_named_below_it(tmp_path: Path
     its own top level, so the hint says where it belongs (difflib would not: no key of
     bp-webapp's values.yaml looks like it)."""
     workspace = copy_workspace(tmp_path / "ws")
-    dev = workspace / "overlays" / "environments" / "dev.yaml"
-    text = dev.read_text()
-    dev.write_text(text.replace("bp-webapp:\n", "bp-webapp:\n  resources:\n    limits: {}\n"))
-    hints = [d.hint for d in compile_workspace(workspace).diagnostics if d.rule == "BPP022"]
-    assert hints == [
+    assert _bpp022_hints(workspace, "  resources:\n    limits: {}\n") == [
         "did you mean 'webapp.resources'? use a key of the chart's values.yaml, or remove "
         "the setting"
     ]
@@ -132,12 +128,15 @@ def test_a_key_beside_an_unbuilt_upstreams_key_is_pointed_below_it(tmp_path: Pat
     workspace = copy_workspace(tmp_path / "ws")
     (workspace / "blueprints" / "webapp" / "chart" / "charts" / "webapp-2.4.1.tgz").unlink()
     shutil.rmtree(workspace / "upstream-charts" / "webapp")
-    dev = workspace / "overlays" / "environments" / "dev.yaml"
-    text = dev.read_text()
-    dev.write_text(text.replace("bp-webapp:\n", "bp-webapp:\n  nodeSelector:\n    zone: a\n"))
-    hints = [d.hint for d in compile_workspace(workspace).diagnostics if d.rule == "BPP022"]
-    assert hints == [
+    assert _bpp022_hints(workspace, "  nodeSelector:\n    zone: a\n") == [
         "if it is a value of the upstream webapp (not built here, so its values were not "
         "read), set it below `webapp:`; else use a key of the chart's values.yaml, or remove "
         "the setting"
     ]
+
+
+def _bpp022_hints(workspace: Path, setting: str) -> list[str | None]:
+    """BPP022's hints once the dev overlay sets `setting` (YAML lines) for bp-webapp."""
+    dev = workspace / "overlays" / "environments" / "dev.yaml"
+    dev.write_text(dev.read_text().replace("bp-webapp:\n", f"bp-webapp:\n{setting}"))
+    return [d.hint for d in compile_workspace(workspace).diagnostics if d.rule == "BPP022"]

@@ -24,10 +24,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from blueprintc.diagnostics import Finding, Location, Severity
+from blueprintc.mapping import scalars
 from blueprintc.rules.base import rule
 from blueprintc.rules.context import BlueprintContext
 from blueprintc.rules.guards.object_sources import object_location, upstream_of
 from blueprintc.rules.guards.rendered_objects import checked_renders
+from blueprintc.yamldoc import json_path
 
 # Go's text of a map: `map[]`, or `key:value` pairs (a value may hold spaces).
 _GO_MAP = re.compile(r"map\[(?:[^\s:\[\]]+:.*)?\]")
@@ -49,55 +51,60 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     seen: set[tuple[Location, str]] = set()
     for render, _, label in checked_renders(ctx):
         suffix = f" (rendered with {label})" if label else ""
-        for mark in _MARKS:
-            for obj in render.objects_mentioning(mark):
-                for path, value, what in _go_texts(obj.body, ""):
-                    upstream = upstream_of(ctx, obj)
-                    source = f" (from the upstream {upstream.get('name')})" if upstream else ""
-                    finding = Finding(
-                        f"{obj.kind or '(no kind)'} {obj.name or '(no name)'}: {path} is "
-                        f"{_shown(value)}, {what}{source}{suffix}",
-                        object_location(ctx, obj, path),
-                        hint=_hint(what),
-                    )
-                    key = (finding.location, f"{obj.kind}/{obj.name}/{path}")
-                    if key not in seen:  # another mark's or values set's look at it
-                        seen.add(key)
-                        yield finding
+        # Each object whose template's text holds a mark, once whatever marks it holds.
+        marked = {id(o): o for mark in _MARKS for o in render.objects_mentioning(mark)}
+        for obj in marked.values():
+            upstream = upstream_of(ctx, obj)
+            source = f" (from the upstream {upstream.get('name')})" if upstream else ""
+            for path, value in scalars(obj.body):
+                printed = _go_text(value)
+                if printed is None:
+                    continue
+                dotted = json_path(path)
+                location = object_location(ctx, obj, dotted)
+                key = (location, f"{obj.kind}/{obj.name}/{dotted}")
+                if key in seen:  # the same template in another values set's render
+                    continue
+                seen.add(key)
+                what, hint = printed
+                yield Finding(
+                    f"{obj.kind or '(no kind)'} {obj.name or '(no name)'}: {dotted} is "
+                    f"{_shown(value)}, {what}{source}{suffix}",
+                    location,
+                    hint=hint,
+                )
 
 
-def _go_texts(value: Any, path: str) -> Iterator[tuple[str, str, str]]:
-    """(dotted path, value, what Go printed) for each string of `value` that is Go's
-    text of a map, a nil or a failed format."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _go_texts(item, f"{path}.{key}" if path else str(key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _go_texts(item, f"{path}[{index}]")
-    elif isinstance(value, str):
-        text = value.strip()
-        if _GO_MAP.fullmatch(text):
-            yield path, value, "Go's text of a map: the template prints a mapping"
-        elif text == "<nil>":
-            yield path, value, "Go's text of a nil value: the template prints a value unset"
-        elif _FORMAT_ERROR.search(text):
-            yield path, value, "Go's mark of a printf given the wrong arguments"
+_MAP = (
+    "Go's text of a map: the template prints a mapping",
+    "render the mapping with toYaml under its key (`{{- toYaml .Values.x | nindent N }}`, "
+    "N the column of its keys), or print one of its keys",
+)
+_NIL = (
+    "Go's text of a nil value: the template prints a value unset",
+    'give the value a default (`{{ .Values.x | default "..." }}`) or set it',
+)
+_PRINTF = (
+    "Go's mark of a printf given the wrong arguments",
+    "give printf a verb for each argument, of its kind (%s text, %d a number, %v any)",
+)
+
+
+def _go_text(value: Any) -> tuple[str, str] | None:
+    """(what Go printed, the fix) when `value` is a string that is Go's text of a map, a
+    nil or a failed format; None otherwise."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if _GO_MAP.fullmatch(text):
+        return _MAP
+    if text == "<nil>":
+        return _NIL
+    return _PRINTF if _FORMAT_ERROR.search(text) else None
 
 
 def _shown(value: str) -> str:
     return repr(value if len(value) <= 80 else value[:77] + "...")
-
-
-def _hint(what: str) -> str:
-    if "map" in what:
-        return (
-            "render the mapping with toYaml under its key (`{{- toYaml .Values.x | nindent "
-            "N }}`, N the column of its keys), or print one of its keys"
-        )
-    if "nil" in what:
-        return 'give the value a default (`{{ .Values.x | default "..." }}`) or set it'
-    return "give printf a verb for each argument, of its kind (%s text, %d a number, %v any)"
 
 
 RULE = check
