@@ -49,7 +49,7 @@ _MARKS = ("map[", "%!", "<nil>")
 )
 def check(ctx: BlueprintContext) -> Iterator[Finding]:
     seen: set[tuple[Location, str]] = set()
-    for render, _, label in checked_renders(ctx):
+    for render, _, label, _ in checked_renders(ctx):
         suffix = f" (rendered with {label})" if label else ""
         # Each object whose template's text holds a mark, once whatever marks it holds.
         marked = {id(o): o for mark in _MARKS for o in render.objects_mentioning(mark)}

@@ -48,7 +48,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
         doc = ctx.values_yaml if values_set.location is None else values_set.doc
         if doc is None:
             continue
-        render = ctx.render(values_set.values)
+        render = ctx.render(values_set.values, values_set.api_versions)
         if render.failure is not None:
             continue  # BPG003 and BPG012 report it
         tagged = number_tagged_images(render)

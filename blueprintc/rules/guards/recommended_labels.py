@@ -54,7 +54,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
                 yield Finding(_message(body, missing), manifest_location(ctx, body))
         return
     seen: set[tuple[Location, str]] = set()
-    for render, _, label in checked_renders(ctx):
+    for render, _, label, _ in checked_renders(ctx):
         for obj in render.objects():
             if upstream_of(ctx, obj) is not None:
                 continue

@@ -65,7 +65,7 @@ _OTHER = "-elsewhere"  # appended to the namespace of the second render
 )
 def check(ctx: BlueprintContext) -> Iterator[Finding]:
     seen: set[Location] = set()
-    for render, values, label in checked_renders(ctx):
+    for render, values, label, api_versions in checked_renders(ctx):
         named = [obj for obj in _namespaces(render) if obj.name == ctx.namespace]
         if not named:
             continue
@@ -75,6 +75,7 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
             values,
             ctx.release_name,
             elsewhere,
+            api_versions=api_versions,
             kube_version=ctx.workspace.kubernetes_version,
         )
         if not moved.ok:

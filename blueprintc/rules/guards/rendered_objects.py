@@ -3,17 +3,18 @@ the schemas compile uses: worked out once per Blueprint for BPG012 and BPG013.
 
 The values sets are the chart's defaults, each `ci/*values.yaml` of the chart (the
 chart-testing convention, rendered one at a time as `ct lint` does) and each
-`--values FILE` given to lint. Every object of every render is checked as compile
-checks what it emits (`blueprintc.validate.check_object`): the Catalyst and Flux
-schemas blueprintc carries, kubernetes-validate's strict schemas for the workspace's
-Kubernetes version (`kubernetesVersion`, `--kube-version`), then the schemas of
-`schemaLocations` / `--schema-location`, then the CRDs the workspace's own Blueprints
-ship (each catalog chart's `crds/` and its `file://` dependencies' `crds/`: bp-cert-manager
-ships the Certificate that bp-cluster-issuers renders). An object of a kind none of them
-describes is not checked, and said so (BPG013): kubeconform's `-ignore-missing-schemas`,
-made visible, because a chart may render any CRD's objects. Only its metadata is:
-every object has it, and the API server validates it for a custom resource too
-(`validate.objects.check_metadata`).
+`--values FILE` given to lint, then each of them with the custom APIs the chart's
+templates test for, when they test for any (`asked_apis`). Every object of every
+render is checked as compile checks what it emits (`blueprintc.validate.check_object`):
+the Catalyst and Flux schemas blueprintc carries, kubernetes-validate's strict schemas
+for the workspace's Kubernetes version (`kubernetesVersion`, `--kube-version`), then
+the schemas of `schemaLocations` / `--schema-location`, then the CRDs the workspace's own
+Blueprints ship (each catalog chart's `crds/` and its `file://` dependencies' `crds/`:
+bp-cert-manager ships the Certificate that bp-cluster-issuers renders). An object of a
+kind none of them describes is not checked, and said so (BPG013): kubeconform's
+`-ignore-missing-schemas`, made visible, because a chart may render any CRD's objects.
+Only its metadata is: every object has it, and the API server validates it for a custom
+resource too (`validate.objects.check_metadata`).
 
 An object of an API group Kubernetes itself serves (`apps`, `autoscaling`,
 `networking.k8s.io`, as the version's definitions list them) whose apiVersion and kind
@@ -27,13 +28,14 @@ set) is reported once, with the first values set that showed it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from blueprintc.diagnostics import Location, one_line
 from blueprintc.helm import Render, RenderedObject, RenderFailure
 from blueprintc.rules.context import BlueprintContext
+from blueprintc.rules.guards.asked_apis import asked_apis, with_apis
 from blueprintc.rules.guards.manifest_refusals import refused_manifests
 from blueprintc.rules.guards.support import (
     chart_location,
@@ -66,6 +68,8 @@ class ValuesSet:
     values: dict[str, Any] | None
     location: Location | None
     doc: YamlDoc | None = None  # a ci/ file's, for positions in it
+    # The custom APIs the render answers yes for (`asked_apis`): none for the plain sets.
+    api_versions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,8 +97,9 @@ def rendered_check(ctx: BlueprintContext) -> RenderedCheck | None:
 
 
 def values_sets(ctx: BlueprintContext) -> list[ValuesSet]:
-    """Defaults, then `ci/*values.yaml` by name, then lint's `--values` files in order
-    (listed once per Blueprint: several guards render each)."""
+    """Defaults, then `ci/*values.yaml` by name, then lint's `--values` files in order,
+    then, when the chart's templates test for custom APIs, each of them again with those
+    APIs (`asked_apis`); listed once per Blueprint: several guards render each."""
     return list(ctx.remember("values_sets", lambda: _values_sets(ctx)))
 
 
@@ -110,24 +115,45 @@ def _values_sets(ctx: BlueprintContext) -> list[ValuesSet]:
         found.append(ValuesSet(label, values, location, doc))
     for label, values in ctx.values_files:
         found.append(ValuesSet(f"--values {label}", values, chart_location(ctx, ("name",))))
+    apis = asked_apis(ctx)
+    if apis:
+        found += [
+            replace(
+                plain,
+                label=with_apis("" if plain.label == DEFAULT else plain.label, apis),
+                api_versions=apis,
+            )
+            for plain in found
+        ]
     return found
 
 
-def checked_renders(
-    ctx: BlueprintContext,
-) -> list[tuple[Render, dict[str, Any] | None, str]]:
+class CheckedRender(NamedTuple):
+    render: Render
+    values: dict[str, Any] | None
+    label: str  # the values set's, to name it by ("" for the render the guards check)
+    api_versions: tuple[str, ...]  # what the render answers yes for (`asked_apis`)
+
+
+def checked_renders(ctx: BlueprintContext) -> list[CheckedRender]:
     """The render the guards check (`usable_render`), then each other values set's that
-    renders (a `ci/*values.yaml`, a `--values` file): each with its values and the
-    label to name it by ("" for the first). An object a value turns on is installed
+    renders (a `ci/*values.yaml`, a `--values` file, each with the APIs the templates
+    ask for when that changes what it renders): each with its values and the label to
+    name it by. An object a value turns on, or an API a Sovereign serves, is installed
     wherever that value is set, as much as one of the defaults."""
     checked = usable_render(ctx)
     if checked is None:
         return []  # BPG003 or BPG011 says why
-    found = [(checked, usable_values(ctx), "")]
+    found = [CheckedRender(checked, usable_values(ctx), "", ())]
     for values_set in values_sets(ctx):
-        render = ctx.render(values_set.values)
-        if render.ok and all(render is not other for other, _, _ in found):
-            found.append((render, values_set.values, values_set.label))
+        render = ctx.render(values_set.values, values_set.api_versions)
+        if not render.ok or any(render is other.render for other in found):
+            continue
+        if values_set.api_versions and render.manifests == ctx.render(values_set.values).manifests:
+            continue  # its gates were open already, or hide nothing with these values
+        found.append(
+            CheckedRender(render, values_set.values, values_set.label, values_set.api_versions)
+        )
     return found
 
 
@@ -138,14 +164,14 @@ def _check(ctx: BlueprintContext) -> RenderedCheck:
     checked: set[tuple[int, str, int]] = set()
     default: dict[str, str] = {}
     sets = values_sets(ctx)
-    ctx.render_all([(values_set.values, ()) for values_set in sets])  # when the chart is slow
+    ctx.render_all([(s.values, s.api_versions) for s in sets])  # when the chart is slow
     for values_set in sets:
-        render = ctx.render(values_set.values)
+        render = ctx.render(values_set.values, values_set.api_versions)
         if render.failure is not None:
-            if values_set.location is not None and not stand_in_failure(ctx, render.failure):
+            if _reported_failure(ctx, values_set, render.failure):
                 checker.result.failures.append((values_set, render.failure))
             continue
-        if values_set.location is None:
+        if values_set.label == DEFAULT:
             default = render.manifests  # its output that is not YAML is BPG003's
         else:
             unparsable = refused_manifests(ctx, render, reported=default)
@@ -155,6 +181,18 @@ def _check(ctx: BlueprintContext) -> RenderedCheck:
                 checked.add((id(obj.body), obj.template, obj.ordinal))
                 checker.check(obj, obj.body, "", values_set.label)
     return checker.result
+
+
+def _reported_failure(ctx: BlueprintContext, values_set: ValuesSet, failure: RenderFailure) -> bool:
+    """Whether a values set's failed render is BPG012's: not the default render's
+    (BPG003's), not one a stand-in for an unbuilt dependency caused (BPG011's), and, with
+    the asked APIs, only when the same values render without them (else the plain
+    render's failure is the one to report)."""
+    if stand_in_failure(ctx, failure):
+        return False
+    if values_set.api_versions:
+        return ctx.render(values_set.values).ok
+    return values_set.location is not None
 
 
 class _Checker:

@@ -13,7 +13,9 @@ CRDs named by `schemaLocations` / `--schema-location`. Objects of other kinds
 are not checked (BPG013 says which).
 
 Each render chart-testing would try is checked: the default values, every
-`ci/*values.yaml` of the chart, and each `--values FILE` given to lint. A
+`ci/*values.yaml` of the chart, and each `--values FILE` given to lint; each again
+with the custom APIs the chart's templates test for (`asked_apis`), whose objects a
+Sovereign serving them installs. A
 render that fails with a `ci/` or `--values` file is reported here too, and so
 is a template whose output under one is not YAML (Helm refuses that render) or
 gives a key or an object twice (Flux refuses it: `manifest_refusals`); the default
@@ -53,6 +55,7 @@ from blueprintc.rules.guards.rendered_objects import DEFAULT, ValuesSet, rendere
 from blueprintc.rules.guards.schema_failure import refused_only, schema_findings
 from blueprintc.rules.guards.smoke_render import reported_default_failure
 from blueprintc.rules.guards.spilled_keys import spilled_keys
+from blueprintc.rules.guards.support import chart_location
 from blueprintc.rules.guards.value_origin import value_origin
 from blueprintc.schema_refusal import refusals
 
@@ -129,8 +132,8 @@ def _render_failure(
     the values set's place; less what BPG003 reports of the default render (`default`),
     which the values set did not cause, unless the values set's own file sets a refused
     value (then that file's line is a second place to fix)."""
-    where = values_set.location
-    assert where is not None
+    # The defaults with the asked APIs (`asked_apis`) have no file: the chart's name.
+    where = values_set.location or chart_location(ctx, ("name",))
     message = f"render with {values_set.label} failed: "
     docs = [values_set.doc, ctx.values_yaml]  # the ci/ file wins over values.yaml
     refused = schema_findings(ctx, failure, message, docs)

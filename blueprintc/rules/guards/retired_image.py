@@ -89,7 +89,7 @@ def _findings(ctx: BlueprintContext) -> Iterator[Finding]:
                 if retired is not None:
                     yield Finding(gone(image, retired), manifest_location(ctx, body))
         return
-    for render, _, label in checked_renders(ctx):
+    for render, _, label, _ in checked_renders(ctx):
         suffix = f" (rendered with {label})" if label else ""
         found = retired_images(render)
         objects = [obj for obj, _ in found.values()]
