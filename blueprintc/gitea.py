@@ -134,6 +134,19 @@ class GiteaError(Exception):
         self.status = status
         self.message = message
 
+    @property
+    def failing(self) -> bool:
+        """The server answered but is failing (5xx) or busy (429): worth trying later."""
+        return self.status == 429 or self.status >= 500
+
+
+def failing_api(base: str, error: GiteaError) -> str:
+    """What to say when the Gitea at `base` answers but fails (`GiteaError.failing`)."""
+    return (
+        f"the Gitea API at {base} is failing (HTTP {error.status}: {error.message}), so "
+        "which branches it gates is not known: run again once it answers"
+    )
+
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: Any) -> None:  # type: ignore[override]
@@ -193,11 +206,15 @@ class Gitea:
     # The operations, by what they are for.
 
     def version(self) -> str | None:
-        """The server's Gitea version; None when `base` serves no Gitea API."""
+        """The server's Gitea version; None when `base` serves no Gitea API (it answers
+        404, a redirect or a page that is not JSON, as a plain git server does).
+        Raises GiteaError when it cannot tell: unreachable (status 0), credentials
+        refused (401, 403), or a server failing (5xx, 429): a Gitea whose API is down
+        is no plain git server, to be pushed to as if its branches had no gates."""
         try:
             answer = self.call("getVersion")
         except GiteaError as exc:
-            if exc.status in (0, 401, 403):
+            if exc.status in (0, 401, 403) or exc.failing:
                 raise
             return None
         return str(answer.get("version")) if isinstance(answer, dict) else None

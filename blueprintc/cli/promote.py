@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,8 +14,10 @@ from blueprintc.cli.compile import _report, _root
 
 if TYPE_CHECKING:
     from blueprintc.compile.inputs import Inputs
+    from blueprintc.deliver.embedded import Identity
+    from blueprintc.deliver.signing import CommitSigner
     from blueprintc.emit.seal import Seal
-    from blueprintc.promote.local import LocalPromotion
+    from blueprintc.promote.local import LocalPromotion, LockBefore
     from blueprintc.promote.pulls import PullResult, Settings
 
 
@@ -111,7 +114,7 @@ def promote_command(
     root = _root(workspace)
     single = application if application and not merge else None
     sealed = _sweep_ahead(root, out) if single and to else None  # first: it overlaps the rest
-    from blueprintc.promote.local import CompileFailed
+    from blueprintc.promote.local import CompileFailed, LockBefore
     from blueprintc.promote.request import PromoteError
 
     try:
@@ -121,10 +124,13 @@ def promote_command(
         if merge:
             _merge(root, out, inputs, settings, application, output_format)
             return
+        # What can fail before anything is written, is found before anything is.
+        proposer = _proposer(settings, signing_key, author_name, author_email)
+        before = LockBefore.read(root, inputs)
         done, none = _promote(root, out, inputs, application, to, source, rollback, every, sealed)
         if not done and not verbosity.quiet() and output_format != "json":
             click.echo(none)
-        pulls = _propose(root, out, inputs, done, settings, signing_key, author_name, author_email)
+        pulls = _propose(root, out, inputs, done, proposer, before)
     except CompileFailed as exc:
         _report(exc.diagnostics, root)
         click.echo(f"promote failed: {exc}", err=True)
@@ -291,30 +297,85 @@ def _promote(
     return done, "nothing to promote: every gated Environment runs what its source runs"
 
 
+@dataclass(frozen=True)
+class _Proposer:
+    settings: Settings
+    who: Identity
+    signer: CommitSigner | None
+
+
+def _proposer(
+    settings: Settings | None,
+    signing_key: Path | None,
+    author_name: str | None,
+    author_email: str | None,
+) -> _Proposer | None:
+    """How the promotions will be proposed, checked before any is made: the signing key
+    unlocks, the author is valid, the Gitea answers as one and takes the credentials."""
+    if settings is None:
+        return None
+    from blueprintc.deliver.embedded import identity
+    from blueprintc.deliver.errors import DeliverError
+    from blueprintc.promote.proposal import gitea_api
+    from blueprintc.promote.request import PromoteError
+
+    try:
+        signer = None
+        if signing_key is not None:
+            from blueprintc.deliver.signing import load_signer
+
+            signer = load_signer(signing_key)
+        who = identity(author_name, author_email)
+    except DeliverError as exc:
+        raise PromoteError(str(exc)) from None
+    gitea_api(settings.base, settings.creds, settings.timeout)
+    return _Proposer(settings, who, signer)
+
+
 def _propose(
     root: Path,
     out: Path | None,
     inputs: Inputs,
     done: list[LocalPromotion],
-    settings: Settings | None,
-    signing_key: Path | None,
-    author_name: str | None,
-    author_email: str | None,
+    proposer: _Proposer | None,
+    before: LockBefore,
 ) -> list[PullResult]:
-    if settings is None or not done:
+    """Each promotion's pull request, in order. When one cannot be proposed, the lock
+    is put back but for the ones proposed before it, and out/ recompiled (`withdraw`)."""
+    if proposer is None or not done:
         return []
     from blueprintc.compile.outdir import out_dir
-    from blueprintc.deliver.embedded import identity
+    from blueprintc.promote.local import withdraw
     from blueprintc.promote.pulls import propose
+    from blueprintc.promote.request import PromoteError
 
-    signer = None
-    if signing_key is not None:
-        from blueprintc.deliver.signing import load_signer
-
-        signer = load_signer(signing_key)
-    who = identity(author_name, author_email)
     target = out_dir(inputs.workspace, out)
-    return [propose(target, inputs, d, settings, who, signer) for d in done]
+    pulls: list[PullResult] = []
+    for promotion in done:
+        try:
+            pulls.append(
+                propose(target, inputs, promotion, proposer.settings, proposer.who, proposer.signer)
+            )
+        except PromoteError as exc:
+            kept = done[: len(pulls)]
+            withdraw(root, out, before, kept)
+            raise PromoteError(f"{exc}; {_withdrawn(done[len(pulls) :], pulls)}") from None
+    return pulls
+
+
+def _withdrawn(undone: list[LocalPromotion], pulls: list[PullResult]) -> str:
+    from blueprintc.compile.inputfiles import LOCK_FILE
+
+    names = ", ".join(f"{d.request.name} {d.request.env.env_type}" for d in undone)
+    said = f"{LOCK_FILE} and out/ were put back for {names}: promote again once it is fixed"
+    if pulls:
+        proposed = ", ".join(f"{p.application} {p.target} ({_pull(p)})" for p in pulls)
+        said += f" (proposed before it, and kept: {proposed})"
+    return said
+
+
+def _pull(result: PullResult) -> str:
+    return f"pull request #{result.number}" if result.number is not None else result.status
 
 
 def _merge(

@@ -52,7 +52,7 @@ from blueprintc.deliver.transport import (
     why_failed,
 )
 from blueprintc.diagnostics import one_line
-from blueprintc.gitea import Gitea, GiteaError
+from blueprintc.gitea import Gitea, GiteaError, failing_api
 from blueprintc.threadpool import thread_pool
 
 if TYPE_CHECKING:
@@ -128,6 +128,8 @@ def _gitea(
     except GiteaError as exc:
         if exc.status == 0:
             raise DeliverError(f"{exc.message}: check --remote and the network") from None
+        if exc.failing:
+            raise DeliverError(failing_api(base, exc) + ": nothing was pushed") from None
         raise DeliverError(why_failed(AuthRefused(), base, base, creds)[1]) from None
     from blueprintc.deliver.webhooks import planned_hooks, webhook_token
 

@@ -5,7 +5,8 @@ promoted Organization's inputs digest changed with its entry, so only it is
 re-planned (the sealed and partial paths take care of the rest). The branch's files
 before and after are read from out/'s manifest, and the plan says what the pull
 request changes. A recompile that fails puts the old lock text back: the workspace
-is left as it was, and the findings say why.
+is left as it was, and the findings say why. So does a proposal that fails
+(`withdraw`): a lock entry moves only with the pull request that proposes it.
 """
 
 from __future__ import annotations
@@ -99,6 +100,39 @@ def promote_locally(
     if plan.version_from is None and old is not None:
         plan = replace(plan, version_from=old.version)
     return LocalPromotion(request, old, entry, before, after, plan, written)
+
+
+@dataclass(frozen=True)
+class LockBefore:
+    """The lock as the run found it, to put back (`withdraw`)."""
+
+    text: bytes
+    entries: dict[lockfile.Key, LockEntry]
+
+    @classmethod
+    def read(cls, root: Path, inputs: Inputs) -> LockBefore:
+        assert inputs.lock is not None
+        return cls((root / LOCK_FILE).read_bytes(), dict(inputs.lock.entries))
+
+
+def withdraw(root: Path, out: Path | None, before: LockBefore, kept: list[LocalPromotion]) -> None:
+    """Put the lock back as it was, but for the promotions in `kept` (proposed already),
+    and recompile out/ to match it: a promotion whose pull request could not be opened
+    must not stay moved in the workspace, where a rerun would find nothing to promote
+    and the next `deliver` would propose it without its gates."""
+    from blueprintc.compile.run import run_compile
+    from blueprintc.emit.fsutil import write_file
+
+    if kept:
+        lockfile.write(root, {**before.entries, **{d.request.key: d.new for d in kept}})
+    else:
+        write_file(root / LOCK_FILE, before.text, fsync=True, parents=False)
+    outcome = run_compile(root, out)
+    if outcome.failing:  # it compiled with this lock before the run: not expected
+        raise CompileFailed(
+            f"{LOCK_FILE} was put back, but out/ did not recompile: run blueprintc compile",
+            list(outcome.failing),
+        )
 
 
 def branch_prefix(request: Request) -> str:

@@ -36,7 +36,7 @@ from blueprintc.deliver.embedded import (
 )
 from blueprintc.deliver.remote import TRACKING, push_branches, remote_tip
 from blueprintc.deliver.transport import AuthRefused, Callbacks, why_failed
-from blueprintc.gitea import Gitea, GiteaError
+from blueprintc.gitea import Gitea, GiteaError, failing_api
 from blueprintc.promote.gates import (
     STATUS_CONTEXT,
     CommitStatus,
@@ -136,6 +136,8 @@ def gitea_api(base: str, creds: Credentials | None, timeout: float) -> Gitea:
         if api.version() is None:
             raise PromoteError(f"{base} has no Gitea API: promotions are Gitea pull requests")
     except GiteaError as exc:
+        if exc.failing:
+            raise PromoteError(failing_api(base, exc)) from None
         said = exc.message if exc.status == 0 else f"{base}: {exc.message}"
         raise PromoteError(f"{said}: check --remote and the credentials") from None
     return api

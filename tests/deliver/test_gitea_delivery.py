@@ -366,3 +366,26 @@ def test_a_protected_refusal_on_a_plain_git_server_says_what_to_do(
     ]
     assert "refused as a protected branch" in refused.detail
     assert "pull request" in refused.detail
+
+
+@pytest.mark.parametrize("status", [500, 503, 429])
+def test_a_gitea_whose_api_fails_is_not_taken_for_a_plain_git_server(
+    ws: Path, gitea: Gitea, creds: None, status: int
+) -> None:
+    """Taken for one, deliver pushed straight to main and staging, past the gates their
+    branch protections and pull requests are."""
+    base, root, stand_in = gitea
+    out = ws / "out"
+    assert not deliver_remote(out, base, WHO).failed
+    before = server_state(root)
+    org = ws / "organizations/acme.yaml"
+    org.write_text(org.read_text().replace("Welcome to Acme", "Welcome to Acme Trading"))
+    assert not run_compile(ws, out=out).diagnostics
+    stand_in.faults["getVersion"] = status
+    from blueprintc.deliver.errors import DeliverError
+
+    with pytest.raises(DeliverError) as failing:
+        deliver_remote(out, base, WHO)
+    assert f"the Gitea API at {base} is failing (HTTP {status}" in str(failing.value)
+    assert str(failing.value).endswith("nothing was pushed")
+    assert server_state(root) == before
