@@ -23,6 +23,7 @@ _RULES = {
     rule.id: rule
     for rule in (
         *plan_rules.RULES,
+        RULES["BPS003"],  # blueprintc.yaml, which says where compile's inputs are
         RULES["BPG009"],
         RULES["BPG017"],
         RULES["BPG022"],
@@ -33,6 +34,17 @@ _RULES = {
 
 def report(rule_id: str, message: str, location: Location, hint: str | None = None) -> Diagnostic:
     return make_diagnostic(_RULES[rule_id], Finding(message, location, hint))
+
+
+def workspace_file_reports(doc: YamlDoc) -> list[Diagnostic]:
+    """BPS003 for `blueprintc.yaml`, as lint reports it: a key compile would ignore
+    (`organisations:`, `kubernetesVersion: 1.30`, a number) is no quiet default, where
+    compiling no Organizations removes every one's tree from out/."""
+    from blueprintc.rules.schema.support import schema_findings
+    from blueprintc.schemas import WORKSPACE_SCHEMA, load_schema
+
+    found = schema_findings(doc, load_schema(WORKSPACE_SCHEMA))
+    return [report("BPS003", f.message, f.location, f.hint) for f in found]
 
 
 def predicate_report(doc: YamlDoc, dep: Dependency, error: PredicateError) -> Diagnostic:

@@ -17,7 +17,7 @@ from blueprintc.blueprint_names import canonical
 from blueprintc.chartsources import names_chart
 from blueprintc.compile.blueprint_digest import blueprint_digests
 from blueprintc.compile.chart_keys import chart_keys
-from blueprintc.compile.findings import at, report
+from blueprintc.compile.findings import at, report, workspace_file_reports
 from blueprintc.compile.helmvalues import organization_values, read_as_helm, sovereign_values
 from blueprintc.compile.inputfiles import (
     INPUT_DIRS,
@@ -103,6 +103,8 @@ def load_inputs(
     read most files already, and its bytes are the ones parsed here)."""
     inputs = Inputs(workspace=workspace, reads=reads or new_reads(workspace))
     shared = hashlib.sha256(f"blueprintc {__version__}\n".encode())
+    if workspace.doc is not None:
+        inputs.diagnostics += workspace_file_reports(workspace.doc)
     for key in INPUT_DIRS:
         try:
             input_dir(workspace, key)

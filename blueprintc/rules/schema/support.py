@@ -47,8 +47,25 @@ def schema_findings(
         yield Finding(
             f"{where}: {error_message(error)}",
             Location(doc.source.rel, line, column, json_path(path)),
-            hint=hint or schema_hint(error, path, schema),
+            hint=hint or unquoted_text_hint(doc, error, path) or schema_hint(error, path, schema),
         )
+
+
+def unquoted_text_hint(doc: YamlDoc, error: ValidationError, path: PathKey) -> str | None:
+    """For text the schema wants that YAML read as a number or a boolean (`1.30`, read
+    1.3; `on`, read true): the quoted value to write, as the file spells it."""
+    wanted = error.validator_value
+    types = wanted if isinstance(wanted, list) else [wanted]
+    if error.validator != "type" or "string" not in types:
+        return None
+    if not isinstance(error.instance, int | float) or not path:
+        return None
+    written = doc.written(path)
+    if written is None:
+        return None
+    quoted = f'"{written}"' if isinstance(path[-1], int) else f'{path[-1]}: "{written}"'
+    what = "boolean" if isinstance(error.instance, bool) else "number"
+    return f"quote it, `{quoted}`: unquoted, YAML reads {written} as a {what}"
 
 
 def unexpected_keys(error: ValidationError) -> list[str]:
