@@ -77,7 +77,7 @@ def resolve_blueprint(
                 hint=catalog_hint(app.blueprint, inputs.catalog),
             )
         ]
-    problem = None if app.version is None else range_problem(app.version, entry.version)
+    problem = None if app.version is None else range_problem(app.version, entry.known_version)
     if problem is not None:
         return None, [
             report(
@@ -210,14 +210,14 @@ def _dependencies(
 
 def _provider_version(
     inputs: Inputs, blueprint: str, kit: dict[str, Any], siblings: dict[str, Application]
-) -> tuple[str, str] | None:
+) -> tuple[str, str | None] | None:
     entry = lookup(inputs.catalog, blueprint)
     if entry is None:
         return None
     if canonical(blueprint) in kit:
-        return "the bootstrap kit", entry.version
+        return "the bootstrap kit", entry.known_version
     if any(same(a.blueprint, blueprint) for a in siblings.values()):
-        return "a sibling Application", entry.version
+        return "a sibling Application", entry.known_version
     return None
 
 

@@ -23,6 +23,7 @@ _RULES = {
     rule.id: rule
     for rule in (
         *plan_rules.RULES,
+        RULES["BPS001"],  # blueprint.yaml, whose version and name compile emits
         RULES["BPS003"],  # blueprintc.yaml, which says where compile's inputs are
         RULES["BPG009"],
         RULES["BPG017"],
@@ -36,15 +37,23 @@ def report(rule_id: str, message: str, location: Location, hint: str | None = No
     return make_diagnostic(_RULES[rule_id], Finding(message, location, hint))
 
 
+def schema_reports(rule_id: str, doc: YamlDoc, schema: str) -> list[Diagnostic]:
+    """`rule_id` for each place `doc` does not match the schema file `schema`, worded and
+    placed as lint's schema rules have them."""
+    from blueprintc.rules.schema.support import schema_findings
+    from blueprintc.schemas import load_schema
+
+    found = schema_findings(doc, load_schema(schema))
+    return [report(rule_id, f.message, f.location, f.hint) for f in found]
+
+
 def workspace_file_reports(doc: YamlDoc) -> list[Diagnostic]:
     """BPS003 for `blueprintc.yaml`, as lint reports it: a key compile would ignore
     (`organisations:`, `kubernetesVersion: 1.30`, a number) is no quiet default, where
     compiling no Organizations removes every one's tree from out/."""
-    from blueprintc.rules.schema.support import schema_findings
-    from blueprintc.schemas import WORKSPACE_SCHEMA, load_schema
+    from blueprintc.schemas import WORKSPACE_SCHEMA
 
-    found = schema_findings(doc, load_schema(WORKSPACE_SCHEMA))
-    return [report("BPS003", f.message, f.location, f.hint) for f in found]
+    return schema_reports("BPS003", doc, WORKSPACE_SCHEMA)
 
 
 def predicate_report(doc: YamlDoc, dep: Dependency, error: PredicateError) -> Diagnostic:
@@ -53,8 +62,11 @@ def predicate_report(doc: YamlDoc, dep: Dependency, error: PredicateError) -> Di
     return report("BPP012", finding.message, finding.location)
 
 
-def range_problem(text: str, available: str, provider: str = "the catalog") -> str | None:
-    """None when version `available` satisfies the range `text`; else why it does not."""
+def range_problem(text: str, available: str | None, provider: str = "the catalog") -> str | None:
+    """None when version `available` satisfies the range `text`; else why it does not.
+    None too when `available` is unknown (its blueprint.yaml has none: BPS001's)."""
+    if available is None:
+        return None
     try:
         wanted = parse_range(text)
     except RangeError as exc:

@@ -17,7 +17,7 @@ from blueprintc.blueprint_names import canonical
 from blueprintc.chartsources import names_chart
 from blueprintc.compile.blueprint_digest import blueprint_digests
 from blueprintc.compile.chart_keys import chart_keys
-from blueprintc.compile.findings import at, report, workspace_file_reports
+from blueprintc.compile.findings import at, report, schema_reports, workspace_file_reports
 from blueprintc.compile.helmvalues import organization_values, read_as_helm, sovereign_values
 from blueprintc.compile.inputfiles import (
     INPUT_DIRS,
@@ -35,6 +35,7 @@ from blueprintc.model.blueprint import Blueprint
 from blueprintc.model.organization import Organization, normalise_organization
 from blueprintc.model.sovereign import Sovereign, normalise_sovereign
 from blueprintc.rules.schema.chart_version import disagreement
+from blueprintc.schemas import BLUEPRINT_SCHEMA
 from blueprintc.source import InputError, SourceFile
 from blueprintc.suppression import tolerance
 from blueprintc.workspace import Workspace, discover, has_blueprint_file
@@ -74,6 +75,12 @@ class CatalogEntry:
     @property
     def version(self) -> str:
         return self.blueprint.version or "0.0.0"
+
+    @property
+    def known_version(self) -> str | None:
+        """The version its blueprint.yaml gives; None when it gives none (BPS001 says so,
+        and no range is judged against a version nobody wrote)."""
+        return self.blueprint.version or None
 
 
 @dataclass
@@ -286,6 +293,8 @@ def load_catalog_entry(
         inputs.diagnostics.append(diagnostic_from_input(exc))
         return None
     inputs.diagnostics.extend(diagnostic_from_input(e) for e in blueprint.doc.findings)
+    # As lint checks it: `verison:` left the version unset, compiled as 0.0.0.
+    inputs.diagnostics += schema_reports("BPS001", blueprint.doc, BLUEPRINT_SCHEMA)
     inputs.diagnostics += read_as_helm(blueprint.doc, ("spec", "configSchema"))  # defaults
     digest, identity = blueprint_digests(reads, directory)
     if shared is not None:

@@ -200,7 +200,7 @@ def _resolve(
             )
         )
         return None
-    problem = range_problem(kit.version, entry.version)
+    problem = range_problem(kit.version, entry.known_version)
     if problem is not None:
         found.append(
             report(

@@ -22,7 +22,7 @@ from blueprintc.compile.app_checks import crd_order, one_finding_per_failure, re
 from blueprintc.compile.app_ownership import app_ownership
 from blueprintc.compile.apps import AppPlan, plan_application, resolve_blueprint
 from blueprintc.compile.dependency_placement import unplaced_dependencies
-from blueprintc.compile.findings import at, report
+from blueprintc.compile.findings import at, report, schema_reports
 from blueprintc.compile.helmvalues import organization_values
 from blueprintc.compile.inputfiles import organization_files
 from blueprintc.compile.inputs import (
@@ -44,8 +44,6 @@ from blueprintc.emit.manifest import Entry, Manifest, ManifestIndex
 from blueprintc.emit.model import OutputFile
 from blueprintc.lint import finalise
 from blueprintc.model.organization import Environment, Organization, normalise_organization
-from blueprintc.rules.schema.support import schema_findings
-from blueprintc.schemas import load_schema
 from blueprintc.source import SourceFile
 from blueprintc.suppression import tolerance
 from blueprintc.validate.references import Unresolved
@@ -265,10 +263,7 @@ def _done(result: CompileResult) -> CompileResult:
 
 
 def _schema(doc: Any, name: str) -> list[Diagnostic]:
-    return [
-        report("BPP015", finding.message, finding.location, finding.hint)
-        for finding in schema_findings(doc, load_schema(name))
-    ]
+    return schema_reports("BPP015", doc, name)
 
 
 def _digest(*parts: str) -> str:

@@ -31,9 +31,12 @@ def schema_findings(
         yield _empty_file(doc, schema, hint)
         return
     validator = validator_for(schema)
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path)))
+    found = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path)))
+    errors = [most_specific_error(error) for error in found]
+    misspelt = _misspelt_keys(errors)
     for error in errors:
-        error = most_specific_error(error)
+        if _required_key(error, misspelt):
+            continue  # its misspelling is reported, with the key to write (one cause)
         path: PathKey = (*base, *error.absolute_path)
         key = False
         unexpected = unexpected_keys(error)
@@ -49,6 +52,25 @@ def schema_findings(
             Location(doc.source.rel, line, column, json_path(path)),
             hint=hint or unquoted_text_hint(doc, error, path) or schema_hint(error, path, schema),
         )
+
+
+def _misspelt_keys(errors: list[ValidationError]) -> set[tuple[tuple[Any, ...], str]]:
+    """(where, allowed key) for each unexpected key that is a misspelling of an allowed
+    one (`verison` of `version`)."""
+    found = set()
+    for error in errors:
+        close = closest_allowed_key(error)
+        if close is not None:
+            found.add((tuple(error.absolute_path), close))
+    return found
+
+
+def _required_key(error: ValidationError, misspelt: set[tuple[tuple[Any, ...], str]]) -> bool:
+    """Whether `error` says a key is missing that a misspelt key beside it stands for."""
+    if error.validator != "required":
+        return False
+    match = _REQUIRED.match(error.message)
+    return match is not None and (tuple(error.absolute_path), match.group("key")) in misspelt
 
 
 def unquoted_text_hint(doc: YamlDoc, error: ValidationError, path: PathKey) -> str | None:

@@ -1,0 +1,67 @@
+"""Compile checks each catalog Blueprint's `blueprint.yaml` as lint does (BPS001).
+
+`verison: 1.4.2` left the version unset: compile emitted the Blueprint as 0.0.0
+(HelmRelease `version: 0.0.0`), exit 0; `kind: Bluprint` compiled as well.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from blueprintc.lint import lint
+from tests.cli.helpers import invoke
+from tests.compile.helpers import copy_workspace
+
+BLUEPRINT = "blueprints/webapp/blueprint.yaml"
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Path:
+    root = copy_workspace(tmp_path / "ws")
+    assert invoke("compile", root).exit_code == 0
+    return root
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_a_misspelt_version_is_one_error_at_its_key_and_nothing_is_written(ws: Path) -> None:
+    _edit(ws / BLUEPRINT, "  version: 1.4.2", "  verison: 1.4.2")
+    release = ws / "out/repos/acme/shop/main/base/helmrelease.yaml"
+    before = release.read_bytes()
+
+    result = invoke("compile", ws)
+
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if ": error " in line]
+    assert errors == [
+        f"{BLUEPRINT}:8:3: error BPS001 [blueprint-schema] spec.verison: Additional "
+        "properties are not allowed ('verison' was unexpected)"
+    ], result.output
+    assert "did you mean 'version'?" in result.output
+    assert release.read_bytes() == before
+
+
+def test_a_wrong_kind_stops_the_compile(ws: Path) -> None:
+    _edit(ws / BLUEPRINT, "kind: Blueprint", "kind: Bluprint")
+
+    result = invoke("compile", ws)
+
+    assert result.exit_code == 1
+    assert f"{BLUEPRINT}:2:7: error BPS001 [blueprint-schema] kind:" in result.output
+
+
+def test_lint_tells_a_misspelt_required_key_once(ws: Path) -> None:
+    """Not also "'version' is a required property": one cause, one finding."""
+    _edit(ws / BLUEPRINT, "  version: 1.4.2", "  verison: 1.4.2")
+
+    found = lint([ws / "blueprints/webapp"], root=ws, select={"BPS001"}).active
+
+    assert [(d.location.line, d.hint) for d in found] == [
+        (8, "did you mean 'version'? Otherwise remove the key")
+    ]
