@@ -27,7 +27,7 @@ from blueprintc.compile.inputfiles import (
     validation_context,
 )
 from blueprintc.compile.kit_manifests import ManifestDir, load_manifest_dirs
-from blueprintc.compile.overlays import ambiguous_keys
+from blueprintc.compile.overlays import ambiguous_keys, unread_overlays
 from blueprintc.compile.reads import InputReads, new_reads
 from blueprintc.diagnostics import Diagnostic, Location
 from blueprintc.lint import diagnostic_from_input, load_blueprint
@@ -164,6 +164,7 @@ def load_inputs(
 
     inputs.lock = lockfile.load(workspace.root, inputs.reads)
     inputs.diagnostics += inputs.lock.diagnostics
+    inputs.diagnostics += unread_overlays(inputs, overlays)
     if organizations:
         for path in organization_files(workspace):
             load_organization(inputs, path)
