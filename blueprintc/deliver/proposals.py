@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from blueprintc.gitea import Gitea
 
 PREFIX = "blueprintc/"
+# Where `blueprintc promote --remote` pushes a promotion of a branch (its pull request
+# carries the promotion's gates): `blueprintc/promote/<branch>`.
+PROMOTION_PREFIX = f"{PREFIX}promote/"
 
 
 def proposal_branch(branch: str, tip: pygit2.Oid, tree: pygit2.Oid) -> str:
@@ -45,6 +48,13 @@ def prepare(
     tree = write_tree(repo, files)
     if tip.tree_id == tree:
         return BranchResult(name, branch, "unchanged", str(tip.id)), None
+    promotion = repo.references.get(f"{tracking}{PROMOTION_PREFIX}{branch}")
+    promoted = repo.get(promotion.target) if promotion is not None else None
+    if isinstance(promoted, pygit2.Commit) and promoted.tree_id == tree:
+        # Proposed already, with its gates: a second pull request, with approvals alone,
+        # would let a merge skip the soak, score and change windows (`open_pull`).
+        head = f"{PROMOTION_PREFIX}{branch}"
+        return BranchResult(name, branch, "proposed", str(promoted.id), head), None
     head = proposal_branch(branch, tip.id, tree)
     on_server = repo.references.get(f"{tracking}{head}")
     if on_server is not None:
@@ -63,6 +73,8 @@ def open_pull(
         (p for p in api.open_pulls(owner, repo_name) if (p.get("head") or {}).get("ref") == head),
         None,
     )
+    if head.startswith(PROMOTION_PREFIX):
+        return _promotion(name, branch, head, commit, pull)
     if pull is None:
         made = repo.get(commit)
         message = made.message if made is not None else ""
@@ -82,3 +94,23 @@ def open_pull(
 def as_proposed(result: BranchResult, branch: str) -> BranchResult:
     """A proposal branch's push result, reported under the branch it proposes to."""
     return replace(result, branch=branch)
+
+
+def _promotion(
+    name: str, branch: str, head: str, commit: str, pull: dict[str, Any] | None
+) -> BranchResult:
+    """The change a promotion's branch holds: proposed by its pull request, never by
+    one of deliver's; with that pull request closed, nothing proposes it."""
+    if pull is None:
+        why = (
+            f"the change to {branch} is the promotion on {head}, whose pull request is "
+            "closed: promote again (`blueprintc promote ORG/APP --to ENV --remote`) or put "
+            "the lock entry back (`--rollback`), then deliver again"
+        )
+        return BranchResult(name, branch, "failed", commit, why)
+    where = pull.get("html_url") or f"#{pull.get('number')}"
+    detail = (
+        f"the promotion's pull request #{pull.get('number')} ({where}) from {head} holds "
+        "this change: `blueprintc promote --merge` merges it once its gates hold"
+    )
+    return BranchResult(name, branch, "proposed", commit, detail)

@@ -34,6 +34,7 @@ from blueprintc.deliver.embedded import (
     write_commit,
     write_tree,
 )
+from blueprintc.deliver.proposals import PROMOTION_PREFIX
 from blueprintc.deliver.remote import TRACKING, push_branches, remote_tip
 from blueprintc.deliver.transport import AuthRefused, Callbacks, why_failed
 from blueprintc.gitea import Gitea, GiteaError, failing_api
@@ -53,7 +54,7 @@ if TYPE_CHECKING:
     from blueprintc.deliver.credentials import Credentials
     from blueprintc.deliver.signing import CommitSigner
 
-PREFIX = "blueprintc/promote/"
+PREFIX = PROMOTION_PREFIX
 _MARKER = re.compile(r"<!-- blueprintc-promotion (\{.*?\}) -->")
 
 

@@ -216,3 +216,38 @@ def test_the_pull_request_body_of_a_new_blueprint_version(
     shown = re.sub(r"\b[0-9a-f]{12}\b", "<commit12>", shown)
     assert "Blueprint bp-webapp: 1.4.2 → 1.5.0" in shown
     assert shown == snapshot(extension_class=TextSnapshot)
+
+
+def test_deliver_finds_the_promotions_pull_request_and_opens_no_second_one(
+    ws: Path, gitea: tuple[str, Path, GiteaStandIn]
+) -> None:
+    """A second pull request, with approvals alone and none of the promotion's gates,
+    would let a merge in Gitea skip the soak, the score and the change windows."""
+    base, _, stand_in = gitea
+    opened = open_promotion(ws, base, promote_app(ws, "stg"), LATER)
+    assert opened.status == "opened"
+
+    result = deliver_remote(ws / "out", base, who(LATER))
+
+    staging = next(b for b in result.branches if (b.repo, b.branch) == ("acme/shop", "staging"))
+    assert staging.status == "proposed", staging.detail
+    assert staging.detail.startswith(f"the promotion's pull request #{opened.number} (")
+    assert [p["head"]["ref"] for p in stand_in.pulls["acme/shop"]] == ["blueprintc/promote/staging"]
+
+
+def test_deliver_never_reopens_a_closed_promotion_as_its_own_pull_request(
+    ws: Path, gitea: tuple[str, Path, GiteaStandIn]
+) -> None:
+    base, _, stand_in = gitea
+    opened = open_promotion(ws, base, promote_app(ws, "stg"), LATER)
+    assert opened.number is not None
+    Gitea(base, ALICE, 10).edit_pull("acme", "shop", opened.number, {"state": "closed"})
+
+    result = deliver_remote(ws / "out", base, who(LATER))
+
+    staging = next(b for b in result.branches if (b.repo, b.branch) == ("acme/shop", "staging"))
+    assert staging.status == "failed"
+    assert "the promotion on blueprintc/promote/staging, whose pull request is closed" in (
+        staging.detail
+    )
+    assert len(stand_in.pulls["acme/shop"]) == 1
