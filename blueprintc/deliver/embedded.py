@@ -81,6 +81,30 @@ class DeliveryResult:
         return sum(1 for b in self.branches if b.status == status)
 
 
+def written_by_blueprintc(tip: pygit2.Commit) -> bool:
+    """Whether blueprintc wrote the history ending at `tip`: its commit carries the
+    trailer, or it is Gitea's merge commit of a pull request blueprintc proposed (a
+    reviewer pressed "merge": Gitea writes the message, without the trailer), made
+    cleanly on blueprintc's history (the tree is the proposal's, both parents ours).
+    A squash or rebase merge keeps the trailer in its message; anything else is
+    someone else's history, never pushed over."""
+    commit = tip
+    for _ in range(_MERGES_WALKED):
+        if TRAILER in commit.message:
+            return True
+        parents = commit.parents
+        if len(parents) != 2 or commit.tree_id != parents[1].tree_id:
+            return False
+        if TRAILER not in parents[1].message:
+            return False
+        commit = parents[0]  # ours if it carries the trailer, or is such a merge itself
+    return False
+
+
+# How many merges in a row, each of a proposal, `written_by_blueprintc` follows back.
+_MERGES_WALKED = 1000
+
+
 def identity(name: str | None, email: str | None) -> Identity:
     """Flags first, then ``BLUEPRINTC_GIT_NAME``/``_EMAIL``, then a fixed default;
     the time is ``SOURCE_DATE_EPOCH`` when set (same inputs, same commit ids)."""
@@ -200,7 +224,7 @@ def commit_branch(
     if ref is not None:
         tip = repo.get(ref.target)
         assert isinstance(tip, pygit2.Commit)
-        if TRAILER not in tip.message:
+        if not written_by_blueprintc(tip):
             return BranchResult(
                 repo_name,
                 branch,

@@ -32,13 +32,13 @@ from blueprintc.deliver import proposals
 from blueprintc.deliver.branchplan import FLEET_REPO, GIT_DIR, plan
 from blueprintc.deliver.credentials import Credentials, credentials_for
 from blueprintc.deliver.embedded import (
-    TRAILER,
     BranchResult,
     DeliveryResult,
     Identity,
     commit_branch,
     inputs_digest,
     open_repo,
+    written_by_blueprintc,
 )
 from blueprintc.deliver.errors import DeliverError
 from blueprintc.deliver.provision import Provisioner, api_failure, gated_branches, is_protected
@@ -190,7 +190,7 @@ def _deliver_repo(
     for branch, tree in sorted(branches.items()):
         try:
             server_tip = remote_tip(repo, branch)
-            if server_tip is not None and TRAILER not in server_tip.message:
+            if server_tip is not None and not written_by_blueprintc(server_tip):
                 results.append(_unrelated(name, branch, url, server_tip))
                 continue
             if server_tip is not None and is_protected(branch, rules):
@@ -274,7 +274,7 @@ def _ours_not_empty(repo: pygit2.Repository) -> list[str]:
         if (
             isinstance(tip, pygit2.Commit)
             and not branch.startswith(proposals.PREFIX)
-            and TRAILER in tip.message
+            and written_by_blueprintc(tip)
             and len(tip.tree) > 0
         ):
             found.append(branch)

@@ -389,3 +389,69 @@ def test_a_gitea_whose_api_fails_is_not_taken_for_a_plain_git_server(
     assert f"the Gitea API at {base} is failing (HTTP {status}" in str(failing.value)
     assert str(failing.value).endswith("nothing was pushed")
     assert server_state(root) == before
+
+
+def test_a_proposal_a_reviewer_merged_in_gitea_is_blueprintc_s_history(
+    ws: Path, gitea: Gitea, creds: None
+) -> None:
+    """Gitea's merge button writes its own message (`Merge pull request '...' (#1) from
+    ... into main`), without deliver's trailer: every later delivery to that branch was
+    refused as someone else's history, with "delete the branch" as the way out."""
+    from blueprintc.deliver.credentials import Credentials
+    from blueprintc.gitea import Gitea as GiteaApi
+
+    base, root, stand_in = gitea
+    out = ws / "out"
+    assert not deliver_remote(out, base, WHO).failed
+    org = ws / "organizations/acme.yaml"
+    org.write_text(org.read_text().replace("Welcome to Acme", "Welcome to Acme Trading"))
+    assert not run_compile(ws, out=out).diagnostics
+    assert not deliver_remote(out, base, WHO).failed
+    pull = next(p for p in stand_in.pulls["acme/shop"] if p["base"]["ref"] == "main")
+    title = f"Merge pull request '{pull['title']}' (#{pull['number']}) into main"
+    alice = GiteaApi(base, Credentials("alice", "test-only", "test"), 10)
+    alice.merge_pull("acme", "shop", pull["number"], {"Do": "merge", "MergeTitleField": title})
+    merged = server_state(root)["acme/shop"]["main"]
+
+    org.write_text(org.read_text().replace("Welcome to Acme Trading", "Welcome, traders"))
+    assert not run_compile(ws, out=out).diagnostics
+    again = deliver_remote(out, base, WHO)
+
+    main = next(b for b in again.branches if (b.repo, b.branch) == ("acme/shop", "main"))
+    assert main.status == "proposed", main.detail
+    head = main.detail.split(" from ")[1].split(":")[0]
+    parent = subprocess.run(
+        ["git", "--git-dir", str(root / "acme/shop.git"), "rev-parse", f"{head}^"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert parent == merged  # proposed on the merge, nothing forced
+
+
+def test_a_merge_commit_with_other_changes_is_not_blueprintc_s(tmp_path: Path) -> None:
+    """A merge whose tree is not the proposal's (someone resolved it by hand, or merged
+    a branch of their own) is someone else's history."""
+    import pygit2
+
+    from blueprintc.deliver.embedded import TRAILER, written_by_blueprintc
+
+    repo = pygit2.init_repository(str(tmp_path / "r.git"), bare=True)
+    sig = pygit2.Signature("t", "t@x.invalid", 1_700_000_000, 0)
+
+    def commit(files: dict[str, bytes], message: str, parents: list[pygit2.Oid]) -> pygit2.Oid:
+        builder = repo.TreeBuilder()
+        for name, data in files.items():
+            builder.insert(name, repo.create_blob(data), pygit2.GIT_FILEMODE_BLOB)
+        return repo.create_commit(None, sig, sig, message, builder.write(), parents)
+
+    ours = commit({"a": b"1"}, f"deliver\n\n{TRAILER}\n", [])
+    proposal = commit({"a": b"2"}, f"deliver\n\n{TRAILER}\n", [ours])
+    clean = commit({"a": b"2"}, "Merge pull request 'x' (#1)", [ours, proposal])
+    edited = commit({"a": b"3"}, "Merge pull request 'x' (#1)", [ours, proposal])
+    theirs = commit({"a": b"2"}, "their work", [ours])
+    foreign = commit({"a": b"2"}, "Merge branch 'theirs'", [ours, theirs])
+    again = commit({"a": b"2"}, "Merge pull request 'y' (#2)", [clean, proposal])
+
+    verdicts = [written_by_blueprintc(repo.get(c)) for c in (clean, edited, foreign, again)]
+    assert verdicts == [True, False, False, True]
