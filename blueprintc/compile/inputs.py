@@ -110,13 +110,15 @@ def load_inputs(
     read most files already, and its bytes are the ones parsed here)."""
     inputs = Inputs(workspace=workspace, reads=reads or new_reads(workspace))
     shared = hashlib.sha256(f"blueprintc {__version__}\n".encode())
-    if workspace.doc is not None:
-        inputs.diagnostics += workspace_file_reports(workspace.doc)
     for key in INPUT_DIRS:
         try:
             input_dir(workspace, key)
         except InputError as exc:
             inputs.diagnostics.append(diagnostic_from_input(exc))
+    if workspace.doc is not None:  # less what BPI009 said of a directory, and better
+        told = {_place(d) for d in inputs.diagnostics}
+        found = workspace_file_reports(workspace.doc)
+        inputs.diagnostics += [d for d in found if _place(d) not in told]
     sovereign_path = workspace.root / setting(workspace, "sovereign", "sovereign.yaml")
     if not sovereign_path.exists() and not sovereign_path.is_symlink():
         rel = workspace.rel(sovereign_path)
@@ -170,6 +172,11 @@ def load_inputs(
             load_organization(inputs, path)
     report_refusals(inputs)
     return inputs
+
+
+def _place(diagnostic: Diagnostic) -> tuple[str, int, int]:
+    where = diagnostic.location
+    return where.file, where.line, where.column
 
 
 def report_refusals(inputs: Inputs) -> None:
