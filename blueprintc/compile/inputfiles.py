@@ -99,6 +99,24 @@ def organization_files(workspace: Workspace) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
 
 
+def nested_organization_files(workspace: Workspace) -> list[Path]:
+    """The `*.yaml`/`*.yml` files below a subdirectory of the organizations directory,
+    sorted: Organization specs compile does not read (`organization_files` reads the
+    directory's own), which a user who sorted them into folders would lose."""
+    try:
+        folder = input_dir(workspace, "organizations")
+    except InputError:
+        return []
+    if folder is None:
+        return []
+    found = []
+    for directory, dirs, files in os.walk(folder):
+        dirs.sort()
+        if Path(directory) != folder:
+            found += [Path(directory, f) for f in files if Path(f).suffix in (".yaml", ".yml")]
+    return sorted(found)
+
+
 def tree_files(top: Path) -> list[Path]:
     """Every entry under `top` that is not a directory (a link to one included), sorted;
     links to directories are not followed."""

@@ -22,6 +22,7 @@ from blueprintc.compile.helmvalues import organization_values, read_as_helm, sov
 from blueprintc.compile.inputfiles import (
     INPUT_DIRS,
     input_dir,
+    nested_organization_files,
     organization_files,
     setting,
     validation_context,
@@ -170,8 +171,24 @@ def load_inputs(
     if organizations:
         for path in organization_files(workspace):
             load_organization(inputs, path)
+    inputs.diagnostics += [_nested(workspace, p) for p in nested_organization_files(workspace)]
     report_refusals(inputs)
     return inputs
+
+
+def _nested(workspace: Workspace, path: Path) -> Diagnostic:
+    """BPP013 for an Organization spec in a subdirectory: not read, so compiling would
+    remove that Organization's tree from out/ without a word."""
+    folder = input_dir(workspace, "organizations")
+    assert folder is not None  # it holds `path`
+    top, rel = workspace.rel(folder), workspace.rel(path)
+    return report(
+        "BPP013",
+        f"{rel} is not read: Organization specs are the files of {top}/ itself, not of "
+        "its subdirectories",
+        Location(rel, 1, 1),
+        hint=f"move it to {top}/{path.name}, or out of {top}/ if it is no Organization",
+    )
 
 
 def _place(diagnostic: Diagnostic) -> tuple[str, int, int]:

@@ -51,3 +51,21 @@ def test_an_application_written_twice(tmp_path: Path) -> None:
     [(_, message, hint)] = _bpp013(root)
     assert message.startswith("Application ") and message.endswith(" is defined twice in acme")
     assert hint == "merge the two entries into one, or give one of them another name"
+
+
+def test_an_organization_sorted_into_a_subdirectory_is_not_dropped_silently(
+    tmp_path: Path,
+) -> None:
+    """It was not read: compile removed initech's whole tree from out/, exit 0."""
+    root = copy_workspace(tmp_path / "ws")
+    (root / "organizations/eu").mkdir()
+    (root / "organizations/initech.yaml").rename(root / "organizations/eu/initech.yaml")
+    [(file, message, hint)] = _bpp013(root)
+    assert file == "organizations/eu/initech.yaml"
+    assert message == (
+        "organizations/eu/initech.yaml is not read: Organization specs are the files of "
+        "organizations/ itself, not of its subdirectories"
+    )
+    assert hint == (
+        "move it to organizations/initech.yaml, or out of organizations/ if it is no Organization"
+    )
