@@ -132,8 +132,13 @@ def deliver(out: Path, who: Identity, signer: CommitSigner | None = None) -> Del
     (``blueprintc.deliver.state``), and the shards of owners unchanged since are not
     parsed (``blueprintc.deliver.branchplan``)."""
     git_dir = out / GIT_DIR
+    if signer is not None:
+        from blueprintc.deliver.signing import check_trusted
+
+        check_trusted(out, signer)
     state = DeliveryState.load(git_dir)
     result = DeliveryResult()
+    signed = f"+{signer.issuer}" if signer is not None else ""  # a new key: each tip again
     with compiled_shards(out, then="deliver again") as (shards, read):
         digest = inputs_digest(out)
         branches = plan_branches(shards, state)
@@ -143,6 +148,7 @@ def deliver(out: Path, who: Identity, signer: CommitSigner | None = None) -> Del
         with progress.phase("deliver branches", len(contents)) as step:
             for (repo_name, branch), content in sorted(contents.items()):
                 step()
+                content += signed
                 kept = state.unchanged(repo_name, branch, content)
                 if kept is not None:
                     result.branches.append(BranchResult(repo_name, branch, "unchanged", kept))
@@ -235,8 +241,11 @@ def commit_branch(
                     "to another branch or repository, then deliver again"
                 ),
             )
-        if tip.tree_id == tree_id:
+        if tip.tree_id == tree_id and (signer is None or signer.signed(tip)):
             return BranchResult(repo_name, branch, "unchanged", str(tip.id))
+        # The same tree, signed now: Flux's `verify` reads the tip's signature, and a
+        # delivery that first ran without the key (or with one since replaced) left
+        # tips it refuses, "unchanged" for ever.
         parents = [tip.id]
         old = _paths(tip.tree)
     message = _message(repo_name, branch, files, old, digest)

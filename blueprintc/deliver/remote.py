@@ -79,6 +79,10 @@ def deliver_remote(
     silent for ``timeout`` seconds fails the repository it was serving. With a Gitea
     API, the ``mirrors`` are made sure of too (a plain git server cannot mirror)."""
     base = check_remote(base)
+    if signer is not None:
+        from blueprintc.deliver.signing import check_trusted
+
+        check_trusted(out, signer)
     files = compiled_files(out, then="deliver again")
     digest = inputs_digest(out)
     repos: dict[str, dict[str, dict[str, bytes]]] = {}

@@ -28,13 +28,17 @@ import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
+import pygit2
 import pysequoia
+import yaml
 
 from blueprintc.deliver.errors import DeliverError
 
 PASSPHRASE_ENV = "BLUEPRINTC_SIGNING_PASSPHRASE"
+SIGNING_KEYS_FILE = "signing-keys.yaml"  # compile's Secret of spec.git.signingKeys
 PRIVATE_KEY_FILE = "openpgp.key"
 PUBLIC_KEY_FILE = "openpgp.pub"
 MAX_KEY_BYTES = 256 * 1024  # an Ed25519 key is ~1 KiB, an RSA-4096 one ~7 KiB
@@ -45,12 +49,66 @@ GPG_TIMEOUT = 120.0
 class CommitSigner:
     """An unlocked OpenPGP signing key (never printed)."""
 
-    fingerprint: str
+    fingerprint: str  # the certificate's (primary key's)
     _signer: pysequoia.PySigner
 
     def sign(self, commit: bytes) -> str:
         """The armored detached signature of a commit object's bytes."""
         return pysequoia.sign(self._signer, commit, mode=pysequoia.SignatureMode.DETACHED).decode()
+
+    @cached_property
+    def issuer(self) -> str:
+        """The fingerprint its signatures name as their issuer (the signing subkey's, or
+        the primary key's): read off a signature of its own."""
+        return _issuer(self.sign(b"blueprintc")) or self.fingerprint
+
+    def signed(self, commit: pygit2.Commit) -> bool:
+        """Whether `commit` carries a signature by this key (Flux's `verify` reads the
+        tip's: an unsigned one, or one by a key since replaced, fails it)."""
+        signature, _ = commit.gpg_signature
+        return signature is not None and _issuer(signature) == self.issuer
+
+
+def _issuer(armored: str | bytes) -> str | None:
+    data = armored.encode() if isinstance(armored, str) else armored
+    try:
+        fingerprint = pysequoia.Sig.from_bytes(data).issuer_fingerprint
+    except (RuntimeError, ValueError):
+        return None
+    return str(fingerprint).upper() if fingerprint else None
+
+
+def check_trusted(out: Path, signer: CommitSigner) -> None:
+    """Refuse a key the compiled tree does not verify with: Flux's GitRepositories check
+    each tip against the Sovereign's `spec.git.signingKeys` (compiled into
+    `vclusters/*/flux-system/signing-keys.yaml`), and refuse every commit another key
+    signed. A Sovereign with no such keys verifies nothing: any key will do."""
+    compiled = sorted(out.glob(f"vclusters/*/flux-system/{SIGNING_KEYS_FILE}"))
+    if not compiled:
+        return
+    trusted = _fingerprints(compiled[0])
+    if trusted and signer.fingerprint not in trusted:
+        raise DeliverError(
+            f"the signing key {signer.fingerprint} is not one of the Sovereign's "
+            f"spec.git.signingKeys ({', '.join(sorted(trusted))}): Flux would refuse every "
+            "commit it signs; add its public key (blueprintc keygen --openpgp wrote it beside "
+            "the secret key, .pub) to spec.git.signingKeys and compile, or sign with one of "
+            "those keys"
+        )
+
+
+def _fingerprints(secret: Path) -> set[str]:
+    """The certificates' fingerprints of a compiled public-key Secret (empty when it
+    cannot be read: compile checked its keys, BPC finds a broken file)."""
+    try:
+        body = yaml.safe_load(secret.read_text(encoding="utf-8"))
+        entries = body["stringData"].values()
+        return {
+            pysequoia.Cert.from_bytes(str(armored).encode()).fingerprint.upper()
+            for armored in entries
+        }
+    except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError, RuntimeError, ValueError):
+        return set()
 
 
 def load_signer(path: Path) -> CommitSigner:

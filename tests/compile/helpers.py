@@ -48,6 +48,18 @@ def copy_workspace(dst: Path) -> Path:
     return dst
 
 
+def trust_signing_key(root: Path, public_key: Path) -> None:
+    """Add the armored OpenPGP public key at `public_key` to the workspace Sovereign's
+    spec.git.signingKeys (as a user does for the key they deliver with)."""
+    sovereign = root / "sovereign.yaml"
+    text = sovereign.read_text(encoding="utf-8")
+    anchor = "    signingKeys:\n"
+    assert anchor in text
+    armored = public_key.read_text(encoding="utf-8").strip().splitlines()
+    item = "      - |\n" + "".join(f"        {line}\n" if line else "\n" for line in armored)
+    sovereign.write_text(text.replace(anchor, anchor + item, 1), encoding="utf-8")
+
+
 def line_of(path: Path, text: str) -> int:
     """The 1-based number of the first line of `path` that holds `text`."""
     return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if text in line)

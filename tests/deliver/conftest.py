@@ -8,13 +8,16 @@ from pathlib import Path
 import pytest
 
 from blueprintc.compile.run import run_compile
-from tests.compile.helpers import copy_workspace
+from tests.compile.helpers import copy_workspace, trust_signing_key
 from tests.deliver.helpers import CREDS
 
 
 @pytest.fixture(scope="module")
-def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def workspace(tmp_path_factory: pytest.TempPathFactory, openpgp_keys: dict[str, Path]) -> Path:
+    """The reference workspace, whose Sovereign also trusts the `deliver` test key (the
+    key the signed deliveries sign with), compiled."""
     root = copy_workspace(tmp_path_factory.mktemp("ws") / "ws")
+    trust_signing_key(root, openpgp_keys["deliver.pub"])
     outcome = run_compile(root, out=root / "out")
     assert not outcome.diagnostics, outcome.diagnostics
     return root

@@ -15,12 +15,10 @@ import pygit2
 import pytest
 
 from blueprintc.build.envtree import compiled_files
-from blueprintc.compile.run import run_compile
 from blueprintc.deliver.branchplan import plan
 from blueprintc.deliver.embedded import Identity, deliver, write_tree
 from blueprintc.deliver.signing import PASSPHRASE_ENV, load_signer
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 WHO = Identity("Test Bot", "bot@example.test", 1_700_000_000)
 SIGNATURE = re.compile(
     rb"\ngpgsig -----BEGIN PGP SIGNATURE-----\n(?: [^\n]*\n)+? -----END PGP SIGNATURE-----\n(?! )"
@@ -28,11 +26,9 @@ SIGNATURE = re.compile(
 
 
 @pytest.fixture(scope="module")
-def compiled(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("compiled") / "out"
-    outcome = run_compile(REPO_ROOT, out=out)
-    assert not outcome.diagnostics, outcome.diagnostics
-    return out
+def compiled(workspace: Path) -> Path:
+    """The compiled reference workspace whose Sovereign trusts the `deliver` key."""
+    return workspace / "out"
 
 
 @pytest.fixture
@@ -222,3 +218,33 @@ def test_the_signature_is_one_flux_go_crypto_reads(
     assert "version 4" in packets and "algo 22" in packets and "digest algo 10" in packets
     critical = [line.strip() for line in packets.splitlines() if "critical" in line]
     assert critical and all(line.startswith("critical hashed subpkt 2 ") for line in critical)
+
+
+def test_a_delivery_signed_after_an_unsigned_one_signs_the_tips(
+    out: Path, openpgp_keys: dict[str, Path], gnupg_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The trees are the same, so every branch was "unchanged" and kept its unsigned
+    tip, which Flux's `verify` refuses."""
+    assert not deliver(out, WHO).failed
+    monkeypatch.setenv(PASSPHRASE_ENV, "test-only-passphrase")
+    signer = load_signer(openpgp_keys["deliver"])
+
+    signed = deliver(out, WHO, signer)
+
+    assert signed.count("delivered") == len(signed.branches)
+    fleet = out / "git/system/fleet.git"
+    assert b"GOODSIG" in _git(fleet, gnupg_home, "verify-commit", "--raw", "main").stderr
+    assert deliver(out, WHO, signer).count("unchanged") == len(signed.branches)
+
+
+def test_a_key_the_sovereign_does_not_trust_is_refused_before_anything_is_written(
+    out: Path, openpgp_keys: dict[str, Path]
+) -> None:
+    from blueprintc.deliver.errors import DeliverError
+
+    with pytest.raises(DeliverError) as refused:
+        deliver(out, WHO, load_signer(openpgp_keys["other"]))
+
+    assert "is not one of the Sovereign's spec.git.signingKeys" in str(refused.value)
+    assert "Flux would refuse every commit it signs" in str(refused.value)
+    assert not (out / "git").exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from tests.compile.helpers import copy_workspace, trust_signing_key
 from tests.hostile.harness import REPO, assert_refused, run_cli
 
 
@@ -95,6 +96,13 @@ def test_keygen_openpgp_makes_a_key_deliver_signs_with(tmp_path: Path) -> None:
     assert_refused(again, "already exist", "--force")
     out = tmp_path / "out"
     assert run_cli("compile", "--out", out, cwd=REPO).code == 0
+    untrusted = run_cli(
+        "deliver", "--out", out, "--signing-key", keys / "openpgp.key", cwd=tmp_path, env=env
+    )
+    assert_refused(untrusted, "not one of the Sovereign's spec.git.signingKeys")
+    root = copy_workspace(tmp_path / "ws")
+    trust_signing_key(root, keys / "openpgp.pub")  # what the user does with openpgp.pub
+    assert run_cli("compile", "--out", out, cwd=root).code == 0
     run = run_cli(
         "deliver", "--out", out, "--signing-key", keys / "openpgp.key", cwd=tmp_path, env=env
     )
