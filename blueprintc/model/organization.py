@@ -71,11 +71,22 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+def _count(value: Any) -> int:
+    """An integer as the schema takes it (`80`, `80.0`), else 0: `80%`, `"two"` or a
+    list is the schema rule's finding (BPP015) at its line, never a failed conversion."""
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value if isinstance(value, int) else 0
+
+
 def _policy(data: dict[str, Any]) -> Policy:
+    soak = data.get("soakDuration")
     return Policy(
-        required_approvers=int(data.get("requiredApprovers", 0) or 0),
-        soak_duration=str(data.get("soakDuration", "0s")),
-        min_re_score=int(data.get("minREScore", 0) or 0),
+        required_approvers=_count(data.get("requiredApprovers")),
+        soak_duration=soak if isinstance(soak, str) else "0s",
+        min_re_score=_count(data.get("minREScore")),
         change_windows=tuple(w for w in _list(data.get("changeWindows")) if isinstance(w, dict)),
     )
 
