@@ -9,6 +9,7 @@ import re
 
 from blueprintc.canon import Canon
 from blueprintc.compile.findings import at, report
+from blueprintc.compile.region_keys import region_hint
 from blueprintc.diagnostics import Diagnostic, Location
 from blueprintc.model.organization import Organization
 from blueprintc.model.sovereign import Region, Sovereign
@@ -230,14 +231,13 @@ def check_organization(
     regions_known = canon_regions(canon, sovereign)
     for index, region in enumerate(org.regions):
         if regions_known and region not in rtz:
-            close = difflib.get_close_matches(str(region), sorted(rtz), 1)
             found.append(
                 report(
                     "BPP011",
                     f"Organization region {region} is not a region of Sovereign "
                     f"{sovereign.name} that hosts Applications (rtz: {', '.join(sorted(rtz))})",
                     at(doc, ("spec", "regions", index)),
-                    hint=f"did you mean {close[0]}?" if close else None,
+                    hint=region_hint(region, rtz),
                 )
             )
     for env in org.environments:

@@ -13,6 +13,11 @@ def host_cluster(provider: str, region: str, building_block: str, env_type: str)
     return f"{provider}-{region}-{building_block}-{env_type}"
 
 
+def host_cluster_in(region_key: str, building_block: str, env_type: str) -> str:
+    """`host_cluster` of a region key `{prov}-{reg}` as Organizations write it."""
+    return f"{region_key}-{building_block}-{env_type}"
+
+
 def vcluster(host: str, org: str) -> str:
     """Qualified vcluster name `{prov}-{reg}-{bb}-{env_type}-{org}`."""
     return f"{host}-{org}"

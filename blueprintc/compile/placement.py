@@ -5,12 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from blueprintc.compile.findings import at, report
+from blueprintc.compile.region_keys import region_hint
 from blueprintc.diagnostics import Diagnostic
 from blueprintc.model.blueprint import Blueprint
 from blueprintc.model.organization import Application, Organization
 
 SINGLE = "single-region"
 MODES = ("single-region", "active-active", "active-hotstandby")
+_CHOSEN = (
+    "regions are chosen when the Organization is created (canon P2): "
+    "add the region to spec.regions in the same change, or pick one of them"
+)
 
 
 @dataclass(frozen=True)
@@ -84,8 +89,13 @@ def resolve_placement(
                     f"Application {app.name} is placed in {region}, which is not one of "
                     f"Organization {org.slug}'s regions ({', '.join(org.regions)})",
                     at(org.doc, path),
-                    hint="regions are chosen when the Organization is created (canon P2): "
-                    "add the region to spec.regions in the same change, or pick one of them",
+                    hint=_placement_hint(region, org.regions),
                 )
             )
     return ResolvedPlacement(mode, regions), diagnostics
+
+
+def _placement_hint(region: str, chosen: list[str]) -> str:
+    """A key without its provider (`nbg`) is a slip in writing one of the Organization's
+    regions; any other is a region to choose, or one not to place in."""
+    return ("-" not in region and region_hint(region, chosen)) or _CHOSEN

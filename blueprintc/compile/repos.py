@@ -26,9 +26,10 @@ def app_repo_root(plan: AppPlan) -> str:
 
 
 def vcluster_for(plan: AppPlan, region_key: str) -> tuple[str, str, str]:
-    """(host cluster, vcluster, `{prov}-{reg}`) of a placement region."""
-    provider, region = region_key.split("-", 1)
-    host = names.host_cluster(provider, region, names.RTZ, plan.env.env_type)
+    """(host cluster, vcluster, `{prov}-{reg}`) of a placement region. The key is not
+    split: one written as no `{prov}-{reg}` (`nbg`) is BPP011 at its line, which stops
+    the compile, and naming its cluster as written must not fail before that is said."""
+    host = names.host_cluster_in(region_key, names.RTZ, plan.env.env_type)
     return host, names.vcluster(host, plan.org.slug), region_key
 
 

@@ -17,7 +17,7 @@ from blueprintc.lint import lint
 from blueprintc.source import SourceFile
 from blueprintc.yamldoc import load_yaml
 from tests.cli.helpers import invoke
-from tests.compile.helpers import copy_workspace
+from tests.compile.helpers import copy_workspace, line_of
 
 VALUES = "blueprints/webapp/chart/values.yaml"
 # A chart default the Application acme/shop (bp-webapp) gets, written twice.
@@ -234,3 +234,59 @@ def test_a_misspelt_region_gets_the_closest_region_of_the_sovereign(tmp_path: Pa
     assert region.location.line == 9 and region.hint == "did you mean hz-nbg?"
     # the Applications placed in hz-nbg are now outside acme's regions: said as such
     assert all("is placed in hz-nbg" in d.message for d in found if d is not region)
+
+
+@pytest.mark.parametrize(
+    ("org", "old", "new", "message"),
+    [
+        (
+            "initech",
+            "\n  regions: [hz-nbg]\n",
+            "\n  regions: [nbg]\n",
+            "Organization region nbg is not a region of Sovereign omantel",
+        ),
+        (
+            "acme",
+            "active-active\n        regions: [hz-nbg, oci-fra]\n",
+            "active-active\n        regions: [nbg, oci-fra]\n",
+            "Application shop is placed in nbg, which is not one of",
+        ),
+    ],
+)
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_region_without_its_provider_is_bpp011_with_the_key_to_write(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    org: str,
+    old: str,
+    new: str,
+    message: str,
+    jobs: int,
+) -> None:
+    """`nbg` for `hz-nbg` (region codes are provider-scoped): BPP011 at the region,
+    saying the key to write, never a traceback from naming its cluster; the same in
+    compile's worker processes (`--jobs`, from 16 Organizations: here from 2)."""
+    from blueprintc.compile import planner
+
+    monkeypatch.setattr(planner, "PARALLEL_MIN_ORGANIZATIONS", 2)
+    root = copy_workspace(tmp_path / "ws")
+    path = root / "organizations" / f"{org}.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    line = line_of(path, "[nbg")
+    outcome = plan(root, jobs=jobs)
+    assert outcome.result is not None and bool(outcome.result.checked) == (jobs > 1)
+    assert [
+        (d.rule, d.location.file, d.location.line, d.location.column, d.hint)
+        for d in outcome.failing
+    ] == [
+        (
+            "BPP011",
+            f"organizations/{org}.yaml",
+            line,
+            new.rstrip("\n").rpartition("\n")[2].index("nbg") + 1,
+            "write the region with its provider: hz-nbg",
+        )
+    ]
+    assert outcome.failing[0].message.startswith(message)

@@ -83,6 +83,8 @@ P2 = input_rule(
     against its regions: one typo there is one finding, not one per Organization.
     Likewise, while an Organization's own list names a region the Sovereign does
     not host, a placement in one of the Sovereign's regions is not reported again.
+    A region written without its provider (`nbg`; region codes are provider-scoped)
+    is told the key to write (`hz-nbg`).
     """,
 )
 
