@@ -42,7 +42,8 @@ def unread_config(
             continue
         files = _files(workspace, entry, dep)
         for found in unread_values(given, defaults, files):
-            line, column = layer.locate((key, *found.path)) if layer.locate else (1, 1)
+            place = (key, *found.path)  # at its key (a mapping's value is on the next line)
+            line, column = layer.locate(place, True) if layer.locate else (1, 1)
             where = json_path((key, *found.path))
             message, hint = _wording(layer.name, str(dep.get("name")), key, found)
             diagnostic = report(

@@ -76,11 +76,12 @@ def unknown_values(
         for key in unknown_keys([str(k) for k in layer.data], known):
             if config and layer.name.startswith(config) and key in refused:
                 continue  # BPP004 reports the key, an error: this warning would say it again
+            # at the key that sets it: a mapping's value starts on the line below
             if layer.name == "configSchema defaults":
                 path = ("spec", "configSchema", "properties", key, "default")
-                line, column = entry.blueprint.doc.locate(path)
+                line, column = entry.blueprint.doc.locate(path, key=True)
             else:
-                line, column = layer.locate((key,)) if layer.locate else (1, 1)
+                line, column = layer.locate((key,), True) if layer.locate else (1, 1)
             guess = _below_subchart(workspace, entry, key) or closest(
                 key, values if isinstance(values, dict) else None, known
             )

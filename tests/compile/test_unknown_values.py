@@ -15,7 +15,7 @@ from blueprintc.compile.chart_keys import chart_keys, closest, unknown_keys
 from blueprintc.compile.planner import compile_workspace
 from blueprintc.diagnostics import Severity
 from blueprintc.source import SourceFile
-from tests.compile.helpers import REPO, copy_workspace
+from tests.compile.helpers import REPO, copy_workspace, line_of
 
 
 def _read(path: Path) -> SourceFile:
@@ -140,3 +140,35 @@ def _bpp022_hints(workspace: Path, setting: str) -> list[str | None]:
     dev = workspace / "overlays" / "environments" / "dev.yaml"
     dev.write_text(dev.read_text().replace("bp-webapp:\n", f"bp-webapp:\n{setting}"))
     return [d.hint for d in compile_workspace(workspace).diagnostics if d.rule == "BPP022"]
+
+
+@pytest.mark.parametrize(
+    ("rel", "old", "new", "key"),
+    [
+        # the Sovereign overlay's first `ingress:`, whose value is `className: cilium`
+        ("overlays/sovereigns/omantel.yaml", "\n  ingress:\n", "\n  ingres:\n", "  ingres:"),
+        # a configSchema default that is a mapping, set on the lines below `default:`
+        (
+            "blueprints/webapp/blueprint.yaml",
+            "    properties:\n      webapp:\n",
+            "    properties:\n      extras:\n        type: object\n        default:\n"
+            "          a: 1\n      webapp:\n",
+            "        default:",
+        ),
+    ],
+)
+def test_a_key_whose_value_is_a_mapping_is_reported_at_the_key(
+    tmp_path: Path, rel: str, old: str, new: str, key: str
+) -> None:
+    """At the key that sets it (`ingres:`), not at the mapping's first key on the line
+    below (`className: cilium`), which is right where it stands."""
+    workspace = copy_workspace(tmp_path / "ws")
+    path = workspace / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    line = line_of(path, key)
+    found = [d for d in compile_workspace(workspace).diagnostics if d.rule == "BPP022"]
+    assert {(d.location.file, d.location.line, d.location.column) for d in found} == {
+        (rel, line, len(key) - len(key.lstrip()) + 1)
+    }

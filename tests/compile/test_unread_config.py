@@ -109,3 +109,12 @@ def test_a_kit_value_the_chart_does_not_have_at_all(tmp_path: Path) -> None:
             "did you mean 'enabled'? use a key of the chart's values.yaml, or remove the setting",
         )
     ]
+
+
+def test_a_slip_whose_value_is_a_mapping_is_reported_at_its_key(tmp_path: Path) -> None:
+    """`serviceMonitr:` for `serviceMonitor:`: at the key, not at `interval:` on the line
+    below it."""
+    root, line = _dev_overlay_with(tmp_path, "    serviceMonitr:\n      interval: 30s\n")
+    [(file, at, message, _)] = _unread(root)
+    assert (file, at) == (DEV, line)
+    assert message.startswith("Environment overlay dev sets 'webapp.serviceMonitr'")
