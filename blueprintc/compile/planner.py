@@ -19,6 +19,7 @@ from blueprintc import progress
 from blueprintc.compile import catalyst_config as cc
 from blueprintc.compile import flux, names
 from blueprintc.compile.app_checks import crd_order, one_finding_per_failure, render_checks
+from blueprintc.compile.app_names import reserved_name
 from blueprintc.compile.app_ownership import app_ownership
 from blueprintc.compile.apps import AppPlan, plan_application, resolve_blueprint
 from blueprintc.compile.dependency_placement import unplaced_dependencies
@@ -295,6 +296,10 @@ def plan_organization(result: CompileResult, org: Organization, cache: RenderCac
                     "merge the two entries into one, or give one of them another name",
                 )
             )
+            continue
+        reserved = reserved_name(org, app)
+        if reserved is not None:  # planned, it would replace what applies it
+            result.diagnostics.append(reserved)
             continue
         siblings[app.name] = app
         entry, found = resolve_blueprint(inputs, org, app)

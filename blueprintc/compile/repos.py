@@ -19,6 +19,11 @@ REGISTRY_SOURCE = "catalyst"
 FLEET_REPO = "system/fleet"
 RECEIVER = "gitea"  # each vcluster's Receiver of its Application repositories' pushes
 SIGNING_KEYS_SECRET = "git-signing-keys"  # the OpenPGP public keys Flux verifies with
+# Each vcluster's Flux bootstrap (vcluster_files), in the namespace flux.FLUX_NAMESPACE:
+ROOT_SOURCE = "environment"  # GitRepository of the fleet repository
+ROOT_SYNC = "applications"  # Kustomization applying APPS_DIR, one file per Application
+APPS_DIR = "applications"
+KUSTOMIZATION = "kustomization.yaml"  # APPS_DIR's list of those files
 
 
 def app_repo_root(plan: AppPlan) -> str:
@@ -140,7 +145,7 @@ def vcluster_files(
     git = parametrise(sovereign.git_base_url.rstrip("/"), sovereign)
     root = f"vclusters/{vcluster}"
     params = vcluster_parameters(sovereign, vcluster, org.slug)
-    bootstrap = ["parameters.yaml", "environment.yaml", "applications.yaml"]
+    bootstrap = ["parameters.yaml", f"{ROOT_SOURCE}.yaml", f"{ROOT_SYNC}.yaml"]
     verify_secret = SIGNING_KEYS_SECRET if sovereign.signing_keys else None
     if verify_secret:
         bootstrap.insert(0, "signing-keys.yaml")
@@ -152,14 +157,14 @@ def vcluster_files(
         f"{root}/flux-system/parameters.yaml": [
             flux.config_map(PARAMETERS_CONFIGMAP, flux.FLUX_NAMESPACE, params, base_labels)
         ],
-        f"{root}/flux-system/environment.yaml": [
-            flux.git_repository("environment", f"{git}/{FLEET_REPO}.git", "main", base_labels)
+        f"{root}/flux-system/{ROOT_SOURCE}.yaml": [
+            flux.git_repository(ROOT_SOURCE, f"{git}/{FLEET_REPO}.git", "main", base_labels)
         ],
-        f"{root}/flux-system/applications.yaml": [
+        f"{root}/flux-system/{ROOT_SYNC}.yaml": [
             flux.flux_kustomization(
-                name="applications",
-                path=f"./{root}/applications",
-                source="environment",
+                name=ROOT_SYNC,
+                path=f"./{root}/{APPS_DIR}",
+                source=ROOT_SOURCE,
                 labels=base_labels,
                 substitute_from=PARAMETERS_CONFIGMAP,
             )
@@ -204,7 +209,22 @@ def vcluster_files(
             substitute_from=PARAMETERS_CONFIGMAP,
             depends_on=[d["name"] for d in plan.depends_on],
         )
-        files[f"{root}/applications/{app.name}.yaml"] = [source, sync]
+        files[f"{root}/{APPS_DIR}/{app.name}.yaml"] = [source, sync]
         resources.append(f"{app.name}.yaml")
-    files[f"{root}/applications/kustomization.yaml"] = [flux.kustomization(resources)]
+    files[f"{root}/{APPS_DIR}/{KUSTOMIZATION}"] = [flux.kustomization(resources)]
     return files
+
+
+def reserved_application_names() -> dict[str, str]:
+    """The names an Application may not take, each with what vcluster_files gives it to:
+    an Application `{app}` gets its own GitRepository and Kustomization `{app}` in
+    flux.FLUX_NAMESPACE, its Namespace `{app}` and the file `{APPS_DIR}/{app}.yaml`, so
+    these would define the bootstrap's own objects (or Flux's namespace) a second time."""
+    ns = flux.FLUX_NAMESPACE
+    return {
+        ROOT_SOURCE: f"the GitRepository {ns}/{ROOT_SOURCE} every vcluster's Flux syncs from",
+        ROOT_SYNC: f"the Kustomization {ns}/{ROOT_SYNC} applying a vcluster's Applications",
+        ns: f"the namespace {ns} of Flux itself, which pruning the Application would delete",
+        KUSTOMIZATION.removesuffix(".yaml"): f"{APPS_DIR}/{KUSTOMIZATION}, the list of a "
+        "vcluster's Applications",
+    }

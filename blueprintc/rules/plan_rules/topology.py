@@ -99,7 +99,14 @@ NAMES = input_rule(
     (`system`, `flux`, `kube-*`, any provider/region/building-block/env-type
     code); provider, region, building-block and env-type codes exist in the
     canon (regions are provider-scoped); computed host-cluster, vcluster and
-    location-code names obey their patterns.
+    location-code names obey their patterns. An Application is defined once per
+    Organization, and not under a name compile gives its own objects inside each
+    vcluster, where the Application's namespace, GitRepository and Kustomization
+    take its name: `environment` (the GitRepository the vcluster's Flux syncs
+    from), `applications` (the Kustomization applying the Applications),
+    `kustomization` (their list, `applications/kustomization.yaml`) and
+    `flux-system` (Flux's own namespace, which the Application's pruning would
+    delete).
     """,
 )
 
