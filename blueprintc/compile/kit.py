@@ -37,6 +37,7 @@ from blueprintc.compile.kit_release import (
     slots,
     upgrade_settings,
 )
+from blueprintc.compile.kit_release_names import release_name_findings
 from blueprintc.compile.parameters import (
     HOST_PARAMETERS,
     PARAMETERS_CONFIGMAP,
@@ -166,6 +167,7 @@ def plan_kit(
     found.extend(crd_findings(sovereign, entries, rendered, depends, inputs.catalog))
     found.extend(unserved_findings(inputs, entries, rendered, cache))
     found.extend(ownership_findings(sovereign, entries, rendered, placed_on, order))
+    found.extend(release_name_findings(sovereign, entries, placed_on))
     resources.sort()  # by slot: every dependency's file before its dependents'
     namespaces = kit_namespaces(sovereign, [kit for kit, _ in entries.values()], found)
     if namespaces:

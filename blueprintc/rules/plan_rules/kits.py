@@ -114,6 +114,11 @@ OBJECT_OWNED_TWICE = input_rule(
     a failed install, deletes the namespace with the other release's objects. With
     take-ownership off, the second install fails (`invalid ownership metadata`).
     Reported at the later entry (in install order), naming the other and the objects.
+    The Helm release itself is owned twice when two kit entries on a common host have
+    one `releaseName`: Flux keeps a release's history in the HelmRelease's namespace
+    (flux-system, for every kit entry) by that name, whatever the target namespaces,
+    so both HelmReleases upgrade, roll back and uninstall one release. Reported at the
+    second entry's `releaseName:` in sovereign.yaml.
 
     Applications of an Organization's Environment share a vcluster per region, each
     in a namespace of its own: two of them clash on a cluster-scoped object, or on one
