@@ -69,7 +69,9 @@ class DeliveryState:
             data = json.loads(_read_ascii(os.fspath(git_dir / STATE_FILE)))  # json.dumps' ASCII
         except (OSError, ValueError):
             return cls(git_dir)
-        branches = data.get("branches") if isinstance(data, dict) else None
+        if not isinstance(data, dict):  # `null`, `[]`, `""`: as unreadable as bad JSON
+            return cls(git_dir)
+        branches = data.get("branches")
         if data.get("format") != _FORMAT or not isinstance(branches, dict):
             return cls(git_dir)
         kept = {k: v for k, v in branches.items() if isinstance(v, dict)}

@@ -114,7 +114,7 @@ def recover_journal(out: Path) -> bool:
     staging = out / _STAGING
     if os.path.lexists(journal_path):
         try:
-            journal = json.loads(journal_path.read_bytes())
+            journal = _journal(json.loads(journal_path.read_bytes()))
         except (OSError, ValueError) as exc:
             raise EmitError(
                 f"cannot read the emit journal {journal_path}: {exc}; fix: delete "
@@ -129,6 +129,30 @@ def recover_journal(out: Path) -> bool:
             shutil.rmtree(staging)
         return True
     return False
+
+
+def _journal(data: object) -> Journal:
+    """`data` as a journal, checked whole before any of it is applied: valid JSON of
+    another shape (`null`, `[]`, a key missing) is as unreadable as invalid JSON."""
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
+    for key in ("remove", "remove_dirs", "replace", "state"):
+        items = data.get(key)
+        if not isinstance(items, list):
+            raise ValueError(f"{key!r} is not a list")
+        for item in items:
+            if key.startswith("remove"):
+                ok = isinstance(item, str)
+            else:
+                ok = (
+                    isinstance(item, list)
+                    and len(item) == 2
+                    and isinstance(item[1], str)
+                    and (isinstance(item[0], str) or (key == "state" and item[0] is None))
+                )
+            if not ok:
+                raise ValueError(f"{key!r} holds {json.dumps(item)[:80]}")
+    return data
 
 
 def _apply(out: Path, journal: Journal) -> None:

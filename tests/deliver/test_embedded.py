@@ -201,9 +201,11 @@ def test_a_removed_application_is_emptied_by_a_commit_and_its_repository_kept(
     assert third.count("delivered") == 0
 
 
-def test_a_lost_or_garbled_state_takes_the_full_path(out: Path) -> None:
+@pytest.mark.parametrize("garbled", ["{not json", "null", "[]", '""', "7"])
+def test_a_lost_or_garbled_state_takes_the_full_path(out: Path, garbled: str) -> None:
+    """JSON that is not an object is as unreadable as invalid JSON."""
     first = {(b.repo, b.branch): b.commit for b in deliver(out, WHO).branches}
-    (out / "git" / STATE_FILE).write_text("{not json")
+    (out / "git" / STATE_FILE).write_text(garbled)
     again = deliver(out, WHO)
     assert again.count("unchanged") == len(first) and again.count("delivered") == 0
     assert json.loads((out / "git" / STATE_FILE).read_text())["format"] == 1

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from blueprintc.emit import OutputFile, emit, fsutil, recover, serialise
+from blueprintc.emit import EmitError, OutputFile, emit, fsutil, recover, serialise
 from blueprintc.emit import journal as journal_module
 from blueprintc.emit import tree as tree_module
 from blueprintc.emit.fsutil import exchange
@@ -179,6 +179,32 @@ def test_recovery_rolls_forward_a_complete_new_tree(tmp_path: Path) -> None:
     assert recover(out)
     assert tree_bytes(out) == _expected(make_files(3))
     _assert_clean(out)
+
+
+@pytest.mark.parametrize(
+    "journal",
+    [
+        "{not json",
+        "null",
+        "[]",
+        '""',
+        "{}",
+        '{"remove": 5, "remove_dirs": [], "replace": [], "state": []}',
+        '{"remove": ["apps/app-00/env-0/file-00000.yaml"], "remove_dirs": [], '
+        '"replace": [["x"]], "state": []}',
+        '{"remove": [], "remove_dirs": [], "replace": [], "state": [[null, 3]]}',
+    ],
+)
+def test_a_journal_of_another_shape_is_refused_whole_with_its_fix(
+    tmp_path: Path, journal: str
+) -> None:
+    out = tmp_path / "out"
+    emit(make_files(3), out)
+    before = tree_bytes(out)
+    (out / ".blueprintc/journal.json").write_text(journal)
+    with pytest.raises(EmitError, match=r"cannot read the emit journal .*fix: delete"):
+        recover(out)
+    assert tree_bytes(out) == before  # nothing of it applied
 
 
 def test_sigkill_of_a_real_emit_of_3000_files(fast_tmp: Path) -> None:
