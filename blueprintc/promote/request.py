@@ -153,6 +153,8 @@ def waiting(inputs: Inputs, to: str | None = None) -> list[tuple[Request, LockEn
     """Every promotion waiting (into env type `to`, else into every gated Environment),
     each entry taken from the lock as it is now: promoting staging and production in
     one run moves production to what staging ran before, never past a gate."""
+    if to is not None:
+        _check_gated(inputs, to)
     found = []
     for org in sorted(inputs.organizations, key=lambda o: o.slug):
         for app in org.applications:
@@ -171,3 +173,23 @@ def waiting(inputs: Inputs, to: str | None = None) -> list[tuple[Request, LockEn
                 if inputs.lock.entries.get(request.key) != entry:
                     found.append((request, entry))
     return found
+
+
+def _check_gated(inputs: Inputs, to: str) -> None:
+    """`--all --to ENV` names an env type some Organization promotes into: a typo, or
+    an Environment that takes changes directly, is refused as for one promotion."""
+    having = [o for o in sorted(inputs.organizations, key=lambda o: o.slug) if _has(o, to)]
+    if not having:
+        types = [e.env_type for o in inputs.organizations for e in o.environments]
+        known = ", ".join(dict.fromkeys(types)) or "none"
+        raise PromoteError(f"no Organization has an Environment {to!r} (they have: {known})")
+    if all(promotion_source(o, _environment(o, to)) is None for o in having):
+        orgs = ", ".join(o.slug for o in having)
+        raise PromoteError(
+            f"{to} takes changes directly in every Organization that has it ({orgs}; nothing "
+            "promotes into it): compile and deliver bring them"
+        )
+
+
+def _has(org: Organization, env_type: str) -> bool:
+    return any(e.env_type == env_type for e in org.environments)

@@ -94,6 +94,15 @@ def test_all_promotes_each_from_what_its_source_ran_before(ws: Path) -> None:
             "not from prod",
         ),
         (["acme", "--to", "stg"], "'acme': name the Application as ORG/APP"),
+        (
+            ["--all", "--to", "bogus"],
+            "no Organization has an Environment 'bogus' (they have: prod, stg, dev, uat, poc)",
+        ),
+        (
+            ["--all", "--to", "dev"],
+            "dev takes changes directly in every Organization that has it (acme, globex; "
+            "nothing promotes into it): compile and deliver bring them",
+        ),
         (["acme/shop", "--to", "stg", "--rollback"], "is not in a Git repository"),
     ],
 )
