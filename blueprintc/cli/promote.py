@@ -391,8 +391,11 @@ def _merge(
     from blueprintc.compile.run import run_compile
     from blueprintc.promote.local import CompileFailed
     from blueprintc.promote.pulls import merge
+    from blueprintc.promote.request import application as named
 
     assert settings is not None
+    if application is not None:
+        named(inputs, application)  # in the workspace, before the compile and the API
     compiled = run_compile(root, out)  # the heads are checked against what the lock gives
     if compiled.failing:
         raise CompileFailed("the workspace does not compile: fix it first", compiled.failing)

@@ -152,7 +152,8 @@ def merge(
     applications: list[str] | None = None,
 ) -> list[PullResult]:
     """Merge every open promotion pull request of `applications` (ORG/APP; default:
-    every Application of the workspace) whose gates all hold; refuse the others.
+    every Application of the workspace; the caller checks a name it was given with
+    `request.application`) whose gates all hold; refuse the others.
     Only a repository with an open promotion pull request is fetched: asking the API
     for a repository's open pull requests is one request, fetching it a clone's worth."""
     names = applications or sorted(

@@ -47,6 +47,24 @@ class Request:
 def resolve(inputs: Inputs, target: str, to: str, source: str | None = None) -> Request:
     """The promotion of `target` (ORG/APP) into env type `to`, from `source` (default
     and only allowed value: the policy's promotesFrom)."""
+    org, app = application(inputs, target)
+    env = _environment(org, to)
+    upstream = promotion_source(org, env)
+    if upstream is None:
+        raise PromoteError(
+            f"{org.slug}'s {env.env_type} takes changes directly (nothing promotes into "
+            "it): compile and deliver bring them"
+        )
+    if source is not None and source != upstream:
+        raise PromoteError(
+            f"{org.slug}'s {env.env_type} takes promotions from {upstream} only (its "
+            f"EnvironmentPolicy's promotesFrom), not from {source}"
+        )
+    return Request(org, app, env, _environment(org, upstream))
+
+
+def application(inputs: Inputs, target: str) -> tuple[Organization, Application]:
+    """The Organization and Application `target` (ORG/APP) names in the workspace."""
     org_slug, sep, app_name = target.partition("/")
     if not sep or not org_slug or not app_name:
         raise PromoteError(f"{target!r}: name the Application as ORG/APP (e.g. acme/shop)")
@@ -58,19 +76,7 @@ def resolve(inputs: Inputs, target: str, to: str, source: str | None = None) -> 
     if app is None:
         known = ", ".join(sorted(a.name for a in org.applications)) or "none"
         raise PromoteError(f"{org_slug} has no Application {app_name!r} (it has: {known})")
-    env = _environment(org, to)
-    upstream = promotion_source(org, env)
-    if upstream is None:
-        raise PromoteError(
-            f"{org_slug}'s {env.env_type} takes changes directly (nothing promotes into "
-            "it): compile and deliver bring them"
-        )
-    if source is not None and source != upstream:
-        raise PromoteError(
-            f"{org_slug}'s {env.env_type} takes promotions from {upstream} only (its "
-            f"EnvironmentPolicy's promotesFrom), not from {source}"
-        )
-    return Request(org, app, env, _environment(org, upstream))
+    return org, app
 
 
 def _environment(org: Organization, env_type: str) -> Environment:

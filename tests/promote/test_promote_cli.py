@@ -13,6 +13,8 @@ from blueprintc.compile.planner import compile_workspace
 from blueprintc.promote.lock import LOCK_FILE
 from tests.cli.helpers import invoke
 from tests.compile.helpers import copy_workspace
+from tests.deliver.helpers import CREDS
+from tests.gitea_contract import GiteaStandIn
 
 
 @pytest.fixture
@@ -171,6 +173,32 @@ def test_merge_needs_the_gitea(ws: Path) -> None:
     result = invoke("promote", "--merge", "-w", ws)
     assert result.exit_code == 2
     assert "--merge needs the Gitea: give --remote URL or --to-sovereign" in result.output
+
+
+@pytest.mark.parametrize(
+    ("application", "message"),
+    [
+        ("acmee/shop", "no Organization 'acmee' in the workspace (it has: acme, globex, initech)"),
+        ("acme/nope", "acme has no Application 'nope' (it has: shop, wiki)"),
+        ("acme", "'acme': name the Application as ORG/APP (e.g. acme/shop)"),
+    ],
+)
+def test_merge_checks_the_application_against_the_workspace_before_the_gitea(
+    ws: Path,
+    gitea: tuple[str, Path, GiteaStandIn],
+    monkeypatch: pytest.MonkeyPatch,
+    application: str,
+    message: str,
+) -> None:
+    base, _, stand_in = gitea
+    for name, value in CREDS.items():
+        monkeypatch.setenv(name, value)
+    stand_in.faults["repoListPullRequests"] = 500  # asked at all: another answer
+    staging = (ws / STAGING).read_bytes()
+    result = invoke("promote", "--merge", application, "--remote", base, "-w", ws)
+    assert result.exit_code == 2, result.output
+    assert result.output == f"promote: error: {message}\n"
+    assert (ws / STAGING).read_bytes() == staging
 
 
 def test_a_lock_that_is_not_json_is_invalid_not_missing(ws: Path) -> None:
