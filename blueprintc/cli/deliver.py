@@ -22,10 +22,11 @@ if TYPE_CHECKING:
 @click.option(
     "--out",
     "out",
+    "-o",
     type=click.Path(path_type=Path),
-    default=Path("out"),
-    show_default=True,
-    help="The compiled tree.",
+    default=None,
+    help="The compiled tree (default: the out/ of the workspace around the current "
+    "directory, as compile writes it).",
 )
 @click.option(
     "--author-name",
@@ -73,7 +74,7 @@ if TYPE_CHECKING:
 )
 @options.output_format("json: every branch's outcome as one document (formatVersion 1).")
 def deliver_command(
-    out: Path,
+    out: Path | None,
     author_name: str | None,
     author_email: str | None,
     signing_key: Path | None,
@@ -95,6 +96,8 @@ def deliver_command(
     except ValueError as exc:
         click.echo(f"error: --timeout: {exc}", err=True)
         sys.exit(2)
+    if out is None:
+        out = _workspace_out()
     try:
         if to_sovereign:
             from blueprintc.build.environments import sovereign_git_base
@@ -160,6 +163,17 @@ def deliver_command(
     if verbosity.verbose():
         click.echo(f"  in {time.perf_counter() - started:.2f} s", err=True)
     sys.exit(1 if result.failed else 0)
+
+
+def _workspace_out() -> Path:
+    """The out/ compile and promote use (blueprintc.yaml's `out:`) of the workspace around
+    the current directory, so that deliver works from any directory in it; ./out outside
+    a workspace. An unreadable blueprintc.yaml is an input error (exit 2)."""
+    from blueprintc.compile.outdir import out_dir
+    from blueprintc.workspace import load_workspace, workspace_root
+
+    root = workspace_root(Path.cwd())
+    return Path("out") if root is None else out_dir(load_workspace(root), None)
 
 
 def _workspace_mirrors(out: Path) -> tuple[Mirror, ...]:

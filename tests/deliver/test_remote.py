@@ -19,6 +19,7 @@ from blueprintc.compile.run import run_compile
 from blueprintc.deliver.embedded import Identity
 from blueprintc.deliver.remote import deliver_remote
 from blueprintc.deliver.signing import PASSPHRASE_ENV, load_signer
+from tests.cli.helpers import invoke
 from tests.compile.helpers import copy_workspace
 from tests.deliver.helpers import (
     CREDS,
@@ -234,6 +235,36 @@ def test_to_sovereign_pushes_to_the_spec_git_base_url(
     )
     both = run_cli("deliver", "--to-sovereign", "--remote", base, cwd=workspace, env=CREDS)
     assert both.code == 2 and "not both" in both.stderr
+
+
+def test_deliver_from_a_workspace_subdirectory_delivers_the_workspace_out(
+    ws: Path, git_server: tuple[str, Path], monkeypatch: pytest.MonkeyPatch, creds: None
+) -> None:
+    """As compile and promote do, deliver finds the workspace around the current
+    directory and its out/ (blueprintc.yaml's `out:`); an explicit -o is relative to
+    the current directory."""
+    base, root = git_server
+    config = ws / "blueprintc.yaml"
+    assert "\nout: out\n" in config.read_text()
+    config.write_text(config.read_text().replace("\nout: out\n", "\nout: compiled\n"))
+    (ws / "out").rename(ws / "compiled")
+    sovereign = ws / "sovereign.yaml"
+    sovereign.write_text(sovereign.read_text().replace("https://gitea.hfmp.t38.omani.works", base))
+    monkeypatch.chdir(ws / "organizations")
+    local = invoke("deliver")
+    assert local.exit_code == 0, local.output
+    assert heads(ws / "compiled/git/system/fleet.git")["main"]
+    assert not (ws / "organizations/out").exists()
+    explicit = invoke("deliver", "-o", "compiled")
+    assert explicit.exit_code == 2
+    assert explicit.output == "error: compiled does not exist: run `blueprintc compile` first\n"
+    serve_all(root, ws / "compiled")
+    pushed = invoke("deliver", "--to-sovereign", "--jobs", "2")
+    assert pushed.exit_code == 0, pushed.output
+    assert (
+        server_state(root)["system/fleet"]["main"]
+        == heads(ws / "compiled/git/system/fleet.git")["main"]
+    )
 
 
 def _slow(handler: BaseHTTPRequestHandler) -> bool:
