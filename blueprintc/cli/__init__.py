@@ -141,6 +141,12 @@ def _run() -> None:
     try:
         cli(prog_name="blueprintc")
     except Exception as exc:
+        signalled = _signal_behind(exc)
+        if isinstance(signalled, Terminated):
+            raise signalled from None
+        if signalled is not None:  # Ctrl-C: as click ends one
+            click.echo("\nAborted!", err=True)
+            sys.exit(1)
         message = _input_or_output_error(exc, command)
         if message is None:
             raise
@@ -169,6 +175,21 @@ def _exit_without_teardown(done: SystemExit) -> None:
         with contextlib.suppress(OSError, ValueError):
             stream.flush()
     os._exit(code or 0)
+
+
+def _signal_behind(exc: BaseException) -> BaseException | None:
+    """The Terminated or KeyboardInterrupt `exc` was raised from, if any: a signal
+    handler that ran inside a C extension's callback (libgit2's, an import's) comes
+    back out as the extension's own error (a SystemError "returned a result with an
+    exception set"), with the signal's exception as its cause."""
+    seen: set[int] = set()
+    found: BaseException | None = exc
+    while found is not None and id(found) not in seen:
+        if isinstance(found, Terminated | KeyboardInterrupt):
+            return found
+        seen.add(id(found))
+        found = found.__cause__ or found.__context__
+    return None
 
 
 def _command(args: list[str]) -> str:

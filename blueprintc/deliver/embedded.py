@@ -38,6 +38,7 @@ from blueprintc.build.envtree import compiled_shards
 from blueprintc.deliver.branchplan import FLEET_BRANCH, GIT_DIR, plan_branches
 from blueprintc.deliver.errors import DeliverError
 from blueprintc.deliver.packing import DeliveryRepository, persist
+from blueprintc.deliver.signals import holding_signals
 from blueprintc.deliver.state import DeliveryState, branch_digest
 from blueprintc.emit.model import STATE_DIR
 
@@ -190,6 +191,7 @@ def open_repo(path: Path) -> DeliveryRepository:
     return DeliveryRepository(str(path))
 
 
+@holding_signals
 def write_tree(repo: pygit2.Repository, files: dict[str, bytes]) -> pygit2.Oid:
     """The tree holding exactly ``files`` (posix paths), written bottom-up."""
     nested: dict[str, object] = {}
@@ -213,6 +215,7 @@ def _write(repo: pygit2.Repository, node: dict[str, object]) -> pygit2.Oid:
     return builder.write()
 
 
+@holding_signals
 def commit_branch(
     repo: pygit2.Repository,
     repo_name: str,
@@ -253,6 +256,7 @@ def commit_branch(
     return BranchResult(repo_name, branch, "delivered", str(commit))
 
 
+@holding_signals
 def write_commit(
     repo: pygit2.Repository,
     ref_name: str,
