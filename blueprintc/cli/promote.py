@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -291,7 +291,8 @@ def _promote(
         planned = [(request, entry)]
     done = []
     for request, entry in planned:
-        done.append(promote_locally(root, out, inputs, request, entry, sealed))
+        promoted = promote_locally(root, out, inputs, request, entry, sealed)
+        done.append(replace(promoted, rollback=rollback))
         sealed = None  # that compile changed out/: the next one loads its seal
         lock.entries[request.key] = entry  # the next one writes the lock with this one in it
     return done, "nothing to promote: every gated Environment runs what its source runs"

@@ -95,5 +95,4 @@ def show_promotions(
     if not pulls:
         for d in done:
             click.echo("")
-            title = f"{d.request.name}: {d.request.source.env_type} → {d.request.env.env_type}"
-            click.echo(render_plan(title, d.plan), nl=False)
+            click.echo(render_plan(d.heading, d.plan), nl=False)

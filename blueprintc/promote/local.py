@@ -47,10 +47,19 @@ class LocalPromotion:
     after: dict[str, bytes]
     plan: PromotionPlan
     lock_written: bool
+    rollback: bool = False  # the entry before the current one, not the source's
 
     @property
     def branch(self) -> str:
         return self.request.env.branch
+
+    @property
+    def heading(self) -> str:
+        """The plan's heading: what moves into which Environment."""
+        request = self.request
+        if self.rollback:
+            return f"{request.name}: roll back {request.env.env_type}"
+        return f"{request.name}: {request.source.env_type} → {request.env.env_type}"
 
 
 def promote_locally(

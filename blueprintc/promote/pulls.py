@@ -79,6 +79,8 @@ def title_of(done: LocalPromotion) -> str:
     what = f"{plan.blueprint or done.new.blueprint} {old} → {done.new.version}"
     if old == done.new.version:
         what = f"{done.new.blueprint} {done.new.version} (config)"
+    if done.rollback:
+        return f"Roll back {request.name} {request.env.env_type}: {what}"
     return f"Promote {request.name} {request.source.env_type} → {request.env.env_type}: {what}"
 
 

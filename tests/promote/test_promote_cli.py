@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import json
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from blueprintc.compile.inputs import load_inputs
 from blueprintc.compile.planner import compile_workspace
+from blueprintc.promote.local import promote_locally
 from blueprintc.promote.lock import LOCK_FILE
+from blueprintc.promote.pulls import title_of
+from blueprintc.promote.request import promoted_entry, resolve
+from blueprintc.workspace import load_workspace
 from tests.cli.helpers import invoke
 from tests.compile.helpers import copy_workspace
 from tests.deliver.helpers import CREDS
@@ -162,11 +168,22 @@ def test_rollback_takes_the_previous_entry_from_the_locks_history(ws: Path) -> N
     result = invoke("promote", "acme/shop", "--to", "stg", "--rollback", "-w", ws)
     assert result.exit_code == 0, result.output
     assert result.output.startswith("acme/shop stg rolled back: bp-webapp 1.4.2, another config")
+    assert "\n## acme/shop: roll back stg\n" in result.output, "not a promotion from dev"
     assert "message: Welcome to Acme" in (ws / STAGING).read_text(encoding="utf-8")
     _git(ws, "commit", "-qam", "rolled back")
     again = invoke("promote", "acme/shop", "--to", "stg", "--rollback", "-w", ws)
     assert again.exit_code == 0, "the entry before the rollback is the promotion"
     assert "message: Hello" in (ws / STAGING).read_text(encoding="utf-8")
+
+
+def test_a_rollback_pull_request_says_it_rolls_back_the_environment(ws: Path) -> None:
+    inputs = load_inputs(load_workspace(ws))
+    request = resolve(inputs, "acme/shop", "stg")
+    promoted = promote_locally(ws, None, inputs, request, promoted_entry(inputs, request))
+    assert title_of(promoted).startswith("Promote acme/shop dev → stg: ")
+    rolled = replace(promoted, rollback=True)
+    assert title_of(rolled) == "Roll back acme/shop stg: bp-webapp 1.4.2 (config)"
+    assert rolled.heading == "acme/shop: roll back stg"
 
 
 def test_merge_needs_the_gitea(ws: Path) -> None:
