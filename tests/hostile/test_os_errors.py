@@ -156,6 +156,9 @@ def test_enospc_on_a_sovereign_change(workspace: Path, tmp_path: Path, old: str,
         compile_ok(workspace)
         out_before = tree_files(target / "out")
         edit(workspace / "sovereign.yaml", old, new)
+        if new == "name: omanteltwo":  # and its overlay with it, as a rename does (BPP022)
+            overlays = workspace / "overlays/sovereigns"
+            (overlays / "omantel.yaml").rename(overlays / "omanteltwo.yaml")
         filler = fill(target)
         before = inputs(workspace)
         run = run_cli("compile", "-o", OUT, cwd=workspace)
