@@ -361,6 +361,7 @@ def explain_value_command(
         if output_format == "json":
             from blueprintc.jsondoc import json_document
 
+            found = value_origins(root, target, key)
             layers = [
                 {
                     "layer": o.layer,
@@ -369,9 +370,9 @@ def explain_value_command(
                     "line": o.line,
                     "column": o.column,
                 }
-                for o in value_origins(root, target, key)
+                for o in found.origins
             ]
-            body = {"target": target, "key": key, "value": layers[0]["value"], "layers": layers}
+            body = {"target": target, "key": key, "value": found.value, "layers": layers}
             click.echo(json_document("explain-value", body), nl=False)
             return
         lines = explain_value(root, target, key)

@@ -11,7 +11,7 @@ from typing import Any
 
 from blueprintc.blueprint_names import canonical, lookup, same
 from blueprintc.compile import names
-from blueprintc.compile.config import effective_config, schema_defaults
+from blueprintc.compile.config import default_path, effective_config, schema_defaults
 from blueprintc.compile.findings import at, predicate_report, range_problem, report
 from blueprintc.compile.inputs import CatalogEntry, Inputs, pinned_version
 from blueprintc.compile.locked import LockedApp
@@ -134,11 +134,7 @@ def _layers(inputs: Inputs, plan: AppPlan) -> list[Layer]:
         layers.append(doc_layer("chart defaults", entry.chart_values, ()))
     defaults = schema_defaults(entry.blueprint.config_schema)
     if defaults:
-        layers.append(
-            doc_layer(
-                "configSchema defaults", entry.blueprint.doc, ("spec", "configSchema"), defaults
-            )
-        )
+        layers.append(_defaults_layer(entry, defaults))
     if plan.app.size and plan.app.size in entry.size_overlays:
         layers.append(
             doc_layer(f"size overlay {plan.app.size}", entry.size_overlays[plan.app.size], ())
@@ -158,6 +154,18 @@ def _layers(inputs: Inputs, plan: AppPlan) -> list[Layer]:
         path = (*plan.app.path, "environments", plan.env.env_type, "config")
         layers.append(doc_layer(f"{CONFIG_LAYER} ({plan.env.env_type})", plan.org.doc, path))
     return layers
+
+
+def _defaults_layer(entry: CatalogEntry, defaults: dict[str, Any]) -> Layer:
+    """The configSchema defaults, each placed at the `default:` that gives it (not at
+    the configSchema's first line, `$schema:`)."""
+    doc, schema = entry.blueprint.doc, entry.blueprint.config_schema
+    base = ("spec", "configSchema")
+
+    def locate(path: tuple[Any, ...], key: bool = False) -> tuple[int, int]:
+        return doc.locate((*base, *default_path(schema, path)), key)
+
+    return Layer("configSchema defaults", doc.source.rel, defaults, locate)
 
 
 def _dependencies(

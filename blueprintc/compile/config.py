@@ -56,6 +56,25 @@ def schema_defaults(schema: dict[str, Any] | None) -> dict[str, Any]:
     return result
 
 
+def default_path(schema: dict[str, Any] | None, path: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Where, below the configSchema, the default `schema_defaults` took for the value at
+    `path` is written (`properties.webapp.properties.ui.default.message`): the outermost
+    `default` on the way down, as `schema_defaults` takes it. The deepest schema reached
+    when no default covers `path`."""
+    found: tuple[Any, ...] = ()
+    node = schema
+    for index, part in enumerate(path):
+        properties = node.get("properties") if isinstance(node, dict) else None
+        sub = properties.get(part) if isinstance(properties, dict) else None
+        if not isinstance(sub, dict):
+            return found
+        found = (*found, "properties", part)
+        if "default" in sub:
+            return (*found, "default", *path[index + 1 :])
+        node = sub
+    return found
+
+
 def effective_config(
     schema: dict[str, Any] | None,
     config: dict[str, Any],

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from blueprintc.collector import collector_paused
 from blueprintc.compile.inputfiles import fingerprint, sovereign_name, validation_context
@@ -188,22 +190,34 @@ def run_diff(
 
 
 def explain_value(root: Path, target: str, key: str) -> list[str]:
-    """The value of `key` for `<org>/<app>/<env>`, where it was set, and what it overrode."""
-    lines = []
-    for index, origin in enumerate(value_origins(root, target, key)):
+    """The value of `key` for `<org>/<app>/<env>`, where it was set, and what it overrode
+    (a mapping: the merged value, then what each layer gave of it)."""
+    found = value_origins(root, target, key)
+    merging = isinstance(found.value, Mapping)
+    lines = [f"{key} = {found.value!r}"]
+    for index, origin in enumerate(found.origins):
         where = f"{origin.source}:{origin.line}:{origin.column}"
+        given = f": {origin.value!r}" if merging else ""
         if index == 0:
-            lines.append(f"{key} = {origin.value!r}")
-            lines.append(f"  set by {origin.layer} at {where}")
+            lines.append(f"  set by {origin.layer} at {where}{given}")
+        elif merging and isinstance(origin.value, Mapping):
+            lines.append(f"  merged over {origin.value!r} from {origin.layer} at {where}")
         else:
             lines.append(f"  overrides {origin.value!r} from {origin.layer} at {where}")
     return lines
 
 
-def value_origins(root: Path, target: str, key: str) -> list[Origin]:
-    """Where `key` of `<org>/<app>/<env>` was set, latest layer first (LookupError with
-    the reason when there is no such Application or value)."""
+@dataclass(frozen=True)
+class ValueOrigins:
+    value: Any  # what the Application gets at the key: every layer merged
+    origins: list[Origin]  # each layer's say, latest first
+
+
+def value_origins(root: Path, target: str, key: str) -> ValueOrigins:
+    """The value of `key` of `<org>/<app>/<env>` and where it was set, latest layer
+    first (LookupError with the reason when there is no such Application or value)."""
     from blueprintc.compile.planner import compile_workspace
+    from blueprintc.mapping import value_at
     from blueprintc.plan.values import KeySyntaxError, format_key, parse_key
 
     try:
@@ -224,4 +238,4 @@ def value_origins(root: Path, target: str, key: str) -> list[Origin]:
             f"{target} has no value at {key!r}: {top.key} is {top.value!r} "
             f"({top.layer} at {top.source}:{top.line}:{top.column})"
         )
-    return list(origins)
+    return ValueOrigins(value_at(plan.values.value, path), list(origins))

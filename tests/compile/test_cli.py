@@ -67,6 +67,29 @@ def test_explain_value_of_application_config() -> None:
     assert lines[5].startswith("  overrides 2 from chart defaults at blueprints/webapp/chart/")
 
 
+def test_a_configschema_default_is_placed_at_its_default_line() -> None:
+    """It was placed at the configSchema's first line (`$schema:`), for every key."""
+    result = invoke("explain-value", "acme/shop/dev", "webapp.ui.logLevel", "-w", REPO)
+    assert result.stdout.splitlines()[1] == (
+        "  set by configSchema defaults at "
+        + position("blueprints/webapp/blueprint.yaml", "default: info")
+    )
+
+
+def test_a_mapping_is_explained_as_merged() -> None:
+    """Its value is every layer merged (it was only the deciding layer's part), and each
+    layer's part is shown with it."""
+    result = invoke("explain-value", "acme/shop/dev", "webapp.ui", "-w", REPO)
+    lines = result.stdout.splitlines()
+    assert lines[0] == "webapp.ui = {'message': 'Welcome to Acme', 'logLevel': 'info'}"
+    assert lines[1].startswith("  set by Application config at organizations/acme.yaml:")
+    assert lines[1].endswith(": {'message': 'Welcome to Acme'}")
+    assert lines[2].startswith(
+        "  merged over {'message': 'Hello from Catalyst', 'logLevel': 'info'} from "
+        "configSchema defaults at blueprints/webapp/blueprint.yaml:"
+    )
+
+
 @pytest.mark.parametrize(
     ("target", "key", "message"),
     [
