@@ -21,7 +21,10 @@ REPO = Path(__file__).resolve().parents[2]
 KEY = REPO / "tests/data/openpgp/test-only.key"
 
 _CHILD = """
-import os, sys
+import os, signal, sys
+# Ctrl-C as a terminal's foreground job has it: a job a shell started in the background
+# (a CI runner's, a `nohup ... &` test run) inherits SIGINT ignored.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from blueprintc.deliver import packing
 from blueprintc.cli import main
 
