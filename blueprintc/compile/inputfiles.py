@@ -87,13 +87,19 @@ def _config_error(workspace: Workspace, key: str, message: str) -> InputError:
     )
 
 
+def _organizations_dir(workspace: Workspace) -> Path | None:
+    """The organizations directory; None when it is absent or refused (load_inputs
+    reports why)."""
+    try:
+        return input_dir(workspace, "organizations")
+    except InputError:
+        return None
+
+
 def organization_files(workspace: Workspace) -> list[Path]:
     """The Organization specs (`*.yaml`, `*.yml` in the organizations directory), sorted;
-    none when the directory is absent or refused (load_inputs reports why)."""
-    try:
-        folder = input_dir(workspace, "organizations")
-    except InputError:
-        return []
+    none when the directory is absent or refused."""
+    folder = _organizations_dir(workspace)
     if folder is None:
         return []
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
@@ -103,10 +109,7 @@ def nested_organization_files(workspace: Workspace) -> list[Path]:
     """The `*.yaml`/`*.yml` files below a subdirectory of the organizations directory,
     sorted: Organization specs compile does not read (`organization_files` reads the
     directory's own), which a user who sorted them into folders would lose."""
-    try:
-        folder = input_dir(workspace, "organizations")
-    except InputError:
-        return []
+    folder = _organizations_dir(workspace)
     if folder is None:
         return []
     found = []

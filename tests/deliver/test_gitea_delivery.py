@@ -63,16 +63,24 @@ def test_first_delivery_creates_orgs_repos_branches_and_protections(
     assert server_state(root) == state
 
 
-def test_a_change_to_protected_branches_is_proposed_as_pull_requests(
-    ws: Path, gitea: Gitea, creds: None
-) -> None:
-    base, root, stand_in = gitea
+def _delivered_then_changed(ws: Path, base: str, root: Path) -> dict:
+    """Deliver the workspace, then change acme's config (every acme/shop branch, two of
+    them protected) and compile: the server's state as delivered."""
     out = ws / "out"
     assert not deliver_remote(out, base, WHO).failed
     before = server_state(root)
     org = ws / "organizations/acme.yaml"
     org.write_text(org.read_text().replace("Welcome to Acme", "Welcome to Acme Trading"))
     assert not run_compile(ws, out=out).diagnostics
+    return before
+
+
+def test_a_change_to_protected_branches_is_proposed_as_pull_requests(
+    ws: Path, gitea: Gitea, creds: None
+) -> None:
+    base, root, stand_in = gitea
+    out = ws / "out"
+    before = _delivered_then_changed(ws, base, root)
     result = deliver_remote(out, base, WHO)
     assert not result.failed, [b.detail for b in result.branches if b.detail]
     by = {(b.repo, b.branch): b for b in result.branches if b.status != "unchanged"}
@@ -376,11 +384,7 @@ def test_a_gitea_whose_api_fails_is_not_taken_for_a_plain_git_server(
     branch protections and pull requests are."""
     base, root, stand_in = gitea
     out = ws / "out"
-    assert not deliver_remote(out, base, WHO).failed
-    before = server_state(root)
-    org = ws / "organizations/acme.yaml"
-    org.write_text(org.read_text().replace("Welcome to Acme", "Welcome to Acme Trading"))
-    assert not run_compile(ws, out=out).diagnostics
+    before = _delivered_then_changed(ws, base, root)
     stand_in.faults["getVersion"] = status
     from blueprintc.deliver.errors import DeliverError
 
@@ -402,10 +406,8 @@ def test_a_proposal_a_reviewer_merged_in_gitea_is_blueprintc_s_history(
 
     base, root, stand_in = gitea
     out = ws / "out"
-    assert not deliver_remote(out, base, WHO).failed
+    _delivered_then_changed(ws, base, root)
     org = ws / "organizations/acme.yaml"
-    org.write_text(org.read_text().replace("Welcome to Acme", "Welcome to Acme Trading"))
-    assert not run_compile(ws, out=out).diagnostics
     assert not deliver_remote(out, base, WHO).failed
     pull = next(p for p in stand_in.pulls["acme/shop"] if p["base"]["ref"] == "main")
     title = f"Merge pull request '{pull['title']}' (#{pull['number']}) into main"
