@@ -35,7 +35,8 @@ if TYPE_CHECKING:
 @click.option(
     "--rollback",
     is_flag=True,
-    help="Promote the entry before the current one (from blueprintc.lock's Git history).",
+    help="Go back to the entry the Environment ran before the current one (from "
+    "blueprintc.lock's Git history), never forward to one a rollback left.",
 )
 @click.option(
     "--all",
@@ -263,13 +264,8 @@ def _promote(
     """The promotions made, and what to say when there were none. `sealed`: out/'s
     seal, its sweep started ahead (`_sweep_ahead`), for the first recompile."""
     from blueprintc.promote.local import promote_locally
-    from blueprintc.promote.request import (
-        PromoteError,
-        promoted_entry,
-        resolve,
-        rollback_entry,
-        waiting,
-    )
+    from blueprintc.promote.request import PromoteError, promoted_entry, resolve, waiting
+    from blueprintc.promote.rollback import rollback_entry
 
     lock = inputs.lock
     assert lock is not None

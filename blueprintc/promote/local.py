@@ -47,7 +47,7 @@ class LocalPromotion:
     after: dict[str, bytes]
     plan: PromotionPlan
     lock_written: bool
-    rollback: bool = False  # the entry before the current one, not the source's
+    rollback: bool = False  # the entry it ran before the current one, not the source's
 
     @property
     def branch(self) -> str:

@@ -156,6 +156,34 @@ def replace_entry(text: str, owner: str, env_type: str, value: Any) -> str | Non
     `value`, exactly as `dumps` would write the whole document: a promotion rewrites
     one entry of 10,000 without encoding the others again (json's indenting encoder is
     pure Python). None when the entry is not there or the text is not canonical."""
+    span = _entry_span(text, owner, env_type)
+    if span is None:
+        return None
+    start, close_at, close_end = span
+    close_line = text[close_at:close_end]
+    body = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n      ")
+    block = "      " + json.dumps(env_type, ensure_ascii=False) + ": " + body
+    return text[:start] + block + close_line[len("      }") :] + text[close_end:]
+
+
+def entry_value(text: str, owner: str, env_type: str) -> Any | None:
+    """The entry `applications.<owner>.<env_type>` of `text` (canonical), decoded from
+    its own lines only: a rollback reads one entry from every version of a 2.7 MB lock
+    in Git's history. None when it is not there or the text is not canonical."""
+    span = _entry_span(text, owner, env_type)
+    if span is None:
+        return None
+    start, close_at, _ = span
+    opening = text.index(": {", start) + 2
+    try:
+        return json.loads(text[opening : close_at + len("      }")])
+    except ValueError:
+        return None
+
+
+def _entry_span(text: str, owner: str, env_type: str) -> tuple[int, int, int] | None:
+    """Where the canonical text's entry `applications.<owner>.<env_type>` is: the start
+    of its first line, and the start and end of its closing line."""
     if not text.startswith("{\n"):
         return None
     parent = text.find('\n  "applications": {\n')
@@ -171,9 +199,6 @@ def replace_entry(text: str, owner: str, env_type: str, value: Any) -> str | Non
         return None
     close_at = closing.start() + 1
     close_end = text.find("\n", close_at)
-    close_line = text[close_at:close_end]
-    if close_line not in ("      }", "      },"):
+    if text[close_at:close_end] not in ("      }", "      },"):
         return None
-    body = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n      ")
-    block = "      " + json.dumps(env_type, ensure_ascii=False) + ": " + body
-    return text[:start] + block + close_line[len("      }") :] + text[close_end:]
+    return start, close_at, close_end

@@ -5,20 +5,19 @@ an unknown Organization, Application or Environment, an Environment that takes
 changes directly, a source against the policy's direction, a workspace without a
 lock. The entry a promotion writes is what the source Environment runs: the spec
 for the first Environment (dev), else the source's own lock entry. A rollback's is
-the entry before the current one in blueprintc.lock's Git history.
+the entry the Environment ran before the current one, never one a rollback left
+(rollback.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from blueprintc.blueprint_names import lookup
 from blueprintc.compile.catalyst_config import promotion_source
-from blueprintc.compile.inputfiles import LOCK_FILE
 from blueprintc.model.organization import Application, Environment, Organization
-from blueprintc.promote.lock import Key, LockEntry, entries_of
+from blueprintc.promote.lock import Key, LockEntry
 
 if TYPE_CHECKING:
     from blueprintc.compile.inputs import Inputs
@@ -117,41 +116,6 @@ def promoted_entry(inputs: Inputs, request: Request) -> LockEntry:
         f"sha256:{catalog.identity}",
         request.source.env_type,
         dict(request.app.config),
-    )
-
-
-def rollback_entry(root: Path, key: Key, current: LockEntry) -> LockEntry:
-    """The entry `key` had before `current`, from blueprintc.lock's Git history (the
-    newest committed version of the file whose entry differs)."""
-    import pygit2
-    import yaml
-
-    found = pygit2.discover_repository(str(root))
-    if found is None:
-        raise PromoteError(
-            f"{root} is not in a Git repository: a rollback reads the previous entry "
-            f"from {LOCK_FILE}'s history"
-        )
-    repo = pygit2.Repository(found)
-    workdir = Path(repo.workdir or root).resolve()
-    path = (root.resolve() / LOCK_FILE).relative_to(workdir).as_posix()
-    if repo.head_is_unborn:
-        raise PromoteError(f"{LOCK_FILE} has no history yet: commit it first")
-    for commit in repo.walk(repo.head.target, pygit2.enums.SortMode.TOPOLOGICAL):
-        try:
-            blob = commit.tree[path]
-        except KeyError:
-            continue
-        try:
-            entry = entries_of(yaml.safe_load(blob.data)).get(key)
-        except (yaml.YAMLError, KeyError, ValueError, AttributeError):
-            continue
-        if entry is not None and entry != current:
-            return entry
-    org, app, env_type = key
-    raise PromoteError(
-        f"{LOCK_FILE}'s Git history holds no earlier entry for {org}/{app} {env_type} "
-        "to roll back to"
     )
 
 

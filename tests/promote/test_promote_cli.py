@@ -171,9 +171,59 @@ def test_rollback_takes_the_previous_entry_from_the_locks_history(ws: Path) -> N
     assert "\n## acme/shop: roll back stg\n" in result.output, "not a promotion from dev"
     assert "message: Welcome to Acme" in (ws / STAGING).read_text(encoding="utf-8")
     _git(ws, "commit", "-qam", "rolled back")
+    lock = (ws / LOCK_FILE).read_bytes()
     again = invoke("promote", "acme/shop", "--to", "stg", "--rollback", "-w", ws)
-    assert again.exit_code == 0, "the entry before the rollback is the promotion"
-    assert "message: Hello" in (ws / STAGING).read_text(encoding="utf-8")
+    assert again.exit_code == 2, "never forward to the entry the rollback left"
+    assert again.output.startswith(
+        "promote: error: acme/shop stg has no earlier entry to roll back to: it runs "
+        "bp-webapp 1.4.2 of "
+    )
+    assert "was rolled back (bp-webapp 1.4.2 of " in again.output
+    assert (ws / LOCK_FILE).read_bytes() == lock
+    assert "message: Welcome to Acme" in (ws / STAGING).read_text(encoding="utf-8")
+
+
+def _head(root: Path, rev: str) -> str:
+    """The commit `rev` whose lock the promotion of 4 or 6 brought (12 digits)."""
+    found = subprocess.run(
+        ["git", "-C", str(root), "rev-parse", f"{rev}"], check=True, capture_output=True, text=True
+    )
+    return found.stdout.strip()[:12]
+
+
+def _replicas(ws: Path) -> str:
+    text = (ws / STAGING).read_text(encoding="utf-8")
+    return next(line.strip() for line in text.splitlines() if "replicaCount:" in line)
+
+
+def test_a_second_rollback_goes_further_back_never_forward_again(ws: Path) -> None:
+    _git(ws, "init", "-q")
+    _git(ws, "add", "-A", ":!out")
+    _git(ws, "commit", "-qm", "locked")
+    shop = ws / "organizations/acme.yaml"
+    for old, new in (("3", "4"), ("4", "6")):
+        _edit(
+            shop,
+            f"webapp:\n          replicaCount: {old}",
+            f"webapp:\n          replicaCount: {new}",
+        )
+        assert invoke("promote", "acme/shop", "--to", "stg", "-w", ws).exit_code == 0
+        _git(ws, "commit", "-qam", f"promoted {new}")
+    assert _replicas(ws) == "replicaCount: 6"
+    first = invoke("promote", "acme/shop", "--to", "stg", "--rollback", "-w", ws)
+    assert first.exit_code == 0, first.output
+    assert _replicas(ws) == "replicaCount: 4"
+    _git(ws, "commit", "-qam", "rolled back to 4")
+    second = invoke("promote", "acme/shop", "--to", "stg", "--rollback", "-w", ws)
+    assert second.exit_code == 0, second.output
+    assert "| `webapp.replicaCount` | `4` | `3` |" in second.output
+    assert _replicas(ws) == "replicaCount: 3", "further back, not forward to 6"
+    third = invoke("promote", "acme/shop", "--to", "stg", "--rollback", "-w", ws)  # uncommitted
+    assert third.exit_code == 2 and third.output.count("\n") == 1
+    assert "has no earlier entry to roll back to" in third.output
+    left = f"(bp-webapp 1.4.2 of {_head(ws, 'HEAD~2')}, bp-webapp 1.4.2 of {_head(ws, 'HEAD~1')})"
+    assert left in third.output, "names the entries it left: 4 and 6, as promoted"
+    assert _replicas(ws) == "replicaCount: 3"
 
 
 def test_a_rollback_pull_request_says_it_rolls_back_the_environment(ws: Path) -> None:
