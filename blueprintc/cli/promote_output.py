@@ -11,6 +11,7 @@ from blueprintc.cli import verbosity
 
 if TYPE_CHECKING:
     from blueprintc.promote.local import LocalPromotion
+    from blueprintc.promote.plan import PromotionPlan
     from blueprintc.promote.pulls import PullResult
 
 
@@ -45,6 +46,13 @@ def _pull_dict(result: PullResult) -> dict[str, Any]:
     }
 
 
+def _plans(done: list[LocalPromotion], pulls: list[PullResult]) -> list[PromotionPlan]:
+    """Each promotion's plan: with a pull request (one each, in order), the one its body
+    shows, against the target branch on the server."""
+    proposed = [p.plan for p in pulls] + [None] * (len(done) - len(pulls))
+    return [plan or d.plan for d, plan in zip(done, proposed, strict=True)]
+
+
 def show_promotions(
     done: list[LocalPromotion], pulls: list[PullResult], rollback: bool, output_format: str
 ) -> None:
@@ -63,9 +71,9 @@ def show_promotions(
                     "rollback": rollback,
                     "branch": d.branch,
                     "entry": d.new.as_dict(),
-                    "plan": d.plan.as_data() | {"digest": d.plan.digest()},
+                    "plan": plan.as_data() | {"digest": plan.digest()},
                 }
-                for d in done
+                for d, plan in zip(done, _plans(done, pulls), strict=True)
             ],
             "pullRequests": [_pull_dict(p) for p in pulls],
         }

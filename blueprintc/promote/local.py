@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from blueprintc.emit.model import EmitReport
 from blueprintc.emit.seal import Seal
 from blueprintc.promote import lock as lockfile
 from blueprintc.promote.lock import LockEntry
-from blueprintc.promote.plan import PromotionPlan, plan_promotion, where_in
+from blueprintc.promote.plan import PromotionPlan, Where, plan_promotion, where_in
 from blueprintc.promote.request import PromoteError, Request
 
 
@@ -48,6 +48,7 @@ class LocalPromotion:
     plan: PromotionPlan
     lock_written: bool
     rollback: bool = False  # the entry it ran before the current one, not the source's
+    where: Where | None = field(default=None, compare=False, repr=False)  # who set a value
 
     @property
     def branch(self) -> str:
@@ -60,6 +61,13 @@ class LocalPromotion:
         if self.rollback:
             return f"{request.name}: roll back {request.env.env_type}"
         return f"{request.name}: {request.source.env_type} → {request.env.env_type}"
+
+    def against(self, before: dict[str, bytes]) -> LocalPromotion:
+        """This promotion planned from the branch's files `before` (as the server holds
+        it): what its pull request changes when an earlier one is still unmerged, which
+        out/ and the previous lock no longer say."""
+        plan = plan_promotion(before, self.after, self.plan.dependents, self.where)
+        return replace(self, before=before, plan=plan)
 
 
 def promote_locally(
@@ -108,7 +116,7 @@ def promote_locally(
     plan = plan_promotion(before, after, dependents(inputs, request), where)
     if plan.version_from is None and old is not None:
         plan = replace(plan, version_from=old.version)
-    return LocalPromotion(request, old, entry, before, after, plan, written)
+    return LocalPromotion(request, old, entry, before, after, plan, written, where=where)
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,12 @@ def _objects(files: Mapping[str, bytes]) -> dict[str, tuple[str, Any]]:
         if not path.endswith((".yaml", ".yml")):
             found[f"file ({path})"] = (path, files[path])
             continue
-        for index, doc in enumerate(yaml.safe_load_all(files[path])):
+        try:
+            docs = list(yaml.safe_load_all(files[path]))
+        except yaml.YAMLError:  # not what compile writes (a branch edited on the server)
+            found[f"file ({path})"] = (path, files[path])
+            continue
+        for index, doc in enumerate(docs):
             if not isinstance(doc, dict):
                 continue
             found[_label(path, index, doc)] = (path, doc)

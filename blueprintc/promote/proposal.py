@@ -223,6 +223,29 @@ def push_head(
     return str(commit)
 
 
+def tree_files(remote: Remote, commit: pygit2.Commit) -> dict[str, bytes]:
+    """The files of the branch at `commit` (repository paths): what its promotion pull
+    request is compared with (a file larger than any compile writes is refused)."""
+    from blueprintc.build.envtree import MAX_FILE_BYTES
+
+    files: dict[str, bytes] = {}
+    pending: list[tuple[str, pygit2.Tree]] = [("", commit.tree)]
+    while pending:
+        prefix, tree = pending.pop()
+        for item in tree:
+            path = f"{prefix}{item.name}"
+            if isinstance(item, pygit2.Tree):
+                pending.append((f"{path}/", item))
+            elif isinstance(item, pygit2.Blob):
+                if item.size > MAX_FILE_BYTES:
+                    raise PromoteError(
+                        f"{remote.url}: {path} on {str(commit.id)[:12]} is larger than "
+                        f"{MAX_FILE_BYTES} bytes, more than blueprintc writes: remove it there"
+                    )
+                files[path] = item.data
+    return files
+
+
 def _contains(repo: pygit2.Repository, tip: pygit2.Commit, other: pygit2.Commit) -> bool:
     """`other` is `tip` or one of its ancestors."""
     return tip.id == other.id or repo.descendant_of(tip.id, other.id)

@@ -2,7 +2,9 @@
 
 `propose` pushes the recompiled branch (proposal.py) and opens the pull request for
 that Application and Environment, or updates the one already open, with the plan
-and the gate table as its body and the gates as a commit status on its head.
+and the gate table as its body and the gates as a commit status on its head. The
+plan is made again against the target branch as the server holds it: the local one
+starts from the previous lock and out/, which an unmerged earlier promotion moved.
 
 `merge` re-evaluates every gate at merge time and merges through Gitea's API, guarded
 by the head commit the gates were evaluated on, only when all hold and the head is
@@ -24,7 +26,7 @@ from blueprintc.deliver.embedded import TRAILER, Identity, write_tree
 from blueprintc.gitea import GiteaError
 from blueprintc.promote.gates import RE_SCORE_CONTEXT, GatePolicy, GateResult, all_hold
 from blueprintc.promote.local import LocalPromotion, branch_files
-from blueprintc.promote.plan import render_plan
+from blueprintc.promote.plan import PromotionPlan, render_plan
 from blueprintc.promote.proposal import (
     PREFIX,
     Marker,
@@ -36,6 +38,7 @@ from blueprintc.promote.proposal import (
     open_pull,
     post_status,
     push_head,
+    tree_files,
 )
 from blueprintc.promote.request import PromoteError, Request, resolve
 
@@ -66,6 +69,7 @@ class PullResult:
     head: str = ""
     gates: tuple[GateResult, ...] = ()
     detail: str = ""
+    plan: PromotionPlan | None = None  # what the pull request changes, as its body shows
 
 
 def policy_of(inputs: Inputs, request: Request) -> GatePolicy:
@@ -75,7 +79,7 @@ def policy_of(inputs: Inputs, request: Request) -> GatePolicy:
 
 def title_of(done: LocalPromotion) -> str:
     request, plan = done.request, done.plan
-    old = done.old.version if done.old else "(none)"
+    old = plan.version_from or (done.old.version if done.old else "(none)")
     what = f"{plan.blueprint or done.new.blueprint} {old} → {done.new.version}"
     if old == done.new.version:
         what = f"{done.new.blueprint} {done.new.version} (config)"
@@ -95,6 +99,9 @@ def propose(
     """Push the promotion and open (or update) its pull request (see the module doc)."""
     request = done.request
     remote = connect(out, settings.base, request.name, settings.creds, settings.timeout)
+    target = remote.tip(done.branch)
+    if target is not None:  # the pull request changes the branch as the server holds it
+        done = done.against(tree_files(remote, target))
     source_branch = request.source.branch
     source_tip = remote.tip(source_branch)
     source_commit = str(source_tip.id) if source_tip else ""
@@ -104,7 +111,8 @@ def propose(
     head = push_head(remote, done.branch, done.after, message, who, signer)
     env_type = request.env.env_type
     if head is None:
-        return PullResult(request.name, env_type, "on-branch", detail=f"{done.branch} holds it")
+        held = f"{done.branch} holds it"
+        return PullResult(request.name, env_type, "on-branch", detail=held, plan=done.plan)
     marker = Marker(
         request.name, request.source.env_type, env_type, done.branch, source_commit, digest
     )
@@ -138,7 +146,7 @@ def propose(
         post_status(remote, head, gates, url)
     except GiteaError as exc:
         raise PromoteError(f"{remote.name}: {exc}") from None
-    return PullResult(request.name, env_type, status, number, url, head, gates)
+    return PullResult(request.name, env_type, status, number, url, head, gates, plan=done.plan)
 
 
 def _body(

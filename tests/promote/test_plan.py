@@ -117,3 +117,15 @@ def test_dependents_are_listed() -> None:
     body = render_plan("Promote acme/db: stg → prod", plan)
     assert "### Applications that depend on this one\n\n- acme/blog\n- acme/shop\n" in body
     assert "### Gates" not in body
+
+
+def test_a_file_that_is_not_yaml_is_a_changed_file_not_a_traceback() -> None:
+    """The branch on the server, which a pull request's plan starts from, may hold what
+    compile never writes."""
+    before = {"base/broken.yaml": b"key: [unclosed\n", "base/ok.yaml": b"kind: A\n"}
+    after = {"base/broken.yaml": b"kind: A\nmetadata: {name: a}\n", "base/ok.yaml": b"kind: A\n"}
+    plan = plan_promotion(before, after)
+    assert [(o.change, o.object) for o in plan.objects] == [
+        ("added", "A a"),
+        ("removed", "file (base/broken.yaml)"),
+    ]

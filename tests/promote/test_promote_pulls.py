@@ -6,8 +6,10 @@ and the body a reviewer reads, as a golden file."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,9 +18,13 @@ from syrupy.assertion import SnapshotAssertion
 from blueprintc.compile.inputs import load_inputs
 from blueprintc.deliver.remote import deliver_remote
 from blueprintc.gitea import Gitea
+from blueprintc.promote.local import promote_locally
+from blueprintc.promote.plan import render_plan
+from blueprintc.promote.proposal import Marker
 from blueprintc.promote.pulls import PullResult, Settings, merge
 from blueprintc.promote.request import PromoteError
 from blueprintc.workspace import load_workspace
+from tests.cli.helpers import invoke
 from tests.compile.helpers import TextSnapshot
 from tests.gitea_contract import GiteaStandIn
 from tests.promote.remote_helpers import (
@@ -92,6 +98,53 @@ def test_a_rerun_updates_the_open_pull_request_and_its_approvals_go_stale(
         ["git", "-C", repo, "merge-base", "--is-ancestor", first.head, second.head]
     )
     assert ancestry.returncode == 0, "the promotion branch only moves forward"
+
+
+def _message_row(body: str) -> str:
+    return next(line for line in body.splitlines() if "`webapp.ui.message`" in line)
+
+
+def test_the_body_compares_the_target_branch_on_the_server_not_an_unmerged_promotion(
+    ws: Path, gitea: tuple[str, Path, GiteaStandIn]
+) -> None:
+    """With pull request #1 unmerged, staging on the server still holds the message of
+    before: merging changes that, whatever the previous local lock and out/ said."""
+    base, _, _ = gitea
+    first = promote_app(ws, "stg")
+    opened = open_promotion(ws, base, first, LATER)
+    assert opened.number is not None
+    edit_file(ws / "organizations/acme.yaml", "message: Hello", "message: Hello again")
+    compile_ws(ws)
+    second = promote_app(ws, "stg")
+    assert '| `"Hello"` | `"Hello again"` |' in _message_row(render_plan("", second.plan))
+    updated = open_promotion(ws, base, second, LATER)
+    body = Gitea(base, DELIVER, 10).pull("acme", "shop", opened.number)["body"]
+    assert '| `"Welcome to Acme"` | `"Hello again"` |' in _message_row(body)
+    assert updated.plan is not None and f"Plan digest: `{updated.plan.digest()}`" in body
+    marker = Marker.find(body)
+    assert marker is not None and marker.plan == updated.plan.digest()
+
+    inputs = load_inputs(load_workspace(ws))
+    back = promote_locally(ws, None, inputs, second.request, first.new)  # --rollback's entry
+    rolled = open_promotion(ws, base, replace(back, rollback=True), LATER)
+    assert rolled.number == opened.number
+    body = Gitea(base, DELIVER, 10).pull("acme", "shop", opened.number)["body"]
+    assert '| `"Welcome to Acme"` | `"Hello"` |' in _message_row(body), "not Hello again → Hello"
+
+
+def test_json_names_the_plan_the_pull_request_shows(
+    ws: Path, gitea: tuple[str, Path, GiteaStandIn]
+) -> None:
+    base, _, _ = gitea
+    assert invoke("promote", "acme/shop", "--to", "stg", "--remote", base, "-w", ws).exit_code == 0
+    edit_file(ws / "organizations/acme.yaml", "message: Hello", "message: Hello again")
+    result = invoke(
+        "promote", "acme/shop", "--to", "stg", "--remote", base, "-w", ws, "--format", "json"
+    )
+    assert result.exit_code == 0, result.output
+    (promotion,) = json.loads(result.output)["promotions"]
+    (value,) = promotion["plan"]["values"]
+    assert (value["old"], value["new"]) == ("Welcome to Acme", "Hello again")
 
 
 def test_a_request_for_changes_blocks_the_merge(
