@@ -8,19 +8,26 @@ else from its published source (`locked_source.py`), checked against the lock's
 digest. Without a lock, promotion is not in use and every Environment follows the
 spec, as before; with one, compile says what is missing from it (BPP030) and what
 waits for a promotion (BPP031, for the information of whoever runs compile).
+
+A lock deleted by accident would lift every gate without a word: when the workspace
+has none but the commit checked out does, and some Environment is gated, compile
+says so (BPP030, at blueprintc.lock). Outside git, or once the removal is
+committed, promotion is simply not in use.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from blueprintc.blueprint_names import lookup
 from blueprintc.compile.catalyst_config import promotion_source
 from blueprintc.compile.findings import at, report
+from blueprintc.compile.inputfiles import LOCK_FILE
 from blueprintc.compile.inputs import CatalogEntry, Inputs, load_catalog_entry
 from blueprintc.compile.reads import InputReads
-from blueprintc.diagnostics import Diagnostic
+from blueprintc.diagnostics import Diagnostic, Location
 from blueprintc.model.organization import Application, Environment, Organization
 from blueprintc.yamldoc import PathKey, YamlDoc
 
@@ -110,6 +117,37 @@ def _resolve(inputs: Inputs, found: LockEntry) -> tuple[CatalogEntry | None, str
     if entry is None or entry.name != found.blueprint or entry.version != found.version:
         return None, f"its published source is not {found.blueprint} {found.version}"
     return entry, ""
+
+
+_SHOWN = 5
+
+
+def lock_removed(inputs: Inputs, organizations: Iterable[Organization]) -> list[Diagnostic]:
+    """BPP030 at blueprintc.lock when the workspace has none, the commit checked out has
+    one and some Environment of `organizations` is gated (see the module doc): git is
+    asked only then, once."""
+    lock = inputs.lock
+    if lock is None or lock.present or lock.diagnostics:
+        return []  # not read, there, or unreadable (reported on load)
+    gated = sorted(
+        f"{org.slug} {env.env_type}"
+        for org in organizations
+        for env in org.environments
+        if promotion_source(org, env) is not None
+    )
+    from blueprintc.gitfiles import in_head
+
+    if not gated or not in_head(inputs.workspace.root, LOCK_FILE):
+        return []
+    named = ", ".join(gated[:_SHOWN]) + (
+        f" and {len(gated) - _SHOWN} more" if gated[_SHOWN:] else ""
+    )
+    message = (
+        f"{LOCK_FILE} is missing from the workspace, but the commit checked out has it: the "
+        f"promotion-gated Environments ({named}) are built from the spec, as if promoted"
+    )
+    hint = f"restore it (`git checkout -- {LOCK_FILE}`), or, to stop promoting, commit its removal"
+    return [report("BPP030", message, Location(LOCK_FILE), hint)]
 
 
 def _not_locked(org: Organization, env: Environment, app: Application) -> Diagnostic:

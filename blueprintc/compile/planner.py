@@ -34,7 +34,7 @@ from blueprintc.compile.inputs import (
 )
 from blueprintc.compile.invariants import SLUG, check_organization, check_sovereign
 from blueprintc.compile.kit import plan_kit
-from blueprintc.compile.locked import gated_application
+from blueprintc.compile.locked import gated_application, lock_removed
 from blueprintc.compile.one_finding import one_finding_per_value
 from blueprintc.compile.reads import InputReads
 from blueprintc.compile.render_check import RenderCache
@@ -199,6 +199,8 @@ def compile_workspace(
             for org in planned:
                 step()
                 plan_organization(result, org, cache)
+    if shard is None or shard.first:  # shard 1 reads every Organization
+        result.diagnostics.extend(lock_removed(inputs, fresh))
     if unchanged is None and (shard is None or shard.first):
         prefix = f"{cc.ROOT}/"
         resources += [f.path[len(prefix) :] for f in result.files if f.path.startswith(prefix)]

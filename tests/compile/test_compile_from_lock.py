@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ import yaml
 
 from blueprintc.build.pipeline import build_blueprints
 from blueprintc.compile.planner import compile_workspace
-from blueprintc.diagnostics import Diagnostic
+from blueprintc.diagnostics import Diagnostic, Severity
 from blueprintc.promote.lock import LOCK_FILE
 from tests.cli.helpers import invoke
 from tests.compile.helpers import copy_workspace
@@ -181,3 +182,62 @@ def test_many_waiting_promotions_are_folded_into_one_line(workspace: Path) -> No
     total = shown.output.count("[promotion-waiting]")
     assert total > 3, "every gated Environment promoted from dev waits for its content"
     assert f"... and {total - 3} more promotions waiting (BPP031; -v lists them;" in (result.output)
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@x.invalid", *args],
+        check=True,
+        capture_output=True,
+    )
+
+
+def _committed_lock(workspace: Path) -> None:
+    """The workspace in git, its lock committed, prod pinned at 3 replicas while the
+    spec says 5."""
+    invoke("lock", workspace)
+    _edit(workspace / "organizations/acme.yaml", "replicaCount: 3", "replicaCount: 5")
+    _git(workspace, "init", "-q")
+    _git(workspace, "add", "-A")
+    _git(workspace, "commit", "-qm", "locked")
+
+
+def _replicas(files: dict[str, str]) -> int:
+    return _release(files, PROD)["spec"]["values"]["webapp"]["replicaCount"]
+
+
+def test_a_lock_deleted_but_committed_is_reported_where_it_was(workspace: Path) -> None:
+    _committed_lock(workspace)
+    files, found = _compile(workspace)
+    assert _replicas(files) == 3 and not _errors(found, "BPP030")
+    (workspace / LOCK_FILE).unlink()
+    files, found = _compile(workspace)
+    assert _replicas(files) == 5, "no lock: promotion is not in use"
+    (removed,) = _errors(found, "BPP030")
+    assert (removed.location.file, removed.location.line) == (LOCK_FILE, 1)
+    assert removed.severity == Severity.WARNING
+    assert removed.message == (
+        "blueprintc.lock is missing from the workspace, but the commit checked out has it: "
+        "the promotion-gated Environments (acme prod, acme stg, globex prod, globex uat, "
+        "initech stg) are built from the spec, as if promoted"
+    )
+    assert removed.hint == (
+        "restore it (`git checkout -- blueprintc.lock`), or, to stop promoting, commit its removal"
+    )
+    result = invoke("compile", workspace)
+    assert result.exit_code == 0, "a warning"
+    assert result.output.startswith("blueprintc.lock:1:1: warning BPP030 [lock-entry-missing]")
+    assert "Traceback" not in result.output
+
+
+def test_a_committed_removal_or_no_git_means_no_promotion_and_no_finding(
+    workspace: Path, tmp_path: Path
+) -> None:
+    outside = copy_workspace(tmp_path / "outside")  # never in git, never locked
+    assert not _errors(_compile(outside)[1], "BPP030")
+    _committed_lock(workspace)
+    _git(workspace, "rm", "-q", LOCK_FILE)
+    assert _errors(_compile(workspace)[1], "BPP030"), "removed, not committed yet"
+    _git(workspace, "commit", "-qm", "stop promoting")
+    files, found = _compile(workspace)
+    assert _replicas(files) == 5 and not _errors(found, "BPP030")

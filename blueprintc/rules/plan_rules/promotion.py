@@ -33,8 +33,10 @@ LOCK_BEHIND = input_rule(
     """With a `blueprintc.lock`, each Application in each promotion-gated Environment
     runs its entry; one without an entry (a new Application or Environment) is built
     from the spec, which is what `blueprintc lock` would pin, but nothing holds it
-    there. Without a lock file promotion is not in use and nothing is reported.
-    Reported at the Application.
+    there. Reported at the Application. Without a lock file promotion is not in use
+    and nothing is reported, unless the commit checked out has one: then the lock was
+    deleted (by accident, or with the removal not committed yet) and every gated
+    Environment follows the spec; reported once, at `blueprintc.lock`.
     """,
     severity=Severity.WARNING,
 )
