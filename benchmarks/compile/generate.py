@@ -201,6 +201,8 @@ def _wiki(rng: random.Random, name: str, org: str, domain: str, regions: list[st
     config: Spec = {"postgres": postgres}
     if rng.random() < 0.4:
         config["wiki"] = {"search": {"language": rng.choice(("english", "arabic", "french"))}}
+    if name != "wiki":  # the chart's host is <subdomain>.<org>.<pool>: one per Application
+        config["ingress"] = {"subdomain": name}
     app["config"] = config
     if rng.random() < 0.4:
         dev = {"postgres": {"embedded": {"replicasPerRegion": 1}}}

@@ -72,7 +72,7 @@ def _owners(
 ) -> dict[ObjectKey, list[AppPlan]]:
     """The objects of one vcluster that more than one of `plans` installs, each with
     those plans in order."""
-    shared = {id(plan): _facts(inputs, plan, cache, installed=False) for plan in plans}
+    shared = {id(plan): release_facts(inputs, plan, cache, installed=False) for plan in plans}
     kinds = CLUSTER_SCOPED.union(*(f.cluster_kinds for f in shared.values() if f is not None))
     candidates: dict[ObjectKey, list[AppPlan]] = defaultdict(list)
     for plan in plans:
@@ -95,13 +95,13 @@ def _owners(
 def _installed_keys(
     inputs: Inputs, plan: AppPlan, cache: RenderCache, kinds: frozenset[tuple[str, str]]
 ) -> list[ObjectKey]:
-    facts = _facts(inputs, plan, cache, installed=True)
+    facts = release_facts(inputs, plan, cache, installed=True)
     if facts is None:
         return []
     return cluster_keys(facts.objects, kinds, (plan.app.name,), plan.app.name)
 
 
-def _facts(
+def release_facts(
     inputs: Inputs, plan: AppPlan, cache: RenderCache, installed: bool
 ) -> RenderFacts | None:
     """The Application's render: shared with its Blueprint's other Applications of the

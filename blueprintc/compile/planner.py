@@ -19,6 +19,7 @@ from blueprintc import progress
 from blueprintc.compile import catalyst_config as cc
 from blueprintc.compile import flux, names
 from blueprintc.compile.app_checks import crd_order, one_finding_per_failure, render_checks
+from blueprintc.compile.app_hosts import app_hosts
 from blueprintc.compile.app_names import reserved_name
 from blueprintc.compile.app_ownership import app_ownership
 from blueprintc.compile.apps import AppPlan, plan_application, resolve_blueprint
@@ -332,6 +333,7 @@ def plan_organization(result: CompileResult, org: Organization, cache: RenderCac
     result.diagnostics.extend(unplaced_dependencies(planned))
     result.diagnostics.extend(crd_order(inputs, planned, cache))
     result.diagnostics.extend(app_ownership(inputs, planned, cache))
+    result.diagnostics.extend(app_hosts(inputs, pool, planned, cache))
     env_vclusters: dict[str, list[str]] = defaultdict(list)
     for (host, vcluster), plans in sorted(vclusters.items()):
         env_vclusters[plans[0][0].env.env_type].append(vcluster)

@@ -22,6 +22,7 @@ from blueprintc.blueprint_names import canonical
 from blueprintc.canon import Canon
 from blueprintc.chartsources import nameless_dependency, names_chart
 from blueprintc.compile.inputs import CatalogEntry
+from blueprintc.compile.routes import routed_hosts
 from blueprintc.crds import (
     CRD_KIND,
     KindKey,
@@ -82,6 +83,7 @@ class RenderFacts:
     installs_unknown: bool = False  # it installs CRDs of groups it does not name
     # (kind, name, image) of each rendered image its publisher no longer serves (BPG024)
     retired_images: tuple[tuple[str, str, str], ...] = ()
+    hosts: tuple[str, ...] = ()  # the hosts its Ingresses and routes route (`routes`)
 
 
 @dataclass
@@ -263,6 +265,7 @@ def _facts(
                 }
             )
         ),
+        hosts=routed_hosts(render.objects()),
     )
 
 

@@ -126,6 +126,12 @@ OBJECT_OWNED_TWICE = input_rule(
     own release name, so a name made from `.Release.Name` never clashes. Reported at
     the later Application, once for all the Environments where it clashes.
 
+    A host is owned the same way: two Applications of an Organization that route one
+    host (an Ingress rule's `host`, a Gateway API route's `hostnames`) leave the
+    ingress controller to send its traffic to one of them. Reported at the later
+    Application's value that writes the host (else the Application), naming the
+    first; one Application routing its host in each of its Environments is not.
+
     Failing: bp-base and bp-gateway both render ClusterRole `platform-reader`.
     """,
 )

@@ -113,11 +113,22 @@ NAMES = input_rule(
 POOL = input_rule(
     "BPP014",
     "tenant-pool-domain",
-    "an Organization's pool domain is not in the Sovereign's tenant pool",
-    "use one of the Sovereign's tenantPool domains",
+    "an Organization's pool domain is not in the Sovereign's tenant pool, or it routes a "
+    "host under another Organization's domain",
+    "use one of the Sovereign's tenantPool domains, and hosts under the Organization's own",
     """Tenant hostnames come from the operator-curated pool (CANON.md §3):
     `console.<org>.<pool-tld>`. A pool domain outside the Sovereign's
     `tenantPool` is drift.
+
+    The label in front of a pool domain names the Organization a host belongs to
+    (slugs are unique in a Sovereign), so an Application that routes a host under
+    another Organization's domain (an Ingress rule's `host`, a Gateway API route's
+    `hostnames`, as its chart renders with its config) claims that Organization's
+    host: the ingress controller sends the traffic to one of their releases.
+    Reported at the value that writes the host (else the Application), naming the
+    Organization whose domain it is.
+
+    Failing: initech's `route.hostname: docs.globex.omani.rest`.
     """,
 )
 
