@@ -25,6 +25,15 @@ def _root(path: Path | None) -> Path:
     """The workspace compile works on: `blueprintc.yaml` names it (a Sovereign needs one)."""
     from blueprintc.workspace import WORKSPACE_FILE, workspace_root
 
+    if path is not None and not path.exists():
+        # Else the search starts at its parent: `compile nodir` would compile the
+        # workspace around the current directory.
+        click.echo(
+            f"blueprintc: error: {path} does not exist: name the workspace directory "
+            f"({_naming()}), or leave it out inside one",
+            err=True,
+        )
+        sys.exit(2)
     start = path or Path.cwd()
     root = workspace_root(start)
     if root is None:

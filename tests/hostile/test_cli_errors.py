@@ -23,6 +23,30 @@ def test_outside_a_workspace_is_one_usage_error(tmp_path: Path, args: tuple[str,
     assert snapshot(tmp_path) == before
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("compile", "{}"),
+        ("diff", "{}"),
+        ("lock", "{}"),
+        ("explain-value", "-w", "{}", "acme/shop/prod", "k"),
+        ("promote", "-w", "{}", "acme/shop", "--to", "prod"),
+    ],
+)
+@pytest.mark.parametrize("missing", ["nodir", "/tmp/blueprintc-no-such-dir/ws"])
+def test_a_workspace_directory_that_does_not_exist_is_one_usage_error(
+    workspace: Path, args: tuple[str, ...], missing: str
+) -> None:
+    """Not the workspace around the current directory (the search started at the
+    missing directory's parent), nor "no blueprintc.yaml in" it."""
+    before = snapshot(workspace)
+    run = run_cli(*(missing if a == "{}" else a for a in args), cwd=workspace)
+    assert_refused(run, f"error: {missing} does not exist")
+    assert "blueprintc.yaml" not in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1
+    assert snapshot(workspace) == before
+
+
 def test_a_failed_compile_names_the_output_directory_it_left_untouched(workspace: Path) -> None:
     org = workspace / "organizations" / "acme.yaml"
     org.write_text(org.read_text(encoding="utf-8") + "  bogusKey: 1\n", encoding="utf-8")
