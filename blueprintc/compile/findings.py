@@ -25,6 +25,7 @@ _RULES = {
         *plan_rules.RULES,
         RULES["BPS001"],  # blueprint.yaml, whose version and name compile emits
         RULES["BPS003"],  # blueprintc.yaml, which says where compile's inputs are
+        RULES["BPS008"],  # Chart.yaml's name, the chart build publishes
         RULES["BPG009"],
         RULES["BPG017"],
         RULES["BPG022"],

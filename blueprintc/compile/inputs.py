@@ -35,6 +35,7 @@ from blueprintc.lint import diagnostic_from_input, load_blueprint
 from blueprintc.model.blueprint import Blueprint
 from blueprintc.model.organization import Organization, normalise_organization
 from blueprintc.model.sovereign import Sovereign, normalise_sovereign
+from blueprintc.rules.schema.chart_name import name_disagreement
 from blueprintc.rules.schema.chart_version import disagreement
 from blueprintc.schemas import BLUEPRINT_SCHEMA
 from blueprintc.source import InputError, SourceFile
@@ -340,6 +341,7 @@ def load_catalog_entry(
             if isinstance(chart_doc.data, dict) and chart_doc.data.get("name"):
                 chart_name = str(chart_doc.data["name"])
             if isinstance(chart_doc.data, dict):
+                inputs.diagnostics += _chart_named_otherwise(blueprint, chart_doc)
                 disagrees = disagreement(
                     blueprint, chart_doc.source.rel, chart_doc.data.get("version")
                 )
@@ -372,6 +374,17 @@ def load_catalog_entry(
         identity=identity,
         dependencies=dependencies,
     )
+
+
+def _chart_named_otherwise(blueprint: Blueprint, chart_doc: YamlDoc) -> list[Diagnostic]:
+    """BPS008, as lint says it, when Chart.yaml names the chart otherwise than the
+    `bp-<name>` every HelmRelease compile writes asks for: build refuses to publish it."""
+    assert isinstance(chart_doc.data, dict)
+    name, version = chart_doc.data.get("name"), chart_doc.data.get("version")
+    said = name_disagreement(blueprint.name, name, version, chart_doc.source.rel)
+    if said is None:
+        return []
+    return [report("BPS008", said[0], at(chart_doc, ("name",)), said[1])]
 
 
 def pinned_version(entry: CatalogEntry, who: str, where: Location) -> list[Diagnostic]:

@@ -141,7 +141,7 @@ def plan_kit(
                 namespace=flux.FLUX_NAMESPACE,
                 release_name=kit.release_name,
                 target_namespace=kit.target_namespace,
-                chart=entry.chart_name,
+                chart=entry.name,
                 version=entry.version,
                 repository=name,
                 repository_namespace=flux.FLUX_NAMESPACE,

@@ -57,7 +57,7 @@ def app_branch_files(sovereign: Sovereign, plan: AppPlan) -> dict[str, list[dict
         namespace=app.name,
         release_name=app.name,
         target_namespace=app.name,
-        chart=entry.chart_name,
+        chart=entry.name,
         version=entry.version,
         repository=REGISTRY_SOURCE,
         repository_namespace=app.name,

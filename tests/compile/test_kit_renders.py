@@ -39,9 +39,11 @@ def test_a_dependency_path_through_another_release_is_enough(tmp_path: Path) -> 
         "    - blueprint: bp-gateway\n      version: ^1.0\n      dependsOn: [mid]\n",
     )
     shutil.copytree(workspace / "blueprints" / "app", mid)
-    for name in ("blueprint.yaml", "chart/Chart.yaml"):
+    for name in ("blueprint.yaml", "chart/Chart.yaml"):  # Chart.yaml says bp-app (BPS008)
         path = mid / name
-        path.write_text(path.read_text().replace("name: app", "name: mid"))
+        path.write_text(
+            path.read_text().replace("name: app", "name: mid").replace("bp-app", "bp-mid")
+        )
     blueprint = mid / "blueprint.yaml"
     text = blueprint.read_text()
     blueprint.write_text(

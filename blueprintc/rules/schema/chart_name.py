@@ -22,6 +22,7 @@ Blueprint's name is what Organizations, overlays and the kit refer to.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from blueprintc.blueprint_names import canonical
 from blueprintc.diagnostics import Finding, Severity
@@ -43,16 +44,26 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     if ctx.chart_dir is None or not blueprint.has_file or not blueprint.name:
         return
     name = ctx.chart_meta.get("name")  # {} without a readable Chart.yaml: BPS004's
-    published = canonical(blueprint.name)
-    if not isinstance(name, str) or not name or name == published:
-        return  # a missing name is BPS004's
-    version = ctx.chart_meta.get("version")
-    message = (
-        f"Chart.yaml names the chart {name}, but Blueprint {blueprint.name} is installed "
-        f"as {published}: build would publish {name}:{version}, which no HelmRelease asks for"
-    )
     where = chart_location(ctx, ("name",), key=False)
-    yield Finding(message, where, f"set name: {published} in {where.file}")
+    said = name_disagreement(blueprint.name, name, ctx.chart_meta.get("version"), where.file)
+    if said is not None:
+        yield Finding(said[0], where, said[1])
+
+
+def name_disagreement(
+    blueprint: str, chart_name: Any, chart_version: Any, chart_file: str
+) -> tuple[str, str] | None:
+    """(message, fix) when Chart.yaml's `chart_name` is not the name `blueprint` is
+    published and installed as; lint's BPS008 and compile's say it in these words."""
+    published = canonical(blueprint)
+    if not isinstance(chart_name, str) or not chart_name or chart_name == published:
+        return None  # a missing name is BPS004's
+    message = (
+        f"Chart.yaml names the chart {chart_name}, but Blueprint {blueprint} is installed "
+        f"as {published}: build would publish {chart_name}:{chart_version}, which no "
+        "HelmRelease asks for"
+    )
+    return message, f"set name: {published} in {chart_file}"
 
 
 RULE = check
