@@ -133,7 +133,7 @@ def load_inputs(
         )
         inputs.diagnostics.append(diagnostic_from_input(error))
     doc = _load(inputs, sovereign_path, shared, optional=True)
-    if doc is not None and _has_content(inputs, doc, "a Sovereign", "sovereign.schema.json"):
+    if doc is not None and _has_content(inputs, doc, "Sovereign", "sovereign.schema.json"):
         inputs.diagnostics += sovereign_values(doc)
         inputs.sovereign = normalise_sovereign(doc)
     if inputs.sovereign is not None:
@@ -203,21 +203,36 @@ def report_refusals(inputs: Inputs) -> None:
     inputs.diagnostics.extend(diagnostic_from_input(e) for e in inputs.reads.refusals)
 
 
-def _has_content(inputs: Inputs, doc: YamlDoc, what: str, schema: str) -> bool:
+def _has_content(inputs: Inputs, doc: YamlDoc, kind: str, schema: str) -> bool:
     """False, with one error, for a spec that holds no mapping (an empty or comment-only
     file, a list, a scalar): nothing in it can be planned or checked any further."""
     if isinstance(doc.data, dict):
         return True
+    what, hint = f"{'an' if kind[0] in 'AEIOU' else 'a'} {kind}", _spec_hint(kind, schema)
     held = "is empty" if doc.data is None else f"holds a {type(doc.data).__name__}, not a mapping"
+    # An empty document's null stands after a `---` line, past a one-line file's end.
+    where = Location(doc.source.rel, 1, 1) if doc.data is None else at(doc, ())
     inputs.diagnostics.append(
-        report(
-            "BPP015",
-            f"{doc.source.rel} {held}: it must hold {what} spec",
-            at(doc, ()),
-            hint=f"write the spec (schemas/{schema} documents it), or delete the file",
-        )
+        report("BPP015", f"{doc.source.rel} {held}: it must hold {what} spec", where, hint)
     )
     return False
+
+
+def _spec_hint(kind: str, schema: str) -> str:
+    """What to write in an empty spec file: the keys its schema requires, with the values
+    they take. An Organization file may also go (the Organization with it); the
+    Sovereign spec may not: compile needs one."""
+    from blueprintc.schemas import load_schema
+
+    properties = load_schema(schema).get("properties", {})
+    versions = properties.get("apiVersion", {}).get("enum") or ["catalyst.openova.io/v1alpha1"]
+    required = properties.get("spec", {}).get("required", [])
+    hint = (
+        f"write the {kind} spec: `apiVersion: {versions[0]}`, `kind: {kind}`, "
+        f"`metadata.name` and `spec` with {', '.join(required)} (schemas/{schema} "
+        "documents every key)"
+    )
+    return hint if kind == "Sovereign" else f"{hint}; or delete the file if it is no {kind}"
 
 
 def read_organization(inputs: Inputs, path: Path) -> SourceFile | None:
@@ -240,7 +255,7 @@ def parse_organization(inputs: Inputs, source: SourceFile) -> Organization | Non
     except InputError as exc:
         inputs.diagnostics.append(diagnostic_from_input(exc))
         return None
-    if not _has_content(inputs, doc, "an Organization", "organization.schema.json"):
+    if not _has_content(inputs, doc, "Organization", "organization.schema.json"):
         return None
     inputs.diagnostics += organization_values(doc)
     organization = normalise_organization(doc)
