@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-_SPEC = re.compile(r"^([1-9][0-9]*)/([1-9][0-9]*)$")
+_SPEC = re.compile(r"^([0-9]+)/([0-9]+)$")
 MAX_SHARDS = 256  # a GitHub Actions matrix takes at most 256 jobs
 
 
@@ -35,6 +35,12 @@ class Shard:
         if match is None:
             raise ShardSyntaxError(f"{text!r} is not K/N (for example 1/4)")
         index, count = int(match.group(1)), int(match.group(2))
+        if count == 0:
+            raise ShardSyntaxError(f"{text!r}: N counts the shards, at least 1 (for example 1/4)")
+        if index == 0:
+            raise ShardSyntaxError(
+                f"{text!r}: shards are numbered from 1: the first of {count} is 1/{count}"
+            )
         if count > MAX_SHARDS:
             raise ShardSyntaxError(f"{text!r}: at most {MAX_SHARDS} shards")
         if index > count:

@@ -120,6 +120,20 @@ def test_a_bad_shard_is_refused(text: str) -> None:
         Shard.parse(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("0/3", "'0/3': shards are numbered from 1: the first of 3 is 1/3"),
+        ("00/3", "'00/3': shards are numbered from 1: the first of 3 is 1/3"),
+        ("1/0", "'1/0': N counts the shards, at least 1 (for example 1/4)"),
+    ],
+)
+def test_a_shard_numbered_from_0_is_told_they_start_at_1(text: str, said: str) -> None:
+    with pytest.raises(ShardSyntaxError) as refused:
+        Shard.parse(text)
+    assert str(refused.value) == said
+
+
 def test_the_cli_compiles_a_shard_and_prints_the_matrix(workspace: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     done = run_cli("compile", workspace, "-o", out, "--shard", "2/2", cwd=tmp_path)
