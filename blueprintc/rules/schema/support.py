@@ -50,7 +50,10 @@ def schema_findings(
         yield Finding(
             f"{where}: {error_message(error)}",
             Location(doc.source.rel, line, column, json_path(path)),
-            hint=hint or unquoted_text_hint(doc, error, path) or schema_hint(error, path, schema),
+            hint=hint
+            or unquoted_text_hint(doc, error, path)
+            or number_hint(doc, error, path)
+            or schema_hint(error, path, schema),
         )
 
 
@@ -88,6 +91,33 @@ def unquoted_text_hint(doc: YamlDoc, error: ValidationError, path: PathKey) -> s
     quoted = f'"{written}"' if isinstance(path[-1], int) else f'{path[-1]}: "{written}"'
     what = "boolean" if isinstance(error.instance, bool) else "number"
     return f"quote it, `{quoted}`: unquoted, YAML reads {written} as a {what}"
+
+
+def number_hint(doc: YamlDoc, error: ValidationError, path: PathKey) -> str | None:
+    """For a number the schema wants where the file has something else (`80%`, `"80"`,
+    `2.5` for an integer): the number to write, taken from the digits the value starts
+    with when it does."""
+    wanted = error.validator_value
+    types = wanted if isinstance(wanted, list) else [wanted]
+    if error.validator != "type" or "string" in types:
+        return None
+    whole = "integer" in types
+    if not whole and "number" not in types:
+        return None
+    if isinstance(error.instance, dict | list | bool) or error.instance is None:
+        return None  # a mapping or a list where a number belongs: the type says it
+    text = doc.written(path) if path else None
+    text = str(error.instance) if text is None else text.strip("\"'")
+    leading = re.match(r"\s*(\d+)" if whole else r"\s*(\d+(?:\.\d+)?)", text)
+    what = "a whole number" if whole else "a number"
+    example = leading.group(1) if leading else _schema_number(error.schema)
+    return f"write {what}, e.g. {example}" if example else f"write {what}, unquoted"
+
+
+def _schema_number(schema: Any) -> str | None:
+    """The number the schema gives as its default, if it does."""
+    value = schema.get("default") if isinstance(schema, dict) else None
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def unexpected_keys(error: ValidationError) -> list[str]:
