@@ -43,7 +43,9 @@ def check(ctx: BlueprintContext) -> Iterator[Finding]:
     blueprint = ctx.blueprint
     if ctx.chart_dir is None or not blueprint.has_file or not blueprint.name:
         return
-    name = ctx.chart_meta.get("name")  # {} without a readable Chart.yaml: BPS004's
+    if ctx.chart_yaml is None:
+        return  # no readable Chart.yaml: BPS004's
+    name = ctx.chart_meta.get("name")
     where = chart_location(ctx, ("name",), key=False)
     said = name_disagreement(blueprint.name, name, ctx.chart_meta.get("version"), where.file)
     if said is not None:
