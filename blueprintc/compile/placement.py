@@ -62,8 +62,8 @@ def resolve_placement(
     else:
         regions = tuple(org.regions)
     regions_path = (*app.path, "placement", "regions") if app.placement.regions else app.path
-    low = int(schema.get("minRegions", 1))
-    high = int(schema.get("maxRegions", 1 if mode == SINGLE else max(len(regions), 1)))
+    low = _count(schema.get("minRegions"), 1)
+    high = _count(schema.get("maxRegions"), 1 if mode == SINGLE else max(len(regions), 1))
     if mode == SINGLE:
         high = min(high, 1)
     if mode in ("active-active", "active-hotstandby"):
@@ -93,6 +93,17 @@ def resolve_placement(
                 )
             )
     return ResolvedPlacement(mode, regions), diagnostics
+
+
+def _count(value: object, default: int) -> int:
+    """A region count of the Blueprint's placement, as written when it is a whole number
+    (`2`, `2.0`); else `default`: BPS001 reports the value (`minRegions: two` was a
+    ValueError traceback)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return default
+    if isinstance(value, float) and not value.is_integer():  # 2.5, .inf, .nan
+        return default
+    return int(value)
 
 
 def _placement_hint(region: str, chosen: list[str]) -> str:

@@ -65,3 +65,17 @@ def test_lint_tells_a_misspelt_required_key_once(ws: Path) -> None:
     assert [(d.location.line, d.hint) for d in found] == [
         (8, "did you mean 'version'? Otherwise remove the key")
     ]
+
+
+@pytest.mark.parametrize("written", ["two", "2.5", ".inf", ".nan", "true"])
+def test_a_region_count_that_is_no_whole_number_is_bps001_not_a_traceback(
+    ws: Path, written: str
+) -> None:
+    """`minRegions: two` was a ValueError traceback from the placement planner."""
+    docs = ws / "blueprints/docs-portal/blueprint.yaml"
+    _edit(docs, "    minRegions: 1", f"    minRegions: {written}")
+
+    result = invoke("compile", ws)
+
+    assert result.exit_code == 1
+    assert "blueprints/docs-portal/blueprint.yaml:48:17: error BPS001" in result.output
