@@ -24,6 +24,7 @@ _RULES = {
     for rule in (
         *plan_rules.RULES,
         RULES["BPS001"],  # blueprint.yaml, whose version and name compile emits
+        RULES["BPS002"],  # its configSchema, which compile checks each config with
         RULES["BPS003"],  # blueprintc.yaml, which says where compile's inputs are
         RULES["BPS008"],  # Chart.yaml's name, the chart build publishes
         RULES["BPG009"],

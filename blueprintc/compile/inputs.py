@@ -41,7 +41,7 @@ from blueprintc.schemas import BLUEPRINT_SCHEMA
 from blueprintc.source import InputError, SourceFile
 from blueprintc.suppression import tolerance
 from blueprintc.workspace import Workspace, discover, has_blueprint_file
-from blueprintc.yamldoc import YamlDoc, load_yaml
+from blueprintc.yamldoc import YamlDoc, json_path, load_yaml
 
 if TYPE_CHECKING:
     from blueprintc.promote.lock import LoadedLock
@@ -336,6 +336,7 @@ def load_catalog_entry(
     inputs.diagnostics.extend(diagnostic_from_input(e) for e in blueprint.doc.findings)
     # As lint checks it: `verison:` left the version unset, compiled as 0.0.0.
     inputs.diagnostics += schema_reports("BPS001", blueprint.doc, BLUEPRINT_SCHEMA)
+    config_schema_reports(inputs, blueprint)
     inputs.diagnostics += read_as_helm(blueprint.doc, ("spec", "configSchema"))  # defaults
     digest, identity = blueprint_digests(reads, directory)
     if shared is not None:
@@ -400,6 +401,25 @@ def _chart_named_otherwise(blueprint: Blueprint, chart_doc: YamlDoc) -> list[Dia
     if said is None:
         return []
     return [report("BPS008", said[0], at(chart_doc, ("name",)), said[1])]
+
+
+def config_schema_reports(inputs: Inputs, blueprint: Blueprint) -> None:
+    """BPS002 for a configSchema that is no valid JSON Schema, as lint words it; the
+    Blueprint is then planned without it (`type: strng` or `maxLength: x` made every
+    Application's config check a jsonschema traceback), its errors stopping the compile."""
+    from blueprintc.schemas import validate_config_schema
+
+    schema = blueprint.config_schema
+    if schema is None:
+        return
+    errors = validate_config_schema(schema)
+    for error in errors:
+        path = ("spec", "configSchema", *error.absolute_path)
+        inputs.diagnostics.append(
+            report("BPS002", f"{json_path(path)}: {error.message}", at(blueprint.doc, path))
+        )
+    if errors:
+        blueprint.config_schema = None
 
 
 def pinned_version(entry: CatalogEntry, who: str, where: Location) -> list[Diagnostic]:

@@ -40,7 +40,9 @@ def resolve_placement(
     a placement in one of them is not reported too: the Organization's list is what
     is wrong, once."""
     schema = blueprint.placement or {}
-    modes = [str(m) for m in schema.get("modes", MODES)]
+    written = schema.get("modes", MODES)
+    # A list as the schema has it; anything else (BPS001 reports it) is every mode.
+    modes = [str(m) for m in (written if isinstance(written, list) else MODES)]
     default = str(schema.get("default") or (modes[0] if modes else SINGLE))
     mode = app.placement.mode or default
     diagnostics = []

@@ -79,3 +79,22 @@ def test_a_region_count_that_is_no_whole_number_is_bps001_not_a_traceback(
 
     assert result.exit_code == 1
     assert "blueprints/docs-portal/blueprint.yaml:48:17: error BPS001" in result.output
+
+
+def test_a_configschema_that_is_no_json_schema_is_bps002_not_a_traceback(ws: Path) -> None:
+    """`type: strng` made every Application's config check a jsonschema traceback."""
+    _edit(ws / BLUEPRINT, "                type: string\n", "                type: strng\n")
+
+    result = invoke("compile", ws)
+
+    assert result.exit_code == 1
+    assert f"{BLUEPRINT}:51:23: error BPS002 [config-schema] spec.configSchema." in (result.output)
+
+
+def test_placement_modes_that_are_no_list_are_bps001_not_a_traceback(ws: Path) -> None:
+    _edit(ws / BLUEPRINT, "    modes: [", "    modes: 1.5\n    was: [")
+
+    result = invoke("compile", ws)
+
+    assert result.exit_code == 1
+    assert "error BPS001 [blueprint-schema] spec.placementSchema.modes:" in result.output
