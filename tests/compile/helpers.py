@@ -48,6 +48,13 @@ def copy_workspace(dst: Path) -> Path:
     return dst
 
 
+def edit_file(path: Path, old: str, new: str) -> None:
+    """Replace `old` (which must be there) by `new` in the text file at `path`."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
 def trust_signing_key(root: Path, public_key: Path) -> None:
     """Add the armored OpenPGP public key at `public_key` to the workspace Sovereign's
     spec.git.signingKeys (as a user does for the key they deliver with)."""

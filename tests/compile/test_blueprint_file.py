@@ -12,7 +12,7 @@ import pytest
 
 from blueprintc.lint import lint
 from tests.cli.helpers import invoke
-from tests.compile.helpers import copy_workspace
+from tests.compile.helpers import copy_workspace, edit_file
 
 BLUEPRINT = "blueprints/webapp/blueprint.yaml"
 
@@ -24,14 +24,8 @@ def ws(tmp_path: Path) -> Path:
     return root
 
 
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
 def test_a_misspelt_version_is_one_error_at_its_key_and_nothing_is_written(ws: Path) -> None:
-    _edit(ws / BLUEPRINT, "  version: 1.4.2", "  verison: 1.4.2")
+    edit_file(ws / BLUEPRINT, "  version: 1.4.2", "  verison: 1.4.2")
     release = ws / "out/repos/acme/shop/main/base/helmrelease.yaml"
     before = release.read_bytes()
 
@@ -48,7 +42,7 @@ def test_a_misspelt_version_is_one_error_at_its_key_and_nothing_is_written(ws: P
 
 
 def test_a_wrong_kind_stops_the_compile(ws: Path) -> None:
-    _edit(ws / BLUEPRINT, "kind: Blueprint", "kind: Bluprint")
+    edit_file(ws / BLUEPRINT, "kind: Blueprint", "kind: Bluprint")
 
     result = invoke("compile", ws)
 
@@ -58,7 +52,7 @@ def test_a_wrong_kind_stops_the_compile(ws: Path) -> None:
 
 def test_lint_tells_a_misspelt_required_key_once(ws: Path) -> None:
     """Not also "'version' is a required property": one cause, one finding."""
-    _edit(ws / BLUEPRINT, "  version: 1.4.2", "  verison: 1.4.2")
+    edit_file(ws / BLUEPRINT, "  version: 1.4.2", "  verison: 1.4.2")
 
     found = lint([ws / "blueprints/webapp"], root=ws, select={"BPS001"}).active
 
@@ -73,7 +67,7 @@ def test_a_region_count_that_is_no_whole_number_is_bps001_not_a_traceback(
 ) -> None:
     """`minRegions: two` was a ValueError traceback from the placement planner."""
     docs = ws / "blueprints/docs-portal/blueprint.yaml"
-    _edit(docs, "    minRegions: 1", f"    minRegions: {written}")
+    edit_file(docs, "    minRegions: 1", f"    minRegions: {written}")
 
     result = invoke("compile", ws)
 
@@ -83,7 +77,7 @@ def test_a_region_count_that_is_no_whole_number_is_bps001_not_a_traceback(
 
 def test_a_configschema_that_is_no_json_schema_is_bps002_not_a_traceback(ws: Path) -> None:
     """`type: strng` made every Application's config check a jsonschema traceback."""
-    _edit(ws / BLUEPRINT, "                type: string\n", "                type: strng\n")
+    edit_file(ws / BLUEPRINT, "                type: string\n", "                type: strng\n")
 
     result = invoke("compile", ws)
 
@@ -92,7 +86,7 @@ def test_a_configschema_that_is_no_json_schema_is_bps002_not_a_traceback(ws: Pat
 
 
 def test_placement_modes_that_are_no_list_are_bps001_not_a_traceback(ws: Path) -> None:
-    _edit(ws / BLUEPRINT, "    modes: [", "    modes: 1.5\n    was: [")
+    edit_file(ws / BLUEPRINT, "    modes: [", "    modes: 1.5\n    was: [")
 
     result = invoke("compile", ws)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.helpers import invoke
-from tests.compile.helpers import copy_workspace
+from tests.compile.helpers import copy_workspace, edit_file
 
 
 @pytest.fixture
@@ -22,13 +22,6 @@ def ws(tmp_path: Path) -> Path:
     return root
 
 
-def _edit(root: Path, old: str, new: str) -> None:
-    path = root / "blueprintc.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
 def _out(root: Path) -> dict[str, bytes]:
     out = root / "out"
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
@@ -36,7 +29,7 @@ def _out(root: Path) -> dict[str, bytes]:
 
 def test_a_misspelt_key_stops_the_compile_before_out_changes(ws: Path) -> None:
     (ws / "organizations").rename(ws / "tenants")
-    _edit(ws, "organizations: organizations", "organisations: tenants")
+    edit_file(ws / "blueprintc.yaml", "organizations: organizations", "organisations: tenants")
     before = _out(ws)
 
     result = invoke("compile", ws)
@@ -48,7 +41,7 @@ def test_a_misspelt_key_stops_the_compile_before_out_changes(ws: Path) -> None:
 
 
 def test_a_version_yaml_reads_as_a_number_is_told_how_to_quote(ws: Path) -> None:
-    _edit(ws, "out: out\n", "out: out\nkubernetesVersion: 1.30\n")
+    edit_file(ws / "blueprintc.yaml", "out: out\n", "out: out\nkubernetesVersion: 1.30\n")
 
     result = invoke("compile", ws)
 

@@ -49,12 +49,6 @@ def compile_ws(root: Path) -> None:
     assert not outcome.failing, outcome.failing
 
 
-def edit_file(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
 def promote_app(root: Path, to: str) -> LocalPromotion:
     inputs = load_inputs(load_workspace(root))
     request = resolve(inputs, "acme/shop", to)

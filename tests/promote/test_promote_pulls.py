@@ -25,7 +25,7 @@ from blueprintc.promote.pulls import PullResult, Settings, merge
 from blueprintc.promote.request import PromoteError
 from blueprintc.workspace import load_workspace
 from tests.cli.helpers import invoke
-from tests.compile.helpers import TextSnapshot
+from tests.compile.helpers import TextSnapshot, edit_file
 from tests.gitea_contract import GiteaStandIn
 from tests.promote.remote_helpers import (
     ALICE,
@@ -35,7 +35,6 @@ from tests.promote.remote_helpers import (
     approve,
     branch_head,
     compile_ws,
-    edit_file,
     has_branch,
     locked_workspace,
     merge_promotions,

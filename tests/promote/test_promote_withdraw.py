@@ -19,8 +19,9 @@ from blueprintc.promote.local import LockBefore, promote_locally, withdraw
 from blueprintc.promote.request import waiting
 from blueprintc.workspace import load_workspace
 from tests.cli.helpers import invoke
+from tests.compile.helpers import edit_file
 from tests.gitea_contract import GiteaStandIn
-from tests.promote.remote_helpers import T0, compile_ws, edit_file, locked_workspace, who
+from tests.promote.remote_helpers import T0, compile_ws, locked_workspace, who
 
 Gitea = tuple[str, Path, GiteaStandIn]
 

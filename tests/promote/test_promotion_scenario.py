@@ -17,6 +17,7 @@ import pytest
 from blueprintc.deliver.remote import deliver_remote
 from blueprintc.gitea import Gitea
 from blueprintc.promote.proposal import Marker
+from tests.compile.helpers import edit_file
 from tests.deliver.helpers import clone_equals_compiled
 from tests.gitea_contract import GiteaStandIn
 from tests.promote.remote_helpers import (
@@ -27,7 +28,6 @@ from tests.promote.remote_helpers import (
     approve,
     branch_head,
     compile_ws,
-    edit_file,
     has_branch,
     locked_workspace,
     merge_promotions,
